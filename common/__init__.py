@@ -1,0 +1,1 @@
+"""Cross-service plumbing for Altostratus: config, logging, RPC, DB, WSGI, policy."""

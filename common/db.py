@@ -1,0 +1,119 @@
+"""Database plumbing: oslo.db enginefacade per service, alembic migrations.
+
+Only a service's database owner (the conductor in compute, network and
+volume; the API in identity and image) registers ``[database]`` and calls
+into this module.  A DB-free daemon calls :func:`forbid` at start-up, after
+which any attempt to open a session raises ``DBAccessForbidden``.
+"""
+
+import os
+import sqlite3
+
+import sqlalchemy
+from alembic import command as alembic_command
+from alembic import config as alembic_config
+from oslo_db import options as db_options
+from oslo_db.sqlalchemy import enginefacade
+
+from common import exception
+
+_FORBIDDEN = None
+_CONTEXT_MANAGERS = {}
+
+
+def register_opts(conf, default_connection):
+    db_options.set_defaults(conf, connection=default_connection)
+
+
+def forbid(reason='DB-free daemon'):
+    global _FORBIDDEN
+    _FORBIDDEN = reason
+
+
+def allow():
+    global _FORBIDDEN
+    _FORBIDDEN = None
+
+
+def check_allowed():
+    if _FORBIDDEN:
+        raise exception.DBAccessForbidden(detail=_FORBIDDEN)
+
+
+def get_context_manager(service):
+    """The enginefacade transaction context for ``service``, created once."""
+    check_allowed()
+    if service not in _CONTEXT_MANAGERS:
+        _CONTEXT_MANAGERS[service] = enginefacade.transaction_context()
+    return _CONTEXT_MANAGERS[service]
+
+
+def configure(service, conf):
+    get_context_manager(service).configure(**dict(conf.database.items()))
+
+
+def reset(service=None):
+    """Drop cached engines (tests; SIGHUP reload)."""
+    for name in [service] if service else list(_CONTEXT_MANAGERS):
+        _CONTEXT_MANAGERS.pop(name, None)
+
+
+@sqlalchemy.event.listens_for(sqlalchemy.engine.Engine, 'connect')
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    # SQLite is the embedded default: WAL lets readers run beside the one
+    # writer, and the busy timeout makes brief writer overlaps wait instead
+    # of failing with "database is locked".
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute('PRAGMA journal_mode=WAL')
+        cursor.execute('PRAGMA busy_timeout=30000')
+        cursor.execute('PRAGMA foreign_keys=ON')
+        cursor.close()
+
+
+def _alembic_config(service, connection):
+    package = __import__('services.%s.db' % service, fromlist=['db'])
+    script_location = os.path.join(os.path.dirname(package.__file__), 'migrations')
+    cfg = alembic_config.Config()
+    cfg.set_main_option('script_location', script_location)
+    cfg.set_main_option('sqlalchemy.url', connection.replace('%', '%%'))
+    return cfg
+
+
+def sync(service, connection, revision='head'):
+    """Upgrade ``service``'s schema at ``connection`` to ``revision``."""
+    check_allowed()
+    engine = sqlalchemy.create_engine(connection)
+    with engine.begin() as conn:
+        cfg = _alembic_config(service, connection)
+        cfg.attributes['connection'] = conn
+        alembic_command.upgrade(cfg, revision)
+    engine.dispose()
+
+
+def current_revision(service, connection):
+    from alembic.runtime import migration
+    engine = sqlalchemy.create_engine(connection)
+    with engine.connect() as conn:
+        rev = migration.MigrationContext.configure(conn).get_current_revision()
+    engine.dispose()
+    return rev
+
+
+def run_migrations(context, target_metadata):
+    """Body of every service's alembic ``env.py``."""
+    connection = context.config.attributes.get('connection')
+    if connection is None:
+        engine = sqlalchemy.create_engine(context.config.get_main_option('sqlalchemy.url'))
+        with engine.begin() as connection:
+            _run(context, connection, target_metadata)
+        engine.dispose()
+    else:
+        _run(context, connection, target_metadata)
+
+
+def _run(context, connection, target_metadata):
+    context.configure(connection=connection, target_metadata=target_metadata,
+                      render_as_batch=connection.dialect.name == 'sqlite')
+    with context.begin_transaction():
+        context.run_migrations()

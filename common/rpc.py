@@ -1,0 +1,82 @@
+"""oslo.messaging glue: one transport per process, versioned clients/servers.
+
+Every service's ``rpcapi.py`` builds its client with :func:`get_client` (so
+the ``[upgrade_levels]`` cap and the context serializer are applied in one
+place) and every daemon serves its manager with :func:`get_server`.
+"""
+
+import oslo_messaging as messaging
+from oslo_config import cfg
+
+from common import context as alto_context
+
+_TRANSPORT = None
+
+#: Modules whose exceptions re-raise as themselves on the calling side.
+ALLOWED_EXMODS = ['common.exception']
+
+
+class RequestContextSerializer(messaging.Serializer):
+    """Sends the request context along with every message."""
+
+    def __init__(self, base=None):
+        self._base = base
+
+    def serialize_entity(self, context, entity):
+        return self._base.serialize_entity(context, entity) if self._base else entity
+
+    def deserialize_entity(self, context, entity):
+        return self._base.deserialize_entity(context, entity) if self._base else entity
+
+    def serialize_context(self, context):
+        return context.to_dict()
+
+    def deserialize_context(self, context):
+        return alto_context.RequestContext.from_dict(context)
+
+
+def init(conf, exmods=()):
+    """Create the process transport; ``exmods`` adds service exception modules."""
+    global _TRANSPORT
+    if _TRANSPORT is None:
+        allowed = ALLOWED_EXMODS + [m for m in exmods if m not in ALLOWED_EXMODS]
+        _TRANSPORT = messaging.get_rpc_transport(conf, allowed_remote_exmods=allowed)
+    return _TRANSPORT
+
+
+def cleanup():
+    global _TRANSPORT
+    if _TRANSPORT is not None:
+        _TRANSPORT.cleanup()
+        _TRANSPORT = None
+
+
+def get_transport():
+    if _TRANSPORT is None:
+        raise RuntimeError('common.rpc.init() has not been called')
+    return _TRANSPORT
+
+
+def register_upgrade_level(conf, name, help_text=None):
+    """Declare ``[upgrade_levels] <name>``: the RPC version cap for a client."""
+    opt = cfg.StrOpt(name, help=help_text or
+                     'Highest RPC API version to send to %s; set during rolling '
+                     'upgrades to the oldest version still running.' % name)
+    try:
+        conf.register_opt(opt, group='upgrade_levels')
+    except cfg.DuplicateOptError:
+        pass
+    return opt
+
+
+def get_client(target, version_cap=None, serializer=None, timeout=None):
+    return messaging.get_rpc_client(get_transport(), target, version_cap=version_cap,
+                                    serializer=RequestContextSerializer(serializer),
+                                    timeout=timeout)
+
+
+def get_server(target, endpoints, serializer=None):
+    return messaging.get_rpc_server(get_transport(), target, endpoints,
+                                    executor='threading',
+                                    serializer=RequestContextSerializer(serializer),
+                                    access_policy=messaging.DefaultRPCAccessPolicy)

@@ -1,0 +1,164 @@
+"""Daemon runtime: the one place that knows the concurrency backend.
+
+Importing this module monkey-patches the standard library, so every ``cmd``
+module imports it before anything else.  Everything that needs green
+threads (the WSGI server, background loops) goes through here, so moving
+from eventlet to a threading backend is a change in this module only.
+Library code and unit tests never import it.
+"""
+
+import eventlet
+
+eventlet.monkey_patch()
+
+import eventlet.wsgi  # noqa: E402
+from oslo_log import log as logging  # noqa: E402
+from oslo_service import loopingcall  # noqa: E402
+from oslo_service import service as os_service  # noqa: E402
+
+LOG = logging.getLogger(__name__)
+
+
+def spawn(func, *args, **kwargs):
+    """Run ``func`` concurrently; returns a handle with ``wait()`` and ``kill()``."""
+    return eventlet.spawn(func, *args, **kwargs)
+
+
+def sleep(seconds):
+    eventlet.sleep(seconds)
+
+
+def looping(func, interval, initial_delay=None):
+    """Call ``func`` every ``interval`` seconds; returns the started loop."""
+    loop = loopingcall.FixedIntervalLoopingCall(func)
+    loop.start(interval=interval, initial_delay=initial_delay, stop_on_exception=False)
+    return loop
+
+
+class _WSGILogger:
+    def __init__(self, logger):
+        self.logger = logger
+
+    def write(self, message):
+        self.logger.info(message.rstrip('\n'))
+
+
+class WSGIService(os_service.ServiceBase):
+    """Serves a WSGI app; the socket is bound before workers fork."""
+
+    def __init__(self, name, app_factory, host, port, workers=1, on_reset=None):
+        self.name = name
+        self.app_factory = app_factory
+        self.workers = workers
+        self.on_reset = on_reset
+        self.socket = eventlet.listen((host, port), backlog=1024, reuse_addr=True)
+        self.host, self.port = self.socket.getsockname()[:2]
+        self._server = None
+        self._pool = None
+
+    def start(self):
+        self._pool = eventlet.GreenPool(1000)
+        app = self.app_factory()
+        self._server = eventlet.spawn(
+            eventlet.wsgi.server, self.socket, app, custom_pool=self._pool,
+            log=_WSGILogger(logging.getLogger('%s.wsgi' % self.name)),
+            keepalive=True, socket_timeout=900, debug=False)
+        LOG.info('%s listening on %s:%s', self.name, self.host, self.port)
+
+    def stop(self, graceful=True):
+        if self._server is not None:
+            self._server.kill()
+
+    def wait(self):
+        if self._pool is not None:
+            self._pool.waitall()
+        if self._server is not None:
+            try:
+                self._server.wait()
+            except eventlet.greenlet.GreenletExit:
+                pass
+
+    def reset(self):
+        if self.on_reset:
+            self.on_reset()
+
+
+class RPCService(os_service.ServiceBase):
+    """An RPC server for a manager, plus its heartbeat and periodic tasks.
+
+    :param manager: object with a ``target``; may define ``init_host()``,
+        ``cleanup_host()``, ``report_state()`` (heartbeat) and
+        ``periodic_tasks`` (list of ``(callable, interval)``).
+    """
+
+    def __init__(self, topic, manager, host, endpoints=(), serializer=None,
+                 report_interval=10):
+        self.topic = topic
+        self.manager = manager
+        self.host = host
+        self.extra_endpoints = list(endpoints)
+        self.serializer = serializer
+        self.report_interval = report_interval
+        self.server = None
+        self.loops = []
+
+    def start(self):
+        import oslo_messaging as messaging
+
+        from common import rpc
+
+        if hasattr(self.manager, 'init_host'):
+            self.manager.init_host()
+        target = messaging.Target(topic=self.topic, server=self.host)
+        self.server = rpc.get_server(target, [self.manager] + self.extra_endpoints,
+                                     serializer=self.serializer)
+        self.server.start()
+        if hasattr(self.manager, 'report_state'):
+            self.loops.append(looping(self._safe(self.manager.report_state),
+                                      self.report_interval, initial_delay=0))
+        for func, interval in getattr(self.manager, 'periodic_tasks', ()):
+            self.loops.append(looping(self._safe(func), interval, initial_delay=interval))
+        LOG.info('RPC service %s on host %s started', self.topic, self.host)
+
+    @staticmethod
+    def _safe(func):
+        def run():
+            try:
+                func()
+            except Exception:  # a failed tick must not end the loop
+                LOG.exception('Periodic task %s failed', getattr(func, '__name__', func))
+        return run
+
+    def stop(self, graceful=True):
+        for loop in self.loops:
+            loop.stop()
+        if self.server is not None:
+            self.server.stop()
+            if graceful:
+                self.server.wait()
+        if hasattr(self.manager, 'cleanup_host'):
+            self.manager.cleanup_host()
+
+    def wait(self):
+        for loop in self.loops:
+            try:
+                loop.wait()
+            except Exception:
+                pass
+
+    def reset(self):
+        if hasattr(self.manager, 'reset'):
+            self.manager.reset()
+
+
+def serve(conf, services, workers=1):
+    """Run ``services`` until SIGTERM (graceful stop); SIGHUP reloads config."""
+    if workers > 1:
+        launcher = os_service.ProcessLauncher(conf, restart_method='mutate')
+        for svc in services:
+            launcher.launch_service(svc, workers=workers)
+    else:
+        launcher = os_service.ServiceLauncher(conf, restart_method='mutate')
+        for svc in services:
+            launcher.launch_service(svc)
+    launcher.wait()

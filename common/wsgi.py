@@ -1,0 +1,177 @@
+"""The WSGI pipeline every REST API shares.
+
+``build_app`` turns a pecan root controller into the full application:
+
+    http_proxy_to_wsgi -> request_id -> faults -> healthcheck -> body size
+    limit -> auth (keystonemiddleware, or noauth for tests) -> pecan
+
+Public paths (version discovery) skip authentication.  Any exception or
+non-JSON error page becomes the service's fault body, so no API ever
+returns a traceback.
+"""
+
+import json
+
+import pecan
+import webob
+import webob.dec
+import webob.exc
+from keystonemiddleware import auth_token
+from oslo_log import log as logging
+from oslo_middleware import healthcheck
+from oslo_middleware import http_proxy_to_wsgi
+from oslo_middleware import request_id
+from oslo_middleware import sizelimit
+
+from common import context as alto_context
+from common import exception
+
+LOG = logging.getLogger(__name__)
+
+
+class ContextHook(pecan.hooks.PecanHook):
+    """Puts a :class:`RequestContext` on ``pecan.request.context``."""
+
+    def before(self, state):
+        state.request.context = alto_context.from_environ(state.request.environ)
+
+
+class FaultWrapper:
+    """Renders exceptions and foreign error pages as the service's fault body."""
+
+    def __init__(self, app, renderer):
+        self.app = app
+        self.renderer = renderer
+
+    @webob.dec.wsgify
+    def __call__(self, req):
+        try:
+            resp = req.get_response(self.app)
+        except Exception as exc:  # noqa: broad on purpose: the last line of defence
+            return self.fault_from_exception(req, exc)
+        if resp.status_int >= 400 and not _is_json(resp):
+            return self.fault(req, resp.status_int, _status_title(resp.status_int),
+                              _error_page_message(resp), headers=resp.headers)
+        return resp
+
+    def fault_from_exception(self, req, exc):
+        if isinstance(exc, exception.AltoError):
+            message = exc.message if exc.safe else exc.title
+            if exc.code >= 500:
+                LOG.exception('Request %s failed', req.environ.get('openstack.request_id'))
+            return self.fault(req, exc.code, exc.title, message, exc=exc)
+        if isinstance(exc, webob.exc.HTTPException):
+            return self.fault(req, exc.code, exc.title, exc.explanation or exc.title,
+                              headers=exc.headers)
+        LOG.exception('Unexpected error in request %s',
+                      req.environ.get('openstack.request_id'))
+        return self.fault(req, 500, 'Internal Server Error',
+                          'An unexpected error prevented the server from fulfilling '
+                          'your request.')
+
+    def fault(self, req, code, title, message, exc=None, headers=None):
+        resp = webob.Response(status=code, content_type='application/json', charset='utf-8')
+        for name in ('Allow', 'WWW-Authenticate', 'Retry-After', 'Location'):
+            if headers and name in headers:
+                resp.headers[name] = headers[name]
+        if req.method != 'HEAD':
+            body = self.renderer(code, title, message, exc)
+            resp.body = json.dumps(body).encode('utf-8')
+        return resp
+
+
+def _is_json(resp):
+    return (resp.content_type or '').endswith('json')
+
+
+def _status_title(code):
+    cls = webob.exc.status_map.get(code)
+    return cls.title if cls else 'Error'
+
+
+def _error_page_message(resp):
+    cls = webob.exc.status_map.get(resp.status_int)
+    return getattr(cls, 'explanation', None) or _status_title(resp.status_int)
+
+
+class NoAuthMiddleware:
+    """Test-only authentication: trusts identity headers the caller sets.
+
+    Defaults make an admin of project ``admin`` so a bare request works.
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        environ.setdefault('HTTP_X_USER_ID', 'admin')
+        environ.setdefault('HTTP_X_PROJECT_ID', 'admin')
+        environ.setdefault('HTTP_X_ROLES', 'admin,member,reader')
+        environ['HTTP_X_IDENTITY_STATUS'] = 'Confirmed'
+        return self.app(environ, start_response)
+
+
+class PathDispatch:
+    """Sends requests whose path is public to ``public``, the rest to ``protected``."""
+
+    def __init__(self, public, protected, is_public):
+        self.public = public
+        self.protected = protected
+        self.is_public = is_public
+
+    def __call__(self, environ, start_response):
+        path = environ.get('PATH_INFO', '/') or '/'
+        app = self.public if self.is_public(environ['REQUEST_METHOD'], path) else self.protected
+        return app(environ, start_response)
+
+
+class SizeLimitExcept:
+    """Applies the body size limit except to requests ``exempt`` names (uploads)."""
+
+    def __init__(self, app, conf, exempt):
+        self.plain = app
+        self.limited = sizelimit.RequestBodySizeLimiter(app, conf)
+        self.exempt = exempt
+
+    def __call__(self, environ, start_response):
+        exempt = self.exempt(environ['REQUEST_METHOD'], environ.get('PATH_INFO', '/'))
+        return (self.plain if exempt else self.limited)(environ, start_response)
+
+
+def build_app(root, conf, renderer, hooks=(), public_paths=None, size_limit_exempt=None,
+              auth_strategy=None):
+    """Build the full WSGI app for a pecan ``root`` controller.
+
+    :param renderer: a fault renderer from :mod:`common.faults`.
+    :param public_paths: ``(method, path) -> bool`` for unauthenticated paths.
+    :param size_limit_exempt: ``(method, path) -> bool`` for streaming uploads.
+    :param auth_strategy: ``keystone``, ``noauth`` or ``none`` (identity
+        authenticates requests itself); defaults to ``[api] auth_strategy``.
+    """
+    app = pecan.Pecan(root, hooks=[ContextHook()] + list(hooks), force_canonical=False,
+                      guess_content_type_from_ext=False)
+    strategy = auth_strategy or conf.api.auth_strategy
+    if strategy == 'keystone':
+        protected = auth_token.AuthProtocol(app, {'oslo_config_config': conf})
+    elif strategy == 'noauth':
+        protected = NoAuthMiddleware(app)
+    else:
+        protected = app
+    if public_paths is not None and protected is not app:
+        app = PathDispatch(app, protected, public_paths)
+    else:
+        app = protected
+    if size_limit_exempt is not None:
+        app = SizeLimitExcept(app, conf, size_limit_exempt)
+    else:
+        app = sizelimit.RequestBodySizeLimiter(app, conf)
+    app = healthcheck.Healthcheck(app, conf)
+    app = FaultWrapper(app, renderer)
+    app = request_id.RequestId(app)
+    app = http_proxy_to_wsgi.HTTPProxyToWSGI(app, conf)
+    return app
+
+
+def base_url(conf, request):
+    """Root URL for links in responses (``[api] public_endpoint`` wins)."""
+    return (conf.api.public_endpoint or request.host_url).rstrip('/')

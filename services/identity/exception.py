@@ -1,0 +1,78 @@
+"""Client-visible conditions of the identity service.
+
+Messages follow keystone's wording where clients or tests look for it.
+"""
+
+from common import exception as base
+
+# Re-exported so identity code imports its conditions from one module.
+ValidationError = base.ValidationError
+Forbidden = base.Forbidden
+PolicyNotAuthorized = base.PolicyNotAuthorized
+Conflict = base.Conflict
+NotFound = base.NotFound
+
+
+class Unauthorized(base.Unauthorized):
+    """Authentication failed; the message never says whether the user exists."""
+    msg_fmt = 'The request you have made requires authentication.'
+
+
+class AuthMethodNotSupported(Unauthorized):
+    msg_fmt = 'Attempted to authenticate with an unsupported method.'
+
+
+class TokenNotFound(NotFound):
+    msg_fmt = 'Could not find token: %(token_id)s.'
+
+
+class DomainNotFound(NotFound):
+    msg_fmt = 'Could not find domain: %(domain_id)s.'
+
+
+class ProjectNotFound(NotFound):
+    msg_fmt = 'Could not find project: %(project_id)s.'
+
+
+class UserNotFound(NotFound):
+    msg_fmt = 'Could not find user: %(user_id)s.'
+
+
+class GroupNotFound(NotFound):
+    msg_fmt = 'Could not find group: %(group_id)s.'
+
+
+class RoleNotFound(NotFound):
+    msg_fmt = 'Could not find role: %(role_id)s.'
+
+
+class ImpliedRoleNotFound(NotFound):
+    msg_fmt = 'Could not find implied role: %(prior_role_id)s implies %(implied_role_id)s.'
+
+
+class RoleAssignmentNotFound(NotFound):
+    msg_fmt = 'Could not find role assignment with role: %(role_id)s, actor: %(actor_id)s, target: %(target_id)s.'
+
+
+class MembershipNotFound(NotFound):
+    msg_fmt = 'Could not find user: %(user_id)s in group: %(group_id)s.'
+
+
+class RegionNotFound(NotFound):
+    msg_fmt = 'Could not find region: %(region_id)s.'
+
+
+class ServiceNotFound(NotFound):
+    msg_fmt = 'Could not find service: %(service_id)s.'
+
+
+class EndpointNotFound(NotFound):
+    msg_fmt = 'Could not find endpoint: %(endpoint_id)s.'
+
+
+class ApplicationCredentialNotFound(NotFound):
+    msg_fmt = 'Could not find application credential: %(app_cred_id)s.'
+
+
+class CatalogReadOnly(Forbidden):
+    msg_fmt = 'The templated catalog is read-only; edit its file instead.'
