@@ -11,6 +11,7 @@ import eventlet
 
 eventlet.monkey_patch()
 
+import eventlet.tpool  # noqa: E402
 import eventlet.wsgi  # noqa: E402
 from oslo_log import log as logging  # noqa: E402
 from oslo_service import loopingcall  # noqa: E402
@@ -22,6 +23,12 @@ LOG = logging.getLogger(__name__)
 def spawn(func, *args, **kwargs):
     """Run ``func`` concurrently; returns a handle with ``wait()`` and ``kill()``."""
     return eventlet.spawn(func, *args, **kwargs)
+
+
+def run_in_thread(func, *args, **kwargs):
+    """Run blocking native code (e.g. bcrypt) in a real OS thread so green
+    threads keep being served; returns its result."""
+    return eventlet.tpool.execute(func, *args, **kwargs)
 
 
 def sleep(seconds):
