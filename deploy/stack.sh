@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Altostratus all-in-one: install what is missing, configure, start and bootstrap every
+# service on this machine.  Run as root on Debian 12.  Idempotent: run it again at will.
+# Settings: see deploy/lib/common.sh (e.g. DB_URL_BASE=mysql+pymysql://root@127.0.0.1).
+set -euo pipefail
+
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+[ "$(id -u)" = 0 ] || die "run stack.sh as root"
+
+ALTO_SERVICES=${ALTO_SERVICES:-identity image network compute}
+SYSTEM_PACKAGES="python3-venv python3-dev build-essential curl rabbitmq-server qemu-utils"
+
+install_system_packages() {
+    local missing=() p
+    for p in $SYSTEM_PACKAGES; do
+        dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    log "installing system packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q "${missing[@]}"
+}
+
+install_python() {
+    if [ ! -x "$ALTO_VENV/bin/python" ]; then
+        log "creating virtualenv $ALTO_VENV"
+        mkdir -p "$(dirname "$ALTO_VENV")"
+        python3 -m venv "$ALTO_VENV"
+        "$ALTO_VENV/bin/pip" install -q --upgrade pip
+    fi
+    log "installing Altostratus into $ALTO_VENV"
+    "$ALTO_VENV/bin/pip" install -q -e "$ALTO_SRC" python-openstackclient
+}
+
+ensure_rabbitmq() {
+    if ! (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; then
+        log "starting RabbitMQ"
+        rabbitmq-server -detached
+        for _ in $(seq 60); do
+            (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null && return 0
+            sleep 1
+        done
+        die "RabbitMQ did not start"
+    fi
+}
+
+write_clouds_yaml() {
+    mkdir -p "$(dirname "$CLOUDS_YAML")"
+    "$ALTO_VENV/bin/python" - "$CLOUDS_YAML" "$HOST_IP" "$ADMIN_PASSWORD" "$REGION" <<'PY'
+import os, sys, yaml
+path, host, password, region = sys.argv[1:5]
+doc = {}
+if os.path.exists(path):
+    with open(path) as f:
+        doc = yaml.safe_load(f) or {}
+clouds = doc.setdefault('clouds', {})
+def cloud(user, project):
+    return {'auth': {'auth_url': 'http://%s:5000/v3' % host, 'username': user,
+                     'password': password, 'project_name': project,
+                     'user_domain_id': 'default', 'project_domain_id': 'default'},
+            'region_name': region, 'identity_api_version': 3, 'interface': 'public'}
+clouds['altostratus-admin'] = cloud('admin', 'admin')
+clouds['altostratus'] = cloud('demo', 'demo')
+with open(path, 'w') as f:
+    yaml.safe_dump(doc, f, default_flow_style=False)
+os.chmod(path, 0o600)
+PY
+    log "wrote $CLOUDS_YAML (clouds altostratus-admin and altostratus)"
+}
+
+install_system_packages
+install_python
+ensure_rabbitmq
+mkdir -p "$ALTO_ETC" "$ALTO_STATE" "$ALTO_LOGS" "$ALTO_RUN"
+write_clouds_yaml
+
+for svc in $ALTO_SERVICES; do
+    lib=$ALTO_SRC/deploy/lib/$svc.sh
+    [ -f "$lib" ] || { log "no deploy/lib/$svc.sh yet; skipping $svc"; continue; }
+    . "$lib"
+    log "== $svc =="
+    "${svc}_configure"
+    "${svc}_start"
+    "${svc}_bootstrap"
+done
+
+log "Altostratus is running. Try: OS_CLOUD=altostratus openstack token issue"
