@@ -1,0 +1,87 @@
+"""The fields of every identity entity, with the defaults a driver fills in.
+
+``base.py`` promises that every field is present in what a driver returns;
+:func:`shape` builds such a dict from a manager's (possibly partial) ref.
+"""
+
+import copy
+import datetime
+import uuid
+
+
+def utcnow():
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+
+
+def _now():
+    return utcnow()
+
+
+def _uuid():
+    # Revocation events are the one entity a manager may leave unnamed.
+    return uuid.uuid4().hex
+
+
+def _list():
+    return []
+
+
+def _dict():
+    return {}
+
+
+# Field -> default value (a callable builds a fresh one per entity).
+FIELDS = {
+    'domain': {'id': None, 'name': None, 'description': None,
+               'enabled': True, 'tags': _list},
+    'project': {'id': None, 'name': None, 'domain_id': None,
+                'parent_id': None, 'description': None, 'enabled': True,
+                'tags': _list},
+    'user': {'id': None, 'name': None, 'domain_id': None, 'enabled': True,
+             'default_project_id': None, 'description': None,
+             'email': None, 'password_hash': None,
+             'password_expires_at': None, 'extra': _dict,
+             'created_at': _now},
+    'group': {'id': None, 'name': None, 'domain_id': None,
+              'description': None},
+    'role': {'id': None, 'name': None, 'domain_id': None,
+             'description': None},
+    'region': {'id': None, 'description': None, 'parent_region_id': None},
+    'service': {'id': None, 'type': None, 'name': None, 'description': None,
+                'enabled': True},
+    'endpoint': {'id': None, 'service_id': None, 'interface': None,
+                 'url': None, 'region_id': None, 'enabled': True},
+    'app_cred': {'id': None, 'name': None, 'user_id': None,
+                 'project_id': None, 'description': None,
+                 'secret_hash': None, 'expires_at': None,
+                 'unrestricted': False, 'roles': _list, 'created_at': _now},
+    'revoke_event': {'id': _uuid, 'user_id': None, 'project_id': None,
+                     'domain_id': None, 'role_id': None, 'audit_id': None,
+                     'audit_chain_id': None, 'issued_before': None,
+                     'revoked_at': _now},
+}
+
+
+def shape(kind, ref):
+    """A deep copy of ``ref`` holding exactly ``kind``'s fields."""
+    out = {}
+    for field, default in FIELDS[kind].items():
+        if field in ref and not (ref[field] is None and callable(default)):
+            out[field] = copy.deepcopy(ref[field])
+        else:
+            out[field] = default() if callable(default) else default
+    return out
+
+
+def apply_changes(kind, ref, changes):
+    """``ref`` updated with the known, non-id fields of ``changes``."""
+    out = copy.deepcopy(ref)
+    for field, value in changes.items():
+        if field not in FIELDS[kind] or field == 'id':
+            continue
+        default = FIELDS[kind][field]
+        if value is None and callable(default):
+            out[field] = default()
+        else:
+            out[field] = copy.deepcopy(value)
+    return out
