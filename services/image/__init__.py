@@ -1,0 +1,1 @@
+"""Image service: a glance-compatible Image v2 API."""

@@ -1,0 +1,24 @@
+"""Builds the image API WSGI application."""
+
+from common import faults
+from common import wsgi
+from services.image import store as image_store
+from services.image.api import hooks
+from services.image.api.controllers import root
+
+PUBLIC_PATHS = ('/', '/versions', '/v2', '/v2/')
+
+
+def is_public(method, path):
+    return method in ('GET', 'HEAD') and path in PUBLIC_PATHS
+
+
+def setup_app(conf, store=None, staging=None, auth_strategy=None):
+    store = store or image_store.get_store(conf)
+    staging = staging or image_store.get_staging_store(conf)
+    return wsgi.build_app(
+        root.RootController(), conf, faults.image_fault,
+        hooks=[hooks.ImageHook(conf, store, staging)],
+        public_paths=is_public,
+        size_limit_exempt=hooks.is_data_upload,
+        auth_strategy=auth_strategy)

@@ -1,0 +1,114 @@
+"""Image data: ``/file`` (upload, ranged download), ``/stage`` and ``/import``."""
+
+import pecan
+import webob
+
+from common import exception as common_exc
+from services.image import data
+from services.image import exception
+from services.image.api.controllers import base
+from services.image.api.schemas import image as schemas
+
+
+def _body_stream():
+    """The request body as a file, never read whole (see ``hooks.ImageHook``)."""
+    req = pecan.request
+    return req.body_file, req.content_length
+
+
+class ImageFileController:
+
+    def __init__(self, image_id):
+        self.image_id = image_id
+
+    @pecan.expose(generic=True)
+    def index(self):
+        raise webob.exc.HTTPMethodNotAllowed()
+
+    @index.when(method='PUT')
+    def upload(self):
+        image = base.get_owned_image(self.image_id, 'upload_image')
+        body, length = _body_stream()
+        data.upload(base.conf(), pecan.request.image_store, image, body, length)
+        base.set_status(204)
+
+    @index.when(method='GET')
+    def download(self):
+        base.authorize('download_image')
+        image = base.get_image(self.image_id)
+        if image['status'] == 'deactivated' and not base.is_admin():
+            raise exception.ImageDeactivated()
+        if not image['location']:
+            return webob.Response(status=204, content_type=None)
+        store = pecan.request.image_store
+        chunk_size = base.conf().image.chunk_size
+        size = image['size']
+        span = data.parse_range(pecan.request.headers.get('Range'), size)
+        resp = webob.Response(content_type='application/octet-stream', charset=None)
+        if span is None:
+            offset, length = 0, size
+            resp.status = 200
+            resp.headers['Content-MD5'] = image['checksum']
+        else:
+            offset, length = span
+            resp.status = 206
+            resp.headers['Content-Range'] = 'bytes %d-%d/%d' % (offset, offset + length - 1,
+                                                                size)
+        chunks = store.get(image['location'], offset, length, chunk_size)
+        resp.app_iter = _generator(chunks)
+        resp.content_length = length
+        return resp
+
+
+def _generator(chunks):
+    # A real generator: pecan peeks at generators but reads other bodies whole.
+    yield from chunks
+
+
+class StageController:
+
+    def __init__(self, image_id):
+        self.image_id = image_id
+
+    @pecan.expose(generic=True)
+    def index(self):
+        raise webob.exc.HTTPMethodNotAllowed()
+
+    @index.when(method='PUT')
+    def put(self):
+        _check_method_enabled('glance-direct')
+        image = base.get_owned_image(self.image_id, 'upload_image')
+        body, length = _body_stream()
+        data.stage(base.conf(), pecan.request.image_staging, image, body, length)
+        base.set_status(204)
+
+
+def _check_method_enabled(name):
+    enabled = base.conf().image.enabled_import_methods
+    if name not in enabled:
+        raise common_exc.BadRequest(
+            reason='Import method %s is not enabled on this cloud; enabled methods: %s'
+                   % (name, ', '.join(enabled) or 'none'))
+
+
+class ImportController:
+
+    def __init__(self, image_id):
+        self.image_id = image_id
+
+    @pecan.expose(generic=True)
+    def index(self):
+        raise webob.exc.HTTPMethodNotAllowed()
+
+    @index.when(method='POST')
+    def post(self):
+        body = base.json_body(schemas.IMPORT)
+        method = body['method']['name']
+        image = base.get_owned_image(self.image_id, 'import_image')
+        _check_method_enabled(method)
+        if method != 'glance-direct':
+            raise common_exc.BadRequest(reason='Import method %s is not supported' % method)
+        data.import_staged(base.conf(), pecan.request.image_store,
+                           pecan.request.image_staging, image)
+        base.set_status(202)
+        return ''

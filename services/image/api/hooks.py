@@ -1,0 +1,55 @@
+"""Pecan hooks of the image API."""
+
+import json
+
+import pecan
+import webob
+import webob.exc
+
+from common import faults
+from services.image import exception
+
+#: paths whose PUT body is raw image data, streamed, never parsed
+DATA_SUFFIXES = ('/file', '/stage')
+
+
+def is_data_upload(method, path):
+    return method == 'PUT' and path.rstrip('/').endswith(DATA_SUFFIXES) \
+        and path.startswith('/v2/images/')
+
+
+class ImageHook(pecan.hooks.PecanHook):
+    """Gives controllers the config and stores, and keeps bodies unparsed."""
+
+    def __init__(self, conf, store, staging):
+        self.conf = conf
+        self.store = store
+        self.staging = staging
+
+    def on_route(self, state):
+        req = state.request
+        # Glance answers JSON (or raw data) whatever the Accept header says;
+        # without this pecan would refuse e.g. "Accept: application/octet-stream".
+        req.environ['HTTP_ACCEPT'] = '*/*'
+        if is_data_upload(req.method, req.path):
+            # Reject before pecan looks at form parameters, which would read
+            # (and buffer) the whole body of a form-encoded upload.
+            if req.content_type != 'application/octet-stream':
+                raise exception.UnsupportedMediaType(content_type=req.content_type or 'none',
+                                                     expected='application/octet-stream')
+        req.image_conf = self.conf
+        req.image_store = self.store
+        req.image_staging = self.staging
+
+    def on_error(self, state, exc):
+        """Pecan's own errors (unknown path, wrong method) get the image fault body."""
+        if not isinstance(exc, webob.exc.HTTPException):
+            return None
+        resp = webob.Response(status=exc.status_int, content_type='application/json',
+                              charset='utf-8')
+        if exc.status_int == 405 and exc.headers.get('Allow'):
+            resp.headers['Allow'] = exc.headers['Allow']
+        message = exc.detail or exc.explanation or exc.title
+        resp.body = json.dumps(faults.image_fault(exc.status_int, exc.title,
+                                                  message)).encode('utf-8')
+        return resp

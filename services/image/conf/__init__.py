@@ -1,0 +1,26 @@
+"""Options of the image service, one module per concern."""
+
+from oslo_config import cfg
+
+from common import db
+from services.image.conf import image
+from services.image.conf import store
+
+MODULES = (image, store)
+_registered = set()
+
+
+def register_opts(conf=cfg.CONF):
+    if id(conf) in _registered:
+        return
+    for module in MODULES:
+        module.register_opts(conf)
+    db.register_opts(conf, 'sqlite:///image.sqlite')
+    _registered.add(id(conf))
+
+
+def list_opts():
+    opts = []
+    for module in MODULES:
+        opts.extend(module.list_opts())
+    return opts

@@ -1,0 +1,42 @@
+"""``[image]``: behaviour of the Image v2 API."""
+
+from oslo_config import cfg
+
+image_group = cfg.OptGroup('image', title='Image API options')
+
+DISK_FORMATS = ['ami', 'ari', 'aki', 'vhd', 'vhdx', 'vmdk', 'raw', 'qcow2', 'vdi', 'iso',
+                'ploop']
+CONTAINER_FORMATS = ['ami', 'ari', 'aki', 'bare', 'ovf', 'ova', 'docker', 'compressed']
+
+image_opts = [
+    cfg.IntOpt('image_size_cap', default=1099511627776, min=1,
+               help='Largest image, in bytes, that may be uploaded or staged. '
+                    'Larger uploads fail with 413 and leave no data behind.'),
+    cfg.IntOpt('chunk_size', default=1024 * 1024, min=4096,
+               help='Bytes read or written per step while streaming image data.'),
+    cfg.ListOpt('disk_formats', default=DISK_FORMATS,
+                help='Disk formats images may declare.'),
+    cfg.ListOpt('container_formats', default=CONTAINER_FORMATS,
+                help='Container formats images may declare.'),
+    cfg.ListOpt('enabled_import_methods', default=['glance-direct'],
+                help='Interoperable import methods offered by /v2/images/{id}/import. '
+                     'Supported: glance-direct.'),
+    cfg.StrOpt('staging_dir',
+               help='Directory holding data staged for import. Defaults to '
+                    '$state_path/image/staging.'),
+    cfg.IntOpt('limit_param_default', default=25, min=1,
+               help='Page size of image lists when the client gives no limit.'),
+    cfg.IntOpt('api_limit_max', default=1000, min=1,
+               help='Largest page size a client may ask for.'),
+    cfg.StrOpt('policy_file', default='image-policy.yaml',
+               help='Policy overrides for the image API (rules default in code).'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(image_group)
+    conf.register_opts(image_opts, group=image_group)
+
+
+def list_opts():
+    return [(image_group, image_opts)]

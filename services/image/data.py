@@ -1,0 +1,187 @@
+"""Image data: streamed upload, staging, import and ranged download.
+
+Data never sits in memory whole: the request body is read ``chunk_size``
+bytes at a time, hashed (md5 for ``checksum``, sha512 for ``os_hash_value``)
+and handed to the store, which writes each chunk before the next is read.
+The status moves queued -> saving -> active; any failure part-way puts the
+image back to ``queued`` and the store has already removed what it wrote.
+"""
+
+import hashlib
+import struct
+
+from oslo_log import log as logging
+
+from common import exception as common_exc
+from services.image import exception
+from services.image.db import api as db_api
+
+LOG = logging.getLogger(__name__)
+
+HASH_ALGO = 'sha512'
+QCOW2_MAGIC = b'QFI\xfb'
+_HEADER_BYTES = 32
+
+
+class HashingReader:
+    """Iterates a request body in chunks, counting, hashing and capping it."""
+
+    def __init__(self, source, chunk_size, size_cap, expected_length=None):
+        self.source = source
+        self.chunk_size = chunk_size
+        self.size_cap = size_cap
+        self.expected_length = expected_length
+        self.size = 0
+        self.header = b''
+        self._md5 = hashlib.md5(usedforsecurity=False)
+        self._sha = hashlib.new(HASH_ALGO)
+
+    def _read(self):
+        if hasattr(self.source, 'read'):
+            while True:
+                want = self.chunk_size
+                if self.expected_length is not None:
+                    want = min(want, self.expected_length - self.size)
+                    if want <= 0:
+                        return
+                chunk = self.source.read(want)
+                if not chunk:
+                    return
+                yield chunk
+        else:
+            yield from self.source
+
+    def __iter__(self):
+        for chunk in self._read():
+            self.size += len(chunk)
+            if self.size > self.size_cap:
+                raise exception.ImageSizeLimitExceeded(cap=self.size_cap)
+            if len(self.header) < _HEADER_BYTES:
+                self.header += chunk[:_HEADER_BYTES - len(self.header)]
+            self._md5.update(chunk)
+            self._sha.update(chunk)
+            yield chunk
+        if self.expected_length is not None and self.size < self.expected_length:
+            raise exception.UploadIncomplete(received=self.size,
+                                             expected=self.expected_length)
+
+    def virtual_size(self, disk_format):
+        if disk_format == 'raw':
+            return self.size
+        if disk_format == 'qcow2' and self.header[:4] == QCOW2_MAGIC \
+                and len(self.header) >= 32:
+            return struct.unpack('>Q', self.header[24:32])[0]
+        return None
+
+    def results(self, disk_format):
+        return {'size': self.size, 'checksum': self._md5.hexdigest(),
+                'os_hash_algo': HASH_ALGO, 'os_hash_value': self._sha.hexdigest(),
+                'virtual_size': self.virtual_size(disk_format)}
+
+
+def _check_declared_length(conf, content_length):
+    if content_length is not None and content_length > conf.image.image_size_cap:
+        raise exception.ImageSizeLimitExceeded(cap=conf.image.image_size_cap)
+
+
+def _require_formats(image, action):
+    missing = [k for k in ('disk_format', 'container_format') if not image.get(k)]
+    if missing:
+        raise common_exc.BadRequest(
+            reason='Properties %s must be set prior to %s.' % (', '.join(missing), action))
+
+
+def _store_stream(store, image, reader, restore_status):
+    """Write ``reader`` to ``store``; on failure put the image back in ``restore_status``."""
+    try:
+        return store.add(image['id'], reader)
+    except BaseException as exc:
+        LOG.warning('Data for image %s failed part-way (%s); status back to %s',
+                    image['id'], type(exc).__name__, restore_status)
+        try:
+            db_api.image_update(image['id'], {'status': restore_status})
+        except exception.ImageNotFound:
+            pass
+        if isinstance(exc, (OSError, ValueError)) and not isinstance(exc, common_exc.AltoError):
+            # eventlet reports a dropped client as an I/O or parse error
+            raise common_exc.BadRequest(reason='the image data could not be read: %s' % exc)
+        raise
+
+
+def _activate(store, image_id, location, values, expected_status):
+    values = dict(values, location=location, status='active')
+    try:
+        return db_api.image_update(image_id, values, expected_status=expected_status)
+    except (exception.ImageNotFound, exception.InvalidStatusTransition):
+        # deleted (or changed) while the data streamed in: drop the orphan
+        store.delete(location)
+        raise
+
+
+def upload(conf, store, image, body, content_length=None):
+    """``PUT /v2/images/{id}/file``."""
+    _require_formats(image, 'saving data')
+    if image['status'] != 'queued':
+        raise exception.InvalidStatusTransition(current=image['status'], target='saving')
+    _check_declared_length(conf, content_length)
+    db_api.image_update(image['id'], {'status': 'saving'}, expected_status='queued')
+    reader = HashingReader(body, conf.image.chunk_size, conf.image.image_size_cap,
+                           content_length)
+    location, _ = _store_stream(store, image, reader, 'queued')
+    return _activate(store, image['id'], location, reader.results(image['disk_format']),
+                     'saving')
+
+
+def stage(conf, staging, image, body, content_length=None):
+    """``PUT /v2/images/{id}/stage``: keep the data aside for a later import."""
+    if image['status'] != 'queued':
+        raise exception.InvalidStatusTransition(current=image['status'], target='uploading')
+    _check_declared_length(conf, content_length)
+    db_api.image_update(image['id'], {'status': 'uploading'}, expected_status='queued')
+    reader = HashingReader(body, conf.image.chunk_size, conf.image.image_size_cap,
+                           content_length)
+    _store_stream(staging, image, reader, 'queued')
+    return db_api.image_update(image['id'], {'size': reader.size})
+
+
+def import_staged(conf, store, staging, image):
+    """``POST /v2/images/{id}/import`` with ``glance-direct``."""
+    _require_formats(image, 'import')
+    if image['status'] != 'uploading':
+        raise common_exc.Conflict(
+            reason='Image status must be uploading to import staged data, not %s'
+                   % image['status'])
+    staged = staging.location_for(image['id'])
+    if not staging.exists(staged):
+        raise common_exc.Conflict(reason='no data is staged for image %s' % image['id'])
+    db_api.image_update(image['id'], {'status': 'importing'}, expected_status='uploading')
+    reader = HashingReader(staging.get(staged, chunk_size=conf.image.chunk_size),
+                           conf.image.chunk_size, conf.image.image_size_cap)
+    location, _ = _store_stream(store, image, reader, 'uploading')
+    image = _activate(store, image['id'], location, reader.results(image['disk_format']),
+                      'importing')
+    staging.delete(staged)
+    return image
+
+
+def parse_range(header, size):
+    """``Range: bytes=a-b`` -> ``(offset, length)``; None for no/ignored header."""
+    if not header:
+        return None
+    unit, _, spec = header.partition('=')
+    if unit.strip().lower() != 'bytes' or ',' in spec or '-' not in spec:
+        raise exception.RangeNotSatisfiable(range=header, size=size or 0)
+    first, _, last = (part.strip() for part in spec.partition('-'))
+    try:
+        if first == '':
+            length = min(int(last), size)
+            start = size - length
+        else:
+            start = int(first)
+            end = min(int(last), size - 1) if last else size - 1
+            length = end - start + 1
+    except ValueError:
+        raise exception.RangeNotSatisfiable(range=header, size=size)
+    if start < 0 or start >= size or length <= 0:
+        raise exception.RangeNotSatisfiable(range=header, size=size)
+    return start, length
