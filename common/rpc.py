@@ -7,6 +7,7 @@ place) and every daemon serves its manager with :func:`get_server`.
 
 import oslo_messaging as messaging
 from oslo_config import cfg
+from oslo_messaging import opts as messaging_opts
 
 from common import context as alto_context
 
@@ -35,10 +36,21 @@ class RequestContextSerializer(messaging.Serializer):
         return alto_context.RequestContext.from_dict(context)
 
 
+def register_opts(conf):
+    """All of oslo.messaging's options (some are otherwise registered lazily)."""
+    for group, opts in messaging_opts.list_opts():
+        conf.register_opts(opts, group=group)
+
+
 def init(conf, exmods=()):
-    """Create the process transport; ``exmods`` adds service exception modules."""
+    """Create the process transport; ``exmods`` adds service exception modules.
+
+    ``conf`` must be the global ``cfg.CONF``: oslo.messaging registers some
+    of its options (tracing, metrics) on the global object only.
+    """
     global _TRANSPORT
     if _TRANSPORT is None:
+        register_opts(conf)
         allowed = ALLOWED_EXMODS + [m for m in exmods if m not in ALLOWED_EXMODS]
         _TRANSPORT = messaging.get_rpc_transport(conf, allowed_remote_exmods=allowed)
     return _TRANSPORT

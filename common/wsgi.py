@@ -13,6 +13,7 @@ returns a traceback.
 import json
 
 import pecan
+import pecan.hooks
 import webob
 import webob.dec
 import webob.exc
@@ -49,6 +50,9 @@ class FaultWrapper:
             resp = req.get_response(self.app)
         except Exception as exc:  # noqa: broad on purpose: the last line of defence
             return self.fault_from_exception(req, exc)
+        original = req.environ.get('pecan.original_exception')
+        if resp.status_int >= 400 and original is not None:
+            return self.fault_from_exception(req, original)
         if resp.status_int >= 400 and not _is_json(resp):
             return self.fault(req, resp.status_int, _status_title(resp.status_int),
                               _error_page_message(resp), headers=resp.headers)
@@ -112,16 +116,17 @@ class NoAuthMiddleware:
 
 
 class PathDispatch:
-    """Sends requests whose path is public to ``public``, the rest to ``protected``."""
+    """Sends requests for which ``matches(method, path)`` holds to ``matched``,
+    the rest to ``other``."""
 
-    def __init__(self, public, protected, is_public):
-        self.public = public
-        self.protected = protected
-        self.is_public = is_public
+    def __init__(self, matched, other, matches):
+        self.matched = matched
+        self.other = other
+        self.matches = matches
 
     def __call__(self, environ, start_response):
         path = environ.get('PATH_INFO', '/') or '/'
-        app = self.public if self.is_public(environ['REQUEST_METHOD'], path) else self.protected
+        app = self.matched if self.matches(environ['REQUEST_METHOD'], path) else self.other
         return app(environ, start_response)
 
 
@@ -165,7 +170,8 @@ def build_app(root, conf, renderer, hooks=(), public_paths=None, size_limit_exem
         app = SizeLimitExcept(app, conf, size_limit_exempt)
     else:
         app = sizelimit.RequestBodySizeLimiter(app, conf)
-    app = healthcheck.Healthcheck(app, conf)
+    health = healthcheck.Healthcheck(None, conf)
+    app = PathDispatch(health, app, lambda method, path: path.rstrip('/') == '/healthcheck')
     app = FaultWrapper(app, renderer)
     app = request_id.RequestId(app)
     app = http_proxy_to_wsgi.HTTPProxyToWSGI(app, conf)

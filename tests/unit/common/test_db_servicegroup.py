@@ -1,0 +1,41 @@
+import datetime
+
+import pytest
+import sqlalchemy
+
+from common import db
+from common import exception
+from common import servicegroup
+
+
+def test_forbid_blocks_db_access():
+    db.forbid('test daemon')
+    try:
+        with pytest.raises(exception.DBAccessForbidden):
+            db.get_context_manager('anything')
+        with pytest.raises(exception.DBAccessForbidden):
+            db.sync('anything', 'sqlite://')
+    finally:
+        db.allow()
+    assert db.get_context_manager('anything') is db.get_context_manager('anything')
+    db.reset('anything')
+
+
+def test_sqlite_connections_get_wal_and_busy_timeout(tmp_path):
+    engine = sqlalchemy.create_engine('sqlite:///%s' % (tmp_path / 'x.sqlite'))
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql('PRAGMA journal_mode').scalar() == 'wal'
+        assert conn.exec_driver_sql('PRAGMA busy_timeout').scalar() == 30000
+    engine.dispose()
+
+
+def test_is_up():
+    now = datetime.datetime(2026, 1, 1, 12, 0, 0)
+    recent = now - datetime.timedelta(seconds=30)
+    old = now - datetime.timedelta(seconds=61)
+    assert servicegroup.is_up(recent, 60, now=now)
+    assert not servicegroup.is_up(old, 60, now=now)
+    assert not servicegroup.is_up(recent, 60, forced_down=True, now=now)
+    assert not servicegroup.is_up(None, 60, now=now)
+    aware = recent.replace(tzinfo=datetime.timezone.utc)
+    assert servicegroup.is_up(aware, 60, now=now)

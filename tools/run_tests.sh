@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Install what the tests need and run them: tools/run_tests.sh [unit|functional|all] [pytest args]
+# Works on a fresh Debian 12 machine as root; creates .venv in the source tree.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+SUITE=${1:-all}; [ $# -gt 0 ] && shift
+VENV=${VENV:-$PWD/.venv}
+SYSTEM_PACKAGES="python3-venv python3-dev build-essential curl qemu-utils mariadb-client postgresql-client"
+
+say() { echo "[run_tests] $*"; }
+
+install_system_packages() {
+    local missing=() p
+    for p in $SYSTEM_PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    [ "$(id -u)" = 0 ] || { say "missing packages ${missing[*]} (run as root to install)"; return 0; }
+    say "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null
+    apt-get install -y -q "${missing[@]}" >/dev/null
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+ensure_backing_services() {
+    # RabbitMQ, MariaDB and PostgreSQL are needed by the functional tests.
+    port_open 5672 || { say "starting RabbitMQ"; rabbitmq-server -detached || true; }
+    port_open 3306 || { say "starting MariaDB"; start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd || true; }
+    port_open 5432 || { say "starting PostgreSQL"; pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true; }
+    for _ in $(seq 60); do port_open 5672 && port_open 3306 && break; sleep 1; done
+}
+
+install_python() {
+    [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+    "$VENV/bin/pip" install -q --upgrade pip >/dev/null
+    "$VENV/bin/pip" install -q -e '.[test]'
+}
+
+run_pytest() {
+    local rc=0
+    "$VENV/bin/python" -m pytest "$@" || rc=$?
+    # 5 means "no tests collected": not a failure for a suite that has none yet.
+    [ $rc -eq 5 ] && rc=0
+    return $rc
+}
+
+install_system_packages
+install_python
+export PATH=$VENV/bin:$PATH
+
+case "$SUITE" in
+    unit) run_pytest -q tests/unit "$@" ;;
+    functional) ensure_backing_services; run_pytest -q -m functional tests/functional "$@" ;;
+    all)
+        run_pytest -q tests/unit "$@"
+        ensure_backing_services
+        run_pytest -q -m functional tests/functional "$@" ;;
+    *) say "unknown suite $SUITE (unit|functional|all)"; exit 2 ;;
+esac
