@@ -7,16 +7,14 @@ from services.image.conf import image
 from services.image.conf import store
 
 MODULES = (image, store)
-_registered = set()
 
 
 def register_opts(conf=cfg.CONF):
-    if id(conf) in _registered:
+    if 'image' in conf:  # already registered on this ConfigOpts
         return
     for module in MODULES:
         module.register_opts(conf)
     db.register_opts(conf, 'sqlite:///image.sqlite')
-    _registered.add(id(conf))
 
 
 def list_opts():

@@ -34,8 +34,9 @@ image_opts = [
 
 
 def register_opts(conf):
-    conf.register_group(image_group)
-    conf.register_opts(image_opts, group=image_group)
+    # a fresh group object per ConfigOpts: overrides live on the group
+    conf.register_group(cfg.OptGroup(image_group.name, title=image_group.title))
+    conf.register_opts(image_opts, group=image_group.name)
 
 
 def list_opts():

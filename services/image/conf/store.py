@@ -16,8 +16,9 @@ store_opts = [
 
 
 def register_opts(conf):
-    conf.register_group(store_group)
-    conf.register_opts(store_opts, group=store_group)
+    # a fresh group object per ConfigOpts: overrides live on the group
+    conf.register_group(cfg.OptGroup(store_group.name, title=store_group.title))
+    conf.register_opts(store_opts, group=store_group.name)
 
 
 def list_opts():

@@ -25,6 +25,7 @@ def conf(tmp_path):
     db.sync('image', url)
     db.configure('image', conf)
     yield conf
+    conf._unset_defaults_and_overrides()
     db.reset('image')
     policies.reset()
     image_store.reset_fakes()

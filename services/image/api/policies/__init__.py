@@ -52,10 +52,11 @@ _ENFORCERS = {}
 
 
 def get_enforcer(conf):
-    if id(conf) not in _ENFORCERS:
-        _ENFORCERS[id(conf)] = common_policy.make_enforcer(conf, RULES,
-                                                           conf.image.policy_file)
-    return _ENFORCERS[id(conf)]
+    owner, enforcer = _ENFORCERS.get(id(conf), (None, None))
+    if owner is not conf:
+        enforcer = common_policy.make_enforcer(conf, RULES, conf.image.policy_file)
+        _ENFORCERS[id(conf)] = (conf, enforcer)
+    return enforcer
 
 
 def reset():
