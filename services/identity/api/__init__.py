@@ -1,0 +1,1 @@
+"""The Identity v3 REST API (pecan)."""

@@ -1,0 +1,1 @@
+"""One module per collection of the Identity v3 API."""

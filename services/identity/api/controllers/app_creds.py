@@ -1,0 +1,69 @@
+"""/v3/users/{user_id}/application_credentials."""
+
+import pecan
+from pecan import rest
+
+from services.identity import exception
+from services.identity.api import views
+from services.identity.api.controllers import base
+from services.identity.api.schemas import app_cred as schemas
+from services.identity.core import app_cred as app_cred_mgr
+
+
+class AppCredsController(rest.RestController):
+
+    def __init__(self, user_id):
+        self.user_id = user_id
+
+    def _view(self, ref, secret=None):
+        roles = base.managers().assignment.roles_by_id()
+        shaped = dict(ref, _roles=[
+            {'id': r['id'], 'name': roles[r['id']]['name'],
+             'domain_id': roles[r['id']].get('domain_id')}
+            for r in ref['roles'] if r['id'] in roles])
+        return views.app_cred(base.base_url(), shaped, secret)
+
+    def _get(self, app_cred_id):
+        ref = base.managers().app_cred.get(app_cred_id)
+        if ref['user_id'] != self.user_id:
+            raise exception.ApplicationCredentialNotFound(app_cred_id=app_cred_id)
+        return ref
+
+    @pecan.expose('json')
+    def get_all(self, **params):
+        base.authorize('list_application_credentials', user_id=self.user_id)
+        m = base.managers()
+        m.identity.get_user(self.user_id)
+        refs = m.app_cred.list_for_user(self.user_id, base.hints_from(params, ('name',)))
+        return views.collection(base.base_url(), 'users/%s/application_credentials'
+                                % self.user_id, 'application_credentials',
+                                [self._view(r) for r in refs])
+
+    @pecan.expose('json')
+    def get_one(self, app_cred_id):
+        base.authorize('get_application_credential', user_id=self.user_id)
+        return {'application_credential': self._view(self._get(app_cred_id))}
+
+    @pecan.expose('json')
+    def post(self):
+        values = base.body(schemas.app_cred_create)['application_credential']
+        base.authorize('create_application_credential', user_id=self.user_id)
+        token = base.token()
+        if token.project is None:
+            raise exception.Forbidden('An application credential is created with a '
+                                      'project-scoped token.')
+        if token.payload.app_cred_id and not token.app_cred['unrestricted']:
+            raise exception.Forbidden('A restricted application credential cannot '
+                                      'create another one.')
+        values['expires_at'] = app_cred_mgr.parse_expiry(values.get('expires_at'))
+        ref, secret = base.managers().app_cred.create(self.user_id, token.project,
+                                                      token.role_ids, values)
+        base.status(201)
+        return {'application_credential': self._view(ref, secret)}
+
+    @pecan.expose('json')
+    def delete(self, app_cred_id):
+        base.authorize('delete_application_credential', user_id=self.user_id)
+        self._get(app_cred_id)
+        base.managers().app_cred.delete(app_cred_id)
+        return base.no_content()

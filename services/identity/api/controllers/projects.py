@@ -1,0 +1,143 @@
+"""/v3/projects: hierarchy, tags and role grants on projects."""
+
+import pecan
+
+from services.identity import exception
+from services.identity.api import views
+from services.identity.api.controllers import base
+from services.identity.api.controllers import grants
+from services.identity.api.schemas import resource as schemas
+
+_TAG_FILTERS = ('tags', 'tags-any', 'not-tags', 'not-tags-any')
+
+
+def tag_filters(params):
+    return {name.replace('-', '_'): [t for t in params[name].split(',') if t]
+            for name in _TAG_FILTERS if params.get(name)}
+
+
+class ProjectsController(base.Collection):
+    member = 'project'
+    collection = 'projects'
+    filters = ('name', 'domain_id', 'enabled', 'parent_id')
+    create_schema = schemas.project_create
+    update_schema = schemas.project_update
+
+    def do_list(self, hints, params):
+        m = base.managers()
+        parent = hints.get('parent_id')
+        if parent is not None:
+            try:
+                m.resource.get_domain(parent)
+                # keystone shows a domain as the parent of its top projects
+                hints['parent_id'] = None
+                hints['domain_id'] = parent
+            except exception.DomainNotFound:
+                pass
+        projects = m.resource.list_projects(hints, **tag_filters(params))
+        if not base.is_admin():
+            # members see only the projects they hold a role on
+            mine = {p['id'] for p in m.assignment.list_projects_for_user(
+                base.context().user_id)}
+            projects = [p for p in projects if p['id'] in mine]
+        return projects
+
+    def do_get(self, entity_id):
+        return base.managers().resource.get_project(entity_id)
+
+    def do_create(self, values):
+        values.pop('is_domain', None)
+        return base.managers().resource.create_project(values)
+
+    def do_update(self, entity_id, values):
+        return base.managers().resource.update_project(entity_id, values)
+
+    def do_delete(self, entity_id):
+        base.managers().resource.delete_project(entity_id)
+
+    def view(self, ref):
+        return views.project(base.base_url(), ref)
+
+    def target(self, ref):
+        return {'project_id': ref.get('id'), 'domain_id': ref.get('domain_id')}
+
+    @pecan.expose('json')
+    def get_one(self, entity_id, **params):
+        ref = self.do_get(entity_id)
+        base.authorize('get_project', **self.target(ref))
+        body = self.view(ref)
+        m = base.managers()
+        if base.parse_bool(params.get('parents_as_ids', 'false')):
+            body['parents'] = _nested_ids(m.resource.list_ancestor_ids(ref))
+        if base.parse_bool(params.get('subtree_as_ids', 'false')):
+            body['subtree'] = _subtree_ids(m, ref['id'])
+        return {'project': body}
+
+    @pecan.expose()
+    def _lookup(self, project_id, *remainder):
+        if remainder and remainder[0] in ('users', 'groups'):
+            actor_kind = remainder[0][:-1]
+            return grants.GrantsController('project', project_id, actor_kind), remainder[1:]
+        if remainder and remainder[0] == 'tags':
+            return ProjectTagsController(project_id), remainder[1:]
+        pecan.abort(404)
+
+
+def _nested_ids(ancestor_ids):
+    nested = None
+    for ancestor_id in reversed(ancestor_ids):
+        nested = {ancestor_id: nested}
+    return nested
+
+
+def _subtree_ids(m, project_id):
+    return {child['id']: _subtree_ids(m, child['id']) or None
+            for child in m.resource.driver.list_project_children(project_id)} or None
+
+
+class ProjectTagsController:
+    """/v3/projects/{id}/tags[/{tag}]."""
+
+    def __init__(self, project_id):
+        self.project_id = project_id
+
+    @pecan.expose('json')
+    def _default(self, tag=None, *extra):
+        if extra:
+            pecan.abort(404)
+        m = base.managers()
+        method = base.request().method
+        project = m.resource.get_project(self.project_id)
+        target = {'project_id': project['id'], 'domain_id': project['domain_id']}
+        if tag is None:
+            if method == 'GET':
+                base.authorize('list_project_tags', **target)
+                return {'tags': project['tags']}
+            if method == 'PUT':
+                tags = base.body(schemas.project_tags)['tags']
+                base.authorize('update_project_tags', **target)
+                return {'tags': m.resource.update_project(project['id'],
+                                                          {'tags': tags})['tags']}
+            if method == 'DELETE':
+                base.authorize('delete_project_tags', **target)
+                m.resource.update_project(project['id'], {'tags': []})
+                return base.no_content()
+            pecan.abort(405)
+        if method == 'GET':
+            base.authorize('get_project_tag', **target)
+            if tag not in project['tags']:
+                raise exception.NotFound('Tag %s not found on project %s.'
+                                         % (tag, project['id']))
+            return base.no_content()
+        if method == 'PUT':
+            base.authorize('create_project_tag', **target)
+            if len(tag) > 255 or ',' in tag or '/' in tag:
+                raise exception.ValidationError(reason='invalid tag %r' % tag)
+            m.resource.add_project_tag(project['id'], tag)
+            base.status(201)
+            return None
+        if method == 'DELETE':
+            base.authorize('delete_project_tag', **target)
+            m.resource.remove_project_tag(project['id'], tag)
+            return base.no_content()
+        pecan.abort(405)

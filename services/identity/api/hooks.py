@@ -1,0 +1,88 @@
+"""Pecan hooks of the identity API.
+
+* ``ServicesHook`` hands the managers, token provider and policy enforcer
+  to controllers on the request;
+* ``HeadAsGetHook`` answers HEAD with the GET handler (and
+  :func:`strip_head_body` drops the body), as keystone does for every GET;
+* ``TokenAuthHook`` authenticates ``X-Auth-Token`` itself (identity does
+  not run keystonemiddleware) and puts the request context in place.
+"""
+
+from pecan import hooks
+
+from common import context as alto_context
+from services.identity import exception
+
+PUBLIC = {('GET', ''), ('GET', '/'), ('GET', '/v3'), ('GET', '/v3/'),
+          ('POST', '/v3/auth/tokens'), ('POST', '/v3/auth/tokens/')}
+
+
+def is_public(method, path):
+    return (method, path) in PUBLIC or (method == 'HEAD' and ('GET', path) in PUBLIC)
+
+
+class ServicesHook(hooks.PecanHook):
+
+    def __init__(self, managers, provider, enforcer):
+        self.managers = managers
+        self.provider = provider
+        self.enforcer = enforcer
+
+    def before(self, state):
+        state.request.managers = self.managers
+        state.request.provider = self.provider
+        state.request.enforcer = self.enforcer
+
+
+class HeadAsGetHook(hooks.PecanHook):
+    priority = 10
+
+    def on_route(self, state):
+        if state.request.method == 'HEAD':
+            state.request.environ['alto.head'] = True
+            state.request.method = 'GET'
+
+
+
+def strip_head_body(app):
+    """WSGI wrapper: a HEAD answer keeps its headers and loses its body."""
+    def wrapped(environ, start_response):
+        result = app(environ, start_response)
+        if environ.get('REQUEST_METHOD') != 'HEAD' and not environ.get('alto.head'):
+            return result
+        if hasattr(result, 'close'):
+            result.close()
+        return [b'']
+    return wrapped
+
+
+def context_from_token(token):
+    payload = token.payload
+    roles = token.role_names
+    return alto_context.RequestContext(
+        auth_token=token.token_id, user_id=token.user['id'],
+        user_domain_id=token.user['domain_id'],
+        project_id=payload.project_id,
+        project_domain_id=token.project['domain_id'] if token.project else None,
+        domain_id=payload.domain_id, system_scope='all' if payload.system else None,
+        roles=roles, is_admin='admin' in roles, overwrite=False)
+
+
+class TokenAuthHook(hooks.PecanHook):
+    priority = 120   # after the ContextHook that build_app adds
+
+    def before(self, state):
+        request = state.request
+        request.token = None
+        method = 'HEAD' if request.environ.get('alto.head') else request.method
+        if is_public(method, request.path):
+            return
+        token_id = request.headers.get('X-Auth-Token')
+        if not token_id:
+            raise exception.Unauthorized()
+        try:
+            token = request.provider.validate(token_id)
+        except exception.NotFound:
+            raise exception.Unauthorized()
+        request.token = token
+        request.context = context_from_token(token)

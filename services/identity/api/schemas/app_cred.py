@@ -1,0 +1,13 @@
+from services.identity.api.schemas import DESCRIPTION, NAME
+from services.identity.api.schemas import wrapped
+
+_ROLE_REF = {'type': 'object', 'minProperties': 1, 'additionalProperties': False,
+             'properties': {'id': {'type': 'string'}, 'name': {'type': 'string'}}}
+app_cred_create = wrapped('application_credential', {
+    'name': NAME, 'description': DESCRIPTION,
+    'secret': {'type': ['string', 'null'], 'minLength': 1, 'maxLength': 4096},
+    'expires_at': {'type': ['string', 'null']},
+    'roles': {'type': 'array', 'items': _ROLE_REF},
+    'unrestricted': {'type': ['boolean', 'null']},
+    'access_rules': {'type': 'array', 'maxItems': 0},
+}, required=['name'], additional=False)

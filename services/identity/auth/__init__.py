@@ -1,0 +1,1 @@
+"""Authentication methods of ``POST /v3/auth/tokens`` and scope resolution."""

@@ -1,0 +1,84 @@
+"""``alto-manage identity ...``: db sync, bootstrap, fernet-setup, fernet-rotate."""
+
+import sys
+
+from services.identity import conf as identity_conf
+
+
+def _register(conf):
+    identity_conf.register_opts(conf)
+
+
+def _conf():
+    from common import config
+    return config.CONF
+
+
+def db_sync(args):
+    from services.identity import db
+    db.sync(_conf())
+    print('identity database is at the latest revision')
+
+
+def fernet_setup(args):
+    from services.identity.token import keys
+    conf = _conf()
+    indexes = keys.setup(conf.fernet_tokens.key_repository,
+                         conf.fernet_tokens.max_active_keys)
+    print('fernet keys in %s: %s' % (conf.fernet_tokens.key_repository,
+                                     ' '.join(map(str, indexes))))
+
+
+def fernet_rotate(args):
+    from services.identity.token import keys
+    conf = _conf()
+    indexes = keys.rotate(conf.fernet_tokens.key_repository,
+                          conf.fernet_tokens.max_active_keys)
+    print('fernet keys in %s: %s' % (conf.fernet_tokens.key_repository,
+                                     ' '.join(map(str, indexes))))
+
+
+def run_bootstrap(args):
+    from services.identity import bootstrap
+    from services.identity.backends import load_drivers
+    from services.identity.core import build_managers
+    password = args.bootstrap_password
+    if not password:
+        print('--bootstrap-password (or OS_BOOTSTRAP_PASSWORD) is required', file=sys.stderr)
+        return 2
+    conf = _conf()
+    managers = build_managers(conf, load_drivers(conf))
+    opts = bootstrap.BootstrapOptions(
+        password=password, username=args.bootstrap_username,
+        project_name=args.bootstrap_project_name, role_name=args.bootstrap_role_name,
+        service_name=args.bootstrap_service_name, region_id=args.bootstrap_region_id,
+        public_url=args.bootstrap_public_url, internal_url=args.bootstrap_internal_url,
+        admin_url=args.bootstrap_admin_url)
+    bootstrap.bootstrap(managers, opts)
+    return 0
+
+
+def register(subparsers):
+    import os
+    db = subparsers.add_parser('db', help='database commands')
+    db_commands = db.add_subparsers(dest='db_command', metavar='db_command', required=True)
+    sync = db_commands.add_parser('sync', help='upgrade the schema to the latest revision')
+    sync.set_defaults(func=db_sync, prepare_conf=_register)
+
+    boot = subparsers.add_parser('bootstrap', help='create the admin user, project, roles '
+                                 'and the identity endpoints (idempotent)')
+    boot.add_argument('--bootstrap-password', default=os.environ.get('OS_BOOTSTRAP_PASSWORD'))
+    boot.add_argument('--bootstrap-username', default='admin')
+    boot.add_argument('--bootstrap-project-name', default='admin')
+    boot.add_argument('--bootstrap-role-name', default='admin')
+    boot.add_argument('--bootstrap-service-name', default='keystone')
+    boot.add_argument('--bootstrap-region-id')
+    boot.add_argument('--bootstrap-public-url')
+    boot.add_argument('--bootstrap-internal-url')
+    boot.add_argument('--bootstrap-admin-url')
+    boot.set_defaults(func=run_bootstrap, prepare_conf=_register)
+
+    setup = subparsers.add_parser('fernet-setup', help='create the fernet key repository')
+    setup.set_defaults(func=fernet_setup, prepare_conf=_register)
+    rotate = subparsers.add_parser('fernet-rotate', help='rotate the fernet keys')
+    rotate.set_defaults(func=fernet_rotate, prepare_conf=_register)

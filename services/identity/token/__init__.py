@@ -1,0 +1,1 @@
+"""Fernet tokens: key repository, payload format and the token provider."""
