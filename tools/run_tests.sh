@@ -53,8 +53,8 @@ case "$SUITE" in
     unit) run_pytest -q tests/unit "$@" ;;
     functional) ensure_backing_services; run_pytest -q -m functional tests/functional "$@" ;;
     all)
-        run_pytest -q tests/unit "$@"
+        # One run, so the summary line counts both tiers.
         ensure_backing_services
-        run_pytest -q -m functional tests/functional "$@" ;;
+        run_pytest -q tests/unit tests/functional "$@" ;;
     *) say "unknown suite $SUITE (unit|functional|all)"; exit 2 ;;
 esac

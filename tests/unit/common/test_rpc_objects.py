@@ -18,13 +18,13 @@ class GadgetMissing(exception.NotFound):
     msg_fmt = 'No gadget %(name)s.'
 
 
-class TestObject(objects.AltoObject):
+class SampleBase(objects.AltoObject):
     """A service's object base: its own namespace keeps registries apart."""
     OBJ_PROJECT_NAMESPACE = 'altostratus.test'
 
 
 @ovo_base.VersionedObjectRegistry.register
-class Gadget(TestObject):
+class Gadget(SampleBase):
     VERSION = '1.0'
     fields = {'name': fields.StringField(), 'count': fields.IntegerField(default=0),
               'served_by': fields.StringField(nullable=True)}
@@ -41,7 +41,7 @@ class Gadget(TestObject):
         self.served_by = 'conductor'
 
 
-Serializer = objects.make_serializer(TestObject)
+Serializer = objects.make_serializer(SampleBase)
 
 
 class InProcessConductor(objects.ObjectConductorEndpoint):
@@ -114,7 +114,7 @@ def test_call_carries_context_and_reraises_project_exceptions(transport):
 
 def test_remotable_methods_run_in_the_conductor(transport):
     topic = 'cond-%s' % uuid.uuid4().hex
-    server = serve(topic, [InProcessConductor(TestObject)],
+    server = serve(topic, [InProcessConductor(SampleBase)],
                    serializer=Serializer())
     Gadget.indirection_api = objects.ObjectIndirectionAPI(topic, Serializer())
     try:
