@@ -15,9 +15,13 @@ class _Transaction:
 
 
 def _is_primary_key_clash(error):
-    columns = [str(c) for c in (error.columns or ())]
-    return (columns == ['id'] or any('PRIMARY' in c or c.endswith('_pkey')
-                                     for c in columns))
+    # oslo.db's column parsing is lossy on PostgreSQL, so look at the
+    # server's own words: MySQL names the key PRIMARY, PostgreSQL <table>_pkey,
+    # SQLite lists the columns.
+    text = str(getattr(error, 'inner_exception', None) or error)
+    if 'PRIMARY' in text or '_pkey' in text:
+        return True
+    return [str(c) for c in (error.columns or ())] == ['id']
 
 
 class SqlDriver:
