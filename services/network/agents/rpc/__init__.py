@@ -1,0 +1,1 @@
+"""The versioned RPC between the network conductor and its agents."""

@@ -1,0 +1,70 @@
+"""Conductor-side server of :class:`~.rpcapi.PluginAPI` (what agents call).
+
+Runs inside ``alto-network-conductor`` only, next to the API-facing manager,
+on the same topic under the ``agent`` namespace.
+"""
+
+import oslo_messaging as messaging
+
+from services.network.agents.rpc import rpcapi
+from services.network.conductor import agents
+from services.network.conductor import dataplane
+from services.network.db import api as db_api
+
+
+class AgentPluginManager:
+    target = messaging.Target(namespace=rpcapi.PLUGIN_NAMESPACE,
+                              version=rpcapi.PluginAPI.RPC_API_VERSION)
+
+    def __init__(self, notifier=None):
+        self.notifier = notifier
+
+    def report_state(self, context, agent_state):
+        with db_api.writer(context) as session:
+            agents.report_state(session, agent_state)
+        return 'alive'
+
+    def get_device_details(self, context, device, agent_id, host):
+        with db_api.reader(context) as session:
+            return dataplane.device_details(session, device, host)
+
+    def get_devices_details_list(self, context, devices, agent_id, host):
+        with db_api.reader(context) as session:
+            return [dataplane.device_details(session, d, host) for d in devices]
+
+    def _set_status(self, context, device, host, status):
+        with db_api.writer(context) as session:
+            port = dataplane.set_port_status(session, device, host, status)
+        if port is not None and self.notifier is not None:
+            self.notifier.port_update(context, port)
+        return port is not None
+
+    def update_device_up(self, context, device, agent_id, host):
+        return self._set_status(context, device, host, 'ACTIVE')
+
+    def update_device_down(self, context, device, agent_id, host):
+        return self._set_status(context, device, host, 'DOWN')
+
+    def security_group_rules_for_devices(self, context, devices):
+        with db_api.reader(context) as session:
+            return dataplane.security_group_rules_for_devices(session, devices)
+
+    def get_active_networks_info(self, context, host):
+        with db_api.reader(context) as session:
+            return dataplane.active_networks(session, host)
+
+    def get_network_info(self, context, network_id, host):
+        with db_api.reader(context) as session:
+            return dataplane.network_info(session, network_id)
+
+    def create_dhcp_port(self, context, network_id, host, device_id):
+        with db_api.writer(context) as session:
+            return dataplane.create_dhcp_port(context, session, network_id, host, device_id)
+
+    def sync_routers(self, context, host, router_ids=None):
+        with db_api.reader(context) as session:
+            return dataplane.sync_routers(session, router_ids)
+
+    def update_floatingip_statuses(self, context, router_id, fip_statuses):
+        with db_api.writer(context) as session:
+            dataplane.update_floatingip_statuses(session, router_id, fip_statuses)

@@ -1,0 +1,173 @@
+"""The collection controller every Networking v2.0 resource shares.
+
+Each handler has the same beats: validate the body, enforce the named
+policy, call the conductor, shape the result with the view, return.
+"""
+
+import pecan
+from pecan import rest
+
+from common import exception as common_exc
+from common import policy
+from common import validation
+from services.network import exception
+from services.network.api import policies
+from services.network.api import schemas
+from services.network.api import views
+
+RESERVED_PARAMS = ('fields', 'sort_key', 'sort_dir', 'limit', 'marker', 'page_reverse')
+
+
+def authorize(action, target, do_raise=True):
+    request = pecan.request
+    try:
+        return policy.authorize(request.enforcer, request.context, action, target,
+                                do_raise=do_raise)
+    except common_exc.PolicyNotAuthorized:
+        raise exception.PolicyNotAuthorized(action=action)
+
+
+def read_json():
+    try:
+        return validation.parse_json(pecan.request.body)
+    except common_exc.ValidationError as exc:
+        raise exception.BadRequest(resource='request', msg=exc.message)
+
+
+def parse_body(resource, creating, document=None):
+    """The ``{"<resource>": {...}}`` body, validated; returns the inner dict."""
+    if document is None:
+        document = read_json()
+    if not isinstance(document, dict) or not isinstance(document.get(resource), dict):
+        raise exception.BadRequest(resource=resource,
+                                   msg='Resource body required: {"%s": {...}}' % resource)
+    body = document[resource]
+    try:
+        validation.validate(schemas.body_schema(resource, creating), body)
+    except common_exc.ValidationError as exc:
+        raise exception.InvalidInput(error_message=exc.message.replace('Invalid input: ', ''))
+    if 'tenant_id' in body:
+        tenant = body.pop('tenant_id')
+        if body.setdefault('project_id', tenant) != tenant:
+            raise exception.InvalidInput(error_message='project_id and tenant_id do not match')
+    return body
+
+
+def list_params(request):
+    """``(filters, fields, sorts, limit, marker, page_reverse)`` from the query."""
+    params = request.GET
+    filters = {}
+    for key in params:
+        if key not in RESERVED_PARAMS and key not in filters:
+            filters[key] = [v for v in params.getall(key)]
+    fields = [f for f in params.getall('fields') if f]
+    keys, dirs = params.getall('sort_key'), params.getall('sort_dir')
+    if dirs and len(dirs) != len(keys):
+        raise exception.BadRequest(resource='sort', msg='The number of sort_keys and '
+                                   'sort_dirs must be the same')
+    sorts = list(zip(keys, dirs or ['asc'] * len(keys)))
+    limit = params.get('limit')
+    if limit is not None:
+        try:
+            limit = int(limit)
+            if limit < 0:
+                raise ValueError
+        except ValueError:
+            raise exception.BadRequest(resource='limit',
+                                       msg="Limit must be an integer 0 or greater and not "
+                                           "'%s'" % limit)
+        limit = limit or None
+    page_reverse = params.get('page_reverse', 'false').lower() == 'true'
+    return filters, fields, sorts, limit, params.get('marker'), page_reverse
+
+
+def check_admin_attributes(resource, verb, body):
+    for attr in policies.ADMIN_ATTRIBUTES.get(resource, ()):
+        if attr in body:
+            authorize('%s_%s:%s' % (verb, resource, attr), {
+                'project_id': body.get('project_id') or pecan.request.context.project_id})
+
+
+class ResourceController(rest.RestController):
+    """``/v2.0/<collection>`` and ``/v2.0/<collection>/<id>``."""
+
+    resource = None
+    collection = None
+    #: A policy checked before listing (for admin-only collections).
+    list_policy = None
+
+    def _target(self, item):
+        return dict(item, project_id=item.get('project_id') or '')
+
+    def _fetch(self, resource_id):
+        request = pecan.request
+        return request.conductor.get_resource(request.context, self.resource, resource_id)
+
+    @pecan.expose('json')
+    def get_all(self):
+        request = pecan.request
+        filters, fields, sorts, limit, marker, page_reverse = list_params(request)
+        if self.list_policy:
+            authorize(self.list_policy, None)
+        items = request.conductor.list_resources(
+            request.context, self.resource, filters=filters, sorts=sorts, limit=limit,
+            marker=marker, page_reverse=page_reverse)
+        hidden = views.hidden_attributes(request, self.resource)
+        result = {self.collection: [views.shape(i, hidden, fields) for i in items]}
+        links = views.pagination_links(request, self.collection, items, limit)
+        if links:
+            result['%s_links' % self.collection] = links
+        return result
+
+    @pecan.expose('json')
+    def get_one(self, resource_id):
+        request = pecan.request
+        item = self._fetch(resource_id)
+        if not authorize('get_%s' % self.resource, self._target(item), do_raise=False):
+            raise exception.ResourceNotFound()
+        fields = [f for f in request.GET.getall('fields') if f]
+        return {self.resource: views.shape(item, views.hidden_attributes(
+            request, self.resource), fields)}
+
+    @pecan.expose('json')
+    def post(self):
+        request = pecan.request
+        document = read_json()
+        plural = isinstance(document, dict) and isinstance(document.get(self.collection),
+                                                           list)
+        bodies = ([parse_body(self.resource, True, {self.resource: b})
+                   for b in document[self.collection]]
+                  if plural else [parse_body(self.resource, True, document)])
+        created = []
+        hidden = views.hidden_attributes(request, self.resource)
+        for body in bodies:
+            body.setdefault('project_id', request.context.project_id)
+            authorize('create_%s' % self.resource, {'project_id': body['project_id']})
+            check_admin_attributes(self.resource, 'create', body)
+            item = request.conductor.create_resource(request.context, self.resource, body)
+            created.append(views.shape(item, hidden))
+        pecan.response.status = 201
+        return {self.collection: created} if plural else {self.resource: created[0]}
+
+    @pecan.expose('json')
+    def put(self, resource_id, *rest_of_path):
+        if rest_of_path:
+            raise exception.ResourceNotFound()
+        request = pecan.request
+        body = parse_body(self.resource, False)
+        existing = self._fetch(resource_id)
+        authorize('update_%s' % self.resource, self._target(existing))
+        check_admin_attributes(self.resource, 'update', body)
+        item = request.conductor.update_resource(request.context, self.resource,
+                                                 resource_id, body)
+        return {self.resource: views.shape(item, views.hidden_attributes(request,
+                                                                         self.resource))}
+
+    @pecan.expose()
+    def delete(self, resource_id):
+        request = pecan.request
+        existing = self._fetch(resource_id)
+        authorize('delete_%s' % self.resource, self._target(existing))
+        request.conductor.delete_resource(request.context, self.resource, resource_id)
+        pecan.response.status = 204
+        return ''

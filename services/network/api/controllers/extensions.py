@@ -1,0 +1,79 @@
+"""``/v2.0/extensions``: the neutron extensions this service implements."""
+
+import pecan
+from pecan import rest
+
+from services.network import exception
+
+UPDATED = '2026-01-01T00:00:00-00:00'
+EXTENSIONS = [
+    ('agent', 'agent', 'The agent management extension.'),
+    ('allowed-address-pairs', 'Allowed Address Pairs', 'Provides allowed address pairs'),
+    ('availability_zone', 'Availability Zone', 'The availability zone extension.'),
+    ('binding', 'Port Binding', 'Expose port bindings of a virtual port to external '
+                                'application'),
+    ('default-subnetpools', 'Default Subnetpools', 'Provides ability to mark and use a '
+                                                   'subnetpool as the default.'),
+    ('external-net', 'Neutron external network', 'Adds external network attribute to '
+                                                 'network resource.'),
+    ('ext-gw-mode', 'Neutron L3 Configurable external gateway mode',
+     'Extension of the router abstraction for specifying whether SNAT should occur on '
+     'the external gateway'),
+    ('extraroute', 'Neutron Extra Route', 'Extra routes configuration for L3 router'),
+    ('fields', 'Field selection', 'The fields query parameter selects attributes.'),
+    ('filter-validation', 'Filter parameters validation', 'Unknown filters are ignored.'),
+    ('multi-provider', 'Multi Provider Network', 'Expose mapping of virtual networks to '
+                                                'physical networks'),
+    ('net-mtu', 'Network MTU', 'Provides MTU attribute for a network resource.'),
+    ('network-ip-availability', 'Network IP Availability', 'Provides IP availability data '
+                                                           'for each network and subnet.'),
+    ('pagination', 'Pagination support', 'Extension that indicates that pagination is '
+                                         'enabled.'),
+    ('port-security', 'Port Security', 'Provides port security'),
+    ('project-id', 'project_id field enabled', 'Extension that indicates that project_id '
+                                               'field is enabled.'),
+    ('provider', 'Provider Network', 'Expose mapping of virtual networks to physical '
+                                     'networks'),
+    ('quotas', 'Quota management support', 'Expose functions for quotas management per '
+                                           'tenant'),
+    ('quota_details', 'Quota details management support', 'Expose functions for quotas '
+                                                           'usage statistics per project'),
+    ('router', 'Neutron L3 Router', 'Router abstraction for basic L3 forwarding between L2 '
+                                    'Neutron networks and access to external networks via '
+                                    'a NAT gateway.'),
+    ('security-group', 'security-group', 'The security groups extension.'),
+    ('sorting', 'Sorting support', 'Extension that indicates that sorting is enabled.'),
+    ('standard-attr-description', 'standard-attr-description', 'Extension to add '
+                                                               'descriptions to standard '
+                                                               'attributes'),
+    ('standard-attr-revisions', 'Resource revision numbers', 'This extension will display '
+                                                            'the revision number of '
+                                                            'neutron resources.'),
+    ('standard-attr-timestamp', 'Resource timestamps', 'Adds created_at and updated_at '
+                                                      'fields to all Neutron resources '
+                                                      'that have Neutron standard '
+                                                      'attributes.'),
+    ('stateful-security-group', 'Stateful security group', 'Indicates if the security '
+                                                            'group is stateful or not'),
+    ('subnet_allocation', 'Subnet Allocation', 'Enables allocation of subnets from a '
+                                               'subnet pool'),
+]
+
+
+def _extension(alias, name, description):
+    return {'alias': alias, 'name': name, 'description': description,
+            'updated': UPDATED, 'links': []}
+
+
+class ExtensionsController(rest.RestController):
+
+    @pecan.expose('json')
+    def get_all(self):
+        return {'extensions': [_extension(*e) for e in EXTENSIONS]}
+
+    @pecan.expose('json')
+    def get_one(self, alias):
+        for entry in EXTENSIONS:
+            if entry[0] == alias:
+                return {'extension': _extension(*entry)}
+        raise exception.ExtensionNotFound(alias=alias)

@@ -1,0 +1,55 @@
+"""``/v2.0/quotas``: per-project limits, defaults and usage details."""
+
+import pecan
+from pecan import rest
+
+from common import exception as common_exc
+from common import validation
+from services.network import exception
+from services.network.api import schemas
+from services.network.api.controllers import base
+
+
+class QuotasController(rest.RestController):
+
+    @pecan.expose('json')
+    def get_all(self):
+        base.authorize('list_quotas', None)
+        return {'quotas': pecan.request.conductor.list_quotas(pecan.request.context)}
+
+    @pecan.expose('json')
+    def get_one(self, project_id, view=None):
+        request = pecan.request
+        if project_id == 'tenant':
+            return {'tenant': {'tenant_id': request.context.project_id,
+                               'project_id': request.context.project_id}}
+        base.authorize('get_quota', {'project_id': project_id})
+        if view is None:
+            quota = request.conductor.get_quota(request.context, project_id)
+        elif view == 'default':
+            quota = request.conductor.get_quota_defaults(request.context)
+        elif view == 'details':
+            quota = request.conductor.get_quota_details(request.context, project_id)
+        else:
+            raise exception.ResourceNotFound()
+        return {'quota': quota}
+
+    @pecan.expose('json')
+    def put(self, project_id):
+        request = pecan.request
+        base.authorize('update_quota', {'project_id': project_id})
+        body = base.read_json()
+        try:
+            validation.validate(schemas.QUOTA, body)
+        except common_exc.ValidationError as exc:
+            raise exception.BadRequest(resource='quota', msg=exc.message)
+        return {'quota': request.conductor.update_quota(request.context, project_id,
+                                                        body['quota'])}
+
+    @pecan.expose()
+    def delete(self, project_id):
+        request = pecan.request
+        base.authorize('delete_quota', {'project_id': project_id})
+        request.conductor.delete_quota(request.context, project_id)
+        pecan.response.status = 204
+        return ''

@@ -1,0 +1,55 @@
+"""``/`` (version discovery) and ``/v2.0`` (the resource index)."""
+
+import pecan
+
+from common import wsgi
+from services.network.api.controllers import availability
+from services.network.api.controllers import extensions
+from services.network.api.controllers import quotas
+from services.network.api.controllers import resources
+from services.network.api.controllers import routers
+
+COLLECTIONS = (('network', 'networks'), ('subnet', 'subnets'),
+               ('subnetpool', 'subnetpools'), ('port', 'ports'), ('router', 'routers'),
+               ('floatingip', 'floatingips'), ('security_group', 'security-groups'),
+               ('security_group_rule', 'security-group-rules'), ('quota', 'quotas'),
+               ('agent', 'agents'), ('availability_zone', 'availability_zones'),
+               ('network_ip_availability', 'network-ip-availabilities'))
+
+
+class V2Controller:
+    networks = resources.NetworksController()
+    subnets = resources.SubnetsController()
+    subnetpools = resources.SubnetPoolsController()
+    ports = resources.PortsController()
+    floatingips = resources.FloatingIPsController()
+    routers = routers.RoutersController()
+    agents = resources.AgentsController()
+    quotas = quotas.QuotasController()
+    extensions = extensions.ExtensionsController()
+    availability_zones = availability.AvailabilityZonesController()
+
+    @pecan.expose('json')
+    def index(self):
+        base = wsgi.base_url(pecan.request.app_conf, pecan.request)
+        return {'resources': [
+            {'name': name, 'collection': collection,
+             'links': [{'rel': 'self', 'href': '%s/v2.0/%s' % (base, collection)}]}
+            for name, collection in COLLECTIONS]}
+
+
+# Collection names with dashes cannot be Python attribute names.
+setattr(V2Controller, 'security-groups', resources.SecurityGroupsController())
+setattr(V2Controller, 'security-group-rules', resources.SecurityGroupRulesController())
+setattr(V2Controller, 'network-ip-availabilities', availability.IPAvailabilityController())
+
+
+class RootController:
+    @pecan.expose('json')
+    def index(self):
+        base = wsgi.base_url(pecan.request.app_conf, pecan.request)
+        return {'versions': [{'id': 'v2.0', 'status': 'CURRENT',
+                              'links': [{'rel': 'self', 'href': '%s/v2.0/' % base}]}]}
+
+
+setattr(RootController, 'v2.0', V2Controller())

@@ -1,0 +1,33 @@
+"""``/v2.0/routers``, with the add/remove_router_interface member actions."""
+
+import pecan
+
+from common import exception as common_exc
+from common import validation
+from services.network import exception
+from services.network.api import schemas
+from services.network.api.controllers import base
+
+
+class RoutersController(base.ResourceController):
+    resource, collection = 'router', 'routers'
+    ACTIONS = {'add_router_interface': 'add_router_interface',
+               'remove_router_interface': 'remove_router_interface'}
+
+    @pecan.expose('json')
+    def put(self, resource_id, *rest_of_path):
+        if not rest_of_path:
+            return super().put(resource_id)
+        action = rest_of_path[0]
+        if len(rest_of_path) != 1 or action not in self.ACTIONS:
+            raise exception.ResourceNotFound()
+        request = pecan.request
+        body = base.read_json()
+        try:
+            validation.validate(schemas.ROUTER_INTERFACE, body)
+        except common_exc.ValidationError as exc:
+            raise exception.BadRequest(resource='router', msg=exc.message)
+        router = self._fetch(resource_id)
+        base.authorize(self.ACTIONS[action], self._target(router))
+        method = getattr(request.conductor, action)
+        return method(request.context, resource_id, body)

@@ -1,0 +1,145 @@
+"""Request bodies of the Networking API as JSON schemas.
+
+Each resource lists its attributes once as ``name: (schema, on_create,
+on_update)``; :func:`body_schema` builds the create or update schema from
+that table, rejecting unknown attributes like neutron does.
+"""
+
+_STR = {'type': 'string', 'maxLength': 255}
+_NAME = {'type': 'string', 'maxLength': 255}
+_BOOL = {'type': 'boolean'}
+_UUID = {'type': 'string', 'minLength': 1, 'maxLength': 36}
+_UUID_OR_NULL = {'type': ['string', 'null'], 'maxLength': 36}
+_IP = {'type': 'string', 'minLength': 1, 'maxLength': 64}
+_IP_OR_NULL = {'type': ['string', 'null'], 'maxLength': 64}
+_INT_OR_NULL = {'type': ['integer', 'null']}
+_FIXED_IPS = {'type': ['array', 'null'], 'items': {
+    'type': 'object', 'additionalProperties': False,
+    'properties': {'subnet_id': _UUID, 'ip_address': _IP}}}
+_PAIRS = {'type': ['array', 'null'], 'items': {
+    'type': 'object', 'required': ['ip_address'], 'additionalProperties': False,
+    'properties': {'ip_address': _IP, 'mac_address': _STR}}}
+_ROUTES = {'type': ['array', 'null'], 'items': {
+    'type': 'object', 'required': ['destination', 'nexthop'], 'additionalProperties': False,
+    'properties': {'destination': _IP, 'nexthop': _IP}}}
+_POOLS = {'type': ['array', 'null'], 'items': {
+    'type': 'object', 'required': ['start', 'end'], 'additionalProperties': False,
+    'properties': {'start': _IP, 'end': _IP}}}
+_GATEWAY_INFO = {'type': ['object', 'null'], 'additionalProperties': False, 'properties': {
+    'network_id': _UUID, 'enable_snat': _BOOL, 'external_fixed_ips': _FIXED_IPS,
+    'qos_policy_id': _UUID_OR_NULL}}
+_COMMON = {'name': (_NAME, True, True), 'description': (_STR, True, True),
+           'project_id': (_STR, True, False), 'tenant_id': (_STR, True, False)}
+
+ATTRIBUTES = {
+    'network': dict(_COMMON, **{
+        'admin_state_up': (_BOOL, True, True), 'shared': (_BOOL, True, True),
+        'router:external': (_BOOL, True, True), 'is_default': (_BOOL, True, True),
+        'mtu': ({'type': 'integer', 'minimum': 68}, True, True),
+        'port_security_enabled': (_BOOL, True, True),
+        'provider:network_type': ({'type': 'string', 'enum': ['flat', 'vlan', 'vxlan',
+                                                               'geneve', 'gre', 'local']},
+                                  True, True),
+        'provider:physical_network': ({'type': ['string', 'null'], 'maxLength': 64},
+                                      True, True),
+        'provider:segmentation_id': ({'type': ['integer', 'null']}, True, True),
+        'availability_zone_hints': ({'type': 'array', 'items': _STR}, True, False),
+        'dns_domain': (_STR, True, True),
+    }),
+    'subnet': dict(_COMMON, **{
+        'network_id': (_UUID, True, False),
+        'ip_version': ({'type': 'integer', 'enum': [4, 6]}, True, False),
+        'cidr': ({'type': ['string', 'null'], 'maxLength': 64}, True, False),
+        'gateway_ip': (_IP_OR_NULL, True, True), 'enable_dhcp': (_BOOL, True, True),
+        'allocation_pools': (_POOLS, True, True),
+        'dns_nameservers': ({'type': ['array', 'null'], 'items': _IP}, True, True),
+        'host_routes': (_ROUTES, True, True),
+        'ipv6_ra_mode': ({'type': ['string', 'null'], 'enum': [
+            'slaac', 'dhcpv6-stateful', 'dhcpv6-stateless', None]}, True, False),
+        'ipv6_address_mode': ({'type': ['string', 'null'], 'enum': [
+            'slaac', 'dhcpv6-stateful', 'dhcpv6-stateless', None]}, True, False),
+        'subnetpool_id': (_UUID_OR_NULL, True, False),
+        'use_default_subnetpool': (_BOOL, True, False),
+        'prefixlen': ({'type': 'integer', 'minimum': 0, 'maximum': 128}, True, False),
+        'segment_id': (_UUID_OR_NULL, True, False),
+        'service_types': ({'type': 'array', 'maxItems': 0}, True, True),
+    }),
+    'subnetpool': dict(_COMMON, **{
+        'prefixes': ({'type': 'array', 'minItems': 1, 'items': _IP}, True, True),
+        'default_prefixlen': ({'type': 'integer'}, True, True),
+        'min_prefixlen': ({'type': 'integer'}, True, True),
+        'max_prefixlen': ({'type': 'integer'}, True, True),
+        'shared': (_BOOL, True, False), 'is_default': (_BOOL, True, True),
+        'default_quota': (_INT_OR_NULL, True, True),
+        'address_scope_id': (_UUID_OR_NULL, True, True),
+    }),
+    'port': dict(_COMMON, **{
+        'network_id': (_UUID, True, False), 'admin_state_up': (_BOOL, True, True),
+        'mac_address': (_STR, True, True), 'fixed_ips': (_FIXED_IPS, True, True),
+        'device_id': (_STR, True, True), 'device_owner': (_STR, True, True),
+        'security_groups': ({'type': ['array', 'null'], 'items': _UUID}, True, True),
+        'allowed_address_pairs': (_PAIRS, True, True),
+        'port_security_enabled': (_BOOL, True, True),
+        'binding:host_id': ({'type': ['string', 'null'], 'maxLength': 255}, True, True),
+        'binding:vnic_type': ({'type': 'string', 'enum': ['normal', 'direct', 'macvtap',
+                                                          'baremetal', 'direct-physical',
+                                                          'virtio-forwarder']},
+                              True, True),
+        'binding:profile': ({'type': ['object', 'null']}, True, True),
+        'dns_name': (_STR, True, True),
+        'extra_dhcp_opts': ({'type': 'array', 'maxItems': 0}, True, True),
+    }),
+    'router': dict(_COMMON, **{
+        'admin_state_up': (_BOOL, True, True), 'external_gateway_info': (_GATEWAY_INFO,
+                                                                         True, True),
+        'routes': (_ROUTES, False, True),
+        'distributed': ({'type': 'boolean', 'enum': [False]}, True, True),
+        'ha': ({'type': 'boolean', 'enum': [False]}, True, True),
+        'availability_zone_hints': ({'type': 'array', 'items': _STR}, True, False),
+    }),
+    'floatingip': {
+        'description': (_STR, True, True), 'project_id': (_STR, True, False),
+        'tenant_id': (_STR, True, False), 'floating_network_id': (_UUID, True, False),
+        'floating_ip_address': (_IP, True, False), 'subnet_id': (_UUID_OR_NULL, True, False),
+        'port_id': (_UUID_OR_NULL, True, True), 'fixed_ip_address': (_IP_OR_NULL, True, True),
+        'dns_name': (_STR, True, False), 'dns_domain': (_STR, True, False),
+        'qos_policy_id': (_UUID_OR_NULL, True, True),
+    },
+    'security_group': dict(_COMMON, **{'stateful': (_BOOL, True, True)}),
+    'security_group_rule': {
+        'description': (_STR, True, False), 'project_id': (_STR, True, False),
+        'tenant_id': (_STR, True, False), 'security_group_id': (_UUID, True, False),
+        'direction': ({'type': 'string', 'enum': ['ingress', 'egress']}, True, False),
+        'ethertype': ({'type': 'string', 'enum': ['IPv4', 'IPv6']}, True, False),
+        'protocol': ({'type': ['string', 'integer', 'null']}, True, False),
+        'port_range_min': ({'type': ['integer', 'null'], 'minimum': 0, 'maximum': 65535},
+                           True, False),
+        'port_range_max': ({'type': ['integer', 'null'], 'minimum': 0, 'maximum': 65535},
+                           True, False),
+        'remote_ip_prefix': (_IP_OR_NULL, True, False),
+        'remote_group_id': (_UUID_OR_NULL, True, False),
+        'remote_address_group_id': ({'type': 'null'}, True, False),
+    },
+    'agent': {'admin_state_up': (_BOOL, False, True), 'description': (_STR, False, True)},
+}
+
+REQUIRED = {
+    'subnet': ['network_id', 'ip_version'], 'port': ['network_id'],
+    'floatingip': ['floating_network_id'],
+    'security_group_rule': ['security_group_id', 'direction'],
+    'subnetpool': ['prefixes', 'name'],
+}
+
+ROUTER_INTERFACE = {'type': 'object', 'additionalProperties': False,
+                    'properties': {'subnet_id': _UUID, 'port_id': _UUID}}
+QUOTA = {'type': 'object', 'required': ['quota'], 'properties': {
+    'quota': {'type': 'object', 'additionalProperties': {'type': ['integer', 'string']}}}}
+
+
+def body_schema(resource, creating):
+    index = 1 if creating else 2
+    props = {name: spec[0] for name, spec in ATTRIBUTES[resource].items() if spec[index]}
+    schema = {'type': 'object', 'properties': props, 'additionalProperties': False}
+    if creating and resource in REQUIRED:
+        schema['required'] = REQUIRED[resource]
+    return schema

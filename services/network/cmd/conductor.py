@@ -1,0 +1,44 @@
+"""alto-network-conductor: the network database owner, plugin logic and agent RPC."""
+
+from common import service  # noqa: F401  (first: patches concurrency)
+
+import sys  # noqa: E402
+
+from oslo_config import cfg  # noqa: E402
+
+from common import config  # noqa: E402
+from common import db  # noqa: E402
+from common import log  # noqa: E402
+from common import rpc  # noqa: E402
+from services.network import conf as network_conf  # noqa: E402
+
+CONF = cfg.CONF
+
+
+def register(conf):
+    network_conf.register_opts(conf)
+    db.register_opts(conf, 'sqlite:///%s' % '/var/lib/altostratus/network.sqlite')
+
+
+def main(argv=None):
+    from services.network.agents.rpc import manager as agent_manager
+    from services.network.agents.rpc import rpcapi as agent_rpcapi
+    from services.network.conductor import manager
+    from services.network.conductor import rpcapi
+    from services.network.db import api as db_api
+
+    register(CONF)
+    config.parse_args(sys.argv if argv is None else argv, prog='alto-network-conductor')
+    log.setup(CONF, 'alto-network-conductor')
+    rpc.init(CONF, exmods=['services.network.exception'])
+    db_api.configure(CONF)
+    notifier = agent_rpcapi.AgentNotifyAPI()
+    svc = service.RPCService(rpcapi.TOPIC, manager.NetworkConductorManager(notifier),
+                             CONF.host,
+                             endpoints=[agent_manager.AgentPluginManager(notifier)],
+                             report_interval=CONF.service.report_interval)
+    service.serve(CONF, [svc], workers=CONF.network_conductor.workers)
+
+
+if __name__ == '__main__':
+    main()

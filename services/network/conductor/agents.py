@@ -1,0 +1,110 @@
+"""Agents: registration from report_state heartbeats, liveness, availability zones."""
+
+from oslo_config import cfg
+from oslo_utils import timeutils
+from oslo_utils import uuidutils
+
+from services.network import exception
+from services.network.conductor import binding
+from services.network.conductor import queries
+from services.network.db import models
+
+CONF = cfg.CONF
+COLUMNS = {'id': models.Agent.id, 'agent_type': models.Agent.agent_type,
+           'binary': models.Agent.binary, 'topic': models.Agent.topic,
+           'host': models.Agent.host, 'admin_state_up': models.Agent.admin_state_up,
+           'availability_zone': models.Agent.availability_zone,
+           'description': models.Agent.description}
+# Agent types whose availability zones are network / router zones.
+ZONE_RESOURCES = {'DHCP agent': 'network', 'L3 agent': 'router'}
+
+
+def _iso(value):
+    return value.strftime('%Y-%m-%d %H:%M:%S') if value else None
+
+
+def make_dict(agent):
+    return {
+        'id': agent.id, 'agent_type': agent.agent_type, 'binary': agent.binary,
+        'topic': agent.topic, 'host': agent.host, 'admin_state_up': agent.admin_state_up,
+        'alive': binding.agent_alive(agent), 'availability_zone': agent.availability_zone,
+        'description': agent.description, 'configurations': agent.configurations or {},
+        'created_at': _iso(agent.created_at), 'started_at': _iso(agent.started_at),
+        'heartbeat_timestamp': _iso(agent.heartbeat_timestamp),
+        'resources_synced': agent.resources_synced, 'ha_state': None,
+    }
+
+
+def _row(session, agent_id):
+    agent = session.get(models.Agent, agent_id)
+    if agent is None:
+        raise exception.AgentNotFound(id=agent_id)
+    return agent
+
+
+def get(context, session, agent_id):
+    return make_dict(_row(session, agent_id))
+
+
+def get_all(context, session, filters=None, **page):
+    filters = dict(filters or {})
+    alive = filters.pop('alive', None)
+    rows = queries.list_rows(session.query(models.Agent), models.Agent, COLUMNS, filters,
+                             **page)
+    result = [make_dict(a) for a in rows]
+    if alive:
+        wanted = str(alive[0]).lower() in ('true', '1')
+        result = [a for a in result if a['alive'] == wanted]
+    return result
+
+
+def update(context, session, agent_id, body):
+    agent = _row(session, agent_id)
+    for key in ('admin_state_up', 'description'):
+        if key in body:
+            setattr(agent, key, body[key])
+    session.flush()
+    return make_dict(agent)
+
+
+def delete(context, session, agent_id):
+    session.delete(_row(session, agent_id))
+    return {'id': agent_id}
+
+
+def report_state(session, state):
+    """Create or refresh the agent row for ``state`` (an agent's report)."""
+    now = timeutils.utcnow()
+    agent = session.query(models.Agent).filter_by(agent_type=state['agent_type'],
+                                                  host=state['host']).first()
+    if agent is None:
+        agent = models.Agent(id=uuidutils.generate_uuid(), agent_type=state['agent_type'],
+                             host=state['host'], created_at=now, started_at=now,
+                             admin_state_up=True)
+        session.add(agent)
+    elif state.get('start_flag'):
+        agent.started_at = now
+    agent.binary = state.get('binary', agent.binary or '')
+    agent.topic = state.get('topic', agent.topic or '')
+    agent.availability_zone = state.get('availability_zone',
+                                        CONF.network_conductor.default_availability_zone)
+    agent.configurations = state.get('configurations') or {}
+    agent.resources_synced = state.get('resources_synced')
+    agent.heartbeat_timestamp = now
+    session.flush()
+    return make_dict(agent)
+
+
+def availability_zones(session):
+    """``[{name, resource, state}]`` from the agents that carry a zone."""
+    zones = {}
+    for agent in session.query(models.Agent):
+        resource = ZONE_RESOURCES.get(agent.agent_type)
+        if resource is None or not agent.availability_zone:
+            continue
+        key = (agent.availability_zone, resource)
+        usable = agent.admin_state_up and binding.agent_alive(agent)
+        zones[key] = zones.get(key, False) or usable
+    return [{'name': name, 'resource': resource,
+             'state': 'available' if up else 'unavailable'}
+            for (name, resource), up in sorted(zones.items())]

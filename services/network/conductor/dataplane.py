@@ -1,0 +1,156 @@
+"""What agents need to program the data plane: device details, security
+group rules, DHCP networks and L3 routers (served by the agent RPC)."""
+
+from oslo_utils import uuidutils
+
+from services.network.conductor import floatingips
+from services.network.conductor import networks
+from services.network.conductor import ports
+from services.network.conductor import routers
+from services.network.conductor import securitygroups
+from services.network.conductor import subnets
+from services.network.db import models
+
+
+def device_details(session, port_id, host):
+    port = session.get(models.Port, port_id)
+    if port is None:
+        return {'device': port_id}
+    net = session.get(models.Network, port.network_id)
+    segment = net.segments[0] if net.segments else None
+    return {
+        'device': port_id, 'port_id': port.id, 'mac_address': port.mac_address,
+        'network_id': port.network_id, 'admin_state_up': port.admin_state_up,
+        'network_type': segment.network_type if segment else None,
+        'physical_network': (segment.physical_network or None) if segment else None,
+        'segmentation_id': (segment.segmentation_id if segment and
+                            segment.network_type != 'flat' else None),
+        'mtu': net.mtu,
+        'fixed_ips': [{'subnet_id': ip.subnet_id, 'ip_address': ip.ip_address}
+                      for ip in port.fixed_ips],
+        'device_owner': port.device_owner, 'device_id': port.device_id,
+        'port_security_enabled': port.port_security_enabled,
+        'security_groups': sorted(sg.security_group_id for sg in port.security_groups),
+        'allowed_address_pairs': list(port.allowed_address_pairs or []),
+        'binding_host_id': port.binding_host_id,
+    }
+
+
+def set_port_status(session, port_id, host, status):
+    port = session.get(models.Port, port_id)
+    if port is None:
+        return None
+    if host and port.binding_host_id and port.binding_host_id != host:
+        return None
+    if port.status != status:
+        port.status = status
+        port.revision_number += 1
+    session.flush()
+    return ports.make_dict(port)
+
+
+def _member_ips(session, group_ids):
+    """``{group_id: [ip, ...]}``: addresses of ports in each remote group."""
+    members = {g: [] for g in group_ids}
+    if not group_ids:
+        return members
+    rows = session.query(models.PortSecurityGroup.security_group_id,
+                         models.IPAllocation.ip_address).join(
+        models.IPAllocation,
+        models.IPAllocation.port_id == models.PortSecurityGroup.port_id).filter(
+        models.PortSecurityGroup.security_group_id.in_(list(group_ids)))
+    for group_id, address in rows:
+        members[group_id].append(address)
+    return members
+
+
+def security_group_rules_for_devices(session, devices):
+    result = {}
+    for port_id in devices:
+        port = session.get(models.Port, port_id)
+        if port is None:
+            continue
+        details = device_details(session, port_id, None)
+        group_ids = details['security_groups']
+        rules = session.query(models.SecurityGroupRule).filter(
+            models.SecurityGroupRule.security_group_id.in_(group_ids)).all() if group_ids else []
+        members = _member_ips(session, {r.remote_group_id for r in rules if r.remote_group_id})
+        expanded = []
+        for rule in rules:
+            entry = {k: v for k, v in securitygroups.rule_dict(rule).items()
+                     if k in ('security_group_id', 'direction', 'ethertype', 'protocol',
+                              'port_range_min', 'port_range_max', 'remote_ip_prefix',
+                              'remote_group_id')}
+            if rule.remote_group_id:
+                family = 4 if rule.ethertype == 'IPv4' else 6
+                entry['remote_ips'] = sorted(ip for ip in members[rule.remote_group_id]
+                                             if (':' in ip) == (family == 6))
+            expanded.append(entry)
+        details['security_group_rules'] = expanded
+        result[port_id] = details
+    return result
+
+
+def network_info(session, network_id):
+    net = session.get(models.Network, network_id)
+    if net is None:
+        return None
+    result = networks.make_dict(net)
+    result['subnets'] = [subnets.make_dict(s) for s in net.subnets]
+    result['ports'] = [ports.make_dict(p) for p in
+                       session.query(models.Port).filter_by(network_id=network_id)]
+    return result
+
+
+def active_networks(session, host):
+    """Networks with at least one DHCP-enabled subnet, for a DHCP agent."""
+    ids = {row[0] for row in session.query(models.Subnet.network_id).filter_by(
+        enable_dhcp=True)}
+    return [network_info(session, net_id) for net_id in sorted(ids)]
+
+
+def create_dhcp_port(context, session, network_id, host, device_id):
+    existing = session.query(models.Port).filter_by(network_id=network_id,
+                                                    device_owner='network:dhcp',
+                                                    device_id=device_id).first()
+    if existing is not None:
+        existing.binding_host_id = host
+        session.flush()
+        return ports.make_dict(existing)
+    net = session.get(models.Network, network_id)
+    dhcp_subnets = [{'subnet_id': s.id} for s in net.subnets if s.enable_dhcp]
+    return ports.create(context.elevated(), session, {
+        'network_id': network_id, 'project_id': net.project_id, 'name': '',
+        'device_owner': 'network:dhcp', 'device_id': device_id or uuidutils.generate_uuid(),
+        'binding:host_id': host, 'fixed_ips': dhcp_subnets})
+
+
+def router_info(session, router):
+    result = routers.make_dict(router)
+    result['gw_port'] = ports.make_dict(router.gw_port) if router.gw_port else None
+    interfaces = []
+    for port in routers.interface_ports(session, router.id):
+        item = ports.make_dict(port)
+        item['subnets'] = [subnets.make_dict(session.get(models.Subnet, ip.subnet_id))
+                           for ip in port.fixed_ips]
+        interfaces.append(item)
+    result['_interfaces'] = interfaces
+    result['_floatingips'] = [floatingips.make_dict(f) for f in session.query(
+        models.FloatingIP).filter_by(router_id=router.id)]
+    return result
+
+
+def sync_routers(session, router_ids=None):
+    query = session.query(models.Router).filter(models.Router.admin_state_up.is_(True))
+    if router_ids:
+        query = query.filter(models.Router.id.in_(router_ids))
+    return [router_info(session, r) for r in query.order_by(models.Router.id)]
+
+
+def update_floatingip_statuses(session, router_id, fip_statuses):
+    for fip_id, status in fip_statuses.items():
+        fip = session.get(models.FloatingIP, fip_id)
+        if fip is not None and fip.status != status:
+            fip.status = status
+            fip.revision_number += 1
+    session.flush()

@@ -1,0 +1,209 @@
+"""Server side of :class:`~.rpcapi.NetworkConductorAPI`: every API read and
+write, run in a database transaction, then fanned out to the agents."""
+
+import random
+import time
+
+import oslo_messaging as messaging
+from oslo_config import cfg
+from oslo_db import exception as db_exc
+from oslo_log import log as logging
+
+from services.network import exception
+from services.network.conductor import agents
+from services.network.conductor import availability
+from services.network.conductor import quotas
+from services.network.conductor import resources
+from services.network.conductor import routers
+from services.network.conductor import rpcapi
+from services.network.db import api as db_api
+
+CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
+_RETRIABLE = (db_exc.DBDuplicateEntry, db_exc.DBDeadlock)
+
+
+def _with_retries(func, *args):
+    """Run a write transaction again when a concurrent writer won a unique key
+    (an IP, MAC, VNI or default group) or the database reported a deadlock."""
+    attempts = CONF.network_conductor.ip_allocation_retries
+    for attempt in range(1, attempts + 1):
+        try:
+            return func(*args)
+        except _RETRIABLE as exc:
+            if attempt == attempts:
+                LOG.warning('Giving up after %d attempts: %s', attempts, exc)
+                raise exception.Conflict(reason='Concurrent update; please retry')
+            time.sleep(random.uniform(0, 0.01 * attempt))
+
+
+def _handler(resource):
+    module = resources.RESOURCES.get(resource)
+    if module is None:
+        raise exception.ResourceNotFound()
+    return module
+
+
+class NetworkConductorManager:
+    target = messaging.Target(version=rpcapi.NetworkConductorAPI.RPC_API_VERSION)
+
+    def __init__(self, notifier=None):
+        self.notifier = notifier
+
+    # -- generic resource verbs -------------------------------------------
+
+    def get_resource(self, context, resource, resource_id):
+        with db_api.reader(context) as session:
+            return _handler(resource).get(context, session, resource_id)
+
+    def list_resources(self, context, resource, filters=None, sorts=None, limit=None,
+                       marker=None, page_reverse=False):
+        module = _handler(resource)
+
+        def run():
+            with db_api.writer(context) as session:
+                return module.get_all(context, session, filters, sorts=sorts, limit=limit,
+                                      marker=marker, page_reverse=page_reverse)
+        if resource == 'security_group':
+            # Listing creates the caller's default group on first use.
+            return _with_retries(run)
+        with db_api.reader(context) as session:
+            return module.get_all(context, session, filters, sorts=sorts, limit=limit,
+                                  marker=marker, page_reverse=page_reverse)
+
+    def create_resource(self, context, resource, body):
+        module = _handler(resource)
+        if module.create is None:
+            raise exception.BadRequest(resource=resource, msg='creation is not supported')
+
+        def run():
+            with db_api.writer(context) as session:
+                return module.create(context, session, body)
+        result = _with_retries(run)
+        self._notify(context, resource, 'update', result)
+        return result
+
+    def update_resource(self, context, resource, resource_id, body):
+        module = _handler(resource)
+        if module.update is None:
+            raise exception.BadRequest(resource=resource, msg='update is not supported')
+
+        def run():
+            with db_api.writer(context) as session:
+                return module.update(context, session, resource_id, body)
+        result = _with_retries(run)
+        old_router = result.pop('_old_router_id', None)
+        self._notify(context, resource, 'update', result, extra_router=old_router)
+        return result
+
+    def delete_resource(self, context, resource, resource_id):
+        module = _handler(resource)
+
+        def run():
+            with db_api.writer(context) as session:
+                return module.delete(context, session, resource_id)
+        result = _with_retries(run)
+        self._notify(context, resource, 'delete', result)
+
+    # -- routers -----------------------------------------------------------
+
+    def add_router_interface(self, context, router_id, interface_info):
+        def run():
+            with db_api.writer(context) as session:
+                return routers.add_interface(context, session, router_id, interface_info)
+        result = _with_retries(run)
+        self._notify(context, 'router', 'update', {'id': router_id})
+        return result
+
+    def remove_router_interface(self, context, router_id, interface_info):
+        def run():
+            with db_api.writer(context) as session:
+                return routers.remove_interface(context, session, router_id, interface_info)
+        result = _with_retries(run)
+        self._notify(context, 'router', 'update', {'id': router_id})
+        return result
+
+    # -- quotas --------------------------------------------------------------
+
+    def get_quota(self, context, project_id):
+        with db_api.reader(context) as session:
+            return quotas.limits(session, project_id)
+
+    def get_quota_defaults(self, context):
+        return quotas.defaults()
+
+    def get_quota_details(self, context, project_id):
+        with db_api.reader(context) as session:
+            return quotas.details(session, project_id)
+
+    def update_quota(self, context, project_id, quota):
+        def run():
+            with db_api.writer(context) as session:
+                return quotas.update(session, project_id, quota)
+        return _with_retries(run)
+
+    def delete_quota(self, context, project_id):
+        with db_api.writer(context) as session:
+            quotas.delete(session, project_id)
+
+    def list_quotas(self, context):
+        with db_api.reader(context) as session:
+            return [dict(quotas.limits(session, p), project_id=p, tenant_id=p)
+                    for p in quotas.projects_with_quotas(session)]
+
+    # -- availability ------------------------------------------------------
+
+    def get_network_ip_availability(self, context, network_id):
+        with db_api.reader(context) as session:
+            return availability.get(context, session, network_id)
+
+    def list_network_ip_availabilities(self, context, filters=None):
+        with db_api.reader(context) as session:
+            return availability.get_all(context, session, filters)
+
+    def list_availability_zones(self, context):
+        with db_api.reader(context) as session:
+            return agents.availability_zones(session)
+
+    # -- agent fanout ----------------------------------------------------
+
+    def _notify(self, context, resource, event, result, extra_router=None):
+        if self.notifier is None:
+            return
+        try:
+            self._send(context, resource, event, result, extra_router)
+        except Exception:  # agents resync on their own; the API call succeeded
+            LOG.exception('Failed to notify agents of %s %s', resource, event)
+
+    def _send(self, context, resource, event, result, extra_router):
+        notifier = self.notifier
+        if resource == 'network':
+            if event == 'delete':
+                notifier.network_delete(context, result['id'])
+            else:
+                notifier.network_update(context, result)
+        elif resource == 'subnet':
+            if event == 'delete':
+                notifier.subnet_delete(context, result['id'], result['network_id'])
+            else:
+                notifier.subnet_update(context, result)
+        elif resource == 'port':
+            if event == 'delete':
+                notifier.port_delete(context, result['id'], result['network_id'])
+            else:
+                notifier.port_update(context, result)
+                if result.get('security_groups'):
+                    notifier.security_groups_member_updated(context,
+                                                            result['security_groups'])
+        elif resource == 'router':
+            if event == 'delete':
+                notifier.router_deleted(context, result['id'])
+            else:
+                notifier.routers_updated(context, [result['id']])
+        elif resource == 'floatingip':
+            ids = [r for r in (result.get('router_id'), extra_router) if r]
+            if ids:
+                notifier.routers_updated(context, ids)
+        elif resource in ('security_group', 'security_group_rule'):
+            group = result.get('security_group_id') or result.get('id')
+            notifier.security_groups_rule_updated(context, [group])

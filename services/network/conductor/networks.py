@@ -1,0 +1,155 @@
+"""Networks and their segments."""
+
+from oslo_utils import uuidutils
+import sqlalchemy as sa
+
+from services.network import exception
+from services.network.conductor import queries
+from services.network.conductor import quotas
+from services.network.conductor import segments
+from services.network.db import models
+
+PROVIDER_KEYS = ('provider:network_type', 'provider:physical_network',
+                 'provider:segmentation_id')
+COLUMNS = queries.standard_columns(
+    models.Network, 'status', 'admin_state_up', 'shared', 'mtu', 'is_default',
+    'port_security_enabled')
+COLUMNS['router:external'] = models.Network.external
+# Internal device owners whose ports go away with their network.
+AUTO_DELETE_OWNERS = ('network:dhcp',)
+
+
+def make_dict(net):
+    result = queries.standard_dict(net)
+    segment = segments.segment_dict(net.segments[0]) if net.segments else {}
+    result.update({
+        'name': net.name, 'status': net.status, 'admin_state_up': net.admin_state_up,
+        'shared': net.shared, 'router:external': net.external, 'mtu': net.mtu,
+        'port_security_enabled': net.port_security_enabled, 'is_default': net.is_default,
+        'subnets': sorted(s.id for s in net.subnets),
+        'availability_zone_hints': [], 'availability_zones': ['nova'],
+        'ipv4_address_scope': None, 'ipv6_address_scope': None,
+        'l2_adjacency': True,
+        'provider:network_type': segment.get('network_type'),
+        'provider:physical_network': segment.get('physical_network'),
+        'provider:segmentation_id': segment.get('segmentation_id'),
+    })
+    return result
+
+
+def visible_query(context, session):
+    query = session.query(models.Network)
+    if queries.is_admin(context):
+        return query
+    return query.filter(sa.or_(models.Network.project_id == context.project_id,
+                               models.Network.shared.is_(True),
+                               models.Network.external.is_(True)))
+
+
+def get_row(context, session, network_id):
+    net = visible_query(context, session).filter(models.Network.id == network_id).first()
+    if net is None:
+        raise exception.NetworkNotFound(net_id=network_id)
+    return net
+
+
+def get(context, session, network_id):
+    return make_dict(get_row(context, session, network_id))
+
+
+def get_all(context, session, filters=None, **page):
+    filters = dict(filters or {})
+    query = visible_query(context, session)
+    segment_filters = {'provider:network_type': models.NetworkSegment.network_type,
+                       'provider:physical_network': models.NetworkSegment.physical_network,
+                       'provider:segmentation_id': models.NetworkSegment.segmentation_id}
+    wanted = {k: filters.pop(k) for k in list(filters) if k in segment_filters}
+    if wanted:
+        query = queries.apply_filters(query.join(models.NetworkSegment), segment_filters,
+                                      wanted)
+    rows = queries.list_rows(query, models.Network, COLUMNS, filters, **page)
+    return [make_dict(n) for n in rows]
+
+
+def create(context, session, body):
+    project_id = body.get('project_id') or context.project_id
+    quotas.check(session, project_id, 'network')
+    if any(body.get(k) is not None for k in PROVIDER_KEYS):
+        if not body.get('provider:network_type'):
+            raise exception.InvalidInput(error_message='network_type required')
+        segment = segments.complete_provider_segment(session,
+                                                     segments.validate_provider(body))
+    else:
+        segment = segments.allocate_project_segment(session)
+    mtu = segments.network_mtu(segment['network_type'])
+    if body.get('mtu'):
+        if body['mtu'] > mtu:
+            raise exception.InvalidInput(
+                error_message='Requested MTU is too big, maximum is %d' % mtu)
+        mtu = body['mtu']
+    net = models.Network(
+        id=uuidutils.generate_uuid(), project_id=project_id, name=body.get('name', ''),
+        description=body.get('description', ''),
+        admin_state_up=body.get('admin_state_up', True), shared=body.get('shared', False),
+        external=body.get('router:external', False), is_default=body.get('is_default', False),
+        mtu=mtu, port_security_enabled=body.get('port_security_enabled', True),
+        revision_number=1)
+    net.segments.append(models.NetworkSegment(
+        id=uuidutils.generate_uuid(), network_type=segment['network_type'],
+        physical_network=segment['physical_network'] or '',
+        segmentation_id=segment['segmentation_id'] or 0))
+    session.add(net)
+    session.flush()
+    return make_dict(net)
+
+
+def update(context, session, network_id, body):
+    net = get_row(context, session, network_id)
+    if any(k in body for k in PROVIDER_KEYS):
+        raise exception.InvalidInput(
+            error_message='Plugin does not support updating provider attributes')
+    values = {}
+    for key in ('name', 'description', 'admin_state_up', 'shared', 'mtu',
+                'port_security_enabled', 'is_default'):
+        if key in body:
+            values[key] = body[key]
+    if 'router:external' in body:
+        if not body['router:external'] and net.external:
+            in_use = session.query(models.Router.id).join(
+                models.Port, models.Router.gw_port_id == models.Port.id).filter(
+                models.Port.network_id == net.id).first()
+            if in_use:
+                raise exception.ExternalNetworkInUse(
+                    reason='External network %s cannot be updated to be internal: '
+                           'router gateways use it' % net.id)
+        values['external'] = body['router:external']
+    if 'mtu' in values and values['mtu'] > segments.network_mtu(net.segments[0].network_type):
+        raise exception.InvalidInput(error_message='Requested MTU is too big')
+    if values.get('shared') is False and net.shared:
+        foreign = session.query(models.Port.id).filter(
+            models.Port.network_id == net.id, models.Port.project_id != net.project_id,
+            models.Port.device_owner.notin_(AUTO_DELETE_OWNERS)).first()
+        if foreign:
+            raise exception.InvalidInput(
+                error_message='Unable to reconfigure sharing settings for network %s. '
+                              'Multiple tenants are using it.' % net.id)
+    queries.bump(net, values)
+    session.flush()
+    return make_dict(net)
+
+
+def delete(context, session, network_id):
+    net = get_row(context, session, network_id)
+    in_use = session.query(models.Port.id).filter(
+        models.Port.network_id == net.id,
+        models.Port.device_owner.notin_(AUTO_DELETE_OWNERS)).first()
+    if in_use:
+        raise exception.NetworkInUse(net_id=net.id)
+    for port in session.query(models.Port).filter_by(network_id=net.id):
+        session.delete(port)
+    session.flush()
+    for subnet in session.query(models.Subnet).filter_by(network_id=net.id):
+        session.delete(subnet)
+    session.flush()
+    session.delete(net)
+    return {'id': network_id}

@@ -1,0 +1,244 @@
+"""Ports: MAC and fixed IPs, security groups, address pairs and binding."""
+
+import random
+
+import netaddr
+from oslo_config import cfg
+from oslo_utils import uuidutils
+import sqlalchemy as sa
+
+from common import exception as common_exc
+from services.network import exception
+from services.network.conductor import binding
+from services.network.conductor import ipam
+from services.network.conductor import networks
+from services.network.conductor import queries
+from services.network.conductor import quotas
+from services.network.conductor import securitygroups
+from services.network.db import models
+
+CONF = cfg.CONF
+COLUMNS = queries.standard_columns(models.Port, 'network_id', 'mac_address',
+                                   'admin_state_up', 'status', 'device_id', 'device_owner',
+                                   'port_security_enabled')
+COLUMNS['binding:host_id'] = models.Port.binding_host_id
+COLUMNS['binding:vnic_type'] = models.Port.binding_vnic_type
+# Ports that belong to routers and floating IPs are managed through those APIs.
+L3_OWNERS = ('network:router_interface', 'network:router_gateway', 'network:floatingip')
+
+
+def make_dict(port):
+    result = queries.standard_dict(port)
+    result.update({
+        'name': port.name, 'network_id': port.network_id, 'mac_address': port.mac_address,
+        'admin_state_up': port.admin_state_up, 'status': port.status,
+        'device_id': port.device_id, 'device_owner': port.device_owner,
+        'fixed_ips': [{'subnet_id': ip.subnet_id, 'ip_address': ip.ip_address}
+                      for ip in port.fixed_ips],
+        'security_groups': sorted(sg.security_group_id for sg in port.security_groups),
+        'allowed_address_pairs': list(port.allowed_address_pairs or []),
+        'port_security_enabled': port.port_security_enabled,
+        'binding:host_id': port.binding_host_id, 'binding:vnic_type': port.binding_vnic_type,
+        'binding:profile': port.binding_profile or {},
+        'binding:vif_type': port.binding_vif_type,
+        'binding:vif_details': port.binding_vif_details or {},
+        'extra_dhcp_opts': [], 'dns_name': '', 'dns_assignment': [],
+        'ip_allocation': 'immediate', 'propagate_uplink_status': False,
+    })
+    return result
+
+
+def visible_query(context, session):
+    return queries.scope_to_project(context, session.query(models.Port), models.Port)
+
+
+def get_row(context, session, port_id):
+    port = visible_query(context, session).filter(models.Port.id == port_id).first()
+    if port is None:
+        raise exception.PortNotFound(port_id=port_id)
+    return port
+
+
+def get(context, session, port_id):
+    return make_dict(get_row(context, session, port_id))
+
+
+def _fixed_ip_filters(query, values):
+    """``fixed_ips=ip_address=1.2.3.4`` / ``fixed_ips=subnet_id=...`` filters."""
+    for value in values:
+        key, _, wanted = str(value).partition('=')
+        column = {'ip_address': models.IPAllocation.ip_address,
+                  'subnet_id': models.IPAllocation.subnet_id}.get(key)
+        if column is None:
+            raise exception.InvalidInput(error_message='Invalid fixed_ips filter %s' % value)
+        sub = sa.select(models.IPAllocation.port_id).where(column == wanted)
+        query = query.filter(models.Port.id.in_(sub))
+    return query
+
+
+def get_all(context, session, filters=None, **page):
+    filters = dict(filters or {})
+    query = visible_query(context, session)
+    if 'fixed_ips' in filters:
+        query = _fixed_ip_filters(query, filters.pop('fixed_ips'))
+    if 'security_groups' in filters:
+        sub = sa.select(models.PortSecurityGroup.port_id).where(
+            models.PortSecurityGroup.security_group_id.in_(filters.pop('security_groups')))
+        query = query.filter(models.Port.id.in_(sub))
+    rows = queries.list_rows(query, models.Port, COLUMNS, filters, **page)
+    return [make_dict(p) for p in rows]
+
+
+def _random_mac():
+    prefix = CONF.network_conductor.base_mac.split(':')[:3]
+    return ':'.join(prefix + ['%02x' % random.randint(0, 255) for _ in range(3)])
+
+
+def _mac(session, network_id, requested):
+    if requested is None:
+        return _random_mac()
+    try:
+        mac = str(netaddr.EUI(requested, dialect=netaddr.mac_unix_expanded))
+    except (netaddr.AddrFormatError, ValueError, TypeError):
+        raise exception.InvalidInput(error_message="'%s' is not a valid MAC address"
+                                     % requested)
+    if session.query(models.Port.id).filter_by(network_id=network_id,
+                                               mac_address=mac).first():
+        raise exception.MacAddressInUse(net_id=network_id, mac=mac)
+    return mac
+
+
+def _address_pairs(pairs, mac):
+    out = []
+    for pair in pairs or []:
+        try:
+            ip = netaddr.IPNetwork(pair['ip_address'])
+        except (KeyError, TypeError, netaddr.AddrFormatError, ValueError):
+            raise exception.InvalidInput(error_message='Invalid allowed address pair %s'
+                                         % (pair,))
+        entry = {'ip_address': str(ip) if '/' in str(pair['ip_address']) else str(ip.ip),
+                 'mac_address': pair.get('mac_address') or mac}
+        if entry in out:
+            raise exception.InvalidInput(error_message='Duplicate address pair %s' % (pair,))
+        out.append(entry)
+    return out
+
+
+def _set_security_groups(context, session, port, group_ids):
+    for group_id in group_ids:
+        group = securitygroups.get_row(context, session, group_id)
+        if group.project_id != port.project_id and not queries.is_admin(context):
+            raise exception.SecurityGroupNotFound(id=group_id)
+    port.security_groups = [models.PortSecurityGroup(security_group_id=g)
+                            for g in sorted(set(group_ids))]
+
+
+def create(context, session, body):
+    net = networks.get_row(context, session, body['network_id'])
+    project_id = body.get('project_id') or context.project_id
+    if not queries.owned_by(context, net) and not net.shared:
+        raise common_exc.PolicyNotAuthorized(action='create_port:network_id')
+    quotas.check(session, project_id, 'port')
+    port = models.Port(
+        id=uuidutils.generate_uuid(), project_id=project_id, network_id=net.id,
+        name=body.get('name', ''), description=body.get('description', ''),
+        mac_address=_mac(session, net.id, body.get('mac_address')),
+        admin_state_up=body.get('admin_state_up', True), status='DOWN',
+        device_id=body.get('device_id', ''), device_owner=body.get('device_owner', ''),
+        port_security_enabled=body.get('port_security_enabled', net.port_security_enabled),
+        binding_host_id=body.get('binding:host_id') or '',
+        binding_vnic_type=body.get('binding:vnic_type', 'normal'),
+        binding_profile=body.get('binding:profile') or {}, revision_number=1)
+    subnets = session.query(models.Subnet).filter_by(network_id=net.id).all()
+    ipam.allocate(session, port, subnets, body.get('fixed_ips'))
+    _apply_security(context, session, port, body, creating=True)
+    binding.bind(session, port)
+    session.add(port)
+    session.flush()
+    return make_dict(port)
+
+
+def _apply_security(context, session, port, body, creating):
+    """Security groups and address pairs, which both need port security."""
+    if 'allowed_address_pairs' in body:
+        port.allowed_address_pairs = _address_pairs(body['allowed_address_pairs'],
+                                                    port.mac_address)
+    if 'security_groups' in body:
+        _set_security_groups(context, session, port, body['security_groups'] or [])
+    elif creating and port.port_security_enabled and \
+            not port.device_owner.startswith('network:'):
+        default = securitygroups.ensure_default(context, session, port.project_id)
+        port.security_groups = [models.PortSecurityGroup(security_group_id=default)]
+    if not port.port_security_enabled:
+        if port.security_groups and 'security_groups' in body:
+            raise exception.InvalidInput(error_message='Port security must be enabled in '
+                                         'order to have security groups on the port')
+        if port.allowed_address_pairs:
+            raise exception.InvalidInput(error_message='Port security must be enabled in '
+                                         'order to have allowed address pairs on a port')
+        if port.security_groups:
+            if creating:
+                port.security_groups = []
+            else:
+                raise exception.InvalidInput(
+                    error_message='Port has security group associated. Cannot disable port '
+                                  'security until security group is removed')
+
+
+def update(context, session, port_id, body):
+    port = get_row(context, session, port_id)
+    before = make_dict(port)
+    values = {k: body[k] for k in ('name', 'description', 'admin_state_up', 'device_id',
+                                   'device_owner', 'port_security_enabled') if k in body}
+    if 'mac_address' in body and body['mac_address'] != port.mac_address:
+        if port.binding_vif_type not in (binding.UNBOUND, binding.FAILED):
+            raise exception.Conflict(reason='Port %s is bound; its MAC address cannot change'
+                                     % port.id)
+        values['mac_address'] = _mac(session, port.network_id, body['mac_address'])
+    for api_key, column in (('binding:host_id', 'binding_host_id'),
+                            ('binding:vnic_type', 'binding_vnic_type'),
+                            ('binding:profile', 'binding_profile')):
+        if api_key in body:
+            values[column] = body[api_key] or ({} if column == 'binding_profile' else '')
+    queries.bump(port, values)
+    if 'fixed_ips' in body:
+        _reallocate(session, port, body['fixed_ips'] or [])
+    _apply_security(context, session, port, body, creating=False)
+    binding.bind(session, port)
+    session.flush()
+    result = make_dict(port)
+    if result != before and port.revision_number == before['revision_number']:
+        port.revision_number += 1
+        result['revision_number'] = port.revision_number
+    return result
+
+
+def _reallocate(session, port, requested):
+    keep = []
+    wanted = []
+    current = {(ip.subnet_id, ip.ip_address) for ip in port.fixed_ips}
+    for item in requested:
+        key = (item.get('subnet_id'), item.get('ip_address'))
+        match = [c for c in current if (key[0] in (None, c[0])) and key[1] == c[1]]
+        if key[1] is not None and match:
+            keep.append(match[0])
+        else:
+            wanted.append(item)
+    port.fixed_ips = [ip for ip in port.fixed_ips if (ip.subnet_id, ip.ip_address) in keep]
+    session.flush()
+    subnets = session.query(models.Subnet).filter_by(network_id=port.network_id).all()
+    ipam.allocate(session, port, subnets, wanted)
+
+
+def delete(context, session, port_id, l3_allowed=False):
+    port = get_row(context, session, port_id)
+    if port.device_owner in L3_OWNERS and not l3_allowed:
+        raise exception.Conflict(
+            reason='Port %s cannot be deleted directly via the port API: has device owner %s'
+            % (port.id, port.device_owner))
+    for fip in session.query(models.FloatingIP).filter_by(fixed_port_id=port.id):
+        fip.fixed_port_id = fip.fixed_ip_address = fip.router_id = None
+        fip.status = 'DOWN'
+    session.flush()
+    session.delete(port)
+    return {'id': port_id, 'network_id': port.network_id, 'device_owner': port.device_owner}

@@ -1,0 +1,135 @@
+"""Shared query helpers: project scoping, filters, sorting and pagination."""
+
+import sqlalchemy as sa
+from oslo_db.sqlalchemy import utils as db_utils
+from oslo_utils import strutils
+
+from services.network import exception
+
+
+def is_admin(context):
+    return bool(context.is_admin)
+
+
+def owned_by(context, obj):
+    return is_admin(context) or obj.project_id == context.project_id
+
+
+def scope_to_project(context, query, model):
+    """Non-admins only see their own rows."""
+    if is_admin(context):
+        return query
+    return query.filter(model.project_id == context.project_id)
+
+
+def _coerce(column, key, value):
+    if isinstance(column.type, sa.Boolean):
+        if isinstance(value, bool):
+            return value
+        try:
+            return strutils.bool_from_string(value, strict=True)
+        except ValueError:
+            raise exception.InvalidInput(
+                error_message="'%s' is not a valid boolean value for %s" % (value, key))
+    if isinstance(column.type, (sa.Integer, sa.BigInteger)):
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise exception.InvalidInput(
+                error_message="'%s' is not an integer for %s" % (value, key))
+    return value
+
+
+def apply_filters(query, columns, filters):
+    """``filters`` maps API attribute names to lists of accepted values."""
+    for key, values in (filters or {}).items():
+        column = columns.get(key)
+        if column is None:
+            continue
+        if not isinstance(values, (list, tuple)):
+            values = [values]
+        values = [_coerce(column, key, v) for v in values]
+        if isinstance(column.type, sa.String) and None not in values:
+            query = query.filter(column.in_(values))
+        else:
+            query = query.filter(sa.or_(*[column.is_(v) if v is None or isinstance(v, bool)
+                                         else column == v for v in values]))
+    return query
+
+
+def paginate(query, model, columns, sorts=None, limit=None, marker=None,
+             page_reverse=False):
+    """Sort by ``sorts`` (``[(attr, 'asc'|'desc')]``) then id; keyset on ``marker``."""
+    sort_keys, sort_dirs = [], []
+    for key, direction in sorts or []:
+        column = columns.get(key)
+        if column is None or direction not in ('asc', 'desc'):
+            raise exception.BadRequest(resource='sort', msg='%s is an invalid sort key '
+                                       'or direction' % key)
+        sort_keys.append(column.key)
+        sort_dirs.append(direction)
+    if 'id' not in sort_keys:
+        sort_keys.append('id')
+        sort_dirs.append(sort_dirs[0] if sort_dirs else 'asc')
+    if page_reverse:
+        sort_dirs = ['desc' if d == 'asc' else 'asc' for d in sort_dirs]
+    marker_obj = None
+    if marker:
+        marker_obj = query.session.get(model, marker)
+        if marker_obj is None:
+            raise exception.BadRequest(resource='pagination',
+                                       msg='marker %s not found' % marker)
+    query = db_utils.paginate_query(query, model, limit, sort_keys, marker=marker_obj,
+                                    sort_dirs=sort_dirs)
+    rows = query.all()
+    if page_reverse:
+        rows.reverse()
+    return rows
+
+
+def list_rows(query, model, columns, filters=None, sorts=None, limit=None, marker=None,
+              page_reverse=False):
+    query = apply_filters(query, columns, filters)
+    return paginate(query, model, columns, sorts, limit, marker, page_reverse)
+
+
+def standard_columns(model, *names):
+    """Map API attribute names to columns for ``names`` plus the standard ones."""
+    columns = {n: getattr(model, n) for n in names}
+    for name in ('id', 'project_id', 'name', 'description', 'created_at', 'updated_at',
+                 'revision_number'):
+        if hasattr(model, name):
+            columns[name] = getattr(model, name)
+    if 'project_id' in columns:
+        columns['tenant_id'] = columns['project_id']
+    return columns
+
+
+def standard_dict(obj):
+    """The attributes every neutron resource shares."""
+    return {
+        'id': obj.id,
+        'project_id': obj.project_id,
+        'tenant_id': obj.project_id,
+        'description': obj.description,
+        'created_at': _iso(obj.created_at),
+        'updated_at': _iso(obj.updated_at),
+        'revision_number': obj.revision_number,
+        'tags': [],
+    }
+
+
+def _iso(value):
+    return value.strftime('%Y-%m-%dT%H:%M:%SZ') if value else None
+
+
+def bump(obj, values):
+    """Apply ``values`` to ``obj`` and raise its revision if anything changed."""
+    changed = False
+    for key, value in values.items():
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+            changed = True
+    if changed:
+        obj.revision_number = (obj.revision_number or 0) + 1
+    return changed

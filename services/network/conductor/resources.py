@@ -1,0 +1,27 @@
+"""The explicit table of resources the conductor serves by name."""
+
+import types
+
+from services.network.conductor import agents
+from services.network.conductor import floatingips
+from services.network.conductor import networks
+from services.network.conductor import ports
+from services.network.conductor import routers
+from services.network.conductor import securitygroups
+from services.network.conductor import subnetpools
+from services.network.conductor import subnets
+
+_rules = types.SimpleNamespace(
+    get=lambda ctx, s, rule_id: securitygroups.rule_dict(
+        securitygroups.get_rule(ctx, s, rule_id)),
+    get_all=securitygroups.get_rules, create=securitygroups.create_rule,
+    update=None, delete=securitygroups.delete_rule)
+
+_agents = types.SimpleNamespace(get=agents.get, get_all=agents.get_all, create=None,
+                                update=agents.update, delete=agents.delete)
+
+RESOURCES = {
+    'network': networks, 'subnet': subnets, 'subnetpool': subnetpools, 'port': ports,
+    'router': routers, 'floatingip': floatingips, 'security_group': securitygroups,
+    'security_group_rule': _rules, 'agent': _agents,
+}

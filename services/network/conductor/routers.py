@@ -1,0 +1,274 @@
+"""Routers: external gateway with SNAT, interfaces and static routes."""
+
+import netaddr
+from oslo_utils import uuidutils
+
+from common import exception as common_exc
+from services.network import exception
+from services.network.conductor import networks
+from services.network.conductor import ports
+from services.network.conductor import queries
+from services.network.conductor import quotas
+from services.network.conductor import subnets
+from services.network.db import models
+
+COLUMNS = queries.standard_columns(models.Router, 'status', 'admin_state_up')
+INTERFACE = 'network:router_interface'
+GATEWAY = 'network:router_gateway'
+
+
+def make_dict(router):
+    result = queries.standard_dict(router)
+    gateway = None
+    if router.gw_port is not None:
+        gateway = {'network_id': router.gw_port.network_id,
+                   'enable_snat': router.enable_snat,
+                   'external_fixed_ips': [{'subnet_id': ip.subnet_id,
+                                           'ip_address': ip.ip_address}
+                                          for ip in router.gw_port.fixed_ips]}
+    result.update({
+        'name': router.name, 'status': router.status,
+        'admin_state_up': router.admin_state_up, 'external_gateway_info': gateway,
+        'routes': list(router.routes or []), 'distributed': False, 'ha': False,
+        'flavor_id': None, 'availability_zone_hints': [], 'availability_zones': ['nova'],
+        'enable_ndp_proxy': None,
+    })
+    return result
+
+
+def visible_query(context, session):
+    return queries.scope_to_project(context, session.query(models.Router), models.Router)
+
+
+def get_row(context, session, router_id):
+    router = visible_query(context, session).filter(models.Router.id == router_id).first()
+    if router is None:
+        raise exception.RouterNotFound(router_id=router_id)
+    return router
+
+
+def get(context, session, router_id):
+    return make_dict(get_row(context, session, router_id))
+
+
+def get_all(context, session, filters=None, **page):
+    rows = queries.list_rows(visible_query(context, session), models.Router, COLUMNS,
+                             filters, **page)
+    return [make_dict(r) for r in rows]
+
+
+def interface_ports(session, router_id):
+    return session.query(models.Port).filter_by(device_id=router_id,
+                                                device_owner=INTERFACE).all()
+
+
+def create(context, session, body):
+    project_id = body.get('project_id') or context.project_id
+    quotas.check(session, project_id, 'router')
+    router = models.Router(id=uuidutils.generate_uuid(), project_id=project_id,
+                           name=body.get('name', ''), description=body.get('description', ''),
+                           admin_state_up=body.get('admin_state_up', True),
+                           routes=[], revision_number=1)
+    session.add(router)
+    session.flush()
+    if body.get('external_gateway_info'):
+        _set_gateway(context, session, router, body['external_gateway_info'])
+    session.flush()
+    return make_dict(router)
+
+
+def _set_gateway(context, session, router, info):
+    network_id = info.get('network_id')
+    if not network_id:
+        raise exception.BadRequest(resource='router', msg='external_gateway_info needs a '
+                                                          'network_id')
+    net = networks.get_row(context, session, network_id)
+    if not net.external:
+        raise exception.BadRequest(resource='router', msg='Network %s is not a valid '
+                                   'external network' % network_id)
+    if 'enable_snat' in info and info['enable_snat'] is not None:
+        router.enable_snat = info['enable_snat']
+    fixed_ips = info.get('external_fixed_ips') or None
+    if router.gw_port is not None:
+        if router.gw_port.network_id == network_id and fixed_ips is None:
+            return
+        _clear_gateway(context, session, router)
+    port = ports.create(context.elevated(), session, {
+        'network_id': network_id, 'project_id': '', 'device_owner': GATEWAY,
+        'device_id': router.id, 'fixed_ips': fixed_ips, 'name': '',
+        'admin_state_up': True})
+    router.gw_port_id = port['id']
+    session.flush()
+    session.refresh(router)
+
+
+def _clear_gateway(context, session, router):
+    if router.gw_port is None:
+        return
+    if session.query(models.FloatingIP.id).filter_by(router_id=router.id).first():
+        raise exception.Conflict(reason='Gateway cannot be updated for router %s, since a '
+                                 'gateway to external network %s is required by one or '
+                                 'more floating IPs' % (router.id, router.gw_port.network_id))
+    old = router.gw_port
+    router.gw_port_id = None
+    session.flush()
+    session.delete(old)
+    session.flush()
+    session.refresh(router)
+
+
+def _validate_routes(session, router, routes):
+    cidrs = [netaddr.IPNetwork(s.cidr) for s in _attached_subnets(session, router.id)]
+    out = []
+    for route in routes or []:
+        try:
+            dest = netaddr.IPNetwork(route['destination'])
+            hop = netaddr.IPAddress(route['nexthop'])
+        except (KeyError, TypeError, netaddr.AddrFormatError, ValueError):
+            raise exception.InvalidInput(error_message='Invalid route %s' % (route,))
+        if not any(hop in cidr for cidr in cidrs):
+            raise exception.BadRequest(resource='router', msg='Invalid format for routes: '
+                                       'the nexthop %s is not connected with router' % hop)
+        entry = {'destination': str(dest.cidr), 'nexthop': str(hop)}
+        if entry not in out:
+            out.append(entry)
+    return out
+
+
+def _attached_subnets(session, router_id):
+    ids = {ip.subnet_id for p in interface_ports(session, router_id) for ip in p.fixed_ips}
+    return session.query(models.Subnet).filter(models.Subnet.id.in_(ids)).all() if ids else []
+
+
+def update(context, session, router_id, body):
+    router = get_row(context, session, router_id)
+    values = {k: body[k] for k in ('name', 'description', 'admin_state_up') if k in body}
+    if 'routes' in body:
+        values['routes'] = _validate_routes(session, router, body['routes'])
+    changed = queries.bump(router, values)
+    if 'external_gateway_info' in body:
+        info = body['external_gateway_info']
+        if info and info.get('network_id'):
+            _set_gateway(context, session, router, info)
+        else:
+            _clear_gateway(context, session, router)
+        if not changed:
+            router.revision_number += 1
+    session.flush()
+    return make_dict(router)
+
+
+def delete(context, session, router_id):
+    router = get_row(context, session, router_id)
+    if interface_ports(session, router.id):
+        raise exception.RouterInUse(router_id=router.id, reason='still has ports')
+    _clear_gateway(context, session, router)
+    session.delete(router)
+    return {'id': router_id}
+
+
+def _interface_info(router, port, subnet_ids):
+    return {'id': router.id, 'tenant_id': router.project_id, 'project_id': router.project_id,
+            'port_id': port.id, 'network_id': port.network_id,
+            'subnet_id': subnet_ids[0] if subnet_ids else None, 'subnet_ids': subnet_ids}
+
+
+def _check_not_attached(session, router, subnet):
+    new = netaddr.IPSet(netaddr.IPNetwork(subnet.cidr))
+    for other in _attached_subnets(session, router.id):
+        if other.id == subnet.id:
+            raise exception.BadRouterInterface(
+                msg='Router already has a port on subnet %s' % subnet.id)
+        if netaddr.IPSet(netaddr.IPNetwork(other.cidr)) & new:
+            raise exception.BadRouterInterface(
+                msg='Cidr %s of subnet %s overlaps with cidr %s of subnet %s'
+                % (subnet.cidr, subnet.id, other.cidr, other.id))
+
+
+def add_interface(context, session, router_id, info):
+    router = get_row(context, session, router_id)
+    if bool(info.get('subnet_id')) == bool(info.get('port_id')):
+        raise exception.BadRouterInterface(msg='Either subnet_id or port_id must be '
+                                               'specified')
+    if info.get('port_id'):
+        port_row = ports.get_row(context, session, info['port_id'])
+        if port_row.device_id or port_row.device_owner:
+            raise exception.PortInUse(port_id=port_row.id, net_id=port_row.network_id,
+                                      device_id=port_row.device_id or port_row.device_owner)
+        if not port_row.fixed_ips:
+            raise exception.BadRouterInterface(msg='Router port must have at least one '
+                                                   'fixed IP')
+        for ip in port_row.fixed_ips:
+            _check_not_attached(session, router, session.get(models.Subnet, ip.subnet_id))
+        port_row.device_id, port_row.device_owner = router.id, INTERFACE
+        port_row.security_groups = []
+        port_row.revision_number += 1
+        session.flush()
+        return _interface_info(router, port_row, [ip.subnet_id for ip in port_row.fixed_ips])
+    subnet = subnets.get_row(context, session, info['subnet_id'])
+    if not subnet.gateway_ip:
+        raise exception.BadRouterInterface(msg='Subnet for router interface must have a '
+                                               'gateway IP')
+    if not queries.owned_by(context, subnet) and not queries.owned_by(
+            context, networks.get_row(context, session, subnet.network_id)):
+        raise common_exc.PolicyNotAuthorized(action='add_router_interface')
+    _check_not_attached(session, router, subnet)
+    port = ports.create(context.elevated(), session, {
+        'network_id': subnet.network_id, 'project_id': router.project_id,
+        'device_owner': INTERFACE, 'device_id': router.id, 'name': '',
+        'fixed_ips': [{'subnet_id': subnet.id, 'ip_address': subnet.gateway_ip}]})
+    port_row = session.get(models.Port, port['id'])
+    return _interface_info(router, port_row, [subnet.id])
+
+
+def remove_interface(context, session, router_id, info):
+    router = get_row(context, session, router_id)
+    if info.get('port_id'):
+        port = session.query(models.Port).filter_by(
+            id=info['port_id'], device_id=router.id, device_owner=INTERFACE).first()
+        if port is None:
+            raise exception.RouterInterfaceNotFound(router_id=router.id,
+                                                    port_id=info['port_id'])
+    elif info.get('subnet_id'):
+        port = next((p for p in interface_ports(session, router.id)
+                     if any(ip.subnet_id == info['subnet_id'] for ip in p.fixed_ips)), None)
+        if port is None:
+            raise exception.RouterInterfaceNotFoundForSubnet(router_id=router.id,
+                                                             subnet_id=info['subnet_id'])
+    else:
+        raise exception.BadRouterInterface(msg='Either subnet_id or port_id must be '
+                                               'specified')
+    subnet_ids = [ip.subnet_id for ip in port.fixed_ips]
+    for subnet_id in subnet_ids:
+        cidr = netaddr.IPNetwork(session.get(models.Subnet, subnet_id).cidr)
+        for fip in session.query(models.FloatingIP).filter_by(router_id=router.id):
+            if fip.fixed_ip_address and netaddr.IPAddress(fip.fixed_ip_address) in cidr:
+                raise exception.RouterInterfaceInUseByFloatingIP(router_id=router.id,
+                                                                 subnet_id=subnet_id)
+    info_out = _interface_info(router, port, subnet_ids)
+    session.delete(port)
+    session.flush()
+    remaining = [r for r in router.routes or [] if _attached_hop(session, router, r)]
+    if remaining != list(router.routes or []):
+        router.routes = remaining
+    router.revision_number += 1
+    return info_out
+
+
+def _attached_hop(session, router, route):
+    hop = netaddr.IPAddress(route['nexthop'])
+    return any(hop in netaddr.IPNetwork(s.cidr) for s in _attached_subnets(session, router.id))
+
+
+def find_router_for(session, external_network_id, subnet_ids):
+    """A router with a gateway on ``external_network_id`` and an interface on
+    one of ``subnet_ids``, as floating IP association needs."""
+    candidates = session.query(models.Router).join(
+        models.Port, models.Router.gw_port_id == models.Port.id).filter(
+        models.Port.network_id == external_network_id).all()
+    for router in candidates:
+        attached = {ip.subnet_id for p in interface_ports(session, router.id)
+                    for ip in p.fixed_ips}
+        if attached & set(subnet_ids):
+            return router
+    return None

@@ -1,0 +1,106 @@
+"""Client of the network conductor's API-facing RPC, used by alto-network-api.
+
+Version history:
+    1.0 - get_resource, list_resources, create_resource, update_resource,
+          delete_resource, add_router_interface, remove_router_interface,
+          get_quota, get_quota_defaults, get_quota_details, update_quota,
+          delete_quota, list_quotas, get_network_ip_availability,
+          list_network_ip_availabilities, list_availability_zones
+"""
+
+import oslo_messaging as messaging
+from oslo_config import cfg
+
+from common import exception as common_exc
+from common import rpc
+
+CONF = cfg.CONF
+TOPIC = 'network-conductor'
+
+
+def _local(exc):
+    """The exception oslo.messaging re-raised, without the remote traceback it
+    appends to the message (which must never reach an API user)."""
+    if not type(exc).__name__.endswith('_Remote'):
+        return exc
+    base = type(exc).__mro__[1]
+    message = str(exc.args[0]).split('\n', 1)[0] if exc.args else None
+    try:
+        return base(message, **getattr(exc, 'kwargs', {}))
+    except TypeError:
+        return base(message)
+
+
+class NetworkConductorAPI:
+    RPC_API_VERSION = '1.0'
+
+    def __init__(self):
+        target = messaging.Target(topic=TOPIC, version=self.RPC_API_VERSION)
+        self.client = rpc.get_client(target,
+                                     version_cap=CONF.upgrade_levels.network_conductor,
+                                     timeout=CONF.network_conductor.rpc_timeout)
+
+    def _call(self, context, version, method, **kwargs):
+        try:
+            return self.client.prepare(version=version).call(context, method, **kwargs)
+        except common_exc.AltoError as exc:
+            raise _local(exc) from None
+        except messaging.MessagingTimeout:
+            raise common_exc.ServiceUnavailable(reason='the network conductor did not answer')
+
+    def get_resource(self, context, resource, resource_id):
+        return self._call(context, '1.0', 'get_resource', resource=resource,
+                          resource_id=resource_id)
+
+    def list_resources(self, context, resource, filters=None, sorts=None, limit=None,
+                       marker=None, page_reverse=False):
+        return self._call(context, '1.0', 'list_resources', resource=resource,
+                          filters=filters, sorts=sorts, limit=limit, marker=marker,
+                          page_reverse=page_reverse)
+
+    def create_resource(self, context, resource, body):
+        return self._call(context, '1.0', 'create_resource', resource=resource, body=body)
+
+    def update_resource(self, context, resource, resource_id, body):
+        return self._call(context, '1.0', 'update_resource', resource=resource,
+                          resource_id=resource_id, body=body)
+
+    def delete_resource(self, context, resource, resource_id):
+        return self._call(context, '1.0', 'delete_resource', resource=resource,
+                          resource_id=resource_id)
+
+    def add_router_interface(self, context, router_id, interface_info):
+        return self._call(context, '1.0', 'add_router_interface', router_id=router_id,
+                          interface_info=interface_info)
+
+    def remove_router_interface(self, context, router_id, interface_info):
+        return self._call(context, '1.0', 'remove_router_interface', router_id=router_id,
+                          interface_info=interface_info)
+
+    def get_quota(self, context, project_id):
+        return self._call(context, '1.0', 'get_quota', project_id=project_id)
+
+    def get_quota_defaults(self, context):
+        return self._call(context, '1.0', 'get_quota_defaults')
+
+    def get_quota_details(self, context, project_id):
+        return self._call(context, '1.0', 'get_quota_details', project_id=project_id)
+
+    def update_quota(self, context, project_id, quota):
+        return self._call(context, '1.0', 'update_quota', project_id=project_id, quota=quota)
+
+    def delete_quota(self, context, project_id):
+        return self._call(context, '1.0', 'delete_quota', project_id=project_id)
+
+    def list_quotas(self, context):
+        return self._call(context, '1.0', 'list_quotas')
+
+    def get_network_ip_availability(self, context, network_id):
+        return self._call(context, '1.0', 'get_network_ip_availability',
+                          network_id=network_id)
+
+    def list_network_ip_availabilities(self, context, filters=None):
+        return self._call(context, '1.0', 'list_network_ip_availabilities', filters=filters)
+
+    def list_availability_zones(self, context):
+        return self._call(context, '1.0', 'list_availability_zones')

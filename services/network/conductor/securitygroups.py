@@ -1,0 +1,248 @@
+"""Security groups and rules, with the per-project default group."""
+
+import netaddr
+from oslo_db import exception as db_exc
+from oslo_utils import uuidutils
+
+from common import exception as common_exc
+from services.network import exception
+from services.network.conductor import queries
+from services.network.conductor import quotas
+from services.network.db import models
+
+SG_COLUMNS = queries.standard_columns(models.SecurityGroup, 'stateful')
+RULE_COLUMNS = queries.standard_columns(
+    models.SecurityGroupRule, 'security_group_id', 'remote_group_id', 'direction',
+    'ethertype', 'protocol', 'port_range_min', 'port_range_max', 'remote_ip_prefix')
+PROTOCOL_NUMBERS = {'icmp': 1, 'tcp': 6, 'udp': 17, 'icmpv6': 58, 'ipv6-icmp': 58,
+                    'sctp': 132, 'gre': 47, 'esp': 50, 'ah': 51, 'vrrp': 112}
+PORT_PROTOCOLS = ('tcp', 'udp', 'sctp', '6', '17', '132')
+ICMP_PROTOCOLS = ('icmp', 'icmpv6', 'ipv6-icmp', '1', '58')
+
+
+def rule_dict(rule):
+    result = queries.standard_dict(rule)
+    result.pop('tags')
+    result.update({
+        'security_group_id': rule.security_group_id, 'direction': rule.direction,
+        'ethertype': rule.ethertype, 'protocol': rule.protocol,
+        'port_range_min': rule.port_range_min, 'port_range_max': rule.port_range_max,
+        'remote_ip_prefix': rule.remote_ip_prefix, 'remote_group_id': rule.remote_group_id,
+        'remote_address_group_id': None, 'normalized_cidr': rule.remote_ip_prefix,
+        'belongs_to_default_sg': None,
+    })
+    return result
+
+
+def make_dict(group):
+    result = queries.standard_dict(group)
+    result.update({'name': group.name, 'stateful': group.stateful, 'shared': False,
+                   'security_group_rules': [rule_dict(r) for r in group.rules]})
+    return result
+
+
+def _new_rule(project_id, group_id, direction, ethertype, **extra):
+    return models.SecurityGroupRule(id=uuidutils.generate_uuid(), project_id=project_id,
+                                    security_group_id=group_id, direction=direction,
+                                    ethertype=ethertype, description='', revision_number=0,
+                                    **extra)
+
+
+def _new_group(session, project_id, name, description, default_rules, is_default=False):
+    group = models.SecurityGroup(id=uuidutils.generate_uuid(), project_id=project_id,
+                                 name=name, description=description, revision_number=1)
+    for ethertype in ('IPv4', 'IPv6'):
+        group.rules.append(_new_rule(project_id, group.id, 'egress', ethertype))
+        if is_default:
+            group.rules.append(_new_rule(project_id, group.id, 'ingress', ethertype,
+                                         remote_group_id=group.id))
+    session.add(group)
+    session.flush()
+    return group
+
+
+def ensure_default(context, session, project_id):
+    """The project's ``default`` group, created on first need.
+
+    The ``default_security_groups`` key means only one writer wins; a loser's
+    transaction fails with a duplicate and the manager retries it.
+    """
+    if not project_id:
+        return None
+    row = session.get(models.DefaultSecurityGroup, project_id)
+    if row is not None:
+        return row.security_group_id
+    group = _new_group(session, project_id, 'default', 'Default security group', True,
+                       is_default=True)
+    session.add(models.DefaultSecurityGroup(project_id=project_id,
+                                            security_group_id=group.id))
+    session.flush()
+    return group.id
+
+
+def visible_query(context, session):
+    return queries.scope_to_project(context, session.query(models.SecurityGroup),
+                                    models.SecurityGroup)
+
+
+def get_row(context, session, group_id):
+    group = visible_query(context, session).filter(models.SecurityGroup.id == group_id).first()
+    if group is None:
+        raise exception.SecurityGroupNotFound(id=group_id)
+    return group
+
+
+def get(context, session, group_id):
+    return make_dict(get_row(context, session, group_id))
+
+
+def get_all(context, session, filters=None, **page):
+    if not queries.is_admin(context):
+        ensure_default(context, session, context.project_id)
+    rows = queries.list_rows(visible_query(context, session), models.SecurityGroup,
+                             SG_COLUMNS, filters, **page)
+    return [make_dict(g) for g in rows]
+
+
+def create(context, session, body):
+    project_id = body.get('project_id') or context.project_id
+    if body.get('name') == 'default':
+        raise exception.InvalidInput(error_message="Default security group 'default' "
+                                     'already exists')
+    ensure_default(context, session, project_id)
+    quotas.check(session, project_id, 'security_group')
+    group = _new_group(session, project_id, body.get('name', ''),
+                       body.get('description', ''), False)
+    group.stateful = body.get('stateful', True)
+    return make_dict(group)
+
+
+def update(context, session, group_id, body):
+    group = get_row(context, session, group_id)
+    if 'name' in body and body['name'] != group.name and _is_default(session, group):
+        raise exception.InvalidInput(error_message='Default security group may not be renamed')
+    queries.bump(group, {k: body[k] for k in ('name', 'description', 'stateful') if k in body})
+    session.flush()
+    return make_dict(group)
+
+
+def _is_default(session, group):
+    row = session.get(models.DefaultSecurityGroup, group.project_id)
+    return row is not None and row.security_group_id == group.id
+
+
+def delete(context, session, group_id):
+    group = get_row(context, session, group_id)
+    if _is_default(session, group) and not queries.is_admin(context):
+        raise exception.SecurityGroupCannotRemoveDefault()
+    if session.query(models.PortSecurityGroup).filter_by(security_group_id=group.id).first():
+        raise exception.SecurityGroupInUse(id=group.id, reason='in use')
+    session.query(models.DefaultSecurityGroup).filter_by(security_group_id=group.id).delete()
+    session.delete(group)
+    return {'id': group_id}
+
+
+# -- rules -----------------------------------------------------------------
+
+def rule_visible_query(context, session):
+    return queries.scope_to_project(context, session.query(models.SecurityGroupRule),
+                                    models.SecurityGroupRule)
+
+
+def get_rule(context, session, rule_id):
+    rule = rule_visible_query(context, session).filter(
+        models.SecurityGroupRule.id == rule_id).first()
+    if rule is None:
+        raise exception.SecurityGroupRuleNotFound(id=rule_id)
+    return rule
+
+
+def get_rules(context, session, filters=None, **page):
+    rows = queries.list_rows(rule_visible_query(context, session), models.SecurityGroupRule,
+                             RULE_COLUMNS, filters, **page)
+    return [rule_dict(r) for r in rows]
+
+
+def _normalize_protocol(protocol):
+    if protocol in (None, 'any', ''):
+        return None
+    value = str(protocol).lower()
+    if value in PROTOCOL_NUMBERS:
+        return value
+    try:
+        number = int(value)
+    except ValueError:
+        raise exception.InvalidInput(error_message='Security group rule protocol %s not '
+                                     'supported' % protocol)
+    if not 0 <= number <= 255:
+        raise exception.InvalidInput(error_message='Security group rule protocol %s not '
+                                     'supported' % protocol)
+    return str(number)
+
+
+def _validate_ports(protocol, low, high):
+    if low is None and high is None:
+        return
+    if protocol in PORT_PROTOCOLS:
+        if low is None or high is None or not 1 <= low <= high <= 65535:
+            raise exception.InvalidInput(error_message='For TCP/UDP protocols, '
+                                         'port_range_min must be <= port_range_max')
+    elif protocol in ICMP_PROTOCOLS:
+        for name, value in (('type', low), ('code', high)):
+            if value is not None and not 0 <= value <= 255:
+                raise exception.InvalidInput(error_message='Invalid value for ICMP %s: %s'
+                                             % (name, value))
+    else:
+        raise exception.InvalidInput(error_message='Port ranges need the tcp, udp, sctp '
+                                     'or icmp protocol')
+
+
+def create_rule(context, session, body):
+    group = get_row(context, session, body['security_group_id'])
+    project_id = body.get('project_id') or group.project_id
+    if not queries.owned_by(context, group):
+        raise common_exc.PolicyNotAuthorized(action='create_security_group_rule')
+    quotas.check(session, project_id, 'security_group_rule')
+    direction = body.get('direction')
+    ethertype = body.get('ethertype', 'IPv4')
+    protocol = _normalize_protocol(body.get('protocol'))
+    low, high = body.get('port_range_min'), body.get('port_range_max')
+    _validate_ports(protocol, low, high)
+    prefix = body.get('remote_ip_prefix')
+    remote_group = body.get('remote_group_id')
+    if prefix and remote_group:
+        raise exception.InvalidInput(error_message='Only remote_ip_prefix or remote_group_id '
+                                     'may be provided')
+    if prefix:
+        try:
+            net = netaddr.IPNetwork(prefix)
+        except (netaddr.AddrFormatError, ValueError, TypeError):
+            raise exception.InvalidCIDR(input=prefix)
+        if ('IPv%d' % net.version) != ethertype:
+            raise exception.InvalidInput(error_message='Conflicting value ethertype %s for '
+                                         'CIDR %s' % (ethertype, prefix))
+        prefix = str(net.cidr)
+    if remote_group:
+        get_row(context, session, remote_group)
+    values = dict(direction=direction, ethertype=ethertype, protocol=protocol,
+                  port_range_min=low, port_range_max=high, remote_ip_prefix=prefix,
+                  remote_group_id=remote_group)
+    for rule in group.rules:
+        if all(getattr(rule, k) == v for k, v in values.items()):
+            raise exception.SecurityGroupRuleExists(rule_id=rule.id)
+    rule = _new_rule(project_id, group.id, **values)
+    rule.description = body.get('description', '')
+    group.rules.append(rule)
+    group.revision_number += 1
+    try:
+        session.flush()
+    except db_exc.DBReferenceError:
+        raise exception.SecurityGroupNotFound(id=remote_group or group.id)
+    return rule_dict(rule)
+
+
+def delete_rule(context, session, rule_id):
+    rule = get_rule(context, session, rule_id)
+    group_id = rule.security_group_id
+    session.delete(rule)
+    return {'id': rule_id, 'security_group_id': group_id}

@@ -1,0 +1,24 @@
+"""Options of the network service, one module per concern.
+
+``[database]`` is registered only by the conductor (``cmd/conductor.py``);
+the API daemon never carries it.
+"""
+
+from services.network.conf import agents
+from services.network.conf import conductor
+from services.network.conf import ml2
+from services.network.conf import quotas
+
+MODULES = (conductor, ml2, quotas, agents)
+
+
+def register_opts(conf):
+    for module in MODULES:
+        module.register_opts(conf)
+
+
+def list_opts():
+    opts = []
+    for module in MODULES:
+        opts.extend(module.list_opts())
+    return opts

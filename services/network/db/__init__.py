@@ -1,0 +1,1 @@
+"""The network database: models and migrations. Only the conductor imports it."""

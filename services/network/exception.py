@@ -1,0 +1,255 @@
+"""Client-visible network errors; ``fault_type`` is neutron's type name."""
+
+from common import exception
+
+
+class NetworkError(exception.AltoError):
+    fault_type = None
+
+
+class BadRequest(exception.BadRequest):
+    fault_type = 'HTTPBadRequest'
+    msg_fmt = 'Bad %(resource)s request: %(msg)s.'
+
+
+class InvalidInput(exception.BadRequest):
+    fault_type = 'InvalidInput'
+    msg_fmt = 'Invalid input for operation: %(error_message)s.'
+
+
+class NotFound(exception.NotFound):
+    fault_type = 'NotFound'
+
+
+class NetworkNotFound(NotFound):
+    fault_type = 'NetworkNotFound'
+    msg_fmt = 'Network %(net_id)s could not be found.'
+
+
+class SubnetNotFound(NotFound):
+    fault_type = 'SubnetNotFound'
+    msg_fmt = 'Subnet %(subnet_id)s could not be found.'
+
+
+class SubnetPoolNotFound(NotFound):
+    fault_type = 'SubnetPoolNotFound'
+    msg_fmt = 'Subnet pool %(subnetpool_id)s could not be found.'
+
+
+class PortNotFound(NotFound):
+    fault_type = 'PortNotFound'
+    msg_fmt = 'Port %(port_id)s could not be found.'
+
+
+class RouterNotFound(NotFound):
+    fault_type = 'RouterNotFound'
+    msg_fmt = 'Router %(router_id)s could not be found.'
+
+
+class FloatingIPNotFound(NotFound):
+    fault_type = 'FloatingIPNotFound'
+    msg_fmt = 'Floating IP %(floatingip_id)s could not be found.'
+
+
+class SecurityGroupNotFound(NotFound):
+    fault_type = 'SecurityGroupNotFound'
+    msg_fmt = 'Security group %(id)s does not exist.'
+
+
+class SecurityGroupRuleNotFound(NotFound):
+    fault_type = 'SecurityGroupRuleNotFound'
+    msg_fmt = 'Security group rule %(id)s does not exist.'
+
+
+class AgentNotFound(NotFound):
+    fault_type = 'AgentNotFound'
+    msg_fmt = 'Agent %(id)s could not be found.'
+
+
+class ExtensionNotFound(NotFound):
+    fault_type = 'ExtensionNotFound'
+    msg_fmt = 'Extension with alias %(alias)s does not exist.'
+
+
+class ResourceNotFound(NotFound):
+    fault_type = 'HTTPNotFound'
+    msg_fmt = 'The resource could not be found.'
+
+
+class Conflict(exception.Conflict):
+    fault_type = 'Conflict'
+    msg_fmt = '%(reason)s'
+
+
+class NetworkInUse(Conflict):
+    fault_type = 'NetworkInUse'
+    msg_fmt = ('Unable to complete operation on network %(net_id)s. '
+               'There are one or more ports still in use on the network.')
+
+
+class SubnetInUse(Conflict):
+    fault_type = 'SubnetInUse'
+    msg_fmt = ('Unable to complete operation on subnet %(subnet_id)s: '
+               '%(reason)s.')
+
+
+class PortInUse(Conflict):
+    fault_type = 'PortInUse'
+    msg_fmt = ('Unable to complete operation on port %(port_id)s for network '
+               '%(net_id)s. Port already has an attached device %(device_id)s.')
+
+
+class IpAddressInUse(Conflict):
+    fault_type = 'IpAddressInUse'
+    msg_fmt = ('Unable to complete operation for network %(net_id)s. '
+               'The IP address %(ip_address)s is in use.')
+
+
+class IpAddressAlreadyAllocated(Conflict):
+    fault_type = 'IpAddressAlreadyAllocated'
+    msg_fmt = 'IP address %(ip)s already allocated in subnet %(subnet_id)s.'
+
+
+class IpAddressGenerationFailure(Conflict):
+    fault_type = 'IpAddressGenerationFailure'
+    msg_fmt = 'No more IP addresses available on network %(net_id)s.'
+
+
+class MacAddressInUse(Conflict):
+    fault_type = 'MacAddressInUse'
+    msg_fmt = ('Unable to complete operation for network %(net_id)s. '
+               'The mac address %(mac)s is in use.')
+
+
+class InvalidIpForSubnet(InvalidInput):
+    fault_type = 'InvalidIpForSubnet'
+    msg_fmt = 'IP address %(ip_address)s is not a valid IP for the specified subnet.'
+
+
+class InvalidIpForNetwork(InvalidInput):
+    fault_type = 'InvalidIpForNetwork'
+    msg_fmt = 'IP address %(ip_address)s is not a valid IP for any of the subnets on the specified network.'
+
+
+class InvalidCIDR(InvalidInput):
+    fault_type = 'InvalidCIDR'
+    msg_fmt = 'Invalid CIDR %(input)s given as IP prefix.'
+
+
+class InvalidAllocationPool(InvalidInput):
+    fault_type = 'InvalidAllocationPool'
+    msg_fmt = 'The allocation pool %(pool)s is not valid.'
+
+
+class OverlappingAllocationPools(Conflict):
+    fault_type = 'OverlappingAllocationPools'
+    msg_fmt = ('Found overlapping allocation pools: %(pool_1)s %(pool_2)s '
+               'for subnet %(subnet_cidr)s.')
+
+
+class GatewayConflictWithAllocationPools(Conflict):
+    fault_type = 'GatewayConflictWithAllocationPools'
+    msg_fmt = 'Gateway ip %(ip_address)s conflicts with allocation pool %(pool)s.'
+
+
+class SubnetOverlap(InvalidInput):
+    """Neutron answers an overlapping CIDR on one network with a 400."""
+    fault_type = 'InvalidInput'
+    msg_fmt = ('Invalid input for operation: Requested subnet with cidr: '
+               '%(cidr)s for network: %(net_id)s overlaps with another subnet.')
+
+
+class SubnetAllocationError(Conflict):
+    fault_type = 'SubnetAllocationError'
+    msg_fmt = 'Failed to allocate subnet: %(reason)s.'
+
+
+class NoNetworkAvailable(exception.ServiceUnavailable):
+    fault_type = 'NoNetworkAvailable'
+    msg_fmt = 'Unable to create the network. No tenant network is available for allocation.'
+
+
+class SegmentationIdInUse(Conflict):
+    fault_type = 'SegmentationIdInUse'
+    msg_fmt = ('Unable to create the network. The %(network_type)s segment '
+               '%(segmentation_id)s on physical network %(physical_network)s is in use.')
+
+
+class FlatNetworkInUse(Conflict):
+    fault_type = 'FlatNetworkInUse'
+    msg_fmt = ('Unable to create the flat network. Physical network '
+               '%(physical_network)s is in use.')
+
+
+class RouterInUse(Conflict):
+    fault_type = 'RouterInUse'
+    msg_fmt = 'Router %(router_id)s %(reason)s'
+
+
+class RouterInterfaceNotFoundForSubnet(NotFound):
+    fault_type = 'RouterInterfaceNotFoundForSubnet'
+    msg_fmt = 'Router %(router_id)s has no interface on subnet %(subnet_id)s.'
+
+
+class RouterInterfaceNotFound(NotFound):
+    fault_type = 'RouterInterfaceNotFound'
+    msg_fmt = 'Router %(router_id)s does not have an interface with id %(port_id)s.'
+
+
+class RouterInterfaceInUseByFloatingIP(Conflict):
+    fault_type = 'RouterInterfaceInUseByFloatingIP'
+    msg_fmt = ('Router interface for subnet %(subnet_id)s on router %(router_id)s '
+               'cannot be deleted, as it is required by one or more floating IPs.')
+
+
+class BadRouterInterface(BadRequest):
+    fault_type = 'BadRequest'
+    msg_fmt = 'Bad router request: %(msg)s.'
+
+
+class ExternalGatewayForFloatingIPNotFound(NotFound):
+    fault_type = 'ExternalGatewayForFloatingIPNotFound'
+    msg_fmt = ('External network %(external_network_id)s is not reachable from '
+               'subnet %(subnet_id)s. Therefore, cannot associate Port %(port_id)s '
+               'with a Floating IP.')
+
+
+class FloatingIPPortAlreadyAssociated(Conflict):
+    fault_type = 'FloatingIPPortAlreadyAssociated'
+    msg_fmt = ('Cannot associate floating IP %(floating_ip_address)s '
+               '(%(fip_id)s) with port %(port_id)s using fixed IP '
+               '%(fixed_ip)s, as that fixed IP already has a floating IP on '
+               'external network %(net_id)s.')
+
+
+class ExternalNetworkInUse(Conflict):
+    fault_type = 'ExternalNetworkInUse'
+    msg_fmt = '%(reason)s'
+
+
+class SecurityGroupInUse(Conflict):
+    fault_type = 'SecurityGroupInUse'
+    msg_fmt = 'Security Group %(id)s %(reason)s.'
+
+
+class SecurityGroupRuleExists(Conflict):
+    fault_type = 'SecurityGroupRuleExists'
+    msg_fmt = 'Security group rule already exists. Rule id is %(rule_id)s.'
+
+
+class SecurityGroupCannotRemoveDefault(Conflict):
+    fault_type = 'SecurityGroupCannotRemoveDefault'
+    msg_fmt = 'Insufficient rights for removing default security group.'
+
+
+class OverQuota(exception.OverQuota):
+    """Neutron reports an exceeded quota with 409 Conflict."""
+    fault_type = 'OverQuota'
+    code = 409
+    title = 'Conflict'
+    msg_fmt = 'Quota exceeded for resources: %(overs)s.'
+
+
+class PolicyNotAuthorized(exception.PolicyNotAuthorized):
+    fault_type = 'HTTPForbidden'
+    msg_fmt = "(rule:%(action)s) is disallowed by policy"
