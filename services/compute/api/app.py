@@ -1,0 +1,83 @@
+"""The Compute v2.1 WSGI application."""
+
+import pecan
+
+from common import faults
+from common import wsgi
+from services.compute.api import router as api_router
+from services.compute.api.controllers import aggregates
+from services.compute.api.controllers import flavors
+from services.compute.api.controllers import hosts
+from services.compute.api.controllers import keypairs
+from services.compute.api.controllers import limits
+from services.compute.api.controllers import server_actions
+from services.compute.api.controllers import server_extras
+from services.compute.api.controllers import server_groups
+from services.compute.api.controllers import servers
+from services.compute.api.controllers import versions
+
+PREFIX = '/v2.1'
+CONTROLLERS = (servers, server_actions, server_extras, flavors, keypairs, hosts, limits,
+               server_groups, aggregates)
+
+
+def build_router():
+    router = api_router.Router()
+    for module in CONTROLLERS:
+        module.register(router)
+    return router
+
+
+class V21Controller:
+    def __init__(self, router):
+        self.router = router
+
+    @pecan.expose()
+    def _route(self, args, request=None):
+        return self.handle, []
+
+    @pecan.expose(content_type='application/json')
+    def handle(self):
+        return api_router.dispatch(self.router, PREFIX)
+
+
+class RootController:
+    def __init__(self, router):
+        self.v21 = V21Controller(router)
+
+    @pecan.expose()
+    def _route(self, args, request=None):
+        if args and args[0] == 'v2.1':
+            if len(args) == 1 or args[1:] == ['']:
+                return self.version, []
+            return self.v21.handle, []
+        if not args or args == ['']:
+            return self.index, []
+        return self.not_found, []
+
+    @pecan.expose(content_type='application/json')
+    def index(self):
+        return versions.render_versions()
+
+    @pecan.expose(content_type='application/json')
+    def version(self):
+        return versions.render_version()
+
+    @pecan.expose()
+    def not_found(self):
+        pecan.abort(404)
+
+
+def _public(method, path):
+    return method in ('GET', 'HEAD') and path.rstrip('/') in ('', '/v2.1')
+
+
+def build(conf):
+    objects_loaded()
+    return wsgi.build_app(RootController(build_router()), conf, faults.compute_fault,
+                          public_paths=_public)
+
+
+def objects_loaded():
+    from services.compute import objects
+    objects.register_all()

@@ -1,0 +1,1 @@
+"""One module per collection; each has ``register(router)``."""

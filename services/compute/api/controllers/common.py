@@ -1,0 +1,58 @@
+"""Helpers shared by the compute controllers."""
+
+from oslo_config import cfg
+
+from common import validation
+from services.compute import exception
+
+CONF = cfg.CONF
+
+
+def validate(schema, body):
+    return validation.validate(schema, body)
+
+
+def limit_and_marker(req):
+    params = req.params
+    limit = params.get('limit')
+    if limit is not None:
+        try:
+            limit = int(limit)
+        except ValueError:
+            raise exception.Invalid(reason='limit param must be an integer')
+        if limit < 0:
+            raise exception.Invalid(reason='limit param must be positive')
+    max_limit = CONF.compute_api.max_limit
+    limit = min(limit, max_limit) if limit is not None else max_limit
+    return limit, params.get('marker')
+
+
+def next_link(req, collection, items, limit, marker_key='id'):
+    """``<collection>_links`` with a next link when the page is full."""
+    if not items or len(items) < limit:
+        return None
+    query = [(k, v) for k, v in req.params.items() if k != 'marker']
+    query.append(('marker', items[-1][marker_key]))
+    from urllib.parse import urlencode
+    return [{'rel': 'next', 'href': '%s/v2.1/%s?%s' % (req.host_url, collection,
+                                                        urlencode(query))}]
+
+
+def link(req, collection, item_id):
+    return [{'rel': 'self', 'href': '%s/v2.1/%s/%s' % (req.host_url, collection, item_id)},
+            {'rel': 'bookmark', 'href': '%s/%s/%s' % (req.host_url, collection, item_id)}]
+
+
+def bool_param(value, name):
+    text = str(value).strip().lower()
+    if text in ('1', 't', 'true', 'on', 'y', 'yes'):
+        return True
+    if text in ('0', 'f', 'false', 'off', 'n', 'no'):
+        return False
+    raise exception.Invalid(reason='Invalid value %r for %s' % (value, name))
+
+
+def isotime(value):
+    if value is None:
+        return None
+    return value.strftime('%Y-%m-%dT%H:%M:%SZ')

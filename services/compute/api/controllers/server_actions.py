@@ -1,0 +1,302 @@
+"""POST /servers/{id}/action: lifecycle actions.
+
+Each action checks the server's state (409 otherwise), records an instance
+action, sets a task_state with a compare-and-swap save (so two racing
+requests cannot both start) and casts to the server's compute host.
+"""
+
+from oslo_utils import uuidutils
+
+from services.compute import clients
+from services.compute import exception
+from services.compute.api import policies
+from services.compute.api import router
+from services.compute.api.controllers import common
+from services.compute.api.controllers import servers
+from services.compute.compute import rpcapi as compute_rpcapi
+from services.compute.conductor import rpcapi as conductor_rpcapi
+from services.compute.objects import flavor as flavor_obj
+from services.compute.objects import instance as inst_obj
+from services.compute.objects import instance_action as action_obj
+
+ACTIVE, STOPPED, PAUSED, SUSPENDED, RESIZED, ERROR, RESCUED = (
+    inst_obj.ACTIVE, inst_obj.STOPPED, inst_obj.PAUSED, inst_obj.SUSPENDED, inst_obj.RESIZED,
+    inst_obj.ERROR, inst_obj.RESCUED)
+
+
+def register(r):
+    r.add('POST', '/servers/{server_id}/action', action)
+
+
+def _require(instance, action_name, vm_states, task_states=(None,)):
+    if instance.vm_state not in vm_states:
+        raise exception.InstanceInvalidState(action=action_name, instance_uuid=instance.uuid,
+                                             attr='vm_state', state=instance.vm_state)
+    if instance.task_state not in task_states:
+        raise exception.InstanceInvalidState(action=action_name, instance_uuid=instance.uuid,
+                                             attr='task_state', state=instance.task_state)
+
+
+def _begin(req, instance, action_name, task_state, vm_states, task_states=(None,)):
+    """State check, task_state compare-and-swap, instance action record."""
+    _require(instance, action_name, vm_states, task_states)
+    instance.task_state = task_state
+    try:
+        instance.save(expected_task_state=list(task_states))
+    except exception.InstanceInvalidState:
+        raise exception.InstanceInvalidState(action=action_name, instance_uuid=instance.uuid,
+                                             attr='task_state', state='changing')
+    action_obj.InstanceAction.action_start(req.context, instance.uuid, action_name)
+
+
+def _compute():
+    return compute_rpcapi.ComputeAPI()
+
+
+def _reboot(req, instance, body):
+    reboot_type = (body or {}).get('type', '').upper()
+    if reboot_type not in ('SOFT', 'HARD'):
+        raise exception.Invalid(reason="Argument 'type' for reboot must be SOFT or HARD")
+    if reboot_type == 'SOFT':
+        _begin(req, instance, 'reboot', 'rebooting', (ACTIVE,))
+    else:
+        _begin(req, instance, 'reboot', 'rebooting_hard',
+               (ACTIVE, STOPPED, PAUSED, SUSPENDED, ERROR),
+               (None, 'rebooting', 'reboot_pending', 'reboot_started'))
+    _compute().reboot_instance(req.context, instance.host, instance.uuid, reboot_type)
+
+
+def _simple(action_name, task_state, vm_states, method):
+    def run(req, instance, body):
+        _begin(req, instance, action_name, task_state, vm_states)
+        getattr(_compute(), method)(req.context, instance.host, instance.uuid)
+    return run
+
+
+def _rebuild(req, instance, body):
+    body = body or {}
+    image_ref = body.get('imageRef')
+    if not image_ref:
+        raise exception.Invalid(reason='Missing imageRef attribute')
+    flavor = flavor_obj.Flavor(req.context, **{k: v for k, v in instance.flavor.items()
+                                               if k in flavor_obj.Flavor.fields})
+    image = servers._image(req, image_ref, flavor)
+    for key in ('name', 'description'):
+        if key in body:
+            setattr(instance, 'display_name' if key == 'name' else 'display_description',
+                    body[key])
+    if 'metadata' in body:
+        instance.metadata = body['metadata']
+    _begin(req, instance, 'rebuild', 'rebuilding', (ACTIVE, STOPPED, ERROR))
+    _compute().rebuild_instance(req.context, instance.host, instance.uuid, image['id'])
+    return router.Response({'server': servers.render(req, instance)}, 202)
+
+
+def _resize(req, instance, body):
+    flavor_ref = (body or {}).get('flavorRef')
+    if not flavor_ref:
+        raise exception.Invalid(reason='Resize requests require flavorRef attribute.')
+    flavor = servers._flavor(req, flavor_ref)
+    if flavor.flavorid == instance.flavor['flavorid']:
+        raise exception.Invalid(reason='When resizing, instances must change flavor!')
+    if flavor.root_gb < instance.flavor['root_gb']:
+        raise exception.Invalid(reason='Resize to zero disk flavor is not allowed.'
+                                if not flavor.root_gb else
+                                'Flavor disk is smaller than the current one.')
+    deltas = {'cores': max(flavor.vcpus - instance.flavor['vcpus'], 0),
+              'ram': max(flavor.memory_mb - instance.flavor['memory_mb'], 0)}
+    if any(deltas.values()):
+        from services.compute.objects import quota as quota_obj
+        quota_obj.Quotas.check_deltas(req.context, instance.project_id, deltas)
+    _begin(req, instance, 'resize', 'resize_prep', (ACTIVE, STOPPED))
+    conductor_rpcapi.ConductorAPI().migrate_server(req.context, instance.uuid,
+                                                   flavor.flavorid, _spec(instance))
+
+
+def _spec(instance):
+    return {'flavor': instance.flavor, 'image': {'id': instance.image_ref, 'properties': {}},
+            'availability_zone': instance.requested_availability_zone,
+            'project_id': instance.project_id, 'retry': {'num_attempts': 1, 'hosts': []}}
+
+
+def _migrate(req, instance, body):
+    policies.authorize(req.context, 'os-migrate-server:migrate')
+    _begin(req, instance, 'migrate', 'resize_prep', (ACTIVE, STOPPED))
+    conductor_rpcapi.ConductorAPI().migrate_server(req.context, instance.uuid, None,
+                                                   _spec(instance))
+
+
+def _confirm_resize(req, instance, body):
+    _begin(req, instance, 'confirmResize', 'resize_confirming', (RESIZED,))
+    source = instance.system_metadata.get('resize_source') or instance.host
+    _compute().confirm_resize(req.context, source, instance.uuid)
+    return router.Response(None, 204)
+
+
+def _revert_resize(req, instance, body):
+    _begin(req, instance, 'revertResize', 'resize_reverting', (RESIZED,))
+    _compute().revert_resize(req.context, instance.host, instance.uuid)
+
+
+def _evacuate(req, instance, body):
+    policies.authorize(req.context, 'os-evacuate')
+    services = servers.compute_services(req.context)
+    if servers.host_is_up(services, instance.host):
+        raise exception.Invalid(reason='Compute service of %s is still in use.'
+                                % instance.host)
+    host = (body or {}).get('host')
+    _begin(req, instance, 'evacuate', 'rebuilding', (ACTIVE, STOPPED, ERROR))
+    conductor_rpcapi.ConductorAPI().evacuate_server(req.context, instance.uuid, host,
+                                                    _spec(instance))
+    return {'adminPass': None} if not req.at_least(14) else None
+
+
+def _create_image(req, instance, body):
+    body = body or {}
+    name = body.get('name')
+    if not isinstance(name, str) or not name.strip():
+        raise exception.Invalid(reason='createImage requires a name')
+    metadata = body.get('metadata') or {}
+    if not isinstance(metadata, dict):
+        raise exception.Invalid(reason='metadata must be an object')
+    _require(instance, 'createImage', (ACTIVE, STOPPED, PAUSED, SUSPENDED))
+    props = dict({k: str(v) for k, v in metadata.items()}, instance_uuid=instance.uuid,
+                 image_type='snapshot', base_image_ref=instance.image_ref or '')
+    image = clients.image_client().create(req.context, name, props)
+    _begin(req, instance, 'createImage', 'image_snapshot', (ACTIVE, STOPPED, PAUSED,
+                                                            SUSPENDED))
+    _compute().snapshot_instance(req.context, instance.host, instance.uuid, image['id'])
+    location = '%s/images/%s' % (req.host_url, image['id'])
+    if req.at_least(45):
+        return router.Response({'image_id': image['id']}, 202)
+    return router.Response(None, 202, {'Location': location})
+
+
+def _lock(req, instance, body):
+    reason = (body or {}).get('locked_reason')
+    if reason is not None and not req.at_least(73):
+        raise exception.Invalid(reason='locked_reason needs microversion 2.73')
+    instance.locked = True
+    instance.locked_by = servers._lock_role(req)
+    instance.save()
+    action_obj.InstanceAction.action_start(req.context, instance.uuid, 'lock')
+
+
+def _unlock(req, instance, body):
+    if instance.locked and instance.locked_by == 'admin' and not req.context.is_admin:
+        policies.authorize(req.context, 'os-lock-server:unlock:unlock_override')
+    instance.locked = False
+    instance.locked_by = None
+    instance.save()
+    action_obj.InstanceAction.action_start(req.context, instance.uuid, 'unlock')
+
+
+def _rescue(req, instance, body):
+    image_ref = (body or {}).get('rescue_image_ref')
+    _begin(req, instance, 'rescue', 'rescuing', (ACTIVE, STOPPED, ERROR))
+    _compute().rescue_instance(req.context, instance.host, instance.uuid, image_ref)
+    return {'adminPass': (body or {}).get('adminPass') or uuidutils.generate_uuid()[:12]}
+
+
+def _console_output(req, instance, body):
+    length = (body or {}).get('length')
+    if length is not None:
+        try:
+            length = int(length)
+        except (TypeError, ValueError):
+            raise exception.Invalid(reason='length must be an integer')
+        if length < -1:
+            raise exception.Invalid(reason='length must be >= -1')
+        if length == -1:
+            length = None
+    if instance.vm_state == inst_obj.BUILDING or not instance.host:
+        raise exception.InstanceInvalidState(action='getConsoleOutput',
+                                             instance_uuid=instance.uuid,
+                                             attr='vm_state', state=instance.vm_state)
+    output = _compute().get_console_output(req.context, instance.host, instance.uuid, length)
+    return {'output': output}
+
+
+def _force_delete(req, instance, body):
+    servers.delete_instance(req, instance)
+
+
+def _reset_state(req, instance, body):
+    policies.authorize(req.context, 'os-migrate-server:migrate')
+    state = (body or {}).get('state')
+    if state not in ('active', 'error'):
+        raise exception.Invalid(reason="state must be 'active' or 'error'")
+    instance.vm_state = state
+    instance.task_state = None
+    instance.save()
+
+
+def _security_group(add):
+    def run(req, instance, body):
+        name = (body or {}).get('name')
+        if not name:
+            raise exception.Invalid(reason='Security group name cannot be empty')
+        groups = [g for g in instance.security_groups if g.get('name') != name]
+        if add:
+            groups.append({'name': name})
+        elif len(groups) == len(instance.security_groups):
+            raise exception.Invalid(reason='Security group %s not associated with the '
+                                           'instance' % name)
+        instance.security_groups = groups
+        instance.save()
+    return run
+
+
+ACTIONS = {
+    'reboot': _reboot,
+    'os-stop': _simple('stop', 'powering-off', (ACTIVE, RESCUED, ERROR), 'stop_instance'),
+    'os-start': _simple('start', 'powering-on', (STOPPED,), 'start_instance'),
+    'pause': _simple('pause', 'pausing', (ACTIVE,), 'pause_instance'),
+    'unpause': _simple('unpause', 'unpausing', (PAUSED,), 'unpause_instance'),
+    'suspend': _simple('suspend', 'suspending', (ACTIVE,), 'suspend_instance'),
+    'resume': _simple('resume', 'resuming', (SUSPENDED,), 'resume_instance'),
+    'unrescue': _simple('unrescue', 'unrescuing', (RESCUED,), 'unrescue_instance'),
+    'rebuild': _rebuild,
+    'resize': _resize,
+    'confirmResize': _confirm_resize,
+    'revertResize': _revert_resize,
+    'migrate': _migrate,
+    'evacuate': _evacuate,
+    'createImage': _create_image,
+    'lock': _lock,
+    'unlock': _unlock,
+    'rescue': _rescue,
+    'os-getConsoleOutput': _console_output,
+    'forceDelete': _force_delete,
+    'os-resetState': _reset_state,
+    'addSecurityGroup': _security_group(True),
+    'removeSecurityGroup': _security_group(False),
+}
+
+# Actions a locked server refuses to non-admins.
+_LOCK_EXEMPT = {'lock', 'unlock', 'os-getConsoleOutput', 'createImage'}
+
+
+def action(req, server_id):
+    body = req.body
+    if not isinstance(body, dict) or len(body) != 1:
+        raise exception.Invalid(reason='There is no such action: %s' % ', '.join(
+            body if isinstance(body, dict) else []))
+    name, args = next(iter(body.items()))
+    handler = ACTIONS.get(name)
+    if handler is None:
+        raise exception.Invalid(reason='There is no such action: %s' % name)
+    instance = servers.get_instance(req, server_id)
+    policies.authorize(req.context, 'servers:action', servers.target(instance))
+    if name not in _LOCK_EXEMPT:
+        servers.check_not_locked(req, instance)
+    if name not in ('lock', 'unlock', 'forceDelete', 'os-resetState', 'evacuate',
+                    'addSecurityGroup', 'removeSecurityGroup') and not instance.host:
+        raise exception.InstanceInvalidState(action=name, instance_uuid=instance.uuid,
+                                             attr='vm_state', state=instance.vm_state)
+    result = handler(req, instance, args)
+    if isinstance(result, router.Response):
+        return result
+    if result is None:
+        return router.Response(None, 202)
+    return router.Response(result, 200)

@@ -1,0 +1,193 @@
+"""Server sub-resources: metadata, tags, instance actions and events."""
+
+from oslo_config import cfg
+
+from services.compute import exception
+from services.compute.api import policies
+from services.compute.api import router
+from services.compute.api.controllers import common
+from services.compute.api.controllers import servers
+from services.compute.api.schemas import servers as schemas
+from services.compute.objects import instance_action as action_obj
+
+CONF = cfg.CONF
+
+
+def register(r):
+    r.add('GET', '/servers/{server_id}/metadata', list_metadata)
+    r.add('POST', '/servers/{server_id}/metadata', update_metadata)
+    r.add('PUT', '/servers/{server_id}/metadata', replace_metadata)
+    r.add('GET', '/servers/{server_id}/metadata/{key}', show_meta)
+    r.add('PUT', '/servers/{server_id}/metadata/{key}', set_meta)
+    r.add('DELETE', '/servers/{server_id}/metadata/{key}', delete_meta)
+    r.add('GET', '/servers/{server_id}/tags', list_tags, (2, 26))
+    r.add('PUT', '/servers/{server_id}/tags', replace_tags, (2, 26))
+    r.add('DELETE', '/servers/{server_id}/tags', delete_tags, (2, 26))
+    r.add('GET', '/servers/{server_id}/tags/{tag}', check_tag, (2, 26))
+    r.add('PUT', '/servers/{server_id}/tags/{tag}', add_tag, (2, 26))
+    r.add('DELETE', '/servers/{server_id}/tags/{tag}', delete_tag, (2, 26))
+    r.add('GET', '/servers/{server_id}/os-instance-actions', list_actions)
+    r.add('GET', '/servers/{server_id}/os-instance-actions/{request_id}', show_action)
+
+
+def _instance(req, server_id, rule, write=True):
+    instance = servers.get_instance(req, server_id)
+    policies.authorize(req.context, rule, servers.target(instance))
+    if write:
+        servers.check_not_locked(req, instance)
+    return instance
+
+
+def _check_meta_quota(metadata):
+    if CONF.quota.metadata_items >= 0 and len(metadata) > CONF.quota.metadata_items:
+        raise exception.QuotaExceeded(resources='metadata_items', req=len(metadata), used=0,
+                                      allowed=CONF.quota.metadata_items)
+
+
+# -- metadata -----------------------------------------------------------------
+
+def list_metadata(req, server_id):
+    instance = _instance(req, server_id, 'servers:metadata', write=False)
+    return {'metadata': dict(instance.metadata)}
+
+
+def _save_metadata(instance, metadata):
+    _check_meta_quota(metadata)
+    instance.metadata = metadata
+    instance.save()
+    return {'metadata': dict(instance.metadata)}
+
+
+def update_metadata(req, server_id):
+    body = common.validate(schemas.metadata, req.body)
+    instance = _instance(req, server_id, 'servers:metadata')
+    return _save_metadata(instance, dict(instance.metadata, **body['metadata']))
+
+
+def replace_metadata(req, server_id):
+    body = common.validate(schemas.metadata, req.body)
+    instance = _instance(req, server_id, 'servers:metadata')
+    return _save_metadata(instance, dict(body['metadata']))
+
+
+def show_meta(req, server_id, key):
+    instance = _instance(req, server_id, 'servers:metadata', write=False)
+    if key not in instance.metadata:
+        raise exception.NotFound('Metadata item was not found')
+    return {'meta': {key: instance.metadata[key]}}
+
+
+def set_meta(req, server_id, key):
+    body = common.validate(schemas.meta_item, req.body)
+    if len(body['meta']) != 1 or key not in body['meta']:
+        raise exception.Invalid(reason='Request body and URI mismatch')
+    instance = _instance(req, server_id, 'servers:metadata')
+    _save_metadata(instance, dict(instance.metadata, **body['meta']))
+    return {'meta': body['meta']}
+
+
+def delete_meta(req, server_id, key):
+    instance = _instance(req, server_id, 'servers:metadata')
+    if key not in instance.metadata:
+        raise exception.NotFound('Metadata item was not found')
+    metadata = dict(instance.metadata)
+    del metadata[key]
+    instance.metadata = metadata
+    instance.save()
+    return router.Response(None, 204)
+
+
+# -- tags -------------------------------------------------------------------------
+
+def _save_tags(instance, tags):
+    if len(tags) > CONF.compute_api.max_tags:
+        raise exception.TooManyTags(limit=CONF.compute_api.max_tags)
+    instance.tags = tags
+    instance.save()
+
+
+def list_tags(req, server_id):
+    instance = _instance(req, server_id, 'os-server-tags', write=False)
+    return {'tags': list(instance.tags)}
+
+
+def replace_tags(req, server_id):
+    body = common.validate(schemas.tags, req.body)
+    instance = _instance(req, server_id, 'os-server-tags')
+    tags = list(dict.fromkeys(body['tags']))
+    _save_tags(instance, tags)
+    return {'tags': tags}
+
+
+def delete_tags(req, server_id):
+    instance = _instance(req, server_id, 'os-server-tags')
+    _save_tags(instance, [])
+    return router.Response(None, 204)
+
+
+def check_tag(req, server_id, tag):
+    instance = _instance(req, server_id, 'os-server-tags', write=False)
+    if tag not in instance.tags:
+        raise exception.TagNotFound(tag=tag)
+    return router.Response(None, 204)
+
+
+def add_tag(req, server_id, tag):
+    common.validate(schemas.TAG, tag)
+    instance = _instance(req, server_id, 'os-server-tags')
+    if tag in instance.tags:
+        return router.Response(None, 204)
+    _save_tags(instance, list(instance.tags) + [tag])
+    return router.Response(None, 201, {
+        'Location': '%s/v2.1/servers/%s/tags/%s' % (req.host_url, server_id, tag)})
+
+
+def delete_tag(req, server_id, tag):
+    instance = _instance(req, server_id, 'os-server-tags')
+    if tag not in instance.tags:
+        raise exception.TagNotFound(tag=tag)
+    _save_tags(instance, [t for t in instance.tags if t != tag])
+    return router.Response(None, 204)
+
+
+# -- instance actions ------------------------------------------------------------
+
+def _action_view(action):
+    return {'action': action.action, 'instance_uuid': action.instance_uuid,
+            'request_id': action.request_id, 'user_id': action.user_id,
+            'project_id': action.project_id,
+            'start_time': _time(action.start_time), 'message': action.message}
+
+
+def _time(value):
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    return value.replace(tzinfo=None).isoformat()
+
+
+def list_actions(req, server_id):
+    instance = servers.get_instance(req, server_id)
+    policies.authorize(req.context, 'os-instance-actions', servers.target(instance))
+    actions = action_obj.InstanceActionList.get_by_instance_uuid(req.context, instance.uuid)
+    return {'instanceActions': [_action_view(a) for a in actions]}
+
+
+def show_action(req, server_id, request_id):
+    instance = servers.get_instance(req, server_id)
+    policies.authorize(req.context, 'os-instance-actions', servers.target(instance))
+    action = action_obj.InstanceAction.get_by_request_id(req.context, instance.uuid,
+                                                         request_id)
+    details = policies.authorize(req.context, 'os-instance-actions:events:details',
+                                 servers.target(instance), do_raise=False)
+    events = []
+    for event in action.events:
+        item = {'event': event['event'], 'start_time': _time(event['start_time']),
+                'finish_time': _time(event['finish_time']), 'result': event['result']}
+        if details:
+            item['traceback'] = event.get('traceback')
+        events.append(item)
+    body = _action_view(action)
+    body['events'] = events
+    return {'instanceAction': body}

@@ -1,0 +1,93 @@
+"""/os-server-groups (policies list format of 2.1 - 2.63)."""
+
+from oslo_config import cfg
+from oslo_utils import uuidutils
+
+from services.compute import exception
+from services.compute.api import policies
+from services.compute.api import router
+from services.compute.api.controllers import common
+from services.compute.objects import server_group as group_obj
+
+CONF = cfg.CONF
+POLICIES = ('affinity', 'anti-affinity', 'soft-affinity', 'soft-anti-affinity')
+
+_schema = {
+    'type': 'object',
+    'properties': {'server_group': {
+        'type': 'object',
+        'properties': {
+            'name': {'type': 'string', 'minLength': 1, 'maxLength': 255},
+            'policies': {'type': 'array', 'items': {'enum': list(POLICIES)},
+                         'minItems': 1, 'maxItems': 1},
+        },
+        'required': ['name', 'policies'],
+        'additionalProperties': False}},
+    'required': ['server_group'],
+    'additionalProperties': False,
+}
+
+
+def register(r):
+    r.add('GET', '/os-server-groups', index)
+    r.add('POST', '/os-server-groups', create)
+    r.add('GET', '/os-server-groups/{group_id}', show)
+    r.add('DELETE', '/os-server-groups/{group_id}', delete)
+
+
+def _view(req, group):
+    body = {'id': group.uuid, 'name': group.name, 'policies': [group.policy],
+            'members': list(group.members), 'metadata': {}}
+    if req.at_least(13):
+        body.update(project_id=group.project_id, user_id=group.user_id)
+    return body
+
+
+def _get(req, group_id):
+    if not uuidutils.is_uuid_like(group_id):
+        raise exception.ServerGroupNotFound(group_id=group_id)
+    group = group_obj.ServerGroup.get_by_uuid(req.context, group_id)
+    if not req.context.is_admin and group.project_id != req.context.project_id:
+        raise exception.ServerGroupNotFound(group_id=group_id)
+    return group
+
+
+def index(req):
+    policies.authorize(req.context, 'os-server-groups')
+    all_projects = req.params.get('all_projects')
+    project = req.context.project_id
+    if all_projects and common.bool_param(all_projects, 'all_projects'):
+        if policies.authorize(req.context, 'os-server-groups:index:all_projects',
+                              do_raise=False):
+            project = None
+    limit, _ = common.limit_and_marker(req)
+    offset = int(req.params.get('offset', 0) or 0)
+    groups = group_obj.ServerGroupList.get_all(req.context, project, limit, offset)
+    return {'server_groups': [_view(req, g) for g in groups]}
+
+
+def create(req):
+    policies.authorize(req.context, 'os-server-groups')
+    body = common.validate(_schema, req.body)['server_group']
+    limit = CONF.quota.server_groups
+    if limit >= 0 and group_obj.ServerGroup.count_by_project(
+            req.context, req.context.project_id) >= limit:
+        raise exception.QuotaExceeded(resources='server_groups', req=1, used=limit,
+                                      allowed=limit)
+    group = group_obj.ServerGroup(req.context, uuid=uuidutils.generate_uuid(),
+                                  name=body['name'], project_id=req.context.project_id,
+                                  user_id=req.context.user_id, policy=body['policies'][0],
+                                  rules={})
+    group.create()
+    return {'server_group': _view(req, group)}
+
+
+def show(req, group_id):
+    policies.authorize(req.context, 'os-server-groups')
+    return {'server_group': _view(req, _get(req, group_id))}
+
+
+def delete(req, group_id):
+    policies.authorize(req.context, 'os-server-groups')
+    _get(req, group_id).destroy()
+    return router.Response(None, 204)

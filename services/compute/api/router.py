@@ -1,0 +1,90 @@
+"""Explicit route table for the compute API.
+
+Each controller module registers ``(method, path pattern, handler)``; one
+pecan ``_route`` hook dispatches to it.  A table beats nested pecan
+controllers here: nova's URL space has many sub-resources and actions, and
+a flat list keeps every endpoint visible in one place.
+"""
+
+import json
+import re
+
+import pecan
+import webob.exc
+
+from services.compute import exception
+from services.compute.api import microversion
+
+
+class Request:
+    """What handlers get: context, parsed version, body and query."""
+
+    def __init__(self, pecan_request, version):
+        self.raw = pecan_request
+        self.context = pecan_request.context
+        self.version = version
+        self.params = pecan_request.GET
+
+    def at_least(self, minor):
+        return self.version >= (2, minor)
+
+    @property
+    def body(self):
+        from common import validation
+        return validation.parse_json(self.raw.body)
+
+    @property
+    def host_url(self):
+        from common import wsgi
+        from oslo_config import cfg
+        return wsgi.base_url(cfg.CONF, self.raw)
+
+
+class Response:
+    def __init__(self, body=None, status=200, headers=None):
+        self.body = body
+        self.status = status
+        self.headers = headers or {}
+
+
+class Router:
+    def __init__(self):
+        self.routes = []
+
+    def add(self, method, pattern, handler, min_version=None):
+        regex = re.compile('^' + re.sub(r'\{(\w+)\}', r'(?P<\1>[^/]+)', pattern) + '/?$')
+        self.routes.append((method, regex, handler, min_version))
+
+    def match(self, method, path):
+        allowed = []
+        for route_method, regex, handler, min_version in self.routes:
+            found = regex.match(path)
+            if found:
+                if route_method == method or (method == 'HEAD' and route_method == 'GET'):
+                    return handler, found.groupdict(), min_version
+                allowed.append(route_method)
+        if allowed:
+            raise webob.exc.HTTPMethodNotAllowed(headers={'Allow': ', '.join(allowed)})
+        raise exception.NotFound()
+
+
+def dispatch(router, prefix):
+    req = pecan.request
+    path = req.path_info[len(prefix):] or '/'
+    version = microversion.parse_headers(req.headers)
+    handler, kwargs, min_version = router.match(req.method, path)
+    if min_version and version < min_version:
+        raise exception.VersionNotFoundForAPIMethod(version=microversion.to_string(version))
+    result = handler(Request(req, version), **kwargs)
+    if not isinstance(result, Response):
+        result = Response(result)
+    pecan.response.status = result.status
+    for name, value in microversion.response_headers(version).items():
+        pecan.response.headers[name] = value
+    for name, value in result.headers.items():
+        pecan.response.headers[name] = value
+    if result.body is None:
+        pecan.response.content_type = None
+        return ''
+    pecan.response.content_type = 'application/json'
+    return json.dumps(result.body)

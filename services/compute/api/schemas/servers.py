@@ -1,0 +1,107 @@
+"""JSON schemas for server requests."""
+
+_name = {'type': 'string', 'minLength': 1, 'maxLength': 255,
+         'pattern': r'^(?!\s)[\S\s]*(?<!\s)$'}
+_metadata = {'type': 'object', 'maxProperties': 128,
+             'patternProperties': {'^.{1,255}$': {'type': 'string', 'maxLength': 255}},
+             'additionalProperties': False}
+_uuid_or_auto = {'type': 'string', 'minLength': 1}
+_tag = {'type': 'string', 'minLength': 1, 'maxLength': 60, 'pattern': r'^[^,/]*$'}
+
+network = {
+    'type': 'object',
+    'properties': {
+        'uuid': {'type': 'string', 'format': 'uuid'},
+        'port': {'type': ['string', 'null'], 'format': 'uuid'},
+        'fixed_ip': {'type': 'string', 'anyOf': [{'format': 'ipv4'}, {'format': 'ipv6'}]},
+        'tag': _tag,
+    },
+    'additionalProperties': False,
+}
+
+bdm = {
+    'type': 'object',
+    'properties': {
+        'uuid': {'type': 'string'}, 'source_type': {'enum': ['image', 'blank', 'volume',
+                                                             'snapshot']},
+        'destination_type': {'enum': ['local', 'volume']},
+        'boot_index': {'type': ['integer', 'string', 'null']},
+        'volume_size': {'type': ['integer', 'string', 'null']},
+        'delete_on_termination': {'type': 'boolean'},
+        'device_name': {'type': 'string'}, 'tag': _tag,
+        'disk_bus': {'type': 'string'}, 'device_type': {'type': 'string'},
+        'guest_format': {'type': 'string'},
+    },
+    'additionalProperties': False,
+}
+
+create = {
+    'type': 'object',
+    'properties': {
+        'server': {
+            'type': 'object',
+            'properties': {
+                'name': _name,
+                'imageRef': {'type': 'string'},
+                'flavorRef': {'type': ['string', 'integer'], 'minLength': 1},
+                'adminPass': {'type': 'string'},
+                'metadata': _metadata,
+                'networks': {'oneOf': [{'type': 'array', 'items': network},
+                                       {'enum': ['auto', 'none']}]},
+                'key_name': {'type': 'string', 'minLength': 1, 'maxLength': 255},
+                'user_data': {'type': 'string', 'maxLength': 65535},
+                'availability_zone': {'type': 'string', 'minLength': 1, 'maxLength': 255},
+                'security_groups': {'type': 'array', 'items': {
+                    'type': 'object', 'properties': {'name': {'type': 'string'}},
+                    'additionalProperties': False}},
+                'min_count': {'type': ['integer', 'string'], 'pattern': '^[0-9]+$',
+                              'minimum': 1},
+                'max_count': {'type': ['integer', 'string'], 'pattern': '^[0-9]+$',
+                              'minimum': 1},
+                'return_reservation_id': {'type': ['boolean', 'string']},
+                'config_drive': {'type': ['boolean', 'string']},
+                'block_device_mapping_v2': {'type': 'array', 'items': bdm},
+                'accessIPv4': {'type': 'string', 'format': 'ipv4'},
+                'accessIPv6': {'type': 'string', 'format': 'ipv6'},
+                'OS-DCF:diskConfig': {'enum': ['AUTO', 'MANUAL']},
+                'description': {'type': ['string', 'null'], 'maxLength': 255},
+                'tags': {'type': 'array', 'items': _tag, 'maxItems': 50},
+                'personality': {'type': 'array'},
+                'hostname': {'type': 'string'},
+            },
+            'required': ['name', 'flavorRef'],
+            'additionalProperties': False,
+        },
+        'os:scheduler_hints': {'type': 'object'},
+        'OS-SCH-HNT:scheduler_hints': {'type': 'object'},
+    },
+    'required': ['server'],
+    'additionalProperties': False,
+}
+
+update = {
+    'type': 'object',
+    'properties': {
+        'server': {
+            'type': 'object',
+            'properties': {
+                'name': _name,
+                'description': {'type': ['string', 'null'], 'maxLength': 255},
+                'accessIPv4': {'type': 'string'},
+                'accessIPv6': {'type': 'string'},
+                'OS-DCF:diskConfig': {'enum': ['AUTO', 'MANUAL']},
+            },
+            'additionalProperties': False,
+        },
+    },
+    'required': ['server'],
+    'additionalProperties': False,
+}
+
+metadata = {'type': 'object', 'properties': {'metadata': _metadata},
+            'required': ['metadata'], 'additionalProperties': False}
+meta_item = {'type': 'object', 'properties': {'meta': _metadata}, 'required': ['meta'],
+             'additionalProperties': False}
+tags = {'type': 'object', 'properties': {'tags': {'type': 'array', 'items': _tag}},
+        'required': ['tags'], 'additionalProperties': False}
+TAG = _tag

@@ -1,0 +1,149 @@
+"""How a server (an Instance object) looks in the API, per microversion."""
+
+import hashlib
+
+from services.compute.api.controllers import common
+from services.compute.objects import instance as inst_obj
+
+_ACTIVE_TASKS = {
+    'rebooting': 'REBOOT', 'reboot_pending': 'REBOOT', 'reboot_started': 'REBOOT',
+    'rebooting_hard': 'HARD_REBOOT', 'reboot_pending_hard': 'HARD_REBOOT',
+    'reboot_started_hard': 'HARD_REBOOT', 'rebuilding': 'REBUILD',
+    'rebuild_spawning': 'REBUILD', 'resize_prep': 'RESIZE', 'resize_migrating': 'RESIZE',
+    'resize_migrated': 'RESIZE', 'resize_finish': 'RESIZE', 'migrating': 'MIGRATING',
+    'password': 'PASSWORD',
+}
+_STATUS = {
+    inst_obj.BUILDING: 'BUILD', inst_obj.STOPPED: 'SHUTOFF', inst_obj.PAUSED: 'PAUSED',
+    inst_obj.SUSPENDED: 'SUSPENDED', inst_obj.ERROR: 'ERROR', inst_obj.DELETED: 'DELETED',
+    inst_obj.RESCUED: 'RESCUE', inst_obj.SHELVED: 'SHELVED',
+}
+
+#: API status -> vm_state, for the ``status`` list filter.
+STATUS_TO_VM_STATE = {
+    'ACTIVE': [inst_obj.ACTIVE], 'BUILD': [inst_obj.BUILDING],
+    'SHUTOFF': [inst_obj.STOPPED], 'PAUSED': [inst_obj.PAUSED],
+    'SUSPENDED': [inst_obj.SUSPENDED], 'ERROR': [inst_obj.ERROR],
+    'DELETED': [inst_obj.DELETED], 'RESCUE': [inst_obj.RESCUED],
+    'VERIFY_RESIZE': [inst_obj.RESIZED], 'SHELVED': [inst_obj.SHELVED],
+    'REBOOT': [inst_obj.ACTIVE], 'HARD_REBOOT': [inst_obj.ACTIVE],
+    'RESIZE': [inst_obj.ACTIVE, inst_obj.STOPPED], 'REBUILD': [inst_obj.ACTIVE],
+    'MIGRATING': [inst_obj.ACTIVE],
+}
+
+_POWER_NAMES = {0: 0, 1: 1, 3: 3, 4: 4, 6: 6, 7: 7}
+
+
+def status(instance):
+    if instance.vm_state == inst_obj.ACTIVE:
+        return _ACTIVE_TASKS.get(instance.task_state, 'ACTIVE')
+    if instance.vm_state == inst_obj.RESIZED:
+        return 'REVERT_RESIZE' if instance.task_state == 'resize_reverting' else 'VERIFY_RESIZE'
+    if instance.vm_state == inst_obj.STOPPED and instance.task_state in (
+            'resize_prep', 'resize_migrating', 'resize_finish'):
+        return 'RESIZE'
+    return _STATUS.get(instance.vm_state, 'UNKNOWN')
+
+
+def host_id(instance):
+    if not instance.host:
+        return ''
+    return hashlib.sha224((instance.project_id + instance.host).encode()).hexdigest()
+
+
+def addresses(instance):
+    result = {}
+    for vif in instance.network_info or []:
+        entries = result.setdefault(vif.get('network_name') or vif['network_id'], [])
+        for ip in vif.get('fixed_ips', []):
+            entries.append({'version': ip['version'], 'addr': ip['ip_address'],
+                            'OS-EXT-IPS:type': 'fixed',
+                            'OS-EXT-IPS-MAC:mac_addr': vif.get('mac_address')})
+    return result
+
+
+def flavor_view(req, flavor):
+    if req.at_least(47):
+        return {'vcpus': flavor['vcpus'], 'ram': flavor['memory_mb'],
+                'disk': flavor['root_gb'], 'ephemeral': flavor.get('ephemeral_gb', 0),
+                'swap': flavor.get('swap', 0), 'original_name': flavor['name'],
+                'extra_specs': flavor.get('extra_specs') or {}}
+    return {'id': flavor['flavorid'], 'links': [{
+        'rel': 'bookmark', 'href': '%s/flavors/%s' % (req.host_url, flavor['flavorid'])}]}
+
+
+def basic(req, instance):
+    return {'id': instance.uuid, 'name': instance.display_name,
+            'links': common.link(req, 'servers', instance.uuid)}
+
+
+def detail(req, instance, show_extended=False, host_status=None):
+    image = ''
+    if instance.image_ref:
+        image = {'id': instance.image_ref, 'links': [{
+            'rel': 'bookmark', 'href': '%s/images/%s' % (req.host_url, instance.image_ref)}]}
+    state = status(instance)
+    body = {
+        'id': instance.uuid,
+        'name': instance.display_name,
+        'status': state,
+        'tenant_id': instance.project_id,
+        'user_id': instance.user_id,
+        'metadata': dict(instance.metadata),
+        'hostId': host_id(instance),
+        'image': image,
+        'flavor': flavor_view(req, instance.flavor),
+        'created': common.isotime(instance.created_at),
+        'updated': common.isotime(instance.updated_at),
+        'addresses': addresses(instance),
+        'accessIPv4': instance.access_ip_v4 or '',
+        'accessIPv6': instance.access_ip_v6 or '',
+        'links': common.link(req, 'servers', instance.uuid),
+        'OS-DCF:diskConfig': 'MANUAL',
+        'OS-EXT-AZ:availability_zone': instance.availability_zone or '',
+        'config_drive': instance.config_drive or '',
+        'key_name': instance.key_name,
+        'OS-SRV-USG:launched_at': _usg_time(instance.launched_at),
+        'OS-SRV-USG:terminated_at': _usg_time(instance.terminated_at),
+        'OS-EXT-STS:task_state': instance.task_state,
+        'OS-EXT-STS:vm_state': instance.vm_state,
+        'OS-EXT-STS:power_state': instance.power_state,
+        'os-extended-volumes:volumes_attached': [],
+        'security_groups': [{'name': g.get('name', g) if isinstance(g, dict) else g}
+                            for g in instance.security_groups or []],
+    }
+    if state in ('ACTIVE', 'BUILD', 'REBUILD', 'RESIZE', 'VERIFY_RESIZE', 'MIGRATING'):
+        body['progress'] = 100 if state == 'ACTIVE' else (instance.progress or 0)
+    if show_extended:
+        body['OS-EXT-SRV-ATTR:host'] = instance.host
+        body['OS-EXT-SRV-ATTR:hypervisor_hostname'] = instance.node
+        body['OS-EXT-SRV-ATTR:instance_name'] = 'instance-%08x' % (instance.id or 0)
+        if req.at_least(3):
+            body.update({'OS-EXT-SRV-ATTR:reservation_id': instance.reservation_id,
+                         'OS-EXT-SRV-ATTR:launch_index': instance.launch_index,
+                         'OS-EXT-SRV-ATTR:hostname': instance.hostname,
+                         'OS-EXT-SRV-ATTR:kernel_id': '',
+                         'OS-EXT-SRV-ATTR:ramdisk_id': '',
+                         'OS-EXT-SRV-ATTR:root_device_name': '/dev/vda',
+                         'OS-EXT-SRV-ATTR:user_data': instance.user_data})
+    if req.at_least(9):
+        body['locked'] = bool(instance.locked)
+    if req.at_least(16) and host_status is not None:
+        body['host_status'] = host_status
+    if req.at_least(19):
+        body['description'] = instance.display_description
+    if req.at_least(26):
+        body['tags'] = list(instance.tags or [])
+    fault = instance.fault if instance.obj_attr_is_set('fault') else None
+    if fault and state in ('ERROR', 'DELETED'):
+        body['fault'] = {'code': fault['code'], 'message': fault['message'],
+                         'created': common.isotime(fault['created_at'])
+                         if not isinstance(fault['created_at'], str)
+                         else fault['created_at'][:19] + 'Z'}
+        if show_extended and fault.get('details'):
+            body['fault']['details'] = fault['details']
+    return body
+
+
+def _usg_time(value):
+    return value.strftime('%Y-%m-%dT%H:%M:%S.%f') if value else None

@@ -1,0 +1,40 @@
+"""Clients for the image and network services.
+
+``image_client()`` / ``network_client()`` return the implementation chosen
+by ``[clients] backend``: the REST clients (service-user token through
+keystoneauth) or the file-backed fakes used by tests that run compute
+without the other services.
+"""
+
+from oslo_config import cfg
+
+CONF = cfg.CONF
+_CLIENTS = {}
+
+
+def image_client():
+    return _get('image')
+
+
+def network_client():
+    return _get('network')
+
+
+def _get(kind):
+    key = (kind, CONF.clients.backend)
+    if key not in _CLIENTS:
+        if CONF.clients.backend == 'fake':
+            from services.compute.clients import fake
+            _CLIENTS[key] = (fake.FakeImageClient if kind == 'image'
+                             else fake.FakeNetworkClient)(CONF.clients.fake_state_dir)
+        elif kind == 'image':
+            from services.compute.clients import image
+            _CLIENTS[key] = image.ImageClient()
+        else:
+            from services.compute.clients import network
+            _CLIENTS[key] = network.NetworkClient()
+    return _CLIENTS[key]
+
+
+def reset():
+    _CLIENTS.clear()

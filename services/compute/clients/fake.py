@@ -1,0 +1,155 @@
+"""File-backed stand-ins for the image and network services.
+
+State lives in JSON files under ``[clients] fake_state_dir`` so the API and
+compute processes of a test deployment see the same images and ports.
+The test (or ``seed()``) writes ``images.json`` and ``networks.json``.
+"""
+
+import fcntl
+import ipaddress
+import json
+import os
+import shutil
+import uuid
+
+from services.compute import exception
+from services.compute.clients import base
+
+
+class _Store:
+    def __init__(self, directory, name):
+        self.directory = directory
+        self.path = os.path.join(directory, name) if directory else None
+        self._memory = {}
+
+    def read(self):
+        if not self.path:
+            return self._memory
+        if not os.path.exists(self.path):
+            return {}
+        with open(self.path) as f:
+            return json.load(f)
+
+    def update(self, func):
+        """Apply ``func(data)`` under an exclusive lock; returns its result."""
+        if not self.path:
+            return func(self._memory)
+        os.makedirs(self.directory, exist_ok=True)
+        with open(self.path + '.lock', 'w') as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            data = self.read()
+            result = func(data)
+            tmp = self.path + '.tmp'
+            with open(tmp, 'w') as f:
+                json.dump(data, f)
+            os.replace(tmp, self.path)
+            return result
+
+
+def seed(directory, images=(), networks=()):
+    """Write fake images and networks (dicts with at least id and name)."""
+    for name, items in (('images.json', images), ('networks.json', networks)):
+        store = _Store(directory, name)
+        store.update(lambda data, items=items: data.update({i['id']: i for i in items}))
+
+
+class FakeImageClient(base.ImageClientBase):
+    def __init__(self, directory=None):
+        self.images = _Store(directory, 'images.json')
+        self.directory = directory
+
+    def get(self, context, image_id):
+        image = self.images.read().get(image_id)
+        if image is None or not base.visible_to(
+                context, image.get('owner'), image.get('visibility', 'public') == 'public'):
+            raise exception.ImageNotFound(image_id=image_id)
+        image.setdefault('properties', {})
+        image.setdefault('min_disk', 0)
+        image.setdefault('min_ram', 0)
+        image.setdefault('status', 'active')
+        return image
+
+    def download(self, context, image_id, path):
+        self.get(context, image_id)
+        with open(path, 'wb') as f:
+            f.write(b'fake image %s\n' % image_id.encode())
+
+    def create(self, context, name, properties):
+        image = {'id': str(uuid.uuid4()), 'name': name, 'status': 'queued',
+                 'owner': context.project_id, 'visibility': 'private',
+                 'properties': dict(properties)}
+        self.images.update(lambda data: data.__setitem__(image['id'], image))
+        return image
+
+    def upload(self, context, image_id, path):
+        def activate(data):
+            if image_id in data:
+                data[image_id]['status'] = 'active'
+                data[image_id]['size'] = os.path.getsize(path)
+        if self.directory:
+            shutil.copy(path, os.path.join(self.directory, 'image-%s' % image_id))
+        self.images.update(activate)
+
+    def delete(self, context, image_id):
+        self.images.update(lambda data: data.pop(image_id, None))
+
+
+class FakeNetworkClient(base.NetworkClientBase):
+    def __init__(self, directory=None):
+        self.networks = _Store(directory, 'networks.json')
+        self.ports = _Store(directory, 'ports.json')
+
+    def get_network(self, context, network_id):
+        net = self.networks.read().get(network_id)
+        if net is None or not base.visible_to(context, net.get('project_id'),
+                                              net.get('shared', True)):
+            raise exception.NetworkNotFound(network_id=network_id)
+        return net
+
+    def list_networks(self, context):
+        return [n for n in self.networks.read().values()
+                if base.visible_to(context, n.get('project_id'), n.get('shared', True))]
+
+    def get_port(self, context, port_id):
+        port = self.ports.read().get(port_id)
+        if port is None:
+            raise exception.PortNotFound(port_id=port_id)
+        return port
+
+    def _new_port(self, data, network, device_id):
+        used = {p['fixed_ips'][0]['ip_address'] for p in data.values()
+                if p['network_id'] == network['id']}
+        subnet = ipaddress.ip_network(network.get('cidr', '192.0.2.0/24'))
+        address = next(str(ip) for ip in subnet.hosts()
+                       if str(ip) not in used and ip != next(subnet.hosts()))
+        port = {'id': str(uuid.uuid4()), 'network_id': network['id'], 'device_id': device_id,
+                'mac_address': 'fa:16:3e:%02x:%02x:%02x' % tuple(uuid.uuid4().bytes[:3]),
+                'fixed_ips': [{'ip_address': address}]}
+        data[port['id']] = port
+        return port
+
+    def allocate_for_instance(self, context, instance, requested_networks, host):
+        network_info = []
+        for request in requested_networks or []:
+            if request.get('port'):
+                def bind(data, port_id=request['port']):
+                    data[port_id]['device_id'] = instance.uuid
+                    return data[port_id]
+                port = dict(self.ports.update(bind), preserve_on_delete=True)
+            else:
+                network = self.get_network(context.elevated(), request['uuid'])
+                port = self.ports.update(
+                    lambda data, network=network: self._new_port(data, network, instance.uuid))
+            name = self.networks.read()[port['network_id']]['name']
+            network_info.append(base.network_info_entry(port, name))
+        return network_info
+
+    def deallocate_for_instance(self, context, instance):
+        def release(data):
+            for vif in instance.network_info or []:
+                if vif.get('preserve_on_delete'):
+                    if vif['port_id'] in data:
+                        data[vif['port_id']]['device_id'] = ''
+                else:
+                    data.pop(vif['port_id'], None)
+        self.ports.update(release)

@@ -1,0 +1,23 @@
+"""alto-compute-api: the Compute v2.1 REST API on 8774; DB-free."""
+
+from common import service  # noqa: F401  (first: patches the runtime)
+
+import sys  # noqa: E402
+
+from services.compute.cmd import common as cmd_common  # noqa: E402
+
+CONF = cmd_common.CONF
+DEFAULT_PORT = 8774
+
+
+def main(argv=None):
+    cmd_common.setup(argv or sys.argv, 'alto-compute-api')
+    from services.compute.api import app
+    svc = service.WSGIService('alto-compute-api', lambda: app.build(CONF),
+                              CONF.api.bind_host, CONF.api.bind_port or DEFAULT_PORT,
+                              workers=CONF.api.workers)
+    service.serve(CONF, [svc], workers=CONF.api.workers)
+
+
+if __name__ == '__main__':
+    main()

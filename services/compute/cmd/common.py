@@ -1,0 +1,32 @@
+"""Start-up shared by the compute daemons."""
+
+from common import config
+from common import log
+from common import objects as common_objects
+from common import rpc
+from services.compute import conf as compute_conf
+from services.compute import objects
+from services.compute.conductor import rpcapi as conductor_rpcapi
+from services.compute.objects import base as obj_base
+
+CONF = config.CONF
+EXMODS = ['services.compute.exception']
+
+
+def setup(argv, name, conductor=False):
+    """Parse config, set up logging and RPC; DB-free daemons get the
+    conductor as their object indirection API and the DB ban."""
+    config.register_common_opts(CONF)
+    compute_conf.register_opts(CONF)
+    if conductor:
+        compute_conf.register_conductor_opts(CONF)
+    config.parse_args(argv, prog=name)
+    log.setup(CONF, name)
+    rpc.init(CONF, exmods=EXMODS)
+    objects.register_all()
+    if not conductor:
+        from common import db
+        db.forbid('%s has no database access; it uses the conductor' % name)
+        obj_base.ComputeObject.indirection_api = common_objects.ObjectIndirectionAPI(
+            conductor_rpcapi.TOPIC, obj_base.Serializer(),
+            version_cap=CONF.upgrade_levels.conductor)

@@ -1,0 +1,24 @@
+"""alto-compute: one per hypervisor host (``[DEFAULT] host``); DB-free."""
+
+from common import service  # noqa: F401  (first: patches the runtime)
+
+import sys  # noqa: E402
+
+from services.compute.cmd import common as cmd_common  # noqa: E402
+
+CONF = cmd_common.CONF
+
+
+def main(argv=None):
+    cmd_common.setup(argv or sys.argv, 'alto-compute')
+    from services.compute.compute import manager
+    from services.compute.compute import rpcapi
+    from services.compute.objects import base as obj_base
+    svc = service.RPCService(rpcapi.TOPIC, manager.ComputeManager(), CONF.host,
+                             serializer=obj_base.Serializer(),
+                             report_interval=CONF.service.report_interval)
+    service.serve(CONF, [svc])
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,385 @@
+"""Per-host compute manager (DB-free: all state through the conductor)."""
+
+import contextlib
+import os
+import tempfile
+import threading
+import traceback
+
+import oslo_messaging as messaging
+from oslo_config import cfg
+from oslo_log import log as logging
+from oslo_utils import timeutils
+
+from common import context as alto_context
+from services.compute import clients
+from services.compute import exception
+from services.compute.compute import rpcapi
+from services.compute.conductor import rpcapi as conductor_rpcapi
+from services.compute.conductor.tasks import build as build_task
+from services.compute.objects import compute_node as node_obj
+from services.compute.objects import instance as inst_obj
+from services.compute.objects import instance_action as action_obj
+from services.compute.objects import service as service_obj
+from services.compute.virt import fake as fake_virt
+
+CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
+BINARY = 'alto-compute'
+
+# vm_state each power action leaves a server in.
+_POWER_ACTIONS = {
+    'stop_instance': ('power_off', inst_obj.STOPPED, 'powering-off', False),
+    'start_instance': ('power_on', inst_obj.ACTIVE, 'powering-on', True),
+    'pause_instance': ('pause', inst_obj.PAUSED, 'pausing', False),
+    'unpause_instance': ('unpause', inst_obj.ACTIVE, 'unpausing', False),
+    'suspend_instance': ('suspend', inst_obj.SUSPENDED, 'suspending', True),
+    'resume_instance': ('resume', inst_obj.ACTIVE, 'resuming', True),
+}
+
+
+class ComputeManager:
+    target = messaging.Target(version=rpcapi.RPC_API_VERSION)
+
+    def __init__(self, host=None, driver=None):
+        self.host = host or CONF.host
+        self.driver = driver or fake_virt.load_driver(CONF.compute.compute_driver, self.host)
+        self.conductor_api = conductor_rpcapi.ConductorAPI()
+        self._image_locks = {}
+        self._image_locks_guard = threading.Lock()
+        self.periodic_tasks = [
+            (self.report_resources, CONF.compute.resource_report_interval),
+            (self.sync_power_states, CONF.compute.sync_power_state_interval)]
+
+    # -- start-up and periodic work -------------------------------------------
+    def init_host(self):
+        self.driver.init_host(self.host)
+        context = alto_context.get_admin_context()
+        self.report_state()
+        self.report_resources()
+        self._reconcile(context)
+
+    def _reconcile(self, context):
+        """Bring the control plane and the hypervisor back in line after a
+        restart: interrupted builds fail, half-done deletes finish, guests
+        nobody owns are removed, power states are refreshed."""
+        mine = inst_obj.InstanceList.get_by_filters(context, {'host': self.host})
+        known = set()
+        for instance in mine:
+            known.add(instance.uuid)
+            if instance.task_state == 'deleting':
+                self._terminate(context, instance)
+            elif instance.vm_state == inst_obj.BUILDING:
+                node_obj.ComputeNode.release(context, self.host,
+                                             *build_task.claim_args(instance.flavor))
+                build_task.set_error(context, instance,
+                                     'The compute service restarted during the build')
+            else:
+                self._sync_one(instance)
+        for uuid in set(self.driver.list_instance_uuids()) - known:
+            LOG.warning('Removing guest %s that no server owns', uuid)
+            orphan = inst_obj.Instance(context, uuid=uuid)
+            self.driver.destroy(context, orphan, [])
+
+    def report_state(self):
+        service_obj.Service.report(alto_context.get_admin_context(), self.host, BINARY,
+                                   rpcapi.TOPIC, rpcapi.RPC_API_VERSION)
+
+    def report_resources(self):
+        resources = self.driver.get_available_resource()
+        resources.update(cpu_allocation_ratio=CONF.compute.cpu_allocation_ratio,
+                         ram_allocation_ratio=CONF.compute.ram_allocation_ratio,
+                         disk_allocation_ratio=CONF.compute.disk_allocation_ratio)
+        node_obj.ComputeNode.report(alto_context.get_admin_context(), self.host, resources)
+
+    def sync_power_states(self):
+        context = alto_context.get_admin_context()
+        for instance in inst_obj.InstanceList.get_by_filters(context, {'host': self.host}):
+            if instance.task_state is None:
+                self._sync_one(instance)
+
+    def _sync_one(self, instance):
+        power = self.driver.get_power_state(instance)
+        if power == instance.power_state:
+            return
+        instance.power_state = power
+        if instance.vm_state == inst_obj.ACTIVE and power in (
+                inst_obj.SHUTDOWN, inst_obj.NOSTATE, inst_obj.CRASHED):
+            # The guest stopped behind our back: show it as stopped.
+            instance.vm_state = inst_obj.STOPPED
+        try:
+            instance.save(expected_task_state=[None])
+        except (exception.InstanceInvalidState, exception.InstanceNotFound):
+            pass
+
+    # -- helpers -------------------------------------------------------------
+    @contextlib.contextmanager
+    def _event(self, context, instance_uuid, name):
+        action_obj.InstanceAction.event_start(context, instance_uuid, name, host=self.host)
+        try:
+            yield
+        except Exception as exc:
+            action_obj.InstanceAction.event_finish(context, instance_uuid, name, 'Error',
+                                                   traceback.format_exc())
+            LOG.warning('%s failed for %s: %s', name, instance_uuid, exc)
+            raise
+        action_obj.InstanceAction.event_finish(context, instance_uuid, name)
+
+    def _get(self, context, uuid):
+        return inst_obj.Instance.get_by_uuid(context, uuid)
+
+    def _cached_image(self, context, image_id):
+        """Path of the host's cached copy of an image, fetched once."""
+        if not image_id:
+            return None
+        base_dir = os.path.join(CONF.state_path, 'instances', '_base')
+        path = os.path.join(base_dir, image_id)
+        with self._image_locks_guard:
+            lock = self._image_locks.setdefault(image_id, threading.Lock())
+        with lock:
+            if not os.path.exists(path):
+                os.makedirs(base_dir, exist_ok=True)
+                tmp = path + '.part'
+                clients.image_client().download(context, image_id, tmp)
+                os.replace(tmp, path)
+        return path
+
+    # -- build and delete ----------------------------------------------------
+    def build_and_run_instance(self, context, instance_uuid, request_spec):
+        try:
+            instance = self._get(context, instance_uuid)
+        except exception.InstanceNotFound:
+            return
+        try:
+            with self._event(context, instance_uuid, 'compute_build_and_run_instance'):
+                self._build(context, instance, request_spec)
+        except exception.InstanceNotFound:
+            self._cleanup_failed_build(context, instance, deleted=True)
+        except Exception as exc:  # any driver or network failure: try elsewhere
+            self._cleanup_failed_build(context, instance)
+            self.conductor_api.reschedule_instance(context, instance_uuid, request_spec,
+                                                   self.host, str(exc))
+
+    def _build(self, context, instance, spec):
+        network_info = clients.network_client().allocate_for_instance(
+            context, instance, instance.requested_networks, self.host)
+        instance.network_info = network_info
+        instance.task_state = 'spawning'
+        instance.save(expected_task_state=['networking'])
+        image = spec.get('image') or {}
+        path = self._cached_image(context, image.get('id'))
+        self.driver.spawn(context, instance, image, path, network_info, instance.flavor)
+        instance.vm_state = inst_obj.ACTIVE
+        instance.task_state = None
+        instance.power_state = self.driver.get_power_state(instance)
+        instance.launched_at = timeutils.utcnow()
+        instance.save(expected_task_state=['spawning'])
+
+    def _cleanup_failed_build(self, context, instance, deleted=False):
+        try:
+            self.driver.destroy(context, instance, instance.network_info)
+            clients.network_client().deallocate_for_instance(context, instance)
+        except Exception:
+            LOG.exception('Cleaning up the failed build of %s', instance.uuid)
+        if deleted:
+            node_obj.ComputeNode.release(context, self.host,
+                                         *build_task.claim_args(instance.flavor))
+            return
+        instance.network_info = []
+        try:
+            instance.save()
+        except exception.InstanceNotFound:
+            pass
+
+    def terminate_instance(self, context, instance_uuid):
+        try:
+            instance = self._get(context, instance_uuid)
+        except exception.InstanceNotFound:
+            return
+        with self._event(context, instance_uuid, 'compute_terminate_instance'):
+            self._terminate(context, instance)
+
+    def _terminate(self, context, instance):
+        self.driver.destroy(context, instance, instance.network_info)
+        clients.network_client().deallocate_for_instance(context, instance)
+        if instance.vm_state != inst_obj.ERROR or instance.launched_at:
+            node_obj.ComputeNode.release(context, self.host,
+                                         *build_task.claim_args(instance.flavor))
+        if instance.new_flavor and instance.vm_state == inst_obj.RESIZED:
+            self._release_resize_other_side(context, instance)
+        instance.destroy()
+
+    def _release_resize_other_side(self, context, instance):
+        source = instance.system_metadata.get('resize_source')
+        if source and source != self.host:
+            node_obj.ComputeNode.release(context, source,
+                                         *build_task.claim_args(instance.old_flavor))
+
+    # -- power and lifecycle actions ----------------------------------------------
+    def _power_action(self, context, instance_uuid, method):
+        driver_call, vm_state, task_state, needs_context = _POWER_ACTIONS[method]
+        instance = self._get(context, instance_uuid)
+        with self._event(context, instance_uuid, 'compute_' + method):
+            func = getattr(self.driver, driver_call)
+            func(context, instance) if needs_context else func(instance)
+            instance.vm_state = vm_state
+            instance.task_state = None
+            instance.power_state = self.driver.get_power_state(instance)
+            instance.save(expected_task_state=[task_state])
+
+    def stop_instance(self, context, instance_uuid):
+        self._power_action(context, instance_uuid, 'stop_instance')
+
+    def start_instance(self, context, instance_uuid):
+        self._power_action(context, instance_uuid, 'start_instance')
+
+    def pause_instance(self, context, instance_uuid):
+        self._power_action(context, instance_uuid, 'pause_instance')
+
+    def unpause_instance(self, context, instance_uuid):
+        self._power_action(context, instance_uuid, 'unpause_instance')
+
+    def suspend_instance(self, context, instance_uuid):
+        self._power_action(context, instance_uuid, 'suspend_instance')
+
+    def resume_instance(self, context, instance_uuid):
+        self._power_action(context, instance_uuid, 'resume_instance')
+
+    def reboot_instance(self, context, instance_uuid, reboot_type):
+        instance = self._get(context, instance_uuid)
+        with self._event(context, instance_uuid, 'compute_reboot_instance'):
+            self.driver.reboot(context, instance, reboot_type)
+            instance.vm_state = inst_obj.ACTIVE
+            instance.task_state = None
+            instance.power_state = self.driver.get_power_state(instance)
+            instance.save()
+
+    def rebuild_instance(self, context, instance_uuid, image_ref, evacuated_from=None):
+        instance = self._get(context, instance_uuid)
+        with self._event(context, instance_uuid, 'compute_rebuild_instance'):
+            try:
+                if not evacuated_from:
+                    self.driver.destroy(context, instance, instance.network_info)
+                image = clients.image_client().get(context, image_ref) if image_ref else {}
+                path = self._cached_image(context, image_ref)
+                instance.task_state = 'rebuild_spawning'
+                instance.save()
+                self.driver.spawn(context, instance, image, path, instance.network_info,
+                                  instance.flavor)
+            except Exception as exc:
+                build_task.set_error(context, instance, 'Rebuild failed: %s' % exc)
+                raise
+            instance.image_ref = image_ref
+            instance.vm_state = inst_obj.ACTIVE
+            instance.task_state = None
+            instance.power_state = self.driver.get_power_state(instance)
+            instance.launched_at = timeutils.utcnow()
+            instance.save()
+
+    def snapshot_instance(self, context, instance_uuid, image_id):
+        instance = self._get(context, instance_uuid)
+        with self._event(context, instance_uuid, 'compute_snapshot_instance'):
+            try:
+                instance.task_state = 'image_uploading'
+                instance.save()
+                with tempfile.TemporaryDirectory(dir=CONF.state_path) as tmp:
+                    path = os.path.join(tmp, 'snapshot')
+                    self.driver.snapshot(context, instance, path)
+                    clients.image_client().upload(context, image_id, path)
+            finally:
+                instance.task_state = None
+                instance.save()
+
+    def get_console_output(self, context, instance_uuid, length=None):
+        instance = self._get(context, instance_uuid)
+        text = self.driver.get_console_output(context, instance)
+        if length is not None:
+            lines = text.splitlines(True)
+            text = ''.join(lines[-length:]) if length > 0 else ''
+        return text
+
+    def rescue_instance(self, context, instance_uuid, rescue_image_ref=None):
+        instance = self._get(context, instance_uuid)
+        with self._event(context, instance_uuid, 'compute_rescue_instance'):
+            path = self._cached_image(context, rescue_image_ref or instance.image_ref)
+            self.driver.rescue(context, instance, path)
+            instance.vm_state = inst_obj.RESCUED
+            instance.task_state = None
+            instance.power_state = self.driver.get_power_state(instance)
+            instance.save()
+
+    def unrescue_instance(self, context, instance_uuid):
+        instance = self._get(context, instance_uuid)
+        with self._event(context, instance_uuid, 'compute_unrescue_instance'):
+            self.driver.unrescue(context, instance)
+            instance.vm_state = inst_obj.ACTIVE
+            instance.task_state = None
+            instance.save()
+
+    # -- resize / cold migration -----------------------------------------------
+    def finish_resize(self, context, instance_uuid, source_host):
+        """Runs on the destination: start the guest with the new flavor."""
+        instance = self._get(context, instance_uuid)
+        with self._event(context, instance_uuid, 'compute_finish_resize'):
+            image = {'id': instance.image_ref}
+            if source_host == self.host:
+                self.driver.destroy(context, instance, instance.network_info)
+            self.driver.spawn(context, instance, image, None, instance.network_info,
+                              instance.new_flavor)
+            instance.old_flavor = instance.flavor
+            instance.flavor = instance.new_flavor
+            instance.vcpus = instance.flavor['vcpus']
+            instance.memory_mb = instance.flavor['memory_mb']
+            instance.root_gb = instance.flavor['root_gb']
+            instance.host = self.host
+            instance.node = self.host
+            instance.vm_state = inst_obj.RESIZED
+            instance.task_state = None
+            instance.power_state = self.driver.get_power_state(instance)
+            instance.save()
+
+    def confirm_resize(self, context, instance_uuid):
+        """Runs on the source: drop the old guest and its resources."""
+        instance = self._get(context, instance_uuid)
+        with self._event(context, instance_uuid, 'compute_confirm_resize'):
+            dest = instance.system_metadata.get('resize_dest')
+            if dest != self.host:
+                self.driver.destroy(context, instance, [])
+            node_obj.ComputeNode.release(context, self.host,
+                                         *build_task.claim_args(instance.old_flavor))
+            instance.old_flavor = None
+            instance.new_flavor = None
+            instance.vm_state = inst_obj.ACTIVE
+            instance.task_state = None
+            instance.save()
+
+    def revert_resize(self, context, instance_uuid):
+        """Runs on the destination: drop the new guest, hand back to the source."""
+        instance = self._get(context, instance_uuid)
+        with self._event(context, instance_uuid, 'compute_revert_resize'):
+            source = instance.system_metadata.get('resize_source')
+            if source != self.host:
+                self.driver.destroy(context, instance, instance.network_info)
+            node_obj.ComputeNode.release(context, self.host,
+                                         *build_task.claim_args(instance.flavor))
+        rpcapi.ComputeAPI().finish_revert_resize(context, source, instance_uuid)
+
+    def finish_revert_resize(self, context, instance_uuid):
+        """Runs on the source: run the guest with the old flavor again."""
+        instance = self._get(context, instance_uuid)
+        with self._event(context, instance_uuid, 'compute_finish_revert_resize'):
+            self.driver.destroy(context, instance, [])
+            self.driver.spawn(context, instance, {'id': instance.image_ref}, None,
+                              instance.network_info, instance.old_flavor)
+            instance.flavor = instance.old_flavor
+            instance.vcpus = instance.flavor['vcpus']
+            instance.memory_mb = instance.flavor['memory_mb']
+            instance.root_gb = instance.flavor['root_gb']
+            instance.old_flavor = None
+            instance.new_flavor = None
+            instance.host = self.host
+            instance.node = self.host
+            instance.vm_state = inst_obj.ACTIVE
+            instance.task_state = None
+            instance.power_state = self.driver.get_power_state(instance)
+            instance.save()

@@ -1,0 +1,92 @@
+"""Client side of the per-host compute RPC API (topic ``compute.<host>``).
+
+Version history:
+    1.0 - build_and_run_instance, terminate_instance, reboot_instance,
+          stop_instance, start_instance, pause_instance, unpause_instance,
+          suspend_instance, resume_instance, rebuild_instance,
+          snapshot_instance, get_console_output, rescue_instance,
+          unrescue_instance, finish_resize, confirm_resize, revert_resize,
+          finish_revert_resize
+"""
+
+import oslo_messaging as messaging
+from oslo_config import cfg
+
+from common import rpc
+from services.compute.objects import base as obj_base
+
+CONF = cfg.CONF
+TOPIC = 'compute'
+RPC_API_VERSION = '1.0'
+
+
+
+class ComputeAPI:
+    def __init__(self):
+        target = messaging.Target(topic=TOPIC, version=RPC_API_VERSION)
+        self.client = rpc.get_client(target, version_cap=CONF.upgrade_levels.compute,
+                                     serializer=obj_base.Serializer())
+
+    def _cast(self, context, host, method, **kwargs):
+        self.client.prepare(server=host, version='1.0').cast(context, method, **kwargs)
+
+    def build_and_run_instance(self, context, host, instance_uuid, request_spec):
+        self._cast(context, host, 'build_and_run_instance', instance_uuid=instance_uuid,
+                   request_spec=request_spec)
+
+    def terminate_instance(self, context, host, instance_uuid):
+        self._cast(context, host, 'terminate_instance', instance_uuid=instance_uuid)
+
+    def reboot_instance(self, context, host, instance_uuid, reboot_type):
+        self._cast(context, host, 'reboot_instance', instance_uuid=instance_uuid,
+                   reboot_type=reboot_type)
+
+    def stop_instance(self, context, host, instance_uuid):
+        self._cast(context, host, 'stop_instance', instance_uuid=instance_uuid)
+
+    def start_instance(self, context, host, instance_uuid):
+        self._cast(context, host, 'start_instance', instance_uuid=instance_uuid)
+
+    def pause_instance(self, context, host, instance_uuid):
+        self._cast(context, host, 'pause_instance', instance_uuid=instance_uuid)
+
+    def unpause_instance(self, context, host, instance_uuid):
+        self._cast(context, host, 'unpause_instance', instance_uuid=instance_uuid)
+
+    def suspend_instance(self, context, host, instance_uuid):
+        self._cast(context, host, 'suspend_instance', instance_uuid=instance_uuid)
+
+    def resume_instance(self, context, host, instance_uuid):
+        self._cast(context, host, 'resume_instance', instance_uuid=instance_uuid)
+
+    def rebuild_instance(self, context, host, instance_uuid, image_ref, evacuated_from=None):
+        self._cast(context, host, 'rebuild_instance', instance_uuid=instance_uuid,
+                   image_ref=image_ref, evacuated_from=evacuated_from)
+
+    def snapshot_instance(self, context, host, instance_uuid, image_id):
+        self._cast(context, host, 'snapshot_instance', instance_uuid=instance_uuid,
+                   image_id=image_id)
+
+    def get_console_output(self, context, host, instance_uuid, length=None):
+        return self.client.prepare(server=host, version='1.0').call(
+            context, 'get_console_output', instance_uuid=instance_uuid, length=length)
+
+    def rescue_instance(self, context, host, instance_uuid, rescue_image_ref=None):
+        self._cast(context, host, 'rescue_instance', instance_uuid=instance_uuid,
+                   rescue_image_ref=rescue_image_ref)
+
+    def unrescue_instance(self, context, host, instance_uuid):
+        self._cast(context, host, 'unrescue_instance', instance_uuid=instance_uuid)
+
+    def finish_resize(self, context, host, instance_uuid, source_host):
+        self._cast(context, host, 'finish_resize', instance_uuid=instance_uuid,
+                   source_host=source_host)
+
+    def confirm_resize(self, context, host, instance_uuid):
+        self._cast(context, host, 'confirm_resize', instance_uuid=instance_uuid)
+
+    def revert_resize(self, context, host, instance_uuid):
+        self._cast(context, host, 'revert_resize', instance_uuid=instance_uuid)
+
+    def finish_revert_resize(self, context, host, instance_uuid):
+        self._cast(context, host, 'finish_revert_resize', instance_uuid=instance_uuid)

@@ -1,0 +1,127 @@
+"""Compute conductor: the only process with the compute database.
+
+It serves remotable object calls for the other daemons (see
+``common.objects.ObjectConductorEndpoint``), runs the build and migrate
+flows, and watches for servers stuck building on dead compute hosts.
+"""
+
+import oslo_messaging as messaging
+from oslo_config import cfg
+from oslo_log import log as logging
+
+from common import context as alto_context
+from common import servicegroup
+from services.compute import exception
+from services.compute.compute import rpcapi as compute_rpcapi
+from services.compute.conductor import rpcapi
+from services.compute.conductor.tasks import build
+from services.compute.objects import compute_node as node_obj
+from services.compute.objects import flavor as flavor_obj
+from services.compute.objects import instance as inst_obj
+from services.compute.objects import service as service_obj
+from services.compute.scheduler import rpcapi as scheduler_rpcapi
+
+CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
+BINARY = 'alto-compute-conductor'
+
+
+class ConductorManager:
+    target = messaging.Target(version=rpcapi.RPC_API_VERSION)
+
+    def __init__(self, host=None):
+        self.host = host or CONF.host
+        self.scheduler_api = scheduler_rpcapi.SchedulerAPI()
+        self.compute_api = compute_rpcapi.ComputeAPI()
+        self.build_task = build.BuildTask(self.scheduler_api, self.compute_api)
+        self.periodic_tasks = [(self.fail_builds_on_dead_hosts,
+                                CONF.conductor.build_watchdog_interval)]
+
+    def report_state(self):
+        service_obj.Service.report(alto_context.get_admin_context(), self.host, BINARY,
+                                   rpcapi.TOPIC, rpcapi.RPC_API_VERSION)
+
+    # -- RPC -----------------------------------------------------------------
+    def build_instances(self, context, instance_uuids, request_spec):
+        self.build_task.build(context, instance_uuids, request_spec)
+
+    def reschedule_instance(self, context, instance_uuid, request_spec, failed_host, reason):
+        self.build_task.reschedule(context, instance_uuid, request_spec, failed_host, reason)
+
+    def migrate_server(self, context, instance_uuid, flavorid, request_spec):
+        instance = inst_obj.Instance.get_by_uuid(context, instance_uuid)
+        source = instance.host
+        new_flavor = (flavor_obj.Flavor.get_by_flavor_id(context, flavorid).snapshot()
+                      if flavorid else dict(instance.flavor))
+        spec = dict(request_spec, flavor=new_flavor)
+        # A cold migration must move; a resize may stay when nothing else fits.
+        excluded = [source] if not flavorid else []
+        try:
+            candidates = self.scheduler_api.select_destinations(context, spec, 1,
+                                                                excluded)[0]
+        except exception.NoValidHost as exc:
+            self._abort_migration(context, instance, exc.message)
+            return
+        for host in candidates:
+            if node_obj.ComputeNode.claim(context, host, *build.claim_args(new_flavor)):
+                break
+        else:
+            self._abort_migration(context, instance, 'No valid host was found.')
+            return
+        instance.new_flavor = new_flavor
+        instance.task_state = 'resize_migrating'
+        instance.system_metadata = dict(instance.system_metadata, resize_source=source,
+                                        resize_dest=host)
+        instance.save()
+        self.compute_api.finish_resize(context, host, instance_uuid, source)
+
+    def _abort_migration(self, context, instance, message):
+        instance.task_state = None
+        instance.save()
+        instance.add_fault(400, message, host=instance.host)
+
+    def evacuate_server(self, context, instance_uuid, host, request_spec):
+        instance = inst_obj.Instance.get_by_uuid(context, instance_uuid)
+        source = instance.host
+        spec = dict(request_spec, flavor=dict(instance.flavor))
+        if host:
+            spec['force_hosts'] = [host]
+        try:
+            candidates = self.scheduler_api.select_destinations(context, spec, 1, [source])[0]
+        except exception.NoValidHost as exc:
+            build.set_error(context, instance, 'Evacuation failed: %s' % exc.message)
+            return
+        flavor = instance.flavor
+        for dest in candidates:
+            if node_obj.ComputeNode.claim(context, dest, *build.claim_args(flavor)):
+                break
+        else:
+            build.set_error(context, instance, 'Evacuation failed: no host could take it')
+            return
+        node_obj.ComputeNode.release(context, source, *build.claim_args(flavor))
+        instance.host = dest
+        instance.node = dest
+        instance.availability_zone = build.host_availability_zone(context, dest)
+        instance.task_state = 'rebuilding'
+        instance.save()
+        self.compute_api.rebuild_instance(context, dest, instance_uuid, instance.image_ref,
+                                          evacuated_from=source)
+
+    # -- periodic --------------------------------------------------------------
+    def fail_builds_on_dead_hosts(self):
+        """Servers building on a compute host that stopped heartbeating go
+        to ERROR instead of staying in BUILD forever."""
+        context = alto_context.get_admin_context()
+        dead = [s.host for s in service_obj.ServiceList.get_all(context, binary='alto-compute')
+                if not servicegroup.is_up(s.last_seen_at, CONF.service.service_down_time,
+                                          s.forced_down)]
+        if not dead:
+            return
+        stuck = inst_obj.InstanceList.get_by_filters(
+            context, {'host': dead, 'vm_state': inst_obj.BUILDING})
+        for instance in stuck:
+            node_obj.ComputeNode.release(context, instance.host,
+                                         *build.claim_args(instance.flavor))
+            build.set_error(context, instance,
+                            'Compute host %s stopped responding while building the server'
+                            % instance.host)

@@ -1,0 +1,129 @@
+"""The build flow: schedule -> claim -> cast to the host, and rescheduling.
+
+Claims are atomic conditional updates in the conductor's database, so two
+conductors (or schedulers) racing for the last resources on a host cannot
+both win; the loser falls through to its next alternate host.
+"""
+
+from oslo_config import cfg
+from oslo_log import log as logging
+
+from services.compute import exception
+from services.compute.objects import aggregate as agg_obj
+from services.compute.objects import compute_node as node_obj
+from services.compute.objects import instance as inst_obj
+from services.compute.objects import instance_action as action_obj
+from services.compute.scheduler import host_state
+
+CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
+
+
+def claim_args(flavor):
+    return (flavor['vcpus'], flavor['memory_mb'], host_state.requested_disk_gb(flavor))
+
+
+def set_error(context, instance, message, details=None, code=500):
+    """Put a server in ERROR with a fault the API shows."""
+    LOG.warning('Server %s goes to ERROR: %s', instance.uuid, message)
+    instance.vm_state = inst_obj.ERROR
+    instance.task_state = None
+    try:
+        instance.save()
+    except exception.InstanceNotFound:
+        return
+    instance.add_fault(code, message, details, host=instance.host)
+
+
+def host_availability_zone(context, host):
+    for agg in agg_obj.AggregateList.get_all(context).for_host(host):
+        if agg.metadata.get('availability_zone'):
+            return agg.metadata['availability_zone']
+    return CONF.compute.default_availability_zone
+
+
+class BuildTask:
+    def __init__(self, scheduler_api, compute_api):
+        self.scheduler_api = scheduler_api
+        self.compute_api = compute_api
+
+    def build(self, context, instance_uuids, spec):
+        spec = dict(spec)
+        retry = spec.setdefault('retry', {'num_attempts': 1, 'hosts': []})
+        event = 'conductor_schedule_and_build_instances'
+        for uuid in instance_uuids:
+            action_obj.InstanceAction.event_start(context, uuid, event)
+        try:
+            selections = self.scheduler_api.select_destinations(
+                context, spec, len(instance_uuids), retry['hosts'])
+        except exception.NoValidHost as exc:
+            for uuid in instance_uuids:
+                self._fail(context, uuid, exc.message, event)
+            return
+        for uuid, candidates in zip(instance_uuids, selections):
+            self._claim_and_cast(context, uuid, candidates, spec, event)
+
+    def _fail(self, context, uuid, message, event):
+        try:
+            instance = inst_obj.Instance.get_by_uuid(context, uuid)
+        except exception.InstanceNotFound:
+            return
+        set_error(context, instance, message, code=500)
+        action_obj.InstanceAction.event_finish(context, uuid, event, 'Error', message)
+
+    def _claim_and_cast(self, context, uuid, candidates, spec, event):
+        try:
+            instance = inst_obj.Instance.get_by_uuid(context, uuid)
+        except exception.InstanceNotFound:
+            LOG.info('Server %s was deleted before it was scheduled', uuid)
+            return
+        flavor = spec['flavor']
+        for host in candidates:
+            if node_obj.ComputeNode.claim(context, host, *claim_args(flavor)):
+                break
+            LOG.info('Claim for %s on %s lost a race; trying the next host', uuid, host)
+        else:
+            self._fail(context, uuid, 'No valid host was found. Claims failed on %s'
+                       % ', '.join(candidates), event)
+            return
+        instance.host = host
+        instance.node = host
+        instance.availability_zone = host_availability_zone(context, host)
+        instance.task_state = 'networking'
+        try:
+            instance.save(expected_task_state=['scheduling', None])
+        except (exception.InstanceNotFound, exception.InstanceInvalidState):
+            # Deleted (or its state moved on) while we scheduled: give back.
+            node_obj.ComputeNode.release(context, host, *claim_args(flavor))
+            return
+        action_obj.InstanceAction.event_finish(context, uuid, event)
+        self.compute_api.build_and_run_instance(context, host, uuid, spec)
+
+    def reschedule(self, context, uuid, spec, failed_host, reason):
+        """A host failed the build: release its claim and try elsewhere."""
+        spec = dict(spec)
+        node_obj.ComputeNode.release(context, failed_host, *claim_args(spec['flavor']))
+        retry = dict(spec.get('retry') or {'num_attempts': 1, 'hosts': []})
+        retry['hosts'] = list(retry.get('hosts', [])) + [failed_host]
+        try:
+            instance = inst_obj.Instance.get_by_uuid(context, uuid)
+        except exception.InstanceNotFound:
+            return
+        if retry['num_attempts'] >= CONF.scheduler.max_attempts:
+            set_error(context, instance,
+                      'Exceeded maximum number of retries. Exhausted all hosts available '
+                      'for retrying build failures for instance %s.' % uuid,
+                      details='Last failure on %s: %s' % (failed_host, reason))
+            return
+        retry['num_attempts'] += 1
+        spec['retry'] = retry
+        instance.host = None
+        instance.node = None
+        instance.task_state = 'scheduling'
+        try:
+            instance.save()
+        except exception.InstanceNotFound:
+            return
+        LOG.info('Rescheduling %s (attempt %d) after failure on %s: %s', uuid,
+                 retry['num_attempts'], failed_host, reason)
+        self.build(context, [uuid], spec)

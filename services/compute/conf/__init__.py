@@ -1,0 +1,38 @@
+"""Compute options, one module per group.
+
+Each daemon registers only the groups it uses: the conductor alone gets
+``[database]`` (see :func:`register_conductor_opts`).
+"""
+
+from common import rpc
+from services.compute.conf import clients
+from services.compute.conf import compute
+from services.compute.conf import compute_api
+from services.compute.conf import conductor
+from services.compute.conf import quota
+from services.compute.conf import scheduler
+
+#: Groups every compute daemon carries.
+COMMON_MODULES = (compute_api, compute, conductor, quota, scheduler, clients)
+
+UPGRADE_LEVELS = ('compute', 'conductor', 'scheduler')
+
+
+def register_opts(conf):
+    for module in COMMON_MODULES:
+        module.register_opts(conf)
+    for name in UPGRADE_LEVELS:
+        rpc.register_upgrade_level(conf, name)
+
+
+def register_conductor_opts(conf):
+    """``[database]`` for the one daemon that owns the compute database."""
+    from common import db
+    db.register_opts(conf, 'sqlite:////var/lib/altostratus/compute.sqlite')
+
+
+def list_opts():
+    opts = []
+    for module in COMMON_MODULES:
+        opts.extend(module.list_opts())
+    return opts

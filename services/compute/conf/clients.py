@@ -1,0 +1,46 @@
+"""How compute reaches the image and network services."""
+
+from keystoneauth1 import loading as ks_loading
+from oslo_config import cfg
+
+clients_group = cfg.OptGroup('clients', title='Other services compute talks to')
+clients_opts = [
+    cfg.StrOpt('backend', default='rest', choices=[
+        ('rest', 'The real image and network REST APIs'),
+        ('fake', 'In-process fakes; for tests without those services')],
+        help='Image and network client implementation.'),
+    cfg.StrOpt('fake_state_dir',
+               help='Directory the fake clients share between daemons '
+                    '(images and ports as JSON files).'),
+]
+
+service_user_group = cfg.OptGroup(
+    'service_user', title='Credentials compute uses for service tokens')
+
+image_group = cfg.OptGroup('image', title='Image service client')
+network_group = cfg.OptGroup('network', title='Network service client')
+endpoint_opts = [
+    cfg.StrOpt('endpoint_override', help='URL used instead of the catalog entry.'),
+    cfg.StrOpt('region_name', help='Catalog region to look the service up in.'),
+    cfg.StrOpt('valid_interfaces', default='internal,public',
+               help='Catalog interfaces to try, in order.'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(clients_group)
+    conf.register_opts(clients_opts, group=clients_group)
+    for group in (image_group, network_group):
+        conf.register_group(group)
+        conf.register_opts(endpoint_opts, group=group)
+    conf.register_group(service_user_group)
+    ks_loading.register_auth_conf_options(conf, service_user_group.name)
+    ks_loading.register_session_conf_options(conf, service_user_group.name)
+
+
+def list_opts():
+    auth = ks_loading.get_auth_common_conf_options() + \
+        ks_loading.get_auth_plugin_conf_options('password')
+    return [(clients_group, clients_opts), (image_group, endpoint_opts),
+            (network_group, endpoint_opts),
+            (service_user_group, ks_loading.get_session_conf_options() + auth)]

@@ -1,0 +1,40 @@
+from oslo_config import cfg
+
+group = cfg.OptGroup('compute', title='Compute node options')
+
+opts = [
+    cfg.StrOpt('compute_driver', default='fake', choices=['fake'],
+               help='Hypervisor driver used by this compute node.'),
+    cfg.FloatOpt('cpu_allocation_ratio', default=16.0, min=0.0,
+                 help='Virtual CPUs offered per physical CPU.'),
+    cfg.FloatOpt('ram_allocation_ratio', default=1.5, min=0.0,
+                 help='Virtual RAM offered per MiB of physical RAM.'),
+    cfg.FloatOpt('disk_allocation_ratio', default=1.0, min=0.0,
+                 help='Virtual disk offered per GiB of physical disk.'),
+    cfg.IntOpt('resource_report_interval', default=30, min=1,
+               help='Seconds between resource reports to the conductor.'),
+    cfg.IntOpt('sync_power_state_interval', default=60, min=1,
+               help='Seconds between power-state syncs with the hypervisor.'),
+    cfg.StrOpt('default_availability_zone', default='nova',
+               help='Availability zone of hosts in no aggregate with one.'),
+    cfg.IntOpt('fake_vcpus', default=64, min=1,
+               help='Physical CPUs the fake driver reports.'),
+    cfg.IntOpt('fake_memory_mb', default=262144, min=1,
+               help='Physical RAM (MiB) the fake driver reports.'),
+    cfg.IntOpt('fake_local_gb', default=10240, min=1,
+               help='Local disk (GiB) the fake driver reports.'),
+    cfg.IntOpt('fake_spawn_delay', default=0, min=0,
+               help='Milliseconds the fake driver takes to spawn a guest.'),
+    cfg.ListOpt('fake_fail_spawn_images', default=[],
+                help='Image ids whose spawn the fake driver fails (fault '
+                     'testing of rescheduling).'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(group)
+    conf.register_opts(opts, group=group)
+
+
+def list_opts():
+    return [(group, opts)]

@@ -1,0 +1,21 @@
+from oslo_config import cfg
+
+group = cfg.OptGroup('compute_api', title='Compute REST API options')
+
+opts = [
+    cfg.IntOpt('max_limit', default=1000, min=1,
+               help='Most items one list request returns.'),
+    cfg.IntOpt('max_tags', default=50, min=1,
+               help='Most tags a server may carry.'),
+    cfg.IntOpt('rpc_timeout', default=60, min=1,
+               help='Seconds the API waits for the conductor to answer.'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(group)
+    conf.register_opts(opts, group=group)
+
+
+def list_opts():
+    return [(group, opts)]

@@ -1,0 +1,18 @@
+from oslo_config import cfg
+
+group = cfg.OptGroup('conductor', title='Compute conductor options')
+
+opts = [
+    cfg.IntOpt('build_watchdog_interval', default=20, min=1,
+               help='Seconds between checks for servers stuck building on '
+                    'a compute service that stopped reporting.'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(group)
+    conf.register_opts(opts, group=group)
+
+
+def list_opts():
+    return [(group, opts)]

@@ -1,0 +1,216 @@
+"""Compute database schema (conductor only)."""
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+
+class Base(orm.DeclarativeBase):
+    pass
+
+
+def _ts():
+    return sa.Column(sa.DateTime)
+
+
+class Service(Base):
+    __tablename__ = 'services'
+    __table_args__ = (sa.UniqueConstraint('host', 'binary', name='uniq_services_host_binary'),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    uuid = sa.Column(sa.String(36), nullable=False, unique=True)
+    host = sa.Column(sa.String(255), nullable=False)
+    binary = sa.Column(sa.String(255), nullable=False)
+    topic = sa.Column(sa.String(255))
+    disabled = sa.Column(sa.Boolean, default=False, nullable=False)
+    disabled_reason = sa.Column(sa.String(255))
+    forced_down = sa.Column(sa.Boolean, default=False, nullable=False)
+    last_seen_at = _ts()
+    report_count = sa.Column(sa.Integer, default=0, nullable=False)
+    version = sa.Column(sa.String(16))
+    created_at = _ts()
+    updated_at = _ts()
+
+
+class ComputeNode(Base):
+    __tablename__ = 'compute_nodes'
+    id = sa.Column(sa.Integer, primary_key=True)
+    uuid = sa.Column(sa.String(36), nullable=False, unique=True)
+    host = sa.Column(sa.String(255), nullable=False, unique=True)
+    hypervisor_hostname = sa.Column(sa.String(255), nullable=False)
+    hypervisor_type = sa.Column(sa.String(64), nullable=False)
+    hypervisor_version = sa.Column(sa.Integer, default=0)
+    host_ip = sa.Column(sa.String(64))
+    cpu_info = sa.Column(sa.JSON)
+    vcpus = sa.Column(sa.Integer, default=0, nullable=False)
+    memory_mb = sa.Column(sa.Integer, default=0, nullable=False)
+    local_gb = sa.Column(sa.Integer, default=0, nullable=False)
+    vcpus_used = sa.Column(sa.Integer, default=0, nullable=False)
+    memory_mb_used = sa.Column(sa.Integer, default=0, nullable=False)
+    local_gb_used = sa.Column(sa.Integer, default=0, nullable=False)
+    running_vms = sa.Column(sa.Integer, default=0, nullable=False)
+    cpu_allocation_ratio = sa.Column(sa.Float, default=16.0, nullable=False)
+    ram_allocation_ratio = sa.Column(sa.Float, default=1.5, nullable=False)
+    disk_allocation_ratio = sa.Column(sa.Float, default=1.0, nullable=False)
+    created_at = _ts()
+    updated_at = _ts()
+
+
+class Flavor(Base):
+    __tablename__ = 'flavors'
+    id = sa.Column(sa.Integer, primary_key=True)
+    flavorid = sa.Column(sa.String(255), nullable=False, unique=True)
+    name = sa.Column(sa.String(255), nullable=False, unique=True)
+    memory_mb = sa.Column(sa.Integer, nullable=False)
+    vcpus = sa.Column(sa.Integer, nullable=False)
+    root_gb = sa.Column(sa.Integer, nullable=False, default=0)
+    ephemeral_gb = sa.Column(sa.Integer, nullable=False, default=0)
+    swap = sa.Column(sa.Integer, nullable=False, default=0)
+    rxtx_factor = sa.Column(sa.Float, nullable=False, default=1.0)
+    is_public = sa.Column(sa.Boolean, nullable=False, default=True)
+    disabled = sa.Column(sa.Boolean, nullable=False, default=False)
+    description = sa.Column(sa.Text)
+    extra_specs = sa.Column(sa.JSON, nullable=False, default=dict)
+    created_at = _ts()
+    updated_at = _ts()
+
+
+class FlavorProject(Base):
+    __tablename__ = 'flavor_projects'
+    __table_args__ = (sa.UniqueConstraint('flavor_id', 'project_id'),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    flavor_id = sa.Column(sa.Integer, sa.ForeignKey('flavors.id', ondelete='CASCADE'),
+                          nullable=False)
+    project_id = sa.Column(sa.String(255), nullable=False)
+
+
+class KeyPair(Base):
+    __tablename__ = 'key_pairs'
+    __table_args__ = (sa.UniqueConstraint('user_id', 'name'),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    name = sa.Column(sa.String(255), nullable=False)
+    user_id = sa.Column(sa.String(255), nullable=False)
+    fingerprint = sa.Column(sa.String(255))
+    public_key = sa.Column(sa.Text, nullable=False)
+    type = sa.Column(sa.String(16), nullable=False, default='ssh')
+    created_at = _ts()
+
+
+class Instance(Base):
+    __tablename__ = 'instances'
+    __table_args__ = (sa.Index('ix_instances_project_deleted', 'project_id', 'deleted'),
+                      sa.Index('ix_instances_host_deleted', 'host', 'deleted'))
+    id = sa.Column(sa.Integer, primary_key=True)
+    uuid = sa.Column(sa.String(36), nullable=False, unique=True)
+    project_id = sa.Column(sa.String(255), nullable=False)
+    user_id = sa.Column(sa.String(255), nullable=False)
+    display_name = sa.Column(sa.String(255))
+    display_description = sa.Column(sa.Text)
+    hostname = sa.Column(sa.String(255))
+    host = sa.Column(sa.String(255))
+    node = sa.Column(sa.String(255))
+    availability_zone = sa.Column(sa.String(255))
+    requested_availability_zone = sa.Column(sa.String(255))
+    vm_state = sa.Column(sa.String(32), nullable=False)
+    task_state = sa.Column(sa.String(32))
+    power_state = sa.Column(sa.Integer, nullable=False, default=0)
+    image_ref = sa.Column(sa.String(255))
+    flavor = sa.Column(sa.JSON, nullable=False)
+    old_flavor = sa.Column(sa.JSON)
+    new_flavor = sa.Column(sa.JSON)
+    vcpus = sa.Column(sa.Integer, nullable=False, default=0)
+    memory_mb = sa.Column(sa.Integer, nullable=False, default=0)
+    root_gb = sa.Column(sa.Integer, nullable=False, default=0)
+    key_name = sa.Column(sa.String(255))
+    key_data = sa.Column(sa.Text)
+    user_data = sa.Column(sa.Text)
+    metadata_ = sa.Column('metadata', sa.JSON, nullable=False, default=dict)
+    system_metadata = sa.Column(sa.JSON, nullable=False, default=dict)
+    tags = sa.Column(sa.JSON, nullable=False, default=list)
+    network_info = sa.Column(sa.JSON, nullable=False, default=list)
+    requested_networks = sa.Column(sa.JSON)
+    security_groups = sa.Column(sa.JSON, nullable=False, default=list)
+    access_ip_v4 = sa.Column(sa.String(64))
+    access_ip_v6 = sa.Column(sa.String(64))
+    locked = sa.Column(sa.Boolean, nullable=False, default=False)
+    locked_by = sa.Column(sa.String(16))
+    config_drive = sa.Column(sa.String(16), default='')
+    progress = sa.Column(sa.Integer, default=0)
+    reservation_id = sa.Column(sa.String(255))
+    launch_index = sa.Column(sa.Integer, default=0)
+    server_group_uuid = sa.Column(sa.String(36))
+    scheduler_hints = sa.Column(sa.JSON)
+    launched_at = _ts()
+    terminated_at = _ts()
+    created_at = _ts()
+    updated_at = _ts()
+    deleted_at = _ts()
+    deleted = sa.Column(sa.Boolean, nullable=False, default=False)
+
+
+class InstanceFault(Base):
+    __tablename__ = 'instance_faults'
+    id = sa.Column(sa.Integer, primary_key=True)
+    instance_uuid = sa.Column(sa.String(36), nullable=False, index=True)
+    code = sa.Column(sa.Integer, nullable=False)
+    message = sa.Column(sa.String(255))
+    details = sa.Column(sa.Text)
+    host = sa.Column(sa.String(255))
+    created_at = _ts()
+
+
+class InstanceAction(Base):
+    __tablename__ = 'instance_actions'
+    id = sa.Column(sa.Integer, primary_key=True)
+    instance_uuid = sa.Column(sa.String(36), nullable=False, index=True)
+    action = sa.Column(sa.String(255), nullable=False)
+    request_id = sa.Column(sa.String(255), nullable=False)
+    project_id = sa.Column(sa.String(255))
+    user_id = sa.Column(sa.String(255))
+    message = sa.Column(sa.String(255))
+    start_time = _ts()
+    finish_time = _ts()
+    updated_at = _ts()
+
+
+class InstanceActionEvent(Base):
+    __tablename__ = 'instance_actions_events'
+    id = sa.Column(sa.Integer, primary_key=True)
+    action_id = sa.Column(sa.Integer, sa.ForeignKey('instance_actions.id', ondelete='CASCADE'),
+                          nullable=False, index=True)
+    event = sa.Column(sa.String(255), nullable=False)
+    result = sa.Column(sa.String(255))
+    traceback = sa.Column(sa.Text)
+    host = sa.Column(sa.String(255))
+    start_time = _ts()
+    finish_time = _ts()
+
+
+class ServerGroup(Base):
+    __tablename__ = 'server_groups'
+    id = sa.Column(sa.Integer, primary_key=True)
+    uuid = sa.Column(sa.String(36), nullable=False, unique=True)
+    name = sa.Column(sa.String(255), nullable=False)
+    project_id = sa.Column(sa.String(255), nullable=False)
+    user_id = sa.Column(sa.String(255), nullable=False)
+    policy = sa.Column(sa.String(64), nullable=False)
+    rules = sa.Column(sa.JSON, nullable=False, default=dict)
+    created_at = _ts()
+
+
+class Aggregate(Base):
+    __tablename__ = 'aggregates'
+    id = sa.Column(sa.Integer, primary_key=True)
+    uuid = sa.Column(sa.String(36), nullable=False, unique=True)
+    name = sa.Column(sa.String(255), nullable=False, unique=True)
+    metadata_ = sa.Column('metadata', sa.JSON, nullable=False, default=dict)
+    hosts = sa.Column(sa.JSON, nullable=False, default=list)
+    created_at = _ts()
+    updated_at = _ts()
+
+
+class Quota(Base):
+    __tablename__ = 'quotas'
+    __table_args__ = (sa.UniqueConstraint('project_id', 'resource'),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    project_id = sa.Column(sa.String(255), nullable=False)
+    resource = sa.Column(sa.String(255), nullable=False)
+    hard_limit = sa.Column(sa.Integer, nullable=False)

@@ -1,0 +1,182 @@
+"""Conditions a compute API user can see, one class each.
+
+They subclass :mod:`common.exception` so the compute fault renderer turns
+them into nova's fault bodies, and they are registered with the RPC layer
+(``services.compute.exception``) so they re-raise as themselves across RPC.
+"""
+
+from common import exception as base
+
+
+class ComputeError(base.AltoError):
+    pass
+
+
+class NotFound(base.NotFound):
+    pass
+
+
+class Invalid(base.BadRequest):
+    msg_fmt = '%(reason)s'
+
+
+class Conflict(base.Conflict):
+    msg_fmt = '%(reason)s'
+
+
+class InstanceNotFound(NotFound):
+    msg_fmt = 'Instance %(instance_id)s could not be found.'
+
+
+class FlavorNotFound(NotFound):
+    msg_fmt = 'Flavor %(flavor_id)s could not be found.'
+
+
+class FlavorExists(base.Conflict):
+    msg_fmt = 'Flavor with %(what)s %(value)s already exists.'
+
+
+class FlavorAccessNotFound(NotFound):
+    msg_fmt = 'Flavor access not found for %(flavor_id)s / %(project_id)s combination.'
+
+
+class FlavorAccessExists(base.Conflict):
+    msg_fmt = 'Flavor access already exists for flavor %(flavor_id)s and project %(project_id)s combination.'
+
+
+class FlavorExtraSpecNotFound(NotFound):
+    msg_fmt = 'Flavor %(flavor_id)s has no extra specs with key %(key)s.'
+
+
+class KeypairNotFound(NotFound):
+    msg_fmt = 'Keypair %(name)s not found for user %(user_id)s'
+
+
+class KeypairExists(base.Conflict):
+    msg_fmt = "Key pair '%(name)s' already exists."
+
+
+class ServiceNotFound(NotFound):
+    msg_fmt = 'Service %(service_id)s could not be found.'
+
+
+class ComputeHostNotFound(NotFound):
+    msg_fmt = 'Compute host %(host)s could not be found.'
+
+
+class HypervisorNotFound(NotFound):
+    msg_fmt = 'Hypervisor with ID %(hypervisor_id)s could not be found.'
+
+
+class ImageNotFound(NotFound):
+    msg_fmt = 'Image %(image_id)s could not be found.'
+
+
+class ImageBadRequest(base.BadRequest):
+    msg_fmt = 'Can not find requested image'
+
+
+class NetworkNotFound(base.BadRequest):
+    msg_fmt = 'Network %(network_id)s could not be found.'
+
+
+class PortNotFound(base.BadRequest):
+    msg_fmt = 'Port id %(port_id)s could not be found.'
+
+
+class PortInUse(base.Conflict):
+    msg_fmt = 'Port %(port_id)s is still in use.'
+
+
+class InstanceInvalidState(base.Conflict):
+    msg_fmt = ("Cannot '%(action)s' instance %(instance_uuid)s while it is in "
+               '%(attr)s %(state)s')
+
+
+class InstanceIsLocked(base.Conflict):
+    msg_fmt = 'Instance %(instance_uuid)s is locked'
+
+
+class ServerGroupNotFound(NotFound):
+    msg_fmt = 'Instance group %(group_id)s could not be found.'
+
+
+class AggregateNotFound(NotFound):
+    msg_fmt = 'Aggregate %(aggregate_id)s could not be found.'
+
+
+class AggregateNameExists(base.Conflict):
+    msg_fmt = 'Aggregate %(name)s already exists.'
+
+
+class AggregateHostExists(base.Conflict):
+    msg_fmt = 'Aggregate %(aggregate_id)s already has host %(host)s.'
+
+
+class AggregateHostNotFound(NotFound):
+    msg_fmt = 'Aggregate %(aggregate_id)s has no host %(host)s.'
+
+
+class AggregateNotEmpty(base.BadRequest):
+    msg_fmt = 'Cannot remove aggregate %(aggregate_id)s: it still has hosts.'
+
+
+class InstanceActionNotFound(NotFound):
+    msg_fmt = 'Action for request_id %(request_id)s on instance %(instance_uuid)s not found'
+
+
+class TagNotFound(NotFound):
+    msg_fmt = 'Tag %(tag)s could not be found.'
+
+
+class TooManyTags(base.BadRequest):
+    msg_fmt = 'The number of tags exceeded the per-server limit %(limit)d'
+
+
+class QuotaExceeded(base.AltoError):
+    code = 403
+    title = 'Forbidden'
+    msg_fmt = 'Quota exceeded for %(resources)s: Requested %(req)s, but already used %(used)s of %(allowed)s %(resources)s'
+
+
+class KeypairLimitExceeded(QuotaExceeded):
+    msg_fmt = 'Quota exceeded, too many key pairs.'
+
+
+class NoValidHost(ComputeError):
+    code = 400
+    title = 'Bad Request'
+    msg_fmt = 'No valid host was found. %(reason)s'
+
+
+class BuildAbortException(ComputeError):
+    msg_fmt = 'Build of instance %(instance_uuid)s aborted: %(reason)s'
+
+
+class RescheduledException(ComputeError):
+    msg_fmt = 'Build of instance %(instance_uuid)s was re-scheduled: %(reason)s'
+
+
+class ClaimFailed(base.Conflict):
+    msg_fmt = 'Not enough resources on host %(host)s for %(what)s'
+
+
+class VersionNotFoundForAPIMethod(NotFound):
+    msg_fmt = 'API version %(version)s is not supported on this method.'
+
+
+class InvalidAPIVersion(base.AltoError):
+    code = 406
+    title = 'Not Acceptable'
+    msg_fmt = ('Version %(version)s is not supported by the API. Minimum is '
+               '%(min)s and maximum is %(max)s.')
+
+
+class ServiceUnavailable(base.ServiceUnavailable):
+    pass
+
+
+class ExternalServiceError(base.AltoError):
+    code = 503
+    title = 'Service Unavailable'
+    msg_fmt = '%(service)s service error: %(reason)s'

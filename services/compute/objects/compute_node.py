@@ -1,0 +1,69 @@
+from oslo_versionedobjects import fields
+
+from services.compute.objects import base
+
+
+@base.register
+class ComputeNode(base.ComputeObject):
+    VERSION = '1.0'
+    fields = {
+        'id': fields.IntegerField(),
+        'uuid': fields.UUIDField(),
+        'host': fields.StringField(),
+        'hypervisor_hostname': fields.StringField(),
+        'hypervisor_type': fields.StringField(),
+        'hypervisor_version': fields.IntegerField(default=0),
+        'host_ip': fields.StringField(nullable=True),
+        'cpu_info': base.JSONField(nullable=True),
+        'vcpus': fields.IntegerField(),
+        'memory_mb': fields.IntegerField(),
+        'local_gb': fields.IntegerField(),
+        'vcpus_used': fields.IntegerField(),
+        'memory_mb_used': fields.IntegerField(),
+        'local_gb_used': fields.IntegerField(),
+        'running_vms': fields.IntegerField(),
+        'cpu_allocation_ratio': fields.FloatField(),
+        'ram_allocation_ratio': fields.FloatField(),
+        'disk_allocation_ratio': fields.FloatField(),
+        'updated_at': fields.DateTimeField(nullable=True),
+    }
+
+    @base.remotable_classmethod
+    def report(cls, context, host, resources):
+        """Store the capacity a compute node measured."""
+        return cls._from_db(context, base.db().compute_node_report(host, resources))
+
+    @base.remotable_classmethod
+    def get_by_id(cls, context, node_id):
+        return cls._from_db(context, base.db().compute_node_get(node_id))
+
+    @base.remotable_classmethod
+    def claim(cls, context, host, vcpus, memory_mb, disk_gb):
+        """Atomically take resources; True when they fit."""
+        return base.db().compute_node_claim(host, vcpus, memory_mb, disk_gb)
+
+    @base.remotable_classmethod
+    def release(cls, context, host, vcpus, memory_mb, disk_gb):
+        base.db().compute_node_release(host, vcpus, memory_mb, disk_gb)
+
+    @property
+    def free_ram_mb(self):
+        return self.memory_mb * self.ram_allocation_ratio - self.memory_mb_used
+
+    @property
+    def free_disk_gb(self):
+        return self.local_gb * self.disk_allocation_ratio - self.local_gb_used
+
+    @property
+    def free_vcpus(self):
+        return self.vcpus * self.cpu_allocation_ratio - self.vcpus_used
+
+
+@base.register
+class ComputeNodeList(base.ComputeObjectList, base.ComputeObject):
+    VERSION = '1.0'
+    fields = {'objects': fields.ListOfObjectsField('compute.ComputeNode')}
+
+    @base.remotable_classmethod
+    def get_all(cls, context, host=None):
+        return cls._from_rows(context, ComputeNode, base.db().compute_node_get_all(host))

@@ -1,0 +1,133 @@
+from oslo_versionedobjects import fields
+
+from services.compute.objects import base
+
+#: vm_state values (nova's).
+ACTIVE, BUILDING, STOPPED, PAUSED, SUSPENDED, RESIZED, ERROR, DELETED, RESCUED, \
+    SHELVED = ('active', 'building', 'stopped', 'paused', 'suspended', 'resized', 'error',
+               'deleted', 'rescued', 'shelved')
+
+#: power_state values (libvirt's numbering, as nova shows them).
+NOSTATE, RUNNING, PAUSED_POWER, SHUTDOWN, CRASHED, SUSPENDED_POWER = 0, 1, 3, 4, 6, 7
+
+
+@base.register
+class Instance(base.ComputeObject):
+    VERSION = '1.0'
+    fields = {
+        'id': fields.IntegerField(),
+        'uuid': fields.UUIDField(),
+        'project_id': fields.StringField(),
+        'user_id': fields.StringField(),
+        'display_name': fields.StringField(nullable=True),
+        'display_description': fields.StringField(nullable=True),
+        'hostname': fields.StringField(nullable=True),
+        'host': fields.StringField(nullable=True),
+        'node': fields.StringField(nullable=True),
+        'availability_zone': fields.StringField(nullable=True),
+        'requested_availability_zone': fields.StringField(nullable=True),
+        'vm_state': fields.StringField(),
+        'task_state': fields.StringField(nullable=True),
+        'power_state': fields.IntegerField(default=NOSTATE),
+        'image_ref': fields.StringField(nullable=True),
+        'flavor': base.JSONField(),
+        'old_flavor': base.JSONField(nullable=True),
+        'new_flavor': base.JSONField(nullable=True),
+        'vcpus': fields.IntegerField(default=0),
+        'memory_mb': fields.IntegerField(default=0),
+        'root_gb': fields.IntegerField(default=0),
+        'key_name': fields.StringField(nullable=True),
+        'key_data': fields.StringField(nullable=True),
+        'user_data': fields.StringField(nullable=True),
+        'metadata': fields.DictOfStringsField(default={}),
+        'system_metadata': fields.DictOfNullableStringsField(default={}),
+        'tags': fields.ListOfStringsField(default=[]),
+        'network_info': base.JSONField(default=[]),
+        'requested_networks': base.JSONField(nullable=True),
+        'security_groups': base.JSONField(default=[]),
+        'access_ip_v4': fields.StringField(nullable=True),
+        'access_ip_v6': fields.StringField(nullable=True),
+        'locked': fields.BooleanField(default=False),
+        'locked_by': fields.StringField(nullable=True),
+        'config_drive': fields.StringField(nullable=True),
+        'progress': fields.IntegerField(nullable=True),
+        'reservation_id': fields.StringField(nullable=True),
+        'launch_index': fields.IntegerField(nullable=True),
+        'server_group_uuid': fields.StringField(nullable=True),
+        'scheduler_hints': base.JSONField(nullable=True),
+        'launched_at': fields.DateTimeField(nullable=True),
+        'terminated_at': fields.DateTimeField(nullable=True),
+        'created_at': fields.DateTimeField(nullable=True),
+        'updated_at': fields.DateTimeField(nullable=True),
+        'deleted_at': fields.DateTimeField(nullable=True),
+        'deleted': fields.BooleanField(default=False),
+        # Not a column: the latest fault, filled when asked for.
+        'fault': base.JSONField(nullable=True),
+    }
+
+    @base.remotable
+    def create(self):
+        values = self.changes()
+        values.pop('fault', None)
+        self._from_db(self._context, base.db().instance_create(values), self)
+
+    @base.remotable_classmethod
+    def get_by_uuid(cls, context, uuid, with_fault=False, read_deleted=False):
+        values = base.db().instance_get(uuid, read_deleted=read_deleted)
+        if with_fault:
+            values['fault'] = base.db().fault_get_latest([uuid]).get(uuid)
+        return cls._from_db(context, values)
+
+    @base.remotable
+    def save(self, expected_task_state=None, expected_vm_state=None):
+        """Write changed fields; ``expected_*`` make the write conditional
+        (409 when another request changed the state first)."""
+        updates = self.changes()
+        updates.pop('fault', None)
+        if not updates:
+            return
+        values = base.db().instance_update(self.uuid, updates, expected_task_state,
+                                           expected_vm_state)
+        fault = self.fault if self.obj_attr_is_set('fault') else None
+        self._from_db(self._context, dict(values, fault=fault), self)
+
+    @base.remotable
+    def destroy(self):
+        base.db().instance_destroy(self.uuid)
+        self.deleted = True
+        self.vm_state = DELETED
+        self.obj_reset_changes()
+
+    @base.remotable
+    def add_fault(self, code, message, details=None, host=None):
+        fault = base.db().fault_create({'instance_uuid': self.uuid, 'code': code,
+                                        'message': (message or '')[:255],
+                                        'details': details, 'host': host})
+        self.fault = fault
+        self.obj_reset_changes(['fault'])
+
+    @property
+    def name(self):
+        return self.display_name
+
+
+@base.register
+class InstanceList(base.ComputeObjectList, base.ComputeObject):
+    VERSION = '1.0'
+    fields = {'objects': fields.ListOfObjectsField('compute.Instance')}
+
+    @base.remotable_classmethod
+    def get_by_filters(cls, context, filters, sort_keys=('created_at',), sort_dirs=('desc',),
+                       limit=None, marker=None, with_faults=False):
+        rows = base.db().instance_get_all(filters, sort_keys, sort_dirs, limit, marker)
+        if with_faults:
+            faults = base.db().fault_get_latest(
+                [r['uuid'] for r in rows if r['vm_state'] == ERROR])
+            for row in rows:
+                row['fault'] = faults.get(row['uuid'])
+        return cls._from_rows(context, Instance, rows)
+
+    @base.remotable_classmethod
+    def get_usage(cls, context, project_id, user_id=None):
+        """Counted usage for quotas: instances, cores, ram."""
+        return base.db().instance_usage(project_id, user_id)

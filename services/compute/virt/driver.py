@@ -1,0 +1,84 @@
+"""The hypervisor driver interface every virt driver implements.
+
+The compute manager only talks to a hypervisor through these methods.
+``instance`` is a :class:`services.compute.objects.instance.Instance`;
+``flavor`` is the flavor snapshot dict the instance carries.
+"""
+
+import abc
+
+
+class ComputeDriver(abc.ABC):
+    #: Shown as the hypervisor type in os-hypervisors.
+    hypervisor_type = 'unknown'
+    #: Whether images are used through copy-on-write overlays of a cached base.
+    supports_cow_images = False
+
+    @abc.abstractmethod
+    def init_host(self, host):
+        """Prepare the hypervisor connection for ``host``."""
+
+    @abc.abstractmethod
+    def get_available_resource(self):
+        """Capacity: dict with vcpus, memory_mb, local_gb, hypervisor_hostname,
+        hypervisor_type, hypervisor_version, cpu_info, host_ip."""
+
+    @abc.abstractmethod
+    def list_instance_uuids(self):
+        """UUIDs of the guests the hypervisor knows."""
+
+    @abc.abstractmethod
+    def get_power_state(self, instance):
+        """The guest's power state (``objects.instance`` numbering)."""
+
+    @abc.abstractmethod
+    def spawn(self, context, instance, image_meta, image_path, network_info, flavor):
+        """Create and boot a guest; ``image_path`` is the cached base image."""
+
+    @abc.abstractmethod
+    def destroy(self, context, instance, network_info):
+        """Stop and remove a guest; a missing guest is not an error."""
+
+    @abc.abstractmethod
+    def reboot(self, context, instance, reboot_type):
+        """SOFT or HARD reboot."""
+
+    @abc.abstractmethod
+    def power_off(self, instance):
+        pass
+
+    @abc.abstractmethod
+    def power_on(self, context, instance):
+        pass
+
+    @abc.abstractmethod
+    def pause(self, instance):
+        pass
+
+    @abc.abstractmethod
+    def unpause(self, instance):
+        pass
+
+    @abc.abstractmethod
+    def suspend(self, context, instance):
+        pass
+
+    @abc.abstractmethod
+    def resume(self, context, instance):
+        pass
+
+    @abc.abstractmethod
+    def rescue(self, context, instance, image_path):
+        pass
+
+    @abc.abstractmethod
+    def unrescue(self, context, instance):
+        pass
+
+    @abc.abstractmethod
+    def snapshot(self, context, instance, target_path):
+        """Write the guest's root disk as an image file to ``target_path``."""
+
+    @abc.abstractmethod
+    def get_console_output(self, context, instance):
+        """The guest's console log as text."""

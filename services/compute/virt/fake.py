@@ -1,0 +1,149 @@
+"""A hypervisor that only keeps books: guests are records in a JSON file.
+
+It behaves like a real driver from the manager's point of view (power
+states, console output, snapshots, survival across compute restarts), so
+the whole control plane can run and be benchmarked without QEMU.
+"""
+
+import json
+import os
+import threading
+import time
+
+from oslo_config import cfg
+from oslo_utils import timeutils
+
+from services.compute import exception
+from services.compute.objects import instance as inst_obj
+from services.compute.virt import driver
+
+CONF = cfg.CONF
+
+
+class FakeDriver(driver.ComputeDriver):
+    hypervisor_type = 'fake'
+    supports_cow_images = True
+
+    def __init__(self, state_file=None):
+        self._lock = threading.Lock()
+        self._guests = {}
+        self._state_file = state_file
+        self.host = None
+
+    # -- persistence -------------------------------------------------------
+    def _load(self):
+        if self._state_file and os.path.exists(self._state_file):
+            with open(self._state_file) as f:
+                self._guests = json.load(f)
+
+    def _save(self):
+        if not self._state_file:
+            return
+        tmp = self._state_file + '.tmp'
+        with open(tmp, 'w') as f:
+            json.dump(self._guests, f)
+        os.replace(tmp, self._state_file)
+
+    def _guest(self, instance):
+        guest = self._guests.get(instance.uuid)
+        if guest is None:
+            raise exception.InstanceNotFound(instance_id=instance.uuid)
+        return guest
+
+    def _set(self, instance, state, line):
+        with self._lock:
+            guest = self._guest(instance)
+            guest['power_state'] = state
+            guest['console'].append('[%s] %s' % (timeutils.utcnow().isoformat(), line))
+            self._save()
+
+    # -- interface -----------------------------------------------------------
+    def init_host(self, host):
+        self.host = host
+        if self._state_file:
+            os.makedirs(os.path.dirname(self._state_file), exist_ok=True)
+        self._load()
+
+    def get_available_resource(self):
+        return {'vcpus': CONF.compute.fake_vcpus, 'memory_mb': CONF.compute.fake_memory_mb,
+                'local_gb': CONF.compute.fake_local_gb, 'hypervisor_type': 'fake',
+                'hypervisor_version': 1000, 'hypervisor_hostname': self.host,
+                'host_ip': '127.0.0.1',
+                'cpu_info': {'arch': 'x86_64', 'model': 'fake', 'vendor': 'Altostratus',
+                             'topology': {'cells': 1, 'sockets': 1, 'threads': 1,
+                                          'cores': CONF.compute.fake_vcpus},
+                             'features': []}}
+
+    def list_instance_uuids(self):
+        return list(self._guests)
+
+    def get_power_state(self, instance):
+        guest = self._guests.get(instance.uuid)
+        return guest['power_state'] if guest else inst_obj.NOSTATE
+
+    def spawn(self, context, instance, image_meta, image_path, network_info, flavor):
+        if image_meta and image_meta.get('id') in CONF.compute.fake_fail_spawn_images:
+            raise exception.ComputeError('fake driver refuses image %s' % image_meta['id'])
+        if CONF.compute.fake_spawn_delay:
+            time.sleep(CONF.compute.fake_spawn_delay / 1000.0)
+        with self._lock:
+            self._guests[instance.uuid] = {
+                'power_state': inst_obj.RUNNING, 'flavor': flavor,
+                'image': (image_meta or {}).get('id'), 'rescued': False,
+                'console': ['[%s] Booting %s (%s) with %d vCPU, %d MiB' % (
+                    timeutils.utcnow().isoformat(), instance.display_name or instance.uuid,
+                    (image_meta or {}).get('name', 'no image'), flavor['vcpus'],
+                    flavor['memory_mb']),
+                    'login: %s' % (instance.hostname or 'guest')]}
+            self._save()
+
+    def destroy(self, context, instance, network_info):
+        with self._lock:
+            if self._guests.pop(instance.uuid, None) is not None:
+                self._save()
+
+    def reboot(self, context, instance, reboot_type):
+        self._set(instance, inst_obj.RUNNING, '%s reboot' % reboot_type.lower())
+
+    def power_off(self, instance):
+        self._set(instance, inst_obj.SHUTDOWN, 'powered off')
+
+    def power_on(self, context, instance):
+        self._set(instance, inst_obj.RUNNING, 'powered on')
+
+    def pause(self, instance):
+        self._set(instance, inst_obj.PAUSED_POWER, 'paused')
+
+    def unpause(self, instance):
+        self._set(instance, inst_obj.RUNNING, 'unpaused')
+
+    def suspend(self, context, instance):
+        self._set(instance, inst_obj.SUSPENDED_POWER, 'suspended')
+
+    def resume(self, context, instance):
+        self._set(instance, inst_obj.RUNNING, 'resumed')
+
+    def rescue(self, context, instance, image_path):
+        self._set(instance, inst_obj.RUNNING, 'booted rescue image')
+
+    def unrescue(self, context, instance):
+        self._set(instance, inst_obj.RUNNING, 'left rescue mode')
+
+    def snapshot(self, context, instance, target_path):
+        guest = self._guest(instance)
+        with open(target_path, 'wb') as f:
+            f.write(('fake disk of %s from image %s\n' % (
+                instance.uuid, guest.get('image'))).encode())
+
+    def get_console_output(self, context, instance):
+        return '\n'.join(self._guest(instance)['console']) + '\n'
+
+    def crash(self, instance):
+        """Test hook: the guest stops behind the control plane's back."""
+        self._set(instance, inst_obj.SHUTDOWN, 'guest crashed')
+
+
+def load_driver(name, host):
+    if name == 'fake':
+        return FakeDriver(os.path.join(CONF.state_path, 'fake-virt', '%s.json' % host))
+    raise exception.ComputeError('unknown compute driver %s' % name)
