@@ -70,7 +70,7 @@ def _parse_cidr(cidr, ip_version):
     if '/' not in str(cidr):
         raise exception.InvalidInput(error_message="'%s' isn't a recognized IP subnet cidr"
                                      % cidr)
-    if net.cidr != net:
+    if net.ip != net.network:
         raise exception.InvalidInput(
             error_message="'%s' isn't a recognized IP subnet cidr, '%s' is recommended"
             % (cidr, net.cidr))

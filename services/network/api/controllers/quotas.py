@@ -18,8 +18,11 @@ class QuotasController(rest.RestController):
         return {'quotas': pecan.request.conductor.list_quotas(pecan.request.context)}
 
     @pecan.expose('json')
-    def get_one(self, project_id, view=None):
+    def get_one(self, project_id, *rest_of_path):
         request = pecan.request
+        if len(rest_of_path) > 1:
+            raise exception.ResourceNotFound()
+        view = rest_of_path[0] if rest_of_path else None
         if project_id == 'tenant':
             return {'tenant': {'tenant_id': request.context.project_id,
                                'project_id': request.context.project_id}}
