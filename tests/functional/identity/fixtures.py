@@ -1,0 +1,173 @@
+"""Reusable fixtures: a real alto-identity-api on a free loopback port.
+
+Other services' functional tests import ``identity_server`` (SQLite) and
+``identity_server_mysql`` from here.  The fixture runs ``alto-manage
+identity db sync / fernet-setup / bootstrap`` the way deploy/lib/identity.sh
+does, starts the daemon, and kills it on teardown.
+"""
+
+import json
+import os
+import pathlib
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+REPO = pathlib.Path(__file__).resolve().parents[3]
+BIN = pathlib.Path(sys.executable).parent
+ADMIN_PASSWORD = 'functional-admin'
+MYSQL_BASE = 'mysql+pymysql://root@127.0.0.1:3306'
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+class IdentityServer:
+    """A running identity API: ``url`` (…/v3), admin credentials, helpers."""
+
+    def __init__(self, workdir, port, connection):
+        self.workdir = pathlib.Path(workdir)
+        self.port = port
+        self.connection = connection
+        self.url = 'http://127.0.0.1:%d/v3' % port
+        self.admin_user = 'admin'
+        self.admin_password = ADMIN_PASSWORD
+        self.admin_project = 'admin'
+        self.config_file = self.workdir / 'identity.conf'
+        self.log_file = self.workdir / 'identity-api.log'
+        self.process = None
+
+    # -- lifecycle ---------------------------------------------------------
+    def write_config(self):
+        self.config_file.write_text(
+            '[DEFAULT]\nstate_path = %s\ncontrol_exchange = alto-%s\n'
+            'log_file = %s\n'
+            '[api]\nbind_host = 127.0.0.1\nbind_port = %d\n'
+            '[database]\nconnection = %s\n'
+            # a cheaper bcrypt cost keeps the CLI-heavy tests quick
+            '[identity]\npassword_hash_rounds = 6\n'
+            '[token]\nrevoke_refresh_interval = 0.5\n'
+            % (self.workdir, secrets.token_hex(4), self.log_file, self.port,
+               self.connection))
+
+    def manage(self, *args):
+        cmd = [str(BIN / 'alto-manage'), '--config-file', str(self.config_file),
+               'identity'] + list(args)
+        return subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=120)
+
+    def prepare(self):
+        self.write_config()
+        self.manage('db', 'sync')
+        self.manage('fernet-setup')
+        self.manage('bootstrap', '--bootstrap-password', ADMIN_PASSWORD,
+                    '--bootstrap-region-id', 'RegionOne',
+                    '--bootstrap-public-url', self.url,
+                    '--bootstrap-internal-url', self.url,
+                    '--bootstrap-admin-url', self.url)
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [str(BIN / 'alto-identity-api'), '--config-file', str(self.config_file)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError('alto-identity-api exited: %s' % self.log_tail())
+            try:
+                urllib.request.urlopen(self.url, timeout=1).read()
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError('alto-identity-api did not answer: %s' % self.log_tail())
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.process = None
+
+    def log_tail(self, lines=40):
+        try:
+            return '\n'.join(self.log_file.read_text().splitlines()[-lines:])
+        except OSError:
+            return ''
+
+    # -- clients -------------------------------------------------------------
+    def cloud_config(self, user=None, password=None, project=None):
+        return {'auth': {'auth_url': self.url, 'username': user or self.admin_user,
+                         'password': password or self.admin_password,
+                         'project_name': project or self.admin_project,
+                         'user_domain_id': 'default', 'project_domain_id': 'default'},
+                'region_name': 'RegionOne', 'identity_api_version': 3,
+                'interface': 'public'}
+
+    def write_clouds_yaml(self, path=None, extra_clouds=None):
+        """Write clouds.yaml (JSON is valid YAML) with ``altostratus-admin``."""
+        path = pathlib.Path(path or self.workdir / 'clouds.yaml')
+        clouds = {'altostratus-admin': self.cloud_config()}
+        clouds.update(extra_clouds or {})
+        path.write_text(json.dumps({'clouds': clouds}, indent=2))
+        return path
+
+    def cli_env(self, cloud='altostratus-admin', clouds_yaml=None):
+        env = dict(os.environ)
+        for key in list(env):
+            if key.startswith('OS_'):
+                del env[key]
+        env['OS_CLIENT_CONFIG_FILE'] = str(clouds_yaml or self.write_clouds_yaml())
+        env['OS_CLOUD'] = cloud
+        return env
+
+
+def _start(tmp_path_factory, connection_for):
+    workdir = tmp_path_factory.mktemp('identity')
+    port = free_port()
+    server = IdentityServer(workdir, port, connection_for(workdir))
+    server.prepare()
+    server.start()
+    return server
+
+
+@pytest.fixture(scope='module')
+def identity_server(tmp_path_factory):
+    server = _start(tmp_path_factory, lambda d: 'sqlite:///%s/identity.sqlite' % d)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope='module')
+def identity_server_mysql(tmp_path_factory):
+    import pymysql
+    name = 'alto_identity_%s' % secrets.token_hex(4)
+    try:
+        conn = pymysql.connect(host='127.0.0.1', user='root', port=3306)
+    except pymysql.err.OperationalError as exc:
+        pytest.skip('MariaDB is not reachable: %s' % exc)
+    with conn.cursor() as cur:
+        cur.execute('CREATE DATABASE %s CHARACTER SET utf8mb4' % name)
+    server = None
+    try:
+        server = _start(tmp_path_factory, lambda d: '%s/%s?charset=utf8mb4' % (MYSQL_BASE,
+                                                                                 name))
+        yield server
+    finally:
+        if server is not None:
+            server.stop()
+        with conn.cursor() as cur:
+            cur.execute('DROP DATABASE IF EXISTS %s' % name)
+        conn.close()
