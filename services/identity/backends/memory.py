@@ -427,12 +427,12 @@ class AssignmentDriver(_LockedDriver, base.AssignmentDriver):
         filters = [(0, types), (1, actor_ids), (2, target_ids), (3, role_ids)]
         filters = [(i, set(values)) for i, values in filters if values is not None]
         with self._lock:
-            rows = sorted(self._assignments)
+            rows = [a for a in self._assignments
+                    if all(a[i] in values for i, values in filters)
+                    and (inherited is None or a[4] == bool(inherited))]
         return [{'type': a[0], 'actor_id': a[1], 'target_id': a[2],
                  'role_id': a[3], 'inherited': a[4]}
-                for a in rows
-                if all(a[i] in values for i, values in filters)
-                and (inherited is None or a[4] == bool(inherited))]
+                for a in sorted(rows)]
 
     def delete_assignments_for_actor(self, actor_id):
         with self._lock:

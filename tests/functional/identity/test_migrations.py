@@ -28,6 +28,7 @@ from tests.unit.identity.backends import factories as f
 from tests.unit.identity.backends import test_app_cred_revoke_contract
 from tests.unit.identity.backends import test_assignment_contract
 from tests.unit.identity.backends import test_catalog_contract
+from tests.unit.identity.backends import test_concurrency_contract
 from tests.unit.identity.backends import test_identity_contract
 from tests.unit.identity.backends import test_resource_contract
 
@@ -41,7 +42,8 @@ SERVERS = {
 }
 
 CONTRACT_MODULES = (test_resource_contract, test_identity_contract, test_assignment_contract,
-                    test_catalog_contract, test_app_cred_revoke_contract)
+                    test_catalog_contract, test_app_cred_revoke_contract,
+                    test_concurrency_contract)
 
 
 def _contract_checks():

@@ -14,6 +14,20 @@ class _Transaction:
     """A fresh enginefacade context: one transaction per driver call."""
 
 
+# SQLite: a transaction that reads and then writes cannot wait for a lock
+# held by another writer (SQLite refuses at once with "database is locked"
+# to avoid a deadlock).  Write transactions therefore swap oslo.db's plain
+# BEGIN, before anything ran in it, for BEGIN IMMEDIATE, which takes the
+# write lock up front and honours busy_timeout.  Read transactions keep the
+# plain BEGIN so they never queue behind writers.
+def _start_sqlite_write(session):
+    if session.get_bind().dialect.name != 'sqlite':
+        return
+    conn = session.connection()
+    conn.exec_driver_sql('COMMIT')
+    conn.exec_driver_sql('BEGIN IMMEDIATE')
+
+
 def _is_primary_key_clash(error):
     # oslo.db's column parsing is lossy on PostgreSQL, so look at the
     # server's own words: MySQL names the key PRIMARY, PostgreSQL <table>_pkey,
@@ -45,6 +59,7 @@ class SqlDriver:
         try:
             with self._context.writer.using(_Transaction()) as session:
                 info = session.info
+                _start_sqlite_write(session)
                 yield session
         except db_exc.DBDuplicateEntry as e:
             name_detail = info.get('name_detail', name_detail)

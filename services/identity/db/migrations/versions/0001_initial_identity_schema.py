@@ -42,7 +42,8 @@ def upgrade():
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('user_id', 'name', name='uq_application_credential_user_id_name'),
         **MYSQL_ARGS)
-    op.create_index('ix_application_credential_project_id', 'application_credential', ['project_id'])
+    op.create_index('ix_application_credential_project_id', 'application_credential',
+                    ['project_id'])
 
     op.create_table(
         'domain',
@@ -139,7 +140,8 @@ def upgrade():
         'application_credential_role',
         sa.Column('application_credential_id', sa.String(length=64), nullable=False),
         sa.Column('role_id', sa.String(length=64), nullable=False),
-        sa.ForeignKeyConstraint(['application_credential_id'], ['application_credential.id'], ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['application_credential_id'], ['application_credential.id'],
+                                ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('application_credential_id', 'role_id'),
         **MYSQL_ARGS)
     op.create_table(
