@@ -88,7 +88,7 @@ def _allocated(session, subnet_id, candidates=None):
     return {row[0] for row in query}
 
 
-def _pick_free(session, subnet):
+def _pick_free(session, subnet, pending=()):
     pools = pools_of(subnet)
     size = sum(p.size for p in pools)
     if not size:
@@ -102,11 +102,11 @@ def _pick_free(session, subnet):
                 probes.add(str(netaddr.IPAddress(pool.first + offset, subnet.ip_version)))
                 break
             offset -= pool.size
-    free = probes - _allocated(session, subnet.id, list(probes))
+    free = probes - _allocated(session, subnet.id, list(probes)) - set(pending)
     if free:
         return random.choice(sorted(free))
     # Dense pools: scan for free addresses, then spread writers over a window.
-    taken = _allocated(session, subnet.id)
+    taken = _allocated(session, subnet.id) | set(pending)
     window = []
     for pool in pools:
         for value in range(pool.first, pool.last + 1):
@@ -124,7 +124,7 @@ def _add(session, port, subnet, address):
         position=len(port.fixed_ips)))
 
 
-def _check_specific(session, subnet, address, network_id):
+def _check_specific(session, port, subnet, address, network_id):
     try:
         ip = netaddr.IPAddress(address)
     except (netaddr.AddrFormatError, ValueError, TypeError):
@@ -134,7 +134,7 @@ def _check_specific(session, subnet, address, network_id):
                          and ip in (net.network, net.broadcast)):
         raise exception.InvalidIpForSubnet(ip_address=address)
     address = str(ip)
-    if _allocated(session, subnet.id, [address]):
+    if _allocated(session, subnet.id, [address]) or address in _pending(port, subnet):
         raise exception.IpAddressInUse(net_id=network_id, ip_address=address)
     return address
 
@@ -164,15 +164,19 @@ def allocate(session, port, subnets, requested):
         else:
             subnet = by_id[subnet_id]
         if address is not None:
-            _add(session, port, subnet, _check_specific(session, subnet, address,
+            _add(session, port, subnet, _check_specific(session, port, subnet, address,
                                                         port.network_id))
         elif is_auto_address(subnet):
             _add(session, port, subnet, str(eui64(subnet.cidr, port.mac_address)))
         else:
-            chosen = _pick_free(session, subnet)
+            chosen = _pick_free(session, subnet, _pending(port, subnet))
             if chosen is None:
                 raise exception.IpAddressGenerationFailure(net_id=port.network_id)
             _add(session, port, subnet, chosen)
+
+
+def _pending(port, subnet):
+    return {ip.ip_address for ip in port.fixed_ips if ip.subnet_id == subnet.id}
 
 
 def _subnet_for_address(subnets, address, network_id):

@@ -1,0 +1,128 @@
+"""The real ``openstack`` CLI against alto-network-api behind keystonemiddleware."""
+
+import pytest
+
+from tests.functional.identity.cli import CLI
+
+pytestmark = pytest.mark.functional
+
+
+@pytest.fixture(scope='module')
+def clouds(network_server, identity_server):
+    admin = CLI(identity_server)
+    url = network_server.url
+    service = admin.json('service', 'create', '--name', 'neutron', 'network')
+    for interface in ('public', 'internal', 'admin'):
+        admin.run('endpoint', 'create', '--region', 'RegionOne', service['id'], interface, url)
+    for name in ('demo', 'alt'):
+        admin.run('project', 'create', '--domain', 'default', name)
+        admin.run('user', 'create', '--domain', 'default', '--project', name,
+                  '--password', 'pw-' + name, name)
+        admin.run('role', 'add', '--project', name, '--user', name, 'member')
+    extra = {'altostratus-%s' % n: identity_server.cloud_config(n, 'pw-' + n, n)
+             for n in ('demo', 'alt')}
+    path = identity_server.write_clouds_yaml(network_server.workdir / 'clouds.yaml', extra)
+    return {'admin': CLI(identity_server, clouds_yaml=path),
+            'demo': CLI(identity_server, 'altostratus-demo', path),
+            'alt': CLI(identity_server, 'altostratus-alt', path)}
+
+
+def test_devstack_like_topology_and_floating_ip(clouds):
+    admin, demo = clouds['admin'], clouds['demo']
+    public = admin.json('network', 'create', '--external', '--provider-network-type', 'flat',
+                        '--provider-physical-network', 'public', 'public')
+    assert public['router:external'] in (True, 'External')
+    admin.run('subnet', 'create', '--network', 'public', '--subnet-range', '203.0.113.0/24',
+              '--no-dhcp', '--gateway', '203.0.113.1', 'public-subnet')
+    net = demo.json('network', 'create', 'private')
+    subnet = demo.json('subnet', 'create', '--network', 'private', '--subnet-range',
+                       '10.0.0.0/24', '--dns-nameserver', '192.0.2.53', 'private-subnet')
+    assert subnet['gateway_ip'] == '10.0.0.1'
+    demo.run('router', 'create', 'router1')
+    demo.run('router', 'set', '--external-gateway', 'public', 'router1')
+    demo.run('router', 'add', 'subnet', 'router1', 'private-subnet')
+    router = demo.json('router', 'show', 'router1')
+    assert 'public' in str(router['external_gateway_info']) or \
+        public['id'] in str(router['external_gateway_info'])
+    err = demo.run('router', 'add', 'subnet', 'router1', 'private-subnet', expect_fail=True)
+    assert 'already has a port' in err
+    port = demo.json('port', 'create', '--network', 'private', '--fixed-ip',
+                     'subnet=private-subnet,ip-address=10.0.0.50', 'vm-port')
+    assert '10.0.0.50' in str(port['fixed_ips'])
+    err = demo.run('port', 'create', '--network', 'private', '--fixed-ip',
+                   'subnet=private-subnet,ip-address=10.0.0.50', 'dup', expect_fail=True)
+    assert 'in use' in err
+    err = demo.run('port', 'create', '--network', 'private', '--fixed-ip',
+                   'subnet=private-subnet,ip-address=10.9.9.9', 'bad', expect_fail=True)
+    assert 'not a valid IP' in err
+    fip = demo.json('floating', 'ip', 'create', 'public')
+    assert fip['floating_ip_address'].startswith('203.0.113.')
+    demo.run('floating', 'ip', 'set', '--port', 'vm-port', fip['floating_ip_address'])
+    shown = demo.json('floating', 'ip', 'show', fip['id'])
+    assert shown['fixed_ip_address'] == '10.0.0.50'
+    demo.run('floating', 'ip', 'unset', '--port', fip['id'])
+    demo.run('floating', 'ip', 'delete', fip['id'])
+    err = demo.run('network', 'delete', 'private', expect_fail=True)
+    assert 'in use' in err or 'ports' in err
+    ids = [n['ID'] for n in demo.json('network', 'list')]
+    assert net['id'] in ids and public['id'] in ids
+    err = demo.run('subnet', 'create', '--network', 'private', '--subnet-range',
+                   '10.0.0.128/25', 'overlap', expect_fail=True)
+    assert 'overlaps' in err
+
+
+def test_resource_set_unset_delete(clouds):
+    demo = clouds['demo']
+    demo.run('network', 'create', 'scratch')
+    demo.run('network', 'set', '--name', 'scratch2', '--description', 'hello', 'scratch')
+    assert demo.json('network', 'show', 'scratch2')['description'] == 'hello'
+    demo.run('subnet', 'create', '--network', 'scratch2', '--subnet-range', '10.7.0.0/24',
+             'scratch-subnet')
+    demo.run('subnet', 'set', '--dns-nameserver', '192.0.2.1', 'scratch-subnet')
+    demo.run('subnet', 'unset', '--dns-nameserver', '192.0.2.1', 'scratch-subnet')
+    assert demo.json('subnet', 'show', 'scratch-subnet')['dns_nameservers'] == []
+    demo.run('port', 'create', '--network', 'scratch2', 'p1')
+    demo.run('port', 'set', '--name', 'p2', '--description', 'd', 'p1')
+    demo.run('port', 'unset', '--security-group', 'default', 'p2')
+    assert demo.json('port', 'show', 'p2')['security_group_ids'] in ([], None, '')
+    demo.run('port', 'delete', 'p2')
+    sg = demo.json('security', 'group', 'create', 'web')
+    rule = demo.json('security', 'group', 'rule', 'create', '--protocol', 'tcp',
+                     '--dst-port', '22', '--remote-ip', '0.0.0.0/0', 'web')
+    assert rule['port_range_min'] == 22
+    demo.run('security', 'group', 'set', '--description', 'ssh', 'web')
+    assert len(demo.json('security', 'group', 'rule', 'list', 'web')) == 3
+    demo.run('security', 'group', 'rule', 'delete', rule['id'])
+    demo.run('security', 'group', 'delete', sg['id'])
+    demo.run('router', 'create', 'r2')
+    demo.run('router', 'set', '--name', 'r3', 'r2')
+    demo.run('router', 'delete', 'r3')
+    demo.run('subnet', 'delete', 'scratch-subnet')
+    demo.run('network', 'delete', 'scratch2')
+
+
+def test_projects_are_separate(clouds):
+    demo, alt = clouds['demo'], clouds['alt']
+    alt.run('network', 'create', 'alt-private')
+    alt.run('subnet', 'create', '--network', 'alt-private', '--subnet-range', '10.0.0.0/24',
+            'alt-subnet')
+    demo_net = demo.json('network', 'create', 'secret-net')
+    names = [n['Name'] for n in alt.json('network', 'list')]
+    assert 'secret-net' not in names and 'alt-private' in names
+    alt.run('network', 'show', demo_net['id'], expect_fail=True)
+    alt.run('network', 'delete', demo_net['id'], expect_fail=True)
+    alt.run('network', 'set', '--name', 'x', demo_net['id'], expect_fail=True)
+    demo.run('network', 'delete', demo_net['id'])
+
+
+def test_admin_views(clouds):
+    admin, demo = clouds['admin'], clouds['demo']
+    assert admin.json('network', 'agent', 'list') == []
+    aliases = [e['Alias'] for e in admin.json('extension', 'list', '--network')]
+    assert 'router' in aliases and 'security-group' in aliases
+    quota = admin.json('quota', 'show', '--network', 'demo')
+    assert quota.get('networks', quota.get('network')) == 100
+    admin.run('quota', 'set', '--networks', '20', 'demo')
+    quota = admin.json('quota', 'show', '--network', 'demo')
+    assert quota.get('networks', quota.get('network')) == 20
+    demo.run('network', 'agent', 'list', expect_fail=True)
