@@ -146,11 +146,14 @@ class IdentityDriver(sql.SqlDriver, base.IdentityDriver):
     # membership
 
     def add_user_to_group(self, user_id, group_id):
-        with self.writer('group membership') as session:
-            self._user(session, user_id)
-            self._group(session, group_id)
-            if session.get(models.UserGroupMembership, (user_id, group_id)) is None:
-                session.add(models.UserGroupMembership(user_id=user_id, group_id=group_id))
+        try:
+            with self.writer('group membership') as session:
+                self._user(session, user_id)
+                self._group(session, group_id)
+                if session.get(models.UserGroupMembership, (user_id, group_id)) is None:
+                    session.add(models.UserGroupMembership(user_id=user_id, group_id=group_id))
+        except exception.Conflict:
+            pass    # a concurrent request added the same membership
 
     def remove_user_from_group(self, user_id, group_id):
         with self.writer('group membership') as session:

@@ -38,3 +38,16 @@ def test_concurrent_identical_grants_are_idempotent(drivers):
         base.USER_PROJECT, 'u', 'p', r['id']))
     assert [kind for kind, _ in results] == ['ok'] * 6
     assert len(drivers.assignment.list_assignments()) == 1
+
+
+def test_concurrent_identical_memberships_and_rules_are_idempotent(drivers):
+    u = drivers.identity.create_user(f.user('d'))
+    g = drivers.identity.create_group(f.group('d'))
+    a = drivers.assignment.create_role(f.role())
+    b = drivers.assignment.create_role(f.role())
+    results = _run_together(6, lambda n: drivers.identity.add_user_to_group(u['id'], g['id']))
+    assert [kind for kind, _ in results] == ['ok'] * 6
+    results = _run_together(6, lambda n: drivers.assignment.create_implied_role(a['id'], b['id']))
+    assert [kind for kind, _ in results] == ['ok'] * 6
+    assert [x['id'] for x in drivers.identity.list_users_in_group(g['id'])] == [u['id']]
+    assert len(drivers.assignment.list_implied_roles()) == 1
