@@ -10,6 +10,7 @@ catalog, validated tokens) are dropped at once.
 import dataclasses
 import itertools
 import threading
+import time
 import uuid
 
 
@@ -28,6 +29,40 @@ class StateVersion:
     def bump(self):
         with self._lock:
             self.value = next(self._counter)
+
+
+class ReadCache:
+    """Entity reads memoised until this process writes anything (the
+    StateVersion moves) or ``ttl`` seconds pass, so token validation does
+    not re-read the same user, project and domain on every request.  The
+    ``ttl`` bounds how stale a change made by another API worker can be.
+    NotFound is not cached."""
+
+    _MAX = 50000
+
+    def __init__(self, state, ttl):
+        self.state = state
+        self.ttl = ttl
+        self._version = None
+        self._data = {}
+
+    def get(self, key, loader):
+        if self.ttl <= 0:
+            return loader()
+        if self._version != self.state.value:
+            self._data = {}
+            self._version = self.state.value
+        now = time.monotonic()
+        hit = self._data.get(key)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        version = self.state.value
+        value = loader()
+        if version == self.state.value:
+            if len(self._data) >= self._MAX:
+                self._data = {}
+            self._data[key] = (now + self.ttl, value)
+        return value
 
 
 @dataclasses.dataclass

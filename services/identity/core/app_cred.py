@@ -7,6 +7,7 @@ import os
 
 from services.identity import exception
 from services.identity.core import hashing
+from services.identity.core import ReadCache
 from services.identity.core import new_id
 from services.identity.core.revoke import utcnow
 
@@ -24,6 +25,7 @@ class ApplicationCredentialManager:
         self.revoke = revoke
         self.identity = identity
         self.assignment = assignment
+        self.cache = ReadCache(state, conf.token.validation_cache_time)
 
     def create(self, user_id, project, token_role_ids, values):
         """Create for ``user_id`` on ``project`` (the token's scope).
@@ -68,6 +70,10 @@ class ApplicationCredentialManager:
 
     def get(self, app_cred_id):
         return self.driver.get_application_credential(app_cred_id)
+
+    def get_cached(self, app_cred_id):
+        return self.cache.get(('app-cred', app_cred_id),
+                              lambda: self.driver.get_application_credential(app_cred_id))
 
     def get_by_name(self, user_id, name):
         return self.driver.get_application_credential_by_name(user_id, name)

@@ -2,6 +2,7 @@
 
 from services.identity import exception
 from services.identity.core import hashing
+from services.identity.core import ReadCache
 from services.identity.core import new_id
 from services.identity.core.revoke import utcnow
 
@@ -18,6 +19,7 @@ class IdentityManager:
         self.revoke = revoke
         self.resource = resource
         self.managers = None  # set by build_managers
+        self.cache = ReadCache(state, conf.token.validation_cache_time)
 
     @property
     def rounds(self):
@@ -51,6 +53,10 @@ class IdentityManager:
 
     def get_user(self, user_id):
         return self.driver.get_user(user_id)
+
+    def get_user_cached(self, user_id):
+        """For token validation; authentication always reads afresh."""
+        return dict(self.cache.get(('user', user_id), lambda: self.driver.get_user(user_id)))
 
     def get_user_by_name(self, name, domain_id):
         return self.driver.get_user_by_name(name, domain_id)
@@ -155,7 +161,10 @@ class IdentityManager:
             raise exception.MembershipNotFound(user_id=user_id, group_id=group_id)
 
     def list_groups_for_user(self, user_id, hints=None):
-        return self.driver.list_groups_for_user(user_id, hints or {})
+        if not hints:
+            return list(self.cache.get(('groups-of', user_id),
+                                       lambda: self.driver.list_groups_for_user(user_id, {})))
+        return self.driver.list_groups_for_user(user_id, hints)
 
     def list_users_in_group(self, group_id, hints=None):
         self.get_group(group_id)

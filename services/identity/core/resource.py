@@ -1,6 +1,9 @@
 """Domains and projects: hierarchy, tags and deletion cascades."""
 
 from services.identity import exception
+import copy
+
+from services.identity.core import ReadCache
 from services.identity.core import new_id
 
 
@@ -12,6 +15,7 @@ class ResourceManager:
         self.state = state
         self.revoke = revoke
         self.managers = None  # set by build_managers
+        self.cache = ReadCache(state, conf.token.validation_cache_time)
 
     # -- domains -----------------------------------------------------------
     def create_domain(self, values, domain_id=None):
@@ -23,10 +27,12 @@ class ResourceManager:
         return ref
 
     def get_domain(self, domain_id):
-        return self.driver.get_domain(domain_id)
+        return copy.deepcopy(self.cache.get(('domain', domain_id),
+                                            lambda: self.driver.get_domain(domain_id)))
 
     def get_domain_by_name(self, name):
-        return self.driver.get_domain_by_name(name)
+        return copy.deepcopy(self.cache.get(('domain-name', name),
+                                            lambda: self.driver.get_domain_by_name(name)))
 
     def list_domains(self, hints=None):
         return self.driver.list_domains(hints or {})
@@ -97,10 +103,13 @@ class ResourceManager:
         return ref
 
     def get_project(self, project_id):
-        return self.driver.get_project(project_id)
+        return copy.deepcopy(self.cache.get(('project', project_id),
+                                            lambda: self.driver.get_project(project_id)))
 
     def get_project_by_name(self, name, domain_id):
-        return self.driver.get_project_by_name(name, domain_id)
+        return copy.deepcopy(self.cache.get(
+            ('project-name', name, domain_id),
+            lambda: self.driver.get_project_by_name(name, domain_id)))
 
     def list_projects(self, hints=None, **tag_filters):
         return self.driver.list_projects(hints or {}, **tag_filters)
@@ -140,7 +149,7 @@ class ResourceManager:
             seen.add(parent_id)
             ids.append(parent_id)
             try:
-                parent_id = self.driver.get_project(parent_id).get('parent_id')
+                parent_id = self.get_project(parent_id).get('parent_id')
             except exception.ProjectNotFound:
                 break
         return ids

@@ -137,7 +137,7 @@ class TokenProvider:
         invalid = exception.TokenNotFound(token_id=_shorten(token_id))
         version = m.state.value
         try:
-            user = m.identity.get_user(payload.user_id)
+            user = m.identity.get_user_cached(payload.user_id)
             user_domain = m.resource.get_domain(user['domain_id'])
             if not user['enabled'] or not user_domain['enabled']:
                 raise invalid
@@ -159,7 +159,7 @@ class TokenProvider:
             else:
                 roles = []
             if payload.app_cred_id:
-                app_cred = m.app_cred.get(payload.app_cred_id)
+                app_cred = m.app_cred.get_cached(payload.app_cred_id)
                 if app_cred['user_id'] != user['id'] or m.app_cred.is_expired(app_cred):
                     raise invalid
                 held = {r['id'] for r in roles}

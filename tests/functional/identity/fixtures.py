@@ -34,7 +34,8 @@ def free_port():
 class IdentityServer:
     """A running identity API: ``url`` (…/v3), admin credentials, helpers."""
 
-    def __init__(self, workdir, port, connection):
+    def __init__(self, workdir, port, connection, hash_rounds=6):
+        self.hash_rounds = hash_rounds
         self.workdir = pathlib.Path(workdir)
         self.port = port
         self.connection = connection
@@ -54,10 +55,10 @@ class IdentityServer:
             '[api]\nbind_host = 127.0.0.1\nbind_port = %d\n'
             '[database]\nconnection = %s\n'
             # a cheaper bcrypt cost keeps the CLI-heavy tests quick
-            '[identity]\npassword_hash_rounds = 6\n'
+            '[identity]\npassword_hash_rounds = %d\n'
             '[token]\nrevoke_refresh_interval = 0.5\n'
             % (self.workdir, secrets.token_hex(4), self.log_file, self.port,
-               self.connection))
+               self.connection, self.hash_rounds))
 
     def manage(self, *args):
         cmd = [str(BIN / 'alto-manage'), '--config-file', str(self.config_file),
