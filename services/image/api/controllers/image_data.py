@@ -13,7 +13,19 @@ from services.image.api.schemas import image as schemas
 def _body_stream():
     """The request body as a file, never read whole (see ``hooks.ImageHook``)."""
     req = pecan.request
-    return req.body_file, req.content_length
+    if req.content_length is not None:
+        return req.body_file, req.content_length
+    if 'chunked' in req.headers.get('Transfer-Encoding', '').lower():
+        # The server de-chunks wsgi.input and signals the end with b''; webob
+        # would hide the body since eventlet does not set wsgi.input_terminated.
+        return req.body_file_raw, None
+    raise LengthRequired()
+
+
+class LengthRequired(common_exc.AltoError):
+    msg_fmt = 'Image data needs a Content-Length or chunked Transfer-Encoding.'
+    code = 411
+    title = 'Length Required'
 
 
 class ImageFileController:

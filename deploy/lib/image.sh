@@ -1,0 +1,65 @@
+# Image service (glance-compatible Image v2) for stack.sh.  Sourced after common.sh.
+
+IMAGE_CONF=$ALTO_ETC/image.conf
+IMAGE_PORT=${IMAGE_PORT:-9292}
+IMAGE_URL=http://$HOST_IP:$IMAGE_PORT
+IMAGE_TINY_NAME=${IMAGE_TINY_NAME:-alto-tiny}
+
+image_configure() {
+    if ! command -v qemu-img >/dev/null 2>&1; then
+        log "installing qemu-utils for qemu-img"
+        apt-get install -y -q qemu-utils >/dev/null 2>&1 \
+            || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q qemu-utils >/dev/null 2>&1; } \
+            || log "qemu-utils not installable; the bootstrap image will be raw"
+    fi
+    mkdir -p "$ALTO_STATE/image/images" "$ALTO_STATE/image/staging"
+    iniset "$IMAGE_CONF" DEFAULT state_path "$ALTO_STATE"
+    iniset "$IMAGE_CONF" DEFAULT transport_url "$TRANSPORT_URL"
+    iniset "$IMAGE_CONF" api bind_host "$HOST_IP"
+    iniset "$IMAGE_CONF" api bind_port "$IMAGE_PORT"
+    iniset "$IMAGE_CONF" api auth_strategy keystone
+    iniset "$IMAGE_CONF" database connection "$(db_url image)"
+    iniset "$IMAGE_CONF" store driver filesystem
+    iniset "$IMAGE_CONF" store filesystem_datadir "$ALTO_STATE/image/images"
+    iniset "$IMAGE_CONF" image staging_dir "$ALTO_STATE/image/staging"
+    write_authtoken_conf "$IMAGE_CONF"
+    "$ALTO_VENV/bin/alto-manage" --config-file "$IMAGE_CONF" image db sync
+}
+
+image_start() {
+    start_daemon alto-image-api "$ALTO_VENV/bin/alto-image-api" --config-file "$IMAGE_CONF"
+    wait_for_http "$IMAGE_URL/" 60
+}
+
+# _image_build_tiny DIR: print the path of a small bootable-shaped disk and its format.
+_image_build_tiny() {
+    local dir=$1 raw=$1/alto-tiny.raw
+    rm -f "$raw"
+    truncate -s 64M "$raw"
+    mkfs.ext4 -q -F -L alto-tiny "$raw" >/dev/null 2>&1 || true
+    if command -v qemu-img >/dev/null 2>&1; then
+        qemu-img convert -f raw -O qcow2 "$raw" "$dir/alto-tiny.qcow2" && rm -f "$raw"
+        echo "$dir/alto-tiny.qcow2 qcow2"
+    else
+        echo "$raw raw"
+    fi
+}
+
+image_bootstrap() {
+    ensure_service_user image
+    register_service image glance "$IMAGE_URL"
+    if [ -n "$(admin_openstack image list --name "$IMAGE_TINY_NAME" -f value -c ID)" ]; then
+        log "image $IMAGE_TINY_NAME already uploaded"
+        return 0
+    fi
+    local tmp built path format
+    tmp=$(mktemp -d)
+    built=$(_image_build_tiny "$tmp")
+    path=${built% *}
+    format=${built#* }
+    admin_openstack image create --public --disk-format "$format" --container-format bare \
+        --file "$path" --property os_distro=alto --property hw_disk_bus=virtio \
+        "$IMAGE_TINY_NAME" >/dev/null
+    rm -rf "$tmp"
+    log "uploaded $IMAGE_TINY_NAME ($format)"
+}

@@ -1,0 +1,134 @@
+"""A real alto-image-api behind the real identity service, on a free loopback port."""
+
+import os
+import pathlib
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+import openstack
+import pytest
+
+from tests.functional.identity.fixtures import free_port
+
+BIN = pathlib.Path(sys.executable).parent
+SERVICE_PASSWORD = 'image-service-secret'
+USER_PASSWORD = 'image-user-secret'
+#: the cap the server runs with: a 1 GiB image fits, "2 GiB" is refused
+SIZE_CAP = (1 << 30) + (64 << 20)
+
+
+class ImageServer:
+
+    def __init__(self, workdir, port, identity):
+        self.workdir = pathlib.Path(workdir)
+        self.port = port
+        self.identity = identity
+        self.url = 'http://127.0.0.1:%d' % port
+        self.config_file = self.workdir / 'image.conf'
+        self.log_file = self.workdir / 'image-api.log'
+        self.datadir = self.workdir / 'images'
+        self.process = None
+
+    def register(self):
+        """Service user, catalog entry, and two ordinary projects with a user each."""
+        admin = openstack.connect(**self.identity.cloud_config())
+        service = admin.identity.find_project('service') or \
+            admin.identity.create_project(name='service', domain_id='default')
+        user = admin.identity.create_user(name='image', password=SERVICE_PASSWORD,
+                                          domain_id='default')
+        role_admin = admin.identity.find_role('admin')
+        admin.identity.assign_project_role_to_user(service, user, role_admin)
+        svc = admin.identity.create_service(name='glance', type='image')
+        for iface in ('public', 'internal', 'admin'):
+            admin.identity.create_endpoint(service_id=svc.id, interface=iface, url=self.url,
+                                           region_id='RegionOne')
+        member = admin.identity.find_role('member') or admin.identity.create_role(
+            name='member')
+        self.projects = {}
+        for name in ('demo', 'other'):
+            project = admin.identity.create_project(name=name, domain_id='default')
+            person = admin.identity.create_user(name='%s-user' % name, password=USER_PASSWORD,
+                                                domain_id='default')
+            admin.identity.assign_project_role_to_user(project, person, member)
+            self.projects[name] = project.id
+        admin.close()
+
+    def clouds(self):
+        clouds = {}
+        for name in ('demo', 'other'):
+            cfg = self.identity.cloud_config('%s-user' % name, USER_PASSWORD, name)
+            clouds['alto-%s' % name] = cfg
+        return clouds
+
+    def write_config(self):
+        ident = self.identity
+        self.config_file.write_text(
+            '[DEFAULT]\nstate_path = %(dir)s\ncontrol_exchange = alto-%(rand)s\n'
+            'log_file = %(log)s\n'
+            '[api]\nbind_host = 127.0.0.1\nbind_port = %(port)d\nauth_strategy = keystone\n'
+            '[database]\nconnection = sqlite:///%(dir)s/image.sqlite\n'
+            '[store]\nfilesystem_datadir = %(data)s\n'
+            '[image]\nimage_size_cap = %(cap)d\n'
+            '[keystone_authtoken]\nwww_authenticate_uri = %(auth)s\nauth_url = %(auth)s\n'
+            'auth_type = password\nproject_domain_id = default\nuser_domain_id = default\n'
+            'project_name = service\nusername = image\npassword = %(pw)s\n'
+            'memcached_servers =\nregion_name = RegionOne\n'
+            % {'dir': self.workdir, 'rand': secrets.token_hex(4), 'log': self.log_file,
+               'port': self.port, 'data': self.datadir, 'cap': SIZE_CAP,
+               'auth': ident.url, 'pw': SERVICE_PASSWORD})
+
+    def start(self):
+        subprocess.run([str(BIN / 'alto-manage'), '--config-file', str(self.config_file),
+                        'image', 'db', 'sync'], check=True, capture_output=True, timeout=120)
+        self.process = subprocess.Popen(
+            [str(BIN / 'alto-image-api'), '--config-file', str(self.config_file)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError('alto-image-api exited: %s' % self.log_tail())
+            try:
+                urllib.request.urlopen(self.url + '/versions', timeout=1).read()
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError('alto-image-api did not answer: %s' % self.log_tail())
+
+    def rss_kib(self):
+        with open('/proc/%d/status' % self.process.pid) as status:
+            for line in status:
+                if line.startswith('VmRSS:'):
+                    return int(line.split()[1])
+        return 0
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.process = None
+
+    def log_tail(self, lines=40):
+        try:
+            return '\n'.join(self.log_file.read_text().splitlines()[-lines:])
+        except OSError:
+            return ''
+
+
+@pytest.fixture(scope='module')
+def image_server(identity_server, tmp_path_factory):
+    server = ImageServer(tmp_path_factory.mktemp('image'), free_port(), identity_server)
+    server.register()
+    server.write_config()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
