@@ -4,24 +4,33 @@ Only a service's database owner (the conductor in compute, network and
 volume; the API in identity and image) registers ``[database]`` and calls
 into this module.  A DB-free daemon calls :func:`forbid` at start-up, after
 which any attempt to open a session raises ``DBAccessForbidden``.
+
+SQLAlchemy, alembic and oslo.db are imported on first use, not at import
+time, so a DB-free daemon can import this module to call :func:`forbid`
+without loading the database layer.
 """
 
 import os
 import sqlite3
 
-import sqlalchemy
-from alembic import command as alembic_command
-from alembic import config as alembic_config
-from oslo_db import options as db_options
-from oslo_db.sqlalchemy import enginefacade
-
 from common import exception
 
 _FORBIDDEN = None
 _CONTEXT_MANAGERS = {}
+_LISTENER_INSTALLED = False
+
+
+def _install_sqlite_pragmas():
+    global _LISTENER_INSTALLED
+    if not _LISTENER_INSTALLED:
+        import sqlalchemy
+        sqlalchemy.event.listen(sqlalchemy.engine.Engine, 'connect', _sqlite_pragmas)
+        _LISTENER_INSTALLED = True
 
 
 def register_opts(conf, default_connection):
+    from oslo_db import options as db_options
+    _install_sqlite_pragmas()
     db_options.set_defaults(conf, connection=default_connection)
 
 
@@ -43,7 +52,9 @@ def check_allowed():
 def get_context_manager(service):
     """The enginefacade transaction context for ``service``, created once."""
     check_allowed()
+    _install_sqlite_pragmas()
     if service not in _CONTEXT_MANAGERS:
+        from oslo_db.sqlalchemy import enginefacade
         _CONTEXT_MANAGERS[service] = enginefacade.transaction_context()
     return _CONTEXT_MANAGERS[service]
 
@@ -58,7 +69,6 @@ def reset(service=None):
         _CONTEXT_MANAGERS.pop(name, None)
 
 
-@sqlalchemy.event.listens_for(sqlalchemy.engine.Engine, 'connect')
 def _sqlite_pragmas(dbapi_connection, connection_record):
     # SQLite is the embedded default: WAL lets readers run beside the one
     # writer, and the busy timeout makes brief writer overlaps wait instead
@@ -72,6 +82,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 
 def _alembic_config(service, connection):
+    from alembic import config as alembic_config
     package = __import__('services.%s.db' % service, fromlist=['db'])
     script_location = os.path.join(os.path.dirname(package.__file__), 'migrations')
     cfg = alembic_config.Config()
@@ -83,6 +94,9 @@ def _alembic_config(service, connection):
 def sync(service, connection, revision='head'):
     """Upgrade ``service``'s schema at ``connection`` to ``revision``."""
     check_allowed()
+    import sqlalchemy
+    from alembic import command as alembic_command
+    _install_sqlite_pragmas()
     engine = sqlalchemy.create_engine(connection)
     with engine.begin() as conn:
         cfg = _alembic_config(service, connection)
@@ -92,7 +106,9 @@ def sync(service, connection, revision='head'):
 
 
 def current_revision(service, connection):
+    import sqlalchemy
     from alembic.runtime import migration
+    _install_sqlite_pragmas()
     engine = sqlalchemy.create_engine(connection)
     with engine.connect() as conn:
         rev = migration.MigrationContext.configure(conn).get_current_revision()
@@ -102,6 +118,8 @@ def current_revision(service, connection):
 
 def run_migrations(context, target_metadata):
     """Body of every service's alembic ``env.py``."""
+    import sqlalchemy
+    _install_sqlite_pragmas()
     connection = context.config.attributes.get('connection')
     if connection is None:
         engine = sqlalchemy.create_engine(context.config.get_main_option('sqlalchemy.url'))

@@ -53,6 +53,11 @@ def details(session, project_id):
 
 
 def update(session, project_id, values):
+    """Set limits; with ``check_limit`` (the quota-check-limit extension) a
+    limit below current usage is refused."""
+    values = dict(values)
+    check_limit = values.pop('check_limit', False) and not values.pop('force', False)
+    values.pop('force', None)
     for resource, limit in values.items():
         if resource not in RESOURCES:
             raise exception.InvalidInput(error_message='Unknown quota resources [%s]'
@@ -64,6 +69,10 @@ def update(session, project_id, values):
         if limit < -1:
             raise exception.InvalidInput(
                 error_message="'%s' should be greater than or equal to -1" % limit)
+        if check_limit and limit >= 0 and usage(session, project_id, resource) > limit:
+            raise exception.InvalidInput(
+                error_message='Quota limit %d for %s must be greater than or equal to '
+                              'the current usage' % (limit, resource))
         row = session.get(models.Quota, (project_id, resource))
         if row is None:
             session.add(models.Quota(project_id=project_id, resource=resource, limit=limit))

@@ -128,6 +128,8 @@ def test_quotas(api):
     assert api.get('/quotas/quota-project/default').json['quota']['network'] == 100
     assert [q['project_id'] for q in api.get('/quotas').json['quotas']] == ['quota-project']
     api.put('/quotas/quota-project', {'quota': {'bogus': 1}}, status=400)
+    api.put('/quotas/quota-project', {'quota': {'network': 0, 'check_limit': True}},
+            status=400)
     api.delete('/quotas/quota-project')
     assert api.get('/quotas/quota-project').json['quota']['network'] == 100
 

@@ -133,7 +133,9 @@ REQUIRED = {
 ROUTER_INTERFACE = {'type': 'object', 'additionalProperties': False,
                     'properties': {'subnet_id': _UUID, 'port_id': _UUID}}
 QUOTA = {'type': 'object', 'required': ['quota'], 'properties': {
-    'quota': {'type': 'object', 'additionalProperties': {'type': ['integer', 'string']}}}}
+    'quota': {'type': 'object', 'properties': {'check_limit': {'type': 'boolean'},
+                                               'force': {'type': 'boolean'}},
+              'additionalProperties': {'type': ['integer', 'string']}}}}
 
 
 def body_schema(resource, creating):

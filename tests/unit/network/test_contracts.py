@@ -1,0 +1,209 @@
+"""Contract tests: RPC pairs in sync, the API's DB ban, fault bodies."""
+
+import ast
+import inspect
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+from services.network.agents.rpc import notifications
+from services.network.agents.rpc import rpcapi as agent_rpcapi
+from services.network.conductor import rpcapi
+
+REPO = pathlib.Path(__file__).resolve().parents[3]
+NETWORK = REPO / 'services' / 'network'
+DB_MODULES = ('sqlalchemy', 'oslo_db', 'alembic', 'services.network.db')
+
+
+def _public_methods(cls):
+    return {name: inspect.signature(func) for name, func in inspect.getmembers(cls)
+            if inspect.isfunction(func) and not name.startswith('_')}
+
+
+def _pairs():
+    from services.network.agents.rpc import manager as agent_manager
+    from services.network.conductor import manager
+    return [(rpcapi.NetworkConductorAPI, manager.NetworkConductorManager),
+            (agent_rpcapi.PluginAPI, agent_manager.AgentPluginManager),
+            (agent_rpcapi.AgentNotifyAPI, notifications.AgentNotificationEndpoint)]
+
+
+@pytest.mark.parametrize('index', range(3))
+def test_rpc_pairs_in_sync(index):
+    client, server = _pairs()[index]
+    assert server.target.version == client.RPC_API_VERSION
+    client_methods = _public_methods(client)
+    server_methods = _public_methods(server)
+    assert set(client_methods) == set(server_methods)
+    for name, signature in client_methods.items():
+        assert list(signature.parameters) == list(server_methods[name].parameters), name
+    # The version history in the docstring names every method of the client.
+    doc = inspect.getmodule(client).__doc__
+    for name in client_methods:
+        assert name in doc, name
+
+
+class _RecordingClient:
+    def __init__(self):
+        self.calls = []
+
+    def prepare(self, **kwargs):
+        self.prepared = kwargs
+        return self
+
+    def call(self, context, method, **kwargs):
+        self.calls.append(('call', self.prepared, method, kwargs))
+
+    def cast(self, context, method, **kwargs):
+        self.calls.append(('cast', self.prepared, method, kwargs))
+
+
+def _exercise(client_cls, instance_kind):
+    instance = client_cls.__new__(client_cls)
+    instance.client = _RecordingClient()
+    for name, signature in _public_methods(client_cls).items():
+        args = [object() for _ in list(signature.parameters)[2:]]
+        getattr(instance, name)(object(), *args)
+        kind, prepared, method, _ = instance.client.calls[-1]
+        assert method == name and kind == instance_kind, name
+        assert prepared.get('version') == '1.0'
+        if client_cls is agent_rpcapi.AgentNotifyAPI:
+            assert prepared.get('fanout') is True
+
+
+def test_conductor_api_calls():
+    _exercise(rpcapi.NetworkConductorAPI, 'call')
+
+
+def test_plugin_api_calls():
+    _exercise(agent_rpcapi.PluginAPI, 'call')
+
+
+def test_notifier_fans_out():
+    _exercise(agent_rpcapi.AgentNotifyAPI, 'cast')
+
+
+def _imports(path):
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+            for alias in node.names:
+                yield '%s.%s' % (node.module, alias.name)
+
+
+def _module_path(name):
+    parts = name.split('.')
+    candidate = REPO.joinpath(*parts)
+    if candidate.with_suffix('.py').exists():
+        return candidate.with_suffix('.py')
+    if (candidate / '__init__.py').exists():
+        return candidate / '__init__.py'
+    return None
+
+
+def _closure(start):
+    """Project modules reachable by imports from ``start`` (static AST walk)."""
+    seen, todo, external = set(), [start], set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        path = _module_path(name)
+        if path is None:
+            continue
+        for imported in _imports(path):
+            root = imported.split('.')[0]
+            if root in ('common', 'services'):
+                # parents are imported too
+                parts = imported.split('.')
+                todo.extend('.'.join(parts[:i]) for i in range(1, len(parts) + 1))
+            else:
+                external.add(imported)
+    return seen, external
+
+
+def _banned(name):
+    return any(name == m or name.startswith(m + '.') for m in DB_MODULES) or name == 'common.db'
+
+
+def test_api_never_imports_the_database_layer_statically():
+    modules, external = _closure('services.network.api.app')
+    modules |= _closure('services.network.cmd.api')[0]
+    project = {m for m in modules if _module_path(m) is not None}
+    offenders = sorted(m for m in project | external if _banned(m) and m != 'common.db')
+    assert offenders == []
+    # cmd/api.py uses common.db only to call forbid(); nothing else reaches it.
+    users = [m for m in project if 'common.db' in set(_imports(_module_path(m)))
+             or any(i == 'common.db' or i.startswith('common.db.')
+                    for i in _imports(_module_path(m)))]
+    assert users in ([], ['services.network.cmd.api'])
+
+
+def test_only_conductor_and_db_import_sqlalchemy():
+    for path in NETWORK.rglob('*.py'):
+        rel = path.relative_to(NETWORK).parts
+        if rel[0] in ('conductor', 'db') or path.name == 'manager.py' and 'agents' in rel:
+            continue
+        if rel[0] == 'cmd' and path.name in ('conductor.py', 'manage.py'):
+            continue
+        bad = [i for i in _imports(path) if _banned(i)]
+        if rel == ('cmd', 'api.py'):
+            # Only to call common.db.forbid(); common.db loads nothing until used.
+            bad = [i for i in bad if i != 'common.db']
+        assert not bad, (path, bad)
+
+
+def test_api_process_loads_no_database_module():
+    """Import the API and build its app in a fresh interpreter: none of the
+    DB modules may end up in sys.modules, and no [database] option exists."""
+    code = (
+        'import sys\n'
+        'from oslo_config import cfg\n'
+        'from services.network.cmd import api\n'
+        'from services.network.api import app\n'
+        'from common import config\n'
+        'from services.network import conf\n'
+        'conf.register_opts(cfg.CONF)\n'
+        'config.register_common_opts(cfg.CONF)\n'
+        'cfg.CONF([], default_config_files=[])\n'
+        'app.build(cfg.CONF, conductor=object(), enforcer=None)\n'
+        'bad = [m for m, mod in sys.modules.items() if mod is not None and '
+        '(m.split(".")[0] in ("sqlalchemy", "alembic", "oslo_db") '
+        'or m.startswith("services.network.db"))]\n'
+        'assert not bad, bad\n'
+        'assert "database" not in cfg.CONF, "API registered [database]"\n'
+        'try:\n'
+        '    import services.network.db.models\n'
+        '    raise SystemExit("the DB layer imported")\n'
+        'except ImportError:\n'
+        '    pass\n'
+        'print("clean")\n')
+    result = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
+                            cwd=str(REPO), timeout=120)
+    assert result.stdout.strip().endswith('clean'), result.stderr[-2000:]
+
+
+def test_remote_exceptions_lose_their_traceback():
+    from services.network import exception
+
+    remote_cls = type('NetworkNotFound_Remote', (exception.NetworkNotFound,), {})
+    exc = remote_cls('Network abc could not be found.\nTraceback (most recent call last):',
+                     net_id='abc')
+    local = rpcapi._local(exc)
+    assert type(local) is exception.NetworkNotFound
+    assert local.message == 'Network abc could not be found.'
+
+
+def test_fault_body_golden(api):
+    resp = api.get('/networks/does-not-exist', status=404)
+    assert resp.json == {'NeutronError': {
+        'type': 'NetworkNotFound', 'message': 'Network does-not-exist could not be found.',
+        'detail': ''}}
+    assert resp.headers['x-openstack-request-id'].startswith('req-')
