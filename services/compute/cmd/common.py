@@ -13,13 +13,13 @@ CONF = config.CONF
 EXMODS = ['services.compute.exception']
 
 
-def setup(argv, name, conductor=False):
+def setup(argv, name, conductor=False, register_extra=None):
     """Parse config, set up logging and RPC; DB-free daemons get the
     conductor as their object indirection API and the DB ban."""
     config.register_common_opts(CONF)
     compute_conf.register_opts(CONF)
-    if conductor:
-        compute_conf.register_conductor_opts(CONF)
+    if register_extra:
+        register_extra(CONF)
     config.parse_args(argv, prog=name)
     log.setup(CONF, name)
     rpc.init(CONF, exmods=EXMODS)

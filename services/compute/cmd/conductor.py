@@ -6,13 +6,15 @@ import sys  # noqa: E402
 
 from common import db  # noqa: E402
 from common import objects as common_objects  # noqa: E402
+from services.compute import db as compute_db  # noqa: E402
 from services.compute.cmd import common as cmd_common  # noqa: E402
 
 CONF = cmd_common.CONF
 
 
 def main(argv=None):
-    cmd_common.setup(argv or sys.argv, 'alto-compute-conductor', conductor=True)
+    cmd_common.setup(argv or sys.argv, 'alto-compute-conductor', conductor=True,
+                     register_extra=compute_db.register_opts)
     from services.compute.conductor import manager
     from services.compute.conductor import rpcapi
     from services.compute.db import api as db_api

@@ -18,7 +18,8 @@ def register(subparsers):
 def _prepare(conf):
     from services.compute import conf as compute_conf
     compute_conf.register_opts(conf)
-    compute_conf.register_conductor_opts(conf)
+    from services.compute import db as compute_db
+    compute_db.register_opts(conf)
 
 
 def _db_sync(args):

@@ -1,7 +1,7 @@
 """Compute options, one module per group.
 
-Each daemon registers only the groups it uses: the conductor alone gets
-``[database]`` (see :func:`register_conductor_opts`).
+Every daemon registers these groups; the conductor alone adds
+``[database]`` (``services.compute.db.register_opts``).
 """
 
 from common import rpc
@@ -23,12 +23,6 @@ def register_opts(conf):
         module.register_opts(conf)
     for name in UPGRADE_LEVELS:
         rpc.register_upgrade_level(conf, name)
-
-
-def register_conductor_opts(conf):
-    """``[database]`` for the one daemon that owns the compute database."""
-    from common import db
-    db.register_opts(conf, 'sqlite:////var/lib/altostratus/compute.sqlite')
 
 
 def list_opts():

@@ -4,10 +4,13 @@ Every function opens its own transaction and returns plain dicts, which the
 versioned objects turn into fields; no ORM instance leaves this module.
 """
 
+import contextlib
 import datetime
 import re
+import threading
 
 import sqlalchemy as sa
+from oslo_config import cfg
 from oslo_db import exception as db_exc
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
@@ -23,8 +26,22 @@ class _Scope:
     """Per-call holder enginefacade attaches its transaction state to."""
 
 
+_SQLITE_WRITE_LOCK = threading.RLock()
+
+
+@contextlib.contextmanager
 def writer():
-    return common_db.get_context_manager(SERVICE).writer.using(_Scope())
+    """A write transaction.  On SQLite writers in this process queue on a
+    lock: SQLite fails a deferred transaction that read before another
+    writer committed ("database is locked") instead of waiting."""
+    manager = common_db.get_context_manager(SERVICE)
+    if not cfg.CONF.database.connection.startswith('sqlite'):
+        with manager.writer.using(_Scope()) as session:
+            yield session
+        return
+    with _SQLITE_WRITE_LOCK:
+        with manager.writer.using(_Scope()) as session:
+            yield session
 
 
 def reader():
@@ -52,8 +69,8 @@ def _as_time(value):
 
 def as_dict(row):
     values = {}
-    for column in row.__table__.columns:
-        values[column.key] = getattr(row, column.key)
+    for attr in sa.inspect(row).mapper.column_attrs:
+        values[attr.key] = getattr(row, attr.key)
     if 'metadata_' in values:
         values['metadata'] = values.pop('metadata_')
     return values

@@ -9,7 +9,6 @@ that runs where no backend was set raises ``DBAccessForbidden``.
 from oslo_versionedobjects import base as ovo_base
 from oslo_versionedobjects import fields
 
-from common import db as common_db
 from common import exception as common_exc
 from common import objects as common_objects
 
@@ -26,7 +25,6 @@ def set_db_backend(backend):
 
 def db():
     """The compute DB API, available in the conductor only."""
-    common_db.check_allowed()
     if _DB_BACKEND is None:
         raise common_exc.DBAccessForbidden(detail='no compute DB backend in this process')
     return _DB_BACKEND

@@ -23,6 +23,7 @@ from common import objects as common_objects
 from common import rpc
 from services.compute import clients
 from services.compute import conf as compute_conf
+from services.compute import db as compute_db
 from services.compute import objects
 from services.compute.api import policies
 from services.compute.clients import fake as fake_clients
@@ -107,7 +108,7 @@ class ComputeEnv:
     def start(self):
         config.register_common_opts(CONF)
         compute_conf.register_opts(CONF)
-        compute_conf.register_conductor_opts(CONF)
+        compute_db.register_opts(CONF)
         CONF([], project='altostratus', default_config_files=[])
         messaging.get_rpc_transport(CONF, url='fake:/').cleanup()  # registers its options
         connection = 'sqlite:///%s/compute.sqlite' % self.tmp_path

@@ -447,8 +447,7 @@ def update(req, server_id):
 
 
 def check_not_locked(req, instance):
-    if instance.locked and not req.context.is_admin and \
-            instance.locked_by != _lock_role(req):
+    if instance.locked and not req.context.is_admin:
         raise exception.InstanceIsLocked(instance_uuid=instance.uuid)
 
 

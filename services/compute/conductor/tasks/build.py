@@ -26,13 +26,14 @@ def claim_args(flavor):
 def set_error(context, instance, message, details=None, code=500):
     """Put a server in ERROR with a fault the API shows."""
     LOG.warning('Server %s goes to ERROR: %s', instance.uuid, message)
+    # The fault first, so nobody sees an ERROR server without its reason.
+    instance.add_fault(code, message, details, host=instance.host)
     instance.vm_state = inst_obj.ERROR
     instance.task_state = None
     try:
         instance.save()
     except exception.InstanceNotFound:
-        return
-    instance.add_fault(code, message, details, host=instance.host)
+        pass
 
 
 def host_availability_zone(context, host):

@@ -1,0 +1,187 @@
+"""Contract tests: the DB ban, RPC client/manager pairs, object versions."""
+
+import ast
+import inspect
+import pathlib
+
+import pytest
+
+from services.compute.compute import manager as compute_manager
+from services.compute.compute import rpcapi as compute_rpcapi
+from services.compute.conductor import manager as conductor_manager
+from services.compute.conductor import rpcapi as conductor_rpcapi
+from services.compute.scheduler import manager as scheduler_manager
+from services.compute.scheduler import rpcapi as scheduler_rpcapi
+
+ROOT = pathlib.Path(__file__).resolve().parents[3] / 'services' / 'compute'
+DB_MODULES = ('sqlalchemy', 'oslo_db', 'alembic', 'services.compute.db', 'common.db')
+# Only these may touch the database layer.
+ALLOWED = ('conductor/', 'db/', 'cmd/conductor.py', 'cmd/manage.py')
+
+
+def _imports(path):
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+            for alias in node.names:
+                yield '%s.%s' % (node.module, alias.name)
+
+
+def test_no_db_imports_outside_the_conductor():
+    offenders = []
+    for path in ROOT.rglob('*.py'):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel.startswith(ALLOWED) or rel in ALLOWED:
+            continue
+        for name in _imports(path):
+            if rel == 'cmd/common.py' and name == 'common.db':
+                continue  # only to call common.db.forbid() in DB-free daemons
+            if name.startswith(DB_MODULES):
+                offenders.append('%s imports %s' % (rel, name))
+    assert offenders == []
+
+
+def test_cmd_common_only_forbids():
+    # cmd/common.py is shared by every daemon: it may call common.db.forbid()
+    # but must not import the compute DB layer.
+    names = set(_imports(ROOT / 'cmd' / 'common.py'))
+    assert not any(n.startswith(('sqlalchemy', 'oslo_db', 'services.compute.db'))
+                   for n in names)
+
+
+def test_conductor_tasks_do_not_import_db():
+    for path in (ROOT / 'conductor').rglob('*.py'):
+        assert not any(n.startswith(DB_MODULES) for n in _imports(path)), path
+
+
+PAIRS = [
+    (conductor_rpcapi.ConductorAPI, conductor_manager.ConductorManager, conductor_rpcapi),
+    (scheduler_rpcapi.SchedulerAPI, scheduler_manager.SchedulerManager, scheduler_rpcapi),
+    (compute_rpcapi.ComputeAPI, compute_manager.ComputeManager, compute_rpcapi),
+]
+
+
+@pytest.mark.parametrize('client,manager,module', PAIRS)
+def test_rpc_versions_in_sync(client, manager, module):
+    assert manager.target.version == module.RPC_API_VERSION
+    assert module.RPC_API_VERSION in module.__doc__
+
+
+def _public_methods(cls):
+    return {name: func for name, func in inspect.getmembers(cls, inspect.isfunction)
+            if not name.startswith('_')}
+
+
+@pytest.mark.parametrize('client,manager,module', PAIRS)
+def test_rpc_signatures_match(client, manager, module):
+    for name, func in _public_methods(client).items():
+        served = getattr(manager, name, None)
+        assert served is not None, '%s.%s is not served' % (manager.__name__, name)
+        client_args = list(inspect.signature(func).parameters)[2:]
+        server_args = list(inspect.signature(served).parameters)[2:]
+        if client is compute_rpcapi.ComputeAPI:
+            client_args = [a for a in client_args if a != 'host']
+        assert client_args == server_args, name
+
+
+class _RecordingClient:
+    def __init__(self):
+        self.calls = []
+
+    def prepare(self, **kwargs):
+        self.kwargs = kwargs
+        return self
+
+    def cast(self, context, method, **kwargs):
+        self.calls.append(('cast', method, self.kwargs))
+
+    def call(self, context, method, **kwargs):
+        self.calls.append(('call', method, self.kwargs))
+        return []
+
+
+def test_call_or_cast_per_method():
+    api = compute_rpcapi.ComputeAPI.__new__(compute_rpcapi.ComputeAPI)
+    api.client = _RecordingClient()
+    api.build_and_run_instance(None, 'h1', 'u', {})
+    api.get_console_output(None, 'h1', 'u')
+    assert api.client.calls == [('cast', 'build_and_run_instance',
+                                 {'server': 'h1', 'version': '1.0'}),
+                                ('call', 'get_console_output',
+                                 {'server': 'h1', 'version': '1.0'})]
+    sched = scheduler_rpcapi.SchedulerAPI.__new__(scheduler_rpcapi.SchedulerAPI)
+    sched.client = _RecordingClient()
+    sched.select_destinations(None, {}, 1)
+    assert sched.client.calls[0][:2] == ('call', 'select_destinations')
+    cond = conductor_rpcapi.ConductorAPI.__new__(conductor_rpcapi.ConductorAPI)
+    cond.client = _RecordingClient()
+    cond.build_instances(None, ['u'], {})
+    assert cond.client.calls[0][:2] == ('cast', 'build_instances')
+
+
+def test_object_fingerprints_are_stable():
+    from oslo_versionedobjects import fixture
+    from services.compute import objects
+    from services.compute.objects import base
+    objects.register_all()
+    checker = fixture.ObjectVersionChecker(base.ComputeObjectRegistry.obj_classes())
+    hashes = checker.get_hashes()
+    compute = {k: v for k, v in hashes.items() if k.startswith('compute.')}
+    # A changed fingerprint means a field changed: bump VERSION and update here.
+    assert sorted(compute) == sorted(EXPECTED_OBJECTS)
+    for name, value in compute.items():
+        assert value.startswith('1.0-'), (name, value)
+
+
+EXPECTED_OBJECTS = [
+    'compute.Aggregate', 'compute.AggregateList', 'compute.ComputeNode',
+    'compute.ComputeNodeList', 'compute.Flavor', 'compute.FlavorList', 'compute.Instance',
+    'compute.InstanceAction', 'compute.InstanceActionList', 'compute.InstanceList',
+    'compute.KeyPair', 'compute.KeyPairList', 'compute.Quotas', 'compute.Service',
+    'compute.ServiceList', 'compute.ServerGroup', 'compute.ServerGroupList',
+]
+
+
+_PROBE = '''
+import sys
+from services.compute.cmd import common as cmd_common
+from services.compute.cmd import {daemon} as daemon_module
+cmd_common.setup(['probe', '--config-file', sys.argv[1]], 'probe')
+{build}
+from common import db
+from oslo_config import cfg
+assert 'services.compute.db' not in sys.modules, 'compute DB layer imported'
+assert 'database' not in cfg.CONF, '[database] registered'
+try:
+    db.get_context_manager('compute')
+except Exception as exc:
+    assert type(exc).__name__ == 'DBAccessForbidden', exc
+else:
+    raise AssertionError('DB access was not forbidden')
+print('clean')
+'''
+
+_BUILD = {
+    'api': 'from services.compute.api import app; app.build(cfg.CONF)',
+    'scheduler': 'from services.compute.scheduler import manager; manager.SchedulerManager()',
+    'compute': 'from services.compute.compute import manager; manager.ComputeManager()',
+}
+
+
+@pytest.mark.parametrize('daemon', sorted(_BUILD))
+def test_db_free_daemons_start_without_the_db_layer(daemon, tmp_path):
+    import subprocess
+    import sys
+    conf = tmp_path / 'compute.conf'
+    conf.write_text('[DEFAULT]\ntransport_url = fake:/\nstate_path = %s\n'
+                    '[api]\nauth_strategy = noauth\n' % tmp_path)
+    code = _PROBE.format(daemon=daemon, build=_BUILD[daemon].replace(
+        'cfg.CONF', '__import__("oslo_config").cfg.CONF'))
+    result = subprocess.run([sys.executable, '-c', code, str(conf)], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().endswith('clean')
