@@ -17,9 +17,24 @@ def parse_json(body):
         raise exception.ValidationError(reason='malformed JSON: %s' % exc)
 
 
+_VALIDATORS = {}
+
+
+def _validator(schema):
+    # Schemas are module-level constants, so their id is a stable cache key;
+    # building a validator costs more than most validations.
+    key = id(schema)
+    cached = _VALIDATORS.get(key)
+    if cached is None or cached[0] is not schema:
+        cached = (schema, jsonschema.Draft7Validator(
+            schema, format_checker=jsonschema.FormatChecker()))
+        _VALIDATORS[key] = cached
+    return cached[1]
+
+
 def validate(schema, document):
     """Validate ``document`` against ``schema``; a violation is a 400."""
-    validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
+    validator = _validator(schema)
     error = jsonschema.exceptions.best_match(validator.iter_errors(document))
     if error is not None:
         where = '/'.join(str(p) for p in error.absolute_path)
