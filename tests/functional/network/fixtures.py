@@ -112,7 +112,7 @@ class NetworkServer:
                 os.killpg(proc.pid, signal.SIGTERM)
         for proc in self.processes:
             try:
-                proc.wait(timeout=15)
+                proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()

@@ -1,0 +1,92 @@
+# Network service (neutron-compatible Networking v2.0) for stack.sh.  Sourced after common.sh.
+#
+# Two daemons: alto-network-conductor (the only one with the database) and
+# alto-network-api (DB-free; its config has no [database] section).
+
+NETWORK_CONF=$ALTO_ETC/network.conf
+NETWORK_API_CONF=$ALTO_ETC/network-api.conf
+NETWORK_PORT=${NETWORK_PORT:-9696}
+NETWORK_URL=http://$HOST_IP:$NETWORK_PORT
+PUBLIC_NETWORK_CIDR=${PUBLIC_NETWORK_CIDR:-203.0.113.0/24}
+PUBLIC_NETWORK_GATEWAY=${PUBLIC_NETWORK_GATEWAY:-203.0.113.1}
+PRIVATE_NETWORK_CIDR=${PRIVATE_NETWORK_CIDR:-10.0.0.0/24}
+
+_network_common_conf() {
+    local f=$1
+    iniset "$f" DEFAULT state_path "$ALTO_STATE"
+    iniset "$f" DEFAULT transport_url "$TRANSPORT_URL"
+    iniset "$f" DEFAULT log_dir "$ALTO_LOGS"
+    iniset "$f" ml2 type_drivers flat,vlan,vxlan
+    iniset "$f" ml2 tenant_network_types vxlan
+    iniset "$f" ml2 flat_networks '*'
+    iniset "$f" ml2 network_vlan_ranges physnet1:1000:1999
+    iniset "$f" ml2 vni_ranges 1:65535
+}
+
+network_configure() {
+    mkdir -p "$ALTO_STATE" "$ALTO_LOGS"
+    # Conductor: the database owner. SQLite has one writer, so one worker;
+    # with MariaDB/PostgreSQL run one per core.
+    _network_common_conf "$NETWORK_CONF"
+    iniset "$NETWORK_CONF" database connection "$(db_url network)"
+    case "$DB_URL_BASE" in
+        sqlite:*) iniset "$NETWORK_CONF" network_conductor workers 1 ;;
+        *) iniset "$NETWORK_CONF" network_conductor workers "$(nproc)" ;;
+    esac
+    # API: no [database] at all.
+    _network_common_conf "$NETWORK_API_CONF"
+    iniset "$NETWORK_API_CONF" api bind_host "$HOST_IP"
+    iniset "$NETWORK_API_CONF" api bind_port "$NETWORK_PORT"
+    iniset "$NETWORK_API_CONF" api auth_strategy keystone
+    write_authtoken_conf "$NETWORK_API_CONF"
+    iniset "$NETWORK_API_CONF" keystone_authtoken username network
+    "$ALTO_VENV/bin/alto-manage" --config-file "$NETWORK_CONF" network db sync
+}
+
+network_start() {
+    start_daemon alto-network-conductor "$ALTO_VENV/bin/alto-network-conductor" \
+        --config-file "$NETWORK_CONF"
+    start_daemon alto-network-api "$ALTO_VENV/bin/alto-network-api" \
+        --config-file "$NETWORK_API_CONF"
+    wait_for_http "$NETWORK_URL/" 60
+}
+
+# _demo_openstack ARGS...: the openstack CLI as the demo user in project demo.
+_demo_openstack() {
+    OS_CLOUD=altostratus OS_CLIENT_CONFIG_FILE=$CLOUDS_YAML "$ALTO_VENV/bin/openstack" "$@"
+}
+
+_network_exists() {
+    local cli=$1 kind=$2 name=$3
+    [ -n "$($cli $kind list --name "$name" -f value -c ID 2>/dev/null)" ]
+}
+
+network_bootstrap() {
+    ensure_service_user network
+    register_service network neutron "$NETWORK_URL"
+    # The conductor answers once its RPC server is up; wait for a real listing.
+    local i
+    for i in $(seq 60); do
+        admin_openstack network list >/dev/null 2>&1 && break
+        sleep 1
+    done
+    # External network on an isolated documentation range: nothing is routed to it.
+    _network_exists admin_openstack network public \
+        || admin_openstack network create --external --provider-network-type flat \
+            --provider-physical-network public public >/dev/null
+    _network_exists admin_openstack subnet public-subnet \
+        || admin_openstack subnet create --network public --subnet-range "$PUBLIC_NETWORK_CIDR" \
+            --gateway "$PUBLIC_NETWORK_GATEWAY" --no-dhcp public-subnet >/dev/null
+    # The demo project's private network and its router to public.
+    _network_exists _demo_openstack network private \
+        || _demo_openstack network create private >/dev/null
+    _network_exists _demo_openstack subnet private-subnet \
+        || _demo_openstack subnet create --network private --subnet-range "$PRIVATE_NETWORK_CIDR" \
+            private-subnet >/dev/null
+    if ! _network_exists _demo_openstack router router1; then
+        _demo_openstack router create router1 >/dev/null
+        _demo_openstack router set --external-gateway public router1 >/dev/null
+        _demo_openstack router add subnet router1 private-subnet >/dev/null
+    fi
+    log "network: public ($PUBLIC_NETWORK_CIDR), private ($PRIVATE_NETWORK_CIDR), router1"
+}
