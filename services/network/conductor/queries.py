@@ -79,18 +79,21 @@ def paginate(query, model, columns, sorts=None, limit=None, marker=None,
         if marker_obj is None:
             raise exception.BadRequest(resource='pagination',
                                        msg='marker %s not found' % marker)
-    query = db_utils.paginate_query(query, model, limit, sort_keys, marker=marker_obj,
-                                    sort_dirs=sort_dirs)
+    return db_utils.paginate_query(query, model, limit, sort_keys, marker=marker_obj,
+                                   sort_dirs=sort_dirs)
+
+
+def list_rows(query, model, columns, filters=None, sorts=None, limit=None, marker=None,
+              page_reverse=False, entities=None):
+    """Filtered, sorted page of ``model`` rows (or of ``entities`` columns)."""
+    query = apply_filters(query, columns, filters)
+    query = paginate(query, model, columns, sorts, limit, marker, page_reverse)
+    if entities is not None:
+        query = query.with_entities(*entities)
     rows = query.all()
     if page_reverse:
         rows.reverse()
     return rows
-
-
-def list_rows(query, model, columns, filters=None, sorts=None, limit=None, marker=None,
-              page_reverse=False):
-    query = apply_filters(query, columns, filters)
-    return paginate(query, model, columns, sorts, limit, marker, page_reverse)
 
 
 def standard_columns(model, *names):
@@ -120,7 +123,7 @@ def standard_dict(obj):
 
 
 def _iso(value):
-    return value.strftime('%Y-%m-%dT%H:%M:%SZ') if value else None
+    return value.isoformat(timespec='seconds') + 'Z' if value else None
 
 
 def bump(obj, values):
