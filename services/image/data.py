@@ -1,19 +1,20 @@
 """Image data: streamed upload, staging, import and ranged download.
 
 Data never sits in memory whole: the request body is read ``chunk_size``
-bytes at a time, hashed (md5 for ``checksum``, sha512 for ``os_hash_value``)
-and handed to the store, which writes each chunk before the next is read.
+bytes at a time and handed to the store, which writes each chunk before the
+next is read; meanwhile the md5 (``checksum``) and sha512 (``os_hash_value``)
+of that chunk run in two OS threads (``pipeline.ParallelDigests``).
 The status moves queued -> saving -> active; any failure part-way puts the
 image back to ``queued`` and the store has already removed what it wrote.
 """
 
-import hashlib
 import struct
 
 from oslo_log import log as logging
 
 from common import exception as common_exc
 from services.image import exception
+from services.image import pipeline
 from services.image.db import api as db_api
 
 LOG = logging.getLogger(__name__)
@@ -33,8 +34,7 @@ class HashingReader:
         self.expected_length = expected_length
         self.size = 0
         self.header = b''
-        self._md5 = hashlib.md5(usedforsecurity=False)
-        self._sha = hashlib.new(HASH_ALGO)
+        self._digests = pipeline.ParallelDigests(('md5', HASH_ALGO))
 
     def _read(self):
         if hasattr(self.source, 'read'):
@@ -52,15 +52,19 @@ class HashingReader:
             yield from self.source
 
     def __iter__(self):
-        for chunk in self._read():
-            self.size += len(chunk)
-            if self.size > self.size_cap:
-                raise exception.ImageSizeLimitExceeded(cap=self.size_cap)
-            if len(self.header) < _HEADER_BYTES:
-                self.header += chunk[:_HEADER_BYTES - len(self.header)]
-            self._md5.update(chunk)
-            self._sha.update(chunk)
-            yield chunk
+        try:
+            for chunk in self._read():
+                self.size += len(chunk)
+                if self.size > self.size_cap:
+                    raise exception.ImageSizeLimitExceeded(cap=self.size_cap)
+                if len(self.header) < _HEADER_BYTES:
+                    self.header += chunk[:_HEADER_BYTES - len(self.header)]
+                # digests run in OS threads while the store writes the chunk
+                # and the next one is read from the socket
+                self._digests.update(chunk)
+                yield chunk
+        finally:
+            self._digests.finish()
         if self.expected_length is not None and self.size < self.expected_length:
             raise exception.UploadIncomplete(received=self.size,
                                              expected=self.expected_length)
@@ -74,8 +78,9 @@ class HashingReader:
         return None
 
     def results(self, disk_format):
-        return {'size': self.size, 'checksum': self._md5.hexdigest(),
-                'os_hash_algo': HASH_ALGO, 'os_hash_value': self._sha.hexdigest(),
+        md5, sha = self._digests.hexdigests()
+        return {'size': self.size, 'checksum': md5,
+                'os_hash_algo': HASH_ALGO, 'os_hash_value': sha,
                 'virtual_size': self.virtual_size(disk_format)}
 
 

@@ -9,6 +9,7 @@ import os
 import urllib.parse
 
 from services.image import exception
+from services.image import pipeline
 from services.image.store import base
 
 SCHEME = 'file://'
@@ -49,7 +50,7 @@ class FilesystemStore(base.Store):
     def get(self, location, offset=0, length=None, chunk_size=65536):
         path = self._path(location)
         try:
-            handle = open(path, 'rb')
+            handle = open(path, 'rb', buffering=0)  # one read() per block, no extra copy
         except FileNotFoundError:
             raise exception.ImageDataNotFound(image_id=os.path.basename(path))
         return _read_file(handle, offset, length, chunk_size)
@@ -67,17 +68,10 @@ class FilesystemStore(base.Store):
 
 
 def _read_file(handle, offset, length, chunk_size):
+    # the next block is read in an OS thread while the server sends this one
     with handle:
         handle.seek(offset)
-        remaining = length
-        while remaining is None or remaining > 0:
-            want = chunk_size if remaining is None else min(chunk_size, remaining)
-            chunk = handle.read(want)
-            if not chunk:
-                return
-            if remaining is not None:
-                remaining -= len(chunk)
-            yield chunk
+        yield from pipeline.read_ahead(handle.read, chunk_size, length)
 
 
 def _unlink(path):

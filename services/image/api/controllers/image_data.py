@@ -56,7 +56,7 @@ class ImageFileController:
         chunk_size = base.conf().image.chunk_size
         size = image['size']
         span = data.parse_range(pecan.request.headers.get('Range'), size)
-        resp = webob.Response(content_type='application/octet-stream', charset=None)
+        resp = _DataResponse(content_type='application/octet-stream', charset=None)
         if span is None:
             offset, length = 0, size
             resp.status = 200
@@ -68,13 +68,29 @@ class ImageFileController:
                                                                 size)
         chunks = store.get(image['location'], offset, length, chunk_size)
         resp.app_iter = _generator(chunks)
-        resp.content_length = length
+        resp.data_length = length
         return resp
 
 
 def _generator(chunks):
     # A real generator: pecan peeks at generators but reads other bodies whole.
     yield from chunks
+
+
+class _DataResponse(webob.Response):
+    """A streamed body that keeps its Content-Length.
+
+    Pecan peeks at a 200 generator body by re-wrapping it, and assigning a new
+    ``app_iter`` makes webob drop ``Content-Length``; the server would then
+    fall back to chunked encoding, which copies every block twice more.
+    """
+
+    data_length = None
+
+    def __call__(self, environ, start_response):
+        if self.data_length is not None:
+            self.content_length = self.data_length
+        return super().__call__(environ, start_response)
 
 
 class StageController:

@@ -1,0 +1,162 @@
+"""The threaded data path: parallel digests, read-ahead, failure clean-up."""
+
+import hashlib
+import io
+import os
+import threading
+
+import pytest
+import webob
+
+from common import exception as common_exc
+from services.image import data
+from services.image import pipeline
+from services.image.store import filesystem
+
+from tests.unit.image.conftest import ALICE
+from tests.unit.image.test_data_api import upload
+from tests.unit.image.test_images_api import create
+
+MIB = 1 << 20
+
+
+@pytest.mark.parametrize('sizes', [
+    [],                                  # empty image
+    [10, 300, 5],                        # small blocks, hashed inline
+    [MIB, MIB, 7],                       # offloaded blocks, short tail
+    [100, 2 * MIB, 70000, 1],            # mixed
+])
+def test_parallel_digests_match_hashlib(sizes):
+    blocks = [os.urandom(n) for n in sizes]
+    digests = pipeline.ParallelDigests(('md5', 'sha512'))
+    for block in blocks:
+        digests.update(block)
+    whole = b''.join(blocks)
+    assert digests.hexdigests() == [hashlib.md5(whole).hexdigest(),
+                                    hashlib.sha512(whole).hexdigest()]
+
+
+def test_digests_of_large_blocks_run_off_the_calling_thread(monkeypatch):
+    seen = set()
+
+    class Recording:
+        def __init__(self):
+            self.inner = hashlib.sha256()
+
+        def update(self, block):
+            seen.add(threading.get_ident())
+            self.inner.update(block)
+
+    digests = pipeline.ParallelDigests(('md5',))
+    digests._hashes = [Recording()]
+    digests.update(b'x' * pipeline.MIN_OFFLOAD_BYTES)
+    digests.finish()
+    assert seen and threading.get_ident() not in seen
+
+
+def test_settle_waits_for_all_jobs_then_raises_first_error():
+    finished = []
+    release = threading.Event()
+
+    def slow():
+        release.wait(5)
+        finished.append('slow')
+
+    def fail():
+        release.set()
+        raise ValueError('boom')
+
+    jobs = [pipeline.submit(fail), pipeline.submit(slow)]
+    with pytest.raises(ValueError):
+        pipeline._settle(jobs)
+    assert finished == ['slow']
+
+
+@pytest.mark.parametrize('length', [None, 0, 1, MIB - 1, MIB, 3 * MIB + 5, 10 * MIB])
+def test_read_ahead_yields_exactly_the_requested_span(length):
+    payload = os.urandom(3 * MIB + 5)
+    source = io.BytesIO(payload)
+    source.seek(17)
+    got = b''.join(pipeline.read_ahead(source.read, MIB, length))
+    expected = payload[17:] if length is None else payload[17:17 + length]
+    assert got == expected
+
+
+def test_read_ahead_closed_early_lets_the_pending_read_finish():
+    reads = []
+
+    def read(size):
+        reads.append(size)
+        return b'x' * size
+
+    blocks = pipeline.read_ahead(read, 1000, 10000)
+    assert next(blocks) == b'x' * 1000
+    blocks.close()  # a client that hung up mid-download
+    assert reads == [1000, 1000]
+
+
+def test_filesystem_download_of_a_range_across_blocks(tmp_path):
+    payload = os.urandom(2 * MIB + 123)
+    fs = filesystem.FilesystemStore(str(tmp_path))
+    location, _ = fs.add('img', iter([payload]))
+    assert b''.join(fs.get(location, 0, None, 256 * 1024)) == payload
+    assert b''.join(fs.get(location, MIB - 3, MIB + 10, 256 * 1024)) == \
+        payload[MIB - 3:2 * MIB + 7]
+
+
+def test_multi_block_upload_to_filesystem_has_right_checksums(api, conf, tmp_path):
+    fs = filesystem.FilesystemStore(str(tmp_path / 'images'))
+    payload = os.urandom(3 * MIB + 4321)
+    image = _queued(api)
+    done = data.upload(conf, fs, image, io.BytesIO(payload), len(payload))
+    assert done['status'] == 'active' and done['size'] == len(payload)
+    assert done['checksum'] == hashlib.md5(payload).hexdigest()
+    assert done['os_hash_value'] == hashlib.sha512(payload).hexdigest()
+    with open(str(tmp_path / 'images' / image['id']), 'rb') as f:
+        assert f.read() == payload
+
+
+class _BreaksAfter:
+    """A body that delivers ``good`` bytes in big reads and then fails."""
+
+    def __init__(self, good):
+        self.source = io.BytesIO(good)
+
+    def read(self, size):
+        chunk = self.source.read(size)
+        if chunk:
+            return chunk
+        raise OSError('connection reset by peer')
+
+
+def test_failure_mid_upload_leaves_image_queued_and_no_file(api, conf, tmp_path):
+    datadir = tmp_path / 'images'
+    fs = filesystem.FilesystemStore(str(datadir))
+    image = _queued(api)
+    with pytest.raises(common_exc.BadRequest):
+        data.upload(conf, fs, image, _BreaksAfter(os.urandom(2 * MIB + 1)), 8 * MIB)
+    shown = api.get('/v2/images/%s' % image['id'], headers=ALICE).json
+    assert shown['status'] == 'queued' and shown['checksum'] is None
+    assert list(datadir.iterdir()) == []
+    # the image can still be uploaded afterwards
+    payload = os.urandom(MIB + 1)
+    data.upload(conf, fs, image, io.BytesIO(payload), len(payload))
+    assert open(str(datadir / image['id']), 'rb').read() == payload
+
+
+def test_download_keeps_content_length(api):
+    image = create(api)
+    payload = os.urandom(300 * 1024)
+    upload(api, image['id'], payload)
+    # call the WSGI app directly: WebTest would fill in a missing length itself
+    request = webob.Request.blank('/v2/images/%s/file' % image['id'], headers=ALICE)
+    status, headers, body = request.call_application(api.app)
+    headers = dict(headers)
+    assert status.startswith('200')
+    assert headers['Content-Length'] == str(len(payload))
+    assert b''.join(body) == payload
+
+
+def _queued(api):
+    from services.image.db import api as db_api
+    return db_api.image_get(create(api)['id'])
