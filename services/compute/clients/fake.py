@@ -119,7 +119,7 @@ class FakeNetworkClient(base.NetworkClientBase):
     def _new_port(self, data, network, device_id):
         used = {p['fixed_ips'][0]['ip_address'] for p in data.values()
                 if p['network_id'] == network['id']}
-        subnet = ipaddress.ip_network(network.get('cidr', '192.0.2.0/24'))
+        subnet = ipaddress.ip_network(network.get('cidr', '192.0.2.0/24'), strict=False)
         address = next(str(ip) for ip in subnet.hosts()
                        if str(ip) not in used and ip != next(subnet.hosts()))
         port = {'id': str(uuid.uuid4()), 'network_id': network['id'], 'device_id': device_id,

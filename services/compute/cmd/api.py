@@ -12,6 +12,7 @@ DEFAULT_PORT = 8774
 
 def main(argv=None):
     cmd_common.setup(argv or sys.argv, 'alto-compute-api')
+    cmd_common.wait_for_conductor()
     from services.compute.api import app
     svc = service.WSGIService('alto-compute-api', lambda: app.build(CONF),
                               CONF.api.bind_host, CONF.api.bind_port or DEFAULT_PORT,

@@ -1,6 +1,12 @@
 """Start-up shared by the compute daemons."""
 
+import time
+
+import oslo_messaging as messaging
+from oslo_log import log as logging
+
 from common import config
+from common import context as alto_context
 from common import log
 from common import objects as common_objects
 from common import rpc
@@ -11,6 +17,21 @@ from services.compute.objects import base as obj_base
 
 CONF = config.CONF
 EXMODS = ['services.compute.exception']
+LOG = logging.getLogger(__name__)
+
+
+def wait_for_conductor(interval=2):
+    """Block until the conductor answers.  RabbitMQ drops messages sent to a
+    topic nobody has declared yet, so a daemon that starts before the
+    conductor would otherwise lose its first calls and wait out the timeout."""
+    api = conductor_rpcapi.ConductorAPI()
+    while True:
+        try:
+            api.ping(alto_context.get_admin_context(), timeout=interval)
+            return
+        except messaging.MessagingTimeout:
+            LOG.info('Waiting for the compute conductor to answer')
+            time.sleep(0.5)
 
 
 def setup(argv, name, conductor=False, register_extra=None):

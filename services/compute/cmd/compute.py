@@ -11,6 +11,7 @@ CONF = cmd_common.CONF
 
 def main(argv=None):
     cmd_common.setup(argv or sys.argv, 'alto-compute')
+    cmd_common.wait_for_conductor()
     from services.compute.compute import manager
     from services.compute.compute import rpcapi
     from services.compute.objects import base as obj_base

@@ -42,6 +42,9 @@ class ConductorManager:
                                    rpcapi.TOPIC, rpcapi.RPC_API_VERSION)
 
     # -- RPC -----------------------------------------------------------------
+    def ping(self, context):
+        return 'pong'
+
     def build_instances(self, context, instance_uuids, request_spec):
         self.build_task.build(context, instance_uuids, request_spec)
 

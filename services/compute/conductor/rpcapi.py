@@ -2,7 +2,7 @@
 
 Version history:
     1.0 - build_instances, reschedule_instance, migrate_server,
-          evacuate_server
+          evacuate_server, ping
 """
 
 import oslo_messaging as messaging
@@ -21,6 +21,10 @@ class ConductorAPI:
         target = messaging.Target(topic=TOPIC, version=RPC_API_VERSION)
         self.client = rpc.get_client(target, version_cap=CONF.upgrade_levels.conductor,
                                      serializer=obj_base.Serializer())
+
+    def ping(self, context, timeout):
+        """Answer when the conductor is up (call with a short timeout)."""
+        return self.client.prepare(version='1.0', timeout=timeout).call(context, 'ping')
 
     def build_instances(self, context, instance_uuids, request_spec):
         """Schedule, claim and start building; answers nothing (cast)."""

@@ -42,6 +42,7 @@ class SchedulerManager:
                                      aggregates.for_host(node.host))
                 for node in nodes]
 
+    @messaging.expected_exceptions(exception.NoValidHost)
     def select_destinations(self, context, request_spec, num_instances, excluded_hosts=()):
         """For each server, candidate hosts best first (the first is the pick,
         the rest are alternates the conductor may claim on instead)."""

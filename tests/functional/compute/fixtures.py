@@ -1,0 +1,269 @@
+"""The compute daemons as real processes: conductor, scheduler, API on a
+free loopback port and one alto-compute per host name, over RabbitMQ with a
+private exchange.
+
+With ``identity`` (and image / network servers) they talk to the real
+services with keystone tokens; without, the API runs with
+``auth_strategy = noauth`` and the image/network clients are the
+file-backed fakes (``[clients] backend = fake``) -- say so in any test that
+uses that mode.
+"""
+
+import json
+import os
+import pathlib
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from tests.functional.identity.fixtures import free_port
+
+BIN = pathlib.Path(sys.executable).parent
+SERVICE_PASSWORD = 'compute-service-secret'
+MYSQL_BASE = 'mysql+pymysql://root@127.0.0.1:3306'
+IMAGE_ID = '155d900f-4e14-4e4c-a73d-069cbf4541e6'
+NETWORK_ID = '3cb9bc59-5699-4588-a4b1-b87f96708bc6'
+
+
+class ComputeCloud:
+    def __init__(self, workdir, connection, identity=None, hosts=('cmp1',),
+                 service_down_time=6, extra=None):
+        self.workdir = pathlib.Path(workdir)
+        self.connection = connection
+        self.identity = identity
+        self.hosts = list(hosts)
+        self.port = free_port()
+        self.url = 'http://127.0.0.1:%d/v2.1' % self.port
+        self.config_file = self.workdir / 'compute.conf'
+        self.db_config_file = self.workdir / 'compute-db.conf'
+        self.fake_dir = self.workdir / 'fake-services'
+        self.service_down_time = service_down_time
+        self.extra = extra or {}
+        self.processes = {}
+        self.vhost = None
+
+    # -- set-up ---------------------------------------------------------------
+    def register(self):
+        """Service user and catalog entry, as deploy/lib/compute.sh does."""
+        import openstack
+        admin = openstack.connect(**self.identity.cloud_config())
+        service_project = admin.identity.find_project('service') or \
+            admin.identity.create_project(name='service', domain_id='default')
+        user = admin.identity.find_user('nova') or admin.identity.create_user(
+            name='nova', password=SERVICE_PASSWORD, domain_id='default')
+        admin.identity.assign_project_role_to_user(service_project, user,
+                                                   admin.identity.find_role('admin'))
+        svc = admin.identity.create_service(name='nova', type='compute')
+        for iface in ('public', 'internal', 'admin'):
+            admin.identity.create_endpoint(service_id=svc.id, interface=iface, url=self.url,
+                                           region_id='RegionOne')
+        admin.close()
+
+    def write_config(self):
+        sections = {
+            'DEFAULT': {'state_path': self.workdir,
+                        'transport_url': 'rabbit://guest:guest@127.0.0.1:5672/%s' % (
+                            self.vhost or ''),
+                        'control_exchange': 'alto-cmp-%s' % secrets.token_hex(4)},
+            'api': {'bind_host': '127.0.0.1', 'bind_port': self.port,
+                    'auth_strategy': 'keystone' if self.identity else 'noauth'},
+            'service': {'report_interval': 1, 'service_down_time': self.service_down_time},
+            'conductor': {'build_watchdog_interval': 2},
+            'compute': {'resource_report_interval': 2, 'sync_power_state_interval': 5},
+            'oslo_messaging_rabbit': {'heartbeat_timeout_threshold': 0},
+        }
+        if self.identity:
+            auth = {'auth_url': self.identity.url, 'auth_type': 'password',
+                    'username': 'nova', 'password': SERVICE_PASSWORD,
+                    'project_name': 'service', 'user_domain_id': 'default',
+                    'project_domain_id': 'default'}
+            sections['clients'] = {'backend': 'rest'}
+            sections['service_user'] = dict(auth)
+            sections['keystone_authtoken'] = dict(auth, www_authenticate_uri=self.identity.url,
+                                                  memcached_servers='',
+                                                  region_name='RegionOne')
+            sections['image'] = {'region_name': 'RegionOne'}
+            sections['network'] = {'region_name': 'RegionOne'}
+        else:
+            sections['clients'] = {'backend': 'fake', 'fake_state_dir': self.fake_dir}
+        for section, values in self.extra.items():
+            sections.setdefault(section, {}).update(values)
+        self.config_file.write_text(_ini(sections))
+        self.db_config_file.write_text(_ini({'database': {'connection': self.connection}}))
+
+    def seed_fakes(self):
+        from services.compute.clients import fake
+        fake.seed(str(self.fake_dir), images=[
+            {'id': IMAGE_ID, 'name': 'cirros', 'visibility': 'public', 'status': 'active'}],
+            networks=[{'id': NETWORK_ID, 'name': 'private', 'cidr': '198.18.0.0/20',
+                       'shared': True}])
+
+    def manage(self, *args):
+        return subprocess.run(
+            [str(BIN / 'alto-manage'), '--config-file', str(self.config_file),
+             '--config-file', str(self.db_config_file), 'compute'] + list(args),
+            check=True, capture_output=True, text=True, timeout=120)
+
+    def _spawn(self, name, binary, *extra_args):
+        log = self.workdir / ('%s.log' % name)
+        args = [str(BIN / binary), '--config-file', str(self.config_file),
+                '--log-file', str(log)] + list(extra_args)
+        self.processes[name] = subprocess.Popen(args, stdout=subprocess.DEVNULL,
+                                                stderr=open(log.with_suffix('.err'), 'w'),
+                                                start_new_session=True)
+
+    def start_compute(self, host, extra_conf=None):
+        host_conf = self.workdir / ('host-%s.conf' % host)
+        host_conf.write_text('[DEFAULT]\nhost = %s\n' % host)
+        args = ['--config-file', str(host_conf)]
+        if extra_conf:
+            args += ['--config-file', str(extra_conf)]
+        self._spawn('compute-%s' % host, 'alto-compute', *args)
+
+    def create_vhost(self):
+        """RabbitMQ queues are named after RPC topics whatever the exchange, so
+        a private vhost is what keeps parallel test clouds apart."""
+        name = 'alto-compute-%s' % secrets.token_hex(4)
+        try:
+            subprocess.run(['rabbitmqctl', '-q', 'add_vhost', name], check=True,
+                           capture_output=True, timeout=60)
+            subprocess.run(['rabbitmqctl', '-q', 'set_permissions', '-p', name, 'guest',
+                            '.*', '.*', '.*'], check=True, capture_output=True, timeout=60)
+        except (OSError, subprocess.SubprocessError):
+            return  # no rabbitmqctl: the private exchange has to do
+        self.vhost = name
+
+    def delete_vhost(self):
+        if self.vhost:
+            subprocess.run(['rabbitmqctl', '-q', 'delete_vhost', self.vhost],
+                           capture_output=True, timeout=60)
+            self.vhost = None
+
+    def start(self):
+        self.create_vhost()
+        self.write_config()
+        if not self.identity:
+            self.seed_fakes()
+        self.manage('db_sync')
+        # Only the conductor reads the file holding [database].
+        self._spawn('conductor', 'alto-compute-conductor', '--config-file',
+                    str(self.db_config_file))
+        self._spawn('scheduler', 'alto-compute-scheduler')
+        self._spawn('api', 'alto-compute-api')
+        for host in self.hosts:
+            self.start_compute(host)
+        self.wait_ready()
+
+    def wait_ready(self, timeout=60):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            for name, proc in self.processes.items():
+                if proc.poll() is not None:
+                    raise RuntimeError('%s exited: %s' % (name, self.log_tail(name)))
+            try:
+                urllib.request.urlopen(self.url + '/', timeout=2).read()
+                if self.up_computes() >= len(self.hosts):
+                    return
+            except (OSError, ValueError):
+                pass
+            time.sleep(0.3)
+        raise RuntimeError('compute did not come up: %s' % self.log_tail('api'))
+
+    def up_computes(self):
+        if self.identity:
+            import openstack
+            conn = openstack.connect(**self.identity.cloud_config())
+            try:
+                return len([s for s in conn.compute.services()
+                            if s.binary == 'alto-compute' and s.state == 'up'])
+            finally:
+                conn.close()
+        body = self.request('GET', '/os-hypervisors/detail', project='admin',
+                            roles='admin,member,reader')
+        return len([h for h in body['hypervisors'] if h['state'] == 'up'])
+
+    def stop_process(self, name, sig=signal.SIGTERM):
+        proc = self.processes.pop(name, None)
+        if proc is None or proc.poll() is not None:
+            return
+        os.killpg(proc.pid, sig)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+    def stop(self):
+        for name in list(self.processes):
+            self.stop_process(name)
+        self.delete_vhost()
+
+    def rss_kib(self):
+        total = 0
+        for proc in self.processes.values():
+            try:
+                with open('/proc/%d/status' % proc.pid) as status:
+                    for line in status:
+                        if line.startswith('VmRSS:'):
+                            total += int(line.split()[1])
+            except OSError:
+                pass
+        return total
+
+    def log_tail(self, name, lines=40):
+        out = []
+        for suffix in ('.log', '.err'):
+            try:
+                out += (self.workdir / (name + suffix)).read_text().splitlines()[-lines:]
+            except OSError:
+                pass
+        return '\n'.join(out)
+
+    # -- noauth REST helper ----------------------------------------------------
+    def request(self, method, path, body=None, project='demo', roles='member,reader',
+                version='2.53', expect=None):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.url + path, data=data, method=method, headers={
+            'Content-Type': 'application/json', 'X-User-Id': '%s-user' % project,
+            'X-Project-Id': project, 'X-Roles': roles,
+            'OpenStack-API-Version': 'compute %s' % version})
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                status, raw = resp.status, resp.read()
+        except urllib.error.HTTPError as exc:
+            status, raw = exc.code, exc.read()
+        if expect is not None:
+            assert status == expect, (status, raw[:500])
+        return json.loads(raw) if raw else {}
+
+
+def _ini(sections):
+    lines = []
+    for section, values in sections.items():
+        lines.append('[%s]' % section)
+        lines += ['%s = %s' % (k, v) for k, v in values.items()]
+    return '\n'.join(lines) + '\n'
+
+
+@pytest.fixture(scope='module')
+def mysql_compute_db():
+    import pymysql
+    name = 'alto_compute_%s' % secrets.token_hex(4)
+    try:
+        conn = pymysql.connect(host='127.0.0.1', user='root', port=3306)
+    except pymysql.err.OperationalError as exc:
+        pytest.skip('MariaDB is not reachable: %s' % exc)
+    with conn.cursor() as cur:
+        cur.execute('CREATE DATABASE %s CHARACTER SET utf8mb4' % name)
+    try:
+        yield '%s/%s?charset=utf8mb4' % (MYSQL_BASE, name)
+    finally:
+        with conn.cursor() as cur:
+            cur.execute('DROP DATABASE IF EXISTS %s' % name)
+        conn.close()
