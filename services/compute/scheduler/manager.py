@@ -42,10 +42,16 @@ class SchedulerManager:
                                      aggregates.for_host(node.host))
                 for node in nodes]
 
-    @messaging.expected_exceptions(exception.NoValidHost)
     def select_destinations(self, context, request_spec, num_instances, excluded_hosts=()):
         """For each server, candidate hosts best first (the first is the pick,
         the rest are alternates the conductor may claim on instead)."""
+        try:
+            return self._select(context, request_spec, num_instances, excluded_hosts)
+        except exception.NoValidHost:
+            # An answer, not a failure: re-raised to the caller, not logged here.
+            raise messaging.ExpectedException()
+
+    def _select(self, context, request_spec, num_instances, excluded_hosts):
         spec = dict(request_spec)
         if spec.get('group'):
             spec['group'] = dict(spec['group'], hosts=list(spec['group'].get('hosts', [])))
