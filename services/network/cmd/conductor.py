@@ -24,7 +24,6 @@ def main(argv=None):
     from services.network.agents.rpc import manager as agent_manager
     from services.network.agents.rpc import rpcapi as agent_rpcapi
     from services.network.conductor import manager
-    from services.network.conductor import rpcapi
     from services.network.db import api as db_api
 
     register(CONF)
@@ -33,7 +32,7 @@ def main(argv=None):
     rpc.init(CONF, exmods=['services.network.exception'])
     db_api.configure(CONF)
     notifier = agent_rpcapi.AgentNotifyAPI()
-    svc = service.RPCService(rpcapi.TOPIC, manager.NetworkConductorManager(notifier),
+    svc = service.RPCService(CONF.network_conductor.topic, manager.NetworkConductorManager(notifier),
                              CONF.host,
                              endpoints=[agent_manager.AgentPluginManager(notifier)],
                              report_interval=CONF.service.report_interval)

@@ -58,6 +58,10 @@ class NetworkConductorManager:
 
     def list_resources(self, context, resource, filters=None, sorts=None, limit=None,
                        marker=None, page_reverse=False):
+        return rpcapi.pack_rows(self._list(context, resource, filters, sorts, limit, marker,
+                                           page_reverse))
+
+    def _list(self, context, resource, filters, sorts, limit, marker, page_reverse):
         module = _handler(resource)
 
         def run():

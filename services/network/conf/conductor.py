@@ -5,6 +5,12 @@ from common import rpc
 conductor_group = cfg.OptGroup('network_conductor', title='Network conductor options')
 
 conductor_opts = [
+    cfg.StrOpt('topic', default='network-conductor',
+               help='RPC topic of the conductor (the API and agents call it). '
+                    'RabbitMQ queues are named after topics regardless of the '
+                    'exchange, so clouds sharing one broker need distinct topics.'),
+    cfg.StrOpt('agent_notification_topic', default='network-agent-notifications',
+               help='Fanout topic on which the conductor notifies agents.'),
     cfg.IntOpt('workers', default=1, min=1,
                help='Conductor worker processes. Keep 1 with SQLite (a single '
                     'writer); use MariaDB or PostgreSQL for more.'),

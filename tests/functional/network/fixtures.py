@@ -45,7 +45,11 @@ class NetworkServer:
             '[api]', 'bind_host = 127.0.0.1', 'bind_port = %d' % self.port,
             'auth_strategy = %s' % ('keystone' if self.identity else 'noauth'),
             '[database]', 'connection = %s' % self.connection,
+            # Queues are named after topics whatever the exchange: a private
+            # topic keeps this server's calls away from other test runs.
             '[network_conductor]', 'workers = %d' % self.conductor_workers,
+            'topic = network-conductor-%s' % secrets.token_hex(4),
+            'agent_notification_topic = network-agents-%s' % secrets.token_hex(4),
             '[oslo_messaging_rabbit]', 'heartbeat_timeout_threshold = 0',
         ]
         if self.identity:

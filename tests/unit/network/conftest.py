@@ -84,11 +84,12 @@ def conductor(database, notifier):
     mgr = manager.NetworkConductorManager(notifier)
     server = rpc.get_server(target, [mgr, agent_manager.AgentPluginManager(notifier)])
     server.start()
+    CONF.set_override('topic', topic, group='network_conductor')
     client = rpcapi.NetworkConductorAPI()
-    client.client = client.client.prepare(topic=topic)
     yield client
     server.stop()
     server.wait()
+    CONF.clear_override('topic', group='network_conductor')
 
 
 @pytest.fixture

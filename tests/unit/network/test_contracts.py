@@ -55,6 +55,7 @@ class _RecordingClient:
 
     def call(self, context, method, **kwargs):
         self.calls.append(('call', self.prepared, method, kwargs))
+        return {'keys': [], 'rows': []}
 
     def cast(self, context, method, **kwargs):
         self.calls.append(('cast', self.prepared, method, kwargs))
@@ -188,6 +189,14 @@ def test_api_process_loads_no_database_module():
     result = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
                             cwd=str(REPO), timeout=120)
     assert result.stdout.strip().endswith('clean'), result.stderr[-2000:]
+
+
+def test_rows_pack_and_unpack():
+    items = [{'id': 'a', 'x': 1}, {'id': 'b', 'y': [2]}]
+    packed = rpcapi.pack_rows(items)
+    assert packed['keys'] == ['id', 'x', 'y']
+    assert rpcapi.unpack_rows(packed) == [{'id': 'a', 'x': 1, 'y': None},
+                                          {'id': 'b', 'x': None, 'y': [2]}]
 
 
 def test_remote_exceptions_lose_their_traceback():

@@ -1,7 +1,7 @@
 """Agent-side server of :class:`~.rpcapi.AgentNotifyAPI` fanouts.
 
 An agent builds ``AgentNotificationEndpoint(handler)`` and serves it on
-``rpcapi.NOTIFY_TOPIC`` with fanout; each notification is passed to the
+``[network_conductor] agent_notification_topic`` with fanout; each notification is passed to the
 handler's method of the same name when the handler has one, so an L3 agent
 only implements the router calls and a DHCP agent the network/subnet/port
 ones. No database is involved here.

@@ -1,8 +1,9 @@
 """Agent RPC clients.
 
 :class:`PluginAPI` is what agents call on the conductor (topic
-``network-conductor``, namespace ``agent``); :class:`AgentNotifyAPI` is the
-conductor's fanout to every agent (topic ``network-agent-notifications``).
+``[network_conductor] topic``, namespace ``agent``); :class:`AgentNotifyAPI`
+is the conductor's fanout to every agent (topic ``[network_conductor]
+agent_notification_topic``).
 
 PluginAPI version history:
     1.0 - report_state, get_device_details, get_devices_details_list,
@@ -22,16 +23,15 @@ from oslo_config import cfg
 from common import rpc
 
 CONF = cfg.CONF
-PLUGIN_TOPIC = 'network-conductor'
 PLUGIN_NAMESPACE = 'agent'
-NOTIFY_TOPIC = 'network-agent-notifications'
 
 
 class PluginAPI:
     RPC_API_VERSION = '1.0'
 
     def __init__(self):
-        target = messaging.Target(topic=PLUGIN_TOPIC, namespace=PLUGIN_NAMESPACE,
+        target = messaging.Target(topic=CONF.network_conductor.topic,
+                                  namespace=PLUGIN_NAMESPACE,
                                   version=self.RPC_API_VERSION)
         self.client = rpc.get_client(target, version_cap=CONF.upgrade_levels.network_agent_plugin)
 
@@ -89,7 +89,8 @@ class AgentNotifyAPI:
     RPC_API_VERSION = '1.0'
 
     def __init__(self):
-        target = messaging.Target(topic=NOTIFY_TOPIC, version=self.RPC_API_VERSION)
+        target = messaging.Target(topic=CONF.network_conductor.agent_notification_topic,
+                                  version=self.RPC_API_VERSION)
         self.client = rpc.get_client(target,
                                      version_cap=CONF.upgrade_levels.network_agent_notifier)
 
