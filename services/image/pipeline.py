@@ -1,7 +1,6 @@
 """Native-thread helpers for the image data path.
 
-Hashing (md5 and sha512) and file reads are the CPU- and I/O-bound part of
-moving image data.  On the API's green thread they would run one after the
+Hashing (md5 and sha512) is the CPU-bound part of moving image data.  On the API's green thread they would run one after the
 other and stall every other request, so they go to OS threads instead:
 hashlib releases the GIL on large buffers, which lets the two digests run
 on two cores while the green thread keeps reading the socket.
@@ -12,8 +11,8 @@ first by every ``cmd`` module, so its presence in ``sys.modules`` tells us we
 run under that backend.  Anywhere else (unit tests, a plain WSGI server) a
 small thread pool owned by this module does the work.
 
-Every helper keeps at most one block in flight per stage, so memory stays
-at a few blocks per transfer whatever the image size.
+At most one block is in flight per digest, so memory stays at a few blocks
+per transfer whatever the image size.
 """
 
 import concurrent.futures
@@ -93,32 +92,3 @@ class ParallelDigests:
     def hexdigests(self):
         self.finish()
         return [digest.hexdigest() for digest in self._hashes]
-
-
-def read_ahead(read, block_size, length=None):
-    """Yield blocks from ``read(n)``, reading the next one in an OS thread
-    while the caller sends the current one.  Stops at EOF or ``length``."""
-    remaining = length
-
-    def next_size():
-        return block_size if remaining is None else min(block_size, remaining)
-
-    if next_size() <= 0:
-        return
-    pending = submit(read, next_size())
-    try:
-        while True:
-            block = pending.result()
-            pending = None
-            if not block:
-                return
-            if remaining is not None:
-                remaining -= len(block)
-            if next_size() > 0:
-                pending = submit(read, next_size())
-            yield block
-            if pending is None:
-                return
-    finally:
-        if pending is not None:  # closed early: let the last read land before the file closes
-            _settle([pending])

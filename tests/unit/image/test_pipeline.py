@@ -1,4 +1,4 @@
-"""The threaded data path: parallel digests, read-ahead, failure clean-up."""
+"""The threaded data path: parallel digests, failure clean-up, streamed downloads."""
 
 import hashlib
 import io
@@ -72,29 +72,6 @@ def test_settle_waits_for_all_jobs_then_raises_first_error():
     assert finished == ['slow']
 
 
-@pytest.mark.parametrize('length', [None, 0, 1, MIB - 1, MIB, 3 * MIB + 5, 10 * MIB])
-def test_read_ahead_yields_exactly_the_requested_span(length):
-    payload = os.urandom(3 * MIB + 5)
-    source = io.BytesIO(payload)
-    source.seek(17)
-    got = b''.join(pipeline.read_ahead(source.read, MIB, length))
-    expected = payload[17:] if length is None else payload[17:17 + length]
-    assert got == expected
-
-
-def test_read_ahead_closed_early_lets_the_pending_read_finish():
-    reads = []
-
-    def read(size):
-        reads.append(size)
-        return b'x' * size
-
-    blocks = pipeline.read_ahead(read, 1000, 10000)
-    assert next(blocks) == b'x' * 1000
-    blocks.close()  # a client that hung up mid-download
-    assert reads == [1000, 1000]
-
-
 def test_filesystem_download_of_a_range_across_blocks(tmp_path):
     payload = os.urandom(2 * MIB + 123)
     fs = filesystem.FilesystemStore(str(tmp_path))
@@ -160,3 +137,30 @@ def test_download_keeps_content_length(api):
 def _queued(api):
     from services.image.db import api as db_api
     return db_api.image_get(create(api)['id'])
+
+
+class _Block(bytes):
+    live = 0
+
+    def __new__(cls, value):
+        _Block.live += 1
+        return super().__new__(cls, value)
+
+    def __del__(self):
+        _Block.live -= 1
+
+
+def test_download_holds_only_a_few_blocks(api, store, monkeypatch):
+    """Pecan's tee kept the last 57 blocks alive; the served body must not."""
+    image = create(api)
+    upload(api, image['id'], b'x' * 10)
+    monkeypatch.setattr(store, 'get', lambda *args: (_Block(b'b' * 10) for _ in range(200)))
+    request = webob.Request.blank('/v2/images/%s/file' % image['id'], headers=ALICE)
+    status, headers, body = request.call_application(api.app)
+    most = served = 0
+    for block in body:
+        served += 1
+        del block
+        most = max(most, _Block.live)
+    assert served == 200
+    assert most <= 3

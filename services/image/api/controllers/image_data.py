@@ -1,5 +1,7 @@
 """Image data: ``/file`` (upload, ranged download), ``/stage`` and ``/import``."""
 
+import itertools
+
 import pecan
 import webob
 
@@ -14,7 +16,9 @@ def _body_stream():
     """The request body as a file, never read whole (see ``hooks.ImageHook``)."""
     req = pecan.request
     if req.content_length is not None:
-        return req.body_file, req.content_length
+        # The raw input: data.HashingReader never reads past the declared
+        # length, and webob's length-limiting wrapper copies every block twice.
+        return req.body_file_raw, req.content_length
     if 'chunked' in req.headers.get('Transfer-Encoding', '').lower():
         # The server de-chunks wsgi.input and signals the end with b''; webob
         # would hide the body since eventlet does not set wsgi.input_terminated.
@@ -66,30 +70,64 @@ class ImageFileController:
             resp.status = 206
             resp.headers['Content-Range'] = 'bytes %d-%d/%d' % (offset, offset + length - 1,
                                                                 size)
-        chunks = store.get(image['location'], offset, length, chunk_size)
-        resp.app_iter = _generator(chunks)
-        resp.data_length = length
+        resp.stream(store.get(image['location'], offset, length, chunk_size), length)
         return resp
 
 
-def _generator(chunks):
+class _Counted:
+    """Iterates ``blocks`` and counts how many were taken."""
+
+    def __init__(self, blocks):
+        self.blocks = iter(blocks)
+        self.taken = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        block = next(self.blocks)
+        self.taken += 1
+        return block
+
+
+def _generator(blocks):
     # A real generator: pecan peeks at generators but reads other bodies whole.
-    yield from chunks
+    yield from blocks
+
+
+def _rejoin(peeked, count, rest):
+    try:
+        yield from itertools.islice(peeked, count)
+        yield from rest
+    finally:
+        rest.close()
 
 
 class _DataResponse(webob.Response):
-    """A streamed body that keeps its Content-Length.
+    """A streamed image body with its Content-Length and flat memory.
 
-    Pecan peeks at a 200 generator body by re-wrapping it, and assigning a new
-    ``app_iter`` makes webob drop ``Content-Length``; the server would then
-    fall back to chunked encoding, which copies every block twice more.
+    Pecan peeks at a 200 generator body through ``itertools.tee``.  That
+    costs twice: assigning the tee as ``app_iter`` makes webob drop
+    ``Content-Length`` (the server then falls back to chunked encoding, which
+    copies every block twice more), and a tee keeps the last 57 blocks it
+    served alive (57 MiB at 1 MiB blocks).  When served, the response hands
+    the server the blocks pecan already pulled and then the stream itself.
     """
 
-    data_length = None
+    _stream = _counted = _length = None
+
+    def stream(self, blocks, length):
+        self._counted = _Counted(blocks)
+        self._stream = _generator(self._counted)
+        self._length = length
+        self.app_iter = self._stream
 
     def __call__(self, environ, start_response):
-        if self.data_length is not None:
-            self.content_length = self.data_length
+        if self._stream is not None:
+            body = self.app_iter
+            if body is not self._stream:
+                self.app_iter = _rejoin(body, self._counted.taken, self._stream)
+            self.content_length = self._length
         return super().__call__(environ, start_response)
 
 
