@@ -99,27 +99,30 @@ def _children(session, port_ids):
     ips, groups = {}, {}
     for start in range(0, len(port_ids), 500):
         chunk = port_ids[start:start + 500]
-        for port_id, subnet_id, address in session.query(
+        for port_id, subnet_id, address in session.execute(sa.select(
                 models.IPAllocation.port_id, models.IPAllocation.subnet_id,
-                models.IPAllocation.ip_address).filter(
+                models.IPAllocation.ip_address).where(
                 models.IPAllocation.port_id.in_(chunk)).order_by(
-                models.IPAllocation.position):
+                models.IPAllocation.position)):
             ips.setdefault(port_id, []).append({'subnet_id': subnet_id,
                                                 'ip_address': address})
-        for port_id, group_id in session.query(
+        for port_id, group_id in session.execute(sa.select(
                 models.PortSecurityGroup.port_id,
-                models.PortSecurityGroup.security_group_id).filter(
-                models.PortSecurityGroup.port_id.in_(chunk)):
+                models.PortSecurityGroup.security_group_id).where(
+                models.PortSecurityGroup.port_id.in_(chunk))):
             groups.setdefault(port_id, []).append(group_id)
     return ips, groups
 
 
 def _row_dict(row, fixed_ips, group_ids):
-    result = queries.standard_dict(row)
-    result.update({
-        'name': row.name, 'network_id': row.network_id, 'mac_address': row.mac_address,
-        'admin_state_up': row.admin_state_up, 'status': row.status,
-        'device_id': row.device_id, 'device_owner': row.device_owner,
+    # One dict literal: this runs once per port of every listing.
+    return {
+        'id': row.id, 'project_id': row.project_id, 'tenant_id': row.project_id,
+        'description': row.description, 'created_at': queries.iso(row.created_at),
+        'updated_at': queries.iso(row.updated_at), 'revision_number': row.revision_number,
+        'tags': [], 'name': row.name, 'network_id': row.network_id,
+        'mac_address': row.mac_address, 'admin_state_up': row.admin_state_up,
+        'status': row.status, 'device_id': row.device_id, 'device_owner': row.device_owner,
         'fixed_ips': fixed_ips, 'security_groups': sorted(group_ids),
         'allowed_address_pairs': list(_json(row.allowed_address_pairs) or []),
         'port_security_enabled': row.port_security_enabled,
@@ -129,8 +132,7 @@ def _row_dict(row, fixed_ips, group_ids):
         'binding:vif_details': _json(row.binding_vif_details) or {},
         'extra_dhcp_opts': [], 'dns_name': '', 'dns_assignment': [],
         'ip_allocation': 'immediate', 'propagate_uplink_status': False,
-    })
-    return result
+    }
 
 
 def _random_mac():

@@ -115,14 +115,14 @@ def standard_dict(obj):
         'project_id': obj.project_id,
         'tenant_id': obj.project_id,
         'description': obj.description,
-        'created_at': _iso(obj.created_at),
-        'updated_at': _iso(obj.updated_at),
+        'created_at': iso(obj.created_at),
+        'updated_at': iso(obj.updated_at),
         'revision_number': obj.revision_number,
         'tags': [],
     }
 
 
-def _iso(value):
+def iso(value):
     return value.isoformat(timespec='seconds') + 'Z' if value else None
 
 
