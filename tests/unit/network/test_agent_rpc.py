@@ -1,0 +1,115 @@
+"""The agent-facing RPC served by the conductor, through the real client."""
+
+import datetime
+
+from oslo_utils import timeutils
+
+from common import context
+from services.network.agents.rpc import rpcapi as agent_rpcapi
+from tests.unit.network.conftest import member
+
+OVS_STATE = {'agent_type': 'Open vSwitch agent', 'binary': 'alto-ovs-agent',
+             'topic': 'N/A', 'host': 'node1', 'availability_zone': 'az1',
+             'configurations': {'integration_bridge': 'br-int', 'datapath_type': 'netdev'},
+             'start_flag': True}
+DHCP_STATE = {'agent_type': 'DHCP agent', 'binary': 'alto-dhcp-agent', 'topic': 'dhcp_agent',
+              'host': 'node1', 'availability_zone': 'az1', 'configurations': {}}
+
+
+def _plugin(conductor):
+    return agent_rpcapi.PluginAPI()
+
+
+def test_report_state_agents_and_zones(api, conductor):
+    plugin = _plugin(conductor)
+    ctx = context.get_admin_context()
+    assert plugin.report_state(ctx, OVS_STATE) == 'alive'
+    plugin.report_state(ctx, DHCP_STATE)
+    agents = api.get('/agents').json['agents']
+    assert {a['agent_type'] for a in agents} == {'Open vSwitch agent', 'DHCP agent'}
+    assert all(a['alive'] for a in agents)
+    zones = api.get('/availability_zones').json['availability_zones']
+    assert zones == [{'name': 'az1', 'resource': 'network', 'state': 'available'}]
+    ovs = [a for a in agents if a['agent_type'] == 'Open vSwitch agent'][0]
+    api.put('/agents/%s' % ovs['id'], {'agent': {'admin_state_up': False}})
+    api.get('/agents', member('p'), status=403)
+    # A disabled agent's host gets binding_failed.
+    net = api.network()
+    api.subnet(net['id'])
+    port = api.port(net['id'], **{'binding:host_id': 'node1'})
+    assert port['binding:vif_type'] == 'binding_failed'
+    api.delete('/agents/%s' % ovs['id'])
+    api.get('/agents/%s' % ovs['id'], status=404)
+
+
+def test_agent_goes_dead_without_heartbeats(api, conductor):
+    plugin = _plugin(conductor)
+    plugin.report_state(context.get_admin_context(), OVS_STATE)
+    later = timeutils.utcnow() + datetime.timedelta(seconds=600)
+    timeutils.set_time_override(later)
+    try:
+        assert api.get('/agents').json['agents'][0]['alive'] is False
+    finally:
+        timeutils.clear_time_override()
+
+
+def test_device_details_status_and_security_rules(api, conductor, notifier):
+    plugin = _plugin(conductor)
+    ctx = context.get_admin_context()
+    plugin.report_state(ctx, OVS_STATE)
+    net = api.network(**{'provider:network_type': 'vlan',
+                         'provider:physical_network': 'physnet1',
+                         'provider:segmentation_id': 1500})
+    api.subnet(net['id'])
+    sg = api.post('/security-groups', {'security_group': {'name': 'app'}}).json[
+        'security_group']
+    api.post('/security-group-rules', {'security_group_rule': {
+        'security_group_id': sg['id'], 'direction': 'ingress', 'ethertype': 'IPv4',
+        'remote_group_id': sg['id']}})
+    one = api.port(net['id'], security_groups=[sg['id']], **{'binding:host_id': 'node1'})
+    two = api.port(net['id'], security_groups=[sg['id']])
+    details = plugin.get_device_details(ctx, one['id'], 'agent', 'node1')
+    assert (details['network_type'], details['physical_network'],
+            details['segmentation_id']) == ('vlan', 'physnet1', 1500)
+    assert details['mac_address'] == one['mac_address']
+    assert plugin.get_devices_details_list(ctx, ['nope'], 'agent', 'node1') == [
+        {'device': 'nope'}]
+    assert plugin.update_device_up(ctx, one['id'], 'agent', 'node1') is True
+    assert api.get('/ports/%s' % one['id']).json['port']['status'] == 'ACTIVE'
+    assert notifier.calls[-1][0] == 'port_update'
+    assert plugin.update_device_up(ctx, one['id'], 'agent', 'other-host') is False
+    plugin.update_device_down(ctx, one['id'], 'agent', 'node1')
+    assert api.get('/ports/%s' % one['id']).json['port']['status'] == 'DOWN'
+    rules = plugin.security_group_rules_for_devices(ctx, [one['id']])[one['id']]
+    remote = [r for r in rules['security_group_rules'] if r.get('remote_group_id')]
+    assert sorted(remote[0]['remote_ips']) == sorted(
+        [one['fixed_ips'][0]['ip_address'], two['fixed_ips'][0]['ip_address']])
+
+
+def test_dhcp_and_l3_sync(api, conductor):
+    plugin = _plugin(conductor)
+    ctx = context.get_admin_context()
+    public = api.network(**{'router:external': True, 'provider:network_type': 'flat',
+                            'provider:physical_network': 'public'})
+    api.subnet(public['id'], cidr='203.0.113.0/24', enable_dhcp=False)
+    net = api.network()
+    subnet = api.subnet(net['id'])
+    dhcp = plugin.create_dhcp_port(ctx, net['id'], 'node1', 'dhcp-node1')
+    assert dhcp['device_owner'] == 'network:dhcp' and dhcp['fixed_ips']
+    assert plugin.create_dhcp_port(ctx, net['id'], 'node1', 'dhcp-node1')['id'] == dhcp['id']
+    active = plugin.get_active_networks_info(ctx, 'node1')
+    assert [n['id'] for n in active] == [net['id']]
+    assert {p['id'] for p in active[0]['ports']} == {dhcp['id']}
+    # The DHCP port does not keep the network or subnet alive.
+    router = api.post('/routers', {'router': {'name': 'r', 'external_gateway_info': {
+        'network_id': public['id']}}}).json['router']
+    api.put('/routers/%s/add_router_interface' % router['id'], {'subnet_id': subnet['id']})
+    vm = api.port(net['id'])
+    fip = api.post('/floatingips', {'floatingip': {'floating_network_id': public['id'],
+                                                   'port_id': vm['id']}}).json['floatingip']
+    synced = plugin.sync_routers(ctx, 'node1', [router['id']])
+    assert synced[0]['gw_port']['network_id'] == public['id']
+    assert synced[0]['_interfaces'][0]['subnets'][0]['id'] == subnet['id']
+    assert synced[0]['_floatingips'][0]['id'] == fip['id']
+    plugin.update_floatingip_statuses(ctx, router['id'], {fip['id']: 'ACTIVE'})
+    assert api.get('/floatingips/%s' % fip['id']).json['floatingip']['status'] == 'ACTIVE'
