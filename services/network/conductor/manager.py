@@ -15,12 +15,14 @@ from services.network.conductor import availability
 from services.network.conductor import quotas
 from services.network.conductor import resources
 from services.network.conductor import routers
+from services.network.conductor import rpc_errors
 from services.network.conductor import rpcapi
 from services.network.db import api as db_api
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 _RETRIABLE = (db_exc.DBDuplicateEntry, db_exc.DBDeadlock)
+_client_errors = rpc_errors.client_errors
 
 
 def _with_retries(func, *args):
@@ -52,10 +54,12 @@ class NetworkConductorManager:
 
     # -- generic resource verbs -------------------------------------------
 
+    @_client_errors
     def get_resource(self, context, resource, resource_id):
         with db_api.reader(context) as session:
             return _handler(resource).get(context, session, resource_id)
 
+    @_client_errors
     def list_resources(self, context, resource, filters=None, sorts=None, limit=None,
                        marker=None, page_reverse=False):
         return rpcapi.pack_rows(self._list(context, resource, filters, sorts, limit, marker,
@@ -75,6 +79,7 @@ class NetworkConductorManager:
             return module.get_all(context, session, filters, sorts=sorts, limit=limit,
                                   marker=marker, page_reverse=page_reverse)
 
+    @_client_errors
     def create_resource(self, context, resource, body):
         module = _handler(resource)
         if module.create is None:
@@ -87,6 +92,7 @@ class NetworkConductorManager:
         self._notify(context, resource, 'update', result)
         return result
 
+    @_client_errors
     def update_resource(self, context, resource, resource_id, body):
         module = _handler(resource)
         if module.update is None:
@@ -100,6 +106,7 @@ class NetworkConductorManager:
         self._notify(context, resource, 'update', result, extra_router=old_router)
         return result
 
+    @_client_errors
     def delete_resource(self, context, resource, resource_id):
         module = _handler(resource)
 
@@ -111,6 +118,7 @@ class NetworkConductorManager:
 
     # -- routers -----------------------------------------------------------
 
+    @_client_errors
     def add_router_interface(self, context, router_id, interface_info):
         def run():
             with db_api.writer(context) as session:
@@ -119,6 +127,7 @@ class NetworkConductorManager:
         self._notify(context, 'router', 'update', {'id': router_id})
         return result
 
+    @_client_errors
     def remove_router_interface(self, context, router_id, interface_info):
         def run():
             with db_api.writer(context) as session:
@@ -129,27 +138,33 @@ class NetworkConductorManager:
 
     # -- quotas --------------------------------------------------------------
 
+    @_client_errors
     def get_quota(self, context, project_id):
         with db_api.reader(context) as session:
             return quotas.limits(session, project_id)
 
+    @_client_errors
     def get_quota_defaults(self, context):
         return quotas.defaults()
 
+    @_client_errors
     def get_quota_details(self, context, project_id):
         with db_api.reader(context) as session:
             return quotas.details(session, project_id)
 
+    @_client_errors
     def update_quota(self, context, project_id, quota):
         def run():
             with db_api.writer(context) as session:
                 return quotas.update(session, project_id, quota)
         return _with_retries(run)
 
+    @_client_errors
     def delete_quota(self, context, project_id):
         with db_api.writer(context) as session:
             quotas.delete(session, project_id)
 
+    @_client_errors
     def list_quotas(self, context):
         with db_api.reader(context) as session:
             return [dict(quotas.limits(session, p), project_id=p, tenant_id=p)
@@ -157,14 +172,17 @@ class NetworkConductorManager:
 
     # -- availability ------------------------------------------------------
 
+    @_client_errors
     def get_network_ip_availability(self, context, network_id):
         with db_api.reader(context) as session:
             return availability.get(context, session, network_id)
 
+    @_client_errors
     def list_network_ip_availabilities(self, context, filters=None):
         with db_api.reader(context) as session:
             return availability.get_all(context, session, filters)
 
+    @_client_errors
     def list_availability_zones(self, context):
         with db_api.reader(context) as session:
             return agents.availability_zones(session)

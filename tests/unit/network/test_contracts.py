@@ -216,3 +216,17 @@ def test_fault_body_golden(api):
         'type': 'NetworkNotFound', 'message': 'Network does-not-exist could not be found.',
         'detail': ''}}
     assert resp.headers['x-openstack-request-id'].startswith('req-')
+
+
+def test_migrations_match_models(database):
+    import sqlalchemy
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from services.network.db import models
+
+    engine = sqlalchemy.create_engine(database)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), models.Base.metadata)
+    engine.dispose()
+    assert diff == []

@@ -9,7 +9,11 @@ import oslo_messaging as messaging
 from services.network.agents.rpc import rpcapi
 from services.network.conductor import agents
 from services.network.conductor import dataplane
+from services.network.conductor import rpc_errors
 from services.network.db import api as db_api
+
+
+_client_errors = rpc_errors.client_errors
 
 
 class AgentPluginManager:
@@ -19,15 +23,18 @@ class AgentPluginManager:
     def __init__(self, notifier=None):
         self.notifier = notifier
 
+    @_client_errors
     def report_state(self, context, agent_state):
         with db_api.writer(context) as session:
             agents.report_state(session, agent_state)
         return 'alive'
 
+    @_client_errors
     def get_device_details(self, context, device, agent_id, host):
         with db_api.reader(context) as session:
             return dataplane.device_details(session, device, host)
 
+    @_client_errors
     def get_devices_details_list(self, context, devices, agent_id, host):
         with db_api.reader(context) as session:
             return [dataplane.device_details(session, d, host) for d in devices]
@@ -39,32 +46,40 @@ class AgentPluginManager:
             self.notifier.port_update(context, port)
         return port is not None
 
+    @_client_errors
     def update_device_up(self, context, device, agent_id, host):
         return self._set_status(context, device, host, 'ACTIVE')
 
+    @_client_errors
     def update_device_down(self, context, device, agent_id, host):
         return self._set_status(context, device, host, 'DOWN')
 
+    @_client_errors
     def security_group_rules_for_devices(self, context, devices):
         with db_api.reader(context) as session:
             return dataplane.security_group_rules_for_devices(session, devices)
 
+    @_client_errors
     def get_active_networks_info(self, context, host):
         with db_api.reader(context) as session:
             return dataplane.active_networks(session, host)
 
+    @_client_errors
     def get_network_info(self, context, network_id, host):
         with db_api.reader(context) as session:
             return dataplane.network_info(session, network_id)
 
+    @_client_errors
     def create_dhcp_port(self, context, network_id, host, device_id):
         with db_api.writer(context) as session:
             return dataplane.create_dhcp_port(context, session, network_id, host, device_id)
 
+    @_client_errors
     def sync_routers(self, context, host, router_ids=None):
         with db_api.reader(context) as session:
             return dataplane.sync_routers(session, router_ids)
 
+    @_client_errors
     def update_floatingip_statuses(self, context, router_id, fip_statuses):
         with db_api.writer(context) as session:
             dataplane.update_floatingip_statuses(session, router_id, fip_statuses)
