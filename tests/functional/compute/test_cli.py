@@ -1,0 +1,242 @@
+"""The issue's acceptance, run as a user would: the real ``openstack`` CLI
+against the compute daemons (API, conductor, scheduler, two computes on the
+fake hypervisor) with the real identity, image and network services."""
+
+import time
+
+import openstack
+import pytest
+
+from tests.functional.compute import fixtures
+from tests.functional.identity.cli import CLI
+from tests.functional.image import fixtures as image_fixtures
+
+pytestmark = pytest.mark.functional
+
+
+def _register_network(identity, network_url):
+    admin = openstack.connect(**identity.cloud_config())
+    svc = admin.identity.create_service(name='neutron', type='network')
+    for iface in ('public', 'internal', 'admin'):
+        admin.identity.create_endpoint(service_id=svc.id, interface=iface, url=network_url,
+                                       region_id='RegionOne')
+    admin.close()
+
+
+@pytest.fixture(scope='module')
+def cloud(tmp_path_factory, identity_server, image_server, network_server):
+    _register_network(identity_server, network_server.url)
+    workdir = tmp_path_factory.mktemp('compute')
+    c = fixtures.ComputeCloud(workdir, 'sqlite:///%s/compute.sqlite' % workdir,
+                              identity=identity_server, hosts=('cmp-a', 'cmp-b'))
+    c.register()
+    try:
+        c.start()
+        admin = openstack.connect(**identity_server.cloud_config())
+        image = admin.image.create_image(name='cirros', data=b'fake guest disk\n' * 64,
+                                         disk_format='raw', container_format='bare',
+                                         visibility='public')
+        net = admin.network.create_network(name='private', shared=True)
+        admin.network.create_subnet(network_id=net.id, cidr='192.0.2.0/24', ip_version=4,
+                                    name='private-subnet')
+        admin.close()
+        c.image_id = image.id
+        c.network_id = net.id
+        yield c
+    finally:
+        c.stop()
+
+
+@pytest.fixture(scope='module')
+def clis(cloud, identity_server, image_server):
+    path = identity_server.write_clouds_yaml(cloud.workdir / 'clouds.yaml',
+                                             image_server.clouds())
+    return {'admin': CLI(identity_server, 'altostratus-admin', path),
+            'demo': CLI(identity_server, 'alto-demo', path),
+            'other': CLI(identity_server, 'alto-other', path)}
+
+
+@pytest.fixture(scope='module')
+def demo_sdk(identity_server, image_server):
+    conn = openstack.connect(**identity_server.cloud_config(
+        'demo-user', image_fixtures.USER_PASSWORD, 'demo'))
+    yield conn
+    conn.close()
+
+
+def _wait_status(sdk, name_or_id, status, timeout=30):
+    """Poll with the SDK (a CLI run per poll would cost seconds each)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        server = sdk.compute.find_server(name_or_id, ignore_missing=False)
+        if server.status == status and not server.task_state:
+            return server
+        time.sleep(0.3)
+    raise AssertionError('%s stayed %s' % (name_or_id, server.status))
+
+
+def _wait_gone(sdk, server_id, timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if sdk.compute.find_server(server_id) is None:
+            return
+        time.sleep(0.3)
+    raise AssertionError('%s was not deleted' % server_id)
+
+
+def test_flavors_and_keypairs(clis):
+    admin, demo = clis['admin'], clis['demo']
+    admin.run('flavor', 'create', '--ram', '64', '--vcpus', '1', '--disk', '0',
+              '--id', 'nano', 'm1.nano')
+    admin.run('flavor', 'create', '--ram', '128', '--vcpus', '2', '--disk', '1',
+              '--id', 'small', 'm1.small')
+    admin.run('flavor', 'create', '--ram', '32', '--vcpus', '1', '--disk', '0', 'scratch')
+    admin.run('flavor', 'set', '--property', 'hw:cpu_policy=shared', 'scratch')
+    shown = admin.json('flavor', 'show', 'scratch')
+    assert shown['ram'] == 32 and 'hw:cpu_policy' in str(shown['properties'])
+    names = {f['Name'] for f in demo.json('flavor', 'list')}
+    assert {'m1.nano', 'm1.small', 'scratch'} <= names
+    admin.run('flavor', 'delete', 'scratch')
+    assert 'scratch' not in {f['Name'] for f in demo.json('flavor', 'list')}
+    created = demo.run('keypair', 'create', 'demo-key')
+    assert 'PRIVATE KEY' in created
+    assert [k['Name'] for k in demo.json('keypair', 'list')] == ['demo-key']
+    demo.run('keypair', 'create', 'spare')
+    demo.run('keypair', 'delete', 'spare')
+    assert [k['Name'] for k in demo.json('keypair', 'list')] == ['demo-key']
+    assert clis['other'].json('keypair', 'list') == []
+
+
+def test_server_lifecycle(clis, cloud, demo_sdk):
+    demo = clis['demo']
+    server = demo.json('server', 'create', '--image', 'cirros', '--flavor', 'm1.nano',
+                       '--network', 'private', '--key-name', 'demo-key', '--wait', 'vm1')
+    assert server['status'] == 'ACTIVE'
+    assert '192.0.2.' in str(server['addresses'])
+    listed = demo.json('server', 'list')
+    assert [(s['Name'], s['Status']) for s in listed] == [('vm1', 'ACTIVE')]
+    assert clis['other'].json('server', 'list') == []
+    demo.run('server', 'set', '--name', 'web1', '--property', 'role=web', 'vm1')
+    shown = demo.json('server', 'show', 'web1')
+    assert 'role' in str(shown['properties'])
+    demo.run('server', 'reboot', 'web1')
+    _wait_status(demo_sdk, 'web1', 'ACTIVE')
+    demo.run('server', 'stop', 'web1')
+    _wait_status(demo_sdk, 'web1', 'SHUTOFF')
+    demo.run('server', 'start', 'web1')
+    _wait_status(demo_sdk, 'web1', 'ACTIVE')
+    demo.run('server', 'pause', 'web1')
+    _wait_status(demo_sdk, 'web1', 'PAUSED')
+    demo.run('server', 'unpause', 'web1')
+    _wait_status(demo_sdk, 'web1', 'ACTIVE')
+    demo.run('server', 'suspend', 'web1')
+    _wait_status(demo_sdk, 'web1', 'SUSPENDED')
+    demo.run('server', 'resume', 'web1')
+    _wait_status(demo_sdk, 'web1', 'ACTIVE')
+    demo.run('server', 'resize', '--flavor', 'm1.small', 'web1')
+    _wait_status(demo_sdk, 'web1', 'VERIFY_RESIZE')
+    demo.run('server', 'resize', 'confirm', 'web1')
+    shown = _wait_status(demo_sdk, 'web1', 'ACTIVE')
+    assert shown.flavor['original_name'] == 'm1.small'
+    demo.run('server', 'image', 'create', '--name', 'web1-snap', '--wait', 'web1')
+    images = {i['Name']: i['Status'] for i in demo.json('image', 'list')}
+    assert images.get('web1-snap') == 'active'
+    log = demo.run('console', 'log', 'show', 'web1')
+    assert 'Booting web1' in log or 'Booting vm1' in log
+    events = demo.json('server', 'event', 'list', 'web1')
+    assert {'create', 'reboot', 'stop', 'start', 'resize', 'createImage'} <= {
+        e['Action'] for e in events}
+    demo.run('server', 'delete', 'web1')
+    _wait_gone(demo_sdk, shown.id)
+    assert demo.json('server', 'list') == []
+
+
+def test_bad_input_gives_nova_fault_bodies(cloud, demo_sdk):
+    def create(**server):
+        body = {'server': dict({'name': 'bad', 'imageRef': cloud.image_id,
+                                'flavorRef': 'nano', 'networks': [{'uuid': cloud.network_id}]},
+                               **server)}
+        return demo_sdk.compute.post('/servers', json=body,
+                                     microversion='2.53')
+    resp = create(flavorRef='no-such-flavor')
+    assert resp.status_code == 400
+    assert resp.json() == {'badRequest': {'code': 400,
+                                          'message': 'Invalid flavorRef provided.'}}
+    resp = create(imageRef='3f1e0f86-9b4c-4d6e-8d43-1f6c3b9b7c11')
+    assert resp.status_code == 400 and 'badRequest' in resp.json()
+    resp = create(networks=[{'uuid': '3f1e0f86-9b4c-4d6e-8d43-1f6c3b9b7c11'}])
+    assert resp.status_code == 400 and 'badRequest' in resp.json()
+    resp = demo_sdk.compute.get('/servers/3f1e0f86-9b4c-4d6e-8d43-1f6c3b9b7c11')
+    assert resp.status_code == 404 and 'itemNotFound' in resp.json()
+
+
+def test_admin_views_services_and_hypervisors(clis, cloud):
+    admin = clis['admin']
+    services = admin.json('compute', 'service', 'list')
+    by_binary = {}
+    for row in services:
+        by_binary.setdefault(row['Binary'], []).append(row)
+    assert set(by_binary) == {'alto-compute-conductor', 'alto-compute-scheduler',
+                              'alto-compute'}
+    assert {r['Host'] for r in by_binary['alto-compute']} == {'cmp-a', 'cmp-b'}
+    assert all(r['State'] == 'up' for r in services)
+    hypervisors = admin.json('hypervisor', 'list')
+    assert {h['Hypervisor Hostname'] for h in hypervisors} == {'cmp-a', 'cmp-b'}
+    stats = admin.json('hypervisor', 'stats', 'show')
+    assert stats['count'] == 2
+    zones = admin.json('availability', 'zone', 'list', '--compute')
+    assert {z['Zone Name'] for z in zones} == {'nova', 'internal'}
+
+
+def test_aggregate_az_groups_and_load_sharing(clis, cloud, demo_sdk):
+    admin, demo = clis['admin'], clis['demo']
+    admin.run('aggregate', 'create', '--zone', 'az-b', 'agg-b')
+    admin.run('aggregate', 'add', 'host', 'agg-b', 'cmp-b')
+    server = demo.json('server', 'create', '--image', 'cirros', '--flavor', 'm1.nano',
+                       '--network', 'private', '--availability-zone', 'az-b', 'in-b')
+    _wait_status(demo_sdk, server['id'], 'ACTIVE')
+    assert admin.json('server', 'show', server['id'])['OS-EXT-SRV-ATTR:host'] == 'cmp-b'
+    demo.run('server', 'delete', 'in-b')
+    _wait_gone(demo_sdk, server['id'])
+    admin.run('aggregate', 'remove', 'host', 'agg-b', 'cmp-b')
+    admin.run('aggregate', 'delete', 'agg-b')
+    group = demo.json('server', 'group', 'create', '--policy', 'anti-affinity', 'spread')
+    hosts = set()
+    for name in ('g1', 'g2'):
+        server = demo.json('server', 'create', '--image', 'cirros', '--flavor', 'm1.nano',
+                           '--network', 'private', '--hint', 'group=%s' % group['id'],
+                           name)
+        _wait_status(demo_sdk, server['id'], 'ACTIVE')
+        hosts.add(admin.json('server', 'show', server['id'])['OS-EXT-SRV-ATTR:host'])
+    assert hosts == {'cmp-a', 'cmp-b'}
+    failed = demo.json('server', 'create', '--image', 'cirros', '--flavor', 'm1.nano',
+                       '--network', 'private', '--hint', 'group=%s' % group['id'], 'g3')
+    shown = _wait_status(demo_sdk, failed['id'], 'ERROR')
+    assert 'No valid host' in shown.fault['message']
+    demo.run('server', 'delete', 'g1', 'g2', failed['id'])
+    for server in list(demo_sdk.compute.servers()):
+        _wait_gone(demo_sdk, server.id)
+
+
+def test_quota_refuses_the_instance_over_the_limit(clis, cloud, image_server, demo_sdk):
+    admin, demo = clis['admin'], clis['demo']
+    admin.run('quota', 'set', '--instances', '1', image_server.projects['demo'])
+    demo.run('server', 'create', '--image', 'cirros', '--flavor', 'm1.nano',
+             '--network', 'private', 'only-one')
+    err = demo.run('server', 'create', '--image', 'cirros', '--flavor', 'm1.nano',
+                   '--network', 'private', 'one-too-many', expect_fail=True)
+    assert 'Quota exceeded' in err and '403' in err
+    demo.run('server', 'delete', 'only-one')
+
+
+def test_stopped_compute_shows_down(clis, cloud):
+    admin = clis['admin']
+    cloud.stop_process('compute-cmp-b')
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        rows = admin.json('compute', 'service', 'list', '--service', 'alto-compute')
+        state = {r['Host']: r['State'] for r in rows}
+        if state.get('cmp-b') == 'down':
+            break
+        time.sleep(1)
+    assert state == {'cmp-a': 'up', 'cmp-b': 'down'}
