@@ -441,7 +441,9 @@ def instance_get_all(filters=None, sort_keys=('created_at',), sort_dirs=('desc',
     """
     filters = dict(filters or {})
     inst = models.Instance
-    query = sa.select(inst)
+    # Core rows, not ORM instances: listings of thousands of servers are
+    # the hot path and need no identity map.
+    query = sa.select(inst.__table__)
     deleted = filters.pop('deleted', False)
     if deleted is not None:
         query = query.where(inst.deleted.is_(bool(deleted)))
@@ -462,37 +464,37 @@ def instance_get_all(filters=None, sort_keys=('created_at',), sort_dirs=('desc',
     order = []
     for key, direction in zip(sort_keys, sort_dirs):
         column = getattr(inst, 'display_name' if key == 'name' else key, None)
-        if column is None:
+        if column is None or not hasattr(column, 'desc'):
             raise exception.Invalid(reason='Invalid sort key %s' % key)
         order.append(column.desc() if direction == 'desc' else column.asc())
     order.append(inst.id.desc())
     query = query.order_by(*order)
     with reader() as session:
-        rows = list(session.scalars(query))
+        rows = [dict(r) for r in session.execute(query).mappings()]
     name_re = filters.pop('name', None)
     if name_re:
         try:
             pattern = re.compile(name_re)
         except re.error:
             pattern = re.compile(re.escape(name_re))
-        rows = [r for r in rows if r.display_name and pattern.search(r.display_name)]
+        rows = [r for r in rows if r['display_name'] and pattern.search(r['display_name'])]
     flavor_id = filters.pop('flavor_id', None)
     if flavor_id is not None:
-        rows = [r for r in rows if (r.flavor or {}).get('flavorid') == str(flavor_id)]
+        rows = [r for r in rows if (r['flavor'] or {}).get('flavorid') == str(flavor_id)]
     tags = filters.pop('tags', None)
     if tags:
-        rows = [r for r in rows if set(tags) <= set(r.tags or [])]
+        rows = [r for r in rows if set(tags) <= set(r['tags'] or [])]
     tags_any = filters.pop('tags_any', None)
     if tags_any:
-        rows = [r for r in rows if set(tags_any) & set(r.tags or [])]
+        rows = [r for r in rows if set(tags_any) & set(r['tags'] or [])]
     if marker is not None:
-        uuids = [r.uuid for r in rows]
+        uuids = [r['uuid'] for r in rows]
         if marker not in uuids:
             raise exception.Invalid(reason='marker [%s] not found' % marker)
         rows = rows[uuids.index(marker) + 1:]
     if limit is not None:
         rows = rows[:limit]
-    return [as_dict(r) for r in rows]
+    return rows
 
 
 def instance_update(uuid, values, expected_task_state=None, expected_vm_state=None):

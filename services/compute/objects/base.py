@@ -59,6 +59,12 @@ class ComputeObject(common_objects.AltoObject):
         obj.obj_reset_changes()
         return obj
 
+    def obj_what_changed(self):
+        # No compute object nests another, so the changed-field set is the
+        # whole answer; ovo's default also walks every field looking for
+        # nested objects, which dominated serialising server listings.
+        return set(self._changed_fields)
+
     def changes(self):
         return {name: getattr(self, name) for name in self.obj_what_changed()}
 
@@ -68,6 +74,9 @@ class ComputeObject(common_objects.AltoObject):
 
 
 class ComputeObjectList(ovo_base.ObjectListBase):
+    def obj_what_changed(self):
+        return set(self._changed_fields)
+
     @classmethod
     def _from_rows(cls, context, item_cls, rows):
         objs = cls(context)

@@ -53,6 +53,9 @@ def bool_param(value, name):
 
 
 def isotime(value):
+    """``YYYY-MM-DDTHH:MM:SSZ`` from a datetime or an ISO string."""
     if value is None:
         return None
+    if isinstance(value, str):
+        return value[:19] + 'Z'
     return value.strftime('%Y-%m-%dT%H:%M:%SZ')

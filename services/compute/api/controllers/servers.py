@@ -398,8 +398,8 @@ def _list(req, detailed):
     if any(d not in ('asc', 'desc') for d in sort_dirs):
         raise exception.Invalid(reason='Invalid sort direction')
     sort_dirs = (sort_dirs + [sort_dirs[-1]] * len(sort_keys))[:len(sort_keys)]
-    instances = inst_obj.InstanceList.get_by_filters(
-        req.context, filters, sort_keys, sort_dirs, limit, marker, with_faults=detailed)
+    instances = inst_obj.decode_listing(inst_obj.InstanceList.get_listing(
+        req.context, filters, sort_keys, sort_dirs, limit, marker, with_faults=detailed))
     if detailed:
         services = compute_services(req.context) if req.at_least(16) else {}
         items = [render(req, i, services) for i in instances]

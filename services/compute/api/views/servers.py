@@ -137,13 +137,13 @@ def detail(req, instance, show_extended=False, host_status=None):
     fault = instance.fault if instance.obj_attr_is_set('fault') else None
     if fault and state in ('ERROR', 'DELETED'):
         body['fault'] = {'code': fault['code'], 'message': fault['message'],
-                         'created': common.isotime(fault['created_at'])
-                         if not isinstance(fault['created_at'], str)
-                         else fault['created_at'][:19] + 'Z'}
+                         'created': common.isotime(fault['created_at'])}
         if show_extended and fault.get('details'):
             body['fault']['details'] = fault['details']
     return body
 
 
 def _usg_time(value):
-    return value.strftime('%Y-%m-%dT%H:%M:%S.%f') if value else None
+    if not value or isinstance(value, str):
+        return value or None
+    return value.strftime('%Y-%m-%dT%H:%M:%S.%f')
