@@ -17,6 +17,7 @@ from services.network.conductor import resources
 from services.network.conductor import routers
 from services.network.conductor import rpc_errors
 from services.network.conductor import rpcapi
+from services.network.conductor import wire
 from services.network.db import api as db_api
 
 CONF = cfg.CONF
@@ -64,6 +65,21 @@ class NetworkConductorManager:
                        marker=None, page_reverse=False):
         return rpcapi.pack_rows(self._list(context, resource, filters, sorts, limit, marker,
                                            page_reverse))
+
+    @_client_errors
+    def list_resources_compact(self, context, resource, filters=None, sorts=None,
+                               limit=None, marker=None, page_reverse=False, fields=None):
+        """The listing as :mod:`wire` columns: only ``fields`` (and ``id``) if given."""
+        module = _handler(resource)
+        page = dict(sorts=sorts, limit=limit, marker=marker, page_reverse=page_reverse)
+        if hasattr(module, 'get_columns'):
+            with db_api.reader(context) as session:
+                columns = module.get_columns(context, session, filters, fields=fields, **page)
+        else:
+            columns = wire.from_dicts(self._list(context, resource, filters, **page))
+            if fields:
+                columns = columns.select(lambda key: key in fields or key == 'id')
+        return wire.encode(columns)
 
     def _list(self, context, resource, filters, sorts, limit, marker, page_reverse):
         module = _handler(resource)

@@ -83,11 +83,17 @@ def paginate(query, model, columns, sorts=None, limit=None, marker=None,
                                    sort_dirs=sort_dirs)
 
 
+def page_query(query, model, columns, filters=None, sorts=None, limit=None, marker=None,
+               page_reverse=False):
+    """``query`` narrowed to one filtered, sorted page (reversed if ``page_reverse``)."""
+    query = apply_filters(query, columns, filters)
+    return paginate(query, model, columns, sorts, limit, marker, page_reverse)
+
+
 def list_rows(query, model, columns, filters=None, sorts=None, limit=None, marker=None,
               page_reverse=False, entities=None):
     """Filtered, sorted page of ``model`` rows (or of ``entities`` columns)."""
-    query = apply_filters(query, columns, filters)
-    query = paginate(query, model, columns, sorts, limit, marker, page_reverse)
+    query = page_query(query, model, columns, filters, sorts, limit, marker, page_reverse)
     if entities is not None:
         query = query.with_entities(*entities)
     rows = query.all()

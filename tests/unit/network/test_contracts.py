@@ -11,6 +11,7 @@ import pytest
 from services.network.agents.rpc import notifications
 from services.network.agents.rpc import rpcapi as agent_rpcapi
 from services.network.conductor import rpcapi
+from services.network.conductor import wire
 
 REPO = pathlib.Path(__file__).resolve().parents[3]
 NETWORK = REPO / 'services' / 'network'
@@ -46,19 +47,30 @@ def test_rpc_pairs_in_sync(index):
 
 
 class _RecordingClient:
-    def __init__(self):
+    def __init__(self, version_cap=None):
         self.calls = []
+        self.version_cap = version_cap
 
     def prepare(self, **kwargs):
         self.prepared = kwargs
         return self
 
+    def can_send_version(self, version):
+        return self.version_cap is None or (tuple(map(int, version.split('.')))
+                                            <= tuple(map(int, self.version_cap.split('.'))))
+
     def call(self, context, method, **kwargs):
         self.calls.append(('call', self.prepared, method, kwargs))
+        if method == 'list_resources_compact':
+            return wire.encode(wire.Columns(['id'], [['a']]))
         return {'keys': [], 'rows': []}
 
     def cast(self, context, method, **kwargs):
         self.calls.append(('cast', self.prepared, method, kwargs))
+
+
+# Methods added after 1.0, with the version their calls are sent at.
+_SINCE = {'list_resources_compact': '1.1'}
 
 
 def _exercise(client_cls, instance_kind):
@@ -69,7 +81,7 @@ def _exercise(client_cls, instance_kind):
         getattr(instance, name)(object(), *args)
         kind, prepared, method, _ = instance.client.calls[-1]
         assert method == name and kind == instance_kind, name
-        assert prepared.get('version') == '1.0'
+        assert prepared.get('version') == _SINCE.get(name, '1.0')
         if client_cls is agent_rpcapi.AgentNotifyAPI:
             assert prepared.get('fanout') is True
 
@@ -230,3 +242,17 @@ def test_migrations_match_models(database):
         diff = compare_metadata(MigrationContext.configure(conn), models.Base.metadata)
     engine.dispose()
     assert diff == []
+
+
+def test_compact_listing_falls_back_to_dicts_under_a_1_0_cap():
+    instance = rpcapi.NetworkConductorAPI.__new__(rpcapi.NetworkConductorAPI)
+    instance.client = _RecordingClient(version_cap='1.0')
+    instance.client.call = lambda context, method, **kwargs: (
+        instance.client.calls.append((method, instance.client.prepared, kwargs))
+        or rpcapi.pack_rows([{'id': 'a', 'name': 'x'}, {'id': 'b', 'name': 'y'}]))
+    columns = instance.list_resources_compact(object(), 'port', fields=['name'])
+    method, prepared, kwargs = instance.client.calls[-1]
+    assert (method, prepared['version']) == ('list_resources', '1.0')
+    assert 'fields' not in kwargs
+    assert columns.keys == ['id', 'name']
+    assert columns.to_dicts() == [{'id': 'a', 'name': 'x'}, {'id': 'b', 'name': 'y'}]
