@@ -9,7 +9,7 @@ set -euo pipefail
 [ "$(id -u)" = 0 ] || die "run stack.sh as root"
 
 ALTO_SERVICES=${ALTO_SERVICES:-identity image network compute}
-SYSTEM_PACKAGES="python3-venv python3-dev build-essential curl rabbitmq-server qemu-utils"
+SYSTEM_PACKAGES="python3-venv python3-dev build-essential pkg-config libmariadb-dev curl rabbitmq-server qemu-utils"
 
 install_system_packages() {
     local missing=() p

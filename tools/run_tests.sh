@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 SUITE=${1:-all}; [ $# -gt 0 ] && shift
 VENV=${VENV:-$PWD/.venv}
-SYSTEM_PACKAGES="python3-venv python3-dev build-essential curl qemu-utils mariadb-client postgresql-client"
+SYSTEM_PACKAGES="python3-venv python3-dev build-essential pkg-config libmariadb-dev curl qemu-utils mariadb-client postgresql-client"
 
 say() { echo "[run_tests] $*"; }
 

@@ -4,8 +4,10 @@ Starts alto-network-conductor and alto-network-api (noauth) on a free
 loopback port with RabbitMQ and SQLite (default) or a throw-away MariaDB
 database (``--mysql``), then prints p50/p90 figures. Every figure includes
 the HTTP request, the RPC hop to the conductor and the database work.
+MariaDB is reached with mysqlclient (C) when it is installed, else PyMySQL
+(``--driver`` chooses).
 
-    .venv/bin/python tools/bench/network.py [--mysql] [--ports 2000]
+    .venv/bin/python tools/bench/network.py [--mysql [--driver mysqldb|pymysql]] [--ports 2000]
 """
 
 import argparse
@@ -20,7 +22,6 @@ import urllib.request
 
 sys.path.insert(0, __file__.rsplit('/tools/', 1)[0])
 
-from tests.functional.network.fixtures import MYSQL_BASE  # noqa: E402
 from tests.functional.network.fixtures import NetworkServer  # noqa: E402
 
 HEADERS = {'Content-Type': 'application/json', 'X-Project-Id': 'bench',
@@ -74,9 +75,19 @@ def run(server, total_ports, sequential):
     print('port list (%d ports): p50 %.1f ms, p90 %.1f ms' % (total_ports, p50, p90))
 
 
+def mysql_driver():
+    try:
+        import MySQLdb  # noqa: F401
+        return 'mysqldb'
+    except ImportError:
+        return 'pymysql'
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--mysql', action='store_true', help='use MariaDB on 127.0.0.1')
+    parser.add_argument('--driver', choices=('mysqldb', 'pymysql'), default=None,
+                        help='MariaDB driver (default: mysqldb if installed)')
     parser.add_argument('--ports', type=int, default=2000)
     parser.add_argument('--sequential', type=int, default=200)
     args = parser.parse_args()
@@ -87,13 +98,14 @@ def main():
         dbname = 'alto_netbench_%s' % secrets.token_hex(4)
         conn = pymysql.connect(host='127.0.0.1', user='root')
         conn.cursor().execute('CREATE DATABASE %s CHARACTER SET utf8mb4' % dbname)
-        connection = '%s/%s?charset=utf8mb4' % (MYSQL_BASE, dbname)
+        driver = args.driver or mysql_driver()
+        connection = 'mysql+%s://root@127.0.0.1:3306/%s?charset=utf8mb4' % (driver, dbname)
     else:
         connection = 'sqlite:///%s/network.sqlite' % workdir
     server = NetworkServer(workdir, connection)
     try:
         server.start()
-        print('database: %s' % ('MariaDB' if args.mysql else 'SQLite'))
+        print('database: %s' % (('MariaDB (%s)' % driver) if args.mysql else 'SQLite'))
         run(server, args.ports, args.sequential)
     finally:
         server.stop()
