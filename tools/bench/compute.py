@@ -116,6 +116,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--db', choices=['mysql', 'sqlite'], default='mysql')
     parser.add_argument('--computes', type=int, default=2)
+    parser.add_argument('--conductor-workers', type=int, default=1)
     parser.add_argument('--servers', type=int, default=200)
     parser.add_argument('--concurrency', type=int, default=20)
     parser.add_argument('--list-size', type=int, default=1000)
@@ -133,14 +134,15 @@ def main():
         'bench-%d' % i for i in range(args.computes)], extra={
         'quota': {'instances': -1, 'cores': -1, 'ram': -1},
         'compute': {'resource_report_interval': 10, 'sync_power_state_interval': 60},
+        'conductor': {'workers': args.conductor_workers},
         'service': {'report_interval': 5}}, service_down_time=30)
     try:
         cloud.start()
         cloud.request('POST', '/flavors', {'flavor': {'name': 'm1.nano', 'ram': 64,
                                                       'vcpus': 1, 'disk': 0, 'id': 'nano'}},
                       **ADMIN, expect=200)
-        print('compute bench: %d compute daemons, %s, fake hypervisor, RabbitMQ' % (
-            args.computes, args.db))
+        print('compute bench: %d compute daemons, %d conductor workers, %s, fake '
+              'hypervisor, RabbitMQ' % (args.computes, args.conductor_workers, args.db))
         requested, elapsed, counts, peak = boot_storm(cloud, args.servers, args.concurrency)
         print('boot storm: %d servers at concurrency %d: requests done in %.1f s, '
               'all ACTIVE in %.1f s (%.1f servers/s)' % (

@@ -25,7 +25,7 @@ def main(argv=None):
     svc = service.RPCService(rpcapi.TOPIC, manager.ConductorManager(), CONF.host,
                              endpoints=[endpoint], serializer=obj_base.Serializer(),
                              report_interval=CONF.service.report_interval)
-    service.serve(CONF, [svc])
+    service.serve(CONF, [svc], workers=CONF.conductor.workers)
 
 
 if __name__ == '__main__':

@@ -3,6 +3,10 @@ from oslo_config import cfg
 group = cfg.OptGroup('conductor', title='Compute conductor options')
 
 opts = [
+    cfg.IntOpt('workers', default=1, min=1,
+               help='Conductor worker processes serving the same topic (the '
+                    'conductor does all database work, so it is the first '
+                    'daemon to scale out).'),
     cfg.IntOpt('build_watchdog_interval', default=20, min=1,
                help='Seconds between checks for servers stuck building on '
                     'a compute service that stopped reporting.'),

@@ -217,15 +217,26 @@ class ComputeCloud:
         self.delete_vhost()
 
     def rss_kib(self):
-        total = 0
-        for proc in self.processes.values():
+        """Total RSS of every daemon and its worker children."""
+        def tree(pid):
+            pids = [pid]
             try:
-                with open('/proc/%d/status' % proc.pid) as status:
-                    for line in status:
-                        if line.startswith('VmRSS:'):
-                            total += int(line.split()[1])
+                with open('/proc/%d/task/%d/children' % (pid, pid)) as f:
+                    for child in f.read().split():
+                        pids += tree(int(child))
             except OSError:
                 pass
+            return pids
+        total = 0
+        for proc in self.processes.values():
+            for pid in tree(proc.pid):
+                try:
+                    with open('/proc/%d/status' % pid) as status:
+                        for line in status:
+                            if line.startswith('VmRSS:'):
+                                total += int(line.split()[1])
+                except OSError:
+                    pass
         return total
 
     def log_tail(self, name, lines=40):

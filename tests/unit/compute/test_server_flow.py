@@ -376,7 +376,6 @@ def test_compute_restart_reconciles(cloud):
     compute = cloud.add_compute('node1')
     sid = cloud.boot()['server']['id']
     cloud.wait(sid, 'ACTIVE')
-    guest = fixtures  # noqa: keep names short below
     from services.compute.objects import instance as inst_obj
     instance = inst_obj.Instance.get_by_uuid(cloud.env.admin_context(), sid)
     compute.driver.crash(instance)
@@ -388,12 +387,11 @@ def test_compute_restart_reconciles(cloud):
     restarted.init_host()
     assert cloud.show(sid)['status'] == 'SHUTOFF'
     assert restarted.driver.list_instance_uuids() == [sid]
-    del guest
 
 
 def test_db_is_poisoned_outside_the_conductor(env):
     from services.compute.objects import base
     with pytest.raises(fixtures.DBPoisoned):
         base.db().instance_get('x')
-    assert isinstance(obj_base.ComputeObject.indirection_api, common_objects.ovo_base
-                      .VersionedObjectIndirectionAPI)
+    assert isinstance(obj_base.ComputeObject.indirection_api,
+                      common_objects.ovo_base.VersionedObjectIndirectionAPI)

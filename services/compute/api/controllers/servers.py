@@ -79,18 +79,24 @@ def host_status(services, instance):
     return 'MAINTENANCE' if svc.disabled else 'UP'
 
 
-def _show_extended(req, instance):
-    return policies.authorize(req.context, 'os-extended-server-attributes', target(instance),
-                              do_raise=False)
+def _permissions(req, instance):
+    """(extended attributes, host status) visibility; both are admin-only
+    rules, so one check serves a whole listing."""
+    rule_target = target(instance)
+    extended = policies.authorize(req.context, 'os-extended-server-attributes', rule_target,
+                                  do_raise=False)
+    status = req.at_least(16) and policies.authorize(
+        req.context, 'servers:show:host_status', rule_target, do_raise=False)
+    return extended, status
 
 
-def render(req, instance, services=None):
+def render(req, instance, services=None, permissions=None):
+    extended, show_status = permissions or _permissions(req, instance)
     status = None
-    if req.at_least(16) and policies.authorize(req.context, 'servers:show:host_status',
-                                               target(instance), do_raise=False):
+    if show_status:
         status = host_status(services if services is not None
                              else compute_services(req.context), instance)
-    return views.detail(req, instance, _show_extended(req, instance), status)
+    return views.detail(req, instance, extended, status)
 
 
 # -- create ------------------------------------------------------------------
@@ -401,8 +407,9 @@ def _list(req, detailed):
     instances = inst_obj.decode_listing(inst_obj.InstanceList.get_listing(
         req.context, filters, sort_keys, sort_dirs, limit, marker, with_faults=detailed))
     if detailed:
-        services = compute_services(req.context) if req.at_least(16) else {}
-        items = [render(req, i, services) for i in instances]
+        permissions = _permissions(req, instances[0]) if instances else None
+        services = compute_services(req.context) if permissions and permissions[1] else {}
+        items = [render(req, i, services, permissions) for i in instances]
     else:
         items = [views.basic(req, i) for i in instances]
     body = {'servers': items}
