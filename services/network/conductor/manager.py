@@ -68,18 +68,20 @@ class NetworkConductorManager:
 
     @_client_errors
     def list_resources_compact(self, context, resource, filters=None, sorts=None,
-                               limit=None, marker=None, page_reverse=False, fields=None):
-        """The listing as :mod:`wire` columns: only ``fields`` (and ``id``) if given."""
+                               limit=None, marker=None, page_reverse=False, fields=None,
+                               hidden=None):
+        """The listing rendered by :mod:`wire`: only ``fields`` (if given), never
+        ``hidden`` ones."""
         module = _handler(resource)
         page = dict(sorts=sorts, limit=limit, marker=marker, page_reverse=page_reverse)
+        shown = wire.shown_keys(fields, hidden)
         if hasattr(module, 'get_columns'):
             with db_api.reader(context) as session:
                 columns = module.get_columns(context, session, filters, fields=fields, **page)
+            listing = wire.render(columns, shown)
         else:
-            columns = wire.from_dicts(self._list(context, resource, filters, **page))
-            if fields:
-                columns = columns.select(lambda key: key in fields or key == 'id')
-        return wire.encode(columns)
+            listing = wire.render_dicts(self._list(context, resource, filters, **page), shown)
+        return wire.encode(listing)
 
     def _list(self, context, resource, filters, sorts, limit, marker, page_reverse):
         module = _handler(resource)

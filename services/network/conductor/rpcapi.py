@@ -6,8 +6,8 @@ Version history:
           get_quota, get_quota_defaults, get_quota_details, update_quota,
           delete_quota, list_quotas, get_network_ip_availability,
           list_network_ip_availabilities, list_availability_zones
-    1.1 - list_resources_compact (columns packed by the wire module, only the
-          requested fields)
+    1.1 - list_resources_compact (the items' JSON rendered once, compressed, by the
+          wire module; only the requested fields, never the hidden ones)
 """
 
 import oslo_messaging as messaging
@@ -74,20 +74,21 @@ class NetworkConductorAPI:
                                       marker=marker, page_reverse=page_reverse))
 
     def list_resources_compact(self, context, resource, filters=None, sorts=None,
-                               limit=None, marker=None, page_reverse=False, fields=None):
-        """The listing as :class:`wire.Columns` (``fields`` and ``id`` only, if given).
+                               limit=None, marker=None, page_reverse=False, fields=None,
+                               hidden=None):
+        """The listing as a :class:`wire.Listing` (its items' JSON), with only
+        ``fields`` (if given) and without ``hidden`` attributes.
 
-        A conductor capped at 1.0 answers the dict listing, turned into columns here.
+        A conductor capped at 1.0 answers the dict listing, rendered here.
         """
         page = dict(filters=filters, sorts=sorts, limit=limit, marker=marker,
                     page_reverse=page_reverse)
         if self.client.can_send_version('1.1'):
             return wire.decode(self._call(context, '1.1', 'list_resources_compact',
-                                          resource=resource, fields=fields, **page))
-        columns = wire.from_dicts(self.list_resources(context, resource, **page))
-        if fields:
-            columns = columns.select(lambda key: key in fields or key == 'id')
-        return columns
+                                          resource=resource, fields=fields, hidden=hidden,
+                                          **page))
+        return wire.render_dicts(self.list_resources(context, resource, **page),
+                                 wire.shown_keys(fields, hidden))
 
     def create_resource(self, context, resource, body):
         return self._call(context, '1.0', 'create_resource', resource=resource, body=body)

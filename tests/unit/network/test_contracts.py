@@ -62,7 +62,7 @@ class _RecordingClient:
     def call(self, context, method, **kwargs):
         self.calls.append(('call', self.prepared, method, kwargs))
         if method == 'list_resources_compact':
-            return wire.encode(wire.Columns(['id'], [['a']]))
+            return wire.encode(wire.render(wire.Columns(['id'], [['a']])))
         return {'keys': [], 'rows': []}
 
     def cast(self, context, method, **kwargs):
@@ -249,10 +249,12 @@ def test_compact_listing_falls_back_to_dicts_under_a_1_0_cap():
     instance.client = _RecordingClient(version_cap='1.0')
     instance.client.call = lambda context, method, **kwargs: (
         instance.client.calls.append((method, instance.client.prepared, kwargs))
-        or rpcapi.pack_rows([{'id': 'a', 'name': 'x'}, {'id': 'b', 'name': 'y'}]))
-    columns = instance.list_resources_compact(object(), 'port', fields=['name'])
+        or rpcapi.pack_rows([{'id': 'a', 'name': 'x', 'mac': 'm'},
+                             {'id': 'b', 'name': 'y', 'mac': 'n'}]))
+    listing = instance.list_resources_compact(object(), 'port', fields=['name', 'mac'],
+                                              hidden=['mac'])
     method, prepared, kwargs = instance.client.calls[-1]
     assert (method, prepared['version']) == ('list_resources', '1.0')
-    assert 'fields' not in kwargs
-    assert columns.keys == ['id', 'name']
-    assert columns.to_dicts() == [{'id': 'a', 'name': 'x'}, {'id': 'b', 'name': 'y'}]
+    assert 'fields' not in kwargs and 'hidden' not in kwargs
+    assert (listing.count, listing.last_id) == (2, 'b')
+    assert listing.items() == [{'name': 'x'}, {'name': 'y'}]

@@ -109,18 +109,15 @@ class ResourceController(rest.RestController):
         filters, fields, sorts, limit, marker, page_reverse = list_params(request)
         if self.list_policy:
             authorize(self.list_policy, None)
-        columns = request.conductor.list_resources_compact(
-            request.context, self.resource, filters=filters, sorts=sorts, limit=limit,
-            marker=marker, page_reverse=page_reverse, fields=fields or None)
         hidden = views.hidden_attributes(request, self.resource)
-        shown = columns.select(lambda key: key not in hidden and (not fields or key in fields))
-        result = {self.collection: shown.to_dicts()}
-        last_id = columns.column('id')[-1] if len(columns) and 'id' in columns.keys else None
-        links = views.pagination_links(request, len(columns), last_id, limit)
-        if links:
-            result['%s_links' % self.collection] = links
-        # Listings can be thousands of items: encoded once, off pecan's renderer.
-        return views.json_response(result)
+        listing = request.conductor.list_resources_compact(
+            request.context, self.resource, filters=filters, sorts=sorts, limit=limit,
+            marker=marker, page_reverse=page_reverse, fields=fields or None,
+            hidden=hidden or None)
+        links = views.pagination_links(request, listing.count, listing.last_id, limit)
+        # Listings can be thousands of items: their JSON comes rendered from
+        # the conductor and goes out as it is, past pecan's renderer.
+        return views.listing_response(self.collection, listing.items_json, links)
 
     @pecan.expose('json')
     def get_one(self, resource_id):

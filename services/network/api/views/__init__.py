@@ -1,12 +1,10 @@
 """Shaping resources for responses: admin-only attributes and ``fields``."""
 
-import json
-
-import orjson
 import webob
 
 from common import policy
 from services.network.api import policies
+from services.network.conductor import wire
 
 
 def hidden_attributes(request, resource):
@@ -37,12 +35,12 @@ def pagination_links(request, count, last_id, limit):
     return [{'rel': 'next', 'href': '%s?%s' % (request.path_url, query)}]
 
 
-def json_response(document, status=200):
-    """A finished JSON response (orjson: several times faster than json for
-    big listings; json only for what orjson refuses, such as lone surrogates)."""
-    try:
-        body = orjson.dumps(document)
-    except (orjson.JSONEncodeError, TypeError):
-        body = json.dumps(document).encode('utf-8')
-    return webob.Response(body=body, status=status, content_type='application/json',
+def listing_response(collection, items_json, links=None):
+    """``{"<collection>": [...], "<collection>_links": [...]}`` around the
+    items' ready JSON array."""
+    body = [b'{"', collection.encode(), b'":', items_json]
+    if links:
+        body += [b',"', collection.encode(), b'_links":', wire.dumps(links)]
+    body.append(b'}')
+    return webob.Response(body=b''.join(body), content_type='application/json',
                           charset=None)
