@@ -75,8 +75,9 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     # of failing with "database is locked".
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
-        cursor.execute('PRAGMA journal_mode=WAL')
+        # busy_timeout first: switching to WAL itself needs the lock.
         cursor.execute('PRAGMA busy_timeout=30000')
+        cursor.execute('PRAGMA journal_mode=WAL')
         cursor.execute('PRAGMA foreign_keys=ON')
         cursor.close()
 
