@@ -12,6 +12,7 @@ without loading the database layer.
 
 import os
 import sqlite3
+import sys
 
 from common import exception
 
@@ -37,6 +38,22 @@ def register_opts(conf, default_connection):
 def forbid(reason='DB-free daemon'):
     global _FORBIDDEN
     _FORBIDDEN = reason
+
+
+DATABASE_LIBRARIES = ('sqlalchemy', 'alembic', 'oslo_db')
+
+
+def ban_imports(service):
+    """Make every later import of the database layer fail in this process.
+
+    A DB-free daemon of ``service`` calls this before importing anything
+    else; it bans the DB libraries and ``services.<service>.db``.  Libraries
+    that merely probe for SQLAlchemy (pecan's JSON encoder) fall back to
+    their no-database path; our own code fails loudly.
+    """
+    for name in DATABASE_LIBRARIES + ('services.%s.db' % service,):
+        if sys.modules.get(name) is None:
+            sys.modules[name] = None
 
 
 def allow():

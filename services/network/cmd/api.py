@@ -4,29 +4,16 @@ from common import service  # noqa: F401  (first: patches concurrency)
 
 import sys  # noqa: E402
 
-from common import config  # noqa: E402
 from common import db  # noqa: E402
+
+db.ban_imports('network')
+
+from common import config  # noqa: E402
 from common import log  # noqa: E402
 from common import rpc  # noqa: E402
-from services.network import cmd  # noqa: E402
 from services.network import conf as network_conf  # noqa: E402
 
 DEFAULT_PORT = 9696
-DATABASE_MODULES = ('sqlalchemy', 'alembic', 'oslo_db', 'services.network.db')
-
-
-def ban_database_modules():
-    """Make every import of the database layer fail in this process.
-
-    Libraries that merely probe for SQLAlchemy (pecan's JSON encoder) fall
-    back to their no-database path; our own code would fail loudly.
-    """
-    for name in DATABASE_MODULES:
-        if sys.modules.get(name) is None:
-            sys.modules[name] = None
-
-
-ban_database_modules()
 
 
 def prepare(argv):

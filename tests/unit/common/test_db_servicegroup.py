@@ -39,3 +39,19 @@ def test_is_up():
     assert not servicegroup.is_up(None, 60, now=now)
     aware = recent.replace(tzinfo=datetime.timezone.utc)
     assert servicegroup.is_up(aware, 60, now=now)
+
+
+def test_ban_imports_in_a_fresh_interpreter():
+    import subprocess
+    import sys
+    code = ('from common import db\n'
+            'db.ban_imports("widget")\n'
+            'import pecan.jsonify  # probes for SQLAlchemy and must cope\n'
+            'for name in ("sqlalchemy", "oslo_db", "alembic", "services.widget.db"):\n'
+            '    try:\n'
+            '        __import__(name)\n'
+            '    except ImportError:\n'
+            '        continue\n'
+            '    raise SystemExit("imported " + name)\n')
+    result = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
