@@ -1,6 +1,9 @@
 """alto-compute-api: the Compute v2.1 REST API on 8774; DB-free."""
 
 from common import service  # noqa: F401  (first: patches the runtime)
+from common import db  # noqa: E402
+
+db.ban_imports('compute')  # before anything else can pull the DB layer in
 
 import sys  # noqa: E402
 

@@ -1,6 +1,9 @@
 """alto-compute: one per hypervisor host (``[DEFAULT] host``); DB-free."""
 
 from common import service  # noqa: F401  (first: patches the runtime)
+from common import db  # noqa: E402
+
+db.ban_imports('compute')  # before anything else can pull the DB layer in
 
 import sys  # noqa: E402
 

@@ -17,6 +17,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[3] / 'services' / 'compute'
 DB_MODULES = ('sqlalchemy', 'oslo_db', 'alembic', 'services.compute.db', 'common.db')
 # Only these may touch the database layer.
 ALLOWED = ('conductor/', 'db/', 'cmd/conductor.py', 'cmd/manage.py')
+DB_FREE_CMDS = ('cmd/api.py', 'cmd/scheduler.py', 'cmd/compute.py')
 
 
 def _imports(path):
@@ -38,11 +39,25 @@ def test_no_db_imports_outside_the_conductor():
         if rel.startswith(ALLOWED) or rel in ALLOWED:
             continue
         for name in _imports(path):
-            if rel == 'cmd/common.py' and name == 'common.db':
-                continue  # only to call common.db.forbid() in DB-free daemons
+            if rel in DB_FREE_CMDS + ('cmd/common.py',) and name == 'common.db':
+                continue  # only for ban_imports() / forbid() in DB-free daemons
             if name.startswith(DB_MODULES):
                 offenders.append('%s imports %s' % (rel, name))
     assert offenders == []
+
+
+def test_db_free_daemons_ban_the_db_layer_first():
+    # The ban must come before any other project import can pull sqlalchemy in.
+    for rel in DB_FREE_CMDS:
+        body = ast.parse((ROOT / rel).read_text()).body
+        stmts = [n for n in body if not (isinstance(n, ast.Expr)
+                                         and isinstance(n.value, ast.Constant))]
+        first_call = next(i for i, n in enumerate(stmts) if isinstance(n, ast.Expr))
+        call = stmts[first_call].value
+        assert ast.unparse(call) == "db.ban_imports('compute')", rel
+        earlier = {ast.unparse(n) for n in stmts[:first_call]}
+        assert earlier <= {'from common import service', 'from common import db',
+                           'import sys'}, (rel, earlier)
 
 
 def test_cmd_common_only_forbids():
@@ -149,13 +164,20 @@ EXPECTED_OBJECTS = [
 
 _PROBE = '''
 import sys
+from services.compute.cmd import {daemon} as daemon_module  # bans the DB layer first
 from services.compute.cmd import common as cmd_common
-from services.compute.cmd import {daemon} as daemon_module
 cmd_common.setup(['probe', '--config-file', sys.argv[1]], 'probe')
 {build}
 from common import db
 from oslo_config import cfg
-assert 'services.compute.db' not in sys.modules, 'compute DB layer imported'
+for name in ('services.compute.db', 'sqlalchemy', 'alembic', 'oslo_db'):
+    assert sys.modules.get(name) is None, '%s imported' % name
+try:
+    import sqlalchemy  # noqa: F401
+except ImportError:
+    pass
+else:
+    raise AssertionError('sqlalchemy import was not banned')
 assert 'database' not in cfg.CONF, '[database] registered'
 try:
     db.get_context_manager('compute')
