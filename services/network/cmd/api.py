@@ -11,6 +11,7 @@ db.ban_imports('network')
 from common import config  # noqa: E402
 from common import log  # noqa: E402
 from common import rpc  # noqa: E402
+from services.network import cmd  # noqa: E402
 from services.network import conf as network_conf  # noqa: E402
 
 DEFAULT_PORT = 9696
