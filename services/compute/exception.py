@@ -84,6 +84,10 @@ class PortNotFound(base.BadRequest):
     msg_fmt = 'Port id %(port_id)s could not be found.'
 
 
+class SecurityGroupNotFound(base.BadRequest):
+    msg_fmt = 'Security group %(name)s not found.'
+
+
 class PortInUse(base.Conflict):
     msg_fmt = 'Port %(port_id)s is still in use.'
 

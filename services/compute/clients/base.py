@@ -4,6 +4,8 @@ import abc
 import threading
 
 from keystoneauth1 import loading as ks_loading
+from keystoneauth1 import plugin as ks_plugin
+from keystoneauth1 import service_token
 from oslo_config import cfg
 
 CONF = cfg.CONF
@@ -22,6 +24,47 @@ def service_session():
         return _SESSION
 
 
+class _UserToken(ks_plugin.BaseAuthPlugin):
+    """The token of the user a request acts for.  Endpoints come from the
+    service user's catalog: they are the same for everyone, and the user's
+    catalog is not carried over RPC."""
+
+    def __init__(self, token, endpoint_source):
+        super().__init__()
+        self._token = token
+        self._endpoint_source = endpoint_source
+
+    def get_token(self, session, **kwargs):
+        return self._token
+
+    def get_endpoint(self, session, **kwargs):
+        return self._endpoint_source.get_endpoint(session, **kwargs)
+
+    def invalidate(self):
+        return False  # a user's token cannot be renewed here
+
+
+def request_auth(context):
+    """Auth for a call made on behalf of ``context``.
+
+    With a user token (a user's API request, also when carried to another
+    daemon over RPC) the call sends it as X-Auth-Token and the service
+    user's token as X-Service-Token, so the other service applies the
+    user's own visibility and policy.  Background work (periodic tasks,
+    watchdogs) has no user token and acts as the service user.
+    """
+    service_auth = service_session().auth
+    token = getattr(context, 'auth_token', None)
+    if not token:
+        return service_auth
+    return service_token.ServiceTokenAuthWrapper(
+        user_auth=_UserToken(token, service_auth), service_auth=service_auth)
+
+
+def acts_for_user(context):
+    return bool(getattr(context, 'auth_token', None))
+
+
 def endpoint_filter(group, service_type):
     conf = getattr(CONF, group)
     values = {'service_type': service_type,
@@ -31,10 +74,6 @@ def endpoint_filter(group, service_type):
     if conf.endpoint_override:
         values['endpoint_override'] = conf.endpoint_override
     return values
-
-
-def visible_to(context, owner, public):
-    return public or context.is_admin or owner == context.project_id
 
 
 class ImageClientBase(abc.ABC):
@@ -80,6 +119,10 @@ class NetworkClientBase(abc.ABC):
     @abc.abstractmethod
     def deallocate_for_instance(self, context, instance):
         """Delete ports compute created, unbind the ones the user passed."""
+
+    @abc.abstractmethod
+    def bind_ports(self, context, instance, host):
+        """Re-bind the instance's ports to ``host`` (resize, migrate, evacuate)."""
 
 
 def network_info_entry(port, network_name):

@@ -16,6 +16,11 @@ from services.compute import exception
 from services.compute.clients import base
 
 
+def _visible_to(context, owner, public):
+    # The fakes stand in for the image/network services' own visibility rules.
+    return public or context.is_admin or owner == context.project_id
+
+
 class _Store:
     def __init__(self, directory, name):
         self.directory = directory
@@ -60,7 +65,7 @@ class FakeImageClient(base.ImageClientBase):
 
     def get(self, context, image_id):
         image = self.images.read().get(image_id)
-        if image is None or not base.visible_to(
+        if image is None or not _visible_to(
                 context, image.get('owner'), image.get('visibility', 'public') == 'public'):
             raise exception.ImageNotFound(image_id=image_id)
         image.setdefault('properties', {})
@@ -101,20 +106,23 @@ class FakeNetworkClient(base.NetworkClientBase):
 
     def get_network(self, context, network_id):
         net = self.networks.read().get(network_id)
-        if net is None or not base.visible_to(context, net.get('project_id'),
+        if net is None or not _visible_to(context, net.get('project_id'),
                                               net.get('shared', True)):
             raise exception.NetworkNotFound(network_id=network_id)
         return net
 
     def list_networks(self, context):
         return [n for n in self.networks.read().values()
-                if base.visible_to(context, n.get('project_id'), n.get('shared', True))]
+                if _visible_to(context, n.get('project_id'), n.get('shared', True))]
 
     def get_port(self, context, port_id):
         port = self.ports.read().get(port_id)
         if port is None:
             raise exception.PortNotFound(port_id=port_id)
         return port
+
+    def security_group_ids(self, context, project_id, names):
+        return list(names)  # the fake network has every group a user names
 
     def _new_port(self, data, network, device_id):
         used = {p['fixed_ips'][0]['ip_address'] for p in data.values()
@@ -130,26 +138,42 @@ class FakeNetworkClient(base.NetworkClientBase):
 
     def allocate_for_instance(self, context, instance, requested_networks, host):
         network_info = []
+        groups = self.security_group_ids(
+            context, instance.project_id,
+            [g['name'] for g in instance.security_groups or []] or ['default'])
         for request in requested_networks or []:
             if request.get('port'):
                 def bind(data, port_id=request['port']):
-                    data[port_id]['device_id'] = instance.uuid
+                    data[port_id].update({'device_id': instance.uuid,
+                                          'binding:host_id': host})
                     return data[port_id]
                 port = dict(self.ports.update(bind), preserve_on_delete=True)
             else:
                 network = self.get_network(context.elevated(), request['uuid'])
-                port = self.ports.update(
-                    lambda data, network=network: self._new_port(data, network, instance.uuid))
+
+                def create(data, network=network):
+                    port = self._new_port(data, network, instance.uuid)
+                    port.update({'binding:host_id': host, 'security_groups': groups})
+                    return port
+                port = self.ports.update(create)
             name = self.networks.read()[port['network_id']]['name']
             network_info.append(base.network_info_entry(port, name))
         return network_info
+
+    def bind_ports(self, context, instance, host):
+        def bind(data):
+            for vif in instance.network_info or []:
+                if vif['port_id'] in data:
+                    data[vif['port_id']]['binding:host_id'] = host
+        self.ports.update(bind)
 
     def deallocate_for_instance(self, context, instance):
         def release(data):
             for vif in instance.network_info or []:
                 if vif.get('preserve_on_delete'):
                     if vif['port_id'] in data:
-                        data[vif['port_id']]['device_id'] = ''
+                        data[vif['port_id']].update({'device_id': '',
+                                                     'binding:host_id': None})
                 else:
                     data.pop(vif['port_id'], None)
         self.ports.update(release)

@@ -1,4 +1,8 @@
-"""Image service (Glance v2 REST) client."""
+"""Image service (Glance v2 REST) client.
+
+Calls made for a user carry the user's token plus compute's service token
+(``base.request_auth``): the image service decides what the user may see.
+"""
 
 from keystoneauth1 import exceptions as ks_exc
 
@@ -13,30 +17,28 @@ _CORE = {'id', 'name', 'status', 'visibility', 'owner', 'size', 'virtual_size', 
 
 
 class ImageClient(base.ImageClientBase):
-    def _request(self, method, url, **kwargs):
+    def _request(self, context, method, url, **kwargs):
         kwargs.setdefault('endpoint_filter', base.endpoint_filter('image', 'image'))
         try:
-            return base.service_session().request(url, method, raise_exc=False, **kwargs)
+            return base.service_session().request(url, method, raise_exc=False,
+                                                  auth=base.request_auth(context), **kwargs)
         except ks_exc.ClientException as exc:
             raise exception.ExternalServiceError(service='image', reason=str(exc))
 
     def get(self, context, image_id):
-        resp = self._request('GET', '/v2/images/%s' % image_id)
+        resp = self._request(context, 'GET', '/v2/images/%s' % image_id)
         if resp.status_code == 404:
             raise exception.ImageNotFound(image_id=image_id)
         if resp.status_code >= 400:
             raise exception.ExternalServiceError(service='image', reason=resp.text[:200])
         image = resp.json()
-        public = image.get('visibility') in ('public', 'community', 'shared')
-        if not base.visible_to(context, image.get('owner'), public):
-            raise exception.ImageNotFound(image_id=image_id)
         image['properties'] = {k: v for k, v in image.items() if k not in _CORE}
         image['min_disk'] = image.get('min_disk') or 0
         image['min_ram'] = image.get('min_ram') or 0
         return image
 
     def download(self, context, image_id, path):
-        resp = self._request('GET', '/v2/images/%s/file' % image_id, stream=True)
+        resp = self._request(context, 'GET', '/v2/images/%s/file' % image_id, stream=True)
         if resp.status_code >= 400:
             raise exception.ImageNotFound(image_id=image_id)
         with open(path, 'wb') as f:
@@ -46,19 +48,19 @@ class ImageClient(base.ImageClientBase):
     def create(self, context, name, properties):
         body = dict(properties, name=name, disk_format='qcow2', container_format='bare',
                     visibility='private')
-        if context.project_id:
-            body['owner'] = context.project_id
-        resp = self._request('POST', '/v2/images', json=body)
+        if context.project_id and not base.acts_for_user(context):
+            body['owner'] = context.project_id  # the user's token makes it theirs
+        resp = self._request(context, 'POST', '/v2/images', json=body)
         if resp.status_code >= 400:
             raise exception.ExternalServiceError(service='image', reason=resp.text[:200])
         return resp.json()
 
     def upload(self, context, image_id, path):
         with open(path, 'rb') as f:
-            resp = self._request('PUT', '/v2/images/%s/file' % image_id, data=f,
+            resp = self._request(context, 'PUT', '/v2/images/%s/file' % image_id, data=f,
                                  headers={'Content-Type': 'application/octet-stream'})
         if resp.status_code >= 400:
             raise exception.ExternalServiceError(service='image', reason=resp.text[:200])
 
     def delete(self, context, image_id):
-        self._request('DELETE', '/v2/images/%s' % image_id)
+        self._request(context, 'DELETE', '/v2/images/%s' % image_id)

@@ -1,4 +1,10 @@
-"""Network service (Neutron v2.0 REST) client."""
+"""Network service (Neutron v2.0 REST) client.
+
+Calls made for a user carry the user's token plus compute's service token
+(``base.request_auth``), so the network service applies the user's own
+visibility and policy; port binding (``binding:host_id``) is an admin-only
+attribute and is always written as the compute service user.
+"""
 
 from keystoneauth1 import exceptions as ks_exc
 
@@ -7,10 +13,12 @@ from services.compute.clients import base
 
 
 class NetworkClient(base.NetworkClientBase):
-    def _request(self, method, url, **kwargs):
+    def _request(self, context, method, url, as_service=False, **kwargs):
         kwargs.setdefault('endpoint_filter', base.endpoint_filter('network', 'network'))
+        auth = base.service_session().auth if as_service else base.request_auth(context)
         try:
-            return base.service_session().request(url, method, raise_exc=False, **kwargs)
+            return base.service_session().request(url, method, raise_exc=False, auth=auth,
+                                                  **kwargs)
         except ks_exc.ClientException as exc:
             raise exception.ExternalServiceError(service='network', reason=str(exc))
 
@@ -20,56 +28,87 @@ class NetworkClient(base.NetworkClientBase):
         return resp.json() if resp.content else {}
 
     def get_network(self, context, network_id):
-        resp = self._request('GET', '/v2.0/networks/%s' % network_id)
+        resp = self._request(context, 'GET', '/v2.0/networks/%s' % network_id)
         if resp.status_code == 404:
             raise exception.NetworkNotFound(network_id=network_id)
-        net = self._check(resp)['network']
-        if not base.visible_to(context, net.get('project_id') or net.get('tenant_id'),
-                               net.get('shared')):
-            raise exception.NetworkNotFound(network_id=network_id)
-        return net
+        return self._check(resp)['network']
 
     def list_networks(self, context):
-        nets = self._check(self._request('GET', '/v2.0/networks'))['networks']
-        return [n for n in nets if not n.get('router:external') and base.visible_to(
-            context, n.get('project_id') or n.get('tenant_id'), n.get('shared'))]
+        # The project's own networks and the shared ones, as nova asks for
+        # them: an admin would otherwise get every project's networks.
+        own = self._check(self._request(context, 'GET', '/v2.0/networks',
+                                        params={'project_id': context.project_id}))
+        shared = self._check(self._request(context, 'GET', '/v2.0/networks',
+                                           params={'shared': 'True'}))
+        nets = {n['id']: n for n in own['networks'] + shared['networks']}
+        return [n for n in nets.values() if not n.get('router:external')]
 
     def get_port(self, context, port_id):
-        resp = self._request('GET', '/v2.0/ports/%s' % port_id)
+        resp = self._request(context, 'GET', '/v2.0/ports/%s' % port_id)
         if resp.status_code == 404:
             raise exception.PortNotFound(port_id=port_id)
-        port = self._check(resp)['port']
-        if not base.visible_to(context, port.get('project_id') or port.get('tenant_id'),
-                               False):
-            raise exception.PortNotFound(port_id=port_id)
-        return port
+        return self._check(resp)['port']
+
+    def security_group_ids(self, context, project_id, names):
+        """IDs of the project's security groups named (or with the ID) ``names``."""
+        resp = self._request(context, 'GET', '/v2.0/security-groups',
+                             params={'project_id': project_id})
+        groups = self._check(resp)['security_groups']
+        ids = []
+        for name in names:
+            matches = [g['id'] for g in groups if name in (g['id'], g.get('name'))]
+            if not matches:
+                raise exception.SecurityGroupNotFound(name=name)
+            if len(matches) > 1:
+                raise exception.Conflict(reason='Multiple security groups named %s; use '
+                                                'the ID' % name)
+            ids.append(matches[0])
+        return ids
 
     def allocate_for_instance(self, context, instance, requested_networks, host):
         network_info = []
-        binding = {'device_id': instance.uuid,
-                   'device_owner': 'compute:%s' % (instance.availability_zone or 'nova'),
-                   'binding:host_id': host}
+        owner = {'device_id': instance.uuid,
+                 'device_owner': 'compute:%s' % (instance.availability_zone or 'nova')}
+        names = [g['name'] for g in instance.security_groups or []]
+        # Without a list the network service applies the project's default group.
+        sg_ids = (self.security_group_ids(context, instance.project_id, names)
+                  if names and names != ['default'] else None)
         for request in requested_networks or []:
             if request.get('port'):
-                resp = self._request('PUT', '/v2.0/ports/%s' % request['port'],
-                                     json={'port': binding})
-                port = self._check(resp)['port']
+                port = self._check(self._request(context, 'PUT',
+                                                 '/v2.0/ports/%s' % request['port'],
+                                                 json={'port': owner}))['port']
                 port['preserve_on_delete'] = True
             else:
-                body = dict(binding, network_id=request['uuid'],
-                            project_id=instance.project_id)
+                body = dict(owner, network_id=request['uuid'])
+                if not base.acts_for_user(context):
+                    body['project_id'] = instance.project_id
                 if request.get('fixed_ip'):
                     body['fixed_ips'] = [{'ip_address': request['fixed_ip']}]
-                port = self._check(self._request('POST', '/v2.0/ports',
+                if sg_ids is not None:
+                    body['security_groups'] = sg_ids
+                port = self._check(self._request(context, 'POST', '/v2.0/ports',
                                                  json={'port': body}))['port']
-            net = self.get_network(context.elevated(), port['network_id'])
+            self._bind(port['id'], host)
+            net = self.get_network(context, port['network_id'])
             network_info.append(base.network_info_entry(port, net.get('name')))
         return network_info
+
+    def _bind(self, port_id, host):
+        resp = self._request(None, 'PUT', '/v2.0/ports/%s' % port_id, as_service=True,
+                             json={'port': {'binding:host_id': host}})
+        self._check(resp)
+
+    def bind_ports(self, context, instance, host):
+        for vif in instance.network_info or []:
+            self._bind(vif['port_id'], host)
 
     def deallocate_for_instance(self, context, instance):
         for vif in instance.network_info or []:
             if vif.get('preserve_on_delete'):
-                self._request('PUT', '/v2.0/ports/%s' % vif['port_id'], json={'port': {
-                    'device_id': '', 'device_owner': '', 'binding:host_id': None}})
+                self._request(None, 'PUT', '/v2.0/ports/%s' % vif['port_id'],
+                              as_service=True, json={'port': {
+                                  'device_id': '', 'device_owner': '',
+                                  'binding:host_id': None}})
             else:
-                self._request('DELETE', '/v2.0/ports/%s' % vif['port_id'])
+                self._request(context, 'DELETE', '/v2.0/ports/%s' % vif['port_id'])

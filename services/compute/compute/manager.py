@@ -260,6 +260,8 @@ class ComputeManager:
             try:
                 if not evacuated_from:
                     self.driver.destroy(context, instance, instance.network_info)
+                else:
+                    clients.network_client().bind_ports(context, instance, self.host)
                 image = clients.image_client().get(context, image_ref) if image_ref else {}
                 path = self._cached_image(context, image_ref)
                 instance.task_state = 'rebuild_spawning'
@@ -324,6 +326,8 @@ class ComputeManager:
             image = {'id': instance.image_ref}
             if source_host == self.host:
                 self.driver.destroy(context, instance, instance.network_info)
+            else:
+                clients.network_client().bind_ports(context, instance, self.host)
             self.driver.spawn(context, instance, image, None, instance.network_info,
                               instance.new_flavor)
             instance.old_flavor = instance.flavor
@@ -369,6 +373,8 @@ class ComputeManager:
         instance = self._get(context, instance_uuid)
         with self._event(context, instance_uuid, 'compute_finish_revert_resize'):
             self.driver.destroy(context, instance, [])
+            if instance.host != self.host:
+                clients.network_client().bind_ports(context, instance, self.host)
             self.driver.spawn(context, instance, {'id': instance.image_ref}, None,
                               instance.network_info, instance.old_flavor)
             instance.flavor = instance.old_flavor

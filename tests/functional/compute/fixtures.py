@@ -59,6 +59,11 @@ class ComputeCloud:
             name='nova', password=SERVICE_PASSWORD, domain_id='default')
         admin.identity.assign_project_role_to_user(service_project, user,
                                                    admin.identity.find_role('admin'))
+        # Service tokens count only with the service role (keystonemiddleware's
+        # service_token_roles), as deploy's ensure_service_user grants it.
+        service_role = admin.identity.find_role('service') or \
+            admin.identity.create_role(name='service')
+        admin.identity.assign_project_role_to_user(service_project, user, service_role)
         svc = admin.identity.create_service(name='nova', type='compute')
         for iface in ('public', 'internal', 'admin'):
             admin.identity.create_endpoint(service_id=svc.id, interface=iface, url=self.url,

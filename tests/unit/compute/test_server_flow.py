@@ -395,3 +395,25 @@ def test_db_is_poisoned_outside_the_conductor(env):
         base.db().instance_get('x')
     assert isinstance(obj_base.ComputeObject.indirection_api,
                       common_objects.ovo_base.VersionedObjectIndirectionAPI)
+
+
+def _ports_of(cloud, server_id):
+    from services.compute import clients
+    ports = clients.network_client().ports.read().values()
+    return [p for p in ports if p['device_id'] == server_id]
+
+
+def test_ports_get_security_groups_and_follow_the_server(cloud):
+    cloud.add_compute('node1')
+    server_id = cloud.boot(security_groups=[{'name': 'web'}])['server']['id']
+    cloud.wait(server_id, 'ACTIVE')
+    [port] = _ports_of(cloud, server_id)
+    assert port['security_groups'] == ['web']
+    assert port['binding:host_id'] == 'node1'
+    cloud.add_compute('node2')
+    cloud.action(server_id, {'migrate': None}, who=ADMIN)
+    assert cloud.wait(server_id, 'VERIFY_RESIZE')['OS-EXT-SRV-ATTR:host'] == 'node2'
+    assert _ports_of(cloud, server_id)[0]['binding:host_id'] == 'node2'
+    cloud.action(server_id, {'revertResize': None}, who=ADMIN)
+    assert cloud.wait(server_id, 'ACTIVE')['OS-EXT-SRV-ATTR:host'] == 'node1'
+    assert _ports_of(cloud, server_id)[0]['binding:host_id'] == 'node1'

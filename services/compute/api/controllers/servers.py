@@ -283,6 +283,11 @@ def create(req):
     reservation_id = 'r-' + secrets.token_hex(4)
     security_groups = [{'name': g['name']} for g in server.get('security_groups') or []] \
         or [{'name': 'default'}]
+    names = [g['name'] for g in security_groups]
+    if networks and names != ['default']:
+        # Unknown groups are the caller's mistake: 400 now, not ERROR later.
+        clients.network_client().security_group_ids(req.context, req.context.project_id,
+                                                    names)
     snapshot = flavor.snapshot()
     instances = []
     for index in range(count):

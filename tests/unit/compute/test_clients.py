@@ -1,0 +1,135 @@
+"""The REST image/network clients: user token + service token for user
+requests, the service user for background work, admin-only binding."""
+
+import json
+
+import pytest
+from keystoneauth1 import session as ks_session
+from keystoneauth1 import token_endpoint
+
+from common import context as alto_context
+from services.compute import exception
+from services.compute.clients import base
+from services.compute.clients import image
+from services.compute.clients import network
+
+
+class _Response:
+    def __init__(self, status, body=None):
+        self.status_code = status
+        self.content = json.dumps(body).encode() if body is not None else b''
+        self.text = self.content.decode()
+        self._body = body
+
+    def json(self):
+        return self._body
+
+
+class _RecordingSession:
+    """Stands in for keystoneauth's session: records each call with the
+    headers its ``auth`` would send, answers from ``routes``."""
+
+    def __init__(self, routes):
+        self.auth = token_endpoint.Token('http://svc.example', 'SERVICE')
+        self.routes = routes
+        self.calls = []
+        self._real = ks_session.Session()
+
+    def request(self, url, method, auth=None, raise_exc=True, endpoint_filter=None,
+                **kwargs):
+        headers = auth.get_headers(self._real)
+        self.calls.append((method, url, headers, kwargs.get('json'), kwargs.get('params')))
+        return self.routes.get((method, url.split('?')[0]), _Response(404))
+
+
+@pytest.fixture
+def session(monkeypatch, env):
+    holder = _RecordingSession({})
+    monkeypatch.setattr(base, 'service_session', lambda: holder)
+    return holder
+
+
+def _user():
+    return alto_context.RequestContext(auth_token='USER', project_id='demo',
+                                       user_id='demo-user', roles=['member'])
+
+
+def test_user_requests_carry_user_and_service_tokens(session):
+    session.routes[('GET', '/v2/images/i1')] = _Response(200, {
+        'id': 'i1', 'visibility': 'private', 'owner': 'someone-else', 'hw_arch': 'x86_64'})
+    got = image.ImageClient().get(_user(), 'i1')
+    # The image service decided visibility; the client does not second-guess it.
+    assert got['properties'] == {'hw_arch': 'x86_64'}
+    headers = session.calls[0][2]
+    assert headers == {'X-Auth-Token': 'USER', 'X-Service-Token': 'SERVICE'}
+
+
+def test_background_work_uses_the_service_user(session):
+    session.routes[('GET', '/v2/images/i1')] = _Response(404)
+    with pytest.raises(exception.ImageNotFound):
+        image.ImageClient().get(alto_context.get_admin_context(), 'i1')
+    assert session.calls[0][2] == {'X-Auth-Token': 'SERVICE'}
+
+
+def test_snapshot_owner_comes_from_the_users_token(session):
+    session.routes[('POST', '/v2/images')] = _Response(201, {'id': 'new'})
+    image.ImageClient().create(_user(), 'snap', {})
+    assert 'owner' not in session.calls[0][3]
+    image.ImageClient().create(alto_context.RequestContext(project_id='p', is_admin=True),
+                               'snap', {})
+    assert session.calls[1][3]['owner'] == 'p'
+
+
+class _Instance:
+    uuid = 'server-1'
+    project_id = 'demo'
+    availability_zone = None
+    security_groups = [{'name': 'web'}]
+    network_info = []
+
+
+def test_ports_get_security_groups_and_service_user_binding(session):
+    session.routes.update({
+        ('GET', '/v2.0/security-groups'): _Response(200, {'security_groups': [
+            {'id': 'sg-default', 'name': 'default'}, {'id': 'sg-web', 'name': 'web'}]}),
+        ('POST', '/v2.0/ports'): _Response(201, {'port': {
+            'id': 'p1', 'network_id': 'n1', 'mac_address': 'fa:16:3e:00:00:01',
+            'fixed_ips': [{'ip_address': '10.0.0.5'}]}}),
+        ('PUT', '/v2.0/ports/p1'): _Response(200, {'port': {'id': 'p1'}}),
+        ('GET', '/v2.0/networks/n1'): _Response(200, {'network': {'id': 'n1',
+                                                                  'name': 'private'}}),
+    })
+    info = network.NetworkClient().allocate_for_instance(
+        _user(), _Instance(), [{'uuid': 'n1'}], 'node1')
+    assert info[0]['network_name'] == 'private'
+    calls = {(m, u): (h, body, params) for m, u, h, body, params in session.calls}
+    headers, body, _ = calls[('POST', '/v2.0/ports')]
+    assert headers['X-Auth-Token'] == 'USER' and headers['X-Service-Token'] == 'SERVICE'
+    assert body['port']['security_groups'] == ['sg-web']
+    assert 'project_id' not in body['port'] and 'binding:host_id' not in body['port']
+    headers, body, _ = calls[('PUT', '/v2.0/ports/p1')]
+    assert headers == {'X-Auth-Token': 'SERVICE'}  # binding is admin-only
+    assert body == {'port': {'binding:host_id': 'node1'}}
+    assert calls[('GET', '/v2.0/security-groups')][2] == {'project_id': 'demo'}
+
+    instance = _Instance()
+    instance.network_info = info
+    session.calls.clear()
+    network.NetworkClient().bind_ports(_user(), instance, 'node2')
+    assert session.calls[0][:2] == ('PUT', '/v2.0/ports/p1')
+    assert session.calls[0][3] == {'port': {'binding:host_id': 'node2'}}
+
+
+def test_unknown_security_group_is_a_bad_request(session):
+    session.routes[('GET', '/v2.0/security-groups')] = _Response(200, {
+        'security_groups': [{'id': 'sg-default', 'name': 'default'}]})
+    with pytest.raises(exception.SecurityGroupNotFound) as info:
+        network.NetworkClient().security_group_ids(_user(), 'demo', ['nope'])
+    assert info.value.code == 400
+
+
+def test_invisible_network_is_what_the_network_service_says(session):
+    session.routes[('GET', '/v2.0/networks/n2')] = _Response(404)
+    with pytest.raises(exception.NetworkNotFound):
+        network.NetworkClient().get_network(_user(), 'n2')
+    assert session.calls[0][2]['X-Auth-Token'] == 'USER'
