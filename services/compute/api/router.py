@@ -6,9 +6,11 @@ controllers here: nova's URL space has many sub-resources and actions, and
 a flat list keeps every endpoint visible in one place.
 """
 
+import functools
 import json
 import re
 
+import orjson
 import pecan
 import webob.exc
 
@@ -33,8 +35,9 @@ class Request:
         from common import validation
         return validation.parse_json(self.raw.body)
 
-    @property
+    @functools.cached_property
     def host_url(self):
+        # Read once per request: a listing builds three links per server.
         from common import wsgi
         from oslo_config import cfg
         return wsgi.base_url(cfg.CONF, self.raw)
@@ -87,4 +90,13 @@ def dispatch(router, prefix):
         pecan.response.content_type = None
         return ''
     pecan.response.content_type = 'application/json'
-    return json.dumps(result.body)
+    return _dumps(result.body)
+
+
+def _dumps(body):
+    """The response body's JSON: orjson, or json for what orjson refuses
+    (lone surrogates, integers past 64 bits)."""
+    try:
+        return orjson.dumps(body)
+    except (orjson.JSONEncodeError, TypeError):
+        return json.dumps(body).encode('utf-8')

@@ -6,6 +6,7 @@ versioned objects turn into fields; no ORM instance leaves this module.
 
 import contextlib
 import datetime
+import json
 import re
 import threading
 
@@ -430,20 +431,38 @@ _EXACT_FILTERS = ('project_id', 'user_id', 'host', 'node', 'vm_state', 'task_sta
                   'server_group_uuid', 'locked')
 
 
+def _raw_json_columns(table, names):
+    """``names`` of ``table``, JSON columns read as their stored text."""
+    columns = []
+    for name in names:
+        column = table.c[name]
+        if isinstance(column.type, sa.JSON):
+            column = sa.type_coerce(column, sa.Text).label(name)
+        columns.append(column)
+    return columns
+
+
+def _loaded(value):
+    return json.loads(value) if isinstance(value, str) else value
+
+
 def instance_get_all(filters=None, sort_keys=('created_at',), sort_dirs=('desc',),
-                     limit=None, marker=None):
+                     limit=None, marker=None, columns=None):
     """Instances matching ``filters``.
 
     Exact filters take a value or a list; ``name`` is a regular expression;
     ``changes_since``/``changes_before`` compare updated_at; ``deleted``
     (default False) includes soft-deleted rows when True; ``flavor_id``,
-    ``tags`` and ``tags_any`` are matched after the query.
+    ``tags`` and ``tags_any`` are matched after the query.  With ``columns``
+    only those are read and JSON columns come back as their stored text
+    (listings pass it through instead of decoding and encoding it again).
     """
     filters = dict(filters or {})
     inst = models.Instance
     # Core rows, not ORM instances: listings of thousands of servers are
     # the hot path and need no identity map.
-    query = sa.select(inst.__table__)
+    query = sa.select(*_raw_json_columns(inst.__table__, columns)) if columns else \
+        sa.select(inst.__table__)
     deleted = filters.pop('deleted', False)
     if deleted is not None:
         query = query.where(inst.deleted.is_(bool(deleted)))
@@ -480,13 +499,14 @@ def instance_get_all(filters=None, sort_keys=('created_at',), sort_dirs=('desc',
         rows = [r for r in rows if r['display_name'] and pattern.search(r['display_name'])]
     flavor_id = filters.pop('flavor_id', None)
     if flavor_id is not None:
-        rows = [r for r in rows if (r['flavor'] or {}).get('flavorid') == str(flavor_id)]
+        rows = [r for r in rows
+                if (_loaded(r['flavor']) or {}).get('flavorid') == str(flavor_id)]
     tags = filters.pop('tags', None)
     if tags:
-        rows = [r for r in rows if set(tags) <= set(r['tags'] or [])]
+        rows = [r for r in rows if set(tags) <= set(_loaded(r['tags']) or [])]
     tags_any = filters.pop('tags_any', None)
     if tags_any:
-        rows = [r for r in rows if set(tags_any) & set(r['tags'] or [])]
+        rows = [r for r in rows if set(tags_any) & set(_loaded(r['tags']) or [])]
     if marker is not None:
         uuids = [r['uuid'] for r in rows]
         if marker not in uuids:
