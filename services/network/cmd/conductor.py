@@ -22,7 +22,7 @@ def register(conf):
 
 
 def main(argv=None):
-    from services.network.agents.rpc import manager as agent_manager
+    from services.network.conductor import agent_manager
     from services.network.agents.rpc import rpcapi as agent_rpcapi
     from services.network.conductor import manager
     from services.network.db import api as db_api

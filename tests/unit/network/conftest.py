@@ -75,7 +75,7 @@ def notifier():
 @pytest.fixture
 def conductor(database, notifier):
     """The conductor manager served on a unique fake topic."""
-    from services.network.agents.rpc import manager as agent_manager
+    from services.network.conductor import agent_manager
     from services.network.conductor import manager
     from services.network.conductor import rpcapi
 

@@ -24,7 +24,7 @@ def _public_methods(cls):
 
 
 def _pairs():
-    from services.network.agents.rpc import manager as agent_manager
+    from services.network.conductor import agent_manager
     from services.network.conductor import manager
     return [(rpcapi.NetworkConductorAPI, manager.NetworkConductorManager),
             (agent_rpcapi.PluginAPI, agent_manager.AgentPluginManager),

@@ -1,4 +1,4 @@
-"""Conductor-side server of :class:`~.rpcapi.PluginAPI` (what agents call).
+"""Conductor-side server of :class:`services.network.agents.rpc.rpcapi.PluginAPI` (what agents call).
 
 Runs inside ``alto-network-conductor`` only, next to the API-facing manager,
 on the same topic under the ``agent`` namespace.
