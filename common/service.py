@@ -31,6 +31,12 @@ def run_in_thread(func, *args, **kwargs):
     return eventlet.tpool.execute(func, *args, **kwargs)
 
 
+def submit_native(func, *args, **kwargs):
+    """Start ``func`` in an OS thread without waiting; the returned handle's
+    ``wait()`` gives its result (or raises its exception)."""
+    return eventlet.spawn(eventlet.tpool.execute, func, *args, **kwargs)
+
+
 def sleep(seconds):
     eventlet.sleep(seconds)
 

@@ -5,10 +5,9 @@ other and stall every other request, so they go to OS threads instead:
 hashlib releases the GIL on large buffers, which lets the two digests run
 on two cores while the green thread keeps reading the socket.
 
-Inside a daemon, OS threads are only reached through the concurrency
-backend (``common.service.run_in_thread``); ``common.service`` is imported
-first by every ``cmd`` module, so its presence in ``sys.modules`` tells us we
-run under that backend.  Anywhere else (unit tests, a plain WSGI server) a
+Inside the daemon, OS threads are reached through the concurrency backend:
+``alto-image-api`` installs ``common.service.submit_native`` with
+:func:`use_native_runner`.  Anywhere else (unit tests, a plain WSGI server) a
 small thread pool owned by this module does the work.
 
 At most one block is in flight per digest, so memory stays at a few blocks
@@ -17,7 +16,6 @@ per transfer whatever the image size.
 
 import concurrent.futures
 import hashlib
-import sys
 import threading
 
 #: below this size a native hand-off costs more than it saves
@@ -25,14 +23,22 @@ MIN_OFFLOAD_BYTES = 64 * 1024
 
 _POOL = None
 _POOL_LOCK = threading.Lock()
+_NATIVE_RUNNER = None
 
 
-class _GreenJob:
-    def __init__(self, service, func, args):
-        self._thread = service.spawn(service.run_in_thread, func, *args)
+def use_native_runner(runner):
+    """Hand OS-thread work to ``runner(func, *args)``, which returns a handle
+    with ``wait()`` (the daemon's concurrency backend)."""
+    global _NATIVE_RUNNER
+    _NATIVE_RUNNER = runner
+
+
+class _RunnerJob:
+    def __init__(self, handle):
+        self._handle = handle
 
     def result(self):
-        return self._thread.wait()
+        return self._handle.wait()
 
 
 def _thread_pool():
@@ -46,9 +52,8 @@ def _thread_pool():
 
 def submit(func, *args):
     """Run ``func(*args)`` in an OS thread; returns a job with ``result()``."""
-    service = sys.modules.get('common.service')
-    if service is not None:
-        return _GreenJob(service, func, args)
+    if _NATIVE_RUNNER is not None:
+        return _RunnerJob(_NATIVE_RUNNER(func, *args))
     return _thread_pool().submit(func, *args)
 
 

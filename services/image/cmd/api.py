@@ -10,6 +10,7 @@ from common import config  # noqa: E402
 from common import db  # noqa: E402
 from common import log  # noqa: E402
 from services.image import conf as image_conf  # noqa: E402
+from services.image import pipeline  # noqa: E402
 from services.image import store as image_store  # noqa: E402
 from services.image.api import app  # noqa: E402
 from services.image.db import api as db_api  # noqa: E402
@@ -24,6 +25,7 @@ def main(argv=None):
     config.parse_args(argv, prog='alto-image-api')
     conf = config.CONF
     log.setup(conf, 'alto-image-api')
+    pipeline.use_native_runner(service.submit_native)
     db.configure(db_api.SERVICE, conf)
     store = image_store.get_store(conf)
     if hasattr(store, 'cleanup_partials'):
