@@ -1,7 +1,7 @@
 """Compute options, one module per group.
 
 Every daemon registers these groups; the conductor alone adds
-``[database]`` (``services.compute.db.register_opts``).
+``[database]``, through the register_opts of the compute DB package.
 """
 
 from common import rpc
