@@ -11,7 +11,6 @@ without loading the database layer.
 """
 
 import os
-import sqlite3
 import sys
 
 from common import exception
@@ -77,6 +76,11 @@ def get_context_manager(service):
 
 
 def configure(service, conf):
+    # Library code never imports the daemon runtime; when a daemon has loaded
+    # it, it must make the driver cooperative before the first connection.
+    runtime = sys.modules.get('common.service')
+    if runtime is not None and conf.database.connection:
+        runtime.make_db_driver_cooperative(conf.database.connection)
     get_context_manager(service).configure(**dict(conf.database.items()))
 
 
@@ -90,6 +94,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     # SQLite is the embedded default: WAL lets readers run beside the one
     # writer, and the busy timeout makes brief writer overlaps wait instead
     # of failing with "database is locked".
+    import sqlite3  # here: DB-free daemons import this module too
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         # busy_timeout first: switching to WAL itself needs the lock.

@@ -15,7 +15,10 @@ os.environ.setdefault('EVENTLET_NO_GREENDNS', 'yes')
 
 import eventlet  # noqa: E402
 
-eventlet.monkey_patch()
+# psycopg2 is made cooperative only in a process that uses PostgreSQL
+# (make_db_driver_cooperative); patching it here would load libpq and its
+# TLS libraries (~6 MiB) into every daemon.
+eventlet.monkey_patch(psycopg=False)
 
 import eventlet.tpool  # noqa: E402
 import eventlet.wsgi  # noqa: E402
@@ -24,6 +27,14 @@ from oslo_service import loopingcall  # noqa: E402
 from oslo_service import service as os_service  # noqa: E402
 
 LOG = logging.getLogger(__name__)
+
+
+def make_db_driver_cooperative(connection_url):
+    """Let the database driver for ``connection_url`` yield to other green
+    threads while it waits on the server (PyMySQL and SQLite need nothing)."""
+    if connection_url.startswith('postgresql'):
+        from eventlet.support import psycopg2_patcher
+        psycopg2_patcher.make_psycopg_green()
 
 
 def spawn(func, *args, **kwargs):

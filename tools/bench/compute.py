@@ -58,11 +58,15 @@ def _statuses(cloud):
 
 def boot_storm(cloud, servers, concurrency):
     peak_rss = [0]
+    peak_by_daemon = {}
     done = threading.Event()
 
     def sample_rss():
         while not done.is_set():
-            peak_rss[0] = max(peak_rss[0], cloud.rss_kib())
+            by_daemon = cloud.rss_by_daemon_kib()
+            peak_rss[0] = max(peak_rss[0], sum(by_daemon.values()))
+            for name, kib in by_daemon.items():
+                peak_by_daemon[name] = max(peak_by_daemon.get(name, 0), kib)
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample_rss, daemon=True)
@@ -82,7 +86,7 @@ def boot_storm(cloud, servers, concurrency):
     elapsed = time.time() - start
     done.set()
     sampler.join()
-    return requested, elapsed, counts, peak_rss[0]
+    return requested, elapsed, counts, peak_rss[0], peak_by_daemon
 
 
 def fill(cloud, target, batch=50):
@@ -143,12 +147,14 @@ def main():
                       **ADMIN, expect=200)
         print('compute bench: %d compute daemons, %d conductor workers, %s, fake '
               'hypervisor, RabbitMQ' % (args.computes, args.conductor_workers, args.db))
-        requested, elapsed, counts, peak = boot_storm(cloud, args.servers, args.concurrency)
+        requested, elapsed, counts, peak, peak_by_daemon = boot_storm(cloud, args.servers, args.concurrency)
         print('boot storm: %d servers at concurrency %d: requests done in %.1f s, '
               'all ACTIVE in %.1f s (%.1f servers/s)' % (
                   args.servers, args.concurrency, requested, elapsed,
                   args.servers / elapsed))
         print('peak RSS of all compute daemons during the storm: %.0f MiB' % (peak / 1024))
+        print('  each daemon at its own peak: %s' % ', '.join(
+            '%s %.0f MiB' % (name, kib / 1024) for name, kib in sorted(peak_by_daemon.items())))
         fill(cloud, args.list_size)
         timings, listed = time_list(cloud, args.list_runs)
         timings.sort()

@@ -35,11 +35,12 @@ def wait_for_conductor(interval=2):
             time.sleep(0.5)
 
 
-def setup(argv, name, conductor=False, register_extra=None):
+def setup(argv, name, conductor=False, register_extra=None, with_clients=True):
     """Parse config, set up logging and RPC; DB-free daemons get the
-    conductor as their object indirection API and the DB ban."""
+    conductor as their object indirection API and the DB ban.
+    ``with_clients``: the daemon calls the image and network services."""
     config.register_common_opts(CONF)
-    compute_conf.register_opts(CONF)
+    compute_conf.register_opts(CONF, with_clients=with_clients)
     if register_extra:
         register_extra(CONF)
     config.parse_args(argv, prog=name)

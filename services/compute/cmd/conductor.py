@@ -14,7 +14,8 @@ CONF = cmd_common.CONF
 
 def main(argv=None):
     cmd_common.setup(argv or sys.argv, 'alto-compute-conductor', conductor=True,
-                     register_extra=compute_db.register_opts)
+                     register_extra=compute_db.register_opts,
+                     with_clients=False)
     from services.compute.conductor import manager
     from services.compute.conductor import rpcapi
     from services.compute.db import api as db_api

@@ -13,7 +13,7 @@ CONF = cmd_common.CONF
 
 
 def main(argv=None):
-    cmd_common.setup(argv or sys.argv, 'alto-compute-scheduler')
+    cmd_common.setup(argv or sys.argv, 'alto-compute-scheduler', with_clients=False)
     cmd_common.wait_for_conductor()
     from services.compute.objects import base as obj_base
     from services.compute.scheduler import manager

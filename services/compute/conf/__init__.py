@@ -1,7 +1,9 @@
 """Compute options, one module per group.
 
-Every daemon registers these groups; the conductor alone adds
-``[database]``, through the register_opts of the compute DB package.
+Every daemon registers these groups; the API and the compute daemons also
+register the clients' groups (which load keystoneauth), and the conductor
+alone adds ``[database]``, through the register_opts of the compute DB
+package.
 """
 
 from common import rpc
@@ -13,20 +15,23 @@ from services.compute.conf import quota
 from services.compute.conf import scheduler
 
 #: Groups every compute daemon carries.
-COMMON_MODULES = (compute_api, compute, conductor, quota, scheduler, clients)
+COMMON_MODULES = (compute_api, compute, conductor, quota, scheduler)
 
 UPGRADE_LEVELS = ('compute', 'conductor', 'scheduler')
 
 
-def register_opts(conf):
+def register_opts(conf, with_clients=True):
+    """``with_clients``: the daemon talks to the image and network services."""
     for module in COMMON_MODULES:
         module.register_opts(conf)
+    if with_clients:
+        clients.register_opts(conf)
     for name in UPGRADE_LEVELS:
         rpc.register_upgrade_level(conf, name)
 
 
 def list_opts():
     opts = []
-    for module in COMMON_MODULES:
+    for module in COMMON_MODULES + (clients,):
         opts.extend(module.list_opts())
     return opts

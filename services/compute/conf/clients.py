@@ -1,6 +1,9 @@
-"""How compute reaches the image and network services."""
+"""How compute reaches the image and network services.
 
-from keystoneauth1 import loading as ks_loading
+keystoneauth (and with it requests) is imported only when these options are
+registered, so daemons that never call another service do not load it.
+"""
+
 from oslo_config import cfg
 
 clients_group = cfg.OptGroup('clients', title='Other services compute talks to')
@@ -33,12 +36,14 @@ def register_opts(conf):
     for group in (image_group, network_group):
         conf.register_group(group)
         conf.register_opts(endpoint_opts, group=group)
+    from keystoneauth1 import loading as ks_loading
     conf.register_group(service_user_group)
     ks_loading.register_auth_conf_options(conf, service_user_group.name)
     ks_loading.register_session_conf_options(conf, service_user_group.name)
 
 
 def list_opts():
+    from keystoneauth1 import loading as ks_loading
     auth = ks_loading.get_auth_common_conf_options() + \
         ks_loading.get_auth_plugin_conf_options('password')
     return [(clients_group, clients_opts), (image_group, endpoint_opts),

@@ -10,6 +10,11 @@ opts = [
     cfg.IntOpt('build_watchdog_interval', default=20, min=1,
                help='Seconds between checks for servers stuck building on '
                     'a compute service that stopped reporting.'),
+    cfg.IntOpt('max_concurrent_builds', default=4, min=1,
+               help='Build requests (schedule, claim, cast to the host) one '
+                    'conductor worker runs at once; the rest wait their '
+                    'turn. A few at a time keep the database and the '
+                    'scheduler busy; more only add memory and contention.'),
 ]
 
 

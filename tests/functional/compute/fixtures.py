@@ -223,6 +223,10 @@ class ComputeCloud:
 
     def rss_kib(self):
         """Total RSS of every daemon and its worker children."""
+        return sum(self.rss_by_daemon_kib().values())
+
+    def rss_by_daemon_kib(self):
+        """RSS of each daemon, its worker children included."""
         def tree(pid):
             pids = [pid]
             try:
@@ -232,8 +236,9 @@ class ComputeCloud:
             except OSError:
                 pass
             return pids
-        total = 0
-        for proc in self.processes.values():
+        by_daemon = {}
+        for name, proc in self.processes.items():
+            total = 0
             for pid in tree(proc.pid):
                 try:
                     with open('/proc/%d/status' % pid) as status:
@@ -242,7 +247,8 @@ class ComputeCloud:
                                 total += int(line.split()[1])
                 except OSError:
                     pass
-        return total
+            by_daemon[name] = total
+        return by_daemon
 
     def log_tail(self, name, lines=40):
         out = []

@@ -55,3 +55,25 @@ def test_ban_imports_in_a_fresh_interpreter():
             '    raise SystemExit("imported " + name)\n')
     result = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_daemon_runtime_makes_psycopg2_cooperative_only_for_postgresql():
+    import subprocess
+    import sys
+    code = ('import sys\n'
+            'from oslo_config import cfg\n'
+            'from common import service, db\n'
+            'assert "psycopg2" not in sys.modules, "psycopg2 loaded by the runtime"\n'
+            'conf = cfg.ConfigOpts()\n'
+            'db.register_opts(conf, "sqlite://")\n'
+            'conf([])\n'
+            'db.configure("widget", conf)\n'
+            'assert "psycopg2" not in sys.modules, "psycopg2 loaded for SQLite"\n'
+            'conf.set_override("connection", "postgresql://nobody@127.0.0.1/none",\n'
+            '                  group="database")\n'
+            'db.reset()\n'
+            'db.configure("widget", conf)\n'
+            'import psycopg2.extensions\n'
+            'assert psycopg2.extensions.get_wait_callback() is not None\n')
+    result = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -172,6 +172,8 @@ from common import db
 from oslo_config import cfg
 for name in ('services.compute.db', 'sqlalchemy', 'alembic', 'oslo_db'):
     assert sys.modules.get(name) is None, '%s imported' % name
+for name in ('psycopg2', 'pymysql'):  # no database driver either
+    assert name not in sys.modules, '%s imported' % name
 try:
     import sqlalchemy  # noqa: F401
 except ImportError:

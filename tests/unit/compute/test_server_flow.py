@@ -119,6 +119,18 @@ def test_no_host_gives_error_with_fault(cloud):
     assert server['fault']['code'] == 500
 
 
+def test_scheduler_timeout_gives_error_with_fault(cloud, monkeypatch):
+    import oslo_messaging as messaging
+
+    def no_answer(*args, **kwargs):
+        raise messaging.MessagingTimeout('no reply')
+    cloud.add_compute('node1')
+    monkeypatch.setattr(cloud.conductor.build_task.scheduler_api, 'select_destinations',
+                        no_answer)
+    server = cloud.wait(cloud.boot()['server']['id'], 'ERROR', who=DEMO)
+    assert server['fault']['message'] == 'The scheduler did not answer in time'
+
+
 def test_bad_requests_have_nova_fault_bodies(cloud):
     cloud.add_compute('node1')
     resp = cloud.boot(flavor='nope', status=400)

@@ -5,6 +5,7 @@ conductors (or schedulers) racing for the last resources on a host cannot
 both win; the loser falls through to its next alternate host.
 """
 
+import oslo_messaging as messaging
 from oslo_config import cfg
 from oslo_log import log as logging
 
@@ -60,6 +61,10 @@ class BuildTask:
         except exception.NoValidHost as exc:
             for uuid in instance_uuids:
                 self._fail(context, uuid, exc.message, event)
+            return
+        except messaging.MessagingTimeout:
+            for uuid in instance_uuids:
+                self._fail(context, uuid, 'The scheduler did not answer in time', event)
             return
         for uuid, candidates in zip(instance_uuids, selections):
             self._claim_and_cast(context, uuid, candidates, spec, event)
