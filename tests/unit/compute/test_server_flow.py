@@ -323,6 +323,30 @@ def test_server_groups_affinity_and_anti_affinity(cloud):
     assert len(members['server_group']['members']) == 3
 
 
+def test_soft_server_group_policies_steer_placement(cloud):
+    for host in ('n1', 'n2', 'n3'):
+        cloud.add_compute(host)
+
+    def boot_members(policy, count):
+        group = cloud.app.post_json('/v2.1/os-server-groups', {'server_group': {
+            'name': policy, 'policies': [policy]}}, headers=headers(DEMO)).json[
+            'server_group']['id']
+        hosts = []
+        for index in range(count):
+            sid = cloud.boot(name='%s%d' % (policy, index), hints={'group': group})[
+                'server']['id']
+            hosts.append(cloud.wait(sid, 'ACTIVE')['OS-EXT-SRV-ATTR:host'])
+        return hosts
+
+    # Free resources alone would spread these; the soft policy keeps them together.
+    assert len(set(boot_members('soft-affinity', 3))) == 1
+    # Four members over three hosts: spread first, then one host takes a
+    # second member instead of failing as anti-affinity would.
+    spread = boot_members('soft-anti-affinity', 4)
+    assert set(spread[:3]) == {'n1', 'n2', 'n3'}
+    assert spread[3] in {'n1', 'n2', 'n3'}
+
+
 def test_aggregate_az_and_extra_specs_scheduling(cloud):
     for host in ('n1', 'n2'):
         cloud.add_compute(host)

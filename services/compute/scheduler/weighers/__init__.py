@@ -1,6 +1,10 @@
 """Host weighers: each scores hosts; scores are normalised to 0..1 and
 summed with their multipliers, the highest total wins."""
 
+from oslo_config import cfg
+
+CONF = cfg.CONF
+
 
 class RAMWeigher:
     multiplier = 1.0
@@ -23,7 +27,36 @@ class DiskWeigher:
         return host.free_disk_gb
 
 
-ALL_WEIGHERS = {cls.__name__: cls for cls in (RAMWeigher, CPUWeigher, DiskWeigher)}
+def _members_on(host, spec, policy):
+    group = spec.get('group')
+    if not group or group.get('policy') != policy:
+        return 0
+    return list(group.get('hosts') or []).count(host.host)
+
+
+class ServerGroupSoftAffinityWeigher:
+    """A ``soft-affinity`` group prefers the hosts holding most members."""
+
+    def __init__(self):
+        self.multiplier = CONF.scheduler.soft_affinity_weight_multiplier
+
+    def weigh(self, host, spec):
+        return _members_on(host, spec, 'soft-affinity')
+
+
+class ServerGroupSoftAntiAffinityWeigher:
+    """A ``soft-anti-affinity`` group prefers the hosts holding fewest members."""
+
+    def __init__(self):
+        self.multiplier = CONF.scheduler.soft_anti_affinity_weight_multiplier
+
+    def weigh(self, host, spec):
+        return -_members_on(host, spec, 'soft-anti-affinity')
+
+
+ALL_WEIGHERS = {cls.__name__: cls for cls in (
+    RAMWeigher, CPUWeigher, DiskWeigher, ServerGroupSoftAffinityWeigher,
+    ServerGroupSoftAntiAffinityWeigher)}
 
 
 def load(names):
