@@ -92,6 +92,40 @@ class PortInUse(base.Conflict):
     msg_fmt = 'Port %(port_id)s is still in use.'
 
 
+class InterfacePortNotFound(NotFound):
+    msg_fmt = 'Port id %(port_id)s could not be found.'
+
+
+class InterfaceNetworkNotFound(NotFound):
+    msg_fmt = 'Network %(network_id)s could not be found.'
+
+
+class InterfaceNotAttached(NotFound):
+    msg_fmt = 'Instance %(instance_uuid)s does not have a port with id %(port_id)s'
+
+
+class NetworkAmbiguous(base.BadRequest):
+    msg_fmt = ('More than one possible network found. Specify network ID(s) to select '
+               'which one(s) to connect to.')
+
+
+class InterfaceAttachFailedNoNetwork(base.BadRequest):
+    msg_fmt = ("No specific network was requested and none are available for project "
+               "'%(project_id)s'.")
+
+
+class FixedIpAlreadyInUse(base.Conflict):
+    msg_fmt = 'Fixed IP address %(address)s is already in use.'
+
+
+class NoMoreFixedIps(base.BadRequest):
+    msg_fmt = 'No fixed IP addresses available for network: %(network_id)s'
+
+
+class InterfaceAttachFailed(ComputeError):
+    msg_fmt = 'Failed to attach network adapter device to %(instance_uuid)s'
+
+
 class InstanceInvalidState(base.Conflict):
     msg_fmt = ("Cannot '%(action)s' instance %(instance_uuid)s while it is in "
                '%(attr)s %(state)s')

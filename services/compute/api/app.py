@@ -8,6 +8,7 @@ from services.compute.api import router as api_router
 from services.compute.api.controllers import aggregates
 from services.compute.api.controllers import flavors
 from services.compute.api.controllers import hosts
+from services.compute.api.controllers import interfaces
 from services.compute.api.controllers import keypairs
 from services.compute.api.controllers import limits
 from services.compute.api.controllers import server_actions
@@ -18,7 +19,7 @@ from services.compute.api.controllers import versions
 
 PREFIX = '/v2.1'
 CONTROLLERS = (servers, server_actions, server_extras, flavors, keypairs, hosts, limits,
-               server_groups, aggregates)
+               server_groups, aggregates, interfaces)
 
 
 def build_router():

@@ -122,7 +122,27 @@ class NetworkClientBase(abc.ABC):
 
     @abc.abstractmethod
     def bind_ports(self, context, instance, host):
-        """Re-bind the instance's ports to ``host`` (resize, migrate, evacuate)."""
+        """Re-bind the instance's ports to ``host`` (resize, migrate, evacuate,
+        unshelve)."""
+
+    @abc.abstractmethod
+    def unbind_ports(self, context, instance):
+        """Clear the host binding of the instance's ports, keeping the ports
+        (shelve offload)."""
+
+    @abc.abstractmethod
+    def list_ports(self, context, device_id):
+        """Ports visible to ``context`` whose device is ``device_id``."""
+
+    @abc.abstractmethod
+    def allocate_port_for_instance(self, context, instance, host, network_id=None,
+                                   port_id=None, fixed_ip=None):
+        """Create a port on ``network_id`` (or take the user's ``port_id``),
+        bind it to ``host``; returns its network_info entry."""
+
+    @abc.abstractmethod
+    def deallocate_port_for_instance(self, context, instance, vif):
+        """Delete one port compute created, or unbind one the user passed."""
 
 
 def network_info_entry(port, network_name):

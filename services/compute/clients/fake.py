@@ -124,41 +124,62 @@ class FakeNetworkClient(base.NetworkClientBase):
     def security_group_ids(self, context, project_id, names):
         return list(names)  # the fake network has every group a user names
 
-    def _new_port(self, data, network, device_id):
+    def list_ports(self, context, device_id):
+        return [p for p in self.ports.read().values() if p.get('device_id') == device_id]
+
+    def _new_port(self, data, network, device_id, fixed_ip=None):
         used = {p['fixed_ips'][0]['ip_address'] for p in data.values()
                 if p['network_id'] == network['id']}
         subnet = ipaddress.ip_network(network.get('cidr', '192.0.2.0/24'), strict=False)
-        address = next(str(ip) for ip in subnet.hosts()
-                       if str(ip) not in used and ip != next(subnet.hosts()))
+        if fixed_ip:
+            if ipaddress.ip_address(fixed_ip) not in subnet:
+                raise exception.Invalid(reason='IP address %s is not a valid IP for the '
+                                               'specified subnet.' % fixed_ip)
+            if fixed_ip in used:
+                raise exception.FixedIpAlreadyInUse(address=fixed_ip)
+            address = fixed_ip
+        else:
+            address = next((str(ip) for ip in subnet.hosts()
+                            if str(ip) not in used and ip != next(subnet.hosts())), None)
+            if address is None:
+                raise exception.NoMoreFixedIps(network_id=network['id'])
         port = {'id': str(uuid.uuid4()), 'network_id': network['id'], 'device_id': device_id,
                 'mac_address': 'fa:16:3e:%02x:%02x:%02x' % tuple(uuid.uuid4().bytes[:3]),
-                'fixed_ips': [{'ip_address': address}]}
+                'fixed_ips': [{'ip_address': address}], 'status': 'ACTIVE'}
         data[port['id']] = port
         return port
 
     def allocate_for_instance(self, context, instance, requested_networks, host):
-        network_info = []
+        return [self._allocate(context, instance, host, request)
+                for request in requested_networks or []]
+
+    def allocate_port_for_instance(self, context, instance, host, network_id=None,
+                                   port_id=None, fixed_ip=None):
+        request = {'port': port_id} if port_id else {'uuid': network_id,
+                                                     'fixed_ip': fixed_ip}
+        return self._allocate(context, instance, host, request)
+
+    def _allocate(self, context, instance, host, request):
         groups = self.security_group_ids(
             context, instance.project_id,
             [g['name'] for g in instance.security_groups or []] or ['default'])
-        for request in requested_networks or []:
-            if request.get('port'):
-                def bind(data, port_id=request['port']):
-                    data[port_id].update({'device_id': instance.uuid,
-                                          'binding:host_id': host})
-                    return data[port_id]
-                port = dict(self.ports.update(bind), preserve_on_delete=True)
-            else:
-                network = self.get_network(context.elevated(), request['uuid'])
+        if request.get('port'):
+            def bind(data, port_id=request['port']):
+                if port_id not in data:
+                    raise exception.PortNotFound(port_id=port_id)
+                data[port_id].update({'device_id': instance.uuid, 'binding:host_id': host})
+                return data[port_id]
+            port = dict(self.ports.update(bind), preserve_on_delete=True)
+        else:
+            network = self.get_network(context.elevated(), request['uuid'])
 
-                def create(data, network=network):
-                    port = self._new_port(data, network, instance.uuid)
-                    port.update({'binding:host_id': host, 'security_groups': groups})
-                    return port
-                port = self.ports.update(create)
-            name = self.networks.read()[port['network_id']]['name']
-            network_info.append(base.network_info_entry(port, name))
-        return network_info
+            def create(data, network=network):
+                port = self._new_port(data, network, instance.uuid, request.get('fixed_ip'))
+                port.update({'binding:host_id': host, 'security_groups': groups})
+                return port
+            port = self.ports.update(create)
+        name = self.networks.read()[port['network_id']]['name']
+        return base.network_info_entry(port, name)
 
     def bind_ports(self, context, instance, host):
         def bind(data):
@@ -167,13 +188,18 @@ class FakeNetworkClient(base.NetworkClientBase):
                     data[vif['port_id']]['binding:host_id'] = host
         self.ports.update(bind)
 
+    def unbind_ports(self, context, instance):
+        self.bind_ports(context, instance, None)
+
     def deallocate_for_instance(self, context, instance):
+        for vif in instance.network_info or []:
+            self.deallocate_port_for_instance(context, instance, vif)
+
+    def deallocate_port_for_instance(self, context, instance, vif):
         def release(data):
-            for vif in instance.network_info or []:
-                if vif.get('preserve_on_delete'):
-                    if vif['port_id'] in data:
-                        data[vif['port_id']].update({'device_id': '',
-                                                     'binding:host_id': None})
-                else:
-                    data.pop(vif['port_id'], None)
+            if vif.get('preserve_on_delete'):
+                if vif['port_id'] in data:
+                    data[vif['port_id']].update({'device_id': '', 'binding:host_id': None})
+            else:
+                data.pop(vif['port_id'], None)
         self.ports.update(release)

@@ -65,34 +65,73 @@ class NetworkClient(base.NetworkClientBase):
             ids.append(matches[0])
         return ids
 
-    def allocate_for_instance(self, context, instance, requested_networks, host):
-        network_info = []
-        owner = {'device_id': instance.uuid,
-                 'device_owner': 'compute:%s' % (instance.availability_zone or 'nova')}
+    def list_ports(self, context, device_id):
+        resp = self._request(context, 'GET', '/v2.0/ports', params={'device_id': device_id})
+        return self._check(resp)['ports']
+
+    def _security_groups_for(self, context, instance):
         names = [g['name'] for g in instance.security_groups or []]
         # Without a list the network service applies the project's default group.
-        sg_ids = (self.security_group_ids(context, instance.project_id, names)
-                  if names and names != ['default'] else None)
-        for request in requested_networks or []:
-            if request.get('port'):
-                port = self._check(self._request(context, 'PUT',
-                                                 '/v2.0/ports/%s' % request['port'],
-                                                 json={'port': owner}))['port']
-                port['preserve_on_delete'] = True
-            else:
-                body = dict(owner, network_id=request['uuid'])
-                if not base.acts_for_user(context):
-                    body['project_id'] = instance.project_id
-                if request.get('fixed_ip'):
-                    body['fixed_ips'] = [{'ip_address': request['fixed_ip']}]
-                if sg_ids is not None:
-                    body['security_groups'] = sg_ids
-                port = self._check(self._request(context, 'POST', '/v2.0/ports',
-                                                 json={'port': body}))['port']
-            self._bind(port['id'], host)
-            net = self.get_network(context, port['network_id'])
-            network_info.append(base.network_info_entry(port, net.get('name')))
-        return network_info
+        if names and names != ['default']:
+            return self.security_group_ids(context, instance.project_id, names)
+        return None
+
+    def allocate_for_instance(self, context, instance, requested_networks, host):
+        sg_ids = self._security_groups_for(context, instance)
+        return [self._allocate(context, instance, host, request, sg_ids)
+                for request in requested_networks or []]
+
+    def allocate_port_for_instance(self, context, instance, host, network_id=None,
+                                   port_id=None, fixed_ip=None):
+        request = {'port': port_id} if port_id else {'uuid': network_id,
+                                                     'fixed_ip': fixed_ip}
+        return self._allocate(context, instance, host, request,
+                              self._security_groups_for(context, instance))
+
+    def _allocate(self, context, instance, host, request, sg_ids):
+        owner = {'device_id': instance.uuid,
+                 'device_owner': 'compute:%s' % (instance.availability_zone or 'nova')}
+        if request.get('port'):
+            resp = self._request(context, 'PUT', '/v2.0/ports/%s' % request['port'],
+                                 json={'port': owner})
+            port = self._port(resp, port_id=request['port'])
+            port['preserve_on_delete'] = True
+        else:
+            body = dict(owner, network_id=request['uuid'])
+            if not base.acts_for_user(context):
+                body['project_id'] = instance.project_id
+            if request.get('fixed_ip'):
+                body['fixed_ips'] = [{'ip_address': request['fixed_ip']}]
+            if sg_ids is not None:
+                body['security_groups'] = sg_ids
+            resp = self._request(context, 'POST', '/v2.0/ports', json={'port': body})
+            port = self._port(resp, network_id=request['uuid'],
+                              fixed_ip=request.get('fixed_ip'))
+        self._bind(port['id'], host)
+        net = self.get_network(context, port['network_id'])
+        return base.network_info_entry(port, net.get('name'))
+
+    def _port(self, resp, network_id=None, port_id=None, fixed_ip=None):
+        """The port of a create/update answer, the network service's refusals
+        turned into compute's own conditions."""
+        if resp.status_code == 404:
+            if port_id:
+                raise exception.PortNotFound(port_id=port_id)
+            raise exception.NetworkNotFound(network_id=network_id)
+        if resp.status_code in (400, 409):
+            try:
+                error = resp.json().get('NeutronError') or {}
+            except ValueError:
+                error = {}
+            kind, message = error.get('type'), error.get('message') or resp.text[:200]
+            if kind == 'IpAddressAlreadyAllocated':
+                raise exception.FixedIpAlreadyInUse(address=fixed_ip)
+            if kind == 'IpAddressGenerationFailure':
+                raise exception.NoMoreFixedIps(network_id=network_id)
+            if resp.status_code == 400:
+                raise exception.Invalid(reason=message)
+            raise exception.Conflict(reason=message)
+        return self._check(resp)['port']
 
     def _bind(self, port_id, host):
         resp = self._request(None, 'PUT', '/v2.0/ports/%s' % port_id, as_service=True,
@@ -103,12 +142,19 @@ class NetworkClient(base.NetworkClientBase):
         for vif in instance.network_info or []:
             self._bind(vif['port_id'], host)
 
+    def unbind_ports(self, context, instance):
+        for vif in instance.network_info or []:
+            self._request(None, 'PUT', '/v2.0/ports/%s' % vif['port_id'], as_service=True,
+                          json={'port': {'binding:host_id': None}})
+
     def deallocate_for_instance(self, context, instance):
         for vif in instance.network_info or []:
-            if vif.get('preserve_on_delete'):
-                self._request(None, 'PUT', '/v2.0/ports/%s' % vif['port_id'],
-                              as_service=True, json={'port': {
-                                  'device_id': '', 'device_owner': '',
-                                  'binding:host_id': None}})
-            else:
-                self._request(context, 'DELETE', '/v2.0/ports/%s' % vif['port_id'])
+            self.deallocate_port_for_instance(context, instance, vif)
+
+    def deallocate_port_for_instance(self, context, instance, vif):
+        if vif.get('preserve_on_delete'):
+            self._request(None, 'PUT', '/v2.0/ports/%s' % vif['port_id'], as_service=True,
+                          json={'port': {'device_id': '', 'device_owner': '',
+                                         'binding:host_id': None}})
+        else:
+            self._request(context, 'DELETE', '/v2.0/ports/%s' % vif['port_id'])

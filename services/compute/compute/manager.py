@@ -47,6 +47,7 @@ class ComputeManager:
         self.conductor_api = conductor_rpcapi.ConductorAPI()
         self._image_locks = {}
         self._image_locks_guard = threading.Lock()
+        self._instance_locks = {}
         self.periodic_tasks = [
             (self.report_resources, CONF.compute.resource_report_interval),
             (self.sync_power_states, CONF.compute.sync_power_state_interval)]
@@ -127,6 +128,25 @@ class ComputeManager:
 
     def _get(self, context, uuid):
         return inst_obj.Instance.get_by_uuid(context, uuid)
+
+    @contextlib.contextmanager
+    def _instance_lock(self, uuid):
+        """Serialise this host's read-modify-write of one server's
+        network_info (two interface attaches would otherwise lose one)."""
+        with self._image_locks_guard:
+            lock, users = self._instance_locks.get(uuid, (None, 0))
+            lock = lock or threading.Lock()
+            self._instance_locks[uuid] = (lock, users + 1)
+        try:
+            with lock:
+                yield
+        finally:
+            with self._image_locks_guard:
+                lock, users = self._instance_locks[uuid]
+                if users == 1:
+                    del self._instance_locks[uuid]
+                else:
+                    self._instance_locks[uuid] = (lock, users - 1)
 
     def _cached_image(self, context, image_id):
         """Path of the host's cached copy of an image, fetched once."""
@@ -317,6 +337,54 @@ class ComputeManager:
             instance.vm_state = inst_obj.ACTIVE
             instance.task_state = None
             instance.save()
+
+    # -- port interfaces ----------------------------------------------------------
+    def attach_interface(self, context, instance_uuid, network_id, port_id, requested_ip):
+        with self._instance_lock(instance_uuid):
+            instance = self._get(context, instance_uuid)
+            with self._event(context, instance_uuid, 'compute_attach_interface'):
+                return self._attach_interface(context, instance, network_id, port_id,
+                                              requested_ip)
+
+    def _attach_interface(self, context, instance, network_id, port_id, requested_ip):
+        network = clients.network_client()
+        if port_id:
+            device = network.get_port(context, port_id).get('device_id')
+            if device and device != instance.uuid:
+                raise exception.PortInUse(port_id=port_id)
+        vif = network.allocate_port_for_instance(context, instance, self.host,
+                                                 network_id=network_id, port_id=port_id,
+                                                 fixed_ip=requested_ip)
+        try:
+            self.driver.attach_interface(context, instance, {'id': instance.image_ref}, vif)
+        except Exception as exc:
+            LOG.warning('Plugging port %s into %s failed: %s', vif['port_id'],
+                        instance.uuid, exc)
+            network.deallocate_port_for_instance(context, instance, vif)
+            raise exception.InterfaceAttachFailed(instance_uuid=instance.uuid)
+        instance.network_info = list(instance.network_info or []) + [vif]
+        try:
+            instance.save()
+        except exception.InstanceNotFound:
+            # Deleted while we attached: the delete did not know this port.
+            self.driver.detach_interface(context, instance, vif)
+            network.deallocate_port_for_instance(context, instance, vif)
+            raise
+        return vif
+
+    def detach_interface(self, context, instance_uuid, port_id):
+        with self._instance_lock(instance_uuid):
+            instance = self._get(context, instance_uuid)
+            with self._event(context, instance_uuid, 'compute_detach_interface'):
+                vifs = instance.network_info or []
+                vif = next((v for v in vifs if v['port_id'] == port_id), None)
+                if vif is None:
+                    raise exception.InterfaceNotAttached(instance_uuid=instance_uuid,
+                                                         port_id=port_id)
+                self.driver.detach_interface(context, instance, vif)
+                clients.network_client().deallocate_port_for_instance(context, instance, vif)
+                instance.network_info = [v for v in vifs if v['port_id'] != port_id]
+                instance.save()
 
     # -- resize / cold migration -----------------------------------------------
     def finish_resize(self, context, instance_uuid, source_host):

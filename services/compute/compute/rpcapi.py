@@ -7,6 +7,7 @@ Version history:
           snapshot_instance, get_console_output, rescue_instance,
           unrescue_instance, finish_resize, confirm_resize, revert_resize,
           finish_revert_resize
+    1.1 - attach_interface (call), detach_interface
 """
 
 import oslo_messaging as messaging
@@ -17,8 +18,7 @@ from services.compute.objects import base as obj_base
 
 CONF = cfg.CONF
 TOPIC = 'compute'
-RPC_API_VERSION = '1.0'
-
+RPC_API_VERSION = '1.1'
 
 
 class ComputeAPI:
@@ -27,8 +27,8 @@ class ComputeAPI:
         self.client = rpc.get_client(target, version_cap=CONF.upgrade_levels.compute,
                                      serializer=obj_base.Serializer())
 
-    def _cast(self, context, host, method, **kwargs):
-        self.client.prepare(server=host, version='1.0').cast(context, method, **kwargs)
+    def _cast(self, context, host, method, version='1.0', **kwargs):
+        self.client.prepare(server=host, version=version).cast(context, method, **kwargs)
 
     def build_and_run_instance(self, context, host, instance_uuid, request_spec):
         self._cast(context, host, 'build_and_run_instance', instance_uuid=instance_uuid,
@@ -90,3 +90,15 @@ class ComputeAPI:
 
     def finish_revert_resize(self, context, host, instance_uuid):
         self._cast(context, host, 'finish_revert_resize', instance_uuid=instance_uuid)
+
+    def attach_interface(self, context, host, instance_uuid, network_id, port_id,
+                         requested_ip):
+        """Create or take a port, bind and plug it; answers its network_info
+        entry (call: the API shows the port it made)."""
+        return self.client.prepare(server=host, version='1.1').call(
+            context, 'attach_interface', instance_uuid=instance_uuid, network_id=network_id,
+            port_id=port_id, requested_ip=requested_ip)
+
+    def detach_interface(self, context, host, instance_uuid, port_id):
+        self._cast(context, host, 'detach_interface', version='1.1',
+                   instance_uuid=instance_uuid, port_id=port_id)

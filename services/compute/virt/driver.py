@@ -82,3 +82,11 @@ class ComputeDriver(abc.ABC):
     @abc.abstractmethod
     def get_console_output(self, context, instance):
         """The guest's console log as text."""
+
+    @abc.abstractmethod
+    def attach_interface(self, context, instance, image_meta, vif):
+        """Plug one network_info entry into the guest (running or stopped)."""
+
+    @abc.abstractmethod
+    def detach_interface(self, context, instance, vif):
+        """Unplug one network_info entry; one the guest lacks is not an error."""

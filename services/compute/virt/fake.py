@@ -90,6 +90,7 @@ class FakeDriver(driver.ComputeDriver):
             self._guests[instance.uuid] = {
                 'power_state': inst_obj.RUNNING, 'flavor': flavor,
                 'image': (image_meta or {}).get('id'), 'rescued': False,
+                'vifs': [vif['port_id'] for vif in network_info or []],
                 'console': ['[%s] Booting %s (%s) with %d vCPU, %d MiB' % (
                     timeutils.utcnow().isoformat(), instance.display_name or instance.uuid,
                     (image_meta or {}).get('name', 'no image'), flavor['vcpus'],
@@ -134,6 +135,31 @@ class FakeDriver(driver.ComputeDriver):
         with open(target_path, 'wb') as f:
             f.write(('fake disk of %s from image %s\n' % (
                 instance.uuid, guest.get('image'))).encode())
+
+    def attach_interface(self, context, instance, image_meta, vif):
+        with self._lock:
+            guest = self._guest(instance)
+            vifs = guest.setdefault('vifs', [])
+            if vif['port_id'] in vifs:
+                raise exception.ComputeError('port %s is already plugged' % vif['port_id'])
+            vifs.append(vif['port_id'])
+            guest['console'].append('[%s] interface %s attached' % (
+                timeutils.utcnow().isoformat(), vif.get('mac_address')))
+            self._save()
+
+    def detach_interface(self, context, instance, vif):
+        with self._lock:
+            guest = self._guest(instance)
+            vifs = guest.setdefault('vifs', [])
+            if vif['port_id'] in vifs:
+                vifs.remove(vif['port_id'])
+                guest['console'].append('[%s] interface %s detached' % (
+                    timeutils.utcnow().isoformat(), vif.get('mac_address')))
+                self._save()
+
+    def interfaces(self, instance):
+        """Test hook: port ids plugged into the guest."""
+        return list(self._guest(instance).get('vifs', []))
 
     def get_console_output(self, context, instance):
         return '\n'.join(self._guest(instance)['console']) + '\n'

@@ -218,6 +218,43 @@ def test_aggregate_az_groups_and_load_sharing(clis, cloud, demo_sdk):
         _wait_gone(demo_sdk, server.id)
 
 
+def _wait_ports(sdk, server_id, count, timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        ports = list(sdk.network.ports(device_id=server_id))
+        if len(ports) == count:
+            return ports
+        time.sleep(0.3)
+    raise AssertionError('%s kept %d ports' % (server_id, len(ports)))
+
+
+def test_port_interfaces(clis, cloud, demo_sdk):
+    demo = clis['demo']
+    extra = demo_sdk.network.create_network(name='extra')
+    demo_sdk.network.create_subnet(network_id=extra.id, cidr='198.51.100.0/24', ip_version=4,
+                                   name='extra-subnet')
+    spare = demo_sdk.network.create_port(network_id=cloud.network_id, name='spare')
+    server = demo.json('server', 'create', '--image', 'cirros', '--flavor', 'm1.nano',
+                       '--network', 'private', '--wait', 'nic')
+    demo.run('server', 'add', 'network', 'nic', 'extra')
+    demo.run('server', 'add', 'port', 'nic', 'spare')
+    ports = demo.json('port', 'list', '--server', 'nic')
+    assert len(ports) == 3 and spare.id in {p['ID'] for p in ports}
+    addresses = str(demo.json('server', 'show', 'nic')['addresses'])
+    assert '198.51.100.' in addresses and spare.fixed_ips[0]['ip_address'] in addresses
+    demo.run('server', 'remove', 'port', 'nic', 'spare')
+    demo.run('server', 'remove', 'network', 'nic', 'extra')
+    [left] = _wait_ports(demo_sdk, server['id'], 1)
+    assert left.network_id == cloud.network_id
+    kept = demo_sdk.network.get_port(spare.id)  # the user's port outlives the detach
+    assert not kept.device_id and not kept.binding_host_id
+    assert list(demo_sdk.network.ports(network_id=extra.id)) == []
+    demo.run('server', 'delete', 'nic')
+    _wait_gone(demo_sdk, server['id'])
+    demo_sdk.network.delete_port(spare.id)
+    demo_sdk.network.delete_network(extra.id)
+
+
 def test_quota_refuses_the_instance_over_the_limit(clis, cloud, image_server, demo_sdk):
     admin, demo = clis['admin'], clis['demo']
     admin.run('quota', 'set', '--instances', '1', image_server.projects['demo'])

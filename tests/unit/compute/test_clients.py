@@ -133,3 +133,60 @@ def test_invisible_network_is_what_the_network_service_says(session):
     with pytest.raises(exception.NetworkNotFound):
         network.NetworkClient().get_network(_user(), 'n2')
     assert session.calls[0][2]['X-Auth-Token'] == 'USER'
+
+
+def test_attached_port_user_token_for_ownership_service_user_for_binding(session):
+    session.routes.update({
+        ('GET', '/v2.0/security-groups'): _Response(200, {'security_groups': [
+            {'id': 'sg-web', 'name': 'web'}]}),
+        ('PUT', '/v2.0/ports/p9'): _Response(200, {'port': {
+            'id': 'p9', 'network_id': 'n1', 'fixed_ips': [{'ip_address': '10.0.0.9'}]}}),
+        ('GET', '/v2.0/networks/n1'): _Response(200, {'network': {'id': 'n1', 'name': 'x'}}),
+        ('DELETE', '/v2.0/ports/p9'): _Response(204),
+    })
+    client = network.NetworkClient()
+    vif = client.allocate_port_for_instance(_user(), _Instance(), 'node1', port_id='p9')
+    assert vif['preserve_on_delete'] is True
+    owner, bind = [c for c in session.calls if c[0] == 'PUT']
+    assert owner[2]['X-Auth-Token'] == 'USER'
+    assert owner[3] == {'port': {'device_id': 'server-1', 'device_owner': 'compute:nova'}}
+    assert bind[2] == {'X-Auth-Token': 'SERVICE'}
+    assert bind[3] == {'port': {'binding:host_id': 'node1'}}
+
+    session.calls.clear()
+    client.deallocate_port_for_instance(_user(), _Instance(), vif)
+    [(method, _, headers, body, _)] = session.calls
+    assert (method, headers) == ('PUT', {'X-Auth-Token': 'SERVICE'})
+    assert body == {'port': {'device_id': '', 'device_owner': '', 'binding:host_id': None}}
+    session.calls.clear()
+    client.deallocate_port_for_instance(_user(), _Instance(), dict(vif,
+                                                                   preserve_on_delete=False))
+    assert session.calls[0][:2] == ('DELETE', '/v2.0/ports/p9')
+    assert session.calls[0][2]['X-Auth-Token'] == 'USER'
+
+    instance = _Instance()
+    instance.network_info = [vif]
+    session.calls.clear()
+    client.unbind_ports(_user(), instance)
+    assert session.calls == [('PUT', '/v2.0/ports/p9', {'X-Auth-Token': 'SERVICE'},
+                              {'port': {'binding:host_id': None}}, None)]
+
+
+@pytest.mark.parametrize('status,kind,error,code', [
+    (409, 'IpAddressAlreadyAllocated', exception.FixedIpAlreadyInUse, 409),
+    (409, 'IpAddressGenerationFailure', exception.NoMoreFixedIps, 400),
+    (409, 'MacAddressInUse', exception.Conflict, 409),
+    (400, 'InvalidIpForNetwork', exception.Invalid, 400),
+    (404, 'NetworkNotFound', exception.NetworkNotFound, 400),  # the API makes it 404
+])
+def test_port_create_refusals_become_compute_conditions(session, status, kind, error, code):
+    session.routes.update({
+        ('GET', '/v2.0/security-groups'): _Response(200, {'security_groups': [
+            {'id': 'sg-web', 'name': 'web'}]}),
+        ('POST', '/v2.0/ports'): _Response(status, {'NeutronError': {
+            'type': kind, 'message': 'refused: %s' % kind, 'detail': ''}}),
+    })
+    with pytest.raises(error) as info:
+        network.NetworkClient().allocate_port_for_instance(
+            _user(), _Instance(), 'node1', network_id='n1', fixed_ip='10.0.0.2')
+    assert type(info.value) is error and info.value.code == code

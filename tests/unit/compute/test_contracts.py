@@ -86,6 +86,13 @@ def test_rpc_versions_in_sync(client, manager, module):
     assert module.RPC_API_VERSION in module.__doc__
 
 
+def test_rpc_api_versions():
+    # Bump these with the version history in the rpcapi docstrings.
+    assert compute_rpcapi.RPC_API_VERSION == '1.1'
+    assert conductor_rpcapi.RPC_API_VERSION == '1.0'
+    assert scheduler_rpcapi.RPC_API_VERSION == '1.0'
+
+
 def _public_methods(cls):
     return {name: func for name, func in inspect.getmembers(cls, inspect.isfunction)
             if not name.startswith('_')}
@@ -125,10 +132,16 @@ def test_call_or_cast_per_method():
     api.client = _RecordingClient()
     api.build_and_run_instance(None, 'h1', 'u', {})
     api.get_console_output(None, 'h1', 'u')
+    api.attach_interface(None, 'h1', 'u', 'n', None, None)
+    api.detach_interface(None, 'h1', 'u', 'p')
     assert api.client.calls == [('cast', 'build_and_run_instance',
                                  {'server': 'h1', 'version': '1.0'}),
                                 ('call', 'get_console_output',
-                                 {'server': 'h1', 'version': '1.0'})]
+                                 {'server': 'h1', 'version': '1.0'}),
+                                ('call', 'attach_interface',
+                                 {'server': 'h1', 'version': '1.1'}),
+                                ('cast', 'detach_interface',
+                                 {'server': 'h1', 'version': '1.1'})]
     sched = scheduler_rpcapi.SchedulerAPI.__new__(scheduler_rpcapi.SchedulerAPI)
     sched.client = _RecordingClient()
     sched.select_destinations(None, {}, 1)
