@@ -21,6 +21,7 @@ identity_configure() {
     iniset "$IDENTITY_CONF" identity password_hash_rounds 12
     identity_manage db sync
     identity_manage fernet-setup
+    identity_manage credential_setup
 }
 
 identity_start() {

@@ -76,3 +76,19 @@ class ApplicationCredentialNotFound(NotFound):
 
 class CatalogReadOnly(Forbidden):
     msg_fmt = 'The templated catalog is read-only; edit its file instead.'
+
+
+class CredentialNotFound(NotFound):
+    msg_fmt = 'Could not find credential: %(credential_id)s.'
+
+
+class CredentialLimitExceeded(Forbidden):
+    msg_fmt = ('Unable to create additional credentials, maximum of %(limit)d '
+               'already exceeded for user.')
+
+
+class CredentialEncryptionError(base.AltoError):
+    """A blob cannot be encrypted or decrypted: the key repository is missing
+    or no longer holds the key that encrypted it.  The message says which, so
+    the operator sees the cause instead of a garbled blob."""
+    msg_fmt = 'Credential blobs cannot be encrypted or decrypted: %(reason)s'

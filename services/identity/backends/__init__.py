@@ -7,9 +7,10 @@ The same contract test suite runs against every implementation.
 
 import collections
 
-#: The six drivers the identity managers work with.
+#: The drivers the identity managers work with.
 Drivers = collections.namedtuple(
-    'Drivers', ['resource', 'identity', 'assignment', 'catalog', 'app_cred', 'revoke'])
+    'Drivers', ['resource', 'identity', 'assignment', 'catalog', 'app_cred', 'revoke',
+                'credential'])
 
 
 def load_drivers(conf):
@@ -26,7 +27,8 @@ def load_drivers(conf):
                           assignment=memory.AssignmentDriver(),
                           catalog=memory.CatalogDriver(),
                           app_cred=memory.ApplicationCredentialDriver(),
-                          revoke=memory.RevokeDriver())
+                          revoke=memory.RevokeDriver(),
+                          credential=memory.CredentialDriver())
     else:
         from common import db
         from services.identity.backends import sql

@@ -36,6 +36,9 @@ endpoint      id, service_id, interface (public/internal/admin), url,
 app cred      id, name, user_id, project_id, description, secret_hash,
               expires_at, unrestricted (bool), roles (list of
               {"id": role_id}), created_at
+credential    id, user_id, project_id (None unless the type needs one),
+              type, encrypted_blob (fernet token, str), key_hash (hex
+              SHA-256 of the key that encrypted it), extra (dict)
 revoke event  id, user_id, project_id, domain_id, role_id, audit_id,
               audit_chain_id, issued_before, revoked_at (any key may be None;
               an event matches a token when all its non-None keys match)
@@ -310,6 +313,39 @@ class ApplicationCredentialDriver(abc.ABC):
 
     @abc.abstractmethod
     def delete_application_credentials_for_user_on_project(self, user_id, project_id): ...
+
+
+class CredentialDriver(abc.ABC):
+    """Credentials (/v3/credentials).  Blobs arrive already encrypted: the
+    manager owns the keys, drivers only store ``encrypted_blob`` and
+    ``key_hash``."""
+
+    @abc.abstractmethod
+    def create_credential(self, credential):
+        """Raises Conflict when the id is taken (ec2 ids derive from the key)."""
+
+    @abc.abstractmethod
+    def get_credential(self, credential_id): ...
+
+    @abc.abstractmethod
+    def list_credentials(self, hints=None): ...
+
+    @abc.abstractmethod
+    def update_credential(self, credential_id, changes): ...
+
+    @abc.abstractmethod
+    def swap_encrypted_blob(self, credential_id, old_blob, new_blob, key_hash):
+        """Replace the blob only if it still is ``old_blob`` (re-encryption
+        racing an API update must not undo it); returns whether it did."""
+
+    @abc.abstractmethod
+    def delete_credential(self, credential_id): ...
+
+    @abc.abstractmethod
+    def delete_credentials_for_user(self, user_id): ...
+
+    @abc.abstractmethod
+    def delete_credentials_for_project(self, project_id): ...
 
 
 class RevokeDriver(abc.ABC):

@@ -673,3 +673,61 @@ class RevokeDriver(_LockedDriver, base.RevokeDriver):
             self._events = {k: e for k, e in self._events.items()
                             if e['issued_before'] is None
                             or e['issued_before'] >= before}
+
+
+class CredentialDriver(_LockedDriver, base.CredentialDriver):
+
+    def __init__(self):
+        super().__init__()
+        self._creds = {}
+
+    def create_credential(self, credential):
+        ref = shapes.shape('credential', credential)
+        with self._lock:
+            if ref['id'] in self._creds:
+                raise _duplicate('credential', 'ID %s' % ref['id'])
+            self._creds[ref['id']] = ref
+            return copy.deepcopy(ref)
+
+    def _cred(self, credential_id):
+        try:
+            return self._creds[credential_id]
+        except KeyError:
+            raise exception.CredentialNotFound(credential_id=credential_id)
+
+    def get_credential(self, credential_id):
+        with self._lock:
+            return copy.deepcopy(self._cred(credential_id))
+
+    def list_credentials(self, hints=None):
+        with self._lock:
+            return _filtered(self._creds.values(), hints)
+
+    def update_credential(self, credential_id, changes):
+        with self._lock:
+            ref = shapes.apply_changes('credential', self._cred(credential_id), changes)
+            self._creds[credential_id] = ref
+            return copy.deepcopy(ref)
+
+    def swap_encrypted_blob(self, credential_id, old_blob, new_blob, key_hash):
+        with self._lock:
+            ref = self._creds.get(credential_id)
+            if ref is None or ref['encrypted_blob'] != old_blob:
+                return False
+            ref['encrypted_blob'] = new_blob
+            ref['key_hash'] = key_hash
+            return True
+
+    def delete_credential(self, credential_id):
+        with self._lock:
+            self._cred(credential_id)
+            del self._creds[credential_id]
+
+    def delete_credentials_for_user(self, user_id):
+        with self._lock:
+            self._creds = {k: c for k, c in self._creds.items() if c['user_id'] != user_id}
+
+    def delete_credentials_for_project(self, project_id):
+        with self._lock:
+            self._creds = {k: c for k, c in self._creds.items()
+                           if c['project_id'] != project_id}

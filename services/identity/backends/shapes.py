@@ -55,6 +55,8 @@ FIELDS = {
                  'project_id': None, 'description': None,
                  'secret_hash': None, 'expires_at': None,
                  'unrestricted': False, 'roles': _list, 'created_at': _now},
+    'credential': {'id': None, 'user_id': None, 'project_id': None, 'type': None,
+                   'encrypted_blob': None, 'key_hash': None, 'extra': _dict},
     'revoke_event': {'id': _uuid, 'user_id': None, 'project_id': None,
                      'domain_id': None, 'role_id': None, 'audit_id': None,
                      'audit_chain_id': None, 'issued_before': None,

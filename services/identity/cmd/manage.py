@@ -1,4 +1,5 @@
-"""``alto-manage identity ...``: db sync, bootstrap, fernet-setup, fernet-rotate."""
+"""``alto-manage identity ...``: db sync, bootstrap, fernet-setup, fernet-rotate,
+credential_setup, credential_rotate, credential_migrate."""
 
 import sys
 
@@ -36,6 +37,47 @@ def fernet_rotate(args):
                           conf.fernet_tokens.max_active_keys)
     print('fernet keys in %s: %s' % (conf.fernet_tokens.key_repository,
                                      ' '.join(map(str, indexes))))
+
+
+def _fail(exc):
+    print(exc, file=sys.stderr)
+    return 1
+
+
+def credential_setup(args):
+    from services.identity.core import credential_keys
+    conf = _conf()
+    indexes = credential_keys.setup(conf)
+    print('credential keys in %s: %s' % (conf.credential.key_repository,
+                                         ' '.join(map(str, indexes))))
+
+
+def credential_rotate(args):
+    from common import exception
+    from services.identity.backends import load_drivers
+    from services.identity.core import credential_keys
+    conf = _conf()
+    try:
+        indexes = credential_keys.rotate(conf, load_drivers(conf).credential)
+    except exception.AltoError as exc:
+        return _fail(exc)
+    print('credential keys in %s: %s' % (conf.credential.key_repository,
+                                         ' '.join(map(str, indexes))))
+
+
+def credential_migrate(args):
+    from common import exception
+    from services.identity.backends import load_drivers
+    from services.identity.core import build_managers
+    conf = _conf()
+    try:
+        migrated, failed = build_managers(conf, load_drivers(conf)).credential.migrate()
+    except exception.AltoError as exc:
+        return _fail(exc)
+    print('%d credential(s) re-encrypted with the primary key' % migrated)
+    if failed:
+        return _fail('%d credential(s) cannot be decrypted (their key is not in %s): %s'
+                     % (len(failed), conf.credential.key_repository, ' '.join(failed)))
 
 
 def run_bootstrap(args):
@@ -82,3 +124,14 @@ def register(subparsers):
     setup.set_defaults(func=fernet_setup, prepare_conf=_register)
     rotate = subparsers.add_parser('fernet-rotate', help='rotate the fernet keys')
     rotate.set_defaults(func=fernet_rotate, prepare_conf=_register)
+
+    for name, func, text in (
+            ('credential_setup', credential_setup,
+             'create the credential key repository (idempotent)'),
+            ('credential_rotate', credential_rotate,
+             'rotate the credential keys (refused while a credential needs the key '
+             'that would go)'),
+            ('credential_migrate', credential_migrate,
+             're-encrypt every credential with the primary credential key')):
+        cmd = subparsers.add_parser(name, aliases=[name.replace('_', '-')], help=text)
+        cmd.set_defaults(func=func, prepare_conf=_register)

@@ -75,12 +75,14 @@ class Managers:
     catalog: object
     app_cred: object
     revoke: object
+    credential: object
 
 
 def build_managers(conf, drivers):
     from services.identity.core import app_cred
     from services.identity.core import assignment
     from services.identity.core import catalog
+    from services.identity.core import credential
     from services.identity.core import identity
     from services.identity.core import resource
     from services.identity.core import revoke
@@ -95,9 +97,12 @@ def build_managers(conf, drivers):
     catalog_mgr = catalog.CatalogManager(conf, drivers.catalog, state)
     app_cred_mgr = app_cred.ApplicationCredentialManager(
         conf, drivers.app_cred, state, revoke_mgr, identity_mgr, assignment_mgr)
+    credential_mgr = credential.CredentialManager(conf, drivers.credential, state,
+                                                  identity_mgr, resource_mgr)
     managers = Managers(conf=conf, state=state, resource=resource_mgr,
                         identity=identity_mgr, assignment=assignment_mgr,
-                        catalog=catalog_mgr, app_cred=app_cred_mgr, revoke=revoke_mgr)
+                        catalog=catalog_mgr, app_cred=app_cred_mgr, revoke=revoke_mgr,
+                        credential=credential_mgr)
     # deletions cascade across concerns; the managers reach each other here
     resource_mgr.managers = managers
     identity_mgr.managers = managers

@@ -21,6 +21,8 @@ ID = sa.String(64)
 NAME = sa.String(255)
 # Fractional seconds: revocation compares token issue times to the microsecond.
 DATETIME = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), 'mysql', 'mariadb')
+# MySQL's TEXT stops at 64 KiB; an encrypted blob is about 4/3 of its plaintext.
+LONG_TEXT = sa.Text().with_variant(mysql.MEDIUMTEXT(), 'mysql', 'mariadb')
 
 MYSQL_ARGS = {'mysql_engine': 'InnoDB', 'mysql_charset': 'utf8mb4',
               'mysql_collate': 'utf8mb4_bin'}
@@ -224,3 +226,19 @@ class RevocationEvent(Base):
     audit_chain_id = sa.Column(ID)
     issued_before = sa.Column(DATETIME)
     revoked_at = sa.Column(DATETIME, nullable=False)
+
+
+class Credential(Base):
+    """A credential; the blob is stored fernet-encrypted with the key whose
+    SHA-256 is ``key_hash`` (so a lost or replaced key is recognised)."""
+    __tablename__ = 'credential'
+    __table_args__ = (sa.Index('ix_credential_user_id', 'user_id'),
+                      sa.Index('ix_credential_project_id', 'project_id'),
+                      MYSQL_ARGS)
+    id = sa.Column(ID, primary_key=True)
+    user_id = sa.Column(ID, nullable=False)
+    project_id = sa.Column(ID)
+    type = sa.Column(NAME, nullable=False)
+    encrypted_blob = sa.Column(LONG_TEXT, nullable=False)
+    key_hash = sa.Column(ID, nullable=False)
+    extra = sa.Column(sa.Text)          # JSON object

@@ -2,8 +2,8 @@
 
 Other services' functional tests import ``identity_server`` (SQLite) and
 ``identity_server_mysql`` from here.  The fixture runs ``alto-manage
-identity db sync / fernet-setup / bootstrap`` the way deploy/lib/identity.sh
-does, starts the daemon, and kills it on teardown.
+identity db sync / fernet-setup / credential_setup / bootstrap`` the way
+deploy/lib/identity.sh does, starts the daemon, and kills it on teardown.
 """
 
 import json
@@ -69,6 +69,7 @@ class IdentityServer:
         self.write_config()
         self.manage('db', 'sync')
         self.manage('fernet-setup')
+        self.manage('credential_setup')
         self.manage('bootstrap', '--bootstrap-password', ADMIN_PASSWORD,
                     '--bootstrap-region-id', 'RegionOne',
                     '--bootstrap-public-url', self.url,

@@ -8,6 +8,7 @@ what those servers do differently (NULL in unique keys, collations,
 fractional seconds).  The database is dropped afterwards.
 """
 
+import contextlib
 import datetime
 import inspect
 import types
@@ -29,6 +30,7 @@ from tests.unit.identity.backends import test_app_cred_revoke_contract
 from tests.unit.identity.backends import test_assignment_contract
 from tests.unit.identity.backends import test_catalog_contract
 from tests.unit.identity.backends import test_concurrency_contract
+from tests.unit.identity.backends import test_credential_contract
 from tests.unit.identity.backends import test_identity_contract
 from tests.unit.identity.backends import test_resource_contract
 
@@ -43,7 +45,7 @@ SERVERS = {
 
 CONTRACT_MODULES = (test_resource_contract, test_identity_contract, test_assignment_contract,
                     test_catalog_contract, test_app_cred_revoke_contract,
-                    test_concurrency_contract)
+                    test_concurrency_contract, test_credential_contract)
 
 
 def _contract_checks():
@@ -57,9 +59,10 @@ def _contract_checks():
     return checks
 
 
-@pytest.fixture(scope='module', params=sorted(SERVERS))
-def database(request):
-    admin_url, url_format = SERVERS[request.param]
+@contextlib.contextmanager
+def _scratch_database(kind):
+    """A new, uniquely named, empty database on ``kind``; dropped afterwards."""
+    admin_url, url_format = SERVERS[kind]
     name = 'alto_identity_%s' % uuid.uuid4().hex[:12]
     admin = sa.create_engine(admin_url, isolation_level='AUTOCOMMIT')
     try:
@@ -67,23 +70,60 @@ def database(request):
             conn.execute(sa.text('CREATE DATABASE %s' % name))
     except sa.exc.OperationalError as e:
         admin.dispose()
-        pytest.skip('%s is not reachable: %s' % (request.param, e))
-    url = url_format % name
+        pytest.skip('%s is not reachable: %s' % (kind, e))
     try:
-        identity_db.sync(types.SimpleNamespace(database=types.SimpleNamespace(connection=url)))
+        yield url_format % name
+    finally:
+        with admin.connect() as conn:
+            if kind == 'postgresql':
+                conn.execute(sa.text('DROP DATABASE IF EXISTS %s WITH (FORCE)' % name))
+            else:
+                conn.execute(sa.text('DROP DATABASE IF EXISTS %s' % name))
+        admin.dispose()
+
+
+def _conf(url):
+    return types.SimpleNamespace(database=types.SimpleNamespace(connection=url))
+
+
+@pytest.fixture(scope='module', params=sorted(SERVERS))
+def database(request):
+    with _scratch_database(request.param) as url:
+        identity_db.sync(_conf(url))
         context = enginefacade.transaction_context()
         context.configure(connection=url)
         yield types.SimpleNamespace(kind=request.param, url=url, context=context,
                                     drivers=sql.build_drivers(context))
         if context.is_started:
             context.writer.get_engine().dispose()
-    finally:
-        with admin.connect() as conn:
-            if request.param == 'postgresql':
-                conn.execute(sa.text('DROP DATABASE IF EXISTS %s WITH (FORCE)' % name))
-            else:
-                conn.execute(sa.text('DROP DATABASE IF EXISTS %s' % name))
-        admin.dispose()
+
+
+@pytest.mark.parametrize('kind', sorted(SERVERS))
+def test_upgrade_from_0001_keeps_data(kind):
+    with _scratch_database(kind) as url:
+        identity_db.sync(_conf(url), revision='0001')
+        engine = sa.create_engine(url)
+        try:
+            with engine.begin() as conn:
+                conn.execute(models.Domain.__table__.insert().values(
+                    id='d', name='D', enabled=True))
+            assert 'credential' not in sa.inspect(engine).get_table_names()
+            identity_db.sync(_conf(url))
+            assert identity_db.current_revision(_conf(url)) == '0002'
+            with engine.connect() as conn:
+                diff = compare_metadata(MigrationContext.configure(conn), models.Base.metadata)
+                assert diff == []
+                assert conn.execute(sa.text('SELECT name FROM domain')).scalar_one() == 'D'
+        finally:
+            engine.dispose()
+
+
+def test_large_encrypted_blob(drivers):
+    # more than MySQL's 64 KiB TEXT: the column is MEDIUMTEXT there
+    blob = 'gAAAAA' + 'x' * 200000
+    drivers.credential.create_credential({'id': 'c', 'user_id': 'u', 'type': 'cert',
+                                          'encrypted_blob': blob, 'key_hash': 'h'})
+    assert drivers.credential.get_credential('c')['encrypted_blob'] == blob
 
 
 @pytest.fixture
@@ -98,7 +138,7 @@ def drivers(database):
 
 def test_schema_matches_models(database):
     assert identity_db.current_revision(
-        types.SimpleNamespace(database=types.SimpleNamespace(connection=database.url))) == '0001'
+        types.SimpleNamespace(database=types.SimpleNamespace(connection=database.url))) == '0002'
     engine = sa.create_engine(database.url)
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), models.Base.metadata)

@@ -9,12 +9,13 @@ from services.identity import bootstrap
 from services.identity import conf as identity_conf
 from services.identity.api import app as identity_app
 from services.identity.backends import load_drivers
+from services.identity.core import credential_keys
 from services.identity.token import keys
 
 ADMIN_PASSWORD = 'secret-admin'
 
 
-def make_conf(tmp_path, **overrides):
+def make_conf(tmp_path, credential_keys_setup=True, **overrides):
     conf = cfg.ConfigOpts()
     common_conf.register_opts(conf)
     identity_conf.register_opts(conf)
@@ -27,6 +28,8 @@ def make_conf(tmp_path, **overrides):
     for (group, name), value in overrides.items():
         conf.set_override(name, value, group=group)
     keys.setup(conf.fernet_tokens.key_repository, conf.fernet_tokens.max_active_keys)
+    if credential_keys_setup:
+        credential_keys.setup(conf)
     return conf
 
 

@@ -37,12 +37,14 @@ def body(schema):
     return validation.validate(schema, validation.parse_json(pecan.request.body))
 
 
-def authorize(action, **target):
-    """Enforce ``identity:<action>`` against a flat target."""
+def authorize(action, do_raise=True, **target):
+    """Enforce ``identity:<action>`` against a flat target; with
+    ``do_raise=False`` only say whether it passes."""
     ctx = pecan.request.context
     full = {'user_id': ctx.user_id, 'project_id': ctx.project_id}
     full.update({'target_%s' % k: v for k, v in target.items()})
-    common_policy.authorize(pecan.request.enforcer, ctx, 'identity:' + action, full)
+    return common_policy.authorize(pecan.request.enforcer, ctx, 'identity:' + action, full,
+                                   do_raise=do_raise)
 
 
 def is_admin():

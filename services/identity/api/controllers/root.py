@@ -4,6 +4,7 @@ import pecan
 
 from common import wsgi
 from services.identity.api.controllers import auth as auth_api
+from services.identity.api.controllers import credentials as credentials_api
 from services.identity.api.controllers import domains as domains_api
 from services.identity.api.controllers import endpoints as endpoints_api
 from services.identity.api.controllers import grants as grants_api
@@ -43,6 +44,7 @@ class V3Controller:
     services = services_api.ServicesController()
     endpoints = endpoints_api.EndpointsController()
     system = grants_api.SystemController()
+    credentials = credentials_api.CredentialsController()
 
     @pecan.expose('json')
     def index(self):

@@ -71,6 +71,10 @@ def _rules():
                  'delete_application_credential'):
         rules['identity:' + verb] = ADMIN_OR_OWNER
     rules['identity:create_application_credential'] = OWNER
+    # credentials: the administrator, or the user who owns the credential
+    for verb in ('get_credential', 'list_credentials', 'create_credential',
+                 'update_credential', 'delete_credential'):
+        rules['identity:' + verb] = ADMIN_OR_OWNER
     # tokens
     rules['identity:validate_token'] = 'rule:service_or_admin or rule:token_subject'
     rules['identity:check_token'] = 'rule:service_or_admin or rule:token_subject'

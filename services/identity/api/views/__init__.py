@@ -100,3 +100,11 @@ def implied_role(base, prior, implied):
     return {'role_inference': {'prior_role': role_ref(base, prior),
                                'implies': role_ref(base, implied)},
             'links': {'self': '%s/roles/%s/implies/%s' % (base, prior['id'], implied['id'])}}
+
+
+def credential(base, ref):
+    body = dict(ref.get('extra') or {})
+    body.update({'id': ref['id'], 'user_id': ref['user_id'],
+                 'project_id': ref.get('project_id'), 'type': ref['type'],
+                 'blob': ref['blob'], 'links': _link(base, 'credentials', ref['id'])})
+    return body

@@ -36,7 +36,8 @@ def memory_drivers():
                             assignment=memory.AssignmentDriver(),
                             catalog=memory.CatalogDriver(),
                             app_cred=memory.ApplicationCredentialDriver(),
-                            revoke=memory.RevokeDriver())
+                            revoke=memory.RevokeDriver(),
+                            credential=memory.CredentialDriver())
 
 
 @pytest.fixture(params=['memory', 'sql'])

@@ -37,7 +37,7 @@ def test_memory_backend(conf):
     conf.set_override('backend', 'memory', 'storage')
     drivers = backends.load_drivers(conf)
     assert drivers._fields == ('resource', 'identity', 'assignment', 'catalog',
-                               'app_cred', 'revoke')
+                               'app_cred', 'revoke', 'credential')
     assert all(type(d).__module__ == memory.__name__ for d in drivers)
 
 
@@ -58,7 +58,7 @@ def test_sql_backend_uses_the_identity_enginefacade(conf):
     try:
         from services.identity import db as identity_db
         identity_db.sync(conf)
-        assert identity_db.current_revision(conf) == '0001'
+        assert identity_db.current_revision(conf) == '0002'
         drivers = backends.load_drivers(conf)
         assert isinstance(drivers.resource, sql.ResourceDriver)
         drivers.resource.create_domain({'id': 'default', 'name': 'Default'})

@@ -94,3 +94,21 @@ def test_token_validation_paths_use_at_most_two_queries(sql_drivers):
         with _QueryCounter(engine) as counter:
             call()
         assert counter.count <= 2, name
+
+
+def test_upgrade_from_0001_keeps_data_and_adds_credentials(tmp_path):
+    from common import db
+    url = 'sqlite:///%s' % (tmp_path / 'old.sqlite')
+    db.sync('identity', url, revision='0001')
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO domain (id, name, enabled) VALUES ('d', 'D', 1)"))
+    assert 'credential' not in sa.inspect(engine).get_table_names()
+    db.sync('identity', url)
+    assert db.current_revision('identity', url) == '0002'
+    inspector = sa.inspect(engine)
+    assert {c['name'] for c in inspector.get_columns('credential')} == {
+        'id', 'user_id', 'project_id', 'type', 'encrypted_blob', 'key_hash', 'extra'}
+    with engine.connect() as conn:
+        assert conn.execute(sa.text('SELECT name FROM domain')).scalar_one() == 'D'
+    engine.dispose()
