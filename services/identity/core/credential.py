@@ -42,6 +42,25 @@ def ec2_blob(blob):
     return parsed
 
 
+def _check_text(values):
+    # JSON may carry lone surrogates ("\ud800"), which no database or cipher takes
+    for field in _FIELDS:
+        value = values.get(field)
+        if isinstance(value, str):
+            try:
+                value.encode('utf-8')
+            except UnicodeEncodeError:
+                raise exception.ValidationError(reason='%s is not valid Unicode text' % field)
+
+
+def _old_blob(blob):
+    try:
+        parsed = json.loads(blob)
+    except ValueError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
+
+
 def ec2_id(access):
     return hashlib.sha256(access.encode('utf-8')).hexdigest()
 
@@ -89,6 +108,7 @@ class CredentialManager:
     # -- CRUD ----------------------------------------------------------------
     def create(self, values, app_cred_id=None):
         """``values``: user_id, type, blob, project_id and any extra attributes."""
+        _check_text(values)
         ref = {f: values.get(f) for f in _FIELDS}
         extra = {k: v for k, v in values.items() if k not in _FIELDS + ('id', 'links')}
         if ref['type'] == EC2:
@@ -122,6 +142,7 @@ class CredentialManager:
         return self.driver.list_credentials(hints or {})
 
     def update(self, credential_id, values):
+        _check_text(values)
         current = self.get(credential_id)
         changes = {f: values[f] for f in _FIELDS if f in values}
         extra = {k: v for k, v in values.items() if k not in _FIELDS + ('id', 'links')}
@@ -133,7 +154,7 @@ class CredentialManager:
                     reason='the access key of an ec2 credential cannot change: its id '
                            'is derived from it')
             if current['type'] == EC2:
-                old = json.loads(current['blob'])
+                old = _old_blob(current['blob'])
                 for key in _EC2_SCOPE_KEYS:
                     if old.get(key) != blob.get(key):
                         raise exception.ValidationError(

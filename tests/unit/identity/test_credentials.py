@@ -45,6 +45,7 @@ def test_crud_as_admin(cloud, member):
 
     shown = cloud.call('GET', '/v3/credentials/%s' % cred['id'], status=200).json
     assert shown == {'credential': cred}
+    assert cloud.call('HEAD', '/v3/credentials/%s' % cred['id'], status=200).body == b''
     listed = cloud.call('GET', '/v3/credentials', status=200).json
     assert listed['credentials'] == [cred]
     assert listed['links']['self'].endswith('/v3/credentials')
@@ -137,6 +138,11 @@ def test_bad_requests(cloud, member):
                  {'nope': {}}):
         resp = cloud.call('POST', '/v3/credentials', body, status=400)
         assert resp.json['error']['code'] == 400
+    resp = cloud.app.post('/v3/credentials', '{"credential": {"user_id": "%s", "type": '
+                          '"cert", "blob": "\\ud800"}}' % user['id'],
+                          headers={'X-Auth-Token': cloud.admin_token,
+                                   'Content-Type': 'application/json'}, status=400)
+    assert 'blob is not valid Unicode text' in resp.json['error']['message']
     resp = _create(cloud, 'ghost', status=400)
     assert 'user ghost does not exist' in resp.json['error']['message']
     _create(cloud, user['id'], project_id='ghost', status=400)
