@@ -87,8 +87,9 @@ class ImageClientBase(abc.ABC):
         """Write the image data to ``path``."""
 
     @abc.abstractmethod
-    def create(self, context, name, properties):
-        """Register a queued image owned by the caller's project."""
+    def create(self, context, name, properties, owner=None):
+        """Register a queued image owned by ``owner`` (by default the
+        caller's project)."""
 
     @abc.abstractmethod
     def upload(self, context, image_id, path):

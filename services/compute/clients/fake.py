@@ -79,9 +79,9 @@ class FakeImageClient(base.ImageClientBase):
         with open(path, 'wb') as f:
             f.write(b'fake image %s\n' % image_id.encode())
 
-    def create(self, context, name, properties):
+    def create(self, context, name, properties, owner=None):
         image = {'id': str(uuid.uuid4()), 'name': name, 'status': 'queued',
-                 'owner': context.project_id, 'visibility': 'private',
+                 'owner': owner or context.project_id, 'visibility': 'private',
                  'properties': dict(properties)}
         self.images.update(lambda data: data.__setitem__(image['id'], image))
         return image

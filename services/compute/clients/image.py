@@ -45,10 +45,12 @@ class ImageClient(base.ImageClientBase):
             for chunk in resp.iter_content(1024 * 1024):
                 f.write(chunk)
 
-    def create(self, context, name, properties):
+    def create(self, context, name, properties, owner=None):
         body = dict(properties, name=name, disk_format='qcow2', container_format='bare',
                     visibility='private')
-        if context.project_id and not base.acts_for_user(context):
+        if owner:
+            body['owner'] = owner  # someone else's only for an admin
+        elif context.project_id and not base.acts_for_user(context):
             body['owner'] = context.project_id  # the user's token makes it theirs
         resp = self._request(context, 'POST', '/v2/images', json=body)
         if resp.status_code >= 400:

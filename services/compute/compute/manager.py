@@ -38,6 +38,19 @@ _POWER_ACTIONS = {
 }
 
 
+_SHELVING_STATES = ('shelving', 'shelving_image_pending_upload', 'shelving_image_uploading')
+
+
+def _delete_image(context, image_id):
+    """Best effort: a shelved snapshot nobody needs any more."""
+    if not image_id:
+        return
+    try:
+        clients.image_client().delete(context, image_id)
+    except Exception as exc:
+        LOG.warning('Could not delete shelved image %s: %s', image_id, exc)
+
+
 class ComputeManager:
     target = messaging.Target(version=rpcapi.RPC_API_VERSION)
 
@@ -50,7 +63,8 @@ class ComputeManager:
         self._instance_locks = {}
         self.periodic_tasks = [
             (self.report_resources, CONF.compute.resource_report_interval),
-            (self.sync_power_states, CONF.compute.sync_power_state_interval)]
+            (self.sync_power_states, CONF.compute.sync_power_state_interval),
+            (self.offload_shelved_instances, CONF.compute.shelved_poll_interval)]
 
     # -- start-up and periodic work -------------------------------------------
     def init_host(self):
@@ -212,17 +226,22 @@ class ComputeManager:
             pass
 
     def terminate_instance(self, context, instance_uuid):
-        try:
-            instance = self._get(context, instance_uuid)
-        except exception.InstanceNotFound:
-            return
-        with self._event(context, instance_uuid, 'compute_terminate_instance'):
-            self._terminate(context, instance)
+        # After any interface, shelve or unshelve work in flight on this
+        # server, and with what that work left behind (ports, host).
+        with self._instance_lock(instance_uuid):
+            try:
+                instance = self._get(context, instance_uuid)
+            except exception.InstanceNotFound:
+                return
+            with self._event(context, instance_uuid, 'compute_terminate_instance'):
+                self._terminate(context, instance)
 
     def _terminate(self, context, instance):
         self.driver.destroy(context, instance, instance.network_info)
         clients.network_client().deallocate_for_instance(context, instance)
-        if instance.vm_state != inst_obj.ERROR or instance.launched_at:
+        # A server offloaded meanwhile gave its claim back already.
+        if instance.host == self.host and (instance.vm_state != inst_obj.ERROR
+                                           or instance.launched_at):
             node_obj.ComputeNode.release(context, self.host,
                                          *build_task.claim_args(instance.flavor))
         if instance.new_flavor and instance.vm_state == inst_obj.RESIZED:
@@ -385,6 +404,174 @@ class ComputeManager:
                 clients.network_client().deallocate_port_for_instance(context, instance, vif)
                 instance.network_info = [v for v in vifs if v['port_id'] != port_id]
                 instance.save()
+
+    # -- shelve / unshelve ------------------------------------------------------------
+    def shelve_instance(self, context, instance_uuid, image_id):
+        """Power off, snapshot to ``image_id``, SHELVED; with
+        ``[compute] shelved_offload_time`` 0 offload at once."""
+        with self._instance_lock(instance_uuid):
+            instance = self._get(context, instance_uuid)
+            with self._event(context, instance_uuid, 'compute_shelve_instance'):
+                try:
+                    self._shelve(context, instance, image_id)
+                except Exception:
+                    self._revert_task_state(context, instance_uuid, _SHELVING_STATES)
+                    _delete_image(context, image_id)
+                    raise
+            if instance.task_state == 'shelving_offloading':
+                with self._event(context, instance_uuid, 'compute_shelve_offload_instance'):
+                    self._shelve_offload(context, instance)
+
+    def _shelve(self, context, instance, image_id):
+        if self.driver.get_power_state(instance) != inst_obj.SHUTDOWN:
+            self.driver.power_off(instance)
+        instance.task_state = 'shelving_image_pending_upload'
+        instance.save(expected_task_state=['shelving'])
+        with tempfile.TemporaryDirectory(dir=CONF.state_path) as tmp:
+            path = os.path.join(tmp, 'snapshot')
+            self.driver.snapshot(context, instance, path)
+            instance.task_state = 'shelving_image_uploading'
+            instance.save(expected_task_state=['shelving_image_pending_upload'])
+            clients.image_client().upload(context, image_id, path)
+        instance.system_metadata = dict(
+            instance.system_metadata, shelved_at=timeutils.utcnow().isoformat(),
+            shelved_image_id=image_id, shelved_host=self.host)
+        instance.vm_state = inst_obj.SHELVED
+        instance.power_state = self.driver.get_power_state(instance)
+        # Set together with SHELVED, so no unshelve can slip in before the offload.
+        instance.task_state = ('shelving_offloading' if CONF.compute.shelved_offload_time == 0
+                               else None)
+        instance.save(expected_task_state=['shelving_image_uploading'])
+
+    def _revert_task_state(self, context, uuid, expected):
+        """Clear a task_state this host set, unless someone (a delete) moved on."""
+        try:
+            instance = self._get(context, uuid)
+            if instance.task_state in expected:
+                instance.task_state = None
+                instance.power_state = self.driver.get_power_state(instance)
+                instance.save(expected_task_state=list(expected))
+        except (exception.InstanceNotFound, exception.InstanceInvalidState):
+            pass
+
+    def shelve_offload_instance(self, context, instance_uuid):
+        with self._instance_lock(instance_uuid):
+            instance = self._get(context, instance_uuid)
+            with self._event(context, instance_uuid, 'compute_shelve_offload_instance'):
+                self._shelve_offload(context, instance)
+
+    def _shelve_offload(self, context, instance):
+        """Take a SHELVED server off this host: the guest goes, the ports stay
+        (unbound), the claim is given back."""
+        try:
+            power = self.driver.get_power_state(instance)
+            if power not in (inst_obj.SHUTDOWN, inst_obj.NOSTATE):
+                self.driver.power_off(instance)
+                power = inst_obj.SHUTDOWN
+            self.driver.destroy(context, instance, instance.network_info)
+            clients.network_client().unbind_ports(context, instance)
+        except Exception:
+            self._revert_task_state(context, instance.uuid, ('shelving_offloading',))
+            raise
+        instance.host = None
+        instance.node = None
+        instance.vm_state = inst_obj.SHELVED_OFFLOADED
+        instance.task_state = None
+        instance.power_state = power
+        instance.save(expected_task_state=['shelving_offloading'])
+        node_obj.ComputeNode.release(context, self.host,
+                                     *build_task.claim_args(instance.flavor))
+
+    def offload_shelved_instances(self):
+        """Offload servers shelved here longer than ``shelved_offload_time``."""
+        timeout = CONF.compute.shelved_offload_time
+        if timeout <= 0:
+            return
+        context = alto_context.get_admin_context()
+        shelved = inst_obj.InstanceList.get_by_filters(
+            context, {'host': self.host, 'vm_state': inst_obj.SHELVED, 'task_state': None})
+        now = timeutils.utcnow()
+        for instance in shelved:
+            shelved_at = instance.system_metadata.get('shelved_at')
+            if shelved_at and (now - timeutils.normalize_time(timeutils.parse_isotime(
+                    shelved_at))).total_seconds() < timeout:
+                continue
+            instance.task_state = 'shelving_offloading'
+            try:
+                instance.save(expected_task_state=[None],
+                              expected_vm_state=[inst_obj.SHELVED])
+            except (exception.InstanceNotFound, exception.InstanceInvalidState):
+                continue
+            LOG.info('Offloading %s, shelved since %s (now %s)', instance.uuid, shelved_at,
+                     now.isoformat())
+            try:
+                self.shelve_offload_instance(context, instance.uuid)
+            except Exception:
+                LOG.exception('Offloading shelved server %s failed', instance.uuid)
+
+    def unshelve_instance(self, context, instance_uuid, request_spec=None):
+        with self._instance_lock(instance_uuid):
+            instance = self._get(context, instance_uuid)
+            with self._event(context, instance_uuid, 'compute_unshelve_instance'):
+                if instance.vm_state == inst_obj.SHELVED:
+                    try:
+                        self.driver.power_on(context, instance)
+                    except Exception:
+                        self._revert_task_state(context, instance_uuid, ('unshelving',))
+                        raise
+                    expected = 'unshelving'
+                else:
+                    self._spawn_shelved(context, instance)
+                    expected = 'spawning'
+                # The guest runs from its own disk now: the snapshot can go.
+                _delete_image(context, instance.system_metadata.get('shelved_image_id'))
+                instance.system_metadata = {k: v for k, v in instance.system_metadata.items()
+                                            if k not in inst_obj.SHELVED_KEYS}
+                instance.vm_state = inst_obj.ACTIVE
+                instance.task_state = None
+                instance.power_state = self.driver.get_power_state(instance)
+                instance.save(expected_task_state=[expected])
+
+    def _spawn_shelved(self, context, instance):
+        """The conductor claimed this host: spawn from the shelved image."""
+        image_id = instance.system_metadata.get('shelved_image_id')
+        try:
+            instance.task_state = 'spawning'
+            instance.save(expected_task_state=['unshelving'])
+            clients.network_client().bind_ports(context, instance, self.host)
+            image = clients.image_client().get(context, image_id) if image_id else {}
+            path = self._cached_image(context, image_id)
+            self.driver.spawn(context, instance, image, path, instance.network_info,
+                              instance.flavor)
+        except (exception.InstanceNotFound, exception.InstanceInvalidState):
+            # Deleted meanwhile: the delete gave the claim back.
+            self.driver.destroy(context, instance, [])
+            raise
+        except Exception as exc:
+            missing = isinstance(exc, exception.ImageNotFound)
+            self._abort_unshelve(context, instance, (
+                'Unshelve attempted but the image %s cannot be found.' % image_id
+                if missing else 'Unshelve failed: %s' % exc), error=missing)
+            raise
+
+    def _abort_unshelve(self, context, instance, message, error=False):
+        """Back to SHELVED_OFFLOADED (ERROR when the image is gone), no host."""
+        try:
+            self.driver.destroy(context, instance, instance.network_info)
+            clients.network_client().unbind_ports(context, instance)
+        except Exception:
+            LOG.exception('Cleaning up the failed unshelve of %s', instance.uuid)
+        instance.add_fault(500, message, host=self.host)
+        instance.host = None
+        instance.node = None
+        instance.vm_state = inst_obj.ERROR if error else inst_obj.SHELVED_OFFLOADED
+        instance.task_state = None
+        try:
+            instance.save(expected_task_state=['spawning'])
+        except (exception.InstanceNotFound, exception.InstanceInvalidState):
+            return
+        node_obj.ComputeNode.release(context, self.host,
+                                     *build_task.claim_args(instance.flavor))
 
     # -- resize / cold migration -----------------------------------------------
     def finish_resize(self, context, instance_uuid, source_host):

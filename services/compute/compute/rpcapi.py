@@ -7,7 +7,8 @@ Version history:
           snapshot_instance, get_console_output, rescue_instance,
           unrescue_instance, finish_resize, confirm_resize, revert_resize,
           finish_revert_resize
-    1.1 - attach_interface (call), detach_interface
+    1.1 - attach_interface (call), detach_interface, shelve_instance,
+          shelve_offload_instance, unshelve_instance
 """
 
 import oslo_messaging as messaging
@@ -102,3 +103,17 @@ class ComputeAPI:
     def detach_interface(self, context, host, instance_uuid, port_id):
         self._cast(context, host, 'detach_interface', version='1.1',
                    instance_uuid=instance_uuid, port_id=port_id)
+
+    def shelve_instance(self, context, host, instance_uuid, image_id):
+        self._cast(context, host, 'shelve_instance', version='1.1',
+                   instance_uuid=instance_uuid, image_id=image_id)
+
+    def shelve_offload_instance(self, context, host, instance_uuid):
+        self._cast(context, host, 'shelve_offload_instance', version='1.1',
+                   instance_uuid=instance_uuid)
+
+    def unshelve_instance(self, context, host, instance_uuid, request_spec=None):
+        """Power on a shelved guest in place, or (``request_spec`` from the
+        conductor's claim) spawn an offloaded one from its shelved image."""
+        self._cast(context, host, 'unshelve_instance', version='1.1',
+                   instance_uuid=instance_uuid, request_spec=request_spec)

@@ -17,6 +17,7 @@ from services.compute import exception
 from services.compute.compute import rpcapi as compute_rpcapi
 from services.compute.conductor import rpcapi
 from services.compute.conductor.tasks import build
+from services.compute.conductor.tasks import unshelve
 from services.compute.objects import compute_node as node_obj
 from services.compute.objects import flavor as flavor_obj
 from services.compute.objects import instance as inst_obj
@@ -36,6 +37,7 @@ class ConductorManager:
         self.scheduler_api = scheduler_rpcapi.SchedulerAPI()
         self.compute_api = compute_rpcapi.ComputeAPI()
         self.build_task = build.BuildTask(self.scheduler_api, self.compute_api)
+        self.unshelve_task = unshelve.UnshelveTask(self.scheduler_api, self.compute_api)
         self._build_slots = threading.BoundedSemaphore(CONF.conductor.max_concurrent_builds)
         self.periodic_tasks = [(self.fail_builds_on_dead_hosts,
                                 CONF.conductor.build_watchdog_interval)]
@@ -54,6 +56,10 @@ class ConductorManager:
     def reschedule_instance(self, context, instance_uuid, request_spec, failed_host, reason):
         self._run_build(self.build_task.reschedule, context, instance_uuid, request_spec,
                         failed_host, reason)
+
+    def unshelve_instance(self, context, instance_uuid, request_spec):
+        # Placement like a build's: on the bounded build threads.
+        self._run_build(self.unshelve_task.unshelve, context, instance_uuid, request_spec)
 
     def _run_build(self, func, *args):
         """Run a build flow on its own thread, at most

@@ -3,6 +3,7 @@
 Version history:
     1.0 - build_instances, reschedule_instance, migrate_server,
           evacuate_server, ping
+    1.1 - unshelve_instance
 """
 
 import oslo_messaging as messaging
@@ -13,7 +14,7 @@ from services.compute.objects import base as obj_base
 
 CONF = cfg.CONF
 TOPIC = 'compute-conductor'
-RPC_API_VERSION = '1.0'
+RPC_API_VERSION = '1.1'
 
 
 class ConductorAPI:
@@ -48,4 +49,11 @@ class ConductorAPI:
         """Rebuild a server whose host is down on another host."""
         self.client.prepare(version='1.0').cast(
             context, 'evacuate_server', instance_uuid=instance_uuid, host=host,
+            request_spec=request_spec)
+
+    def unshelve_instance(self, context, instance_uuid, request_spec):
+        """Schedule and claim a host for a shelved-offloaded server and have
+        it spawn there."""
+        self.client.prepare(version='1.1').cast(
+            context, 'unshelve_instance', instance_uuid=instance_uuid,
             request_spec=request_spec)

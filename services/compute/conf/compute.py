@@ -15,6 +15,14 @@ opts = [
                help='Seconds between resource reports to the conductor.'),
     cfg.IntOpt('sync_power_state_interval', default=60, min=1,
                help='Seconds between power-state syncs with the hypervisor.'),
+    cfg.IntOpt('shelved_offload_time', default=0, min=-1,
+               help='Seconds a shelved server keeps its guest and its resources '
+                    'on the host before it is offloaded: 0 offloads right after '
+                    'the shelve, -1 never offloads automatically (shelveOffload '
+                    'still does).'),
+    cfg.IntOpt('shelved_poll_interval', default=3600, min=1,
+               help='Seconds between checks for shelved servers whose '
+                    'shelved_offload_time has passed (when it is positive).'),
     cfg.StrOpt('default_availability_zone', default='nova',
                help='Availability zone of hosts in no aggregate with one.'),
     cfg.IntOpt('fake_vcpus', default=64, min=1,

@@ -5,8 +5,12 @@ from services.compute.objects import listing
 
 #: vm_state values (nova's).
 ACTIVE, BUILDING, STOPPED, PAUSED, SUSPENDED, RESIZED, ERROR, DELETED, RESCUED, \
-    SHELVED = ('active', 'building', 'stopped', 'paused', 'suspended', 'resized', 'error',
-               'deleted', 'rescued', 'shelved')
+    SHELVED, SHELVED_OFFLOADED = ('active', 'building', 'stopped', 'paused', 'suspended',
+                                  'resized', 'error', 'deleted', 'rescued', 'shelved',
+                                  'shelved_offloaded')
+
+#: system_metadata keys a shelved server carries until it is unshelved.
+SHELVED_KEYS = ('shelved_at', 'shelved_image_id', 'shelved_host')
 
 #: power_state values (libvirt's numbering, as nova shows them).
 NOSTATE, RUNNING, PAUSED_POWER, SHUTDOWN, CRASHED, SUSPENDED_POWER = 0, 1, 3, 4, 6, 7

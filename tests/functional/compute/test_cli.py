@@ -27,8 +27,12 @@ def _register_network(identity, network_url):
 def cloud(tmp_path_factory, identity_server, image_server, network_server):
     _register_network(identity_server, network_server.url)
     workdir = tmp_path_factory.mktemp('compute')
+    # Shelved servers stay on their host until shelveOffload, so the CLI can
+    # drive shelve, unshelve in place, shelve --offload and unshelve through
+    # the scheduler (the unit tests cover the default immediate offload).
     c = fixtures.ComputeCloud(workdir, 'sqlite:///%s/compute.sqlite' % workdir,
-                              identity=identity_server, hosts=('cmp-a', 'cmp-b'))
+                              identity=identity_server, hosts=('cmp-a', 'cmp-b'),
+                              extra={'compute': {'shelved_offload_time': -1}})
     c.register()
     try:
         c.start()
@@ -253,6 +257,37 @@ def test_port_interfaces(clis, cloud, demo_sdk):
     _wait_gone(demo_sdk, server['id'])
     demo_sdk.network.delete_port(spare.id)
     demo_sdk.network.delete_network(extra.id)
+
+
+def test_shelve_and_unshelve(clis, cloud, demo_sdk):
+    admin, demo = clis['admin'], clis['demo']
+    server = demo.json('server', 'create', '--image', 'cirros', '--flavor', 'm1.nano',
+                       '--network', 'private', '--wait', 'shelf')
+    demo.run('server', 'shelve', 'shelf')
+    _wait_status(demo_sdk, server['id'], 'SHELVED')
+    images = {i['Name']: i['Status'] for i in demo.json('image', 'list')}
+    assert images.get('shelf-shelved') == 'active'
+    demo.run('server', 'unshelve', 'shelf')
+    _wait_status(demo_sdk, server['id'], 'ACTIVE')
+    assert 'shelf-shelved' not in {i['Name'] for i in demo.json('image', 'list')}
+    # Offloading is admin-only: shelve again, then take it off its host.
+    admin.run('server', 'shelve', '--offload', server['id'])
+    _wait_status(demo_sdk, server['id'], 'SHELVED_OFFLOADED')
+    shown = admin.json('server', 'show', server['id'])
+    assert shown['status'] == 'SHELVED_OFFLOADED'
+    assert shown['OS-EXT-SRV-ATTR:host'] is None
+    assert '192.0.2.' in str(shown['addresses'])
+    demo.run('server', 'unshelve', 'shelf')
+    _wait_status(demo_sdk, server['id'], 'ACTIVE')
+    assert admin.json('server', 'show', server['id'])['OS-EXT-SRV-ATTR:host'] in (
+        'cmp-a', 'cmp-b')
+    events = {e['Action'] for e in demo.json('server', 'event', 'list', 'shelf')}
+    assert {'shelve', 'shelveOffload', 'unshelve'} <= events
+    demo.run('server', 'shelve', 'shelf')
+    _wait_status(demo_sdk, server['id'], 'SHELVED')
+    demo.run('server', 'delete', 'shelf')
+    _wait_gone(demo_sdk, server['id'])
+    assert 'shelf-shelved' not in {i['Name'] for i in demo.json('image', 'list')}
 
 
 def test_quota_refuses_the_instance_over_the_limit(clis, cloud, image_server, demo_sdk):

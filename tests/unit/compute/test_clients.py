@@ -78,6 +78,10 @@ def test_snapshot_owner_comes_from_the_users_token(session):
     image.ImageClient().create(alto_context.RequestContext(project_id='p', is_admin=True),
                                'snap', {})
     assert session.calls[1][3]['owner'] == 'p'
+    # A shelve snapshot belongs to the server's project whoever shelves it.
+    image.ImageClient().create(_user(), 'vm-shelved', {}, owner='demo')
+    assert session.calls[2][2]['X-Auth-Token'] == 'USER'
+    assert session.calls[2][3]['owner'] == 'demo'
 
 
 class _Instance:

@@ -89,7 +89,7 @@ def test_rpc_versions_in_sync(client, manager, module):
 def test_rpc_api_versions():
     # Bump these with the version history in the rpcapi docstrings.
     assert compute_rpcapi.RPC_API_VERSION == '1.1'
-    assert conductor_rpcapi.RPC_API_VERSION == '1.0'
+    assert conductor_rpcapi.RPC_API_VERSION == '1.1'
     assert scheduler_rpcapi.RPC_API_VERSION == '1.0'
 
 
@@ -134,6 +134,9 @@ def test_call_or_cast_per_method():
     api.get_console_output(None, 'h1', 'u')
     api.attach_interface(None, 'h1', 'u', 'n', None, None)
     api.detach_interface(None, 'h1', 'u', 'p')
+    api.shelve_instance(None, 'h1', 'u', 'i')
+    api.shelve_offload_instance(None, 'h1', 'u')
+    api.unshelve_instance(None, 'h1', 'u')
     assert api.client.calls == [('cast', 'build_and_run_instance',
                                  {'server': 'h1', 'version': '1.0'}),
                                 ('call', 'get_console_output',
@@ -141,7 +144,9 @@ def test_call_or_cast_per_method():
                                 ('call', 'attach_interface',
                                  {'server': 'h1', 'version': '1.1'}),
                                 ('cast', 'detach_interface',
-                                 {'server': 'h1', 'version': '1.1'})]
+                                 {'server': 'h1', 'version': '1.1'})] + [
+        ('cast', name, {'server': 'h1', 'version': '1.1'})
+        for name in ('shelve_instance', 'shelve_offload_instance', 'unshelve_instance')]
     sched = scheduler_rpcapi.SchedulerAPI.__new__(scheduler_rpcapi.SchedulerAPI)
     sched.client = _RecordingClient()
     sched.select_destinations(None, {}, 1)
@@ -149,7 +154,9 @@ def test_call_or_cast_per_method():
     cond = conductor_rpcapi.ConductorAPI.__new__(conductor_rpcapi.ConductorAPI)
     cond.client = _RecordingClient()
     cond.build_instances(None, ['u'], {})
-    assert cond.client.calls[0][:2] == ('cast', 'build_instances')
+    cond.unshelve_instance(None, 'u', {})
+    assert cond.client.calls == [('cast', 'build_instances', {'version': '1.0'}),
+                                 ('cast', 'unshelve_instance', {'version': '1.1'})]
 
 
 def test_object_fingerprints_are_stable():

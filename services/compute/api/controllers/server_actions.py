@@ -22,6 +22,7 @@ from services.compute.objects import instance_action as action_obj
 ACTIVE, STOPPED, PAUSED, SUSPENDED, RESIZED, ERROR, RESCUED = (
     inst_obj.ACTIVE, inst_obj.STOPPED, inst_obj.PAUSED, inst_obj.SUSPENDED, inst_obj.RESIZED,
     inst_obj.ERROR, inst_obj.RESCUED)
+SHELVED, SHELVED_OFFLOADED = inst_obj.SHELVED, inst_obj.SHELVED_OFFLOADED
 
 
 def register(r):
@@ -160,9 +161,8 @@ def _create_image(req, instance, body):
     if not isinstance(metadata, dict):
         raise exception.Invalid(reason='metadata must be an object')
     _require(instance, 'createImage', (ACTIVE, STOPPED, PAUSED, SUSPENDED))
-    props = dict({k: str(v) for k, v in metadata.items()}, instance_uuid=instance.uuid,
-                 image_type='snapshot', base_image_ref=instance.image_ref or '')
-    image = clients.image_client().create(req.context, name, props)
+    image = clients.image_client().create(req.context, name,
+                                          _snapshot_properties(instance, metadata))
     _begin(req, instance, 'createImage', 'image_snapshot', (ACTIVE, STOPPED, PAUSED,
                                                             SUSPENDED))
     _compute().snapshot_instance(req.context, instance.host, instance.uuid, image['id'])
@@ -170,6 +170,53 @@ def _create_image(req, instance, body):
     if req.at_least(45):
         return router.Response({'image_id': image['id']}, 202)
     return router.Response(None, 202, {'Location': location})
+
+
+def _snapshot_properties(instance, metadata=None):
+    return dict({k: str(v) for k, v in (metadata or {}).items()},
+                instance_uuid=instance.uuid, image_type='snapshot',
+                base_image_ref=instance.image_ref or '')
+
+
+def _shelve(req, instance, body):
+    policies.authorize(req.context, 'os-shelve:shelve', servers.target(instance))
+    states = (ACTIVE, STOPPED, PAUSED, SUSPENDED)
+    _require(instance, 'shelve', states)
+    images = clients.image_client()
+    # The server's project owns the snapshot, also when an admin shelves it:
+    # the owner unshelves with their own token.
+    image = images.create(req.context, '%s-shelved' % instance.display_name,
+                          _snapshot_properties(instance), owner=instance.project_id)
+    try:
+        _begin(req, instance, 'shelve', 'shelving', states)
+    except exception.InstanceInvalidState:
+        images.delete(req.context, image['id'])
+        raise
+    _compute().shelve_instance(req.context, instance.host, instance.uuid, image['id'])
+
+
+def _shelve_offload(req, instance, body):
+    policies.authorize(req.context, 'os-shelve:shelve_offload', servers.target(instance))
+    _begin(req, instance, 'shelveOffload', 'shelving_offloading', (SHELVED,))
+    _compute().shelve_offload_instance(req.context, instance.host, instance.uuid)
+
+
+def _unshelve(req, instance, body):
+    # Up to 2.76 the body is null; the availability_zone/host of 2.77 and
+    # 2.91 are above this API's microversions.
+    policies.authorize(req.context, 'os-shelve:unshelve', servers.target(instance))
+    _begin(req, instance, 'unshelve', 'unshelving', (SHELVED, SHELVED_OFFLOADED))
+    if instance.vm_state == SHELVED:
+        _compute().unshelve_instance(req.context, instance.host, instance.uuid)
+        return
+    spec = _spec(instance)
+    spec['image'] = {'id': instance.system_metadata.get('shelved_image_id'),
+                     'properties': {}}
+    group = instance.server_group_uuid and servers.group_spec(req,
+                                                              instance.server_group_uuid)
+    if group:
+        spec['group'] = group
+    conductor_rpcapi.ConductorAPI().unshelve_instance(req.context, instance.uuid, spec)
 
 
 def _lock(req, instance, body):
@@ -271,6 +318,9 @@ ACTIONS = {
     'os-resetState': _reset_state,
     'addSecurityGroup': _security_group(True),
     'removeSecurityGroup': _security_group(False),
+    'shelve': _shelve,
+    'shelveOffload': _shelve_offload,
+    'unshelve': _unshelve,
 }
 
 # Actions a locked server refuses to non-admins.
@@ -291,7 +341,8 @@ def action(req, server_id):
     if name not in _LOCK_EXEMPT:
         servers.check_not_locked(req, instance)
     if name not in ('lock', 'unlock', 'forceDelete', 'os-resetState', 'evacuate',
-                    'addSecurityGroup', 'removeSecurityGroup') and not instance.host:
+                    'addSecurityGroup', 'removeSecurityGroup', 'unshelve') and \
+            not instance.host:
         raise exception.InstanceInvalidState(action=name, instance_uuid=instance.uuid,
                                              attr='vm_state', state=instance.vm_state)
     result = handler(req, instance, args)

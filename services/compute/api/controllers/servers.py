@@ -319,8 +319,7 @@ def create(req):
     if forced_host:
         spec['force_hosts'] = [forced_host]
     if group is not None:
-        spec['group'] = {'uuid': group.uuid, 'policy': group.policy,
-                         'rules': group.rules or {}, 'hosts': _group_hosts(req, group)}
+        spec['group'] = _group_spec(req, group)
     conductor_rpcapi.ConductorAPI().build_instances(context, [i.uuid for i in instances], spec)
     if common.bool_param(server.get('return_reservation_id', False), 'return_reservation_id'):
         return router.Response({'reservation_id': reservation_id}, 202)
@@ -330,6 +329,19 @@ def create(req):
               'adminPass': server.get('adminPass') or secrets.token_urlsafe(9)}
     return router.Response({'server': result}, 202,
                            {'Location': '%s/v2.1/servers/%s' % (req.host_url, first.uuid)})
+
+
+def _group_spec(req, group):
+    return {'uuid': group.uuid, 'policy': group.policy, 'rules': group.rules or {},
+            'hosts': _group_hosts(req, group)}
+
+
+def group_spec(req, group_uuid):
+    """A server's group for a new placement (unshelve); None when it is gone."""
+    try:
+        return _group_spec(req, group_obj.ServerGroup.get_by_uuid(req.context, group_uuid))
+    except exception.ServerGroupNotFound:
+        return None
 
 
 def _group_hosts(req, group):
@@ -480,6 +492,8 @@ def delete_instance(req, instance):
     action_obj.InstanceAction.action_start(context, instance.uuid, 'delete')
     if instance.task_state == 'deleting':
         return
+    if instance.vm_state in (inst_obj.SHELVED, inst_obj.SHELVED_OFFLOADED):
+        _delete_shelved_image(context, instance)
     services = compute_services(context)
     if instance.host and host_is_up(services, instance.host):
         instance.task_state = 'deleting'
@@ -495,3 +509,13 @@ def delete_instance(req, instance):
     if instance.network_info:
         clients.network_client().deallocate_for_instance(context, instance)
     instance.destroy()
+
+
+def _delete_shelved_image(context, instance):
+    image_id = instance.system_metadata.get('shelved_image_id')
+    if not image_id:
+        return
+    try:
+        clients.image_client().delete(context, image_id)
+    except exception.ImageNotFound:
+        pass

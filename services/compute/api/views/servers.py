@@ -17,6 +17,7 @@ _STATUS = {
     inst_obj.BUILDING: 'BUILD', inst_obj.STOPPED: 'SHUTOFF', inst_obj.PAUSED: 'PAUSED',
     inst_obj.SUSPENDED: 'SUSPENDED', inst_obj.ERROR: 'ERROR', inst_obj.DELETED: 'DELETED',
     inst_obj.RESCUED: 'RESCUE', inst_obj.SHELVED: 'SHELVED',
+    inst_obj.SHELVED_OFFLOADED: 'SHELVED_OFFLOADED',
 }
 
 #: API status -> vm_state, for the ``status`` list filter.
@@ -26,6 +27,7 @@ STATUS_TO_VM_STATE = {
     'SUSPENDED': [inst_obj.SUSPENDED], 'ERROR': [inst_obj.ERROR],
     'DELETED': [inst_obj.DELETED], 'RESCUE': [inst_obj.RESCUED],
     'VERIFY_RESIZE': [inst_obj.RESIZED], 'SHELVED': [inst_obj.SHELVED],
+    'SHELVED_OFFLOADED': [inst_obj.SHELVED_OFFLOADED],
     'REBOOT': [inst_obj.ACTIVE], 'HARD_REBOOT': [inst_obj.ACTIVE],
     'RESIZE': [inst_obj.ACTIVE, inst_obj.STOPPED], 'REBUILD': [inst_obj.ACTIVE],
     'MIGRATING': [inst_obj.ACTIVE],
