@@ -15,11 +15,19 @@ import oslo_messaging as messaging
 from oslo_config import cfg
 
 from common import rpc
+from services.compute import exception
 from services.compute.objects import base as obj_base
 
 CONF = cfg.CONF
 TOPIC = 'compute'
 RPC_API_VERSION = '1.1'
+
+
+def require(api, version):
+    """409 when ``[upgrade_levels] compute`` keeps ``version`` from being
+    sent: callers check before they change a server's state."""
+    if not api.client.can_send_version(version):
+        raise exception.RPCVersionCapped(service='compute', version=version)
 
 
 class ComputeAPI:
@@ -28,8 +36,13 @@ class ComputeAPI:
         self.client = rpc.get_client(target, version_cap=CONF.upgrade_levels.compute,
                                      serializer=obj_base.Serializer())
 
+    def _prepare(self, host, version):
+        if version != '1.0':
+            require(self, version)
+        return self.client.prepare(server=host, version=version)
+
     def _cast(self, context, host, method, version='1.0', **kwargs):
-        self.client.prepare(server=host, version=version).cast(context, method, **kwargs)
+        self._prepare(host, version).cast(context, method, **kwargs)
 
     def build_and_run_instance(self, context, host, instance_uuid, request_spec):
         self._cast(context, host, 'build_and_run_instance', instance_uuid=instance_uuid,
@@ -96,7 +109,7 @@ class ComputeAPI:
                          requested_ip):
         """Create or take a port, bind and plug it; answers its network_info
         entry (call: the API shows the port it made)."""
-        return self.client.prepare(server=host, version='1.1').call(
+        return self._prepare(host, '1.1').call(
             context, 'attach_interface', instance_uuid=instance_uuid, network_id=network_id,
             port_id=port_id, requested_ip=requested_ip)
 

@@ -10,11 +10,19 @@ import oslo_messaging as messaging
 from oslo_config import cfg
 
 from common import rpc
+from services.compute import exception
 from services.compute.objects import base as obj_base
 
 CONF = cfg.CONF
 TOPIC = 'compute-conductor'
 RPC_API_VERSION = '1.1'
+
+
+def require(api, version):
+    """409 when ``[upgrade_levels] conductor`` keeps ``version`` from being
+    sent: callers check before they change a server's state."""
+    if not api.client.can_send_version(version):
+        raise exception.RPCVersionCapped(service='conductor', version=version)
 
 
 class ConductorAPI:
@@ -54,6 +62,7 @@ class ConductorAPI:
     def unshelve_instance(self, context, instance_uuid, request_spec):
         """Schedule and claim a host for a shelved-offloaded server and have
         it spawn there."""
+        require(self, '1.1')
         self.client.prepare(version='1.1').cast(
             context, 'unshelve_instance', instance_uuid=instance_uuid,
             request_spec=request_spec)

@@ -119,6 +119,9 @@ class _RecordingClient:
         self.kwargs = kwargs
         return self
 
+    def can_send_version(self, version):
+        return True
+
     def cast(self, context, method, **kwargs):
         self.calls.append(('cast', method, self.kwargs))
 

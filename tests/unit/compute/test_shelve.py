@@ -287,3 +287,29 @@ def test_delete_that_raced_an_offload_gives_back_no_claim_twice(cloud):
     cloud.node1.terminate_instance(context, shelved)
     cloud.app.get('/v2.1/servers/%s' % shelved, headers=headers(DEMO), status=404)
     assert _usage(cloud) == {'node1': (64, 1)}
+
+
+def test_capped_rpc_refuses_before_touching_the_server(cloud):
+    """During a rolling upgrade ([upgrade_levels] below 1.1) the new actions
+    are refused up front instead of leaving a server stuck mid-task."""
+    server_id = _active(cloud)
+    CONF.set_override('compute', '1.0', group='upgrade_levels')
+    images = set(_images())
+    for body in ({'shelve': None}, {'shelveOffload': None}):
+        resp = cloud.action(server_id, body, status=409, who=ADMIN)
+        assert 'RPC API 1.1' in resp.json['conflictingRequest']['message']
+    resp = cloud.app.post_json('/v2.1/servers/%s/os-interface' % server_id,
+                               {'interfaceAttachment': {}}, headers=headers(DEMO),
+                               status=409)
+    assert 'compute RPC API 1.1' in resp.json['conflictingRequest']['message']
+    server = cloud.show(server_id)
+    assert (server['status'], server['OS-EXT-STS:task_state']) == ('ACTIVE', None)
+    assert set(_images()) == images
+    CONF.clear_override('compute', group='upgrade_levels')
+    cloud.action(server_id, {'shelve': None})
+    cloud.wait(server_id, 'SHELVED_OFFLOADED')
+    CONF.set_override('conductor', '1.0', group='upgrade_levels')
+    resp = cloud.action(server_id, {'unshelve': None}, status=409)
+    assert 'conductor RPC API 1.1' in resp.json['conflictingRequest']['message']
+    server = cloud.show(server_id)
+    assert (server['status'], server['OS-EXT-STS:task_state']) == ('SHELVED_OFFLOADED', None)

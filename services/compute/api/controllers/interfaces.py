@@ -86,6 +86,8 @@ def create(req, server_id):
     instance = _instance(req, server_id, 'create')
     servers.check_not_locked(req, instance)
     _check_state(instance, 'attach_interface')
+    compute = compute_rpcapi.ComputeAPI()
+    compute_rpcapi.require(compute, '1.1')
     network_id, port_id = body.get('net_id'), body.get('port_id')
     fixed_ips = body.get('fixed_ips') or []
     if network_id and port_id:
@@ -105,7 +107,7 @@ def create(req, server_id):
         network_id = _network_for(req)
     action_obj.InstanceAction.action_start(req.context, instance.uuid, 'attach_interface')
     try:
-        vif = compute_rpcapi.ComputeAPI().attach_interface(
+        vif = compute.attach_interface(
             req.context, instance.host, instance.uuid, network_id, port_id,
             fixed_ips[0]['ip_address'] if fixed_ips else None)
     except exception.PortNotFound:
@@ -121,7 +123,8 @@ def delete(req, server_id, port_id):
     _check_state(instance, 'detach_interface')
     if not any(vif['port_id'] == port_id for vif in instance.network_info or []):
         raise exception.InterfacePortNotFound(port_id=port_id)
+    compute = compute_rpcapi.ComputeAPI()
+    compute_rpcapi.require(compute, '1.1')
     action_obj.InstanceAction.action_start(req.context, instance.uuid, 'detach_interface')
-    compute_rpcapi.ComputeAPI().detach_interface(req.context, instance.host, instance.uuid,
-                                                 port_id)
+    compute.detach_interface(req.context, instance.host, instance.uuid, port_id)
     return router.Response(None, 202)

@@ -182,6 +182,8 @@ def _shelve(req, instance, body):
     policies.authorize(req.context, 'os-shelve:shelve', servers.target(instance))
     states = (ACTIVE, STOPPED, PAUSED, SUSPENDED)
     _require(instance, 'shelve', states)
+    compute = _compute()
+    compute_rpcapi.require(compute, '1.1')
     images = clients.image_client()
     # The server's project owns the snapshot, also when an admin shelves it:
     # the owner unshelves with their own token.
@@ -192,22 +194,27 @@ def _shelve(req, instance, body):
     except exception.InstanceInvalidState:
         images.delete(req.context, image['id'])
         raise
-    _compute().shelve_instance(req.context, instance.host, instance.uuid, image['id'])
+    compute.shelve_instance(req.context, instance.host, instance.uuid, image['id'])
 
 
 def _shelve_offload(req, instance, body):
     policies.authorize(req.context, 'os-shelve:shelve_offload', servers.target(instance))
+    compute = _compute()
+    compute_rpcapi.require(compute, '1.1')
     _begin(req, instance, 'shelveOffload', 'shelving_offloading', (SHELVED,))
-    _compute().shelve_offload_instance(req.context, instance.host, instance.uuid)
+    compute.shelve_offload_instance(req.context, instance.host, instance.uuid)
 
 
 def _unshelve(req, instance, body):
     # Up to 2.76 the body is null; the availability_zone/host of 2.77 and
     # 2.91 are above this API's microversions.
     policies.authorize(req.context, 'os-shelve:unshelve', servers.target(instance))
+    compute, conductor = _compute(), conductor_rpcapi.ConductorAPI()
+    compute_rpcapi.require(compute, '1.1')
+    conductor_rpcapi.require(conductor, '1.1')
     _begin(req, instance, 'unshelve', 'unshelving', (SHELVED, SHELVED_OFFLOADED))
     if instance.vm_state == SHELVED:
-        _compute().unshelve_instance(req.context, instance.host, instance.uuid)
+        compute.unshelve_instance(req.context, instance.host, instance.uuid)
         return
     spec = _spec(instance)
     spec['image'] = {'id': instance.system_metadata.get('shelved_image_id'),
@@ -216,7 +223,7 @@ def _unshelve(req, instance, body):
                                                               instance.server_group_uuid)
     if group:
         spec['group'] = group
-    conductor_rpcapi.ConductorAPI().unshelve_instance(req.context, instance.uuid, spec)
+    conductor.unshelve_instance(req.context, instance.uuid, spec)
 
 
 def _lock(req, instance, body):
