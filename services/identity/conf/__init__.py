@@ -1,10 +1,9 @@
 """Options of the identity service, one module per concern."""
 
-from services.identity.conf import credential
 from services.identity.conf import identity
 from services.identity.conf import storage
 
-MODULES = (storage, identity, credential)
+MODULES = (storage, identity)
 
 
 def register_opts(conf):

@@ -44,8 +44,22 @@ fernet_opts = [
                     'secondaries still accepted for validation.'),
 ]
 
+# [credential]: the credentials API and the keys that encrypt its blobs.
+credential_group = cfg.OptGroup('credential', title='Credentials (/v3/credentials)')
+credential_opts = [
+    cfg.StrOpt('key_repository', default='$state_path/credential-keys',
+               help='Directory of the fernet keys that encrypt credential blobs '
+                    'at rest (0 is the staged key, the highest number the '
+                    'primary). Created by "alto-manage identity credential_setup", '
+                    'rotated by "credential_rotate". Keep it apart from the token '
+                    'keys: losing a key here loses the credentials it encrypted.'),
+    cfg.IntOpt('user_limit', default=-1, min=-1,
+               help='Most credentials one user may own (-1: no limit).'),
+]
+
+
 ALL = ((identity_group, identity_opts), (token_group, token_opts),
-       (fernet_group, fernet_opts))
+       (fernet_group, fernet_opts), (credential_group, credential_opts))
 
 
 def register_opts(conf):
