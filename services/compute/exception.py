@@ -165,6 +165,14 @@ class AggregateNotEmpty(base.BadRequest):
     msg_fmt = 'Cannot remove aggregate %(aggregate_id)s: it still has hosts.'
 
 
+class MarkerNotFound(base.BadRequest):
+    msg_fmt = 'Marker %(marker)s could not be found.'
+
+
+class InvalidStrTime(base.BadRequest):
+    msg_fmt = 'Invalid datetime string: %(reason)s'
+
+
 class InstanceActionNotFound(NotFound):
     msg_fmt = 'Action for request_id %(request_id)s on instance %(instance_uuid)s not found'
 

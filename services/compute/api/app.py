@@ -15,11 +15,12 @@ from services.compute.api.controllers import server_actions
 from services.compute.api.controllers import server_extras
 from services.compute.api.controllers import server_groups
 from services.compute.api.controllers import servers
+from services.compute.api.controllers import usage
 from services.compute.api.controllers import versions
 
 PREFIX = '/v2.1'
 CONTROLLERS = (servers, server_actions, server_extras, flavors, keypairs, hosts, limits,
-               server_groups, aggregates, interfaces)
+               server_groups, aggregates, interfaces, usage)
 
 
 def build_router():

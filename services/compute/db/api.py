@@ -569,6 +569,48 @@ def instance_usage(project_id, user_id=None):
         return {'instances': int(count), 'cores': int(cores), 'ram': int(ram)}
 
 
+_USAGE_TIME = '%Y-%m-%dT%H:%M:%S.%f'
+
+
+def instance_usage_window(begin, end, project_id=None, limit=None, marker=None):
+    """Servers that ran during ``[begin, end)``, deleted ones included (a
+    deleted row keeps its launched_at and terminated_at), ordered by project
+    and uuid; ``marker`` is the uuid of the last server of the previous
+    page.  Only what os-simple-tenant-usage shows, times as ISO strings."""
+    inst = models.Instance
+    query = sa.select(inst.uuid, inst.display_name, inst.project_id, inst.vm_state,
+                      inst.flavor, inst.launched_at, inst.terminated_at).where(
+        sa.or_(inst.terminated_at.is_(None), inst.terminated_at > _as_time(begin)),
+        inst.launched_at < _as_time(end))
+    if project_id is not None:
+        query = query.where(inst.project_id == project_id)
+    with reader() as session:
+        if marker is not None:
+            last = session.execute(sa.select(inst.project_id).where(
+                inst.uuid == marker)).first()
+            if last is None:
+                raise exception.MarkerNotFound(marker=marker)
+            query = query.where(sa.or_(
+                inst.project_id > last.project_id,
+                sa.and_(inst.project_id == last.project_id, inst.uuid > marker)))
+        query = query.order_by(inst.project_id, inst.uuid)
+        if limit is not None:
+            query = query.limit(limit)
+        rows = session.execute(query).all()
+    usages = []
+    for row in rows:
+        flavor = _loaded(row.flavor) or {}
+        usages.append({
+            'instance_id': row.uuid, 'name': row.display_name, 'tenant_id': row.project_id,
+            'vm_state': row.vm_state, 'flavor': flavor.get('name') or '',
+            'memory_mb': flavor.get('memory_mb') or 0, 'vcpus': flavor.get('vcpus') or 0,
+            'local_gb': (flavor.get('root_gb') or 0) + (flavor.get('ephemeral_gb') or 0),
+            'launched_at': row.launched_at.strftime(_USAGE_TIME),
+            'terminated_at': (row.terminated_at.strftime(_USAGE_TIME)
+                              if row.terminated_at else None)})
+    return usages
+
+
 # -- faults, actions ----------------------------------------------------------
 
 def fault_create(values):

@@ -118,7 +118,8 @@ class Instance(base.ComputeObject):
 
 @base.register
 class InstanceList(base.ComputeObjectList, base.ComputeObject):
-    VERSION = '1.0'
+    # 1.0: initial; 1.1: get_usage_window
+    VERSION = '1.1'
     fields = {'objects': fields.ListOfObjectsField('compute.Instance')}
 
     @base.remotable_classmethod
@@ -154,6 +155,14 @@ class InstanceList(base.ComputeObjectList, base.ComputeObject):
     def get_usage(cls, context, project_id, user_id=None):
         """Counted usage for quotas: instances, cores, ram."""
         return base.db().instance_usage(project_id, user_id)
+
+    @base.remotable_classmethod
+    def get_usage_window(cls, context, begin, end, project_id=None, limit=None,
+                         marker=None):
+        """os-simple-tenant-usage rows (dicts): servers, deleted ones too,
+        that ran between ``begin`` and ``end`` (naive UTC ISO strings), by
+        project and uuid, paged with ``limit`` / ``marker`` (a uuid)."""
+        return base.db().instance_usage_window(begin, end, project_id, limit, marker)
 
 
 def decode_listing(document):

@@ -301,6 +301,19 @@ def test_quota_refuses_the_instance_over_the_limit(clis, cloud, image_server, de
     demo.run('server', 'delete', 'only-one')
 
 
+def test_usage_list_and_show(clis, image_server):
+    # Every server the demo project ran above, deleted ones included.
+    demo_project = image_server.projects['demo']
+    shown = clis['demo'].json('usage', 'show')
+    assert shown['Project'] == demo_project
+    # -f json gives the server usages themselves where the table counts them.
+    names = {s['name'] for s in shown['Servers']}
+    assert 'web1' in names and shown['RAM MB-Hours'] > 0
+    assert {s['state'] for s in shown['Servers'] if s['name'] == 'web1'} == {'terminated'}
+    rows = {r['Project']: r for r in clis['admin'].json('usage', 'list')}
+    assert {s['name'] for s in rows[demo_project]['Servers']} == names
+
+
 def test_stopped_compute_shows_down(clis, cloud):
     admin = clis['admin']
     cloud.stop_process('compute-cmp-b')

@@ -55,6 +55,8 @@ RULES = [
           'Manage server groups.'),
     _rule('os-server-groups:index:all_projects', ADMIN, "List every project's groups."),
     _rule('limits', ANY, 'Show limits.'),
+    _rule('os-simple-tenant-usage:list', ADMIN, "List every project's usage."),
+    _rule('os-simple-tenant-usage:show', READER, "Show a project's usage."),
 ]
 
 _ENFORCER = None
