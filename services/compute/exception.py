@@ -64,6 +64,10 @@ class ComputeHostNotFound(NotFound):
     msg_fmt = 'Compute host %(host)s could not be found.'
 
 
+class ComputeServiceUnavailable(base.BadRequest):
+    msg_fmt = 'Compute service of %(host)s is unavailable at this time.'
+
+
 class HypervisorNotFound(NotFound):
     msg_fmt = 'Hypervisor with ID %(hypervisor_id)s could not be found.'
 

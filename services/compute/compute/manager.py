@@ -178,6 +178,9 @@ class ComputeManager:
                 os.replace(tmp, path)
         return path
 
+    def get_host_uptime(self, context):
+        return self.driver.get_host_uptime()
+
     # -- build and delete ----------------------------------------------------
     def build_and_run_instance(self, context, instance_uuid, request_spec):
         try:

@@ -9,6 +9,7 @@ Version history:
           finish_revert_resize
     1.1 - attach_interface (call), detach_interface, shelve_instance,
           shelve_offload_instance, unshelve_instance
+    1.2 - get_host_uptime (call)
 """
 
 import oslo_messaging as messaging
@@ -20,7 +21,7 @@ from services.compute.objects import base as obj_base
 
 CONF = cfg.CONF
 TOPIC = 'compute'
-RPC_API_VERSION = '1.1'
+RPC_API_VERSION = '1.2'
 
 
 def require(api, version):
@@ -130,3 +131,7 @@ class ComputeAPI:
         conductor's claim) spawn an offloaded one from its shelved image."""
         self._cast(context, host, 'unshelve_instance', version='1.1',
                    instance_uuid=instance_uuid, request_spec=request_spec)
+
+    def get_host_uptime(self, context, host):
+        """The host's ``uptime`` line (call)."""
+        return self._prepare(host, '1.2').call(context, 'get_host_uptime')

@@ -6,6 +6,8 @@ The compute manager only talks to a hypervisor through these methods.
 """
 
 import abc
+import os
+import time
 
 
 class ComputeDriver(abc.ABC):
@@ -90,3 +92,30 @@ class ComputeDriver(abc.ABC):
     @abc.abstractmethod
     def detach_interface(self, context, instance, vif):
         """Unplug one network_info entry; one the guest lacks is not an error."""
+
+    @abc.abstractmethod
+    def get_host_uptime(self):
+        """The host's ``uptime`` line (clock, time up, users, load average),
+        shown by os-hypervisors/{id}/uptime."""
+
+
+def uptime_line(clock, seconds, load, users=0):
+    """``uptime``'s one line, e.g. `` 17:37:14 up 2 days,  2:33,  0 users,
+    load average: 0.33, 0.36, 0.34`` (the form clients parse)."""
+    days, rest = divmod(int(seconds), 86400)
+    hours, minutes = rest // 3600, rest % 3600 // 60
+    up = '%d day%s, ' % (days, '' if days == 1 else 's') if days else ''
+    up += '%2d:%02d' % (hours, minutes) if hours else '%d min' % minutes
+    return ' %s up %s,  %d user%s,  load average: %.2f, %.2f, %.2f' % (
+        clock, up, users, '' if users == 1 else 's', load[0], load[1], load[2])
+
+
+def host_uptime_line(proc_uptime='/proc/uptime'):
+    """This machine's ``uptime`` line from ``/proc/uptime`` and the load
+    average (no utmp here, so no users are counted)."""
+    try:
+        with open(proc_uptime) as f:
+            seconds = float(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        seconds = 0
+    return uptime_line(time.strftime('%H:%M:%S'), seconds, os.getloadavg())

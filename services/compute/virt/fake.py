@@ -161,6 +161,9 @@ class FakeDriver(driver.ComputeDriver):
         """Test hook: port ids plugged into the guest."""
         return list(self._guest(instance).get('vifs', []))
 
+    def get_host_uptime(self):
+        return driver.host_uptime_line()
+
     def get_console_output(self, context, instance):
         return '\n'.join(self._guest(instance)['console']) + '\n'
 

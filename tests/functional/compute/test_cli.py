@@ -186,6 +186,9 @@ def test_admin_views_services_and_hypervisors(clis, cloud):
     assert all(r['State'] == 'up' for r in services)
     hypervisors = admin.json('hypervisor', 'list')
     assert {h['Hypervisor Hostname'] for h in hypervisors} == {'cmp-a', 'cmp-b'}
+    shown = admin.json('hypervisor', 'show', 'cmp-a')
+    assert shown['hypervisor_hostname'] == 'cmp-a' and shown['state'] == 'up'
+    assert shown['load_average'].count(',') == 2 and shown['uptime'] and shown['users']
     stats = admin.json('hypervisor', 'stats', 'show')
     assert stats['count'] == 2
     zones = admin.json('availability', 'zone', 'list', '--compute')

@@ -88,7 +88,7 @@ def test_rpc_versions_in_sync(client, manager, module):
 
 def test_rpc_api_versions():
     # Bump these with the version history in the rpcapi docstrings.
-    assert compute_rpcapi.RPC_API_VERSION == '1.1'
+    assert compute_rpcapi.RPC_API_VERSION == '1.2'
     assert conductor_rpcapi.RPC_API_VERSION == '1.1'
     assert scheduler_rpcapi.RPC_API_VERSION == '1.0'
 
@@ -140,6 +140,7 @@ def test_call_or_cast_per_method():
     api.shelve_instance(None, 'h1', 'u', 'i')
     api.shelve_offload_instance(None, 'h1', 'u')
     api.unshelve_instance(None, 'h1', 'u')
+    api.get_host_uptime(None, 'h1')
     assert api.client.calls == [('cast', 'build_and_run_instance',
                                  {'server': 'h1', 'version': '1.0'}),
                                 ('call', 'get_console_output',
@@ -149,7 +150,8 @@ def test_call_or_cast_per_method():
                                 ('cast', 'detach_interface',
                                  {'server': 'h1', 'version': '1.1'})] + [
         ('cast', name, {'server': 'h1', 'version': '1.1'})
-        for name in ('shelve_instance', 'shelve_offload_instance', 'unshelve_instance')]
+        for name in ('shelve_instance', 'shelve_offload_instance', 'unshelve_instance')] + [
+        ('call', 'get_host_uptime', {'server': 'h1', 'version': '1.2'})]
     sched = scheduler_rpcapi.SchedulerAPI.__new__(scheduler_rpcapi.SchedulerAPI)
     sched.client = _RecordingClient()
     sched.select_destinations(None, {}, 1)

@@ -2,6 +2,7 @@
 
 import json
 
+import oslo_messaging as messaging
 from oslo_config import cfg
 from oslo_utils import uuidutils
 
@@ -10,6 +11,7 @@ from services.compute import exception
 from services.compute.api import policies
 from services.compute.api import router
 from services.compute.api.controllers import common
+from services.compute.compute import rpcapi as compute_rpcapi
 from services.compute.objects import aggregate as agg_obj
 from services.compute.objects import compute_node as node_obj
 from services.compute.objects import instance as inst_obj
@@ -42,6 +44,7 @@ def register(r):
     r.add('GET', '/os-hypervisors/{hypervisor_id}', show_hypervisor)
     r.add('GET', '/os-hypervisors/{pattern}/search', search_hypervisors)
     r.add('GET', '/os-hypervisors/{hypervisor_id}/servers', hypervisor_servers)
+    r.add('GET', '/os-hypervisors/{hypervisor_id}/uptime', hypervisor_uptime)
     r.add('GET', '/os-availability-zone', list_zones)
     r.add('GET', '/os-availability-zone/detail', detail_zones)
 
@@ -234,6 +237,28 @@ def show_hypervisor(req, hypervisor_id):
     servers = _servers_on(req, node.host) if with_servers else None
     return {'hypervisor': _hypervisor_view(req, node, services.get(node.host), True,
                                            servers)}
+
+
+def hypervisor_uptime(req, hypervisor_id):
+    """The host's ``uptime`` line, asked of its compute service (an RPC
+    call), which must be up."""
+    policies.authorize(req.context, 'os-hypervisors')
+    if req.at_least(53) and not uuidutils.is_uuid_like(hypervisor_id):
+        raise exception.Invalid(reason='Invalid uuid %s' % hypervisor_id)
+    node = node_obj.ComputeNode.get_by_id(req.context, hypervisor_id)
+    service = next(iter(service_obj.ServiceList.get_all(
+        req.context, binary='alto-compute', host=node.host)), None)
+    if service is None:
+        raise exception.ComputeHostNotFound(host=node.host)
+    if not _up(service):
+        raise exception.ComputeServiceUnavailable(host=node.host)
+    try:
+        uptime = compute_rpcapi.ComputeAPI().get_host_uptime(req.context, node.host)
+    except messaging.MessagingTimeout:
+        raise exception.ComputeServiceUnavailable(host=node.host)
+    body = _hypervisor_view(req, node, service, False)
+    body['uptime'] = uptime
+    return {'hypervisor': body}
 
 
 def search_hypervisors(req, pattern):
