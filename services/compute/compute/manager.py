@@ -183,19 +183,21 @@ class ComputeManager:
 
     # -- build and delete ----------------------------------------------------
     def build_and_run_instance(self, context, instance_uuid, request_spec):
-        try:
-            instance = self._get(context, instance_uuid)
-        except exception.InstanceNotFound:
-            return
-        try:
-            with self._event(context, instance_uuid, 'compute_build_and_run_instance'):
-                self._build(context, instance, request_spec)
-        except exception.InstanceNotFound:
-            self._cleanup_failed_build(context, instance, deleted=True)
-        except Exception as exc:  # any driver or network failure: try elsewhere
-            self._cleanup_failed_build(context, instance)
-            self.conductor_api.reschedule_instance(context, instance_uuid, request_spec,
-                                                   self.host, str(exc))
+        # Under the server's lock, as terminate_instance: a delete that
+        # arrives mid-build runs after the build has given up.
+        with self._instance_lock(instance_uuid):
+            try:
+                instance = self._get(context, instance_uuid)
+            except exception.InstanceNotFound:
+                return
+            try:
+                with self._event(context, instance_uuid, 'compute_build_and_run_instance'):
+                    self._build(context, instance, request_spec)
+            except Exception as exc:  # any driver or network failure: try elsewhere
+                self._cleanup_failed_build(context, instance)
+                if self._give_up_host(context, instance):
+                    self.conductor_api.reschedule_instance(context, instance_uuid,
+                                                          request_spec, self.host, str(exc))
 
     def _build(self, context, instance, spec):
         network_info = clients.network_client().allocate_for_instance(
@@ -212,21 +214,32 @@ class ComputeManager:
         instance.launched_at = timeutils.utcnow()
         instance.save(expected_task_state=['spawning'])
 
-    def _cleanup_failed_build(self, context, instance, deleted=False):
+    def _cleanup_failed_build(self, context, instance):
         try:
             self.driver.destroy(context, instance, instance.network_info)
             clients.network_client().deallocate_for_instance(context, instance)
         except Exception:
             LOG.exception('Cleaning up the failed build of %s', instance.uuid)
-        if deleted:
-            node_obj.ComputeNode.release(context, self.host,
-                                         *build_task.claim_args(instance.flavor))
-            return
+
+    def _give_up_host(self, context, instance):
+        """Hand a failed build back for rescheduling: True when this host
+        still built it.
+
+        The claim on this host is given back exactly once: by the
+        conductor's reschedule when this conditional update wins, or by the
+        delete that moved the server on (to ``deleting``, or gone) first.
+        """
+        instance.host = None
+        instance.node = None
         instance.network_info = []
+        instance.task_state = 'scheduling'
         try:
-            instance.save()
-        except exception.InstanceNotFound:
-            pass
+            instance.save(expected_task_state=['networking', 'spawning'],
+                          expected_vm_state=[inst_obj.BUILDING])
+        except (exception.InstanceNotFound, exception.InstanceInvalidState):
+            LOG.info('Server %s was deleted while it was building', instance.uuid)
+            return False
+        return True
 
     def terminate_instance(self, context, instance_uuid):
         # After any interface, shelve or unshelve work in flight on this

@@ -490,25 +490,52 @@ def delete(req, server_id):
 def delete_instance(req, instance):
     context = req.context
     action_obj.InstanceAction.action_start(context, instance.uuid, 'delete')
-    if instance.task_state == 'deleting':
-        return
+    instance, again = _start_deleting(context, instance)
+    services = compute_services(context)
+    on_host = instance.host and host_is_up(services, instance.host)
+    if again and on_host:
+        return  # its host is deleting it already
     if instance.vm_state in (inst_obj.SHELVED, inst_obj.SHELVED_OFFLOADED):
         _delete_shelved_image(context, instance)
-    services = compute_services(context)
-    if instance.host and host_is_up(services, instance.host):
-        instance.task_state = 'deleting'
-        instance.save()
+    if on_host:
         compute_rpcapi.ComputeAPI().terminate_instance(context, instance.host, instance.uuid)
         return
-    # Never scheduled, or its compute host is down: delete here. Resources
-    # claimed on a dead host are given back so the scheduler can reuse them.
+    # Never scheduled, or its compute host is down (also when a terminate
+    # sent earlier never ran): delete here.
+    if instance.network_info:
+        clients.network_client().deallocate_for_instance(context, instance)
+    instance.destroy()
+    # Resources claimed on a dead host are given back so the scheduler can
+    # reuse them; after the row is gone, so a delete retried after a failure
+    # above cannot give them back twice.
     if instance.host and instance.vm_state != inst_obj.ERROR:
         from services.compute.objects import compute_node as node_obj
         node_obj.ComputeNode.release(context, instance.host,
                                      *build_task.claim_args(instance.flavor))
-    if instance.network_info:
-        clients.network_client().deallocate_for_instance(context, instance)
-    instance.destroy()
+
+
+def _start_deleting(context, instance, attempts=5):
+    """Move the server to task_state ``deleting`` from the state it was
+    read in: (the saved server, whether it was ``deleting`` already).
+
+    The saved row, host included, is what the delete then acts on: once
+    ``deleting``, no build, reschedule or claim changes the server's host
+    (their saves expect their own task states), so the host that gets the
+    terminate, or the claim given back here, is the one the server holds.
+    """
+    for _ in range(attempts):
+        if instance.task_state == 'deleting':
+            return instance, True
+        expected = instance.task_state
+        instance.task_state = 'deleting'
+        try:
+            instance.save(expected_task_state=[expected])
+            return instance, False
+        except exception.InstanceInvalidState:
+            # A build or an action moved it on meanwhile: read it again.
+            instance = inst_obj.Instance.get_by_uuid(context, instance.uuid)
+    raise exception.Conflict(reason='Instance %s changed state while it was being deleted; '
+                                    'try again.' % instance.uuid)
 
 
 def _delete_shelved_image(context, instance):

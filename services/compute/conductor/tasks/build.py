@@ -127,8 +127,10 @@ class BuildTask:
         instance.node = None
         instance.task_state = 'scheduling'
         try:
-            instance.save()
-        except exception.InstanceNotFound:
+            # Not over a delete that started meanwhile (the claim is back already).
+            instance.save(expected_task_state=['scheduling', 'networking', 'spawning'],
+                          expected_vm_state=[inst_obj.BUILDING])
+        except (exception.InstanceNotFound, exception.InstanceInvalidState):
             return
         LOG.info('Rescheduling %s (attempt %d) after failure on %s: %s', uuid,
                  retry['num_attempts'], failed_host, reason)
