@@ -5,11 +5,13 @@ It serves remotable object calls for the other daemons (see
 flows, and watches for servers stuck building on dead compute hosts.
 """
 
+import datetime
 import threading
 
 import oslo_messaging as messaging
 from oslo_config import cfg
 from oslo_log import log as logging
+from oslo_utils import timeutils
 
 from common import context as alto_context
 from common import servicegroup
@@ -141,9 +143,14 @@ class ConductorManager:
 
     # -- periodic --------------------------------------------------------------
     def fail_builds_on_dead_hosts(self):
-        """Servers building on a compute host that stopped heartbeating go
-        to ERROR instead of staying in BUILD forever."""
+        """Builds that can no longer finish go to ERROR instead of staying
+        in BUILD forever: servers building on a compute host that stopped
+        heartbeating, and servers still waiting to be scheduled after
+        ``[conductor] schedule_timeout`` (their build was queued in a
+        conductor that stopped).  Each goes to ERROR only from the state it
+        was read in, so a build or delete that moved it on meanwhile wins."""
         context = alto_context.get_admin_context()
+        self._fail_unscheduled_builds(context)
         dead = [s.host for s in service_obj.ServiceList.get_all(context, binary='alto-compute')
                 if not servicegroup.is_up(s.last_seen_at, CONF.service.service_down_time,
                                           s.forced_down)]
@@ -152,8 +159,27 @@ class ConductorManager:
         stuck = inst_obj.InstanceList.get_by_filters(
             context, {'host': dead, 'vm_state': inst_obj.BUILDING})
         for instance in stuck:
-            node_obj.ComputeNode.release(context, instance.host,
-                                         *build.claim_args(instance.flavor))
+            host, flavor = instance.host, instance.flavor
+            if build.set_error(context, instance,
+                               'Compute host %s stopped responding while building the server'
+                               % host, expected_task_state=[instance.task_state],
+                               expected_vm_state=[inst_obj.BUILDING]):
+                node_obj.ComputeNode.release(context, host, *build.claim_args(flavor))
+
+    def _fail_unscheduled_builds(self, context):
+        timeout = CONF.conductor.schedule_timeout
+        if not timeout:
+            return
+        cutoff = timeutils.utcnow() - datetime.timedelta(seconds=timeout)
+        waiting = inst_obj.InstanceList.get_by_filters(
+            context, {'vm_state': inst_obj.BUILDING, 'task_state': 'scheduling',
+                      'host': None, 'changes_before': cutoff.isoformat()})
+        for instance in waiting:
+            # No claim to give back here: a queued build that claims later
+            # loses its save (not BUILD any more) and gives its claim back.
             build.set_error(context, instance,
-                            'Compute host %s stopped responding while building the server'
-                            % instance.host)
+                            'Build of instance %s was not scheduled within %d seconds; the '
+                            'conductor that queued it may have stopped.'
+                            % (instance.uuid, timeout),
+                            expected_task_state=['scheduling'],
+                            expected_vm_state=[inst_obj.BUILDING])

@@ -10,6 +10,11 @@ opts = [
     cfg.IntOpt('build_watchdog_interval', default=20, min=1,
                help='Seconds between checks for servers stuck building on '
                     'a compute service that stopped reporting.'),
+    cfg.IntOpt('schedule_timeout', default=600, min=0,
+               help='Seconds a new server may wait in BUILD/scheduling with '
+                    'no host before the build watchdog sends it to ERROR '
+                    '(its build was queued in a conductor that stopped). '
+                    '0 never fails them.'),
     cfg.IntOpt('max_concurrent_builds', default=4, min=1,
                help='Build requests (schedule, claim, cast to the host) one '
                     'conductor worker runs at once; the rest wait their '

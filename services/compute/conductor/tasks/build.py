@@ -24,17 +24,21 @@ def claim_args(flavor):
     return (flavor['vcpus'], flavor['memory_mb'], host_state.requested_disk_gb(flavor))
 
 
-def set_error(context, instance, message, details=None, code=500):
-    """Put a server in ERROR with a fault the API shows."""
+def set_error(context, instance, message, details=None, code=500, expected_task_state=None,
+              expected_vm_state=None):
+    """Put a server in ERROR with a fault the API shows; with ``expected_*``
+    only from those states.  True when the server went to ERROR."""
     LOG.warning('Server %s goes to ERROR: %s', instance.uuid, message)
     # The fault first, so nobody sees an ERROR server without its reason.
     instance.add_fault(code, message, details, host=instance.host)
     instance.vm_state = inst_obj.ERROR
     instance.task_state = None
     try:
-        instance.save()
-    except exception.InstanceNotFound:
-        pass
+        instance.save(expected_task_state=expected_task_state,
+                      expected_vm_state=expected_vm_state)
+    except (exception.InstanceNotFound, exception.InstanceInvalidState):
+        return False
+    return True
 
 
 def host_availability_zone(context, host):
@@ -74,7 +78,9 @@ class BuildTask:
             instance = inst_obj.Instance.get_by_uuid(context, uuid)
         except exception.InstanceNotFound:
             return
-        set_error(context, instance, message, code=500)
+        # Not over a server the watchdog failed or a delete took meanwhile.
+        set_error(context, instance, message, code=500, expected_task_state=['scheduling'],
+                  expected_vm_state=[inst_obj.BUILDING])
         action_obj.InstanceAction.event_finish(context, uuid, event, 'Error', message)
 
     def _claim_and_cast(self, context, uuid, candidates, spec, event):
@@ -97,7 +103,10 @@ class BuildTask:
         instance.availability_zone = host_availability_zone(context, host)
         instance.task_state = 'networking'
         try:
-            instance.save(expected_task_state=['scheduling', None])
+            # BUILD too: a build that waited in the queue must not take over
+            # a server the watchdog sent to ERROR (task_state None) meanwhile.
+            instance.save(expected_task_state=['scheduling', None],
+                          expected_vm_state=[inst_obj.BUILDING])
         except (exception.InstanceNotFound, exception.InstanceInvalidState):
             # Deleted (or its state moved on) while we scheduled: give back.
             node_obj.ComputeNode.release(context, host, *claim_args(flavor))
