@@ -68,6 +68,11 @@ class ComputeServiceUnavailable(base.BadRequest):
     msg_fmt = 'Compute service of %(host)s is unavailable at this time.'
 
 
+class ComputeHostDown(base.Conflict):
+    # nova's words: the host's name is not for end users.
+    msg_fmt = 'Service is unavailable at this time.'
+
+
 class HypervisorNotFound(NotFound):
     msg_fmt = 'Hypervisor with ID %(hypervisor_id)s could not be found.'
 

@@ -236,3 +236,33 @@ def test_plug_failure_gives_the_port_back(cloud, env):
     actions = cloud.app.get('/v2.1/servers/%s/os-instance-actions' % server_id,
                             headers=headers(DEMO)).json['instanceActions']
     assert actions[0]['action'] == 'attach_interface' and actions[0]['message'] == 'Error'
+
+
+def test_interface_requests_to_a_down_host_are_refused_up_front(cloud, env):
+    app = cloud.app
+    server_id = _active(cloud)
+    [vif] = _instance(cloud, server_id).network_info
+    service = app.get('/v2.1/os-services?binary=alto-compute',
+                      headers=headers()).json['services'][0]
+
+    def force_down(down):
+        app.put_json('/v2.1/os-services/%s' % service['id'], {'forced_down': down},
+                     headers=headers())
+    force_down(True)
+    attach = {'interfaceAttachment': {'net_id': fixtures.NETWORK_ID}}
+    refused = {'conflictingRequest': {'code': 409,
+                                      'message': 'Service is unavailable at this time.'}}
+    resp = app.post_json(_url(server_id), attach, headers=headers(DEMO), status=409)
+    assert resp.json == refused
+    resp = app.delete(_url(server_id, vif['port_id']), headers=headers(DEMO), status=409)
+    assert resp.json == refused
+    actions = app.get('/v2.1/servers/%s/os-instance-actions' % server_id,
+                      headers=headers(DEMO)).json['instanceActions']
+    assert [a['action'] for a in actions] == ['create']
+    assert len(_ports()) == 1
+    # A disabled host that is up still takes them (nova's MAINTENANCE).
+    force_down(False)
+    app.put_json('/v2.1/os-services/%s' % service['id'], {'status': 'disabled'},
+                 headers=headers())
+    app.post_json(_url(server_id), attach, headers=headers(DEMO), status=200)
+    _wait_vifs(cloud, server_id, 2)

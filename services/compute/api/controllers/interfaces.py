@@ -15,6 +15,7 @@ from services.compute.api.schemas import interfaces as schemas
 from services.compute.compute import rpcapi as compute_rpcapi
 from services.compute.objects import instance as inst_obj
 from services.compute.objects import instance_action as action_obj
+from services.compute.objects import service as service_obj
 
 #: vm_states that take and give up interfaces (nova's).
 _STATES = (inst_obj.ACTIVE, inst_obj.PAUSED, inst_obj.STOPPED)
@@ -46,13 +47,19 @@ def _port(req, port_id):
         raise exception.InterfacePortNotFound(port_id=port_id)
 
 
-def _check_state(instance, action_name):
+def _check_state(req, instance, action_name):
     if instance.vm_state not in _STATES or not instance.host:
         raise exception.InstanceInvalidState(action=action_name, instance_uuid=instance.uuid,
                                              attr='vm_state', state=instance.vm_state)
     if instance.task_state is not None:
         raise exception.InstanceInvalidState(action=action_name, instance_uuid=instance.uuid,
                                              attr='task_state', state=instance.task_state)
+    # Up front, as nova: an attach to a dead host would wait out the RPC
+    # timeout, a detach would be cast into a queue nobody reads.
+    services = {s.host: s for s in service_obj.ServiceList.get_all(
+        req.context, binary='alto-compute', host=instance.host)}
+    if not servers.host_is_up(services, instance.host):
+        raise exception.ComputeHostDown()
 
 
 def index(req, server_id):
@@ -85,7 +92,7 @@ def create(req, server_id):
     body = common.validate(schemas.create, req.body).get('interfaceAttachment') or {}
     instance = _instance(req, server_id, 'create')
     servers.check_not_locked(req, instance)
-    _check_state(instance, 'attach_interface')
+    _check_state(req, instance, 'attach_interface')
     compute = compute_rpcapi.ComputeAPI()
     compute_rpcapi.require(compute, '1.1')
     network_id, port_id = body.get('net_id'), body.get('port_id')
@@ -120,7 +127,7 @@ def create(req, server_id):
 def delete(req, server_id, port_id):
     instance = _instance(req, server_id, 'delete')
     servers.check_not_locked(req, instance)
-    _check_state(instance, 'detach_interface')
+    _check_state(req, instance, 'detach_interface')
     if not any(vif['port_id'] == port_id for vif in instance.network_info or []):
         raise exception.InterfacePortNotFound(port_id=port_id)
     compute = compute_rpcapi.ComputeAPI()
