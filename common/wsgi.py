@@ -48,7 +48,7 @@ class FaultWrapper:
     def __call__(self, req):
         try:
             resp = req.get_response(self.app)
-        except Exception as exc:  # noqa: broad on purpose: the last line of defence
+        except Exception as exc:  # broad on purpose: the last line of defence
             return self.fault_from_exception(req, exc)
         original = req.environ.get('pecan.original_exception')
         if resp.status_int >= 400 and original is not None:

@@ -1,7 +1,6 @@
 """Quota limits (stored per project) and usage (counted, never cached)."""
 
 from oslo_config import cfg
-from oslo_versionedobjects import fields
 
 from services.compute import exception
 from services.compute.objects import base

@@ -11,7 +11,6 @@ from services.compute import clients
 from services.compute import exception
 from services.compute.api import policies
 from services.compute.api import router
-from services.compute.api.controllers import common
 from services.compute.api.controllers import servers
 from services.compute.compute import rpcapi as compute_rpcapi
 from services.compute.conductor import rpcapi as conductor_rpcapi
