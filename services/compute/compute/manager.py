@@ -3,10 +3,10 @@
 import contextlib
 import os
 import tempfile
-import threading
 import traceback
 
 import oslo_messaging as messaging
+from oslo_concurrency import lockutils
 from oslo_config import cfg
 from oslo_log import log as logging
 from oslo_utils import timeutils
@@ -58,9 +58,6 @@ class ComputeManager:
         self.host = host or CONF.host
         self.driver = driver or fake_virt.load_driver(CONF.compute.compute_driver, self.host)
         self.conductor_api = conductor_rpcapi.ConductorAPI()
-        self._image_locks = {}
-        self._image_locks_guard = threading.Lock()
-        self._instance_locks = {}
         self.periodic_tasks = [
             (self.report_resources, CONF.compute.resource_report_interval),
             (self.sync_power_states, CONF.compute.sync_power_state_interval),
@@ -143,24 +140,10 @@ class ComputeManager:
     def _get(self, context, uuid):
         return inst_obj.Instance.get_by_uuid(context, uuid)
 
-    @contextlib.contextmanager
     def _instance_lock(self, uuid):
-        """Serialise this host's read-modify-write of one server's
-        network_info (two interface attaches would otherwise lose one)."""
-        with self._image_locks_guard:
-            lock, users = self._instance_locks.get(uuid, (None, 0))
-            lock = lock or threading.Lock()
-            self._instance_locks[uuid] = (lock, users + 1)
-        try:
-            with lock:
-                yield
-        finally:
-            with self._image_locks_guard:
-                lock, users = self._instance_locks[uuid]
-                if users == 1:
-                    del self._instance_locks[uuid]
-                else:
-                    self._instance_locks[uuid] = (lock, users - 1)
+        """Serialise this host's work on one server (two interface attaches
+        would otherwise lose one; a delete waits for work in flight)."""
+        return lockutils.lock('%s-instance-%s' % (self.host, uuid))
 
     def _cached_image(self, context, image_id):
         """Path of the host's cached copy of an image, fetched once."""
@@ -168,9 +151,7 @@ class ComputeManager:
             return None
         base_dir = os.path.join(CONF.state_path, 'instances', '_base')
         path = os.path.join(base_dir, image_id)
-        with self._image_locks_guard:
-            lock = self._image_locks.setdefault(image_id, threading.Lock())
-        with lock:
+        with lockutils.lock('%s-image-%s' % (self.host, image_id)):
             if not os.path.exists(path):
                 os.makedirs(base_dir, exist_ok=True)
                 tmp = path + '.part'
