@@ -9,9 +9,12 @@ from services.identity.core import build_managers
 from services.identity.token import provider as token_provider
 
 
-def build(conf, drivers):
-    """The full WSGI app for ``conf`` on ``drivers``; returns ``(app, managers)``."""
-    managers = build_managers(conf, drivers)
+def build(conf, drivers, publisher=None):
+    """The full WSGI app for ``conf`` on ``drivers``; returns ``(app, managers)``.
+
+    ``publisher`` casts revocation events to the other APIs (None: not sent).
+    """
+    managers = build_managers(conf, drivers, publisher)
     provider = token_provider.TokenProvider(conf, managers)
     enforcer = policies.make_enforcer(conf)
     app_hooks = [hooks.HeadAsGetHook(), hooks.ServicesHook(managers, provider, enforcer),

@@ -40,7 +40,7 @@ credential    id, user_id, project_id (None unless the type needs one),
               type, encrypted_blob (fernet token, str), key_hash (hex
               SHA-256 of the key that encrypted it), extra (dict)
 revoke event  id, user_id, project_id, domain_id, role_id, audit_id,
-              audit_chain_id, issued_before, revoked_at (any key may be None;
+              audit_chain_id, app_cred_id, issued_before, revoked_at (any key may be None;
               an event matches a token when all its non-None keys match)
 """
 

@@ -59,7 +59,7 @@ FIELDS = {
                    'encrypted_blob': None, 'key_hash': None, 'extra': _dict},
     'revoke_event': {'id': _uuid, 'user_id': None, 'project_id': None,
                      'domain_id': None, 'role_id': None, 'audit_id': None,
-                     'audit_chain_id': None, 'issued_before': None,
+                     'audit_chain_id': None, 'app_cred_id': None, 'issued_before': None,
                      'revoked_at': _now},
 }
 

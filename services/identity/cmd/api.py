@@ -19,6 +19,7 @@ def main(argv=None):
     config.parse_args(argv, prog='alto-identity-api')
     log.setup(conf, 'alto-identity-api')
 
+    from common.revocation import bus
     from services.identity.api import app as identity_app
     from services.identity.backends import load_drivers
 
@@ -26,7 +27,8 @@ def main(argv=None):
 
     def app_factory():
         # built in each worker, after the fork, so no DB connection is shared
-        app, managers = identity_app.build(conf, load_drivers(conf))
+        publisher = bus.Publisher(conf) if conf.revocation.enabled else None
+        app, managers = identity_app.build(conf, load_drivers(conf), publisher)
         state['managers'] = managers
         service.looping(lambda: managers.revoke.prune(), 600, initial_delay=60)
         return app

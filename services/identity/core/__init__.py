@@ -78,7 +78,9 @@ class Managers:
     credential: object
 
 
-def build_managers(conf, drivers):
+def build_managers(conf, drivers, publisher=None):
+    """The managers on ``drivers``; ``publisher`` sends revocation events to
+    the other APIs (``common.revocation.bus.Publisher``, or None)."""
     from services.identity.core import app_cred
     from services.identity.core import assignment
     from services.identity.core import catalog
@@ -88,7 +90,7 @@ def build_managers(conf, drivers):
     from services.identity.core import revoke
 
     state = StateVersion()
-    revoke_mgr = revoke.RevokeManager(conf, drivers.revoke, state)
+    revoke_mgr = revoke.RevokeManager(conf, drivers.revoke, state, publisher)
     resource_mgr = resource.ResourceManager(conf, drivers.resource, state, revoke_mgr)
     identity_mgr = identity.IdentityManager(conf, drivers.identity, state, revoke_mgr,
                                             resource_mgr)

@@ -84,6 +84,7 @@ class ApplicationCredentialManager:
     def delete(self, app_cred_id):
         self.get(app_cred_id)
         self.driver.delete_application_credential(app_cred_id)
+        self.revoke.revoke_app_cred(app_cred_id)
         self.state.bump()
 
     def authenticate(self, ref, secret):

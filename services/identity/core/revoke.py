@@ -1,69 +1,32 @@
 """Revocation events and the in-process cache that makes checking them cheap.
 
-An event revokes every token issued before its ``issued_before`` whose
-values match all of the event's non-empty keys.  The cache indexes events
-by their most selective key, so checking a token looks at a handful of
-candidates instead of the whole list.  Events this process records enter
-the cache at once (with full time precision); events other workers stored
-are fetched at most every ``[token] revoke_refresh_interval`` seconds.
+The event model (what an event matches, its wire form, the index) is
+``common.revocation.model``, shared with every API that listens for the
+events.  Events this process records enter the cache at once (with full
+time precision) and are handed to the publisher, which casts them to every
+API; events other workers stored are fetched at most every ``[token]
+revoke_refresh_interval`` seconds.
 """
 
 import datetime
 import threading
 import time
 
+from common.revocation import model
+from common.revocation.model import TokenValues  # noqa: F401  (re-exported)
+from common.revocation.model import utcnow  # noqa: F401  (re-exported)
 from services.identity.core import new_id
-
-# most selective first: an event is indexed under the first key it has
-_INDEX_KEYS = ('audit_id', 'audit_chain_id', 'user_id', 'project_id',
-               'domain_id', 'role_id')
-_MATCH_KEYS = _INDEX_KEYS
-
-
-def utcnow():
-    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
-
-
-class TokenValues:
-    """What a revocation event is matched against."""
-
-    __slots__ = ('audit_id', 'audit_chain_id', 'user_id', 'project_id', 'domain_ids',
-                 'role_ids', 'issued_at')
-
-    def __init__(self, audit_id, audit_chain_id, user_id, project_id, domain_ids,
-                 role_ids, issued_at):
-        self.audit_id = audit_id
-        self.audit_chain_id = audit_chain_id
-        self.user_id = user_id
-        self.project_id = project_id
-        self.domain_ids = set(domain_ids)
-        self.role_ids = set(role_ids)
-        self.issued_at = issued_at
-
-
-def _matches(event, token):
-    if token.issued_at > event['issued_before']:
-        return False
-    for key in ('audit_id', 'audit_chain_id', 'user_id', 'project_id'):
-        value = event.get(key)
-        if value is not None and value != getattr(token, key):
-            return False
-    if event.get('domain_id') is not None and event['domain_id'] not in token.domain_ids:
-        return False
-    if event.get('role_id') is not None and event['role_id'] not in token.role_ids:
-        return False
-    return True
 
 
 class RevokeManager:
 
-    def __init__(self, conf, driver, state):
+    def __init__(self, conf, driver, state, publisher=None):
         self.conf = conf
         self.driver = driver
         self.state = state
+        self.publisher = publisher  # common.revocation.bus.Publisher, or None
         self._lock = threading.Lock()
-        self._events = {}          # id -> event
-        self._index = {}           # (key, value) -> {id: event}
+        self._index = model.EventIndex()   # keyed by event id
         self._loaded_at = None     # monotonic time of the last refresh
         self._last_fetch = None    # newest revoked_at seen in the backend
 
@@ -71,14 +34,16 @@ class RevokeManager:
     def revoke(self, **values):
         """Record an event; ``issued_before`` defaults to now."""
         now = utcnow()
-        event = {key: values.get(key) for key in _MATCH_KEYS}
+        event = {key: values.get(key) for key in model.MATCH_KEYS}
         event['id'] = new_id()
         event['issued_before'] = values.get('issued_before') or now
         event['revoked_at'] = now
         self.driver.add_event(dict(event))
         with self._lock:
-            self._add(event)
+            self._index.add(event['id'], event)
         self.state.bump()
+        if self.publisher is not None:
+            self.publisher.publish(event)
         return event
 
     def revoke_token(self, audit_id):
@@ -96,46 +61,23 @@ class RevokeManager:
     def revoke_role(self, role_id):
         return self.revoke(role_id=role_id)
 
-    def list_events(self):
+    def revoke_app_cred(self, app_cred_id):
+        return self.revoke(app_cred_id=app_cred_id)
+
+    def list_events(self, since=None):
+        """Events sorted by ``revoked_at``; only those after ``since`` if given."""
         self._refresh()
         with self._lock:
-            return sorted(self._events.values(), key=lambda e: e['revoked_at'])
+            events = self._index.events()
+        if since is not None:
+            events = [e for e in events if e['revoked_at'] > since]
+        return sorted(events, key=lambda e: e['revoked_at'])
 
     # -- checking ----------------------------------------------------------
     def is_revoked(self, token):
         self._refresh()
-        candidates = []
-        index = self._index
-        for key, value in (('audit_id', token.audit_id),
-                           ('audit_chain_id', token.audit_chain_id),
-                           ('user_id', token.user_id),
-                           ('project_id', token.project_id)):
-            if value is not None:
-                bucket = index.get((key, value))
-                if bucket:
-                    candidates.extend(bucket.values())
-        for domain_id in token.domain_ids:
-            bucket = index.get(('domain_id', domain_id))
-            if bucket:
-                candidates.extend(bucket.values())
-        for role_id in token.role_ids:
-            bucket = index.get(('role_id', role_id))
-            if bucket:
-                candidates.extend(bucket.values())
-        bucket = index.get(None)
-        if bucket:
-            candidates.extend(bucket.values())
-        return any(_matches(event, token) for event in candidates)
-
-    def _add(self, event):
-        old = self._events.get(event['id'])
-        if old is not None:
-            # keep our own precise copy over the backend's (it may have
-            # lost sub-second precision)
-            return
-        self._events[event['id']] = event
-        key = next(((k, event[k]) for k in _INDEX_KEYS if event.get(k) is not None), None)
-        self._index.setdefault(key, {})[event['id']] = event
+        with self._lock:
+            return self._index.is_revoked(token)
 
     def _refresh(self, force=False):
         interval = self.conf.token.revoke_refresh_interval
@@ -153,9 +95,9 @@ class RevokeManager:
         with self._lock:
             changed = False
             for event in fetched:
-                if event['id'] not in self._events:
-                    changed = True
-                self._add(event)
+                # a known id keeps our own precise copy over the backend's
+                # (it may have lost sub-second precision)
+                changed = self._index.add(event['id'], event) or changed
                 if self._last_fetch is None or event['revoked_at'] > self._last_fetch:
                     self._last_fetch = event['revoked_at']
         if changed:
@@ -166,8 +108,6 @@ class RevokeManager:
         before = utcnow() - datetime.timedelta(seconds=self.conf.token.expiration + 60)
         self.driver.prune_expired_events(before)
         with self._lock:
-            for event_id, event in list(self._events.items()):
+            for key, event in self._index.items():
                 if event['issued_before'] < before:
-                    del self._events[event_id]
-                    for bucket in self._index.values():
-                        bucket.pop(event_id, None)
+                    self._index.remove(key)

@@ -224,6 +224,7 @@ class RevocationEvent(Base):
     role_id = sa.Column(ID)
     audit_id = sa.Column(ID)
     audit_chain_id = sa.Column(ID)
+    app_cred_id = sa.Column(ID)
     issued_before = sa.Column(DATETIME)
     revoked_at = sa.Column(DATETIME, nullable=False)
 

@@ -214,7 +214,8 @@ class TokenProvider:
         token.revoke_values = TokenValues(
             audit_id=payload.audit_id, audit_chain_id=payload.audit_chain_id,
             user_id=user['id'], project_id=payload.project_id, domain_ids=domain_ids,
-            role_ids=token.role_ids, issued_at=payload.issued_datetime())
+            role_ids=token.role_ids, issued_at=payload.issued_datetime(),
+            app_cred_id=payload.app_cred_id)
         token.version = version
         token.cached_until = time.monotonic() + self.conf.token.validation_cache_time
         return token

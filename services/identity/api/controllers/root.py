@@ -11,6 +11,7 @@ from services.identity.api.controllers import grants as grants_api
 from services.identity.api.controllers import groups as groups_api
 from services.identity.api.controllers import projects as projects_api
 from services.identity.api.controllers import regions as regions_api
+from services.identity.api.controllers import revoke_events as revoke_events_api
 from services.identity.api.controllers import role_assignments as role_assignments_api
 from services.identity.api.controllers import roles as roles_api
 from services.identity.api.controllers import services as services_api
@@ -52,6 +53,7 @@ class V3Controller:
 
 
 pecan.route(V3Controller, 'OS-INHERIT', grants_api.InheritController())
+pecan.route(V3Controller, 'OS-REVOKE', revoke_events_api.OSRevokeController())
 
 
 class RootController:

@@ -79,6 +79,7 @@ def _rules():
     rules['identity:validate_token'] = 'rule:service_or_admin or rule:token_subject'
     rules['identity:check_token'] = 'rule:service_or_admin or rule:token_subject'
     rules['identity:revoke_token'] = 'rule:admin_required or rule:token_subject'
+    rules['identity:list_revoke_events'] = 'rule:service_or_admin'
     return rules
 
 

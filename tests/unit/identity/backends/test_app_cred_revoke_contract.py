@@ -68,7 +68,7 @@ def test_revoke_events(drivers):
     e1 = drivers.revoke.add_event({'id': 'e1', 'user_id': 'u1', 'issued_before': T0,
                                    'revoked_at': T0})
     assert e1 == {'id': 'e1', 'user_id': 'u1', 'project_id': None, 'domain_id': None,
-                  'role_id': None, 'audit_id': None, 'audit_chain_id': None,
+                  'role_id': None, 'audit_id': None, 'audit_chain_id': None, 'app_cred_id': None,
                   'issued_before': T0, 'revoked_at': T0}
     later = T0 + datetime.timedelta(microseconds=1)
     e2 = drivers.revoke.add_event({'id': 'e2', 'audit_id': 'a', 'issued_before': later,

@@ -105,8 +105,9 @@ def test_upgrade_from_0001_keeps_data_and_adds_credentials(tmp_path):
         conn.execute(sa.text("INSERT INTO domain (id, name, enabled) VALUES ('d', 'D', 1)"))
     assert 'credential' not in sa.inspect(engine).get_table_names()
     db.sync('identity', url)
-    assert db.current_revision('identity', url) == '0002'
+    assert db.current_revision('identity', url) == '0003'
     inspector = sa.inspect(engine)
+    assert 'app_cred_id' in {c['name'] for c in inspector.get_columns('revocation_event')}
     assert {c['name'] for c in inspector.get_columns('credential')} == {
         'id', 'user_id', 'project_id', 'type', 'encrypted_blob', 'key_hash', 'extra'}
     with engine.connect() as conn:
