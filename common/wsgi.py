@@ -26,6 +26,7 @@ from oslo_middleware import sizelimit
 
 from common import context as alto_context
 from common import exception
+from common import revocation
 
 LOG = logging.getLogger(__name__)
 
@@ -158,6 +159,7 @@ def build_app(root, conf, renderer, hooks=(), public_paths=None, size_limit_exem
     strategy = auth_strategy or conf.api.auth_strategy
     if strategy == 'keystone':
         protected = auth_token.AuthProtocol(app, {'oslo_config_config': conf})
+        protected = revocation.attach(protected, conf)  # refuse revoked tokens at once
     elif strategy == 'noauth':
         protected = NoAuthMiddleware(app)
     else:

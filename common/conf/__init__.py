@@ -8,9 +8,10 @@ register ``[database]``).
 
 from common.conf import api
 from common.conf import default
+from common.conf import revocation
 from common.conf import service
 
-SHARED_MODULES = (default, api, service)
+SHARED_MODULES = (default, api, service, revocation)
 
 
 def register_opts(conf):
