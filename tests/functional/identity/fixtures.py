@@ -44,6 +44,8 @@ class IdentityServer:
         self.admin_password = ADMIN_PASSWORD
         self.admin_project = 'admin'
         self.config_file = self.workdir / 'identity.conf'
+        # APIs started against this identity listen on the same topic
+        self.revocation_topic = 'revocation-%s' % secrets.token_hex(4)
         self.log_file = self.workdir / 'identity-api.log'
         self.process = None
 
@@ -51,13 +53,15 @@ class IdentityServer:
     def write_config(self):
         self.config_file.write_text(
             '[DEFAULT]\nstate_path = %s\ncontrol_exchange = alto-%s\n'
-            'log_file = %s\n'
+            'log_file = %s\ntransport_url = rabbit://guest:guest@127.0.0.1:5672/\n'
+            '[revocation]\ntopic = %s\n'
             '[api]\nbind_host = 127.0.0.1\nbind_port = %d\n'
             '[database]\nconnection = %s\n'
             # a cheaper bcrypt cost keeps the CLI-heavy tests quick
             '[identity]\npassword_hash_rounds = %d\n'
             '[token]\nrevoke_refresh_interval = 0.5\n'
-            % (self.workdir, secrets.token_hex(4), self.log_file, self.port,
+            % (self.workdir, secrets.token_hex(4), self.log_file, self.revocation_topic,
+               self.port,
                self.connection, self.hash_rounds))
 
     def manage(self, *args):

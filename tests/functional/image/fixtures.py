@@ -68,7 +68,8 @@ class ImageServer:
         ident = self.identity
         self.config_file.write_text(
             '[DEFAULT]\nstate_path = %(dir)s\ncontrol_exchange = alto-%(rand)s\n'
-            'log_file = %(log)s\n'
+            'log_file = %(log)s\ntransport_url = rabbit://guest:guest@127.0.0.1:5672/\n'
+            '[revocation]\ntopic = %(topic)s\n'
             '[api]\nbind_host = 127.0.0.1\nbind_port = %(port)d\nauth_strategy = keystone\n'
             '[database]\nconnection = sqlite:///%(dir)s/image.sqlite\n'
             '[store]\nfilesystem_datadir = %(data)s\n'
@@ -79,7 +80,8 @@ class ImageServer:
             'memcached_servers =\nregion_name = RegionOne\n'
             % {'dir': self.workdir, 'rand': secrets.token_hex(4), 'log': self.log_file,
                'port': self.port, 'data': self.datadir, 'cap': SIZE_CAP,
-               'auth': ident.url, 'pw': SERVICE_PASSWORD})
+               'auth': ident.url, 'pw': SERVICE_PASSWORD,
+               'topic': ident.revocation_topic})
 
     def start(self):
         subprocess.run([str(BIN / 'alto-manage'), '--config-file', str(self.config_file),
