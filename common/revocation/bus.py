@@ -118,10 +118,14 @@ class Listener:
     """Fills a :class:`model.RecentEvents` from the bus and from identity.
 
     :param fetch: ``since -> [event]`` from identity, or None (bus only).
+    :param server: RPC server name, ``[DEFAULT] host`` by default.  The
+        fanout queue is per process whatever the name; a stable name keeps
+        the broker from collecting one topic queue per restart.
     """
 
-    def __init__(self, conf, events, fetch=None, transport=None):
+    def __init__(self, conf, events, fetch=None, transport=None, server=None):
         self.conf = conf
+        self.server = server or conf.host
         self.events = events
         self.fetch = fetch
         self._transport = transport
@@ -149,7 +153,7 @@ class Listener:
 
     # -- bus -----------------------------------------------------------------
     def _serve(self):
-        target = messaging.Target(topic=self.conf.revocation.topic, server=self.conf.host)
+        target = messaging.Target(topic=self.conf.revocation.topic, server=self.server)
         while not self._stopped.is_set():
             try:
                 transport = self._transport or get_transport(self.conf)
