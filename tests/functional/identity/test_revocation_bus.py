@@ -198,3 +198,51 @@ def test_revocation_events_listed_for_services_only(identity, image_server):  # 
     events = identity.call('GET', '/OS-REVOKE/events').json()['events']
     assert any(e.get('audit_id') for e in events)
     assert all('issued_before' in e and 'revoked_at' in e for e in events)
+
+
+@pytest.fixture(scope='module')
+def image_two_workers(identity_server, image_server, tmp_path_factory):  # noqa: F811
+    """A second image API, with two worker processes (the service user and
+    catalog are image_server's)."""
+    from tests.functional.identity.fixtures import free_port
+    from tests.functional.image.fixtures import ImageServer
+
+    server = ImageServer(tmp_path_factory.mktemp('image2'), free_port(), identity_server)
+    server.write_config()
+    with open(server.config_file, 'a') as conf:
+        conf.write('[api]\nworkers = 2\n')
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def listening_pids(server):
+    pids = set()
+    for line in server.log_file.read_text().splitlines():
+        if 'Revocation listener consuming' in line:
+            pids.add(line.split()[2])
+    return pids
+
+
+def test_every_worker_refuses(identity, image_two_workers):
+    server = image_two_workers
+    deadline = time.monotonic() + 20
+    while len(listening_pids(server)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(listening_pids(server)) == 2      # one listener, one queue per worker
+    user_id, project_id, name = identity.member()
+    token = identity.token(name, PASSWORD, project_id=project_id)
+    for _ in range(40):   # new connections: both workers validate and cache it
+        assert image_status(server, token) == 200
+    identity.call('DELETE', '/auth/tokens', headers={'X-Subject-Token': token})
+    delay = delay_until_refused(server, token)
+    statuses = [image_status(server, token) for _ in range(40)]
+    print('two workers: refused %.0f ms after' % (delay * 1000))
+    assert delay < DEADLINE and set(statuses) == {401}
+    refused_by = {line.split()[2] for line in server.log_file.read_text().splitlines()
+                  if 'Refused a revoked token' in line}
+    # both had it cached (the kernel spreads new connections over them), and
+    # each refused it from its own list: every worker got the event
+    assert refused_by == listening_pids(server)
