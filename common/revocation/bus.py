@@ -34,6 +34,8 @@ API_VERSION = '1.0'
 _SEND_RETRIES = 3
 _MAX_QUEUED = 10000
 _RESTART_DELAY = 5.0
+#: say so when the listener is still not consuming after this many seconds
+_CONNECT_WARNING = 10.0
 #: how far a resync looks back behind the newest event it has seen
 _RESYNC_OVERLAP = datetime.timedelta(seconds=60)
 
@@ -160,7 +162,13 @@ class Listener:
                 server = messaging.get_rpc_server(
                     transport, target, [Endpoint(self.events)], executor='threading',
                     access_policy=messaging.DefaultRPCAccessPolicy)
-                server.start()   # returns once our fanout queue is consumed
+                warning = threading.Timer(_CONNECT_WARNING, self._warn_not_consuming)
+                warning.daemon = True
+                warning.start()
+                try:
+                    server.start()   # returns once our fanout queue is consumed
+                finally:
+                    warning.cancel()
             except Exception as exc:
                 LOG.error('Revocation listener not connected (%s): revoked tokens stay '
                           'usable here until their cache entry expires; retrying in '
@@ -172,6 +180,14 @@ class Listener:
             LOG.info('Revocation listener consuming topic %s', target.topic)
             self._wake.set()     # fetch what went by while we connected
             return
+
+    def _warn_not_consuming(self):
+        interval = self.conf.revocation.resync_interval
+        LOG.warning('Revocation listener not connected to the bus after %.0f s (still '
+                    'trying): revoked tokens stay usable here until their cache entry '
+                    'expires%s', _CONNECT_WARNING,
+                    ' or the next fetch from identity (every %d s)' % interval
+                    if self.fetch is not None and interval else '')
 
     # -- resync from identity ------------------------------------------------------
     def _resync_loop(self):
