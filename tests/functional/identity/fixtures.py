@@ -34,7 +34,7 @@ def free_port():
 class IdentityServer:
     """A running identity API: ``url`` (…/v3), admin credentials, helpers."""
 
-    def __init__(self, workdir, port, connection, hash_rounds=6):
+    def __init__(self, workdir, port, connection, hash_rounds=6, revocation=False):
         self.hash_rounds = hash_rounds
         self.workdir = pathlib.Path(workdir)
         self.port = port
@@ -44,8 +44,9 @@ class IdentityServer:
         self.admin_password = ADMIN_PASSWORD
         self.admin_project = 'admin'
         self.config_file = self.workdir / 'identity.conf'
-        # APIs started against this identity listen on the same topic
-        self.revocation_topic = 'revocation-%s' % secrets.token_hex(4)
+        # with revocation, APIs started against this identity listen on its
+        # (private) topic; without, nothing is published nor listened to
+        self.revocation_topic = 'revocation-%s' % secrets.token_hex(4) if revocation else None
         self.log_file = self.workdir / 'identity-api.log'
         self.process = None
 
@@ -53,16 +54,22 @@ class IdentityServer:
     def write_config(self):
         self.config_file.write_text(
             '[DEFAULT]\nstate_path = %s\ncontrol_exchange = alto-%s\n'
-            'log_file = %s\ntransport_url = rabbit://guest:guest@127.0.0.1:5672/\n'
-            '[revocation]\ntopic = %s\n'
+            'log_file = %s\n%s'
             '[api]\nbind_host = 127.0.0.1\nbind_port = %d\n'
             '[database]\nconnection = %s\n'
             # a cheaper bcrypt cost keeps the CLI-heavy tests quick
             '[identity]\npassword_hash_rounds = %d\n'
             '[token]\nrevoke_refresh_interval = 0.5\n'
-            % (self.workdir, secrets.token_hex(4), self.log_file, self.revocation_topic,
+            % (self.workdir, secrets.token_hex(4), self.log_file, self.revocation_config(),
                self.port,
                self.connection, self.hash_rounds))
+
+    def revocation_config(self):
+        """Config lines for identity and the APIs that use it."""
+        if not self.revocation_topic:
+            return '[revocation]\nenabled = false\n'
+        return ('transport_url = rabbit://guest:guest@127.0.0.1:5672/\n'
+                '[revocation]\ntopic = %s\n' % self.revocation_topic)
 
     def manage(self, *args):
         cmd = [str(BIN / 'alto-manage'), '--config-file', str(self.config_file),
@@ -138,10 +145,10 @@ class IdentityServer:
         return env
 
 
-def _start(tmp_path_factory, connection_for):
+def _start(tmp_path_factory, connection_for, **kwargs):
     workdir = tmp_path_factory.mktemp('identity')
     port = free_port()
-    server = IdentityServer(workdir, port, connection_for(workdir))
+    server = IdentityServer(workdir, port, connection_for(workdir), **kwargs)
     server.prepare()
     server.start()
     return server

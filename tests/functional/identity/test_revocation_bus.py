@@ -12,7 +12,9 @@ import time
 import pytest
 import requests
 
-from tests.functional.identity.fixtures import identity_server  # noqa: F401
+from tests.functional.identity import fixtures as identity_fixtures
+from tests.functional.identity.fixtures import free_port
+from tests.functional.image.fixtures import ImageServer
 from tests.functional.image.fixtures import image_server  # noqa: F401
 
 pytestmark = pytest.mark.functional
@@ -68,6 +70,18 @@ class Identity:
         self.call('PUT', '/projects/%s/users/%s/roles/%s'
                   % (project['id'], user['id'], self.member_role))
         return user['id'], project['id'], name
+
+
+@pytest.fixture(scope='module')
+def identity_server(tmp_path_factory):
+    """Identity publishing revocation events on a private topic (the image
+    fixtures below listen on it)."""
+    server = identity_fixtures._start(
+        tmp_path_factory, lambda d: 'sqlite:///%s/identity.sqlite' % d, revocation=True)
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope='module')
@@ -204,9 +218,6 @@ def test_revocation_events_listed_for_services_only(identity, image_server):  # 
 def image_two_workers(identity_server, image_server, tmp_path_factory):  # noqa: F811
     """A second image API, with two worker processes (the service user and
     catalog are image_server's)."""
-    from tests.functional.identity.fixtures import free_port
-    from tests.functional.image.fixtures import ImageServer
-
     server = ImageServer(tmp_path_factory.mktemp('image2'), free_port(), identity_server)
     server.write_config()
     with open(server.config_file, 'a') as conf:

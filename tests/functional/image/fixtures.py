@@ -68,8 +68,7 @@ class ImageServer:
         ident = self.identity
         self.config_file.write_text(
             '[DEFAULT]\nstate_path = %(dir)s\ncontrol_exchange = alto-%(rand)s\n'
-            'log_file = %(log)s\ntransport_url = rabbit://guest:guest@127.0.0.1:5672/\n'
-            '[revocation]\ntopic = %(topic)s\n'
+            'log_file = %(log)s\n%(revocation)s'
             '[api]\nbind_host = 127.0.0.1\nbind_port = %(port)d\nauth_strategy = keystone\n'
             '[database]\nconnection = sqlite:///%(dir)s/image.sqlite\n'
             '[store]\nfilesystem_datadir = %(data)s\n'
@@ -81,7 +80,7 @@ class ImageServer:
             % {'dir': self.workdir, 'rand': secrets.token_hex(4), 'log': self.log_file,
                'port': self.port, 'data': self.datadir, 'cap': SIZE_CAP,
                'auth': ident.url, 'pw': SERVICE_PASSWORD,
-               'topic': ident.revocation_topic})
+               'revocation': ident.revocation_config()})
 
     def start(self):
         subprocess.run([str(BIN / 'alto-manage'), '--config-file', str(self.config_file),
