@@ -257,3 +257,32 @@ def test_every_worker_refuses(identity, image_two_workers):
     # both had it cached (the kernel spreads new connections over them), and
     # each refused it from its own list: every worker got the event
     assert refused_by == listening_pids(server)
+
+
+@pytest.fixture(scope='module')
+def image_off_the_bus(identity_server, image_server, tmp_path_factory):  # noqa: F811
+    """An image API listening on a topic identity never casts to: it learns
+    of revocations only by fetching them from identity, every second."""
+    server = ImageServer(tmp_path_factory.mktemp('image3'), free_port(), identity_server)
+    server.write_config()
+    with open(server.config_file, 'a') as conf:
+        conf.write('[revocation]\ntopic = unheard-%s\nresync_interval = 1\n'
+                   % secrets.token_hex(4))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_events_the_bus_did_not_bring_are_fetched_from_identity(identity,
+                                                               image_off_the_bus):
+    server = image_off_the_bus
+    user_id, project_id, name = identity.member()
+    token = identity.token(name, PASSWORD, project_id=project_id)
+    assert image_status(server, token) == 200
+    identity.call('PATCH', '/users/%s' % user_id, {'user': {'enabled': False}})
+    delay = delay_until_refused(server, token)
+    print('off the bus: refused %.0f ms after (resync every 1 s)' % (delay * 1000))
+    assert delay < 2.5
+    assert 'Refused a revoked token' in server.log_file.read_text()
