@@ -158,9 +158,10 @@ class Listener:
         target = messaging.Target(topic=self.conf.revocation.topic, server=self.server)
         while not self._stopped.is_set():
             try:
-                transport = self._transport or get_transport(self.conf)
+                if self._transport is None:
+                    self._transport = get_transport(self.conf)
                 server = messaging.get_rpc_server(
-                    transport, target, [Endpoint(self.events)], executor='threading',
+                    self._transport, target, [Endpoint(self.events)], executor='threading',
                     access_policy=messaging.DefaultRPCAccessPolicy)
                 warning = threading.Timer(_CONNECT_WARNING, self._warn_not_consuming)
                 warning.daemon = True
