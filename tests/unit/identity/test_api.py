@@ -210,8 +210,11 @@ def test_member_policy(cloud):
     cloud.call('PUT', '/v3/projects/%s/users/%s/roles/%s' % (
         project['id'], user['id'], cloud.boot['roles']['admin']['id']), token=token,
         status=403)
-    assert [p['name'] for p in cloud.call('GET', '/v3/projects', token=token).json[
-        'projects']] == ['demo']
+    # keystone's default: a member lists its projects through /v3/auth/projects
+    cloud.call('GET', '/v3/projects', token=token, status=403)
+    for path in ('/v3/auth/projects', '/v3/users/%s/projects' % user['id']):
+        assert [p['name'] for p in cloud.call('GET', path, token=token).json[
+            'projects']] == ['demo']
     assert cloud.call('GET', '/v3/users/%s' % user['id'], token=token).json['user'][
         'name'] == 'lee'
     cloud.call('GET', '/v3/projects/%s' % project['id'], token=token, status=200)

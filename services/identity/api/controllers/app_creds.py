@@ -45,6 +45,15 @@ class AppCredsController(rest.RestController):
         return {'application_credential': self._view(self._get(app_cred_id))}
 
     @pecan.expose('json')
+    def put(self, app_cred_id=None, *remainder):
+        raise base.MethodNotAllowed(('GET', 'POST') if app_cred_id is None
+                                    else ('GET', 'DELETE'))
+
+    @pecan.expose('json')
+    def patch(self, app_cred_id=None, *remainder):
+        self.put(app_cred_id)
+
+    @pecan.expose('json')
     def post(self):
         values = base.body(schemas.app_cred_create)['application_credential']
         base.authorize('create_application_credential', user_id=self.user_id)
@@ -62,7 +71,9 @@ class AppCredsController(rest.RestController):
         return {'application_credential': self._view(ref, secret)}
 
     @pecan.expose('json')
-    def delete(self, app_cred_id):
+    def delete(self, app_cred_id=None):
+        if app_cred_id is None:
+            raise base.MethodNotAllowed(('GET', 'POST'))
         base.authorize('delete_application_credential', user_id=self.user_id)
         self._get(app_cred_id)
         base.managers().app_cred.delete(app_cred_id)

@@ -23,7 +23,7 @@ class TokensController:
             return self._issue(params)
         if method in ('GET', 'DELETE'):
             return self._subject(method, params)
-        pecan.abort(405)
+        base.allow('POST', 'GET', 'DELETE')
 
     def _issue(self, params):
         auth = base.body(schemas.token_request)['auth']
@@ -62,6 +62,8 @@ class CatalogController:
 
     @pecan.expose('json')
     def index(self):
+        base.allow('GET')
+        base.authorize('get_auth_catalog')
         token = base.token()
         if not token.payload.scope_type:
             raise exception.Forbidden('The catalog needs a scoped token.')
@@ -73,6 +75,8 @@ class AuthProjectsController:
 
     @pecan.expose('json')
     def index(self):
+        base.allow('GET')
+        base.authorize('get_auth_projects')
         m = base.managers()
         url = base.base_url()
         projects = [p for p in m.assignment.list_projects_for_user(base.context().user_id)
@@ -85,6 +89,8 @@ class AuthDomainsController:
 
     @pecan.expose('json')
     def index(self):
+        base.allow('GET')
+        base.authorize('get_auth_domains')
         m = base.managers()
         url = base.base_url()
         domains = [d for d in m.assignment.list_domains_for_user(base.context().user_id)
@@ -97,6 +103,8 @@ class AuthSystemController:
 
     @pecan.expose('json')
     def index(self):
+        base.allow('GET')
+        base.authorize('get_auth_system')
         m = base.managers()
         system = [{'all': True}] if m.assignment.has_system_roles(
             base.context().user_id) else []

@@ -2,12 +2,14 @@
 list filters and a CRUD collection base."""
 
 import pecan
+import webob.exc
 from pecan import rest
 
 from common import policy as common_policy
 from common import validation
 from common import wsgi
 from services.identity import exception
+from services.identity.api import policies
 
 _FALSE = ('0', 'false', 'no', 'off', 'f', 'n')
 
@@ -37,18 +39,33 @@ def body(schema):
     return validation.validate(schema, validation.parse_json(pecan.request.body))
 
 
+def is_scoped(ctx):
+    return bool(ctx.project_id or ctx.domain_id or ctx.system_scope)
+
+
 def authorize(action, do_raise=True, **target):
     """Enforce ``identity:<action>`` against a flat target; with
-    ``do_raise=False`` only say whether it passes."""
+    ``do_raise=False`` only say whether it passes.
+
+    Target keys whose value is None are left out, so a rule that names them
+    fails instead of comparing "None" with an unset credential.  An unscoped
+    token passes only the actions ``policies.UNSCOPED_ACTIONS`` lists.
+    """
     ctx = pecan.request.context
-    full = {'user_id': ctx.user_id, 'project_id': ctx.project_id}
-    full.update({'target_%s' % k: v for k, v in target.items()})
+    if not is_scoped(ctx) and action not in policies.UNSCOPED_ACTIONS:
+        if not do_raise:
+            return False
+        raise exception.Forbidden('This call needs a token scoped to a project, a domain '
+                                  'or the system.')
+    full = {'target_%s' % k: v for k, v in target.items() if v is not None}
     return common_policy.authorize(pecan.request.enforcer, ctx, 'identity:' + action, full,
                                    do_raise=do_raise)
 
 
-def is_admin():
-    return 'admin' in (pecan.request.context.roles or [])
+def allow(*methods):
+    """405, with keystone's body and an Allow header, for any other method."""
+    if pecan.request.method not in methods:
+        raise MethodNotAllowed(methods)
 
 
 def status(code):
@@ -88,6 +105,8 @@ class Collection(rest.RestController):
     filters = ('name',)
     create_schema = None
     update_schema = None
+    #: a domain-scoped token lists only its domain's entities (keystone's domain reader)
+    domain_owned = False
 
     # -- manager calls, overridden per collection ----------------------------
     def do_list(self, hints, params):
@@ -114,8 +133,12 @@ class Collection(rest.RestController):
     # -- verbs -----------------------------------------------------------------
     @pecan.expose('json')
     def get_all(self, **params):
-        authorize('list_%s' % self.collection)
-        refs = self.do_list(hints_from(params, self.filters), params)
+        hints = hints_from(params, self.filters)
+        domain_id = context().domain_id if self.domain_owned else None
+        authorize('list_%s' % self.collection, domain_id=domain_id)
+        if domain_id:
+            hints['domain_id'] = domain_id
+        refs = self.do_list(hints, params)
         base = base_url()
         return {self.collection: [self.view(ref) for ref in refs],
                 'links': {'self': '%s/%s' % (base, self.collection),
@@ -128,6 +151,11 @@ class Collection(rest.RestController):
         return {self.member: self.view(ref)}
 
     @pecan.expose('json')
+    def put(self, entity_id=None, *remainder):
+        raise MethodNotAllowed(('GET', 'POST') if entity_id is None
+                               else ('GET', 'PATCH', 'DELETE'))
+
+    @pecan.expose('json')
     def post(self):
         values = body(self.create_schema)[self.member]
         authorize('create_%s' % self.member, **self.target(values))
@@ -136,7 +164,9 @@ class Collection(rest.RestController):
         return {self.member: self.view(ref)}
 
     @pecan.expose('json')
-    def patch(self, entity_id):
+    def patch(self, entity_id=None):
+        if entity_id is None:
+            raise MethodNotAllowed(('GET', 'POST'))
         values = body(self.update_schema)[self.member]
         values.pop('id', None)
         ref = self.do_get(entity_id)
@@ -145,11 +175,22 @@ class Collection(rest.RestController):
         return {self.member: self.view(ref)}
 
     @pecan.expose('json')
-    def delete(self, entity_id):
+    def delete(self, entity_id=None):
+        if entity_id is None:
+            raise MethodNotAllowed(('GET', 'POST'))
         ref = self.do_get(entity_id)
         authorize('delete_%s' % self.member, **self.target(ref))
         self.do_delete(entity_id)
         return no_content()
+
+
+class MethodNotAllowed(webob.exc.HTTPMethodNotAllowed):
+    explanation = 'The method is not allowed for the requested URL.'
+
+    def __init__(self, methods):
+        allowed = sorted(set(methods) | ({'HEAD'} if 'GET' in methods else set()))
+        super().__init__(detail='The method is not allowed for the requested URL.',
+                         headers=[('Allow', ', '.join(allowed))])
 
 
 def not_found():

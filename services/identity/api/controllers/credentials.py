@@ -59,7 +59,14 @@ class CredentialsController(rest.RestController):
         return {'credential': views.credential(base.base_url(), ref)}
 
     @pecan.expose('json')
-    def patch(self, credential_id):
+    def put(self, credential_id=None, *remainder):
+        raise base.MethodNotAllowed(('GET', 'POST') if credential_id is None
+                                    else ('GET', 'PATCH', 'DELETE'))
+
+    @pecan.expose('json')
+    def patch(self, credential_id=None):
+        if credential_id is None:
+            raise base.MethodNotAllowed(('GET', 'POST'))
         current = self._stored('update_credential', credential_id)
         values = base.body(schemas.credential_update)['credential']
         if values.get('id', credential_id) != credential_id:
@@ -70,7 +77,9 @@ class CredentialsController(rest.RestController):
         return {'credential': views.credential(base.base_url(), ref)}
 
     @pecan.expose('json')
-    def delete(self, credential_id):
+    def delete(self, credential_id=None):
+        if credential_id is None:
+            raise base.MethodNotAllowed(('GET', 'POST'))
         self._stored('delete_credential', credential_id)
         base.managers().credential.delete(credential_id)
         return base.no_content()

@@ -15,6 +15,15 @@ class GrantsController:
         self.actor_kind = actor_kind
         self.inherited = inherited
 
+    def _target(self):
+        """``domain_id``: the domain granted on, or the granted project's domain."""
+        if self.target_kind == 'domain':
+            return {'domain_id': self.target_id}
+        if self.target_kind == 'project':
+            project = base.managers().resource.get_project(self.target_id)
+            return {'project_id': project['id'], 'domain_id': project.get('domain_id')}
+        return {}
+
     def _policy(self, verb):
         return ('%s_system_grant' % verb if self.target_kind == 'system'
                 else '%s_grant' % verb)
@@ -34,10 +43,12 @@ class GrantsController:
         m = base.managers().assignment
         method = base.request().method
         args = (self.actor_kind, actor_id, self.target_kind, self.target_id)
-        target = {'%s_id' % self.target_kind: self.target_id}
         if role_id is None:
-            if method != 'GET':
-                pecan.abort(405)
+            base.allow('GET')
+        else:
+            base.allow('GET', 'PUT', 'DELETE')
+        target = self._target()
+        if role_id is None:
             base.authorize('list_system_grants' if self.target_kind == 'system'
                            else 'list_grants', **target)
             roles = m.list_grants(*args, inherited=self.inherited)

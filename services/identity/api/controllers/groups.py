@@ -13,6 +13,7 @@ class GroupsController(base.Collection):
     filters = ('name', 'domain_id')
     create_schema = schemas.group_create
     update_schema = schemas.group_update
+    domain_owned = True
 
     def do_list(self, hints, params):
         return base.managers().identity.list_groups(hints)
@@ -33,7 +34,7 @@ class GroupsController(base.Collection):
         return views.group(base.base_url(), ref)
 
     def target(self, ref):
-        return {'group_id': ref.get('id'), 'domain_id': ref.get('domain_id')}
+        return {'group_id': ref.get('id'), 'group_domain_id': ref.get('domain_id')}
 
     @pecan.expose()
     def _lookup(self, group_id, *remainder):
@@ -55,9 +56,13 @@ class GroupUsersController:
         m = base.managers().identity
         method = base.request().method
         if user_id is None:
-            if method != 'GET':
-                pecan.abort(405)
-            base.authorize('list_users_in_group', group_id=self.group_id)
+            base.allow('GET')
+        else:
+            base.allow('GET', 'PUT', 'DELETE')
+        group = m.get_group(self.group_id)
+        target = {'group_id': group['id'], 'group_domain_id': group.get('domain_id')}
+        if user_id is None:
+            base.authorize('list_users_in_group', **target)
             refs = m.list_users_in_group(self.group_id,
                                          base.hints_from(params, ('name', 'domain_id',
                                                                   'enabled')))
@@ -65,13 +70,13 @@ class GroupUsersController:
             return views.collection(url, 'groups/%s/users' % self.group_id, 'users',
                                     [views.user(url, u) for u in refs])
         if method == 'PUT':
-            base.authorize('add_user_to_group', group_id=self.group_id)
+            base.authorize('add_user_to_group', **target)
             m.add_user_to_group(user_id, self.group_id)
         elif method == 'GET':
-            base.authorize('check_user_in_group', group_id=self.group_id)
+            base.authorize('check_user_in_group', **target)
             m.check_user_in_group(user_id, self.group_id)
         elif method == 'DELETE':
-            base.authorize('remove_user_from_group', group_id=self.group_id)
+            base.authorize('remove_user_from_group', **target)
             m.remove_user_from_group(user_id, self.group_id)
         else:
             pecan.abort(405)

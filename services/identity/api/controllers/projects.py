@@ -22,6 +22,7 @@ class ProjectsController(base.Collection):
     filters = ('name', 'domain_id', 'enabled', 'parent_id')
     create_schema = schemas.project_create
     update_schema = schemas.project_update
+    domain_owned = True
 
     def do_list(self, hints, params):
         m = base.managers()
@@ -34,13 +35,7 @@ class ProjectsController(base.Collection):
                 hints['domain_id'] = parent
             except exception.DomainNotFound:
                 pass
-        projects = m.resource.list_projects(hints, **tag_filters(params))
-        if not base.is_admin():
-            # members see only the projects they hold a role on
-            mine = {p['id'] for p in m.assignment.list_projects_for_user(
-                base.context().user_id)}
-            projects = [p for p in projects if p['id'] in mine]
-        return projects
+        return m.resource.list_projects(hints, **tag_filters(params))
 
     def do_get(self, entity_id):
         return base.managers().resource.get_project(entity_id)
@@ -59,7 +54,7 @@ class ProjectsController(base.Collection):
         return views.project(base.base_url(), ref)
 
     def target(self, ref):
-        return {'project_id': ref.get('id'), 'domain_id': ref.get('domain_id')}
+        return {'project_id': ref.get('id'), 'project_domain_id': ref.get('domain_id')}
 
     @pecan.expose('json')
     def get_one(self, entity_id, **params):
@@ -108,8 +103,9 @@ class ProjectTagsController:
         m = base.managers()
         method = base.request().method
         project = m.resource.get_project(self.project_id)
-        target = {'project_id': project['id'], 'domain_id': project['domain_id']}
+        target = {'project_id': project['id'], 'project_domain_id': project['domain_id']}
         if tag is None:
+            base.allow('GET', 'PUT', 'DELETE')
             if method == 'GET':
                 base.authorize('list_project_tags', **target)
                 return {'tags': project['tags']}
@@ -122,7 +118,7 @@ class ProjectTagsController:
                 base.authorize('delete_project_tags', **target)
                 m.resource.update_project(project['id'], {'tags': []})
                 return base.no_content()
-            pecan.abort(405)
+        base.allow('GET', 'PUT', 'DELETE')
         if method == 'GET':
             base.authorize('get_project_tag', **target)
             if tag not in project['tags']:

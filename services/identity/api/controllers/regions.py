@@ -33,8 +33,10 @@ class RegionsController(base.Collection):
         return views.region(base.base_url(), ref)
 
     @pecan.expose('json')
-    def put(self, region_id):
+    def put(self, region_id=None, *remainder):
         """Create a region with the id in the URL (keystone's PUT form)."""
+        if region_id is None or remainder:
+            raise base.MethodNotAllowed(('GET', 'POST'))
         values = base.body(schemas.region_create)['region']
         base.authorize('create_region')
         values['id'] = region_id

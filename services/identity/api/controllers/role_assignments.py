@@ -11,9 +11,9 @@ class RoleAssignmentsController:
 
     @pecan.expose('json')
     def index(self, **params):
-        if base.request().method != 'GET':
-            pecan.abort(405)
-        base.authorize('list_role_assignments')
+        base.allow('GET')
+        domain_id = base.context().domain_id
+        base.authorize('list_role_assignments', domain_id=domain_id)
         m = base.managers()
         inherited = None
         if 'scope.OS-INHERIT:inherited_to' in params:
@@ -26,12 +26,26 @@ class RoleAssignmentsController:
             system=bool(system) and system != 'false', inherited=inherited,
             effective=_flag(params, 'effective'),
             include_subtree=_flag(params, 'include_subtree'))
+        if domain_id:
+            entries = [e for e in entries if _in_domain(m, e, domain_id)]
         names = _flag(params, 'include_names')
         url = base.base_url()
         render = _Renderer(m, url, names)
         return {'role_assignments': [render(e) for e in entries],
                 'links': {'self': url + '/role_assignments', 'previous': None,
                           'next': None}}
+
+
+def _in_domain(m, entry, domain_id):
+    """A domain reader sees the assignments on its domain and its projects."""
+    if entry.get('domain_id'):
+        return entry['domain_id'] == domain_id
+    if entry.get('project_id'):
+        try:
+            return m.resource.get_project(entry['project_id'])['domain_id'] == domain_id
+        except exception.NotFound:
+            return False
+    return False
 
 
 def _flag(params, name):

@@ -90,6 +90,7 @@ class RoleInferencesController:
 
     @pecan.expose('json')
     def index(self):
+        base.allow('GET')
         base.authorize('list_role_inference_rules')
         m = base.managers().assignment
         roles = m.roles_by_id()

@@ -4,6 +4,7 @@ import pecan
 
 from common import wsgi
 from services.identity.api.controllers import auth as auth_api
+from services.identity.api.controllers import base
 from services.identity.api.controllers import credentials as credentials_api
 from services.identity.api.controllers import domains as domains_api
 from services.identity.api.controllers import endpoints as endpoints_api
@@ -49,6 +50,7 @@ class V3Controller:
 
     @pecan.expose('json')
     def index(self):
+        base.allow('GET')
         return {'version': _version(_host_url())}
 
 
@@ -61,5 +63,6 @@ class RootController:
 
     @pecan.expose('json')
     def index(self):
+        base.allow('GET')
         pecan.response.status = 300
         return {'versions': {'values': [_version(_host_url())]}}

@@ -2,6 +2,7 @@
 
 import pecan
 
+from services.identity import exception
 from services.identity.api import views
 from services.identity.api.controllers import app_creds
 from services.identity.api.controllers import base
@@ -14,6 +15,7 @@ class UsersController(base.Collection):
     filters = ('name', 'domain_id', 'enabled')
     create_schema = schemas.user_create
     update_schema = schemas.user_update
+    domain_owned = True
 
     def do_list(self, hints, params):
         return base.managers().identity.list_users(hints)
@@ -36,7 +38,7 @@ class UsersController(base.Collection):
         return views.user(base.base_url(), ref)
 
     def target(self, ref):
-        return {'user_id': ref.get('id'), 'domain_id': ref.get('domain_id')}
+        return {'user_id': ref.get('id'), 'user_domain_id': ref.get('domain_id')}
 
     @pecan.expose()
     def _lookup(self, user_id, *remainder):
@@ -49,6 +51,15 @@ class UserSubresources:
 
     def __init__(self, user_id):
         self.user_id = user_id
+
+    def _target(self):
+        """The user the call is about; a caller who may not see it gets 403,
+        whether or not it exists."""
+        try:
+            user = base.managers().identity.get_user(self.user_id)
+        except exception.UserNotFound:
+            return {'user_id': self.user_id}
+        return {'user_id': user['id'], 'user_domain_id': user.get('domain_id')}
 
     @pecan.expose('json')
     def password(self):
@@ -64,7 +75,7 @@ class UserSubresources:
     def groups(self, **params):
         if base.request().method != 'GET':
             pecan.abort(405)
-        base.authorize('list_groups_for_user', user_id=self.user_id)
+        base.authorize('list_groups_for_user', **self._target())
         m = base.managers()
         m.identity.get_user(self.user_id)
         refs = m.identity.list_groups_for_user(self.user_id,
@@ -77,7 +88,7 @@ class UserSubresources:
     def projects(self, **params):
         if base.request().method != 'GET':
             pecan.abort(405)
-        base.authorize('list_user_projects', user_id=self.user_id)
+        base.authorize('list_user_projects', **self._target())
         m = base.managers()
         m.identity.get_user(self.user_id)
         hints = base.hints_from(params, ('name', 'domain_id', 'enabled'))

@@ -1,9 +1,17 @@
-"""Identity API policies, defaults in code.
+"""Identity API policies as data: keystone's current defaults.
 
-Targets are flat dicts (``target_user_id``, ``target_project_id``,
-``target_domain_id``); credentials are the token's (user_id, project_id,
-domain_id, project_domain_id, system_scope, roles).  ``admin_required``
-is the cloud administrator; ``owner`` the user the call is about.
+Personas: the cloud administrator (``admin`` on any scope), the system
+reader (``reader`` on a system-scoped token), the domain reader (``reader``
+on a token scoped to the target's domain) and the user the call is about.
+A project ``member`` or ``reader`` has no identity-wide reads: members
+list their own projects through ``/v3/auth/projects`` or
+``/v3/users/{id}/projects``.
+
+Targets are flat dicts; :func:`controllers.base.authorize` prefixes every
+key with ``target_`` and drops keys whose value is None, so a missing
+target never matches a missing credential (oslo.policy compares
+``str(None)`` on both sides otherwise).  Credentials are the token's
+(user_id, project_id, domain_id, project_domain_id, system_scope, roles).
 """
 
 from oslo_policy import policy
@@ -11,81 +19,175 @@ from oslo_policy import policy
 from common import policy as common_policy
 
 ADMIN = 'rule:admin_required'
+SYSTEM_READER = '(role:reader and system_scope:all)'
+ADMIN_OR_SYSTEM_READER = 'rule:admin_required or rule:system_reader'
 OWNER = 'user_id:%(target_user_id)s'
-ADMIN_OR_OWNER = 'rule:admin_required or rule:owner'
+ANYONE = ''
+
+
+def _domain_reader(key):
+    """A reader on a token scoped to the domain named by ``target_<key>``."""
+    return '(role:reader and domain_id:%%(target_%s)s)' % key
+
+
+def _admin_reader_or(*extra):
+    return ' or '.join((ADMIN_OR_SYSTEM_READER,) + extra)
+
 
 BASE = [
     policy.RuleDefault('admin_required', 'role:admin', 'Cloud administrator.'),
+    policy.RuleDefault('system_reader', SYSTEM_READER, 'Reader on the system scope.'),
+    policy.RuleDefault('service_role', 'role:service', 'A service user.'),
+    policy.RuleDefault('service_or_admin', 'rule:admin_required or rule:service_role',
+                       'Administrator or a service user.'),
     policy.RuleDefault('owner', OWNER, 'The user the request is about.'),
-    policy.RuleDefault('admin_or_owner', ADMIN_OR_OWNER, 'Administrator or owner.'),
     policy.RuleDefault('token_subject', 'user_id:%(target_token_user_id)s',
                        'The user a token was issued to.'),
-    policy.RuleDefault('service_or_admin', 'rule:admin_required or role:service',
-                       'Administrator or a service user.'),
 ]
 
+_PROJECT_USER = _admin_reader_or(_domain_reader('project_domain_id'),
+                                 'project_id:%(target_project_id)s')
+_SELF_OR_DOMAIN_READER = _admin_reader_or(_domain_reader('user_domain_id'), OWNER)
 
-def _rules():
-    rules = {}
+#: action -> (check string, method, path)
+RULES = {
     # domains
-    rules['identity:get_domain'] = ('rule:admin_required or domain_id:%(target_domain_id)s '
-                                    'or project_domain_id:%(target_domain_id)s')
-    for verb in ('list_domains', 'create_domain', 'update_domain', 'delete_domain'):
-        rules['identity:' + verb] = ADMIN
-    # projects: anyone may list, non-admins see only their own projects
-    rules['identity:get_project'] = 'rule:admin_required or project_id:%(target_project_id)s'
-    rules['identity:list_projects'] = ''
-    rules['identity:list_user_projects'] = ADMIN_OR_OWNER
-    for verb in ('create_project', 'update_project', 'delete_project', 'create_project_tag',
-                 'delete_project_tag', 'update_project_tags', 'delete_project_tags'):
-        rules['identity:' + verb] = ADMIN
-    rules['identity:get_project_tag'] = rules['identity:get_project']
-    rules['identity:list_project_tags'] = rules['identity:get_project']
-    # users and groups
-    rules['identity:get_user'] = ADMIN_OR_OWNER
-    rules['identity:change_password'] = OWNER
-    rules['identity:list_groups_for_user'] = ADMIN_OR_OWNER
-    for verb in ('list_users', 'create_user', 'update_user', 'delete_user', 'get_group',
-                 'list_groups', 'create_group', 'update_group', 'delete_group',
-                 'list_users_in_group', 'add_user_to_group', 'remove_user_from_group',
-                 'check_user_in_group'):
-        rules['identity:' + verb] = ADMIN
-    # roles and assignments
-    for verb in ('get_role', 'list_roles', 'create_role', 'update_role', 'delete_role',
-                 'get_implied_role', 'list_implied_roles', 'create_implied_role',
-                 'delete_implied_role', 'list_role_inference_rules', 'check_grant',
-                 'list_grants', 'create_grant', 'revoke_grant', 'list_role_assignments',
-                 'list_system_grants', 'check_system_grant', 'create_system_grant',
-                 'revoke_system_grant'):
-        rules['identity:' + verb] = ADMIN
-    # catalog: anyone may look at regions, like keystone
-    rules['identity:get_region'] = ''
-    rules['identity:list_regions'] = ''
-    for verb in ('create_region', 'update_region', 'delete_region', 'get_service',
-                 'list_services', 'create_service', 'update_service', 'delete_service',
-                 'get_endpoint', 'list_endpoints', 'create_endpoint', 'update_endpoint',
-                 'delete_endpoint'):
-        rules['identity:' + verb] = ADMIN
-    # application credentials belong to their user
-    for verb in ('get_application_credential', 'list_application_credentials',
-                 'delete_application_credential'):
-        rules['identity:' + verb] = ADMIN_OR_OWNER
-    rules['identity:create_application_credential'] = OWNER
-    # credentials: the administrator, or the user who owns the credential
-    for verb in ('get_credential', 'list_credentials', 'create_credential',
-                 'update_credential', 'delete_credential'):
-        rules['identity:' + verb] = ADMIN_OR_OWNER
-    # tokens
-    rules['identity:validate_token'] = 'rule:service_or_admin or rule:token_subject'
-    rules['identity:check_token'] = 'rule:service_or_admin or rule:token_subject'
-    rules['identity:revoke_token'] = 'rule:admin_required or rule:token_subject'
-    rules['identity:list_revoke_events'] = 'rule:service_or_admin'
-    return rules
+    'get_domain': (_admin_reader_or('domain_id:%(target_domain_id)s',
+                                    'project_domain_id:%(target_domain_id)s'),
+                   'GET', '/v3/domains/{domain_id}'),
+    'list_domains': (ADMIN_OR_SYSTEM_READER, 'GET', '/v3/domains'),
+    'create_domain': (ADMIN, 'POST', '/v3/domains'),
+    'update_domain': (ADMIN, 'PATCH', '/v3/domains/{domain_id}'),
+    'delete_domain': (ADMIN, 'DELETE', '/v3/domains/{domain_id}'),
+    # projects
+    'get_project': (_PROJECT_USER, 'GET', '/v3/projects/{project_id}'),
+    'list_projects': (_admin_reader_or(_domain_reader('domain_id')), 'GET', '/v3/projects'),
+    'list_user_projects': (_SELF_OR_DOMAIN_READER, 'GET', '/v3/users/{user_id}/projects'),
+    'create_project': (ADMIN, 'POST', '/v3/projects'),
+    'update_project': (ADMIN, 'PATCH', '/v3/projects/{project_id}'),
+    'delete_project': (ADMIN, 'DELETE', '/v3/projects/{project_id}'),
+    'list_project_tags': (_PROJECT_USER, 'GET', '/v3/projects/{project_id}/tags'),
+    'get_project_tag': (_PROJECT_USER, 'GET', '/v3/projects/{project_id}/tags/{tag}'),
+    'update_project_tags': (ADMIN, 'PUT', '/v3/projects/{project_id}/tags'),
+    'create_project_tag': (ADMIN, 'PUT', '/v3/projects/{project_id}/tags/{tag}'),
+    'delete_project_tags': (ADMIN, 'DELETE', '/v3/projects/{project_id}/tags'),
+    'delete_project_tag': (ADMIN, 'DELETE', '/v3/projects/{project_id}/tags/{tag}'),
+    # users
+    'get_user': (_SELF_OR_DOMAIN_READER, 'GET', '/v3/users/{user_id}'),
+    'list_users': (_admin_reader_or(_domain_reader('domain_id')), 'GET', '/v3/users'),
+    'create_user': (ADMIN, 'POST', '/v3/users'),
+    'update_user': (ADMIN, 'PATCH', '/v3/users/{user_id}'),
+    'delete_user': (ADMIN, 'DELETE', '/v3/users/{user_id}'),
+    # the original password is the proof; only the user changes its own
+    'change_password': (OWNER, 'POST', '/v3/users/{user_id}/password'),
+    'list_groups_for_user': (_SELF_OR_DOMAIN_READER, 'GET', '/v3/users/{user_id}/groups'),
+    # groups
+    'get_group': (_admin_reader_or(_domain_reader('group_domain_id')),
+                  'GET', '/v3/groups/{group_id}'),
+    'list_groups': (_admin_reader_or(_domain_reader('domain_id')), 'GET', '/v3/groups'),
+    'list_users_in_group': (_admin_reader_or(_domain_reader('group_domain_id')),
+                            'GET', '/v3/groups/{group_id}/users'),
+    'check_user_in_group': (_admin_reader_or(_domain_reader('group_domain_id')),
+                            'HEAD', '/v3/groups/{group_id}/users/{user_id}'),
+    'create_group': (ADMIN, 'POST', '/v3/groups'),
+    'update_group': (ADMIN, 'PATCH', '/v3/groups/{group_id}'),
+    'delete_group': (ADMIN, 'DELETE', '/v3/groups/{group_id}'),
+    'add_user_to_group': (ADMIN, 'PUT', '/v3/groups/{group_id}/users/{user_id}'),
+    'remove_user_from_group': (ADMIN, 'DELETE', '/v3/groups/{group_id}/users/{user_id}'),
+    # roles and implied roles
+    'get_role': (ADMIN_OR_SYSTEM_READER, 'GET', '/v3/roles/{role_id}'),
+    'list_roles': (ADMIN_OR_SYSTEM_READER, 'GET', '/v3/roles'),
+    'create_role': (ADMIN, 'POST', '/v3/roles'),
+    'update_role': (ADMIN, 'PATCH', '/v3/roles/{role_id}'),
+    'delete_role': (ADMIN, 'DELETE', '/v3/roles/{role_id}'),
+    'get_implied_role': (ADMIN_OR_SYSTEM_READER, 'GET',
+                         '/v3/roles/{prior_role_id}/implies/{implied_role_id}'),
+    'list_implied_roles': (ADMIN_OR_SYSTEM_READER, 'GET', '/v3/roles/{prior_role_id}/implies'),
+    'create_implied_role': (ADMIN, 'PUT',
+                            '/v3/roles/{prior_role_id}/implies/{implied_role_id}'),
+    'delete_implied_role': (ADMIN, 'DELETE',
+                            '/v3/roles/{prior_role_id}/implies/{implied_role_id}'),
+    'list_role_inference_rules': (ADMIN_OR_SYSTEM_READER, 'GET', '/v3/role_inferences'),
+    # grants on projects and domains (target_domain_id: the domain, or the project's)
+    'check_grant': (_admin_reader_or(_domain_reader('domain_id')), 'HEAD',
+                    '/v3/{projects|domains}/{id}/{users|groups}/{id}/roles/{role_id}'),
+    'list_grants': (_admin_reader_or(_domain_reader('domain_id')), 'GET',
+                    '/v3/{projects|domains}/{id}/{users|groups}/{id}/roles'),
+    'create_grant': (ADMIN, 'PUT',
+                     '/v3/{projects|domains}/{id}/{users|groups}/{id}/roles/{role_id}'),
+    'revoke_grant': (ADMIN, 'DELETE',
+                     '/v3/{projects|domains}/{id}/{users|groups}/{id}/roles/{role_id}'),
+    'list_system_grants': (ADMIN_OR_SYSTEM_READER, 'GET',
+                           '/v3/system/{users|groups}/{id}/roles'),
+    'check_system_grant': (ADMIN_OR_SYSTEM_READER, 'HEAD',
+                           '/v3/system/{users|groups}/{id}/roles/{role_id}'),
+    'create_system_grant': (ADMIN, 'PUT', '/v3/system/{users|groups}/{id}/roles/{role_id}'),
+    'revoke_system_grant': (ADMIN, 'DELETE',
+                            '/v3/system/{users|groups}/{id}/roles/{role_id}'),
+    # a domain reader lists the assignments inside its own domain
+    'list_role_assignments': (_admin_reader_or(_domain_reader('domain_id')),
+                              'GET', '/v3/role_assignments'),
+    # catalog: anyone reads regions, administrators see services and endpoints
+    'get_region': (ANYONE, 'GET', '/v3/regions/{region_id}'),
+    'list_regions': (ANYONE, 'GET', '/v3/regions'),
+    'create_region': (ADMIN, 'POST', '/v3/regions'),
+    'update_region': (ADMIN, 'PATCH', '/v3/regions/{region_id}'),
+    'delete_region': (ADMIN, 'DELETE', '/v3/regions/{region_id}'),
+    'get_service': (ADMIN_OR_SYSTEM_READER, 'GET', '/v3/services/{service_id}'),
+    'list_services': (ADMIN_OR_SYSTEM_READER, 'GET', '/v3/services'),
+    'create_service': (ADMIN, 'POST', '/v3/services'),
+    'update_service': (ADMIN, 'PATCH', '/v3/services/{service_id}'),
+    'delete_service': (ADMIN, 'DELETE', '/v3/services/{service_id}'),
+    'get_endpoint': (ADMIN_OR_SYSTEM_READER, 'GET', '/v3/endpoints/{endpoint_id}'),
+    'list_endpoints': (ADMIN_OR_SYSTEM_READER, 'GET', '/v3/endpoints'),
+    'create_endpoint': (ADMIN, 'POST', '/v3/endpoints'),
+    'update_endpoint': (ADMIN, 'PATCH', '/v3/endpoints/{endpoint_id}'),
+    'delete_endpoint': (ADMIN, 'DELETE', '/v3/endpoints/{endpoint_id}'),
+    # application credentials belong to their user alone
+    'get_application_credential': (_admin_reader_or(OWNER), 'GET',
+                                   '/v3/users/{user_id}/application_credentials/{id}'),
+    'list_application_credentials': (_admin_reader_or(OWNER), 'GET',
+                                     '/v3/users/{user_id}/application_credentials'),
+    'create_application_credential': (OWNER, 'POST',
+                                      '/v3/users/{user_id}/application_credentials'),
+    'delete_application_credential': ('rule:admin_required or ' + OWNER, 'DELETE',
+                                      '/v3/users/{user_id}/application_credentials/{id}'),
+    # credentials: target_user_id is the credential's owner
+    'get_credential': (_admin_reader_or(OWNER), 'GET', '/v3/credentials/{credential_id}'),
+    'list_credentials': (_admin_reader_or(OWNER), 'GET', '/v3/credentials'),
+    'create_credential': ('rule:admin_required or ' + OWNER, 'POST', '/v3/credentials'),
+    'update_credential': ('rule:admin_required or ' + OWNER, 'PATCH',
+                          '/v3/credentials/{credential_id}'),
+    'delete_credential': ('rule:admin_required or ' + OWNER, 'DELETE',
+                          '/v3/credentials/{credential_id}'),
+    # tokens and what the caller's own token reaches
+    'validate_token': ('rule:service_or_admin or rule:token_subject', 'GET',
+                       '/v3/auth/tokens'),
+    'check_token': ('rule:service_or_admin or rule:token_subject', 'HEAD', '/v3/auth/tokens'),
+    'revoke_token': ('rule:admin_required or rule:token_subject', 'DELETE',
+                     '/v3/auth/tokens'),
+    'get_auth_catalog': (ANYONE, 'GET', '/v3/auth/catalog'),
+    'get_auth_projects': (ANYONE, 'GET', '/v3/auth/projects'),
+    'get_auth_domains': (ANYONE, 'GET', '/v3/auth/domains'),
+    'get_auth_system': (ANYONE, 'GET', '/v3/auth/system'),
+    # revocation events: what every API's token cache catches up on
+    'list_revoke_events': ('rule:service_or_admin', 'GET', '/v3/OS-REVOKE/events'),
+}
+
+#: what an unscoped token may do: its own token calls, find out what it may
+#: scope to, look at its own user and change its own password
+UNSCOPED_ACTIONS = frozenset((
+    'validate_token', 'check_token', 'revoke_token', 'get_auth_projects',
+    'get_auth_domains', 'get_auth_system', 'list_user_projects', 'get_user',
+    'change_password',
+))
 
 
 def list_rules():
-    return BASE + [policy.RuleDefault(name, check, 'Identity API: %s.' % name)
-                   for name, check in sorted(_rules().items())]
+    return BASE + [
+        policy.DocumentedRuleDefault('identity:' + name, check, 'Identity API: %s.' % name,
+                                     [{'method': method, 'path': path}])
+        for name, (check, method, path) in sorted(RULES.items())]
 
 
 def make_enforcer(conf):
