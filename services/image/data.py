@@ -5,7 +5,10 @@ bytes at a time and handed to the store, which writes each chunk before the
 next is read; meanwhile the md5 (``checksum``) and sha512 (``os_hash_value``)
 of that chunk run in two OS threads (``pipeline.ParallelDigests``).
 The status moves queued -> saving -> active; any failure part-way puts the
-image back to ``queued`` and the store has already removed what it wrote.
+image back to ``queued`` and leaves no data behind: the store removes what
+it wrote when the stream fails, and :func:`_finish` removes the stored data
+when anything after the write fails (hashes, the status change, a delete
+that raced the upload).
 """
 
 import struct
@@ -96,30 +99,38 @@ def _require_formats(image, action):
             reason='Properties %s must be set prior to %s.' % (', '.join(missing), action))
 
 
+def _restore(image_id, status, exc):
+    LOG.warning('Data for image %s failed part-way (%s); status back to %s',
+                image_id, type(exc).__name__, status)
+    try:
+        db_api.image_update(image_id, {'status': status})
+    except exception.ImageNotFound:
+        pass
+
+
 def _store_stream(store, image, reader, restore_status):
     """Write ``reader`` to ``store``; on failure put the image back in ``restore_status``."""
     try:
         return store.add(image['id'], reader)
     except BaseException as exc:
-        LOG.warning('Data for image %s failed part-way (%s); status back to %s',
-                    image['id'], type(exc).__name__, restore_status)
-        try:
-            db_api.image_update(image['id'], {'status': restore_status})
-        except exception.ImageNotFound:
-            pass
+        _restore(image['id'], restore_status, exc)
         if isinstance(exc, (OSError, ValueError)) and not isinstance(exc, common_exc.AltoError):
             # eventlet reports a dropped client as an I/O or parse error
             raise common_exc.BadRequest(reason='the image data could not be read: %s' % exc)
         raise
 
 
-def _activate(store, image_id, location, values, expected_status):
-    values = dict(values, location=location, status='active')
+def _finish(store, image, location, results, expected_status, restore_status):
+    """Activate the image on the data at ``location``; if that fails, the data
+    goes and the image is back in ``restore_status``."""
     try:
-        return db_api.image_update(image_id, values, expected_status=expected_status)
-    except (exception.ImageNotFound, exception.InvalidStatusTransition):
-        # deleted (or changed) while the data streamed in: drop the orphan
+        values = dict(results(), location=location, status='active')
+        return db_api.image_update(image['id'], values, expected_status=expected_status)
+    except BaseException as exc:
         store.delete(location)
+        if not isinstance(exc, exception.InvalidStatusTransition):
+            # a transition lost to someone else (a delete, a reset) is theirs to keep
+            _restore(image['id'], restore_status, exc)
         raise
 
 
@@ -133,8 +144,8 @@ def upload(conf, store, image, body, content_length=None):
     reader = HashingReader(body, conf.image.chunk_size, conf.image.image_size_cap,
                            content_length)
     location, _ = _store_stream(store, image, reader, 'queued')
-    return _activate(store, image['id'], location, reader.results(image['disk_format']),
-                     'saving')
+    return _finish(store, image, location, lambda: reader.results(image['disk_format']),
+                   'saving', 'queued')
 
 
 def stage(conf, staging, image, body, content_length=None):
@@ -163,8 +174,8 @@ def import_staged(conf, store, staging, image):
     reader = HashingReader(staging.get(staged, chunk_size=conf.image.chunk_size),
                            conf.image.chunk_size, conf.image.image_size_cap)
     location, _ = _store_stream(store, image, reader, 'uploading')
-    image = _activate(store, image['id'], location, reader.results(image['disk_format']),
-                      'importing')
+    image = _finish(store, image, location, lambda: reader.results(image['disk_format']),
+                    'importing', 'uploading')
     staging.delete(staged)
     return image
 

@@ -1,6 +1,7 @@
 """Helpers every image controller shares: request state, access and bodies."""
 
 import pecan
+import webob.exc
 
 from common import validation
 from services.image import exception
@@ -20,6 +21,12 @@ def authorize(action, target=None):
     policies.authorize(conf(), context(), action, target)
 
 
+def only_get():
+    """405 (glance's body, through the hook) for anything but GET and HEAD."""
+    if pecan.request.method not in ('GET', 'HEAD'):
+        raise webob.exc.HTTPMethodNotAllowed(headers=[('Allow', 'GET, HEAD')])
+
+
 def json_body(schema=None):
     document = validation.parse_json(pecan.request.body)
     if schema is not None:
@@ -36,16 +43,29 @@ def is_admin(ctx=None):
     return ctx.is_admin or 'admin' in (ctx.roles or [])
 
 
-def can_see(image, ctx=None):
-    """Owner, admin, public, community, or a project the image is shared with."""
+def is_service(ctx=None):
+    """Compute's service user acting on its own (no user token)."""
     ctx = ctx or context()
-    if is_admin(ctx) or image['owner'] == ctx.project_id:
+    return 'service' in (ctx.roles or [])
+
+
+def is_member_project(image, ctx=None):
+    """The caller's project is one the image is shared with (any status)."""
+    ctx = ctx or context()
+    return bool(ctx.project_id and image['visibility'] == 'shared'
+                and db_api.member_list(image['id'], ctx.project_id))
+
+
+def can_see(image, ctx=None):
+    """Owner, admin, service, public, community, or a project the image is shared with."""
+    ctx = ctx or context()
+    if is_admin(ctx) or is_service(ctx):
+        return True
+    if ctx.project_id and image['owner'] == ctx.project_id:
         return True
     if image['visibility'] in ('public', 'community'):
         return True
-    if image['visibility'] == 'shared':
-        return bool(db_api.member_list(image['id'], ctx.project_id))
-    return False
+    return is_member_project(image, ctx)
 
 
 def get_image(image_id):
@@ -56,15 +76,28 @@ def get_image(image_id):
     return image
 
 
+def image_target(image):
+    """What the rules in ``policies`` look at (None values are dropped there)."""
+    ctx = context()
+    return {'project_id': image['owner'], 'visibility': image['visibility'],
+            'member_id': ctx.project_id if is_member_project(image, ctx) else None}
+
+
 def owner_target(image):
-    return {'project_id': image['owner'] or '', 'user_id': context().user_id}
+    return image_target(image)
+
+
+def get_authorized_image(image_id, action):
+    """A visible image on which the caller passes ``action`` (404 if invisible,
+    403 if visible but not allowed)."""
+    image = get_image(image_id)
+    authorize(action, image_target(image))
+    return image
 
 
 def get_owned_image(image_id, action):
     """A visible image the caller may change through ``action``."""
-    image = get_image(image_id)
-    authorize(action, owner_target(image))
-    return image
+    return get_authorized_image(image_id, action)
 
 
 def validation_validate(schema, document):

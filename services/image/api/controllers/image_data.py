@@ -50,8 +50,7 @@ class ImageFileController:
 
     @index.when(method='GET')
     def download(self):
-        base.authorize('download_image')
-        image = base.get_image(self.image_id)
+        image = base.get_authorized_image(self.image_id, 'download_image')
         if image['status'] == 'deactivated' and not base.is_admin():
             raise exception.ImageDeactivated()
         if not image['location']:

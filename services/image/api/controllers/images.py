@@ -35,7 +35,8 @@ def _check_visibility_policy(visibility, target):
 
 def _check_owner(owner):
     ctx = base.context()
-    if owner is not None and owner != ctx.project_id and not base.is_admin(ctx):
+    if owner is not None and owner != ctx.project_id and not base.is_admin(ctx) \
+            and not base.is_service(ctx):
         raise common_exc.Forbidden("You are not permitted to create or change images "
                                    "owned by '%s'." % owner)
 
@@ -62,8 +63,7 @@ class ImageController:
 
     @index.when(method='GET', template='json')
     def show(self):
-        base.authorize('get_image')
-        return views.image(base.get_image(self.image_id))
+        return views.image(base.get_authorized_image(self.image_id, 'get_image'))
 
     @index.when(method='PATCH', template='json')
     def update(self):
@@ -90,8 +90,12 @@ class ImageController:
         if image['protected']:
             raise exception.ImageProtected(image_id=self.image_id)
         db_api.image_destroy(self.image_id)
-        if image['location']:
-            pecan.request.image_store.delete(image['location'])
+        # Also the image's own slot in the store: data written by an upload
+        # that never reached "active" is not recorded in image['location'].
+        store = pecan.request.image_store
+        for location in dict.fromkeys((image['location'], store.location_for(self.image_id))):
+            if location:
+                store.delete(location)
         staging = pecan.request.image_staging
         staging.delete(staging.location_for(self.image_id))
         base.set_status(204)
@@ -105,10 +109,10 @@ class ImagesController:
 
     @index.when(method='GET', template='json')
     def list(self):
-        base.authorize('get_images')
+        ctx = base.context()
+        base.authorize('get_images', {'project_id': ctx.project_id})
         params = pecan.request.GET
         conf = base.conf()
-        ctx = base.context()
         filters = listing.parse_filters(params)
         sort_keys, sort_dirs = listing.parse_sort(params)
         limit = listing.parse_limit(params, conf)
@@ -131,7 +135,7 @@ class ImagesController:
         ctx = base.context()
         owner = body.get('owner', ctx.project_id)
         _check_owner(body.get('owner'))
-        target = {'project_id': owner or '', 'user_id': ctx.user_id}
+        target = {'project_id': owner, 'visibility': body.get('visibility', 'shared')}
         base.authorize('add_image', target)
         visibility = body.get('visibility', 'shared')
         _check_visibility_policy(visibility, target)

@@ -9,6 +9,7 @@ class InfoController:
 
     @pecan.expose('json')
     def import_(self):
+        base.only_get()
         return {'import-methods': {'description': 'Import methods available.',
                                    'type': 'array',
                                    'value': list(base.conf().image.enabled_import_methods)}}

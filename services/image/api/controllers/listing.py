@@ -5,6 +5,7 @@ import urllib.parse
 from oslo_utils import timeutils
 
 from common import exception as common_exc
+from services.image.api.schemas import image as schemas
 from services.image.db import api as db_api
 
 VISIBILITY_FILTERS = ('public', 'private', 'shared', 'community', 'all')
@@ -18,13 +19,15 @@ def _bad(reason):
     return common_exc.BadRequest(reason=reason)
 
 
-def _int(params, name, minimum=0):
+def _int(params, name, minimum=0, maximum=schemas.BIGINT_MAX):
     try:
         value = int(params[name])
     except ValueError:
-        raise _bad('%s must be an integer, not %r' % (name, params[name]))
+        raise _bad('%s must be an integer, not %r' % (name, params[name][:64]))
     if value < minimum:
         raise _bad('%s must be at least %d' % (name, minimum))
+    if maximum is not None and value > maximum:
+        raise _bad('%s must be at most %d' % (name, maximum))
     return value
 
 
@@ -110,7 +113,7 @@ def parse_sort(params):
 def parse_limit(params, conf):
     if 'limit' not in params:
         return conf.image.limit_param_default
-    return min(_int(params, 'limit'), conf.image.api_limit_max)
+    return min(_int(params, 'limit', maximum=None), conf.image.api_limit_max)
 
 
 def next_query(params, last_id):

@@ -26,8 +26,7 @@ class MembersController:
 
     @index.when(method='GET', template='json')
     def list(self):
-        base.authorize('get_members')
-        image = base.get_image(self.image_id)
+        image = base.get_authorized_image(self.image_id, 'get_members')
         if _is_owner_or_admin(image):
             rows = db_api.member_list(self.image_id)
         else:  # a member sees only its own membership
@@ -55,8 +54,8 @@ class MemberController:
         self.image_id = image_id
         self.member_id = member_id
 
-    def _visible_member(self):
-        image = base.get_image(self.image_id)
+    def _visible_member(self, action):
+        image = base.get_authorized_image(self.image_id, action)
         if not _is_owner_or_admin(image) and self.member_id != base.context().project_id:
             raise exception.MemberNotFound(image_id=self.image_id, member_id=self.member_id)
         return image, db_api.member_get(self.image_id, self.member_id)
@@ -67,15 +66,16 @@ class MemberController:
 
     @index.when(method='GET', template='json')
     def show(self):
-        base.authorize('get_member')
-        return views.member(self._visible_member()[1])
+        return views.member(self._visible_member('get_member')[1])
 
     @index.when(method='PUT', template='json')
     def update(self):
         body = base.json_body(schemas.UPDATE_MEMBER)
-        self._visible_member()
-        base.authorize('modify_member', {'project_id': base.context().project_id,
-                                         'member_id': self.member_id})
+        self._visible_member('get_member')
+        # only the member project itself accepts or rejects (and the admin)
+        ctx = base.context()
+        base.authorize('modify_member', {'member_id': self.member_id
+                                         if self.member_id == ctx.project_id else None})
         return views.member(db_api.member_update(self.image_id, self.member_id,
                                                  body['status']))
 

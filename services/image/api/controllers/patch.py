@@ -28,6 +28,9 @@ def parse_path(path, media_type):
 
 
 def check_settable(name):
+    if len(name) > schemas.PROPERTY_NAME_MAX:
+        raise common_exc.BadRequest(reason='Property names are at most %d characters.'
+                                    % schemas.PROPERTY_NAME_MAX)
     if name in schemas.RESERVED or name.startswith(schemas.RESERVED_PREFIX):
         raise exception.ReservedAttribute(attr=name)
     if name in schemas.READ_ONLY or name == 'id':

@@ -3,6 +3,7 @@
 import pecan
 
 from common import wsgi
+from services.image.api.controllers import base
 from services.image.api.controllers import images
 from services.image.api.controllers import info
 from services.image.api.controllers import schemas
@@ -26,6 +27,7 @@ class V2Controller:
 
     @pecan.expose('json')
     def index(self):
+        base.only_get()
         return versions_body()
 
 
@@ -34,10 +36,12 @@ class RootController:
 
     @pecan.expose('json')
     def index(self):
+        base.only_get()
         # As glance does: the root lists versions with 300 Multiple Choices.
         pecan.response.status = 300
         return versions_body()
 
     @pecan.expose('json')
     def versions(self):
+        base.only_get()
         return versions_body()

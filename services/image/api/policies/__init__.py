@@ -1,52 +1,79 @@
-"""Image API policy, defaults in code (operators may override any rule)."""
+"""Image API policy as data: glance's current defaults, plus the ``service`` role.
+
+Targets (see ``controllers.base.image_target``): ``project_id`` is the
+image's owner, ``member_id`` the caller's project when the image is shared
+with it (absent otherwise), ``visibility`` the image's.  Who can see an
+image at all is decided first (an invisible image is a 404); the rules
+below then say what each persona may do with one it can see:
+
+* reader of the owning project, or of a project the image is shared with,
+  reads it; public and community images are read by any reader;
+* member of the owning project writes it and its members; a member of a
+  project the image is shared with accepts or rejects the share and
+  downloads the data;
+* admin does everything; only admin makes an image public;
+* ``service`` (compute's service user acting on its own, e.g. cleaning up
+  a snapshot) reads, downloads, creates, uploads and deletes any image.
+"""
 
 from oslo_policy import policy
 
 from common import policy as common_policy
 
-READER = 'role:reader or role:member or role:admin'
-OWNER_MEMBER = 'role:admin or (role:member and project_id:%(project_id)s)'
+ADMIN = 'role:admin'
+SERVICE = 'role:service'
+PROJECT_MEMBER = 'role:member and project_id:%(project_id)s'
+PROJECT_READER = 'role:reader and project_id:%(project_id)s'
+_VISIBLE_TO = ('project_id:%(project_id)s or project_id:%(member_id)s or '
+               '"community":%(visibility)s or "public":%(visibility)s')
 
+ADMIN_OR_MEMBER = '%s or (%s)' % (ADMIN, PROJECT_MEMBER)
+ADMIN_OR_READER = '%s or (%s)' % (ADMIN, PROJECT_READER)
+ADMIN_SERVICE_OR_MEMBER = '%s or %s or (%s)' % (ADMIN, SERVICE, PROJECT_MEMBER)
+GET_IMAGE = '%s or %s or (role:reader and (%s))' % (ADMIN, SERVICE, _VISIBLE_TO)
+DOWNLOAD_IMAGE = '%s or %s or (role:member and (%s))' % (ADMIN, SERVICE, _VISIBLE_TO)
+READER_OR_SHARED = ('%s or (role:reader and (project_id:%%(project_id)s or '
+                    'project_id:%%(member_id)s))' % ADMIN)
+SHARED_MEMBER = '%s or (role:member and project_id:%%(member_id)s)' % ADMIN
 
-def _rule(name, check, description, method, path):
-    return policy.DocumentedRuleDefault(
-        'image:%s' % name, check, description, [{'method': method, 'path': path}])
+#: action -> (check string, method, path, description)
+RULES = {
+    'add_image': (ADMIN_SERVICE_OR_MEMBER, 'POST', '/v2/images', 'Create an image.'),
+    'get_images': (ADMIN_OR_READER, 'GET', '/v2/images', 'List images.'),
+    'get_image': (GET_IMAGE, 'GET', '/v2/images/{image_id}', 'Show an image.'),
+    'modify_image': (ADMIN_OR_MEMBER, 'PATCH', '/v2/images/{image_id}', 'Update an image.'),
+    'publicize_image': (ADMIN, 'PATCH', '/v2/images/{image_id}', 'Make an image public.'),
+    'communitize_image': (ADMIN_OR_MEMBER, 'PATCH', '/v2/images/{image_id}',
+                          'Make an image a community image.'),
+    'delete_image': (ADMIN_SERVICE_OR_MEMBER, 'DELETE', '/v2/images/{image_id}',
+                     'Delete an image.'),
+    'upload_image': (ADMIN_SERVICE_OR_MEMBER, 'PUT', '/v2/images/{image_id}/file',
+                     'Upload or stage image data.'),
+    'download_image': (DOWNLOAD_IMAGE, 'GET', '/v2/images/{image_id}/file',
+                       'Download image data.'),
+    'import_image': (ADMIN_OR_MEMBER, 'POST', '/v2/images/{image_id}/import',
+                     'Import staged image data.'),
+    'deactivate': (ADMIN_OR_MEMBER, 'POST', '/v2/images/{image_id}/actions/deactivate',
+                   'Deactivate an image.'),
+    'reactivate': (ADMIN_OR_MEMBER, 'POST', '/v2/images/{image_id}/actions/reactivate',
+                   'Reactivate an image.'),
+    'add_member': (ADMIN_OR_MEMBER, 'POST', '/v2/images/{image_id}/members',
+                   'Share an image with a project.'),
+    'get_members': (READER_OR_SHARED, 'GET', '/v2/images/{image_id}/members',
+                    'List image members (a member project sees only itself).'),
+    'get_member': (READER_OR_SHARED, 'GET', '/v2/images/{image_id}/members/{member_id}',
+                   'Show an image member.'),
+    'modify_member': (SHARED_MEMBER, 'PUT', '/v2/images/{image_id}/members/{member_id}',
+                      'Accept or reject a shared image (the member project).'),
+    'delete_member': (ADMIN_OR_MEMBER, 'DELETE',
+                      '/v2/images/{image_id}/members/{member_id}',
+                      'Stop sharing an image with a project.'),
+}
 
-
-RULES = [
-    _rule('add_image', OWNER_MEMBER, 'Create an image.', 'POST', '/v2/images'),
-    _rule('get_images', READER, 'List images.', 'GET', '/v2/images'),
-    _rule('get_image', READER, 'Show an image.', 'GET', '/v2/images/{image_id}'),
-    _rule('modify_image', OWNER_MEMBER, 'Update an image.', 'PATCH',
-          '/v2/images/{image_id}'),
-    _rule('publicize_image', 'role:admin', 'Make an image public.', 'PATCH',
-          '/v2/images/{image_id}'),
-    _rule('communitize_image', OWNER_MEMBER, 'Make an image a community image.',
-          'PATCH', '/v2/images/{image_id}'),
-    _rule('delete_image', OWNER_MEMBER, 'Delete an image.', 'DELETE',
-          '/v2/images/{image_id}'),
-    _rule('upload_image', OWNER_MEMBER, 'Upload or stage image data.', 'PUT',
-          '/v2/images/{image_id}/file'),
-    _rule('download_image', READER, 'Download image data.', 'GET',
-          '/v2/images/{image_id}/file'),
-    _rule('import_image', OWNER_MEMBER, 'Import staged image data.', 'POST',
-          '/v2/images/{image_id}/import'),
-    _rule('deactivate', OWNER_MEMBER, 'Deactivate an image.', 'POST',
-          '/v2/images/{image_id}/actions/deactivate'),
-    _rule('reactivate', OWNER_MEMBER, 'Reactivate an image.', 'POST',
-          '/v2/images/{image_id}/actions/reactivate'),
-    _rule('add_member', OWNER_MEMBER, 'Share an image with a project.', 'POST',
-          '/v2/images/{image_id}/members'),
-    _rule('get_members', READER, 'List image members.', 'GET',
-          '/v2/images/{image_id}/members'),
-    _rule('get_member', READER, 'Show an image member.', 'GET',
-          '/v2/images/{image_id}/members/{member_id}'),
-    _rule('modify_member', 'role:admin or (role:member and project_id:%(member_id)s)',
-          'Accept or reject a shared image (the member project).', 'PUT',
-          '/v2/images/{image_id}/members/{member_id}'),
-    _rule('delete_member', OWNER_MEMBER, 'Stop sharing an image with a project.', 'DELETE',
-          '/v2/images/{image_id}/members/{member_id}'),
-]
+DEFAULTS = [
+    policy.DocumentedRuleDefault('image:%s' % name, check, description,
+                                 [{'method': method, 'path': path}])
+    for name, (check, method, path, description) in sorted(RULES.items())]
 
 _ENFORCERS = {}
 
@@ -54,7 +81,7 @@ _ENFORCERS = {}
 def get_enforcer(conf):
     owner, enforcer = _ENFORCERS.get(id(conf), (None, None))
     if owner is not conf:
-        enforcer = common_policy.make_enforcer(conf, RULES, conf.image.policy_file)
+        enforcer = common_policy.make_enforcer(conf, DEFAULTS, conf.image.policy_file)
         _ENFORCERS[id(conf)] = (conf, enforcer)
     return enforcer
 
@@ -64,8 +91,12 @@ def reset():
 
 
 def authorize(conf, context, action, target=None):
+    """Enforce ``image:<action>``; target keys set to None are left out so
+    they never match an unset credential."""
+    if target is not None:
+        target = {k: v for k, v in target.items() if v is not None}
     common_policy.authorize(get_enforcer(conf), context, 'image:%s' % action, target)
 
 
 def list_rules():
-    return common_policy.BASE_RULES + RULES
+    return common_policy.BASE_RULES + DEFAULTS

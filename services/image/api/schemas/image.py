@@ -16,6 +16,11 @@ READ_ONLY = ('checksum', 'created_at', 'updated_at', 'size', 'virtual_size', 'st
              'stores')
 RESERVED = ('location', 'locations', 'deleted', 'deleted_at')
 RESERVED_PREFIX = 'os_glance'
+#: the database columns' ranges (INTEGER and BIGINT), checked before a write
+INT_MAX = 2 ** 31 - 1
+BIGINT_MAX = 2 ** 63 - 1
+#: custom property names are stored in a VARCHAR(255)
+PROPERTY_NAME_MAX = 255
 UUID_PATTERN = ('^([0-9a-fA-F]){8}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}'
                 '-([0-9a-fA-F]){4}-([0-9a-fA-F]){12}$')
 
@@ -63,9 +68,9 @@ def image_properties(disk_formats, container_formats):
                  'description': 'List of strings related to the image'},
         'direct_url': {'type': 'string', 'readOnly': True,
                        'description': 'URL to access the image file kept in external store'},
-        'min_ram': {'type': 'integer', 'minimum': 0,
+        'min_ram': {'type': 'integer', 'minimum': 0, 'maximum': INT_MAX,
                     'description': 'Amount of ram (in MB) required to boot image.'},
-        'min_disk': {'type': 'integer', 'minimum': 0,
+        'min_disk': {'type': 'integer', 'minimum': 0, 'maximum': INT_MAX,
                      'description': 'Amount of disk space (in GB) required to boot image.'},
         'self': {'type': 'string', 'readOnly': True,
                  'description': 'An image self url'},
@@ -161,6 +166,7 @@ def writable_schema(disk_formats, container_formats):
         if props[name].pop('readOnly', False) or name == 'locations':
             del props[name]
     return {'type': 'object', 'properties': props,
+            'propertyNames': {'maxLength': PROPERTY_NAME_MAX},
             'additionalProperties': {'type': 'string', 'maxLength': 65535}}
 
 
