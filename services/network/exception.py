@@ -253,3 +253,14 @@ class OverQuota(exception.OverQuota):
 class PolicyNotAuthorized(exception.PolicyNotAuthorized):
     fault_type = 'HTTPForbidden'
     msg_fmt = "(rule:%(action)s) is disallowed by policy"
+
+
+class ProjectScopeRequired(exception.Forbidden):
+    fault_type = 'HTTPForbidden'
+    msg_fmt = 'This call needs a token scoped to a project.'
+
+
+class DeviceIDNotOwnedByTenant(exception.Forbidden):
+    fault_type = 'DeviceIDNotOwnedByTenant'
+    msg_fmt = ('The following device_id %(device_id)s is not owned by your project or '
+               'matches another project\'s router or floating IP.')

@@ -31,6 +31,7 @@ def build(conf, conductor=None, enforcer=None):
     conductor = conductor or rpcapi.NetworkConductorAPI()
     enforcer = enforcer or policy.make_enforcer(conf, policies.list_rules())
     app = wsgi.build_app(root.RootController(), conf, faults.network_fault,
-                         hooks=[hooks.ServicesHook(conf, conductor, enforcer)],
+                         hooks=[hooks.ServicesHook(conf, conductor, enforcer),
+                                hooks.ProjectScopeHook()],
                          public_paths=_public)
     return StripJsonSuffix(app)

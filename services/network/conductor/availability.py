@@ -38,7 +38,8 @@ def get_all(context, session, filters=None):
             query = query.filter(column.in_(filters[key]))
     result = [_network_dict(session, net) for net in query.order_by(models.Network.id)]
     if 'ip_version' in filters:
-        versions = {int(v) for v in filters['ip_version']}
+        versions = set(filters['ip_version'])
         result = [n for n in result
-                  if any(s['ip_version'] in versions for s in n['subnet_ip_availability'])]
+                  if any(str(s['ip_version']) in versions
+                         for s in n['subnet_ip_availability'])]
     return result

@@ -53,7 +53,7 @@ def get_all(context, session, filters=None, **page):
 
 
 def create(context, session, body):
-    project_id = body.get('project_id') or context.project_id
+    project_id = queries.new_project(context, body)
     net = networks.get_row(context, session, body['floating_network_id'])
     if not net.external:
         raise exception.BadRequest(resource='floatingip', msg='Network %s is not a valid '

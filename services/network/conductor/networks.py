@@ -19,6 +19,13 @@ COLUMNS['router:external'] = models.Network.external
 AUTO_DELETE_OWNERS = ('network:dhcp',)
 
 
+def auto_deleted(net, port):
+    """Whether ``port`` is the network's own service port (DHCP), which goes
+    away with it; another project's port is never one, whatever its owner."""
+    return (port.device_owner in AUTO_DELETE_OWNERS
+            and port.project_id in (net.project_id, ''))
+
+
 def make_dict(net):
     result = queries.standard_dict(net)
     segment = segments.segment_dict(net.segments[0]) if net.segments else {}
@@ -39,7 +46,7 @@ def make_dict(net):
 
 def visible_query(context, session):
     query = session.query(models.Network)
-    if queries.is_admin(context):
+    if queries.sees_all(context, models.Network):
         return query
     return query.filter(sa.or_(models.Network.project_id == context.project_id,
                                models.Network.shared.is_(True),
@@ -72,7 +79,7 @@ def get_all(context, session, filters=None, **page):
 
 
 def create(context, session, body):
-    project_id = body.get('project_id') or context.project_id
+    project_id = queries.new_project(context, body)
     quotas.check(session, project_id, 'network')
     if any(body.get(k) is not None for k in PROVIDER_KEYS):
         if not body.get('provider:network_type'):
@@ -127,8 +134,8 @@ def update(context, session, network_id, body):
         raise exception.InvalidInput(error_message='Requested MTU is too big')
     if values.get('shared') is False and net.shared:
         foreign = session.query(models.Port.id).filter(
-            models.Port.network_id == net.id, models.Port.project_id != net.project_id,
-            models.Port.device_owner.notin_(AUTO_DELETE_OWNERS)).first()
+            models.Port.network_id == net.id,
+            models.Port.project_id.notin_([net.project_id, ''])).first()
         if foreign:
             raise exception.InvalidInput(
                 error_message='Unable to reconfigure sharing settings for network %s. '
@@ -140,12 +147,10 @@ def update(context, session, network_id, body):
 
 def delete(context, session, network_id):
     net = get_row(context, session, network_id)
-    in_use = session.query(models.Port.id).filter(
-        models.Port.network_id == net.id,
-        models.Port.device_owner.notin_(AUTO_DELETE_OWNERS)).first()
-    if in_use:
+    ports = session.query(models.Port).filter_by(network_id=net.id).all()
+    if not all(auto_deleted(net, port) for port in ports):
         raise exception.NetworkInUse(net_id=net.id)
-    for port in session.query(models.Port).filter_by(network_id=net.id):
+    for port in ports:
         session.delete(port)
     session.flush()
     for subnet in session.query(models.Subnet).filter_by(network_id=net.id):

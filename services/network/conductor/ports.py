@@ -27,6 +27,13 @@ COLUMNS['binding:host_id'] = models.Port.binding_host_id
 COLUMNS['binding:vnic_type'] = models.Port.binding_vnic_type
 # Ports that belong to routers and floating IPs are managed through those APIs.
 L3_OWNERS = ('network:router_interface', 'network:router_gateway', 'network:floatingip')
+# Device owners whose device_id names a router, or a floating IP.
+ROUTER_OWNERS = ('network:router_interface', 'network:router_gateway',
+                 'network:router_interface_distributed', 'network:router_centralized_snat',
+                 'network:ha_router_replicated_interface', 'network:router_ha_interface')
+FLOATINGIP_OWNER = 'network:floatingip'
+# Network-service objects a port's device_id may name.
+DEVICE_MODELS = (models.Router, models.FloatingIP)
 
 
 def make_dict(port):
@@ -252,19 +259,49 @@ def _address_pairs(pairs, mac):
 
 
 def _set_security_groups(context, session, port, group_ids):
+    """Only groups of the port's own project (any, for an admin)."""
     for group_id in group_ids:
-        group = securitygroups.get_row(context, session, group_id)
-        if group.project_id != port.project_id and not queries.is_admin(context):
+        group = session.get(models.SecurityGroup, group_id)
+        if group is None or (group.project_id != port.project_id
+                             and not queries.is_admin(context)):
             raise exception.SecurityGroupNotFound(id=group_id)
     port.security_groups = [models.PortSecurityGroup(security_group_id=g)
                             for g in sorted(set(group_ids))]
 
 
+def check_device(context, session, project_id, net, device_owner, device_id):
+    """A non-admin attaches a port of ``project_id`` only to devices of that
+    project: a ``device_id`` naming a router or floating IP must be one of
+    the project's, a router or floating IP device owner needs such a
+    device, and other ``network:`` owners (DHCP, ...) need the project to
+    own the network. Otherwise another project's router or network would
+    count the port as its own (and delete it, or be blocked by it)."""
+    if queries.is_admin(context):
+        return
+    if device_id:
+        for model in DEVICE_MODELS:
+            device = session.get(model, device_id)
+            if device is not None and device.project_id != project_id:
+                raise exception.DeviceIDNotOwnedByTenant(device_id=device_id)
+    if not (device_owner or '').startswith('network:'):
+        return
+    if device_owner in ROUTER_OWNERS or device_owner == FLOATINGIP_OWNER:
+        model = models.Router if device_owner in ROUTER_OWNERS else models.FloatingIP
+        device = session.get(model, device_id) if device_id else None
+        if device is None or device.project_id != project_id:
+            raise exception.DeviceIDNotOwnedByTenant(device_id=device_id)
+    elif net.project_id != project_id:
+        raise common_exc.PolicyNotAuthorized(action='create_port:device_owner')
+
+
 def create(context, session, body):
     net = networks.get_row(context, session, body['network_id'])
-    project_id = body.get('project_id') or context.project_id
-    if not queries.owned_by(context, net) and not net.shared:
+    project_id = queries.new_project(context, body)
+    # A port goes on a network of its own project or a shared one.
+    if not (queries.is_admin(context) or net.project_id == project_id or net.shared):
         raise common_exc.PolicyNotAuthorized(action='create_port:network_id')
+    check_device(context, session, project_id, net, body.get('device_owner'),
+                 body.get('device_id'))
     quotas.check(session, project_id, 'port')
     port = models.Port(
         id=uuidutils.generate_uuid(), project_id=project_id, network_id=net.id,
@@ -314,6 +351,11 @@ def _apply_security(context, session, port, body, creating):
 
 def update(context, session, port_id, body):
     port = get_row(context, session, port_id)
+    if 'device_owner' in body or 'device_id' in body:
+        check_device(context, session, port.project_id,
+                     session.get(models.Network, port.network_id),
+                     body.get('device_owner', port.device_owner),
+                     body.get('device_id', port.device_id))
     before = make_dict(port)
     values = {k: body[k] for k in ('name', 'description', 'admin_state_up', 'device_id',
                                    'device_owner', 'port_security_enabled') if k in body}

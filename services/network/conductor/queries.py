@@ -5,10 +5,27 @@ from oslo_db.sqlalchemy import utils as db_utils
 from oslo_utils import strutils
 
 from services.network import exception
+from services.network.api import schemas
+from services.network.db import models
+
+# What keystone's service role (compute's service user) reaches in every
+# project: the ports it binds and the networks and subnets they are on.
+SERVICE_MODELS = (models.Port, models.Network, models.Subnet)
+SERVICE_ROLE = 'service'
 
 
 def is_admin(context):
     return bool(context.is_admin)
+
+
+def is_service(context):
+    return SERVICE_ROLE in (context.roles or ())
+
+
+def sees_all(context, model):
+    """Whether ``context`` finds ``model`` rows of every project: admins do,
+    and the service role does for :data:`SERVICE_MODELS`."""
+    return is_admin(context) or (is_service(context) and model in SERVICE_MODELS)
 
 
 def owned_by(context, obj):
@@ -16,10 +33,23 @@ def owned_by(context, obj):
 
 
 def scope_to_project(context, query, model):
-    """Non-admins only see their own rows."""
-    if is_admin(context):
+    """Others only see their own project's rows."""
+    if sees_all(context, model):
         return query
     return query.filter(model.project_id == context.project_id)
+
+
+def new_project(context, body):
+    """The project a new resource belongs to. The API has checked who may
+    name another project; internal resources (gateway and floating IP
+    ports) say ``''`` (no project) themselves. Nothing is stored for an
+    unknown project."""
+    project_id = body.get('project_id')
+    if project_id is None:
+        project_id = context.project_id
+    if project_id is None:
+        raise exception.BadRequest(resource='request', msg='a project is required')
+    return project_id
 
 
 def _coerce(column, key, value):
@@ -33,10 +63,14 @@ def _coerce(column, key, value):
                 error_message="'%s' is not a valid boolean value for %s" % (value, key))
     if isinstance(column.type, (sa.Integer, sa.BigInteger)):
         try:
-            return int(value)
+            number = int(value)
         except (TypeError, ValueError):
             raise exception.InvalidInput(
                 error_message="'%s' is not an integer for %s" % (value, key))
+        if not -schemas.DB_INT_MAX <= number <= schemas.DB_INT_MAX:
+            raise exception.InvalidInput(
+                error_message="'%s' is out of range for %s" % (value, key))
+        return number
     return value
 
 

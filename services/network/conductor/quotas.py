@@ -5,6 +5,7 @@ from oslo_config import cfg
 import sqlalchemy as sa
 
 from services.network import exception
+from services.network.api import schemas
 from services.network.conf import quotas as quota_conf
 from services.network.db import models
 
@@ -66,9 +67,10 @@ def update(session, project_id, values):
             limit = int(limit)
         except (TypeError, ValueError):
             raise exception.InvalidInput(error_message="'%s' is not an integer" % limit)
-        if limit < -1:
+        if not -1 <= limit <= schemas.DB_INT_MAX:
             raise exception.InvalidInput(
-                error_message="'%s' should be greater than or equal to -1" % limit)
+                error_message="'%s' should be between -1 and %d" % (limit,
+                                                                    schemas.DB_INT_MAX))
         if check_limit and limit >= 0 and usage(session, project_id, resource) > limit:
             raise exception.InvalidInput(
                 error_message='Quota limit %d for %s must be greater than or equal to '

@@ -58,12 +58,21 @@ def get_all(context, session, filters=None, **page):
 
 
 def interface_ports(session, router_id):
-    return session.query(models.Port).filter_by(device_id=router_id,
-                                                device_owner=INTERFACE).all()
+    """The router's interfaces: its interface ports of its own project (a
+    port of another project that names the router is never one of them)."""
+    router = session.get(models.Router, router_id)
+    if router is None:
+        return []
+    return _interface_query(session, router).all()
+
+
+def _interface_query(session, router):
+    return session.query(models.Port).filter_by(device_id=router.id, device_owner=INTERFACE,
+                                                project_id=router.project_id)
 
 
 def create(context, session, body):
-    project_id = body.get('project_id') or context.project_id
+    project_id = queries.new_project(context, body)
     quotas.check(session, project_id, 'router')
     router = models.Router(id=uuidutils.generate_uuid(), project_id=project_id,
                            name=body.get('name', ''), description=body.get('description', ''),
@@ -192,6 +201,10 @@ def add_interface(context, session, router_id, info):
                                                'specified')
     if info.get('port_id'):
         port_row = ports.get_row(context, session, info['port_id'])
+        if port_row.project_id != router.project_id:
+            raise exception.BadRouterInterface(
+                msg='Port %s belongs to another project than router %s'
+                % (port_row.id, router.id))
         if port_row.device_id or port_row.device_owner:
             raise exception.PortInUse(port_id=port_row.id, net_id=port_row.network_id,
                                       device_id=port_row.device_id or port_row.device_owner)
@@ -224,8 +237,7 @@ def add_interface(context, session, router_id, info):
 def remove_interface(context, session, router_id, info):
     router = get_row(context, session, router_id)
     if info.get('port_id'):
-        port = session.query(models.Port).filter_by(
-            id=info['port_id'], device_id=router.id, device_owner=INTERFACE).first()
+        port = _interface_query(session, router).filter_by(id=info['port_id']).first()
         if port is None:
             raise exception.RouterInterfaceNotFound(router_id=router.id,
                                                     port_id=info['port_id'])

@@ -105,7 +105,7 @@ def get_all(context, session, filters=None, **page):
 
 
 def create(context, session, body):
-    project_id = body.get('project_id') or context.project_id
+    project_id = queries.new_project(context, body)
     if body.get('name') == 'default':
         raise exception.InvalidInput(error_message="Default security group 'default' "
                                      'already exists')

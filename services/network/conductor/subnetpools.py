@@ -79,7 +79,7 @@ def _lengths(body, version, pool=None):
 
 
 def create(context, session, body):
-    project_id = body.get('project_id') or context.project_id
+    project_id = queries.new_project(context, body)
     quotas.check(session, project_id, 'subnetpool')
     prefixes = _prefixes(body.get('prefixes'))
     version = prefixes[0].version

@@ -38,7 +38,7 @@ def make_dict(subnet):
 
 def visible_query(context, session):
     query = session.query(models.Subnet)
-    if queries.is_admin(context):
+    if queries.sees_all(context, models.Subnet):
         return query
     return query.join(models.Network, models.Network.id == models.Subnet.network_id).filter(
         sa.or_(models.Subnet.project_id == context.project_id,
@@ -174,7 +174,7 @@ def create(context, session, body):
     net_row = networks.get_row(context, session, body['network_id'])
     if not queries.owned_by(context, net_row):
         raise common_exc.PolicyNotAuthorized(action='create_subnet')
-    project_id = body.get('project_id') or context.project_id
+    project_id = queries.new_project(context, body)
     quotas.check(session, project_id, 'subnet')
     ip_version = body.get('ip_version', 4)
     net, pool_id = _resolve_cidr(session, context, body, ip_version)
@@ -246,8 +246,9 @@ def delete(context, session, subnet_id):
     allocations = session.query(models.IPAllocation, models.Port).join(
         models.Port, models.Port.id == models.IPAllocation.port_id).filter(
         models.IPAllocation.subnet_id == subnet.id).all()
+    net = session.get(models.Network, subnet.network_id)
     for allocation, port in allocations:
-        if port.device_owner not in networks.AUTO_DELETE_OWNERS:
+        if not networks.auto_deleted(net, port):
             raise exception.SubnetInUse(subnet_id=subnet.id,
                                         reason='One or more ports have an IP allocation '
                                                'from this subnet')

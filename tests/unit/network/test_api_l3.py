@@ -42,13 +42,18 @@ def test_router_gateway_interfaces_and_floating_ip(api, notifier):
         {'destination': '172.16.0.0/16', 'nexthop': '192.0.2.1'}]}}, project, status=400)
 
     vm_port = api.port(net['id'], project)
-    fip = api.post('/floatingips', {'floatingip': {
-        'floating_network_id': public['id'], 'floating_ip_address': '203.0.113.50'}},
-        project).json['floatingip']
-    assert fip['floating_ip_address'] == '203.0.113.50' and fip['port_id'] is None
+    # Choosing the address is the admin's (for the project), as upstream.
     api.post('/floatingips', {'floatingip': {
         'floating_network_id': public['id'], 'floating_ip_address': '203.0.113.50'}},
-        project, status=409)
+        project, status=403)
+    fip = api.post('/floatingips', {'floatingip': {
+        'floating_network_id': public['id'], 'floating_ip_address': '203.0.113.50',
+        'project_id': 'demo'}}).json['floatingip']
+    assert fip['floating_ip_address'] == '203.0.113.50' and fip['port_id'] is None
+    assert fip['project_id'] == 'demo'
+    api.post('/floatingips', {'floatingip': {
+        'floating_network_id': public['id'], 'floating_ip_address': '203.0.113.50'}},
+        status=409)
     fip = api.put('/floatingips/%s' % fip['id'], {'floatingip': {'port_id': vm_port['id']}},
                   project).json['floatingip']
     assert fip['router_id'] == router['id']

@@ -6,6 +6,7 @@ policy, call the conductor, shape the result with the view, return.
 
 import pecan
 from pecan import rest
+import webob.exc
 
 from common import exception as common_exc
 from common import policy
@@ -19,6 +20,7 @@ RESERVED_PARAMS = ('fields', 'sort_key', 'sort_dir', 'limit', 'marker', 'page_re
 
 
 def authorize(action, target, do_raise=True):
+    """Enforce ``action`` on ``target`` (the caller's own project if None)."""
     request = pecan.request
     try:
         return policy.authorize(request.enforcer, request.context, action, target,
@@ -70,22 +72,52 @@ def list_params(request):
     if limit is not None:
         try:
             limit = int(limit)
-            if limit < 0:
+            if not 0 <= limit <= schemas.DB_INT_MAX:
                 raise ValueError
         except ValueError:
             raise exception.BadRequest(resource='limit',
-                                       msg="Limit must be an integer 0 or greater and not "
-                                           "'%s'" % limit)
+                                       msg="Limit must be an integer 0 or greater (and at most "
+                                           "%d) and not "
+                                           "'%s'" % (schemas.DB_INT_MAX, limit))
         limit = limit or None
     page_reverse = params.get('page_reverse', 'false').lower() == 'true'
     return filters, fields, sorts, limit, params.get('marker'), page_reverse
 
 
-def check_admin_attributes(resource, verb, body):
+
+
+def _attribute_set(body, attr):
+    """Whether ``attr`` (``outer:inner`` for a key inside a dict attribute) is in ``body``."""
+    if attr in body:
+        return True
+    outer, _, inner = attr.partition(':')
+    value = body.get(outer)
+    return bool(inner) and isinstance(value, dict) and inner in value
+
+
+def check_admin_attributes(resource, verb, body, project_id):
     for attr in policies.ADMIN_ATTRIBUTES.get(resource, ()):
-        if attr in body:
-            authorize('%s_%s:%s' % (verb, resource, attr), {
-                'project_id': body.get('project_id') or pecan.request.context.project_id})
+        if _attribute_set(body, attr):
+            authorize('%s_%s:%s' % (verb, resource, attr), {'project_id': project_id})
+
+
+def method_not_allowed(*allowed):
+    """405 with the methods the URL takes (neutron's answer to a wrong verb)."""
+    return webob.exc.HTTPMethodNotAllowed(headers={'Allow': ', '.join(allowed)})
+
+
+# The error a resource the caller may not see is reported with.
+NOT_FOUND = {
+    'network': lambda i: exception.NetworkNotFound(net_id=i),
+    'subnet': lambda i: exception.SubnetNotFound(subnet_id=i),
+    'subnetpool': lambda i: exception.SubnetPoolNotFound(subnetpool_id=i),
+    'port': lambda i: exception.PortNotFound(port_id=i),
+    'router': lambda i: exception.RouterNotFound(router_id=i),
+    'floatingip': lambda i: exception.FloatingIPNotFound(floatingip_id=i),
+    'security_group': lambda i: exception.SecurityGroupNotFound(id=i),
+    'security_group_rule': lambda i: exception.SecurityGroupRuleNotFound(id=i),
+    'agent': lambda i: exception.AgentNotFound(id=i),
+}
 
 
 class ResourceController(rest.RestController):
@@ -97,11 +129,33 @@ class ResourceController(rest.RestController):
     list_policy = None
 
     def _target(self, item):
+        """What the rules see of ``item``: its attributes and its project."""
         return dict(item, project_id=item.get('project_id') or '')
 
     def _fetch(self, resource_id):
         request = pecan.request
         return request.conductor.get_resource(request.context, self.resource, resource_id)
+
+    def _not_found(self, resource_id):
+        return NOT_FOUND.get(self.resource, lambda i: exception.ResourceNotFound())(
+            resource_id)
+
+    def _authorize_on(self, action, target, resource_id):
+        """``action`` on a found resource: 403 if the caller may see it, else
+        404 (the caller learns nothing of what it may not read)."""
+        if authorize(action, target, do_raise=False):
+            return
+        if action.startswith('get_') or not authorize('get_%s' % self.resource, target,
+                                                       do_raise=False):
+            raise self._not_found(resource_id)
+        raise exception.PolicyNotAuthorized(action=action)
+
+    def _own_project_readable(self):
+        """Whether the caller may read resources of its own project at all
+        (a token whose roles grant nothing lists nothing)."""
+        context = pecan.request.context
+        return authorize('get_%s' % self.resource, {'project_id': context.project_id},
+                         do_raise=False)
 
     @pecan.expose('json')
     def get_all(self):
@@ -109,6 +163,8 @@ class ResourceController(rest.RestController):
         filters, fields, sorts, limit, marker, page_reverse = list_params(request)
         if self.list_policy:
             authorize(self.list_policy, None)
+        if not self._own_project_readable():
+            return views.listing_response(self.collection, b'[]')
         hidden = views.hidden_attributes(request, self.resource)
         listing = request.conductor.list_resources_compact(
             request.context, self.resource, filters=filters, sorts=sorts, limit=limit,
@@ -120,17 +176,35 @@ class ResourceController(rest.RestController):
         return views.listing_response(self.collection, listing.items_json, links)
 
     @pecan.expose('json')
-    def get_one(self, resource_id):
+    def get_one(self, resource_id, *rest_of_path):
+        if rest_of_path:
+            raise exception.ResourceNotFound()
         request = pecan.request
         item = self._fetch(resource_id)
-        if not authorize('get_%s' % self.resource, self._target(item), do_raise=False):
-            raise exception.ResourceNotFound()
+        self._authorize_on('get_%s' % self.resource, self._target(item), resource_id)
         fields = [f for f in request.GET.getall('fields') if f]
         return {self.resource: views.shape(item, views.hidden_attributes(
             request, self.resource), fields)}
 
+    def _owner(self, body):
+        """The project a new resource is created for: the caller's, or the one
+        named in the body when the caller may create there (admin; the
+        service role for ports). Never none."""
+        context = pecan.request.context
+        project_id = body.get('project_id') or context.project_id
+        if not project_id:
+            raise exception.PolicyNotAuthorized(action='create_%s' % self.resource)
+        if project_id != context.project_id and not authorize(
+                'create_%s' % self.resource, {'project_id': project_id}, do_raise=False):
+            raise exception.BadRequest(
+                resource=self.resource, msg="Specifying 'project_id' or 'tenant_id' other "
+                "than the authenticated project in request requires admin privileges")
+        return project_id
+
     @pecan.expose('json')
-    def post(self):
+    def post(self, *args):
+        if args:
+            raise method_not_allowed('GET', 'PUT', 'DELETE')
         request = pecan.request
         document = read_json()
         plural = isinstance(document, dict) and isinstance(document.get(self.collection),
@@ -138,36 +212,43 @@ class ResourceController(rest.RestController):
         bodies = ([parse_body(self.resource, True, {self.resource: b})
                    for b in document[self.collection]]
                   if plural else [parse_body(self.resource, True, document)])
+        for body in bodies:
+            body['project_id'] = self._owner(body)
+            authorize('create_%s' % self.resource, {'project_id': body['project_id']})
+            check_admin_attributes(self.resource, 'create', body, body['project_id'])
         created = []
         hidden = views.hidden_attributes(request, self.resource)
         for body in bodies:
-            body.setdefault('project_id', request.context.project_id)
-            authorize('create_%s' % self.resource, {'project_id': body['project_id']})
-            check_admin_attributes(self.resource, 'create', body)
             item = request.conductor.create_resource(request.context, self.resource, body)
             created.append(views.shape(item, hidden))
         pecan.response.status = 201
         return {self.collection: created} if plural else {self.resource: created[0]}
 
     @pecan.expose('json')
-    def put(self, resource_id, *rest_of_path):
+    def put(self, resource_id=None, *rest_of_path):
+        if resource_id is None:
+            raise method_not_allowed('GET', 'POST')
         if rest_of_path:
             raise exception.ResourceNotFound()
         request = pecan.request
         body = parse_body(self.resource, False)
         existing = self._fetch(resource_id)
-        authorize('update_%s' % self.resource, self._target(existing))
-        check_admin_attributes(self.resource, 'update', body)
+        target = self._target(existing)
+        self._authorize_on('update_%s' % self.resource, target, resource_id)
+        check_admin_attributes(self.resource, 'update', body, target['project_id'])
         item = request.conductor.update_resource(request.context, self.resource,
                                                  resource_id, body)
         return {self.resource: views.shape(item, views.hidden_attributes(request,
                                                                          self.resource))}
 
-    @pecan.expose()
-    def delete(self, resource_id):
+    @pecan.expose('json')
+    def delete(self, resource_id=None, *rest_of_path):
+        if resource_id is None:
+            raise method_not_allowed('GET', 'POST')
+        if rest_of_path:
+            raise exception.ResourceNotFound()
         request = pecan.request
         existing = self._fetch(resource_id)
-        authorize('delete_%s' % self.resource, self._target(existing))
+        self._authorize_on('delete_%s' % self.resource, self._target(existing), resource_id)
         request.conductor.delete_resource(request.context, self.resource, resource_id)
         pecan.response.status = 204
-        return ''

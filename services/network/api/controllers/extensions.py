@@ -4,6 +4,7 @@ import pecan
 from pecan import rest
 
 from services.network import exception
+from services.network.api.controllers import base
 
 UPDATED = '2026-01-01T00:00:00-00:00'
 EXTENSIONS = [
@@ -69,10 +70,12 @@ class ExtensionsController(rest.RestController):
 
     @pecan.expose('json')
     def get_all(self):
+        base.authorize('get_extension', None)
         return {'extensions': [_extension(*e) for e in EXTENSIONS]}
 
     @pecan.expose('json')
     def get_one(self, alias):
+        base.authorize('get_extension', None)
         for entry in EXTENSIONS:
             if entry[0] == alias:
                 return {'extension': _extension(*entry)}

@@ -38,7 +38,17 @@ class QuotasController(rest.RestController):
         return {'quota': quota}
 
     @pecan.expose('json')
-    def put(self, project_id):
+    def post(self, *args):
+        if args:
+            raise base.method_not_allowed('GET', 'PUT', 'DELETE')
+        raise base.method_not_allowed('GET')
+
+    @pecan.expose('json')
+    def put(self, project_id=None, *rest_of_path):
+        if project_id is None:
+            raise base.method_not_allowed('GET')
+        if rest_of_path:
+            raise exception.ResourceNotFound()
         request = pecan.request
         base.authorize('update_quota', {'project_id': project_id})
         body = base.read_json()
@@ -49,10 +59,13 @@ class QuotasController(rest.RestController):
         return {'quota': request.conductor.update_quota(request.context, project_id,
                                                         body['quota'])}
 
-    @pecan.expose()
-    def delete(self, project_id):
+    @pecan.expose('json')
+    def delete(self, project_id=None, *rest_of_path):
+        if project_id is None:
+            raise base.method_not_allowed('GET')
+        if rest_of_path:
+            raise exception.ResourceNotFound()
         request = pecan.request
         base.authorize('delete_quota', {'project_id': project_id})
         request.conductor.delete_quota(request.context, project_id)
         pecan.response.status = 204
-        return ''

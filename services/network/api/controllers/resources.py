@@ -1,5 +1,7 @@
 """The plain collections: everything but routers is CRUD on one resource."""
 
+import pecan
+
 from services.network.api.controllers import base
 
 
@@ -9,6 +11,19 @@ class NetworksController(base.ResourceController):
 
 class SubnetsController(base.ResourceController):
     resource, collection = 'subnet', 'subnets'
+
+    def _target(self, item):
+        """A subnet is readable through its network (shared or external);
+        the network is looked up only for another project's subnet."""
+        target = super()._target(item)
+        request = pecan.request
+        if target['project_id'] != request.context.project_id:
+            net = request.conductor.get_resource(request.context, 'network',
+                                                 item['network_id'])
+            target.update({'shared': net.get('shared', False),
+                           'router:external': net.get('router:external', False),
+                           'network:project_id': net.get('project_id')})
+        return target
 
 
 class SubnetPoolsController(base.ResourceController):
@@ -38,6 +53,9 @@ class AgentsController(base.ResourceController):
     def _target(self, item):
         return {'project_id': ''}
 
-    def post(self):
-        raise base.exception.BadRequest(resource='agent', msg='agents register themselves '
-                                                              'by report_state')
+    @pecan.expose('json')
+    def post(self, *args):
+        # Agents register themselves by report_state: nothing to POST to.
+        if args:
+            raise base.method_not_allowed('GET', 'PUT', 'DELETE')
+        raise base.method_not_allowed('GET')

@@ -15,8 +15,8 @@ class RoutersController(base.ResourceController):
                'remove_router_interface': 'remove_router_interface'}
 
     @pecan.expose('json')
-    def put(self, resource_id, *rest_of_path):
-        if not rest_of_path:
+    def put(self, resource_id=None, *rest_of_path):
+        if resource_id is None or not rest_of_path:
             return super().put(resource_id)
         action = rest_of_path[0]
         if len(rest_of_path) != 1 or action not in self.ACTIONS:
@@ -28,6 +28,6 @@ class RoutersController(base.ResourceController):
         except common_exc.ValidationError as exc:
             raise exception.BadRequest(resource='router', msg=exc.message)
         router = self._fetch(resource_id)
-        base.authorize(self.ACTIONS[action], self._target(router))
+        self._authorize_on(self.ACTIONS[action], self._target(router), resource_id)
         method = getattr(request.conductor, action)
         return method(request.context, resource_id, body)

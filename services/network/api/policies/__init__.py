@@ -1,8 +1,20 @@
 """Network API policy defaults (oslo.policy, defaults in code).
 
-Reads are scoped by the conductor (a project only finds its own rows plus
-shared and external networks); these rules decide who may act on a found
-resource and who may set or see the admin-only attributes.
+The rule table follows the default personas of the Networking API:
+
+* a **reader** of the project that owns a resource reads it;
+* a **member** of that project also creates, updates and deletes it;
+* an **admin** does everything, on every project, and alone sets or sees
+  the admin-only attributes (provider segments, sharing, binding, ...);
+* keystone's **service** role (compute's service user) reads networks and
+  subnets and creates, reads, updates and deletes ports of any project,
+  binding included, without being admin;
+* shared and external networks (and their subnets), and shared subnet
+  pools, are readable by any project.
+
+Reads are also scoped by the conductor (a project only finds its own rows,
+shared and external networks, and the rows the service role may reach);
+these rules decide who may act on a found resource.
 """
 
 from oslo_policy import policy
@@ -10,78 +22,117 @@ from oslo_policy import policy
 RESOURCES = ('network', 'subnet', 'subnetpool', 'port', 'router', 'floatingip',
              'security_group', 'security_group_rule')
 
-# Attributes only an administrator may set (create/update) or see (get).
+ADMIN = 'rule:admin_api'
+MEMBER = 'rule:admin_or_member'
+READER = 'rule:admin_or_reader'
+SERVICE = 'rule:service_api'
+ADMIN_OR_SERVICE = '%s or %s' % (ADMIN, SERVICE)
+
+# verb -> check, per resource. A verb not listed is not offered by the API.
+RULES = {
+    'network': {'create': MEMBER, 'update': MEMBER, 'delete': MEMBER,
+                'get': '%s or rule:shared or rule:external or %s' % (READER, SERVICE)},
+    'subnet': {'create': MEMBER, 'update': MEMBER, 'delete': MEMBER,
+               'get': '%s or rule:shared or rule:external or %s' % (READER, SERVICE)},
+    'subnetpool': {'create': MEMBER, 'update': MEMBER, 'delete': MEMBER,
+                   'get': '%s or rule:shared' % READER},
+    'port': {'create': '%s or %s' % (MEMBER, SERVICE), 'get': '%s or %s' % (READER, SERVICE),
+             'update': '%s or %s' % (MEMBER, SERVICE),
+             'delete': '%s or %s' % (MEMBER, SERVICE)},
+    'router': {'create': MEMBER, 'get': READER, 'update': MEMBER, 'delete': MEMBER},
+    'floatingip': {'create': MEMBER, 'get': READER, 'update': MEMBER, 'delete': MEMBER},
+    'security_group': {'create': MEMBER, 'get': READER, 'update': MEMBER, 'delete': MEMBER},
+    'security_group_rule': {'create': MEMBER, 'get': READER, 'delete': MEMBER},
+}
+
+# Attributes only an administrator (or, for port binding, the service role)
+# may set on create / update; ``external_gateway_info:enable_snat`` names a
+# key inside ``external_gateway_info``.
 ADMIN_ATTRIBUTES = {
     'network': ('provider:network_type', 'provider:physical_network',
                 'provider:segmentation_id', 'router:external', 'shared', 'is_default'),
+    'subnet': ('segment_id', 'service_types'),
     'subnetpool': ('is_default', 'shared'),
-    'port': ('binding:host_id', 'binding:profile', 'binding:vif_type',
-             'binding:vif_details'),
+    'port': ('binding:host_id', 'binding:profile'),
+    'router': ('external_gateway_info:enable_snat',
+               'external_gateway_info:external_fixed_ips'),
+    'floatingip': ('floating_ip_address',),
 }
+# Attributes only an administrator (or the service role, for ports) may see.
 ADMIN_VISIBLE_ONLY = {
     'network': ('provider:network_type', 'provider:physical_network',
                 'provider:segmentation_id'),
     'port': ('binding:host_id', 'binding:profile', 'binding:vif_type',
              'binding:vif_details'),
 }
+# Who may set or see an admin-only attribute, where it is not the admin alone.
+ATTRIBUTE_CHECKS = {'port': ADMIN_OR_SERVICE}
 
 BASE = [
-    policy.RuleDefault('owner', 'project_id:%(project_id)s',
-                       'The caller owns the target resource.'),
-    policy.RuleDefault('admin_or_owner', 'rule:context_is_admin or rule:owner',
-                       'Administrator or owner of the target.'),
+    policy.RuleDefault('service_api', 'role:service',
+                       "Keystone's service role: calls between services."),
     policy.RuleDefault('shared', 'True:%(shared)s', 'The target is shared.'),
     policy.RuleDefault('external', 'True:%(router:external)s',
-                       'The target is an external network.'),
+                       'The target is (on) an external network.'),
     policy.RuleDefault('regular_user', '', 'Any authenticated user.'),
 ]
 
+_METHODS = {'create': 'POST', 'get': 'GET', 'update': 'PUT', 'delete': 'DELETE'}
+
+
+def collection_path(resource):
+    return '/v2.0/%ss' % resource.replace('_', '-')
+
 
 def _resource_rules(resource):
-    read = 'rule:admin_or_owner'
-    if resource == 'network':
-        read = 'rule:admin_or_owner or rule:shared or rule:external'
-    elif resource == 'subnetpool':
-        read = 'rule:admin_or_owner or rule:shared'
-    elif resource == 'subnet':
-        read = 'rule:admin_or_owner or rule:shared or rule:external'
     rules = []
-    for verb, check in (('create', 'rule:admin_or_owner'), ('get', read),
-                        ('update', 'rule:admin_or_owner'),
-                        ('delete', 'rule:admin_or_owner')):
+    for verb, check in RULES[resource].items():
+        path = collection_path(resource) + ('' if verb == 'create' else '/{id}')
         rules.append(policy.DocumentedRuleDefault(
             '%s_%s' % (verb, resource), check, '%s a %s' % (verb.title(), resource),
-            [{'method': 'GET' if verb == 'get' else
-              {'create': 'POST', 'update': 'PUT', 'delete': 'DELETE'}[verb],
-              'path': '/v2.0/%ss' % resource.replace('_', '-')}]))
+            [{'method': _METHODS[verb], 'path': path}]))
+    check = ATTRIBUTE_CHECKS.get(resource, ADMIN)
     for attr in ADMIN_ATTRIBUTES.get(resource, ()):
-        for verb in ('create', 'update', 'get'):
-            if verb == 'get' and attr not in ADMIN_VISIBLE_ONLY.get(resource, ()):
-                continue
-            rules.append(policy.RuleDefault('%s_%s:%s' % (verb, resource, attr),
-                                            'rule:context_is_admin',
-                                            'Set or see %s of a %s' % (attr, resource)))
+        for verb in ('create', 'update'):
+            rules.append(policy.RuleDefault('%s_%s:%s' % (verb, resource, attr), check,
+                                            'Set %s of a %s' % (attr, resource)))
+    for attr in ADMIN_VISIBLE_ONLY.get(resource, ()):
+        rules.append(policy.RuleDefault('get_%s:%s' % (resource, attr), check,
+                                        'See %s of a %s' % (attr, resource)))
     return rules
 
 
 OTHER = [
-    policy.RuleDefault('add_router_interface', 'rule:admin_or_owner',
-                       'Attach a subnet or port to a router.'),
-    policy.RuleDefault('remove_router_interface', 'rule:admin_or_owner',
-                       'Detach a subnet or port from a router.'),
-    policy.RuleDefault('get_quota', 'rule:context_is_admin or rule:owner',
-                       "Show a project's quotas."),
-    policy.RuleDefault('update_quota', 'rule:context_is_admin', 'Set quotas.'),
-    policy.RuleDefault('delete_quota', 'rule:context_is_admin', 'Reset quotas.'),
-    policy.RuleDefault('list_quotas', 'rule:context_is_admin', 'List quotas.'),
-    policy.RuleDefault('get_agent', 'rule:context_is_admin', 'List and show agents.'),
-    policy.RuleDefault('update_agent', 'rule:context_is_admin', 'Update an agent.'),
-    policy.RuleDefault('delete_agent', 'rule:context_is_admin', 'Delete an agent.'),
-    policy.RuleDefault('get_network_ip_availability', 'rule:context_is_admin',
-                       'Show IP availability.'),
-    policy.RuleDefault('get_availability_zone', 'rule:regular_user',
-                       'List availability zones.'),
-    policy.RuleDefault('get_extension', 'rule:regular_user', 'List extensions.'),
+    policy.DocumentedRuleDefault('add_router_interface', MEMBER,
+                                 'Attach a subnet or port to a router.',
+                                 [{'method': 'PUT',
+                                   'path': '/v2.0/routers/{id}/add_router_interface'}]),
+    policy.DocumentedRuleDefault('remove_router_interface', MEMBER,
+                                 'Detach a subnet or port from a router.',
+                                 [{'method': 'PUT',
+                                   'path': '/v2.0/routers/{id}/remove_router_interface'}]),
+    policy.DocumentedRuleDefault('get_quota', READER, "Show a project's quotas.",
+                                 [{'method': 'GET', 'path': '/v2.0/quotas/{project_id}'}]),
+    policy.DocumentedRuleDefault('update_quota', ADMIN, 'Set quotas.',
+                                 [{'method': 'PUT', 'path': '/v2.0/quotas/{project_id}'}]),
+    policy.DocumentedRuleDefault('delete_quota', ADMIN, 'Reset quotas.',
+                                 [{'method': 'DELETE', 'path': '/v2.0/quotas/{project_id}'}]),
+    policy.DocumentedRuleDefault('list_quotas', ADMIN, 'List quotas.',
+                                 [{'method': 'GET', 'path': '/v2.0/quotas'}]),
+    policy.DocumentedRuleDefault('get_agent', ADMIN, 'List and show agents.',
+                                 [{'method': 'GET', 'path': '/v2.0/agents'}]),
+    policy.DocumentedRuleDefault('update_agent', ADMIN, 'Update an agent.',
+                                 [{'method': 'PUT', 'path': '/v2.0/agents/{id}'}]),
+    policy.DocumentedRuleDefault('delete_agent', ADMIN, 'Delete an agent.',
+                                 [{'method': 'DELETE', 'path': '/v2.0/agents/{id}'}]),
+    policy.DocumentedRuleDefault('get_network_ip_availability', ADMIN,
+                                 'Show IP availability.',
+                                 [{'method': 'GET', 'path': '/v2.0/network-ip-availabilities'}]),
+    policy.DocumentedRuleDefault('get_availability_zone', READER,
+                                 'List availability zones.',
+                                 [{'method': 'GET', 'path': '/v2.0/availability_zones'}]),
+    policy.DocumentedRuleDefault('get_extension', 'rule:regular_user', 'List extensions.',
+                                 [{'method': 'GET', 'path': '/v2.0/extensions'}]),
 ]
 
 

@@ -5,6 +5,9 @@ on_update)``; :func:`body_schema` builds the create or update schema from
 that table, rejecting unknown attributes like neutron does.
 """
 
+#: The largest value an integer column (and a ``?limit=``) may take.
+DB_INT_MAX = 2 ** 31 - 1
+
 _STR = {'type': 'string', 'maxLength': 255}
 _NAME = {'type': 'string', 'maxLength': 255}
 _BOOL = {'type': 'boolean'}
@@ -12,7 +15,9 @@ _UUID = {'type': 'string', 'minLength': 1, 'maxLength': 36}
 _UUID_OR_NULL = {'type': ['string', 'null'], 'maxLength': 36}
 _IP = {'type': 'string', 'minLength': 1, 'maxLength': 64}
 _IP_OR_NULL = {'type': ['string', 'null'], 'maxLength': 64}
-_INT_OR_NULL = {'type': ['integer', 'null']}
+_INT_OR_NULL = {'type': ['integer', 'null'], 'minimum': -1, 'maximum': DB_INT_MAX}
+_PREFIXLEN = {'type': 'integer', 'minimum': 0, 'maximum': 128}
+_PROJECT = {'type': 'string', 'minLength': 1, 'maxLength': 255}
 _FIXED_IPS = {'type': ['array', 'null'], 'items': {
     'type': 'object', 'additionalProperties': False,
     'properties': {'subnet_id': _UUID, 'ip_address': _IP}}}
@@ -29,20 +34,21 @@ _GATEWAY_INFO = {'type': ['object', 'null'], 'additionalProperties': False, 'pro
     'network_id': _UUID, 'enable_snat': _BOOL, 'external_fixed_ips': _FIXED_IPS,
     'qos_policy_id': _UUID_OR_NULL}}
 _COMMON = {'name': (_NAME, True, True), 'description': (_STR, True, True),
-           'project_id': (_STR, True, False), 'tenant_id': (_STR, True, False)}
+           'project_id': (_PROJECT, True, False), 'tenant_id': (_PROJECT, True, False)}
 
 ATTRIBUTES = {
     'network': dict(_COMMON, **{
         'admin_state_up': (_BOOL, True, True), 'shared': (_BOOL, True, True),
         'router:external': (_BOOL, True, True), 'is_default': (_BOOL, True, True),
-        'mtu': ({'type': 'integer', 'minimum': 68}, True, True),
+        'mtu': ({'type': 'integer', 'minimum': 68, 'maximum': 65535}, True, True),
         'port_security_enabled': (_BOOL, True, True),
         'provider:network_type': ({'type': 'string', 'enum': ['flat', 'vlan', 'vxlan',
                                                                'geneve', 'gre', 'local']},
                                   True, True),
         'provider:physical_network': ({'type': ['string', 'null'], 'maxLength': 64},
                                       True, True),
-        'provider:segmentation_id': ({'type': ['integer', 'null']}, True, True),
+        'provider:segmentation_id': ({'type': ['integer', 'null'], 'minimum': 0,
+                                      'maximum': DB_INT_MAX}, True, True),
         'availability_zone_hints': ({'type': 'array', 'items': _STR}, True, False),
         'dns_domain': (_STR, True, True),
     }),
@@ -60,15 +66,15 @@ ATTRIBUTES = {
             'slaac', 'dhcpv6-stateful', 'dhcpv6-stateless', None]}, True, False),
         'subnetpool_id': (_UUID_OR_NULL, True, False),
         'use_default_subnetpool': (_BOOL, True, False),
-        'prefixlen': ({'type': 'integer', 'minimum': 0, 'maximum': 128}, True, False),
+        'prefixlen': (_PREFIXLEN, True, False),
         'segment_id': (_UUID_OR_NULL, True, False),
         'service_types': ({'type': 'array', 'maxItems': 0}, True, True),
     }),
     'subnetpool': dict(_COMMON, **{
         'prefixes': ({'type': 'array', 'minItems': 1, 'items': _IP}, True, True),
-        'default_prefixlen': ({'type': 'integer'}, True, True),
-        'min_prefixlen': ({'type': 'integer'}, True, True),
-        'max_prefixlen': ({'type': 'integer'}, True, True),
+        'default_prefixlen': (_PREFIXLEN, True, True),
+        'min_prefixlen': (_PREFIXLEN, True, True),
+        'max_prefixlen': (_PREFIXLEN, True, True),
         'shared': (_BOOL, True, False), 'is_default': (_BOOL, True, True),
         'default_quota': (_INT_OR_NULL, True, True),
         'address_scope_id': (_UUID_OR_NULL, True, True),
@@ -98,8 +104,8 @@ ATTRIBUTES = {
         'availability_zone_hints': ({'type': 'array', 'items': _STR}, True, False),
     }),
     'floatingip': {
-        'description': (_STR, True, True), 'project_id': (_STR, True, False),
-        'tenant_id': (_STR, True, False), 'floating_network_id': (_UUID, True, False),
+        'description': (_STR, True, True), 'project_id': (_PROJECT, True, False),
+        'tenant_id': (_PROJECT, True, False), 'floating_network_id': (_UUID, True, False),
         'floating_ip_address': (_IP, True, False), 'subnet_id': (_UUID_OR_NULL, True, False),
         'port_id': (_UUID_OR_NULL, True, True), 'fixed_ip_address': (_IP_OR_NULL, True, True),
         'dns_name': (_STR, True, False), 'dns_domain': (_STR, True, False),
@@ -107,11 +113,12 @@ ATTRIBUTES = {
     },
     'security_group': dict(_COMMON, **{'stateful': (_BOOL, True, True)}),
     'security_group_rule': {
-        'description': (_STR, True, False), 'project_id': (_STR, True, False),
-        'tenant_id': (_STR, True, False), 'security_group_id': (_UUID, True, False),
+        'description': (_STR, True, False), 'project_id': (_PROJECT, True, False),
+        'tenant_id': (_PROJECT, True, False), 'security_group_id': (_UUID, True, False),
         'direction': ({'type': 'string', 'enum': ['ingress', 'egress']}, True, False),
         'ethertype': ({'type': 'string', 'enum': ['IPv4', 'IPv6']}, True, False),
-        'protocol': ({'type': ['string', 'integer', 'null']}, True, False),
+        'protocol': ({'type': ['string', 'integer', 'null'], 'maxLength': 40,
+                      'minimum': 0, 'maximum': 255}, True, False),
         'port_range_min': ({'type': ['integer', 'null'], 'minimum': 0, 'maximum': 65535},
                            True, False),
         'port_range_max': ({'type': ['integer', 'null'], 'minimum': 0, 'maximum': 65535},
@@ -135,7 +142,8 @@ ROUTER_INTERFACE = {'type': 'object', 'additionalProperties': False,
 QUOTA = {'type': 'object', 'required': ['quota'], 'properties': {
     'quota': {'type': 'object', 'properties': {'check_limit': {'type': 'boolean'},
                                                'force': {'type': 'boolean'}},
-              'additionalProperties': {'type': ['integer', 'string']}}}}
+              'additionalProperties': {'type': ['integer', 'string'], 'minimum': -1,
+                                       'maximum': DB_INT_MAX, 'maxLength': 16}}}}
 
 
 def body_schema(resource, creating):
