@@ -103,7 +103,10 @@ def check_admin_attributes(resource, verb, body, project_id):
 
 def method_not_allowed(*allowed):
     """405 with the methods the URL takes (neutron's answer to a wrong verb)."""
-    return webob.exc.HTTPMethodNotAllowed(headers={'Allow': ', '.join(allowed)})
+    return webob.exc.HTTPMethodNotAllowed(
+        explanation='The method %s is not allowed for this resource; it takes %s.'
+        % (pecan.request.method, ', '.join(allowed)),
+        headers={'Allow': ', '.join(allowed)})
 
 
 # The error a resource the caller may not see is reported with.
@@ -251,4 +254,4 @@ class ResourceController(rest.RestController):
         existing = self._fetch(resource_id)
         self._authorize_on('delete_%s' % self.resource, self._target(existing), resource_id)
         request.conductor.delete_resource(request.context, self.resource, resource_id)
-        pecan.response.status = 204
+        return views.no_content()

@@ -7,6 +7,7 @@ from common import exception as common_exc
 from common import validation
 from services.network import exception
 from services.network.api import schemas
+from services.network.api import views
 from services.network.api.controllers import base
 
 
@@ -68,4 +69,4 @@ class QuotasController(rest.RestController):
         request = pecan.request
         base.authorize('delete_quota', {'project_id': project_id})
         request.conductor.delete_quota(request.context, project_id)
-        pecan.response.status = 204
+        return views.no_content()

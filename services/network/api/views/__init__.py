@@ -44,3 +44,8 @@ def listing_response(collection, items_json, links=None):
     body.append(b'}')
     return webob.Response(body=b''.join(body), content_type='application/json',
                           charset=None)
+
+
+def no_content():
+    """An empty 204, whatever the client accepts (pecan would render ``null``)."""
+    return webob.Response(status=204, content_type=None, charset=None)
