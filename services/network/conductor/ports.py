@@ -8,7 +8,6 @@ from oslo_config import cfg
 from oslo_utils import uuidutils
 import sqlalchemy as sa
 
-from common import exception as common_exc
 from services.network import exception
 from services.network.conductor import binding
 from services.network.conductor import ipam
@@ -291,7 +290,7 @@ def check_device(context, session, project_id, net, device_owner, device_id):
         if device is None or device.project_id != project_id:
             raise exception.DeviceIDNotOwnedByTenant(device_id=device_id)
     elif net.project_id != project_id:
-        raise common_exc.PolicyNotAuthorized(action='create_port:device_owner')
+        raise exception.PolicyNotAuthorized(action='create_port:device_owner')
 
 
 def create(context, session, body):
@@ -299,7 +298,7 @@ def create(context, session, body):
     project_id = queries.new_project(context, body)
     # A port goes on a network of its own project or a shared one.
     if not (queries.is_admin(context) or net.project_id == project_id or net.shared):
-        raise common_exc.PolicyNotAuthorized(action='create_port:network_id')
+        raise exception.PolicyNotAuthorized(action='create_port:network_id')
     check_device(context, session, project_id, net, body.get('device_owner'),
                  body.get('device_id'))
     quotas.check(session, project_id, 'port')

@@ -3,7 +3,6 @@
 import netaddr
 from oslo_utils import uuidutils
 
-from common import exception as common_exc
 from services.network import exception
 from services.network.conductor import networks
 from services.network.conductor import ports
@@ -224,7 +223,7 @@ def add_interface(context, session, router_id, info):
                                                'gateway IP')
     if not queries.owned_by(context, subnet) and not queries.owned_by(
             context, networks.get_row(context, session, subnet.network_id)):
-        raise common_exc.PolicyNotAuthorized(action='add_router_interface')
+        raise exception.PolicyNotAuthorized(action='add_router_interface')
     _check_not_attached(session, router, subnet)
     port = ports.create(context.elevated(), session, {
         'network_id': subnet.network_id, 'project_id': router.project_id,

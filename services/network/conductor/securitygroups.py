@@ -4,7 +4,6 @@ import netaddr
 from oslo_db import exception as db_exc
 from oslo_utils import uuidutils
 
-from common import exception as common_exc
 from services.network import exception
 from services.network.conductor import queries
 from services.network.conductor import quotas
@@ -201,7 +200,7 @@ def create_rule(context, session, body):
     group = get_row(context, session, body['security_group_id'])
     project_id = body.get('project_id') or group.project_id
     if not queries.owned_by(context, group):
-        raise common_exc.PolicyNotAuthorized(action='create_security_group_rule')
+        raise exception.PolicyNotAuthorized(action='create_security_group_rule')
     quotas.check(session, project_id, 'security_group_rule')
     direction = body.get('direction')
     ethertype = body.get('ethertype', 'IPv4')

@@ -4,7 +4,6 @@ import netaddr
 from oslo_utils import uuidutils
 import sqlalchemy as sa
 
-from common import exception as common_exc
 from services.network import exception
 from services.network.conductor import ipam
 from services.network.conductor import networks
@@ -173,7 +172,7 @@ def _resolve_cidr(session, context, body, ip_version):
 def create(context, session, body):
     net_row = networks.get_row(context, session, body['network_id'])
     if not queries.owned_by(context, net_row):
-        raise common_exc.PolicyNotAuthorized(action='create_subnet')
+        raise exception.PolicyNotAuthorized(action='create_subnet')
     project_id = queries.new_project(context, body)
     quotas.check(session, project_id, 'subnet')
     ip_version = body.get('ip_version', 4)
@@ -211,7 +210,7 @@ def create(context, session, body):
 def update(context, session, subnet_id, body):
     subnet = get_row(context, session, subnet_id)
     if not queries.owned_by(context, subnet):
-        raise common_exc.PolicyNotAuthorized(action='update_subnet')
+        raise exception.PolicyNotAuthorized(action='update_subnet')
     for key in ('cidr', 'ip_version', 'network_id', 'ipv6_ra_mode', 'ipv6_address_mode'):
         if key in body:
             raise exception.BadRequest(resource='subnet',
@@ -242,7 +241,7 @@ def update(context, session, subnet_id, body):
 def delete(context, session, subnet_id):
     subnet = get_row(context, session, subnet_id)
     if not queries.owned_by(context, subnet):
-        raise common_exc.PolicyNotAuthorized(action='delete_subnet')
+        raise exception.PolicyNotAuthorized(action='delete_subnet')
     allocations = session.query(models.IPAllocation, models.Port).join(
         models.Port, models.Port.id == models.IPAllocation.port_id).filter(
         models.IPAllocation.subnet_id == subnet.id).all()
