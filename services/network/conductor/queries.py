@@ -9,8 +9,9 @@ from services.network.api import schemas
 from services.network.db import models
 
 # What keystone's service role (compute's service user) reaches in every
-# project: the ports it binds and the networks and subnets they are on.
-SERVICE_MODELS = (models.Port, models.Network, models.Subnet)
+# project: the ports it binds, the networks and subnets they are on and the
+# security groups it puts on them.
+SERVICE_MODELS = (models.Port, models.Network, models.Subnet, models.SecurityGroup)
 SERVICE_ROLE = 'service'
 
 
