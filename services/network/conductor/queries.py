@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from oslo_db.sqlalchemy import utils as db_utils
 from oslo_utils import strutils
+from oslo_utils import timeutils
 
 from services.network import exception
 from services.network.api import schemas
@@ -54,6 +55,15 @@ def new_project(context, body):
 
 
 def _coerce(column, key, value):
+    """``value`` of a query filter as the column's type, or 400: the database
+    never sees a value it cannot hold (a number past its range, a time that
+    is not one)."""
+    if isinstance(column.type, sa.DateTime):
+        try:
+            return timeutils.normalize_time(timeutils.parse_isotime(value))
+        except (TypeError, ValueError):
+            raise exception.InvalidInput(
+                error_message="'%s' is not a date and time for %s" % (value, key))
     if isinstance(column.type, sa.Boolean):
         if isinstance(value, bool):
             return value
@@ -110,7 +120,9 @@ def paginate(query, model, columns, sorts=None, limit=None, marker=None,
         sort_dirs = ['desc' if d == 'asc' else 'asc' for d in sort_dirs]
     marker_obj = None
     if marker:
-        marker_obj = query.session.get(model, marker)
+        # Looked up within the caller's page query: another project's row is
+        # no marker (and says nothing of its existence).
+        marker_obj = query.filter(model.id == marker).first()
         if marker_obj is None:
             raise exception.BadRequest(resource='pagination',
                                        msg='marker %s not found' % marker)

@@ -47,15 +47,16 @@ def test_delete_accepting_json_answers_204(api):
 BAD_QUERIES = [
     'limit=%d' % HUGE, 'limit=2147483648', 'limit=-1', 'limit=ten', 'limit=1e3',
     'mtu=%d' % HUGE, 'provider:segmentation_id=%d' % HUGE, 'revision_number=-%d' % HUGE,
-    'admin_state_up=maybe', 'mtu=' + '9' * 5000,
+    'admin_state_up=maybe', 'mtu=' + '9' * 5000, 'id=%00', 'name=a%00b', 'marker=%00',
+    'created_at=yesterday', 'updated_at=2026-13-45T00:00:00',
 ]
 BAD_FILTERS = [
     '/security-group-rules?port_range_min=%d' % HUGE, '/ports?fixed_ips=bogus',
     '/subnets?ip_version=%d' % HUGE, '/ports?limit=%d' % HUGE,
 ]
 ODD_QUERIES = [
-    'name=' + 'x' * 2000, 'id=%00', 'name=%E2%80%AE', 'network_id=&network_id=x',
-    'ip_version=abc', 'limit=2147483647',
+    'name=' + 'x' * 2000, 'name=%E2%80%AE', 'network_id=&network_id=x',
+    'ip_version=abc', 'limit=2147483647', 'created_at=2026-01-01T00:00:00Z',
 ]
 
 
@@ -122,3 +123,15 @@ def test_long_strings_are_kept_up_to_their_limit(api):
     assert port['device_id'] == 'd' * 255
     assert [p['id'] for p in api.get('/ports?device_id=' + 'd' * 255).json['ports']] == [
         port['id']]
+
+
+def test_another_projects_row_is_no_marker(api):
+    """Paging past a row of another project answers as for an unknown id."""
+    theirs = api.network(headers={'X-Project-Id': 'p2', 'X-User-Id': 'u2',
+                                  'X-Roles': 'member,reader'})
+    mine = {'X-Project-Id': 'p1', 'X-User-Id': 'u1', 'X-Roles': 'member,reader'}
+    api.network(headers=mine)
+    for marker in (theirs['id'], 'no-such-id'):
+        body = _error(api.app.get('/v2.0/networks?limit=1&marker=' + marker, headers=mine,
+                                  expect_errors=True), 400)
+        assert 'not found' in body['message']

@@ -58,6 +58,10 @@ def parse_body(resource, creating, document=None):
 def list_params(request):
     """``(filters, fields, sorts, limit, marker, page_reverse)`` from the query."""
     params = request.GET
+    for key, value in params.items():
+        if '\x00' in key or '\x00' in value:
+            # No database column holds a NUL (PostgreSQL refuses it outright).
+            raise exception.BadRequest(resource='query', msg='NUL in the query string')
     filters = {}
     for key in params:
         if key not in RESERVED_PARAMS and key not in filters:
