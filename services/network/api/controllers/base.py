@@ -79,15 +79,12 @@ def list_params(request):
             if not 0 <= limit <= schemas.DB_INT_MAX:
                 raise ValueError
         except ValueError:
-            raise exception.BadRequest(resource='limit',
-                                       msg="Limit must be an integer 0 or greater (and at most "
-                                           "%d) and not "
-                                           "'%s'" % (schemas.DB_INT_MAX, limit))
+            raise exception.BadRequest(
+                resource='limit', msg="Limit must be an integer from 0 to %d and not '%s'"
+                % (schemas.DB_INT_MAX, limit))
         limit = limit or None
     page_reverse = params.get('page_reverse', 'false').lower() == 'true'
     return filters, fields, sorts, limit, params.get('marker'), page_reverse
-
-
 
 
 def _attribute_set(body, attr):
