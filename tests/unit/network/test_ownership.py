@@ -158,3 +158,26 @@ def test_nothing_is_stored_without_a_project(conductor):
             conductor.create_resource(unscoped, resource, body)
     admin = alto_context.get_admin_context()
     assert conductor.list_resources(admin, 'network') == []
+
+
+def test_addresses_on_a_shared_network_are_its_owners(api, world):
+    """On A's shared network, B's member takes what IPAM gives: no chosen IP
+    or MAC, no address pairs, no port security off; A's member may."""
+    net, subnet = world['net_a'], world['subnet_a']
+    for attrs in ({'fixed_ips': [{'subnet_id': subnet['id'], 'ip_address': '10.0.0.77'}]},
+                  {'fixed_ips': [{'ip_address': '10.0.0.77'}]},
+                  {'mac_address': 'fa:16:3e:00:00:77'},
+                  {'allowed_address_pairs': [{'ip_address': '10.0.0.0/24'}]},
+                  {'port_security_enabled': False, 'security_groups': []}):
+        resp = api.post('/ports', {'port': dict(attrs, network_id=net['id'])}, member(B),
+                        status=403)
+        assert _fault(resp)['type'] == 'HTTPForbidden'
+    port = api.post('/ports', {'port': {'network_id': net['id'], 'fixed_ips': [
+        {'subnet_id': subnet['id']}]}}, member(B)).json['port']
+    api.put('/ports/%s' % port['id'], {'port': {'allowed_address_pairs': [
+        {'ip_address': '10.0.0.1'}]}}, member(B), status=403)
+    assert api.get('/ports/%s' % port['id']).json['port']['allowed_address_pairs'] == []
+    mine = api.post('/ports', {'port': {'network_id': net['id'], 'fixed_ips': [
+        {'subnet_id': subnet['id'], 'ip_address': '10.0.0.77'}]}}, member(A)).json['port']
+    api.put('/ports/%s' % mine['id'], {'port': {'allowed_address_pairs': [
+        {'ip_address': '10.0.0.0/24'}]}}, member(A))

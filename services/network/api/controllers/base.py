@@ -88,18 +88,34 @@ def list_params(request):
 
 
 def _attribute_set(body, attr):
-    """Whether ``attr`` (``outer:inner`` for a key inside a dict attribute) is in ``body``."""
+    """Whether ``attr`` is in ``body``; ``outer:inner`` names a key inside a
+    dict attribute or inside any item of a list attribute."""
     if attr in body:
         return True
     outer, _, inner = attr.partition(':')
     value = body.get(outer)
-    return bool(inner) and isinstance(value, dict) and inner in value
+    items = value if isinstance(value, list) else [value]
+    return bool(inner) and any(isinstance(i, dict) and inner in i for i in items)
 
 
 def check_admin_attributes(resource, verb, body, project_id):
     for attr in policies.ADMIN_ATTRIBUTES.get(resource, ()):
         if _attribute_set(body, attr):
             authorize('%s_%s:%s' % (verb, resource, attr), {'project_id': project_id})
+
+
+def check_network_owner_attributes(resource, verb, body, project_id, network_id):
+    """Attributes only the network's own project may set (the network is
+    looked up only when one of them is in the body)."""
+    wanted = [a for a in policies.NETWORK_OWNER_ATTRIBUTES.get(resource, ())
+              if _attribute_set(body, a)]
+    if not wanted:
+        return
+    request = pecan.request
+    net = request.conductor.get_resource(request.context, 'network', network_id)
+    target = {'project_id': project_id, 'network:project_id': net.get('project_id')}
+    for attr in wanted:
+        authorize('%s_%s:%s' % (verb, resource, attr), target)
 
 
 def method_not_allowed(*allowed):
@@ -220,6 +236,9 @@ class ResourceController(rest.RestController):
             body['project_id'] = self._owner(body)
             authorize('create_%s' % self.resource, {'project_id': body['project_id']})
             check_admin_attributes(self.resource, 'create', body, body['project_id'])
+            if 'network_id' in body:
+                check_network_owner_attributes(self.resource, 'create', body,
+                                               body['project_id'], body['network_id'])
         created = []
         hidden = views.hidden_attributes(request, self.resource)
         for body in bodies:
@@ -240,6 +259,9 @@ class ResourceController(rest.RestController):
         target = self._target(existing)
         self._authorize_on('update_%s' % self.resource, target, resource_id)
         check_admin_attributes(self.resource, 'update', body, target['project_id'])
+        if 'network_id' in existing:
+            check_network_owner_attributes(self.resource, 'update', body,
+                                           target['project_id'], existing['network_id'])
         item = request.conductor.update_resource(request.context, self.resource,
                                                  resource_id, body)
         return {self.resource: views.shape(item, views.hidden_attributes(request,

@@ -59,6 +59,14 @@ ADMIN_ATTRIBUTES = {
                'external_gateway_info:external_fixed_ips'),
     'floatingip': ('floating_ip_address',),
 }
+# Port attributes that choose addresses or turn off anti-spoofing: only the
+# network's own project (admin, service) may set them, so a port on a shared
+# network cannot take, or pretend to be, the network owner's addresses.
+NETWORK_OWNER_ATTRIBUTES = {
+    'port': ('mac_address', 'fixed_ips:ip_address', 'port_security_enabled',
+             'allowed_address_pairs'),
+}
+NET_OWNER_MEMBER = 'rule:admin_api or (role:member and project_id:%(network:project_id)s)'
 # Attributes only an administrator (or the service role, for ports) may see.
 ADMIN_VISIBLE_ONLY = {
     'network': ('provider:network_type', 'provider:physical_network',
@@ -97,6 +105,11 @@ def _resource_rules(resource):
         for verb in ('create', 'update'):
             rules.append(policy.RuleDefault('%s_%s:%s' % (verb, resource, attr), check,
                                             'Set %s of a %s' % (attr, resource)))
+    for attr in NETWORK_OWNER_ATTRIBUTES.get(resource, ()):
+        for verb in ('create', 'update'):
+            rules.append(policy.RuleDefault(
+                '%s_%s:%s' % (verb, resource, attr), '%s or %s' % (NET_OWNER_MEMBER, SERVICE),
+                'Set %s of a %s on a network of ones own project' % (attr, resource)))
     for attr in ADMIN_VISIBLE_ONLY.get(resource, ()):
         rules.append(policy.RuleDefault('get_%s:%s' % (resource, attr), check,
                                         'See %s of a %s' % (attr, resource)))
