@@ -135,3 +135,13 @@ def test_another_projects_row_is_no_marker(api):
         body = _error(api.app.get('/v2.0/networks?limit=1&marker=' + marker, headers=mine,
                                   expect_errors=True), 400)
         assert 'not found' in body['message']
+
+
+def test_odd_ids_in_the_path(api):
+    for path in ('/networks/a%00b', '/ports/' + 'p' * 3000, '/routers/%00'):
+        _error(api.app.get('/v2.0' + path, headers=ADMIN, expect_errors=True), 404)
+        _error(api.app.delete('/v2.0' + path, headers=ADMIN, expect_errors=True), 404)
+    for path in ('/quotas/a%00b', '/quotas/' + 'q' * 256):
+        _error(api.app.put_json('/v2.0' + path, {'quota': {'network': 5}}, headers=ADMIN,
+                                expect_errors=True), 400)
+        _error(api.app.get('/v2.0' + path, headers=ADMIN, expect_errors=True), 400)

@@ -154,6 +154,8 @@ class ResourceController(rest.RestController):
 
     def _fetch(self, resource_id):
         request = pecan.request
+        if '\x00' in resource_id:  # no row has one; PostgreSQL refuses to compare it
+            raise self._not_found(resource_id)
         return request.conductor.get_resource(request.context, self.resource, resource_id)
 
     def _not_found(self, resource_id):

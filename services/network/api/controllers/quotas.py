@@ -11,6 +11,13 @@ from services.network.api import views
 from services.network.api.controllers import base
 
 
+def _checked(project_id):
+    """A project ID the quotas table can hold (else 400, not a database error)."""
+    if len(project_id) > 255 or '\x00' in project_id:
+        raise exception.BadRequest(resource='quota', msg='Invalid project ID')
+    return project_id
+
+
 class QuotasController(rest.RestController):
 
     @pecan.expose('json')
@@ -27,7 +34,7 @@ class QuotasController(rest.RestController):
         if project_id == 'tenant':
             return {'tenant': {'tenant_id': request.context.project_id,
                                'project_id': request.context.project_id}}
-        base.authorize('get_quota', {'project_id': project_id})
+        base.authorize('get_quota', {'project_id': _checked(project_id)})
         if view is None:
             quota = request.conductor.get_quota(request.context, project_id)
         elif view == 'default':
@@ -51,7 +58,7 @@ class QuotasController(rest.RestController):
         if rest_of_path:
             raise exception.ResourceNotFound()
         request = pecan.request
-        base.authorize('update_quota', {'project_id': project_id})
+        base.authorize('update_quota', {'project_id': _checked(project_id)})
         body = base.read_json()
         try:
             validation.validate(schemas.QUOTA, body)
@@ -67,6 +74,6 @@ class QuotasController(rest.RestController):
         if rest_of_path:
             raise exception.ResourceNotFound()
         request = pecan.request
-        base.authorize('delete_quota', {'project_id': project_id})
+        base.authorize('delete_quota', {'project_id': _checked(project_id)})
         request.conductor.delete_quota(request.context, project_id)
         return views.no_content()
