@@ -150,7 +150,7 @@ build_rootfs() {
 ::ctrlaltdel:/sbin/reboot
 ::shutdown:/bin/umount -a -r
 INITTAB
-    printf '#!/bin/sh\necho "alto-guest: power button, powering off"\npoweroff\n' > "$root/etc/acpi/PWRF/00000080"
+    printf '#!/bin/sh\necho "alto-guest: power button, powering off" > /dev/console\npoweroff\n' > "$root/etc/acpi/PWRF/00000080"
     chmod 755 "$root/etc/acpi/PWRF/00000080"
     echo "alto-guest kernel=$KVER stamp=$STAMP" > "$root/etc/alto/build"
     [ "$(id -u)" = 0 ] && mknod -m 600 "$root/dev/console" c 5 1

@@ -54,7 +54,7 @@ function skip_ws(   c) {
 }
 
 function join(path, key) {
-    gsub(/[\/\t\n]/, "_", key)
+    gsub("[/\t\n]", "_", key)
     return (path == "") ? key : path "/" key
 }
 

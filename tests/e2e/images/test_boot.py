@@ -1,0 +1,132 @@
+"""Boot the built guest under QEMU (software emulation) and watch its serial console.
+
+No test here gives a guest a path off this machine: the config-drive boots have no NIC at
+all; the metadata-service boots use QEMU's user network with restrict=on inside a private
+network namespace that has nothing but loopback.
+"""
+
+import json
+import shutil
+import subprocess
+import time
+
+import pytest
+
+from tests.e2e.images.conftest import BOOTED_RE, make_iso, record_figure
+
+pytestmark = pytest.mark.e2e
+
+UUID = "7d1f3a52-9c4e-4b8a-a0f1-5e6d7c8b9a01"
+MARKER = "alto-e2e-user-data-ran"
+# The guest runs this: the marker and 42 only appear if the script ran, not if it was echoed.
+USER_DATA = f'#!/bin/sh\necho "{MARKER} $((6 * 7)) on $(hostname)"\n'
+SSH_PORT = 2222
+
+
+def openstack_tree(root, hostname, public_key, uuid=UUID):
+    latest = root / "openstack" / "latest"
+    latest.mkdir(parents=True)
+    meta = {"uuid": uuid, "hostname": hostname, "name": hostname.split(".")[0],
+            "public_keys": {"e2e": public_key}, "launch_index": 0,
+            "availability_zone": "nova", "project_id": "e2e",
+            "meta": {"note": "quote \" and caf\u00e9"}}
+    (latest / "meta_data.json").write_text(json.dumps(meta))
+    (latest / "user_data").write_text(USER_DATA)
+    (latest / "network_data.json").write_text(json.dumps({"links": [], "networks": [],
+                                                          "services": []}))
+    return root
+
+
+def ec2_tree(root, instance_id, hostname, public_key):
+    meta = root / "latest" / "meta-data"
+    (meta / "public-keys" / "0").mkdir(parents=True)
+    (meta / "instance-id").write_text(instance_id)
+    (meta / "local-hostname").write_text(hostname)
+    (meta / "public-keys" / "0" / "openssh-key").write_text(public_key)
+    (root / "latest" / "user-data").write_text(USER_DATA)
+    return root
+
+
+@pytest.mark.parametrize("bus", ["ide-cdrom", "virtio-disk"])
+def test_boot_from_config_drive(make_guest, tmp_path, ssh_key, bus):
+    hostname = f"cd-{bus}.novalocal"
+    tree = openstack_tree(tmp_path / "config-drive", hostname,
+                          ssh_key.with_suffix(".pub").read_text())
+    iso = make_iso(tree, tmp_path / "config.iso", "config-2")
+    if bus == "ide-cdrom":
+        drive = f"file={iso},media=cdrom,if=ide,readonly=on"
+    else:
+        drive = f"file={iso},format=raw,if=virtio,readonly=on"
+    with make_guest(["-nic", "none", "-drive", drive]) as guest:
+        booted, seconds = guest.wait_for(BOOTED_RE.pattern)
+        record_figure(f"boot to 'booted', config drive on {bus}", seconds)
+        assert booted.groups() == (UUID, hostname, "config-drive")
+        ran, _ = guest.wait_for(rf"{MARKER} 42 on {hostname}")
+        assert "user_data exited with status 0" in guest.wait_for("user_data exited.*")[0][0]
+
+
+def _nic(tmp_path, tree):
+    """User-mode NIC: DHCP from QEMU, 169.254.169.254:80 answered by busybox httpd serving
+    tree (one process per connection), guest port 22 on 127.0.0.1:SSH_PORT of the namespace."""
+    httpd = shutil.which("busybox") or "/bin/busybox"
+    return ("user,model=virtio-net-pci,restrict=on,net=169.254.169.0/24,host=169.254.169.1,"
+            f"hostfwd=tcp:127.0.0.1:{SSH_PORT}-:22,"
+            f"guestfwd=tcp:169.254.169.254:80-cmd:{httpd} httpd -i -h {tree}")
+
+
+def _ssh(netns, key, known_hosts, command):
+    return subprocess.run(
+        ["ip", "netns", "exec", netns, "ssh", "-i", str(key), "-p", str(SSH_PORT),
+         "-o", "BatchMode=yes", "-o", "ConnectTimeout=10", "-o", "StrictHostKeyChecking=yes",
+         "-o", f"UserKnownHostsFile={known_hosts}", "root@127.0.0.1", command],
+        capture_output=True, text=True, timeout=60)
+
+
+def test_boot_from_metadata_service_then_ssh_and_power_off(make_guest, tmp_path, ssh_key,
+                                                           netns):
+    if shutil.which("ssh") is None:
+        pytest.skip("no ssh client (apt-get install openssh-client)")
+    hostname = "md-guest.novalocal"
+    tree = openstack_tree(tmp_path / "metadata", hostname,
+                          ssh_key.with_suffix(".pub").read_text())
+    with make_guest(["-nic", _nic(tmp_path, tree)], netns=netns, monitor=True) as guest:
+        booted, seconds = guest.wait_for(BOOTED_RE.pattern)
+        record_figure("boot to 'booted', metadata service over DHCP", seconds)
+        assert booted.groups() == (UUID, hostname, "metadata-service")
+        guest.wait_for(rf"{MARKER} 42 on {hostname}")
+
+        # SSH with the injected key, checking the host key the guest printed on its console.
+        host_keys, _ = guest.wait_for(
+            r"(?s)-----BEGIN SSH HOST KEY KEYS-----\r?\n(.*?)-----END SSH HOST KEY KEYS-----")
+        guest.wait_for(r"listening on port 22")
+        known_hosts = tmp_path / "known_hosts"
+        known_hosts.write_text("".join(
+            f"[127.0.0.1]:{SSH_PORT} {' '.join(line.split()[:2])}\n"
+            for line in host_keys.group(1).splitlines() if line.strip()))
+        deadline = time.monotonic() + 60
+        while True:
+            proc = _ssh(netns, ssh_key, known_hosts,
+                        "hostname; ip -4 addr show eth0; cat /run/alto/uuid")
+            if proc.returncode == 0 or time.monotonic() > deadline:
+                break
+            time.sleep(2)
+        assert proc.returncode == 0, proc.stderr + guest.console()
+        assert proc.stdout.splitlines()[0] == hostname
+        assert "169.254.169.15/24" in proc.stdout
+        assert proc.stdout.splitlines()[-1] == UUID
+        record_figure("boot to a successful SSH command", time.monotonic() - guest.started)
+
+        # The ACPI power button (what a graceful stop sends) powers the guest off.
+        guest.monitor("system_powerdown")
+        assert guest.wait_exit(60), "guest did not power off:\n" + guest.console()
+        assert "power button, powering off" in guest.console()
+
+
+def test_boot_from_ec2_metadata(make_guest, tmp_path, ssh_key, netns):
+    tree = ec2_tree(tmp_path / "ec2", "i-0000002a", "ec2-guest",
+                    ssh_key.with_suffix(".pub").read_text())
+    with make_guest(["-nic", _nic(tmp_path, tree)], netns=netns) as guest:
+        booted, _ = guest.wait_for(BOOTED_RE.pattern)
+        assert booted.groups() == ("i-0000002a", "ec2-guest", "ec2-metadata")
+        assert "keys=1" in booted.string[booted.start():].splitlines()[0]
+        guest.wait_for(rf"{MARKER} 42 on ec2-guest")
