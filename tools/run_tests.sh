@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install what the tests need and run them: tools/run_tests.sh [unit|functional|all] [pytest args]
+# Install what the tests need and run them: tools/run_tests.sh [unit|functional|e2e|all] [pytest args]
 # Works on a fresh Debian 12 machine as root; creates .venv in the source tree.
 set -euo pipefail
 
@@ -7,12 +7,14 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 SUITE=${1:-all}; [ $# -gt 0 ] && shift
 VENV=${VENV:-$PWD/.venv}
 SYSTEM_PACKAGES="python3-venv python3-dev build-essential pkg-config libmariadb-dev curl qemu-utils mariadb-client postgresql-client"
+# What the e2e tests add: QEMU, the guest image's inputs, config drives, SSH, namespaces.
+E2E_PACKAGES="qemu-system-x86 busybox-static cpio linux-image-cloud-amd64 dropbear-bin genisoimage openssh-client iproute2 e2fsprogs"
 
 say() { echo "[run_tests] $*"; }
 
 install_system_packages() {
     local missing=() p
-    for p in $SYSTEM_PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+    for p in $SYSTEM_PACKAGES "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
     [ ${#missing[@]} -eq 0 ] && return 0
     [ "$(id -u)" = 0 ] || { say "missing packages ${missing[*]} (run as root to install)"; return 0; }
     say "installing ${missing[*]}"
@@ -45,16 +47,18 @@ run_pytest() {
     return $rc
 }
 
-install_system_packages
+if [ "$SUITE" = e2e ]; then install_system_packages $E2E_PACKAGES; else install_system_packages; fi
 install_python
 export PATH=$VENV/bin:$PATH
 
 case "$SUITE" in
     unit) run_pytest -q tests/unit "$@" ;;
     functional) ensure_backing_services; run_pytest -q -m functional tests/functional "$@" ;;
+    # Real QEMU guests (software emulation); not part of "all".
+    e2e) run_pytest -q -m e2e tests/e2e "$@" ;;
     all)
         # One run, so the summary line counts both tiers.
         ensure_backing_services
         run_pytest -q tests/unit tests/functional "$@" ;;
-    *) say "unknown suite $SUITE (unit|functional|all)"; exit 2 ;;
+    *) say "unknown suite $SUITE (unit|functional|e2e|all)"; exit 2 ;;
 esac

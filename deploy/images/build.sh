@@ -6,8 +6,9 @@
 #   deploy/images/build.sh [--force]
 #
 # Output goes to $ALTO_IMAGE_CACHE (default /var/cache/altostratus/images) and is rebuilt only
-# when an input changes (kernel version, package versions, the files of this directory).  The
-# last lines on stdout are KEY=VALUE pairs: kernel, ramdisk, disk, cmdline, kernel_version.
+# when an input changes (kernel, package versions, build.sh, modules.list, guest/).  The
+# last lines on stdout are KEY=VALUE pairs: kernel, ramdisk, disk, cmdline, kernel_version,
+# stamp.
 # ALTO_GUEST_KERNEL picks a kernel version from /lib/modules (default: newest *-cloud-amd64).
 set -euo pipefail
 
@@ -52,7 +53,7 @@ stamp() {
     {
         echo "kernel $KVER $(sha256sum "/boot/vmlinuz-$KVER" | cut -d' ' -f1)"
         dpkg-query -W -f '${Package} ${Version}\n' busybox-static dropbear-bin libc6
-        (cd "$HERE" && find . -type f ! -name '*.pyc' | LC_ALL=C sort | xargs sha256sum)
+        (cd "$HERE" && find build.sh modules.list guest -type f | LC_ALL=C sort | xargs sha256sum)
     } | sha256sum | cut -d' ' -f1
 }
 
@@ -62,6 +63,7 @@ print_result() {
     echo "disk=$CACHE/alto-guest.qcow2"
     echo "cmdline=$CMDLINE"
     echo "kernel_version=$KVER"
+    echo "stamp=$STAMP"
 }
 
 # module_order: the modules of modules.list with their dependencies first, one file path
