@@ -253,7 +253,10 @@ def test_no_static_plan_means_dhcp(guest_sh, content):
 
 def run_udhcpc_script(busybox_bin, tmp_path, event, **lease):
     resolv = tmp_path / "resolv.conf"
+    uptime = tmp_path / "uptime"
+    uptime.write_text("1.00 0.50\n")
     env = {"PATH": str(busybox_bin), "ALTO_IP": "echo ip", "ALTO_RESOLV_CONF": str(resolv),
+           "ALTO_UPTIME": str(uptime),
            "interface": "eth0", **lease}
     proc = subprocess.run([str(busybox_bin / "sh"), str(GUEST / "udhcpc.script"), event],
                           capture_output=True, text=True, env=env, check=True)
@@ -272,7 +275,7 @@ def test_lease_with_classless_routes_to_metadata(busybox_bin, tmp_path):
         "ip route replace 169.254.169.254/32 via 10.1.0.2 dev eth0",
         "ip route replace 0.0.0.0/0 via 10.1.0.1 dev eth0",
         "ip route replace 10.9.0.0/16 dev eth0",
-        "alto-guest: eth0 10.1.0.7/24 (dhcp bound)",
+        "alto-guest: eth0 10.1.0.7/24 (dhcp bound, uptime 1.00s)",
     ]
     assert resolv == "search example.org\nnameserver 10.1.0.2\nnameserver 10.1.0.3\n"
 
