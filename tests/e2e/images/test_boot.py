@@ -75,10 +75,16 @@ def _nic(tmp_path, tree):
 
 
 def _ssh(netns, key, known_hosts, command):
+    """Run a command as root in the guest; known_hosts None accepts any host key."""
+    if known_hosts is None:
+        host_key_opts = ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null"]
+    else:
+        host_key_opts = ["-o", "StrictHostKeyChecking=yes",
+                         "-o", f"UserKnownHostsFile={known_hosts}"]
     return subprocess.run(
         ["ip", "netns", "exec", netns, "ssh", "-i", str(key), "-p", str(SSH_PORT),
-         "-o", "BatchMode=yes", "-o", "ConnectTimeout=10", "-o", "StrictHostKeyChecking=yes",
-         "-o", f"UserKnownHostsFile={known_hosts}", "root@127.0.0.1", command],
+         "-o", "BatchMode=yes", "-o", "ConnectTimeout=10", "-o", "LogLevel=ERROR",
+         *host_key_opts, "root@127.0.0.1", command],
         capture_output=True, text=True, timeout=60)
 
 
@@ -130,3 +136,39 @@ def test_boot_from_ec2_metadata(make_guest, tmp_path, ssh_key, netns):
         assert booted.groups() == ("i-0000002a", "ec2-guest", "ec2-metadata")
         assert "keys=1" in booted.string[booted.start():].splitlines()[0]
         guest.wait_for(rf"{MARKER} 42 on ec2-guest")
+
+
+def test_static_network_from_config_drive(make_guest, tmp_path, ssh_key, netns):
+    """network_data.json with a static IPv4 network: no DHCP, the address, routes and DNS
+    it names, on the interface with its MAC address."""
+    mac = "fa:16:3e:0a:0b:0c"
+    tree = openstack_tree(tmp_path / "config-drive", "static-guest",
+                          ssh_key.with_suffix(".pub").read_text())
+    (tree / "openstack" / "latest" / "network_data.json").write_text(json.dumps({
+        "links": [{"id": "tap-e2e", "type": "ovs", "ethernet_mac_address": mac, "mtu": 1500}],
+        "networks": [{"id": "network0", "type": "ipv4", "link": "tap-e2e",
+                      "ip_address": "169.254.169.15", "netmask": "255.255.255.0",
+                      "routes": [{"network": "0.0.0.0", "netmask": "0.0.0.0",
+                                  "gateway": "169.254.169.1"}]}],
+        "services": [{"type": "dns", "address": "169.254.169.3"}]}))
+    iso = make_iso(tree, tmp_path / "config.iso", "config-2")
+    nic = (f"user,model=virtio-net-pci,mac={mac},restrict=on,net=169.254.169.0/24,"
+           f"host=169.254.169.1,hostfwd=tcp:127.0.0.1:{SSH_PORT}-:22")
+    with make_guest(["-nic", nic, "-drive", f"file={iso},format=raw,if=virtio,readonly=on"],
+                    netns=netns) as guest:
+        booted, _ = guest.wait_for(BOOTED_RE.pattern)
+        assert booted.groups() == (UUID, "static-guest", "config-drive")
+        assert "network configured from network_data.json" in guest.console()
+        assert "(dhcp" not in guest.console()
+        guest.wait_for(r"listening on port 22")
+        deadline = time.monotonic() + 60
+        while True:
+            proc = _ssh(netns, ssh_key, None,
+                        "ip -4 addr show eth0; ip route; cat /etc/resolv.conf")
+            if proc.returncode == 0 or time.monotonic() > deadline:
+                break
+            time.sleep(2)
+        assert proc.returncode == 0, proc.stderr + guest.console()
+        assert "inet 169.254.169.15/24" in proc.stdout
+        assert "default via 169.254.169.1 dev eth0" in proc.stdout
+        assert "nameserver 169.254.169.3" in proc.stdout
