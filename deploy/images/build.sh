@@ -15,7 +15,9 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CACHE=${ALTO_IMAGE_CACHE:-/var/cache/altostratus/images}
 PACKAGES="busybox-static cpio linux-image-cloud-amd64 dropbear-bin qemu-utils e2fsprogs util-linux gzip"
-CMDLINE="console=ttyS0"
+# Kernel messages on the screen (tty0) and the serial port; the last one, ttyS0, is
+# /dev/console, which the compute service logs.
+CMDLINE="console=tty0 console=ttyS0"
 FORCE=0
 [ "${1:-}" = --force ] && FORCE=1
 
@@ -146,9 +148,11 @@ build_rootfs() {
     echo /bin/sh > "$root/etc/shells"
     echo '127.0.0.1 localhost' > "$root/etc/hosts"
     : > "$root/etc/resolv.conf"
-    # busybox init keeps the guest up after /init; a root shell on the console for debugging.
+    # busybox init keeps the guest up after /init; a root shell on the serial console and on
+    # the screen (the VNC console) for debugging.
     cat > "$root/etc/inittab" <<'INITTAB'
 ::askfirst:-/bin/sh
+tty1::askfirst:-/bin/sh
 ::ctrlaltdel:/sbin/reboot
 ::shutdown:/bin/umount -a -r
 INITTAB
