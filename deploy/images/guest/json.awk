@@ -4,8 +4,8 @@
 #                                        VALUE has \ newline tab CR written as \\ \n \t \r
 #   awk -f json.awk -v get=PATH FILE     the decoded value at PATH (exit 1 when absent)
 #   awk -f json.awk -v each=REGEX FILE   the decoded value of every scalar whose PATH matches
-#                                        REGEX, one per line, inner newlines as spaces,
-#                                        surrounding whitespace trimmed
+#                                        REGEX, line by line: each line of a value trimmed,
+#                                        empty lines left out
 #
 # A PATH joins object keys and array indexes with "/": "uuid", "public_keys/mykey",
 # "keys/0/data", "networks/1/routes/0/gateway".  "/", tab and newline inside a key become "_".
@@ -58,7 +58,7 @@ function join(path, key) {
     return (path == "") ? key : path "/" key
 }
 
-function emit(path, value,   v) {
+function emit(path, value,   v, k, i, lines) {
     if (mode == "get") {
         if (path == get) {
             got = value
@@ -66,11 +66,14 @@ function emit(path, value,   v) {
         }
     } else if (mode == "each") {
         if (path ~ each) {
-            v = value
-            gsub(/[\r\n]/, " ", v)
-            sub(/^[ \t]+/, "", v)
-            sub(/[ \t]+$/, "", v)
-            print v
+            k = split(value, lines, /\r?\n/)
+            for (i = 1; i <= k; i++) {
+                v = lines[i]
+                sub(/^[ \t\r]+/, "", v)
+                sub(/[ \t\r]+$/, "", v)
+                if (v != "")
+                    print v
+            }
         }
     } else {
         v = value

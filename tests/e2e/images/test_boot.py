@@ -172,3 +172,21 @@ def test_static_network_from_config_drive(make_guest, tmp_path, ssh_key, netns):
         assert "inet 169.254.169.15/24" in proc.stdout
         assert "default via 169.254.169.1 dev eth0" in proc.stdout
         assert "nameserver 169.254.169.3" in proc.stdout
+
+
+def test_no_metadata_anywhere_still_boots_within_the_bound(guest_image, tmp_path, netns):
+    """DHCP works but nothing answers at 169.254.169.254: the guest gives up after
+    alto.md_wait seconds and boots with its default name and no keys."""
+    from tests.e2e.images.conftest import Guest
+    image = dict(guest_image, cmdline=guest_image["cmdline"] + " alto.md_wait=6")
+    nic = "user,model=virtio-net-pci,restrict=on,net=169.254.169.0/24,host=169.254.169.1"
+    with Guest(image, tmp_path, ["-nic", nic], netns=netns) as guest:
+        booted, seconds = guest.wait_for(BOOTED_RE.pattern)
+        assert booted.groups() == ("", "alto-guest", "none")
+        console = guest.console()
+        assert "metadata service not answering yet" in console
+        assert "no metadata from http://169.254.169.254" in console
+        up_dhcp = float(console.split("(dhcp bound, uptime ")[1].split("s)")[0])
+        up_booted = float(console.split("source=none keys=0 uptime=")[1].split("s")[0])
+        # 6 s of retries, plus at most one 5 s attempt begun just before the deadline
+        assert up_booted - up_dhcp < 6 + 5 + 3, console

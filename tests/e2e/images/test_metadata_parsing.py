@@ -106,6 +106,16 @@ def test_public_keys_one_per_line_trimmed(awk):
     ]
 
 
+def test_each_splits_values_into_lines(awk, tmp_path):
+    path = tmp_path / "keys.json"
+    path.write_text(json.dumps({"public_keys": {
+        "two": "ssh-ed25519 AAAA1 a@x\r\n\n  ssh-ed25519 AAAA2 b@y  \n",
+        "one": "ssh-rsa AAAA3 c@z"}, "other": "ssh-rsa AAAA4 not-a-public-key"}))
+    proc = awk(path, "each=^public_keys/")
+    assert proc.stdout.decode().splitlines() == [
+        "ssh-ed25519 AAAA1 a@x", "ssh-ed25519 AAAA2 b@y", "ssh-rsa AAAA3 c@z"]
+
+
 @pytest.mark.parametrize("text", [
     '{"a": 1', '{"a" 1}', '{"a": "b}', '{"a": tru}', '[1, 2,]x', '{"a": "\\q"}',
     '{"a": "\\u12G4"}', '', '{"a": 1} {"b": 2}',
