@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from tests.e2e.images.conftest import BOOTED_RE, make_iso, record_figure
+from tests.e2e.images.conftest import BOOTED_RE, Guest, make_iso, record_figure
 
 pytestmark = pytest.mark.e2e
 
@@ -177,7 +177,6 @@ def test_static_network_from_config_drive(make_guest, tmp_path, ssh_key, netns):
 def test_no_metadata_anywhere_still_boots_within_the_bound(guest_image, tmp_path, netns):
     """DHCP works but nothing answers at 169.254.169.254: the guest gives up after
     alto.md_wait seconds and boots with its default name and no keys."""
-    from tests.e2e.images.conftest import Guest
     image = dict(guest_image, cmdline=guest_image["cmdline"] + " alto.md_wait=6")
     nic = "user,model=virtio-net-pci,restrict=on,net=169.254.169.0/24,host=169.254.169.1"
     with Guest(image, tmp_path, ["-nic", nic], netns=netns) as guest:
