@@ -8,7 +8,7 @@ SUITE=${1:-all}; [ $# -gt 0 ] && shift
 VENV=${VENV:-$PWD/.venv}
 SYSTEM_PACKAGES="python3-venv python3-dev build-essential pkg-config libmariadb-dev curl qemu-utils mariadb-client postgresql-client"
 # What the e2e tests add: QEMU, the guest image's inputs, config drives, SSH, namespaces.
-E2E_PACKAGES="qemu-system-x86 busybox-static cpio linux-image-cloud-amd64 dropbear-bin genisoimage openssh-client iproute2 e2fsprogs"
+E2E_PACKAGES="qemu-system-x86 busybox-static cpio linux-image-cloud-amd64 dropbear-bin genisoimage mtools openssh-client iproute2 e2fsprogs"
 
 say() { echo "[run_tests] $*"; }
 

@@ -185,6 +185,22 @@ def make_iso(source_dir, iso_path, label):
     return iso_path
 
 
+def make_vfat(source_dir, image_path, label):
+    """A VFAT config drive (the other format a cloud may write), built with mtools."""
+    if shutil.which("mformat") is None:
+        pytest.skip("no mtools to build a VFAT config drive (apt-get install mtools)")
+    with open(image_path, "wb") as f:
+        f.truncate(4 * 1024 * 1024)
+    subprocess.run(["mformat", "-i", str(image_path), "-v", label, "::"], check=True)
+    for path in sorted(Path(source_dir).rglob("*")):
+        target = "::/" + str(path.relative_to(source_dir))
+        if path.is_dir():
+            subprocess.run(["mmd", "-i", str(image_path), target], check=True)
+        else:
+            subprocess.run(["mcopy", "-i", str(image_path), str(path), target], check=True)
+    return image_path
+
+
 @pytest.fixture(scope="session")
 def ssh_key(tmp_path_factory):
     if shutil.which("ssh-keygen") is None:

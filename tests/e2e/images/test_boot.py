@@ -12,7 +12,13 @@ import time
 
 import pytest
 
-from tests.e2e.images.conftest import BOOTED_RE, Guest, make_iso, record_figure
+from tests.e2e.images.conftest import (
+    BOOTED_RE,
+    Guest,
+    make_iso,
+    make_vfat,
+    record_figure,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -47,12 +53,15 @@ def ec2_tree(root, instance_id, hostname, public_key):
     return root
 
 
-@pytest.mark.parametrize("bus", ["ide-cdrom", "virtio-disk"])
+@pytest.mark.parametrize("bus", ["ide-cdrom", "virtio-disk", "vfat-virtio-disk"])
 def test_boot_from_config_drive(make_guest, tmp_path, ssh_key, bus):
     hostname = f"cd-{bus}.novalocal"
     tree = openstack_tree(tmp_path / "config-drive", hostname,
                           ssh_key.with_suffix(".pub").read_text())
-    iso = make_iso(tree, tmp_path / "config.iso", "config-2")
+    if bus.startswith("vfat"):
+        iso = make_vfat(tree, tmp_path / "config.img", "config-2")
+    else:
+        iso = make_iso(tree, tmp_path / "config.iso", "config-2")
     if bus == "ide-cdrom":
         drive = f"file={iso},media=cdrom,if=ide,readonly=on"
     else:
