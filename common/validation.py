@@ -1,10 +1,49 @@
-"""Request body parsing and jsonschema validation for the REST APIs."""
+"""Request body parsing and jsonschema validation for the REST APIs.
+
+:func:`parse_json` is the one JSON body parser of every API (pecan's own
+body parsing is switched off in :mod:`common.wsgi`).  Besides syntax it
+refuses, for every request and every field:
+
+* nesting deeper than :data:`MAX_DEPTH`, so neither the parser nor
+  jsonschema nor a later ``json.dumps`` of stored data can recurse without
+  bound;
+* lone UTF-16 surrogates (``"\\ud800"``) and NUL characters in any string,
+  key or value: no database stores them and nothing legitimate sends them;
+* ``NaN``, ``Infinity`` and numbers that overflow to infinity.
+
+Other control characters are legal JSON and legal in some fields (a
+description may hold a newline); fields that name things refuse them
+through :data:`NAME_PATTERN` in their schema.
+"""
 
 import json
+import math
+import re
 
 import jsonschema
 
 from common import exception
+
+#: Deepest nesting a request body may have.  The deepest real bodies (an
+#: identity auth request, a server's block device mapping) need 6-7 levels.
+MAX_DEPTH = 32
+
+#: jsonschema ``pattern`` for names: no control characters (C0, DEL, C1)
+#: and no Unicode line or paragraph separators.
+NAME_PATTERN = '^[^\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029]*$'
+
+_BAD_CHARS = re.compile('[\x00\ud800-\udfff]')
+
+
+def _refuse_constant(name):
+    raise ValueError('%s is not a JSON number' % name)
+
+
+def _finite_float(text):
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError('number %s is out of range' % text[:20])
+    return value
 
 
 def parse_json(body):
@@ -12,9 +51,67 @@ def parse_json(body):
     if not body:
         raise exception.ValidationError(reason='the request body is empty')
     try:
-        return json.loads(body)
+        # Strict UTF-8: json.loads would let encoded surrogates through.
+        text = body.decode('utf-8') if isinstance(body, bytes) else body
+        document = json.loads(text, parse_constant=_refuse_constant,
+                              parse_float=_finite_float)
+    except RecursionError:
+        raise exception.ValidationError(
+            reason='JSON nested deeper than %d levels' % MAX_DEPTH)
     except (ValueError, UnicodeDecodeError) as exc:
         raise exception.ValidationError(reason='malformed JSON: %s' % exc)
+    check_document(document, body)
+    return document
+
+
+def check_document(document, raw=None):
+    """Enforce the limits above on a decoded ``document``.
+
+    ``raw`` is the text it came from; it lets typical bodies skip the walk:
+    nesting needs one bracket per level, and decoded UTF-8 can only hold
+    NUL or a surrogate through a ``\\u`` escape.
+    """
+    if isinstance(raw, bytes):
+        deep = raw.count(b'[') + raw.count(b'{') > MAX_DEPTH
+        strings = b'\\u' in raw
+    else:
+        deep = strings = True
+    if deep or strings:
+        _walk(document, strings)
+
+
+def _walk(document, strings):
+    # Entries are (node, depth, name of the field it sits in).
+    stack = [(document, 1, None)]
+    while stack:
+        node, depth, field = stack.pop()
+        if isinstance(node, dict):
+            if strings:
+                for key in node:
+                    _check_string(key, 'a key')
+            children = [(value, depth + 1, key) for key, value in node.items()
+                        if strings or isinstance(value, (dict, list))]
+        elif isinstance(node, list):
+            children = [(value, depth + 1, field) for value in node
+                        if strings or isinstance(value, (dict, list))]
+        else:
+            if strings and isinstance(node, str):
+                _check_string(node, field or 'the body')
+            continue
+        if depth > MAX_DEPTH:
+            raise exception.ValidationError(
+                reason='JSON nested deeper than %d levels' % MAX_DEPTH)
+        stack.extend(children)
+
+
+def _check_string(text, field):
+    found = _BAD_CHARS.search(text)
+    if found is not None:
+        if found.group() == '\x00':
+            reason = '%s holds a NUL character' % field
+        else:
+            reason = '%s is not valid Unicode text (a lone surrogate)' % field
+        raise exception.ValidationError(reason=reason)
 
 
 _VALIDATORS = {}
@@ -32,12 +129,20 @@ def _validator(schema):
     return cached[1]
 
 
+_SECRET_FIELD = re.compile(r'pass|secret|token|private_key|blob', re.IGNORECASE)
+
+
 def validate(schema, document):
     """Validate ``document`` against ``schema``; a violation is a 400."""
     validator = _validator(schema)
     error = jsonschema.exceptions.best_match(validator.iter_errors(document))
     if error is not None:
         where = '/'.join(str(p) for p in error.absolute_path)
-        reason = error.message if not where else "'%s': %s" % (where, error.message)
+        message = error.message
+        if where and _SECRET_FIELD.search(where):
+            # jsonschema quotes the offending value; keep secrets out of
+            # the answer (and of any log line that repeats it).
+            message = 'the value failed the %r check' % error.validator
+        reason = message if not where else "'%s': %s" % (where, message)
         raise exception.ValidationError(reason=reason)
     return document

@@ -2,21 +2,27 @@
 
 ``build_app`` turns a pecan root controller into the full application:
 
-    http_proxy_to_wsgi -> request_id -> faults -> healthcheck -> body size
-    limit -> auth (keystonemiddleware, or noauth for tests) -> pecan
+    http_proxy_to_wsgi -> request_id -> faults -> input check -> healthcheck
+    -> body size limit -> auth (keystonemiddleware, or noauth for tests)
+    -> project scope check -> pecan
 
-Public paths (version discovery) skip authentication.  Any exception or
-non-JSON error page becomes the service's fault body, so no API ever
-returns a traceback.
+Public paths (version discovery) skip authentication and the scope check.
+Any exception or non-JSON error page becomes the service's fault body, so
+no API ever returns a traceback.  Pecan never parses a body itself: the
+controllers read it through :func:`common.validation.parse_json`.
 """
 
+import inspect
 import json
+import re
+import urllib.parse
 
 import pecan
 import pecan.hooks
 import webob
 import webob.dec
 import webob.exc
+import webob.multidict
 from keystonemiddleware import auth_token
 from oslo_log import log as logging
 from oslo_middleware import healthcheck
@@ -31,11 +37,72 @@ from common import revocation
 LOG = logging.getLogger(__name__)
 
 
+class APIRequest(pecan.Request):
+    """Pecan's request without its own body parsing.
+
+    Pecan would decode a JSON body with ``json.loads`` (unbounded recursion,
+    no character checks) or a form body, and pass its keys to handlers as
+    arguments.  Our handlers read ``body`` through
+    :func:`common.validation.parse_json` instead.
+    """
+
+    @property
+    def json(self):
+        raise TypeError('request bodies are parsed by common.validation.parse_json')
+
+    json_body = json
+
+    @property
+    def POST(self):
+        return webob.multidict.NoVars('form bodies are not used by the APIs')
+
+
 class ContextHook(pecan.hooks.PecanHook):
     """Puts a :class:`RequestContext` on ``pecan.request.context``."""
 
     def before(self, state):
         state.request.context = alto_context.from_environ(state.request.environ)
+
+
+class RoutingHook(pecan.hooks.PecanHook):
+    """Routing answers pecan gets wrong for a JSON API.
+
+    * The APIs speak JSON whatever ``Accept`` says (as their OpenStack
+      counterparts do): pecan would answer 406 to ``Accept:
+      application/json`` on a handler without a JSON template, such as a
+      DELETE with an empty answer.
+    * Pecan routes PUT or DELETE on a collection URL to the member handler
+      without its id; calling it would raise TypeError (a 500).  A handler
+      that lacks its path arguments means the method is not allowed here
+      (405); one given too many means there is no such resource (404).
+    """
+
+    priority = 50   # before authentication and service hooks
+
+    def on_route(self, state):
+        environ = state.request.environ
+        environ['alto.original_accept'] = environ.get('HTTP_ACCEPT')
+        environ['HTTP_ACCEPT'] = '*/*'
+
+    def before(self, state):
+        controller, arguments = state.controller, state.arguments
+        if controller is None or arguments is None:
+            return
+        try:
+            signature = inspect.signature(controller)
+        except (TypeError, ValueError):
+            return
+        takes = set(signature.parameters)
+        kwargs = {k: v for k, v in arguments.varkw.items() if k in takes}
+        try:
+            signature.bind(*(list(arguments.args) + list(arguments.varargs)), **kwargs)
+        except TypeError:
+            given = len(arguments.args) + len(arguments.varargs)
+            positional = [p for p in signature.parameters.values()
+                          if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+            if given < len(positional):
+                raise webob.exc.HTTPMethodNotAllowed()
+            raise webob.exc.HTTPNotFound()
 
 
 class FaultWrapper:
@@ -116,6 +183,70 @@ class NoAuthMiddleware:
         return self.app(environ, start_response)
 
 
+# RFC 9110 allows no control character but HTAB in a field value.
+_HEADER_CONTROL = re.compile('[\x00-\x08\x0a-\x1f\x7f]')
+
+
+class InputCheck:
+    """Refuses (400) a request line or header no API can take.
+
+    Path and query string must be valid UTF-8 without NUL once
+    percent-decoded (UTF-8 itself excludes lone surrogates); header values
+    may hold no control character.  What a field may hold beyond that is
+    up to its schema.
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        # PEP 3333: PATH_INFO holds the percent-decoded bytes as latin-1.
+        _check_text(environ.get('PATH_INFO', '').encode('latin-1'), 'path')
+        query = environ.get('QUERY_STRING', '')
+        if query:
+            _check_text(urllib.parse.unquote_to_bytes(query.replace('+', ' ')),
+                        'query string')
+        for name, value in environ.items():
+            if name.startswith('HTTP_') and isinstance(value, str) and \
+                    _HEADER_CONTROL.search(value):
+                raise exception.ValidationError(
+                    reason='header %s holds a control character'
+                    % name[5:].replace('_', '-').title())
+        return self.app(environ, start_response)
+
+
+def _check_text(raw, where):
+    try:
+        text = raw.decode('utf-8')
+    except UnicodeDecodeError:
+        raise exception.ValidationError(reason='the %s is not valid UTF-8' % where)
+    if '\x00' in text:
+        raise exception.ValidationError(reason='the %s holds a NUL character' % where)
+
+
+class ProjectScopeRequired:
+    """Refuses (403) an authenticated request without a project scope.
+
+    Unscoped and domain-scoped tokens carry no project to own or find
+    resources in; only a system-scoped admin may go without one.
+    keystonemiddleware (or noauth) has set the identity headers by now.
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        if not environ.get('HTTP_X_PROJECT_ID') and not _system_admin(environ):
+            raise exception.Forbidden(
+                message='This API needs a project-scoped token.')
+        return self.app(environ, start_response)
+
+
+def _system_admin(environ):
+    roles = [r.strip() for r in environ.get('HTTP_X_ROLES', '').split(',')]
+    return bool(environ.get('HTTP_X_SYSTEM_SCOPE')) and 'admin' in roles
+
+
 class PathDispatch:
     """Sends requests for which ``matches(method, path)`` holds to ``matched``,
     the rest to ``other``."""
@@ -145,23 +276,28 @@ class SizeLimitExcept:
 
 
 def build_app(root, conf, renderer, hooks=(), public_paths=None, size_limit_exempt=None,
-              auth_strategy=None):
+              auth_strategy=None, project_scope_required=True):
     """Build the full WSGI app for a pecan ``root`` controller.
 
     :param renderer: a fault renderer from :mod:`common.faults`.
     :param public_paths: ``(method, path) -> bool`` for unauthenticated paths.
     :param size_limit_exempt: ``(method, path) -> bool`` for streaming uploads.
     :param auth_strategy: ``keystone``, ``noauth`` or ``none`` (identity
-        authenticates requests itself); defaults to ``[api] auth_strategy``.
+        authenticates requests itself, so it gets neither authentication nor
+        the scope check); defaults to ``[api] auth_strategy``.
+    :param project_scope_required: refuse authenticated requests whose
+        token has no project scope (unless system-scoped admin).
     """
-    app = pecan.Pecan(root, hooks=[ContextHook()] + list(hooks), force_canonical=False,
-                      guess_content_type_from_ext=False)
+    app = pecan.Pecan(root, hooks=[ContextHook(), RoutingHook()] + list(hooks),
+                      force_canonical=False, guess_content_type_from_ext=False,
+                      request_cls=APIRequest)
+    scoped = ProjectScopeRequired(app) if project_scope_required else app
     strategy = auth_strategy or conf.api.auth_strategy
     if strategy == 'keystone':
-        protected = auth_token.AuthProtocol(app, {'oslo_config_config': conf})
+        protected = auth_token.AuthProtocol(scoped, {'oslo_config_config': conf})
         protected = revocation.attach(protected, conf)  # refuse revoked tokens at once
     elif strategy == 'noauth':
-        protected = NoAuthMiddleware(app)
+        protected = NoAuthMiddleware(scoped)
     else:
         protected = app
     if public_paths is not None and protected is not app:
@@ -174,6 +310,7 @@ def build_app(root, conf, renderer, hooks=(), public_paths=None, size_limit_exem
         app = sizelimit.RequestBodySizeLimiter(app, conf)
     health = healthcheck.Healthcheck(None, conf)
     app = PathDispatch(health, app, lambda method, path: path.rstrip('/') == '/healthcheck')
+    app = InputCheck(app)
     app = FaultWrapper(app, renderer)
     app = request_id.RequestId(app)
     app = http_proxy_to_wsgi.HTTPProxyToWSGI(app, conf)

@@ -1,0 +1,200 @@
+"""The shared pipeline's guarantees, checked on each of the four real APIs.
+
+Each app is built by the service's own ``build`` function.  The requests
+here must be refused before any handler reaches the service's back end, so
+the network API gets a conductor that fails any call: were a request to get
+through, the answer would be a 500, not the expected status.
+"""
+
+import pytest
+import webtest
+from oslo_config import cfg
+
+from common import config
+from common import db
+
+DEEP_LIST = b'[' * 50000
+DEEP_OBJECT = b'{"a":' * 15000 + b'1' + b'}' * 15000
+SURROGATE = b'{"x": {"name": "\\ud800"}}'
+NUL = b'{"x": {"name": "a\\u0000b"}}'
+JSON = {'Content-Type': 'application/json'}
+MEMBER = {'X-User-Id': 'u1', 'X-Project-Id': 'p1', 'X-Roles': 'member,reader'}
+UNSCOPED = {'X-User-Id': 'u1', 'X-Project-Id': '', 'X-Roles': 'member,reader'}
+
+
+class NoConductor:
+    def __getattr__(self, name):
+        raise AssertionError('the request reached the conductor (%s)' % name)
+
+
+def _conf(*register):
+    conf = cfg.ConfigOpts()
+    config.common_conf.register_opts(conf)
+    for func in register:
+        func(conf)
+    conf([], project='altostratus', default_config_files=[])
+    conf.set_override('auth_strategy', 'noauth', group='api')
+    return conf
+
+
+@pytest.fixture
+def network():
+    from services.network import conf as network_conf
+    from services.network.api import app
+    conf = _conf(network_conf.register_opts)
+    return webtest.TestApp(app.build(conf, conductor=NoConductor()))
+
+
+@pytest.fixture
+def compute():
+    from services.compute import conf as compute_conf
+    from services.compute.api import app
+    conf = _conf(lambda c: compute_conf.register_opts(c, with_clients=False))
+    return webtest.TestApp(app.build(conf))
+
+
+@pytest.fixture
+def image(tmp_path):
+    from services.image import conf as image_conf
+    from services.image.api import app
+    from services.image.store import fake
+    conf = _conf(image_conf.register_opts)
+    url = 'sqlite:///%s' % (tmp_path / 'image.sqlite')
+    conf.set_override('connection', url, group='database')
+    conf.set_override('state_path', str(tmp_path))
+    db.reset('image')
+    db.sync('image', url)
+    db.configure('image', conf)
+    yield webtest.TestApp(app.setup_app(conf, store=fake.FakeStore(),
+                                        staging=fake.FakeStore()))
+    db.reset('image')
+
+
+@pytest.fixture
+def identity(tmp_path):
+    from tests.unit.identity import conftest
+    return conftest.Cloud(conftest.make_conf(tmp_path))
+
+
+# (fixture, method, path, fault body check) per API; each path takes a JSON body.
+WRITES = {
+    'network': ('POST', '/v2.0/networks', lambda body: body['NeutronError']['message']),
+    'compute': ('POST', '/v2.1/os-keypairs', lambda body: body['badRequest']['message']),
+    'image': ('POST', '/v2/images', lambda body: body['message']),
+}
+
+
+def _call(app, method, path, body=None, headers=None, status='*'):
+    hdrs = dict(MEMBER)
+    hdrs.update(JSON)
+    hdrs.update(headers or {})
+    return app.request(path, method=method, body=body, headers=hdrs, status=status,
+                       expect_errors=True)
+
+
+@pytest.mark.parametrize('service', sorted(WRITES))
+@pytest.mark.parametrize('body', [DEEP_LIST, DEEP_OBJECT, SURROGATE, NUL],
+                         ids=['deep-list', 'deep-object', 'surrogate', 'nul'])
+def test_hostile_json_is_a_400_with_the_fault_body(request, service, body):
+    app = request.getfixturevalue(service)
+    method, path, message = WRITES[service]
+    resp = _call(app, method, path, body, status=400)
+    assert message(resp.json)
+
+
+@pytest.mark.parametrize('body', [DEEP_LIST, DEEP_OBJECT, SURROGATE, NUL],
+                         ids=['deep-list', 'deep-object', 'surrogate', 'nul'])
+def test_unauthenticated_token_request_refuses_hostile_json(identity, body):
+    resp = identity.app.post('/v3/auth/tokens', body, headers=JSON, status=400)
+    assert resp.json['error']['code'] == 400
+
+
+def test_password_with_lone_surrogate_is_a_400(identity):
+    body = ('{"auth": {"identity": {"methods": ["password"], "password": {"user": '
+            '{"name": "admin", "domain": {"id": "default"}, "password": "\\udfff"}}}}}')
+    resp = identity.app.post('/v3/auth/tokens', body, headers=JSON, status=400)
+    assert resp.json['error']['title'] == 'Bad Request'
+
+
+@pytest.mark.parametrize('service,path,fault_key', [
+    ('network', '/v2.0/networks', 'NeutronError'),
+    ('compute', '/v2.1/os-keypairs', 'forbidden'),
+    ('image', '/v2/images', 'message'),
+])
+def test_unscoped_token_is_refused(request, service, path, fault_key):
+    app = request.getfixturevalue(service)
+    resp = _call(app, 'GET', path, headers=UNSCOPED, status=403)
+    assert fault_key in resp.json
+    # a domain-scoped token has no project either
+    resp = _call(app, 'GET', path, headers=dict(UNSCOPED, **{'X-Domain-Id': 'default'}),
+                 status=403)
+
+
+def test_system_scoped_admin_may_go_without_project(network):
+    resp = _call(network, 'DELETE', '/v2.0/networks', status=405,
+                 headers={'X-Project-Id': '', 'X-System-Scope': 'all', 'X-Roles': 'admin'})
+    assert resp.json['NeutronError']['type'] == 'MethodNotAllowed'
+    _call(network, 'DELETE', '/v2.0/networks', status=403,
+          headers={'X-Project-Id': '', 'X-System-Scope': 'all', 'X-Roles': 'reader'})
+
+
+def test_discovery_needs_no_scope(network, image):
+    for app, path in ((network, '/'), (image, '/versions')):
+        assert app.get(path, status=200)
+
+
+@pytest.mark.parametrize('method', ['PUT', 'DELETE'])
+def test_write_to_network_collection_is_405(network, method):
+    resp = _call(network, method, '/v2.0/networks', b'{"network": {}}', status=405)
+    assert set(resp.json['NeutronError']) == {'type', 'message', 'detail'}
+
+
+@pytest.mark.parametrize('method', ['PUT', 'DELETE'])
+def test_write_to_identity_collection_is_405(identity, method):
+    resp = identity.call(method, '/v3/credentials', status=405)
+    assert resp.json['error']['code'] == 405
+
+
+@pytest.mark.parametrize('service,path,check', [
+    ('network', '/v2.0/networks', lambda b: b['NeutronError']['type']),
+    ('compute', '/v2.1/os-keypairs', lambda b: b['overLimit']['code'] == 413),
+    ('image', '/v2/images', lambda b: b['code'].startswith('413')),
+])
+def test_oversized_body_is_a_413_with_the_fault_body(request, service, path, check):
+    app = request.getfixturevalue(service)
+    body = b'{"x": "%s"}' % (b'y' * (113 * 1024))
+    resp = _call(app, 'POST', path, body, status=413)
+    assert check(resp.json)
+
+
+def test_oversized_token_request_is_a_413(identity):
+    body = b'{"auth": "%s"}' % (b'y' * (113 * 1024))
+    resp = identity.app.post('/v3/auth/tokens', body, headers=JSON, status=413)
+    assert resp.json['error']['code'] == 413
+
+
+def test_image_upload_is_exempt_from_the_size_limit(image):
+    created = image.post_json('/v2/images', {'name': 'big', 'disk_format': 'raw',
+                                             'container_format': 'bare'},
+                              headers=MEMBER, status=201).json
+    image.put('/v2/images/%s/file' % created['id'], b'z' * (200 * 1024),
+              headers=dict(MEMBER, **{'Content-Type': 'application/octet-stream'}),
+              status=204)
+
+
+@pytest.mark.parametrize('service,path', [
+    ('network', '/v2.0/networks'), ('compute', '/v2.1/os-keypairs'), ('image', '/v2/images'),
+])
+@pytest.mark.parametrize('query', ['?name=%00', '?name=%ff', '?name=%ed%a0%80'])
+def test_bad_query_string_is_a_400(request, service, path, query):
+    app = request.getfixturevalue(service)
+    _call(app, 'GET', path + query, status=400)
+
+
+def test_bad_path_and_header_are_400_on_identity(identity):
+    identity.call('GET', '/v3/users/%00', status=400)
+    identity.call('GET', '/v3/users/%c3%28', status=400)
+    resp = identity.call('GET', '/v3/users', headers={'X-Auth-Token': 'abc\x01def'},
+                         status=400)
+    assert resp.json['error']['code'] == 400
+
