@@ -22,6 +22,7 @@ eventlet.monkey_patch(psycopg=False)
 
 import eventlet.tpool  # noqa: E402
 import eventlet.wsgi  # noqa: E402
+from oslo_config import cfg  # noqa: E402
 from oslo_log import log as logging  # noqa: E402
 from oslo_service import loopingcall  # noqa: E402
 from oslo_service import service as os_service  # noqa: E402
@@ -89,10 +90,14 @@ class WSGIService(os_service.ServiceBase):
     def start(self):
         self._pool = eventlet.GreenPool(1000)
         app = self.app_factory()
+        # Every read and write on a client socket, including the wait for the
+        # next request on a kept-alive connection, gives up after this long,
+        # so silent or stalled clients cannot hold green threads for ever.
+        timeout = cfg.CONF.api.client_socket_timeout or None
         self._server = eventlet.spawn(
             eventlet.wsgi.server, self.socket, app, custom_pool=self._pool,
             log=_WSGILogger(logging.getLogger('%s.wsgi' % self.name)),
-            keepalive=True, socket_timeout=900, debug=False)
+            keepalive=True, socket_timeout=timeout, debug=False)
         LOG.info('%s listening on %s:%s', self.name, self.host, self.port)
 
     def stop(self, graceful=True):

@@ -193,13 +193,16 @@ class InputCheck:
     Path and query string must be valid UTF-8 without NUL once
     percent-decoded (UTF-8 itself excludes lone surrogates); header values
     may hold no control character.  What a field may hold beyond that is
-    up to its schema.
+    up to its schema.  A client that stalls while sending its body gets a
+    408 once the server's socket timeout expires.
     """
 
     def __init__(self, app):
         self.app = app
 
     def __call__(self, environ, start_response):
+        if 'wsgi.input' in environ:
+            environ['wsgi.input'] = _TimedInput(environ['wsgi.input'])
         # PEP 3333: PATH_INFO holds the percent-decoded bytes as latin-1.
         _check_text(environ.get('PATH_INFO', '').encode('latin-1'), 'path')
         query = environ.get('QUERY_STRING', '')
@@ -213,6 +216,32 @@ class InputCheck:
                     reason='header %s holds a control character'
                     % name[5:].replace('_', '-').title())
         return self.app(environ, start_response)
+
+
+class _TimedInput:
+    """``wsgi.input`` whose socket timeout is the client's fault (408)."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def _guard(self, func, *args):
+        try:
+            return func(*args)
+        except TimeoutError:
+            raise webob.exc.HTTPRequestTimeout(
+                explanation='The client stopped sending its request body.')
+
+    def read(self, *args):
+        return self._guard(self.stream.read, *args)
+
+    def readline(self, *args):
+        return self._guard(self.stream.readline, *args)
+
+    def readlines(self, *args):
+        return self._guard(self.stream.readlines, *args)
+
+    def __iter__(self):
+        return iter(self.readline, b'')
 
 
 def _check_text(raw, where):

@@ -15,6 +15,10 @@ api_opts = [
                         ('noauth', 'Trust X-User-Id / X-Project-Id / X-Roles '
                                    'headers; for tests only')],
                help='How API requests are authenticated.'),
+    cfg.IntOpt('client_socket_timeout', default=60, min=0,
+               help='Seconds a client connection may stay silent (idle between '
+                    'requests, or stalled while sending one) before the API '
+                    'closes it; 0 waits forever.'),
     cfg.StrOpt('public_endpoint',
                help='Base URL clients should use for links in responses. '
                     'Defaults to the URL of the request.'),
