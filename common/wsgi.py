@@ -243,6 +243,12 @@ class _TimedInput:
     def __iter__(self):
         return iter(self.readline, b'')
 
+    def seek(self, *args):   # only when the stream can (tests, rewound bodies)
+        return self.stream.seek(*args)
+
+    def tell(self):
+        return self.stream.tell()
+
 
 def _check_text(raw, where):
     try:
