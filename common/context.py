@@ -19,6 +19,12 @@ class RequestContext(o_context.RequestContext):
         values['service_catalog'] = self.service_catalog
         return values
 
+    def get_logging_values(self):
+        # The catalog only bloats log lines; oslo.context already masks the token.
+        values = super().get_logging_values()
+        values.pop('service_catalog', None)
+        return values
+
     @classmethod
     def from_dict(cls, values, **kwargs):
         kwargs.setdefault('service_catalog', values.get('service_catalog'))
