@@ -30,7 +30,7 @@ _CONTROL = re.compile('[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]')
 _SECRET_WORDS = r'(?:auth[_-]?token|token|password|passwd|secret|credential)'
 # "<secret word>[suffix][quote] : or = [quote] value", e.g.
 # "X-Auth-Token: v", "password=v", "'token': 'v'", "Could not find token: v"
-_AFTER_KEY = re.compile(r'(%s[\w-]*[\'"]?\s*[:=]\s*[\'"]?)([^\s\'",;}\])]+)' % _SECRET_WORDS,
+_AFTER_KEY = re.compile(r'((?<![a-z])%s[\w-]*[\'"]?\s*[:=]\s*[\'"]?)([^\s\'",;}\])]+)' % _SECRET_WORDS,
                         re.IGNORECASE)
 _FERNET = re.compile(r'gAAAAA[\w-]{20,}=*')
 _PRIVATE_KEY = re.compile(r'-----BEGIN [A-Z ]*PRIVATE KEY-----.*?'

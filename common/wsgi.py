@@ -279,7 +279,7 @@ class ProjectScopeRequired:
 
 def _system_admin(environ):
     roles = [r.strip() for r in environ.get('HTTP_X_ROLES', '').split(',')]
-    return bool(environ.get('HTTP_X_SYSTEM_SCOPE')) and 'admin' in roles
+    return bool(environ.get('HTTP_OPENSTACK_SYSTEM_SCOPE')) and 'admin' in roles
 
 
 class PathDispatch:

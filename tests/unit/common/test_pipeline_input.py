@@ -193,7 +193,7 @@ def test_tab_in_header_passes(app):
 @pytest.mark.parametrize('headers', [
     {'X-Project-Id': ''},
     {'X-Project-Id': '', 'X-Domain-Id': 'default'},
-    {'X-Project-Id': '', 'X-System-Scope': 'all', 'X-Roles': 'reader'},
+    {'X-Project-Id': '', 'OpenStack-System-Scope': 'all', 'X-Roles': 'reader'},
 ])
 def test_token_without_project_scope_is_403(app, headers):
     resp = app.get('/things/t', headers=headers, status=403)
@@ -201,7 +201,7 @@ def test_token_without_project_scope_is_403(app, headers):
 
 
 def test_system_admin_and_public_paths_pass_without_project(app):
-    app.get('/things/t', headers={'X-Project-Id': '', 'X-System-Scope': 'all',
+    app.get('/things/t', headers={'X-Project-Id': '', 'OpenStack-System-Scope': 'all',
                                   'X-Roles': 'admin'}, status=200)
     public = make_app(public_paths=lambda method, path: path == '/')
     public.get('/', headers={'X-Project-Id': ''}, status=200)

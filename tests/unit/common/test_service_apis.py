@@ -132,10 +132,10 @@ def test_unscoped_token_is_refused(request, service, path, fault_key):
 
 def test_system_scoped_admin_may_go_without_project(network):
     resp = _call(network, 'DELETE', '/v2.0/networks', status=405,
-                 headers={'X-Project-Id': '', 'X-System-Scope': 'all', 'X-Roles': 'admin'})
+                 headers={'X-Project-Id': '', 'OpenStack-System-Scope': 'all', 'X-Roles': 'admin'})
     assert resp.json['NeutronError']['type'] == 'MethodNotAllowed'
     _call(network, 'DELETE', '/v2.0/networks', status=403,
-          headers={'X-Project-Id': '', 'X-System-Scope': 'all', 'X-Roles': 'reader'})
+          headers={'X-Project-Id': '', 'OpenStack-System-Scope': 'all', 'X-Roles': 'reader'})
 
 
 def test_discovery_needs_no_scope(network, image):
