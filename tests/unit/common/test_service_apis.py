@@ -149,6 +149,16 @@ def test_write_to_network_collection_is_405(network, method):
     assert set(resp.json['NeutronError']) == {'type', 'message', 'detail'}
 
 
+@pytest.mark.parametrize('method', ['PUT', 'DELETE', 'PATCH'])
+@pytest.mark.parametrize('service,path,fault', [
+    ('image', '/v2/images', lambda b: b['code'].startswith('405')),
+    ('compute', '/v2.1/os-keypairs', lambda b: b['badMethod']['code'] == 405),
+])
+def test_write_to_image_and_compute_collections_is_405(request, service, path, fault, method):
+    resp = _call(request.getfixturevalue(service), method, path, b'{}', status=405)
+    assert fault(resp.json)
+
+
 @pytest.mark.parametrize('method', ['PUT', 'DELETE'])
 def test_write_to_identity_collection_is_405(identity, method):
     resp = identity.call(method, '/v3/credentials', status=405)
