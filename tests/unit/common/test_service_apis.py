@@ -128,6 +128,7 @@ def test_unscoped_token_is_refused(request, service, path, fault_key):
     # a domain-scoped token has no project either
     resp = _call(app, 'GET', path, headers=dict(UNSCOPED, **{'X-Domain-Id': 'default'}),
                  status=403)
+    assert fault_key in resp.json
 
 
 def test_system_scoped_admin_may_go_without_project(network):
