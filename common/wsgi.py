@@ -72,9 +72,11 @@ class RoutingHook(pecan.hooks.PecanHook):
       application/json`` on a handler without a JSON template, such as a
       DELETE with an empty answer.
     * Pecan routes PUT or DELETE on a collection URL to the member handler
-      without its id; calling it would raise TypeError (a 500).  A handler
-      that lacks its path arguments means the method is not allowed here
-      (405); one given too many means there is no such resource (404).
+      without its id (calling it would raise TypeError, a 500), or fills
+      the id from a query parameter of that name (``DELETE
+      /things?thing_id=x`` would delete x).  A handler that lacks its path
+      arguments means the method is not allowed here (405); one given too
+      many means there is no such resource (404).
     """
 
     priority = 50   # before authentication and service hooks
@@ -92,16 +94,22 @@ class RoutingHook(pecan.hooks.PecanHook):
             signature = inspect.signature(controller)
         except (TypeError, ValueError):
             return
-        takes = set(signature.parameters)
-        kwargs = {k: v for k, v in arguments.varkw.items() if k in takes}
+        args = list(arguments.args) + list(arguments.varargs)
+        positional = [p for p in signature.parameters.values()
+                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        required = len([p for p in positional if p.default is p.empty])
+        query = state.request.GET
+        from_path = len(args)
+        for index, param in enumerate(positional[:len(args)]):
+            if param.name in query and args[index] == query[param.name]:
+                from_path = index
+                break
+        if from_path < required:
+            raise webob.exc.HTTPMethodNotAllowed()
+        kwargs = {k: v for k, v in arguments.varkw.items() if k in signature.parameters}
         try:
-            signature.bind(*(list(arguments.args) + list(arguments.varargs)), **kwargs)
+            signature.bind(*args, **kwargs)
         except TypeError:
-            given = len(arguments.args) + len(arguments.varargs)
-            positional = [p for p in signature.parameters.values()
-                          if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-            if given < len(positional):
-                raise webob.exc.HTTPMethodNotAllowed()
             raise webob.exc.HTTPNotFound()
 
 

@@ -138,6 +138,14 @@ def test_json_body_keys_do_not_become_handler_arguments(app):
     assert Things.deleted == []
 
 
+def test_query_parameters_do_not_become_path_arguments(app):
+    app.delete('/things?thing_id=victim', status=405)
+    app.put('/things?thing_id=victim', status=405)
+    assert Things.deleted == []
+    app.delete('/things/t2?other=1', status=204)
+    assert Things.deleted == ['t2']
+
+
 def test_request_json_is_not_available_to_handlers():
     req = wsgi.APIRequest.blank('/', POST=b'{"a": 1}',
                                 headers={'Content-Type': 'application/json'})
