@@ -139,10 +139,13 @@ def validate(schema, document):
     if error is not None:
         where = '/'.join(str(p) for p in error.absolute_path)
         message = error.message
-        if where and _SECRET_FIELD.search(where):
-            # jsonschema quotes the offending value; keep secrets out of
-            # the answer (and of any log line that repeats it).
-            message = 'the value failed the %r check' % error.validator
+        quoted = repr(error.instance)
+        if (where and _SECRET_FIELD.search(where)) or len(quoted) > 80 \
+                or isinstance(error.instance, (dict, list)):
+            # jsonschema quotes the offending value: keep secrets, and whole
+            # objects that may hold them or run to 100 KiB, out of the answer
+            # (and of any log line that repeats it).
+            message = message.replace(quoted, 'the value')
         reason = message if not where else "'%s': %s" % (where, message)
         raise exception.ValidationError(reason=reason)
     return document

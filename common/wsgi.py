@@ -211,8 +211,7 @@ class InputCheck:
     def __call__(self, environ, start_response):
         if 'wsgi.input' in environ:
             environ['wsgi.input'] = _TimedInput(environ['wsgi.input'])
-        # PEP 3333: PATH_INFO holds the percent-decoded bytes as latin-1.
-        _check_text(environ.get('PATH_INFO', '').encode('latin-1'), 'path')
+        _check_text(_path_bytes(environ.get('PATH_INFO', '')), 'path')
         query = environ.get('QUERY_STRING', '')
         if query:
             _check_text(urllib.parse.unquote_to_bytes(query.replace('+', ' ')),
@@ -256,6 +255,14 @@ class _TimedInput:
 
     def tell(self):
         return self.stream.tell()
+
+
+def _path_bytes(path):
+    # PEP 3333: PATH_INFO holds the percent-decoded bytes as latin-1.
+    try:
+        return path.encode('latin-1')
+    except UnicodeEncodeError:   # a server that decoded it already
+        return path.encode('utf-8', 'surrogatepass')
 
 
 def _check_text(raw, where):

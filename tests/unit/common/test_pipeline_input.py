@@ -119,6 +119,11 @@ def test_validation_error_does_not_echo_a_secret():
     with pytest.raises(exception.ValidationError) as caught:
         validation.validate(schema, {'name': 'visible'})
     assert 'visible' in caught.value.message
+    nested = {'type': 'object', 'properties': {'auth': {'type': 'string'}}}
+    with pytest.raises(exception.ValidationError) as caught:
+        validation.validate(nested, {'auth': {'user': {'password': 'hunter2'}}})
+    assert 'hunter2' not in caught.value.message
+    assert caught.value.message == "Invalid input: 'auth': the value is not of type 'string'"
 
 
 def test_pipeline_turns_parser_errors_into_the_fault_body(app):
