@@ -8,6 +8,7 @@ import logging as std_logging
 import secrets
 import socket
 import time
+import urllib.error
 import urllib.request
 
 import pecan
@@ -150,3 +151,18 @@ def test_rejected_token_is_not_logged(protected):
     assert 'Could not find token' in text   # identity's answer was logged...
     assert garbage not in text and garbage[-16:] not in text   # ...without the token
     assert '<sha256:' in text, text
+
+
+@pytest.mark.parametrize('body', [
+    b'[' * 50000,                                            # 50 KB of nesting
+    b'{"auth": ' * 9000 + b'1' + b'}' * 9000,
+    b'{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": '
+    b'"admin", "domain": {"id": "default"}, "password": "\\ud800"}}}}}',
+])
+def test_token_request_refuses_hostile_json_on_the_daemon(server, body):
+    req = urllib.request.Request(server.url + '/auth/tokens', body,
+                                 {'Content-Type': 'application/json'})
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(req, timeout=10)
+    assert caught.value.code == 400
+    assert json.load(caught.value)['error']['code'] == 400

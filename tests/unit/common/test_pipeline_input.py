@@ -223,3 +223,18 @@ def test_system_admin_and_public_paths_pass_without_project(app):
 def test_scope_check_can_be_turned_off():
     unscoped = make_app(project_scope_required=False)
     unscoped.get('/things/t', headers={'X-Project-Id': ''}, status=200)
+
+
+# --- body size ------------------------------------------------------------------
+
+def test_chunked_body_over_the_limit_is_a_413(app):
+    # no Content-Length: the limit applies while the handler reads the body
+    body = b'[' + b'1,' * (64 * 1024) + b'1]'
+    req = webtest.TestRequest.blank('/things', method='POST', body=body,
+                                    headers={'Content-Type': 'application/json',
+                                             'Transfer-Encoding': 'chunked'})
+    del req.environ['CONTENT_LENGTH']
+    req.environ['wsgi.input_terminated'] = True   # as servers that de-chunk say
+    resp = req.get_response(app.app)
+    assert resp.status_int == 413
+    assert json.loads(resp.body)['overLimit']['code'] == 413
