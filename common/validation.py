@@ -9,10 +9,12 @@ refuses, for every request and every field:
   bound;
 * lone UTF-16 surrogates (``"\\ud800"``) and NUL characters in any string,
   key or value: no database stores them and nothing legitimate sends them;
+* control characters (C0, DEL, C1, Unicode line separators) in keys, which
+  name things (metadata keys, image properties);
 * ``NaN``, ``Infinity`` and numbers that overflow to infinity.
 
-Other control characters are legal JSON and legal in some fields (a
-description may hold a newline); fields that name things refuse them
+Other control characters in values are legal JSON and legal in some fields
+(a description may hold a newline); fields that name things refuse them
 through :data:`NAME_PATTERN` in their schema.
 """
 
@@ -33,6 +35,10 @@ MAX_DEPTH = 32
 NAME_PATTERN = '^[^\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029]*$'
 
 _BAD_CHARS = re.compile('[\x00\ud800-\udfff]')
+_BAD_KEY_CHARS = re.compile('[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]')
+# Decoded strict UTF-8 can hold the characters above only through an escape,
+# a raw DEL or a raw C1 or line/paragraph separator.
+_MAY_HOLD_BAD_CHARS = re.compile(b'\\\\|\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]')
 
 
 def _refuse_constant(name):
@@ -68,12 +74,12 @@ def check_document(document, raw=None):
     """Enforce the limits above on a decoded ``document``.
 
     ``raw`` is the text it came from; it lets typical bodies skip the walk:
-    nesting needs one bracket per level, and decoded UTF-8 can only hold
-    NUL or a surrogate through a ``\\u`` escape.
+    nesting needs one bracket per level, and the characters refused need an
+    escape or one of a few raw byte sequences.
     """
     if isinstance(raw, bytes):
         deep = raw.count(b'[') + raw.count(b'{') > MAX_DEPTH
-        strings = b'\\u' in raw
+        strings = _MAY_HOLD_BAD_CHARS.search(raw) is not None
     else:
         deep = strings = True
     if deep or strings:
@@ -81,27 +87,34 @@ def check_document(document, raw=None):
 
 
 def _walk(document, strings):
-    # Entries are (node, depth, name of the field it sits in).
+    # Entries are (node, depth, name of the field it sits in); only
+    # containers, and strings when they need checking, are pushed.
+    wanted = (dict, list, str) if strings else (dict, list)
     stack = [(document, 1, None)]
     while stack:
         node, depth, field = stack.pop()
-        if isinstance(node, dict):
-            if strings:
-                for key in node:
-                    _check_string(key, 'a key')
-            children = [(value, depth + 1, key) for key, value in node.items()
-                        if strings or isinstance(value, (dict, list))]
-        elif isinstance(node, list):
-            children = [(value, depth + 1, field) for value in node
-                        if strings or isinstance(value, (dict, list))]
-        else:
-            if strings and isinstance(node, str):
-                _check_string(node, field or 'the body')
+        if isinstance(node, str):
+            _check_string(node, field or 'the body')
             continue
         if depth > MAX_DEPTH:
             raise exception.ValidationError(
                 reason='JSON nested deeper than %d levels' % MAX_DEPTH)
-        stack.extend(children)
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if strings:
+                    _check_key(key)
+                if isinstance(value, wanted):
+                    stack.append((value, depth + 1, key))
+        elif isinstance(node, list):
+            stack.extend((value, depth + 1, field) for value in node
+                         if isinstance(value, wanted))
+
+
+def _check_key(key):
+    found = _BAD_KEY_CHARS.search(key)
+    if found is not None:
+        _check_string(key, 'a key')
+        raise exception.ValidationError(reason='a key holds a control character')
 
 
 def _check_string(text, field):

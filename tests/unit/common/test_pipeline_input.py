@@ -85,6 +85,10 @@ def test_nesting_up_to_the_limit_is_accepted():
     (b'{"\\ud800": 1}', 'a key is not valid Unicode text'),
     (b'{"name": "a\\u0000"}', 'name holds a NUL'),
     (b'{"\\u0000": 1}', 'a key holds a NUL'),
+    (b'{"meta": {"a\\nb": "x"}}', 'a key holds a control character'),
+    (b'{"meta": {"a\x7fb": "x"}}', 'a key holds a control character'),
+    (b'{"meta": {"a\xc2\x85b": "x"}}', 'a key holds a control character'),
+    (b'{"meta": {"a\xe2\x80\xa8b": "x"}}', 'a key holds a control character'),
     ('{"name": "\ud800"}', 'name is not valid Unicode text'),   # str bodies too
     (b'"\xff"', 'malformed JSON'),
     (b'{"name": "\xed\xa0\x80"}', 'malformed JSON'),           # UTF-8-encoded surrogate
