@@ -4,7 +4,8 @@
 
     http_proxy_to_wsgi -> request_id -> faults -> input check -> healthcheck
     -> body size limit -> auth (keystonemiddleware, or noauth for tests)
-    -> project scope check -> pecan
+    -> revocation check (keystonemiddleware only) -> project scope check
+    -> pecan
 
 Public paths (version discovery) skip authentication and the scope check.
 Any exception or non-JSON error page becomes the service's fault body, so
