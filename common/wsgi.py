@@ -100,12 +100,14 @@ class RoutingHook(pecan.hooks.PecanHook):
                       if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
         required = len([p for p in positional if p.default is p.empty])
         query = state.request.GET
-        from_path = len(args)
-        for index, param in enumerate(positional[:len(args)]):
-            if param.name in query and args[index] == query[param.name]:
-                from_path = index
+        for index, param in enumerate(positional[:len(arguments.args)]):
+            if param.name in query and arguments.args[index] == query[param.name]:
+                # pecan filled it from the query string: drop it (and what
+                # follows) so the handler sees the path alone
+                del arguments.args[index:]
+                args = list(arguments.args) + list(arguments.varargs)
                 break
-        if from_path < required:
+        if len(args) < required:
             raise webob.exc.HTTPMethodNotAllowed()
         kwargs = {k: v for k, v in arguments.varkw.items() if k in signature.parameters}
         try:

@@ -37,12 +37,16 @@ def _conf(*register):
     return conf
 
 
+# oslo.config keeps overrides on option groups that configurations share:
+# every fixture resets its configuration when done.
+
 @pytest.fixture
 def network():
     from services.network import conf as network_conf
     from services.network.api import app
     conf = _conf(network_conf.register_opts)
-    return webtest.TestApp(app.build(conf, conductor=NoConductor()))
+    yield webtest.TestApp(app.build(conf, conductor=NoConductor()))
+    conf.reset()
 
 
 @pytest.fixture
@@ -50,7 +54,8 @@ def compute():
     from services.compute import conf as compute_conf
     from services.compute.api import app
     conf = _conf(lambda c: compute_conf.register_opts(c, with_clients=False))
-    return webtest.TestApp(app.build(conf))
+    yield webtest.TestApp(app.build(conf))
+    conf.reset()
 
 
 @pytest.fixture
@@ -68,12 +73,17 @@ def image(tmp_path):
     yield webtest.TestApp(app.setup_app(conf, store=fake.FakeStore(),
                                         staging=fake.FakeStore()))
     db.reset('image')
+    conf.reset()
+    from services.image.api import policies
+    policies.reset()
 
 
 @pytest.fixture
 def identity(tmp_path):
     from tests.unit.identity import conftest
-    return conftest.Cloud(conftest.make_conf(tmp_path))
+    conf = conftest.make_conf(tmp_path)
+    yield conftest.Cloud(conf)
+    conf.reset()
 
 
 # (fixture, method, path, fault body check) per API; each path takes a JSON body.
@@ -164,6 +174,14 @@ def test_write_to_image_and_compute_collections_is_405(request, service, path, f
 def test_write_to_identity_collection_is_405(identity, method):
     resp = identity.call(method, '/v3/credentials', status=405)
     assert resp.json['error']['code'] == 405
+
+
+def test_query_string_does_not_name_the_identity_resource(identity):
+    user = identity.call('GET', '/v3/users?name=admin').json['users'][0]
+    cred = identity.call('POST', '/v3/credentials', {'credential': {
+        'user_id': user['id'], 'type': 'cert', 'blob': 'x'}}, status=201).json['credential']
+    identity.call('DELETE', '/v3/credentials?credential_id=%s' % cred['id'], status=405)
+    identity.call('GET', '/v3/credentials/%s' % cred['id'], status=200)
 
 
 @pytest.mark.parametrize('service,path,check', [
