@@ -101,7 +101,8 @@ class RoutingHook(pecan.hooks.PecanHook):
         required = len([p for p in positional if p.default is p.empty])
         query = state.request.GET
         for index, param in enumerate(positional[:len(arguments.args)]):
-            if param.name in query and arguments.args[index] == query[param.name]:
+            if param.name in query and arguments.args[index] in (
+                    query[param.name], query.getall(param.name)):
                 # pecan filled it from the query string: drop it (and what
                 # follows) so the handler sees the path alone
                 del arguments.args[index:]

@@ -149,6 +149,7 @@ def test_json_body_keys_do_not_become_handler_arguments(app):
 
 def test_query_parameters_do_not_become_path_arguments(app):
     app.delete('/things?thing_id=victim', status=405)
+    app.delete('/things?thing_id=victim&thing_id=other', status=405)
     app.put('/things?thing_id=victim', status=405)
     assert Things.deleted == []
     app.delete('/things/t2?other=1', status=204)
