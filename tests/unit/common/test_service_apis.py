@@ -141,12 +141,15 @@ def test_unscoped_token_is_refused(request, service, path, fault_key):
     assert fault_key in resp.json
 
 
-def test_system_scoped_admin_may_go_without_project(network):
-    resp = _call(network, 'DELETE', '/v2.0/networks', status=405,
-                 headers={'X-Project-Id': '', 'OpenStack-System-Scope': 'all', 'X-Roles': 'admin'})
-    assert resp.json['NeutronError']['type'] == 'MethodNotAllowed'
-    _call(network, 'DELETE', '/v2.0/networks', status=403,
-          headers={'X-Project-Id': '', 'OpenStack-System-Scope': 'all', 'X-Roles': 'reader'})
+def test_system_scoped_admin_may_go_without_project(compute):
+    # the pipeline lets a system admin through: the router's 405 answers
+    system = {'X-Project-Id': '', 'OpenStack-System-Scope': 'all'}
+    resp = _call(compute, 'DELETE', '/v2.1/os-keypairs', status=405,
+                 headers=dict(system, **{'X-Roles': 'admin'}))
+    assert resp.json['badMethod']['code'] == 405
+    resp = _call(compute, 'DELETE', '/v2.1/os-keypairs', status=403,
+                 headers=dict(system, **{'X-Roles': 'reader'}))
+    assert resp.json['forbidden']['code'] == 403
 
 
 def test_discovery_needs_no_scope(network, image):
