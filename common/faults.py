@@ -23,10 +23,18 @@ def compute_fault(code, title, message, exc=None):
 
 
 def network_fault(code, title, message, exc=None):
-    """Neutron: ``{"NeutronError": {"type", "message", "detail"}}``."""
-    fault_type = getattr(exc, 'fault_type', None) or (
-        type(exc).__name__.replace('_Remote', '') if exc is not None
-        else title.replace(' ', ''))
+    """Neutron: ``{"NeutronError": {"type", "message", "detail"}}``.
+
+    The type is the exception's ``fault_type`` or class name; errors of the
+    shared pipeline (common exceptions, HTTP errors) are named as neutron
+    names its generic HTTP errors: ``HTTPBadRequest``, ``HTTPForbidden``.
+    """
+    fault_type = getattr(exc, 'fault_type', None)
+    if not fault_type:
+        if exc is None or type(exc).__module__ == 'common.exception':
+            fault_type = 'HTTP' + title.replace(' ', '')
+        else:
+            fault_type = type(exc).__name__.replace('_Remote', '')
     return {'NeutronError': {'type': fault_type, 'message': message, 'detail': ''}}
 
 

@@ -200,11 +200,12 @@ _HEADER_CONTROL = re.compile('[\x00-\x08\x0a-\x1f\x7f]')
 
 
 class InputCheck:
-    """Refuses (400) a request line or header no API can take.
+    """Refuses a request line or header no API can take.
 
-    Path and query string must be valid UTF-8 without NUL once
-    percent-decoded (UTF-8 itself excludes lone surrogates); header values
-    may hold no control character.  What a field may hold beyond that is
+    Path (else 404: nothing is named that way) and query string (else 400)
+    must be valid UTF-8 without NUL once percent-decoded (UTF-8 itself
+    excludes lone surrogates); header values may hold no control character
+    (400).  What a field may hold beyond that is
     up to its schema.  A client that stalls while sending its body gets a
     408 once the server's socket timeout expires.
     """
@@ -215,7 +216,11 @@ class InputCheck:
     def __call__(self, environ, start_response):
         if 'wsgi.input' in environ:
             environ['wsgi.input'] = _TimedInput(environ['wsgi.input'])
-        _check_text(_path_bytes(environ.get('PATH_INFO', '')), 'path')
+        try:
+            _check_text(_path_bytes(environ.get('PATH_INFO', '')), 'path')
+        except exception.ValidationError:
+            # no resource is named that way
+            raise exception.NotFound()
         query = environ.get('QUERY_STRING', '')
         if query:
             _check_text(urllib.parse.unquote_to_bytes(query.replace('+', ' ')),

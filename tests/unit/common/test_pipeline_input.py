@@ -185,9 +185,15 @@ def test_delete_with_accept_json_is_not_406(app):
 
 # --- request line and headers ---------------------------------------------------
 
-@pytest.mark.parametrize('path', ['/things/%00', '/things/%ff', '/things/%ed%a0%80',
-                                  '/things?q=%00', '/things?q=%c3', '/things?q=a+%ff'])
-def test_bad_path_or_query_is_a_400(app, path):
+@pytest.mark.parametrize('path', ['/things/%00', '/things/a%00b', '/things/%ff',
+                                  '/things/%ed%a0%80'])
+def test_bad_path_is_a_404(app, path):
+    resp = app.get(path, status=404)
+    assert resp.json['itemNotFound']['code'] == 404
+
+
+@pytest.mark.parametrize('path', ['/things?q=%00', '/things?q=%c3', '/things?q=a+%ff'])
+def test_bad_query_is_a_400(app, path):
     resp = app.get(path, status=400)
     assert resp.json['badRequest']['code'] == 400
 

@@ -135,6 +135,8 @@ def test_unscoped_token_is_refused(request, service, path, fault_key):
     app = request.getfixturevalue(service)
     resp = _call(app, 'GET', path, headers=UNSCOPED, status=403)
     assert fault_key in resp.json
+    if service == 'network':
+        assert resp.json['NeutronError']['type'] == 'HTTPForbidden'
     # a domain-scoped token has no project either
     resp = _call(app, 'GET', path, headers=dict(UNSCOPED, **{'X-Domain-Id': 'default'}),
                  status=403)
@@ -223,9 +225,9 @@ def test_bad_query_string_is_a_400(request, service, path, query):
     _call(app, 'GET', path + query, status=400)
 
 
-def test_bad_path_and_header_are_400_on_identity(identity):
-    identity.call('GET', '/v3/users/%00', status=400)
-    identity.call('GET', '/v3/users/%c3%28', status=400)
+def test_bad_path_is_404_and_header_400_on_identity(identity):
+    identity.call('GET', '/v3/users/%00', status=404)
+    identity.call('GET', '/v3/users/%c3%28', status=404)
     resp = identity.call('GET', '/v3/users', headers={'X-Auth-Token': 'abc\x01def'},
                          status=400)
     assert resp.json['error']['code'] == 400
