@@ -141,7 +141,11 @@ def test_odd_ids_in_the_path(api):
     for path in ('/networks/a%00b', '/ports/' + 'p' * 3000, '/routers/%00'):
         _error(api.app.get('/v2.0' + path, headers=ADMIN, expect_errors=True), 404)
         _error(api.app.delete('/v2.0' + path, headers=ADMIN, expect_errors=True), 404)
-    for path in ('/quotas/a%00b', '/quotas/' + 'q' * 256):
+    for path in ('/quotas/' + 'q' * 256,):
         _error(api.app.put_json('/v2.0' + path, {'quota': {'network': 5}}, headers=ADMIN,
                                 expect_errors=True), 400)
         _error(api.app.get('/v2.0' + path, headers=ADMIN, expect_errors=True), 400)
+    # the shared pipeline answers 404 to any path holding NUL: nothing is named so
+    _error(api.app.put_json('/v2.0/quotas/a%00b', {'quota': {'network': 5}}, headers=ADMIN,
+                            expect_errors=True), 404)
+    _error(api.app.get('/v2.0/quotas/a%00b', headers=ADMIN, expect_errors=True), 404)
