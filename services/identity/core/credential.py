@@ -10,6 +10,8 @@ string ``access`` and it needs a project.
 import hashlib
 import json
 
+from common import exception as common_exception
+from common import validation
 from services.identity import exception
 from services.identity.core import credential_keys
 from services.identity.core import new_id
@@ -22,9 +24,12 @@ _EC2_SCOPE_KEYS = ('trust_id', 'app_cred_id', 'access_token_id', 'access_id')
 
 def ec2_blob(blob):
     """The parsed blob of an ec2 credential (400 unless JSON with ``access``)."""
+    if not isinstance(blob, str):
+        raise exception.ValidationError('Invalid blob in credential')
     try:
-        parsed = json.loads(blob)
-    except (TypeError, ValueError):
+        # the shared parser bounds nesting and refuses what no store takes
+        parsed = validation.parse_json(blob)
+    except common_exception.ValidationError:
         raise exception.ValidationError('Invalid blob in credential')
     if not parsed or not isinstance(parsed, dict):
         raise exception.ValidationError(
@@ -56,7 +61,7 @@ def _check_text(values):
 def _old_blob(blob):
     try:
         parsed = json.loads(blob)
-    except ValueError:
+    except (ValueError, RecursionError):
         return {}
     return parsed if isinstance(parsed, dict) else {}
 

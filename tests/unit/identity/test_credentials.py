@@ -111,6 +111,8 @@ def test_ec2_id_is_the_sha256_of_the_access_key(cloud, member):
 
 @pytest.mark.parametrize('blob,project,message', [
     ('not json', True, 'Invalid blob in credential'),
+    ('[' * 50000, True, 'Invalid blob in credential'),
+    ('{"access": "AK", "x": "\\ud800"}', True, 'Invalid blob in credential'),
     ('[1, 2]', True, 'Expecting to find blob in credential'),
     ('{}', True, 'Expecting to find blob in credential'),
     ('{"secret": "x"}', True, 'Expecting to find access in credential'),
