@@ -1,18 +1,19 @@
 # Network service (neutron-compatible Networking v2.0) for stack.sh.  Sourced after common.sh.
 #
-# Two daemons: alto-network-conductor (the only one with the database) and
-# alto-network-api (DB-free; its config has no [database] section).
+# Two daemons read network.conf; the database URL is in network-db.conf, which only the
+# conductor (the database owner) and alto-manage read: the API never sees it.
 
 NETWORK_CONF=$ALTO_ETC/network.conf
-NETWORK_API_CONF=$ALTO_ETC/network-api.conf
+NETWORK_DB_CONF=$ALTO_ETC/network-db.conf
 NETWORK_PORT=${NETWORK_PORT:-9696}
 NETWORK_URL=http://$HOST_IP:$NETWORK_PORT
 PUBLIC_NETWORK_CIDR=${PUBLIC_NETWORK_CIDR:-203.0.113.0/24}
 PUBLIC_NETWORK_GATEWAY=${PUBLIC_NETWORK_GATEWAY:-203.0.113.1}
 PRIVATE_NETWORK_CIDR=${PRIVATE_NETWORK_CIDR:-10.0.0.0/24}
 
-_network_common_conf() {
-    local f=$1
+network_configure() {
+    local f=$NETWORK_CONF
+    state_dir "$ALTO_STATE" "$ALTO_LOGS"
     iniset "$f" DEFAULT state_path "$ALTO_STATE"
     iniset "$f" DEFAULT transport_url "$TRANSPORT_URL"
     iniset "$f" DEFAULT log_dir "$ALTO_LOGS"
@@ -21,33 +22,31 @@ _network_common_conf() {
     iniset "$f" ml2 flat_networks '*'
     iniset "$f" ml2 network_vlan_ranges physnet1:1000:1999
     iniset "$f" ml2 vni_ranges 1:65535
+    # SQLite has one writer, so one conductor worker; with MariaDB/PostgreSQL one per core.
+    case "$DB_URL_BASE" in
+        sqlite:*) iniset "$f" network_conductor workers 1 ;;
+        *) iniset "$f" network_conductor workers "$(nproc)" ;;
+    esac
+    iniset "$f" api bind_host "$HOST_IP"
+    iniset "$f" api bind_port "$NETWORK_PORT"
+    iniset "$f" api auth_strategy keystone
+    write_authtoken_conf "$f"
+    # An older layout kept the URL in network.conf and the API in network-api.conf.
+    inidelete_section "$f" database
+    rm -f "$ALTO_ETC/network-api.conf"
+    iniset "$NETWORK_DB_CONF" database connection "$(db_url network)"
+    as_service_user "$ALTO_VENV/bin/alto-manage" --config-file "$NETWORK_CONF" \
+        --config-file "$NETWORK_DB_CONF" network db sync
 }
 
-network_configure() {
-    mkdir -p "$ALTO_STATE" "$ALTO_LOGS"
-    # Conductor: the database owner. SQLite has one writer, so one worker;
-    # with MariaDB/PostgreSQL run one per core.
-    _network_common_conf "$NETWORK_CONF"
-    iniset "$NETWORK_CONF" database connection "$(db_url network)"
-    case "$DB_URL_BASE" in
-        sqlite:*) iniset "$NETWORK_CONF" network_conductor workers 1 ;;
-        *) iniset "$NETWORK_CONF" network_conductor workers "$(nproc)" ;;
-    esac
-    # API: no [database] at all.
-    _network_common_conf "$NETWORK_API_CONF"
-    iniset "$NETWORK_API_CONF" api bind_host "$HOST_IP"
-    iniset "$NETWORK_API_CONF" api bind_port "$NETWORK_PORT"
-    iniset "$NETWORK_API_CONF" api auth_strategy keystone
-    write_authtoken_conf "$NETWORK_API_CONF"
-    iniset "$NETWORK_API_CONF" keystone_authtoken username network
-    "$ALTO_VENV/bin/alto-manage" --config-file "$NETWORK_CONF" network db sync
+# network_daemons: "NAME ARGS" per daemon; only the conductor reads network-db.conf.
+network_daemons() {
+    echo "alto-network-conductor --config-file $NETWORK_CONF --config-file $NETWORK_DB_CONF"
+    echo "alto-network-api --config-file $NETWORK_CONF"
 }
 
 network_start() {
-    start_daemon alto-network-conductor "$ALTO_VENV/bin/alto-network-conductor" \
-        --config-file "$NETWORK_CONF"
-    start_daemon alto-network-api "$ALTO_VENV/bin/alto-network-api" \
-        --config-file "$NETWORK_API_CONF"
+    start_daemons network
     wait_for_http "$NETWORK_URL/" 60
 }
 

@@ -1,6 +1,11 @@
 """A real network service: alto-network-conductor + alto-network-api as
 processes on a free loopback port, RabbitMQ with a private exchange, and
-SQLite in a temp dir or a throw-away MariaDB database."""
+SQLite in a temp dir or a throw-away MariaDB database.
+
+Files as deploy/lib/network.sh writes them: ``network.conf`` for both
+daemons and ``network-db.conf`` (``[database]`` only) for the conductor and
+alto-manage; with identity, the API validates tokens as a ``network``
+service user holding only the ``service`` role."""
 
 import os
 import pathlib
@@ -17,6 +22,8 @@ import pytest
 
 BIN = pathlib.Path(sys.executable).parent
 MYSQL_BASE = 'mysql+pymysql://root@127.0.0.1:3306'
+SERVICE_USER = 'network'
+SERVICE_PASSWORD = 'network-service-secret'
 
 
 def free_port():
@@ -34,7 +41,21 @@ class NetworkServer:
         self.identity = identity
         self.conductor_workers = conductor_workers
         self.config_file = self.workdir / 'network.conf'
+        self.db_config_file = self.workdir / 'network-db.conf'
         self.processes = []
+
+    def register(self):
+        """The service user, as deploy's ensure_service_user makes it."""
+        import openstack
+        admin = openstack.connect(**self.identity.cloud_config())
+        project = admin.identity.find_project('service') or \
+            admin.identity.create_project(name='service', domain_id='default')
+        user = admin.identity.find_user(SERVICE_USER) or admin.identity.create_user(
+            name=SERVICE_USER, password=SERVICE_PASSWORD, domain_id='default')
+        role = admin.identity.find_role('service') or \
+            admin.identity.create_role(name='service')
+        admin.identity.assign_project_role_to_user(project, user, role)
+        admin.close()
 
     def write_config(self):
         lines = [
@@ -44,7 +65,6 @@ class NetworkServer:
             'host = functional-%s' % secrets.token_hex(2),
             '[api]', 'bind_host = 127.0.0.1', 'bind_port = %d' % self.port,
             'auth_strategy = %s' % ('keystone' if self.identity else 'noauth'),
-            '[database]', 'connection = %s' % self.connection,
             # Queues are named after topics whatever the exchange: a private
             # topic keeps this server's calls away from other test runs.
             '[network_conductor]', 'workers = %d' % self.conductor_workers,
@@ -56,11 +76,11 @@ class NetworkServer:
             lines += ['[keystone_authtoken]',
                       'www_authenticate_uri = %s' % self.identity.url,
                       'auth_url = %s' % self.identity.url, 'auth_type = password',
-                      'username = %s' % self.identity.admin_user,
-                      'password = %s' % self.identity.admin_password,
-                      'project_name = %s' % self.identity.admin_project,
+                      'username = %s' % SERVICE_USER, 'password = %s' % SERVICE_PASSWORD,
+                      'project_name = service',
                       'user_domain_id = default', 'project_domain_id = default']
         self.config_file.write_text('\n'.join(lines) + '\n')
+        self.db_config_file.write_text('[database]\nconnection = %s\n' % self.connection)
 
     def _spawn(self, name, extra_conf=None):
         log = open(self.workdir / ('%s.log' % name), 'w')
@@ -73,21 +93,16 @@ class NetworkServer:
         return proc
 
     def start(self):
+        if self.identity:
+            self.register()
         self.write_config()
         subprocess.run([str(BIN / 'alto-manage'), '--config-file', str(self.config_file),
+                        '--config-file', str(self.db_config_file),
                         'network', 'db', 'sync'], check=True, capture_output=True,
                        timeout=120)
-        # The API must not even see the [database] section.
-        api_conf = self.workdir / 'network-api.conf'
-        api_conf.write_text(''.join(
-            line + '\n' for line in self.config_file.read_text().splitlines()
-            if not line.startswith('connection')))
-        self._spawn('alto-network-conductor')
-        self.api_process = subprocess.Popen(
-            [str(BIN / 'alto-network-api'), '--config-file', str(api_conf)],
-            stdout=open(self.workdir / 'alto-network-api.log', 'w'),
-            stderr=subprocess.STDOUT, start_new_session=True)
-        self.processes.append(self.api_process)
+        # Only the conductor reads the file holding [database].
+        self._spawn('alto-network-conductor', self.db_config_file)
+        self.api_process = self._spawn('alto-network-api')
         self.wait_ready()
 
     def wait_ready(self, timeout=60):
