@@ -9,7 +9,9 @@ set -euo pipefail
 [ "$(id -u)" = 0 ] || die "run stack.sh as root"
 
 ALTO_SERVICES=${ALTO_SERVICES:-identity image network compute}
-SYSTEM_PACKAGES="python3-venv python3-dev build-essential pkg-config libmariadb-dev curl rabbitmq-server qemu-utils"
+# Debian's interpreter: the virtualenv must be usable by the unprivileged daemons.
+ALTO_PYTHON=${ALTO_PYTHON:-/usr/bin/python3}
+SYSTEM_PACKAGES="python3-venv python3-dev build-essential pkg-config libmariadb-dev curl rabbitmq-server qemu-utils util-linux passwd"
 
 install_system_packages() {
     local missing=() p
@@ -23,11 +25,19 @@ install_system_packages() {
     apt-get install -y -q "${missing[@]}"
 }
 
+# _venv_usable: the daemons' user can run the virtualenv's interpreter (one made from a Python
+# under /root, e.g. pyenv's, cannot: it is rebuilt from the system Python).
+_venv_usable() {
+    [ -x "$ALTO_VENV/bin/python" ] \
+        && as_service_user test -x "$(readlink -f "$ALTO_VENV/bin/python")"
+}
+
 install_python() {
-    if [ ! -x "$ALTO_VENV/bin/python" ]; then
-        log "creating virtualenv $ALTO_VENV"
+    if ! _venv_usable; then
+        log "creating virtualenv $ALTO_VENV with $ALTO_PYTHON"
+        rm -rf "$ALTO_VENV"
         mkdir -p "$(dirname "$ALTO_VENV")"
-        python3 -m venv "$ALTO_VENV"
+        "$ALTO_PYTHON" -m venv "$ALTO_VENV"
         "$ALTO_VENV/bin/pip" install -q --upgrade pip
     fi
     log "installing Altostratus into $ALTO_VENV"
@@ -71,9 +81,12 @@ PY
 }
 
 install_system_packages
+ensure_system_user
 install_python
-ensure_rabbitmq
 mkdir -p "$ALTO_ETC" "$ALTO_STATE" "$ALTO_LOGS" "$ALTO_RUN"
+secure_install
+ensure_rabbitmq
+ensure_rabbitmq_account
 write_clouds_yaml
 
 for svc in $ALTO_SERVICES; do
@@ -82,6 +95,7 @@ for svc in $ALTO_SERVICES; do
     . "$lib"
     log "== $svc =="
     "${svc}_configure"
+    secure_install
     "${svc}_start"
     "${svc}_bootstrap"
 done

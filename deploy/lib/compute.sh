@@ -11,7 +11,7 @@ COMPUTE_HOST=${COMPUTE_HOST:-$(hostname)}
 COMPUTE_DEMO_SERVER=${COMPUTE_DEMO_SERVER:-demo-server}
 
 compute_configure() {
-    mkdir -p "$ALTO_STATE/compute"
+    state_dir "$ALTO_STATE/compute"
     iniset "$COMPUTE_CONF" DEFAULT state_path "$ALTO_STATE/compute"
     iniset "$COMPUTE_CONF" DEFAULT transport_url "$TRANSPORT_URL"
     iniset "$COMPUTE_CONF" DEFAULT host "$COMPUTE_HOST"
@@ -32,18 +32,20 @@ compute_configure() {
     iniset "$COMPUTE_CONF" service_user user_domain_id default
     iniset "$COMPUTE_CONF" service_user project_domain_id default
     iniset "$COMPUTE_DB_CONF" database connection "$(db_url compute)"
-    chmod 600 "$COMPUTE_DB_CONF"
-    "$ALTO_VENV/bin/alto-manage" --config-file "$COMPUTE_CONF" --config-file "$COMPUTE_DB_CONF" \
-        compute db_sync
+    as_service_user "$ALTO_VENV/bin/alto-manage" --config-file "$COMPUTE_CONF" \
+        --config-file "$COMPUTE_DB_CONF" compute db_sync
+}
+
+# compute_daemons: "NAME ARGS" per daemon; only the conductor reads compute-db.conf.
+compute_daemons() {
+    echo "alto-compute-conductor --config-file $COMPUTE_CONF --config-file $COMPUTE_DB_CONF"
+    echo "alto-compute-scheduler --config-file $COMPUTE_CONF"
+    echo "alto-compute-api --config-file $COMPUTE_CONF"
+    echo "alto-compute --config-file $COMPUTE_CONF"
 }
 
 compute_start() {
-    start_daemon alto-compute-conductor "$ALTO_VENV/bin/alto-compute-conductor" \
-        --config-file "$COMPUTE_CONF" --config-file "$COMPUTE_DB_CONF"
-    start_daemon alto-compute-scheduler "$ALTO_VENV/bin/alto-compute-scheduler" \
-        --config-file "$COMPUTE_CONF"
-    start_daemon alto-compute-api "$ALTO_VENV/bin/alto-compute-api" --config-file "$COMPUTE_CONF"
-    start_daemon alto-compute "$ALTO_VENV/bin/alto-compute" --config-file "$COMPUTE_CONF"
+    start_daemons compute
     wait_for_http "$COMPUTE_URL/" 90
 }
 

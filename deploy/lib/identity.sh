@@ -5,11 +5,17 @@ IDENTITY_CONF=$ALTO_ETC/identity.conf
 IDENTITY_URL=http://$HOST_IP:5000/v3
 
 identity_manage() {
-    "$ALTO_VENV/bin/alto-manage" --config-file "$IDENTITY_CONF" identity "$@"
+    as_service_user "$ALTO_VENV/bin/alto-manage" --config-file "$IDENTITY_CONF" identity "$@"
+}
+
+# identity_daemons: "NAME ARGS" per daemon.  The API owns its database: [database] is in
+# identity.conf.
+identity_daemons() {
+    echo "alto-identity-api --config-file $IDENTITY_CONF"
 }
 
 identity_configure() {
-    mkdir -p "$ALTO_ETC" "$ALTO_STATE" "$ALTO_LOGS"
+    state_dir "$ALTO_STATE" "$ALTO_LOGS"
     iniset "$IDENTITY_CONF" DEFAULT state_path "$ALTO_STATE"
     iniset "$IDENTITY_CONF" DEFAULT log_file "$ALTO_LOGS/alto-identity-api.log"
     iniset "$IDENTITY_CONF" DEFAULT transport_url "$TRANSPORT_URL"
@@ -25,7 +31,7 @@ identity_configure() {
 }
 
 identity_start() {
-    start_daemon alto-identity-api "$ALTO_VENV/bin/alto-identity-api" --config-file "$IDENTITY_CONF"
+    start_daemons identity
     wait_for_http "$IDENTITY_URL" 60
 }
 

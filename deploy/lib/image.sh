@@ -12,7 +12,7 @@ image_configure() {
             || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q qemu-utils >/dev/null 2>&1; } \
             || log "qemu-utils not installable; the bootstrap image will be raw"
     fi
-    mkdir -p "$ALTO_STATE/image/images" "$ALTO_STATE/image/staging"
+    state_dir "$ALTO_STATE/image" "$ALTO_STATE/image/images" "$ALTO_STATE/image/staging"
     iniset "$IMAGE_CONF" DEFAULT state_path "$ALTO_STATE"
     iniset "$IMAGE_CONF" DEFAULT transport_url "$TRANSPORT_URL"
     iniset "$IMAGE_CONF" api bind_host "$HOST_IP"
@@ -23,11 +23,17 @@ image_configure() {
     iniset "$IMAGE_CONF" store filesystem_datadir "$ALTO_STATE/image/images"
     iniset "$IMAGE_CONF" image staging_dir "$ALTO_STATE/image/staging"
     write_authtoken_conf "$IMAGE_CONF"
-    "$ALTO_VENV/bin/alto-manage" --config-file "$IMAGE_CONF" image db sync
+    as_service_user "$ALTO_VENV/bin/alto-manage" --config-file "$IMAGE_CONF" image db sync
+}
+
+# image_daemons: "NAME ARGS" per daemon.  The API owns its database: [database] is in
+# image.conf.
+image_daemons() {
+    echo "alto-image-api --config-file $IMAGE_CONF"
 }
 
 image_start() {
-    start_daemon alto-image-api "$ALTO_VENV/bin/alto-image-api" --config-file "$IMAGE_CONF"
+    start_daemons image
     wait_for_http "$IMAGE_URL/" 60
 }
 

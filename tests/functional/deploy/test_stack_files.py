@@ -1,0 +1,200 @@
+"""What deploy/stack.sh writes on a host: the files each daemon is started
+with, and their owners and modes.
+
+Runs the real configure step of every service lib (deploy/lib/<svc>.sh,
+with alto-manage db sync, fernet and credential key set-up) into a scratch
+tree, over a tree laid out as an older install left it, and the
+``<svc>_daemons`` lists that stack.sh starts.  Needs root (it creates the
+``altostratus`` system user as stack.sh does and changes owners).
+"""
+
+import configparser
+import grp
+import os
+import pathlib
+import pwd
+import re
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+
+import pytest
+
+pytestmark = pytest.mark.functional
+
+ROOT = pathlib.Path(__file__).resolve().parents[3]
+VENV = pathlib.Path(sys.executable).parent.parent
+USER = GROUP = 'altostratus'
+SERVICES = ('identity', 'image', 'network', 'compute')
+DB_FREE = ('alto-network-api', 'alto-compute-api', 'alto-compute-scheduler', 'alto-compute')
+DB_OWNERS = ('alto-identity-api', 'alto-image-api', 'alto-network-conductor',
+             'alto-compute-conductor')
+URL = re.compile(r'\b(sqlite|mysql|postgresql|mariadb)[+:\w]*://')
+
+
+def _bash(env, script):
+    return subprocess.run(['bash', '-euo', 'pipefail', '-c',
+                           '. "$ALTO_SRC/deploy/lib/common.sh"\n' + script],
+                          env=env, capture_output=True, text=True, timeout=300)
+
+
+def _old_install(base):
+    """Files as an older stack.sh left them: world-readable, root-owned, the
+    network database URL in the file the API shared."""
+    etc, state = base / 'etc', base / 'state'
+    etc.mkdir(mode=0o755)
+    state.mkdir(mode=0o755)
+    (etc / 'network.conf').write_text(
+        '[DEFAULT]\nstate_path = %s\n[database]\nconnection = sqlite:///%s/network.sqlite\n'
+        % (state, state))
+    (etc / 'network-api.conf').write_text('[keystone_authtoken]\npassword = secret\n')
+    (state / 'stale.sqlite').write_bytes(b'')
+    for path in (etc / 'network.conf', etc / 'network-api.conf', state / 'stale.sqlite'):
+        path.chmod(0o644)
+
+
+@pytest.fixture(scope='module')
+def deployed():
+    if os.geteuid() != 0 or not shutil.which('setpriv'):
+        pytest.skip('needs root and setpriv, as deploy/stack.sh does')
+    # Not under pytest's 0700 temp root: the service user must reach its files.
+    base = pathlib.Path(tempfile.mkdtemp(prefix='alto-deploy-', dir='/var/tmp'))
+    base.chmod(0o755)
+    _old_install(base)
+    env = dict(os.environ, ALTO_SRC=str(ROOT), ALTO_VENV=str(VENV),
+               ALTO_ETC=str(base / 'etc'), ALTO_STATE=str(base / 'state'),
+               ALTO_LOGS=str(base / 'log'), ALTO_RUN=str(base / 'run'),
+               DB_URL_BASE='sqlite:///%s' % (base / 'state'),
+               CLOUDS_YAML=str(base / 'clouds.yaml'), SERVICE_PASSWORD='service-secret',
+               TRANSPORT_URL='rabbit://guest:guest@127.0.0.1:5672/alto-deploy-test')
+    setup = _bash(env, 'ensure_system_user')
+    assert setup.returncode == 0, setup.stderr
+    probe = subprocess.run(['setpriv', '--reuid=' + USER, '--regid=' + GROUP,
+                            '--init-groups', '--', str(VENV / 'bin' / 'python'), '-c',
+                            'import common.config'], cwd='/', capture_output=True,
+                           env=dict(env, PYTHONPATH=str(ROOT)))
+    if probe.returncode != 0:
+        shutil.rmtree(base)
+        pytest.skip('the %s user cannot read this source tree or virtualenv' % USER)
+    script = '\n'.join(
+        ['secure_install'] +
+        ['. "$ALTO_SRC/deploy/lib/%s.sh"; %s_configure >&2' % (s, s) for s in SERVICES] +
+        ['secure_install'] + ['%s_daemons' % s for s in SERVICES])
+    out = _bash(dict(env, PYTHONPATH=str(ROOT)), script)
+    assert out.returncode == 0, out.stdout + out.stderr
+    daemons = {}
+    for line in out.stdout.splitlines():
+        name, *args = line.split()
+        daemons[name] = args
+    try:
+        yield base, daemons
+    finally:
+        shutil.rmtree(base)
+
+
+def _config_files(args):
+    return [pathlib.Path(args[i + 1]) for i, arg in enumerate(args) if arg == '--config-file']
+
+
+def _database_refs(path):
+    """What in ``path`` tells a database: a [database] section, a URL."""
+    cp = configparser.RawConfigParser(interpolation=None, strict=False)
+    cp.read(path)
+    refs = ['[database]'] if cp.has_section('database') else []
+    for section in ['DEFAULT'] + cp.sections():
+        for key, value in cp.items(section):
+            if URL.search(value):
+                refs.append('%s.%s = %s' % (section, key, value))
+    return refs
+
+
+def test_every_daemon_is_listed(deployed):
+    _, daemons = deployed
+    assert sorted(daemons) == sorted(DB_FREE + DB_OWNERS)
+
+
+def test_db_free_daemons_are_started_with_no_database_url(deployed):
+    _, daemons = deployed
+    for name in DB_FREE:
+        files = _config_files(daemons[name])
+        assert files, name
+        for path in files:
+            assert path.is_file(), (name, path)
+            assert _database_refs(path) == [], (name, path)
+
+
+def test_database_owners_get_their_url(deployed):
+    # The same check finds the URL where it must be: it can fail.
+    _, daemons = deployed
+    for name in DB_OWNERS:
+        refs = [ref for path in _config_files(daemons[name]) for ref in _database_refs(path)]
+        assert '[database]' in refs, name
+
+
+def test_network_uses_compute_layout(deployed):
+    base, daemons = deployed
+    etc = base / 'etc'
+    assert not (etc / 'network-api.conf').exists()
+    assert _config_files(daemons['alto-network-api']) == [etc / 'network.conf']
+    assert _config_files(daemons['alto-network-conductor']) == [
+        etc / 'network.conf', etc / 'network-db.conf']
+    db_conf = configparser.RawConfigParser()
+    db_conf.read(etc / 'network-db.conf')
+    assert db_conf.sections() == ['database']
+
+
+def _owner(path):
+    st = path.lstat()
+    return pwd.getpwuid(st.st_uid).pw_name, grp.getgrgid(st.st_gid).gr_name
+
+
+def _mode(path):
+    return stat.S_IMODE(path.lstat().st_mode)
+
+
+def test_configs_are_root_owned_and_group_readable(deployed):
+    base, _ = deployed
+    etc = base / 'etc'
+    assert (_owner(etc), _mode(etc)) == (('root', GROUP), 0o750)
+    confs = sorted(etc.glob('*.conf'))
+    assert {p.name for p in confs} >= {'identity.conf', 'image.conf', 'network.conf',
+                                       'network-db.conf', 'compute.conf', 'compute-db.conf'}
+    for path in confs:
+        assert (_owner(path), _mode(path)) == (('root', GROUP), 0o640), path
+
+
+def test_state_and_logs_belong_to_the_service_user(deployed):
+    base, _ = deployed
+    for top in (base / 'state', base / 'log'):
+        assert (_owner(top), _mode(top)) == ((USER, GROUP), 0o750), top
+        for path in [top] + sorted(top.rglob('*')):
+            assert _owner(path) == (USER, GROUP), path
+            limit = 0o750 if path.is_dir() else 0o640
+            assert _mode(path) & ~limit == 0, (path, oct(_mode(path)))
+    state = base / 'state'
+    assert sorted(p.name for p in state.glob('*.sqlite')) == [
+        'compute.sqlite', 'identity.sqlite', 'image.sqlite', 'network.sqlite', 'stale.sqlite']
+    for repo in ('fernet-keys', 'credential-keys'):
+        keys = state / repo
+        assert _mode(keys) == 0o700, repo
+        assert [_mode(k) for k in keys.iterdir()] == [0o600] * len(list(keys.iterdir()))
+        assert len(list(keys.iterdir())) >= 2, repo
+
+
+def test_systemd_units_run_the_same_commands_unprivileged(deployed):
+    base, daemons = deployed
+    units = sorted((ROOT / 'deploy' / 'systemd').glob('alto-*.service'))
+    assert sorted(u.stem for u in units) == sorted(daemons)
+    for unit in units:
+        cp = configparser.RawConfigParser(strict=False)
+        cp.optionxform = str
+        cp.read(unit)
+        service = dict(cp.items('Service'))
+        assert (service['User'], service['Group'], service['UMask']) == (USER, GROUP, '0027')
+        binary, *args = service['ExecStart'].split()
+        assert binary == '/opt/altostratus/venv/bin/%s' % unit.stem
+        expected = [a.replace(str(base / 'etc'), '/etc/altostratus')
+                    for a in daemons[unit.stem]]
+        assert args == expected, unit.name
