@@ -57,10 +57,9 @@ class ComputeCloud:
             admin.identity.create_project(name='service', domain_id='default')
         user = admin.identity.find_user('nova') or admin.identity.create_user(
             name='nova', password=SERVICE_PASSWORD, domain_id='default')
-        admin.identity.assign_project_role_to_user(service_project, user,
-                                                   admin.identity.find_role('admin'))
-        # Service tokens count only with the service role (keystonemiddleware's
-        # service_token_roles), as deploy's ensure_service_user grants it.
+        # The service role only, as deploy's ensure_service_user grants it:
+        # service tokens count only with it (keystonemiddleware's
+        # service_token_roles), and the policies grant the inter-service calls to it.
         service_role = admin.identity.find_role('service') or \
             admin.identity.create_role(name='service')
         admin.identity.assign_project_role_to_user(service_project, user, service_role)

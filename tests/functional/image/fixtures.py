@@ -40,8 +40,10 @@ class ImageServer:
             admin.identity.create_project(name='service', domain_id='default')
         user = admin.identity.create_user(name='image', password=SERVICE_PASSWORD,
                                           domain_id='default')
-        role_admin = admin.identity.find_role('admin')
-        admin.identity.assign_project_role_to_user(service, user, role_admin)
+        # The service role only, as deploy's ensure_service_user grants it.
+        role_service = admin.identity.find_role('service') or \
+            admin.identity.create_role(name='service')
+        admin.identity.assign_project_role_to_user(service, user, role_service)
         svc = admin.identity.create_service(name='glance', type='image')
         for iface in ('public', 'internal', 'admin'):
             admin.identity.create_endpoint(service_id=svc.id, interface=iface, url=self.url,
