@@ -33,6 +33,9 @@ _venv_usable() {
 }
 
 install_python() {
+    # The install is editable: the daemons import from this checkout.
+    as_service_user test -r "$ALTO_SRC/common/config.py" \
+        || die "user $ALTO_USER cannot read $ALTO_SRC: put the checkout where it can (e.g. /opt/altostratus/src)"
     if ! _venv_usable; then
         log "creating virtualenv $ALTO_VENV with $ALTO_PYTHON"
         rm -rf "$ALTO_VENV"
