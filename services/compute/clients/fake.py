@@ -117,7 +117,9 @@ class FakeNetworkClient(base.NetworkClientBase):
 
     def get_port(self, context, port_id):
         port = self.ports.read().get(port_id)
-        if port is None:
+        # A port seeded without a project stands for a shared test fixture.
+        if port is None or not _visible_to(context, port.get('project_id'),
+                                           'project_id' not in port):
             raise exception.PortNotFound(port_id=port_id)
         return port
 
@@ -127,7 +129,7 @@ class FakeNetworkClient(base.NetworkClientBase):
     def list_ports(self, context, device_id):
         return [p for p in self.ports.read().values() if p.get('device_id') == device_id]
 
-    def _new_port(self, data, network, device_id, fixed_ip=None):
+    def _new_port(self, data, network, device_id, fixed_ip=None, project_id=None):
         used = {p['fixed_ips'][0]['ip_address'] for p in data.values()
                 if p['network_id'] == network['id']}
         subnet = ipaddress.ip_network(network.get('cidr', '192.0.2.0/24'), strict=False)
@@ -146,6 +148,8 @@ class FakeNetworkClient(base.NetworkClientBase):
         port = {'id': str(uuid.uuid4()), 'network_id': network['id'], 'device_id': device_id,
                 'mac_address': 'fa:16:3e:%02x:%02x:%02x' % tuple(uuid.uuid4().bytes[:3]),
                 'fixed_ips': [{'ip_address': address}], 'status': 'ACTIVE'}
+        if project_id:
+            port['project_id'] = project_id
         data[port['id']] = port
         return port
 
@@ -174,7 +178,8 @@ class FakeNetworkClient(base.NetworkClientBase):
             network = self.get_network(context.elevated(), request['uuid'])
 
             def create(data, network=network):
-                port = self._new_port(data, network, instance.uuid, request.get('fixed_ip'))
+                port = self._new_port(data, network, instance.uuid, request.get('fixed_ip'),
+                                      instance.project_id)
                 port.update({'binding:host_id': host, 'security_groups': groups})
                 return port
             port = self.ports.update(create)

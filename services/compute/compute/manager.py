@@ -10,6 +10,7 @@ from oslo_concurrency import lockutils
 from oslo_config import cfg
 from oslo_log import log as logging
 from oslo_utils import timeutils
+from oslo_utils import uuidutils
 
 from common import context as alto_context
 from services.compute import clients
@@ -149,6 +150,9 @@ class ComputeManager:
         """Path of the host's cached copy of an image, fetched once."""
         if not image_id:
             return None
+        if not uuidutils.is_uuid_like(image_id):
+            # The ID names a file here: never a path.
+            raise exception.ImageNotFound(image_id=image_id)
         base_dir = os.path.join(CONF.state_path, 'instances', '_base')
         path = os.path.join(base_dir, image_id)
         with lockutils.lock('%s-image-%s' % (self.host, image_id)):

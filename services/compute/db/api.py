@@ -21,6 +21,8 @@ from services.compute import exception
 from services.compute.db import models
 
 SERVICE = 'compute'
+#: Largest value of a signed 32-bit INTEGER column.
+MAX_INT = 2 ** 31 - 1
 
 
 class _Scope:
@@ -114,9 +116,18 @@ def service_get_all(binary=None, host=None):
         return [as_dict(r) for r in session.scalars(query)]
 
 
+def _integer_id(value):
+    """``value`` as an INTEGER primary key, or None when it cannot be one
+    (not ASCII digits, or beyond the column's range)."""
+    text = str(value)
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_INT:
+        return None
+    return int(text)
+
+
 def _service_row(session, service_id):
     column = models.Service.uuid if uuidutils.is_uuid_like(service_id) else models.Service.id
-    if column is models.Service.id and not str(service_id).isdigit():
+    if column is models.Service.id and _integer_id(service_id) is None:
         raise exception.ServiceNotFound(service_id=service_id)
     row = session.scalars(sa.select(models.Service).where(column == service_id)).first()
     if row is None:
@@ -178,8 +189,8 @@ def compute_node_get(node_id):
     with reader() as session:
         if uuidutils.is_uuid_like(node_id):
             cond = models.ComputeNode.uuid == node_id
-        elif str(node_id).isdigit():
-            cond = models.ComputeNode.id == int(node_id)
+        elif _integer_id(node_id) is not None:
+            cond = models.ComputeNode.id == _integer_id(node_id)
         else:
             raise exception.HypervisorNotFound(hypervisor_id=node_id)
         row = session.scalars(sa.select(models.ComputeNode).where(cond)).first()
@@ -753,7 +764,7 @@ def server_group_count(project_id):
 def _aggregate_row(session, aggregate_id):
     column = (models.Aggregate.uuid if uuidutils.is_uuid_like(aggregate_id)
               else models.Aggregate.id)
-    if column is models.Aggregate.id and not str(aggregate_id).isdigit():
+    if column is models.Aggregate.id and _integer_id(aggregate_id) is None:
         raise exception.AggregateNotFound(aggregate_id=aggregate_id)
     row = session.scalars(sa.select(models.Aggregate).where(column == aggregate_id)).first()
     if row is None:

@@ -29,6 +29,22 @@ _update_schema = {
     'required': ['aggregate'], 'additionalProperties': False,
 }
 
+_host = {'type': 'object',
+         'properties': {'host': {'type': 'string', 'minLength': 1, 'maxLength': 255}},
+         'required': ['host'], 'additionalProperties': False}
+_metadata = {'type': 'object',
+             'properties': {'metadata': {
+                 'type': 'object',
+                 'patternProperties': {r'^[\w\-:. ]{1,255}$': {
+                     'type': ['string', 'null'], 'maxLength': 255}},
+                 'additionalProperties': False}},
+             'required': ['metadata'], 'additionalProperties': False}
+_ACTION_SCHEMAS = {
+    name: {'type': 'object', 'properties': {name: schema}, 'required': [name],
+           'additionalProperties': False}
+    for name, schema in (('add_host', _host), ('remove_host', _host),
+                         ('set_metadata', _metadata))}
+
 
 def register(r):
     r.add('GET', '/os-aggregates', index)
@@ -51,12 +67,12 @@ def _view(req, agg):
     return {'aggregate': body}
 
 
-def _authorize(req):
-    policies.authorize(req.context, 'os-aggregates')
+def _authorize(req, operation):
+    policies.authorize(req.context, 'os-aggregates:' + operation)
 
 
 def index(req):
-    _authorize(req)
+    _authorize(req, 'index')
     return {'aggregates': [_view(req, a)['aggregate']
                            for a in agg_obj.AggregateList.get_all(req.context)]}
 
@@ -75,7 +91,7 @@ def _check_zone_conflict(req, agg, zone, hosts):
 
 
 def create(req):
-    _authorize(req)
+    _authorize(req, 'create')
     body = common.validate(_create_schema, req.body)['aggregate']
     metadata = {}
     if body.get('availability_zone'):
@@ -86,12 +102,12 @@ def create(req):
 
 
 def show(req, aggregate_id):
-    _authorize(req)
+    _authorize(req, 'show')
     return _view(req, agg_obj.Aggregate.get_by_id(req.context, aggregate_id))
 
 
 def update(req, aggregate_id):
-    _authorize(req)
+    _authorize(req, 'update')
     body = common.validate(_update_schema, req.body)['aggregate']
     agg = agg_obj.Aggregate.get_by_id(req.context, aggregate_id)
     if 'name' in body:
@@ -109,22 +125,22 @@ def update(req, aggregate_id):
 
 
 def delete(req, aggregate_id):
-    _authorize(req)
+    _authorize(req, 'delete')
     agg_obj.Aggregate.get_by_id(req.context, aggregate_id).destroy()
     return router.Response(None, 200)
 
 
 def action(req, aggregate_id):
-    _authorize(req)
     body = req.body
-    if not isinstance(body, dict) or len(body) != 1:
-        raise exception.Invalid(reason='Invalid aggregate action')
-    name, args = next(iter(body.items()))
+    name = next(iter(body)) if isinstance(body, dict) and len(body) == 1 else None
+    if name not in _ACTION_SCHEMAS:
+        _authorize(req, 'set_metadata')
+        raise exception.Invalid(reason='Invalid aggregate action %s' % (name or '')[:255])
+    _authorize(req, name)
+    args = common.validate(_ACTION_SCHEMAS[name], body)[name]
     agg = agg_obj.Aggregate.get_by_id(req.context, aggregate_id)
     if name in ('add_host', 'remove_host'):
-        host = (args or {}).get('host') if isinstance(args, dict) else None
-        if not host:
-            raise exception.Invalid(reason='host is required')
+        host = args['host']
         if name == 'add_host':
             if not service_obj.ServiceList.get_all(req.context, binary='alto-compute',
                                                    host=host).objects:
@@ -137,10 +153,8 @@ def action(req, aggregate_id):
             if host not in agg.hosts:
                 raise exception.AggregateHostNotFound(aggregate_id=agg.id, host=host)
             agg.hosts = [h for h in agg.hosts if h != host]
-    elif name == 'set_metadata':
-        metadata = (args or {}).get('metadata') if isinstance(args, dict) else None
-        if not isinstance(metadata, dict):
-            raise exception.Invalid(reason='metadata must be an object')
+    else:
+        metadata = args['metadata']
         merged = dict(agg.metadata)
         for key, value in metadata.items():
             if value is None:
@@ -150,7 +164,5 @@ def action(req, aggregate_id):
         if merged.get('availability_zone') != agg.metadata.get('availability_zone'):
             _check_zone_conflict(req, agg, merged.get('availability_zone'), agg.hosts)
         agg.metadata = merged
-    else:
-        raise exception.Invalid(reason='Invalid aggregate action %s' % name)
     agg.save()
     return _view(req, agg)

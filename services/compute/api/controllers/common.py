@@ -1,25 +1,56 @@
 """Helpers shared by the compute controllers."""
 
+import re
+
 from oslo_config import cfg
 
 from common import validation
 from services.compute import exception
+from services.compute.api.schemas import types
 
 CONF = cfg.CONF
+_INTEGER = re.compile(r'^-?[0-9]+$')
 
 
 def validate(schema, body):
     return validation.validate(schema, body)
 
 
+def int_in_range(value, name, minimum=0, maximum=types.MAX_INT):
+    """``value`` (an integer or its decimal text) as an int in
+    [minimum, maximum]; a 400 otherwise.  The range defaults to what an
+    INTEGER column holds."""
+    if isinstance(value, bool) or (isinstance(value, str) and
+                                   not _INTEGER.match(value.strip())):
+        raise exception.Invalid(reason='%s must be an integer' % name)
+    try:
+        number = int(str(value).strip()) if isinstance(value, str) else int(value)
+    except (TypeError, ValueError, OverflowError):
+        raise exception.Invalid(reason='%s must be an integer' % name)
+    if isinstance(value, float) and number != value:
+        raise exception.Invalid(reason='%s must be an integer' % name)
+    if not minimum <= number <= maximum:
+        raise exception.Invalid(reason='%s must be >= %d and <= %d' % (name, minimum, maximum))
+    return number
+
+
+def int_param(req, name, minimum=0, maximum=types.MAX_INT, default=None):
+    """An integer query parameter, range-checked like :func:`int_in_range`."""
+    value = req.params.get(name)
+    if value is None or value == '':
+        return default
+    if not _INTEGER.match(value.strip()):
+        raise exception.Invalid(reason='%s param must be an integer' % name)
+    return int_in_range(value, name, minimum, maximum)
+
+
 def limit_and_marker(req):
     params = req.params
     limit = params.get('limit')
     if limit is not None:
-        try:
-            limit = int(limit)
-        except ValueError:
+        if not _INTEGER.match(limit.strip()):
             raise exception.Invalid(reason='limit param must be an integer')
+        limit = int(limit)
         if limit < 0:
             raise exception.Invalid(reason='limit param must be positive')
     max_limit = CONF.compute_api.max_limit

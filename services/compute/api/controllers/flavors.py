@@ -4,6 +4,7 @@ from services.compute import exception
 from services.compute.api import policies
 from services.compute.api import router
 from services.compute.api.controllers import common
+from services.compute.api.schemas import types
 from services.compute.objects import flavor as flavor_obj
 
 _create_schema = {
@@ -15,13 +16,14 @@ _create_schema = {
                      'pattern': r'^(?!\s)[\S\s]*(?<!\s)$'},
             'id': {'type': ['string', 'null'], 'minLength': 1, 'maxLength': 255,
                    'pattern': r'^[\w\.\- ]*$'},
-            'ram': {'type': ['integer', 'string'], 'pattern': '^[0-9]+$', 'minimum': 1},
-            'vcpus': {'type': ['integer', 'string'], 'pattern': '^[0-9]+$', 'minimum': 1},
-            'disk': {'type': ['integer', 'string'], 'pattern': '^[0-9]+$', 'minimum': 0},
-            'OS-FLV-EXT-DATA:ephemeral': {'type': ['integer', 'string'],
-                                          'pattern': '^[0-9]+$', 'minimum': 0},
-            'swap': {'type': ['integer', 'string'], 'pattern': '^[0-9]*$', 'minimum': 0},
-            'rxtx_factor': {'type': ['number', 'string'], 'minimum': 0},
+            'ram': types.int_or_digits(1),
+            'vcpus': types.int_or_digits(1),
+            'disk': types.int_or_digits(0),
+            'OS-FLV-EXT-DATA:ephemeral': types.int_or_digits(0),
+            'swap': types.int_or_digits(0, allow_empty=True),
+            'rxtx_factor': {'type': ['number', 'string'],
+                            'pattern': r'^[0-9]+(\.[0-9]+)?$',
+                            'exclusiveMinimum': 0, 'maximum': types.MAX_FLOAT},
             'os-flavor-access:is_public': {'type': ['boolean', 'string']},
         },
         'required': ['name', 'ram', 'vcpus', 'disk'],
@@ -29,19 +31,28 @@ _create_schema = {
     'required': ['flavor'],
     'additionalProperties': False,
 }
+_spec_value = {'type': ['string', 'number', 'boolean'], 'maxLength': 255,
+               'minimum': -types.MAX_FLOAT, 'maximum': types.MAX_FLOAT}
 _extra_specs_schema = {
     'type': 'object',
     'properties': {'extra_specs': {
         'type': 'object',
-        'patternProperties': {r'^[\w\-\.: ]{1,255}$': {
-            'type': ['string', 'number', 'boolean'], 'maxLength': 255}},
+        'patternProperties': {r'^[\w\-\.: ]{1,255}$': _spec_value},
         'additionalProperties': False}},
     'required': ['extra_specs'],
     'additionalProperties': False,
 }
-_access_schema = {'type': 'object', 'properties': {'tenant': {'type': 'string',
-                                                              'minLength': 1}},
-                  'required': ['tenant']}
+_access_schema = {'type': 'object',
+                  'properties': {'tenant': {'type': 'string', 'minLength': 1,
+                                            'maxLength': 255}},
+                  'required': ['tenant'], 'additionalProperties': False}
+_action_schema = {'type': 'object',
+                  'properties': {'addTenantAccess': _access_schema,
+                                 'removeTenantAccess': _access_schema},
+                  'minProperties': 1, 'maxProperties': 1, 'additionalProperties': False}
+_spec_item_schema = {'type': 'object',
+                     'patternProperties': {r'^[\w\-\.: ]{1,255}$': _spec_value},
+                     'minProperties': 1, 'maxProperties': 1, 'additionalProperties': False}
 
 
 def register(r):
@@ -92,8 +103,8 @@ def _list(req, detailed):
         project, is_public = None, None
     elif req.context.is_admin:
         project = None
-    min_ram = _int_param(params.get('minRam'), 'minRam')
-    min_disk = _int_param(params.get('minDisk'), 'minDisk')
+    min_ram = common.int_param(req, 'minRam')
+    min_disk = common.int_param(req, 'minDisk')
     sort_key = params.get('sort_key', 'flavorid')
     if sort_key not in ('flavorid', 'name', 'memory_mb', 'vcpus', 'root_gb', 'id',
                         'created_at'):
@@ -115,29 +126,23 @@ def _list(req, detailed):
     return body
 
 
-def _int_param(value, name):
-    if value is None:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise exception.Invalid(reason='Invalid %s filter [%s]' % (name, value))
-
-
 def index(req):
+    policies.authorize(req.context, 'flavors:index')
     return _list(req, False)
 
 
 def detail(req):
+    policies.authorize(req.context, 'flavors:index')
     return _list(req, True)
 
 
 def show(req, flavor_id):
+    policies.authorize(req.context, 'flavors:show')
     return {'flavor': view(req, _get(req, flavor_id))}
 
 
 def create(req):
-    policies.authorize(req.context, 'os-flavor-manage')
+    policies.authorize(req.context, 'os-flavor-manage:create')
     body = common.validate(_create_schema, req.body)['flavor']
     is_public = body.get('os-flavor-access:is_public', True)
     if isinstance(is_public, str):
@@ -146,21 +151,28 @@ def create(req):
     if not flavor_id or flavor_id == 'auto':
         from oslo_utils import uuidutils
         flavor_id = uuidutils.generate_uuid()
-    swap = body.get('swap') or 0
+    size = common.int_in_range
     flavor = flavor_obj.Flavor(
         req.context, flavorid=str(flavor_id), name=body['name'],
-        memory_mb=int(body['ram']), vcpus=int(body['vcpus']), root_gb=int(body['disk']),
-        ephemeral_gb=int(body.get('OS-FLV-EXT-DATA:ephemeral', 0)), swap=int(swap),
-        rxtx_factor=float(body.get('rxtx_factor', 1.0)), is_public=is_public,
+        memory_mb=size(body['ram'], 'ram', 1), vcpus=size(body['vcpus'], 'vcpus', 1),
+        root_gb=size(body['disk'], 'disk'),
+        ephemeral_gb=size(body.get('OS-FLV-EXT-DATA:ephemeral', 0), 'ephemeral'),
+        swap=size(body.get('swap') or 0, 'swap'),
+        rxtx_factor=_rxtx_factor(body.get('rxtx_factor', 1.0)), is_public=is_public,
         disabled=False, extra_specs={}, projects=[])
-    if flavor.memory_mb < 1 or flavor.vcpus < 1:
-        raise exception.Invalid(reason='ram and vcpus must be at least 1')
     flavor.create()
     return {'flavor': view(req, flavor)}
 
 
+def _rxtx_factor(value):
+    factor = float(value)  # the schema let only a number or its decimal text through
+    if not 0 < factor <= types.MAX_FLOAT:
+        raise exception.Invalid(reason='rxtx_factor must be > 0 and <= %g' % types.MAX_FLOAT)
+    return factor
+
+
 def delete(req, flavor_id):
-    policies.authorize(req.context, 'os-flavor-manage')
+    policies.authorize(req.context, 'os-flavor-manage:delete')
     flavor_obj.Flavor.get_by_flavor_id(req.context, flavor_id).destroy()
     return router.Response(None, 202)
 
@@ -179,28 +191,29 @@ def list_access(req, flavor_id):
 
 
 def action(req, flavor_id):
-    policies.authorize(req.context, 'os-flavor-access')
     body = req.body
+    if isinstance(body, dict) and len(body) == 1 and next(iter(body)) == 'addTenantAccess':
+        policies.authorize(req.context, 'os-flavor-access:add_tenant_access')
+    else:
+        policies.authorize(req.context, 'os-flavor-access:remove_tenant_access')
+    body = common.validate(_action_schema, body)
     flavor = flavor_obj.Flavor.get_by_flavor_id(req.context, flavor_id)
     if 'addTenantAccess' in body:
-        tenant = common.validate(_access_schema, body['addTenantAccess'])['tenant']
         if flavor.is_public:
             raise exception.Conflict(reason='Can not add access to a public flavor.')
-        flavor.add_access(tenant)
-    elif 'removeTenantAccess' in body:
-        tenant = common.validate(_access_schema, body['removeTenantAccess'])['tenant']
-        flavor.remove_access(tenant)
+        flavor.add_access(body['addTenantAccess']['tenant'])
     else:
-        raise exception.Invalid(reason='Invalid flavor action')
+        flavor.remove_access(body['removeTenantAccess']['tenant'])
     return _access_view(flavor)
 
 
 def list_specs(req, flavor_id):
+    policies.authorize(req.context, 'os-flavor-extra-specs:index')
     return {'extra_specs': dict(_get(req, flavor_id).extra_specs)}
 
 
 def add_specs(req, flavor_id):
-    policies.authorize(req.context, 'os-flavor-manage')
+    policies.authorize(req.context, 'os-flavor-extra-specs:create')
     body = common.validate(_extra_specs_schema, req.body)['extra_specs']
     flavor = flavor_obj.Flavor.get_by_flavor_id(req.context, flavor_id)
     specs = {k: _spec_str(v) for k, v in body.items()}
@@ -216,6 +229,7 @@ def _spec_str(value):
 
 
 def show_spec(req, flavor_id, key):
+    policies.authorize(req.context, 'os-flavor-extra-specs:show')
     flavor = _get(req, flavor_id)
     if key not in flavor.extra_specs:
         raise exception.FlavorExtraSpecNotFound(flavor_id=flavor_id, key=key)
@@ -223,9 +237,9 @@ def show_spec(req, flavor_id, key):
 
 
 def set_spec(req, flavor_id, key):
-    policies.authorize(req.context, 'os-flavor-manage')
-    body = req.body
-    if not isinstance(body, dict) or len(body) != 1 or key not in body:
+    policies.authorize(req.context, 'os-flavor-extra-specs:update')
+    body = common.validate(_spec_item_schema, req.body)
+    if key not in body:
         raise exception.Invalid(reason='Request body and URI mismatch')
     flavor = flavor_obj.Flavor.get_by_flavor_id(req.context, flavor_id)
     flavor.extra_specs = dict(flavor.extra_specs, **{key: _spec_str(body[key])})
@@ -234,7 +248,7 @@ def set_spec(req, flavor_id, key):
 
 
 def delete_spec(req, flavor_id, key):
-    policies.authorize(req.context, 'os-flavor-manage')
+    policies.authorize(req.context, 'os-flavor-extra-specs:delete')
     flavor = flavor_obj.Flavor.get_by_flavor_id(req.context, flavor_id)
     if key not in flavor.extra_specs:
         raise exception.FlavorExtraSpecNotFound(flavor_id=flavor_id, key=key)

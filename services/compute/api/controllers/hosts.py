@@ -87,7 +87,7 @@ def _service_view(req, service, zones):
 
 
 def list_services(req):
-    policies.authorize(req.context, 'os-services')
+    policies.authorize(req.context, 'os-services:list')
     services = service_obj.ServiceList.get_all(req.context, binary=req.params.get('binary'),
                                                host=req.params.get('host'))
     zones = host_zones(req.context)
@@ -104,7 +104,7 @@ def _find_legacy(req, body):
 
 
 def update_service(req, service_id):
-    policies.authorize(req.context, 'os-services')
+    policies.authorize(req.context, 'os-services:update')
     body = req.body
     if not req.at_least(53):
         return _legacy_update(req, service_id, body)
@@ -151,7 +151,7 @@ def _legacy_update(req, action, body):
 
 
 def delete_service(req, service_id):
-    policies.authorize(req.context, 'os-services')
+    policies.authorize(req.context, 'os-services:delete')
     service = service_obj.Service.get_by_id(req.context, service_id)
     if service.binary == 'alto-compute':
         running = inst_obj.InstanceList.get_by_filters(req.context, {'host': service.host},
@@ -192,15 +192,15 @@ def _hypervisor_view(req, node, service, detailed, servers=None):
     return body
 
 
-def _nodes(req):
-    policies.authorize(req.context, 'os-hypervisors')
+def _nodes(req, operation):
+    policies.authorize(req.context, 'os-hypervisors:' + operation)
     services = {s.host: s for s in service_obj.ServiceList.get_all(
         req.context, binary='alto-compute')}
     return node_obj.ComputeNodeList.get_all(req.context), services
 
 
 def _list(req, detailed):
-    nodes, services = _nodes(req)
+    nodes, services = _nodes(req, 'list-detail' if detailed else 'list')
     pattern = req.params.get('hypervisor_hostname_pattern') if req.at_least(53) else None
     if pattern:
         nodes = [n for n in nodes if pattern in n.hypervisor_hostname]
@@ -228,7 +228,7 @@ def detail_hypervisors(req):
 
 
 def show_hypervisor(req, hypervisor_id):
-    _, services = _nodes(req)
+    _, services = _nodes(req, 'show')
     if req.at_least(53) and not uuidutils.is_uuid_like(hypervisor_id):
         raise exception.Invalid(reason='Invalid uuid %s' % hypervisor_id)
     node = node_obj.ComputeNode.get_by_id(req.context, hypervisor_id)
@@ -242,7 +242,7 @@ def show_hypervisor(req, hypervisor_id):
 def hypervisor_uptime(req, hypervisor_id):
     """The host's ``uptime`` line, asked of its compute service (an RPC
     call), which must be up."""
-    policies.authorize(req.context, 'os-hypervisors')
+    policies.authorize(req.context, 'os-hypervisors:uptime')
     if req.at_least(53) and not uuidutils.is_uuid_like(hypervisor_id):
         raise exception.Invalid(reason='Invalid uuid %s' % hypervisor_id)
     node = node_obj.ComputeNode.get_by_id(req.context, hypervisor_id)
@@ -264,7 +264,7 @@ def hypervisor_uptime(req, hypervisor_id):
 def search_hypervisors(req, pattern):
     if req.at_least(53):
         raise exception.NotFound()
-    nodes, services = _nodes(req)
+    nodes, services = _nodes(req, 'search')
     found = [n for n in nodes if pattern in n.hypervisor_hostname]
     if not found:
         raise exception.HypervisorNotFound(hypervisor_id=pattern)
@@ -275,7 +275,7 @@ def search_hypervisors(req, pattern):
 def hypervisor_servers(req, hypervisor_id):
     if req.at_least(53):
         raise exception.NotFound()
-    nodes, services = _nodes(req)
+    nodes, services = _nodes(req, 'servers')
     found = [n for n in nodes if hypervisor_id in n.hypervisor_hostname]
     if not found:
         raise exception.HypervisorNotFound(hypervisor_id=hypervisor_id)
@@ -284,7 +284,7 @@ def hypervisor_servers(req, hypervisor_id):
 
 
 def statistics(req):
-    nodes, _ = _nodes(req)
+    nodes, _ = _nodes(req, 'statistics')
     keys = ('vcpus', 'vcpus_used', 'memory_mb', 'memory_mb_used', 'local_gb',
             'local_gb_used', 'running_vms')
     stats = {k: sum(getattr(n, k) for n in nodes) for k in keys}

@@ -97,25 +97,27 @@ def _view(req, keypair, full=False):
     return body
 
 
-def _user(req, user_id):
+def _user(req, user_id, operation):
+    """The user whose key pairs the request is about: the caller, or with
+    2.10 the ``user_id`` asked for, which the policy allows only admins."""
     if user_id and user_id != req.context.user_id:
         if not req.at_least(10):
             raise exception.Invalid(reason='user_id needs microversion 2.10')
-        policies.authorize(req.context, 'os-keypairs:other_user')
-        return user_id
-    policies.authorize(req.context, 'os-keypairs')
-    return req.context.user_id
+    else:
+        user_id = req.context.user_id
+    policies.authorize(req.context, 'os-keypairs:' + operation, {'user_id': user_id})
+    return user_id
 
 
 def index(req):
-    user_id = _user(req, req.params.get('user_id'))
+    user_id = _user(req, req.params.get('user_id'), 'index')
     keypairs = keypair_obj.KeyPairList.get_by_user(req.context, user_id)
     return {'keypairs': [{'keypair': _view(req, k)} for k in keypairs]}
 
 
 def create(req):
     body = common.validate(_schema, req.body)['keypair']
-    user_id = _user(req, body.get('user_id'))
+    user_id = _user(req, body.get('user_id'), 'create')
     key_type = body.get('type', 'ssh')
     if key_type != 'ssh' and not req.at_least(2):
         raise exception.Invalid(reason='keypair type needs microversion 2.2')
@@ -140,12 +142,12 @@ def create(req):
 
 
 def show(req, name):
-    user_id = _user(req, req.params.get('user_id'))
+    user_id = _user(req, req.params.get('user_id'), 'show')
     keypair = keypair_obj.KeyPair.get_by_name(req.context, user_id, name)
     return {'keypair': _view(req, keypair, full=True)}
 
 
 def delete(req, name):
-    user_id = _user(req, req.params.get('user_id'))
+    user_id = _user(req, req.params.get('user_id'), 'delete')
     keypair_obj.KeyPair.destroy_by_name(req.context, user_id, name)
     return router.Response(None, 204 if req.at_least(2) else 202)

@@ -6,6 +6,7 @@ from services.compute import exception
 from services.compute.api import policies
 from services.compute.api import router
 from services.compute.api.controllers import common
+from services.compute.api.schemas import types
 from services.compute.conf import quota as quota_conf
 from services.compute.objects import quota as quota_obj
 
@@ -15,8 +16,7 @@ _update_schema = {
     'type': 'object',
     'properties': {'quota_set': {
         'type': 'object',
-        'properties': dict({name: {'type': ['integer', 'string'],
-                                   'pattern': '^-?[0-9]+$', 'minimum': -1}
+        'properties': dict({name: types.signed_int_or_digits()
                             for name in quota_conf.RESOURCES},
                            force={'type': ['boolean', 'string']}),
         'additionalProperties': False}},
@@ -37,8 +37,11 @@ def register(r):
 def limits(req):
     policies.authorize(req.context, 'limits')
     project_id = req.context.project_id
-    if req.params.get('tenant_id') and req.context.is_admin:
-        project_id = req.params['tenant_id']
+    asked = req.params.get('tenant_id')
+    if asked and asked != project_id:
+        # Another project's limits and usage are an admin's business.
+        policies.authorize(req.context, 'limits:other_project', {'project_id': asked})
+        project_id = asked
     quota = quota_obj.Quotas.get_limits(req.context, project_id)
     usage = quota_obj.Quotas.get_usage(req.context, project_id)
     absolute = {
@@ -55,18 +58,18 @@ def limits(req):
     return {'limits': {'rate': [], 'absolute': absolute}}
 
 
-def _authorize_show(req, project_id):
-    policies.authorize(req.context, 'os-quota-sets:show', {'project_id': project_id})
+def _authorize(req, operation, project_id):
+    policies.authorize(req.context, 'os-quota-sets:' + operation, {'project_id': project_id})
 
 
 def show(req, project_id):
-    _authorize_show(req, project_id)
+    _authorize(req, 'show', project_id)
     values = quota_obj.Quotas.get_limits(req.context, project_id)
     return {'quota_set': dict(values, id=project_id)}
 
 
 def detail(req, project_id):
-    _authorize_show(req, project_id)
+    _authorize(req, 'detail', project_id)
     values = quota_obj.Quotas.get_limits(req.context, project_id)
     user_id = req.params.get('user_id') or req.context.user_id
     usage = quota_obj.Quotas.get_usage(req.context, project_id, user_id)
@@ -76,16 +79,16 @@ def detail(req, project_id):
 
 
 def defaults(req, project_id):
-    _authorize_show(req, project_id)
+    _authorize(req, 'defaults', project_id)
     values = {name: getattr(CONF.quota, name) for name in quota_conf.RESOURCES}
     return {'quota_set': dict(values, id=project_id)}
 
 
 def update(req, project_id):
-    policies.authorize(req.context, 'os-quota-sets:update', {'project_id': project_id})
+    _authorize(req, 'update', project_id)
     body = common.validate(_update_schema, req.body)['quota_set']
     force = common.bool_param(body.pop('force', False), 'force')
-    limits = {name: int(value) for name, value in body.items()}
+    limits = {name: common.int_in_range(value, name, -1) for name, value in body.items()}
     if not force:
         usage = quota_obj.Quotas.get_usage(req.context, project_id)
         for name, value in limits.items():
@@ -98,6 +101,6 @@ def update(req, project_id):
 
 
 def delete(req, project_id):
-    policies.authorize(req.context, 'os-quota-sets:update', {'project_id': project_id})
+    _authorize(req, 'delete', project_id)
     quota_obj.Quotas.reset(req.context, project_id)
     return router.Response(None, 202)

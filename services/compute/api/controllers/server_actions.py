@@ -11,7 +11,9 @@ from services.compute import clients
 from services.compute import exception
 from services.compute.api import policies
 from services.compute.api import router
+from services.compute.api.controllers import common
 from services.compute.api.controllers import servers
+from services.compute.api.schemas import server_actions as schemas
 from services.compute.compute import rpcapi as compute_rpcapi
 from services.compute.conductor import rpcapi as conductor_rpcapi
 from services.compute.objects import flavor as flavor_obj
@@ -54,9 +56,7 @@ def _compute():
 
 
 def _reboot(req, instance, body):
-    reboot_type = (body or {}).get('type', '').upper()
-    if reboot_type not in ('SOFT', 'HARD'):
-        raise exception.Invalid(reason="Argument 'type' for reboot must be SOFT or HARD")
+    reboot_type = body['type'].upper()
     if reboot_type == 'SOFT':
         _begin(req, instance, 'reboot', 'rebooting', (ACTIVE,))
     else:
@@ -74,10 +74,7 @@ def _simple(action_name, task_state, vm_states, method):
 
 
 def _rebuild(req, instance, body):
-    body = body or {}
-    image_ref = body.get('imageRef')
-    if not image_ref:
-        raise exception.Invalid(reason='Missing imageRef attribute')
+    image_ref = body['imageRef']
     flavor = flavor_obj.Flavor(req.context, **{k: v for k, v in instance.flavor.items()
                                                if k in flavor_obj.Flavor.fields})
     image = servers._image(req, image_ref, flavor)
@@ -93,10 +90,7 @@ def _rebuild(req, instance, body):
 
 
 def _resize(req, instance, body):
-    flavor_ref = (body or {}).get('flavorRef')
-    if not flavor_ref:
-        raise exception.Invalid(reason='Resize requests require flavorRef attribute.')
-    flavor = servers._flavor(req, flavor_ref)
+    flavor = servers._flavor(req, body['flavorRef'])
     if flavor.flavorid == instance.flavor['flavorid']:
         raise exception.Invalid(reason='When resizing, instances must change flavor!')
     if flavor.root_gb < instance.flavor['root_gb']:
@@ -120,7 +114,6 @@ def _spec(instance):
 
 
 def _migrate(req, instance, body):
-    policies.authorize(req.context, 'os-migrate-server:migrate')
     _begin(req, instance, 'migrate', 'resize_prep', (ACTIVE, STOPPED))
     conductor_rpcapi.ConductorAPI().migrate_server(req.context, instance.uuid, None,
                                                    _spec(instance))
@@ -139,7 +132,6 @@ def _revert_resize(req, instance, body):
 
 
 def _evacuate(req, instance, body):
-    policies.authorize(req.context, 'os-evacuate')
     services = servers.compute_services(req.context)
     if servers.host_is_up(services, instance.host):
         raise exception.Invalid(reason='Compute service of %s is still in use.'
@@ -152,13 +144,7 @@ def _evacuate(req, instance, body):
 
 
 def _create_image(req, instance, body):
-    body = body or {}
-    name = body.get('name')
-    if not isinstance(name, str) or not name.strip():
-        raise exception.Invalid(reason='createImage requires a name')
-    metadata = body.get('metadata') or {}
-    if not isinstance(metadata, dict):
-        raise exception.Invalid(reason='metadata must be an object')
+    name, metadata = body['name'], body.get('metadata') or {}
     _require(instance, 'createImage', (ACTIVE, STOPPED, PAUSED, SUSPENDED))
     image = clients.image_client().create(req.context, name,
                                           _snapshot_properties(instance, metadata))
@@ -178,7 +164,6 @@ def _snapshot_properties(instance, metadata=None):
 
 
 def _shelve(req, instance, body):
-    policies.authorize(req.context, 'os-shelve:shelve', servers.target(instance))
     states = (ACTIVE, STOPPED, PAUSED, SUSPENDED)
     _require(instance, 'shelve', states)
     compute = _compute()
@@ -197,7 +182,6 @@ def _shelve(req, instance, body):
 
 
 def _shelve_offload(req, instance, body):
-    policies.authorize(req.context, 'os-shelve:shelve_offload', servers.target(instance))
     compute = _compute()
     compute_rpcapi.require(compute, '1.1')
     _begin(req, instance, 'shelveOffload', 'shelving_offloading', (SHELVED,))
@@ -207,7 +191,6 @@ def _shelve_offload(req, instance, body):
 def _unshelve(req, instance, body):
     # Up to 2.76 the body is null; the availability_zone/host of 2.77 and
     # 2.91 are above this API's microversions.
-    policies.authorize(req.context, 'os-shelve:unshelve', servers.target(instance))
     compute, conductor = _compute(), conductor_rpcapi.ConductorAPI()
     compute_rpcapi.require(compute, '1.1')
     conductor_rpcapi.require(conductor, '1.1')
@@ -236,8 +219,9 @@ def _lock(req, instance, body):
 
 
 def _unlock(req, instance, body):
-    if instance.locked and instance.locked_by == 'admin' and not req.context.is_admin:
-        policies.authorize(req.context, 'os-lock-server:unlock:unlock_override')
+    if instance.locked and instance.locked_by == 'admin':
+        policies.authorize(req.context, 'os-lock-server:unlock:unlock_override',
+                           servers.target(instance))
     instance.locked = False
     instance.locked_by = None
     instance.save()
@@ -246,6 +230,10 @@ def _unlock(req, instance, body):
 
 def _rescue(req, instance, body):
     image_ref = (body or {}).get('rescue_image_ref')
+    if image_ref:
+        # Resolved with the caller's rights: the host's image cache must not
+        # hand out an image the caller may not see.
+        image_ref = servers.image_visible_to(req, image_ref)['id']
     _begin(req, instance, 'rescue', 'rescuing', (ACTIVE, STOPPED, ERROR))
     _compute().rescue_instance(req.context, instance.host, instance.uuid, image_ref)
     return {'adminPass': (body or {}).get('adminPass') or uuidutils.generate_uuid()[:12]}
@@ -254,12 +242,7 @@ def _rescue(req, instance, body):
 def _console_output(req, instance, body):
     length = (body or {}).get('length')
     if length is not None:
-        try:
-            length = int(length)
-        except (TypeError, ValueError):
-            raise exception.Invalid(reason='length must be an integer')
-        if length < -1:
-            raise exception.Invalid(reason='length must be >= -1')
+        length = common.int_in_range(length, 'length', -1)
         if length == -1:
             length = None
     if instance.vm_state == inst_obj.BUILDING or not instance.host:
@@ -275,20 +258,14 @@ def _force_delete(req, instance, body):
 
 
 def _reset_state(req, instance, body):
-    policies.authorize(req.context, 'os-migrate-server:migrate')
-    state = (body or {}).get('state')
-    if state not in ('active', 'error'):
-        raise exception.Invalid(reason="state must be 'active' or 'error'")
-    instance.vm_state = state
+    instance.vm_state = body['state']
     instance.task_state = None
     instance.save()
 
 
 def _security_group(add):
     def run(req, instance, body):
-        name = (body or {}).get('name')
-        if not name:
-            raise exception.Invalid(reason='Security group name cannot be empty')
+        name = body['name']
         groups = [g for g in instance.security_groups if g.get('name') != name]
         if add:
             groups.append({'name': name})
@@ -300,33 +277,41 @@ def _security_group(add):
     return run
 
 
+#: action -> (handler, policy rule)
 ACTIONS = {
-    'reboot': _reboot,
-    'os-stop': _simple('stop', 'powering-off', (ACTIVE, RESCUED, ERROR), 'stop_instance'),
-    'os-start': _simple('start', 'powering-on', (STOPPED,), 'start_instance'),
-    'pause': _simple('pause', 'pausing', (ACTIVE,), 'pause_instance'),
-    'unpause': _simple('unpause', 'unpausing', (PAUSED,), 'unpause_instance'),
-    'suspend': _simple('suspend', 'suspending', (ACTIVE,), 'suspend_instance'),
-    'resume': _simple('resume', 'resuming', (SUSPENDED,), 'resume_instance'),
-    'unrescue': _simple('unrescue', 'unrescuing', (RESCUED,), 'unrescue_instance'),
-    'rebuild': _rebuild,
-    'resize': _resize,
-    'confirmResize': _confirm_resize,
-    'revertResize': _revert_resize,
-    'migrate': _migrate,
-    'evacuate': _evacuate,
-    'createImage': _create_image,
-    'lock': _lock,
-    'unlock': _unlock,
-    'rescue': _rescue,
-    'os-getConsoleOutput': _console_output,
-    'forceDelete': _force_delete,
-    'os-resetState': _reset_state,
-    'addSecurityGroup': _security_group(True),
-    'removeSecurityGroup': _security_group(False),
-    'shelve': _shelve,
-    'shelveOffload': _shelve_offload,
-    'unshelve': _unshelve,
+    'reboot': (_reboot, 'servers:reboot'),
+    'os-stop': (_simple('stop', 'powering-off', (ACTIVE, RESCUED, ERROR), 'stop_instance'),
+                'servers:stop'),
+    'os-start': (_simple('start', 'powering-on', (STOPPED,), 'start_instance'),
+                 'servers:start'),
+    'pause': (_simple('pause', 'pausing', (ACTIVE,), 'pause_instance'),
+              'os-pause-server:pause'),
+    'unpause': (_simple('unpause', 'unpausing', (PAUSED,), 'unpause_instance'),
+                'os-pause-server:unpause'),
+    'suspend': (_simple('suspend', 'suspending', (ACTIVE,), 'suspend_instance'),
+                'os-suspend-server:suspend'),
+    'resume': (_simple('resume', 'resuming', (SUSPENDED,), 'resume_instance'),
+               'os-suspend-server:resume'),
+    'unrescue': (_simple('unrescue', 'unrescuing', (RESCUED,), 'unrescue_instance'),
+                 'os-unrescue'),
+    'rebuild': (_rebuild, 'servers:rebuild'),
+    'resize': (_resize, 'servers:resize'),
+    'confirmResize': (_confirm_resize, 'servers:confirm_resize'),
+    'revertResize': (_revert_resize, 'servers:revert_resize'),
+    'migrate': (_migrate, 'os-migrate-server:migrate'),
+    'evacuate': (_evacuate, 'os-evacuate'),
+    'createImage': (_create_image, 'servers:create_image'),
+    'lock': (_lock, 'os-lock-server:lock'),
+    'unlock': (_unlock, 'os-lock-server:unlock'),
+    'rescue': (_rescue, 'os-rescue'),
+    'os-getConsoleOutput': (_console_output, 'os-console-output'),
+    'forceDelete': (_force_delete, 'os-deferred-delete:force'),
+    'os-resetState': (_reset_state, 'os-admin-actions:reset_state'),
+    'addSecurityGroup': (_security_group(True), 'os-security-groups:add'),
+    'removeSecurityGroup': (_security_group(False), 'os-security-groups:remove'),
+    'shelve': (_shelve, 'os-shelve:shelve'),
+    'shelveOffload': (_shelve_offload, 'os-shelve:shelve_offload'),
+    'unshelve': (_unshelve, 'os-shelve:unshelve'),
 }
 
 # Actions a locked server refuses to non-admins.
@@ -335,15 +320,15 @@ _LOCK_EXEMPT = {'lock', 'unlock', 'os-getConsoleOutput', 'createImage'}
 
 def action(req, server_id):
     body = req.body
-    if not isinstance(body, dict) or len(body) != 1:
+    known = [key for key in body if key in ACTIONS] if isinstance(body, dict) else []
+    if len(known) != 1:
         raise exception.Invalid(reason='There is no such action: %s' % ', '.join(
-            body if isinstance(body, dict) else []))
-    name, args = next(iter(body.items()))
-    handler = ACTIONS.get(name)
-    if handler is None:
-        raise exception.Invalid(reason='There is no such action: %s' % name)
+            str(key)[:255] for key in (body if isinstance(body, dict) else [])))
+    name = known[0]
+    args = common.validate(schemas.body(name), body)[name]
+    handler, rule = ACTIONS[name]
     instance = servers.get_instance(req, server_id)
-    policies.authorize(req.context, 'servers:action', servers.target(instance))
+    policies.authorize(req.context, rule, servers.target(instance))
     if name not in _LOCK_EXEMPT:
         servers.check_not_locked(req, instance)
     if name not in ('lock', 'unlock', 'forceDelete', 'os-resetState', 'evacuate',

@@ -47,7 +47,7 @@ def _check_meta_quota(metadata):
 # -- metadata -----------------------------------------------------------------
 
 def list_metadata(req, server_id):
-    instance = _instance(req, server_id, 'servers:metadata', write=False)
+    instance = _instance(req, server_id, 'server-metadata:index', write=False)
     return {'metadata': dict(instance.metadata)}
 
 
@@ -60,18 +60,18 @@ def _save_metadata(instance, metadata):
 
 def update_metadata(req, server_id):
     body = common.validate(schemas.metadata, req.body)
-    instance = _instance(req, server_id, 'servers:metadata')
+    instance = _instance(req, server_id, 'server-metadata:create')
     return _save_metadata(instance, dict(instance.metadata, **body['metadata']))
 
 
 def replace_metadata(req, server_id):
     body = common.validate(schemas.metadata, req.body)
-    instance = _instance(req, server_id, 'servers:metadata')
+    instance = _instance(req, server_id, 'server-metadata:update_all')
     return _save_metadata(instance, dict(body['metadata']))
 
 
 def show_meta(req, server_id, key):
-    instance = _instance(req, server_id, 'servers:metadata', write=False)
+    instance = _instance(req, server_id, 'server-metadata:show', write=False)
     if key not in instance.metadata:
         raise exception.NotFound('Metadata item was not found')
     return {'meta': {key: instance.metadata[key]}}
@@ -81,13 +81,13 @@ def set_meta(req, server_id, key):
     body = common.validate(schemas.meta_item, req.body)
     if len(body['meta']) != 1 or key not in body['meta']:
         raise exception.Invalid(reason='Request body and URI mismatch')
-    instance = _instance(req, server_id, 'servers:metadata')
+    instance = _instance(req, server_id, 'server-metadata:update')
     _save_metadata(instance, dict(instance.metadata, **body['meta']))
     return {'meta': body['meta']}
 
 
 def delete_meta(req, server_id, key):
-    instance = _instance(req, server_id, 'servers:metadata')
+    instance = _instance(req, server_id, 'server-metadata:delete')
     if key not in instance.metadata:
         raise exception.NotFound('Metadata item was not found')
     metadata = dict(instance.metadata)
@@ -107,26 +107,26 @@ def _save_tags(instance, tags):
 
 
 def list_tags(req, server_id):
-    instance = _instance(req, server_id, 'os-server-tags', write=False)
+    instance = _instance(req, server_id, 'os-server-tags:index', write=False)
     return {'tags': list(instance.tags)}
 
 
 def replace_tags(req, server_id):
     body = common.validate(schemas.tags, req.body)
-    instance = _instance(req, server_id, 'os-server-tags')
+    instance = _instance(req, server_id, 'os-server-tags:update_all')
     tags = list(dict.fromkeys(body['tags']))
     _save_tags(instance, tags)
     return {'tags': tags}
 
 
 def delete_tags(req, server_id):
-    instance = _instance(req, server_id, 'os-server-tags')
+    instance = _instance(req, server_id, 'os-server-tags:delete_all')
     _save_tags(instance, [])
     return router.Response(None, 204)
 
 
 def check_tag(req, server_id, tag):
-    instance = _instance(req, server_id, 'os-server-tags', write=False)
+    instance = _instance(req, server_id, 'os-server-tags:show', write=False)
     if tag not in instance.tags:
         raise exception.TagNotFound(tag=tag)
     return router.Response(None, 204)
@@ -134,7 +134,7 @@ def check_tag(req, server_id, tag):
 
 def add_tag(req, server_id, tag):
     common.validate(schemas.TAG, tag)
-    instance = _instance(req, server_id, 'os-server-tags')
+    instance = _instance(req, server_id, 'os-server-tags:update')
     if tag in instance.tags:
         return router.Response(None, 204)
     _save_tags(instance, list(instance.tags) + [tag])
@@ -143,7 +143,7 @@ def add_tag(req, server_id, tag):
 
 
 def delete_tag(req, server_id, tag):
-    instance = _instance(req, server_id, 'os-server-tags')
+    instance = _instance(req, server_id, 'os-server-tags:delete')
     if tag not in instance.tags:
         raise exception.TagNotFound(tag=tag)
     _save_tags(instance, [t for t in instance.tags if t != tag])
@@ -169,14 +169,14 @@ def _time(value):
 
 def list_actions(req, server_id):
     instance = servers.get_instance(req, server_id)
-    policies.authorize(req.context, 'os-instance-actions', servers.target(instance))
+    policies.authorize(req.context, 'os-instance-actions:list', servers.target(instance))
     actions = action_obj.InstanceActionList.get_by_instance_uuid(req.context, instance.uuid)
     return {'instanceActions': [_action_view(a) for a in actions]}
 
 
 def show_action(req, server_id, request_id):
     instance = servers.get_instance(req, server_id)
-    policies.authorize(req.context, 'os-instance-actions', servers.target(instance))
+    policies.authorize(req.context, 'os-instance-actions:show', servers.target(instance))
     action = action_obj.InstanceAction.get_by_request_id(req.context, instance.uuid,
                                                          request_id)
     details = policies.authorize(req.context, 'os-instance-actions:events:details',

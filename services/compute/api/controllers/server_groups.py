@@ -52,8 +52,12 @@ def _get(req, group_id):
     return group
 
 
+def _target(group):
+    return {'project_id': group.project_id, 'user_id': group.user_id}
+
+
 def index(req):
-    policies.authorize(req.context, 'os-server-groups')
+    policies.authorize(req.context, 'os-server-groups:index')
     all_projects = req.params.get('all_projects')
     project = req.context.project_id
     if all_projects and common.bool_param(all_projects, 'all_projects'):
@@ -61,13 +65,13 @@ def index(req):
                               do_raise=False):
             project = None
     limit, _ = common.limit_and_marker(req)
-    offset = int(req.params.get('offset', 0) or 0)
+    offset = common.int_param(req, 'offset', default=0)
     groups = group_obj.ServerGroupList.get_all(req.context, project, limit, offset)
     return {'server_groups': [_view(req, g) for g in groups]}
 
 
 def create(req):
-    policies.authorize(req.context, 'os-server-groups')
+    policies.authorize(req.context, 'os-server-groups:create')
     body = common.validate(_schema, req.body)['server_group']
     limit = CONF.quota.server_groups
     if limit >= 0 and group_obj.ServerGroup.count_by_project(
@@ -83,11 +87,13 @@ def create(req):
 
 
 def show(req, group_id):
-    policies.authorize(req.context, 'os-server-groups')
-    return {'server_group': _view(req, _get(req, group_id))}
+    group = _get(req, group_id)
+    policies.authorize(req.context, 'os-server-groups:show', _target(group))
+    return {'server_group': _view(req, group)}
 
 
 def delete(req, group_id):
-    policies.authorize(req.context, 'os-server-groups')
-    _get(req, group_id).destroy()
+    group = _get(req, group_id)
+    policies.authorize(req.context, 'os-server-groups:delete', _target(group))
+    group.destroy()
     return router.Response(None, 204)

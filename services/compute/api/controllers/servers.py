@@ -115,7 +115,9 @@ def _flavor(req, flavor_ref):
     return flavor
 
 
-def _image(req, image_ref, flavor):
+def image_visible_to(req, image_ref):
+    """The active image ``image_ref`` names, looked up with the caller's own
+    rights (an image they may not see is a 400, as an unknown one)."""
     image_id = image_ref.rstrip('/').rsplit('/', 1)[-1]
     if not uuidutils.is_uuid_like(image_id):
         raise exception.Invalid(reason='Invalid imageRef provided.')
@@ -125,6 +127,11 @@ def _image(req, image_ref, flavor):
         raise exception.Invalid(reason='Image %s could not be found.' % image_id)
     if image.get('status', 'active') != 'active':
         raise exception.Invalid(reason='Image %s is not active.' % image_id)
+    return image
+
+
+def _image(req, image_ref, flavor):
+    image = image_visible_to(req, image_ref)
     if flavor.root_gb and image.get('min_disk', 0) > flavor.root_gb:
         raise exception.Invalid(reason="Flavor's disk is too small for requested image. "
                                        "Flavor disk is %dG, minimum requested disk is %dG."
@@ -186,10 +193,7 @@ def _hostname(name, index, count):
 
 
 def _count(value, name):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise exception.Invalid(reason='%s must be an integer' % name)
+    return common.int_in_range(value, name, 1)
 
 
 def _check_quota(req, flavor, min_count, max_count):
@@ -211,11 +215,22 @@ def _scheduler_hints(req, body):
     group = None
     if hints.get('group'):
         group_id = hints['group'][0] if isinstance(hints['group'], list) else hints['group']
-        try:
-            group = group_obj.ServerGroup.get_by_uuid(req.context, group_id)
-        except exception.ServerGroupNotFound:
-            raise exception.Invalid(reason='Invalid server group %s' % group_id)
+        group = server_group_visible_to(req, group_id)
     return hints, group
+
+
+def server_group_visible_to(req, group_id):
+    """The server group ``group_id`` if the caller's project owns it (any
+    group for an admin); a 400 otherwise, the same as for an unknown one."""
+    try:
+        group = group_obj.ServerGroup.get_by_uuid(req.context, group_id)
+    except exception.ServerGroupNotFound:
+        group = None
+    if group is None or (group.project_id != req.context.project_id and
+                         not policies.authorize(req.context, 'servers:create:any_server_group',
+                                                do_raise=False)):
+        raise exception.Invalid(reason='Invalid server group %s' % group_id)
+    return group
 
 
 def _availability_zone(req, requested):
@@ -358,6 +373,7 @@ def _filters(req):
     context = req.context
     params = req.params
     is_admin = policies.authorize(context, 'servers:index:get_all_tenants', do_raise=False)
+    all_filters = policies.authorize(context, 'servers:allow_all_filters', do_raise=False)
     filters = {}
     all_tenants = params.get('all_tenants')
     if all_tenants is not None and all_tenants != '' and \
@@ -371,7 +387,7 @@ def _filters(req):
         filters['project_id'] = project if (is_admin and project) else context.project_id
     elif project:
         filters['project_id'] = project
-    if is_admin:
+    if all_filters:
         for key in ('host', 'node', 'user_id', 'availability_zone'):
             if params.get(key):
                 filters[key] = params[key]
@@ -390,7 +406,7 @@ def _filters(req):
                 return None
             states.update(views.STATUS_TO_VM_STATE[value])
         filters['vm_state'] = sorted(states)
-        if 'DELETED' in status and is_admin:
+        if 'DELETED' in status and all_filters:
             filters['deleted'] = True
     if params.get('image'):
         filters['image_ref'] = params['image'].rstrip('/').rsplit('/', 1)[-1]
@@ -411,7 +427,7 @@ def _filters(req):
 
 
 def _list(req, detailed):
-    policies.authorize(req.context, 'servers:index')
+    policies.authorize(req.context, 'servers:detail' if detailed else 'servers:index')
     limit, marker = common.limit_and_marker(req)
     filters = _filters(req)
     if filters is None:

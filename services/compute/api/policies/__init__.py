@@ -1,63 +1,218 @@
-"""Compute policy defaults (oslo.policy, defaults in code)."""
+"""Compute policy defaults (oslo.policy, defaults in code).
+
+One table, nova's default personas:
+
+* ``READER``: a reader of the project that owns the target (or an admin);
+* ``MEMBER``: a member of that project (or an admin) -- every write;
+* ``ADMIN``: cloud administrators only (hosts, flavors, aggregates, quotas,
+  other projects);
+* ``OWNER_USER``: the user that owns the target (key pairs belong to a user,
+  not to a project), or an admin;
+* ``ANY``: any authenticated caller.
+
+Keystone's role chain (admin implies member implies reader) is what lets a
+member read.  Each row lists the operations it guards, so a test can prove
+every route of the API is covered by a rule.  Targets default to the
+caller's own project and user; controllers pass the resource's owner.
+"""
 
 from oslo_policy import policy
 
 from common import policy as common_policy
 
+PREFIX = 'os_compute_api:'
 ADMIN = 'rule:admin_api'
-OWNER = 'rule:admin_or_member'
+MEMBER = 'rule:admin_or_member'
 READER = 'rule:admin_or_reader'
+OWNER_USER = 'rule:admin_api or user_id:%(user_id)s'
 ANY = '@'
 
+S = '/servers/{server_id}'
+ACTION = ('POST', S + '/action')
 
-def _rule(name, check, description):
-    return policy.RuleDefault('os_compute_api:' + name, check, description)
-
-
-RULES = [
-    _rule('servers:create', 'role:member or role:admin', 'Create a server.'),
-    _rule('servers:create:forced_host', ADMIN, 'Create a server on a named host.'),
-    _rule('servers:index', READER, 'List servers.'),
-    _rule('servers:index:get_all_tenants', ADMIN, "List every project's servers."),
-    _rule('servers:show', READER, 'Show a server.'),
-    _rule('servers:show:host_status', ADMIN, 'Show the host status of a server.'),
-    _rule('os-extended-server-attributes', ADMIN, 'Show OS-EXT-SRV-ATTR fields.'),
-    _rule('servers:update', OWNER, 'Update a server.'),
-    _rule('servers:delete', OWNER, 'Delete a server.'),
-    _rule('servers:action', OWNER, 'Run a server action.'),
-    _rule('os-migrate-server:migrate', ADMIN, 'Cold migrate a server.'),
-    _rule('os-evacuate', ADMIN, 'Evacuate a server.'),
-    _rule('os-shelve:shelve', OWNER, 'Shelve a server.'),
-    _rule('os-shelve:shelve_offload', ADMIN, 'Offload a shelved server from its host.'),
-    _rule('os-shelve:unshelve', OWNER, 'Unshelve a server.'),
-    _rule('os-lock-server:unlock:unlock_override', ADMIN,
-          "Unlock a server locked by someone else."),
-    _rule('os-attach-interfaces:list', READER, "List a server's port interfaces."),
-    _rule('os-attach-interfaces:show', READER, 'Show a port interface of a server.'),
-    _rule('os-attach-interfaces:create', OWNER, 'Attach a port interface to a server.'),
-    _rule('os-attach-interfaces:delete', OWNER, 'Detach a port interface from a server.'),
-    _rule('servers:metadata', OWNER, 'Manage server metadata.'),
-    _rule('os-server-tags', OWNER, 'Manage server tags.'),
-    _rule('os-instance-actions', READER, 'List and show instance actions.'),
-    _rule('os-instance-actions:events:details', ADMIN, 'See event tracebacks and hosts.'),
-    _rule('os-flavor-manage', ADMIN, 'Create, update and delete flavors.'),
-    _rule('os-flavor-access', ADMIN, 'Manage private flavor access.'),
-    _rule('os-keypairs', ANY, 'Manage your own key pairs.'),
-    _rule('os-keypairs:other_user', ADMIN, "Manage another user's key pairs."),
-    _rule('os-services', ADMIN, 'List and manage compute services.'),
-    _rule('os-hypervisors', ADMIN, 'List hypervisors.'),
-    _rule('os-availability-zone:list', ANY, 'List availability zones.'),
-    _rule('os-availability-zone:detail', ADMIN, 'List zones with hosts.'),
-    _rule('os-aggregates', ADMIN, 'Manage host aggregates.'),
-    _rule('os-quota-sets:show', READER, 'Show quotas.'),
-    _rule('os-quota-sets:update', ADMIN, 'Update quotas.'),
-    _rule('os-server-groups', 'role:member or role:admin or role:reader',
-          'Manage server groups.'),
-    _rule('os-server-groups:index:all_projects', ADMIN, "List every project's groups."),
-    _rule('limits', ANY, 'Show limits.'),
-    _rule('os-simple-tenant-usage:list', ADMIN, "List every project's usage."),
-    _rule('os-simple-tenant-usage:show', READER, "Show a project's usage."),
+# (name, check, description, operations)
+TABLE = [
+    # -- servers ---------------------------------------------------------------
+    ('servers:index', READER, 'List servers.', [('GET', '/servers')]),
+    ('servers:detail', READER, 'List servers with details.', [('GET', '/servers/detail')]),
+    ('servers:index:get_all_tenants', ADMIN, "List every project's servers.",
+     [('GET', '/servers'), ('GET', '/servers/detail')]),
+    ('servers:allow_all_filters', ADMIN, 'Filter server lists by host, node, user, '
+                                         'zone or deleted.', [('GET', '/servers')]),
+    ('servers:show', READER, 'Show a server.', [('GET', S)]),
+    ('servers:show:host_status', ADMIN, 'Show the host status of a server.', [('GET', S)]),
+    ('os-extended-server-attributes', ADMIN, 'Show OS-EXT-SRV-ATTR fields.', [('GET', S)]),
+    ('servers:create', MEMBER, 'Create a server.', [('POST', '/servers')]),
+    ('servers:create:forced_host', ADMIN, 'Create a server on a named host.',
+     [('POST', '/servers')]),
+    ('servers:create:any_server_group', ADMIN, "Put a server into another project's "
+                                               'server group.', [('POST', '/servers')]),
+    ('servers:update', MEMBER, 'Update a server.', [('PUT', S)]),
+    ('servers:delete', MEMBER, 'Delete a server.', [('DELETE', S)]),
+    # -- server actions (POST /servers/{id}/action, one rule per action) ---------
+    ('servers:reboot', MEMBER, 'Reboot a server.', [ACTION]),
+    ('servers:resize', MEMBER, 'Resize a server.', [ACTION]),
+    ('servers:confirm_resize', MEMBER, 'Confirm a resize.', [ACTION]),
+    ('servers:revert_resize', MEMBER, 'Revert a resize.', [ACTION]),
+    ('servers:rebuild', MEMBER, 'Rebuild a server.', [ACTION]),
+    ('servers:create_image', MEMBER, 'Snapshot a server into an image.', [ACTION]),
+    ('servers:start', MEMBER, 'Start a server.', [ACTION]),
+    ('servers:stop', MEMBER, 'Stop a server.', [ACTION]),
+    ('os-pause-server:pause', MEMBER, 'Pause a server.', [ACTION]),
+    ('os-pause-server:unpause', MEMBER, 'Unpause a server.', [ACTION]),
+    ('os-suspend-server:suspend', MEMBER, 'Suspend a server.', [ACTION]),
+    ('os-suspend-server:resume', MEMBER, 'Resume a server.', [ACTION]),
+    ('os-rescue', MEMBER, 'Rescue a server.', [ACTION]),
+    ('os-unrescue', MEMBER, 'Unrescue a server.', [ACTION]),
+    ('os-lock-server:lock', MEMBER, 'Lock a server.', [ACTION]),
+    ('os-lock-server:unlock', MEMBER, 'Unlock a server.', [ACTION]),
+    ('os-lock-server:unlock:unlock_override', ADMIN,
+     'Unlock a server locked by an administrator.', [ACTION]),
+    ('os-console-output', MEMBER, "Read a server's console output.", [ACTION]),
+    ('os-deferred-delete:force', MEMBER, 'Force-delete a server.', [ACTION]),
+    ('os-security-groups:add', MEMBER, 'Add a security group to a server.', [ACTION]),
+    ('os-security-groups:remove', MEMBER, 'Remove a security group from a server.',
+     [ACTION]),
+    ('os-shelve:shelve', MEMBER, 'Shelve a server.', [ACTION]),
+    ('os-shelve:shelve_offload', ADMIN, 'Offload a shelved server from its host.', [ACTION]),
+    ('os-shelve:unshelve', MEMBER, 'Unshelve a server.', [ACTION]),
+    ('os-migrate-server:migrate', ADMIN, 'Cold migrate a server.', [ACTION]),
+    ('os-evacuate', ADMIN, 'Evacuate a server from a failed host.', [ACTION]),
+    ('os-admin-actions:reset_state', ADMIN, "Reset a server's state.", [ACTION]),
+    # -- server sub-resources ------------------------------------------------------
+    ('os-attach-interfaces:list', READER, "List a server's port interfaces.",
+     [('GET', S + '/os-interface')]),
+    ('os-attach-interfaces:show', READER, 'Show a port interface of a server.',
+     [('GET', S + '/os-interface/{port_id}')]),
+    ('os-attach-interfaces:create', MEMBER, 'Attach a port interface to a server.',
+     [('POST', S + '/os-interface')]),
+    ('os-attach-interfaces:delete', MEMBER, 'Detach a port interface from a server.',
+     [('DELETE', S + '/os-interface/{port_id}')]),
+    ('server-metadata:index', READER, "List a server's metadata.",
+     [('GET', S + '/metadata')]),
+    ('server-metadata:show', READER, 'Show a server metadata item.',
+     [('GET', S + '/metadata/{key}')]),
+    ('server-metadata:create', MEMBER, 'Add server metadata.', [('POST', S + '/metadata')]),
+    ('server-metadata:update_all', MEMBER, 'Replace server metadata.',
+     [('PUT', S + '/metadata')]),
+    ('server-metadata:update', MEMBER, 'Set a server metadata item.',
+     [('PUT', S + '/metadata/{key}')]),
+    ('server-metadata:delete', MEMBER, 'Delete a server metadata item.',
+     [('DELETE', S + '/metadata/{key}')]),
+    ('os-server-tags:index', READER, "List a server's tags.", [('GET', S + '/tags')]),
+    ('os-server-tags:show', READER, 'Check a server tag.', [('GET', S + '/tags/{tag}')]),
+    ('os-server-tags:update_all', MEMBER, 'Replace server tags.', [('PUT', S + '/tags')]),
+    ('os-server-tags:update', MEMBER, 'Add a server tag.', [('PUT', S + '/tags/{tag}')]),
+    ('os-server-tags:delete_all', MEMBER, 'Delete all server tags.',
+     [('DELETE', S + '/tags')]),
+    ('os-server-tags:delete', MEMBER, 'Delete a server tag.',
+     [('DELETE', S + '/tags/{tag}')]),
+    ('os-instance-actions:list', READER, "List a server's actions.",
+     [('GET', S + '/os-instance-actions')]),
+    ('os-instance-actions:show', READER, 'Show a server action and its events.',
+     [('GET', S + '/os-instance-actions/{request_id}')]),
+    ('os-instance-actions:events:details', ADMIN, 'See event tracebacks.',
+     [('GET', S + '/os-instance-actions/{request_id}')]),
+    # -- server groups ----------------------------------------------------------
+    ('os-server-groups:index', READER, "List the project's server groups.",
+     [('GET', '/os-server-groups')]),
+    ('os-server-groups:index:all_projects', ADMIN, "List every project's server groups.",
+     [('GET', '/os-server-groups')]),
+    ('os-server-groups:show', READER, 'Show a server group.',
+     [('GET', '/os-server-groups/{group_id}')]),
+    ('os-server-groups:create', MEMBER, 'Create a server group.',
+     [('POST', '/os-server-groups')]),
+    ('os-server-groups:delete', MEMBER, 'Delete a server group.',
+     [('DELETE', '/os-server-groups/{group_id}')]),
+    # -- key pairs (owned by a user) -----------------------------------------------
+    ('os-keypairs:index', OWNER_USER, "List a user's key pairs.", [('GET', '/os-keypairs')]),
+    ('os-keypairs:show', OWNER_USER, 'Show a key pair.', [('GET', '/os-keypairs/{name}')]),
+    ('os-keypairs:create', OWNER_USER, 'Create or import a key pair.',
+     [('POST', '/os-keypairs')]),
+    ('os-keypairs:delete', OWNER_USER, 'Delete a key pair.',
+     [('DELETE', '/os-keypairs/{name}')]),
+    # -- flavors (list and show need only authentication) ----------------------------
+    ('flavors:index', ANY, 'List flavors.',
+     [('GET', '/flavors'), ('GET', '/flavors/detail')]),
+    ('flavors:show', ANY, 'Show a flavor.', [('GET', '/flavors/{flavor_id}')]),
+    ('os-flavor-manage:create', ADMIN, 'Create a flavor.', [('POST', '/flavors')]),
+    ('os-flavor-manage:delete', ADMIN, 'Delete a flavor.',
+     [('DELETE', '/flavors/{flavor_id}')]),
+    ('os-flavor-access', ADMIN, "List a private flavor's projects.",
+     [('GET', '/flavors/{flavor_id}/os-flavor-access')]),
+    ('os-flavor-access:add_tenant_access', ADMIN, 'Share a private flavor.',
+     [('POST', '/flavors/{flavor_id}/action')]),
+    ('os-flavor-access:remove_tenant_access', ADMIN, 'Unshare a private flavor.',
+     [('POST', '/flavors/{flavor_id}/action')]),
+    ('os-flavor-extra-specs:index', READER, "List a flavor's extra specs.",
+     [('GET', '/flavors/{flavor_id}/os-extra_specs')]),
+    ('os-flavor-extra-specs:show', READER, 'Show a flavor extra spec.',
+     [('GET', '/flavors/{flavor_id}/os-extra_specs/{key}')]),
+    ('os-flavor-extra-specs:create', ADMIN, 'Add flavor extra specs.',
+     [('POST', '/flavors/{flavor_id}/os-extra_specs')]),
+    ('os-flavor-extra-specs:update', ADMIN, 'Set a flavor extra spec.',
+     [('PUT', '/flavors/{flavor_id}/os-extra_specs/{key}')]),
+    ('os-flavor-extra-specs:delete', ADMIN, 'Delete a flavor extra spec.',
+     [('DELETE', '/flavors/{flavor_id}/os-extra_specs/{key}')]),
+    # -- hosts: services, hypervisors, zones, aggregates ----------------------------
+    ('os-services:list', ADMIN, 'List compute services.', [('GET', '/os-services')]),
+    ('os-services:update', ADMIN, 'Enable, disable or force down a service.',
+     [('PUT', '/os-services/{service_id}')]),
+    ('os-services:delete', ADMIN, 'Delete a service.',
+     [('DELETE', '/os-services/{service_id}')]),
+    ('os-hypervisors:list', ADMIN, 'List hypervisors.', [('GET', '/os-hypervisors')]),
+    ('os-hypervisors:list-detail', ADMIN, 'List hypervisors with details.',
+     [('GET', '/os-hypervisors/detail')]),
+    ('os-hypervisors:statistics', ADMIN, 'Hypervisor statistics.',
+     [('GET', '/os-hypervisors/statistics')]),
+    ('os-hypervisors:show', ADMIN, 'Show a hypervisor.',
+     [('GET', '/os-hypervisors/{hypervisor_id}')]),
+    ('os-hypervisors:uptime', ADMIN, "Show a hypervisor's uptime.",
+     [('GET', '/os-hypervisors/{hypervisor_id}/uptime')]),
+    ('os-hypervisors:search', ADMIN, 'Search hypervisors by name.',
+     [('GET', '/os-hypervisors/{pattern}/search')]),
+    ('os-hypervisors:servers', ADMIN, "List a hypervisor's servers.",
+     [('GET', '/os-hypervisors/{hypervisor_id}/servers')]),
+    ('os-availability-zone:list', READER, 'List availability zones.',
+     [('GET', '/os-availability-zone')]),
+    ('os-availability-zone:detail', ADMIN, 'List zones with their hosts.',
+     [('GET', '/os-availability-zone/detail')]),
+    ('os-aggregates:index', ADMIN, 'List aggregates.', [('GET', '/os-aggregates')]),
+    ('os-aggregates:create', ADMIN, 'Create an aggregate.', [('POST', '/os-aggregates')]),
+    ('os-aggregates:show', ADMIN, 'Show an aggregate.',
+     [('GET', '/os-aggregates/{aggregate_id}')]),
+    ('os-aggregates:update', ADMIN, 'Update an aggregate.',
+     [('PUT', '/os-aggregates/{aggregate_id}')]),
+    ('os-aggregates:delete', ADMIN, 'Delete an aggregate.',
+     [('DELETE', '/os-aggregates/{aggregate_id}')]),
+    ('os-aggregates:add_host', ADMIN, 'Add a host to an aggregate.',
+     [('POST', '/os-aggregates/{aggregate_id}/action')]),
+    ('os-aggregates:remove_host', ADMIN, 'Remove a host from an aggregate.',
+     [('POST', '/os-aggregates/{aggregate_id}/action')]),
+    ('os-aggregates:set_metadata', ADMIN, "Set an aggregate's metadata.",
+     [('POST', '/os-aggregates/{aggregate_id}/action')]),
+    # -- quotas, limits, usage ------------------------------------------------------
+    ('limits', ANY, "Show the caller's project limits.", [('GET', '/limits')]),
+    ('limits:other_project', ADMIN, "Show another project's limits.", [('GET', '/limits')]),
+    ('os-quota-sets:show', READER, "Show a project's quotas.",
+     [('GET', '/os-quota-sets/{project_id}')]),
+    ('os-quota-sets:detail', READER, "Show a project's quotas and usage.",
+     [('GET', '/os-quota-sets/{project_id}/detail')]),
+    ('os-quota-sets:defaults', ANY, 'Show the default quotas.',
+     [('GET', '/os-quota-sets/{project_id}/defaults')]),
+    ('os-quota-sets:update', ADMIN, "Update a project's quotas.",
+     [('PUT', '/os-quota-sets/{project_id}')]),
+    ('os-quota-sets:delete', ADMIN, "Reset a project's quotas.",
+     [('DELETE', '/os-quota-sets/{project_id}')]),
+    ('os-simple-tenant-usage:list', ADMIN, "List every project's usage.",
+     [('GET', '/os-simple-tenant-usage')]),
+    ('os-simple-tenant-usage:show', READER, "Show a project's usage.",
+     [('GET', '/os-simple-tenant-usage/{tenant_id}')]),
 ]
+
+RULES = [policy.DocumentedRuleDefault(PREFIX + name, check, description,
+                                      [{'method': m, 'path': p} for m, p in operations])
+         for name, check, description, operations in TABLE]
 
 _ENFORCER = None
 
@@ -74,7 +229,16 @@ def reset():
     _ENFORCER = None
 
 
+def list_rules():
+    return RULES
+
+
 def authorize(context, name, target=None, do_raise=True):
+    """Enforce ``os_compute_api:<name>``; ``target`` names the owner of the
+    resource (``project_id`` and/or ``user_id``), the caller's by default."""
     from oslo_config import cfg
-    return common_policy.authorize(get_enforcer(cfg.CONF), context, 'os_compute_api:' + name,
+    if target is not None:
+        target = dict({'project_id': context.project_id, 'user_id': context.user_id},
+                      **target)
+    return common_policy.authorize(get_enforcer(cfg.CONF), context, PREFIX + name,
                                    target=target, do_raise=do_raise)

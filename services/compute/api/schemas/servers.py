@@ -35,6 +35,17 @@ bdm = {
     'additionalProperties': False,
 }
 
+_uuid = {'type': 'string', 'format': 'uuid'}
+_uuids = {'oneOf': [_uuid, {'type': 'array', 'items': _uuid, 'maxItems': 1000}]}
+scheduler_hints = {
+    'type': 'object',
+    'properties': {'group': _uuid, 'same_host': _uuids, 'different_host': _uuids,
+                   'query': {'type': ['string', 'object']},
+                   'build_near_host_ip': {'type': 'string', 'format': 'ipv4'},
+                   'cidr': {'type': 'string', 'pattern': '^/[0-9a-f.:]+$'}},
+    'additionalProperties': True,
+}
+
 create = {
     'type': 'object',
     'properties': {
@@ -72,8 +83,8 @@ create = {
             'required': ['name', 'flavorRef'],
             'additionalProperties': False,
         },
-        'os:scheduler_hints': {'type': 'object'},
-        'OS-SCH-HNT:scheduler_hints': {'type': 'object'},
+        'os:scheduler_hints': scheduler_hints,
+        'OS-SCH-HNT:scheduler_hints': scheduler_hints,
     },
     'required': ['server'],
     'additionalProperties': False,

@@ -1,0 +1,77 @@
+"""JSON schemas for POST /servers/{id}/action, one per action.
+
+Each schema validates the whole body (``{"<action>": ...}``), so a wrong type
+anywhere is a 400 before the handler runs.  Actions that take no argument
+accept ``null`` or an empty object, as the clients send one or the other.
+"""
+
+from services.compute.api.schemas import types
+
+
+def _action(name, argument):
+    return {'type': 'object', 'properties': {name: argument}, 'required': [name],
+            'additionalProperties': False}
+
+
+def _object(properties=None, required=(), nullable=False):
+    schema = {'type': ['object', 'null'] if nullable else 'object',
+              'properties': properties or {}, 'additionalProperties': False}
+    if required:
+        schema['required'] = list(required)
+    return schema
+
+
+NO_ARGUMENT = _object(nullable=True)
+
+reboot = _object({'type': {'type': 'string',
+                           'enum': ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']}},
+                 required=['type'])
+resize = _object({'flavorRef': types.flavor_ref,
+                  'OS-DCF:diskConfig': {'enum': ['AUTO', 'MANUAL']}},
+                 required=['flavorRef'])
+rebuild = _object({'imageRef': types.image_ref, 'name': types.name,
+                   'description': types.description, 'adminPass': types.admin_password,
+                   'metadata': types.metadata, 'preserve_ephemeral': {'type': 'boolean'},
+                   'OS-DCF:diskConfig': {'enum': ['AUTO', 'MANUAL']},
+                   'accessIPv4': {'type': 'string', 'format': 'ipv4'},
+                   'accessIPv6': {'type': 'string', 'format': 'ipv6'},
+                   'personality': {'type': 'array', 'maxItems': 0}},
+                  required=['imageRef'])
+create_image = _object({'name': types.name, 'metadata': types.metadata}, required=['name'])
+lock = _object({'locked_reason': {'type': 'string', 'minLength': 1, 'maxLength': 255}},
+               nullable=True)
+console_output = _object({'length': {'type': ['integer', 'string', 'null'],
+                                     'pattern': '^-?[0-9]+$', 'minimum': -1,
+                                     'maximum': types.MAX_INT}}, nullable=True)
+evacuate = _object({'host': {'type': 'string', 'minLength': 1, 'maxLength': 255},
+                    'onSharedStorage': types.boolean, 'adminPass': types.admin_password},
+                   nullable=True)
+reset_state = _object({'state': {'enum': ['active', 'error']}}, required=['state'])
+security_group = _object({'name': {'type': 'string', 'minLength': 1, 'maxLength': 255}},
+                         required=['name'])
+rescue = _object({'adminPass': types.admin_password, 'rescue_image_ref': types.uuid},
+                 nullable=True)
+
+#: action name -> schema of its argument
+ARGUMENTS = {
+    'reboot': reboot,
+    'resize': resize,
+    'rebuild': rebuild,
+    'createImage': create_image,
+    'lock': lock,
+    'os-getConsoleOutput': console_output,
+    'evacuate': evacuate,
+    'os-resetState': reset_state,
+    'addSecurityGroup': security_group,
+    'removeSecurityGroup': security_group,
+    'rescue': rescue,
+}
+
+_BODIES = {}
+
+
+def body(name):
+    """The schema of a whole action body for action ``name``."""
+    if name not in _BODIES:
+        _BODIES[name] = _action(name, ARGUMENTS.get(name, NO_ARGUMENT))
+    return _BODIES[name]
