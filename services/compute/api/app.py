@@ -59,10 +59,12 @@ class RootController:
 
     @pecan.expose(content_type='application/json')
     def index(self):
+        api_router.read_only(pecan.request.method)
         return versions.render_versions()
 
     @pecan.expose(content_type='application/json')
     def version(self):
+        api_router.read_only(pecan.request.method)
         return versions.render_version()
 
     @pecan.expose()

@@ -65,10 +65,24 @@ class Router:
             if found:
                 if route_method == method or (method == 'HEAD' and route_method == 'GET'):
                     return handler, found.groupdict(), min_version
-                allowed.append(route_method)
+                if route_method not in allowed:
+                    allowed.append(route_method)
         if allowed:
             raise webob.exc.HTTPMethodNotAllowed(headers={'Allow': ', '.join(allowed)})
         raise exception.NotFound()
+
+
+def _refuse_nul(path, params):
+    """NUL cannot be stored or compared by every database (PostgreSQL
+    refuses it in text): a 400 here rather than a 500 there."""
+    if '\x00' in path or any('\x00' in k or '\x00' in v for k, v in params.items()):
+        raise exception.Invalid(reason='NUL characters are not allowed in the URL')
+
+
+def read_only(method):
+    """Version documents answer GET and HEAD only."""
+    if method not in ('GET', 'HEAD'):
+        raise webob.exc.HTTPMethodNotAllowed(headers={'Allow': 'GET, HEAD'})
 
 
 def dispatch(router, prefix):
@@ -76,6 +90,7 @@ def dispatch(router, prefix):
     path = req.path_info[len(prefix):] or '/'
     version = microversion.parse_headers(req.headers)
     handler, kwargs, min_version = router.match(req.method, path)
+    _refuse_nul(path, req.GET)
     if min_version and version < min_version:
         raise exception.VersionNotFoundForAPIMethod(version=microversion.to_string(version))
     result = handler(Request(req, version), **kwargs)

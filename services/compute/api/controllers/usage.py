@@ -56,7 +56,7 @@ def _usages(req, project_id, detailed):
     else:
         limit, marker = CONF.compute_api.max_limit, None
     rows = inst_obj.InstanceList.get_usage_window(
-        req.context, start.strftime(views.TIME_FORMAT), stop.strftime(views.TIME_FORMAT),
+        req.context, views.time_text(start), views.time_text(stop),
         project_id=project_id, limit=limit, marker=marker)
     return views.tenant_usages(rows, start, stop, now, detailed) + (limit,)
 

@@ -10,6 +10,12 @@ import datetime
 TIME_FORMAT = '%Y-%m-%dT%H:%M:%S.%f'
 
 
+def time_text(value):
+    """``value`` in TIME_FORMAT; years before 1000 keep their four digits,
+    which strftime does not promise."""
+    return value.replace(tzinfo=None).isoformat(timespec='microseconds')
+
+
 def _time(value):
     return datetime.datetime.strptime(value, TIME_FORMAT) if value else None
 
@@ -46,7 +52,7 @@ def tenant_usages(rows, start, stop, now, detailed):
             summary = summaries[info['tenant_id']] = {
                 'tenant_id': info['tenant_id'], 'total_local_gb_usage': 0,
                 'total_vcpus_usage': 0, 'total_memory_mb_usage': 0, 'total_hours': 0,
-                'start': start.strftime(TIME_FORMAT), 'stop': stop.strftime(TIME_FORMAT)}
+                'start': time_text(start), 'stop': time_text(stop)}
             if detailed:
                 summary['server_usages'] = []
         summary['total_local_gb_usage'] += info['local_gb'] * info['hours']
