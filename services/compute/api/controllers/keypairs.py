@@ -27,7 +27,8 @@ _schema = {
         'properties': {
             'name': {'type': 'string', 'minLength': 1, 'maxLength': 255,
                      'pattern': r'^[a-zA-Z0-9 _\-\.@]+$'},
-            'public_key': {'type': 'string'},
+            # A TEXT column holds 64 KiB; real keys and certificates are far smaller.
+            'public_key': {'type': 'string', 'maxLength': 65535},
             'type': {'enum': ['ssh', 'x509']},
             'user_id': {'type': 'string'},
         },

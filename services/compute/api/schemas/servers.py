@@ -63,7 +63,8 @@ create = {
                 'user_data': {'type': 'string', 'maxLength': 65535},
                 'availability_zone': {'type': 'string', 'minLength': 1, 'maxLength': 255},
                 'security_groups': {'type': 'array', 'items': {
-                    'type': 'object', 'properties': {'name': {'type': 'string'}},
+                    'type': 'object', 'properties': {'name': {'type': 'string', 'minLength': 1,
+                                                              'maxLength': 255}},
                     'additionalProperties': False}},
                 'min_count': {'type': ['integer', 'string'], 'pattern': '^[0-9]+$',
                               'minimum': 1},
