@@ -161,6 +161,11 @@ ODD_REQUESTS = [
     ('POST', '/os-aggregates/1/action', {'set_metadata': {'metadata': {'a': []}}}),
     ('POST', '/os-aggregates/1/action', {'add_host': {'host': 5}}),
     ('POST', '/os-aggregates/1/action', {'frobnicate': {}}),
+    ('PUT', '/os-quota-sets/' + 'p' * 256, {'quota_set': {'instances': 1}}),
+    ('PUT', '/servers/8c1bd32c-61b5-4b8e-8d8e-0e1c3a0a0b11',
+     {'server': {'accessIPv4': '1' * 300}}),
+    ('POST', '/os-keypairs', {'keypair': {'name': 'k', 'user_id': 'u' * 256}}),
+    ('POST', '/os-keypairs', {'keypair': {'name': 'k', 'public_key': 'k' * 65536}}),
 ]
 
 
@@ -176,6 +181,8 @@ def test_odd_numbers_and_types_are_bad_requests(app):
                                                  resp.body[:200]))
     assert not failures, '\n'.join(failures)
     assert _request(app, 'GET', '/os-quota-sets/demo').json['quota_set']['instances'] == 10
+    _bad_request(_request(app, 'PUT', '/os-services/disable', {
+        'host': 'h', 'binary': 'b', 'disabled_reason': 'r' * 256}, version='2.1'))
 
 
 @pytest.mark.parametrize('path, version', [

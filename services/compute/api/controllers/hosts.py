@@ -29,7 +29,8 @@ _service_update_schema = {
 _legacy_schema = {
     'type': 'object',
     'properties': {'host': {'type': 'string'}, 'binary': {'type': 'string'},
-                   'disabled_reason': {'type': 'string'}, 'forced_down': {'type': 'boolean'}},
+                   'disabled_reason': {'type': 'string', 'maxLength': 255},
+                   'forced_down': {'type': 'boolean'}},
     'required': ['host', 'binary'],
 }
 

@@ -30,7 +30,7 @@ _schema = {
             # A TEXT column holds 64 KiB; real keys and certificates are far smaller.
             'public_key': {'type': 'string', 'maxLength': 65535},
             'type': {'enum': ['ssh', 'x509']},
-            'user_id': {'type': 'string'},
+            'user_id': {'type': 'string', 'minLength': 1, 'maxLength': 255},
         },
         'required': ['name'],
         'additionalProperties': False}},

@@ -60,6 +60,9 @@ def limits(req):
 
 def _authorize(req, operation, project_id):
     policies.authorize(req.context, 'os-quota-sets:' + operation, {'project_id': project_id})
+    if len(project_id) > 255:
+        # Longer than any project ID, and than the column that would store it.
+        raise exception.Invalid(reason='Invalid project ID %s' % project_id[:255])
 
 
 def show(req, project_id):

@@ -99,8 +99,9 @@ update = {
             'properties': {
                 'name': _name,
                 'description': {'type': ['string', 'null'], 'maxLength': 255},
-                'accessIPv4': {'type': 'string'},
-                'accessIPv6': {'type': 'string'},
+                # An address, or '' to clear it.
+                'accessIPv4': {'type': 'string', 'anyOf': [{'format': 'ipv4'}, {'enum': ['']}]},
+                'accessIPv6': {'type': 'string', 'anyOf': [{'format': 'ipv6'}, {'enum': ['']}]},
                 'OS-DCF:diskConfig': {'enum': ['AUTO', 'MANUAL']},
             },
             'additionalProperties': False,
