@@ -33,7 +33,9 @@ class Request:
     @property
     def body(self):
         from common import validation
-        return validation.parse_json(self.raw.body)
+        body = validation.parse_json(self.raw.body)
+        _refuse_nul_in(body)
+        return body
 
     @functools.cached_property
     def host_url(self):
@@ -77,6 +79,22 @@ def _refuse_nul(path, params):
     refuses it in text): a 400 here rather than a 500 there."""
     if '\x00' in path or any('\x00' in k or '\x00' in v for k, v in params.items()):
         raise exception.Invalid(reason='NUL characters are not allowed in the URL')
+
+
+def _refuse_nul_in(document):
+    """The same for every string of a JSON body (keys included); iterative,
+    so a deep document costs no recursion."""
+    stack = [document]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if '\x00' in item:
+                raise exception.Invalid(reason='NUL characters are not allowed in the body')
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 def read_only(method):
