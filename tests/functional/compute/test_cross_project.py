@@ -160,6 +160,13 @@ def test_project_b_sees_and_changes_nothing_of_project_a(world):
         resp = _call(w.b, 'GET', path)
         assert resp.status_code == 404 and 'itemNotFound' in resp.json(), path
     assert _call(w.b, 'GET', '/os-keypairs/ka').status_code == 404
+    # Key pairs belong to a user: B's name space has no "ka", and naming A's
+    # member as the owner is for admins only.
+    assert _call(w.b, 'DELETE', '/os-keypairs/ka').status_code == 404
+    user_a = w.a.current_user_id
+    for method in ('GET', 'DELETE'):
+        resp = _call(w.b, method, '/os-keypairs/ka?user_id=%s' % user_a)
+        assert resp.status_code == 403 and 'forbidden' in resp.json()
     listed = [x['id'] for x in _call(w.b, 'GET', '/servers/detail?all_tenants=0').json()[
         'servers']]
     assert listed == [w.server_b]
@@ -227,6 +234,8 @@ def test_reader_of_a_reads_but_changes_nothing(world):
         w.server_a]
     # Key pairs are per user: A's member's key is not the reader's.
     assert _call(w.reader, 'GET', '/os-keypairs/ka').status_code == 404
+    resp = _call(w.reader, 'DELETE', '/os-keypairs/ka?user_id=%s' % w.a.current_user_id)
+    assert resp.status_code == 403
     failures = []
     for label, method, path, body in _attempts(w) + [
             ('create server', 'POST', '/servers', {'server': {
