@@ -24,7 +24,8 @@ def cloud(env, app):
     c.flavor()
     c.flavor(name='m1.small', ram=128)
     c.add_compute('node1')
-    return c
+    yield c
+    c.settle()
 
 
 def _request(app, method, path, body=None, who=ADMIN, version='2.53', raw=None):

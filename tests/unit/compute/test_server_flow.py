@@ -66,6 +66,19 @@ class Cloud:
         raise AssertionError('server %s stuck in %s/%s' % (
             server_id, server['status'], server['OS-EXT-STS:task_state']))
 
+    def settle(self, timeout=30):
+        """Wait until no server is building or has a task running: the
+        conductor runs those flows off its RPC executor, so they would
+        outlive the test and write into the next test's database."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            servers = self.app.get('/v2.1/servers/detail?all_tenants=1',
+                                   headers=headers(ADMIN)).json['servers']
+            if all(s['OS-EXT-STS:task_state'] is None and s['status'] != 'BUILD'
+                   for s in servers):
+                return
+            time.sleep(0.1)
+
     def action(self, server_id, body, status=202, who=DEMO):
         return self.app.post_json('/v2.1/servers/%s/action' % server_id, body,
                                   headers=headers(who), status=status)
