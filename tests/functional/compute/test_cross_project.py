@@ -6,7 +6,8 @@ flavor and a network with a free port.  A member of project B (``other``)
 and a reader of A try to see, change, delete and act on them, and to use
 them in their own requests: every attempt is refused with the status nova
 gives (404 where the resource is not theirs to see), nothing changes and
-nothing shows up in their lists.
+nothing shows up in their lists.  Compute's service user holds only
+keystone's ``service`` role.
 """
 
 import time
@@ -52,9 +53,9 @@ def world(tmp_path_factory, identity_server, image_server, network_server):
     workdir = tmp_path_factory.mktemp('compute')
     cloud = fixtures.ComputeCloud(workdir, 'sqlite:///%s/compute.sqlite' % workdir,
                                   identity=identity_server, hosts=('cmp-x',))
-    # Port binding is written as compute's service user; the network service
-    # must let the service role do that before this can be ('service',).
-    cloud.register()
+    # Compute's service user is no admin: keystone's service role is all its
+    # own calls (port binding at the network service) need.
+    cloud.register(roles=('service',))
     w = World()
     try:
         cloud.start()
