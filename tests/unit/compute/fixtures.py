@@ -118,7 +118,9 @@ class ComputeEnv:
         CONF.set_override('state_path', str(self.tmp_path))
         CONF.set_override('backend', 'fake', group='clients')
         CONF.set_override('fake_state_dir', str(self.tmp_path / 'fake'), group='clients')
-        CONF.set_override('service_down_time', 5, group='service')
+        # In-process computes send no heartbeats: "down" is what a test forces, not
+        # what a loaded machine's slowness makes of a long test.
+        CONF.set_override('service_down_time', 120, group='service')
         for group, values in getattr(self, 'overrides', {}).items():
             for key, value in values.items():
                 CONF.set_override(key, value, group=group)

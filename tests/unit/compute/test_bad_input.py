@@ -18,8 +18,6 @@ MAX_INT = 2 ** 31 - 1
 
 @pytest.fixture
 def cloud(env, app):
-    from oslo_config import cfg
-    cfg.CONF.set_override('service_down_time', 3600, group='service')
     c = Cloud(env, app)
     c.flavor()
     c.flavor(name='m1.small', ram=128)
