@@ -55,7 +55,7 @@ def world(tmp_path_factory, identity_server, image_server, network_server):
                                   identity=identity_server, hosts=('cmp-x',))
     # Compute's service user is no admin: keystone's service role is all its
     # own calls (port binding at the network service) need.
-    cloud.register(roles=('service',))
+    cloud.register()
     w = World()
     try:
         cloud.start()
