@@ -61,7 +61,7 @@ def test_range_download(api):
     assert api.get(url, headers=dict(ALICE, Range='bytes=2550-'), status=206).body == \
         data[2550:]
     body = api.get(url, headers=dict(ALICE, Range='bytes=9999-'), status=416).json
-    assert body['code'] == '416 Requested Range Not Satisfiable'
+    assert body['code'] == '416 Request Range Not Satisfiable'
 
 
 def test_download_without_data_is_204(api):

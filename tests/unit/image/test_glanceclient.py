@@ -1,0 +1,155 @@
+"""python-glanceclient and openstacksdk against the in-process image API.
+
+The clients' own HTTP sessions go through a requests transport adapter that
+calls the WSGI app (no socket), so what they send -- glanceclient no Accept
+header beyond requests' ``*/*``, the SDK ``application/json`` -- reaches the
+error pages exactly as on the wire.
+"""
+
+import io
+import urllib.parse
+
+import pytest
+import requests
+import requests.adapters
+import webob
+from glanceclient import client as glance_client
+from glanceclient import exc as glance_exc
+
+from tests.unit.image.conftest import ALICE
+from tests.unit.image.test_images_api import create
+
+MISSING = '3a1c2b5e-0000-4000-8000-000000000000'
+
+
+def _text(value):
+    return value.decode('latin-1') if isinstance(value, bytes) else value
+
+
+class WSGIAdapter(requests.adapters.BaseAdapter):
+    """A requests transport that hands each request to a WSGI app."""
+
+    def __init__(self, app):
+        super().__init__()
+        self.app = app
+
+    def send(self, request, **kwargs):
+        body = request.body
+        if body is not None and not isinstance(body, (bytes, str)):
+            body = b''.join(c if isinstance(c, bytes) else c.encode() for c in body)
+        if isinstance(body, str):
+            body = body.encode('utf-8')
+        headers = {_text(k): _text(v) for k, v in request.headers.items()}
+        # glanceclient quotes identity header values; keystonemiddleware would
+        # set the real ones, noauth reads them as sent.
+        if 'X-Roles' in headers:
+            headers['X-Roles'] = urllib.parse.unquote(headers['X-Roles'])
+        wreq = webob.Request.blank(request.url, method=request.method,
+                                   headers=headers, body=body or b'')
+        wresp = wreq.get_response(self.app)
+        resp = requests.Response()
+        resp.status_code = wresp.status_int
+        resp.reason = wresp.status.split(' ', 1)[1]
+        resp.headers = requests.structures.CaseInsensitiveDict(wresp.headers)
+        resp.raw = io.BytesIO(wresp.body)
+        resp.raw.version = 11  # glanceclient's debug log reads it
+        resp.url = request.url
+        resp.request = request
+        resp.encoding = requests.utils.get_encoding_from_headers(resp.headers)
+        return resp
+
+    def close(self):
+        pass
+
+
+@pytest.fixture
+def glance(api):
+    client = glance_client.Client('2', endpoint='http://image.test:9292', token='t',
+                                  identity_headers=dict(ALICE))
+    client.http_client.session.mount('http://', WSGIAdapter(api.app))
+    return client
+
+
+def test_glanceclient_missing_image_raises_not_found(glance):
+    with pytest.raises(glance_exc.HTTPNotFound) as caught:
+        glance.images.get(MISSING)
+    assert 'No image found with ID %s' % MISSING in str(caught.value)
+    with pytest.raises(glance_exc.HTTPNotFound):
+        glance.images.delete(MISSING)
+
+
+def test_glanceclient_other_errors_are_its_exceptions(api, glance):
+    image = create(api, protected=True)
+    with pytest.raises(glance_exc.HTTPForbidden) as caught:
+        glance.images.delete(image['id'])
+    assert 'protected' in str(caught.value)
+    with pytest.raises(glance_exc.HTTPConflict):
+        glance.images.create(id=image['id'], name='again')
+    glance.images.update(image['id'], protected=False, name='renamed')
+    assert glance.images.get(image['id'])['name'] == 'renamed'
+    glance.images.delete(image['id'])
+
+
+@pytest.mark.parametrize('accept,content_type', [
+    ('*/*', 'text/html'), ('application/json', 'application/json'),
+    (None, 'text/plain'), ('application/octet-stream', 'text/plain'),
+])
+def test_error_page_follows_accept_as_webob_does(api, accept, content_type):
+    headers = dict(ALICE)
+    if accept:
+        headers['Accept'] = accept
+    resp = api.get('/v2/images/%s' % MISSING, headers=headers, status=404,
+                   extra_environ={'HTTP_ACCEPT': accept} if accept else {})
+    if accept is None:
+        # WebTest's default environ has the Accept the fixture sets; drop it.
+        wreq = webob.Request.blank('/v2/images/%s' % MISSING, headers=ALICE)
+        resp = wreq.get_response(api.app)
+    assert resp.content_type == content_type
+    assert resp.headers['x-openstack-request-id'].startswith('req-')
+    text = resp.body.decode()
+    assert 'No image found with ID %s' % MISSING in text
+    if content_type == 'text/html':
+        assert text.startswith('<html>\n <head>\n  <title>404 Not Found</title>')
+    if content_type == 'text/plain':
+        assert text.startswith('404 Not Found\n\nNo image found')
+
+
+def test_json_error_page_golden(api):
+    resp = api.get('/v2/images/%s' % MISSING, headers=ALICE, status=404)
+    assert resp.json == {
+        'message': 'No image found with ID %s<br /><br />\n\n\n' % MISSING,
+        'code': '404 Not Found', 'title': 'Not Found'}
+
+
+def test_keystone_style_401_passes_through(api):
+    # A JSON error that is not an image fault (keystonemiddleware's) is kept.
+    from services.image.api import errors
+    inner = webob.Response(status=401, content_type='application/json',
+                           body=b'{"error": {"code": 401, "title": "Unauthorized", '
+                                b'"message": "The request you have made requires '
+                                b'authentication."}}')
+    resp = webob.Request.blank('/v2/images', headers={'Accept': '*/*'}).get_response(
+        errors.ErrorPages(inner))
+    assert resp.json['error']['code'] == 401
+
+
+def test_405_is_an_error_page(api):
+    resp = api.delete('/v2/images', headers=dict(ALICE, Accept='*/*'), status=405)
+    assert resp.content_type == 'text/html'
+    assert resp.text.startswith('<html>\n <head>\n  <title>405 Method Not Allowed')
+
+
+def test_openstacksdk_reads_the_json_page(api):
+    openstack = pytest.importorskip('openstack')
+    from openstack import exceptions as sdk_exc
+    session = requests.Session()
+    session.mount('http://', WSGIAdapter(api.app))
+    from keystoneauth1 import session as ks_session
+    from keystoneauth1 import noauth
+    sess = ks_session.Session(auth=noauth.NoAuth(), session=session)
+    conn = openstack.connection.Connection(session=sess,
+                                           image_endpoint_override='http://image.test:9292/v2',
+                                           image_api_version='2')
+    with pytest.raises(sdk_exc.NotFoundException) as caught:
+        conn.image.get_image(MISSING)
+    assert 'No image found' in str(caught.value)
