@@ -22,6 +22,11 @@ image_opts = [
     cfg.ListOpt('enabled_import_methods', default=['glance-direct'],
                 help='Interoperable import methods offered by /v2/images/{id}/import. '
                      'Supported: glance-direct.'),
+    cfg.BoolOpt('require_image_format_match', default=True,
+                help='Refuse uploaded or imported data that is not the image\'s declared '
+                     'disk_format (qcow2, vmdk, vhd, vhdx, vdi, iso by their headers; raw, '
+                     'ami, ari and aki when no other format claims the data), and qcow2 '
+                     'or vmdk images that refer to other files. 400 on mismatch.'),
     cfg.StrOpt('staging_dir',
                help='Directory holding data staged for import. Defaults to '
                     '$state_path/image/staging.'),
