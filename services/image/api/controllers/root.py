@@ -6,6 +6,7 @@ from common import wsgi
 from services.image.api.controllers import base
 from services.image.api.controllers import images
 from services.image.api.controllers import info
+from services.image.api.controllers import metadefs
 from services.image.api.controllers import schemas
 
 #: Image API versions this service speaks; the first is current.
@@ -24,6 +25,7 @@ class V2Controller:
     images = images.ImagesController()
     schemas = schemas.SchemasController()
     info = info.InfoController()
+    metadefs = metadefs.MetadefsController()
 
     @pecan.expose('json')
     def index(self):

@@ -1,12 +1,36 @@
-"""``GET /v2/schemas/{image,images,member,members}``."""
+"""``GET /v2/schemas/{image,images,member,members}`` and ``/v2/schemas/metadefs/*``."""
 
 import pecan
+import webob.exc
 
 from services.image.api.controllers import base
 from services.image.api.schemas import image as schemas
+from services.image.api.schemas import metadefs as metadef_schemas
+
+
+class _MetadefSchema:
+
+    def __init__(self, name):
+        self.name = name
+
+    @pecan.expose('json')
+    def index(self):
+        base.only_get()
+        return metadef_schemas.SERVED[self.name]
+
+
+class MetadefSchemasController:
+    """``/v2/schemas/metadefs/{namespace,namespaces,object,...}``."""
+
+    @pecan.expose()
+    def _lookup(self, name, *remainder):
+        if name not in metadef_schemas.SERVED or any(remainder):
+            raise webob.exc.HTTPNotFound()
+        return _MetadefSchema(name), ()
 
 
 class SchemasController:
+    metadefs = MetadefSchemasController()
 
     @pecan.expose('json')
     def image(self):
