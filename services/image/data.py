@@ -19,6 +19,7 @@ from common import exception as common_exc
 from services.image import exception
 from services.image import formats
 from services.image import pipeline
+from services.image import webfetch
 from services.image.db import api as db_api
 
 LOG = logging.getLogger(__name__)
@@ -193,6 +194,40 @@ def import_staged(conf, store, staging, image):
                     'importing', 'uploading')
     staging.delete(staged)
     return image
+
+
+def start_web_download(conf, image, uri):
+    """``POST .../import`` with ``web-download``: check, then ``importing``.
+
+    The fetch itself (:func:`web_download`) runs after the 202 is sent."""
+    _require_formats(image, 'import')
+    webfetch.check_uri(conf, uri)
+    if image['status'] != 'queued':
+        raise common_exc.Conflict(
+            reason='Image status must be queued to import from a URI, not %s'
+                   % image['status'])
+    return db_api.image_update(image['id'], {'status': 'importing'}, expected_status='queued')
+
+
+def web_download(conf, store, image, uri):
+    """Fetch ``uri`` into the store as the image's data; on any failure the
+    image is back to ``queued`` with nothing stored.  Returns the image."""
+    try:
+        resp, length = webfetch.open_uri(conf, uri)
+    except BaseException as exc:
+        _restore(image['id'], 'queued', exc)
+        raise
+    with resp:
+        try:
+            _check_declared_length(conf, length)
+        except BaseException as exc:
+            _restore(image['id'], 'queued', exc)
+            raise
+        reader = HashingReader(resp, conf.image.chunk_size, conf.image.image_size_cap,
+                               length, inspector=_inspector(conf, image))
+        location, _ = _store_stream(store, image, reader, 'queued')
+    return _finish(store, image, location, lambda: reader.results(image['disk_format']),
+                   'importing', 'queued')
 
 
 def parse_range(header, size):

@@ -143,3 +143,20 @@ class MetadefChild(Base):
     body = sa.Column(sa.Text, nullable=False, default='{}')
     created_at = sa.Column(sa.DateTime, nullable=False)
     updated_at = sa.Column(sa.DateTime, nullable=False)
+
+
+class Task(Base):
+    """An asynchronous task (``/v2/tasks``): ``input`` and ``result`` are JSON."""
+    __tablename__ = 'tasks'
+    __table_args__ = (sa.Index('ix_tasks_owner', 'owner'),)
+
+    id = sa.Column(sa.String(36), primary_key=True)
+    type = sa.Column(sa.String(30), nullable=False)
+    status = sa.Column(sa.String(30), nullable=False)
+    owner = sa.Column(sa.String(255))
+    input = sa.Column(sa.Text, nullable=False)
+    result = sa.Column(sa.Text)
+    message = sa.Column(sa.Text, nullable=False, default='')
+    expires_at = sa.Column(sa.DateTime)
+    created_at = sa.Column(sa.DateTime, nullable=False)
+    updated_at = sa.Column(sa.DateTime, nullable=False)

@@ -177,4 +177,4 @@ def test_unknown_path_and_method_use_image_fault(api):
 
 def test_import_info(api):
     body = api.get('/v2/info/import', headers=ALICE).json
-    assert body['import-methods']['value'] == ['glance-direct']
+    assert body['import-methods']['value'] == ['glance-direct', 'web-download']

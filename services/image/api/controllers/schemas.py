@@ -6,6 +6,7 @@ import webob.exc
 from services.image.api.controllers import base
 from services.image.api.schemas import image as schemas
 from services.image.api.schemas import metadefs as metadef_schemas
+from services.image.api.schemas import tasks as task_schemas
 
 
 class _MetadefSchema:
@@ -43,6 +44,16 @@ class SchemasController:
         base.only_get()
         conf = base.conf()
         return schemas.images_schema(conf.image.disk_formats, conf.image.container_formats)
+
+    @pecan.expose('json')
+    def task(self):
+        base.only_get()
+        return task_schemas.TASK
+
+    @pecan.expose('json')
+    def tasks(self):
+        base.only_get()
+        return task_schemas.TASKS
 
     @pecan.expose('json')
     def member(self):

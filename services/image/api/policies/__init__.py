@@ -114,6 +114,13 @@ for _action, _method, _path, _what in (
          _NS + '/resource_types/{name}', 'Dissociate a resource type.')):
     RULES[_action] = (ADMIN, _method, _path, _what)
 
+# Tasks: admins only (glance's tasks_api_access default).
+for _action, _method, _path, _what in (
+        ('get_task', 'GET', '/v2/tasks/{task_id}', 'Show a task.'),
+        ('get_tasks', 'GET', '/v2/tasks', 'List tasks.'),
+        ('add_task', 'POST', '/v2/tasks', 'Create a task.')):
+    RULES[_action] = (ADMIN, _method, _path, _what)
+
 DEFAULTS = [
     policy.DocumentedRuleDefault('image:%s' % name, check, description,
                                  [{'method': method, 'path': path}])
