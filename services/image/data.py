@@ -86,7 +86,8 @@ class HashingReader:
             return self.size
         if disk_format == 'qcow2' and self.header[:4] == QCOW2_MAGIC \
                 and len(self.header) >= 32:
-            return struct.unpack('>Q', self.header[24:32])[0]
+            size = struct.unpack('>Q', self.header[24:32])[0]
+            return size if size <= formats.VIRTUAL_SIZE_MAX else None
         return None
 
     def results(self, disk_format):

@@ -46,6 +46,8 @@ VHDX_MAGIC = b'vhdxfile'
 VDI_OFFSET, VDI_MAGIC = 0x40, struct.pack('<I', 0xbeda107f)
 ISO_OFFSET, ISO_MAGIC = 0x8001, b'CD001'
 QCOW2_DATA_FILE_BIT = 1 << 2
+#: the virtual_size column is a signed 64-bit integer
+VIRTUAL_SIZE_MAX = 2 ** 63 - 1
 
 
 class FormatMismatch(common_exc.BadRequest):
@@ -185,4 +187,7 @@ class Inspector:
         virtual_size, refusal = found[declared]
         if refusal:
             raise UnsafeImage(disk_format=declared, reason=refusal)
+        if virtual_size is not None and virtual_size > VIRTUAL_SIZE_MAX:
+            raise UnsafeImage(disk_format=declared,
+                              reason='a virtual size of %d bytes' % virtual_size)
         self.virtual_size = virtual_size

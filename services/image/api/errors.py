@@ -16,11 +16,13 @@ same status and message.  Other JSON errors (keystonemiddleware's 401
 """
 
 import json
+import re
 
 import webob
 import webob.dec
 import webob.exc
 
+_WEBOB_TAIL = re.compile(r'(<br /><br />\s*)+$')
 #: headers of the fault response that the page keeps
 _DROPPED = ('content-type', 'content-length')
 #: what glance names in ``Accept-Patch`` when a PATCH has another media type
@@ -39,7 +41,9 @@ def _image_fault(resp):
     if not isinstance(body, dict) or set(body) != {'code', 'title', 'message'} \
             or not isinstance(body['code'], str) or not isinstance(body['message'], str):
         return None
-    return resp.status_int, body['message']
+    # a page webob already wrote as JSON (oslo.middleware's 413) carries its
+    # template's tail; the page is written again from the bare message
+    return resp.status_int, _WEBOB_TAIL.sub('', body['message'])
 
 
 def error_page(environ, accept, status, message, headers=()):

@@ -162,3 +162,15 @@ def test_enforcement_can_be_turned_off(api, conf):
     image = create(api, disk_format='qcow2')
     upload(api, image['id'], b'anything')
     assert api.get('/v2/images/%s' % image['id'], headers=ALICE).json['status'] == 'active'
+
+
+def test_virtual_size_beyond_the_column_is_refused_not_a_500(api, conf):
+    header = b'QFI\xfb' + struct.pack('>I', 3) + b'\0' * 16 + struct.pack('>Q', 2 ** 64 - 1)
+    with pytest.raises(formats.UnsafeImage):
+        inspect('qcow2', header + b'\0' * 100)
+    image = create(api, disk_format='qcow2')
+    upload(api, image['id'], header + b'\0' * 100, status=400)
+    conf.set_override('require_image_format_match', False, group='image')
+    upload(api, image['id'], header + b'\0' * 100)
+    shown = api.get('/v2/images/%s' % image['id'], headers=ALICE).json
+    assert shown['status'] == 'active' and shown['virtual_size'] is None

@@ -153,3 +153,17 @@ def test_openstacksdk_reads_the_json_page(api):
     with pytest.raises(sdk_exc.NotFoundException) as caught:
         conn.image.get_image(MISSING)
     assert 'No image found' in str(caught.value)
+
+
+def test_deeply_nested_json_is_400_not_500(api):
+    for depth in (10000, 100):
+        resp = api.post('/v2/images', '[' * depth + ']' * depth, headers=dict(
+            ALICE, **{'Content-Type': 'application/json'}), expect_errors=True)
+        assert resp.status_int == 400, resp.body
+
+
+def test_a_webob_json_page_from_middleware_is_not_wrapped_twice(api):
+    big = '[' * 100000 + ']' * 100000  # over the body size limit: oslo.middleware's 413
+    resp = api.post('/v2/images', big, headers=dict(
+        ALICE, **{'Content-Type': 'application/json'}), status=413)
+    assert resp.json['message'].count('<br /><br />') == 1
