@@ -167,3 +167,8 @@ def test_a_webob_json_page_from_middleware_is_not_wrapped_twice(api):
     resp = api.post('/v2/images', big, headers=dict(
         ALICE, **{'Content-Type': 'application/json'}), status=413)
     assert resp.json['message'].count('<br /><br />') == 1
+
+
+def test_head_errors_have_no_body(api):
+    resp = api.head('/v2/nothing', headers=dict(ALICE, Accept='*/*'), status=404)
+    assert resp.body == b'' and resp.content_type == 'text/html'
