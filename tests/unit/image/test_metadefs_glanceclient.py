@@ -3,13 +3,13 @@ launch and "Update Metadata" pages) against the in-process API.  The client
 validates what it reads against our /v2/schemas/metadefs documents."""
 
 import pytest
-from glanceclient import client as glance_client
-from glanceclient import exc as glance_exc
 
 from services.image import metadef_catalogue
 
 from tests.unit.image.conftest import ADMIN
-from tests.unit.image.test_glanceclient import WSGIAdapter
+from tests.unit.image.wsgi_adapter import WSGIAdapter
+from tests.unit.image.test_glanceclient import glance_client
+from tests.unit.image.test_glanceclient import glance_exc
 from tests.unit.image.test_glanceclient import glance  # noqa: F401  (fixture)
 
 

@@ -8,7 +8,7 @@ from keystoneauth1 import session as ks_session
 
 from services.image import metadef_catalogue
 
-from tests.unit.image.test_glanceclient import WSGIAdapter
+from tests.unit.image.wsgi_adapter import WSGIAdapter
 
 openstack = pytest.importorskip('openstack')
 
