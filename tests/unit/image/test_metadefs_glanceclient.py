@@ -55,3 +55,13 @@ def test_admin_writes(admin_glance):
         admin_glance.metadefs_namespace.delete('GC::NS')
     admin_glance.metadefs_namespace.update('GC::NS', protected=False)
     admin_glance.metadefs_namespace.delete('GC::NS')
+
+
+def test_every_catalogue_namespace_reads_back_through_glanceclient(glance):  # noqa: F811
+    metadef_catalogue.load()
+    for entry in metadef_catalogue.CATALOGUE:
+        for assoc in entry['resource_type_associations']:
+            ns = glance.metadefs_namespace.get(entry['namespace'],
+                                               resource_type=assoc['name'])
+            prefix = assoc.get('prefix', '')
+            assert set(ns['properties']) == {prefix + p for p in entry['properties']}
