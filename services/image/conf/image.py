@@ -27,9 +27,11 @@ image_opts = [
     cfg.ListOpt('web_download_allowed_ports', item_type=int, default=[80, 443],
                 help='Ports web-download imports and import tasks may fetch from '
                      '(checked again at every redirect).'),
-    cfg.ListOpt('web_download_disallowed_hosts', default=[],
+    cfg.ListOpt('web_download_disallowed_hosts', default=['169.254.169.254'],
                 help='Host names and addresses web-download imports and import tasks '
-                     'must not fetch from, e.g. the metadata address 169.254.169.254.'),
+                     'must not fetch from (compared as written in the URL, so also block '
+                     'internal networks from the API host itself). The default keeps the '
+                     'metadata address out.'),
     cfg.IntOpt('web_download_timeout', default=60, min=1,
                help='Seconds a web-download fetch may wait for the remote server.'),
     cfg.BoolOpt('require_image_format_match', default=True,

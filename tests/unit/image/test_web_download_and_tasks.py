@@ -174,3 +174,8 @@ def test_tasks_are_admin_only(api, remote):
 def test_task_schemas(api):
     assert api.get('/v2/schemas/task', headers=ALICE).json['name'] == 'task'
     assert api.get('/v2/schemas/tasks', headers=ALICE).json['name'] == 'tasks'
+
+
+def test_metadata_address_is_refused_by_default(api, remote):
+    image = create(api)
+    _import(api, image['id'], 'http://169.254.169.254/latest/meta-data', status=400)
