@@ -4,7 +4,9 @@ Glance raises webob HTTP errors and lets webob write the page, so the body
 follows the request's ``Accept`` header: ``text/html`` for ``*/*`` (what
 python-glanceclient and so Horizon send), webob's JSON
 ``{"message", "code", "title"}`` for ``application/json`` (openstacksdk,
-tempest), ``text/plain`` otherwise or without the header.  python-glanceclient
+tempest), ``text/plain`` for other types.  Without an ``Accept`` header at
+all webob would write ``text/plain``; we write the JSON page there, the
+shared contract of the services' fault bodies.  python-glanceclient
 reads HTML and plain pages as text but expects every value of a JSON body to
 be an object, so a JSON page sent to it breaks its error handling.
 
@@ -56,8 +58,11 @@ def error_page(environ, accept, status, message, headers=()):
     kept = [(k, v) for k, v in headers if k.lower() not in _DROPPED]
     page_environ = {k: v for k, v in environ.items()
                     if k in ('REQUEST_METHOD', 'CONTENT_TYPE', 'PATH_INFO', 'SCRIPT_NAME')}
-    if accept is not None:
-        page_environ['HTTP_ACCEPT'] = accept
+    # Without an Accept header webob writes text/plain; we write the JSON page
+    # there (the services' shared contract: a request that names no type gets
+    # the JSON fault).  Clients send */* (glanceclient, curl) or
+    # application/json (openstacksdk, tempest) and get exactly glance's page.
+    page_environ['HTTP_ACCEPT'] = accept if accept is not None else 'application/json'
     return webob.Request.blank('/', page_environ).get_response(
         page_cls(explanation=message, headers=kept))
 
