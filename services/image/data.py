@@ -17,7 +17,9 @@ from oslo_log import log as logging
 
 from common import exception as common_exc
 from services.image import exception
+from services.image import formats
 from services.image import pipeline
+from services.image import webfetch
 from services.image.db import api as db_api
 
 LOG = logging.getLogger(__name__)
@@ -30,8 +32,9 @@ _HEADER_BYTES = 32
 class HashingReader:
     """Iterates a request body in chunks, counting, hashing and capping it."""
 
-    def __init__(self, source, chunk_size, size_cap, expected_length=None):
+    def __init__(self, source, chunk_size, size_cap, expected_length=None, inspector=None):
         self.source = source
+        self.inspector = inspector
         self.chunk_size = chunk_size
         self.size_cap = size_cap
         self.expected_length = expected_length
@@ -64,6 +67,8 @@ class HashingReader:
                     self.header += chunk[:_HEADER_BYTES - len(self.header)]
                 # digests run in OS threads while the store writes the chunk
                 # and the next one is read from the socket
+                if self.inspector is not None:
+                    self.inspector.feed(chunk)  # may refuse before the store writes it
                 self._digests.update(chunk)
                 yield chunk
         finally:
@@ -71,13 +76,18 @@ class HashingReader:
         if self.expected_length is not None and self.size < self.expected_length:
             raise exception.UploadIncomplete(received=self.size,
                                              expected=self.expected_length)
+        if self.inspector is not None:
+            self.inspector.verdict()
 
     def virtual_size(self, disk_format):
+        if self.inspector is not None:
+            return self.inspector.virtual_size
         if disk_format == 'raw':
             return self.size
         if disk_format == 'qcow2' and self.header[:4] == QCOW2_MAGIC \
                 and len(self.header) >= 32:
-            return struct.unpack('>Q', self.header[24:32])[0]
+            size = struct.unpack('>Q', self.header[24:32])[0]
+            return size if size <= formats.VIRTUAL_SIZE_MAX else None
         return None
 
     def results(self, disk_format):
@@ -85,6 +95,12 @@ class HashingReader:
         return {'size': self.size, 'checksum': md5,
                 'os_hash_algo': HASH_ALGO, 'os_hash_value': sha,
                 'virtual_size': self.virtual_size(disk_format)}
+
+
+def _inspector(conf, image):
+    if not conf.image.require_image_format_match:
+        return None
+    return formats.Inspector(image['disk_format'])
 
 
 def _check_declared_length(conf, content_length):
@@ -142,7 +158,7 @@ def upload(conf, store, image, body, content_length=None):
     _check_declared_length(conf, content_length)
     db_api.image_update(image['id'], {'status': 'saving'}, expected_status='queued')
     reader = HashingReader(body, conf.image.chunk_size, conf.image.image_size_cap,
-                           content_length)
+                           content_length, inspector=_inspector(conf, image))
     location, _ = _store_stream(store, image, reader, 'queued')
     return _finish(store, image, location, lambda: reader.results(image['disk_format']),
                    'saving', 'queued')
@@ -172,12 +188,47 @@ def import_staged(conf, store, staging, image):
         raise common_exc.Conflict(reason='no data is staged for image %s' % image['id'])
     db_api.image_update(image['id'], {'status': 'importing'}, expected_status='uploading')
     reader = HashingReader(staging.get(staged, chunk_size=conf.image.chunk_size),
-                           conf.image.chunk_size, conf.image.image_size_cap)
+                           conf.image.chunk_size, conf.image.image_size_cap,
+                           inspector=_inspector(conf, image))
     location, _ = _store_stream(store, image, reader, 'uploading')
     image = _finish(store, image, location, lambda: reader.results(image['disk_format']),
                     'importing', 'uploading')
     staging.delete(staged)
     return image
+
+
+def start_web_download(conf, image, uri):
+    """``POST .../import`` with ``web-download``: check, then ``importing``.
+
+    The fetch itself (:func:`web_download`) runs after the 202 is sent."""
+    _require_formats(image, 'import')
+    webfetch.check_uri(conf, uri)
+    if image['status'] != 'queued':
+        raise common_exc.Conflict(
+            reason='Image status must be queued to import from a URI, not %s'
+                   % image['status'])
+    return db_api.image_update(image['id'], {'status': 'importing'}, expected_status='queued')
+
+
+def web_download(conf, store, image, uri):
+    """Fetch ``uri`` into the store as the image's data; on any failure the
+    image is back to ``queued`` with nothing stored.  Returns the image."""
+    try:
+        resp, length = webfetch.open_uri(conf, uri)
+    except BaseException as exc:
+        _restore(image['id'], 'queued', exc)
+        raise
+    with resp:
+        try:
+            _check_declared_length(conf, length)
+        except BaseException as exc:
+            _restore(image['id'], 'queued', exc)
+            raise
+        reader = HashingReader(resp, conf.image.chunk_size, conf.image.image_size_cap,
+                               length, inspector=_inspector(conf, image))
+        location, _ = _store_stream(store, image, reader, 'queued')
+    return _finish(store, image, location, lambda: reader.results(image['disk_format']),
+                   'importing', 'queued')
 
 
 def parse_range(header, size):

@@ -84,3 +84,38 @@ class ImageDataNotFound(exception.NotFound):
 
 class InvalidMarker(exception.BadRequest):
     msg_fmt = 'The marker %(marker)s could not be found.'
+
+
+class NamespaceNotFound(exception.NotFound):
+    msg_fmt = 'Metadata definition namespace=%(namespace)s was not found.'
+
+
+class MetadefNotFound(exception.NotFound):
+    msg_fmt = 'Metadata definition %(kind)s not found for namespace=%(namespace)s: %(name)s'
+
+
+class ResourceTypeNotFound(exception.NotFound):
+    msg_fmt = 'Metadata definition resource-type %(name)s was not found.'
+
+
+class AssociationNotFound(exception.NotFound):
+    msg_fmt = ('The metadata definition resource-type association of resource-type='
+               '%(resource_type)s to namespace=%(namespace)s, was not found.')
+
+
+class DuplicateNamespace(exception.Conflict):
+    msg_fmt = 'Metadata definition namespace=%(namespace)s already exists.'
+
+
+class DuplicateMetadef(exception.Conflict):
+    msg_fmt = ('A metadata definition %(kind)s with name=%(name)s already exists in '
+               'namespace=%(namespace)s.')
+
+
+class DuplicateAssociation(exception.Conflict):
+    msg_fmt = ('The metadata definition resource-type association of resource-type='
+               '%(resource_type)s to namespace=%(namespace)s already exists.')
+
+
+class NamespaceProtected(exception.Forbidden):
+    msg_fmt = 'Metadata definition namespace %(namespace)s is protected and cannot be deleted.'

@@ -31,6 +31,9 @@ class ImageHook(pecan.hooks.PecanHook):
         # Glance answers JSON (or raw data) whatever the Accept header says;
         # without this pecan would refuse e.g. "Accept: application/octet-stream".
         req.environ['HTTP_ACCEPT'] = '*/*'
+        if req.path == '/v2/images/':
+            # An empty image id (glance has no route for it): 404 for every method.
+            raise webob.exc.HTTPNotFound()
         if is_data_upload(req.method, req.path):
             # Reject before pecan looks at form parameters, which would read
             # (and buffer) the whole body of a form-encoded upload.

@@ -11,9 +11,13 @@ def _prepare(conf):
 
 def db_sync(args):
     from common import config
+    from services.image import metadef_catalogue
     db.sync(db_api.SERVICE, config.CONF.database.connection)
     print('image database is at revision %s' % db.current_revision(
         db_api.SERVICE, config.CONF.database.connection))
+    db.configure(db_api.SERVICE, config.CONF)
+    created = metadef_catalogue.load()
+    print('metadata definitions: %d namespaces loaded' % len(created))
 
 
 def register(subparsers):

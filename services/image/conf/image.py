@@ -19,9 +19,26 @@ image_opts = [
                 help='Disk formats images may declare.'),
     cfg.ListOpt('container_formats', default=CONTAINER_FORMATS,
                 help='Container formats images may declare.'),
-    cfg.ListOpt('enabled_import_methods', default=['glance-direct'],
+    cfg.ListOpt('enabled_import_methods', default=['glance-direct', 'web-download'],
                 help='Interoperable import methods offered by /v2/images/{id}/import. '
-                     'Supported: glance-direct.'),
+                     'Supported: glance-direct, web-download.'),
+    cfg.ListOpt('web_download_allowed_schemes', default=['http', 'https'],
+                help='URL schemes web-download imports and import tasks may fetch.'),
+    cfg.ListOpt('web_download_allowed_ports', item_type=int, default=[80, 443],
+                help='Ports web-download imports and import tasks may fetch from '
+                     '(checked again at every redirect).'),
+    cfg.ListOpt('web_download_disallowed_hosts', default=['169.254.169.254'],
+                help='Host names and addresses web-download imports and import tasks '
+                     'must not fetch from (compared as written in the URL, so also block '
+                     'internal networks from the API host itself). The default keeps the '
+                     'metadata address out.'),
+    cfg.IntOpt('web_download_timeout', default=60, min=1,
+               help='Seconds a web-download fetch may wait for the remote server.'),
+    cfg.BoolOpt('require_image_format_match', default=True,
+                help='Refuse uploaded or imported data that is not the image\'s declared '
+                     'disk_format (qcow2, vmdk, vhd, vhdx, vdi, iso by their headers; raw, '
+                     'ami, ari and aki when no other format claims the data), and qcow2 '
+                     'or vmdk images that refer to other files. 400 on mismatch.'),
     cfg.StrOpt('staging_dir',
                help='Directory holding data staged for import. Defaults to '
                     '$state_path/image/staging.'),

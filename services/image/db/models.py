@@ -78,3 +78,85 @@ class ImageMember(Base):
     status = sa.Column(sa.String(20), nullable=False, default='pending')
     created_at = sa.Column(sa.DateTime, nullable=False)
     updated_at = sa.Column(sa.DateTime, nullable=False)
+
+
+# -- metadata definitions (metadefs) --------------------------------------------------
+
+class MetadefNamespace(Base):
+    __tablename__ = 'metadef_namespaces'
+    __table_args__ = (sa.Index('ix_metadef_namespaces_owner', 'owner'),)
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    namespace = sa.Column(sa.String(80), nullable=False, unique=True)
+    display_name = sa.Column(sa.String(80))
+    description = sa.Column(sa.Text)
+    visibility = sa.Column(sa.String(32), nullable=False)
+    protected = sa.Column(sa.Boolean, nullable=False, default=False)
+    owner = sa.Column(sa.String(255))
+    created_at = sa.Column(sa.DateTime, nullable=False)
+    updated_at = sa.Column(sa.DateTime, nullable=False)
+
+
+class MetadefResourceType(Base):
+    __tablename__ = 'metadef_resource_types'
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    name = sa.Column(sa.String(80), nullable=False, unique=True)
+    protected = sa.Column(sa.Boolean, nullable=False, default=False)
+    created_at = sa.Column(sa.DateTime, nullable=False)
+    updated_at = sa.Column(sa.DateTime, nullable=False)
+
+
+class MetadefAssociation(Base):
+    """A namespace associated with a resource type (``resource_type_associations``)."""
+    __tablename__ = 'metadef_namespace_resource_types'
+
+    namespace_id = sa.Column(sa.Integer, sa.ForeignKey('metadef_namespaces.id',
+                                                       ondelete='CASCADE'),
+                             primary_key=True)
+    resource_type_id = sa.Column(sa.Integer, sa.ForeignKey('metadef_resource_types.id',
+                                                           ondelete='CASCADE'),
+                                 primary_key=True)
+    prefix = sa.Column(sa.String(80))
+    properties_target = sa.Column(sa.String(80))
+    created_at = sa.Column(sa.DateTime, nullable=False)
+    updated_at = sa.Column(sa.DateTime, nullable=False)
+
+
+class MetadefChild(Base):
+    """An object, property or tag of a namespace: ``kind`` says which.
+
+    ``body`` is the JSON document of the definition without its name (an
+    object's description, required list and properties; a property's JSON
+    schema; nothing for a tag).
+    """
+    __tablename__ = 'metadef_definitions'
+    __table_args__ = (sa.UniqueConstraint('namespace_id', 'kind', 'name',
+                                          name='uq_metadef_definition'),)
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    namespace_id = sa.Column(sa.Integer, sa.ForeignKey('metadef_namespaces.id',
+                                                       ondelete='CASCADE'),
+                             nullable=False)
+    kind = sa.Column(sa.String(16), nullable=False)
+    name = sa.Column(sa.String(255), nullable=False)
+    body = sa.Column(sa.Text, nullable=False, default='{}')
+    created_at = sa.Column(sa.DateTime, nullable=False)
+    updated_at = sa.Column(sa.DateTime, nullable=False)
+
+
+class Task(Base):
+    """An asynchronous task (``/v2/tasks``): ``input`` and ``result`` are JSON."""
+    __tablename__ = 'tasks'
+    __table_args__ = (sa.Index('ix_tasks_owner', 'owner'),)
+
+    id = sa.Column(sa.String(36), primary_key=True)
+    type = sa.Column(sa.String(30), nullable=False)
+    status = sa.Column(sa.String(30), nullable=False)
+    owner = sa.Column(sa.String(255))
+    input = sa.Column(sa.Text, nullable=False)
+    result = sa.Column(sa.Text)
+    message = sa.Column(sa.Text, nullable=False, default='')
+    expires_at = sa.Column(sa.DateTime)
+    created_at = sa.Column(sa.DateTime, nullable=False)
+    updated_at = sa.Column(sa.DateTime, nullable=False)

@@ -128,7 +128,9 @@ def test_visibility_and_sharing(demo, other, admin, image_server, tmp_path):
 
 
 def _api(image_server, token, method, path, **kwargs):
-    headers = dict(kwargs.pop('headers', {}), **{'X-Auth-Token': token})
+    # Accept as openstacksdk sends it: errors come back as webob's JSON page
+    headers = dict({'Accept': 'application/json'}, **kwargs.pop('headers', {}))
+    headers['X-Auth-Token'] = token
     return requests.request(method, image_server.url + path, headers=headers, timeout=60,
                             **kwargs)
 
@@ -165,6 +167,7 @@ def _raw_put(image_server, token, path, length, send):
     conn.putrequest('PUT', path)
     conn.putheader('X-Auth-Token', token)
     conn.putheader('Content-Type', 'application/octet-stream')
+    conn.putheader('Accept', 'application/json')
     conn.putheader('Content-Length', str(length))
     conn.endheaders()
     conn.send(send)

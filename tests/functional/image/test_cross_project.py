@@ -106,7 +106,7 @@ READER_A = dict({op: 403 for op in MEMBER_B}, show=200, list_members=200)
 @pytest.mark.parametrize('persona,expected', [('member_b', MEMBER_B),
                                               ('reader_a', READER_A)])
 def test_refused_and_nothing_changed(world, persona, expected):
-    headers = {'X-Auth-Token': world['tokens'][persona]}
+    headers = {'X-Auth-Token': world['tokens'][persona], 'Accept': 'application/json'}
     for key in ('private', 'queued', 'shared'):
         image_id = world[key]
         before = _state(world, image_id)
@@ -128,7 +128,7 @@ def test_refused_and_nothing_changed(world, persona, expected):
 def test_listings(world):
     mine = {world['private'], world['queued'], world['shared']}
     for persona, sees in (('member_b', False), ('reader_a', True)):
-        headers = {'X-Auth-Token': world['tokens'][persona]}
+        headers = {'X-Auth-Token': world['tokens'][persona], 'Accept': 'application/json'}
         listed = set()
         for query in ('', '?visibility=private', '?visibility=shared',
                       '?visibility=all', '?member_status=all'):

@@ -38,10 +38,17 @@ def store():
 
 @pytest.fixture
 def api(conf, store):
-    return webtest.TestApp(app.setup_app(conf, store=store, staging=fake.FakeStore()))
+    # Errors come back as webob's JSON page for this Accept, as openstacksdk asks.
+    return webtest.TestApp(app.setup_app(conf, store=store, staging=fake.FakeStore()),
+                           extra_environ={'HTTP_ACCEPT': 'application/json'})
 
 
 ADMIN = {'X-Project-Id': 'admin', 'X-User-Id': 'admin', 'X-Roles': 'admin,member,reader'}
 ALICE = {'X-Project-Id': 'proj-a', 'X-User-Id': 'alice', 'X-Roles': 'member,reader'}
 BOB = {'X-Project-Id': 'proj-b', 'X-User-Id': 'bob', 'X-Roles': 'member,reader'}
 PATCH_TYPE = 'application/openstack-images-v2.1-json-patch'
+
+
+def message(body):
+    """The text of a webob JSON error page, without webob's trailing markup."""
+    return body['message'].split('<br />')[0].strip()

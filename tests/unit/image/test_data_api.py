@@ -10,7 +10,7 @@ from common import exception as common_exc
 from services.image import data
 from services.image import exception
 
-from tests.unit.image.conftest import ADMIN, ALICE, BOB
+from tests.unit.image.conftest import message, ADMIN, ALICE, BOB
 from tests.unit.image.test_images_api import create
 
 OCTET = {'Content-Type': 'application/octet-stream'}
@@ -61,7 +61,7 @@ def test_range_download(api):
     assert api.get(url, headers=dict(ALICE, Range='bytes=2550-'), status=206).body == \
         data[2550:]
     body = api.get(url, headers=dict(ALICE, Range='bytes=9999-'), status=416).json
-    assert body['code'] == '416 Requested Range Not Satisfiable'
+    assert body['code'] == '416 Request Range Not Satisfiable'
 
 
 def test_download_without_data_is_204(api):
@@ -211,9 +211,10 @@ def test_import_without_staged_data_conflicts(api):
                   {'method': {'name': 'glance-direct'}}, headers=ALICE, status=409)
 
 
-def test_web_download_refused_when_disabled(api):
+def test_web_download_refused_when_disabled(api, conf):
+    conf.set_override('enabled_import_methods', ['glance-direct'], group='image')
     image = create(api)
     body = api.post_json('/v2/images/%s/import' % image['id'],
                          {'method': {'name': 'web-download', 'uri': 'http://x/y'}},
                          headers=ALICE, status=400).json
-    assert 'web-download is not enabled' in body['message']
+    assert 'web-download is not enabled' in message(body)

@@ -2,7 +2,7 @@
 
 import urllib.parse
 
-from tests.unit.image.conftest import ADMIN, ALICE, BOB
+from tests.unit.image.conftest import message, ADMIN, ALICE, BOB
 from tests.unit.image.test_data_api import upload
 from tests.unit.image.test_images_api import create, patch
 
@@ -38,7 +38,7 @@ def test_private_images_have_no_members(api):
     image = create(api, visibility='private')
     body = api.post_json('/v2/images/%s/members' % image['id'], {'member': 'proj-b'},
                          headers=ALICE, status=403).json
-    assert body['message'] == 'Only shared images have members.'
+    assert message(body) == 'Only shared images have members.'
 
 
 def test_member_cannot_see_other_members(api):

@@ -3,6 +3,7 @@
 import pecan
 import webob.exc
 
+from common import exception as common_exc
 from common import validation
 from services.image import exception
 from services.image.api import policies
@@ -28,9 +29,13 @@ def only_get():
 
 
 def json_body(schema=None):
-    document = validation.parse_json(pecan.request.body)
-    if schema is not None:
-        validation.validate(schema, document)
+    try:
+        document = validation.parse_json(pecan.request.body)
+        if schema is not None:
+            validation.validate(schema, document)
+    except RecursionError:
+        # nesting deep enough to exhaust the decoder's or validator's stack
+        raise common_exc.BadRequest(reason='The JSON body is nested too deeply.')
     return document
 
 

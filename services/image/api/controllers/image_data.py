@@ -8,6 +8,7 @@ import webob
 from common import exception as common_exc
 from services.image import data
 from services.image import exception
+from services.image import webfetch
 from services.image.api.controllers import base
 from services.image.api.schemas import image as schemas
 
@@ -171,9 +172,18 @@ class ImportController:
         method = body['method']['name']
         image = base.get_owned_image(self.image_id, 'import_image')
         _check_method_enabled(method)
-        if method != 'glance-direct':
+        conf = base.conf()
+        if method == 'web-download':
+            uri = body['method'].get('uri')
+            if not uri:
+                raise common_exc.BadRequest(reason='web-download needs a uri')
+            image = data.start_web_download(conf, image, uri)
+            webfetch.spawn('web-download %s' % image['id'], data.web_download, conf,
+                           pecan.request.image_store, image, uri)
+        elif method == 'glance-direct':
+            data.import_staged(conf, pecan.request.image_store,
+                               pecan.request.image_staging, image)
+        else:
             raise common_exc.BadRequest(reason='Import method %s is not supported' % method)
-        data.import_staged(base.conf(), pecan.request.image_store,
-                           pecan.request.image_staging, image)
         base.set_status(202)
         return ''

@@ -1,26 +1,74 @@
-"""JSON-patch updates (``application/openstack-images-v2.1-json-patch``)."""
+"""JSON-patch updates.
+
+Two media types, as glance: ``application/openstack-images-v2.1-json-patch``
+(RFC 6902 style, ``{"op": "replace", "path": "/name", "value": ...}``) and
+the older ``application/openstack-images-v2.0-json-patch``, where the
+operation is the key (``{"replace": "/name", "value": ...}``).  Both name
+the attribute by a JSON pointer.
+"""
 
 import jsonschema
 
 from common import exception as common_exc
 from services.image import exception
+from services.image.api import errors
 from services.image.api.schemas import image as schemas
 
-PATCH_MEDIA_TYPES = ('application/openstack-images-v2.1-json-patch',
-                     'application/openstack-images-v2.0-json-patch')
+PATCH_MEDIA_TYPES = errors.PATCH_MEDIA_TYPES
 CORE_ATTRS = ('name', 'visibility', 'protected', 'os_hidden', 'owner', 'container_format',
               'disk_format', 'min_ram', 'min_disk', 'tags')
 #: only changeable before data is uploaded, as in glance
 QUEUED_ONLY = ('container_format', 'disk_format')
 
 
-def parse_path(path, media_type):
-    """``/name`` (v2.1 JSON pointer) or ``name`` (v2.0) -> ``name``."""
-    if media_type.endswith('v2.1-json-patch'):
-        if not path.startswith('/'):
-            raise common_exc.BadRequest(
-                reason="Invalid JSON pointer for this resource: '%s'" % path)
-        path = path[1:]
+OPERATIONS = ('add', 'remove', 'replace')
+
+
+def _change_v21(change):
+    op = change.get('op')
+    if op is None:
+        raise common_exc.BadRequest(
+            reason="Unable to find 'op' in JSON Schema change. It must be one of the "
+                   "following: %s." % ', '.join(OPERATIONS))
+    if op not in OPERATIONS:
+        raise common_exc.BadRequest(
+            reason="Invalid operation: '%s'. It must be one of the following: %s."
+                   % (op, ', '.join(OPERATIONS)))
+    if 'path' not in change:
+        raise common_exc.BadRequest(reason="Unable to find 'path' in JSON Schema change")
+    return op, change['path']
+
+
+def _change_v20(change):
+    ops = [name for name in OPERATIONS if name in change]
+    if len(ops) != 1:
+        raise common_exc.BadRequest(
+            reason='Operation objects must contain exactly one member named "add", '
+                   '"remove", or "replace".')
+    return ops[0], change[ops[0]]
+
+
+def normalize(changes, media_type):
+    """The changes of either media type as ``{"op", "path"[, "value"]}``."""
+    read = _change_v20 if media_type.endswith('v2.0-json-patch') else _change_v21
+    result = []
+    for change in changes:
+        op, path = read(change)
+        if not isinstance(path, str):
+            raise common_exc.BadRequest(reason='The change path must be a string.')
+        normal = {'op': op, 'path': path}
+        if 'value' in change:
+            normal['value'] = change['value']
+        result.append(normal)
+    return result
+
+
+def parse_path(path, media_type=None):
+    """The JSON pointer ``/name`` -> ``name``."""
+    if not path.startswith('/'):
+        raise common_exc.BadRequest(
+            reason="Invalid JSON pointer for this resource: '%s'" % path)
+    path = path[1:]
     if not path or '/' in path:
         raise common_exc.BadRequest(
             reason="Invalid JSON pointer for this resource: '/%s'" % path)
@@ -49,8 +97,8 @@ def apply(image, operations, media_type, writable):
     """Apply ``operations`` to a copy of ``image``; return ``(core, properties)``."""
     core = {name: image[name] for name in CORE_ATTRS}
     properties = dict(image['properties'])
-    for op in operations:
-        name = parse_path(op['path'], media_type)
+    for op in normalize(operations, media_type):
+        name = parse_path(op['path'])
         check_settable(name)
         if op['op'] in ('add', 'replace') and 'value' not in op:
             raise common_exc.BadRequest(reason="Operation '%s' needs a value" % op['op'])

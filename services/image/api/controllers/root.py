@@ -6,7 +6,9 @@ from common import wsgi
 from services.image.api.controllers import base
 from services.image.api.controllers import images
 from services.image.api.controllers import info
+from services.image.api.controllers import metadefs
 from services.image.api.controllers import schemas
+from services.image.api.controllers import tasks
 
 #: Image API versions this service speaks; the first is current.
 VERSIONS = ['2.9', '2.8', '2.7', '2.6', '2.5', '2.4', '2.3', '2.2', '2.1', '2.0']
@@ -24,6 +26,8 @@ class V2Controller:
     images = images.ImagesController()
     schemas = schemas.SchemasController()
     info = info.InfoController()
+    metadefs = metadefs.MetadefsController()
+    tasks = tasks.TasksController()
 
     @pecan.expose('json')
     def index(self):

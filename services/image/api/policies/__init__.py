@@ -70,6 +70,57 @@ RULES = {
                       'Stop sharing an image with a project.'),
 }
 
+# Metadata definitions: any reader reads (visibility of private namespaces is
+# decided before the check, as for images), only admins write -- glance's
+# defaults.
+METADEF_READ = '%s or role:reader' % ADMIN
+_NS = '/v2/metadefs/namespaces/{namespace_name}'
+for _action, _method, _path, _what in (
+        ('get_metadef_namespaces', 'GET', '/v2/metadefs/namespaces', 'List namespaces.'),
+        ('get_metadef_namespace', 'GET', _NS, 'Show a namespace.'),
+        ('get_metadef_objects', 'GET', _NS + '/objects', 'List objects.'),
+        ('get_metadef_object', 'GET', _NS + '/objects/{object_name}', 'Show an object.'),
+        ('get_metadef_properties', 'GET', _NS + '/properties', 'List properties.'),
+        ('get_metadef_property', 'GET', _NS + '/properties/{property_name}',
+         'Show a property.'),
+        ('get_metadef_tags', 'GET', _NS + '/tags', 'List tags.'),
+        ('get_metadef_tag', 'GET', _NS + '/tags/{tag_name}', 'Show a tag.'),
+        ('list_metadef_resource_types', 'GET', '/v2/metadefs/resource_types',
+         'List resource types.'),
+        ('get_metadef_resource_type', 'GET', _NS + '/resource_types',
+         'List the resource types of a namespace.')):
+    RULES[_action] = (METADEF_READ, _method, _path, _what)
+for _action, _method, _path, _what in (
+        ('add_metadef_namespace', 'POST', '/v2/metadefs/namespaces', 'Create a namespace.'),
+        ('modify_metadef_namespace', 'PUT', _NS, 'Update a namespace.'),
+        ('delete_metadef_namespace', 'DELETE', _NS, 'Delete a namespace.'),
+        ('add_metadef_object', 'POST', _NS + '/objects', 'Create an object.'),
+        ('modify_metadef_object', 'PUT', _NS + '/objects/{object_name}', 'Update an object.'),
+        ('delete_metadef_object', 'DELETE', _NS + '/objects/{object_name}',
+         'Delete an object (or all of them).'),
+        ('add_metadef_property', 'POST', _NS + '/properties', 'Create a property.'),
+        ('modify_metadef_property', 'PUT', _NS + '/properties/{property_name}',
+         'Update a property.'),
+        ('remove_metadef_property', 'DELETE', _NS + '/properties/{property_name}',
+         'Delete a property (or all of them).'),
+        ('add_metadef_tag', 'POST', _NS + '/tags/{tag_name}', 'Create a tag.'),
+        ('add_metadef_tags', 'POST', _NS + '/tags', 'Create tags.'),
+        ('modify_metadef_tag', 'PUT', _NS + '/tags/{tag_name}', 'Update a tag.'),
+        ('delete_metadef_tag', 'DELETE', _NS + '/tags/{tag_name}', 'Delete a tag.'),
+        ('delete_metadef_tags', 'DELETE', _NS + '/tags', 'Delete all tags.'),
+        ('add_metadef_resource_type_association', 'POST', _NS + '/resource_types',
+         'Associate a resource type.'),
+        ('remove_metadef_resource_type_association', 'DELETE',
+         _NS + '/resource_types/{name}', 'Dissociate a resource type.')):
+    RULES[_action] = (ADMIN, _method, _path, _what)
+
+# Tasks: admins only (glance's tasks_api_access default).
+for _action, _method, _path, _what in (
+        ('get_task', 'GET', '/v2/tasks/{task_id}', 'Show a task.'),
+        ('get_tasks', 'GET', '/v2/tasks', 'List tasks.'),
+        ('add_task', 'POST', '/v2/tasks', 'Create a task.')):
+    RULES[_action] = (ADMIN, _method, _path, _what)
+
 DEFAULTS = [
     policy.DocumentedRuleDefault('image:%s' % name, check, description,
                                  [{'method': method, 'path': path}])

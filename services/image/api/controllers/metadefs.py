@@ -1,0 +1,417 @@
+"""``/v2/metadefs``: namespaces, their objects, properties, tags and resource
+type associations, and the resource types.
+
+Every handler: the namespace must be visible to the caller (admin, public,
+or owned by the caller's project; otherwise 404 as if it did not exist),
+then the named policy (readers read, admins write), then one DB call and a
+view.
+"""
+
+import pecan
+import webob.exc
+
+from common import exception as common_exc
+from services.image import exception
+from services.image.api.controllers import base
+from services.image.api.schemas import metadefs as schemas
+from services.image.api.views import metadefs as views
+from services.image.db import metadefs as db
+
+NAMESPACE_FIELDS = ('namespace', 'display_name', 'description', 'visibility', 'protected',
+                    'owner')
+SORT_DIRS = ('asc', 'desc')
+
+
+def _method_not_allowed(allow):
+    raise webob.exc.HTTPMethodNotAllowed(headers=[('Allow', allow)])
+
+
+def _body(schema):
+    document = base.json_body({'type': 'object'})
+    document = schemas.strip_read_only(document)
+    base.validation_validate(schema, document)
+    return document
+
+
+def _visible_namespace(name):
+    ctx = base.context()
+    ns = db.namespace_get(name)
+    if not (base.is_admin(ctx) or ns['visibility'] == 'public'
+            or (ctx.project_id and ns['owner'] == ctx.project_id)):
+        raise exception.NamespaceNotFound(namespace=name)
+    return ns
+
+
+def _authorize(action, ns=None):
+    ctx = base.context()
+    target = {'project_id': ns['owner'] if ns else ctx.project_id}
+    base.authorize(action, target)
+
+
+def _children_of(body):
+    """Inline ``properties``/``objects``/``tags`` of a namespace body as triples."""
+    triples = [('property', name, definition)
+               for name, definition in body.get('properties', {}).items()]
+    triples += [('object', o['name'], _object_definition(o)) for o in body.get('objects', [])]
+    triples += [('tag', t['name'], {}) for t in body.get('tags', [])]
+    names = [(kind, name) for kind, name, _ in triples]
+    if len(set(names)) != len(names):
+        raise common_exc.BadRequest(reason='duplicate definitions in the namespace body')
+    return triples
+
+
+def _object_definition(body):
+    return {'description': body.get('description'), 'required': body.get('required', []),
+            'properties': body.get('properties', {})}
+
+
+def _property_definition(body):
+    return {k: v for k, v in body.items() if k != 'name'}
+
+
+def _show_namespace(ns, prefix_for=None):
+    assocs = db.associations([ns['id']])[ns['id']]
+    prefix = None
+    if prefix_for:
+        prefix = next((a['prefix'] for a in assocs if a['name'] == prefix_for), None)
+    return views.namespace(ns, assocs, db.children_of(ns['id']), prefix)
+
+
+# -- objects and properties: same shape, different bodies ------------------------------------
+
+class _Definition:
+    """One object or property: ``.../{kind}s/{name}``."""
+
+    def __init__(self, ns_name, kind, name):
+        self.ns_name, self.kind, self.name = ns_name, kind, name
+
+    def _show(self, values):
+        if self.kind == 'object':
+            return views.obj(self.ns_name, values)
+        return views.prop(values)
+
+    @pecan.expose(generic=True, template='json')
+    def index(self):
+        _method_not_allowed('GET, PUT, DELETE')
+
+    @index.when(method='GET', template='json')
+    def show(self):
+        ns = _visible_namespace(self.ns_name)
+        _authorize('get_metadef_%s' % self.kind, ns)
+        return self._show(db.child_get(self.ns_name, self.kind, self.name))
+
+    @index.when(method='PUT', template='json')
+    def update(self):
+        ns = _visible_namespace(self.ns_name)
+        _authorize('modify_metadef_%s' % self.kind, ns)
+        if self.kind == 'object':
+            body = _body(schemas.OBJECT)
+            definition = _object_definition(body)
+        else:
+            body = _body(schemas.PROPERTY)
+            definition = _property_definition(body)
+        return self._show(db.child_update(self.ns_name, self.kind, self.name, body['name'],
+                                          definition))
+
+    @index.when(method='DELETE')
+    def delete(self):
+        ns = _visible_namespace(self.ns_name)
+        action = 'delete_metadef_object' if self.kind == 'object' \
+            else 'remove_metadef_property'
+        _authorize(action, ns)
+        db.child_delete(self.ns_name, self.kind, self.name)
+        base.set_status(204)
+
+
+class _Definitions:
+    """``.../objects`` or ``.../properties`` of one namespace."""
+
+    def __init__(self, ns_name, kind):
+        self.ns_name, self.kind = ns_name, kind
+
+    @pecan.expose(generic=True, template='json')
+    def index(self):
+        _method_not_allowed('GET, POST, DELETE')
+
+    @index.when(method='GET', template='json')
+    def list(self):
+        ns = _visible_namespace(self.ns_name)
+        if self.kind == 'object':
+            _authorize('get_metadef_objects', ns)
+            return views.objects(self.ns_name, db.child_list(self.ns_name, 'object'))
+        _authorize('get_metadef_properties', ns)
+        return views.properties(db.child_list(self.ns_name, 'property'))
+
+    @index.when(method='POST', template='json')
+    def create(self):
+        ns = _visible_namespace(self.ns_name)
+        _authorize('add_metadef_%s' % self.kind, ns)
+        if self.kind == 'object':
+            body = _body(schemas.OBJECT)
+            created = db.child_create(self.ns_name, 'object',
+                                      [(body['name'], _object_definition(body))])[0]
+            result = views.obj(self.ns_name, created)
+        else:
+            body = _body(schemas.PROPERTY)
+            created = db.child_create(self.ns_name, 'property',
+                                      [(body['name'], _property_definition(body))])[0]
+            result = views.prop(created)
+        base.set_status(201)
+        return result
+
+    @index.when(method='DELETE')
+    def delete_all(self):
+        ns = _visible_namespace(self.ns_name)
+        _authorize('delete_metadef_object' if self.kind == 'object'
+                   else 'remove_metadef_property', ns)
+        db.children_delete(self.ns_name, self.kind)
+        base.set_status(204)
+
+    @pecan.expose()
+    def _lookup(self, name, *remainder):
+        return _Definition(self.ns_name, self.kind, name), remainder
+
+
+# -- tags ---------------------------------------------------------------------------------
+
+class _Tag:
+
+    def __init__(self, ns_name, name):
+        self.ns_name, self.name = ns_name, name
+
+    @pecan.expose(generic=True, template='json')
+    def index(self):
+        _method_not_allowed('GET, POST, PUT, DELETE')
+
+    @index.when(method='GET', template='json')
+    def show(self):
+        _authorize('get_metadef_tag', _visible_namespace(self.ns_name))
+        return views.tag(db.child_get(self.ns_name, 'tag', self.name))
+
+    @index.when(method='POST', template='json')
+    def create(self):
+        _authorize('add_metadef_tag', _visible_namespace(self.ns_name))
+        base.validation_validate(schemas.TAG, {'name': self.name})
+        created = db.child_create(self.ns_name, 'tag', [(self.name, {})])[0]
+        base.set_status(201)
+        return views.tag(created)
+
+    @index.when(method='PUT', template='json')
+    def update(self):
+        _authorize('modify_metadef_tag', _visible_namespace(self.ns_name))
+        body = _body(schemas.TAG)
+        return views.tag(db.child_update(self.ns_name, 'tag', self.name, body['name'], {}))
+
+    @index.when(method='DELETE')
+    def delete(self):
+        _authorize('delete_metadef_tag', _visible_namespace(self.ns_name))
+        db.child_delete(self.ns_name, 'tag', self.name)
+        base.set_status(204)
+
+
+class _Tags:
+
+    def __init__(self, ns_name):
+        self.ns_name = ns_name
+
+    @pecan.expose(generic=True, template='json')
+    def index(self):
+        _method_not_allowed('GET, POST, DELETE')
+
+    @index.when(method='GET', template='json')
+    def list(self):
+        _authorize('get_metadef_tags', _visible_namespace(self.ns_name))
+        return views.tags(db.child_list(self.ns_name, 'tag'))
+
+    @index.when(method='POST', template='json')
+    def create_many(self):
+        """``{"tags": [{"name": ...}, ...]}``: replaces the namespace's tags, or
+        adds to them with ``X-Openstack-Append: True``."""
+        _authorize('add_metadef_tags', _visible_namespace(self.ns_name))
+        body = base.json_body({'type': 'object', 'required': ['tags'], 'properties': {
+            'tags': {'type': 'array', 'items': {
+                'type': 'object', 'required': ['name'],
+                'properties': {'name': schemas.TAG['properties']['name']}}}}})
+        names = [t['name'] for t in body['tags']]
+        if len(set(names)) != len(names):
+            raise exception.DuplicateMetadef(kind='tag', name=', '.join(sorted(
+                {n for n in names if names.count(n) > 1})), namespace=self.ns_name)
+        append = pecan.request.headers.get('X-Openstack-Append', '').lower() == 'true'
+        if not append:
+            db.children_delete(self.ns_name, 'tag')
+        created = db.child_create(self.ns_name, 'tag', [(n, {}) for n in names])
+        base.set_status(201)
+        return {'tags': [{'name': t['name']} for t in created]}
+
+    @index.when(method='DELETE')
+    def delete_all(self):
+        _authorize('delete_metadef_tags', _visible_namespace(self.ns_name))
+        db.children_delete(self.ns_name, 'tag')
+        base.set_status(204)
+
+    @pecan.expose()
+    def _lookup(self, name, *remainder):
+        return _Tag(self.ns_name, name), remainder
+
+
+# -- resource type associations -----------------------------------------------------------
+
+class _Association:
+
+    def __init__(self, ns_name, name):
+        self.ns_name, self.name = ns_name, name
+
+    @pecan.expose(generic=True, template='json')
+    def index(self):
+        _method_not_allowed('DELETE')
+
+    @index.when(method='DELETE')
+    def delete(self):
+        _authorize('remove_metadef_resource_type_association',
+                   _visible_namespace(self.ns_name))
+        db.association_delete(self.ns_name, self.name)
+        base.set_status(204)
+
+
+class _Associations:
+
+    def __init__(self, ns_name):
+        self.ns_name = ns_name
+
+    @pecan.expose(generic=True, template='json')
+    def index(self):
+        _method_not_allowed('GET, POST')
+
+    @index.when(method='GET', template='json')
+    def list(self):
+        ns = _visible_namespace(self.ns_name)
+        _authorize('get_metadef_resource_type', ns)
+        return {'resource_type_associations': [
+            views.association(a) for a in db.associations([ns['id']])[ns['id']]]}
+
+    @index.when(method='POST', template='json')
+    def create(self):
+        _authorize('add_metadef_resource_type_association', _visible_namespace(self.ns_name))
+        body = _body(schemas.RESOURCE_TYPE)
+        base.set_status(201)
+        return views.association(db.association_create(self.ns_name, body))
+
+    @pecan.expose()
+    def _lookup(self, name, *remainder):
+        return _Association(self.ns_name, name), remainder
+
+
+# -- namespaces ---------------------------------------------------------------------------
+
+class NamespaceController:
+
+    def __init__(self, name):
+        self.name = name
+        self.objects = _Definitions(name, 'object')
+        self.properties = _Definitions(name, 'property')
+        self.tags = _Tags(name)
+        self.resource_types = _Associations(name)
+
+    @pecan.expose(generic=True, template='json')
+    def index(self):
+        _method_not_allowed('GET, PUT, DELETE')
+
+    @index.when(method='GET', template='json')
+    def show(self):
+        ns = _visible_namespace(self.name)
+        _authorize('get_metadef_namespace', ns)
+        return _show_namespace(ns, pecan.request.GET.get('resource_type'))
+
+    @index.when(method='PUT', template='json')
+    def update(self):
+        ns = _visible_namespace(self.name)
+        _authorize('modify_metadef_namespace', ns)
+        body = _body(schemas.NAMESPACE)
+        values = {k: body[k] for k in NAMESPACE_FIELDS if k in body}
+        updated = db.namespace_update(self.name, values)
+        return _show_namespace(updated)
+
+    @index.when(method='DELETE')
+    def delete(self):
+        ns = _visible_namespace(self.name)
+        _authorize('delete_metadef_namespace', ns)
+        if ns['protected']:
+            raise exception.NamespaceProtected(namespace=self.name)
+        db.namespace_delete(self.name)
+        base.set_status(204)
+
+
+class NamespacesController:
+
+    @pecan.expose(generic=True, template='json')
+    def index(self):
+        _method_not_allowed('GET, POST')
+
+    @index.when(method='GET', template='json')
+    def list(self):
+        ctx = base.context()
+        _authorize('get_metadef_namespaces')
+        params = pecan.request.GET
+        sort_key = params.get('sort_key', 'created_at')
+        sort_dir = params.get('sort_dir', 'desc')
+        if sort_key not in db.SORT_KEYS or sort_dir not in SORT_DIRS:
+            raise common_exc.BadRequest(reason='Invalid sort_key or sort_dir')
+        conf = base.conf()
+        try:
+            limit = min(int(params.get('limit', conf.image.limit_param_default)),
+                        conf.image.api_limit_max)
+        except ValueError:
+            raise common_exc.BadRequest(reason='limit must be an integer')
+        if limit < 0:
+            raise common_exc.BadRequest(reason='limit must be positive')
+        resource_types = [r.strip() for r in params.get('resource_types', '').split(',')
+                          if r.strip()]
+        visibility = params.get('visibility')
+        if visibility not in (None, 'public', 'private'):
+            raise common_exc.BadRequest(reason='Invalid visibility')
+        rows = db.namespace_list(ctx.project_id, base.is_admin(ctx), visibility=visibility,
+                                 resource_types=resource_types, sort_key=sort_key,
+                                 sort_dir=sort_dir, limit=limit + 1,
+                                 marker=params.get('marker'))
+        next_marker = None
+        if len(rows) > limit:
+            rows = rows[:limit]
+            next_marker = rows[-1]['namespace'] if rows else None
+        query = {k: v for k, v in params.items() if k != 'marker'}
+        return views.namespaces(rows, db.associations([r['id'] for r in rows]),
+                                next_marker, query)
+
+    @index.when(method='POST', template='json')
+    def create(self):
+        _authorize('add_metadef_namespace')
+        body = _body(schemas.NAMESPACE)
+        values = {k: body[k] for k in NAMESPACE_FIELDS if k in body}
+        values.setdefault('visibility', 'private')
+        values.setdefault('protected', False)
+        values.setdefault('owner', base.context().project_id)
+        associations = [schemas.strip_read_only(a)
+                        for a in body.get('resource_type_associations', [])]
+        ns = db.namespace_create(values, associations, _children_of(body))
+        base.set_status(201)
+        return _show_namespace(ns)
+
+    @pecan.expose()
+    def _lookup(self, name, *remainder):
+        return NamespaceController(name), remainder
+
+
+class ResourceTypesController:
+
+    @pecan.expose(generic=True, template='json')
+    def index(self):
+        _method_not_allowed('GET')
+
+    @index.when(method='GET', template='json')
+    def list(self):
+        _authorize('list_metadef_resource_types')
+        return {'resource_types': [views.tag(r) for r in db.resource_type_list()]}
+
+
+class MetadefsController:
+    namespaces = NamespacesController()
+    resource_types = ResourceTypesController()
