@@ -7,6 +7,7 @@ the whole control plane can run and be benchmarked without QEMU.
 
 import json
 import os
+import struct
 import threading
 import time
 
@@ -132,9 +133,9 @@ class FakeDriver(driver.ComputeDriver):
 
     def snapshot(self, context, instance, target_path):
         guest = self._guest(instance)
+        note = 'fake disk of %s from image %s\n' % (instance.uuid, guest.get('image'))
         with open(target_path, 'wb') as f:
-            f.write(('fake disk of %s from image %s\n' % (
-                instance.uuid, guest.get('image'))).encode())
+            f.write(_qcow2_header(instance.root_gb or 1) + note.encode())
 
     def attach_interface(self, context, instance, image_meta, vif):
         with self._lock:
@@ -170,6 +171,14 @@ class FakeDriver(driver.ComputeDriver):
     def crash(self, instance):
         """Test hook: the guest stops behind the control plane's back."""
         self._set(instance, inst_obj.SHUTDOWN, 'guest crashed')
+
+
+def _qcow2_header(size_gb):
+    """A qcow2 v2 header (no backing file) for a ``size_gb`` disk, padded to 512
+    bytes: snapshots are uploaded as qcow2, and the image service checks that."""
+    header = struct.pack('>4sIQIIQIIQQIIQ', b'QFI\xfb', 2, 0, 0, 16, size_gb << 30,
+                         0, 0, 0, 0, 0, 0, 0)
+    return header.ljust(512, b'\0')
 
 
 def load_driver(name, host):

@@ -74,9 +74,7 @@ class ImageServer:
             '[api]\nbind_host = 127.0.0.1\nbind_port = %(port)d\nauth_strategy = keystone\n'
             '[database]\nconnection = sqlite:///%(dir)s/image.sqlite\n'
             '[store]\nfilesystem_datadir = %(data)s\n'
-            # compute's fake virt driver uploads text as its qcow2 snapshots
-            # (shelve, createImage), so suites sharing this server do not inspect
-            '[image]\nimage_size_cap = %(cap)d\nrequire_image_format_match = false\n'
+            '[image]\nimage_size_cap = %(cap)d\n'
             '[keystone_authtoken]\nwww_authenticate_uri = %(auth)s\nauth_url = %(auth)s\n'
             'auth_type = password\nproject_domain_id = default\nuser_domain_id = default\n'
             'project_name = service\nusername = image\npassword = %(pw)s\n'

@@ -56,9 +56,7 @@ class _WebImageServer(fixtures.ImageServer):
     def write_config(self):
         super().write_config()
         text = self.config_file.read_text().replace(
-            'require_image_format_match = false\n',
-            'require_image_format_match = true\nweb_download_allowed_ports = 80,443,%d\n'
-            % self.web_port)
+            '[image]\n', '[image]\nweb_download_allowed_ports = 80,443,%d\n' % self.web_port)
         self.config_file.write_text(text)
 
 
