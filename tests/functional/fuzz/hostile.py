@@ -12,8 +12,9 @@ type         a field of the wrong JSON type
 missing-key  one key of the baseline left out
 unknown-key  a key no schema knows
 malformed    bodies that are not JSON, not UTF-8, or the wrong top-level type
+oversize     a well-formed body past the APIs' body size limit
 method       every other method on a URL (DELETE only on collections)
-query        odd query strings: limit, marker, sort, filters, bad encodings
+query        odd query strings: limit, marker, sort, filters (also repeated), bad encodings
 content-type a body sent as something other than what the endpoint takes
 slash        trailing slash, doubled slash, an extra path segment
 auth         garbage tokens
@@ -40,6 +41,8 @@ FIELD_TAGS = tuple(VALUES)
 #: how many values each field gets per class in the systematic sweep
 SWEEP_WIDTH = {'surrogate': 1, 'control': 1, 'range': 2, 'long': 1, 'type': 2}
 
+#: past ``[oslo_middleware] max_request_body_size`` (112 KiB)
+OVERSIZE = 120 * 1024
 MALFORMED = [
     b'', b'{', b'{"a":}', b'[1,]', b'{"a" 1}', b'\xff\xfe\x00{', b'null', b'[]', b'"fz"',
     b'1e999', b'NaN', b'{"a": Infinity}', b'\xef\xbb\xbf{}', b'{"a": "\xff\xfe"}',
@@ -232,6 +235,13 @@ def sweep(builder, service, tag):
                 text = encode(replace(doc, first[0], '__fz_deep__')).decode()
                 yield builder.request(ep, text.replace(DEEP, deep_text(3000, 'array'))
                                       .encode(), tag)
+    elif tag == 'oversize':
+        for ep in with_body:
+            doc = builder.baseline(ep)
+            where = (dict_paths(doc) or [None])[-1]
+            big = 'o' * OVERSIZE
+            doc = add_key(doc, where, 'fz_big', big) if where is not None else [doc, big]
+            yield builder.for_document(ep, doc, tag)
     elif tag == 'malformed':
         for i, ep in enumerate(eps):
             for body in _half(MALFORMED, i):
@@ -249,6 +259,9 @@ def sweep(builder, service, tag):
             for i, name in enumerate(coll.filters):
                 value = QUERY_VALUES[i % len(QUERY_VALUES)]
                 yield builder.collection(coll, '%s=%s' % (quote(name), value))
+                # A repeated parameter arrives as a list, not a string.
+                yield builder.collection(coll, '%s=fz&%s=%s' % (quote(name), quote(name),
+                                                                 value))
     elif tag == 'slash':
         for i, ep in enumerate(eps):
             path = builder.path(ep)
@@ -275,7 +288,7 @@ def _half(items, i):
     return [item for k, item in enumerate(items) if (k + i) % 2 == 0]
 
 
-SWEEP_TAGS = FIELD_TAGS + ('missing-key', 'unknown-key', 'nesting', 'malformed',
+SWEEP_TAGS = FIELD_TAGS + ('missing-key', 'unknown-key', 'nesting', 'malformed', 'oversize',
                            'content-type', 'method', 'query', 'slash', 'auth')
 
 
