@@ -13,9 +13,10 @@ import json
 import re
 import urllib.parse
 
-#: What a leaked traceback or source location looks like in a body.
-LEAK = re.compile(r'Traceback \(most recent call last\)|File "[^"]*\.py"|\.py", line \d+|'
-                  r'/site-packages/|/usr/lib/python3')
+#: What a leaked traceback or source location looks like in a body, raw or
+#: inside a JSON string (quotes escaped).
+LEAK = re.compile(r'Traceback \(most recent call last\)|File \\?"[^"]*\.py\\?"|'
+                  r'\.py\\?", line \d+|/site-packages/|/usr/lib/python3')
 #: eventlet.wsgi's limit on one request header line
 MAX_HEADER_LINE = 8192
 
