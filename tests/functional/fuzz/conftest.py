@@ -18,9 +18,10 @@ def pytest_terminal_summary(terminalreporter):
         'seed %(seed)d, %(examples_per_service)d random examples per service' % summary)
     report = os.environ.get('ALTO_FUZZ_REPORT')
     if report:
-        summary['findings'] = [{'tag': f.request.tag, 'request': f.request.describe(),
-                                'status': f.status, 'problem': f.problem,
-                                'body': f.body[:500].decode('utf-8', 'replace')}
-                               for f in stats.findings]
+        summary['findings'] = [{
+            'tag': f.request.tag, 'request': f.request.describe(),
+            'request_body': (f.request.body or b'')[:4000].decode('utf-8', 'backslashreplace'),
+            'status': f.status, 'problem': f.problem,
+            'body': f.body[:500].decode('utf-8', 'replace')} for f in stats.findings]
         with open(report, 'w') as out:
             json.dump(summary, out, indent=1)
