@@ -74,3 +74,14 @@ def test_deep_bodies_are_built_without_recursion():
     text = hostile.deep_text(50000, 'array')
     assert len(text) == 100000 and text.startswith('[[') and text.endswith(']]')
     assert hostile.deep_text(10, 'object') == '{"a":' * 10 + '1' + '}' * 10
+
+
+def test_a_body_past_the_limit_is_oversize_whatever_it_carries():
+    class Stack:
+        tokens = {'admin': 'a', 'member': 'm'}
+        ids = {}
+    builder = hostile.Builder(Stack())
+    endpoint = hostile.catalog.Endpoint('network', 'POST', '/v2.0/networks', {'network': {}})
+    deep = hostile.deep_text(60000, 'array').encode()
+    assert builder.request(endpoint, deep, 'nesting').tag == 'oversize'
+    assert builder.request(endpoint, deep[:2000], 'nesting').tag == 'nesting'
