@@ -165,11 +165,16 @@ _NETWORK = [
         'binding:vnic_type': 'normal', 'description': 'fuzzed'}}),
     _e('network', 'PUT', '/v2.0/ports/$port_id', {'port': {
         'name': 'fz-port-2', 'device_id': 'fz-device', 'device_owner': 'compute:nova',
-        'admin_state_up': True, 'binding:host_id': 'fz-host'}}),
+        'admin_state_up': True}}),
+    # The binding and SNAT attributes are the admin's.
+    _e('network', 'PUT', '/v2.0/ports/$port_id', {'port': {
+        'binding:host_id': 'fz-host', 'binding:profile': {'fz': 'x'}}}, who='admin'),
+    _e('network', 'PUT', '/v2.0/routers/$router_id', {'router': {
+        'external_gateway_info': {'network_id': '$external_network_id',
+                                  'enable_snat': False}}}, who='admin'),
     _e('network', 'POST', '/v2.0/routers', {'router': {
         'name': 'fz-router', 'admin_state_up': True,
-        'external_gateway_info': {'network_id': '$external_network_id',
-                                  'enable_snat': True}}}),
+        'external_gateway_info': {'network_id': '$external_network_id'}}}),
     _e('network', 'PUT', '/v2.0/routers/$router_id', {'router': {
         'name': 'fz-router-2', 'routes': [], 'description': 'fuzzed'}}),
     _e('network', 'PUT', '/v2.0/routers/$router_id/add_router_interface',
