@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Install what the tests need and run them: tools/run_tests.sh [unit|functional|e2e|all] [pytest args]
+# Install what the tests need and run them: tools/run_tests.sh [unit|functional|fuzz|e2e|all] [pytest args]
+# functional and all include the bounded fuzz suite (tests/functional/fuzz); fuzz runs it
+# alone in its heavy setting (ALTO_FUZZ_EXAMPLES random requests per API, default 3000).
 # Works on a fresh Debian 12 machine as root; creates .venv in the source tree.
 set -euo pipefail
 
@@ -54,11 +56,14 @@ export PATH=$VENV/bin:$PATH
 case "$SUITE" in
     unit) run_pytest -q tests/unit "$@" ;;
     functional) ensure_backing_services; run_pytest -q -m functional tests/functional "$@" ;;
+    fuzz)
+        ensure_backing_services
+        ALTO_FUZZ_EXAMPLES=${ALTO_FUZZ_EXAMPLES:-3000} run_pytest -q -m fuzz tests/functional/fuzz "$@" ;;
     # Real QEMU guests (software emulation); not part of "all".
     e2e) run_pytest -q -m e2e tests/e2e "$@" ;;
     all)
         # One run, so the summary line counts both tiers.
         ensure_backing_services
         run_pytest -q tests/unit tests/functional "$@" ;;
-    *) say "unknown suite $SUITE (unit|functional|e2e|all)"; exit 2 ;;
+    *) say "unknown suite $SUITE (unit|functional|fuzz|e2e|all)"; exit 2 ;;
 esac

@@ -18,7 +18,7 @@ def build(conf, drivers, publisher=None):
     provider = token_provider.TokenProvider(conf, managers)
     enforcer = policies.make_enforcer(conf)
     app_hooks = [hooks.HeadAsGetHook(), hooks.ServicesHook(managers, provider, enforcer),
-                 hooks.TokenAuthHook()]
+                 hooks.TokenAuthHook(), hooks.FirstQueryValueHook()]
     app = wsgi.build_app(root.RootController(), conf, renderer=faults.identity_fault,
                          hooks=app_hooks, auth_strategy='none',
                          public_paths=lambda method, path: hooks.is_public(method, path))

@@ -5,7 +5,8 @@
 * ``HeadAsGetHook`` answers HEAD with the GET handler (and
   :func:`strip_head_body` drops the body), as keystone does for every GET;
 * ``TokenAuthHook`` authenticates ``X-Auth-Token`` itself (identity does
-  not run keystonemiddleware) and puts the request context in place.
+  not run keystonemiddleware) and puts the request context in place;
+* ``FirstQueryValueHook`` gives controllers one value per query parameter.
 """
 
 from pecan import hooks
@@ -42,6 +43,19 @@ class HeadAsGetHook(hooks.PecanHook):
             state.request.environ['alto.head'] = True
             state.request.method = 'GET'
 
+
+
+class FirstQueryValueHook(hooks.PecanHook):
+    """A query parameter given more than once counts with its first value,
+    as in keystone: pecan hands a repeated one to the controller as a list,
+    which every filter here would take for a string."""
+
+    def before(self, state):
+        query = state.request.GET
+        kwargs = state.arguments.varkw
+        for name, value in kwargs.items():
+            if isinstance(value, list) and len(query.getall(name)) > 1:
+                kwargs[name] = value[0]
 
 
 def strip_head_body(app):
