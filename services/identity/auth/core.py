@@ -30,6 +30,9 @@ def authenticate(managers, provider, auth):
             (scope_type, scope_id) != (result.parent.scope_type, result.parent.scope_id) \
             and not managers.conf.token.allow_rescope_scoped_token:
         raise exception.Forbidden('Rescoping a scoped token is not allowed.')
+    if result.parent is not None:
+        # a token made from a token keeps the methods that proved the user
+        requested = list(dict.fromkeys(list(result.parent.methods) + requested))
     return provider.issue(result.user_id, requested, scope_type, scope_id,
                           parent=result.parent, app_cred=result.app_cred)
 

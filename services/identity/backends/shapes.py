@@ -36,7 +36,7 @@ FIELDS = {
                'enabled': True, 'tags': _list},
     'project': {'id': None, 'name': None, 'domain_id': None,
                 'parent_id': None, 'description': None, 'enabled': True,
-                'tags': _list},
+                'tags': _list, 'extra': _dict},
     'user': {'id': None, 'name': None, 'domain_id': None, 'enabled': True,
              'default_project_id': None, 'description': None,
              'email': None, 'password_hash': None,

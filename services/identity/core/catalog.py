@@ -50,6 +50,16 @@ class CatalogManager:
         self.state.bump()
         return ref
 
+    def ensure_region(self, region_id):
+        """The region ``region_id``, created when missing."""
+        try:
+            return self.driver.get_region(region_id)
+        except exception.RegionNotFound:
+            try:
+                return self.create_region({'id': region_id})
+            except exception.Conflict:
+                return self.driver.get_region(region_id)
+
     def get_region(self, region_id):
         return self.driver.get_region(region_id)
 

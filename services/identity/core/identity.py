@@ -33,10 +33,7 @@ class IdentityManager:
     # -- users -------------------------------------------------------------
     def create_user(self, values):
         domain_id = values.get('domain_id') or self.conf.identity.default_domain_id
-        try:
-            self.resource.get_domain(domain_id)
-        except exception.DomainNotFound:
-            raise exception.ValidationError(reason='domain %s does not exist' % domain_id)
+        self.resource.get_domain(domain_id)   # 404 when unknown, as keystone
         ref = {'id': new_id(), 'name': values['name'], 'domain_id': domain_id,
                'enabled': values.get('enabled', True),
                'default_project_id': values.get('default_project_id'),
@@ -106,10 +103,7 @@ class IdentityManager:
     # -- groups ------------------------------------------------------------
     def create_group(self, values):
         domain_id = values.get('domain_id') or self.conf.identity.default_domain_id
-        try:
-            self.resource.get_domain(domain_id)
-        except exception.DomainNotFound:
-            raise exception.ValidationError(reason='domain %s does not exist' % domain_id)
+        self.resource.get_domain(domain_id)   # 404 when unknown, as keystone
         ref = {'id': new_id(), 'name': values['name'], 'domain_id': domain_id,
                'description': values.get('description') or ''}
         ref = self.driver.create_group(ref)

@@ -63,6 +63,7 @@ class Project(Base):
     parent_id = sa.Column(ID)
     description = sa.Column(sa.Text)
     enabled = sa.Column(sa.Boolean, nullable=False, default=True)
+    extra = sa.Column(sa.Text)          # JSON object: properties keystone keeps as given
     tags = orm.relationship('ProjectTag', lazy='selectin', cascade='all, delete-orphan',
                             passive_deletes=True)
 

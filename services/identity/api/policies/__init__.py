@@ -78,8 +78,9 @@ RULES = {
     'create_user': (ADMIN, 'POST', '/v3/users'),
     'update_user': (ADMIN, 'PATCH', '/v3/users/{user_id}'),
     'delete_user': (ADMIN, 'DELETE', '/v3/users/{user_id}'),
-    # the original password is the proof; only the user changes its own
-    'change_password': (OWNER, 'POST', '/v3/users/{user_id}/password'),
+    # the original password is the proof; the user itself or an administrator
+    'change_password': ('rule:admin_required or ' + OWNER, 'POST',
+                        '/v3/users/{user_id}/password'),
     'list_groups_for_user': (_SELF_OR_DOMAIN_READER, 'GET', '/v3/users/{user_id}/groups'),
     # groups
     'get_group': (_admin_reader_or(_domain_reader('group_domain_id')),

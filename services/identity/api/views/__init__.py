@@ -25,11 +25,21 @@ def domain(base, ref):
 
 
 def project(base, ref):
-    return {'id': ref['id'], 'name': ref['name'], 'domain_id': ref['domain_id'],
-            # keystone shows the domain as the parent of a top-level project
-            'parent_id': ref.get('parent_id') or ref['domain_id'],
+    body = dict(ref.get('extra') or {})
+    body.update({'id': ref['id'], 'name': ref['name'], 'domain_id': ref['domain_id'],
+                 # keystone shows the domain as the parent of a top-level project
+                 'parent_id': ref.get('parent_id') or ref['domain_id'],
+                 'description': ref.get('description') or '', 'enabled': ref['enabled'],
+                 'is_domain': False, 'tags': list(ref.get('tags') or []), 'options': {},
+                 'links': _link(base, 'projects', ref['id'])})
+    return body
+
+
+def domain_as_project(base, ref):
+    """A domain seen through /v3/projects: keystone's ``is_domain`` project."""
+    return {'id': ref['id'], 'name': ref['name'], 'domain_id': None, 'parent_id': None,
             'description': ref.get('description') or '', 'enabled': ref['enabled'],
-            'is_domain': False, 'tags': list(ref.get('tags') or []), 'options': {},
+            'is_domain': True, 'tags': list(ref.get('tags') or []), 'options': {},
             'links': _link(base, 'projects', ref['id'])}
 
 
