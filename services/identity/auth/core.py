@@ -25,7 +25,10 @@ def authenticate(managers, provider, auth):
             raise exception.Unauthorized('The methods identify different users.')
         if result is None or outcome.parent is not None or outcome.app_cred is not None:
             result = outcome if result is None else _merge(result, outcome)
-    scope_type, scope_id = resolve_scope(managers, auth.get('scope'), result)
+    scope = auth.get('scope')
+    if isinstance(scope, dict) and 'OS-TRUST:trust' in scope:
+        return _trust_token(managers, provider, scope['OS-TRUST:trust'], result, requested)
+    scope_type, scope_id = resolve_scope(managers, scope, result)
     if result.parent is not None and result.parent.scope_type and \
             (scope_type, scope_id) != (result.parent.scope_type, result.parent.scope_id) \
             and not managers.conf.token.allow_rescope_scoped_token:
@@ -35,6 +38,28 @@ def authenticate(managers, provider, auth):
         requested = list(dict.fromkeys(list(result.parent.methods) + requested))
     return provider.issue(result.user_id, requested, scope_type, scope_id,
                           parent=result.parent, app_cred=result.app_cred)
+
+
+def _trust_token(managers, provider, spec, result, requested):
+    """A token scoped to a trust, for its trustee."""
+    if result.app_cred is not None:
+        raise exception.Forbidden('An application credential cannot use a trust.')
+    if result.parent is not None and result.parent.scope_type:
+        raise exception.Forbidden('Only an unscoped token may be exchanged for a '
+                                  'trust-scoped one.')
+    if not isinstance(spec, dict) or not isinstance(spec.get('id'), str):
+        raise exception.ValidationError(reason="'OS-TRUST:trust' needs an id")
+    trust = managers.trust.use_for_token(spec['id'], result.user_id)
+    user_id = trust['trustor_user_id'] if trust['impersonation'] else result.user_id
+    if result.parent is not None:
+        requested = list(dict.fromkeys(list(result.parent.methods) + requested))
+    try:
+        return provider.issue(user_id, requested, formatter.SCOPE_PROJECT,
+                              trust['project_id'], trust=trust)
+    except exception.Unauthorized:
+        raise exception.Forbidden('The trustor no longer holds the delegated roles on '
+                                  'project %s, or a user of the trust is disabled.'
+                                  % trust['project_id'])
 
 
 def _merge(first, second):
@@ -76,8 +101,6 @@ def resolve_scope(managers, scope, result):
         if scope['system'].get('all') is not True:
             raise exception.ValidationError(reason="system scope must be {'all': true}")
         return formatter.SCOPE_SYSTEM, formatter.SYSTEM_ALL
-    if 'OS-TRUST:trust' in scope:
-        raise exception.Forbidden('Trusts are not supported.')
     raise exception.ValidationError(reason='unknown scope')
 
 

@@ -361,3 +361,28 @@ class RevokeDriver(abc.ABC):
     @abc.abstractmethod
     def prune_expired_events(self, before):
         """Drop events whose ``issued_before`` is older than ``before``."""
+
+
+class TrustDriver(abc.ABC):
+    """OS-TRUST trusts: a trustor delegates roles on a project to a trustee.
+    ``roles`` is a list of ``{"id": role_id}``."""
+
+    @abc.abstractmethod
+    def create_trust(self, trust): ...
+
+    @abc.abstractmethod
+    def get_trust(self, trust_id):
+        """Raises TrustNotFound."""
+
+    @abc.abstractmethod
+    def list_trusts(self, hints=None): ...
+
+    @abc.abstractmethod
+    def delete_trust(self, trust_id):
+        """Raises TrustNotFound."""
+
+    @abc.abstractmethod
+    def consume_use(self, trust_id):
+        """Take one of a limited trust's ``remaining_uses`` (nothing for an
+        unlimited one); False when none is left.  Atomic: two concurrent
+        callers never both take the last use."""

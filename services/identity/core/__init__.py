@@ -76,6 +76,7 @@ class Managers:
     app_cred: object
     revoke: object
     credential: object
+    trust: object
 
 
 def build_managers(conf, drivers, publisher=None):
@@ -88,6 +89,7 @@ def build_managers(conf, drivers, publisher=None):
     from services.identity.core import identity
     from services.identity.core import resource
     from services.identity.core import revoke
+    from services.identity.core import trust
 
     state = StateVersion()
     revoke_mgr = revoke.RevokeManager(conf, drivers.revoke, state, publisher)
@@ -101,10 +103,12 @@ def build_managers(conf, drivers, publisher=None):
         conf, drivers.app_cred, state, revoke_mgr, identity_mgr, assignment_mgr)
     credential_mgr = credential.CredentialManager(conf, drivers.credential, state,
                                                   identity_mgr, resource_mgr)
+    trust_mgr = trust.TrustManager(conf, drivers.trust, state, revoke_mgr, identity_mgr,
+                                   resource_mgr, assignment_mgr)
     managers = Managers(conf=conf, state=state, resource=resource_mgr,
                         identity=identity_mgr, assignment=assignment_mgr,
                         catalog=catalog_mgr, app_cred=app_cred_mgr, revoke=revoke_mgr,
-                        credential=credential_mgr)
+                        credential=credential_mgr, trust=trust_mgr)
     # deletions cascade across concerns; the managers reach each other here
     resource_mgr.managers = managers
     identity_mgr.managers = managers

@@ -156,6 +156,7 @@ class ResourceManager:
     def _delete_project_data(self, project_id):
         self.managers.assignment.driver.delete_assignments_for_target(project_id)
         self.managers.credential.delete_for_project(project_id)
+        self.managers.trust.delete_for_project(project_id)
         self.revoke.revoke_project(project_id)
 
     def list_ancestor_ids(self, project):

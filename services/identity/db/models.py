@@ -244,3 +244,32 @@ class Credential(Base):
     encrypted_blob = sa.Column(LONG_TEXT, nullable=False)
     key_hash = sa.Column(ID, nullable=False)
     extra = sa.Column(sa.Text)          # JSON object
+
+
+class Trust(Base):
+    __tablename__ = 'trust'
+    __table_args__ = (
+        sa.Index('ix_trust_trustor_user_id', 'trustor_user_id'),
+        sa.Index('ix_trust_trustee_user_id', 'trustee_user_id'),
+        MYSQL_ARGS)
+    id = sa.Column(ID, primary_key=True)
+    trustor_user_id = sa.Column(ID, nullable=False)
+    trustee_user_id = sa.Column(ID, nullable=False)
+    project_id = sa.Column(ID)
+    impersonation = sa.Column(sa.Boolean, nullable=False, default=False)
+    expires_at = sa.Column(DATETIME)
+    remaining_uses = sa.Column(sa.Integer)
+    allow_redelegation = sa.Column(sa.Boolean, nullable=False, default=False)
+    redelegation_count = sa.Column(sa.Integer)
+    extra = sa.Column(sa.Text)          # JSON object
+    created_at = sa.Column(DATETIME, nullable=False)
+    roles = orm.relationship('TrustRole', lazy='selectin', cascade='all, delete-orphan',
+                             passive_deletes=True)
+
+
+class TrustRole(Base):
+    __tablename__ = 'trust_role'
+    __table_args__ = (MYSQL_ARGS,)
+    trust_id = sa.Column(ID, sa.ForeignKey('trust.id', ondelete='CASCADE'),
+                         primary_key=True)
+    role_id = sa.Column(ID, primary_key=True)

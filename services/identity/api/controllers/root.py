@@ -16,6 +16,7 @@ from services.identity.api.controllers import revoke_events as revoke_events_api
 from services.identity.api.controllers import role_assignments as role_assignments_api
 from services.identity.api.controllers import roles as roles_api
 from services.identity.api.controllers import services as services_api
+from services.identity.api.controllers import trusts as trusts_api
 from services.identity.api.controllers import users as users_api
 
 VERSION_ID = 'v3.14'
@@ -56,6 +57,7 @@ class V3Controller:
 
 pecan.route(V3Controller, 'OS-INHERIT', grants_api.InheritController())
 pecan.route(V3Controller, 'OS-REVOKE', revoke_events_api.OSRevokeController())
+pecan.route(V3Controller, 'OS-TRUST', trusts_api.OSTrustController())
 
 
 class RootController:

@@ -22,6 +22,8 @@ ADMIN = 'rule:admin_required'
 SYSTEM_READER = '(role:reader and system_scope:all)'
 ADMIN_OR_SYSTEM_READER = 'rule:admin_required or rule:system_reader'
 OWNER = 'user_id:%(target_user_id)s'
+TRUSTOR = 'user_id:%(target_trustor_user_id)s'
+TRUSTEE = 'user_id:%(target_trustee_user_id)s'
 ANYONE = ''
 
 
@@ -171,6 +173,21 @@ RULES = {
     'get_auth_projects': (ANYONE, 'GET', '/v3/auth/projects'),
     'get_auth_domains': (ANYONE, 'GET', '/v3/auth/domains'),
     'get_auth_system': (ANYONE, 'GET', '/v3/auth/system'),
+    # trusts: the trustor creates and deletes, trustor and trustee read
+    'create_trust': ('user_id:%(target_trustor_user_id)s', 'POST', '/v3/OS-TRUST/trusts'),
+    'list_trusts': (ADMIN_OR_SYSTEM_READER, 'GET', '/v3/OS-TRUST/trusts'),
+    'list_trusts_for_trustor': (_admin_reader_or(TRUSTOR), 'GET',
+                                '/v3/OS-TRUST/trusts?trustor_user_id={user_id}'),
+    'list_trusts_for_trustee': (_admin_reader_or(TRUSTEE), 'GET',
+                                '/v3/OS-TRUST/trusts?trustee_user_id={user_id}'),
+    'get_trust': (_admin_reader_or(TRUSTOR, TRUSTEE), 'GET',
+                  '/v3/OS-TRUST/trusts/{trust_id}'),
+    'list_roles_for_trust': (_admin_reader_or(TRUSTOR, TRUSTEE), 'GET',
+                             '/v3/OS-TRUST/trusts/{trust_id}/roles'),
+    'get_role_for_trust': (_admin_reader_or(TRUSTOR, TRUSTEE), 'GET',
+                           '/v3/OS-TRUST/trusts/{trust_id}/roles/{role_id}'),
+    'delete_trust': ('rule:admin_required or ' + TRUSTOR, 'DELETE',
+                     '/v3/OS-TRUST/trusts/{trust_id}'),
     # revocation events: what every API's token cache catches up on
     'list_revoke_events': ('rule:service_or_admin', 'GET', '/v3/OS-REVOKE/events'),
 }
@@ -180,7 +197,8 @@ RULES = {
 UNSCOPED_ACTIONS = frozenset((
     'validate_token', 'check_token', 'revoke_token', 'get_auth_projects',
     'get_auth_domains', 'get_auth_system', 'list_user_projects', 'get_user',
-    'change_password',
+    'change_password', 'create_trust', 'get_trust', 'list_trusts_for_trustor',
+    'list_trusts_for_trustee', 'list_roles_for_trust', 'get_role_for_trust', 'delete_trust',
 ))
 
 

@@ -118,3 +118,27 @@ def credential(base, ref):
                  'project_id': ref.get('project_id'), 'type': ref['type'],
                  'blob': ref['blob'], 'links': _link(base, 'credentials', ref['id'])})
     return body
+
+
+def _iso_z(value):
+    if isinstance(value, datetime.datetime):
+        return value.strftime('%Y-%m-%dT%H:%M:%S.%fZ')
+    return value
+
+
+def trust(base, ref, roles_by_id):
+    url = '%s/OS-TRUST/trusts/%s' % (base, ref['id'])
+    body = dict(ref.get('extra') or {})
+    body.update({
+        'id': ref['id'], 'trustor_user_id': ref['trustor_user_id'],
+        'trustee_user_id': ref['trustee_user_id'], 'project_id': ref['project_id'],
+        'impersonation': ref['impersonation'], 'expires_at': _iso_z(ref['expires_at']),
+        'remaining_uses': ref['remaining_uses'],
+        'allow_redelegation': ref['allow_redelegation'],
+        'roles': [role(base, roles_by_id[r['id']]) for r in ref['roles']
+                  if r['id'] in roles_by_id],
+        'roles_links': {'self': url + '/roles', 'previous': None, 'next': None},
+        'links': {'self': url}})
+    if ref.get('redelegation_count') is not None:
+        body['redelegation_count'] = ref['redelegation_count']
+    return body
