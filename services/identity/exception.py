@@ -100,3 +100,11 @@ class TrustNotFound(NotFound):
 
 class TrustUseLimitReached(Forbidden):
     msg_fmt = 'No remaining uses for trust: %(trust_id)s.'
+
+
+class RecordNotFound(NotFound):
+    msg_fmt = 'Could not find %(kind)s: %(record_id)s.'
+
+
+class LimitError(Forbidden):
+    msg_fmt = '%(reason)s'

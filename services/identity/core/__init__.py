@@ -77,6 +77,7 @@ class Managers:
     revoke: object
     credential: object
     trust: object
+    limit: object
 
 
 def build_managers(conf, drivers, publisher=None):
@@ -87,6 +88,7 @@ def build_managers(conf, drivers, publisher=None):
     from services.identity.core import catalog
     from services.identity.core import credential
     from services.identity.core import identity
+    from services.identity.core import limit
     from services.identity.core import resource
     from services.identity.core import revoke
     from services.identity.core import trust
@@ -105,10 +107,12 @@ def build_managers(conf, drivers, publisher=None):
                                                   identity_mgr, resource_mgr)
     trust_mgr = trust.TrustManager(conf, drivers.trust, state, revoke_mgr, identity_mgr,
                                    resource_mgr, assignment_mgr)
+    limit_mgr = limit.LimitManager(conf, drivers.records['registered_limit'],
+                                   drivers.records['limit'], state, catalog_mgr, resource_mgr)
     managers = Managers(conf=conf, state=state, resource=resource_mgr,
                         identity=identity_mgr, assignment=assignment_mgr,
                         catalog=catalog_mgr, app_cred=app_cred_mgr, revoke=revoke_mgr,
-                        credential=credential_mgr, trust=trust_mgr)
+                        credential=credential_mgr, trust=trust_mgr, limit=limit_mgr)
     # deletions cascade across concerns; the managers reach each other here
     resource_mgr.managers = managers
     identity_mgr.managers = managers

@@ -157,6 +157,7 @@ class ResourceManager:
         self.managers.assignment.driver.delete_assignments_for_target(project_id)
         self.managers.credential.delete_for_project(project_id)
         self.managers.trust.delete_for_project(project_id)
+        self.managers.limit.delete_for_project(project_id)
         self.revoke.revoke_project(project_id)
 
     def list_ancestor_ids(self, project):

@@ -273,3 +273,68 @@ class TrustRole(Base):
     trust_id = sa.Column(ID, sa.ForeignKey('trust.id', ondelete='CASCADE'),
                          primary_key=True)
     role_id = sa.Column(ID, primary_key=True)
+
+
+class RegisteredLimit(Base):
+    __tablename__ = 'registered_limit'
+    __table_args__ = (sa.Index('ix_registered_limit_service_id', 'service_id'), MYSQL_ARGS)
+    id = sa.Column(ID, primary_key=True)
+    service_id = sa.Column(ID, nullable=False)
+    region_id = sa.Column(ID)
+    resource_name = sa.Column(NAME, nullable=False)
+    default_limit = sa.Column(sa.Integer, nullable=False)
+    description = sa.Column(sa.Text)
+
+
+class Limit(Base):
+    __tablename__ = 'limit'
+    __table_args__ = (sa.Index('ix_limit_project_id', 'project_id'),
+                      sa.Index('ix_limit_domain_id', 'domain_id'), MYSQL_ARGS)
+    id = sa.Column(ID, primary_key=True)
+    project_id = sa.Column(ID)
+    domain_id = sa.Column(ID)
+    service_id = sa.Column(ID, nullable=False)
+    region_id = sa.Column(ID)
+    resource_name = sa.Column(NAME, nullable=False)
+    resource_limit = sa.Column(sa.Integer, nullable=False)
+    description = sa.Column(sa.Text)
+
+
+class Policy(Base):
+    __tablename__ = 'policy'
+    __table_args__ = (MYSQL_ARGS,)
+    id = sa.Column(ID, primary_key=True)
+    type = sa.Column(NAME, nullable=False)
+    blob = sa.Column(LONG_TEXT, nullable=False)
+    extra = sa.Column(sa.Text)          # JSON object
+
+
+class EndpointGroup(Base):
+    __tablename__ = 'endpoint_group'
+    __table_args__ = (MYSQL_ARGS,)
+    id = sa.Column(ID, primary_key=True)
+    name = sa.Column(NAME, nullable=False)
+    description = sa.Column(sa.Text)
+    filters = sa.Column(sa.Text, nullable=False)     # JSON object
+
+
+class ProjectEndpoint(Base):
+    __tablename__ = 'project_endpoint'
+    __table_args__ = (
+        sa.UniqueConstraint('endpoint_id', 'project_id',
+                            name='uq_project_endpoint_endpoint_id_project_id'),
+        sa.Index('ix_project_endpoint_project_id', 'project_id'), MYSQL_ARGS)
+    id = sa.Column(ID, primary_key=True)
+    endpoint_id = sa.Column(ID, nullable=False)
+    project_id = sa.Column(ID, nullable=False)
+
+
+class ProjectEndpointGroup(Base):
+    __tablename__ = 'project_endpoint_group'
+    __table_args__ = (
+        sa.UniqueConstraint('endpoint_group_id', 'project_id',
+                            name='uq_project_endpoint_group_group_id_project_id'),
+        sa.Index('ix_project_endpoint_group_project_id', 'project_id'), MYSQL_ARGS)
+    id = sa.Column(ID, primary_key=True)
+    endpoint_group_id = sa.Column(ID, nullable=False)
+    project_id = sa.Column(ID, nullable=False)

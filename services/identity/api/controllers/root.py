@@ -10,6 +10,7 @@ from services.identity.api.controllers import domains as domains_api
 from services.identity.api.controllers import endpoints as endpoints_api
 from services.identity.api.controllers import grants as grants_api
 from services.identity.api.controllers import groups as groups_api
+from services.identity.api.controllers import limits as limits_api
 from services.identity.api.controllers import projects as projects_api
 from services.identity.api.controllers import regions as regions_api
 from services.identity.api.controllers import revoke_events as revoke_events_api
@@ -48,6 +49,8 @@ class V3Controller:
     endpoints = endpoints_api.EndpointsController()
     system = grants_api.SystemController()
     credentials = credentials_api.CredentialsController()
+    registered_limits = limits_api.RegisteredLimitsController()
+    limits = limits_api.LimitsController()
 
     @pecan.expose('json')
     def index(self):

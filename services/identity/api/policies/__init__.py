@@ -188,6 +188,23 @@ RULES = {
                            '/v3/OS-TRUST/trusts/{trust_id}/roles/{role_id}'),
     'delete_trust': ('rule:admin_required or ' + TRUSTOR, 'DELETE',
                      '/v3/OS-TRUST/trusts/{trust_id}'),
+    # unified limits: anyone reads registered limits and the model, a project's
+    # users its limits; administrators write
+    'get_registered_limit': (ANYONE, 'GET', '/v3/registered_limits/{registered_limit_id}'),
+    'list_registered_limits': (ANYONE, 'GET', '/v3/registered_limits'),
+    'create_registered_limit': (ADMIN, 'POST', '/v3/registered_limits'),
+    'update_registered_limit': (ADMIN, 'PATCH',
+                                '/v3/registered_limits/{registered_limit_id}'),
+    'delete_registered_limit': (ADMIN, 'DELETE',
+                                '/v3/registered_limits/{registered_limit_id}'),
+    'get_limit_model': (ANYONE, 'GET', '/v3/limits/model'),
+    'get_limit': (_admin_reader_or('project_id:%(target_project_id)s',
+                                   _domain_reader('domain_id')),
+                  'GET', '/v3/limits/{limit_id}'),
+    'list_limits': (ANYONE, 'GET', '/v3/limits'),
+    'create_limit': (ADMIN, 'POST', '/v3/limits'),
+    'update_limit': (ADMIN, 'PATCH', '/v3/limits/{limit_id}'),
+    'delete_limit': (ADMIN, 'DELETE', '/v3/limits/{limit_id}'),
     # revocation events: what every API's token cache catches up on
     'list_revoke_events': ('rule:service_or_admin', 'GET', '/v3/OS-REVOKE/events'),
 }

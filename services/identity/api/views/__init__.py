@@ -142,3 +142,9 @@ def trust(base, ref, roles_by_id):
     if ref.get('redelegation_count') is not None:
         body['redelegation_count'] = ref['redelegation_count']
     return body
+
+
+def limit(base, collection, ref):
+    body = {k: v for k, v in ref.items()}
+    body['links'] = _link(base, collection, ref['id'])
+    return body

@@ -8,6 +8,7 @@ from services.identity.backends.sql import assignment
 from services.identity.backends.sql import catalog
 from services.identity.backends.sql import credential
 from services.identity.backends.sql import identity
+from services.identity.backends.sql import records
 from services.identity.backends.sql import resource
 from services.identity.backends.sql import revoke
 from services.identity.backends.sql import trust
@@ -32,4 +33,5 @@ def build_drivers(context_manager):
                    app_cred=ApplicationCredentialDriver(context_manager),
                    revoke=RevokeDriver(context_manager),
                    credential=CredentialDriver(context_manager),
-                   trust=TrustDriver(context_manager))
+                   trust=TrustDriver(context_manager),
+                   records=records.build(context_manager))
