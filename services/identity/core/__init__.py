@@ -78,6 +78,7 @@ class Managers:
     credential: object
     trust: object
     limit: object
+    policy: object
 
 
 def build_managers(conf, drivers, publisher=None):
@@ -89,6 +90,7 @@ def build_managers(conf, drivers, publisher=None):
     from services.identity.core import credential
     from services.identity.core import identity
     from services.identity.core import limit
+    from services.identity.core import policy
     from services.identity.core import resource
     from services.identity.core import revoke
     from services.identity.core import trust
@@ -109,10 +111,12 @@ def build_managers(conf, drivers, publisher=None):
                                    resource_mgr, assignment_mgr)
     limit_mgr = limit.LimitManager(conf, drivers.records['registered_limit'],
                                    drivers.records['limit'], state, catalog_mgr, resource_mgr)
+    policy_mgr = policy.PolicyManager(conf, drivers.records['policy'], state)
     managers = Managers(conf=conf, state=state, resource=resource_mgr,
                         identity=identity_mgr, assignment=assignment_mgr,
                         catalog=catalog_mgr, app_cred=app_cred_mgr, revoke=revoke_mgr,
-                        credential=credential_mgr, trust=trust_mgr, limit=limit_mgr)
+                        credential=credential_mgr, trust=trust_mgr, limit=limit_mgr,
+                        policy=policy_mgr)
     # deletions cascade across concerns; the managers reach each other here
     resource_mgr.managers = managers
     identity_mgr.managers = managers

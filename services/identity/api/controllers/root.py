@@ -11,6 +11,7 @@ from services.identity.api.controllers import endpoints as endpoints_api
 from services.identity.api.controllers import grants as grants_api
 from services.identity.api.controllers import groups as groups_api
 from services.identity.api.controllers import limits as limits_api
+from services.identity.api.controllers import policies as policies_api
 from services.identity.api.controllers import projects as projects_api
 from services.identity.api.controllers import regions as regions_api
 from services.identity.api.controllers import revoke_events as revoke_events_api
@@ -51,6 +52,7 @@ class V3Controller:
     credentials = credentials_api.CredentialsController()
     registered_limits = limits_api.RegisteredLimitsController()
     limits = limits_api.LimitsController()
+    policies = policies_api.PoliciesController()
 
     @pecan.expose('json')
     def index(self):

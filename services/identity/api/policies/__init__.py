@@ -205,6 +205,12 @@ RULES = {
     'create_limit': (ADMIN, 'POST', '/v3/limits'),
     'update_limit': (ADMIN, 'PATCH', '/v3/limits/{limit_id}'),
     'delete_limit': (ADMIN, 'DELETE', '/v3/limits/{limit_id}'),
+    # policy blobs stored for other services
+    'get_policy': (ADMIN_OR_SYSTEM_READER, 'GET', '/v3/policies/{policy_id}'),
+    'list_policies': (ADMIN_OR_SYSTEM_READER, 'GET', '/v3/policies'),
+    'create_policy': (ADMIN, 'POST', '/v3/policies'),
+    'update_policy': (ADMIN, 'PATCH', '/v3/policies/{policy_id}'),
+    'delete_policy': (ADMIN, 'DELETE', '/v3/policies/{policy_id}'),
     # revocation events: what every API's token cache catches up on
     'list_revoke_events': ('rule:service_or_admin', 'GET', '/v3/OS-REVOKE/events'),
 }

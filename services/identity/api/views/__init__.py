@@ -148,3 +148,10 @@ def limit(base, collection, ref):
     body = {k: v for k, v in ref.items()}
     body['links'] = _link(base, collection, ref['id'])
     return body
+
+
+def policy(base, ref):
+    body = dict(ref.get('extra') or {})
+    body.update({'id': ref['id'], 'type': ref['type'], 'blob': ref['blob'],
+                 'links': _link(base, 'policies', ref['id'])})
+    return body
