@@ -128,3 +128,33 @@ def _default_project_scope(managers, user_id):
                 user_id, project=project):
             return formatter.SCOPE_PROJECT, project_id
     return None, None
+
+
+def issue_for_ec2(managers, provider, ref, blob):
+    """A token for an EC2/S3 credential whose signature was checked: scoped
+    to the credential's project, or to its trust or application credential."""
+    user_id, methods = ref['user_id'], ['ec2credential']
+    user = managers.identity.get_user(user_id)
+    if not auth_methods._user_usable(managers, user):
+        raise exception.Unauthorized('The user or its domain is disabled.')
+    if blob.get('trust_id'):
+        try:
+            trust = managers.trust.get(blob['trust_id'])
+        except exception.NotFound:
+            raise exception.Unauthorized('The trust of this credential is gone.')
+        if trust['trustee_user_id'] != user_id:
+            raise exception.Unauthorized('The trust of this credential is not its user\'s.')
+        token_user = trust['trustor_user_id'] if trust['impersonation'] else user_id
+        return provider.issue(token_user, methods, formatter.SCOPE_PROJECT,
+                              trust['project_id'], trust=trust)
+    app_cred = None
+    if blob.get('app_cred_id'):
+        try:
+            app_cred = managers.app_cred.get(blob['app_cred_id'])
+        except exception.NotFound:
+            raise exception.Unauthorized('The application credential of this credential '
+                                         'is gone.')
+        if managers.app_cred.is_expired(app_cred):
+            raise exception.Unauthorized('The application credential has expired.')
+    return provider.issue(user_id, methods, formatter.SCOPE_PROJECT, ref['project_id'],
+                          app_cred=app_cred)

@@ -7,6 +7,7 @@ from services.identity.api.controllers import auth as auth_api
 from services.identity.api.controllers import base
 from services.identity.api.controllers import credentials as credentials_api
 from services.identity.api.controllers import domains as domains_api
+from services.identity.api.controllers import ec2 as ec2_api
 from services.identity.api.controllers import endpoints as endpoints_api
 from services.identity.api.controllers import grants as grants_api
 from services.identity.api.controllers import groups as groups_api
@@ -53,6 +54,8 @@ class V3Controller:
     registered_limits = limits_api.RegisteredLimitsController()
     limits = limits_api.LimitsController()
     policies = policies_api.PoliciesController()
+    ec2tokens = ec2_api.Ec2TokensController()
+    s3tokens = ec2_api.S3TokensController()
 
     @pecan.expose('json')
     def index(self):

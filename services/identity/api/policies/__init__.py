@@ -211,6 +211,15 @@ RULES = {
     'create_policy': (ADMIN, 'POST', '/v3/policies'),
     'update_policy': (ADMIN, 'PATCH', '/v3/policies/{policy_id}'),
     'delete_policy': (ADMIN, 'DELETE', '/v3/policies/{policy_id}'),
+    # OS-EC2 credentials belong to their user
+    'ec2_get_credential': (_admin_reader_or(OWNER), 'GET',
+                           '/v3/users/{user_id}/credentials/OS-EC2/{credential_id}'),
+    'ec2_list_credentials': (_admin_reader_or(OWNER), 'GET',
+                             '/v3/users/{user_id}/credentials/OS-EC2'),
+    'ec2_create_credential': ('rule:admin_required or ' + OWNER, 'POST',
+                              '/v3/users/{user_id}/credentials/OS-EC2'),
+    'ec2_delete_credential': ('rule:admin_required or ' + OWNER, 'DELETE',
+                              '/v3/users/{user_id}/credentials/OS-EC2/{credential_id}'),
     # revocation events: what every API's token cache catches up on
     'list_revoke_events': ('rule:service_or_admin', 'GET', '/v3/OS-REVOKE/events'),
 }
