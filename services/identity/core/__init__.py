@@ -80,6 +80,7 @@ class Managers:
     limit: object
     policy: object
     ec2: object
+    endpoint_filter: object
 
 
 def build_managers(conf, drivers, publisher=None):
@@ -90,6 +91,7 @@ def build_managers(conf, drivers, publisher=None):
     from services.identity.core import catalog
     from services.identity.core import credential
     from services.identity.core import ec2
+    from services.identity.core import endpoint_filter
     from services.identity.core import identity
     from services.identity.core import limit
     from services.identity.core import policy
@@ -115,11 +117,15 @@ def build_managers(conf, drivers, publisher=None):
                                    drivers.records['limit'], state, catalog_mgr, resource_mgr)
     policy_mgr = policy.PolicyManager(conf, drivers.records['policy'], state)
     ec2_mgr = ec2.Ec2Manager(conf, credential_mgr, identity_mgr, resource_mgr, trust_mgr)
+    ep_filter_mgr = endpoint_filter.EndpointFilterManager(conf, drivers.records, state,
+                                                          catalog_mgr, resource_mgr)
+    catalog_mgr.endpoint_filter = ep_filter_mgr
     managers = Managers(conf=conf, state=state, resource=resource_mgr,
                         identity=identity_mgr, assignment=assignment_mgr,
                         catalog=catalog_mgr, app_cred=app_cred_mgr, revoke=revoke_mgr,
                         credential=credential_mgr, trust=trust_mgr, limit=limit_mgr,
-                        policy=policy_mgr, ec2=ec2_mgr)
+                        policy=policy_mgr, ec2=ec2_mgr,
+                        endpoint_filter=ep_filter_mgr)
     # deletions cascade across concerns; the managers reach each other here
     resource_mgr.managers = managers
     identity_mgr.managers = managers

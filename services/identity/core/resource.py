@@ -158,6 +158,7 @@ class ResourceManager:
         self.managers.credential.delete_for_project(project_id)
         self.managers.trust.delete_for_project(project_id)
         self.managers.limit.delete_for_project(project_id)
+        self.managers.endpoint_filter.delete_for_project(project_id)
         self.revoke.revoke_project(project_id)
 
     def list_ancestor_ids(self, project):

@@ -8,6 +8,7 @@ from services.identity.api.controllers import base
 from services.identity.api.controllers import credentials as credentials_api
 from services.identity.api.controllers import domains as domains_api
 from services.identity.api.controllers import ec2 as ec2_api
+from services.identity.api.controllers import endpoint_filter as endpoint_filter_api
 from services.identity.api.controllers import endpoints as endpoints_api
 from services.identity.api.controllers import grants as grants_api
 from services.identity.api.controllers import groups as groups_api
@@ -66,6 +67,7 @@ class V3Controller:
 pecan.route(V3Controller, 'OS-INHERIT', grants_api.InheritController())
 pecan.route(V3Controller, 'OS-REVOKE', revoke_events_api.OSRevokeController())
 pecan.route(V3Controller, 'OS-TRUST', trusts_api.OSTrustController())
+pecan.route(V3Controller, 'OS-EP-FILTER', endpoint_filter_api.OSEPFilterController())
 
 
 class RootController:

@@ -24,6 +24,7 @@ ADMIN_OR_SYSTEM_READER = 'rule:admin_required or rule:system_reader'
 OWNER = 'user_id:%(target_user_id)s'
 TRUSTOR = 'user_id:%(target_trustor_user_id)s'
 TRUSTEE = 'user_id:%(target_trustee_user_id)s'
+_EPF = '/v3/OS-EP-FILTER'
 ANYONE = ''
 
 
@@ -220,6 +221,40 @@ RULES = {
                               '/v3/users/{user_id}/credentials/OS-EC2'),
     'ec2_delete_credential': ('rule:admin_required or ' + OWNER, 'DELETE',
                               '/v3/users/{user_id}/credentials/OS-EC2/{credential_id}'),
+    # OS-EP-FILTER: administrators associate, administrators and system readers read
+    'add_endpoint_to_project': (
+        ADMIN, 'PUT', _EPF + '/projects/{project_id}/endpoints/{endpoint_id}'),
+    'check_endpoint_in_project': (
+        ADMIN_OR_SYSTEM_READER, 'HEAD', _EPF + '/projects/{project_id}/endpoints/{endpoint_id}'),
+    'list_endpoints_for_project': (
+        ADMIN_OR_SYSTEM_READER, 'GET', _EPF + '/projects/{project_id}/endpoints'),
+    'list_projects_for_endpoint': (
+        ADMIN_OR_SYSTEM_READER, 'GET', _EPF + '/endpoints/{endpoint_id}/projects'),
+    'remove_endpoint_from_project': (
+        ADMIN, 'DELETE', _EPF + '/projects/{project_id}/endpoints/{endpoint_id}'),
+    'create_endpoint_group': (
+        ADMIN, 'POST', _EPF + '/endpoint_groups'),
+    'list_endpoint_groups': (
+        ADMIN_OR_SYSTEM_READER, 'GET', _EPF + '/endpoint_groups'),
+    'get_endpoint_group': (
+        ADMIN_OR_SYSTEM_READER, 'GET', _EPF + '/endpoint_groups/{endpoint_group_id}'),
+    'update_endpoint_group': (
+        ADMIN, 'PATCH', _EPF + '/endpoint_groups/{endpoint_group_id}'),
+    'delete_endpoint_group': (
+        ADMIN, 'DELETE', _EPF + '/endpoint_groups/{endpoint_group_id}'),
+    'list_projects_associated_with_endpoint_group': (
+        ADMIN_OR_SYSTEM_READER, 'GET', _EPF + '/endpoint_groups/{endpoint_group_id}/projects'),
+    'list_endpoints_associated_with_endpoint_group': (
+        ADMIN_OR_SYSTEM_READER, 'GET', _EPF + '/endpoint_groups/{endpoint_group_id}/endpoints'),
+    'get_endpoint_group_in_project': (
+        ADMIN_OR_SYSTEM_READER, 'GET',
+        _EPF + '/endpoint_groups/{endpoint_group_id}/projects/{project_id}'),
+    'list_endpoint_groups_for_project': (
+        ADMIN_OR_SYSTEM_READER, 'GET', _EPF + '/projects/{project_id}/endpoint_groups'),
+    'add_endpoint_group_to_project': (
+        ADMIN, 'PUT', _EPF + '/endpoint_groups/{endpoint_group_id}/projects/{project_id}'),
+    'remove_endpoint_group_from_project': (
+        ADMIN, 'DELETE', _EPF + '/endpoint_groups/{endpoint_group_id}/projects/{project_id}'),
     # revocation events: what every API's token cache catches up on
     'list_revoke_events': ('rule:service_or_admin', 'GET', '/v3/OS-REVOKE/events'),
 }

@@ -155,3 +155,9 @@ def policy(base, ref):
     body.update({'id': ref['id'], 'type': ref['type'], 'blob': ref['blob'],
                  'links': _link(base, 'policies', ref['id'])})
     return body
+
+
+def endpoint_group(base, ref):
+    return {'id': ref['id'], 'name': ref['name'], 'description': ref.get('description') or '',
+            'filters': dict(ref.get('filters') or {}),
+            'links': {'self': '%s/OS-EP-FILTER/endpoint_groups/%s' % (base, ref['id'])}}
