@@ -81,11 +81,13 @@ class Managers:
     policy: object
     ec2: object
     endpoint_filter: object
+    access_rule: object
 
 
 def build_managers(conf, drivers, publisher=None):
     """The managers on ``drivers``; ``publisher`` sends revocation events to
     the other APIs (``common.revocation.bus.Publisher``, or None)."""
+    from services.identity.core import access_rule
     from services.identity.core import app_cred
     from services.identity.core import assignment
     from services.identity.core import catalog
@@ -120,12 +122,13 @@ def build_managers(conf, drivers, publisher=None):
     ep_filter_mgr = endpoint_filter.EndpointFilterManager(conf, drivers.records, state,
                                                           catalog_mgr, resource_mgr)
     catalog_mgr.endpoint_filter = ep_filter_mgr
+    access_rule_mgr = access_rule.AccessRuleManager(conf, drivers.records, state)
     managers = Managers(conf=conf, state=state, resource=resource_mgr,
                         identity=identity_mgr, assignment=assignment_mgr,
                         catalog=catalog_mgr, app_cred=app_cred_mgr, revoke=revoke_mgr,
                         credential=credential_mgr, trust=trust_mgr, limit=limit_mgr,
                         policy=policy_mgr, ec2=ec2_mgr,
-                        endpoint_filter=ep_filter_mgr)
+                        endpoint_filter=ep_filter_mgr, access_rule=access_rule_mgr)
     # deletions cascade across concerns; the managers reach each other here
     resource_mgr.managers = managers
     identity_mgr.managers = managers

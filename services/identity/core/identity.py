@@ -84,6 +84,7 @@ class IdentityManager:
         managers.app_cred.driver.delete_application_credentials_for_user(user_id)
         managers.credential.delete_for_user(user_id)
         managers.trust.delete_for_user(user_id)
+        managers.access_rule.delete_for_user(user_id)
         self.driver.delete_user(user_id)
         self.revoke.revoke_user(user_id)
         self.state.bump()

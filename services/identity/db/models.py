@@ -338,3 +338,32 @@ class ProjectEndpointGroup(Base):
     id = sa.Column(ID, primary_key=True)
     endpoint_group_id = sa.Column(ID, nullable=False)
     project_id = sa.Column(ID, nullable=False)
+
+
+class AccessRule(Base):
+    __tablename__ = 'access_rule'
+    __table_args__ = (sa.Index('ix_access_rule_user_id', 'user_id'), MYSQL_ARGS)
+    id = sa.Column(ID, primary_key=True)
+    user_id = sa.Column(ID, nullable=False)
+    service = sa.Column(NAME, nullable=False)
+    path = sa.Column(NAME, nullable=False)
+    method = sa.Column(sa.String(16), nullable=False)
+
+
+class ApplicationCredentialAccessRule(Base):
+    __tablename__ = 'application_credential_access_rule'
+    __table_args__ = (
+        sa.Index('ix_app_cred_access_rule_app_cred_id', 'application_credential_id'),
+        sa.Index('ix_app_cred_access_rule_access_rule_id', 'access_rule_id'), MYSQL_ARGS)
+    id = sa.Column(ID, primary_key=True)
+    application_credential_id = sa.Column(ID, nullable=False)
+    access_rule_id = sa.Column(ID, nullable=False)
+
+
+class Consumer(Base):
+    __tablename__ = 'consumer'
+    __table_args__ = (MYSQL_ARGS,)
+    id = sa.Column(ID, primary_key=True)
+    description = sa.Column(sa.Text)
+    secret = sa.Column(NAME, nullable=False)
+    extra = sa.Column(sa.Text)          # JSON object

@@ -224,6 +224,12 @@ class TokenProvider:
             body['application_credential'] = {
                 'id': app_cred['id'], 'name': app_cred['name'],
                 'restricted': not app_cred['unrestricted']}
+            rules = m.access_rule.for_app_cred(app_cred['id'])
+            if rules:
+                # keystonemiddleware lets the token reach matching requests only
+                body['application_credential']['access_rules'] = [
+                    {'id': r['id'], 'service': r['service'], 'path': r['path'],
+                     'method': r['method']} for r in rules]
         if trust is not None:
             body['OS-TRUST:trust'] = {
                 'id': trust['id'], 'impersonation': trust['impersonation'],

@@ -45,6 +45,8 @@ class UsersController(base.Collection):
     def _lookup(self, user_id, *remainder):
         if remainder and remainder[0] == 'application_credentials':
             return app_creds.AppCredsController(user_id), remainder[1:]
+        if remainder and remainder[0] == 'access_rules':
+            return app_creds.AccessRulesController(user_id), remainder[1:]
         if remainder[:2] == ('credentials', 'OS-EC2'):
             return ec2.Ec2CredentialsController(user_id), remainder[2:]
         return UserSubresources(user_id), remainder

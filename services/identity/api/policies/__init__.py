@@ -156,6 +156,12 @@ RULES = {
                                       '/v3/users/{user_id}/application_credentials'),
     'delete_application_credential': ('rule:admin_required or ' + OWNER, 'DELETE',
                                       '/v3/users/{user_id}/application_credentials/{id}'),
+    # access rules of application credentials belong to their user
+    'get_access_rule': (_admin_reader_or(OWNER), 'GET',
+                        '/v3/users/{user_id}/access_rules/{access_rule_id}'),
+    'list_access_rules': (_admin_reader_or(OWNER), 'GET', '/v3/users/{user_id}/access_rules'),
+    'delete_access_rule': ('rule:admin_required or ' + OWNER, 'DELETE',
+                           '/v3/users/{user_id}/access_rules/{access_rule_id}'),
     # credentials: target_user_id is the credential's owner
     'get_credential': (_admin_reader_or(OWNER), 'GET', '/v3/credentials/{credential_id}'),
     'list_credentials': (_admin_reader_or(OWNER), 'GET', '/v3/credentials'),

@@ -18,6 +18,9 @@ MODELS = {
     'endpoint_group': models.EndpointGroup,
     'project_endpoint': models.ProjectEndpoint,
     'project_endpoint_group': models.ProjectEndpointGroup,
+    'access_rule': models.AccessRule,
+    'app_cred_access_rule': models.ApplicationCredentialAccessRule,
+    'consumer': models.Consumer,
 }
 JSON_FIELDS = ('extra', 'filters')
 

@@ -17,6 +17,10 @@ SAMPLES = {
                        'filters': {'interface': 'public', 'service_id': 's1'}},
     'project_endpoint': {'endpoint_id': 'e1', 'project_id': 'p1'},
     'project_endpoint_group': {'endpoint_group_id': 'g1', 'project_id': 'p1'},
+    'access_rule': {'user_id': 'u1', 'service': 'compute', 'path': '/v2.1/servers',
+                    'method': 'GET'},
+    'app_cred_access_rule': {'application_credential_id': 'a1', 'access_rule_id': 'r1'},
+    'consumer': {'description': 'd', 'secret': 's', 'extra': {'k': 1}},
 }
 
 
@@ -33,7 +37,7 @@ def _check_kind(drivers, kind):
     if 'project_id' in ref:
         assert [r['id'] for r in driver.list({'project_id': 'p2'})] == [other['id']]
     field = next(k for k in ('description', 'blob', 'resource_name', 'endpoint_id',
-                             'endpoint_group_id') if k in ref)
+                             'endpoint_group_id', 'path', 'access_rule_id') if k in ref)
     updated = driver.update(ref['id'], {field: 'changed', 'id': 'ignored'})
     assert updated[field] == 'changed' and updated['id'] == ref['id']
     driver.delete(ref['id'])
