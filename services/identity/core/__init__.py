@@ -82,6 +82,7 @@ class Managers:
     ec2: object
     endpoint_filter: object
     access_rule: object
+    oauth1: object
 
 
 def build_managers(conf, drivers, publisher=None):
@@ -96,6 +97,7 @@ def build_managers(conf, drivers, publisher=None):
     from services.identity.core import endpoint_filter
     from services.identity.core import identity
     from services.identity.core import limit
+    from services.identity.core import oauth1
     from services.identity.core import policy
     from services.identity.core import resource
     from services.identity.core import revoke
@@ -123,12 +125,14 @@ def build_managers(conf, drivers, publisher=None):
                                                           catalog_mgr, resource_mgr)
     catalog_mgr.endpoint_filter = ep_filter_mgr
     access_rule_mgr = access_rule.AccessRuleManager(conf, drivers.records, state)
+    oauth1_mgr = oauth1.OAuth1Manager(conf, drivers.records['consumer'], state)
     managers = Managers(conf=conf, state=state, resource=resource_mgr,
                         identity=identity_mgr, assignment=assignment_mgr,
                         catalog=catalog_mgr, app_cred=app_cred_mgr, revoke=revoke_mgr,
                         credential=credential_mgr, trust=trust_mgr, limit=limit_mgr,
                         policy=policy_mgr, ec2=ec2_mgr,
-                        endpoint_filter=ep_filter_mgr, access_rule=access_rule_mgr)
+                        endpoint_filter=ep_filter_mgr, access_rule=access_rule_mgr,
+                        oauth1=oauth1_mgr)
     # deletions cascade across concerns; the managers reach each other here
     resource_mgr.managers = managers
     identity_mgr.managers = managers

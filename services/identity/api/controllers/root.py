@@ -13,6 +13,7 @@ from services.identity.api.controllers import endpoints as endpoints_api
 from services.identity.api.controllers import grants as grants_api
 from services.identity.api.controllers import groups as groups_api
 from services.identity.api.controllers import limits as limits_api
+from services.identity.api.controllers import oauth1 as oauth1_api
 from services.identity.api.controllers import policies as policies_api
 from services.identity.api.controllers import projects as projects_api
 from services.identity.api.controllers import regions as regions_api
@@ -67,6 +68,7 @@ class V3Controller:
 pecan.route(V3Controller, 'OS-INHERIT', grants_api.InheritController())
 pecan.route(V3Controller, 'OS-REVOKE', revoke_events_api.OSRevokeController())
 pecan.route(V3Controller, 'OS-TRUST', trusts_api.OSTrustController())
+pecan.route(V3Controller, 'OS-OAUTH1', oauth1_api.OSOAuth1Controller())
 pecan.route(V3Controller, 'OS-EP-FILTER', endpoint_filter_api.OSEPFilterController())
 
 

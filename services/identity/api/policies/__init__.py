@@ -261,6 +261,12 @@ RULES = {
         ADMIN, 'PUT', _EPF + '/endpoint_groups/{endpoint_group_id}/projects/{project_id}'),
     'remove_endpoint_group_from_project': (
         ADMIN, 'DELETE', _EPF + '/endpoint_groups/{endpoint_group_id}/projects/{project_id}'),
+    # OS-OAUTH1 consumers
+    'get_consumer': (ADMIN_OR_SYSTEM_READER, 'GET', '/v3/OS-OAUTH1/consumers/{consumer_id}'),
+    'list_consumers': (ADMIN_OR_SYSTEM_READER, 'GET', '/v3/OS-OAUTH1/consumers'),
+    'create_consumer': (ADMIN, 'POST', '/v3/OS-OAUTH1/consumers'),
+    'update_consumer': (ADMIN, 'PATCH', '/v3/OS-OAUTH1/consumers/{consumer_id}'),
+    'delete_consumer': (ADMIN, 'DELETE', '/v3/OS-OAUTH1/consumers/{consumer_id}'),
     # revocation events: what every API's token cache catches up on
     'list_revoke_events': ('rule:service_or_admin', 'GET', '/v3/OS-REVOKE/events'),
 }

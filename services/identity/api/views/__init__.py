@@ -161,3 +161,10 @@ def endpoint_group(base, ref):
     return {'id': ref['id'], 'name': ref['name'], 'description': ref.get('description') or '',
             'filters': dict(ref.get('filters') or {}),
             'links': {'self': '%s/OS-EP-FILTER/endpoint_groups/%s' % (base, ref['id'])}}
+
+
+def consumer(base, ref):
+    body = dict(ref.get('extra') or {})
+    body.update({'id': ref['id'], 'description': ref.get('description'),
+                 'links': {'self': '%s/OS-OAUTH1/consumers/%s' % (base, ref['id'])}})
+    return body
