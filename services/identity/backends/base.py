@@ -416,7 +416,7 @@ class RecordDriver(abc.ABC):
 #: the record kinds and what a missing one raises
 RECORD_KINDS = ('registered_limit', 'limit', 'policy', 'endpoint_group',
                 'project_endpoint', 'project_endpoint_group', 'access_rule',
-                'app_cred_access_rule', 'consumer')
+                'app_cred_access_rule', 'consumer', 'domain_config')
 
 
 def record_not_found(kind, record_id):

@@ -76,6 +76,7 @@ FIELDS = {
     'app_cred_access_rule': {'id': None, 'application_credential_id': None,
                              'access_rule_id': None},
     'consumer': {'id': None, 'description': None, 'secret': None, 'extra': _dict},
+    'domain_config': {'id': None, 'config': _dict},
     'revoke_event': {'id': _uuid, 'user_id': None, 'project_id': None,
                      'domain_id': None, 'role_id': None, 'audit_id': None,
                      'audit_chain_id': None, 'app_cred_id': None, 'issued_before': None,

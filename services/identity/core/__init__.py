@@ -83,6 +83,7 @@ class Managers:
     endpoint_filter: object
     access_rule: object
     oauth1: object
+    domain_config: object
 
 
 def build_managers(conf, drivers, publisher=None):
@@ -93,6 +94,7 @@ def build_managers(conf, drivers, publisher=None):
     from services.identity.core import assignment
     from services.identity.core import catalog
     from services.identity.core import credential
+    from services.identity.core import domain_config
     from services.identity.core import ec2
     from services.identity.core import endpoint_filter
     from services.identity.core import identity
@@ -126,13 +128,15 @@ def build_managers(conf, drivers, publisher=None):
     catalog_mgr.endpoint_filter = ep_filter_mgr
     access_rule_mgr = access_rule.AccessRuleManager(conf, drivers.records, state)
     oauth1_mgr = oauth1.OAuth1Manager(conf, drivers.records['consumer'], state)
+    domain_config_mgr = domain_config.DomainConfigManager(
+        conf, drivers.records['domain_config'], state, resource_mgr)
     managers = Managers(conf=conf, state=state, resource=resource_mgr,
                         identity=identity_mgr, assignment=assignment_mgr,
                         catalog=catalog_mgr, app_cred=app_cred_mgr, revoke=revoke_mgr,
                         credential=credential_mgr, trust=trust_mgr, limit=limit_mgr,
                         policy=policy_mgr, ec2=ec2_mgr,
                         endpoint_filter=ep_filter_mgr, access_rule=access_rule_mgr,
-                        oauth1=oauth1_mgr)
+                        oauth1=oauth1_mgr, domain_config=domain_config_mgr)
     # deletions cascade across concerns; the managers reach each other here
     resource_mgr.managers = managers
     identity_mgr.managers = managers

@@ -69,6 +69,7 @@ class ResourceManager:
         for role in managers.assignment.list_roles({'domain_id': domain_id}):
             managers.assignment.delete_role(role['id'])
         managers.assignment.driver.delete_assignments_for_target(domain_id)
+        managers.domain_config.delete_for_domain(domain_id)
         self.driver.delete_domain(domain_id)
         self.revoke.revoke_domain(domain_id)
         self.state.bump()

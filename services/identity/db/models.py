@@ -367,3 +367,10 @@ class Consumer(Base):
     description = sa.Column(sa.Text)
     secret = sa.Column(NAME, nullable=False)
     extra = sa.Column(sa.Text)          # JSON object
+
+
+class DomainConfig(Base):
+    __tablename__ = 'domain_config'
+    __table_args__ = (MYSQL_ARGS,)
+    id = sa.Column(ID, primary_key=True)         # the domain's id
+    config = sa.Column(sa.Text, nullable=False)  # JSON: {group: {option: value}}

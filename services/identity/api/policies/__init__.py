@@ -62,6 +62,16 @@ RULES = {
     'create_domain': (ADMIN, 'POST', '/v3/domains'),
     'update_domain': (ADMIN, 'PATCH', '/v3/domains/{domain_id}'),
     'delete_domain': (ADMIN, 'DELETE', '/v3/domains/{domain_id}'),
+    # domain-specific configuration
+    'create_domain_config': (ADMIN, 'PUT', '/v3/domains/{domain_id}/config'),
+    'get_domain_config': (ADMIN_OR_SYSTEM_READER, 'GET',
+                          '/v3/domains/{domain_id}/config[/{group}[/{option}]]'),
+    'update_domain_config': (ADMIN, 'PATCH',
+                             '/v3/domains/{domain_id}/config[/{group}[/{option}]]'),
+    'delete_domain_config': (ADMIN, 'DELETE',
+                             '/v3/domains/{domain_id}/config[/{group}[/{option}]]'),
+    'get_domain_config_default': (ADMIN_OR_SYSTEM_READER, 'GET',
+                                  '/v3/domains/config[/{group}[/{option}]]/default'),
     # projects
     'get_project': (_PROJECT_USER, 'GET', '/v3/projects/{project_id}'),
     'list_projects': (_admin_reader_or(_domain_reader('domain_id')), 'GET', '/v3/projects'),

@@ -21,8 +21,9 @@ MODELS = {
     'access_rule': models.AccessRule,
     'app_cred_access_rule': models.ApplicationCredentialAccessRule,
     'consumer': models.Consumer,
+    'domain_config': models.DomainConfig,
 }
-JSON_FIELDS = ('extra', 'filters')
+JSON_FIELDS = ('extra', 'filters', 'config')
 
 
 class RecordDriver(sql.SqlDriver, base.RecordDriver):

@@ -61,7 +61,7 @@ def test_sql_backend_uses_the_identity_enginefacade(conf):
     try:
         from services.identity import db as identity_db
         identity_db.sync(conf)
-        assert identity_db.current_revision(conf) == '0007'
+        assert identity_db.current_revision(conf) == '0008'
         drivers = backends.load_drivers(conf)
         assert isinstance(drivers.resource, sql.ResourceDriver)
         drivers.resource.create_domain({'id': 'default', 'name': 'Default'})

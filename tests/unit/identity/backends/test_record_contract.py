@@ -21,6 +21,7 @@ SAMPLES = {
                     'method': 'GET'},
     'app_cred_access_rule': {'application_credential_id': 'a1', 'access_rule_id': 'r1'},
     'consumer': {'description': 'd', 'secret': 's', 'extra': {'k': 1}},
+    'domain_config': {'config': {'ldap': {'url': 'ldap://x'}}},
 }
 
 
@@ -37,9 +38,11 @@ def _check_kind(drivers, kind):
     if 'project_id' in ref:
         assert [r['id'] for r in driver.list({'project_id': 'p2'})] == [other['id']]
     field = next(k for k in ('description', 'blob', 'resource_name', 'endpoint_id',
-                             'endpoint_group_id', 'path', 'access_rule_id') if k in ref)
-    updated = driver.update(ref['id'], {field: 'changed', 'id': 'ignored'})
-    assert updated[field] == 'changed' and updated['id'] == ref['id']
+                             'endpoint_group_id', 'path', 'access_rule_id', 'config')
+                 if k in ref)
+    value = {'identity': {'driver': 'sql'}} if field == 'config' else 'changed'
+    updated = driver.update(ref['id'], {field: value, 'id': 'ignored'})
+    assert updated[field] == value and updated['id'] == ref['id']
     driver.delete(ref['id'])
     with pytest.raises(exception.RecordNotFound):
         driver.get(ref['id'])
