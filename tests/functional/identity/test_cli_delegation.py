@@ -62,3 +62,25 @@ def test_policies_and_endpoint_groups(admin, tmp_path):
     admin.run('endpoint', 'group', 'delete', group['id'])
     # (`openstack consumer` needs oauthlib, which the client venv lacks: the unit
     # suite covers /v3/OS-OAUTH1/consumers)
+
+
+def test_endpoint_project_policy_set_and_access_rules(admin, tmp_path):
+    endpoint = admin.json('endpoint', 'list')[0]
+    admin.run('endpoint', 'add', 'project', endpoint['ID'], 'admin')
+    admin.run('endpoint', 'remove', 'project', endpoint['ID'], 'admin')
+
+    blob = tmp_path / 'policy.json'
+    blob.write_text('{}')
+    policy = admin.json('policy', 'create', '--type', 'application/json', str(blob))
+    admin.run('policy', 'set', '--type', 'text/plain', policy['id'])
+    assert [p['Type'] for p in admin.json('policy', 'list')] == ['text/plain']
+
+    rules = json.dumps([{'service': 'compute', 'path': '/v2.1/servers', 'method': 'GET'}])
+    cred = admin.json('application', 'credential', 'create', '--access-rules', rules,
+                      'ruled')
+    listed = admin.json('access', 'rule', 'list')
+    assert [r['Path'] for r in listed] == ['/v2.1/servers']
+    assert cred
+    admin.run('application', 'credential', 'delete', 'ruled')
+    admin.run('access', 'rule', 'delete', listed[0]['ID'])
+    assert admin.json('access', 'rule', 'list') == []
