@@ -119,6 +119,7 @@ def build_managers(conf, drivers, publisher=None):
                                                   identity_mgr, resource_mgr)
     trust_mgr = trust.TrustManager(conf, drivers.trust, state, revoke_mgr, identity_mgr,
                                    resource_mgr, assignment_mgr)
+    assignment_mgr.trust = trust_mgr
     limit_mgr = limit.LimitManager(conf, drivers.records['registered_limit'],
                                    drivers.records['limit'], state, catalog_mgr, resource_mgr)
     policy_mgr = policy.PolicyManager(conf, drivers.records['policy'], state)

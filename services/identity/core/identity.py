@@ -74,6 +74,8 @@ class IdentityManager:
         ref = self.driver.update_user(user_id, changes) if changes else user
         if changes.get('enabled') is False or 'password_hash' in changes:
             self.revoke.revoke_user(user_id)
+        if changes.get('enabled') is False:
+            self.managers.trust.revoke_tokens_for_user(user_id)
         self.state.bump()
         return ref
 
@@ -149,6 +151,7 @@ class IdentityManager:
         except exception.NotFound:
             raise exception.MembershipNotFound(user_id=user_id, group_id=group_id)
         self.revoke.revoke_user(user_id)
+        self.managers.trust.revoke_tokens_for_user(user_id)
         self.state.bump()
 
     def check_user_in_group(self, user_id, group_id):

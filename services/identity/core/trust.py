@@ -117,6 +117,19 @@ class TrustManager:
         self.revoke.revoke(audit_chain_id=chain_id(trust_id))
         self.state.bump()
 
+    def revoke_tokens_for_user(self, user_id, project_id=None):
+        """Tell the other APIs to drop the trust tokens a change to ``user_id``
+        invalidates: a disabled user (as trustor or trustee), or a trustor's
+        lost role on ``project_id``.  Their token user may be the other party,
+        so the user's own revocation event would not match them."""
+        trusts = self.driver.list_trusts({'trustor_user_id': user_id})
+        if project_id is None:
+            trusts += self.driver.list_trusts({'trustee_user_id': user_id})
+        else:
+            trusts = [t for t in trusts if t['project_id'] == project_id]
+        for trust_id in dict.fromkeys(t['id'] for t in trusts):
+            self.revoke.revoke(audit_chain_id=chain_id(trust_id))
+
     def delete_for_user(self, user_id):
         """A deleted user's trusts, as trustor and as trustee."""
         for key in ('trustor_user_id', 'trustee_user_id'):

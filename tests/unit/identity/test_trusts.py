@@ -180,3 +180,32 @@ def test_deleting_users_and_projects_deletes_trusts(cloud, setup):
     second = _create(cloud, s, trustee_user_id=other['id']).json['trust']
     m.resource.delete_project(s['project']['id'])
     cloud.call('GET', '/v3/OS-TRUST/trusts/%s' % second['id'], status=404)
+
+
+def _chain_events(cloud, trust_id):
+    return [e for e in cloud.call('GET', '/v3/OS-REVOKE/events').json['events']
+            if e.get('audit_chain_id') == trust_core.chain_id(trust_id)]
+
+
+@pytest.mark.parametrize('change', ['disable_trustee', 'disable_trustor',
+                                    'trustor_loses_role', 'trustee_leaves_group'])
+def test_changes_that_kill_trust_tokens_reach_the_other_apis(cloud, setup, change):
+    """The other APIs match events against the token's user, which for a
+    trust token may be the other party: each change also records an event
+    on the trust's audit chain."""
+    s = setup
+    m = cloud.managers
+    trust = _create(cloud, s).json['trust']
+    assert _chain_events(cloud, trust['id']) == []
+    if change == 'disable_trustee':
+        m.identity.update_user(s['trustee']['id'], {'enabled': False})
+    elif change == 'disable_trustor':
+        m.identity.update_user(s['trustor']['id'], {'enabled': False})
+    elif change == 'trustor_loses_role':
+        m.assignment.delete_grant(s['roles']['delegated']['id'], 'user', s['trustor']['id'],
+                                  'project', s['project']['id'])
+    else:
+        group = m.identity.create_group({'name': 'g', 'domain_id': 'default'})
+        m.identity.add_user_to_group(s['trustee']['id'], group['id'])
+        m.identity.remove_user_from_group(s['trustee']['id'], group['id'])
+    assert len(_chain_events(cloud, trust['id'])) == 1
