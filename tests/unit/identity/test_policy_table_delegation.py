@@ -13,7 +13,7 @@ class DelegationWorld(World):
 
     def __init__(self, tmp_path):
         super().__init__(tmp_path)
-        call, m = self.cloud.call, self.m
+        call = self.cloud.call
         a = self.users['member_a']['id']
         self.service = call('POST', '/v3/services', {'service': {'type': 'compute'}},
                             status=201).json['service']

@@ -3,6 +3,7 @@
 import pecan
 from pecan import rest
 
+from services.identity import exception
 from services.identity.api import views
 from services.identity.api.controllers import base
 from services.identity.api.schemas import limit as schemas
@@ -103,7 +104,7 @@ class LimitsController(_LimitCollection):
             try:
                 project_domain_id = base.managers().resource.get_project(
                     ref['project_id'])['domain_id']
-            except Exception:
+            except exception.ProjectNotFound:
                 project_domain_id = None
         return {'project_id': ref.get('project_id'),
                 'domain_id': ref.get('domain_id') or project_domain_id}
