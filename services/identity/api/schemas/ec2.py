@@ -14,5 +14,5 @@ _CREDS = {'type': 'object', 'properties': {
 }, 'required': ['access', 'signature']}
 # keystone takes "credentials", and "ec2Credentials" from older clients
 ec2tokens = {'type': 'object', 'properties': {'credentials': _CREDS, 'ec2Credentials': _CREDS},
-             'minProperties': 1}
+             'anyOf': [{'required': ['credentials']}, {'required': ['ec2Credentials']}]}
 s3tokens = {'type': 'object', 'properties': {'credentials': _CREDS}, 'required': ['credentials']}
