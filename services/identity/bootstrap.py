@@ -10,7 +10,8 @@ import typing
 from services.identity import exception
 
 DEFAULT_DOMAIN_NAME = 'Default'
-IMPLIED = (('admin', 'member'), ('member', 'reader'))
+# keystone's default chain: admin implies manager, manager member, member reader
+IMPLIED = (('admin', 'manager'), ('manager', 'member'), ('member', 'reader'))
 
 
 @dataclasses.dataclass
@@ -51,7 +52,7 @@ def bootstrap(managers, opts, log=print):
         log, 'project %s' % opts.project_name)
 
     roles = {}
-    for name in dict.fromkeys(['reader', 'member', 'admin', opts.role_name]):
+    for name in dict.fromkeys(['reader', 'member', 'manager', 'admin', opts.role_name]):
         roles[name] = _get_or_create(
             lambda name=name: managers.assignment.get_role_by_name(name),
             lambda name=name: managers.assignment.create_role({'name': name}),

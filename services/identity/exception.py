@@ -92,3 +92,19 @@ class CredentialEncryptionError(base.AltoError):
     or no longer holds the key that encrypted it.  The message says which, so
     the operator sees the cause instead of a garbled blob."""
     msg_fmt = 'Credential blobs cannot be encrypted or decrypted: %(reason)s'
+
+
+class TrustNotFound(NotFound):
+    msg_fmt = 'Could not find trust: %(trust_id)s.'
+
+
+class TrustUseLimitReached(Forbidden):
+    msg_fmt = 'No remaining uses for trust: %(trust_id)s.'
+
+
+class RecordNotFound(NotFound):
+    msg_fmt = 'Could not find %(kind)s: %(record_id)s.'
+
+
+class LimitError(Forbidden):
+    msg_fmt = '%(reason)s'

@@ -15,7 +15,9 @@ from common import context as alto_context
 from services.identity import exception
 
 PUBLIC = {('GET', ''), ('GET', '/'), ('GET', '/v3'), ('GET', '/v3/'),
-          ('POST', '/v3/auth/tokens'), ('POST', '/v3/auth/tokens/')}
+          ('POST', '/v3/auth/tokens'), ('POST', '/v3/auth/tokens/'),
+          # the request signature is the proof, as keystone
+          ('POST', '/v3/ec2tokens'), ('POST', '/v3/s3tokens')}
 
 
 def is_public(method, path):

@@ -25,13 +25,41 @@ def authenticate(managers, provider, auth):
             raise exception.Unauthorized('The methods identify different users.')
         if result is None or outcome.parent is not None or outcome.app_cred is not None:
             result = outcome if result is None else _merge(result, outcome)
-    scope_type, scope_id = resolve_scope(managers, auth.get('scope'), result)
+    scope = auth.get('scope')
+    if isinstance(scope, dict) and 'OS-TRUST:trust' in scope:
+        return _trust_token(managers, provider, scope['OS-TRUST:trust'], result, requested)
+    scope_type, scope_id = resolve_scope(managers, scope, result)
     if result.parent is not None and result.parent.scope_type and \
             (scope_type, scope_id) != (result.parent.scope_type, result.parent.scope_id) \
             and not managers.conf.token.allow_rescope_scoped_token:
         raise exception.Forbidden('Rescoping a scoped token is not allowed.')
+    if result.parent is not None:
+        # a token made from a token keeps the methods that proved the user
+        requested = list(dict.fromkeys(list(result.parent.methods) + requested))
     return provider.issue(result.user_id, requested, scope_type, scope_id,
                           parent=result.parent, app_cred=result.app_cred)
+
+
+def _trust_token(managers, provider, spec, result, requested):
+    """A token scoped to a trust, for its trustee."""
+    if result.app_cred is not None:
+        raise exception.Forbidden('An application credential cannot use a trust.')
+    if result.parent is not None and result.parent.scope_type:
+        raise exception.Forbidden('Only an unscoped token may be exchanged for a '
+                                  'trust-scoped one.')
+    if not isinstance(spec, dict) or not isinstance(spec.get('id'), str):
+        raise exception.ValidationError(reason="'OS-TRUST:trust' needs an id")
+    trust = managers.trust.use_for_token(spec['id'], result.user_id)
+    user_id = trust['trustor_user_id'] if trust['impersonation'] else result.user_id
+    if result.parent is not None:
+        requested = list(dict.fromkeys(list(result.parent.methods) + requested))
+    try:
+        return provider.issue(user_id, requested, formatter.SCOPE_PROJECT,
+                              trust['project_id'], trust=trust)
+    except exception.Unauthorized:
+        raise exception.Forbidden('The trustor no longer holds the delegated roles on '
+                                  'project %s, or a user of the trust is disabled.'
+                                  % trust['project_id'])
 
 
 def _merge(first, second):
@@ -73,8 +101,6 @@ def resolve_scope(managers, scope, result):
         if scope['system'].get('all') is not True:
             raise exception.ValidationError(reason="system scope must be {'all': true}")
         return formatter.SCOPE_SYSTEM, formatter.SYSTEM_ALL
-    if 'OS-TRUST:trust' in scope:
-        raise exception.Forbidden('Trusts are not supported.')
     raise exception.ValidationError(reason='unknown scope')
 
 
@@ -102,3 +128,33 @@ def _default_project_scope(managers, user_id):
                 user_id, project=project):
             return formatter.SCOPE_PROJECT, project_id
     return None, None
+
+
+def issue_for_ec2(managers, provider, ref, blob):
+    """A token for an EC2/S3 credential whose signature was checked: scoped
+    to the credential's project, or to its trust or application credential."""
+    user_id, methods = ref['user_id'], ['ec2credential']
+    user = managers.identity.get_user(user_id)
+    if not auth_methods._user_usable(managers, user):
+        raise exception.Unauthorized('The user or its domain is disabled.')
+    if blob.get('trust_id'):
+        try:
+            trust = managers.trust.get(blob['trust_id'])
+        except exception.NotFound:
+            raise exception.Unauthorized('The trust of this credential is gone.')
+        if trust['trustee_user_id'] != user_id:
+            raise exception.Unauthorized('The trust of this credential is not its user\'s.')
+        token_user = trust['trustor_user_id'] if trust['impersonation'] else user_id
+        return provider.issue(token_user, methods, formatter.SCOPE_PROJECT,
+                              trust['project_id'], trust=trust)
+    app_cred = None
+    if blob.get('app_cred_id'):
+        try:
+            app_cred = managers.app_cred.get(blob['app_cred_id'])
+        except exception.NotFound:
+            raise exception.Unauthorized('The application credential of this credential '
+                                         'is gone.')
+        if managers.app_cred.is_expired(app_cred):
+            raise exception.Unauthorized('The application credential has expired.')
+    return provider.issue(user_id, methods, formatter.SCOPE_PROJECT, ref['project_id'],
+                          app_cred=app_cred)

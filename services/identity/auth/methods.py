@@ -70,6 +70,9 @@ def token(managers, provider, data):
     if validated.payload.app_cred_id:
         raise exception.Forbidden('A token made from an application credential '
                                   'cannot be used to get another token.')
+    if validated.payload.trust_id:
+        raise exception.Forbidden('A trust-scoped token cannot be used to get another '
+                                  'token.')
     return AuthResult(user_id=validated.user['id'], parent=validated.payload)
 
 

@@ -10,7 +10,8 @@ import collections
 #: The drivers the identity managers work with.
 Drivers = collections.namedtuple(
     'Drivers', ['resource', 'identity', 'assignment', 'catalog', 'app_cred', 'revoke',
-                'credential'])
+                'credential', 'trust', 'records'])
+# ``records``: a RecordDriver per kind of ``base.RECORD_KINDS``, keyed by kind
 
 
 def load_drivers(conf):
@@ -22,13 +23,17 @@ def load_drivers(conf):
     """
     if conf.storage.backend == 'memory':
         from services.identity.backends import memory
+        from services.identity.backends import memory_records
+        from services.identity.backends import memory_trust
         drivers = Drivers(resource=memory.ResourceDriver(),
                           identity=memory.IdentityDriver(),
                           assignment=memory.AssignmentDriver(),
                           catalog=memory.CatalogDriver(),
                           app_cred=memory.ApplicationCredentialDriver(),
                           revoke=memory.RevokeDriver(),
-                          credential=memory.CredentialDriver())
+                          credential=memory.CredentialDriver(),
+                          trust=memory_trust.TrustDriver(),
+                          records=memory_records.build())
     else:
         from common import db
         from services.identity.backends import sql

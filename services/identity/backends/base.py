@@ -361,3 +361,64 @@ class RevokeDriver(abc.ABC):
     @abc.abstractmethod
     def prune_expired_events(self, before):
         """Drop events whose ``issued_before`` is older than ``before``."""
+
+
+class TrustDriver(abc.ABC):
+    """OS-TRUST trusts: a trustor delegates roles on a project to a trustee.
+    ``roles`` is a list of ``{"id": role_id}``."""
+
+    @abc.abstractmethod
+    def create_trust(self, trust): ...
+
+    @abc.abstractmethod
+    def get_trust(self, trust_id):
+        """Raises TrustNotFound."""
+
+    @abc.abstractmethod
+    def list_trusts(self, hints=None): ...
+
+    @abc.abstractmethod
+    def delete_trust(self, trust_id):
+        """Raises TrustNotFound."""
+
+    @abc.abstractmethod
+    def consume_use(self, trust_id):
+        """Take one of a limited trust's ``remaining_uses`` (nothing for an
+        unlimited one); False when none is left.  Atomic: two concurrent
+        callers never both take the last use."""
+
+
+class RecordDriver(abc.ABC):
+    """Flat records of one kind (``shapes.FIELDS[kind]``) looked up by id:
+    registered and project limits, policies, endpoint groups and the
+    project-endpoint associations.  Managers check uniqueness beyond the id."""
+
+    kind = None
+
+    @abc.abstractmethod
+    def create(self, ref):
+        """Raises Conflict when the id is taken."""
+
+    @abc.abstractmethod
+    def get(self, record_id):
+        """Raises the kind's NotFound."""
+
+    @abc.abstractmethod
+    def list(self, hints=None): ...
+
+    @abc.abstractmethod
+    def update(self, record_id, changes): ...
+
+    @abc.abstractmethod
+    def delete(self, record_id): ...
+
+
+#: the record kinds and what a missing one raises
+RECORD_KINDS = ('registered_limit', 'limit', 'policy', 'endpoint_group',
+                'project_endpoint', 'project_endpoint_group', 'access_rule',
+                'app_cred_access_rule', 'consumer', 'domain_config')
+
+
+def record_not_found(kind, record_id):
+    from services.identity import exception
+    return exception.RecordNotFound(kind=kind.replace('_', ' '), record_id=record_id)

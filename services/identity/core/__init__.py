@@ -76,18 +76,34 @@ class Managers:
     app_cred: object
     revoke: object
     credential: object
+    trust: object
+    limit: object
+    policy: object
+    ec2: object
+    endpoint_filter: object
+    access_rule: object
+    oauth1: object
+    domain_config: object
 
 
 def build_managers(conf, drivers, publisher=None):
     """The managers on ``drivers``; ``publisher`` sends revocation events to
     the other APIs (``common.revocation.bus.Publisher``, or None)."""
+    from services.identity.core import access_rule
     from services.identity.core import app_cred
     from services.identity.core import assignment
     from services.identity.core import catalog
     from services.identity.core import credential
+    from services.identity.core import domain_config
+    from services.identity.core import ec2
+    from services.identity.core import endpoint_filter
     from services.identity.core import identity
+    from services.identity.core import limit
+    from services.identity.core import oauth1
+    from services.identity.core import policy
     from services.identity.core import resource
     from services.identity.core import revoke
+    from services.identity.core import trust
 
     state = StateVersion()
     revoke_mgr = revoke.RevokeManager(conf, drivers.revoke, state, publisher)
@@ -101,10 +117,27 @@ def build_managers(conf, drivers, publisher=None):
         conf, drivers.app_cred, state, revoke_mgr, identity_mgr, assignment_mgr)
     credential_mgr = credential.CredentialManager(conf, drivers.credential, state,
                                                   identity_mgr, resource_mgr)
+    trust_mgr = trust.TrustManager(conf, drivers.trust, state, revoke_mgr, identity_mgr,
+                                   resource_mgr, assignment_mgr)
+    assignment_mgr.trust = trust_mgr
+    limit_mgr = limit.LimitManager(conf, drivers.records['registered_limit'],
+                                   drivers.records['limit'], state, catalog_mgr, resource_mgr)
+    policy_mgr = policy.PolicyManager(conf, drivers.records['policy'], state)
+    ec2_mgr = ec2.Ec2Manager(conf, credential_mgr, identity_mgr, resource_mgr, trust_mgr)
+    ep_filter_mgr = endpoint_filter.EndpointFilterManager(conf, drivers.records, state,
+                                                          catalog_mgr, resource_mgr)
+    catalog_mgr.endpoint_filter = ep_filter_mgr
+    access_rule_mgr = access_rule.AccessRuleManager(conf, drivers.records, state)
+    oauth1_mgr = oauth1.OAuth1Manager(conf, drivers.records['consumer'], state)
+    domain_config_mgr = domain_config.DomainConfigManager(
+        conf, drivers.records['domain_config'], state, resource_mgr)
     managers = Managers(conf=conf, state=state, resource=resource_mgr,
                         identity=identity_mgr, assignment=assignment_mgr,
                         catalog=catalog_mgr, app_cred=app_cred_mgr, revoke=revoke_mgr,
-                        credential=credential_mgr)
+                        credential=credential_mgr, trust=trust_mgr, limit=limit_mgr,
+                        policy=policy_mgr, ec2=ec2_mgr,
+                        endpoint_filter=ep_filter_mgr, access_rule=access_rule_mgr,
+                        oauth1=oauth1_mgr, domain_config=domain_config_mgr)
     # deletions cascade across concerns; the managers reach each other here
     resource_mgr.managers = managers
     identity_mgr.managers = managers

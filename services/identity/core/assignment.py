@@ -34,6 +34,7 @@ class AssignmentManager:
         self.driver = driver
         self.state = state
         self.revoke = revoke
+        self.trust = None  # set by build_managers: trust tokens of a lost role
         self.resource = resource
         self.identity = identity
         self._cache_version = None
@@ -172,6 +173,8 @@ class AssignmentManager:
         project_id = target_id if tkind == 'project' and not inherited else None
         for user_id in users:
             self.revoke.revoke_user(user_id, project_id=project_id)
+            if self.trust is not None:
+                self.trust.revoke_tokens_for_user(user_id, project_id)
         self.state.bump()
 
     def list_grants(self, actor_kind, actor_id, tkind, target_id, inherited=False):

@@ -33,6 +33,7 @@ class CatalogManager:
         self.driver = driver
         self.state = state
         self._cached = (None, None)
+        self.endpoint_filter = None  # set by build_managers
 
     # -- regions -------------------------------------------------------------
     def create_region(self, values):
@@ -49,6 +50,16 @@ class CatalogManager:
         ref = self.driver.create_region(ref)
         self.state.bump()
         return ref
+
+    def ensure_region(self, region_id):
+        """The region ``region_id``, created when missing."""
+        try:
+            return self.driver.get_region(region_id)
+        except exception.RegionNotFound:
+            try:
+                return self.create_region({'id': region_id})
+            except exception.Conflict:
+                return self.driver.get_region(region_id)
 
     def get_region(self, region_id):
         return self.driver.get_region(region_id)
@@ -132,6 +143,8 @@ class CatalogManager:
 
     def delete_endpoint(self, endpoint_id):
         self.driver.delete_endpoint(endpoint_id)
+        if self.endpoint_filter is not None:
+            self.endpoint_filter.delete_for_endpoint(endpoint_id)
         self.state.bump()
 
     # -- token catalog -----------------------------------------------------
@@ -145,13 +158,20 @@ class CatalogManager:
 
     def get_catalog(self, user_id=None, project_id=None):
         values = {'user_id': user_id, 'project_id': project_id, 'tenant_id': project_id}
+        allowed = None
+        if project_id and self.endpoint_filter is not None:
+            allowed = self.endpoint_filter.endpoint_ids_for_project(project_id)
         result = []
         for service in self._raw_catalog():
             endpoints = []
             for endpoint in service['endpoints']:
+                if allowed is not None and endpoint['id'] not in allowed:
+                    continue
                 url = substitute(endpoint['url'], values)
                 if url is not None:
                     endpoints.append(dict(endpoint, url=url))
+            if allowed is not None and not endpoints:
+                continue    # a filtered catalog leaves out services it has no endpoint of
             result.append({'id': service['id'], 'type': service['type'],
                            'name': service['name'], 'endpoints': endpoints})
         return result

@@ -153,11 +153,13 @@ class CredentialManager:
         extra = {k: v for k, v in values.items() if k not in _FIELDS + ('id', 'links')}
         merged = dict(current, **changes)
         if merged['type'] == EC2 and (changes.keys() & {'type', 'blob', 'project_id'}):
+            # the access key may change (keystone allows it); the id stays the
+            # one derived from the first key
             blob = self._check_ec2(merged)
-            if ec2_id(blob['access']) != credential_id:
+            if current['type'] != EC2:
                 raise exception.ValidationError(
-                    reason='the access key of an ec2 credential cannot change: its id '
-                           'is derived from it')
+                    reason='a credential cannot become an ec2 one: its id would not be '
+                           'derived from its access key')
             if current['type'] == EC2:
                 old = _old_blob(current['blob'])
                 for key in _EC2_SCOPE_KEYS:

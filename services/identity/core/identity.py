@@ -33,10 +33,7 @@ class IdentityManager:
     # -- users -------------------------------------------------------------
     def create_user(self, values):
         domain_id = values.get('domain_id') or self.conf.identity.default_domain_id
-        try:
-            self.resource.get_domain(domain_id)
-        except exception.DomainNotFound:
-            raise exception.ValidationError(reason='domain %s does not exist' % domain_id)
+        self.resource.get_domain(domain_id)   # 404 when unknown, as keystone
         ref = {'id': new_id(), 'name': values['name'], 'domain_id': domain_id,
                'enabled': values.get('enabled', True),
                'default_project_id': values.get('default_project_id'),
@@ -77,6 +74,8 @@ class IdentityManager:
         ref = self.driver.update_user(user_id, changes) if changes else user
         if changes.get('enabled') is False or 'password_hash' in changes:
             self.revoke.revoke_user(user_id)
+        if changes.get('enabled') is False:
+            self.managers.trust.revoke_tokens_for_user(user_id)
         self.state.bump()
         return ref
 
@@ -86,6 +85,8 @@ class IdentityManager:
         managers.assignment.driver.delete_assignments_for_actor(user_id)
         managers.app_cred.driver.delete_application_credentials_for_user(user_id)
         managers.credential.delete_for_user(user_id)
+        managers.trust.delete_for_user(user_id)
+        managers.access_rule.delete_for_user(user_id)
         self.driver.delete_user(user_id)
         self.revoke.revoke_user(user_id)
         self.state.bump()
@@ -106,10 +107,7 @@ class IdentityManager:
     # -- groups ------------------------------------------------------------
     def create_group(self, values):
         domain_id = values.get('domain_id') or self.conf.identity.default_domain_id
-        try:
-            self.resource.get_domain(domain_id)
-        except exception.DomainNotFound:
-            raise exception.ValidationError(reason='domain %s does not exist' % domain_id)
+        self.resource.get_domain(domain_id)   # 404 when unknown, as keystone
         ref = {'id': new_id(), 'name': values['name'], 'domain_id': domain_id,
                'description': values.get('description') or ''}
         ref = self.driver.create_group(ref)
@@ -153,6 +151,7 @@ class IdentityManager:
         except exception.NotFound:
             raise exception.MembershipNotFound(user_id=user_id, group_id=group_id)
         self.revoke.revoke_user(user_id)
+        self.managers.trust.revoke_tokens_for_user(user_id)
         self.state.bump()
 
     def check_user_in_group(self, user_id, group_id):

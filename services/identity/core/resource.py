@@ -6,6 +6,14 @@ import copy
 from services.identity.core import ReadCache
 from services.identity.core import new_id
 
+#: what a project is; any other key a client sends is kept in ``extra``
+PROJECT_FIELDS = ('id', 'name', 'domain_id', 'parent_id', 'description', 'enabled', 'tags',
+                  'is_domain', 'options', 'links')
+
+
+def _extra(values):
+    return {k: v for k, v in values.items() if k not in PROJECT_FIELDS}
+
 
 class ResourceManager:
 
@@ -61,6 +69,7 @@ class ResourceManager:
         for role in managers.assignment.list_roles({'domain_id': domain_id}):
             managers.assignment.delete_role(role['id'])
         managers.assignment.driver.delete_assignments_for_target(domain_id)
+        managers.domain_config.delete_for_domain(domain_id)
         self.driver.delete_domain(domain_id)
         self.revoke.revoke_domain(domain_id)
         self.state.bump()
@@ -91,13 +100,11 @@ class ResourceManager:
                         reason='a project must be in the domain of its parent')
                 domain_id = parent['domain_id']
         domain_id = domain_id or self.conf.identity.default_domain_id
-        try:
-            self.get_domain(domain_id)
-        except exception.DomainNotFound:
-            raise exception.ValidationError(reason='domain %s does not exist' % domain_id)
+        self.get_domain(domain_id)      # 404 when unknown, as keystone
         ref = {'id': new_id(), 'name': values['name'], 'domain_id': domain_id,
                'parent_id': parent_id, 'description': values.get('description') or '',
-               'enabled': values.get('enabled', True), 'tags': list(values.get('tags') or [])}
+               'enabled': values.get('enabled', True), 'tags': list(values.get('tags') or []),
+               'extra': _extra(values)}
         ref = self.driver.create_project(ref)
         self.state.bump()
         return ref
@@ -118,6 +125,17 @@ class ResourceManager:
         return self.driver.list_projects_by_ids(list(project_ids)) if project_ids else []
 
     def update_project(self, project_id, changes):
+        current = self.driver.get_project(project_id)
+        for key in ('domain_id', 'parent_id'):
+            if key in changes and changes[key] != current.get(key):
+                if key == 'parent_id' and changes[key] in (None, current['domain_id']) \
+                        and current.get('parent_id') is None:
+                    continue
+                raise exception.ValidationError(reason='Update of `%s` is not allowed.' % key)
+        extra = _extra(changes)
+        changes = {k: v for k, v in changes.items() if k not in extra}
+        if extra:
+            changes['extra'] = dict(current.get('extra') or {}, **extra)
         ref = self.driver.update_project(project_id, changes)
         if changes.get('enabled') is False:
             self.revoke.revoke_project(project_id)
@@ -139,6 +157,9 @@ class ResourceManager:
     def _delete_project_data(self, project_id):
         self.managers.assignment.driver.delete_assignments_for_target(project_id)
         self.managers.credential.delete_for_project(project_id)
+        self.managers.trust.delete_for_project(project_id)
+        self.managers.limit.delete_for_project(project_id)
+        self.managers.endpoint_filter.delete_for_project(project_id)
         self.revoke.revoke_project(project_id)
 
     def list_ancestor_ids(self, project):

@@ -63,6 +63,7 @@ class Project(Base):
     parent_id = sa.Column(ID)
     description = sa.Column(sa.Text)
     enabled = sa.Column(sa.Boolean, nullable=False, default=True)
+    extra = sa.Column(sa.Text)          # JSON object: properties keystone keeps as given
     tags = orm.relationship('ProjectTag', lazy='selectin', cascade='all, delete-orphan',
                             passive_deletes=True)
 
@@ -243,3 +244,133 @@ class Credential(Base):
     encrypted_blob = sa.Column(LONG_TEXT, nullable=False)
     key_hash = sa.Column(ID, nullable=False)
     extra = sa.Column(sa.Text)          # JSON object
+
+
+class Trust(Base):
+    __tablename__ = 'trust'
+    __table_args__ = (
+        sa.Index('ix_trust_trustor_user_id', 'trustor_user_id'),
+        sa.Index('ix_trust_trustee_user_id', 'trustee_user_id'),
+        MYSQL_ARGS)
+    id = sa.Column(ID, primary_key=True)
+    trustor_user_id = sa.Column(ID, nullable=False)
+    trustee_user_id = sa.Column(ID, nullable=False)
+    project_id = sa.Column(ID)
+    impersonation = sa.Column(sa.Boolean, nullable=False, default=False)
+    expires_at = sa.Column(DATETIME)
+    remaining_uses = sa.Column(sa.Integer)
+    allow_redelegation = sa.Column(sa.Boolean, nullable=False, default=False)
+    redelegation_count = sa.Column(sa.Integer)
+    extra = sa.Column(sa.Text)          # JSON object
+    created_at = sa.Column(DATETIME, nullable=False)
+    roles = orm.relationship('TrustRole', lazy='selectin', cascade='all, delete-orphan',
+                             passive_deletes=True)
+
+
+class TrustRole(Base):
+    __tablename__ = 'trust_role'
+    __table_args__ = (MYSQL_ARGS,)
+    trust_id = sa.Column(ID, sa.ForeignKey('trust.id', ondelete='CASCADE'),
+                         primary_key=True)
+    role_id = sa.Column(ID, primary_key=True)
+
+
+class RegisteredLimit(Base):
+    __tablename__ = 'registered_limit'
+    __table_args__ = (sa.Index('ix_registered_limit_service_id', 'service_id'), MYSQL_ARGS)
+    id = sa.Column(ID, primary_key=True)
+    service_id = sa.Column(ID, nullable=False)
+    region_id = sa.Column(ID)
+    resource_name = sa.Column(NAME, nullable=False)
+    default_limit = sa.Column(sa.Integer, nullable=False)
+    description = sa.Column(sa.Text)
+
+
+class Limit(Base):
+    __tablename__ = 'limit'
+    __table_args__ = (sa.Index('ix_limit_project_id', 'project_id'),
+                      sa.Index('ix_limit_domain_id', 'domain_id'), MYSQL_ARGS)
+    id = sa.Column(ID, primary_key=True)
+    project_id = sa.Column(ID)
+    domain_id = sa.Column(ID)
+    service_id = sa.Column(ID, nullable=False)
+    region_id = sa.Column(ID)
+    resource_name = sa.Column(NAME, nullable=False)
+    resource_limit = sa.Column(sa.Integer, nullable=False)
+    description = sa.Column(sa.Text)
+
+
+class Policy(Base):
+    __tablename__ = 'policy'
+    __table_args__ = (MYSQL_ARGS,)
+    id = sa.Column(ID, primary_key=True)
+    type = sa.Column(NAME, nullable=False)
+    blob = sa.Column(LONG_TEXT, nullable=False)
+    extra = sa.Column(sa.Text)          # JSON object
+
+
+class EndpointGroup(Base):
+    __tablename__ = 'endpoint_group'
+    __table_args__ = (MYSQL_ARGS,)
+    id = sa.Column(ID, primary_key=True)
+    name = sa.Column(NAME, nullable=False)
+    description = sa.Column(sa.Text)
+    filters = sa.Column(sa.Text, nullable=False)     # JSON object
+
+
+class ProjectEndpoint(Base):
+    __tablename__ = 'project_endpoint'
+    __table_args__ = (
+        sa.UniqueConstraint('endpoint_id', 'project_id',
+                            name='uq_project_endpoint_endpoint_id_project_id'),
+        sa.Index('ix_project_endpoint_project_id', 'project_id'), MYSQL_ARGS)
+    id = sa.Column(ID, primary_key=True)
+    endpoint_id = sa.Column(ID, nullable=False)
+    project_id = sa.Column(ID, nullable=False)
+
+
+class ProjectEndpointGroup(Base):
+    __tablename__ = 'project_endpoint_group'
+    __table_args__ = (
+        sa.UniqueConstraint('endpoint_group_id', 'project_id',
+                            name='uq_project_endpoint_group_group_id_project_id'),
+        sa.Index('ix_project_endpoint_group_project_id', 'project_id'), MYSQL_ARGS)
+    id = sa.Column(ID, primary_key=True)
+    endpoint_group_id = sa.Column(ID, nullable=False)
+    project_id = sa.Column(ID, nullable=False)
+
+
+class AccessRule(Base):
+    __tablename__ = 'access_rule'
+    __table_args__ = (sa.Index('ix_access_rule_user_id', 'user_id'), MYSQL_ARGS)
+    id = sa.Column(ID, primary_key=True)
+    user_id = sa.Column(ID, nullable=False)
+    service = sa.Column(NAME, nullable=False)
+    path = sa.Column(NAME, nullable=False)
+    method = sa.Column(sa.String(16), nullable=False)
+
+
+class ApplicationCredentialAccessRule(Base):
+    __tablename__ = 'application_credential_access_rule'
+    __table_args__ = (
+        sa.Index('ix_app_cred_access_rule_app_cred_id', 'application_credential_id'),
+        sa.Index('ix_app_cred_access_rule_access_rule_id', 'access_rule_id'), MYSQL_ARGS)
+    id = sa.Column(ID, primary_key=True)
+    application_credential_id = sa.Column(ID, nullable=False)
+    access_rule_id = sa.Column(ID, nullable=False)
+
+
+class Consumer(Base):
+    __tablename__ = 'consumer'
+    __table_args__ = (MYSQL_ARGS,)
+    id = sa.Column(ID, primary_key=True)
+    description = sa.Column(sa.Text)
+    secret = sa.Column(NAME, nullable=False)
+    extra = sa.Column(sa.Text)          # JSON object
+
+
+class DomainConfig(Base):
+    __tablename__ = 'domain_config'
+    __table_args__ = (MYSQL_ARGS,)
+    id = sa.Column(ID, primary_key=True)         # the domain's id
+    config = sa.Column(sa.Text, nullable=False)  # JSON: {group: {option: value}}

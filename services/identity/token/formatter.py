@@ -38,6 +38,7 @@ class TokenPayload:
     scope_type: typing.Optional[str] = None   # project, domain, system or None
     scope_id: typing.Optional[str] = None
     app_cred_id: typing.Optional[str] = None
+    trust_id: typing.Optional[str] = None     # an OS-TRUST trust-scoped token
 
     @property
     def audit_id(self):
@@ -112,7 +113,7 @@ def pack(payload):
         payload.issued_at, payload.expires_at,
         [_pack_audit(a) for a in payload.audit_ids],
         payload.scope_type, _pack_id(payload.scope_id), _pack_id(payload.app_cred_id),
-    ], use_bin_type=True)
+    ] + ([_pack_id(payload.trust_id)] if payload.trust_id else []), use_bin_type=True)
 
 
 def unpack(data):
@@ -120,14 +121,16 @@ def unpack(data):
         fields = msgpack.unpackb(data, raw=False)
         if not isinstance(fields, list) or fields[0] != PAYLOAD_VERSION:
             raise InvalidToken('unknown payload version')
+        # a tenth field, the trust id, only in trust-scoped tokens
+        trust_id = fields[9] if len(fields) == 10 else None
         (_, user_id, methods, issued_at, expires_at, audit_ids, scope_type, scope_id,
-         app_cred_id) = fields
+         app_cred_id) = fields[:9] if len(fields) == 10 else fields
         return TokenPayload(
             user_id=_unpack_id(user_id), methods=tuple(methods),
             issued_at=float(issued_at), expires_at=float(expires_at),
             audit_ids=tuple(_unpack_audit(a) for a in audit_ids),
             scope_type=scope_type, scope_id=_unpack_id(scope_id),
-            app_cred_id=_unpack_id(app_cred_id))
+            app_cred_id=_unpack_id(app_cred_id), trust_id=_unpack_id(trust_id))
     except InvalidToken:
         raise
     except (ValueError, TypeError, IndexError, msgpack.ExtraData,

@@ -13,6 +13,7 @@ import datetime
 import time
 
 from services.identity import exception
+from services.identity.core import trust as trust_core
 from services.identity.core.revoke import TokenValues
 from services.identity.token import formatter
 from services.identity.token import keys
@@ -29,7 +30,7 @@ class ValidatedToken:
     API needs to build a request context."""
 
     __slots__ = ('token_id', 'payload', 'user', 'user_domain', 'project', 'project_domain',
-                 'domain', 'roles', 'app_cred', 'catalog', 'body', 'revoke_values',
+                 'domain', 'roles', 'app_cred', 'trust', 'catalog', 'body', 'revoke_values',
                  'version', 'cached_until')
 
     @property
@@ -61,7 +62,7 @@ class TokenProvider:
 
     # -- issue -----------------------------------------------------------------
     def issue(self, user_id, methods, scope_type=None, scope_id=None, parent=None,
-              app_cred=None):
+              app_cred=None, trust=None):
         """Create a token; ``parent`` is the payload of the token being rescoped.
 
         Raises Unauthorized when the user may not have this scope.
@@ -74,10 +75,16 @@ class TokenProvider:
             audit_ids = (audit_ids[0], parent.audit_chain_id)
         if app_cred is not None and app_cred.get('expires_at') is not None:
             expires_at = min(expires_at, formatter.to_timestamp(app_cred['expires_at']))
+        if trust is not None:
+            # the trust's chain: deleting the trust revokes every token made from it
+            audit_ids = (audit_ids[0], trust_core.chain_id(trust['id']))
+            if trust.get('expires_at') is not None:
+                expires_at = min(expires_at, formatter.to_timestamp(trust['expires_at']))
         payload = formatter.TokenPayload(
             user_id=user_id, methods=tuple(methods), issued_at=now, expires_at=expires_at,
             audit_ids=audit_ids, scope_type=scope_type, scope_id=scope_id,
-            app_cred_id=app_cred['id'] if app_cred else None)
+            app_cred_id=app_cred['id'] if app_cred else None,
+            trust_id=trust['id'] if trust else None)
         token_id = formatter.encrypt(self.keyring.get(), payload)
         try:
             token = self._build(token_id, payload)
@@ -141,14 +148,18 @@ class TokenProvider:
             user_domain = m.resource.get_domain(user['domain_id'])
             if not user['enabled'] or not user_domain['enabled']:
                 raise invalid
-            project = project_domain = domain = app_cred = None
+            project = project_domain = domain = app_cred = trust = None
+            role_holder = user['id']
+            if payload.trust_id:
+                trust = self._check_trust(payload, user)
+                role_holder = trust['trustor_user_id']
             if payload.project_id:
                 project = m.resource.get_project(payload.project_id)
                 project_domain = (user_domain if project['domain_id'] == user_domain['id']
                                   else m.resource.get_domain(project['domain_id']))
                 if not project['enabled'] or not project_domain['enabled']:
                     raise invalid
-                roles = m.assignment.get_effective_roles(user['id'], project=project)
+                roles = m.assignment.get_effective_roles(role_holder, project=project)
             elif payload.domain_id:
                 domain = m.resource.get_domain(payload.domain_id)
                 if not domain['enabled']:
@@ -168,6 +179,13 @@ class TokenProvider:
                     raise invalid  # the user lost a role they delegated
                 allowed = set(m.assignment.expand_implied(delegated))
                 roles = [r for r in roles if r['id'] in allowed]
+            if trust is not None:
+                held = {r['id'] for r in roles}
+                delegated = [r['id'] for r in trust['roles']]
+                if not all(r in held for r in delegated):
+                    raise invalid  # the trustor lost a role it delegated
+                allowed = set(m.assignment.expand_implied(delegated))
+                roles = [r for r in roles if r['id'] in allowed]
         except exception.NotFound:
             raise invalid
         if payload.scope_type and not roles:
@@ -180,6 +198,7 @@ class TokenProvider:
         token.project, token.project_domain, token.domain = project, project_domain, domain
         token.roles = [{'id': r['id'], 'name': r['name']} for r in roles]
         token.app_cred = app_cred
+        token.trust = trust
         body = {
             'methods': list(payload.methods),
             'user': {'id': user['id'], 'name': user['name'],
@@ -205,6 +224,17 @@ class TokenProvider:
             body['application_credential'] = {
                 'id': app_cred['id'], 'name': app_cred['name'],
                 'restricted': not app_cred['unrestricted']}
+            rules = m.access_rule.for_app_cred(app_cred['id'])
+            if rules:
+                # keystonemiddleware lets the token reach matching requests only
+                body['application_credential']['access_rules'] = [
+                    {'id': r['id'], 'service': r['service'], 'path': r['path'],
+                     'method': r['method']} for r in rules]
+        if trust is not None:
+            body['OS-TRUST:trust'] = {
+                'id': trust['id'], 'impersonation': trust['impersonation'],
+                'trustee_user': {'id': trust['trustee_user_id']},
+                'trustor_user': {'id': trust['trustor_user_id']}}
         token.body = body
         domain_ids = {user['domain_id']}
         if project is not None:
@@ -219,6 +249,25 @@ class TokenProvider:
         token.version = version
         token.cached_until = time.monotonic() + self.conf.token.validation_cache_time
         return token
+
+
+    def _check_trust(self, payload, user):
+        """The unexpired trust of a trust-scoped token whose trustor and
+        trustee are both still enabled; NotFound otherwise."""
+        m = self.managers
+        trust = m.trust.get_cached(payload.trust_id)
+        if m.trust.is_expired(trust) or payload.project_id != trust['project_id']:
+            raise exception.TrustNotFound(trust_id=payload.trust_id)
+        expected = trust['trustor_user_id'] if trust['impersonation'] \
+            else trust['trustee_user_id']
+        if user['id'] != expected:
+            raise exception.TrustNotFound(trust_id=payload.trust_id)
+        other_id = trust['trustee_user_id'] if trust['impersonation'] \
+            else trust['trustor_user_id']
+        other = m.identity.get_user_cached(other_id)
+        if not other['enabled'] or not m.resource.get_domain(other['domain_id'])['enabled']:
+            raise exception.TrustNotFound(trust_id=payload.trust_id)
+        return trust
 
 
 def _iso_or_none(value):

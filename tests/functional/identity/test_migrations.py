@@ -32,6 +32,9 @@ from tests.unit.identity.backends import test_catalog_contract
 from tests.unit.identity.backends import test_concurrency_contract
 from tests.unit.identity.backends import test_credential_contract
 from tests.unit.identity.backends import test_identity_contract
+from tests.unit.identity.backends import test_project_extra_contract
+from tests.unit.identity.backends import test_record_contract
+from tests.unit.identity.backends import test_trust_contract
 from tests.unit.identity.backends import test_resource_contract
 
 pytestmark = pytest.mark.functional
@@ -45,7 +48,9 @@ SERVERS = {
 
 CONTRACT_MODULES = (test_resource_contract, test_identity_contract, test_assignment_contract,
                     test_catalog_contract, test_app_cred_revoke_contract,
-                    test_concurrency_contract, test_credential_contract)
+                    test_concurrency_contract, test_credential_contract,
+                    test_project_extra_contract, test_trust_contract,
+                    test_record_contract)
 
 
 def _contract_checks():
@@ -109,7 +114,7 @@ def test_upgrade_from_0001_keeps_data(kind):
                     id='d', name='D', enabled=True))
             assert 'credential' not in sa.inspect(engine).get_table_names()
             identity_db.sync(_conf(url))
-            assert identity_db.current_revision(_conf(url)) == '0003'
+            assert identity_db.current_revision(_conf(url)) == '0008'
             with engine.connect() as conn:
                 diff = compare_metadata(MigrationContext.configure(conn), models.Base.metadata)
                 assert diff == []
@@ -138,7 +143,7 @@ def drivers(database):
 
 def test_schema_matches_models(database):
     assert identity_db.current_revision(
-        types.SimpleNamespace(database=types.SimpleNamespace(connection=database.url))) == '0003'
+        types.SimpleNamespace(database=types.SimpleNamespace(connection=database.url))) == '0008'
     engine = sa.create_engine(database.url)
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), models.Base.metadata)

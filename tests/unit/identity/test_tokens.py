@@ -20,7 +20,7 @@ def test_password_token_body(cloud):
     assert token['user']['name'] == 'admin'
     assert token['user']['domain'] == {'id': 'default', 'name': 'Default'}
     assert token['project']['name'] == 'admin'
-    assert {r['name'] for r in token['roles']} == {'admin', 'member', 'reader'}
+    assert {r['name'] for r in token['roles']} == {'admin', 'manager', 'member', 'reader'}
     assert token['expires_at'].endswith('Z')
     assert len(token['audit_ids']) == 1
     identity = [s for s in token['catalog'] if s['type'] == 'identity'][0]

@@ -54,6 +54,11 @@ class TokensController:
         if method == 'DELETE':
             provider.revoke(subject)
             return base.no_content()
+        if (subject.body.get('application_credential') or {}).get('access_rules') and \
+                not base.request().headers.get('OpenStack-Identity-Access-Rules'):
+            # a validator that cannot enforce access rules must not accept the token
+            raise exception.TokenNotFound(
+                token_id='(access rules need keystonemiddleware that enforces them)')
         pecan.response.headers['X-Subject-Token'] = subject.token_id
         return subject.render(include_catalog=_include_catalog(params))
 

@@ -4,6 +4,7 @@ import pecan
 
 from services.identity.api import views
 from services.identity.api.controllers import base
+from services.identity.api.controllers import domain_config
 from services.identity.api.controllers import grants
 from services.identity.api.schemas import resource as schemas
 
@@ -40,6 +41,10 @@ class DomainsController(base.Collection):
 
     @pecan.expose()
     def _lookup(self, domain_id, *remainder):
+        if domain_id == 'config':
+            return domain_config.DefaultConfigController(), remainder
+        if remainder and remainder[0] == 'config':
+            return domain_config.DomainConfigController(domain_id), remainder[1:]
         if remainder and remainder[0] in ('users', 'groups'):
             actor_kind = remainder[0][:-1]
             return grants.GrantsController('domain', domain_id, actor_kind), remainder[1:]

@@ -6,10 +6,12 @@ from services.identity.api.schemas import catalog as schemas
 
 
 def _region_alias(values):
-    # "region" is the deprecated name of region_id; clients still send it
+    # "region" is the deprecated name of region_id; clients still send it, and
+    # keystone creates a region named that way when it does not exist yet
     region = values.pop('region', None)
     if region is not None and values.get('region_id') is None:
         values['region_id'] = region
+        base.managers().catalog.ensure_region(region)
     return values
 
 

@@ -7,6 +7,10 @@ from services.identity.api.controllers import base
 from services.identity.api.schemas import identity as schemas
 
 
+def _known(values):
+    return {k: v for k, v in values.items() if k in schemas.GROUP_FIELDS}
+
+
 class GroupsController(base.Collection):
     member = 'group'
     collection = 'groups'
@@ -22,10 +26,10 @@ class GroupsController(base.Collection):
         return base.managers().identity.get_group(entity_id)
 
     def do_create(self, values):
-        return base.managers().identity.create_group(values)
+        return base.managers().identity.create_group(_known(values))
 
     def do_update(self, entity_id, values):
-        return base.managers().identity.update_group(entity_id, values)
+        return base.managers().identity.update_group(entity_id, _known(values))
 
     def do_delete(self, entity_id):
         base.managers().identity.delete_group(entity_id)

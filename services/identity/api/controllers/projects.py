@@ -1,6 +1,7 @@
 """/v3/projects: hierarchy, tags and role grants on projects."""
 
 import pecan
+import webob
 
 from services.identity import exception
 from services.identity.api import views
@@ -26,6 +27,13 @@ class ProjectsController(base.Collection):
 
     def do_list(self, hints, params):
         m = base.managers()
+        if base.parse_bool(params.get('is_domain', 'false')):
+            # keystone lists its domains as the is_domain projects
+            domains = m.resource.list_domains(
+                {k: v for k, v in hints.items() if k in ('name', 'enabled')})
+            if hints.get('domain_id') or hints.get('parent_id'):
+                return []
+            return [dict(d, is_domain=True) for d in domains]
         parent = hints.get('parent_id')
         if parent is not None:
             try:
@@ -38,22 +46,51 @@ class ProjectsController(base.Collection):
         return m.resource.list_projects(hints, **tag_filters(params))
 
     def do_get(self, entity_id):
-        return base.managers().resource.get_project(entity_id)
+        resource = base.managers().resource
+        try:
+            return resource.get_project(entity_id)
+        except exception.ProjectNotFound:
+            # a domain is also keystone's is_domain project of the same id
+            try:
+                return dict(resource.get_domain(entity_id), is_domain=True)
+            except exception.DomainNotFound:
+                raise exception.ProjectNotFound(project_id=entity_id)
 
     def do_create(self, values):
-        values.pop('is_domain', None)
-        return base.managers().resource.create_project(values)
+        resource = base.managers().resource
+        if values.pop('is_domain', False):
+            if values.get('parent_id') or values.get('domain_id'):
+                raise exception.ValidationError(
+                    reason='a project acting as a domain has no parent and no domain')
+            domain = resource.create_domain({k: values[k] for k in
+                                             ('name', 'description', 'enabled', 'tags')
+                                             if k in values})
+            return dict(domain, is_domain=True)
+        return resource.create_project(values)
 
     def do_update(self, entity_id, values):
-        return base.managers().resource.update_project(entity_id, values)
+        resource = base.managers().resource
+        if self.do_get(entity_id).get('is_domain'):
+            return dict(resource.update_domain(entity_id, {
+                k: values[k] for k in ('name', 'description', 'enabled', 'tags')
+                if k in values}), is_domain=True)
+        return resource.update_project(entity_id, values)
 
     def do_delete(self, entity_id):
-        base.managers().resource.delete_project(entity_id)
+        resource = base.managers().resource
+        if self.do_get(entity_id).get('is_domain'):
+            resource.delete_domain(entity_id)
+        else:
+            resource.delete_project(entity_id)
 
     def view(self, ref):
+        if ref.get('is_domain'):
+            return views.domain_as_project(base.base_url(), ref)
         return views.project(base.base_url(), ref)
 
     def target(self, ref):
+        if ref.get('is_domain'):
+            return {'project_id': ref.get('id'), 'project_domain_id': ref.get('id')}
         return {'project_id': ref.get('id'), 'project_domain_id': ref.get('domain_id')}
 
     @pecan.expose('json')
@@ -130,8 +167,8 @@ class ProjectTagsController:
             if len(tag) > 255 or ',' in tag or '/' in tag:
                 raise exception.ValidationError(reason='invalid tag %r' % tag)
             m.resource.add_project_tag(project['id'], tag)
-            base.status(201)
-            return None
+            # keystone answers 201 with no body at all (not a JSON null)
+            return webob.Response(status=201, content_type=None)
         if method == 'DELETE':
             base.authorize('delete_project_tag', **target)
             m.resource.remove_project_tag(project['id'], tag)

@@ -7,15 +7,21 @@ from services.identity.api.controllers import auth as auth_api
 from services.identity.api.controllers import base
 from services.identity.api.controllers import credentials as credentials_api
 from services.identity.api.controllers import domains as domains_api
+from services.identity.api.controllers import ec2 as ec2_api
+from services.identity.api.controllers import endpoint_filter as endpoint_filter_api
 from services.identity.api.controllers import endpoints as endpoints_api
 from services.identity.api.controllers import grants as grants_api
 from services.identity.api.controllers import groups as groups_api
+from services.identity.api.controllers import limits as limits_api
+from services.identity.api.controllers import oauth1 as oauth1_api
+from services.identity.api.controllers import policies as policies_api
 from services.identity.api.controllers import projects as projects_api
 from services.identity.api.controllers import regions as regions_api
 from services.identity.api.controllers import revoke_events as revoke_events_api
 from services.identity.api.controllers import role_assignments as role_assignments_api
 from services.identity.api.controllers import roles as roles_api
 from services.identity.api.controllers import services as services_api
+from services.identity.api.controllers import trusts as trusts_api
 from services.identity.api.controllers import users as users_api
 
 VERSION_ID = 'v3.14'
@@ -47,6 +53,11 @@ class V3Controller:
     endpoints = endpoints_api.EndpointsController()
     system = grants_api.SystemController()
     credentials = credentials_api.CredentialsController()
+    registered_limits = limits_api.RegisteredLimitsController()
+    limits = limits_api.LimitsController()
+    policies = policies_api.PoliciesController()
+    ec2tokens = ec2_api.Ec2TokensController()
+    s3tokens = ec2_api.S3TokensController()
 
     @pecan.expose('json')
     def index(self):
@@ -56,6 +67,9 @@ class V3Controller:
 
 pecan.route(V3Controller, 'OS-INHERIT', grants_api.InheritController())
 pecan.route(V3Controller, 'OS-REVOKE', revoke_events_api.OSRevokeController())
+pecan.route(V3Controller, 'OS-TRUST', trusts_api.OSTrustController())
+pecan.route(V3Controller, 'OS-OAUTH1', oauth1_api.OSOAuth1Controller())
+pecan.route(V3Controller, 'OS-EP-FILTER', endpoint_filter_api.OSEPFilterController())
 
 
 class RootController:

@@ -6,6 +6,7 @@ from services.identity import exception
 from services.identity.api import views
 from services.identity.api.controllers import app_creds
 from services.identity.api.controllers import base
+from services.identity.api.controllers import ec2
 from services.identity.api.schemas import identity as schemas
 
 
@@ -44,6 +45,10 @@ class UsersController(base.Collection):
     def _lookup(self, user_id, *remainder):
         if remainder and remainder[0] == 'application_credentials':
             return app_creds.AppCredsController(user_id), remainder[1:]
+        if remainder and remainder[0] == 'access_rules':
+            return app_creds.AccessRulesController(user_id), remainder[1:]
+        if remainder[:2] == ('credentials', 'OS-EC2'):
+            return ec2.Ec2CredentialsController(user_id), remainder[2:]
         return UserSubresources(user_id), remainder
 
 

@@ -22,6 +22,9 @@ ADMIN = 'rule:admin_required'
 SYSTEM_READER = '(role:reader and system_scope:all)'
 ADMIN_OR_SYSTEM_READER = 'rule:admin_required or rule:system_reader'
 OWNER = 'user_id:%(target_user_id)s'
+TRUSTOR = 'user_id:%(target_trustor_user_id)s'
+TRUSTEE = 'user_id:%(target_trustee_user_id)s'
+_EPF = '/v3/OS-EP-FILTER'
 ANYONE = ''
 
 
@@ -59,6 +62,16 @@ RULES = {
     'create_domain': (ADMIN, 'POST', '/v3/domains'),
     'update_domain': (ADMIN, 'PATCH', '/v3/domains/{domain_id}'),
     'delete_domain': (ADMIN, 'DELETE', '/v3/domains/{domain_id}'),
+    # domain-specific configuration
+    'create_domain_config': (ADMIN, 'PUT', '/v3/domains/{domain_id}/config'),
+    'get_domain_config': (ADMIN_OR_SYSTEM_READER, 'GET',
+                          '/v3/domains/{domain_id}/config[/{group}[/{option}]]'),
+    'update_domain_config': (ADMIN, 'PATCH',
+                             '/v3/domains/{domain_id}/config[/{group}[/{option}]]'),
+    'delete_domain_config': (ADMIN, 'DELETE',
+                             '/v3/domains/{domain_id}/config[/{group}[/{option}]]'),
+    'get_domain_config_default': (ADMIN_OR_SYSTEM_READER, 'GET',
+                                  '/v3/domains/config[/{group}[/{option}]]/default'),
     # projects
     'get_project': (_PROJECT_USER, 'GET', '/v3/projects/{project_id}'),
     'list_projects': (_admin_reader_or(_domain_reader('domain_id')), 'GET', '/v3/projects'),
@@ -78,8 +91,9 @@ RULES = {
     'create_user': (ADMIN, 'POST', '/v3/users'),
     'update_user': (ADMIN, 'PATCH', '/v3/users/{user_id}'),
     'delete_user': (ADMIN, 'DELETE', '/v3/users/{user_id}'),
-    # the original password is the proof; only the user changes its own
-    'change_password': (OWNER, 'POST', '/v3/users/{user_id}/password'),
+    # the original password is the proof; the user itself or an administrator
+    'change_password': ('rule:admin_required or ' + OWNER, 'POST',
+                        '/v3/users/{user_id}/password'),
     'list_groups_for_user': (_SELF_OR_DOMAIN_READER, 'GET', '/v3/users/{user_id}/groups'),
     # groups
     'get_group': (_admin_reader_or(_domain_reader('group_domain_id')),
@@ -152,6 +166,12 @@ RULES = {
                                       '/v3/users/{user_id}/application_credentials'),
     'delete_application_credential': ('rule:admin_required or ' + OWNER, 'DELETE',
                                       '/v3/users/{user_id}/application_credentials/{id}'),
+    # access rules of application credentials belong to their user
+    'get_access_rule': (_admin_reader_or(OWNER), 'GET',
+                        '/v3/users/{user_id}/access_rules/{access_rule_id}'),
+    'list_access_rules': (_admin_reader_or(OWNER), 'GET', '/v3/users/{user_id}/access_rules'),
+    'delete_access_rule': ('rule:admin_required or ' + OWNER, 'DELETE',
+                           '/v3/users/{user_id}/access_rules/{access_rule_id}'),
     # credentials: target_user_id is the credential's owner
     'get_credential': (_admin_reader_or(OWNER), 'GET', '/v3/credentials/{credential_id}'),
     'list_credentials': (_admin_reader_or(OWNER), 'GET', '/v3/credentials'),
@@ -170,6 +190,93 @@ RULES = {
     'get_auth_projects': (ANYONE, 'GET', '/v3/auth/projects'),
     'get_auth_domains': (ANYONE, 'GET', '/v3/auth/domains'),
     'get_auth_system': (ANYONE, 'GET', '/v3/auth/system'),
+    # trusts: the trustor creates and deletes, trustor and trustee read
+    'create_trust': ('user_id:%(target_trustor_user_id)s', 'POST', '/v3/OS-TRUST/trusts'),
+    'list_trusts': (ADMIN_OR_SYSTEM_READER, 'GET', '/v3/OS-TRUST/trusts'),
+    'list_trusts_for_trustor': (_admin_reader_or(TRUSTOR), 'GET',
+                                '/v3/OS-TRUST/trusts?trustor_user_id={user_id}'),
+    'list_trusts_for_trustee': (_admin_reader_or(TRUSTEE), 'GET',
+                                '/v3/OS-TRUST/trusts?trustee_user_id={user_id}'),
+    'get_trust': (_admin_reader_or(TRUSTOR, TRUSTEE), 'GET',
+                  '/v3/OS-TRUST/trusts/{trust_id}'),
+    'list_roles_for_trust': (_admin_reader_or(TRUSTOR, TRUSTEE), 'GET',
+                             '/v3/OS-TRUST/trusts/{trust_id}/roles'),
+    'get_role_for_trust': (_admin_reader_or(TRUSTOR, TRUSTEE), 'GET',
+                           '/v3/OS-TRUST/trusts/{trust_id}/roles/{role_id}'),
+    'delete_trust': ('rule:admin_required or ' + TRUSTOR, 'DELETE',
+                     '/v3/OS-TRUST/trusts/{trust_id}'),
+    # unified limits: anyone reads registered limits and the model, a project's
+    # users its limits; administrators write
+    'get_registered_limit': (ANYONE, 'GET', '/v3/registered_limits/{registered_limit_id}'),
+    'list_registered_limits': (ANYONE, 'GET', '/v3/registered_limits'),
+    'create_registered_limit': (ADMIN, 'POST', '/v3/registered_limits'),
+    'update_registered_limit': (ADMIN, 'PATCH',
+                                '/v3/registered_limits/{registered_limit_id}'),
+    'delete_registered_limit': (ADMIN, 'DELETE',
+                                '/v3/registered_limits/{registered_limit_id}'),
+    'get_limit_model': (ANYONE, 'GET', '/v3/limits/model'),
+    'get_limit': (_admin_reader_or('project_id:%(target_project_id)s',
+                                   _domain_reader('domain_id')),
+                  'GET', '/v3/limits/{limit_id}'),
+    'list_limits': (ANYONE, 'GET', '/v3/limits'),
+    'create_limit': (ADMIN, 'POST', '/v3/limits'),
+    'update_limit': (ADMIN, 'PATCH', '/v3/limits/{limit_id}'),
+    'delete_limit': (ADMIN, 'DELETE', '/v3/limits/{limit_id}'),
+    # policy blobs stored for other services
+    'get_policy': (ADMIN_OR_SYSTEM_READER, 'GET', '/v3/policies/{policy_id}'),
+    'list_policies': (ADMIN_OR_SYSTEM_READER, 'GET', '/v3/policies'),
+    'create_policy': (ADMIN, 'POST', '/v3/policies'),
+    'update_policy': (ADMIN, 'PATCH', '/v3/policies/{policy_id}'),
+    'delete_policy': (ADMIN, 'DELETE', '/v3/policies/{policy_id}'),
+    # OS-EC2 credentials belong to their user
+    'ec2_get_credential': (_admin_reader_or(OWNER), 'GET',
+                           '/v3/users/{user_id}/credentials/OS-EC2/{credential_id}'),
+    'ec2_list_credentials': (_admin_reader_or(OWNER), 'GET',
+                             '/v3/users/{user_id}/credentials/OS-EC2'),
+    'ec2_create_credential': ('rule:admin_required or ' + OWNER, 'POST',
+                              '/v3/users/{user_id}/credentials/OS-EC2'),
+    'ec2_delete_credential': ('rule:admin_required or ' + OWNER, 'DELETE',
+                              '/v3/users/{user_id}/credentials/OS-EC2/{credential_id}'),
+    # OS-EP-FILTER: administrators associate, administrators and system readers read
+    'add_endpoint_to_project': (
+        ADMIN, 'PUT', _EPF + '/projects/{project_id}/endpoints/{endpoint_id}'),
+    'check_endpoint_in_project': (
+        ADMIN_OR_SYSTEM_READER, 'HEAD', _EPF + '/projects/{project_id}/endpoints/{endpoint_id}'),
+    'list_endpoints_for_project': (
+        ADMIN_OR_SYSTEM_READER, 'GET', _EPF + '/projects/{project_id}/endpoints'),
+    'list_projects_for_endpoint': (
+        ADMIN_OR_SYSTEM_READER, 'GET', _EPF + '/endpoints/{endpoint_id}/projects'),
+    'remove_endpoint_from_project': (
+        ADMIN, 'DELETE', _EPF + '/projects/{project_id}/endpoints/{endpoint_id}'),
+    'create_endpoint_group': (
+        ADMIN, 'POST', _EPF + '/endpoint_groups'),
+    'list_endpoint_groups': (
+        ADMIN_OR_SYSTEM_READER, 'GET', _EPF + '/endpoint_groups'),
+    'get_endpoint_group': (
+        ADMIN_OR_SYSTEM_READER, 'GET', _EPF + '/endpoint_groups/{endpoint_group_id}'),
+    'update_endpoint_group': (
+        ADMIN, 'PATCH', _EPF + '/endpoint_groups/{endpoint_group_id}'),
+    'delete_endpoint_group': (
+        ADMIN, 'DELETE', _EPF + '/endpoint_groups/{endpoint_group_id}'),
+    'list_projects_associated_with_endpoint_group': (
+        ADMIN_OR_SYSTEM_READER, 'GET', _EPF + '/endpoint_groups/{endpoint_group_id}/projects'),
+    'list_endpoints_associated_with_endpoint_group': (
+        ADMIN_OR_SYSTEM_READER, 'GET', _EPF + '/endpoint_groups/{endpoint_group_id}/endpoints'),
+    'get_endpoint_group_in_project': (
+        ADMIN_OR_SYSTEM_READER, 'GET',
+        _EPF + '/endpoint_groups/{endpoint_group_id}/projects/{project_id}'),
+    'list_endpoint_groups_for_project': (
+        ADMIN_OR_SYSTEM_READER, 'GET', _EPF + '/projects/{project_id}/endpoint_groups'),
+    'add_endpoint_group_to_project': (
+        ADMIN, 'PUT', _EPF + '/endpoint_groups/{endpoint_group_id}/projects/{project_id}'),
+    'remove_endpoint_group_from_project': (
+        ADMIN, 'DELETE', _EPF + '/endpoint_groups/{endpoint_group_id}/projects/{project_id}'),
+    # OS-OAUTH1 consumers
+    'get_consumer': (ADMIN_OR_SYSTEM_READER, 'GET', '/v3/OS-OAUTH1/consumers/{consumer_id}'),
+    'list_consumers': (ADMIN_OR_SYSTEM_READER, 'GET', '/v3/OS-OAUTH1/consumers'),
+    'create_consumer': (ADMIN, 'POST', '/v3/OS-OAUTH1/consumers'),
+    'update_consumer': (ADMIN, 'PATCH', '/v3/OS-OAUTH1/consumers/{consumer_id}'),
+    'delete_consumer': (ADMIN, 'DELETE', '/v3/OS-OAUTH1/consumers/{consumer_id}'),
     # revocation events: what every API's token cache catches up on
     'list_revoke_events': ('rule:service_or_admin', 'GET', '/v3/OS-REVOKE/events'),
 }
@@ -179,7 +286,8 @@ RULES = {
 UNSCOPED_ACTIONS = frozenset((
     'validate_token', 'check_token', 'revoke_token', 'get_auth_projects',
     'get_auth_domains', 'get_auth_system', 'list_user_projects', 'get_user',
-    'change_password',
+    'change_password', 'create_trust', 'get_trust', 'list_trusts_for_trustor',
+    'list_trusts_for_trustee', 'list_roles_for_trust', 'get_role_for_trust', 'delete_trust',
 ))
 
 

@@ -15,8 +15,9 @@ password_change = wrapped('user', {
     'password': {'type': 'string', 'minLength': 1, 'maxLength': 4096},
 }, required=['original_password', 'password'], additional=False)
 
+# other keys (clients send e.g. project_id) are ignored, as keystone does
+GROUP_FIELDS = ('name', 'domain_id', 'description')
 group_create = wrapped('group', {'name': NAME, 'domain_id': NULLABLE_ID,
-                                 'description': DESCRIPTION}, required=['name'],
-                       additional=False)
+                                 'description': DESCRIPTION}, required=['name'])
 group_update = wrapped('group', {'name': NAME, 'description': DESCRIPTION},
-                       additional=False, min_properties=1)
+                       min_properties=1)

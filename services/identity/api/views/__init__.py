@@ -25,11 +25,21 @@ def domain(base, ref):
 
 
 def project(base, ref):
-    return {'id': ref['id'], 'name': ref['name'], 'domain_id': ref['domain_id'],
-            # keystone shows the domain as the parent of a top-level project
-            'parent_id': ref.get('parent_id') or ref['domain_id'],
+    body = dict(ref.get('extra') or {})
+    body.update({'id': ref['id'], 'name': ref['name'], 'domain_id': ref['domain_id'],
+                 # keystone shows the domain as the parent of a top-level project
+                 'parent_id': ref.get('parent_id') or ref['domain_id'],
+                 'description': ref.get('description') or '', 'enabled': ref['enabled'],
+                 'is_domain': False, 'tags': list(ref.get('tags') or []), 'options': {},
+                 'links': _link(base, 'projects', ref['id'])})
+    return body
+
+
+def domain_as_project(base, ref):
+    """A domain seen through /v3/projects: keystone's ``is_domain`` project."""
+    return {'id': ref['id'], 'name': ref['name'], 'domain_id': None, 'parent_id': None,
             'description': ref.get('description') or '', 'enabled': ref['enabled'],
-            'is_domain': False, 'tags': list(ref.get('tags') or []), 'options': {},
+            'is_domain': True, 'tags': list(ref.get('tags') or []), 'options': {},
             'links': _link(base, 'projects', ref['id'])}
 
 
@@ -107,4 +117,54 @@ def credential(base, ref):
     body.update({'id': ref['id'], 'user_id': ref['user_id'],
                  'project_id': ref.get('project_id'), 'type': ref['type'],
                  'blob': ref['blob'], 'links': _link(base, 'credentials', ref['id'])})
+    return body
+
+
+def _iso_z(value):
+    if isinstance(value, datetime.datetime):
+        return value.strftime('%Y-%m-%dT%H:%M:%S.%fZ')
+    return value
+
+
+def trust(base, ref, roles_by_id):
+    url = '%s/OS-TRUST/trusts/%s' % (base, ref['id'])
+    body = dict(ref.get('extra') or {})
+    body.update({
+        'id': ref['id'], 'trustor_user_id': ref['trustor_user_id'],
+        'trustee_user_id': ref['trustee_user_id'], 'project_id': ref['project_id'],
+        'impersonation': ref['impersonation'], 'expires_at': _iso_z(ref['expires_at']),
+        'remaining_uses': ref['remaining_uses'],
+        'allow_redelegation': ref['allow_redelegation'],
+        'roles': [role(base, roles_by_id[r['id']]) for r in ref['roles']
+                  if r['id'] in roles_by_id],
+        'roles_links': {'self': url + '/roles', 'previous': None, 'next': None},
+        'links': {'self': url}})
+    if ref.get('redelegation_count') is not None:
+        body['redelegation_count'] = ref['redelegation_count']
+    return body
+
+
+def limit(base, collection, ref):
+    body = {k: v for k, v in ref.items()}
+    body['links'] = _link(base, collection, ref['id'])
+    return body
+
+
+def policy(base, ref):
+    body = dict(ref.get('extra') or {})
+    body.update({'id': ref['id'], 'type': ref['type'], 'blob': ref['blob'],
+                 'links': _link(base, 'policies', ref['id'])})
+    return body
+
+
+def endpoint_group(base, ref):
+    return {'id': ref['id'], 'name': ref['name'], 'description': ref.get('description') or '',
+            'filters': dict(ref.get('filters') or {}),
+            'links': {'self': '%s/OS-EP-FILTER/endpoint_groups/%s' % (base, ref['id'])}}
+
+
+def consumer(base, ref):
+    body = dict(ref.get('extra') or {})
+    body.update({'id': ref['id'], 'description': ref.get('description'),
+                 'links': {'self': '%s/OS-OAUTH1/consumers/%s' % (base, ref['id'])}})
     return body

@@ -8,8 +8,10 @@ from services.identity.backends.sql import assignment
 from services.identity.backends.sql import catalog
 from services.identity.backends.sql import credential
 from services.identity.backends.sql import identity
+from services.identity.backends.sql import records
 from services.identity.backends.sql import resource
 from services.identity.backends.sql import revoke
+from services.identity.backends.sql import trust
 
 ResourceDriver = resource.ResourceDriver
 IdentityDriver = identity.IdentityDriver
@@ -18,6 +20,7 @@ CatalogDriver = catalog.CatalogDriver
 ApplicationCredentialDriver = app_cred.ApplicationCredentialDriver
 RevokeDriver = revoke.RevokeDriver
 CredentialDriver = credential.CredentialDriver
+TrustDriver = trust.TrustDriver
 
 
 def build_drivers(context_manager):
@@ -29,4 +32,6 @@ def build_drivers(context_manager):
                    catalog=CatalogDriver(context_manager),
                    app_cred=ApplicationCredentialDriver(context_manager),
                    revoke=RevokeDriver(context_manager),
-                   credential=CredentialDriver(context_manager))
+                   credential=CredentialDriver(context_manager),
+                   trust=TrustDriver(context_manager),
+                   records=records.build(context_manager))

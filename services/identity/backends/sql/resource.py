@@ -1,5 +1,7 @@
 """SQL driver for domains and projects (with their tags)."""
 
+import json
+
 import sqlalchemy as sa
 
 from services.identity import exception
@@ -18,7 +20,8 @@ def _domain_dict(row):
 def _project_dict(row):
     return {'id': row.id, 'name': row.name, 'domain_id': row.domain_id,
             'parent_id': row.parent_id, 'description': row.description,
-            'enabled': row.enabled, 'tags': sorted(t.name for t in row.tags)}
+            'enabled': row.enabled, 'tags': sorted(t.name for t in row.tags),
+            'extra': json.loads(row.extra) if row.extra else {}}
 
 
 def _set_tags(row, tag_model, tags):
@@ -119,7 +122,8 @@ class ResourceDriver(sql.SqlDriver, base.ResourceDriver):
                                  domain_id=ref['domain_id'],
                                  parent_id=ref['parent_id'],
                                  description=ref['description'],
-                                 enabled=ref['enabled'], tags=[])
+                                 enabled=ref['enabled'], tags=[],
+                                 extra=json.dumps(ref['extra']))
             _set_tags(row, models.ProjectTag, ref['tags'])
             session.add(row)
             session.flush()
@@ -174,6 +178,8 @@ class ResourceDriver(sql.SqlDriver, base.ResourceDriver):
                     setattr(row, field, changes[field])
             if 'tags' in changes:
                 _set_tags(row, models.ProjectTag, changes['tags'])
+            if 'extra' in changes:
+                row.extra = json.dumps(changes['extra'] or {})
             session.info['name_detail'] = 'name %s at domain ID %s' % (row.name, row.domain_id)
             session.flush()
             return _project_dict(row)

@@ -13,6 +13,8 @@ from oslo_db.sqlalchemy import enginefacade
 
 from common import db
 from services.identity.backends import memory
+from services.identity.backends import memory_records
+from services.identity.backends import memory_trust
 from services.identity.backends import sql
 from services.identity import backends
 
@@ -37,7 +39,9 @@ def memory_drivers():
                             catalog=memory.CatalogDriver(),
                             app_cred=memory.ApplicationCredentialDriver(),
                             revoke=memory.RevokeDriver(),
-                            credential=memory.CredentialDriver())
+                            credential=memory.CredentialDriver(),
+                            trust=memory_trust.TrustDriver(),
+                            records=memory_records.build())
 
 
 @pytest.fixture(params=['memory', 'sql'])

@@ -6,7 +6,8 @@ from services.identity import exception
 from tests.unit.identity.backends import factories as f
 
 DOMAIN_FIELDS = {'id', 'name', 'description', 'enabled', 'tags'}
-PROJECT_FIELDS = {'id', 'name', 'domain_id', 'parent_id', 'description', 'enabled', 'tags'}
+PROJECT_FIELDS = {'id', 'name', 'domain_id', 'parent_id', 'description', 'enabled', 'tags',
+                  'extra'}
 
 
 def test_domain_round_trip_fills_every_field(drivers):
@@ -95,7 +96,7 @@ def test_project_round_trip(drivers):
     created = drivers.resource.create_project(ref)
     assert set(created) == PROJECT_FIELDS
     assert created == {'id': 'p1', 'name': 'demo', 'domain_id': d['id'], 'parent_id': None,
-                       'description': None, 'enabled': True, 'tags': []}
+                       'description': None, 'enabled': True, 'tags': [], 'extra': {}}
     assert drivers.resource.get_project('p1') == created
     assert drivers.resource.get_project_by_name('demo', d['id']) == created
     with pytest.raises(exception.ProjectNotFound):
