@@ -133,9 +133,11 @@ class FaultWrapper:
         original = req.environ.get('pecan.original_exception')
         if resp.status_int >= 400 and original is not None:
             return self.fault_from_exception(req, original)
-        if resp.status_int >= 400 and not _is_json(resp):
-            return self.fault(req, resp.status_int, _status_title(resp.status_int),
-                              _error_page_message(resp), headers=resp.headers)
+        if resp.status_int >= 400:
+            message = _foreign_page_message(resp)
+            if message is not None:
+                return self.fault(req, resp.status_int, _status_title(resp.status_int),
+                                  message, headers=resp.headers)
         return resp
 
     def fault_from_exception(self, req, exc):
@@ -176,6 +178,29 @@ def _status_title(code):
 def _error_page_message(resp):
     cls = webob.exc.status_map.get(resp.status_int)
     return getattr(cls, 'explanation', None) or _status_title(resp.status_int)
+
+
+_WEBOB_PAGE_TAIL = re.compile(r'(<br /><br />\s*)+$')
+
+
+def _foreign_page_message(resp):
+    """The message of an error page the service's renderer did not write, or
+    None for a JSON fault body to pass on as it is.
+
+    Foreign pages are non-JSON ones and the JSON page webob writes for an
+    HTTP error raised by middleware (e.g. the body size limit's 413):
+    ``{"code": "413 Request Entity Too Large", "title", "message"}``.
+    """
+    if not _is_json(resp):
+        return _error_page_message(resp)
+    try:
+        body = json.loads(resp.body)
+    except ValueError:
+        return _error_page_message(resp)
+    if isinstance(body, dict) and set(body) == {'code', 'title', 'message'} \
+            and body['code'] == resp.status and isinstance(body['message'], str):
+        return _WEBOB_PAGE_TAIL.sub('', body['message']).strip() or _error_page_message(resp)
+    return None
 
 
 class NoAuthMiddleware:

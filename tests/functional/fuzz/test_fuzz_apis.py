@@ -39,12 +39,7 @@ SERVICES = ('identity', 'image', 'network', 'compute')
 #: PENDING: being fixed elsewhere (empty: every 5xx class found has landed).
 PENDING = {}
 #: OPEN: found by this suite, not fixed yet (docs/security.md lists them).
-_OVERSIZE = ("the body size limit's 413 is webob's JSON error page, passed through "
-             "the fault wrapper as it is JSON: not the service's fault body")
-OPEN = {
-    ('identity', 'oversize'): _OVERSIZE, ('network', 'oversize'): _OVERSIZE,
-    ('compute', 'oversize'): _OVERSIZE,
-}
+OPEN = {}
 EXPECTED = {**PENDING, **OPEN}
 
 
