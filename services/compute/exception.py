@@ -131,6 +131,10 @@ class NoMoreFixedIps(base.BadRequest):
     msg_fmt = 'No fixed IP addresses available for network: %(network_id)s'
 
 
+class DriverNotSupported(base.Conflict):
+    msg_fmt = '%(operation)s is not supported by the %(driver)s hypervisor driver.'
+
+
 class InterfaceAttachFailed(ComputeError):
     msg_fmt = 'Failed to attach network adapter device to %(instance_uuid)s'
 

@@ -163,6 +163,15 @@ class ComputeManager:
                 os.replace(tmp, path)
         return path
 
+    def _with_boot_files(self, context, image):
+        """``image`` plus the cached files of the kernel and ramdisk images
+        its ``kernel_id`` / ``ramdisk_id`` name (``kernel_path``,
+        ``ramdisk_path``), for a direct kernel boot."""
+        props = (image or {}).get('properties') or {}
+        extra = {key.replace('_id', '_path'): self._cached_image(context, props[key])
+                 for key in ('kernel_id', 'ramdisk_id') if props.get(key)}
+        return dict(image, **extra) if extra else image
+
     def get_host_uptime(self, context):
         return self.driver.get_host_uptime()
 
@@ -192,6 +201,7 @@ class ComputeManager:
         instance.save(expected_task_state=['networking'])
         image = spec.get('image') or {}
         path = self._cached_image(context, image.get('id'))
+        image = self._with_boot_files(context, image)
         self.driver.spawn(context, instance, image, path, network_info, instance.flavor)
         instance.vm_state = inst_obj.ACTIVE
         instance.task_state = None
@@ -304,6 +314,7 @@ class ComputeManager:
                     clients.network_client().bind_ports(context, instance, self.host)
                 image = clients.image_client().get(context, image_ref) if image_ref else {}
                 path = self._cached_image(context, image_ref)
+                image = self._with_boot_files(context, image)
                 instance.task_state = 'rebuild_spawning'
                 instance.save()
                 self.driver.spawn(context, instance, image, path, instance.network_info,
@@ -542,6 +553,7 @@ class ComputeManager:
             clients.network_client().bind_ports(context, instance, self.host)
             image = clients.image_client().get(context, image_id) if image_id else {}
             path = self._cached_image(context, image_id)
+            image = self._with_boot_files(context, image)
             self.driver.spawn(context, instance, image, path, instance.network_info,
                               instance.flavor)
         except (exception.InstanceNotFound, exception.InstanceInvalidState):

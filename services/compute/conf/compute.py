@@ -3,7 +3,7 @@ from oslo_config import cfg
 group = cfg.OptGroup('compute', title='Compute node options')
 
 opts = [
-    cfg.StrOpt('compute_driver', default='fake', choices=['fake'],
+    cfg.StrOpt('compute_driver', default='fake', choices=['fake', 'libvirt'],
                help='Hypervisor driver used by this compute node.'),
     cfg.FloatOpt('cpu_allocation_ratio', default=16.0, min=0.0,
                  help='Virtual CPUs offered per physical CPU.'),

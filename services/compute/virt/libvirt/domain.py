@@ -1,0 +1,150 @@
+"""Domain XML for a guest, built from the flavor and the image properties.
+
+Pure functions: :func:`build` takes a :class:`GuestSpec` and returns the XML
+text libvirt defines, so every choice here is unit-testable without libvirt.
+"""
+
+import dataclasses
+import xml.etree.ElementTree as ET
+
+from services.compute import exception
+
+XMLNS = 'https://altostratus.invalid/xmlns/instance/1'
+
+# hw_disk_bus -> device name prefix.
+DISK_PREFIX = {'virtio': 'vd', 'ide': 'hd', 'scsi': 'sd', 'sata': 'sd', 'usb': 'sd'}
+ET.register_namespace('alto', XMLNS)
+VIF_MODELS = ('virtio', 'e1000', 'e1000e', 'rtl8139', 'ne2k_pci', 'pcnet')
+
+
+@dataclasses.dataclass
+class Disk:
+    path: str
+    fmt: str = 'qcow2'
+    kind: str = 'root'  # root, ephemeral, swap
+
+
+@dataclasses.dataclass
+class Vif:
+    mac: str
+    bridge: str
+    port_id: str
+    ovs: bool = False
+
+
+@dataclasses.dataclass
+class GuestSpec:
+    name: str
+    uuid: str
+    memory_mb: int
+    vcpus: int
+    virt_type: str = 'qemu'
+    machine: str = 'pc'
+    disk_bus: str = 'virtio'
+    vif_model: str = 'virtio'
+    disks: list = dataclasses.field(default_factory=list)
+    vifs: list = dataclasses.field(default_factory=list)
+    kernel: str = None
+    ramdisk: str = None
+    cmdline: str = None
+    console_log: str = None
+    display_name: str = ''
+    flavor_name: str = ''
+
+
+def disk_names(bus, count):
+    """Target device names for ``count`` disks on ``bus``: vda, vdb, ..."""
+    prefix = DISK_PREFIX[bus]
+    return [prefix + chr(ord('a') + index) for index in range(count)]
+
+
+def spec_from(instance, flavor, image_meta, name, virt_type, default_machine,
+              default_cmdline):
+    """The guest's hardware: flavor sizes, image properties (``hw_disk_bus``,
+    ``hw_vif_model``, ``hw_machine_type``, kernel boot)."""
+    props = (image_meta or {}).get('properties') or {}
+    bus = props.get('hw_disk_bus') or 'virtio'
+    if bus not in DISK_PREFIX:
+        raise exception.Invalid(reason='Unsupported hw_disk_bus %s' % bus)
+    model = props.get('hw_vif_model') or 'virtio'
+    if model not in VIF_MODELS:
+        raise exception.Invalid(reason='Unsupported hw_vif_model %s' % model)
+    return GuestSpec(
+        name=name, uuid=instance.uuid, memory_mb=flavor['memory_mb'],
+        vcpus=flavor['vcpus'], virt_type=virt_type,
+        machine=props.get('hw_machine_type') or default_machine, disk_bus=bus,
+        vif_model=model, cmdline=props.get('os_command_line') or default_cmdline,
+        display_name=getattr(instance, 'display_name', None) or '',
+        flavor_name=flavor.get('name') or '')
+
+
+def _sub(parent, tag, text=None, **attrs):
+    element = ET.SubElement(parent, tag, {k.rstrip('_'): str(v) for k, v in attrs.items()})
+    if text is not None:
+        element.text = str(text)
+    return element
+
+
+def build(spec):
+    """The domain XML text for ``spec``."""
+    root = ET.Element('domain', type=spec.virt_type)
+    _sub(root, 'name', spec.name)
+    _sub(root, 'uuid', spec.uuid)
+    metadata = _sub(root, 'metadata')
+    info = ET.SubElement(metadata, '{%s}instance' % XMLNS)
+    _sub(info, '{%s}name' % XMLNS, spec.display_name)
+    _sub(info, '{%s}flavor' % XMLNS, spec.flavor_name)
+    _sub(root, 'memory', spec.memory_mb, unit='MiB')
+    _sub(root, 'vcpu', spec.vcpus)
+
+    os_el = _sub(root, 'os')
+    _sub(os_el, 'type', 'hvm', arch='x86_64', machine=spec.machine)
+    if spec.kernel:
+        _sub(os_el, 'kernel', spec.kernel)
+        if spec.ramdisk:
+            _sub(os_el, 'initrd', spec.ramdisk)
+        if spec.cmdline:
+            _sub(os_el, 'cmdline', spec.cmdline)
+    else:
+        _sub(os_el, 'boot', dev='hd')
+    features = _sub(root, 'features')
+    _sub(features, 'acpi')
+    _sub(features, 'apic')
+    if spec.virt_type == 'kvm':
+        _sub(root, 'cpu', mode='host-model')
+    _sub(root, 'clock', offset='utc')
+    _sub(root, 'on_poweroff', 'destroy')
+    _sub(root, 'on_reboot', 'restart')
+    _sub(root, 'on_crash', 'destroy')
+
+    devices = _sub(root, 'devices')
+    if spec.disk_bus == 'scsi':
+        _sub(devices, 'controller', type='scsi', model='virtio-scsi', index=0)
+    for disk, target in zip(spec.disks, disk_names(spec.disk_bus, len(spec.disks))):
+        el = _sub(devices, 'disk', type='file', device='disk')
+        _sub(el, 'driver', name='qemu', type=disk.fmt)
+        _sub(el, 'source', file=disk.path)
+        _sub(el, 'target', dev=target, bus=spec.disk_bus)
+    for vif in spec.vifs:
+        el = _sub(devices, 'interface', type='bridge')
+        _sub(el, 'mac', address=vif.mac)
+        _sub(el, 'source', bridge=vif.bridge)
+        if vif.ovs:
+            port = _sub(el, 'virtualport', type='openvswitch')
+            _sub(port, 'parameters', interfaceid=vif.port_id)
+        _sub(el, 'model', type=spec.vif_model)
+    if spec.console_log:
+        serial = _sub(devices, 'serial', type='file')
+        _sub(serial, 'source', path=spec.console_log, append='on')
+        _sub(serial, 'target', port=0)
+        console = _sub(devices, 'console', type='file')
+        _sub(console, 'source', path=spec.console_log, append='on')
+        _sub(console, 'target', type='serial', port=0)
+    else:
+        serial = _sub(devices, 'serial', type='pty')
+        _sub(serial, 'target', port=0)
+    # Entropy for the guest (its SSH host keys), no balloon to drive.
+    rng = _sub(devices, 'rng', model='virtio')
+    _sub(rng, 'backend', '/dev/urandom', model='random')
+    _sub(devices, 'memballoon', model='none')
+    return ET.tostring(root, encoding='unicode')

@@ -1,0 +1,146 @@
+"""A stand-in libvirt connection: domains as records with libvirt's states.
+
+Only what the driver calls, with libvirt's rules where they matter to it
+(create on a running domain fails, a managed save image is restored by the
+next create, undefine without the flag refuses a domain that has one).
+"""
+
+import xml.etree.ElementTree as ET
+
+NOSTATE, RUNNING, PAUSED, SHUTDOWN, SHUTOFF = 0, 1, 3, 4, 5
+
+
+class LibvirtError(Exception):
+    def __init__(self, message, code=1):
+        super().__init__(message)
+        self.code = code
+
+    def get_error_code(self):
+        return self.code
+
+
+class FakeDomain:
+    def __init__(self, conn, xml):
+        self.conn = conn
+        self.xml = xml
+        tree = ET.fromstring(xml)
+        self._name = tree.findtext('name')
+        self._uuid = tree.findtext('uuid')
+        self.status = SHUTOFF
+        self.managed_save = False
+        self.calls = []
+        #: What the guest does on the ACPI button: True powers off.
+        self.obeys_acpi = True
+
+    def name(self):
+        return self._name
+
+    def UUIDString(self):
+        return self._uuid
+
+    def XMLDesc(self, flags=0):
+        return self.xml
+
+    def state(self):
+        return [self.status, 0]
+
+    def isActive(self):
+        return self.status != SHUTOFF
+
+    def hasManagedSaveImage(self, flags):
+        return self.managed_save
+
+    def _record(self, name):
+        self.calls.append(name)
+
+    def create(self):
+        self._record('create')
+        if self.isActive():
+            raise LibvirtError('Requested operation is not valid: domain is already running', 55)
+        if self.conn.fail_create:
+            raise LibvirtError('qemu unexpectedly closed the monitor')
+        self.status = RUNNING
+        self.managed_save = False
+        return 0
+
+    def destroy(self):
+        self._record('destroy')
+        if not self.isActive():
+            raise LibvirtError('Requested operation is not valid: domain is not running', 55)
+        self.status = SHUTOFF
+
+    def shutdown(self):
+        self._record('shutdown')
+        if not self.isActive():
+            raise LibvirtError('domain is not running', 55)
+        if self.obeys_acpi:
+            self.status = SHUTOFF
+
+    def suspend(self):
+        self._record('suspend')
+        self.status = PAUSED
+
+    def resume(self):
+        self._record('resume')
+        self.status = RUNNING
+
+    def managedSave(self, flags):
+        self._record('managedSave')
+        self.status = SHUTOFF
+        self.managed_save = True
+
+    def undefineFlags(self, flags):
+        self._record('undefine')
+        if self.managed_save and not flags & 1:
+            raise LibvirtError('Requested operation is not valid: domain has a managed save image')
+        if self.isActive():
+            # A running domain stays until it stops; the driver always stops it first.
+            raise LibvirtError('test: undefined while running')
+        del self.conn.domains[self._name]
+
+
+class FakeConnection:
+    def __init__(self, uri='qemu:///system', kvm=False):
+        self.uri = uri
+        self.domains = {}
+        self.kvm = kvm
+        self.fail_create = False
+        self.alive = True
+
+    def isAlive(self):
+        return self.alive
+
+    def getLibVersion(self):
+        return 9000000
+
+    def getVersion(self):
+        return 7002000
+
+    def getInfo(self):
+        return ['x86_64', 8192, 4, 2000, 1, 1, 4, 1]
+
+    def getCapabilities(self):
+        kvm = "<domain type='kvm'/>" if self.kvm else ''
+        return ("<capabilities><host><cpu><arch>x86_64</arch><model>EPYC</model>"
+                "<vendor>AMD</vendor><feature name='avx2'/><feature name='aes'/></cpu>"
+                "</host><guest><os_type>hvm</os_type><arch name='x86_64'>"
+                "<domain type='qemu'/>%s</arch></guest></capabilities>" % kvm)
+
+    def defineXML(self, xml):
+        dom = FakeDomain(self, xml)
+        existing = self.domains.get(dom.name())
+        if existing is not None:
+            existing.xml = xml
+            return existing
+        self.domains[dom.name()] = dom
+        return dom
+
+    def lookupByName(self, name):
+        try:
+            return self.domains[name]
+        except KeyError:
+            raise LibvirtError("Domain not found: no domain with matching name '%s'" % name,
+                               42) from None
+
+    def listAllDomains(self, flags=0):
+        return list(self.domains.values())
