@@ -107,7 +107,9 @@ def libvirt_driver(libvirtd, guest_image, workdir):
     fixture.config(state_path=str(workdir))
     fixture.config(group='libvirt', connection_uri=libvirtd, domain_prefix=prefix,
                    instances_path=str(workdir / 'instances'), vif_bridge='',
-                   soft_reboot_timeout=60, shutdown_timeout=60)
+                   soft_reboot_timeout=60, shutdown_timeout=60,
+                   # every boot of a test stays countable in the console output
+                   console_log_max_bytes=8 * 1024 * 1024)
     drv = libvirt_driver_mod.LibvirtDriver()
     drv.init_host('e2e')
     # The compute manager's image cache: the images as the image service holds them.

@@ -95,6 +95,16 @@ def test_guest_lifecycle(libvirt_driver):
     # restored, not rebooted
     assert drv.get_console_output(None, instance).count(BOOTED) == 4
 
+    drv.rescue(None, instance, str(drv.e2e_base / 'disk'))
+    wait_booted(drv, instance, 5)
+    disks = [d.find('source').get('file') for d in ET.fromstring(
+        drv.conn.lookupByName(name).XMLDesc(0)).findall("devices/disk[@device='disk']")]
+    assert [os.path.basename(d) for d in disks] == ['disk.rescue', 'disk', 'disk.eph0',
+                                                    'disk.swap']
+    drv.unrescue(None, instance)
+    wait_booted(drv, instance, 6)
+    assert sorted(os.listdir(inst_dir)) == ['console.log', 'disk', 'disk.eph0', 'disk.swap']
+
     drv.destroy(None, instance, [])
     assert instance.uuid not in drv.list_instance_uuids()
     assert subprocess.run(['virsh', '-c', drv.conn.getURI(), 'dominfo', name],

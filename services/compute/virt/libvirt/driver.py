@@ -7,6 +7,7 @@ flavor asks for them, and ``console.log`` (the serial port). Kernel and
 ramdisk of a direct kernel boot are used from the image cache in place.
 """
 
+import contextlib
 import os
 import shutil
 import time
@@ -29,6 +30,7 @@ _POWER = {0: inst_obj.NOSTATE, 1: inst_obj.RUNNING, 2: inst_obj.RUNNING,
           3: inst_obj.PAUSED_POWER, 4: inst_obj.RUNNING, 5: inst_obj.SHUTDOWN,
           6: inst_obj.CRASHED, 7: inst_obj.SUSPENDED_POWER}
 _PAUSED, _SHUTOFF = 3, 5
+_XML_INACTIVE = 2  # VIR_DOMAIN_XML_INACTIVE
 _UNDEFINE_MANAGED_SAVE = 1  # VIR_DOMAIN_UNDEFINE_MANAGED_SAVE
 _NO_DOMAIN = 42  # VIR_ERR_NO_DOMAIN
 _POLL = 0.5
@@ -354,10 +356,59 @@ class LibvirtDriver(driver.ComputeDriver):
         raise exception.DriverNotSupported(operation=operation, driver='libvirt')
 
     def rescue(self, context, instance, image_path):
-        self._unsupported('Rescue')
+        """Boot a fresh disk of ``image_path`` first, the guest's own disks
+        after it; the domain as it was is kept in ``unrescue.xml``. A kernel
+        boot keeps its kernel, ramdisk and command line."""
+        if not image_path:
+            self._unsupported('Rescue without an image file')
+        dom = self._domain(instance)
+        path = self._instance_dir(instance.uuid)
+        saved = os.path.join(path, 'unrescue.xml')
+        original = dom.XMLDesc(_XML_INACTIVE)
+        root = ET.fromstring(original)
+        devices = root.find('devices')
+        own = devices.findall("disk[@device='disk']")
+        if not own:
+            self._unsupported('Rescue of a guest without a disk')
+        bus = own[0].find('target').get('bus')
+        if bus not in domain.DISK_PREFIX:
+            self._unsupported('Rescue of a guest on a %s disk bus' % bus)
+        rescue_disk = os.path.join(path, 'disk.rescue')
+        disks.create_overlay(image_path, rescue_disk, 0)
+        first = ET.fromstring(ET.tostring(own[0]))
+        first.find('source').set('file', rescue_disk)
+        for child in list(first):
+            if child.tag not in ('driver', 'source', 'target'):
+                first.remove(child)
+        first.find('driver').set('type', 'qcow2')
+        devices.insert(list(devices).index(own[0]), first)
+        for element, name in zip([first] + own, domain.disk_names(bus, len(own) + 1)):
+            element.find('target').set('dev', name)
+            address = element.find('address')
+            if address is not None:
+                element.remove(address)
+        with open(saved, 'w') as f:
+            f.write(original)
+        if dom.isActive():
+            self._run_native(self._force_off, dom)
+        dom = self.conn.defineXML(ET.tostring(root, encoding='unicode'))
+        self._run_native(dom.create)
 
     def unrescue(self, context, instance):
-        self._unsupported('Unrescue')
+        dom = self._domain(instance)
+        path = self._instance_dir(instance.uuid)
+        saved = os.path.join(path, 'unrescue.xml')
+        if not os.path.exists(saved):
+            raise exception.ComputeError('Instance %s is not rescued' % instance.uuid)
+        with open(saved) as f:
+            original = f.read()
+        if dom.isActive():
+            self._run_native(self._force_off, dom)
+        dom = self.conn.defineXML(original)
+        os.remove(saved)
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(os.path.join(path, 'disk.rescue'))
+        self._run_native(dom.create)
 
     def attach_interface(self, context, instance, image_meta, vif):
         self._unsupported('Interface attach')

@@ -326,8 +326,37 @@ def test_snapshot_of_a_stopped_guest_does_not_start_it(drv, instance, base_image
     assert not dom.isActive() and 'resume' not in dom.calls
 
 
+def test_rescue_boots_the_rescue_disk_first_and_unrescue_restores(drv, instance, base_image,
+                                                                   tmp_path, qemu_img):
+    dom = spawn(drv, instance, base_image, flavor=dict(FLAVOR, ephemeral_gb=1))
+    before = dom.XMLDesc()
+    path = inst_dir(tmp_path, instance)
+    drv.rescue(None, instance, str(base_image))
+    root = ET.fromstring(dom.XMLDesc())
+    found = [(d.find('source').get('file'), d.find('target').get('dev'))
+             for d in root.findall('devices/disk')]
+    assert found == [(str(path / 'disk.rescue'), 'vda'), (str(path / 'disk'), 'vdb'),
+                     (str(path / 'disk.eph0'), 'vdc')]
+    assert root.findtext('os/kernel') == str(base_image.parent / 'kernel-1')
+    assert dom.calls[-2:] == ['destroy', 'create'] and dom.isActive()
+    assert (path / 'disk.rescue').exists() and (path / 'unrescue.xml').exists()
+    assert qemu_img.made()[-1] == ('overlay', str(path / 'disk.rescue'), ())
+    drv.unrescue(None, instance)
+    assert dom.XMLDesc() == before and dom.isActive()
+    assert not (path / 'disk.rescue').exists() and not (path / 'unrescue.xml').exists()
+    with pytest.raises(exception.ComputeError, match='not rescued'):
+        drv.unrescue(None, instance)
+
+
+def test_destroy_of_a_rescued_guest(drv, conn, instance, base_image, tmp_path):
+    spawn(drv, instance, base_image)
+    drv.rescue(None, instance, str(base_image))
+    drv.destroy(None, instance, [])
+    assert conn.domains == {} and not inst_dir(tmp_path, instance).exists()
+
+
 @pytest.mark.parametrize('call', [
-    lambda d, i: d.rescue(None, i, '/x'), lambda d, i: d.unrescue(None, i),
+    lambda d, i: d.rescue(None, i, None),
     lambda d, i: d.attach_interface(None, i, {}, {}),
     lambda d, i: d.detach_interface(None, i, {})])
 def test_not_supported_yet(drv, instance, call):
