@@ -17,6 +17,11 @@ opts = [
                help='Prefix of the libvirt domain names this driver owns: '
                     '<prefix><instance uuid>. Domains without it are never '
                     'listed or touched.'),
+    cfg.StrOpt('qemu_group', default='libvirt-qemu',
+               help='Group QEMU runs as (libvirt\'s qemu.conf `group`). The '
+                    'instance directories and the cached images a guest uses are '
+                    'given to it, readable by the group only, since the daemons '
+                    'create files with umask 027. Empty: leave them as they are.'),
     cfg.StrOpt('default_machine_type', default='pc',
                help='Machine type when the image has no hw_machine_type (pc: the '
                     'guest kernels here have no AHCI driver for q35).'),

@@ -112,7 +112,10 @@ def test_server_create_boots_a_real_guest(cloud):
     server_id = cloud.request('POST', '/servers', body, expect=202)['server']['id']
     server = _wait(lambda: (lambda s: s if s['status'] in ('ACTIVE', 'ERROR') else None)(
         _server(cloud, server_id)), BOOT_TIMEOUT, 'ACTIVE')
-    assert server['status'] == 'ACTIVE', (server.get('fault'), cloud.log_tail('compute-lv1'))
+    if server['status'] != 'ACTIVE':
+        print(cloud.log_tail('compute-lv1', 200))
+        print(cloud.log_tail('conductor', 100))
+    assert server['status'] == 'ACTIVE', server.get('fault')
     record_figure('server create -> ACTIVE (daemons)', time.monotonic() - start)
     _wait(lambda: BOOTED in _console(cloud, server_id), BOOT_TIMEOUT, 'the booted line')
     record_figure('server create -> "booted" in console log show', time.monotonic() - start)

@@ -8,6 +8,7 @@ ramdisk of a direct kernel boot are used from the image cache in place.
 """
 
 import contextlib
+import grp
 import os
 import shutil
 import time
@@ -125,11 +126,30 @@ class LibvirtDriver(driver.ComputeDriver):
     def _console_path(self, uuid):
         return os.path.join(self._instance_dir(uuid), 'console.log')
 
+    def _share(self, path):
+        """Let QEMU's group reach ``path`` (a directory: enter and list it;
+        a file: read it) without opening it to everyone."""
+        group = CONF.libvirt.qemu_group
+        if not group:
+            return
+        try:
+            gid = grp.getgrnam(group).gr_gid
+        except KeyError:
+            LOG.warning('Group %s does not exist: QEMU may not reach %s', group, path)
+            return
+        st = os.stat(path)
+        if st.st_gid != gid:
+            os.chown(path, -1, gid)
+        bits = 0o050 if os.path.isdir(path) else 0o040
+        if st.st_mode & bits != bits:
+            os.chmod(path, (st.st_mode & 0o7777) | bits)
+
     # -- host --------------------------------------------------------------------
     def init_host(self, host):
         self.host = host
         self.virt_type = self._pick_virt_type()
         os.makedirs(CONF.libvirt.instances_path, exist_ok=True)
+        self._share(CONF.libvirt.instances_path)
         LOG.info('libvirt %s at %s, %s domains', self.conn.getLibVersion(),
                  CONF.libvirt.connection_uri, self.virt_type)
 
@@ -203,6 +223,11 @@ class LibvirtDriver(driver.ComputeDriver):
         path = self._instance_dir(instance.uuid)
         os.makedirs(path, exist_ok=True)
         try:
+            self._share(path)
+            for used in filter(None, (image_path, image_meta.get('kernel_path'),
+                                      image_meta.get('ramdisk_path'))):
+                self._share(os.path.dirname(used))
+                self._share(used)
             spec.disks = self._make_disks(path, image_path, flavor)
             spec.kernel = image_meta.get('kernel_path')
             spec.ramdisk = image_meta.get('ramdisk_path')

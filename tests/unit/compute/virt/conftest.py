@@ -24,7 +24,7 @@ def conf(tmp_path):
     CONF([], project='altostratus', default_config_files=[])
     fixture.config(state_path=str(tmp_path))
     fixture.config(group='libvirt', instances_path=str(tmp_path / 'instances'),
-                   domain_prefix='alto-test-', vif_bridge='br-none-here',
+                   domain_prefix='alto-test-', vif_bridge='br-none-here', qemu_group='',
                    soft_reboot_timeout=0, shutdown_timeout=0, virt_type='auto')
     yield fixture
     fixture.cleanUp()

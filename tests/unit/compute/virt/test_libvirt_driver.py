@@ -1,5 +1,6 @@
 """The libvirt driver's lifecycle against a stand-in libvirt connection."""
 
+import os
 import types
 import xml.etree.ElementTree as ET
 
@@ -377,3 +378,31 @@ def test_manager_fetches_kernel_and_ramdisk_into_the_cache():
     plain = {'id': 'img', 'properties': {}}
     assert compute_manager.ComputeManager._with_boot_files(fake_self, None, plain) is plain
     assert compute_manager.ComputeManager._with_boot_files(fake_self, None, {}) == {}
+
+
+# -- file access for QEMU's group ------------------------------------------------------------------
+def test_qemu_group_reaches_the_instance_dir_and_the_cached_images(drv, conf, instance,
+                                                                   base_image, tmp_path):
+    import grp
+    group = grp.getgrgid(os.getgid()).gr_name
+    conf.config(group='libvirt', qemu_group=group)
+    for path in (base_image, base_image.parent / 'kernel-1'):
+        path.chmod(0o600)
+    base_image.parent.chmod(0o700)
+    old = os.umask(0o077)
+    try:
+        spawn(drv, instance, base_image)
+    finally:
+        os.umask(old)
+    assert inst_dir(tmp_path, instance).stat().st_mode & 0o777 == 0o750
+    assert base_image.parent.stat().st_mode & 0o777 == 0o750
+    assert base_image.stat().st_mode & 0o777 == 0o640
+    assert (base_image.parent / 'kernel-1').stat().st_mode & 0o777 == 0o640
+    assert inst_dir(tmp_path, instance).stat().st_gid == os.getgid()
+
+
+def test_no_qemu_group_leaves_modes_alone(drv, conf, instance, base_image):
+    conf.config(group='libvirt', qemu_group='')
+    base_image.chmod(0o600)
+    spawn(drv, instance, base_image)
+    assert base_image.stat().st_mode & 0o777 == 0o600
