@@ -591,6 +591,12 @@ class ComputeManager:
         """Runs on the destination: start the guest with the new flavor."""
         instance = self._get(context, instance_uuid)
         with self._event(context, instance_uuid, 'compute_finish_resize'):
+            if not self.driver.supports_resize:
+                # Refuse before the guest is torn down: it keeps running as it was.
+                instance.task_state = None
+                instance.save()
+                raise exception.DriverNotSupported(operation='resize',
+                                                   driver=self.driver.hypervisor_type)
             image = {'id': instance.image_ref}
             if source_host == self.host:
                 self.driver.destroy(context, instance, instance.network_info)

@@ -15,6 +15,8 @@ class ComputeDriver(abc.ABC):
     hypervisor_type = 'unknown'
     #: Whether images are used through copy-on-write overlays of a cached base.
     supports_cow_images = False
+    #: Whether the driver can resize and cold-migrate a guest.
+    supports_resize = True
 
     @abc.abstractmethod
     def init_host(self, host):

@@ -466,3 +466,22 @@ def test_ports_get_security_groups_and_follow_the_server(cloud):
     cloud.action(server_id, {'revertResize': None}, who=ADMIN)
     assert cloud.wait(server_id, 'ACTIVE')['OS-EXT-SRV-ATTR:host'] == 'node1'
     assert _ports_of(cloud, server_id)[0]['binding:host_id'] == 'node1'
+
+
+def test_resize_refused_by_a_driver_without_it_keeps_the_guest(cloud, monkeypatch):
+    from services.compute.virt import fake
+    monkeypatch.setattr(fake.FakeDriver, 'supports_resize', False)
+    cloud.add_compute('node1')
+    cloud.flavor(name='m1.small', ram=128, vcpus=2)
+    server_id = cloud.boot()['server']['id']
+    cloud.wait(server_id, 'ACTIVE')
+    cloud.action(server_id, {'resize': {'flavorRef': 'm1.small'}})
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        server = cloud.show(server_id)
+        if server['OS-EXT-STS:task_state'] is None:
+            break
+        time.sleep(0.1)
+    assert server['OS-EXT-STS:task_state'] is None
+    assert server['status'] == 'ACTIVE' and server['OS-EXT-STS:power_state'] == 1
+    assert server['flavor']['original_name'] != 'm1.small'

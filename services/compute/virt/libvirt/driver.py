@@ -71,6 +71,7 @@ def _direct(func, *args, **kwargs):
 class LibvirtDriver(driver.ComputeDriver):
     hypervisor_type = 'QEMU'
     supports_cow_images = True
+    supports_resize = False
 
     def __init__(self, connect=None, run_native=None):
         """``connect(uri)`` opens a connection (``libvirt.open`` unless a
