@@ -10,7 +10,8 @@ SUITE=${1:-all}; [ $# -gt 0 ] && shift
 VENV=${VENV:-$PWD/.venv}
 SYSTEM_PACKAGES="python3-venv python3-dev build-essential pkg-config libmariadb-dev curl qemu-utils mariadb-client postgresql-client"
 # What the e2e tests add: QEMU, the guest image's inputs, config drives, SSH, namespaces.
-E2E_PACKAGES="qemu-system-x86 busybox-static cpio linux-image-cloud-amd64 dropbear-bin genisoimage mtools openssh-client iproute2 e2fsprogs"
+# libvirt for the compute driver's tests (libvirt-python builds against libvirt-dev).
+E2E_PACKAGES="qemu-system-x86 busybox-static cpio linux-image-cloud-amd64 dropbear-bin genisoimage mtools openssh-client iproute2 e2fsprogs libvirt-daemon-system libvirt-clients libvirt-dev"
 
 say() { echo "[run_tests] $*"; }
 
@@ -38,7 +39,9 @@ ensure_backing_services() {
 install_python() {
     [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
     "$VENV/bin/pip" install -q --upgrade pip >/dev/null
-    "$VENV/bin/pip" install -q -e '.[test]'
+    local extras=test
+    [ "$SUITE" = e2e ] && extras=test,libvirt
+    "$VENV/bin/pip" install -q -e ".[$extras]"
 }
 
 run_pytest() {
@@ -60,7 +63,7 @@ case "$SUITE" in
         ensure_backing_services
         ALTO_FUZZ_EXAMPLES=${ALTO_FUZZ_EXAMPLES:-3000} run_pytest -q -m fuzz tests/functional/fuzz "$@" ;;
     # Real QEMU guests (software emulation); not part of "all".
-    e2e) run_pytest -q -m e2e tests/e2e "$@" ;;
+    e2e) ensure_backing_services; run_pytest -q -m e2e tests/e2e "$@" ;;
     all)
         # One run, so the summary line counts both tiers.
         ensure_backing_services
