@@ -51,6 +51,11 @@ class FloatingIPNotFound(NotFound):
     msg_fmt = 'Floating IP %(floatingip_id)s could not be found.'
 
 
+class TagNotFound(NotFound):
+    fault_type = 'TagNotFound'
+    msg_fmt = 'Tag %(tag)s could not be found for %(resource)s %(resource_id)s.'
+
+
 class SecurityGroupNotFound(NotFound):
     fault_type = 'SecurityGroupNotFound'
     msg_fmt = 'Security group %(id)s does not exist.'

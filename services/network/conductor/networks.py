@@ -150,11 +150,14 @@ def delete(context, session, network_id):
     ports = session.query(models.Port).filter_by(network_id=net.id).all()
     if not all(auto_deleted(net, port) for port in ports):
         raise exception.NetworkInUse(net_id=net.id)
+    purged = [port.id for port in ports]
     for port in ports:
         session.delete(port)
     session.flush()
     for subnet in session.query(models.Subnet).filter_by(network_id=net.id):
+        purged.append(subnet.id)
         session.delete(subnet)
     session.flush()
     session.delete(net)
-    return {'id': network_id}
+    # The tags of the subnets and service ports that went with it go too.
+    return {'id': network_id, '_purged': purged}

@@ -36,9 +36,11 @@ DEVICE_MODELS = (models.Router, models.FloatingIP)
 
 
 def make_dict(port):
-    return _row_dict(port, [{'subnet_id': ip.subnet_id, 'ip_address': ip.ip_address}
-                            for ip in port.fixed_ips],
-                     [sg.security_group_id for sg in port.security_groups])
+    result = _row_dict(port, [{'subnet_id': ip.subnet_id, 'ip_address': ip.ip_address}
+                              for ip in port.fixed_ips],
+                       [sg.security_group_id for sg in port.security_groups])
+    result['tags'] = [t.tag for t in port.tag_rows]
+    return result
 
 
 def visible_query(context, session):
@@ -135,6 +137,18 @@ def _fixed_ips_by_port(connection, page):
     return ips
 
 
+def _tags_by_port(connection, page):
+    tags = {}
+    ids = page.with_entities(models.Port.id).subquery()
+    table = models.Tag
+    for port_id, tag in connection.execute(
+            sa.select(table.resource_id, table.tag)
+            .join(ids, ids.c.id == table.resource_id)
+            .order_by(table.resource_id, table.tag)).all():
+        tags.setdefault(port_id, []).append(tag)
+    return tags
+
+
 def _groups_by_port(connection, page):
     groups = {}
     ids = page.with_entities(models.Port.id).subquery()
@@ -174,7 +188,7 @@ _SOURCES = {
     'id': ('column', _Port.id), 'project_id': ('column', _Port.project_id),
     'tenant_id': ('column', _Port.project_id), 'description': ('column', _Port.description),
     'created_at': ('time', _Port.created_at), 'updated_at': ('time', _Port.updated_at),
-    'revision_number': ('column', _Port.revision_number), 'tags': ('constant', list),
+    'revision_number': ('column', _Port.revision_number), 'tags': ('children', _tags_by_port),
     'name': ('column', _Port.name), 'network_id': ('column', _Port.network_id),
     'mac_address': ('column', _Port.mac_address),
     'admin_state_up': ('column', _Port.admin_state_up), 'status': ('column', _Port.status),

@@ -33,7 +33,27 @@ class StandardAttrs:
     revision_number = sa.Column(sa.BigInteger, nullable=False, default=0)
 
 
-class Network(StandardAttrs, Base):
+class Tag(Base):
+    """A tag on any taggable resource (``standard-attr-tag``). Resource IDs are
+    UUIDs, unique across tables, so the ID alone names the resource; the
+    rows go when their resource goes (the conductor purges them)."""
+    __tablename__ = 'tags'
+    resource_id = sa.Column(sa.String(36), primary_key=True)
+    tag = sa.Column(sa.String(255), primary_key=True)
+    resource_type = sa.Column(sa.String(32), nullable=False)
+
+
+class Taggable:
+    """A resource with tags: ``tag_rows`` loads them with the resource."""
+
+    @orm.declared_attr
+    def tag_rows(cls):
+        return orm.relationship(
+            Tag, primaryjoin=lambda: orm.foreign(Tag.resource_id) == cls.id,
+            lazy='selectin', viewonly=True, order_by=Tag.tag)
+
+
+class Network(StandardAttrs, Taggable, Base):
     __tablename__ = 'networks'
     id = _id()
     project_id = _project()
@@ -67,7 +87,7 @@ class NetworkSegment(Base):
     segment_index = sa.Column(sa.Integer, nullable=False, default=0)
 
 
-class SubnetPool(StandardAttrs, Base):
+class SubnetPool(StandardAttrs, Taggable, Base):
     __tablename__ = 'subnetpools'
     id = _id()
     project_id = _project()
@@ -91,7 +111,7 @@ class SubnetPoolPrefix(Base):
     cidr = sa.Column(sa.String(64), primary_key=True)
 
 
-class Subnet(StandardAttrs, Base):
+class Subnet(StandardAttrs, Taggable, Base):
     __tablename__ = 'subnets'
     id = _id()
     project_id = _project()
@@ -122,7 +142,7 @@ class AllocationPool(Base):
     position = sa.Column(sa.Integer, nullable=False, default=0)
 
 
-class Port(StandardAttrs, Base):
+class Port(StandardAttrs, Taggable, Base):
     __tablename__ = 'ports'
     __table_args__ = (sa.UniqueConstraint('network_id', 'mac_address',
                                           name='uq_ports_network_mac'),)
@@ -143,6 +163,7 @@ class Port(StandardAttrs, Base):
     binding_vif_type = sa.Column(sa.String(64), nullable=False, default='unbound')
     binding_vif_details = sa.Column(sa.JSON, nullable=False, default=dict)
     allowed_address_pairs = sa.Column(sa.JSON, nullable=False, default=list)
+    extra_dhcp_opts = sa.Column(sa.JSON, nullable=False, default=list)
     fixed_ips = orm.relationship('IPAllocation', lazy='selectin',
                                  cascade='all, delete-orphan',
                                  order_by='IPAllocation.position')
@@ -162,7 +183,7 @@ class IPAllocation(Base):
     position = sa.Column(sa.Integer, nullable=False, default=0)
 
 
-class SecurityGroup(StandardAttrs, Base):
+class SecurityGroup(StandardAttrs, Taggable, Base):
     __tablename__ = 'securitygroups'
     id = _id()
     project_id = _project()
@@ -207,7 +228,7 @@ class PortSecurityGroup(Base):
                                   primary_key=True, index=True)
 
 
-class Router(StandardAttrs, Base):
+class Router(StandardAttrs, Taggable, Base):
     __tablename__ = 'routers'
     id = _id()
     project_id = _project()
@@ -220,7 +241,7 @@ class Router(StandardAttrs, Base):
     gw_port = orm.relationship('Port', lazy='selectin', foreign_keys=[gw_port_id])
 
 
-class FloatingIP(StandardAttrs, Base):
+class FloatingIP(StandardAttrs, Taggable, Base):
     __tablename__ = 'floatingips'
     __table_args__ = (sa.UniqueConstraint('fixed_port_id', 'fixed_ip_address',
                                           'floating_network_id',

@@ -7,10 +7,12 @@ from services.network.api.controllers import base
 
 class NetworksController(base.ResourceController):
     resource, collection = 'network', 'networks'
+    taggable = True
 
 
 class SubnetsController(base.ResourceController):
     resource, collection = 'subnet', 'subnets'
+    taggable = True
 
     def _target(self, item):
         """A subnet is readable through its network (shared or external);
@@ -28,18 +30,22 @@ class SubnetsController(base.ResourceController):
 
 class SubnetPoolsController(base.ResourceController):
     resource, collection = 'subnetpool', 'subnetpools'
+    taggable = True
 
 
 class PortsController(base.ResourceController):
     resource, collection = 'port', 'ports'
+    taggable = True
 
 
 class FloatingIPsController(base.ResourceController):
     resource, collection = 'floatingip', 'floatingips'
+    taggable = True
 
 
 class SecurityGroupsController(base.ResourceController):
     resource, collection = 'security_group', 'security_groups'
+    taggable = True
 
 
 class SecurityGroupRulesController(base.ResourceController):

@@ -11,13 +11,14 @@ from services.network.api.controllers import base
 
 class RoutersController(base.ResourceController):
     resource, collection = 'router', 'routers'
+    taggable = True
     ACTIONS = {'add_router_interface': 'add_router_interface',
                'remove_router_interface': 'remove_router_interface'}
 
     @pecan.expose('json')
     def put(self, resource_id=None, *rest_of_path):
-        if resource_id is None or not rest_of_path:
-            return super().put(resource_id)
+        if resource_id is None or not rest_of_path or rest_of_path[0] == 'tags':
+            return super().put(resource_id, *rest_of_path)
         action = rest_of_path[0]
         if len(rest_of_path) != 1 or action not in self.ACTIONS:
             raise exception.ResourceNotFound()

@@ -130,6 +130,13 @@ ATTRIBUTES = {
     'agent': {'admin_state_up': (_BOOL, False, True), 'description': (_STR, False, True)},
 }
 
+# Tags may be given on create (then set with the resource, ``tag-creation``).
+_TAGS = {'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'maxLength': 255,
+                                    'pattern': '^[^,]*$'}}
+for _resource in ('network', 'subnet', 'subnetpool', 'port', 'router', 'floatingip',
+                  'security_group'):
+    ATTRIBUTES[_resource]['tags'] = (_TAGS, True, False)
+
 REQUIRED = {
     'subnet': ['network_id', 'ip_version'], 'port': ['network_id'],
     'floatingip': ['floating_network_id'],
