@@ -242,6 +242,21 @@ class SecurityGroupRuleExists(Conflict):
     msg_fmt = 'Security group rule already exists. Rule id is %(rule_id)s.'
 
 
+class SecurityGroupDefaultAlreadyExists(Conflict):
+    fault_type = 'SecurityGroupDefaultAlreadyExists'
+    msg_fmt = 'Default security group already exists.'
+
+
+class SecurityGroupCannotUpdateDefault(Conflict):
+    fault_type = 'SecurityGroupCannotUpdateDefault'
+    msg_fmt = 'Updating default security group not allowed.'
+
+
+class SecurityGroupInvalidPortValue(exception.BadRequest):
+    fault_type = 'SecurityGroupInvalidPortValue'
+    msg_fmt = 'Invalid value for port %(port)s.'
+
+
 class SecurityGroupCannotRemoveDefault(Conflict):
     fault_type = 'SecurityGroupCannotRemoveDefault'
     msg_fmt = 'Insufficient rights for removing default security group.'

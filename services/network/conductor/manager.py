@@ -175,6 +175,16 @@ class NetworkConductorManager:
         self._notify(context, 'router', 'update', {'id': router_id})
         return result
 
+    @_client_errors
+    def update_extraroutes(self, context, router_id, routes, remove=False):
+        def run():
+            with db_api.writer(context) as session:
+                return routers.update_extraroutes(context, session, router_id, routes,
+                                                  remove=remove)
+        result = _with_retries(run)
+        self._notify(context, 'router', 'update', {'id': router_id})
+        return result
+
     # -- quotas --------------------------------------------------------------
 
     @_client_errors

@@ -59,14 +59,18 @@ def get(context, session, port_id):
 
 
 def _fixed_ip_filters(query, values):
-    """``fixed_ips=ip_address=1.2.3.4`` / ``fixed_ips=subnet_id=...`` filters."""
+    """``fixed_ips=ip_address=1.2.3.4`` / ``fixed_ips=subnet_id=...`` /
+    ``fixed_ips=ip_address_substr=10.0.`` (any address containing it) filters."""
     for value in values:
         key, _, wanted = str(value).partition('=')
         column = {'ip_address': models.IPAllocation.ip_address,
+                  'ip_address_substr': models.IPAllocation.ip_address,
                   'subnet_id': models.IPAllocation.subnet_id}.get(key)
         if column is None:
             raise exception.InvalidInput(error_message='Invalid fixed_ips filter %s' % value)
-        sub = sa.select(models.IPAllocation.port_id).where(column == wanted)
+        condition = (column.contains(wanted, autoescape=True)
+                     if key == 'ip_address_substr' else column == wanted)
+        sub = sa.select(models.IPAllocation.port_id).where(condition)
         query = query.filter(models.Port.id.in_(sub))
     return query
 
@@ -202,7 +206,7 @@ _SOURCES = {
     'binding:profile': ('json', _Port.binding_profile),
     'binding:vif_type': ('column', _Port.binding_vif_type),
     'binding:vif_details': ('json', _Port.binding_vif_details),
-    'extra_dhcp_opts': ('constant', list), 'dns_name': ('constant', ''),
+    'extra_dhcp_opts': ('json', _Port.extra_dhcp_opts), 'dns_name': ('constant', ''),
     'dns_assignment': ('constant', list), 'ip_allocation': ('constant', 'immediate'),
     'propagate_uplink_status': ('constant', False),
 }
@@ -212,7 +216,7 @@ for _key, (_kind, _column) in list(_SOURCES.items()):
         _SOURCES[_key] = (_kind, sa.type_coerce(_column, sa.Text).label(_column.name))
 LIST_KEYS = tuple(_SOURCES)
 _JSON_EMPTY = {'allowed_address_pairs': list, 'binding:profile': dict,
-               'binding:vif_details': dict}
+               'binding:vif_details': dict, 'extra_dhcp_opts': list}
 
 
 def _row_dict(row, fixed_ips, group_ids):
@@ -231,7 +235,8 @@ def _row_dict(row, fixed_ips, group_ids):
         'binding:profile': _json(row.binding_profile) or {},
         'binding:vif_type': row.binding_vif_type,
         'binding:vif_details': _json(row.binding_vif_details) or {},
-        'extra_dhcp_opts': [], 'dns_name': '', 'dns_assignment': [],
+        'extra_dhcp_opts': list(_json(row.extra_dhcp_opts) or []), 'dns_name': '',
+        'dns_assignment': [],
         'ip_allocation': 'immediate', 'propagate_uplink_status': False,
     }
 
@@ -253,6 +258,22 @@ def _mac(session, network_id, requested):
                                                mac_address=mac).first():
         raise exception.MacAddressInUse(net_id=network_id, mac=mac)
     return mac
+
+
+def _dhcp_options(current, requested):
+    """``extra_dhcp_opts`` after a create or update: an option is named by
+    ``opt_name`` and ``ip_version`` (4 unless given); a given one replaces
+    the option of that name, one with a null ``opt_value`` removes it."""
+    options = {(o['opt_name'], o['ip_version']): o for o in current or []}
+    for item in requested or []:
+        version = int(item.get('ip_version') or 4)
+        key = (item['opt_name'], version)
+        if item.get('opt_value') is None:
+            options.pop(key, None)
+            continue
+        options[key] = {'opt_name': item['opt_name'], 'opt_value': item['opt_value'],
+                        'ip_version': version}
+    return list(options.values())
 
 
 def _address_pairs(pairs, mac):
@@ -325,7 +346,8 @@ def create(context, session, body):
         port_security_enabled=body.get('port_security_enabled', net.port_security_enabled),
         binding_host_id=body.get('binding:host_id') or '',
         binding_vnic_type=body.get('binding:vnic_type', 'normal'),
-        binding_profile=body.get('binding:profile') or {}, revision_number=1)
+        binding_profile=body.get('binding:profile') or {},
+        extra_dhcp_opts=_dhcp_options([], body.get('extra_dhcp_opts')), revision_number=1)
     subnets = session.query(models.Subnet).filter_by(network_id=net.id).all()
     ipam.allocate(session, port, subnets, body.get('fixed_ips'))
     _apply_security(context, session, port, body, creating=True)
@@ -377,6 +399,9 @@ def update(context, session, port_id, body):
             raise exception.Conflict(reason='Port %s is bound; its MAC address cannot change'
                                      % port.id)
         values['mac_address'] = _mac(session, port.network_id, body['mac_address'])
+    if 'extra_dhcp_opts' in body:
+        values['extra_dhcp_opts'] = _dhcp_options(port.extra_dhcp_opts,
+                                                  body['extra_dhcp_opts'])
     for api_key, column in (('binding:host_id', 'binding_host_id'),
                             ('binding:vnic_type', 'binding_vnic_type'),
                             ('binding:profile', 'binding_profile')):

@@ -20,7 +20,13 @@ EXTENSIONS = [
     ('ext-gw-mode', 'Neutron L3 Configurable external gateway mode',
      'Extension of the router abstraction for specifying whether SNAT should occur on '
      'the external gateway'),
+    ('extra_dhcp_opt', 'Neutron Extra DHCP options', 'Extra options configuration for '
+                                                     'DHCP. For example PXE boot options '
+                                                     'to DHCP clients can be specified'),
     ('extraroute', 'Neutron Extra Route', 'Extra routes configuration for L3 router'),
+    ('extraroute-atomic', 'Atomically add/remove extra routes',
+     'Edit extra routes of a router on server side by atomically adding/removing extra '
+     'routes'),
     ('fields', 'Field selection', 'The fields query parameter selects attributes.'),
     ('filter-validation', 'Filter parameters validation', 'Unknown filters are ignored.'),
     ('multi-provider', 'Multi Provider Network', 'Expose mapping of virtual networks to '

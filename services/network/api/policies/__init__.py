@@ -33,7 +33,7 @@ RULES = {
     'network': {'create': MEMBER, 'update': MEMBER, 'delete': MEMBER,
                 'get': '%s or rule:shared or rule:external or %s' % (READER, SERVICE)},
     'subnet': {'create': MEMBER, 'update': MEMBER, 'delete': MEMBER,
-               'get': '%s or rule:shared or rule:external or %s' % (READER, SERVICE)},
+               'get': '%s or rule:shared or rule:network_owner or %s' % (READER, SERVICE)},
     'subnetpool': {'create': MEMBER, 'update': MEMBER, 'delete': MEMBER,
                    'get': '%s or rule:shared' % READER},
     'port': {'create': '%s or %s' % (MEMBER, SERVICE), 'get': '%s or %s' % (READER, SERVICE),
@@ -56,7 +56,7 @@ ADMIN_ATTRIBUTES = {
     'subnetpool': ('is_default', 'shared'),
     'port': ('binding:host_id', 'binding:profile'),
     'router': ('external_gateway_info:enable_snat',
-               'external_gateway_info:external_fixed_ips'),
+               'external_gateway_info:external_fixed_ips', 'distributed', 'ha'),
     'floatingip': ('floating_ip_address',),
 }
 # Port attributes that choose addresses or turn off anti-spoofing: only the
@@ -84,6 +84,9 @@ BASE = [
     policy.RuleDefault('external', 'True:%(router:external)s',
                        'The target is (on) an external network.'),
     policy.RuleDefault('regular_user', '', 'Any authenticated user.'),
+    policy.RuleDefault('network_owner', 'role:reader and '
+                       'project_id:%(network:project_id)s',
+                       "A reader of the project owning the target's network."),
 ]
 
 _METHODS = {'create': 'POST', 'get': 'GET', 'update': 'PUT', 'delete': 'DELETE'}
@@ -125,6 +128,14 @@ OTHER = [
                                  'Detach a subnet or port from a router.',
                                  [{'method': 'PUT',
                                    'path': '/v2.0/routers/{id}/remove_router_interface'}]),
+    policy.DocumentedRuleDefault('add_extraroutes', MEMBER,
+                                 'Add routes to a router.',
+                                 [{'method': 'PUT',
+                                   'path': '/v2.0/routers/{id}/add_extraroutes'}]),
+    policy.DocumentedRuleDefault('remove_extraroutes', MEMBER,
+                                 'Remove routes from a router.',
+                                 [{'method': 'PUT',
+                                   'path': '/v2.0/routers/{id}/remove_extraroutes'}]),
     policy.DocumentedRuleDefault('get_quota', READER, "Show a project's quotas.",
                                  [{'method': 'GET', 'path': '/v2.0/quotas/{project_id}'}]),
     policy.DocumentedRuleDefault('update_quota', ADMIN, 'Set quotas.',

@@ -33,6 +33,13 @@ _POOLS = {'type': ['array', 'null'], 'items': {
 _GATEWAY_INFO = {'type': ['object', 'null'], 'additionalProperties': False, 'properties': {
     'network_id': _UUID, 'enable_snat': _BOOL, 'external_fixed_ips': _FIXED_IPS,
     'qos_policy_id': _UUID_OR_NULL}}
+_PORT_NUMBER = {'type': ['integer', 'null'], 'minimum': -DB_INT_MAX, 'maximum': DB_INT_MAX}
+_DHCP_OPTS = {'type': ['array', 'null'], 'items': {
+    'type': 'object', 'required': ['opt_name'], 'additionalProperties': False,
+    'properties': {'opt_name': {'type': 'string', 'minLength': 1, 'maxLength': 64},
+                   'opt_value': {'type': ['string', 'null'], 'maxLength': 255},
+                   'ip_version': {'type': ['integer', 'string', 'null'],
+                                  'enum': [4, 6, '4', '6', None]}}}}
 _COMMON = {'name': (_NAME, True, True), 'description': (_STR, True, True),
            'project_id': (_PROJECT, True, False), 'tenant_id': (_PROJECT, True, False)}
 
@@ -93,14 +100,14 @@ ATTRIBUTES = {
                               True, True),
         'binding:profile': ({'type': ['object', 'null']}, True, True),
         'dns_name': (_STR, True, True),
-        'extra_dhcp_opts': ({'type': 'array', 'maxItems': 0}, True, True),
+        'extra_dhcp_opts': (_DHCP_OPTS, True, True),
     }),
     'router': dict(_COMMON, **{
         'admin_state_up': (_BOOL, True, True), 'external_gateway_info': (_GATEWAY_INFO,
                                                                          True, True),
         'routes': (_ROUTES, False, True),
-        'distributed': ({'type': 'boolean', 'enum': [False]}, True, True),
-        'ha': ({'type': 'boolean', 'enum': [False]}, True, True),
+        # Admin-only (policy); the conductor then refuses true: no DVR or HA.
+        'distributed': (_BOOL, True, True), 'ha': (_BOOL, True, True),
         'availability_zone_hints': ({'type': 'array', 'items': _STR}, True, False),
     }),
     'floatingip': {
@@ -119,10 +126,9 @@ ATTRIBUTES = {
         'ethertype': ({'type': 'string', 'enum': ['IPv4', 'IPv6']}, True, False),
         'protocol': ({'type': ['string', 'integer', 'null'], 'maxLength': 40,
                       'minimum': 0, 'maximum': 255}, True, False),
-        'port_range_min': ({'type': ['integer', 'null'], 'minimum': 0, 'maximum': 65535},
-                           True, False),
-        'port_range_max': ({'type': ['integer', 'null'], 'minimum': 0, 'maximum': 65535},
-                           True, False),
+        # Out-of-range ports are refused by the conductor with neutron's message.
+        'port_range_min': (_PORT_NUMBER, True, False),
+        'port_range_max': (_PORT_NUMBER, True, False),
         'remote_ip_prefix': (_IP_OR_NULL, True, False),
         'remote_group_id': (_UUID_OR_NULL, True, False),
         'remote_address_group_id': ({'type': 'null'}, True, False),
@@ -144,6 +150,10 @@ REQUIRED = {
     'subnetpool': ['prefixes', 'name'],
 }
 
+EXTRA_ROUTES = {'type': 'object', 'required': ['router'], 'additionalProperties': False,
+                'properties': {'router': {
+                    'type': 'object', 'required': ['routes'], 'additionalProperties': False,
+                    'properties': {'routes': dict(_ROUTES, type='array')}}}}
 ROUTER_INTERFACE = {'type': 'object', 'additionalProperties': False,
                     'properties': {'subnet_id': _UUID, 'port_id': _UUID}}
 QUOTA = {'type': 'object', 'required': ['quota'], 'properties': {
