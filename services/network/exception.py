@@ -51,6 +51,16 @@ class FloatingIPNotFound(NotFound):
     msg_fmt = 'Floating IP %(floatingip_id)s could not be found.'
 
 
+class MeteringLabelNotFound(NotFound):
+    fault_type = 'MeteringLabelNotFound'
+    msg_fmt = 'Metering label %(label_id)s does not exist.'
+
+
+class MeteringLabelRuleNotFound(NotFound):
+    fault_type = 'MeteringLabelRuleNotFound'
+    msg_fmt = 'Metering label rule %(rule_id)s does not exist.'
+
+
 class TagNotFound(NotFound):
     fault_type = 'TagNotFound'
     msg_fmt = 'Tag %(tag)s could not be found for %(resource)s %(resource_id)s.'
@@ -284,3 +294,10 @@ class DeviceIDNotOwnedByTenant(exception.Forbidden):
     fault_type = 'DeviceIDNotOwnedByTenant'
     msg_fmt = ('The following device_id %(device_id)s is not owned by your project or '
                'matches another project\'s router or floating IP.')
+
+
+class MeteringLabelRuleOverlaps(Conflict):
+    fault_type = 'MeteringLabelRuleOverlaps'
+    msg_fmt = 'Metering label rule with remote_ip_prefix %(remote_ip_prefix)s overlaps ' \
+        'another.'
+

@@ -4,6 +4,7 @@ import types
 
 from services.network.conductor import agents
 from services.network.conductor import floatingips
+from services.network.conductor import metering
 from services.network.conductor import networks
 from services.network.conductor import ports
 from services.network.conductor import routers
@@ -20,8 +21,16 @@ _rules = types.SimpleNamespace(
 _agents = types.SimpleNamespace(get=agents.get, get_all=agents.get_all, create=None,
                                 update=agents.update, delete=agents.delete)
 
+_metering_labels = types.SimpleNamespace(
+    get=metering.get_label, get_row=metering.get_label_row, get_all=metering.get_labels,
+    create=metering.create_label, update=None, delete=metering.delete_label)
+_metering_rules = types.SimpleNamespace(
+    get=metering.get_rule, get_row=metering.get_rule_row, get_all=metering.get_rules,
+    create=metering.create_rule, update=None, delete=metering.delete_rule)
+
 RESOURCES = {
     'network': networks, 'subnet': subnets, 'subnetpool': subnetpools, 'port': ports,
     'router': routers, 'floatingip': floatingips, 'security_group': securitygroups,
     'security_group_rule': _rules, 'agent': _agents,
+    'metering_label': _metering_labels, 'metering_label_rule': _metering_rules,
 }

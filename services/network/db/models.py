@@ -282,3 +282,28 @@ class Agent(Base):
     description = sa.Column(sa.String(255))
     configurations = sa.Column(sa.JSON, nullable=False, default=dict)
     resources_synced = sa.Column(sa.Boolean)
+
+
+class MeteringLabel(Base):
+    __tablename__ = 'meteringlabels'
+    id = _id()
+    project_id = _project()
+    name = sa.Column(sa.String(255), nullable=False, default='')
+    description = sa.Column(sa.String(1024), nullable=False, default='')
+    shared = sa.Column(sa.Boolean, nullable=False, default=False)
+    rules = orm.relationship('MeteringLabelRule', lazy='selectin',
+                             cascade='all, delete-orphan')
+
+
+class MeteringLabelRule(Base):
+    __tablename__ = 'meteringlabelrules'
+    id = _id()
+    metering_label_id = sa.Column(sa.String(36),
+                                  sa.ForeignKey('meteringlabels.id', ondelete='CASCADE'),
+                                  nullable=False, index=True)
+    direction = sa.Column(sa.String(8), nullable=False)
+    excluded = sa.Column(sa.Boolean, nullable=False, default=False)
+    remote_ip_prefix = sa.Column(sa.String(64))
+    source_ip_prefix = sa.Column(sa.String(64))
+    destination_ip_prefix = sa.Column(sa.String(64))
+

@@ -29,6 +29,11 @@ EXTENSIONS = [
      'routes'),
     ('fields', 'Field selection', 'The fields query parameter selects attributes.'),
     ('filter-validation', 'Filter parameters validation', 'Unknown filters are ignored.'),
+    ('metering', 'Neutron Metering', 'Neutron Metering extension.'),
+    ('metering_source_and_destination_fields',
+     'Neutron Metering with source and destination filtering',
+     'Neutron Metering extension that enables the use of source and destination IP '
+     'prefixes in the metering label rules.'),
     ('multi-provider', 'Multi Provider Network', 'Expose mapping of virtual networks to '
                                                 'physical networks'),
     ('net-mtu', 'Network MTU', 'Provides MTU attribute for a network resource.'),
@@ -49,6 +54,9 @@ EXTENSIONS = [
                                     'Neutron networks and access to external networks via '
                                     'a NAT gateway.'),
     ('security-group', 'security-group', 'The security groups extension.'),
+    ('service-type', 'Neutron Service Type Management', 'API for retrieving service '
+                                                       'providers for Neutron advanced '
+                                                       'services'),
     ('sorting', 'Sorting support', 'Extension that indicates that sorting is enabled.'),
     ('standard-attr-description', 'standard-attr-description', 'Extension to add '
                                                                'descriptions to standard '

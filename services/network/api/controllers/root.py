@@ -5,6 +5,7 @@ import pecan
 from common import wsgi
 from services.network.api.controllers import availability
 from services.network.api.controllers import extensions
+from services.network.api.controllers import metering
 from services.network.api.controllers import quotas
 from services.network.api.controllers import resources
 from services.network.api.controllers import routers
@@ -14,7 +15,10 @@ COLLECTIONS = (('network', 'networks'), ('subnet', 'subnets'),
                ('floatingip', 'floatingips'), ('security_group', 'security-groups'),
                ('security_group_rule', 'security-group-rules'), ('quota', 'quotas'),
                ('agent', 'agents'), ('availability_zone', 'availability_zones'),
-               ('network_ip_availability', 'network-ip-availabilities'))
+               ('network_ip_availability', 'network-ip-availabilities'),
+               ('metering_label', 'metering/metering-labels'),
+               ('metering_label_rule', 'metering/metering-label-rules'),
+               ('service_provider', 'service-providers'))
 
 
 class V2Controller:
@@ -28,6 +32,7 @@ class V2Controller:
     quotas = quotas.QuotasController()
     extensions = extensions.ExtensionsController()
     availability_zones = availability.AvailabilityZonesController()
+    metering = metering.MeteringController()
 
     @pecan.expose('json')
     def index(self):
@@ -42,6 +47,7 @@ class V2Controller:
 setattr(V2Controller, 'security-groups', resources.SecurityGroupsController())
 setattr(V2Controller, 'security-group-rules', resources.SecurityGroupRulesController())
 setattr(V2Controller, 'network-ip-availabilities', availability.IPAvailabilityController())
+setattr(V2Controller, 'service-providers', metering.ServiceProvidersController())
 
 
 class RootController:

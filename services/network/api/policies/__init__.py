@@ -20,7 +20,8 @@ these rules decide who may act on a found resource.
 from oslo_policy import policy
 
 RESOURCES = ('network', 'subnet', 'subnetpool', 'port', 'router', 'floatingip',
-             'security_group', 'security_group_rule')
+             'security_group', 'security_group_rule', 'metering_label',
+             'metering_label_rule')
 
 ADMIN = 'rule:admin_api'
 MEMBER = 'rule:admin_or_member'
@@ -44,6 +45,8 @@ RULES = {
     'security_group': {'create': MEMBER, 'get': '%s or %s' % (READER, SERVICE),
                        'update': MEMBER, 'delete': MEMBER},
     'security_group_rule': {'create': MEMBER, 'get': READER, 'delete': MEMBER},
+    'metering_label': {'create': ADMIN, 'get': ADMIN, 'delete': ADMIN},
+    'metering_label_rule': {'create': ADMIN, 'get': ADMIN, 'delete': ADMIN},
 }
 
 # Attributes only an administrator (or, for port binding, the service role)
@@ -93,7 +96,8 @@ _METHODS = {'create': 'POST', 'get': 'GET', 'update': 'PUT', 'delete': 'DELETE'}
 
 
 def collection_path(resource):
-    return '/v2.0/%ss' % resource.replace('_', '-')
+    path = '/v2.0/%ss' % resource.replace('_', '-')
+    return path.replace('/metering-', '/metering/metering-')
 
 
 def _resource_rules(resource):
@@ -156,6 +160,9 @@ OTHER = [
     policy.DocumentedRuleDefault('get_availability_zone', READER,
                                  'List availability zones.',
                                  [{'method': 'GET', 'path': '/v2.0/availability_zones'}]),
+    policy.DocumentedRuleDefault('get_service_provider', 'rule:regular_user',
+                                 'List service providers.',
+                                 [{'method': 'GET', 'path': '/v2.0/service-providers'}]),
     policy.DocumentedRuleDefault('get_extension', 'rule:regular_user', 'List extensions.',
                                  [{'method': 'GET', 'path': '/v2.0/extensions'}]),
 ]

@@ -134,6 +134,19 @@ ATTRIBUTES = {
         'remote_address_group_id': ({'type': 'null'}, True, False),
     },
     'agent': {'admin_state_up': (_BOOL, False, True), 'description': (_STR, False, True)},
+    'metering_label': {
+        'name': (_NAME, True, False),
+        'description': ({'type': 'string', 'maxLength': 1024}, True, False),
+        'shared': (_BOOL, True, False), 'project_id': (_PROJECT, True, False),
+        'tenant_id': (_PROJECT, True, False)},
+    'metering_label_rule': {
+        'metering_label_id': (_UUID, True, False),
+        'direction': ({'type': 'string', 'enum': ['ingress', 'egress']}, True, False),
+        'excluded': (_BOOL, True, False),
+        'remote_ip_prefix': (_IP_OR_NULL, True, False),
+        'source_ip_prefix': (_IP_OR_NULL, True, False),
+        'destination_ip_prefix': (_IP_OR_NULL, True, False),
+        'project_id': (_PROJECT, True, False), 'tenant_id': (_PROJECT, True, False)},
 }
 
 # Tags may be given on create (then set with the resource, ``tag-creation``).
@@ -148,6 +161,7 @@ REQUIRED = {
     'floatingip': ['floating_network_id'],
     'security_group_rule': ['security_group_id', 'direction'],
     'subnetpool': ['prefixes', 'name'],
+    'metering_label_rule': ['metering_label_id', 'direction'],
 }
 
 EXTRA_ROUTES = {'type': 'object', 'required': ['router'], 'additionalProperties': False,
