@@ -301,3 +301,18 @@ class MeteringLabelRuleOverlaps(Conflict):
     msg_fmt = 'Metering label rule with remote_ip_prefix %(remote_ip_prefix)s overlaps ' \
         'another.'
 
+
+class RbacPolicyNotFound(NotFound):
+    fault_type = 'RbacPolicyNotFound'
+    msg_fmt = 'RBAC policy of type %(object_type)s with ID %(id)s not found'
+
+
+class DuplicateRbacPolicy(Conflict):
+    fault_type = 'DuplicateRbacPolicy'
+    msg_fmt = 'An RBAC policy already exists with those values.'
+
+
+class RbacPolicyInUse(Conflict):
+    fault_type = 'RbacPolicyInUse'
+    msg_fmt = ('RBAC policy on object %(object_id)s cannot be removed because other '
+               'objects depend on it.')

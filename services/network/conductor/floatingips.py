@@ -6,6 +6,7 @@ from oslo_utils import uuidutils
 from services.network import exception
 from services.network.conductor import networks
 from services.network.conductor import ports
+from services.network.conductor import rbac
 from services.network.conductor import queries
 from services.network.conductor import quotas
 from services.network.conductor import routers
@@ -58,7 +59,7 @@ def get_all(context, session, filters=None, **page):
 def create(context, session, body):
     project_id = queries.new_project(context, body)
     net = networks.get_row(context, session, body['floating_network_id'])
-    if not net.external:
+    if not rbac.external_for(session, net, project_id):
         raise exception.BadRequest(resource='floatingip', msg='Network %s is not a valid '
                                    'external network' % net.id)
     quotas.check(session, project_id, 'floatingip')

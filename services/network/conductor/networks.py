@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from services.network import exception
 from services.network.conductor import queries
 from services.network.conductor import quotas
+from services.network.conductor import rbac
 from services.network.conductor import segments
 from services.network.db import models
 
@@ -50,7 +51,23 @@ def visible_query(context, session):
         return query
     return query.filter(sa.or_(models.Network.project_id == context.project_id,
                                models.Network.shared.is_(True),
-                               models.Network.external.is_(True)))
+                               models.Network.external.is_(True),
+                               models.Network.id.in_(rbac.granted(context.project_id))))
+
+
+def _as_seen_by(context, session, items):
+    """A network shared with (or external to) the caller by an RBAC policy
+    shows ``shared`` (``router:external``) true to it, as neutron shows it."""
+    others = [i['id'] for i in items if i['project_id'] != context.project_id
+              and not (i['shared'] and i['router:external'])]
+    grants = rbac.grants_for(session, context.project_id, others)
+    for item in items:
+        actions = grants.get(item['id'], ())
+        if rbac.SHARED in actions:
+            item['shared'] = True
+        if rbac.EXTERNAL in actions:
+            item['router:external'] = True
+    return items
 
 
 def get_row(context, session, network_id):
@@ -61,7 +78,8 @@ def get_row(context, session, network_id):
 
 
 def get(context, session, network_id):
-    return make_dict(get_row(context, session, network_id))
+    return _as_seen_by(context, session, [make_dict(get_row(context, session,
+                                                             network_id))])[0]
 
 
 def get_all(context, session, filters=None, **page):
@@ -75,7 +93,7 @@ def get_all(context, session, filters=None, **page):
         query = queries.apply_filters(query.join(models.NetworkSegment), segment_filters,
                                       wanted)
     rows = queries.list_rows(query, models.Network, COLUMNS, filters, **page)
-    return [make_dict(n) for n in rows]
+    return _as_seen_by(context, session, [make_dict(n) for n in rows])
 
 
 def create(context, session, body):
@@ -107,6 +125,8 @@ def create(context, session, body):
         segmentation_id=segment['segmentation_id'] or 0))
     session.add(net)
     session.flush()
+    rbac.sync_wildcards(session, net)
+    session.flush()
     return make_dict(net)
 
 
@@ -135,12 +155,18 @@ def update(context, session, network_id, body):
     if values.get('shared') is False and net.shared:
         foreign = session.query(models.Port.id).filter(
             models.Port.network_id == net.id,
-            models.Port.project_id.notin_([net.project_id, ''])).first()
+            models.Port.project_id.notin_([net.project_id, '']),
+            models.Port.project_id.notin_(sa.select(models.NetworkRBAC.target_project).where(
+                models.NetworkRBAC.object_id == net.id,
+                models.NetworkRBAC.action == rbac.SHARED,
+                models.NetworkRBAC.target_project != rbac.WILDCARD))).first()
         if foreign:
             raise exception.InvalidInput(
                 error_message='Unable to reconfigure sharing settings for network %s. '
                               'Multiple tenants are using it.' % net.id)
     queries.bump(net, values)
+    session.flush()
+    rbac.sync_wildcards(session, net)
     session.flush()
     return make_dict(net)
 

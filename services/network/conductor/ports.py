@@ -14,6 +14,7 @@ from services.network.conductor import ipam
 from services.network.conductor import networks
 from services.network.conductor import queries
 from services.network.conductor import quotas
+from services.network.conductor import rbac
 from services.network.conductor import securitygroups
 from services.network.conductor import wire
 from services.network.db import models
@@ -332,7 +333,7 @@ def create(context, session, body):
     net = networks.get_row(context, session, body['network_id'])
     project_id = queries.new_project(context, body)
     # A port goes on a network of its own project or a shared one.
-    if not (queries.is_admin(context) or net.project_id == project_id or net.shared):
+    if not (queries.is_admin(context) or rbac.shared_with(session, net, project_id)):
         raise exception.PolicyNotAuthorized(action='create_port:network_id')
     check_device(context, session, project_id, net, body.get('device_owner'),
                  body.get('device_id'))

@@ -7,6 +7,7 @@ from services.network.conductor import floatingips
 from services.network.conductor import metering
 from services.network.conductor import networks
 from services.network.conductor import ports
+from services.network.conductor import rbac
 from services.network.conductor import routers
 from services.network.conductor import securitygroups
 from services.network.conductor import subnetpools
@@ -33,4 +34,5 @@ RESOURCES = {
     'router': routers, 'floatingip': floatingips, 'security_group': securitygroups,
     'security_group_rule': _rules, 'agent': _agents,
     'metering_label': _metering_labels, 'metering_label_rule': _metering_rules,
+    'rbac_policy': rbac,
 }

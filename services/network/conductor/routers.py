@@ -8,6 +8,7 @@ from services.network.conductor import networks
 from services.network.conductor import ports
 from services.network.conductor import queries
 from services.network.conductor import quotas
+from services.network.conductor import rbac
 from services.network.conductor import subnets
 from services.network.db import models
 
@@ -100,7 +101,7 @@ def _set_gateway(context, session, router, info):
         raise exception.BadRequest(resource='router', msg='external_gateway_info needs a '
                                                           'network_id')
     net = networks.get_row(context, session, network_id)
-    if not net.external:
+    if not rbac.external_for(session, net, router.project_id):
         raise exception.BadRequest(resource='router', msg='Network %s is not a valid '
                                    'external network' % network_id)
     if 'enable_snat' in info and info['enable_snat'] is not None:

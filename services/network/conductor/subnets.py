@@ -8,6 +8,7 @@ from services.network import exception
 from services.network.conductor import ipam
 from services.network.conductor import networks
 from services.network.conductor import queries
+from services.network.conductor import rbac
 from services.network.conductor import quotas
 from services.network.conductor import subnetpools
 from services.network.db import models
@@ -44,7 +45,8 @@ def visible_query(context, session):
     return query.join(models.Network, models.Network.id == models.Subnet.network_id).filter(
         sa.or_(models.Subnet.project_id == context.project_id,
                models.Network.project_id == context.project_id,
-               models.Network.shared.is_(True)))
+               models.Network.shared.is_(True),
+               models.Network.id.in_(rbac.granted(context.project_id, rbac.SHARED))))
 
 
 def get_row(context, session, subnet_id):

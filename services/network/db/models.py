@@ -307,3 +307,17 @@ class MeteringLabelRule(Base):
     source_ip_prefix = sa.Column(sa.String(64))
     destination_ip_prefix = sa.Column(sa.String(64))
 
+
+class NetworkRBAC(Base):
+    """Who else may use a network: ``access_as_shared`` (ports, subnets) or
+    ``access_as_external`` (gateways, floating IPs), for one project or
+    ``*``. The ``*`` rows mirror the network's ``shared``/``external`` flags."""
+    __tablename__ = 'networkrbacs'
+    __table_args__ = (sa.UniqueConstraint('object_id', 'target_project', 'action',
+                                          name='uq_networkrbacs_object_target_action'),)
+    id = _id()
+    project_id = _project()
+    object_id = sa.Column(sa.String(36), sa.ForeignKey('networks.id', ondelete='CASCADE'),
+                          nullable=False, index=True)
+    target_project = sa.Column(sa.String(255), nullable=False, index=True)
+    action = sa.Column(sa.String(32), nullable=False)

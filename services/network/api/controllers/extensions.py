@@ -50,6 +50,8 @@ EXTENSIONS = [
                                            'tenant'),
     ('quota_details', 'Quota details management support', 'Expose functions for quotas '
                                                            'usage statistics per project'),
+    ('rbac-policies', 'RBAC Policies', 'Allows creation and modification of policies that '
+                                       'control tenant access to resources.'),
     ('router', 'Neutron L3 Router', 'Router abstraction for basic L3 forwarding between L2 '
                                     'Neutron networks and access to external networks via '
                                     'a NAT gateway.'),

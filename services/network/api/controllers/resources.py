@@ -52,6 +52,10 @@ class SecurityGroupRulesController(base.ResourceController):
     resource, collection = 'security_group_rule', 'security_group_rules'
 
 
+class RbacPoliciesController(base.ResourceController):
+    resource, collection = 'rbac_policy', 'rbac_policies'
+
+
 class AgentsController(base.ResourceController):
     resource, collection = 'agent', 'agents'
 

@@ -18,7 +18,8 @@ COLLECTIONS = (('network', 'networks'), ('subnet', 'subnets'),
                ('network_ip_availability', 'network-ip-availabilities'),
                ('metering_label', 'metering/metering-labels'),
                ('metering_label_rule', 'metering/metering-label-rules'),
-               ('service_provider', 'service-providers'))
+               ('service_provider', 'service-providers'),
+               ('rbac_policy', 'rbac-policies'))
 
 
 class V2Controller:
@@ -48,6 +49,7 @@ setattr(V2Controller, 'security-groups', resources.SecurityGroupsController())
 setattr(V2Controller, 'security-group-rules', resources.SecurityGroupRulesController())
 setattr(V2Controller, 'network-ip-availabilities', availability.IPAvailabilityController())
 setattr(V2Controller, 'service-providers', metering.ServiceProvidersController())
+setattr(V2Controller, 'rbac-policies', resources.RbacPoliciesController())
 
 
 class RootController:

@@ -21,7 +21,7 @@ from oslo_policy import policy
 
 RESOURCES = ('network', 'subnet', 'subnetpool', 'port', 'router', 'floatingip',
              'security_group', 'security_group_rule', 'metering_label',
-             'metering_label_rule')
+             'metering_label_rule', 'rbac_policy')
 
 ADMIN = 'rule:admin_api'
 MEMBER = 'rule:admin_or_member'
@@ -47,6 +47,8 @@ RULES = {
     'security_group_rule': {'create': MEMBER, 'get': READER, 'delete': MEMBER},
     'metering_label': {'create': ADMIN, 'get': ADMIN, 'delete': ADMIN},
     'metering_label_rule': {'create': ADMIN, 'get': ADMIN, 'delete': ADMIN},
+    # Sharing with every project (target ``*``) is the admin's: the conductor checks.
+    'rbac_policy': {'create': MEMBER, 'get': READER, 'update': MEMBER, 'delete': MEMBER},
 }
 
 # Attributes only an administrator (or, for port binding, the service role)
@@ -97,7 +99,7 @@ _METHODS = {'create': 'POST', 'get': 'GET', 'update': 'PUT', 'delete': 'DELETE'}
 
 def collection_path(resource):
     path = '/v2.0/%ss' % resource.replace('_', '-')
-    return path.replace('/metering-', '/metering/metering-')
+    return path.replace('/metering-', '/metering/metering-').replace('policys', 'policies')
 
 
 def _resource_rules(resource):

@@ -134,6 +134,13 @@ ATTRIBUTES = {
         'remote_address_group_id': ({'type': 'null'}, True, False),
     },
     'agent': {'admin_state_up': (_BOOL, False, True), 'description': (_STR, False, True)},
+    'rbac_policy': {
+        'object_type': ({'type': 'string', 'maxLength': 255}, True, False),
+        'object_id': (_UUID, True, False),
+        'action': ({'type': 'string', 'enum': ['access_as_shared', 'access_as_external']},
+                   True, False),
+        'target_tenant': (_PROJECT, True, True), 'target_project': (_PROJECT, True, True),
+        'project_id': (_PROJECT, True, False), 'tenant_id': (_PROJECT, True, False)},
     'metering_label': {
         'name': (_NAME, True, False),
         'description': ({'type': 'string', 'maxLength': 1024}, True, False),
@@ -162,6 +169,7 @@ REQUIRED = {
     'security_group_rule': ['security_group_id', 'direction'],
     'subnetpool': ['prefixes', 'name'],
     'metering_label_rule': ['metering_label_id', 'direction'],
+    'rbac_policy': ['object_type', 'object_id', 'action'],
 }
 
 EXTRA_ROUTES = {'type': 'object', 'required': ['router'], 'additionalProperties': False,
