@@ -316,3 +316,14 @@ class RbacPolicyInUse(Conflict):
     fault_type = 'RbacPolicyInUse'
     msg_fmt = ('RBAC policy on object %(object_id)s cannot be removed because other '
                'objects depend on it.')
+
+
+class AddressScopeNotFound(NotFound):
+    fault_type = 'AddressScopeNotFound'
+    msg_fmt = 'Address scope %(address_scope_id)s could not be found'
+
+
+class AddressScopeInUse(Conflict):
+    fault_type = 'AddressScopeInUse'
+    msg_fmt = ('Unable to complete operation on address scope %(address_scope_id)s. There are '
+               'one or more subnet pools in use on the address scope')

@@ -2,6 +2,7 @@
 
 import types
 
+from services.network.conductor import addressscopes
 from services.network.conductor import agents
 from services.network.conductor import floatingips
 from services.network.conductor import metering
@@ -34,5 +35,5 @@ RESOURCES = {
     'router': routers, 'floatingip': floatingips, 'security_group': securitygroups,
     'security_group_rule': _rules, 'agent': _agents,
     'metering_label': _metering_labels, 'metering_label_rule': _metering_rules,
-    'rbac_policy': rbac,
+    'rbac_policy': rbac, 'address_scope': addressscopes,
 }

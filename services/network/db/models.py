@@ -321,3 +321,12 @@ class NetworkRBAC(Base):
                           nullable=False, index=True)
     target_project = sa.Column(sa.String(255), nullable=False, index=True)
     action = sa.Column(sa.String(32), nullable=False)
+
+
+class AddressScope(Base):
+    __tablename__ = 'address_scopes'
+    id = _id()
+    project_id = _project()
+    name = sa.Column(sa.String(255), nullable=False, default='')
+    ip_version = sa.Column(sa.Integer, nullable=False)
+    shared = sa.Column(sa.Boolean, nullable=False, default=False)

@@ -8,6 +8,7 @@ from services.network.api.controllers import base
 
 UPDATED = '2026-01-01T00:00:00-00:00'
 EXTENSIONS = [
+    ('address-scope', 'Address scope', 'Address scopes extension.'),
     ('agent', 'agent', 'The agent management extension.'),
     ('allowed-address-pairs', 'Allowed Address Pairs', 'Provides allowed address pairs'),
     ('availability_zone', 'Availability Zone', 'The availability zone extension.'),

@@ -56,6 +56,10 @@ class RbacPoliciesController(base.ResourceController):
     resource, collection = 'rbac_policy', 'rbac_policies'
 
 
+class AddressScopesController(base.ResourceController):
+    resource, collection = 'address_scope', 'address_scopes'
+
+
 class AgentsController(base.ResourceController):
     resource, collection = 'agent', 'agents'
 

@@ -19,7 +19,7 @@ COLLECTIONS = (('network', 'networks'), ('subnet', 'subnets'),
                ('metering_label', 'metering/metering-labels'),
                ('metering_label_rule', 'metering/metering-label-rules'),
                ('service_provider', 'service-providers'),
-               ('rbac_policy', 'rbac-policies'))
+               ('rbac_policy', 'rbac-policies'), ('address_scope', 'address-scopes'))
 
 
 class V2Controller:
@@ -50,6 +50,7 @@ setattr(V2Controller, 'security-group-rules', resources.SecurityGroupRulesContro
 setattr(V2Controller, 'network-ip-availabilities', availability.IPAvailabilityController())
 setattr(V2Controller, 'service-providers', metering.ServiceProvidersController())
 setattr(V2Controller, 'rbac-policies', resources.RbacPoliciesController())
+setattr(V2Controller, 'address-scopes', resources.AddressScopesController())
 
 
 class RootController:

@@ -21,7 +21,7 @@ from oslo_policy import policy
 
 RESOURCES = ('network', 'subnet', 'subnetpool', 'port', 'router', 'floatingip',
              'security_group', 'security_group_rule', 'metering_label',
-             'metering_label_rule', 'rbac_policy')
+             'metering_label_rule', 'rbac_policy', 'address_scope')
 
 ADMIN = 'rule:admin_api'
 MEMBER = 'rule:admin_or_member'
@@ -49,6 +49,8 @@ RULES = {
     'metering_label_rule': {'create': ADMIN, 'get': ADMIN, 'delete': ADMIN},
     # Sharing with every project (target ``*``) is the admin's: the conductor checks.
     'rbac_policy': {'create': MEMBER, 'get': READER, 'update': MEMBER, 'delete': MEMBER},
+    'address_scope': {'create': MEMBER, 'update': MEMBER, 'delete': MEMBER,
+                      'get': '%s or rule:shared' % READER},
 }
 
 # Attributes only an administrator (or, for port binding, the service role)
@@ -59,6 +61,7 @@ ADMIN_ATTRIBUTES = {
                 'provider:segmentation_id', 'router:external', 'shared', 'is_default'),
     'subnet': ('segment_id', 'service_types'),
     'subnetpool': ('is_default', 'shared'),
+    'address_scope': ('shared',),
     'port': ('binding:host_id', 'binding:profile'),
     'router': ('external_gateway_info:enable_snat',
                'external_gateway_info:external_fixed_ips', 'distributed', 'ha'),

@@ -134,6 +134,11 @@ ATTRIBUTES = {
         'remote_address_group_id': ({'type': 'null'}, True, False),
     },
     'agent': {'admin_state_up': (_BOOL, False, True), 'description': (_STR, False, True)},
+    'address_scope': {
+        'name': (_NAME, True, True),
+        'ip_version': ({'type': 'integer', 'enum': [4, 6]}, True, False),
+        'shared': (_BOOL, True, True), 'project_id': (_PROJECT, True, False),
+        'tenant_id': (_PROJECT, True, False)},
     'rbac_policy': {
         'object_type': ({'type': 'string', 'maxLength': 255}, True, False),
         'object_id': (_UUID, True, False),
@@ -170,6 +175,7 @@ REQUIRED = {
     'subnetpool': ['prefixes', 'name'],
     'metering_label_rule': ['metering_label_id', 'direction'],
     'rbac_policy': ['object_type', 'object_id', 'action'],
+    'address_scope': ['ip_version'],
 }
 
 EXTRA_ROUTES = {'type': 'object', 'required': ['router'], 'additionalProperties': False,
