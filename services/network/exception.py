@@ -327,3 +327,23 @@ class AddressScopeInUse(Conflict):
     fault_type = 'AddressScopeInUse'
     msg_fmt = ('Unable to complete operation on address scope %(address_scope_id)s. There are '
                'one or more subnet pools in use on the address scope')
+
+
+class QosPolicyNotFound(NotFound):
+    fault_type = 'QosPolicyNotFound'
+    msg_fmt = 'QoS policy %(policy_id)s could not be found.'
+
+
+class QosRuleNotFound(NotFound):
+    fault_type = 'QosRuleNotFound'
+    msg_fmt = 'QoS rule %(rule_id)s could not be found.'
+
+
+class QoSRulesConflict(Conflict):
+    fault_type = 'QoSRulesConflict'
+    msg_fmt = 'A %(rule_type)s rule of that direction already exists in policy %(policy_id)s.'
+
+
+class QoSPolicyDefaultAlreadyExists(Conflict):
+    fault_type = 'QoSPolicyDefaultAlreadyExists'
+    msg_fmt = 'A default QoS policy exists for project %(project_id)s.'

@@ -8,6 +8,7 @@ from services.network.conductor import floatingips
 from services.network.conductor import metering
 from services.network.conductor import networks
 from services.network.conductor import ports
+from services.network.conductor import qos
 from services.network.conductor import rbac
 from services.network.conductor import routers
 from services.network.conductor import securitygroups
@@ -30,10 +31,15 @@ _metering_rules = types.SimpleNamespace(
     get=metering.get_rule, get_row=metering.get_rule_row, get_all=metering.get_rules,
     create=metering.create_rule, update=None, delete=metering.delete_rule)
 
+_qos_rules = types.SimpleNamespace(
+    get=qos.get_rule, get_row=qos.get_rule_row, get_all=qos.get_rules,
+    create=qos.create_rule, update=qos.update_rule, delete=qos.delete_rule)
+
 RESOURCES = {
     'network': networks, 'subnet': subnets, 'subnetpool': subnetpools, 'port': ports,
     'router': routers, 'floatingip': floatingips, 'security_group': securitygroups,
     'security_group_rule': _rules, 'agent': _agents,
     'metering_label': _metering_labels, 'metering_label_rule': _metering_rules,
     'rbac_policy': rbac, 'address_scope': addressscopes,
+    'policy': qos, 'qos_rule': _qos_rules,
 }

@@ -7,7 +7,7 @@ from services.network.db import models
 
 #: Resources that carry tags (neutron's standard-attribute resources we serve).
 TAGGABLE = ('network', 'subnet', 'subnetpool', 'port', 'router', 'floatingip',
-            'security_group')
+            'security_group', 'policy')
 MAX_LENGTH = 255
 
 

@@ -330,3 +330,29 @@ class AddressScope(Base):
     name = sa.Column(sa.String(255), nullable=False, default='')
     ip_version = sa.Column(sa.Integer, nullable=False)
     shared = sa.Column(sa.Boolean, nullable=False, default=False)
+
+
+class QosPolicy(StandardAttrs, Taggable, Base):
+    __tablename__ = 'qos_policies'
+    id = _id()
+    project_id = _project()
+    name = sa.Column(sa.String(255), nullable=False, default='')
+    shared = sa.Column(sa.Boolean, nullable=False, default=False)
+    is_default = sa.Column(sa.Boolean, nullable=False, default=False)
+    rules = orm.relationship('QosRule', lazy='selectin', cascade='all, delete-orphan',
+                             order_by='QosRule.rule_type')
+
+
+class QosRule(Base):
+    """A rule of any type; the columns a type does not use stay null."""
+    __tablename__ = 'qos_rules'
+    id = _id()
+    qos_policy_id = sa.Column(sa.String(36),
+                              sa.ForeignKey('qos_policies.id', ondelete='CASCADE'),
+                              nullable=False, index=True)
+    rule_type = sa.Column(sa.String(32), nullable=False)
+    direction = sa.Column(sa.String(8))
+    max_kbps = sa.Column(sa.Integer)
+    max_burst_kbps = sa.Column(sa.Integer)
+    dscp_mark = sa.Column(sa.Integer)
+    min_kbps = sa.Column(sa.Integer)

@@ -137,6 +137,7 @@ NOT_FOUND = {
     'security_group': lambda i: exception.SecurityGroupNotFound(id=i),
     'security_group_rule': lambda i: exception.SecurityGroupRuleNotFound(id=i),
     'agent': lambda i: exception.AgentNotFound(id=i),
+    'policy': lambda i: exception.QosPolicyNotFound(policy_id=i),
     'address_scope': lambda i: exception.AddressScopeNotFound(address_scope_id=i),
     'rbac_policy': lambda i: exception.RbacPolicyNotFound(id=i, object_type='network'),
     'metering_label': lambda i: exception.MeteringLabelNotFound(label_id=i),

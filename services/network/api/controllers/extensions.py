@@ -47,6 +47,16 @@ EXTENSIONS = [
                                                'field is enabled.'),
     ('provider', 'Provider Network', 'Expose mapping of virtual networks to physical '
                                      'networks'),
+    ('qos', 'Quality of Service', 'The Quality of Service extension.'),
+    ('qos-bw-limit-direction', 'Direction for QoS bandwidth limit rule',
+     'Allow to configure QoS bandwidth limit rule with specific direction: ingress or '
+     'egress'),
+    ('qos-bw-minimum-ingress', 'Ingress direction for QoS minimum bandwidth rule',
+     'Allows to configure QoS minimum bandwidth rule with ingress direction.'),
+    ('qos-default', 'QoS default policy', 'Expose the QoS default policy per project'),
+    ('qos-rule-type-details', 'QoS rule type details', 'Expose details about QoS rule '
+                                                       'types supported by loaded backend '
+                                                       'drivers'),
     ('quotas', 'Quota management support', 'Expose functions for quotas management per '
                                            'tenant'),
     ('quota_details', 'Quota details management support', 'Expose functions for quotas '

@@ -6,6 +6,7 @@ from common import wsgi
 from services.network.api.controllers import availability
 from services.network.api.controllers import extensions
 from services.network.api.controllers import metering
+from services.network.api.controllers import qos
 from services.network.api.controllers import quotas
 from services.network.api.controllers import resources
 from services.network.api.controllers import routers
@@ -19,7 +20,8 @@ COLLECTIONS = (('network', 'networks'), ('subnet', 'subnets'),
                ('metering_label', 'metering/metering-labels'),
                ('metering_label_rule', 'metering/metering-label-rules'),
                ('service_provider', 'service-providers'),
-               ('rbac_policy', 'rbac-policies'), ('address_scope', 'address-scopes'))
+               ('rbac_policy', 'rbac-policies'), ('address_scope', 'address-scopes'),
+               ('policy', 'qos/policies'), ('rule_type', 'qos/rule-types'))
 
 
 class V2Controller:
@@ -34,6 +36,7 @@ class V2Controller:
     extensions = extensions.ExtensionsController()
     availability_zones = availability.AvailabilityZonesController()
     metering = metering.MeteringController()
+    qos = qos.QosController()
 
     @pecan.expose('json')
     def index(self):

@@ -21,7 +21,9 @@ from oslo_policy import policy
 
 RESOURCES = ('network', 'subnet', 'subnetpool', 'port', 'router', 'floatingip',
              'security_group', 'security_group_rule', 'metering_label',
-             'metering_label_rule', 'rbac_policy', 'address_scope')
+             'metering_label_rule', 'rbac_policy', 'address_scope', 'policy',
+             'policy_bandwidth_limit_rule', 'policy_dscp_marking_rule',
+             'policy_minimum_bandwidth_rule')
 
 ADMIN = 'rule:admin_api'
 MEMBER = 'rule:admin_or_member'
@@ -51,7 +53,13 @@ RULES = {
     'rbac_policy': {'create': MEMBER, 'get': READER, 'update': MEMBER, 'delete': MEMBER},
     'address_scope': {'create': MEMBER, 'update': MEMBER, 'delete': MEMBER,
                       'get': '%s or rule:shared' % READER},
+    # QoS policies and their rules are the admin's; the project and, when
+    # shared, everyone read them.
+    'policy': {'create': ADMIN, 'update': ADMIN, 'delete': ADMIN,
+               'get': '%s or rule:shared' % READER},
 }
+for _rule in ('bandwidth_limit', 'dscp_marking', 'minimum_bandwidth'):
+    RULES['policy_%s_rule' % _rule] = dict(RULES['policy'])
 
 # Attributes only an administrator (or, for port binding, the service role)
 # may set on create / update; ``external_gateway_info:enable_snat`` names a
@@ -102,7 +110,10 @@ _METHODS = {'create': 'POST', 'get': 'GET', 'update': 'PUT', 'delete': 'DELETE'}
 
 def collection_path(resource):
     path = '/v2.0/%ss' % resource.replace('_', '-')
-    return path.replace('/metering-', '/metering/metering-').replace('policys', 'policies')
+    path = path.replace('/metering-', '/metering/metering-').replace('policys', 'policies')
+    if resource.startswith('policy_'):
+        return '/v2.0/qos/policies/{policy_id}/%ss' % resource[len('policy_'):]
+    return path.replace('/v2.0/policies', '/v2.0/qos/policies')
 
 
 def _resource_rules(resource):
@@ -168,6 +179,9 @@ OTHER = [
     policy.DocumentedRuleDefault('get_service_provider', 'rule:regular_user',
                                  'List service providers.',
                                  [{'method': 'GET', 'path': '/v2.0/service-providers'}]),
+    policy.DocumentedRuleDefault('get_rule_type', 'rule:regular_user',
+                                 'List QoS rule types.',
+                                 [{'method': 'GET', 'path': '/v2.0/qos/rule-types'}]),
     policy.DocumentedRuleDefault('get_extension', 'rule:regular_user', 'List extensions.',
                                  [{'method': 'GET', 'path': '/v2.0/extensions'}]),
 ]

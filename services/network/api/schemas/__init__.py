@@ -134,6 +134,18 @@ ATTRIBUTES = {
         'remote_address_group_id': ({'type': 'null'}, True, False),
     },
     'agent': {'admin_state_up': (_BOOL, False, True), 'description': (_STR, False, True)},
+    'policy': dict(_COMMON, **{'shared': (_BOOL, True, True),
+                               'is_default': (_BOOL, True, True)}),
+    'bandwidth_limit_rule': {
+        'max_kbps': ({'type': 'integer', 'minimum': 0, 'maximum': DB_INT_MAX}, True, True),
+        'max_burst_kbps': ({'type': 'integer', 'minimum': 0, 'maximum': DB_INT_MAX},
+                           True, True),
+        'direction': ({'type': 'string', 'enum': ['egress', 'ingress']}, True, True)},
+    'dscp_marking_rule': {'dscp_mark': ({'type': 'integer', 'minimum': 0, 'maximum': 56},
+                                        True, True)},
+    'minimum_bandwidth_rule': {
+        'min_kbps': ({'type': 'integer', 'minimum': 0, 'maximum': DB_INT_MAX}, True, True),
+        'direction': ({'type': 'string', 'enum': ['egress', 'ingress']}, True, True)},
     'address_scope': {
         'name': (_NAME, True, True),
         'ip_version': ({'type': 'integer', 'enum': [4, 6]}, True, False),
@@ -165,7 +177,7 @@ ATTRIBUTES = {
 _TAGS = {'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'maxLength': 255,
                                     'pattern': '^[^,]*$'}}
 for _resource in ('network', 'subnet', 'subnetpool', 'port', 'router', 'floatingip',
-                  'security_group'):
+                  'security_group', 'policy'):
     ATTRIBUTES[_resource]['tags'] = (_TAGS, True, False)
 
 REQUIRED = {
