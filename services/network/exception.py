@@ -347,3 +347,8 @@ class QoSRulesConflict(Conflict):
 class QoSPolicyDefaultAlreadyExists(Conflict):
     fault_type = 'QoSPolicyDefaultAlreadyExists'
     msg_fmt = 'A default QoS policy exists for project %(project_id)s.'
+
+
+class QosPolicyInUse(Conflict):
+    fault_type = 'QosPolicyInUse'
+    msg_fmt = ('QoS Policy %(policy_id)s is used by %(object_type)s %(object_id)s.')

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from services.network import exception
 from services.network.conductor import queries
+from services.network.conductor import qos
 from services.network.conductor import quotas
 from services.network.conductor import rbac
 from services.network.conductor import segments
@@ -37,7 +38,7 @@ def make_dict(net):
         'subnets': sorted(s.id for s in net.subnets),
         'availability_zone_hints': [], 'availability_zones': ['nova'],
         'ipv4_address_scope': None, 'ipv6_address_scope': None,
-        'l2_adjacency': True,
+        'l2_adjacency': True, 'qos_policy_id': net.qos_policy_id,
         'provider:network_type': segment.get('network_type'),
         'provider:physical_network': segment.get('physical_network'),
         'provider:segmentation_id': segment.get('segmentation_id'),
@@ -118,6 +119,8 @@ def create(context, session, body):
         admin_state_up=body.get('admin_state_up', True), shared=body.get('shared', False),
         external=body.get('router:external', False), is_default=body.get('is_default', False),
         mtu=mtu, port_security_enabled=body.get('port_security_enabled', True),
+        qos_policy_id=qos.check_attach(context, session, body.get('qos_policy_id'),
+                                       project_id),
         revision_number=1)
     net.segments.append(models.NetworkSegment(
         id=uuidutils.generate_uuid(), network_type=segment['network_type'],
@@ -136,6 +139,9 @@ def update(context, session, network_id, body):
         raise exception.InvalidInput(
             error_message='Plugin does not support updating provider attributes')
     values = {}
+    if 'qos_policy_id' in body:
+        values['qos_policy_id'] = qos.check_attach(context, session, body['qos_policy_id'],
+                                                   net.project_id)
     for key in ('name', 'description', 'admin_state_up', 'shared', 'mtu',
                 'port_security_enabled', 'is_default'):
         if key in body:

@@ -13,6 +13,7 @@ from services.network.conductor import binding
 from services.network.conductor import ipam
 from services.network.conductor import networks
 from services.network.conductor import queries
+from services.network.conductor import qos
 from services.network.conductor import quotas
 from services.network.conductor import rbac
 from services.network.conductor import securitygroups
@@ -210,6 +211,7 @@ _SOURCES = {
     'extra_dhcp_opts': ('json', _Port.extra_dhcp_opts), 'dns_name': ('constant', ''),
     'dns_assignment': ('constant', list), 'ip_allocation': ('constant', 'immediate'),
     'propagate_uplink_status': ('constant', False),
+    'qos_policy_id': ('column', _Port.qos_policy_id),
 }
 # JSON columns are read as text (decoded in bulk above), not by the column type.
 for _key, (_kind, _column) in list(_SOURCES.items()):
@@ -239,6 +241,7 @@ def _row_dict(row, fixed_ips, group_ids):
         'extra_dhcp_opts': list(_json(row.extra_dhcp_opts) or []), 'dns_name': '',
         'dns_assignment': [],
         'ip_allocation': 'immediate', 'propagate_uplink_status': False,
+        'qos_policy_id': row.qos_policy_id,
     }
 
 
@@ -348,7 +351,10 @@ def create(context, session, body):
         binding_host_id=body.get('binding:host_id') or '',
         binding_vnic_type=body.get('binding:vnic_type', 'normal'),
         binding_profile=body.get('binding:profile') or {},
-        extra_dhcp_opts=_dhcp_options([], body.get('extra_dhcp_opts')), revision_number=1)
+        extra_dhcp_opts=_dhcp_options([], body.get('extra_dhcp_opts')),
+        qos_policy_id=qos.check_attach(context, session, body.get('qos_policy_id'),
+                                       project_id),
+        revision_number=1)
     subnets = session.query(models.Subnet).filter_by(network_id=net.id).all()
     ipam.allocate(session, port, subnets, body.get('fixed_ips'))
     _apply_security(context, session, port, body, creating=True)
@@ -400,6 +406,9 @@ def update(context, session, port_id, body):
             raise exception.Conflict(reason='Port %s is bound; its MAC address cannot change'
                                      % port.id)
         values['mac_address'] = _mac(session, port.network_id, body['mac_address'])
+    if 'qos_policy_id' in body:
+        values['qos_policy_id'] = qos.check_attach(context, session, body['qos_policy_id'],
+                                                   port.project_id)
     if 'extra_dhcp_opts' in body:
         values['extra_dhcp_opts'] = _dhcp_options(port.extra_dhcp_opts,
                                                   body['extra_dhcp_opts'])

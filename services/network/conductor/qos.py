@@ -95,8 +95,25 @@ def update(context, session, policy_id, body):
 
 
 def delete(context, session, policy_id):
-    session.delete(get_row(context, session, policy_id))
+    policy = get_row(context, session, policy_id)
+    for model, kind in ((models.Port, 'port'), (models.Network, 'network')):
+        user = session.query(model.id).filter(model.qos_policy_id == policy.id).first()
+        if user:
+            raise exception.QosPolicyInUse(policy_id=policy.id, object_type=kind,
+                                           object_id=user[0])
+    session.delete(policy)
     return {'id': policy_id}
+
+
+def check_attach(context, session, policy_id, project_id):
+    """``policy_id`` as a port's or network's QoS policy: one the caller sees
+    that is the resource's project's or shared (``None`` detaches)."""
+    if policy_id is None:
+        return None
+    policy = get_row(context, session, policy_id)
+    if not (policy.shared or policy.project_id == project_id or queries.is_admin(context)):
+        raise exception.QosPolicyNotFound(policy_id=policy_id)
+    return policy.id
 
 
 # -- rules ------------------------------------------------------------------

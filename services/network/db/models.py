@@ -65,6 +65,7 @@ class Network(StandardAttrs, Taggable, Base):
     is_default = sa.Column(sa.Boolean, nullable=False, default=False)
     mtu = sa.Column(sa.Integer, nullable=False)
     port_security_enabled = sa.Column(sa.Boolean, nullable=False, default=True)
+    qos_policy_id = sa.Column(sa.String(36))
     segments = orm.relationship('NetworkSegment', lazy='selectin',
                                 order_by='NetworkSegment.segment_index',
                                 cascade='all, delete-orphan')
@@ -164,6 +165,7 @@ class Port(StandardAttrs, Taggable, Base):
     binding_vif_details = sa.Column(sa.JSON, nullable=False, default=dict)
     allowed_address_pairs = sa.Column(sa.JSON, nullable=False, default=list)
     extra_dhcp_opts = sa.Column(sa.JSON, nullable=False, default=list)
+    qos_policy_id = sa.Column(sa.String(36))
     fixed_ips = orm.relationship('IPAllocation', lazy='selectin',
                                  cascade='all, delete-orphan',
                                  order_by='IPAllocation.position')

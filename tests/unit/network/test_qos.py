@@ -78,3 +78,31 @@ def test_policy_writes_are_the_admins_and_one_default(api):
     aliases = {e['alias'] for e in api.get('/extensions').json['extensions']}
     assert {'qos', 'qos-bw-limit-direction', 'qos-default', 'qos-rule-type-details',
             'qos-bw-minimum-ingress'} <= aliases
+
+
+def test_ports_and_networks_take_a_policy(api):
+    mine = api.post('/qos/policies', {'policy': {'name': 'm', 'project_id': 'demo'}}).json[
+        'policy']
+    theirs = api.post('/qos/policies', {'policy': {'name': 't', 'project_id': 'other'}}
+                      ).json['policy']
+    shared = api.post('/qos/policies', {'policy': {'name': 's', 'shared': True}}).json[
+        'policy']
+    net = api.network(DEMO, qos_policy_id=mine['id'])
+    assert net['qos_policy_id'] == mine['id']
+    assert api.get('/networks/%s' % net['id'], DEMO).json['network']['qos_policy_id'] == \
+        mine['id']
+    api.subnet(net['id'], headers=DEMO)
+    port = api.port(net['id'], DEMO, qos_policy_id=shared['id'])
+    assert port['qos_policy_id'] == shared['id']
+    listed = api.get('/ports?id=%s' % port['id'], DEMO).json['ports'][0]
+    assert listed['qos_policy_id'] == shared['id']
+    api.put('/ports/%s' % port['id'], {'port': {'qos_policy_id': theirs['id']}}, DEMO,
+            status=404)
+    resp = api.delete('/qos/policies/%s' % shared['id'], status=409)
+    assert _fault(resp)['type'] == 'QosPolicyInUse'
+    port = api.put('/ports/%s' % port['id'], {'port': {'qos_policy_id': None}},
+                   DEMO).json['port']
+    assert port['qos_policy_id'] is None
+    api.delete('/qos/policies/%s' % shared['id'])
+    api.put('/networks/%s' % net['id'], {'network': {'qos_policy_id': None}}, DEMO)
+    api.delete('/qos/policies/%s' % mine['id'])

@@ -58,6 +58,7 @@ ATTRIBUTES = {
                                       'maximum': DB_INT_MAX}, True, True),
         'availability_zone_hints': ({'type': 'array', 'items': _STR}, True, False),
         'dns_domain': (_STR, True, True),
+        'qos_policy_id': (_UUID_OR_NULL, True, True),
     }),
     'subnet': dict(_COMMON, **{
         'network_id': (_UUID, True, False),
@@ -101,6 +102,7 @@ ATTRIBUTES = {
         'binding:profile': ({'type': ['object', 'null']}, True, True),
         'dns_name': (_STR, True, True),
         'extra_dhcp_opts': (_DHCP_OPTS, True, True),
+        'qos_policy_id': (_UUID_OR_NULL, True, True),
     }),
     'router': dict(_COMMON, **{
         'admin_state_up': (_BOOL, True, True), 'external_gateway_info': (_GATEWAY_INFO,
