@@ -2,6 +2,7 @@
 
 import netaddr
 from oslo_utils import uuidutils
+import sqlalchemy as sa
 
 from services.network import exception
 from services.network.conductor import queries
@@ -76,8 +77,8 @@ def delete_label(context, session, label_id):
 
 
 def _rules(context, session):
-    labels = _labels(context, session).with_entities(models.MeteringLabel.id)
-    return session.query(_Rule).filter(_Rule.metering_label_id.in_(labels.subquery()))
+    labels = _labels(context, session).with_entities(models.MeteringLabel.id).subquery()
+    return session.query(_Rule).filter(_Rule.metering_label_id.in_(sa.select(labels.c.id)))
 
 
 def get_rule_row(context, session, rule_id):
