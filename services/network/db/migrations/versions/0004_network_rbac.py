@@ -3,6 +3,8 @@
 Revision ID: 0004
 Revises: 0003
 """
+import uuid
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -34,6 +36,22 @@ def upgrade():
                               unique=False)
         batch_op.create_index(batch_op.f('ix_networkrbacs_target_project'),
                               ['target_project'], unique=False)
+    # Networks shared or external before policies existed get their '*' rows.
+    bind = op.get_bind()
+    networks = sa.table('networks', sa.column('id'), sa.column('project_id'),
+                        sa.column('shared'), sa.column('external'))
+    rbacs = sa.table('networkrbacs', sa.column('id'), sa.column('project_id'),
+                     sa.column('object_id'), sa.column('target_project'), sa.column('action'))
+    rows = []
+    for net in bind.execute(sa.select(networks).where(
+            sa.or_(networks.c.shared.is_(True), networks.c.external.is_(True)))):
+        for flag, action in ((net.shared, 'access_as_shared'),
+                             (net.external, 'access_as_external')):
+            if flag:
+                rows.append({'id': str(uuid.uuid4()), 'project_id': net.project_id,
+                             'object_id': net.id, 'target_project': '*', 'action': action})
+    if rows:
+        op.bulk_insert(rbacs, rows)
 
 
 def downgrade():
