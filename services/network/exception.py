@@ -51,6 +51,21 @@ class FloatingIPNotFound(NotFound):
     msg_fmt = 'Floating IP %(floatingip_id)s could not be found.'
 
 
+class MeteringLabelNotFound(NotFound):
+    fault_type = 'MeteringLabelNotFound'
+    msg_fmt = 'Metering label %(label_id)s does not exist.'
+
+
+class MeteringLabelRuleNotFound(NotFound):
+    fault_type = 'MeteringLabelRuleNotFound'
+    msg_fmt = 'Metering label rule %(rule_id)s does not exist.'
+
+
+class TagNotFound(NotFound):
+    fault_type = 'TagNotFound'
+    msg_fmt = 'Tag %(tag)s could not be found for %(resource)s %(resource_id)s.'
+
+
 class SecurityGroupNotFound(NotFound):
     fault_type = 'SecurityGroupNotFound'
     msg_fmt = 'Security group %(id)s does not exist.'
@@ -237,6 +252,21 @@ class SecurityGroupRuleExists(Conflict):
     msg_fmt = 'Security group rule already exists. Rule id is %(rule_id)s.'
 
 
+class SecurityGroupDefaultAlreadyExists(Conflict):
+    fault_type = 'SecurityGroupDefaultAlreadyExists'
+    msg_fmt = 'Default security group already exists.'
+
+
+class SecurityGroupCannotUpdateDefault(Conflict):
+    fault_type = 'SecurityGroupCannotUpdateDefault'
+    msg_fmt = 'Updating default security group not allowed.'
+
+
+class SecurityGroupInvalidPortValue(exception.BadRequest):
+    fault_type = 'SecurityGroupInvalidPortValue'
+    msg_fmt = 'Invalid value for port %(port)s.'
+
+
 class SecurityGroupCannotRemoveDefault(Conflict):
     fault_type = 'SecurityGroupCannotRemoveDefault'
     msg_fmt = 'Insufficient rights for removing default security group.'
@@ -264,3 +294,61 @@ class DeviceIDNotOwnedByTenant(exception.Forbidden):
     fault_type = 'DeviceIDNotOwnedByTenant'
     msg_fmt = ('The following device_id %(device_id)s is not owned by your project or '
                'matches another project\'s router or floating IP.')
+
+
+class MeteringLabelRuleOverlaps(Conflict):
+    fault_type = 'MeteringLabelRuleOverlaps'
+    msg_fmt = 'Metering label rule with remote_ip_prefix %(remote_ip_prefix)s overlaps ' \
+        'another.'
+
+
+class RbacPolicyNotFound(NotFound):
+    fault_type = 'RbacPolicyNotFound'
+    msg_fmt = 'RBAC policy of type %(object_type)s with ID %(id)s not found'
+
+
+class DuplicateRbacPolicy(Conflict):
+    fault_type = 'DuplicateRbacPolicy'
+    msg_fmt = 'An RBAC policy already exists with those values.'
+
+
+class RbacPolicyInUse(Conflict):
+    fault_type = 'RbacPolicyInUse'
+    msg_fmt = ('RBAC policy on object %(object_id)s cannot be removed because other '
+               'objects depend on it.')
+
+
+class AddressScopeNotFound(NotFound):
+    fault_type = 'AddressScopeNotFound'
+    msg_fmt = 'Address scope %(address_scope_id)s could not be found'
+
+
+class AddressScopeInUse(Conflict):
+    fault_type = 'AddressScopeInUse'
+    msg_fmt = ('Unable to complete operation on address scope %(address_scope_id)s. There are '
+               'one or more subnet pools in use on the address scope')
+
+
+class QosPolicyNotFound(NotFound):
+    fault_type = 'QosPolicyNotFound'
+    msg_fmt = 'QoS policy %(policy_id)s could not be found.'
+
+
+class QosRuleNotFound(NotFound):
+    fault_type = 'QosRuleNotFound'
+    msg_fmt = 'QoS rule %(rule_id)s could not be found.'
+
+
+class QoSRulesConflict(Conflict):
+    fault_type = 'QoSRulesConflict'
+    msg_fmt = 'A %(rule_type)s rule of that direction already exists in policy %(policy_id)s.'
+
+
+class QoSPolicyDefaultAlreadyExists(Conflict):
+    fault_type = 'QoSPolicyDefaultAlreadyExists'
+    msg_fmt = 'A default QoS policy exists for project %(project_id)s.'
+
+
+class QosPolicyInUse(Conflict):
+    fault_type = 'QosPolicyInUse'
+    msg_fmt = ('QoS Policy %(policy_id)s is used by %(object_type)s %(object_id)s.')

@@ -6,6 +6,7 @@ from oslo_utils import uuidutils
 from services.network import exception
 from services.network.conductor import networks
 from services.network.conductor import ports
+from services.network.conductor import rbac
 from services.network.conductor import queries
 from services.network.conductor import quotas
 from services.network.conductor import routers
@@ -17,6 +18,9 @@ COLUMNS = queries.standard_columns(models.FloatingIP, 'floating_network_id',
 COLUMNS['port_id'] = models.FloatingIP.fixed_port_id
 OWNER = 'network:floatingip'
 
+# Ports a floating IP cannot point at: a network's DHCP server, and the
+# external-side ports of routers and floating IPs themselves.
+NOT_SERVICED = ('network:dhcp', 'network:router_gateway', 'network:floatingip')
 
 def make_dict(fip):
     result = queries.standard_dict(fip)
@@ -55,7 +59,7 @@ def get_all(context, session, filters=None, **page):
 def create(context, session, body):
     project_id = queries.new_project(context, body)
     net = networks.get_row(context, session, body['floating_network_id'])
-    if not net.external:
+    if not rbac.external_for(session, net, project_id):
         raise exception.BadRequest(resource='floatingip', msg='Network %s is not a valid '
                                    'external network' % net.id)
     quotas.check(session, project_id, 'floatingip')
@@ -91,9 +95,9 @@ def _associate(context, session, fip, port_id, fixed_ip_address):
     port = ports.get_row(context, session, port_id)
     if port.project_id != fip.project_id and not queries.is_admin(context):
         raise exception.PortNotFound(port_id=port_id)
-    if port.device_owner in ports.L3_OWNERS:
-        raise exception.BadRequest(resource='floatingip', msg='Port %s has owner %s and '
-                                   'cannot have a floating IP' % (port.id, port.device_owner))
+    if port.device_owner in NOT_SERVICED:
+        raise exception.BadRequest(resource='floatingip', msg='Port %s is unable to be '
+                                   'assigned a floating IP' % port.id)
     v4 = [ip for ip in port.fixed_ips if netaddr.IPAddress(ip.ip_address).version == 4]
     if fixed_ip_address:
         chosen = [ip for ip in v4 if ip.ip_address == fixed_ip_address]

@@ -17,6 +17,7 @@ from services.network.conductor import resources
 from services.network.conductor import routers
 from services.network.conductor import rpc_errors
 from services.network.conductor import rpcapi
+from services.network.conductor import tags
 from services.network.conductor import wire
 from services.network.db import api as db_api
 
@@ -103,9 +104,17 @@ class NetworkConductorManager:
         if module.create is None:
             raise exception.BadRequest(resource=resource, msg='creation is not supported')
 
+        body = dict(body)
+        wanted_tags = body.pop('tags', None)
+
         def run():
             with db_api.writer(context) as session:
-                return module.create(context, session, body)
+                result = module.create(context, session, body)
+                if wanted_tags:
+                    result['tags'] = tags.update(context, session, resource, result['id'],
+                                                 replace=wanted_tags)
+                    result['revision_number'] = result.get('revision_number', 0) + 1
+                return result
         result = _with_retries(run)
         self._notify(context, resource, 'update', result)
         return result
@@ -130,9 +139,21 @@ class NetworkConductorManager:
 
         def run():
             with db_api.writer(context) as session:
-                return module.delete(context, session, resource_id)
+                result = module.delete(context, session, resource_id)
+                tags.purge(session, [resource_id] + list(result.pop('_purged', ())))
+                return result
         result = _with_retries(run)
         self._notify(context, resource, 'delete', result)
+
+    @_client_errors
+    def update_tags(self, context, resource, resource_id, replace=None, add=None,
+                    remove=None):
+        """Replace a resource's tags or add and remove some; returns them."""
+        def run():
+            with db_api.writer(context) as session:
+                return tags.update(context, session, resource, resource_id, replace=replace,
+                                   add=add or (), remove=remove or ())
+        return _with_retries(run)
 
     # -- routers -----------------------------------------------------------
 
@@ -150,6 +171,16 @@ class NetworkConductorManager:
         def run():
             with db_api.writer(context) as session:
                 return routers.remove_interface(context, session, router_id, interface_info)
+        result = _with_retries(run)
+        self._notify(context, 'router', 'update', {'id': router_id})
+        return result
+
+    @_client_errors
+    def update_extraroutes(self, context, router_id, routes, remove=False):
+        def run():
+            with db_api.writer(context) as session:
+                return routers.update_extraroutes(context, session, router_id, routes,
+                                                  remove=remove)
         result = _with_retries(run)
         self._notify(context, 'router', 'update', {'id': router_id})
         return result

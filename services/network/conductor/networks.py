@@ -5,7 +5,9 @@ import sqlalchemy as sa
 
 from services.network import exception
 from services.network.conductor import queries
+from services.network.conductor import qos
 from services.network.conductor import quotas
+from services.network.conductor import rbac
 from services.network.conductor import segments
 from services.network.db import models
 
@@ -36,7 +38,7 @@ def make_dict(net):
         'subnets': sorted(s.id for s in net.subnets),
         'availability_zone_hints': [], 'availability_zones': ['nova'],
         'ipv4_address_scope': None, 'ipv6_address_scope': None,
-        'l2_adjacency': True,
+        'l2_adjacency': True, 'qos_policy_id': net.qos_policy_id,
         'provider:network_type': segment.get('network_type'),
         'provider:physical_network': segment.get('physical_network'),
         'provider:segmentation_id': segment.get('segmentation_id'),
@@ -50,7 +52,23 @@ def visible_query(context, session):
         return query
     return query.filter(sa.or_(models.Network.project_id == context.project_id,
                                models.Network.shared.is_(True),
-                               models.Network.external.is_(True)))
+                               models.Network.external.is_(True),
+                               models.Network.id.in_(rbac.granted(context.project_id))))
+
+
+def _as_seen_by(context, session, items):
+    """A network shared with (or external to) the caller by an RBAC policy
+    shows ``shared`` (``router:external``) true to it, as neutron shows it."""
+    others = [i['id'] for i in items if i['project_id'] != context.project_id
+              and not (i['shared'] and i['router:external'])]
+    grants = rbac.grants_for(session, context.project_id, others)
+    for item in items:
+        actions = grants.get(item['id'], ())
+        if rbac.SHARED in actions:
+            item['shared'] = True
+        if rbac.EXTERNAL in actions:
+            item['router:external'] = True
+    return items
 
 
 def get_row(context, session, network_id):
@@ -61,7 +79,8 @@ def get_row(context, session, network_id):
 
 
 def get(context, session, network_id):
-    return make_dict(get_row(context, session, network_id))
+    return _as_seen_by(context, session, [make_dict(get_row(context, session,
+                                                             network_id))])[0]
 
 
 def get_all(context, session, filters=None, **page):
@@ -75,7 +94,7 @@ def get_all(context, session, filters=None, **page):
         query = queries.apply_filters(query.join(models.NetworkSegment), segment_filters,
                                       wanted)
     rows = queries.list_rows(query, models.Network, COLUMNS, filters, **page)
-    return [make_dict(n) for n in rows]
+    return _as_seen_by(context, session, [make_dict(n) for n in rows])
 
 
 def create(context, session, body):
@@ -100,12 +119,16 @@ def create(context, session, body):
         admin_state_up=body.get('admin_state_up', True), shared=body.get('shared', False),
         external=body.get('router:external', False), is_default=body.get('is_default', False),
         mtu=mtu, port_security_enabled=body.get('port_security_enabled', True),
+        qos_policy_id=qos.check_attach(context, session, body.get('qos_policy_id'),
+                                       project_id),
         revision_number=1)
     net.segments.append(models.NetworkSegment(
         id=uuidutils.generate_uuid(), network_type=segment['network_type'],
         physical_network=segment['physical_network'] or '',
         segmentation_id=segment['segmentation_id'] or 0))
     session.add(net)
+    session.flush()
+    rbac.sync_wildcards(session, net)
     session.flush()
     return make_dict(net)
 
@@ -116,6 +139,9 @@ def update(context, session, network_id, body):
         raise exception.InvalidInput(
             error_message='Plugin does not support updating provider attributes')
     values = {}
+    if 'qos_policy_id' in body:
+        values['qos_policy_id'] = qos.check_attach(context, session, body['qos_policy_id'],
+                                                   net.project_id)
     for key in ('name', 'description', 'admin_state_up', 'shared', 'mtu',
                 'port_security_enabled', 'is_default'):
         if key in body:
@@ -135,12 +161,18 @@ def update(context, session, network_id, body):
     if values.get('shared') is False and net.shared:
         foreign = session.query(models.Port.id).filter(
             models.Port.network_id == net.id,
-            models.Port.project_id.notin_([net.project_id, ''])).first()
+            models.Port.project_id.notin_([net.project_id, '']),
+            models.Port.project_id.notin_(sa.select(models.NetworkRBAC.target_project).where(
+                models.NetworkRBAC.object_id == net.id,
+                models.NetworkRBAC.action == rbac.SHARED,
+                models.NetworkRBAC.target_project != rbac.WILDCARD))).first()
         if foreign:
             raise exception.InvalidInput(
                 error_message='Unable to reconfigure sharing settings for network %s. '
                               'Multiple tenants are using it.' % net.id)
     queries.bump(net, values)
+    session.flush()
+    rbac.sync_wildcards(session, net)
     session.flush()
     return make_dict(net)
 
@@ -150,11 +182,14 @@ def delete(context, session, network_id):
     ports = session.query(models.Port).filter_by(network_id=net.id).all()
     if not all(auto_deleted(net, port) for port in ports):
         raise exception.NetworkInUse(net_id=net.id)
+    purged = [port.id for port in ports]
     for port in ports:
         session.delete(port)
     session.flush()
     for subnet in session.query(models.Subnet).filter_by(network_id=net.id):
+        purged.append(subnet.id)
         session.delete(subnet)
     session.flush()
     session.delete(net)
-    return {'id': network_id}
+    # The tags of the subnets and service ports that went with it go too.
+    return {'id': network_id, '_purged': purged}

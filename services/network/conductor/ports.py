@@ -13,7 +13,9 @@ from services.network.conductor import binding
 from services.network.conductor import ipam
 from services.network.conductor import networks
 from services.network.conductor import queries
+from services.network.conductor import qos
 from services.network.conductor import quotas
+from services.network.conductor import rbac
 from services.network.conductor import securitygroups
 from services.network.conductor import wire
 from services.network.db import models
@@ -36,9 +38,11 @@ DEVICE_MODELS = (models.Router, models.FloatingIP)
 
 
 def make_dict(port):
-    return _row_dict(port, [{'subnet_id': ip.subnet_id, 'ip_address': ip.ip_address}
-                            for ip in port.fixed_ips],
-                     [sg.security_group_id for sg in port.security_groups])
+    result = _row_dict(port, [{'subnet_id': ip.subnet_id, 'ip_address': ip.ip_address}
+                              for ip in port.fixed_ips],
+                       [sg.security_group_id for sg in port.security_groups])
+    result['tags'] = [t.tag for t in port.tag_rows]
+    return result
 
 
 def visible_query(context, session):
@@ -57,14 +61,18 @@ def get(context, session, port_id):
 
 
 def _fixed_ip_filters(query, values):
-    """``fixed_ips=ip_address=1.2.3.4`` / ``fixed_ips=subnet_id=...`` filters."""
+    """``fixed_ips=ip_address=1.2.3.4`` / ``fixed_ips=subnet_id=...`` /
+    ``fixed_ips=ip_address_substr=10.0.`` (any address containing it) filters."""
     for value in values:
         key, _, wanted = str(value).partition('=')
         column = {'ip_address': models.IPAllocation.ip_address,
+                  'ip_address_substr': models.IPAllocation.ip_address,
                   'subnet_id': models.IPAllocation.subnet_id}.get(key)
         if column is None:
             raise exception.InvalidInput(error_message='Invalid fixed_ips filter %s' % value)
-        sub = sa.select(models.IPAllocation.port_id).where(column == wanted)
+        condition = (column.contains(wanted, autoescape=True)
+                     if key == 'ip_address_substr' else column == wanted)
+        sub = sa.select(models.IPAllocation.port_id).where(condition)
         query = query.filter(models.Port.id.in_(sub))
     return query
 
@@ -135,6 +143,18 @@ def _fixed_ips_by_port(connection, page):
     return ips
 
 
+def _tags_by_port(connection, page):
+    tags = {}
+    ids = page.with_entities(models.Port.id).subquery()
+    table = models.Tag
+    for port_id, tag in connection.execute(
+            sa.select(table.resource_id, table.tag)
+            .join(ids, ids.c.id == table.resource_id)
+            .order_by(table.resource_id, table.tag)).all():
+        tags.setdefault(port_id, []).append(tag)
+    return tags
+
+
 def _groups_by_port(connection, page):
     groups = {}
     ids = page.with_entities(models.Port.id).subquery()
@@ -174,7 +194,7 @@ _SOURCES = {
     'id': ('column', _Port.id), 'project_id': ('column', _Port.project_id),
     'tenant_id': ('column', _Port.project_id), 'description': ('column', _Port.description),
     'created_at': ('time', _Port.created_at), 'updated_at': ('time', _Port.updated_at),
-    'revision_number': ('column', _Port.revision_number), 'tags': ('constant', list),
+    'revision_number': ('column', _Port.revision_number), 'tags': ('children', _tags_by_port),
     'name': ('column', _Port.name), 'network_id': ('column', _Port.network_id),
     'mac_address': ('column', _Port.mac_address),
     'admin_state_up': ('column', _Port.admin_state_up), 'status': ('column', _Port.status),
@@ -188,9 +208,10 @@ _SOURCES = {
     'binding:profile': ('json', _Port.binding_profile),
     'binding:vif_type': ('column', _Port.binding_vif_type),
     'binding:vif_details': ('json', _Port.binding_vif_details),
-    'extra_dhcp_opts': ('constant', list), 'dns_name': ('constant', ''),
+    'extra_dhcp_opts': ('json', _Port.extra_dhcp_opts), 'dns_name': ('constant', ''),
     'dns_assignment': ('constant', list), 'ip_allocation': ('constant', 'immediate'),
     'propagate_uplink_status': ('constant', False),
+    'qos_policy_id': ('column', _Port.qos_policy_id),
 }
 # JSON columns are read as text (decoded in bulk above), not by the column type.
 for _key, (_kind, _column) in list(_SOURCES.items()):
@@ -198,7 +219,7 @@ for _key, (_kind, _column) in list(_SOURCES.items()):
         _SOURCES[_key] = (_kind, sa.type_coerce(_column, sa.Text).label(_column.name))
 LIST_KEYS = tuple(_SOURCES)
 _JSON_EMPTY = {'allowed_address_pairs': list, 'binding:profile': dict,
-               'binding:vif_details': dict}
+               'binding:vif_details': dict, 'extra_dhcp_opts': list}
 
 
 def _row_dict(row, fixed_ips, group_ids):
@@ -217,8 +238,10 @@ def _row_dict(row, fixed_ips, group_ids):
         'binding:profile': _json(row.binding_profile) or {},
         'binding:vif_type': row.binding_vif_type,
         'binding:vif_details': _json(row.binding_vif_details) or {},
-        'extra_dhcp_opts': [], 'dns_name': '', 'dns_assignment': [],
+        'extra_dhcp_opts': list(_json(row.extra_dhcp_opts) or []), 'dns_name': '',
+        'dns_assignment': [],
         'ip_allocation': 'immediate', 'propagate_uplink_status': False,
+        'qos_policy_id': row.qos_policy_id,
     }
 
 
@@ -239,6 +262,22 @@ def _mac(session, network_id, requested):
                                                mac_address=mac).first():
         raise exception.MacAddressInUse(net_id=network_id, mac=mac)
     return mac
+
+
+def _dhcp_options(current, requested):
+    """``extra_dhcp_opts`` after a create or update: an option is named by
+    ``opt_name`` and ``ip_version`` (4 unless given); a given one replaces
+    the option of that name, one with a null ``opt_value`` removes it."""
+    options = {(o['opt_name'], o['ip_version']): o for o in current or []}
+    for item in requested or []:
+        version = int(item.get('ip_version') or 4)
+        key = (item['opt_name'], version)
+        if item.get('opt_value') is None:
+            options.pop(key, None)
+            continue
+        options[key] = {'opt_name': item['opt_name'], 'opt_value': item['opt_value'],
+                        'ip_version': version}
+    return list(options.values())
 
 
 def _address_pairs(pairs, mac):
@@ -297,7 +336,7 @@ def create(context, session, body):
     net = networks.get_row(context, session, body['network_id'])
     project_id = queries.new_project(context, body)
     # A port goes on a network of its own project or a shared one.
-    if not (queries.is_admin(context) or net.project_id == project_id or net.shared):
+    if not (queries.is_admin(context) or rbac.shared_with(session, net, project_id)):
         raise exception.PolicyNotAuthorized(action='create_port:network_id')
     check_device(context, session, project_id, net, body.get('device_owner'),
                  body.get('device_id'))
@@ -311,7 +350,11 @@ def create(context, session, body):
         port_security_enabled=body.get('port_security_enabled', net.port_security_enabled),
         binding_host_id=body.get('binding:host_id') or '',
         binding_vnic_type=body.get('binding:vnic_type', 'normal'),
-        binding_profile=body.get('binding:profile') or {}, revision_number=1)
+        binding_profile=body.get('binding:profile') or {},
+        extra_dhcp_opts=_dhcp_options([], body.get('extra_dhcp_opts')),
+        qos_policy_id=qos.check_attach(context, session, body.get('qos_policy_id'),
+                                       project_id),
+        revision_number=1)
     subnets = session.query(models.Subnet).filter_by(network_id=net.id).all()
     ipam.allocate(session, port, subnets, body.get('fixed_ips'))
     _apply_security(context, session, port, body, creating=True)
@@ -363,6 +406,12 @@ def update(context, session, port_id, body):
             raise exception.Conflict(reason='Port %s is bound; its MAC address cannot change'
                                      % port.id)
         values['mac_address'] = _mac(session, port.network_id, body['mac_address'])
+    if 'qos_policy_id' in body:
+        values['qos_policy_id'] = qos.check_attach(context, session, body['qos_policy_id'],
+                                                   port.project_id)
+    if 'extra_dhcp_opts' in body:
+        values['extra_dhcp_opts'] = _dhcp_options(port.extra_dhcp_opts,
+                                                  body['extra_dhcp_opts'])
     for api_key, column in (('binding:host_id', 'binding_host_id'),
                             ('binding:vnic_type', 'binding_vnic_type'),
                             ('binding:profile', 'binding_profile')):

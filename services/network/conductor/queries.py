@@ -130,9 +130,37 @@ def paginate(query, model, columns, sorts=None, limit=None, marker=None,
                                    sort_dirs=sort_dirs)
 
 
+TAG_FILTERS = ('tags', 'tags-any', 'not-tags', 'not-tags-any')
+
+
+def _tag_list(values):
+    """Tags of a filter: repeated values and comma-separated lists alike."""
+    if not isinstance(values, (list, tuple)):
+        values = [values]
+    return [t for v in values for t in str(v).split(',') if t]
+
+
+def apply_tag_filters(query, model, filters):
+    """``tags`` (all of), ``tags-any``, ``not-tags`` (not all of) and
+    ``not-tags-any`` (none of); ``filters`` loses those keys."""
+    for key in TAG_FILTERS:
+        if key not in filters:
+            continue
+        wanted = _tag_list(filters.pop(key))
+        if not wanted or not hasattr(model, 'tag_rows'):
+            continue
+        tagged = [model.id.in_(sa.select(models.Tag.resource_id).where(models.Tag.tag == t))
+                  for t in wanted]
+        condition = sa.and_(*tagged) if key in ('tags', 'not-tags') else sa.or_(*tagged)
+        query = query.filter(sa.not_(condition) if key.startswith('not-') else condition)
+    return query
+
+
 def page_query(query, model, columns, filters=None, sorts=None, limit=None, marker=None,
                page_reverse=False):
     """``query`` narrowed to one filtered, sorted page (reversed if ``page_reverse``)."""
+    filters = dict(filters or {})
+    query = apply_tag_filters(query, model, filters)
     query = apply_filters(query, columns, filters)
     return paginate(query, model, columns, sorts, limit, marker, page_reverse)
 
@@ -171,7 +199,7 @@ def standard_dict(obj):
         'created_at': iso(obj.created_at),
         'updated_at': iso(obj.updated_at),
         'revision_number': obj.revision_number,
-        'tags': [],
+        'tags': [t.tag for t in getattr(obj, 'tag_rows', ())],
     }
 
 

@@ -8,6 +8,7 @@ from services.network.conductor import networks
 from services.network.conductor import ports
 from services.network.conductor import queries
 from services.network.conductor import quotas
+from services.network.conductor import rbac
 from services.network.conductor import subnets
 from services.network.db import models
 
@@ -70,7 +71,16 @@ def _interface_query(session, router):
                                                 project_id=router.project_id)
 
 
+def _refuse_dvr_ha(body):
+    """Only centralized, single-node routers exist here."""
+    for key in ('distributed', 'ha'):
+        if body.get(key):
+            raise exception.InvalidInput(error_message='%s routers are not supported'
+                                         % ('Distributed' if key == 'distributed' else 'HA'))
+
+
 def create(context, session, body):
+    _refuse_dvr_ha(body)
     project_id = queries.new_project(context, body)
     quotas.check(session, project_id, 'router')
     router = models.Router(id=uuidutils.generate_uuid(), project_id=project_id,
@@ -91,7 +101,7 @@ def _set_gateway(context, session, router, info):
         raise exception.BadRequest(resource='router', msg='external_gateway_info needs a '
                                                           'network_id')
     net = networks.get_row(context, session, network_id)
-    if not net.external:
+    if not rbac.external_for(session, net, router.project_id):
         raise exception.BadRequest(resource='router', msg='Network %s is not a valid '
                                    'external network' % network_id)
     if 'enable_snat' in info and info['enable_snat'] is not None:
@@ -150,6 +160,7 @@ def _attached_subnets(session, router_id):
 
 def update(context, session, router_id, body):
     router = get_row(context, session, router_id)
+    _refuse_dvr_ha(body)
     values = {k: body[k] for k in ('name', 'description', 'admin_state_up') if k in body}
     if 'routes' in body:
         values['routes'] = _validate_routes(session, router, body['routes'])
@@ -162,6 +173,28 @@ def update(context, session, router_id, body):
             _clear_gateway(context, session, router)
         if not changed:
             router.revision_number += 1
+    session.flush()
+    return make_dict(router)
+
+
+def update_extraroutes(context, session, router_id, routes, remove=False):
+    """Add ``routes`` to the router's (``extraroute-atomic``), or remove those
+    it has; the others stay. Returns the router."""
+    router = get_row(context, session, router_id)
+    current = list(router.routes or [])
+    if remove:
+        gone = []
+        for route in routes:
+            try:
+                gone.append({'destination': str(netaddr.IPNetwork(route['destination']).cidr),
+                             'nexthop': str(netaddr.IPAddress(route['nexthop']))})
+            except (KeyError, TypeError, netaddr.AddrFormatError, ValueError):
+                raise exception.InvalidInput(error_message='Invalid route %s' % (route,))
+        wanted = [r for r in current if r not in gone]
+    else:
+        wanted = current + [r for r in _validate_routes(session, router, routes)
+                            if r not in current]
+    queries.bump(router, {'routes': wanted})
     session.flush()
     return make_dict(router)
 

@@ -8,6 +8,8 @@ Version history:
           list_network_ip_availabilities, list_availability_zones
     1.1 - list_resources_compact (the items' JSON rendered once, compressed, by the
           wire module; only the requested fields, never the hidden ones)
+    1.2 - update_tags (replace, add or remove a resource's tags)
+    1.3 - update_extraroutes (add or remove some of a router's routes)
 """
 
 import oslo_messaging as messaging
@@ -46,7 +48,7 @@ def unpack_rows(packed):
 
 
 class NetworkConductorAPI:
-    RPC_API_VERSION = '1.1'
+    RPC_API_VERSION = '1.3'
 
     def __init__(self):
         target = messaging.Target(topic=CONF.network_conductor.topic,
@@ -100,6 +102,15 @@ class NetworkConductorAPI:
     def delete_resource(self, context, resource, resource_id):
         return self._call(context, '1.0', 'delete_resource', resource=resource,
                           resource_id=resource_id)
+
+    def update_tags(self, context, resource, resource_id, replace=None, add=None,
+                    remove=None):
+        return self._call(context, '1.2', 'update_tags', resource=resource,
+                          resource_id=resource_id, replace=replace, add=add, remove=remove)
+
+    def update_extraroutes(self, context, router_id, routes, remove=False):
+        return self._call(context, '1.3', 'update_extraroutes', router_id=router_id,
+                          routes=routes, remove=remove)
 
     def add_router_interface(self, context, router_id, interface_info):
         return self._call(context, '1.0', 'add_router_interface', router_id=router_id,

@@ -106,8 +106,7 @@ def get_all(context, session, filters=None, **page):
 def create(context, session, body):
     project_id = queries.new_project(context, body)
     if body.get('name') == 'default':
-        raise exception.InvalidInput(error_message="Default security group 'default' "
-                                     'already exists')
+        raise exception.SecurityGroupDefaultAlreadyExists()
     ensure_default(context, session, project_id)
     quotas.check(session, project_id, 'security_group')
     group = _new_group(session, project_id, body.get('name', ''),
@@ -118,8 +117,12 @@ def create(context, session, body):
 
 def update(context, session, group_id, body):
     group = get_row(context, session, group_id)
-    if 'name' in body and body['name'] != group.name and _is_default(session, group):
-        raise exception.InvalidInput(error_message='Default security group may not be renamed')
+    if 'name' in body and body['name'] != group.name:
+        if _is_default(session, group):
+            raise exception.SecurityGroupCannotUpdateDefault()
+        if body['name'] == 'default':
+            # One group per project is called default: the project's own.
+            raise exception.SecurityGroupDefaultAlreadyExists()
     queries.bump(group, {k: body[k] for k in ('name', 'description', 'stateful') if k in body})
     session.flush()
     return make_dict(group)
@@ -182,6 +185,9 @@ def _normalize_protocol(protocol):
 def _validate_ports(protocol, low, high):
     if low is None and high is None:
         return
+    for value in (low, high):
+        if value is not None and not 0 <= value <= 65535:
+            raise exception.SecurityGroupInvalidPortValue(port=value)
     if protocol in PORT_PROTOCOLS:
         if low is None or high is None or not 1 <= low <= high <= 65535:
             raise exception.InvalidInput(error_message='For TCP/UDP protocols, '

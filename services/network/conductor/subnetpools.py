@@ -5,6 +5,7 @@ from oslo_utils import uuidutils
 import sqlalchemy as sa
 
 from services.network import exception
+from services.network.conductor import addressscopes
 from services.network.conductor import queries
 from services.network.conductor import quotas
 from services.network.db import models
@@ -84,6 +85,8 @@ def create(context, session, body):
     prefixes = _prefixes(body.get('prefixes'))
     version = prefixes[0].version
     min_len, default_len, max_len = _lengths(body, version)
+    addressscopes.check_pool_scope(context, session, body.get('address_scope_id'), version,
+                                   project_id)
     pool = models.SubnetPool(
         id=uuidutils.generate_uuid(), project_id=project_id, name=body.get('name', ''),
         description=body.get('description', ''), ip_version=version,
@@ -101,6 +104,9 @@ def update(context, session, pool_id, body):
     pool = get_row(context, session, pool_id)
     values = {k: body[k] for k in ('name', 'description', 'is_default', 'default_quota',
                                    'address_scope_id') if k in body}
+    if body.get('address_scope_id'):
+        addressscopes.check_pool_scope(context, session, body['address_scope_id'],
+                                       pool.ip_version, pool.project_id)
     if any(k in body for k in ('min_prefixlen', 'default_prefixlen', 'max_prefixlen')):
         (values['min_prefixlen'], values['default_prefixlen'],
          values['max_prefixlen']) = _lengths(body, pool.ip_version, pool)

@@ -8,6 +8,7 @@ from services.network import exception
 from services.network.conductor import ipam
 from services.network.conductor import networks
 from services.network.conductor import queries
+from services.network.conductor import rbac
 from services.network.conductor import quotas
 from services.network.conductor import subnetpools
 from services.network.db import models
@@ -39,9 +40,13 @@ def visible_query(context, session):
     query = session.query(models.Subnet)
     if queries.sees_all(context, models.Subnet):
         return query
+    # Another project's subnet shows on a shared network, or on one's own
+    # network; an external network's subnets stay its owner's.
     return query.join(models.Network, models.Network.id == models.Subnet.network_id).filter(
         sa.or_(models.Subnet.project_id == context.project_id,
-               models.Network.shared.is_(True), models.Network.external.is_(True)))
+               models.Network.project_id == context.project_id,
+               models.Network.shared.is_(True),
+               models.Network.id.in_(rbac.granted(context.project_id, rbac.SHARED))))
 
 
 def get_row(context, session, subnet_id):
@@ -98,9 +103,11 @@ def _gateway(net, body):
         gateway = netaddr.IPAddress(value)
     except (netaddr.AddrFormatError, ValueError, TypeError):
         raise exception.InvalidInput(error_message="'%s' is not a valid IP address" % value)
-    if gateway.version != net.version or gateway not in net:
+    # A gateway outside the CIDR is allowed (an on-link route reaches it).
+    if gateway.version != net.version:
         raise exception.InvalidInput(error_message='Gateway is not valid on subnet')
-    if net.version == 4 and net.prefixlen < 31 and gateway in (net.network, net.broadcast):
+    if gateway in net and net.version == 4 and net.prefixlen < 31 and gateway in (
+            net.network, net.broadcast):
         raise exception.InvalidInput(error_message='Gateway is not valid on subnet')
     return str(gateway)
 

@@ -33,7 +33,27 @@ class StandardAttrs:
     revision_number = sa.Column(sa.BigInteger, nullable=False, default=0)
 
 
-class Network(StandardAttrs, Base):
+class Tag(Base):
+    """A tag on any taggable resource (``standard-attr-tag``). Resource IDs are
+    UUIDs, unique across tables, so the ID alone names the resource; the
+    rows go when their resource goes (the conductor purges them)."""
+    __tablename__ = 'tags'
+    resource_id = sa.Column(sa.String(36), primary_key=True)
+    tag = sa.Column(sa.String(255), primary_key=True)
+    resource_type = sa.Column(sa.String(32), nullable=False)
+
+
+class Taggable:
+    """A resource with tags: ``tag_rows`` loads them with the resource."""
+
+    @orm.declared_attr
+    def tag_rows(cls):
+        return orm.relationship(
+            Tag, primaryjoin=lambda: orm.foreign(Tag.resource_id) == cls.id,
+            lazy='selectin', viewonly=True, order_by=Tag.tag)
+
+
+class Network(StandardAttrs, Taggable, Base):
     __tablename__ = 'networks'
     id = _id()
     project_id = _project()
@@ -45,6 +65,7 @@ class Network(StandardAttrs, Base):
     is_default = sa.Column(sa.Boolean, nullable=False, default=False)
     mtu = sa.Column(sa.Integer, nullable=False)
     port_security_enabled = sa.Column(sa.Boolean, nullable=False, default=True)
+    qos_policy_id = sa.Column(sa.String(36))
     segments = orm.relationship('NetworkSegment', lazy='selectin',
                                 order_by='NetworkSegment.segment_index',
                                 cascade='all, delete-orphan')
@@ -67,7 +88,7 @@ class NetworkSegment(Base):
     segment_index = sa.Column(sa.Integer, nullable=False, default=0)
 
 
-class SubnetPool(StandardAttrs, Base):
+class SubnetPool(StandardAttrs, Taggable, Base):
     __tablename__ = 'subnetpools'
     id = _id()
     project_id = _project()
@@ -91,7 +112,7 @@ class SubnetPoolPrefix(Base):
     cidr = sa.Column(sa.String(64), primary_key=True)
 
 
-class Subnet(StandardAttrs, Base):
+class Subnet(StandardAttrs, Taggable, Base):
     __tablename__ = 'subnets'
     id = _id()
     project_id = _project()
@@ -122,7 +143,7 @@ class AllocationPool(Base):
     position = sa.Column(sa.Integer, nullable=False, default=0)
 
 
-class Port(StandardAttrs, Base):
+class Port(StandardAttrs, Taggable, Base):
     __tablename__ = 'ports'
     __table_args__ = (sa.UniqueConstraint('network_id', 'mac_address',
                                           name='uq_ports_network_mac'),)
@@ -143,6 +164,8 @@ class Port(StandardAttrs, Base):
     binding_vif_type = sa.Column(sa.String(64), nullable=False, default='unbound')
     binding_vif_details = sa.Column(sa.JSON, nullable=False, default=dict)
     allowed_address_pairs = sa.Column(sa.JSON, nullable=False, default=list)
+    extra_dhcp_opts = sa.Column(sa.JSON, nullable=False, default=list)
+    qos_policy_id = sa.Column(sa.String(36))
     fixed_ips = orm.relationship('IPAllocation', lazy='selectin',
                                  cascade='all, delete-orphan',
                                  order_by='IPAllocation.position')
@@ -162,7 +185,7 @@ class IPAllocation(Base):
     position = sa.Column(sa.Integer, nullable=False, default=0)
 
 
-class SecurityGroup(StandardAttrs, Base):
+class SecurityGroup(StandardAttrs, Taggable, Base):
     __tablename__ = 'securitygroups'
     id = _id()
     project_id = _project()
@@ -207,7 +230,7 @@ class PortSecurityGroup(Base):
                                   primary_key=True, index=True)
 
 
-class Router(StandardAttrs, Base):
+class Router(StandardAttrs, Taggable, Base):
     __tablename__ = 'routers'
     id = _id()
     project_id = _project()
@@ -220,7 +243,7 @@ class Router(StandardAttrs, Base):
     gw_port = orm.relationship('Port', lazy='selectin', foreign_keys=[gw_port_id])
 
 
-class FloatingIP(StandardAttrs, Base):
+class FloatingIP(StandardAttrs, Taggable, Base):
     __tablename__ = 'floatingips'
     __table_args__ = (sa.UniqueConstraint('fixed_port_id', 'fixed_ip_address',
                                           'floating_network_id',
@@ -261,3 +284,77 @@ class Agent(Base):
     description = sa.Column(sa.String(255))
     configurations = sa.Column(sa.JSON, nullable=False, default=dict)
     resources_synced = sa.Column(sa.Boolean)
+
+
+class MeteringLabel(Base):
+    __tablename__ = 'meteringlabels'
+    id = _id()
+    project_id = _project()
+    name = sa.Column(sa.String(255), nullable=False, default='')
+    description = sa.Column(sa.String(1024), nullable=False, default='')
+    shared = sa.Column(sa.Boolean, nullable=False, default=False)
+    rules = orm.relationship('MeteringLabelRule', lazy='selectin',
+                             cascade='all, delete-orphan')
+
+
+class MeteringLabelRule(Base):
+    __tablename__ = 'meteringlabelrules'
+    id = _id()
+    metering_label_id = sa.Column(sa.String(36),
+                                  sa.ForeignKey('meteringlabels.id', ondelete='CASCADE'),
+                                  nullable=False, index=True)
+    direction = sa.Column(sa.String(8), nullable=False)
+    excluded = sa.Column(sa.Boolean, nullable=False, default=False)
+    remote_ip_prefix = sa.Column(sa.String(64))
+    source_ip_prefix = sa.Column(sa.String(64))
+    destination_ip_prefix = sa.Column(sa.String(64))
+
+
+class NetworkRBAC(Base):
+    """Who else may use a network: ``access_as_shared`` (ports, subnets) or
+    ``access_as_external`` (gateways, floating IPs), for one project or
+    ``*``. The ``*`` rows mirror the network's ``shared``/``external`` flags."""
+    __tablename__ = 'networkrbacs'
+    __table_args__ = (sa.UniqueConstraint('object_id', 'target_project', 'action',
+                                          name='uq_networkrbacs_object_target_action'),)
+    id = _id()
+    project_id = _project()
+    object_id = sa.Column(sa.String(36), sa.ForeignKey('networks.id', ondelete='CASCADE'),
+                          nullable=False, index=True)
+    target_project = sa.Column(sa.String(255), nullable=False, index=True)
+    action = sa.Column(sa.String(32), nullable=False)
+
+
+class AddressScope(Base):
+    __tablename__ = 'address_scopes'
+    id = _id()
+    project_id = _project()
+    name = sa.Column(sa.String(255), nullable=False, default='')
+    ip_version = sa.Column(sa.Integer, nullable=False)
+    shared = sa.Column(sa.Boolean, nullable=False, default=False)
+
+
+class QosPolicy(StandardAttrs, Taggable, Base):
+    __tablename__ = 'qos_policies'
+    id = _id()
+    project_id = _project()
+    name = sa.Column(sa.String(255), nullable=False, default='')
+    shared = sa.Column(sa.Boolean, nullable=False, default=False)
+    is_default = sa.Column(sa.Boolean, nullable=False, default=False)
+    rules = orm.relationship('QosRule', lazy='selectin', cascade='all, delete-orphan',
+                             order_by='QosRule.rule_type')
+
+
+class QosRule(Base):
+    """A rule of any type; the columns a type does not use stay null."""
+    __tablename__ = 'qos_rules'
+    id = _id()
+    qos_policy_id = sa.Column(sa.String(36),
+                              sa.ForeignKey('qos_policies.id', ondelete='CASCADE'),
+                              nullable=False, index=True)
+    rule_type = sa.Column(sa.String(32), nullable=False)
+    direction = sa.Column(sa.String(8))
+    max_kbps = sa.Column(sa.Integer)
+    max_burst_kbps = sa.Column(sa.Integer)
+    dscp_mark = sa.Column(sa.Integer)
+    min_kbps = sa.Column(sa.Integer)

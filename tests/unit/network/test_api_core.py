@@ -70,7 +70,9 @@ def test_subnet_validation(api):
         ({'cidr': '10.0.0.128/25'}, 400, 'InvalidInput'),            # overlap
         ({'cidr': '10.9.0.1/24'}, 400, 'InvalidInput'),              # host bits set
         ({'cidr': 'banana'}, 400, 'InvalidCIDR'),
-        ({'cidr': '10.2.0.0/24', 'gateway_ip': '10.3.0.1'}, 400, 'InvalidInput'),
+        # A gateway outside the CIDR is allowed (test_conformance_fixes), not
+        # the broadcast address.
+        ({'cidr': '10.2.0.0/24', 'gateway_ip': '10.2.0.255'}, 400, 'InvalidInput'),
         ({'cidr': '10.2.0.0/24', 'allocation_pools': [
             {'start': '10.2.0.10', 'end': '10.2.0.20'},
             {'start': '10.2.0.15', 'end': '10.2.0.30'}]}, 409, 'OverlappingAllocationPools'),

@@ -70,7 +70,8 @@ class _RecordingClient:
 
 
 # Methods added after 1.0, with the version their calls are sent at.
-_SINCE = {'list_resources_compact': '1.1'}
+_SINCE = {'list_resources_compact': '1.1', 'update_tags': '1.2',
+          'update_extraroutes': '1.3'}
 
 
 def _exercise(client_cls, instance_kind):

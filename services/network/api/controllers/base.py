@@ -137,16 +137,62 @@ NOT_FOUND = {
     'security_group': lambda i: exception.SecurityGroupNotFound(id=i),
     'security_group_rule': lambda i: exception.SecurityGroupRuleNotFound(id=i),
     'agent': lambda i: exception.AgentNotFound(id=i),
+    'policy': lambda i: exception.QosPolicyNotFound(policy_id=i),
+    'address_scope': lambda i: exception.AddressScopeNotFound(address_scope_id=i),
+    'rbac_policy': lambda i: exception.RbacPolicyNotFound(id=i, object_type='network'),
+    'metering_label': lambda i: exception.MeteringLabelNotFound(label_id=i),
+    'metering_label_rule': lambda i: exception.MeteringLabelRuleNotFound(rule_id=i),
 }
 
 
 class ResourceController(rest.RestController):
-    """``/v2.0/<collection>`` and ``/v2.0/<collection>/<id>``."""
+    """``/v2.0/<collection>`` and ``/v2.0/<collection>/<id>``, and for
+    taggable resources ``/v2.0/<collection>/<id>/tags[/<tag>]``."""
 
     resource = None
     collection = None
     #: A policy checked before listing (for admin-only collections).
     list_policy = None
+    #: Whether the resource has ``/tags`` (``standard-attr-tag``).
+    taggable = False
+
+    def _is_tags_path(self, rest_of_path):
+        return (self.taggable and rest_of_path and rest_of_path[0] == 'tags'
+                and len(rest_of_path) <= 2)
+
+    def _tags(self, resource_id, rest_of_path):
+        """The tags sub-resource: reading needs ``get_<resource>``, changing
+        ``update_<resource>`` on the tagged resource."""
+        request = pecan.request
+        verb = request.method
+        tag = rest_of_path[1] if len(rest_of_path) == 2 else None
+        item = self._fetch(resource_id)
+        action = 'get' if verb == 'GET' else 'update'
+        self._authorize_on('%s_%s' % (action, self.resource), self._target(item),
+                           resource_id)
+        conductor, context = request.conductor, request.context
+        if verb == 'GET':
+            if tag is None:
+                return {'tags': item.get('tags', [])}
+            if tag not in item.get('tags', []):
+                raise exception.TagNotFound(tag=tag, resource=self.resource,
+                                            resource_id=resource_id)
+            return views.no_content()
+        if verb == 'PUT' and tag is None:
+            document = read_json()
+            if not isinstance(document, dict) or not isinstance(document.get('tags'), list):
+                raise exception.BadRequest(resource='tags',
+                                           msg='Resource body required: {"tags": [...]}')
+            return {'tags': conductor.update_tags(context, self.resource, resource_id,
+                                                  replace=document['tags'])}
+        if verb == 'PUT':
+            conductor.update_tags(context, self.resource, resource_id, add=[tag])
+            return views.created_no_content()
+        if tag is None:
+            conductor.update_tags(context, self.resource, resource_id, replace=[])
+        else:
+            conductor.update_tags(context, self.resource, resource_id, remove=[tag])
+        return views.no_content()
 
     def _target(self, item):
         """What the rules see of ``item``: its attributes and its project."""
@@ -199,6 +245,8 @@ class ResourceController(rest.RestController):
 
     @pecan.expose('json')
     def get_one(self, resource_id, *rest_of_path):
+        if self._is_tags_path(rest_of_path):
+            return self._tags(resource_id, rest_of_path)
         if rest_of_path:
             raise exception.ResourceNotFound()
         request = pecan.request
@@ -253,6 +301,8 @@ class ResourceController(rest.RestController):
     def put(self, resource_id=None, *rest_of_path):
         if resource_id is None:
             raise method_not_allowed('GET', 'POST')
+        if self._is_tags_path(rest_of_path):
+            return self._tags(resource_id, rest_of_path)
         if rest_of_path:
             raise exception.ResourceNotFound()
         request = pecan.request
@@ -273,6 +323,8 @@ class ResourceController(rest.RestController):
     def delete(self, resource_id=None, *rest_of_path):
         if resource_id is None:
             raise method_not_allowed('GET', 'POST')
+        if self._is_tags_path(rest_of_path):
+            return self._tags(resource_id, rest_of_path)
         if rest_of_path:
             raise exception.ResourceNotFound()
         request = pecan.request

@@ -8,6 +8,7 @@ from services.network.api.controllers import base
 
 UPDATED = '2026-01-01T00:00:00-00:00'
 EXTENSIONS = [
+    ('address-scope', 'Address scope', 'Address scopes extension.'),
     ('agent', 'agent', 'The agent management extension.'),
     ('allowed-address-pairs', 'Allowed Address Pairs', 'Provides allowed address pairs'),
     ('availability_zone', 'Availability Zone', 'The availability zone extension.'),
@@ -20,9 +21,20 @@ EXTENSIONS = [
     ('ext-gw-mode', 'Neutron L3 Configurable external gateway mode',
      'Extension of the router abstraction for specifying whether SNAT should occur on '
      'the external gateway'),
+    ('extra_dhcp_opt', 'Neutron Extra DHCP options', 'Extra options configuration for '
+                                                     'DHCP. For example PXE boot options '
+                                                     'to DHCP clients can be specified'),
     ('extraroute', 'Neutron Extra Route', 'Extra routes configuration for L3 router'),
+    ('extraroute-atomic', 'Atomically add/remove extra routes',
+     'Edit extra routes of a router on server side by atomically adding/removing extra '
+     'routes'),
     ('fields', 'Field selection', 'The fields query parameter selects attributes.'),
     ('filter-validation', 'Filter parameters validation', 'Unknown filters are ignored.'),
+    ('metering', 'Neutron Metering', 'Neutron Metering extension.'),
+    ('metering_source_and_destination_fields',
+     'Neutron Metering with source and destination filtering',
+     'Neutron Metering extension that enables the use of source and destination IP '
+     'prefixes in the metering label rules.'),
     ('multi-provider', 'Multi Provider Network', 'Expose mapping of virtual networks to '
                                                 'physical networks'),
     ('net-mtu', 'Network MTU', 'Provides MTU attribute for a network resource.'),
@@ -35,14 +47,29 @@ EXTENSIONS = [
                                                'field is enabled.'),
     ('provider', 'Provider Network', 'Expose mapping of virtual networks to physical '
                                      'networks'),
+    ('qos', 'Quality of Service', 'The Quality of Service extension.'),
+    ('qos-bw-limit-direction', 'Direction for QoS bandwidth limit rule',
+     'Allow to configure QoS bandwidth limit rule with specific direction: ingress or '
+     'egress'),
+    ('qos-bw-minimum-ingress', 'Ingress direction for QoS minimum bandwidth rule',
+     'Allows to configure QoS minimum bandwidth rule with ingress direction.'),
+    ('qos-default', 'QoS default policy', 'Expose the QoS default policy per project'),
+    ('qos-rule-type-details', 'QoS rule type details', 'Expose details about QoS rule '
+                                                       'types supported by loaded backend '
+                                                       'drivers'),
     ('quotas', 'Quota management support', 'Expose functions for quotas management per '
                                            'tenant'),
     ('quota_details', 'Quota details management support', 'Expose functions for quotas '
                                                            'usage statistics per project'),
+    ('rbac-policies', 'RBAC Policies', 'Allows creation and modification of policies that '
+                                       'control tenant access to resources.'),
     ('router', 'Neutron L3 Router', 'Router abstraction for basic L3 forwarding between L2 '
                                     'Neutron networks and access to external networks via '
                                     'a NAT gateway.'),
     ('security-group', 'security-group', 'The security groups extension.'),
+    ('service-type', 'Neutron Service Type Management', 'API for retrieving service '
+                                                       'providers for Neutron advanced '
+                                                       'services'),
     ('sorting', 'Sorting support', 'Extension that indicates that sorting is enabled.'),
     ('standard-attr-description', 'standard-attr-description', 'Extension to add '
                                                                'descriptions to standard '
@@ -50,6 +77,10 @@ EXTENSIONS = [
     ('standard-attr-revisions', 'Resource revision numbers', 'This extension will display '
                                                             'the revision number of '
                                                             'neutron resources.'),
+    ('standard-attr-tag', 'Tag support for resources with standard attribute: subnet, '
+                          'trunk, network_segment_range, router, network, policy, '
+                          'subnetpool, port, security_group, floatingip',
+     'Enables to set tag on resources with standard attribute.'),
     ('standard-attr-timestamp', 'Resource timestamps', 'Adds created_at and updated_at '
                                                       'fields to all Neutron resources '
                                                       'that have Neutron standard '

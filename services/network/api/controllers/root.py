@@ -5,6 +5,8 @@ import pecan
 from common import wsgi
 from services.network.api.controllers import availability
 from services.network.api.controllers import extensions
+from services.network.api.controllers import metering
+from services.network.api.controllers import qos
 from services.network.api.controllers import quotas
 from services.network.api.controllers import resources
 from services.network.api.controllers import routers
@@ -14,7 +16,12 @@ COLLECTIONS = (('network', 'networks'), ('subnet', 'subnets'),
                ('floatingip', 'floatingips'), ('security_group', 'security-groups'),
                ('security_group_rule', 'security-group-rules'), ('quota', 'quotas'),
                ('agent', 'agents'), ('availability_zone', 'availability_zones'),
-               ('network_ip_availability', 'network-ip-availabilities'))
+               ('network_ip_availability', 'network-ip-availabilities'),
+               ('metering_label', 'metering/metering-labels'),
+               ('metering_label_rule', 'metering/metering-label-rules'),
+               ('service_provider', 'service-providers'),
+               ('rbac_policy', 'rbac-policies'), ('address_scope', 'address-scopes'),
+               ('policy', 'qos/policies'), ('rule_type', 'qos/rule-types'))
 
 
 class V2Controller:
@@ -28,6 +35,8 @@ class V2Controller:
     quotas = quotas.QuotasController()
     extensions = extensions.ExtensionsController()
     availability_zones = availability.AvailabilityZonesController()
+    metering = metering.MeteringController()
+    qos = qos.QosController()
 
     @pecan.expose('json')
     def index(self):
@@ -42,6 +51,9 @@ class V2Controller:
 setattr(V2Controller, 'security-groups', resources.SecurityGroupsController())
 setattr(V2Controller, 'security-group-rules', resources.SecurityGroupRulesController())
 setattr(V2Controller, 'network-ip-availabilities', availability.IPAvailabilityController())
+setattr(V2Controller, 'service-providers', metering.ServiceProvidersController())
+setattr(V2Controller, 'rbac-policies', resources.RbacPoliciesController())
+setattr(V2Controller, 'address-scopes', resources.AddressScopesController())
 
 
 class RootController:

@@ -20,7 +20,10 @@ these rules decide who may act on a found resource.
 from oslo_policy import policy
 
 RESOURCES = ('network', 'subnet', 'subnetpool', 'port', 'router', 'floatingip',
-             'security_group', 'security_group_rule')
+             'security_group', 'security_group_rule', 'metering_label',
+             'metering_label_rule', 'rbac_policy', 'address_scope', 'policy',
+             'policy_bandwidth_limit_rule', 'policy_dscp_marking_rule',
+             'policy_minimum_bandwidth_rule')
 
 ADMIN = 'rule:admin_api'
 MEMBER = 'rule:admin_or_member'
@@ -33,7 +36,7 @@ RULES = {
     'network': {'create': MEMBER, 'update': MEMBER, 'delete': MEMBER,
                 'get': '%s or rule:shared or rule:external or %s' % (READER, SERVICE)},
     'subnet': {'create': MEMBER, 'update': MEMBER, 'delete': MEMBER,
-               'get': '%s or rule:shared or rule:external or %s' % (READER, SERVICE)},
+               'get': '%s or rule:shared or rule:network_owner or %s' % (READER, SERVICE)},
     'subnetpool': {'create': MEMBER, 'update': MEMBER, 'delete': MEMBER,
                    'get': '%s or rule:shared' % READER},
     'port': {'create': '%s or %s' % (MEMBER, SERVICE), 'get': '%s or %s' % (READER, SERVICE),
@@ -44,7 +47,19 @@ RULES = {
     'security_group': {'create': MEMBER, 'get': '%s or %s' % (READER, SERVICE),
                        'update': MEMBER, 'delete': MEMBER},
     'security_group_rule': {'create': MEMBER, 'get': READER, 'delete': MEMBER},
+    'metering_label': {'create': ADMIN, 'get': ADMIN, 'delete': ADMIN},
+    'metering_label_rule': {'create': ADMIN, 'get': ADMIN, 'delete': ADMIN},
+    # Sharing with every project (target ``*``) is the admin's: the conductor checks.
+    'rbac_policy': {'create': MEMBER, 'get': READER, 'update': MEMBER, 'delete': MEMBER},
+    'address_scope': {'create': MEMBER, 'update': MEMBER, 'delete': MEMBER,
+                      'get': '%s or rule:shared' % READER},
+    # QoS policies and their rules are the admin's; the project and, when
+    # shared, everyone read them.
+    'policy': {'create': ADMIN, 'update': ADMIN, 'delete': ADMIN,
+               'get': '%s or rule:shared' % READER},
 }
+for _rule in ('bandwidth_limit', 'dscp_marking', 'minimum_bandwidth'):
+    RULES['policy_%s_rule' % _rule] = dict(RULES['policy'])
 
 # Attributes only an administrator (or, for port binding, the service role)
 # may set on create / update; ``external_gateway_info:enable_snat`` names a
@@ -54,9 +69,10 @@ ADMIN_ATTRIBUTES = {
                 'provider:segmentation_id', 'router:external', 'shared', 'is_default'),
     'subnet': ('segment_id', 'service_types'),
     'subnetpool': ('is_default', 'shared'),
+    'address_scope': ('shared',),
     'port': ('binding:host_id', 'binding:profile'),
     'router': ('external_gateway_info:enable_snat',
-               'external_gateway_info:external_fixed_ips'),
+               'external_gateway_info:external_fixed_ips', 'distributed', 'ha'),
     'floatingip': ('floating_ip_address',),
 }
 # Port attributes that choose addresses or turn off anti-spoofing: only the
@@ -84,13 +100,20 @@ BASE = [
     policy.RuleDefault('external', 'True:%(router:external)s',
                        'The target is (on) an external network.'),
     policy.RuleDefault('regular_user', '', 'Any authenticated user.'),
+    policy.RuleDefault('network_owner', 'role:reader and '
+                       'project_id:%(network:project_id)s',
+                       "A reader of the project owning the target's network."),
 ]
 
 _METHODS = {'create': 'POST', 'get': 'GET', 'update': 'PUT', 'delete': 'DELETE'}
 
 
 def collection_path(resource):
-    return '/v2.0/%ss' % resource.replace('_', '-')
+    path = '/v2.0/%ss' % resource.replace('_', '-')
+    path = path.replace('/metering-', '/metering/metering-').replace('policys', 'policies')
+    if resource.startswith('policy_'):
+        return '/v2.0/qos/policies/{policy_id}/%ss' % resource[len('policy_'):]
+    return path.replace('/v2.0/policies', '/v2.0/qos/policies')
 
 
 def _resource_rules(resource):
@@ -125,6 +148,14 @@ OTHER = [
                                  'Detach a subnet or port from a router.',
                                  [{'method': 'PUT',
                                    'path': '/v2.0/routers/{id}/remove_router_interface'}]),
+    policy.DocumentedRuleDefault('add_extraroutes', MEMBER,
+                                 'Add routes to a router.',
+                                 [{'method': 'PUT',
+                                   'path': '/v2.0/routers/{id}/add_extraroutes'}]),
+    policy.DocumentedRuleDefault('remove_extraroutes', MEMBER,
+                                 'Remove routes from a router.',
+                                 [{'method': 'PUT',
+                                   'path': '/v2.0/routers/{id}/remove_extraroutes'}]),
     policy.DocumentedRuleDefault('get_quota', READER, "Show a project's quotas.",
                                  [{'method': 'GET', 'path': '/v2.0/quotas/{project_id}'}]),
     policy.DocumentedRuleDefault('update_quota', ADMIN, 'Set quotas.',
@@ -145,6 +176,12 @@ OTHER = [
     policy.DocumentedRuleDefault('get_availability_zone', READER,
                                  'List availability zones.',
                                  [{'method': 'GET', 'path': '/v2.0/availability_zones'}]),
+    policy.DocumentedRuleDefault('get_service_provider', 'rule:regular_user',
+                                 'List service providers.',
+                                 [{'method': 'GET', 'path': '/v2.0/service-providers'}]),
+    policy.DocumentedRuleDefault('get_rule_type', 'rule:regular_user',
+                                 'List QoS rule types.',
+                                 [{'method': 'GET', 'path': '/v2.0/qos/rule-types'}]),
     policy.DocumentedRuleDefault('get_extension', 'rule:regular_user', 'List extensions.',
                                  [{'method': 'GET', 'path': '/v2.0/extensions'}]),
 ]

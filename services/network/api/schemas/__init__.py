@@ -33,6 +33,13 @@ _POOLS = {'type': ['array', 'null'], 'items': {
 _GATEWAY_INFO = {'type': ['object', 'null'], 'additionalProperties': False, 'properties': {
     'network_id': _UUID, 'enable_snat': _BOOL, 'external_fixed_ips': _FIXED_IPS,
     'qos_policy_id': _UUID_OR_NULL}}
+_PORT_NUMBER = {'type': ['integer', 'null'], 'minimum': -DB_INT_MAX, 'maximum': DB_INT_MAX}
+_DHCP_OPTS = {'type': ['array', 'null'], 'items': {
+    'type': 'object', 'required': ['opt_name'], 'additionalProperties': False,
+    'properties': {'opt_name': {'type': 'string', 'minLength': 1, 'maxLength': 64},
+                   'opt_value': {'type': ['string', 'null'], 'maxLength': 255},
+                   'ip_version': {'type': ['integer', 'string', 'null'],
+                                  'enum': [4, 6, '4', '6', None]}}}}
 _COMMON = {'name': (_NAME, True, True), 'description': (_STR, True, True),
            'project_id': (_PROJECT, True, False), 'tenant_id': (_PROJECT, True, False)}
 
@@ -51,6 +58,7 @@ ATTRIBUTES = {
                                       'maximum': DB_INT_MAX}, True, True),
         'availability_zone_hints': ({'type': 'array', 'items': _STR}, True, False),
         'dns_domain': (_STR, True, True),
+        'qos_policy_id': (_UUID_OR_NULL, True, True),
     }),
     'subnet': dict(_COMMON, **{
         'network_id': (_UUID, True, False),
@@ -93,14 +101,15 @@ ATTRIBUTES = {
                               True, True),
         'binding:profile': ({'type': ['object', 'null']}, True, True),
         'dns_name': (_STR, True, True),
-        'extra_dhcp_opts': ({'type': 'array', 'maxItems': 0}, True, True),
+        'extra_dhcp_opts': (_DHCP_OPTS, True, True),
+        'qos_policy_id': (_UUID_OR_NULL, True, True),
     }),
     'router': dict(_COMMON, **{
         'admin_state_up': (_BOOL, True, True), 'external_gateway_info': (_GATEWAY_INFO,
                                                                          True, True),
         'routes': (_ROUTES, False, True),
-        'distributed': ({'type': 'boolean', 'enum': [False]}, True, True),
-        'ha': ({'type': 'boolean', 'enum': [False]}, True, True),
+        # Admin-only (policy); the conductor then refuses true: no DVR or HA.
+        'distributed': (_BOOL, True, True), 'ha': (_BOOL, True, True),
         'availability_zone_hints': ({'type': 'array', 'items': _STR}, True, False),
     }),
     'floatingip': {
@@ -119,24 +128,74 @@ ATTRIBUTES = {
         'ethertype': ({'type': 'string', 'enum': ['IPv4', 'IPv6']}, True, False),
         'protocol': ({'type': ['string', 'integer', 'null'], 'maxLength': 40,
                       'minimum': 0, 'maximum': 255}, True, False),
-        'port_range_min': ({'type': ['integer', 'null'], 'minimum': 0, 'maximum': 65535},
-                           True, False),
-        'port_range_max': ({'type': ['integer', 'null'], 'minimum': 0, 'maximum': 65535},
-                           True, False),
+        # Out-of-range ports are refused by the conductor with neutron's message.
+        'port_range_min': (_PORT_NUMBER, True, False),
+        'port_range_max': (_PORT_NUMBER, True, False),
         'remote_ip_prefix': (_IP_OR_NULL, True, False),
         'remote_group_id': (_UUID_OR_NULL, True, False),
         'remote_address_group_id': ({'type': 'null'}, True, False),
     },
     'agent': {'admin_state_up': (_BOOL, False, True), 'description': (_STR, False, True)},
+    'policy': dict(_COMMON, **{'shared': (_BOOL, True, True),
+                               'is_default': (_BOOL, True, True)}),
+    'bandwidth_limit_rule': {
+        'max_kbps': ({'type': 'integer', 'minimum': 0, 'maximum': DB_INT_MAX}, True, True),
+        'max_burst_kbps': ({'type': 'integer', 'minimum': 0, 'maximum': DB_INT_MAX},
+                           True, True),
+        'direction': ({'type': 'string', 'enum': ['egress', 'ingress']}, True, True)},
+    'dscp_marking_rule': {'dscp_mark': ({'type': 'integer', 'minimum': 0, 'maximum': 56},
+                                        True, True)},
+    'minimum_bandwidth_rule': {
+        'min_kbps': ({'type': 'integer', 'minimum': 0, 'maximum': DB_INT_MAX}, True, True),
+        'direction': ({'type': 'string', 'enum': ['egress', 'ingress']}, True, True)},
+    'address_scope': {
+        'name': (_NAME, True, True),
+        'ip_version': ({'type': 'integer', 'enum': [4, 6]}, True, False),
+        'shared': (_BOOL, True, True), 'project_id': (_PROJECT, True, False),
+        'tenant_id': (_PROJECT, True, False)},
+    'rbac_policy': {
+        'object_type': ({'type': 'string', 'maxLength': 255}, True, False),
+        'object_id': (_UUID, True, False),
+        'action': ({'type': 'string', 'enum': ['access_as_shared', 'access_as_external']},
+                   True, False),
+        'target_tenant': (_PROJECT, True, True), 'target_project': (_PROJECT, True, True),
+        'project_id': (_PROJECT, True, False), 'tenant_id': (_PROJECT, True, False)},
+    'metering_label': {
+        'name': (_NAME, True, False),
+        'description': ({'type': 'string', 'maxLength': 1024}, True, False),
+        'shared': (_BOOL, True, False), 'project_id': (_PROJECT, True, False),
+        'tenant_id': (_PROJECT, True, False)},
+    'metering_label_rule': {
+        'metering_label_id': (_UUID, True, False),
+        'direction': ({'type': 'string', 'enum': ['ingress', 'egress']}, True, False),
+        'excluded': (_BOOL, True, False),
+        'remote_ip_prefix': (_IP_OR_NULL, True, False),
+        'source_ip_prefix': (_IP_OR_NULL, True, False),
+        'destination_ip_prefix': (_IP_OR_NULL, True, False),
+        'project_id': (_PROJECT, True, False), 'tenant_id': (_PROJECT, True, False)},
 }
+
+# Tags may be given on create (then set with the resource, ``tag-creation``).
+_TAGS = {'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'maxLength': 255,
+                                    'pattern': '^[^,]*$'}}
+for _resource in ('network', 'subnet', 'subnetpool', 'port', 'router', 'floatingip',
+                  'security_group', 'policy'):
+    ATTRIBUTES[_resource]['tags'] = (_TAGS, True, False)
 
 REQUIRED = {
     'subnet': ['network_id', 'ip_version'], 'port': ['network_id'],
     'floatingip': ['floating_network_id'],
     'security_group_rule': ['security_group_id', 'direction'],
     'subnetpool': ['prefixes', 'name'],
+    'metering_label_rule': ['metering_label_id', 'direction'],
+    'rbac_policy': ['object_type', 'object_id', 'action'],
+    'address_scope': ['ip_version'],
 }
 
+EXTRA_ROUTES = {'type': 'object', 'required': ['router'], 'additionalProperties': False,
+                'properties': {'router': {
+                    'type': 'object', 'required': ['routes'], 'additionalProperties': False,
+                    'properties': {'routes': dict(_ROUTES, type='array')}}}}
 ROUTER_INTERFACE = {'type': 'object', 'additionalProperties': False,
                     'properties': {'subnet_id': _UUID, 'port_id': _UUID}}
 QUOTA = {'type': 'object', 'required': ['quota'], 'properties': {

@@ -49,3 +49,8 @@ def listing_response(collection, items_json, links=None):
 def no_content():
     """An empty 204, whatever the client accepts (pecan would render ``null``)."""
     return webob.Response(status=204, content_type=None, charset=None)
+
+
+def created_no_content():
+    """An empty 201 (adding a single tag)."""
+    return webob.Response(status=201, content_type=None, charset=None)
