@@ -114,6 +114,8 @@ class Endpoint:
             self.events.add(model.from_wire(event))
         except ValueError as exc:
             LOG.warning('Ignored a malformed revocation event: %s', exc)
+            return
+        LOG.info('Revocation event received from the bus')
 
 
 class Listener:

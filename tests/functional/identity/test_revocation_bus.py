@@ -252,11 +252,14 @@ def test_every_worker_refuses(identity, image_two_workers):
     statuses = [image_status(server, token) for _ in range(40)]
     print('two workers: refused %.0f ms after' % (delay * 1000))
     assert delay < DEADLINE and set(statuses) == {401}
-    refused_by = {line.split()[2] for line in server.log_file.read_text().splitlines()
-                  if 'Refused a revoked token' in line}
-    # both had it cached (the kernel spreads new connections over them), and
-    # each refused it from its own list: every worker got the event
-    assert refused_by == listening_pids(server)
+    lines = server.log_file.read_text().splitlines()
+    refused_by = {line.split()[2] for line in lines if 'Refused a revoked token' in line}
+    received_by = {line.split()[2] for line in lines
+                   if 'Revocation event received from the bus' in line}
+    # every worker got the event on its own queue; the ones the kernel gave
+    # connections to (on a loaded machine possibly just one) refused from it
+    assert received_by == listening_pids(server)
+    assert refused_by and refused_by <= received_by
 
 
 @pytest.fixture(scope='module')
