@@ -1,0 +1,91 @@
+"""Write tempest.conf for a running Altostratus cloud (called by tools/conformance.sh).
+
+Everything comes from the environment that conformance.sh sets: the admin credentials it read
+from clouds.yaml, the services it found in the catalog (AVAILABLE, space-separated service
+types), the image/flavor/network ids it looked up, and the overlay files to merge last
+(OVERLAYS, colon-separated ini files: later files win).
+"""
+import configparser
+import os
+import sys
+
+env = os.environ
+
+
+def main(path):
+    conf = configparser.ConfigParser(interpolation=None)
+    conf.optionxform = str
+
+    def put(section, **values):
+        if section != 'DEFAULT' and not conf.has_section(section):
+            conf.add_section(section)
+        for key, value in values.items():
+            if isinstance(value, bool):
+                value = 'true' if value else 'false'
+            conf.set(section, key, str(value))
+
+    ws = env['WS']
+    region = env.get('REGION', 'RegionOne')
+    avail = set(env.get('AVAILABLE', '').split())
+    tested = set(env.get('TESTED', '').split())
+    has = {
+        'glance': 'image' in avail,
+        'nova': 'compute' in avail,
+        'neutron': 'network' in avail,
+        'cinder': bool(avail & {'volumev3', 'block-storage'}),
+        'swift': 'object-store' in avail,
+    }
+    put('DEFAULT', log_dir=ws + '/logs', log_file='tempest.log', debug=False)
+    put('oslo_concurrency', lock_path=ws + '/lock')
+    # Project networks per test class only when servers are tested: they cost a network,
+    # subnet and router per class and no identity or image test uses them.
+    put('auth', use_dynamic_credentials=True, tempest_roles='member',
+        admin_username=env['ADMIN_USER'], admin_password=env['ADMIN_PASSWORD'],
+        admin_project_name=env['ADMIN_PROJECT'],
+        admin_domain_name=env['ADMIN_USER_DOMAIN'],
+        admin_user_domain_name=env['ADMIN_USER_DOMAIN'],
+        admin_project_domain_name=env['ADMIN_PROJECT_DOMAIN'],
+        default_credentials_domain_name=env['ADMIN_USER_DOMAIN'],
+        create_isolated_networks=has['neutron'] and bool(tested & {'compute', 'network'}))
+    put('identity', uri_v3=env['AUTH_URL'], auth_version='v3', region=region,
+        v3_endpoint_type='public', admin_role='admin', default_domain_id='default',
+        disable_ssl_certificate_validation=True)
+    put('identity-feature-enabled', api_v2=False, api_v3=True, trust=True, access_rules=True,
+        project_tags=True, application_credentials=True)
+    put('service_available', horizon=False, **has)
+    put('enforce_scope', keystone=True, glance=True, nova=True, neutron=True, cinder=True,
+        placement=True)
+    http_image = env.get('HTTP_IMAGE_URL') or 'http://127.0.0.1:1/none.qcow2'
+    put('image', region=region, endpoint_type='publicURL', http_image=http_image,
+        http_qcow2_image=http_image, build_timeout=120)
+    put('image-feature-enabled', api_v2=True, import_image=True, os_glance_reserved=True)
+    image_ref = env.get('IMAGE_REF', '')
+    put('compute', region=region, endpoint_type='publicURL', image_ref=image_ref,
+        image_ref_alt=env.get('IMAGE_REF_ALT') or image_ref,
+        flavor_ref=env.get('FLAVOR_REF', ''), flavor_ref_alt=env.get('FLAVOR_REF_ALT', ''),
+        build_timeout=300, min_microversion='2.1', max_microversion='latest',
+        fixed_network_name=env.get('FIXED_NETWORK_NAME', 'private'))
+    put('compute-feature-enabled', interface_attach=has['neutron'], resize=True,
+        cold_migration=True, console_output=True, rescue=True, snapshot=True, shelve=True,
+        suspend=True, pause=True, change_password=True, personality=True, config_drive=True)
+    put('network', region=region, endpoint_type='publicURL',
+        public_network_id=env.get('PUBLIC_NETWORK_ID', ''),
+        floating_network_name=env.get('PUBLIC_NETWORK_NAME', 'public'),
+        project_networks_reachable=False, shared_physical_network=False)
+    put('network-feature-enabled', ipv6=True, api_extensions='all')
+    put('volume', region=region, endpoint_type='publicURL', catalog_type='volumev3')
+    put('object-storage', region=region, endpoint_type='publicURL', operator_role='member')
+    put('validation', run_validation=False)
+    for overlay in filter(None, env.get('OVERLAYS', '').split(':')):
+        extra = configparser.ConfigParser(interpolation=None)
+        extra.optionxform = str
+        if not extra.read(overlay):
+            sys.exit('cannot read %s' % overlay)
+        for section in extra.sections():
+            put(section, **dict(extra.items(section, raw=True)))
+    with open(path, 'w') as f:
+        conf.write(f)
+
+
+if __name__ == '__main__':
+    main(sys.argv[1])
