@@ -80,7 +80,7 @@ def main(path):
         extra = configparser.ConfigParser(interpolation=None)
         extra.optionxform = str
         if not extra.read(overlay):
-            sys.exit('cannot read %s' % overlay)
+            sys.exit(f'cannot read {overlay}')
         for section in extra.sections():
             put(section, **dict(extra.items(section, raw=True)))
     with open(path, 'w') as f:
