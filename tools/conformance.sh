@@ -40,7 +40,7 @@ export OS_CLIENT_CONFIG_FILE=${CLOUDS_YAML:-/etc/openstack/clouds.yaml}
 ALTO_VENV=${ALTO_VENV:-/opt/altostratus/venv}
 OSC=$ALTO_VENV/bin/openstack
 
-usage() { sed -n 2,27p "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n 2,27p "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 say() { echo "[conformance] $*" >&2; }
 die() { say "$*"; exit 3; }
 
@@ -49,7 +49,7 @@ while [ $# -gt 0 ]; do
   case $1 in
     --list) LIST=$(readlink -f "${2:?}") || die "no such list $2"; shift 2 ;;
     --regex) REGEX=${2:?}; shift 2 ;;
-    -h|--help) usage ;;
+    -h|--help) usage 0 ;;
     -*) usage ;;
     *) break ;;
   esac
