@@ -9,7 +9,7 @@
 #
 # What it does: starts the cloud with deploy/stack.sh if Keystone does not answer (needs root),
 # installs Tempest into its own venv, reads the admin credentials from clouds.yaml (cloud
-# altostratus-admin), looks up an image, two flavors and the external network with the
+# altostratus-admin), looks up a public image, two flavors and the external network with the
 # openstack CLI, writes tempest.conf (services on as the catalog lists them; features on
 # except those tools/conformance/altostratus.conf turns off), runs the tests and prints
 #   <service>: N passed, M failed, K skipped
@@ -93,7 +93,7 @@ AVAILABLE=$(osc catalog list -f value -c Type | tr '\n' ' ')
 export AVAILABLE TESTED="${SERVICES[*]}"
 say "catalog: $AVAILABLE"
 if [[ " $AVAILABLE " == *" image "* ]]; then
-  images=$(osc image list --status active --sort created_at:asc -f value -c ID)
+  images=$(osc image list --public --status active --sort created_at:asc -f value -c ID)
   : "${IMAGE_REF:=$(sed -n 1p <<<"$images")}"
   : "${IMAGE_REF_ALT:=$(sed -n 2p <<<"$images")}"
 fi
