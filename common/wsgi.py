@@ -360,7 +360,7 @@ class SizeLimitExcept:
 
 
 def build_app(root, conf, renderer, hooks=(), public_paths=None, size_limit_exempt=None,
-              auth_strategy=None, project_scope_required=True):
+              auth_strategy=None, project_scope_required=True, request_id_headers=()):
     """Build the full WSGI app for a pecan ``root`` controller.
 
     :param renderer: a fault renderer from :mod:`common.faults`.
@@ -371,6 +371,8 @@ def build_app(root, conf, renderer, hooks=(), public_paths=None, size_limit_exem
         the scope check); defaults to ``[api] auth_strategy``.
     :param project_scope_required: refuse authenticated requests whose
         token has no project scope (unless system-scoped admin).
+    :param request_id_headers: response headers that carry the request id
+        besides ``X-OpenStack-Request-ID`` (compute's ``X-Compute-Request-ID``).
     """
     app = pecan.Pecan(root, hooks=[ContextHook(), RoutingHook()] + list(hooks),
                       force_canonical=False, guess_content_type_from_ext=False,
@@ -397,6 +399,7 @@ def build_app(root, conf, renderer, hooks=(), public_paths=None, size_limit_exem
     app = InputCheck(app)
     app = FaultWrapper(app, renderer)
     app = request_id.RequestId(app)
+    app.compat_headers = list(request_id_headers)
     app = http_proxy_to_wsgi.HTTPProxyToWSGI(app, conf)
     return app
 

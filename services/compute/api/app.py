@@ -79,7 +79,7 @@ def _public(method, path):
 def build(conf):
     objects_loaded()
     return wsgi.build_app(RootController(build_router()), conf, faults.compute_fault,
-                          public_paths=_public)
+                          public_paths=_public, request_id_headers=['X-Compute-Request-ID'])
 
 
 def objects_loaded():

@@ -137,3 +137,11 @@ def test_keypair_quota(app, env):
     resp = app.post_json('/v2.1/os-keypairs', {'keypair': {'name': 'two'}}, headers=DEMO,
                          status=403)
     assert 'forbidden' in resp.json
+
+
+def test_every_answer_carries_the_compute_request_id(app):
+    # novaclient and tempest read X-Compute-Request-ID; errors carry it too
+    for resp in (app.get('/v2.1/flavors', headers=headers()),
+                 app.get('/v2.1/nothing-here', status=404)):
+        rid = resp.headers['X-OpenStack-Request-ID']
+        assert rid.startswith('req-') and resp.headers['X-Compute-Request-ID'] == rid

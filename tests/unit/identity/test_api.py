@@ -121,7 +121,7 @@ def test_roles_implied_and_inferences(cloud):
     cloud.call('PUT', '/v3/roles/%s/implies/%s' % (extra['id'], roles['reader']['id']),
                status=201)
     cloud.call('HEAD', '/v3/roles/%s/implies/%s' % (extra['id'], roles['reader']['id']),
-               status=200)
+               status=204)
     cloud.call('DELETE', '/v3/roles/%s/implies/%s' % (extra['id'], roles['reader']['id']),
                status=204)
     cloud.call('GET', '/v3/roles/%s/implies/%s' % (extra['id'], roles['reader']['id']),

@@ -75,6 +75,8 @@ class ImpliesController:
         elif method == 'GET':
             base.authorize('get_implied_role')
             m.get_implied_role(self.prior_role_id, implied_role_id)
+            if base.request().environ.get('alto.head'):
+                return base.no_content()   # keystone's check: 204, no body
         elif method == 'DELETE':
             base.authorize('delete_implied_role')
             m.delete_implied_role(self.prior_role_id, implied_role_id)
