@@ -56,7 +56,9 @@ def md5_of(path):
 
 def write_qcow2(path, virtual_size, payload=4096):
     header = b'QFI\xfb' + struct.pack('>I', 3) + b'\0' * 16 + struct.pack('>Q', virtual_size)
-    path.write_bytes(header + os.urandom(payload))
+    # the rest of a v3 header zeroed: random feature bits would declare an
+    # external data file, which the image service refuses
+    path.write_bytes(header.ljust(112, b'\0') + os.urandom(payload))
 
 
 def test_create_list_show_set_unset_save_delete(demo, tmp_path):
