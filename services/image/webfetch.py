@@ -4,7 +4,7 @@ import tasks).
 The URL is checked against ``[image] web_download_*`` before anything is
 fetched, and again at every redirect, so a redirect cannot lead to a
 scheme, port or host the operator ruled out.  The response is read in
-blocks by ``data.HashingReader`` like an upload; nothing holds it whole.
+blocks by ``pipeline.HashingReader`` like an upload; nothing holds it whole.
 """
 
 import threading

@@ -3,6 +3,7 @@
 from common import faults
 from common import wsgi
 from services.image import store as image_store
+from services.image.core import build_managers
 from services.image.api import errors
 from services.image.api import hooks
 from services.image.api.controllers import root
@@ -17,9 +18,10 @@ def is_public(method, path):
 def setup_app(conf, store=None, staging=None, auth_strategy=None):
     store = store or image_store.get_store(conf)
     staging = staging or image_store.get_staging_store(conf)
+    managers = build_managers(conf, store, staging)
     return errors.ErrorPages(wsgi.build_app(
         root.RootController(), conf, faults.image_fault,
-        hooks=[hooks.ImageHook(conf, store, staging)],
+        hooks=[hooks.ImageHook(managers)],
         public_paths=is_public,
         size_limit_exempt=hooks.is_data_upload,
         auth_strategy=auth_strategy))

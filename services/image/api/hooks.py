@@ -19,12 +19,11 @@ def is_data_upload(method, path):
 
 
 class ImageHook(pecan.hooks.PecanHook):
-    """Gives controllers the config and stores, and keeps bodies unparsed."""
+    """Gives controllers the managers (``services.image.core``), and keeps
+    bodies unparsed."""
 
-    def __init__(self, conf, store, staging):
-        self.conf = conf
-        self.store = store
-        self.staging = staging
+    def __init__(self, managers):
+        self.managers = managers
 
     def on_route(self, state):
         req = state.request
@@ -40,9 +39,7 @@ class ImageHook(pecan.hooks.PecanHook):
             if req.content_type != 'application/octet-stream':
                 raise exception.UnsupportedMediaType(content_type=req.content_type or 'none',
                                                      expected='application/octet-stream')
-        req.image_conf = self.conf
-        req.image_store = self.store
-        req.image_staging = self.staging
+        req.managers = self.managers
 
     def on_error(self, state, exc):
         """Pecan's own errors (unknown path, wrong method) get the image fault body."""

@@ -7,15 +7,15 @@ import os
 import pytest
 import webtest
 
-from services.image import data
 from services.image import exception
+from services.image import pipeline
 from services.image.api import app
 from services.image.db import api as db_api
 from services.image.store import fake
 from services.image.store import filesystem
 
 from tests.unit.image.conftest import ALICE, PATCH_TYPE
-from tests.unit.image.test_data_api import OCTET, upload
+from tests.unit.image.test_data_api import OCTET, upload, upload_direct
 from tests.unit.image.test_images_api import create
 
 
@@ -146,7 +146,7 @@ def test_client_disconnect_mid_upload(fs_api, datadir, conf):
     api, store = fs_api
     image = db_api.image_get(create(api)['id'])
     with pytest.raises(Exception):
-        data.upload(conf, store, image, _Dropping(300), None)
+        upload_direct(conf, store, image, _Dropping(300), None)
     _assert_nothing_left(api, datadir, image['id'])
 
 
@@ -157,9 +157,9 @@ def test_failure_after_the_data_is_written(fs_api, datadir, conf, monkeypatch):
 
     def broken(self, disk_format):
         raise exception.StoreError(reason='checksum thread failed')
-    monkeypatch.setattr(data.HashingReader, 'results', broken)
+    monkeypatch.setattr(pipeline.HashingReader, 'results', broken)
     with pytest.raises(exception.StoreError):
-        data.upload(conf, store, image, io.BytesIO(b'q' * 100), 100)
+        upload_direct(conf, store, image, io.BytesIO(b'q' * 100), 100)
     _assert_nothing_left(api, datadir, image['id'])
 
 

@@ -7,13 +7,19 @@ import struct
 import pytest
 
 from common import exception as common_exc
-from services.image import data
 from services.image import exception
+from services.image import pipeline
+from services.image.core import data as data_core
 
 from tests.unit.image.conftest import message, ADMIN, ALICE, BOB
 from tests.unit.image.test_images_api import create
 
 OCTET = {'Content-Type': 'application/octet-stream'}
+
+
+def upload_direct(conf, store, image, body, length):
+    """The data manager's upload, without the API in front of it."""
+    return data_core.DataManager(conf, store, None).upload(image, body, length)
 
 
 def upload(api, image_id, data, headers=ALICE, status=204, path='file'):
@@ -102,7 +108,7 @@ def test_size_cap_leaves_image_queued_and_no_data(api, conf, store):
 def test_size_cap_enforced_on_chunked_body(conf, store):
     """No Content-Length: the cap is checked while streaming."""
     conf.set_override('image_size_cap', 10, group='image')
-    reader = data.HashingReader(io.BytesIO(b'x' * 50), 4, 10)
+    reader = pipeline.HashingReader(io.BytesIO(b'x' * 50), 4, 10)
     try:
         list(reader)
     except exception.ImageSizeLimitExceeded:
@@ -132,7 +138,7 @@ def _queued_image(api):
 def test_dropped_connection_puts_image_back_to_queued(api, conf, store):
     image = _queued_image(api)
     with pytest.raises(common_exc.BadRequest):
-        data.upload(conf, store, image, _Dropping(b'x' * 1000), 5000)
+        upload_direct(conf, store, image, _Dropping(b'x' * 1000), 5000)
     assert api.get('/v2/images/%s' % image['id'], headers=ALICE).json['status'] == 'queued'
     assert store.blobs == {}
 
@@ -140,7 +146,7 @@ def test_dropped_connection_puts_image_back_to_queued(api, conf, store):
 def test_short_body_is_rejected(api, conf, store):
     image = _queued_image(api)
     with pytest.raises(exception.UploadIncomplete):
-        data.upload(conf, store, image, io.BytesIO(b'x' * 10), 5000)
+        upload_direct(conf, store, image, io.BytesIO(b'x' * 10), 5000)
     assert api.get('/v2/images/%s' % image['id'], headers=ALICE).json['status'] == 'queued'
     assert store.blobs == {}
 

@@ -9,12 +9,11 @@ import pytest
 import webob
 
 from common import exception as common_exc
-from services.image import data
 from services.image import pipeline
 from services.image.store import filesystem
 
 from tests.unit.image.conftest import ALICE
-from tests.unit.image.test_data_api import upload
+from tests.unit.image.test_data_api import upload, upload_direct
 from tests.unit.image.test_images_api import create
 
 MIB = 1 << 20
@@ -85,7 +84,7 @@ def test_multi_block_upload_to_filesystem_has_right_checksums(api, conf, tmp_pat
     fs = filesystem.FilesystemStore(str(tmp_path / 'images'))
     payload = os.urandom(3 * MIB + 4321)
     image = _queued(api)
-    done = data.upload(conf, fs, image, io.BytesIO(payload), len(payload))
+    done = upload_direct(conf, fs, image, io.BytesIO(payload), len(payload))
     assert done['status'] == 'active' and done['size'] == len(payload)
     assert done['checksum'] == hashlib.md5(payload).hexdigest()
     assert done['os_hash_value'] == hashlib.sha512(payload).hexdigest()
@@ -111,13 +110,13 @@ def test_failure_mid_upload_leaves_image_queued_and_no_file(api, conf, tmp_path)
     fs = filesystem.FilesystemStore(str(datadir))
     image = _queued(api)
     with pytest.raises(common_exc.BadRequest):
-        data.upload(conf, fs, image, _BreaksAfter(os.urandom(2 * MIB + 1)), 8 * MIB)
+        upload_direct(conf, fs, image, _BreaksAfter(os.urandom(2 * MIB + 1)), 8 * MIB)
     shown = api.get('/v2/images/%s' % image['id'], headers=ALICE).json
     assert shown['status'] == 'queued' and shown['checksum'] is None
     assert list(datadir.iterdir()) == []
     # the image can still be uploaded afterwards
     payload = os.urandom(MIB + 1)
-    data.upload(conf, fs, image, io.BytesIO(payload), len(payload))
+    upload_direct(conf, fs, image, io.BytesIO(payload), len(payload))
     assert open(str(datadir / image['id']), 'rb').read() == payload
 
 

@@ -6,18 +6,19 @@ import pecan
 import webob
 
 from common import exception as common_exc
-from services.image import data
-from services.image import exception
-from services.image import webfetch
 from services.image.api.controllers import base
 from services.image.api.schemas import image as schemas
+
+
+def _data():
+    return base.managers().data
 
 
 def _body_stream():
     """The request body as a file, never read whole (see ``hooks.ImageHook``)."""
     req = pecan.request
     if req.content_length is not None:
-        # The raw input: data.HashingReader never reads past the declared
+        # The raw input: pipeline.HashingReader never reads past the declared
         # length, and webob's length-limiting wrapper copies every block twice.
         return req.body_file_raw, req.content_length
     if 'chunked' in req.headers.get('Transfer-Encoding', '').lower():
@@ -44,33 +45,27 @@ class ImageFileController:
 
     @index.when(method='PUT')
     def upload(self):
-        image = base.get_owned_image(self.image_id, 'upload_image')
+        image = base.get_authorized_image(self.image_id, 'upload_image')
         body, length = _body_stream()
-        data.upload(base.conf(), pecan.request.image_store, image, body, length)
+        _data().upload(image, body, length)
         base.set_status(204)
 
     @index.when(method='GET')
     def download(self):
         image = base.get_authorized_image(self.image_id, 'download_image')
-        if image['status'] == 'deactivated' and not base.is_admin():
-            raise exception.ImageDeactivated()
-        if not image['location']:
+        download = _data().download(base.context(), image,
+                                    pecan.request.headers.get('Range'))
+        if download is None:
             return webob.Response(status=204, content_type=None)
-        store = pecan.request.image_store
-        chunk_size = base.conf().image.chunk_size
-        size = image['size']
-        span = data.parse_range(pecan.request.headers.get('Range'), size)
         resp = _DataResponse(content_type='application/octet-stream', charset=None)
-        if span is None:
-            offset, length = 0, size
-            resp.status = 200
-            resp.headers['Content-MD5'] = image['checksum']
-        else:
-            offset, length = span
+        if download.partial:
             resp.status = 206
-            resp.headers['Content-Range'] = 'bytes %d-%d/%d' % (offset, offset + length - 1,
-                                                                size)
-        resp.stream(store.get(image['location'], offset, length, chunk_size), length)
+            resp.headers['Content-Range'] = 'bytes %d-%d/%d' % (
+                download.offset, download.offset + download.length - 1, download.size)
+        else:
+            resp.status = 200
+            resp.headers['Content-MD5'] = download.checksum
+        resp.stream(download.blocks, download.length)
         return resp
 
 
@@ -142,19 +137,11 @@ class StageController:
 
     @index.when(method='PUT')
     def put(self):
-        _check_method_enabled('glance-direct')
-        image = base.get_owned_image(self.image_id, 'upload_image')
+        _data().check_import_method('glance-direct')
+        image = base.get_authorized_image(self.image_id, 'upload_image')
         body, length = _body_stream()
-        data.stage(base.conf(), pecan.request.image_staging, image, body, length)
+        _data().stage(image, body, length)
         base.set_status(204)
-
-
-def _check_method_enabled(name):
-    enabled = base.conf().image.enabled_import_methods
-    if name not in enabled:
-        raise common_exc.BadRequest(
-            reason='Import method %s is not enabled on this cloud; enabled methods: %s'
-                   % (name, ', '.join(enabled) or 'none'))
 
 
 class ImportController:
@@ -169,21 +156,7 @@ class ImportController:
     @index.when(method='POST')
     def post(self):
         body = base.json_body(schemas.IMPORT)
-        method = body['method']['name']
-        image = base.get_owned_image(self.image_id, 'import_image')
-        _check_method_enabled(method)
-        conf = base.conf()
-        if method == 'web-download':
-            uri = body['method'].get('uri')
-            if not uri:
-                raise common_exc.BadRequest(reason='web-download needs a uri')
-            image = data.start_web_download(conf, image, uri)
-            webfetch.spawn('web-download %s' % image['id'], data.web_download, conf,
-                           pecan.request.image_store, image, uri)
-        elif method == 'glance-direct':
-            data.import_staged(conf, pecan.request.image_store,
-                               pecan.request.image_staging, image)
-        else:
-            raise common_exc.BadRequest(reason='Import method %s is not supported' % method)
+        image = base.get_authorized_image(self.image_id, 'import_image')
+        _data().import_(image, body['method'])
         base.set_status(202)
         return ''

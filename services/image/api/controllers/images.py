@@ -1,7 +1,5 @@
 """``/v2/images`` and ``/v2/images/{id}``: create, list, show, update, delete."""
 
-import uuid
-
 import pecan
 import webob.exc
 
@@ -15,10 +13,6 @@ from services.image.api.controllers import patch
 from services.image.api.controllers import subresources
 from services.image.api.schemas import image as schemas
 from services.image.api.views import images as views
-from services.image.db import api as db_api
-
-CORE_CREATE = ('id', 'name', 'visibility', 'protected', 'os_hidden', 'owner',
-               'container_format', 'disk_format', 'min_ram', 'min_disk')
 
 
 def _writable_schema():
@@ -31,6 +25,10 @@ def _check_visibility_policy(visibility, target):
         base.authorize('publicize_image', target)
     elif visibility == 'community':
         base.authorize('communitize_image', target)
+
+
+def _images():
+    return base.managers().images
 
 
 def _check_owner(owner):
@@ -71,33 +69,19 @@ class ImageController:
         if media_type not in patch.PATCH_MEDIA_TYPES:
             raise exception.UnsupportedMediaType(content_type=media_type or 'none',
                                                  expected=patch.PATCH_MEDIA_TYPES[0])
-        image = base.get_owned_image(self.image_id, 'modify_image')
+        image = base.get_authorized_image(self.image_id, 'modify_image')
         operations = base.json_body(schemas.PATCH)
         core, properties = patch.apply(image, operations, media_type, _writable_schema())
         if core['visibility'] != image['visibility']:
-            _check_visibility_policy(core['visibility'], base.owner_target(image))
+            _check_visibility_policy(core['visibility'], base.image_target(image))
         if core['owner'] != image['owner']:
             _check_owner(core['owner'])
-        tags = core.pop('tags')
-        changed = {k: v for k, v in core.items() if v != image[k]}
-        updated = db_api.image_update(self.image_id, changed, properties=properties,
-                                      tags=tags)
-        return views.image(updated)
+        return views.image(_images().update(image, core, properties))
 
     @index.when(method='DELETE')
     def delete(self):
-        image = base.get_owned_image(self.image_id, 'delete_image')
-        if image['protected']:
-            raise exception.ImageProtected(image_id=self.image_id)
-        db_api.image_destroy(self.image_id)
-        # Also the image's own slot in the store: data written by an upload
-        # that never reached "active" is not recorded in image['location'].
-        store = pecan.request.image_store
-        for location in dict.fromkeys((image['location'], store.location_for(self.image_id))):
-            if location:
-                store.delete(location)
-        staging = pecan.request.image_staging
-        staging.delete(staging.location_for(self.image_id))
+        image = base.get_authorized_image(self.image_id, 'delete_image')
+        _images().delete(image)
         base.set_status(204)
 
 
@@ -116,13 +100,11 @@ class ImagesController:
         filters = listing.parse_filters(params)
         sort_keys, sort_dirs = listing.parse_sort(params)
         limit = listing.parse_limit(params, conf)
-        rows = db_api.image_list(ctx.project_id, base.is_admin(ctx), filters, sort_keys,
-                                 sort_dirs, limit + 1, marker=params.get('marker'))
+        rows, more = _images().list(ctx, filters, sort_keys, sort_dirs, limit,
+                                    marker=params.get('marker'))
         next_query = None
-        if len(rows) > limit:
-            rows = rows[:limit]
-            if rows:
-                next_query = listing.next_query(params, rows[-1]['id'])
+        if more and rows:
+            next_query = listing.next_query(params, rows[-1]['id'])
         return views.images(rows, next_query)
 
     @index.when(method='POST', template='json')
@@ -134,17 +116,12 @@ class ImagesController:
         base.validation_validate(_writable_schema(), body)
         ctx = base.context()
         owner = body.get('owner', ctx.project_id)
-        _check_owner(body.get('owner'))
-        target = {'project_id': owner, 'visibility': body.get('visibility', 'shared')}
-        base.authorize('add_image', target)
         visibility = body.get('visibility', 'shared')
+        _check_owner(body.get('owner'))
+        target = {'project_id': owner, 'visibility': visibility}
+        base.authorize('add_image', target)
         _check_visibility_policy(visibility, target)
-        values = {k: body[k] for k in CORE_CREATE if k in body}
-        values.update(id=body.get('id') or str(uuid.uuid4()), owner=owner,
-                      visibility=visibility, status='queued')
-        properties = {k: v for k, v in body.items()
-                      if k not in CORE_CREATE and k != 'tags'}
-        image = db_api.image_create(values, properties, body.get('tags', ()))
+        image = _images().create(body, owner, visibility)
         base.set_status(201)
         pecan.response.headers['Location'] = '%s/v2/images/%s' % (
             pecan.request.host_url, image['id'])

@@ -6,13 +6,13 @@ from oslo_utils import timeutils
 
 from common import exception as common_exc
 from services.image.api.schemas import image as schemas
-from services.image.db import api as db_api
+from services.image.core import images as image_core
 
 VISIBILITY_FILTERS = ('public', 'private', 'shared', 'community', 'all')
 MEMBER_STATUS_FILTERS = ('pending', 'accepted', 'rejected', 'all')
 NOT_PROPERTIES = ('limit', 'marker', 'sort', 'sort_key', 'sort_dir', 'tag', 'visibility',
                   'member_status', 'size_min', 'size_max', 'protected', 'os_hidden',
-                  'created_at', 'updated_at') + db_api.EXACT_FILTERS
+                  'created_at', 'updated_at') + image_core.EXACT_FILTERS
 
 
 def _bad(reason):
@@ -40,9 +40,9 @@ def _bool(params, name):
 
 def _date_filter(name, raw):
     op, sep, stamp = raw.partition(':')
-    if not sep or op not in db_api.DATE_OPS:
+    if not sep or op not in image_core.DATE_OPS:
         raise _bad("%s filter must look like 'gte:2024-01-01T00:00:00Z' "
-                   '(operators: %s)' % (name, ', '.join(sorted(db_api.DATE_OPS))))
+                   '(operators: %s)' % (name, ', '.join(sorted(image_core.DATE_OPS))))
     try:
         parsed = timeutils.normalize_time(timeutils.parse_isotime(stamp))
     except ValueError:
@@ -52,7 +52,7 @@ def _date_filter(name, raw):
 
 def parse_filters(params):
     filters = {}
-    for name in db_api.EXACT_FILTERS:
+    for name in image_core.EXACT_FILTERS:
         if name in params:
             filters[name] = params[name]
     if 'visibility' in params:
@@ -79,9 +79,9 @@ def parse_filters(params):
 
 def _check_sort(keys, dirs):
     for key in keys:
-        if key not in db_api.SORT_KEYS:
+        if key not in image_core.SORT_KEYS:
             raise _bad('Invalid sort key: %s. It should be one of the following: %s'
-                       % (key, ', '.join(db_api.SORT_KEYS)))
+                       % (key, ', '.join(image_core.SORT_KEYS)))
     for direction in dirs:
         if direction not in ('asc', 'desc'):
             raise _bad('Invalid sort direction: %s' % direction)

@@ -3,23 +3,24 @@ type associations, and the resource types.
 
 Every handler: the namespace must be visible to the caller (admin, public,
 or owned by the caller's project; otherwise 404 as if it did not exist),
-then the named policy (readers read, admins write), then one DB call and a
-view.
+then the named policy (readers read, admins write), then one call of the
+metadefs manager (``services.image.core.metadefs``) and a view.
 """
 
 import pecan
 import webob.exc
 
 from common import exception as common_exc
-from services.image import exception
 from services.image.api.controllers import base
 from services.image.api.schemas import metadefs as schemas
 from services.image.api.views import metadefs as views
-from services.image.db import metadefs as db
+from services.image.core import metadefs as metadef_core
 
-NAMESPACE_FIELDS = ('namespace', 'display_name', 'description', 'visibility', 'protected',
-                    'owner')
 SORT_DIRS = ('asc', 'desc')
+
+
+def _metadefs():
+    return base.managers().metadefs
 
 
 def _method_not_allowed(allow):
@@ -34,12 +35,7 @@ def _body(schema):
 
 
 def _visible_namespace(name):
-    ctx = base.context()
-    ns = db.namespace_get(name)
-    if not (base.is_admin(ctx) or ns['visibility'] == 'public'
-            or (ctx.project_id and ns['owner'] == ctx.project_id)):
-        raise exception.NamespaceNotFound(namespace=name)
-    return ns
+    return _metadefs().visible_namespace(base.context(), name)
 
 
 def _authorize(action, ns=None):
@@ -48,33 +44,8 @@ def _authorize(action, ns=None):
     base.authorize(action, target)
 
 
-def _children_of(body):
-    """Inline ``properties``/``objects``/``tags`` of a namespace body as triples."""
-    triples = [('property', name, definition)
-               for name, definition in body.get('properties', {}).items()]
-    triples += [('object', o['name'], _object_definition(o)) for o in body.get('objects', [])]
-    triples += [('tag', t['name'], {}) for t in body.get('tags', [])]
-    names = [(kind, name) for kind, name, _ in triples]
-    if len(set(names)) != len(names):
-        raise common_exc.BadRequest(reason='duplicate definitions in the namespace body')
-    return triples
-
-
-def _object_definition(body):
-    return {'description': body.get('description'), 'required': body.get('required', []),
-            'properties': body.get('properties', {})}
-
-
-def _property_definition(body):
-    return {k: v for k, v in body.items() if k != 'name'}
-
-
-def _show_namespace(ns, prefix_for=None):
-    assocs = db.associations([ns['id']])[ns['id']]
-    prefix = None
-    if prefix_for:
-        prefix = next((a['prefix'] for a in assocs if a['name'] == prefix_for), None)
-    return views.namespace(ns, assocs, db.children_of(ns['id']), prefix)
+def _show_namespace(ns, resource_type=None):
+    return views.namespace(ns, *_metadefs().namespace_parts(ns, resource_type))
 
 
 # -- objects and properties: same shape, different bodies ------------------------------------
@@ -98,20 +69,14 @@ class _Definition:
     def show(self):
         ns = _visible_namespace(self.ns_name)
         _authorize('get_metadef_%s' % self.kind, ns)
-        return self._show(db.child_get(self.ns_name, self.kind, self.name))
+        return self._show(_metadefs().get_child(self.ns_name, self.kind, self.name))
 
     @index.when(method='PUT', template='json')
     def update(self):
         ns = _visible_namespace(self.ns_name)
         _authorize('modify_metadef_%s' % self.kind, ns)
-        if self.kind == 'object':
-            body = _body(schemas.OBJECT)
-            definition = _object_definition(body)
-        else:
-            body = _body(schemas.PROPERTY)
-            definition = _property_definition(body)
-        return self._show(db.child_update(self.ns_name, self.kind, self.name, body['name'],
-                                          definition))
+        body = _body(schemas.OBJECT if self.kind == 'object' else schemas.PROPERTY)
+        return self._show(_metadefs().update_child(self.ns_name, self.kind, self.name, body))
 
     @index.when(method='DELETE')
     def delete(self):
@@ -119,7 +84,7 @@ class _Definition:
         action = 'delete_metadef_object' if self.kind == 'object' \
             else 'remove_metadef_property'
         _authorize(action, ns)
-        db.child_delete(self.ns_name, self.kind, self.name)
+        _metadefs().delete_child(self.ns_name, self.kind, self.name)
         base.set_status(204)
 
 
@@ -138,9 +103,10 @@ class _Definitions:
         ns = _visible_namespace(self.ns_name)
         if self.kind == 'object':
             _authorize('get_metadef_objects', ns)
-            return views.objects(self.ns_name, db.child_list(self.ns_name, 'object'))
+            return views.objects(self.ns_name,
+                                 _metadefs().list_children(self.ns_name, 'object'))
         _authorize('get_metadef_properties', ns)
-        return views.properties(db.child_list(self.ns_name, 'property'))
+        return views.properties(_metadefs().list_children(self.ns_name, 'property'))
 
     @index.when(method='POST', template='json')
     def create(self):
@@ -148,14 +114,11 @@ class _Definitions:
         _authorize('add_metadef_%s' % self.kind, ns)
         if self.kind == 'object':
             body = _body(schemas.OBJECT)
-            created = db.child_create(self.ns_name, 'object',
-                                      [(body['name'], _object_definition(body))])[0]
-            result = views.obj(self.ns_name, created)
+            result = views.obj(self.ns_name,
+                               _metadefs().create_child(self.ns_name, 'object', body))
         else:
             body = _body(schemas.PROPERTY)
-            created = db.child_create(self.ns_name, 'property',
-                                      [(body['name'], _property_definition(body))])[0]
-            result = views.prop(created)
+            result = views.prop(_metadefs().create_child(self.ns_name, 'property', body))
         base.set_status(201)
         return result
 
@@ -164,7 +127,7 @@ class _Definitions:
         ns = _visible_namespace(self.ns_name)
         _authorize('delete_metadef_object' if self.kind == 'object'
                    else 'remove_metadef_property', ns)
-        db.children_delete(self.ns_name, self.kind)
+        _metadefs().delete_children(self.ns_name, self.kind)
         base.set_status(204)
 
     @pecan.expose()
@@ -186,13 +149,13 @@ class _Tag:
     @index.when(method='GET', template='json')
     def show(self):
         _authorize('get_metadef_tag', _visible_namespace(self.ns_name))
-        return views.tag(db.child_get(self.ns_name, 'tag', self.name))
+        return views.tag(_metadefs().get_child(self.ns_name, 'tag', self.name))
 
     @index.when(method='POST', template='json')
     def create(self):
         _authorize('add_metadef_tag', _visible_namespace(self.ns_name))
         base.validation_validate(schemas.TAG, {'name': self.name})
-        created = db.child_create(self.ns_name, 'tag', [(self.name, {})])[0]
+        created = _metadefs().create_tag(self.ns_name, self.name)
         base.set_status(201)
         return views.tag(created)
 
@@ -200,12 +163,12 @@ class _Tag:
     def update(self):
         _authorize('modify_metadef_tag', _visible_namespace(self.ns_name))
         body = _body(schemas.TAG)
-        return views.tag(db.child_update(self.ns_name, 'tag', self.name, body['name'], {}))
+        return views.tag(_metadefs().rename_tag(self.ns_name, self.name, body['name']))
 
     @index.when(method='DELETE')
     def delete(self):
         _authorize('delete_metadef_tag', _visible_namespace(self.ns_name))
-        db.child_delete(self.ns_name, 'tag', self.name)
+        _metadefs().delete_child(self.ns_name, 'tag', self.name)
         base.set_status(204)
 
 
@@ -221,7 +184,7 @@ class _Tags:
     @index.when(method='GET', template='json')
     def list(self):
         _authorize('get_metadef_tags', _visible_namespace(self.ns_name))
-        return views.tags(db.child_list(self.ns_name, 'tag'))
+        return views.tags(_metadefs().list_children(self.ns_name, 'tag'))
 
     @index.when(method='POST', template='json')
     def create_many(self):
@@ -232,21 +195,16 @@ class _Tags:
             'tags': {'type': 'array', 'items': {
                 'type': 'object', 'required': ['name'],
                 'properties': {'name': schemas.TAG['properties']['name']}}}}})
-        names = [t['name'] for t in body['tags']]
-        if len(set(names)) != len(names):
-            raise exception.DuplicateMetadef(kind='tag', name=', '.join(sorted(
-                {n for n in names if names.count(n) > 1})), namespace=self.ns_name)
         append = pecan.request.headers.get('X-Openstack-Append', '').lower() == 'true'
-        if not append:
-            db.children_delete(self.ns_name, 'tag')
-        created = db.child_create(self.ns_name, 'tag', [(n, {}) for n in names])
+        created = _metadefs().create_tags(self.ns_name, [t['name'] for t in body['tags']],
+                                          append=append)
         base.set_status(201)
-        return {'tags': [{'name': t['name']} for t in created]}
+        return views.created_tags(created)
 
     @index.when(method='DELETE')
     def delete_all(self):
         _authorize('delete_metadef_tags', _visible_namespace(self.ns_name))
-        db.children_delete(self.ns_name, 'tag')
+        _metadefs().delete_children(self.ns_name, 'tag')
         base.set_status(204)
 
     @pecan.expose()
@@ -269,7 +227,7 @@ class _Association:
     def delete(self):
         _authorize('remove_metadef_resource_type_association',
                    _visible_namespace(self.ns_name))
-        db.association_delete(self.ns_name, self.name)
+        _metadefs().delete_association(self.ns_name, self.name)
         base.set_status(204)
 
 
@@ -286,15 +244,14 @@ class _Associations:
     def list(self):
         ns = _visible_namespace(self.ns_name)
         _authorize('get_metadef_resource_type', ns)
-        return {'resource_type_associations': [
-            views.association(a) for a in db.associations([ns['id']])[ns['id']]]}
+        return views.associations(_metadefs().list_associations(ns))
 
     @index.when(method='POST', template='json')
     def create(self):
         _authorize('add_metadef_resource_type_association', _visible_namespace(self.ns_name))
         body = _body(schemas.RESOURCE_TYPE)
         base.set_status(201)
-        return views.association(db.association_create(self.ns_name, body))
+        return views.association(_metadefs().create_association(self.ns_name, body))
 
     @pecan.expose()
     def _lookup(self, name, *remainder):
@@ -327,17 +284,13 @@ class NamespaceController:
         ns = _visible_namespace(self.name)
         _authorize('modify_metadef_namespace', ns)
         body = _body(schemas.NAMESPACE)
-        values = {k: body[k] for k in NAMESPACE_FIELDS if k in body}
-        updated = db.namespace_update(self.name, values)
-        return _show_namespace(updated)
+        return _show_namespace(_metadefs().update_namespace(self.name, body))
 
     @index.when(method='DELETE')
     def delete(self):
         ns = _visible_namespace(self.name)
         _authorize('delete_metadef_namespace', ns)
-        if ns['protected']:
-            raise exception.NamespaceProtected(namespace=self.name)
-        db.namespace_delete(self.name)
+        _metadefs().delete_namespace(self.name, ns)
         base.set_status(204)
 
 
@@ -354,7 +307,7 @@ class NamespacesController:
         params = pecan.request.GET
         sort_key = params.get('sort_key', 'created_at')
         sort_dir = params.get('sort_dir', 'desc')
-        if sort_key not in db.SORT_KEYS or sort_dir not in SORT_DIRS:
+        if sort_key not in metadef_core.SORT_KEYS or sort_dir not in SORT_DIRS:
             raise common_exc.BadRequest(reason='Invalid sort_key or sort_dir')
         conf = base.conf()
         try:
@@ -369,29 +322,19 @@ class NamespacesController:
         visibility = params.get('visibility')
         if visibility not in (None, 'public', 'private'):
             raise common_exc.BadRequest(reason='Invalid visibility')
-        rows = db.namespace_list(ctx.project_id, base.is_admin(ctx), visibility=visibility,
-                                 resource_types=resource_types, sort_key=sort_key,
-                                 sort_dir=sort_dir, limit=limit + 1,
-                                 marker=params.get('marker'))
-        next_marker = None
-        if len(rows) > limit:
-            rows = rows[:limit]
-            next_marker = rows[-1]['namespace'] if rows else None
+        rows, associations, next_marker = _metadefs().list_namespaces(
+            ctx, limit, visibility=visibility, resource_types=resource_types,
+            sort_key=sort_key, sort_dir=sort_dir, marker=params.get('marker'))
         query = {k: v for k, v in params.items() if k != 'marker'}
-        return views.namespaces(rows, db.associations([r['id'] for r in rows]),
-                                next_marker, query)
+        return views.namespaces(rows, associations, next_marker, query)
 
     @index.when(method='POST', template='json')
     def create(self):
         _authorize('add_metadef_namespace')
         body = _body(schemas.NAMESPACE)
-        values = {k: body[k] for k in NAMESPACE_FIELDS if k in body}
-        values.setdefault('visibility', 'private')
-        values.setdefault('protected', False)
-        values.setdefault('owner', base.context().project_id)
         associations = [schemas.strip_read_only(a)
                         for a in body.get('resource_type_associations', [])]
-        ns = db.namespace_create(values, associations, _children_of(body))
+        ns = _metadefs().create_namespace(base.context(), body, associations)
         base.set_status(201)
         return _show_namespace(ns)
 
@@ -409,7 +352,7 @@ class ResourceTypesController:
     @index.when(method='GET', template='json')
     def list(self):
         _authorize('list_metadef_resource_types')
-        return {'resource_types': [views.tag(r) for r in db.resource_type_list()]}
+        return views.resource_types(_metadefs().list_resource_types())
 
 
 class MetadefsController:

@@ -15,7 +15,7 @@ VERSIONS = ['2.9', '2.8', '2.7', '2.6', '2.5', '2.4', '2.3', '2.2', '2.1', '2.0'
 
 
 def versions_body():
-    base = wsgi.base_url(pecan.request.image_conf, pecan.request)
+    base = wsgi.base_url(pecan.request.managers.conf, pecan.request)
     return {'versions': [
         {'id': 'v%s' % v, 'status': 'CURRENT' if i == 0 else 'SUPPORTED',
          'links': [{'rel': 'self', 'href': '%s/v2/' % base}]}

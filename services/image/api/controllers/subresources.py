@@ -3,10 +3,7 @@
 import pecan
 import webob
 
-from common import exception as common_exc
-from services.image import exception
 from services.image.api.controllers import base
-from services.image.db import api as db_api
 
 
 class ActionsController:
@@ -14,21 +11,14 @@ class ActionsController:
     def __init__(self, image_id):
         self.image_id = image_id
 
-    def _transition(self, action, source, target):
-        image = base.get_owned_image(self.image_id, action)
-        if image['status'] == target:
-            return  # already there: glance treats this as success
-        if image['status'] != source:
-            raise exception.ActionNotAllowed(action=action, status=image['status'])
-        db_api.image_update(self.image_id, {'status': target}, expected_status=source)
-
     @pecan.expose(generic=True)
     def deactivate(self):
         raise webob.exc.HTTPMethodNotAllowed()
 
     @deactivate.when(method='POST')
     def do_deactivate(self):
-        self._transition('deactivate', 'active', 'deactivated')
+        image = base.get_authorized_image(self.image_id, 'deactivate')
+        base.managers().images.deactivate(image)
         base.set_status(204)
 
     @pecan.expose(generic=True)
@@ -37,7 +27,8 @@ class ActionsController:
 
     @reactivate.when(method='POST')
     def do_reactivate(self):
-        self._transition('reactivate', 'deactivated', 'active')
+        image = base.get_authorized_image(self.image_id, 'reactivate')
+        base.managers().images.reactivate(image)
         base.set_status(204)
 
 
@@ -65,14 +56,12 @@ class TagController:
 
     @index.when(method='PUT')
     def put(self):
-        base.get_owned_image(self.image_id, 'modify_image')
-        if len(self.tag) > 255:
-            raise common_exc.BadRequest(reason='tags are at most 255 characters')
-        db_api.tag_add(self.image_id, self.tag)
+        image = base.get_authorized_image(self.image_id, 'modify_image')
+        base.managers().tags.add(image, self.tag)
         base.set_status(204)
 
     @index.when(method='DELETE')
     def delete(self):
-        base.get_owned_image(self.image_id, 'modify_image')
-        db_api.tag_delete(self.image_id, self.tag)
+        image = base.get_authorized_image(self.image_id, 'modify_image')
+        base.managers().tags.delete(image, self.tag)
         base.set_status(204)

@@ -1,20 +1,19 @@
 """``/v2/tasks``: create (``type: import``), list and show tasks (admin only,
 as glance's defaults)."""
 
-import uuid
-
 import pecan
 import webob.exc
 
 from common import exception as common_exc
-from services.image import tasks as image_tasks
-from services.image import webfetch
 from services.image.api.controllers import base
 from services.image.api.controllers import patch
 from services.image.api.schemas import image as image_schemas
 from services.image.api.schemas import tasks as schemas
 from services.image.api.views import tasks as views
-from services.image.db import tasks as db
+
+
+def _tasks():
+    return base.managers().tasks
 
 
 def _writable_schema():
@@ -35,8 +34,7 @@ class TaskController:
     @index.when(method='GET', template='json')
     def show(self):
         base.authorize('get_task')
-        task = db.get_visible(self.task_id, base.context(), base.is_admin())
-        return views.task(task)
+        return views.task(_tasks().get(base.context(), self.task_id))
 
 
 class TasksController:
@@ -58,15 +56,9 @@ class TasksController:
                         conf.image.api_limit_max)
         except ValueError:
             raise common_exc.BadRequest(reason='limit must be an integer')
-        ctx = base.context()
-        rows = db.task_list(owner=None if base.is_admin(ctx) else ctx.project_id,
-                            status=params.get('status'), task_type=params.get('type'),
-                            sort_dir=sort_dir, limit=max(limit, 0) + 1,
-                            marker=params.get('marker'))
-        next_marker = None
-        if len(rows) > limit:
-            rows = rows[:limit]
-            next_marker = rows[-1]['id'] if rows else None
+        rows, next_marker = _tasks().list(base.context(), status=params.get('status'),
+                                          task_type=params.get('type'), sort_dir=sort_dir,
+                                          limit=limit, marker=params.get('marker'))
         return views.tasks(rows, next_marker)
 
     @index.when(method='POST', template='json')
@@ -77,11 +69,7 @@ class TasksController:
         for name in properties:
             patch.check_settable(name)
         base.validation_validate(_writable_schema(), properties)
-        ctx = base.context()
-        task = db.task_create(str(uuid.uuid4()), body['type'], ctx.project_id,
-                              body['input'])
-        webfetch.spawn('task %s' % task['id'], image_tasks.run_import, base.conf(),
-                       pecan.request.image_store, task)
+        task = _tasks().create(base.context(), body['type'], body['input'])
         base.set_status(201)
         return views.task(task)
 

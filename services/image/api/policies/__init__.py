@@ -1,6 +1,6 @@
 """Image API policy as data: glance's current defaults, plus the ``service`` role.
 
-Targets (see ``controllers.base.image_target``): ``project_id`` is the
+Targets (see ``core.images.ImageManager.policy_target``): ``project_id`` is the
 image's owner, ``member_id`` the caller's project when the image is shared
 with it (absent otherwise), ``visibility`` the image's.  Who can see an
 image at all is decided first (an invisible image is a 404); the rules

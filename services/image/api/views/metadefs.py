@@ -58,6 +58,14 @@ def association(values):
     return body
 
 
+def associations(rows):
+    return {'resource_type_associations': [association(a) for a in rows]}
+
+
+def resource_types(rows):
+    return {'resource_types': [tag(r) for r in rows]}
+
+
 def obj(ns_name, values, prefix=None, link=True):
     body = {'name': values['name']}
     definition = values['body']
@@ -92,3 +100,8 @@ def tag(values):
 
 def tags(rows):
     return {'tags': [tag(r) for r in rows], 'schema': '/v2/schemas/metadefs/tags'}
+
+
+def created_tags(rows):
+    """The answer to ``POST .../tags``: names only, as glance."""
+    return {'tags': [{'name': t['name']} for t in rows]}
