@@ -46,7 +46,7 @@ def test_domain_project_user_group_role_lifecycle(admin):
     admin.run('group', 'set', '--domain', 'acme', '--description', 'operators', 'ops')
     assert admin.json('group', 'show', '--domain', 'acme', 'ops')['id'] == group['id']
 
-    role = admin.json('role', 'create', 'auditor')
+    admin.json('role', 'create', 'auditor')
     admin.run('role', 'set', '--description', 'reads logs', 'auditor')
     assert admin.json('role', 'show', 'auditor')['description'] == 'reads logs'
     assert {'admin', 'member', 'reader', 'auditor'} <= {

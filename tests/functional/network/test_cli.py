@@ -61,7 +61,7 @@ def test_devstack_like_topology_and_floating_ip(clouds):
     assert public['router:external'] in (True, 'External')
     admin.run('subnet', 'create', '--network', 'public', '--subnet-range', '203.0.113.0/24',
               '--no-dhcp', '--gateway', '203.0.113.1', 'public-subnet')
-    net = demo.json('network', 'create', 'private')
+    demo.json('network', 'create', 'private')
     subnet = demo.json('subnet', 'create', '--network', 'private', '--subnet-range',
                        '10.0.0.0/24', '--dns-nameserver', '192.0.2.53', 'private-subnet')
     assert subnet['gateway_ip'] == '10.0.0.1'

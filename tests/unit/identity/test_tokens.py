@@ -133,7 +133,7 @@ def test_deleted_user_token_invalid(cloud):
 def test_group_role_and_inherited_role_give_access(cloud):
     m = cloud.managers
     parent = m.resource.create_project({'name': 'parent', 'domain_id': 'default'})
-    child = m.resource.create_project({'name': 'child', 'parent_id': parent['id']})
+    m.resource.create_project({'name': 'child', 'parent_id': parent['id']})
     user = m.identity.create_user({'name': 'erin', 'password': 'pw-erin'})
     group = m.identity.create_group({'name': 'devs'})
     m.identity.add_user_to_group(user['id'], group['id'])
