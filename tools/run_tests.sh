@@ -65,7 +65,8 @@ case "$SUITE" in
     # Real QEMU guests (software emulation); not part of "all".
     e2e) ensure_backing_services; run_pytest -q -m e2e tests/e2e "$@" ;;
     all)
-        # One run, so the summary line counts both tiers.
+        # Lint first (seconds), then one run, so the summary line counts both tiers.
+        "$VENV/bin/ruff" check common services tests tools
         ensure_backing_services
         run_pytest -q tests/unit tests/functional "$@" ;;
     *) say "unknown suite $SUITE (unit|functional|fuzz|e2e|all)"; exit 2 ;;
