@@ -29,9 +29,26 @@ def _install_sqlite_pragmas():
 
 
 def register_opts(conf, default_connection):
+    """Register ``[database]`` (oslo.db's options) with ``default_connection``.
+
+    Called only from ``services/<svc>/db/__init__.py: register_opts``, the
+    one place per service that declares its database.
+    """
     from oslo_db import options as db_options
     _install_sqlite_pragmas()
     db_options.set_defaults(conf, connection=default_connection)
+
+
+def list_opts(default_connection):
+    """``[database]`` for the sample generator, showing the service's default URL."""
+    import copy
+
+    from oslo_db import options as db_options
+    opts = copy.deepcopy(db_options.database_opts)
+    for opt in opts:
+        if opt.dest == 'connection':
+            opt.default = default_connection
+    return [('database', opts)]
 
 
 def forbid(reason='DB-free daemon'):
@@ -126,6 +143,13 @@ def sync(service, connection, revision='head'):
         cfg.attributes['connection'] = conn
         alembic_command.upgrade(cfg, revision)
     engine.dispose()
+
+
+def head_revision(service):
+    """The newest revision among ``service``'s migrations."""
+    from alembic import script
+    return script.ScriptDirectory.from_config(
+        _alembic_config(service, 'sqlite://')).get_current_head()
 
 
 def current_revision(service, connection):

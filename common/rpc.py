@@ -69,11 +69,20 @@ def get_transport():
     return _TRANSPORT
 
 
+def _upgrade_level_opt(name, help_text=None):
+    return cfg.StrOpt(name, help=help_text or
+                      'Highest RPC API version to send to %s; set during rolling '
+                      'upgrades to the oldest version still running.' % name)
+
+
+def list_upgrade_levels(names):
+    """``[upgrade_levels]`` entries for a service's ``list_opts`` (sample configs)."""
+    return [('upgrade_levels', [_upgrade_level_opt(name) for name in names])]
+
+
 def register_upgrade_level(conf, name, help_text=None):
     """Declare ``[upgrade_levels] <name>``: the RPC version cap for a client."""
-    opt = cfg.StrOpt(name, help=help_text or
-                     'Highest RPC API version to send to %s; set during rolling '
-                     'upgrades to the oldest version still running.' % name)
+    opt = _upgrade_level_opt(name, help_text)
     try:
         conf.register_opt(opt, group='upgrade_levels')
     except cfg.DuplicateOptError:

@@ -3,9 +3,12 @@
 Each service that has commands provides ``services/<svc>/cmd/manage.py``
 with ``register(subparsers)``, adding argparse sub-commands whose ``func``
 takes the parsed arguments.  Config files are read through oslo.config.
+A service with a database adds ``db sync|version|upgrade`` with one call to
+:func:`add_db_commands`.
 """
 
 import argparse
+import functools
 import importlib
 import sys
 
@@ -13,6 +16,49 @@ from common import config
 from common import log
 
 SERVICES = ('identity', 'image', 'network', 'compute', 'volume', 'objectstore')
+
+
+def add_db_commands(subparsers, service, prepare_conf, after_sync=None):
+    """Add ``db sync``, ``db version`` and ``db upgrade [--revision REV]``.
+
+    ``prepare_conf(conf)`` registers what the commands read (the service's
+    ``[database]`` included); ``after_sync(conf)``, if given, runs after
+    ``db sync`` has brought the schema to the latest revision (data the
+    service ships with its schema).
+    """
+    parser = subparsers.add_parser('db', help='%s database commands' % service)
+    commands = parser.add_subparsers(dest='db_command', metavar='db_command', required=True)
+    sync = commands.add_parser('sync', help='upgrade the schema to the latest revision')
+    sync.set_defaults(func=functools.partial(_db_sync, service, after_sync),
+                      prepare_conf=prepare_conf)
+    upgrade = commands.add_parser('upgrade', help='upgrade the schema to a revision')
+    upgrade.add_argument('--revision', default='head',
+                         help='target revision (default: head, the latest)')
+    upgrade.set_defaults(func=functools.partial(_db_upgrade, service),
+                         prepare_conf=prepare_conf)
+    version = commands.add_parser('version', help='print the schema revision and the latest')
+    version.set_defaults(func=functools.partial(_db_version, service),
+                         prepare_conf=prepare_conf)
+
+
+def _db_upgrade(service, args):
+    from common import db
+    connection = config.CONF.database.connection
+    db.sync(service, connection, args.revision)
+    print('%s database is at revision %s' % (service, db.current_revision(service, connection)))
+
+
+def _db_sync(service, after_sync, args):
+    args.revision = 'head'
+    _db_upgrade(service, args)
+    if after_sync is not None:
+        return after_sync(config.CONF)
+
+
+def _db_version(service, args):
+    from common import db
+    current = db.current_revision(service, config.CONF.database.connection)
+    print('%s (head: %s)' % (current or 'none', db.head_revision(service)))
 
 
 def build_parser():

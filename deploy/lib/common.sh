@@ -47,8 +47,9 @@ db_url() {
     esac
 }
 
-# _ini_edit FILE set SECTION KEY VALUE | FILE del SECTION: edit FILE in place.  The file is
-# rewritten atomically as root:$ALTO_GROUP 0640 (it may hold passwords): never readable by
+# _ini_edit FILE set SECTION KEY VALUE | FILE del SECTION | FILE merge SECTION SOURCE: edit
+# FILE in place (merge copies SOURCE's SECTION options that FILE does not set yet).  The file
+# is rewritten atomically as root:$ALTO_GROUP 0640 (it may hold passwords): never readable by
 # others, not even for a moment.
 _ini_edit() {
     ALTO_GROUP=$ALTO_GROUP "$ALTO_VENV/bin/python" - "$@" <<'PY'
@@ -63,6 +64,17 @@ if action == 'set':
     if section != 'DEFAULT' and not cp.has_section(section):
         cp.add_section(section)
     cp.set(section, key, value)
+elif action == 'merge':
+    src = configparser.RawConfigParser(interpolation=None, strict=False)
+    src.optionxform = str
+    src.read(sys.argv[4])
+    if not src.has_section(section):
+        sys.exit(0)
+    if not cp.has_section(section):
+        cp.add_section(section)
+    for key, value in src.items(section, raw=True):
+        if key not in src.defaults() and not cp.has_option(section, key):
+            cp.set(section, key, value)
 elif not cp.remove_section(section):
     sys.exit(0)
 os.makedirs(os.path.dirname(path) or '.', exist_ok=True)
@@ -86,6 +98,15 @@ iniset() {
 inidelete_section() {
     [ -f "$1" ] || return 0
     _ini_edit "$1" del "$2"
+}
+
+# inimove_section OLD NEW SECTION: move SECTION from OLD into NEW (an older layout's
+# [database] in a file that DB-free daemons read).  Options NEW already sets win; OLD keeps
+# no trace of the section.
+inimove_section() {
+    [ -f "$1" ] || return 0
+    _ini_edit "$2" merge "$3" "$1"
+    inidelete_section "$1" "$3"
 }
 
 # ensure_system_user: the unprivileged user and group every daemon runs as.

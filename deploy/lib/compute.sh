@@ -33,7 +33,7 @@ compute_configure() {
     iniset "$COMPUTE_CONF" service_user project_domain_id default
     iniset "$COMPUTE_DB_CONF" database connection "$(db_url compute)"
     as_service_user "$ALTO_VENV/bin/alto-manage" --config-file "$COMPUTE_CONF" \
-        --config-file "$COMPUTE_DB_CONF" compute db_sync
+        --config-file "$COMPUTE_DB_CONF" compute db sync
 }
 
 # compute_daemons: "NAME ARGS" per daemon; only the conductor reads compute-db.conf.

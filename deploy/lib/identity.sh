@@ -1,17 +1,21 @@
 # Identity service (alto-identity-api, keystone-compatible Identity v3 on :5000).
 # Sourced by deploy/stack.sh after deploy/lib/common.sh; every function is idempotent.
 
+# identity.conf is read by every identity daemon; the database URL is in identity-db.conf,
+# which only the database owner (the API) and alto-manage read.
+
 IDENTITY_CONF=$ALTO_ETC/identity.conf
+IDENTITY_DB_CONF=$ALTO_ETC/identity-db.conf
 IDENTITY_URL=http://$HOST_IP:5000/v3
 
 identity_manage() {
-    as_service_user "$ALTO_VENV/bin/alto-manage" --config-file "$IDENTITY_CONF" identity "$@"
+    as_service_user "$ALTO_VENV/bin/alto-manage" --config-file "$IDENTITY_CONF" \
+        --config-file "$IDENTITY_DB_CONF" identity "$@"
 }
 
-# identity_daemons: "NAME ARGS" per daemon.  The API owns its database: [database] is in
-# identity.conf.
+# identity_daemons: "NAME ARGS" per daemon.  The API owns its database.
 identity_daemons() {
-    echo "alto-identity-api --config-file $IDENTITY_CONF"
+    echo "alto-identity-api --config-file $IDENTITY_CONF --config-file $IDENTITY_DB_CONF"
 }
 
 identity_configure() {
@@ -22,7 +26,9 @@ identity_configure() {
     iniset "$IDENTITY_CONF" api bind_host "$HOST_IP"
     iniset "$IDENTITY_CONF" api bind_port 5000
     iniset "$IDENTITY_CONF" api workers 1
-    iniset "$IDENTITY_CONF" database connection "$(db_url identity)"
+    # An older layout kept [database] in identity.conf.
+    inimove_section "$IDENTITY_CONF" "$IDENTITY_DB_CONF" database
+    iniset "$IDENTITY_DB_CONF" database connection "$(db_url identity)"
     iniset "$IDENTITY_CONF" fernet_tokens key_repository "$ALTO_STATE/fernet-keys"
     iniset "$IDENTITY_CONF" identity password_hash_rounds 12
     identity_manage db sync

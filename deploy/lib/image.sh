@@ -1,6 +1,11 @@
 # Image service (glance-compatible Image v2) for stack.sh.  Sourced after common.sh.
 
+#
+# image.conf is read by every image daemon; the database URL is in image-db.conf, which only
+# the database owner (the API) and alto-manage read.
+
 IMAGE_CONF=$ALTO_ETC/image.conf
+IMAGE_DB_CONF=$ALTO_ETC/image-db.conf
 IMAGE_PORT=${IMAGE_PORT:-9292}
 IMAGE_URL=http://$HOST_IP:$IMAGE_PORT
 IMAGE_TINY_NAME=${IMAGE_TINY_NAME:-alto-tiny}
@@ -18,18 +23,20 @@ image_configure() {
     iniset "$IMAGE_CONF" api bind_host "$HOST_IP"
     iniset "$IMAGE_CONF" api bind_port "$IMAGE_PORT"
     iniset "$IMAGE_CONF" api auth_strategy keystone
-    iniset "$IMAGE_CONF" database connection "$(db_url image)"
     iniset "$IMAGE_CONF" store driver filesystem
     iniset "$IMAGE_CONF" store filesystem_datadir "$ALTO_STATE/image/images"
     iniset "$IMAGE_CONF" image staging_dir "$ALTO_STATE/image/staging"
     write_authtoken_conf "$IMAGE_CONF"
-    as_service_user "$ALTO_VENV/bin/alto-manage" --config-file "$IMAGE_CONF" image db sync
+    # An older layout kept [database] in image.conf.
+    inimove_section "$IMAGE_CONF" "$IMAGE_DB_CONF" database
+    iniset "$IMAGE_DB_CONF" database connection "$(db_url image)"
+    as_service_user "$ALTO_VENV/bin/alto-manage" --config-file "$IMAGE_CONF" \
+        --config-file "$IMAGE_DB_CONF" image db sync
 }
 
-# image_daemons: "NAME ARGS" per daemon.  The API owns its database: [database] is in
-# image.conf.
+# image_daemons: "NAME ARGS" per daemon.  The API owns its database.
 image_daemons() {
-    echo "alto-image-api --config-file $IMAGE_CONF"
+    echo "alto-image-api --config-file $IMAGE_CONF --config-file $IMAGE_DB_CONF"
 }
 
 image_start() {

@@ -32,7 +32,7 @@ network_configure() {
     iniset "$f" api auth_strategy keystone
     write_authtoken_conf "$f"
     # An older layout kept the URL in network.conf and the API in network-api.conf.
-    inidelete_section "$f" database
+    inimove_section "$f" "$NETWORK_DB_CONF" database
     rm -f "$ALTO_ETC/network-api.conf"
     iniset "$NETWORK_DB_CONF" database connection "$(db_url network)"
     as_service_user "$ALTO_VENV/bin/alto-manage" --config-file "$NETWORK_CONF" \

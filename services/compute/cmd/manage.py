@@ -1,13 +1,11 @@
 """``alto-manage compute ...``: database commands (run where the conductor runs)."""
 
 from common import db
+from common.cmd import manage
 
 
 def register(subparsers):
-    sync = subparsers.add_parser('db_sync', help='Create or upgrade the compute database.')
-    sync.set_defaults(func=_db_sync, prepare_conf=_prepare)
-    version = subparsers.add_parser('db_version', help='Show the schema revision.')
-    version.set_defaults(func=_db_version, prepare_conf=_prepare)
+    manage.add_db_commands(subparsers, 'compute', _prepare)
     flavor = subparsers.add_parser('flavor_create', help='Create a flavor if missing.')
     for name in ('name', 'ram', 'vcpus', 'disk'):
         flavor.add_argument(name)
@@ -20,16 +18,6 @@ def _prepare(conf):
     compute_conf.register_opts(conf)
     from services.compute import db as compute_db
     compute_db.register_opts(conf)
-
-
-def _db_sync(args):
-    from common import config
-    db.sync('compute', config.CONF.database.connection)
-
-
-def _db_version(args):
-    from common import config
-    print(db.current_revision('compute', config.CONF.database.connection))
 
 
 def _flavor_create(args):

@@ -35,4 +35,4 @@ def list_opts():
     opts = []
     for module in COMMON_MODULES + (clients,):
         opts.extend(module.list_opts())
-    return opts
+    return opts + rpc.list_upgrade_levels(UPGRADE_LEVELS)

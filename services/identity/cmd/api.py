@@ -7,6 +7,7 @@ import sys  # noqa: E402
 from common import config  # noqa: E402
 from common import log  # noqa: E402
 from services.identity import conf as identity_conf  # noqa: E402
+from services.identity import db as identity_db  # noqa: E402
 
 DEFAULT_PORT = 5000
 LOG = log.getLogger(__name__)
@@ -16,6 +17,7 @@ def main(argv=None):
     argv = sys.argv if argv is None else argv
     conf = config.CONF
     identity_conf.register_opts(conf)
+    identity_db.register_opts(conf)  # the API owns the identity database
     config.parse_args(argv, prog='alto-identity-api')
     log.setup(conf, 'alto-identity-api')
 

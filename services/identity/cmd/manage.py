@@ -1,24 +1,21 @@
-"""``alto-manage identity ...``: db sync, bootstrap, fernet-setup, fernet-rotate,
-credential_setup, credential_rotate, credential_migrate."""
+"""``alto-manage identity ...``: db sync|version|upgrade, bootstrap, fernet-setup,
+fernet-rotate, credential_setup, credential_rotate, credential_migrate."""
 
 import sys
 
+from common.cmd import manage
 from services.identity import conf as identity_conf
+from services.identity import db as identity_db
 
 
 def _register(conf):
     identity_conf.register_opts(conf)
+    identity_db.register_opts(conf)
 
 
 def _conf():
     from common import config
     return config.CONF
-
-
-def db_sync(args):
-    from services.identity import db
-    db.sync(_conf())
-    print('identity database is at the latest revision')
 
 
 def fernet_setup(args):
@@ -102,10 +99,7 @@ def run_bootstrap(args):
 
 def register(subparsers):
     import os
-    db = subparsers.add_parser('db', help='database commands')
-    db_commands = db.add_subparsers(dest='db_command', metavar='db_command', required=True)
-    sync = db_commands.add_parser('sync', help='upgrade the schema to the latest revision')
-    sync.set_defaults(func=db_sync, prepare_conf=_register)
+    manage.add_db_commands(subparsers, 'identity', _register)
 
     boot = subparsers.add_parser('bootstrap', help='create the admin user, project, roles '
                                  'and the identity endpoints (idempotent)')

@@ -1,11 +1,10 @@
-"""``[storage]``, ``[catalog]`` and ``[database]``: where identity keeps its data."""
+"""``[storage]`` and ``[catalog]``: where identity keeps its data.
+
+``[database]`` (the SQL backend's URL) is registered by
+``services.identity.db.register_opts``, for the API and alto-manage only.
+"""
 
 from oslo_config import cfg
-from oslo_db import options as db_options
-
-from common import db
-
-DEFAULT_CONNECTION = 'sqlite:///$state_path/identity.sqlite'
 
 storage_group = cfg.OptGroup('storage', title='Identity storage backend')
 storage_opts = [
@@ -39,9 +38,8 @@ def register_opts(conf):
     conf.register_opts(storage_opts, group=storage_group)
     conf.register_group(catalog_group)
     conf.register_opts(catalog_opts, group=catalog_group)
-    db.register_opts(conf, default_connection=DEFAULT_CONNECTION)
 
 
 def list_opts():
     return [(storage_group, storage_opts),
-            (catalog_group, catalog_opts)] + db_options.list_opts()
+            (catalog_group, catalog_opts)]

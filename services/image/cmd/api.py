@@ -10,6 +10,7 @@ from common import config  # noqa: E402
 from common import db  # noqa: E402
 from common import log  # noqa: E402
 from services.image import conf as image_conf  # noqa: E402
+from services.image import db as image_db  # noqa: E402
 from services.image import pipeline  # noqa: E402
 from services.image import store as image_store  # noqa: E402
 from services.image.api import app  # noqa: E402
@@ -22,6 +23,7 @@ DEFAULT_PORT = 9292
 def main(argv=None):
     argv = sys.argv if argv is None else argv
     image_conf.register_opts(config.CONF)
+    image_db.register_opts(config.CONF)  # the API owns the image database
     config.parse_args(argv, prog='alto-image-api')
     conf = config.CONF
     log.setup(conf, 'alto-image-api')

@@ -1,8 +1,11 @@
-"""Options of the image service, one module per concern."""
+"""Options of the image service, one module per concern.
+
+``[database]`` is not here: ``services.image.db.register_opts`` declares it
+for the API (the database owner) and alto-manage.
+"""
 
 from oslo_config import cfg
 
-from common import db
 from services.image.conf import image
 from services.image.conf import store
 
@@ -14,7 +17,6 @@ def register_opts(conf=cfg.CONF):
         return
     for module in MODULES:
         module.register_opts(conf)
-    db.register_opts(conf, 'sqlite:///image.sqlite')
 
 
 def list_opts():

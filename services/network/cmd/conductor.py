@@ -7,18 +7,18 @@ import sys  # noqa: E402
 from oslo_config import cfg  # noqa: E402
 
 from common import config  # noqa: E402
-from common import db  # noqa: E402
 from common import log  # noqa: E402
 from common import rpc  # noqa: E402
 from services.network import cmd  # noqa: E402
 from services.network import conf as network_conf  # noqa: E402
+from services.network import db as network_db  # noqa: E402
 
 CONF = cfg.CONF
 
 
 def register(conf):
     network_conf.register_opts(conf)
-    db.register_opts(conf, 'sqlite:///%s' % '/var/lib/altostratus/network.sqlite')
+    network_db.register_opts(conf)
 
 
 def main(argv=None):

@@ -2,6 +2,9 @@ from oslo_config import cfg
 
 from common import rpc
 
+#: ``[upgrade_levels]`` caps of the network RPC clients.
+UPGRADE_LEVELS = ('network_conductor', 'network_agent_plugin', 'network_agent_notifier')
+
 conductor_group = cfg.OptGroup('network_conductor', title='Network conductor options')
 
 conductor_opts = [
@@ -29,10 +32,9 @@ conductor_opts = [
 def register_opts(conf):
     conf.register_group(conductor_group)
     conf.register_opts(conductor_opts, group=conductor_group)
-    rpc.register_upgrade_level(conf, 'network_conductor')
-    rpc.register_upgrade_level(conf, 'network_agent_plugin')
-    rpc.register_upgrade_level(conf, 'network_agent_notifier')
+    for name in UPGRADE_LEVELS:
+        rpc.register_upgrade_level(conf, name)
 
 
 def list_opts():
-    return [(conductor_group, conductor_opts)]
+    return [(conductor_group, conductor_opts)] + rpc.list_upgrade_levels(UPGRADE_LEVELS)

@@ -155,7 +155,7 @@ class ComputeCloud:
         self.write_config()
         if not self.identity:
             self.seed_fakes()
-        self.manage('db_sync')
+        self.manage('db', 'sync')
         # Only the conductor reads the file holding [database].
         self._spawn('conductor', 'alto-compute-conductor', '--config-file',
                     str(self.db_config_file))

@@ -40,18 +40,25 @@ def _bash(env, script):
                           env=env, capture_output=True, text=True, timeout=300)
 
 
+OLD_DB_TUNING = {'identity': '13', 'image': '14', 'network': '15'}
+
+
 def _old_install(base):
     """Files as an older stack.sh left them: world-readable, root-owned, the
-    network database URL in the file the API shared."""
+    identity, image and network database URLs (with an operator's tuning) in
+    the file every daemon of the service reads."""
     etc, state = base / 'etc', base / 'state'
     etc.mkdir(mode=0o755)
     state.mkdir(mode=0o755)
-    (etc / 'network.conf').write_text(
-        '[DEFAULT]\nstate_path = %s\n[database]\nconnection = sqlite:///%s/network.sqlite\n'
-        % (state, state))
+    old = [etc / 'network-api.conf', state / 'stale.sqlite']
+    for svc, pool in OLD_DB_TUNING.items():
+        (etc / ('%s.conf' % svc)).write_text(
+            '[DEFAULT]\nstate_path = %s\n[database]\nconnection = sqlite:///%s/%s.sqlite\n'
+            'max_pool_size = %s\n' % (state, state, svc, pool))
+        old.append(etc / ('%s.conf' % svc))
     (etc / 'network-api.conf').write_text('[keystone_authtoken]\npassword = secret\n')
     (state / 'stale.sqlite').write_bytes(b'')
-    for path in (etc / 'network.conf', etc / 'network-api.conf', state / 'stale.sqlite'):
+    for path in old:
         path.chmod(0o644)
 
 
@@ -133,16 +140,38 @@ def test_database_owners_get_their_url(deployed):
         assert '[database]' in refs, name
 
 
-def test_network_uses_compute_layout(deployed):
+def test_every_service_uses_one_layout(deployed):
+    """<svc>.conf for every daemon of a service; <svc>-db.conf, [database]
+    alone, for its database owner only."""
     base, daemons = deployed
     etc = base / 'etc'
+    for name, args in daemons.items():
+        svc = name.split('-')[1]
+        expected = [etc / ('%s.conf' % svc)]
+        if name in DB_OWNERS:
+            expected.append(etc / ('%s-db.conf' % svc))
+        assert _config_files(args) == expected, name
+    for svc in SERVICES:
+        db_conf = configparser.RawConfigParser()
+        db_conf.read(etc / ('%s-db.conf' % svc))
+        assert db_conf.sections() == ['database'], svc
+        assert URL.search(db_conf.get('database', 'connection')), svc
+        assert _database_refs(etc / ('%s.conf' % svc)) == [], svc
+
+
+def test_older_layouts_are_moved(deployed):
+    """A re-run moves [database] out of the file every daemon reads, with
+    the options an operator had set there."""
+    base, _ = deployed
+    etc = base / 'etc'
     assert not (etc / 'network-api.conf').exists()
-    assert _config_files(daemons['alto-network-api']) == [etc / 'network.conf']
-    assert _config_files(daemons['alto-network-conductor']) == [
-        etc / 'network.conf', etc / 'network-db.conf']
-    db_conf = configparser.RawConfigParser()
-    db_conf.read(etc / 'network-db.conf')
-    assert db_conf.sections() == ['database']
+    for svc, pool in OLD_DB_TUNING.items():
+        db_conf = configparser.RawConfigParser()
+        db_conf.read(etc / ('%s-db.conf' % svc))
+        assert db_conf.get('database', 'max_pool_size') == pool, svc
+        conf = configparser.RawConfigParser()
+        conf.read(etc / ('%s.conf' % svc))
+        assert not conf.has_section('database'), svc
 
 
 def _owner(path):
@@ -159,8 +188,8 @@ def test_configs_are_root_owned_and_group_readable(deployed):
     etc = base / 'etc'
     assert (_owner(etc), _mode(etc)) == (('root', GROUP), 0o750)
     confs = sorted(etc.glob('*.conf'))
-    assert {p.name for p in confs} >= {'identity.conf', 'image.conf', 'network.conf',
-                                       'network-db.conf', 'compute.conf', 'compute-db.conf'}
+    assert {p.name for p in confs} >= {'%s%s.conf' % (svc, suffix) for svc in SERVICES
+                                       for suffix in ('', '-db')}
     for path in confs:
         assert (_owner(path), _mode(path)) == (('root', GROUP), 0o640), path
 

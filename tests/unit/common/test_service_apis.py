@@ -61,9 +61,10 @@ def compute():
 @pytest.fixture
 def image(tmp_path):
     from services.image import conf as image_conf
+    from services.image import db as image_db
     from services.image.api import app
     from services.image.store import fake
-    conf = _conf(image_conf.register_opts)
+    conf = _conf(image_conf.register_opts, image_db.register_opts)
     url = 'sqlite:///%s' % (tmp_path / 'image.sqlite')
     conf.set_override('connection', url, group='database')
     conf.set_override('state_path', str(tmp_path))

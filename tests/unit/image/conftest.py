@@ -5,6 +5,7 @@ from oslo_config import cfg
 from common import config
 from common import db
 from services.image import conf as image_conf
+from services.image import db as image_db
 from services.image import store as image_store
 from services.image.api import app
 from services.image.api import policies
@@ -16,6 +17,7 @@ def conf(tmp_path):
     conf = cfg.ConfigOpts()
     config.common_conf.register_opts(conf)
     image_conf.register_opts(conf)
+    image_db.register_opts(conf)
     conf([], project='altostratus', default_config_files=[])
     url = 'sqlite:///%s' % (tmp_path / 'image.sqlite')
     conf.set_override('connection', url, group='database')

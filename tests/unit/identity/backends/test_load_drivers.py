@@ -9,6 +9,7 @@ from services.identity import backends
 from services.identity.backends import memory
 from services.identity.backends import sql
 from services.identity.backends import templated
+from services.identity import db as identity_db
 from services.identity.conf import storage
 
 
@@ -17,6 +18,7 @@ def conf(tmp_path):
     c = cfg.ConfigOpts()
     default.register_opts(c)
     storage.register_opts(c)
+    identity_db.register_opts(c)
     c([])
     c.set_override('state_path', str(tmp_path))
     yield c
@@ -30,7 +32,8 @@ def test_defaults(conf):
     assert conf.catalog.template_file == '/etc/altostratus/default_catalog.templates'
     assert conf.database.connection == 'sqlite:///%s/identity.sqlite' % conf.state_path
     groups = {str(group) for group, _ in storage.list_opts()}
-    assert groups == {'storage', 'catalog', 'database'}
+    assert groups == {'storage', 'catalog'}
+    assert [str(group) for group, _ in identity_db.list_opts()] == ['database']
 
 
 def test_memory_backend(conf):
@@ -59,7 +62,6 @@ def test_memory_backend_with_templated_catalog(conf, tmp_path):
 def test_sql_backend_uses_the_identity_enginefacade(conf):
     db.reset('identity')
     try:
-        from services.identity import db as identity_db
         identity_db.sync(conf)
         assert identity_db.current_revision(conf) == '0008'
         drivers = backends.load_drivers(conf)
