@@ -33,7 +33,8 @@ generate() {
     local out=$1; shift
     local args=() ns
     for ns in "$@"; do args+=(--namespace "$ns"); done
-    "$PYTHON" -W ignore -c 'import sys; from oslo_config import generator; sys.exit(generator.main())' \
+    "$PYTHON" -W ignore -c \
+        'import sys; from oslo_config import generator; sys.exit(generator.main())' \
         --wrap-width 79 --output-file "$out" "${args[@]}"
 }
 
