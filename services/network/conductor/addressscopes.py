@@ -2,7 +2,6 @@
 without NAT; a pool joins a scope of its own IP version."""
 
 from oslo_utils import uuidutils
-import sqlalchemy as sa
 
 from services.network import exception
 from services.network.conductor import queries
@@ -20,29 +19,9 @@ def make_dict(scope):
             'tenant_id': scope.project_id}
 
 
-def visible_query(context, session):
-    query = session.query(_Scope)
-    if queries.is_admin(context):
-        return query
-    return query.filter(sa.or_(_Scope.project_id == context.project_id,
-                               _Scope.shared.is_(True)))
-
-
-def get_row(context, session, scope_id):
-    scope = visible_query(context, session).filter(_Scope.id == scope_id).first()
-    if scope is None:
-        raise exception.AddressScopeNotFound(address_scope_id=scope_id)
-    return scope
-
-
-def get(context, session, scope_id):
-    return make_dict(get_row(context, session, scope_id))
-
-
-def get_all(context, session, filters=None, **page):
-    rows = queries.list_rows(visible_query(context, session), _Scope, COLUMNS, filters,
-                             **page)
-    return [make_dict(r) for r in rows]
+SCOPES = queries.Visible(
+    _Scope, lambda i: exception.AddressScopeNotFound(address_scope_id=i), make_dict, COLUMNS,
+    shared=_Scope.shared.is_(True))
 
 
 def create(context, session, body):
@@ -55,7 +34,7 @@ def create(context, session, body):
 
 
 def update(context, session, scope_id, body):
-    scope = get_row(context, session, scope_id)
+    scope = SCOPES.get_row(context, session, scope_id)
     if 'shared' in body and not body['shared'] and scope.shared:
         raise exception.InvalidInput(error_message='Shared address scope can\'t be unshared')
     for key in ('name', 'shared'):
@@ -66,7 +45,7 @@ def update(context, session, scope_id, body):
 
 
 def delete(context, session, scope_id):
-    scope = get_row(context, session, scope_id)
+    scope = SCOPES.get_row(context, session, scope_id)
     if session.query(models.SubnetPool.id).filter_by(address_scope_id=scope.id).first():
         raise exception.AddressScopeInUse(address_scope_id=scope.id)
     session.delete(scope)
@@ -78,10 +57,7 @@ def check_pool_scope(context, session, scope_id, ip_version, pool_project):
     pool's IP version and it is the pool's project's or shared."""
     if scope_id is None:
         return
-    scope = session.query(_Scope).filter(_Scope.id == scope_id).first()
-    if scope is None or not (queries.is_admin(context) or scope.shared
-                             or scope.project_id == context.project_id):
-        raise exception.AddressScopeNotFound(address_scope_id=scope_id)
+    scope = SCOPES.get_row(context, session, scope_id)
     if scope.ip_version != ip_version:
         raise exception.InvalidInput(error_message='Illegal subnetpool association: '
                                      'subnetpool of IP version %s cannot be associated with '

@@ -35,23 +35,14 @@ def make_dict(agent):
     }
 
 
-def _row(session, agent_id):
-    agent = session.get(models.Agent, agent_id)
-    if agent is None:
-        raise exception.AgentNotFound(id=agent_id)
-    return agent
-
-
-def get(context, session, agent_id):
-    return make_dict(_row(session, agent_id))
+AGENTS = queries.Visible(models.Agent, lambda i: exception.AgentNotFound(id=i), make_dict,
+                         COLUMNS, unscoped=True)
 
 
 def get_all(context, session, filters=None, **page):
     filters = dict(filters or {})
     alive = filters.pop('alive', None)
-    rows = queries.list_rows(session.query(models.Agent), models.Agent, COLUMNS, filters,
-                             **page)
-    result = [make_dict(a) for a in rows]
+    result = AGENTS.get_all(context, session, filters, **page)
     if alive:
         wanted = str(alive[0]).lower() in ('true', '1')
         result = [a for a in result if a['alive'] == wanted]
@@ -59,7 +50,7 @@ def get_all(context, session, filters=None, **page):
 
 
 def update(context, session, agent_id, body):
-    agent = _row(session, agent_id)
+    agent = AGENTS.get_row(context, session, agent_id)
     for key in ('admin_state_up', 'description'):
         if key in body:
             setattr(agent, key, body[key])
@@ -68,7 +59,7 @@ def update(context, session, agent_id, body):
 
 
 def delete(context, session, agent_id):
-    session.delete(_row(session, agent_id))
+    session.delete(AGENTS.get_row(context, session, agent_id))
     return {'id': agent_id}
 
 

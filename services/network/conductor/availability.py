@@ -2,6 +2,7 @@
 
 from services.network import exception
 from services.network.conductor import ipam
+from services.network.conductor import queries
 from services.network.db import models
 
 
@@ -20,11 +21,14 @@ def _network_dict(session, net):
             'total_ips': total, 'used_ips': used}
 
 
+# Every network, whatever its project: the API admits only admins
+# (get_network_ip_availability).
+NETWORKS = queries.Visible(models.Network, lambda i: exception.NetworkNotFound(net_id=i),
+                           unscoped=True)
+
+
 def get(context, session, network_id):
-    net = session.get(models.Network, network_id)
-    if net is None:
-        raise exception.NetworkNotFound(net_id=network_id)
-    return _network_dict(session, net)
+    return _network_dict(session, NETWORKS.get_row(context, session, network_id))
 
 
 def get_all(context, session, filters=None):

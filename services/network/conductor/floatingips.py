@@ -22,6 +22,7 @@ OWNER = 'network:floatingip'
 # external-side ports of routers and floating IPs themselves.
 NOT_SERVICED = ('network:dhcp', 'network:router_gateway', 'network:floatingip')
 
+
 def make_dict(fip):
     result = queries.standard_dict(fip)
     result.update({
@@ -34,31 +35,14 @@ def make_dict(fip):
     return result
 
 
-def visible_query(context, session):
-    return queries.scope_to_project(context, session.query(models.FloatingIP),
-                                    models.FloatingIP)
-
-
-def get_row(context, session, fip_id):
-    fip = visible_query(context, session).filter(models.FloatingIP.id == fip_id).first()
-    if fip is None:
-        raise exception.FloatingIPNotFound(floatingip_id=fip_id)
-    return fip
-
-
-def get(context, session, fip_id):
-    return make_dict(get_row(context, session, fip_id))
-
-
-def get_all(context, session, filters=None, **page):
-    rows = queries.list_rows(visible_query(context, session), models.FloatingIP, COLUMNS,
-                             filters, **page)
-    return [make_dict(f) for f in rows]
+FLOATINGIPS = queries.Visible(
+    models.FloatingIP, lambda i: exception.FloatingIPNotFound(floatingip_id=i), make_dict,
+    COLUMNS)
 
 
 def create(context, session, body):
     project_id = queries.new_project(context, body)
-    net = networks.get_row(context, session, body['floating_network_id'])
+    net = networks.NETWORKS.get_row(context, session, body['floating_network_id'])
     if not rbac.external_for(session, net, project_id):
         raise exception.BadRequest(resource='floatingip', msg='Network %s is not a valid '
                                    'external network' % net.id)
@@ -92,7 +76,7 @@ def create(context, session, body):
 
 
 def _associate(context, session, fip, port_id, fixed_ip_address):
-    port = ports.get_row(context, session, port_id)
+    port = ports.PORTS.get_row(context, session, port_id)
     if port.project_id != fip.project_id and not queries.is_admin(context):
         raise exception.PortNotFound(port_id=port_id)
     if port.device_owner in NOT_SERVICED:
@@ -133,7 +117,7 @@ def _associate(context, session, fip, port_id, fixed_ip_address):
 
 
 def update(context, session, fip_id, body):
-    fip = get_row(context, session, fip_id)
+    fip = FLOATINGIPS.get_row(context, session, fip_id)
     before = (fip.fixed_port_id, fip.fixed_ip_address, fip.router_id)
     old_router = fip.router_id
     if 'description' in body:
@@ -152,7 +136,7 @@ def update(context, session, fip_id, body):
 
 
 def delete(context, session, fip_id):
-    fip = get_row(context, session, fip_id)
+    fip = FLOATINGIPS.get_row(context, session, fip_id)
     router_id = fip.router_id
     port = session.get(models.Port, fip.floating_port_id)
     session.delete(fip)

@@ -42,10 +42,10 @@ def _with_retries(func, *args):
 
 
 def _handler(resource):
-    module = resources.RESOURCES.get(resource)
-    if module is None:
+    handler = resources.RESOURCES.get(resource)
+    if handler is None:
         raise exception.ResourceNotFound()
-    return module
+    return handler
 
 
 class NetworkConductorManager:
@@ -73,35 +73,35 @@ class NetworkConductorManager:
                                hidden=None):
         """The listing rendered by :mod:`wire`: only ``fields`` (if given), never
         ``hidden`` ones."""
-        module = _handler(resource)
+        handler = _handler(resource)
         page = dict(sorts=sorts, limit=limit, marker=marker, page_reverse=page_reverse)
         shown = wire.shown_keys(fields, hidden)
-        if hasattr(module, 'get_columns'):
+        if handler.get_columns is not None:
             with db_api.reader(context) as session:
-                columns = module.get_columns(context, session, filters, fields=fields, **page)
+                columns = handler.get_columns(context, session, filters, fields=fields, **page)
             listing = wire.render(columns, shown)
         else:
             listing = wire.render_dicts(self._list(context, resource, filters, **page), shown)
         return wire.encode(listing)
 
     def _list(self, context, resource, filters, sorts, limit, marker, page_reverse):
-        module = _handler(resource)
+        handler = _handler(resource)
 
         def run():
             with db_api.writer(context) as session:
-                return module.get_all(context, session, filters, sorts=sorts, limit=limit,
-                                      marker=marker, page_reverse=page_reverse)
+                return handler.list(context, session, filters, sorts=sorts, limit=limit,
+                                    marker=marker, page_reverse=page_reverse)
         if resource == 'security_group':
             # Listing creates the caller's default group on first use.
             return _with_retries(run)
         with db_api.reader(context) as session:
-            return module.get_all(context, session, filters, sorts=sorts, limit=limit,
-                                  marker=marker, page_reverse=page_reverse)
+            return handler.list(context, session, filters, sorts=sorts, limit=limit,
+                                marker=marker, page_reverse=page_reverse)
 
     @_client_errors
     def create_resource(self, context, resource, body):
-        module = _handler(resource)
-        if module.create is None:
+        handler = _handler(resource)
+        if handler.create is None:
             raise exception.BadRequest(resource=resource, msg='creation is not supported')
 
         body = dict(body)
@@ -109,7 +109,7 @@ class NetworkConductorManager:
 
         def run():
             with db_api.writer(context) as session:
-                result = module.create(context, session, body)
+                result = handler.create(context, session, body)
                 if wanted_tags:
                     result['tags'] = tags.update(context, session, resource, result['id'],
                                                  replace=wanted_tags)
@@ -121,13 +121,13 @@ class NetworkConductorManager:
 
     @_client_errors
     def update_resource(self, context, resource, resource_id, body):
-        module = _handler(resource)
-        if module.update is None:
+        handler = _handler(resource)
+        if handler.update is None:
             raise exception.BadRequest(resource=resource, msg='update is not supported')
 
         def run():
             with db_api.writer(context) as session:
-                return module.update(context, session, resource_id, body)
+                return handler.update(context, session, resource_id, body)
         result = _with_retries(run)
         old_router = result.pop('_old_router_id', None)
         self._notify(context, resource, 'update', result, extra_router=old_router)
@@ -135,11 +135,13 @@ class NetworkConductorManager:
 
     @_client_errors
     def delete_resource(self, context, resource, resource_id):
-        module = _handler(resource)
+        handler = _handler(resource)
+        if handler.delete is None:
+            raise exception.BadRequest(resource=resource, msg='deletion is not supported')
 
         def run():
             with db_api.writer(context) as session:
-                result = module.delete(context, session, resource_id)
+                result = handler.delete(context, session, resource_id)
                 tags.purge(session, [resource_id] + list(result.pop('_purged', ())))
                 return result
         result = _with_retries(run)

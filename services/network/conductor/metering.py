@@ -2,7 +2,6 @@
 
 import netaddr
 from oslo_utils import uuidutils
-import sqlalchemy as sa
 
 from services.network import exception
 from services.network.conductor import queries
@@ -36,29 +35,12 @@ def rule_dict(rule):
             'destination_ip_prefix': rule.destination_ip_prefix}
 
 
-def _labels(context, session):
-    query = session.query(models.MeteringLabel)
-    if queries.is_admin(context):
-        return query
-    return query.filter((models.MeteringLabel.project_id == context.project_id)
-                        | models.MeteringLabel.shared.is_(True))
-
-
-def get_label_row(context, session, label_id):
-    label = _labels(context, session).filter(models.MeteringLabel.id == label_id).first()
-    if label is None:
-        raise exception.MeteringLabelNotFound(label_id=label_id)
-    return label
-
-
-def get_label(context, session, label_id):
-    return label_dict(get_label_row(context, session, label_id))
-
-
-def get_labels(context, session, filters=None, **page):
-    rows = queries.list_rows(_labels(context, session), models.MeteringLabel,
-                             LABEL_COLUMNS, filters, **page)
-    return [label_dict(r) for r in rows]
+LABELS = queries.Visible(
+    models.MeteringLabel, lambda i: exception.MeteringLabelNotFound(label_id=i), label_dict,
+    LABEL_COLUMNS, shared=models.MeteringLabel.shared.is_(True))
+# A rule is found where its label is.
+RULES = queries.Visible(_Rule, lambda i: exception.MeteringLabelRuleNotFound(rule_id=i),
+                        rule_dict, RULE_COLUMNS, through=(_Rule.metering_label_id, LABELS))
 
 
 def create_label(context, session, body):
@@ -72,29 +54,8 @@ def create_label(context, session, body):
 
 
 def delete_label(context, session, label_id):
-    session.delete(get_label_row(context, session, label_id))
+    session.delete(LABELS.get_row(context, session, label_id))
     return {'id': label_id}
-
-
-def _rules(context, session):
-    labels = _labels(context, session).with_entities(models.MeteringLabel.id).subquery()
-    return session.query(_Rule).filter(_Rule.metering_label_id.in_(sa.select(labels.c.id)))
-
-
-def get_rule_row(context, session, rule_id):
-    rule = _rules(context, session).filter(_Rule.id == rule_id).first()
-    if rule is None:
-        raise exception.MeteringLabelRuleNotFound(rule_id=rule_id)
-    return rule
-
-
-def get_rule(context, session, rule_id):
-    return rule_dict(get_rule_row(context, session, rule_id))
-
-
-def get_rules(context, session, filters=None, **page):
-    rows = queries.list_rows(_rules(context, session), _Rule, RULE_COLUMNS, filters, **page)
-    return [rule_dict(r) for r in rows]
 
 
 def _prefix(body, key):
@@ -109,7 +70,7 @@ def _prefix(body, key):
 
 
 def create_rule(context, session, body):
-    label = get_label_row(context, session, body['metering_label_id'])
+    label = LABELS.get_row(context, session, body['metering_label_id'])
     prefixes = {key: _prefix(body, key) for key in PREFIXES}
     if prefixes['remote_ip_prefix'] and (prefixes['source_ip_prefix']
                                          or prefixes['destination_ip_prefix']):
@@ -136,5 +97,5 @@ def create_rule(context, session, body):
 
 
 def delete_rule(context, session, rule_id):
-    session.delete(get_rule_row(context, session, rule_id))
+    session.delete(RULES.get_row(context, session, rule_id))
     return {'id': rule_id}

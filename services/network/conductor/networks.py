@@ -46,14 +46,11 @@ def make_dict(net):
     return result
 
 
-def visible_query(context, session):
-    query = session.query(models.Network)
-    if queries.sees_all(context, models.Network):
-        return query
-    return query.filter(sa.or_(models.Network.project_id == context.project_id,
-                               models.Network.shared.is_(True),
-                               models.Network.external.is_(True),
-                               models.Network.id.in_(rbac.granted(context.project_id))))
+def _shared_with(context):
+    """Another project's network shows when shared, external, or shared with
+    (or offered as external to) the caller's project by an RBAC policy."""
+    return sa.or_(models.Network.shared.is_(True), models.Network.external.is_(True),
+                  models.Network.id.in_(rbac.granted(context.project_id)))
 
 
 def _as_seen_by(context, session, items):
@@ -71,30 +68,22 @@ def _as_seen_by(context, session, items):
     return items
 
 
-def get_row(context, session, network_id):
-    net = visible_query(context, session).filter(models.Network.id == network_id).first()
-    if net is None:
-        raise exception.NetworkNotFound(net_id=network_id)
-    return net
-
-
-def get(context, session, network_id):
-    return _as_seen_by(context, session, [make_dict(get_row(context, session,
-                                                             network_id))])[0]
+NETWORKS = queries.Visible(models.Network, lambda i: exception.NetworkNotFound(net_id=i),
+                           make_dict, COLUMNS, shared=_shared_with, seen_by=_as_seen_by)
+# The provider:* filters match the network's segment.
+SEGMENT_FILTERS = {'provider:network_type': models.NetworkSegment.network_type,
+                   'provider:physical_network': models.NetworkSegment.physical_network,
+                   'provider:segmentation_id': models.NetworkSegment.segmentation_id}
 
 
 def get_all(context, session, filters=None, **page):
     filters = dict(filters or {})
-    query = visible_query(context, session)
-    segment_filters = {'provider:network_type': models.NetworkSegment.network_type,
-                       'provider:physical_network': models.NetworkSegment.physical_network,
-                       'provider:segmentation_id': models.NetworkSegment.segmentation_id}
-    wanted = {k: filters.pop(k) for k in list(filters) if k in segment_filters}
+    query = NETWORKS.query(context, session)
+    wanted = {k: filters.pop(k) for k in list(filters) if k in SEGMENT_FILTERS}
     if wanted:
-        query = queries.apply_filters(query.join(models.NetworkSegment), segment_filters,
+        query = queries.apply_filters(query.join(models.NetworkSegment), SEGMENT_FILTERS,
                                       wanted)
-    rows = queries.list_rows(query, models.Network, COLUMNS, filters, **page)
-    return _as_seen_by(context, session, [make_dict(n) for n in rows])
+    return NETWORKS.get_all(context, session, filters, query=query, **page)
 
 
 def create(context, session, body):
@@ -134,7 +123,7 @@ def create(context, session, body):
 
 
 def update(context, session, network_id, body):
-    net = get_row(context, session, network_id)
+    net = NETWORKS.get_row(context, session, network_id)
     if any(k in body for k in PROVIDER_KEYS):
         raise exception.InvalidInput(
             error_message='Plugin does not support updating provider attributes')
@@ -178,7 +167,7 @@ def update(context, session, network_id, body):
 
 
 def delete(context, session, network_id):
-    net = get_row(context, session, network_id)
+    net = NETWORKS.get_row(context, session, network_id)
     ports = session.query(models.Port).filter_by(network_id=net.id).all()
     if not all(auto_deleted(net, port) for port in ports):
         raise exception.NetworkInUse(net_id=net.id)

@@ -45,19 +45,8 @@ def make_dict(port):
     return result
 
 
-def visible_query(context, session):
-    return queries.scope_to_project(context, session.query(models.Port), models.Port)
-
-
-def get_row(context, session, port_id):
-    port = visible_query(context, session).filter(models.Port.id == port_id).first()
-    if port is None:
-        raise exception.PortNotFound(port_id=port_id)
-    return port
-
-
-def get(context, session, port_id):
-    return make_dict(get_row(context, session, port_id))
+PORTS = queries.Visible(models.Port, lambda i: exception.PortNotFound(port_id=i), make_dict,
+                        COLUMNS)
 
 
 def _fixed_ip_filters(query, values):
@@ -90,7 +79,7 @@ def get_columns(context, session, filters=None, fields=None, **page):
     rather than per-port work.
     """
     filters = dict(filters or {})
-    query = visible_query(context, session)
+    query = PORTS.query(context, session)
     if 'fixed_ips' in filters:
         query = _fixed_ip_filters(query, filters.pop('fixed_ips'))
     if 'security_groups' in filters:
@@ -333,7 +322,7 @@ def check_device(context, session, project_id, net, device_owner, device_id):
 
 
 def create(context, session, body):
-    net = networks.get_row(context, session, body['network_id'])
+    net = networks.NETWORKS.get_row(context, session, body['network_id'])
     project_id = queries.new_project(context, body)
     # A port goes on a network of its own project or a shared one.
     if not (queries.is_admin(context) or rbac.shared_with(session, net, project_id)):
@@ -392,7 +381,7 @@ def _apply_security(context, session, port, body, creating):
 
 
 def update(context, session, port_id, body):
-    port = get_row(context, session, port_id)
+    port = PORTS.get_row(context, session, port_id)
     if 'device_owner' in body or 'device_id' in body:
         check_device(context, session, port.project_id,
                      session.get(models.Network, port.network_id),
@@ -448,7 +437,7 @@ def _reallocate(session, port, requested):
 
 
 def delete(context, session, port_id, l3_allowed=False):
-    port = get_row(context, session, port_id)
+    port = PORTS.get_row(context, session, port_id)
     if port.device_owner in L3_OWNERS and not l3_allowed:
         raise exception.Conflict(
             reason='Port %s cannot be deleted directly via the port API: has device owner %s'

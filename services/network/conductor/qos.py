@@ -2,7 +2,6 @@
 bandwidth): the API; no agent enforces them yet."""
 
 from oslo_utils import uuidutils
-import sqlalchemy as sa
 
 from services.network import exception
 from services.network.conductor import queries
@@ -38,29 +37,12 @@ def make_dict(policy):
     return result
 
 
-def visible_query(context, session):
-    query = session.query(_Policy)
-    if queries.is_admin(context):
-        return query
-    return query.filter(sa.or_(_Policy.project_id == context.project_id,
-                               _Policy.shared.is_(True)))
-
-
-def get_row(context, session, policy_id):
-    policy = visible_query(context, session).filter(_Policy.id == policy_id).first()
-    if policy is None:
-        raise exception.QosPolicyNotFound(policy_id=policy_id)
-    return policy
-
-
-def get(context, session, policy_id):
-    return make_dict(get_row(context, session, policy_id))
-
-
-def get_all(context, session, filters=None, **page):
-    rows = queries.list_rows(visible_query(context, session), _Policy, POLICY_COLUMNS,
-                             filters, **page)
-    return [make_dict(p) for p in rows]
+POLICIES = queries.Visible(
+    _Policy, lambda i: exception.QosPolicyNotFound(policy_id=i), make_dict, POLICY_COLUMNS,
+    shared=_Policy.shared.is_(True))
+# A rule is found where its policy is.
+RULES = queries.Visible(_Rule, lambda i: exception.QosRuleNotFound(rule_id=i), rule_dict,
+                        RULE_COLUMNS, through=(_Rule.qos_policy_id, POLICIES))
 
 
 def _check_default(session, project_id, policy_id=None):
@@ -85,7 +67,7 @@ def create(context, session, body):
 
 
 def update(context, session, policy_id, body):
-    policy = get_row(context, session, policy_id)
+    policy = POLICIES.get_row(context, session, policy_id)
     if body.get('is_default'):
         _check_default(session, policy.project_id, policy.id)
     queries.bump(policy, {k: body[k] for k in ('name', 'description', 'shared', 'is_default')
@@ -95,7 +77,7 @@ def update(context, session, policy_id, body):
 
 
 def delete(context, session, policy_id):
-    policy = get_row(context, session, policy_id)
+    policy = POLICIES.get_row(context, session, policy_id)
     for model, kind in ((models.Port, 'port'), (models.Network, 'network')):
         user = session.query(model.id).filter(model.qos_policy_id == policy.id).first()
         if user:
@@ -110,34 +92,13 @@ def check_attach(context, session, policy_id, project_id):
     that is the resource's project's or shared (``None`` detaches)."""
     if policy_id is None:
         return None
-    policy = get_row(context, session, policy_id)
+    policy = POLICIES.get_row(context, session, policy_id)
     if not (policy.shared or policy.project_id == project_id or queries.is_admin(context)):
         raise exception.QosPolicyNotFound(policy_id=policy_id)
     return policy.id
 
 
 # -- rules ------------------------------------------------------------------
-
-def _rules(context, session):
-    policies = visible_query(context, session).with_entities(_Policy.id).subquery()
-    return session.query(_Rule).filter(_Rule.qos_policy_id.in_(sa.select(policies.c.id)))
-
-
-def get_rule_row(context, session, rule_id):
-    rule = _rules(context, session).filter(_Rule.id == rule_id).first()
-    if rule is None:
-        raise exception.QosRuleNotFound(rule_id=rule_id)
-    return rule
-
-
-def get_rule(context, session, rule_id):
-    return rule_dict(get_rule_row(context, session, rule_id))
-
-
-def get_rules(context, session, filters=None, **page):
-    rows = queries.list_rows(_rules(context, session), _Rule, RULE_COLUMNS, filters, **page)
-    return [rule_dict(r) for r in rows]
-
 
 def _values(rule_type, body, rule=None):
     attrs, directions = RULE_TYPES[rule_type]
@@ -162,7 +123,7 @@ def _check_unique(session, policy, rule_type, direction, rule_id=None):
 
 
 def create_rule(context, session, body):
-    policy = get_row(context, session, body['qos_policy_id'])
+    policy = POLICIES.get_row(context, session, body['qos_policy_id'])
     rule_type = body['type']
     values = _values(rule_type, body)
     required = {'bandwidth_limit': (), 'dscp_marking': ('dscp_mark',),
@@ -181,7 +142,7 @@ def create_rule(context, session, body):
 
 
 def update_rule(context, session, rule_id, body):
-    rule = get_rule_row(context, session, rule_id)
+    rule = RULES.get_row(context, session, rule_id)
     values = _values(rule.rule_type, body, rule)
     policy = session.get(_Policy, rule.qos_policy_id)
     _check_unique(session, policy, rule.rule_type, values.get('direction', rule.direction),
@@ -194,7 +155,7 @@ def update_rule(context, session, rule_id, body):
 
 
 def delete_rule(context, session, rule_id):
-    rule = get_rule_row(context, session, rule_id)
+    rule = RULES.get_row(context, session, rule_id)
     session.get(_Policy, rule.qos_policy_id).revision_number += 1
     session.delete(rule)
     return {'id': rule_id}

@@ -1,4 +1,5 @@
-"""Shared query helpers: project scoping, filters, sorting and pagination."""
+"""Shared query helpers: which rows a caller finds (:class:`Visible`),
+filters, sorting and pagination."""
 
 import sqlalchemy as sa
 from oslo_db.sqlalchemy import utils as db_utils
@@ -34,11 +35,68 @@ def owned_by(context, obj):
     return is_admin(context) or obj.project_id == context.project_id
 
 
-def scope_to_project(context, query, model):
-    """Others only see their own project's rows."""
-    if sees_all(context, model):
-        return query
-    return query.filter(model.project_id == context.project_id)
+class Visible:
+    """Which rows of ``model`` a caller finds, and how a found row is shown.
+
+    The rule, in one place for every resource: admins (and the service role,
+    for :data:`SERVICE_MODELS`) find every row; others find their own
+    project's rows and those ``shared`` admits. A model without a project of
+    its own names its parent in ``through`` (foreign key, parent's
+    ``Visible``) and is found where that parent is. ``unscoped`` rows are
+    found by every caller: the API's policy decides who may ask. A row the
+    caller does not find raises ``not_found(row_id)``, the same 404 as a row
+    that does not exist.
+
+    ``shared`` is a SQL condition, or a function of the context giving one
+    (networks: shared, external or granted by RBAC; subnets: on such a
+    network). ``view`` makes the API dict of a row; ``seen_by(context,
+    session, items)``, if given, adjusts those dicts to the caller.
+    ``columns`` maps API attribute names to columns for filters and sorts.
+    """
+
+    def __init__(self, model, not_found, view=None, columns=None, shared=None, through=None,
+                 unscoped=False, seen_by=None):
+        self.model, self.not_found, self.view, self.columns = model, not_found, view, columns
+        self.shared, self.through, self.unscoped = shared, through, unscoped
+        self.seen_by = seen_by
+
+    def query(self, context, session):
+        """The rows of ``model`` the caller finds."""
+        query = session.query(self.model)
+        if self.through is not None:
+            foreign_key, parent = self.through
+            found = parent.query(context, session).with_entities(parent.model.id).subquery()
+            return query.filter(foreign_key.in_(sa.select(found.c.id)))
+        if self.unscoped or sees_all(context, self.model):
+            return query
+        own = self.model.project_id == context.project_id
+        if self.shared is None:
+            return query.filter(own)
+        shared = (self.shared if isinstance(self.shared, sa.ColumnElement)
+                  else self.shared(context))
+        return query.filter(sa.or_(own, shared))
+
+    def get_row(self, context, session, row_id):
+        row = self.query(context, session).filter(self.model.id == row_id).first()
+        if row is None:
+            raise self.not_found(row_id)
+        return row
+
+    def show(self, context, session, rows):
+        """The API dicts of ``rows``, as the caller is shown them."""
+        items = [self.view(row) for row in rows]
+        return self.seen_by(context, session, items) if self.seen_by else items
+
+    def get(self, context, session, row_id):
+        return self.show(context, session, [self.get_row(context, session, row_id)])[0]
+
+    def get_all(self, context, session, filters=None, query=None, **page):
+        """A filtered, sorted page of the rows found (within ``query``, a
+        narrowing of :meth:`query`, if given)."""
+        if query is None:
+            query = self.query(context, session)
+        rows = list_rows(query, self.model, self.columns, filters, **page)
+        return self.show(context, session, rows)
 
 
 def new_project(context, body):

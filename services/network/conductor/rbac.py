@@ -81,19 +81,9 @@ def make_dict(row):
             'target_tenant': row.target_project, 'target_project': row.target_project}
 
 
-def visible_query(context, session):
-    return queries.scope_to_project(context, session.query(_Rbac), _Rbac)
-
-
-def get_row(context, session, policy_id):
-    row = visible_query(context, session).filter(_Rbac.id == policy_id).first()
-    if row is None:
-        raise exception.RbacPolicyNotFound(id=policy_id, object_type='network')
-    return row
-
-
-def get(context, session, policy_id):
-    return make_dict(get_row(context, session, policy_id))
+POLICIES = queries.Visible(
+    _Rbac, lambda i: exception.RbacPolicyNotFound(id=i, object_type='network'), make_dict,
+    COLUMNS)
 
 
 def get_all(context, session, filters=None, **page):
@@ -101,8 +91,7 @@ def get_all(context, session, filters=None, **page):
     if filters.pop('object_type', ['network']) and 'network' not in filters.get(
             'object_type', ['network']):
         return []
-    rows = queries.list_rows(visible_query(context, session), _Rbac, COLUMNS, filters, **page)
-    return [make_dict(r) for r in rows]
+    return POLICIES.get_all(context, session, filters, **page)
 
 
 def _network(context, session, network_id):
@@ -163,7 +152,7 @@ def _check_unused(session, row, net, target=None):
 
 
 def update(context, session, policy_id, body):
-    row = get_row(context, session, policy_id)
+    row = POLICIES.get_row(context, session, policy_id)
     net = session.get(models.Network, row.object_id)
     target = _target(context, body)
     if target != row.target_project:
@@ -179,7 +168,7 @@ def update(context, session, policy_id, body):
 
 
 def delete(context, session, policy_id):
-    row = get_row(context, session, policy_id)
+    row = POLICIES.get_row(context, session, policy_id)
     net = session.get(models.Network, row.object_id)
     _check_unused(session, row, net)
     if row.target_project == WILDCARD:

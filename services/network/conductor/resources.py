@@ -1,6 +1,21 @@
-"""The explicit table of resources the conductor serves by name."""
+"""The resources the conductor serves by name: the generic RPC's table.
 
-import types
+The API sends ``get_resource`` / ``list_resources[_compact]`` /
+``create_resource`` / ``update_resource`` / ``delete_resource`` and
+``update_tags`` with a resource name; :data:`RESOURCES` says which functions
+serve each name. A verb a resource does not take is ``None`` (the manager
+answers 400). The contract (docs/architecture.md, "Service skeleton") is
+pinned by tests/unit/network/test_resource_contract.py.
+
+Arguments, after ``(context, session)``: ``get(resource_id)``,
+``get_all(filters, sorts=, limit=, marker=, page_reverse=)``,
+``create(body)``, ``update(resource_id, body)``, ``delete(resource_id)``;
+``get_columns(filters, fields=, **page)`` gives a listing column by column
+(the hot path: ports). ``rows.get_row`` finds the row ``update_tags`` tags.
+"""
+
+import dataclasses
+from collections.abc import Callable
 
 from services.network.conductor import addressscopes
 from services.network.conductor import agents
@@ -9,37 +24,58 @@ from services.network.conductor import metering
 from services.network.conductor import networks
 from services.network.conductor import ports
 from services.network.conductor import qos
+from services.network.conductor import queries
 from services.network.conductor import rbac
 from services.network.conductor import routers
 from services.network.conductor import securitygroups
 from services.network.conductor import subnetpools
 from services.network.conductor import subnets
 
-_rules = types.SimpleNamespace(
-    get=lambda ctx, s, rule_id: securitygroups.rule_dict(
-        securitygroups.get_rule(ctx, s, rule_id)),
-    get_all=securitygroups.get_rules, create=securitygroups.create_rule,
-    update=None, delete=securitygroups.delete_rule)
 
-_agents = types.SimpleNamespace(get=agents.get, get_all=agents.get_all, create=None,
-                                update=agents.update, delete=agents.delete)
+@dataclasses.dataclass(frozen=True)
+class Resource:
+    """One name of the generic RPC: the rows it reads and its verbs."""
 
-_metering_labels = types.SimpleNamespace(
-    get=metering.get_label, get_row=metering.get_label_row, get_all=metering.get_labels,
-    create=metering.create_label, update=None, delete=metering.delete_label)
-_metering_rules = types.SimpleNamespace(
-    get=metering.get_rule, get_row=metering.get_rule_row, get_all=metering.get_rules,
-    create=metering.create_rule, update=None, delete=metering.delete_rule)
+    rows: queries.Visible
+    create: Callable | None
+    update: Callable | None
+    delete: Callable | None
+    get_all: Callable | None = None
+    get_columns: Callable | None = None
 
-_qos_rules = types.SimpleNamespace(
-    get=qos.get_rule, get_row=qos.get_rule_row, get_all=qos.get_rules,
-    create=qos.create_rule, update=qos.update_rule, delete=qos.delete_rule)
+    def get(self, context, session, resource_id):
+        return self.rows.get(context, session, resource_id)
+
+    def list(self, context, session, filters=None, **page):
+        return (self.get_all or self.rows.get_all)(context, session, filters, **page)
+
 
 RESOURCES = {
-    'network': networks, 'subnet': subnets, 'subnetpool': subnetpools, 'port': ports,
-    'router': routers, 'floatingip': floatingips, 'security_group': securitygroups,
-    'security_group_rule': _rules, 'agent': _agents,
-    'metering_label': _metering_labels, 'metering_label_rule': _metering_rules,
-    'rbac_policy': rbac, 'address_scope': addressscopes,
-    'policy': qos, 'qos_rule': _qos_rules,
+    'network': Resource(networks.NETWORKS, networks.create, networks.update, networks.delete,
+                        get_all=networks.get_all),
+    'subnet': Resource(subnets.SUBNETS, subnets.create, subnets.update, subnets.delete),
+    'subnetpool': Resource(subnetpools.POOLS, subnetpools.create, subnetpools.update,
+                           subnetpools.delete),
+    'port': Resource(ports.PORTS, ports.create, ports.update, ports.delete,
+                     get_all=ports.get_all, get_columns=ports.get_columns),
+    'router': Resource(routers.ROUTERS, routers.create, routers.update, routers.delete),
+    'floatingip': Resource(floatingips.FLOATINGIPS, floatingips.create, floatingips.update,
+                           floatingips.delete),
+    'security_group': Resource(securitygroups.GROUPS, securitygroups.create,
+                               securitygroups.update, securitygroups.delete,
+                               get_all=securitygroups.get_all),
+    'security_group_rule': Resource(securitygroups.RULES, securitygroups.create_rule, None,
+                                    securitygroups.delete_rule),
+    'agent': Resource(agents.AGENTS, None, agents.update, agents.delete,
+                      get_all=agents.get_all),
+    'metering_label': Resource(metering.LABELS, metering.create_label, None,
+                               metering.delete_label),
+    'metering_label_rule': Resource(metering.RULES, metering.create_rule, None,
+                                    metering.delete_rule),
+    'rbac_policy': Resource(rbac.POLICIES, rbac.create, rbac.update, rbac.delete,
+                            get_all=rbac.get_all),
+    'address_scope': Resource(addressscopes.SCOPES, addressscopes.create,
+                              addressscopes.update, addressscopes.delete),
+    'policy': Resource(qos.POLICIES, qos.create, qos.update, qos.delete),
+    'qos_rule': Resource(qos.RULES, qos.create_rule, qos.update_rule, qos.delete_rule),
 }

@@ -36,25 +36,8 @@ def make_dict(router):
     return result
 
 
-def visible_query(context, session):
-    return queries.scope_to_project(context, session.query(models.Router), models.Router)
-
-
-def get_row(context, session, router_id):
-    router = visible_query(context, session).filter(models.Router.id == router_id).first()
-    if router is None:
-        raise exception.RouterNotFound(router_id=router_id)
-    return router
-
-
-def get(context, session, router_id):
-    return make_dict(get_row(context, session, router_id))
-
-
-def get_all(context, session, filters=None, **page):
-    rows = queries.list_rows(visible_query(context, session), models.Router, COLUMNS,
-                             filters, **page)
-    return [make_dict(r) for r in rows]
+ROUTERS = queries.Visible(
+    models.Router, lambda i: exception.RouterNotFound(router_id=i), make_dict, COLUMNS)
 
 
 def interface_ports(session, router_id):
@@ -100,7 +83,7 @@ def _set_gateway(context, session, router, info):
     if not network_id:
         raise exception.BadRequest(resource='router', msg='external_gateway_info needs a '
                                                           'network_id')
-    net = networks.get_row(context, session, network_id)
+    net = networks.NETWORKS.get_row(context, session, network_id)
     if not rbac.external_for(session, net, router.project_id):
         raise exception.BadRequest(resource='router', msg='Network %s is not a valid '
                                    'external network' % network_id)
@@ -159,7 +142,7 @@ def _attached_subnets(session, router_id):
 
 
 def update(context, session, router_id, body):
-    router = get_row(context, session, router_id)
+    router = ROUTERS.get_row(context, session, router_id)
     _refuse_dvr_ha(body)
     values = {k: body[k] for k in ('name', 'description', 'admin_state_up') if k in body}
     if 'routes' in body:
@@ -180,7 +163,7 @@ def update(context, session, router_id, body):
 def update_extraroutes(context, session, router_id, routes, remove=False):
     """Add ``routes`` to the router's (``extraroute-atomic``), or remove those
     it has; the others stay. Returns the router."""
-    router = get_row(context, session, router_id)
+    router = ROUTERS.get_row(context, session, router_id)
     current = list(router.routes or [])
     if remove:
         gone = []
@@ -200,7 +183,7 @@ def update_extraroutes(context, session, router_id, routes, remove=False):
 
 
 def delete(context, session, router_id):
-    router = get_row(context, session, router_id)
+    router = ROUTERS.get_row(context, session, router_id)
     if interface_ports(session, router.id):
         raise exception.RouterInUse(router_id=router.id, reason='still has ports')
     _clear_gateway(context, session, router)
@@ -227,12 +210,12 @@ def _check_not_attached(session, router, subnet):
 
 
 def add_interface(context, session, router_id, info):
-    router = get_row(context, session, router_id)
+    router = ROUTERS.get_row(context, session, router_id)
     if bool(info.get('subnet_id')) == bool(info.get('port_id')):
         raise exception.BadRouterInterface(msg='Either subnet_id or port_id must be '
                                                'specified')
     if info.get('port_id'):
-        port_row = ports.get_row(context, session, info['port_id'])
+        port_row = ports.PORTS.get_row(context, session, info['port_id'])
         if port_row.project_id != router.project_id:
             raise exception.BadRouterInterface(
                 msg='Port %s belongs to another project than router %s'
@@ -250,12 +233,12 @@ def add_interface(context, session, router_id, info):
         port_row.revision_number += 1
         session.flush()
         return _interface_info(router, port_row, [ip.subnet_id for ip in port_row.fixed_ips])
-    subnet = subnets.get_row(context, session, info['subnet_id'])
+    subnet = subnets.SUBNETS.get_row(context, session, info['subnet_id'])
     if not subnet.gateway_ip:
         raise exception.BadRouterInterface(msg='Subnet for router interface must have a '
                                                'gateway IP')
     if not queries.owned_by(context, subnet) and not queries.owned_by(
-            context, networks.get_row(context, session, subnet.network_id)):
+            context, networks.NETWORKS.get_row(context, session, subnet.network_id)):
         raise exception.PolicyNotAuthorized(action='add_router_interface')
     _check_not_attached(session, router, subnet)
     port = ports.create(context.elevated(), session, {
@@ -267,7 +250,7 @@ def add_interface(context, session, router_id, info):
 
 
 def remove_interface(context, session, router_id, info):
-    router = get_row(context, session, router_id)
+    router = ROUTERS.get_row(context, session, router_id)
     if info.get('port_id'):
         port = _interface_query(session, router).filter_by(id=info['port_id']).first()
         if port is None:

@@ -79,28 +79,15 @@ def ensure_default(context, session, project_id):
     return group.id
 
 
-def visible_query(context, session):
-    return queries.scope_to_project(context, session.query(models.SecurityGroup),
-                                    models.SecurityGroup)
-
-
-def get_row(context, session, group_id):
-    group = visible_query(context, session).filter(models.SecurityGroup.id == group_id).first()
-    if group is None:
-        raise exception.SecurityGroupNotFound(id=group_id)
-    return group
-
-
-def get(context, session, group_id):
-    return make_dict(get_row(context, session, group_id))
+GROUPS = queries.Visible(
+    models.SecurityGroup, lambda i: exception.SecurityGroupNotFound(id=i), make_dict,
+    SG_COLUMNS)
 
 
 def get_all(context, session, filters=None, **page):
     if not queries.is_admin(context):
         ensure_default(context, session, context.project_id)
-    rows = queries.list_rows(visible_query(context, session), models.SecurityGroup,
-                             SG_COLUMNS, filters, **page)
-    return [make_dict(g) for g in rows]
+    return GROUPS.get_all(context, session, filters, **page)
 
 
 def create(context, session, body):
@@ -116,7 +103,7 @@ def create(context, session, body):
 
 
 def update(context, session, group_id, body):
-    group = get_row(context, session, group_id)
+    group = GROUPS.get_row(context, session, group_id)
     if 'name' in body and body['name'] != group.name:
         if _is_default(session, group):
             raise exception.SecurityGroupCannotUpdateDefault()
@@ -134,7 +121,7 @@ def _is_default(session, group):
 
 
 def delete(context, session, group_id):
-    group = get_row(context, session, group_id)
+    group = GROUPS.get_row(context, session, group_id)
     if _is_default(session, group) and not queries.is_admin(context):
         raise exception.SecurityGroupCannotRemoveDefault()
     if session.query(models.PortSecurityGroup).filter_by(security_group_id=group.id).first():
@@ -146,23 +133,9 @@ def delete(context, session, group_id):
 
 # -- rules -----------------------------------------------------------------
 
-def rule_visible_query(context, session):
-    return queries.scope_to_project(context, session.query(models.SecurityGroupRule),
-                                    models.SecurityGroupRule)
-
-
-def get_rule(context, session, rule_id):
-    rule = rule_visible_query(context, session).filter(
-        models.SecurityGroupRule.id == rule_id).first()
-    if rule is None:
-        raise exception.SecurityGroupRuleNotFound(id=rule_id)
-    return rule
-
-
-def get_rules(context, session, filters=None, **page):
-    rows = queries.list_rows(rule_visible_query(context, session), models.SecurityGroupRule,
-                             RULE_COLUMNS, filters, **page)
-    return [rule_dict(r) for r in rows]
+RULES = queries.Visible(
+    models.SecurityGroupRule, lambda i: exception.SecurityGroupRuleNotFound(id=i), rule_dict,
+    RULE_COLUMNS)
 
 
 def _normalize_protocol(protocol):
@@ -203,7 +176,7 @@ def _validate_ports(protocol, low, high):
 
 
 def create_rule(context, session, body):
-    group = get_row(context, session, body['security_group_id'])
+    group = GROUPS.get_row(context, session, body['security_group_id'])
     project_id = body.get('project_id') or group.project_id
     if not queries.owned_by(context, group):
         raise exception.PolicyNotAuthorized(action='create_security_group_rule')
@@ -228,7 +201,7 @@ def create_rule(context, session, body):
                                          'CIDR %s' % (ethertype, prefix))
         prefix = str(net.cidr)
     if remote_group:
-        get_row(context, session, remote_group)
+        GROUPS.get_row(context, session, remote_group)
     values = dict(direction=direction, ethertype=ethertype, protocol=protocol,
                   port_range_min=low, port_range_max=high, remote_ip_prefix=prefix,
                   remote_group_id=remote_group)
@@ -247,7 +220,7 @@ def create_rule(context, session, body):
 
 
 def delete_rule(context, session, rule_id):
-    rule = get_rule(context, session, rule_id)
+    rule = RULES.get_row(context, session, rule_id)
     group_id = rule.security_group_id
     session.delete(rule)
     return {'id': rule_id, 'security_group_id': group_id}

@@ -2,7 +2,6 @@
 
 import netaddr
 from oslo_utils import uuidutils
-import sqlalchemy as sa
 
 from services.network import exception
 from services.network.conductor import addressscopes
@@ -28,29 +27,9 @@ def make_dict(pool):
     return result
 
 
-def visible_query(context, session):
-    query = session.query(models.SubnetPool)
-    if queries.is_admin(context):
-        return query
-    return query.filter(sa.or_(models.SubnetPool.project_id == context.project_id,
-                               models.SubnetPool.shared.is_(True)))
-
-
-def get_row(context, session, pool_id):
-    pool = visible_query(context, session).filter(models.SubnetPool.id == pool_id).first()
-    if pool is None:
-        raise exception.SubnetPoolNotFound(subnetpool_id=pool_id)
-    return pool
-
-
-def get(context, session, pool_id):
-    return make_dict(get_row(context, session, pool_id))
-
-
-def get_all(context, session, filters=None, **page):
-    rows = queries.list_rows(visible_query(context, session), models.SubnetPool, COLUMNS,
-                             filters, **page)
-    return [make_dict(p) for p in rows]
+POOLS = queries.Visible(
+    models.SubnetPool, lambda i: exception.SubnetPoolNotFound(subnetpool_id=i), make_dict,
+    COLUMNS, shared=models.SubnetPool.shared.is_(True))
 
 
 def _prefixes(values):
@@ -101,7 +80,7 @@ def create(context, session, body):
 
 
 def update(context, session, pool_id, body):
-    pool = get_row(context, session, pool_id)
+    pool = POOLS.get_row(context, session, pool_id)
     values = {k: body[k] for k in ('name', 'description', 'is_default', 'default_quota',
                                    'address_scope_id') if k in body}
     if body.get('address_scope_id'):
@@ -124,7 +103,7 @@ def update(context, session, pool_id, body):
 
 
 def delete(context, session, pool_id):
-    pool = get_row(context, session, pool_id)
+    pool = POOLS.get_row(context, session, pool_id)
     if session.query(models.Subnet.id).filter_by(subnetpool_id=pool.id).first():
         raise exception.Conflict(reason='Subnet pool %s has subnets allocated from it'
                                  % pool.id)

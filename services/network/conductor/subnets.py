@@ -36,34 +36,18 @@ def make_dict(subnet):
     return result
 
 
-def visible_query(context, session):
-    query = session.query(models.Subnet)
-    if queries.sees_all(context, models.Subnet):
-        return query
-    # Another project's subnet shows on a shared network, or on one's own
-    # network; an external network's subnets stay its owner's.
-    return query.join(models.Network, models.Network.id == models.Subnet.network_id).filter(
-        sa.or_(models.Subnet.project_id == context.project_id,
-               models.Network.project_id == context.project_id,
-               models.Network.shared.is_(True),
-               models.Network.id.in_(rbac.granted(context.project_id, rbac.SHARED))))
+def _on_shared_network(context):
+    """Another project's subnet shows on a shared network (flag or an RBAC
+    grant to the caller) or on the caller's own network; an external
+    network's subnets stay its owner's."""
+    net = models.Network
+    return models.Subnet.network_id.in_(sa.select(net.id).where(sa.or_(
+        net.project_id == context.project_id, net.shared.is_(True),
+        net.id.in_(rbac.granted(context.project_id, rbac.SHARED)))))
 
 
-def get_row(context, session, subnet_id):
-    subnet = visible_query(context, session).filter(models.Subnet.id == subnet_id).first()
-    if subnet is None:
-        raise exception.SubnetNotFound(subnet_id=subnet_id)
-    return subnet
-
-
-def get(context, session, subnet_id):
-    return make_dict(get_row(context, session, subnet_id))
-
-
-def get_all(context, session, filters=None, **page):
-    rows = queries.list_rows(visible_query(context, session), models.Subnet, COLUMNS,
-                             filters, **page)
-    return [make_dict(s) for s in rows]
+SUBNETS = queries.Visible(models.Subnet, lambda i: exception.SubnetNotFound(subnet_id=i),
+                          make_dict, COLUMNS, shared=_on_shared_network)
 
 
 def _parse_cidr(cidr, ip_version):
@@ -154,7 +138,7 @@ def _set_pools(subnet, ranges):
 def _resolve_cidr(session, context, body, ip_version):
     pool = None
     if body.get('subnetpool_id'):
-        pool = subnetpools.get_row(context, session, body['subnetpool_id'])
+        pool = subnetpools.POOLS.get_row(context, session, body['subnetpool_id'])
     elif body.get('use_default_subnetpool'):
         pool = subnetpools.default_pool(session, ip_version)
         if pool is None:
@@ -177,7 +161,7 @@ def _resolve_cidr(session, context, body, ip_version):
 
 
 def create(context, session, body):
-    net_row = networks.get_row(context, session, body['network_id'])
+    net_row = networks.NETWORKS.get_row(context, session, body['network_id'])
     if not queries.owned_by(context, net_row):
         raise exception.PolicyNotAuthorized(action='create_subnet')
     project_id = queries.new_project(context, body)
@@ -215,7 +199,7 @@ def create(context, session, body):
 
 
 def update(context, session, subnet_id, body):
-    subnet = get_row(context, session, subnet_id)
+    subnet = SUBNETS.get_row(context, session, subnet_id)
     if not queries.owned_by(context, subnet):
         raise exception.PolicyNotAuthorized(action='update_subnet')
     for key in ('cidr', 'ip_version', 'network_id', 'ipv6_ra_mode', 'ipv6_address_mode'):
@@ -246,7 +230,7 @@ def update(context, session, subnet_id, body):
 
 
 def delete(context, session, subnet_id):
-    subnet = get_row(context, session, subnet_id)
+    subnet = SUBNETS.get_row(context, session, subnet_id)
     if not queries.owned_by(context, subnet):
         raise exception.PolicyNotAuthorized(action='delete_subnet')
     allocations = session.query(models.IPAllocation, models.Port).join(

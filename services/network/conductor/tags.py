@@ -33,7 +33,7 @@ def update(context, session, resource, resource_id, replace=None, add=(), remove
     removing a tag the resource does not have is 404. Returns the tags."""
     if resource not in TAGGABLE:
         raise exception.ResourceNotFound()
-    row = resources.RESOURCES[resource].get_row(context, session, resource_id)
+    row = resources.RESOURCES[resource].rows.get_row(context, session, resource_id)
     tags = set(current(session, row.id))
     before = set(tags)
     for tag in remove:
