@@ -97,6 +97,8 @@ for svc in $ALTO_SERVICES; do
     [ -f "$lib" ] || { log "no deploy/lib/$svc.sh yet; skipping $svc"; continue; }
     . "$lib"
     log "== $svc =="
+    # <svc>_install (optional): what the service needs beyond the virtualenv (e.g. libvirt).
+    if declare -F "${svc}_install" >/dev/null; then "${svc}_install"; fi
     "${svc}_configure"
     secure_install
     "${svc}_start"

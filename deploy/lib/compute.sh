@@ -2,6 +2,11 @@
 # Four daemons: api (8774), conductor (the only one with the database), scheduler, and one
 # compute for this host.  The database URL lives in its own file that only the conductor
 # and alto-manage read.
+#
+# ALTO_COMPUTE_DRIVER=libvirt (the default) boots real QEMU guests: compute_install installs
+# libvirt and QEMU, starts virtlogd and libvirtd (no systemd needed) and the demo server runs
+# the guest of deploy/images.  ALTO_COMPUTE_DRIVER=fake (e.g. in deploy/local.conf) is for
+# machines without libvirt: no guest runs, the demo server boots the kernel-less alto-tiny.
 
 COMPUTE_CONF=$ALTO_ETC/compute.conf
 COMPUTE_DB_CONF=$ALTO_ETC/compute-db.conf
@@ -9,6 +14,106 @@ COMPUTE_PORT=${COMPUTE_PORT:-8774}
 COMPUTE_URL=http://$HOST_IP:$COMPUTE_PORT/v2.1
 COMPUTE_HOST=${COMPUTE_HOST:-$(hostname)}
 COMPUTE_DEMO_SERVER=${COMPUTE_DEMO_SERVER:-demo-server}
+ALTO_COMPUTE_DRIVER=${ALTO_COMPUTE_DRIVER:-libvirt}
+# auto: kvm when /dev/kvm works and the CPU virtualises, else qemu (software emulation).
+LIBVIRT_VIRT_TYPE=${LIBVIRT_VIRT_TYPE:-auto}
+# The guest of deploy/images/register.sh, the demo server's image under libvirt.
+COMPUTE_GUEST_IMAGE=${COMPUTE_GUEST_IMAGE:-alto-guest}
+COMPUTE_LIBVIRT_PACKAGES="qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients libvirt-dev pkg-config acl genisoimage"
+# QEMU's user and group (Debian's libvirt: qemu.conf user/group), and the group that may use
+# libvirtd's read-write socket.
+LIBVIRT_QEMU_USER=${LIBVIRT_QEMU_USER:-libvirt-qemu}
+LIBVIRT_QEMU_GROUP=${LIBVIRT_QEMU_GROUP:-libvirt-qemu}
+LIBVIRT_SOCKET_GROUP=${LIBVIRT_SOCKET_GROUP:-libvirt}
+LIBVIRTD_CONF=${LIBVIRTD_CONF:-/etc/libvirt/libvirtd.conf}
+
+_compute_libvirt() { [ "$ALTO_COMPUTE_DRIVER" = libvirt ]; }
+
+# _virsh_as_service_user: whether the daemons' user can use qemu:///system.
+_virsh_as_service_user() {
+    as_service_user virsh -c qemu:///system version >/dev/null 2>&1
+}
+
+# _libvirtd_socket_conf: the read-write socket for members of $LIBVIRT_SOCKET_GROUP without
+# polkit (there is no polkit daemon without systemd); prints "changed" when it edited the file.
+_libvirtd_socket_conf() {
+    local key value changed=
+    for key in unix_sock_group unix_sock_rw_perms auth_unix_rw; do
+        case $key in
+            unix_sock_group) value="\"$LIBVIRT_SOCKET_GROUP\"" ;;
+            unix_sock_rw_perms) value='"0770"' ;;
+            auth_unix_rw) value='"none"' ;;
+        esac
+        grep -qx "$key = $value" "$LIBVIRTD_CONF" && continue
+        sed -i "/^$key *=/d" "$LIBVIRTD_CONF"
+        echo "$key = $value" >> "$LIBVIRTD_CONF"
+        changed=changed
+    done
+    echo "$changed"
+}
+
+_pid_running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# compute_start_libvirt: virtlogd, then libvirtd, started as daemons when they do not run
+# (there is no systemd); libvirtd is restarted when its socket settings changed.
+compute_start_libvirt() {
+    local changed
+    changed=$(_libvirtd_socket_conf)
+    if ! _pid_running /run/virtlogd.pid && ! pgrep -x virtlogd >/dev/null; then
+        log "starting virtlogd"
+        virtlogd -d
+    fi
+    if [ -n "$changed" ] && _pid_running /run/libvirtd.pid && ! _virsh_as_service_user; then
+        log "restarting libvirtd for its new socket settings (running guests keep running)"
+        kill -TERM "$(cat /run/libvirtd.pid)"
+        local _i
+        for _i in $(seq 50); do _pid_running /run/libvirtd.pid || break; sleep 0.2; done
+    fi
+    if ! _pid_running /run/libvirtd.pid && ! pgrep -x libvirtd >/dev/null; then
+        log "starting libvirtd"
+        libvirtd -d
+    fi
+    local i
+    for i in $(seq 60); do
+        _virsh_as_service_user && return 0
+        sleep 0.5
+    done
+    die "$ALTO_USER cannot reach libvirtd at qemu:///system (see $LIBVIRTD_CONF)"
+}
+
+# compute_share_state: QEMU (user $LIBVIRT_QEMU_USER) must pass through the state path to the
+# guests' files; an ACL lets it do that and nothing else (the directories stay 0750, and
+# secure_install's chown/chmod keep ACL entries).  New instance directories inherit it.
+compute_share_state() {
+    local instances=$ALTO_STATE/compute/instances
+    state_dir "$instances" "$instances/_base"
+    setfacl -m "u:$LIBVIRT_QEMU_USER:x" "$ALTO_STATE" "$ALTO_STATE/compute"
+    setfacl -R -m "u:$LIBVIRT_QEMU_USER:rX" "$instances"
+    setfacl -R -d -m "u:$LIBVIRT_QEMU_USER:rX" "$instances"
+}
+
+# compute_install: for the libvirt driver, QEMU and libvirt (packages, libvirt-python in the
+# virtualenv), the daemons' user in the libvirt socket and QEMU groups, libvirtd running.
+compute_install() {
+    _compute_libvirt || return 0
+    local missing=() p
+    for p in $COMPUTE_LIBVIRT_PACKAGES; do
+        dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        log "installing ${missing[*]} for the libvirt compute driver"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get install -y -q "${missing[@]}" >/dev/null \
+            || { apt-get update -q >/dev/null && apt-get install -y -q "${missing[@]}" >/dev/null; }
+    fi
+    "$ALTO_VENV/bin/python" -c 'import libvirt' 2>/dev/null || {
+        log "installing libvirt-python (built against libvirt-dev)"
+        "$ALTO_VENV/bin/pip" install -q -e "$ALTO_SRC[libvirt]"
+    }
+    # libvirtd's socket; chgrp of the guests' files to QEMU's group (the driver's qemu_group).
+    usermod -a -G "$LIBVIRT_SOCKET_GROUP,$LIBVIRT_QEMU_GROUP" "$ALTO_USER"
+    compute_start_libvirt
+}
 
 compute_configure() {
     state_dir "$ALTO_STATE/compute"
@@ -18,7 +123,13 @@ compute_configure() {
     iniset "$COMPUTE_CONF" api bind_host "$HOST_IP"
     iniset "$COMPUTE_CONF" api bind_port "$COMPUTE_PORT"
     iniset "$COMPUTE_CONF" api auth_strategy keystone
-    iniset "$COMPUTE_CONF" compute compute_driver fake
+    _compute_driver_switch
+    iniset "$COMPUTE_CONF" compute compute_driver "$ALTO_COMPUTE_DRIVER"
+    if _compute_libvirt; then
+        iniset "$COMPUTE_CONF" libvirt virt_type "$LIBVIRT_VIRT_TYPE"
+        iniset "$COMPUTE_CONF" libvirt connection_uri qemu:///system
+        iniset "$COMPUTE_CONF" libvirt qemu_group "$LIBVIRT_QEMU_GROUP"
+    fi
     iniset "$COMPUTE_CONF" clients backend rest
     iniset "$COMPUTE_CONF" image region_name "$REGION"
     iniset "$COMPUTE_CONF" network region_name "$REGION"
@@ -36,6 +147,18 @@ compute_configure() {
         --config-file "$COMPUTE_DB_CONF" compute db sync
 }
 
+# _compute_driver_switch: a running alto-compute that started with another driver is stopped,
+# so compute_start starts it with the new one.
+_compute_driver_switch() {
+    local old
+    old=$(awk -F' *= *' '/^\[/ { s = $0 } s == "[compute]" && $1 == "compute_driver" { print $2 }' \
+        "$COMPUTE_CONF" 2>/dev/null)
+    if [ -n "$old" ] && [ "$old" != "$ALTO_COMPUTE_DRIVER" ]; then
+        log "compute driver $old -> $ALTO_COMPUTE_DRIVER: restarting alto-compute"
+        stop_daemon alto-compute
+    fi
+}
+
 # compute_daemons: "NAME ARGS" per daemon; only the conductor reads compute-db.conf.
 compute_daemons() {
     echo "alto-compute-conductor --config-file $COMPUTE_CONF --config-file $COMPUTE_DB_CONF"
@@ -45,6 +168,10 @@ compute_daemons() {
 }
 
 compute_start() {
+    if _compute_libvirt; then
+        compute_start_libvirt
+        compute_share_state
+    fi
     start_daemons compute
     wait_for_http "$COMPUTE_URL/" 90
 }
@@ -65,6 +192,9 @@ compute_bootstrap() {
     _compute_flavor m1.medium 4096 2 40 3
     _compute_flavor m1.large 8192 4 80 4
     _compute_flavor m1.xlarge 16384 8 160 5
+    # The guest of deploy/images needs 128 MiB.
+    _compute_flavor m1.micro 128 1 1 6
+    _compute_libvirt && compute_register_guest
     local i
     # The compute node reports itself within seconds of starting.
     for i in $(seq 60); do
@@ -76,8 +206,23 @@ compute_bootstrap() {
         log "demo server $COMPUTE_DEMO_SERVER already exists"
         return 0
     fi
+    local image=${IMAGE_TINY_NAME:-alto-tiny} extra=(--flavor m1.nano)
+    if _compute_libvirt; then
+        image=$COMPUTE_GUEST_IMAGE
+        extra=(--flavor m1.micro)
+    fi
     env OS_CLOUD=altostratus OS_CLIENT_CONFIG_FILE="$CLOUDS_YAML" "$ALTO_VENV/bin/openstack" \
-        server create --image "${IMAGE_TINY_NAME:-alto-tiny}" --flavor m1.nano \
+        server create --image "$image" "${extra[@]}" \
         --network private --wait "$COMPUTE_DEMO_SERVER" >/dev/null
-    log "compute: flavors m1.nano..m1.xlarge, demo server $COMPUTE_DEMO_SERVER ACTIVE"
+    log "compute: flavors m1.nano..m1.xlarge, demo server $COMPUTE_DEMO_SERVER ($image) ACTIVE"
+}
+
+# compute_register_guest: the guest of deploy/images (kernel, ramdisk and disk images, built
+# from this machine's Debian packages) as the public image $COMPUTE_GUEST_IMAGE.
+compute_register_guest() {
+    local id
+    id=$(OS_CLOUD=altostratus-admin OS_CLIENT_CONFIG_FILE=$CLOUDS_YAML \
+        OPENSTACK="$ALTO_VENV/bin/openstack" "$ALTO_SRC/deploy/images/register.sh" \
+        "$COMPUTE_GUEST_IMAGE") || die "deploy/images/register.sh failed"
+    log "guest image $COMPUTE_GUEST_IMAGE: $id"
 }

@@ -234,7 +234,7 @@ class LibvirtDriver(driver.ComputeDriver):
             spec.ramdisk = image_meta.get('ramdisk_path')
             if not spec.kernel:
                 spec.cmdline = None
-            spec.console_log = self._console_path(instance.uuid)
+            spec.console_log = self._console_log(instance.uuid)
             spec.vifs = self._vifs(network_info)
             xml = domain.build(spec)
             dom = self.conn.defineXML(xml)
@@ -243,6 +243,15 @@ class LibvirtDriver(driver.ComputeDriver):
             self._cleanup(instance)
             raise
         LOG.info('Started %s (%s, %d vifs)', spec.name, spec.virt_type, len(spec.vifs))
+
+    def _console_log(self, uuid):
+        """The serial console's file, made here before libvirt opens it: a
+        file libvirtd creates is root's, and this daemon must read it."""
+        path = self._console_path(uuid)
+        if not os.path.exists(path):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o640))
+        self._share(path)
+        return path
 
     def _make_disks(self, path, image_path, flavor):
         root = os.path.join(path, 'disk')
