@@ -208,8 +208,10 @@ compute_bootstrap() {
     fi
     local image=${IMAGE_TINY_NAME:-alto-tiny} extra=(--flavor m1.nano)
     if _compute_libvirt; then
+        # The guest reads its name (and keys, user data) from the config drive: there is
+        # no network data plane on this host yet.
         image=$COMPUTE_GUEST_IMAGE
-        extra=(--flavor m1.micro)
+        extra=(--flavor m1.micro --config-drive True)
     fi
     env OS_CLOUD=altostratus OS_CLIENT_CONFIG_FILE="$CLOUDS_YAML" "$ALTO_VENV/bin/openstack" \
         server create --image "$image" "${extra[@]}" \

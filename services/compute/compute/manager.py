@@ -18,6 +18,7 @@ from services.compute import exception
 from services.compute.compute import rpcapi
 from services.compute.conductor import rpcapi as conductor_rpcapi
 from services.compute.conductor.tasks import build as build_task
+from services.compute.metadata import configdrive
 from services.compute.objects import compute_node as node_obj
 from services.compute.objects import instance as inst_obj
 from services.compute.objects import instance_action as action_obj
@@ -198,6 +199,8 @@ class ComputeManager:
             context, instance, instance.requested_networks, self.host)
         instance.network_info = network_info
         instance.task_state = 'spawning'
+        if not instance.config_drive and configdrive.required(instance):
+            instance.config_drive = 'True'  # [DEFAULT] force_config_drive
         instance.save(expected_task_state=['networking'])
         image = spec.get('image') or {}
         path = self._cached_image(context, image.get('id'))

@@ -12,11 +12,12 @@ from services.compute.conf import compute
 from services.compute.conf import compute_api
 from services.compute.conf import conductor
 from services.compute.conf import libvirt
+from services.compute.conf import metadata
 from services.compute.conf import quota
 from services.compute.conf import scheduler
 
 #: Groups every compute daemon carries.
-COMMON_MODULES = (compute_api, compute, conductor, libvirt, quota, scheduler)
+COMMON_MODULES = (compute_api, compute, conductor, libvirt, metadata, quota, scheduler)
 
 UPGRADE_LEVELS = ('compute', 'conductor', 'scheduler')
 

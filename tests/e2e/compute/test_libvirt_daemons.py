@@ -1,6 +1,6 @@
 """`server create` through the real compute daemons with
-``[compute] compute_driver = libvirt``: the guest boots under QEMU and its
-console log reaches the API.
+``[compute] compute_driver = libvirt``: the guest boots under QEMU, reads
+its name and key from its config drive, and its console log reaches the API.
 
 Conductor, scheduler, API and one alto-compute as processes over RabbitMQ
 with MariaDB, ``auth_strategy = noauth`` and the file-backed fake image and
@@ -10,6 +10,9 @@ with the built kernel, ramdisk and disk -- what the compute would have
 downloaded from the image service.
 """
 
+import base64
+import hashlib
+import re
 import shutil
 import time
 import uuid
@@ -105,10 +108,21 @@ def _console(cloud, server_id, length=None):
                          {'os-getConsoleOutput': body}).get('output', '')
 
 
+def _ed25519_key(comment):
+    """An OpenSSH ed25519 public key line (any 32 bytes make a valid one)."""
+    def field(data):
+        return len(data).to_bytes(4, 'big') + data
+    blob = field(b'ssh-ed25519') + field(hashlib.sha256(comment.encode()).digest())
+    return 'ssh-ed25519 %s %s' % (base64.b64encode(blob).decode(), comment)
+
+
 def test_server_create_boots_a_real_guest(cloud):
+    key = _ed25519_key('e2e-daemons')
+    cloud.request('POST', '/os-keypairs', {'keypair': {'name': 'e2e-key', 'public_key': key}},
+                  expect=201)
     start = time.monotonic()
     body = {'server': {'name': 'real-guest', 'imageRef': IMAGE_ID, 'flavorRef': 'guest',
-                       'networks': 'auto'}}
+                       'networks': 'auto', 'config_drive': True, 'key_name': 'e2e-key'}}
     server_id = cloud.request('POST', '/servers', body, expect=202)['server']['id']
     server = _wait(lambda: (lambda s: s if s['status'] in ('ACTIVE', 'ERROR') else None)(
         _server(cloud, server_id)), BOOT_TIMEOUT, 'ACTIVE')
@@ -120,6 +134,11 @@ def test_server_create_boots_a_real_guest(cloud):
     _wait(lambda: BOOTED in _console(cloud, server_id), BOOT_TIMEOUT, 'the booted line')
     record_figure('server create -> "booted" in console log show', time.monotonic() - start)
     assert server['OS-EXT-STS:power_state'] == 1
+    # The guest read its name and key from the config drive.
+    booted = re.search(r'alto-guest: booted uuid=(\S*) hostname=(\S*) source=(\S*) keys=(\d+)',
+                       _console(cloud, server_id))
+    assert booted and booted.groups() == (server_id, 'real-guest', 'config-drive', '1')
+    assert server['config_drive'] == 'True'
     assert len(_console(cloud, server_id, length=5).splitlines()) == 5
 
     cloud.request('POST', '/servers/%s/action' % server_id, {'os-stop': None}, expect=202)

@@ -485,3 +485,15 @@ def test_resize_refused_by_a_driver_without_it_keeps_the_guest(cloud, monkeypatc
     assert server['OS-EXT-STS:task_state'] is None
     assert server['status'] == 'ACTIVE' and server['OS-EXT-STS:power_state'] == 1
     assert server['flavor']['original_name'] != 'm1.small'
+
+
+def test_config_drive_asked_for_or_forced(cloud):
+    cloud.add_compute('node1')
+    asked = cloud.boot(config_drive=True)['server']['id']
+    plain = cloud.boot()['server']['id']
+    assert cloud.wait(asked, 'ACTIVE', who=DEMO)['config_drive'] == 'True'
+    assert cloud.wait(plain, 'ACTIVE', who=DEMO)['config_drive'] == ''
+    CONF.set_override('force_config_drive', True)
+    forced = cloud.boot()['server']['id']
+    assert cloud.wait(forced, 'ACTIVE', who=DEMO)['config_drive'] == 'True'
+    cloud.settle()

@@ -48,6 +48,8 @@ class GuestSpec:
     ramdisk: str = None
     cmdline: str = None
     console_log: str = None
+    #: The config drive's ISO 9660 image, attached read-only as a CD-ROM.
+    config_drive: str = None
     display_name: str = ''
     flavor_name: str = ''
 
@@ -83,6 +85,30 @@ def _sub(parent, tag, text=None, **attrs):
     if text is not None:
         element.text = str(text)
     return element
+
+
+def config_drive_target(spec):
+    """(bus, device, target dev) of the config drive: an IDE CD-ROM on a
+    ``pc`` (i440fx) machine, else a read-only virtio disk (the guest kernels
+    have no AHCI driver for q35's SATA); after the guest's own disks when
+    they share its bus."""
+    if spec.machine.startswith('pc') and not spec.machine.startswith('pc-q35'):
+        bus, device = 'ide', 'cdrom'
+    else:
+        bus, device = 'virtio', 'disk'
+    used = len(spec.disks) if bus == spec.disk_bus else 0
+    if bus == 'ide' and used >= 4:
+        raise exception.Invalid(reason='No IDE slot left for the config drive')
+    return bus, device, disk_names(bus, used + 1)[-1]
+
+
+def _config_drive(devices, spec):
+    bus, device, target = config_drive_target(spec)
+    el = _sub(devices, 'disk', type='file', device=device)
+    _sub(el, 'driver', name='qemu', type='raw')
+    _sub(el, 'source', file=spec.config_drive)
+    _sub(el, 'target', dev=target, bus=bus)
+    _sub(el, 'readonly')
 
 
 def build(spec):
@@ -125,6 +151,8 @@ def build(spec):
         _sub(el, 'driver', name='qemu', type=disk.fmt)
         _sub(el, 'source', file=disk.path)
         _sub(el, 'target', dev=target, bus=spec.disk_bus)
+    if spec.config_drive:
+        _config_drive(devices, spec)
     for vif in spec.vifs:
         el = _sub(devices, 'interface', type='bridge')
         _sub(el, 'mac', address=vif.mac)

@@ -18,6 +18,8 @@ from oslo_config import cfg
 from oslo_log import log as logging
 
 from services.compute import exception
+from services.compute.metadata import configdrive
+from services.compute.metadata import content as md_content
 from services.compute.objects import instance as inst_obj
 from services.compute.virt import driver
 from services.compute.virt.libvirt import disks
@@ -236,6 +238,8 @@ class LibvirtDriver(driver.ComputeDriver):
                 spec.cmdline = None
             spec.console_log = self._console_log(instance.uuid)
             spec.vifs = self._vifs(network_info)
+            if configdrive.required(instance):
+                spec.config_drive = self._make_config_drive(path, instance, network_info)
             xml = domain.build(spec)
             dom = self.conn.defineXML(xml)
             self._run_native(dom.create)
@@ -252,6 +256,16 @@ class LibvirtDriver(driver.ComputeDriver):
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o640))
         self._share(path)
         return path
+
+    def _make_config_drive(self, path, instance, network_info):
+        """``disk.config``: the server's metadata as an ISO 9660 image."""
+        target = os.path.join(path, 'disk.config')
+        metadata = md_content.InstanceMetadata(
+            instance, network_info, default_zone=CONF.compute.default_availability_zone,
+            vendor_data=md_content.load_vendor_data(CONF.metadata.vendordata_jsonfile_path))
+        self._run_native(configdrive.make_iso, metadata.config_drive_files(), target)
+        self._share(target)
+        return target
 
     def _make_disks(self, path, image_path, flavor):
         root = os.path.join(path, 'disk')
