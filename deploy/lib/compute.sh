@@ -1,7 +1,7 @@
 # Compute service (nova-compatible Compute v2.1) for stack.sh.  Sourced after common.sh.
-# Four daemons: api (8774), conductor (the only one with the database), scheduler, and one
-# compute for this host.  The database URL lives in its own file that only the conductor
-# and alto-manage read.
+# Five daemons: api (8774), conductor (the only one with the database), scheduler, one
+# compute for this host and the metadata service (8775).  The database URL lives in its own
+# file that only the conductor and alto-manage read.
 #
 # ALTO_COMPUTE_DRIVER=libvirt (the default) boots real QEMU guests: compute_install installs
 # libvirt and QEMU, starts virtlogd and libvirtd (no systemd needed) and the demo server runs
@@ -14,6 +14,10 @@ COMPUTE_PORT=${COMPUTE_PORT:-8774}
 COMPUTE_URL=http://$HOST_IP:$COMPUTE_PORT/v2.1
 COMPUTE_HOST=${COMPUTE_HOST:-$(hostname)}
 COMPUTE_DEMO_SERVER=${COMPUTE_DEMO_SERVER:-demo-server}
+METADATA_PORT=${METADATA_PORT:-8775}
+# The key the network's metadata proxy signs X-Instance-ID with: generated once, kept root-only
+# in this file (the network side reads the same file).
+METADATA_SECRET_FILE=${METADATA_SECRET_FILE:-$ALTO_ETC/metadata_proxy.secret}
 ALTO_COMPUTE_DRIVER=${ALTO_COMPUTE_DRIVER:-libvirt}
 # auto: kvm when /dev/kvm works and the CPU virtualises, else qemu (software emulation).
 LIBVIRT_VIRT_TYPE=${LIBVIRT_VIRT_TYPE:-auto}
@@ -123,6 +127,9 @@ compute_configure() {
     iniset "$COMPUTE_CONF" api bind_host "$HOST_IP"
     iniset "$COMPUTE_CONF" api bind_port "$COMPUTE_PORT"
     iniset "$COMPUTE_CONF" api auth_strategy keystone
+    iniset "$COMPUTE_CONF" metadata bind_host "$HOST_IP"
+    iniset "$COMPUTE_CONF" metadata bind_port "$METADATA_PORT"
+    iniset "$COMPUTE_CONF" metadata metadata_proxy_shared_secret "$(_metadata_secret)"
     _compute_driver_switch
     iniset "$COMPUTE_CONF" compute compute_driver "$ALTO_COMPUTE_DRIVER"
     if _compute_libvirt; then
@@ -147,6 +154,16 @@ compute_configure() {
         --config-file "$COMPUTE_DB_CONF" compute db sync
 }
 
+# _metadata_secret: the metadata proxy's shared secret (made on the first run).
+_metadata_secret() {
+    if [ ! -s "$METADATA_SECRET_FILE" ]; then
+        (umask 077 && od -An -N24 -tx1 /dev/urandom | tr -d ' \n' > "$METADATA_SECRET_FILE")
+    fi
+    chown root:root "$METADATA_SECRET_FILE"
+    chmod 0600 "$METADATA_SECRET_FILE"
+    cat "$METADATA_SECRET_FILE"
+}
+
 # _compute_driver_switch: a running alto-compute that started with another driver is stopped,
 # so compute_start starts it with the new one.
 _compute_driver_switch() {
@@ -165,6 +182,7 @@ compute_daemons() {
     echo "alto-compute-scheduler --config-file $COMPUTE_CONF"
     echo "alto-compute-api --config-file $COMPUTE_CONF"
     echo "alto-compute --config-file $COMPUTE_CONF"
+    echo "alto-compute-metadata --config-file $COMPUTE_CONF"
 }
 
 compute_start() {
@@ -174,6 +192,7 @@ compute_start() {
     fi
     start_daemons compute
     wait_for_http "$COMPUTE_URL/" 90
+    wait_for_http "http://$HOST_IP:$METADATA_PORT/" 60
 }
 
 _compute_flavor() {

@@ -28,7 +28,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[3]
 VENV = pathlib.Path(sys.executable).parent.parent
 USER = GROUP = 'altostratus'
 SERVICES = ('identity', 'image', 'network', 'compute')
-DB_FREE = ('alto-network-api', 'alto-compute-api', 'alto-compute-scheduler', 'alto-compute')
+DB_FREE = ('alto-network-api', 'alto-compute-api', 'alto-compute-scheduler', 'alto-compute',
+           'alto-compute-metadata')
 DB_OWNERS = ('alto-identity-api', 'alto-image-api', 'alto-network-conductor',
              'alto-compute-conductor')
 URL = re.compile(r'\b(sqlite|mysql|postgresql|mariadb)[+:\w]*://')

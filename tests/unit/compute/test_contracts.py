@@ -17,7 +17,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[3] / 'services' / 'compute'
 DB_MODULES = ('sqlalchemy', 'oslo_db', 'alembic', 'services.compute.db', 'common.db')
 # Only these may touch the database layer.
 ALLOWED = ('conductor/', 'db/', 'cmd/conductor.py', 'cmd/manage.py')
-DB_FREE_CMDS = ('cmd/api.py', 'cmd/scheduler.py', 'cmd/compute.py')
+DB_FREE_CMDS = ('cmd/api.py', 'cmd/scheduler.py', 'cmd/compute.py', 'cmd/metadata.py')
 
 
 def _imports(path):
@@ -231,6 +231,7 @@ _BUILD = {
     'api': 'from services.compute.api import app; app.build(cfg.CONF)',
     'scheduler': 'from services.compute.scheduler import manager; manager.SchedulerManager()',
     'compute': 'from services.compute.compute import manager; manager.ComputeManager()',
+    'metadata': 'from services.compute.metadata import handler; handler.build(cfg.CONF)',
 }
 
 

@@ -1,0 +1,116 @@
+"""The metadata service's WSGI application (alto-compute-metadata, 8775).
+
+Guests reach it through the network's metadata proxy, which names the
+guest in three headers: ``X-Instance-ID``, ``X-Tenant-ID`` and
+``X-Instance-ID-Signature`` (the HMAC-SHA256 of the instance id, keyed with
+``[metadata] metadata_proxy_shared_secret``). A bad or missing signature is
+a 403; a server that does not exist or belongs to another project a 404.
+The server itself comes from the conductor (this daemon has no database);
+its documents from :mod:`.content`, as on the config drive.
+"""
+
+import hashlib
+import hmac
+import time
+
+import webob
+import webob.exc
+from oslo_config import cfg
+from oslo_log import log as logging
+
+from common import context as alto_context
+from services.compute import exception
+from services.compute.metadata import content
+from services.compute.objects import instance as inst_obj
+
+CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
+
+
+def sign(secret, instance_id):
+    """The X-Instance-ID-Signature of ``instance_id``."""
+    return hmac.new(secret.encode('utf-8'), instance_id.encode('utf-8'),
+                    hashlib.sha256).hexdigest()
+
+
+def fetch_instance(instance_id):
+    """The server by uuid from the conductor; None when it is gone."""
+    try:
+        instance = inst_obj.Instance.get_by_uuid(alto_context.get_admin_context(),
+                                                 instance_id)
+    except (exception.InstanceNotFound, exception.Invalid):
+        return None
+    return None if instance.deleted else instance
+
+
+class MetadataApp:
+    """``fetch(instance_id)`` returns the server or None."""
+
+    def __init__(self, fetch=fetch_instance, clock=time.monotonic):
+        self.fetch = fetch
+        self.clock = clock
+        self._cache = {}
+
+    def __call__(self, environ, start_response):
+        req = webob.Request(environ)
+        try:
+            resp = self._handle(req)
+        except webob.exc.HTTPException as exc:
+            resp = exc
+        except Exception:
+            LOG.exception('Metadata request %s failed', req.path)
+            resp = webob.exc.HTTPInternalServerError()
+        return resp(environ, start_response)
+
+    def _handle(self, req):
+        if req.method not in ('GET', 'HEAD'):
+            raise webob.exc.HTTPMethodNotAllowed(allow='GET, HEAD')
+        instance_id = req.headers.get('X-Instance-ID')
+        tenant_id = req.headers.get('X-Tenant-ID')
+        signature = req.headers.get('X-Instance-ID-Signature', '')
+        if not instance_id or not tenant_id:
+            raise webob.exc.HTTPBadRequest('X-Instance-ID and X-Tenant-ID are required')
+        secret = CONF.metadata.metadata_proxy_shared_secret
+        if not secret or not hmac.compare_digest(sign(secret, instance_id), signature):
+            LOG.warning('Metadata request for %s with a bad signature', instance_id)
+            raise webob.exc.HTTPForbidden('Invalid proxy request signature.')
+        metadata = self._metadata(instance_id)
+        if metadata is None or metadata.instance.project_id != tenant_id:
+            raise webob.exc.HTTPNotFound()
+        try:
+            found = metadata.lookup(req.path_info)
+        except content.NotFound:
+            raise webob.exc.HTTPNotFound()
+        resp = webob.Response()
+        if isinstance(found, list):
+            resp.content_type = 'text/plain'
+            resp.body = '\n'.join(found).encode('utf-8')
+        else:
+            resp.content_type = 'application/json' if req.path_info.endswith('.json') \
+                else 'text/plain'
+            resp.body = found
+        resp.charset = None if resp.content_type == 'application/json' else 'utf-8'
+        return resp
+
+    def _metadata(self, instance_id):
+        now = self.clock()
+        cached = self._cache.get(instance_id)
+        if cached and now - cached[0] < CONF.metadata.cache_expiration:
+            return cached[1]
+        instance = self.fetch(instance_id)
+        if instance is None:
+            self._cache.pop(instance_id, None)
+            return None
+        metadata = content.InstanceMetadata(
+            instance, default_zone=CONF.compute.default_availability_zone,
+            vendor_data=content.load_vendor_data(CONF.metadata.vendordata_jsonfile_path))
+        if CONF.metadata.cache_expiration:
+            for key in [k for k, v in self._cache.items()
+                        if now - v[0] >= CONF.metadata.cache_expiration]:
+                del self._cache[key]
+            self._cache[instance_id] = (now, metadata)
+        return metadata
+
+
+def build(conf=CONF):
+    return MetadataApp()
