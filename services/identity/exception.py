@@ -50,6 +50,15 @@ class ImpliedRoleNotFound(NotFound):
     msg_fmt = 'Could not find implied role: %(prior_role_id)s implies %(implied_role_id)s.'
 
 
+class InvalidImpliedRole(Forbidden):
+    msg_fmt = '%(role_id)s cannot be an implied role.'
+
+
+class DomainSpecificRoleMismatch(Forbidden):
+    msg_fmt = ('Project %(project_id)s must be in the same domain as the role '
+               '%(role_id)s being assigned.')
+
+
 class RoleAssignmentNotFound(NotFound):
     msg_fmt = 'Could not find role assignment with role: %(role_id)s, actor: %(actor_id)s, target: %(target_id)s.'
 

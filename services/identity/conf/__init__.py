@@ -1,9 +1,10 @@
 """Options of the identity service, one module per concern."""
 
+from services.identity.conf import assignment
 from services.identity.conf import identity
 from services.identity.conf import storage
 
-MODULES = (storage, identity)
+MODULES = (storage, identity, assignment)
 
 
 def register_opts(conf):

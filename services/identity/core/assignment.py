@@ -57,6 +57,17 @@ class AssignmentManager:
         self._check_cache()
         return self._roles
 
+    def is_global(self, role_id):
+        """Whether ``role_id`` is a known global role.  Domain-specific
+        roles are never effective: they only carry the roles they imply."""
+        self._check_cache()
+        role = self._roles.get(role_id)
+        return role is not None and not role.get('domain_id')
+
+    def grants_anything(self, role_id):
+        """Whether an assignment of ``role_id`` yields an effective role."""
+        return any(self.is_global(r) for r in self.expand_implied([role_id]))
+
     def expand_implied(self, role_ids):
         """``role_ids`` plus every role they imply, transitively."""
         self._check_cache()
@@ -108,10 +119,15 @@ class AssignmentManager:
 
     # -- implied roles -------------------------------------------------------
     def create_implied_role(self, prior_role_id, implied_role_id):
-        self.get_role(prior_role_id)
+        prior = self.get_role(prior_role_id)
         implied = self.get_role(implied_role_id)
-        if implied.get('domain_id'):
-            raise exception.Forbidden('A domain-specific role cannot be implied.')
+        if implied['name'] in self.conf.assignment.prohibited_implied_role:
+            raise exception.InvalidImpliedRole(role_id=implied_role_id)
+        if implied.get('domain_id') and not prior.get('domain_id'):
+            # a domain-specific role may imply any role, its own domain's, another
+            # domain's or a global one; only a global role may not imply one
+            raise exception.InvalidImpliedRole(
+                'A global role cannot imply a domain-specific role.')
         if prior_role_id in self.expand_implied([implied_role_id]):
             raise exception.Forbidden('Role %s already implies %s: no cycles.'
                                       % (implied_role_id, prior_role_id))
@@ -153,6 +169,10 @@ class AssignmentManager:
 
     def create_grant(self, role_id, actor_kind, actor_id, tkind, target_id, inherited=False):
         self._check_grant_parties(role_id, actor_kind, actor_id, tkind, target_id)
+        role = self.get_role(role_id)
+        if role.get('domain_id') and tkind == 'project' and \
+                self.resource.get_project(target_id)['domain_id'] != role['domain_id']:
+            raise exception.DomainSpecificRoleMismatch(role_id=role_id, project_id=target_id)
         self.driver.create_assignment(assignment_type(actor_kind, tkind), actor_id,
                                       target_id, role_id, inherited)
         self.state.bump()
@@ -230,7 +250,8 @@ class AssignmentManager:
             rows = self.driver.list_assignments(types=list(SYSTEM_TYPES), actor_ids=actors,
                                                 target_ids=[base.SYSTEM_TARGET])
             direct = [row['role_id'] for row in rows]
-        role_ids = [r for r in self.expand_implied(direct) if r in self._roles]
+        # domain-specific roles never reach a token, only the global roles they imply
+        role_ids = [r for r in self.expand_implied(direct) if self.is_global(r)]
         if version == self.state.value:
             self._effective[key] = role_ids
         return role_ids
@@ -247,6 +268,8 @@ class AssignmentManager:
                                             actor_ids=actors)
         project_ids = set()
         for row in rows:
+            if not self.grants_anything(row['role_id']):
+                continue
             if row['type'] in PROJECT_TYPES:
                 if not row['inherited']:
                     project_ids.add(row['target_id'])
@@ -262,7 +285,8 @@ class AssignmentManager:
         rows = self.driver.list_assignments(types=list(DOMAIN_TYPES), actor_ids=actors,
                                             inherited=False)
         domains = []
-        for domain_id in sorted({row['target_id'] for row in rows}):
+        for domain_id in sorted({row['target_id'] for row in rows
+                                 if self.grants_anything(row['role_id'])}):
             try:
                 domains.append(self.resource.get_domain(domain_id))
             except exception.DomainNotFound:

@@ -4,7 +4,8 @@ An entry is a dict ``{role_id, user_id | group_id, project_id | domain_id |
 system, inherited, via_group, via_role}``.  Effective listing expands group
 assignments into one entry per member, inherited assignments into the
 projects below the target, and implied roles, and then drops the
-inherited and group entries themselves, as keystone does.
+inherited and group entries themselves and every domain-specific role (it
+never reaches a token; the global roles it implies stay), as keystone does.
 """
 
 from services.identity import exception
@@ -63,8 +64,11 @@ def list_role_assignments(managers, user_id=None, group_id=None, role_id=None,
         for entry in _expand_group(managers, _entry(row)):
             entries.extend(_expand_inherited(managers, entry))
     expanded = []
+    roles = assignment.roles_by_id()
     for entry in entries:
         for implied in assignment.expand_implied([entry['role_id']]):
+            if (roles.get(implied) or {}).get('domain_id'):
+                continue  # domain-specific: only the global roles it implies count
             if implied == entry['role_id']:
                 expanded.append(entry)
             else:

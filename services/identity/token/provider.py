@@ -129,6 +129,18 @@ class TokenProvider:
             raise exception.TokenNotFound(token_id=_shorten(token_id))
         return token
 
+    def owner(self, token_id):
+        """The id of the user ``token_id`` was issued to, whether or not the
+        token is still valid (expired, revoked, its user or scope gone); None
+        when it is not a token of ours.  This never accepts the token: it only
+        lets the policy judge who may hear that the token is gone."""
+        if not token_id:
+            return None
+        try:
+            return formatter.decrypt(self.keyring.get(), token_id).user_id
+        except formatter.InvalidToken:
+            return None
+
     def revoke(self, token):
         self._cache.pop(token.token_id, None)
         self.managers.revoke.revoke_token(token.payload.audit_id)

@@ -39,17 +39,20 @@ class TokensController:
             raise exception.ValidationError(reason='X-Subject-Token header is required')
         provider = base.request().provider
         caller = base.token()
+        action = 'revoke_token' if method == 'DELETE' else (
+            'check_token' if base.request().environ.get('alto.head') else 'validate_token')
         if subject_id == caller.token_id:
             subject = caller
         else:
             try:
                 subject = provider.validate(subject_id)
             except exception.TokenNotFound:
-                # only say "not found" to callers allowed to validate tokens
-                base.authorize('validate_token', token_user_id=None)
+                # the policy judges the caller against the user the token was
+                # issued to, valid or not: its owner (or an administrator or a
+                # service) hears that it is gone, anyone else gets the same 403
+                # a valid token of another user gives
+                base.authorize(action, token_user_id=provider.owner(subject_id))
                 raise
-        action = 'revoke_token' if method == 'DELETE' else (
-            'check_token' if base.request().environ.get('alto.head') else 'validate_token')
         base.authorize(action, token_user_id=subject.user['id'])
         if method == 'DELETE':
             provider.revoke(subject)
