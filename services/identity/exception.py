@@ -18,6 +18,43 @@ class Unauthorized(base.Unauthorized):
     msg_fmt = 'The request you have made requires authentication.'
 
 
+class AccountLocked(Unauthorized):
+    msg_fmt = 'The account is locked for user: %(user_id)s.'
+
+
+class AccountInactive(Unauthorized):
+    msg_fmt = ('The account of user %(user_id)s is disabled: no authentication for '
+               '%(days)d days.')
+
+
+class PasswordExpired(Unauthorized):
+    msg_fmt = 'The password of user %(user_id)s has expired and must be changed.'
+
+
+class PasswordValidationError(base.BadRequest):
+    """A new password breaks a [security_compliance] rule (400)."""
+    msg_fmt = 'Password validation error: %(detail)s'
+
+
+class PasswordRequirementsValidationError(PasswordValidationError):
+    msg_fmt = 'Password validation error: the password does not meet the requirements: %(detail)s'
+
+
+class PasswordHistoryValidationError(PasswordValidationError):
+    msg_fmt = ('Password validation error: the new password must differ from the last '
+               '%(unique_count)d passwords, the new one included.')
+
+
+class PasswordAgeValidationError(PasswordValidationError):
+    msg_fmt = ('Password validation error: a password must be kept %(min_age_days)d day(s) '
+               'before it can be changed again; try again in %(days_left)d day(s) or ask an '
+               'administrator to reset it.')
+
+
+class PasswordLocked(Forbidden):
+    msg_fmt = 'The password of user %(user_id)s is locked and cannot be changed by the user.'
+
+
 class AuthMethodNotSupported(Unauthorized):
     msg_fmt = 'Attempted to authenticate with an unsupported method.'
 

@@ -54,9 +54,9 @@ def password(managers, provider, data):
         user = find_user(managers, spec)
     except exception.NotFound:
         user = None
-    # the hash is checked even for an unknown user: same answer, same time
-    if not managers.identity.check_password(user, spec.get('password')):
-        raise _unauthorized()
+    # the hash is checked even for an unknown user: same answer, same time;
+    # lockout, inactivity and expiry answer 401 with their own message
+    user = managers.identity.authenticate(user, spec.get('password'))
     if not _user_usable(managers, user):
         raise _unauthorized()
     return AuthResult(user_id=user['id'])

@@ -127,7 +127,15 @@ class IdentityDriver(abc.ABC):
 
     @abc.abstractmethod
     def delete_user(self, user_id):
-        """Also drops the user's group memberships."""
+        """Also drops the user's group memberships and password history."""
+
+    @abc.abstractmethod
+    def add_password_history(self, user_id, password_hash, created_at):
+        """Remember a password ``user_id`` had (UserNotFound when unknown)."""
+
+    @abc.abstractmethod
+    def list_password_history(self, user_id, limit):
+        """The ``limit`` newest password hashes of ``user_id``, newest first."""
 
     @abc.abstractmethod
     def create_group(self, group): ...

@@ -162,6 +162,7 @@ class IdentityDriver(_LockedDriver, base.IdentityDriver):
         self._users = {}
         self._groups = {}
         self._memberships = set()   # (user_id, group_id)
+        self._password_history = {}  # user_id -> [hash, ...], oldest first
 
     # users
 
@@ -214,6 +215,20 @@ class IdentityDriver(_LockedDriver, base.IdentityDriver):
             self._user(user_id)
             del self._users[user_id]
             self._memberships = {m for m in self._memberships if m[0] != user_id}
+            self._password_history.pop(user_id, None)
+
+    # password history
+
+    def add_password_history(self, user_id, password_hash, created_at):
+        with self._lock:
+            self._user(user_id)
+            self._password_history.setdefault(user_id, []).append(password_hash)
+
+    def list_password_history(self, user_id, limit):
+        if limit <= 0:
+            return []
+        with self._lock:
+            return list(reversed(self._password_history.get(user_id, [])[-limit:]))
 
     # groups
 

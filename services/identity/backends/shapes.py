@@ -41,7 +41,11 @@ FIELDS = {
              'default_project_id': None, 'description': None,
              'email': None, 'password_hash': None,
              'password_expires_at': None, 'extra': _dict,
-             'created_at': _now},
+             'created_at': _now,
+             # [security_compliance] bookkeeping and the user's options
+             'failed_auth_count': None, 'failed_auth_at': None,
+             'last_active_at': None, 'password_created_at': None,
+             'password_self_service': False, 'options': _dict},
     'group': {'id': None, 'name': None, 'domain_id': None,
               'description': None},
     'role': {'id': None, 'name': None, 'domain_id': None,

@@ -2,9 +2,10 @@
 
 from services.identity.conf import assignment
 from services.identity.conf import identity
+from services.identity.conf import security_compliance
 from services.identity.conf import storage
 
-MODULES = (storage, identity, assignment)
+MODULES = (storage, identity, assignment, security_compliance)
 
 
 def register_opts(conf):

@@ -1,6 +1,7 @@
 """Users (with bcrypt-hashed passwords), groups and group membership."""
 
 from services.identity import exception
+from services.identity.core import compliance
 from services.identity.core import hashing
 from services.identity.core import ReadCache
 from services.identity.core import new_id
@@ -30,10 +31,21 @@ class IdentityManager:
             raise exception.ValidationError(reason='the password is too long')
         return hashing.hash_password(password, self.rounds)
 
+    @property
+    def compliance(self):
+        return self.conf.security_compliance
+
+    def _new_password(self, user, password, now, self_service):
+        """The user fields for a new password (its requirements checked)."""
+        compliance.check_requirements(self.compliance, password)
+        return compliance.password_changes(self.compliance, user, self._hash(password), now,
+                                           self_service)
+
     # -- users -------------------------------------------------------------
     def create_user(self, values):
         domain_id = values.get('domain_id') or self.conf.identity.default_domain_id
         self.resource.get_domain(domain_id)   # 404 when unknown, as keystone
+        now = utcnow()
         ref = {'id': new_id(), 'name': values['name'], 'domain_id': domain_id,
                'enabled': values.get('enabled', True),
                'default_project_id': values.get('default_project_id'),
@@ -41,10 +53,15 @@ class IdentityManager:
                'password_hash': None, 'password_expires_at': None,
                'extra': {k: v for k, v in values.items()
                          if k not in _USER_FIELDS and k not in ('password', 'options')},
-               'created_at': utcnow()}
+               'options': compliance.merge_options({}, values.get('options')),
+               'created_at': now}
+        if self.compliance.disable_user_account_days_inactive:
+            ref['last_active_at'] = now
         if values.get('password') is not None:
-            ref['password_hash'] = self._hash(values['password'])
+            ref.update(self._new_password(ref, values['password'], now, self_service=False))
         ref = self.driver.create_user(ref)
+        if ref['password_hash']:
+            self.driver.add_password_history(ref['id'], ref['password_hash'], now)
         self.state.bump()
         return ref
 
@@ -68,10 +85,23 @@ class IdentityManager:
                  if k not in _USER_FIELDS and k not in ('password', 'options', 'id')}
         if extra:
             changes['extra'] = dict(user.get('extra') or {}, **extra)
+        if 'options' in values:
+            changes['options'] = compliance.merge_options(user.get('options'),
+                                                          values['options'])
+        now = utcnow()
+        if values.get('enabled') is True and (
+                not user['enabled'] or compliance.is_inactive(self.compliance, user, now)):
+            changes['last_active_at'] = now   # enabled again: inactivity starts over
         if 'password' in values:
-            changes['password_hash'] = (self._hash(values['password'])
-                                        if values['password'] is not None else None)
+            if values['password'] is None:
+                changes['password_hash'] = None
+            else:
+                # an administrator's reset: no history or age check, as keystone
+                changes.update(self._new_password(dict(user, **changes), values['password'],
+                                                  now, self_service=False))
         ref = self.driver.update_user(user_id, changes) if changes else user
+        if changes.get('password_hash'):
+            self.driver.add_password_history(user_id, changes['password_hash'], now)
         if changes.get('enabled') is False or 'password_hash' in changes:
             self.revoke.revoke_user(user_id)
         if changes.get('enabled') is False:
@@ -96,11 +126,55 @@ class IdentityManager:
         hashed = user.get('password_hash') if user else None
         return hashing.check_password(password, hashed, self.rounds)
 
-    def change_password(self, user_id, original_password, password):
-        user = self.get_user(user_id)
-        if not self.check_password(user, original_password):
+    def authenticate(self, user, password, allow_expired=False):
+        """Check ``password`` for ``user`` (None: unknown) under the
+        [security_compliance] rules; Unauthorized (or AccountLocked,
+        PasswordExpired) otherwise.  Records failures and successes."""
+        sc, now = self.compliance, utcnow()
+        locked = compliance.is_locked(sc, user, now) if user is not None else False
+        if locked is True:
+            raise exception.AccountLocked(user_id=user['id'])
+        if locked == 'expired':
+            user = self.driver.update_user(user['id'], {'failed_auth_count': 0,
+                                                        'failed_auth_at': None})
+        if not self.check_password(user, password):
+            if user is not None:
+                changes = compliance.failure_changes(sc, user, now)
+                if changes:
+                    self.driver.update_user(user['id'], changes)
             raise exception.Unauthorized()
-        self.driver.update_user(user_id, {'password_hash': self._hash(password)})
+        if compliance.is_inactive(sc, user, now):
+            raise exception.AccountInactive(user_id=user['id'],
+                                            days=sc.disable_user_account_days_inactive)
+        if not allow_expired and compliance.is_expired(user, now):
+            raise exception.PasswordExpired(user_id=user['id'])
+        changes = compliance.success_changes(sc, user, now)
+        if changes:
+            user = self.driver.update_user(user['id'], changes)
+        return user
+
+    def change_password(self, user_id, original_password, password):
+        """The user's own change: the original password is the proof (an
+        expired one still is), and the self-service rules apply."""
+        try:
+            user = self.get_user(user_id)
+        except exception.UserNotFound:
+            user = None    # same answer, same time as a wrong password
+        user = self.authenticate(user, original_password, allow_expired=True)
+        if user.get('options', {}).get('lock_password'):
+            raise exception.PasswordLocked(user_id=user_id)
+        sc, now = self.compliance, utcnow()
+        compliance.check_minimum_age(sc, user, now)
+        changes = self._new_password(user, password, now, self_service=True)
+        depth = compliance.history_depth(sc)
+        if depth:
+            history = self.driver.list_password_history(user_id, depth)
+            if user['password_hash'] and user['password_hash'] not in history:
+                history = [user['password_hash']] + history[:depth - 1]
+            if any(hashing.check_password(password, old, self.rounds) for old in history):
+                raise exception.PasswordHistoryValidationError(unique_count=depth)
+        self.driver.update_user(user_id, changes)
+        self.driver.add_password_history(user_id, changes['password_hash'], now)
         self.revoke.revoke_user(user_id)
         self.state.bump()
 

@@ -92,6 +92,23 @@ class User(Base):
     password_expires_at = sa.Column(DATETIME)
     extra = sa.Column(sa.Text)          # JSON object
     created_at = sa.Column(DATETIME, nullable=False)
+    # [security_compliance]: lockout, inactivity, password age; options as JSON
+    failed_auth_count = sa.Column(sa.Integer)
+    failed_auth_at = sa.Column(DATETIME)
+    last_active_at = sa.Column(DATETIME)
+    password_created_at = sa.Column(DATETIME)
+    password_self_service = sa.Column(sa.Boolean)
+    options = sa.Column(sa.Text)
+
+
+class PasswordHistory(Base):
+    """Every password a user had (its hash), for unique_last_password_count."""
+    __tablename__ = 'password_history'
+    __table_args__ = (sa.Index('ix_password_history_user_id', 'user_id'), MYSQL_ARGS)
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    user_id = sa.Column(ID, sa.ForeignKey('user.id', ondelete='CASCADE'), nullable=False)
+    password_hash = sa.Column(NAME, nullable=False)
+    created_at = sa.Column(DATETIME, nullable=False)
 
 
 class Group(Base):

@@ -114,7 +114,7 @@ def test_upgrade_from_0001_keeps_data(kind):
                     id='d', name='D', enabled=True))
             assert 'credential' not in sa.inspect(engine).get_table_names()
             identity_db.sync(_conf(url))
-            assert identity_db.current_revision(_conf(url)) == '0008'
+            assert identity_db.current_revision(_conf(url)) == '0009'
             with engine.connect() as conn:
                 diff = compare_metadata(MigrationContext.configure(conn), models.Base.metadata)
                 assert diff == []
@@ -143,7 +143,7 @@ def drivers(database):
 
 def test_schema_matches_models(database):
     assert identity_db.current_revision(
-        types.SimpleNamespace(database=types.SimpleNamespace(connection=database.url))) == '0008'
+        types.SimpleNamespace(database=types.SimpleNamespace(connection=database.url))) == '0009'
     engine = sa.create_engine(database.url)
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), models.Base.metadata)

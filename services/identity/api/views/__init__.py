@@ -48,7 +48,8 @@ def user(base, ref):
     body.update({'id': ref['id'], 'name': ref['name'], 'domain_id': ref['domain_id'],
                  'enabled': ref['enabled'],
                  'password_expires_at': iso(ref.get('password_expires_at')),
-                 'options': {}, 'links': _link(base, 'users', ref['id'])})
+                 'options': dict(ref.get('options') or {}),
+                 'links': _link(base, 'users', ref['id'])})
     for key in ('default_project_id', 'description', 'email'):
         if ref.get(key) is not None:
             body[key] = ref[key]

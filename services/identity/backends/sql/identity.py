@@ -12,13 +12,16 @@ from services.identity.db import models
 
 _USER_COLUMNS = ('name', 'domain_id', 'enabled', 'default_project_id',
                  'description', 'email', 'password_hash',
-                 'password_expires_at', 'created_at')
+                 'password_expires_at', 'created_at', 'failed_auth_count',
+                 'failed_auth_at', 'last_active_at', 'password_created_at')
 
 
 def _user_dict(row):
     ref = {field: getattr(row, field) for field in _USER_COLUMNS}
     ref['id'] = row.id
     ref['extra'] = json.loads(row.extra) if row.extra else {}
+    ref['options'] = json.loads(row.options) if row.options else {}
+    ref['password_self_service'] = bool(row.password_self_service)
     return ref
 
 
@@ -40,6 +43,8 @@ class IdentityDriver(sql.SqlDriver, base.IdentityDriver):
         with self.writer('user', id_detail='ID %s' % ref['id'],
                          name_detail=_name_detail(ref)) as session:
             row = models.User(id=ref['id'], extra=json.dumps(ref['extra']),
+                              options=json.dumps(ref['options']),
+                              password_self_service=ref['password_self_service'],
                               **{f: ref[f] for f in _USER_COLUMNS})
             session.add(row)
             session.flush()
@@ -79,6 +84,10 @@ class IdentityDriver(sql.SqlDriver, base.IdentityDriver):
                     setattr(row, field, changes[field])
             if 'extra' in changes:
                 row.extra = json.dumps(changes['extra'] or {})
+            if 'options' in changes:
+                row.options = json.dumps(changes['options'] or {})
+            if 'password_self_service' in changes:
+                row.password_self_service = bool(changes['password_self_service'])
             session.info['name_detail'] = _name_detail(_user_dict(row))
             session.flush()
             return _user_dict(row)
@@ -88,7 +97,27 @@ class IdentityDriver(sql.SqlDriver, base.IdentityDriver):
             row = self._user(session, user_id)
             session.execute(sa.delete(models.UserGroupMembership).where(
                 models.UserGroupMembership.user_id == user_id))
+            session.execute(sa.delete(models.PasswordHistory).where(
+                models.PasswordHistory.user_id == user_id))
             session.delete(row)
+
+    # password history
+
+    def add_password_history(self, user_id, password_hash, created_at):
+        with self.writer('password_history') as session:
+            self._user(session, user_id)
+            session.add(models.PasswordHistory(user_id=user_id, password_hash=password_hash,
+                                               created_at=created_at))
+
+    def list_password_history(self, user_id, limit):
+        if limit <= 0:
+            return []
+        with self.reader() as session:
+            rows = session.scalars(
+                sa.select(models.PasswordHistory)
+                .where(models.PasswordHistory.user_id == user_id)
+                .order_by(models.PasswordHistory.id.desc()).limit(limit))
+            return [row.password_hash for row in rows]
 
     # groups
 

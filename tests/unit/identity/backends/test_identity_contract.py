@@ -8,7 +8,9 @@ from services.identity import exception
 from tests.unit.identity.backends import factories as f
 
 USER_FIELDS = {'id', 'name', 'domain_id', 'enabled', 'default_project_id', 'description',
-               'email', 'password_hash', 'password_expires_at', 'extra', 'created_at'}
+               'email', 'password_hash', 'password_expires_at', 'extra', 'created_at',
+               'failed_auth_count', 'failed_auth_at', 'last_active_at', 'password_created_at',
+               'password_self_service', 'options'}
 
 
 def test_user_round_trip(drivers):

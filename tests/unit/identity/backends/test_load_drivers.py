@@ -63,7 +63,7 @@ def test_sql_backend_uses_the_identity_enginefacade(conf):
     db.reset('identity')
     try:
         identity_db.sync(conf)
-        assert identity_db.current_revision(conf) == '0008'
+        assert identity_db.current_revision(conf) == '0009'
         drivers = backends.load_drivers(conf)
         assert isinstance(drivers.resource, sql.ResourceDriver)
         drivers.resource.create_domain({'id': 'default', 'name': 'Default'})

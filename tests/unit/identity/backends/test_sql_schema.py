@@ -105,7 +105,7 @@ def test_upgrade_from_0001_keeps_data_and_adds_credentials(tmp_path):
         conn.execute(sa.text("INSERT INTO domain (id, name, enabled) VALUES ('d', 'D', 1)"))
     assert 'credential' not in sa.inspect(engine).get_table_names()
     db.sync('identity', url)
-    assert db.current_revision('identity', url) == '0008'
+    assert db.current_revision('identity', url) == '0009'
     inspector = sa.inspect(engine)
     assert 'app_cred_id' in {c['name'] for c in inspector.get_columns('revocation_event')}
     assert {c['name'] for c in inspector.get_columns('credential')} == {
