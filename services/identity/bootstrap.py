@@ -12,6 +12,8 @@ from services.identity import exception
 DEFAULT_DOMAIN_NAME = 'Default'
 # keystone's default chain: admin implies manager, manager member, member reader
 IMPLIED = (('admin', 'manager'), ('manager', 'member'), ('member', 'reader'))
+# options of the administrator bootstrap creates (see bootstrap())
+ADMIN_OPTIONS = {'ignore_change_password_upon_first_use': True, 'ignore_password_expiry': True}
 
 
 @dataclasses.dataclass
@@ -67,8 +69,12 @@ def bootstrap(managers, opts, log=print):
     try:
         user = managers.identity.get_user_by_name(opts.username, domain['id'])
     except exception.NotFound:
+        # the operator's own account: [security_compliance] may not expire its
+        # password at first use or after some days and lock the cloud's
+        # administrator out of the API
         user = managers.identity.create_user({'name': opts.username, 'domain_id': domain['id'],
-                                              'password': opts.password})
+                                              'password': opts.password,
+                                              'options': dict(ADMIN_OPTIONS)})
         log('Created user %s' % opts.username)
     else:
         changes = {}

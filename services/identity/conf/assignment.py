@@ -2,7 +2,6 @@
 
 from oslo_config import cfg
 
-assignment_group = cfg.OptGroup('assignment', title='Roles and role assignments')
 assignment_opts = [
     cfg.ListOpt('prohibited_implied_role', default=['admin'],
                 help='Names of roles no other role may imply (PUT '
@@ -12,10 +11,17 @@ assignment_opts = [
 ]
 
 
+def _group():
+    # a new OptGroup per registration: oslo.config keeps a shallow copy whose
+    # option table (and so any set_override) would be shared between configs
+    return cfg.OptGroup('assignment', title='Roles and role assignments')
+
+
 def register_opts(conf):
-    conf.register_group(assignment_group)
-    conf.register_opts(assignment_opts, group=assignment_group)
+    group = _group()
+    conf.register_group(group)
+    conf.register_opts(assignment_opts, group=group)
 
 
 def list_opts():
-    return [(assignment_group, assignment_opts)]
+    return [(_group(), assignment_opts)]

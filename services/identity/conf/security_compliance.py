@@ -8,7 +8,6 @@ Every rule is off by default, as in keystone.  A user's ``options``
 
 from oslo_config import cfg
 
-group = cfg.OptGroup('security_compliance', title='Password and account rules')
 opts = [
     cfg.IntOpt('disable_user_account_days_inactive', min=1,
                help='Days without a successful authentication after which a '
@@ -49,10 +48,17 @@ opts = [
 ]
 
 
+def _group():
+    # a new OptGroup per registration: oslo.config keeps a shallow copy whose
+    # option table (and so any set_override) would be shared between configs
+    return cfg.OptGroup('security_compliance', title='Password and account rules')
+
+
 def register_opts(conf):
+    group = _group()
     conf.register_group(group)
     conf.register_opts(opts, group=group)
 
 
 def list_opts():
-    return [(group, opts)]
+    return [(_group(), opts)]

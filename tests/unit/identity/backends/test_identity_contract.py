@@ -154,3 +154,35 @@ def test_deleting_user_or_group_drops_memberships(drivers):
     drivers.identity.create_group(f.group('d', id=g['id']))
     assert not drivers.identity.check_user_in_group(u['id'], g['id'])
     assert not drivers.identity.check_user_in_group(v['id'], g['id'])
+
+
+def test_security_compliance_fields_round_trip(drivers):
+    when = datetime.datetime(2031, 2, 3, 4, 5, 6, 789012)
+    created = drivers.identity.create_user(f.user('d', options={'lock_password': True}))
+    assert created['options'] == {'lock_password': True}
+    assert created['password_self_service'] is False
+    assert created['failed_auth_count'] is None and created['failed_auth_at'] is None
+    updated = drivers.identity.update_user(created['id'], {
+        'failed_auth_count': 3, 'failed_auth_at': when, 'last_active_at': when,
+        'password_created_at': when, 'password_self_service': True,
+        'options': {'ignore_password_expiry': True}})
+    assert (updated['failed_auth_count'], updated['failed_auth_at'], updated['last_active_at'],
+            updated['password_created_at']) == (3, when, when, when)
+    assert updated['password_self_service'] is True
+    assert updated['options'] == {'ignore_password_expiry': True}
+    assert drivers.identity.get_user(created['id']) == updated
+
+
+def test_password_history_newest_first_and_dropped_with_the_user(drivers):
+    user = drivers.identity.create_user(f.user('d'))
+    when = datetime.datetime(2030, 1, 1)
+    for n in range(4):
+        drivers.identity.add_password_history(user['id'], 'hash-%d' % n, when)
+    assert drivers.identity.list_password_history(user['id'], 2) == ['hash-3', 'hash-2']
+    assert drivers.identity.list_password_history(user['id'], 10) == [
+        'hash-3', 'hash-2', 'hash-1', 'hash-0']
+    assert drivers.identity.list_password_history(user['id'], 0) == []
+    with pytest.raises(exception.UserNotFound):
+        drivers.identity.add_password_history('nobody', 'h', when)
+    drivers.identity.delete_user(user['id'])
+    assert drivers.identity.list_password_history(user['id'], 10) == []
