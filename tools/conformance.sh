@@ -25,6 +25,8 @@
 #   ALTO_VENV             the cloud's venv, for its openstack CLI (/opt/altostratus/venv)
 #   IMAGE_REF IMAGE_REF_ALT FLAVOR_REF FLAVOR_REF_ALT PUBLIC_NETWORK_ID: skip the look-ups
 #   PUBLIC_NETWORK_NAME   public           HTTP_PORT  80 (loopback server for web-download)
+#   IDENTITY_CONF         the cloud's identity.conf (/etc/altostratus/identity.conf): its
+#                         [security_compliance] turns Tempest's security_compliance tests on
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,7 +42,7 @@ export OS_CLIENT_CONFIG_FILE=${CLOUDS_YAML:-/etc/openstack/clouds.yaml}
 ALTO_VENV=${ALTO_VENV:-/opt/altostratus/venv}
 OSC=$ALTO_VENV/bin/openstack
 
-usage() { sed -n 2,27p "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+usage() { sed -n 2,29p "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 say() { echo "[conformance] $*" >&2; }
 die() { say "$*"; exit 3; }
 

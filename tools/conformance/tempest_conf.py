@@ -3,13 +3,44 @@
 Everything comes from the environment that conformance.sh sets: the admin credentials it read
 from clouds.yaml, the services it found in the catalog (AVAILABLE, space-separated service
 types), the image/flavor/network ids it looked up, and the overlay files to merge last
-(OVERLAYS, colon-separated ini files: later files win).
+(OVERLAYS, colon-separated ini files: later files win).  Tempest's security_compliance
+tests are on when the cloud's identity.conf (IDENTITY_CONF, default
+/etc/altostratus/identity.conf) locks accounts out and keeps a password history; Tempest
+then uses the cloud's own numbers.
 """
 import configparser
 import os
 import sys
 
 env = os.environ
+
+
+def security_compliance(identity_conf):
+    """Tempest's [identity] user_* options for the cloud's [security_compliance]
+    (read from its identity.conf), or None when the cloud locks out no account and
+    keeps no password history: Tempest's security_compliance tests need both."""
+    cloud = configparser.ConfigParser(interpolation=None)
+    try:
+        cloud.read(identity_conf)
+    except (OSError, configparser.Error):
+        return None
+    if not cloud.has_section('security_compliance'):
+        return None
+    sc = dict(cloud.items('security_compliance', raw=True))
+
+    def number(name, default=0):
+        try:
+            return int(sc.get(name) or default)
+        except ValueError:
+            return default
+    attempts = number('lockout_failure_attempts')
+    history = number('unique_last_password_count')
+    if attempts <= 0 or history <= 1:
+        return None
+    return {'user_lockout_failure_attempts': attempts,
+            'user_lockout_duration': number('lockout_duration', 1800),
+            'user_unique_last_password_count': history,
+            'user_minimum_password_age': number('minimum_password_age')}
 
 
 def main(path):
@@ -52,6 +83,10 @@ def main(path):
         disable_ssl_certificate_validation=True)
     put('identity-feature-enabled', api_v2=False, api_v3=True, trust=True, access_rules=True,
         project_tags=True, application_credentials=True)
+    compliance = security_compliance(env.get('IDENTITY_CONF', '/etc/altostratus/identity.conf'))
+    if compliance:
+        put('identity-feature-enabled', security_compliance=True)
+        put('identity', **compliance)
     put('service_available', horizon=False, **has)
     put('enforce_scope', keystone=True, glance=True, nova=True, neutron=True, cinder=True,
         placement=True)
