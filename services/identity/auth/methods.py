@@ -63,10 +63,9 @@ def password(managers, provider, data):
 
 
 def token(managers, provider, data):
-    try:
-        validated = provider.validate(data.get('id'))
-    except exception.NotFound:
-        raise _unauthorized()
+    # a token that is not (or no longer) valid is 404 "Could not find token",
+    # as keystone answers: the token is the thing looked up, not a credential
+    validated = provider.validate(data.get('id'))
     if validated.payload.app_cred_id:
         raise exception.Forbidden('A token made from an application credential '
                                   'cannot be used to get another token.')

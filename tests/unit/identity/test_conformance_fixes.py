@@ -173,3 +173,17 @@ def test_project_extra_properties_are_kept(cloud):
     cloud.call('PATCH', '/v3/projects/%s' % proj['id'], {'project': {
         'domain_id': 'other'}}, status=400)
     assert 'is_domain' not in cloud.managers.resource.get_project(proj['id'])['extra']
+
+
+def test_token_method_with_a_revoked_token_is_404(cloud):
+    # keystone looks the token up and answers "Could not find token" (Tempest's
+    # test_user_update_own_password expects that after a password change)
+    user, _ = cloud.make_member(password='old-pw')
+    token = cloud.password_token('alice', 'old-pw', project='demo')
+    cloud.call('POST', '/v3/users/%s/password' % user['id'], {'user': {
+        'original_password': 'old-pw', 'password': 'new-pw'}}, token=token, status=204)
+    resp = cloud.app.post_json('/v3/auth/tokens', {'auth': {'identity': {
+        'methods': ['token'], 'token': {'id': token}}}}, status=404)
+    assert resp.json['error']['message'].startswith('Could not find token')
+    cloud.app.post_json('/v3/auth/tokens', {'auth': {'identity': {
+        'methods': ['token'], 'token': {'id': 'not-a-token'}}}}, status=404)
