@@ -28,6 +28,7 @@ import urllib.request
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
 
+from tests.functional import databases  # noqa: E402
 from tests.functional.compute import fixtures  # noqa: E402
 
 ADMIN = {'project': 'admin', 'roles': 'admin,member,reader'}
@@ -131,7 +132,7 @@ def main():
     conn = None
     if args.db == 'mysql':
         conn, name = _mysql_db()
-        connection = '%s/%s?charset=utf8mb4' % (fixtures.MYSQL_BASE, name)
+        connection = databases.url('mariadb', name)
     else:
         connection = 'sqlite:///%s/compute.sqlite' % workdir
     cloud = fixtures.ComputeCloud(workdir, connection, hosts=[

@@ -78,7 +78,7 @@ def cloud(libvirtd, guest_image, workdir, mysql_compute_db):  # noqa: F811
 
 def _start(cloud):
     """ComputeCloud.start() after its own config and seeding steps."""
-    cloud.manage('db', 'sync')
+    cloud.db_sync()
     cloud._spawn('conductor', 'alto-compute-conductor', '--config-file',
                  str(cloud.db_config_file))
     cloud._spawn('scheduler', 'alto-compute-scheduler')

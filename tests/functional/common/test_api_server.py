@@ -20,6 +20,7 @@ from common import config
 from common import faults
 from common import log
 from common import wsgi
+from tests.functional import harness
 from tests.functional.identity import fixtures
 
 pytestmark = pytest.mark.functional
@@ -30,7 +31,7 @@ TIMEOUT = 2
 @pytest.fixture(scope='module')
 def server(tmp_path_factory):
     workdir = tmp_path_factory.mktemp('identity-timeout')
-    srv = fixtures.IdentityServer(workdir, fixtures.free_port(),
+    srv = fixtures.IdentityServer(workdir, harness.free_port(),
                                   'sqlite:///%s/identity.sqlite' % workdir)
     srv.prepare()
     with srv.config_file.open('a') as conf:

@@ -10,23 +10,18 @@ uses that mode.
 """
 
 import json
-import os
 import pathlib
 import secrets
 import signal
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 
-import pytest
+from tests.functional import databases
+from tests.functional import harness
+from tests.functional.harness import free_port
 
-from tests.functional.identity.fixtures import free_port
-
-BIN = pathlib.Path(sys.executable).parent
 SERVICE_PASSWORD = 'compute-service-secret'
-MYSQL_BASE = 'mysql+pymysql://root@127.0.0.1:3306'
 IMAGE_ID = '155d900f-4e14-4e4c-a73d-069cbf4541e6'
 NETWORK_ID = '3cb9bc59-5699-4588-a4b1-b87f96708bc6'
 
@@ -45,7 +40,7 @@ class ComputeCloud:
         self.fake_dir = self.workdir / 'fake-services'
         self.service_down_time = service_down_time
         self.extra = extra or {}
-        self.processes = {}
+        self.daemons = harness.Daemons()
         self.vhost = None
 
     # -- set-up ---------------------------------------------------------------
@@ -72,8 +67,7 @@ class ComputeCloud:
     def write_config(self):
         sections = {
             'DEFAULT': {'state_path': self.workdir,
-                        'transport_url': 'rabbit://guest:guest@127.0.0.1:5672/%s' % (
-                            self.vhost or ''),
+                        'transport_url': harness.RABBIT_URL + (self.vhost or ''),
                         'control_exchange': 'alto-cmp-%s' % secrets.token_hex(4),
                         'graceful_shutdown_timeout': 5},
             'api': {'bind_host': '127.0.0.1', 'bind_port': self.port,
@@ -99,8 +93,8 @@ class ComputeCloud:
             sections['clients'] = {'backend': 'fake', 'fake_state_dir': self.fake_dir}
         for section, values in self.extra.items():
             sections.setdefault(section, {}).update(values)
-        self.config_file.write_text(_ini(sections))
-        self.db_config_file.write_text(_ini({'database': {'connection': self.connection}}))
+        harness.write_ini(self.config_file, sections)
+        harness.write_ini(self.db_config_file, {'database': {'connection': self.connection}})
 
     def seed_fakes(self):
         from services.compute.clients import fake
@@ -110,18 +104,16 @@ class ComputeCloud:
                        'shared': True}])
 
     def manage(self, *args):
-        return subprocess.run(
-            [str(BIN / 'alto-manage'), '--config-file', str(self.config_file),
-             '--config-file', str(self.db_config_file), 'compute'] + list(args),
-            check=True, capture_output=True, text=True, timeout=120)
+        return harness.manage([self.config_file, self.db_config_file], 'compute', *args)
+
+    def db_sync(self):
+        return harness.db_sync([self.config_file, self.db_config_file], 'compute')
 
     def _spawn(self, name, binary, *extra_args):
         log = self.workdir / ('%s.log' % name)
-        args = [str(BIN / binary), '--config-file', str(self.config_file),
-                '--log-file', str(log)] + list(extra_args)
-        self.processes[name] = subprocess.Popen(args, stdout=subprocess.DEVNULL,
-                                                stderr=open(log.with_suffix('.err'), 'w'),
-                                                start_new_session=True)
+        self.daemons.start(name, [harness.BIN / binary, '--config-file', self.config_file,
+                                  '--log-file', log] + list(extra_args),
+                           log_file=log, output_file=log.with_suffix('.err'))
 
     def start_compute(self, host, extra_conf=None):
         host_conf = self.workdir / ('host-%s.conf' % host)
@@ -155,7 +147,7 @@ class ComputeCloud:
         self.write_config()
         if not self.identity:
             self.seed_fakes()
-        self.manage('db', 'sync')
+        self.db_sync()
         # Only the conductor reads the file holding [database].
         self._spawn('conductor', 'alto-compute-conductor', '--config-file',
                     str(self.db_config_file))
@@ -166,19 +158,11 @@ class ComputeCloud:
         self.wait_ready()
 
     def wait_ready(self, timeout=60):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            for name, proc in self.processes.items():
-                if proc.poll() is not None:
-                    raise RuntimeError('%s exited: %s' % (name, self.log_tail(name)))
-            try:
-                urllib.request.urlopen(self.url + '/', timeout=2).read()
-                if self.up_computes() >= len(self.hosts):
-                    return
-            except (OSError, ValueError):
-                pass
-            time.sleep(0.3)
-        raise RuntimeError('compute did not come up: %s' % self.log_tail('api'))
+        """The API answers and every host's compute reports itself up."""
+        def ready():
+            urllib.request.urlopen(self.url + '/', timeout=2).read()
+            return self.up_computes() >= len(self.hosts)
+        self.daemons.wait_ready(ready, timeout=timeout, what='compute', log_of='api')
 
     def up_computes(self):
         if self.identity:
@@ -194,30 +178,10 @@ class ComputeCloud:
         return len([h for h in body['hypervisors'] if h['state'] == 'up'])
 
     def stop_process(self, name, sig=signal.SIGTERM):
-        proc = self.processes.pop(name, None)
-        if proc is None or proc.poll() is not None:
-            return
-        os.killpg(proc.pid, sig)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        self.daemons.stop_one(name, sig)
 
     def stop(self):
-        # Signal every daemon first, then reap: stopping them one by one
-        # would add their shutdown times up.
-        for proc in self.processes.values():
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        deadline = time.time() + 10
-        for proc in self.processes.values():
-            try:
-                proc.wait(timeout=max(deadline - time.time(), 0.1))
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-        self.processes = {}
+        self.daemons.stop()
         self.delete_vhost()
 
     def rss_kib(self):
@@ -226,37 +190,10 @@ class ComputeCloud:
 
     def rss_by_daemon_kib(self):
         """RSS of each daemon, its worker children included."""
-        def tree(pid):
-            pids = [pid]
-            try:
-                with open('/proc/%d/task/%d/children' % (pid, pid)) as f:
-                    for child in f.read().split():
-                        pids += tree(int(child))
-            except OSError:
-                pass
-            return pids
-        by_daemon = {}
-        for name, proc in self.processes.items():
-            total = 0
-            for pid in tree(proc.pid):
-                try:
-                    with open('/proc/%d/status' % pid) as status:
-                        for line in status:
-                            if line.startswith('VmRSS:'):
-                                total += int(line.split()[1])
-                except OSError:
-                    pass
-            by_daemon[name] = total
-        return by_daemon
+        return self.daemons.rss_by_daemon_kib()
 
     def log_tail(self, name, lines=40):
-        out = []
-        for suffix in ('.log', '.err'):
-            try:
-                out += (self.workdir / (name + suffix)).read_text().splitlines()[-lines:]
-            except OSError:
-                pass
-        return '\n'.join(out)
+        return self.daemons.log_tail(name, lines)
 
     # -- noauth REST helper ----------------------------------------------------
     def request(self, method, path, body=None, project='demo', roles='member,reader',
@@ -276,27 +213,4 @@ class ComputeCloud:
         return json.loads(raw) if raw else {}
 
 
-def _ini(sections):
-    lines = []
-    for section, values in sections.items():
-        lines.append('[%s]' % section)
-        lines += ['%s = %s' % (k, v) for k, v in values.items()]
-    return '\n'.join(lines) + '\n'
-
-
-@pytest.fixture(scope='module')
-def mysql_compute_db():
-    import pymysql
-    name = 'alto_compute_%s' % secrets.token_hex(4)
-    try:
-        conn = pymysql.connect(host='127.0.0.1', user='root', port=3306)
-    except pymysql.err.OperationalError as exc:
-        pytest.skip('MariaDB is not reachable: %s' % exc)
-    with conn.cursor() as cur:
-        cur.execute('CREATE DATABASE %s CHARACTER SET utf8mb4' % name)
-    try:
-        yield '%s/%s?charset=utf8mb4' % (MYSQL_BASE, name)
-    finally:
-        with conn.cursor() as cur:
-            cur.execute('DROP DATABASE IF EXISTS %s' % name)
-        conn.close()
+mysql_compute_db = databases.database_fixture('mysql_compute_db', 'mariadb', 'alto_compute')

@@ -10,25 +10,13 @@ import json
 import os
 import pathlib
 import secrets
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
-REPO = pathlib.Path(__file__).resolve().parents[3]
-BIN = pathlib.Path(sys.executable).parent
+from tests.functional import databases
+from tests.functional import harness
+
 ADMIN_PASSWORD = 'functional-admin'
-MYSQL_BASE = 'mysql+pymysql://root@127.0.0.1:3306'
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 class IdentityServer:
@@ -48,7 +36,7 @@ class IdentityServer:
         # (private) topic; without, nothing is published nor listened to
         self.revocation_topic = 'revocation-%s' % secrets.token_hex(4) if revocation else None
         self.log_file = self.workdir / 'identity-api.log'
-        self.process = None
+        self.daemons = harness.Daemons()
 
     # -- lifecycle ---------------------------------------------------------
     def write_config(self):
@@ -72,13 +60,11 @@ class IdentityServer:
                 '[revocation]\ntopic = %s\n' % self.revocation_topic)
 
     def manage(self, *args):
-        cmd = [str(BIN / 'alto-manage'), '--config-file', str(self.config_file),
-               'identity'] + list(args)
-        return subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=120)
+        return harness.manage([self.config_file], 'identity', *args)
 
     def prepare(self):
         self.write_config()
-        self.manage('db', 'sync')
+        harness.db_sync([self.config_file], 'identity')
         self.manage('fernet-setup')
         self.manage('credential_setup')
         self.manage('bootstrap', '--bootstrap-password', ADMIN_PASSWORD,
@@ -87,36 +73,23 @@ class IdentityServer:
                     '--bootstrap-internal-url', self.url,
                     '--bootstrap-admin-url', self.url)
 
+    @property
+    def process(self):
+        return self.daemons['api'].process if 'api' in self.daemons else None
+
     def start(self):
-        self.process = subprocess.Popen(
-            [str(BIN / 'alto-identity-api'), '--config-file', str(self.config_file)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError('alto-identity-api exited: %s' % self.log_tail())
-            try:
-                urllib.request.urlopen(self.url, timeout=1).read()
-                return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError('alto-identity-api did not answer: %s' % self.log_tail())
+        self.daemons.start('api', [harness.BIN / 'alto-identity-api',
+                                   '--config-file', self.config_file],
+                           log_file=self.log_file,
+                           output_file=self.workdir / 'identity-api.err')
+        self.daemons.wait_ready(lambda: harness.answers(self.url, timeout=1), timeout=30,
+                                interval=0.2, what='alto-identity-api')
 
     def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        self.process = None
+        self.daemons.stop()
 
     def log_tail(self, lines=40):
-        try:
-            return '\n'.join(self.log_file.read_text().splitlines()[-lines:])
-        except OSError:
-            return ''
+        return self.daemons.log_tail('api', lines)
 
     # -- clients -------------------------------------------------------------
     def cloud_config(self, user=None, password=None, project=None):
@@ -147,7 +120,7 @@ class IdentityServer:
 
 def _start(tmp_path_factory, connection_for, **kwargs):
     workdir = tmp_path_factory.mktemp('identity')
-    port = free_port()
+    port = harness.free_port()
     server = IdentityServer(workdir, port, connection_for(workdir), **kwargs)
     server.prepare()
     server.start()
@@ -165,22 +138,11 @@ def identity_server(tmp_path_factory):
 
 @pytest.fixture(scope='module')
 def identity_server_mysql(tmp_path_factory):
-    import pymysql
-    name = 'alto_identity_%s' % secrets.token_hex(4)
-    try:
-        conn = pymysql.connect(host='127.0.0.1', user='root', port=3306)
-    except pymysql.err.OperationalError as exc:
-        pytest.skip('MariaDB is not reachable: %s' % exc)
-    with conn.cursor() as cur:
-        cur.execute('CREATE DATABASE %s CHARACTER SET utf8mb4' % name)
-    server = None
-    try:
-        server = _start(tmp_path_factory, lambda d: '%s/%s?charset=utf8mb4' % (MYSQL_BASE,
-                                                                                 name))
-        yield server
-    finally:
-        if server is not None:
-            server.stop()
-        with conn.cursor() as cur:
-            cur.execute('DROP DATABASE IF EXISTS %s' % name)
-        conn.close()
+    with databases.scratch_database('mariadb', 'alto_identity') as url:
+        server = None
+        try:
+            server = _start(tmp_path_factory, lambda d: url)
+            yield server
+        finally:
+            if server is not None:
+                server.stop()

@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from tests.functional.identity import fixtures as identity_fixtures
-from tests.functional.identity.fixtures import free_port
+from tests.functional.harness import free_port
 from tests.functional.image.fixtures import ImageServer
 from tests.functional.image.fixtures import image_server  # noqa: F401
 

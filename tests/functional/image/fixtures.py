@@ -1,20 +1,14 @@
 """A real alto-image-api behind the real identity service, on a free loopback port."""
 
-import os
 import pathlib
 import secrets
-import signal
-import subprocess
-import sys
-import time
-import urllib.request
 
 import openstack
 import pytest
 
-from tests.functional.identity.fixtures import free_port
+from tests.functional import harness
+from tests.functional.harness import free_port
 
-BIN = pathlib.Path(sys.executable).parent
 SERVICE_PASSWORD = 'image-service-secret'
 USER_PASSWORD = 'image-user-secret'
 #: the cap the server runs with: a 1 GiB image fits, "2 GiB" is refused
@@ -31,7 +25,7 @@ class ImageServer:
         self.config_file = self.workdir / 'image.conf'
         self.log_file = self.workdir / 'image-api.log'
         self.datadir = self.workdir / 'images'
-        self.process = None
+        self.daemons = harness.Daemons()
 
     def register(self):
         """Service user, catalog entry, and two ordinary projects with a user each."""
@@ -84,24 +78,20 @@ class ImageServer:
                'auth': ident.url, 'pw': SERVICE_PASSWORD,
                'revocation': ident.revocation_config()})
 
+    @property
+    def process(self):
+        return self.daemons['api'].process if 'api' in self.daemons else None
+
     def start(self):
-        subprocess.run([str(BIN / 'alto-manage'), '--config-file', str(self.config_file),
-                        'image', 'db', 'sync'], check=True, capture_output=True, timeout=120)
-        self.process = subprocess.Popen(
-            [str(BIN / 'alto-image-api'), '--config-file', str(self.config_file)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError('alto-image-api exited: %s' % self.log_tail())
-            try:
-                urllib.request.urlopen(self.url + '/versions', timeout=1).read()
-                return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError('alto-image-api did not answer: %s' % self.log_tail())
+        harness.db_sync([self.config_file], 'image')
+        self.daemons.start('api', [harness.BIN / 'alto-image-api',
+                                   '--config-file', self.config_file],
+                           log_file=self.log_file, output_file=self.workdir / 'image-api.err')
+        self.daemons.wait_ready(lambda: harness.answers(self.url + '/versions', timeout=1),
+                                timeout=30, interval=0.2, what='alto-image-api')
 
     def rss_kib(self):
+        """RSS of the API process alone (not its workers)."""
         with open('/proc/%d/status' % self.process.pid) as status:
             for line in status:
                 if line.startswith('VmRSS:'):
@@ -109,20 +99,10 @@ class ImageServer:
         return 0
 
     def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        self.process = None
+        self.daemons.stop()
 
     def log_tail(self, lines=40):
-        try:
-            return '\n'.join(self.log_file.read_text().splitlines()[-lines:])
-        except OSError:
-            return ''
+        return self.daemons.log_tail('api', lines)
 
 
 @pytest.fixture(scope='module')

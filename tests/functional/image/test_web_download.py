@@ -9,7 +9,7 @@ import time
 import pytest
 import requests
 
-from tests.functional.identity.fixtures import free_port
+from tests.functional.harness import free_port
 from tests.functional.image import fixtures
 
 pytestmark = pytest.mark.functional

@@ -7,29 +7,19 @@ daemons and ``network-db.conf`` (``[database]`` only) for the conductor and
 alto-manage; with identity, the API validates tokens as a ``network``
 service user holding only the ``service`` role."""
 
-import os
 import pathlib
 import secrets
-import signal
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 
 import pytest
 
-BIN = pathlib.Path(sys.executable).parent
-MYSQL_BASE = 'mysql+pymysql://root@127.0.0.1:3306'
+from tests.functional import databases
+from tests.functional import harness
+from tests.functional.harness import free_port
+
 SERVICE_USER = 'network'
 SERVICE_PASSWORD = 'network-service-secret'
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 class NetworkServer:
@@ -42,7 +32,7 @@ class NetworkServer:
         self.conductor_workers = conductor_workers
         self.config_file = self.workdir / 'network.conf'
         self.db_config_file = self.workdir / 'network-db.conf'
-        self.processes = []
+        self.daemons = harness.Daemons(stop_timeout=5)
 
     def register(self):
         """The service user, as deploy's ensure_service_user makes it."""
@@ -60,7 +50,7 @@ class NetworkServer:
     def write_config(self):
         lines = [
             '[DEFAULT]', 'state_path = %s' % self.workdir,
-            'transport_url = rabbit://guest:guest@127.0.0.1:5672/',
+            'transport_url = %s' % harness.RABBIT_URL,
             'control_exchange = alto-net-%s' % secrets.token_hex(4),
             'host = functional-%s' % secrets.token_hex(2),
             '[api]', 'bind_host = 127.0.0.1', 'bind_port = %d' % self.port,
@@ -83,86 +73,44 @@ class NetworkServer:
         self.db_config_file.write_text('[database]\nconnection = %s\n' % self.connection)
 
     def _spawn(self, name, extra_conf=None):
-        log = open(self.workdir / ('%s.log' % name), 'w')
-        args = [str(BIN / name), '--config-file', str(self.config_file)]
+        args = [harness.BIN / name, '--config-file', self.config_file]
         if extra_conf:
-            args += ['--config-file', str(extra_conf)]
-        proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-        self.processes.append(proc)
-        return proc
+            args += ['--config-file', extra_conf]
+        # no log_file in network.conf: the daemons log to stderr, kept here
+        log = self.workdir / ('%s.log' % name)
+        return self.daemons.start(name, args, log_file=log, output_file=log).process
 
     def start(self):
         if self.identity:
             self.register()
         self.write_config()
-        subprocess.run([str(BIN / 'alto-manage'), '--config-file', str(self.config_file),
-                        '--config-file', str(self.db_config_file),
-                        'network', 'db', 'sync'], check=True, capture_output=True,
-                       timeout=120)
+        harness.db_sync([self.config_file, self.db_config_file], 'network')
         # Only the conductor reads the file holding [database].
         self._spawn('alto-network-conductor', self.db_config_file)
         self.api_process = self._spawn('alto-network-api')
         self.wait_ready()
 
+    def _answers(self):
+        try:
+            urllib.request.urlopen(self.url + '/v2.0/extensions', timeout=2).read()
+            if not self.identity:
+                urllib.request.urlopen(self.url + '/v2.0/networks', timeout=5).read()
+            return True
+        except urllib.error.HTTPError as exc:
+            return exc.code == 401
+
     def wait_ready(self, timeout=60):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            for proc in self.processes:
-                if proc.poll() is not None:
-                    raise RuntimeError('a network daemon exited: %s' % self.log_tail())
-            try:
-                req = urllib.request.Request(self.url + '/v2.0/extensions')
-                urllib.request.urlopen(req, timeout=2).read()
-                if not self.identity:
-                    urllib.request.urlopen(self.url + '/v2.0/networks', timeout=5).read()
-                return
-            except urllib.error.HTTPError as exc:
-                if exc.code == 401:
-                    return
-                time.sleep(0.3)
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError('network API did not answer: %s' % self.log_tail())
+        self.daemons.wait_ready(self._answers, timeout=timeout, what='the network API')
 
     def stop(self):
-        for proc in self.processes:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        for proc in self.processes:
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-        self.processes = []
+        self.daemons.stop()
 
     def log_tail(self, lines=30):
-        out = []
-        for name in ('alto-network-conductor.log', 'alto-network-api.log'):
-            try:
-                out += ['== ' + name] + (self.workdir / name).read_text().splitlines()[-lines:]
-            except OSError:
-                pass
-        return '\n'.join(out)
+        return '\n'.join('== %s.log\n%s' % (name, self.daemons.log_tail(name, lines))
+                         for name in ('alto-network-conductor', 'alto-network-api'))
 
 
-@pytest.fixture(scope='module')
-def mysql_database():
-    import pymysql
-    name = 'alto_network_%s' % secrets.token_hex(4)
-    try:
-        conn = pymysql.connect(host='127.0.0.1', user='root', port=3306)
-    except pymysql.err.OperationalError as exc:
-        pytest.skip('MariaDB is not reachable: %s' % exc)
-    with conn.cursor() as cur:
-        cur.execute('CREATE DATABASE %s CHARACTER SET utf8mb4' % name)
-    try:
-        yield '%s/%s?charset=utf8mb4' % (MYSQL_BASE, name)
-    finally:
-        with conn.cursor() as cur:
-            cur.execute('DROP DATABASE IF EXISTS %s' % name)
-        conn.close()
+mysql_database = databases.database_fixture('mysql_database', 'mariadb', 'alto_network')
 
 
 @pytest.fixture(scope='module')
