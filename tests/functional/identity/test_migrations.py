@@ -1,18 +1,17 @@
 """The identity schema on MariaDB and PostgreSQL.
 
 For each server: create a database with a unique name, build the schema
-with the real alembic migration (``services.identity.db.sync``), check it
-matches the models, then run the whole backend contract suite against it
-(the same tests the unit suite runs on memory and SQLite), plus checks of
-what those servers do differently (NULL in unique keys, collations,
-fractional seconds).  The database is dropped afterwards.
+with the real alembic migration (``services.identity.db.sync``), then run
+the whole backend contract suite against it (the same tests the unit suite
+runs on memory and SQLite), plus checks of what those servers do
+differently (NULL in unique keys, collations, fractional seconds).  The
+database is dropped afterwards.  That the migrations build exactly the
+models is tests/functional/test_migrations.py's part, for every service.
 """
 
-import contextlib
 import datetime
 import inspect
 import types
-import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -25,6 +24,7 @@ from services.identity import db as identity_db
 from services.identity import exception
 from services.identity.backends import sql
 from services.identity.db import models
+from tests.functional import databases
 from tests.unit.identity.backends import factories as f
 from tests.unit.identity.backends import test_app_cred_revoke_contract
 from tests.unit.identity.backends import test_assignment_contract
@@ -39,12 +39,7 @@ from tests.unit.identity.backends import test_resource_contract
 
 pytestmark = pytest.mark.functional
 
-SERVERS = {
-    'mariadb': ('mysql+pymysql://root@127.0.0.1:3306', 'mysql+pymysql://root@127.0.0.1:3306/%s'
-                '?charset=utf8mb4'),
-    'postgresql': ('postgresql+psycopg2://postgres@127.0.0.1:5432/postgres',
-                   'postgresql+psycopg2://postgres@127.0.0.1:5432/%s'),
-}
+SERVERS = ('mariadb', 'postgresql')
 
 CONTRACT_MODULES = (test_resource_contract, test_identity_contract, test_assignment_contract,
                     test_catalog_contract, test_app_cred_revoke_contract,
@@ -64,36 +59,13 @@ def _contract_checks():
     return checks
 
 
-@contextlib.contextmanager
-def _scratch_database(kind):
-    """A new, uniquely named, empty database on ``kind``; dropped afterwards."""
-    admin_url, url_format = SERVERS[kind]
-    name = 'alto_identity_%s' % uuid.uuid4().hex[:12]
-    admin = sa.create_engine(admin_url, isolation_level='AUTOCOMMIT')
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text('CREATE DATABASE %s' % name))
-    except sa.exc.OperationalError as e:
-        admin.dispose()
-        pytest.skip('%s is not reachable: %s' % (kind, e))
-    try:
-        yield url_format % name
-    finally:
-        with admin.connect() as conn:
-            if kind == 'postgresql':
-                conn.execute(sa.text('DROP DATABASE IF EXISTS %s WITH (FORCE)' % name))
-            else:
-                conn.execute(sa.text('DROP DATABASE IF EXISTS %s' % name))
-        admin.dispose()
-
-
 def _conf(url):
     return types.SimpleNamespace(database=types.SimpleNamespace(connection=url))
 
 
-@pytest.fixture(scope='module', params=sorted(SERVERS))
+@pytest.fixture(scope='module', params=SERVERS)
 def database(request):
-    with _scratch_database(request.param) as url:
+    with databases.scratch_database(request.param, 'alto_identity') as url:
         identity_db.sync(_conf(url))
         context = enginefacade.transaction_context()
         context.configure(connection=url)
@@ -103,9 +75,9 @@ def database(request):
             context.writer.get_engine().dispose()
 
 
-@pytest.mark.parametrize('kind', sorted(SERVERS))
+@pytest.mark.parametrize('kind', SERVERS)
 def test_upgrade_from_0001_keeps_data(kind):
-    with _scratch_database(kind) as url:
+    with databases.scratch_database(kind, 'alto_identity') as url:
         identity_db.sync(_conf(url), revision='0001')
         engine = sa.create_engine(url)
         try:
@@ -139,20 +111,6 @@ def drivers(database):
         for table in reversed(models.Base.metadata.sorted_tables):
             conn.execute(table.delete())
     return database.drivers
-
-
-def test_schema_matches_models(database):
-    assert identity_db.current_revision(
-        types.SimpleNamespace(database=types.SimpleNamespace(connection=database.url))) == '0009'
-    engine = sa.create_engine(database.url)
-    with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), models.Base.metadata)
-    engine.dispose()
-    assert diff == []
-
-
-def test_sync_is_idempotent(database):
-    identity_db.sync(types.SimpleNamespace(database=types.SimpleNamespace(connection=database.url)))
 
 
 @pytest.mark.parametrize('check', _contract_checks())
