@@ -1,7 +1,6 @@
 """Contract tests: RPC pairs in sync, the API's DB ban, fault bodies."""
 
 import ast
-import inspect
 import pathlib
 import subprocess
 import sys
@@ -12,15 +11,11 @@ from services.network.agents.rpc import notifications
 from services.network.agents.rpc import rpcapi as agent_rpcapi
 from services.network.conductor import rpcapi
 from services.network.conductor import wire
+from tests.unit import rpc_contract
 
 REPO = pathlib.Path(__file__).resolve().parents[3]
 NETWORK = REPO / 'services' / 'network'
 DB_MODULES = ('sqlalchemy', 'oslo_db', 'alembic', 'services.network.db')
-
-
-def _public_methods(cls):
-    return {name: inspect.signature(func) for name, func in inspect.getmembers(cls)
-            if inspect.isfunction(func) and not name.startswith('_')}
 
 
 def _pairs():
@@ -31,72 +26,31 @@ def _pairs():
             (agent_rpcapi.AgentNotifyAPI, notifications.AgentNotificationEndpoint)]
 
 
+def _answer(method, kwargs):
+    if method == 'list_resources_compact':
+        return wire.encode(wire.render(wire.Columns(['id'], [['a']])))
+    return {'keys': [], 'rows': []}
+
+
 @pytest.mark.parametrize('index', range(3))
 def test_rpc_pairs_in_sync(index):
     client, server = _pairs()[index]
-    assert server.target.version == client.RPC_API_VERSION
-    client_methods = _public_methods(client)
-    server_methods = _public_methods(server)
-    assert set(client_methods) == set(server_methods)
-    for name, signature in client_methods.items():
-        assert list(signature.parameters) == list(server_methods[name].parameters), name
-    # The version history in the docstring names every method of the client.
-    doc = inspect.getmodule(client).__doc__
-    for name in client_methods:
-        assert name in doc, name
-
-
-class _RecordingClient:
-    def __init__(self, version_cap=None):
-        self.calls = []
-        self.version_cap = version_cap
-
-    def prepare(self, **kwargs):
-        self.prepared = kwargs
-        return self
-
-    def can_send_version(self, version):
-        return self.version_cap is None or (tuple(map(int, version.split('.')))
-                                            <= tuple(map(int, self.version_cap.split('.'))))
-
-    def call(self, context, method, **kwargs):
-        self.calls.append(('call', self.prepared, method, kwargs))
-        if method == 'list_resources_compact':
-            return wire.encode(wire.render(wire.Columns(['id'], [['a']])))
-        return {'keys': [], 'rows': []}
-
-    def cast(self, context, method, **kwargs):
-        self.calls.append(('cast', self.prepared, method, kwargs))
-
-
-# Methods added after 1.0, with the version their calls are sent at.
-_SINCE = {'list_resources_compact': '1.1', 'update_tags': '1.2',
-          'update_extraroutes': '1.3'}
-
-
-def _exercise(client_cls, instance_kind):
-    instance = client_cls.__new__(client_cls)
-    instance.client = _RecordingClient()
-    for name, signature in _public_methods(client_cls).items():
-        args = [object() for _ in list(signature.parameters)[2:]]
-        getattr(instance, name)(object(), *args)
-        kind, prepared, method, _ = instance.client.calls[-1]
-        assert method == name and kind == instance_kind, name
-        assert prepared.get('version') == _SINCE.get(name, '1.0')
-        if client_cls is agent_rpcapi.AgentNotifyAPI:
-            assert prepared.get('fanout') is True
+    rpc_contract.check_pair(client, server, answer=_answer)
 
 
 def test_conductor_api_calls():
-    _exercise(rpcapi.NetworkConductorAPI, 'call')
+    sent = rpc_contract.exercise(rpcapi.NetworkConductorAPI, _answer)
+    assert {s.kind for s in sent.values()} == {'call'}
 
 
 def test_plugin_api_calls():
-    _exercise(agent_rpcapi.PluginAPI, 'call')
+    sent = rpc_contract.exercise(agent_rpcapi.PluginAPI)
+    assert {s.kind for s in sent.values()} == {'call'}
 
 
 def test_notifier_fans_out():
-    _exercise(agent_rpcapi.AgentNotifyAPI, 'cast')
+    sent = rpc_contract.exercise(agent_rpcapi.AgentNotifyAPI)
+    assert {(s.kind, s.prepared.get('fanout')) for s in sent.values()} == {('cast', True)}
 
 
 def _imports(path):
@@ -246,16 +200,15 @@ def test_migrations_match_models(database):
 
 
 def test_compact_listing_falls_back_to_dicts_under_a_1_0_cap():
-    instance = rpcapi.NetworkConductorAPI.__new__(rpcapi.NetworkConductorAPI)
-    instance.client = _RecordingClient(version_cap='1.0')
-    instance.client.call = lambda context, method, **kwargs: (
-        instance.client.calls.append((method, instance.client.prepared, kwargs))
-        or rpcapi.pack_rows([{'id': 'a', 'name': 'x', 'mac': 'm'},
-                             {'id': 'b', 'name': 'y', 'mac': 'n'}]))
+    recorder = rpc_contract.RecordingClient(
+        answer=lambda method, kwargs: rpcapi.pack_rows([{'id': 'a', 'name': 'x', 'mac': 'm'},
+                                                        {'id': 'b', 'name': 'y', 'mac': 'n'}]),
+        version_cap='1.0')
+    instance = rpc_contract.client_without_transport(rpcapi.NetworkConductorAPI, recorder)
     listing = instance.list_resources_compact(object(), 'port', fields=['name', 'mac'],
                                               hidden=['mac'])
-    method, prepared, kwargs = instance.client.calls[-1]
-    assert (method, prepared['version']) == ('list_resources', '1.0')
-    assert 'fields' not in kwargs and 'hidden' not in kwargs
+    sent = recorder.sent[-1]
+    assert (sent.method, sent.prepared['version']) == ('list_resources', '1.0')
+    assert 'fields' not in sent.kwargs and 'hidden' not in sent.kwargs
     assert (listing.count, listing.last_id) == (2, 'b')
     assert listing.items() == [{'name': 'x'}, {'name': 'y'}]
