@@ -13,6 +13,10 @@ import traceback
 
 import pytest
 
+# urllib3 probes for IPv6 on import by binding a socket to ::1 (nothing is
+# sent); let it probe now, before any test's guard is in place.
+import urllib3.util.connection  # noqa: F401
+
 
 class NetworkSocketInUnitTest(RuntimeError):
     pass

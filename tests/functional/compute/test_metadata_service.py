@@ -12,8 +12,8 @@ import urllib.request
 
 import pytest
 
+from tests.functional import harness
 from tests.functional.compute import fixtures
-from tests.functional.identity.fixtures import free_port
 
 pytestmark = pytest.mark.functional
 SECRET = 'metadata-functional-secret'
@@ -32,7 +32,7 @@ KEY = _ed25519_key('mdtest')
 
 @pytest.fixture(scope='module')
 def cloud(tmp_path_factory, mysql_compute_db):
-    port = free_port()
+    port = harness.free_port()
     c = fixtures.ComputeCloud(tmp_path_factory.mktemp('metadata'), mysql_compute_db,
                               extra={'metadata': {'bind_host': '127.0.0.1',
                                                   'bind_port': port,
@@ -44,15 +44,10 @@ def cloud(tmp_path_factory, mysql_compute_db):
         c.request('POST', '/flavors', {'flavor': {'name': 'm1.nano', 'ram': 64, 'vcpus': 1,
                                                   'disk': 0, 'id': 'nano'}},
                   project='admin', roles='admin,member,reader')
-        deadline = time.time() + 60
-        while True:
-            try:
-                urllib.request.urlopen(c.metadata_url + '/', timeout=2)
-            except urllib.error.HTTPError:
-                break  # answering (400: no headers)
-            except OSError:
-                assert time.time() < deadline, c.log_tail('metadata')
-                time.sleep(0.3)
+        # answering is enough (400: a request without the proxy's headers)
+        c.daemons.wait_ready(
+            lambda: harness.answers(c.metadata_url + '/', accept=range(400, 600)),
+            what='alto-compute-metadata', log_of='metadata')
         yield c
     finally:
         c.stop()
