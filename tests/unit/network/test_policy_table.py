@@ -40,7 +40,10 @@ class World:
         self.public = api.network(name='public', **{
             'router:external': True, 'provider:network_type': 'flat',
             'provider:physical_network': 'public'})
-        api.subnet(self.public['id'], cidr='203.0.113.0/24', enable_dhcp=False)
+        # Automatic addresses come from below .100, so the addresses the table asks
+        # for by number (.100 and up) are never taken by a random pick.
+        api.subnet(self.public['id'], cidr='203.0.113.0/24', enable_dhcp=False,
+                   allocation_pools=[{'start': '203.0.113.2', 'end': '203.0.113.99'}])
         self.net = self.make('networks', {'name': 'net-a'})
         self.subnet = self.make('subnets', {'network_id': self.net['id'], 'ip_version': 4,
                                             'cidr': '10.0.0.0/24'})
