@@ -211,15 +211,21 @@ def test_builds_and_reschedules_with_the_spec_each_cap_allows(env, app, caps, ki
             good.driver.get_available_resource(), memory_mb=10 ** 7)
         bad.report_resources()
         seen = []
+
+        def spy(manager, method):
+            real = getattr(manager, method)
+
+            def record(*args, **kwargs):
+                seen.append((method, type(kwargs['request_spec']).__name__))
+                return real(*args, **kwargs)
+            setattr(manager, method, record)
+
         for manager, method in ((cloud.conductor, 'build_instances'),
                                 (cloud.conductor, 'reschedule_instance'),
                                 (cloud.scheduler, 'select_destinations'),
                                 (good, 'build_and_run_instance'),
                                 (bad, 'build_and_run_instance')):
-            def spy(*args, _real=getattr(manager, method), _name=method, **kwargs):
-                seen.append((_name, type(kwargs['request_spec']).__name__))
-                return _real(*args, **kwargs)
-            setattr(manager, method, spy)
+            spy(manager, method)
         server_id = cloud.boot()['server']['id']
         assert cloud.wait(server_id, 'ACTIVE')['OS-EXT-SRV-ATTR:host'] == 'good'
         assert {name for name, _ in seen} == {'build_instances', 'reschedule_instance',
