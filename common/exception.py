@@ -67,6 +67,12 @@ class Conflict(AltoError):
     title = 'Conflict'
 
 
+class RPCVersionCapped(Conflict):
+    msg_fmt = ('This request needs %(service)s RPC API %(version)s, but [upgrade_levels] '
+               '%(service)s caps it below that until every %(service)s service is '
+               'upgraded.')
+
+
 class RequestEntityTooLarge(AltoError):
     msg_fmt = 'Request entity too large.'
     code = 413

@@ -10,6 +10,7 @@ from oslo_config import cfg
 from oslo_messaging import opts as messaging_opts
 
 from common import context as alto_context
+from common import exception
 
 _TRANSPORT = None
 
@@ -94,6 +95,14 @@ def get_client(target, version_cap=None, serializer=None, timeout=None):
     return messaging.get_rpc_client(get_transport(), target, version_cap=version_cap,
                                     serializer=RequestContextSerializer(serializer),
                                     timeout=timeout)
+
+
+def require_version(client, version, service):
+    """Raise a 409 when ``[upgrade_levels] <service>`` caps ``client`` below
+    ``version``: callers check before they change anything, so a request the
+    cap refuses leaves no half-done work behind."""
+    if not client.can_send_version(version):
+        raise exception.RPCVersionCapped(service=service, version=version)
 
 
 def get_server(target, endpoints, serializer=None):

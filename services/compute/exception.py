@@ -139,12 +139,6 @@ class InterfaceAttachFailed(ComputeError):
     msg_fmt = 'Failed to attach network adapter device to %(instance_uuid)s'
 
 
-class RPCVersionCapped(base.Conflict):
-    msg_fmt = ('This request needs %(service)s RPC API %(version)s, but [upgrade_levels] '
-               '%(service)s caps it below that until every %(service)s service is '
-               'upgraded.')
-
-
 class InstanceInvalidState(base.Conflict):
     msg_fmt = ("Cannot '%(action)s' instance %(instance_uuid)s while it is in "
                '%(attr)s %(state)s')

@@ -20,7 +20,7 @@ def main(argv=None):
     svc = service.WSGIService('alto-compute-api', lambda: app.build(CONF),
                               CONF.api.bind_host, CONF.api.bind_port or DEFAULT_PORT,
                               workers=CONF.api.workers)
-    cmd_common.settle_startup_heap()
+    service.settle_startup_heap()
     service.serve(CONF, [svc], workers=CONF.api.workers)
 
 

@@ -1,6 +1,5 @@
 """Start-up shared by the compute daemons."""
 
-import gc
 import time
 
 import oslo_messaging as messaging
@@ -53,15 +52,3 @@ def setup(argv, name, conductor=False, register_extra=None, with_clients=True):
         obj_base.ComputeObject.indirection_api = common_objects.ObjectIndirectionAPI(
             conductor_rpcapi.TOPIC, obj_base.Serializer(),
             version_cap=CONF.upgrade_levels.conductor)
-
-
-def settle_startup_heap():
-    """Move everything loaded at start-up out of the garbage collector's way.
-
-    A listing of a thousand servers allocates enough short-lived objects to
-    set off full collections, and each would otherwise walk the whole
-    start-up heap (libraries, configuration, schemas).  Called before
-    workers fork, so the frozen pages also stay shared between them.
-    """
-    gc.collect()
-    gc.freeze()

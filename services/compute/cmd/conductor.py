@@ -26,7 +26,7 @@ def main(argv=None):
     svc = service.RPCService(rpcapi.TOPIC, manager.ConductorManager(), CONF.host,
                              endpoints=[endpoint], serializer=obj_base.Serializer(),
                              report_interval=CONF.service.report_interval)
-    cmd_common.settle_startup_heap()
+    service.settle_startup_heap()
     service.serve(CONF, [svc], workers=CONF.conductor.workers)
 
 

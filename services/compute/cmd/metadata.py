@@ -22,7 +22,7 @@ def main(argv=None):
                             'request will be refused')
     svc = service.WSGIService('alto-compute-metadata', lambda: handler.build(CONF),
                               CONF.metadata.bind_host, CONF.metadata.bind_port)
-    cmd_common.settle_startup_heap()
+    service.settle_startup_heap()
     service.serve(CONF, [svc])
 
 

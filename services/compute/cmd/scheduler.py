@@ -21,7 +21,7 @@ def main(argv=None):
     svc = service.RPCService(rpcapi.TOPIC, manager.SchedulerManager(), CONF.host,
                              serializer=obj_base.Serializer(),
                              report_interval=CONF.service.report_interval)
-    cmd_common.settle_startup_heap()
+    service.settle_startup_heap()
     service.serve(CONF, [svc])
 
 

@@ -17,13 +17,13 @@ from services.compute import clients
 from services.compute import exception
 from services.compute.compute import rpcapi
 from services.compute.conductor import rpcapi as conductor_rpcapi
-from services.compute.conductor.tasks import build as build_task
 from services.compute.metadata import configdrive
 from services.compute.objects import compute_node as node_obj
 from services.compute.objects import instance as inst_obj
 from services.compute.objects import instance_action as action_obj
+from services.compute.objects import request_spec as spec_obj
 from services.compute.objects import service as service_obj
-from services.compute.virt import fake as fake_virt
+from services.compute.virt import driver as virt_driver
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ class ComputeManager:
 
     def __init__(self, host=None, driver=None):
         self.host = host or CONF.host
-        self.driver = driver or fake_virt.load_driver(CONF.compute.compute_driver, self.host)
+        self.driver = driver or virt_driver.load_driver(CONF.compute.compute_driver, self.host)
         self.conductor_api = conductor_rpcapi.ConductorAPI()
         self.periodic_tasks = [
             (self.report_resources, CONF.compute.resource_report_interval),
@@ -84,10 +84,8 @@ class ComputeManager:
             if instance.task_state == 'deleting':
                 self._terminate(context, instance)
             elif instance.vm_state == inst_obj.BUILDING:
-                node_obj.ComputeNode.release(context, self.host,
-                                             *build_task.claim_args(instance.flavor))
-                build_task.set_error(context, instance,
-                                     'The compute service restarted during the build')
+                node_obj.ComputeNode.release(context, self.host, *instance.claim_args())
+                instance.set_error('The compute service restarted during the build')
             else:
                 self._sync_one(instance)
         for uuid in set(self.driver.list_instance_uuids()) - known:
@@ -178,6 +176,8 @@ class ComputeManager:
 
     # -- build and delete ----------------------------------------------------
     def build_and_run_instance(self, context, instance_uuid, request_spec):
+        # A RequestSpec, or its dict from a conductor before compute RPC 1.3.
+        request_spec = spec_obj.RequestSpec.from_rpc(request_spec)
         # Under the server's lock, as terminate_instance: a delete that
         # arrives mid-build runs after the build has given up.
         with self._instance_lock(instance_uuid):
@@ -202,7 +202,7 @@ class ComputeManager:
         if not instance.config_drive and configdrive.required(instance):
             instance.config_drive = 'True'  # [DEFAULT] force_config_drive
         instance.save(expected_task_state=['networking'])
-        image = spec.get('image') or {}
+        image = spec.image or {}
         path = self._cached_image(context, image.get('id'))
         image = self._with_boot_files(context, image)
         self.driver.spawn(context, instance, image, path, network_info, instance.flavor)
@@ -256,8 +256,7 @@ class ComputeManager:
         # A server offloaded meanwhile gave its claim back already.
         if instance.host == self.host and (instance.vm_state != inst_obj.ERROR
                                            or instance.launched_at):
-            node_obj.ComputeNode.release(context, self.host,
-                                         *build_task.claim_args(instance.flavor))
+            node_obj.ComputeNode.release(context, self.host, *instance.claim_args())
         if instance.new_flavor and instance.vm_state == inst_obj.RESIZED:
             self._release_resize_other_side(context, instance)
         instance.destroy()
@@ -265,8 +264,7 @@ class ComputeManager:
     def _release_resize_other_side(self, context, instance):
         source = instance.system_metadata.get('resize_source')
         if source and source != self.host:
-            node_obj.ComputeNode.release(context, source,
-                                         *build_task.claim_args(instance.old_flavor))
+            node_obj.ComputeNode.release(context, source, *instance.claim_args(old=True))
 
     # -- power and lifecycle actions ----------------------------------------------
     def _power_action(self, context, instance_uuid, method):
@@ -323,7 +321,7 @@ class ComputeManager:
                 self.driver.spawn(context, instance, image, path, instance.network_info,
                                   instance.flavor)
             except Exception as exc:
-                build_task.set_error(context, instance, 'Rebuild failed: %s' % exc)
+                instance.set_error('Rebuild failed: %s' % exc)
                 raise
             instance.image_ref = image_ref
             instance.vm_state = inst_obj.ACTIVE
@@ -494,8 +492,7 @@ class ComputeManager:
         instance.task_state = None
         instance.power_state = power
         instance.save(expected_task_state=['shelving_offloading'])
-        node_obj.ComputeNode.release(context, self.host,
-                                     *build_task.claim_args(instance.flavor))
+        node_obj.ComputeNode.release(context, self.host, *instance.claim_args())
 
     def offload_shelved_instances(self):
         """Offload servers shelved here longer than ``shelved_offload_time``."""
@@ -586,8 +583,7 @@ class ComputeManager:
             instance.save(expected_task_state=['spawning'])
         except (exception.InstanceNotFound, exception.InstanceInvalidState):
             return
-        node_obj.ComputeNode.release(context, self.host,
-                                     *build_task.claim_args(instance.flavor))
+        node_obj.ComputeNode.release(context, self.host, *instance.claim_args())
 
     # -- resize / cold migration -----------------------------------------------
     def finish_resize(self, context, instance_uuid, source_host):
@@ -626,8 +622,7 @@ class ComputeManager:
             dest = instance.system_metadata.get('resize_dest')
             if dest != self.host:
                 self.driver.destroy(context, instance, [])
-            node_obj.ComputeNode.release(context, self.host,
-                                         *build_task.claim_args(instance.old_flavor))
+            node_obj.ComputeNode.release(context, self.host, *instance.claim_args(old=True))
             instance.old_flavor = None
             instance.new_flavor = None
             instance.vm_state = inst_obj.ACTIVE
@@ -641,8 +636,7 @@ class ComputeManager:
             source = instance.system_metadata.get('resize_source')
             if source != self.host:
                 self.driver.destroy(context, instance, instance.network_info)
-            node_obj.ComputeNode.release(context, self.host,
-                                         *build_task.claim_args(instance.flavor))
+            node_obj.ComputeNode.release(context, self.host, *instance.claim_args())
         rpcapi.ComputeAPI().finish_revert_resize(context, source, instance_uuid)
 
     def finish_revert_resize(self, context, instance_uuid):

@@ -10,25 +10,20 @@ Version history:
     1.1 - attach_interface (call), detach_interface, shelve_instance,
           shelve_offload_instance, unshelve_instance
     1.2 - get_host_uptime (call)
+    1.3 - build_and_run_instance and unshelve_instance take a RequestSpec
+          object (the dict before)
 """
 
 import oslo_messaging as messaging
 from oslo_config import cfg
 
 from common import rpc
-from services.compute import exception
 from services.compute.objects import base as obj_base
+from services.compute.objects import request_spec as spec_obj
 
 CONF = cfg.CONF
 TOPIC = 'compute'
-RPC_API_VERSION = '1.2'
-
-
-def require(api, version):
-    """409 when ``[upgrade_levels] compute`` keeps ``version`` from being
-    sent: callers check before they change a server's state."""
-    if not api.client.can_send_version(version):
-        raise exception.RPCVersionCapped(service='compute', version=version)
+RPC_API_VERSION = '1.3'
 
 
 class ComputeAPI:
@@ -39,15 +34,16 @@ class ComputeAPI:
 
     def _prepare(self, host, version):
         if version != '1.0':
-            require(self, version)
+            rpc.require_version(self.client, version, 'compute')
         return self.client.prepare(server=host, version=version)
 
     def _cast(self, context, host, method, version='1.0', **kwargs):
         self._prepare(host, version).cast(context, method, **kwargs)
 
     def build_and_run_instance(self, context, host, instance_uuid, request_spec):
-        self._cast(context, host, 'build_and_run_instance', instance_uuid=instance_uuid,
-                   request_spec=request_spec)
+        version, request_spec = spec_obj.wire_form(self.client, '1.3', '1.0', request_spec)
+        self._cast(context, host, 'build_and_run_instance', version=version,
+                   instance_uuid=instance_uuid, request_spec=request_spec)
 
     def terminate_instance(self, context, host, instance_uuid):
         self._cast(context, host, 'terminate_instance', instance_uuid=instance_uuid)
@@ -129,7 +125,11 @@ class ComputeAPI:
     def unshelve_instance(self, context, host, instance_uuid, request_spec=None):
         """Power on a shelved guest in place, or (``request_spec`` from the
         conductor's claim) spawn an offloaded one from its shelved image."""
-        self._cast(context, host, 'unshelve_instance', version='1.1',
+        version = '1.1'
+        if request_spec is not None:
+            version, request_spec = spec_obj.wire_form(self.client, '1.3', '1.1',
+                                                       request_spec)
+        self._cast(context, host, 'unshelve_instance', version=version,
                    instance_uuid=instance_uuid, request_spec=request_spec)
 
     def get_host_uptime(self, context, host):

@@ -23,6 +23,7 @@ from services.compute.conductor.tasks import unshelve
 from services.compute.objects import compute_node as node_obj
 from services.compute.objects import flavor as flavor_obj
 from services.compute.objects import instance as inst_obj
+from services.compute.objects import request_spec as spec_obj
 from services.compute.objects import service as service_obj
 from services.compute.scheduler import rpcapi as scheduler_rpcapi
 
@@ -49,19 +50,22 @@ class ConductorManager:
                                    rpcapi.TOPIC, rpcapi.RPC_API_VERSION)
 
     # -- RPC -----------------------------------------------------------------
+    # ``request_spec`` is a RequestSpec, or its dict from a client before 1.2.
     def ping(self, context):
         return 'pong'
 
     def build_instances(self, context, instance_uuids, request_spec):
-        self._run_build(self.build_task.build, context, instance_uuids, request_spec)
+        self._run_build(self.build_task.build, context, instance_uuids,
+                        spec_obj.RequestSpec.from_rpc(request_spec))
 
     def reschedule_instance(self, context, instance_uuid, request_spec, failed_host, reason):
-        self._run_build(self.build_task.reschedule, context, instance_uuid, request_spec,
-                        failed_host, reason)
+        self._run_build(self.build_task.reschedule, context, instance_uuid,
+                        spec_obj.RequestSpec.from_rpc(request_spec), failed_host, reason)
 
     def unshelve_instance(self, context, instance_uuid, request_spec):
         # Placement like a build's: on the bounded build threads.
-        self._run_build(self.unshelve_task.unshelve, context, instance_uuid, request_spec)
+        self._run_build(self.unshelve_task.unshelve, context, instance_uuid,
+                        spec_obj.RequestSpec.from_rpc(request_spec))
 
     def _run_build(self, func, *args):
         """Run a build flow on its own thread, at most
@@ -87,7 +91,8 @@ class ConductorManager:
         source = instance.host
         new_flavor = (flavor_obj.Flavor.get_by_flavor_id(context, flavorid).snapshot()
                       if flavorid else dict(instance.flavor))
-        spec = dict(request_spec, flavor=new_flavor)
+        spec = spec_obj.RequestSpec.from_rpc(request_spec)
+        spec.flavor = new_flavor
         # A cold migration must move; a resize may stay when nothing else fits.
         excluded = [source] if not flavorid else []
         try:
@@ -97,7 +102,7 @@ class ConductorManager:
             self._abort_migration(context, instance, exc.message)
             return
         for host in candidates:
-            if node_obj.ComputeNode.claim(context, host, *build.claim_args(new_flavor)):
+            if node_obj.ComputeNode.claim(context, host, *spec.claim_args()):
                 break
         else:
             self._abort_migration(context, instance, 'No valid host was found.')
@@ -117,22 +122,22 @@ class ConductorManager:
     def evacuate_server(self, context, instance_uuid, host, request_spec):
         instance = inst_obj.Instance.get_by_uuid(context, instance_uuid)
         source = instance.host
-        spec = dict(request_spec, flavor=dict(instance.flavor))
+        spec = spec_obj.RequestSpec.from_rpc(request_spec)
+        spec.flavor = dict(instance.flavor)
         if host:
-            spec['force_hosts'] = [host]
+            spec.force_hosts = [host]
         try:
             candidates = self.scheduler_api.select_destinations(context, spec, 1, [source])[0]
         except exception.NoValidHost as exc:
-            build.set_error(context, instance, 'Evacuation failed: %s' % exc.message)
+            instance.set_error('Evacuation failed: %s' % exc.message)
             return
-        flavor = instance.flavor
         for dest in candidates:
-            if node_obj.ComputeNode.claim(context, dest, *build.claim_args(flavor)):
+            if node_obj.ComputeNode.claim(context, dest, *instance.claim_args()):
                 break
         else:
-            build.set_error(context, instance, 'Evacuation failed: no host could take it')
+            instance.set_error('Evacuation failed: no host could take it')
             return
-        node_obj.ComputeNode.release(context, source, *build.claim_args(flavor))
+        node_obj.ComputeNode.release(context, source, *instance.claim_args())
         instance.host = dest
         instance.node = dest
         instance.availability_zone = build.host_availability_zone(context, dest)
@@ -159,12 +164,11 @@ class ConductorManager:
         stuck = inst_obj.InstanceList.get_by_filters(
             context, {'host': dead, 'vm_state': inst_obj.BUILDING})
         for instance in stuck:
-            host, flavor = instance.host, instance.flavor
-            if build.set_error(context, instance,
-                               'Compute host %s stopped responding while building the server'
-                               % host, expected_task_state=[instance.task_state],
-                               expected_vm_state=[inst_obj.BUILDING]):
-                node_obj.ComputeNode.release(context, host, *build.claim_args(flavor))
+            host, claimed = instance.host, instance.claim_args()
+            if instance.set_error('Compute host %s stopped responding while building the '
+                                  'server' % host, expected_task_state=[instance.task_state],
+                                  expected_vm_state=[inst_obj.BUILDING]):
+                node_obj.ComputeNode.release(context, host, *claimed)
 
     def _fail_unscheduled_builds(self, context):
         timeout = CONF.conductor.schedule_timeout
@@ -177,9 +181,8 @@ class ConductorManager:
         for instance in waiting:
             # No claim to give back here: a queued build that claims later
             # loses its save (not BUILD any more) and gives its claim back.
-            build.set_error(context, instance,
-                            'Build of instance %s was not scheduled within %d seconds; the '
-                            'conductor that queued it may have stopped.'
-                            % (instance.uuid, timeout),
-                            expected_task_state=['scheduling'],
-                            expected_vm_state=[inst_obj.BUILDING])
+            instance.set_error('Build of instance %s was not scheduled within %d seconds; '
+                               'the conductor that queued it may have stopped.'
+                               % (instance.uuid, timeout),
+                               expected_task_state=['scheduling'],
+                               expected_vm_state=[inst_obj.BUILDING])

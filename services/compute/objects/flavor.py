@@ -63,6 +63,19 @@ class Flavor(base.ComputeObject):
             'rxtx_factor', 'extra_specs', 'description')}
 
 
+def requested_disk_gb(snapshot):
+    """Disk a server of the flavor ``snapshot`` takes on its host: root,
+    ephemeral and swap (MiB, rounded up to GiB)."""
+    return snapshot.get('root_gb', 0) + snapshot.get('ephemeral_gb', 0) + \
+        (snapshot.get('swap', 0) + 1023) // 1024
+
+
+def claim_args(snapshot):
+    """(vcpus, memory_mb, disk_gb) a server of the flavor ``snapshot`` claims
+    on its host (:meth:`ComputeNode.claim` / ``release``)."""
+    return snapshot['vcpus'], snapshot['memory_mb'], requested_disk_gb(snapshot)
+
+
 @base.register
 class FlavorList(base.ComputeObjectList, base.ComputeObject):
     VERSION = '1.0'

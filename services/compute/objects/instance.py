@@ -1,7 +1,12 @@
+from oslo_log import log as logging
 from oslo_versionedobjects import fields
 
+from services.compute import exception
 from services.compute.objects import base
+from services.compute.objects import flavor as flavor_obj
 from services.compute.objects import listing
+
+LOG = logging.getLogger(__name__)
 
 #: vm_state values (nova's).
 ACTIVE, BUILDING, STOPPED, PAUSED, SUSPENDED, RESIZED, ERROR, DELETED, RESCUED, \
@@ -110,6 +115,27 @@ class Instance(base.ComputeObject):
                                         'details': details, 'host': host})
         self.fault = fault
         self.obj_reset_changes(['fault'])
+
+    def set_error(self, message, details=None, code=500, expected_task_state=None,
+                  expected_vm_state=None):
+        """Put the server in ERROR with a fault the API shows; with
+        ``expected_*`` only from those states.  True when it went to ERROR."""
+        LOG.warning('Server %s goes to ERROR: %s', self.uuid, message)
+        # The fault first, so nobody sees an ERROR server without its reason.
+        self.add_fault(code, message, details, host=self.host)
+        self.vm_state = ERROR
+        self.task_state = None
+        try:
+            self.save(expected_task_state=expected_task_state,
+                      expected_vm_state=expected_vm_state)
+        except (exception.InstanceNotFound, exception.InstanceInvalidState):
+            return False
+        return True
+
+    def claim_args(self, old=False):
+        """(vcpus, memory_mb, disk_gb) the server holds on its host for its
+        flavor (``old``: for the flavor it had before a resize)."""
+        return flavor_obj.claim_args(self.old_flavor if old else self.flavor)
 
     @property
     def name(self):

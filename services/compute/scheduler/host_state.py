@@ -8,6 +8,7 @@ for several servers consume from it so one call never oversubscribes.
 from oslo_config import cfg
 
 from common import servicegroup
+from services.compute.objects import flavor as flavor_obj
 
 CONF = cfg.CONF
 
@@ -57,7 +58,7 @@ class HostState:
     def consume(self, flavor):
         self.free_vcpus -= flavor['vcpus']
         self.free_ram_mb -= flavor['memory_mb']
-        self.free_disk_gb -= requested_disk_gb(flavor)
+        self.free_disk_gb -= flavor_obj.requested_disk_gb(flavor)
         self.num_instances += 1
         self.group_members += 1
 
@@ -65,7 +66,3 @@ class HostState:
         return '<HostState %s ram=%s disk=%s vcpus=%s>' % (
             self.host, self.free_ram_mb, self.free_disk_gb, self.free_vcpus)
 
-
-def requested_disk_gb(flavor):
-    return flavor.get('root_gb', 0) + flavor.get('ephemeral_gb', 0) + \
-        (flavor.get('swap', 0) + 1023) // 1024

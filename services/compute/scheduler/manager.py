@@ -10,6 +10,7 @@ from common import context as alto_context
 from services.compute import exception
 from services.compute.objects import aggregate as agg_obj
 from services.compute.objects import compute_node as node_obj
+from services.compute.objects import request_spec as spec_obj
 from services.compute.objects import service as service_obj
 from services.compute.scheduler import filters as host_filters
 from services.compute.scheduler import host_state
@@ -45,18 +46,22 @@ class SchedulerManager:
     def select_destinations(self, context, request_spec, num_instances, excluded_hosts=()):
         """For each server, candidate hosts best first (the first is the pick,
         the rest are alternates the conductor may claim on instead)."""
+        spec = spec_obj.RequestSpec.from_rpc(request_spec)
         try:
-            return self._select(context, request_spec, num_instances, excluded_hosts)
+            return self._select(context, spec, num_instances, excluded_hosts)
         except exception.NoValidHost:
             # An answer, not a failure: re-raised to the caller, not logged here.
             raise messaging.ExpectedException()
 
-    def _select(self, context, request_spec, num_instances, excluded_hosts):
-        spec = dict(request_spec)
-        if spec.get('group'):
-            spec['group'] = dict(spec['group'], hosts=list(spec['group'].get('hosts', [])))
+    def _select(self, context, spec, num_instances, excluded_hosts):
+        # A copy: each pick joins the group for the next one, and the
+        # caller's spec stays as it was.
+        spec = spec.obj_clone()
+        group = spec.group
+        if group:
+            group.setdefault('hosts', [])
         hosts = [h for h in self._host_states(context) if h.host not in set(excluded_hosts)]
-        requested = spec.get('force_hosts')
+        requested = spec.force_hosts
         if requested:
             hosts = [h for h in hosts if h.host in requested]
         selections = []
@@ -64,7 +69,7 @@ class SchedulerManager:
             passing = [h for h in hosts if all(f.host_passes(h, spec) for f in self.filters)]
             if not passing:
                 LOG.info('No host passes the filters for flavor %s (%d hosts known)',
-                         spec['flavor'].get('name'), len(hosts))
+                         spec.flavor.get('name'), len(hosts))
                 raise exception.NoValidHost(
                     reason='There are not enough hosts available.')
             ranked = host_weighers.weigh(self.weighers, passing, spec)
@@ -72,8 +77,8 @@ class SchedulerManager:
             chosen = random.choice(subset)
             ranked.remove(chosen)
             ranked.insert(0, chosen)
-            chosen.consume(spec['flavor'])
-            if spec.get('group'):
-                spec['group']['hosts'].append(chosen.host)
+            chosen.consume(spec.flavor)
+            if group:
+                group['hosts'].append(chosen.host)
             selections.append([h.host for h in ranked[:CONF.scheduler.max_attempts]])
         return selections

@@ -3,11 +3,31 @@
 The compute manager only talks to a hypervisor through these methods.
 ``instance`` is a :class:`services.compute.objects.instance.Instance`;
 ``flavor`` is the flavor snapshot dict the instance carries.
+:func:`load_driver` builds the driver ``[compute] compute_driver`` names.
 """
 
 import abc
 import os
 import time
+
+from oslo_config import cfg
+
+from services.compute import exception
+
+CONF = cfg.CONF
+
+
+def load_driver(name, host):
+    """The driver called ``name`` for ``host``; each is imported only when
+    named, so a fake-driver host never loads libvirt."""
+    if name == 'fake':
+        from services.compute.virt import fake
+        return fake.FakeDriver(os.path.join(CONF.state_path, 'fake-virt', '%s.json' % host))
+    if name == 'libvirt':
+        from common import service  # the daemon's concurrency, for blocking calls
+        from services.compute.virt.libvirt import driver as libvirt_driver
+        return libvirt_driver.LibvirtDriver(run_native=service.run_in_thread)
+    raise exception.ComputeError('unknown compute driver %s' % name)
 
 
 class ComputeDriver(abc.ABC):

@@ -179,13 +179,3 @@ def _qcow2_header(size_gb):
     header = struct.pack('>4sIQIIQIIQQIIQ', b'QFI\xfb', 2, 0, 0, 16, size_gb << 30,
                          0, 0, 0, 0, 0, 0, 0)
     return header.ljust(512, b'\0')
-
-
-def load_driver(name, host):
-    if name == 'fake':
-        return FakeDriver(os.path.join(CONF.state_path, 'fake-virt', '%s.json' % host))
-    if name == 'libvirt':
-        from common import service  # the daemon's concurrency, for blocking calls
-        from services.compute.virt.libvirt import driver as libvirt_driver
-        return libvirt_driver.LibvirtDriver(run_native=service.run_in_thread)
-    raise exception.ComputeError('unknown compute driver %s' % name)

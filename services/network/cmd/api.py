@@ -11,7 +11,6 @@ db.ban_imports('network')
 from common import config  # noqa: E402
 from common import log  # noqa: E402
 from common import rpc  # noqa: E402
-from services.network import cmd  # noqa: E402
 from services.network import conf as network_conf  # noqa: E402
 
 DEFAULT_PORT = 9696
@@ -33,7 +32,7 @@ def main(argv=None):
     server = service.WSGIService('alto-network-api', lambda: app.build(conf),
                                  conf.api.bind_host, conf.api.bind_port or DEFAULT_PORT,
                                  workers=conf.api.workers)
-    cmd.settle_startup_heap()
+    service.settle_startup_heap()
     service.serve(conf, [server], workers=conf.api.workers)
 
 

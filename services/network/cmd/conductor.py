@@ -9,7 +9,6 @@ from oslo_config import cfg  # noqa: E402
 from common import config  # noqa: E402
 from common import log  # noqa: E402
 from common import rpc  # noqa: E402
-from services.network import cmd  # noqa: E402
 from services.network import conf as network_conf  # noqa: E402
 from services.network import db as network_db  # noqa: E402
 
@@ -37,7 +36,7 @@ def main(argv=None):
                              CONF.host,
                              endpoints=[agent_manager.AgentPluginManager(notifier)],
                              report_interval=CONF.service.report_interval)
-    cmd.settle_startup_heap()
+    service.settle_startup_heap()
     service.serve(CONF, [svc], workers=CONF.network_conductor.workers)
 
 

@@ -3,12 +3,11 @@ exactly once, whichever of the build and the delete finishes first."""
 
 import threading
 import time
-import types
 
 import pytest
 from oslo_config import cfg
 
-from services.compute.api.controllers import servers as servers_api
+from services.compute.api import compute_api
 from services.compute.compute import rpcapi as compute_rpcapi
 from services.compute.objects import instance as inst_obj
 from tests.unit.compute.conftest import DEMO, headers
@@ -96,7 +95,7 @@ def test_a_delete_read_before_the_claim_still_gives_it_back(cloud):
     stale.host = stale.node = None
     stale.vm_state, stale.task_state = inst_obj.BUILDING, 'scheduling'
     stale.obj_reset_changes()
-    servers_api.delete_instance(types.SimpleNamespace(context=context), stale)
+    compute_api.delete(context, stale)
     _wait_gone(cloud, server_id)
     assert _used(cloud) == {'node1': (0, 0)}
     assert cloud.computes['node1'].driver.list_instance_uuids() == []
@@ -116,11 +115,11 @@ def test_a_delete_moves_the_state_it_read(cloud, monkeypatch):
     sent = []
     monkeypatch.setattr(compute_rpcapi.ComputeAPI, 'terminate_instance',
                         lambda self, ctx, host, uuid: sent.append(host))
-    servers_api.delete_instance(types.SimpleNamespace(context=context), stale)
+    compute_api.delete(context, stale)
     assert sent == [moved.host]
     assert inst_obj.Instance.get_by_uuid(context, server_id).task_state == 'deleting'
     # A second delete while the first is under way sends nothing more.
-    servers_api.delete_instance(types.SimpleNamespace(context=context), stale)
+    compute_api.delete(context, stale)
     assert sent == [moved.host]
 
 

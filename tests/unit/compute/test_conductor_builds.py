@@ -36,7 +36,7 @@ def test_build_requests_return_at_once_and_run_bounded(env):
     builds = manager.build_task = BlockingBuilds()
     start = time.time()
     for i in range(6):
-        manager.build_instances(None, ['uuid-%d' % i], {})
+        manager.build_instances(None, ['uuid-%d' % i], {'flavor': {}})
     assert time.time() - start < 1, 'build_instances must not hold the RPC worker'
     deadline = time.time() + 5
     while builds.running < 2 and time.time() < deadline:

@@ -94,9 +94,9 @@ def test_rpc_pair_contract(client, manager, client_only, local):
 
 def test_rpc_api_versions():
     # Bump these with the version history in the rpcapi docstrings.
-    assert compute_rpcapi.RPC_API_VERSION == '1.2'
-    assert conductor_rpcapi.RPC_API_VERSION == '1.1'
-    assert scheduler_rpcapi.RPC_API_VERSION == '1.0'
+    assert compute_rpcapi.RPC_API_VERSION == '1.3'
+    assert conductor_rpcapi.RPC_API_VERSION == '1.2'
+    assert scheduler_rpcapi.RPC_API_VERSION == '1.1'
 
 
 # The methods whose caller waits for an answer; every other one is a cast.
@@ -116,6 +116,78 @@ def test_call_or_cast_per_method(client):
 def test_compute_api_goes_to_the_instance_host():
     for name, sent in rpc_contract.exercise(compute_rpcapi.ComputeAPI).items():
         assert sent.prepared.get('server') == 'host', name
+
+
+class _RecordingClient:
+    def __init__(self, cap=None):
+        self.calls = []
+        self.sent = []
+        self.cap = cap
+
+    def prepare(self, **kwargs):
+        self.kwargs = kwargs
+        return self
+
+    def can_send_version(self, version):
+        return self.cap is None or tuple(map(int, version.split('.'))) <= tuple(
+            map(int, self.cap.split('.')))
+
+    def cast(self, context, method, **kwargs):
+        self.calls.append(('cast', method, self.kwargs))
+        self.sent.append(kwargs)
+
+    def call(self, context, method, **kwargs):
+        self.calls.append(('call', method, self.kwargs))
+        self.sent.append(kwargs)
+        return []
+
+
+def _spec():
+    from services.compute.objects import request_spec
+    return request_spec.RequestSpec(flavor={'vcpus': 1, 'memory_mb': 64, 'root_gb': 1},
+                                    num_attempts=2, failed_hosts=['h0'])
+
+
+def _sent_specs(client):
+    return [kwargs['request_spec'] for kwargs in client.sent if 'request_spec' in kwargs]
+
+
+def test_request_spec_is_sent_as_the_object_only_when_the_cap_allows():
+    from services.compute.objects import request_spec
+    legacy = {'flavor': {'vcpus': 1, 'memory_mb': 64, 'root_gb': 1}, 'image': None,
+              'availability_zone': None, 'scheduler_hints': {}, 'project_id': None,
+              'retry': {'num_attempts': 2, 'hosts': ['h0']}}
+    compute = compute_rpcapi.ComputeAPI.__new__(compute_rpcapi.ComputeAPI)
+    compute.client = _RecordingClient(cap='1.2')
+    compute.build_and_run_instance(None, 'h1', 'u', _spec())
+    compute.unshelve_instance(None, 'h1', 'u', _spec())
+    compute.unshelve_instance(None, 'h1', 'u')
+    assert [c[2]['version'] for c in compute.client.calls] == ['1.0', '1.1', '1.1']
+    assert _sent_specs(compute.client) == [legacy, legacy, None]
+    sched = scheduler_rpcapi.SchedulerAPI.__new__(scheduler_rpcapi.SchedulerAPI)
+    sched.client = _RecordingClient(cap='1.0')
+    sched.select_destinations(None, _spec(), 1)
+    assert sched.client.calls[0][2] == {'version': '1.0'}
+    assert _sent_specs(sched.client) == [legacy]
+    cond = conductor_rpcapi.ConductorAPI.__new__(conductor_rpcapi.ConductorAPI)
+    cond.client = _RecordingClient(cap='1.1')
+    cond.build_instances(None, ['u'], _spec())
+    cond.unshelve_instance(None, 'u', _spec())
+    assert [c[2]['version'] for c in cond.client.calls] == ['1.0', '1.1']
+    assert _sent_specs(cond.client) == [legacy, legacy]
+    # What an older client sent, a manager of this version reads back the same.
+    spec = request_spec.RequestSpec.from_rpc(legacy)
+    assert spec.to_dict() == _spec().to_dict()
+    assert request_spec.RequestSpec.from_rpc(spec) is spec
+
+
+def test_capped_conductor_refuses_unshelve_before_1_1():
+    from common import exception as common_exc
+    cond = conductor_rpcapi.ConductorAPI.__new__(conductor_rpcapi.ConductorAPI)
+    cond.client = _RecordingClient(cap='1.0')
+    with pytest.raises(common_exc.RPCVersionCapped):
+        cond.unshelve_instance(None, 'u', _spec())
+    assert cond.client.calls == []
 
 
 def test_object_fingerprints_are_stable():
@@ -146,6 +218,7 @@ EXPECTED_OBJECTS = {
     'compute.KeyPair': '1.0-3af42bcde08e09975d645614f2c33b53',
     'compute.KeyPairList': '1.0-1a9267caa6736133ff30725972d53884',
     'compute.Quotas': '1.0-54f1e89292f405c5f407674bd724380d',
+    'compute.RequestSpec': '1.0-9cd1ad9b77670adba1fb00815e149de1',
     'compute.ServerGroup': '1.0-b44470070da467250eda0ec6fddd80b1',
     'compute.ServerGroupList': '1.0-fa75ad3103b2a3aed3047d310b33da0f',
     'compute.Service': '1.0-ddbd427e929a4c792c4e7eb16b844d49',

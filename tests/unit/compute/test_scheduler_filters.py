@@ -5,6 +5,7 @@ import types
 
 from oslo_config import cfg
 
+from services.compute.objects import request_spec
 from services.compute.scheduler import filters
 from services.compute.scheduler import host_state
 from services.compute.scheduler import weighers
@@ -25,10 +26,9 @@ def _host(env, name, ram=1024, vcpus=4, disk=10, disabled=False, seen=0, aggrega
 
 
 def _spec(**extra):
-    spec = {'flavor': {'name': 'f', 'vcpus': 1, 'memory_mb': 512, 'root_gb': 1,
-                       'ephemeral_gb': 0, 'swap': 0, 'extra_specs': {}}}
-    spec.update(extra)
-    return spec
+    return request_spec.RequestSpec(
+        flavor={'name': 'f', 'vcpus': 1, 'memory_mb': 512, 'root_gb': 1,
+                'ephemeral_gb': 0, 'swap': 0, 'extra_specs': {}}, **extra)
 
 
 def _passes(name, host, spec):
@@ -47,8 +47,8 @@ def test_resource_filters(env):
     assert not _passes('DiskFilter', small, _spec())
     assert _passes('CoreFilter', small, _spec())
     big = _host(env, 'b')
-    big.consume(_spec()['flavor'])
-    big.consume(_spec()['flavor'])
+    big.consume(_spec().flavor)
+    big.consume(_spec().flavor)
     assert not _passes('RamFilter', big, _spec())
 
 
@@ -60,8 +60,8 @@ def test_aggregate_filters(env):
     assert not _passes('AvailabilityZoneFilter', plain, _spec(availability_zone='z1'))
     assert plain.availability_zone == CONF.compute.default_availability_zone
     spec = _spec()
-    spec['flavor']['extra_specs'] = {'aggregate_instance_extra_specs:ssd': 'true',
-                                     'hw:cpu_policy': 'shared'}
+    spec.flavor['extra_specs'] = {'aggregate_instance_extra_specs:ssd': 'true',
+                                  'hw:cpu_policy': 'shared'}
     assert _passes('AggregateInstanceExtraSpecsFilter', in_zone, spec)
     assert not _passes('AggregateInstanceExtraSpecsFilter', plain, spec)
 
@@ -82,7 +82,7 @@ def test_group_filters(env):
     anti = _spec(group={'policy': 'anti-affinity', 'hosts': ['a'], 'rules': {}})
     assert not _passes('ServerGroupAntiAffinityFilter', host_a, anti)
     assert _passes('ServerGroupAntiAffinityFilter', host_b, anti)
-    anti['group']['rules'] = {'max_server_per_host': 2}
+    anti.group['rules'] = {'max_server_per_host': 2}
     assert _passes('ServerGroupAntiAffinityFilter', host_a, anti)
 
 

@@ -188,6 +188,55 @@ def test_reschedule_lands_on_working_host(cloud):
     assert server['OS-EXT-SRV-ATTR:host'] == 'good'
 
 
+@pytest.mark.parametrize('caps,kind', [
+    ({}, 'RequestSpec'),
+    ({'conductor': '1.1', 'scheduler': '1.0', 'compute': '1.2'}, 'dict'),
+], ids=['object', 'capped'])
+def test_builds_and_reschedules_with_the_spec_each_cap_allows(env, app, caps, kind):
+    """The request spec travels as the RequestSpec object; in a rolling
+    upgrade, with [upgrade_levels] below conductor 1.2, scheduler 1.1 and
+    compute 1.3, every client sends the dict of before instead, and the
+    managers build (and reschedule) from it all the same."""
+    for name, version in caps.items():
+        CONF.set_override(name, version, group='upgrade_levels')
+    try:
+        cloud = Cloud(env, app)
+        cloud.flavor()
+        good, bad = cloud.add_compute('good'), cloud.add_compute('bad')
+
+        def failing_spawn(*args, **kwargs):
+            raise RuntimeError('disk on fire')
+        bad.driver.spawn = failing_spawn
+        bad.driver.get_available_resource = lambda: dict(
+            good.driver.get_available_resource(), memory_mb=10 ** 7)
+        bad.report_resources()
+        seen = []
+
+        def spy(manager, method):
+            real = getattr(manager, method)
+
+            def record(*args, **kwargs):
+                seen.append((method, type(kwargs['request_spec']).__name__))
+                return real(*args, **kwargs)
+            setattr(manager, method, record)
+
+        for manager, method in ((cloud.conductor, 'build_instances'),
+                                (cloud.conductor, 'reschedule_instance'),
+                                (cloud.scheduler, 'select_destinations'),
+                                (good, 'build_and_run_instance'),
+                                (bad, 'build_and_run_instance')):
+            spy(manager, method)
+        server_id = cloud.boot()['server']['id']
+        assert cloud.wait(server_id, 'ACTIVE')['OS-EXT-SRV-ATTR:host'] == 'good'
+        assert {name for name, _ in seen} == {'build_instances', 'reschedule_instance',
+                                              'select_destinations',
+                                              'build_and_run_instance'}
+        assert {sent for _, sent in seen} == {kind}
+    finally:
+        for name in caps:
+            CONF.clear_override(name, group='upgrade_levels')
+
+
 def test_dead_compute_building_servers_go_to_error(cloud, env):
     compute = cloud.add_compute('node1')
     compute.build_and_run_instance = lambda *a, **k: None  # the host dies mid-build

@@ -5,6 +5,7 @@ server); attach is an RPC call to the server's compute host, which creates
 or takes the port, binds it and plugs it into the guest; detach is a cast.
 """
 
+from common import rpc
 from services.compute import clients
 from services.compute import exception
 from services.compute.api import policies
@@ -94,7 +95,7 @@ def create(req, server_id):
     servers.check_not_locked(req, instance)
     _check_state(req, instance, 'attach_interface')
     compute = compute_rpcapi.ComputeAPI()
-    compute_rpcapi.require(compute, '1.1')
+    rpc.require_version(compute.client, '1.1', 'compute')
     network_id, port_id = body.get('net_id'), body.get('port_id')
     fixed_ips = body.get('fixed_ips') or []
     if network_id and port_id:
@@ -131,7 +132,7 @@ def delete(req, server_id, port_id):
     if not any(vif['port_id'] == port_id for vif in instance.network_info or []):
         raise exception.InterfacePortNotFound(port_id=port_id)
     compute = compute_rpcapi.ComputeAPI()
-    compute_rpcapi.require(compute, '1.1')
+    rpc.require_version(compute.client, '1.1', 'compute')
     action_obj.InstanceAction.action_start(req.context, instance.uuid, 'detach_interface')
     compute.detach_interface(req.context, instance.host, instance.uuid, port_id)
     return router.Response(None, 202)

@@ -7,8 +7,10 @@ requests cannot both start) and casts to the server's compute host.
 
 from oslo_utils import uuidutils
 
+from common import rpc
 from services.compute import clients
 from services.compute import exception
+from services.compute.api import compute_api
 from services.compute.api import policies
 from services.compute.api import router
 from services.compute.api.controllers import common
@@ -19,6 +21,7 @@ from services.compute.conductor import rpcapi as conductor_rpcapi
 from services.compute.objects import flavor as flavor_obj
 from services.compute.objects import instance as inst_obj
 from services.compute.objects import instance_action as action_obj
+from services.compute.objects import request_spec as spec_obj
 
 ACTIVE, STOPPED, PAUSED, SUSPENDED, RESIZED, ERROR, RESCUED = (
     inst_obj.ACTIVE, inst_obj.STOPPED, inst_obj.PAUSED, inst_obj.SUSPENDED, inst_obj.RESIZED,
@@ -77,7 +80,7 @@ def _rebuild(req, instance, body):
     image_ref = body['imageRef']
     flavor = flavor_obj.Flavor(req.context, **{k: v for k, v in instance.flavor.items()
                                                if k in flavor_obj.Flavor.fields})
-    image = servers._image(req, image_ref, flavor)
+    image = compute_api.boot_image(req.context, image_ref, flavor)
     for key in ('name', 'description'):
         if key in body:
             setattr(instance, 'display_name' if key == 'name' else 'display_description',
@@ -90,7 +93,7 @@ def _rebuild(req, instance, body):
 
 
 def _resize(req, instance, body):
-    flavor = servers._flavor(req, body['flavorRef'])
+    flavor = compute_api.flavor_for(req.context, body['flavorRef'])
     if flavor.flavorid == instance.flavor['flavorid']:
         raise exception.Invalid(reason='When resizing, instances must change flavor!')
     if flavor.root_gb < instance.flavor['root_gb']:
@@ -108,9 +111,10 @@ def _resize(req, instance, body):
 
 
 def _spec(instance):
-    return {'flavor': instance.flavor, 'image': {'id': instance.image_ref, 'properties': {}},
-            'availability_zone': instance.requested_availability_zone,
-            'project_id': instance.project_id, 'retry': {'num_attempts': 1, 'hosts': []}}
+    return spec_obj.RequestSpec(
+        flavor=instance.flavor, image={'id': instance.image_ref, 'properties': {}},
+        availability_zone=instance.requested_availability_zone,
+        project_id=instance.project_id)
 
 
 def _migrate(req, instance, body):
@@ -167,7 +171,7 @@ def _shelve(req, instance, body):
     states = (ACTIVE, STOPPED, PAUSED, SUSPENDED)
     _require(instance, 'shelve', states)
     compute = _compute()
-    compute_rpcapi.require(compute, '1.1')
+    rpc.require_version(compute.client, '1.1', 'compute')
     images = clients.image_client()
     # The server's project owns the snapshot, also when an admin shelves it:
     # the owner unshelves with their own token.
@@ -183,7 +187,7 @@ def _shelve(req, instance, body):
 
 def _shelve_offload(req, instance, body):
     compute = _compute()
-    compute_rpcapi.require(compute, '1.1')
+    rpc.require_version(compute.client, '1.1', 'compute')
     _begin(req, instance, 'shelveOffload', 'shelving_offloading', (SHELVED,))
     compute.shelve_offload_instance(req.context, instance.host, instance.uuid)
 
@@ -192,19 +196,16 @@ def _unshelve(req, instance, body):
     # Up to 2.76 the body is null; the availability_zone/host of 2.77 and
     # 2.91 are above this API's microversions.
     compute, conductor = _compute(), conductor_rpcapi.ConductorAPI()
-    compute_rpcapi.require(compute, '1.1')
-    conductor_rpcapi.require(conductor, '1.1')
+    rpc.require_version(compute.client, '1.1', 'compute')
+    rpc.require_version(conductor.client, '1.1', 'conductor')
     _begin(req, instance, 'unshelve', 'unshelving', (SHELVED, SHELVED_OFFLOADED))
     if instance.vm_state == SHELVED:
         compute.unshelve_instance(req.context, instance.host, instance.uuid)
         return
     spec = _spec(instance)
-    spec['image'] = {'id': instance.system_metadata.get('shelved_image_id'),
-                     'properties': {}}
-    group = instance.server_group_uuid and servers.group_spec(req,
-                                                              instance.server_group_uuid)
-    if group:
-        spec['group'] = group
+    spec.image = {'id': instance.system_metadata.get('shelved_image_id'), 'properties': {}}
+    if instance.server_group_uuid:
+        spec.group = compute_api.group_spec(req.context, instance.server_group_uuid)
     conductor.unshelve_instance(req.context, instance.uuid, spec)
 
 
@@ -233,7 +234,7 @@ def _rescue(req, instance, body):
     if image_ref:
         # Resolved with the caller's rights: the host's image cache must not
         # hand out an image the caller may not see.
-        image_ref = servers.image_visible_to(req, image_ref)['id']
+        image_ref = compute_api.image_visible_to(req.context, image_ref)['id']
     _begin(req, instance, 'rescue', 'rescuing', (ACTIVE, STOPPED, ERROR))
     _compute().rescue_instance(req.context, instance.host, instance.uuid, image_ref)
     return {'adminPass': (body or {}).get('adminPass') or uuidutils.generate_uuid()[:12]}
@@ -254,7 +255,7 @@ def _console_output(req, instance, body):
 
 
 def _force_delete(req, instance, body):
-    servers.delete_instance(req, instance)
+    compute_api.delete(req.context, instance)
 
 
 def _reset_state(req, instance, body):

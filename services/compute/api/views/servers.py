@@ -79,6 +79,14 @@ def basic(req, instance):
             'links': common.link(req, 'servers', instance.uuid)}
 
 
+def created(req, instance, admin_pass):
+    """The answer to a create: the first new server's id, links, security
+    groups and admin password."""
+    return {'id': instance.uuid, 'links': common.link(req, 'servers', instance.uuid),
+            'OS-DCF:diskConfig': 'MANUAL', 'security_groups': instance.security_groups,
+            'adminPass': admin_pass}
+
+
 def detail(req, instance, show_extended=False, host_status=None):
     image = ''
     if instance.image_ref:

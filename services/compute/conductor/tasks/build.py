@@ -14,31 +14,9 @@ from services.compute.objects import aggregate as agg_obj
 from services.compute.objects import compute_node as node_obj
 from services.compute.objects import instance as inst_obj
 from services.compute.objects import instance_action as action_obj
-from services.compute.scheduler import host_state
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
-
-
-def claim_args(flavor):
-    return (flavor['vcpus'], flavor['memory_mb'], host_state.requested_disk_gb(flavor))
-
-
-def set_error(context, instance, message, details=None, code=500, expected_task_state=None,
-              expected_vm_state=None):
-    """Put a server in ERROR with a fault the API shows; with ``expected_*``
-    only from those states.  True when the server went to ERROR."""
-    LOG.warning('Server %s goes to ERROR: %s', instance.uuid, message)
-    # The fault first, so nobody sees an ERROR server without its reason.
-    instance.add_fault(code, message, details, host=instance.host)
-    instance.vm_state = inst_obj.ERROR
-    instance.task_state = None
-    try:
-        instance.save(expected_task_state=expected_task_state,
-                      expected_vm_state=expected_vm_state)
-    except (exception.InstanceNotFound, exception.InstanceInvalidState):
-        return False
-    return True
 
 
 def host_availability_zone(context, host):
@@ -54,14 +32,14 @@ class BuildTask:
         self.compute_api = compute_api
 
     def build(self, context, instance_uuids, spec):
-        spec = dict(spec)
-        retry = spec.setdefault('retry', {'num_attempts': 1, 'hosts': []})
+        """Place and start building the servers ``instance_uuids`` of the
+        RequestSpec ``spec``."""
         event = 'conductor_schedule_and_build_instances'
         for uuid in instance_uuids:
             action_obj.InstanceAction.event_start(context, uuid, event)
         try:
             selections = self.scheduler_api.select_destinations(
-                context, spec, len(instance_uuids), retry['hosts'])
+                context, spec, len(instance_uuids), spec.failed_hosts)
         except exception.NoValidHost as exc:
             for uuid in instance_uuids:
                 self._fail(context, uuid, exc.message, event)
@@ -79,8 +57,8 @@ class BuildTask:
         except exception.InstanceNotFound:
             return
         # Not over a server the watchdog failed or a delete took meanwhile.
-        set_error(context, instance, message, code=500, expected_task_state=['scheduling'],
-                  expected_vm_state=[inst_obj.BUILDING])
+        instance.set_error(message, code=500, expected_task_state=['scheduling'],
+                           expected_vm_state=[inst_obj.BUILDING])
         action_obj.InstanceAction.event_finish(context, uuid, event, 'Error', message)
 
     def _claim_and_cast(self, context, uuid, candidates, spec, event):
@@ -89,9 +67,8 @@ class BuildTask:
         except exception.InstanceNotFound:
             LOG.info('Server %s was deleted before it was scheduled', uuid)
             return
-        flavor = spec['flavor']
         for host in candidates:
-            if node_obj.ComputeNode.claim(context, host, *claim_args(flavor)):
+            if node_obj.ComputeNode.claim(context, host, *spec.claim_args()):
                 break
             LOG.info('Claim for %s on %s lost a race; trying the next host', uuid, host)
         else:
@@ -109,29 +86,27 @@ class BuildTask:
                           expected_vm_state=[inst_obj.BUILDING])
         except (exception.InstanceNotFound, exception.InstanceInvalidState):
             # Deleted (or its state moved on) while we scheduled: give back.
-            node_obj.ComputeNode.release(context, host, *claim_args(flavor))
+            node_obj.ComputeNode.release(context, host, *spec.claim_args())
             return
         action_obj.InstanceAction.event_finish(context, uuid, event)
         self.compute_api.build_and_run_instance(context, host, uuid, spec)
 
     def reschedule(self, context, uuid, spec, failed_host, reason):
         """A host failed the build: release its claim and try elsewhere."""
-        spec = dict(spec)
-        node_obj.ComputeNode.release(context, failed_host, *claim_args(spec['flavor']))
-        retry = dict(spec.get('retry') or {'num_attempts': 1, 'hosts': []})
-        retry['hosts'] = list(retry.get('hosts', [])) + [failed_host]
+        node_obj.ComputeNode.release(context, failed_host, *spec.claim_args())
+        spec = spec.obj_clone()
+        spec.failed_hosts = list(spec.failed_hosts) + [failed_host]
         try:
             instance = inst_obj.Instance.get_by_uuid(context, uuid)
         except exception.InstanceNotFound:
             return
-        if retry['num_attempts'] >= CONF.scheduler.max_attempts:
-            set_error(context, instance,
-                      'Exceeded maximum number of retries. Exhausted all hosts available '
-                      'for retrying build failures for instance %s.' % uuid,
-                      details='Last failure on %s: %s' % (failed_host, reason))
+        if spec.num_attempts >= CONF.scheduler.max_attempts:
+            instance.set_error('Exceeded maximum number of retries. Exhausted all hosts '
+                               'available for retrying build failures for instance %s.'
+                               % uuid,
+                               details='Last failure on %s: %s' % (failed_host, reason))
             return
-        retry['num_attempts'] += 1
-        spec['retry'] = retry
+        spec.num_attempts += 1
         instance.host = None
         instance.node = None
         instance.task_state = 'scheduling'
@@ -142,5 +117,5 @@ class BuildTask:
         except (exception.InstanceNotFound, exception.InstanceInvalidState):
             return
         LOG.info('Rescheduling %s (attempt %d) after failure on %s: %s', uuid,
-                 retry['num_attempts'], failed_host, reason)
+                 spec.num_attempts, failed_host, reason)
         self.build(context, [uuid], spec)

@@ -34,7 +34,7 @@ class UnshelveTask:
         except messaging.MessagingTimeout:
             self._give_up(context, uuid, 'The scheduler did not answer in time')
             return
-        args = build.claim_args(spec['flavor'])
+        args = spec.claim_args()
         for host in candidates:
             if node_obj.ComputeNode.claim(context, host, *args):
                 break

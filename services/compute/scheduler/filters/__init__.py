@@ -1,7 +1,7 @@
 """Host filters: each says whether one host can take one server.
 
-A filter has ``host_passes(host_state, spec)``; ``spec`` is the request
-spec dict the API built (flavor, image, availability_zone, group, ...).
+A filter has ``host_passes(host_state, spec)``; ``spec`` is the
+:class:`~services.compute.objects.request_spec.RequestSpec` being placed.
 """
 
 from services.compute.scheduler.filters import affinity

@@ -1,5 +1,5 @@
 def _group(spec, policy):
-    group = spec.get('group')
+    group = spec.group
     return group if group and group.get('policy') == policy else None
 
 

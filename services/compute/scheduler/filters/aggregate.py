@@ -6,7 +6,7 @@ class AggregateInstanceExtraSpecsFilter:
     scoped at all) must be found in the metadata of the host's aggregates."""
 
     def host_passes(self, host, spec):
-        extra_specs = spec['flavor'].get('extra_specs') or {}
+        extra_specs = spec.flavor.get('extra_specs') or {}
         wanted = {}
         for key, value in extra_specs.items():
             scope, _, name = key.partition(':')

@@ -7,7 +7,7 @@ class ComputeFilter:
 
 class AvailabilityZoneFilter:
     def host_passes(self, host, spec):
-        wanted = spec.get('availability_zone')
+        wanted = spec.availability_zone
         return not wanted or host.availability_zone == wanted
 
 
@@ -16,7 +16,7 @@ class ImagePropertiesFilter:
     ``hypervisor_type`` properties must match the host."""
 
     def host_passes(self, host, spec):
-        props = (spec.get('image') or {}).get('properties') or {}
+        props = (spec.image or {}).get('properties') or {}
         arch = props.get('hw_architecture') or props.get('architecture')
         if arch and arch != host.cpu_info.get('arch'):
             return False

@@ -1,18 +1,18 @@
-from services.compute.scheduler import host_state
+from services.compute.objects import flavor as flavor_obj
 
 
 class RamFilter:
     """Free RAM (after the allocation ratio) covers the flavor."""
 
     def host_passes(self, host, spec):
-        return host.free_ram_mb >= spec['flavor']['memory_mb']
+        return host.free_ram_mb >= spec.flavor['memory_mb']
 
 
 class DiskFilter:
     def host_passes(self, host, spec):
-        return host.free_disk_gb >= host_state.requested_disk_gb(spec['flavor'])
+        return host.free_disk_gb >= flavor_obj.requested_disk_gb(spec.flavor)
 
 
 class CoreFilter:
     def host_passes(self, host, spec):
-        return host.free_vcpus >= spec['flavor']['vcpus']
+        return host.free_vcpus >= spec.flavor['vcpus']

@@ -28,7 +28,7 @@ class DiskWeigher:
 
 
 def _members_on(host, spec, policy):
-    group = spec.get('group')
+    group = spec.group
     if not group or group.get('policy') != policy:
         return 0
     return list(group.get('hosts') or []).count(host.host)
