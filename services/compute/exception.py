@@ -81,6 +81,10 @@ class ImageNotFound(NotFound):
     msg_fmt = 'Image %(image_id)s could not be found.'
 
 
+class ImageNotAuthorized(base.Forbidden):
+    msg_fmt = 'Not authorized for image %(image_id)s.'
+
+
 class ImageBadRequest(base.BadRequest):
     msg_fmt = 'Can not find requested image'
 
@@ -196,6 +200,10 @@ class QuotaExceeded(base.AltoError):
     code = 403
     title = 'Forbidden'
     msg_fmt = 'Quota exceeded for %(resources)s: Requested %(req)s, but already used %(used)s of %(allowed)s %(resources)s'
+
+
+class ImageMetadataLimitExceeded(QuotaExceeded):
+    msg_fmt = 'Image metadata limit exceeded'
 
 
 class KeypairLimitExceeded(QuotaExceeded):

@@ -8,6 +8,7 @@ from services.compute.api import router as api_router
 from services.compute.api.controllers import aggregates
 from services.compute.api.controllers import flavors
 from services.compute.api.controllers import hosts
+from services.compute.api.controllers import images
 from services.compute.api.controllers import interfaces
 from services.compute.api.controllers import keypairs
 from services.compute.api.controllers import limits
@@ -20,7 +21,7 @@ from services.compute.api.controllers import versions
 
 PREFIX = '/v2.1'
 CONTROLLERS = (servers, server_actions, server_extras, flavors, keypairs, hosts, limits,
-               server_groups, aggregates, interfaces, usage)
+               server_groups, aggregates, interfaces, usage, images)
 
 
 def build_router():
@@ -53,6 +54,8 @@ class RootController:
             if len(args) == 1 or args[1:] == ['']:
                 return self.version, []
             return self.v21.handle, []
+        if args[:1] == ['v2'] and (len(args) == 1 or args[1:] == ['']):
+            return self.version_v20, []
         if not args or args == ['']:
             return self.index, []
         return self.not_found, []
@@ -67,13 +70,18 @@ class RootController:
         api_router.read_only(pecan.request.method)
         return versions.render_version()
 
+    @pecan.expose(content_type='application/json')
+    def version_v20(self):
+        api_router.read_only(pecan.request.method)
+        return versions.render_version('v2.0')
+
     @pecan.expose()
     def not_found(self):
         pecan.abort(404)
 
 
 def _public(method, path):
-    return method in ('GET', 'HEAD') and path.rstrip('/') in ('', '/v2.1')
+    return method in ('GET', 'HEAD') and path.rstrip('/') in ('', '/v2', '/v2.1')
 
 
 def build(conf):

@@ -56,17 +56,20 @@ class Router:
     def __init__(self):
         self.routes = []
 
-    def add(self, method, pattern, handler, min_version=None):
+    def add(self, method, pattern, handler, min_version=None, max_version=None):
+        """Serve ``method pattern`` with ``handler`` for microversions in
+        [min_version, max_version] (either end open when None); outside
+        them the route answers 404, as nova's removed APIs do."""
         regex = re.compile('^' + re.sub(r'\{(\w+)\}', r'(?P<\1>[^/]+)', pattern) + '/?$')
-        self.routes.append((method, regex, handler, min_version))
+        self.routes.append((method, regex, handler, (min_version, max_version)))
 
     def match(self, method, path):
         allowed = []
-        for route_method, regex, handler, min_version in self.routes:
+        for route_method, regex, handler, versions in self.routes:
             found = regex.match(path)
             if found:
                 if route_method == method or (method == 'HEAD' and route_method == 'GET'):
-                    return handler, found.groupdict(), min_version
+                    return handler, found.groupdict(), versions
                 if route_method not in allowed:
                     allowed.append(route_method)
         if allowed:
@@ -107,9 +110,9 @@ def dispatch(router, prefix):
     req = pecan.request
     path = req.path_info[len(prefix):] or '/'
     version = microversion.parse_headers(req.headers)
-    handler, kwargs, min_version = router.match(req.method, path)
+    handler, kwargs, (min_version, max_version) = router.match(req.method, path)
     _refuse_nul(path, req.GET)
-    if min_version and version < min_version:
+    if (min_version and version < min_version) or (max_version and version > max_version):
         raise exception.VersionNotFoundForAPIMethod(version=microversion.to_string(version))
     result = handler(Request(req, version), **kwargs)
     if not isinstance(result, Response):

@@ -9,6 +9,12 @@ from keystoneauth1 import service_token
 from oslo_config import cfg
 
 CONF = cfg.CONF
+#: Fields of a Glance v2 image that are not user properties.
+IMAGE_ATTRIBUTES = frozenset({
+    'id', 'name', 'status', 'visibility', 'owner', 'size', 'virtual_size', 'min_disk',
+    'min_ram', 'checksum', 'os_hash_algo', 'os_hash_value', 'disk_format',
+    'container_format', 'created_at', 'updated_at', 'tags', 'file', 'schema', 'self',
+    'protected', 'os_hidden', 'locations', 'direct_url', 'stores'})
 _SESSION_LOCK = threading.Lock()
 _SESSION = None
 
@@ -96,8 +102,25 @@ class ImageClientBase(abc.ABC):
         """Upload ``path`` as the image's data."""
 
     @abc.abstractmethod
-    def delete(self, context, image_id):
-        pass
+    def delete(self, context, image_id, strict=False):
+        """Delete the image; with ``strict``, ImageNotFound or
+        ImageNotAuthorized when the image service refuses (best effort
+        otherwise)."""
+
+    @abc.abstractmethod
+    def list(self, context, filters=None, limit=None, marker=None):
+        """Images visible to ``context`` (dicts as :meth:`get` returns them),
+        newest first, matching the Glance v2 query ``filters``; every page
+        up to ``limit`` when it is given."""
+
+    @abc.abstractmethod
+    def update_properties(self, context, image_id, properties):
+        """Make ``properties`` the image's whole set of user properties;
+        returns them as the image service stored them."""
+
+    @abc.abstractmethod
+    def endpoint(self, context):
+        """The image service's base URL, or None when it is not known."""
 
 
 class NetworkClientBase(abc.ABC):

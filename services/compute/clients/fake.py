@@ -95,8 +95,57 @@ class FakeImageClient(base.ImageClientBase):
             shutil.copy(path, os.path.join(self.directory, 'image-%s' % image_id))
         self.images.update(activate)
 
-    def delete(self, context, image_id):
+    def delete(self, context, image_id, strict=False):
+        if strict:
+            self._writable(context, image_id)
         self.images.update(lambda data: data.pop(image_id, None))
+
+    def _writable(self, context, image_id):
+        image = self.get(context, image_id)
+        if not context.is_admin and image.get('owner') != context.project_id:
+            raise exception.ImageNotAuthorized(image_id=image_id)
+        return image
+
+    def list(self, context, filters=None, limit=None, marker=None):
+        images = []
+        for image_id in list(self.images.read()):
+            try:
+                images.append(self.get(context, image_id))
+            except exception.ImageNotFound:
+                continue
+        images = [i for i in images if _matches(i, filters or {})]
+        if marker:
+            ids = [i['id'] for i in images]
+            if marker not in ids:
+                raise exception.Invalid(reason='marker %s not found' % marker)
+            images = images[ids.index(marker) + 1:]
+        return images[:limit] if limit is not None else images
+
+    def update_properties(self, context, image_id, properties):
+        self._writable(context, image_id)
+
+        def replace(data):
+            data[image_id]['properties'] = dict(properties)
+        self.images.update(replace)
+        return dict(properties)
+
+    def endpoint(self, context):
+        return None
+
+
+def _matches(image, filters):
+    for key, value in filters.items():
+        if key == 'updated_at':
+            stamp = value.partition(':')[2]
+            # ISO 8601 text in UTC compares in time order.
+            if image.get('updated_at') and not image['updated_at'] >= stamp:
+                return False
+        elif key in image and key != 'properties':
+            if str(image[key]) != value:
+                return False
+        elif image['properties'].get(key) != value:
+            return False
+    return True
 
 
 class FakeNetworkClient(base.NetworkClientBase):

@@ -3,7 +3,7 @@ from tests.unit.compute.conftest import ADMIN, DEMO, headers
 
 def test_version_discovery_is_public(app):
     resp = app.get('/', headers={'X-Roles': ''})
-    version = resp.json['versions'][0]
+    version = resp.json['versions'][1]
     assert version['id'] == 'v2.1'
     assert version['version'] == '2.53' and version['min_version'] == '2.1'
     assert app.get('/v2.1/').json['version']['status'] == 'CURRENT'

@@ -194,3 +194,64 @@ def test_port_create_refusals_become_compute_conditions(session, status, kind, e
         network.NetworkClient().allocate_port_for_instance(
             _user(), _Instance(), 'node1', network_id='n1', fixed_ip='10.0.0.2')
     assert type(info.value) is error and info.value.code == code
+
+
+class _Pages:
+    """Answers one call after another from a list."""
+
+    def __init__(self, *responses):
+        self.responses = list(responses)
+
+    def take(self):
+        return self.responses.pop(0)
+
+
+class _PagedSession(_RecordingSession):
+    def request(self, url, method, **kwargs):
+        answer = super().request(url, method, **kwargs)
+        return answer.take() if isinstance(answer, _Pages) else answer
+
+
+def test_image_list_follows_next_pages_with_the_users_token(monkeypatch, env):
+    session = _PagedSession({})
+    monkeypatch.setattr(base, 'service_session', lambda: session)
+    session.routes[('GET', '/v2/images')] = _Pages(
+        _Response(200, {'images': [{'id': 'a', 'hw': 'x'}],
+                        'next': '/v2/images?name=n&marker=a'}),
+        _Response(200, {'images': [{'id': 'b'}]}))
+    found = image.ImageClient().list(_user(), {'name': 'n'})
+    assert [i['id'] for i in found] == ['a', 'b'] and found[0]['properties'] == {'hw': 'x'}
+    assert [c[4] for c in session.calls] == [{'name': 'n'}, {'name': 'n', 'marker': 'a'}]
+    assert session.calls[1][2]['X-Auth-Token'] == 'USER'
+    session.calls.clear()
+    session.routes[('GET', '/v2/images')] = _Pages(
+        _Response(200, {'images': [{'id': 'a'}], 'next': '/v2/images?marker=a'}))
+    assert [i['id'] for i in image.ImageClient().list(_user(), {}, limit=1, marker='m')] \
+        == ['a']
+    assert session.calls[0][4] == {'limit': 1, 'marker': 'm'} and len(session.calls) == 1
+    session.routes[('GET', '/v2/images')] = _Response(400, {'message': 'bad marker'})
+    with pytest.raises(exception.Invalid):
+        image.ImageClient().list(_user(), {}, marker='zz')
+
+
+def test_image_properties_replaced_by_a_json_patch(session):
+    session.routes[('GET', '/v2/images/i1')] = _Response(200, {
+        'id': 'i1', 'name': 'n', 'status': 'active', 'keep': '1', 'old': '2', 'a/b': '3'})
+    session.routes[('PATCH', '/v2/images/i1')] = _Response(200, {
+        'id': 'i1', 'name': 'n', 'keep': '1', 'new': '4'})
+    stored = image.ImageClient().update_properties(_user(), 'i1', {'keep': '1', 'new': '4'})
+    assert stored == {'keep': '1', 'new': '4'}
+    method, _, headers, changes, _ = session.calls[1]
+    assert method == 'PATCH' and headers['X-Auth-Token'] == 'USER'
+    assert sorted(changes, key=lambda c: c['path']) == [
+        {'op': 'remove', 'path': '/a~1b'}, {'op': 'add', 'path': '/new', 'value': '4'},
+        {'op': 'remove', 'path': '/old'}]
+
+
+@pytest.mark.parametrize('status,error', [(404, exception.ImageNotFound),
+                                          (403, exception.ImageNotAuthorized)])
+def test_strict_image_delete_says_why_it_failed(session, status, error):
+    session.routes[('DELETE', '/v2/images/i1')] = _Response(status)
+    image.ImageClient().delete(_user(), 'i1')  # best effort: no error
+    with pytest.raises(error):
+        image.ImageClient().delete(_user(), 'i1', strict=True)

@@ -184,6 +184,15 @@ OPERATIONS += [
     ('admin', 'GET', '/os-hypervisors/node/search', None),
     ('admin', 'GET', '/os-hypervisors/node/servers', None),
 ]
+# The image proxy, served up to 2.35 (its metadata up to 2.38): the image
+# service, not this API's policy, decides what each caller sees.
+OLD_PREFIXES = {'/images': '2.35'}
+OPERATIONS += [
+    ('any', 'GET', '/images', None),
+    ('any', 'GET', '/images/detail', None),
+    ('any', 'GET', '/images/' + fixtures.IMAGE_ID, None),
+    ('any', 'GET', '/images/%s/metadata' % fixtures.IMAGE_ID, None),
+]
 
 
 class World:
@@ -324,6 +333,9 @@ def world(env, app):
 
 
 def _version(path):
+    for prefix, version in OLD_PREFIXES.items():
+        if path.startswith(prefix):
+            return version
     for template, version in OLD_VERSION.items():
         sample = re.sub(r'\{\w+\}', 'node', template)
         if path == sample:
