@@ -5,6 +5,8 @@ action, sets a task_state with a compare-and-swap save (so two racing
 requests cannot both start) and casts to the server's compute host.
 """
 
+import secrets
+
 from oslo_utils import uuidutils
 
 from common import rpc
@@ -77,6 +79,9 @@ def _simple(action_name, task_state, vm_states, method):
 
 
 def _rebuild(req, instance, body):
+    if 'description' in body and not req.at_least(19):
+        raise exception.Invalid(reason="Additional properties are not allowed "
+                                       "('description' was unexpected)")
     image_ref = body['imageRef']
     flavor = flavor_obj.Flavor(req.context, **{k: v for k, v in instance.flavor.items()
                                                if k in flavor_obj.Flavor.fields})
@@ -87,9 +92,19 @@ def _rebuild(req, instance, body):
                     body[key])
     if 'metadata' in body:
         instance.metadata = body['metadata']
+    if 'accessIPv4' in body:
+        instance.access_ip_v4 = servers.access_ip(body['accessIPv4'])
+    if 'accessIPv6' in body:
+        instance.access_ip_v6 = servers.access_ip(body['accessIPv6'])
+    instance.image_ref = image['id']
     _begin(req, instance, 'rebuild', 'rebuilding', (ACTIVE, STOPPED, ERROR))
     _compute().rebuild_instance(req.context, instance.host, instance.uuid, image['id'])
-    return router.Response({'server': servers.render(req, instance)}, 202)
+    # Below 2.75 the reduced view, and the new admin password (generated when
+    # none was given), as nova with its instance passwords enabled.
+    server = servers.render_updated(req, instance)
+    server['adminPass'] = body.get('adminPass') or secrets.token_urlsafe(9)
+    return router.Response({'server': server}, 202,
+                           {'Location': '%s/v2.1/servers/%s' % (req.host_url, instance.uuid)})
 
 
 def _resize(req, instance, body):

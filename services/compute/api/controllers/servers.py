@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+import ipaddress
 import secrets
 
 from oslo_config import cfg
@@ -88,6 +89,22 @@ def render(req, instance, services=None, permissions=None):
         status = host_status(services if services is not None
                              else compute_services(req.context), instance)
     return views.detail(req, instance, extended, status)
+
+
+def render_updated(req, instance):
+    """The server as update and rebuild answer it (below 2.75, the reduced
+    view); fault details, as in show, for those who see extended attributes."""
+    details = policies.authorize(req.context, 'os-extended-server-attributes',
+                                 target(instance), do_raise=False)
+    return views.updated(req, instance, details)
+
+
+def access_ip(value):
+    """An accessIPv4/accessIPv6 value to store: the address in canonical
+    form (the schema has checked it is one), or None for '' (cleared)."""
+    if not value:
+        return None
+    return str(ipaddress.ip_address(value))
 
 
 # -- create ------------------------------------------------------------------
@@ -282,12 +299,12 @@ def update(req, server_id):
     if 'description' in body:
         instance.display_description = body['description']
     if 'accessIPv4' in body:
-        instance.access_ip_v4 = body['accessIPv4'] or None
+        instance.access_ip_v4 = access_ip(body['accessIPv4'])
     if 'accessIPv6' in body:
-        instance.access_ip_v6 = body['accessIPv6'] or None
+        instance.access_ip_v6 = access_ip(body['accessIPv6'])
     instance.save()
     instance = get_instance(req, server_id, with_fault=True)
-    return {'server': render(req, instance)}
+    return {'server': render_updated(req, instance)}
 
 
 def check_not_locked(req, instance):

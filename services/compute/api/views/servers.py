@@ -1,6 +1,7 @@
 """How a server (an Instance object) looks in the API, per microversion."""
 
 import hashlib
+import ipaddress
 
 from services.compute.api.controllers import common
 from services.compute.objects import instance as inst_obj
@@ -53,15 +54,30 @@ def host_id(instance):
     return hashlib.sha224((instance.project_id + instance.host).encode()).hexdigest()
 
 
-def addresses(instance):
+def addresses(instance, extended=True):
+    """The server's fixed IPs by network; ``extended`` adds nova's
+    OS-EXT-IPS type and MAC address to each."""
     result = {}
     for vif in instance.network_info or []:
         entries = result.setdefault(vif.get('network_name') or vif['network_id'], [])
         for ip in vif.get('fixed_ips', []):
-            entries.append({'version': ip['version'], 'addr': ip['ip_address'],
-                            'OS-EXT-IPS:type': 'fixed',
-                            'OS-EXT-IPS-MAC:mac_addr': vif.get('mac_address')})
+            entry = {'version': ip['version'], 'addr': ip['ip_address']}
+            if extended:
+                entry.update({'OS-EXT-IPS:type': 'fixed',
+                              'OS-EXT-IPS-MAC:mac_addr': vif.get('mac_address')})
+            entries.append(entry)
     return result
+
+
+def access_ip(value):
+    """An access address as the API shows it: an IPv6 address in its
+    canonical (compressed) form, whatever form it was given in."""
+    if not value:
+        return ''
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return value
 
 
 def flavor_view(req, flavor):
@@ -87,7 +103,8 @@ def created(req, instance, admin_pass):
             'adminPass': admin_pass}
 
 
-def detail(req, instance, show_extended=False, host_status=None):
+def _common(req, instance, extend_address, fault_details):
+    """What every full view of a server holds, at any microversion."""
     image = ''
     if instance.image_ref:
         image = {'id': instance.image_ref, 'links': [{
@@ -105,11 +122,41 @@ def detail(req, instance, show_extended=False, host_status=None):
         'flavor': flavor_view(req, instance.flavor),
         'created': common.isotime(instance.created_at),
         'updated': common.isotime(instance.updated_at),
-        'addresses': addresses(instance),
-        'accessIPv4': instance.access_ip_v4 or '',
-        'accessIPv6': instance.access_ip_v6 or '',
+        'addresses': addresses(instance, extend_address),
+        'accessIPv4': access_ip(instance.access_ip_v4),
+        'accessIPv6': access_ip(instance.access_ip_v6),
         'links': common.link(req, 'servers', instance.uuid),
         'OS-DCF:diskConfig': 'MANUAL',
+    }
+    if state in ('ACTIVE', 'BUILD', 'REBUILD', 'RESIZE', 'VERIFY_RESIZE', 'MIGRATING'):
+        body['progress'] = 100 if state == 'ACTIVE' else (instance.progress or 0)
+    if req.at_least(9):
+        body['locked'] = bool(instance.locked)
+    if req.at_least(19):
+        body['description'] = instance.display_description
+    if req.at_least(26):
+        body['tags'] = list(instance.tags or [])
+    fault = instance.fault if instance.obj_attr_is_set('fault') else None
+    if fault and state in ('ERROR', 'DELETED'):
+        body['fault'] = {'code': fault['code'], 'message': fault['message'],
+                         'created': common.isotime(fault['created_at'])}
+        if fault_details and fault.get('details'):
+            body['fault']['details'] = fault['details']
+    return body
+
+
+def updated(req, instance, fault_details=False):
+    """The server as ``PUT /servers/{id}`` and the rebuild action answer it
+    below microversion 2.75: the common fields only, addresses without their
+    OS-EXT-IPS attributes, and none of the availability zone, config drive,
+    key name, usage, status, volume, security group, extended server
+    attribute or host status fields that show adds."""
+    return _common(req, instance, extend_address=False, fault_details=fault_details)
+
+
+def detail(req, instance, show_extended=False, host_status=None):
+    body = _common(req, instance, extend_address=True, fault_details=show_extended)
+    body.update({
         'OS-EXT-AZ:availability_zone': instance.availability_zone or '',
         'config_drive': instance.config_drive or '',
         'key_name': instance.key_name,
@@ -119,11 +166,12 @@ def detail(req, instance, show_extended=False, host_status=None):
         'OS-EXT-STS:vm_state': instance.vm_state,
         'OS-EXT-STS:power_state': instance.power_state,
         'os-extended-volumes:volumes_attached': [],
-        'security_groups': [{'name': g.get('name', g) if isinstance(g, dict) else g}
-                            for g in instance.security_groups or []],
-    }
-    if state in ('ACTIVE', 'BUILD', 'REBUILD', 'RESIZE', 'VERIFY_RESIZE', 'MIGRATING'):
-        body['progress'] = 100 if state == 'ACTIVE' else (instance.progress or 0)
+    })
+    groups = [{'name': g.get('name', g) if isinstance(g, dict) else g}
+              for g in instance.security_groups or []]
+    if groups:
+        # As nova: a server without security groups has no such key.
+        body['security_groups'] = groups
     if show_extended:
         body['OS-EXT-SRV-ATTR:host'] = instance.host
         body['OS-EXT-SRV-ATTR:hypervisor_hostname'] = instance.node
@@ -136,20 +184,8 @@ def detail(req, instance, show_extended=False, host_status=None):
                          'OS-EXT-SRV-ATTR:ramdisk_id': '',
                          'OS-EXT-SRV-ATTR:root_device_name': '/dev/vda',
                          'OS-EXT-SRV-ATTR:user_data': instance.user_data})
-    if req.at_least(9):
-        body['locked'] = bool(instance.locked)
     if req.at_least(16) and host_status is not None:
         body['host_status'] = host_status
-    if req.at_least(19):
-        body['description'] = instance.display_description
-    if req.at_least(26):
-        body['tags'] = list(instance.tags or [])
-    fault = instance.fault if instance.obj_attr_is_set('fault') else None
-    if fault and state in ('ERROR', 'DELETED'):
-        body['fault'] = {'code': fault['code'], 'message': fault['message'],
-                         'created': common.isotime(fault['created_at'])}
-        if show_extended and fault.get('details'):
-            body['fault']['details'] = fault['details']
     return body
 
 
