@@ -1,4 +1,12 @@
-"""/limits and /os-quota-sets."""
+"""/limits and /os-quota-sets.
+
+Besides the quotas compute enforces (``[quota]``), the API shows the ones
+nova keeps for compatibility, with nova's defaults: the nova-network era
+``fixed_ips``, ``floating_ips``, ``security_groups`` and
+``security_group_rules`` up to microversion 2.35 (networking quotas belong
+to the network service) and the file injection ones, which nova drops at
+2.57, above this API's versions.  They are stored and shown, never enforced.
+"""
 
 from oslo_config import cfg
 
@@ -12,17 +20,48 @@ from services.compute.objects import quota as quota_obj
 
 CONF = cfg.CONF
 
-_update_schema = {
-    'type': 'object',
-    'properties': {'quota_set': {
+#: Shown up to 2.35 (nova's FILTERED_QUOTAS of 2.36), with nova's defaults.
+NETWORK_ERA = {'fixed_ips': -1, 'floating_ips': 10, 'security_groups': 10,
+               'security_group_rules': 20}
+#: Personality file quotas (shown up to 2.56 in nova), with nova's defaults.
+INJECTED_FILES = {'injected_files': 5, 'injected_file_content_bytes': 10240,
+                  'injected_file_path_bytes': 255}
+
+
+def _update_schema(names):
+    properties = {name: types.signed_int_or_digits() for name in names}
+    properties['force'] = {'type': ['boolean', 'string']}
+    return {
         'type': 'object',
-        'properties': dict({name: types.signed_int_or_digits()
-                            for name in quota_conf.RESOURCES},
-                           force={'type': ['boolean', 'string']}),
-        'additionalProperties': False}},
-    'required': ['quota_set'],
-    'additionalProperties': False,
-}
+        'properties': {'quota_set': {'type': 'object', 'properties': properties,
+                                     'additionalProperties': False}},
+        'required': ['quota_set'],
+        'additionalProperties': False,
+    }
+
+
+# Up to 2.35 nova also takes ``networks`` (nova-network's quota), and shows
+# it nowhere: it is accepted and ignored.
+_UPDATE_2_1 = _update_schema(list(quota_conf.RESOURCES) + list(NETWORK_ERA) +
+                             list(INJECTED_FILES) + ['networks'])
+_UPDATE_2_36 = _update_schema(list(quota_conf.RESOURCES) + list(INJECTED_FILES))
+
+
+def _compat_defaults(req):
+    """The compatibility quotas the request's version shows, with defaults."""
+    shown = dict(INJECTED_FILES)
+    if not req.at_least(36):
+        shown.update(NETWORK_ERA)
+    return shown
+
+
+def _visible(req, limits):
+    """``limits`` as the request's version shows them: the enforced quotas
+    and the compatibility ones it shows (stored value, or nova's default)."""
+    shown = {name: limits[name] for name in quota_conf.RESOURCES if name in limits}
+    for name, default in _compat_defaults(req).items():
+        shown[name] = limits.get(name, default)
+    return shown
 
 
 def register(r):
@@ -42,7 +81,7 @@ def limits(req):
         # Another project's limits and usage are an admin's business.
         policies.authorize(req.context, 'limits:other_project', {'project_id': asked})
         project_id = asked
-    quota = quota_obj.Quotas.get_limits(req.context, project_id)
+    quota = _visible(req, quota_obj.Quotas.get_limits(req.context, project_id))
     usage = quota_obj.Quotas.get_usage(req.context, project_id)
     absolute = {
         'maxServerMeta': quota['metadata_items'], 'maxTotalInstances': quota['instances'],
@@ -51,8 +90,15 @@ def limits(req):
         'maxTotalCores': quota['cores'], 'maxTotalRAMSize': quota['ram'],
         'totalInstancesUsed': usage['instances'], 'totalCoresUsed': usage['cores'],
         'totalRAMUsed': usage['ram'], 'totalServerGroupsUsed': usage['server_groups'],
-        'maxPersonality': 0, 'maxPersonalitySize': 0,
+        'maxPersonality': quota['injected_files'],
+        'maxPersonalitySize': quota['injected_file_content_bytes'],
     }
+    if not req.at_least(36):
+        # Compute allocates no floating IPs or security groups: none used here.
+        absolute.update({'maxTotalFloatingIps': quota['floating_ips'],
+                         'maxSecurityGroups': quota['security_groups'],
+                         'maxSecurityGroupRules': quota['security_group_rules'],
+                         'totalFloatingIpsUsed': 0, 'totalSecurityGroupsUsed': 0})
     if not req.at_least(39):
         absolute['maxImageMeta'] = quota['metadata_items']
     return {'limits': {'rate': [], 'absolute': absolute}}
@@ -67,13 +113,13 @@ def _authorize(req, operation, project_id):
 
 def show(req, project_id):
     _authorize(req, 'show', project_id)
-    values = quota_obj.Quotas.get_limits(req.context, project_id)
+    values = _visible(req, quota_obj.Quotas.get_limits(req.context, project_id))
     return {'quota_set': dict(values, id=project_id)}
 
 
 def detail(req, project_id):
     _authorize(req, 'detail', project_id)
-    values = quota_obj.Quotas.get_limits(req.context, project_id)
+    values = _visible(req, quota_obj.Quotas.get_limits(req.context, project_id))
     user_id = req.params.get('user_id') or req.context.user_id
     usage = quota_obj.Quotas.get_usage(req.context, project_id, user_id)
     body = {name: {'limit': limit, 'in_use': usage.get(name, 0), 'reserved': 0}
@@ -84,13 +130,16 @@ def detail(req, project_id):
 def defaults(req, project_id):
     _authorize(req, 'defaults', project_id)
     values = {name: getattr(CONF.quota, name) for name in quota_conf.RESOURCES}
+    values.update(_compat_defaults(req))
     return {'quota_set': dict(values, id=project_id)}
 
 
 def update(req, project_id):
     _authorize(req, 'update', project_id)
-    body = common.validate(_update_schema, req.body)['quota_set']
+    schema = _UPDATE_2_36 if req.at_least(36) else _UPDATE_2_1
+    body = common.validate(schema, req.body)['quota_set']
     force = common.bool_param(body.pop('force', False), 'force')
+    body.pop('networks', None)
     limits = {name: common.int_in_range(value, name, -1) for name, value in body.items()}
     if not force:
         usage = quota_obj.Quotas.get_usage(req.context, project_id)
@@ -100,7 +149,7 @@ def update(req, project_id):
                                                'or equal to already used and reserved %s.'
                                         % (value, name, usage[name]))
     quota_obj.Quotas.set_limits(req.context, project_id, limits)
-    return {'quota_set': quota_obj.Quotas.get_limits(req.context, project_id)}
+    return {'quota_set': _visible(req, quota_obj.Quotas.get_limits(req.context, project_id))}
 
 
 def delete(req, project_id):
