@@ -174,3 +174,25 @@ def test_metadata_refusals(app, images, env):
     assert over['forbidden']['message'] == 'Image metadata limit exceeded'
     assert _meta(app, 'GET', '').json['metadata'] == {'os_distro': 'debian',
                                                       'auto_disk_config': 'true'}
+
+
+def test_server_snapshot_through_the_proxy(env, app):
+    from tests.unit.compute.test_server_flow import Cloud
+    cloud = Cloud(env, app)
+    cloud.flavor()
+    cloud.add_compute('node1')
+    server_id = cloud.boot()['server']['id']
+    cloud.wait(server_id, 'ACTIVE')
+    resp = app.post_json('/v2.1/servers/%s/action' % server_id, {'createImage': {
+        'name': 'snap-1', 'metadata': {'image_type': 'test'}}}, headers=headers(DEMO, '2.1'),
+        status=202)
+    image_id = resp.headers['Location'].rsplit('/', 1)[-1]
+    cloud.wait(server_id, 'ACTIVE')
+    image = _get(app, '/images/%s' % image_id).json['image']
+    assert (image['name'], image['status'], image['progress']) == ('snap-1', 'ACTIVE', 100)
+    assert image['metadata']['image_type'] == 'test'  # the caller's metadata wins
+    assert image['server']['id'] == server_id
+    assert image_id in {i['id'] for i in _get(app, '/images?server=%s' % server_id).json[
+        'images']}
+    app.delete('/v2.1/images/%s' % image_id, headers=headers(DEMO, '2.1'), status=204)
+    _get(app, '/images/%s' % image_id, status=404)

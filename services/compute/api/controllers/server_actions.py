@@ -177,9 +177,10 @@ def _create_image(req, instance, body):
 
 
 def _snapshot_properties(instance, metadata=None):
-    return dict({k: str(v) for k, v in (metadata or {}).items()},
-                instance_uuid=instance.uuid, image_type='snapshot',
-                base_image_ref=instance.image_ref or '')
+    # As in nova, the caller's metadata wins over the properties set here.
+    return dict({'instance_uuid': instance.uuid, 'image_type': 'snapshot',
+                 'base_image_ref': instance.image_ref or ''},
+                **{k: str(v) for k, v in (metadata or {}).items()})
 
 
 def _shelve(req, instance, body):
