@@ -72,6 +72,8 @@ OPERATIONS = [
     ('reader', 'GET', S + '/metadata/k', None),
     ('reader', 'GET', S + '/tags', None),
     ('reader', 'GET', S + '/tags/t1', None),
+    ('reader', 'GET', S + '/ips', None),
+    ('reader', 'GET', S + '/ips/private', None),
     ('reader', 'GET', S + '/os-instance-actions', None),
     ('reader', 'GET', S + '/os-instance-actions/{request}', None),
     ('reader', 'GET', S + '/os-interface', None),

@@ -98,7 +98,10 @@ def create(req):
         metadata['availability_zone'] = body['availability_zone']
     agg = agg_obj.Aggregate(req.context, name=body['name'], metadata=metadata, hosts=[])
     agg.create()
-    return _view(req, agg)
+    # As nova: the new aggregate is shown without its (empty) hosts and metadata.
+    body = _view(req, agg)
+    del body['aggregate']['hosts'], body['aggregate']['metadata']
+    return body
 
 
 def show(req, aggregate_id):

@@ -14,8 +14,9 @@ _create_schema = {
         'properties': {
             'name': {'type': 'string', 'minLength': 1, 'maxLength': 255,
                      'pattern': r'^(?!\s)[\S\s]*(?<!\s)$'},
-            'id': {'type': ['string', 'null'], 'minLength': 1, 'maxLength': 255,
-                   'pattern': r'^[\w\.\- ]*$'},
+            # nova takes a JSON integer too, and keeps its decimal text
+            'id': {'type': ['string', 'integer', 'null'], 'minLength': 1, 'maxLength': 255,
+                   'pattern': r'^[\w\.\- ]*$', 'minimum': 0, 'maximum': types.MAX_INT},
             'ram': types.int_or_digits(1),
             'vcpus': types.int_or_digits(1),
             'disk': types.int_or_digits(0),
@@ -148,7 +149,7 @@ def create(req):
     if isinstance(is_public, str):
         is_public = common.bool_param(is_public, 'os-flavor-access:is_public')
     flavor_id = body.get('id')
-    if not flavor_id or flavor_id == 'auto':
+    if flavor_id is None or flavor_id == 'auto':
         from oslo_utils import uuidutils
         flavor_id = uuidutils.generate_uuid()
     size = common.int_in_range

@@ -1,4 +1,4 @@
-"""Server sub-resources: metadata, tags, instance actions and events."""
+"""Server sub-resources: metadata, tags, addresses, instance actions and events."""
 
 from oslo_config import cfg
 
@@ -8,6 +8,7 @@ from services.compute.api import router
 from services.compute.api.controllers import common
 from services.compute.api.controllers import servers
 from services.compute.api.schemas import servers as schemas
+from services.compute.api.views import servers as views
 from services.compute.objects import instance_action as action_obj
 
 CONF = cfg.CONF
@@ -26,6 +27,8 @@ def register(r):
     r.add('GET', '/servers/{server_id}/tags/{tag}', check_tag, (2, 26))
     r.add('PUT', '/servers/{server_id}/tags/{tag}', add_tag, (2, 26))
     r.add('DELETE', '/servers/{server_id}/tags/{tag}', delete_tag, (2, 26))
+    r.add('GET', '/servers/{server_id}/ips', list_ips)
+    r.add('GET', '/servers/{server_id}/ips/{network}', show_ips)
     r.add('GET', '/servers/{server_id}/os-instance-actions', list_actions)
     r.add('GET', '/servers/{server_id}/os-instance-actions/{request_id}', show_action)
 
@@ -95,6 +98,21 @@ def delete_meta(req, server_id, key):
     instance.metadata = metadata
     instance.save()
     return router.Response(None, 204)
+
+
+# -- addresses (without nova's OS-EXT-IPS attributes, as its ips API) -----------
+
+def list_ips(req, server_id):
+    instance = _instance(req, server_id, 'ips:index', write=False)
+    return {'addresses': views.addresses(instance, extended=False)}
+
+
+def show_ips(req, server_id, network):
+    instance = _instance(req, server_id, 'ips:show', write=False)
+    addresses = views.addresses(instance, extended=False)
+    if network not in addresses:
+        raise exception.NotFound('Instance is not a member of specified network')
+    return {network: addresses[network]}
 
 
 # -- tags -------------------------------------------------------------------------
