@@ -124,9 +124,17 @@ def dispatch(router, prefix):
         pecan.response.headers[name] = value
     if result.body is None:
         pecan.response.content_type = None
+        if result.status == 200:
+            # pecan turns an empty 200 into a 204, but nova answers some calls
+            # (aggregate and flavor extra spec deletes) with an empty 200.
+            pecan.response.app_iter = _empty_body()
         return ''
     pecan.response.content_type = 'application/json'
     return _dumps(result.body)
+
+
+def _empty_body():
+    yield b''
 
 
 def _dumps(body):

@@ -49,3 +49,19 @@ def test_server_ips(env, app):
     other = {'X-User-Id': 'u', 'X-Project-Id': 'other', 'X-Roles': 'member,reader'}
     app.get('/v2.1/servers/%s/ips' % server_id, headers=headers(other), status=404)
     cloud.settle()
+
+
+def test_aggregate_and_extra_spec_deletes_answer_an_empty_200(app):
+    created = app.post_json('/v2.1/os-aggregates', {'aggregate': {'name': 'gone'}},
+                            headers=headers(ADMIN)).json['aggregate']
+    resp = app.delete('/v2.1/os-aggregates/%s' % created['id'], headers=headers(ADMIN),
+                      status=200)
+    assert resp.body == b''
+    body = {'flavor': {'name': 'specs', 'ram': 64, 'vcpus': 1, 'disk': 0, 'id': 'specs'}}
+    app.post_json('/v2.1/flavors', body, headers=headers(ADMIN))
+    app.post_json('/v2.1/flavors/specs/os-extra_specs', {'extra_specs': {'a': 'b'}},
+                  headers=headers(ADMIN))
+    resp = app.delete('/v2.1/flavors/specs/os-extra_specs/a', headers=headers(ADMIN),
+                      status=200)
+    assert resp.body == b''
+    app.delete('/v2.1/flavors/specs', headers=headers(ADMIN), status=202)

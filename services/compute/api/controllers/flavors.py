@@ -257,4 +257,4 @@ def delete_spec(req, flavor_id, key):
     del specs[key]
     flavor.extra_specs = specs
     flavor.save()
-    return router.Response(None, 202)
+    return router.Response(None, 200)  # nova's empty 200
