@@ -196,3 +196,21 @@ def test_server_snapshot_through_the_proxy(env, app):
         'images']}
     app.delete('/v2.1/images/%s' % image_id, headers=headers(DEMO, '2.1'), status=204)
     _get(app, '/images/%s' % image_id, status=404)
+
+
+def test_blank_image_id_delete_is_404(app, images):
+    resp = app.delete('/v2.1/images/', headers=headers(DEMO, '2.1'), status=404)
+    assert resp.json['itemNotFound']['code'] == 404
+
+
+def test_metadata_over_the_quota_is_403_not_400(app, images):
+    many = {'k%d' % i: 'v' for i in range(129)}
+    over = _meta(app, 'PUT', '', {'metadata': many}, status=403).json
+    assert over['forbidden']['message'] == 'Image metadata limit exceeded'
+    body = {'server': {'name': 'x', 'imageRef': fixtures.IMAGE_ID, 'flavorRef': 'm1.nano',
+                       'networks': 'none', 'metadata': many}}
+    app.post_json('/v2.1/flavors', {'flavor': {'name': 'm1.nano', 'ram': 64, 'vcpus': 1,
+                                               'disk': 0, 'id': 'm1.nano'}},
+                  headers=headers(ADMIN))
+    resp = app.post_json('/v2.1/servers', body, headers=headers(DEMO), status=403)
+    assert 'metadata_items' in resp.json['forbidden']['message']

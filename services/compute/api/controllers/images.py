@@ -34,6 +34,8 @@ def register(r):
     r.add('GET', '/images/detail', detail, max_version=IMAGES_MAX)
     r.add('GET', '/images/{image_id}', show, max_version=IMAGES_MAX)
     r.add('DELETE', '/images/{image_id}', delete, max_version=IMAGES_MAX)
+    # a blank image ID names no image: 404, as nova (not the collection's 405)
+    r.add('DELETE', '/images', delete_blank, max_version=IMAGES_MAX)
     r.add('GET', '/images/{image_id}/metadata', list_metadata, max_version=METADATA_MAX)
     r.add('POST', '/images/{image_id}/metadata', update_metadata, max_version=METADATA_MAX)
     r.add('PUT', '/images/{image_id}/metadata', replace_metadata, max_version=METADATA_MAX)
@@ -112,6 +114,11 @@ def delete(req, image_id):
     policies.authorize(req.context, 'images:delete')
     _client().delete(req.context, image_id, strict=True)
     return router.Response(None, 204)
+
+
+def delete_blank(req):
+    policies.authorize(req.context, 'images:delete')
+    raise exception.ImageNotFound(image_id='')
 
 
 # -- image metadata ------------------------------------------------------------

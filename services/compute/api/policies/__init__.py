@@ -201,7 +201,7 @@ TABLE = [
     ('images:show', ANY, 'Show an image through the compute API.',
      [('GET', '/images/{image_id}')]),
     ('images:delete', ANY, 'Delete an image through the compute API.',
-     [('DELETE', '/images/{image_id}')]),
+     [('DELETE', '/images/{image_id}'), ('DELETE', '/images')]),
     ('images:metadata:index', ANY, "List an image's metadata.",
      [('GET', '/images/{image_id}/metadata')]),
     ('images:metadata:create', ANY, 'Add image metadata.',

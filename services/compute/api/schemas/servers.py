@@ -2,7 +2,9 @@
 
 _name = {'type': 'string', 'minLength': 1, 'maxLength': 255,
          'pattern': r'^(?!\s)[\S\s]*(?<!\s)$'}
-_metadata = {'type': 'object', 'maxProperties': 128,
+# No item count here: more items than [quota] metadata_items is nova's 403
+# (quota), checked by the handlers, not a 400.
+_metadata = {'type': 'object',
              'patternProperties': {'^.{1,255}$': {'type': 'string', 'maxLength': 255}},
              'additionalProperties': False}
 _uuid_or_auto = {'type': 'string', 'minLength': 1}
