@@ -307,6 +307,8 @@ class ComputeManager:
 
     def rebuild_instance(self, context, instance_uuid, image_ref, evacuated_from=None):
         instance = self._get(context, instance_uuid)
+        # As nova: a server rebuilt while stopped is stopped again afterwards.
+        was_stopped = instance.vm_state == inst_obj.STOPPED and not evacuated_from
         with self._event(context, instance_uuid, 'compute_rebuild_instance'):
             try:
                 if not evacuated_from:
@@ -325,6 +327,9 @@ class ComputeManager:
                 raise
             instance.image_ref = image_ref
             instance.vm_state = inst_obj.ACTIVE
+            if was_stopped:
+                self.driver.power_off(instance)
+                instance.vm_state = inst_obj.STOPPED
             instance.task_state = None
             instance.power_state = self.driver.get_power_state(instance)
             instance.launched_at = timeutils.utcnow()

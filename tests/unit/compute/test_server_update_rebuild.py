@@ -131,3 +131,13 @@ def test_invalid_access_ips_are_400_everywhere(cloud, field, value):
     after = cloud.show(server_id)
     assert (after['accessIPv4'], after['accessIPv6'], after['status']) == \
         (before['accessIPv4'], before['accessIPv6'], 'ACTIVE')
+
+
+def test_a_server_rebuilt_while_stopped_stays_stopped(cloud):
+    server_id = _server(cloud)
+    cloud.action(server_id, {'os-stop': None})
+    cloud.wait(server_id, 'SHUTOFF')
+    server = _rebuild(cloud, server_id, {'imageRef': fixtures.IMAGE_ID}).json['server']
+    assert server['status'] == 'REBUILD'  # stopped, rebuilding: REBUILD, as nova
+    shown = cloud.wait(server_id, 'SHUTOFF')
+    assert shown['OS-EXT-STS:power_state'] == 4

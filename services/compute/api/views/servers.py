@@ -45,6 +45,9 @@ def status(instance):
     if instance.vm_state == inst_obj.STOPPED and instance.task_state in (
             'resize_prep', 'resize_migrating', 'resize_finish'):
         return 'RESIZE'
+    if instance.vm_state == inst_obj.STOPPED and instance.task_state in (
+            'rebuilding', 'rebuild_spawning'):
+        return 'REBUILD'
     return _STATUS.get(instance.vm_state, 'UNKNOWN')
 
 
