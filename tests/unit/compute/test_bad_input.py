@@ -108,7 +108,8 @@ FLAVOR_FIELDS = [
     ('disk', str(MAX_INT + 1)), ('swap', MAX_INT + 1), ('swap', '99999999999'),
     ('OS-FLV-EXT-DATA:ephemeral', MAX_INT + 1), ('OS-FLV-EXT-DATA:ephemeral', '-1'),
     ('rxtx_factor', 'abc'), ('rxtx_factor', 0), ('rxtx_factor', -1), ('rxtx_factor', 1e39),
-    ('rxtx_factor', '1e400'), ('rxtx_factor', []), ('id', 5), ('name', 'x' * 256),
+    ('rxtx_factor', '1e400'), ('rxtx_factor', []), ('id', -5), ('id', 1.5), ('id', []),
+    ('name', 'x' * 256),
 ]
 
 
