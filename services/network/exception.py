@@ -267,6 +267,39 @@ class SecurityGroupInvalidPortValue(exception.BadRequest):
     msg_fmt = 'Invalid value for port %(port)s.'
 
 
+class SecurityGroupInvalidPortRange(exception.BadRequest):
+    fault_type = 'SecurityGroupInvalidPortRange'
+    msg_fmt = ('For TCP/UDP protocols, port_range_min must be <= port_range_max, and both '
+               'must be given.')
+
+
+class SecurityGroupInvalidIcmpValue(exception.BadRequest):
+    fault_type = 'SecurityGroupInvalidIcmpValue'
+    msg_fmt = 'Invalid value for ICMP %(field)s (%(attr)s) %(value)s: it must be 0 to 255.'
+
+
+class SecurityGroupMissingIcmpType(exception.BadRequest):
+    fault_type = 'SecurityGroupMissingIcmpType'
+    msg_fmt = ('No ICMP type for ICMP code %(value)s: the ICMP type (port-range-min) is '
+               'missing.')
+
+
+class SecurityGroupProtocolRequiredWithPorts(exception.BadRequest):
+    fault_type = 'SecurityGroupProtocolRequiredWithPorts'
+    msg_fmt = 'A port range needs a protocol as well.'
+
+
+class SecurityGroupInvalidProtocolForPort(exception.BadRequest):
+    fault_type = 'SecurityGroupInvalidProtocolForPort'
+    msg_fmt = ('Protocol %(protocol)s takes no port range; only TCP, UDP, UDPLITE, DCCP and '
+               'SCTP rules do (and ICMP rules a type and code).')
+
+
+class SecurityGroupEthertypeConflictWithProtocol(exception.BadRequest):
+    fault_type = 'SecurityGroupEthertypeConflictWithProtocol'
+    msg_fmt = 'Ethertype %(ethertype)s is not valid for protocol %(protocol)s.'
+
+
 class SecurityGroupCannotRemoveDefault(Conflict):
     fault_type = 'SecurityGroupCannotRemoveDefault'
     msg_fmt = 'Insufficient rights for removing default security group.'

@@ -13,10 +13,17 @@ SG_COLUMNS = queries.standard_columns(models.SecurityGroup, 'stateful')
 RULE_COLUMNS = queries.standard_columns(
     models.SecurityGroupRule, 'security_group_id', 'remote_group_id', 'direction',
     'ethertype', 'protocol', 'port_range_min', 'port_range_max', 'remote_ip_prefix')
-PROTOCOL_NUMBERS = {'icmp': 1, 'tcp': 6, 'udp': 17, 'icmpv6': 58, 'ipv6-icmp': 58,
-                    'sctp': 132, 'gre': 47, 'esp': 50, 'ah': 51, 'vrrp': 112}
-PORT_PROTOCOLS = ('tcp', 'udp', 'sctp', '6', '17', '132')
-ICMP_PROTOCOLS = ('icmp', 'icmpv6', 'ipv6-icmp', '1', '58')
+PROTOCOL_NUMBERS = {'icmp': 1, 'igmp': 2, 'tcp': 6, 'egp': 8, 'pgm': 113, 'udp': 17,
+                    'dccp': 33, 'ipv6-encap': 41, 'ipv6-route': 43, 'ipv6-frag': 44,
+                    'rsvp': 46, 'gre': 47, 'esp': 50, 'ah': 51, 'icmpv6': 58,
+                    'ipv6-icmp': 58, 'ipv6-nonxt': 59, 'ipv6-opts': 60, 'ospf': 89,
+                    'ipip': 94, 'vrrp': 112, 'l2tp': 115, 'sctp': 132, 'udplite': 136}
+#: Protocols whose rules may carry a port range (tcp, udp, udplite, dccp, sctp).
+PORT_PROTOCOL_NUMBERS = (6, 17, 33, 132, 136)
+#: Protocols whose rules carry an ICMP type (port_range_min) and code (port_range_max).
+ICMP_PROTOCOL_NUMBERS = (1, 58)
+IPV6_ONLY_PROTOCOLS = ('icmpv6', 'ipv6-icmp', '58', 'ipv6-encap', 'ipv6-frag',
+                       'ipv6-nonxt', 'ipv6-opts', 'ipv6-route')
 
 
 def rule_dict(rule):
@@ -155,24 +162,45 @@ def _normalize_protocol(protocol):
     return str(number)
 
 
+def _protocol_number(protocol):
+    if protocol is None:
+        return None
+    if protocol in PROTOCOL_NUMBERS:
+        return PROTOCOL_NUMBERS[protocol]
+    return int(protocol)
+
+
 def _validate_ports(protocol, low, high):
+    """Neutron's port/ICMP checks, in neutron's order and with its words."""
     if low is None and high is None:
         return
     for value in (low, high):
         if value is not None and not 0 <= value <= 65535:
             raise exception.SecurityGroupInvalidPortValue(port=value)
-    if protocol in PORT_PROTOCOLS:
-        if low is None or high is None or not 1 <= low <= high <= 65535:
-            raise exception.InvalidInput(error_message='For TCP/UDP protocols, '
-                                         'port_range_min must be <= port_range_max')
-    elif protocol in ICMP_PROTOCOLS:
-        for name, value in (('type', low), ('code', high)):
+    if protocol is None:
+        raise exception.SecurityGroupProtocolRequiredWithPorts()
+    number = _protocol_number(protocol)
+    if number in PORT_PROTOCOL_NUMBERS:
+        if low == 0 or high == 0:
+            raise exception.SecurityGroupInvalidPortValue(port=0)
+        if low is None or high is None or low > high:
+            raise exception.SecurityGroupInvalidPortRange()
+    elif number in ICMP_PROTOCOL_NUMBERS:
+        for field, attr, value in (('type', 'port_range_min', low),
+                                   ('code', 'port_range_max', high)):
             if value is not None and not 0 <= value <= 255:
-                raise exception.InvalidInput(error_message='Invalid value for ICMP %s: %s'
-                                             % (name, value))
+                raise exception.SecurityGroupInvalidIcmpValue(field=field, attr=attr,
+                                                              value=value)
+        if low is None:
+            raise exception.SecurityGroupMissingIcmpType(value=high)
     else:
-        raise exception.InvalidInput(error_message='Port ranges need the tcp, udp, sctp '
-                                     'or icmp protocol')
+        raise exception.SecurityGroupInvalidProtocolForPort(protocol=protocol)
+
+
+def _validate_ethertype(protocol, ethertype):
+    if ethertype == 'IPv4' and protocol in IPV6_ONLY_PROTOCOLS:
+        raise exception.SecurityGroupEthertypeConflictWithProtocol(
+            ethertype=ethertype, protocol=protocol)
 
 
 def create_rule(context, session, body):
@@ -186,6 +214,7 @@ def create_rule(context, session, body):
     protocol = _normalize_protocol(body.get('protocol'))
     low, high = body.get('port_range_min'), body.get('port_range_max')
     _validate_ports(protocol, low, high)
+    _validate_ethertype(protocol, ethertype)
     prefix = body.get('remote_ip_prefix')
     remote_group = body.get('remote_group_id')
     if prefix and remote_group:

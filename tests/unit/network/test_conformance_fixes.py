@@ -201,3 +201,60 @@ def test_add_and_remove_extraroutes(api):
     assert api.get('/routers/%s' % router['id'], DEMO).json['router']['routes'] == [two]
     aliases = {e['alias'] for e in api.get('/extensions').json['extensions']}
     assert {'extraroute-atomic', 'extra_dhcp_opt', 'standard-attr-tag'} <= aliases
+
+
+def _rule(api, group, status, **fields):
+    body = dict({'security_group_id': group['id'], 'direction': 'ingress'}, **fields)
+    return api.post('/security-group-rules', {'security_group_rule': body}, DEMO,
+                    status=status)
+
+
+def test_rule_port_and_icmp_checks(api):
+    group = api.post('/security-groups', {'security_group': {'name': 'g'}},
+                     DEMO).json['security_group']
+    cases = [
+        ('tcp', -16, 80, 'SecurityGroupInvalidPortValue', 'Invalid value for port -16'),
+        ('tcp', 80, 79, 'SecurityGroupInvalidPortRange',
+         'port_range_min must be <= port_range_max'),
+        ('tcp', 80, 65536, 'SecurityGroupInvalidPortValue', 'Invalid value for port 65536'),
+        ('tcp', None, 6, 'SecurityGroupInvalidPortRange',
+         'port_range_min must be <= port_range_max'),
+        ('tcp', -16, 65536, 'SecurityGroupInvalidPortValue', 'Invalid value for port'),
+        ('tcp', 0, 10, 'SecurityGroupInvalidPortValue', 'Invalid value for port 0'),
+        ('icmp', 1, 256, 'SecurityGroupInvalidIcmpValue', 'Invalid value for ICMP code'),
+        ('icmp', -1, 25, 'SecurityGroupInvalidPortValue', 'Invalid value'),
+        ('icmp', None, 6, 'SecurityGroupMissingIcmpType',
+         'ICMP type (port-range-min) is missing'),
+        ('icmp', 300, 1, 'SecurityGroupInvalidIcmpValue', 'Invalid value for ICMP type'),
+        (None, 22, 22, 'SecurityGroupProtocolRequiredWithPorts', 'protocol'),
+        ('gre', 1, 2, 'SecurityGroupInvalidProtocolForPort', 'gre'),
+        ('47', 1, 2, 'SecurityGroupInvalidProtocolForPort', '47'),
+    ]
+    for protocol, low, high, kind, text in cases:
+        fault = _fault(_rule(api, group, 400, protocol=protocol, port_range_min=low,
+                             port_range_max=high))
+        assert (fault['type'], text in fault['message']) == (kind, True), (protocol, low, high)
+    # What neutron accepts.
+    for protocol, low, high in (('tcp', 22, 22), ('udp', 1, 65535), ('icmp', 8, None),
+                                ('icmp', 0, 0), ('icmp', 3, 255), ('6', 80, 81),
+                                ('sctp', 5, 6), ('icmp', None, None)):
+        _rule(api, group, 201, protocol=protocol, port_range_min=low, port_range_max=high)
+
+
+def test_rule_ethertype_against_protocol_and_prefix(api):
+    group = api.post('/security-groups', {'security_group': {'name': 'g'}},
+                     DEMO).json['security_group']
+    fault = _fault(_rule(api, group, 400, protocol='ipv6-icmp', ethertype='IPv4'))
+    assert fault['type'] == 'SecurityGroupEthertypeConflictWithProtocol'
+    _rule(api, group, 201, protocol='ipv6-icmp', ethertype='IPv6')
+    for ethertype, prefix in (('IPv6', '10.0.0.0/24'), ('IPv4', '2001:db8::/64')):
+        fault = _fault(_rule(api, group, 400, protocol='tcp', ethertype=ethertype,
+                             remote_ip_prefix=prefix))
+        assert 'Conflicting value ethertype' in fault['message']
+    for prefix in ('192.168.1./24', '192.168.1.1/33', 'bad_prefix', '256'):
+        _rule(api, group, 400, protocol='tcp', remote_ip_prefix=prefix)
+    for remote in ('bad_group_id', '6b1f2b7e-4b53-4e0b-9d52-3f5f3d7c0a11'):
+        _rule(api, group, 404, protocol='tcp', remote_group_id=remote)
+    _rule(api, group, 400, protocol='bad_protocol_name')
+    _rule(api, group, 400, protocol='udp', ethertype='bad_ethertype')
+    _rule(api, {'id': '6b1f2b7e-4b53-4e0b-9d52-3f5f3d7c0a12'}, 404)
