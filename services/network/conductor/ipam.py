@@ -15,6 +15,11 @@ from services.network import exception
 from services.network.db import models
 
 AUTO_ADDRESS_MODES = ('slaac', 'dhcpv6-stateless')
+#: Ports that may hold any address of a SLAAC subnet (a router's own address).
+ROUTER_PORT_OWNERS = ('network:router_interface', 'network:router_gateway',
+                      'network:router_interface_distributed',
+                      'network:router_centralized_snat',
+                      'network:ha_router_replicated_interface')
 _PROBES = 16
 
 
@@ -77,7 +82,14 @@ def pools_of(subnet):
 
 
 def is_auto_address(subnet):
-    return subnet.ip_version == 6 and subnet.ipv6_address_mode in AUTO_ADDRESS_MODES
+    """SLAAC or DHCPv6-stateless: hosts form their address from the prefix and
+    their MAC (EUI-64), so it is computed, never taken from the pools."""
+    return subnet.ip_version == 6 and (subnet.ipv6_address_mode in AUTO_ADDRESS_MODES
+                                       or subnet.ipv6_ra_mode in AUTO_ADDRESS_MODES)
+
+
+def is_router_port(port):
+    return (port.device_owner or '') in ROUTER_PORT_OWNERS
 
 
 def _allocated(session, subnet_id, candidates=None):
@@ -164,6 +176,11 @@ def allocate(session, port, subnets, requested):
         else:
             subnet = by_id[subnet_id]
         if address is not None:
+            if is_auto_address(subnet) and not is_router_port(port):
+                raise exception.InvalidInput(
+                    error_message='IPv6 address %s cannot be given to a port on subnet %s: '
+                                  'the subnet uses automatic (SLAAC) addresses'
+                                  % (address, subnet.id))
             _add(session, port, subnet, _check_specific(session, port, subnet, address,
                                                         port.network_id))
         elif is_auto_address(subnet):
@@ -197,7 +214,8 @@ def _allocate_automatic(session, port, subnets):
     failed = False
     for subnet in sorted(subnets, key=lambda s: s.created_at):
         if is_auto_address(subnet):
-            _add(session, port, subnet, str(eui64(subnet.cidr, port.mac_address)))
+            if not is_router_port(port):
+                _add(session, port, subnet, str(eui64(subnet.cidr, port.mac_address)))
             continue
         if subnet.ip_version in done_versions:
             continue
@@ -212,7 +230,16 @@ def _allocate_automatic(session, port, subnets):
 
 
 def eui64(cidr, mac):
+    """The modified EUI-64 address of ``mac`` in the /64 prefix ``cidr``."""
     return netaddr.EUI(mac).ipv6(netaddr.IPNetwork(cidr).network)
+
+
+def add_auto_address(session, port, subnet):
+    """A new SLAAC subnet gives every existing port (but a router's) its address."""
+    if is_router_port(port) or any(ip.subnet_id == subnet.id for ip in port.fixed_ips):
+        return False
+    _add(session, port, subnet, str(eui64(subnet.cidr, port.mac_address)))
+    return True
 
 
 def usage(session, subnet):

@@ -209,6 +209,18 @@ def _check_not_attached(session, router, subnet):
                 % (subnet.cidr, subnet.id, other.cidr, other.id))
 
 
+def _ipv6_port_on(session, router, subnet):
+    """The router's interface port on ``subnet``'s network that carries only
+    IPv6 subnets, which a further IPv6 subnet joins."""
+    if subnet.ip_version != 6:
+        return None
+    for port in _interface_query(session, router).filter_by(network_id=subnet.network_id):
+        if port.fixed_ips and all(netaddr.IPAddress(ip.ip_address).version == 6
+                                  for ip in port.fixed_ips):
+            return port
+    return None
+
+
 def add_interface(context, session, router_id, info):
     router = ROUTERS.get_row(context, session, router_id)
     if bool(info.get('subnet_id')) == bool(info.get('port_id')):
@@ -241,6 +253,16 @@ def add_interface(context, session, router_id, info):
             context, networks.NETWORKS.get_row(context, session, subnet.network_id)):
         raise exception.PolicyNotAuthorized(action='add_router_interface')
     _check_not_attached(session, router, subnet)
+    shared = _ipv6_port_on(session, router, subnet)
+    if shared is not None:
+        # IPv6 subnets of one network share the router's port there, as in neutron.
+        shared.fixed_ips.append(models.IPAllocation(
+            subnet_id=subnet.id, ip_address=subnet.gateway_ip,
+            network_id=subnet.network_id, position=len(shared.fixed_ips)))
+        shared.revision_number += 1
+        router.revision_number += 1
+        session.flush()
+        return _interface_info(router, shared, [subnet.id])
     port = ports.create(context.elevated(), session, {
         'network_id': subnet.network_id, 'project_id': router.project_id,
         'device_owner': INTERFACE, 'device_id': router.id, 'name': '',
@@ -266,6 +288,9 @@ def remove_interface(context, session, router_id, info):
         raise exception.BadRouterInterface(msg='Either subnet_id or port_id must be '
                                                'specified')
     subnet_ids = [ip.subnet_id for ip in port.fixed_ips]
+    if info.get('subnet_id') and not info.get('port_id') and len(subnet_ids) > 1:
+        # One of several IPv6 subnets on a shared port: only its address goes.
+        subnet_ids = [info['subnet_id']]
     for subnet_id in subnet_ids:
         cidr = netaddr.IPNetwork(session.get(models.Subnet, subnet_id).cidr)
         for fip in session.query(models.FloatingIP).filter_by(router_id=router.id):
@@ -273,7 +298,11 @@ def remove_interface(context, session, router_id, info):
                 raise exception.RouterInterfaceInUseByFloatingIP(router_id=router.id,
                                                                  subnet_id=subnet_id)
     info_out = _interface_info(router, port, subnet_ids)
-    session.delete(port)
+    if len(subnet_ids) < len(port.fixed_ips):
+        port.fixed_ips = [ip for ip in port.fixed_ips if ip.subnet_id not in subnet_ids]
+        port.revision_number += 1
+    else:
+        session.delete(port)
     session.flush()
     remaining = [r for r in router.routes or [] if _attached_hop(session, router, r)]
     if remaining != list(router.routes or []):

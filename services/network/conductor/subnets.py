@@ -135,6 +135,26 @@ def _set_pools(subnet, ranges):
         for i, r in enumerate(ranges)]
 
 
+def _check_ipv6_modes(net, ip_version, ra_mode, address_mode, enable_dhcp):
+    """Neutron's rules for ``ipv6_ra_mode`` / ``ipv6_address_mode``."""
+    if not (ra_mode or address_mode):
+        return
+    if ip_version == 4:
+        raise exception.InvalidInput(error_message='ipv6_ra_mode or ipv6_address_mode cannot '
+                                     'be set when ip_version is 4')
+    if not enable_dhcp:
+        raise exception.InvalidInput(error_message='ipv6_ra_mode or ipv6_address_mode cannot '
+                                     'be set when enable_dhcp is set to False')
+    if ra_mode and address_mode and ra_mode != address_mode:
+        raise exception.InvalidInput(error_message='ipv6_ra_mode set to %s with '
+                                     'ipv6_address_mode set to %s is not valid: when both '
+                                     'are set they must be the same' % (ra_mode, address_mode))
+    if (ra_mode in ipam.AUTO_ADDRESS_MODES or address_mode in ipam.AUTO_ADDRESS_MODES) \
+            and net.prefixlen != 64:
+        raise exception.InvalidInput(error_message='Invalid CIDR %s for IPv6 address mode: '
+                                     'EUI-64 addresses need a /64 prefix' % net)
+
+
 def _resolve_cidr(session, context, body, ip_version):
     pool = None
     if body.get('subnetpool_id'):
@@ -170,13 +190,7 @@ def create(context, session, body):
     net, pool_id = _resolve_cidr(session, context, body, ip_version)
     _check_overlap(session, net_row.id, net)
     ra_mode, address_mode = body.get('ipv6_ra_mode'), body.get('ipv6_address_mode')
-    if ip_version == 4 and (ra_mode or address_mode):
-        raise exception.InvalidInput(error_message='ipv6_ra_mode or ipv6_address_mode cannot '
-                                     'be set when ip_version is 4')
-    if ra_mode and address_mode and ra_mode != address_mode:
-        raise exception.InvalidInput(error_message='ipv6_ra_mode set to %s with '
-                                     'ipv6_address_mode set to %s is not valid'
-                                     % (ra_mode, address_mode))
+    _check_ipv6_modes(net, ip_version, ra_mode, address_mode, body.get('enable_dhcp', True))
     gateway = _gateway(net, body)
     if body.get('allocation_pools'):
         ranges = ipam.validate_pools(str(net), body['allocation_pools'])
@@ -195,6 +209,11 @@ def create(context, session, body):
     session.add(subnet)
     session.flush()
     net_row.revision_number += 1
+    if ipam.is_auto_address(subnet):
+        for port in session.query(models.Port).filter_by(network_id=net_row.id):
+            if ipam.add_auto_address(session, port, subnet):
+                port.revision_number += 1
+        session.flush()
     return make_dict(subnet)
 
 
@@ -206,6 +225,9 @@ def update(context, session, subnet_id, body):
         if key in body:
             raise exception.BadRequest(resource='subnet',
                                        msg='Cannot update read-only attribute %s' % key)
+    if body.get('enable_dhcp') is False and (subnet.ipv6_ra_mode or subnet.ipv6_address_mode):
+        raise exception.InvalidInput(error_message='Cannot disable enable_dhcp with ipv6 '
+                                     'attributes set')
     net = netaddr.IPNetwork(subnet.cidr)
     values = {k: body[k] for k in ('name', 'description', 'enable_dhcp') if k in body}
     if 'dns_nameservers' in body:
@@ -237,7 +259,11 @@ def delete(context, session, subnet_id):
         models.Port, models.Port.id == models.IPAllocation.port_id).filter(
         models.IPAllocation.subnet_id == subnet.id).all()
     net = session.get(models.Network, subnet.network_id)
+    automatic = ipam.is_auto_address(subnet)
     for allocation, port in allocations:
+        # A SLAAC address goes with its subnet; a router interface on it stays.
+        if automatic and not ipam.is_router_port(port):
+            continue
         if not networks.auto_deleted(net, port):
             raise exception.SubnetInUse(subnet_id=subnet.id,
                                         reason='One or more ports have an IP allocation '
