@@ -385,3 +385,51 @@ class QoSPolicyDefaultAlreadyExists(Conflict):
 class QosPolicyInUse(Conflict):
     fault_type = 'QosPolicyInUse'
     msg_fmt = ('QoS Policy %(policy_id)s is used by %(object_type)s %(object_id)s.')
+
+
+# -- trunks ----------------------------------------------------------------
+
+class TrunkNotFound(NotFound):
+    fault_type = 'TrunkNotFound'
+    msg_fmt = 'Trunk %(trunk_id)s could not be found.'
+
+
+class SubPortNotFound(NotFound):
+    fault_type = 'SubPortNotFound'
+    msg_fmt = 'Port %(port_id)s is not a subport of trunk %(trunk_id)s.'
+
+
+class TrunkPortInUse(Conflict):
+    fault_type = 'TrunkPortInUse'
+    msg_fmt = 'Port %(port_id)s is already the parent port of a trunk.'
+
+
+class ParentPortInUse(Conflict):
+    fault_type = 'ParentPortInUse'
+    msg_fmt = 'Port %(port_id)s is in use and cannot be the parent port of a trunk.'
+
+
+class PortInUseAsTrunkParent(Conflict):
+    fault_type = 'PortInUseAsTrunkParent'
+    msg_fmt = 'Port %(port_id)s is the parent port of trunk %(trunk_id)s.'
+
+
+class PortInUseAsSubPort(Conflict):
+    fault_type = 'PortInUseAsSubPort'
+    msg_fmt = 'Port %(port_id)s is a subport of trunk %(trunk_id)s.'
+
+
+class DuplicateSubPort(Conflict):
+    fault_type = 'DuplicateSubPort'
+    msg_fmt = ('Segmentation %(segmentation_type)s %(segmentation_id)s is already used on '
+               'trunk %(trunk_id)s.')
+
+
+class TrunkDisabled(Conflict):
+    fault_type = 'TrunkDisabled'
+    msg_fmt = 'Trunk %(trunk_id)s is disabled (admin_state_up false).'
+
+
+class TrunkInUse(Conflict):
+    fault_type = 'TrunkInUse'
+    msg_fmt = 'Trunk %(trunk_id)s is in use: its parent port is bound to an instance.'

@@ -18,6 +18,7 @@ from services.network.conductor import routers
 from services.network.conductor import rpc_errors
 from services.network.conductor import rpcapi
 from services.network.conductor import tags
+from services.network.conductor import trunks
 from services.network.conductor import wire
 from services.network.db import api as db_api
 
@@ -186,6 +187,17 @@ class NetworkConductorManager:
         result = _with_retries(run)
         self._notify(context, 'router', 'update', {'id': router_id})
         return result
+
+    # -- trunks ------------------------------------------------------------
+
+    @_client_errors
+    def update_subports(self, context, trunk_id, sub_ports, remove=False):
+        action = trunks.remove_subports if remove else trunks.add_subports
+
+        def run():
+            with db_api.writer(context) as session:
+                return action(context, session, trunk_id, sub_ports)
+        return _with_retries(run)
 
     # -- quotas --------------------------------------------------------------
 

@@ -436,12 +436,23 @@ def _reallocate(session, port, requested):
     ipam.allocate(session, port, subnets, wanted)
 
 
+def _check_not_on_trunk(session, port_id):
+    """A trunk's parent port or subport stays until it leaves the trunk."""
+    trunk = session.query(models.Trunk.id).filter_by(port_id=port_id).first()
+    if trunk is not None:
+        raise exception.PortInUseAsTrunkParent(port_id=port_id, trunk_id=trunk[0])
+    sub = session.get(models.TrunkSubport, port_id)
+    if sub is not None:
+        raise exception.PortInUseAsSubPort(port_id=port_id, trunk_id=sub.trunk_id)
+
+
 def delete(context, session, port_id, l3_allowed=False):
     port = PORTS.get_row(context, session, port_id)
     if port.device_owner in L3_OWNERS and not l3_allowed:
         raise exception.Conflict(
             reason='Port %s cannot be deleted directly via the port API: has device owner %s'
             % (port.id, port.device_owner))
+    _check_not_on_trunk(session, port.id)
     for fip in session.query(models.FloatingIP).filter_by(fixed_port_id=port.id):
         fip.fixed_port_id = fip.fixed_ip_address = fip.router_id = None
         fip.status = 'DOWN'

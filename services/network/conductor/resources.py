@@ -30,6 +30,7 @@ from services.network.conductor import routers
 from services.network.conductor import securitygroups
 from services.network.conductor import subnetpools
 from services.network.conductor import subnets
+from services.network.conductor import trunks
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,4 +79,5 @@ RESOURCES = {
                               addressscopes.update, addressscopes.delete),
     'policy': Resource(qos.POLICIES, qos.create, qos.update, qos.delete),
     'qos_rule': Resource(qos.RULES, qos.create_rule, qos.update_rule, qos.delete_rule),
+    'trunk': Resource(trunks.TRUNKS, trunks.create, trunks.update, trunks.delete),
 }

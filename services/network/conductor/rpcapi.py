@@ -10,6 +10,7 @@ Version history:
           wire module; only the requested fields, never the hidden ones)
     1.2 - update_tags (replace, add or remove a resource's tags)
     1.3 - update_extraroutes (add or remove some of a router's routes)
+    1.4 - update_subports (add or remove some of a trunk's subports)
 """
 
 import oslo_messaging as messaging
@@ -48,7 +49,7 @@ def unpack_rows(packed):
 
 
 class NetworkConductorAPI:
-    RPC_API_VERSION = '1.3'
+    RPC_API_VERSION = '1.4'
 
     def __init__(self):
         target = messaging.Target(topic=CONF.network_conductor.topic,
@@ -111,6 +112,10 @@ class NetworkConductorAPI:
     def update_extraroutes(self, context, router_id, routes, remove=False):
         return self._call(context, '1.3', 'update_extraroutes', router_id=router_id,
                           routes=routes, remove=remove)
+
+    def update_subports(self, context, trunk_id, sub_ports, remove=False):
+        return self._call(context, '1.4', 'update_subports', trunk_id=trunk_id,
+                          sub_ports=sub_ports, remove=remove)
 
     def add_router_interface(self, context, router_id, interface_info):
         return self._call(context, '1.0', 'add_router_interface', router_id=router_id,

@@ -7,7 +7,7 @@ from services.network.db import models
 
 #: Resources that carry tags (neutron's standard-attribute resources we serve).
 TAGGABLE = ('network', 'subnet', 'subnetpool', 'port', 'router', 'floatingip',
-            'security_group', 'policy')
+            'security_group', 'policy', 'trunk')
 MAX_LENGTH = 255
 
 

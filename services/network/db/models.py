@@ -358,3 +358,32 @@ class QosRule(Base):
     max_burst_kbps = sa.Column(sa.Integer)
     dscp_mark = sa.Column(sa.Integer)
     min_kbps = sa.Column(sa.Integer)
+
+
+class Trunk(StandardAttrs, Taggable, Base):
+    """A trunk (``trunk`` extension): a parent port carrying VLAN subports.
+    One trunk per parent port (the unique key)."""
+    __tablename__ = 'trunks'
+    id = _id()
+    project_id = _project()
+    name = sa.Column(sa.String(255), nullable=False, default='')
+    admin_state_up = sa.Column(sa.Boolean, nullable=False, default=True)
+    port_id = sa.Column(sa.String(36), sa.ForeignKey('ports.id'), nullable=False,
+                        unique=True)
+    sub_ports = orm.relationship('TrunkSubport', lazy='selectin',
+                                 cascade='all, delete-orphan',
+                                 order_by='TrunkSubport.segmentation_id')
+    port = orm.relationship('Port', lazy='selectin', viewonly=True)
+
+
+class TrunkSubport(Base):
+    """A port on a trunk with its VLAN; a port is a subport of one trunk at
+    most, and a trunk's VLANs are unique."""
+    __tablename__ = 'trunk_subports'
+    __table_args__ = (sa.UniqueConstraint('trunk_id', 'segmentation_type', 'segmentation_id',
+                                          name='uq_trunk_subports_trunk_segmentation'),)
+    port_id = sa.Column(sa.String(36), sa.ForeignKey('ports.id'), primary_key=True)
+    trunk_id = sa.Column(sa.String(36), sa.ForeignKey('trunks.id', ondelete='CASCADE'),
+                         nullable=False, index=True)
+    segmentation_type = sa.Column(sa.String(32), nullable=False)
+    segmentation_id = sa.Column(sa.Integer, nullable=False)

@@ -20,7 +20,7 @@ COLLECTIONS = {
     'default-subnetpools': ['/subnetpools?is_default=true'],
     'fields': ['/networks?fields=id'], 'pagination': ['/networks?limit=1'],
     'sorting': ['/networks?sort_key=name&sort_dir=asc'],
-    'standard-attr-tag': ['/networks?tags=x'],
+    'standard-attr-tag': ['/networks?tags=x'], 'trunk': ['/trunks'],
 }
 ATTRIBUTES = {
     'allowed-address-pairs': ('port', 'allowed_address_pairs'),

@@ -142,6 +142,7 @@ NOT_FOUND = {
     'rbac_policy': lambda i: exception.RbacPolicyNotFound(id=i, object_type='network'),
     'metering_label': lambda i: exception.MeteringLabelNotFound(label_id=i),
     'metering_label_rule': lambda i: exception.MeteringLabelRuleNotFound(rule_id=i),
+    'trunk': lambda i: exception.TrunkNotFound(trunk_id=i),
 }
 
 

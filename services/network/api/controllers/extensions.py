@@ -87,6 +87,7 @@ EXTENSIONS = [
                                                       'attributes.'),
     ('stateful-security-group', 'Stateful security group', 'Indicates if the security '
                                                             'group is stateful or not'),
+    ('trunk', 'Trunk Extension', 'Provides support for trunk ports'),
     ('subnet_allocation', 'Subnet Allocation', 'Enables allocation of subnets from a '
                                                'subnet pool'),
 ]

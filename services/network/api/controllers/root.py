@@ -10,6 +10,7 @@ from services.network.api.controllers import qos
 from services.network.api.controllers import quotas
 from services.network.api.controllers import resources
 from services.network.api.controllers import routers
+from services.network.api.controllers import trunks
 
 COLLECTIONS = (('network', 'networks'), ('subnet', 'subnets'),
                ('subnetpool', 'subnetpools'), ('port', 'ports'), ('router', 'routers'),
@@ -21,7 +22,8 @@ COLLECTIONS = (('network', 'networks'), ('subnet', 'subnets'),
                ('metering_label_rule', 'metering/metering-label-rules'),
                ('service_provider', 'service-providers'),
                ('rbac_policy', 'rbac-policies'), ('address_scope', 'address-scopes'),
-               ('policy', 'qos/policies'), ('rule_type', 'qos/rule-types'))
+               ('policy', 'qos/policies'), ('rule_type', 'qos/rule-types'),
+               ('trunk', 'trunks'))
 
 
 class V2Controller:
@@ -37,6 +39,7 @@ class V2Controller:
     availability_zones = availability.AvailabilityZonesController()
     metering = metering.MeteringController()
     qos = qos.QosController()
+    trunks = trunks.TrunksController()
 
     @pecan.expose('json')
     def index(self):

@@ -23,7 +23,7 @@ RESOURCES = ('network', 'subnet', 'subnetpool', 'port', 'router', 'floatingip',
              'security_group', 'security_group_rule', 'metering_label',
              'metering_label_rule', 'rbac_policy', 'address_scope', 'policy',
              'policy_bandwidth_limit_rule', 'policy_dscp_marking_rule',
-             'policy_minimum_bandwidth_rule')
+             'policy_minimum_bandwidth_rule', 'trunk')
 
 ADMIN = 'rule:admin_api'
 MEMBER = 'rule:admin_or_member'
@@ -58,6 +58,7 @@ RULES = {
     'policy': {'create': ADMIN, 'update': ADMIN, 'delete': ADMIN,
                'get': '%s or rule:shared' % READER},
 }
+RULES['trunk'] = {'create': MEMBER, 'get': READER, 'update': MEMBER, 'delete': MEMBER}
 for _rule in ('bandwidth_limit', 'dscp_marking', 'minimum_bandwidth'):
     RULES['policy_%s_rule' % _rule] = dict(RULES['policy'])
 
@@ -156,6 +157,13 @@ OTHER = [
                                  'Remove routes from a router.',
                                  [{'method': 'PUT',
                                    'path': '/v2.0/routers/{id}/remove_extraroutes'}]),
+    policy.DocumentedRuleDefault('add_subports', MEMBER, 'Add subports to a trunk.',
+                                 [{'method': 'PUT', 'path': '/v2.0/trunks/{id}/add_subports'}]),
+    policy.DocumentedRuleDefault('remove_subports', MEMBER, 'Remove subports from a trunk.',
+                                 [{'method': 'PUT',
+                                   'path': '/v2.0/trunks/{id}/remove_subports'}]),
+    policy.DocumentedRuleDefault('get_subports', READER, "List a trunk's subports.",
+                                 [{'method': 'GET', 'path': '/v2.0/trunks/{id}/get_subports'}]),
     policy.DocumentedRuleDefault('get_quota', READER, "Show a project's quotas.",
                                  [{'method': 'GET', 'path': '/v2.0/quotas/{project_id}'}]),
     policy.DocumentedRuleDefault('update_quota', ADMIN, 'Set quotas.',

@@ -40,6 +40,15 @@ _DHCP_OPTS = {'type': ['array', 'null'], 'items': {
                    'opt_value': {'type': ['string', 'null'], 'maxLength': 255},
                    'ip_version': {'type': ['integer', 'string', 'null'],
                                   'enum': [4, 6, '4', '6', None]}}}}
+# Subports' values are checked by the conductor, with neutron's messages.
+_SUBPORTS = {'type': 'array', 'items': {
+    'type': 'object', 'required': ['port_id'], 'additionalProperties': False,
+    'properties': {'port_id': _UUID,
+                   'segmentation_type': {'type': ['string', 'null'], 'maxLength': 32},
+                   'segmentation_id': {'type': ['integer', 'null'],
+                                       'minimum': -DB_INT_MAX, 'maximum': DB_INT_MAX}}}}
+SUBPORTS = {'type': 'object', 'required': ['sub_ports'], 'additionalProperties': False,
+            'properties': {'sub_ports': _SUBPORTS}}
 _COMMON = {'name': (_NAME, True, True), 'description': (_STR, True, True),
            'project_id': (_PROJECT, True, False), 'tenant_id': (_PROJECT, True, False)}
 
@@ -136,6 +145,9 @@ ATTRIBUTES = {
         'remote_address_group_id': ({'type': 'null'}, True, False),
     },
     'agent': {'admin_state_up': (_BOOL, False, True), 'description': (_STR, False, True)},
+    'trunk': dict(_COMMON, **{
+        'admin_state_up': (_BOOL, True, True), 'port_id': (_UUID, True, False),
+        'sub_ports': (_SUBPORTS, True, False)}),
     'policy': dict(_COMMON, **{'shared': (_BOOL, True, True),
                                'is_default': (_BOOL, True, True)}),
     'bandwidth_limit_rule': {
@@ -179,7 +191,7 @@ ATTRIBUTES = {
 _TAGS = {'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'maxLength': 255,
                                     'pattern': '^[^,]*$'}}
 for _resource in ('network', 'subnet', 'subnetpool', 'port', 'router', 'floatingip',
-                  'security_group', 'policy'):
+                  'security_group', 'policy', 'trunk'):
     ATTRIBUTES[_resource]['tags'] = (_TAGS, True, False)
 
 REQUIRED = {
@@ -190,6 +202,7 @@ REQUIRED = {
     'metering_label_rule': ['metering_label_id', 'direction'],
     'rbac_policy': ['object_type', 'object_id', 'action'],
     'address_scope': ['ip_version'],
+    'trunk': ['port_id'],
 }
 
 EXTRA_ROUTES = {'type': 'object', 'required': ['router'], 'additionalProperties': False,
