@@ -433,3 +433,16 @@ class TrunkDisabled(Conflict):
 class TrunkInUse(Conflict):
     fault_type = 'TrunkInUse'
     msg_fmt = 'Trunk %(trunk_id)s is in use: its parent port is bound to an instance.'
+
+
+# -- auto-allocated topology -------------------------------------------------
+
+class DefaultExternalNetworkExists(Conflict):
+    fault_type = 'DefaultExternalNetworkExists'
+    msg_fmt = ('Network %(net_id)s cannot be the default external network: %(other_id)s '
+               'already is.')
+
+
+class AutoAllocationFailure(Conflict):
+    fault_type = 'AutoAllocationFailure'
+    msg_fmt = 'Deployment error: %(reason)s.'

@@ -11,6 +11,7 @@ from oslo_log import log as logging
 
 from services.network import exception
 from services.network.conductor import agents
+from services.network.conductor import autoallocate
 from services.network.conductor import availability
 from services.network.conductor import quotas
 from services.network.conductor import resources
@@ -198,6 +199,30 @@ class NetworkConductorManager:
             with db_api.writer(context) as session:
                 return action(context, session, trunk_id, sub_ports)
         return _with_retries(run)
+
+    # -- auto-allocated topology -----------------------------------------------
+
+    @_client_errors
+    def get_auto_allocated_topology(self, context, project_id, dry_run=False):
+        def run():
+            with db_api.writer(context) as session:
+                return autoallocate.get(context, session, project_id, dry_run=dry_run)
+        result = _with_retries(run)
+        new_router = result.pop('_new_router_id', None)
+        if new_router:
+            self._notify(context, 'router', 'update', {'id': new_router})
+        return result
+
+    @_client_errors
+    def delete_auto_allocated_topology(self, context, project_id):
+        def run():
+            with db_api.writer(context) as session:
+                return autoallocate.delete(context, session, project_id)
+        gone = _with_retries(run)
+        if gone:
+            if gone['router_id']:
+                self._notify(context, 'router', 'delete', {'id': gone['router_id']})
+            self._notify(context, 'network', 'delete', {'id': gone['network_id']})
 
     # -- quotas --------------------------------------------------------------
 

@@ -102,11 +102,15 @@ def create(context, session, body):
             raise exception.InvalidInput(
                 error_message='Requested MTU is too big, maximum is %d' % mtu)
         mtu = body['mtu']
+    external = body.get('router:external', False)
+    is_default = bool(body.get('is_default', False)) and external
+    if is_default:
+        check_one_default(session)
     net = models.Network(
         id=uuidutils.generate_uuid(), project_id=project_id, name=body.get('name', ''),
         description=body.get('description', ''),
         admin_state_up=body.get('admin_state_up', True), shared=body.get('shared', False),
-        external=body.get('router:external', False), is_default=body.get('is_default', False),
+        external=external, is_default=is_default,
         mtu=mtu, port_security_enabled=body.get('port_security_enabled', True),
         qos_policy_id=qos.check_attach(context, session, body.get('qos_policy_id'),
                                        project_id),
@@ -120,6 +124,20 @@ def create(context, session, body):
     rbac.sync_wildcards(session, net)
     session.flush()
     return make_dict(net)
+
+
+def check_one_default(session, network_id=None):
+    other = session.query(models.Network.id).filter(
+        models.Network.is_default.is_(True), models.Network.external.is_(True),
+        models.Network.id != network_id).first()
+    if other:
+        raise exception.DefaultExternalNetworkExists(net_id=network_id or 'new',
+                                                     other_id=other[0])
+
+
+def default_external(session):
+    return session.query(models.Network).filter(models.Network.is_default.is_(True),
+                                                models.Network.external.is_(True)).first()
 
 
 def update(context, session, network_id, body):
@@ -145,6 +163,11 @@ def update(context, session, network_id, body):
                     reason='External network %s cannot be updated to be internal: '
                            'router gateways use it' % net.id)
         values['external'] = body['router:external']
+    # Only an external network is the default one (auto-allocated topology), and one at most.
+    if not values.get('external', net.external):
+        values['is_default'] = False
+    elif values.get('is_default') and not net.is_default:
+        check_one_default(session, net.id)
     if 'mtu' in values and values['mtu'] > segments.network_mtu(net.segments[0].network_type):
         raise exception.InvalidInput(error_message='Requested MTU is too big')
     if values.get('shared') is False and net.shared:

@@ -11,6 +11,7 @@ Version history:
     1.2 - update_tags (replace, add or remove a resource's tags)
     1.3 - update_extraroutes (add or remove some of a router's routes)
     1.4 - update_subports (add or remove some of a trunk's subports)
+    1.5 - get_auto_allocated_topology, delete_auto_allocated_topology
 """
 
 import oslo_messaging as messaging
@@ -49,7 +50,7 @@ def unpack_rows(packed):
 
 
 class NetworkConductorAPI:
-    RPC_API_VERSION = '1.4'
+    RPC_API_VERSION = '1.5'
 
     def __init__(self):
         target = messaging.Target(topic=CONF.network_conductor.topic,
@@ -116,6 +117,14 @@ class NetworkConductorAPI:
     def update_subports(self, context, trunk_id, sub_ports, remove=False):
         return self._call(context, '1.4', 'update_subports', trunk_id=trunk_id,
                           sub_ports=sub_ports, remove=remove)
+
+    def get_auto_allocated_topology(self, context, project_id, dry_run=False):
+        return self._call(context, '1.5', 'get_auto_allocated_topology',
+                          project_id=project_id, dry_run=dry_run)
+
+    def delete_auto_allocated_topology(self, context, project_id):
+        return self._call(context, '1.5', 'delete_auto_allocated_topology',
+                          project_id=project_id)
 
     def add_router_interface(self, context, router_id, interface_info):
         return self._call(context, '1.0', 'add_router_interface', router_id=router_id,

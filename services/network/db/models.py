@@ -387,3 +387,14 @@ class TrunkSubport(Base):
                          nullable=False, index=True)
     segmentation_type = sa.Column(sa.String(32), nullable=False)
     segmentation_id = sa.Column(sa.Integer, nullable=False)
+
+
+class AutoAllocatedTopology(Base):
+    """The network and router ``GET /v2.0/auto-allocated-topology/{project}``
+    made for a project (one per project); the row goes with its network."""
+    __tablename__ = 'auto_allocated_topologies'
+    project_id = sa.Column(sa.String(255), primary_key=True)
+    network_id = sa.Column(sa.String(36), sa.ForeignKey('networks.id', ondelete='CASCADE'),
+                           nullable=False)
+    router_id = sa.Column(sa.String(36), sa.ForeignKey('routers.id', ondelete='SET NULL'),
+                          nullable=True)

@@ -42,6 +42,7 @@ BEHAVIOUR = {
     'filter-validation': 'test_listing', 'extraroute-atomic': 'test_conformance_fixes',
     'qos-bw-limit-direction': 'test_qos', 'qos-bw-minimum-ingress': 'test_qos',
     'metering_source_and_destination_fields': 'test_metering',
+    'auto-allocated-topology': 'test_auto_allocate',
 }
 
 

@@ -3,6 +3,7 @@
 import pecan
 
 from common import wsgi
+from services.network.api.controllers import autoallocate
 from services.network.api.controllers import availability
 from services.network.api.controllers import extensions
 from services.network.api.controllers import metering
@@ -57,6 +58,8 @@ setattr(V2Controller, 'network-ip-availabilities', availability.IPAvailabilityCo
 setattr(V2Controller, 'service-providers', metering.ServiceProvidersController())
 setattr(V2Controller, 'rbac-policies', resources.RbacPoliciesController())
 setattr(V2Controller, 'address-scopes', resources.AddressScopesController())
+setattr(V2Controller, 'auto-allocated-topology',
+        autoallocate.AutoAllocatedTopologyController())
 
 
 class RootController:
