@@ -446,3 +446,15 @@ class DefaultExternalNetworkExists(Conflict):
 class AutoAllocationFailure(Conflict):
     fault_type = 'AutoAllocationFailure'
     msg_fmt = 'Deployment error: %(reason)s.'
+
+
+# -- segments ----------------------------------------------------------------
+
+class SegmentNotFound(NotFound):
+    fault_type = 'SegmentNotFound'
+    msg_fmt = 'Segment %(segment_id)s could not be found.'
+
+
+class SegmentInUse(Conflict):
+    fault_type = 'SegmentInUse'
+    msg_fmt = 'Segment %(segment_id)s cannot be deleted: %(reason)s.'

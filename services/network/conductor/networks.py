@@ -30,7 +30,7 @@ def auto_deleted(net, port):
 
 def make_dict(net):
     result = queries.standard_dict(net)
-    segment = segments.segment_dict(net.segments[0]) if net.segments else {}
+    segment = segments.segment_dict(net.segments[0]) if len(net.segments) == 1 else {}
     result.update({
         'name': net.name, 'status': net.status, 'admin_state_up': net.admin_state_up,
         'shared': net.shared, 'router:external': net.external, 'mtu': net.mtu,
@@ -43,6 +43,11 @@ def make_dict(net):
         'provider:physical_network': segment.get('physical_network'),
         'provider:segmentation_id': segment.get('segmentation_id'),
     })
+    if len(net.segments) > 1:
+        # Several segments (``segment``): shown as multi-provider's list.
+        result['segments'] = [
+            {'provider:%s' % k: v for k, v in segments.segment_dict(s).items()}
+            for s in net.segments]
     return result
 
 

@@ -22,6 +22,7 @@ from services.network.conductor import agents
 from services.network.conductor import floatingips
 from services.network.conductor import metering
 from services.network.conductor import networks
+from services.network.conductor import networksegments
 from services.network.conductor import ports
 from services.network.conductor import qos
 from services.network.conductor import queries
@@ -80,4 +81,6 @@ RESOURCES = {
     'policy': Resource(qos.POLICIES, qos.create, qos.update, qos.delete),
     'qos_rule': Resource(qos.RULES, qos.create_rule, qos.update_rule, qos.delete_rule),
     'trunk': Resource(trunks.TRUNKS, trunks.create, trunks.update, trunks.delete),
+    'segment': Resource(networksegments.SEGMENTS, networksegments.create,
+                        networksegments.update, networksegments.delete),
 }

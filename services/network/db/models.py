@@ -86,6 +86,13 @@ class NetworkSegment(Base):
     physical_network = sa.Column(sa.String(64), nullable=False, default='')
     segmentation_id = sa.Column(sa.Integer, nullable=False, default=0)
     segment_index = sa.Column(sa.Integer, nullable=False, default=0)
+    # The ``segment`` resource's own attributes.
+    name = sa.Column(sa.String(255), nullable=False, default='')
+    description = sa.Column(sa.String(255), nullable=False, default='')
+    created_at = sa.Column(sa.DateTime, nullable=False, default=timeutils.utcnow)
+    updated_at = sa.Column(sa.DateTime, nullable=False, default=timeutils.utcnow,
+                           onupdate=timeutils.utcnow)
+    revision_number = sa.Column(sa.BigInteger, nullable=False, default=0)
 
 
 class SubnetPool(StandardAttrs, Taggable, Base):

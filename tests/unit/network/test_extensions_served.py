@@ -21,6 +21,7 @@ COLLECTIONS = {
     'fields': ['/networks?fields=id'], 'pagination': ['/networks?limit=1'],
     'sorting': ['/networks?sort_key=name&sort_dir=asc'],
     'standard-attr-tag': ['/networks?tags=x'], 'trunk': ['/trunks'],
+    'segment': ['/segments'],
 }
 ATTRIBUTES = {
     'allowed-address-pairs': ('port', 'allowed_address_pairs'),

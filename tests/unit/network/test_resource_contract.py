@@ -30,7 +30,8 @@ GENERIC = {'get_resource': 'get', 'list_resources': 'list',
 SAMPLES = {'network_id': ID, 'ip_version': 4, 'floating_network_id': ID,
            'security_group_id': ID, 'direction': 'ingress', 'prefixes': ['10.0.0.0/8'],
            'name': 'x', 'metering_label_id': ID, 'object_type': 'network', 'object_id': ID,
-           'action': 'access_as_shared', 'port_id': ID}
+           'action': 'access_as_shared', 'port_id': ID,
+           'network_type': 'vxlan'}
 
 
 class RecordingConductor:

@@ -143,6 +143,7 @@ NOT_FOUND = {
     'metering_label': lambda i: exception.MeteringLabelNotFound(label_id=i),
     'metering_label_rule': lambda i: exception.MeteringLabelRuleNotFound(rule_id=i),
     'trunk': lambda i: exception.TrunkNotFound(trunk_id=i),
+    'segment': lambda i: exception.SegmentNotFound(segment_id=i),
 }
 
 

@@ -68,6 +68,7 @@ EXTENSIONS = [
     ('router', 'Neutron L3 Router', 'Router abstraction for basic L3 forwarding between L2 '
                                     'Neutron networks and access to external networks via '
                                     'a NAT gateway.'),
+    ('segment', 'Segment', 'Segments extension.'),
     ('security-group', 'security-group', 'The security groups extension.'),
     ('service-type', 'Neutron Service Type Management', 'API for retrieving service '
                                                        'providers for Neutron advanced '

@@ -60,6 +60,10 @@ class AddressScopesController(base.ResourceController):
     resource, collection = 'address_scope', 'address_scopes'
 
 
+class SegmentsController(base.ResourceController):
+    resource, collection = 'segment', 'segments'
+
+
 class AgentsController(base.ResourceController):
     resource, collection = 'agent', 'agents'
 

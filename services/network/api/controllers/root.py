@@ -24,7 +24,7 @@ COLLECTIONS = (('network', 'networks'), ('subnet', 'subnets'),
                ('service_provider', 'service-providers'),
                ('rbac_policy', 'rbac-policies'), ('address_scope', 'address-scopes'),
                ('policy', 'qos/policies'), ('rule_type', 'qos/rule-types'),
-               ('trunk', 'trunks'))
+               ('trunk', 'trunks'), ('segment', 'segments'))
 
 
 class V2Controller:
@@ -41,6 +41,7 @@ class V2Controller:
     metering = metering.MeteringController()
     qos = qos.QosController()
     trunks = trunks.TrunksController()
+    segments = resources.SegmentsController()
 
     @pecan.expose('json')
     def index(self):

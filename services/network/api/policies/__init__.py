@@ -23,7 +23,7 @@ RESOURCES = ('network', 'subnet', 'subnetpool', 'port', 'router', 'floatingip',
              'security_group', 'security_group_rule', 'metering_label',
              'metering_label_rule', 'rbac_policy', 'address_scope', 'policy',
              'policy_bandwidth_limit_rule', 'policy_dscp_marking_rule',
-             'policy_minimum_bandwidth_rule', 'trunk')
+             'policy_minimum_bandwidth_rule', 'trunk', 'segment')
 
 ADMIN = 'rule:admin_api'
 MEMBER = 'rule:admin_or_member'
@@ -58,6 +58,7 @@ RULES = {
     'policy': {'create': ADMIN, 'update': ADMIN, 'delete': ADMIN,
                'get': '%s or rule:shared' % READER},
 }
+RULES['segment'] = {'create': ADMIN, 'get': ADMIN, 'update': ADMIN, 'delete': ADMIN}
 RULES['trunk'] = {'create': MEMBER, 'get': READER, 'update': MEMBER, 'delete': MEMBER}
 for _rule in ('bandwidth_limit', 'dscp_marking', 'minimum_bandwidth'):
     RULES['policy_%s_rule' % _rule] = dict(RULES['policy'])
@@ -87,7 +88,7 @@ NET_OWNER_MEMBER = 'rule:admin_api or (role:member and project_id:%(network:proj
 # Attributes only an administrator (or the service role, for ports) may see.
 ADMIN_VISIBLE_ONLY = {
     'network': ('provider:network_type', 'provider:physical_network',
-                'provider:segmentation_id'),
+                'provider:segmentation_id', 'segments'),
     'port': ('binding:host_id', 'binding:profile', 'binding:vif_type',
              'binding:vif_details'),
 }

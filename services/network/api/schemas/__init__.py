@@ -10,6 +10,7 @@ DB_INT_MAX = 2 ** 31 - 1
 
 _STR = {'type': 'string', 'maxLength': 255}
 _NAME = {'type': 'string', 'maxLength': 255}
+_STR_OR_NULL = {'type': ['string', 'null'], 'maxLength': 255}
 _BOOL = {'type': 'boolean'}
 _UUID = {'type': 'string', 'minLength': 1, 'maxLength': 36}
 _UUID_OR_NULL = {'type': ['string', 'null'], 'maxLength': 36}
@@ -145,6 +146,15 @@ ATTRIBUTES = {
         'remote_address_group_id': ({'type': 'null'}, True, False),
     },
     'agent': {'admin_state_up': (_BOOL, False, True), 'description': (_STR, False, True)},
+    'segment': {
+        'network_id': (_UUID, True, False), 'name': (_STR_OR_NULL, True, True),
+        'description': (_STR_OR_NULL, True, True),
+        'network_type': ({'type': 'string', 'enum': ['flat', 'vlan', 'vxlan', 'geneve',
+                                                     'gre', 'local']}, True, False),
+        'physical_network': ({'type': ['string', 'null'], 'maxLength': 64}, True, False),
+        'segmentation_id': ({'type': ['integer', 'null'], 'minimum': 0,
+                             'maximum': DB_INT_MAX}, True, False),
+        'project_id': (_PROJECT, True, False), 'tenant_id': (_PROJECT, True, False)},
     'trunk': dict(_COMMON, **{
         'admin_state_up': (_BOOL, True, True), 'port_id': (_UUID, True, False),
         'sub_ports': (_SUBPORTS, True, False)}),
@@ -203,6 +213,7 @@ REQUIRED = {
     'rbac_policy': ['object_type', 'object_id', 'action'],
     'address_scope': ['ip_version'],
     'trunk': ['port_id'],
+    'segment': ['network_id', 'network_type'],
 }
 
 EXTRA_ROUTES = {'type': 'object', 'required': ['router'], 'additionalProperties': False,
