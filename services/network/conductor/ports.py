@@ -430,9 +430,14 @@ def _reallocate(session, port, requested):
             keep.append(match[0])
         else:
             wanted.append(item)
+    subnets = session.query(models.Subnet).filter_by(network_id=port.network_id).all()
+    if not ipam.is_router_port(port):
+        # A SLAAC address stays, as neutron keeps it, unless asked for again.
+        auto = {s.id for s in subnets if ipam.is_auto_address(s)}
+        asked = {item.get('subnet_id') for item in wanted}
+        keep.extend(c for c in current if c[0] in auto and c[0] not in asked)
     port.fixed_ips = [ip for ip in port.fixed_ips if (ip.subnet_id, ip.ip_address) in keep]
     session.flush()
-    subnets = session.query(models.Subnet).filter_by(network_id=port.network_id).all()
     ipam.allocate(session, port, subnets, wanted)
 
 

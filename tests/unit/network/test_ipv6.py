@@ -154,3 +154,14 @@ def test_ipv6_subnet_pool(api):
     api.post('/subnets', {'subnet': {
         'network_id': net['id'], 'ip_version': 4, 'subnetpool_id': pool['id']}}, DEMO,
         status=400)
+
+
+def test_port_update_keeps_the_slaac_address(api):
+    net = api.network(DEMO)
+    v4 = api.subnet(net['id'], headers=DEMO)
+    slaac = _v6(api, net, ipv6_ra_mode='slaac', ipv6_address_mode='slaac').json['subnet']
+    port = api.port(net['id'], DEMO)
+    eui = _eui64(slaac['cidr'], port['mac_address'])
+    port = api.put('/ports/%s' % port['id'], {'port': {'fixed_ips': [
+        {'subnet_id': v4['id'], 'ip_address': '10.0.0.77'}]}}, DEMO).json['port']
+    assert {ip['ip_address'] for ip in port['fixed_ips']} == {'10.0.0.77', eui}
