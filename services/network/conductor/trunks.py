@@ -106,9 +106,9 @@ def _new_subports(context, session, trunk, requested):
         if port.id in seen_ports:
             raise exception.InvalidInput(error_message='Port %s is given twice' % port.id)
         seen_ports.add(port.id)
-        if _trunk_of_parent(session, port.id) is not None:
-            raise exception.PortInUseAsTrunkParent(
-                port_id=port.id, trunk_id=_trunk_of_parent(session, port.id).id)
+        parent_of = _trunk_of_parent(session, port.id)
+        if parent_of is not None:
+            raise exception.PortInUseAsTrunkParent(port_id=port.id, trunk_id=parent_of.id)
         sub = _subport_row(session, port.id)
         if sub is not None:
             raise exception.PortInUseAsSubPort(port_id=port.id, trunk_id=sub.trunk_id)
