@@ -107,7 +107,7 @@ def main(path):
         public_network_id=env.get('PUBLIC_NETWORK_ID', ''),
         floating_network_name=env.get('PUBLIC_NETWORK_NAME', 'public'),
         project_networks_reachable=False, shared_physical_network=False)
-    put('network-feature-enabled', ipv6=True, api_extensions='all')
+    put('network-feature-enabled', ipv6=True, ipv6_subnet_attributes=True, api_extensions='all')
     put('volume', region=region, endpoint_type='publicURL', catalog_type='volumev3')
     put('object-storage', region=region, endpoint_type='publicURL', operator_role='member')
     put('validation', run_validation=False)

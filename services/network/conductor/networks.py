@@ -197,9 +197,17 @@ def update(context, session, network_id, body):
 def delete(context, session, network_id):
     net = NETWORKS.get_row(context, session, network_id)
     ports = session.query(models.Port).filter_by(network_id=net.id).all()
-    if not all(auto_deleted(net, port) for port in ports):
+    fips = session.query(models.FloatingIP).filter_by(floating_network_id=net.id).all()
+    fip_ports = {fip.floating_port_id for fip in fips}
+    # Floating IPs of an external network go with it, as in neutron (an
+    # associated one's router has its gateway there, which keeps the network).
+    if not all(auto_deleted(net, port) or port.id in fip_ports for port in ports):
         raise exception.NetworkInUse(net_id=net.id)
-    purged = [port.id for port in ports]
+    purged = [fip.id for fip in fips]
+    for fip in fips:
+        session.delete(fip)
+    session.flush()
+    purged += [port.id for port in ports]
     for port in ports:
         session.delete(port)
     session.flush()

@@ -152,3 +152,13 @@ def test_extensions_ip_availability_and_zones(api):
     assert (item['total_ips'], item['used_ips']) == (13, 1)
     api.get('/network-ip-availabilities', member('x'), status=403)
     assert api.get('/availability_zones').json['availability_zones'] == []
+
+
+def test_deleting_an_external_network_takes_its_floating_ips(api):
+    net = api.network(name='ext', **{'router:external': True})
+    api.subnet(net['id'], cidr='198.51.100.0/24', enable_dhcp=False)
+    fip = api.post('/floatingips', {'floatingip': {'floating_network_id': net['id']}}
+                   ).json['floatingip']
+    api.delete('/networks/%s' % net['id'])
+    api.get('/floatingips/%s' % fip['id'], status=404)
+    assert api.get('/ports?network_id=%s' % net['id']).json['ports'] == []
