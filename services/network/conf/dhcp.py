@@ -9,7 +9,9 @@ dhcp_opts = [
                help='dnsmasq executable (found on PATH unless absolute).'),
     cfg.StrOpt('state_dir', default='$state_path/dhcp',
                help='Directory with one directory per network: hosts, options '
-                    'and leases files, pid file and log of its dnsmasq.'),
+                    'and leases files, pid file and log of its dnsmasq. dnsmasq '
+                    'rereads the files as nobody, so every directory above it '
+                    'must be searchable by others (o+x).'),
     cfg.StrOpt('dhcp_domain', default='openstacklocal',
                help='Domain handed to guests with their host names.'),
     cfg.IntOpt('lease_seconds', default=86400, min=120,

@@ -64,7 +64,7 @@ class DhcpAgent:
 
     # -- daemon hooks ---------------------------------------------------------------------
     def init_host(self):
-        os.makedirs(self.state_dir, mode=0o755, exist_ok=True)
+        _open_dir(self.state_dir)
 
     def report_state(self):
         ports = sum(len(n.get('ports') or []) for n in
@@ -172,7 +172,7 @@ class DhcpAgent:
     def _serve(self, network, port):
         network_id = network['id']
         directory = os.path.join(self.state_dir, network_id)
-        os.makedirs(directory, mode=0o755, exist_ok=True)
+        _open_dir(directory)
         _write(os.path.join(directory, 'host'), dnsmasq.hosts_file(network, self.domain))
         _write(os.path.join(directory, 'opts'),
                dnsmasq.options_file(network, port, self.metadata_route))
@@ -251,6 +251,14 @@ def _same_lease(network, port):
             return (known.get('mac_address'), known.get('fixed_ips'), known.get('dns_name')) \
                 == (port.get('mac_address'), port.get('fixed_ips'), port.get('dns_name'))
     return False
+
+
+def _open_dir(path):
+    """A directory dnsmasq can read after it dropped root (to nobody): it
+    rereads the hosts and options files there on SIGHUP. The daemons' umask
+    (027) would keep it out."""
+    os.makedirs(path, exist_ok=True)
+    os.chmod(path, 0o755)
 
 
 def _write(path, text):
