@@ -28,8 +28,10 @@ def unplug_ovs(instance_uuid, port_ids, run=_run):
                        'Interface', 'external_ids:iface-id=%s' % port_id,
                        'external_ids:vm-id=%s' % instance_uuid])
         if rc:
-            LOG.warning('Could not look up the OVS port of %s', port_id)
-            continue
+            # e.g. a compute daemon without access to the OVSDB socket: libvirt
+            # still removes the ports of the guests it stops.
+            LOG.info('Cannot look up OVS ports (ovs-vsctl failed); left to libvirt')
+            return
         for name in out.split():
             LOG.info('Removing OVS port %s left by %s', name, instance_uuid)
             run(['ovs-vsctl', '--timeout=10', '--if-exists', 'del-port', name])
