@@ -283,6 +283,18 @@ def test_guest_gets_its_address_by_dhcp_and_answers_ping(cloud, driver):
         capture_output=True, text=True, check=True).stdout)['data']
     assert dict((r[0], r[1]) for r in tags_after)[guest_tap] == by_name[guest_tap]
 
+    # A DHCP agent restart finds its dnsmasq again and keeps it (same pid, leases kept).
+    pid = _dnsmasq_pid(cloud, net['id'])
+    dnsmasq_log = cloud.workdir / 'dhcp' / net['id'] / 'dnsmasq.log'
+    rereads = dnsmasq_log.read_text().count('/host')
+    cloud.stop_agent('dhcp_agent')
+    cloud.start_agent('dhcp_agent')
+    # Its full sync sends the running dnsmasq SIGHUP: it rereads the hosts file.
+    wait_for(lambda: dnsmasq_log.read_text().count('/host') > rereads, 60,
+             'the restarted DHCP agent to reload dnsmasq:\n' + cloud.logs())
+    assert _dnsmasq_pid(cloud, net['id']) == pid
+    assert _ns_run(ns, 'ping', '-c', '1', '-W', '2', guest_ip).returncode == 0
+
     # Destroy: the NIC leaves the bridge and the port goes DOWN.
     driver.destroy(None, instance, [vif])
     wait_for(lambda: cloud.request('GET', '/ports/%s' % port['id'])['port']['status']

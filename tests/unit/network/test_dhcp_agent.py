@@ -88,6 +88,9 @@ class FakeProcess:
     def alive(self):
         return self.running
 
+    def running_argv(self):
+        return self.argv if self.running else None
+
     def start(self):
         self.running = True
         self.events.append('start')
@@ -225,3 +228,30 @@ def test_hosts_skip_ports_off_dhcp_subnets_and_use_dns_name():
     hosts = dnsmasq.hosts_file(net, 'example.test')
     assert 'fa:16:3e:00:00:07,web1.example.test,10.0.0.7\n' in hosts
     assert '10.9.0.7' not in hosts
+
+
+def test_process_finds_a_dnsmasq_an_earlier_agent_started(tmp_path):
+    import subprocess
+    import sys
+    import time
+    directory = str(tmp_path)
+    argv = ['dnsmasq', '-c', 'import time; time.sleep(60)', '--pid-file=%s/pid' % directory]
+    proc = subprocess.Popen(argv, executable=sys.executable)
+    try:
+        (tmp_path / 'pid').write_text('%d\n' % proc.pid)
+        for _ in range(100):  # as dnsmasq does, once it runs
+            with open('/proc/%d/cmdline' % proc.pid, 'rb') as f:
+                if f.read():
+                    break
+            time.sleep(0.05)
+        found = dnsmasq.Process(NET, directory, 'qdhcp-x', argv)
+        assert found.pid() == proc.pid and found.running_argv() == argv
+        # Another network's directory: not ours.
+        other = dnsmasq.Process(NET, str(tmp_path / 'other'), 'qdhcp-x', argv)
+        assert other.pid() is None
+        found.stop()
+        proc.wait(timeout=10)
+        assert found.pid() is None
+    finally:
+        proc.kill()
+        proc.wait()

@@ -184,8 +184,10 @@ class DhcpAgent:
             entry = self.networks[network_id] = {'process': process}
         process = entry['process']
         entry.update(network=network, port=port)
-        if process.argv != argv:
-            # New subnets or a new device: dnsmasq's command line changed.
+        running = process.running_argv()
+        if process.argv != argv or (running is not None and running != argv):
+            # New subnets or a new device (or a dnsmasq an earlier agent started
+            # otherwise): dnsmasq's command line changed.
             process.stop()
             process.argv = argv
         if process.alive():

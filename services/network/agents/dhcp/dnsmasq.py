@@ -104,21 +104,32 @@ class Process:
     def pid_path(self):
         return os.path.join(self.directory, 'pid')
 
-    def pid(self):
-        if self._popen is not None:
-            return None if self._popen.poll() is not None else self._popen.pid
+    def _found(self):
+        """(pid, argv) of the dnsmasq the pid file names, when it runs."""
         try:
             with open(self.pid_path) as f:
                 pid = int(f.read().strip())
-        except (OSError, ValueError):
-            return None
-        try:
             with open('/proc/%d/cmdline' % pid, 'rb') as f:
-                cmdline = f.read().decode('utf-8', 'replace')
-        except OSError:
-            return None
+                argv = f.read().decode('utf-8', 'replace').split('\0')[:-1]
+        except (OSError, ValueError):
+            return None, None
         # Not ours unless it serves this network's files.
-        return pid if 'dnsmasq' in cmdline and self.directory in cmdline else None
+        if not any('dnsmasq' in a for a in argv[:1]) or \
+                not any(self.directory in a for a in argv):
+            return None, None
+        return pid, argv
+
+    def pid(self):
+        if self._popen is not None:
+            return None if self._popen.poll() is not None else self._popen.pid
+        return self._found()[0]
+
+    def running_argv(self):
+        """The command line of the running dnsmasq (one started by an
+        earlier agent too), or None."""
+        if self._popen is not None:
+            return self.argv if self._popen.poll() is None else None
+        return self._found()[1]
 
     def alive(self):
         return self.pid() is not None

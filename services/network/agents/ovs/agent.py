@@ -136,6 +136,9 @@ class OVSAgent:
                 raise
 
     def _scan(self):
+        if self._resync:
+            # Open vSwitch may have been restarted with a fresh database.
+            self.ovs.ensure_bridge(self.bridge, self.datapath_type)
         current = self.ovs.iface_ports(self.bridge)
         if self._resync:
             LOG.info('Full resync of %d ports on %s', len(current), self.bridge)
