@@ -14,7 +14,6 @@ def serve_agent(argv, prog, build):
     from common import log
     from common import rpc
     from common import service
-    from services.network import cmd
     from services.network import conf as network_conf
     from services.network.agents.rpc import notifications
 
@@ -29,5 +28,5 @@ def serve_agent(argv, prog, build):
                              conf.host,
                              endpoints=[notifications.AgentNotificationEndpoint(manager)],
                              report_interval=conf.agent.report_interval)
-    cmd.settle_startup_heap()
+    service.settle_startup_heap()
     service.serve(conf, [svc])

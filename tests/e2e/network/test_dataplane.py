@@ -30,11 +30,11 @@ from oslo_config import cfg
 from oslo_config import fixture as config_fixture
 
 from tests.e2e.compute.conftest import BOOT_TIMEOUT, record_figure
+from tests.functional import harness
 from tests.functional.network.fixtures import NetworkServer
 
 pytestmark = pytest.mark.e2e
 
-REPO = pathlib.Path(__file__).resolve().parents[3]
 ADMIN = {'X-Project-Id': 'e2e-admin', 'X-User-Id': 'admin',
          'X-Roles': 'admin,member,reader'}
 FLAVOR = {'name': 'e2e.tiny', 'memory_mb': 128, 'vcpus': 1, 'root_gb': 1}
@@ -59,6 +59,7 @@ class Cloud:
         self.server = NetworkServer(workdir, 'sqlite:///%s/network.sqlite' % workdir)
         self.agent_conf = workdir / 'agents.conf'
         self.agents = {}
+        self.starts = 0
 
     def start(self):
         self.server.start()
@@ -74,23 +75,15 @@ class Cloud:
             self.start_agent(name)
 
     def start_agent(self, name):
-        log = open(self.workdir / ('%s.log' % name), 'a')
-        env = dict(os.environ, PYTHONPATH=str(REPO))
-        self.agents[name] = subprocess.Popen(
-            [sys.executable, '-m', 'services.network.cmd.%s' % name,
-             '--config-file', str(self.server.config_file),
-             '--config-file', str(self.agent_conf)],
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
+        """``python -m`` (cwd on the path): the agents of the tree under test."""
+        self.starts += 1
+        self.agents[name] = harness.Daemon(
+            name, [sys.executable, '-m', 'services.network.cmd.%s' % name,
+                   '--config-file', self.server.config_file, '--config-file', self.agent_conf],
+            output_file=self.workdir / ('%s.%d.log' % (name, self.starts))).start()
 
     def stop_agent(self, name):
-        proc = self.agents.pop(name)
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        self.agents.pop(name).stop()
 
     def stop(self):
         for name in list(self.agents):
@@ -114,10 +107,8 @@ class Cloud:
 
     def logs(self):
         out = [self.server.log_tail()]
-        for name in ('ovs_agent', 'dhcp_agent'):
-            path = self.workdir / ('%s.log' % name)
-            if path.exists():
-                out += ['== ' + name] + path.read_text().splitlines()[-40:]
+        for path in sorted(self.workdir.glob('*_agent.*.log')):
+            out += ['== ' + path.name] + path.read_text().splitlines()[-40:]
         return '\n'.join(out)
 
 
