@@ -3,13 +3,45 @@
 # Two daemons read network.conf; the database URL is in network-db.conf, which only the
 # conductor (the database owner) and alto-manage read: the API never sees it.
 
+# The data plane: alto-ovs-agent and alto-dhcp-agent run as root (they create br-int, namespaces
+# and dnsmasq processes) against Open vSwitch, which network_install starts without systemd
+# (userspace datapath: the kernel has no openvswitch module). dnsmasq drops to nobody and rereads
+# its files, so they live outside the 0750 state directory.
+
 NETWORK_CONF=$ALTO_ETC/network.conf
+NETWORK_AGENT_PACKAGES="openvswitch-switch dnsmasq-base iproute2"
+NETWORK_DHCP_DIR=${NETWORK_DHCP_DIR:-/var/lib/altostratus-dhcp}
+OVS_CTL=/usr/share/openvswitch/scripts/ovs-ctl
 NETWORK_DB_CONF=$ALTO_ETC/network-db.conf
 NETWORK_PORT=${NETWORK_PORT:-9696}
 NETWORK_URL=http://$HOST_IP:$NETWORK_PORT
 PUBLIC_NETWORK_CIDR=${PUBLIC_NETWORK_CIDR:-203.0.113.0/24}
 PUBLIC_NETWORK_GATEWAY=${PUBLIC_NETWORK_GATEWAY:-203.0.113.1}
 PRIVATE_NETWORK_CIDR=${PRIVATE_NETWORK_CIDR:-10.0.0.0/24}
+
+# network_install: Open vSwitch and dnsmasq (packages, ovsdbapp in the virtualenv), OVS running.
+network_install() {
+    local missing=() p
+    for p in $NETWORK_AGENT_PACKAGES; do
+        dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        log "installing ${missing[*]} for the network agents"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get install -y -q "${missing[@]}" >/dev/null \
+            || { apt-get update -q >/dev/null && apt-get install -y -q "${missing[@]}" >/dev/null; }
+    fi
+    "$ALTO_VENV/bin/python" -c 'import ovsdbapp' 2>/dev/null || {
+        log "installing ovsdbapp"
+        "$ALTO_VENV/bin/pip" install -q -e "$ALTO_SRC[ovs]"
+    }
+    if ! ovs-vsctl --timeout=5 show >/dev/null 2>&1; then
+        log "starting Open vSwitch"
+        "$OVS_CTL" start --system-id=random >/dev/null 2>&1 || die "Open vSwitch did not start"
+    fi
+    mkdir -p "$NETWORK_DHCP_DIR"
+    chmod 0755 "$NETWORK_DHCP_DIR"
+}
 
 network_configure() {
     local f=$NETWORK_CONF
@@ -27,6 +59,9 @@ network_configure() {
         sqlite:*) iniset "$f" network_conductor workers 1 ;;
         *) iniset "$f" network_conductor workers "$(nproc)" ;;
     esac
+    iniset "$f" ovs integration_bridge br-int
+    iniset "$f" ovs datapath_type netdev
+    iniset "$f" dhcp_agent state_dir "$NETWORK_DHCP_DIR"
     iniset "$f" api bind_host "$HOST_IP"
     iniset "$f" api bind_port "$NETWORK_PORT"
     iniset "$f" api auth_strategy keystone
@@ -45,9 +80,38 @@ network_daemons() {
     echo "alto-network-api --config-file $NETWORK_CONF"
 }
 
+# network_agent_daemons: the agents, run as root.
+network_agent_daemons() {
+    echo "alto-ovs-agent --config-file $NETWORK_CONF"
+    echo "alto-dhcp-agent --config-file $NETWORK_CONF"
+}
+
+# _start_root_daemon NAME COMMAND...: like start_daemon, as root (pid file and log alike).
+_start_root_daemon() {
+    local name=$1; shift
+    local pidfile=$ALTO_RUN/$name.pid logfile=$ALTO_LOGS/$name.log cmdline
+    if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+        cmdline=$(tr '\0' ' ' < "/proc/$(cat "$pidfile")/cmdline" 2>/dev/null)
+        if [[ "${cmdline% }" == *"$*" ]]; then
+            log "$name already running (pid $(cat "$pidfile"))"
+            return 0
+        fi
+        stop_daemon "$name"
+    fi
+    mkdir -p "$ALTO_RUN"
+    setsid env HOME=/root "$@" >>"$logfile" 2>&1 < /dev/null &
+    echo $! > "$pidfile"
+    log "started $name (pid $!) as root, log $logfile"
+}
+
 network_start() {
     start_daemons network
     wait_for_http "$NETWORK_URL/" 60
+    local name args
+    while read -r name args; do
+        # shellcheck disable=SC2086  # paths have no spaces
+        _start_root_daemon "$name" "$ALTO_VENV/bin/$name" $args
+    done < <(network_agent_daemons)
 }
 
 # _demo_openstack ARGS...: the openstack CLI as the demo user in project demo.

@@ -41,8 +41,9 @@ class AgentPluginManager:
 
     def _set_status(self, context, device, host, status):
         with db_api.writer(context) as session:
-            port = dataplane.set_port_status(session, device, host, status)
-        if port is not None and self.notifier is not None:
+            port, changed = dataplane.set_port_status(session, device, host, status)
+        # Only a change is news: the agent that reported it hears the fanout too.
+        if changed and self.notifier is not None:
             self.notifier.port_update(context, port)
         return port is not None
 

@@ -37,16 +37,19 @@ def device_details(session, port_id, host):
 
 
 def set_port_status(session, port_id, host, status):
+    """``(port dict, changed)``; ``(None, False)`` for a port that does not
+    exist or is bound to another host."""
     port = session.get(models.Port, port_id)
     if port is None:
-        return None
+        return None, False
     if host and port.binding_host_id and port.binding_host_id != host:
-        return None
-    if port.status != status:
+        return None, False
+    changed = port.status != status
+    if changed:
         port.status = status
         port.revision_number += 1
     session.flush()
-    return ports.make_dict(port)
+    return ports.make_dict(port), changed
 
 
 def _member_ips(session, group_ids):

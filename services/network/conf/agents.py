@@ -6,6 +6,9 @@ agent_opts = [
     cfg.IntOpt('agent_down_time', default=75, min=1,
                help='Seconds without a report_state heartbeat after which an '
                     "agent is shown as not alive (':-)' becomes 'XXX')."),
+    cfg.IntOpt('report_interval', default=10, min=1,
+               help='Seconds between two report_state heartbeats of an agent; '
+                    'keep it well below agent_down_time.'),
 ]
 
 

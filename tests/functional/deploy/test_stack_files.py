@@ -32,6 +32,8 @@ DB_FREE = ('alto-network-api', 'alto-compute-api', 'alto-compute-scheduler', 'al
            'alto-compute-metadata')
 DB_OWNERS = ('alto-identity-api', 'alto-image-api', 'alto-network-conductor',
              'alto-compute-conductor')
+# Network agents: DB-free, run as root (OVS, namespaces, dnsmasq), read network.conf.
+ROOT_AGENTS = ('alto-ovs-agent', 'alto-dhcp-agent')
 URL = re.compile(r'\b(sqlite|mysql|postgresql|mariadb)[+:\w]*://')
 
 
@@ -89,7 +91,8 @@ def deployed():
     script = '\n'.join(
         ['secure_install'] +
         ['. "$ALTO_SRC/deploy/lib/%s.sh"; %s_configure >&2' % (s, s) for s in SERVICES] +
-        ['secure_install'] + ['%s_daemons' % s for s in SERVICES])
+        ['secure_install'] + ['%s_daemons' % s for s in SERVICES] +
+        ['network_agent_daemons'])
     out = _bash(dict(env, PYTHONPATH=str(ROOT)), script)
     assert out.returncode == 0, out.stdout + out.stderr
     daemons = {}
@@ -120,12 +123,12 @@ def _database_refs(path):
 
 def test_every_daemon_is_listed(deployed):
     _, daemons = deployed
-    assert sorted(daemons) == sorted(DB_FREE + DB_OWNERS)
+    assert sorted(daemons) == sorted(DB_FREE + DB_OWNERS + ROOT_AGENTS)
 
 
 def test_db_free_daemons_are_started_with_no_database_url(deployed):
     _, daemons = deployed
-    for name in DB_FREE:
+    for name in DB_FREE + ROOT_AGENTS:
         files = _config_files(daemons[name])
         assert files, name
         for path in files:
@@ -147,7 +150,7 @@ def test_every_service_uses_one_layout(deployed):
     base, daemons = deployed
     etc = base / 'etc'
     for name, args in daemons.items():
-        svc = name.split('-')[1]
+        svc = 'network' if name in ROOT_AGENTS else name.split('-')[1]
         expected = [etc / ('%s.conf' % svc)]
         if name in DB_OWNERS:
             expected.append(etc / ('%s-db.conf' % svc))
@@ -222,7 +225,11 @@ def test_systemd_units_run_the_same_commands_unprivileged(deployed):
         cp.optionxform = str
         cp.read(unit)
         service = dict(cp.items('Service'))
-        assert (service['User'], service['Group'], service['UMask']) == (USER, GROUP, '0027')
+        if unit.stem in ROOT_AGENTS:
+            assert (service['User'], service['Group']) == ('root', 'root')
+        else:
+            assert (service['User'], service['Group'], service['UMask']) == (USER, GROUP,
+                                                                             '0027')
         binary, *args = service['ExecStart'].split()
         assert binary == '/opt/altostratus/venv/bin/%s' % unit.stem
         expected = [a.replace(str(base / 'etc'), '/etc/altostratus')

@@ -122,8 +122,10 @@ def test_only_conductor_and_db_import_sqlalchemy():
         if rel[0] == 'cmd' and path.name in ('conductor.py', 'manage.py'):
             continue
         bad = [i for i in _imports(path) if _banned(i)]
-        if rel == ('cmd', 'api.py'):
-            # Only to call common.db.forbid(); common.db loads nothing until used.
+        if rel in (('cmd', 'api.py'), ('cmd', 'agent_service.py'), ('cmd', 'ovs_agent.py'),
+                   ('cmd', 'dhcp_agent.py')):
+            # Only to call common.db.ban_imports()/forbid(); common.db loads
+            # nothing until used.
             bad = [i for i in bad if i != 'common.db']
         assert not bad, (path, bad)
 
@@ -212,3 +214,27 @@ def test_compact_listing_falls_back_to_dicts_under_a_1_0_cap():
     assert 'fields' not in sent.kwargs and 'hidden' not in sent.kwargs
     assert (listing.count, listing.last_id) == (2, 'b')
     assert listing.items() == [{'name': 'x'}, {'name': 'y'}]
+
+
+def test_agent_processes_load_no_database_module():
+    """The agents' daemon modules and logic, in a fresh interpreter that has
+    banned the DB layer as their main() does: no DB module gets loaded."""
+    code = (
+        'import sys\n'
+        'from common import db\n'
+        'db.ban_imports("network")\n'
+        'from services.network.cmd import ovs_agent, dhcp_agent\n'
+        'from services.network.agents.ovs import agent as ovs, fake\n'
+        'from services.network.agents.dhcp import agent as dhcp\n'
+        'from services.network.agents import linux\n'
+        'ovs.OVSAgent(fake.FakeOvsdb(), object(), "h", context=object())\n'
+        'dhcp.DhcpAgent(object(), fake.FakeOvsdb(), linux.IpLib(), "h", "/nonexistent",\n'
+        '               context=object())\n'
+        'bad = [m for m, mod in sys.modules.items() if mod is not None and '
+        '(m.split(".")[0] in ("sqlalchemy", "alembic", "oslo_db") '
+        'or m.startswith("services.network.db"))]\n'
+        'assert not bad, bad\n'
+        'print("clean")\n')
+    result = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
+                            cwd=str(REPO), timeout=120)
+    assert result.stdout.strip().endswith('clean'), result.stderr[-2000:]

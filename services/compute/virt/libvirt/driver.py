@@ -24,6 +24,7 @@ from services.compute.objects import instance as inst_obj
 from services.compute.virt import driver
 from services.compute.virt.libvirt import disks
 from services.compute.virt.libvirt import domain
+from services.compute.virt.libvirt import vifs as vif_plug
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
@@ -282,8 +283,10 @@ class LibvirtDriver(driver.ComputeDriver):
         return made
 
     def _vifs(self, network_info):
-        """NICs on the configured bridge when it exists; none otherwise (the
-        network data plane plugs them later)."""
+        """NICs on the configured bridge when it exists; none otherwise. On
+        an Open vSwitch bridge each NIC carries its port id
+        (``<virtualport type='openvswitch'><parameters interfaceid=...>``):
+        the network service's OVS agent wires it to its network by that id."""
         kind = self._bridge_kind(CONF.libvirt.vif_bridge)
         if kind is None:
             if network_info:
@@ -305,6 +308,8 @@ class LibvirtDriver(driver.ComputeDriver):
 
     def destroy(self, context, instance, network_info):
         self._cleanup(instance)
+        if network_info and self._bridge_kind(CONF.libvirt.vif_bridge) == 'ovs':
+            vif_plug.unplug_ovs(instance.uuid, [vif['port_id'] for vif in network_info])
 
     def _cleanup(self, instance):
         dom = self._lookup(instance)

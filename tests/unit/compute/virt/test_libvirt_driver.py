@@ -406,3 +406,31 @@ def test_no_qemu_group_leaves_modes_alone(drv, conf, instance, base_image):
     base_image.chmod(0o600)
     spawn(drv, instance, base_image)
     assert base_image.stat().st_mode & 0o777 == 0o600
+
+
+def test_destroy_on_ovs_removes_ports_libvirt_left(drv, instance, base_image, monkeypatch,
+                                                   conf):
+    conf.config(group='libvirt', vif_bridge='br-test')
+    monkeypatch.setattr(libvirt_driver.LibvirtDriver, '_bridge_kind',
+                        staticmethod(lambda name: 'ovs' if name == 'br-test' else None))
+    unplugged = []
+    monkeypatch.setattr(libvirt_driver.vif_plug, 'unplug_ovs',
+                        lambda uuid, ports: unplugged.append((uuid, ports)))
+    spawn(drv, instance, base_image, network_info=NETWORK_INFO)
+    drv.destroy(None, instance, NETWORK_INFO)
+    assert unplugged == [(instance.uuid, ['port-1'])]
+
+
+def test_unplug_ovs_deletes_only_the_guests_own_ports():
+    from services.compute.virt.libvirt import vifs
+    calls = []
+
+    def run(argv):
+        calls.append(argv)
+        if 'find' in argv:
+            return (0, 'vnet3\n') if 'external_ids:iface-id=p1' in argv else (0, '')
+        return 0, ''
+    vifs.unplug_ovs('vm-1', ['p1', 'p2'], run=run)
+    finds = [c for c in calls if 'find' in c]
+    assert all('external_ids:vm-id=vm-1' in c for c in finds) and len(finds) == 2
+    assert [c[-1] for c in calls if 'del-port' in c] == ['vnet3']

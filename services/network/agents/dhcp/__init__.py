@@ -1,0 +1,1 @@
+"""alto-dhcp-agent: dnsmasq per network in qdhcp-<network> namespaces."""

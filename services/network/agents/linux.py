@@ -1,0 +1,63 @@
+"""Network namespaces and links, through iproute2 (``ip``).
+
+Every command goes through one runner, ``run(argv) -> (rc, stdout)``, so
+agents' unit tests hand in a recorder instead of touching the host. The
+agents run as root (they create namespaces and move links into them).
+"""
+
+import subprocess
+
+from oslo_log import log as logging
+
+LOG = logging.getLogger(__name__)
+
+
+def run(argv, check=True, timeout=30):
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
+                          check=False)
+    if check and proc.returncode:
+        raise RuntimeError('%s failed (%d): %s' % (' '.join(argv), proc.returncode,
+                                                   proc.stderr.strip()))
+    return proc.returncode, proc.stdout
+
+
+class IpLib:
+    def __init__(self, runner=run):
+        self.run = runner
+
+    def namespaces(self):
+        _, out = self.run(['ip', 'netns', 'list'], check=False)
+        return {line.split()[0] for line in out.splitlines() if line.strip()}
+
+    def ensure_namespace(self, name):
+        if name not in self.namespaces():
+            self.run(['ip', 'netns', 'add', name])
+            self.run(['ip', 'netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up'])
+
+    def delete_namespace(self, name):
+        if name in self.namespaces():
+            self.run(['ip', 'netns', 'delete', name], check=False)
+
+    def link_in(self, device, namespace=None):
+        argv = ['ip', 'link', 'show', 'dev', device]
+        if namespace:
+            argv = ['ip', 'netns', 'exec', namespace] + argv
+        return self.run(argv, check=False)[0] == 0
+
+    def move_to(self, device, namespace):
+        self.run(['ip', 'link', 'set', 'dev', device, 'netns', namespace])
+
+    def configure(self, namespace, device, mac, cidrs, mtu=None):
+        """Give ``device`` (in ``namespace``) its MAC, exactly ``cidrs`` as
+        addresses, the MTU, and bring it up."""
+        ns = ['ip', 'netns', 'exec', namespace]
+        self.run(ns + ['ip', 'link', 'set', 'dev', device, 'address', mac])
+        if mtu:
+            self.run(ns + ['ip', 'link', 'set', 'dev', device, 'mtu', str(mtu)], check=False)
+        _, out = self.run(ns + ['ip', '-o', '-4', 'addr', 'show', 'dev', device], check=False)
+        have = {line.split()[3] for line in out.splitlines() if len(line.split()) > 3}
+        for cidr in sorted(have - set(cidrs)):
+            self.run(ns + ['ip', 'addr', 'del', cidr, 'dev', device], check=False)
+        for cidr in sorted(set(cidrs) - have):
+            self.run(ns + ['ip', 'addr', 'add', cidr, 'dev', device])
+        self.run(ns + ['ip', 'link', 'set', 'dev', device, 'up'])

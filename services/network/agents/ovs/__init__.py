@@ -1,0 +1,1 @@
+"""alto-ovs-agent: Open vSwitch wiring of the host's br-int."""

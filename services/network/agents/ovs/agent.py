@@ -1,0 +1,207 @@
+"""The Open vSwitch agent's logic: wires the ports of ``br-int`` to their networks.
+
+Every port on the integration bridge whose interface carries
+``external_ids:iface-id`` (libvirt sets it from the domain's
+``<virtualport><parameters interfaceid=...>``; the DHCP and L3 agents set it
+on their internal ports) is a network port. The agent asks the conductor for
+its details, gives it the local VLAN tag of its network (one tag per
+network on this host, from 1 to 4094; ports not wired to a network sit in
+VLAN 4095, which nothing else uses) and reports it up (the port's status
+becomes ACTIVE) or down. The agent keeps its state in memory only: after a
+restart the first scan is a full resync, which keeps the tags it finds when
+they are consistent so the traffic of running guests does not flap.
+"""
+
+import threading
+
+import oslo_messaging as messaging
+from oslo_log import log as logging
+
+from common import context as alto_context
+from services.network.agents.ovs import ovsdb
+
+LOG = logging.getLogger(__name__)
+AGENT_TYPE = 'Open vSwitch agent'
+# The APIs show OpenStack's binary names (clients filter on them).
+BINARY = 'neutron-openvswitch-agent'
+MIN_VLAN, MAX_VLAN = 1, 4094
+
+
+class LocalVlans:
+    """network id <-> local VLAN tag on this host."""
+
+    def __init__(self):
+        self.by_network = {}
+
+    def get(self, network_id, wanted=None):
+        """The tag of ``network_id``, allocated on first use (``wanted``
+        when it is free: a tag found on the bridge after a restart)."""
+        tag = self.by_network.get(network_id)
+        if tag is not None:
+            return tag
+        used = set(self.by_network.values())
+        if wanted is not None and MIN_VLAN <= wanted <= MAX_VLAN and wanted not in used:
+            tag = wanted
+        else:
+            tag = next((t for t in range(MIN_VLAN, MAX_VLAN + 1) if t not in used), None)
+            if tag is None:
+                raise RuntimeError('No local VLAN left on this host')
+        self.by_network[network_id] = tag
+        return tag
+
+    def release(self, network_id):
+        self.by_network.pop(network_id, None)
+
+
+class OVSAgent:
+    """Manager of alto-ovs-agent (see :class:`common.service.RPCService`).
+
+    Notifications reach it through
+    :class:`services.network.agents.rpc.notifications.AgentNotificationEndpoint`;
+    its own target's namespace matches no message, so only that endpoint
+    dispatches to it.
+    """
+
+    target = messaging.Target(namespace='alto-ovs-agent-local', version='1.0')
+
+    def __init__(self, ovs, plugin, host, bridge='br-int', datapath_type='netdev',
+                 polling_interval=2, context=None):
+        self.ovs = ovs
+        self.plugin = plugin
+        self.host = host
+        self.bridge = bridge
+        self.datapath_type = datapath_type
+        self.agent_id = 'ovs-agent-%s' % host
+        self.context = context or alto_context.get_admin_context()
+        self.vlans = LocalVlans()
+        #: port id -> {'name', 'network_id', 'tag', 'up'} of the ports handled so far
+        self.wired = {}
+        self._updated = set()
+        self._resync = True
+        self._start_flag = True
+        self._lock = threading.Lock()
+        self.periodic_tasks = [(self.scan, polling_interval)]
+
+    # -- daemon hooks ---------------------------------------------------------------------
+    def init_host(self):
+        self.ovs.ensure_bridge(self.bridge, self.datapath_type)
+        LOG.info('Integration bridge %s (%s datapath) ready', self.bridge, self.datapath_type)
+
+    def report_state(self):
+        state = {
+            'agent_type': AGENT_TYPE, 'binary': BINARY, 'host': self.host, 'topic': 'N/A',
+            'start_flag': self._start_flag, 'resources_synced': not self._resync,
+            'configurations': {
+                'integration_bridge': self.bridge, 'datapath_type': self.datapath_type,
+                'devices': len(self.wired), 'bridge_mappings': {}, 'tunnel_types': [],
+                'l2_population': False, 'arp_responder_enabled': False,
+                'enable_distributed_routing': False, 'log_agent_heartbeats': False,
+                'ovs_hybrid_plug': False, 'in_distributed_mode': False}}
+        self.plugin.report_state(self.context, state)
+        self._start_flag = False
+
+    # -- notifications (fanout from the conductor) -----------------------------------------
+    def port_update(self, context, port):
+        """Rewire a port of this bridge whose network or admin state changed
+        (its status, which this agent sets, is no news)."""
+        with self._lock:
+            entry = self.wired.get(port['id'])
+            if entry is None:
+                return  # not on this bridge (yet): the scan finds it
+            wanted_up = bool(port.get('admin_state_up', True))
+            if port.get('network_id') != entry['network_id'] or wanted_up != entry['up']:
+                self._updated.add(port['id'])
+
+    def port_delete(self, context, port_id, network_id):
+        with self._lock:
+            entry = self.wired.get(port_id)
+            if entry is not None and entry.get('network_id'):
+                self.ovs.set_tag(entry['name'], ovsdb.DEAD_VLAN)
+                entry.update(network_id=None, tag=ovsdb.DEAD_VLAN, up=False)
+
+    def network_delete(self, context, network_id):
+        with self._lock:
+            if not any(e.get('network_id') == network_id for e in self.wired.values()):
+                self.vlans.release(network_id)
+
+    # -- the scan ---------------------------------------------------------------------------
+    def scan(self):
+        """One pass over the bridge: wire new and updated ports, report the
+        ones that went away; a failed pass makes the next one a full resync."""
+        with self._lock:
+            try:
+                self._scan()
+            except Exception:
+                self._resync = True
+                raise
+
+    def _scan(self):
+        if self._resync:
+            # Open vSwitch may have been restarted with a fresh database.
+            self.ovs.ensure_bridge(self.bridge, self.datapath_type)
+        current = self.ovs.iface_ports(self.bridge)
+        if self._resync:
+            LOG.info('Full resync of %d ports on %s', len(current), self.bridge)
+            self.wired = {}
+        # An interface libvirt or QEMU has not finished (ofport -1) waits a pass.
+        ready = {pid: p for pid, p in current.items() if p['ofport'] not in (None, -1)}
+        added = set(ready) - set(self.wired)
+        removed = set(self.wired) - set(current)
+        updated = (self._updated & set(ready)) - added
+        self._updated -= updated | added
+        for port_id in sorted(removed):
+            self._unwire(port_id)
+        todo = sorted(added | updated)
+        if todo:
+            details = self.plugin.get_devices_details_list(self.context, todo, self.agent_id,
+                                                           self.host)
+            for item in details:
+                self._wire(item, ready[item['device']])
+        self._resync = False
+
+    def _wire(self, details, port):
+        port_id = details['device']
+        network_id = details.get('network_id')
+        entry = self.wired.setdefault(port_id, {'name': port['name'], 'network_id': None,
+                                                'tag': port['tag'], 'up': False})
+        entry['name'] = port['name']
+        if network_id is None:
+            # Not a port of this cloud (or deleted): keep it away from every network.
+            self._set_tag(entry, ovsdb.DEAD_VLAN)
+            entry['network_id'] = None
+            return
+        if entry['network_id'] and entry['network_id'] != network_id:
+            self._maybe_release(entry['network_id'], port_id)
+        entry['network_id'] = network_id
+        if not details.get('admin_state_up', True):
+            self._set_tag(entry, ovsdb.DEAD_VLAN)
+            if entry['up'] or self._resync:
+                self.plugin.update_device_down(self.context, port_id, self.agent_id, self.host)
+            entry['up'] = False
+            return
+        self._set_tag(entry, self.vlans.get(network_id, wanted=port['tag']))
+        self.plugin.update_device_up(self.context, port_id, self.agent_id, self.host)
+        entry['up'] = True
+        LOG.info('Port %s (%s) wired to network %s, VLAN %s', port_id, port['name'],
+                 network_id, entry['tag'])
+
+    def _set_tag(self, entry, tag):
+        if entry.get('tag') != tag:
+            self.ovs.set_tag(entry['name'], tag)
+            entry['tag'] = tag
+
+    def _unwire(self, port_id):
+        entry = self.wired.pop(port_id)
+        if entry.get('network_id'):
+            self._maybe_release(entry['network_id'], port_id)
+            self.plugin.update_device_down(self.context, port_id, self.agent_id, self.host)
+            LOG.info('Port %s left %s', port_id, self.bridge)
+
+    def _maybe_release(self, network_id, leaving):
+        if not any(e.get('network_id') == network_id
+                   for pid, e in self.wired.items() if pid != leaving):
+            self.vlans.release(network_id)
+
+    def local_vlan(self, network_id):
+        """The tag of ``network_id`` on this host, or None (tests, DHCP)."""
+        return self.vlans.by_network.get(network_id)

@@ -1,0 +1,29 @@
+"""alto-ovs-agent: one per host; wires the ports of br-int to their networks. DB-free."""
+
+from common import service  # noqa: F401  (first: patches concurrency)
+from common import db  # noqa: E402
+
+db.ban_imports('network')  # before anything else can pull the DB layer in
+
+import sys  # noqa: E402
+
+from services.network.cmd import agent_service  # noqa: E402
+
+
+def build(conf):
+    from services.network.agents.ovs import agent
+    from services.network.agents.ovs import ovsdb
+    from services.network.agents.rpc import rpcapi
+    ovs = ovsdb.Ovsdb(conf.ovs.ovsdb_connection, conf.ovs.ovsdb_timeout)
+    return agent.OVSAgent(ovs, rpcapi.PluginAPI(), conf.host,
+                          bridge=conf.ovs.integration_bridge,
+                          datapath_type=conf.ovs.datapath_type,
+                          polling_interval=conf.ovs.polling_interval)
+
+
+def main(argv=None):
+    agent_service.serve_agent(sys.argv if argv is None else argv, 'alto-ovs-agent', build)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,30 @@
+"""Options of the Open vSwitch agent (alto-ovs-agent) and the OVS side of the DHCP agent."""
+
+from oslo_config import cfg
+
+ovs_group = cfg.OptGroup('ovs', title='Open vSwitch agent')
+
+ovs_opts = [
+    cfg.StrOpt('integration_bridge', default='br-int',
+               help='Bridge every guest NIC and every network namespace port joins.'),
+    cfg.StrOpt('datapath_type', default='netdev', choices=['netdev', 'system'],
+               help='OVS datapath of the bridges the agent creates: netdev (the '
+                    'userspace datapath; hosts without the openvswitch kernel '
+                    'module) or system.'),
+    cfg.StrOpt('ovsdb_connection', default='unix:/var/run/openvswitch/db.sock',
+               help='OVSDB server of this host (ovsdbapp connection string).'),
+    cfg.IntOpt('ovsdb_timeout', default=10, min=1,
+               help='Seconds an OVSDB transaction may take.'),
+    cfg.IntOpt('polling_interval', default=2, min=1,
+               help='Seconds between two scans of the integration bridge for '
+                    'ports that appeared or went away.'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(ovs_group)
+    conf.register_opts(ovs_opts, group=ovs_group)
+
+
+def list_opts():
+    return [(ovs_group, ovs_opts)]
