@@ -119,7 +119,24 @@ def test_traits_and_resource_classes(cloud, cli):
     cli.run('resource', 'provider', 'trait', 'set', rp, '--trait', 'CUSTOM_FAST_DISK')
     assert [t['name'] for t in cli.json('resource', 'provider', 'trait', 'list', rp)] == [
         'CUSTOM_FAST_DISK']
+    cli.run('resource', 'provider', 'trait', 'delete', rp)
+    assert cli.json('resource', 'provider', 'trait', 'list', rp) == []
+    cli.run('trait', 'delete', 'CUSTOM_FAST_DISK')
+    assert 'CUSTOM_FAST_DISK' not in [t['name'] for t in cli.json('trait', 'list')]
     classes = [c['name'] for c in cli.json('resource', 'class', 'list')]
     assert 'VCPU' in classes
     cli.run('resource', 'class', 'create', 'CUSTOM_BAREMETAL_GOLD')
+    assert cli.json('resource', 'class', 'show', 'CUSTOM_BAREMETAL_GOLD')['name'] == \
+        'CUSTOM_BAREMETAL_GOLD'
     cli.run('resource', 'class', 'delete', 'CUSTOM_BAREMETAL_GOLD')
+
+
+def test_provider_aggregates_are_the_host_aggregates(cloud, cli):
+    rp = cli.json('resource', 'provider', 'list')[0]['uuid']
+    assert cli.json('resource', 'provider', 'aggregate', 'list', rp) == []
+    agg = cli.json('aggregate', 'create', 'fast-hosts')
+    cli.run('aggregate', 'add', 'host', 'fast-hosts', 'cmp-p')
+    listed = cli.json('resource', 'provider', 'aggregate', 'list', rp)
+    assert [a['uuid'] for a in listed] == [agg['uuid']]
+    members = cli.json('resource', 'provider', 'list', '--aggregate-uuid', agg['uuid'])
+    assert [p['uuid'] for p in members] == [rp]

@@ -204,3 +204,16 @@ def test_operations_table_is_what_the_api_sends():
 def test_unknown_operation_is_refused():
     with pytest.raises(exception.PlacementBadRequest):
         placement.dispatch(None, 'drop_everything', {})
+
+
+def test_every_rule_the_controllers_enforce_is_in_the_table():
+    import ast
+    import pathlib
+    root = pathlib.Path(placement_app.__file__).parent / 'controllers'
+    enforced = set()
+    for path in root.glob('*.py'):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (isinstance(node, ast.Call) and getattr(node.func, 'attr', None) == 'authorize'
+                    and isinstance(node.args[1], ast.Constant)):
+                enforced.add(node.args[1].value)
+    assert enforced == {name for name, _check, _desc, _ops in placement_policies.TABLE}
