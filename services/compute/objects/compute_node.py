@@ -1,3 +1,4 @@
+from oslo_utils import versionutils
 from oslo_versionedobjects import fields
 
 from services.compute.objects import base
@@ -32,6 +33,12 @@ class ComputeNode(base.ComputeObject):
         'local_gb_reserved': fields.IntegerField(default=0),
         'updated_at': fields.DateTimeField(nullable=True),
     }
+
+    def obj_make_compatible(self, primitive, target_version):
+        super().obj_make_compatible(primitive, target_version)
+        if versionutils.convert_version_to_tuple(target_version) < (1, 1):
+            for name in ('vcpus_reserved', 'memory_mb_reserved', 'local_gb_reserved'):
+                primitive.pop(name, None)
 
     @base.remotable_classmethod
     def report(cls, context, host, resources):

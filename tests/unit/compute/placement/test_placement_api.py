@@ -143,6 +143,12 @@ def test_inventory_rules(papp, cloud):
                                         'reserved': 1, 'max_unit': 2},
                         headers=ph()).json
     assert one['reserved'] == 1 and one['max_unit'] == 2 and one['allocation_ratio'] == 1.0
+    # The ratio set here outlives the compute's next report of its configured one.
+    cloud.computes['node1'].report_resources()
+    kept = papp.get(url + '/VCPU', headers=ph()).json
+    assert kept['allocation_ratio'] == 1.0 and kept['reserved'] == 1
+    assert papp.get(url + '/MEMORY_MB', headers=ph()).json['allocation_ratio'] == \
+        inv['inventories']['MEMORY_MB']['allocation_ratio']
     found = papp.get('/allocation_candidates?resources=VCPU:3', headers=ph()).json
     assert found['allocation_requests'] == []
     found = papp.get('/allocation_candidates?resources=VCPU:2,MEMORY_MB:64',
@@ -217,3 +223,11 @@ def test_every_rule_the_controllers_enforce_is_in_the_table():
                     and isinstance(node.args[1], ast.Constant)):
                 enforced.add(node.args[1].value)
     assert enforced == {name for name, _check, _desc, _ops in placement_policies.TABLE}
+
+
+def test_compute_node_backports_to_1_0():
+    from services.compute.objects import compute_node
+    node = compute_node.ComputeNode(vcpus_reserved=1, memory_mb_reserved=2, local_gb_reserved=3,
+                                    vcpus=4)
+    primitive = node.obj_to_primitive(target_version='1.0')['versioned_object.data']
+    assert 'vcpus_reserved' not in primitive and primitive['vcpus'] == 4
