@@ -20,7 +20,7 @@ def main(argv=None):
     svc = service.WSGIService('alto-placement-api', lambda: app.build(CONF),
                               CONF.placement_api.bind_host, CONF.placement_api.bind_port,
                               workers=CONF.placement_api.workers)
-    cmd_common.settle_startup_heap()
+    service.settle_startup_heap()
     service.serve(CONF, [svc], workers=CONF.placement_api.workers)
 
 

@@ -3,38 +3,36 @@ resource provider ...`` commands against alto-placement-api, which answers
 from the compute conductor's claim data (real daemons, real identity,
 image and network services)."""
 
-import subprocess
 import sys
 import time
 
 import openstack
 import pytest
 
+from tests.functional import harness
 from tests.functional.compute import fixtures
 from tests.functional.compute.test_cli import _register_network
 from tests.functional.identity.cli import CLI
-from tests.functional.identity.fixtures import free_port
 
 pytestmark = pytest.mark.functional
 
 
 def _start_placement(cloud):
     """alto-placement-api (by module when the venv's scripts predate it)."""
-    script = fixtures.BIN / 'alto-placement-api'
-    command = [str(script)] if script.exists() else \
+    script = harness.BIN / 'alto-placement-api'
+    command = [script] if script.exists() else \
         [sys.executable, '-m', 'services.compute.cmd.placement_api']
     log = cloud.workdir / 'placement.log'
-    cloud.processes['placement'] = subprocess.Popen(
-        command + ['--config-file', str(cloud.config_file), '--log-file', str(log)],
-        stdout=subprocess.DEVNULL, stderr=open(log.with_suffix('.err'), 'w'),
-        start_new_session=True)
+    cloud.daemons.start('placement', command + ['--config-file', cloud.config_file,
+                                                '--log-file', log],
+                        log_file=log, output_file=log.with_suffix('.err'))
 
 
 @pytest.fixture(scope='module')
 def cloud(tmp_path_factory, identity_server, image_server, network_server):
     _register_network(identity_server, network_server.url)
     workdir = tmp_path_factory.mktemp('placement')
-    port = free_port()
+    port = harness.free_port()
     c = fixtures.ComputeCloud(workdir, 'sqlite:///%s/compute.sqlite' % workdir,
                               identity=identity_server, hosts=('cmp-p',),
                               extra={'placement_api': {'bind_host': '127.0.0.1',
