@@ -92,8 +92,9 @@ class RootController:
     def handle(self):
         req = pecan.request
         version = microversion.parse_headers(req.headers)
-        handler, kwargs, min_version = self.router.match(req.method, req.path_info)
-        if min_version and version < min_version:
+        handler, kwargs, (min_version, max_version) = self.router.match(req.method,
+                                                                         req.path_info)
+        if (min_version and version < min_version) or (max_version and version > max_version):
             raise exception.PlacementNotFound(
                 'The resource could not be found at microversion %s.'
                 % microversion.to_string(version), error_code='placement.undefined_code')
