@@ -1,6 +1,7 @@
 # Compute service (nova-compatible Compute v2.1) for stack.sh.  Sourced after common.sh.
-# Five daemons: api (8774), conductor (the only one with the database), scheduler, one
-# compute for this host and the metadata service (8775).  The database URL lives in its own
+# Six daemons: api (8774), conductor (the only one with the database), scheduler, one
+# compute for this host, the metadata service (8775) and the Placement API (8778, served
+# from the conductor's claim data; registered in the catalog as `placement`).  The database URL lives in its own
 # file that only the conductor and alto-manage read.
 #
 # ALTO_COMPUTE_DRIVER=libvirt (the default) boots real QEMU guests: compute_install installs
@@ -15,6 +16,8 @@ COMPUTE_URL=http://$HOST_IP:$COMPUTE_PORT/v2.1
 COMPUTE_HOST=${COMPUTE_HOST:-$(hostname)}
 COMPUTE_DEMO_SERVER=${COMPUTE_DEMO_SERVER:-demo-server}
 METADATA_PORT=${METADATA_PORT:-8775}
+PLACEMENT_PORT=${PLACEMENT_PORT:-8778}
+PLACEMENT_URL=http://$HOST_IP:$PLACEMENT_PORT
 # The key the network's metadata proxy signs X-Instance-ID with: generated once, kept root-only
 # in this file (the network side reads the same file).
 METADATA_SECRET_FILE=${METADATA_SECRET_FILE:-$ALTO_ETC/metadata_proxy.secret}
@@ -130,6 +133,8 @@ compute_configure() {
     iniset "$COMPUTE_CONF" metadata bind_host "$HOST_IP"
     iniset "$COMPUTE_CONF" metadata bind_port "$METADATA_PORT"
     iniset "$COMPUTE_CONF" metadata metadata_proxy_shared_secret "$(_metadata_secret)"
+    iniset "$COMPUTE_CONF" placement_api bind_host "$HOST_IP"
+    iniset "$COMPUTE_CONF" placement_api bind_port "$PLACEMENT_PORT"
     _compute_driver_switch
     iniset "$COMPUTE_CONF" compute compute_driver "$ALTO_COMPUTE_DRIVER"
     if _compute_libvirt; then
@@ -183,6 +188,7 @@ compute_daemons() {
     echo "alto-compute-api --config-file $COMPUTE_CONF"
     echo "alto-compute --config-file $COMPUTE_CONF"
     echo "alto-compute-metadata --config-file $COMPUTE_CONF"
+    echo "alto-placement-api --config-file $COMPUTE_CONF"
 }
 
 compute_start() {
@@ -193,6 +199,7 @@ compute_start() {
     start_daemons compute
     wait_for_http "$COMPUTE_URL/" 90
     wait_for_http "http://$HOST_IP:$METADATA_PORT/" 60
+    wait_for_http "$PLACEMENT_URL/" 60
 }
 
 _compute_flavor() {
@@ -205,6 +212,7 @@ _compute_flavor() {
 compute_bootstrap() {
     ensure_service_user compute
     register_service compute nova "$COMPUTE_URL"
+    register_service placement placement "$PLACEMENT_URL"
     _compute_flavor m1.nano 64 1 0 0
     _compute_flavor m1.tiny 512 1 1 1
     _compute_flavor m1.small 2048 1 20 2

@@ -247,3 +247,30 @@ class ExternalServiceError(base.AltoError):
     code = 503
     title = 'Service Unavailable'
     msg_fmt = '%(service)s service error: %(reason)s'
+
+
+class PlacementError(base.AltoError):
+    """A placement API error: ``error_code`` is placement's machine-readable
+    ``code`` of the error body (``placement.concurrent_update``, ...)."""
+
+    @property
+    def error_code(self):
+        return self.kwargs.get('error_code') or 'placement.undefined_code'
+
+
+class PlacementNotFound(PlacementError, base.NotFound):
+    msg_fmt = 'The resource could not be found.'
+
+
+class PlacementConflict(PlacementError, base.Conflict):
+    msg_fmt = 'Conflict.'
+
+
+class PlacementBadRequest(PlacementError, base.BadRequest):
+    msg_fmt = 'Bad request.'
+
+
+class PlacementNotAcceptable(PlacementError):
+    msg_fmt = 'Not acceptable.'
+    code = 406
+    title = 'Not Acceptable'

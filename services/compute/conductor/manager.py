@@ -17,6 +17,7 @@ from common import context as alto_context
 from common import servicegroup
 from services.compute import exception
 from services.compute.compute import rpcapi as compute_rpcapi
+from services.compute.conductor import placement
 from services.compute.conductor import rpcapi
 from services.compute.conductor.tasks import build
 from services.compute.conductor.tasks import unshelve
@@ -66,6 +67,14 @@ class ConductorManager:
         # Placement like a build's: on the bounded build threads.
         self._run_build(self.unshelve_task.unshelve, context, instance_uuid,
                         spec_obj.RequestSpec.from_rpc(request_spec))
+
+    def placement(self, context, operation, args):
+        """The placement API's view of the claim data (conductor/placement.py)."""
+        try:
+            return placement.dispatch(context, operation, args)
+        except exception.PlacementError:
+            # An answer, not a failure: re-raised to the caller, not logged here.
+            raise messaging.ExpectedException()
 
     def _run_build(self, func, *args):
         """Run a build flow on its own thread, at most

@@ -7,6 +7,7 @@ Version history:
     1.2 - build_instances, reschedule_instance, migrate_server,
           evacuate_server and unshelve_instance take a RequestSpec object
           (the dict before)
+    1.3 - placement (the placement API's operations on the claim data)
 """
 
 import oslo_messaging as messaging
@@ -18,7 +19,7 @@ from services.compute.objects import request_spec as spec_obj
 
 CONF = cfg.CONF
 TOPIC = 'compute-conductor'
-RPC_API_VERSION = '1.2'
+RPC_API_VERSION = '1.3'
 
 
 class ConductorAPI:
@@ -64,3 +65,10 @@ class ConductorAPI:
         rpc.require_version(self.client, '1.1', 'conductor')
         self._cast(context, 'unshelve_instance', request_spec, '1.1',
                    instance_uuid=instance_uuid)
+
+    def placement(self, context, operation, args):
+        """Run one of ``conductor/placement.py:OPERATIONS`` and answer its
+        result (call)."""
+        rpc.require_version(self.client, '1.3', 'conductor')
+        return self.client.prepare(version='1.3').call(
+            context, 'placement', operation=operation, args=args)

@@ -13,11 +13,13 @@ from services.compute.conf import compute_api
 from services.compute.conf import conductor
 from services.compute.conf import libvirt
 from services.compute.conf import metadata
+from services.compute.conf import placement_api
 from services.compute.conf import quota
 from services.compute.conf import scheduler
 
 #: Groups every compute daemon carries.
-COMMON_MODULES = (compute_api, compute, conductor, libvirt, metadata, quota, scheduler)
+COMMON_MODULES = (compute_api, compute, conductor, libvirt, metadata, placement_api, quota,
+                  scheduler)
 
 UPGRADE_LEVELS = ('compute', 'conductor', 'scheduler')
 

@@ -170,8 +170,10 @@ def compute_node_report(host, values):
                                      created_at=now, vcpus_used=0, memory_mb_used=0,
                                      local_gb_used=0, running_vms=0)
             session.add(row)
+        pinned = (row.inventory_settings or {}).get('pinned_ratios', [])
         for key, value in values.items():
-            setattr(row, key, value)
+            if key not in pinned:  # an operator set it through placement
+                setattr(row, key, value)
         row.updated_at = now
         session.flush()
         return as_dict(row)
@@ -210,9 +212,12 @@ def compute_node_claim(host, vcpus, memory_mb, disk_gb):
         result = session.execute(
             sa.update(node).where(
                 node.host == host,
-                node.vcpus_used + vcpus <= node.vcpus * node.cpu_allocation_ratio,
-                node.memory_mb_used + memory_mb <= node.memory_mb * node.ram_allocation_ratio,
-                node.local_gb_used + disk_gb <= node.local_gb * node.disk_allocation_ratio,
+                node.vcpus_used + vcpus <=
+                (node.vcpus - node.vcpus_reserved) * node.cpu_allocation_ratio,
+                node.memory_mb_used + memory_mb <=
+                (node.memory_mb - node.memory_mb_reserved) * node.ram_allocation_ratio,
+                node.local_gb_used + disk_gb <=
+                (node.local_gb - node.local_gb_reserved) * node.disk_allocation_ratio,
             ).values(vcpus_used=node.vcpus_used + vcpus,
                      memory_mb_used=node.memory_mb_used + memory_mb,
                      local_gb_used=node.local_gb_used + disk_gb,
@@ -837,3 +842,112 @@ def quota_set(project_id, limits):
 def quota_destroy_all(project_id):
     with writer() as session:
         session.execute(sa.delete(models.Quota).filter_by(project_id=project_id))
+
+
+# -- placement (the conductor's placement view of the compute nodes) ----------
+
+def placement_node_update(node_uuid, generation, values):
+    """Write a node's placement settings if its generation is still
+    ``generation`` and bump it; None when the node is gone, False when its
+    generation moved on."""
+    node = models.ComputeNode
+    with writer() as session:
+        result = session.execute(
+            sa.update(node).where(node.uuid == node_uuid, node.generation == generation)
+            .values(generation=node.generation + 1, **values))
+        if result.rowcount == 1:
+            return True
+        exists = session.scalars(sa.select(node.id).where(node.uuid == node_uuid)).first()
+        return False if exists is not None else None
+
+
+def placement_names_get_all(kind):
+    """Names of custom ``resource_classes`` or ``traits``."""
+    table = _PLACEMENT_NAMES[kind]
+    with reader() as session:
+        return [r.name for r in session.scalars(sa.select(table).order_by(table.name))]
+
+
+def placement_name_create(kind, name):
+    """False when it already exists."""
+    table = _PLACEMENT_NAMES[kind]
+    try:
+        with writer() as session:
+            session.add(table(name=name, created_at=_now()))
+            session.flush()
+        return True
+    except db_exc.DBDuplicateEntry:
+        return False
+
+
+def placement_name_delete(kind, name):
+    """False when there was none."""
+    table = _PLACEMENT_NAMES[kind]
+    with writer() as session:
+        return session.execute(sa.delete(table).where(table.name == name)).rowcount > 0
+
+
+def placement_trait_in_use(name):
+    table = models.PlacementProviderTrait
+    with reader() as session:
+        return session.scalars(sa.select(table.id).where(table.trait == name)).first() \
+            is not None
+
+
+def placement_provider_traits_get_all(node_uuid=None):
+    """``{node_uuid: [trait, ...]}``."""
+    table = models.PlacementProviderTrait
+    with reader() as session:
+        query = sa.select(table).order_by(table.trait)
+        if node_uuid:
+            query = query.where(table.node_uuid == node_uuid)
+        out = {}
+        for row in session.scalars(query):
+            out.setdefault(row.node_uuid, []).append(row.trait)
+        return out
+
+
+def placement_provider_traits_set(node_uuid, generation, traits):
+    """Replace a node's traits (and bump its generation) if its generation
+    is still ``generation``; as :func:`placement_node_update`."""
+    node = models.ComputeNode
+    table = models.PlacementProviderTrait
+    with writer() as session:
+        result = session.execute(
+            sa.update(node).where(node.uuid == node_uuid, node.generation == generation)
+            .values(generation=node.generation + 1))
+        if result.rowcount != 1:
+            exists = session.scalars(sa.select(node.id).where(node.uuid == node_uuid)).first()
+            return False if exists is not None else None
+        session.execute(sa.delete(table).where(table.node_uuid == node_uuid))
+        for trait in sorted(set(traits)):
+            session.add(table(node_uuid=node_uuid, trait=trait))
+        return True
+
+
+def placement_consumers(instance_uuid=None, project_id=None, user_id=None):
+    """Live servers holding a claim: uuid, host, owner, flavors and the
+    system metadata that names a resize's source and destination."""
+    inst = models.Instance
+    with reader() as session:
+        query = sa.select(inst.uuid, inst.host, inst.project_id, inst.user_id, inst.flavor,
+                          inst.old_flavor, inst.new_flavor, inst.system_metadata).where(
+            inst.deleted == sa.false(), inst.host.isnot(None))
+        if instance_uuid:
+            query = query.where(inst.uuid == instance_uuid)
+        if project_id:
+            query = query.where(inst.project_id == project_id)
+        if user_id:
+            query = query.where(inst.user_id == user_id)
+        rows = session.execute(query.order_by(inst.id)).all()
+        out = []
+        for row in rows:
+            values = dict(row._mapping)
+            for key in ('flavor', 'old_flavor', 'new_flavor', 'system_metadata'):
+                values[key] = _loaded(values[key])
+            out.append(values)
+        return out
+
+
+_PLACEMENT_NAMES = {'resource_classes': models.PlacementResourceClass,
+                    'traits': models.PlacementTrait}

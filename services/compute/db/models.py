@@ -50,6 +50,14 @@ class ComputeNode(Base):
     cpu_allocation_ratio = sa.Column(sa.Float, default=16.0, nullable=False)
     ram_allocation_ratio = sa.Column(sa.Float, default=1.5, nullable=False)
     disk_allocation_ratio = sa.Column(sa.Float, default=1.0, nullable=False)
+    # Placement view of the node (revision 0002): capacity an operator holds
+    # back, the provider generation, and inventory settings set through the
+    # placement API (min/max unit, step size, allocation ratios it pinned).
+    vcpus_reserved = sa.Column(sa.Integer, default=0, nullable=False, server_default='0')
+    memory_mb_reserved = sa.Column(sa.Integer, default=0, nullable=False, server_default='0')
+    local_gb_reserved = sa.Column(sa.Integer, default=0, nullable=False, server_default='0')
+    generation = sa.Column(sa.Integer, default=0, nullable=False, server_default='0')
+    inventory_settings = sa.Column(sa.JSON)
     created_at = _ts()
     updated_at = _ts()
 
@@ -214,3 +222,29 @@ class Quota(Base):
     project_id = sa.Column(sa.String(255), nullable=False)
     resource = sa.Column(sa.String(255), nullable=False)
     hard_limit = sa.Column(sa.Integer, nullable=False)
+
+
+class PlacementResourceClass(Base):
+    """A custom resource class (CUSTOM_*) created through the placement API."""
+    __tablename__ = 'placement_resource_classes'
+    id = sa.Column(sa.Integer, primary_key=True)
+    name = sa.Column(sa.String(255), nullable=False, unique=True)
+    created_at = _ts()
+
+
+class PlacementTrait(Base):
+    """A custom trait (CUSTOM_*) created through the placement API."""
+    __tablename__ = 'placement_traits'
+    id = sa.Column(sa.Integer, primary_key=True)
+    name = sa.Column(sa.String(255), nullable=False, unique=True)
+    created_at = _ts()
+
+
+class PlacementProviderTrait(Base):
+    """A trait set on a compute node's resource provider."""
+    __tablename__ = 'placement_provider_traits'
+    __table_args__ = (sa.UniqueConstraint('node_uuid', 'trait',
+                                          name='uniq_placement_provider_traits'),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    node_uuid = sa.Column(sa.String(36), nullable=False, index=True)
+    trait = sa.Column(sa.String(255), nullable=False)

@@ -1,3 +1,4 @@
+from oslo_utils import versionutils
 from oslo_versionedobjects import fields
 
 from services.compute.objects import base
@@ -5,7 +6,8 @@ from services.compute.objects import base
 
 @base.register
 class ComputeNode(base.ComputeObject):
-    VERSION = '1.0'
+    # 1.1: vcpus_reserved, memory_mb_reserved, local_gb_reserved
+    VERSION = '1.1'
     fields = {
         'id': fields.IntegerField(),
         'uuid': fields.UUIDField(),
@@ -25,8 +27,18 @@ class ComputeNode(base.ComputeObject):
         'cpu_allocation_ratio': fields.FloatField(),
         'ram_allocation_ratio': fields.FloatField(),
         'disk_allocation_ratio': fields.FloatField(),
+        # Held back by an operator (placement inventory ``reserved``).
+        'vcpus_reserved': fields.IntegerField(default=0),
+        'memory_mb_reserved': fields.IntegerField(default=0),
+        'local_gb_reserved': fields.IntegerField(default=0),
         'updated_at': fields.DateTimeField(nullable=True),
     }
+
+    def obj_make_compatible(self, primitive, target_version):
+        super().obj_make_compatible(primitive, target_version)
+        if versionutils.convert_version_to_tuple(target_version) < (1, 1):
+            for name in ('vcpus_reserved', 'memory_mb_reserved', 'local_gb_reserved'):
+                primitive.pop(name, None)
 
     @base.remotable_classmethod
     def report(cls, context, host, resources):
@@ -48,20 +60,23 @@ class ComputeNode(base.ComputeObject):
 
     @property
     def free_ram_mb(self):
-        return self.memory_mb * self.ram_allocation_ratio - self.memory_mb_used
+        return (self.memory_mb - self.memory_mb_reserved) * self.ram_allocation_ratio - \
+            self.memory_mb_used
 
     @property
     def free_disk_gb(self):
-        return self.local_gb * self.disk_allocation_ratio - self.local_gb_used
+        return (self.local_gb - self.local_gb_reserved) * self.disk_allocation_ratio - \
+            self.local_gb_used
 
     @property
     def free_vcpus(self):
-        return self.vcpus * self.cpu_allocation_ratio - self.vcpus_used
+        return (self.vcpus - self.vcpus_reserved) * self.cpu_allocation_ratio - self.vcpus_used
 
 
 @base.register
 class ComputeNodeList(base.ComputeObjectList, base.ComputeObject):
-    VERSION = '1.0'
+    # 1.1: ComputeNode 1.1
+    VERSION = '1.1'
     fields = {'objects': fields.ListOfObjectsField('compute.ComputeNode')}
 
     @base.remotable_classmethod

@@ -29,7 +29,10 @@ VENV = pathlib.Path(sys.executable).parent.parent
 USER = GROUP = 'altostratus'
 SERVICES = ('identity', 'image', 'network', 'compute')
 DB_FREE = ('alto-network-api', 'alto-compute-api', 'alto-compute-scheduler', 'alto-compute',
-           'alto-compute-metadata')
+           'alto-compute-metadata', 'alto-placement-api')
+#: Daemons named after an API rather than their service.
+SERVICE_OF = {'alto-placement-api': 'compute', 'alto-ovs-agent': 'network',
+              'alto-dhcp-agent': 'network'}
 DB_OWNERS = ('alto-identity-api', 'alto-image-api', 'alto-network-conductor',
              'alto-compute-conductor')
 # Network agents: DB-free, run as root (OVS, namespaces, dnsmasq), read network.conf.
@@ -150,7 +153,7 @@ def test_every_service_uses_one_layout(deployed):
     base, daemons = deployed
     etc = base / 'etc'
     for name, args in daemons.items():
-        svc = 'network' if name in ROOT_AGENTS else name.split('-')[1]
+        svc = SERVICE_OF.get(name, name.split('-')[1])
         expected = [etc / ('%s.conf' % svc)]
         if name in DB_OWNERS:
             expected.append(etc / ('%s-db.conf' % svc))

@@ -17,7 +17,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[3] / 'services' / 'compute'
 DB_MODULES = ('sqlalchemy', 'oslo_db', 'alembic', 'services.compute.db', 'common.db')
 # Only these may touch the database layer.
 ALLOWED = ('conductor/', 'db/', 'cmd/conductor.py', 'cmd/manage.py')
-DB_FREE_CMDS = ('cmd/api.py', 'cmd/scheduler.py', 'cmd/compute.py', 'cmd/metadata.py')
+DB_FREE_CMDS = ('cmd/api.py', 'cmd/scheduler.py', 'cmd/compute.py', 'cmd/metadata.py',
+                'cmd/placement_api.py')
 
 
 def _imports(path):
@@ -95,14 +96,14 @@ def test_rpc_pair_contract(client, manager, client_only, local):
 def test_rpc_api_versions():
     # Bump these with the version history in the rpcapi docstrings.
     assert compute_rpcapi.RPC_API_VERSION == '1.3'
-    assert conductor_rpcapi.RPC_API_VERSION == '1.2'
+    assert conductor_rpcapi.RPC_API_VERSION == '1.3'
     assert scheduler_rpcapi.RPC_API_VERSION == '1.1'
 
 
 # The methods whose caller waits for an answer; every other one is a cast.
 CALLS = {
     compute_rpcapi.ComputeAPI: {'get_console_output', 'attach_interface', 'get_host_uptime'},
-    conductor_rpcapi.ConductorAPI: {'ping'},
+    conductor_rpcapi.ConductorAPI: {'ping', 'placement'},
     scheduler_rpcapi.SchedulerAPI: {'select_destinations'},
 }
 
@@ -190,6 +191,15 @@ def test_capped_conductor_refuses_unshelve_before_1_1():
     assert cond.client.calls == []
 
 
+def test_capped_conductor_refuses_placement_before_1_3():
+    from common import exception as common_exc
+    cond = conductor_rpcapi.ConductorAPI.__new__(conductor_rpcapi.ConductorAPI)
+    cond.client = _RecordingClient(cap='1.2')
+    with pytest.raises(common_exc.RPCVersionCapped):
+        cond.placement(None, 'list_providers', {})
+    assert cond.client.calls == []
+
+
 def test_object_fingerprints_are_stable():
     from oslo_versionedobjects import fixture
     from services.compute import objects
@@ -206,8 +216,9 @@ def test_object_fingerprints_are_stable():
 EXPECTED_OBJECTS = {
     'compute.Aggregate': '1.0-14315c1203a2fe48ab3ba50f3382a77d',
     'compute.AggregateList': '1.0-4ee0d9efdfd681fed822da88376e04d2',
-    'compute.ComputeNode': '1.0-6a2fe0f54213f147e221a04b326598e9',
-    'compute.ComputeNodeList': '1.0-4d7772da63342b5bd3aacb0ddced9bcd',
+    # 1.1: vcpus_reserved, memory_mb_reserved, local_gb_reserved
+    'compute.ComputeNode': '1.1-944bab75c7f31ceb725b6c12e0cc1b91',
+    'compute.ComputeNodeList': '1.1-4d7772da63342b5bd3aacb0ddced9bcd',
     'compute.Flavor': '1.0-aae6228b2fcdaef3ba0c299f2b0d39dd',
     'compute.FlavorList': '1.0-a8b048c483dfc3ac6f8a366aeb4b06bd',
     'compute.Instance': '1.0-d55af6f01f6b98c80486ef0a7652efc8',
@@ -259,6 +270,7 @@ _BUILD = {
     'scheduler': 'from services.compute.scheduler import manager; manager.SchedulerManager()',
     'compute': 'from services.compute.compute import manager; manager.ComputeManager()',
     'metadata': 'from services.compute.metadata import handler; handler.build(cfg.CONF)',
+    'placement_api': 'from services.compute.placement import app; app.build(cfg.CONF)',
 }
 
 
