@@ -340,3 +340,15 @@ def test_image_cache_never_takes_a_path(env):
     manager = compute_manager.ComputeManager('node1')
     with pytest.raises(exception.ImageNotFound):
         manager._cached_image(env.admin_context(), '../../etc/passwd')
+
+
+def test_security_group_entries_without_a_name_are_skipped(cloud, app):
+    # As nova: {} in security_groups names nothing; a repeated name counts once.
+    body = {'server': {'name': 'sg', 'imageRef': fixtures.IMAGE_ID, 'flavorRef': 'm1.nano',
+                       'networks': 'none',
+                       'security_groups': [{}, {'name': 'default'}, {'name': 'default'}]}}
+    resp = _request(app, 'POST', '/servers', body, who=DEMO)
+    assert resp.status_int == 202, resp.body[:300]
+    shown = _request(app, 'GET', '/servers/' + resp.json['server']['id'], who=DEMO)
+    assert shown.json['server'].get('security_groups', []) in (
+        [], [{'name': 'default'}])

@@ -162,7 +162,9 @@ def _validate_create(req):
         scheduler_hints=(body.get('os:scheduler_hints')
                          or body.get('OS-SCH-HNT:scheduler_hints') or {}),
         requested_networks=server.get('networks'),
-        security_groups=[g['name'] for g in server.get('security_groups') or []],
+        # As nova: an entry without a name is skipped, a repeated name counts once.
+        security_groups=list(dict.fromkeys(
+            g['name'] for g in server.get('security_groups') or [] if g.get('name'))),
         tags=server.get('tags') or [], access_ip_v4=server.get('accessIPv4'),
         access_ip_v6=server.get('accessIPv6'),
         config_drive=server.get('config_drive') in (True, 'true', 'True'))
