@@ -8,6 +8,7 @@ or takes the port, binds it and plugs it into the guest; detach is a cast.
 from common import rpc
 from services.compute import clients
 from services.compute import exception
+from services.compute.api import compute_api
 from services.compute.api import policies
 from services.compute.api import router
 from services.compute.api.controllers import common
@@ -59,7 +60,7 @@ def _check_state(req, instance, action_name):
     # timeout, a detach would be cast into a queue nobody reads.
     services = {s.host: s for s in service_obj.ServiceList.get_all(
         req.context, binary='alto-compute', host=instance.host)}
-    if not servers.host_is_up(services, instance.host):
+    if not compute_api.host_is_up(services, instance.host):
         raise exception.ComputeHostDown()
 
 

@@ -151,8 +151,8 @@ def _revert_resize(req, instance, body):
 
 
 def _evacuate(req, instance, body):
-    services = servers.compute_services(req.context)
-    if servers.host_is_up(services, instance.host):
+    services = compute_api.compute_services(req.context)
+    if compute_api.host_is_up(services, instance.host):
         raise exception.Invalid(reason='Compute service of %s is still in use.'
                                 % instance.host)
     host = (body or {}).get('host')

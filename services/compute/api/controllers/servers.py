@@ -5,11 +5,9 @@ import binascii
 import ipaddress
 import secrets
 
-from oslo_config import cfg
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
 
-from common import servicegroup
 from services.compute import exception
 from services.compute.api import compute_api
 from services.compute.api import policies
@@ -18,9 +16,7 @@ from services.compute.api.controllers import common
 from services.compute.api.schemas import servers as schemas
 from services.compute.api.views import servers as views
 from services.compute.objects import instance as inst_obj
-from services.compute.objects import service as service_obj
 
-CONF = cfg.CONF
 
 _ADMIN_FILTERS = ('host', 'node', 'all_tenants', 'project_id', 'tenant_id', 'user_id',
                   'deleted', 'availability_zone')
@@ -50,23 +46,13 @@ def target(instance):
     return {'project_id': instance.project_id, 'user_id': instance.user_id}
 
 
-def compute_services(context):
-    return {s.host: s for s in service_obj.ServiceList.get_all(context, binary='alto-compute')}
-
-
-def host_is_up(services, host):
-    svc = services.get(host)
-    return svc is not None and servicegroup.is_up(
-        svc.last_seen_at, CONF.service.service_down_time, svc.forced_down)
-
-
 def host_status(services, instance):
     if not instance.host:
         return ''
     svc = services.get(instance.host)
     if svc is None:
         return 'UNKNOWN'
-    if not host_is_up(services, instance.host):
+    if not compute_api.host_is_up(services, instance.host):
         return 'DOWN'
     return 'MAINTENANCE' if svc.disabled else 'UP'
 
@@ -87,7 +73,7 @@ def render(req, instance, services=None, permissions=None):
     status = None
     if show_status:
         status = host_status(services if services is not None
-                             else compute_services(req.context), instance)
+                             else compute_api.compute_services(req.context), instance)
     return views.detail(req, instance, extended, status)
 
 
@@ -264,7 +250,7 @@ def _list(req, detailed):
         req.context, filters, sort_keys, sort_dirs, limit, marker, with_faults=detailed))
     if detailed:
         permissions = _permissions(req, instances[0]) if instances else None
-        services = compute_services(req.context) if permissions and permissions[1] else {}
+        services = compute_api.compute_services(req.context) if permissions and permissions[1] else {}
         items = [render(req, i, services, permissions) for i in instances]
     else:
         items = [views.basic(req, i) for i in instances]
