@@ -1,7 +1,7 @@
 """Options of the network service, one module per concern.
 
-``[database]`` is registered only by ``services.network.db.register_opts``,
-which the conductor (``cmd/conductor.py``) and alto-manage call; the API
+``[database]`` is not here: the service's database package registers it,
+for the conductor (``cmd/conductor.py``) and alto-manage only; the API
 daemon never carries it.  Deployments keep it in its own file,
 ``network-db.conf``, which only the conductor and ``alto-manage`` are given;
 ``network.conf`` (every daemon) holds no database URL.

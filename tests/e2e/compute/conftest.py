@@ -13,6 +13,8 @@ import pytest
 from oslo_config import cfg
 from oslo_config import fixture as config_fixture
 
+from tests.e2e import libvirt_guests
+
 REPO = Path(__file__).resolve().parents[3]
 BUILD = REPO / 'deploy' / 'images' / 'build.sh'
 URI = os.environ.get('ALTO_E2E_LIBVIRT_URI', 'qemu:///system')
@@ -91,7 +93,6 @@ def workdir():
 def libvirt_driver(libvirtd, guest_image, workdir):
     """A LibvirtDriver on ``workdir`` whose domains carry a prefix of this
     test run only; whatever it leaves behind is destroyed afterwards."""
-    import libvirt
 
     from common import config
     from services.compute import conf as compute_conf
@@ -122,12 +123,6 @@ def libvirt_driver(libvirtd, guest_image, workdir):
     try:
         yield drv
     finally:
-        conn = libvirt.open(libvirtd)
-        for dom in conn.listAllDomains(0):
-            if dom.name().startswith(prefix):
-                if dom.isActive():
-                    dom.destroy()
-                dom.undefineFlags(libvirt.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)
-        conn.close()
+        libvirt_guests.remove_domains(libvirtd, prefix)
         fixture.cleanUp()
         conf.reset()

@@ -19,7 +19,9 @@ import uuid
 
 import pytest
 
+from tests.e2e import libvirt_guests
 from tests.e2e.compute.conftest import BOOT_TIMEOUT, BOOTED, record_figure
+from tests.e2e.libvirt_guests import wait_for
 from tests.functional.compute import fixtures
 from tests.functional.compute.fixtures import mysql_compute_db  # noqa: F401
 
@@ -66,14 +68,7 @@ def cloud(libvirtd, guest_image, workdir, mysql_compute_db):  # noqa: F811
         yield cloud
     finally:
         cloud.stop()
-        import libvirt
-        conn = libvirt.open(libvirtd)
-        for dom in conn.listAllDomains(0):
-            if dom.name().startswith(prefix):
-                if dom.isActive():
-                    dom.destroy()
-                dom.undefineFlags(libvirt.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)
-        conn.close()
+        libvirt_guests.remove_domains(libvirtd, prefix)
 
 
 def _start(cloud):
@@ -86,16 +81,6 @@ def _start(cloud):
     for host in cloud.hosts:
         cloud.start_compute(host)
     cloud.wait_ready(timeout=120)
-
-
-def _wait(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = predicate()
-        if result:
-            return result
-        assert time.monotonic() < deadline, 'timed out waiting for %s' % what
-        time.sleep(0.5)
 
 
 def _server(cloud, server_id):
@@ -124,14 +109,14 @@ def test_server_create_boots_a_real_guest(cloud):
     body = {'server': {'name': 'real-guest', 'imageRef': IMAGE_ID, 'flavorRef': 'guest',
                        'networks': 'auto', 'config_drive': True, 'key_name': 'e2e-key'}}
     server_id = cloud.request('POST', '/servers', body, expect=202)['server']['id']
-    server = _wait(lambda: (lambda s: s if s['status'] in ('ACTIVE', 'ERROR') else None)(
+    server = wait_for(lambda: (lambda s: s if s['status'] in ('ACTIVE', 'ERROR') else None)(
         _server(cloud, server_id)), BOOT_TIMEOUT, 'ACTIVE')
     if server['status'] != 'ACTIVE':
         print(cloud.log_tail('compute-lv1', 200))
         print(cloud.log_tail('conductor', 100))
     assert server['status'] == 'ACTIVE', server.get('fault')
     record_figure('server create -> ACTIVE (daemons)', time.monotonic() - start)
-    _wait(lambda: BOOTED in _console(cloud, server_id), BOOT_TIMEOUT, 'the booted line')
+    wait_for(lambda: BOOTED in _console(cloud, server_id), BOOT_TIMEOUT, 'the booted line')
     record_figure('server create -> "booted" in console log show', time.monotonic() - start)
     assert server['OS-EXT-STS:power_state'] == 1
     # The guest read its name and key from the config drive.
@@ -142,13 +127,13 @@ def test_server_create_boots_a_real_guest(cloud):
     assert len(_console(cloud, server_id, length=5).splitlines()) == 5
 
     cloud.request('POST', '/servers/%s/action' % server_id, {'os-stop': None}, expect=202)
-    _wait(lambda: _server(cloud, server_id)['status'] == 'SHUTOFF', 90, 'SHUTOFF')
+    wait_for(lambda: _server(cloud, server_id)['status'] == 'SHUTOFF', 90, 'SHUTOFF')
     cloud.request('POST', '/servers/%s/action' % server_id, {'os-start': None}, expect=202)
-    _wait(lambda: _server(cloud, server_id)['status'] == 'ACTIVE', 90, 'ACTIVE again')
-    _wait(lambda: _console(cloud, server_id).count(BOOTED) >= 2, BOOT_TIMEOUT, 'second boot')
+    wait_for(lambda: _server(cloud, server_id)['status'] == 'ACTIVE', 90, 'ACTIVE again')
+    wait_for(lambda: _console(cloud, server_id).count(BOOTED) >= 2, BOOT_TIMEOUT, 'second boot')
 
     cloud.request('DELETE', '/servers/%s' % server_id, expect=204)
-    _wait(lambda: cloud.request('GET', '/servers/%s' % server_id).get('itemNotFound'), 90,
+    wait_for(lambda: cloud.request('GET', '/servers/%s' % server_id).get('itemNotFound'), 90,
           'the delete')
     import libvirt
     conn = libvirt.open(cloud.extra['libvirt']['connection_uri'])

@@ -29,7 +29,9 @@ import pytest
 from oslo_config import cfg
 from oslo_config import fixture as config_fixture
 
+from tests.e2e import libvirt_guests
 from tests.e2e.compute.conftest import BOOT_TIMEOUT, record_figure
+from tests.e2e.libvirt_guests import wait_for
 from tests.functional import harness
 from tests.functional.network.fixtures import NetworkServer
 
@@ -38,16 +40,6 @@ pytestmark = pytest.mark.e2e
 ADMIN = {'X-Project-Id': 'e2e-admin', 'X-User-Id': 'admin',
          'X-Roles': 'admin,member,reader'}
 FLAVOR = {'name': 'e2e.tiny', 'memory_mb': 128, 'vcpus': 1, 'root_gb': 1}
-
-
-def wait_for(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        assert time.monotonic() < deadline, 'timed out waiting for %s' % what
-        time.sleep(0.5)
 
 
 class Cloud:
@@ -134,7 +126,6 @@ def cloud(openvswitch, test_bridge):
 @pytest.fixture
 def driver(libvirtd, guest_image, test_bridge):  # noqa: F811
     """A LibvirtDriver whose guests' NICs join the test's bridge."""
-    import libvirt
 
     from common import config
     from services.compute import conf as compute_conf
@@ -162,13 +153,7 @@ def driver(libvirtd, guest_image, test_bridge):  # noqa: F811
     try:
         yield drv
     finally:
-        conn = libvirt.open(libvirtd)
-        for dom in conn.listAllDomains(0):
-            if dom.name().startswith(prefix):
-                if dom.isActive():
-                    dom.destroy()
-                dom.undefineFlags(libvirt.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)
-        conn.close()
+        libvirt_guests.remove_domains(libvirtd, prefix)
         fixture.cleanUp()
         conf.reset()
         shutil.rmtree(workdir, ignore_errors=True)
