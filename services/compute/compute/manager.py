@@ -67,9 +67,12 @@ class ComputeManager:
 
     # -- start-up and periodic work -------------------------------------------
     def init_host(self):
+        # No heartbeat here: the service loop sends the first one once the
+        # RPC server listens. A host that looks up before its queue exists
+        # would be chosen and its build cast dropped, leaving the server in
+        # BUILD for good.
         self.driver.init_host(self.host)
         context = alto_context.get_admin_context()
-        self.report_state()
         self.report_resources()
         self._reconcile(context)
 

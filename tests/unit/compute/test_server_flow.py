@@ -37,6 +37,7 @@ class Cloud:
         manager = compute_manager.ComputeManager(host)
         manager.init_host()
         self.env.serve(compute_rpcapi.TOPIC, host, manager)
+        manager.report_state()  # the service's first heartbeat, once it listens
         self.computes[host] = manager
         return manager
 
