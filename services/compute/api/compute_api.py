@@ -37,7 +37,7 @@ CONF = cfg.CONF
 # -- compute hosts -------------------------------------------------------------
 
 def compute_services(context):
-    return {s.host: s for s in service_obj.ServiceList.get_all(context, binary='alto-compute')}
+    return {s.host: s for s in service_obj.ServiceList.get_all(context, binary=service_obj.COMPUTE)}
 
 
 def host_is_up(services, host):

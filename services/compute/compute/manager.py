@@ -27,7 +27,7 @@ from services.compute.virt import driver as virt_driver
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
-BINARY = 'alto-compute'
+BINARY = service_obj.COMPUTE
 
 # vm_state each power action leaves a server in.
 _POWER_ACTIONS = {

@@ -30,7 +30,7 @@ from services.compute.scheduler import rpcapi as scheduler_rpcapi
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
-BINARY = 'alto-compute-conductor'
+BINARY = service_obj.CONDUCTOR
 
 
 class ConductorManager:
@@ -165,7 +165,7 @@ class ConductorManager:
         was read in, so a build or delete that moved it on meanwhile wins."""
         context = alto_context.get_admin_context()
         self._fail_unscheduled_builds(context)
-        dead = [s.host for s in service_obj.ServiceList.get_all(context, binary='alto-compute')
+        dead = [s.host for s in service_obj.ServiceList.get_all(context, binary=service_obj.COMPUTE)
                 if not servicegroup.is_up(s.last_seen_at, CONF.service.service_down_time,
                                           s.forced_down)]
         if not dead:

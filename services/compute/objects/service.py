@@ -2,6 +2,12 @@ from oslo_versionedobjects import fields
 
 from services.compute.objects import base
 
+# The binary names the services API shows and filters on: nova's, because
+# clients, Tempest and Horizon look for them.
+COMPUTE = 'nova-compute'
+CONDUCTOR = 'nova-conductor'
+SCHEDULER = 'nova-scheduler'
+
 
 @base.register
 class Service(base.ComputeObject):

@@ -19,7 +19,7 @@ from services.compute.scheduler import weighers as host_weighers
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
-BINARY = 'alto-compute-scheduler'
+BINARY = service_obj.SCHEDULER
 
 
 class SchedulerManager:
@@ -37,7 +37,7 @@ class SchedulerManager:
     def _host_states(self, context):
         nodes = node_obj.ComputeNodeList.get_all(context)
         services = {s.host: s for s in service_obj.ServiceList.get_all(
-            context, binary='alto-compute')}
+            context, binary=service_obj.COMPUTE)}
         aggregates = agg_obj.AggregateList.get_all(context)
         return [host_state.HostState(node, services.get(node.host),
                                      aggregates.for_host(node.host))

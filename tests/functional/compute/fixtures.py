@@ -170,7 +170,7 @@ class ComputeCloud:
             conn = openstack.connect(**self.identity.cloud_config())
             try:
                 return len([s for s in conn.compute.services()
-                            if s.binary == 'alto-compute' and s.state == 'up'])
+                            if s.binary == 'nova-compute' and s.state == 'up'])
             finally:
                 conn.close()
         body = self.request('GET', '/os-hypervisors/detail', project='admin',

@@ -180,9 +180,9 @@ def test_admin_views_services_and_hypervisors(clis, cloud):
     by_binary = {}
     for row in services:
         by_binary.setdefault(row['Binary'], []).append(row)
-    assert set(by_binary) == {'alto-compute-conductor', 'alto-compute-scheduler',
-                              'alto-compute'}
-    assert {r['Host'] for r in by_binary['alto-compute']} == {'cmp-a', 'cmp-b'}
+    assert set(by_binary) == {'nova-conductor', 'nova-scheduler',
+                              'nova-compute'}
+    assert {r['Host'] for r in by_binary['nova-compute']} == {'cmp-a', 'cmp-b'}
     assert all(r['State'] == 'up' for r in services)
     hypervisors = admin.json('hypervisor', 'list')
     assert {h['Hypervisor Hostname'] for h in hypervisors} == {'cmp-a', 'cmp-b'}
@@ -322,7 +322,7 @@ def test_stopped_compute_shows_down(clis, cloud):
     cloud.stop_process('compute-cmp-b')
     deadline = time.time() + 30
     while time.time() < deadline:
-        rows = admin.json('compute', 'service', 'list', '--service', 'alto-compute')
+        rows = admin.json('compute', 'service', 'list', '--service', 'nova-compute')
         state = {r['Host']: r['State'] for r in rows}
         if state.get('cmp-b') == 'down':
             break

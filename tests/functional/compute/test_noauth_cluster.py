@@ -87,7 +87,7 @@ def _server(cloud, server_id, status):
 
 
 def _compute_service(cloud, host):
-    return cloud.request('GET', '/os-services?binary=alto-compute&host=%s' % host,
+    return cloud.request('GET', '/os-services?binary=nova-compute&host=%s' % host,
                          **ADMIN)['services'][0]
 
 

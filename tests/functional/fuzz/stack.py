@@ -219,7 +219,7 @@ class FuzzStack:
                 name=name, image_id=ids['public_image_id'], flavor_id=flavor.id,
                 networks=[{'uuid': ids['shared_network_id']}])
             ids[key] = member.compute.wait_for_server(server, status='ACTIVE', wait=60).id
-        services = [s for s in admin.compute.services() if s.binary == 'alto-compute']
+        services = [s for s in admin.compute.services() if s.binary == 'nova-compute']
         ids['compute_service_id'] = services[0].id
         ids['hypervisor_id'] = next(iter(admin.compute.hypervisors())).id
         ids['compute_host'] = services[0].host

@@ -132,7 +132,7 @@ def test_a_delete_whose_terminate_never_ran_finishes_when_the_host_is_down(cloud
     instance = inst_obj.Instance.get_by_uuid(context, server_id)
     instance.task_state = 'deleting'
     instance.save()
-    service = cloud.app.get('/v2.1/os-services?binary=alto-compute',
+    service = cloud.app.get('/v2.1/os-services?binary=nova-compute',
                             headers=headers()).json['services'][0]
     cloud.app.put_json('/v2.1/os-services/%s' % service['id'], {'forced_down': True},
                        headers=headers())

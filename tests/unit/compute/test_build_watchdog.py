@@ -85,7 +85,7 @@ def test_dead_host_failure_loses_to_a_build_that_finished(cloud, monkeypatch):
         return listing if filters.get('host') == ['node1'] else real(ctx, filters, *args,
                                                                      **kwargs)
     monkeypatch.setattr(inst_obj.InstanceList, 'get_by_filters', get_by_filters)
-    service = cloud.app.get('/v2.1/os-services?binary=alto-compute',
+    service = cloud.app.get('/v2.1/os-services?binary=nova-compute',
                             headers=headers()).json['services'][0]
     cloud.app.put_json('/v2.1/os-services/%s' % service['id'], {'forced_down': True},
                        headers=headers())

@@ -56,7 +56,7 @@ def test_hypervisor_uptime_of_a_down_host_is_400(env, app):
     cloud = Cloud(env, app)
     cloud.add_compute('node1')
     hyp = app.get('/v2.1/os-hypervisors', headers=headers()).json['hypervisors'][0]
-    service = app.get('/v2.1/os-services?binary=alto-compute',
+    service = app.get('/v2.1/os-services?binary=nova-compute',
                       headers=headers()).json['services'][0]
     app.put_json('/v2.1/os-services/%s' % service['id'], {'forced_down': True},
                  headers=headers())

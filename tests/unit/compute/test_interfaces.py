@@ -242,7 +242,7 @@ def test_interface_requests_to_a_down_host_are_refused_up_front(cloud, env):
     app = cloud.app
     server_id = _active(cloud)
     [vif] = _instance(cloud, server_id).network_info
-    service = app.get('/v2.1/os-services?binary=alto-compute',
+    service = app.get('/v2.1/os-services?binary=nova-compute',
                       headers=headers()).json['services'][0]
 
     def force_down(down):

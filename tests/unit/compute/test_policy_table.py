@@ -218,7 +218,7 @@ class World:
         self.write = self._server('va')
         self.aggregate = self.call('POST', '/os-aggregates', {
             'aggregate': {'name': 'agg0'}}, ADMIN).json['aggregate']['id']
-        self.service = self.call('GET', '/os-services?binary=alto-compute', None,
+        self.service = self.call('GET', '/os-services?binary=nova-compute', None,
                                  ADMIN).json['services'][0]['id']
         self.hypervisor = self.call('GET', '/os-hypervisors', None,
                                     ADMIN).json['hypervisors'][0]['id']

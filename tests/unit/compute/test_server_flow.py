@@ -246,7 +246,7 @@ def test_dead_compute_building_servers_go_to_error(cloud, env):
     while cloud.show(server_id)['OS-EXT-SRV-ATTR:host'] is None and time.time() < deadline:
         time.sleep(0.05)
     assert cloud.show(server_id)['status'] == 'BUILD'
-    services = cloud.app.get('/v2.1/os-services?binary=alto-compute', headers=headers()).json
+    services = cloud.app.get('/v2.1/os-services?binary=nova-compute', headers=headers()).json
     service_id = services['services'][0]['id']
     cloud.app.put_json('/v2.1/os-services/%s' % service_id, {'forced_down': True},
                        headers=headers())
@@ -451,10 +451,10 @@ def test_two_computes_share_the_load(cloud):
 def test_services_hypervisors_and_stats(cloud):
     cloud.add_compute('n1')
     services = cloud.app.get('/v2.1/os-services', headers=headers()).json['services']
-    assert {s['binary'] for s in services} == {'alto-compute-conductor',
-                                               'alto-compute-scheduler', 'alto-compute'}
+    assert {s['binary'] for s in services} == {'nova-conductor',
+                                               'nova-scheduler', 'nova-compute'}
     assert all(s['state'] == 'up' for s in services)
-    compute = [s for s in services if s['binary'] == 'alto-compute'][0]
+    compute = [s for s in services if s['binary'] == 'nova-compute'][0]
     assert compute['zone'] == 'nova'
     updated = cloud.app.put_json('/v2.1/os-services/%s' % compute['id'], {
         'status': 'disabled', 'disabled_reason': 'maintenance'}, headers=headers()).json
@@ -462,7 +462,7 @@ def test_services_hypervisors_and_stats(cloud):
     sid = cloud.boot()['server']['id']
     assert 'No valid host' in cloud.wait(sid, 'ERROR')['fault']['message']
     legacy = cloud.app.put_json('/v2.1/os-services/enable', {
-        'host': 'n1', 'binary': 'alto-compute'}, headers=headers(version='2.1')).json
+        'host': 'n1', 'binary': 'nova-compute'}, headers=headers(version='2.1')).json
     assert legacy['service']['status'] == 'enabled'
     stats = cloud.app.get('/v2.1/os-hypervisors/statistics',
                           headers=headers()).json['hypervisor_statistics']

@@ -225,7 +225,7 @@ def test_unshelve_with_no_host_stays_offloaded(cloud):
     server_id = _active(cloud)
     cloud.action(server_id, {'shelve': None})
     cloud.wait(server_id, 'SHELVED_OFFLOADED')
-    service = cloud.app.get('/v2.1/os-services?binary=alto-compute',
+    service = cloud.app.get('/v2.1/os-services?binary=nova-compute',
                             headers=headers()).json['services'][0]
     cloud.app.put_json('/v2.1/os-services/%s' % service['id'], {'status': 'disabled'},
                        headers=headers())

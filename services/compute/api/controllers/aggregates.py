@@ -145,7 +145,7 @@ def action(req, aggregate_id):
     if name in ('add_host', 'remove_host'):
         host = args['host']
         if name == 'add_host':
-            if not service_obj.ServiceList.get_all(req.context, binary='alto-compute',
+            if not service_obj.ServiceList.get_all(req.context, binary=service_obj.COMPUTE,
                                                    host=host).objects:
                 raise exception.ComputeHostNotFound(host=host)
             if host in agg.hosts:

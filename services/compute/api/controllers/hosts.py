@@ -67,7 +67,7 @@ def host_zones(context):
 
 
 def _zone(service, zones):
-    if service.binary != 'alto-compute':
+    if service.binary != service_obj.COMPUTE:
         return 'internal'
     return zones.get(service.host, CONF.compute.default_availability_zone)
 
@@ -154,7 +154,7 @@ def _legacy_update(req, action, body):
 def delete_service(req, service_id):
     policies.authorize(req.context, 'os-services:delete')
     service = service_obj.Service.get_by_id(req.context, service_id)
-    if service.binary == 'alto-compute':
+    if service.binary == service_obj.COMPUTE:
         running = inst_obj.InstanceList.get_by_filters(req.context, {'host': service.host},
                                                        limit=1)
         if len(running):
@@ -196,7 +196,7 @@ def _hypervisor_view(req, node, service, detailed, servers=None):
 def _nodes(req, operation):
     policies.authorize(req.context, 'os-hypervisors:' + operation)
     services = {s.host: s for s in service_obj.ServiceList.get_all(
-        req.context, binary='alto-compute')}
+        req.context, binary=service_obj.COMPUTE)}
     return node_obj.ComputeNodeList.get_all(req.context), services
 
 
@@ -248,7 +248,7 @@ def hypervisor_uptime(req, hypervisor_id):
         raise exception.Invalid(reason='Invalid uuid %s' % hypervisor_id)
     node = node_obj.ComputeNode.get_by_id(req.context, hypervisor_id)
     service = next(iter(service_obj.ServiceList.get_all(
-        req.context, binary='alto-compute', host=node.host)), None)
+        req.context, binary=service_obj.COMPUTE, host=node.host)), None)
     if service is None:
         raise exception.ComputeHostNotFound(host=node.host)
     if not _up(service):

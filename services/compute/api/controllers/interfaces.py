@@ -59,7 +59,7 @@ def _check_state(req, instance, action_name):
     # Up front, as nova: an attach to a dead host would wait out the RPC
     # timeout, a detach would be cast into a queue nobody reads.
     services = {s.host: s for s in service_obj.ServiceList.get_all(
-        req.context, binary='alto-compute', host=instance.host)}
+        req.context, binary=service_obj.COMPUTE, host=instance.host)}
     if not compute_api.host_is_up(services, instance.host):
         raise exception.ComputeHostDown()
 
