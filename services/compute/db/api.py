@@ -466,7 +466,8 @@ def instance_get_all(filters=None, sort_keys=('created_at',), sort_dirs=('desc',
                      limit=None, marker=None, columns=None):
     """Instances matching ``filters``.
 
-    Exact filters take a value or a list; ``name`` is a regular expression;
+    Exact filters take a value or a list; ``name`` is a regular expression,
+    and so are ``ip`` / ``ip6`` (matched at the start of a fixed IP);
     ``changes_since``/``changes_before`` compare updated_at; ``deleted``
     (default False) includes soft-deleted rows when True; ``flavor_id``,
     ``tags`` and ``tags_any`` are matched after the query.  With ``columns``
@@ -508,11 +509,13 @@ def instance_get_all(filters=None, sort_keys=('created_at',), sort_dirs=('desc',
         rows = [dict(r) for r in session.execute(query).mappings()]
     name_re = filters.pop('name', None)
     if name_re:
-        try:
-            pattern = re.compile(name_re)
-        except re.error:
-            pattern = re.compile(re.escape(name_re))
+        pattern = _pattern(name_re)
         rows = [r for r in rows if r['display_name'] and pattern.search(r['display_name'])]
+    ip_res = [_pattern(filters.pop(key)) for key in ('ip', 'ip6') if filters.get(key)]
+    if ip_res:
+        # As nova: a fixed IP whose text starts with a match of the pattern.
+        rows = [r for r in rows if any(p.match(address) for p in ip_res
+                                       for address in _fixed_ips(r['network_info']))]
     flavor_id = filters.pop('flavor_id', None)
     if flavor_id is not None:
         rows = [r for r in rows
@@ -531,6 +534,20 @@ def instance_get_all(filters=None, sort_keys=('created_at',), sort_dirs=('desc',
     if limit is not None:
         rows = rows[:limit]
     return rows
+
+
+def _pattern(text):
+    """A user's filter as a regular expression; text that is none, literally."""
+    try:
+        return re.compile(text)
+    except re.error:
+        return re.compile(re.escape(text))
+
+
+def _fixed_ips(network_info):
+    for vif in _loaded(network_info) or []:
+        for ip in vif.get('fixed_ips') or []:
+            yield ip['ip_address']
 
 
 def instance_update(uuid, values, expected_task_state=None, expected_vm_state=None):

@@ -547,3 +547,21 @@ def test_config_drive_asked_for_or_forced(cloud):
     forced = cloud.boot()['server']['id']
     assert cloud.wait(forced, 'ACTIVE', who=DEMO)['config_drive'] == 'True'
     cloud.settle()
+
+
+def test_list_filtered_by_fixed_ip(cloud):
+    """``ip`` / ``ip6`` are regular expressions matched at the start of a
+    fixed IP, for members too (nova's user filters)."""
+    cloud.add_compute('node1')
+    ids = [cloud.boot(name='vm%d' % i)['server']['id'] for i in range(3)]
+    ips = {cloud.wait(i, 'ACTIVE')['addresses']['private'][0]['addr']: i for i in ids}
+
+    def listed(query):
+        return {s['id'] for s in cloud.app.get('/v2.1/servers?' + query,
+                                               headers=headers(DEMO)).json['servers']}
+
+    for address, server_id in ips.items():
+        assert listed('ip=%s$' % address.replace('.', r'\.')) == {server_id}
+    assert listed('ip=192.0.2.') == set(ids)
+    assert listed('ip=10.') == set()
+    assert listed('ip6=2001:db8') == set()

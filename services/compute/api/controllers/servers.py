@@ -204,6 +204,9 @@ def _filters(req):
             filters['deleted'] = True
     if params.get('name'):
         filters['name'] = params['name']
+    for key in ('ip', 'ip6'):
+        if params.get(key):
+            filters[key] = params[key]
     if params.get('reservation_id'):
         filters['reservation_id'] = params['reservation_id']
     status = params.getall('status') if hasattr(params, 'getall') else [params.get('status')]
