@@ -28,6 +28,10 @@ class InstanceNotFound(NotFound):
     msg_fmt = 'Instance %(instance_id)s could not be found.'
 
 
+class NoInstancesForEvents(NotFound):
+    msg_fmt = 'No instances found for any event'
+
+
 class FlavorNotFound(NotFound):
     msg_fmt = 'Flavor %(flavor_id)s could not be found.'
 

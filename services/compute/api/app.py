@@ -13,6 +13,7 @@ from services.compute.api.controllers import interfaces
 from services.compute.api.controllers import keypairs
 from services.compute.api.controllers import limits
 from services.compute.api.controllers import server_actions
+from services.compute.api.controllers import server_external_events
 from services.compute.api.controllers import server_extras
 from services.compute.api.controllers import server_groups
 from services.compute.api.controllers import servers
@@ -21,7 +22,7 @@ from services.compute.api.controllers import versions
 
 PREFIX = '/v2.1'
 CONTROLLERS = (servers, server_actions, server_extras, flavors, keypairs, hosts, limits,
-               server_groups, aggregates, interfaces, usage, images)
+               server_groups, aggregates, interfaces, usage, images, server_external_events)
 
 
 def build_router():

@@ -16,6 +16,7 @@ from oslo_config import cfg
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
 
+from common import rpc
 from common import servicegroup
 from services.compute import clients
 from services.compute import exception
@@ -338,3 +339,42 @@ def _delete_shelved_image(context, instance):
         clients.image_client().delete(context, image_id)
     except exception.ImageNotFound:
         pass
+
+
+# -- events from other services (os-server-external-events) ---------------------------
+
+def external_instance_events(context, events):
+    """Forward ``events`` (validated body items) to their servers' hosts.
+
+    Returns ``(events as answered, status)``: each event gets its ``code``
+    and ``status`` as nova answers them; the status is 200, or 207 when some
+    event was refused. None forwarded is a 404.
+    """
+    compute = compute_rpcapi.ComputeAPI()
+    rpc.require_version(compute.client, '1.4', 'compute')
+    uuids = sorted({event['server_uuid'] for event in events})
+    instances = {i.uuid: i for i in inst_obj.InstanceList.get_by_filters(
+        context, {'uuid': uuids})}
+    answered, by_host, status = [], {}, 200
+    for event in events:
+        event = dict(event)
+        event.setdefault('status', 'completed')
+        instance = instances.get(event['server_uuid'])
+        if instance is None:
+            code = 404
+        elif event['name'] == 'volume-extended' and event.get('tag') is None:
+            code = 400
+        elif not instance.host:
+            code = 422
+        else:
+            code = 200
+            by_host.setdefault(instance.host, []).append(dict(event))
+        answered.append(dict(event, code=code, status='completed' if code == 200
+                             else 'failed'))
+        if code != 200:
+            status = 207
+    if not by_host:
+        raise exception.NoInstancesForEvents()
+    for host, host_events in by_host.items():
+        compute.external_instance_event(context, host, host_events)
+    return answered, status

@@ -176,4 +176,7 @@ def network_info_entry(port, network_name):
             'fixed_ips': [{'ip_address': ip['ip_address'],
                            'version': 6 if ':' in ip['ip_address'] else 4}
                           for ip in port.get('fixed_ips', [])],
-            'preserve_on_delete': port.get('preserve_on_delete', False)}
+            'preserve_on_delete': port.get('preserve_on_delete', False),
+            # Whether the network service had reported it wired when compute
+            # took it: a build waits for network-vif-plugged of the others.
+            'active': port.get('status') == 'ACTIVE'}

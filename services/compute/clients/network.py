@@ -107,7 +107,7 @@ class NetworkClient(base.NetworkClientBase):
             resp = self._request(context, 'POST', '/v2.0/ports', json={'port': body})
             port = self._port(resp, network_id=request['uuid'],
                               fixed_ip=request.get('fixed_ip'))
-        self._bind(port['id'], host)
+        port['status'] = self._bind(port['id'], host).get('status', port.get('status'))
         net = self.get_network(context, port['network_id'])
         return base.network_info_entry(port, net.get('name'))
 
@@ -136,7 +136,7 @@ class NetworkClient(base.NetworkClientBase):
     def _bind(self, port_id, host):
         resp = self._request(None, 'PUT', '/v2.0/ports/%s' % port_id, as_service=True,
                              json={'port': {'binding:host_id': host}})
-        self._check(resp)
+        return self._check(resp).get('port') or {}
 
     def bind_ports(self, context, instance, host):
         for vif in instance.network_info or []:

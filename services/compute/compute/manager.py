@@ -15,6 +15,7 @@ from oslo_utils import uuidutils
 from common import context as alto_context
 from services.compute import clients
 from services.compute import exception
+from services.compute.compute import instance_events
 from services.compute.compute import rpcapi
 from services.compute.conductor import rpcapi as conductor_rpcapi
 from services.compute.metadata import configdrive
@@ -60,6 +61,7 @@ class ComputeManager:
         self.host = host or CONF.host
         self.driver = driver or virt_driver.load_driver(CONF.compute.compute_driver, self.host)
         self.conductor_api = conductor_rpcapi.ConductorAPI()
+        self.instance_events = instance_events.InstanceEvents()
         self.periodic_tasks = [
             (self.report_resources, CONF.compute.resource_report_interval),
             (self.sync_power_states, CONF.compute.sync_power_state_interval),
@@ -191,6 +193,9 @@ class ComputeManager:
             try:
                 with self._event(context, instance_uuid, 'compute_build_and_run_instance'):
                     self._build(context, instance, request_spec)
+            except exception.BuildAbortException as exc:  # no other host would do better
+                self._cleanup_failed_build(context, instance)
+                self._abort_build(context, instance, exc)
             except Exception as exc:  # any driver or network failure: try elsewhere
                 self._cleanup_failed_build(context, instance)
                 if self._give_up_host(context, instance):
@@ -208,12 +213,68 @@ class ComputeManager:
         image = spec.image or {}
         path = self._cached_image(context, image.get('id'))
         image = self._with_boot_files(context, image)
-        self.driver.spawn(context, instance, image, path, network_info, instance.flavor)
+        # Registered before the guest starts: the agent may wire it at once.
+        expected = [('network-vif-plugged', port_id)
+                    for port_id in self.driver.vif_plugged_events(network_info)]
+        if not CONF.vif_plugging_timeout:
+            expected = []
+        with self.instance_events.expect(instance.uuid, expected) as waiter:
+            self.driver.spawn(context, instance, image, path, network_info, instance.flavor,
+                              wait_for_network=(lambda: self._wait_for_vifs(instance, waiter))
+                              if expected else None)
         instance.vm_state = inst_obj.ACTIVE
         instance.task_state = None
         instance.power_state = self.driver.get_power_state(instance)
         instance.launched_at = timeutils.utcnow()
         instance.save(expected_task_state=['spawning'])
+
+    def _wait_for_vifs(self, instance, waiter):
+        """Called by the driver between starting the guest (paused) and
+        resuming it: wait for the network service to report every port wired."""
+        timeout = CONF.vif_plugging_timeout
+        LOG.info('Waiting up to %d s for network-vif-plugged of %s for %s', timeout,
+                 ', '.join(waiter.missing()), instance.uuid)
+        if not waiter.wait(timeout):
+            missing = ', '.join(waiter.missing())
+            if CONF.vif_plugging_is_fatal:
+                raise exception.BuildAbortException(
+                    instance_uuid=instance.uuid,
+                    reason='Timed out after %d s (vif_plugging_timeout) waiting for '
+                           'network-vif-plugged of port %s' % (timeout, missing))
+            LOG.warning('No network-vif-plugged for port %s of %s within %d s; booting '
+                        'anyway (vif_plugging_is_fatal is false)', missing, instance.uuid,
+                        timeout)
+        elif waiter.cancelled:
+            raise exception.ComputeError(waiter.cancelled)
+        elif waiter.failed:
+            raise exception.BuildAbortException(
+                instance_uuid=instance.uuid,
+                reason='The network service reported port %s failed (network-vif-plugged '
+                       'status failed)' % waiter.failed[1])
+
+    def _abort_build(self, context, instance, exc):
+        """ERROR with the reason, no host, the claim given back; the guest and
+        ports are gone already. A delete that moved the server on first
+        gives the claim back itself."""
+        instance.host = None
+        instance.node = None
+        instance.network_info = []
+        if instance.set_error(str(exc), expected_task_state=['networking', 'spawning'],
+                              expected_vm_state=[inst_obj.BUILDING]):
+            node_obj.ComputeNode.release(context, self.host, *instance.claim_args())
+
+    # -- events from other services ------------------------------------------------
+    def external_instance_event(self, context, events):
+        """Events the API accepted for servers on this host (compute RPC
+        1.4): each goes to the build waiting for it; others are only logged."""
+        for event in events:
+            uuid, name = event['server_uuid'], event['name']
+            tag, status = event.get('tag'), event.get('status', 'completed')
+            if self.instance_events.deliver(uuid, name, tag, status):
+                LOG.info('Event %s:%s (%s) for %s delivered', name, tag, status, uuid)
+            else:
+                LOG.debug('Event %s:%s (%s) for %s: nothing waits for it', name, tag,
+                          status, uuid)
 
     def _cleanup_failed_build(self, context, instance):
         try:
@@ -243,6 +304,8 @@ class ComputeManager:
         return True
 
     def terminate_instance(self, context, instance_uuid):
+        # A build waiting for its ports gives up now rather than at its timeout.
+        self.instance_events.cancel(instance_uuid, 'Server %s is being deleted' % instance_uuid)
         # After any interface, shelve or unshelve work in flight on this
         # server, and with what that work left behind (ports, host).
         with self._instance_lock(instance_uuid):

@@ -12,6 +12,7 @@ Version history:
     1.2 - get_host_uptime (call)
     1.3 - build_and_run_instance and unshelve_instance take a RequestSpec
           object (the dict before)
+    1.4 - external_instance_event (os-server-external-events)
 """
 
 import oslo_messaging as messaging
@@ -23,7 +24,8 @@ from services.compute.objects import request_spec as spec_obj
 
 CONF = cfg.CONF
 TOPIC = 'compute'
-RPC_API_VERSION = '1.3'
+# -- version bump: external_instance_event (1.4) --
+RPC_API_VERSION = '1.4'
 
 
 class ComputeAPI:
@@ -135,3 +137,9 @@ class ComputeAPI:
     def get_host_uptime(self, context, host):
         """The host's ``uptime`` line (call)."""
         return self._prepare(host, '1.2').call(context, 'get_host_uptime')
+
+    # -- 1.4: external_instance_event --
+    def external_instance_event(self, context, host, events):
+        """Events from other services for servers on ``host`` (dicts with
+        ``server_uuid``, ``name``, ``tag``, ``status``)."""
+        self._cast(context, host, 'external_instance_event', version='1.4', events=events)

@@ -16,10 +16,11 @@ from services.compute.conf import metadata
 from services.compute.conf import placement_api
 from services.compute.conf import quota
 from services.compute.conf import scheduler
+from services.compute.conf import vif_plugging
 
 #: Groups every compute daemon carries.
 COMMON_MODULES = (compute_api, compute, conductor, libvirt, metadata, placement_api, quota,
-                  scheduler)
+                  scheduler, vif_plugging)
 
 UPGRADE_LEVELS = ('compute', 'conductor', 'scheduler')
 

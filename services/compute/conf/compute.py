@@ -36,6 +36,12 @@ opts = [
     cfg.ListOpt('fake_fail_spawn_images', default=[],
                 help='Image ids whose spawn the fake driver fails (fault '
                      'testing of rescheduling).'),
+    cfg.BoolOpt('fake_wait_for_vif_plugged', default=False,
+                help='The fake driver waits, as the libvirt driver does, for the '
+                     'network service to report the ports of a new guest wired '
+                     '(network-vif-plugged; see [DEFAULT] vif_plugging_timeout). '
+                     'Off by default: a fake-driver cloud usually has no network '
+                     'agent that would report them.'),
 ]
 
 

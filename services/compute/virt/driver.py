@@ -56,8 +56,22 @@ class ComputeDriver(abc.ABC):
         """The guest's power state (``objects.instance`` numbering)."""
 
     @abc.abstractmethod
-    def spawn(self, context, instance, image_meta, image_path, network_info, flavor):
-        """Create and boot a guest; ``image_path`` is the cached base image."""
+    def spawn(self, context, instance, image_meta, image_path, network_info, flavor,
+              wait_for_network=None):
+        """Create and boot a guest; ``image_path`` is the cached base image.
+
+        ``wait_for_network`` (a build whose :meth:`vif_plugged_events` are
+        expected): called once the guest's NICs exist and before it runs
+        (libvirt: started paused, resumed after), it blocks until the
+        network service reported them wired, and raises when the build must
+        fail; the driver then removes the guest and re-raises.
+        """
+
+    def vif_plugged_events(self, network_info):
+        """Port ids of ``network_info`` whose wiring the network service will
+        report (``network-vif-plugged``) once this driver plugs them; by
+        default none."""
+        return []
 
     @abc.abstractmethod
     def destroy(self, context, instance, network_info):

@@ -82,11 +82,23 @@ class FakeDriver(driver.ComputeDriver):
         guest = self._guests.get(instance.uuid)
         return guest['power_state'] if guest else inst_obj.NOSTATE
 
-    def spawn(self, context, instance, image_meta, image_path, network_info, flavor):
+    def vif_plugged_events(self, network_info):
+        """With ``[compute] fake_wait_for_vif_plugged``, as libvirt on Open
+        vSwitch: every port the network service has not reported ACTIVE yet."""
+        if not CONF.compute.fake_wait_for_vif_plugged:
+            return []
+        return [vif['port_id'] for vif in network_info or [] if vif.get('active') is False]
+
+    def spawn(self, context, instance, image_meta, image_path, network_info, flavor,
+              wait_for_network=None):
         if image_meta and image_meta.get('id') in CONF.compute.fake_fail_spawn_images:
             raise exception.ComputeError('fake driver refuses image %s' % image_meta['id'])
         if CONF.compute.fake_spawn_delay:
             time.sleep(CONF.compute.fake_spawn_delay / 1000.0)
+        if wait_for_network is not None:
+            # The guest "exists paused" while the network wires its ports;
+            # nothing is recorded when the wait fails.
+            wait_for_network()
         with self._lock:
             self._guests[instance.uuid] = {
                 'power_state': inst_obj.RUNNING, 'flavor': flavor,

@@ -16,7 +16,7 @@ CONF = cfg.CONF
 
 
 def register(conf):
-    network_conf.register_opts(conf)
+    network_conf.register_opts(conf, with_nova=True)
     network_db.register_opts(conf)
 
 
@@ -24,6 +24,7 @@ def main(argv=None):
     from services.network.conductor import agent_manager
     from services.network.agents.rpc import rpcapi as agent_rpcapi
     from services.network.conductor import manager
+    from services.network.conductor import nova_notifier
     from services.network.db import api as db_api
 
     register(CONF)
@@ -32,9 +33,10 @@ def main(argv=None):
     rpc.init(CONF, exmods=['services.network.exception'])
     db_api.configure(CONF)
     notifier = agent_rpcapi.AgentNotifyAPI()
-    svc = service.RPCService(CONF.network_conductor.topic, manager.NetworkConductorManager(notifier),
-                             CONF.host,
-                             endpoints=[agent_manager.AgentPluginManager(notifier)],
+    nova = nova_notifier.NovaNotifier()
+    svc = service.RPCService(CONF.network_conductor.topic,
+                             manager.NetworkConductorManager(notifier, nova), CONF.host,
+                             endpoints=[agent_manager.AgentPluginManager(notifier, nova)],
                              report_interval=CONF.service.report_interval)
     service.settle_startup_heap()
     service.serve(CONF, [svc], workers=CONF.network_conductor.workers)

@@ -20,8 +20,9 @@ class AgentPluginManager:
     target = messaging.Target(namespace=rpcapi.PLUGIN_NAMESPACE,
                               version=rpcapi.PluginAPI.RPC_API_VERSION)
 
-    def __init__(self, notifier=None):
+    def __init__(self, notifier=None, nova_notifier=None):
         self.notifier = notifier
+        self.nova_notifier = nova_notifier
 
     @_client_errors
     def report_state(self, context, agent_state):
@@ -45,6 +46,9 @@ class AgentPluginManager:
         # Only a change is news: the agent that reported it hears the fanout too.
         if changed and self.notifier is not None:
             self.notifier.port_update(context, port)
+        if changed and self.nova_notifier is not None:
+            # Queued only: compute is told off this handler's path.
+            self.nova_notifier.port_status_changed(port)
         return port is not None
 
     @_client_errors

@@ -53,8 +53,9 @@ def _handler(resource):
 class NetworkConductorManager:
     target = messaging.Target(version=rpcapi.NetworkConductorAPI.RPC_API_VERSION)
 
-    def __init__(self, notifier=None):
+    def __init__(self, notifier=None, nova_notifier=None):
         self.notifier = notifier
+        self.nova_notifier = nova_notifier
 
     # -- generic resource verbs -------------------------------------------
 
@@ -148,6 +149,8 @@ class NetworkConductorManager:
                 return result
         result = _with_retries(run)
         self._notify(context, resource, 'delete', result)
+        if resource == 'port' and self.nova_notifier is not None:
+            self.nova_notifier.port_deleted(result)
 
     @_client_errors
     def update_tags(self, context, resource, resource_id, replace=None, add=None,

@@ -463,4 +463,5 @@ def delete(context, session, port_id, l3_allowed=False):
         fip.status = 'DOWN'
     session.flush()
     session.delete(port)
-    return {'id': port_id, 'network_id': port.network_id, 'device_owner': port.device_owner}
+    return {'id': port_id, 'network_id': port.network_id, 'device_owner': port.device_owner,
+            'device_id': port.device_id}

@@ -11,19 +11,23 @@ from services.network.conf import agents
 from services.network.conf import conductor
 from services.network.conf import dhcp
 from services.network.conf import ml2
+from services.network.conf import nova
 from services.network.conf import ovs
 from services.network.conf import quotas
 
 MODULES = (conductor, ml2, quotas, agents, ovs, dhcp)
 
 
-def register_opts(conf):
+def register_opts(conf, with_nova=False):
+    """``with_nova``: the conductor, which sends port events to compute."""
     for module in MODULES:
         module.register_opts(conf)
+    if with_nova:
+        nova.register_opts(conf)
 
 
 def list_opts():
     opts = []
-    for module in MODULES:
+    for module in MODULES + (nova,):
         opts.extend(module.list_opts())
     return opts

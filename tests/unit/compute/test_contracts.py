@@ -95,7 +95,7 @@ def test_rpc_pair_contract(client, manager, client_only, local):
 
 def test_rpc_api_versions():
     # Bump these with the version history in the rpcapi docstrings.
-    assert compute_rpcapi.RPC_API_VERSION == '1.3'
+    assert compute_rpcapi.RPC_API_VERSION == '1.4'
     assert conductor_rpcapi.RPC_API_VERSION == '1.3'
     assert scheduler_rpcapi.RPC_API_VERSION == '1.1'
 

@@ -8,6 +8,8 @@ One table, nova's default personas:
   other projects);
 * ``OWNER_USER``: the user that owns the target (key pairs belong to a user,
   not to a project), or an admin;
+* ``SERVICE``: other services' users (keystone's ``service`` role) or an
+  admin;
 * ``ANY``: any authenticated caller.
 
 Keystone's role chain (admin implies member implies reader) is what lets a
@@ -25,6 +27,7 @@ ADMIN = 'rule:admin_api'
 MEMBER = 'rule:admin_or_member'
 READER = 'rule:admin_or_reader'
 OWNER_USER = 'rule:admin_api or user_id:%(user_id)s'
+SERVICE = 'rule:admin_api or role:service'
 ANY = '@'
 
 S = '/servers/{server_id}'
@@ -214,6 +217,10 @@ TABLE = [
      [('PUT', '/images/{image_id}/metadata/{key}')]),
     ('images:metadata:delete', ANY, 'Delete an image metadata item.',
      [('DELETE', '/images/{image_id}/metadata/{key}')]),
+    # -- other services -----------------------------------------------------------
+    ('os-server-external-events:create', SERVICE,
+     'Send events about servers (network-vif-plugged, ...) to their compute hosts.',
+     [('POST', '/os-server-external-events')]),
     # -- quotas, limits, usage ------------------------------------------------------
     ('limits', ANY, "Show the caller's project limits.", [('GET', '/limits')]),
     ('limits:other_project', ADMIN, "Show another project's limits.", [('GET', '/limits')]),

@@ -36,6 +36,7 @@ _POWER = {0: inst_obj.NOSTATE, 1: inst_obj.RUNNING, 2: inst_obj.RUNNING,
 _PAUSED, _SHUTOFF = 3, 5
 _XML_INACTIVE = 2  # VIR_DOMAIN_XML_INACTIVE
 _UNDEFINE_MANAGED_SAVE = 1  # VIR_DOMAIN_UNDEFINE_MANAGED_SAVE
+_START_PAUSED = 1  # VIR_DOMAIN_START_PAUSED
 _NO_DOMAIN = 42  # VIR_ERR_NO_DOMAIN
 _POLL = 0.5
 
@@ -210,9 +211,21 @@ class LibvirtDriver(driver.ComputeDriver):
         return _POWER.get(state, inst_obj.NOSTATE)
 
     # -- spawn and destroy -------------------------------------------------------------
-    def spawn(self, context, instance, image_meta, image_path, network_info, flavor):
+    def vif_plugged_events(self, network_info):
+        """Ports not ACTIVE yet that spawn puts on an Open vSwitch bridge: the
+        network service's OVS agent finds them there by their ``iface-id``
+        and reports them wired. Without such a bridge nobody would report."""
+        if self._bridge_kind(CONF.libvirt.vif_bridge) != 'ovs':
+            return []
+        return [vif['port_id'] for vif in network_info or [] if vif.get('active') is False]
+
+    def spawn(self, context, instance, image_meta, image_path, network_info, flavor,
+              wait_for_network=None):
         """``image_meta`` may carry ``kernel_path`` / ``ramdisk_path``: the
-        cached files of the images its ``kernel_id`` / ``ramdisk_id`` name."""
+        cached files of the images its ``kernel_id`` / ``ramdisk_id`` name.
+        With ``wait_for_network`` the domain starts paused (QEMU has made its
+        taps, libvirt has put them on the bridge) and is resumed once the
+        network service reported them wired, as nova does."""
         if not image_path:
             raise exception.DriverNotSupported(operation='Booting without an image file',
                                                driver='libvirt')
@@ -243,7 +256,12 @@ class LibvirtDriver(driver.ComputeDriver):
                 spec.config_drive = self._make_config_drive(path, instance, network_info)
             xml = domain.build(spec)
             dom = self.conn.defineXML(xml)
-            self._run_native(dom.create)
+            if wait_for_network is None:
+                self._run_native(dom.create)
+            else:
+                self._run_native(dom.createWithFlags, _START_PAUSED)
+                wait_for_network()
+                dom.resume()
         except Exception:
             self._cleanup(instance)
             raise

@@ -63,6 +63,13 @@ class FakeDomain:
         self.managed_save = False
         return 0
 
+    def createWithFlags(self, flags):
+        self.create()
+        self.calls[-1] = 'create(paused)' if flags & 1 else 'create'
+        if flags & 1:
+            self.status = PAUSED
+        return 0
+
     def destroy(self):
         self._record('destroy')
         if not self.isActive():

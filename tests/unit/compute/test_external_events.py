@@ -1,0 +1,282 @@
+"""os-server-external-events and a build waiting for network-vif-plugged,
+in-process (API, conductor, scheduler, compute over the fake transport; the
+fake driver configured to wait as libvirt does)."""
+
+import threading
+import time
+import uuid
+
+import pytest
+from oslo_config import cfg
+
+from services.compute.clients import fake as fake_clients
+from services.compute.compute import instance_events
+from tests.unit.compute.conftest import ADMIN, DEMO, headers
+from tests.unit.compute.test_server_flow import Cloud
+
+CONF = cfg.CONF
+SERVICE = {'X-User-Id': 'network', 'X-Project-Id': 'service', 'X-Roles': 'service'}
+URL = '/v2.1/os-server-external-events'
+
+
+@pytest.fixture
+def cloud(env, app):
+    c = Cloud(env, app)
+    c.flavor()
+    yield c
+    c.settle()
+
+
+@pytest.fixture
+def down_ports(monkeypatch):
+    """New ports start DOWN, as the network service makes them, until an
+    agent reports them; the fake driver waits for them."""
+    real = fake_clients.FakeNetworkClient._new_port
+
+    def new_port(self, *args, **kwargs):
+        port = real(self, *args, **kwargs)
+        port['status'] = 'DOWN'
+        return port
+    monkeypatch.setattr(fake_clients.FakeNetworkClient, '_new_port', new_port)
+    CONF.set_override('fake_wait_for_vif_plugged', True, group='compute')
+
+
+def post(cloud, events, who=SERVICE, status=None, version='2.53'):
+    return cloud.app.post_json(URL, {'events': events}, headers=headers(who, version),
+                               status=status or '*', expect_errors=True)
+
+
+def plugged(server_id, port_id, status='completed'):
+    return {'name': 'network-vif-plugged', 'server_uuid': server_id, 'tag': port_id,
+            'status': status}
+
+
+def port_of(cloud, server_id):
+    ports = cloud.app.get('/v2.1/servers/%s/os-interface' % server_id,
+                          headers=headers(ADMIN)).json['interfaceAttachments']
+    return ports[0]['port_id']
+
+
+def wait_for(predicate, timeout=10):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError('condition not met within %s s' % timeout)
+
+
+def waiting(node, server_id):
+    return node.instance_events.waiting(server_id)
+
+
+# -- the API ----------------------------------------------------------------------------
+def test_events_answered_per_event_with_207_when_mixed(cloud):
+    # No compute host yet: ERROR on no host.
+    hostless = cloud.boot(name='b')['server']['id']
+    cloud.wait(hostless, 'ERROR')
+    cloud.add_compute('node1')
+    on_host = cloud.boot(name='a')['server']['id']
+    cloud.wait(on_host, 'ACTIVE')
+    unknown = str(uuid.uuid4())
+    resp = post(cloud, [
+        {'name': 'network-changed', 'server_uuid': on_host, 'tag': 'p1'},
+        {'name': 'network-vif-plugged', 'server_uuid': unknown, 'tag': 'p2',
+         'status': 'completed'},
+        {'name': 'network-vif-unplugged', 'server_uuid': hostless}])
+    assert resp.status_int == 207
+    assert resp.headers['OpenStack-API-Version'] == 'compute 2.53'
+    assert resp.json['events'] == [
+        {'name': 'network-changed', 'server_uuid': on_host, 'tag': 'p1',
+         'status': 'completed', 'code': 200},
+        {'name': 'network-vif-plugged', 'server_uuid': unknown, 'tag': 'p2',
+         'status': 'failed', 'code': 404},
+        {'name': 'network-vif-unplugged', 'server_uuid': hostless,
+         'status': 'failed', 'code': 422}]
+    ok = post(cloud, [{'name': 'network-vif-deleted', 'server_uuid': on_host, 'tag': 'p1'}],
+              who=ADMIN)
+    assert ok.status_int == 200 and ok.json['events'][0]['code'] == 200
+
+
+BAD_BODIES = [
+    {},
+    {'events': []},
+    {'events': {}},
+    {'events': [{'name': 'network-vif-plugged'}]},
+    {'events': [{'server_uuid': 'not-a-uuid', 'name': 'network-vif-plugged'}]},
+    {'events': [{'server_uuid': str(uuid.uuid4()), 'name': 'reboot-now'}]},
+    {'events': [{'server_uuid': str(uuid.uuid4()), 'name': 'network-changed',
+                 'status': 'done'}]},
+    {'events': [{'server_uuid': str(uuid.uuid4()), 'name': 'network-changed',
+                 'tag': 'x' * 256}]},
+    {'events': [{'server_uuid': str(uuid.uuid4()), 'name': 'network-changed',
+                 'host': 'h'}]},
+    {'events': [{'server_uuid': str(uuid.uuid4()), 'name': 'volume-extended',
+                 'tag': 'v'}]},  # 2.51 and later only
+    {'events': [], 'extra': 1},
+]
+
+
+def test_refusals(cloud):
+    unknown = [{'name': 'network-changed', 'server_uuid': str(uuid.uuid4())}]
+    # None found: 404 with nova's fault body.
+    resp = post(cloud, unknown)
+    assert resp.status_int == 404
+    assert resp.json == {'itemNotFound': {'code': 404,
+                                          'message': 'No instances found for any event'}}
+    # Project members and readers may not send events.
+    for who in (DEMO, {'X-User-Id': 'r', 'X-Project-Id': 'demo', 'X-Roles': 'reader'}):
+        resp = post(cloud, unknown, who=who)
+        assert resp.status_int == 403 and 'forbidden' in resp.json
+    for body in BAD_BODIES:
+        resp = cloud.app.post_json(URL, body, headers=headers(SERVICE, '2.50'),
+                                   expect_errors=True)
+        assert resp.status_int == 400, body
+        assert resp.json['badRequest']['code'] == 400
+    resp = cloud.app.post(URL, b'{"events": [', headers=dict(
+        headers(SERVICE), **{'Content-Type': 'application/json'}), expect_errors=True)
+    assert resp.status_int == 400
+
+
+def test_volume_extended_needs_a_tag_from_2_51(cloud):
+    cloud.add_compute('node1')
+    server_id = cloud.boot()['server']['id']
+    cloud.wait(server_id, 'ACTIVE')
+    resp = post(cloud, [{'name': 'volume-extended', 'server_uuid': server_id},
+                        {'name': 'volume-extended', 'server_uuid': server_id, 'tag': 'vol'}],
+                version='2.51')
+    assert resp.status_int == 207
+    assert [e['code'] for e in resp.json['events']] == [400, 200]
+
+
+# -- a build waiting for its ports ---------------------------------------------------------
+def test_active_only_after_the_event(cloud, down_ports):
+    node = cloud.add_compute('node1')
+    server_id = cloud.boot()['server']['id']
+    wait_for(lambda: waiting(node, server_id))
+    time.sleep(0.3)
+    shown = cloud.show(server_id)
+    assert (shown['status'], shown['OS-EXT-STS:task_state']) == ('BUILD', 'spawning')
+    port_id = port_of(cloud, server_id)
+    # Another port's event and an in-progress one change nothing.
+    post(cloud, [plugged(server_id, str(uuid.uuid4())),
+                 plugged(server_id, port_id, status='in-progress')], status=200)
+    time.sleep(0.2)
+    assert cloud.show(server_id)['status'] == 'BUILD'
+    resp = post(cloud, [plugged(server_id, port_id)], status=200)
+    assert resp.json['events'][0]['code'] == 200
+    assert cloud.wait(server_id, 'ACTIVE')['OS-EXT-STS:power_state'] == 1
+    assert not waiting(node, server_id)
+
+
+def test_event_that_arrives_before_the_wait_is_kept(cloud, down_ports):
+    node = cloud.add_compute('node1')
+    real_spawn = node.driver.spawn
+
+    def spawn(context, instance, *args, **kwargs):
+        # The agent wires the port while the guest is still being set up.
+        port_id = instance.network_info[0]['port_id']
+        post(cloud, [plugged(instance.uuid, port_id)], status=200)
+        return real_spawn(context, instance, *args, **kwargs)
+    node.driver.spawn = spawn
+    CONF.set_override('vif_plugging_timeout', 60)
+    server_id = cloud.boot()['server']['id']
+    started = time.time()
+    cloud.wait(server_id, 'ACTIVE', timeout=30)
+    assert time.time() - started < 30  # long before the timeout
+
+
+def test_timeout_fails_the_build_and_leaves_nothing(cloud, down_ports):
+    CONF.set_override('vif_plugging_timeout', 1)
+    node = cloud.add_compute('node1')
+    node2 = cloud.add_compute('node2')  # not tried: a timeout is no host's fault
+    server_id = cloud.boot()['server']['id']
+    port_id = wait_for(lambda: waiting(node, server_id) or waiting(node2, server_id)
+                       ) and port_of(cloud, server_id)
+    server = cloud.wait(server_id, 'ERROR')
+    message = server['fault']['message']
+    assert 'aborted' in message and 'vif_plugging_timeout' in message and port_id in message
+    assert 'Timed out after 1 s' in message
+    assert server['OS-EXT-SRV-ATTR:host'] is None
+    assert server['addresses'] == {}
+    for manager in (node, node2):
+        assert manager.driver.list_instance_uuids() == []
+    assert fake_clients.FakeNetworkClient(str(cloud.env.tmp_path / 'fake')).list_ports(
+        None, server_id) == []
+    used = cloud.app.get('/v2.1/os-hypervisors/detail', headers=headers()).json
+    assert [h['memory_mb_used'] for h in used['hypervisors']] == [0, 0]
+    actions = cloud.app.get('/v2.1/servers/%s/os-instance-actions' % server_id,
+                            headers=headers()).json['instanceActions']
+    assert len(actions) == 1
+    cloud.app.delete('/v2.1/servers/%s' % server_id, headers=headers(DEMO), status=204)
+
+
+def test_a_failed_event_fails_the_build_at_once(cloud, down_ports):
+    node = cloud.add_compute('node1')
+    server_id = cloud.boot()['server']['id']
+    wait_for(lambda: waiting(node, server_id))
+    port_id = port_of(cloud, server_id)
+    started = time.time()
+    post(cloud, [plugged(server_id, port_id, status='failed')], status=200)
+    server = cloud.wait(server_id, 'ERROR', timeout=30)
+    assert time.time() - started < 30  # not the 300 s timeout
+    assert 'reported port %s failed' % port_id in server['fault']['message']
+    assert node.driver.list_instance_uuids() == []
+
+
+def test_not_fatal_boots_after_the_timeout(cloud, down_ports):
+    CONF.set_override('vif_plugging_timeout', 1)
+    CONF.set_override('vif_plugging_is_fatal', False)
+    cloud.add_compute('node1')
+    server_id = cloud.boot()['server']['id']
+    cloud.wait(server_id, 'ACTIVE', timeout=10)
+
+
+def test_not_waited_when_disabled(cloud, down_ports, monkeypatch):
+    node = cloud.add_compute('node1')
+    # vif_plugging_timeout 0; the fake driver's default; ports ACTIVE already.
+    settings = [lambda: CONF.set_override('vif_plugging_timeout', 0),
+                lambda: CONF.set_override('fake_wait_for_vif_plugged', False,
+                                          group='compute'),
+                monkeypatch.undo]
+    for index, setting in enumerate(settings):
+        CONF.clear_override('vif_plugging_timeout')
+        CONF.set_override('fake_wait_for_vif_plugged', True, group='compute')
+        setting()
+        server_id = cloud.boot(name='vm%d' % index)['server']['id']
+        cloud.wait(server_id, 'ACTIVE', timeout=5)
+        assert not waiting(node, server_id)
+
+
+def test_delete_while_waiting_does_not_wait_out_the_timeout(cloud, down_ports):
+    node = cloud.add_compute('node1')
+    server_id = cloud.boot()['server']['id']
+    wait_for(lambda: waiting(node, server_id))
+    started = time.time()
+    cloud.app.delete('/v2.1/servers/%s' % server_id, headers=headers(DEMO), status=204)
+    wait_for(lambda: cloud.app.get('/v2.1/servers/%s' % server_id, headers=headers(),
+                                   expect_errors=True).status_int == 404, timeout=30)
+    assert time.time() - started < 30  # not the 300 s timeout
+    assert node.driver.list_instance_uuids() == []
+    used = cloud.app.get('/v2.1/os-hypervisors/detail', headers=headers()).json
+    assert used['hypervisors'][0]['memory_mb_used'] == 0
+
+
+# -- the registry -----------------------------------------------------------------------------
+def test_registry_keeps_early_events_and_drops_unexpected_ones():
+    events = instance_events.InstanceEvents()
+    assert not events.deliver('s1', 'network-vif-plugged', 'p1', 'completed')
+    keys = [('network-vif-plugged', 'p1'), ('network-vif-plugged', 'p2')]
+    with events.expect('s1', keys) as waiter:
+        assert events.deliver('s1', 'network-vif-plugged', 'p1', 'completed')
+        assert not events.deliver('s1', 'network-vif-plugged', 'p1', 'completed')
+        assert not events.deliver('s2', 'network-vif-plugged', 'p2', 'completed')
+        assert waiter.missing() == ['p2']
+        assert not waiter.wait(0.01)
+        threading.Timer(0.05, events.deliver,
+                        ('s1', 'network-vif-plugged', 'p2', 'completed')).start()
+        assert waiter.wait(5) and not waiter.failed and not waiter.cancelled
+    assert not events.waiting('s1')
+    with events.expect('s1', []) as waiter:
+        assert waiter.wait(0) and not events.waiting('s1')
