@@ -66,12 +66,29 @@ network_configure() {
     iniset "$f" api bind_port "$NETWORK_PORT"
     iniset "$f" api auth_strategy keystone
     write_authtoken_conf "$f"
+    _network_nova_conf "$f"
     # An older layout kept the URL in network.conf and the API in network-api.conf.
     inimove_section "$f" "$NETWORK_DB_CONF" database
     rm -f "$ALTO_ETC/network-api.conf"
     iniset "$NETWORK_DB_CONF" database connection "$(db_url network)"
     as_service_user "$ALTO_VENV/bin/alto-manage" --config-file "$NETWORK_CONF" \
         --config-file "$NETWORK_DB_CONF" network db sync
+}
+
+# _network_nova_conf FILE: [nova], the compute API the conductor sends port events to
+# (network-vif-plugged, ...: compute resumes a new guest once its ports are wired), as the
+# network service user, which holds the service role that os-server-external-events needs.
+_network_nova_conf() {
+    local f=$1
+    iniset "$f" nova auth_type password
+    iniset "$f" nova auth_url "http://$HOST_IP:5000/v3"
+    iniset "$f" nova username network
+    iniset "$f" nova password "$SERVICE_PASSWORD"
+    iniset "$f" nova project_name service
+    iniset "$f" nova user_domain_id default
+    iniset "$f" nova project_domain_id default
+    iniset "$f" nova region_name "$REGION"
+    iniset "$f" nova endpoint_type internal
 }
 
 # network_daemons: "NAME ARGS" per daemon; only the conductor reads network-db.conf.

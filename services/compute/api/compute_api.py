@@ -13,6 +13,7 @@ import re
 import secrets
 
 from oslo_config import cfg
+from oslo_log import log as logging
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
 
@@ -33,6 +34,7 @@ from services.compute.objects import server_group as group_obj
 from services.compute.objects import service as service_obj
 
 CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
 
 
 # -- compute hosts -------------------------------------------------------------
@@ -369,6 +371,8 @@ def external_instance_events(context, events):
         else:
             code = 200
             by_host.setdefault(instance.host, []).append(dict(event))
+            LOG.info('Event %s:%s for %s forwarded to %s', event['name'], event.get('tag'),
+                     instance.uuid, instance.host)
         answered.append(dict(event, code=code, status='completed' if code == 200
                              else 'failed'))
         if code != 200:

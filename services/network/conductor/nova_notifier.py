@@ -79,6 +79,12 @@ class ComputeEventsClient:
             resp = self.session.post('/os-server-external-events', json={'events': events},
                                      endpoint_filter=endpoint, raise_exc=False,
                                      connect_retries=0)
+        except ks_exc.EndpointNotFound as exc:
+            # The catalog came with the token: a compute registered since
+            # shows up in a new one.
+            LOG.warning('No compute endpoint for %d port events: %s', len(events), exc)
+            self.session.invalidate()
+            return False
         except ks_exc.ClientException as exc:
             LOG.warning('Compute API unreachable for %d port events: %s', len(events), exc)
             return False

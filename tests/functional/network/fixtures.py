@@ -23,13 +23,15 @@ SERVICE_PASSWORD = 'network-service-secret'
 
 
 class NetworkServer:
-    def __init__(self, workdir, connection, identity=None, conductor_workers=1):
+    def __init__(self, workdir, connection, identity=None, conductor_workers=1,
+                 extra_lines=()):
         self.workdir = pathlib.Path(workdir)
         self.port = free_port()
         self.url = 'http://127.0.0.1:%d' % self.port
         self.connection = connection
         self.identity = identity
         self.conductor_workers = conductor_workers
+        self.extra_lines = list(extra_lines)
         self.config_file = self.workdir / 'network.conf'
         self.db_config_file = self.workdir / 'network-db.conf'
         self.daemons = harness.Daemons(stop_timeout=5)
@@ -69,7 +71,7 @@ class NetworkServer:
                       'username = %s' % SERVICE_USER, 'password = %s' % SERVICE_PASSWORD,
                       'project_name = service',
                       'user_domain_id = default', 'project_domain_id = default']
-        self.config_file.write_text('\n'.join(lines) + '\n')
+        self.config_file.write_text('\n'.join(lines + self.extra_lines) + '\n')
         self.db_config_file.write_text('[database]\nconnection = %s\n' % self.connection)
 
     def _spawn(self, name, extra_conf=None):
