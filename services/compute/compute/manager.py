@@ -272,9 +272,38 @@ class ComputeManager:
             tag, status = event.get('tag'), event.get('status', 'completed')
             if self.instance_events.deliver(uuid, name, tag, status):
                 LOG.info('Event %s:%s (%s) for %s delivered', name, tag, status, uuid)
+            elif name == 'network-vif-deleted' and not self.instance_events.waiting(uuid):
+                self._forget_deleted_port(context, uuid, tag)
             else:
                 LOG.debug('Event %s:%s (%s) for %s: nothing waits for it', name, tag,
                           status, uuid)
+
+    def _forget_deleted_port(self, context, instance_uuid, port_id):
+        """A port of the server was deleted in the network service: unplug
+        it and drop it from the server's addresses (nova's handling of
+        network-vif-deleted). Compute's own detach or delete removed it
+        already, and then this finds nothing to do."""
+        with self._instance_lock(instance_uuid):
+            try:
+                instance = self._get(context, instance_uuid)
+            except exception.InstanceNotFound:
+                return
+            vifs = instance.network_info or []
+            vif = next((v for v in vifs if v['port_id'] == port_id), None)
+            if vif is None or instance.host != self.host:
+                return
+            LOG.info('Port %s of %s was deleted in the network service: unplugging it',
+                     port_id, instance_uuid)
+            try:
+                self.driver.detach_interface(context, instance, vif)
+            except Exception as exc:
+                LOG.warning('Unplugging deleted port %s from %s failed: %s', port_id,
+                            instance_uuid, exc)
+            instance.network_info = [v for v in vifs if v['port_id'] != port_id]
+            try:
+                instance.save()
+            except exception.InstanceNotFound:
+                pass
 
     def _cleanup_failed_build(self, context, instance):
         try:

@@ -263,6 +263,25 @@ def test_delete_while_waiting_does_not_wait_out_the_timeout(cloud, down_ports):
     assert used['hypervisors'][0]['memory_mb_used'] == 0
 
 
+def test_a_port_deleted_in_the_network_service_leaves_the_server(cloud):
+    node = cloud.add_compute('node1')
+    server_id = cloud.boot()['server']['id']
+    cloud.wait(server_id, 'ACTIVE')
+    extra = cloud.app.post_json('/v2.1/servers/%s/os-interface' % server_id, {
+        'interfaceAttachment': {}}, headers=headers(DEMO)).json['interfaceAttachment']
+    first = port_of(cloud, server_id)
+    server = node._get(cloud.env.admin_context(), server_id)
+    assert {v['port_id'] for v in server.network_info} == {first, extra['port_id']}
+    post(cloud, [{'name': 'network-vif-deleted', 'server_uuid': server_id,
+                  'tag': extra['port_id']}], status=200)
+    wait_for(lambda: len(node._get(cloud.env.admin_context(),
+                                   server_id).network_info) == 1)
+    server = node._get(cloud.env.admin_context(), server_id)
+    assert [v['port_id'] for v in server.network_info] == [first]
+    assert node.driver.interfaces(server) == [first]
+    assert cloud.show(server_id)['status'] == 'ACTIVE'
+
+
 # -- the registry -----------------------------------------------------------------------------
 def test_registry_keeps_early_events_and_drops_unexpected_ones():
     events = instance_events.InstanceEvents()
