@@ -70,3 +70,9 @@ class ServiceUnavailable(ObjectStoreError):
     msg_fmt = 'Service Unavailable'
     code = 503
     title = 'Service Unavailable'
+
+
+class ClientDisconnect(ObjectStoreError):
+    msg_fmt = 'The client sent less than it announced.'
+    code = 499
+    title = 'Client Disconnect'

@@ -2,6 +2,7 @@
 
     ring create <type> --part-power N [--replicas 3]
     ring add <type> --region R --zone Z --ip IP --port P --device NAME [--weight W]
+    ring add <type> r<R>z<Z>-<ip>:<port>/<device> [...] [--weight W]
     ring rebalance <type>        (writes <type>.ring.gz)
     ring show <type>
 
@@ -10,6 +11,7 @@
 """
 
 import os
+import re
 import sys
 
 from common.cmd import manage  # noqa: F401  (the command framework)
@@ -57,17 +59,41 @@ def _create(args):
         args.ring_type, args.part_power, args.replicas))
 
 
+_SPEC = re.compile(r'^r(\d+)z(\d+)-([^:/]+):(\d+)/([^/\s]+)$')
+
+
+def _parse_spec(spec):
+    match = _SPEC.match(spec)
+    if not match:
+        raise ValueError('bad device %r: use r<region>z<zone>-<ip>:<port>/<device>' % spec)
+    region, zone, ip, port, device = match.groups()
+    return int(region), int(zone), ip, int(port), device
+
+
 def _add(args):
     from services.objectstore.ring import builder
     ring = _load(args.ring_type)
+    wanted = []
     try:
-        dev_id = ring.add_device(args.region, args.zone, args.ip, args.port, args.device,
-                                 args.weight, dev_id=args.id)
+        for spec in args.devices:
+            wanted.append(_parse_spec(spec))
+    except ValueError as exc:
+        return _fail(exc)
+    if args.device or not wanted:
+        if None in (args.zone, args.ip, args.port, args.device):
+            return _fail('give --zone, --ip, --port and --device, or device specs')
+        wanted.append((args.region, args.zone, args.ip, args.port, args.device))
+    if args.id is not None and len(wanted) > 1:
+        return _fail('--id names one device')
+    try:
+        for region, zone, ip, port, device in wanted:
+            dev_id = ring.add_device(region, zone, ip, port, device, args.weight,
+                                     dev_id=args.id)
+            print('added device %d: r%dz%d-%s:%d/%s weight %s' % (
+                dev_id, region, zone, ip, port, device, args.weight))
     except builder.RingBuilderError as exc:
         return _fail(exc)
     ring.save(_paths(args.ring_type)[1])
-    print('added device %d: r%dz%d-%s:%d/%s weight %s' % (
-        dev_id, args.region, args.zone, args.ip, args.port, args.device, args.weight))
 
 
 def _rebalance(args):
@@ -113,11 +139,13 @@ def register(subparsers):
 
     add = commands.add_parser('add', help='add a device')
     add.add_argument('ring_type', choices=types)
+    add.add_argument('devices', nargs='*', metavar='r<R>z<Z>-<ip>:<port>/<device>',
+                     help='devices to add (or one with the options below)')
     add.add_argument('--region', type=int, default=1)
-    add.add_argument('--zone', type=int, required=True)
-    add.add_argument('--ip', required=True)
-    add.add_argument('--port', type=int, required=True)
-    add.add_argument('--device', required=True)
+    add.add_argument('--zone', type=int)
+    add.add_argument('--ip')
+    add.add_argument('--port', type=int)
+    add.add_argument('--device')
     add.add_argument('--weight', type=float, default=100.0)
     add.add_argument('--id', type=int, help='device id (default: the next free one)')
     add.set_defaults(func=_add, prepare_conf=_prepare)

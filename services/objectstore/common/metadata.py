@@ -80,3 +80,17 @@ def merge(stored, updates, timestamp):
 def visible(stored):
     """``{header: value}`` of what is set (removed keys are empty)."""
     return {name: value for name, (value, _) in stored.items() if value != ''}
+
+
+def sent_content_type(environ):
+    """The Content-Type the client sent, or None.
+
+    eventlet's server puts ``text/plain`` in ``CONTENT_TYPE`` when the
+    request had none; its ``headers_raw`` tells the two apart."""
+    raw = environ.get('headers_raw')
+    if raw is None:
+        return environ.get('CONTENT_TYPE') or None
+    for name, value in raw:
+        if name.lower() == 'content-type':
+            return value
+    return None

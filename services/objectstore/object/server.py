@@ -77,7 +77,8 @@ class ObjectServer(server.StorageServer):
         self._older(disk.state(), ts)
         meta = _user_metadata(req.headers, KEPT_HEADERS)
         meta.setdefault('Content-Type', 'application/octet-stream')
-        body = iter(lambda: req.body_file.read(diskfile.CHUNK), b'')
+        stream = req.environ['wsgi.input']   # chunked from the proxy: no Content-Length
+        body = iter(lambda: stream.read(diskfile.CHUNK), b'')
         try:
             etag, size = disk.write(body, meta, ts, expected_etag=req.headers.get('ETag'))
         except diskfile.DiskFileError as exc:
@@ -107,8 +108,9 @@ class ObjectServer(server.StorageServer):
         if state.kind != 'data' or _expired(state.metadata):
             raise webob.exc.HTTPNotFound()
         self._older(state, ts)
-        meta = _user_metadata(req.headers, POSTABLE)
-        meta.setdefault('Content-Type', state.metadata.get('Content-Type'))
+        meta = _user_metadata(req.headers, [h for h in POSTABLE if h != 'Content-Type'])
+        meta['Content-Type'] = metadata.sent_content_type(req.environ) or \
+            state.metadata.get('Content-Type')
         disk.write_meta(meta, ts)
         return server.plain(202)
 
@@ -147,12 +149,9 @@ class ObjectServer(server.StorageServer):
             start, stop = span
             resp.status = 206
             resp.headers['Content-Range'] = 'bytes %d-%d/%d' % (start, stop - 1, length)
+        # (setting app_iter drops Content-Length: set it first)
+        resp.app_iter = disk.reader(state, start, stop) if req.method == 'GET' else []
         resp.content_length = stop - start
-        if req.method == 'GET':
-            resp.app_iter = disk.reader(state, start, stop)
-        else:
-            resp.app_iter = []
-            resp.content_length = stop - start
         return resp
 
     def _update_container(self, req, target, name_hash, method, ts, extra):
