@@ -51,7 +51,7 @@ def precondition_status(headers, method, etag, last_modified):
 
 def byte_range(header, length):
     """``None`` (whole body), ``(start, stop)`` or ``'unsatisfiable'``."""
-    if not header:
+    if not header or ',' in header:   # webob would keep the first of several
         return None
     parsed = byterange.Range.parse(header)
     if parsed is None:   # malformed, or several ranges: serve the whole body
