@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Write the sample configs of every service: tools/genconfig.sh [OUTPUT_DIR]
 #   <svc>.conf.sample     every option a daemon of <svc> may read (all daemons read <svc>.conf)
-#   <svc>-db.conf.sample  [database] only, for the database owner and alto-manage
+#   <svc>-db.conf.sample  [database] only, for the database owner and alto-manage (not
+#                         objectstore: it has no service database)
 # OUTPUT_DIR defaults to deploy/etc.  `tox -e genconfig` runs this; the unit test
 # tests/unit/test_config_samples.py runs it into a temporary directory and fails when a
 # committed sample differs.  PYTHON picks the interpreter (default: python on PATH).
@@ -44,3 +45,6 @@ for svc in identity image network compute; do
     generate "$OUT/$svc.conf.sample" $(namespaces "$svc")
     generate "$OUT/$svc-db.conf.sample" "altostratus.$svc.db"
 done
+# The object store has no service database (SQLite files on its devices): no -db sample.
+# shellcheck disable=SC2046  # one namespace per word
+generate "$OUT/objectstore.conf.sample" $(namespaces objectstore)

@@ -28,11 +28,16 @@ ROOT = pathlib.Path(__file__).resolve().parents[3]
 VENV = pathlib.Path(sys.executable).parent.parent
 USER = GROUP = 'altostratus'
 SERVICES = ('identity', 'image', 'network', 'compute')
+#: Services without a service database (the object store keeps SQLite files on its devices).
+NO_DB_SERVICES = ('objectstore',)
+OBJECTSTORE_DAEMONS = ('alto-account-server', 'alto-container-server', 'alto-object-server',
+                       'alto-objectstore-proxy')
 DB_FREE = ('alto-network-api', 'alto-compute-api', 'alto-compute-scheduler', 'alto-compute',
-           'alto-compute-metadata', 'alto-placement-api')
+           'alto-compute-metadata', 'alto-placement-api') + OBJECTSTORE_DAEMONS
 #: Daemons named after an API rather than their service.
 SERVICE_OF = {'alto-placement-api': 'compute', 'alto-ovs-agent': 'network',
               'alto-dhcp-agent': 'network'}
+SERVICE_OF.update(dict.fromkeys(OBJECTSTORE_DAEMONS, 'objectstore'))
 DB_OWNERS = ('alto-identity-api', 'alto-image-api', 'alto-network-conductor',
              'alto-compute-conductor')
 # Network agents: DB-free, run as root (OVS, namespaces, dnsmasq), read network.conf.
@@ -93,8 +98,9 @@ def deployed():
         pytest.skip('the %s user cannot read this source tree or virtualenv' % USER)
     script = '\n'.join(
         ['secure_install'] +
-        ['. "$ALTO_SRC/deploy/lib/%s.sh"; %s_configure >&2' % (s, s) for s in SERVICES] +
-        ['secure_install'] + ['%s_daemons' % s for s in SERVICES] +
+        ['. "$ALTO_SRC/deploy/lib/%s.sh"; %s_configure >&2' % (s, s)
+         for s in SERVICES + NO_DB_SERVICES] +
+        ['secure_install'] + ['%s_daemons' % s for s in SERVICES + NO_DB_SERVICES] +
         ['network_agent_daemons'])
     out = _bash(dict(env, PYTHONPATH=str(ROOT)), script)
     assert out.returncode == 0, out.stdout + out.stderr

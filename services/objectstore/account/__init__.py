@@ -1,0 +1,1 @@
+"""The account server: account databases and their container listings."""

@@ -1,0 +1,118 @@
+"""Per-partition SQLite databases of accounts and containers, as in Swift.
+
+One file per account or container at
+``<device>/<kind>s/<partition>/<hash[-3:]>/<hash>/<hash>.db``.  Each has an
+``info`` row (name, timestamps, metadata) and a table of listing rows; the
+subclasses say which.  A database is "deleted" while its delete timestamp is
+newer than its put timestamp; it keeps its rows so newer updates still
+order correctly.
+"""
+
+import json
+import os
+import sqlite3
+
+from services.objectstore.common import listing
+
+ZERO = '0000000000.00000'
+
+
+class DatabaseFile:
+    kind = None              # 'account' or 'container'
+    row_table = None         # the listing table
+    row_schema = None        # its CREATE TABLE
+    info_schema = None       # extra columns of info
+
+    def __init__(self, device_path, part, name_hash):
+        self.dir = os.path.join(device_path, '%ss' % self.kind, str(part),
+                                name_hash[-3:], name_hash)
+        self.path = os.path.join(self.dir, name_hash + '.db')
+
+    def exists(self):
+        return os.path.exists(self.path)
+
+    def connect(self):
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute('PRAGMA journal_mode = DELETE')
+        conn.execute('PRAGMA synchronous = NORMAL')
+        return conn
+
+    def initialize(self, names, put_timestamp):
+        """Create the file (if absent) for ``names`` (dict of the info's name
+        columns)."""
+        if self.exists():
+            return
+        os.makedirs(self.dir, exist_ok=True)
+        tmp = self.path + '.tmp-%d' % os.getpid()
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            cols = ', '.join('%s TEXT' % c for c in names)
+            conn.execute('CREATE TABLE info (%s, created_at TEXT, put_timestamp TEXT, '
+                         'delete_timestamp TEXT, metadata TEXT%s)'
+                         % (cols, self.info_schema or ''))
+            conn.execute(self.row_schema)
+            conn.execute('INSERT INTO info (%s, created_at, put_timestamp, delete_timestamp, '
+                         'metadata) VALUES (%s)'
+                         % (', '.join(names), ', '.join('?' * (len(names) + 4))),
+                         list(names.values()) + [put_timestamp, put_timestamp, ZERO, '{}'])
+        finally:
+            conn.close()
+        if os.path.exists(self.path):   # another request made it first
+            os.unlink(tmp)
+        else:
+            os.replace(tmp, self.path)
+
+    def info(self, conn):
+        row = conn.execute('SELECT * FROM info').fetchone()
+        info = dict(row)
+        info['metadata'] = json.loads(info['metadata'] or '{}')
+        return info
+
+    @staticmethod
+    def is_deleted(info):
+        return info['delete_timestamp'] > info['put_timestamp']
+
+    def set_put_timestamp(self, conn, timestamp):
+        conn.execute('UPDATE info SET put_timestamp = ? WHERE put_timestamp < ?',
+                     (timestamp, timestamp))
+
+    def set_delete_timestamp(self, conn, timestamp):
+        conn.execute('UPDATE info SET delete_timestamp = ? WHERE delete_timestamp < ?',
+                     (timestamp, timestamp))
+
+    def update_metadata(self, conn, updates, timestamp):
+        from services.objectstore.common import metadata
+        conn.execute('BEGIN IMMEDIATE')
+        try:
+            stored = self.info(conn)['metadata']
+            merged = metadata.merge(stored, updates, timestamp)
+            conn.execute('UPDATE info SET metadata = ?', (json.dumps(merged),))
+            conn.execute('COMMIT')
+        except BaseException:
+            conn.execute('ROLLBACK')
+            raise
+        return merged
+
+    def list_rows(self, conn, columns, params):
+        """Listing rows as dicts (see :func:`listing.paginate`)."""
+        table = self.row_table
+
+        def fetch(marker, end_marker, prefix, limit, reverse):
+            where = ['deleted = 0']
+            args = []
+            if marker is not None:
+                where.append('name < ?' if reverse else 'name > ?')
+                args.append(marker)
+            if end_marker is not None:
+                where.append('name > ?' if reverse else 'name < ?')
+                args.append(end_marker)
+            if prefix:
+                where.append('name >= ? AND name < ?')
+                args += [prefix, listing.prefix_end(prefix)]
+            sql = 'SELECT %s FROM %s WHERE %s ORDER BY name %s LIMIT ?' % (
+                ', '.join(columns), table, ' AND '.join(where),
+                'DESC' if reverse else 'ASC')
+            return [dict(r) for r in conn.execute(sql, args + [limit])]
+
+        return listing.paginate(fetch, **params)

@@ -1,0 +1,31 @@
+"""``[storage]``: the account, container and object servers of a node."""
+
+from oslo_config import cfg
+
+group = cfg.OptGroup('storage', title='Storage server options')
+
+opts = [
+    cfg.StrOpt('devices', default='$state_path/objectstore/devices',
+               help='Directory whose sub-directories are the devices this node '
+                    'serves (named as in the rings).'),
+    cfg.HostAddressOpt('bind_host', default='127.0.0.1',
+                       help='Address the storage servers listen on.'),
+    cfg.PortOpt('account_port', default=6202, help='Port of alto-account-server.'),
+    cfg.PortOpt('container_port', default=6201, help='Port of alto-container-server.'),
+    cfg.PortOpt('object_port', default=6200, help='Port of alto-object-server.'),
+    cfg.FloatOpt('node_timeout', default=3.0, min=0.1,
+                 help='Seconds a storage server waits on another (object to '
+                      'container, container to account updates) before it '
+                      'queues the update as an async pending.'),
+    cfg.BoolOpt('fsync', default=True,
+                help='Flush object data to disk before a write is acknowledged.'),
+]
+
+
+def register_opts(conf):
+    conf.register_group(group)
+    conf.register_opts(opts, group=group)
+
+
+def list_opts():
+    return [(group, opts)]

@@ -1,0 +1,1 @@
+"""The container server: container databases and their object listings."""

@@ -1,0 +1,1 @@
+"""The object server: object files, tombstones and container updates."""

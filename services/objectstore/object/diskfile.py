@@ -1,0 +1,181 @@
+"""Objects on a device: one directory per object name, files named by timestamp.
+
+``<device>/objects/<part>/<hash[-3:]>/<hash>/``:
+
+* ``<ts>.data`` — the body, then the metadata as JSON, then the JSON's
+  length as 8 bytes big-endian (a footer, so the ETag computed while the
+  body streams in is written with it and the file appears whole, by rename);
+* ``<ts>.meta`` — metadata set by a POST after the data was written;
+* ``<ts>.ts`` — a tombstone: the object was deleted at ``ts``.
+
+The newest ``.data`` or ``.ts`` says what the object is (newest wins);
+older files are removed once a newer one is in place.
+"""
+
+import hashlib
+import json
+import os
+import struct
+import tempfile
+
+FOOTER = struct.Struct('>Q')
+CHUNK = 65536
+
+
+class DiskFileError(Exception):
+    pass
+
+
+class ObjectState:
+    """What a directory holds: ``kind`` is ``data``, ``tombstone`` or None."""
+
+    def __init__(self, kind=None, timestamp=None, metadata=None, data_path=None,
+                 body_length=0):
+        self.kind = kind
+        self.timestamp = timestamp
+        self.metadata = metadata or {}
+        self.data_path = data_path
+        self.body_length = body_length
+
+
+def _read_footer(path):
+    with open(path, 'rb') as f:
+        f.seek(0, os.SEEK_END)
+        size = f.tell()
+        if size < FOOTER.size:
+            raise DiskFileError('%s is truncated' % path)
+        f.seek(size - FOOTER.size)
+        (meta_len,) = FOOTER.unpack(f.read(FOOTER.size))
+        body_length = size - FOOTER.size - meta_len
+        if body_length < 0:
+            raise DiskFileError('%s has a bad footer' % path)
+        f.seek(body_length)
+        return json.loads(f.read(meta_len).decode('utf-8')), body_length
+
+
+class DiskFile:
+
+    def __init__(self, device_path, part, name_hash, fsync=True):
+        self.device_path = device_path
+        self.dir = os.path.join(device_path, 'objects', str(part), name_hash[-3:], name_hash)
+        self.tmp_dir = os.path.join(device_path, 'tmp')
+        self.fsync = fsync
+
+    def _files(self):
+        try:
+            return os.listdir(self.dir)
+        except FileNotFoundError:
+            return []
+
+    def state(self):
+        newest = None           # (timestamp, ext)
+        newest_meta = None
+        for name in self._files():
+            ts, _, ext = name.rpartition('.')
+            if ext in ('data', 'ts') and (newest is None or ts > newest[0]):
+                newest = (ts, ext)
+            elif ext == 'meta' and (newest_meta is None or ts > newest_meta):
+                newest_meta = ts
+        if newest is None:
+            return ObjectState()
+        ts, ext = newest
+        path = os.path.join(self.dir, '%s.%s' % newest)
+        if ext == 'ts':
+            return ObjectState('tombstone', ts)
+        metadata, body_length = _read_footer(path)
+        if newest_meta and newest_meta > ts:
+            with open(os.path.join(self.dir, newest_meta + '.meta')) as f:
+                posted = json.load(f)
+            # a POST replaces the user metadata and content type, not the data's facts
+            metadata = {k: v for k, v in metadata.items()
+                        if not k.lower().startswith('x-object-meta-')
+                        and k.lower() != 'x-delete-at'}
+            metadata.update(posted)
+        return ObjectState('data', ts, metadata, path, body_length)
+
+    def _tmp(self):
+        os.makedirs(self.tmp_dir, exist_ok=True)
+        return tempfile.mkstemp(dir=self.tmp_dir)
+
+    def _place(self, tmp, name):
+        os.makedirs(self.dir, exist_ok=True)
+        os.replace(tmp, os.path.join(self.dir, name))
+
+    def write(self, chunks, metadata, timestamp, expected_etag=None, max_size=None):
+        """Write the body from ``chunks``; returns ``(etag, size)``.
+
+        Raises DiskFileError('etag') when ``expected_etag`` does not match.
+        """
+        fd, tmp = self._tmp()
+        digest = hashlib.md5(usedforsecurity=False)
+        size = 0
+        try:
+            with os.fdopen(fd, 'wb') as f:
+                for chunk in chunks:
+                    size += len(chunk)
+                    if max_size is not None and size > max_size:
+                        raise DiskFileError('too large')
+                    digest.update(chunk)
+                    f.write(chunk)
+                etag = digest.hexdigest()
+                if expected_etag and expected_etag.strip('"').lower() != etag:
+                    raise DiskFileError('etag')
+                metadata = dict(metadata, ETag=etag, **{'Content-Length': str(size),
+                                                        'X-Timestamp': timestamp})
+                meta = json.dumps(metadata).encode('utf-8')
+                f.write(meta)
+                f.write(FOOTER.pack(len(meta)))
+                f.flush()
+                if self.fsync:
+                    os.fsync(f.fileno())
+            self._place(tmp, timestamp + '.data')
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+        self.cleanup()
+        return etag, size
+
+    def write_meta(self, metadata, timestamp):
+        fd, tmp = self._tmp()
+        with os.fdopen(fd, 'w') as f:
+            json.dump(metadata, f)
+        self._place(tmp, timestamp + '.meta')
+        self.cleanup()
+
+    def write_tombstone(self, timestamp):
+        fd, tmp = self._tmp()
+        with os.fdopen(fd, 'w') as f:
+            json.dump({'X-Timestamp': timestamp}, f)
+        self._place(tmp, timestamp + '.ts')
+        self.cleanup()
+
+    def cleanup(self):
+        """Remove what the newest data or tombstone makes obsolete."""
+        files = self._files()
+        decisive = [n.rpartition('.')[0] for n in files if n.endswith(('.data', '.ts'))]
+        if not decisive:
+            return
+        newest = max(decisive)
+        metas = sorted(n for n in files if n.endswith('.meta'))
+        keep_meta = metas[-1] if metas and metas[-1].rpartition('.')[0] > newest else None
+        for name in files:
+            ts = name.rpartition('.')[0]
+            if (ts < newest) or (name.endswith('.meta') and name != keep_meta):
+                try:
+                    os.unlink(os.path.join(self.dir, name))
+                except FileNotFoundError:
+                    pass
+
+    def reader(self, state, start=0, stop=None):
+        """The body (bytes ``start`` to ``stop``) in chunks."""
+        stop = state.body_length if stop is None else min(stop, state.body_length)
+        with open(state.data_path, 'rb') as f:
+            f.seek(start)
+            left = stop - start
+            while left > 0:
+                chunk = f.read(min(CHUNK, left))
+                if not chunk:
+                    break
+                left -= len(chunk)
+                yield chunk

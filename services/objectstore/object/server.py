@@ -1,0 +1,169 @@
+"""``alto-object-server``: objects on the node's devices (port 6200).
+
+    PUT    /dev/part/a/c/o   store a body (201; 409 if a newer version exists,
+                             422 if the body does not match its ETag)
+    GET / HEAD               the newest version (404 for a tombstone or an
+                             expired object); conditional and range requests
+    POST                     replace the user metadata (202)
+    DELETE                   write a tombstone (204, or 404 when nothing was there)
+
+After a PUT or DELETE the server tells the container replica the proxy
+paired it with (``X-Container-Host`` / ``-Device`` / ``-Partition``); an
+update that fails is queued as an async pending.
+"""
+
+import time
+
+import webob
+import webob.exc
+
+from services.objectstore.common import client
+from services.objectstore.common import conditions
+from services.objectstore.common import metadata
+from services.objectstore.common import server
+from services.objectstore.common import timestamp
+from services.objectstore.object import diskfile
+from services.objectstore.ring import ring as ring_mod
+
+#: request headers an object keeps besides its user metadata
+KEPT_HEADERS = ('Content-Type', 'Content-Encoding', 'Content-Disposition', 'X-Delete-At',
+                'Content-Language', 'Cache-Control', 'Expires')
+#: of those, the ones a POST may change
+POSTABLE = ('Content-Type', 'Content-Encoding', 'Content-Disposition', 'X-Delete-At',
+            'Content-Language', 'Cache-Control', 'Expires')
+
+
+def _expired(meta, now=None):
+    delete_at = meta.get('X-Delete-At')
+    if not delete_at:
+        return False
+    try:
+        return int(delete_at) <= (now or time.time())
+    except ValueError:
+        return False
+
+
+def _user_metadata(headers, names):
+    kept = {}
+    for name, value in headers.items():
+        low = name.lower()
+        if low.startswith('x-object-meta-') and len(low) > len('x-object-meta-'):
+            kept[metadata.title(low)] = value
+    for name in names:
+        if name in headers:
+            kept[name] = headers[name]
+    return kept
+
+
+class ObjectServer(server.StorageServer):
+    server_type = 'object'
+
+    def diskfile(self, target):
+        if target.obj is None:
+            raise webob.exc.HTTPBadRequest('An object request names an object')
+        name_hash = ring_mod.hash_path(self.hash_prefix, self.hash_suffix, target.account,
+                                       target.container, target.obj).hex()
+        return diskfile.DiskFile(target.device_path, target.part, name_hash,
+                                 fsync=self.conf.storage.fsync), name_hash
+
+    @staticmethod
+    def _older(state, ts):
+        if state.timestamp is not None and state.timestamp >= ts:
+            raise webob.exc.HTTPConflict(headers={'X-Backend-Timestamp': state.timestamp})
+
+    def put(self, req, target):
+        ts = server.request_timestamp(req)
+        disk, name_hash = self.diskfile(target)
+        self._older(disk.state(), ts)
+        meta = _user_metadata(req.headers, KEPT_HEADERS)
+        meta.setdefault('Content-Type', 'application/octet-stream')
+        stream = req.environ['wsgi.input']   # chunked from the proxy: no Content-Length
+        body = iter(lambda: stream.read(diskfile.CHUNK), b'')
+        try:
+            etag, size = disk.write(body, meta, ts, expected_etag=req.headers.get('ETag'))
+        except diskfile.DiskFileError as exc:
+            if str(exc) == 'etag':
+                return server.plain(422, 'Unprocessable Entity: the body does not match '
+                                         'its ETag')
+            raise
+        self._update_container(req, target, name_hash, 'PUT', ts, {
+            'X-Size': str(size), 'X-Content-Type': meta['Content-Type'], 'X-Etag': etag})
+        return server.plain(201, headers={'ETag': etag,
+                                          'Last-Modified': timestamp.http_date(ts)})
+
+    def delete(self, req, target):
+        ts = server.request_timestamp(req)
+        disk, name_hash = self.diskfile(target)
+        state = disk.state()
+        self._older(state, ts)
+        existed = state.kind == 'data' and not _expired(state.metadata)
+        disk.write_tombstone(ts)
+        self._update_container(req, target, name_hash, 'DELETE', ts, {})
+        return server.plain(204 if existed else 404)
+
+    def post(self, req, target):
+        ts = server.request_timestamp(req)
+        disk, _ = self.diskfile(target)
+        state = disk.state()
+        if state.kind != 'data' or _expired(state.metadata):
+            raise webob.exc.HTTPNotFound()
+        self._older(state, ts)
+        meta = _user_metadata(req.headers, [h for h in POSTABLE if h != 'Content-Type'])
+        meta['Content-Type'] = metadata.sent_content_type(req.environ) or \
+            state.metadata.get('Content-Type')
+        disk.write_meta(meta, ts)
+        return server.plain(202)
+
+    def head(self, req, target):
+        return self.get(req, target)
+
+    def get(self, req, target):
+        disk, _ = self.diskfile(target)
+        state = disk.state()
+        if state.kind != 'data' or _expired(state.metadata):
+            headers = {'X-Backend-Timestamp': state.timestamp} if state.timestamp else {}
+            raise webob.exc.HTTPNotFound(headers=headers)
+        meta = state.metadata
+        etag = meta['ETag']
+        data_ts = meta.get('X-Timestamp', state.timestamp)
+        headers = {k: v for k, v in meta.items() if k not in ('Content-Length',)}
+        headers.update({'ETag': etag, 'X-Timestamp': data_ts,
+                        'Last-Modified': timestamp.http_date(data_ts),
+                        'X-Backend-Timestamp': state.timestamp, 'Accept-Ranges': 'bytes'})
+        status = conditions.precondition_status(req.headers, req.method, etag, data_ts)
+        if status is not None:
+            resp = webob.Response(status=status, headers=headers)
+            resp.content_type = None
+            return resp
+        length = state.body_length
+        span = conditions.byte_range(req.headers.get('Range'), length)
+        if span == 'unsatisfiable':
+            resp = server.plain(416, 'Requested Range Not Satisfiable', headers={
+                'Content-Range': 'bytes */%d' % length, 'ETag': etag,
+                'Accept-Ranges': 'bytes'})
+            return resp
+        resp = webob.Response(headers=headers)
+        if span is None:
+            start, stop = 0, length
+        else:
+            start, stop = span
+            resp.status = 206
+            resp.headers['Content-Range'] = 'bytes %d-%d/%d' % (start, stop - 1, length)
+        # (setting app_iter drops Content-Length: set it first)
+        resp.app_iter = disk.reader(state, start, stop) if req.method == 'GET' else []
+        resp.content_length = stop - start
+        return resp
+
+    def _update_container(self, req, target, name_hash, method, ts, extra):
+        hosts = req.headers.get('X-Container-Host')
+        if not hosts:
+            return
+        headers = {'X-Timestamp': ts, 'X-Trans-Id': req.headers.get('X-Trans-Id', '-')}
+        headers.update(extra)
+        body = {'host': hosts, 'device': req.headers.get('X-Container-Device'),
+                'partition': req.headers.get('X-Container-Partition'), 'method': method,
+                'account': target.account, 'container': target.container, 'obj': target.obj,
+                'headers': headers}
+        client.send_or_queue(target.device_path, name_hash, ts, body,
+                             conn_timeout=self.conf.storage.node_timeout,
+                             node_timeout=self.conf.storage.node_timeout)

@@ -1,0 +1,144 @@
+"""The proxy's WSGI pipeline and request routing.
+
+    errors (plain text) -> /info, /healthcheck (public)
+                        -> keystonemiddleware auth_token (delay_auth_decision:
+                           anonymous requests go on, for public containers)
+                        -> revocation check -> ProxyApp
+
+``ProxyApp`` gives every request a transaction id (``X-Trans-Id``, also
+``X-Openstack-Request-Id``) and calls the controller of the resource the
+path names, one method per verb; each controller authorizes the request
+(``acl``) once it knows what it needs to (a container's access lists).
+"""
+
+import threading
+import time
+import uuid
+
+import webob
+import webob.dec
+import webob.exc
+from keystonemiddleware import auth_token
+from oslo_log import log as logging
+
+from common import exception as common_exception
+from common import revocation
+from services.objectstore import exception
+from services.objectstore.common import paths
+from services.objectstore.proxy import acl
+from services.objectstore.proxy import backend as backend_mod
+from services.objectstore.proxy.controllers import account
+from services.objectstore.proxy.controllers import container
+from services.objectstore.proxy.controllers import info
+from services.objectstore.proxy.controllers import obj
+
+LOG = logging.getLogger(__name__)
+METHODS = {'GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'COPY', 'OPTIONS'}
+_TRANS_ID = 'objectstore.trans_id'
+
+
+def new_trans_id():
+    return 'tx%s-%010x' % (uuid.uuid4().hex[:21], int(time.time()))
+
+
+def error_response(req, code, title, message):
+    resp = webob.Response(status=code, content_type='text/plain', charset='utf-8')
+    if req.method != 'HEAD':
+        resp.text = message if code < 500 else title
+    return resp
+
+
+class ErrorCatcher:
+    """Errors as plain text, and the transaction id on every answer."""
+
+    def __init__(self, app):
+        self.app = app
+
+    @webob.dec.wsgify
+    def __call__(self, req):
+        trans_id = req.environ.setdefault(_TRANS_ID, new_trans_id())
+        try:
+            resp = req.get_response(self.app)
+        except common_exception.AltoError as exc:
+            if exc.code >= 500:
+                LOG.exception('Request %s failed', trans_id)
+            resp = error_response(req, exc.code, exc.title, exc.message if exc.safe
+                                  else exc.title)
+        except webob.exc.HTTPException as exc:
+            resp = error_response(req, exc.code, exc.title, exc.explanation or exc.title)
+        except Exception:
+            LOG.exception('Unexpected error in request %s', trans_id)
+            resp = error_response(req, 500, 'Internal Server Error', '')
+        resp.headers['X-Trans-Id'] = trans_id
+        resp.headers['X-Openstack-Request-Id'] = trans_id
+        return resp
+
+
+class ProxyApp:
+
+    def __init__(self, conf, rings, spawn=backend_mod.inline_spawn):
+        self.conf = conf
+        self.policy = acl.Policy.from_conf(conf)
+        self.backend = backend_mod.Backend(rings, conf.proxy.conn_timeout,
+                                           conf.proxy.node_timeout, spawn)
+        self.controllers = {'account': account.AccountController(self),
+                            'container': container.ContainerController(self),
+                            'object': obj.ObjectController(self)}
+        # per request: green-thread local under the daemon's eventlet patching
+        self._local = threading.local()
+
+    def trans_id(self):
+        return getattr(self._local, 'trans_id', '-')
+
+    @webob.dec.wsgify
+    def __call__(self, req):
+        self._local.trans_id = req.environ.get(_TRANS_ID) or new_trans_id()
+        if req.method not in METHODS:
+            raise webob.exc.HTTPMethodNotAllowed()
+        try:
+            _, account_name, container_name, obj_name = paths.split_api_path(
+                paths.wsgi_path(req.environ))
+        except paths.BadPath:
+            raise exception.NotFound()
+        if not account_name.startswith(self.conf.proxy.reseller_prefix):
+            acl.authorize(acl.Identity.from_environ(req.environ), self.policy, req.method,
+                          account_name)
+            raise exception.NotFound()
+        names = [account_name] + [n for n in (container_name, obj_name) if n is not None]
+        kind = ('account', 'container', 'object')[len(names) - 1]
+        controller = self.controllers[kind]
+        method = req.method.lower()
+        if method == 'options':
+            resp = webob.Response(status=200)
+            resp.headers['Allow'] = ', '.join(sorted(m for m in METHODS
+                                                     if hasattr(controller, m.lower())))
+            return resp
+        handler = getattr(controller, method, None)
+        if handler is None:
+            raise webob.exc.HTTPMethodNotAllowed()
+        return handler(req, *names)
+
+
+class PublicPaths:
+    """``/info`` and ``/healthcheck`` answer without a token."""
+
+    def __init__(self, conf, protected):
+        self.conf = conf
+        self.protected = protected
+
+    @webob.dec.wsgify
+    def __call__(self, req):
+        path = req.path_info.rstrip('/')
+        if path == '/info':
+            return info.info(req, self.conf)
+        if path == '/healthcheck':
+            return webob.Response(status=200, content_type='text/plain', body=b'OK')
+        return req.get_response(self.protected)
+
+
+def setup_app(conf, rings, spawn=backend_mod.inline_spawn):
+    app = ProxyApp(conf, rings, spawn)
+    protected = auth_token.AuthProtocol(app, {'oslo_config_config': conf,
+                                              'delay_auth_decision': True})
+    protected = revocation.attach(protected, conf)
+    return ErrorCatcher(PublicPaths(conf, protected))

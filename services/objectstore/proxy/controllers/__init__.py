@@ -1,0 +1,1 @@
+"""One controller per resource: account, container, object, and /info."""

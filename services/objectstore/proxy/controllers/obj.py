@@ -1,0 +1,286 @@
+"""``/v1/<account>/<container>/<object>``: bodies, metadata, copies.
+
+A PUT streams the client's body to every replica at once (chunked), and is
+acknowledged when a quorum stored it; a read streams from the first replica
+that has the object.  Conditional and range requests are decided by the
+object server that answers.
+"""
+
+import mimetypes
+import time
+import urllib.parse
+
+import webob
+
+from services.objectstore import exception
+from services.objectstore.common import metadata
+from services.objectstore.common import paths
+from services.objectstore.common import timestamp
+from services.objectstore.proxy import backend as backend_mod
+from services.objectstore.proxy.controllers import account as account_controller
+from services.objectstore.proxy.controllers import base
+
+_error = account_controller._error
+CHUNK = 65536
+#: headers an object keeps from its PUT (and a copy keeps from its source)
+CONTENT_HEADERS = ('Content-Type', 'Content-Encoding', 'Content-Disposition',
+                   'Content-Language', 'Cache-Control', 'Expires')
+#: headers the object servers take on conditional reads
+READ_HEADERS = ('Range', 'If-Match', 'If-None-Match', 'If-Modified-Since',
+                'If-Unmodified-Since')
+
+
+def _true(value):
+    return str(value or '').lower() in ('1', 'true', 'yes', 'on', 't', 'y')
+
+
+def _split_copy_path(value):
+    """``container/object`` of an ``X-Copy-From`` or ``Destination`` header."""
+    text = urllib.parse.unquote(value or '').lstrip('/')
+    container, _, obj = text.partition('/')
+    if not container or not obj:
+        raise exception.PreconditionFailed(
+            reason='the copy header must be of the form <container name>/<object name>')
+    return container, obj
+
+
+class ObjectController(base.Controller):
+
+    # -- shared steps --------------------------------------------------------
+    def _container(self, req, account, container, obj, method=None):
+        """Authorize against the container; 404 when it does not exist."""
+        info = self.container_info(account, container)
+        if info.status == 404:
+            self.authorize(req, account, container, obj, acls={}, method=method)
+            raise exception.NotFound()
+        if info.status // 100 != 2:
+            raise exception.ServiceUnavailable()
+        self.authorize(req, account, container, obj, acls=self.container_acls(info),
+                       method=method)
+        return info
+
+    def _expiry(self, req, headers):
+        now = time.time()
+        if 'X-Delete-After' in req.headers:
+            try:
+                after = int(req.headers['X-Delete-After'])
+            except ValueError:
+                raise exception.BadRequest(reason='Non-integer X-Delete-After')
+            if after < 0:
+                raise exception.BadRequest(reason='X-Delete-After in past')
+            headers['X-Delete-At'] = str(int(now + after))
+        elif req.headers.get('X-Delete-At'):
+            try:
+                delete_at = int(req.headers['X-Delete-At'])
+            except ValueError:
+                raise exception.BadRequest(reason='Non-integer X-Delete-At')
+            if delete_at <= now:
+                raise exception.BadRequest(reason='X-Delete-At in past')
+            headers['X-Delete-At'] = str(delete_at)
+        elif 'X-Delete-At' in req.headers or 'X-Remove-Delete-At' in req.headers:
+            headers['X-Delete-At'] = ''
+
+    def _object_headers(self, req, obj, base_headers=None):
+        headers = dict(base_headers or {})
+        headers.update(self.metadata_headers(req, 'Object'))
+        headers = {k: v for k, v in headers.items() if v != ''}
+        for name in CONTENT_HEADERS[1:]:
+            if req.headers.get(name):
+                headers[name] = req.headers[name]
+        if metadata.sent_content_type(req.environ):
+            headers['Content-Type'] = metadata.sent_content_type(req.environ)
+        if _true(req.headers.get('X-Detect-Content-Type')) or not headers.get('Content-Type'):
+            headers['Content-Type'] = mimetypes.guess_type(obj)[0] or 'application/octet-stream'
+        self._expiry(req, headers)
+        if headers.get('X-Delete-At') == '':
+            del headers['X-Delete-At']
+        return headers
+
+    def _client_body(self, req):
+        """The client's body in chunks (Content-Length or chunked)."""
+        stream = req.environ['wsgi.input']
+        length = req.content_length
+        if length is None:
+            if 'chunked' not in req.headers.get('Transfer-Encoding', '').lower():
+                raise exception.LengthRequired()
+            return iter(lambda: stream.read(CHUNK), b''), None
+        if length > self.conf.proxy.max_file_size:
+            raise exception.TooLarge()
+
+        def limited():
+            left = length
+            while left > 0:
+                chunk = stream.read(min(CHUNK, left))
+                if not chunk:
+                    raise exception.ClientDisconnect()
+                left -= len(chunk)
+                yield chunk
+        return limited(), length
+
+    def _store(self, account, container, obj, headers, chunks):
+        """Stream ``chunks`` to every replica; the quorum's answer."""
+        ts = timestamp.now()
+        cpart, cnodes, _, _ = self.backend.nodes('container', account, container)
+        common = dict(headers, **{'X-Timestamp': ts, 'X-Trans-Id': self.app.trans_id()})
+
+        def headers_for(index):
+            node = cnodes[index % len(cnodes)]
+            return dict(common, **{'X-Container-Host': '%s:%s' % (node['ip'], node['port']),
+                                   'X-Container-Device': node['device'],
+                                   'X-Container-Partition': str(cpart)})
+
+        conns, replicas = self.backend.open_writes('object', (account, container, obj),
+                                                   'PUT', headers_for)
+        quorum = backend_mod.quorum_size(replicas)
+        try:
+            if len(conns) < quorum:
+                raise exception.ServiceUnavailable()
+            size = 0
+            for chunk in chunks:
+                size += len(chunk)
+                if size > self.conf.proxy.max_file_size:
+                    raise exception.TooLarge()
+                data = b'%x\r\n%s\r\n' % (len(chunk), chunk)
+                for pair in list(conns):
+                    try:
+                        pair[0].send(data)
+                    except OSError:
+                        pair[0].close()
+                        conns.remove(pair)
+                if len(conns) < quorum:
+                    raise exception.ServiceUnavailable()
+        except BaseException:
+            for conn, _ in conns:
+                conn.close()
+            raise
+        responses = self.backend.finish_writes(conns)
+        responses += [backend_mod.Response(503)] * (replicas - len(responses))
+        best = backend_mod.best_response(responses, replicas)
+        if best.status == 422:
+            raise exception.Unprocessable()
+        if best.status == 409:
+            raise exception.Conflict()
+        if best.status // 100 != 2:
+            raise _error(best.status)
+        return base.no_body(201, {'Etag': best.header('Etag'),
+                                  'Last-Modified': best.header('Last-Modified'),
+                                  'X-Timestamp': ts})
+
+    # -- verbs -----------------------------------------------------------------
+    def put(self, req, account, container, obj):
+        try:
+            paths.check_names(account, container, obj)
+        except paths.BadPath as exc:
+            raise exception.BadRequest(reason=str(exc))
+        if req.headers.get('X-Copy-From'):
+            src_container, src_obj = _split_copy_path(req.headers['X-Copy-From'])
+            return self._copy(req, account, src_container, src_obj, container, obj)
+        self._container(req, account, container, obj)
+        headers = self._object_headers(req, obj)
+        if req.headers.get('ETag'):
+            headers['ETag'] = req.headers['ETag']
+        chunks, _ = self._client_body(req)
+        return self._store(account, container, obj, headers, chunks)
+
+    def copy(self, req, account, container, obj):
+        dest_container, dest_obj = _split_copy_path(req.headers.get('Destination'))
+        try:
+            paths.check_names(account, dest_container, dest_obj)
+        except paths.BadPath as exc:
+            raise exception.BadRequest(reason=str(exc))
+        return self._copy(req, account, container, obj, dest_container, dest_obj)
+
+    def _copy(self, req, account, src_container, src_obj, dest_container, dest_obj):
+        self._container(req, account, src_container, src_obj, method='GET')
+        self._container(req, account, dest_container, dest_obj, method='PUT')
+        source, raw, conn = self.backend.open_read(
+            'object', (account, src_container, src_obj), 'GET',
+            {'X-Trans-Id': self.app.trans_id()})
+        if raw is None:
+            raise _error(source.status)
+        try:
+            if source.status != 200:
+                raise exception.NotFound()
+            kept = {}
+            if not _true(req.headers.get('X-Fresh-Metadata')):
+                for name, value in source.headers.items():
+                    if name.lower().startswith('x-object-meta-') or \
+                            name.title() in CONTENT_HEADERS:
+                        kept[name.title() if not name.lower().startswith('x-object-meta-')
+                             else name] = value
+            headers = self._object_headers(req, dest_obj, kept)
+            if not metadata.sent_content_type(req.environ) and kept.get('Content-Type'):
+                headers['Content-Type'] = kept['Content-Type']
+            chunks = iter(lambda: raw.read(CHUNK), b'')
+            resp = self._store(account, dest_container, dest_obj, headers, chunks)
+        finally:
+            conn.close()
+        resp.headers['X-Copied-From'] = paths.quote('%s/%s' % (src_container, src_obj))
+        if source.header('Last-Modified'):
+            resp.headers['X-Copied-From-Last-Modified'] = source.header('Last-Modified')
+        return resp
+
+    def get(self, req, account, container, obj):
+        self._container(req, account, container, obj)
+        headers = {name: req.headers[name] for name in READ_HEADERS if name in req.headers}
+        headers['X-Trans-Id'] = self.app.trans_id()
+        resp, raw, conn = self.backend.open_read('object', (account, container, obj),
+                                                 req.method, headers)
+        if raw is None:
+            raise _error(resp.status)
+        out_headers = base.client_headers(resp.headers)
+        length = resp.header('Content-Length')
+        out = webob.Response(status=resp.status)
+        # (setting app_iter drops Content-Length: set it first)
+        if req.method == 'GET' and resp.status in (200, 206, 416):
+            out.app_iter = _stream(raw, conn)
+        else:
+            raw.read()
+            conn.close()
+            out.app_iter = []
+        out.headerlist = list(out_headers.items())
+        if length is not None:
+            out.headerlist.append(('Content-Length', length))
+        return out
+
+    head = get
+
+    def post(self, req, account, container, obj):
+        self._container(req, account, container, obj)
+        headers = self._object_headers(req, obj)
+        if not metadata.sent_content_type(req.environ):
+            headers.pop('Content-Type', None)   # keep the object's own
+        headers.update({'X-Timestamp': timestamp.now(), 'X-Trans-Id': self.app.trans_id()})
+        resp = self.backend.write_all('object', (account, container, obj), 'POST',
+                                      lambda i: headers)
+        if resp.status // 100 != 2:
+            raise _error(resp.status)
+        return base.no_body(202)
+
+    def delete(self, req, account, container, obj):
+        self._container(req, account, container, obj)
+        ts = timestamp.now()
+        cpart, cnodes, _, _ = self.backend.nodes('container', account, container)
+
+        def headers_for(index):
+            node = cnodes[index % len(cnodes)]
+            return {'X-Timestamp': ts, 'X-Trans-Id': self.app.trans_id(),
+                    'X-Container-Host': '%s:%s' % (node['ip'], node['port']),
+                    'X-Container-Device': node['device'], 'X-Container-Partition': str(cpart)}
+
+        resp = self.backend.write_all('object', (account, container, obj), 'DELETE',
+                                      headers_for)
+        if resp.status // 100 != 2:
+            raise _error(resp.status)
+        return base.no_body(204)
+
+
+def _stream(raw, conn):
+    try:
+        while True:
+            chunk = raw.read(CHUNK)
+            if not chunk:
+                break
+            yield chunk
+    finally:
+        conn.close()

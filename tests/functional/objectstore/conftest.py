@@ -1,0 +1,2 @@
+from tests.functional.objectstore.fixtures import identity  # noqa: F401
+from tests.functional.objectstore.fixtures import objectstore  # noqa: F401

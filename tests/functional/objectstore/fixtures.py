@@ -1,0 +1,202 @@
+"""A real object store cluster behind the real identity service.
+
+Two storage nodes on loopback, each an account, container and object server
+with its own ports and devices directory: node ``a`` serves devices d1 (zone
+1) and d2 (zone 2), node ``b`` d3 (zone 3) and d4 (zone 4).  The three rings
+(3 replicas, part power 6) are built with ``alto-manage objectstore ring``;
+``alto-objectstore-proxy`` routes by them.  Everything lives under the
+test's temporary directory.
+"""
+
+import json
+import pathlib
+import secrets
+import urllib.request
+
+import openstack
+import pytest
+
+from services.objectstore.ring import builder
+from services.objectstore.ring import ringfile
+from tests.functional import harness
+from tests.functional.harness import free_port
+from tests.functional.identity import fixtures as identity_fixtures
+
+SERVICE_PASSWORD = 'objectstore-service-secret'
+USER_PASSWORD = 'objectstore-user-secret'
+NODES = {'a': (('d1', 1), ('d2', 2)), 'b': (('d3', 3), ('d4', 4))}
+SERVERS = ('account', 'container', 'object')
+
+
+class ObjectStore:
+
+    def __init__(self, workdir, identity):
+        self.workdir = pathlib.Path(workdir)
+        self.identity = identity
+        self.port = free_port()
+        self.url = 'http://127.0.0.1:%d' % self.port
+        self.config_file = self.workdir / 'objectstore.conf'
+        self.ring_dir = self.workdir / 'rings'
+        self.ports = {(node, server): free_port() for node in NODES for server in SERVERS}
+        self.daemons = harness.Daemons()
+        self.projects = {}
+        self.users = {}
+
+    # -- identity ------------------------------------------------------------
+    def register(self):
+        """Service user and catalog entry; projects demo and other with a
+        member each, and a reader in demo."""
+        admin = openstack.connect(**self.identity.cloud_config())
+        service = admin.identity.find_project('service') or \
+            admin.identity.create_project(name='service', domain_id='default')
+        user = admin.identity.create_user(name='swift', password=SERVICE_PASSWORD,
+                                          domain_id='default')
+        role_service = admin.identity.find_role('service') or \
+            admin.identity.create_role(name='service')
+        admin.identity.assign_project_role_to_user(service, user, role_service)
+        svc = admin.identity.create_service(name='swift', type='object-store')
+        for iface in ('public', 'internal', 'admin'):
+            admin.identity.create_endpoint(
+                service_id=svc.id, interface=iface, region_id='RegionOne',
+                url=self.url + '/v1/AUTH_$(project_id)s')
+        member = admin.identity.find_role('member')
+        reader = admin.identity.find_role('reader')
+        for name in ('demo', 'other'):
+            project = admin.identity.create_project(name=name, domain_id='default')
+            self.projects[name] = project.id
+        for name, project, role in (('demo-user', 'demo', member),
+                                    ('other-user', 'other', member),
+                                    ('demo-reader', 'demo', reader)):
+            person = admin.identity.create_user(name=name, password=USER_PASSWORD,
+                                                domain_id='default')
+            admin.identity.assign_project_role_to_user(self.projects[project], person, role)
+            self.users[name] = person.id
+        self.projects['admin'] = admin.current_project_id
+        admin.close()
+
+    def cloud_config(self, user):
+        project = {'demo-user': 'demo', 'other-user': 'other',
+                   'demo-reader': 'demo'}[user]
+        return self.identity.cloud_config(user, USER_PASSWORD, project)
+
+    def clouds(self):
+        return {'alto-%s' % user: self.cloud_config(user)
+                for user in ('demo-user', 'other-user', 'demo-reader')}
+
+    def account(self, project):
+        return 'AUTH_%s' % self.projects[project]
+
+    # -- configuration -------------------------------------------------------
+    def write_config(self):
+        ident = self.identity
+        harness.write_ini(self.config_file, {
+            'DEFAULT': {'state_path': self.workdir, 'log_dir': self.workdir,
+                        'control_exchange': 'alto-%s' % secrets.token_hex(4)},
+            'objectstore': {'hash_path_suffix': secrets.token_hex(8),
+                            'ring_dir': self.ring_dir, 'ring_reload_interval': 1},
+            'api': {'bind_host': '127.0.0.1', 'bind_port': self.port},
+            'proxy': {'node_timeout': 5, 'conn_timeout': 0.5},
+            'keystone_authtoken': {
+                'www_authenticate_uri': ident.url, 'auth_url': ident.url,
+                'auth_type': 'password', 'project_domain_id': 'default',
+                'user_domain_id': 'default', 'project_name': 'service',
+                'username': 'swift', 'password': SERVICE_PASSWORD,
+                'memcached_servers': '', 'region_name': 'RegionOne'},
+        })
+        with open(self.config_file, 'a') as f:
+            f.write(ident.revocation_config())
+        for node, devices in NODES.items():
+            root = self.workdir / ('node-%s' % node)
+            for device, _ in devices:
+                (root / device).mkdir(parents=True, exist_ok=True)
+            harness.write_ini(self.node_config(node), {'storage': {
+                'devices': root, 'fsync': 'false',
+                'account_port': self.ports[(node, 'account')],
+                'container_port': self.ports[(node, 'container')],
+                'object_port': self.ports[(node, 'object')]}})
+
+    def node_config(self, node):
+        return self.workdir / ('node-%s.conf' % node)
+
+    def manage(self, *args):
+        return harness.manage([self.config_file], 'objectstore', *args)
+
+    def specs(self, server):
+        return ['r1z%d-127.0.0.1:%d/%s' % (zone, self.ports[(node, server)], device)
+                for node, devices in NODES.items() for device, zone in devices]
+
+    def build_rings(self):
+        """The object ring with ``alto-manage objectstore ring`` as an operator
+        would; the account and container rings with the same builder in
+        process (each alto-manage run costs seconds of interpreter start-up)."""
+        self.manage('ring', 'create', 'object', '--part-power', '6', '--replicas', '3')
+        self.manage('ring', 'add', 'object', *self.specs('object'), '--weight', '100')
+        self.manage('ring', 'rebalance', 'object')
+        for server in ('account', 'container'):
+            ring = builder.RingBuilder(6, 3)
+            for node, devices in NODES.items():
+                for device, zone in devices:
+                    ring.add_device(1, zone, '127.0.0.1', self.ports[(node, server)], device,
+                                    100)
+            ring.rebalance()
+            ring.save(ringfile.builder_path(self.ring_dir, server))
+            ring.write_ring(ringfile.ring_path(self.ring_dir, server))
+
+    # -- daemons ---------------------------------------------------------------
+    def start_server(self, node, server):
+        name = '%s-%s' % (server, node)
+        self.daemons.start(name, [harness.BIN / ('alto-%s-server' % server),
+                                  '--config-file', self.config_file,
+                                  '--config-file', self.node_config(node),
+                                  '--log-file', self.workdir / ('%s.log' % name)],
+                           log_file=self.workdir / ('%s.log' % name),
+                           output_file=self.workdir / ('%s.err' % name))
+        return name
+
+    def server_answers(self, node, server):
+        return harness.answers('http://127.0.0.1:%d/' % self.ports[(node, server)],
+                               timeout=1, accept=(400,))
+
+    def start(self):
+        for node in NODES:
+            for server in SERVERS:
+                self.start_server(node, server)
+        self.daemons.start('proxy', [harness.BIN / 'alto-objectstore-proxy',
+                                     '--config-file', self.config_file,
+                                     '--log-file', self.workdir / 'proxy.log'],
+                           log_file=self.workdir / 'proxy.log',
+                           output_file=self.workdir / 'proxy.err')
+        self.daemons.wait_ready(
+            lambda: harness.answers(self.url + '/info', timeout=1) and all(
+                self.server_answers(n, s) for n in NODES for s in SERVERS),
+            timeout=60, interval=0.2, what='the object store daemons')
+
+    def stop(self):
+        self.daemons.stop()
+
+    def info(self):
+        with urllib.request.urlopen(self.url + '/info', timeout=5) as resp:
+            return json.loads(resp.read())
+
+
+@pytest.fixture(scope='package')
+def identity(tmp_path_factory):
+    server = identity_fixtures._start(tmp_path_factory,
+                                      lambda d: 'sqlite:///%s/identity.sqlite' % d)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope='package')
+def objectstore(identity, tmp_path_factory):
+    store = ObjectStore(tmp_path_factory.mktemp('objectstore'), identity)
+    store.register()
+    store.write_config()
+    store.build_rings()
+    store.start()
+    try:
+        yield store
+    finally:
+        store.stop()

@@ -1,0 +1,127 @@
+"""Object files (newest wins, footers, tombstones), conditions and ranges,
+metadata headers, and the container and account databases."""
+
+import pytest
+
+from services.objectstore.account import broker as account_broker
+from services.objectstore.common import conditions
+from services.objectstore.common import metadata
+from services.objectstore.common import paths
+from services.objectstore.common import timestamp
+from services.objectstore.container import broker as container_broker
+from services.objectstore.object import diskfile
+
+
+def test_newest_file_wins(tmp_path):
+    disk = diskfile.DiskFile(str(tmp_path), 7, 'abcdef' * 5 + 'ab', fsync=False)
+    assert disk.state().kind is None
+    etag, size = disk.write([b'hello ', b'world'], {'Content-Type': 'text/plain'},
+                            '0000000002.00000')
+    state = disk.state()
+    assert (state.kind, state.timestamp, state.body_length) == ('data', '0000000002.00000', 11)
+    assert state.metadata['ETag'] == etag and size == 11
+    assert b''.join(disk.reader(state, 3, 8)) == b'lo wo'
+    disk.write_meta({'X-Object-Meta-A': '1', 'Content-Type': 'x/y'}, '0000000003.00000')
+    assert disk.state().metadata['Content-Type'] == 'x/y'
+    disk.write_tombstone('0000000004.00000')
+    assert disk.state().kind == 'tombstone'
+    disk.write([b'again'], {}, '0000000005.00000')
+    assert sorted(p.name for p in (tmp_path / 'objects').rglob('*.*')) == [
+        '0000000005.00000.data']
+
+
+def test_etag_mismatch_leaves_nothing(tmp_path):
+    disk = diskfile.DiskFile(str(tmp_path), 1, 'f' * 32, fsync=False)
+    with pytest.raises(diskfile.DiskFileError):
+        disk.write([b'abc'], {}, '0000000001.00000', expected_etag='0' * 32)
+    assert disk.state().kind is None
+    assert list((tmp_path / 'tmp').iterdir()) == []
+
+
+@pytest.mark.parametrize('headers, method, expected', [
+    ({}, 'GET', None),
+    ({'If-Match': '"e1"'}, 'GET', None),
+    ({'If-Match': 'e2'}, 'GET', 412),
+    ({'If-Match': '*'}, 'GET', None),
+    ({'If-None-Match': 'e1'}, 'GET', 304),
+    ({'If-None-Match': 'e1'}, 'PUT', 412),
+    ({'If-None-Match': 'e2'}, 'GET', None),
+    ({'If-Modified-Since': 'Tue, 14 Nov 2023 22:13:20 GMT'}, 'GET', 304),
+    ({'If-Modified-Since': 'Tue, 14 Nov 2023 22:13:19 GMT'}, 'GET', None),
+    ({'If-Unmodified-Since': 'Tue, 14 Nov 2023 22:13:19 GMT'}, 'GET', 412),
+    ({'If-Unmodified-Since': 'not a date'}, 'GET', None),
+])
+def test_preconditions(headers, method, expected):
+    assert conditions.precondition_status(headers, method, 'e1', '1700000000.5') == expected
+
+
+def test_byte_ranges():
+    assert conditions.byte_range(None, 10) is None
+    assert conditions.byte_range('bytes=2-4', 10) == (2, 5)
+    assert conditions.byte_range('bytes=-3', 10) == (7, 10)
+    assert conditions.byte_range('bytes=5-', 10) == (5, 10)
+    assert conditions.byte_range('bytes=20-30', 10) == 'unsatisfiable'
+    assert conditions.byte_range('bytes=0-1,3-4', 10) is None
+    assert conditions.byte_range('garbage', 10) is None
+
+
+def test_metadata_headers_and_merge():
+    updates = metadata.updates_from_headers(
+        {'X-Container-Meta-Color': ' blue ', 'x-remove-container-meta-size': 'x',
+         'X-Container-Read': '.r:*', 'X-Other': 'no'}, 'Container',
+        metadata.CONTAINER_SYSTEM_HEADERS)
+    assert updates == {'X-Container-Meta-Color': 'blue', 'X-Container-Meta-Size': '',
+                       'X-Container-Read': '.r:*'}
+    stored = metadata.merge({'X-Container-Meta-Color': ['red', '2']}, updates, '1')
+    assert stored['X-Container-Meta-Color'] == ['red', '2']   # older update loses
+    assert metadata.visible(metadata.merge(stored, updates, '3')) == {
+        'X-Container-Meta-Color': 'blue', 'X-Container-Read': '.r:*'}
+    with pytest.raises(metadata.BadMetadata):
+        metadata.check({'X-Object-Meta-' + 'k' * 129: 'v'}, 'Object')
+    with pytest.raises(metadata.BadMetadata):
+        metadata.check({'X-Object-Meta-%d' % i: 'v' for i in range(91)}, 'Object')
+
+
+def test_container_database(tmp_path):
+    db = container_broker.ContainerDatabase(str(tmp_path), 3, 'a' * 32)
+    db.initialize({'account': 'AUTH_a', 'container': 'c'}, '0000000001.00000')
+    conn = db.connect()
+    assert db.put_object(conn, 'o1', '0000000002.00000', 5, 'text/plain', 'e', False)
+    assert not db.put_object(conn, 'o1', '0000000001.50000', 9, 'text/plain', 'e', False)
+    assert db.put_object(conn, 'o2', '0000000002.00000', 7, 'text/plain', 'e', False)
+    assert db.stats(conn) == (2, 12)
+    assert db.put_object(conn, 'o1', '0000000003.00000', 0, '', '', True)
+    assert db.stats(conn) == (1, 7)
+    rows = db.list_rows(conn, db.LIST_COLUMNS, {'limit': 10})
+    assert [r['name'] for r in rows] == ['o2']
+    assert not db.is_deleted(db.info(conn))
+    db.set_delete_timestamp(conn, '0000000004.00000')
+    assert db.is_deleted(db.info(conn))
+
+
+def test_account_database(tmp_path):
+    db = account_broker.AccountDatabase(str(tmp_path), 3, 'b' * 32)
+    db.initialize({'account': 'AUTH_a'}, '0000000001.00000')
+    conn = db.connect()
+    db.put_container(conn, 'c1', '0000000002.00000', '0', 3, 30)
+    db.put_container(conn, 'c2', '0000000002.00000', '0', 1, 1)
+    assert db.stats(conn) == (2, 4, 31)
+    db.put_container(conn, 'c2', '0000000001.00000', '0000000003.00000', 0, 0)
+    assert db.stats(conn) == (1, 3, 30)
+
+
+def test_paths_and_timestamps():
+    assert paths.split_backend_path('/d1/12/AUTH_a/c/o/with/slashes') == (
+        'd1', 12, 'AUTH_a', 'c', 'o/with/slashes')
+    assert paths.split_api_path('/v1/AUTH_a/c') == ('v1', 'AUTH_a', 'c', None)
+    for bad in ('/d1/x/AUTH_a', '/d1'):
+        with pytest.raises(paths.BadPath):
+            paths.split_backend_path(bad)
+    with pytest.raises(paths.BadPath):
+        paths.split_api_path('/v2/AUTH_a')
+    with pytest.raises(paths.BadPath):
+        paths.check_names('AUTH_a', 'c', 'o' * 1025)
+    assert timestamp.normalize(1.5) == '0000000001.50000'
+    assert timestamp.normalize('1700000000.123456') == '1700000000.12346'
+    with pytest.raises(ValueError):
+        timestamp.normalize('nan')
