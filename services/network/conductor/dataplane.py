@@ -68,30 +68,39 @@ def _member_ips(session, group_ids):
 
 
 def security_group_rules_for_devices(session, devices):
-    result = {}
-    for port_id in devices:
-        port = session.get(models.Port, port_id)
-        if port is None:
-            continue
-        details = device_details(session, port_id, None)
-        group_ids = details['security_groups']
-        rules = session.query(models.SecurityGroupRule).filter(
-            models.SecurityGroupRule.security_group_id.in_(group_ids)).all() if group_ids else []
-        members = _member_ips(session, {r.remote_group_id for r in rules if r.remote_group_id})
-        expanded = []
-        for rule in rules:
-            entry = {k: v for k, v in securitygroups.rule_dict(rule).items()
-                     if k in ('security_group_id', 'direction', 'ethertype', 'protocol',
-                              'port_range_min', 'port_range_max', 'remote_ip_prefix',
-                              'remote_group_id')}
-            if rule.remote_group_id:
-                family = 4 if rule.ethertype == 'IPv4' else 6
-                entry['remote_ips'] = sorted(ip for ip in members[rule.remote_group_id]
-                                             if (':' in ip) == (family == 6))
-            expanded.append(entry)
-        details['security_group_rules'] = expanded
-        result[port_id] = details
-    return result
+    """Each device's details with the rules of its groups, a remote group's
+    rule carrying the group's member addresses of its family (``remote_ips``).
+    Rules and members are read once for all the devices of the call: a host
+    resyncing 200 ports of one group asks for all of them at once."""
+    # One query loads the ports and their networks (with their eager
+    # relationships) into the session, held here so that device_details
+    # finds them there instead of querying per port.
+    ports = session.query(models.Port).filter(
+        models.Port.id.in_(list(devices))).all() if devices else []
+    nets = session.query(models.Network).filter(  # noqa: F841  (held in the session)
+        models.Network.id.in_({p.network_id for p in ports})).all() if ports else []
+    found = {p.id for p in ports}
+    details = {port_id: device_details(session, port_id, None)
+               for port_id in devices if port_id in found}
+    group_ids = sorted({g for d in details.values() for g in d['security_groups']})
+    rules = session.query(models.SecurityGroupRule).filter(
+        models.SecurityGroupRule.security_group_id.in_(group_ids)).all() if group_ids else []
+    members = _member_ips(session, {r.remote_group_id for r in rules if r.remote_group_id})
+    by_group = {}
+    for rule in rules:
+        entry = {k: v for k, v in securitygroups.rule_dict(rule).items()
+                 if k in ('security_group_id', 'direction', 'ethertype', 'protocol',
+                          'port_range_min', 'port_range_max', 'remote_ip_prefix',
+                          'remote_group_id')}
+        if rule.remote_group_id:
+            family = 4 if rule.ethertype == 'IPv4' else 6
+            entry['remote_ips'] = sorted(ip for ip in members[rule.remote_group_id]
+                                         if (':' in ip) == (family == 6))
+        by_group.setdefault(rule.security_group_id, []).append(entry)
+    for item in details.values():
+        item['security_group_rules'] = [dict(r) for g in item['security_groups']
+                                        for r in by_group.get(g, ())]
+    return details
 
 
 def network_info(session, network_id):

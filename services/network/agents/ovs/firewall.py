@@ -12,6 +12,7 @@ allow keep flowing through it.
 """
 
 import threading
+import time
 
 from oslo_log import log as logging
 
@@ -49,6 +50,7 @@ class OVSFirewall:
         ports. Ports that left lose their flows; new, moved and ``changed``
         ones get theirs (all of them, in one bundle, when ``full``)."""
         with self._lock:
+            start = time.monotonic()
             full = full or self.needs_full
             gone = set(self.ports) - set(live)
             todo = {pid for pid, where in live.items()
@@ -56,9 +58,9 @@ class OVSFirewall:
             try:
                 fetched = self._fetch(todo, live)
                 if full:
-                    self._apply_full(live, fetched)
+                    self._apply_full(live, fetched, start)
                 else:
-                    self._apply(fetched, gone)
+                    self._apply(fetched, start, gone)
             except Exception:
                 self.needs_full = True
                 raise
@@ -91,7 +93,7 @@ class OVSFirewall:
                     zone=entry['ofport'] & 0xffff)
         return flows.port_flows(port)
 
-    def _apply_full(self, live, fetched):
+    def _apply_full(self, live, fetched, start):
         ports = {pid: e for pid, e in fetched.items() if e is not None}
         lines = [ofctl.delete_cookie(flows.COOKIE_PREFIX, flows.COOKIE_MASK)]
         lines += ['add ' + f for f in flows.base_flows()]
@@ -100,10 +102,10 @@ class OVSFirewall:
         self.bridge.bundle(lines)
         self.ports = ports
         self.needs_full = False
-        LOG.info('Firewall flows of %d ports rebuilt on %s (%d flows)', len(ports),
-                 self.bridge.name, len(lines) - 1)
+        LOG.info('Firewall flows of %d ports rebuilt on %s (%d flows) in %.3f s', len(ports),
+                 self.bridge.name, len(lines) - 1, time.monotonic() - start)
 
-    def _apply(self, fetched, gone=()):
+    def _apply(self, fetched, start, gone=()):
         lines = []
         for port_id in sorted(gone):
             lines.append(ofctl.delete_cookie(flows.port_cookie(self.ports[port_id]['ofport'])))
@@ -123,19 +125,21 @@ class OVSFirewall:
             else:
                 self.ports[port_id] = entry
         if lines:
-            LOG.info('Firewall flows: %d ports updated, %d removed on %s',
-                     len(fetched), len(gone), self.bridge.name)
+            LOG.info('Firewall flows: %d ports updated, %d removed on %s (%d lines) in %.3f s',
+                     len(fetched), len(gone), self.bridge.name, len(lines),
+                     time.monotonic() - start)
 
     # -- from the conductor's fanout --------------------------------------------------------
     def refresh(self, port_ids):
         """Rebuild the flows of these ports (those of this bridge) now."""
         with self._lock:
+            start = time.monotonic()
             port_ids = {pid for pid in port_ids if pid in self.ports}
             if not port_ids or self.needs_full:
                 return  # the next scan rebuilds everything anyway
             live = {pid: self.ports[pid] for pid in port_ids}
             try:
-                self._apply(self._fetch(port_ids, live))
+                self._apply(self._fetch(port_ids, live), start)
             except Exception:
                 self.needs_full = True
                 raise
