@@ -1,6 +1,8 @@
 """What agents need to program the data plane: device details, security
 group rules, DHCP networks and L3 routers (served by the agent RPC)."""
 
+import json
+
 from oslo_utils import uuidutils
 
 from services.network.conductor import floatingips
@@ -53,7 +55,9 @@ def set_port_status(session, port_id, host, status):
 
 
 def _member_ips(session, group_ids):
-    """``{group_id: [ip, ...]}``: addresses of ports in each remote group."""
+    """``{group_id: [ip, ...]}``: addresses of ports in each remote group,
+    their allowed address pairs (an address or a CIDR) included, as neutron
+    counts them."""
     members = {g: [] for g in group_ids}
     if not group_ids:
         return members
@@ -64,6 +68,14 @@ def _member_ips(session, group_ids):
         models.PortSecurityGroup.security_group_id.in_(list(group_ids)))
     for group_id, address in rows:
         members[group_id].append(address)
+    pairs = session.query(models.PortSecurityGroup.security_group_id,
+                          models.Port.allowed_address_pairs).join(
+        models.Port, models.Port.id == models.PortSecurityGroup.port_id).filter(
+        models.PortSecurityGroup.security_group_id.in_(list(group_ids)))
+    for group_id, value in pairs:
+        for pair in (json.loads(value) if isinstance(value, str) else value) or ():
+            if pair.get('ip_address') not in members[group_id]:
+                members[group_id].append(pair['ip_address'])
     return members
 
 

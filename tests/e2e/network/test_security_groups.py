@@ -6,7 +6,9 @@ test's own. Two "guests" are namespaces on OVS internal ports carrying the
 ``iface-id`` of ports created through the API (in one security group,
 guest A with an allowed address pair); guest B listens on two TCP ports.
 Checked: ping allowed by an ICMP rule and cut within a second of deleting
-it (the figure is printed), TCP only to the port a rule opens, a spoofed
+it (the figure is printed), TCP only to the port a rule opens for the
+group's members (A's address pair counts as a member address, as in
+neutron), a spoofed
 source dropped, the address pair passing, and an established TCP
 connection surviving an agent restart (a full resync). Nothing leaves the
 test's namespaces and bridge.
@@ -216,7 +218,9 @@ def test_security_groups_filter_guest_traffic(cloud):
         return cloud.request('POST', '/security-group-rules',
                              {'security_group_rule': body})['security_group_rule']
     icmp = add_rule(protocol='icmp', remote_ip_prefix='0.0.0.0/0')
-    add_rule(protocol='tcp', port_range_min=allowed_tcp, port_range_max=allowed_tcp)
+    # TCP from the group's own members (a remote-group rule: a conjunction in OpenFlow).
+    add_rule(protocol='tcp', port_range_min=allowed_tcp, port_range_max=allowed_tcp,
+             remote_group_id=group['id'])
 
     def make_port(**extra):
         return cloud.request('POST', '/ports', {'port': dict({
@@ -252,6 +256,10 @@ def test_security_groups_filter_guest_traffic(cloud):
     ns_run(ns_a, 'ip', 'addr', 'add', spoofed + '/32', 'dev', dev_a)
     ns_run(ns_a, 'ip', 'addr', 'add', pair_ip + '/32', 'dev', dev_a)
     assert pings_soon(ns_a, ip_b, source=pair_ip), 'the address pair did not pass'
+    assert ns_run(ns_a, sys.executable, '-c', ECHO_ONCE.replace(
+        'create_connection((sys.argv[1], int(sys.argv[2])), timeout=2)',
+        'create_connection((sys.argv[1], int(sys.argv[2])), timeout=2, '
+        'source_address=(sys.argv[3], 0))'), ip_b, allowed_tcp, pair_ip).returncode == 0
     assert not any(ping(ns_a, ip_b, source=spoofed) for _ in range(3))
 
     # An established TCP connection survives an agent restart (a full resync).

@@ -45,7 +45,7 @@ def test_port_range_masks_cover_exactly():
 
 
 def test_filtered_port_anti_spoofing_and_dispatch():
-    flows = ff.port_flows(port())
+    flows = ff.port_flows(port(), {})
     cookie = '%#x' % ff.port_cookie(5)
     assert all('cookie=%s,' % cookie in f for f in flows)
     assert any(f.startswith('table=0,priority=100,') and 'in_port=5' in f
@@ -87,13 +87,13 @@ def test_base_flows_guard_what_a_guest_may_never_send():
 
 def test_tcp_port_range_rule():
     flows = ff.port_flows(port([rule(protocol='tcp', port_range_min=1000,
-                                     port_range_max=1999)]))
+                                     port_range_max=1999)]), CONJ)
     ingress = rule_flows(flows, ff.INGRESS_RULES)
     assert ingress and all('reg7=5,ct_state=+trk,tcp,tp_dst=' in f for f in ingress)
     assert all('ct(commit,zone=NXM_NX_REG6[0..15],exec(load:0->NXM_NX_CT_MARK[])),'
                'output:NXM_NX_REG7[0..15]' in f for f in ingress)
     assert len(ingress) == len(ff.port_range_masks(1000, 1999))
-    single = ff.port_flows(port([rule(protocol='6', port_range_min=22, port_range_max=22)]))
+    single = ff.port_flows(port([rule(protocol='6', port_range_min=22, port_range_max=22)]), {})
     assert [f.split('ct_state=+trk,')[1].split(',actions')[0]
             for f in rule_flows(single, ff.INGRESS_RULES)] == ['tcp,tp_dst=22']
 
@@ -103,11 +103,14 @@ def test_icmp_type_and_code_and_ipv6_icmp():
         rule(protocol='icmp', port_range_min=8, port_range_max=0),
         rule(protocol='icmp', port_range_min=3),
         rule(ethertype='IPv6', protocol='icmp'),
-        rule(ethertype='IPv6', protocol='ipv6-icmp', port_range_min=128)]))
+        rule(ethertype='IPv6', protocol='ipv6-icmp', port_range_min=128)]), CONJ)
     matches = [f.split('ct_state=+trk,')[1].split(',actions')[0]
                for f in rule_flows(flows, ff.INGRESS_RULES)]
     assert matches == ['icmp,icmp_type=8,icmp_code=0', 'icmp,icmp_type=3', 'icmp6',
                        'icmp6,icmp_type=128']
+
+
+CONJ = {('ingress', 4, 'sg2'): 7, ('ingress', 4, 'sg3'): 8, ('egress', 6, 'sg2'): 9}
 
 
 def test_remote_prefix_group_and_egress():
@@ -118,20 +121,42 @@ def test_remote_prefix_group_and_egress():
         rule(remote_group_id='sg3', remote_ips=[]),
         rule(remote_ip_prefix='::/0'),  # the other family: nothing
         rule('egress', remote_ip_prefix='0.0.0.0/0'),
-        rule('egress', 'IPv6', protocol='tcp', remote_ip_prefix='2001:db8::/32')]))
+        rule('egress', 'IPv6', protocol='tcp', remote_ip_prefix='2001:db8::/32')]), CONJ)
     ingress = [f.split('ct_state=+trk,')[1].split(',actions')[0]
                for f in rule_flows(flows, ff.INGRESS_RULES)]
-    assert ingress == ['udp,nw_src=192.0.2.0/24,tp_dst=53', 'ip,nw_src=10.0.0.7',
-                       'ip,nw_src=10.0.0.8']
+    assert ingress == ['udp,nw_src=192.0.2.0/24,tp_dst=53']
+    # A remote group is the port's half of a conjunction; the addresses are shared.
+    conj = [f for f in flows if f.startswith('table=83,priority=45,')]
+    assert [f.split('cookie=%#x,' % ff.port_cookie(5))[1] for f in conj] == [
+        'reg7=5,ct_state=+trk,ip,actions=conjunction(7,2/2),conjunction(8,2/2)']
     egress = rule_flows(flows, ff.EGRESS_RULES)
     assert [f.split('ct_state=+trk,')[1].split(',actions')[0] for f in egress] == [
         'ip', 'tcp6,ipv6_dst=2001:db8::/32']
     assert all('reg5=5,' in f and f.endswith('resubmit(,81)') for f in egress)
 
 
+def test_remote_group_address_sets_are_shared():
+    sets = {('ingress', 4, 'sg2'): ['10.0.0.7', '10.0.0.8', 'fd00::7'],
+            ('ingress', 4, 'sg3'): ['10.0.0.8'], ('egress', 6, 'sg2'): ['fd00::7']}
+    flows = ff.remote_set_flows(sets, CONJ)
+    assert all(',cookie=%#x,' % ff.REMOTE_COOKIE in f for f in flows)
+    body = sorted(f.split(',cookie=%#x,' % ff.REMOTE_COOKIE)[1] for f in flows)
+    accept_in = 'ct(commit,zone=NXM_NX_REG6[0..15],exec(load:0->NXM_NX_CT_MARK[])),'
+    assert body == sorted([
+        'conj_id=7,ip,actions=' + accept_in + 'output:NXM_NX_REG7[0..15]',
+        'conj_id=8,ip,actions=' + accept_in + 'output:NXM_NX_REG7[0..15]',
+        'conj_id=9,ipv6,actions=' + accept_in + 'resubmit(,81)',
+        'ct_state=+trk,ip,nw_src=10.0.0.7,actions=conjunction(7,1/2)',
+        # An address in two groups: one flow naming both conjunctions.
+        'ct_state=+trk,ip,nw_src=10.0.0.8,actions=conjunction(7,1/2),conjunction(8,1/2)',
+        'ct_state=+trk,ipv6,ipv6_dst=fd00::7,actions=conjunction(9,1/2)'])
+    assert all(f.startswith(('table=83,priority=45,', 'table=73,priority=45,'))
+               for f in flows)
+
+
 def test_unmatchable_port_range_allows_nothing():
     flows = ff.port_flows(port([rule(protocol='dccp', port_range_min=5, port_range_max=6),
-                                rule(protocol='gre')]))
+                                rule(protocol='gre')]), CONJ)
     assert [f.split('ct_state=+trk,')[1].split(',actions')[0]
             for f in rule_flows(flows, ff.INGRESS_RULES)] == ['ip,nw_proto=47']
 
@@ -141,7 +166,7 @@ def test_allowed_address_pairs_and_ipv6():
     flows = ff.port_flows(port(
         fixed_ips=[{'ip_address': '10.0.0.5'}, {'ip_address': 'fd00::5'}],
         allowed_address_pairs=[{'ip_address': '10.0.0.100', 'mac_address': MAC},
-                               {'ip_address': '10.1.0.0/24', 'mac_address': other}]))
+                               {'ip_address': '10.1.0.0/24', 'mac_address': other}]), CONJ)
     spoof = [f for f in flows if f.startswith('table=71,')]
     assert any('ip,dl_src=%s,nw_src=10.0.0.100' % MAC in f for f in spoof)
     assert any('arp,dl_src=%s,arp_sha=%s,arp_spa=10.1.0.0/24' % (other, other) in f
@@ -157,7 +182,7 @@ def test_allowed_address_pairs_and_ipv6():
                                    {'device_owner': 'network:dhcp'},
                                    {'device_owner': 'network:router_interface'}])
 def test_unfiltered_ports_only_join_the_dispatch(extra):
-    flows = ff.port_flows(port([rule(protocol='tcp')], **extra))
+    flows = ff.port_flows(port([rule(protocol='tcp')], **extra), {})
     assert flows == ['table=0,priority=100,cookie=%#x,in_port=5,'
                      'actions=load:0x3->NXM_NX_REG4[],resubmit(,81)' % ff.port_cookie(5)]
 
@@ -226,16 +251,31 @@ def test_member_and_port_updates_refresh_the_ports_that_reference_them(fw):
     plugin.ports['a'] = _details('a', [remote])
     plugin.ports['b'] = _details('b', mac='fa:16:3e:00:00:02', ips=['10.0.0.6'])
     wall.sync({'a': {'ofport': 1, 'tag': 1}, 'b': {'ofport': 2, 'tag': 1}})
-    plugin.ports['a'] = _details('a', [dict(remote, remote_ips=['10.0.0.9', '10.0.0.10'])])
+    plugin.ports['c'] = _details('c', [remote], mac='fa:16:3e:00:00:03', ips=['10.0.0.3'])
+    wall.sync({'a': {'ofport': 1, 'tag': 1}, 'b': {'ofport': 2, 'tag': 1},
+               'c': {'ofport': 3, 'tag': 1}})
+    assert any('nw_src=10.0.0.9,' in f for f in bridge.with_cookie(ff.REMOTE_COOKIE))
+    port_a = bridge.with_cookie(ff.port_cookie(1))
+    for pid in ('a', 'c'):
+        plugin.ports[pid]['security_group_rules'] = [
+            dict(remote, remote_ips=['10.0.0.9', '10.0.0.10'])]
+    bundles = len(bridge.bundles)
     wall.security_groups_member_updated(['sg2'])
-    assert plugin.calls[-1] == ['a']
-    assert any('nw_src=10.0.0.10' in f for f in bridge.with_cookie(ff.port_cookie(1)))
-    # A remote port left sg2: its port update names its address; a is rebuilt.
-    plugin.ports['a'] = _details('a', [dict(remote, remote_ips=['10.0.0.9'])])
+    # One port that uses the group is asked; only the shared address flows change.
+    assert plugin.calls[-1] == ['a'] and len(bridge.bundles) == bundles + 1
+    assert bridge.bundles[-1][0] == ofctl.delete_cookie(ff.REMOTE_COOKIE)
+    assert any('nw_src=10.0.0.10,' in f for f in bridge.with_cookie(ff.REMOTE_COOKIE))
+    assert bridge.with_cookie(ff.port_cookie(1)) == port_a
+    # A remote port left sg2: its port update names its address; the set is re-read.
+    for pid in ('a', 'c'):
+        plugin.ports[pid]['security_group_rules'] = [dict(remote, remote_ips=['10.0.0.9'])]
     wall.port_update({'id': 'x', 'fixed_ips': [{'ip_address': '10.0.0.10'}],
                       'security_groups': []})
     assert plugin.calls[-1] == ['a']
-    assert not any('nw_src=10.0.0.10' in f for f in bridge.with_cookie(ff.port_cookie(1)))
+    assert not any('10.0.0.10' in f for f in bridge.with_cookie(ff.REMOTE_COOKIE))
+    # The last ports using sg2 go: so do its address flows.
+    wall.sync({'b': {'ofport': 2, 'tag': 1}})
+    assert bridge.with_cookie(ff.REMOTE_COOKIE) == []
     # b's own update with nothing new (its status): no work.
     calls = len(plugin.calls)
     wall.port_update(dict(plugin.ports['b'], id='b', status='ACTIVE'))

@@ -42,6 +42,10 @@ class OVSFirewall:
         #: port id -> {'ofport', 'tag', 'details'} of the ports with flows
         self.ports = {}
         self.needs_full = True
+        #: remote_key -> conjunction id, and -> the group's addresses last heard
+        self.conj_ids = {}
+        self.remote_ips = {}
+        self._remote_flows = []
         self._lock = threading.Lock()
 
     # -- from the agent's scan ---------------------------------------------------------------
@@ -87,20 +91,44 @@ class OVSFirewall:
             out[port_id] = {'ofport': where['ofport'], 'tag': where['tag'], 'details': item}
         return out
 
-    @staticmethod
-    def _flows(entry):
+    def _flows(self, entry):
         port = dict(entry['details'], ofport=entry['ofport'], tag=entry['tag'],
                     zone=entry['ofport'] & 0xffff)
-        return flows.port_flows(port)
+        for rule in port.get('security_group_rules') or ():
+            if rule.get('remote_group_id'):
+                key = flows.remote_key(rule)
+                if key not in self.conj_ids:
+                    self.conj_ids[key] = max(self.conj_ids.values(), default=0) + 1
+                self.remote_ips[key] = list(rule.get('remote_ips') or ())
+        return flows.port_flows(port, self.conj_ids)
+
+    def _remote_lines(self, ports, force=False):
+        """The shared remote-group address flows for ``ports`` (the ports
+        with flows once the bundle is applied), when they changed."""
+        used = {flows.remote_key(r) for e in ports.values()
+                for r in e['details'].get('security_group_rules') or ()
+                if r.get('remote_group_id')}
+        for key in set(self.remote_ips) - used:
+            del self.remote_ips[key]
+            self.conj_ids.pop(key, None)
+        wanted = flows.remote_set_flows(self.remote_ips, self.conj_ids)
+        if wanted == self._remote_flows and not force:
+            return [], wanted
+        return ([ofctl.delete_cookie(flows.REMOTE_COOKIE)] + ['add ' + f for f in wanted],
+                wanted)
 
     def _apply_full(self, live, fetched, start):
         ports = {pid: e for pid, e in fetched.items() if e is not None}
         lines = [ofctl.delete_cookie(flows.COOKIE_PREFIX, flows.COOKIE_MASK)]
         lines += ['add ' + f for f in flows.base_flows()]
+        self.conj_ids, self.remote_ips = {}, {}
         for port_id in sorted(ports):
             lines += ['add ' + f for f in self._flows(ports[port_id])]
+        remote, wanted = self._remote_lines(ports, force=True)
+        lines += remote[1:]  # the delete above covers it
         self.bridge.bundle(lines)
         self.ports = ports
+        self._remote_flows = wanted
         self.needs_full = False
         LOG.info('Firewall flows of %d ports rebuilt on %s (%d flows) in %.3f s', len(ports),
                  self.bridge.name, len(lines) - 1, time.monotonic() - start)
@@ -115,15 +143,18 @@ class OVSFirewall:
                 lines.append(ofctl.delete_cookie(flows.port_cookie(old['ofport'])))
             if entry is not None:
                 lines += ['add ' + f for f in self._flows(entry)]
-        if lines:
-            self.bridge.bundle(lines)
-        for port_id in gone:
-            self.ports.pop(port_id, None)
+        after = {pid: e for pid, e in self.ports.items() if pid not in gone}
         for port_id, entry in fetched.items():
             if entry is None:
-                self.ports.pop(port_id, None)
+                after.pop(port_id, None)
             else:
-                self.ports[port_id] = entry
+                after[port_id] = entry
+        remote, wanted = self._remote_lines(after)
+        lines += remote
+        if lines:
+            self.bridge.bundle(lines)
+        self.ports = after
+        self._remote_flows = wanted
         if lines:
             LOG.info('Firewall flows: %d ports updated, %d removed on %s (%d lines) in %.3f s',
                      len(fetched), len(gone), self.bridge.name, len(lines),
@@ -151,29 +182,58 @@ class OVSFirewall:
         groups = set(security_groups or ())
         self.refresh(self._ports_where(lambda d: groups & set(d.get('security_groups') or ())))
 
+    def refresh_remote_sets(self, groups=None):
+        """Re-read the members of these remote groups (all when None),
+        through one port of this bridge that uses each: only the shared
+        address flows change, however many ports name the group."""
+        with self._lock:
+            if self.needs_full:
+                return
+            start = time.monotonic()
+            holder = {}  # remote_key -> a port whose rules use it
+            for port_id, entry in sorted(self.ports.items()):
+                for rule in entry['details'].get('security_group_rules') or ():
+                    if rule.get('remote_group_id') and (
+                            groups is None or rule['remote_group_id'] in groups):
+                        holder.setdefault(flows.remote_key(rule), port_id)
+            if not holder:
+                return
+            try:
+                details = self.plugin.security_group_rules_for_devices(
+                    self.context, sorted(set(holder.values())))
+                for item in details.values():
+                    for rule in item.get('security_group_rules') or ():
+                        if rule.get('remote_group_id') and flows.remote_key(rule) in holder:
+                            self.remote_ips[flows.remote_key(rule)] = list(
+                                rule.get('remote_ips') or ())
+                lines, wanted = self._remote_lines(self.ports)
+                if lines:
+                    self.bridge.bundle(lines)
+                self._remote_flows = wanted
+            except Exception:
+                self.needs_full = True
+                raise
+            if lines:
+                LOG.info('Firewall remote group addresses updated on %s (%d lines) in %.3f s',
+                         self.bridge.name, len(lines), time.monotonic() - start)
+
     def security_groups_member_updated(self, security_groups):
-        groups = set(security_groups or ())
-        self.refresh(self._ports_where(lambda d: any(
-            r.get('remote_group_id') in groups for r in d.get('security_group_rules') or ())))
+        self.refresh_remote_sets(set(security_groups or ()))
 
     def port_update(self, port):
-        """A port of this bridge whose addresses or groups changed, and the
-        ports whose remote groups listed its addresses (it may have left one)."""
-        todo = set()
+        """A port of this bridge whose addresses or groups changed; and the
+        remote groups that listed its addresses (it may have left one)."""
         mine = self.ports.get(port.get('id'))
         if mine is not None and _fingerprint(port) != _fingerprint(mine['details']):
-            todo.add(port['id'])
+            self.refresh({port['id']})
         addresses = {ip.get('ip_address') for ip in port.get('fixed_ips') or ()}
-        groups = set(port.get('security_groups') or ())
-        todo |= self._ports_where(lambda d: any(
-            r.get('remote_group_id') and (addresses & set(r.get('remote_ips') or ())
-                                          or r['remote_group_id'] in groups)
-            for r in d.get('security_group_rules') or ()))
-        self.refresh(todo)
+        stale = {key[2] for key, ips in list(self.remote_ips.items())
+                 if addresses & set(ips)}
+        if stale:
+            self.refresh_remote_sets(stale)
 
     def port_delete(self, port_id):
-        """A port elsewhere went away: ports with remote-group rules may have
-        listed its addresses. (A port of this bridge loses its flows at the
-        next scan, which no longer finds it wired.)"""
-        self.refresh(self._ports_where(lambda d: any(
-            r.get('remote_group_id') for r in d.get('security_group_rules') or ())))
+        """A port elsewhere went away: the remote groups may have listed its
+        addresses. (A port of this bridge loses its flows at the next scan,
+        which no longer finds it wired.)"""
+        self.refresh_remote_sets()

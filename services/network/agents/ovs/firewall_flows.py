@@ -33,6 +33,12 @@ rule ends the traffic it allowed as soon as the flows change, without
 flushing conntrack (which would also cut connections still allowed).
 Each port has a conntrack zone of its own (its ofport) so two ports of
 one host talking to each other are checked once by each.
+
+A rule naming a remote group is a conjunction: its member addresses are
+one set of flows per (direction, ethertype, group) shared by every port of
+the host (cookie :data:`REMOTE_COOKIE`), and each port's rule is one flow
+that names the same conjunction. A 200-port default group so costs 200
+address flows plus a few per port, not 200 per port.
 """
 
 import ipaddress
@@ -40,6 +46,8 @@ import ipaddress
 COOKIE_PREFIX = 0xa1f0 << 48
 COOKIE_MASK = 0xffff << 48
 BASE_COOKIE = COOKIE_PREFIX
+REMOTE_COOKIE = COOKIE_PREFIX | (2 << 32)
+RULE_PRIORITY, CONJ_PRIORITY = 50, 45
 CLASSIFY, EGRESS_SPOOF, EGRESS_CT, EGRESS_RULES = 0, 71, 72, 73
 DISPATCH, INGRESS_BASE, INGRESS_RULES = 81, 82, 83
 ZONE = 'NXM_NX_REG6[0..15]'
@@ -103,9 +111,17 @@ def _family(address):
     return ipaddress.ip_network(address, strict=False).version
 
 
-def rule_matches(rule, direction):
+def remote_key(rule):
+    """What a remote-group rule's address set is shared by."""
+    version = 6 if rule.get('ethertype') == 'IPv6' else 4
+    return (rule.get('direction'), version, rule['remote_group_id'])
+
+
+def rule_matches(rule, direction, any_remote_group=False):
     """OpenFlow matches (without the port) for one rule; [] when it cannot
-    let anything through (an empty remote group, a prefix of the other family)."""
+    let anything through (an empty remote group, a prefix of the other family).
+    ``any_remote_group``: leave the remote group's addresses out (they are
+    the conjunction's other half)."""
     version = 6 if rule.get('ethertype') == 'IPv6' else 4
     try:
         proto = protocol_number(rule.get('protocol'), version)
@@ -115,7 +131,9 @@ def rule_matches(rule, direction):
         ('ipv6' if version == 6 else 'ip') + (',nw_proto=%d' % proto if proto else ''))
     side = 'src' if direction == 'ingress' else 'dst'
     field = ('ipv6_' if version == 6 else 'nw_') + side
-    if rule.get('remote_group_id'):
+    if rule.get('remote_group_id') and any_remote_group:
+        remotes = [None]
+    elif rule.get('remote_group_id'):
         remotes = [ip for ip in rule.get('remote_ips') or () if _family(ip) == version]
     elif rule.get('remote_ip_prefix'):
         prefix = ipaddress.ip_network(rule['remote_ip_prefix'], strict=False)
@@ -200,12 +218,42 @@ def _addresses(port):
     return out
 
 
-def port_flows(port):
+def _accept(direction):
+    commit = 'ct(commit,zone=%s,exec(load:0->NXM_NX_CT_MARK[])),' % ZONE
+    if direction == 'ingress':
+        return INGRESS_RULES, commit + TO_PORT
+    return EGRESS_RULES, commit + 'resubmit(,%d)' % DISPATCH
+
+
+def remote_set_flows(sets, conj_ids):
+    """The shared half of the remote-group conjunctions: ``sets`` maps
+    :func:`remote_key` to the group's member addresses."""
+    by_match, flows = {}, []
+    for key in sorted(sets, key=lambda k: conj_ids[k]):
+        direction, version, _ = key
+        table, accept = _accept(direction)
+        conj = conj_ids[key]
+        side = 'src' if direction == 'ingress' else 'dst'
+        field = ('ipv6_' if version == 6 else 'nw_') + side
+        ip = 'ipv6' if version == 6 else 'ip'
+        for address in sets[key]:
+            if _family(address) == version:
+                by_match.setdefault((table, 'ct_state=+trk,%s,%s=%s' % (ip, field, address)),
+                                    []).append('conjunction(%d,1/2)' % conj)
+        flows.append(_flow(table, CONJ_PRIORITY, REMOTE_COOKIE, 'conj_id=%d,%s' % (conj, ip),
+                           accept))
+    for (table, match), actions in by_match.items():
+        flows.append(_flow(table, CONJ_PRIORITY, REMOTE_COOKIE, match, ','.join(actions)))
+    return flows
+
+
+def port_flows(port, conj_ids):
     """All the flows of one wired port (cookie :func:`port_cookie`).
 
     ``port``: the conductor's device details with the rules of
     ``security_group_rules_for_devices``, plus ``ofport``, ``tag`` (the
-    network's local VLAN) and ``zone``.
+    network's local VLAN) and ``zone``. ``conj_ids`` maps the
+    :func:`remote_key` of each remote-group rule to its conjunction id.
     """
     ofport, tag, zone = port['ofport'], port['tag'], port['zone']
     cookie = port_cookie(ofport)
@@ -253,16 +301,24 @@ def port_flows(port):
             # Tagged traffic other flows hand over (provider bridges): same port.
             _flow(DISPATCH, 100, cookie, 'dl_vlan=%d,dl_dst=%s' % (tag, mac),
                   'strip_vlan,' + load_dst)]
-    commit = 'ct(commit,zone=%s,exec(load:0->NXM_NX_CT_MARK[])),' % ZONE
+    conjunctions = {}  # (table, match) -> conjunction actions of this port
     for rule in port.get('security_group_rules') or ():
         direction = rule.get('direction')
-        if direction == 'ingress':
-            table, who, accept = INGRESS_RULES, 'reg7=%d,' % ofport, commit + TO_PORT
-        elif direction == 'egress':
-            table, who, accept = EGRESS_RULES, me, commit + to_dispatch
-        else:
+        if direction not in ('ingress', 'egress'):
+            continue
+        table, accept = _accept(direction)
+        who = ('reg7=%d,' if direction == 'ingress' else 'reg5=%d,') % ofport
+        if rule.get('remote_group_id'):
+            conj = 'conjunction(%d,2/2)' % conj_ids[remote_key(rule)]
+            for match in rule_matches(rule, direction, any_remote_group=True):
+                wanted = conjunctions.setdefault((table, who + 'ct_state=+trk,' + match), [])
+                if conj not in wanted:
+                    wanted.append(conj)
             continue
         for match in rule_matches(rule, direction):
-            flows.append(_flow(table, 50, cookie, who + 'ct_state=+trk,' + match, accept))
+            flows.append(_flow(table, RULE_PRIORITY, cookie, who + 'ct_state=+trk,' + match,
+                               accept))
+    for (table, match), actions in conjunctions.items():
+        flows.append(_flow(table, CONJ_PRIORITY, cookie, match, ','.join(actions)))
     # Several rules may give the same flow: keep one of each.
     return list(dict.fromkeys(flows))
