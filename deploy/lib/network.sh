@@ -61,6 +61,7 @@ network_configure() {
     esac
     iniset "$f" ovs integration_bridge br-int
     iniset "$f" ovs datapath_type netdev
+    iniset "$f" securitygroup firewall_driver openvswitch
     iniset "$f" dhcp_agent state_dir "$NETWORK_DHCP_DIR"
     iniset "$f" api bind_host "$HOST_IP"
     iniset "$f" api bind_port "$NETWORK_PORT"

@@ -15,10 +15,23 @@ def build(conf):
     from services.network.agents.ovs import ovsdb
     from services.network.agents.rpc import rpcapi
     ovs = ovsdb.Ovsdb(conf.ovs.ovsdb_connection, conf.ovs.ovsdb_timeout)
-    return agent.OVSAgent(ovs, rpcapi.PluginAPI(), conf.host,
+    plugin = rpcapi.PluginAPI()
+    return agent.OVSAgent(ovs, plugin, conf.host,
                           bridge=conf.ovs.integration_bridge,
                           datapath_type=conf.ovs.datapath_type,
-                          polling_interval=conf.ovs.polling_interval)
+                          polling_interval=conf.ovs.polling_interval,
+                          firewall=build_firewall(conf, plugin))
+
+
+def build_firewall(conf, plugin):
+    """Security groups in OpenFlow on the integration bridge, or None (noop)."""
+    if conf.securitygroup.firewall_driver == 'noop':
+        return None
+    from common import context
+    from services.network.agents.ovs import firewall
+    from services.network.agents.ovs import ofctl
+    return firewall.OVSFirewall(ofctl.OfctlBridge(conf.ovs.integration_bridge), plugin,
+                                context.get_admin_context())
 
 
 def main(argv=None):

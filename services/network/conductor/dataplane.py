@@ -1,6 +1,8 @@
 """What agents need to program the data plane: device details, security
 group rules, DHCP networks and L3 routers (served by the agent RPC)."""
 
+import json
+
 from oslo_utils import uuidutils
 
 from services.network.conductor import floatingips
@@ -53,7 +55,9 @@ def set_port_status(session, port_id, host, status):
 
 
 def _member_ips(session, group_ids):
-    """``{group_id: [ip, ...]}``: addresses of ports in each remote group."""
+    """``{group_id: [ip, ...]}``: addresses of ports in each remote group,
+    their allowed address pairs (an address or a CIDR) included, as neutron
+    counts them."""
     members = {g: [] for g in group_ids}
     if not group_ids:
         return members
@@ -64,34 +68,51 @@ def _member_ips(session, group_ids):
         models.PortSecurityGroup.security_group_id.in_(list(group_ids)))
     for group_id, address in rows:
         members[group_id].append(address)
+    pairs = session.query(models.PortSecurityGroup.security_group_id,
+                          models.Port.allowed_address_pairs).join(
+        models.Port, models.Port.id == models.PortSecurityGroup.port_id).filter(
+        models.PortSecurityGroup.security_group_id.in_(list(group_ids)))
+    for group_id, value in pairs:
+        for pair in (json.loads(value) if isinstance(value, str) else value) or ():
+            if pair.get('ip_address') not in members[group_id]:
+                members[group_id].append(pair['ip_address'])
     return members
 
 
 def security_group_rules_for_devices(session, devices):
-    result = {}
-    for port_id in devices:
-        port = session.get(models.Port, port_id)
-        if port is None:
-            continue
-        details = device_details(session, port_id, None)
-        group_ids = details['security_groups']
-        rules = session.query(models.SecurityGroupRule).filter(
-            models.SecurityGroupRule.security_group_id.in_(group_ids)).all() if group_ids else []
-        members = _member_ips(session, {r.remote_group_id for r in rules if r.remote_group_id})
-        expanded = []
-        for rule in rules:
-            entry = {k: v for k, v in securitygroups.rule_dict(rule).items()
-                     if k in ('security_group_id', 'direction', 'ethertype', 'protocol',
-                              'port_range_min', 'port_range_max', 'remote_ip_prefix',
-                              'remote_group_id')}
-            if rule.remote_group_id:
-                family = 4 if rule.ethertype == 'IPv4' else 6
-                entry['remote_ips'] = sorted(ip for ip in members[rule.remote_group_id]
-                                             if (':' in ip) == (family == 6))
-            expanded.append(entry)
-        details['security_group_rules'] = expanded
-        result[port_id] = details
-    return result
+    """Each device's details with the rules of its groups, a remote group's
+    rule carrying the group's member addresses of its family (``remote_ips``).
+    Rules and members are read once for all the devices of the call: a host
+    resyncing 200 ports of one group asks for all of them at once."""
+    # One query loads the ports and their networks (with their eager
+    # relationships) into the session, held here so that device_details
+    # finds them there instead of querying per port.
+    ports = session.query(models.Port).filter(
+        models.Port.id.in_(list(devices))).all() if devices else []
+    nets = session.query(models.Network).filter(  # noqa: F841  (held in the session)
+        models.Network.id.in_({p.network_id for p in ports})).all() if ports else []
+    found = {p.id for p in ports}
+    details = {port_id: device_details(session, port_id, None)
+               for port_id in devices if port_id in found}
+    group_ids = sorted({g for d in details.values() for g in d['security_groups']})
+    rules = session.query(models.SecurityGroupRule).filter(
+        models.SecurityGroupRule.security_group_id.in_(group_ids)).all() if group_ids else []
+    members = _member_ips(session, {r.remote_group_id for r in rules if r.remote_group_id})
+    by_group = {}
+    for rule in rules:
+        entry = {k: v for k, v in securitygroups.rule_dict(rule).items()
+                 if k in ('security_group_id', 'direction', 'ethertype', 'protocol',
+                          'port_range_min', 'port_range_max', 'remote_ip_prefix',
+                          'remote_group_id')}
+        if rule.remote_group_id:
+            family = 4 if rule.ethertype == 'IPv4' else 6
+            entry['remote_ips'] = sorted(ip for ip in members[rule.remote_group_id]
+                                         if (':' in ip) == (family == 6))
+        by_group.setdefault(rule.security_group_id, []).append(entry)
+    for item in details.values():
+        item['security_group_rules'] = [dict(r) for g in item['security_groups']
+                                        for r in by_group.get(g, ())]
+    return details
 
 
 def network_info(session, network_id):

@@ -14,8 +14,9 @@ from services.network.conf import ml2
 from services.network.conf import nova
 from services.network.conf import ovs
 from services.network.conf import quotas
+from services.network.conf import securitygroup
 
-MODULES = (conductor, ml2, quotas, agents, ovs, dhcp)
+MODULES = (conductor, ml2, quotas, agents, ovs, dhcp, securitygroup)
 
 
 def register_opts(conf, with_nova=False):

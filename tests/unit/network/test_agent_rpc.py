@@ -84,6 +84,19 @@ def test_device_details_status_and_security_rules(api, conductor, notifier):
     remote = [r for r in rules['security_group_rules'] if r.get('remote_group_id')]
     assert sorted(remote[0]['remote_ips']) == sorted(
         [one['fixed_ips'][0]['ip_address'], two['fixed_ips'][0]['ip_address']])
+    # Several devices in one call (a resync): each with its own details, the
+    # same expanded rules; an unknown device is left out.
+    both = plugin.security_group_rules_for_devices(ctx, [one['id'], two['id'], 'missing'])
+    assert sorted(both) == sorted([one['id'], two['id']])
+    assert both[one['id']] == rules
+    assert both[two['id']]['mac_address'] == two['mac_address']
+    assert both[two['id']]['security_group_rules'] == rules['security_group_rules']
+    # A member's allowed address pairs count as its addresses, as in neutron.
+    api.put('/ports/%s' % two['id'], {'port': {'allowed_address_pairs': [
+        {'ip_address': '10.99.0.0/24'}]}})
+    rules = plugin.security_group_rules_for_devices(ctx, [one['id']])[one['id']]
+    remote = [r for r in rules['security_group_rules'] if r.get('remote_group_id')]
+    assert '10.99.0.0/24' in remote[0]['remote_ips']
 
 
 def test_dhcp_and_l3_sync(api, conductor):

@@ -225,6 +225,7 @@ def test_agent_processes_load_no_database_module():
         'db.ban_imports("network")\n'
         'from services.network.cmd import ovs_agent, dhcp_agent\n'
         'from services.network.agents.ovs import agent as ovs, fake\n'
+        'from services.network.agents.ovs import firewall, firewall_flows, ofctl  # noqa\n'
         'from services.network.agents.dhcp import agent as dhcp\n'
         'from services.network.agents import linux\n'
         'ovs.OVSAgent(fake.FakeOvsdb(), object(), "h", context=object())\n'

@@ -65,7 +65,7 @@ class OVSAgent:
     target = messaging.Target(namespace='alto-ovs-agent-local', version='1.0')
 
     def __init__(self, ovs, plugin, host, bridge='br-int', datapath_type='netdev',
-                 polling_interval=2, context=None):
+                 polling_interval=2, context=None, firewall=None):
         self.ovs = ovs
         self.plugin = plugin
         self.host = host
@@ -81,6 +81,8 @@ class OVSAgent:
         self._start_flag = True
         self._lock = threading.Lock()
         self.periodic_tasks = [(self.scan, polling_interval)]
+        #: security groups in OpenFlow (agents/ovs/firewall.py); None: no filtering
+        self.firewall = firewall
 
     # -- daemon hooks ---------------------------------------------------------------------
     def init_host(self):
@@ -104,6 +106,7 @@ class OVSAgent:
     def port_update(self, context, port):
         """Rewire a port of this bridge whose network or admin state changed
         (its status, which this agent sets, is no news)."""
+        self._to_firewall('port_update', port)
         with self._lock:
             entry = self.wired.get(port['id'])
             if entry is None:
@@ -113,6 +116,7 @@ class OVSAgent:
                 self._updated.add(port['id'])
 
     def port_delete(self, context, port_id, network_id):
+        self._to_firewall('port_delete', port_id)
         with self._lock:
             entry = self.wired.get(port_id)
             if entry is not None and entry.get('network_id'):
@@ -157,6 +161,7 @@ class OVSAgent:
                                                            self.host)
             for item in details:
                 self._wire(item, ready[item['device']])
+        self._sync_firewall(ready, added | updated)
         self._resync = False
 
     def _wire(self, details, port):
@@ -201,6 +206,29 @@ class OVSAgent:
         if not any(e.get('network_id') == network_id
                    for pid, e in self.wired.items() if pid != leaving):
             self.vlans.release(network_id)
+
+    # -- security groups: the flows come from agents/ovs/firewall.py ------------------------
+    def _sync_firewall(self, ready, changed):
+        if self.firewall is None:
+            return
+        live = {pid: {'ofport': ready[pid]['ofport'], 'tag': e['tag']}
+                for pid, e in self.wired.items()
+                if pid in ready and e.get('network_id') and e['tag'] != ovsdb.DEAD_VLAN}
+        self.firewall.sync(live, changed, full=self._resync)
+
+    def _to_firewall(self, name, *args):
+        if self.firewall is None:
+            return
+        try:
+            getattr(self.firewall, name)(*args)
+        except Exception:  # the firewall asked for a full resync at the next scan
+            LOG.exception('Firewall update on %s failed', name)
+
+    def security_groups_rule_updated(self, context, security_groups):
+        self._to_firewall('security_groups_rule_updated', security_groups)
+
+    def security_groups_member_updated(self, context, security_groups):
+        self._to_firewall('security_groups_member_updated', security_groups)
 
     def local_vlan(self, network_id):
         """The tag of ``network_id`` on this host, or None (tests, DHCP)."""
