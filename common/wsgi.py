@@ -152,7 +152,9 @@ class FaultWrapper:
             message = exc.message if exc.safe else exc.title
             if exc.code >= 500:
                 LOG.exception('Request %s failed', req.environ.get('openstack.request_id'))
-            return self.fault(req, exc.code, exc.title, message, exc=exc)
+            # A 503 is temporary by definition: say when to try again.
+            headers = {'Retry-After': str(BUS_RETRY_AFTER)} if exc.code == 503 else None
+            return self.fault(req, exc.code, exc.title, message, exc=exc, headers=headers)
         if isinstance(exc, webob.exc.HTTPException):
             return self.fault(req, exc.code, exc.title, exc.explanation or exc.title,
                               headers=exc.headers)

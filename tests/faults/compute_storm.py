@@ -189,3 +189,15 @@ def wait_recovered(cloud, expected_services, timeout=120):
 def expected_services(cloud):
     """conductor + scheduler + one compute per host."""
     return 2 + len(cloud.hosts)
+
+
+def claims_and_placed(cloud, _found=None):
+    """(servers the hosts count as running, servers of every project that
+    hold a place on a host: not ERROR, with a host).  Equal when no build,
+    failure or restart left a claim half-written."""
+    hypervisors = _get(cloud, '/os-hypervisors/detail').json()['hypervisors']
+    claims = sum(h['running_vms'] for h in hypervisors)
+    every = _get(cloud, '/servers/detail?all_tenants=1').json()['servers']
+    placed = len([s for s in every if s['status'] != 'ERROR' and
+                  s.get('OS-EXT-SRV-ATTR:host')])
+    return claims, placed
