@@ -12,6 +12,7 @@ without loading the database layer.
 
 import os
 import sys
+import time
 
 from common import exception
 
@@ -20,12 +21,62 @@ _CONTEXT_MANAGERS = {}
 _LISTENER_INSTALLED = False
 
 
+#: Seconds a new connection is retried while the server does not take it
+#: (a restart).  Nothing has happened on a connection not yet open, so this
+#: retry is always safe; failures on an open connection are not retried here.
+CONNECT_WAIT = 15
+#: MySQL client errors meaning "the server is not there (yet)"
+_MYSQL_AWAY = (2002, 2003, 2006, 2013)
+_POSTGRESQL_AWAY = ('could not connect', 'connection refused', 'server closed the connection',
+                    'the database system is starting up', 'the database system is shutting down')
+
+
 def _install_sqlite_pragmas():
     global _LISTENER_INSTALLED
     if not _LISTENER_INSTALLED:
         import sqlalchemy
         sqlalchemy.event.listen(sqlalchemy.engine.Engine, 'connect', _sqlite_pragmas)
+        sqlalchemy.event.listen(sqlalchemy.engine.Engine, 'do_connect', _connect_waiting)
         _LISTENER_INSTALLED = True
+
+
+def server_away(dialect_name, exc):
+    """True when ``exc`` (a DB-API error) says the server is unreachable."""
+    if dialect_name == 'mysql':
+        return bool(exc.args) and exc.args[0] in _MYSQL_AWAY
+    if dialect_name == 'postgresql':
+        return any(text in str(exc).lower() for text in _POSTGRESQL_AWAY)
+    return False
+
+
+def _connect_waiting(dialect, connection_record, cargs, cparams):
+    """Open a DB-API connection, retrying for ``CONNECT_WAIT`` seconds while
+    the server is away."""
+    if dialect.name not in ('mysql', 'postgresql'):
+        return None   # SQLAlchemy connects as usual
+    deadline = time.monotonic() + CONNECT_WAIT
+    delay = 0.2
+    while True:
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except dialect.loaded_dbapi.OperationalError as exc:
+            if not server_away(dialect.name, exc) or time.monotonic() + delay > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 2.0)
+
+
+def unavailable(exc):
+    """A ``ServiceUnavailable`` (503, crosses RPC as itself) for oslo.db's
+    "the database is away" errors; None for any other exception."""
+    if type(exc).__module__ != 'oslo_db.exception':
+        return None
+    from oslo_db import exception as db_exc
+    if isinstance(exc, db_exc.DBConnectionError):
+        return exception.ServiceUnavailable(reason='the database is not reachable')
+    if isinstance(exc, db_exc.DBDeadlock):
+        return exception.ServiceUnavailable(reason='the database is busy')
+    return None
 
 
 def register_opts(conf, default_connection):

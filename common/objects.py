@@ -6,9 +6,12 @@ conductor, which serves :class:`ObjectConductorEndpoint`.  Lazy loading is
 refused so no attribute access can hide an RPC round trip.
 """
 
+import contextlib
+
 import oslo_messaging as messaging
 from oslo_versionedobjects import base as ovo_base
 
+from common import db
 from common import rpc
 
 remotable = ovo_base.remotable
@@ -58,6 +61,19 @@ class ObjectIndirectionAPI(ovo_base.VersionedObjectIndirectionAPI):
             object_versions=object_versions)
 
 
+@contextlib.contextmanager
+def _database_away_is_503():
+    """The caller (an API, a compute host) gets a 503 it can retry, not a
+    RemoteError (a 500), when the database is away or deadlocked."""
+    try:
+        yield
+    except Exception as exc:
+        translated = db.unavailable(exc)
+        if translated is None:
+            raise
+        raise translated from exc
+
+
 class ObjectConductorEndpoint:
     """Server side of :class:`ObjectIndirectionAPI`, run by a conductor."""
 
@@ -69,11 +85,13 @@ class ObjectConductorEndpoint:
     def object_class_action_versions(self, context, objname, objmethod, object_versions,
                                      args, kwargs):
         objclass = self._base.obj_class_from_name(objname, object_versions[objname])
-        return getattr(objclass, objmethod)(context, *args, **kwargs)
+        with _database_away_is_503():
+            return getattr(objclass, objmethod)(context, *args, **kwargs)
 
     def object_action(self, context, objinst, objmethod, args, kwargs):
         oldobj = objinst.obj_clone()
-        result = getattr(objinst, objmethod)(*args, **kwargs)
+        with _database_away_is_503():
+            result = getattr(objinst, objmethod)(*args, **kwargs)
         updates = {}
         for name in objinst.fields:
             if objinst.obj_attr_is_set(name) and (

@@ -13,6 +13,9 @@ from common import context as alto_context
 from common import exception
 
 _TRANSPORT = None
+#: How often a client retries sending while the broker is unreachable
+#: (None: for ever).  API daemons bound it: a user waits on their answer.
+_SEND_RETRY = None
 
 #: Modules whose exceptions re-raise as themselves on the calling side.
 ALLOWED_EXMODS = ['common.exception']
@@ -43,13 +46,18 @@ def register_opts(conf):
         conf.register_opts(opts, group=group)
 
 
-def init(conf, exmods=()):
+def init(conf, exmods=(), send_retry=None):
     """Create the process transport; ``exmods`` adds service exception modules.
+
+    ``send_retry`` bounds the reconnect attempts of every client this
+    process builds (``MessageDeliveryFailure`` after them); None keeps
+    oslo.messaging's default of retrying until the broker is back.
 
     ``conf`` must be the global ``cfg.CONF``: oslo.messaging registers some
     of its options (tracing, metrics) on the global object only.
     """
-    global _TRANSPORT
+    global _TRANSPORT, _SEND_RETRY
+    _SEND_RETRY = send_retry
     if _TRANSPORT is None:
         register_opts(conf)
         allowed = ALLOWED_EXMODS + [m for m in exmods if m not in ALLOWED_EXMODS]
@@ -94,7 +102,7 @@ def register_upgrade_level(conf, name, help_text=None):
 def get_client(target, version_cap=None, serializer=None, timeout=None):
     return messaging.get_rpc_client(get_transport(), target, version_cap=version_cap,
                                     serializer=RequestContextSerializer(serializer),
-                                    timeout=timeout)
+                                    timeout=timeout, retry=_SEND_RETRY)
 
 
 def require_version(client, version, service):

@@ -24,6 +24,7 @@ import webob
 import webob.dec
 import webob.exc
 import webob.multidict
+import oslo_messaging as messaging
 from keystonemiddleware import auth_token
 from oslo_log import log as logging
 from oslo_middleware import healthcheck
@@ -36,6 +37,12 @@ from common import exception
 from common import revocation
 
 LOG = logging.getLogger(__name__)
+
+#: Seconds a client is told to wait when the message bus cannot be reached.
+BUS_RETRY_AFTER = 5
+#: oslo.messaging's errors for "the bus or the service behind it did not
+#: answer": the request may be sent again, so they are a 503, not a 500.
+BUS_UNAVAILABLE = (messaging.MessageDeliveryFailure, messaging.MessagingTimeout)
 
 
 class APIRequest(pecan.Request):
@@ -145,10 +152,18 @@ class FaultWrapper:
             message = exc.message if exc.safe else exc.title
             if exc.code >= 500:
                 LOG.exception('Request %s failed', req.environ.get('openstack.request_id'))
-            return self.fault(req, exc.code, exc.title, message, exc=exc)
+            # A 503 is temporary by definition: say when to try again.
+            headers = {'Retry-After': str(BUS_RETRY_AFTER)} if exc.code == 503 else None
+            return self.fault(req, exc.code, exc.title, message, exc=exc, headers=headers)
         if isinstance(exc, webob.exc.HTTPException):
             return self.fault(req, exc.code, exc.title, exc.explanation or exc.title,
                               headers=exc.headers)
+        if isinstance(exc, BUS_UNAVAILABLE):
+            LOG.warning('Request %s: the message bus did not answer: %s',
+                        req.environ.get('openstack.request_id'), exc)
+            return self.fault(req, 503, 'Service Unavailable',
+                              'The service is temporarily unavailable; try again later.',
+                              headers={'Retry-After': str(BUS_RETRY_AFTER)})
         LOG.exception('Unexpected error in request %s',
                       req.environ.get('openstack.request_id'))
         return self.fault(req, 500, 'Internal Server Error',

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Install what the tests need and run them: tools/run_tests.sh [unit|functional|fuzz|e2e|all] [pytest args]
+# Install what the tests need and run them: tools/run_tests.sh [unit|functional|fuzz|faults|e2e|all] [pytest args]
 # functional and all include the bounded fuzz suite (tests/functional/fuzz); fuzz runs it
 # alone in its heavy setting (ALTO_FUZZ_EXAMPLES random requests per API, default 3000).
+# all ends with the light form of the fault-injection suite (tests/faults, ALTO_FAULTS=light,
+# about 3 minutes); faults runs it alone (ALTO_FAULTS=full for the full form).
 # Works on a fresh Debian 12 machine as root; creates .venv in the source tree.
 set -euo pipefail
 
@@ -62,12 +64,17 @@ case "$SUITE" in
     fuzz)
         ensure_backing_services
         ALTO_FUZZ_EXAMPLES=${ALTO_FUZZ_EXAMPLES:-3000} run_pytest -q -m fuzz tests/functional/fuzz "$@" ;;
+    faults) ensure_backing_services; ALTO_FAULTS=${ALTO_FAULTS:-light} run_pytest -q -m faults tests/faults "$@" ;;
     # Real QEMU guests (software emulation); not part of "all".
     e2e) ensure_backing_services; run_pytest -q -m e2e tests/e2e "$@" ;;
     all)
         # Lint first (seconds), then one run, so the summary line counts both tiers.
         "$VENV/bin/ruff" check common services tests tools
         ensure_backing_services
-        run_pytest -q tests/unit tests/functional "$@" ;;
-    *) say "unknown suite $SUITE (unit|functional|fuzz|e2e|all)"; exit 2 ;;
+        rc=0
+        run_pytest -q tests/unit tests/functional "$@" || rc=$?
+        # Fault injection, light form: private RabbitMQ node and MariaDB per scenario.
+        ALTO_FAULTS=light run_pytest -q -m faults tests/faults || rc=$?
+        exit $rc ;;
+    *) say "unknown suite $SUITE (unit|functional|fuzz|faults|e2e|all)"; exit 2 ;;
 esac

@@ -61,6 +61,10 @@ class ImageSizeLimitExceeded(exception.RequestEntityTooLarge):
     msg_fmt = 'Image exceeds the storage quota: the size cap is %(cap)d bytes.'
 
 
+class StorageFull(exception.RequestEntityTooLarge):
+    msg_fmt = 'Image storage media is full; the upload was discarded.'
+
+
 class UploadIncomplete(exception.BadRequest):
     msg_fmt = 'Image data ended after %(received)d of %(expected)d bytes; the upload was discarded.'
 

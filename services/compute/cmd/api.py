@@ -11,10 +11,13 @@ from services.compute.cmd import common as cmd_common  # noqa: E402
 
 CONF = cmd_common.CONF
 DEFAULT_PORT = 8774
+#: Reconnect attempts (about 5 s) before a request the broker cannot take
+#: is answered 503 with Retry-After instead of waiting for it.
+SEND_RETRY = 2
 
 
 def main(argv=None):
-    cmd_common.setup(argv or sys.argv, 'alto-compute-api')
+    cmd_common.setup(argv or sys.argv, 'alto-compute-api', send_retry=SEND_RETRY)
     cmd_common.wait_for_conductor()
     from services.compute.api import app
     svc = service.WSGIService('alto-compute-api', lambda: app.build(CONF),

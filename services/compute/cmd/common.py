@@ -29,22 +29,24 @@ def wait_for_conductor(interval=2):
         try:
             api.ping(alto_context.get_admin_context(), timeout=interval)
             return
-        except messaging.MessagingTimeout:
+        except (messaging.MessagingTimeout, messaging.MessageDeliveryFailure):
             LOG.info('Waiting for the compute conductor to answer')
             time.sleep(0.5)
 
 
-def setup(argv, name, conductor=False, register_extra=None, with_clients=True):
+def setup(argv, name, conductor=False, register_extra=None, with_clients=True,
+          send_retry=None):
     """Parse config, set up logging and RPC; DB-free daemons get the
     conductor as their object indirection API and the DB ban.
-    ``with_clients``: the daemon calls the image and network services."""
+    ``with_clients``: the daemon calls the image and network services.
+    ``send_retry``: see :func:`common.rpc.init` (bounded in the API)."""
     config.register_common_opts(CONF)
     compute_conf.register_opts(CONF, with_clients=with_clients)
     if register_extra:
         register_extra(CONF)
     config.parse_args(argv, prog=name)
     log.setup(CONF, name)
-    rpc.init(CONF, exmods=EXMODS)
+    rpc.init(CONF, exmods=EXMODS, send_retry=send_retry)
     objects.register_all()
     if not conductor:
         from common import db

@@ -7,6 +7,7 @@ flows, and watches for servers stuck building on dead compute hosts.
 
 import datetime
 import threading
+import time
 
 import oslo_messaging as messaging
 from oslo_config import cfg
@@ -45,6 +46,10 @@ class ConductorManager:
         self._build_slots = threading.BoundedSemaphore(CONF.conductor.max_concurrent_builds)
         self.periodic_tasks = [(self.fail_builds_on_dead_hosts,
                                 CONF.conductor.build_watchdog_interval)]
+        # Since when heartbeats have been arriving over the bus (see
+        # _dead_hosts); from start-up, as the hosts may not know us yet.
+        self._heard_since = time.monotonic()
+        self._bus_silent = False
 
     def report_state(self):
         service_obj.Service.report(alto_context.get_admin_context(), self.host, BINARY,
@@ -165,9 +170,7 @@ class ConductorManager:
         was read in, so a build or delete that moved it on meanwhile wins."""
         context = alto_context.get_admin_context()
         self._fail_unscheduled_builds(context)
-        dead = [s.host for s in service_obj.ServiceList.get_all(context, binary=service_obj.COMPUTE)
-                if not servicegroup.is_up(s.last_seen_at, CONF.service.service_down_time,
-                                          s.forced_down)]
+        dead = self._dead_hosts(context)
         if not dead:
             return
         stuck = inst_obj.InstanceList.get_by_filters(
@@ -178,6 +181,30 @@ class ConductorManager:
                                   'server' % host, expected_task_state=[instance.task_state],
                                   expected_vm_state=[inst_obj.BUILDING]):
                 node_obj.ComputeNode.release(context, host, *claimed)
+
+    def _dead_hosts(self, context):
+        """Compute hosts forced down, or silent for ``service_down_time``.
+
+        Silence counts only while heartbeats reach this conductor over the
+        bus: when no service but conductors has reported for that long, the
+        message bus is away, not every host at once, and once reports resume
+        each host gets ``service_down_time`` to send its own before it is
+        judged.  (A broker restart would otherwise fail every build in
+        flight on hosts that were only waiting for it.)"""
+        down_time = CONF.service.service_down_time
+        services = service_obj.ServiceList.get_all(context)
+        heard = any(servicegroup.is_up(s.last_seen_at, down_time)
+                    for s in services if s.binary != BINARY)
+        now = time.monotonic()
+        if not heard:
+            self._bus_silent = True
+        elif self._bus_silent:
+            self._bus_silent = False
+            self._heard_since = now
+        judge_silence = heard and now - self._heard_since >= down_time
+        return [s.host for s in services if s.binary == service_obj.COMPUTE and (
+            s.forced_down or (judge_silence and not servicegroup.is_up(s.last_seen_at,
+                                                                        down_time)))]
 
     def _fail_unscheduled_builds(self, context):
         timeout = CONF.conductor.schedule_timeout

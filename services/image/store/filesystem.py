@@ -5,6 +5,7 @@ so a reader never sees a partial image and a crash leaves only ``.part``
 files, which :meth:`FilesystemStore.cleanup_partials` removes at start-up.
 """
 
+import errno
 import os
 import urllib.parse
 
@@ -41,6 +42,13 @@ class FilesystemStore(base.Store):
                     out.write(chunk)
                     written += len(chunk)
             os.replace(partial, final)
+        except OSError as exc:
+            _unlink(partial)
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                # The client's request, not the server, is what cannot be
+                # served: a 413 with the partial data gone.
+                raise exception.StorageFull() from exc
+            raise
         except BaseException:
             _unlink(partial)
             raise

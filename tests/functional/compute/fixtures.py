@@ -28,7 +28,7 @@ NETWORK_ID = '3cb9bc59-5699-4588-a4b1-b87f96708bc6'
 
 class ComputeCloud:
     def __init__(self, workdir, connection, identity=None, hosts=('cmp1',),
-                 service_down_time=6, extra=None):
+                 service_down_time=6, extra=None, transport_url=None):
         self.workdir = pathlib.Path(workdir)
         self.connection = connection
         self.identity = identity
@@ -42,6 +42,8 @@ class ComputeCloud:
         self.extra = extra or {}
         self.daemons = harness.Daemons()
         self.vhost = None
+        # A broker of the test's own (tests/faults) instead of the shared one.
+        self.transport_url = transport_url
 
     # -- set-up ---------------------------------------------------------------
     def register(self):
@@ -67,7 +69,8 @@ class ComputeCloud:
     def write_config(self):
         sections = {
             'DEFAULT': {'state_path': self.workdir,
-                        'transport_url': harness.RABBIT_URL + (self.vhost or ''),
+                        'transport_url': self.transport_url or
+                        harness.RABBIT_URL + (self.vhost or ''),
                         'control_exchange': 'alto-cmp-%s' % secrets.token_hex(4),
                         'graceful_shutdown_timeout': 5},
             'api': {'bind_host': '127.0.0.1', 'bind_port': self.port,
@@ -143,7 +146,8 @@ class ComputeCloud:
             self.vhost = None
 
     def start(self):
-        self.create_vhost()
+        if not self.transport_url:
+            self.create_vhost()
         self.write_config()
         if not self.identity:
             self.seed_fakes()

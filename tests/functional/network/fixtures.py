@@ -24,7 +24,7 @@ SERVICE_PASSWORD = 'network-service-secret'
 
 class NetworkServer:
     def __init__(self, workdir, connection, identity=None, conductor_workers=1,
-                 extra_lines=()):
+                 extra_lines=(), transport_url=None):
         self.workdir = pathlib.Path(workdir)
         self.port = free_port()
         self.url = 'http://127.0.0.1:%d' % self.port
@@ -32,6 +32,7 @@ class NetworkServer:
         self.identity = identity
         self.conductor_workers = conductor_workers
         self.extra_lines = list(extra_lines)
+        self.transport_url = transport_url or harness.RABBIT_URL
         self.config_file = self.workdir / 'network.conf'
         self.db_config_file = self.workdir / 'network-db.conf'
         self.daemons = harness.Daemons(stop_timeout=5)
@@ -52,7 +53,7 @@ class NetworkServer:
     def write_config(self):
         lines = [
             '[DEFAULT]', 'state_path = %s' % self.workdir,
-            'transport_url = %s' % harness.RABBIT_URL,
+            'transport_url = %s' % self.transport_url,
             'control_exchange = alto-net-%s' % secrets.token_hex(4),
             'host = functional-%s' % secrets.token_hex(2),
             '[api]', 'bind_host = 127.0.0.1', 'bind_port = %d' % self.port,

@@ -130,3 +130,20 @@ def test_remotable_methods_run_in_the_conductor(transport):
     finally:
         Gadget.indirection_api = None
         stop(server)
+
+
+def test_send_retry_bounds_every_client_of_the_process():
+    conf = cfg.CONF
+    rpc.register_opts(conf)
+    conf.set_override('transport_url', 'fake://')
+    rpc.cleanup()
+    try:
+        rpc.init(conf, send_retry=2)
+        bounded = rpc.get_client(messaging.Target(topic='t'))
+        assert bounded.retry == 2
+        rpc.cleanup()
+        rpc.init(conf)
+        assert rpc.get_client(messaging.Target(topic='t')).retry is None
+    finally:
+        rpc.cleanup()
+        conf.clear_override('transport_url')

@@ -1,5 +1,6 @@
 import json
 
+import oslo_messaging as messaging
 import pecan
 import pecan.rest
 import webob.exc
@@ -24,6 +25,12 @@ class Items(pecan.rest.RestController):
             raise RuntimeError('internal detail that must not leak')
         if item_id == 'secret':
             raise UnsafeError('password=hunter2 in a message')
+        if item_id == 'bus-down':
+            raise messaging.MessageDeliveryFailure('Unable to connect to AMQP server')
+        if item_id == 'bus-timeout':
+            raise messaging.MessagingTimeout('Timed out waiting for a reply')
+        if item_id == 'db-away':
+            raise exception.ServiceUnavailable(reason='the database is not reachable')
         if item_id == 'webob':
             raise webob.exc.HTTPConflict(explanation='busy')
         if item_id != 'known':
@@ -124,3 +131,12 @@ def test_fault_renderers_golden():
     assert faults.network_fault(404, 'Not Found', 'no port', PortNotFound()) == {
         'NeutronError': {'type': 'PortNotFound', 'message': 'no port', 'detail': ''}}
     assert json.loads(json.dumps(faults.image_fault(404, 'Not Found', 'x')))['code'] == '404 Not Found'
+
+
+def test_unreachable_message_bus_is_a_503_with_retry_after():
+    app, _ = make_app()
+    for item in ('bus-down', 'bus-timeout', 'db-away'):
+        resp = app.get('/items/%s' % item, status=503)
+        assert resp.headers['Retry-After'] == str(wsgi.BUS_RETRY_AFTER)
+        assert resp.json['serviceUnavailable']['code'] == 503
+        assert 'AMQP' not in resp.text and 'reply' not in resp.text

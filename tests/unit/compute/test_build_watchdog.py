@@ -3,13 +3,17 @@ to ERROR after [conductor] schedule_timeout, a build that wakes up later
 does not take them over, and dead-host failures only win from the state
 they read."""
 
+import datetime
 import time
+import types
 
 import pytest
 from oslo_config import cfg
+from oslo_utils import timeutils
 
 from services.compute.conductor import rpcapi as conductor_rpcapi
 from services.compute.objects import instance as inst_obj
+from services.compute.objects import service as service_obj
 from tests.unit.compute.conftest import headers
 from tests.unit.compute.test_server_flow import Cloud
 
@@ -93,3 +97,35 @@ def test_dead_host_failure_loses_to_a_build_that_finished(cloud, monkeypatch):
     cloud.conductor.fail_builds_on_dead_hosts()
     assert cloud.show(server_id)['status'] == 'ACTIVE'
     assert _used(cloud) == [(64, 1)]
+
+
+def _service(binary, host, age, forced_down=False):
+    return types.SimpleNamespace(binary=binary, host=host, forced_down=forced_down,
+                                 last_seen_at=timeutils.utcnow() -
+                                 datetime.timedelta(seconds=age))
+
+
+def test_a_silent_bus_is_not_every_host_dying(cloud, monkeypatch):
+    """No host is judged by silence while nothing reaches the conductor over
+    the bus, nor until each had service_down_time to report after it came
+    back; a host forced down is dead all along."""
+    rows = []
+    monkeypatch.setattr(service_obj.ServiceList, 'get_all',
+                        classmethod(lambda cls, ctx, binary=None, host=None: list(rows)))
+    conductor, context = cloud.conductor, cloud.env.admin_context()
+    down, silent = CONF.service.service_down_time, CONF.service.service_down_time + 30
+    conductor._heard_since -= down + 1          # long after start-up
+    rows[:] = [_service('nova-scheduler', 's', 0), _service('nova-compute', 'a', 0),
+               _service('nova-compute', 'b', silent)]
+    assert conductor._dead_hosts(context) == ['b']
+    # The broker is away: only the conductor's own (direct) reports are fresh.
+    rows[:] = [_service('alto-compute-conductor', 'c', 0),
+               _service('nova-scheduler', 's', silent),
+               _service('nova-compute', 'a', silent),
+               _service('nova-compute', 'b', silent, forced_down=True)]
+    assert conductor._dead_hosts(context) == ['b']
+    # It is back: the scheduler reported, host a not yet.
+    rows[1] = _service('nova-scheduler', 's', 0)
+    assert conductor._dead_hosts(context) == ['b']
+    conductor._heard_since -= down + 1          # a had its chance and stayed silent
+    assert conductor._dead_hosts(context) == ['a', 'b']

@@ -167,6 +167,22 @@ def test_filesystem_store_removes_partial_file(tmp_path):
     assert not fs.exists(location)
 
 
+def test_full_filesystem_store_is_413_and_leaves_no_data(api, conf, tmp_path, monkeypatch):
+    import builtins
+
+    from services.image.store import filesystem
+    fs = filesystem.FilesystemStore(str(tmp_path / 'store'))
+    # /dev/full fails every write with ENOSPC, as a full disk does.
+    monkeypatch.setattr(filesystem, 'open', lambda path, mode: builtins.open('/dev/full', mode),
+                        raising=False)
+    image = _queued_image(api)
+    with pytest.raises(exception.StorageFull) as err:
+        upload_direct(conf, fs, image, io.BytesIO(b'x' * 5000), 5000)
+    assert err.value.code == 413
+    assert api.get('/v2/images/%s' % image['id'], headers=ALICE).json['status'] == 'queued'
+    assert list((tmp_path / 'store').iterdir()) == []
+
+
 def test_other_project_cannot_upload(api):
     image = create(api, visibility='public', headers=ADMIN)
     upload(api, image['id'], b'x', headers=BOB, status=403)
