@@ -12,6 +12,7 @@ Version history:
     1.2 - get_host_uptime (call)
     1.3 - build_and_run_instance and unshelve_instance take a RequestSpec
           object (the dict before)
+    1.4 - attach_volume, detach_volume (block volumes)
 """
 
 import oslo_messaging as messaging
@@ -23,7 +24,7 @@ from services.compute.objects import request_spec as spec_obj
 
 CONF = cfg.CONF
 TOPIC = 'compute'
-RPC_API_VERSION = '1.3'
+RPC_API_VERSION = '1.4'
 
 
 class ComputeAPI:
@@ -135,3 +136,14 @@ class ComputeAPI:
     def get_host_uptime(self, context, host):
         """The host's ``uptime`` line (call)."""
         return self._prepare(host, '1.2').call(context, 'get_host_uptime')
+
+    # -- 1.4: block volumes ----------------------------------------------------
+    def attach_volume(self, context, host, instance_uuid, bdm):
+        """Connect the reserved volume mapping ``bdm`` and hot-plug it (cast)."""
+        self._cast(context, host, 'attach_volume', version='1.4',
+                   instance_uuid=instance_uuid, bdm=bdm)
+
+    def detach_volume(self, context, host, instance_uuid, volume_id):
+        """Unplug the volume, disconnect it and delete its attachment (cast)."""
+        self._cast(context, host, 'detach_volume', version='1.4',
+                   instance_uuid=instance_uuid, volume_id=volume_id)

@@ -36,6 +36,14 @@ opts = [
     cfg.ListOpt('fake_fail_spawn_images', default=[],
                 help='Image ids whose spawn the fake driver fails (fault '
                      'testing of rescheduling).'),
+    # -- block volumes --
+    cfg.StrOpt('my_block_storage_ip', default='127.0.0.1',
+               help='Address this host reaches block storage from; sent to the '
+                    'volume service in the connector properties.'),
+    cfg.StrOpt('volume_root_helper', default='sudo',
+               help='Command os-brick prefixes to the privileged commands of '
+                    'connectors that need them (iSCSI, NVMe); the local connector '
+                    'runs none.'),
 ]
 
 
