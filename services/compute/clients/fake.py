@@ -272,7 +272,7 @@ class FakeVolumeClient(base.VolumeClientBase):
     file under the state directory."""
 
     #: Images whose volumes end in ``error`` (a failed image copy).
-    FAIL_IMAGE = 'fail-volume-image'
+    FAIL_IMAGE = 'deadbeef-0000-4000-8000-000000000bad'
 
     def __init__(self, directory=None):
         self.directory = directory
