@@ -119,7 +119,7 @@ def test_requested_device_and_tag(cloud, server):
     assert _volume(VOL2)['status'] == 'available'  # its reservation was given back
 
 
-@pytest.mark.parametrize('body,version', [
+BAD_BODIES = [
     ({}, '2.53'),
     ({'volumeAttachment': {}}, '2.53'),
     ({'volumeAttachment': {'volumeId': 'not-a-uuid'}}, '2.53'),
@@ -127,11 +127,14 @@ def test_requested_device_and_tag(cloud, server):
     ({'volumeAttachment': {'volumeId': VOL, 'tag': 'x'}}, '2.48'),
     ({'volumeAttachment': {'volumeId': VOL, 'delete_on_termination': True}}, '2.53'),
     ({'volumeAttachment': {'volumeId': VOL, 'extra': 1}}, '2.53'),
-])
-def test_bad_attach_bodies_are_400(cloud, server, body, version):
-    resp = cloud.app.post_json(_url(server), body, headers=headers(DEMO, version),
-                               status=400)
-    assert resp.json['badRequest']['code'] == 400
+]
+
+
+def test_bad_attach_bodies_are_400(cloud, server):
+    for body, version in BAD_BODIES:
+        resp = cloud.app.post_json(_url(server), body, headers=headers(DEMO, version),
+                                   status=400)
+        assert resp.json['badRequest']['code'] == 400, body
     assert _volume(VOL)['status'] == 'available'
 
 
@@ -272,7 +275,7 @@ def test_a_volume_that_fails_to_build_fails_the_server(cloud):
     assert 'fault' in view
 
 
-@pytest.mark.parametrize('mapping,message', [
+BAD_MAPPINGS = [
     ({'source_type': 'volume', 'destination_type': 'volume', 'boot_index': 0},
      'uuid is required'),
     ({'source_type': 'image', 'destination_type': 'volume', 'boot_index': 0,
@@ -285,11 +288,24 @@ def test_a_volume_that_fails_to_build_fails_the_server(cloud):
       'uuid': OTHER}, 'failed to get volume'),
     ({'source_type': 'volume', 'destination_type': 'volume', 'boot_index': 'x',
       'uuid': VOL}, 'boot_index'),
-])
-def test_bad_block_device_mappings_are_400(cloud, mapping, message):
-    resp = _bfv(cloud, [mapping], status=400)
-    assert message in resp['badRequest']['message']
+    ({'source_type': 'blank', 'destination_type': 'local', 'boot_index': 1},
+     'flavor'),
+]
+
+
+def test_bad_block_device_mappings_are_400(cloud):
+    for mapping, message in BAD_MAPPINGS:
+        resp = _bfv(cloud, [mapping], status=400)
+        assert message in resp['badRequest']['message'], mapping
+    twice = [{'source_type': 'volume', 'destination_type': 'volume', 'uuid': VOL,
+              'boot_index': 0},
+             {'source_type': 'volume', 'destination_type': 'volume', 'uuid': VOL2,
+              'boot_index': 0}]
+    assert 'unique' in _bfv(cloud, twice, status=400)['badRequest']['message']
+    many = _bfv(cloud, twice[:1], status=400, max_count=2)
+    assert 'multiple instances' in many['badRequest']['message']
     assert cloud.app.get('/v2.1/servers', headers=headers(DEMO)).json['servers'] == []
+    assert _volume(VOL)['status'] == 'available'
 
 
 def test_a_volume_in_use_cannot_be_booted_twice(cloud):
