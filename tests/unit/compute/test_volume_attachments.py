@@ -317,3 +317,15 @@ def test_a_volume_in_use_cannot_be_booted_twice(cloud):
     assert 'Invalid volume' in resp['badRequest']['message']
     servers = cloud.app.get('/v2.1/servers', headers=headers(DEMO)).json['servers']
     assert [s['id'] for s in servers] == [first]
+
+
+def test_actions_that_would_lose_volumes_are_409(cloud, server):
+    _attach(cloud, server)
+    _wait_for(lambda: _volume(VOL)['status'] == 'in-use')
+    for body in ({'shelve': None}, {'resize': {'flavorRef': 'm1.nano'}},
+                 {'rebuild': {'imageRef': fixtures.IMAGE_ID}}):
+        resp = cloud.action(server, body, status=409)
+        assert 'with volumes' in resp.json['conflictingRequest']['message'], body
+    cloud.action(server, {'reboot': {'type': 'HARD'}})  # the guest keeps its disks
+    cloud.wait(server, 'ACTIVE', who=DEMO)
+    assert list(_guest(cloud, server)) == ['/dev/vdb']
