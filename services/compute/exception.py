@@ -278,3 +278,51 @@ class PlacementNotAcceptable(PlacementError):
     msg_fmt = 'Not acceptable.'
     code = 406
     title = 'Not Acceptable'
+
+
+# -- block volumes ------------------------------------------------------------
+
+class VolumeNotFound(NotFound):
+    msg_fmt = 'Volume %(volume_id)s could not be found.'
+
+
+class VolumeAttachmentNotFound(NotFound):
+    msg_fmt = 'Volume attachment %(attachment_id)s could not be found.'
+
+
+class VolumeBDMNotFound(NotFound):
+    # nova's words for a volume the server does not have attached.
+    msg_fmt = 'No volume Block Device Mapping with id %(volume_id)s.'
+
+
+class InvalidVolume(base.BadRequest):
+    msg_fmt = 'Invalid volume: %(reason)s'
+
+
+class VolumeLimitExceeded(base.Forbidden):
+    msg_fmt = 'Volume resource quota exceeded: %(reason)s'
+
+
+class VolumeAttached(base.BadRequest):
+    # nova answers a second attach of one volume to one server with a 400.
+    msg_fmt = 'Invalid volume: volume %(volume_id)s is already attached to the instance'
+
+
+class InvalidDevicePath(base.BadRequest):
+    msg_fmt = 'The supplied device path (%(path)s) is invalid.'
+
+
+class DevicePathInUse(base.Conflict):
+    msg_fmt = 'The supplied device path (%(path)s) is in use.'
+
+
+class VolumeAttachFailed(ComputeError):
+    msg_fmt = 'Volume %(volume_id)s could not be attached: %(reason)s'
+
+
+class VolumeDetachFailed(ComputeError):
+    msg_fmt = 'Volume %(volume_id)s could not be detached: %(reason)s'
+
+
+class VolumeNotReady(ComputeError):
+    msg_fmt = 'Volume %(volume_id)s did not become available: %(reason)s'

@@ -19,10 +19,12 @@ from services.compute.api.controllers import server_groups
 from services.compute.api.controllers import servers
 from services.compute.api.controllers import usage
 from services.compute.api.controllers import versions
+from services.compute.api.controllers import volume_attachments
 
 PREFIX = '/v2.1'
 CONTROLLERS = (servers, server_actions, server_extras, flavors, keypairs, hosts, limits,
-               server_groups, aggregates, interfaces, usage, images, server_external_events)
+               server_groups, aggregates, interfaces, usage, images, server_external_events,
+               volume_attachments)
 
 
 def build_router():

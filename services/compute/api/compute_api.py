@@ -21,6 +21,7 @@ from common import rpc
 from common import servicegroup
 from services.compute import clients
 from services.compute import exception
+from services.compute.api import volume_api
 from services.compute.compute import rpcapi as compute_rpcapi
 from services.compute.conductor import rpcapi as conductor_rpcapi
 from services.compute.objects import compute_node as node_obj
@@ -218,7 +219,8 @@ def create(context, name, flavor_ref, image_ref, min_count=1, max_count=1,
            description=None, key_name=None, user_data=None, metadata=None,
            availability_zone=None, forced_host=None, scheduler_hints=None,
            any_server_group=False, requested_networks=None, security_groups=(),
-           tags=(), access_ip_v4=None, access_ip_v6=None, config_drive=False):
+           tags=(), access_ip_v4=None, access_ip_v6=None, config_drive=False,
+           block_devices=()):
     """Create the records of up to ``max_count`` servers (at least
     ``min_count``, as the quota allows) and cast their build to the
     conductor; answers the new Instance objects.
@@ -226,10 +228,19 @@ def create(context, name, flavor_ref, image_ref, min_count=1, max_count=1,
     ``requested_networks`` is the request's ``networks`` (a list, ``auto``,
     ``none`` or None); ``security_groups`` names groups (``default`` when
     empty); ``any_server_group``: the caller may put servers into another
-    project's group (the ``group`` scheduler hint).
+    project's group (the ``group`` scheduler hint); ``block_devices``: the
+    volume mappings ``volume_api.parse_block_devices`` made of the request
+    (``image_ref`` is None when one of them is the boot disk).
     """
     flavor = flavor_for(context, flavor_ref)
-    image = boot_image(context, image_ref, flavor)
+    image = boot_image(context, image_ref, flavor) if image_ref else {}
+    for values in block_devices:
+        if values['image_id']:
+            image_visible_to(context, values['image_id'])
+    if any(v['volume_id'] for v in block_devices) and max_count > 1:
+        raise exception.Invalid(reason='Cannot attach one or more volumes to multiple '
+                                       'instances')
+    volume_api.check_volumes(context, block_devices)
     key_data = _key_data(context, key_name)
     metadata = metadata or {}
     _check_metadata_quota(metadata)
@@ -259,7 +270,7 @@ def create(context, name, flavor_ref, image_ref, min_count=1, max_count=1,
             requested_availability_zone=availability_zone,
             availability_zone=availability_zone,
             vm_state=inst_obj.BUILDING, task_state='scheduling',
-            power_state=inst_obj.NOSTATE, image_ref=image['id'], flavor=snapshot,
+            power_state=inst_obj.NOSTATE, image_ref=image.get('id') or '', flavor=snapshot,
             vcpus=flavor.vcpus, memory_mb=flavor.memory_mb, root_gb=flavor.root_gb,
             key_name=key_name, key_data=key_data, user_data=user_data,
             metadata=metadata, system_metadata={}, tags=list(tags),
@@ -271,6 +282,8 @@ def create(context, name, flavor_ref, image_ref, min_count=1, max_count=1,
             server_group_uuid=group.uuid if group else None, scheduler_hints=hints,
             created_at=timeutils.utcnow())
         instance.create()
+        if block_devices:
+            _create_mappings(context, instance, block_devices)
         action_obj.InstanceAction.action_start(context, instance.uuid, 'create')
         instances.append(instance)
     spec = spec_obj.RequestSpec(
@@ -280,6 +293,17 @@ def create(context, name, flavor_ref, image_ref, min_count=1, max_count=1,
         group=_group_spec(context, group) if group is not None else None)
     conductor_rpcapi.ConductorAPI().build_instances(context, [i.uuid for i in instances], spec)
     return instances
+
+
+def _create_mappings(context, instance, block_devices):
+    """The server's volume mappings; when a volume cannot be reserved the
+    server goes again (nothing half-made), and the error is the answer."""
+    try:
+        volume_api.create_mappings(context, instance, block_devices)
+    except Exception:
+        volume_api.release_for_deleted(context, instance)
+        instance.destroy()
+        raise
 
 
 # -- delete -------------------------------------------------------------------------
@@ -301,6 +325,7 @@ def delete(context, instance):
     # sent earlier never ran): delete here.
     if instance.network_info:
         clients.network_client().deallocate_for_instance(context, instance)
+    volume_api.release_for_deleted(context, instance)
     instance.destroy()
     # Resources claimed on a dead host are given back so the scheduler can
     # reuse them; after the row is gone, so a delete retried after a failure

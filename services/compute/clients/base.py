@@ -1,4 +1,4 @@
-"""What compute needs from the image and network services."""
+"""What compute needs from the image, network and volume services."""
 
 import abc
 import threading
@@ -167,6 +167,50 @@ class NetworkClientBase(abc.ABC):
     @abc.abstractmethod
     def deallocate_port_for_instance(self, context, instance, vif):
         """Delete one port compute created, or unbind one the user passed."""
+
+
+class VolumeClientBase(abc.ABC):
+    """Cinder v3 volumes and attachments (microversion 3.44).
+
+    ``project_id`` names the project in the volume service's URL when the
+    call acts as the service user for a volume of another project; by
+    default it is the caller's."""
+
+    @abc.abstractmethod
+    def get(self, context, volume_id, project_id=None):
+        """Volume dict (id, status, size, multiattach, attachments, ...);
+        VolumeNotFound otherwise."""
+
+    @abc.abstractmethod
+    def create(self, context, size, name=None, image_id=None, availability_zone=None,
+               project_id=None):
+        """Create a volume (from ``image_id`` when given); returns its dict
+        (status ``creating``)."""
+
+    @abc.abstractmethod
+    def delete(self, context, volume_id, project_id=None):
+        """Delete a volume; one that is gone is not an error."""
+
+    @abc.abstractmethod
+    def attachment_create(self, context, volume_id, instance_uuid, connector=None,
+                          mountpoint=None, project_id=None):
+        """Reserve the volume for ``instance_uuid``; with a ``connector`` the
+        answer carries ``connection_info``.  InvalidVolume when the volume
+        cannot be attached (in use, not available)."""
+
+    @abc.abstractmethod
+    def attachment_update(self, context, attachment_id, connector, mountpoint=None,
+                          project_id=None):
+        """Send the host's connector; returns the attachment with its
+        ``connection_info``."""
+
+    @abc.abstractmethod
+    def attachment_complete(self, context, attachment_id, project_id=None):
+        """Mark the attachment attached (the volume becomes ``in-use``)."""
+
+    @abc.abstractmethod
+    def attachment_delete(self, context, attachment_id, project_id=None):
+        """Delete the attachment; one that is gone is not an error."""
 
 
 def network_info_entry(port, network_name):

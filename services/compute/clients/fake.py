@@ -1,4 +1,4 @@
-"""File-backed stand-ins for the image and network services.
+"""File-backed stand-ins for the image, network and volume services.
 
 State lives in JSON files under ``[clients] fake_state_dir`` so the API and
 compute processes of a test deployment see the same images and ports.
@@ -51,9 +51,13 @@ class _Store:
             return result
 
 
-def seed(directory, images=(), networks=()):
-    """Write fake images and networks (dicts with at least id and name)."""
-    for name, items in (('images.json', images), ('networks.json', networks)):
+def seed(directory, images=(), networks=(), volumes=()):
+    """Write fake images, networks and volumes (dicts with at least id and
+    name; a volume also wants size and project_id)."""
+    volumes = [dict({'status': 'available', 'size': 1, 'multiattach': False,
+                     'attachments': []}, **v) for v in volumes]
+    for name, items in (('images.json', images), ('networks.json', networks),
+                        ('volumes.json', volumes)):
         store = _Store(directory, name)
         store.update(lambda data, items=items: data.update({i['id']: i for i in items}))
 
@@ -257,3 +261,127 @@ class FakeNetworkClient(base.NetworkClientBase):
             else:
                 data.pop(vif['port_id'], None)
         self.ports.update(release)
+
+
+class FakeVolumeClient(base.VolumeClientBase):
+    """Cinder's attachment state machine over JSON files: a volume is
+    ``available`` -> ``reserved`` (attachment without connector) ->
+    ``attaching`` (connector given) -> ``in-use`` (complete) and back to
+    ``available`` when its last attachment is deleted.  Connection info is
+    the ``local`` kind the volume service's file driver hands out, naming a
+    file under the state directory."""
+
+    #: Images whose volumes end in ``error`` (a failed image copy).
+    FAIL_IMAGE = 'deadbeef-0000-4000-8000-000000000bad'
+
+    def __init__(self, directory=None):
+        self.directory = directory
+        self.volumes = _Store(directory, 'volumes.json')
+        self.attachments = _Store(directory, 'attachments.json')
+
+    def _visible(self, context, volume):
+        return context.is_admin or volume.get('project_id') in (context.project_id, None)
+
+    def get(self, context, volume_id, project_id=None):
+        volume = self.volumes.read().get(volume_id)
+        if volume is None or not self._visible(context, volume):
+            raise exception.VolumeNotFound(volume_id=volume_id)
+        return volume
+
+    def create(self, context, size, name=None, image_id=None, availability_zone=None,
+               project_id=None):
+        volume = {'id': str(uuid.uuid4()), 'name': name, 'size': size,
+                  'project_id': project_id or context.project_id, 'multiattach': False,
+                  'status': 'error' if image_id == self.FAIL_IMAGE else 'available',
+                  'attachments': [], 'volume_image_metadata': (
+                      {'image_id': image_id} if image_id else {})}
+        self.volumes.update(lambda data: data.__setitem__(volume['id'], volume))
+        return dict(volume, status='creating')
+
+    def delete(self, context, volume_id, project_id=None):
+        def drop(data):
+            volume = data.get(volume_id)
+            if volume and volume['status'] not in ('available', 'error'):
+                raise exception.InvalidVolume(reason='Volume status must be available or '
+                                                     'error')
+            data.pop(volume_id, None)
+        self.volumes.update(drop)
+
+    def device_path(self, volume_id):
+        return os.path.join(self.directory or '/nonexistent', 'volume-%s' % volume_id)
+
+    def _connection_info(self, volume_id):
+        return {'driver_volume_type': 'local',
+                'data': {'device_path': self.device_path(volume_id), 'format': 'raw'}}
+
+    def attachment_create(self, context, volume_id, instance_uuid, connector=None,
+                          mountpoint=None, project_id=None):
+        self.get(context, volume_id, project_id)  # 404 for a volume the caller cannot see
+        attachment = {'id': str(uuid.uuid4()), 'volume_id': volume_id,
+                      'instance': instance_uuid, 'status': 'reserved',
+                      'connector': connector, 'connection_info': {},
+                      'attach_mode': 'rw'}
+
+        def reserve(data):
+            current = data[volume_id]
+            shared = current.get('multiattach') and current['status'] == 'in-use'
+            if current['status'] != 'available' and not shared:
+                raise exception.InvalidVolume(
+                    reason='volume %s status must be available or in-use with multiattach, '
+                           'but is %s' % (volume_id, current['status']))
+            if not shared:
+                current['status'] = 'reserved'
+        self.volumes.update(reserve)
+        if connector:
+            attachment.update(status='attaching',
+                              connection_info=self._connection_info(volume_id))
+        self.attachments.update(lambda data: data.__setitem__(attachment['id'], attachment))
+        return dict(attachment, id=attachment['id'])
+
+    def _attachment(self, data, attachment_id):
+        if attachment_id not in data:
+            raise exception.VolumeAttachmentNotFound(attachment_id=attachment_id)
+        return data[attachment_id]
+
+    def attachment_update(self, context, attachment_id, connector, mountpoint=None,
+                          project_id=None):
+        def connect(data):
+            attachment = self._attachment(data, attachment_id)
+            attachment.update(connector=dict(connector, mountpoint=mountpoint),
+                              status='attaching',
+                              connection_info=self._connection_info(attachment['volume_id']))
+            return dict(attachment)
+        attachment = self.attachments.update(connect)
+        self.volumes.update(lambda data: data[attachment['volume_id']].update(
+            status='attaching'))
+        return attachment
+
+    def attachment_complete(self, context, attachment_id, project_id=None):
+        def attached(data):
+            attachment = self._attachment(data, attachment_id)
+            attachment['status'] = 'attached'
+            return dict(attachment)
+        attachment = self.attachments.update(attached)
+
+        def in_use(data):
+            volume = data[attachment['volume_id']]
+            volume['status'] = 'in-use'
+            volume['attachments'].append({'attachment_id': attachment_id,
+                                          'server_id': attachment['instance'],
+                                          'volume_id': volume['id']})
+        self.volumes.update(in_use)
+
+    def attachment_delete(self, context, attachment_id, project_id=None):
+        attachment = self.attachments.update(lambda data: data.pop(attachment_id, None))
+        if attachment is None:
+            return
+
+        def release(data):
+            volume = data.get(attachment['volume_id'])
+            if volume is None:
+                return
+            volume['attachments'] = [a for a in volume['attachments']
+                                     if a['attachment_id'] != attachment_id]
+            if not volume['attachments']:
+                volume['status'] = 'available'
+        self.volumes.update(release)

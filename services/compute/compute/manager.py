@@ -17,8 +17,10 @@ from services.compute import clients
 from services.compute import exception
 from services.compute.compute import instance_events
 from services.compute.compute import rpcapi
+from services.compute.compute import volumes
 from services.compute.conductor import rpcapi as conductor_rpcapi
 from services.compute.metadata import configdrive
+from services.compute.objects import block_device as bdm_obj
 from services.compute.objects import compute_node as node_obj
 from services.compute.objects import instance as inst_obj
 from services.compute.objects import instance_action as action_obj
@@ -213,6 +215,9 @@ class ComputeManager:
         image = spec.image or {}
         path = self._cached_image(context, image.get('id'))
         image = self._with_boot_files(context, image)
+        bdms = self._volume_mappings(context, instance)
+        block_devices = volumes.prepare_boot_volumes(context, instance, bdms, self.host) \
+            if bdms else None
         # Registered before the guest starts: the agent may wire it at once.
         expected = [('network-vif-plugged', port_id)
                     for port_id in self.driver.vif_plugged_events(network_info)]
@@ -220,8 +225,10 @@ class ComputeManager:
             expected = []
         with self.instance_events.expect(instance.uuid, expected) as waiter:
             self.driver.spawn(context, instance, image, path, network_info, instance.flavor,
+                              block_device_info=block_devices,
                               wait_for_network=(lambda: self._wait_for_vifs(instance, waiter))
                               if expected else None)
+        volumes.complete_all(context, instance, bdms)
         instance.vm_state = inst_obj.ACTIVE
         instance.task_state = None
         instance.power_state = self.driver.get_power_state(instance)
@@ -305,10 +312,16 @@ class ComputeManager:
             except exception.InstanceNotFound:
                 pass
 
+    @staticmethod
+    def _volume_mappings(context, instance):
+        return [b for b in bdm_obj.BlockDeviceMappingList.get_by_instance_uuid(
+            context, instance.uuid) if b.is_volume]
+
     def _cleanup_failed_build(self, context, instance):
         try:
             self.driver.destroy(context, instance, instance.network_info)
             clients.network_client().deallocate_for_instance(context, instance)
+            volumes.unprepare(context, instance, self._volume_mappings(context, instance))
         except Exception:
             LOG.exception('Cleaning up the failed build of %s', instance.uuid)
 
@@ -348,6 +361,11 @@ class ComputeManager:
     def _terminate(self, context, instance):
         self.driver.destroy(context, instance, instance.network_info)
         clients.network_client().deallocate_for_instance(context, instance)
+        # The guest is gone: its volumes are disconnected and released (and
+        # deleted when they were to go with the server).
+        volumes.release_all(context, instance, bdm_obj.BlockDeviceMappingList.
+                            get_by_instance_uuid(context, instance.uuid),
+                            disconnect_host=True)
         # A server offloaded meanwhile gave its claim back already.
         if instance.host == self.host and (instance.vm_state != inst_obj.ERROR
                                            or instance.launched_at):
@@ -517,6 +535,41 @@ class ComputeManager:
                 clients.network_client().deallocate_port_for_instance(context, instance, vif)
                 instance.network_info = [v for v in vifs if v['port_id'] != port_id]
                 instance.save()
+
+    # -- block volumes (compute RPC 1.4) ------------------------------------------------
+    def attach_volume(self, context, instance_uuid, bdm):
+        """Hot-plug the volume the API reserved (``bdm``); a failure undoes
+        every step and leaves a fault on the server."""
+        with self._instance_lock(instance_uuid):
+            try:
+                instance = self._get(context, instance_uuid)
+            except exception.InstanceNotFound:
+                volumes.release_all(context, inst_obj.Instance(
+                    context, uuid=instance_uuid, project_id=context.project_id), [bdm])
+                return
+            try:
+                with self._event(context, instance_uuid, 'compute_attach_volume'):
+                    volumes.attach(context, self.driver, instance, bdm, self.host)
+            except Exception as exc:
+                instance.add_fault(getattr(exc, 'code', 500),
+                                   'Failed to attach volume %s: %s' % (bdm.volume_id, exc),
+                                   host=self.host)
+
+    def detach_volume(self, context, instance_uuid, volume_id):
+        with self._instance_lock(instance_uuid):
+            instance = self._get(context, instance_uuid)
+            try:
+                bdm = bdm_obj.BlockDeviceMapping.get_by_volume(context, instance_uuid,
+                                                               volume_id)
+            except exception.VolumeBDMNotFound:
+                return  # detached meanwhile
+            try:
+                with self._event(context, instance_uuid, 'compute_detach_volume'):
+                    volumes.detach(context, self.driver, instance, bdm)
+            except Exception as exc:
+                instance.add_fault(getattr(exc, 'code', 500),
+                                   'Failed to detach volume %s: %s' % (volume_id, exc),
+                                   host=self.host)
 
     # -- shelve / unshelve ------------------------------------------------------------
     def shelve_instance(self, context, instance_uuid, image_id):

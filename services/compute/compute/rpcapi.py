@@ -13,6 +13,7 @@ Version history:
     1.3 - build_and_run_instance and unshelve_instance take a RequestSpec
           object (the dict before)
     1.4 - external_instance_event (os-server-external-events)
+    1.5 - attach_volume, detach_volume (block volumes)
 """
 
 import oslo_messaging as messaging
@@ -24,8 +25,8 @@ from services.compute.objects import request_spec as spec_obj
 
 CONF = cfg.CONF
 TOPIC = 'compute'
-# -- version bump: external_instance_event (1.4) --
-RPC_API_VERSION = '1.4'
+# -- version bump: external_instance_event (1.4), block volumes (1.5) --
+RPC_API_VERSION = '1.5'
 
 
 class ComputeAPI:
@@ -143,3 +144,14 @@ class ComputeAPI:
         """Events from other services for servers on ``host`` (dicts with
         ``server_uuid``, ``name``, ``tag``, ``status``)."""
         self._cast(context, host, 'external_instance_event', version='1.4', events=events)
+
+    # -- 1.5: block volumes ----------------------------------------------------
+    def attach_volume(self, context, host, instance_uuid, bdm):
+        """Connect the reserved volume mapping ``bdm`` and hot-plug it (cast)."""
+        self._cast(context, host, 'attach_volume', version='1.5',
+                   instance_uuid=instance_uuid, bdm=bdm)
+
+    def detach_volume(self, context, host, instance_uuid, volume_id):
+        """Unplug the volume, disconnect it and delete its attachment (cast)."""
+        self._cast(context, host, 'detach_volume', version='1.5',
+                   instance_uuid=instance_uuid, volume_id=volume_id)

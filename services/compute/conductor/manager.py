@@ -81,6 +81,16 @@ class ConductorManager:
             # An answer, not a failure: re-raised to the caller, not logged here.
             raise messaging.ExpectedException()
 
+    def reserve_block_device_name(self, context, bdm, guest_devices):
+        """A volume's mapping, written with its device name in one
+        transaction (see ``BlockDeviceMapping.reserve``)."""
+        try:
+            bdm.reserve(guest_devices)
+        except (exception.VolumeAttached, exception.DevicePathInUse,
+                exception.InvalidDevicePath):
+            raise messaging.ExpectedException()  # the caller's answer, not our failure
+        return bdm
+
     def _run_build(self, func, *args):
         """Run a build flow on its own thread, at most
         ``[conductor] max_concurrent_builds`` at once.

@@ -8,6 +8,7 @@ Version history:
           evacuate_server and unshelve_instance take a RequestSpec object
           (the dict before)
     1.3 - placement (the placement API's operations on the claim data)
+    1.4 - reserve_block_device_name (call: a volume's mapping and device name)
 """
 
 import oslo_messaging as messaging
@@ -19,7 +20,7 @@ from services.compute.objects import request_spec as spec_obj
 
 CONF = cfg.CONF
 TOPIC = 'compute-conductor'
-RPC_API_VERSION = '1.3'
+RPC_API_VERSION = '1.4'
 
 
 class ConductorAPI:
@@ -72,3 +73,11 @@ class ConductorAPI:
         rpc.require_version(self.client, '1.3', 'conductor')
         return self.client.prepare(version='1.3').call(
             context, 'placement', operation=operation, args=args)
+
+    def reserve_block_device_name(self, context, bdm, guest_devices):
+        """Write the BlockDeviceMapping ``bdm`` with the device name it gets
+        (the requested one when free, else the next ``/dev/vdX`` after the
+        server's mappings and ``guest_devices``); answers it (call)."""
+        rpc.require_version(self.client, '1.4', 'conductor')
+        return self.client.prepare(version='1.4').call(
+            context, 'reserve_block_device_name', bdm=bdm, guest_devices=guest_devices)

@@ -42,6 +42,14 @@ opts = [
                      '(network-vif-plugged; see [DEFAULT] vif_plugging_timeout). '
                      'Off by default: a fake-driver cloud usually has no network '
                      'agent that would report them.'),
+    # -- block volumes --
+    cfg.StrOpt('my_block_storage_ip', default='127.0.0.1',
+               help='Address this host reaches block storage from; sent to the '
+                    'volume service in the connector properties.'),
+    cfg.StrOpt('volume_root_helper', default='sudo',
+               help='Command os-brick prefixes to the privileged commands of '
+                    'connectors that need them (iSCSI, NVMe); the local connector '
+                    'runs none.'),
 ]
 
 

@@ -47,6 +47,9 @@ opts = [
     cfg.IntOpt('reserved_host_disk_mb', default=0, min=0,
                help='Disk (MiB) of instances_path kept from guests in resource '
                     'reports.'),
+    cfg.IntOpt('volume_detach_timeout', default=30, min=1,
+               help='Seconds a running guest has to release a volume being '
+                    'detached before the detach fails.'),
 ]
 
 

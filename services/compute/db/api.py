@@ -968,3 +968,8 @@ def placement_consumers(instance_uuid=None, project_id=None, user_id=None):
 
 _PLACEMENT_NAMES = {'resource_classes': models.PlacementResourceClass,
                     'traits': models.PlacementTrait}
+
+
+# -- block device mappings (their own module; here so ``base.db()`` has them) --
+from services.compute.db.block_devices import (  # noqa: E402,F401
+    bdm_create, bdm_destroy, bdm_get_all, bdm_get_by_volume, bdm_reserve, bdm_update)

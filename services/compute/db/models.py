@@ -248,3 +248,33 @@ class PlacementProviderTrait(Base):
     id = sa.Column(sa.Integer, primary_key=True)
     node_uuid = sa.Column(sa.String(36), nullable=False, index=True)
     trait = sa.Column(sa.String(255), nullable=False)
+
+
+class BlockDeviceMapping(Base):
+    """A volume a server boots from or has attached (revision 0003).
+
+    ``attachment_id`` is the volume service's attachment; the unique keys
+    make a second reservation of one device name or one volume for the same
+    server fail in the database, whatever two API workers raced."""
+    __tablename__ = 'block_device_mappings'
+    __table_args__ = (
+        sa.UniqueConstraint('instance_uuid', 'device_name', name='uniq_bdm_instance_device'),
+        sa.UniqueConstraint('instance_uuid', 'volume_id', name='uniq_bdm_instance_volume'),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    uuid = sa.Column(sa.String(36), nullable=False, unique=True)
+    instance_uuid = sa.Column(sa.String(36), nullable=False, index=True)
+    source_type = sa.Column(sa.String(32), nullable=False)
+    destination_type = sa.Column(sa.String(32), nullable=False)
+    volume_id = sa.Column(sa.String(36), index=True)
+    image_id = sa.Column(sa.String(36))
+    volume_size = sa.Column(sa.Integer)
+    boot_index = sa.Column(sa.Integer)
+    device_name = sa.Column(sa.String(255))
+    disk_bus = sa.Column(sa.String(32))
+    device_type = sa.Column(sa.String(32))
+    delete_on_termination = sa.Column(sa.Boolean, nullable=False, default=False)
+    tag = sa.Column(sa.String(255))
+    attachment_id = sa.Column(sa.String(36))
+    connection_info = sa.Column(sa.JSON)
+    created_at = _ts()
+    updated_at = _ts()

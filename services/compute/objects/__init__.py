@@ -7,6 +7,7 @@ daemons call it once at start-up.
 
 def register_all():
     from services.compute.objects import aggregate  # noqa: F401
+    from services.compute.objects import block_device  # noqa: F401
     from services.compute.objects import compute_node  # noqa: F401
     from services.compute.objects import flavor  # noqa: F401
     from services.compute.objects import instance  # noqa: F401

@@ -57,8 +57,13 @@ class ComputeDriver(abc.ABC):
 
     @abc.abstractmethod
     def spawn(self, context, instance, image_meta, image_path, network_info, flavor,
-              wait_for_network=None):
+              block_device_info=None, wait_for_network=None):
         """Create and boot a guest; ``image_path`` is the cached base image.
+
+        ``block_device_info``: the server's volumes, each a dict with
+        ``connection_info``, ``device_name``, ``boot_index`` and
+        ``volume_id``; the one with boot index 0 is the root disk (there is
+        no ``image_path`` then).
 
         ``wait_for_network`` (a build whose :meth:`vif_plugged_events` are
         expected): called once the guest's NICs exist and before it runs
@@ -128,6 +133,17 @@ class ComputeDriver(abc.ABC):
     @abc.abstractmethod
     def detach_interface(self, context, instance, vif):
         """Unplug one network_info entry; one the guest lacks is not an error."""
+
+    def attach_volume(self, context, instance, connection_info, mountpoint):
+        """Hot-plug a connected volume (``connection_info['data']
+        ['device_path']``) as ``mountpoint`` (/dev/vdX), running or stopped."""
+        raise exception.DriverNotSupported(operation='Volume attach',
+                                           driver=self.hypervisor_type)
+
+    def detach_volume(self, context, instance, connection_info, mountpoint):
+        """Unplug a volume; one the guest lacks is not an error."""
+        raise exception.DriverNotSupported(operation='Volume detach',
+                                           driver=self.hypervisor_type)
 
     @abc.abstractmethod
     def get_host_uptime(self):

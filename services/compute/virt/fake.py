@@ -90,7 +90,7 @@ class FakeDriver(driver.ComputeDriver):
         return [vif['port_id'] for vif in network_info or [] if vif.get('active') is False]
 
     def spawn(self, context, instance, image_meta, image_path, network_info, flavor,
-              wait_for_network=None):
+              block_device_info=None, wait_for_network=None):
         if image_meta and image_meta.get('id') in CONF.compute.fake_fail_spawn_images:
             raise exception.ComputeError('fake driver refuses image %s' % image_meta['id'])
         if CONF.compute.fake_spawn_delay:
@@ -104,6 +104,8 @@ class FakeDriver(driver.ComputeDriver):
                 'power_state': inst_obj.RUNNING, 'flavor': flavor,
                 'image': (image_meta or {}).get('id'), 'rescued': False,
                 'vifs': [vif['port_id'] for vif in network_info or []],
+                'volumes': {b['device_name']: _volume_record(b['connection_info'])
+                            for b in block_device_info or []},
                 'console': ['[%s] Booting %s (%s) with %d vCPU, %d MiB' % (
                     timeutils.utcnow().isoformat(), instance.display_name or instance.uuid,
                     (image_meta or {}).get('name', 'no image'), flavor['vcpus'],
@@ -170,6 +172,29 @@ class FakeDriver(driver.ComputeDriver):
                     timeutils.utcnow().isoformat(), vif.get('mac_address')))
                 self._save()
 
+    def attach_volume(self, context, instance, connection_info, mountpoint):
+        with self._lock:
+            guest = self._guest(instance)
+            volumes = guest.setdefault('volumes', {})
+            if mountpoint in volumes:
+                raise exception.DevicePathInUse(path=mountpoint)
+            volumes[mountpoint] = _volume_record(connection_info)
+            guest['console'].append('[%s] disk %s attached' % (
+                timeutils.utcnow().isoformat(), mountpoint))
+            self._save()
+
+    def detach_volume(self, context, instance, connection_info, mountpoint):
+        with self._lock:
+            guest = self._guest(instance)
+            if guest.setdefault('volumes', {}).pop(mountpoint, None) is not None:
+                guest['console'].append('[%s] disk %s detached' % (
+                    timeutils.utcnow().isoformat(), mountpoint))
+                self._save()
+
+    def volumes(self, instance):
+        """Test hook: ``{mountpoint: {'serial', 'device_path'}}`` of the guest."""
+        return dict(self._guest(instance).get('volumes', {}))
+
     def interfaces(self, instance):
         """Test hook: port ids plugged into the guest."""
         return list(self._guest(instance).get('vifs', []))
@@ -183,6 +208,11 @@ class FakeDriver(driver.ComputeDriver):
     def crash(self, instance):
         """Test hook: the guest stops behind the control plane's back."""
         self._set(instance, inst_obj.SHUTDOWN, 'guest crashed')
+
+
+def _volume_record(connection_info):
+    return {'serial': connection_info.get('serial'),
+            'device_path': (connection_info.get('data') or {}).get('device_path')}
 
 
 def _qcow2_header(size_gb):

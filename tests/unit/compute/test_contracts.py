@@ -95,15 +95,16 @@ def test_rpc_pair_contract(client, manager, client_only, local):
 
 def test_rpc_api_versions():
     # Bump these with the version history in the rpcapi docstrings.
-    assert compute_rpcapi.RPC_API_VERSION == '1.4'
-    assert conductor_rpcapi.RPC_API_VERSION == '1.3'
+    # compute 1.4: external events; 1.5 / conductor 1.4: block volumes.
+    assert compute_rpcapi.RPC_API_VERSION == '1.5'
+    assert conductor_rpcapi.RPC_API_VERSION == '1.4'
     assert scheduler_rpcapi.RPC_API_VERSION == '1.1'
 
 
 # The methods whose caller waits for an answer; every other one is a cast.
 CALLS = {
     compute_rpcapi.ComputeAPI: {'get_console_output', 'attach_interface', 'get_host_uptime'},
-    conductor_rpcapi.ConductorAPI: {'ping', 'placement'},
+    conductor_rpcapi.ConductorAPI: {'ping', 'placement', 'reserve_block_device_name'},
     scheduler_rpcapi.SchedulerAPI: {'select_destinations'},
 }
 
@@ -191,6 +192,26 @@ def test_capped_conductor_refuses_unshelve_before_1_1():
     assert cond.client.calls == []
 
 
+def test_capped_conductor_refuses_block_device_reservation_before_1_4():
+    from common import exception as common_exc
+    cond = conductor_rpcapi.ConductorAPI.__new__(conductor_rpcapi.ConductorAPI)
+    cond.client = _RecordingClient(cap='1.3')
+    with pytest.raises(common_exc.RPCVersionCapped):
+        cond.reserve_block_device_name(None, 'bdm', [])
+    assert cond.client.calls == []
+
+
+def test_capped_compute_refuses_volume_attach_before_1_4():
+    from common import exception as common_exc
+    compute = compute_rpcapi.ComputeAPI.__new__(compute_rpcapi.ComputeAPI)
+    compute.client = _RecordingClient(cap='1.3')
+    with pytest.raises(common_exc.RPCVersionCapped):
+        compute.attach_volume(None, 'host', 'u', 'bdm')
+    with pytest.raises(common_exc.RPCVersionCapped):
+        compute.detach_volume(None, 'host', 'u', 'v')
+    assert compute.client.calls == []
+
+
 def test_capped_conductor_refuses_placement_before_1_3():
     from common import exception as common_exc
     cond = conductor_rpcapi.ConductorAPI.__new__(conductor_rpcapi.ConductorAPI)
@@ -216,6 +237,8 @@ def test_object_fingerprints_are_stable():
 EXPECTED_OBJECTS = {
     'compute.Aggregate': '1.0-14315c1203a2fe48ab3ba50f3382a77d',
     'compute.AggregateList': '1.0-4ee0d9efdfd681fed822da88376e04d2',
+    'compute.BlockDeviceMapping': '1.0-3b9040de122f2195549c69ede7bcaf3c',
+    'compute.BlockDeviceMappingList': '1.0-f8ec07cbe3b60f5f07a8b7a06311ac0d',
     # 1.1: vcpus_reserved, memory_mb_reserved, local_gb_reserved
     'compute.ComputeNode': '1.1-944bab75c7f31ceb725b6c12e0cc1b91',
     'compute.ComputeNodeList': '1.1-4d7772da63342b5bd3aacb0ddced9bcd',

@@ -49,7 +49,9 @@ def _port(req, port_id):
         raise exception.InterfacePortNotFound(port_id=port_id)
 
 
-def _check_state(req, instance, action_name):
+def check_state(req, instance, action_name):
+    """409 unless the server is ACTIVE, PAUSED or SHUTOFF with no task, on a
+    host that is up (attach and detach of interfaces and volumes)."""
     if instance.vm_state not in _STATES or not instance.host:
         raise exception.InstanceInvalidState(action=action_name, instance_uuid=instance.uuid,
                                              attr='vm_state', state=instance.vm_state)
@@ -94,7 +96,7 @@ def create(req, server_id):
     body = common.validate(schemas.create, req.body).get('interfaceAttachment') or {}
     instance = _instance(req, server_id, 'create')
     servers.check_not_locked(req, instance)
-    _check_state(req, instance, 'attach_interface')
+    check_state(req, instance, 'attach_interface')
     compute = compute_rpcapi.ComputeAPI()
     rpc.require_version(compute.client, '1.1', 'compute')
     network_id, port_id = body.get('net_id'), body.get('port_id')
@@ -129,7 +131,7 @@ def create(req, server_id):
 def delete(req, server_id, port_id):
     instance = _instance(req, server_id, 'delete')
     servers.check_not_locked(req, instance)
-    _check_state(req, instance, 'detach_interface')
+    check_state(req, instance, 'detach_interface')
     if not any(vif['port_id'] == port_id for vif in instance.network_info or []):
         raise exception.InterfacePortNotFound(port_id=port_id)
     compute = compute_rpcapi.ComputeAPI()

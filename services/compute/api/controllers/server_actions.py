@@ -15,6 +15,7 @@ from services.compute import exception
 from services.compute.api import compute_api
 from services.compute.api import policies
 from services.compute.api import router
+from services.compute.api import volume_api
 from services.compute.api.controllers import common
 from services.compute.api.controllers import servers
 from services.compute.api.schemas import server_actions as schemas
@@ -331,8 +332,24 @@ ACTIONS = {
     'unshelve': (_unshelve, 'os-shelve:unshelve'),
 }
 
+# Actions that rebuild the guest from its image or move its local disks:
+# not done yet for a server with volumes (they would lose them), so a 409.
+_NOT_WITH_VOLUMES = {'rebuild', 'resize', 'migrate', 'evacuate', 'rescue', 'shelve',
+                     'shelveOffload'}
+
 # Actions a locked server refuses to non-admins.
 _LOCK_EXEMPT = {'lock', 'unlock', 'os-getConsoleOutput', 'createImage'}
+
+
+def _refuse_with_volumes(req, instance, name):
+    if name not in _NOT_WITH_VOLUMES and name != 'createImage':
+        return
+    bdms = volume_api.mappings(req.context, [instance.uuid]).get(instance.uuid, [])
+    boots_from_volume = any(b.is_root for b in bdms)
+    if (name in _NOT_WITH_VOLUMES and bdms) or (name == 'createImage' and
+                                                 boots_from_volume):
+        raise exception.DriverNotSupported(operation='%s of a server with volumes' % name,
+                                           driver='compute')
 
 
 def action(req, server_id):
@@ -353,6 +370,7 @@ def action(req, server_id):
             not instance.host:
         raise exception.InstanceInvalidState(action=name, instance_uuid=instance.uuid,
                                              attr='vm_state', state=instance.vm_state)
+    _refuse_with_volumes(req, instance, name)
     result = handler(req, instance, args)
     if isinstance(result, router.Response):
         return result

@@ -12,6 +12,7 @@ from services.compute import exception
 from services.compute.api import compute_api
 from services.compute.api import policies
 from services.compute.api import router
+from services.compute.api import volume_api
 from services.compute.api.controllers import common
 from services.compute.api.schemas import servers as schemas
 from services.compute.api.views import servers as views
@@ -68,13 +69,17 @@ def _permissions(req, instance):
     return extended, status
 
 
-def render(req, instance, services=None, permissions=None):
+def render(req, instance, services=None, permissions=None, volumes=None):
+    """The detailed view; ``volumes``: the page's ``{uuid: [mappings]}``
+    (read here for a single server)."""
     extended, show_status = permissions or _permissions(req, instance)
     status = None
     if show_status:
         status = host_status(services if services is not None
                              else compute_api.compute_services(req.context), instance)
-    return views.detail(req, instance, extended, status)
+    if volumes is None:
+        volumes = volume_api.mappings(req.context, [instance.uuid])
+    return views.detail(req, instance, extended, status, volumes.get(instance.uuid, ()))
 
 
 def render_updated(req, instance):
@@ -94,16 +99,6 @@ def access_ip(value):
 
 
 # -- create ------------------------------------------------------------------
-
-def _boot_image_from_bdm(server):
-    for bdm in server.get('block_device_mapping_v2') or []:
-        if str(bdm.get('boot_index')) == '0':
-            if bdm.get('source_type') != 'image' or bdm.get('destination_type') == 'volume':
-                raise exception.Invalid(reason='Booting from volumes needs the volume '
-                                               'service, which this cloud does not have yet.')
-            return bdm.get('uuid')
-    return None
-
 
 def _count(value, name):
     return common.int_in_range(value, name, 1)
@@ -125,8 +120,12 @@ def _validate_create(req):
     if 'tags' in server and not req.at_least(52):
         raise exception.Invalid(reason="Additional properties are not allowed "
                                        "('tags' was unexpected)")
-    image_ref = server.get('imageRef') or _boot_image_from_bdm(server)
-    if not image_ref:
+    block_devices, bdm_image, boots_from_volume = volume_api.parse_block_devices(
+        server.get('block_device_mapping_v2'))
+    image_ref = server.get('imageRef') or bdm_image
+    if boots_from_volume:
+        image_ref = None  # the image (if any) is in the volume already
+    elif not image_ref:
         raise exception.Invalid(reason='Missing imageRef attribute')
     min_count = _count(server.get('min_count', 1), 'min_count')
     max_count = _count(server.get('max_count', min_count), 'max_count')
@@ -153,7 +152,8 @@ def _validate_create(req):
             g['name'] for g in server.get('security_groups') or [] if g.get('name'))),
         tags=server.get('tags') or [], access_ip_v4=server.get('accessIPv4'),
         access_ip_v6=server.get('accessIPv6'),
-        config_drive=server.get('config_drive') in (True, 'true', 'True'))
+        config_drive=server.get('config_drive') in (True, 'true', 'True'),
+        block_devices=block_devices)
     server['return_reservation_id'] = common.bool_param(
         server.get('return_reservation_id', False), 'return_reservation_id')
     return server, build
@@ -254,7 +254,8 @@ def _list(req, detailed):
     if detailed:
         permissions = _permissions(req, instances[0]) if instances else None
         services = compute_api.compute_services(req.context) if permissions and permissions[1] else {}
-        items = [render(req, i, services, permissions) for i in instances]
+        volumes = volume_api.mappings(req.context, [i.uuid for i in instances])
+        items = [render(req, i, services, permissions, volumes) for i in instances]
     else:
         items = [views.basic(req, i) for i in instances]
     body = {'servers': items}

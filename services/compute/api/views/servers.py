@@ -157,7 +157,16 @@ def updated(req, instance, fault_details=False):
     return _common(req, instance, extend_address=False, fault_details=fault_details)
 
 
-def detail(req, instance, show_extended=False, host_status=None):
+def volumes_attached(req, bdms):
+    """``os-extended-volumes:volumes_attached``: the server's volumes (and,
+    from 2.3, whether each goes with the server)."""
+    if req.at_least(3):
+        return [{'id': b.volume_id, 'delete_on_termination': bool(b.delete_on_termination)}
+                for b in bdms]
+    return [{'id': b.volume_id} for b in bdms]
+
+
+def detail(req, instance, show_extended=False, host_status=None, volumes=()):
     body = _common(req, instance, extend_address=True, fault_details=show_extended)
     body.update({
         'OS-EXT-AZ:availability_zone': instance.availability_zone or '',
@@ -168,7 +177,7 @@ def detail(req, instance, show_extended=False, host_status=None):
         'OS-EXT-STS:task_state': instance.task_state,
         'OS-EXT-STS:vm_state': instance.vm_state,
         'OS-EXT-STS:power_state': instance.power_state,
-        'os-extended-volumes:volumes_attached': [],
+        'os-extended-volumes:volumes_attached': volumes_attached(req, volumes),
     })
     groups = [{'name': g.get('name', g) if isinstance(g, dict) else g}
               for g in instance.security_groups or []]

@@ -21,7 +21,11 @@ VIF_MODELS = ('virtio', 'e1000', 'e1000e', 'rtl8139', 'ne2k_pci', 'pcnet')
 class Disk:
     path: str
     fmt: str = 'qcow2'
-    kind: str = 'root'  # root, ephemeral, swap
+    kind: str = 'root'  # root, ephemeral, swap, volume
+    #: A volume's id, shown to the guest as the disk's serial number.
+    serial: str = None
+    #: Target device (a volume's own name); local disks are named in order.
+    target: str = None
 
 
 @dataclasses.dataclass
@@ -111,6 +115,40 @@ def _config_drive(devices, spec):
     _sub(el, 'readonly')
 
 
+def volume_disk(path, fmt, target, serial, bus='virtio'):
+    """The ``<disk>`` element of a block volume: its file (or block device)
+    uncached, the volume id as the serial the guest sees
+    (``/dev/disk/by-id/virtio-<id>``)."""
+    kind = 'block' if path.startswith('/dev/') else 'file'
+    el = ET.Element('disk', type=kind, device='disk')
+    _sub(el, 'driver', name='qemu', type=fmt or 'raw', cache='none')
+    _sub(el, 'source', **{'dev' if kind == 'block' else 'file': path})
+    _sub(el, 'target', dev=target, bus=bus)
+    if serial:
+        _sub(el, 'serial', serial)
+    return el
+
+
+def volume_disk_xml(path, fmt, target, serial, bus='virtio'):
+    return ET.tostring(volume_disk(path, fmt, target, serial, bus), encoding='unicode')
+
+
+def disk_targets(domain_xml):
+    """Target device names of a domain's disks (``vda``, ``hdd``, ...)."""
+    root = ET.fromstring(domain_xml)
+    return [t.get('dev') for t in root.findall('./devices/disk/target')]
+
+
+def find_disk(domain_xml, target):
+    """The ``<disk>`` element text whose target is ``target``, or None."""
+    root = ET.fromstring(domain_xml)
+    for disk in root.findall('./devices/disk'):
+        el = disk.find('target')
+        if el is not None and el.get('dev') == target:
+            return ET.tostring(disk, encoding='unicode')
+    return None
+
+
 def build(spec):
     """The domain XML text for ``spec``."""
     root = ET.Element('domain', type=spec.virt_type)
@@ -146,11 +184,19 @@ def build(spec):
     devices = _sub(root, 'devices')
     if spec.disk_bus == 'scsi':
         _sub(devices, 'controller', type='scsi', model='virtio-scsi', index=0)
-    for disk, target in zip(spec.disks, disk_names(spec.disk_bus, len(spec.disks))):
+    local = [d for d in spec.disks if not d.target]
+    for disk, target in zip(local, disk_names(spec.disk_bus, len(local))):
+        if disk.kind == 'volume':
+            devices.append(volume_disk(disk.path, disk.fmt, target, disk.serial,
+                                       spec.disk_bus))
+            continue
         el = _sub(devices, 'disk', type='file', device='disk')
         _sub(el, 'driver', name='qemu', type=disk.fmt)
         _sub(el, 'source', file=disk.path)
         _sub(el, 'target', dev=target, bus=spec.disk_bus)
+    for disk in spec.disks:
+        if disk.target:
+            devices.append(volume_disk(disk.path, disk.fmt, disk.target, disk.serial))
     if spec.config_drive:
         _config_drive(devices, spec)
     for vif in spec.vifs:

@@ -38,6 +38,7 @@ _XML_INACTIVE = 2  # VIR_DOMAIN_XML_INACTIVE
 _UNDEFINE_MANAGED_SAVE = 1  # VIR_DOMAIN_UNDEFINE_MANAGED_SAVE
 _START_PAUSED = 1  # VIR_DOMAIN_START_PAUSED
 _NO_DOMAIN = 42  # VIR_ERR_NO_DOMAIN
+_AFFECT_LIVE, _AFFECT_CONFIG = 1, 2  # VIR_DOMAIN_AFFECT_*
 _POLL = 0.5
 
 
@@ -220,13 +221,17 @@ class LibvirtDriver(driver.ComputeDriver):
         return [vif['port_id'] for vif in network_info or [] if vif.get('active') is False]
 
     def spawn(self, context, instance, image_meta, image_path, network_info, flavor,
-              wait_for_network=None):
+              block_device_info=None, wait_for_network=None):
         """``image_meta`` may carry ``kernel_path`` / ``ramdisk_path``: the
         cached files of the images its ``kernel_id`` / ``ramdisk_id`` name.
+        A volume with boot index 0 in ``block_device_info`` is the root disk.
         With ``wait_for_network`` the domain starts paused (QEMU has made its
         taps, libvirt has put them on the bridge) and is resumed once the
         network service reported them wired, as nova does."""
-        if not image_path:
+        volumes = [_volume_disk(b) for b in sorted(
+            block_device_info or [], key=lambda b: b.get('boot_index') != 0)]
+        boots_from_volume = any(b.get('boot_index') == 0 for b in block_device_info or [])
+        if not image_path and not boots_from_volume:
             raise exception.DriverNotSupported(operation='Booting without an image file',
                                                driver='libvirt')
         image_meta = image_meta or {}
@@ -245,7 +250,11 @@ class LibvirtDriver(driver.ComputeDriver):
                                       image_meta.get('ramdisk_path'))):
                 self._share(os.path.dirname(used))
                 self._share(used)
-            spec.disks = self._make_disks(path, image_path, flavor)
+            if boots_from_volume:
+                spec.disks = volumes[:1] + self._make_disks(path, None, flavor)[1:] + \
+                    volumes[1:]
+            else:
+                spec.disks = self._make_disks(path, image_path, flavor) + volumes
             spec.kernel = image_meta.get('kernel_path')
             spec.ramdisk = image_meta.get('ramdisk_path')
             if not spec.kernel:
@@ -287,9 +296,13 @@ class LibvirtDriver(driver.ComputeDriver):
         return target
 
     def _make_disks(self, path, image_path, flavor):
+        """Root (an overlay of ``image_path``; none without one), ephemeral
+        and swap disks."""
         root = os.path.join(path, 'disk')
-        disks.create_overlay(image_path, root, flavor.get('root_gb') or 0)
-        made = [domain.Disk(root)]
+        made = [None]
+        if image_path:
+            disks.create_overlay(image_path, root, flavor.get('root_gb') or 0)
+            made = [domain.Disk(root)]
         if flavor.get('ephemeral_gb'):
             eph = os.path.join(path, 'disk.eph0')
             disks.create_blank(eph, flavor['ephemeral_gb'] * disks.GiB)
@@ -487,3 +500,55 @@ class LibvirtDriver(driver.ComputeDriver):
 
     def detach_interface(self, context, instance, vif):
         self._unsupported('Interface detach')
+
+    # -- block volumes --------------------------------------------------------------
+    def attach_volume(self, context, instance, connection_info, mountpoint):
+        """Hot-plug the volume into the running guest and its persistent
+        definition (only the latter for a stopped guest)."""
+        dom = self._domain(instance)
+        target = os.path.basename(mountpoint)
+        if target in domain.disk_targets(dom.XMLDesc(0)):
+            raise exception.DevicePathInUse(path=mountpoint)
+        disk = _volume_disk({'connection_info': connection_info, 'device_name': mountpoint})
+        xml = domain.volume_disk_xml(disk.path, disk.fmt, target, disk.serial)
+        flags = _AFFECT_CONFIG | (_AFFECT_LIVE if dom.isActive() else 0)
+        self._run_native(dom.attachDeviceFlags, xml, flags)
+        LOG.info('Attached %s to %s as %s', disk.path, dom.name(), target)
+
+    def detach_volume(self, context, instance, connection_info, mountpoint):
+        """Unplug the volume; a running guest is given
+        ``[libvirt] volume_detach_timeout`` seconds to let it go."""
+        dom = self._lookup(instance)
+        if dom is None:
+            return
+        target = os.path.basename(mountpoint)
+        persistent = domain.find_disk(dom.XMLDesc(_XML_INACTIVE), target)
+        if persistent is not None:
+            dom.detachDeviceFlags(persistent, _AFFECT_CONFIG)
+        if not dom.isActive():
+            return
+        live = domain.find_disk(dom.XMLDesc(0), target)
+        if live is None:
+            return
+        self._run_native(dom.detachDeviceFlags, live, _AFFECT_LIVE)
+        deadline = time.monotonic() + CONF.libvirt.volume_detach_timeout
+        while domain.find_disk(dom.XMLDesc(0), target) is not None:
+            if time.monotonic() > deadline:
+                raise exception.VolumeDetachFailed(
+                    volume_id=connection_info.get('serial'),
+                    reason='the guest did not release %s' % target)
+            time.sleep(_POLL)
+
+
+def _volume_disk(block_device):
+    """A domain Disk for one ``block_device_info`` entry; the root volume
+    (boot index 0) is named with the local disks, the others keep theirs."""
+    info = block_device['connection_info'] or {}
+    data = info.get('data') or {}
+    if not data.get('device_path'):
+        raise exception.ComputeError('Volume %s has no device path' % info.get('serial'))
+    root = block_device.get('boot_index') == 0
+    return domain.Disk(data['device_path'], fmt=data.get('format') or 'raw', kind='volume',
+                       serial=info.get('serial') or block_device.get('volume_id'),
+                       target=None if root else os.path.basename(
+                           block_device.get('device_name') or ''))

@@ -96,6 +96,27 @@ class FakeDomain:
         self.status = SHUTOFF
         self.managed_save = True
 
+    def attachDeviceFlags(self, xml, flags):
+        self._record('attachDevice')
+        if flags & 1 and not self.isActive():
+            raise LibvirtError('Requested operation is not valid: domain is not running', 55)
+        tree = ET.fromstring(self.xml)
+        tree.find('devices').append(ET.fromstring(xml))
+        self.xml = ET.tostring(tree, encoding='unicode')
+        return 0
+
+    def detachDeviceFlags(self, xml, flags):
+        self._record('detachDevice')
+        target = ET.fromstring(xml).find('target').get('dev')
+        tree = ET.fromstring(self.xml)
+        devices = tree.find('devices')
+        for disk in devices.findall('disk'):
+            if disk.find('target').get('dev') == target:
+                devices.remove(disk)
+                self.xml = ET.tostring(tree, encoding='unicode')
+                return 0
+        raise LibvirtError('operation failed: disk %s not found' % target)
+
     def undefineFlags(self, flags):
         self._record('undefine')
         if self.managed_save and not flags & 1:

@@ -1,0 +1,108 @@
+"""/servers/{id}/os-volume_attachments: a server's block volumes.
+
+List and show read the server's mappings; attach reserves the volume and
+casts the hot-plug to the server's host (``api/volume_api.py``); detach
+casts the unplug.  Swapping one volume for another (PUT with another
+volumeId, admin only) is not supported by the drivers here: 409.
+"""
+
+from services.compute import exception
+from services.compute.api import policies
+from services.compute.api import router
+from services.compute.api import volume_api
+from services.compute.api.controllers import common
+from services.compute.api.controllers import interfaces
+from services.compute.api.controllers import servers
+from services.compute.api.schemas import volume_attachments as schemas
+
+
+def register(r):
+    r.add('GET', '/servers/{server_id}/os-volume_attachments', index)
+    r.add('POST', '/servers/{server_id}/os-volume_attachments', create)
+    r.add('GET', '/servers/{server_id}/os-volume_attachments/{volume_id}', show)
+    r.add('PUT', '/servers/{server_id}/os-volume_attachments/{volume_id}', update)
+    r.add('DELETE', '/servers/{server_id}/os-volume_attachments/{volume_id}', delete)
+
+
+def view(req, bdm):
+    body = {'device': bdm.device_name, 'serverId': bdm.instance_uuid,
+            'volumeId': bdm.volume_id}
+    if not req.at_least(89):
+        body['id'] = bdm.volume_id
+    if req.at_least(70):
+        body['tag'] = bdm.tag
+    if req.at_least(79):
+        body['delete_on_termination'] = bool(bdm.delete_on_termination)
+    if req.at_least(89):
+        body['attachment_id'] = bdm.attachment_id
+        body['bdm_uuid'] = bdm.uuid
+    return body
+
+
+def _instance(req, server_id, rule):
+    instance = servers.get_instance(req, server_id)
+    policies.authorize(req.context, 'os-volumes-attachments:' + rule,
+                       servers.target(instance))
+    return instance
+
+
+def index(req, server_id):
+    instance = _instance(req, server_id, 'index')
+    limit, _ = common.limit_and_marker(req)
+    offset = common.int_param(req, 'offset', default=0)
+    bdms = volume_api.mappings(req.context, [instance.uuid]).get(instance.uuid, [])
+    return {'volumeAttachments': [view(req, b) for b in bdms[offset:offset + limit]]}
+
+
+def show(req, server_id, volume_id):
+    instance = _instance(req, server_id, 'show')
+    try:
+        bdm = volume_api.get_mapping(req.context, instance, volume_id)
+    except exception.VolumeBDMNotFound:
+        raise exception.NotFound('Volume %s is not attached to the instance %s'
+                                 % (volume_id, server_id))
+    return {'volumeAttachment': view(req, bdm)}
+
+
+def create(req, server_id):
+    schema = schemas.create(tag=req.at_least(49), delete_on_termination=req.at_least(79))
+    body = common.validate(schema, req.body)['volumeAttachment']
+    instance = _instance(req, server_id, 'create')
+    servers.check_not_locked(req, instance)
+    interfaces.check_state(req, instance, 'attach_volume')
+    bdm = volume_api.attach(req.context, instance, body['volumeId'], body.get('device'),
+                            body.get('tag'), body.get('delete_on_termination', False))
+    return {'volumeAttachment': view(req, bdm)}
+
+
+def update(req, server_id, volume_id):
+    body = common.validate(schemas.update(extended=req.at_least(85)),
+                           req.body)['volumeAttachment']
+    instance = servers.get_instance(req, server_id)
+    if body['volumeId'] != volume_id:
+        policies.authorize(req.context, 'os-volumes-attachments:swap',
+                           servers.target(instance))
+        raise exception.DriverNotSupported(operation='Swapping a volume', driver='libvirt')
+    if not req.at_least(85):
+        raise exception.Invalid(reason='Updating an attachment without a new volume needs '
+                                       'microversion 2.85')
+    policies.authorize(req.context, 'os-volumes-attachments:update', servers.target(instance))
+    servers.check_not_locked(req, instance)
+    bdm = volume_api.get_mapping(req.context, instance, volume_id)
+    for field, name in (('device', 'device_name'), ('tag', 'tag'), ('id', 'volume_id'),
+                        ('serverId', 'instance_uuid')):
+        if field in body and body[field] != getattr(bdm, name):
+            raise exception.Invalid(reason='The %s of an attachment cannot be changed'
+                                           % field)
+    if 'delete_on_termination' in body:
+        bdm.delete_on_termination = body['delete_on_termination']
+        bdm.save()
+    return router.Response(None, 202)
+
+
+def delete(req, server_id, volume_id):
+    instance = _instance(req, server_id, 'delete')
+    servers.check_not_locked(req, instance)
+    interfaces.check_state(req, instance, 'detach_volume')
+    volume_api.detach(req.context, instance, volume_id)
+    return router.Response(None, 202)

@@ -1,0 +1,215 @@
+"""The compute API's service layer for block volumes: attach and detach
+(``os-volume_attachments``), the mappings of a server create
+(``block_device_mapping_v2``) and the volumes a deleted server leaves.
+
+Attach follows nova: the API reserves the volume with the volume service
+(an attachment without a connector), has the conductor write the mapping
+with its device name, and casts the hot-plug to the server's host, which
+connects it, plugs it in and completes the attachment.
+"""
+
+from oslo_log import log as logging
+
+from services.compute import clients
+from services.compute import exception
+from services.compute.compute import rpcapi as compute_rpcapi
+from services.compute.conductor import rpcapi as conductor_rpcapi
+from services.compute.objects import block_device as bdm_obj
+from services.compute.objects import instance_action as action_obj
+
+LOG = logging.getLogger(__name__)
+#: What a request asks to boot from: (source_type, destination_type).
+_VOLUME_SOURCES = {('volume', 'volume'), ('image', 'volume'), ('blank', 'volume')}
+
+
+def guest_devices(instance):
+    """Device names the guest's own disks take: root, ephemeral, swap and a
+    config drive (a virtio disk on machines without IDE)."""
+    flavor = instance.flavor or {}
+    count = 1 + bool(flavor.get('ephemeral_gb')) + bool(flavor.get('swap')) + \
+        bool(instance.config_drive)
+    return ['vd' + chr(ord('a') + index) for index in range(count)]
+
+
+def mappings(context, instance_uuids):
+    """``{instance_uuid: [volume mappings]}`` for a page of servers."""
+    if not instance_uuids:
+        return {}
+    return bdm_obj.volumes_by_instance(
+        bdm_obj.BlockDeviceMappingList.get_by_instance_uuids(context, list(instance_uuids)))
+
+
+def get_mapping(context, instance, volume_id):
+    try:
+        return bdm_obj.BlockDeviceMapping.get_by_volume(context, instance.uuid, volume_id)
+    except exception.VolumeBDMNotFound:
+        raise exception.VolumeBDMNotFound(volume_id=volume_id)
+
+
+def attach(context, instance, volume_id, device=None, tag=None,
+           delete_on_termination=False):
+    """Reserve ``volume_id`` for the server, write its mapping, cast the
+    hot-plug to the server's host; answers the mapping."""
+    volume_api = clients.volume_client()
+    volume = volume_api.get(context, volume_id)  # 404 when the caller cannot see it
+    if any(a.get('server_id') == instance.uuid for a in volume.get('attachments') or []):
+        raise exception.VolumeAttached(volume_id=volume_id)
+    conductor = conductor_rpcapi.ConductorAPI()
+    attachment = volume_api.attachment_create(context, volume_id, instance.uuid)
+    bdm = bdm_obj.BlockDeviceMapping(
+        context, instance_uuid=instance.uuid, source_type='volume',
+        destination_type='volume', volume_id=volume_id, volume_size=volume.get('size'),
+        device_name=device, tag=tag, delete_on_termination=bool(delete_on_termination),
+        attachment_id=attachment['id'], boot_index=None, disk_bus='virtio',
+        device_type='disk')
+    try:
+        bdm = conductor.reserve_block_device_name(context, bdm, guest_devices(instance))
+    except Exception:
+        _delete_attachment(context, attachment['id'])
+        raise
+    action_obj.InstanceAction.action_start(context, instance.uuid, 'attach_volume')
+    compute_rpcapi.ComputeAPI().attach_volume(context, instance.host, instance.uuid, bdm)
+    return bdm
+
+
+def detach(context, instance, volume_id):
+    clients.volume_client().get(context, volume_id)  # 404 for a volume not visible
+    bdm = get_mapping(context, instance, volume_id)
+    if bdm.is_root:
+        raise exception.Invalid(reason="Cannot detach a root device volume")
+    action_obj.InstanceAction.action_start(context, instance.uuid, 'detach_volume')
+    compute_rpcapi.ComputeAPI().detach_volume(context, instance.host, instance.uuid,
+                                              volume_id)
+
+
+def _delete_attachment(context, attachment_id):
+    try:
+        clients.volume_client().attachment_delete(context, attachment_id)
+    except Exception as exc:
+        LOG.warning('Deleting attachment %s failed: %s', attachment_id, exc)
+
+
+# -- server create: block_device_mapping_v2 ----------------------------------------
+
+def _int_or_none(value, name):
+    if value is None or value == '':
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise exception.Invalid(reason='Block Device Mapping is Invalid: %s must be an '
+                                       'integer' % name)
+
+
+def parse_block_devices(requested):
+    """The volume entries of ``block_device_mapping_v2`` as mapping field
+    dicts, checked as nova checks them; an image entry that stays local
+    (``destination_type`` local) is the image boot nova also takes and is
+    left out.  (the mappings, the image a boot disk is made from or None,
+    whether a volume is the boot disk)."""
+    found = []
+    image_id, boots_from_volume = None, False
+    for entry in requested or []:
+        source = entry.get('source_type') or 'image'
+        dest = entry.get('destination_type') or ('volume' if source == 'volume' else 'local')
+        boot_index = _int_or_none(entry.get('boot_index'), 'boot_index')
+        if source == 'snapshot':
+            raise exception.Invalid(reason='Block Device Mapping is Invalid: booting from '
+                                           'a volume snapshot is not supported')
+        if (source, dest) not in _VOLUME_SOURCES | {('image', 'local'), ('blank', 'local')}:
+            raise exception.Invalid(reason='Block Device Mapping is Invalid: source %s to '
+                                           'destination %s' % (source, dest))
+        if dest == 'local':
+            if source == 'image' and boot_index == 0:
+                image_id = entry.get('uuid')
+            elif source == 'blank':
+                raise exception.Invalid(reason='Block Device Mapping is Invalid: local '
+                                               'blank disks come from the flavor here')
+            continue
+        if source in ('volume', 'image') and not entry.get('uuid'):
+            raise exception.Invalid(reason='Block Device Mapping is Invalid: uuid is '
+                                           'required for a %s source' % source)
+        size = _int_or_none(entry.get('volume_size'), 'volume_size')
+        if source in ('image', 'blank') and not size:
+            raise exception.Invalid(reason='Block Device Mapping is Invalid: volume_size '
+                                           'is required to create a volume')
+        if size is not None and size < 1:
+            raise exception.Invalid(reason='Block Device Mapping is Invalid: volume_size '
+                                           'must be positive')
+        found.append({
+            'source_type': source, 'destination_type': 'volume',
+            'volume_id': entry.get('uuid') if source == 'volume' else None,
+            'image_id': entry.get('uuid') if source == 'image' else None,
+            'volume_size': size, 'boot_index': boot_index,
+            'device_name': entry.get('device_name'), 'tag': entry.get('tag'),
+            'delete_on_termination': bool(entry.get('delete_on_termination', False)),
+            'disk_bus': 'virtio', 'device_type': 'disk'})
+        boots_from_volume = boots_from_volume or boot_index == 0
+    indexes = [m['boot_index'] for m in found if m['boot_index'] is not None]
+    if len(indexes) != len(set(indexes)):
+        raise exception.Invalid(reason='Block Device Mapping is Invalid: boot indexes '
+                                       'must be unique')
+    return found, image_id, boots_from_volume
+
+
+def check_volumes(context, block_devices):
+    """Every existing volume a create names must be visible and available
+    (nova answers 400 for either)."""
+    volume_api = clients.volume_client()
+    for values in block_devices:
+        if not values['volume_id']:
+            continue
+        try:
+            volume = volume_api.get(context, values['volume_id'])
+        except exception.VolumeNotFound:
+            raise exception.Invalid(reason='Block Device Mapping is Invalid: failed to get '
+                                           'volume %s.' % values['volume_id'])
+        if volume.get('status') != 'available' and not volume.get('multiattach'):
+            raise exception.Invalid(reason='Invalid volume: volume %s status must be '
+                                           'available' % values['volume_id'])
+        values.setdefault('volume_size', volume.get('size'))
+
+
+def create_mappings(context, instance, block_devices):
+    """A new server's volume mappings: existing volumes reserved for it at
+    once (an attachment each), device names in order (root ``/dev/vda``)."""
+    used = []
+    ordered = sorted(block_devices, key=lambda m: (m['boot_index'] is None,
+                                                   m['boot_index'] or 0))
+    for values in ordered:
+        values = dict(values)
+        if values['boot_index'] == 0:
+            values['device_name'] = '/dev/vda'
+        else:
+            values['device_name'] = _next_name(guest_devices(instance) + used)
+        used.append(values['device_name'])
+        if values['volume_id']:
+            values['attachment_id'] = clients.volume_client().attachment_create(
+                context, values['volume_id'], instance.uuid)['id']
+        bdm_obj.BlockDeviceMapping(context, instance_uuid=instance.uuid, **values).create()
+
+
+def _next_name(used):
+    taken = {u.rsplit('/', 1)[-1] for u in used}
+    index = 0
+    while 'vd' + chr(ord('a') + index) in taken:
+        index += 1
+    return '/dev/vd' + chr(ord('a') + index)
+
+
+def release_for_deleted(context, instance):
+    """The volumes of a server deleted without a host to do it: each
+    attachment deleted (and the volume with ``delete_on_termination``),
+    every mapping removed."""
+    volume_api = clients.volume_client()
+    for bdm in bdm_obj.BlockDeviceMappingList.get_by_instance_uuid(context, instance.uuid):
+        try:
+            if bdm.attachment_id:
+                volume_api.attachment_delete(context, bdm.attachment_id,
+                                             project_id=instance.project_id)
+            if bdm.volume_id and bdm.delete_on_termination:
+                volume_api.delete(context, bdm.volume_id, project_id=instance.project_id)
+        except Exception as exc:
+            LOG.warning('Releasing volume %s of deleted server %s failed: %s',
+                        bdm.volume_id, instance.uuid, exc)
+        bdm.destroy()

@@ -1,0 +1,142 @@
+"""Volume service (Cinder Block Storage v3 REST) client.
+
+Every call sends microversion 3.44 (attachments with ``os-complete``).  The
+endpoint is the service user's catalog entry of type ``volumev3`` (then
+``block-storage``); Cinder's URLs carry a project, which is the acting
+user's (or, for a background call as the service user, the volume's owner:
+an admin may name any project).  Calls made for a user carry the user's
+token plus compute's service token (``base.request_auth``), so the volume
+service applies the user's own visibility.
+"""
+
+import re
+
+from keystoneauth1 import exceptions as ks_exc
+
+from services.compute import exception
+from services.compute.clients import base
+
+MICROVERSION = '3.44'
+SERVICE_TYPES = ('volumev3', 'block-storage')
+_VERSIONED = re.compile(r'^(?P<root>.*?/v3)(?:/[^/]*)?/?$')
+
+
+class VolumeClient(base.VolumeClientBase):
+    def __init__(self):
+        self._root = None
+
+    def _endpoint_root(self):
+        """The catalog's ``.../v3`` URL, without its project part."""
+        if self._root is None:
+            session = base.service_session()
+            url = None
+            for service_type in SERVICE_TYPES:
+                try:
+                    url = session.get_endpoint(auth=session.auth,
+                                               **base.endpoint_filter('volume', service_type))
+                except ks_exc.EndpointNotFound:
+                    continue
+                except ks_exc.ClientException as exc:
+                    raise exception.ExternalServiceError(service='volume', reason=str(exc))
+                if url:
+                    break
+            if not url:
+                raise exception.ExternalServiceError(
+                    service='volume', reason='no volumev3 or block-storage endpoint in the '
+                                             'catalog')
+            match = _VERSIONED.match(url.rstrip('/'))
+            self._root = match.group('root') if match else url.rstrip('/') + '/v3'
+        return self._root
+
+    def _request(self, context, method, path, project_id=None, **kwargs):
+        project = project_id or getattr(context, 'project_id', None)
+        url = '%s/%s%s' % (self._endpoint_root(), project, path)
+        headers = kwargs.pop('headers', {})
+        headers['OpenStack-API-Version'] = 'volume %s' % MICROVERSION
+        try:
+            return base.service_session().request(
+                url, method, raise_exc=False, auth=base.request_auth(context),
+                headers=headers, **kwargs)
+        except ks_exc.ClientException as exc:
+            raise exception.ExternalServiceError(service='volume', reason=str(exc))
+
+    def get(self, context, volume_id, project_id=None):
+        resp = self._request(context, 'GET', '/volumes/%s' % volume_id, project_id)
+        _check(resp, volume_id)
+        return resp.json()['volume']
+
+    def create(self, context, size, name=None, image_id=None, availability_zone=None,
+               project_id=None):
+        body = {'size': size, 'name': name}
+        if image_id:
+            body['imageRef'] = image_id
+        if availability_zone:
+            body['availability_zone'] = availability_zone
+        resp = self._request(context, 'POST', '/volumes', project_id, json={'volume': body})
+        _check(resp, None)
+        return resp.json()['volume']
+
+    def delete(self, context, volume_id, project_id=None):
+        resp = self._request(context, 'DELETE', '/volumes/%s' % volume_id, project_id)
+        if resp.status_code != 404:
+            _check(resp, volume_id)
+
+    def attachment_create(self, context, volume_id, instance_uuid, connector=None,
+                          mountpoint=None, project_id=None):
+        body = {'volume_uuid': volume_id, 'instance_uuid': instance_uuid}
+        if connector:
+            body['connector'] = dict(connector, mountpoint=mountpoint) if mountpoint \
+                else connector
+        resp = self._request(context, 'POST', '/attachments', project_id,
+                             json={'attachment': body})
+        _check(resp, volume_id)
+        return resp.json()['attachment']
+
+    def attachment_update(self, context, attachment_id, connector, mountpoint=None,
+                          project_id=None):
+        if mountpoint:
+            connector = dict(connector, mountpoint=mountpoint)
+        resp = self._request(context, 'PUT', '/attachments/%s' % attachment_id, project_id,
+                             json={'attachment': {'connector': connector}})
+        _check(resp, attachment_id, attachment=True)
+        return resp.json()['attachment']
+
+    def attachment_complete(self, context, attachment_id, project_id=None):
+        resp = self._request(context, 'POST', '/attachments/%s/action' % attachment_id,
+                             project_id, json={'os-complete': None})
+        _check(resp, attachment_id, attachment=True)
+
+    def attachment_delete(self, context, attachment_id, project_id=None):
+        resp = self._request(context, 'DELETE', '/attachments/%s' % attachment_id,
+                             project_id)
+        if resp.status_code != 404:  # gone already is what we wanted
+            _check(resp, attachment_id, attachment=True)
+
+
+def _reason(resp):
+    try:
+        body = resp.json()
+    except ValueError:
+        return resp.text[:200]
+    if isinstance(body, dict) and len(body) == 1:
+        inner = next(iter(body.values()))
+        if isinstance(inner, dict) and inner.get('message'):
+            return str(inner['message'])[:200]
+    return str(body)[:200]
+
+
+def _check(resp, resource_id, attachment=False):
+    """Raise what a failed volume service answer means to a compute user."""
+    if resp.status_code < 400:
+        return
+    if resp.status_code == 404:
+        if attachment:
+            raise exception.VolumeAttachmentNotFound(attachment_id=resource_id)
+        raise exception.VolumeNotFound(volume_id=resource_id)
+    if resp.status_code == 413:
+        raise exception.VolumeLimitExceeded(reason=_reason(resp))
+    if resp.status_code in (400, 409):
+        raise exception.InvalidVolume(reason=_reason(resp))
+    if resp.status_code == 403:
+        raise exception.VolumeNotFound(volume_id=resource_id)
+    raise exception.ExternalServiceError(service='volume', reason=_reason(resp))

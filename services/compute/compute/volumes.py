@@ -1,0 +1,242 @@
+"""The compute host's side of block volumes.
+
+The volume service hands out an attachment's ``connection_info`` once it
+has this host's connector properties; os-brick turns that into something
+the hypervisor can open (for the file driver's ``local`` kind, the path of
+the volume's file), and the virt driver hot-plugs it.  Every step that
+succeeded is undone when a later one fails, so a volume is either attached
+(guest, mapping, attachment ``attached``) or not at all.
+"""
+
+import functools
+import os
+import platform
+import socket
+import time
+
+from oslo_config import cfg
+from oslo_log import log as logging
+
+from services.compute import clients
+from services.compute import exception
+
+CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
+
+
+def _os_brick():
+    """os-brick's connector module (deferred: a compute host only).  A
+    daemon that runs as root has os-brick's privileged helpers run in its
+    own process; otherwise they go through the privsep helper that
+    ``[privsep_osbrick] helper_command`` starts."""
+    from os_brick import privileged
+    from os_brick.initiator import connector
+    if os.geteuid() == 0:
+        privileged.default.set_client_mode(False)
+    return connector
+
+
+@functools.lru_cache(maxsize=8)
+def connector_properties(host):
+    """This host's connector (os-brick's, for every transport it knows);
+    read once per host: initiator names do not change under a running
+    daemon."""
+    props = _os_brick().get_connector_properties(
+        CONF.compute.volume_root_helper, CONF.compute.my_block_storage_ip,
+        False, False, host=host)
+    props.setdefault('host', host or socket.gethostname())
+    props.setdefault('platform', platform.machine())
+    return props
+
+
+def _brick(connection_info):
+    connector = _os_brick()
+    protocol = str(connection_info.get('driver_volume_type') or '').upper()
+    try:
+        return connector.InitiatorConnector.factory(
+            protocol, CONF.compute.volume_root_helper, use_multipath=False)
+    except ValueError as exc:
+        raise exception.VolumeAttachFailed(volume_id=connection_info.get('volume_id'),
+                                           reason='unsupported volume type %s (%s)'
+                                           % (protocol.lower(), exc))
+
+
+def connect(connection_info):
+    """Connect the volume on this host; ``connection_info`` with
+    ``data.device_path`` set to what the guest opens."""
+    device = _brick(connection_info).connect_volume(connection_info['data'])
+    data = dict(connection_info['data'], device_path=device['path'])
+    return dict(connection_info, data=data)
+
+
+def disconnect(connection_info):
+    """Best effort: a volume this host no longer uses."""
+    try:
+        _brick(connection_info).disconnect_volume(connection_info['data'], None)
+    except Exception as exc:
+        LOG.warning('Disconnecting %s failed: %s', connection_info.get('data'), exc)
+
+
+def _best_effort(what, func, *args, **kwargs):
+    try:
+        func(*args, **kwargs)
+    except Exception as exc:
+        LOG.warning('%s failed: %s', what, exc)
+
+
+def connect_mapping(context, instance, bdm, host):
+    """Send the connector, connect: the mapping's ``connection_info``."""
+    volume_api = clients.volume_client()
+    attachment = volume_api.attachment_update(
+        context, bdm.attachment_id, connector_properties(host), bdm.device_name,
+        project_id=instance.project_id)
+    info = attachment.get('connection_info') or {}
+    if not info.get('driver_volume_type'):
+        raise exception.VolumeAttachFailed(volume_id=bdm.volume_id,
+                                           reason='the volume service gave no connection')
+    return dict(connect(info), serial=bdm.volume_id, volume_id=bdm.volume_id)
+
+
+def attach(context, driver, instance, bdm, host):
+    """Hot-plug the reserved mapping ``bdm`` into the guest; on any
+    failure everything is undone (guest, host connection, attachment,
+    mapping) and the error raised."""
+    volume_api = clients.volume_client()
+    info = plugged = None
+    try:
+        info = connect_mapping(context, instance, bdm, host)
+        driver.attach_volume(context, instance, info, bdm.device_name)
+        plugged = True
+        bdm.connection_info = info
+        bdm.save()
+        volume_api.attachment_complete(context, bdm.attachment_id,
+                                       project_id=instance.project_id)
+    except Exception:
+        if plugged:
+            _best_effort('Unplugging volume %s' % bdm.volume_id, driver.detach_volume,
+                         context, instance, info, bdm.device_name)
+        if info:
+            disconnect(info)
+        _best_effort('Deleting attachment %s' % bdm.attachment_id,
+                     volume_api.attachment_delete, context, bdm.attachment_id,
+                     project_id=instance.project_id)
+        _best_effort('Removing the mapping of %s' % bdm.volume_id, bdm.destroy)
+        raise
+
+
+def detach(context, driver, instance, bdm):
+    """Unplug, disconnect, delete the attachment and the mapping.  The
+    mapping stays when the guest refuses, so the detach can be retried."""
+    if bdm.connection_info:
+        driver.detach_volume(context, instance, bdm.connection_info, bdm.device_name)
+        disconnect(bdm.connection_info)
+    release(context, instance, bdm, delete_volume=False)
+
+
+def release(context, instance, bdm, delete_volume=None):
+    """The volume service's side of a mapping the guest no longer uses:
+    its attachment goes, the volume too when it was made to go with the
+    server (``delete_on_termination``), then the mapping."""
+    volume_api = clients.volume_client()
+    if bdm.attachment_id:
+        volume_api.attachment_delete(context, bdm.attachment_id,
+                                     project_id=instance.project_id)
+    if bdm.delete_on_termination if delete_volume is None else delete_volume:
+        _best_effort('Deleting volume %s' % bdm.volume_id, volume_api.delete, context,
+                     bdm.volume_id, project_id=instance.project_id)
+    bdm.destroy()
+
+
+def release_all(context, instance, bdms, disconnect_host=False):
+    """A deleted server's volumes: every mapping released, best effort each
+    (one volume service failure does not keep the others attached), and
+    every mapping row removed whatever the volume service said."""
+    for bdm in bdms:
+        if disconnect_host and bdm.connection_info:
+            disconnect(bdm.connection_info)
+        try:
+            if bdm.is_volume and bdm.volume_id:
+                release(context, instance, bdm)
+        except Exception as exc:
+            LOG.warning('Releasing volume %s of %s failed: %s', bdm.volume_id,
+                        instance.uuid, exc)
+        finally:
+            _best_effort('Removing mapping %s' % bdm.uuid, bdm.destroy)
+
+
+def wait_available(context, volume_id, project_id):
+    """Poll a volume being created until it is ``available``."""
+    volume_api = clients.volume_client()
+    deadline = time.monotonic() + CONF.volume.volume_create_timeout
+    while True:
+        volume = volume_api.get(context, volume_id, project_id=project_id)
+        if volume['status'] == 'available':
+            return volume
+        if volume['status'] in ('error', 'error_restoring', 'error_extending'):
+            raise exception.VolumeNotReady(volume_id=volume_id,
+                                           reason='its status is %s' % volume['status'])
+        if time.monotonic() > deadline:
+            raise exception.VolumeNotReady(volume_id=volume_id,
+                                           reason='still %s after %d s' % (
+                                               volume['status'],
+                                               CONF.volume.volume_create_timeout))
+        time.sleep(CONF.volume.volume_poll_interval)
+
+
+def prepare_boot_volumes(context, instance, bdms, host):
+    """A build's volume mappings, connected to this host: volumes made from
+    their image where asked (and waited for), an attachment each, then the
+    connection.  Answers the driver's ``block_device_info``."""
+    volume_api = clients.volume_client()
+    project = instance.project_id
+    devices = []
+    for bdm in bdms:
+        if not bdm.is_volume:
+            continue
+        if not bdm.volume_id:
+            volume = volume_api.create(
+                context, bdm.volume_size or instance.flavor.get('root_gb') or 1,
+                name='%s-vol' % (instance.display_name or instance.uuid),
+                image_id=bdm.image_id if bdm.source_type == 'image' else None,
+                availability_zone=None, project_id=project)
+            bdm.volume_id = volume['id']
+            bdm.save()
+            wait_available(context, bdm.volume_id, project)
+        if not bdm.attachment_id:
+            bdm.attachment_id = volume_api.attachment_create(
+                context, bdm.volume_id, instance.uuid, project_id=project)['id']
+            bdm.save()
+        bdm.connection_info = connect_mapping(context, instance, bdm, host)
+        bdm.save()
+        devices.append(block_device(bdm))
+    return devices
+
+
+def block_device(bdm):
+    """One entry of a driver's ``block_device_info``."""
+    return {'connection_info': bdm.connection_info, 'device_name': bdm.device_name,
+            'boot_index': bdm.boot_index, 'volume_id': bdm.volume_id}
+
+
+def complete_all(context, instance, bdms):
+    for bdm in bdms:
+        if bdm.is_volume and bdm.attachment_id:
+            clients.volume_client().attachment_complete(context, bdm.attachment_id,
+                                                        project_id=instance.project_id)
+
+
+def unprepare(context, instance, bdms):
+    """A failed build's volumes back to how the API left them: connections
+    and attachments gone (another host makes its own), mappings and the
+    volumes kept (a volume made from an image too: a reschedule reuses it)."""
+    volume_api = clients.volume_client()
+    for bdm in bdms:
+        if bdm.connection_info:
+            disconnect(bdm.connection_info)
+        if bdm.attachment_id:
+            _best_effort('Deleting attachment %s' % bdm.attachment_id,
+                         volume_api.attachment_delete, context, bdm.attachment_id,
+                         project_id=instance.project_id)
+        bdm.attachment_id = None
+        bdm.connection_info = None
+        _best_effort('Resetting mapping %s' % bdm.uuid, bdm.save)

@@ -1,0 +1,331 @@
+"""Block volumes end to end in-process: os-volume_attachments, boot from
+volume and server delete, through API, conductor and compute managers over
+the fake RPC transport, with the fake volume client and the fake driver
+(os-brick's real ``local`` connector in between)."""
+
+import time
+
+import pytest
+
+from services.compute import clients
+from services.compute.clients import fake as fake_clients
+from services.compute.compute import volumes as compute_volumes
+from services.compute.objects import instance as inst_obj
+from tests.unit.compute import fixtures
+from tests.unit.compute.conftest import ADMIN, DEMO, headers
+from tests.unit.compute.test_server_flow import Cloud
+
+VOL = '6c0a7a55-3b44-4d0b-9d8e-0c5a0a5e7a01'
+VOL2 = '6c0a7a55-3b44-4d0b-9d8e-0c5a0a5e7a02'
+OTHER = '6c0a7a55-3b44-4d0b-9d8e-0c5a0a5e7a03'  # another project's
+READER = {'X-User-Id': 'reader', 'X-Project-Id': 'demo', 'X-Roles': 'reader'}
+ALT = {'X-User-Id': 'alt', 'X-Project-Id': 'alt', 'X-Roles': 'member,reader'}
+
+
+@pytest.fixture
+def cloud(env, app, monkeypatch):
+    # This host's connector without probing iSCSI/NVMe tools: the tests
+    # exercise the attach flow; os-brick's LOCAL connector still connects.
+    monkeypatch.setattr(compute_volumes, 'connector_properties',
+                        lambda host: {'host': host, 'platform': 'x86_64', 'os_type': 'linux',
+                                      'multipath': False, 'ip': '127.0.0.1'})
+    fake_clients.seed(str(env.tmp_path / 'fake'), volumes=[
+        {'id': VOL, 'name': 'data', 'size': 1, 'project_id': 'demo'},
+        {'id': VOL2, 'name': 'data2', 'size': 2, 'project_id': 'demo'},
+        {'id': OTHER, 'name': 'theirs', 'size': 1, 'project_id': 'alt'}])
+    c = Cloud(env, app)
+    c.flavor()
+    c.add_compute('node1')
+    yield c
+    c.settle()
+
+
+def _url(server_id, volume_id=None):
+    url = '/v2.1/servers/%s/os-volume_attachments' % server_id
+    return url + ('/%s' % volume_id if volume_id else '')
+
+
+def _attach(cloud, server_id, volume_id=VOL, who=DEMO, status=200, version='2.53', **extra):
+    body = {'volumeAttachment': dict({'volumeId': volume_id}, **extra)}
+    return cloud.app.post_json(_url(server_id), body, headers=headers(who, version),
+                               status=status, expect_errors=status >= 400).json
+
+
+def _volume(volume_id):
+    return clients.volume_client().volumes.read()[volume_id]
+
+
+def _guest(cloud, server_id):
+    instance = inst_obj.Instance(cloud.env.admin_context(), uuid=server_id)
+    return cloud.computes['node1'].driver.volumes(instance)
+
+
+def _wait_for(predicate, timeout=10):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError('condition not reached')
+
+
+@pytest.fixture
+def server(cloud):
+    server_id = cloud.boot()['server']['id']
+    cloud.wait(server_id, 'ACTIVE', who=DEMO)
+    return server_id
+
+
+def test_attach_list_show_and_detach(cloud, server):
+    answer = _attach(cloud, server)['volumeAttachment']
+    assert answer == {'device': '/dev/vdb', 'id': VOL, 'serverId': server, 'volumeId': VOL}
+    _wait_for(lambda: _volume(VOL)['status'] == 'in-use')
+    store = clients.volume_client()
+    assert _guest(cloud, server) == {'/dev/vdb': {'serial': VOL,
+                                                  'device_path': store.device_path(VOL)}}
+    listed = cloud.app.get(_url(server), headers=headers(DEMO)).json['volumeAttachments']
+    assert listed == [answer]
+    shown = cloud.app.get(_url(server, VOL), headers=headers(READER)).json
+    assert shown == {'volumeAttachment': answer}
+    view = cloud.show(server, who=DEMO)
+    assert view['os-extended-volumes:volumes_attached'] == [
+        {'id': VOL, 'delete_on_termination': False}]
+    old = cloud.app.get('/v2.1/servers/%s' % server, headers=headers(DEMO, '2.1')).json
+    assert old['server']['os-extended-volumes:volumes_attached'] == [{'id': VOL}]
+    detail = cloud.app.get('/v2.1/servers/detail', headers=headers(DEMO)).json['servers']
+    assert detail[0]['os-extended-volumes:volumes_attached'][0]['id'] == VOL
+    # A second volume gets the next device name.
+    assert _attach(cloud, server, VOL2)['volumeAttachment']['device'] == '/dev/vdc'
+    _wait_for(lambda: _volume(VOL2)['status'] == 'in-use')
+
+    cloud.app.delete(_url(server, VOL), headers=headers(DEMO), status=202)
+    _wait_for(lambda: _volume(VOL)['status'] == 'available')
+    assert list(_guest(cloud, server)) == ['/dev/vdc']
+    assert store.attachments.read() and all(
+        a['volume_id'] == VOL2 for a in store.attachments.read().values())
+    resp = cloud.app.get(_url(server, VOL), headers=headers(DEMO), status=404)
+    assert resp.json['itemNotFound']['code'] == 404
+    resp = cloud.app.delete(_url(server, VOL), headers=headers(DEMO), status=404)
+    assert 'No volume Block Device Mapping' in resp.json['itemNotFound']['message']
+
+
+def test_requested_device_and_tag(cloud, server):
+    resp = _attach(cloud, server, device='/dev/vdf', tag='data', version='2.49')
+    assert resp['volumeAttachment']['device'] == '/dev/vdf'
+    _wait_for(lambda: _volume(VOL)['status'] == 'in-use')
+    assert list(_guest(cloud, server)) == ['/dev/vdf']
+    resp = _attach(cloud, server, VOL2, device='/dev/vdf', status=409)
+    assert resp['conflictingRequest']['code'] == 409
+    assert _volume(VOL2)['status'] == 'available'  # its reservation was given back
+
+
+BAD_BODIES = [
+    ({}, '2.53'),
+    ({'volumeAttachment': {}}, '2.53'),
+    ({'volumeAttachment': {'volumeId': 'not-a-uuid'}}, '2.53'),
+    ({'volumeAttachment': {'volumeId': VOL, 'device': 'vdb'}}, '2.53'),
+    ({'volumeAttachment': {'volumeId': VOL, 'tag': 'x'}}, '2.48'),
+    ({'volumeAttachment': {'volumeId': VOL, 'delete_on_termination': True}}, '2.53'),
+    ({'volumeAttachment': {'volumeId': VOL, 'extra': 1}}, '2.53'),
+]
+
+
+def test_bad_attach_bodies_are_400(cloud, server):
+    for body, version in BAD_BODIES:
+        resp = cloud.app.post_json(_url(server), body, headers=headers(DEMO, version),
+                                   status=400)
+        assert resp.json['badRequest']['code'] == 400, body
+    assert _volume(VOL)['status'] == 'available'
+
+
+def test_unknown_hidden_and_busy_volumes(cloud, server):
+    missing = _attach(cloud, server, '6c0a7a55-3b44-4d0b-9d8e-0c5a0a5e7aff', status=404)
+    assert 'could not be found' in missing['itemNotFound']['message']
+    _attach(cloud, server, OTHER, status=404)  # another project's volume
+    _attach(cloud, server)
+    _wait_for(lambda: _volume(VOL)['status'] == 'in-use')
+    again = _attach(cloud, server, status=400)
+    assert 'already attached' in again['badRequest']['message']
+    second = cloud.boot(name='vm2')['server']['id']
+    cloud.wait(second, 'ACTIVE', who=DEMO)
+    busy = _attach(cloud, second, status=400)
+    assert 'Invalid volume' in busy['badRequest']['message']
+
+
+def test_policy_and_other_projects(cloud, server):
+    resp = _attach(cloud, server, who=READER, status=403)
+    assert resp['forbidden']['code'] == 403
+    _attach(cloud, server, who=ALT, status=404)
+    cloud.app.get(_url(server), headers=headers(ALT), status=404)
+    assert cloud.app.get(_url(server), headers=headers(READER)).json == {
+        'volumeAttachments': []}
+    _attach(cloud, server)
+    _wait_for(lambda: _volume(VOL)['status'] == 'in-use')
+    cloud.app.delete(_url(server, VOL), headers=headers(READER), status=403)
+    cloud.app.delete(_url(server, VOL), headers=headers(ALT), status=404)
+
+
+def test_swap_is_admin_only_and_not_supported(cloud, server):
+    _attach(cloud, server)
+    body = {'volumeAttachment': {'volumeId': VOL2}}
+    cloud.app.put_json(_url(server, VOL), body, headers=headers(DEMO), status=403)
+    resp = cloud.app.put_json(_url(server, VOL), body, headers=headers(ADMIN), status=409)
+    assert 'not supported' in resp.json['conflictingRequest']['message']
+    same = {'volumeAttachment': {'volumeId': VOL}}
+    cloud.app.put_json(_url(server, VOL), same, headers=headers(DEMO), status=400)
+
+
+def test_wrong_state_and_locked_are_409(cloud, server):
+    cloud.action(server, {'lock': None}, who=ADMIN)
+    resp = _attach(cloud, server, status=409)
+    assert 'locked' in resp['conflictingRequest']['message']
+    cloud.action(server, {'unlock': None}, who=ADMIN)
+    cloud.action(server, {'shelve': None})
+    cloud.wait(server, 'SHELVED_OFFLOADED', who=DEMO)
+    resp = _attach(cloud, server, status=409)
+    assert resp['conflictingRequest']['code'] == 409
+    assert _volume(VOL)['status'] == 'available'
+
+
+def test_attach_to_a_stopped_server(cloud, server):
+    cloud.action(server, {'os-stop': None})
+    cloud.wait(server, 'SHUTOFF', who=DEMO)
+    _attach(cloud, server)
+    _wait_for(lambda: _volume(VOL)['status'] == 'in-use')
+
+
+def test_a_failed_hot_plug_leaves_nothing_half_attached(cloud, server, monkeypatch):
+    driver = cloud.computes['node1'].driver
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError('the guest refused the disk')
+    monkeypatch.setattr(driver, 'attach_volume', refuse)
+    _attach(cloud, server)
+
+    def fault():
+        return inst_obj.Instance.get_by_uuid(cloud.env.admin_context(), server,
+                                             with_fault=True).fault
+    _wait_for(fault)  # written last, after the clean-up
+    assert 'the guest refused the disk' in fault()['message']
+    assert _volume(VOL)['status'] == 'available'
+    assert cloud.app.get(_url(server), headers=headers(DEMO)).json == {
+        'volumeAttachments': []}
+    assert clients.volume_client().attachments.read() == {}
+    actions = cloud.app.get('/v2.1/servers/%s/os-instance-actions' % server,
+                            headers=headers(DEMO)).json['instanceActions']
+    attach = [a for a in actions if a['action'] == 'attach_volume'][0]
+    events = cloud.app.get('/v2.1/servers/%s/os-instance-actions/%s' % (
+        server, attach['request_id']), headers=headers(ADMIN)).json['instanceAction']['events']
+    assert [e['result'] for e in events] == ['Error']
+
+
+def test_server_delete_detaches_its_volumes(cloud, server):
+    _attach(cloud, server)
+    _wait_for(lambda: _volume(VOL)['status'] == 'in-use')
+    cloud.app.delete('/v2.1/servers/%s' % server, headers=headers(DEMO), status=204)
+    _wait_for(lambda: _volume(VOL)['status'] == 'available')
+    assert clients.volume_client().attachments.read() == {}
+
+
+def _bfv(cloud, mappings, status=202, **server):
+    body = {'server': dict({'name': 'bfv', 'flavorRef': 'm1.nano', 'networks': 'none',
+                            'block_device_mapping_v2': mappings}, **server)}
+    return cloud.app.post_json('/v2.1/servers', body, headers=headers(DEMO),
+                               status=status, expect_errors=status >= 400).json
+
+
+def test_boot_from_an_existing_volume(cloud):
+    server_id = _bfv(cloud, [{'source_type': 'volume', 'destination_type': 'volume',
+                              'uuid': VOL, 'boot_index': 0}])['server']['id']
+    view = cloud.wait(server_id, 'ACTIVE', who=DEMO)
+    assert view['image'] == ''
+    assert view['os-extended-volumes:volumes_attached'] == [
+        {'id': VOL, 'delete_on_termination': False}]
+    assert _volume(VOL)['status'] == 'in-use'
+    assert _guest(cloud, server_id)['/dev/vda']['serial'] == VOL
+    # The boot disk stays: a root volume cannot be detached.
+    resp = cloud.app.delete(_url(server_id, VOL), headers=headers(DEMO), status=400)
+    assert 'root device' in resp.json['badRequest']['message']
+    cloud.app.delete('/v2.1/servers/%s' % server_id, headers=headers(DEMO), status=204)
+    _wait_for(lambda: _volume(VOL)['status'] == 'available')  # kept, only detached
+
+
+def test_boot_from_a_volume_made_of_the_image(cloud):
+    server_id = _bfv(cloud, [{'source_type': 'image', 'destination_type': 'volume',
+                              'uuid': fixtures.IMAGE_ID, 'boot_index': 0, 'volume_size': 1,
+                              'delete_on_termination': True}])['server']['id']
+    view = cloud.wait(server_id, 'ACTIVE', who=DEMO)
+    made = view['os-extended-volumes:volumes_attached']
+    assert len(made) == 1 and made[0]['delete_on_termination'] is True
+    volume = _volume(made[0]['id'])
+    assert volume['status'] == 'in-use' and volume['project_id'] == 'demo'
+    assert volume['volume_image_metadata'] == {'image_id': fixtures.IMAGE_ID}
+    cloud.app.delete('/v2.1/servers/%s' % server_id, headers=headers(DEMO), status=204)
+    _wait_for(lambda: made[0]['id'] not in clients.volume_client().volumes.read())
+
+
+def test_a_volume_that_fails_to_build_fails_the_server(cloud):
+    fake_clients.seed(str(cloud.env.tmp_path / 'fake'), images=[
+        {'id': fake_clients.FakeVolumeClient.FAIL_IMAGE, 'name': 'bad', 'status': 'active',
+         'visibility': 'public', 'properties': {}}])
+    server_id = _bfv(cloud, [{'source_type': 'image', 'destination_type': 'volume',
+                              'uuid': fake_clients.FakeVolumeClient.FAIL_IMAGE,
+                              'boot_index': 0, 'volume_size': 1}])['server']['id']
+    view = cloud.wait(server_id, 'ERROR', who=DEMO)
+    assert 'fault' in view
+
+
+BAD_MAPPINGS = [
+    ({'source_type': 'volume', 'destination_type': 'volume', 'boot_index': 0},
+     'uuid is required'),
+    ({'source_type': 'image', 'destination_type': 'volume', 'boot_index': 0,
+      'uuid': fixtures.IMAGE_ID}, 'volume_size'),
+    ({'source_type': 'snapshot', 'destination_type': 'volume', 'boot_index': 0,
+      'uuid': VOL}, 'snapshot'),
+    ({'source_type': 'volume', 'destination_type': 'volume', 'boot_index': 0,
+      'uuid': '6c0a7a55-3b44-4d0b-9d8e-0c5a0a5e7aff'}, 'failed to get volume'),
+    ({'source_type': 'volume', 'destination_type': 'volume', 'boot_index': 0,
+      'uuid': OTHER}, 'failed to get volume'),
+    ({'source_type': 'volume', 'destination_type': 'volume', 'boot_index': 'x',
+      'uuid': VOL}, 'boot_index'),
+    ({'source_type': 'blank', 'destination_type': 'local', 'boot_index': 1},
+     'flavor'),
+]
+
+
+def test_bad_block_device_mappings_are_400(cloud):
+    for mapping, message in BAD_MAPPINGS:
+        resp = _bfv(cloud, [mapping], status=400)
+        assert message in resp['badRequest']['message'], mapping
+    twice = [{'source_type': 'volume', 'destination_type': 'volume', 'uuid': VOL,
+              'boot_index': 0},
+             {'source_type': 'volume', 'destination_type': 'volume', 'uuid': VOL2,
+              'boot_index': 0}]
+    assert 'unique' in _bfv(cloud, twice, status=400)['badRequest']['message']
+    many = _bfv(cloud, twice[:1], status=400, max_count=2)
+    assert 'multiple instances' in many['badRequest']['message']
+    assert cloud.app.get('/v2.1/servers', headers=headers(DEMO)).json['servers'] == []
+    assert _volume(VOL)['status'] == 'available'
+
+
+def test_a_volume_in_use_cannot_be_booted_twice(cloud):
+    first = _bfv(cloud, [{'source_type': 'volume', 'destination_type': 'volume',
+                          'uuid': VOL, 'boot_index': 0}])['server']['id']
+    cloud.wait(first, 'ACTIVE', who=DEMO)
+    resp = _bfv(cloud, [{'source_type': 'volume', 'destination_type': 'volume',
+                         'uuid': VOL, 'boot_index': 0}], status=400)
+    assert 'Invalid volume' in resp['badRequest']['message']
+    servers = cloud.app.get('/v2.1/servers', headers=headers(DEMO)).json['servers']
+    assert [s['id'] for s in servers] == [first]
+
+
+def test_actions_that_would_lose_volumes_are_409(cloud, server):
+    _attach(cloud, server)
+    _wait_for(lambda: _volume(VOL)['status'] == 'in-use')
+    for body in ({'shelve': None}, {'resize': {'flavorRef': 'm1.nano'}},
+                 {'rebuild': {'imageRef': fixtures.IMAGE_ID}}):
+        resp = cloud.action(server, body, status=409)
+        assert 'with volumes' in resp.json['conflictingRequest']['message'], body
+    cloud.action(server, {'reboot': {'type': 'HARD'}})  # the guest keeps its disks
+    cloud.wait(server, 'ACTIVE', who=DEMO)
+    assert list(_guest(cloud, server)) == ['/dev/vdb']

@@ -1,0 +1,113 @@
+"""The REST volume client: Cinder v3 URLs with the acting project, the 3.44
+microversion, the attachment calls' bodies, and errors as compute's own."""
+
+import pytest
+from keystoneauth1 import exceptions as ks_exc
+
+from common import context as alto_context
+from services.compute import exception
+from services.compute.clients import base
+from services.compute.clients import volume
+from services.compute.db import block_devices
+from tests.unit.compute.test_clients import _RecordingSession, _Response
+
+ROOT = 'http://vol.example:8776/v3'
+
+
+class _VolumeSession(_RecordingSession):
+    def __init__(self, catalog):
+        super().__init__({})
+        self.catalog = catalog
+        self.headers_sent = []
+
+    def get_endpoint(self, auth=None, service_type=None, **kwargs):
+        if service_type not in self.catalog:
+            raise ks_exc.EndpointNotFound()
+        return self.catalog[service_type]
+
+    def request(self, url, method, headers=None, **kwargs):
+        self.headers_sent.append(headers)
+        return super().request(url, method, **kwargs)
+
+
+@pytest.fixture
+def session(monkeypatch, env):
+    holder = _VolumeSession({'volumev3': ROOT + '/service-project'})
+    monkeypatch.setattr(base, 'service_session', lambda: holder)
+    return holder
+
+
+def _user():
+    return alto_context.RequestContext(auth_token='USER', project_id='demo',
+                                       user_id='demo-user', roles=['member'])
+
+
+def test_urls_name_the_users_project_and_send_the_microversion(session):
+    session.routes[('GET', ROOT + '/demo/volumes/v1')] = _Response(
+        200, {'volume': {'id': 'v1', 'status': 'available'}})
+    assert volume.VolumeClient().get(_user(), 'v1')['status'] == 'available'
+    method, url, headers, _, _ = session.calls[0]
+    assert headers['X-Auth-Token'] == 'USER' and headers['X-Service-Token'] == 'SERVICE'
+    assert session.headers_sent[0]['OpenStack-API-Version'] == 'volume 3.44'
+
+
+def test_block_storage_type_and_a_catalog_url_without_project(session):
+    session.catalog = {'block-storage': ROOT + '/'}
+    session.routes[('DELETE', ROOT + '/owner/volumes/v1')] = _Response(202)
+    volume.VolumeClient().delete(_user(), 'v1', project_id='owner')
+    assert session.calls[0][1] == ROOT + '/owner/volumes/v1'
+
+
+def test_no_endpoint_is_a_503(session):
+    session.catalog = {}
+    with pytest.raises(exception.ExternalServiceError):
+        volume.VolumeClient().get(_user(), 'v1')
+
+
+def test_attachment_calls(session):
+    client = volume.VolumeClient()
+    session.routes[('POST', ROOT + '/demo/attachments')] = _Response(
+        200, {'attachment': {'id': 'a1', 'status': 'reserved', 'connection_info': {}}})
+    assert client.attachment_create(_user(), 'v1', 'i1')['id'] == 'a1'
+    assert session.calls[-1][3] == {'attachment': {'volume_uuid': 'v1',
+                                                   'instance_uuid': 'i1'}}
+    info = {'driver_volume_type': 'local', 'data': {'device_path': '/v/x', 'format': 'raw'}}
+    session.routes[('PUT', ROOT + '/demo/attachments/a1')] = _Response(
+        200, {'attachment': {'id': 'a1', 'connection_info': info}})
+    got = client.attachment_update(_user(), 'a1', {'host': 'h'}, '/dev/vdb')
+    assert got['connection_info'] == info
+    assert session.calls[-1][3] == {'attachment': {'connector': {
+        'host': 'h', 'mountpoint': '/dev/vdb'}}}
+    session.routes[('POST', ROOT + '/demo/attachments/a1/action')] = _Response(204)
+    client.attachment_complete(_user(), 'a1')
+    assert session.calls[-1][3] == {'os-complete': None}
+    session.routes[('DELETE', ROOT + '/demo/attachments/a1')] = _Response(200)
+    client.attachment_delete(_user(), 'a1')
+    client.attachment_delete(_user(), 'gone')  # 404: nothing to do
+
+
+@pytest.mark.parametrize('status,raised', [
+    (404, exception.VolumeNotFound), (400, exception.InvalidVolume),
+    (409, exception.InvalidVolume), (413, exception.VolumeLimitExceeded),
+    (500, exception.ExternalServiceError)])
+def test_errors_become_compute_conditions(session, status, raised):
+    session.routes[('POST', ROOT + '/demo/attachments')] = _Response(
+        status, {'badRequest': {'code': status, 'message': 'volume is in-use'}})
+    with pytest.raises(raised) as info:
+        volume.VolumeClient().attachment_create(_user(), 'v1', 'i1')
+    if status in (400, 409):
+        assert 'volume is in-use' in str(info.value)
+        assert info.value.code == 400
+
+
+def test_device_names_as_nova_picks_them():
+    assert block_devices.next_device_name(['vda']) == '/dev/vdb'
+    assert block_devices.next_device_name(['vda', '/dev/vdb', 'vdd']) == '/dev/vdc'
+    used = ['vd' + chr(ord('a') + i) for i in range(26)]
+    assert block_devices.next_device_name(used) == '/dev/vdaa'
+    assert block_devices.next_device_name(['vda'], '/dev/sdc') == '/dev/vdc'
+    assert block_devices.next_device_name(['vda'], '/dev/xvdd1') == '/dev/vdd'
+    with pytest.raises(exception.InvalidDevicePath):
+        block_devices.next_device_name(['vda'], '/dev/')
+    with pytest.raises(exception.DevicePathInUse):
+        block_devices.next_device_name(['vda', 'vdb'], '/dev/vdb')
