@@ -10,6 +10,8 @@ _METADATA = {'type': 'object', 'maxProperties': 128,
                                'pattern': validation.NAME_PATTERN},
              'additionalProperties': {'type': 'string', 'maxLength': 255}}
 _SIZE = {'type': ['integer', 'string', 'null']}
+#: clients send ``"metadata": null`` for "none"
+_METADATA_OR_NULL = dict(_METADATA, type=['object', 'null'])
 
 
 def metadata(key='metadata'):
@@ -24,7 +26,7 @@ def volume_create():
             'display_description': _TEXT, 'size': _SIZE,
             'availability_zone': _NAME, 'source_volid': _UUID, 'snapshot_id': _UUID,
             'imageRef': _TEXT, 'image_id': _TEXT, 'backup_id': _UUID,
-            'volume_type': _NAME, 'metadata': _METADATA,
+            'volume_type': _NAME, 'metadata': _METADATA_OR_NULL,
             'multiattach': {'type': ['boolean', 'string']},
             'consistencygroup_id': _UUID, 'group_id': _UUID,
         }, 'additionalProperties': True},
@@ -45,7 +47,7 @@ def snapshot_create():
         'snapshot': {'type': 'object', 'required': ['volume_id'], 'properties': {
             'name': _NAME, 'description': _TEXT, 'display_name': _NAME,
             'display_description': _TEXT, 'volume_id': {'type': 'string', 'maxLength': 36},
-            'force': {'type': ['boolean', 'string']}, 'metadata': _METADATA,
+            'force': {'type': ['boolean', 'string']}, 'metadata': _METADATA_OR_NULL,
         }, 'additionalProperties': False}}}
 
 
