@@ -4,6 +4,7 @@ alto-volume with the file backend) behind the real identity and image
 services; the attachments API compute uses, by plain HTTP.  One set of
 daemons for the module."""
 
+import concurrent.futures
 import os
 import time
 
@@ -48,10 +49,17 @@ def demo_sdk(identity_server, image_server, cloud):
 
 
 @pytest.fixture(scope='module')
-def tokens(cloud, image_server):
+def tokens(cloud, identity_server, image_server):
+    admin = openstack.connect(**identity_server.cloud_config())
+    reader = admin.identity.find_role('reader') or admin.identity.create_role(name='reader')
+    user = admin.identity.create_user(name='demo-reader', password=image_fixtures.USER_PASSWORD,
+                                      domain_id='default')
+    admin.identity.assign_project_role_to_user(image_server.projects['demo'], user, reader)
+    admin.close()
     out = {'admin': cloud.token()}
     for name in ('demo', 'other'):
         out[name] = cloud.token('%s-user' % name, image_fixtures.USER_PASSWORD, name)
+    out['reader'] = cloud.token('demo-reader', image_fixtures.USER_PASSWORD, 'demo')
     return out
 
 
@@ -72,6 +80,13 @@ def wait_gone(sdk, volume_id, timeout=30):
             return
         time.sleep(0.2)
     raise AssertionError('volume %s was not deleted' % volume_id)
+
+
+def cli_together(*commands):
+    """Run independent ``(cli, args)`` commands at once (each costs seconds of
+    CPU, and the machine has two cores); their JSON outputs, in order."""
+    with concurrent.futures.ThreadPoolExecutor(len(commands)) as pool:
+        return list(pool.map(lambda command: command[0].json(*command[1]), commands))
 
 
 def wait_snapshot(sdk, snapshot_id, status, timeout=30):
@@ -95,8 +110,8 @@ def test_cli_volume_lifecycle(cloud, clis, demo_sdk, tokens):
     path = cloud.volumes_dir / ('volume-%s' % volume.id)
     assert path.stat().st_size == GiB
     assert path.stat().st_blocks * 512 < GiB      # sparse
-    assert [v['Name'] for v in demo.json('volume', 'list')] == ['vol-a']
-    shown = demo.json('volume', 'show', 'vol-a')
+    listed, shown = cli_together((demo, ('volume', 'list')), (demo, ('volume', 'show', 'vol-a')))
+    assert [v['Name'] for v in listed] == ['vol-a']
     assert shown['status'] == 'available' and shown['type'] == '__DEFAULT__'
     assert shown['properties'] == {'tier': 'gold'}
     demo.run('volume', 'set', '--name', 'vol-b', '--description', 'renamed',
@@ -127,8 +142,9 @@ def test_cli_snapshots_and_clones(cloud, clis, demo_sdk):
         f.write(b'altostratus data')
     snap = demo.json('volume', 'snapshot', 'create', '--volume', 'snap-src', 'snap-1')
     wait_snapshot(demo_sdk, snap['id'], 'available')
-    assert [s['Name'] for s in demo.json('volume', 'snapshot', 'list')] == ['snap-1']
-    shown = demo.json('volume', 'snapshot', 'show', 'snap-1')
+    listed, shown = cli_together((demo, ('volume', 'snapshot', 'list')),
+                                 (demo, ('volume', 'snapshot', 'show', 'snap-1')))
+    assert [s['Name'] for s in listed] == ['snap-1']
     assert shown['status'] == 'available' and shown['volume_id'] == source.id
     from_snap = bs.create_volume(snapshot_id=snap['id'], size=2, name='from-snap')
     clone = bs.create_volume(source_volume_id=source.id, size=1, name='clone')
@@ -142,7 +158,10 @@ def test_cli_snapshots_and_clones(cloud, clis, demo_sdk):
     with pytest.raises(openstack.exceptions.BadRequestException):
         bs.delete_volume(source)
     demo.run('volume', 'snapshot', 'delete', 'snap-1')
-    bs.wait_for_delete(bs.get_snapshot(snap['id']), wait=30, interval=0.2)
+    deadline = time.time() + 30
+    while bs.find_snapshot(snap['id']) is not None:
+        assert time.time() < deadline, 'snapshot %s was not deleted' % snap['id']
+        time.sleep(0.2)
     assert not (cloud.volumes_dir / ('snapshot-%s' % snap['id'])).exists()
     for vol in (source, from_snap, clone):
         bs.delete_volume(vol)
@@ -158,7 +177,10 @@ def test_cli_types_services_zones(cloud, clis, demo_sdk, tokens):
     admin.run('volume', 'type', 'set', '--property', 'tier=1', 'fast')
     fast = demo_sdk.block_storage.find_type('fast')
     assert fast.extra_specs == {'volume_backend_name': 'file', 'tier': '1'}
-    names = [t['Name'] for t in demo.json('volume', 'type', 'list')]
+    types, services, zones = cli_together(
+        (demo, ('volume', 'type', 'list')), (admin, ('volume', 'service', 'list')),
+        (demo, ('availability', 'zone', 'list', '--volume')))
+    names = [t['Name'] for t in types]
     assert '__DEFAULT__' in names and 'fast' in names
     vol = demo_sdk.block_storage.create_volume(size=1, volume_type='fast', name='typed')
     assert wait_status(demo_sdk, vol.id, 'available').volume_type == 'fast'
@@ -170,11 +192,9 @@ def test_cli_types_services_zones(cloud, clis, demo_sdk, tokens):
     demo_sdk.block_storage.delete_volume(vol)
     wait_gone(demo_sdk, vol.id)
     admin.run('volume', 'type', 'delete', 'fast')
-    services = admin.json('volume', 'service', 'list')
     assert sorted((s['Binary'], s['State']) for s in services) == [
         ('cinder-scheduler', 'up'), ('cinder-volume', 'up')]
     assert [s['Host'] for s in services if s['Binary'] == 'cinder-volume'] == ['stor1@file']
-    zones = demo.json('availability', 'zone', 'list', '--volume')
     assert [(z['Zone Name'], z['Zone Status']) for z in zones] == [('nova', 'available')]
 
 
@@ -309,6 +329,17 @@ def test_refusals_and_bad_input(cloud, tokens, clis):
     assert status == 404 and fault['itemNotFound']['code'] == 404
     status, _ = cloud.request('GET', '/%s/volumes' % project, token=other)
     assert status == 400
+    # a reader of the project reads, and may change nothing
+    reader, _ = tokens['reader']
+    cloud.request('GET', '/%s/volumes/%s' % (project, vol['id']), token=reader, expect=200)
+    for method, path, body in (('DELETE', '/volumes/%s' % vol['id'], None),
+                               ('PUT', '/volumes/%s' % vol['id'], {'volume': {'name': 'r'}}),
+                               ('POST', '/volumes', {'volume': {'size': 1}}),
+                               ('POST', '/snapshots', {'snapshot': {'volume_id': vol['id']}}),
+                               ('POST', '/attachments', {'attachment': {
+                                   'volume_uuid': vol['id'], 'instance_uuid': 'x'}})):
+        status, fault = cloud.request(method, '/%s%s' % (project, path), body, token=reader)
+        assert status == 403 and fault['forbidden']['code'] == 403, (method, path, status)
     # admin-only operations are 403 for a member
     status, fault = cloud.request('POST', '/%s/volumes/%s/action' % (project, vol['id']),
                                   {'os-reset_status': {'status': 'error'}}, token=token)
