@@ -486,8 +486,6 @@ def volume_begin_delete(volume_id, force, project_id=None):
                        'attached, belong to a group, have snapshots, be awaiting a '
                        'transfer, or be disassociated from snapshots after volume '
                        'transfer.')
-        if force and row.status == 'deleting':
-            pass
         row.status = 'deleting'
         row.updated_at = now()
         session.flush()
