@@ -8,7 +8,7 @@ set -euo pipefail
 
 [ "$(id -u)" = 0 ] || die "run stack.sh as root"
 
-ALTO_SERVICES=${ALTO_SERVICES:-identity image network compute objectstore}
+ALTO_SERVICES=${ALTO_SERVICES:-identity image network compute volume objectstore}
 # Debian's interpreter: the virtualenv must be usable by the unprivileged daemons.
 ALTO_PYTHON=${ALTO_PYTHON:-/usr/bin/python3}
 SYSTEM_PACKAGES="python3-venv python3-dev build-essential pkg-config libmariadb-dev curl rabbitmq-server qemu-utils util-linux passwd"

@@ -40,7 +40,7 @@ generate() {
 }
 
 mkdir -p "$OUT"
-for svc in identity image network compute; do
+for svc in identity image network compute volume; do
     # shellcheck disable=SC2046  # one namespace per word
     generate "$OUT/$svc.conf.sample" $(namespaces "$svc")
     generate "$OUT/$svc-db.conf.sample" "altostratus.$svc.db"

@@ -21,7 +21,7 @@ from tests.functional import databases
 
 pytestmark = pytest.mark.functional
 
-SERVICES = ('identity', 'image', 'compute', 'network')
+SERVICES = ('identity', 'image', 'compute', 'network', 'volume')
 
 # Differences alembic reports that are not real, as (service, backend,
 # predicate on the diff entry) with the reason.  Keep this empty unless a

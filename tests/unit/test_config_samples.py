@@ -15,7 +15,7 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / 'deploy' / 'etc'
-SERVICES = ('identity', 'image', 'network', 'compute')
+SERVICES = ('identity', 'image', 'network', 'compute', 'volume')
 #: services with no database of their own: no <svc>-db.conf sample
 NO_DB_SERVICES = ('objectstore',)
 HINT = 'run `tox -e genconfig` (tools/genconfig.sh) and commit deploy/etc'

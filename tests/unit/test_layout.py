@@ -22,6 +22,7 @@ REQUIRED = {
     'image': _EVERY_SERVICE + ('core',),
     'compute': _EVERY_SERVICE + ('conductor', 'objects'),
     'network': _EVERY_SERVICE + ('conductor',),
+    'volume': _EVERY_SERVICE + ('conductor',),
     # Swift's design: no conductor, no service database (SQLite files on the devices)
     'objectstore': ('cmd', 'conf', 'exception.py', 'ring', 'proxy', 'account', 'container',
                     'object'),

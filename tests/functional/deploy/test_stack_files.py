@@ -27,19 +27,20 @@ pytestmark = pytest.mark.functional
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 VENV = pathlib.Path(sys.executable).parent.parent
 USER = GROUP = 'altostratus'
-SERVICES = ('identity', 'image', 'network', 'compute')
+SERVICES = ('identity', 'image', 'network', 'compute', 'volume')
 #: Services without a service database (the object store keeps SQLite files on its devices).
 NO_DB_SERVICES = ('objectstore',)
 OBJECTSTORE_DAEMONS = ('alto-account-server', 'alto-container-server', 'alto-object-server',
                        'alto-objectstore-proxy')
 DB_FREE = ('alto-network-api', 'alto-compute-api', 'alto-compute-scheduler', 'alto-compute',
-           'alto-compute-metadata', 'alto-placement-api') + OBJECTSTORE_DAEMONS
+           'alto-compute-metadata', 'alto-placement-api', 'alto-volume-api',
+           'alto-volume-scheduler', 'alto-volume') + OBJECTSTORE_DAEMONS
 #: Daemons named after an API rather than their service.
 SERVICE_OF = {'alto-placement-api': 'compute', 'alto-ovs-agent': 'network',
               'alto-dhcp-agent': 'network'}
 SERVICE_OF.update(dict.fromkeys(OBJECTSTORE_DAEMONS, 'objectstore'))
 DB_OWNERS = ('alto-identity-api', 'alto-image-api', 'alto-network-conductor',
-             'alto-compute-conductor')
+             'alto-compute-conductor', 'alto-volume-conductor')
 # Network agents: DB-free, run as root (OVS, namespaces, dnsmasq), read network.conf.
 ROOT_AGENTS = ('alto-ovs-agent', 'alto-dhcp-agent')
 URL = re.compile(r'\b(sqlite|mysql|postgresql|mariadb)[+:\w]*://')
@@ -217,7 +218,8 @@ def test_state_and_logs_belong_to_the_service_user(deployed):
             assert _mode(path) & ~limit == 0, (path, oct(_mode(path)))
     state = base / 'state'
     assert sorted(p.name for p in state.glob('*.sqlite')) == [
-        'compute.sqlite', 'identity.sqlite', 'image.sqlite', 'network.sqlite', 'stale.sqlite']
+        'compute.sqlite', 'identity.sqlite', 'image.sqlite', 'network.sqlite', 'stale.sqlite',
+        'volume.sqlite']
     for repo in ('fernet-keys', 'credential-keys'):
         keys = state / repo
         assert _mode(keys) == 0o700, repo

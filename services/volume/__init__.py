@@ -1,0 +1,1 @@
+"""The volume service: a Block Storage (cinder) v3 compatible API."""

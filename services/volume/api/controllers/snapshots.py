@@ -1,0 +1,162 @@
+"""Snapshots: /snapshots, /snapshots/detail, /snapshots/{id}, metadata, actions."""
+
+from services.volume import exception
+from services.volume.api import policies
+from services.volume.api import router
+from services.volume.api.controllers import common
+from services.volume.api.schemas import volumes as schemas
+from services.volume.api.views import snapshots as views
+
+SORT_KEYS = ('id', 'name', 'size', 'status', 'created_at', 'updated_at', 'volume_id',
+             'project_id')
+
+
+def register(r):
+    r.add('GET', '/snapshots', index)
+    r.add('GET', '/snapshots/detail', index)
+    r.add('POST', '/snapshots', create)
+    r.add('GET', '/snapshots/{snapshot_id}', show)
+    r.add('PUT', '/snapshots/{snapshot_id}', update)
+    r.add('DELETE', '/snapshots/{snapshot_id}', delete)
+    r.add('POST', '/snapshots/{snapshot_id}/action', action)
+    r.add('GET', '/snapshots/{snapshot_id}/metadata', metadata_index)
+    r.add('POST', '/snapshots/{snapshot_id}/metadata', metadata_create)
+    r.add('PUT', '/snapshots/{snapshot_id}/metadata', metadata_replace)
+    r.add('GET', '/snapshots/{snapshot_id}/metadata/{key}', metadata_show)
+    r.add('PUT', '/snapshots/{snapshot_id}/metadata/{key}', metadata_update)
+    r.add('DELETE', '/snapshots/{snapshot_id}/metadata/{key}', metadata_delete)
+
+
+def get_snapshot(req, snapshot_id, rule):
+    snapshot = common.conductor().snapshot_get(req.context, snapshot_id)
+    policies.authorize(req.context, rule, snapshot['project_id'])
+    return snapshot
+
+
+def index(req):
+    policies.authorize(req.context, 'volume:get_all_snapshots')
+    sorts, limit, marker = common.page(req, SORT_KEYS)
+    skip = common.offset(req)
+    filters = {k: req.params[k] for k in ('name', 'status', 'volume_id')
+               if req.params.get(k) not in (None, '')}
+    project = common.scoped_project(req)
+    if project:
+        filters['project_id'] = project
+    snapshots = common.conductor().snapshot_list(
+        req.context, filters=filters, metadata=common.metadata_filter(req), sorts=sorts,
+        limit=limit + skip, marker=marker)[skip:]
+    body = {'snapshots': [views.detail(req, s) for s in snapshots]}
+    body.update(common.next_links(req, 'snapshots', snapshots, limit, 'snapshots'))
+    return body
+
+
+def show(req, snapshot_id):
+    return {'snapshot': views.detail(req, get_snapshot(req, snapshot_id,
+                                                       'volume:get_snapshot'))}
+
+
+def _name(body, key):
+    return body.get(key) if body.get(key) is not None else body.get('display_' + key)
+
+
+def create(req):
+    ctx = req.context
+    policies.authorize(ctx, 'volume:create_snapshot')
+    body = req.body
+    common.validate(schemas.snapshot_create(), body)
+    spec = body['snapshot']
+    force = common.boolean(spec.get('force', False), 'force')
+    api = common.conductor()
+    volume = api.volume_get(ctx, spec['volume_id'])
+    policies.authorize(ctx, 'volume:create_snapshot', volume['project_id'])
+    if volume['status'] == 'in-use' and not force and not req.at_least(66):
+        raise exception.InvalidVolume(reason='Volume %s is in-use; snapshot it with force.'
+                                      % volume['id'])
+    snapshot = api.snapshot_create(ctx, {'volume_id': volume['id'],
+                                         'name': _name(spec, 'name'),
+                                         'description': _name(spec, 'description')},
+                                   spec.get('metadata') or {}, force or req.at_least(66))
+    return router.Response({'snapshot': views.detail(req, snapshot)}, 202)
+
+
+def update(req, snapshot_id):
+    get_snapshot(req, snapshot_id, 'volume:update_snapshot')
+    body = req.body
+    common.validate(schemas.snapshot_update(), body)
+    spec = body['snapshot']
+    values = {key: _name(spec, key) for key in ('name', 'description')
+              if key in spec or 'display_' + key in spec}
+    snapshot = common.conductor().snapshot_update(req.context, snapshot_id, values)
+    return {'snapshot': views.detail(req, snapshot)}
+
+
+def delete(req, snapshot_id):
+    get_snapshot(req, snapshot_id, 'volume:delete_snapshot')
+    common.conductor().snapshot_delete(req.context, snapshot_id)
+    return router.Response(None, 202)
+
+
+def action(req, snapshot_id):
+    body = req.body
+    if not isinstance(body, dict) or len(body) != 1:
+        raise exception.InvalidInput(reason='The action body must hold exactly one action.')
+    name, args = next(iter(body.items()))
+    if name == 'os-force_delete':
+        get_snapshot(req, snapshot_id, 'volume_extension:snapshot_admin_actions:force_delete')
+        common.conductor().snapshot_delete(req.context, snapshot_id, True)
+        return router.Response(None, 202)
+    if name == 'os-reset_status':
+        get_snapshot(req, snapshot_id, 'volume_extension:snapshot_admin_actions:reset_status')
+        status = args.get('status') if isinstance(args, dict) else None
+        if status not in ('available', 'error', 'creating', 'deleting', 'error_deleting'):
+            raise exception.InvalidInput(reason='Invalid status %r.' % status)
+        common.conductor().snapshot_update(req.context, snapshot_id, {'status': status})
+        return router.Response(None, 202)
+    raise exception.InvalidInput(reason='There is no such action: %s' % name)
+
+
+# -- metadata ----------------------------------------------------------------------------
+
+def metadata_index(req, snapshot_id):
+    return {'metadata': get_snapshot(req, snapshot_id,
+                                     'volume:get_snapshot_metadata')['metadata']}
+
+
+def _set(req, snapshot_id, replace):
+    get_snapshot(req, snapshot_id, 'volume:update_snapshot_metadata')
+    body = req.body
+    common.validate(schemas.metadata(), body)
+    return {'metadata': common.conductor().metadata_update(
+        req.context, 'snapshot', snapshot_id, body['metadata'], replace)}
+
+
+def metadata_create(req, snapshot_id):
+    return _set(req, snapshot_id, False)
+
+
+def metadata_replace(req, snapshot_id):
+    return _set(req, snapshot_id, True)
+
+
+def metadata_show(req, snapshot_id, key):
+    metadata = get_snapshot(req, snapshot_id, 'volume:get_snapshot_metadata')['metadata']
+    if key not in metadata:
+        raise exception.MetadataNotFound(kind='snapshot', resource_id=snapshot_id, key=key)
+    return {'meta': {key: metadata[key]}}
+
+
+def metadata_update(req, snapshot_id, key):
+    get_snapshot(req, snapshot_id, 'volume:update_snapshot_metadata')
+    body = req.body
+    common.validate(schemas.metadata('meta'), body)
+    if list(body['meta']) != [key]:
+        raise exception.InvalidInput(reason='Request body and URI mismatch')
+    common.conductor().metadata_update(req.context, 'snapshot', snapshot_id, body['meta'],
+                                       False)
+    return {'meta': body['meta']}
+
+
+def metadata_delete(req, snapshot_id, key):
+    get_snapshot(req, snapshot_id, 'volume:delete_snapshot_metadata')
+    common.conductor().metadata_delete(req.context, 'snapshot', snapshot_id, key)
+    return router.Response(None, 200)

@@ -1,0 +1,99 @@
+"""Request bodies of volumes and snapshots."""
+
+from common import validation
+
+_NAME = {'type': ['string', 'null'], 'maxLength': 255, 'pattern': validation.NAME_PATTERN}
+_TEXT = {'type': ['string', 'null'], 'maxLength': 255}
+_UUID = {'type': ['string', 'null'], 'maxLength': 36}
+_METADATA = {'type': 'object', 'maxProperties': 128,
+             'propertyNames': {'type': 'string', 'minLength': 1, 'maxLength': 255,
+                               'pattern': validation.NAME_PATTERN},
+             'additionalProperties': {'type': 'string', 'maxLength': 255}}
+_SIZE = {'type': ['integer', 'string', 'null']}
+#: clients send ``"metadata": null`` for "none"
+_METADATA_OR_NULL = dict(_METADATA, type=['object', 'null'])
+
+
+def metadata(key='metadata'):
+    return {'type': 'object', 'required': [key], 'properties': {key: _METADATA},
+            'additionalProperties': False}
+
+
+def volume_create():
+    return {'type': 'object', 'required': ['volume'], 'properties': {
+        'volume': {'type': 'object', 'properties': {
+            'name': _NAME, 'description': _TEXT, 'display_name': _NAME,
+            'display_description': _TEXT, 'size': _SIZE,
+            'availability_zone': _NAME, 'source_volid': _UUID, 'snapshot_id': _UUID,
+            'imageRef': _TEXT, 'image_id': _TEXT, 'backup_id': _UUID,
+            'volume_type': _NAME, 'metadata': _METADATA_OR_NULL,
+            'multiattach': {'type': ['boolean', 'string']},
+            'consistencygroup_id': _UUID, 'group_id': _UUID,
+        }, 'additionalProperties': True},
+        'OS-SCH-HNT:scheduler_hints': {'type': ['object', 'null']},
+    }}
+
+
+def volume_update():
+    return {'type': 'object', 'required': ['volume'], 'properties': {
+        'volume': {'type': 'object', 'properties': {
+            'name': _NAME, 'description': _TEXT, 'display_name': _NAME,
+            'display_description': _TEXT, 'metadata': _METADATA,
+        }, 'additionalProperties': False, 'minProperties': 1}}}
+
+
+def snapshot_create():
+    return {'type': 'object', 'required': ['snapshot'], 'properties': {
+        'snapshot': {'type': 'object', 'required': ['volume_id'], 'properties': {
+            'name': _NAME, 'description': _TEXT, 'display_name': _NAME,
+            'display_description': _TEXT, 'volume_id': {'type': 'string', 'maxLength': 36},
+            'force': {'type': ['boolean', 'string']}, 'metadata': _METADATA_OR_NULL,
+        }, 'additionalProperties': False}}}
+
+
+def snapshot_update():
+    return {'type': 'object', 'required': ['snapshot'], 'properties': {
+        'snapshot': {'type': 'object', 'properties': {
+            'name': _NAME, 'description': _TEXT, 'display_name': _NAME,
+            'display_description': _TEXT,
+        }, 'additionalProperties': False, 'minProperties': 1}}}
+
+
+def type_create():
+    return {'type': 'object', 'required': ['volume_type'], 'properties': {
+        'volume_type': {'type': 'object', 'required': ['name'], 'properties': {
+            'name': {'type': 'string', 'minLength': 1, 'maxLength': 255,
+                     'pattern': validation.NAME_PATTERN},
+            'description': _TEXT,
+            'os-volume-type-access:is_public': {'type': ['boolean', 'string']},
+            'extra_specs': _METADATA,
+        }, 'additionalProperties': False}}}
+
+
+def type_update():
+    return {'type': 'object', 'required': ['volume_type'], 'properties': {
+        'volume_type': {'type': 'object', 'properties': {
+            'name': {'type': ['string', 'null'], 'minLength': 1, 'maxLength': 255,
+                     'pattern': validation.NAME_PATTERN},
+            'description': _TEXT,
+            'is_public': {'type': ['boolean', 'string']},
+        }, 'additionalProperties': False}}}
+
+
+def attachment_create():
+    connector = {'type': ['object', 'null']}
+    return {'type': 'object', 'required': ['attachment'], 'properties': {
+        'attachment': {'type': 'object', 'required': ['instance_uuid'], 'properties': {
+            'instance_uuid': {'type': 'string', 'minLength': 1, 'maxLength': 36},
+            'volume_uuid': {'type': 'string', 'maxLength': 36},
+            'volume_id': {'type': 'string', 'maxLength': 36},
+            'connector': connector,
+            'mode': {'type': 'string', 'enum': ['rw', 'ro']},
+        }, 'additionalProperties': False}}}
+
+
+def attachment_update():
+    return {'type': 'object', 'required': ['attachment'], 'properties': {
+        'attachment': {'type': 'object', 'required': ['connector'], 'properties': {
+            'connector': {'type': 'object'},
+        }, 'additionalProperties': False}}}

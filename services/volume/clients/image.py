@@ -1,0 +1,114 @@
+"""The image service (Glance v2 REST), as the volume service uses it: read an
+image's record and download its data for a volume created from it.
+
+Calls made for a user carry the user's token and the volume service's own as
+``X-Service-Token``: the image service decides what the user may see.
+Background work (no user token) acts as the service user.
+"""
+
+import threading
+
+from keystoneauth1 import exceptions as ks_exc
+from keystoneauth1 import loading as ks_loading
+from keystoneauth1 import plugin as ks_plugin
+from keystoneauth1 import service_token
+from oslo_config import cfg
+
+from common import exception as common_exc
+from services.volume import exception
+
+CONF = cfg.CONF
+_LOCK = threading.Lock()
+_SESSION = None
+#: Glance v2 fields that are not user properties.
+CORE = frozenset({
+    'id', 'name', 'status', 'visibility', 'owner', 'size', 'virtual_size', 'min_disk',
+    'min_ram', 'checksum', 'os_hash_algo', 'os_hash_value', 'disk_format',
+    'container_format', 'created_at', 'updated_at', 'tags', 'file', 'schema', 'self',
+    'protected', 'os_hidden', 'locations', 'direct_url', 'stores'})
+
+
+def _session():
+    global _SESSION
+    with _LOCK:
+        if _SESSION is None:
+            auth = ks_loading.load_auth_from_conf_options(CONF, 'service_user')
+            _SESSION = ks_loading.load_session_from_conf_options(CONF, 'service_user',
+                                                                 auth=auth)
+        return _SESSION
+
+
+class _UserToken(ks_plugin.BaseAuthPlugin):
+    """The requesting user's token; endpoints from the service user's catalog."""
+
+    def __init__(self, token, endpoints):
+        super().__init__()
+        self._token = token
+        self._endpoints = endpoints
+
+    def get_token(self, session, **kwargs):
+        return self._token
+
+    def get_endpoint(self, session, **kwargs):
+        return self._endpoints.get_endpoint(session, **kwargs)
+
+    def invalidate(self):
+        return False
+
+
+def _auth(context):
+    service_auth = _session().auth
+    token = getattr(context, 'auth_token', None)
+    if not token:
+        return service_auth
+    return service_token.ServiceTokenAuthWrapper(
+        user_auth=_UserToken(token, service_auth), service_auth=service_auth)
+
+
+def _endpoint_filter():
+    conf = CONF.image
+    values = {'service_type': 'image', 'interface': conf.valid_interfaces.split(',')}
+    if conf.region_name:
+        values['region_name'] = conf.region_name
+    if conf.endpoint_override:
+        values['endpoint_override'] = conf.endpoint_override
+    return values
+
+
+class ImageClient:
+    def _request(self, context, method, url, **kwargs):
+        try:
+            return _session().request(url, method, raise_exc=False, auth=_auth(context),
+                                      endpoint_filter=_endpoint_filter(), **kwargs)
+        except ks_exc.ClientException as exc:
+            raise common_exc.ServiceUnavailable(reason='image service: %s' % exc)
+
+    def get(self, context, image_id):
+        """The image record visible to ``context``; ImageNotFound otherwise."""
+        resp = self._request(context, 'GET', '/v2/images/%s' % image_id)
+        if resp.status_code in (403, 404):
+            raise exception.ImageNotFound(image_id=image_id)
+        if resp.status_code >= 400:
+            raise common_exc.ServiceUnavailable(
+                reason='image service answered %d' % resp.status_code)
+        return resp.json()
+
+    def download(self, context, image_id, path):
+        """Write the image's data to ``path``."""
+        resp = self._request(context, 'GET', '/v2/images/%s/file' % image_id, stream=True)
+        if resp.status_code >= 400:
+            raise exception.ImageNotFound(image_id=image_id)
+        with open(path, 'wb') as out:
+            for chunk in resp.iter_content(1 << 20):
+                out.write(chunk)
+
+
+def properties(image):
+    """What a volume shows as ``volume_image_metadata``."""
+    shown = {k: v for k, v in image.items() if k not in CORE and isinstance(v, str)}
+    shown.update({k: str(image[k]) for k in ('id', 'name', 'disk_format', 'container_format',
+                                             'min_disk', 'min_ram', 'size', 'checksum')
+                  if image.get(k) is not None})
+    shown['image_id'] = shown.pop('id', image.get('id'))
+    shown['image_name'] = shown.pop('name', '')
+    return shown

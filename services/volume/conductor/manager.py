@@ -1,0 +1,405 @@
+"""Volume conductor: the only process with the volume database.
+
+It answers the API's reads and writes, checks state transitions and quotas
+in the transaction that writes them, hands new volumes to the scheduler and
+the work on a volume to the volume host that holds it.  Every read and write
+is scoped to the caller's project unless the caller is an admin (another
+project's resources are "not found").
+"""
+
+import functools
+
+import oslo_messaging as messaging
+from oslo_config import cfg
+from oslo_log import log as logging
+from oslo_utils import timeutils
+
+from common import exception as common_exc
+from common import servicegroup
+from services.volume import exception
+from services.volume.conductor import rpcapi
+from services.volume.db import api as db_api
+from services.volume.scheduler import rpcapi as scheduler_rpcapi
+from services.volume.volume import rpcapi as volume_rpcapi
+
+CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
+BINARY = 'alto-volume-conductor'
+VOLUME_BINARY = 'alto-volume'
+QUOTA_RESOURCES = ('volumes', 'snapshots', 'gigabytes', 'per_volume_gigabytes', 'backups',
+                   'backup_gigabytes', 'groups')
+
+
+def _expected(func):
+    """Client errors go back to the caller without a traceback in our log."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except common_exc.AltoError as exc:
+            if exc.code >= 500:
+                raise
+            raise messaging.ExpectedException()
+    return wrapper
+
+
+def _scope(context):
+    """The project a request may see, or None for an admin (every project)."""
+    return None if context.is_admin else context.project_id
+
+
+def _sorts(sorts):
+    return [tuple(s) for s in sorts] if sorts else [('created_at', 'desc')]
+
+
+class ConductorManager:
+    target = messaging.Target(version=rpcapi.RPC_API_VERSION)
+
+    def __init__(self, host=None):
+        self.host = host or CONF.host
+        self.scheduler_api = scheduler_rpcapi.SchedulerAPI()
+        self.volume_api = volume_rpcapi.VolumeAPI()
+
+    def report_state(self):
+        db_api.service_report(self.host, BINARY, rpcapi.TOPIC, None, rpcapi.RPC_API_VERSION)
+
+    def ping(self, context):
+        return 'pong'
+
+    # -- services ------------------------------------------------------------------
+    @_expected
+    def service_report(self, context, host, binary, topic, availability_zone,
+                       capabilities=None):
+        db_api.service_report(host, binary, topic, availability_zone, rpcapi.RPC_API_VERSION,
+                              capabilities)
+
+    @_expected
+    def service_list(self, context, host=None, binary=None):
+        services = db_api.service_list(host=host, binary=binary)
+        for svc in services:
+            svc['up'] = self._is_up(svc)
+        return services
+
+    @staticmethod
+    def _is_up(svc):
+        seen = svc['last_seen_at']
+        return servicegroup.is_up(timeutils.parse_isotime(seen).replace(tzinfo=None)
+                                  if seen else None, CONF.service.service_down_time)
+
+    @_expected
+    def backend_list(self, context):
+        stale = CONF.volume_scheduler.capacity_stale_time
+        backends = []
+        for svc in db_api.service_list(binary=VOLUME_BINARY):
+            reported = svc['capabilities_at']
+            fresh = reported is not None and servicegroup.is_up(
+                timeutils.parse_isotime(reported).replace(tzinfo=None), stale)
+            backends.append({'host': svc['host'], 'availability_zone': svc['availability_zone'],
+                             'capabilities': svc['capabilities'] or {},
+                             'up': self._is_up(svc) and not svc['disabled'],
+                             'fresh': fresh})
+        return backends
+
+    def _zones(self):
+        zones = {s['availability_zone'] for s in db_api.service_list(binary=VOLUME_BINARY)}
+        return {z for z in zones if z} | {CONF.volume.availability_zone}
+
+    # -- volume types ----------------------------------------------------------------
+    @_expected
+    def type_create(self, context, name, description, is_public, extra_specs):
+        return db_api.type_create(name, description, is_public, extra_specs)
+
+    @_expected
+    def type_get(self, context, type_id):
+        return db_api.type_get(type_id, _scope(context))
+
+    @_expected
+    def type_list(self, context, is_public=None):
+        return db_api.type_list(_scope(context), is_public)
+
+    @_expected
+    def type_update(self, context, type_id, values):
+        return db_api.type_update(type_id, values)
+
+    @_expected
+    def type_delete(self, context, type_id):
+        vtype = db_api.type_get(type_id)
+        if vtype['name'] == CONF.volume.default_volume_type:
+            raise exception.InvalidVolumeType(
+                reason='Default volume type %s can not be deleted.' % vtype['name'])
+        db_api.type_delete(vtype['id'])
+
+    @_expected
+    def type_extra_specs_update(self, context, type_id, extra_specs):
+        return db_api.type_extra_specs_update(type_id, extra_specs)
+
+    @_expected
+    def type_extra_spec_delete(self, context, type_id, key):
+        db_api.type_extra_spec_delete(type_id, key)
+
+    @_expected
+    def type_access_list(self, context, type_id):
+        vtype = db_api.type_get(type_id)
+        if vtype['is_public']:
+            raise exception.VolumeTypeAccessNotFound(type_id=type_id, project_id='*')
+        return db_api.type_access_list(type_id)
+
+    @_expected
+    def type_access_add(self, context, type_id, project_id):
+        if db_api.type_get(type_id)['is_public']:
+            raise exception.InvalidVolumeType(
+                reason='Invalid volume type: Type access modification is not applicable to '
+                       'public volume type.')
+        db_api.type_access_add(type_id, project_id)
+
+    @_expected
+    def type_access_remove(self, context, type_id, project_id):
+        if db_api.type_get(type_id)['is_public']:
+            raise exception.InvalidVolumeType(
+                reason='Invalid volume type: Type access modification is not applicable to '
+                       'public volume type.')
+        db_api.type_access_remove(type_id, project_id)
+
+    # -- quotas ------------------------------------------------------------------------
+    @staticmethod
+    def _defaults():
+        return {name: getattr(CONF.quota, name) for name in QUOTA_RESOURCES}
+
+    def _limits(self, project_id):
+        limits = self._defaults()
+        limits.update(db_api.quota_overrides(project_id))
+        return limits
+
+    @_expected
+    def quota_get(self, context, project_id):
+        return self._limits(project_id)
+
+    @_expected
+    def quota_defaults(self, context):
+        return self._defaults()
+
+    @_expected
+    def quota_update(self, context, project_id, limits):
+        unknown = sorted(set(limits) - set(QUOTA_RESOURCES))
+        if unknown:
+            raise exception.InvalidInput(reason='Bad key(s) in quota set: %s'
+                                         % ', '.join(unknown))
+        db_api.quota_set(project_id, limits)
+        return self._limits(project_id)
+
+    @_expected
+    def quota_delete(self, context, project_id):
+        db_api.quota_delete(project_id)
+
+    @_expected
+    def usage(self, context, project_id):
+        return db_api.usage(project_id)
+
+    # -- volumes ----------------------------------------------------------------------
+    @_expected
+    def volume_create(self, context, values, metadata, volume_type=None):
+        values = dict(values, project_id=context.project_id, user_id=context.user_id,
+                      status='creating')
+        spec = {'size': values['size'], 'source_host': None}
+        scope = _scope(context)
+        vtype = db_api.type_get(volume_type or CONF.volume.default_volume_type, scope)
+        values['volume_type_id'] = vtype['id']
+        if vtype['extra_specs'].get('multiattach', '').lower() == '<is> true':
+            values['multiattach'] = True
+        if values.get('snapshot_id'):
+            snapshot = db_api.snapshot_get(values['snapshot_id'], scope)
+            if snapshot['status'] != 'available':
+                raise exception.InvalidSnapshot(
+                    reason='Originating snapshot status must be one of available values')
+            source = db_api.volume_get(snapshot['volume_id'])
+            self._check_source_size(values, snapshot['size'], 'snapshot')
+            spec['source_host'] = source['host']
+            values.setdefault('availability_zone', source['availability_zone'])
+            values['bootable'] = source['bootable']
+        elif values.get('source_volid'):
+            source = db_api.volume_get(values['source_volid'], scope)
+            if source['status'] not in ('available', 'in-use'):
+                raise exception.InvalidVolume(
+                    reason='Unable to create a volume from an originating source volume '
+                           'when its status is not one of available, in-use.')
+            self._check_source_size(values, source['size'], 'source volume')
+            spec['source_host'] = source['host']
+            values.setdefault('availability_zone', source['availability_zone'])
+            values['bootable'] = source['bootable']
+        zone = values.get('availability_zone') or CONF.volume.availability_zone
+        if zone not in self._zones():
+            raise exception.InvalidInput(reason="Availability zone '%s' is invalid." % zone)
+        values['availability_zone'] = zone
+        limits = self._limits(context.project_id)
+        per_volume = limits['per_volume_gigabytes']
+        if 0 <= per_volume < values['size']:
+            raise exception.InvalidInput(
+                reason='Volume size %dG is larger than the per volume limit %dG.'
+                       % (values['size'], per_volume))
+        volume = db_api.volume_create(values, metadata, limits)
+        spec.update(availability_zone=zone, volume_type=vtype, image_id=values.get('image_id'),
+                    snapshot_id=values.get('snapshot_id'),
+                    source_volid=values.get('source_volid'))
+        self.scheduler_api.create_volume(context, volume['id'], spec)
+        return volume
+
+    @staticmethod
+    def _check_source_size(values, source_size, what):
+        if values.get('size') is None:
+            values['size'] = source_size
+        elif values['size'] < source_size:
+            raise exception.InvalidInput(
+                reason='Volume size %dGB cannot be smaller than the %s size %dGB.'
+                       % (values['size'], what, source_size))
+
+    @_expected
+    def volume_get(self, context, volume_id):
+        return db_api.volume_get(volume_id, _scope(context))
+
+    @_expected
+    def volume_list(self, context, filters=None, metadata=None, sorts=None, limit=None,
+                    marker=None):
+        filters = dict(filters or {})
+        if not context.is_admin:
+            filters['project_id'] = context.project_id
+        return db_api.volume_list(filters, metadata, _sorts(sorts), limit, marker)
+
+    @_expected
+    def volume_update(self, context, volume_id, values, expected=None):
+        return db_api.volume_update(volume_id, values, expected, _scope(context))
+
+    @_expected
+    def volume_delete(self, context, volume_id, force=False):
+        volume = db_api.volume_begin_delete(volume_id, force, _scope(context))
+        if volume['host']:
+            self.volume_api.delete_volume(context, volume['host'], volume_id)
+        else:   # never reached a backend: nothing to remove but the record
+            db_api.volume_destroy(volume_id)
+
+    @_expected
+    def volume_extend(self, context, volume_id, new_size):
+        scope = _scope(context)
+        volume = db_api.volume_get(volume_id, scope)
+        limits = self._limits(volume['project_id'])
+        per_volume = limits['per_volume_gigabytes']
+        if 0 <= per_volume < new_size:
+            raise exception.InvalidInput(
+                reason='Volume size %dG is larger than the per volume limit %dG.'
+                       % (new_size, per_volume))
+        volume = db_api.volume_extend(volume_id, new_size, limits, scope)
+        self.volume_api.extend_volume(context, volume['host'], volume_id, new_size)
+
+    @_expected
+    def volume_destroy(self, context, volume_id):
+        return db_api.volume_destroy(volume_id)
+
+    @_expected
+    def metadata_update(self, context, kind, resource_id, metadata, replace):
+        return db_api.volume_metadata_update(kind, resource_id, metadata, replace,
+                                             _scope(context))
+
+    @_expected
+    def metadata_delete(self, context, kind, resource_id, key):
+        db_api.volume_metadata_delete(kind, resource_id, key, _scope(context))
+
+    # -- snapshots ------------------------------------------------------------------
+    @_expected
+    def snapshot_create(self, context, values, metadata, force):
+        values = dict(values, project_id=context.project_id, user_id=context.user_id)
+        allowed = ('available', 'in-use') if force else ('available',)
+        limits = self._limits(context.project_id)
+        if not context.is_admin:
+            db_api.volume_get(values['volume_id'], context.project_id)
+        snapshot = db_api.snapshot_create(values, metadata, limits, allowed)
+        host = snapshot.pop('volume_host')
+        self.volume_api.create_snapshot(context, host, snapshot['id'])
+        return snapshot
+
+    @_expected
+    def snapshot_get(self, context, snapshot_id):
+        return db_api.snapshot_get(snapshot_id, _scope(context))
+
+    @_expected
+    def snapshot_list(self, context, filters=None, metadata=None, sorts=None, limit=None,
+                      marker=None):
+        filters = dict(filters or {})
+        if not context.is_admin:
+            filters['project_id'] = context.project_id
+        return db_api.snapshot_list(filters, metadata, _sorts(sorts), limit, marker)
+
+    @_expected
+    def snapshot_update(self, context, snapshot_id, values, expected=None):
+        return db_api.snapshot_update(snapshot_id, values, expected, _scope(context))
+
+    @_expected
+    def snapshot_delete(self, context, snapshot_id, force=False):
+        expected = None if force else {'status': ['available', 'error']}
+        snapshot = db_api.snapshot_update(snapshot_id, {'status': 'deleting'}, expected,
+                                          _scope(context))
+        volume = db_api.volume_get(snapshot['volume_id'])
+        self.volume_api.delete_snapshot(context, volume['host'], snapshot_id)
+
+    @_expected
+    def snapshot_destroy(self, context, snapshot_id):
+        return db_api.snapshot_destroy(snapshot_id)
+
+    # -- attachments ----------------------------------------------------------------------
+    @_expected
+    def attachment_create(self, context, volume_id, instance_uuid, connector=None,
+                          mode='rw'):
+        attachment, _ = db_api.attachment_create(volume_id, instance_uuid, mode,
+                                                 _scope(context))
+        if connector:
+            return self._connect(context, attachment, connector)
+        return attachment
+
+    @_expected
+    def attachment_get(self, context, attachment_id):
+        return db_api.attachment_get(attachment_id, _scope(context))
+
+    @_expected
+    def attachment_list(self, context, filters=None, sorts=None, limit=None, marker=None):
+        filters = dict(filters or {})
+        if not context.is_admin:
+            filters['project_id'] = context.project_id
+        return db_api.attachment_list(filters, _sorts(sorts), limit, marker)
+
+    @_expected
+    def attachment_update(self, context, attachment_id, connector):
+        attachment = db_api.attachment_get(attachment_id, _scope(context))
+        return self._connect(context, attachment, connector)
+
+    def _connect(self, context, attachment, connector):
+        volume = db_api.volume_get(attachment['volume_id'])
+        if not volume['host']:
+            raise exception.InvalidVolume(reason='Volume %s has no backend yet.'
+                                          % volume['id'])
+        info = self.volume_api.initialize_connection(context, volume['host'], volume['id'],
+                                                     connector)
+        attachment, _ = db_api.attachment_update(attachment['id'], {
+            'connector': connector, 'connection_info': info, 'attach_status': 'attaching',
+            'attached_host': connector.get('host'),
+            'mountpoint': connector.get('mountpoint')})
+        return attachment
+
+    @_expected
+    def attachment_complete(self, context, attachment_id):
+        db_api.attachment_get(attachment_id, _scope(context))
+        db_api.attachment_update(attachment_id, {'attach_status': 'attached',
+                                                 'attached_at': db_api.now()})
+
+    @_expected
+    def attachment_delete(self, context, attachment_id):
+        attachment = db_api.attachment_get(attachment_id, _scope(context))
+        remaining = db_api.attachment_destroy(attachment_id)
+        if attachment['connector']:
+            volume = db_api.volume_get(attachment['volume_id'])
+            if volume['host']:
+                self.volume_api.terminate_connection(context, volume['host'], volume['id'],
+                                                     attachment['connector'])
+        return remaining
+
+    @_expected
+    def attachment_reset(self, context, attachment_id):
+        db_api.attachment_update(attachment_id, {'attach_status': 'reserved',
+                                                 'connection_info': None})

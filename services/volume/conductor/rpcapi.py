@@ -1,0 +1,202 @@
+"""Client of the volume conductor, the only holder of the volume database.
+
+The API, the scheduler and the volume hosts call it; every method is a
+``call`` answering plain dicts.  The conductor scopes reads and writes to
+the caller's project unless the context is an admin's.
+
+Version history:
+    1.0 - ping, service_report, service_list, backend_list,
+          type_create, type_get, type_list, type_update, type_delete,
+          type_extra_specs_update, type_extra_spec_delete,
+          type_access_list, type_access_add, type_access_remove,
+          quota_get, quota_defaults, quota_update, quota_delete, usage,
+          volume_create, volume_get, volume_list, volume_update, volume_delete,
+          volume_extend, volume_destroy, metadata_update, metadata_delete,
+          snapshot_create, snapshot_get, snapshot_list, snapshot_update,
+          snapshot_delete, snapshot_destroy,
+          attachment_create, attachment_get, attachment_list, attachment_update,
+          attachment_complete, attachment_delete, attachment_reset
+"""
+
+import oslo_messaging as messaging
+from oslo_config import cfg
+
+from common import rpc
+from services.volume import rpc_errors
+
+CONF = cfg.CONF
+TOPIC = 'volume-conductor'
+RPC_API_VERSION = '1.0'
+
+
+class ConductorAPI:
+    def __init__(self, timeout=None):
+        target = messaging.Target(topic=TOPIC, version=RPC_API_VERSION)
+        self.client = rpc.get_client(target, version_cap=CONF.upgrade_levels.volume_conductor,
+                                     timeout=timeout)
+
+    def _call(self, context, method, **kwargs):
+        return rpc_errors.call(self.client, context, '1.0', method, 'volume conductor',
+                               **kwargs)
+
+    def ping(self, context, timeout):
+        """Answer when the conductor is up (call with a short timeout)."""
+        return self.client.prepare(version='1.0', timeout=timeout).call(context, 'ping')
+
+    # -- services ----------------------------------------------------------------
+    def service_report(self, context, host, binary, topic, availability_zone,
+                       capabilities=None):
+        """Heartbeat; a backend adds its capacity report."""
+        return self._call(context, 'service_report', host=host, binary=binary, topic=topic,
+                          availability_zone=availability_zone, capabilities=capabilities)
+
+    def service_list(self, context, host=None, binary=None):
+        return self._call(context, 'service_list', host=host, binary=binary)
+
+    def backend_list(self, context):
+        """Volume backends with their last capacity report and liveness."""
+        return self._call(context, 'backend_list')
+
+    # -- volume types --------------------------------------------------------------
+    def type_create(self, context, name, description, is_public, extra_specs):
+        return self._call(context, 'type_create', name=name, description=description,
+                          is_public=is_public, extra_specs=extra_specs)
+
+    def type_get(self, context, type_id):
+        return self._call(context, 'type_get', type_id=type_id)
+
+    def type_list(self, context, is_public=None):
+        return self._call(context, 'type_list', is_public=is_public)
+
+    def type_update(self, context, type_id, values):
+        return self._call(context, 'type_update', type_id=type_id, values=values)
+
+    def type_delete(self, context, type_id):
+        return self._call(context, 'type_delete', type_id=type_id)
+
+    def type_extra_specs_update(self, context, type_id, extra_specs):
+        return self._call(context, 'type_extra_specs_update', type_id=type_id,
+                          extra_specs=extra_specs)
+
+    def type_extra_spec_delete(self, context, type_id, key):
+        return self._call(context, 'type_extra_spec_delete', type_id=type_id, key=key)
+
+    def type_access_list(self, context, type_id):
+        return self._call(context, 'type_access_list', type_id=type_id)
+
+    def type_access_add(self, context, type_id, project_id):
+        return self._call(context, 'type_access_add', type_id=type_id, project_id=project_id)
+
+    def type_access_remove(self, context, type_id, project_id):
+        return self._call(context, 'type_access_remove', type_id=type_id,
+                          project_id=project_id)
+
+    # -- quotas --------------------------------------------------------------------
+    def quota_get(self, context, project_id):
+        """The project's limits (defaults where it has no override)."""
+        return self._call(context, 'quota_get', project_id=project_id)
+
+    def quota_defaults(self, context):
+        return self._call(context, 'quota_defaults')
+
+    def quota_update(self, context, project_id, limits):
+        return self._call(context, 'quota_update', project_id=project_id, limits=limits)
+
+    def quota_delete(self, context, project_id):
+        return self._call(context, 'quota_delete', project_id=project_id)
+
+    def usage(self, context, project_id):
+        return self._call(context, 'usage', project_id=project_id)
+
+    # -- volumes -------------------------------------------------------------------
+    def volume_create(self, context, values, metadata, volume_type=None):
+        """Check the source and quota, write the volume (``creating``) and
+        hand it to the scheduler; answers the new volume."""
+        return self._call(context, 'volume_create', values=values, metadata=metadata,
+                          volume_type=volume_type)
+
+    def volume_get(self, context, volume_id):
+        return self._call(context, 'volume_get', volume_id=volume_id)
+
+    def volume_list(self, context, filters=None, metadata=None, sorts=None, limit=None,
+                    marker=None):
+        return self._call(context, 'volume_list', filters=filters, metadata=metadata,
+                          sorts=sorts, limit=limit, marker=marker)
+
+    def volume_update(self, context, volume_id, values, expected=None):
+        """Change columns when ``expected`` ({column: [values]}) holds."""
+        return self._call(context, 'volume_update', volume_id=volume_id, values=values,
+                          expected=expected)
+
+    def volume_delete(self, context, volume_id, force=False):
+        return self._call(context, 'volume_delete', volume_id=volume_id, force=force)
+
+    def volume_extend(self, context, volume_id, new_size):
+        return self._call(context, 'volume_extend', volume_id=volume_id, new_size=new_size)
+
+    def volume_destroy(self, context, volume_id):
+        """Remove the record of a volume its backend has deleted."""
+        return self._call(context, 'volume_destroy', volume_id=volume_id)
+
+    def metadata_update(self, context, kind, resource_id, metadata, replace):
+        """``kind`` is ``volume`` or ``snapshot``."""
+        return self._call(context, 'metadata_update', kind=kind, resource_id=resource_id,
+                          metadata=metadata, replace=replace)
+
+    def metadata_delete(self, context, kind, resource_id, key):
+        return self._call(context, 'metadata_delete', kind=kind, resource_id=resource_id,
+                          key=key)
+
+    # -- snapshots -----------------------------------------------------------------
+    def snapshot_create(self, context, values, metadata, force):
+        return self._call(context, 'snapshot_create', values=values, metadata=metadata,
+                          force=force)
+
+    def snapshot_get(self, context, snapshot_id):
+        return self._call(context, 'snapshot_get', snapshot_id=snapshot_id)
+
+    def snapshot_list(self, context, filters=None, metadata=None, sorts=None, limit=None,
+                      marker=None):
+        return self._call(context, 'snapshot_list', filters=filters, metadata=metadata,
+                          sorts=sorts, limit=limit, marker=marker)
+
+    def snapshot_update(self, context, snapshot_id, values, expected=None):
+        return self._call(context, 'snapshot_update', snapshot_id=snapshot_id, values=values,
+                          expected=expected)
+
+    def snapshot_delete(self, context, snapshot_id, force=False):
+        return self._call(context, 'snapshot_delete', snapshot_id=snapshot_id, force=force)
+
+    def snapshot_destroy(self, context, snapshot_id):
+        return self._call(context, 'snapshot_destroy', snapshot_id=snapshot_id)
+
+    # -- attachments ---------------------------------------------------------------
+    def attachment_create(self, context, volume_id, instance_uuid, connector=None,
+                          mode='rw'):
+        return self._call(context, 'attachment_create', volume_id=volume_id,
+                          instance_uuid=instance_uuid, connector=connector, mode=mode)
+
+    def attachment_get(self, context, attachment_id):
+        return self._call(context, 'attachment_get', attachment_id=attachment_id)
+
+    def attachment_list(self, context, filters=None, sorts=None, limit=None, marker=None):
+        return self._call(context, 'attachment_list', filters=filters, sorts=sorts,
+                          limit=limit, marker=marker)
+
+    def attachment_update(self, context, attachment_id, connector):
+        """Export the volume to ``connector``; answers the attachment with its
+        ``connection_info``."""
+        return self._call(context, 'attachment_update', attachment_id=attachment_id,
+                          connector=connector)
+
+    def attachment_complete(self, context, attachment_id):
+        return self._call(context, 'attachment_complete', attachment_id=attachment_id)
+
+    def attachment_delete(self, context, attachment_id):
+        """Answers the volume's remaining attachments."""
+        return self._call(context, 'attachment_delete', attachment_id=attachment_id)
+
+    def attachment_reset(self, context, attachment_id):
+        """Back to ``reserved`` without its connection (a volume host's
+        start-up: the export may not have finished)."""
+        return self._call(context, 'attachment_reset', attachment_id=attachment_id)

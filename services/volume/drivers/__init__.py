@@ -1,0 +1,77 @@
+"""Storage drivers: the interface a volume host drives, and the loader.
+
+A driver works on dicts as the conductor answers them (a volume has ``id``
+and ``size`` in GiB, a snapshot ``id``, ``volume_id`` and ``size``).  Every
+create either finishes or raises having removed what it began, so a failed
+create leaves nothing behind.
+"""
+
+import abc
+import importlib
+
+GiB = 1 << 30
+
+
+class VolumeDriver(abc.ABC):
+    #: what ``connection_info['driver_volume_type']`` says (os-brick's protocol)
+    protocol = None
+
+    def __init__(self, conf):
+        self.conf = conf
+
+    def do_setup(self):
+        """Prepare the backend at start-up."""
+
+    @abc.abstractmethod
+    def capacity(self):
+        """``{'total_capacity_gb', 'free_capacity_gb', 'provisioned_capacity_gb'}``."""
+
+    @abc.abstractmethod
+    def create_volume(self, volume):
+        """A blank volume of ``volume['size']`` GiB."""
+
+    @abc.abstractmethod
+    def create_volume_from_image(self, volume, image_path, disk_format):
+        """A volume holding the image whose data is in ``image_path``."""
+
+    @abc.abstractmethod
+    def create_volume_from_snapshot(self, volume, snapshot):
+        pass
+
+    @abc.abstractmethod
+    def create_cloned_volume(self, volume, source):
+        pass
+
+    @abc.abstractmethod
+    def delete_volume(self, volume):
+        """Remove the volume's data; a volume that has none is no error."""
+
+    @abc.abstractmethod
+    def extend_volume(self, volume, new_size):
+        pass
+
+    @abc.abstractmethod
+    def create_snapshot(self, snapshot):
+        pass
+
+    @abc.abstractmethod
+    def delete_snapshot(self, snapshot):
+        pass
+
+    @abc.abstractmethod
+    def initialize_connection(self, volume, connector):
+        """``connection_info`` for a host to reach the volume."""
+
+    def terminate_connection(self, volume, connector):
+        """Withdraw what ``initialize_connection`` exported."""
+
+
+DRIVERS = {
+    'file': 'services.volume.drivers.file:FileDriver',
+    'fake': 'services.volume.drivers.fake:FakeDriver',
+}
+
+
+def load_driver(name, conf):
+    module, _, cls = DRIVERS[name].partition(':')
+    return getattr(importlib.import_module(module), cls)(conf)

@@ -1,0 +1,241 @@
+"""Volume host (``alto-volume``): one per backend per host, named
+``<host>@<backend>``; DB-free (state goes through the conductor).
+
+Every operation ends in a settled state: a create ends ``available`` or
+``error`` (the driver leaves no partial data), a delete removes the record
+or ends ``error_deleting``.  At start-up nothing stays ``creating``,
+``deleting``, ``extending`` or ``attaching`` from before the restart.
+"""
+
+import os
+import tempfile
+
+import oslo_messaging as messaging
+from oslo_config import cfg
+from oslo_log import log as logging
+
+from common import context as alto_context
+from common import exception as common_exc
+from services.volume import drivers
+from services.volume import exception
+from services.volume.conductor import rpcapi as conductor_rpcapi
+from services.volume.volume import rpcapi
+
+CONF = cfg.CONF
+LOG = logging.getLogger(__name__)
+BINARY = 'alto-volume'
+
+
+def backend_host(conf=CONF):
+    return '%s@%s' % (conf.host, conf.volume.backend_name)
+
+
+def _direct(func, *args):
+    return func(*args)
+
+
+class VolumeManager:
+    target = messaging.Target(version=rpcapi.RPC_API_VERSION)
+
+    def __init__(self, driver=None, offload=_direct, image_client=None):
+        """``offload(func, *args)`` runs blocking driver work (a thread in
+        the daemon); ``image_client`` reads images (None: the REST one)."""
+        self.host = backend_host()
+        self.driver = driver or drivers.load_driver(CONF.volume.volume_driver, CONF)
+        self.offload = offload
+        self.image_client = image_client
+        self.conductor = conductor_rpcapi.ConductorAPI()
+        self.periodic_tasks = [(self.report_capacity, CONF.volume.capacity_report_interval)]
+
+    # -- start-up, heartbeat, capacity ---------------------------------------------------
+    def init_host(self):
+        self.driver.do_setup()
+        self.cleanup_interrupted()
+        self.report_capacity()
+
+    def report_state(self):
+        self.conductor.service_report(alto_context.get_admin_context(), self.host, BINARY,
+                                      rpcapi.TOPIC, CONF.volume.availability_zone)
+
+    def capabilities(self):
+        caps = dict(self.offload(self.driver.capacity))
+        caps.update(volume_backend_name=CONF.volume.backend_name,
+                    storage_protocol=self.driver.protocol,
+                    reserved_percentage=CONF.volume.reserved_percentage,
+                    max_over_subscription_ratio=CONF.volume.max_over_subscription_ratio)
+        return caps
+
+    def report_capacity(self):
+        self.conductor.service_report(alto_context.get_admin_context(), self.host, BINARY,
+                                      rpcapi.TOPIC, CONF.volume.availability_zone,
+                                      capabilities=self.capabilities())
+
+    def cleanup_interrupted(self):
+        """Settle what a stop interrupted on this backend."""
+        ctx = alto_context.get_admin_context()
+        volumes = self.conductor.volume_list(ctx, filters={'host': self.host})
+        for volume in volumes:
+            status = volume['status']
+            if status == 'creating':
+                self.offload(self.driver.delete_volume, volume)
+                self._set_volume(ctx, volume['id'], 'error', 'creating',
+                                 reason='The volume service restarted while creating it.')
+            elif status == 'deleting':
+                self.delete_volume(ctx, volume['id'])
+            elif status == 'extending':
+                self._set_volume(ctx, volume['id'], 'error_extending', 'extending')
+            for attachment in volume['attachments']:
+                if attachment['attach_status'] == 'attaching':
+                    # an export the restart may have cut short: ask again
+                    self.conductor.attachment_reset(ctx, attachment['id'])
+        ids = [v['id'] for v in volumes]
+        snapshots = self.conductor.snapshot_list(ctx, filters={'volume_id': ids}) if ids else []
+        for snapshot in snapshots:
+            if snapshot['status'] == 'creating':
+                self.offload(self.driver.delete_snapshot, snapshot)
+                self._set_snapshot(ctx, snapshot['id'], 'error', 'creating')
+            elif snapshot['status'] == 'deleting':
+                self.delete_snapshot(ctx, snapshot['id'])
+
+    def _set_volume(self, ctx, volume_id, status, expected, reason=None, **values):
+        values['status'] = status
+        if reason:
+            values['error_reason'] = reason[:255]
+        try:
+            return self.conductor.volume_update(ctx, volume_id, values,
+                                                {'status': [expected]})
+        except (exception.VolumeNotFound, exception.InvalidVolume) as exc:
+            LOG.info('Volume %s moved on meanwhile: %s', volume_id, exc)
+
+    def _set_snapshot(self, ctx, snapshot_id, status, expected, reason=None):
+        values = {'status': status}
+        if status == 'available':
+            values['progress'] = '100%'
+        if reason:
+            values['error_reason'] = reason[:255]
+        try:
+            self.conductor.snapshot_update(ctx, snapshot_id, values, {'status': [expected]})
+        except (exception.SnapshotNotFound, exception.InvalidSnapshot) as exc:
+            LOG.info('Snapshot %s moved on meanwhile: %s', snapshot_id, exc)
+
+    # -- RPC -----------------------------------------------------------------------------------
+    def create_volume(self, context, volume_id, request_spec):
+        ctx = context.elevated()
+        volume = self.conductor.volume_get(ctx, volume_id)
+        try:
+            values = self._create(context, volume, request_spec)
+        except Exception as exc:
+            reason = exc.message if isinstance(exc, common_exc.AltoError) else str(exc)
+            LOG.error('Creating volume %s failed: %s', volume_id, reason)
+            try:
+                self.offload(self.driver.delete_volume, volume)
+            except Exception:
+                LOG.exception('Removing what the failed create of %s left', volume_id)
+            self._set_volume(ctx, volume_id, 'error', 'creating', reason=reason)
+            return
+        if self._set_volume(ctx, volume_id, 'available', 'creating',
+                            launched_at=None, **values) is None:
+            # deleted (forced) while we built it: do not keep the data
+            self.offload(self.driver.delete_volume, volume)
+
+    def _create(self, context, volume, spec):
+        ctx = context.elevated()
+        if spec.get('snapshot_id'):
+            snapshot = self.conductor.snapshot_get(ctx, spec['snapshot_id'])
+            self.offload(self.driver.create_volume_from_snapshot, volume, snapshot)
+        elif spec.get('source_volid'):
+            source = self.conductor.volume_get(ctx, spec['source_volid'])
+            self.offload(self.driver.create_cloned_volume, volume, source)
+        elif spec.get('image_id'):
+            self._create_from_image(context, volume, spec['image_id'])
+            return {'bootable': True}
+        else:
+            self.offload(self.driver.create_volume, volume)
+        return {}
+
+    def _create_from_image(self, context, volume, image_id):
+        client = self.image_client
+        if client is None:
+            from services.volume.clients import image
+            client = image.ImageClient()
+        record = client.get(context, image_id)
+        disk_format = record.get('disk_format') or 'raw'
+        if disk_format not in ('raw', 'qcow2', 'vmdk', 'vdi', 'vhd', 'vhdx', 'qed'):
+            raise exception.DriverError(reason='disk format %s cannot be converted'
+                                        % disk_format)
+        directory = CONF.volume.volumes_dir
+        handle, path = tempfile.mkstemp(prefix='image-', suffix='.part', dir=directory)
+        os.close(handle)
+        try:
+            client.download(context, image_id, path)
+            self.offload(self.driver.create_volume_from_image, volume, path, disk_format)
+        finally:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+
+    def delete_volume(self, context, volume_id):
+        ctx = context.elevated()
+        try:
+            volume = self.conductor.volume_get(ctx, volume_id)
+        except exception.VolumeNotFound:
+            return
+        try:
+            self.offload(self.driver.delete_volume, volume)
+        except Exception as exc:
+            LOG.error('Deleting volume %s failed: %s', volume_id, exc)
+            self._set_volume(ctx, volume_id, 'error_deleting', 'deleting', reason=str(exc))
+            return
+        self.conductor.volume_destroy(ctx, volume_id)
+
+    def extend_volume(self, context, volume_id, new_size):
+        ctx = context.elevated()
+        volume = self.conductor.volume_get(ctx, volume_id)
+        try:
+            self.offload(self.driver.extend_volume, volume, new_size)
+        except Exception as exc:
+            LOG.error('Extending volume %s failed: %s', volume_id, exc)
+            self._set_volume(ctx, volume_id, 'error_extending', 'extending', reason=str(exc))
+            return
+        self._set_volume(ctx, volume_id, 'available', 'extending', size=new_size)
+
+    def create_snapshot(self, context, snapshot_id):
+        ctx = context.elevated()
+        snapshot = self.conductor.snapshot_get(ctx, snapshot_id)
+        try:
+            self.offload(self.driver.create_snapshot, snapshot)
+        except Exception as exc:
+            LOG.error('Creating snapshot %s failed: %s', snapshot_id, exc)
+            self._set_snapshot(ctx, snapshot_id, 'error', 'creating', reason=str(exc))
+            return
+        self._set_snapshot(ctx, snapshot_id, 'available', 'creating')
+
+    def delete_snapshot(self, context, snapshot_id):
+        ctx = context.elevated()
+        try:
+            snapshot = self.conductor.snapshot_get(ctx, snapshot_id)
+        except exception.SnapshotNotFound:
+            return
+        try:
+            self.offload(self.driver.delete_snapshot, snapshot)
+        except Exception as exc:
+            LOG.error('Deleting snapshot %s failed: %s', snapshot_id, exc)
+            self._set_snapshot(ctx, snapshot_id, 'error_deleting', 'deleting')
+            return
+        self.conductor.snapshot_destroy(ctx, snapshot_id)
+
+    def initialize_connection(self, context, volume_id, connector):
+        volume = self.conductor.volume_get(context.elevated(), volume_id)
+        try:
+            return self.offload(self.driver.initialize_connection, volume, connector)
+        except exception.DriverError as exc:
+            LOG.error('Exporting volume %s failed: %s', volume_id, exc)
+            raise messaging.ExpectedException()
+
+    def terminate_connection(self, context, volume_id, connector):
+        try:
+            volume = self.conductor.volume_get(context.elevated(), volume_id)
+            self.offload(self.driver.terminate_connection, volume, connector)
+        except Exception:
+            LOG.exception('Withdrawing the export of volume %s', volume_id)

@@ -1,0 +1,56 @@
+"""Client of a volume host (``alto-volume``, one per backend per host; its
+server name is ``host@backend``).
+
+Version history:
+    1.0 - create_volume, delete_volume, extend_volume, create_snapshot,
+          delete_snapshot, initialize_connection, terminate_connection
+"""
+
+import oslo_messaging as messaging
+from oslo_config import cfg
+
+from common import rpc
+from services.volume import rpc_errors
+
+CONF = cfg.CONF
+TOPIC = 'volume'
+RPC_API_VERSION = '1.0'
+
+
+class VolumeAPI:
+    def __init__(self):
+        target = messaging.Target(topic=TOPIC, version=RPC_API_VERSION)
+        self.client = rpc.get_client(target, version_cap=CONF.upgrade_levels.volume)
+
+    def _cast(self, context, host, method, **kwargs):
+        self.client.prepare(server=host, version='1.0').cast(context, method, **kwargs)
+
+    def create_volume(self, context, host, volume_id, request_spec):
+        """Build the volume (blank, from an image, snapshot or volume); it ends
+        ``available`` or ``error``."""
+        self._cast(context, host, 'create_volume', volume_id=volume_id,
+                   request_spec=request_spec)
+
+    def delete_volume(self, context, host, volume_id):
+        self._cast(context, host, 'delete_volume', volume_id=volume_id)
+
+    def extend_volume(self, context, host, volume_id, new_size):
+        self._cast(context, host, 'extend_volume', volume_id=volume_id, new_size=new_size)
+
+    def create_snapshot(self, context, host, snapshot_id):
+        self._cast(context, host, 'create_snapshot', snapshot_id=snapshot_id)
+
+    def delete_snapshot(self, context, host, snapshot_id):
+        self._cast(context, host, 'delete_snapshot', snapshot_id=snapshot_id)
+
+    def initialize_connection(self, context, host, volume_id, connector):
+        """Export the volume to ``connector``; answers its connection_info."""
+        client = self.client.prepare(server=host, version='1.0')
+        return rpc_errors.call(client, context, '1.0', 'initialize_connection',
+                               'volume host %s' % host, volume_id=volume_id,
+                               connector=connector)
+
+    def terminate_connection(self, context, host, volume_id, connector):
+        """Withdraw the export of the volume to ``connector`` (cast)."""
+        self._cast(context, host, 'terminate_connection', volume_id=volume_id,
+                   connector=connector)

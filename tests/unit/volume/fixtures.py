@@ -1,0 +1,125 @@
+"""The volume service in one process for unit tests: a SQLite file database,
+the ``fake://`` RPC transport, the conductor, scheduler and one volume host
+(fake driver) served as RPC servers, and the API through WebTest with
+``noauth`` (identity headers set by the test)."""
+
+import threading
+
+import oslo_messaging as messaging
+from oslo_config import cfg
+
+from common import config
+from common import db as common_db
+from common import rpc
+from services.volume import conf as volume_conf
+from services.volume import db as volume_db
+from services.volume.api import policies
+from services.volume.api.controllers import common as api_common
+from services.volume.drivers import fake as fake_driver
+
+CONF = cfg.CONF
+HOST = 'stor1'
+
+
+class FakeImages:
+    """Image records by id, what the API and the volume host read."""
+
+    def __init__(self):
+        self.images = {}
+
+    def get(self, context, image_id):
+        from services.volume import exception
+        if image_id not in self.images:
+            raise exception.ImageNotFound(image_id=image_id)
+        return self.images[image_id]
+
+    def download(self, context, image_id, path):
+        with open(path, 'wb') as f:
+            f.write(b'image')
+
+
+class VolumeEnv:
+    def __init__(self, tmp_path):
+        self.tmp_path = tmp_path
+        self.servers = []
+
+    def start(self):
+        from services.volume.conductor import manager as conductor_manager
+        from services.volume.conductor import rpcapi as conductor_rpcapi
+        from services.volume.scheduler import manager as scheduler_manager
+        from services.volume.scheduler import rpcapi as scheduler_rpcapi
+        from services.volume.volume import manager as volume_manager
+        from services.volume.volume import rpcapi as volume_rpcapi
+        config.register_common_opts(CONF)
+        volume_conf.register_opts(CONF)
+        volume_db.register_opts(CONF)
+        CONF([], project='altostratus', default_config_files=[])
+        messaging.get_rpc_transport(CONF, url='fake:/').cleanup()
+        connection = 'sqlite:///%s/volume.sqlite' % self.tmp_path
+        CONF.set_override('connection', connection, group='database')
+        CONF.set_override('transport_url', 'fake:/')
+        CONF.set_override('auth_strategy', 'noauth', group='api')
+        CONF.set_override('state_path', str(self.tmp_path))
+        CONF.set_override('host', HOST)
+        CONF.set_override('volume_driver', 'fake', group='volume')
+        CONF.set_override('volumes_dir', str(self.tmp_path), group='volume')
+        CONF.set_override('service_down_time', 120, group='service')
+        common_db.allow()
+        common_db.reset('volume')
+        common_db.sync('volume', connection)
+        common_db.configure('volume', CONF)
+        rpc.cleanup()
+        rpc.init(CONF, exmods=['services.volume.exception'])
+        policies.reset()
+        api_common.set_conductor(None)
+        self.images = FakeImages()
+        self.driver = fake_driver.FakeDriver(CONF)
+        self.conductor = conductor_manager.ConductorManager()
+        self.scheduler = scheduler_manager.SchedulerManager()
+        self.volume = volume_manager.VolumeManager(driver=self.driver,
+                                                   image_client=self.images)
+        self.serve(conductor_rpcapi.TOPIC, HOST, self.conductor)
+        self.serve(scheduler_rpcapi.TOPIC, HOST, self.scheduler)
+        self.serve(volume_rpcapi.TOPIC, self.volume.host, self.volume)
+        self.volume.init_host()
+        self.volume.report_state()
+        self.scheduler.report_state()
+        return self
+
+    def reset(self):
+        """Empty every table but the default type; forget the driver's state."""
+        import sqlalchemy as sa
+
+        from services.volume.db import api as db_api
+        from services.volume.db import models
+        with db_api.writer() as session:
+            for model in (models.Attachment, models.SnapshotMetadata, models.Snapshot,
+                          models.VolumeMetadata, models.Volume, models.Quota,
+                          models.VolumeTypeExtraSpec, models.VolumeTypeProject):
+                session.execute(sa.delete(model))
+            session.execute(sa.delete(models.VolumeType).where(
+                models.VolumeType.name != '__DEFAULT__'))
+        self.driver.volumes.clear()
+        self.driver.snapshots.clear()
+        self.driver.fail.clear()
+        self.images.images.clear()
+
+    def serve(self, topic, host, endpoint):
+        server = rpc.get_server(messaging.Target(topic=topic, server=host), [endpoint])
+        server.start()
+        self.servers.append(server)
+
+    def stop(self):
+        for server in self.servers:
+            server.stop()
+        waiters = [threading.Thread(target=s.wait) for s in self.servers]
+        for waiter in waiters:
+            waiter.start()
+        for waiter in waiters:
+            waiter.join()
+        rpc.cleanup()
+        api_common.set_conductor(None)
+        common_db.reset('volume')
+        policies.reset()
+        CONF.reset()
+        CONF.clear_override('connection', group='database')
