@@ -12,13 +12,21 @@ from services.network.cmd import agent_service  # noqa: E402
 
 def build(conf):
     from services.network.agents.ovs import agent
+    from services.network.agents.ovs import ofctl
     from services.network.agents.ovs import ovsdb
+    from services.network.agents.ovs import provider
     from services.network.agents.rpc import rpcapi
     ovs = ovsdb.Ovsdb(conf.ovs.ovsdb_connection, conf.ovs.ovsdb_timeout)
+    mappings = provider.parse_mappings(conf.ovs.bridge_mappings)
+    bridges = None
+    if mappings:
+        bridges = provider.ProviderBridges(ovs, ofctl.Ofctl(), mappings,
+                                           conf.ovs.integration_bridge,
+                                           conf.ovs.datapath_type)
     return agent.OVSAgent(ovs, rpcapi.PluginAPI(), conf.host,
                           bridge=conf.ovs.integration_bridge,
                           datapath_type=conf.ovs.datapath_type,
-                          polling_interval=conf.ovs.polling_interval)
+                          polling_interval=conf.ovs.polling_interval, provider=bridges)
 
 
 def main(argv=None):

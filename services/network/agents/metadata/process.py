@@ -1,0 +1,83 @@
+"""Starting and stopping a namespace metadata proxy (:mod:`.nsproxy`).
+
+One process per router, started in its namespace with ``ip netns exec``;
+it writes its pid file, so an agent started later finds it again and a
+proxy outlives a restart of its agent (guests keep their metadata). A pid
+file counts only when that process's command line names the same router.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+
+from oslo_log import log as logging
+
+LOG = logging.getLogger(__name__)
+MODULE = 'services.network.agents.metadata.nsproxy'
+
+
+class ProxyProcess:
+    def __init__(self, scope, scope_id, namespace, directory, unix_socket, port):
+        """``scope`` is ``'router'`` or ``'network'``."""
+        self.scope_id = scope_id
+        self.namespace = namespace
+        self.directory = directory
+        self.argv = [sys.executable, '-m', MODULE, '--%s-id' % scope, scope_id,
+                     '--unix-socket', unix_socket, '--port', str(port),
+                     '--pid-file', self.pid_path]
+        self._popen = None
+
+    @property
+    def pid_path(self):
+        return os.path.join(self.directory, 'metadata-proxy.pid')
+
+    def pid(self):
+        if self._popen is not None and self._popen.poll() is None:
+            return self._popen.pid
+        try:
+            with open(self.pid_path) as f:
+                pid = int(f.read().strip())
+            with open('/proc/%d/cmdline' % pid, 'rb') as f:
+                argv = f.read().decode('utf-8', 'replace').split('\0')
+        except (OSError, ValueError):
+            return None
+        return pid if MODULE in argv and self.scope_id in argv else None
+
+    def alive(self):
+        return self.pid() is not None
+
+    def start(self):
+        os.makedirs(self.directory, exist_ok=True)
+        log = open(os.path.join(self.directory, 'metadata-proxy.log'), 'ab')
+        try:
+            self._popen = subprocess.Popen(
+                ['ip', 'netns', 'exec', self.namespace] + self.argv, stdout=log,
+                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+        finally:
+            log.close()
+        LOG.info('Metadata proxy for %s started in %s (pid %d)', self.scope_id,
+                 self.namespace, self._popen.pid)
+
+    def ensure(self):
+        if not self.alive():
+            self.start()
+
+    def stop(self):
+        pid = self.pid()
+        if pid is not None:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        if self._popen is not None:
+            try:
+                self._popen.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._popen.kill()
+                self._popen.wait()
+            self._popen = None
+        try:
+            os.unlink(self.pid_path)
+        except FileNotFoundError:
+            pass
