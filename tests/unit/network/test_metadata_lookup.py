@@ -47,3 +47,17 @@ def test_metadata_port_by_address_and_router(api, conductor):
              if p['device_owner'] == 'network:router_interface'][0]['fixed_ips'][0]
     assert plugin.get_metadata_port(ctx, gw_ip['ip_address'],
                                     router_id=router['id']) is None
+
+
+def test_deleting_a_port_with_a_floating_ip_updates_its_router(api, conductor, notifier):
+    public, net, _, router = _topology(api)
+    vm = api.port(net['id'])
+    api.post('/floatingips', {'floatingip': {'floating_network_id': public['id'],
+                                             'port_id': vm['id']}})
+    notifier.calls.clear()
+    api.delete('/ports/%s' % vm['id'])
+    assert ('routers_updated', ([router['id']],), {}) in notifier.calls
+    other = api.port(net['id'])
+    notifier.calls.clear()
+    api.delete('/ports/%s' % other['id'])
+    assert not [c for c in notifier.calls if c[0] == 'routers_updated']
