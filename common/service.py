@@ -123,7 +123,8 @@ class WSGIService(os_service.ServiceBase):
             eventlet.wsgi.server, self.socket, app, custom_pool=self._pool,
             log=_WSGILogger(logging.getLogger('%s.wsgi' % self.name)),
             keepalive=True, socket_timeout=timeout, debug=False)
-        LOG.info('%s listening on %s:%s', self.name, self.host, self.port)
+        LOG.info('%s listening on %s', self.name,
+                 self.host if self.port is None else '%s:%s' % (self.host, self.port))
 
     def stop(self, graceful=True):
         if self._server is not None:

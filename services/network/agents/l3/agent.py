@@ -166,10 +166,12 @@ class L3Agent:
                     'router', plan.router_id, ns, self._router_dir(plan.router_id),
                     self.metadata_socket, self.metadata_port)
             entry['proxy'].ensure()
+        if plan != entry['plan']:
+            LOG.info('Router %s: %d interfaces, gateway %s, %d floating IPs, SNAT %s',
+                     plan.router_id, len(plan.internal),
+                     plan.gateway.name if plan.gateway else None, len(plan.floating_ips),
+                     'on' if plan.snat_sources else 'off')
         entry['plan'] = plan
-        LOG.debug('Router %s applied: %d interfaces, gateway %s, %d floating IPs',
-                  plan.router_id, len(plan.internal),
-                  plan.gateway.name if plan.gateway else None, len(plan.floating_ips))
 
     def _plug(self, ns, device, present):
         if device.name not in present:

@@ -130,11 +130,9 @@ class MetadataProxyApp:
         if status >= 500:
             LOG.error('The compute metadata service answered %d to %s', status,
                       req.path_qs)
-        resp = webob.Response(status=status)
-        resp.content_type = content_type or 'text/plain'
-        if resp.content_type == 'application/json':
-            resp.charset = None
-        resp.body = data
+        resp = webob.Response(status=status, body=data)
+        # The compute metadata service's own type, charset or none, as it said it.
+        resp.headers['Content-Type'] = content_type or 'text/plain'
         return resp
 
 

@@ -18,13 +18,15 @@ MODULE = 'services.network.agents.metadata.nsproxy'
 
 
 class ProxyProcess:
-    def __init__(self, scope, scope_id, namespace, directory, unix_socket, port):
+    def __init__(self, scope, scope_id, namespace, directory, unix_socket, port,
+                 bind_host='0.0.0.0'):
         """``scope`` is ``'router'`` or ``'network'``."""
         self.scope_id = scope_id
         self.namespace = namespace
         self.directory = directory
         self.argv = [sys.executable, '-m', MODULE, '--%s-id' % scope, scope_id,
-                     '--unix-socket', unix_socket, '--port', str(port),
+                     '--unix-socket', unix_socket, '--bind-host', bind_host,
+                     '--port', str(port),
                      '--pid-file', self.pid_path]
         self._popen = None
 
