@@ -65,7 +65,7 @@ def test_a_request_is_signed_and_answered():
     upstream = Upstream()
     app, _ = _app(upstream)
     resp = _get(app, '/latest/meta-data/instance-id?x=1', Accept='text/plain')
-    assert (resp.status_int, resp.body) == (200, b"instance-1")
+    assert (resp.status_int, resp.body) == (200, b'instance-1')
     assert resp.headers['Content-Type'] == 'text/plain; charset=UTF-8'
     method, path, headers, body = upstream.requests[0]
     assert (method, path, body) == ('GET', '/latest/meta-data/instance-id?x=1', None)
