@@ -6,6 +6,7 @@ agents run as root (they create namespaces and move links into them).
 """
 
 import subprocess
+import time
 
 from oslo_log import log as logging
 
@@ -103,3 +104,20 @@ class IpLib:
     def delete_route(self, namespace, destination, nexthop):
         self.in_namespace(namespace, ['ip', 'route', 'del', destination, 'via', nexthop],
                           check=False)
+
+    def spawn_in(self, namespace, argv):
+        """Start ``argv`` in ``namespace`` without waiting (output dropped); the
+        caller polls the returned process."""
+        return subprocess.Popen(['ip', 'netns', 'exec', namespace] + list(argv),
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+
+    def wait_link(self, device, timeout=5.0, interval=0.1):
+        """Whether ``device`` shows up in the root namespace within ``timeout``
+        (Open vSwitch creates an internal port's device after its commit)."""
+        deadline = time.monotonic() + timeout
+        while not self.link_in(device):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(interval)
+        return True

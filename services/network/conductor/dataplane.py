@@ -136,11 +136,13 @@ def router_info(session, router):
         gw_port = result['gw_port'] = ports.make_dict(router.gw_port)
         gw_port['subnets'] = [subnets.make_dict(session.get(models.Subnet, ip.subnet_id))
                               for ip in router.gw_port.fixed_ips]
+        gw_port['mtu'] = session.get(models.Network, router.gw_port.network_id).mtu
     interfaces = []
     for port in routers.interface_ports(session, router.id):
         item = ports.make_dict(port)
         item['subnets'] = [subnets.make_dict(session.get(models.Subnet, ip.subnet_id))
                            for ip in port.fixed_ips]
+        item['mtu'] = session.get(models.Network, port.network_id).mtu
         interfaces.append(item)
     result['_interfaces'] = interfaces
     result['_floatingips'] = [floatingips.make_dict(f) for f in session.query(

@@ -122,6 +122,17 @@ class FakeIp:
     def delete_route(self, namespace, destination, nexthop):
         self.ns[namespace]['routes'].discard((destination, nexthop))
 
+    def wait_link(self, device):
+        return device in self.root
+
+    def spawn_in(self, namespace, argv):
+        self.commands.append((namespace, list(argv)))
+
+        class Done:
+            def poll(self):
+                return 0
+        return Done()
+
     def in_namespace(self, namespace, argv, check=True, stdin=None):
         self.commands.append((namespace, list(argv)))
         if argv[0] == 'iptables-restore':
@@ -178,7 +189,7 @@ class FakePlugin:
 
     def update_floatingip_statuses(self, context, router_id, fip_statuses):
         self.calls.append(('fips', router_id, dict(fip_statuses)))
-        for fip in self.routers[router_id]['_floatingips']:
+        for fip in self.routers.get(router_id, {}).get('_floatingips', []):
             if fip['id'] in fip_statuses:
                 fip['status'] = fip_statuses[fip['id']]
 
@@ -216,7 +227,7 @@ def test_start_builds_the_router_namespace(env):
     assert FakeProxy.started == [RID]
     assert plugin.of('fips') == [(RID, {'fip1': 'ACTIVE'})]
     # Gratuitous ARP for the new floating address, on the gateway device.
-    assert (NS, ['/bin/true', '-U', '-I', 'qg-gwport-0000', '-c', '1', '-w', '1',
+    assert (NS, ['/bin/true', '-U', '-I', 'qg-gwport-0000', '-c', '1',
                  '203.0.113.20']) in ip.commands
     agent.report_state()
     conf = plugin.of('report')[-1][0]
@@ -266,9 +277,13 @@ def test_router_deleted_and_admin_down_remove_the_namespace(env):
     assert NS not in ip.ns and ovs.ports == {} and FakeProxy.stopped == [RID]
     agent.periodic_sync()
     assert NS in ip.ns
-    del plugin.routers[RID]  # admin down: sync_routers leaves it out
+    plugin.routers[RID] = _router(fips=[FIP])
+    agent.routers_updated(None, [RID])
+    served = plugin.routers.pop(RID)  # admin down: sync_routers leaves it out
     agent.routers_updated(None, [RID])
     assert NS not in ip.ns
+    assert served['_floatingips'][0]['status'] == 'ACTIVE'
+    assert plugin.of('fips')[-1] == (RID, {'fip1': 'DOWN'})
 
 
 def test_full_sync_removes_stale_namespaces(env):

@@ -25,6 +25,10 @@ def test_sync_routers_gives_the_external_subnets(api, conductor):
     gw = synced[0]['gw_port']
     assert [s['gateway_ip'] for s in gw['subnets']] == ['203.0.113.1']
     assert gw['subnets'][0]['network_id'] == public['id']
+    # Each side's MTU, for the router's devices (a VXLAN network's is smaller).
+    assert gw['mtu'] == public['mtu']
+    assert synced[0]['_interfaces'][0]['mtu'] == api.get(
+        '/networks/%s' % synced[0]['_interfaces'][0]['network_id']).json['network']['mtu']
 
 
 def test_metadata_port_by_address_and_router(api, conductor):

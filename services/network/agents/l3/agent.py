@@ -51,6 +51,7 @@ class L3Agent:
         self._resync = True
         self._start_flag = True
         self._arping_missing_logged = False
+        self._garps = []  # running arping processes (each takes its second), reaped later
         self._lock = threading.Lock()
         self.periodic_tasks = [(self.periodic_sync, resync_interval)]
 
@@ -178,6 +179,8 @@ class L3Agent:
             # Left in the root namespace by an interrupted run: start over.
             self.ovs.del_port(device.name)
             self.ovs.add_internal_port(self.bridge, device.name, device.port_id, device.mac)
+            if not self.ip.wait_link(device.name):
+                raise RuntimeError('Open vSwitch made no device %s' % device.name)
             self.ip.move_to(device.name, ns)
         self.ip.configure(ns, device.name, device.mac, device.cidrs, device.mtu)
 
@@ -205,6 +208,7 @@ class L3Agent:
         """Gratuitous ARP for the floating IPs this pass started serving."""
         if plan.gateway is None:
             return
+        self._garps = [p for p in self._garps if p.poll() is None]
         old = set() if fresh or before is None else {f.floating for f in before.floating_ips}
         new = [f.floating for f in plan.floating_ips if f.floating not in old]
         if not new:
@@ -216,9 +220,9 @@ class L3Agent:
                 self._arping_missing_logged = True
             return
         for address in new:
-            self.ip.in_namespace(plan.namespace, [self.arping, '-U', '-I', plan.gateway.name,
-                                                  '-c', '1', '-w', '1', address],
-                                 check=False)
+            self._garps.append(self.ip.spawn_in(
+                plan.namespace, [self.arping, '-U', '-I', plan.gateway.name, '-c', '1',
+                                 address]))
 
     def _report_fips(self, router, statuses):
         known = {f['id']: f.get('status') for f in router.get('_floatingips') or []}
@@ -236,6 +240,13 @@ class L3Agent:
 
     def _remove(self, router_id):
         entry = self.routers.pop(router_id, None)
+        if entry and entry['plan'] and entry['plan'].floating_ips:
+            # Served here until now (the router went admin-down, say): no longer.
+            try:
+                self.plugin.update_floatingip_statuses(
+                    self.context, router_id, {f.id: 'DOWN' for f in entry['plan'].floating_ips})
+            except Exception:
+                LOG.exception('Reporting floating IP statuses of router %s failed', router_id)
         ns = plan_mod.namespace(router_id)
         proxy = entry and entry['proxy']
         if proxy is None and self.metadata_port:
