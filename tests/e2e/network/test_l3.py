@@ -111,11 +111,14 @@ class Cloud:
                                'nova_metadata_host': '127.0.0.1',
                                'nova_metadata_port': str(self.metadata_port)}})
         for name in AGENTS:
-            self.agents[name] = harness.Daemon(
-                name, [sys.executable, '-m', 'services.network.cmd.%s' % name,
-                       '--config-file', self.server.config_file,
-                       '--config-file', self.agent_conf],
-                output_file=self.workdir / ('%s.log' % name)).start()
+            self.start_agent(name)
+
+    def start_agent(self, name):
+        """``python -m`` (cwd on the path): the agents of the tree under test."""
+        self.agents[name] = harness.Daemon(
+            name, [sys.executable, '-m', 'services.network.cmd.%s' % name,
+                   '--config-file', self.server.config_file, '--config-file', self.agent_conf],
+            output_file=self.workdir / ('%s.log' % name)).start()
 
     def stop(self):
         for daemon in self.agents.values():
@@ -328,6 +331,17 @@ def test_router_snat_floating_ip_and_metadata(env):
              30, 'a ping answer from %s:\n%s' % (floating, cloud.logs()))
     assert _source_seen_outside(outside, guest, EXT_PREFIX + '.1') == floating
 
+    # An L3 agent restart resyncs in place: the floating IP keeps answering, the
+    # namespace's metadata proxy is the same process.
+    pid_file = cloud.workdir / 'l3' / router['id'] / 'metadata-proxy.pid'
+    proxy_pid = int(pid_file.read_text())
+    cloud.agents.pop('l3_agent').stop()
+    cloud.start_agent('l3_agent')
+    wait_for(lambda: 'RPC service' in (cloud.workdir / 'l3_agent.log').read_text(), 30,
+             'the L3 agent to start again:\n' + cloud.logs())
+    assert _ns(outside, 'ping', '-c', '1', '-W', '2', floating).returncode == 0
+    assert int(pid_file.read_text()) == proxy_pid
+
     # Metadata: the guest asks 169.254.169.254; the request arrives signed.
     answer = wait_for(lambda: _ns(guest, sys.executable, '-c', METADATA_GET,
                                   '/latest/meta-data/instance-id').stdout.strip(), 30,
@@ -348,8 +362,6 @@ def test_router_snat_floating_ip_and_metadata(env):
         'DOWN'
 
     # The router goes: its namespace and metadata proxy with it.
-    pid_file = cloud.workdir / 'l3' / router['id'] / 'metadata-proxy.pid'
-    proxy_pid = int(pid_file.read_text())
     cloud.request('DELETE', '/floatingips/%s' % fip['id'])
     cloud.request('PUT', '/routers/%s/remove_router_interface' % router['id'],
                   {'subnet_id': subnet['id']})

@@ -10,11 +10,25 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 from oslo_log import log as logging
 
 LOG = logging.getLogger(__name__)
 MODULE = 'services.network.agents.metadata.nsproxy'
+
+
+def _wait_gone(pid, timeout=5.0):
+    """Wait until ``pid`` has exited; SIGKILL it after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while os.path.exists('/proc/%d' % pid):
+        if time.monotonic() > deadline:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            return
+        time.sleep(0.05)
 
 
 class ProxyProcess:
@@ -79,6 +93,8 @@ class ProxyProcess:
                 self._popen.kill()
                 self._popen.wait()
             self._popen = None
+        elif pid is not None:
+            _wait_gone(pid)  # an earlier agent's: not our child to wait for
         try:
             os.unlink(self.pid_path)
         except FileNotFoundError:
