@@ -135,3 +135,58 @@ def test_agent_reports_itself():
     agent.report_state()
     assert plugin.states[0]['agent_type'] == 'Metadata agent'
     assert plugin.states[0]['binary'] == 'neutron-metadata-agent'
+
+
+def test_namespace_proxy_forwards_over_the_agent_socket(tmp_path):
+    """A guest's request through the proxy's handler (a socket pair stands in
+    for the guest's TCP connection) reaches a server on the UNIX socket."""
+    import http.server
+    import socket
+    import socketserver
+    import threading
+
+    seen = []
+
+    class Agent(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            seen.append((self.path, dict(self.headers)))
+            body = b'instance-1'
+            self.send_response(200)
+            self.send_header('Content-Type', 'text/plain')
+            self.send_header('Content-Length', str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    path = str(tmp_path / 'md.sock')
+    server = socketserver.UnixStreamServer(path, Agent)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    guest, proxy_side = socket.socketpair()
+    try:
+        guest.sendall(b'GET /latest/meta-data/instance-id HTTP/1.0\r\n'
+                      b'X-Instance-ID: forged\r\nAccept: text/plain\r\n\r\n')
+        handler = nsproxy.make_handler(path, router_id='router-1')
+
+        class Server:
+            pass
+        handler(proxy_side, ('10.0.0.5', 40000), Server())
+        proxy_side.close()
+        answer = b''
+        while True:
+            chunk = guest.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+    finally:
+        guest.close()
+        server.shutdown()
+        server.server_close()
+    assert answer.startswith(b'HTTP/1.0 200') and answer.endswith(b'\r\n\r\ninstance-1')
+    path_seen, headers = seen[0]
+    assert path_seen == '/latest/meta-data/instance-id'
+    assert headers['X-Forwarded-For'] == '10.0.0.5'
+    assert headers[nsproxy.ROUTER_HEADER] == 'router-1'
+    assert 'X-Instance-ID' not in headers and headers['Accept'] == 'text/plain'

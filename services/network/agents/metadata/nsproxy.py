@@ -54,6 +54,7 @@ def make_handler(unix_socket, router_id=None, network_id=None, timeout=60):
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = 'HTTP/1.0'
         server_version = 'alto-ns-metadata-proxy'
+        timeout = 30  # a guest that stops sending does not keep its thread
 
         def _proxy(self):
             length = int(self.headers.get('Content-Length') or 0)
