@@ -9,6 +9,7 @@ Library code and unit tests never import it.
 
 import gc
 import os
+import socket
 
 # Plain resolver instead of eventlet's green DNS: it saves dnspython (~16 MiB
 # per daemon), and our daemons resolve little beyond loopback and /etc/hosts.
@@ -91,13 +92,23 @@ class _WSGILogger:
 class WSGIService(os_service.ServiceBase):
     """Serves a WSGI app; the socket is bound before workers fork."""
 
-    def __init__(self, name, app_factory, host, port, workers=1, on_reset=None):
+    def __init__(self, name, app_factory, host, port, workers=1, on_reset=None,
+                 unix_socket=None):
+        """``unix_socket``: serve on that UNIX socket path (mode 0600, a stale
+        one replaced) instead of ``host``:``port``."""
         self.name = name
         self.app_factory = app_factory
         self.workers = workers
         self.on_reset = on_reset
-        self.socket = eventlet.listen((host, port), backlog=1024, reuse_addr=True)
-        self.host, self.port = self.socket.getsockname()[:2]
+        if unix_socket:
+            if os.path.exists(unix_socket):
+                os.unlink(unix_socket)
+            self.socket = eventlet.listen(unix_socket, family=socket.AF_UNIX, backlog=1024)
+            os.chmod(unix_socket, 0o600)
+            self.host, self.port = unix_socket, None
+        else:
+            self.socket = eventlet.listen((host, port), backlog=1024, reuse_addr=True)
+            self.host, self.port = self.socket.getsockname()[:2]
         self._server = None
         self._pool = None
 
@@ -112,7 +123,8 @@ class WSGIService(os_service.ServiceBase):
             eventlet.wsgi.server, self.socket, app, custom_pool=self._pool,
             log=_WSGILogger(logging.getLogger('%s.wsgi' % self.name)),
             keepalive=True, socket_timeout=timeout, debug=False)
-        LOG.info('%s listening on %s:%s', self.name, self.host, self.port)
+        LOG.info('%s listening on %s', self.name,
+                 self.host if self.port is None else '%s:%s' % (self.host, self.port))
 
     def stop(self, graceful=True):
         if self._server is not None:

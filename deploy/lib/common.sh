@@ -300,3 +300,17 @@ ensure_service_user() {
         admin_openstack role remove --project service --user "$name" admin >/dev/null
     fi
 }
+
+# The key the network's metadata agent signs X-Instance-ID with and the compute metadata service
+# checks: generated once, kept root-only in this file; both services' configs get it from here.
+METADATA_SECRET_FILE=${METADATA_SECRET_FILE:-$ALTO_ETC/metadata_proxy.secret}
+
+# metadata_proxy_secret: print the shared secret (made on the first run).
+metadata_proxy_secret() {
+    if [ ! -s "$METADATA_SECRET_FILE" ]; then
+        (umask 077 && od -An -N24 -tx1 /dev/urandom | tr -d ' \n' > "$METADATA_SECRET_FILE")
+    fi
+    chown root:root "$METADATA_SECRET_FILE"
+    chmod 0600 "$METADATA_SECRET_FILE"
+    cat "$METADATA_SECRET_FILE"
+}

@@ -18,9 +18,6 @@ COMPUTE_DEMO_SERVER=${COMPUTE_DEMO_SERVER:-demo-server}
 METADATA_PORT=${METADATA_PORT:-8775}
 PLACEMENT_PORT=${PLACEMENT_PORT:-8778}
 PLACEMENT_URL=http://$HOST_IP:$PLACEMENT_PORT
-# The key the network's metadata proxy signs X-Instance-ID with: generated once, kept root-only
-# in this file (the network side reads the same file).
-METADATA_SECRET_FILE=${METADATA_SECRET_FILE:-$ALTO_ETC/metadata_proxy.secret}
 ALTO_COMPUTE_DRIVER=${ALTO_COMPUTE_DRIVER:-libvirt}
 # auto: kvm when /dev/kvm works and the CPU virtualises, else qemu (software emulation).
 LIBVIRT_VIRT_TYPE=${LIBVIRT_VIRT_TYPE:-auto}
@@ -132,7 +129,7 @@ compute_configure() {
     iniset "$COMPUTE_CONF" api auth_strategy keystone
     iniset "$COMPUTE_CONF" metadata bind_host "$HOST_IP"
     iniset "$COMPUTE_CONF" metadata bind_port "$METADATA_PORT"
-    iniset "$COMPUTE_CONF" metadata metadata_proxy_shared_secret "$(_metadata_secret)"
+    iniset "$COMPUTE_CONF" metadata metadata_proxy_shared_secret "$(metadata_proxy_secret)"
     iniset "$COMPUTE_CONF" placement_api bind_host "$HOST_IP"
     iniset "$COMPUTE_CONF" placement_api bind_port "$PLACEMENT_PORT"
     _compute_driver_switch
@@ -157,16 +154,6 @@ compute_configure() {
     iniset "$COMPUTE_DB_CONF" database connection "$(db_url compute)"
     as_service_user "$ALTO_VENV/bin/alto-manage" --config-file "$COMPUTE_CONF" \
         --config-file "$COMPUTE_DB_CONF" compute db sync
-}
-
-# _metadata_secret: the metadata proxy's shared secret (made on the first run).
-_metadata_secret() {
-    if [ ! -s "$METADATA_SECRET_FILE" ]; then
-        (umask 077 && od -An -N24 -tx1 /dev/urandom | tr -d ' \n' > "$METADATA_SECRET_FILE")
-    fi
-    chown root:root "$METADATA_SECRET_FILE"
-    chmod 0600 "$METADATA_SECRET_FILE"
-    cat "$METADATA_SECRET_FILE"
 }
 
 # _compute_driver_switch: a running alto-compute that started with another driver is stopped,

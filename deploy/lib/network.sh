@@ -7,10 +7,18 @@
 # and dnsmasq processes) against Open vSwitch, which network_install starts without systemd
 # (userspace datapath: the kernel has no openvswitch module). dnsmasq drops to nobody and rereads
 # its files, so they live outside the 0750 state directory.
+# alto-l3-agent (root) serves every router in a qrouter- namespace, with its pid files and
+# metadata proxy logs in $NETWORK_L3_DIR (root's, outside the service user's state directory);
+# alto-metadata-agent runs as the service user, its socket in the state directory, and signs
+# guests' metadata requests to the compute metadata service with the shared secret of
+# $METADATA_SECRET_FILE. br-ex carries the flat "public" network and has no uplink: nothing
+# the routers send leaves the host.
 
 NETWORK_CONF=$ALTO_ETC/network.conf
-NETWORK_AGENT_PACKAGES="openvswitch-switch dnsmasq-base iproute2"
+NETWORK_AGENT_PACKAGES="openvswitch-switch dnsmasq-base iproute2 iptables iputils-arping"
 NETWORK_DHCP_DIR=${NETWORK_DHCP_DIR:-/var/lib/altostratus-dhcp}
+NETWORK_L3_DIR=${NETWORK_L3_DIR:-/var/lib/altostratus-l3}
+PUBLIC_BRIDGE=${PUBLIC_BRIDGE:-br-ex}
 OVS_CTL=/usr/share/openvswitch/scripts/ovs-ctl
 NETWORK_DB_CONF=$ALTO_ETC/network-db.conf
 NETWORK_PORT=${NETWORK_PORT:-9696}
@@ -39,8 +47,9 @@ network_install() {
         log "starting Open vSwitch"
         "$OVS_CTL" start --system-id=random >/dev/null 2>&1 || die "Open vSwitch did not start"
     fi
-    mkdir -p "$NETWORK_DHCP_DIR"
+    mkdir -p "$NETWORK_DHCP_DIR" "$NETWORK_L3_DIR"
     chmod 0755 "$NETWORK_DHCP_DIR"
+    chmod 0750 "$NETWORK_L3_DIR"
 }
 
 network_configure() {
@@ -63,6 +72,13 @@ network_configure() {
     iniset "$f" ovs datapath_type netdev
     iniset "$f" securitygroup firewall_driver openvswitch
     iniset "$f" dhcp_agent state_dir "$NETWORK_DHCP_DIR"
+    # The flat "public" network (network_bootstrap) on its own bridge; the routers' SNAT and
+    # floating IPs (alto-l3-agent), metadata through alto-metadata-agent.
+    iniset "$f" ovs bridge_mappings "public:$PUBLIC_BRIDGE"
+    iniset "$f" l3_agent state_dir "$NETWORK_L3_DIR"
+    iniset "$f" metadata_agent nova_metadata_host "$HOST_IP"
+    iniset "$f" metadata_agent nova_metadata_port "${METADATA_PORT:-8775}"
+    iniset "$f" metadata_agent metadata_proxy_shared_secret "$(metadata_proxy_secret)"
     iniset "$f" api bind_host "$HOST_IP"
     iniset "$f" api bind_port "$NETWORK_PORT"
     iniset "$f" api auth_strategy keystone
@@ -96,12 +112,14 @@ _network_nova_conf() {
 network_daemons() {
     echo "alto-network-conductor --config-file $NETWORK_CONF --config-file $NETWORK_DB_CONF"
     echo "alto-network-api --config-file $NETWORK_CONF"
+    echo "alto-metadata-agent --config-file $NETWORK_CONF"
 }
 
 # network_agent_daemons: the agents, run as root.
 network_agent_daemons() {
     echo "alto-ovs-agent --config-file $NETWORK_CONF"
     echo "alto-dhcp-agent --config-file $NETWORK_CONF"
+    echo "alto-l3-agent --config-file $NETWORK_CONF"
 }
 
 # _start_root_daemon NAME COMMAND...: like start_daemon, as root (pid file and log alike).

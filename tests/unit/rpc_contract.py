@@ -44,9 +44,15 @@ def _version(text):
     return tuple(int(part) for part in text.split('.'))
 
 
+def client_history(client_cls):
+    """The client class's own version history when its docstring has one
+    (two clients in one module), else its module's."""
+    return version_history(client_cls) or version_history(inspect.getmodule(client_cls))
+
+
 def version_history(module):
     """``[((major, minor), text)]`` from the "X.Y - ..." entries of the
-    module docstring (continuation lines belong to the entry above)."""
+    module's (or class's) docstring (continuation lines belong to the entry above)."""
     entries = []
     for line in (module.__doc__ or '').splitlines():
         match = _HISTORY_ENTRY.match(line)
@@ -133,7 +139,7 @@ def check_versions(client_cls, manager_cls):
     assert manager_cls.target.version == version, (
         '%s serves %s, %s sends up to %s' % (manager_cls.__name__, manager_cls.target.version,
                                             client_cls.__name__, version))
-    history = version_history(module)
+    history = client_history(client_cls)
     assert history, '%s has no "X.Y - ..." version history' % module.__name__
     assert max(v for v, _ in history) == _version(version), (
         '%s: the newest version in the history is not RPC_API_VERSION %s'
@@ -159,7 +165,7 @@ def check_signatures(client_cls, manager_cls, client_only=(), local=()):
 
 
 def check_wire(client_cls, manager_cls, answer=None):
-    history = version_history(inspect.getmodule(client_cls))
+    history = client_history(client_cls)
     newest = _version(api_version(client_cls))
     for name, sent in exercise(client_cls, answer).items():
         assert sent.method == name, '%s sends %r' % (name, sent.method)

@@ -1,12 +1,13 @@
 """What every network agent daemon shares: config, RPC, its service."""
 
 
-def serve_agent(argv, prog, build):
+def serve_agent(argv, prog, build, extra_services=None):
     """Run a DB-free agent: ``build()`` returns its manager, which is served
     on the agents' fanout topic (every conductor notification reaches it
     through :class:`AgentNotificationEndpoint`) with its heartbeat and
-    periodic tasks. The caller has patched concurrency and banned the DB
-    layer first."""
+    periodic tasks; ``extra_services(conf, manager)`` may add services of
+    its own (the metadata agent's socket). The caller has patched
+    concurrency and banned the DB layer first."""
     from oslo_config import cfg
 
     from common import config
@@ -28,5 +29,6 @@ def serve_agent(argv, prog, build):
                              conf.host,
                              endpoints=[notifications.AgentNotificationEndpoint(manager)],
                              report_interval=conf.agent.report_interval)
+    services = [svc] + (list(extra_services(conf, manager)) if extra_services else [])
     service.settle_startup_heap()
-    service.serve(conf, [svc])
+    service.serve(conf, services)

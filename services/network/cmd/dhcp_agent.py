@@ -22,7 +22,8 @@ def build(conf):
                            dnsmasq_binary=options.dnsmasq_binary, domain=options.dhcp_domain,
                            lease_seconds=options.lease_seconds,
                            metadata_route=options.enable_metadata_route,
-                           resync_interval=options.resync_interval)
+                           resync_interval=options.resync_interval,
+                           metadata_socket=conf.metadata_agent.metadata_proxy_socket)
 
 
 def main(argv=None):

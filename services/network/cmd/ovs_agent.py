@@ -12,15 +12,23 @@ from services.network.cmd import agent_service  # noqa: E402
 
 def build(conf):
     from services.network.agents.ovs import agent
+    from services.network.agents.ovs import ofctl
     from services.network.agents.ovs import ovsdb
+    from services.network.agents.ovs import provider
     from services.network.agents.rpc import rpcapi
     ovs = ovsdb.Ovsdb(conf.ovs.ovsdb_connection, conf.ovs.ovsdb_timeout)
     plugin = rpcapi.PluginAPI()
+    mappings = provider.parse_mappings(conf.ovs.bridge_mappings)
+    bridges = None
+    if mappings:
+        bridges = provider.ProviderBridges(ovs, ofctl.Ofctl(), mappings,
+                                           conf.ovs.integration_bridge,
+                                           conf.ovs.datapath_type)
     return agent.OVSAgent(ovs, plugin, conf.host,
                           bridge=conf.ovs.integration_bridge,
                           datapath_type=conf.ovs.datapath_type,
                           polling_interval=conf.ovs.polling_interval,
-                          firewall=build_firewall(conf, plugin))
+                          firewall=build_firewall(conf, plugin), provider=bridges)
 
 
 def build_firewall(conf, plugin):

@@ -88,3 +88,8 @@ class AgentPluginManager:
     def update_floatingip_statuses(self, context, router_id, fip_statuses):
         with db_api.writer(context) as session:
             dataplane.update_floatingip_statuses(session, router_id, fip_statuses)
+
+    @_client_errors
+    def get_metadata_port(self, context, ip_address, router_id=None, network_id=None):
+        with db_api.reader(context) as session:
+            return dataplane.metadata_port(session, ip_address, router_id, network_id)

@@ -151,12 +151,19 @@ def create_dhcp_port(context, session, network_id, host, device_id):
 
 def router_info(session, router):
     result = routers.make_dict(router)
-    result['gw_port'] = ports.make_dict(router.gw_port) if router.gw_port else None
+    result['gw_port'] = None
+    if router.gw_port is not None:
+        # The L3 agent needs the external subnets' prefixes and gateways.
+        gw_port = result['gw_port'] = ports.make_dict(router.gw_port)
+        gw_port['subnets'] = [subnets.make_dict(session.get(models.Subnet, ip.subnet_id))
+                              for ip in router.gw_port.fixed_ips]
+        gw_port['mtu'] = session.get(models.Network, router.gw_port.network_id).mtu
     interfaces = []
     for port in routers.interface_ports(session, router.id):
         item = ports.make_dict(port)
         item['subnets'] = [subnets.make_dict(session.get(models.Subnet, ip.subnet_id))
                            for ip in port.fixed_ips]
+        item['mtu'] = session.get(models.Network, port.network_id).mtu
         interfaces.append(item)
     result['_interfaces'] = interfaces
     result['_floatingips'] = [floatingips.make_dict(f) for f in session.query(
@@ -178,3 +185,27 @@ def update_floatingip_statuses(session, router_id, fip_statuses):
             fip.status = status
             fip.revision_number += 1
     session.flush()
+
+
+def metadata_port(session, ip_address, router_id=None, network_id=None):
+    """The port behind a metadata request: the one holding ``ip_address``
+    on a network the router has an interface on (``router_id``), or on
+    ``network_id``. ``{'id', 'device_id', 'project_id', 'network_id'}`` or
+    None (no such port, or one that is not a server's)."""
+    if router_id:
+        network_ids = {p.network_id for p in routers.interface_ports(session, router_id)}
+    else:
+        network_ids = {network_id} if network_id else set()
+    if not network_ids or not ip_address:
+        return None
+    rows = session.query(models.Port).join(
+        models.IPAllocation, models.IPAllocation.port_id == models.Port.id).filter(
+        models.IPAllocation.ip_address == ip_address,
+        models.IPAllocation.network_id.in_(sorted(network_ids))).all()
+    # A server's port; never a router's, DHCP or floating IP port.
+    servers = [p for p in rows if p.device_id and p.device_owner.startswith('compute:')]
+    if len(servers) != 1:
+        return None
+    port = servers[0]
+    return {'id': port.id, 'device_id': port.device_id, 'project_id': port.project_id,
+            'network_id': port.network_id}

@@ -303,6 +303,8 @@ class NetworkConductorManager:
         elif resource == 'port':
             if event == 'delete':
                 notifier.port_delete(context, result['id'], result['network_id'])
+                if result.get('_fip_routers'):
+                    notifier.routers_updated(context, result['_fip_routers'])
             else:
                 notifier.port_update(context, result)
                 if result.get('security_groups'):

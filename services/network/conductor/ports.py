@@ -458,10 +458,13 @@ def delete(context, session, port_id, l3_allowed=False):
             reason='Port %s cannot be deleted directly via the port API: has device owner %s'
             % (port.id, port.device_owner))
     _check_not_on_trunk(session, port.id)
+    routers = set()
     for fip in session.query(models.FloatingIP).filter_by(fixed_port_id=port.id):
+        routers.add(fip.router_id)
         fip.fixed_port_id = fip.fixed_ip_address = fip.router_id = None
         fip.status = 'DOWN'
     session.flush()
     session.delete(port)
+    # The routers that served its floating IPs hear of it (their NAT rules go).
     return {'id': port_id, 'network_id': port.network_id, 'device_owner': port.device_owner,
-            'device_id': port.device_id}
+            'device_id': port.device_id, '_fip_routers': sorted(r for r in routers if r)}

@@ -10,13 +10,15 @@ daemon never carries it.  Deployments keep it in its own file,
 from services.network.conf import agents
 from services.network.conf import conductor
 from services.network.conf import dhcp
+from services.network.conf import l3
+from services.network.conf import metadata
 from services.network.conf import ml2
 from services.network.conf import nova
 from services.network.conf import ovs
 from services.network.conf import quotas
 from services.network.conf import securitygroup
 
-MODULES = (conductor, ml2, quotas, agents, ovs, dhcp, securitygroup)
+MODULES = (conductor, ml2, quotas, agents, ovs, dhcp, l3, metadata, securitygroup)
 
 
 def register_opts(conf, with_nova=False):

@@ -21,9 +21,11 @@ dhcp_opts = [
                     'namespace and a running dnsmasq (one that died is '
                     'restarted) and between full resyncs after a failed one.'),
     cfg.BoolOpt('enable_metadata_route', default=False,
-                help='Hand guests a host route to 169.254.169.254/32 through '
-                     'the DHCP port, for a metadata proxy in the DHCP '
-                     'namespace.'),
+                help='Serve metadata from the DHCP namespace: guests get a host '
+                     'route to 169.254.169.254/32 through the DHCP port, which '
+                     'holds that address, and a metadata proxy there forwards '
+                     'their requests to alto-metadata-agent (for networks '
+                     'without a router).'),
 ]
 
 

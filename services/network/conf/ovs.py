@@ -18,6 +18,13 @@ ovs_opts = [
     cfg.IntOpt('polling_interval', default=2, min=1,
                help='Seconds between two scans of the integration bridge for '
                     'ports that appeared or went away.'),
+    cfg.ListOpt('bridge_mappings', default=[],
+                help='Provider networks of this host, physnet:bridge per physical '
+                     'network (e.g. public:br-ex). The agent creates each bridge '
+                     '(same datapath type), patches it to the integration bridge and '
+                     'translates the local VLAN of a flat or vlan network on that '
+                     'physical network to its segment: untagged for flat, the '
+                     'segmentation id for vlan.'),
 ]
 
 

@@ -34,15 +34,16 @@ OBJECTSTORE_DAEMONS = ('alto-account-server', 'alto-container-server', 'alto-obj
                        'alto-objectstore-proxy')
 DB_FREE = ('alto-network-api', 'alto-compute-api', 'alto-compute-scheduler', 'alto-compute',
            'alto-compute-metadata', 'alto-placement-api', 'alto-volume-api',
-           'alto-volume-scheduler', 'alto-volume') + OBJECTSTORE_DAEMONS
+           'alto-volume-scheduler', 'alto-volume', 'alto-metadata-agent') + OBJECTSTORE_DAEMONS
 #: Daemons named after an API rather than their service.
 SERVICE_OF = {'alto-placement-api': 'compute', 'alto-ovs-agent': 'network',
-              'alto-dhcp-agent': 'network'}
+              'alto-dhcp-agent': 'network', 'alto-l3-agent': 'network',
+              'alto-metadata-agent': 'network'}
 SERVICE_OF.update(dict.fromkeys(OBJECTSTORE_DAEMONS, 'objectstore'))
 DB_OWNERS = ('alto-identity-api', 'alto-image-api', 'alto-network-conductor',
              'alto-compute-conductor', 'alto-volume-conductor')
 # Network agents: DB-free, run as root (OVS, namespaces, dnsmasq), read network.conf.
-ROOT_AGENTS = ('alto-ovs-agent', 'alto-dhcp-agent')
+ROOT_AGENTS = ('alto-ovs-agent', 'alto-dhcp-agent', 'alto-l3-agent')
 URL = re.compile(r'\b(sqlite|mysql|postgresql|mariadb)[+:\w]*://')
 
 
@@ -246,3 +247,18 @@ def test_systemd_units_run_the_same_commands_unprivileged(deployed):
         expected = [a.replace(str(base / 'etc'), '/etc/altostratus')
                     for a in daemons[unit.stem]]
         assert args == expected, unit.name
+
+
+def test_metadata_secret_is_shared_by_network_and_compute(deployed):
+    base, _ = deployed
+    etc = base / 'etc'
+    compute, network = configparser.RawConfigParser(), configparser.RawConfigParser()
+    compute.read(etc / 'compute.conf')
+    network.read(etc / 'network.conf')
+    secret = (etc / 'metadata_proxy.secret').read_text()
+    assert len(secret) >= 32
+    assert compute.get('metadata', 'metadata_proxy_shared_secret') == secret
+    assert network.get('metadata_agent', 'metadata_proxy_shared_secret') == secret
+    assert (_owner(etc / 'metadata_proxy.secret'),
+            _mode(etc / 'metadata_proxy.secret')) == (('root', 'root'), 0o600)
+    assert network.get('ovs', 'bridge_mappings') == 'public:br-ex'

@@ -210,6 +210,49 @@ def test_report_state(env):
     assert state['resources_synced'] is True
 
 
+class FakeProxy:
+    instances = []
+
+    def __init__(self, scope, scope_id, namespace, directory, unix_socket, port,
+                 bind_host='0.0.0.0'):
+        self.args = (scope, scope_id, namespace, unix_socket, port, bind_host)
+        self.events = []
+        self.running = False
+        FakeProxy.instances.append(self)
+
+    def ensure(self):
+        if not self.running:
+            self.running = True
+            self.events.append('start')
+
+    def stop(self):
+        self.running = False
+        self.events.append('stop')
+
+
+def test_metadata_proxy_in_the_dhcp_namespace(tmp_path):
+    FakeProcess.instances, FakeProxy.instances = [], []
+    plugin = FakePlugin([network()])
+    ovs, ip = fake.FakeOvsdb(), FakeIp()
+    agent = dhcp_agent.DhcpAgent(plugin, ovs, ip, 'node1', str(tmp_path), context=object(),
+                                 process_class=FakeProcess, metadata_route=True,
+                                 metadata_socket='/run/md.sock', proxy_class=FakeProxy)
+    agent.init_host()
+    agent.periodic_check()
+    ns = 'qdhcp-' + NET
+    dev = dhcp_agent.device_name('port-dhcp')
+    assert ip.configured[dev][2] == ['10.0.0.2/24', '169.254.169.254/32']
+    (proxy,) = FakeProxy.instances
+    assert proxy.args == ('network', NET, ns, '/run/md.sock', 80, '169.254.169.254')
+    assert proxy.events == ['start']
+    proxy.running = False  # died
+    agent.periodic_check()
+    assert proxy.events == ['start', 'start']
+    assert '169.254.169.254/32,10.0.0.2' in (tmp_path / NET / 'opts').read_text()
+    agent.network_delete(None, NET)
+    assert proxy.events[-1] == 'stop' and ns not in ip.ns
+
+
 def test_options_host_routes_carry_the_default_route_and_metadata():
     net = network()
     net['subnets'][0]['host_routes'] = [{'destination': '192.0.2.0/24',

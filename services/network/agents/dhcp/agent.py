@@ -9,6 +9,12 @@ the namespace with the port's MAC and addresses, and runs dnsmasq there from
 files built from the network's ports. Port, subnet and network
 notifications rewrite the files and SIGHUP dnsmasq; a periodic check
 restarts a dnsmasq that died and retries networks whose setup failed.
+
+With ``enable_metadata_route`` (and a metadata agent's socket) the
+namespace also serves metadata: dnsmasq hands guests a route to
+169.254.169.254/32 via the DHCP port, which carries that address too, and an
+``alto-ns-metadata-proxy`` for the network listens on it (port 80), so
+guests on networks without a router read their metadata.
 """
 
 import os
@@ -20,11 +26,13 @@ from oslo_log import log as logging
 
 from common import context as alto_context
 from services.network.agents.dhcp import dnsmasq
+from services.network.agents.metadata import process as proxy_process
 
 LOG = logging.getLogger(__name__)
 AGENT_TYPE = 'DHCP agent'
 BINARY = 'neutron-dhcp-agent'
 NS_PREFIX = 'qdhcp-'
+METADATA_ADDRESS = '169.254.169.254'
 
 
 def device_name(port_id):
@@ -37,7 +45,8 @@ class DhcpAgent:
     def __init__(self, plugin, ovs, ip, host, state_dir, bridge='br-int',
                  dnsmasq_binary='dnsmasq', domain='openstacklocal', lease_seconds=86400,
                  metadata_route=False, resync_interval=10, context=None,
-                 process_class=dnsmasq.Process):
+                 process_class=dnsmasq.Process, metadata_socket=None,
+                 proxy_class=proxy_process.ProxyProcess):
         self.plugin = plugin
         self.ovs = ovs
         self.ip = ip
@@ -48,6 +57,9 @@ class DhcpAgent:
         self.domain = domain
         self.lease_seconds = lease_seconds
         self.metadata_route = metadata_route
+        #: the metadata agent's socket: a proxy per namespace when the route is handed out
+        self.metadata_socket = metadata_socket if metadata_route else None
+        self.proxy_class = proxy_class
         self.context = context or alto_context.get_admin_context()
         self.process_class = process_class
         #: network id -> {'port': dhcp port, 'process': Process, 'argv': [...]}
@@ -94,6 +106,8 @@ class DhcpAgent:
                     LOG.warning('dnsmasq of network %s is not running: restarting it',
                                 network_id)
                     entry['process'].start()
+                if entry.get('proxy') is not None:
+                    entry['proxy'].ensure()
 
     def _sync_all(self):
         try:
@@ -167,6 +181,8 @@ class DhcpAgent:
         cidrs = ['%s/%s' % (ip['ip_address'], prefixes[ip['subnet_id']])
                  for ip in port.get('fixed_ips') or [] if ip['subnet_id'] in prefixes
                  and ':' not in ip['ip_address']]
+        if self.metadata_socket:
+            cidrs.append(METADATA_ADDRESS + '/32')
         self.ip.configure(namespace, device, port['mac_address'], cidrs, network.get('mtu'))
 
     def _serve(self, network, port):
@@ -194,10 +210,22 @@ class DhcpAgent:
             process.reload()
         else:
             process.start()
+        if self.metadata_socket:
+            if entry.get('proxy') is None:
+                entry['proxy'] = self._proxy(network_id)
+            entry['proxy'].ensure()
+
+    def _proxy(self, network_id):
+        return self.proxy_class('network', network_id, NS_PREFIX + network_id,
+                                os.path.join(self.state_dir, network_id),
+                                self.metadata_socket, 80, bind_host=METADATA_ADDRESS)
 
     def _stop_process(self, network_id):
         """Stop the network's dnsmasq; its DHCP port (or None)."""
         entry = self.networks.pop(network_id, None)
+        if self.metadata_socket:
+            proxy = (entry or {}).get('proxy') or self._proxy(network_id)
+            proxy.stop()
         if entry is not None:
             entry['process'].stop()
             return entry.get('port')

@@ -65,8 +65,10 @@ class OVSAgent:
     target = messaging.Target(namespace='alto-ovs-agent-local', version='1.0')
 
     def __init__(self, ovs, plugin, host, bridge='br-int', datapath_type='netdev',
-                 polling_interval=2, context=None, firewall=None):
+                 polling_interval=2, context=None, firewall=None, provider=None):
         self.ovs = ovs
+        #: :class:`~.provider.ProviderBridges` of ``[ovs] bridge_mappings`` (or None)
+        self.provider = provider
         self.plugin = plugin
         self.host = host
         self.bridge = bridge
@@ -88,6 +90,8 @@ class OVSAgent:
     def init_host(self):
         self.ovs.ensure_bridge(self.bridge, self.datapath_type)
         LOG.info('Integration bridge %s (%s datapath) ready', self.bridge, self.datapath_type)
+        if self.provider is not None:
+            self.provider.setup()
 
     def report_state(self):
         state = {
@@ -95,7 +99,8 @@ class OVSAgent:
             'start_flag': self._start_flag, 'resources_synced': not self._resync,
             'configurations': {
                 'integration_bridge': self.bridge, 'datapath_type': self.datapath_type,
-                'devices': len(self.wired), 'bridge_mappings': {}, 'tunnel_types': [],
+                'devices': len(self.wired),
+                'bridge_mappings': self.provider.mappings if self.provider else {}, 'tunnel_types': [],
                 'l2_population': False, 'arp_responder_enabled': False,
                 'enable_distributed_routing': False, 'log_agent_heartbeats': False,
                 'ovs_hybrid_plug': False, 'in_distributed_mode': False}}
@@ -143,6 +148,8 @@ class OVSAgent:
         if self._resync:
             # Open vSwitch may have been restarted with a fresh database.
             self.ovs.ensure_bridge(self.bridge, self.datapath_type)
+            if self.provider is not None:
+                self.provider.setup()
         current = self.ovs.iface_ports(self.bridge)
         if self._resync:
             LOG.info('Full resync of %d ports on %s', len(current), self.bridge)
@@ -185,6 +192,8 @@ class OVSAgent:
             entry['up'] = False
             return
         self._set_tag(entry, self.vlans.get(network_id, wanted=port['tag']))
+        if self.provider is not None:
+            self.provider.network_wired(network_id, entry['tag'], details)
         self.plugin.update_device_up(self.context, port_id, self.agent_id, self.host)
         entry['up'] = True
         LOG.info('Port %s (%s) wired to network %s, VLAN %s', port_id, port['name'],
@@ -206,6 +215,8 @@ class OVSAgent:
         if not any(e.get('network_id') == network_id
                    for pid, e in self.wired.items() if pid != leaving):
             self.vlans.release(network_id)
+            if self.provider is not None:
+                self.provider.network_released(network_id)
 
     # -- security groups: the flows come from agents/ovs/firewall.py ------------------------
     def _sync_firewall(self, ready, changed):

@@ -35,3 +35,25 @@ class FakeOvsdb:
 
     def del_port(self, name):
         self.ports.pop(name, None)
+
+    def add_patch_port(self, bridge, name, peer):
+        if name not in self.ports:
+            self.plug(bridge, name, None, kind='patch')
+        self.ports[name]['peer'] = peer
+
+    def ofport(self, name):
+        port = self.ports.get(name)
+        return port['ofport'] if port else None
+
+
+class FakeOfctl:
+    """An in-memory stand-in for :class:`~.ofctl.Ofctl`: flows per bridge."""
+
+    def __init__(self):
+        self.flows = {}  # bridge -> {match: actions}
+
+    def add_flow(self, bridge, match, actions):
+        self.flows.setdefault(bridge, {})[match] = actions
+
+    def del_flows(self, bridge, match):
+        self.flows.get(bridge, {}).pop(match, None)

@@ -1,15 +1,24 @@
-"""OpenFlow on one bridge through ``ovs-ofctl`` bundles.
+"""OpenFlow through ``ovs-ofctl``, in the two forms the agent needs.
 
-A bundle (OpenFlow 1.4+) is applied atomically by ovs-vswitchd: a packet
-sees either every flow before it or every flow after it, so replacing the
-flows of one port (``delete cookie=C/-1`` then the new ``add`` lines) never
-opens a gap. :class:`RecordingBridge` is the same verb over an in-memory
+:class:`OfctlBridge` applies bundles: a bundle (OpenFlow 1.4+) is applied
+atomically by ovs-vswitchd, so a packet sees either every flow before it or
+every flow after it, and replacing the flows of one port (``delete
+cookie=C/-1`` then the new ``add`` lines) never opens a gap (the security
+group flows). :class:`RecordingBridge` is the same verb over an in-memory
 table for unit tests.
+
+:class:`Ofctl` adds and deletes single flows named by their match, priority
+included (``priority=4,in_port=2,dl_vlan=3``): adding one again replaces
+its actions, deleting it is a strict delete of that match, so both are
+idempotent (the provider bridges' VLAN translation). Unit tests use
+:class:`services.network.agents.ovs.fake.FakeOfctl`.
 """
 
 import subprocess
 
 from oslo_log import log as logging
+
+from services.network.agents import linux
 
 LOG = logging.getLogger(__name__)
 OPENFLOW = 'OpenFlow15'
@@ -82,3 +91,14 @@ class RecordingBridge:
 
     def with_cookie(self, cookie):
         return [f for f in self.flows if _cookie_of(f) == cookie]
+
+
+class Ofctl:
+    def __init__(self, runner=linux.run):
+        self.run = runner
+
+    def add_flow(self, bridge, match, actions):
+        self.run(['ovs-ofctl', 'add-flow', bridge, '%s,actions=%s' % (match, actions)])
+
+    def del_flows(self, bridge, match):
+        self.run(['ovs-ofctl', '--strict', 'del-flows', bridge, match], check=False)

@@ -74,3 +74,18 @@ class Ovsdb:
 
     def del_port(self, name):
         self.api.del_port(name, if_exists=True).execute(check_error=True)
+
+    # -- provider bridges -----------------------------------------------------------------
+    def add_patch_port(self, bridge, name, peer):
+        """A patch port ``name`` on ``bridge`` whose other end is ``peer``."""
+        with self.api.transaction(check_error=True) as txn:
+            txn.add(self.api.add_port(bridge, name, may_exist=True))
+            txn.add(self.api.db_set('Interface', name, ('type', 'patch'),
+                                    ('options', {'peer': peer})))
+
+    def ofport(self, name):
+        """The OpenFlow port number of interface ``name`` (None while unknown)."""
+        rows = self.api.db_list('Interface', records=[name], if_exists=True,
+                                columns=['ofport']).execute(check_error=True)
+        ofport = _one(rows[0].get('ofport')) if rows else None
+        return ofport if ofport not in (None, -1) else None

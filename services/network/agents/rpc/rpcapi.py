@@ -3,18 +3,7 @@
 :class:`PluginAPI` is what agents call on the conductor (topic
 ``[network_conductor] topic``, namespace ``agent``); :class:`AgentNotifyAPI`
 is the conductor's fanout to every agent (topic ``[network_conductor]
-agent_notification_topic``).
-
-PluginAPI version history:
-    1.0 - report_state, get_device_details, get_devices_details_list,
-          update_device_up, update_device_down, security_group_rules_for_devices,
-          get_active_networks_info, get_network_info, create_dhcp_port,
-          sync_routers, update_floatingip_statuses
-
-AgentNotifyAPI version history:
-    1.0 - network_update, network_delete, subnet_update, subnet_delete,
-          port_update, port_delete, routers_updated, router_deleted,
-          security_groups_rule_updated, security_groups_member_updated
+agent_notification_topic``). Each class's docstring holds its version history.
 """
 
 import oslo_messaging as messaging
@@ -27,7 +16,17 @@ PLUGIN_NAMESPACE = 'agent'
 
 
 class PluginAPI:
-    RPC_API_VERSION = '1.0'
+    """What agents call on the conductor.
+
+    Version history:
+    1.0 - report_state, get_device_details, get_devices_details_list,
+          update_device_up, update_device_down, security_group_rules_for_devices,
+          get_active_networks_info, get_network_info, create_dhcp_port,
+          sync_routers, update_floatingip_statuses
+    1.1 - get_metadata_port (the metadata agent's lookup of a guest by address)
+    """
+
+    RPC_API_VERSION = '1.1'
 
     def __init__(self):
         target = messaging.Target(topic=CONF.network_conductor.topic,
@@ -82,9 +81,20 @@ class PluginAPI:
             context, 'update_floatingip_statuses', router_id=router_id,
             fip_statuses=fip_statuses)
 
+    def get_metadata_port(self, context, ip_address, router_id=None, network_id=None):
+        return self.client.prepare(version='1.1').call(
+            context, 'get_metadata_port', ip_address=ip_address, router_id=router_id,
+            network_id=network_id)
+
 
 class AgentNotifyAPI:
-    """Fanout casts: every agent listening on the notification topic hears them."""
+    """Fanout casts: every agent listening on the notification topic hears them.
+
+    Version history:
+    1.0 - network_update, network_delete, subnet_update, subnet_delete,
+          port_update, port_delete, routers_updated, router_deleted,
+          security_groups_rule_updated, security_groups_member_updated
+    """
 
     RPC_API_VERSION = '1.0'
 

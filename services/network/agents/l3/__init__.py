@@ -1,0 +1,1 @@
+"""The L3 agent: routers in qrouter- namespaces."""

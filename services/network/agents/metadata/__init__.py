@@ -1,0 +1,1 @@
+"""The metadata path: namespace proxies and alto-metadata-agent."""
