@@ -5,6 +5,7 @@ in while the guest runs, seen in the live domain XML and by the guest's
 kernel, then unplugged (run as root: pytest -m e2e tests/e2e/compute)."""
 
 import os
+import subprocess
 import time
 import xml.etree.ElementTree as ET
 
@@ -68,3 +69,30 @@ def test_hot_plug_and_unplug_a_local_volume(libvirt_driver, workdir):
     volumes.disconnect(connected)
     assert os.path.exists(path)  # the volume's data is the volume service's
     drv.destroy(None, instance, [])
+
+
+def test_boot_from_a_local_volume(libvirt_driver, workdir):
+    """The guest's root disk is a volume: a raw file made of the image, as
+    the volume service makes a volume from an image."""
+    drv = libvirt_driver
+    instance = new_instance()
+    path = workdir / 'volumes' / 'root-volume'
+    path.parent.mkdir()
+    path.parent.chmod(0o755)
+    subprocess.run(['qemu-img', 'convert', '-O', 'raw', str(drv.e2e_base / 'disk'),
+                    str(path)], check=True, timeout=120)
+    info = dict(volumes.connect({'driver_volume_type': 'local',
+                                 'data': {'device_path': str(path), 'format': 'raw'}}),
+                serial=VOLUME_ID)
+    drv.spawn(None, instance, kernel_image(drv), None, [], FLAVOR, block_device_info=[
+        {'connection_info': info, 'device_name': '/dev/vda', 'boot_index': 0,
+         'volume_id': VOLUME_ID}])
+    wait_booted(drv, instance, 1)
+    assert 'alto-guest: root disk /dev/vda mounted on /data' in \
+        drv.get_console_output(None, instance)
+    root = _live_disk(drv, instance, 'vda')
+    assert root.find('source').get('file') == str(path)
+    assert root.findtext('serial') == VOLUME_ID
+    assert not os.path.exists(os.path.join(drv.e2e_base.parent, instance.uuid, 'disk'))
+    drv.destroy(None, instance, [])
+    assert path.exists()  # the volume outlives the guest

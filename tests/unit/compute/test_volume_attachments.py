@@ -163,10 +163,7 @@ def test_policy_and_other_projects(cloud, server):
     _wait_for(lambda: _volume(VOL)['status'] == 'in-use')
     cloud.app.delete(_url(server, VOL), headers=headers(READER), status=403)
     cloud.app.delete(_url(server, VOL), headers=headers(ALT), status=404)
-
-
-def test_swap_is_admin_only_and_not_supported(cloud, server):
-    _attach(cloud, server)
+    # Swap: admin only, and not supported.
     body = {'volumeAttachment': {'volumeId': VOL2}}
     cloud.app.put_json(_url(server, VOL), body, headers=headers(DEMO), status=403)
     resp = cloud.app.put_json(_url(server, VOL), body, headers=headers(ADMIN), status=409)
@@ -187,11 +184,15 @@ def test_wrong_state_and_locked_are_409(cloud, server):
     assert _volume(VOL)['status'] == 'available'
 
 
-def test_attach_to_a_stopped_server(cloud, server):
+def test_attach_to_a_stopped_server_and_delete_it(cloud, server):
     cloud.action(server, {'os-stop': None})
     cloud.wait(server, 'SHUTOFF', who=DEMO)
     _attach(cloud, server)
     _wait_for(lambda: _volume(VOL)['status'] == 'in-use')
+    # The server's delete detaches it.
+    cloud.app.delete('/v2.1/servers/%s' % server, headers=headers(DEMO), status=204)
+    _wait_for(lambda: _volume(VOL)['status'] == 'available')
+    assert clients.volume_client().attachments.read() == {}
 
 
 def test_a_failed_hot_plug_leaves_nothing_half_attached(cloud, server, monkeypatch):
@@ -217,14 +218,6 @@ def test_a_failed_hot_plug_leaves_nothing_half_attached(cloud, server, monkeypat
     events = cloud.app.get('/v2.1/servers/%s/os-instance-actions/%s' % (
         server, attach['request_id']), headers=headers(ADMIN)).json['instanceAction']['events']
     assert [e['result'] for e in events] == ['Error']
-
-
-def test_server_delete_detaches_its_volumes(cloud, server):
-    _attach(cloud, server)
-    _wait_for(lambda: _volume(VOL)['status'] == 'in-use')
-    cloud.app.delete('/v2.1/servers/%s' % server, headers=headers(DEMO), status=204)
-    _wait_for(lambda: _volume(VOL)['status'] == 'available')
-    assert clients.volume_client().attachments.read() == {}
 
 
 def _bfv(cloud, mappings, status=202, **server):
