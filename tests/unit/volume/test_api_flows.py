@@ -241,3 +241,53 @@ def test_types_access_and_default(app):
                status=400)
     app.post_json('/v3/admin/types', {'volume_type': {'name': 'private'}}, headers=admin,
                   status=409)
+
+
+def test_paging_sorting_filters_and_all_tenants(app):
+    made = [create(app, size=size, name='v%d' % size) for size in (3, 1, 2)]
+    create(app, base=OTHER, name='theirs')
+    url = '/v3/demo/volumes/detail'
+    page = app.get(url + '?sort=size:asc&limit=2', headers=headers()).json
+    assert [v['size'] for v in page['volumes']] == [1, 2]
+    following = page['volumes_links'][0]['href']
+    assert 'marker=%s' % page['volumes'][-1]['id'] in following
+    rest = app.get(url + '?sort=size:asc&limit=2&marker=%s' % page['volumes'][-1]['id'],
+                   headers=headers()).json
+    assert [v['size'] for v in rest['volumes']] == [3] and 'volumes_links' not in rest
+    assert [v['name'] for v in app.get(url + '?name=v2', headers=headers()).json[
+        'volumes']] == ['v2']
+    assert len(app.get(url + '?sort_key=name&sort_dir=desc&offset=1',
+                       headers=headers()).json['volumes']) == 2
+    # all_tenants: every project for an admin, ignored for a member
+    everyone = app.get(url + '?all_tenants=1', headers=headers(ADMIN)).json['volumes']
+    assert len(everyone) == 4
+    assert len(app.get(url + '?all_tenants=1', headers=headers()).json['volumes']) == 3
+    theirs = app.get(url + '?all_tenants=1&project_id=other', headers=headers(ADMIN)).json
+    assert [v['name'] for v in theirs['volumes']] == ['theirs']
+    assert {v['id'] for v in made} <= {v['id'] for v in everyone}
+
+
+def test_metadata_crud(app):
+    volume = create(app, metadata={'a': '1'})
+    url = '/v3/demo/volumes/%s/metadata' % volume['id']
+    assert app.post_json(url, {'metadata': {'b': '2'}}, headers=headers()).json == \
+        {'metadata': {'a': '1', 'b': '2'}}
+    assert app.get(url + '/b', headers=headers()).json == {'meta': {'b': '2'}}
+    app.put_json(url + '/b', {'meta': {'b': '3'}}, headers=headers())
+    app.put_json(url + '/b', {'meta': {'c': '3'}}, headers=headers(), status=400)
+    assert app.put_json(url, {'metadata': {'z': '9'}}, headers=headers()).json == \
+        {'metadata': {'z': '9'}}
+    app.delete(url + '/z', headers=headers())
+    app.delete(url + '/z', headers=headers(), status=404)
+    app.post_json(url, {'metadata': {'b': '2'}}, headers=headers(READER), status=403)
+    app.get(url.replace('/demo/', '/other/'), headers=headers(OTHER), status=404)
+
+
+def test_view_fields_follow_the_microversion(app):
+    volume = create(app)
+    old = show(app, volume['id'])
+    new = app.get('/v3/demo/volumes/%s' % volume['id'],
+                  headers=headers(version='3.65')).json['volume']
+    assert 'volume_type_id' not in old and 'consumes_quota' not in old
+    assert new['volume_type_id'] and new['consumes_quota'] is True
+    assert new['shared_targets'] is False
