@@ -208,9 +208,23 @@ def test_guest_gets_its_address_by_dhcp_and_answers_ping(cloud, driver):
              'kernel_path': str(driver.e2e_base / 'kernel'),
              'ramdisk_path': str(driver.e2e_base / 'ramdisk')}
     vif = {'port_id': port['id'], 'mac_address': port['mac_address'],
-           'network_id': net['id'], 'fixed_ips': port['fixed_ips']}
+           'network_id': net['id'], 'fixed_ips': port['fixed_ips'], 'active': False}
+    # As a build does: the guest starts paused, its NIC joins the bridge, the OVS
+    # agent wires it and reports it ACTIVE (what the conductor sends compute as
+    # network-vif-plugged), and only then does the guest run.
+    assert driver.vif_plugged_events([vif]) == [port['id']]
+    states_while_wired = []
+
+    def wait_for_network():
+        dom = driver._domain(instance)
+        wait_for(lambda: cloud.request('GET', '/ports/%s' % port['id'])['port']['status']
+                 == 'ACTIVE', 60, 'the paused guest port ACTIVE:\n' + cloud.logs())
+        states_while_wired.append(dom.state()[0])
     start = time.monotonic()
-    driver.spawn(None, instance, image, str(driver.e2e_base / 'disk'), [vif], FLAVOR)
+    driver.spawn(None, instance, image, str(driver.e2e_base / 'disk'), [vif], FLAVOR,
+                 wait_for_network=wait_for_network)
+    assert states_while_wired == [3]  # VIR_DOMAIN_PAUSED until the port was wired
+    record_figure('spawn (paused) -> guest port ACTIVE -> resumed', time.monotonic() - start)
 
     # The OVS agent wires the guest's NIC: the port goes ACTIVE, tagged like the DHCP port.
     wait_for(lambda: cloud.request('GET', '/ports/%s' % port['id'])['port']['status']
