@@ -4,8 +4,9 @@ Real daemons as processes over RabbitMQ: alto-network-conductor (SQLite) and
 alto-network-api (noauth) from the functional harness, alto-ovs-agent and
 alto-dhcp-agent against the host's Open vSwitch with an integration bridge of
 the test's own. A port is created on a tenant network through the API and a
-QEMU guest booted by the libvirt driver with that port on the bridge: the
-OVS agent tags it and reports it ACTIVE, the DHCP agent's dnsmasq in
+QEMU guest booted by the libvirt driver with that port on the bridge, paused
+as a build starts it: the OVS agent tags it and reports it ACTIVE (only then
+is the guest resumed), the DHCP agent's dnsmasq in
 qdhcp-<network> gives the guest its fixed address (seen on the console),
 and the guest answers ping from that namespace. Nothing is routed: the
 network exists only on the test's bridge and namespace.
