@@ -4,8 +4,9 @@ Real daemons as processes over RabbitMQ: alto-network-conductor (SQLite) and
 alto-network-api (noauth) from the functional harness, alto-ovs-agent and
 alto-dhcp-agent against the host's Open vSwitch with an integration bridge of
 the test's own. A port is created on a tenant network through the API and a
-QEMU guest booted by the libvirt driver with that port on the bridge: the
-OVS agent tags it and reports it ACTIVE, the DHCP agent's dnsmasq in
+QEMU guest booted by the libvirt driver with that port on the bridge, paused
+as a build starts it: the OVS agent tags it and reports it ACTIVE (only then
+is the guest resumed), the DHCP agent's dnsmasq in
 qdhcp-<network> gives the guest its fixed address (seen on the console),
 and the guest answers ping from that namespace. Nothing is routed: the
 network exists only on the test's bridge and namespace.
@@ -213,9 +214,23 @@ def test_guest_gets_its_address_by_dhcp_and_answers_ping(cloud, driver):
              'kernel_path': str(driver.e2e_base / 'kernel'),
              'ramdisk_path': str(driver.e2e_base / 'ramdisk')}
     vif = {'port_id': port['id'], 'mac_address': port['mac_address'],
-           'network_id': net['id'], 'fixed_ips': port['fixed_ips']}
+           'network_id': net['id'], 'fixed_ips': port['fixed_ips'], 'active': False}
+    # As a build does: the guest starts paused, its NIC joins the bridge, the OVS
+    # agent wires it and reports it ACTIVE (what the conductor sends compute as
+    # network-vif-plugged), and only then does the guest run.
+    assert driver.vif_plugged_events([vif]) == [port['id']]
+    states_while_wired = []
+
+    def wait_for_network():
+        dom = driver._domain(instance)
+        wait_for(lambda: cloud.request('GET', '/ports/%s' % port['id'])['port']['status']
+                 == 'ACTIVE', 60, 'the paused guest port ACTIVE:\n' + cloud.logs())
+        states_while_wired.append(dom.state()[0])
     start = time.monotonic()
-    driver.spawn(None, instance, image, str(driver.e2e_base / 'disk'), [vif], FLAVOR)
+    driver.spawn(None, instance, image, str(driver.e2e_base / 'disk'), [vif], FLAVOR,
+                 wait_for_network=wait_for_network)
+    assert states_while_wired == [3]  # VIR_DOMAIN_PAUSED until the port was wired
+    record_figure('spawn (paused) -> guest port ACTIVE -> resumed', time.monotonic() - start)
 
     # The OVS agent wires the guest's NIC: the port goes ACTIVE, tagged like the DHCP port.
     wait_for(lambda: cloud.request('GET', '/ports/%s' % port['id'])['port']['status']

@@ -74,7 +74,7 @@ def test_which_port_changes_are_events_for_compute():
 
 def test_events_gathered_into_one_request(nova_opts):
     compute = Recorder()
-    notifier = nova_notifier.NovaNotifier(send=compute, interval=0.3)
+    notifier = nova_notifier.NovaNotifier(send=compute, interval=0.5)
     ports = [server_port() for _ in range(3)]
     for port in ports:
         notifier.port_status_changed(port)
@@ -148,16 +148,17 @@ def test_a_sender_that_raises_is_retried(nova_opts, monkeypatch):
 
 def test_the_queue_is_bounded(nova_opts, monkeypatch):
     monkeypatch.setattr(nova_notifier, 'MAX_QUEUED', 5)
-    gate = threading.Event()
+    gate, entered = threading.Event(), threading.Event()
     batches = []
 
     def blocked(events):
+        entered.set()
         gate.wait(10)
         batches.append(events)
         return True
     notifier = nova_notifier.NovaNotifier(send=blocked, interval=0)
     notifier.port_status_changed(server_port())  # taken by the sender, which blocks
-    time.sleep(0.2)
+    assert entered.wait(10)
     ports = [server_port() for _ in range(8)]
     for port in ports:
         notifier.port_status_changed(port)
