@@ -355,6 +355,12 @@ def test_agent_scan_programs_and_removes_port_flows():
     plugin.ports['a'] = _details('a', [])
     agent.security_groups_rule_updated(None, ['sg1'])
     assert not any('tcp,tp_dst=22' in f for f in bridge.with_cookie(ff.port_cookie(ofport)))
+    # A failed bundle does not fail the scan (no rewiring); the next pass rebuilds it all.
+    bridge.fail = True
     ovs.del_port('tapa')
     agent.scan()
-    assert bridge.with_cookie(ff.port_cookie(ofport)) == []
+    assert wall.needs_full and not agent._resync
+    bridge.fail = False
+    agent.scan()
+    assert bridge.with_cookie(ff.port_cookie(ofport)) == [] and not wall.needs_full
+    assert bridge.bundles[-1][0] == ofctl.delete_cookie(ff.COOKIE_PREFIX, ff.COOKIE_MASK)

@@ -59,6 +59,8 @@ class OVSFirewall:
             gone = set(self.ports) - set(live)
             todo = {pid for pid, where in live.items()
                     if full or pid in changed or self._moved(pid, where)}
+            if not (full or gone or todo):
+                return
             try:
                 fetched = self._fetch(todo, live)
                 if full:
