@@ -5,7 +5,7 @@ functional harness and alto-ovs-agent on an integration bridge of the
 test's own. Two "guests" are namespaces on OVS internal ports carrying the
 ``iface-id`` of ports created through the API (in one security group,
 guest A with an allowed address pair); guest B listens on two TCP ports.
-Checked: ping allowed by an ICMP rule and cut within a second of deleting
+Checked: ping allowed by an ICMP rule (and IPv6 ping by an ICMPv6 one) and cut within a second of deleting
 it (the figure is printed), TCP only to the port a rule opens for the
 group's members (A's address pair counts as a member address, as in
 neutron), a spoofed
@@ -166,12 +166,15 @@ def plug_guest(cloud, port, cidr_bits):
                     'external_ids:iface-status=active'], check=True, timeout=30)
     wait_for(lambda: subprocess.run(['ip', 'link', 'show', dev], capture_output=True)
              .returncode == 0, 10, 'the internal port %s' % dev)
-    ip = port['fixed_ips'][0]['ip_address']
-    for argv in (['ip', 'link', 'set', dev, 'netns', name],
-                 ['ip', '-n', name, 'link', 'set', dev, 'address', port['mac_address']],
-                 ['ip', '-n', name, 'addr', 'add', '%s/%d' % (ip, cidr_bits), 'dev', dev],
-                 ['ip', '-n', name, 'link', 'set', dev, 'up'],
-                 ['ip', '-n', name, 'link', 'set', 'lo', 'up']):
+    ip = next(a['ip_address'] for a in port['fixed_ips'] if ':' not in a['ip_address'])
+    argvs = [['ip', 'link', 'set', dev, 'netns', name],
+             ['ip', '-n', name, 'link', 'set', dev, 'address', port['mac_address']],
+             ['ip', '-n', name, 'addr', 'add', '%s/%d' % (ip, cidr_bits), 'dev', dev]]
+    argvs += [['ip', '-n', name, 'addr', 'add', '%s/64' % a['ip_address'], 'dev', dev, 'nodad']
+              for a in port['fixed_ips'] if ':' in a['ip_address']]
+    argvs += [['ip', '-n', name, 'link', 'set', dev, 'up'],
+              ['ip', '-n', name, 'link', 'set', 'lo', 'up']]
+    for argv in argvs:
         subprocess.run(argv, check=True)
     return name, dev, ip
 
@@ -208,6 +211,10 @@ def test_security_groups_filter_guest_traffic(cloud):
     net = cloud.request('POST', '/networks', {'network': {'name': 'e2e-sg'}})['network']
     cloud.request('POST', '/subnets', {'subnet': {
         'network_id': net['id'], 'cidr': prefix + '.0/24', 'ip_version': 4,
+        'enable_dhcp': False, 'gateway_ip': None}})
+    v6_prefix = 'fd%02x:%04x::' % (random.randint(0, 255), random.randint(0, 0xffff))
+    cloud.request('POST', '/subnets', {'subnet': {
+        'network_id': net['id'], 'cidr': v6_prefix + '/64', 'ip_version': 6,
         'enable_dhcp': False, 'gateway_ip': None}})
     group = cloud.request('POST', '/security-groups', {'security_group': {
         'name': 'e2e-fw-%s' % uuid.uuid4().hex[:6]}})['security_group']
@@ -250,6 +257,16 @@ def test_security_groups_filter_guest_traffic(cloud):
     assert pings_soon(ns_a, ip_b), 'no ping A -> B:\n' + cloud.logs()
     assert tcp_ok(ns_a, ip_b, allowed_tcp)
     assert not tcp_ok(ns_a, ip_b, closed_tcp)
+
+    # IPv6: neighbour discovery passes the anti-spoofing flows; echo needs an ICMPv6 rule.
+    ip6_b = next(a['ip_address'] for a in port_b['fixed_ips'] if ':' in a['ip_address'])
+    assert not any(ns_run(ns_a, 'ping', '-6', '-c', '1', '-W', '1', ip6_b).returncode == 0
+                   for _ in range(2))
+    cloud.request('POST', '/security-group-rules', {'security_group_rule': {
+        'security_group_id': group['id'], 'direction': 'ingress', 'ethertype': 'IPv6',
+        'protocol': 'ipv6-icmp'}})
+    wait_for(lambda: ns_run(ns_a, 'ping', '-6', '-c', '1', '-W', '1', ip6_b).returncode == 0,
+             10, 'ping6 A -> B once ICMPv6 is allowed:\n' + cloud.logs())
 
     # A spoofed source address is dropped; the allowed address pair passes.
     spoofed = prefix + '.77'

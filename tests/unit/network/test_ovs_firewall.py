@@ -266,6 +266,11 @@ def test_member_and_port_updates_refresh_the_ports_that_reference_them(fw):
     assert bridge.bundles[-1][0] == ofctl.delete_cookie(ff.REMOTE_COOKIE)
     assert any('nw_src=10.0.0.10,' in f for f in bridge.with_cookie(ff.REMOTE_COOKIE))
     assert bridge.with_cookie(ff.port_cookie(1)) == port_a
+    # A member's status update (still in sg2): nothing to re-read.
+    calls = len(plugin.calls)
+    wall.port_update({'id': 'x', 'fixed_ips': [{'ip_address': '10.0.0.10'}],
+                      'security_groups': ['sg2'], 'status': 'ACTIVE'})
+    assert len(plugin.calls) == calls
     # A remote port left sg2: its port update names its address; the set is re-read.
     for pid in ('a', 'c'):
         plugin.ports[pid]['security_group_rules'] = [dict(remote, remote_ips=['10.0.0.9'])]
@@ -350,6 +355,12 @@ def test_agent_scan_programs_and_removes_port_flows():
     plugin.ports['a'] = _details('a', [])
     agent.security_groups_rule_updated(None, ['sg1'])
     assert not any('tcp,tp_dst=22' in f for f in bridge.with_cookie(ff.port_cookie(ofport)))
+    # A failed bundle does not fail the scan (no rewiring); the next pass rebuilds it all.
+    bridge.fail = True
     ovs.del_port('tapa')
     agent.scan()
-    assert bridge.with_cookie(ff.port_cookie(ofport)) == []
+    assert wall.needs_full and not agent._resync
+    bridge.fail = False
+    agent.scan()
+    assert bridge.with_cookie(ff.port_cookie(ofport)) == [] and not wall.needs_full
+    assert bridge.bundles[-1][0] == ofctl.delete_cookie(ff.COOKIE_PREFIX, ff.COOKIE_MASK)

@@ -225,7 +225,10 @@ class OVSAgent:
         live = {pid: {'ofport': ready[pid]['ofport'], 'tag': e['tag']}
                 for pid, e in self.wired.items()
                 if pid in ready and e.get('network_id') and e['tag'] != ovsdb.DEAD_VLAN}
-        self.firewall.sync(live, changed, full=self._resync)
+        try:
+            self.firewall.sync(live, changed, full=self._resync)
+        except Exception:  # the firewall retries in full at the next scan, the wiring stands
+            LOG.exception('Firewall flows on %s failed', self.bridge)
 
     def _to_firewall(self, name, *args):
         if self.firewall is None:

@@ -59,6 +59,8 @@ class OVSFirewall:
             gone = set(self.ports) - set(live)
             todo = {pid for pid, where in live.items()
                     if full or pid in changed or self._moved(pid, where)}
+            if not (full or gone or todo):
+                return
             try:
                 fetched = self._fetch(todo, live)
                 if full:
@@ -226,9 +228,12 @@ class OVSFirewall:
         mine = self.ports.get(port.get('id'))
         if mine is not None and _fingerprint(port) != _fingerprint(mine['details']):
             self.refresh({port['id']})
+        # Still a member: the member fanout that comes with the update covers
+        # address changes. Listed in a group it is no longer in: re-read that one.
         addresses = {ip.get('ip_address') for ip in port.get('fixed_ips') or ()}
+        groups = set(port.get('security_groups') or ())
         stale = {key[2] for key, ips in list(self.remote_ips.items())
-                 if addresses & set(ips)}
+                 if key[2] not in groups and addresses & set(ips)}
         if stale:
             self.refresh_remote_sets(stale)
 

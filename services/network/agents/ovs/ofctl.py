@@ -46,15 +46,6 @@ class OfctlBridge:
             raise RuntimeError('ovs-ofctl bundle on %s failed: %s' % (self.name,
                                                                       proc.stderr.strip()))
 
-    def dump(self, cookie, mask):
-        """The flows whose cookie matches, as ovs-ofctl prints them (tests, tools)."""
-        proc = subprocess.run(['ovs-ofctl', '-O', OPENFLOW, '--no-stats', 'dump-flows',
-                               self.name, 'cookie=%#x/%#x' % (cookie, mask)],
-                              capture_output=True, text=True, timeout=self.timeout,
-                              check=True)
-        return [line.strip() for line in proc.stdout.splitlines()
-                if line.strip().startswith('cookie=')]
-
 
 def _cookie_of(flow):
     for field in flow.split(','):
