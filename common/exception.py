@@ -61,6 +61,17 @@ class NotFound(AltoError):
     title = 'Not Found'
 
 
+class VersionNotFoundForAPIMethod(NotFound):
+    msg_fmt = 'API version %(version)s is not supported on this method.'
+
+
+class InvalidAPIVersion(AltoError):
+    code = 406
+    title = 'Not Acceptable'
+    msg_fmt = ('Version %(version)s is not supported by the API. Minimum is '
+               '%(min)s and maximum is %(max)s.')
+
+
 class Conflict(AltoError):
     msg_fmt = 'Conflict: %(reason)s'
     code = 409

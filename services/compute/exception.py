@@ -232,17 +232,6 @@ class ClaimFailed(base.Conflict):
     msg_fmt = 'Not enough resources on host %(host)s for %(what)s'
 
 
-class VersionNotFoundForAPIMethod(NotFound):
-    msg_fmt = 'API version %(version)s is not supported on this method.'
-
-
-class InvalidAPIVersion(base.AltoError):
-    code = 406
-    title = 'Not Acceptable'
-    msg_fmt = ('Version %(version)s is not supported by the API. Minimum is '
-               '%(min)s and maximum is %(max)s.')
-
-
 class ServiceUnavailable(base.ServiceUnavailable):
     pass
 

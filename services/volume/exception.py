@@ -70,17 +70,6 @@ class ImageNotFound(NotFound):
     msg_fmt = 'Image %(image_id)s could not be found.'
 
 
-class VersionNotFoundForAPIMethod(NotFound):
-    msg_fmt = 'API version %(version)s is not supported on this method.'
-
-
-class InvalidAPIVersion(base.AltoError):
-    msg_fmt = ('Version %(version)s is not supported by the API. Minimum is %(min)s and '
-               'maximum is %(max)s.')
-    code = 406
-    title = 'Not Acceptable'
-
-
 class VolumeTypeExists(base.Conflict):
     msg_fmt = 'Volume Type %(name)s already exists.'
 

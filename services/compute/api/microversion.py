@@ -1,9 +1,5 @@
-"""Compute API microversions: which one a request asked for.
-
-Requests name a version with ``OpenStack-API-Version: compute 2.x`` (or the
-older ``X-OpenStack-Nova-API-Version: 2.x``); none means 2.1 and
-``latest`` means :data:`MAX_VERSION`.  Every response repeats the version
-it was served with.
+"""Compute API microversions (parsed by :mod:`common.microversion`; the
+older ``X-OpenStack-Nova-API-Version`` header is read too): none means 2.1.
 
 History of what changes with each version we implement:
     2.1  base API
@@ -25,48 +21,13 @@ History of what changes with each version we implement:
     2.53 services and hypervisors identified by UUID
 """
 
-import re
-
-from services.compute import exception
+from common import microversion
 
 MIN_VERSION = (2, 1)
 MAX_VERSION = (2, 53)
+VERSIONS = microversion.Microversions('compute', MIN_VERSION, MAX_VERSION,
+                                      legacy_header='X-OpenStack-Nova-API-Version')
 
-_VERSION_RE = re.compile(r'^([1-9]\d*)\.([1-9]\d*|0)$')
-
-
-def to_string(version):
-    return '%d.%d' % version
-
-
-def parse_headers(headers):
-    """Requested version as a ``(major, minor)`` tuple."""
-    value = None
-    header = headers.get('OpenStack-API-Version')
-    if header:
-        for item in header.split(','):
-            service, _, version = item.strip().partition(' ')
-            if service.lower() == 'compute':
-                value = version.strip()
-    if value is None:
-        value = headers.get('X-OpenStack-Nova-API-Version')
-    if not value:
-        return MIN_VERSION
-    if value.lower() == 'latest':
-        return MAX_VERSION
-    match = _VERSION_RE.match(value.strip())
-    if not match:
-        raise exception.Invalid(reason='API Version String %s is of invalid format. Must be '
-                                       'of format MajorNum.MinorNum.' % value)
-    version = (int(match.group(1)), int(match.group(2)))
-    if not MIN_VERSION <= version <= MAX_VERSION:
-        raise exception.InvalidAPIVersion(version=value, min=to_string(MIN_VERSION),
-                                          max=to_string(MAX_VERSION))
-    return version
-
-
-def response_headers(version):
-    text = to_string(version)
-    return {'OpenStack-API-Version': 'compute %s' % text,
-            'X-OpenStack-Nova-API-Version': text,
-            'Vary': 'OpenStack-API-Version, X-OpenStack-Nova-API-Version'}
+to_string = microversion.to_string
+parse_headers = VERSIONS.parse_headers
+response_headers = VERSIONS.response_headers
