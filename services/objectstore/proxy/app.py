@@ -94,7 +94,7 @@ class ProxyApp:
     def __call__(self, req):
         self._local.trans_id = req.environ.get(_TRANS_ID) or new_trans_id()
         if req.method not in METHODS:
-            raise webob.exc.HTTPMethodNotAllowed()
+            raise exception.MethodNotAllowed()
         try:
             _, account_name, container_name, obj_name = paths.split_api_path(
                 paths.wsgi_path(req.environ))
@@ -115,7 +115,7 @@ class ProxyApp:
             return resp
         handler = getattr(controller, method, None)
         if handler is None:
-            raise webob.exc.HTTPMethodNotAllowed()
+            raise exception.MethodNotAllowed()
         return handler(req, *names)
 
 
