@@ -171,3 +171,23 @@ def test_ring_show(objectstore):
     rows = [line.split() for line in out.splitlines()[2:]]
     assert [(r[2], r[5], r[7]) for r in rows] == [('1', 'd1', '48'), ('2', 'd2', '48'),
                                                   ('3', 'd3', '48'), ('4', 'd4', '48')]
+
+
+def test_reseller_admin_reaches_every_account(objectstore, api):
+    conn = openstack.connect(**objectstore.identity.cloud_config())
+    token = conn.auth_token
+    conn.close()
+    headers = {'X-Auth-Token': token}
+    demo = '%s/v1/%s' % (objectstore.url, objectstore.account('demo'))
+    resp = requests.get(demo + '?format=json', headers=headers, timeout=30)
+    assert resp.status_code == 200
+    assert 'private' in [c['name'] for c in resp.json()]
+    assert requests.get(demo + '/private/secret', headers=headers,
+                        timeout=30).content == b'mine'
+    # account management is the reseller admin's alone
+    fresh = '%s/v1/AUTH_%s' % (objectstore.url, 'f' * 32)
+    assert requests.put(fresh, headers=headers, timeout=30).status_code == 201
+    assert requests.head(fresh, headers=headers, timeout=30).status_code == 204
+    assert requests.delete(fresh, headers=headers, timeout=30).status_code == 204
+    assert api('PUT', '').status_code == 403
+    assert api('DELETE', '').status_code == 403
