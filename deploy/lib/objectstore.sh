@@ -56,6 +56,7 @@ objectstore_daemons() {
     echo "alto-account-server --config-file $OBJECTSTORE_CONF"
     echo "alto-container-server --config-file $OBJECTSTORE_CONF"
     echo "alto-object-server --config-file $OBJECTSTORE_CONF"
+    echo "alto-objectstore-updater --config-file $OBJECTSTORE_CONF"
     echo "alto-objectstore-proxy --config-file $OBJECTSTORE_CONF"
 }
 

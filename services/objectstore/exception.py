@@ -42,6 +42,12 @@ class Conflict(ObjectStoreError):
     title = 'Conflict'
 
 
+class MethodNotAllowed(ObjectStoreError):
+    msg_fmt = 'The method is not allowed for this resource.'
+    code = 405
+    title = 'Method Not Allowed'
+
+
 class LengthRequired(ObjectStoreError):
     msg_fmt = 'Length Required'
     code = 411

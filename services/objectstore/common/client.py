@@ -5,6 +5,7 @@ the storage servers live on loopback or the storage network and speak
 HTTP/1.1 with chunked bodies.
 """
 
+import hashlib
 import http.client
 import json
 import os
@@ -67,7 +68,10 @@ def write_async_pending(device_path, name_hash, timestamp, update_body):
     """Keep an update that could not be sent, for the updater daemon."""
     directory = os.path.join(device_path, 'async_pending', name_hash[-3:])
     os.makedirs(directory, exist_ok=True)
-    path = os.path.join(directory, '%s-%s' % (name_hash, timestamp))
+    # one file per target: an object update may be queued for two container replicas
+    target = hashlib.md5(('%s/%s' % (update_body['host'], update_body['device'])).encode(),
+                         usedforsecurity=False).hexdigest()[:8]
+    path = os.path.join(directory, '%s-%s-%s' % (name_hash, timestamp, target))
     tmp = path + '.tmp'
     with open(tmp, 'w') as f:
         json.dump(update_body, f)

@@ -17,6 +17,9 @@ opts = [
                  help='Seconds a storage server waits on another (object to '
                       'container, container to account updates) before it '
                       'queues the update as an async pending.'),
+    cfg.FloatOpt('updater_interval', default=30.0, min=0.1,
+                 help='Seconds between two passes of alto-objectstore-updater over '
+                      'the async pendings of this node\'s devices.'),
     cfg.BoolOpt('fsync', default=True,
                 help='Flush object data to disk before a write is acknowledged.'),
 ]

@@ -7,9 +7,9 @@
     POST                     replace the user metadata (202)
     DELETE                   write a tombstone (204, or 404 when nothing was there)
 
-After a PUT or DELETE the server tells the container replica the proxy
-paired it with (``X-Container-Host`` / ``-Device`` / ``-Partition``); an
-update that fails is queued as an async pending.
+After a PUT or DELETE the server tells the container replicas the proxy
+named (``X-Container-Host`` / ``-Device``, comma-separated, and
+``-Partition``); an update that fails is queued as an async pending.
 """
 
 import time
@@ -155,15 +155,19 @@ class ObjectServer(server.StorageServer):
         return resp
 
     def _update_container(self, req, target, name_hash, method, ts, extra):
-        hosts = req.headers.get('X-Container-Host')
-        if not hosts:
-            return
+        """Update every container replica the proxy named (comma-separated
+        hosts and devices, one partition)."""
+        hosts = [h.strip() for h in req.headers.get('X-Container-Host', '').split(',')]
+        devices = [d.strip() for d in req.headers.get('X-Container-Device', '').split(',')]
         headers = {'X-Timestamp': ts, 'X-Trans-Id': req.headers.get('X-Trans-Id', '-')}
         headers.update(extra)
-        body = {'host': hosts, 'device': req.headers.get('X-Container-Device'),
-                'partition': req.headers.get('X-Container-Partition'), 'method': method,
-                'account': target.account, 'container': target.container, 'obj': target.obj,
-                'headers': headers}
-        client.send_or_queue(target.device_path, name_hash, ts, body,
-                             conn_timeout=self.conf.storage.node_timeout,
-                             node_timeout=self.conf.storage.node_timeout)
+        for host, device in zip(hosts, devices):
+            if not host or not device:
+                continue
+            body = {'host': host, 'device': device,
+                    'partition': req.headers.get('X-Container-Partition'), 'method': method,
+                    'account': target.account, 'container': target.container,
+                    'obj': target.obj, 'headers': headers}
+            client.send_or_queue(target.device_path, name_hash, ts, body,
+                                 conn_timeout=self.conf.storage.node_timeout,
+                                 node_timeout=self.conf.storage.node_timeout)

@@ -13,6 +13,7 @@ path names, one method per verb; each controller authorizes the request
 
 import threading
 import time
+import urllib.parse
 import uuid
 
 import webob
@@ -58,6 +59,7 @@ class ErrorCatcher:
     def __call__(self, req):
         trans_id = req.environ.setdefault(_TRANS_ID, new_trans_id())
         try:
+            _check_request_text(req.environ)
             resp = req.get_response(self.app)
         except common_exception.AltoError as exc:
             if exc.code >= 500:
@@ -72,6 +74,24 @@ class ErrorCatcher:
         resp.headers['X-Trans-Id'] = trans_id
         resp.headers['X-Openstack-Request-Id'] = trans_id
         return resp
+
+
+def _check_request_text(environ):
+    """412 for a path that is not UTF-8 or holds NUL (as Swift answers),
+    400 for such a query string."""
+    try:
+        path = paths.wsgi_path(environ)
+    except paths.BadPath:
+        path = '\x00'
+    if '\x00' in path:
+        raise exception.PreconditionFailed(reason='Invalid UTF8 or contains NULL')
+    query = environ.get('QUERY_STRING', '')
+    try:
+        text = urllib.parse.unquote_to_bytes(query.replace('+', ' ')).decode('utf-8')
+    except UnicodeDecodeError:
+        text = '\x00'
+    if '\x00' in text:
+        raise exception.BadRequest(reason='Invalid UTF8 or contains NULL in the query')
 
 
 class ProxyApp:
@@ -94,7 +114,7 @@ class ProxyApp:
     def __call__(self, req):
         self._local.trans_id = req.environ.get(_TRANS_ID) or new_trans_id()
         if req.method not in METHODS:
-            raise webob.exc.HTTPMethodNotAllowed()
+            raise exception.MethodNotAllowed()
         try:
             _, account_name, container_name, obj_name = paths.split_api_path(
                 paths.wsgi_path(req.environ))
@@ -115,7 +135,7 @@ class ProxyApp:
             return resp
         handler = getattr(controller, method, None)
         if handler is None:
-            raise webob.exc.HTTPMethodNotAllowed()
+            raise exception.MethodNotAllowed()
         return handler(req, *names)
 
 

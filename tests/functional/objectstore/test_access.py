@@ -138,3 +138,56 @@ def test_one_storage_server_down_keeps_quorum(api, objectstore):
         objectstore.daemons.wait_ready(lambda: objectstore.server_answers('b', 'object'),
                                        timeout=60, what='object-b')
     assert fixtures.NODES['b']
+
+
+def test_bad_input_gets_a_clear_4xx(api):
+    api('PUT', '/inputs')
+    cases = [
+        (('PUT', '/inputs/o'), {'headers': {'X-Delete-After': 'soon'}, 'data': b'x'}, 400),
+        (('PUT', '/inputs/o'), {'headers': {'X-Delete-At': '12'}, 'data': b'x'}, 400),
+        (('PUT', '/inputs/' + 'o' * 1025), {'data': b'x'}, 400),
+        (('PUT', '/' + 'c' * 257), {}, 400),
+        (('POST', '/inputs'), {'headers': {'X-Container-Meta-' + 'k' * 129: 'v'}}, 400),
+        (('POST', '/inputs'), {'headers': {'X-Container-Write': '.r:*,x'}}, 400),
+        (('GET', '/inputs?limit=many'), {}, 412),
+        (('GET', '/inputs?format=yaml'), {}, 400),
+        (('COPY', '/inputs/o'), {}, 412),
+        (('PUT', '/inputs/o2'), {'headers': {'X-Copy-From': 'nothing-here'}}, 412),
+        (('PATCH', '/inputs'), {}, 405),
+        (('GET', '/inputs/missing'), {}, 404),
+        (('DELETE', '/inputs/missing'), {}, 404),
+        (('POST', '/inputs/missing'), {}, 404),
+        (('DELETE', '/missing-container'), {}, 404),
+    ]
+    for (method, path), kwargs, expected in cases:
+        resp = api(method, path, **kwargs)
+        assert resp.status_code == expected, (method, path[:40], resp.status_code, resp.text)
+        assert resp.headers['Content-Type'].startswith('text/plain') or not resp.content
+
+
+def test_ring_show(objectstore):
+    out = objectstore.manage('ring', 'show', 'object').stdout
+    assert 'object ring: 64 partitions, 3 replicas, 4 devices, balance 0.00' in out
+    rows = [line.split() for line in out.splitlines()[2:]]
+    assert [(r[2], r[5], r[7]) for r in rows] == [('1', 'd1', '48'), ('2', 'd2', '48'),
+                                                  ('3', 'd3', '48'), ('4', 'd4', '48')]
+
+
+def test_reseller_admin_reaches_every_account(objectstore, api):
+    conn = openstack.connect(**objectstore.identity.cloud_config())
+    token = conn.auth_token
+    conn.close()
+    headers = {'X-Auth-Token': token}
+    demo = '%s/v1/%s' % (objectstore.url, objectstore.account('demo'))
+    resp = requests.get(demo + '?format=json', headers=headers, timeout=30)
+    assert resp.status_code == 200
+    assert 'private' in [c['name'] for c in resp.json()]
+    assert requests.get(demo + '/private/secret', headers=headers,
+                        timeout=30).content == b'mine'
+    # account management is the reseller admin's alone
+    fresh = '%s/v1/AUTH_%s' % (objectstore.url, 'f' * 32)
+    assert requests.put(fresh, headers=headers, timeout=30).status_code == 201
+    assert requests.head(fresh, headers=headers, timeout=30).status_code == 204
+    assert requests.delete(fresh, headers=headers, timeout=30).status_code == 204
+    assert api('PUT', '').status_code == 403
+    assert api('DELETE', '').status_code == 403

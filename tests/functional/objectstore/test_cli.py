@@ -1,7 +1,6 @@
 """The real ``openstack`` and ``swift`` command-line clients against the cluster."""
 
 import hashlib
-import json
 import os
 import subprocess
 import sys
@@ -80,15 +79,9 @@ def test_swift_cli_upload_download_stat_post(identity, objectstore, tmp_path):
     down.mkdir()
     swift_cli(identity, 'demo-user', 'demo', 'download', 'swift-box', 'one.bin', cwd=down)
     assert (down / 'one.bin').read_bytes() == (data / 'one.bin').read_bytes()
-    stat = swift_cli(identity, 'demo-user', 'demo', 'stat', 'swift-box')
-    assert 'Objects: 1' in stat
     swift_cli(identity, 'demo-user', 'demo', 'post', '--read-acl', '.r:*,.rlistings',
               'swift-box')
     stat = swift_cli(identity, 'demo-user', 'demo', 'stat', 'swift-box')
+    assert 'Objects: 1' in stat
     assert '.r:*,.rlistings' in stat
-    account = swift_cli(identity, 'demo-user', 'demo', 'stat')
-    assert objectstore.account('demo') in account
-    listing = swift_cli(identity, 'demo-user', 'demo', 'list', 'swift-box')
-    assert listing.split() == ['one.bin']
-    caps = swift_cli(identity, 'demo-user', 'demo', 'capabilities', '--json')
-    assert 'swift' in json.loads(caps)
+    assert objectstore.account('demo') in stat

@@ -125,3 +125,26 @@ def test_paths_and_timestamps():
     assert timestamp.normalize('1700000000.123456') == '1700000000.12346'
     with pytest.raises(ValueError):
         timestamp.normalize('nan')
+
+
+def test_updater_sends_pendings_and_keeps_failures(tmp_path, monkeypatch):
+    from services.objectstore.common import client
+    from services.objectstore.object import updater
+    device = tmp_path / 'd1'
+    device.mkdir()
+    bodies = [{'host': '127.0.0.1:%d' % port, 'device': 'd2', 'partition': '3',
+               'method': 'PUT', 'account': 'AUTH_a', 'container': 'c', 'obj': 'o',
+               'headers': {'X-Timestamp': '0000000001.00000'}} for port in (1, 2)]
+    for body in bodies:
+        client.write_async_pending(str(device), 'abc123', '0000000001.00000', body)
+    (tmp_path / 'not-a-device.txt').write_text('')
+    sent = []
+
+    def fake_update(host, *args):
+        sent.append(host)
+        return host.endswith(':1')
+    monkeypatch.setattr(client, 'update', fake_update)
+    assert updater.sweep(str(tmp_path), 1, 1) == (1, 1)
+    assert sorted(sent) == ['127.0.0.1:1', '127.0.0.1:2']
+    assert len(list(updater.pending_files(str(tmp_path)))) == 1
+    assert updater.sweep(str(tmp_path / 'missing'), 1, 1) == (0, 0)

@@ -124,10 +124,7 @@ class ObjectController(base.Controller):
         common = dict(headers, **{'X-Timestamp': ts, 'X-Trans-Id': self.app.trans_id()})
 
         def headers_for(index):
-            node = cnodes[index % len(cnodes)]
-            return dict(common, **{'X-Container-Host': '%s:%s' % (node['ip'], node['port']),
-                                   'X-Container-Device': node['device'],
-                                   'X-Container-Partition': str(cpart)})
+            return dict(common, **container_targets(cnodes, cpart, index))
 
         conns, replicas = self.backend.open_writes('object', (account, container, obj),
                                                    'PUT', headers_for)
@@ -263,16 +260,26 @@ class ObjectController(base.Controller):
         cpart, cnodes, _, _ = self.backend.nodes('container', account, container)
 
         def headers_for(index):
-            node = cnodes[index % len(cnodes)]
-            return {'X-Timestamp': ts, 'X-Trans-Id': self.app.trans_id(),
-                    'X-Container-Host': '%s:%s' % (node['ip'], node['port']),
-                    'X-Container-Device': node['device'], 'X-Container-Partition': str(cpart)}
+            return dict(container_targets(cnodes, cpart, index),
+                        **{'X-Timestamp': ts, 'X-Trans-Id': self.app.trans_id()})
 
         resp = self.backend.write_all('object', (account, container, obj), 'DELETE',
                                       headers_for)
         if resp.status // 100 != 2:
             raise _error(resp.status)
         return base.no_body(204)
+
+
+def container_targets(cnodes, cpart, index):
+    """The container replicas object replica ``index`` updates: its own and
+    the next, so each container replica hears of a write from two object
+    replicas and a write that reaches a quorum reaches every listing."""
+    picked = [cnodes[index % len(cnodes)]]
+    if len(cnodes) > 1:
+        picked.append(cnodes[(index + 1) % len(cnodes)])
+    return {'X-Container-Host': ','.join('%s:%s' % (n['ip'], n['port']) for n in picked),
+            'X-Container-Device': ','.join(n['device'] for n in picked),
+            'X-Container-Partition': str(cpart)}
 
 
 def _stream(raw, conn):

@@ -1,0 +1,55 @@
+"""Send the listing updates that failed again (async pendings).
+
+An object or container server that could not reach a container or account
+replica left the update in ``<device>/async_pending/<hash[-3:]>/``; a sweep
+sends each one again and removes it once the replica took it.  Updates are
+idempotent (rows are keyed by timestamp), so sending one twice is harmless.
+"""
+
+import json
+import os
+
+from oslo_log import log as logging
+
+from services.objectstore.common import client
+
+LOG = logging.getLogger(__name__)
+
+
+def pending_files(devices_root):
+    try:
+        devices = sorted(os.listdir(devices_root))
+    except FileNotFoundError:
+        return
+    for device in devices:
+        base = os.path.join(devices_root, device, 'async_pending')
+        if not os.path.isdir(base):
+            continue
+        for suffix in sorted(os.listdir(base)):
+            directory = os.path.join(base, suffix)
+            for name in sorted(os.listdir(directory)):
+                if not name.endswith('.tmp'):
+                    yield os.path.join(directory, name)
+
+
+def sweep(devices_root, conn_timeout, node_timeout):
+    """One pass over every device; returns ``(sent, left)``."""
+    sent = left = 0
+    for path in pending_files(devices_root):
+        try:
+            with open(path) as f:
+                body = json.load(f)
+        except (OSError, ValueError) as exc:
+            LOG.warning('Unreadable async pending %s: %s', path, exc)
+            left += 1
+            continue
+        if client.update(body['host'], body['device'], body['partition'], body['method'],
+                         body['account'], body['container'], body.get('obj'),
+                         body['headers'], conn_timeout, node_timeout):
+            os.unlink(path)
+            sent += 1
+        else:
+            left += 1
+    if sent or left:
+        LOG.info('Async pendings: %d sent, %d left for the next pass', sent, left)
+    return sent, left
