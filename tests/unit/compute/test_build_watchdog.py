@@ -119,7 +119,7 @@ def test_a_silent_bus_is_not_every_host_dying(cloud, monkeypatch):
                _service('nova-compute', 'b', silent)]
     assert conductor._dead_hosts(context) == ['b']
     # The broker is away: only the conductor's own (direct) reports are fresh.
-    rows[:] = [_service('alto-compute-conductor', 'c', 0),
+    rows[:] = [_service('nova-conductor', 'c', 0),
                _service('nova-scheduler', 's', silent),
                _service('nova-compute', 'a', silent),
                _service('nova-compute', 'b', silent, forced_down=True)]
