@@ -68,11 +68,13 @@ case "$SUITE" in
     # Real QEMU guests (software emulation); not part of "all".
     e2e) ensure_backing_services; run_pytest -q -m e2e tests/e2e "$@" ;;
     all)
-        # Lint first (seconds), then one run, so the summary line counts both tiers.
+        # Lint first (seconds); unit tests on two workers (no sockets, no shared
+        # state); the functional tier in one process (its daemons share the machine).
         "$VENV/bin/ruff" check common services tests tools
         ensure_backing_services
         rc=0
-        run_pytest -q tests/unit tests/functional "$@" || rc=$?
+        run_pytest -q -n 2 tests/unit "$@" || rc=$?
+        run_pytest -q tests/functional "$@" || rc=$?
         # Fault injection, light form: private RabbitMQ node and MariaDB per scenario.
         ALTO_FAULTS=light run_pytest -q -m faults tests/faults || rc=$?
         exit $rc ;;
