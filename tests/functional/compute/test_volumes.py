@@ -91,9 +91,7 @@ def world(tmp_path_factory, identity_server, image_server, network_server):
     compute = fixtures.ComputeCloud(
         workdir, 'sqlite:///%s/compute.sqlite' % workdir, identity=identity_server,
         hosts=('cmp-v',),
-        extra={'volume': {'region_name': 'RegionOne', 'volume_poll_interval': 0.3},
-               # os-brick's LOCAL connector needs no privileged helper.
-               'compute': {'volume_root_helper': 'env'}})
+        extra={'volume': {'region_name': 'RegionOne', 'volume_poll_interval': 0.3}})
     volume.register()
     compute.register()
     w = World()
@@ -149,7 +147,15 @@ def test_attach_and_detach_with_the_cli(world):
     listed = _call(w.demo, 'GET', '/servers/%s/os-volume_attachments' % server).json()
     [attachment] = listed['volumeAttachments']
     assert (attachment['volumeId'], attachment['serverId']) == (vol.id, server)
-    assert attachment['device'] == vol.attachments[0]['device']
+    assert attachment['device'] == vol.attachments[0]['device'] == '/dev/vdb'
+    assert vol.attachments[0]['host_name'] == 'cmp-v'
+    # The volume service's own record: completed, for this server and host.
+    [record] = w.demo.block_storage.get(
+        '/attachments/detail?volume_id=%s' % vol.id,
+        headers={'OpenStack-API-Version': 'volume 3.44'}).json()['attachments']
+    assert (record['status'], record['instance'], record['attach_mode']) == (
+        'attached', server, 'rw')
+    assert record['connection_info']['driver_volume_type'] == 'local'
     # The hypervisor was handed the volume service's file, via os-brick.
     assert w.volume.volumes_dir.joinpath('volume-%s' % vol.id).exists()
 
@@ -182,19 +188,18 @@ def test_another_project_cannot_attach_my_volume(world):
     w.demo.block_storage.delete_volume(vol.id)
 
 
-def _boot_from_image_volume(w, name, delete_on_termination):
-    server = w.demo.compute.create_server(
-        name=name, flavor_id='nano', networks=[{'uuid': w.net_id}],
-        block_device_mapping=[{'boot_index': 0, 'uuid': w.image_id, 'source_type': 'image',
-                               'destination_type': 'volume', 'volume_size': 1,
-                               'delete_on_termination': delete_on_termination}])
-    return server.id
-
-
 def test_boot_from_a_volume_made_of_an_image(world):
     w = world
-    servers = {keep: _boot_from_image_volume(w, 'bfv-%s' % keep, not keep)
-               for keep in (False, True)}
+    # The volume goes with the server (SDK, delete_on_termination true), or
+    # stays (the CLI's --boot-from-volume, which leaves it false).
+    gone = w.demo.compute.create_server(
+        name='bfv-gone', flavor_id='nano', networks=[{'uuid': w.net_id}],
+        block_device_mapping=[{'boot_index': 0, 'uuid': w.image_id, 'source_type': 'image',
+                               'destination_type': 'volume', 'volume_size': 1,
+                               'delete_on_termination': True}]).id
+    kept = w.cli.json('server', 'create', '--flavor', 'nano', '--image', w.image_id,
+                      '--boot-from-volume', '1', '--network', w.net_id, 'bfv-kept')['id']
+    servers = {False: gone, True: kept}
     volumes = {}
     for keep, server_id in servers.items():
         _server(w.demo, server_id, 'ACTIVE')
@@ -202,8 +207,8 @@ def test_boot_from_a_volume_made_of_an_image(world):
         vol = _volume(w.demo, volume_id, 'in-use')
         assert vol.is_bootable and vol.size == 1
         assert [a['server_id'] for a in vol.attachments] == [server_id]
-        data = w.volume.volumes_dir.joinpath('volume-%s' % volume_id).read_bytes()
-        assert data[:len(IMAGE_DATA)] == IMAGE_DATA
+        with open(w.volume.volumes_dir / ('volume-%s' % volume_id), 'rb') as disk:
+            assert disk.read(len(IMAGE_DATA)) == IMAGE_DATA
         volumes[keep] = volume_id
         # The root volume is no volume to detach.
         resp = _call(w.demo, 'DELETE', '/servers/%s/os-volume_attachments/%s' % (
