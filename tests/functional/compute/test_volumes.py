@@ -144,10 +144,9 @@ def test_attach_and_detach_with_the_cli(world):
     vol = _volume(w.demo, vol.id, 'in-use')
     assert [(a['server_id'], a['volume_id']) for a in vol.attachments] == [(server, vol.id)]
     assert _attached_ids(w.demo, server) == [vol.id]
-    listed = _call(w.demo, 'GET', '/servers/%s/os-volume_attachments' % server).json()
-    [attachment] = listed['volumeAttachments']
-    assert (attachment['volumeId'], attachment['serverId']) == (vol.id, server)
-    assert attachment['device'] == vol.attachments[0]['device'] == '/dev/vdb'
+    [attachment] = w.cli.json('server', 'volume', 'list', 'srv-a')
+    assert (attachment['Volume ID'], attachment['Server ID']) == (vol.id, server)
+    assert attachment['Device'] == vol.attachments[0]['device'] == '/dev/vdb'
     assert vol.attachments[0]['host_name'] == 'cmp-v'
     # The volume service's own record: completed, for this server and host.
     [record] = w.demo.block_storage.get(
@@ -185,6 +184,16 @@ def test_another_project_cannot_attach_my_volume(world):
     assert resp.status_code == 404 and 'itemNotFound' in resp.json(), resp.text
     vol = w.demo.block_storage.get_volume(vol.id)
     assert (vol.status, vol.attachments) == ('available', [])
+    # Nor detach it from my server, nor see it there.
+    w.demo.compute.create_volume_attachment(w.servers['srv-b'], volume_id=vol.id)
+    _volume(w.demo, vol.id, 'in-use')
+    resp = _call(w.other, 'DELETE', '/servers/%s/os-volume_attachments/%s' % (
+        w.servers['srv-b'], vol.id))
+    assert resp.status_code == 404, resp.text
+    # A deleted server leaves its (not delete_on_termination) volume available.
+    w.demo.compute.delete_server(w.servers['srv-b'])
+    vol = _volume(w.demo, vol.id, 'available')
+    assert vol.attachments == []
     w.demo.block_storage.delete_volume(vol.id)
 
 
