@@ -142,8 +142,11 @@ compute_configure() {
     iniset "$COMPUTE_CONF" clients backend rest
     iniset "$COMPUTE_CONF" image region_name "$REGION"
     iniset "$COMPUTE_CONF" network region_name "$REGION"
+    # The volume service (attach, boot from volume): found in the catalog as volumev3 (or
+    # block-storage), registered by deploy/lib/volume.sh; looked up at the first volume call.
+    iniset "$COMPUTE_CONF" volume region_name "$REGION"
     write_authtoken_conf "$COMPUTE_CONF"
-    # Service tokens for the image and network APIs: the same service user.
+    # Service tokens for the image, network and volume APIs: the same service user.
     iniset "$COMPUTE_CONF" service_user auth_type password
     iniset "$COMPUTE_CONF" service_user auth_url "http://$HOST_IP:5000/v3"
     iniset "$COMPUTE_CONF" service_user username compute

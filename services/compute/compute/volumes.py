@@ -12,6 +12,7 @@ import functools
 import os
 import platform
 import socket
+import sys
 import time
 
 from oslo_config import cfg
@@ -41,9 +42,18 @@ def connector_properties(host):
     """This host's connector (os-brick's, for every transport it knows);
     read once per host: initiator names do not change under a running
     daemon."""
-    props = _os_brick().get_connector_properties(
-        CONF.compute.volume_root_helper, CONF.compute.my_block_storage_ip,
-        False, False, host=host)
+    try:
+        props = _os_brick().get_connector_properties(
+            CONF.compute.volume_root_helper, CONF.compute.my_block_storage_ip,
+            False, False, host=host)
+    except Exception as exc:
+        # Probing iSCSI/NVMe initiators runs privileged helpers, which an
+        # unprivileged daemon (as deploy runs it) may not start; the file
+        # backend's local connections need none of what they would find.
+        LOG.warning('Probing the block storage initiators of this host failed (%s); '
+                    'sending the basic connector only', exc)
+        props = {'ip': CONF.compute.my_block_storage_ip, 'os_type': sys.platform,
+                 'multipath': False, 'enforce_multipath': False}
     props.setdefault('host', host or socket.gethostname())
     props.setdefault('platform', platform.machine())
     return props
