@@ -9,6 +9,7 @@ short; ``docs/reliability.md`` lists them with the figures.
 
 import concurrent.futures
 import pathlib
+import re
 import threading
 import time
 
@@ -16,6 +17,7 @@ from tests.faults import client
 from tests.faults import figures
 from tests.functional.compute import fixtures
 
+UUID = re.compile(r'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}')
 ADMIN = client.noauth_headers('admin', 'admin,member,reader')
 PROJECT = 'faults'
 #: what these runs change from the defaults (nova's 60 s RPC timeout and a
@@ -132,11 +134,12 @@ def outcome(found):
 
 
 def fault_reasons(found):
-    """``{fault message (first 60 characters): servers}`` of the ERROR servers."""
+    """``{fault message (ids masked, first 50 characters): servers}`` of the
+    ERROR servers."""
     reasons = {}
     for server in found:
         if server['status'] == 'ERROR' and server.get('fault'):
-            reason = server['fault'].get('message', '')[:60]
+            reason = UUID.sub('<id>', server['fault'].get('message', ''))[:50]
             reasons[reason] = reasons.get(reason, 0) + 1
     return reasons
 

@@ -19,10 +19,10 @@ pytestmark = [pytest.mark.faults, pytest.mark.scenario('compute-kill')]
 SLOW_SPAWN = {'compute': {'fake_spawn_delay': 3000}}   # ms
 
 
-def test_compute_killed_mid_build(tmp_path, private_rabbit, suite_mariadb):
+def test_compute_killed_mid_build(tmp_path, rabbit_url, suite_mariadb):
     hosts = ['ck%d' % i for i in range(figures.size('hosts'))]
     cloud = compute_storm.make_cloud(tmp_path / 'cloud', suite_mariadb.create_database(),
-                                     private_rabbit.url, hosts, extra=SLOW_SPAWN)
+                                     rabbit_url, hosts, extra=SLOW_SPAWN)
     compute_storm.start(cloud)
     victim = hosts[0]
     try:
