@@ -18,7 +18,7 @@ import re
 import threading
 
 FORMS = {
-    'light': {'servers': 8, 'concurrency': 4, 'outage': 5, 'ports': 24, 'hosts': 2,
+    'light': {'servers': 8, 'concurrency': 4, 'outage': 3, 'ports': 24, 'hosts': 2,
               'settle': 90},
     'full': {'servers': 100, 'concurrency': 10, 'outage': 20, 'ports': 100, 'hosts': 3,
              'settle': 300},
