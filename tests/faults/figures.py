@@ -27,9 +27,9 @@ FORMS = {
 LIGHT_SCENARIOS = ('broker-outage', 'compute-kill', 'image-store-full')
 REPORT = pathlib.Path(os.environ.get(
     'ALTO_FAULTS_REPORT', pathlib.Path(__file__).resolve().parents[2] / 'docs' / 'reliability.md'))
-COMMANDS = {'light': 'ALTO_FAULTS=light pytest -q -m faults tests/faults '
-                     '(part of tools/run_tests.sh all)',
-            'full': 'tox -e faults  (ALTO_FAULTS=full pytest -q -m faults tests/faults)'}
+COMMANDS = {'light': '`ALTO_FAULTS=light pytest -q -m faults tests/faults` '
+                     '(the end of `tools/run_tests.sh all`)',
+            'full': '`tox -e faults` (`ALTO_FAULTS=full pytest -q -m faults tests/faults`)'}
 
 
 def form():
@@ -96,8 +96,11 @@ RESULTS = []
 
 
 def report(figures):
+    """Print the line and rewrite the form's table (after every scenario, so
+    an interrupted run keeps what it measured)."""
     print(figures.line())
     RESULTS.append(figures)
+    write_report(form(), RESULTS)
 
 
 def write_report(run_form, results, path=REPORT):
@@ -108,7 +111,7 @@ def write_report(run_form, results, path=REPORT):
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
     sizes = ', '.join('%s=%s' % (k, size(k)) for k in FORMS[run_form])
     rows = ['%s' % start,
-            '`%s` -- %s; sizes: %s' % (COMMANDS[run_form], stamp, sizes), '',
+            '%s -- %s; sizes: %s' % (COMMANDS[run_form], stamp, sizes), '',
             '| scenario | sent | answered | lost | stuck | recover (s) | detail |',
             '|---|---|---|---|---|---|---|']
     for fig in results:
