@@ -23,12 +23,13 @@ PROJECT = 'faults'
 #: what these runs change from the defaults (nova's 60 s RPC timeout and a
 #: 600 s schedule timeout would make the run wait that long on lost work)
 FAULT_SETTINGS = {'DEFAULT': {'rpc_response_timeout': 30},
-                  'conductor': {'schedule_timeout': 45},
+                  'conductor': {},   # schedule_timeout: a size (figures.py)
                   'quota': {'instances': -1, 'cores': -1, 'ram': -1}}
 
 
 def make_cloud(workdir, connection, transport_url, hosts, extra=None):
     settings = {k: dict(v) for k, v in FAULT_SETTINGS.items()}
+    settings['conductor']['schedule_timeout'] = figures.size('schedule_timeout')
     for section, values in (extra or {}).items():
         settings.setdefault(section, {}).update(values)
     pathlib.Path(workdir).mkdir(parents=True, exist_ok=True)
