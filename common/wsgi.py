@@ -24,6 +24,7 @@ import webob
 import webob.dec
 import webob.exc
 import webob.multidict
+import kombu.exceptions
 import oslo_messaging as messaging
 from keystonemiddleware import auth_token
 from oslo_log import log as logging
@@ -41,8 +42,10 @@ LOG = logging.getLogger(__name__)
 #: Seconds a client is told to wait when the message bus cannot be reached.
 BUS_RETRY_AFTER = 5
 #: oslo.messaging's errors for "the bus or the service behind it did not
-#: answer": the request may be sent again, so they are a 503, not a 500.
-BUS_UNAVAILABLE = (messaging.MessageDeliveryFailure, messaging.MessagingTimeout)
+#: answer" (kombu's when a new pooled connection cannot be opened): the
+#: request may be sent again, so they are a 503, not a 500.
+BUS_UNAVAILABLE = (messaging.MessageDeliveryFailure, messaging.MessagingTimeout,
+                   kombu.exceptions.OperationalError)
 
 
 class APIRequest(pecan.Request):

@@ -163,6 +163,17 @@ class HashingReader:
         if self.inspector is not None:
             self.inspector.verdict()
 
+    def discard_rest(self):
+        """Read and drop what the client is still sending (up to the size
+        cap), so it reads the error answer rather than a reset connection."""
+        try:
+            for chunk in self._read():
+                self.size += len(chunk)
+                if self.size > self.size_cap:
+                    return
+        except Exception:  # the client went away: nothing left to answer
+            pass
+
     def virtual_size(self, disk_format):
         if self.inspector is not None:
             return self.inspector.virtual_size

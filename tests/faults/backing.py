@@ -140,6 +140,17 @@ class PrivateRabbit(_Process):
                 self.nodename, self.log.read_text(errors='replace')[-3000:]))
         return self
 
+    def vhost_url(self, prefix='alto-faults'):
+        """A new vhost of this node (guest may use it) and its transport URL:
+        scenarios sharing the node keep their queues apart."""
+        name = '%s-%s' % (prefix, secrets.token_hex(3))
+        for args in (('add_vhost', name), ('set_permissions', '-p', name, 'guest',
+                                           '.*', '.*', '.*')):
+            done = self.ctl(*args)
+            if done.returncode:
+                raise RuntimeError('rabbitmqctl %s: %s' % (args[0], done.stderr))
+        return self.url + name
+
     def ctl(self, *args):
         return subprocess.run([RABBITMQCTL, '-n', self.nodename] + list(args), env=self.env(),
                               capture_output=True, text=True, timeout=60)

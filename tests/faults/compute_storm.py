@@ -9,6 +9,7 @@ short; ``docs/reliability.md`` lists them with the figures.
 
 import concurrent.futures
 import pathlib
+import re
 import threading
 import time
 
@@ -16,17 +17,19 @@ from tests.faults import client
 from tests.faults import figures
 from tests.functional.compute import fixtures
 
+UUID = re.compile(r'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}')
 ADMIN = client.noauth_headers('admin', 'admin,member,reader')
 PROJECT = 'faults'
 #: what these runs change from the defaults (nova's 60 s RPC timeout and a
 #: 600 s schedule timeout would make the run wait that long on lost work)
 FAULT_SETTINGS = {'DEFAULT': {'rpc_response_timeout': 30},
-                  'conductor': {'schedule_timeout': 45},
+                  'conductor': {},   # schedule_timeout: a size (figures.py)
                   'quota': {'instances': -1, 'cores': -1, 'ram': -1}}
 
 
 def make_cloud(workdir, connection, transport_url, hosts, extra=None):
     settings = {k: dict(v) for k, v in FAULT_SETTINGS.items()}
+    settings['conductor']['schedule_timeout'] = figures.size('schedule_timeout')
     for section, values in (extra or {}).items():
         settings.setdefault(section, {}).update(values)
     pathlib.Path(workdir).mkdir(parents=True, exist_ok=True)
@@ -132,11 +135,12 @@ def outcome(found):
 
 
 def fault_reasons(found):
-    """``{fault message (first 60 characters): servers}`` of the ERROR servers."""
+    """``{fault message (ids masked, first 50 characters): servers}`` of the
+    ERROR servers."""
     reasons = {}
     for server in found:
         if server['status'] == 'ERROR' and server.get('fault'):
-            reason = server['fault'].get('message', '')[:60]
+            reason = UUID.sub('<id>', server['fault'].get('message', ''))[:50]
             reasons[reason] = reasons.get(reason, 0) + 1
     return reasons
 

@@ -43,10 +43,17 @@ def suite_mariadb(tmp_path_factory):
         server.stop()
 
 
-@pytest.fixture
-def private_rabbit(tmp_path):
-    broker = backing.PrivateRabbit(tmp_path).start()
+@pytest.fixture(scope='session')
+def suite_rabbit(tmp_path_factory):
+    """A private RabbitMQ node the scenarios share (a vhost each: see
+    ``rabbit_url``); the broker-outage scenario stops and restarts it."""
+    broker = backing.PrivateRabbit(tmp_path_factory.mktemp('rabbit')).start()
     try:
         yield broker
     finally:
         broker.stop()
+
+
+@pytest.fixture
+def rabbit_url(suite_rabbit):
+    return suite_rabbit.vhost_url()

@@ -16,19 +16,19 @@ from tests.faults import figures
 pytestmark = [pytest.mark.faults, pytest.mark.scenario('broker-outage')]
 
 
-def test_broker_outage_mid_storm(tmp_path, private_rabbit, suite_mariadb):
+def test_broker_outage_mid_storm(tmp_path, suite_rabbit, rabbit_url, suite_mariadb):
     hosts = ['bo%d' % i for i in range(figures.size('hosts'))]
     cloud = compute_storm.make_cloud(tmp_path / 'cloud', suite_mariadb.create_database(),
-                                     private_rabbit.url, hosts)
+                                     rabbit_url, hosts)
     compute_storm.start(cloud)
     try:
         storm = compute_storm.Storm(cloud, figures.size('servers'),
                                     figures.size('concurrency')).start()
         storm.requested.wait(120)
         down_at = time.time()
-        private_rabbit.stop()
+        suite_rabbit.stop()   # the node's data (vhosts, users) stays
         time.sleep(figures.size('outage'))
-        private_rabbit.start()
+        suite_rabbit.start()
         back_at = time.time()
         recover_s = compute_storm.wait_recovered(cloud, compute_storm.expected_services(cloud))
         storm.wait()

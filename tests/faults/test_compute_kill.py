@@ -19,10 +19,10 @@ pytestmark = [pytest.mark.faults, pytest.mark.scenario('compute-kill')]
 SLOW_SPAWN = {'compute': {'fake_spawn_delay': 3000}}   # ms
 
 
-def test_compute_killed_mid_build(tmp_path, private_rabbit, suite_mariadb):
+def test_compute_killed_mid_build(tmp_path, rabbit_url, suite_mariadb):
     hosts = ['ck%d' % i for i in range(figures.size('hosts'))]
     cloud = compute_storm.make_cloud(tmp_path / 'cloud', suite_mariadb.create_database(),
-                                     private_rabbit.url, hosts, extra=SLOW_SPAWN)
+                                     rabbit_url, hosts, extra=SLOW_SPAWN)
     compute_storm.start(cloud)
     victim = hosts[0]
     try:
@@ -42,9 +42,10 @@ def test_compute_killed_mid_build(tmp_path, private_rabbit, suite_mariadb):
         fig = storm.tally.figures(
             'compute-kill', stuck=len(stuck), recover_s=recover_s,
             detail='%d building on the killed host -> ERROR in %s s (limit %d); '
-                   'servers %s; restart %.0fs after the kill' % (
+                   'servers %s; restart %.0fs after the kill; faults %s' % (
                        len(building), '-' if errored_s is None else '%.1f' % errored_s,
-                       limit, counts, restarted_at - killed_at))
+                       limit, counts, restarted_at - killed_at,
+                       compute_storm.fault_reasons(found)))
         figures.report(fig)
         assert not storm.tally.bad, storm.tally.bad
         assert storm.tally.lost == 0

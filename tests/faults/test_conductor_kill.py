@@ -18,10 +18,10 @@ pytestmark = [pytest.mark.faults, pytest.mark.scenario('conductor-kill')]
 
 
 @pytest.mark.parametrize('conductors', [2, 1])
-def test_conductor_killed_mid_storm(tmp_path, private_rabbit, suite_mariadb, conductors):
+def test_conductor_killed_mid_storm(tmp_path, rabbit_url, suite_mariadb, conductors):
     hosts = ['cd%d' % i for i in range(figures.size('hosts'))]
     cloud = compute_storm.make_cloud(tmp_path / 'cloud', suite_mariadb.create_database(),
-                                     private_rabbit.url, hosts)
+                                     rabbit_url, hosts)
     compute_storm.start(cloud)
     if conductors == 2:
         cloud._spawn('conductor2', 'alto-compute-conductor', '--config-file',

@@ -26,10 +26,10 @@ def own_mariadb(tmp_path):
         server.stop()
 
 
-def test_database_restart_mid_storm(tmp_path, private_rabbit, own_mariadb):
+def test_database_restart_mid_storm(tmp_path, rabbit_url, own_mariadb):
     hosts = ['db%d' % i for i in range(figures.size('hosts'))]
     cloud = compute_storm.make_cloud(tmp_path / 'cloud', own_mariadb.create_database(),
-                                     private_rabbit.url, hosts)
+                                     rabbit_url, hosts)
     compute_storm.start(cloud)
     try:
         storm = compute_storm.Storm(cloud, figures.size('servers'),

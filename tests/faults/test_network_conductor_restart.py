@@ -28,9 +28,9 @@ def _call(server, tally, method, path, body=None):
     return answer
 
 
-def test_port_storm_across_conductor_restart(tmp_path, private_rabbit, suite_mariadb):
+def test_port_storm_across_conductor_restart(tmp_path, rabbit_url, suite_mariadb):
     server = network_fixtures.NetworkServer(tmp_path, suite_mariadb.create_database(),
-                                            transport_url=private_rabbit.url)
+                                            transport_url=rabbit_url)
     server.start()
     try:
         net = _call(server, None, 'POST', '/networks', {'network': {'name': 'faults'}})

@@ -232,3 +232,15 @@ class ConductorManager:
                                % (instance.uuid, timeout),
                                expected_task_state=['scheduling'],
                                expected_vm_state=[inst_obj.BUILDING])
+        # Placed and cast to a live host that never started it: the cast was
+        # lost (a broker restart drops the messages it held).
+        unstarted = inst_obj.InstanceList.get_by_filters(
+            context, {'vm_state': inst_obj.BUILDING, 'task_state': 'networking',
+                      'changes_before': cutoff.isoformat()})
+        for instance in unstarted:
+            host, claimed = instance.host, instance.claim_args()
+            if host and instance.set_error(
+                    'Compute host %s did not start the build of instance %s within %d '
+                    'seconds; the request may have been lost.' % (host, instance.uuid, timeout),
+                    expected_task_state=['networking'], expected_vm_state=[inst_obj.BUILDING]):
+                node_obj.ComputeNode.release(context, host, *claimed)

@@ -83,6 +83,8 @@ def _store_stream(store, image, reader, restore_status):
         return store.add(image['id'], reader)
     except BaseException as exc:
         _restore(image['id'], restore_status, exc)
+        if isinstance(exc, exception.StorageFull) and hasattr(reader, 'discard_rest'):
+            reader.discard_rest()
         if isinstance(exc, (OSError, ValueError)) and not isinstance(exc, common_exc.AltoError):
             # eventlet reports a dropped client as an I/O or parse error
             raise common_exc.BadRequest(reason='the image data could not be read: %s' % exc)

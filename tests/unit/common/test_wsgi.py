@@ -1,5 +1,6 @@
 import json
 
+import kombu.exceptions
 import oslo_messaging as messaging
 import pecan
 import pecan.rest
@@ -29,6 +30,8 @@ class Items(pecan.rest.RestController):
             raise messaging.MessageDeliveryFailure('Unable to connect to AMQP server')
         if item_id == 'bus-timeout':
             raise messaging.MessagingTimeout('Timed out waiting for a reply')
+        if item_id == 'bus-refused':
+            raise kombu.exceptions.OperationalError('[Errno 111] ECONNREFUSED')
         if item_id == 'db-away':
             raise exception.ServiceUnavailable(reason='the database is not reachable')
         if item_id == 'webob':
@@ -135,7 +138,7 @@ def test_fault_renderers_golden():
 
 def test_unreachable_message_bus_is_a_503_with_retry_after():
     app, _ = make_app()
-    for item in ('bus-down', 'bus-timeout', 'db-away'):
+    for item in ('bus-down', 'bus-timeout', 'bus-refused', 'db-away'):
         resp = app.get('/items/%s' % item, status=503)
         assert resp.headers['Retry-After'] == str(wsgi.BUS_RETRY_AFTER)
         assert resp.json['serviceUnavailable']['code'] == 503

@@ -129,3 +129,19 @@ def test_a_silent_bus_is_not_every_host_dying(cloud, monkeypatch):
     assert conductor._dead_hosts(context) == ['b']
     conductor._heard_since -= down + 1          # a had its chance and stayed silent
     assert conductor._dead_hosts(context) == ['a', 'b']
+
+
+def test_build_cast_lost_on_the_way_to_a_live_host_goes_to_error(cloud):
+    node = cloud.add_compute('node1')
+    node.build_and_run_instance = lambda *args, **kwargs: None   # the cast never arrives
+    CONF.set_override('schedule_timeout', 1, group='conductor')
+    server_id = cloud.boot()['server']['id']
+    deadline = time.time() + 5
+    while cloud.show(server_id)['OS-EXT-SRV-ATTR:host'] is None and time.time() < deadline:
+        time.sleep(0.05)
+    assert cloud.show(server_id)['OS-EXT-STS:task_state'] == 'networking'
+    time.sleep(1.1)
+    cloud.conductor.fail_builds_on_dead_hosts()
+    server = cloud.show(server_id)
+    assert server['status'] == 'ERROR' and 'did not start the build' in server['fault']['message']
+    assert _used(cloud) == [(0, 0)]

@@ -175,10 +175,13 @@ def test_full_filesystem_store_is_413_and_leaves_no_data(api, conf, tmp_path, mo
     # /dev/full fails every write with ENOSPC, as a full disk does.
     monkeypatch.setattr(filesystem, 'open', lambda path, mode: builtins.open('/dev/full', mode),
                         raising=False)
+    conf.set_override('chunk_size', 4096, group='image')
     image = _queued_image(api)
+    body = io.BytesIO(b'x' * 65536)
     with pytest.raises(exception.StorageFull) as err:
-        upload_direct(conf, fs, image, io.BytesIO(b'x' * 5000), 5000)
+        upload_direct(conf, fs, image, body, 65536)
     assert err.value.code == 413
+    assert body.tell() == 65536   # the rest was read, so the client gets the answer
     assert api.get('/v2/images/%s' % image['id'], headers=ALICE).json['status'] == 'queued'
     assert list((tmp_path / 'store').iterdir()) == []
 
