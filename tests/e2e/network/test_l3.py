@@ -296,6 +296,11 @@ def test_router_snat_floating_ip_and_metadata(env):
         'network_id': net['id'], 'device_owner': 'compute:nova',
         'device_id': str(uuid.uuid4()), 'binding:host_id': cloud.host}})['port']
     guest_ip = port['fixed_ips'][0]['ip_address']
+    # The project's default group admits only its members: the outside's ping to
+    # the floating IP needs a rule, as with neutron.
+    cloud.request('POST', '/security-group-rules', {'security_group_rule': {
+        'security_group_id': port['security_groups'][0], 'direction': 'ingress',
+        'ethertype': 'IPv4', 'protocol': 'icmp'}})
     _plug(cloud.bridge, guest, names['guest_dev'], guest_ip + '/24', port['mac_address'],
           port['id'], gateway=subnet['gateway_ip'])
 
