@@ -70,8 +70,9 @@ compute_start_libvirt() {
     if [ -n "$changed" ] && _pid_running /run/libvirtd.pid && ! _virsh_as_service_user; then
         log "restarting libvirtd for its new socket settings (running guests keep running)"
         kill -TERM "$(cat /run/libvirtd.pid)"
+        # Until the process is gone: it drops its pid file before it exits.
         local _i
-        for _i in $(seq 50); do _pid_running /run/libvirtd.pid || break; sleep 0.2; done
+        for _i in $(seq 150); do pgrep -x libvirtd >/dev/null || break; sleep 0.2; done
     fi
     if ! _pid_running /run/libvirtd.pid && ! pgrep -x libvirtd >/dev/null; then
         log "starting libvirtd"
