@@ -29,17 +29,13 @@ class VolumeClient(base.VolumeClientBase):
         """The catalog's ``.../v3`` URL, without its project part."""
         if self._root is None:
             session = base.service_session()
-            url = None
-            for service_type in SERVICE_TYPES:
-                try:
-                    url = session.get_endpoint(auth=session.auth,
-                                               **base.endpoint_filter('volume', service_type))
-                except ks_exc.EndpointNotFound:
-                    continue
-                except ks_exc.ClientException as exc:
-                    raise exception.ExternalServiceError(service='volume', reason=str(exc))
-                if url:
-                    break
+            url = self._catalog_url(session)
+            if not url:
+                # The service user's token may predate the volume service's
+                # registration (stack.sh starts compute first): a new token
+                # brings the current catalog.
+                session.auth.invalidate()
+                url = self._catalog_url(session)
             if not url:
                 raise exception.ExternalServiceError(
                     service='volume', reason='no volumev3 or block-storage endpoint in the '
@@ -47,6 +43,20 @@ class VolumeClient(base.VolumeClientBase):
             match = _VERSIONED.match(url.rstrip('/'))
             self._root = match.group('root') if match else url.rstrip('/') + '/v3'
         return self._root
+
+    @staticmethod
+    def _catalog_url(session):
+        for service_type in SERVICE_TYPES:
+            try:
+                url = session.get_endpoint(auth=session.auth,
+                                           **base.endpoint_filter('volume', service_type))
+            except ks_exc.EndpointNotFound:
+                continue
+            except ks_exc.ClientException as exc:
+                raise exception.ExternalServiceError(service='volume', reason=str(exc))
+            if url:
+                return url
+        return None
 
     def _request(self, context, method, path, project_id=None, **kwargs):
         project = project_id or getattr(context, 'project_id', None)

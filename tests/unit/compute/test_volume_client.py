@@ -64,6 +64,18 @@ def test_no_endpoint_is_a_503(session):
         volume.VolumeClient().get(_user(), 'v1')
 
 
+def test_a_token_older_than_the_volume_service_is_renewed_once(session, monkeypatch):
+    session.catalog = {}
+
+    def renewed():
+        session.catalog = {'volumev3': ROOT + '/service-project'}
+        return True
+    monkeypatch.setattr(session.auth, 'invalidate', renewed)
+    session.routes[('GET', ROOT + '/demo/volumes/v1')] = _Response(
+        200, {'volume': {'id': 'v1', 'status': 'available'}})
+    assert volume.VolumeClient().get(_user(), 'v1')['status'] == 'available'
+
+
 def test_attachment_calls(session):
     client = volume.VolumeClient()
     session.routes[('POST', ROOT + '/demo/attachments')] = _Response(
