@@ -69,4 +69,7 @@ objectstore_bootstrap() {
     ensure_service_user objectstore
     # shellcheck disable=SC2016  # $(project_id)s is the catalog's template, not a shell expansion
     register_service object-store swift "$OBJECTSTORE_URL"'/v1/AUTH_$(project_id)s'
+    # Swift's reseller admin role, as clients and Tempest name it.
+    admin_openstack role show ResellerAdmin >/dev/null 2>&1 ||
+        admin_openstack role create ResellerAdmin >/dev/null
 }

@@ -12,7 +12,7 @@ opts = [
                help='Prefix of account names: /v1/<prefix><project_id>.'),
     cfg.ListOpt('operator_roles', default=['admin', 'member'],
                 help='Roles that own the account of their token\'s project.'),
-    cfg.ListOpt('reseller_admin_roles', default=['admin'],
+    cfg.ListOpt('reseller_admin_roles', default=['admin', 'ResellerAdmin'],
                 help='Roles that reach every account.'),
     cfg.FloatOpt('node_timeout', default=10.0, min=0.1,
                  help='Seconds the proxy waits on a storage server.'),

@@ -33,7 +33,10 @@ def wait_status(app, volume_id, status, base=DEMO):
 def test_create_show_list_delete(app, env):
     volume = create(app, name='v1', metadata={'k': 'v'})
     assert volume['status'] == 'creating' and volume['volume_type'] == '__DEFAULT__'
+    # As cinder: the owner attribute is added to GETs, not to the create answer.
+    assert 'os-vol-tenant-attr:tenant_id' not in volume
     shown = wait_status(app, volume['id'], 'available')
+    assert shown['os-vol-tenant-attr:tenant_id'] == 'demo'
     assert shown['metadata'] == {'k': 'v'} and shown['bootable'] == 'false'
     assert 'os-vol-host-attr:host' not in shown
     assert env.driver.volumes == {volume['id']: 1}

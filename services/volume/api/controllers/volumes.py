@@ -104,7 +104,7 @@ def create(req):
         values.update(_image_values(req, image_ref, values['size']))
     volume = common.conductor().volume_create(ctx, values, spec.get('metadata') or {},
                                               spec.get('volume_type') or None)
-    return router.Response({'volume': views.detail(req, volume)}, 202)
+    return router.Response({'volume': views.detail(req, volume, extended=False)}, 202)
 
 
 def _image_values(req, image_ref, size):
@@ -141,7 +141,7 @@ def update(req, volume_id):
     if 'metadata' in spec:
         api.metadata_update(req.context, 'volume', volume_id, spec['metadata'], True)
     volume = api.volume_update(req.context, volume['id'], values)
-    return {'volume': views.detail(req, volume)}
+    return {'volume': views.detail(req, volume, extended=False)}
 
 
 def delete(req, volume_id):

@@ -17,7 +17,10 @@ def summary(req, volume):
             'links': common.links(req, 'volumes', volume['id'])}
 
 
-def detail(req, volume):
+def detail(req, volume, extended=True):
+    """The volume as show and list detail give it; ``extended`` False for
+    the create and update answers, which carry none of the attributes that
+    cinder's extensions add to GETs (owner, host, image metadata)."""
     ctx = req.context
     body = {
         'id': volume['id'], 'name': volume['name'], 'description': volume['description'],
@@ -33,15 +36,8 @@ def detail(req, volume):
         'replication_status': None, 'consistencygroup_id': None,
         'multiattach': volume['multiattach'], 'migration_status': None,
     }
-    if policies.authorize(ctx, 'volume_extension:volume_tenant_attribute',
-                          volume['project_id'], do_raise=False):
-        body['os-vol-tenant-attr:tenant_id'] = volume['project_id']
-    if policies.authorize(ctx, 'volume_extension:volume_host_attribute', do_raise=False):
-        body['os-vol-host-attr:host'] = volume['host']
-        body['os-vol-mig-status-attr:migstat'] = None
-        body['os-vol-mig-status-attr:name_id'] = None
-    if volume.get('image_metadata'):
-        body['volume_image_metadata'] = volume['image_metadata']
+    if extended:
+        _extend(ctx, volume, body)
     if req.at_least(13):
         body['group_id'] = None
     if req.at_least(21):
@@ -58,3 +54,15 @@ def detail(req, volume):
     if req.at_least(65):
         body['consumes_quota'] = True
     return body
+
+
+def _extend(ctx, volume, body):
+    if policies.authorize(ctx, 'volume_extension:volume_tenant_attribute',
+                          volume['project_id'], do_raise=False):
+        body['os-vol-tenant-attr:tenant_id'] = volume['project_id']
+    if policies.authorize(ctx, 'volume_extension:volume_host_attribute', do_raise=False):
+        body['os-vol-host-attr:host'] = volume['host']
+        body['os-vol-mig-status-attr:migstat'] = None
+        body['os-vol-mig-status-attr:name_id'] = None
+    if volume.get('image_metadata'):
+        body['volume_image_metadata'] = volume['image_metadata']
