@@ -139,8 +139,11 @@ def test_snapshots_and_sources(app, env):
     snap = app.post_json('/v3/demo/snapshots', {'snapshot': {'volume_id': volume['id'],
                                                              'name': 's'}},
                          headers=headers()).json['snapshot']
+    assert 'os-extended-snapshot-attributes:project_id' not in snap
     wait_for(lambda: app.get('/v3/demo/snapshots/%s' % snap['id'],
                              headers=headers()).json['snapshot']['status'] == 'available')
+    assert app.get('/v3/demo/snapshots/%s' % snap['id'], headers=headers()).json[
+        'snapshot']['os-extended-snapshot-attributes:project_id'] == 'demo'
     clone = create(app, snapshot_id=snap['id'], size=2)
     assert wait_status(app, clone['id'], 'available')['size'] == 2
     create(app, source_volid=volume['id'])

@@ -76,7 +76,7 @@ def create(req):
                                          'name': _name(spec, 'name'),
                                          'description': _name(spec, 'description')},
                                    spec.get('metadata') or {}, force or req.at_least(66))
-    return router.Response({'snapshot': views.detail(req, snapshot)}, 202)
+    return router.Response({'snapshot': views.detail(req, snapshot, extended=False)}, 202)
 
 
 def update(req, snapshot_id):
@@ -87,7 +87,7 @@ def update(req, snapshot_id):
     values = {key: _name(spec, key) for key in ('name', 'description')
               if key in spec or 'display_' + key in spec}
     snapshot = common.conductor().snapshot_update(req.context, snapshot_id, values)
-    return {'snapshot': views.detail(req, snapshot)}
+    return {'snapshot': views.detail(req, snapshot, extended=False)}
 
 
 def delete(req, snapshot_id):

@@ -3,14 +3,17 @@
 from services.volume.api import policies
 
 
-def detail(req, snapshot):
+def detail(req, snapshot, extended=True):
+    """``extended`` False for the create and update answers: cinder adds the
+    ``os-extended-snapshot-attributes`` to GETs only."""
     body = {'id': snapshot['id'], 'name': snapshot['name'],
             'description': snapshot['description'], 'volume_id': snapshot['volume_id'],
             'status': snapshot['status'], 'size': snapshot['size'],
             'created_at': snapshot['created_at'], 'updated_at': snapshot['updated_at'],
             'metadata': snapshot['metadata']}
-    if policies.authorize(req.context, 'volume_extension:extended_snapshot_attributes',
-                          snapshot['project_id'], do_raise=False):
+    if extended and policies.authorize(
+            req.context, 'volume_extension:extended_snapshot_attributes',
+            snapshot['project_id'], do_raise=False):
         body['os-extended-snapshot-attributes:progress'] = snapshot['progress']
         body['os-extended-snapshot-attributes:project_id'] = snapshot['project_id']
     if req.at_least(14):
