@@ -78,6 +78,12 @@ class AccountServer(dbserver.DatabaseServer):
             headers.update({'X-Account-Container-Count': str(containers),
                             'X-Account-Object-Count': str(objects),
                             'X-Account-Bytes-Used': str(used)})
+            if containers:
+                # Swift's usage per storage policy: one policy (Policy-0) holds all.
+                prefix = 'X-Account-Storage-Policy-Policy-0-'
+                headers.update({prefix + 'Container-Count': str(containers),
+                                prefix + 'Object-Count': str(objects),
+                                prefix + 'Bytes-Used': str(used)})
             if not listing_wanted:
                 return server.plain(204, headers=headers)
             return self.listing_response(db, conn, headers, req)

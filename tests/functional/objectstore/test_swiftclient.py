@@ -51,6 +51,9 @@ def test_container_and_object_round_trip(demo, objectstore):
     assert int(account['x-account-container-count']) >= 1
     assert int(account['x-account-object-count']) >= 1
     assert int(account['x-account-bytes-used']) >= len(body)
+    # usage per storage policy, as Swift reports it
+    assert account['x-account-storage-policy-policy-0-object-count'] == \
+        account['x-account-object-count']
 
 
 def test_chunked_upload(demo):
