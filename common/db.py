@@ -10,8 +10,10 @@ time, so a DB-free daemon can import this module to call :func:`forbid`
 without loading the database layer.
 """
 
+import contextlib
 import os
 import sys
+import threading
 import time
 
 from common import exception
@@ -141,6 +143,41 @@ def get_context_manager(service):
         from oslo_db.sqlalchemy import enginefacade
         _CONTEXT_MANAGERS[service] = enginefacade.transaction_context()
     return _CONTEXT_MANAGERS[service]
+
+
+class _Scope:
+    """Per-call holder enginefacade attaches its transaction state to."""
+
+
+_SQLITE_WRITE_LOCKS = {}
+_LOCKS_LOCK = threading.Lock()
+
+
+def _sqlite_write_lock(service):
+    with _LOCKS_LOCK:
+        return _SQLITE_WRITE_LOCKS.setdefault(service, threading.RLock())
+
+
+@contextlib.contextmanager
+def writer(service):
+    """A write transaction on ``service``'s database.  On SQLite the writers
+    of this process queue on a lock: SQLite fails a deferred transaction
+    that read before another writer committed ("database is locked")
+    instead of waiting."""
+    from oslo_config import cfg
+    manager = get_context_manager(service)
+    if not cfg.CONF.database.connection.startswith('sqlite'):
+        with manager.writer.using(_Scope()) as session:
+            yield session
+        return
+    with _sqlite_write_lock(service):
+        with manager.writer.using(_Scope()) as session:
+            yield session
+
+
+def reader(service):
+    """A read transaction on ``service``'s database."""
+    return get_context_manager(service).reader.using(_Scope())
 
 
 def configure(service, conf):

@@ -4,14 +4,11 @@ Every function opens its own transaction and returns plain dicts, which the
 versioned objects turn into fields; no ORM instance leaves this module.
 """
 
-import contextlib
 import datetime
 import json
 import re
-import threading
 
 import sqlalchemy as sa
-from oslo_config import cfg
 from oslo_db import exception as db_exc
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
@@ -25,30 +22,13 @@ SERVICE = 'compute'
 MAX_INT = 2 ** 31 - 1
 
 
-class _Scope:
-    """Per-call holder enginefacade attaches its transaction state to."""
-
-
-_SQLITE_WRITE_LOCK = threading.RLock()
-
-
-@contextlib.contextmanager
 def writer():
-    """A write transaction.  On SQLite writers in this process queue on a
-    lock: SQLite fails a deferred transaction that read before another
-    writer committed ("database is locked") instead of waiting."""
-    manager = common_db.get_context_manager(SERVICE)
-    if not cfg.CONF.database.connection.startswith('sqlite'):
-        with manager.writer.using(_Scope()) as session:
-            yield session
-        return
-    with _SQLITE_WRITE_LOCK:
-        with manager.writer.using(_Scope()) as session:
-            yield session
+    """A write transaction on this service's database (common.db.writer)."""
+    return common_db.writer(SERVICE)
 
 
 def reader():
-    return common_db.get_context_manager(SERVICE).reader.using(_Scope())
+    return common_db.reader(SERVICE)
 
 
 def _now():

@@ -6,12 +6,9 @@ State changes that race (a delete against an attach, two attaches of one
 volume) are checked and written in one transaction.
 """
 
-import contextlib
 import datetime
-import threading
 
 import sqlalchemy as sa
-from oslo_config import cfg
 from oslo_db import exception as db_exc
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
@@ -21,30 +18,15 @@ from services.volume import exception
 from services.volume.db import models
 
 SERVICE = 'volume'
-_SQLITE_WRITE_LOCK = threading.RLock()
 
 
-class _Scope:
-    """Per-call holder enginefacade attaches its transaction state to."""
-
-
-@contextlib.contextmanager
 def writer():
-    """A write transaction; on SQLite the writers of this process queue on a
-    lock (SQLite fails a deferred transaction that read before another
-    writer committed instead of waiting)."""
-    manager = common_db.get_context_manager(SERVICE)
-    if not cfg.CONF.database.connection.startswith('sqlite'):
-        with manager.writer.using(_Scope()) as session:
-            yield session
-        return
-    with _SQLITE_WRITE_LOCK:
-        with manager.writer.using(_Scope()) as session:
-            yield session
+    """A write transaction on this service's database (common.db.writer)."""
+    return common_db.writer(SERVICE)
 
 
 def reader():
-    return common_db.get_context_manager(SERVICE).reader.using(_Scope())
+    return common_db.reader(SERVICE)
 
 
 def now():
