@@ -13,6 +13,7 @@ processes too.
 
 import os
 import pathlib
+import secrets
 import signal
 import socket
 import subprocess
@@ -61,6 +62,26 @@ def manage(config_files, service, *args, timeout=120):
 def db_sync(config_files, service):
     """Bring ``service``'s schema to head with its alto-manage command."""
     return manage(config_files, service, 'db', 'sync')
+
+
+def create_vhost(prefix):
+    """A private RabbitMQ vhost (guest may use it) named ``<prefix>-<random>``,
+    or None without rabbitmqctl.  RabbitMQ queues are named after RPC topics
+    whatever the exchange, so a private vhost keeps parallel test clouds apart."""
+    name = '%s-%s' % (prefix, secrets.token_hex(4))
+    try:
+        subprocess.run(['rabbitmqctl', '-q', 'add_vhost', name], check=True,
+                       capture_output=True, timeout=60)
+        subprocess.run(['rabbitmqctl', '-q', 'set_permissions', '-p', name, 'guest',
+                        '.*', '.*', '.*'], check=True, capture_output=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None  # the private exchange has to do
+    return name
+
+
+def delete_vhost(name):
+    subprocess.run(['rabbitmqctl', '-q', 'delete_vhost', name], capture_output=True,
+                   timeout=60)
 
 
 def answers(url, timeout=2, accept=()):

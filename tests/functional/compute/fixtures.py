@@ -13,7 +13,6 @@ import json
 import pathlib
 import secrets
 import signal
-import subprocess
 import urllib.error
 import urllib.request
 
@@ -127,22 +126,11 @@ class ComputeCloud:
         self._spawn('compute-%s' % host, 'alto-compute', *args)
 
     def create_vhost(self):
-        """RabbitMQ queues are named after RPC topics whatever the exchange, so
-        a private vhost is what keeps parallel test clouds apart."""
-        name = 'alto-compute-%s' % secrets.token_hex(4)
-        try:
-            subprocess.run(['rabbitmqctl', '-q', 'add_vhost', name], check=True,
-                           capture_output=True, timeout=60)
-            subprocess.run(['rabbitmqctl', '-q', 'set_permissions', '-p', name, 'guest',
-                            '.*', '.*', '.*'], check=True, capture_output=True, timeout=60)
-        except (OSError, subprocess.SubprocessError):
-            return  # no rabbitmqctl: the private exchange has to do
-        self.vhost = name
+        self.vhost = harness.create_vhost('alto-compute')
 
     def delete_vhost(self):
         if self.vhost:
-            subprocess.run(['rabbitmqctl', '-q', 'delete_vhost', self.vhost],
-                           capture_output=True, timeout=60)
+            harness.delete_vhost(self.vhost)
             self.vhost = None
 
     def start(self):

@@ -6,7 +6,6 @@ volumes created from images)."""
 import json
 import pathlib
 import secrets
-import subprocess
 import urllib.error
 import urllib.request
 
@@ -88,20 +87,11 @@ class VolumeCloud:
         self._spawn('volume-%s' % host, 'alto-volume', '--config-file', host_conf)
 
     def create_vhost(self):
-        name = 'alto-volume-%s' % secrets.token_hex(4)
-        try:
-            subprocess.run(['rabbitmqctl', '-q', 'add_vhost', name], check=True,
-                           capture_output=True, timeout=60)
-            subprocess.run(['rabbitmqctl', '-q', 'set_permissions', '-p', name, 'guest',
-                            '.*', '.*', '.*'], check=True, capture_output=True, timeout=60)
-        except (OSError, subprocess.SubprocessError):
-            return  # no rabbitmqctl: the private exchange has to do
-        self.vhost = name
+        self.vhost = harness.create_vhost('alto-volume')
 
     def delete_vhost(self):
         if self.vhost:
-            subprocess.run(['rabbitmqctl', '-q', 'delete_vhost', self.vhost],
-                           capture_output=True, timeout=60)
+            harness.delete_vhost(self.vhost)
             self.vhost = None
 
     def start(self):
