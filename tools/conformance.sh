@@ -2,10 +2,10 @@
 # Run upstream Tempest (from PyPI) against this checkout's all-in-one cloud.
 #
 # usage: tools/conformance.sh [--list FILE | --regex REGEX] SERVICE [SERVICE ...]
-#   SERVICE: identity image network compute (volume object_storage once they exist)
+#   SERVICE: identity image network compute volume object_storage
 #   Without --list/--regex the API suites of the services named run (^tempest\.api\.<svc>\.).
 #   --list FILE: exactly the test ids in FILE, e.g. the interoperability floor
-#                ../shared/conformance/interop-2020.06.txt.
+#                tools/conformance/interop-2020.06.txt.
 #
 # What it does: starts the cloud with deploy/stack.sh if Keystone does not answer (needs root),
 # installs Tempest into its own venv, reads the admin credentials from clouds.yaml (cloud

@@ -222,6 +222,7 @@ compute_bootstrap() {
     if [ -n "$(env OS_CLOUD=altostratus OS_CLIENT_CONFIG_FILE="$CLOUDS_YAML" \
             "$ALTO_VENV/bin/openstack" server list --name "^$COMPUTE_DEMO_SERVER\$" -f value -c ID)" ]; then
         log "demo server $COMPUTE_DEMO_SERVER already exists"
+        _compute_demo_floating_ip
         return 0
     fi
     local image=${IMAGE_TINY_NAME:-alto-tiny} extra=(--flavor m1.nano)
@@ -235,6 +236,32 @@ compute_bootstrap() {
         server create --image "$image" "${extra[@]}" \
         --network private --wait "$COMPUTE_DEMO_SERVER" >/dev/null
     log "compute: flavors m1.nano..m1.xlarge, demo server $COMPUTE_DEMO_SERVER ($image) ACTIVE"
+    _compute_demo_floating_ip
+}
+
+# _compute_demo_floating_ip: a real guest on a network host gets a floating IP on "public",
+# its project's default security group lets ICMP and SSH in, and this host pings it.
+_compute_demo_floating_ip() {
+    _compute_libvirt && [[ " $ALTO_SERVICES " == *" network "* ]] || return 0
+    local demo=(env OS_CLOUD=altostratus OS_CLIENT_CONFIG_FILE="$CLOUDS_YAML" "$ALTO_VENV/bin/openstack")
+    local fip rule i
+    fip=$("${demo[@]}" floating ip list --port "$("${demo[@]}" port list --server "$COMPUTE_DEMO_SERVER" \
+        -f value -c ID | head -1)" -f value -c "Floating IP Address" | head -1)
+    if [ -z "$fip" ]; then
+        for rule in "--protocol icmp" "--protocol tcp --dst-port 22"; do
+            # shellcheck disable=SC2086 # the rule's words are separate options
+            "${demo[@]}" security group rule create $rule default >/dev/null 2>&1 || true
+        done
+        fip=$("${demo[@]}" floating ip create public -f value -c floating_ip_address)
+        "${demo[@]}" server add floating ip "$COMPUTE_DEMO_SERVER" "$fip"
+    fi
+    for i in $(seq 30); do
+        if ping -c 1 -W 2 "$fip" >/dev/null 2>&1; then
+            log "demo server $COMPUTE_DEMO_SERVER answers on floating IP $fip"
+            return 0
+        fi
+    done
+    log "WARNING: demo server $COMPUTE_DEMO_SERVER does not answer on floating IP $fip yet"
 }
 
 # compute_register_guest: the guest of deploy/images (kernel, ramdisk and disk images, built

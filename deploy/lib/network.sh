@@ -23,8 +23,15 @@ OVS_CTL=/usr/share/openvswitch/scripts/ovs-ctl
 NETWORK_DB_CONF=$ALTO_ETC/network-db.conf
 NETWORK_PORT=${NETWORK_PORT:-9696}
 NETWORK_URL=http://$HOST_IP:$NETWORK_PORT
-PUBLIC_NETWORK_CIDR=${PUBLIC_NETWORK_CIDR:-203.0.113.0/24}
-PUBLIC_NETWORK_GATEWAY=${PUBLIC_NETWORK_GATEWAY:-203.0.113.1}
+# The external network's range becomes a route of this host (PUBLIC_HOST_ADDRESS below): it
+# must be one the host uses for nothing else (its resolver, package mirrors, uplink).
+PUBLIC_NETWORK_CIDR=${PUBLIC_NETWORK_CIDR:-172.24.4.0/24}
+PUBLIC_NETWORK_GATEWAY=${PUBLIC_NETWORK_GATEWAY:-172.24.4.1}
+# The host's own address on br-ex, outside the floating IP pool: the host reaches floating IPs
+# on the bridge, and, not being the gateway, is never handed traffic to forward anywhere.
+PUBLIC_POOL_START=${PUBLIC_POOL_START:-172.24.4.2}
+PUBLIC_POOL_END=${PUBLIC_POOL_END:-172.24.4.253}
+PUBLIC_HOST_ADDRESS=${PUBLIC_HOST_ADDRESS:-172.24.4.254}
 PRIVATE_NETWORK_CIDR=${PRIVATE_NETWORK_CIDR:-10.0.0.0/24}
 
 # network_install: Open vSwitch and dnsmasq (packages, ovsdbapp in the virtualenv), OVS running.
@@ -169,13 +176,14 @@ network_bootstrap() {
         admin_openstack network list >/dev/null 2>&1 && break
         sleep 1
     done
-    # External network on an isolated documentation range: nothing is routed to it.
+    # External network on br-ex, which has no uplink: nothing is routed beyond this host.
     _network_exists admin_openstack network public \
         || admin_openstack network create --external --provider-network-type flat \
             --provider-physical-network public public >/dev/null
     _network_exists admin_openstack subnet public-subnet \
         || admin_openstack subnet create --network public --subnet-range "$PUBLIC_NETWORK_CIDR" \
-            --gateway "$PUBLIC_NETWORK_GATEWAY" --no-dhcp public-subnet >/dev/null
+            --gateway "$PUBLIC_NETWORK_GATEWAY" --no-dhcp \
+            --allocation-pool "start=$PUBLIC_POOL_START,end=$PUBLIC_POOL_END" public-subnet >/dev/null
     # The demo project's private network and its router to public.
     _network_exists _demo_openstack network private \
         || _demo_openstack network create private >/dev/null
@@ -187,5 +195,22 @@ network_bootstrap() {
         _demo_openstack router set --external-gateway public router1 >/dev/null
         _demo_openstack router add subnet router1 private-subnet >/dev/null
     fi
+    network_host_on_public
     log "network: public ($PUBLIC_NETWORK_CIDR), private ($PRIVATE_NETWORK_CIDR), router1"
+}
+
+# network_host_on_public: $PUBLIC_HOST_ADDRESS on the OVS agent's $PUBLIC_BRIDGE, so that
+# floating IPs answer from this host (and from nowhere else: the bridge has no uplink).
+network_host_on_public() {
+    local i
+    for i in $(seq 30); do
+        ip link show "$PUBLIC_BRIDGE" >/dev/null 2>&1 && break
+        sleep 1
+    done
+    if ! ip link show "$PUBLIC_BRIDGE" >/dev/null 2>&1; then
+        log "WARNING: no $PUBLIC_BRIDGE yet: floating IPs are not reachable from this host"
+        return 0
+    fi
+    ip link set "$PUBLIC_BRIDGE" up
+    ip addr replace "$PUBLIC_HOST_ADDRESS/${PUBLIC_NETWORK_CIDR#*/}" dev "$PUBLIC_BRIDGE"
 }
