@@ -8,9 +8,15 @@ them on teardown.  A daemon that exits while the group waits fails the wait
 with the end of its log; ``log_tail`` gives the same for a test's message.
 
 Every daemon runs in its own session, so a signal reaches its worker
-processes too.
+processes too. A test run that ends without its teardowns (a timeout, a
+second Ctrl-C, SIGKILL) leaves no daemon behind: those still running get
+SIGTERM at exit, and a daemon started from the main thread gets it from the
+kernel when the test process dies (a thread's children would get it when the
+thread ends, which a thread pool's does early).
 """
 
+import atexit
+import ctypes
 import os
 import pathlib
 import secrets
@@ -18,6 +24,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -25,6 +32,26 @@ import urllib.request
 BIN = pathlib.Path(sys.executable).parent
 RABBIT_URL = 'rabbit://guest:guest@127.0.0.1:5672/'
 
+
+
+_PR_SET_PDEATHSIG = 1
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _terminate_with_parent():
+    """In the child before exec: SIGTERM when the process that started it
+    exits, however it ends."""
+    _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+_started = []
+
+
+@atexit.register
+def _terminate_leftovers():
+    for daemon in _started:
+        if daemon.running():
+            daemon.send_signal(signal.SIGTERM)
 
 
 def free_port():
@@ -122,8 +149,11 @@ class Daemon:
     def start(self):
         out = open(self.output_file, 'w') if self.output_file else subprocess.DEVNULL
         try:
-            self.process = subprocess.Popen(self.argv, stdout=out, stderr=subprocess.STDOUT,
-                                            start_new_session=True)
+            main_thread = threading.current_thread() is threading.main_thread()
+            self.process = subprocess.Popen(
+                self.argv, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                preexec_fn=_terminate_with_parent if main_thread else None)
+            _started.append(self)
         finally:
             if self.output_file:
                 out.close()
