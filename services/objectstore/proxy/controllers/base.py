@@ -38,6 +38,8 @@ class Controller:
         return acl.Identity.from_environ(req.environ)
 
     def authorize(self, req, account, container=None, obj=None, acls=None, method=None):
+        if obj is not None and req.environ.get('objectstore.authorized_account') == account:
+            return acl.Access()    # a temporary URL's signature (or its subrequests)
         return acl.authorize(self.identity(req), self.policy, method or req.method, account,
                              container, obj, acls, req.headers.get('Referer'))
 
@@ -59,11 +61,10 @@ class Controller:
         return out
 
     # -- shared lookups ----------------------------------------------------
-    def container_info(self, account, container):
+    def container_info(self, req, account, container):
         """The container's HEAD answer from its first replica that has it
         (a :class:`backend.Response`, status 404 when it does not exist)."""
-        return self.backend.read_first('container', (account, container), 'HEAD',
-                                       {'X-Trans-Id': self.app.trans_id()})
+        return self.app.info(req.environ, account, container)
 
     def container_acls(self, info):
         return {'X-Container-Read': info.header('X-Container-Read'),
