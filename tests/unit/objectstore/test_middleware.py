@@ -1,0 +1,291 @@
+"""The proxy's feature modules in process, over a small in-memory store."""
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+
+import webob
+import webob.dec
+
+from services.objectstore.proxy import acl
+from services.objectstore.proxy import backend
+from services.objectstore.proxy.middleware import account_quotas
+from services.objectstore.proxy.middleware import container_quotas
+from services.objectstore.proxy.middleware import dlo
+from services.objectstore.proxy.middleware import slo
+from services.objectstore.proxy.middleware import subrequest
+from services.objectstore.proxy.middleware import tempurl
+from services.objectstore.proxy.middleware import versioned_writes
+
+ACCOUNT = 'AUTH_p1'
+OWNER = {'HTTP_X_IDENTITY_STATUS': 'Confirmed', 'HTTP_X_USER_ID': 'u1',
+         'HTTP_X_PROJECT_ID': 'p1', 'HTTP_X_ROLES': 'member'}
+RESELLER = dict(OWNER, HTTP_X_ROLES='admin')
+
+
+class Store:
+    """Objects of one account, answering as the proxy app would (no auth)."""
+
+    def __init__(self):
+        self.objects = {}          # (container, name) -> (body, headers)
+        self.containers = {}       # container -> metadata headers
+        self.account_meta = {}
+        self.clock = 1700000000.0
+
+    @webob.dec.wsgify
+    def __call__(self, req):
+        account, container, obj = subrequest.split(req.environ)
+        if container is None:
+            return webob.Response(status=204)
+        if obj is None:
+            return self.listing(req, container)
+        key = (container, obj)
+        if req.method == 'PUT':
+            body = req.body
+            headers = {k: v for k, v in req.headers.items()
+                       if k.lower().startswith(('x-object-', 'x-static-', 'content-type'))}
+            if req.headers.get('X-Copy-From'):
+                src = subrequest.segment_path(req.headers['X-Copy-From'])
+                if src not in self.objects:
+                    return webob.Response(status=404)
+                body, headers = self.objects[src]
+            self.clock += 1
+            headers = dict(headers, **{'X-Timestamp': '%016.05f' % self.clock})
+            self.objects[key] = (body, headers)
+            return webob.Response(status=201, headers={'Etag': hashlib.md5(body).hexdigest(),
+                                                       'Last-Modified': 'now'})
+        if key not in self.objects:
+            return webob.Response(status=404)
+        if req.method == 'DELETE':
+            del self.objects[key]
+            return webob.Response(status=204)
+        body, headers = self.objects[key]
+        resp = webob.Response(headers=dict(headers, Etag=hashlib.md5(body).hexdigest()))
+        resp.body = body
+        if req.range:
+            span = req.range.range_for_length(len(body))
+            if span is None:    # as the object server: no metadata on a 416
+                return webob.Response(status=416)
+            start, stop = span
+            resp.status = 206
+            resp.body = body[start:stop]
+        return resp
+
+    def listing(self, req, container):
+        prefix = req.GET.get('prefix', '')
+        marker = req.GET.get('marker', '')
+        rows = [{'name': o, 'bytes': len(b), 'hash': hashlib.md5(b).hexdigest(),
+                 'content_type': h.get('Content-Type', '')}
+                for (c, o), (b, h) in sorted(self.objects.items())
+                if c == container and o.startswith(prefix) and o > marker]
+        if req.GET.get('reverse'):
+            rows.reverse()
+        rows = rows[:int(req.GET.get('limit', 10000))]
+        return webob.Response(json_body=rows)
+
+    def info(self, environ, account, container=None):
+        if container is None:
+            return backend.Response(204, dict(self.account_meta, **{
+                'X-Account-Bytes-Used': str(sum(len(b) for b, _ in self.objects.values())),
+                'X-Account-Object-Count': str(len(self.objects))}))
+        if container not in self.containers:
+            return backend.Response(404)
+        inside = [b for (c, _), (b, _) in self.objects.items() if c == container]
+        return backend.Response(204, dict(self.containers[container], **{
+            'X-Container-Bytes-Used': str(sum(len(b) for b in inside)),
+            'X-Container-Object-Count': str(len(inside))}))
+
+    policy = acl.Policy()
+
+
+def request(app, method, path, environ=OWNER, **kwargs):
+    req = webob.Request.blank('/v1/%s%s' % (ACCOUNT, path), method=method,
+                              environ=dict(environ), **kwargs)
+    return req.get_response(app)
+
+
+# -- quotas ---------------------------------------------------------------------------
+def test_container_quota_refuses_uploads_past_bytes_and_count():
+    store = Store()
+    store.containers['c'] = {'X-Container-Meta-Quota-Bytes': '5',
+                             'X-Container-Meta-Quota-Count': '2'}
+    app = container_quotas.ContainerQuotas(store, store)
+    assert request(app, 'PUT', '/c/a', body=b'123456').status_int == 413
+    assert request(app, 'PUT', '/c/a', body=b'12345').status_int == 201
+    assert request(app, 'PUT', '/c/b', body=b'').status_int == 201
+    assert request(app, 'PUT', '/c/third', body=b'').status_int == 413
+    # a copy counts its source's size
+    store.containers['d'] = {'X-Container-Meta-Quota-Bytes': '4'}
+    assert request(app, 'PUT', '/d/copy', body=b'',
+                   headers={'X-Copy-From': '/c/a'}).status_int == 413
+    assert request(app, 'POST', '/c', headers={'X-Container-Meta-Quota-Count': 'x'}
+                   ).status_int == 400
+
+
+def test_account_quota_is_for_reseller_admins_to_set():
+    store = Store()
+    store.containers['c'] = {}
+    app = account_quotas.AccountQuotas(store, store)
+    assert request(app, 'POST', '', headers={'X-Account-Meta-Quota-Bytes': '1'}
+                   ).status_int == 403
+    assert request(app, 'POST', '', headers={'X-Remove-Account-Quota-Count': 'x'}
+                   ).status_int == 403
+    assert request(app, 'POST', '', environ={}, headers={
+        'X-Account-Meta-Quota-Bytes': '1'}).status_int == 401
+    assert request(app, 'POST', '', environ=RESELLER, headers={
+        'X-Account-Meta-Quota-Bytes': 'lots'}).status_int == 400
+    assert request(app, 'POST', '', environ=RESELLER, headers={
+        'X-Account-Meta-Quota-Bytes': '4'}).status_int == 204
+    store.account_meta['X-Account-Meta-Quota-Bytes'] = '4'
+    assert request(app, 'PUT', '/c/o', body=b'12345').status_int == 413
+    assert request(app, 'PUT', '/c/o', body=b'1234').status_int == 201
+    store.account_meta = {'X-Account-Meta-Quota-Count': '1'}
+    assert request(app, 'PUT', '/c/p', body=b'').status_int == 413
+
+
+# -- large objects ----------------------------------------------------------------------
+def _slo_store():
+    store = Store()
+    for name, body in (('s1', b'a' * 10), ('s2', b'b' * 10)):
+        store.objects[('segs', name)] = (body, {'Content-Type': 'application/octet-stream'})
+    return store, slo.StaticLargeObjects(store, store)
+
+
+def test_slo_manifest_put_get_range_and_delete():
+    store, app = _slo_store()
+    manifest = [{'path': '/segs/s1', 'etag': hashlib.md5(b'a' * 10).hexdigest()},
+                {'path': 'segs/s2', 'size_bytes': 10, 'range': '2-5'}]
+    put = request(app, 'PUT', '/c/big?multipart-manifest=put',
+                  body=json.dumps(manifest).encode())
+    assert put.status_int == 201
+    etag = slo.slo_etag([{'hash': hashlib.md5(b'a' * 10).hexdigest()},
+                         {'hash': hashlib.md5(b'b' * 10).hexdigest(), 'range': '2-5'}])
+    assert put.headers['Etag'] == '"%s"' % etag
+    body, headers = store.objects[('c', 'big')]
+    assert headers['X-Static-Large-Object'] == 'True'
+    assert headers['X-Object-Sysmeta-Slo-Size'] == '14'
+    got = request(app, 'GET', '/c/big')
+    assert got.body == b'a' * 10 + b'bbbb'
+    assert got.headers['Etag'] == '"%s"' % etag
+    part = request(app, 'GET', '/c/big', headers={'Range': 'bytes=8-11'})
+    assert part.status_int == 206 and part.body == b'aabb'
+    assert request(app, 'GET', '/c/big', headers={'Range': 'bytes=14-'}).status_int == 416
+    raw = request(app, 'GET', '/c/big?multipart-manifest=get')
+    assert [e['name'] for e in json.loads(raw.body)] == ['/segs/s1', '/segs/s2']
+    gone = request(app, 'DELETE', '/c/big?multipart-manifest=delete')
+    assert b'Number Deleted: 3' in gone.body and not store.objects
+
+
+def test_slo_refuses_bad_segments_with_the_error_list():
+    store, app = _slo_store()
+    manifest = [{'path': '/segs/s1', 'etag': 'nope'}, {'path': '/segs/s2', 'size_bytes': 3},
+                {'path': '/segs/none'}, {'path': '/segs/s1', 'range': '50-60'}]
+    resp = request(app, 'PUT', '/c/big?multipart-manifest=put',
+                   body=json.dumps(manifest).encode())
+    assert resp.status_int == 400
+    assert resp.text == ('Errors:\n/segs/s1, Etag Mismatch\n/segs/s2, Size Mismatch\n'
+                         '/segs/none, 404 Not Found\n/segs/s1, Unsatisfiable Range\n')
+    resp = request(app, 'PUT', '/c/big?multipart-manifest=put',
+                   body=json.dumps([{'path': 'nocontainer', 'color': 'red'}]).encode())
+    assert resp.status_int == 400 and resp.text.startswith('Index 0: extraneous keys')
+    assert ('c', 'big') not in store.objects
+    assert request(app, 'PUT', '/c/x', body=b'',
+                   headers={'X-Static-Large-Object': 'True'}).status_int == 400
+
+
+def test_dlo_concatenates_the_listing_in_order():
+    store = Store()
+    for i in (2, 0, 1):
+        store.objects[('c', 'big/%d' % i)] = (str(i).encode() * 3, {})
+    store.objects[('c', 'big')] = (b'', {'X-Object-Manifest': 'c/big/'})
+    app = dlo.DynamicLargeObjects(store, store)
+    got = request(app, 'GET', '/c/big')
+    assert got.body == b'000111222'
+    assert got.headers['X-Object-Manifest'] == 'c/big/'
+    assert got.headers['Etag'].startswith('"')
+    assert request(app, 'GET', '/c/big', headers={'Range': 'bytes=2-3'}).body == b'01'
+    assert request(app, 'HEAD', '/c/big').headers['Content-Length'] == '9'
+    assert request(app, 'PUT', '/c/m', body=b'', headers={'X-Object-Manifest': 'nope'}
+                   ).status_int == 400
+
+
+# -- versioned writes --------------------------------------------------------------------
+def test_stack_mode_archives_and_restores():
+    store = Store()
+    store.containers.update({'c': {'X-Versions-Location': 'arch'}, 'arch': {}})
+    app = versioned_writes.VersionedWrites(store, store)
+    request(app, 'PUT', '/c/o', body=b'one')
+    request(app, 'PUT', '/c/o', body=b'two')
+    archived = [k for k in store.objects if k[0] == 'arch']
+    assert len(archived) == 1 and archived[0][1].startswith('001o/')
+    assert request(app, 'DELETE', '/c/o').status_int == 204
+    assert store.objects[('c', 'o')][0] == b'one'
+    assert not [k for k in store.objects if k[0] == 'arch']
+    request(app, 'DELETE', '/c/o')
+    assert ('c', 'o') not in store.objects
+
+
+def test_history_mode_leaves_a_delete_marker():
+    store = Store()
+    store.containers.update({'c': {'X-History-Location': 'hist'}, 'hist': {}})
+    app = versioned_writes.VersionedWrites(store, store)
+    request(app, 'PUT', '/c/o', body=b'one')
+    request(app, 'DELETE', '/c/o')
+    kept = sorted((k[1], v[1].get('Content-Type')) for k, v in store.objects.items())
+    assert [name[:5] for name, _ in kept] == ['001o/', '001o/']
+    assert kept[1][1] == versioned_writes.DELETE_MARKER
+
+
+def test_versions_headers_are_checked():
+    app = versioned_writes.VersionedWrites(Store(), Store())
+    assert request(app, 'PUT', '/c', headers={'X-Versions-Location': 'a',
+                                              'X-History-Location': 'b'}).status_int == 400
+    assert request(app, 'POST', '/c', headers={'X-Versions-Location': 'a/b'}
+                   ).status_int == 412
+
+
+# -- temporary URLs -----------------------------------------------------------------------
+def _tempurl(method='GET', key='secret', digest=hashlib.sha256, expires=None, path=None):
+    expires = expires or int(time.time()) + 60
+    path = path or '/v1/%s/c/o' % ACCOUNT
+    sig = hmac.new(key.encode(), ('%s\n%s\n%s' % (method, expires, path)).encode(),
+                   digest).hexdigest()
+    return '/c/o?temp_url_sig=%s&temp_url_expires=%s' % (sig, expires)
+
+
+def test_tempurl_grants_a_signed_request_only():
+    store = Store()
+    store.containers['c'] = {}
+    store.account_meta['X-Account-Meta-Temp-Url-Key'] = 'secret'
+    store.objects[('c', 'o')] = (b'data', {'X-Object-Meta-Hidden': 'y'})
+    seen = []
+
+    @webob.dec.wsgify
+    def inner(req):
+        seen.append((req.environ.get('objectstore.authorized_account'),
+                     req.environ.get('HTTP_X_USER_ID')))
+        return req.get_response(store)
+    app = tempurl.TempURL(inner, store)
+    resp = request(app, 'GET', _tempurl(), environ={})
+    assert resp.status_int == 200 and resp.body == b'data'
+    assert seen[-1] == (ACCOUNT, None)
+    assert resp.headers['Content-Disposition'].startswith('attachment; filename="o"')
+    assert 'X-Object-Meta-Hidden' not in resp.headers
+    assert request(app, 'HEAD', _tempurl('PUT'), environ={}).status_int == 200
+    for bad in (_tempurl(key='wrong'), _tempurl('PUT'), _tempurl(expires=1000),
+                _tempurl(path='/v1/%s/c/other' % ACCOUNT), '/c/o?temp_url_sig=zz'):
+        assert request(app, 'GET', bad, environ=OWNER).status_int == 401, bad
+    assert len(seen) == 2
+
+
+def test_tempurl_signature_forms():
+    raw = hmac.new(b'k', b'GET\n1\n/p', hashlib.sha512).digest()
+    b64 = base64.urlsafe_b64encode(raw).decode().rstrip('=')
+    assert tempurl.parse_signature('sha512:' + b64) == ('sha512', raw)
+    assert tempurl.parse_signature(raw.hex()) == ('sha512', raw)
+    assert tempurl.parse_signature('md5:abc') is None
+    assert tempurl.parse_signature('ab' * 16) is None
+    assert tempurl.parse_expires('2030-01-01T00:00:00Z') == 1893456000
+    assert tempurl.parse_expires('soon') is None
