@@ -1,10 +1,13 @@
 """The proxy's feature modules against the real cluster: quotas, static and
-dynamic large objects, versioned writes and temporary URLs, as Tempest's
-object storage tests and python-swiftclient use them."""
+dynamic large objects, versioned writes, temporary URLs, bulk operations,
+form uploads and CORS, as Tempest's object storage tests and
+python-swiftclient use them."""
 
 import hashlib
 import hmac
+import io
 import json
+import tarfile
 import time
 
 import openstack
@@ -48,7 +51,7 @@ def md5(data):
 def test_info_advertises_the_features(objectstore):
     info = objectstore.info()
     for name in ('slo', 'dlo', 'tempurl', 'account_quotas', 'container_quotas',
-                 'versioned_writes'):
+                 'versioned_writes', 'bulk_upload', 'bulk_delete', 'formpost'):
         assert name in info, name
     assert info['slo']['max_manifest_segments'] == 1000
     assert 'sha256' in info['tempurl']['allowed_digests']
@@ -284,3 +287,68 @@ def test_temporary_urls(api, objectstore):
     assert requests.get(url.replace('/pub/a.txt', '/report.txt'), timeout=10
                         ).status_code == 401
     api('POST', headers={'X-Remove-Account-Meta-Temp-URL-Key': 'x'})
+
+
+# -- bulk and form uploads -------------------------------------------------------------------
+def test_bulk_extract_archive_and_delete(api, tmp_path):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode='w:gz') as tar:
+        for name, data in (('bulk1/a.txt', b'alpha'), ('bulk1/dir/b.txt', b'beta'),
+                           ('bulk2/c.txt', b'gamma')):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    resp = api('PUT', '?extract-archive=tar.gz', data=buf.getvalue(),
+               headers={'Accept': 'application/json'})
+    assert resp.status_code == 200
+    assert resp.json()['Number Files Created'] == 3, resp.text
+    assert api('GET', '/bulk1/dir/b.txt').content == b'beta'
+    gone = api('DELETE', '?bulk-delete', data=b'bulk1/a.txt\nbulk1/dir/b.txt\nbulk1\n'
+                                              b'bulk2\nbulk1/nothing\n')
+    assert gone.status_code == 200
+    assert gone.text.startswith('Number Deleted: 3\nNumber Not Found: 1\n')
+    assert 'bulk2, 409 Conflict' in gone.text
+    assert api('HEAD', '/bulk1').status_code == 404
+
+
+def test_formpost_uploads_without_a_token(api, objectstore):
+    account = objectstore.account('demo')
+    api('PUT', '/forms', headers={'X-Container-Meta-Temp-URL-Key': 'formkey'})
+    path = '/v1/%s/forms/up-' % account
+    expires = int(time.time() + 60)
+    sig = hmac.new(b'formkey', ('%s\n%s\n%s\n%s\n%s' % (path, '', 1024, 2, expires)).encode(),
+                   hashlib.sha256).hexdigest()
+    fields = {'redirect': '', 'max_file_size': '1024', 'max_file_count': '2',
+              'expires': str(expires), 'signature': sig}
+    resp = requests.post(objectstore.url + path, data=fields, timeout=10,
+                         files={'file1': ('hello.txt', b'hello world', 'text/plain')})
+    assert resp.status_code == 201, resp.text
+    got = api('GET', '/forms/up-hello.txt')
+    assert got.content == b'hello world' and got.headers['Content-Type'] == 'text/plain'
+    fields['signature'] = sig[:-2] + '00'
+    refused = requests.post(objectstore.url + path, data=fields, timeout=10,
+                            files={'file1': ('x.txt', b'x')})
+    assert refused.status_code == 401
+
+
+def test_cors_preflight_and_answers(api, objectstore):
+    api('PUT', '/web', headers={
+        'X-Container-Meta-Access-Control-Allow-Origin': 'http://site.example',
+        'X-Container-Meta-Access-Control-Max-Age': '60'})
+    api('PUT', '/web/page', data=b'<p>', headers={'X-Object-Meta-Color': 'red'})
+    url = '%s/v1/%s/web/page' % (objectstore.url, objectstore.account('demo'))
+    pre = requests.options(url, timeout=10, headers={
+        'Origin': 'http://site.example', 'Access-Control-Request-Method': 'GET',
+        'Access-Control-Request-Headers': 'x-auth-token'})
+    assert pre.status_code == 200
+    assert pre.headers['Access-Control-Allow-Origin'] == 'http://site.example'
+    assert pre.headers['Access-Control-Allow-Headers'] == 'x-auth-token'
+    assert pre.headers['Access-Control-Max-Age'] == '60'
+    assert requests.options(url, timeout=10, headers={
+        'Origin': 'http://evil.example', 'Access-Control-Request-Method': 'GET'}
+    ).status_code == 401
+    got = api('GET', '/web/page', headers={'Origin': 'http://site.example'})
+    assert got.headers['Access-Control-Allow-Origin'] == 'http://site.example'
+    assert 'x-object-meta-color' in got.headers['Access-Control-Expose-Headers']
+    assert 'Access-Control-Allow-Origin' not in api(
+        'GET', '/web/page', headers={'Origin': 'http://evil.example'}).headers

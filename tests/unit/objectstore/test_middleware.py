@@ -3,7 +3,9 @@
 import base64
 import hashlib
 import hmac
+import io
 import json
+import tarfile
 import time
 
 import webob
@@ -12,8 +14,11 @@ import webob.dec
 from services.objectstore.proxy import acl
 from services.objectstore.proxy import backend
 from services.objectstore.proxy.middleware import account_quotas
+from services.objectstore.proxy.middleware import bulk
 from services.objectstore.proxy.middleware import container_quotas
+from services.objectstore.proxy.middleware import cors
 from services.objectstore.proxy.middleware import dlo
+from services.objectstore.proxy.middleware import formpost
 from services.objectstore.proxy.middleware import slo
 from services.objectstore.proxy.middleware import subrequest
 from services.objectstore.proxy.middleware import tempurl
@@ -289,3 +294,64 @@ def test_tempurl_signature_forms():
     assert tempurl.parse_signature('ab' * 16) is None
     assert tempurl.parse_expires('2030-01-01T00:00:00Z') == 1893456000
     assert tempurl.parse_expires('soon') is None
+
+
+# -- bulk and form uploads ---------------------------------------------------------------
+def test_bulk_extracts_an_archive_and_deletes_a_list():
+    store = Store()
+    app = bulk.Bulk(store, store)
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode='w') as tar:
+        for name in ('./c1/a', 'c1/d/b', 'lonely'):
+            info = tarfile.TarInfo(name)
+            info.size = 1
+            tar.addfile(info, io.BytesIO(b'x'))
+    resp = request(app, 'PUT', '?extract-archive=tar', body=buf.getvalue())
+    assert resp.text == ('Number Files Created: 2\nResponse Body: \n'
+                         'Response Status: 400 Bad Request\nErrors:\nlonely, 400 Bad Request\n')
+    assert set(store.objects) == {('c1', 'a'), ('c1', 'd/b')}
+    assert request(app, 'PUT', '?extract-archive=zip', body=b'').status_int == 400
+    resp = request(app, 'POST', '?bulk-delete', body=b'c1/a\nc1/d%2Fb\nc1/zz\n',
+                   headers={'Accept': 'application/json'})
+    assert json.loads(resp.body)['Number Deleted'] == 2
+    assert json.loads(resp.body)['Number Not Found'] == 1
+    assert not store.objects
+
+
+def test_formpost_checks_its_signature_and_limits():
+    store = Store()
+    store.containers['c'] = {'X-Container-Meta-Temp-Url-Key': 'k'}
+    app = formpost.FormPost(store, store)
+    expires = int(time.time()) + 60
+
+    def post(max_size=10, count=1, key='k', files=(('f', ('a.txt', b'abc')),)):
+        body = '/v1/%s/c/p-\n\n%s\n%s\n%s' % (ACCOUNT, max_size, count, expires)
+        fields = {'redirect': '', 'max_file_size': str(max_size), 'max_file_count': str(count),
+                  'expires': str(expires),
+                  'signature': hmac.new(key.encode(), body.encode(), hashlib.sha1).hexdigest()}
+        req = webob.Request.blank('/v1/%s/c/p-' % ACCOUNT, method='POST',
+                                  POST=dict(fields, **{n: f for n, f in files}))
+        return req.get_response(app)
+    assert post().status_int == 201
+    assert store.objects[('c', 'p-a.txt')][0] == b'abc'
+    assert post(key='other').status_int == 401
+    assert post(max_size=2).status_int == 400
+    assert post(files=(('f', ('a', b'1')), ('g', ('b', b'2')))).status_int == 400
+
+
+def test_cors_allows_listed_origins_only():
+    store = Store()
+    store.containers['c'] = {'X-Container-Meta-Access-Control-Allow-Origin': 'http://a.example'}
+    store.objects[('c', 'o')] = (b'x', {})
+    app = cors.CORS(store, store)
+    pre = request(app, 'OPTIONS', '/c/o', environ={}, headers={
+        'Origin': 'http://a.example', 'Access-Control-Request-Method': 'PUT'})
+    assert pre.status_int == 200
+    assert pre.headers['Access-Control-Allow-Origin'] == 'http://a.example'
+    assert request(app, 'OPTIONS', '/c/o', environ={}, headers={
+        'Origin': 'http://b.example', 'Access-Control-Request-Method': 'PUT'}
+    ).status_int == 401
+    got = request(app, 'GET', '/c/o', headers={'Origin': 'http://a.example'})
+    assert got.headers['Access-Control-Allow-Origin'] == 'http://a.example'
+    assert 'Access-Control-Allow-Origin' not in request(
+        app, 'GET', '/c/o', headers={'Origin': 'http://b.example'}).headers

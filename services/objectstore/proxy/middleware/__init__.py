@@ -2,7 +2,7 @@
 
 Between keystonemiddleware and :class:`~..app.ProxyApp`, outermost first:
 
-    tempurl -> container_quotas -> account_quotas -> slo -> dlo
+    cors -> bulk -> tempurl -> formpost -> container_quotas -> account_quotas -> slo -> dlo
             -> versioned_writes -> ProxyApp
 
 Each sees the request after authentication and may make requests of its own
@@ -11,14 +11,20 @@ the request; each is advertised in ``GET /info`` (:data:`CAPABILITIES`).
 """
 
 from services.objectstore.proxy.middleware import account_quotas
+from services.objectstore.proxy.middleware import bulk
 from services.objectstore.proxy.middleware import container_quotas
+from services.objectstore.proxy.middleware import cors
 from services.objectstore.proxy.middleware import dlo
+from services.objectstore.proxy.middleware import formpost
 from services.objectstore.proxy.middleware import slo
 from services.objectstore.proxy.middleware import tempurl
 from services.objectstore.proxy.middleware import versioned_writes
 
 #: outermost first: (module, its middleware class)
-MODULES = ((tempurl, tempurl.TempURL),
+MODULES = ((cors, cors.CORS),
+           (bulk, bulk.Bulk),
+           (tempurl, tempurl.TempURL),
+           (formpost, formpost.FormPost),
            (container_quotas, container_quotas.ContainerQuotas),
            (account_quotas, account_quotas.AccountQuotas),
            (slo, slo.StaticLargeObjects),

@@ -19,6 +19,7 @@ import webob
 import webob.dec
 
 from services.objectstore.common import conditions
+from services.objectstore.proxy.middleware import bulk
 from services.objectstore.proxy.middleware import segments as segments_mod
 from services.objectstore.proxy.middleware import subrequest
 
@@ -242,12 +243,9 @@ class StaticLargeObjects:
         else:
             errors.append(('/%s/%s' % (container, obj), resp.status))
         status = '400 Bad Request' if errors else '200 OK'
-        body = ('Number Deleted: %d\nNumber Not Found: %d\nResponse Body: \n'
-                'Response Status: %s\nErrors:\n%s' % (
-                    deleted, not_found, status, ''.join('%s, %s\n' % e for e in errors)))
-        return webob.Response(status=200, content_type='text/plain', charset='utf-8',
-                              body=body.encode('utf-8'))
-
+        return bulk.summary(req, {'Number Deleted': deleted, 'Number Not Found': not_found,
+                                  'Response Body': '', 'Response Status': status}, errors,
+                            'delete')
 
 def _check_item(item):
     if not isinstance(item, dict):

@@ -79,6 +79,27 @@ def sign(key, method, expires, path, digest='sha256'):
     return hmac.new(key.encode('utf-8'), body.encode('utf-8'), DIGESTS[digest]).digest()
 
 
+def keys(proxy, environ, account, container):
+    """The account's and the container's temp-URL keys that are set."""
+    found = []
+    for kind, info in (('Account', proxy.info(environ, account)),
+                       ('Container', proxy.info(environ, account, container))):
+        if info.status // 100 == 2:
+            found += [info.header('X-%s-Meta-%s' % (kind, k)) for k in KEYS]
+    return [k for k in found if k]
+
+
+def granted(environ, account):
+    """``environ`` with the token's identity replaced by a grant on ``account``
+    (a signature, not a token, decides)."""
+    for name in list(environ):
+        if name.startswith('HTTP_X_') and name[7:].startswith(
+                ('IDENTITY_', 'USER_', 'PROJECT_', 'ROLES', 'SERVICE_')):
+            del environ[name]
+    environ['objectstore.authorized_account'] = account
+    return environ
+
+
 def _unauthorized():
     return webob.Response(status=401, content_type='text/plain', charset='utf-8',
                           body=b'401 Unauthorized: Temp URL invalid\n')
@@ -114,25 +135,13 @@ class TempURL:
         digest, sig = parsed
         if not any(hmac.compare_digest(sign(key, method, query['temp_url_expires'],
                                             signed_path, digest), sig)
-                   for key in self._keys(req.environ, account, container)
+                   for key in keys(self.proxy, req.environ, account, container)
                    for method in methods):
             return _unauthorized()
-        for name in list(req.environ):
-            if name.startswith('HTTP_X_') and name[7:].startswith(
-                    ('IDENTITY_', 'USER_', 'PROJECT_', 'ROLES', 'SERVICE_')):
-                del req.environ[name]       # the signature, not a token, decides
-        req.environ['objectstore.authorized_account'] = account
+        granted(req.environ, account)
         req.headers.pop('X-Timestamp', None)
         resp = req.get_response(self.app)
         return _outgoing(req, resp, obj)
-
-    def _keys(self, environ, account, container):
-        keys = []
-        for kind, info in (('Account', self.proxy.info(environ, account)),
-                           ('Container', self.proxy.info(environ, account, container))):
-            if info.status // 100 == 2:
-                keys += [info.header('X-%s-Meta-%s' % (kind, k)) for k in KEYS]
-        return [k for k in keys if k]
 
 
 def _outgoing(req, resp, obj):
