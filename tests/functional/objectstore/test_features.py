@@ -10,38 +10,12 @@ import json
 import tarfile
 import time
 
-import openstack
 import pytest
 import requests
 
 from tests.functional.objectstore import test_cli
 
 pytestmark = pytest.mark.functional
-
-
-@pytest.fixture(scope='module')
-def tokens(objectstore):
-    out = {}
-    for user in ('demo-user', 'other-user'):
-        conn = openstack.connect(**objectstore.cloud_config(user))
-        out[user] = conn.auth_token
-        conn.close()
-    admin = openstack.connect(**objectstore.identity.cloud_config())
-    out['admin'] = admin.auth_token
-    admin.close()
-    return out
-
-
-@pytest.fixture(scope='module')
-def api(objectstore, tokens):
-    base = '%s/v1/%s' % (objectstore.url, objectstore.account('demo'))
-
-    def call(method, path='', user='demo-user', **kwargs):
-        headers = dict(kwargs.pop('headers', {}))
-        if user:
-            headers['X-Auth-Token'] = tokens[user]
-        return requests.request(method, base + path, headers=headers, timeout=30, **kwargs)
-    return call
 
 
 def md5(data):

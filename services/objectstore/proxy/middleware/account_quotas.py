@@ -6,7 +6,6 @@ would take the account past either gets 413.
 """
 
 import webob
-import webob.dec
 
 from services.objectstore.proxy import acl
 from services.objectstore.proxy.middleware import container_quotas
@@ -22,15 +21,9 @@ def capabilities(conf):
     return {'account_quotas': {}}
 
 
-class AccountQuotas:
+class AccountQuotas(subrequest.Module):
 
-    def __init__(self, app, proxy):
-        self.app = app
-        self.proxy = proxy
-
-    @webob.dec.wsgify
-    def __call__(self, req):
-        account, container, obj = subrequest.split(req.environ)
+    def handle(self, req, account, container, obj):
         if account is not None and container is None and req.method in ('PUT', 'POST'):
             refusal = self._change(req)
             if refusal is not None:

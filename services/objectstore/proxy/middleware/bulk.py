@@ -17,7 +17,6 @@ import urllib.parse
 from xml.sax import saxutils
 
 import webob
-import webob.dec
 
 from services.objectstore.proxy.middleware import subrequest
 
@@ -57,15 +56,9 @@ def summary(req, counts, errors, root):
                           body=body.encode('utf-8'))
 
 
-class Bulk:
+class Bulk(subrequest.Module):
 
-    def __init__(self, app, proxy):
-        self.app = app
-        self.proxy = proxy
-
-    @webob.dec.wsgify
-    def __call__(self, req):
-        account, container, obj = subrequest.split(req.environ)
+    def handle(self, req, account, container, obj):
         if account is None:
             return req.get_response(self.app)
         if req.method == 'PUT' and 'extract-archive' in req.GET:

@@ -5,7 +5,6 @@ upload (PUT, copy) that would take the container past either gets 413.
 """
 
 import webob
-import webob.dec
 
 from services.objectstore.proxy.middleware import subrequest
 
@@ -51,15 +50,9 @@ def upload(app, req):
     return container, int(head.headers.get('Content-Length') or 0)
 
 
-class ContainerQuotas:
+class ContainerQuotas(subrequest.Module):
 
-    def __init__(self, app, proxy):
-        self.app = app
-        self.proxy = proxy
-
-    @webob.dec.wsgify
-    def __call__(self, req):
-        account, container, obj = subrequest.split(req.environ)
+    def handle(self, req, account, container, obj):
         if container is not None and obj is None and req.method in ('PUT', 'POST'):
             for name in QUOTAS:
                 value = req.headers.get(name)

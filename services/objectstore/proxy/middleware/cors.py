@@ -11,7 +11,6 @@ origin, 401 otherwise.  Any other request with an allowed ``Origin`` gets
 """
 
 import webob
-import webob.dec
 
 from services.objectstore.proxy.middleware import subrequest
 
@@ -35,15 +34,9 @@ def allowed_origin(info, origin):
     return origin if origin in allowed else None
 
 
-class CORS:
+class CORS(subrequest.Module):
 
-    def __init__(self, app, proxy):
-        self.app = app
-        self.proxy = proxy
-
-    @webob.dec.wsgify
-    def __call__(self, req):
-        account, container, _ = subrequest.split(req.environ)
+    def handle(self, req, account, container, obj):
         origin = req.headers.get('Origin')
         if container is None or not origin:
             return req.get_response(self.app)

@@ -11,7 +11,6 @@ import json
 import urllib.parse
 
 import webob
-import webob.dec
 
 from services.objectstore.proxy.middleware import segments as segments_mod
 from services.objectstore.proxy.middleware import subrequest
@@ -24,15 +23,9 @@ def capabilities(conf):
     return {'dlo': {'max_segments': 10000}}
 
 
-class DynamicLargeObjects:
+class DynamicLargeObjects(subrequest.Module):
 
-    def __init__(self, app, proxy):
-        self.app = app
-        self.proxy = proxy
-
-    @webob.dec.wsgify
-    def __call__(self, req):
-        account, container, obj = subrequest.split(req.environ)
+    def handle(self, req, account, container, obj):
         if obj is None:
             return req.get_response(self.app)
         if req.method in ('PUT', 'POST') and HEADER in req.headers:
@@ -44,13 +37,9 @@ class DynamicLargeObjects:
         if req.method not in ('GET', 'HEAD') or \
                 req.GET.get('multipart-manifest') == 'get':
             return req.get_response(self.app)
-        resp = req.get_response(self.app)
-        if not segments_mod.is_large(self.app, req, resp, HEADER):
+        resp, manifest = segments_mod.read_manifest(self.app, req, HEADER, 'HEAD')
+        if manifest is None:
             return resp
-        manifest = subrequest.call(self.app, req.environ, 'HEAD', req.path,
-                                   query=segments_mod.MANIFEST_GET)
-        if manifest.status_int != 200:
-            return manifest
         seg_container, prefix = _split(manifest.headers[HEADER])
         rows = self._listing(req, account, seg_container, prefix)
         if rows is None:

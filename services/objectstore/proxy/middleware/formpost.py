@@ -16,7 +16,6 @@ import time
 import urllib.parse
 
 import webob
-import webob.dec
 
 from services.objectstore.proxy.middleware import subrequest
 from services.objectstore.proxy.middleware import tempurl
@@ -44,15 +43,9 @@ def _answer(redirect, status, message=''):
     return resp
 
 
-class FormPost:
+class FormPost(subrequest.Module):
 
-    def __init__(self, app, proxy):
-        self.app = app
-        self.proxy = proxy
-
-    @webob.dec.wsgify
-    def __call__(self, req):
-        account, container, prefix = subrequest.split(req.environ)
+    def handle(self, req, account, container, prefix):
         if req.method != 'POST' or container is None or \
                 not req.content_type == 'multipart/form-data':
             return req.get_response(self.app)

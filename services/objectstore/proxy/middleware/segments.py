@@ -35,6 +35,19 @@ def is_large(app, req, resp, header):
     return head.status_int == 200 and header in head.headers
 
 
+def read_manifest(app, req, header, method):
+    """``(answer, None)`` when the request's object is not a large object (or
+    its manifest cannot be read), else ``(None, manifest)``: the manifest's
+    own answer to ``method``, without the client's conditions and range."""
+    resp = req.get_response(app)
+    if not is_large(app, req, resp, header):
+        return resp, None
+    manifest = subrequest.call(app, req.environ, method, req.path, query=MANIFEST_GET)
+    if manifest.status_int != 200:
+        return manifest, None
+    return None, manifest
+
+
 def response(req, manifest_headers, segments, etag, extra=None):
     """The client's answer for a large object: ``manifest_headers`` (the
     manifest's own answer) with the whole's length and quoted ``etag``."""

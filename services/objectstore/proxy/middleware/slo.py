@@ -16,7 +16,6 @@ import hashlib
 import json
 
 import webob
-import webob.dec
 
 from services.objectstore.common import conditions
 from services.objectstore.proxy.middleware import bulk
@@ -64,15 +63,9 @@ def _parse_range(text, size):
     return span
 
 
-class StaticLargeObjects:
+class StaticLargeObjects(subrequest.Module):
 
-    def __init__(self, app, proxy):
-        self.app = app
-        self.proxy = proxy
-
-    @webob.dec.wsgify
-    def __call__(self, req):
-        account, container, obj = subrequest.split(req.environ)
+    def handle(self, req, account, container, obj):
         if obj is None:
             return req.get_response(self.app)
         mode = req.GET.get('multipart-manifest')
@@ -186,13 +179,9 @@ class StaticLargeObjects:
 
     # -- GET / HEAD -------------------------------------------------------------------
     def _read(self, req, account):
-        resp = req.get_response(self.app)
-        if not segments_mod.is_large(self.app, req, resp, FLAG):
+        resp, manifest = segments_mod.read_manifest(self.app, req, FLAG, 'GET')
+        if manifest is None:
             return resp
-        manifest = subrequest.call(self.app, req.environ, 'GET', req.path,
-                                   query=segments_mod.MANIFEST_GET)
-        if manifest.status_int != 200:
-            return manifest
         depth = req.environ.get('objectstore.slo_depth', 0)
         if depth >= MAX_DEPTH:
             return _bad('Max recursion depth exceeded on a static large object', 409)

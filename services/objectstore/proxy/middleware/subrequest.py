@@ -8,6 +8,7 @@ transaction id and a temporary URL's grant, and nothing else of it.
 import urllib.parse
 
 import webob
+import webob.dec
 import webob.exc
 
 from common import exception as common_exception
@@ -74,3 +75,21 @@ def segment_path(text):
     if not container or not obj:
         return None
     return container, obj
+
+
+class Module:
+    """A feature module: ``handle`` gets each request with the names its path
+    gives (None where absent) and answers it, usually by passing it to the
+    ``app`` below; ``proxy`` (the ProxyApp) tells account and container facts."""
+
+    def __init__(self, app, proxy):
+        self.app = app
+        self.proxy = proxy
+
+    @webob.dec.wsgify
+    def __call__(self, req):
+        account, container, obj = split(req.environ)
+        return self.handle(req, account, container, obj)
+
+    def handle(self, req, account, container, obj):
+        return req.get_response(self.app)

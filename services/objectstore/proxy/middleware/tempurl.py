@@ -25,7 +25,6 @@ import time
 import urllib.parse
 
 import webob
-import webob.dec
 
 from services.objectstore.proxy.middleware import subrequest
 
@@ -105,18 +104,12 @@ def _unauthorized():
                           body=b'401 Unauthorized: Temp URL invalid\n')
 
 
-class TempURL:
+class TempURL(subrequest.Module):
 
-    def __init__(self, app, proxy):
-        self.app = app
-        self.proxy = proxy
-
-    @webob.dec.wsgify
-    def __call__(self, req):
+    def handle(self, req, account, container, obj):
         query = req.GET
         if 'temp_url_sig' not in query and 'temp_url_expires' not in query:
             return req.get_response(self.app)
-        account, container, obj = subrequest.split(req.environ)
         if obj is None or req.method not in METHODS + ('OPTIONS',):
             return _unauthorized()
         expires = parse_expires(query.get('temp_url_expires'))

@@ -14,7 +14,6 @@ import json
 import urllib.parse
 
 import webob
-import webob.dec
 
 from services.objectstore.common import timestamp
 from services.objectstore.proxy.middleware import subrequest
@@ -38,15 +37,9 @@ def archive_prefix(obj):
     return '%03x%s/' % (len(obj.encode('utf-8')), obj)
 
 
-class VersionedWrites:
+class VersionedWrites(subrequest.Module):
 
-    def __init__(self, app, proxy):
-        self.app = app
-        self.proxy = proxy
-
-    @webob.dec.wsgify
-    def __call__(self, req):
-        account, container, obj = subrequest.split(req.environ)
+    def handle(self, req, account, container, obj):
         if container is not None and obj is None and req.method in ('PUT', 'POST'):
             refusal = self._container_change(req)
             if refusal is not None:
