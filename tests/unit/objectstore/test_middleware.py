@@ -316,6 +316,9 @@ def test_bulk_extracts_an_archive_and_deletes_a_list():
     assert json.loads(resp.body)['Number Deleted'] == 2
     assert json.loads(resp.body)['Number Not Found'] == 1
     assert not store.objects
+    # a line naming no container never reaches the account
+    resp = request(app, 'DELETE', '?bulk-delete', environ=RESELLER, body=b'/\n')
+    assert resp.text.startswith('Number Deleted: 0\n') and '/, 400 Bad Request' in resp.text
 
 
 def test_formpost_checks_its_signature_and_limits():

@@ -100,10 +100,13 @@ class Bulk(subrequest.Module):
                         errors.append((urllib.parse.quote(container), put.status))
                         continue
                     made.add(container)
-                resp = subrequest.call(self.app, req.environ, 'PUT',
-                                       subrequest.api_path(account, container, obj),
-                                       {'Content-Type': 'application/octet-stream'},
-                                       archive.extractfile(member).read(), source='bulk')
+                put = subrequest.make(req.environ, 'PUT',
+                                      subrequest.api_path(account, container, obj),
+                                      {'Content-Type': 'application/octet-stream'},
+                                      source='bulk')
+                put.body_file_raw = archive.extractfile(member)   # streamed, not read
+                put.content_length = member.size
+                resp = subrequest.respond(self.app, put)
                 if resp.status_int // 100 == 2:
                     created += 1
                 else:
@@ -128,6 +131,9 @@ class Bulk(subrequest.Module):
         deleted, missing, errors = 0, 0, []
         for name in names:
             container, _, obj = name.lstrip('/').partition('/')
+            if not container:       # never the account itself
+                errors.append((urllib.parse.quote(name), '400 Bad Request'))
+                continue
             resp = subrequest.call(self.app, req.environ, 'DELETE',
                                    subrequest.api_path(account, container, obj or None),
                                    source='bulk')

@@ -42,9 +42,8 @@ class DynamicLargeObjects(subrequest.Module):
             return resp
         seg_container, prefix = _split(manifest.headers[HEADER])
         rows = self._listing(req, account, seg_container, prefix)
-        if rows is None:
-            return webob.Response(status=503, content_type='text/plain',
-                                  body=b'Unable to list the segments of a large object')
+        if isinstance(rows, webob.Response):
+            return rows     # the segments' container refused its listing
         digest = hashlib.md5(usedforsecurity=False)
         segs = []
         for row in rows:
@@ -65,7 +64,7 @@ class DynamicLargeObjects(subrequest.Module):
             if resp.status_int in (204, 404):
                 return rows
             if resp.status_int != 200:
-                return None
+                return resp
             page = json.loads(resp.body)
             rows.extend(r for r in page if 'name' in r)
             if len(page) < PAGE:

@@ -49,7 +49,10 @@ class FormPost(subrequest.Module):
         if req.method != 'POST' or container is None or \
                 not req.content_type == 'multipart/form-data':
             return req.get_response(self.app)
-        form = req.POST
+        try:
+            form = req.POST
+        except (ValueError, TypeError):
+            return _answer('', '400 Bad Request', 'invalid form')
         fields = {name: form.get(name, '') for name in FIELDS}
         fields = {k: v if isinstance(v, str) else '' for k, v in fields.items()}
         redirect = fields['redirect']

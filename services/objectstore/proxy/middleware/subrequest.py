@@ -46,7 +46,11 @@ def make(environ, method, path, headers=None, body=None, query=None, source=None
 def call(app, environ, method, path, headers=None, body=None, query=None, source=None):
     """The answer of ``app`` (a refusal the controllers raise becomes its
     answer, as the proxy's error handler would render it)."""
-    req = make(environ, method, path, headers, body, query, source)
+    return respond(app, make(environ, method, path, headers, body, query, source))
+
+
+def respond(app, req):
+    """``req``'s answer from ``app`` (see :func:`call`)."""
     try:
         return req.get_response(app)
     except common_exception.AltoError as exc:
