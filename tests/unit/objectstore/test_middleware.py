@@ -358,3 +358,11 @@ def test_cors_allows_listed_origins_only():
     assert got.headers['Access-Control-Allow-Origin'] == 'http://a.example'
     assert 'Access-Control-Allow-Origin' not in request(
         app, 'GET', '/c/o', headers={'Origin': 'http://b.example'}).headers
+
+
+def test_only_the_owner_sees_a_containers_temp_url_keys():
+    from services.objectstore.proxy.controllers import base
+    headers = {'X-Container-Meta-Temp-Url-Key': 'k', 'X-Container-Meta-Temp-Url-Key-2': 'k2',
+               'X-Container-Read': '.r:*', 'X-Container-Meta-Color': 'red'}
+    assert base.client_headers(headers, show_acls=False) == {'X-Container-Meta-Color': 'red'}
+    assert base.client_headers(headers) == headers

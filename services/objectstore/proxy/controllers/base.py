@@ -12,6 +12,10 @@ from services.objectstore.proxy import acl
 HIDDEN = ('x-backend-', 'x-put-timestamp', 'connection', 'transfer-encoding', 'date',
           'server', 'x-trans-id', 'content-length', 'keep-alive')
 
+#: container headers only its owner sees: access lists, temporary URL keys
+OWNER_ONLY = ('x-container-read', 'x-container-write', 'x-container-meta-temp-url-key',
+              'x-container-meta-temp-url-key-2')
+
 
 def client_headers(headers, show_acls=True):
     out = {}
@@ -19,7 +23,7 @@ def client_headers(headers, show_acls=True):
         low = name.lower()
         if low.startswith(HIDDEN) or low in HIDDEN:
             continue
-        if not show_acls and low in ('x-container-read', 'x-container-write'):
+        if not show_acls and low in OWNER_ONLY:
             continue
         out[name] = value
     return out
