@@ -196,8 +196,9 @@ def test_slo_refuses_bad_segments_with_the_error_list():
                    body=json.dumps([{'path': 'nocontainer', 'color': 'red'}]).encode())
     assert resp.status_int == 400 and resp.text.startswith('Index 0: extraneous keys')
     assert ('c', 'big') not in store.objects
-    assert request(app, 'PUT', '/c/x', body=b'',
-                   headers={'X-Static-Large-Object': 'True'}).status_int == 400
+    for method in ('PUT', 'POST', 'COPY'):
+        assert request(app, method, '/c/x', body=b'', headers={
+            'X-Static-Large-Object': 'True', 'Destination': 'c/y'}).status_int == 400
 
 
 def test_dlo_concatenates_the_listing_in_order():

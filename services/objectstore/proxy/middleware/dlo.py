@@ -28,7 +28,7 @@ class DynamicLargeObjects(subrequest.Module):
     def handle(self, req, account, container, obj):
         if obj is None:
             return req.get_response(self.app)
-        if req.method in ('PUT', 'POST') and HEADER in req.headers:
+        if req.method in ('PUT', 'POST', 'COPY') and HEADER in req.headers:
             value = req.headers[HEADER]
             if value.startswith('/') or '/' not in value or not value.split('/', 1)[0]:
                 return webob.Response(

@@ -69,13 +69,12 @@ class StaticLargeObjects(subrequest.Module):
         if obj is None:
             return req.get_response(self.app)
         mode = req.GET.get('multipart-manifest')
-        if req.method == 'PUT':
-            if mode == 'put':
-                return self._put(req, account)
-            if FLAG in req.headers:
-                return _bad('X-Static-Large-Object is a reserved header. To create a static '
-                            'large object add query param multipart-manifest=put.')
-        elif req.method in ('GET', 'HEAD') and mode != 'get':
+        if req.method == 'PUT' and mode == 'put':
+            return self._put(req, account)
+        if req.method in ('PUT', 'POST', 'COPY') and FLAG in req.headers:
+            return _bad('X-Static-Large-Object is a reserved header. To create a static '
+                        'large object add query param multipart-manifest=put.')
+        if req.method in ('GET', 'HEAD') and mode != 'get':
             return self._read(req, account)
         elif req.method in ('GET', 'HEAD') and mode == 'get':
             resp = req.get_response(self.app)
