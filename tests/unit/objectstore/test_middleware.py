@@ -179,6 +179,11 @@ def test_slo_manifest_put_get_range_and_delete():
     assert request(app, 'GET', '/c/big', headers={'Range': 'bytes=14-'}).status_int == 416
     raw = request(app, 'GET', '/c/big?multipart-manifest=get')
     assert [e['name'] for e in json.loads(raw.body)] == ['/segs/s1', '/segs/s2']
+    raw = request(app, 'GET', '/c/big?multipart-manifest=get&format=raw')
+    assert json.loads(raw.body) == [
+        {'path': '/segs/s1', 'etag': hashlib.md5(b'a' * 10).hexdigest(), 'size_bytes': 10},
+        {'path': '/segs/s2', 'etag': hashlib.md5(b'b' * 10).hexdigest(), 'size_bytes': 10,
+         'range': '2-5'}]
     gone = request(app, 'DELETE', '/c/big?multipart-manifest=delete')
     assert b'Number Deleted: 3' in gone.body and not store.objects
 

@@ -8,8 +8,8 @@ the object's body, marked ``X-Static-Large-Object: True``, with the whole's
 etag (the md5 of the segments' etags) and size as system metadata.
 
 GET and HEAD answer with the whole (``segments``); ``?multipart-manifest=get``
-returns the stored manifest; ``DELETE ?multipart-manifest=delete`` deletes
-the segments, then the manifest.
+returns the stored manifest (``&format=raw``: as it was put);
+``DELETE ?multipart-manifest=delete`` deletes the segments, then the manifest.
 """
 
 import hashlib
@@ -79,6 +79,9 @@ class StaticLargeObjects(subrequest.Module):
         elif req.method in ('GET', 'HEAD') and mode == 'get':
             resp = req.get_response(self.app)
             if _true(resp.headers.get(FLAG)) and resp.status_int == 200:
+                if req.GET.get('format') == 'raw' and req.method == 'GET':
+                    resp.body = json.dumps(_as_put(json.loads(resp.body))).encode('utf-8')
+                    del resp.headers['Etag']
                 resp.content_type = 'application/json'
                 resp.charset = 'utf-8'
             return resp
@@ -234,6 +237,17 @@ class StaticLargeObjects(subrequest.Module):
         return bulk.summary(req, {'Number Deleted': deleted, 'Number Not Found': not_found,
                                   'Response Body': '', 'Response Status': status}, errors,
                             'delete')
+
+def _as_put(entries):
+    """A stored manifest as the client sent it (``format=raw``)."""
+    out = []
+    for entry in entries:
+        item = {'path': entry['name'], 'etag': entry['hash'], 'size_bytes': entry['bytes']}
+        if entry.get('range'):
+            item['range'] = entry['range']
+        out.append(item)
+    return out
+
 
 def _check_item(item):
     if not isinstance(item, dict):
