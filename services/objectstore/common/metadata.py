@@ -5,8 +5,11 @@ and merged key by key, newest wins; an empty value (or an
 ``X-Remove-<Kind>-Meta-*`` header) removes the key.
 """
 
-#: container headers kept with the user metadata (access lists)
-CONTAINER_SYSTEM_HEADERS = ('X-Container-Read', 'X-Container-Write')
+#: container access lists
+CONTAINER_ACL_HEADERS = ('X-Container-Read', 'X-Container-Write')
+#: container headers kept with the user metadata (access lists, versioning)
+CONTAINER_SYSTEM_HEADERS = CONTAINER_ACL_HEADERS + ('X-Versions-Location',
+                                                    'X-History-Location')
 
 MAX_META_NAME = 128
 MAX_META_VALUE = 256

@@ -27,10 +27,13 @@ from services.objectstore.ring import ring as ring_mod
 
 #: request headers an object keeps besides its user metadata
 KEPT_HEADERS = ('Content-Type', 'Content-Encoding', 'Content-Disposition', 'X-Delete-At',
-                'Content-Language', 'Cache-Control', 'Expires')
+                'Content-Language', 'Cache-Control', 'Expires', 'X-Object-Manifest',
+                'X-Static-Large-Object')
 #: of those, the ones a POST may change
 POSTABLE = ('Content-Type', 'Content-Encoding', 'Content-Disposition', 'X-Delete-At',
-            'Content-Language', 'Cache-Control', 'Expires')
+            'Content-Language', 'Cache-Control', 'Expires', 'X-Object-Manifest')
+#: the proxy modules' own object metadata (kept from the PUT, as the data's facts)
+SYSMETA = 'x-object-sysmeta-'
 
 
 def _expired(meta, now=None):
@@ -47,7 +50,8 @@ def _user_metadata(headers, names):
     kept = {}
     for name, value in headers.items():
         low = name.lower()
-        if low.startswith('x-object-meta-') and len(low) > len('x-object-meta-'):
+        if low.startswith('x-object-meta-') and len(low) > len('x-object-meta-') or \
+                low.startswith(SYSMETA) and len(low) > len(SYSMETA):
             kept[metadata.title(low)] = value
     for name in names:
         if name in headers:

@@ -1,9 +1,11 @@
 """The proxy's WSGI pipeline and request routing.
 
-    errors (plain text) -> /info, /healthcheck (public)
+    errors (plain text), system metadata kept out of requests and answers
+                        -> /info, /healthcheck (public)
                         -> keystonemiddleware auth_token (delay_auth_decision:
                            anonymous requests go on, for public containers)
-                        -> revocation check -> ProxyApp
+                        -> revocation check -> feature modules (``middleware``)
+                        -> ProxyApp
 
 ``ProxyApp`` gives every request a transaction id (``X-Trans-Id``, also
 ``X-Openstack-Request-Id``) and calls the controller of the resource the
@@ -28,6 +30,7 @@ from services.objectstore import exception
 from services.objectstore.common import paths
 from services.objectstore.proxy import acl
 from services.objectstore.proxy import backend as backend_mod
+from services.objectstore.proxy import middleware
 from services.objectstore.proxy.controllers import account
 from services.objectstore.proxy.controllers import container
 from services.objectstore.proxy.controllers import info
@@ -36,6 +39,8 @@ from services.objectstore.proxy.controllers import obj
 LOG = logging.getLogger(__name__)
 METHODS = {'GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'COPY', 'OPTIONS'}
 _TRANS_ID = 'objectstore.trans_id'
+#: headers only the proxy's own modules set and read (Swift's system metadata)
+SYSMETA = ('x-account-sysmeta-', 'x-container-sysmeta-', 'x-object-sysmeta-')
 
 
 def new_trans_id():
@@ -58,6 +63,9 @@ class ErrorCatcher:
     @webob.dec.wsgify
     def __call__(self, req):
         trans_id = req.environ.setdefault(_TRANS_ID, new_trans_id())
+        for key in [k for k in req.environ if k.startswith('HTTP_')]:
+            if key[5:].replace('_', '-').lower().startswith(SYSMETA):
+                del req.environ[key]
         try:
             _check_request_text(req.environ)
             resp = req.get_response(self.app)
@@ -71,6 +79,8 @@ class ErrorCatcher:
         except Exception:
             LOG.exception('Unexpected error in request %s', trans_id)
             resp = error_response(req, 500, 'Internal Server Error', '')
+        for name in [n for n in resp.headers if n.lower().startswith(SYSMETA)]:
+            del resp.headers[name]
         resp.headers['X-Trans-Id'] = trans_id
         resp.headers['X-Openstack-Request-Id'] = trans_id
         return resp
@@ -109,6 +119,23 @@ class ProxyApp:
 
     def trans_id(self):
         return getattr(self._local, 'trans_id', '-')
+
+    def info(self, environ, account, container=None):
+        """The account's or container's HEAD answer from its first replica
+        that has it (status 404 when it does not exist), read once per
+        request whoever asks (the feature modules, then the controllers)."""
+        cache = environ.setdefault('objectstore.info', {})
+        key = (account, container)
+        if key not in cache:
+            names = (account,) if container is None else (account, container)
+            cache[key] = self.backend.read_first(
+                'account' if container is None else 'container', names, 'HEAD',
+                {'X-Trans-Id': environ.get(_TRANS_ID) or self.trans_id()})
+        return cache[key]
+
+    @staticmethod
+    def forget_info(environ, account, container=None):
+        environ.get('objectstore.info', {}).pop((account, container), None)
 
     @webob.dec.wsgify
     def __call__(self, req):
@@ -150,7 +177,7 @@ class PublicPaths:
     def __call__(self, req):
         path = req.path_info.rstrip('/')
         if path == '/info':
-            return info.info(req, self.conf)
+            return info.info(req, self.conf, middleware.capabilities(self.conf))
         if path == '/healthcheck':
             return webob.Response(status=200, content_type='text/plain', body=b'OK')
         return req.get_response(self.protected)
@@ -158,7 +185,7 @@ class PublicPaths:
 
 def setup_app(conf, rings, spawn=backend_mod.inline_spawn):
     app = ProxyApp(conf, rings, spawn)
-    protected = auth_token.AuthProtocol(app, {'oslo_config_config': conf,
+    protected = auth_token.AuthProtocol(middleware.pipeline(app, conf), {'oslo_config_config': conf,
                                               'delay_auth_decision': True})
     protected = revocation.attach(protected, conf)
     return ErrorCatcher(PublicPaths(conf, protected))

@@ -15,6 +15,7 @@ import urllib.request
 
 import openstack
 import pytest
+import requests
 
 from services.objectstore.ring import builder
 from services.objectstore.ring import ringfile
@@ -200,3 +201,30 @@ def objectstore(identity, tmp_path_factory):
         yield store
     finally:
         store.stop()
+
+
+@pytest.fixture(scope='module')
+def tokens(objectstore):
+    """Tokens of the project users, and of the cloud admin (a reseller admin)."""
+    out = {}
+    for user in ('demo-user', 'other-user', 'demo-reader'):
+        conn = openstack.connect(**objectstore.cloud_config(user))
+        out[user] = conn.auth_token
+        conn.close()
+    admin = openstack.connect(**objectstore.identity.cloud_config())
+    out['admin'] = admin.auth_token
+    admin.close()
+    return out
+
+
+@pytest.fixture(scope='module')
+def api(objectstore, tokens):
+    """Plain HTTP on the demo project's account as ``user`` (None: anonymous)."""
+    base = '%s/v1/%s' % (objectstore.url, objectstore.account('demo'))
+
+    def call(method, path='', user='demo-user', **kwargs):
+        headers = dict(kwargs.pop('headers', {}))
+        if user:
+            headers['X-Auth-Token'] = tokens[user]
+        return requests.request(method, base + path, headers=headers, timeout=30, **kwargs)
+    return call

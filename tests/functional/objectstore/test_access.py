@@ -10,28 +10,6 @@ from tests.functional.objectstore import fixtures
 pytestmark = pytest.mark.functional
 
 
-@pytest.fixture(scope='module')
-def tokens(objectstore):
-    out = {}
-    for user in ('demo-user', 'other-user', 'demo-reader'):
-        conn = openstack.connect(**objectstore.cloud_config(user))
-        out[user] = conn.auth_token
-        conn.close()
-    return out
-
-
-@pytest.fixture(scope='module')
-def api(objectstore, tokens):
-    base = '%s/v1/%s' % (objectstore.url, objectstore.account('demo'))
-
-    def call(method, path='', user='demo-user', **kwargs):
-        headers = dict(kwargs.pop('headers', {}))
-        if user:
-            headers['X-Auth-Token'] = tokens[user]
-        return requests.request(method, base + path, headers=headers, timeout=30, **kwargs)
-    return call
-
-
 def test_owner_creates_a_container_with_acls(api, objectstore):
     assert api('PUT', '/shared').status_code == 201
     assert api('PUT', '/shared').status_code == 202

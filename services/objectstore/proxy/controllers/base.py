@@ -12,6 +12,10 @@ from services.objectstore.proxy import acl
 HIDDEN = ('x-backend-', 'x-put-timestamp', 'connection', 'transfer-encoding', 'date',
           'server', 'x-trans-id', 'content-length', 'keep-alive')
 
+#: container headers only its owner sees: access lists, temporary URL keys
+OWNER_ONLY = ('x-container-read', 'x-container-write', 'x-container-meta-temp-url-key',
+              'x-container-meta-temp-url-key-2')
+
 
 def client_headers(headers, show_acls=True):
     out = {}
@@ -19,7 +23,7 @@ def client_headers(headers, show_acls=True):
         low = name.lower()
         if low.startswith(HIDDEN) or low in HIDDEN:
             continue
-        if not show_acls and low in ('x-container-read', 'x-container-write'):
+        if not show_acls and low in OWNER_ONLY:
             continue
         out[name] = value
     return out
@@ -38,6 +42,8 @@ class Controller:
         return acl.Identity.from_environ(req.environ)
 
     def authorize(self, req, account, container=None, obj=None, acls=None, method=None):
+        if obj is not None and req.environ.get('objectstore.authorized_account') == account:
+            return acl.Access()    # a temporary URL's signature (or its subrequests)
         return acl.authorize(self.identity(req), self.policy, method or req.method, account,
                              container, obj, acls, req.headers.get('Referer'))
 
@@ -59,11 +65,10 @@ class Controller:
         return out
 
     # -- shared lookups ----------------------------------------------------
-    def container_info(self, account, container):
+    def container_info(self, req, account, container):
         """The container's HEAD answer from its first replica that has it
         (a :class:`backend.Response`, status 404 when it does not exist)."""
-        return self.backend.read_first('container', (account, container), 'HEAD',
-                                       {'X-Trans-Id': self.app.trans_id()})
+        return self.app.info(req.environ, account, container)
 
     def container_acls(self, info):
         return {'X-Container-Read': info.header('X-Container-Read'),

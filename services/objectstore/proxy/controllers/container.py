@@ -47,7 +47,7 @@ class ContainerController(base.Controller):
 
     def _metadata(self, req):
         headers = self.metadata_headers(req, 'Container', metadata.CONTAINER_SYSTEM_HEADERS)
-        for name in metadata.CONTAINER_SYSTEM_HEADERS:
+        for name in metadata.CONTAINER_ACL_HEADERS:
             if headers.get(name):
                 acl.check_acl_syntax(headers[name])
         return headers

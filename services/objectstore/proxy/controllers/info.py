@@ -38,11 +38,13 @@ def capabilities(conf):
     }
 
 
-def info(req, conf):
+def info(req, conf, features=None):
     if req.method not in ('GET', 'HEAD'):
         resp = webob.Response(status=405)
         resp.headers['Allow'] = 'GET, HEAD'
         return resp
     resp = webob.Response(content_type='application/json', charset='utf-8')
-    resp.body = json.dumps(capabilities(conf)).encode('utf-8')
+    body = capabilities(conf)
+    body.update(features or {})
+    resp.body = json.dumps(body).encode('utf-8')
     return resp

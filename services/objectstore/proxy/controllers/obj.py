@@ -25,6 +25,9 @@ CHUNK = 65536
 #: headers an object keeps from its PUT (and a copy keeps from its source)
 CONTENT_HEADERS = ('Content-Type', 'Content-Encoding', 'Content-Disposition',
                    'Content-Language', 'Cache-Control', 'Expires')
+#: headers the large-object and versioning modules set on a PUT (a client's
+#: own are checked or refused by those modules first)
+MODULE_HEADERS = ('X-Object-Manifest', 'X-Static-Large-Object')
 #: headers the object servers take on conditional reads
 READ_HEADERS = ('Range', 'If-Match', 'If-None-Match', 'If-Modified-Since',
                 'If-Unmodified-Since')
@@ -49,7 +52,7 @@ class ObjectController(base.Controller):
     # -- shared steps --------------------------------------------------------
     def _container(self, req, account, container, obj, method=None):
         """Authorize against the container; 404 when it does not exist."""
-        info = self.container_info(account, container)
+        info = self.container_info(req, account, container)
         if info.status == 404:
             self.authorize(req, account, container, obj, acls={}, method=method)
             raise exception.NotFound()
@@ -84,9 +87,11 @@ class ObjectController(base.Controller):
         headers = dict(base_headers or {})
         headers.update(self.metadata_headers(req, 'Object'))
         headers = {k: v for k, v in headers.items() if v != ''}
-        for name in CONTENT_HEADERS[1:]:
+        for name in CONTENT_HEADERS[1:] + MODULE_HEADERS:
             if req.headers.get(name):
                 headers[name] = req.headers[name]
+        headers.update({k: v for k, v in req.headers.items()
+                        if k.lower().startswith('x-object-sysmeta-')})
         if metadata.sent_content_type(req.environ):
             headers['Content-Type'] = metadata.sent_content_type(req.environ)
         if _true(req.headers.get('X-Detect-Content-Type')) or not headers.get('Content-Type'):
@@ -201,10 +206,10 @@ class ObjectController(base.Controller):
             kept = {}
             if not _true(req.headers.get('X-Fresh-Metadata')):
                 for name, value in source.headers.items():
-                    if name.lower().startswith('x-object-meta-') or \
-                            name.title() in CONTENT_HEADERS:
-                        kept[name.title() if not name.lower().startswith('x-object-meta-')
-                             else name] = value
+                    if name.lower().startswith(('x-object-meta-', 'x-object-sysmeta-')):
+                        kept[name] = value
+                    elif name.title() in CONTENT_HEADERS + MODULE_HEADERS:
+                        kept[name.title()] = value
             headers = self._object_headers(req, dest_obj, kept)
             if not metadata.sent_content_type(req.environ) and kept.get('Content-Type'):
                 headers['Content-Type'] = kept['Content-Type']
