@@ -5,13 +5,27 @@
     GET / HEAD               the newest version (404 for a tombstone or an
                              expired object); conditional and range requests
     POST                     replace the user metadata (202)
-    DELETE                   write a tombstone (204, or 404 when nothing was there)
+    DELETE                   write a tombstone (204, or 404 when nothing was there);
+                             with ``X-If-Delete-At`` (the expirer) only while the
+                             object still expires then (else 412)
+
+Replicators (``object/replicator.py``) use two more verbs:
+
+    REPLICATE /dev/part          ``{suffix: hash}`` of the partition (JSON)
+    REPLICATE /dev/part/suffix   ``{name_hash: [file names]}`` of one suffix
+    SYNC /dev/part/suffix/hash/<ts>.data|.meta|.ts   put a replica's file in place
+                             (201; 202 when a newer file makes it obsolete; 422 for
+                             a ``.data`` whose body does not match its ETag)
+
+A PUT or POST with ``X-Delete-At`` records the object in the device's expiry
+queue (``object/expiring.py``).
 
 After a PUT or DELETE the server tells the container replicas the proxy
 named (``X-Container-Host`` / ``-Device``, comma-separated, and
 ``-Partition``); an update that fails is queued as an async pending.
 """
 
+import json
 import time
 
 import webob
@@ -23,6 +37,8 @@ from services.objectstore.common import metadata
 from services.objectstore.common import server
 from services.objectstore.common import timestamp
 from services.objectstore.object import diskfile
+from services.objectstore.object import expiring
+from services.objectstore.object import replication
 from services.objectstore.ring import ring as ring_mod
 
 #: request headers an object keeps besides its user metadata
@@ -57,6 +73,7 @@ def _user_metadata(headers, names):
 
 class ObjectServer(server.StorageServer):
     server_type = 'object'
+    replication_methods = ('REPLICATE', 'SYNC')
 
     def diskfile(self, target):
         if target.obj is None:
@@ -86,6 +103,7 @@ class ObjectServer(server.StorageServer):
                 return server.plain(422, 'Unprocessable Entity: the body does not match '
                                          'its ETag')
             raise
+        self._queue_expiry(target, name_hash, meta)
         self._update_container(req, target, name_hash, 'PUT', ts, {
             'X-Size': str(size), 'X-Content-Type': meta['Content-Type'], 'X-Etag': etag})
         return server.plain(201, headers={'ETag': etag,
@@ -96,6 +114,10 @@ class ObjectServer(server.StorageServer):
         disk, name_hash = self.diskfile(target)
         state = disk.state()
         self._older(state, ts)
+        if 'X-If-Delete-At' in req.headers and (
+                state.kind != 'data' or
+                state.metadata.get('X-Delete-At') != req.headers['X-If-Delete-At']):
+            raise webob.exc.HTTPPreconditionFailed('the object no longer expires then')
         existed = state.kind == 'data' and not _expired(state.metadata)
         disk.write_tombstone(ts)
         self._update_container(req, target, name_hash, 'DELETE', ts, {})
@@ -103,7 +125,7 @@ class ObjectServer(server.StorageServer):
 
     def post(self, req, target):
         ts = server.request_timestamp(req)
-        disk, _ = self.diskfile(target)
+        disk, name_hash = self.diskfile(target)
         state = disk.state()
         if state.kind != 'data' or _expired(state.metadata):
             raise webob.exc.HTTPNotFound()
@@ -112,7 +134,50 @@ class ObjectServer(server.StorageServer):
         meta['Content-Type'] = metadata.sent_content_type(req.environ) or \
             state.metadata.get('Content-Type')
         disk.write_meta(meta, ts)
+        self._queue_expiry(target, name_hash, meta)
         return server.plain(202)
+
+    @staticmethod
+    def _queue_expiry(target, name_hash, meta):
+        try:
+            delete_at = int(meta.get('X-Delete-At') or 0)
+        except ValueError:
+            return
+        if delete_at > 0:
+            expiring.record(target.device_path, delete_at, name_hash, target.account,
+                            target.container, target.obj)
+
+    # -- replication -----------------------------------------------------------
+    def _reclaim_before(self):
+        return timestamp.normalize(max(0, time.time() - self.conf.replicator.reclaim_age))
+
+    def replicate(self, req, device_path, part, rest):
+        if rest and not replication.SUFFIX.match(rest):
+            return server.plain(400, 'expected /device/partition[/suffix]')
+        if rest:
+            answer = replication.suffix_listing(device_path, part, rest,
+                                                self._reclaim_before())
+        else:
+            answer = replication.suffix_hashes(device_path, part, self._reclaim_before())
+        resp = server.plain(200)
+        resp.content_type = 'application/json'
+        resp.body = json.dumps(answer).encode('utf-8')
+        return resp
+
+    def sync(self, req, device_path, part, rest):
+        suffix, _, tail = rest.partition('/')
+        name_hash, _, file_name = tail.partition('/')
+        try:
+            replication.check_file_path(suffix, name_hash, file_name)
+        except replication.BadName as exc:
+            return server.plain(400, str(exc))
+        disk = diskfile.DiskFile(device_path, part, name_hash, fsync=self.conf.storage.fsync)
+        stream = req.environ['wsgi.input']
+        try:
+            kept = disk.place_file(file_name, iter(lambda: stream.read(diskfile.CHUNK), b''))
+        except diskfile.DiskFileError as exc:
+            return server.plain(422, 'Unprocessable Entity: %s' % exc)
+        return server.plain(201 if kept else 202)
 
     def head(self, req, target):
         return self.get(req, target)

@@ -1,0 +1,138 @@
+"""Object replication: every replica of a partition pushes what the others
+lack (Swift's push model over HTTP, no rsync).
+
+For each partition directory on a local device, the replicator asks each
+other primary for its suffix hashes (``REPLICATE /dev/part``); for a suffix
+that differs it asks for that suffix's file listing and sends each file the
+peer lacks and does not already supersede (``SYNC``), as it is on disk:
+data, metadata and tombstones alike.  A partition the device is not a
+primary of (a handoff, or one a rebalance moved away) is pushed to every
+primary and, once all of them took it, removed here.
+"""
+
+import json
+import os
+import shutil
+
+from oslo_log import log as logging
+
+from services.objectstore.common import client
+from services.objectstore.common import node as node_mod
+from services.objectstore.object import replication
+
+LOG = logging.getLogger(__name__)
+
+
+class PeerError(Exception):
+    """A peer answered a replication request with an error."""
+
+
+class Stats:
+    def __init__(self):
+        self.partitions = 0
+        self.suffixes = 0
+        self.pushed = 0
+        self.handoffs_removed = 0
+        self.failures = 0
+
+    def __str__(self):
+        return ('%d partitions, %d suffixes compared, %d files pushed, %d handoff '
+                'partitions removed, %d failures' % (
+                    self.partitions, self.suffixes, self.pushed, self.handoffs_removed,
+                    self.failures))
+
+
+class ObjectReplicator:
+
+    def __init__(self, ring, conn_timeout, node_timeout):
+        self.ring = ring
+        self.conn_timeout = conn_timeout
+        self.node_timeout = node_timeout
+
+    def _request(self, peer, method, path):
+        status, _, body = client.request(peer, method, path, {},
+                                         conn_timeout=self.conn_timeout,
+                                         node_timeout=self.node_timeout)
+        if status != 200:
+            raise PeerError('%s %s: %d' % (method, path, status))
+        return json.loads(body)
+
+    def _push(self, peer, device_path, part, name_hash, file_name):
+        path = os.path.join(replication.part_dir(device_path, part), name_hash[-3:],
+                            name_hash, file_name)
+        try:
+            size = os.path.getsize(path)
+        except FileNotFoundError:
+            return True   # made obsolete meanwhile
+        target = '/%s/%d/%s/%s/%s' % (peer['device'], part, name_hash[-3:], name_hash,
+                                      file_name)
+        conn = client.connect(peer['ip'], peer['port'], 'SYNC', target,
+                              {'Content-Length': str(size)}, self.conn_timeout,
+                              self.node_timeout)
+        try:
+            with open(path, 'rb') as f:
+                while True:
+                    chunk = f.read(65536)
+                    if not chunk:
+                        break
+                    conn.send(chunk)
+            resp = conn.getresponse()
+            resp.read()
+        finally:
+            conn.close()
+        if resp.status // 100 != 2:
+            LOG.warning('SYNC %s to %s:%s refused: %d', target, peer['ip'], peer['port'],
+                        resp.status)
+            return False
+        return True
+
+    def sync_partition(self, peer, device_path, part, local_hashes, reclaim_before, stats):
+        """Push what ``peer`` lacks of the partition; True when it has all."""
+        remote = self._request(peer, 'REPLICATE', '/%s/%d' % (peer['device'], part))
+        complete = True
+        for suffix, digest in sorted(local_hashes.items()):
+            if remote.get(suffix) == digest:
+                continue
+            stats.suffixes += 1
+            theirs = self._request(peer, 'REPLICATE',
+                                   '/%s/%d/%s' % (peer['device'], part, suffix))
+            ours = replication.suffix_listing(device_path, part, suffix, reclaim_before)
+            for name_hash, file_name in replication.files_to_push(ours, theirs):
+                if self._push(peer, device_path, part, name_hash, file_name):
+                    stats.pushed += 1
+                else:
+                    complete = False
+        return complete
+
+    def replicate_partition(self, dev, device_path, part, reclaim_before, stats):
+        stats.partitions += 1
+        local_hashes = replication.suffix_hashes(device_path, part, reclaim_before)
+        nodes = self.ring.get_part_nodes(part)
+        primary = any(n['id'] == dev['id'] for n in nodes)
+        if not local_hashes:
+            if not primary:
+                shutil.rmtree(replication.part_dir(device_path, part), ignore_errors=True)
+            return
+        in_sync = 0
+        peers = [n for n in nodes if n['id'] != dev['id']]
+        for peer in peers:
+            try:
+                if self.sync_partition(peer, device_path, part, local_hashes,
+                                       reclaim_before, stats):
+                    in_sync += 1
+            except client.NODE_ERRORS + (PeerError, ValueError) as exc:
+                stats.failures += 1
+                LOG.info('Partition %d: %s:%s/%s unreachable: %s', part, peer['ip'],
+                         peer['port'], peer['device'], exc)
+        if not primary and in_sync == len(peers):
+            # every primary has it: remove the handoff copy, unless a write came meanwhile
+            if replication.suffix_hashes(device_path, part, reclaim_before) == local_hashes:
+                shutil.rmtree(replication.part_dir(device_path, part), ignore_errors=True)
+                stats.handoffs_removed += 1
+
+    def replicate_device(self, dev, device_path, reclaim_before, stats):
+        base = os.path.join(device_path, 'objects')
+        for part in node_mod.partitions(base):
+            if part >= 1 << self.ring.part_power:
+                continue
+            self.replicate_partition(dev, device_path, part, reclaim_before, stats)

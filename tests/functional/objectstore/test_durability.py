@@ -1,0 +1,177 @@
+"""Durability on real daemons: the replicator, auditor and expirer of both
+storage nodes run (one-second intervals) while files are lost, corrupted,
+written around a stopped object server, and expire.  Each test prints how
+many seconds the cluster took to heal (docs/reliability.md)."""
+
+import configparser
+import os
+import time
+
+import openstack
+import pytest
+import requests
+
+from services.objectstore.object import diskfile
+from services.objectstore.ring import ring as ring_mod
+from tests.functional import harness
+from tests.functional.objectstore import fixtures
+
+pytestmark = pytest.mark.functional
+BOUND = 45
+DAEMONS = ('replicator', 'auditor', 'expirer')
+
+
+@pytest.fixture(scope='module')
+def cluster(objectstore):
+    extra = objectstore.workdir / 'background.conf'
+    harness.write_ini(extra, {'replicator': {'interval': 1, 'reclaim_age': 3600},
+                              'auditor': {'interval': 1, 'bytes_per_second': 0},
+                              'expirer': {'interval': 1}})
+    names = []
+    for node in fixtures.NODES:
+        for daemon in DAEMONS:
+            name = '%s-%s' % (daemon, node)
+            log = objectstore.workdir / ('%s.log' % name)
+            objectstore.daemons.start(name, [
+                harness.BIN / ('alto-objectstore-%s' % daemon),
+                '--config-file', objectstore.config_file,
+                '--config-file', objectstore.node_config(node), '--config-file', extra,
+                '--log-file', log], log_file=log,
+                output_file=objectstore.workdir / ('%s.err' % name))
+            names.append(name)
+    conn = openstack.connect(**objectstore.cloud_config('demo-user'))
+    token = conn.auth_token
+    conn.close()
+    cp = configparser.ConfigParser()
+    cp.read(objectstore.config_file)
+    rings = ring_mod.load_rings(str(objectstore.ring_dir), '',
+                                cp.get('objectstore', 'hash_path_suffix'))
+    account = objectstore.account('demo')
+    base = '%s/v1/%s/durable' % (objectstore.url, account)
+    assert requests.put(base, headers={'X-Auth-Token': token}, timeout=30).status_code in (
+        201, 202)
+    try:
+        yield Cluster(objectstore, rings, account, base, token)
+    finally:
+        for name in names:
+            objectstore.daemons.stop_one(name)
+
+
+class Cluster:
+
+    def __init__(self, store, rings, account, base, token):
+        self.store = store
+        self.rings = rings
+        self.account = account
+        self.base = base
+        self.headers = {'X-Auth-Token': token}
+        self.suffix = rings['object'].hash_suffix
+
+    def device_root(self, device):
+        node = next(n for n, devs in fixtures.NODES.items() if device in dict(devs))
+        return self.store.workdir / ('node-%s' % node) / device
+
+    def object_dir(self, device, name):
+        part = self.rings['object'].get_part(self.account, 'durable', name)
+        digest = ring_mod.hash_path('', self.suffix, self.account, 'durable', name).hex()
+        return self.device_root(device) / 'objects' / str(part) / digest[-3:] / digest
+
+    def files(self, name):
+        """{device: [file names]} of the object on every device."""
+        out = {}
+        for devices in fixtures.NODES.values():
+            for device, _ in devices:
+                path = self.object_dir(device, name)
+                if path.is_dir() and os.listdir(path):
+                    out[device] = sorted(os.listdir(path))
+        return out
+
+    def primaries(self, name):
+        return [n['device'] for n in self.rings['object'].get_nodes(
+            self.account, 'durable', name)[1]]
+
+    def put(self, name, body, headers=None):
+        resp = requests.put('%s/%s' % (self.base, name), data=body, timeout=30,
+                            headers=dict(self.headers, **(headers or {})))
+        assert resp.status_code == 201, resp.text
+        return resp.headers['Etag']
+
+    def listing(self):
+        return [o['name'] for o in requests.get(self.base + '?format=json', timeout=30,
+                                                headers=self.headers).json()]
+
+
+def wait_for(what, check, bound=BOUND):
+    started = time.monotonic()
+    while not check():
+        if time.monotonic() - started > bound:
+            pytest.fail('%s: not within %d s' % (what, bound))
+        time.sleep(0.2)
+    took = time.monotonic() - started
+    print('\n%s: %.1f s' % (what, took))
+    return took
+
+
+def test_lost_files_are_restored(cluster):
+    cluster.put('lost', b'keep me' * 100)
+    victim = cluster.primaries('lost')[0]
+    wanted = cluster.files('lost')[victim]
+    assert sorted(cluster.files('lost')) == sorted(cluster.primaries('lost'))
+    for name in wanted:
+        os.unlink(cluster.object_dir(victim, 'lost') / name)
+    wait_for('files deleted from one device restored',
+             lambda: cluster.files('lost').get(victim) == wanted)
+
+
+def test_a_flipped_byte_is_quarantined_and_restored(cluster):
+    etag = cluster.put('rot', b'0123456789' * 1000)
+    victim = cluster.primaries('rot')[1]
+    (data,) = cluster.files('rot')[victim]
+    path = cluster.object_dir(victim, 'rot') / data
+    with open(path, 'r+b') as f:
+        f.seek(5)
+        f.write(b'X')
+    quarantine = cluster.device_root(victim) / 'quarantined' / 'objects'
+
+    def healed():
+        if not quarantine.is_dir() or not os.listdir(quarantine):
+            return False
+        try:
+            return diskfile.verify(str(path))['ETag'] == etag
+        except (OSError, diskfile.DiskFileError):
+            return False
+    wait_for('flipped byte quarantined and the replica restored', healed)
+
+
+def test_a_write_around_a_stopped_server_moves_home(cluster):
+    store = cluster.store
+    on_a = {d for d, _ in fixtures.NODES['a']}
+    # an object whose handoff is on node a: with node b's object server down it is
+    # stored on the a primary and the a handoff (a quorum of 2)
+    name = next('home-%d' % i for i in range(1000)
+                if not on_a <= set(cluster.primaries('home-%d' % i)))
+    handoff = (on_a - set(cluster.primaries(name))).pop()
+    store.daemons.stop_one('object-b')
+    try:
+        cluster.put(name, b'travelling')
+        assert handoff in cluster.files(name)
+    finally:
+        store.start_server('b', 'object')
+        store.daemons.wait_ready(lambda: store.server_answers('b', 'object'), timeout=60,
+                                 what='object-b')
+    wait_for('handoff moved to its primaries after the server came back',
+             lambda: sorted(cluster.files(name)) == sorted(cluster.primaries(name)))
+    resp = requests.get('%s/%s' % (cluster.base, name), headers=cluster.headers, timeout=30)
+    assert resp.content == b'travelling'
+
+
+def test_an_expiring_object_leaves_listings_and_disk(cluster):
+    cluster.put('brief', b'short-lived', {'X-Delete-After': '2'})
+    assert 'brief' in cluster.listing()
+    assert len(cluster.files('brief')) == 3
+
+    def gone():
+        files = cluster.files('brief').values()
+        return 'brief' not in cluster.listing() and files and \
+            all(f[-1].endswith('.ts') and len(f) == 1 for f in files)
+    wait_for('expired object removed from listing and disk (from its expiry time)', gone)
