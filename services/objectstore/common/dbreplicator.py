@@ -80,14 +80,14 @@ class DatabaseReplicator:
         db = self.database_class(device_path, part, name_hash)
         conn = db.connect()
         try:
-            if db.reclaim(conn, reclaim_before):
-                conn.close()
-                shutil.rmtree(db.dir, ignore_errors=True)
-                stats.reclaimed += 1
-                return
+            reclaimed = db.reclaim(conn, reclaim_before)
             payload = db.replication_payload(conn)
         finally:
             conn.close()
+        if reclaimed:
+            shutil.rmtree(db.dir, ignore_errors=True)
+            stats.reclaimed += 1
+            return
         digest = db.digest(payload)
         nodes = self.ring.get_part_nodes(part)
         peers = [n for n in nodes if n['id'] != dev['id']]
@@ -102,9 +102,18 @@ class DatabaseReplicator:
                 stats.failures += 1
                 LOG.info('%s %s: %s:%s/%s unreachable: %s', db.kind, name_hash, peer['ip'],
                          peer['port'], peer['device'], exc)
-        if len(peers) == len(nodes) and in_sync == len(peers):
-            shutil.rmtree(db.dir, ignore_errors=True)   # a handoff, now home
+        if len(peers) == len(nodes) and in_sync == len(peers) and \
+                self._digest(db) == digest:   # a handoff, now home (and no write since)
+            shutil.rmtree(db.dir, ignore_errors=True)
             stats.handoffs_removed += 1
+
+    @staticmethod
+    def _digest(db):
+        conn = db.connect()
+        try:
+            return db.digest(db.replication_payload(conn))
+        finally:
+            conn.close()
 
     def replicate_device(self, dev, device_path, reclaim_before, stats):
         for part, name_hash in database_files(device_path, self.database_class.kind):

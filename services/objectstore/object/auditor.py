@@ -16,6 +16,7 @@ import uuid
 
 from oslo_log import log as logging
 
+from services.objectstore.common import dbreplicator
 from services.objectstore.common import node as node_mod
 from services.objectstore.object import diskfile
 from services.objectstore.object import replication
@@ -122,7 +123,6 @@ def audit_device(device_path, bytes_per_second, stats, sleep=time.sleep):
     throttle = Throttle(bytes_per_second, sleep)
     for _, directory in object_dirs(device_path):
         audit_object(device_path, directory, stats, throttle)
-    from services.objectstore.common import dbreplicator
     for kind in ('container', 'account'):
         for part, name_hash in dbreplicator.database_files(device_path, kind):
             path = os.path.join(device_path, '%ss' % kind, str(part), name_hash[-3:],

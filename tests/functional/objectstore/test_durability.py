@@ -39,6 +39,12 @@ def cluster(objectstore):
                 '--log-file', log], log_file=log,
                 output_file=objectstore.workdir / ('%s.err' % name))
             names.append(name)
+
+    def first_passes_done():
+        logs = [objectstore.workdir / ('%s.log' % n) for n in names]
+        return all(p.exists() and 'pass done' in p.read_text() for p in logs)
+    objectstore.daemons.wait_ready(first_passes_done, timeout=60,
+                                   what='the first pass of every background daemon')
     conn = openstack.connect(**objectstore.cloud_config('demo-user'))
     token = conn.auth_token
     conn.close()
@@ -174,4 +180,5 @@ def test_an_expiring_object_leaves_listings_and_disk(cluster):
         files = cluster.files('brief').values()
         return 'brief' not in cluster.listing() and files and \
             all(f[-1].endswith('.ts') and len(f) == 1 for f in files)
-    wait_for('expired object removed from listing and disk (from its expiry time)', gone)
+    wait_for('object with X-Delete-After: 2 gone from listing and disk (from its PUT)',
+             gone)

@@ -434,3 +434,42 @@ def test_local_devices_match_address_port_and_directory(cluster):
     found = node_mod.local_devices(cluster.conf[2], cluster.rings['object'], 'object')
     assert [d['device'] for d, _ in found] == ['d3', 'd4']
     assert json.dumps([p for _, p in found])
+
+
+def _replicate_databases(cluster, kind, database_class, reclaim_before=OLD):
+    stats = dbreplicator.Stats()
+    worker = dbreplicator.DatabaseReplicator(cluster.rings[kind], database_class, 1, 1)
+    for node in NODES:
+        for dev, path in node_mod.local_devices(cluster.conf[node], cluster.rings[kind],
+                                                kind):
+            worker.replicate_device(dev, path, reclaim_before, stats)
+    return stats
+
+
+def test_a_handoff_database_moves_home(cluster):
+    part, nodes = cluster.rings['container'].get_nodes('AUTH_a', 'away')
+    handoff = next(cluster.rings['container'].get_more_nodes(part))
+    status, _, _ = cluster.request(handoff, 'PUT', '/%s/%d/AUTH_a/away' % (
+        handoff['device'], part), {'X-Timestamp': '0000000001.00000'})
+    assert status == 201
+    cluster.down.add(nodes[0]['port'])
+    stats = _replicate_databases(cluster, 'container', container_broker.ContainerDatabase)
+    assert stats.handoffs_removed == 0 and stats.failures >= 1
+    assert _container_db(cluster, handoff['device'], 'AUTH_a', 'away').exists()
+    cluster.down.clear()
+    stats = _replicate_databases(cluster, 'container', container_broker.ContainerDatabase)
+    assert stats.handoffs_removed == 1
+    assert not _container_db(cluster, handoff['device'], 'AUTH_a', 'away').exists()
+    assert all(_container_db(cluster, n['device'], 'AUTH_a', 'away').exists() for n in nodes)
+
+
+def test_deleted_databases_and_rows_are_reclaimed(tmp_path):
+    db = account_broker.AccountDatabase(str(tmp_path), 1, 'd' * 32)
+    db.initialize({'account': 'a'}, '0000000001.00000')
+    conn = db.connect()
+    db.put_container(conn, 'c', '0000000002.00000', '0000000003.00000', 0, 0)
+    db.set_delete_timestamp(conn, '0000000004.00000')
+    assert db.reclaim(conn, '0000000003.50000') is False
+    assert conn.execute('SELECT COUNT(*) FROM containers').fetchone()[0] == 0
+    assert db.reclaim(conn, '0000000005.00000') is True
+    conn.close()
