@@ -118,8 +118,15 @@ class DiskFile:
         return tempfile.mkstemp(dir=self.tmp_dir)
 
     def _place(self, tmp, name):
-        os.makedirs(self.dir, exist_ok=True)
-        os.replace(tmp, os.path.join(self.dir, name))
+        for attempt in (1, 2):
+            os.makedirs(self.dir, exist_ok=True)
+            try:
+                os.replace(tmp, os.path.join(self.dir, name))
+                return
+            except FileNotFoundError:
+                # a replicator tidying an empty directory removed it meanwhile
+                if attempt == 2 or not os.path.exists(tmp):
+                    raise
 
     def place_file(self, name, chunks):
         """Put a file another replica holds (``<ts>.data|.meta|.ts``) in

@@ -118,7 +118,9 @@ class ObjectServer(server.StorageServer):
                 state.kind != 'data' or
                 state.metadata.get('X-Delete-At') != req.headers['X-If-Delete-At']):
             raise webob.exc.HTTPPreconditionFailed('the object no longer expires then')
-        existed = state.kind == 'data' and not _expired(state.metadata)
+        # (the expirer's DELETE of an object past its time removes it: 204)
+        existed = state.kind == 'data' and ('X-If-Delete-At' in req.headers or
+                                            not _expired(state.metadata))
         disk.write_tombstone(ts)
         self._update_container(req, target, name_hash, 'DELETE', ts, {})
         return server.plain(204 if existed else 404)

@@ -347,7 +347,7 @@ def test_database_merge_keeps_the_newest_row(tmp_path):
     conn_b.close()
 
 
-def test_expirer_deletes_due_objects_and_drops_stale_entries(cluster):
+def test_expirer_deletes_due_objects_and_drops_stale_entries(cluster, monkeypatch):
     delete_at = int(time.time()) + 100
     part, primaries = cluster.put_object('AUTH_a', 'c', 'brief', b'x',
                                          {'X-Delete-At': str(delete_at)})
@@ -362,6 +362,9 @@ def test_expirer_deletes_due_objects_and_drops_stale_entries(cluster):
             expirer.expire_device(server, device, path, cluster.rings, 1, 1, stats,
                                   now=delete_at - 1)
     assert stats.expired == 0
+    # the object servers' clock has passed the expiry too (they read the object as gone)
+    monkeypatch.setattr(object_server, 'time', types.SimpleNamespace(
+        time=lambda: delete_at + 1))
     for devices in NODES.values():
         for device in devices:
             node = next(n for n, devs in NODES.items() if device in devs)
