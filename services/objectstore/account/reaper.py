@@ -16,6 +16,7 @@ from oslo_log import log as logging
 
 from services.objectstore.account import broker
 from services.objectstore.common import client
+from services.objectstore.common import node as node_mod
 from services.objectstore.common import dbreplicator
 from services.objectstore.common import paths
 from services.objectstore.common import timestamp
@@ -25,16 +26,9 @@ LOG = logging.getLogger(__name__)
 PAGE = 1000
 
 
-class Stats:
-    def __init__(self):
-        self.accounts = 0
-        self.containers = 0
-        self.objects = 0
-        self.failures = 0
-
-    def __str__(self):
-        return '%d accounts reaped: %d containers, %d objects removed, %d failures' % (
-            self.accounts, self.containers, self.objects, self.failures)
+class Stats(node_mod.PassStats):
+    fields = ('accounts', 'containers', 'objects', 'failures')
+    template = '%d accounts reaped: %d containers, %d objects removed, %d failures'
 
 
 class Reaper:

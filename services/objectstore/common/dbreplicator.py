@@ -22,30 +22,16 @@ from services.objectstore.common import node as node_mod
 LOG = logging.getLogger(__name__)
 
 
-class Stats:
-    def __init__(self):
-        self.databases = 0
-        self.merged = 0
-        self.handoffs_removed = 0
-        self.reclaimed = 0
-        self.failures = 0
-
-    def __str__(self):
-        return ('%d databases, %d merges sent, %d handoffs removed, %d reclaimed, '
-                '%d failures' % (self.databases, self.merged, self.handoffs_removed,
-                                 self.reclaimed, self.failures))
+class Stats(node_mod.PassStats):
+    fields = ('databases', 'merged', 'handoffs_removed', 'reclaimed', 'failures')
+    template = '%d databases, %d merges sent, %d handoffs removed, %d reclaimed, %d failures'
 
 
 def database_files(device_path, kind):
     """``(partition, name_hash)`` of every database on a device."""
-    base = os.path.join(device_path, '%ss' % kind)
-    for part in node_mod.partitions(base):
-        part_dir = os.path.join(base, str(part))
-        for suffix in sorted(os.listdir(part_dir)):
-            suffix_dir = os.path.join(part_dir, suffix)
-            for name_hash in sorted(os.listdir(suffix_dir)):
-                if os.path.exists(os.path.join(suffix_dir, name_hash, name_hash + '.db')):
-                    yield part, name_hash
+    for part, name_hash, path in node_mod.hash_dirs(os.path.join(device_path, '%ss' % kind)):
+        if os.path.exists(os.path.join(path, name_hash + '.db')):
+            yield part, name_hash
 
 
 class DatabaseReplicator:

@@ -14,6 +14,20 @@ PORT_OPTION = {'account': 'account_port', 'container': 'container_port',
                'object': 'object_port'}
 
 
+class PassStats:
+    """Counters of one pass: a subclass names its ``fields`` (all start at 0)
+    and the ``template`` that reports them, in that order."""
+    fields = ()
+    template = ''
+
+    def __init__(self):
+        for name in self.fields:
+            setattr(self, name, 0)
+
+    def __str__(self):
+        return self.template % tuple(getattr(self, name) for name in self.fields)
+
+
 def load_rings(conf, types=('account', 'container', 'object')):
     cluster = conf.objectstore
     return ring_mod.load_rings(cluster.ring_dir, cluster.hash_path_prefix,
@@ -56,6 +70,20 @@ def partitions(base):
     except FileNotFoundError:
         return []
     return sorted(int(n) for n in names if n.isdigit())
+
+
+def hash_dirs(base):
+    """``(partition, name_hash, path)`` of every ``<base>/<part>/<suffix>/<hash>``
+    directory (what objects, accounts and containers are kept in)."""
+    for part in partitions(base):
+        part_dir = os.path.join(base, str(part))
+        for suffix in sorted(os.listdir(part_dir)):
+            suffix_dir = os.path.join(part_dir, suffix)
+            if len(suffix) != 3 or not os.path.isdir(suffix_dir):
+                continue
+            for name_hash in sorted(os.listdir(suffix_dir)):
+                if len(name_hash) == 32 and name_hash.endswith(suffix):
+                    yield part, name_hash, os.path.join(suffix_dir, name_hash)
 
 
 def run_forever(prog, one_pass, interval, once, sleep):

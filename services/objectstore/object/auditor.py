@@ -19,21 +19,13 @@ from oslo_log import log as logging
 from services.objectstore.common import dbreplicator
 from services.objectstore.common import node as node_mod
 from services.objectstore.object import diskfile
-from services.objectstore.object import replication
 
 LOG = logging.getLogger(__name__)
 
 
-class Stats:
-    def __init__(self):
-        self.objects = 0
-        self.databases = 0
-        self.quarantined = 0
-        self.bytes = 0
-
-    def __str__(self):
-        return '%d objects (%d bytes), %d databases audited, %d quarantined' % (
-            self.objects, self.bytes, self.databases, self.quarantined)
+class Stats(node_mod.PassStats):
+    fields = ('objects', 'bytes', 'databases', 'quarantined')
+    template = '%d objects (%d bytes), %d databases audited, %d quarantined'
 
 
 def quarantine(device_path, kind, directory):
@@ -62,18 +54,6 @@ class Throttle:
         ahead = self.done / self.rate - (time.monotonic() - self.started)
         if ahead > 0:
             self.sleep(ahead)
-
-
-def object_dirs(device_path):
-    base = os.path.join(device_path, 'objects')
-    for part in node_mod.partitions(base):
-        part_dir = os.path.join(base, str(part))
-        for suffix in sorted(os.listdir(part_dir)):
-            if not replication.SUFFIX.match(suffix):
-                continue
-            for name_hash in sorted(os.listdir(os.path.join(part_dir, suffix))):
-                if replication.NAME_HASH.match(name_hash):
-                    yield part, os.path.join(part_dir, suffix, name_hash)
 
 
 def audit_object(device_path, directory, stats, throttle):
@@ -121,7 +101,7 @@ def audit_database(device_path, kind, path, stats):
 
 def audit_device(device_path, bytes_per_second, stats, sleep=time.sleep):
     throttle = Throttle(bytes_per_second, sleep)
-    for _, directory in object_dirs(device_path):
+    for _, _, directory in node_mod.hash_dirs(os.path.join(device_path, 'objects')):
         audit_object(device_path, directory, stats, throttle)
     for kind in ('container', 'account'):
         for part, name_hash in dbreplicator.database_files(device_path, kind):

@@ -17,6 +17,7 @@ import time
 from oslo_log import log as logging
 
 from services.objectstore.common import client
+from services.objectstore.common import node as node_mod
 from services.objectstore.common import paths
 from services.objectstore.common import timestamp
 from services.objectstore.object import expiring
@@ -26,15 +27,9 @@ LOG = logging.getLogger(__name__)
 DONE = (204, 404, 409, 412)
 
 
-class Stats:
-    def __init__(self):
-        self.expired = 0
-        self.dropped = 0
-        self.left = 0
-
-    def __str__(self):
-        return '%d objects expired, %d stale entries dropped, %d left for later' % (
-            self.expired, self.dropped, self.left)
+class Stats(node_mod.PassStats):
+    fields = ('expired', 'dropped', 'left')
+    template = '%d objects expired, %d stale entries dropped, %d left for later'
 
 
 def container_headers(container_ring, account, container):

@@ -27,19 +27,10 @@ class PeerError(Exception):
     """A peer answered a replication request with an error."""
 
 
-class Stats:
-    def __init__(self):
-        self.partitions = 0
-        self.suffixes = 0
-        self.pushed = 0
-        self.handoffs_removed = 0
-        self.failures = 0
-
-    def __str__(self):
-        return ('%d partitions, %d suffixes compared, %d files pushed, %d handoff '
-                'partitions removed, %d failures' % (
-                    self.partitions, self.suffixes, self.pushed, self.handoffs_removed,
-                    self.failures))
+class Stats(node_mod.PassStats):
+    fields = ('partitions', 'suffixes', 'pushed', 'handoffs_removed', 'failures')
+    template = ('%d partitions, %d suffixes compared, %d files pushed, %d handoff '
+                'partitions removed, %d failures')
 
 
 class ObjectReplicator:
