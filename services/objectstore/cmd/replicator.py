@@ -5,7 +5,6 @@ seconds (``--once``: one pass, then exit)."""
 
 from common import service  # noqa: F401  (first: patches concurrency)
 
-import os  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 
@@ -39,7 +38,6 @@ def make_pass(conf):
         for ring_type, worker, stats_class in workers:
             stats = stats_class()
             for dev, path in node.local_devices(conf, rings[ring_type], ring_type):
-                os.makedirs(os.path.join(path, 'tmp'), exist_ok=True)
                 worker.replicate_device(dev, path, reclaim_before, stats)
             report.append('%ss: %s' % (ring_type, stats))
         return '; '.join(report)

@@ -56,7 +56,12 @@ def _read_footer(path):
 def verify(path):
     """Read a ``.data`` file whole; raise DiskFileError when its body does
     not match the ETag and length its footer records.  Returns the metadata."""
-    metadata, body_length = _read_footer(path)
+    try:
+        metadata, body_length = _read_footer(path)
+    except (ValueError, AttributeError) as exc:   # the footer's JSON is broken
+        raise DiskFileError('%s: unreadable metadata: %s' % (path, exc))
+    if not isinstance(metadata, dict):
+        raise DiskFileError('%s: unreadable metadata' % path)
     digest = hashlib.md5(usedforsecurity=False)
     with open(path, 'rb') as f:
         left = body_length

@@ -476,3 +476,40 @@ def test_deleted_databases_and_rows_are_reclaimed(tmp_path):
     assert conn.execute('SELECT COUNT(*) FROM containers').fetchone()[0] == 0
     assert db.reclaim(conn, '0000000005.00000') is True
     conn.close()
+
+
+@pytest.mark.parametrize('port, method, path, body, status', [
+    (11, 'SYNC', '/d1/3/abc/' + 'f' * 29 + 'abc/../../x.data', b'', 400),
+    (11, 'SYNC', '/d1/3/abc/' + 'f' * 29 + 'abd/0000000001.00000.data', b'', 400),
+    (11, 'SYNC', '/d1/3/abc/' + 'f' * 29 + 'abc/0000000001.00000.data', b'junk', 422),
+    (11, 'SYNC', '/d1/3/abc/' + 'f' * 29 + 'abc/0000000001.00000.data',
+     b'{"no json' + (9).to_bytes(8, 'big'), 422),
+    (11, 'SYNC', '/d1/3/abc/' + 'f' * 29 + 'abc/0000000001.00000.data',
+     b'[]' + (2).to_bytes(8, 'big'), 422),
+    (11, 'SYNC', '/d9/3/abc/' + 'f' * 29 + 'abc/0000000001.00000.ts', b'{}', 507),
+    (11, 'REPLICATE', '/d1/x', b'', 400),
+    (11, 'REPLICATE', '/d1/3/../..', b'', 400),
+    (11, 'REPLICATE', '/d1/3', b'', 200),
+    (21, 'REPLICATE', '/d1/3/' + 'a' * 32, b'{"merge": {"names": 1}}', 400),
+    (21, 'REPLICATE', '/d1/3/' + 'a' * 32, b'not json', 400),
+    (21, 'REPLICATE', '/d1/3/' + 'a' * 32, b'{"digest": "x"}', 404),
+    (31, 'REPLICATE', '/d1/3/nothash', b'', 400),
+])
+def test_replication_verbs_refuse_bad_input(cluster, port, method, path, body, status):
+    got, _, _ = cluster.request({'port': port}, method, path, {}, body)
+    assert got == status
+
+
+def test_sync_places_a_tombstone_and_reports_an_obsolete_file(cluster):
+    name_hash = 'f' * 29 + 'abc'
+    base = '/d1/3/abc/%s/' % name_hash
+    newer, older = timestamp.now(), timestamp.normalize(time.time() - 10)
+    assert cluster.request({'port': 11}, 'SYNC', base + newer + '.ts', {}, b'{}')[0] == 201
+    assert cluster.request({'port': 11}, 'SYNC', base + older + '.ts', {}, b'{}')[0] == 202
+    status, _, body = cluster.request({'port': 11}, 'REPLICATE', '/d1/3/abc')
+    assert status == 200 and json.loads(body) == {name_hash: [newer + '.ts']}
+    # past reclaim_age (an hour here) a tombstone is forgotten
+    assert cluster.request({'port': 11}, 'SYNC', base + '0000000001.00000.ts', {},
+                           b'{}')[0] == 202
+    status, _, body = cluster.request({'port': 11}, 'REPLICATE', '/d1/3/abc')
+    assert json.loads(body) == {name_hash: [newer + '.ts']}
