@@ -1,10 +1,13 @@
 """Durability on real daemons: the replicator, auditor and expirer of both
 storage nodes run (one-second intervals) while files are lost, corrupted,
-written around a stopped object server, and expire.  Each test prints how
+written around a stopped object server, and expire, and while a container
+database is lost.  Each test prints how
 many seconds the cluster took to heal (docs/reliability.md)."""
 
 import configparser
 import os
+import shutil
+import sqlite3
 import time
 
 import openstack
@@ -182,3 +185,33 @@ def test_an_expiring_object_leaves_listings_and_disk(cluster):
             all(f[-1].endswith('.ts') and len(f) == 1 for f in files)
     wait_for('object with X-Delete-After: 2 gone from listing and disk (from its PUT)',
              gone)
+
+
+def test_a_lost_container_database_is_restored(cluster):
+    cluster.put('listed', b'row')
+    ring = cluster.rings['container']
+    part, nodes = ring.get_nodes(cluster.account, 'durable')
+    digest = ring_mod.hash_path('', cluster.suffix, cluster.account, 'durable').hex()
+
+    def db_path(device):
+        return (cluster.device_root(device) / 'containers' / str(part) / digest[-3:] /
+                digest / (digest + '.db'))
+
+    def names(device):
+        path = db_path(device)
+        if not path.exists():
+            return None
+        conn = sqlite3.connect(str(path))
+        try:
+            return [r[0] for r in conn.execute(
+                'SELECT name FROM objects WHERE deleted = 0 ORDER BY name')]
+        except sqlite3.Error:
+            return None
+        finally:
+            conn.close()
+    victim = nodes[2]['device']
+    wanted = names(nodes[0]['device'])
+    assert 'listed' in wanted
+    shutil.rmtree(db_path(victim).parent)
+    wait_for('container database deleted from one device restored',
+             lambda: names(victim) == wanted)
