@@ -14,6 +14,7 @@ import openstack
 import pytest
 import requests
 
+from services.objectstore.common import paths
 from services.objectstore.object import diskfile
 from services.objectstore.ring import ring as ring_mod
 from tests.functional import harness
@@ -21,7 +22,7 @@ from tests.functional.objectstore import fixtures
 
 pytestmark = pytest.mark.functional
 BOUND = 45
-DAEMONS = ('replicator', 'auditor', 'expirer')
+DAEMONS = ('replicator', 'auditor', 'expirer', 'reaper')
 
 
 @pytest.fixture(scope='module')
@@ -29,7 +30,8 @@ def cluster(objectstore):
     extra = objectstore.workdir / 'background.conf'
     harness.write_ini(extra, {'replicator': {'interval': 1, 'reclaim_age': 3600},
                               'auditor': {'interval': 1, 'bytes_per_second': 0},
-                              'expirer': {'interval': 1}})
+                              'expirer': {'interval': 1},
+                              'reaper': {'interval': 1, 'delay_reaping': 0}})
     names = []
     for node in fixtures.NODES:
         for daemon in DAEMONS:
@@ -80,17 +82,18 @@ class Cluster:
         node = next(n for n, devs in fixtures.NODES.items() if device in dict(devs))
         return self.store.workdir / ('node-%s' % node) / device
 
-    def object_dir(self, device, name):
-        part = self.rings['object'].get_part(self.account, 'durable', name)
-        digest = ring_mod.hash_path('', self.suffix, self.account, 'durable', name).hex()
+    def object_dir(self, device, name, account=None, container='durable'):
+        names = (account or self.account, container, name)
+        part = self.rings['object'].get_part(*names)
+        digest = ring_mod.hash_path('', self.suffix, *names).hex()
         return self.device_root(device) / 'objects' / str(part) / digest[-3:] / digest
 
-    def files(self, name):
+    def files(self, name, account=None, container='durable'):
         """{device: [file names]} of the object on every device."""
         out = {}
         for devices in fixtures.NODES.values():
             for device, _ in devices:
-                path = self.object_dir(device, name)
+                path = self.object_dir(device, name, account, container)
                 if path.is_dir() and os.listdir(path):
                     out[device] = sorted(os.listdir(path))
         return out
@@ -215,3 +218,24 @@ def test_a_lost_container_database_is_restored(cluster):
     shutil.rmtree(db_path(victim).parent)
     wait_for('container database deleted from one device restored',
              lambda: names(victim) == wanted)
+
+
+def test_a_deleted_account_is_reaped(cluster):
+    conn = openstack.connect(**cluster.store.identity.cloud_config())
+    admin = {'X-Auth-Token': conn.auth_token}
+    conn.close()
+    account = 'AUTH_reapme'
+    url = '%s/v1/%s' % (cluster.store.url, account)
+    assert requests.put(url + '/box', headers=admin, timeout=30).status_code == 201
+    assert requests.put(url + '/box/o', data=b'doomed', headers=admin,
+                        timeout=30).status_code == 201
+    assert requests.delete(url, headers=admin, timeout=30).status_code == 204
+    part, nodes = cluster.rings['container'].get_nodes(account, 'box')
+
+    def reaped():
+        files = cluster.files('o', account, 'box').values()
+        if not files or not all(f[-1].endswith('.ts') for f in files):
+            return False
+        return all(requests.head('http://%s:%d%s' % (n['ip'], n['port'], paths.backend_path(
+            n['device'], part, account, 'box')), timeout=10).status_code == 404 for n in nodes)
+    wait_for('deleted account emptied: its object and container removed', reaped)
