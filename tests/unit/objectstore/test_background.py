@@ -513,3 +513,33 @@ def test_sync_places_a_tombstone_and_reports_an_obsolete_file(cluster):
                            b'{}')[0] == 202
     status, _, body = cluster.request({'port': 11}, 'REPLICATE', '/d1/3/abc')
     assert json.loads(body) == {name_hash: [newer + '.ts']}
+
+
+def test_a_merge_reports_new_totals_to_the_paired_account_replica(cluster):
+    apart, anodes = cluster.rings['account'].get_nodes('AUTH_t')
+    cpart, cnodes = cluster.rings['container'].get_nodes('AUTH_t', 'box')
+    for node in anodes:
+        cluster.request(node, 'PUT', '/%s/%d/AUTH_t' % (node['device'], apart),
+                        {'X-Timestamp': '0000000001.00000'})
+    for index, node in enumerate(cnodes):
+        account = anodes[index]
+        cluster.request(node, 'PUT', '/%s/%d/AUTH_t/box' % (node['device'], cpart),
+                        {'X-Timestamp': '0000000002.00000',
+                         'X-Account-Host': '127.0.0.1:%d' % account['port'],
+                         'X-Account-Device': account['device'],
+                         'X-Account-Partition': str(apart)})
+    # only the first container replica heard of the object
+    first = cnodes[0]
+    cluster.request(first, 'PUT', '/%s/%d/AUTH_t/box/o' % (first['device'], cpart),
+                    {'X-Timestamp': '0000000003.00000', 'X-Size': '7', 'X-Etag': 'e'})
+
+    def object_counts():
+        counts = []
+        for node in anodes:
+            status, headers, _ = cluster.request(node, 'HEAD', '/%s/%d/AUTH_t' % (
+                node['device'], apart))
+            counts.append(headers['X-Account-Object-Count'])
+        return counts
+    assert object_counts() == ['1', '0', '0']
+    _replicate_databases(cluster, 'container', container_broker.ContainerDatabase)
+    assert object_counts() == ['1', '1', '1']
