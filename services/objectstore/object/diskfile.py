@@ -53,6 +53,17 @@ def _read_footer(path):
         return json.loads(f.read(meta_len).decode('utf-8')), body_length
 
 
+def file_metadata(path):
+    """The metadata a ``.data`` (its footer) or ``.meta`` file holds ({} for
+    a tombstone); raises OSError or ValueError when unreadable."""
+    if path.endswith('.data'):
+        return _read_footer(path)[0]
+    if path.endswith('.meta'):
+        with open(path) as f:
+            return json.load(f)
+    return {}
+
+
 def verify(path):
     """Read a ``.data`` file whole; raise DiskFileError when its body does
     not match the ETag and length its footer records.  Returns the metadata."""

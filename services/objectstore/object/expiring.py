@@ -35,6 +35,21 @@ def record(device_path, delete_at, name_hash, account, container, obj):
     return path
 
 
+def entry_of_file(device_path, name_hash, file_path):
+    """The entry (dict) this device holds for the expiry a ``.data`` or
+    ``.meta`` file sets, or None: sent along when the file is replicated,
+    so the replica that receives it expires on its own too."""
+    from services.objectstore.object import diskfile
+    try:
+        delete_at = int(diskfile.file_metadata(file_path).get('X-Delete-At') or 0)
+        if delete_at <= 0:
+            return None
+        with open(entry_path(device_path, delete_at, name_hash)) as f:
+            return json.load(f)
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
 def due(device_path, now):
     """``(path, entry)`` of every entry whose time has come, oldest first."""
     base = _dir(device_path)

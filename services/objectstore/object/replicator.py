@@ -5,7 +5,8 @@ For each partition directory on a local device, the replicator asks each
 other primary for its suffix hashes (``REPLICATE /dev/part``); for a suffix
 that differs it asks for that suffix's file listing and sends each file the
 peer lacks and does not already supersede (``SYNC``), as it is on disk:
-data, metadata and tombstones alike.  A partition the device is not a
+data, metadata and tombstones alike (with the file, the expiry queue entry
+of an object that expires, so the receiving replica expires on its own).  A partition the device is not a
 primary of (a handoff, or one a rebalance moved away) is pushed to every
 primary and, once all of them took it, removed here.
 """
@@ -18,6 +19,7 @@ from oslo_log import log as logging
 
 from services.objectstore.common import client
 from services.objectstore.common import node as node_mod
+from services.objectstore.object import expiring
 from services.objectstore.object import replication
 
 LOG = logging.getLogger(__name__)
@@ -57,9 +59,12 @@ class ObjectReplicator:
             return True   # made obsolete meanwhile
         target = '/%s/%d/%s/%s/%s' % (peer['device'], part, name_hash[-3:], name_hash,
                                       file_name)
-        conn = client.connect(peer['ip'], peer['port'], 'SYNC', target,
-                              {'Content-Length': str(size)}, self.conn_timeout,
-                              self.node_timeout)
+        headers = {'Content-Length': str(size)}
+        entry = expiring.entry_of_file(device_path, name_hash, path)
+        if entry:
+            headers['X-Expiring-Entry'] = json.dumps(entry)   # ASCII: names are escaped
+        conn = client.connect(peer['ip'], peer['port'], 'SYNC', target, headers,
+                              self.conn_timeout, self.node_timeout)
         try:
             with open(path, 'rb') as f:
                 while True:

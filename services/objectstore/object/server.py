@@ -179,7 +179,23 @@ class ObjectServer(server.StorageServer):
             kept = disk.place_file(file_name, iter(lambda: stream.read(diskfile.CHUNK), b''))
         except diskfile.DiskFileError as exc:
             return server.plain(422, 'Unprocessable Entity: %s' % exc)
+        if kept and req.headers.get('X-Expiring-Entry'):
+            self._queue_replicated_expiry(device_path, name_hash,
+                                          req.headers['X-Expiring-Entry'])
         return server.plain(201 if kept else 202)
+
+    def _queue_replicated_expiry(self, device_path, name_hash, text):
+        """Record the expiry entry a replica sent with a file, if it names
+        this object."""
+        try:
+            entry = json.loads(text)
+            names = (entry['account'], entry['container'], entry['obj'])
+            delete_at = int(entry['delete_at'])
+            ours = ring_mod.hash_path(self.hash_prefix, self.hash_suffix, *names).hex()
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return
+        if ours == name_hash and delete_at > 0:
+            expiring.record(device_path, delete_at, name_hash, *names)
 
     def head(self, req, target):
         return self.get(req, target)

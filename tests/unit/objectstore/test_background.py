@@ -543,3 +543,27 @@ def test_a_merge_reports_new_totals_to_the_paired_account_replica(cluster):
     assert object_counts() == ['1', '0', '0']
     _replicate_databases(cluster, 'container', container_broker.ContainerDatabase)
     assert object_counts() == ['1', '1', '1']
+
+
+def test_a_replicated_copy_brings_its_expiry_entry(cluster):
+    delete_at = int(time.time()) + 100
+    part, primaries = cluster.object_nodes('AUTH_a', 'c', 'ttl')
+    cluster.put_object('AUTH_a', 'c', 'ttl', b'x', {'X-Delete-At': str(delete_at)},
+                       nodes=primaries[:2])
+    late = primaries[2]['device']
+    assert list(expiring.due(cluster.device_path(late), delete_at + 1)) == []
+    for node in NODES:
+        cluster.replicate_objects(node)
+    (entry,) = [e for _, e in expiring.due(cluster.device_path(late), delete_at + 1)]
+    assert (entry['obj'], entry['delete_at']) == ('ttl', delete_at)
+
+
+def test_a_sent_expiry_entry_must_name_the_object(cluster):
+    name_hash = 'f' * 29 + 'abc'
+    path = '/d1/3/abc/%s/%s.ts' % (name_hash, timestamp.now())
+    entry = json.dumps({'account': 'a', 'container': 'c', 'obj': 'other', 'delete_at': 5})
+    assert cluster.request({'port': 11}, 'SYNC', path, {'X-Expiring-Entry': entry},
+                           b'{}')[0] == 201
+    assert cluster.request({'port': 11}, 'SYNC', path.replace('.ts', '.meta'),
+                           {'X-Expiring-Entry': '[1, 2'}, b'{}')[0] in (201, 202)
+    assert list(expiring.due(cluster.device_path('d1'), 10)) == []
