@@ -2,9 +2,9 @@
 lack (Swift's push model over HTTP, no rsync).
 
 For each partition directory on a local device, the replicator asks each
-other primary for its suffix hashes (``REPLICATE /dev/part``); for a suffix
-that differs it asks for that suffix's file listing and sends each file the
-peer lacks and does not already supersede (``SYNC``), as it is on disk:
+other primary for its suffix hashes (``REPLICATE /dev/part``); for the
+suffixes that differ it asks for their file listings (one request) and sends
+each file the peer lacks and does not already supersede (``SYNC``), as it is on disk:
 data, metadata and tombstones alike (with the file, the expiry queue entry
 of an object that expires, so the receiving replica expires on its own).  A partition the device is not a
 primary of (a handoff, or one a rebalance moved away) is pushed to every
@@ -85,14 +85,16 @@ class ObjectReplicator:
     def sync_partition(self, peer, device_path, part, local_hashes, reclaim_before, stats):
         """Push what ``peer`` lacks of the partition; True when it has all."""
         remote = self._request(peer, 'REPLICATE', '/%s/%d' % (peer['device'], part))
+        differ = sorted(s for s, digest in local_hashes.items() if remote.get(s) != digest)
+        if not differ:
+            return True
+        stats.suffixes += len(differ)
+        listings = self._request(peer, 'REPLICATE', '/%s/%d/%s' % (
+            peer['device'], part, '-'.join(differ)))
         complete = True
-        for suffix, digest in sorted(local_hashes.items()):
-            if remote.get(suffix) == digest:
-                continue
-            stats.suffixes += 1
-            theirs = self._request(peer, 'REPLICATE',
-                                   '/%s/%d/%s' % (peer['device'], part, suffix))
+        for suffix in differ:
             ours = replication.suffix_listing(device_path, part, suffix, reclaim_before)
+            theirs = listings.get(suffix) or {}
             for name_hash, file_name in replication.files_to_push(ours, theirs):
                 if self._push(peer, device_path, part, name_hash, file_name):
                     stats.pushed += 1

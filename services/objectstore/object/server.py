@@ -12,7 +12,8 @@
 Replicators (``object/replicator.py``) use two more verbs:
 
     REPLICATE /dev/part          ``{suffix: hash}`` of the partition (JSON)
-    REPLICATE /dev/part/suffix   ``{name_hash: [file names]}`` of one suffix
+    REPLICATE /dev/part/s1-s2    ``{suffix: {name_hash: [file names]}}`` of those
+                                 suffixes
     SYNC /dev/part/suffix/hash/<ts>.data|.meta|.ts   put a replica's file in place
                              (201; 202 when a newer file makes it obsolete; 422 for
                              a ``.data`` whose body does not match its ETag)
@@ -154,11 +155,14 @@ class ObjectServer(server.StorageServer):
         return timestamp.normalize(max(0, time.time() - self.conf.replicator.reclaim_age))
 
     def replicate(self, req, device_path, part, rest):
-        if rest and not replication.SUFFIX.match(rest):
-            return server.plain(400, 'expected /device/partition[/suffix]')
-        if rest:
-            answer = replication.suffix_listing(device_path, part, rest,
-                                                self._reclaim_before())
+        suffixes = rest.split('-') if rest else []
+        if not all(replication.SUFFIX.match(suffix) for suffix in suffixes):
+            return server.plain(400, 'expected /device/partition[/suffix[-suffix...]]')
+        if suffixes:
+            reclaim_before = self._reclaim_before()
+            answer = {suffix: replication.suffix_listing(device_path, part, suffix,
+                                                         reclaim_before)
+                      for suffix in suffixes}
         else:
             answer = replication.suffix_hashes(device_path, part, self._reclaim_before())
         resp = server.plain(200)

@@ -488,6 +488,8 @@ def test_deleted_databases_and_rows_are_reclaimed(tmp_path):
      b'[]' + (2).to_bytes(8, 'big'), 422),
     (11, 'SYNC', '/d9/3/abc/' + 'f' * 29 + 'abc/0000000001.00000.ts', b'{}', 507),
     (11, 'REPLICATE', '/d1/x', b'', 400),
+    (11, 'REPLICATE', '/d1/3/abc-xyz', b'', 400),
+    (11, 'REPLICATE', '/d1/3/abc-', b'', 400),
     (11, 'REPLICATE', '/d1/3/../..', b'', 400),
     (11, 'REPLICATE', '/d1/3', b'', 200),
     (21, 'REPLICATE', '/d1/3/' + 'a' * 32, b'{"merge": {"names": 1}}', 400),
@@ -506,13 +508,14 @@ def test_sync_places_a_tombstone_and_reports_an_obsolete_file(cluster):
     newer, older = timestamp.now(), timestamp.normalize(time.time() - 10)
     assert cluster.request({'port': 11}, 'SYNC', base + newer + '.ts', {}, b'{}')[0] == 201
     assert cluster.request({'port': 11}, 'SYNC', base + older + '.ts', {}, b'{}')[0] == 202
-    status, _, body = cluster.request({'port': 11}, 'REPLICATE', '/d1/3/abc')
-    assert status == 200 and json.loads(body) == {name_hash: [newer + '.ts']}
+    status, _, body = cluster.request({'port': 11}, 'REPLICATE', '/d1/3/abc-123')
+    assert status == 200 and json.loads(body) == {'abc': {name_hash: [newer + '.ts']},
+                                                  '123': {}}
     # past reclaim_age (an hour here) a tombstone is forgotten
     assert cluster.request({'port': 11}, 'SYNC', base + '0000000001.00000.ts', {},
                            b'{}')[0] == 202
     status, _, body = cluster.request({'port': 11}, 'REPLICATE', '/d1/3/abc')
-    assert json.loads(body) == {name_hash: [newer + '.ts']}
+    assert json.loads(body) == {'abc': {name_hash: [newer + '.ts']}}
 
 
 def test_a_merge_reports_new_totals_to_the_paired_account_replica(cluster):
