@@ -382,19 +382,27 @@ def test_expirer_deletes_due_objects_and_drops_stale_entries(cluster, monkeypatc
     assert len(left) == 3
 
 
-def test_reaper_empties_a_deleted_account(cluster):
-    apart, anodes = cluster.rings['account'].get_nodes('AUTH_gone')
-    cpart, cnodes = cluster.rings['container'].get_nodes('AUTH_gone', 'box')
+def _account_with_container(cluster, account, container):
+    """An account and a container on every replica, container replica i
+    paired with account replica i (as the proxy pairs them)."""
+    apart, anodes = cluster.rings['account'].get_nodes(account)
+    cpart, cnodes = cluster.rings['container'].get_nodes(account, container)
     for node in anodes:
-        cluster.request(node, 'PUT', '/%s/%d/AUTH_gone' % (node['device'], apart),
+        cluster.request(node, 'PUT', '/%s/%d/%s' % (node['device'], apart, account),
                         {'X-Timestamp': '0000000001.00000'})
     for index, node in enumerate(cnodes):
-        account = anodes[index]
-        cluster.request(node, 'PUT', '/%s/%d/AUTH_gone/box' % (node['device'], cpart),
+        paired = anodes[index]
+        cluster.request(node, 'PUT', '/%s/%d/%s/%s' % (node['device'], cpart, account,
+                                                      container),
                         {'X-Timestamp': '0000000002.00000',
-                         'X-Account-Host': '127.0.0.1:%d' % account['port'],
-                         'X-Account-Device': account['device'],
+                         'X-Account-Host': '127.0.0.1:%d' % paired['port'],
+                         'X-Account-Device': paired['device'],
                          'X-Account-Partition': str(apart)})
+    return apart, anodes, cpart, cnodes
+
+
+def test_reaper_empties_a_deleted_account(cluster):
+    apart, anodes, cpart, cnodes = _account_with_container(cluster, 'AUTH_gone', 'box')
     cluster.put_object('AUTH_gone', 'box', 'o', b'data',
                        expirer.container_headers(cluster.rings['container'], 'AUTH_gone',
                                                  'box'))
@@ -519,18 +527,7 @@ def test_sync_places_a_tombstone_and_reports_an_obsolete_file(cluster):
 
 
 def test_a_merge_reports_new_totals_to_the_paired_account_replica(cluster):
-    apart, anodes = cluster.rings['account'].get_nodes('AUTH_t')
-    cpart, cnodes = cluster.rings['container'].get_nodes('AUTH_t', 'box')
-    for node in anodes:
-        cluster.request(node, 'PUT', '/%s/%d/AUTH_t' % (node['device'], apart),
-                        {'X-Timestamp': '0000000001.00000'})
-    for index, node in enumerate(cnodes):
-        account = anodes[index]
-        cluster.request(node, 'PUT', '/%s/%d/AUTH_t/box' % (node['device'], cpart),
-                        {'X-Timestamp': '0000000002.00000',
-                         'X-Account-Host': '127.0.0.1:%d' % account['port'],
-                         'X-Account-Device': account['device'],
-                         'X-Account-Partition': str(apart)})
+    apart, anodes, cpart, cnodes = _account_with_container(cluster, 'AUTH_t', 'box')
     # only the first container replica heard of the object
     first = cnodes[0]
     cluster.request(first, 'PUT', '/%s/%d/AUTH_t/box/o' % (first['device'], cpart),
