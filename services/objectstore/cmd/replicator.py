@@ -3,12 +3,24 @@ node's objects, containers and accounts in step with their peers, moves
 handoffs home and reclaims old tombstones, every ``[replicator] interval``
 seconds (``--once``: one pass, then exit)."""
 
-from common import service  # noqa: F401  (first: patches concurrency)
+from common import service  # (first: patches concurrency)
 
 import sys  # noqa: E402
 import time  # noqa: E402
 
+from oslo_log import log as logging  # noqa: E402
+
 from services.objectstore.cmd import storage  # noqa: E402
+
+LOG = logging.getLogger(__name__)
+
+
+def _device_pass(worker, dev, path, reclaim_before, stats):
+    try:
+        worker.replicate_device(dev, path, reclaim_before, stats)
+    except Exception:
+        LOG.exception('Replication of device %s failed', dev['device'])
+        stats.failures += 1
 
 
 def make_pass(conf):
@@ -37,8 +49,11 @@ def make_pass(conf):
         report = []
         for ring_type, worker, stats_class in workers:
             stats = stats_class()
-            for dev, path in node.local_devices(conf, rings[ring_type], ring_type):
-                worker.replicate_device(dev, path, reclaim_before, stats)
+            # devices at once (each its own disk; their waits on peers overlap)
+            threads = [service.spawn(_device_pass, worker, dev, path, reclaim_before, stats)
+                       for dev, path in node.local_devices(conf, rings[ring_type], ring_type)]
+            for thread in threads:
+                thread.wait()
             report.append('%ss: %s' % (ring_type, stats))
         return '; '.join(report)
     return one_pass
