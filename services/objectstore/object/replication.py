@@ -17,6 +17,7 @@ with its directory (it has been replicated long enough).
 """
 
 import hashlib
+import json
 import os
 import re
 
@@ -127,3 +128,38 @@ def check_file_path(suffix, name_hash, file_name):
     if not (SUFFIX.match(suffix or '') and NAME_HASH.match(name_hash or '')
             and name_hash.endswith(suffix) and FILE_NAME.match(file_name or '')):
         raise BadName('expected <suffix>/<hash>/<timestamp>.data|.meta|.ts')
+
+
+#: longest frame line of a SYNC body (names, size and an expiry entry)
+MAX_FRAME_LINE = 8192
+
+
+def frame_line(path, size, entry=None):
+    """The line that announces a file in a SYNC body (ASCII: ``entry`` is
+    JSON with its non-ASCII escaped)."""
+    return ('%s %d %s\n' % (path, size, json.dumps(entry) if entry else '-')).encode('ascii')
+
+
+def parse_frame_line(line):
+    """``(path, size, entry JSON or None)``; raises BadName."""
+    try:
+        path, size, entry = line.decode('ascii').rstrip('\n').split(' ', 2)
+        size = int(size)
+    except ValueError:
+        raise BadName('bad SYNC frame line')
+    if not line.endswith(b'\n') or size < 0 or path.count('/') != 2:
+        raise BadName('bad SYNC frame line')
+    check_file_path(*path.split('/'))
+    return path, size, (None if entry == '-' else entry)
+
+
+def read_exactly(stream, size):
+    """``size`` bytes of ``stream`` in chunks; raises BadName when it ends
+    first."""
+    left = size
+    while left > 0:
+        chunk = stream.read(min(diskfile.CHUNK, left))
+        if not chunk:
+            raise BadName('the SYNC body ended inside a file')
+        left -= len(chunk)
+        yield chunk

@@ -4,11 +4,12 @@ lack (Swift's push model over HTTP, no rsync).
 For each partition directory on a local device, the replicator asks each
 other primary for its suffix hashes (``REPLICATE /dev/part``); for the
 suffixes that differ it asks for their file listings (one request) and sends
-each file the peer lacks and does not already supersede (``SYNC``), as it is on disk:
-data, metadata and tombstones alike (with the file, the expiry queue entry
-of an object that expires, so the receiving replica expires on its own).  A partition the device is not a
-primary of (a handoff, or one a rebalance moved away) is pushed to every
-primary and, once all of them took it, removed here.
+each file the peer lacks and does not already supersede, as it is on disk
+(``SYNC``, up to 64 files a request): data, metadata and tombstones alike,
+with the expiry queue entry of an object that expires, so the receiving
+replica expires on its own.  A partition the device is not a primary of (a
+handoff, or one a rebalance moved away) is pushed to every primary and, once
+all of them took it, removed here.
 """
 
 import json
@@ -23,6 +24,8 @@ from services.objectstore.object import expiring
 from services.objectstore.object import replication
 
 LOG = logging.getLogger(__name__)
+#: most files sent in one SYNC request
+SYNC_BATCH = 64
 
 
 class PeerError(Exception):
@@ -50,37 +53,52 @@ class ObjectReplicator:
             raise PeerError('%s %s: %d' % (method, path, status))
         return json.loads(body)
 
-    def _push(self, peer, device_path, part, name_hash, file_name):
-        path = os.path.join(replication.part_dir(device_path, part), name_hash[-3:],
-                            name_hash, file_name)
+    def _push(self, peer, device_path, part, files, stats):
+        """Send ``files`` (``(name_hash, file name)``) in one SYNC; True when
+        the peer took every one (placed, or obsolete there)."""
+        frames = []
         try:
-            size = os.path.getsize(path)
-        except FileNotFoundError:
-            return True   # made obsolete meanwhile
-        target = '/%s/%d/%s/%s/%s' % (peer['device'], part, name_hash[-3:], name_hash,
-                                      file_name)
-        headers = {'Content-Length': str(size)}
-        entry = expiring.entry_of_file(device_path, name_hash, path)
-        if entry:
-            headers['X-Expiring-Entry'] = json.dumps(entry)   # ASCII: names are escaped
-        conn = client.connect(peer['ip'], peer['port'], 'SYNC', target, headers,
-                              self.conn_timeout, self.node_timeout)
-        try:
-            with open(path, 'rb') as f:
-                while True:
-                    chunk = f.read(65536)
-                    if not chunk:
-                        break
-                    conn.send(chunk)
-            resp = conn.getresponse()
-            resp.read()
+            for name_hash, file_name in files:
+                path = os.path.join(replication.part_dir(device_path, part), name_hash[-3:],
+                                    name_hash, file_name)
+                try:
+                    handle = open(path, 'rb')   # held open: a cleanup may unlink it
+                except FileNotFoundError:
+                    continue   # made obsolete meanwhile
+                frames.append((replication.frame_line(
+                    '%s/%s/%s' % (name_hash[-3:], name_hash, file_name),
+                    os.fstat(handle.fileno()).st_size,
+                    expiring.entry_of_file(device_path, name_hash, path)), handle))
+            if not frames:
+                return True
+            length = sum(len(line) + os.fstat(f.fileno()).st_size for line, f in frames)
+            conn = client.connect(peer['ip'], peer['port'], 'SYNC',
+                                  '/%s/%d' % (peer['device'], part),
+                                  {'Content-Length': str(length)}, self.conn_timeout,
+                                  self.node_timeout)
+            try:
+                for line, handle in frames:
+                    conn.send(line)
+                    while True:
+                        chunk = handle.read(65536)
+                        if not chunk:
+                            break
+                        conn.send(chunk)
+                resp = conn.getresponse()
+                body = resp.read()
+            finally:
+                conn.close()
         finally:
-            conn.close()
-        if resp.status // 100 != 2:
-            LOG.warning('SYNC %s to %s:%s refused: %d', target, peer['ip'], peer['port'],
-                        resp.status)
-            return False
-        return True
+            for _, handle in frames:
+                handle.close()
+        if resp.status != 200:
+            raise PeerError('SYNC /%s/%d: %d' % (peer['device'], part, resp.status))
+        answer = json.loads(body)
+        stats.pushed += answer.get('placed', 0) + answer.get('obsolete', 0)
+        for path, why in answer.get('refused', {}).items():
+            LOG.warning('%s:%s/%s refused %s: %s', peer['ip'], peer['port'], peer['device'],
+                        path, why)
+        return not answer.get('refused')
 
     def sync_partition(self, peer, device_path, part, local_hashes, reclaim_before, stats):
         """Push what ``peer`` lacks of the partition; True when it has all."""
@@ -91,15 +109,14 @@ class ObjectReplicator:
         stats.suffixes += len(differ)
         listings = self._request(peer, 'REPLICATE', '/%s/%d/%s' % (
             peer['device'], part, '-'.join(differ)))
-        complete = True
+        wanted = []
         for suffix in differ:
             ours = replication.suffix_listing(device_path, part, suffix, reclaim_before)
-            theirs = listings.get(suffix) or {}
-            for name_hash, file_name in replication.files_to_push(ours, theirs):
-                if self._push(peer, device_path, part, name_hash, file_name):
-                    stats.pushed += 1
-                else:
-                    complete = False
+            wanted += replication.files_to_push(ours, listings.get(suffix) or {})
+        complete = True
+        for start in range(0, len(wanted), SYNC_BATCH):
+            if not self._push(peer, device_path, part, wanted[start:start + SYNC_BATCH], stats):
+                complete = False
         return complete
 
     def replicate_partition(self, dev, device_path, part, reclaim_before, stats):

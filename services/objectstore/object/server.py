@@ -14,9 +14,11 @@ Replicators (``object/replicator.py``) use two more verbs:
     REPLICATE /dev/part          ``{suffix: hash}`` of the partition (JSON)
     REPLICATE /dev/part/s1-s2    ``{suffix: {name_hash: [file names]}}`` of those
                                  suffixes
-    SYNC /dev/part/suffix/hash/<ts>.data|.meta|.ts   put a replica's file in place
-                             (201; 202 when a newer file makes it obsolete; 422 for
-                             a ``.data`` whose body does not match its ETag)
+    SYNC /dev/part               put a replica's files in place (a line
+                             ``<suffix>/<hash>/<ts>.data|.meta|.ts <size> <entry>`` then
+                             the bytes, per file); answers ``{"placed", "obsolete",
+                             "refused": {path: why}}`` (a ``.data`` whose body does not
+                             match its ETag is refused)
 
 A PUT or POST with ``X-Delete-At`` records the object in the device's expiry
 queue (``object/expiring.py``).
@@ -171,22 +173,40 @@ class ObjectServer(server.StorageServer):
         return resp
 
     def sync(self, req, device_path, part, rest):
-        suffix, _, tail = rest.partition('/')
-        name_hash, _, file_name = tail.partition('/')
-        try:
-            replication.check_file_path(suffix, name_hash, file_name)
-        except replication.BadName as exc:
-            return server.plain(400, str(exc))
-        disk = diskfile.DiskFile(device_path, part, name_hash, fsync=self.conf.storage.fsync)
+        """Files of a partition, one after another: each a line ``<suffix>/
+        <hash>/<file> <size> <expiry entry JSON or ->`` then its bytes."""
+        if rest:
+            return server.plain(400, 'expected /device/partition')
         stream = req.environ['wsgi.input']
-        try:
-            kept = disk.place_file(file_name, iter(lambda: stream.read(diskfile.CHUNK), b''))
-        except diskfile.DiskFileError as exc:
-            return server.plain(422, 'Unprocessable Entity: %s' % exc)
-        if kept and req.headers.get('X-Expiring-Entry'):
-            self._queue_replicated_expiry(device_path, name_hash,
-                                          req.headers['X-Expiring-Entry'])
-        return server.plain(201 if kept else 202)
+        answer = {'placed': 0, 'obsolete': 0, 'refused': {}}
+        while True:
+            line = stream.readline(replication.MAX_FRAME_LINE)
+            if not line:
+                break
+            try:
+                path, size, entry = replication.parse_frame_line(line)
+            except replication.BadName as exc:
+                return server.plain(400, str(exc))
+            suffix, name_hash, file_name = path.split('/')
+            disk = diskfile.DiskFile(device_path, part, name_hash,
+                                     fsync=self.conf.storage.fsync)
+            body = replication.read_exactly(stream, size)
+            try:
+                kept = disk.place_file(file_name, body)
+            except diskfile.DiskFileError as exc:
+                answer['refused'][path] = str(exc)
+                for _ in body:   # the rest of this file's bytes
+                    pass
+                continue
+            except replication.BadName as exc:
+                return server.plain(400, str(exc))
+            answer['placed' if kept else 'obsolete'] += 1
+            if kept and entry:
+                self._queue_replicated_expiry(device_path, name_hash, entry)
+        resp = server.plain(200)
+        resp.content_type = 'application/json'
+        resp.body = json.dumps(answer).encode('utf-8')
+        return resp
 
     def _queue_replicated_expiry(self, device_path, name_hash, text):
         """Record the expiry entry a replica sent with a file, if it names

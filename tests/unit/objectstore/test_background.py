@@ -486,15 +486,34 @@ def test_deleted_databases_and_rows_are_reclaimed(tmp_path):
     conn.close()
 
 
+HASH = 'f' * 29 + 'abc'
+
+
+def frames(*files):
+    """A SYNC body: ``(path, bytes[, entry line text])`` per file."""
+    out = b''
+    for path, data, *entry in files:
+        out += ('%s %d %s\n' % (path, len(data), entry[0] if entry else '-')).encode()
+        out += data
+    return out
+
+
+def sync(cluster, files, device='d1'):
+    status, _, body = cluster.request({'port': 11}, 'SYNC', '/%s/3' % device, {},
+                                      frames(*files))
+    return status, (json.loads(body) if status == 200 else body)
+
+
 @pytest.mark.parametrize('port, method, path, body, status', [
-    (11, 'SYNC', '/d1/3/abc/' + 'f' * 29 + 'abc/../../x.data', b'', 400),
-    (11, 'SYNC', '/d1/3/abc/' + 'f' * 29 + 'abd/0000000001.00000.data', b'', 400),
-    (11, 'SYNC', '/d1/3/abc/' + 'f' * 29 + 'abc/0000000001.00000.data', b'junk', 422),
-    (11, 'SYNC', '/d1/3/abc/' + 'f' * 29 + 'abc/0000000001.00000.data',
-     b'{"no json' + (9).to_bytes(8, 'big'), 422),
-    (11, 'SYNC', '/d1/3/abc/' + 'f' * 29 + 'abc/0000000001.00000.data',
-     b'[]' + (2).to_bytes(8, 'big'), 422),
-    (11, 'SYNC', '/d9/3/abc/' + 'f' * 29 + 'abc/0000000001.00000.ts', b'{}', 507),
+    (11, 'SYNC', '/d1/3', frames(('abc/%s/../x.data' % HASH, b'')), 400),
+    (11, 'SYNC', '/d1/3', frames(('abc/%s/0000000001.00000.data' % ('f' * 29 + 'abd'),
+                                  b'')), 400),
+    (11, 'SYNC', '/d1/3', b'abc/%s/0000000001.00000.ts 10 -\n{}' % HASH.encode(), 400),
+    (11, 'SYNC', '/d1/3', b'abc/%s/0000000001.00000.ts x -\n' % HASH.encode(), 400),
+    (11, 'SYNC', '/d1/3', b'\xff\xfe\n', 400),
+    (11, 'SYNC', '/d1/3/abc', b'', 400),
+    (11, 'SYNC', '/d9/3', frames(('abc/%s/0000000001.00000.ts' % HASH, b'{}')), 507),
+    (11, 'SYNC', '/d1/3', b'', 200),
     (11, 'REPLICATE', '/d1/x', b'', 400),
     (11, 'REPLICATE', '/d1/3/abc-xyz', b'', 400),
     (11, 'REPLICATE', '/d1/3/abc-', b'', 400),
@@ -510,20 +529,30 @@ def test_replication_verbs_refuse_bad_input(cluster, port, method, path, body, s
     assert got == status
 
 
+def test_sync_refuses_corrupt_data_files_and_goes_on(cluster):
+    data = 'abc/%s/0000000001.00000.data' % HASH
+    status, answer = sync(cluster, [
+        (data, b'junk'),
+        (data, b'{"no json' + (9).to_bytes(8, 'big')),
+        (data, b'[]' + (2).to_bytes(8, 'big')),
+        ('abc/%s/%s.ts' % (HASH, timestamp.now()), b'{}')])
+    assert status == 200
+    assert (answer['placed'], answer['obsolete'], list(answer['refused'])) == (1, 0, [data])
+
+
 def test_sync_places_a_tombstone_and_reports_an_obsolete_file(cluster):
-    name_hash = 'f' * 29 + 'abc'
-    base = '/d1/3/abc/%s/' % name_hash
     newer, older = timestamp.now(), timestamp.normalize(time.time() - 10)
-    assert cluster.request({'port': 11}, 'SYNC', base + newer + '.ts', {}, b'{}')[0] == 201
-    assert cluster.request({'port': 11}, 'SYNC', base + older + '.ts', {}, b'{}')[0] == 202
+    base = 'abc/%s/' % HASH
+    status, answer = sync(cluster, [(base + newer + '.ts', b'{}'),
+                                    (base + older + '.ts', b'{}')])
+    assert (answer['placed'], answer['obsolete'], answer['refused']) == (1, 1, {})
     status, _, body = cluster.request({'port': 11}, 'REPLICATE', '/d1/3/abc-123')
-    assert status == 200 and json.loads(body) == {'abc': {name_hash: [newer + '.ts']},
+    assert status == 200 and json.loads(body) == {'abc': {HASH: [newer + '.ts']},
                                                   '123': {}}
     # past reclaim_age (an hour here) a tombstone is forgotten
-    assert cluster.request({'port': 11}, 'SYNC', base + '0000000001.00000.ts', {},
-                           b'{}')[0] == 202
+    assert sync(cluster, [(base + '0000000001.00000.ts', b'{}')])[1]['obsolete'] == 1
     status, _, body = cluster.request({'port': 11}, 'REPLICATE', '/d1/3/abc')
-    assert json.loads(body) == {'abc': {name_hash: [newer + '.ts']}}
+    assert json.loads(body) == {'abc': {HASH: [newer + '.ts']}}
 
 
 def test_a_merge_reports_new_totals_to_the_paired_account_replica(cluster):
@@ -559,11 +588,9 @@ def test_a_replicated_copy_brings_its_expiry_entry(cluster):
 
 
 def test_a_sent_expiry_entry_must_name_the_object(cluster):
-    name_hash = 'f' * 29 + 'abc'
-    path = '/d1/3/abc/%s/%s.ts' % (name_hash, timestamp.now())
+    path = 'abc/%s/%s.ts' % (HASH, timestamp.now())
     entry = json.dumps({'account': 'a', 'container': 'c', 'obj': 'other', 'delete_at': 5})
-    assert cluster.request({'port': 11}, 'SYNC', path, {'X-Expiring-Entry': entry},
-                           b'{}')[0] == 201
-    assert cluster.request({'port': 11}, 'SYNC', path.replace('.ts', '.meta'),
-                           {'X-Expiring-Entry': '[1, 2'}, b'{}')[0] in (201, 202)
+    status, answer = sync(cluster, [(path, b'{}', entry),
+                                    (path.replace('.ts', '.meta'), b'{}', '[1, 2')])
+    assert status == 200 and answer['placed'] + answer['obsolete'] == 2
     assert list(expiring.due(cluster.device_path('d1'), 10)) == []
