@@ -57,6 +57,11 @@ objectstore_daemons() {
     echo "alto-container-server --config-file $OBJECTSTORE_CONF"
     echo "alto-object-server --config-file $OBJECTSTORE_CONF"
     echo "alto-objectstore-updater --config-file $OBJECTSTORE_CONF"
+    # background daemons: replication, audit, expiry, reaping of deleted accounts
+    local daemon
+    for daemon in replicator auditor expirer reaper; do
+        echo "alto-objectstore-$daemon --config-file $OBJECTSTORE_CONF"
+    done
     echo "alto-objectstore-proxy --config-file $OBJECTSTORE_CONF"
 }
 

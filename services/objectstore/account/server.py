@@ -43,7 +43,11 @@ class AccountServer(dbserver.DatabaseServer):
     def _container_report(self, req, target):
         account_target = target.__class__(target.device, target.device_path, target.part,
                                           target.account, None, None)
-        db, conn, _ = self.open_existing(account_target)
+        # a deleted account still takes reports: the reaper's container deletes
+        db, _ = self.database(account_target)
+        if not db.exists():
+            raise webob.exc.HTTPNotFound()
+        conn = db.connect()
         try:
             put_ts = server.request_timestamp(req, 'X-Put-Timestamp')
             delete_ts = server.request_timestamp(req, 'X-Delete-Timestamp')

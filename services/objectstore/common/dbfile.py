@@ -8,6 +8,7 @@ newer than its put timestamp; it keeps its rows so newer updates still
 order correctly.
 """
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -22,6 +23,10 @@ class DatabaseFile:
     row_table = None         # the listing table
     row_schema = None        # its CREATE TABLE
     info_schema = None       # extra columns of info
+    name_columns = ()        # the info columns that name it
+    row_columns = ()         # every column of a listing row
+    digest_columns = ()      # the row columns replicas must agree on
+    reclaim_column = None    # a deleted row's timestamp
 
     def __init__(self, device_path, part, name_hash):
         self.dir = os.path.join(device_path, '%ss' % self.kind, str(part),
@@ -116,3 +121,68 @@ class DatabaseFile:
             return [dict(r) for r in conn.execute(sql, args + [limit])]
 
         return listing.paginate(fetch, **params)
+
+    # -- replication -------------------------------------------------------
+    def replication_payload(self, conn):
+        """What a replica sends a peer: its names, timestamps, metadata and
+        every listing row."""
+        info = self.info(conn)
+        rows = [dict(r) for r in conn.execute(
+            'SELECT %s FROM %s ORDER BY name' % (', '.join(self.row_columns),
+                                                 self.row_table))]
+        return {'names': {c: info[c] for c in self.name_columns},
+                'created_at': info['created_at'], 'put_timestamp': info['put_timestamp'],
+                'delete_timestamp': info['delete_timestamp'],
+                'metadata': info['metadata'], 'rows': rows}
+
+    def digest(self, payload):
+        """A hash of what replicas must agree on (equal: nothing to send)."""
+        body = [payload['put_timestamp'], payload['delete_timestamp'],
+                sorted(payload['metadata'].items()),
+                [[row[c] for c in self.digest_columns] for row in payload['rows']]]
+        return hashlib.md5(json.dumps(body).encode('utf-8'),
+                           usedforsecurity=False).hexdigest()
+
+    def merge(self, payload):
+        """Take a peer's payload: timestamps move forward, metadata merges
+        key by key and rows row by row, newest wins.  Creates the file when
+        absent."""
+        self.initialize(payload['names'], payload['created_at'])
+        conn = self.connect()
+        try:
+            conn.execute('BEGIN IMMEDIATE')
+            try:
+                info = self.info(conn)
+                conn.execute('UPDATE info SET put_timestamp = ? WHERE put_timestamp < ?',
+                             (payload['put_timestamp'],) * 2)
+                conn.execute('UPDATE info SET delete_timestamp = ? '
+                             'WHERE delete_timestamp < ?', (payload['delete_timestamp'],) * 2)
+                merged = dict(info['metadata'])
+                for name, (value, ts) in payload['metadata'].items():
+                    if name not in merged or merged[name][1] < ts:
+                        merged[name] = [value, ts]
+                conn.execute('UPDATE info SET metadata = ?', (json.dumps(merged),))
+                for row in payload['rows']:
+                    self.merge_row(conn, row)
+                conn.execute('COMMIT')
+            except BaseException:
+                conn.execute('ROLLBACK')
+                raise
+        finally:
+            conn.close()
+
+    def merge_row(self, conn, row):
+        raise NotImplementedError
+
+    def reclaim(self, conn, reclaim_before):
+        """Forget deleted rows older than ``reclaim_before``; True when the
+        whole database is a deleted one that old, with no live row (the
+        caller removes the file)."""
+        conn.execute('DELETE FROM %s WHERE deleted = 1 AND %s < ?'
+                     % (self.row_table, self.reclaim_column), (reclaim_before,))
+        info = self.info(conn)
+        if not self.is_deleted(info) or info['delete_timestamp'] >= reclaim_before:
+            return False
+        live = conn.execute('SELECT COUNT(*) FROM %s WHERE deleted = 0'
+                            % self.row_table).fetchone()[0]
+        return live == 0

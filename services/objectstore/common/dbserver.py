@@ -1,7 +1,16 @@
 """What the account and container servers share: opening a database named
-by a request, its info headers and a listing answer."""
+by a request, its info headers and a listing answer; and the replicators'
+verb:
+
+    REPLICATE /dev/part/<hash>   body ``{"digest": d}``: answers this replica's
+                                 ``{"digest": ...}`` (404 when it has none);
+                                 body ``{"merge": payload}``: merges a peer's
+                                 database into this one (202)
+"""
 
 import json
+import re
+import sqlite3
 
 import webob.exc
 
@@ -11,10 +20,37 @@ from services.objectstore.common import server
 from services.objectstore.ring import ring as ring_mod
 
 
+NAME_HASH = re.compile(r'^[0-9a-f]{32}$')
+
+
 class DatabaseServer(server.StorageServer):
     database_class = None
     meta_kind = None             # 'Account' or 'Container'
     system_headers = ()
+    replication_methods = ('REPLICATE',)
+
+    def replicate(self, req, device_path, part, rest):
+        if not NAME_HASH.match(rest):
+            return server.plain(400, 'expected /device/partition/<hash>')
+        db = self.database_class(device_path, part, rest)
+        try:
+            body = json.loads(req.body or b'{}')
+            if 'merge' in body:
+                db.merge(body['merge'])
+                return server.plain(202)
+        except (ValueError, KeyError, TypeError, AttributeError, sqlite3.Error) as exc:
+            return server.plain(400, 'Bad replication body: %s' % exc)
+        if not db.exists():
+            return server.plain(404)
+        conn = db.connect()
+        try:
+            digest = db.digest(db.replication_payload(conn))
+        finally:
+            conn.close()
+        resp = server.plain(200)
+        resp.content_type = 'application/json'
+        resp.body = json.dumps({'digest': digest}).encode('utf-8')
+        return resp
 
     def database(self, target):
         name_hash = ring_mod.hash_path(self.hash_prefix, self.hash_suffix, target.account,

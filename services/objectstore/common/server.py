@@ -49,9 +49,20 @@ def request_timestamp(req, header='X-Timestamp'):
         raise webob.exc.HTTPBadRequest('Bad %s header' % header)
 
 
+def split_replication_path(path):
+    """``(device, partition, rest)`` of ``/<device>/<partition>[/<rest>]``,
+    the paths replicators use (``rest`` may be '')."""
+    parts = path.lstrip('/').split('/', 2)
+    if len(parts) < 2 or not parts[0] or not parts[1].isdigit() or parts[0] in ('.', '..'):
+        raise paths.BadPath('expected /device/partition[/...]')
+    return parts[0], int(parts[1]), parts[2] if len(parts) > 2 else ''
+
+
 class StorageServer:
     #: methods the subclass serves (handler names are the method, lowercase)
     methods = ('GET', 'HEAD', 'PUT', 'POST', 'DELETE')
+    #: replicators' methods: handlers get ``(req, device_path, partition, rest)``
+    replication_methods = ()
     server_type = None
 
     def __init__(self, conf):
@@ -68,6 +79,8 @@ class StorageServer:
     def __call__(self, req):
         trans_id = req.headers.get('X-Trans-Id', '-')
         try:
+            if req.method in self.replication_methods:
+                return self._replication(req)
             if req.method not in self.methods:
                 return plain(405, headers={'Allow': ', '.join(self.methods)})
             try:
@@ -87,3 +100,13 @@ class StorageServer:
             resp = plain(500, 'Internal Server Error')
         resp.headers['X-Trans-Id'] = trans_id
         return resp
+
+    def _replication(self, req):
+        try:
+            device, part, rest = split_replication_path(paths.wsgi_path(req.environ))
+        except paths.BadPath as exc:
+            return plain(400, str(exc))
+        device_path = self.device_path(device)
+        if device_path is None:
+            return plain(507, 'Insufficient Storage: no device %s' % device)
+        return getattr(self, req.method.lower())(req, device_path, part, rest)

@@ -7,11 +7,12 @@ storage devices.
 
 from oslo_config import cfg
 
+from services.objectstore.conf import background
 from services.objectstore.conf import cluster
 from services.objectstore.conf import proxy
 from services.objectstore.conf import storage
 
-MODULES = (cluster, storage, proxy)
+MODULES = (cluster, storage, proxy, background)
 
 
 def register_opts(conf=cfg.CONF):

@@ -11,6 +11,20 @@ class ContainerDatabase(dbfile.DatabaseFile):
     # where this replica reports its totals (the account replica the proxy paired it with)
     info_schema = ', account_host TEXT, account_device TEXT, account_partition TEXT'
     LIST_COLUMNS = ('name', 'created_at', 'size', 'content_type', 'etag')
+    name_columns = ('account', 'container')
+    row_columns = ('name', 'created_at', 'size', 'content_type', 'etag', 'deleted')
+    digest_columns = row_columns
+    reclaim_column = 'created_at'
+
+    def merge_row(self, conn, row):
+        """A peer's row, inside the caller's transaction: the newer wins."""
+        conn.execute('INSERT INTO objects (name, created_at, size, content_type, etag, '
+                     'deleted) VALUES (:name, :created_at, :size, :content_type, :etag, '
+                     ':deleted) ON CONFLICT(name) DO UPDATE SET '
+                     'created_at = excluded.created_at, size = excluded.size, '
+                     'content_type = excluded.content_type, etag = excluded.etag, '
+                     'deleted = excluded.deleted '
+                     'WHERE excluded.created_at > objects.created_at', row)
 
     def put_object(self, conn, name, created_at, size, content_type, etag, deleted):
         """Record an object's newest state; False when ours was newer."""

@@ -7,8 +7,9 @@
     HEAD / GET /dev/part/a/c its totals and metadata / its rows (JSON)
     POST   /dev/part/a/c     metadata
 
-After a change to its totals the container reports them to the account
-replica the proxy paired it with; a report that fails is queued.
+After a change to its totals (a write, or a replicator's merge) the container
+reports them to the account replica the proxy paired it with; a report that
+fails is queued.
 """
 
 import webob.exc
@@ -90,6 +91,20 @@ class ContainerServer(dbserver.DatabaseServer):
         finally:
             conn.close()
         return server.plain(201 if not deleted else 204)
+
+    def replicate(self, req, device_path, part, rest):
+        resp = super().replicate(req, device_path, part, rest)
+        if resp.status_int == 202:
+            # merged a peer's rows: the totals this replica reports may have changed
+            db = self.database_class(device_path, part, rest)
+            conn = db.connect()
+            try:
+                info = db.info(conn)
+                self._report(db, conn, server.Target(None, device_path, part, info['account'],
+                                                     info['container'], None), rest)
+            finally:
+                conn.close()
+        return resp
 
     def get(self, req, target, listing_wanted=True):
         db, conn, info = self.open_existing(target)

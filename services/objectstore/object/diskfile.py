@@ -53,6 +53,42 @@ def _read_footer(path):
         return json.loads(f.read(meta_len).decode('utf-8')), body_length
 
 
+def file_metadata(path):
+    """The metadata a ``.data`` (its footer) or ``.meta`` file holds ({} for
+    a tombstone); raises OSError or ValueError when unreadable."""
+    if path.endswith('.data'):
+        return _read_footer(path)[0]
+    if path.endswith('.meta'):
+        with open(path) as f:
+            return json.load(f)
+    return {}
+
+
+def verify(path):
+    """Read a ``.data`` file whole; raise DiskFileError when its body does
+    not match the ETag and length its footer records.  Returns the metadata."""
+    try:
+        metadata, body_length = _read_footer(path)
+    except (ValueError, AttributeError) as exc:   # the footer's JSON is broken
+        raise DiskFileError('%s: unreadable metadata: %s' % (path, exc))
+    if not isinstance(metadata, dict):
+        raise DiskFileError('%s: unreadable metadata' % path)
+    digest = hashlib.md5(usedforsecurity=False)
+    with open(path, 'rb') as f:
+        left = body_length
+        while left > 0:
+            chunk = f.read(min(CHUNK, left))
+            if not chunk:
+                break
+            left -= len(chunk)
+            digest.update(chunk)
+    if left or str(body_length) != str(metadata.get('Content-Length')):
+        raise DiskFileError('%s: body length does not match its metadata' % path)
+    if digest.hexdigest() != metadata.get('ETag'):
+        raise DiskFileError('%s: body does not match its ETag' % path)
+    return metadata
+
+
 class DiskFile:
 
     def __init__(self, device_path, part, name_hash, fsync=True):
@@ -98,8 +134,38 @@ class DiskFile:
         return tempfile.mkstemp(dir=self.tmp_dir)
 
     def _place(self, tmp, name):
-        os.makedirs(self.dir, exist_ok=True)
-        os.replace(tmp, os.path.join(self.dir, name))
+        for attempt in (1, 2):
+            os.makedirs(self.dir, exist_ok=True)
+            try:
+                os.replace(tmp, os.path.join(self.dir, name))
+                return
+            except FileNotFoundError:
+                # a replicator tidying an empty directory removed it meanwhile
+                if attempt == 2 or not os.path.exists(tmp):
+                    raise
+
+    def place_file(self, name, chunks):
+        """Put a file another replica holds (``<ts>.data|.meta|.ts``) in
+        place as it is; a ``.data`` whose body does not match its ETag is
+        refused (DiskFileError).  Returns False when a newer file already
+        makes it obsolete."""
+        fd, tmp = self._tmp()
+        try:
+            with os.fdopen(fd, 'wb') as f:
+                for chunk in chunks:
+                    f.write(chunk)
+                f.flush()
+                if self.fsync:
+                    os.fsync(f.fileno())
+            if name.endswith('.data'):
+                verify(tmp)
+            self._place(tmp, name)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+        self.cleanup()
+        return os.path.exists(os.path.join(self.dir, name))
 
     def write(self, chunks, metadata, timestamp, expected_etag=None, max_size=None):
         """Write the body from ``chunks``; returns ``(etag, size)``.

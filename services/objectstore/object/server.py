@@ -5,13 +5,30 @@
     GET / HEAD               the newest version (404 for a tombstone or an
                              expired object); conditional and range requests
     POST                     replace the user metadata (202)
-    DELETE                   write a tombstone (204, or 404 when nothing was there)
+    DELETE                   write a tombstone (204, or 404 when nothing was there);
+                             with ``X-If-Delete-At`` (the expirer) only while the
+                             object still expires then (else 412)
+
+Replicators (``object/replicator.py``) use two more verbs:
+
+    REPLICATE /dev/part          ``{suffix: hash}`` of the partition (JSON)
+    REPLICATE /dev/part/s1-s2    ``{suffix: {name_hash: [file names]}}`` of those
+                                 suffixes
+    SYNC /dev/part               put a replica's files in place (a line
+                             ``<suffix>/<hash>/<ts>.data|.meta|.ts <size> <entry>`` then
+                             the bytes, per file); answers ``{"placed", "obsolete",
+                             "refused": {path: why}}`` (a ``.data`` whose body does not
+                             match its ETag is refused)
+
+A PUT or POST with ``X-Delete-At`` records the object in the device's expiry
+queue (``object/expiring.py``).
 
 After a PUT or DELETE the server tells the container replicas the proxy
 named (``X-Container-Host`` / ``-Device``, comma-separated, and
 ``-Partition``); an update that fails is queued as an async pending.
 """
 
+import json
 import time
 
 import webob
@@ -23,6 +40,8 @@ from services.objectstore.common import metadata
 from services.objectstore.common import server
 from services.objectstore.common import timestamp
 from services.objectstore.object import diskfile
+from services.objectstore.object import expiring
+from services.objectstore.object import replication
 from services.objectstore.ring import ring as ring_mod
 
 #: request headers an object keeps besides its user metadata
@@ -61,6 +80,7 @@ def _user_metadata(headers, names):
 
 class ObjectServer(server.StorageServer):
     server_type = 'object'
+    replication_methods = ('REPLICATE', 'SYNC')
 
     def diskfile(self, target):
         if target.obj is None:
@@ -90,6 +110,7 @@ class ObjectServer(server.StorageServer):
                 return server.plain(422, 'Unprocessable Entity: the body does not match '
                                          'its ETag')
             raise
+        self._queue_expiry(target, name_hash, meta)
         self._update_container(req, target, name_hash, 'PUT', ts, {
             'X-Size': str(size), 'X-Content-Type': meta['Content-Type'], 'X-Etag': etag})
         return server.plain(201, headers={'ETag': etag,
@@ -100,14 +121,20 @@ class ObjectServer(server.StorageServer):
         disk, name_hash = self.diskfile(target)
         state = disk.state()
         self._older(state, ts)
-        existed = state.kind == 'data' and not _expired(state.metadata)
+        if 'X-If-Delete-At' in req.headers and (
+                state.kind != 'data' or
+                state.metadata.get('X-Delete-At') != req.headers['X-If-Delete-At']):
+            raise webob.exc.HTTPPreconditionFailed('the object no longer expires then')
+        # (the expirer's DELETE of an object past its time removes it: 204)
+        existed = state.kind == 'data' and ('X-If-Delete-At' in req.headers or
+                                            not _expired(state.metadata))
         disk.write_tombstone(ts)
         self._update_container(req, target, name_hash, 'DELETE', ts, {})
         return server.plain(204 if existed else 404)
 
     def post(self, req, target):
         ts = server.request_timestamp(req)
-        disk, _ = self.diskfile(target)
+        disk, name_hash = self.diskfile(target)
         state = disk.state()
         if state.kind != 'data' or _expired(state.metadata):
             raise webob.exc.HTTPNotFound()
@@ -116,7 +143,87 @@ class ObjectServer(server.StorageServer):
         meta['Content-Type'] = metadata.sent_content_type(req.environ) or \
             state.metadata.get('Content-Type')
         disk.write_meta(meta, ts)
+        self._queue_expiry(target, name_hash, meta)
         return server.plain(202)
+
+    @staticmethod
+    def _queue_expiry(target, name_hash, meta):
+        try:
+            delete_at = int(meta.get('X-Delete-At') or 0)
+        except ValueError:
+            return
+        if delete_at > 0:
+            expiring.record(target.device_path, delete_at, name_hash, target.account,
+                            target.container, target.obj)
+
+    # -- replication -----------------------------------------------------------
+    def _reclaim_before(self):
+        return timestamp.normalize(max(0, time.time() - self.conf.replicator.reclaim_age))
+
+    def replicate(self, req, device_path, part, rest):
+        suffixes = rest.split('-') if rest else []
+        if not all(replication.SUFFIX.match(suffix) for suffix in suffixes):
+            return server.plain(400, 'expected /device/partition[/suffix[-suffix...]]')
+        if suffixes:
+            reclaim_before = self._reclaim_before()
+            answer = {suffix: replication.suffix_listing(device_path, part, suffix,
+                                                         reclaim_before)
+                      for suffix in suffixes}
+        else:
+            answer = replication.suffix_hashes(device_path, part, self._reclaim_before())
+        resp = server.plain(200)
+        resp.content_type = 'application/json'
+        resp.body = json.dumps(answer).encode('utf-8')
+        return resp
+
+    def sync(self, req, device_path, part, rest):
+        """Files of a partition, one after another: each a line ``<suffix>/
+        <hash>/<file> <size> <expiry entry JSON or ->`` then its bytes."""
+        if rest:
+            return server.plain(400, 'expected /device/partition')
+        stream = req.environ['wsgi.input']
+        answer = {'placed': 0, 'obsolete': 0, 'refused': {}}
+        while True:
+            line = stream.readline(replication.MAX_FRAME_LINE)
+            if not line:
+                break
+            try:
+                path, size, entry = replication.parse_frame_line(line)
+            except replication.BadName as exc:
+                return server.plain(400, str(exc))
+            suffix, name_hash, file_name = path.split('/')
+            disk = diskfile.DiskFile(device_path, part, name_hash,
+                                     fsync=self.conf.storage.fsync)
+            body = replication.read_exactly(stream, size)
+            try:
+                kept = disk.place_file(file_name, body)
+            except diskfile.DiskFileError as exc:
+                answer['refused'][path] = str(exc)
+                for _ in body:   # the rest of this file's bytes
+                    pass
+                continue
+            except replication.BadName as exc:
+                return server.plain(400, str(exc))
+            answer['placed' if kept else 'obsolete'] += 1
+            if kept and entry:
+                self._queue_replicated_expiry(device_path, name_hash, entry)
+        resp = server.plain(200)
+        resp.content_type = 'application/json'
+        resp.body = json.dumps(answer).encode('utf-8')
+        return resp
+
+    def _queue_replicated_expiry(self, device_path, name_hash, text):
+        """Record the expiry entry a replica sent with a file, if it names
+        this object."""
+        try:
+            entry = json.loads(text)
+            names = (entry['account'], entry['container'], entry['obj'])
+            delete_at = int(entry['delete_at'])
+            ours = ring_mod.hash_path(self.hash_prefix, self.hash_suffix, *names).hex()
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return
+        if ours == name_hash and delete_at > 0:
+            expiring.record(device_path, delete_at, name_hash, *names)
 
     def head(self, req, target):
         return self.get(req, target)

@@ -31,7 +31,9 @@ SERVICES = ('identity', 'image', 'network', 'compute', 'volume')
 #: Services without a service database (the object store keeps SQLite files on its devices).
 NO_DB_SERVICES = ('objectstore',)
 OBJECTSTORE_DAEMONS = ('alto-account-server', 'alto-container-server', 'alto-object-server',
-                       'alto-objectstore-updater', 'alto-objectstore-proxy')
+                       'alto-objectstore-updater', 'alto-objectstore-replicator',
+                       'alto-objectstore-auditor', 'alto-objectstore-expirer',
+                       'alto-objectstore-reaper', 'alto-objectstore-proxy')
 DB_FREE = ('alto-network-api', 'alto-compute-api', 'alto-compute-scheduler', 'alto-compute',
            'alto-compute-metadata', 'alto-placement-api', 'alto-volume-api',
            'alto-volume-scheduler', 'alto-volume', 'alto-metadata-agent') + OBJECTSTORE_DAEMONS

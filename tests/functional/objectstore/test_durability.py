@@ -1,0 +1,241 @@
+"""Durability on real daemons: the replicator, auditor and expirer of both
+storage nodes run (one-second intervals) while files are lost, corrupted,
+written around a stopped object server, and expire, and while a container
+database is lost.  Each test prints how
+many seconds the cluster took to heal (docs/reliability.md)."""
+
+import configparser
+import os
+import shutil
+import sqlite3
+import time
+
+import openstack
+import pytest
+import requests
+
+from services.objectstore.common import paths
+from services.objectstore.object import diskfile
+from services.objectstore.ring import ring as ring_mod
+from tests.functional import harness
+from tests.functional.objectstore import fixtures
+
+pytestmark = pytest.mark.functional
+BOUND = 45
+DAEMONS = ('replicator', 'auditor', 'expirer', 'reaper')
+
+
+@pytest.fixture(scope='module')
+def cluster(objectstore):
+    extra = objectstore.workdir / 'background.conf'
+    harness.write_ini(extra, {'replicator': {'interval': 1, 'reclaim_age': 3600},
+                              'auditor': {'interval': 1, 'bytes_per_second': 0},
+                              'expirer': {'interval': 1},
+                              'reaper': {'interval': 1, 'delay_reaping': 0}})
+    names = []
+    for node in fixtures.NODES:
+        for daemon in DAEMONS:
+            name = '%s-%s' % (daemon, node)
+            log = objectstore.workdir / ('%s.log' % name)
+            objectstore.daemons.start(name, [
+                harness.BIN / ('alto-objectstore-%s' % daemon),
+                '--config-file', objectstore.config_file,
+                '--config-file', objectstore.node_config(node), '--config-file', extra,
+                '--log-file', log], log_file=log,
+                output_file=objectstore.workdir / ('%s.err' % name))
+            names.append(name)
+
+    def first_passes_done():
+        logs = [objectstore.workdir / ('%s.log' % n) for n in names]
+        return all(p.exists() and 'pass done' in p.read_text() for p in logs)
+    objectstore.daemons.wait_ready(first_passes_done, timeout=60,
+                                   what='the first pass of every background daemon')
+    conn = openstack.connect(**objectstore.cloud_config('demo-user'))
+    token = conn.auth_token
+    conn.close()
+    cp = configparser.ConfigParser()
+    cp.read(objectstore.config_file)
+    rings = ring_mod.load_rings(str(objectstore.ring_dir), '',
+                                cp.get('objectstore', 'hash_path_suffix'))
+    account = objectstore.account('demo')
+    base = '%s/v1/%s/durable' % (objectstore.url, account)
+    assert requests.put(base, headers={'X-Auth-Token': token}, timeout=30).status_code in (
+        201, 202)
+    try:
+        yield Cluster(objectstore, rings, account, base, token)
+    finally:
+        for name in names:
+            objectstore.daemons.stop_one(name)
+
+
+class Cluster:
+
+    def __init__(self, store, rings, account, base, token):
+        self.store = store
+        self.rings = rings
+        self.account = account
+        self.base = base
+        self.headers = {'X-Auth-Token': token}
+        self.suffix = rings['object'].hash_suffix
+
+    def device_root(self, device):
+        node = next(n for n, devs in fixtures.NODES.items() if device in dict(devs))
+        return self.store.workdir / ('node-%s' % node) / device
+
+    def object_dir(self, device, name, account=None, container='durable'):
+        names = (account or self.account, container, name)
+        part = self.rings['object'].get_part(*names)
+        digest = ring_mod.hash_path('', self.suffix, *names).hex()
+        return self.device_root(device) / 'objects' / str(part) / digest[-3:] / digest
+
+    def files(self, name, account=None, container='durable'):
+        """{device: [file names]} of the object on every device."""
+        out = {}
+        for devices in fixtures.NODES.values():
+            for device, _ in devices:
+                path = self.object_dir(device, name, account, container)
+                if path.is_dir() and os.listdir(path):
+                    out[device] = sorted(os.listdir(path))
+        return out
+
+    def primaries(self, name):
+        return [n['device'] for n in self.rings['object'].get_nodes(
+            self.account, 'durable', name)[1]]
+
+    def put(self, name, body, headers=None):
+        resp = requests.put('%s/%s' % (self.base, name), data=body, timeout=30,
+                            headers=dict(self.headers, **(headers or {})))
+        assert resp.status_code == 201, resp.text
+        return resp.headers['Etag']
+
+    def listing(self):
+        return [o['name'] for o in requests.get(self.base + '?format=json', timeout=30,
+                                                headers=self.headers).json()]
+
+
+def wait_for(what, check, bound=BOUND):
+    started = time.monotonic()
+    while not check():
+        if time.monotonic() - started > bound:
+            pytest.fail('%s: not within %d s' % (what, bound))
+        time.sleep(0.2)
+    took = time.monotonic() - started
+    print('\n%s: %.1f s' % (what, took))
+    return took
+
+
+def test_lost_files_are_restored(cluster):
+    cluster.put('lost', b'keep me' * 100)
+    victim = cluster.primaries('lost')[0]
+    wanted = cluster.files('lost')[victim]
+    assert sorted(cluster.files('lost')) == sorted(cluster.primaries('lost'))
+    for name in wanted:
+        os.unlink(cluster.object_dir(victim, 'lost') / name)
+    wait_for('files deleted from one device restored',
+             lambda: cluster.files('lost').get(victim) == wanted)
+
+
+def test_a_flipped_byte_is_quarantined_and_restored(cluster):
+    etag = cluster.put('rot', b'0123456789' * 1000)
+    victim = cluster.primaries('rot')[1]
+    (data,) = cluster.files('rot')[victim]
+    path = cluster.object_dir(victim, 'rot') / data
+    with open(path, 'r+b') as f:
+        f.seek(5)
+        f.write(b'X')
+    quarantine = cluster.device_root(victim) / 'quarantined' / 'objects'
+
+    def healed():
+        if not quarantine.is_dir() or not os.listdir(quarantine):
+            return False
+        try:
+            return diskfile.verify(str(path))['ETag'] == etag
+        except (OSError, diskfile.DiskFileError):
+            return False
+    wait_for('flipped byte quarantined and the replica restored', healed)
+
+
+def test_a_write_around_a_stopped_server_moves_home(cluster):
+    store = cluster.store
+    on_a = {d for d, _ in fixtures.NODES['a']}
+    # an object whose handoff is on node a: with node b's object server down it is
+    # stored on the a primary and the a handoff (a quorum of 2)
+    name = next('home-%d' % i for i in range(1000)
+                if not on_a <= set(cluster.primaries('home-%d' % i)))
+    handoff = (on_a - set(cluster.primaries(name))).pop()
+    store.daemons.stop_one('object-b')
+    try:
+        cluster.put(name, b'travelling')
+        assert handoff in cluster.files(name)
+    finally:
+        store.start_server('b', 'object')
+        store.daemons.wait_ready(lambda: store.server_answers('b', 'object'), timeout=60,
+                                 what='object-b')
+    wait_for('handoff moved to its primaries after the server came back',
+             lambda: sorted(cluster.files(name)) == sorted(cluster.primaries(name)))
+    resp = requests.get('%s/%s' % (cluster.base, name), headers=cluster.headers, timeout=30)
+    assert resp.content == b'travelling'
+
+
+def test_an_expiring_object_leaves_listings_and_disk(cluster):
+    cluster.put('brief', b'short-lived', {'X-Delete-After': '2'})
+    assert 'brief' in cluster.listing()
+    assert len(cluster.files('brief')) == 3
+
+    def gone():
+        files = cluster.files('brief').values()
+        return 'brief' not in cluster.listing() and files and \
+            all(f[-1].endswith('.ts') and len(f) == 1 for f in files)
+    wait_for('object with X-Delete-After: 2 gone from listing and disk (from its PUT)',
+             gone)
+
+
+def test_a_lost_container_database_is_restored(cluster):
+    cluster.put('listed', b'row')
+    ring = cluster.rings['container']
+    part, nodes = ring.get_nodes(cluster.account, 'durable')
+    digest = ring_mod.hash_path('', cluster.suffix, cluster.account, 'durable').hex()
+
+    def db_path(device):
+        return (cluster.device_root(device) / 'containers' / str(part) / digest[-3:] /
+                digest / (digest + '.db'))
+
+    def names(device):
+        path = db_path(device)
+        if not path.exists():
+            return None
+        conn = sqlite3.connect(str(path))
+        try:
+            return [r[0] for r in conn.execute(
+                'SELECT name FROM objects WHERE deleted = 0 ORDER BY name')]
+        except sqlite3.Error:
+            return None
+        finally:
+            conn.close()
+    victim = nodes[2]['device']
+    wanted = names(nodes[0]['device'])
+    assert 'listed' in wanted
+    shutil.rmtree(db_path(victim).parent)
+    wait_for('container database deleted from one device restored',
+             lambda: names(victim) == wanted)
+
+
+def test_a_deleted_account_is_reaped(cluster):
+    conn = openstack.connect(**cluster.store.identity.cloud_config())
+    admin = {'X-Auth-Token': conn.auth_token}
+    conn.close()
+    account = 'AUTH_reapme'
+    url = '%s/v1/%s' % (cluster.store.url, account)
+    assert requests.put(url + '/box', headers=admin, timeout=30).status_code == 201
+    assert requests.put(url + '/box/o', data=b'doomed', headers=admin,
+                        timeout=30).status_code == 201
+    assert requests.delete(url, headers=admin, timeout=30).status_code == 204
+    part, nodes = cluster.rings['container'].get_nodes(account, 'box')
+
+    def reaped():
+        files = cluster.files('o', account, 'box').values()
+        if not files or not all(f[-1].endswith('.ts') for f in files):
+            return False
+        return all(requests.head('http://%s:%d%s' % (n['ip'], n['port'], paths.backend_path(
+            n['device'], part, account, 'box')), timeout=10).status_code == 404 for n in nodes)
+    wait_for('deleted account emptied: its object and container removed', reaped)
