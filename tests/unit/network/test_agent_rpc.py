@@ -102,6 +102,9 @@ def test_device_details_status_and_security_rules(api, conductor, notifier):
 def test_dhcp_and_l3_sync(api, conductor):
     plugin = _plugin(conductor)
     ctx = context.get_admin_context()
+    # The network and router are scheduled to node1's agents (the only ones).
+    plugin.report_state(ctx, DHCP_STATE)
+    plugin.report_state(ctx, dict(DHCP_STATE, agent_type='L3 agent', topic='l3_agent'))
     public = api.network(**{'router:external': True, 'provider:network_type': 'flat',
                             'provider:physical_network': 'public'})
     api.subnet(public['id'], cidr='203.0.113.0/24', enable_dhcp=False)
