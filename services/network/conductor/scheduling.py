@@ -53,7 +53,7 @@ class _Kind:
         session.add(self.model(**{self.resource_column: resource_id,
                                   self.agent_column: agent_id}))
 
-    def resource_ids(self, row):
+    def resource_id(self, row):
         return getattr(row, self.resource_column)
 
     def agent_id(self, row):
@@ -158,12 +158,12 @@ def _auto_schedule(session, kind, agent):
     else:
         if not CONF.agent_scheduler.network_auto_schedule:
             return
-        mine = {NETWORKS.resource_ids(r) for r in NETWORKS.rows(session, agent=agent.id)}
+        mine = {NETWORKS.resource_id(r) for r in NETWORKS.rows(session, agent=agent.id)}
         alive = {}
         for row in NETWORKS.rows(session):
             bound_agent = session.get(models.Agent, NETWORKS.agent_id(row))
             if binding.agent_alive(bound_agent):
-                alive[NETWORKS.resource_ids(row)] = alive.get(NETWORKS.resource_ids(row),
+                alive[NETWORKS.resource_id(row)] = alive.get(NETWORKS.resource_id(row),
                                                               0) + 1
         per_network = CONF.agent_scheduler.dhcp_agents_per_network
         for (network_id,) in session.query(models.Subnet.network_id).filter_by(
@@ -181,7 +181,7 @@ def routers_of_host(session, host, router_ids=None):
         return set()
     if router_ids is None and usable(agent):
         _auto_schedule(session, ROUTERS, agent)
-    ids = {ROUTERS.resource_ids(r) for r in ROUTERS.rows(session, agent=agent.id)}
+    ids = {ROUTERS.resource_id(r) for r in ROUTERS.rows(session, agent=agent.id)}
     return ids if router_ids is None else ids & set(router_ids)
 
 
@@ -192,7 +192,7 @@ def networks_of_host(session, host, auto_schedule=False):
         return set()
     if auto_schedule and usable(agent):
         _auto_schedule(session, NETWORKS, agent)
-    return {NETWORKS.resource_ids(r) for r in NETWORKS.rows(session, agent=agent.id)}
+    return {NETWORKS.resource_id(r) for r in NETWORKS.rows(session, agent=agent.id)}
 
 
 def network_served_by(session, network_id, host):
@@ -225,7 +225,7 @@ def reschedule_from_dead_agents(session):
                 candidates = _candidates(session, ROUTERS)
                 if not candidates:
                     break
-                router_id = ROUTERS.resource_ids(row)
+                router_id = ROUTERS.resource_id(row)
                 session.delete(row)
                 session.flush()
                 ROUTERS.bind(session, router_id, candidates[0].id)
@@ -234,7 +234,7 @@ def reschedule_from_dead_agents(session):
     if CONF.agent_scheduler.allow_automatic_dhcp_failover:
         for row in NETWORKS.rows(session):
             if NETWORKS.agent_id(row) in dead:
-                network_id = NETWORKS.resource_ids(row)
+                network_id = NETWORKS.resource_id(row)
                 session.delete(row)
                 session.flush()
                 schedule_network(session, network_id)
@@ -262,14 +262,14 @@ def network_agents(context, session, network_id):
 
 def agent_routers(context, session, agent_id):
     agent = _agent(session, ROUTERS, agent_id)
-    ids = [ROUTERS.resource_ids(r) for r in ROUTERS.rows(session, agent=agent.id)]
+    ids = [ROUTERS.resource_id(r) for r in ROUTERS.rows(session, agent=agent.id)]
     return [routers.make_dict(r) for r in session.query(models.Router).filter(
         models.Router.id.in_(ids)).order_by(models.Router.id)]
 
 
 def agent_networks(context, session, agent_id):
     agent = _agent(session, NETWORKS, agent_id)
-    ids = [NETWORKS.resource_ids(r) for r in NETWORKS.rows(session, agent=agent.id)]
+    ids = [NETWORKS.resource_id(r) for r in NETWORKS.rows(session, agent=agent.id)]
     return [networks.make_dict(n) for n in session.query(models.Network).filter(
         models.Network.id.in_(ids)).order_by(models.Network.id)]
 
