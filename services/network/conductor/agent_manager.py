@@ -104,3 +104,13 @@ class AgentPluginManager:
     def get_metadata_port(self, context, ip_address, router_id=None, network_id=None):
         with db_api.reader(context) as session:
             return dataplane.metadata_port(session, ip_address, router_id, network_id)
+
+    @_client_errors
+    def tunnel_sync(self, context, tunnel_ip, tunnel_type, host):
+        """The other hosts' tunnel endpoints of ``tunnel_type``; the others
+        hear of this one (fanout ``tunnel_update``)."""
+        with db_api.reader(context) as session:
+            endpoints = agents.tunnel_endpoints(session, tunnel_type, exclude_host=host)
+        if self.notifier is not None and tunnel_ip:
+            self.notifier.tunnel_update(context, tunnel_ip, tunnel_type, host)
+        return endpoints

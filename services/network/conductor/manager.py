@@ -400,6 +400,8 @@ class NetworkConductorManager:
             ids = [r for r in (result.get('router_id'), extra_router) if r]
             if ids:
                 notifier.routers_updated(context, ids)
+        elif resource == 'agent' and event == 'delete' and result.get('_tunnel_ip'):
+            notifier.tunnel_delete(context, result['_tunnel_ip'], 'vxlan')
         elif resource in ('security_group', 'security_group_rule'):
             group = result.get('security_group_id') or result.get('id')
             notifier.security_groups_rule_updated(context, [group])
