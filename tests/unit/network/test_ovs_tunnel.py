@@ -27,6 +27,7 @@ def env():
     agent = ovs_agent.OVSAgent(ovs, plugin, 'node1', bridge='br-int', context=object(),
                                tunnels=tunnels)
     agent.init_host()
+    agent.report_state()  # the heartbeat brings the endpoints
     return ovs, ofctl, plugin, agent
 
 
@@ -56,8 +57,7 @@ def test_setup_builds_br_tun_with_a_tunnel_per_other_host(env):
     assert ovs.ports['vxlan-c0000202']['options'] == {
         'remote_ip': '192.0.2.2', 'local_ip': '192.0.2.1', 'key': 'flow', 'dst_port': '4789'}
     assert ofctl.flows['br-tun'] == {'priority=0': 'drop'}
-    agent.report_state()
-    config = plugin.calls[-1][1]['configurations']
+    config = [c for c in plugin.calls if c[0] == 'report_state'][-1][1]['configurations']
     assert (config['tunnel_types'], config['tunneling_ip']) == (['vxlan'], '192.0.2.1')
 
 
@@ -119,6 +119,7 @@ def test_resync_asks_the_endpoints_again_and_restores_flows(env):
     ofctl.flows.clear()  # Open vSwitch restarted
     agent._resync = True
     agent.scan()
+    agent.report_state()
     assert [n for n, p in ovs.ports.items() if p['type'] == 'vxlan'] == ['vxlan-c0000204']
     assert ofctl.flows['br-tun']['priority=2,tun_id=1001'].startswith('mod_vlan_vid:')
 

@@ -112,6 +112,8 @@ class OVSAgent:
                 'ovs_hybrid_plug': False, 'in_distributed_mode': False}}
         self.plugin.report_state(self.context, state)
         self._start_flag = False
+        if self.tunnels is not None:
+            self._sync_tunnels()
 
     # -- notifications (fanout from the conductor) -----------------------------------------
     def port_update(self, context, port):
@@ -142,10 +144,15 @@ class OVSAgent:
     def _setup_segment_bridges(self):
         for segment_bridge in self.segment_bridges:
             segment_bridge.setup()
-        if self.tunnels is not None:
-            # The other hosts' tunnel endpoints (and ours made known to them).
-            self.tunnels.set_endpoints(self.plugin.tunnel_sync(
-                self.context, self.tunnels.local_ip, 'vxlan', self.host))
+
+    def _sync_tunnels(self):
+        """The other hosts' tunnel endpoints (ours made known to them), after
+        every heartbeat: the conductor knows this host by then, and a fanout
+        missed while an agent was starting is made up for."""
+        endpoints = self.plugin.tunnel_sync(self.context, self.tunnels.local_ip, 'vxlan',
+                                            self.host)
+        with self._lock:
+            self.tunnels.set_endpoints(endpoints)
 
     def tunnel_update(self, context, tunnel_ip, tunnel_type, host=None):
         """Fanout: an Open vSwitch agent reports a tunnel endpoint."""

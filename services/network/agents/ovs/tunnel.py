@@ -5,7 +5,7 @@ bridge's datapath type) joined to ``br-int`` by a patch pair (``patch-tun`` /
 ``patch-int``) and one VXLAN port per other host, ``vxlan-<hex of its
 address>`` with ``remote_ip``, ``local_ip`` and ``key=flow``. The other
 hosts' addresses are the ``tunneling_ip`` other Open vSwitch agents report
-(``tunnel_sync`` at start and after a resync, ``tunnel_update`` /
+(``tunnel_sync`` after every heartbeat, ``tunnel_update`` /
 ``tunnel_delete`` fanouts as hosts come and go). Per VXLAN network with a
 port on this host: frames leaving ``br-int`` with the network's local VLAN
 lose the tag, get the VNI and go to every tunnel port; frames arriving with
