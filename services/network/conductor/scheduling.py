@@ -233,11 +233,16 @@ def reschedule_from_dead_agents(session):
                 moved_routers.add(router_id)
     if CONF.agent_scheduler.allow_automatic_dhcp_failover:
         for row in NETWORKS.rows(session):
-            if NETWORKS.agent_id(row) in dead:
-                network_id = NETWORKS.resource_id(row)
+            if NETWORKS.agent_id(row) not in dead:
+                continue
+            network_id = NETWORKS.resource_id(row)
+            schedule_network(session, network_id)
+            # Dropped only once a live agent serves the network: with every
+            # DHCP agent down (a restart of them all) nothing would.
+            if any(NETWORKS.agent_id(r) not in dead
+                   for r in NETWORKS.rows(session, resource=network_id)):
                 session.delete(row)
                 session.flush()
-                schedule_network(session, network_id)
                 moved_networks.add(network_id)
     return moved_routers, moved_networks
 

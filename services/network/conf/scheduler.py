@@ -20,8 +20,9 @@ scheduler_opts = [
                 help='Move the routers of an L3 agent that stopped reporting '
                      '(agent_down_time) to the least loaded alive L3 agent.'),
     cfg.BoolOpt('allow_automatic_dhcp_failover', default=True,
-                help='Take networks away from a DHCP agent that stopped '
-                     'reporting and schedule them to alive DHCP agents.'),
+                help='Schedule the networks of a DHCP agent that stopped '
+                     'reporting to alive DHCP agents and take them away from it '
+                     '(kept while no alive agent can take them).'),
     cfg.IntOpt('failover_check_interval', default=0, min=0,
                help='Seconds between two checks of the conductor for routers and '
                     'networks on dead agents; 0 means half of [agent] '

@@ -224,6 +224,9 @@ def test_dhcp_failover_replaces_a_dead_agent(api, plugin, notifier):
     api.subnet(net['id'])
     mgr = manager.NetworkConductorManager(notifier)
     with _at(600):
+        mgr.reschedule_from_dead_agents()  # no live agent to take it: it stays
+        assert [a['host'] for a in api.get('/networks/%s/dhcp-agents' % net['id']).json[
+            'agents']] == ['host1']
         _register(plugin, 'DHCP agent', 'host2')
         notifier.calls.clear()
         mgr.reschedule_from_dead_agents()  # allow_automatic_dhcp_failover is on by default
