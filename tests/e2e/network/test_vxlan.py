@@ -13,7 +13,6 @@ the hosts, and nothing reaches the other network. Nothing is routed: every
 address lives in the test's namespaces.
 """
 
-import json
 import os
 import pathlib
 import shutil
@@ -21,19 +20,17 @@ import signal
 import subprocess
 import sys
 import tempfile
-import urllib.request
 import uuid
 
 import pytest
 
 from tests.e2e.libvirt_guests import wait_for
+from tests.e2e.network import api
 from tests.functional import harness
 from tests.functional.network.fixtures import NetworkServer
 
 pytestmark = pytest.mark.e2e
 
-ADMIN = {'X-Project-Id': 'e2e-admin', 'X-User-Id': 'admin',
-         'X-Roles': 'admin,member,reader'}
 SCHEMA = '/usr/share/openvswitch/vswitch.ovsschema'
 HOSTS = ('a', 'b')
 ENDPOINTS = {'a': '192.0.2.1', 'b': '192.0.2.2'}
@@ -142,13 +139,7 @@ class Cloud:
             host.stop()
 
     def request(self, method, path, body=None):
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.server.url + '/v2.0' + path, data=data,
-                                     method=method,
-                                     headers=dict(ADMIN, **{'Content-Type': 'application/json'}))
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            raw = resp.read()
-        return json.loads(raw) if raw else None
+        return api.request(self.server.url, method, path, body)
 
     def plug(self, host_name, port):
         """An OVS internal port for ``port`` on the host's br-int, moved into a
