@@ -458,3 +458,36 @@ class SegmentNotFound(NotFound):
 class SegmentInUse(Conflict):
     fault_type = 'SegmentInUse'
     msg_fmt = 'Segment %(segment_id)s cannot be deleted: %(reason)s.'
+
+
+# -- agent scheduling (l3_agent_scheduler, dhcp_agent_scheduler) ---------------------------
+
+class InvalidL3Agent(BadRequest):
+    fault_type = 'InvalidL3Agent'
+    msg_fmt = 'Agent %(id)s is not a L3 Agent or has been disabled'
+
+
+class RouterHostedByL3Agent(Conflict):
+    fault_type = 'RouterHostedByL3Agent'
+    msg_fmt = 'The router %(router_id)s has been already hosted by the L3 Agent %(agent_id)s.'
+
+
+class RouterNotHostedByL3Agent(Conflict):
+    fault_type = 'RouterNotHostedByL3Agent'
+    msg_fmt = 'The router %(router_id)s is not hosted by L3 agent %(agent_id)s.'
+
+
+class InvalidDHCPAgent(BadRequest):
+    fault_type = 'InvalidDHCPAgent'
+    msg_fmt = 'Agent %(id)s is not a valid DHCP Agent or has been disabled'
+
+
+class NetworkHostedByDHCPAgent(Conflict):
+    fault_type = 'NetworkHostedByDHCPAgent'
+    msg_fmt = 'The network %(network_id)s has been already hosted by the DHCP Agent ' \
+              '%(agent_id)s.'
+
+
+class NetworkNotHostedByDhcpAgent(Conflict):
+    fault_type = 'NetworkNotHostedByDhcpAgent'
+    msg_fmt = 'The network %(network_id)s is not hosted by the DHCP agent %(agent_id)s.'

@@ -24,11 +24,18 @@ def build(conf):
         bridges = provider.ProviderBridges(ovs, ofctl.Ofctl(), mappings,
                                            conf.ovs.integration_bridge,
                                            conf.ovs.datapath_type)
+    tunnels = None
+    if conf.ovs.local_ip:
+        from services.network.agents.ovs import tunnel
+        tunnels = tunnel.TunnelBridge(ovs, ofctl.Ofctl(), conf.ovs.local_ip,
+                                      conf.ovs.integration_bridge, conf.ovs.tunnel_bridge,
+                                      conf.ovs.datapath_type)
     return agent.OVSAgent(ovs, plugin, conf.host,
                           bridge=conf.ovs.integration_bridge,
                           datapath_type=conf.ovs.datapath_type,
                           polling_interval=conf.ovs.polling_interval,
-                          firewall=build_firewall(conf, plugin), provider=bridges)
+                          firewall=build_firewall(conf, plugin), provider=bridges,
+                          tunnels=tunnels)
 
 
 def build_firewall(conf, plugin):

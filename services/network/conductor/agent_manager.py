@@ -10,6 +10,7 @@ from services.network.agents.rpc import rpcapi
 from services.network.conductor import agents
 from services.network.conductor import dataplane
 from services.network.conductor import rpc_errors
+from services.network.conductor import scheduling
 from services.network.db import api as db_api
 
 
@@ -66,12 +67,19 @@ class AgentPluginManager:
 
     @_client_errors
     def get_active_networks_info(self, context, host):
-        with db_api.reader(context) as session:
-            return dataplane.active_networks(session, host)
+        """The networks the DHCP agent of ``host`` serves (it takes those
+        short of DHCP agents first)."""
+        with db_api.writer(context) as session:
+            ids = scheduling.networks_of_host(session, host, auto_schedule=True)
+            return dataplane.active_networks(session, ids)
 
     @_client_errors
     def get_network_info(self, context, network_id, host):
-        with db_api.reader(context) as session:
+        """The network, or None when the DHCP agent of ``host`` does not
+        serve it (the agent then takes its DHCP down)."""
+        with db_api.writer(context) as session:
+            if not scheduling.network_served_by(session, network_id, host):
+                return None
             return dataplane.network_info(session, network_id)
 
     @_client_errors
@@ -81,8 +89,11 @@ class AgentPluginManager:
 
     @_client_errors
     def sync_routers(self, context, host, router_ids=None):
-        with db_api.reader(context) as session:
-            return dataplane.sync_routers(session, router_ids)
+        """The routers bound to the L3 agent of ``host`` (of ``router_ids``;
+        a full sync first binds the routers no agent has to it)."""
+        with db_api.writer(context) as session:
+            return dataplane.sync_routers(
+                session, scheduling.routers_of_host(session, host, router_ids))
 
     @_client_errors
     def update_floatingip_statuses(self, context, router_id, fip_statuses):
@@ -93,3 +104,13 @@ class AgentPluginManager:
     def get_metadata_port(self, context, ip_address, router_id=None, network_id=None):
         with db_api.reader(context) as session:
             return dataplane.metadata_port(session, ip_address, router_id, network_id)
+
+    @_client_errors
+    def tunnel_sync(self, context, tunnel_ip, tunnel_type, host):
+        """The other hosts' tunnel endpoints of ``tunnel_type``; the others
+        hear of this one (fanout ``tunnel_update``)."""
+        with db_api.reader(context) as session:
+            endpoints = agents.tunnel_endpoints(session, tunnel_type, exclude_host=host)
+        if self.notifier is not None and tunnel_ip:
+            self.notifier.tunnel_update(context, tunnel_ip, tunnel_type, host)
+        return endpoints

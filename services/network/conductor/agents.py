@@ -59,8 +59,26 @@ def update(context, session, agent_id, body):
 
 
 def delete(context, session, agent_id):
-    session.delete(AGENTS.get_row(context, session, agent_id))
-    return {'id': agent_id}
+    """Deleted; ``_tunnel_ip`` names the VXLAN endpoint of an Open vSwitch
+    agent, which the other agents then drop."""
+    agent = AGENTS.get_row(context, session, agent_id)
+    config = agent.configurations or {}
+    session.delete(agent)
+    result = {'id': agent_id}
+    if agent.agent_type == binding.OVS_AGENT_TYPE and config.get('tunneling_ip'):
+        result['_tunnel_ip'] = config['tunneling_ip']
+    return result
+
+
+def tunnel_endpoints(session, tunnel_type, exclude_host=None):
+    """``tunneling_ip`` of the Open vSwitch agents that report ``tunnel_type``."""
+    found = set()
+    for agent in session.query(models.Agent).filter_by(agent_type=binding.OVS_AGENT_TYPE):
+        config = agent.configurations or {}
+        if agent.host != exclude_host and config.get('tunneling_ip') and \
+                tunnel_type in (config.get('tunnel_types') or ()):
+            found.add(config['tunneling_ip'])
+    return sorted(found)
 
 
 def report_state(session, state):

@@ -126,10 +126,13 @@ def network_info(session, network_id):
     return result
 
 
-def active_networks(session, host):
-    """Networks with at least one DHCP-enabled subnet, for a DHCP agent."""
-    ids = {row[0] for row in session.query(models.Subnet.network_id).filter_by(
-        enable_dhcp=True)}
+def active_networks(session, network_ids):
+    """Those of ``network_ids`` (a DHCP agent's) with at least one
+    DHCP-enabled subnet."""
+    if not network_ids:
+        return []
+    ids = {row[0] for row in session.query(models.Subnet.network_id).filter(
+        models.Subnet.enable_dhcp.is_(True), models.Subnet.network_id.in_(network_ids))}
     return [network_info(session, net_id) for net_id in sorted(ids)]
 
 
@@ -171,10 +174,12 @@ def router_info(session, router):
     return result
 
 
-def sync_routers(session, router_ids=None):
-    query = session.query(models.Router).filter(models.Router.admin_state_up.is_(True))
-    if router_ids:
-        query = query.filter(models.Router.id.in_(router_ids))
+def sync_routers(session, router_ids):
+    """The L3 agent's view of ``router_ids`` (those administratively up)."""
+    if not router_ids:
+        return []
+    query = session.query(models.Router).filter(models.Router.admin_state_up.is_(True),
+                                                models.Router.id.in_(router_ids))
     return [router_info(session, r) for r in query.order_by(models.Router.id)]
 
 

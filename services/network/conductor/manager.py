@@ -9,6 +9,8 @@ from oslo_config import cfg
 from oslo_db import exception as db_exc
 from oslo_log import log as logging
 
+from common import context as alto_context
+
 from services.network import exception
 from services.network.conductor import agents
 from services.network.conductor import autoallocate
@@ -18,6 +20,7 @@ from services.network.conductor import resources
 from services.network.conductor import routers
 from services.network.conductor import rpc_errors
 from services.network.conductor import rpcapi
+from services.network.conductor import scheduling
 from services.network.conductor import tags
 from services.network.conductor import trunks
 from services.network.conductor import wire
@@ -56,6 +59,9 @@ class NetworkConductorManager:
     def __init__(self, notifier=None, nova_notifier=None):
         self.notifier = notifier
         self.nova_notifier = nova_notifier
+        interval = (CONF.agent_scheduler.failover_check_interval
+                    or max(CONF.agent.agent_down_time // 2, 1))
+        self.periodic_tasks = [(self.reschedule_from_dead_agents, interval)]
 
     # -- generic resource verbs -------------------------------------------
 
@@ -113,6 +119,7 @@ class NetworkConductorManager:
         def run():
             with db_api.writer(context) as session:
                 result = handler.create(context, session, body)
+                scheduling.on_created(session, resource, result)
                 if wanted_tags:
                     result['tags'] = tags.update(context, session, resource, result['id'],
                                                  replace=wanted_tags)
@@ -227,6 +234,80 @@ class NetworkConductorManager:
                 self._notify(context, 'router', 'delete', {'id': gone['router_id']})
             self._notify(context, 'network', 'delete', {'id': gone['network_id']})
 
+    # -- agent scheduling ----------------------------------------------------------
+
+    @_client_errors
+    def list_router_l3_agents(self, context, router_id):
+        with db_api.reader(context) as session:
+            return scheduling.router_agents(context, session, router_id)
+
+    @_client_errors
+    def list_l3_agent_routers(self, context, agent_id):
+        with db_api.reader(context) as session:
+            return scheduling.agent_routers(context, session, agent_id)
+
+    @_client_errors
+    def add_router_to_l3_agent(self, context, agent_id, router_id):
+        def run():
+            with db_api.writer(context) as session:
+                return scheduling.add_router(context, session, agent_id, router_id)
+        if _with_retries(run):
+            self._notify(context, 'router', 'update', {'id': router_id})
+
+    @_client_errors
+    def remove_router_from_l3_agent(self, context, agent_id, router_id):
+        def run():
+            with db_api.writer(context) as session:
+                scheduling.remove(context, session, scheduling.ROUTERS, agent_id, router_id)
+        _with_retries(run)
+        # The agent no longer finds the router in its sync and takes it down.
+        self._notify(context, 'router', 'update', {'id': router_id})
+
+    @_client_errors
+    def list_network_dhcp_agents(self, context, network_id):
+        with db_api.reader(context) as session:
+            return scheduling.network_agents(context, session, network_id)
+
+    @_client_errors
+    def list_dhcp_agent_networks(self, context, agent_id):
+        with db_api.reader(context) as session:
+            return scheduling.agent_networks(context, session, agent_id)
+
+    @_client_errors
+    def add_network_to_dhcp_agent(self, context, agent_id, network_id):
+        def run():
+            with db_api.writer(context) as session:
+                scheduling.add_network(context, session, agent_id, network_id)
+                return {'id': network_id}
+        self._notify(context, 'network', 'update', _with_retries(run))
+
+    @_client_errors
+    def remove_network_from_dhcp_agent(self, context, agent_id, network_id):
+        def run():
+            with db_api.writer(context) as session:
+                return scheduling.remove(context, session, scheduling.NETWORKS, agent_id,
+                                         network_id)
+        for port in _with_retries(run):
+            self._notify(context, 'port', 'delete', port)
+        # The agent's network read now answers None: it takes its DHCP down.
+        self._notify(context, 'network', 'update', {'id': network_id})
+
+    def reschedule_from_dead_agents(self):
+        """Periodic: routers and networks of agents that stopped reporting go
+        to live ones (as ``[agent_scheduler]`` allows), and those agents hear."""
+        context = alto_context.get_admin_context()
+
+        def run():
+            with db_api.writer(context) as session:
+                return scheduling.reschedule_from_dead_agents(session)
+        moved_routers, moved_networks = _with_retries(run)
+        for router_id in sorted(moved_routers):
+            LOG.info('Router %s moved off a dead L3 agent', router_id)
+            self._notify(context, 'router', 'update', {'id': router_id})
+        for network_id in sorted(moved_networks):
+            LOG.info('Network %s rescheduled off a dead DHCP agent', network_id)
+            self._notify(context, 'network', 'update', {'id': network_id})
+
     # -- quotas --------------------------------------------------------------
 
     @_client_errors
@@ -319,6 +400,8 @@ class NetworkConductorManager:
             ids = [r for r in (result.get('router_id'), extra_router) if r]
             if ids:
                 notifier.routers_updated(context, ids)
+        elif resource == 'agent' and event == 'delete' and result.get('_tunnel_ip'):
+            notifier.tunnel_delete(context, result['_tunnel_ip'], 'vxlan')
         elif resource in ('security_group', 'security_group_rule'):
             group = result.get('security_group_id') or result.get('id')
             notifier.security_groups_rule_updated(context, [group])

@@ -12,6 +12,10 @@ Version history:
     1.3 - update_extraroutes (add or remove some of a router's routes)
     1.4 - update_subports (add or remove some of a trunk's subports)
     1.5 - get_auto_allocated_topology, delete_auto_allocated_topology
+    1.6 - list_router_l3_agents, list_l3_agent_routers, add_router_to_l3_agent,
+          remove_router_from_l3_agent, list_network_dhcp_agents,
+          list_dhcp_agent_networks, add_network_to_dhcp_agent,
+          remove_network_from_dhcp_agent (agent scheduling)
 """
 
 import oslo_messaging as messaging
@@ -50,7 +54,7 @@ def unpack_rows(packed):
 
 
 class NetworkConductorAPI:
-    RPC_API_VERSION = '1.5'
+    RPC_API_VERSION = '1.6'
 
     def __init__(self):
         target = messaging.Target(topic=CONF.network_conductor.topic,
@@ -125,6 +129,34 @@ class NetworkConductorAPI:
     def delete_auto_allocated_topology(self, context, project_id):
         return self._call(context, '1.5', 'delete_auto_allocated_topology',
                           project_id=project_id)
+
+    def list_router_l3_agents(self, context, router_id):
+        return self._call(context, '1.6', 'list_router_l3_agents', router_id=router_id)
+
+    def list_l3_agent_routers(self, context, agent_id):
+        return self._call(context, '1.6', 'list_l3_agent_routers', agent_id=agent_id)
+
+    def add_router_to_l3_agent(self, context, agent_id, router_id):
+        return self._call(context, '1.6', 'add_router_to_l3_agent', agent_id=agent_id,
+                          router_id=router_id)
+
+    def remove_router_from_l3_agent(self, context, agent_id, router_id):
+        return self._call(context, '1.6', 'remove_router_from_l3_agent', agent_id=agent_id,
+                          router_id=router_id)
+
+    def list_network_dhcp_agents(self, context, network_id):
+        return self._call(context, '1.6', 'list_network_dhcp_agents', network_id=network_id)
+
+    def list_dhcp_agent_networks(self, context, agent_id):
+        return self._call(context, '1.6', 'list_dhcp_agent_networks', agent_id=agent_id)
+
+    def add_network_to_dhcp_agent(self, context, agent_id, network_id):
+        return self._call(context, '1.6', 'add_network_to_dhcp_agent', agent_id=agent_id,
+                          network_id=network_id)
+
+    def remove_network_from_dhcp_agent(self, context, agent_id, network_id):
+        return self._call(context, '1.6', 'remove_network_from_dhcp_agent',
+                          agent_id=agent_id, network_id=network_id)
 
     def add_router_interface(self, context, router_id, interface_info):
         return self._call(context, '1.0', 'add_router_interface', router_id=router_id,

@@ -16,9 +16,11 @@ from services.network.conf import ml2
 from services.network.conf import nova
 from services.network.conf import ovs
 from services.network.conf import quotas
+from services.network.conf import scheduler
 from services.network.conf import securitygroup
 
-MODULES = (conductor, ml2, quotas, agents, ovs, dhcp, l3, metadata, securitygroup)
+MODULES = (conductor, ml2, quotas, agents, scheduler, ovs, dhcp, l3, metadata,
+           securitygroup)
 
 
 def register_opts(conf, with_nova=False):

@@ -25,6 +25,15 @@ ovs_opts = [
                      'translates the local VLAN of a flat or vlan network on that '
                      'physical network to its segment: untagged for flat, the '
                      'segmentation id for vlan.'),
+    cfg.StrOpt('local_ip',
+               help='This host\'s VXLAN tunnel endpoint (IPv4). Set: the agent builds '
+                    'tunnel_bridge with a VXLAN port to every other host\'s '
+                    'endpoint and carries VXLAN tenant networks over it. With the '
+                    'netdev datapath the address must be on a bridge of this Open '
+                    'vSwitch (e.g. br-phy with the uplink as its port). Unset: no '
+                    'tunnels, VXLAN networks stay on this host.'),
+    cfg.StrOpt('tunnel_bridge', default='br-tun',
+               help='Bridge of the VXLAN tunnels (used with local_ip).'),
 ]
 
 

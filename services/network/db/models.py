@@ -405,3 +405,22 @@ class AutoAllocatedTopology(Base):
                            nullable=False)
     router_id = sa.Column(sa.String(36), sa.ForeignKey('routers.id', ondelete='SET NULL'),
                           nullable=True)
+
+
+class RouterL3AgentBinding(Base):
+    """The L3 agent that serves a router (one: no HA routers); the row goes
+    with its router or its agent."""
+    __tablename__ = 'router_l3_agent_bindings'
+    router_id = sa.Column(sa.String(36), sa.ForeignKey('routers.id', ondelete='CASCADE'),
+                          primary_key=True)
+    l3_agent_id = sa.Column(sa.String(36), sa.ForeignKey('agents.id', ondelete='CASCADE'),
+                            primary_key=True)
+
+
+class NetworkDhcpAgentBinding(Base):
+    """A DHCP agent that serves a network (``dhcp_agents_per_network`` of them)."""
+    __tablename__ = 'networkdhcpagentbindings'
+    network_id = sa.Column(sa.String(36), sa.ForeignKey('networks.id', ondelete='CASCADE'),
+                           primary_key=True)
+    dhcp_agent_id = sa.Column(sa.String(36), sa.ForeignKey('agents.id', ondelete='CASCADE'),
+                              primary_key=True)

@@ -1,5 +1,9 @@
 """The real ``openstack`` CLI against alto-network-api behind keystonemiddleware."""
 
+import secrets
+import subprocess
+import sys
+
 import pytest
 
 from tests.functional.identity.cli import CLI
@@ -145,3 +149,59 @@ def test_admin_views(clouds):
     admin.run('quota', 'set', '--networks', '20', 'demo')
     assert _quota(admin, 'demo') == 20
     assert demo.json('network', 'agent', 'list') == []  # neutron: 200, none listed
+
+
+def _agent_rpc(network_server, *args):
+    """The agents' RPC from a process of its own (see ``agent_rpc``)."""
+    proc = subprocess.run(
+        [sys.executable, '-m', 'tests.functional.network.agent_rpc', '--config-file',
+         str(network_server.config_file), '--'] + list(args),
+        capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc.stdout.split()
+
+
+def test_agent_scheduling(clouds, network_server):
+    """Routers on L3 agents and networks on DHCP agents, moved with the CLI;
+    what each agent's sync then returns. Runs last: it registers agents."""
+    admin, demo = clouds['admin'], clouds['demo']
+    hosts = ['sched-%s-%s' % (n, secrets.token_hex(3)) for n in ('a', 'b')]
+    _agent_rpc(network_server, 'report', 'l3', *hosts)
+    _agent_rpc(network_server, 'report', 'dhcp', *hosts)
+    agents = {(a['Agent Type'], a['Host']): a['ID']
+              for a in admin.json('network', 'agent', 'list')}
+    admin.run('network', 'create', 'sched-net')
+    net = admin.json('subnet', 'create', '--network', 'sched-net', '--subnet-range',
+                     '10.9.0.0/24', 'sched-subnet')['network_id']
+    router = admin.json('router', 'create', 'sched-router')['id']
+
+    (l3,) = admin.json('network', 'agent', 'list', '--router', 'sched-router')
+    first = l3['Host']
+    second = hosts[1] if first == hosts[0] else hosts[0]
+    # (the earlier tests' routers had no agent: the first full sync takes them)
+    assert router in _agent_rpc(network_server, 'routers', first)
+    admin.run('network', 'agent', 'remove', 'router', '--l3', agents['L3 agent', first],
+              'sched-router')
+    admin.run('network', 'agent', 'add', 'router', '--l3', agents['L3 agent', second],
+              'sched-router')
+    assert [a['Host'] for a in admin.json('network', 'agent', 'list', '--router',
+                                          'sched-router')] == [second]
+    assert router not in _agent_rpc(network_server, 'routers', first)
+    assert router in _agent_rpc(network_server, 'routers', second)
+
+    _agent_rpc(network_server, 'report', 'dhcp', *hosts)  # a heartbeat: alive again
+    (dhcp,) = admin.json('network', 'agent', 'list', '--network', 'sched-net')
+    first = dhcp['Host']
+    second = hosts[1] if first == hosts[0] else hosts[0]
+    admin.run('network', 'agent', 'add', 'network', '--dhcp', agents['DHCP agent', second],
+              'sched-net')
+    assert sorted(a['Host'] for a in admin.json('network', 'agent', 'list', '--network',
+                                                'sched-net')) == sorted(hosts)
+    admin.run('network', 'agent', 'remove', 'network', '--dhcp', agents['DHCP agent', first],
+              'sched-net')
+    assert net not in _agent_rpc(network_server, 'networks', first)
+    assert net in _agent_rpc(network_server, 'networks', second)
+    # Admin only, as neutron's policy.
+    demo.run('network', 'agent', 'list', '--router', router, expect_fail=True)
+    demo.run('network', 'agent', 'add', 'router', '--l3', agents['L3 agent', first], router,
+             expect_fail=True)

@@ -102,6 +102,9 @@ def test_device_details_status_and_security_rules(api, conductor, notifier):
 def test_dhcp_and_l3_sync(api, conductor):
     plugin = _plugin(conductor)
     ctx = context.get_admin_context()
+    # The network and router are scheduled to node1's agents (the only ones).
+    plugin.report_state(ctx, DHCP_STATE)
+    plugin.report_state(ctx, dict(DHCP_STATE, agent_type='L3 agent', topic='l3_agent'))
     public = api.network(**{'router:external': True, 'provider:network_type': 'flat',
                             'provider:physical_network': 'public'})
     api.subnet(public['id'], cidr='203.0.113.0/24', enable_dhcp=False)
@@ -126,3 +129,19 @@ def test_dhcp_and_l3_sync(api, conductor):
     assert synced[0]['_floatingips'][0]['id'] == fip['id']
     plugin.update_floatingip_statuses(ctx, router['id'], {fip['id']: 'ACTIVE'})
     assert api.get('/floatingips/%s' % fip['id']).json['floatingip']['status'] == 'ACTIVE'
+
+
+def test_tunnel_sync_and_endpoints_coming_and_going(api, conductor, notifier):
+    plugin = _plugin(conductor)
+    ctx = context.get_admin_context()
+    for host, address in (('node1', '192.0.2.1'), ('node2', '192.0.2.2')):
+        plugin.report_state(ctx, dict(OVS_STATE, host=host, configurations=dict(
+            OVS_STATE['configurations'], tunnel_types=['vxlan'], tunneling_ip=address)))
+    plugin.report_state(ctx, dict(OVS_STATE, host='node3'))  # no tunnels there
+    assert plugin.tunnel_sync(ctx, '192.0.2.1', 'vxlan', 'node1') == ['192.0.2.2']
+    assert notifier.calls[-1] == ('tunnel_update', ('192.0.2.1', 'vxlan', 'node1'), {})
+    assert plugin.tunnel_sync(ctx, '192.0.2.9', 'gre', 'node9') == []
+    node2 = [a for a in api.get('/agents').json['agents'] if a['host'] == 'node2'][0]
+    api.delete('/agents/%s' % node2['id'])
+    assert notifier.calls[-1] == ('tunnel_delete', ('192.0.2.2', 'vxlan'), {})
+    assert plugin.tunnel_sync(ctx, '192.0.2.1', 'vxlan', 'node1') == []

@@ -298,3 +298,15 @@ def test_process_finds_a_dnsmasq_an_earlier_agent_started(tmp_path):
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_networks_of_other_agents(env):
+    """A port on a network this agent does not serve asks nothing; a network
+    the conductor no longer gives this agent (moved to another) is taken down."""
+    plugin, ovs, ip, agent, tmp = env
+    plugin.calls.clear()
+    agent.port_update(None, dict(GUEST, network_id='elsewhere'))
+    assert plugin.calls == []
+    plugin.networks.pop(NET)  # get_network_info answers None for this host now
+    agent.network_update(None, {'id': NET})
+    assert 'qdhcp-' + NET not in ip.ns and agent.networks == {}

@@ -44,6 +44,7 @@ BEHAVIOUR = {
     'qos-bw-limit-direction': 'test_qos', 'qos-bw-minimum-ingress': 'test_qos',
     'metering_source_and_destination_fields': 'test_metering',
     'auto-allocated-topology': 'test_auto_allocate',
+    'l3_agent_scheduler': 'test_agent_scheduler', 'dhcp_agent_scheduler': 'test_agent_scheduler',
 }
 
 

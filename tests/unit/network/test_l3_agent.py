@@ -331,3 +331,10 @@ def test_no_arping_is_logged_once(env, caplog):
     plugin.routers[RID]['_floatingips'].append(dict(FIP, id='fip3', floating_ip_address='203.0.113.30'))
     agent.routers_updated(None, [RID])
     assert caplog.text.count('no gratuitous ARP') == 1
+
+
+def test_start_reports_before_the_first_sync(env):
+    """The conductor serves routers to known L3 agents only."""
+    ip, ovs, plugin, agent = env
+    agent.init_host()
+    assert [c[0] for c in plugin.calls[:2]] == ['report', 'sync']

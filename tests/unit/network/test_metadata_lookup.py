@@ -20,6 +20,9 @@ def _topology(api):
 
 def test_sync_routers_gives_the_external_subnets(api, conductor):
     plugin = agent_rpcapi.PluginAPI()
+    plugin.report_state(context.get_admin_context(), {
+        'agent_type': 'L3 agent', 'binary': 'neutron-l3-agent', 'topic': 'l3_agent',
+        'host': 'node1', 'configurations': {}})
     public, _, _, router = _topology(api)
     synced = plugin.sync_routers(context.get_admin_context(), 'node1', [router['id']])
     gw = synced[0]['gw_port']

@@ -265,6 +265,8 @@ class DhcpAgent:
 
     def port_update(self, context, port):
         entry = self.networks.get(port['network_id'])
+        if entry is None and port['network_id'] not in self._failed:
+            return  # a network another DHCP agent serves (or none with DHCP)
         if entry is not None and port.get('device_owner') != 'network:dhcp' and \
                 _same_lease(entry['network'], port):
             return  # only its status changed: nothing dnsmasq serves

@@ -1,8 +1,9 @@
 """The L3 agent's logic: one ``qrouter-<id>`` namespace per router.
 
-Every router the conductor's ``sync_routers`` returns is served here (there
-is no router scheduling: each L3 agent that reports serves every router,
-which is what an all-in-one host or a single network node wants). A
+Every router the conductor's ``sync_routers`` returns is served here: the
+routers bound to this host's L3 agent (the conductor schedules each router
+to one L3 agent; a router moved to another agent stops being returned and
+is taken down here). A
 router's :mod:`.plan` is applied idempotently: namespace, ``qr-``/``qg-``
 OVS internal ports (the Open vSwitch agent tags them like any port), their
 addresses, routes, the ``nat`` table with ``iptables-restore``, a
@@ -58,6 +59,11 @@ class L3Agent:
     # -- daemon hooks ---------------------------------------------------------------------
     def init_host(self):
         os.makedirs(self.state_dir, exist_ok=True)
+        try:
+            # Registered first: the conductor serves routers to known agents only.
+            self.report_state()
+        except Exception:
+            LOG.exception('Reporting state failed; the heartbeat retries')
         with self._lock:
             self._sync_all()
 

@@ -65,10 +65,15 @@ class OVSAgent:
     target = messaging.Target(namespace='alto-ovs-agent-local', version='1.0')
 
     def __init__(self, ovs, plugin, host, bridge='br-int', datapath_type='netdev',
-                 polling_interval=2, context=None, firewall=None, provider=None):
+                 polling_interval=2, context=None, firewall=None, provider=None,
+                 tunnels=None):
         self.ovs = ovs
         #: :class:`~.provider.ProviderBridges` of ``[ovs] bridge_mappings`` (or None)
         self.provider = provider
+        #: :class:`~.tunnel.TunnelBridge` of ``[ovs] local_ip`` (or None)
+        self.tunnels = tunnels
+        #: what turns a network's local VLAN into its segment: both hooks above
+        self.segment_bridges = [b for b in (provider, tunnels) if b is not None]
         self.plugin = plugin
         self.host = host
         self.bridge = bridge
@@ -90,8 +95,7 @@ class OVSAgent:
     def init_host(self):
         self.ovs.ensure_bridge(self.bridge, self.datapath_type)
         LOG.info('Integration bridge %s (%s datapath) ready', self.bridge, self.datapath_type)
-        if self.provider is not None:
-            self.provider.setup()
+        self._setup_segment_bridges()
 
     def report_state(self):
         state = {
@@ -100,12 +104,16 @@ class OVSAgent:
             'configurations': {
                 'integration_bridge': self.bridge, 'datapath_type': self.datapath_type,
                 'devices': len(self.wired),
-                'bridge_mappings': self.provider.mappings if self.provider else {}, 'tunnel_types': [],
+                'bridge_mappings': self.provider.mappings if self.provider else {},
+                'tunnel_types': ['vxlan'] if self.tunnels else [],
+                'tunneling_ip': self.tunnels.local_ip if self.tunnels else None,
                 'l2_population': False, 'arp_responder_enabled': False,
                 'enable_distributed_routing': False, 'log_agent_heartbeats': False,
                 'ovs_hybrid_plug': False, 'in_distributed_mode': False}}
         self.plugin.report_state(self.context, state)
         self._start_flag = False
+        if self.tunnels is not None:
+            self._sync_tunnels()
 
     # -- notifications (fanout from the conductor) -----------------------------------------
     def port_update(self, context, port):
@@ -133,6 +141,31 @@ class OVSAgent:
             if not any(e.get('network_id') == network_id for e in self.wired.values()):
                 self.vlans.release(network_id)
 
+    def _setup_segment_bridges(self):
+        for segment_bridge in self.segment_bridges:
+            segment_bridge.setup()
+
+    def _sync_tunnels(self):
+        """The other hosts' tunnel endpoints (ours made known to them), after
+        every heartbeat: the conductor knows this host by then, and a fanout
+        missed while an agent was starting is made up for."""
+        endpoints = self.plugin.tunnel_sync(self.context, self.tunnels.local_ip, 'vxlan',
+                                            self.host)
+        with self._lock:
+            self.tunnels.set_endpoints(endpoints)
+
+    def tunnel_update(self, context, tunnel_ip, tunnel_type, host=None):
+        """Fanout: an Open vSwitch agent reports a tunnel endpoint."""
+        if self.tunnels is not None and tunnel_type == 'vxlan' and host != self.host:
+            with self._lock:
+                self.tunnels.add_endpoint(tunnel_ip)
+
+    def tunnel_delete(self, context, tunnel_ip, tunnel_type):
+        """Fanout: a host's agent was deleted; its tunnel goes."""
+        if self.tunnels is not None and tunnel_type == 'vxlan':
+            with self._lock:
+                self.tunnels.remove_endpoint(tunnel_ip)
+
     # -- the scan ---------------------------------------------------------------------------
     def scan(self):
         """One pass over the bridge: wire new and updated ports, report the
@@ -148,8 +181,7 @@ class OVSAgent:
         if self._resync:
             # Open vSwitch may have been restarted with a fresh database.
             self.ovs.ensure_bridge(self.bridge, self.datapath_type)
-            if self.provider is not None:
-                self.provider.setup()
+            self._setup_segment_bridges()
         current = self.ovs.iface_ports(self.bridge)
         if self._resync:
             LOG.info('Full resync of %d ports on %s', len(current), self.bridge)
@@ -192,8 +224,8 @@ class OVSAgent:
             entry['up'] = False
             return
         self._set_tag(entry, self.vlans.get(network_id, wanted=port['tag']))
-        if self.provider is not None:
-            self.provider.network_wired(network_id, entry['tag'], details)
+        for segment_bridge in self.segment_bridges:
+            segment_bridge.network_wired(network_id, entry['tag'], details)
         self.plugin.update_device_up(self.context, port_id, self.agent_id, self.host)
         entry['up'] = True
         LOG.info('Port %s (%s) wired to network %s, VLAN %s', port_id, port['name'],
@@ -215,8 +247,8 @@ class OVSAgent:
         if not any(e.get('network_id') == network_id
                    for pid, e in self.wired.items() if pid != leaving):
             self.vlans.release(network_id)
-            if self.provider is not None:
-                self.provider.network_released(network_id)
+            for segment_bridge in self.segment_bridges:
+                segment_bridge.network_released(network_id)
 
     # -- security groups: the flows come from agents/ovs/firewall.py ------------------------
     def _sync_firewall(self, ready, changed):

@@ -41,6 +41,11 @@ class FakeOvsdb:
             self.plug(bridge, name, None, kind='patch')
         self.ports[name]['peer'] = peer
 
+    def add_tunnel_port(self, bridge, name, tunnel_type, options):
+        if name not in self.ports:
+            self.plug(bridge, name, None, kind=tunnel_type)
+        self.ports[name]['options'] = dict(options)
+
     def ofport(self, name):
         port = self.ports.get(name)
         return port['ofport'] if port else None

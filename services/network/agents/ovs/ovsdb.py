@@ -83,6 +83,14 @@ class Ovsdb:
             txn.add(self.api.db_set('Interface', name, ('type', 'patch'),
                                     ('options', {'peer': peer})))
 
+    def add_tunnel_port(self, bridge, name, tunnel_type, options):
+        """A tunnel port (``vxlan``) ``name`` on ``bridge`` with ``options``
+        (``remote_ip``, ``local_ip``, ``key``, ...)."""
+        with self.api.transaction(check_error=True) as txn:
+            txn.add(self.api.add_port(bridge, name, may_exist=True))
+            txn.add(self.api.db_set('Interface', name, ('type', tunnel_type),
+                                    ('options', dict(options))))
+
     def ofport(self, name):
         """The OpenFlow port number of interface ``name`` (None while unknown)."""
         rows = self.api.db_list('Interface', records=[name], if_exists=True,

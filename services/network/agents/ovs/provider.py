@@ -56,6 +56,18 @@ def translation_flows(network_type, segmentation_id, tag, int_ofport, phy_ofport
                     outbound_actions)}
 
 
+def wait_for_ofport(ovs, name, clock=time.monotonic, sleep=time.sleep):
+    """The OpenFlow number Open vSwitch gives a new port (it takes a moment)."""
+    deadline = clock() + PATCH_WAIT
+    while True:
+        ofport = ovs.ofport(name)
+        if ofport is not None:
+            return ofport
+        if clock() > deadline:
+            raise RuntimeError('Open vSwitch gave port %s no OpenFlow number' % name)
+        sleep(0.2)
+
+
 class ProviderBridges:
     def __init__(self, ovs, ofctl, mappings, integration_bridge, datapath_type='netdev',
                  clock=time.monotonic, sleep=time.sleep):
@@ -92,14 +104,7 @@ class ProviderBridges:
             self._install(network_id, physnet, *key)
 
     def _ofport(self, name):
-        deadline = self.clock() + PATCH_WAIT
-        while True:
-            ofport = self.ovs.ofport(name)
-            if ofport is not None:
-                return ofport
-            if self.clock() > deadline:
-                raise RuntimeError('Open vSwitch gave patch port %s no OpenFlow number' % name)
-            self.sleep(0.2)
+        return wait_for_ofport(self.ovs, name, self.clock, self.sleep)
 
     def network_wired(self, network_id, tag, details):
         """A port of ``network_id`` got local VLAN ``tag``: translate it when

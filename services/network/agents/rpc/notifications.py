@@ -11,7 +11,7 @@ import oslo_messaging as messaging
 
 
 class AgentNotificationEndpoint:
-    target = messaging.Target(version='1.0')
+    target = messaging.Target(version='1.1')
 
     def __init__(self, handler):
         self.handler = handler
@@ -52,3 +52,10 @@ class AgentNotificationEndpoint:
     def security_groups_member_updated(self, context, security_groups):
         self._dispatch('security_groups_member_updated', context,
                        security_groups=security_groups)
+
+    def tunnel_update(self, context, tunnel_ip, tunnel_type, host):
+        self._dispatch('tunnel_update', context, tunnel_ip=tunnel_ip, tunnel_type=tunnel_type,
+                       host=host)
+
+    def tunnel_delete(self, context, tunnel_ip, tunnel_type):
+        self._dispatch('tunnel_delete', context, tunnel_ip=tunnel_ip, tunnel_type=tunnel_type)

@@ -24,9 +24,10 @@ class PluginAPI:
           get_active_networks_info, get_network_info, create_dhcp_port,
           sync_routers, update_floatingip_statuses
     1.1 - get_metadata_port (the metadata agent's lookup of a guest by address)
+    1.2 - tunnel_sync (an Open vSwitch agent's VXLAN endpoint in, the others' out)
     """
 
-    RPC_API_VERSION = '1.1'
+    RPC_API_VERSION = '1.2'
 
     def __init__(self):
         target = messaging.Target(topic=CONF.network_conductor.topic,
@@ -86,6 +87,10 @@ class PluginAPI:
             context, 'get_metadata_port', ip_address=ip_address, router_id=router_id,
             network_id=network_id)
 
+    def tunnel_sync(self, context, tunnel_ip, tunnel_type, host):
+        return self.client.prepare(version='1.2').call(
+            context, 'tunnel_sync', tunnel_ip=tunnel_ip, tunnel_type=tunnel_type, host=host)
+
 
 class AgentNotifyAPI:
     """Fanout casts: every agent listening on the notification topic hears them.
@@ -94,9 +99,10 @@ class AgentNotifyAPI:
     1.0 - network_update, network_delete, subnet_update, subnet_delete,
           port_update, port_delete, routers_updated, router_deleted,
           security_groups_rule_updated, security_groups_member_updated
+    1.1 - tunnel_update, tunnel_delete (VXLAN endpoints of Open vSwitch agents)
     """
 
-    RPC_API_VERSION = '1.0'
+    RPC_API_VERSION = '1.1'
 
     def __init__(self):
         target = messaging.Target(topic=CONF.network_conductor.agent_notification_topic,
@@ -104,8 +110,8 @@ class AgentNotifyAPI:
         self.client = rpc.get_client(target,
                                      version_cap=CONF.upgrade_levels.network_agent_notifier)
 
-    def _fanout(self, context, method, **kwargs):
-        self.client.prepare(fanout=True, version='1.0').cast(context, method, **kwargs)
+    def _fanout(self, context, method, version='1.0', **kwargs):
+        self.client.prepare(fanout=True, version=version).cast(context, method, **kwargs)
 
     def network_update(self, context, network):
         self._fanout(context, 'network_update', network=network)
@@ -137,3 +143,11 @@ class AgentNotifyAPI:
     def security_groups_member_updated(self, context, security_groups):
         self._fanout(context, 'security_groups_member_updated',
                      security_groups=security_groups)
+
+    def tunnel_update(self, context, tunnel_ip, tunnel_type, host):
+        self._fanout(context, 'tunnel_update', version='1.1', tunnel_ip=tunnel_ip,
+                     tunnel_type=tunnel_type, host=host)
+
+    def tunnel_delete(self, context, tunnel_ip, tunnel_type):
+        self._fanout(context, 'tunnel_delete', version='1.1', tunnel_ip=tunnel_ip,
+                     tunnel_type=tunnel_type)

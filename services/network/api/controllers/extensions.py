@@ -16,6 +16,7 @@ EXTENSIONS = [
     ('availability_zone', 'Availability Zone', 'The availability zone extension.'),
     ('binding', 'Port Binding', 'Expose port bindings of a virtual port to external '
                                 'application'),
+    ('dhcp_agent_scheduler', 'DHCP Agent Scheduler', 'Schedule networks among dhcp agents'),
     ('default-subnetpools', 'Default Subnetpools', 'Provides ability to mark and use a '
                                                    'subnetpool as the default.'),
     ('external-net', 'Neutron external network', 'Adds external network attribute to '
@@ -27,6 +28,7 @@ EXTENSIONS = [
                                                      'DHCP. For example PXE boot options '
                                                      'to DHCP clients can be specified'),
     ('extraroute', 'Neutron Extra Route', 'Extra routes configuration for L3 router'),
+    ('l3_agent_scheduler', 'L3 Agent Scheduler', 'Schedule routers among l3 agents'),
     ('extraroute-atomic', 'Atomically add/remove extra routes',
      'Edit extra routes of a router on server side by atomically adding/removing extra '
      'routes'),

@@ -2,12 +2,19 @@
 
 import pecan
 
+from services.network.api.controllers import agentscheduler
 from services.network.api.controllers import base
 
 
 class NetworksController(base.ResourceController):
     resource, collection = 'network', 'networks'
     taggable = True
+
+    @pecan.expose('json')
+    def get_one(self, resource_id, *rest_of_path):
+        if rest_of_path == ('dhcp-agents',):
+            return agentscheduler.list_hosting(resource_id, 'dhcp-agents')
+        return super().get_one(resource_id, *rest_of_path)
 
 
 class SubnetsController(base.ResourceController):
@@ -79,8 +86,24 @@ class AgentsController(base.ResourceController):
         return super().get_all()
 
     @pecan.expose('json')
+    def get_one(self, resource_id, *rest_of_path):
+        if len(rest_of_path) == 1 and rest_of_path[0] in agentscheduler.HOSTED:
+            return agentscheduler.list_hosted(resource_id, rest_of_path[0])
+        return super().get_one(resource_id, *rest_of_path)
+
+    @pecan.expose('json')
     def post(self, *args):
-        # Agents register themselves by report_state: nothing to POST to.
+        if len(args) == 2 and args[1] in agentscheduler.HOSTED:
+            return agentscheduler.add_hosted(args[0], args[1])
         if args:
             raise base.method_not_allowed('GET', 'PUT', 'DELETE')
+        # Agents register themselves by report_state: nothing to POST to.
         raise base.method_not_allowed('GET')
+
+    @pecan.expose('json')
+    def delete(self, resource_id=None, *rest_of_path):
+        if len(rest_of_path) == 2 and rest_of_path[0] in agentscheduler.HOSTED:
+            return agentscheduler.remove_hosted(resource_id, rest_of_path[0],
+                                                rest_of_path[1])
+        return super().delete(resource_id, *rest_of_path)
+

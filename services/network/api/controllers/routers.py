@@ -7,6 +7,7 @@ from common import validation
 from services.network import exception
 from services.network.api import schemas
 from services.network.api import views
+from services.network.api.controllers import agentscheduler
 from services.network.api.controllers import base
 
 
@@ -17,6 +18,12 @@ class RoutersController(base.ResourceController):
                'remove_router_interface': 'remove_router_interface',
                'add_extraroutes': 'add_extraroutes',
                'remove_extraroutes': 'remove_extraroutes'}
+
+    @pecan.expose('json')
+    def get_one(self, resource_id, *rest_of_path):
+        if rest_of_path == ('l3-agents',):
+            return agentscheduler.list_hosting(resource_id, 'l3-agents')
+        return super().get_one(resource_id, *rest_of_path)
 
     @pecan.expose('json')
     def put(self, resource_id=None, *rest_of_path):
