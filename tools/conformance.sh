@@ -24,6 +24,8 @@
 #   OS_CLOUD / CLOUDS_YAML  altostratus-admin / /etc/openstack/clouds.yaml
 #   ALTO_VENV             the cloud's venv, for its openstack CLI (/opt/altostratus/venv)
 #   IMAGE_REF IMAGE_REF_ALT FLAVOR_REF FLAVOR_REF_ALT PUBLIC_NETWORK_ID: skip the look-ups
+#   CONFORMANCE_IMAGE     the bootable guest image, used for both image refs if present (alto-guest)
+#   CONFORMANCE_MIN_RAM   MiB a flavor needs to be picked (128: what that guest boots in)
 #   PUBLIC_NETWORK_NAME   public           HTTP_PORT  80 (loopback server for web-download)
 #   IDENTITY_CONF         the cloud's identity.conf (/etc/altostratus/identity.conf): its
 #                         [security_compliance] turns Tempest's security_compliance tests on
@@ -41,8 +43,10 @@ export OS_CLOUD=${OS_CLOUD:-altostratus-admin}
 export OS_CLIENT_CONFIG_FILE=${CLOUDS_YAML:-/etc/openstack/clouds.yaml}
 ALTO_VENV=${ALTO_VENV:-/opt/altostratus/venv}
 OSC=$ALTO_VENV/bin/openstack
+GUEST_IMAGE=${CONFORMANCE_IMAGE:-alto-guest}
+MIN_RAM=${CONFORMANCE_MIN_RAM:-128}
 
-usage() { sed -n 2,29p "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+usage() { sed -n 2,31p "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 say() { echo "[conformance] $*" >&2; }
 die() { say "$*"; exit 3; }
 
@@ -94,13 +98,18 @@ osc() { "$OSC" "$@" 2>/dev/null; }
 AVAILABLE=$(osc catalog list -f value -c Type | tr '\n' ' ')
 export AVAILABLE TESTED="${SERVICES[*]}"
 say "catalog: $AVAILABLE"
+# Servers boot real guests with the libvirt driver, and a guest that does not boot never lets a
+# hot-plugged volume go: the stack's bootable guest image when it has one, else the oldest
+# public images that are disks (not a kernel or ramdisk), and the smallest flavors it boots in.
 if [[ " $AVAILABLE " == *" image "* ]]; then
-  images=$(osc image list --public --status active --sort created_at:asc -f value -c ID)
-  : "${IMAGE_REF:=$(sed -n 1p <<<"$images")}"
-  : "${IMAGE_REF_ALT:=$(sed -n 2p <<<"$images")}"
+  images=$(osc image list --public --status active --sort created_at:asc --long -f value \
+           -c ID -c Name -c "Disk Format" | awk '$3 != "aki" && $3 != "ari"')
+  guest=$(awk -v name="$GUEST_IMAGE" '$2 == name {print $1; exit}' <<<"$images")
+  : "${IMAGE_REF:=${guest:-$(awk 'NR == 1 {print $1}' <<<"$images")}}"
+  : "${IMAGE_REF_ALT:=${guest:-$(awk 'NR == 2 {print $1}' <<<"$images")}}"
 fi
 if [[ " $AVAILABLE " == *" compute "* ]]; then
-  flavors=$(osc flavor list --sort-column RAM -f value -c ID)
+  flavors=$(osc flavor list --sort-column RAM -f value -c ID -c RAM | awk -v min="$MIN_RAM" '$2 >= min {print $1}')
   : "${FLAVOR_REF:=$(sed -n 1p <<<"$flavors")}"
   : "${FLAVOR_REF_ALT:=$(sed -n 2p <<<"$flavors")}"
 fi

@@ -47,9 +47,11 @@ opts = [
     cfg.IntOpt('reserved_host_disk_mb', default=0, min=0,
                help='Disk (MiB) of instances_path kept from guests in resource '
                     'reports.'),
-    cfg.IntOpt('volume_detach_timeout', default=30, min=1,
+    cfg.IntOpt('volume_detach_timeout', default=90, min=1,
                help='Seconds a running guest has to release a volume being '
-                    'detached before the detach fails.'),
+                    'detached before the detach fails (the unplug request is '
+                    'repeated every 10 seconds meanwhile: a guest still booting '
+                    'misses the first).'),
 ]
 
 

@@ -40,6 +40,7 @@ _START_PAUSED = 1  # VIR_DOMAIN_START_PAUSED
 _NO_DOMAIN = 42  # VIR_ERR_NO_DOMAIN
 _AFFECT_LIVE, _AFFECT_CONFIG = 1, 2  # VIR_DOMAIN_AFFECT_*
 _POLL = 0.5
+_UNPLUG_REPEAT = 10
 
 
 def _libvirt():
@@ -527,16 +528,32 @@ class LibvirtDriver(driver.ComputeDriver):
             dom.detachDeviceFlags(persistent, _AFFECT_CONFIG)
         if not dom.isActive():
             return
-        live = domain.find_disk(dom.XMLDesc(0), target)
-        if live is None:
-            return
-        self._run_native(dom.detachDeviceFlags, live, _AFFECT_LIVE)
+        self._unplug_disk(dom, target, connection_info.get('serial'))
+
+    def _unplug_disk(self, dom, target, volume_id):
+        """Ask QEMU to unplug ``target`` until the guest lets it go, within
+        ``[libvirt] volume_detach_timeout``. The guest acknowledges through
+        ACPI; a request made before its kernel listens (still booting) is
+        never answered, so it is made again every ``_UNPLUG_REPEAT`` seconds."""
         deadline = time.monotonic() + CONF.libvirt.volume_detach_timeout
-        while domain.find_disk(dom.XMLDesc(0), target) is not None:
-            if time.monotonic() > deadline:
+        asked_at = None
+        while True:
+            live = domain.find_disk(dom.XMLDesc(0), target)
+            if live is None:
+                return
+            now = time.monotonic()
+            if now > deadline:
                 raise exception.VolumeDetachFailed(
-                    volume_id=connection_info.get('serial'),
-                    reason='the guest did not release %s' % target)
+                    volume_id=volume_id, reason='the guest did not release %s' % target)
+            if asked_at is None:
+                self._run_native(dom.detachDeviceFlags, live, _AFFECT_LIVE)
+                asked_at = now
+            elif now - asked_at >= _UNPLUG_REPEAT:
+                try:
+                    self._run_native(dom.detachDeviceFlags, live, _AFFECT_LIVE)
+                except Exception as exc:  # QEMU may refuse a repeat while one is pending
+                    LOG.debug('Repeated unplug of %s refused: %s', target, exc)
+                asked_at = now
             time.sleep(_POLL)
 
 

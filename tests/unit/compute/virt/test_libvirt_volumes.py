@@ -88,3 +88,48 @@ def test_boot_from_volume_uses_the_volume_as_root_disk(drv, conn, instance, base
 def test_spawn_without_image_or_root_volume_is_refused(drv, instance):
     with pytest.raises(exception.DriverNotSupported):
         drv.spawn(None, instance, {'id': 'x'}, None, [], FLAVOR, block_device_info=[])
+
+
+def test_detach_asks_again_when_a_booting_guest_missed_the_first_request(
+        drv, conn, instance, base_image, tmp_path, monkeypatch):
+    from services.compute.virt.libvirt import driver as libvirt_driver
+    monkeypatch.setattr(libvirt_driver, '_POLL', 0.01)
+    monkeypatch.setattr(libvirt_driver, '_UNPLUG_REPEAT', 0.05)
+    drv.spawn(None, instance, kernel_image(base_image), str(base_image), [], FLAVOR)
+    dom = conn.lookupByName('alto-test-' + instance.uuid)
+    drv.attach_volume(None, instance, _info(tmp_path / 'v'), '/dev/vdb')
+    unplug = type(dom).detachDeviceFlags
+    requests = []
+
+    # The fake keeps one definition for both the live and the persistent
+    # domain: only a live request changes it here.
+    def guest_listens_from_the_second_live_request(self, xml, flags):
+        if not flags & 1:  # not VIR_DOMAIN_AFFECT_LIVE
+            return 0
+        requests.append(flags)
+        if len(requests) == 1:
+            return 0  # accepted by QEMU, never acknowledged by the guest
+        return unplug(self, xml, flags)
+
+    monkeypatch.setattr(type(dom), 'detachDeviceFlags',
+                        guest_listens_from_the_second_live_request)
+    drv.detach_volume(None, instance, _info(tmp_path / 'v'), '/dev/vdb')
+    assert 'vdb' not in _disks(dom) and len(requests) == 2
+
+
+def test_detach_fails_when_the_guest_never_lets_go(drv, conn, instance, base_image, tmp_path,
+                                                   monkeypatch):
+    from services.compute.virt.libvirt import driver as libvirt_driver
+    monkeypatch.setattr(libvirt_driver, '_POLL', 0.01)
+    monkeypatch.setattr(libvirt_driver, '_UNPLUG_REPEAT', 0.05)
+    libvirt_driver.CONF.set_override('volume_detach_timeout', 1, 'libvirt')
+    drv.spawn(None, instance, kernel_image(base_image), str(base_image), [], FLAVOR)
+    dom = conn.lookupByName('alto-test-' + instance.uuid)
+    drv.attach_volume(None, instance, _info(tmp_path / 'v'), '/dev/vdb')
+    monkeypatch.setattr(type(dom), 'detachDeviceFlags', lambda self, xml, flags: 0)
+    try:
+        with pytest.raises(exception.VolumeDetachFailed):
+            drv.detach_volume(None, instance, _info(tmp_path / 'v'), '/dev/vdb')
+    finally:
+        libvirt_driver.CONF.clear_override('volume_detach_timeout', 'libvirt')
+    assert 'vdb' in _disks(dom)
