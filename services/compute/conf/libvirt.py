@@ -50,6 +50,11 @@ opts = [
     cfg.IntOpt('volume_detach_timeout', default=30, min=1,
                help='Seconds a running guest has to release a volume being '
                     'detached before the detach fails.'),
+    cfg.StrOpt('migration_address', default='',
+               help='Address (or ssh host name) other compute hosts copy a '
+                    'resized or migrated guest\'s disks to with rsync over ssh, '
+                    'when they are not this machine. Empty: the host name '
+                    '([DEFAULT] host).'),
 ]
 
 

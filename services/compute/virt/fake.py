@@ -205,6 +205,12 @@ class FakeDriver(driver.ComputeDriver):
     def get_console_output(self, context, instance):
         return '\n'.join(self._guest(instance)['console']) + '\n'
 
+    def get_vnc_console(self, context, instance):
+        """A display per running guest: 5900 + its place among this host's guests."""
+        if self._guest(instance)['power_state'] != inst_obj.RUNNING:
+            raise exception.InstanceNotReady(instance_id=instance.uuid)
+        return {'host': '127.0.0.1', 'port': 5900 + list(self._guests).index(instance.uuid)}
+
     def crash(self, instance):
         """Test hook: the guest stops behind the control plane's back."""
         self._set(instance, inst_obj.SHUTDOWN, 'guest crashed')

@@ -51,3 +51,15 @@ def convert(source, target, force_share=False):
     if force_share:
         args.append('-U')
     _qemu_img(*(args + [source, target]))
+
+
+def rebase(path, backing):
+    """Point the overlay ``path`` at ``backing`` (the same image, cached at
+    another path: ``-u`` trusts that the content is the same)."""
+    _qemu_img('rebase', '-u', '-b', backing, '-F', info(backing)['format'], path)
+
+
+def grow(path, size_bytes):
+    """Grow ``path``'s virtual disk to ``size_bytes``; never shrinks it."""
+    if info(path)['virtual_size'] < size_bytes:
+        _qemu_img('resize', '-q', path, str(size_bytes))
