@@ -10,11 +10,11 @@ from oslo_concurrency import lockutils
 from oslo_config import cfg
 from oslo_log import log as logging
 from oslo_utils import timeutils
-from oslo_utils import uuidutils
 
 from common import context as alto_context
 from services.compute import clients
 from services.compute import exception
+from services.compute.compute import image_cache
 from services.compute.compute import instance_events
 from services.compute.compute import rpcapi
 from services.compute.compute import volumes
@@ -70,6 +70,9 @@ class ComputeManager:
             (self.report_resources, CONF.compute.resource_report_interval),
             (self.sync_power_states, CONF.compute.sync_power_state_interval),
             (self.offload_shelved_instances, CONF.compute.shelved_poll_interval)]
+        if CONF.compute.image_cache_manager_interval:
+            self.periodic_tasks.append((self.prune_image_cache,
+                                        CONF.compute.image_cache_manager_interval))
 
     # -- start-up and periodic work -------------------------------------------
     def init_host(self):
@@ -112,6 +115,12 @@ class ComputeManager:
                          ram_allocation_ratio=CONF.compute.ram_allocation_ratio,
                          disk_allocation_ratio=CONF.compute.disk_allocation_ratio)
         node_obj.ComputeNode.report(alto_context.get_admin_context(), self.host, resources)
+
+    def prune_image_cache(self):
+        """Remove cached images no guest of this host uses
+        (``[compute] remove_unused_base_images``)."""
+        if CONF.compute.remove_unused_base_images:
+            image_cache.prune(self.host, self.driver.base_files_in_use())
 
     def sync_power_states(self):
         context = alto_context.get_admin_context()
@@ -156,20 +165,7 @@ class ComputeManager:
 
     def _cached_image(self, context, image_id):
         """Path of the host's cached copy of an image, fetched once."""
-        if not image_id:
-            return None
-        if not uuidutils.is_uuid_like(image_id):
-            # The ID names a file here: never a path.
-            raise exception.ImageNotFound(image_id=image_id)
-        base_dir = os.path.join(CONF.state_path, 'instances', '_base')
-        path = os.path.join(base_dir, image_id)
-        with lockutils.lock('%s-image-%s' % (self.host, image_id)):
-            if not os.path.exists(path):
-                os.makedirs(base_dir, exist_ok=True)
-                tmp = path + '.part'
-                clients.image_client().download(context, image_id, tmp)
-                os.replace(tmp, path)
-        return path
+        return image_cache.fetch(context, self.host, image_id)
 
     def _with_boot_files(self, context, image):
         """``image`` plus the cached files of the kernel and ramdisk images

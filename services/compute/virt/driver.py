@@ -178,6 +178,12 @@ class ComputeDriver(abc.ABC):
         self.destroy(context, instance, [])
         self.spawn(context, instance, {'id': instance.image_ref}, None, network_info, flavor)
 
+    def base_files_in_use(self):
+        """Paths of the image cache's files the host's guests use (their
+        disks' backing files, kernels, ramdisks, also what a resize keeps);
+        None when the driver cannot tell (nothing is pruned then)."""
+        return None
+
     @abc.abstractmethod
     def get_host_uptime(self):
         """The host's ``uptime`` line (clock, time up, users, load average),

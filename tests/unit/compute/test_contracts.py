@@ -84,7 +84,7 @@ PAIRS = [
                  ('report_state',), id='scheduler'),
     pytest.param(compute_rpcapi.ComputeAPI, compute_manager.ComputeManager, ('host',),
                  ('init_host', 'report_state', 'report_resources', 'sync_power_states',
-                  'offload_shelved_instances'), id='compute'),
+                  'offload_shelved_instances', 'prune_image_cache'), id='compute'),
 ]
 
 

@@ -18,9 +18,10 @@ def _qemu_img(*args):
 
 
 def info(path):
-    """``qemu-img info`` of one file: format and virtual size."""
+    """``qemu-img info`` of one file: format, virtual size, backing file."""
     data = json.loads(_qemu_img('info', '--output=json', '-U', path))
-    return {'format': data['format'], 'virtual_size': int(data['virtual-size'])}
+    return {'format': data['format'], 'virtual_size': int(data['virtual-size']),
+            'backing': data.get('full-backing-filename') or data.get('backing-filename')}
 
 
 def create_overlay(base, path, size_gb):

@@ -12,6 +12,7 @@ import grp
 import os
 import shutil
 import time
+import types
 import xml.etree.ElementTree as ET
 
 from oslo_config import cfg
@@ -545,6 +546,39 @@ class LibvirtDriver(driver.ComputeDriver):
         if self._bridge_kind(CONF.libvirt.vif_bridge) == 'ovs':
             vif_plug.unplug_ovs(instance.uuid, [vif['port_id']])
         LOG.info('Unplugged port %s from %s', vif['port_id'], dom.name())
+
+    # -- image cache ------------------------------------------------------------------
+    def base_files_in_use(self):
+        """The cached files every instance directory here (a resize's kept
+        ``<uuid>_resize`` too) uses: its disks' backing files and its
+        domain's kernel and ramdisk."""
+        used = set()
+        root = CONF.libvirt.instances_path
+        for name in os.listdir(root):
+            path = os.path.join(root, name)
+            if name == '_base' or not os.path.isdir(path):
+                continue
+            for disk in os.listdir(path):
+                if disk.startswith('disk') and disk != 'disk.config':
+                    backing = disks.info(os.path.join(path, disk))['backing']
+                    if backing:
+                        used.add(backing)
+            used.update(self._boot_files(name, path))
+        return used
+
+    def _boot_files(self, name, path):
+        saved = os.path.join(path, 'libvirt.xml')
+        if os.path.exists(saved):
+            with open(saved) as f:
+                xml = f.read()
+        else:
+            dom = self._lookup(types.SimpleNamespace(uuid=name))
+            if dom is None:
+                return []
+            xml = dom.XMLDesc(_XML_INACTIVE)
+        os_el = ET.fromstring(xml).find('os')
+        return [el.text for el in (os_el.find('kernel'), os_el.find('initrd'))
+                if el is not None and el.text] if os_el is not None else []
 
     # -- resize and cold migration ---------------------------------------------------
     # The source keeps its stopped guest's directory as ``<uuid>_resize``
