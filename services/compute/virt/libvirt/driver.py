@@ -239,32 +239,18 @@ class LibvirtDriver(driver.ComputeDriver):
         props = image_meta.get('properties') or {}
         if props.get('kernel_id') and not image_meta.get('kernel_path'):
             raise exception.ComputeError('Kernel image %s was not fetched' % props['kernel_id'])
-        spec = domain.spec_from(instance, flavor, image_meta, self._name(instance.uuid),
-                                self.virt_type or self._pick_virt_type(),
-                                CONF.libvirt.default_machine_type,
-                                CONF.libvirt.default_kernel_cmdline)
+        spec = self._spec(instance, flavor, image_meta)
         path = self._instance_dir(instance.uuid)
         os.makedirs(path, exist_ok=True)
         try:
             self._share(path)
-            for used in filter(None, (image_path, image_meta.get('kernel_path'),
-                                      image_meta.get('ramdisk_path'))):
-                self._share(os.path.dirname(used))
-                self._share(used)
+            self._share_cached(image_path, image_meta)
             if boots_from_volume:
                 spec.disks = volumes[:1] + self._make_disks(path, None, flavor)[1:] + \
                     volumes[1:]
             else:
                 spec.disks = self._make_disks(path, image_path, flavor) + volumes
-            spec.kernel = image_meta.get('kernel_path')
-            spec.ramdisk = image_meta.get('ramdisk_path')
-            if not spec.kernel:
-                spec.cmdline = None
-            spec.console_log = self._console_log(instance.uuid)
-            spec.vnc_listen = CONF.vnc.server_listen if CONF.vnc.enabled else None
-            spec.vifs = self._vifs(network_info)
-            if configdrive.required(instance):
-                spec.config_drive = self._make_config_drive(path, instance, network_info)
+            self._complete_spec(spec, instance, image_meta, path, network_info)
             xml = domain.build(spec)
             dom = self.conn.defineXML(xml)
             if wait_for_network is None:
@@ -277,6 +263,31 @@ class LibvirtDriver(driver.ComputeDriver):
             self._cleanup(instance)
             raise
         LOG.info('Started %s (%s, %d vifs)', spec.name, spec.virt_type, len(spec.vifs))
+
+    def _spec(self, instance, flavor, image_meta):
+        return domain.spec_from(instance, flavor, image_meta, self._name(instance.uuid),
+                                self.virt_type or self._pick_virt_type(),
+                                CONF.libvirt.default_machine_type,
+                                CONF.libvirt.default_kernel_cmdline)
+
+    def _share_cached(self, image_path, image_meta):
+        """Let QEMU read the cached image, kernel and ramdisk a guest uses."""
+        for used in filter(None, (image_path, image_meta.get('kernel_path'),
+                                  image_meta.get('ramdisk_path'))):
+            self._share(os.path.dirname(used))
+            self._share(used)
+
+    def _complete_spec(self, spec, instance, image_meta, path, network_info):
+        """Boot files, console log, VNC display, NICs and config drive."""
+        spec.kernel = image_meta.get('kernel_path')
+        spec.ramdisk = image_meta.get('ramdisk_path')
+        if not spec.kernel:
+            spec.cmdline = None
+        spec.console_log = self._console_log(instance.uuid)
+        spec.vnc_listen = CONF.vnc.server_listen if CONF.vnc.enabled else None
+        spec.vifs = self._vifs(network_info)
+        if configdrive.required(instance):
+            spec.config_drive = self._make_config_drive(path, instance, network_info)
 
     def _console_log(self, uuid):
         """The serial console's file, made here before libvirt opens it: a
@@ -643,31 +654,17 @@ class LibvirtDriver(driver.ComputeDriver):
             raise exception.ComputeError('The disks of %s did not arrive in %s'
                                          % (instance.uuid, path))
         image_meta = image_meta or {}
-        spec = domain.spec_from(instance, flavor, image_meta, self._name(instance.uuid),
-                                self.virt_type or self._pick_virt_type(),
-                                CONF.libvirt.default_machine_type,
-                                CONF.libvirt.default_kernel_cmdline)
+        spec = self._spec(instance, flavor, image_meta)
         try:
             self._share(path)
-            for used in filter(None, (image_path, image_meta.get('kernel_path'),
-                                      image_meta.get('ramdisk_path'))):
-                self._share(os.path.dirname(used))
-                self._share(used)
+            self._share_cached(image_path, image_meta)
             if image_path:
                 disks.rebase(root, image_path)  # this host's copy of the image
             disks.grow(root, (flavor.get('root_gb') or 0) * disks.GiB)
             spec.disks = [domain.Disk(root)] + self._moved_disks(path, flavor)
             for disk in spec.disks:
                 self._share(disk.path)
-            spec.kernel = image_meta.get('kernel_path')
-            spec.ramdisk = image_meta.get('ramdisk_path')
-            if not spec.kernel:
-                spec.cmdline = None
-            spec.console_log = self._console_log(instance.uuid)
-            spec.vnc_listen = CONF.vnc.server_listen if CONF.vnc.enabled else None
-            spec.vifs = self._vifs(network_info)
-            if configdrive.required(instance):
-                spec.config_drive = self._make_config_drive(path, instance, network_info)
+            self._complete_spec(spec, instance, image_meta, path, network_info)
             dom = self.conn.defineXML(domain.build(spec))
             if power_on:
                 self._run_native(dom.create)

@@ -8,10 +8,7 @@ import uuid
 
 import pytest
 from oslo_config import cfg
-from oslo_config import fixture as config_fixture
 
-from common import config
-from services.compute import conf as compute_conf
 from services.compute import exception
 from services.compute.compute import image_cache
 from services.compute.virt import fake
@@ -21,18 +18,10 @@ DAY = 86400
 
 
 @pytest.fixture
-def state(tmp_path):
-    config.register_common_opts(CONF)
-    compute_conf.register_opts(CONF, with_clients=False)
-    fixture = config_fixture.Config(CONF)
-    fixture.setUp()
-    CONF([], project='altostratus', default_config_files=[])
-    fixture.config(state_path=str(tmp_path))
+def state(conf, tmp_path):
     base = tmp_path / 'instances' / '_base'
     base.mkdir(parents=True)
-    yield base
-    fixture.cleanUp()
-    CONF.reset()
+    return base
 
 
 def _cached(base, age, name=None):
