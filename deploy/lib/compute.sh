@@ -1,7 +1,8 @@
 # Compute service (nova-compatible Compute v2.1) for stack.sh.  Sourced after common.sh.
-# Six daemons: api (8774), conductor (the only one with the database), scheduler, one
-# compute for this host, the metadata service (8775) and the Placement API (8778, served
-# from the conductor's claim data; registered in the catalog as `placement`).  The database URL lives in its own
+# Seven daemons: api (8774), conductor (the only one with the database), scheduler, one
+# compute for this host, the metadata service (8775), the Placement API (8778, served
+# from the conductor's claim data; registered in the catalog as `placement`) and the noVNC
+# console proxy (127.0.0.1:6080).  The database URL lives in its own
 # file that only the conductor and alto-manage read.
 #
 # ALTO_COMPUTE_DRIVER=libvirt (the default) boots real QEMU guests: compute_install installs
@@ -16,6 +17,9 @@ COMPUTE_URL=http://$HOST_IP:$COMPUTE_PORT/v2.1
 COMPUTE_HOST=${COMPUTE_HOST:-$(hostname)}
 COMPUTE_DEMO_SERVER=${COMPUTE_DEMO_SERVER:-demo-server}
 METADATA_PORT=${METADATA_PORT:-8775}
+# alto-compute-novncproxy (noVNC's WebSocket to the guests' VNC displays): loopback only.
+NOVNCPROXY_HOST=${NOVNCPROXY_HOST:-127.0.0.1}
+NOVNCPROXY_PORT=${NOVNCPROXY_PORT:-6080}
 PLACEMENT_PORT=${PLACEMENT_PORT:-8778}
 PLACEMENT_URL=http://$HOST_IP:$PLACEMENT_PORT
 ALTO_COMPUTE_DRIVER=${ALTO_COMPUTE_DRIVER:-libvirt}
@@ -23,7 +27,8 @@ ALTO_COMPUTE_DRIVER=${ALTO_COMPUTE_DRIVER:-libvirt}
 LIBVIRT_VIRT_TYPE=${LIBVIRT_VIRT_TYPE:-auto}
 # The guest of deploy/images/register.sh, the demo server's image under libvirt.
 COMPUTE_GUEST_IMAGE=${COMPUTE_GUEST_IMAGE:-alto-guest}
-COMPUTE_LIBVIRT_PACKAGES="qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients libvirt-dev pkg-config acl genisoimage"
+# novnc: the noVNC web page alto-compute-novncproxy serves (/usr/share/novnc).
+COMPUTE_LIBVIRT_PACKAGES="qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients libvirt-dev pkg-config acl genisoimage novnc"
 # QEMU's user and group (Debian's libvirt: qemu.conf user/group), and the group that may use
 # libvirtd's read-write socket.
 LIBVIRT_QEMU_USER=${LIBVIRT_QEMU_USER:-libvirt-qemu}
@@ -133,6 +138,10 @@ compute_configure() {
     iniset "$COMPUTE_CONF" metadata metadata_proxy_shared_secret "$(metadata_proxy_secret)"
     iniset "$COMPUTE_CONF" placement_api bind_host "$HOST_IP"
     iniset "$COMPUTE_CONF" placement_api bind_port "$PLACEMENT_PORT"
+    iniset "$COMPUTE_CONF" vnc novncproxy_host "$NOVNCPROXY_HOST"
+    iniset "$COMPUTE_CONF" vnc novncproxy_port "$NOVNCPROXY_PORT"
+    iniset "$COMPUTE_CONF" vnc novncproxy_base_url \
+        "http://$NOVNCPROXY_HOST:$NOVNCPROXY_PORT/vnc_auto.html"
     _compute_driver_switch
     iniset "$COMPUTE_CONF" compute compute_driver "$ALTO_COMPUTE_DRIVER"
     if _compute_libvirt; then
@@ -179,6 +188,7 @@ compute_daemons() {
     echo "alto-compute-api --config-file $COMPUTE_CONF"
     echo "alto-compute --config-file $COMPUTE_CONF"
     echo "alto-compute-metadata --config-file $COMPUTE_CONF"
+    echo "alto-compute-novncproxy --config-file $COMPUTE_CONF"
     echo "alto-placement-api --config-file $COMPUTE_CONF"
 }
 

@@ -143,6 +143,18 @@ class DriverNotSupported(base.Conflict):
     msg_fmt = '%(operation)s is not supported by the %(driver)s hypervisor driver.'
 
 
+class ConsoleTypeUnavailable(base.BadRequest):
+    msg_fmt = 'Unavailable console type %(console_type)s.'
+
+
+class InstanceNotReady(base.Conflict):
+    msg_fmt = 'Instance %(instance_id)s is not ready'
+
+
+class InvalidToken(NotFound):
+    msg_fmt = 'The token is invalid or has expired.'
+
+
 class InterfaceAttachFailed(ComputeError):
     msg_fmt = 'Failed to attach network adapter device to %(instance_uuid)s'
 

@@ -6,6 +6,7 @@ from common import faults
 from common import wsgi
 from services.compute.api import router as api_router
 from services.compute.api.controllers import aggregates
+from services.compute.api.controllers import consoles
 from services.compute.api.controllers import flavors
 from services.compute.api.controllers import hosts
 from services.compute.api.controllers import images
@@ -24,7 +25,7 @@ from services.compute.api.controllers import volume_attachments
 PREFIX = '/v2.1'
 CONTROLLERS = (servers, server_actions, server_extras, flavors, keypairs, hosts, limits,
                server_groups, aggregates, interfaces, usage, images, server_external_events,
-               volume_attachments)
+               volume_attachments, consoles)
 
 
 def build_router():

@@ -10,11 +10,11 @@ from oslo_concurrency import lockutils
 from oslo_config import cfg
 from oslo_log import log as logging
 from oslo_utils import timeutils
-from oslo_utils import uuidutils
 
 from common import context as alto_context
 from services.compute import clients
 from services.compute import exception
+from services.compute.compute import image_cache
 from services.compute.compute import instance_events
 from services.compute.compute import rpcapi
 from services.compute.compute import volumes
@@ -22,6 +22,8 @@ from services.compute.conductor import rpcapi as conductor_rpcapi
 from services.compute.metadata import configdrive
 from services.compute.objects import block_device as bdm_obj
 from services.compute.objects import compute_node as node_obj
+from services.compute.objects import console_auth_token as console_obj
+from services.compute.objects import flavor as flavor_obj
 from services.compute.objects import instance as inst_obj
 from services.compute.objects import instance_action as action_obj
 from services.compute.objects import request_spec as spec_obj
@@ -68,6 +70,9 @@ class ComputeManager:
             (self.report_resources, CONF.compute.resource_report_interval),
             (self.sync_power_states, CONF.compute.sync_power_state_interval),
             (self.offload_shelved_instances, CONF.compute.shelved_poll_interval)]
+        if CONF.compute.image_cache_manager_interval:
+            self.periodic_tasks.append((self.prune_image_cache,
+                                        CONF.compute.image_cache_manager_interval))
 
     # -- start-up and periodic work -------------------------------------------
     def init_host(self):
@@ -110,6 +115,12 @@ class ComputeManager:
                          ram_allocation_ratio=CONF.compute.ram_allocation_ratio,
                          disk_allocation_ratio=CONF.compute.disk_allocation_ratio)
         node_obj.ComputeNode.report(alto_context.get_admin_context(), self.host, resources)
+
+    def prune_image_cache(self):
+        """Remove cached images no guest of this host uses
+        (``[compute] remove_unused_base_images``)."""
+        if CONF.compute.remove_unused_base_images:
+            image_cache.prune(self.host, self.driver.base_files_in_use())
 
     def sync_power_states(self):
         context = alto_context.get_admin_context()
@@ -154,20 +165,7 @@ class ComputeManager:
 
     def _cached_image(self, context, image_id):
         """Path of the host's cached copy of an image, fetched once."""
-        if not image_id:
-            return None
-        if not uuidutils.is_uuid_like(image_id):
-            # The ID names a file here: never a path.
-            raise exception.ImageNotFound(image_id=image_id)
-        base_dir = os.path.join(CONF.state_path, 'instances', '_base')
-        path = os.path.join(base_dir, image_id)
-        with lockutils.lock('%s-image-%s' % (self.host, image_id)):
-            if not os.path.exists(path):
-                os.makedirs(base_dir, exist_ok=True)
-                tmp = path + '.part'
-                clients.image_client().download(context, image_id, tmp)
-                os.replace(tmp, path)
-        return path
+        return image_cache.fetch(context, self.host, image_id)
 
     def _with_boot_files(self, context, image):
         """``image`` plus the cached files of the kernel and ramdisk images
@@ -360,6 +358,7 @@ class ComputeManager:
 
     def _terminate(self, context, instance):
         self.driver.destroy(context, instance, instance.network_info)
+        console_obj.ConsoleAuthToken.clean_for_instance(context, instance.uuid)
         clients.network_client().deallocate_for_instance(context, instance)
         # The guest is gone: its volumes are disconnected and released (and
         # deleted when they were to go with the server).
@@ -469,6 +468,29 @@ class ComputeManager:
             lines = text.splitlines(True)
             text = ''.join(lines[-length:]) if length > 0 else ''
         return text
+
+    def get_vnc_console(self, context, instance_uuid, console_type):
+        """A console URL for the guest's VNC display (call, compute RPC 1.7):
+        a token the conductor keeps ``[consoleauth] token_ttl`` seconds."""
+        if not CONF.vnc.enabled:
+            raise exception.ConsoleTypeUnavailable(console_type=console_type)
+        instance = self._get(context, instance_uuid)
+        display = self.driver.get_vnc_console(context, instance)
+        token = console_obj.ConsoleAuthToken(
+            context, console_type=console_type, host=display['host'], port=display['port'],
+            instance_uuid=instance.uuid, access_url_base=CONF.vnc.novncproxy_base_url)
+        token.authorize(CONF.consoleauth.token_ttl)
+        return {'type': console_type, 'url': token.access_url}
+
+    def validate_console_port(self, context, instance_uuid, port, console_type):
+        """Whether ``port`` is still the guest's display (call, compute RPC
+        1.7; the console proxy asks before it connects)."""
+        try:
+            display = self.driver.get_vnc_console(context, self._get(context, instance_uuid))
+        except (exception.InstanceNotFound, exception.InstanceNotReady,
+                exception.ConsoleTypeUnavailable):
+            return False
+        return display['port'] == port
 
     def rescue_instance(self, context, instance_uuid, rescue_image_ref=None):
         instance = self._get(context, instance_uuid)
@@ -739,6 +761,55 @@ class ComputeManager:
         node_obj.ComputeNode.release(context, self.host, *instance.claim_args())
 
     # -- resize / cold migration -----------------------------------------------
+    def prepare_resize_target(self, context, instance_uuid):
+        """Runs on the destination (call, compute RPC 1.7): where the source
+        sends the guest's files."""
+        instance = self._get(context, instance_uuid)
+        return self.driver.migration_target(instance)
+
+    def resize_instance(self, context, instance_uuid, dest_host):
+        """Runs on the source (compute RPC 1.7): stop the guest, move its
+        disks to ``dest_host``, then let the destination finish. A failure
+        leaves the guest as it was, gives the destination's claim back and
+        records a fault."""
+        with self._instance_lock(instance_uuid):
+            instance = self._get(context, instance_uuid)
+            with self._event(context, instance_uuid, 'compute_resize_instance'):
+                try:
+                    self._refuse_unless_resizable(instance)
+                    target = rpcapi.ComputeAPI().prepare_resize_target(context, dest_host,
+                                                                       instance_uuid)
+                    self.driver.migrate_disk_and_power_off(context, instance, target,
+                                                           instance.new_flavor)
+                except Exception as exc:
+                    self._abort_resize(context, instance, dest_host, exc)
+                    raise
+                instance.task_state = 'resize_migrated'
+                instance.save(expected_task_state=['resize_migrating'])
+        rpcapi.ComputeAPI().finish_resize(context, dest_host, instance_uuid, self.host)
+
+    def _refuse_unless_resizable(self, instance):
+        if not self.driver.supports_resize:
+            raise exception.DriverNotSupported(operation='resize',
+                                               driver=self.driver.hypervisor_type)
+
+    def _abort_resize(self, context, instance, dest_host, exc):
+        """The resize did not happen: the server stays here with its flavor."""
+        node_obj.ComputeNode.release(context, dest_host,
+                                     *flavor_obj.claim_args(instance.new_flavor))
+        instance.new_flavor = None
+        instance.system_metadata = {k: v for k, v in instance.system_metadata.items()
+                                    if k not in ('resize_source', 'resize_dest')}
+        instance.task_state = None
+        with contextlib.suppress(Exception):  # the hypervisor may be what failed
+            instance.power_state = self.driver.get_power_state(instance)
+        try:
+            instance.save(expected_task_state=['resize_migrating'])
+        except (exception.InstanceNotFound, exception.InstanceInvalidState):
+            return
+        instance.add_fault(getattr(exc, 'code', 500), 'Resize failed: %s' % exc,
+                           host=self.host)
+
     def finish_resize(self, context, instance_uuid, source_host):
         """Runs on the destination: start the guest with the new flavor."""
         instance = self._get(context, instance_uuid)
@@ -747,15 +818,23 @@ class ComputeManager:
                 # Refuse before the guest is torn down: it keeps running as it was.
                 instance.task_state = None
                 instance.save()
-                raise exception.DriverNotSupported(operation='resize',
-                                                   driver=self.driver.hypervisor_type)
-            image = {'id': instance.image_ref}
-            if source_host == self.host:
-                self.driver.destroy(context, instance, instance.network_info)
-            else:
+                self._refuse_unless_resizable(instance)
+            image, path = {'id': instance.image_ref}, None
+            if self.driver.supports_cow_images and instance.image_ref:
+                # The moved disks are overlays: they need this host's copy of the image.
+                image = clients.image_client().get(context, instance.image_ref)
+                path = self._cached_image(context, instance.image_ref)
+                image = self._with_boot_files(context, image)
+            if source_host != self.host:
                 clients.network_client().bind_ports(context, instance, self.host)
-            self.driver.spawn(context, instance, image, None, instance.network_info,
-                              instance.new_flavor)
+            try:
+                self.driver.finish_migration(
+                    context, instance, image, path, instance.network_info,
+                    instance.new_flavor, same_host=source_host == self.host,
+                    power_on=instance.vm_state != inst_obj.STOPPED)
+            except Exception as exc:
+                instance.set_error('Finishing the resize failed: %s' % exc)
+                raise
             instance.old_flavor = instance.flavor
             instance.flavor = instance.new_flavor
             instance.vcpus = instance.flavor['vcpus']
@@ -773,8 +852,7 @@ class ComputeManager:
         instance = self._get(context, instance_uuid)
         with self._event(context, instance_uuid, 'compute_confirm_resize'):
             dest = instance.system_metadata.get('resize_dest')
-            if dest != self.host:
-                self.driver.destroy(context, instance, [])
+            self.driver.confirm_migration(context, instance, same_host=dest == self.host)
             node_obj.ComputeNode.release(context, self.host, *instance.claim_args(old=True))
             instance.old_flavor = None
             instance.new_flavor = None
@@ -796,11 +874,10 @@ class ComputeManager:
         """Runs on the source: run the guest with the old flavor again."""
         instance = self._get(context, instance_uuid)
         with self._event(context, instance_uuid, 'compute_finish_revert_resize'):
-            self.driver.destroy(context, instance, [])
             if instance.host != self.host:
                 clients.network_client().bind_ports(context, instance, self.host)
-            self.driver.spawn(context, instance, {'id': instance.image_ref}, None,
-                              instance.network_info, instance.old_flavor)
+            self.driver.finish_revert_migration(context, instance, instance.network_info,
+                                                instance.old_flavor)
             instance.flavor = instance.old_flavor
             instance.vcpus = instance.flavor['vcpus']
             instance.memory_mb = instance.flavor['memory_mb']

@@ -14,6 +14,10 @@ Version history:
           object (the dict before)
     1.4 - external_instance_event (os-server-external-events)
     1.5 - attach_volume, detach_volume (block volumes)
+    1.7 - resize_instance (cast to the source: power off, move the disks,
+          then finish_resize on the destination), prepare_resize_target
+          (call to the destination), get_vnc_console and
+          validate_console_port (calls)
 """
 
 import oslo_messaging as messaging
@@ -25,8 +29,9 @@ from services.compute.objects import request_spec as spec_obj
 
 CONF = cfg.CONF
 TOPIC = 'compute'
-# -- version bump: external_instance_event (1.4), block volumes (1.5) --
-RPC_API_VERSION = '1.5'
+# -- version bump: external_instance_event (1.4), block volumes (1.5),
+# resize through the source and VNC consoles (1.7) --
+RPC_API_VERSION = '1.7'
 
 
 class ComputeAPI:
@@ -155,3 +160,31 @@ class ComputeAPI:
         """Unplug the volume, disconnect it and delete its attachment (cast)."""
         self._cast(context, host, 'detach_volume', version='1.5',
                    instance_uuid=instance_uuid, volume_id=volume_id)
+
+    # -- 1.7: resize and cold migration through the source ------------------------
+    def resize_instance(self, context, host, instance_uuid, dest_host):
+        """On the source ``host``: stop the guest, move its disks to
+        ``dest_host``, which then finishes the resize (cast). Computes capped
+        below 1.7 get finish_resize on the destination straight away."""
+        if not self.client.can_send_version('1.7'):
+            self.finish_resize(context, dest_host, instance_uuid, host)
+            return
+        self._cast(context, host, 'resize_instance', version='1.7',
+                   instance_uuid=instance_uuid, dest_host=dest_host)
+
+    def prepare_resize_target(self, context, host, instance_uuid):
+        """Where the destination ``host`` takes the guest's files (call)."""
+        return self._prepare(host, '1.7').call(context, 'prepare_resize_target',
+                                               instance_uuid=instance_uuid)
+
+    def get_vnc_console(self, context, host, instance_uuid, console_type):
+        """``{'type', 'url'}`` of a console URL with a fresh token (call)."""
+        return self._prepare(host, '1.7').call(context, 'get_vnc_console',
+                                               instance_uuid=instance_uuid,
+                                               console_type=console_type)
+
+    def validate_console_port(self, context, host, instance_uuid, port, console_type):
+        """Whether ``port`` is still the guest's display (call)."""
+        return self._prepare(host, '1.7').call(context, 'validate_console_port',
+                                               instance_uuid=instance_uuid, port=port,
+                                               console_type=console_type)

@@ -136,7 +136,7 @@ class ConductorManager:
         instance.system_metadata = dict(instance.system_metadata, resize_source=source,
                                         resize_dest=host)
         instance.save()
-        self.compute_api.finish_resize(context, host, instance_uuid, source)
+        self.compute_api.resize_instance(context, source, instance_uuid, host)
 
     def _abort_migration(self, context, instance, message):
         instance.task_state = None

@@ -23,6 +23,14 @@ opts = [
     cfg.IntOpt('shelved_poll_interval', default=3600, min=1,
                help='Seconds between checks for shelved servers whose '
                     'shelved_offload_time has passed (when it is positive).'),
+    cfg.IntOpt('image_cache_manager_interval', default=2400, min=0,
+               help='Seconds between runs of the image cache pruning (0: never).'),
+    cfg.BoolOpt('remove_unused_base_images', default=True,
+                help='Remove cached images (state_path/instances/_base) that no '
+                     'guest of the host uses.'),
+    cfg.IntOpt('remove_unused_original_minimum_age_seconds', default=86400, min=0,
+               help='Seconds since its last use before an unused cached image is '
+                    'removed.'),
     cfg.StrOpt('default_availability_zone', default='nova',
                help='Availability zone of hosts in no aggregate with one.'),
     cfg.IntOpt('fake_vcpus', default=64, min=1,

@@ -52,6 +52,11 @@ opts = [
                     'detached before the detach fails (the unplug request is '
                     'repeated every 10 seconds meanwhile: a guest still booting '
                     'misses the first).'),
+    cfg.StrOpt('migration_address', default='',
+               help='Address (or ssh host name) other compute hosts copy a '
+                    'resized or migrated guest\'s disks to with rsync over ssh, '
+                    'when they are not this machine. Empty: the host name '
+                    '([DEFAULT] host).'),
 ]
 
 

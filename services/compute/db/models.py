@@ -278,3 +278,19 @@ class BlockDeviceMapping(Base):
     connection_info = sa.Column(sa.JSON)
     created_at = _ts()
     updated_at = _ts()
+
+
+class ConsoleAuthToken(Base):
+    """A console URL's token (revision 0006): only its SHA-256 is kept, with
+    the one server and VNC endpoint it opens and when it expires (epoch
+    seconds)."""
+    __tablename__ = 'console_auth_tokens'
+    id = sa.Column(sa.Integer, primary_key=True)
+    token_hash = sa.Column(sa.String(64), nullable=False, unique=True)
+    console_type = sa.Column(sa.String(32), nullable=False)
+    host = sa.Column(sa.String(255), nullable=False)
+    port = sa.Column(sa.Integer, nullable=False)
+    instance_uuid = sa.Column(sa.String(36), nullable=False, index=True)
+    access_url_base = sa.Column(sa.String(255))
+    expires = sa.Column(sa.Integer, nullable=False, index=True)
+    created_at = _ts()

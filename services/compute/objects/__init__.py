@@ -9,6 +9,7 @@ def register_all():
     from services.compute.objects import aggregate  # noqa: F401
     from services.compute.objects import block_device  # noqa: F401
     from services.compute.objects import compute_node  # noqa: F401
+    from services.compute.objects import console_auth_token  # noqa: F401
     from services.compute.objects import flavor  # noqa: F401
     from services.compute.objects import instance  # noqa: F401
     from services.compute.objects import instance_action  # noqa: F401

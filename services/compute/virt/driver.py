@@ -134,6 +134,11 @@ class ComputeDriver(abc.ABC):
     def detach_interface(self, context, instance, vif):
         """Unplug one network_info entry; one the guest lacks is not an error."""
 
+    def get_vnc_console(self, context, instance):
+        """``{'host', 'port'}`` of the guest's VNC display, as the console
+        proxy reaches it."""
+        raise exception.ConsoleTypeUnavailable(console_type='vnc')
+
     def attach_volume(self, context, instance, connection_info, mountpoint):
         """Hot-plug a connected volume (``connection_info['data']
         ['device_path']``) as ``mountpoint`` (/dev/vdX), running or stopped."""
@@ -144,6 +149,40 @@ class ComputeDriver(abc.ABC):
         """Unplug a volume; one the guest lacks is not an error."""
         raise exception.DriverNotSupported(operation='Volume detach',
                                            driver=self.hypervisor_type)
+
+    # -- resize and cold migration: the defaults keep the source guest until
+    # the resize is confirmed and start a fresh one on the destination. --
+    def migration_target(self, instance):
+        """On the destination: what the source needs to hand the guest's
+        files over (passed to :meth:`migrate_disk_and_power_off`)."""
+        return {}
+
+    def migrate_disk_and_power_off(self, context, instance, target, flavor):
+        """On the source: stop the guest and move its disks to ``target``,
+        keeping what a revert needs; on failure the guest is as it was."""
+
+    def finish_migration(self, context, instance, image_meta, image_path, network_info,
+                         flavor, same_host, power_on=True):
+        """On the destination: run the moved guest with ``flavor``."""
+        if same_host:
+            self.destroy(context, instance, network_info)
+        self.spawn(context, instance, image_meta, image_path, network_info, flavor)
+
+    def confirm_migration(self, context, instance, same_host):
+        """On the source: drop what was kept for a revert."""
+        if not same_host:
+            self.destroy(context, instance, [])
+
+    def finish_revert_migration(self, context, instance, network_info, flavor):
+        """On the source: run the guest as it was before the resize."""
+        self.destroy(context, instance, [])
+        self.spawn(context, instance, {'id': instance.image_ref}, None, network_info, flavor)
+
+    def base_files_in_use(self):
+        """Paths of the image cache's files the host's guests use (their
+        disks' backing files, kernels, ramdisks, also what a resize keeps);
+        None when the driver cannot tell (nothing is pruned then)."""
+        return None
 
     @abc.abstractmethod
     def get_host_uptime(self):

@@ -103,6 +103,9 @@ class FakeDriver(driver.ComputeDriver):
             self._guests[instance.uuid] = {
                 'power_state': inst_obj.RUNNING, 'flavor': flavor,
                 'image': (image_meta or {}).get('id'), 'rescued': False,
+                # The image cache's files it runs from.
+                'files': [p for p in (image_path, (image_meta or {}).get('kernel_path'),
+                                      (image_meta or {}).get('ramdisk_path')) if p],
                 'vifs': [vif['port_id'] for vif in network_info or []],
                 'volumes': {b['device_name']: _volume_record(b['connection_info'])
                             for b in block_device_info or []},
@@ -204,6 +207,15 @@ class FakeDriver(driver.ComputeDriver):
 
     def get_console_output(self, context, instance):
         return '\n'.join(self._guest(instance)['console']) + '\n'
+
+    def base_files_in_use(self):
+        return {path for guest in self._guests.values() for path in guest.get('files', [])}
+
+    def get_vnc_console(self, context, instance):
+        """A display per running guest: 5900 + its place among this host's guests."""
+        if self._guest(instance)['power_state'] != inst_obj.RUNNING:
+            raise exception.InstanceNotReady(instance_id=instance.uuid)
+        return {'host': '127.0.0.1', 'port': 5900 + list(self._guests).index(instance.uuid)}
 
     def crash(self, instance):
         """Test hook: the guest stops behind the control plane's back."""

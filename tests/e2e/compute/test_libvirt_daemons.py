@@ -13,74 +13,26 @@ downloaded from the image service.
 import base64
 import hashlib
 import re
-import shutil
 import time
-import uuid
 
 import pytest
 
-from tests.e2e import libvirt_guests
+from tests.e2e.compute import libvirt_cloud
 from tests.e2e.compute.conftest import BOOT_TIMEOUT, BOOTED, record_figure
 from tests.e2e.libvirt_guests import wait_for
-from tests.functional.compute import fixtures
 from tests.functional.compute.fixtures import mysql_compute_db  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 
-ADMIN = {'project': 'admin', 'roles': 'admin,member,reader'}
-KERNEL_ID = str(uuid.uuid4())
-RAMDISK_ID = str(uuid.uuid4())
-IMAGE_ID = str(uuid.uuid4())
+ADMIN = libvirt_cloud.ADMIN
+IMAGE_ID = libvirt_cloud.IMAGE_ID
 
 
 @pytest.fixture
 def cloud(libvirtd, guest_image, workdir, mysql_compute_db):  # noqa: F811
-    prefix = 'alto-e2e-%s-' % uuid.uuid4().hex[:8]
-    cloud = fixtures.ComputeCloud(workdir, mysql_compute_db, hosts=('lv1',), extra={
-        'compute': {'compute_driver': 'libvirt', 'sync_power_state_interval': 5},
-        'libvirt': {'connection_uri': libvirtd, 'domain_prefix': prefix, 'vif_bridge': '',
-                    'shutdown_timeout': 30, 'soft_reboot_timeout': 30}})
-    base = workdir / 'instances' / '_base'
-    base.mkdir(parents=True)
-    for image_id, key in ((KERNEL_ID, 'kernel'), (RAMDISK_ID, 'ramdisk'), (IMAGE_ID, 'disk')):
-        shutil.copy(guest_image[key], base / image_id)
-    cloud.fake_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        cloud.create_vhost()
-        cloud.write_config()
-        cloud.seed_fakes()
-        from services.compute.clients import fake
-        fake.seed(str(cloud.fake_dir), images=[
-            {'id': KERNEL_ID, 'name': 'alto-guest-kernel', 'visibility': 'public',
-             'disk_format': 'aki'},
-            {'id': RAMDISK_ID, 'name': 'alto-guest-ramdisk', 'visibility': 'public',
-             'disk_format': 'ari'},
-            {'id': IMAGE_ID, 'name': 'alto-guest', 'visibility': 'public',
-             'disk_format': 'qcow2',
-             'properties': {'kernel_id': KERNEL_ID, 'ramdisk_id': RAMDISK_ID,
-                            'os_command_line': 'console=tty0 console=ttyS0',
-                            'hw_disk_bus': 'virtio', 'hw_vif_model': 'virtio'}}])
-        _start(cloud)
-        cloud.request('POST', '/flavors', {'flavor': {'name': 'm1.guest', 'ram': 128,
-                                                      'vcpus': 1, 'disk': 1, 'id': 'guest'}},
-                      **ADMIN)
-        cloud.e2e_prefix = prefix
+    with libvirt_cloud.running(libvirtd, guest_image, workdir, mysql_compute_db,
+                               ('lv1',)) as cloud:
         yield cloud
-    finally:
-        cloud.stop()
-        libvirt_guests.remove_domains(libvirtd, prefix)
-
-
-def _start(cloud):
-    """ComputeCloud.start() after its own config and seeding steps."""
-    cloud.db_sync()
-    cloud._spawn('conductor', 'alto-compute-conductor', '--config-file',
-                 str(cloud.db_config_file))
-    cloud._spawn('scheduler', 'alto-compute-scheduler')
-    cloud._spawn('api', 'alto-compute-api')
-    for host in cloud.hosts:
-        cloud.start_compute(host)
-    cloud.wait_ready(timeout=120)
 
 
 def _server(cloud, server_id):

@@ -147,6 +147,9 @@ def test_server_lifecycle(clis, cloud, demo_sdk):
     assert images.get('web1-snap') == 'active'
     log = demo.run('console', 'log', 'show', 'web1')
     assert 'Booting web1' in log or 'Booting vm1' in log
+    console = demo.json('console', 'url', 'show', '--novnc', 'web1')
+    assert console['type'] == 'novnc', console
+    assert '/vnc_auto.html?path=%3Ftoken%3D' in console['url'], console
     events = demo.json('server', 'event', 'list', 'web1')
     assert {'create', 'reboot', 'stop', 'start', 'resize', 'createImage'} <= {
         e['Action'] for e in events}

@@ -18,7 +18,7 @@ DB_MODULES = ('sqlalchemy', 'oslo_db', 'alembic', 'services.compute.db', 'common
 # Only these may touch the database layer.
 ALLOWED = ('conductor/', 'db/', 'cmd/conductor.py', 'cmd/manage.py')
 DB_FREE_CMDS = ('cmd/api.py', 'cmd/scheduler.py', 'cmd/compute.py', 'cmd/metadata.py',
-                'cmd/placement_api.py')
+                'cmd/placement_api.py', 'cmd/novncproxy.py')
 
 
 def _imports(path):
@@ -84,7 +84,7 @@ PAIRS = [
                  ('report_state',), id='scheduler'),
     pytest.param(compute_rpcapi.ComputeAPI, compute_manager.ComputeManager, ('host',),
                  ('init_host', 'report_state', 'report_resources', 'sync_power_states',
-                  'offload_shelved_instances'), id='compute'),
+                  'offload_shelved_instances', 'prune_image_cache'), id='compute'),
 ]
 
 
@@ -95,15 +95,18 @@ def test_rpc_pair_contract(client, manager, client_only, local):
 
 def test_rpc_api_versions():
     # Bump these with the version history in the rpcapi docstrings.
-    # compute 1.4: external events; 1.5 / conductor 1.4: block volumes.
-    assert compute_rpcapi.RPC_API_VERSION == '1.5'
+    # compute 1.4: external events; 1.5 / conductor 1.4: block volumes;
+    # compute 1.7: resize through the source.
+    assert compute_rpcapi.RPC_API_VERSION == '1.7'
     assert conductor_rpcapi.RPC_API_VERSION == '1.4'
     assert scheduler_rpcapi.RPC_API_VERSION == '1.1'
 
 
 # The methods whose caller waits for an answer; every other one is a cast.
 CALLS = {
-    compute_rpcapi.ComputeAPI: {'get_console_output', 'attach_interface', 'get_host_uptime'},
+    compute_rpcapi.ComputeAPI: {'get_console_output', 'attach_interface', 'get_host_uptime',
+                                'prepare_resize_target', 'get_vnc_console',
+                                'validate_console_port'},
     conductor_rpcapi.ConductorAPI: {'ping', 'placement', 'reserve_block_device_name'},
     scheduler_rpcapi.SchedulerAPI: {'select_destinations'},
 }
@@ -183,6 +186,19 @@ def test_request_spec_is_sent_as_the_object_only_when_the_cap_allows():
     assert request_spec.RequestSpec.from_rpc(spec) is spec
 
 
+def test_resize_goes_to_the_destination_directly_below_compute_1_7():
+    compute = compute_rpcapi.ComputeAPI.__new__(compute_rpcapi.ComputeAPI)
+    compute.client = _RecordingClient(cap='1.5')
+    compute.resize_instance(None, 'src', 'u', 'dst')
+    compute.client.cap = '1.7'
+    compute.resize_instance(None, 'src', 'u', 'dst')
+    assert compute.client.calls == [
+        ('cast', 'finish_resize', {'server': 'dst', 'version': '1.0'}),
+        ('cast', 'resize_instance', {'server': 'src', 'version': '1.7'})]
+    assert compute.client.sent == [{'instance_uuid': 'u', 'source_host': 'src'},
+                                   {'instance_uuid': 'u', 'dest_host': 'dst'}]
+
+
 def test_capped_conductor_refuses_unshelve_before_1_1():
     from common import exception as common_exc
     cond = conductor_rpcapi.ConductorAPI.__new__(conductor_rpcapi.ConductorAPI)
@@ -242,6 +258,7 @@ EXPECTED_OBJECTS = {
     # 1.1: vcpus_reserved, memory_mb_reserved, local_gb_reserved
     'compute.ComputeNode': '1.1-944bab75c7f31ceb725b6c12e0cc1b91',
     'compute.ComputeNodeList': '1.1-4d7772da63342b5bd3aacb0ddced9bcd',
+    'compute.ConsoleAuthToken': '1.0-fff2d0f447727f21fadf6e2c1eecd33a',
     'compute.Flavor': '1.0-aae6228b2fcdaef3ba0c299f2b0d39dd',
     'compute.FlavorList': '1.0-a8b048c483dfc3ac6f8a366aeb4b06bd',
     'compute.Instance': '1.0-d55af6f01f6b98c80486ef0a7652efc8',

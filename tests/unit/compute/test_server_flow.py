@@ -525,6 +525,11 @@ def test_resize_refused_by_a_driver_without_it_keeps_the_guest(cloud, monkeypatc
     cloud.flavor(name='m1.small', ram=128, vcpus=2)
     server_id = cloud.boot()['server']['id']
     cloud.wait(server_id, 'ACTIVE')
+
+    def used():
+        return cloud.app.get('/v2.1/os-hypervisors/statistics', headers=headers()).json[
+            'hypervisor_statistics']['vcpus_used']
+    before = used()
     cloud.action(server_id, {'resize': {'flavorRef': 'm1.small'}})
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -535,6 +540,7 @@ def test_resize_refused_by_a_driver_without_it_keeps_the_guest(cloud, monkeypatc
     assert server['OS-EXT-STS:task_state'] is None
     assert server['status'] == 'ACTIVE' and server['OS-EXT-STS:power_state'] == 1
     assert server['flavor']['original_name'] != 'm1.small'
+    assert used() == before  # the destination's claim was given back
 
 
 def test_config_drive_asked_for_or_forced(cloud):

@@ -17,6 +17,7 @@ from services.compute.api import policies
 from services.compute.api import router
 from services.compute.api import volume_api
 from services.compute.api.controllers import common
+from services.compute.api.controllers import consoles
 from services.compute.api.controllers import servers
 from services.compute.api.schemas import server_actions as schemas
 from services.compute.compute import rpcapi as compute_rpcapi
@@ -323,6 +324,7 @@ ACTIONS = {
     'unlock': (_unlock, 'os-lock-server:unlock'),
     'rescue': (_rescue, 'os-rescue'),
     'os-getConsoleOutput': (_console_output, 'os-console-output'),
+    'os-getVNCConsole': (consoles.get_vnc_console_action, consoles.RULE),
     'forceDelete': (_force_delete, 'os-deferred-delete:force'),
     'os-resetState': (_reset_state, 'os-admin-actions:reset_state'),
     'addSecurityGroup': (_security_group(True), 'os-security-groups:add'),
@@ -338,7 +340,7 @@ _NOT_WITH_VOLUMES = {'rebuild', 'resize', 'migrate', 'evacuate', 'rescue', 'shel
                      'shelveOffload'}
 
 # Actions a locked server refuses to non-admins.
-_LOCK_EXEMPT = {'lock', 'unlock', 'os-getConsoleOutput', 'createImage'}
+_LOCK_EXEMPT = {'lock', 'unlock', 'os-getConsoleOutput', 'os-getVNCConsole', 'createImage'}
 
 
 def _refuse_with_volumes(req, instance, name):

@@ -72,6 +72,8 @@ TABLE = [
     ('os-lock-server:unlock:unlock_override', ADMIN,
      'Unlock a server locked by an administrator.', [ACTION]),
     ('os-console-output', MEMBER, "Read a server's console output.", [ACTION]),
+    ('os-remote-consoles', MEMBER, "Get a URL of a server's graphical console.",
+     [ACTION, ('POST', S + '/remote-consoles')]),
     ('os-deferred-delete:force', MEMBER, 'Force-delete a server.', [ACTION]),
     ('os-security-groups:add', MEMBER, 'Add a security group to a server.', [ACTION]),
     ('os-security-groups:remove', MEMBER, 'Remove a security group from a server.',

@@ -5,6 +5,7 @@ anywhere is a 400 before the handler runs.  Actions that take no argument
 accept ``null`` or an empty object, as the clients send one or the other.
 """
 
+from services.compute.api.schemas import consoles
 from services.compute.api.schemas import types
 
 
@@ -65,6 +66,7 @@ ARGUMENTS = {
     'addSecurityGroup': security_group,
     'removeSecurityGroup': security_group,
     'rescue': rescue,
+    'os-getVNCConsole': consoles.get_vnc_console,
 }
 
 _BODIES = {}

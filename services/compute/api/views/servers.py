@@ -43,7 +43,7 @@ def status(instance):
     if instance.vm_state == inst_obj.RESIZED:
         return 'REVERT_RESIZE' if instance.task_state == 'resize_reverting' else 'VERIFY_RESIZE'
     if instance.vm_state == inst_obj.STOPPED and instance.task_state in (
-            'resize_prep', 'resize_migrating', 'resize_finish'):
+            'resize_prep', 'resize_migrating', 'resize_migrated', 'resize_finish'):
         return 'RESIZE'
     if instance.vm_state == inst_obj.STOPPED and instance.task_state in (
             'rebuilding', 'rebuild_spawning'):

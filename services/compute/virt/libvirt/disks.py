@@ -18,9 +18,10 @@ def _qemu_img(*args):
 
 
 def info(path):
-    """``qemu-img info`` of one file: format and virtual size."""
+    """``qemu-img info`` of one file: format, virtual size, backing file."""
     data = json.loads(_qemu_img('info', '--output=json', '-U', path))
-    return {'format': data['format'], 'virtual_size': int(data['virtual-size'])}
+    return {'format': data['format'], 'virtual_size': int(data['virtual-size']),
+            'backing': data.get('full-backing-filename') or data.get('backing-filename')}
 
 
 def create_overlay(base, path, size_gb):
@@ -51,3 +52,15 @@ def convert(source, target, force_share=False):
     if force_share:
         args.append('-U')
     _qemu_img(*(args + [source, target]))
+
+
+def rebase(path, backing):
+    """Point the overlay ``path`` at ``backing`` (the same image, cached at
+    another path: ``-u`` trusts that the content is the same)."""
+    _qemu_img('rebase', '-u', '-b', backing, '-F', info(backing)['format'], path)
+
+
+def grow(path, size_bytes):
+    """Grow ``path``'s virtual disk to ``size_bytes``; never shrinks it."""
+    if info(path)['virtual_size'] < size_bytes:
+        _qemu_img('resize', '-q', path, str(size_bytes))

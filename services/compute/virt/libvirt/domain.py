@@ -56,6 +56,9 @@ class GuestSpec:
     config_drive: str = None
     display_name: str = ''
     flavor_name: str = ''
+    #: Address the guest's VNC display listens on (a port libvirt picks);
+    #: None: no display.
+    vnc_listen: str = None
 
 
 def disk_names(bus, count):
@@ -133,6 +136,53 @@ def volume_disk_xml(path, fmt, target, serial, bus='virtio'):
     return ET.tostring(volume_disk(path, fmt, target, serial, bus), encoding='unicode')
 
 
+def interface(vif, model='virtio'):
+    """The ``<interface>`` element of one NIC on its bridge (with its
+    ``interfaceid`` on an Open vSwitch bridge)."""
+    el = ET.Element('interface', type='bridge')
+    _sub(el, 'mac', address=vif.mac)
+    _sub(el, 'source', bridge=vif.bridge)
+    if vif.ovs:
+        port = _sub(el, 'virtualport', type='openvswitch')
+        _sub(port, 'parameters', interfaceid=vif.port_id)
+    _sub(el, 'model', type=model)
+    return el
+
+
+def interface_xml(vif, model='virtio'):
+    return ET.tostring(interface(vif, model), encoding='unicode')
+
+
+def interface_model(domain_xml):
+    """The NIC model the domain's first interface uses (None without one)."""
+    model = ET.fromstring(domain_xml).find('./devices/interface/model')
+    return model.get('type') if model is not None else None
+
+
+def find_interface(domain_xml, mac):
+    """The ``<interface>`` element text with MAC address ``mac``, or None."""
+    for el in ET.fromstring(domain_xml).findall('./devices/interface'):
+        address = el.find('mac')
+        if address is not None and address.get('address', '').lower() == mac.lower():
+            return ET.tostring(el, encoding='unicode')
+    return None
+
+
+def vnc_port(domain_xml):
+    """The VNC port of a running domain's live XML (None: no display, or
+    none allocated yet)."""
+    graphics = ET.fromstring(domain_xml).find("./devices/graphics[@type='vnc']")
+    port = int(graphics.get('port', '-1')) if graphics is not None else -1
+    return port if port > 0 else None
+
+
+def volume_disks(domain_xml):
+    """Source paths of the domain's block volumes (disks with a serial)."""
+    return [d.find('source').get('file') or d.find('source').get('dev')
+            for d in ET.fromstring(domain_xml).findall('./devices/disk')
+            if d.find('serial') is not None and d.find('source') is not None]
+
+
 def disk_targets(domain_xml):
     """Target device names of a domain's disks (``vda``, ``hdd``, ...)."""
     root = ET.fromstring(domain_xml)
@@ -200,13 +250,7 @@ def build(spec):
     if spec.config_drive:
         _config_drive(devices, spec)
     for vif in spec.vifs:
-        el = _sub(devices, 'interface', type='bridge')
-        _sub(el, 'mac', address=vif.mac)
-        _sub(el, 'source', bridge=vif.bridge)
-        if vif.ovs:
-            port = _sub(el, 'virtualport', type='openvswitch')
-            _sub(port, 'parameters', interfaceid=vif.port_id)
-        _sub(el, 'model', type=spec.vif_model)
+        devices.append(interface(vif, spec.vif_model))
     if spec.console_log:
         serial = _sub(devices, 'serial', type='file')
         _sub(serial, 'source', path=spec.console_log, append='on')
@@ -217,6 +261,10 @@ def build(spec):
     else:
         serial = _sub(devices, 'serial', type='pty')
         _sub(serial, 'target', port=0)
+    if spec.vnc_listen:
+        graphics = _sub(devices, 'graphics', type='vnc', autoport='yes',
+                        listen=spec.vnc_listen)
+        _sub(graphics, 'listen', type='address', address=spec.vnc_listen)
     # Entropy for the guest (its SSH host keys), no balloon to drive.
     rng = _sub(devices, 'rng', model='virtio')
     _sub(rng, 'backend', '/dev/urandom', model='random')

@@ -12,6 +12,7 @@ import grp
 import os
 import shutil
 import time
+import types
 import xml.etree.ElementTree as ET
 
 from oslo_config import cfg
@@ -24,6 +25,7 @@ from services.compute.objects import instance as inst_obj
 from services.compute.virt import driver
 from services.compute.virt.libvirt import disks
 from services.compute.virt.libvirt import domain
+from services.compute.virt.libvirt import migration
 from services.compute.virt.libvirt import vifs as vif_plug
 
 CONF = cfg.CONF
@@ -77,7 +79,6 @@ def _direct(func, *args, **kwargs):
 class LibvirtDriver(driver.ComputeDriver):
     hypervisor_type = 'QEMU'
     supports_cow_images = True
-    supports_resize = False
 
     def __init__(self, connect=None, run_native=None):
         """``connect(uri)`` opens a connection (``libvirt.open`` unless a
@@ -239,31 +240,18 @@ class LibvirtDriver(driver.ComputeDriver):
         props = image_meta.get('properties') or {}
         if props.get('kernel_id') and not image_meta.get('kernel_path'):
             raise exception.ComputeError('Kernel image %s was not fetched' % props['kernel_id'])
-        spec = domain.spec_from(instance, flavor, image_meta, self._name(instance.uuid),
-                                self.virt_type or self._pick_virt_type(),
-                                CONF.libvirt.default_machine_type,
-                                CONF.libvirt.default_kernel_cmdline)
+        spec = self._spec(instance, flavor, image_meta)
         path = self._instance_dir(instance.uuid)
         os.makedirs(path, exist_ok=True)
         try:
             self._share(path)
-            for used in filter(None, (image_path, image_meta.get('kernel_path'),
-                                      image_meta.get('ramdisk_path'))):
-                self._share(os.path.dirname(used))
-                self._share(used)
+            self._share_cached(image_path, image_meta)
             if boots_from_volume:
                 spec.disks = volumes[:1] + self._make_disks(path, None, flavor)[1:] + \
                     volumes[1:]
             else:
                 spec.disks = self._make_disks(path, image_path, flavor) + volumes
-            spec.kernel = image_meta.get('kernel_path')
-            spec.ramdisk = image_meta.get('ramdisk_path')
-            if not spec.kernel:
-                spec.cmdline = None
-            spec.console_log = self._console_log(instance.uuid)
-            spec.vifs = self._vifs(network_info)
-            if configdrive.required(instance):
-                spec.config_drive = self._make_config_drive(path, instance, network_info)
+            self._complete_spec(spec, instance, image_meta, path, network_info)
             xml = domain.build(spec)
             dom = self.conn.defineXML(xml)
             if wait_for_network is None:
@@ -276,6 +264,31 @@ class LibvirtDriver(driver.ComputeDriver):
             self._cleanup(instance)
             raise
         LOG.info('Started %s (%s, %d vifs)', spec.name, spec.virt_type, len(spec.vifs))
+
+    def _spec(self, instance, flavor, image_meta):
+        return domain.spec_from(instance, flavor, image_meta, self._name(instance.uuid),
+                                self.virt_type or self._pick_virt_type(),
+                                CONF.libvirt.default_machine_type,
+                                CONF.libvirt.default_kernel_cmdline)
+
+    def _share_cached(self, image_path, image_meta):
+        """Let QEMU read the cached image, kernel and ramdisk a guest uses."""
+        for used in filter(None, (image_path, image_meta.get('kernel_path'),
+                                  image_meta.get('ramdisk_path'))):
+            self._share(os.path.dirname(used))
+            self._share(used)
+
+    def _complete_spec(self, spec, instance, image_meta, path, network_info):
+        """Boot files, console log, VNC display, NICs and config drive."""
+        spec.kernel = image_meta.get('kernel_path')
+        spec.ramdisk = image_meta.get('ramdisk_path')
+        if not spec.kernel:
+            spec.cmdline = None
+        spec.console_log = self._console_log(instance.uuid)
+        spec.vnc_listen = CONF.vnc.server_listen if CONF.vnc.enabled else None
+        spec.vifs = self._vifs(network_info)
+        if configdrive.required(instance):
+            spec.config_drive = self._make_config_drive(path, instance, network_info)
 
     def _console_log(self, uuid):
         """The serial console's file, made here before libvirt opens it: a
@@ -340,6 +353,8 @@ class LibvirtDriver(driver.ComputeDriver):
 
     def destroy(self, context, instance, network_info):
         self._cleanup(instance)
+        # What a resize kept here for a revert goes with the server.
+        shutil.rmtree(self._resize_dir(instance.uuid), ignore_errors=True)
         if network_info and self._bridge_kind(CONF.libvirt.vif_bridge) == 'ovs':
             vif_plug.unplug_ovs(instance.uuid, [vif['port_id'] for vif in network_info])
 
@@ -424,6 +439,16 @@ class LibvirtDriver(driver.ComputeDriver):
             return ''
         return data.decode('utf-8', 'replace')
 
+    def get_vnc_console(self, context, instance):
+        """Host and port of the running guest's VNC display."""
+        dom = self._domain(instance)
+        port = domain.vnc_port(dom.XMLDesc(0)) if dom.isActive() else None
+        if port is None:
+            if not dom.isActive():
+                raise exception.InstanceNotReady(instance_id=instance.uuid)
+            raise exception.ConsoleTypeUnavailable(console_type='vnc')
+        return {'host': CONF.vnc.server_proxyclient_address, 'port': port}
+
     def snapshot(self, context, instance, target_path):
         """A standalone qcow2 of the root disk; a running guest is paused
         while it is copied."""
@@ -496,11 +521,200 @@ class LibvirtDriver(driver.ComputeDriver):
             os.remove(os.path.join(path, 'disk.rescue'))
         self._run_native(dom.create)
 
+    # -- port interfaces -----------------------------------------------------------
     def attach_interface(self, context, instance, image_meta, vif):
-        self._unsupported('Interface attach')
+        """Hot-plug one NIC (the XML spawn gives NICs, the model of the
+        guest's other NICs) into the running guest and its persistent
+        definition (only the latter for a stopped guest)."""
+        dom = self._domain(instance)
+        kind = self._bridge_kind(CONF.libvirt.vif_bridge)
+        if kind is None:
+            raise exception.ComputeError('Bridge %s does not exist' % CONF.libvirt.vif_bridge)
+        current = dom.XMLDesc(_XML_INACTIVE)
+        if domain.find_interface(current, vif['mac_address']) is not None:
+            return  # plugged already (a retried attach)
+        props = (image_meta or {}).get('properties') or {}
+        model = props.get('hw_vif_model') or domain.interface_model(current) or 'virtio'
+        xml = domain.interface_xml(domain.Vif(mac=vif['mac_address'],
+                                              bridge=CONF.libvirt.vif_bridge,
+                                              port_id=vif['port_id'], ovs=kind == 'ovs'), model)
+        flags = _AFFECT_CONFIG | (_AFFECT_LIVE if dom.isActive() else 0)
+        self._run_native(dom.attachDeviceFlags, xml, flags)
+        LOG.info('Plugged port %s into %s', vif['port_id'], dom.name())
 
     def detach_interface(self, context, instance, vif):
-        self._unsupported('Interface detach')
+        """Unplug the NIC with the port's MAC address from the persistent
+        definition and the running guest; one the guest lacks is skipped."""
+        dom = self._lookup(instance)
+        if dom is None:
+            return
+        persistent = domain.find_interface(dom.XMLDesc(_XML_INACTIVE), vif['mac_address'])
+        if persistent is not None:
+            dom.detachDeviceFlags(persistent, _AFFECT_CONFIG)
+        if dom.isActive():
+            live = domain.find_interface(dom.XMLDesc(0), vif['mac_address'])
+            if live is not None:
+                self._run_native(dom.detachDeviceFlags, live, _AFFECT_LIVE)
+        if self._bridge_kind(CONF.libvirt.vif_bridge) == 'ovs':
+            vif_plug.unplug_ovs(instance.uuid, [vif['port_id']])
+        LOG.info('Unplugged port %s from %s', vif['port_id'], dom.name())
+
+    # -- image cache ------------------------------------------------------------------
+    def base_files_in_use(self):
+        """The cached files every instance directory here (a resize's kept
+        ``<uuid>_resize`` too) uses: its disks' backing files and its
+        domain's kernel and ramdisk."""
+        used = set()
+        root = CONF.libvirt.instances_path
+        for name in os.listdir(root):
+            path = os.path.join(root, name)
+            if name == '_base' or not os.path.isdir(path):
+                continue
+            for disk in os.listdir(path):
+                if disk.startswith('disk') and disk != 'disk.config':
+                    backing = disks.info(os.path.join(path, disk))['backing']
+                    if backing:
+                        used.add(backing)
+            used.update(self._boot_files(name, path))
+        return used
+
+    def _boot_files(self, name, path):
+        saved = os.path.join(path, 'libvirt.xml')
+        if os.path.exists(saved):
+            with open(saved) as f:
+                xml = f.read()
+        else:
+            dom = self._lookup(types.SimpleNamespace(uuid=name))
+            if dom is None:
+                return []
+            xml = dom.XMLDesc(_XML_INACTIVE)
+        os_el = ET.fromstring(xml).find('os')
+        return [el.text for el in (os_el.find('kernel'), os_el.find('initrd'))
+                if el is not None and el.text] if os_el is not None else []
+
+    # -- resize and cold migration ---------------------------------------------------
+    # The source keeps its stopped guest's directory as ``<uuid>_resize``
+    # (with the domain XML as ``libvirt.xml``) and undefines the domain;
+    # the destination gets copies of the disks and the console log in a
+    # fresh ``<uuid>`` directory and defines the guest with the new flavor.
+    # Confirm removes ``<uuid>_resize``; revert puts it back and defines the
+    # saved domain again. Two hosts on one libvirtd need distinct
+    # ``domain_prefix`` values (the domain uuid is the instance's, which is
+    # fine since at most one of them is defined at a time).
+    def _resize_dir(self, uuid):
+        return self._instance_dir(uuid) + '_resize'
+
+    def migration_target(self, instance):
+        return migration.target(self._instance_dir(instance.uuid),
+                                CONF.libvirt.migration_address or self.host)
+
+    def migrate_disk_and_power_off(self, context, instance, target, flavor):
+        dom = self._domain(instance)
+        saved = dom.XMLDesc(_XML_INACTIVE)
+        if domain.volume_disks(saved):
+            self._unsupported('Resize of a server with volumes')
+        path, kept = self._instance_dir(instance.uuid), self._resize_dir(instance.uuid)
+        root = os.path.join(path, 'disk')
+        if not os.path.exists(root):
+            self._unsupported('Resize of a server without a local root disk')
+        if flavor.get('root_gb') and disks.info(root)['virtual_size'] > \
+                flavor['root_gb'] * disks.GiB:
+            raise exception.ComputeError('Unable to resize disk down.')
+        was_running = dom.isActive()
+        if was_running and not self._clean_shutdown(dom, CONF.libvirt.shutdown_timeout):
+            self._run_native(self._force_off, dom)
+        os.rename(path, kept)
+        copied = False
+        try:
+            with open(os.path.join(kept, 'libvirt.xml'), 'w') as f:
+                f.write(saved)
+            files = [os.path.join(kept, name)
+                     for name in ('disk', 'disk.eph0', 'console.log')
+                     if os.path.exists(os.path.join(kept, name))]
+            copied = True
+            self._run_native(migration.copy_files, files, target)
+            dom.undefineFlags(_UNDEFINE_MANAGED_SAVE)
+        except Exception:
+            LOG.exception('Moving the disks of %s failed: putting the guest back',
+                          instance.uuid)
+            if copied:
+                with contextlib.suppress(Exception):
+                    migration.remove(target)
+            os.remove(os.path.join(kept, 'libvirt.xml'))
+            os.rename(kept, path)
+            if was_running:
+                self._run_native(dom.create)
+            raise
+        LOG.info('Moved the disks of %s to %s', dom.name(), target.get('address'))
+
+    def finish_migration(self, context, instance, image_meta, image_path, network_info,
+                         flavor, same_host, power_on=True):
+        path = self._instance_dir(instance.uuid)
+        root = os.path.join(path, 'disk')
+        if not os.path.exists(root):
+            raise exception.ComputeError('The disks of %s did not arrive in %s'
+                                         % (instance.uuid, path))
+        image_meta = image_meta or {}
+        spec = self._spec(instance, flavor, image_meta)
+        try:
+            self._share(path)
+            self._share_cached(image_path, image_meta)
+            if image_path:
+                disks.rebase(root, image_path)  # this host's copy of the image
+            disks.grow(root, (flavor.get('root_gb') or 0) * disks.GiB)
+            spec.disks = [domain.Disk(root)] + self._moved_disks(path, flavor)
+            for disk in spec.disks:
+                self._share(disk.path)
+            self._complete_spec(spec, instance, image_meta, path, network_info)
+            dom = self.conn.defineXML(domain.build(spec))
+            if power_on:
+                self._run_native(dom.create)
+        except Exception:
+            dom = self._lookup(instance)
+            if dom is not None:
+                if dom.isActive():
+                    self._run_native(self._force_off, dom)
+                dom.undefineFlags(_UNDEFINE_MANAGED_SAVE)
+            raise
+        LOG.info('Started %s with flavor %s after its move', spec.name, spec.flavor_name)
+
+    @staticmethod
+    def _moved_disks(path, flavor):
+        """Ephemeral disk (kept and grown, or made) and swap (made anew at
+        the new size) for ``flavor``."""
+        made = []
+        eph = os.path.join(path, 'disk.eph0')
+        if flavor.get('ephemeral_gb'):
+            if os.path.exists(eph):
+                disks.grow(eph, flavor['ephemeral_gb'] * disks.GiB)
+            else:
+                disks.create_blank(eph, flavor['ephemeral_gb'] * disks.GiB)
+            made.append(domain.Disk(eph, kind='ephemeral'))
+        swap = os.path.join(path, 'disk.swap')
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(swap)
+        if flavor.get('swap'):
+            disks.create_blank(swap, flavor['swap'] * disks.MiB)
+            made.append(domain.Disk(swap, kind='swap'))
+        return made
+
+    def confirm_migration(self, context, instance, same_host):
+        shutil.rmtree(self._resize_dir(instance.uuid), ignore_errors=True)
+
+    def finish_revert_migration(self, context, instance, network_info, flavor):
+        kept = self._resize_dir(instance.uuid)
+        saved = os.path.join(kept, 'libvirt.xml')
+        if not os.path.exists(saved):
+            raise exception.ComputeError('Nothing of %s was kept to revert to' % instance.uuid)
+        self._cleanup(instance)  # the resized guest, when it ran on this host
+        path = self._instance_dir(instance.uuid)
+        os.rename(kept, path)
+        with open(os.path.join(path, 'libvirt.xml')) as f:
+            xml = f.read()
+        os.remove(os.path.join(path, 'libvirt.xml'))
+        dom = self.conn.defineXML(xml)
+        self._run_native(dom.create)
+        LOG.info('Reverted %s to its guest as it was', dom.name())
 
     # -- block volumes --------------------------------------------------------------
     def attach_volume(self, context, instance, connection_info, mountpoint):

@@ -42,17 +42,30 @@ class QemuImg:
     def __call__(self, *args):
         self.calls.append(args)
         if args[0] == 'info':
-            return json.dumps({'format': self.fmt, 'virtual-size': self.virtual_size})
+            return json.dumps({'format': self.fmt, 'virtual-size': self.virtual_size,
+                               'full-backing-filename': self._backing(args[-1])})
         if args[0] == 'create':
-            self._touch(args[args.index('-F') + 2] if '-b' in args else args[4])
+            path = args[args.index('-F') + 2] if '-b' in args else args[4]
+            self._touch(path, args[args.index('-b') + 1] if '-b' in args else '')
+        elif args[0] == 'rebase':
+            self._touch(args[-1], args[args.index('-b') + 1])
         elif args[0] == 'convert':
             self._touch(args[-1])
         return ''
 
     @staticmethod
-    def _touch(path):
+    def _touch(path, backing=''):
+        # The backing file's name travels in the file, as in a qcow2 header.
         with open(path, 'wb') as f:
-            f.write(b'QFI\xfb')
+            f.write(b'QFI\xfb' + backing.encode())
+
+    @staticmethod
+    def _backing(path):
+        try:
+            with open(path, 'rb') as f:
+                return f.read()[4:].decode() or None
+        except OSError:
+            return None
 
     def made(self):
         """(kind, path, size) of every file created."""

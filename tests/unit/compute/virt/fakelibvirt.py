@@ -107,9 +107,18 @@ class FakeDomain:
 
     def detachDeviceFlags(self, xml, flags):
         self._record('detachDevice')
-        target = ET.fromstring(xml).find('target').get('dev')
+        device = ET.fromstring(xml)
         tree = ET.fromstring(self.xml)
         devices = tree.find('devices')
+        if device.tag == 'interface':
+            mac = device.find('mac').get('address')
+            for iface in devices.findall('interface'):
+                if iface.find('mac').get('address') == mac:
+                    devices.remove(iface)
+                    self.xml = ET.tostring(tree, encoding='unicode')
+                    return 0
+            raise LibvirtError('operation failed: no device matching mac address %s' % mac)
+        target = device.find('target').get('dev')
         for disk in devices.findall('disk'):
             if disk.find('target').get('dev') == target:
                 devices.remove(disk)

@@ -1,0 +1,69 @@
+"""The compute host's image cache: files used now get younger, unused old
+ones are pruned, what guests use (a resize's kept disks too) stays."""
+
+import os
+import time
+import types
+import uuid
+
+import pytest
+from oslo_config import cfg
+
+from services.compute import exception
+from services.compute.compute import image_cache
+from services.compute.virt import fake
+
+CONF = cfg.CONF
+DAY = 86400
+
+
+@pytest.fixture
+def state(conf, tmp_path):
+    base = tmp_path / 'instances' / '_base'
+    base.mkdir(parents=True)
+    return base
+
+
+def _cached(base, age, name=None):
+    path = base / (name or str(uuid.uuid4()))
+    path.write_bytes(b'x')
+    then = time.time() - age
+    os.utime(path, (then, then))
+    return path
+
+
+def test_prune_removes_only_old_unused_images(state):
+    used_old = _cached(state, 2 * DAY)
+    unused_old = _cached(state, 2 * DAY)
+    unused_new = _cached(state, 60)
+    partial = _cached(state, 2 * DAY, name=str(uuid.uuid4()) + '.part')
+    foreign = _cached(state, 2 * DAY, name='notes.txt')
+    removed = image_cache.prune('h1', {str(used_old)})
+    assert removed == [str(unused_old)]
+    assert used_old.exists() and unused_new.exists() and partial.exists() and foreign.exists()
+    # A driver that cannot tell what it uses: nothing goes.
+    assert image_cache.prune('h1', None) == []
+    CONF.set_override('remove_unused_original_minimum_age_seconds', 30, group='compute')
+    assert image_cache.prune('h1', {str(used_old)}) == [str(unused_new)]
+
+
+def test_fetch_makes_a_cached_image_young_again(state):
+    path = _cached(state, 2 * DAY)
+    assert image_cache.fetch(None, 'h1', path.name) == str(path)
+    assert time.time() - path.stat().st_mtime < 60
+    assert image_cache.prune('h1', set()) == []
+    with pytest.raises(exception.ImageNotFound):
+        image_cache.fetch(None, 'h1', '../etc/passwd')
+
+
+def test_fake_driver_reports_the_files_its_guests_run_from(state):
+    drv = fake.FakeDriver()
+    drv.init_host('h1')
+    image, kernel = _cached(state, 2 * DAY), _cached(state, 2 * DAY)
+    instance = types.SimpleNamespace(uuid=str(uuid.uuid4()), display_name='vm',
+                                     hostname='vm')
+    drv.spawn(None, instance, {'id': image.name, 'kernel_path': str(kernel)}, str(image), [],
+              {'vcpus': 1, 'memory_mb': 64})
+    assert drv.base_files_in_use() == {str(image), str(kernel)}
+    drv.destroy(None, instance, [])
+    assert drv.base_files_in_use() == set()

@@ -1,0 +1,213 @@
+"""Resize and cold migration in the libvirt driver: two hosts, each with its
+own instances directory, domain prefix and (stand-in) libvirt connection."""
+
+import contextlib
+import os
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from services.compute import exception
+from services.compute.virt.libvirt import driver as libvirt_driver
+from services.compute.virt.libvirt import migration
+from tests.unit.compute.virt import fakelibvirt
+from tests.unit.compute.virt.conftest import FLAVOR, kernel_image
+
+BIGGER = dict(FLAVOR, name='m1.bigger', memory_mb=256, vcpus=2, root_gb=2, swap=16)
+
+
+class Host:
+    """One compute host's driver and the configuration it runs with."""
+
+    def __init__(self, conf, tmp_path, name, monkeypatch):
+        self.conf, self.name = conf, name
+        self.instances = tmp_path / name / 'instances'
+        self.prefix = 'alto-%s-' % name
+        self.conn = fakelibvirt.FakeConnection()
+        monkeypatch.setattr(libvirt_driver, '_cpu_virtualises', lambda: False)
+        with self.active():
+            self.drv = libvirt_driver.LibvirtDriver(connect=lambda uri: self.conn)
+            self.drv.init_host(name)
+
+    @contextlib.contextmanager
+    def active(self):
+        self.conf.config(group='libvirt', instances_path=str(self.instances),
+                         domain_prefix=self.prefix)
+        yield self.drv if hasattr(self, 'drv') else None
+
+    def dir(self, instance, suffix=''):
+        return self.instances / (instance.uuid + suffix)
+
+    def domain(self, instance):
+        return self.conn.domains.get(self.prefix + instance.uuid)
+
+    def base(self):
+        path = self.instances / '_base'
+        path.mkdir(exist_ok=True)
+        for name in ('image-1', 'kernel-1', 'ramdisk-1'):
+            (path / name).write_bytes(b'QFI\xfb')
+        return path / 'image-1'
+
+
+@pytest.fixture
+def hosts(conf, tmp_path, qemu_img, monkeypatch):
+    return (Host(conf, tmp_path, 'h1', monkeypatch), Host(conf, tmp_path, 'h2', monkeypatch))
+
+
+def _spawn(host, instance, flavor=FLAVOR):
+    base = host.base()
+    with host.active() as drv:
+        drv.spawn(None, instance, kernel_image(base), str(base), [], flavor)
+    (host.dir(instance) / 'console.log').write_text('alto-guest: booted\n')
+    return base
+
+
+def _move(src, dst, instance, flavor=BIGGER):
+    with dst.active() as drv:
+        target = drv.migration_target(instance)
+    with src.active() as drv:
+        drv.migrate_disk_and_power_off(None, instance, target, flavor)
+    return target
+
+
+def _finish(dst, instance, flavor=BIGGER, same_host=False):
+    base = dst.base()
+    with dst.active() as drv:
+        drv.finish_migration(None, instance, kernel_image(base), str(base), [], flavor,
+                             same_host=same_host)
+
+
+def test_move_to_another_host_and_confirm(hosts, instance, qemu_img):
+    src, dst = hosts
+    _spawn(src, instance, FLAVOR)
+    target = _move(src, dst, instance)
+    assert target['path'] == str(dst.dir(instance))
+    # The source stopped its guest, undefined it and kept its files for a revert.
+    assert src.domain(instance) is None
+    assert not src.dir(instance).exists()
+    assert (src.dir(instance, '_resize') / 'libvirt.xml').is_file()
+    assert sorted(os.listdir(dst.dir(instance))) == ['console.log', 'disk']
+
+    qemu_img.calls.clear()
+    _finish(dst, instance)
+    dom = dst.domain(instance)
+    assert dom.isActive()
+    tree = ET.fromstring(dom.XMLDesc())
+    assert tree.findtext('memory') == '256' and tree.findtext('vcpu') == '2'
+    assert tree.find('os/kernel').text == str(dst.instances / '_base' / 'kernel-1')
+    sources = [d.find('source').get('file') for d in tree.findall('devices/disk')]
+    assert sources == [str(dst.dir(instance) / 'disk'), str(dst.dir(instance) / 'disk.swap')]
+    commands = [c[0] for c in qemu_img.calls]
+    # Rebased on this host's copy of the image, grown to 2 GiB, swap made.
+    rebase = next(c for c in qemu_img.calls if c[0] == 'rebase')
+    assert rebase[-1] == str(dst.dir(instance) / 'disk')
+    assert rebase[rebase.index('-b') + 1] == str(dst.instances / '_base' / 'image-1')
+    assert ('resize', '-q', str(dst.dir(instance) / 'disk'), str(2 * 1024 ** 3)) in \
+        qemu_img.calls
+    assert 'create' in commands
+    # The console log kept the guest's earlier boots.
+    assert 'booted' in (dst.dir(instance) / 'console.log').read_text()
+
+    with src.active() as drv:
+        drv.confirm_migration(None, instance, same_host=False)
+    assert not src.dir(instance, '_resize').exists()
+    assert dst.domain(instance).isActive()
+
+
+def test_revert_restores_the_source_guest(hosts, instance):
+    src, dst = hosts
+    _spawn(src, instance, FLAVOR)
+    before = src.domain(instance).XMLDesc()
+    _move(src, dst, instance)
+    _finish(dst, instance)
+    with dst.active() as drv:
+        drv.destroy(None, instance, [])
+    assert dst.domain(instance) is None and not dst.dir(instance).exists()
+    with src.active() as drv:
+        drv.finish_revert_migration(None, instance, [], FLAVOR)
+    dom = src.domain(instance)
+    assert dom.isActive() and dom.XMLDesc() == before
+    assert (src.dir(instance) / 'disk').exists()
+    assert not src.dir(instance, '_resize').exists()
+    assert not (src.dir(instance) / 'libvirt.xml').exists()
+
+
+def test_resize_on_the_same_host_then_revert(hosts, instance):
+    host = hosts[0]
+    _spawn(host, instance, FLAVOR)
+    before = host.domain(instance).XMLDesc()
+    _move(host, host, instance)
+    assert host.dir(instance).is_dir() and host.dir(instance, '_resize').is_dir()
+    _finish(host, instance, same_host=True)
+    assert ET.fromstring(host.domain(instance).XMLDesc()).findtext('memory') == '256'
+    with host.active() as drv:
+        drv.finish_revert_migration(None, instance, [], FLAVOR)
+    assert host.domain(instance).XMLDesc() == before and host.domain(instance).isActive()
+    assert not host.dir(instance, '_resize').exists()
+
+
+def test_deleting_a_resized_server_drops_what_was_kept(hosts, instance):
+    host = hosts[0]
+    _spawn(host, instance, FLAVOR)
+    _move(host, host, instance)
+    _finish(host, instance, same_host=True)
+    with host.active() as drv:
+        drv.destroy(None, instance, [])
+    assert not host.dir(instance).exists() and not host.dir(instance, '_resize').exists()
+
+
+def test_failed_copy_puts_the_guest_back(hosts, instance, monkeypatch):
+    src, dst = hosts
+    _spawn(src, instance, FLAVOR)
+
+    def broken(files, dest, run=None):
+        os.makedirs(dest['path'])
+        raise exception.ComputeError('disk full')
+
+    monkeypatch.setattr(migration, 'copy_files', broken)
+    with pytest.raises(exception.ComputeError):
+        _move(src, dst, instance)
+    assert src.domain(instance).isActive()
+    assert (src.dir(instance) / 'disk').exists()
+    assert not (src.dir(instance) / 'libvirt.xml').exists()
+    assert not src.dir(instance, '_resize').exists() and not dst.dir(instance).exists()
+
+
+def test_root_disk_cannot_shrink(hosts, instance, qemu_img):
+    src, dst = hosts
+    _spawn(src, instance, FLAVOR)
+    qemu_img.virtual_size = 2 * 1024 ** 3
+    with pytest.raises(exception.ComputeError, match='resize disk down'):
+        _move(src, dst, instance, dict(FLAVOR, root_gb=1))
+    assert src.domain(instance).isActive() and not dst.dir(instance).exists()
+
+
+def test_volumes_are_not_moved(hosts, instance, tmp_path):
+    src, dst = hosts
+    _spawn(src, instance, FLAVOR)
+    volume = tmp_path / 'vol'
+    volume.write_bytes(b'')
+    with src.active() as drv:
+        drv.attach_volume(None, instance, {'serial': 'vol-1',
+                                           'data': {'device_path': str(volume)}}, '/dev/vdb')
+    with pytest.raises(exception.DriverNotSupported):
+        _move(src, dst, instance)
+    assert src.domain(instance).isActive()
+
+
+def test_finish_without_the_disks_fails(hosts, instance):
+    with pytest.raises(exception.ComputeError, match='did not arrive'):
+        _finish(hosts[1], instance)
+
+
+def test_copy_to_another_machine_goes_over_ssh(tmp_path, monkeypatch):
+    monkeypatch.setattr(migration, 'machine_id', lambda: 'here')
+    ran = []
+    dest = {'path': '/srv/instances/u', 'machine_id': 'there', 'address': 'cmp2'}
+    migration.copy_files(['/a/disk', '/a/console.log'], dest, run=ran.append)
+    assert ran == [['ssh', '-o', 'BatchMode=yes', 'cmp2', 'mkdir', '/srv/instances/u'],
+                   ['rsync', '--sparse', '--times', '--', '/a/disk', '/a/console.log',
+                    'cmp2:/srv/instances/u/']]
+    migration.remove(dest, run=ran.append)
+    assert ran[-1] == ['ssh', '-o', 'BatchMode=yes', 'cmp2', 'rm', '-rf', '--',
+                       '/srv/instances/u']
