@@ -19,7 +19,10 @@ def get_store(conf):
     if conf.store.driver == 'objectstore':
         # keystoneauth (and requests) load only with this driver
         from services.image.store import objectstore
-        return objectstore.ObjectStore(conf)
+        from services.image.store import routing
+        # images stored before the switch stay readable where they are
+        return routing.SchemeRouter(objectstore.ObjectStore(conf), filesystem.FilesystemStore(
+            _state_dir(conf, conf.store.filesystem_datadir, 'images')))
     return filesystem.FilesystemStore(_state_dir(conf, conf.store.filesystem_datadir, 'images'))
 
 

@@ -112,6 +112,8 @@ class _Source:
 
 class ObjectStore(base.Store):
 
+    scheme = SCHEME
+
     def __init__(self, conf, session=None):
         opts = conf.store
         self.container = opts.objectstore_container

@@ -318,3 +318,38 @@ def test_api_data_gone_from_the_store(swift_api, swift):
     upload(swift_api, image['id'], b'g' * 100)
     swift.containers['images'].clear()
     swift_api.get('/v2/images/%s/file' % image['id'], headers=ALICE, status=404)
+
+
+def test_api_delete_with_store_away_deletes_the_image(swift_api, swift):
+    image = create(swift_api)
+    upload(swift_api, image['id'], b'h' * 100)
+    swift.down = True
+    swift_api.delete('/v2/images/%s' % image['id'], headers=ALICE, status=204)
+    swift_api.get('/v2/images/%s' % image['id'], headers=ALICE, status=404)
+
+
+def test_images_stored_before_the_switch_stay_readable(ostore, swift):
+    from services.image.store import fake
+    from services.image.store import routing
+    old = fake.FakeStore()
+    old_location, _ = old.add('before', [b'old data'])
+    router = routing.SchemeRouter(ostore, old)
+    location, _ = router.add('after', [b'new data'])
+    assert location.startswith('swift+') and swift.objects() == ['after']
+    assert b''.join(router.get(old_location)) == b'old data'
+    assert b''.join(router.get(location)) == b'new data'
+    assert router.location_for('x') == ostore.location_for('x')
+    router.delete(old_location)
+    assert not router.exists(old_location) and router.exists(location)
+    with pytest.raises(exception.StoreError):
+        router.get('ftp://elsewhere/x')
+
+
+def test_objectstore_driver_writes_there_and_reads_the_directory_too(conf):
+    from services.image import store as image_store
+    from services.image.store import filesystem
+    conf.set_override('driver', 'objectstore', group='store')
+    store = image_store.get_store(conf)
+    assert isinstance(store.primary, objectstore.ObjectStore)
+    assert [type(s) for s in store.stores[1:]] == [filesystem.FilesystemStore]
+    assert isinstance(image_store.get_staging_store(conf), filesystem.FilesystemStore)
