@@ -9,6 +9,32 @@ IMAGE_DB_CONF=$ALTO_ETC/image-db.conf
 IMAGE_PORT=${IMAGE_PORT:-9292}
 IMAGE_URL=http://$HOST_IP:$IMAGE_PORT
 IMAGE_TINY_NAME=${IMAGE_TINY_NAME:-alto-tiny}
+# IMAGE_STORE=file|objectstore: where image data lives.  objectstore keeps each image as
+# objects in the container "images" of project service (the image user gets the member role
+# there); it needs the object store running before image is bootstrapped, so it is the
+# default only when objectstore comes before image in ALTO_SERVICES.
+IMAGE_STORE=${IMAGE_STORE:-}
+
+# _objectstore_before_image: whether stack.sh starts the object store before image.
+_objectstore_before_image() {
+    local svc seen=
+    for svc in $ALTO_SERVICES; do
+        [ "$svc" = objectstore ] && seen=1
+        [ "$svc" = image ] && { [ -n "$seen" ]; return; }
+    done
+    return 1
+}
+
+# _image_store: the store to configure (file unless chosen or ordered otherwise).
+_image_store() {
+    if [ -n "$IMAGE_STORE" ]; then
+        echo "$IMAGE_STORE"
+    elif _objectstore_before_image; then
+        echo objectstore
+    else
+        echo file
+    fi
+}
 
 image_configure() {
     if ! command -v qemu-img >/dev/null 2>&1; then
@@ -23,8 +49,16 @@ image_configure() {
     iniset "$IMAGE_CONF" api bind_host "$HOST_IP"
     iniset "$IMAGE_CONF" api bind_port "$IMAGE_PORT"
     iniset "$IMAGE_CONF" api auth_strategy keystone
-    iniset "$IMAGE_CONF" store driver filesystem
     iniset "$IMAGE_CONF" store filesystem_datadir "$ALTO_STATE/image/images"
+    case $(_image_store) in
+        file) iniset "$IMAGE_CONF" store driver filesystem ;;
+        objectstore)
+            _objectstore_before_image \
+                || log "IMAGE_STORE=objectstore: uploads fail (503) until the object store runs"
+            iniset "$IMAGE_CONF" store driver objectstore
+            iniset "$IMAGE_CONF" store objectstore_container images ;;
+        *) die "IMAGE_STORE must be file or objectstore, not $IMAGE_STORE" ;;
+    esac
     iniset "$IMAGE_CONF" image staging_dir "$ALTO_STATE/image/staging"
     write_authtoken_conf "$IMAGE_CONF"
     # An older layout kept [database] in image.conf.
@@ -60,6 +94,10 @@ _image_build_tiny() {
 
 image_bootstrap() {
     ensure_service_user image
+    if [ "$(_image_store)" = objectstore ]; then
+        # the object store lets the operators (member) of project service write its account
+        admin_openstack role add --project service --user image member >/dev/null
+    fi
     register_service image glance "$IMAGE_URL"
     if [ -n "$(admin_openstack image list --name "$IMAGE_TINY_NAME" -f value -c ID)" ]; then
         log "image $IMAGE_TINY_NAME already uploaded"

@@ -7,10 +7,14 @@ An image the caller cannot see is a 404 for every call, as in glance:
 
 import uuid
 
+from oslo_log import log as logging
+
 from services.image import exception
 from services.image.core import is_admin
 from services.image.core import is_service
 from services.image.db import api as db_api
+
+LOG = logging.getLogger(__name__)
 
 #: what the listing parameters may name (checked by the API before a query)
 SORT_KEYS = db_api.SORT_KEYS
@@ -98,7 +102,12 @@ class ImageManager:
         for location in dict.fromkeys((image['location'],
                                        self.store.location_for(image['id']))):
             if location:
-                self.store.delete(location)
+                try:
+                    self.store.delete(location)
+                except exception.StoreError as exc:
+                    # the image is gone; its data waits for the operator
+                    LOG.warning('Image %s deleted; its data at %s was not: %s',
+                                image['id'], location, exc)
         self.staging.delete(self.staging.location_for(image['id']))
 
     def _transition(self, image, action, source, target):

@@ -11,6 +11,9 @@ class Store(abc.ABC):
     whatever it wrote before re-raising, so a failed upload leaves nothing.
     """
 
+    #: how the locations of this store begin
+    scheme = None
+
     @abc.abstractmethod
     def add(self, image_id, chunks):
         """Write all ``chunks``; return ``(location, bytes_written)``."""

@@ -8,6 +8,8 @@ SCHEME = 'fake://'
 
 class FakeStore(base.Store):
 
+    scheme = SCHEME
+
     def __init__(self):
         self.blobs = {}
 

@@ -17,6 +17,8 @@ SCHEME = 'file://'
 
 class FilesystemStore(base.Store):
 
+    scheme = SCHEME
+
     def __init__(self, datadir):
         self.datadir = os.path.abspath(datadir)
         os.makedirs(self.datadir, mode=0o750, exist_ok=True)

@@ -25,6 +25,8 @@ class ImageServer:
         self.config_file = self.workdir / 'image.conf'
         self.log_file = self.workdir / 'image-api.log'
         self.datadir = self.workdir / 'images'
+        #: the [store] section (the objectstore suite changes the driver)
+        self.store_options = {'filesystem_datadir': self.datadir}
         self.daemons = harness.Daemons()
 
     def register(self):
@@ -67,14 +69,15 @@ class ImageServer:
             'log_file = %(log)s\n%(revocation)s'
             '[api]\nbind_host = 127.0.0.1\nbind_port = %(port)d\nauth_strategy = keystone\n'
             '[database]\nconnection = sqlite:///%(dir)s/image.sqlite\n'
-            '[store]\nfilesystem_datadir = %(data)s\n'
+            '[store]\n%(store)s'
             '[image]\nimage_size_cap = %(cap)d\n'
             '[keystone_authtoken]\nwww_authenticate_uri = %(auth)s\nauth_url = %(auth)s\n'
             'auth_type = password\nproject_domain_id = default\nuser_domain_id = default\n'
             'project_name = service\nusername = image\npassword = %(pw)s\n'
             'memcached_servers =\nregion_name = RegionOne\n'
             % {'dir': self.workdir, 'rand': secrets.token_hex(4), 'log': self.log_file,
-               'port': self.port, 'data': self.datadir, 'cap': SIZE_CAP,
+               'port': self.port, 'cap': SIZE_CAP, 'store': ''.join(
+                   '%s = %s\n' % item for item in self.store_options.items()),
                'auth': ident.url, 'pw': SERVICE_PASSWORD,
                'revocation': ident.revocation_config()})
 

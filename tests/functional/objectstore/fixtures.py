@@ -48,6 +48,13 @@ class ObjectStore:
         """Service user and catalog entry; projects demo and other with a
         member each, and a reader in demo."""
         admin = openstack.connect(**self.identity.cloud_config())
+        self.register_service(admin)
+        self.register_people(admin)
+        admin.close()
+
+    def register_service(self, admin):
+        """The service user and the object-store catalog entry only (the
+        image suite shares the identity service with its own projects)."""
         service = admin.identity.find_project('service') or \
             admin.identity.create_project(name='service', domain_id='default')
         user = admin.identity.create_user(name='swift', password=SERVICE_PASSWORD,
@@ -60,6 +67,8 @@ class ObjectStore:
             admin.identity.create_endpoint(
                 service_id=svc.id, interface=iface, region_id='RegionOne',
                 url=self.url + '/v1/AUTH_$(project_id)s')
+
+    def register_people(self, admin):
         member = admin.identity.find_role('member')
         reader = admin.identity.find_role('reader')
         for name in ('demo', 'other'):
@@ -73,7 +82,6 @@ class ObjectStore:
             admin.identity.assign_project_role_to_user(self.projects[project], person, role)
             self.users[name] = person.id
         self.projects['admin'] = admin.current_project_id
-        admin.close()
 
     def cloud_config(self, user):
         project = {'demo-user': 'demo', 'other-user': 'other',
