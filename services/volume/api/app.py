@@ -6,6 +6,7 @@ from common import faults
 from common import wsgi
 from services.volume.api import router as api_router
 from services.volume.api.controllers import attachments
+from services.volume.api.controllers import extensions
 from services.volume.api.controllers import misc
 from services.volume.api.controllers import snapshots
 from services.volume.api.controllers import types
@@ -14,7 +15,7 @@ from services.volume.api.controllers import volume_actions
 from services.volume.api.controllers import volumes
 
 PREFIX = '/v3'
-CONTROLLERS = (volumes, volume_actions, snapshots, types, attachments, misc)
+CONTROLLERS = (volumes, volume_actions, snapshots, types, attachments, misc, extensions)
 
 
 def build_router():

@@ -269,12 +269,27 @@ class ConductorManager:
         return db_api.volume_update(volume_id, values, expected, _scope(context))
 
     @_expected
-    def volume_delete(self, context, volume_id, force=False):
-        volume = db_api.volume_begin_delete(volume_id, force, _scope(context))
+    def volume_delete(self, context, volume_id, force=False, cascade=False):
+        volume = db_api.volume_begin_delete(volume_id, force, _scope(context), cascade)
         if volume['host']:
-            self.volume_api.delete_volume(context, volume['host'], volume_id)
+            self.volume_api.delete_volume(context, volume['host'], volume_id, cascade)
         else:   # never reached a backend: nothing to remove but the record
             db_api.volume_destroy(volume_id)
+
+    @_expected
+    def volume_upload_image(self, context, volume_id, image, force=False):
+        allowed = ['available', 'in-use'] if force else ['available']
+        volume = db_api.volume_get(volume_id, _scope(context))
+        if not volume['host']:
+            raise exception.InvalidVolume(reason='Volume %s has no backend.' % volume_id)
+        if volume['status'] not in allowed:
+            raise exception.InvalidVolume(
+                reason='Volume %s status must be %s to upload it to an image, but current '
+                       'status is: %s.' % (volume_id, ' or '.join(allowed), volume['status']))
+        volume = db_api.volume_update(volume_id, {'status': 'uploading'},
+                                      {'status': allowed}, _scope(context))
+        self.volume_api.copy_volume_to_image(context, volume['host'], volume_id, image)
+        return volume
 
     @_expected
     def volume_extend(self, context, volume_id, new_size):

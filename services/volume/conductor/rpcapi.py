@@ -16,6 +16,7 @@ Version history:
           snapshot_delete, snapshot_destroy,
           attachment_create, attachment_get, attachment_list, attachment_update,
           attachment_complete, attachment_delete, attachment_reset
+    1.1 - volume_delete takes cascade; volume_upload_image
 """
 
 import oslo_messaging as messaging
@@ -26,7 +27,7 @@ from services.volume import rpc_errors
 
 CONF = cfg.CONF
 TOPIC = 'volume-conductor'
-RPC_API_VERSION = '1.0'
+RPC_API_VERSION = '1.1'
 
 
 class ConductorAPI:
@@ -35,8 +36,8 @@ class ConductorAPI:
         self.client = rpc.get_client(target, version_cap=CONF.upgrade_levels.volume_conductor,
                                      timeout=timeout)
 
-    def _call(self, context, method, **kwargs):
-        return rpc_errors.call(self.client, context, '1.0', method, 'volume conductor',
+    def _call(self, context, method, version='1.0', **kwargs):
+        return rpc_errors.call(self.client, context, version, method, 'volume conductor',
                                **kwargs)
 
     def ping(self, context, timeout):
@@ -128,8 +129,18 @@ class ConductorAPI:
         return self._call(context, 'volume_update', volume_id=volume_id, values=values,
                           expected=expected)
 
-    def volume_delete(self, context, volume_id, force=False):
-        return self._call(context, 'volume_delete', volume_id=volume_id, force=force)
+    def volume_delete(self, context, volume_id, force=False, cascade=False):
+        """``cascade``: its snapshots go first."""
+        rpc.require_version(self.client, '1.1', 'volume_conductor')
+        return self._call(context, 'volume_delete', '1.1', volume_id=volume_id, force=force,
+                          cascade=cascade)
+
+    def volume_upload_image(self, context, volume_id, image, force=False):
+        """Move the volume to ``uploading`` and have its host write it to the
+        image ``image`` (the image service's record, created by the caller)."""
+        rpc.require_version(self.client, '1.1', 'volume_conductor')
+        return self._call(context, 'volume_upload_image', '1.1', volume_id=volume_id,
+                          image=image, force=force)
 
     def volume_extend(self, context, volume_id, new_size):
         return self._call(context, 'volume_extend', volume_id=volume_id, new_size=new_size)

@@ -446,20 +446,27 @@ def volume_metadata_delete(kind, owner_id, key, project_id=None):
         session.delete(row)
 
 
-def volume_begin_delete(volume_id, force, project_id=None):
+def volume_begin_delete(volume_id, force, project_id=None, cascade=False):
     """Move a volume to ``deleting`` if it may go: no attachment, no
-    snapshot, and a settled status (any status but attached with
-    ``force``)."""
+    snapshot (with ``cascade`` its snapshots, each ``available`` or
+    ``error``, go to ``deleting`` with it), and a settled status (any
+    status but attached with ``force``)."""
     with writer() as session:
         row = _volume_row(session, volume_id, project_id)
         if _attachments(session, volume_id):
             raise exception.InvalidVolume(
                 reason='Volume %s is attached or has attachments; detach it first.'
                        % volume_id)
-        if session.scalars(sa.select(models.Snapshot.id).filter_by(
-                volume_id=volume_id).limit(1)).first():
+        snapshots = list(session.scalars(sa.select(models.Snapshot).filter_by(
+            volume_id=volume_id)))
+        if snapshots and not cascade:
             raise exception.InvalidVolume(
                 reason='Volume %s still has dependent snapshots.' % volume_id)
+        for snapshot in snapshots:
+            if snapshot.status not in ('available', 'error', 'deleting'):
+                raise exception.InvalidVolume(
+                    reason='Snapshot %s status must be available or error, but current '
+                           'status is: %s.' % (snapshot.id, snapshot.status))
         allowed = ('available', 'error', 'error_restoring', 'error_extending')
         if not force and row.status not in allowed:
             raise exception.InvalidVolume(
@@ -468,8 +475,11 @@ def volume_begin_delete(volume_id, force, project_id=None):
                        'attached, belong to a group, have snapshots, be awaiting a '
                        'transfer, or be disassociated from snapshots after volume '
                        'transfer.')
+        stamp = now()
+        for snapshot in snapshots:
+            snapshot.status, snapshot.updated_at = 'deleting', stamp
         row.status = 'deleting'
-        row.updated_at = now()
+        row.updated_at = stamp
         session.flush()
         return _volume_dict(session, row)
 

@@ -88,6 +88,8 @@ class Volume(Base):
     bootable = sa.Column(sa.Boolean, default=False, nullable=False)
     readonly = sa.Column(sa.Boolean, default=False, nullable=False)
     multiattach = sa.Column(sa.Boolean, default=False, nullable=False)
+    #: cinder's admin metadata that volume bodies show (``readonly``)
+    admin_metadata = sa.Column(sa.JSON)
     error_reason = sa.Column(sa.String(255))
     created_at = _ts()
     updated_at = _ts()

@@ -35,6 +35,11 @@ class VolumeDriver(abc.ABC):
         """A volume holding the image whose data is in ``image_path``."""
 
     @abc.abstractmethod
+    def copy_volume_to_image_file(self, volume, disk_format, path):
+        """Write the volume's data to ``path`` in ``disk_format`` (an image
+        to upload)."""
+
+    @abc.abstractmethod
     def create_volume_from_snapshot(self, volume, snapshot):
         pass
 

@@ -34,6 +34,11 @@ class FakeDriver(drivers.VolumeDriver):
         self._check('create_volume_from_image')
         self.volumes[volume['id']] = volume['size']
 
+    def copy_volume_to_image_file(self, volume, disk_format, path):
+        self._check('copy_volume_to_image_file')
+        with open(path, 'wb') as f:
+            f.write(('%s:%s' % (volume['id'], disk_format)).encode())
+
     def create_volume_from_snapshot(self, volume, snapshot):
         self._check('create_volume_from_snapshot')
         self.volumes[volume['id']] = volume['size']

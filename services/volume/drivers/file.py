@@ -18,6 +18,8 @@ from services.volume import exception
 
 LOG = logging.getLogger(__name__)
 CHUNK = 4 << 20
+#: what qemu-img writes that the image service takes (``disk_format`` names)
+UPLOAD_FORMATS = ('raw', 'qcow2', 'vmdk', 'vdi', 'vhdx')
 
 
 def sparse_copy(source, target, size):
@@ -110,6 +112,12 @@ class FileDriver(drivers.VolumeDriver):
             with open(part, 'r+b') as f:
                 f.truncate(size)
         self._build(self.volume_path(volume['id']), convert)
+
+    def copy_volume_to_image_file(self, volume, disk_format, path):
+        if disk_format not in UPLOAD_FORMATS:
+            raise exception.DriverError(reason='cannot write a %s image' % disk_format)
+        self._qemu_img('convert', '-f', 'raw', '-O', disk_format,
+                       self.volume_path(volume['id']), path)
 
     def _virtual_size(self, path, disk_format):
         out = self._qemu_img('info', '--output=json', '-f', disk_format, path)

@@ -34,6 +34,11 @@ def _direct(func, *args):
     return func(*args)
 
 
+def _settled(volume):
+    """The status a volume returns to after work that kept its attachments."""
+    return 'in-use' if volume['attach_status'] == 'attached' else 'available'
+
+
 class VolumeManager:
     target = messaging.Target(version=rpcapi.RPC_API_VERSION)
 
@@ -84,6 +89,8 @@ class VolumeManager:
                 self.delete_volume(ctx, volume['id'])
             elif status == 'extending':
                 self._set_volume(ctx, volume['id'], 'error_extending', 'extending')
+            elif status == 'uploading':
+                self._set_volume(ctx, volume['id'], _settled(volume), 'uploading')
             for attachment in volume['attachments']:
                 if attachment['attach_status'] == 'attaching':
                     # an export the restart may have cut short: ask again
@@ -154,10 +161,7 @@ class VolumeManager:
         return {}
 
     def _create_from_image(self, context, volume, image_id):
-        client = self.image_client
-        if client is None:
-            from services.volume.clients import image
-            client = image.ImageClient()
+        client = self._image_client()
         record = client.get(context, image_id)
         disk_format = record.get('disk_format') or 'raw'
         if disk_format not in ('raw', 'qcow2', 'vmdk', 'vdi', 'vhd', 'vhdx', 'qed'):
@@ -175,12 +179,19 @@ class VolumeManager:
             except FileNotFoundError:
                 pass
 
-    def delete_volume(self, context, volume_id):
+    def delete_volume(self, context, volume_id, cascade=False):
         ctx = context.elevated()
         try:
             volume = self.conductor.volume_get(ctx, volume_id)
         except exception.VolumeNotFound:
             return
+        if cascade:
+            for snapshot in self.conductor.snapshot_list(ctx, filters={'volume_id': volume_id}):
+                self.delete_snapshot(ctx, snapshot['id'])
+            if self.conductor.snapshot_list(ctx, filters={'volume_id': volume_id}):
+                self._set_volume(ctx, volume_id, 'error_deleting', 'deleting',
+                                 reason='A snapshot of the volume could not be deleted.')
+                return
         try:
             self.offload(self.driver.delete_volume, volume)
         except Exception as exc:
@@ -224,6 +235,41 @@ class VolumeManager:
             self._set_snapshot(ctx, snapshot_id, 'error_deleting', 'deleting')
             return
         self.conductor.snapshot_destroy(ctx, snapshot_id)
+
+    def copy_volume_to_image(self, context, volume_id, image):
+        """Convert the volume to ``image['disk_format']`` in a scratch file
+        and stream it to the image service with the caller's token; the
+        image is deleted if that fails."""
+        ctx = context.elevated()
+        volume = self.conductor.volume_get(ctx, volume_id)
+        client = self._image_client()
+        handle, path = tempfile.mkstemp(prefix='upload-', suffix='.part',
+                                        dir=CONF.volume.volumes_dir)
+        os.close(handle)
+        try:
+            self.offload(self.driver.copy_volume_to_image_file, volume,
+                         image.get('disk_format') or 'raw', path)
+            client.upload(context, image['id'], path)
+        except Exception as exc:
+            reason = exc.message if isinstance(exc, common_exc.AltoError) else str(exc)
+            LOG.error('Uploading volume %s to image %s failed: %s', volume_id, image['id'],
+                      reason)
+            try:
+                client.delete(context, image['id'])
+            except Exception:
+                LOG.exception('Deleting image %s after the failed upload', image['id'])
+        finally:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+        self._set_volume(ctx, volume_id, _settled(volume), 'uploading')
+
+    def _image_client(self):
+        if self.image_client is not None:
+            return self.image_client
+        from services.volume.clients import image
+        return image.ImageClient()
 
     def initialize_connection(self, context, volume_id, connector):
         volume = self.conductor.volume_get(context.elevated(), volume_id)

@@ -242,6 +242,50 @@ def test_create_from_image(cloud, demo_sdk, tmp_path):
                                              '6f1d9ce9-0000-4000-8000-000000000000')
 
 
+def test_upload_to_image_and_purge(cloud, clis, demo_sdk, tokens, tmp_path):
+    """``openstack image create --volume`` (os-volume_upload_image): the volume
+    host converts the file and streams it to the image service; ``volume
+    delete --purge`` takes the volume's snapshots with it (cascade)."""
+    import subprocess
+    bs = demo_sdk.block_storage
+    vol = bs.create_volume(size=1, name='to-upload')
+    wait_status(demo_sdk, vol.id, 'available')
+    with open(cloud.volumes_dir / ('volume-%s' % vol.id), 'r+b') as f:
+        f.seek(3 << 20)
+        f.write(b'uploaded volume bytes')
+    answer = clis['demo'].json('image', 'create', '--volume', vol.id, '--disk-format', 'qcow2',
+                               'from-volume')
+    assert answer['status'] == 'uploading' and answer['volume_type'] == '__DEFAULT__'
+    deadline = time.time() + 60
+    while demo_sdk.image.get_image(answer['image_id']).status != 'active':
+        assert time.time() < deadline, 'the image did not become active'
+        time.sleep(0.3)
+    wait_status(demo_sdk, vol.id, 'available')
+    image = demo_sdk.image.get_image(answer['image_id'])
+    assert (image.name, image.disk_format) == ('from-volume', 'qcow2')
+    qcow = tmp_path / 'uploaded.qcow2'
+    with open(qcow, 'wb') as f:
+        demo_sdk.image.download_image(image, output=f)
+    raw = tmp_path / 'uploaded.raw'
+    subprocess.run(['qemu-img', 'convert', '-f', 'qcow2', '-O', 'raw', str(qcow), str(raw)],
+                   check=True, capture_output=True)
+    with open(raw, 'rb') as f:
+        f.seek(3 << 20)
+        assert f.read(21) == b'uploaded volume bytes'
+    demo_sdk.image.delete_image(image)
+    # the extension list (reader) names what cinder clients look for
+    reader, project = tokens['reader']
+    names = [e['name'] for e in cloud.request('GET', '/%s/extensions' % project, token=reader,
+                                              expect=200)['extensions']]
+    assert 'Hosts' in names and 'VolumeActions' in names
+    snap = bs.create_snapshot(volume_id=vol.id, name='purged-with-it')
+    wait_snapshot(demo_sdk, snap.id, 'available')
+    clis['demo'].run('volume', 'delete', '--purge', vol.id)
+    wait_gone(demo_sdk, vol.id)
+    assert bs.find_snapshot(snap.id) is None
+    assert list(cloud.volumes_dir.glob('*%s*' % snap.id)) == []
+
+
 def test_sdk_block_storage(cloud, demo_sdk):
     bs = demo_sdk.block_storage
     volume = bs.create_volume(size=1, name='sdk-vol', metadata={'a': '1'})

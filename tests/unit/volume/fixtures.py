@@ -22,10 +22,12 @@ HOST = 'stor1'
 
 
 class FakeImages:
-    """Image records by id, what the API and the volume host read."""
+    """Image records by id, what the API and the volume host read and write
+    (``data``: what uploads wrote, by image id)."""
 
     def __init__(self):
         self.images = {}
+        self.data = {}
 
     def get(self, context, image_id):
         from services.volume import exception
@@ -36,6 +38,22 @@ class FakeImages:
     def download(self, context, image_id, path):
         with open(path, 'wb') as f:
             f.write(b'image')
+
+    def create(self, context, body):
+        import uuid
+        record = dict(body, id=str(uuid.uuid4()), status='queued',
+                      owner=context.project_id)
+        self.images[record['id']] = record
+        return record
+
+    def upload(self, context, image_id, path):
+        with open(path, 'rb') as f:
+            self.data[image_id] = f.read()
+        self.images[image_id]['status'] = 'active'
+
+    def delete(self, context, image_id):
+        self.images.pop(image_id, None)
+        self.data.pop(image_id, None)
 
 
 class VolumeEnv:
@@ -103,6 +121,7 @@ class VolumeEnv:
         self.driver.snapshots.clear()
         self.driver.fail.clear()
         self.images.images.clear()
+        self.images.data.clear()
 
     def serve(self, topic, host, endpoint):
         server = rpc.get_server(messaging.Target(topic=topic, server=host), [endpoint])

@@ -99,3 +99,21 @@ def test_from_image_converts_to_raw(driver, tmp_path):
     with pytest.raises(exception.DriverError):
         driver.create_volume_from_image({'id': 'v2', 'size': 1}, str(raw), 'qcow2')
     assert not os.path.exists(driver.volume_path('v2'))
+
+
+@pytest.mark.skipif(shutil.which('qemu-img') is None, reason='needs qemu-img')
+def test_copy_to_image_file_in_each_format(driver, tmp_path):
+    driver.create_volume({'id': 'v1', 'size': 1})
+    _write(driver.volume_path('v1'), 5 << 20, b'payload')
+    for disk_format in ('raw', 'qcow2'):
+        out = tmp_path / ('image.%s' % disk_format)
+        driver.copy_volume_to_image_file({'id': 'v1', 'size': 1}, disk_format, str(out))
+        info = subprocess.run(['qemu-img', 'info', '--output=json', str(out)],
+                              capture_output=True, text=True, check=True).stdout
+        assert '"format": "%s"' % disk_format in info
+        assert '"virtual-size": %d' % GiB in info
+        back = tmp_path / ('back-%s.raw' % disk_format)
+        subprocess.run(['qemu-img', 'convert', '-O', 'raw', str(out), str(back)], check=True)
+        assert _read(back, 5 << 20, 7) == b'payload'
+    with pytest.raises(exception.DriverError):
+        driver.copy_volume_to_image_file({'id': 'v1', 'size': 1}, 'ami', str(tmp_path / 'x'))

@@ -45,6 +45,8 @@ TABLE = [
     ('volume:extend', MEMBER, 'Extend a volume (os-extend).', [VA]),
     ('volume_extension:volume_actions:upload_image', MEMBER, 'Upload a volume to an image.',
      [VA]),
+    ('volume_extension:volume_actions:upload_public', ADMIN,
+     'Upload a volume to a public image.', [VA]),
     ('volume:update_readonly_flag', MEMBER, 'Set the read-only flag (os-update_readonly_flag).',
      [VA]),
     ('volume_extension:volume_actions:set_bootable', MEMBER, 'Set the bootable flag.', [VA]),
@@ -107,6 +109,9 @@ TABLE = [
     # -- services, zones, limits, quotas ---------------------------------------------------
     ('volume_extension:services:index', ADMIN, 'List volume services.',
      [('GET', '/os-services')]),
+    ('volume_extension:extensions:index', ANY, 'List the API extensions.',
+     [('GET', '/extensions')]),
+    ('volume_extension:hosts', ADMIN, 'List the volume hosts.', [('GET', '/os-hosts')]),
     ('volume_extension:availability_zone_list', ANY, 'List availability zones.',
      [('GET', '/os-availability-zone')]),
     ('limits_extension:used_limits', READER, "Show the project's limits and usage.",
