@@ -273,7 +273,7 @@ def usage(project_id):
         return _usage(session, project_id)
 
 
-def _check_quota(session, project_id, limits, deltas):
+def check_quota(session, project_id, limits, deltas):
     """Raise 413 when adding ``deltas`` would pass one of ``limits``
     (counted in the same transaction as the insert)."""
     used = _usage(session, project_id)
@@ -295,7 +295,7 @@ SORT_KEYS = ('id', 'name', 'size', 'status', 'created_at', 'updated_at',
              'availability_zone', 'bootable', 'project_id', 'description')
 
 
-def _volume_row(session, volume_id, project_id=None):
+def volume_row(session, volume_id, project_id=None):
     row = session.get(models.Volume, volume_id)
     if row is None or (project_id is not None and row.project_id != project_id):
         raise exception.VolumeNotFound(volume_id=volume_id)
@@ -326,7 +326,7 @@ def volume_create(values, metadata, quota_limits):
     """Insert a volume row (status ``creating``) within the project's quota."""
     stamp = now()
     with writer() as session:
-        _check_quota(session, values['project_id'], quota_limits,
+        check_quota(session, values['project_id'], quota_limits,
                      {'volumes': 1, 'gigabytes': values['size']})
         row = models.Volume(id=uuidutils.generate_uuid(), created_at=stamp, updated_at=stamp,
                             attach_status='detached', readonly=False, **values)
@@ -340,10 +340,10 @@ def volume_create(values, metadata, quota_limits):
 
 def volume_get(volume_id, project_id=None):
     with reader() as session:
-        return _volume_dict(session, _volume_row(session, volume_id, project_id))
+        return _volume_dict(session, volume_row(session, volume_id, project_id))
 
 
-def _sorted_page(session, model, query, sorts, limit, marker, not_found):
+def sorted_page(session, model, query, sorts, limit, marker, not_found):
     for key, direction in sorts:
         column = getattr(model, key)
         query = query.order_by(column.desc() if direction == 'desc' else column.asc())
@@ -372,7 +372,7 @@ def volume_list(filters=None, metadata=None, sorts=(('created_at', 'desc'),), li
         for key, value in (metadata or {}).items():
             query = query.where(models.Volume.id.in_(
                 sa.select(models.VolumeMetadata.volume_id).filter_by(key=key, value=value)))
-        rows = _sorted_page(session, models.Volume, query, sorts, limit, marker,
+        rows = sorted_page(session, models.Volume, query, sorts, limit, marker,
                             exception.NotFound('Marker %s could not be found.' % marker))
         return [_volume_dict(session, r) for r in rows]
 
@@ -381,7 +381,7 @@ def volume_update(volume_id, values, expected=None, project_id=None):
     """Update a volume when each ``expected`` column holds one of its listed
     values; raise InvalidVolume naming the column otherwise."""
     with writer() as session:
-        row = _volume_row(session, volume_id, project_id)
+        row = volume_row(session, volume_id, project_id)
         for column, allowed in (expected or {}).items():
             if getattr(row, column) not in allowed:
                 raise exception.InvalidVolume(
@@ -397,7 +397,7 @@ def volume_update(volume_id, values, expected=None, project_id=None):
 def volume_extend(volume_id, new_size, quota_limits, project_id=None):
     """Reserve the quota of the growth and move the volume to ``extending``."""
     with writer() as session:
-        row = _volume_row(session, volume_id, project_id)
+        row = volume_row(session, volume_id, project_id)
         if row.status != 'available':
             raise exception.InvalidVolume(
                 reason='Volume status must be available to extend, but current status is: '
@@ -406,7 +406,7 @@ def volume_extend(volume_id, new_size, quota_limits, project_id=None):
             raise exception.InvalidInput(
                 reason='New size for extend must be greater than current size. (current: '
                        '%d, extended: %d).' % (row.size, new_size))
-        _check_quota(session, row.project_id, quota_limits,
+        check_quota(session, row.project_id, quota_limits,
                      {'gigabytes': new_size - row.size})
         old_size = row.size
         row.status = 'extending'
@@ -452,7 +452,7 @@ def volume_begin_delete(volume_id, force, project_id=None, cascade=False):
     ``error``, go to ``deleting`` with it), and a settled status (any
     status but attached with ``force``)."""
     with writer() as session:
-        row = _volume_row(session, volume_id, project_id)
+        row = volume_row(session, volume_id, project_id)
         if _attachments(session, volume_id):
             raise exception.InvalidVolume(
                 reason='Volume %s is attached or has attachments; detach it first.'
@@ -516,12 +516,12 @@ def snapshot_create(values, metadata, quota_limits, allowed_status):
     """Insert a snapshot (``creating``) of a volume in ``allowed_status``."""
     stamp = now()
     with writer() as session:
-        volume = _volume_row(session, values['volume_id'], values['project_id'])
+        volume = volume_row(session, values['volume_id'], values['project_id'])
         if volume.status not in allowed_status:
             raise exception.InvalidVolume(
                 reason='Volume %s status must be %s, but current status is: %s.'
                        % (volume.id, ' or '.join(allowed_status), volume.status))
-        _check_quota(session, values['project_id'], quota_limits,
+        check_quota(session, values['project_id'], quota_limits,
                      {'snapshots': 1, 'gigabytes': volume.size})
         row = models.Snapshot(id=uuidutils.generate_uuid(), size=volume.size,
                               status='creating', progress='0%', created_at=stamp,
@@ -552,7 +552,7 @@ def snapshot_list(filters=None, metadata=None, sorts=(('created_at', 'desc'),), 
             query = query.where(models.Snapshot.id.in_(
                 sa.select(models.SnapshotMetadata.snapshot_id).filter_by(key=key,
                                                                          value=value)))
-        rows = _sorted_page(session, models.Snapshot, query, sorts, limit, marker,
+        rows = sorted_page(session, models.Snapshot, query, sorts, limit, marker,
                             exception.NotFound('Marker %s could not be found.' % marker))
         return [_snapshot_dict(session, r) for r in rows]
 
@@ -583,7 +583,7 @@ def snapshot_destroy(snapshot_id):
 
 
 _METADATA = {
-    'volume': (models.VolumeMetadata, 'volume_id', _volume_row),
+    'volume': (models.VolumeMetadata, 'volume_id', volume_row),
     'snapshot': (models.SnapshotMetadata, 'snapshot_id', _snapshot_row),
 }
 
@@ -603,7 +603,7 @@ def attachment_create(volume_id, instance_uuid, attach_mode, project_id=None):
     ``reserved`` unless it is in use."""
     stamp = now()
     with writer() as session:
-        volume = _volume_row(session, volume_id, project_id)
+        volume = volume_row(session, volume_id, project_id)
         attached = volume.status in ('in-use', 'reserved', 'attaching')
         if volume.status != 'available' and not (attached and volume.multiattach):
             raise exception.InvalidVolume(
@@ -634,7 +634,7 @@ def attachment_list(filters=None, sorts=(('created_at', 'desc'),), limit=None, m
         for key in ('volume_id', 'instance_uuid', 'project_id', 'attach_status'):
             if (filters or {}).get(key) is not None:
                 query = query.where(getattr(models.Attachment, key) == filters[key])
-        rows = _sorted_page(session, models.Attachment, query, sorts, limit, marker,
+        rows = sorted_page(session, models.Attachment, query, sorts, limit, marker,
                             exception.NotFound('Marker %s could not be found.' % marker))
         return [as_dict(r) for r in rows]
 

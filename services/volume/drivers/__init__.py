@@ -40,6 +40,12 @@ class VolumeDriver(abc.ABC):
         to upload)."""
 
     @abc.abstractmethod
+    def import_volume(self, volume, source_path):
+        """Make the volume from the data at ``source_path`` (another
+        backend's export); False when that already is this backend's file
+        (shared storage), True when it was copied."""
+
+    @abc.abstractmethod
     def create_volume_from_snapshot(self, volume, snapshot):
         pass
 

@@ -139,6 +139,14 @@ class FileDriver(drivers.VolumeDriver):
         self._build(self.volume_path(volume['id']),
                     lambda part: sparse_copy(source, part, volume['size'] * drivers.GiB))
 
+    def import_volume(self, volume, source_path):
+        path = self.volume_path(volume['id'])
+        if os.path.exists(path) and os.path.samefile(path, source_path):
+            return False
+        self._build(path, lambda part: sparse_copy(source_path, part,
+                                                   volume['size'] * drivers.GiB))
+        return True
+
     def create_cloned_volume(self, volume, source):
         path = self.volume_path(source['id'])
         self._build(self.volume_path(volume['id']),

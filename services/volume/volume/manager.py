@@ -18,6 +18,7 @@ from common import context as alto_context
 from common import exception as common_exc
 from services.volume import drivers
 from services.volume import exception
+from services.volume import messages
 from services.volume.conductor import rpcapi as conductor_rpcapi
 from services.volume.volume import rpcapi
 
@@ -50,6 +51,7 @@ class VolumeManager:
         self.offload = offload
         self.image_client = image_client
         self.conductor = conductor_rpcapi.ConductorAPI()
+        self.volume_api = rpcapi.VolumeAPI()
         self.periodic_tasks = [(self.report_capacity, CONF.volume.capacity_report_interval)]
 
     # -- start-up, heartbeat, capacity ---------------------------------------------------
@@ -139,6 +141,8 @@ class VolumeManager:
             except Exception:
                 LOG.exception('Removing what the failed create of %s left', volume_id)
             self._set_volume(ctx, volume_id, 'error', 'creating', reason=reason)
+            self._message(ctx, volume, messages.FROM_IMAGE if request_spec.get('image_id')
+                          else messages.CREATE, messages.DRIVER_FAILED)
             return
         if self._set_volume(ctx, volume_id, 'available', 'creating',
                             launched_at=None, **values) is None:
@@ -208,6 +212,7 @@ class VolumeManager:
         except Exception as exc:
             LOG.error('Extending volume %s failed: %s', volume_id, exc)
             self._set_volume(ctx, volume_id, 'error_extending', 'extending', reason=str(exc))
+            self._message(ctx, volume, messages.EXTEND, messages.DRIVER_FAILED)
             return
         self._set_volume(ctx, volume_id, 'available', 'extending', size=new_size)
 
@@ -219,6 +224,8 @@ class VolumeManager:
         except Exception as exc:
             LOG.error('Creating snapshot %s failed: %s', snapshot_id, exc)
             self._set_snapshot(ctx, snapshot_id, 'error', 'creating', reason=str(exc))
+            self._message(ctx, snapshot, messages.SNAPSHOT_CREATE, messages.DRIVER_FAILED,
+                          messages.RESOURCE_SNAPSHOT)
             return
         self._set_snapshot(ctx, snapshot_id, 'available', 'creating')
 
@@ -258,12 +265,51 @@ class VolumeManager:
                 client.delete(context, image['id'])
             except Exception:
                 LOG.exception('Deleting image %s after the failed upload', image['id'])
+            self._message(ctx, volume, messages.UPLOAD, messages.UPLOAD_FAILED)
         finally:
             try:
                 os.unlink(path)
             except FileNotFoundError:
                 pass
         self._set_volume(ctx, volume_id, _settled(volume), 'uploading')
+
+    def migrate_volume(self, context, volume_id, new_type_id, source_host):
+        """Copy the volume from its source backend's export; on success this
+        backend holds it with its new type, and the source drops its copy."""
+        ctx = context.elevated()
+        volume = self.conductor.volume_get(ctx, volume_id)
+        connector = {'host': self.host, 'initiator': None}
+        try:
+            info = self.volume_api.initialize_connection(ctx, source_host, volume_id,
+                                                         connector)
+            copied = self.offload(self.driver.import_volume, volume,
+                                  info['data']['device_path'])
+        except Exception as exc:
+            LOG.error('Moving volume %s from %s failed: %s', volume_id, source_host, exc)
+            self._set_volume(ctx, volume_id, 'available', 'retyping')
+            self._message(ctx, volume, messages.RETYPE, messages.DRIVER_FAILED)
+            return
+        finally:
+            self.volume_api.terminate_connection(ctx, source_host, volume_id, connector)
+        moved = self._set_volume(ctx, volume_id, 'available', 'retyping', host=self.host,
+                                 volume_type_id=new_type_id)
+        if moved is not None and copied:
+            self.volume_api.remove_volume_data(ctx, source_host, volume_id)
+
+    def remove_volume_data(self, context, volume_id):
+        volume = self.conductor.volume_get(context.elevated(), volume_id)
+        if volume['host'] == self.host:   # it came back meanwhile: keep it
+            return
+        self.offload(self.driver.delete_volume, volume)
+
+    def _message(self, ctx, volume, action, detail, resource_type=None):
+        """Tell the volume's project what failed (GET /messages)."""
+        try:
+            self.conductor.message_create(ctx, volume['project_id'],
+                                          resource_type or messages.RESOURCE_VOLUME,
+                                          volume['id'], action, detail)
+        except Exception:
+            LOG.exception('Recording the user message about %s', volume['id'])
 
     def _image_client(self):
         if self.image_client is not None:

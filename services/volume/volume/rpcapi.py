@@ -4,7 +4,8 @@ server name is ``host@backend``).
 Version history:
     1.0 - create_volume, delete_volume, extend_volume, create_snapshot,
           delete_snapshot, initialize_connection, terminate_connection
-    1.1 - delete_volume takes cascade; copy_volume_to_image
+    1.1 - delete_volume takes cascade; copy_volume_to_image, migrate_volume,
+          remove_volume_data
 """
 
 import oslo_messaging as messaging
@@ -66,3 +67,16 @@ class VolumeAPI:
         """Withdraw the export of the volume to ``connector`` (cast)."""
         self._cast(context, host, 'terminate_connection', volume_id=volume_id,
                    connector=connector)
+
+    def migrate_volume(self, context, host, volume_id, new_type_id, source_host):
+        """On ``host`` (the destination): copy a ``retyping`` volume from
+        ``source_host``'s export, then take it over with ``new_type_id``."""
+        rpc.require_version(self.client, '1.1', 'volume')
+        self._cast(context, host, 'migrate_volume', '1.1', volume_id=volume_id,
+                   new_type_id=new_type_id, source_host=source_host)
+
+    def remove_volume_data(self, context, host, volume_id):
+        """Remove ``host``'s copy of a volume that moved to another backend
+        (its record stays)."""
+        rpc.require_version(self.client, '1.1', 'volume')
+        self._cast(context, host, 'remove_volume_data', '1.1', volume_id=volume_id)

@@ -111,7 +111,8 @@ class VolumeEnv:
         from services.volume.db import api as db_api
         from services.volume.db import models
         with db_api.writer() as session:
-            for model in (models.Attachment, models.SnapshotMetadata, models.Snapshot,
+            for model in (models.Transfer, models.Message, models.QosSpecs,
+                          models.Attachment, models.SnapshotMetadata, models.Snapshot,
                           models.VolumeMetadata, models.Volume, models.Quota,
                           models.VolumeTypeExtraSpec, models.VolumeTypeProject):
                 session.execute(sa.delete(model))

@@ -117,3 +117,15 @@ def test_copy_to_image_file_in_each_format(driver, tmp_path):
         assert _read(back, 5 << 20, 7) == b'payload'
     with pytest.raises(exception.DriverError):
         driver.copy_volume_to_image_file({'id': 'v1', 'size': 1}, 'ami', str(tmp_path / 'x'))
+
+
+def test_import_volume_copies_or_recognises_shared_storage(driver, tmp_path):
+    source = tmp_path / 'elsewhere'
+    with open(source, 'wb') as f:
+        f.truncate(GiB)
+    _write(source, 1 << 20, b'moved')
+    assert driver.import_volume({'id': 'v1', 'size': 1}, str(source)) is True
+    assert _read(driver.volume_path('v1'), 1 << 20, 5) == b'moved'
+    # the other backend exports this very file (one directory for both): no copy
+    assert driver.import_volume({'id': 'v1', 'size': 1}, driver.volume_path('v1')) is False
+    assert _read(driver.volume_path('v1'), 1 << 20, 5) == b'moved'

@@ -118,6 +118,18 @@ def upload_image(req, volume_id, args):
     return router.Response({'os-volume_upload_image': answer}, 202)
 
 
+def retype(req, volume_id, args):
+    """Same backend: the type changes in place; another backend (the new
+    type names it) with ``migration_policy`` ``on-demand``: the volume is
+    copied there."""
+    args = _args(args, 'os-retype')
+    volumes.get_volume(req, volume_id, 'volume:retype')
+    common.validate(schemas.retype(), args)
+    common.conductor().volume_retype(req.context, volume_id, args['new_type'],
+                                     args.get('migration_policy') or 'never')
+    return router.Response(None, 202)
+
+
 def reset_status(req, volume_id, args):
     args = _args(args, 'os-reset_status')
     volumes.get_volume(req, volume_id, 'volume_extension:volume_admin_actions:reset_status')
@@ -152,5 +164,6 @@ ACTIONS = {
     'os-update_readonly_flag': update_readonly_flag,
     'os-reset_status': reset_status,
     'os-volume_upload_image': upload_image,
+    'os-retype': retype,
     'os-force_delete': force_delete,
 }

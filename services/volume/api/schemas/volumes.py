@@ -75,6 +75,14 @@ def upload_image():
         }, 'additionalProperties': False}}}
 
 
+def retype():
+    """os-retype's arguments."""
+    return {'type': 'object', 'required': ['new_type'], 'properties': {
+        'new_type': {'type': 'string', 'minLength': 1, 'maxLength': 255},
+        'migration_policy': {'type': ['string', 'null'], 'enum': ['never', 'on-demand', None]},
+    }, 'additionalProperties': False}
+
+
 def type_create():
     return {'type': 'object', 'required': ['volume_type'], 'properties': {
         'volume_type': {'type': 'object', 'required': ['name'], 'properties': {
