@@ -81,9 +81,15 @@ class VolumeCloud:
                                   '--log-file', log] + list(extra_args),
                            log_file=log, output_file=log.with_suffix('.err'))
 
-    def start_volume(self, host):
+    def start_volume(self, host, backend_name=None):
+        """An alto-volume for ``host``; with ``backend_name``, a backend of that
+        name with its own directory (``volumes-<backend_name>``)."""
         host_conf = self.workdir / ('host-%s.conf' % host)
-        host_conf.write_text('[DEFAULT]\nhost = %s\n' % host)
+        text = '[DEFAULT]\nhost = %s\n' % host
+        if backend_name:
+            text += '[volume]\nbackend_name = %s\nvolumes_dir = %s\n' % (
+                backend_name, self.workdir / ('volumes-%s' % backend_name))
+        host_conf.write_text(text)
         self._spawn('volume-%s' % host, 'alto-volume', '--config-file', host_conf)
 
     def create_vhost(self):

@@ -451,3 +451,72 @@ def test_version_discovery(cloud):
     status, body = cloud.request('GET', '/', version=None)
     assert status == 200 and body['versions'][0]['version'] == '3.67'
     assert body['versions'][0]['min_version'] == '3.0'
+
+
+def test_cli_qos_transfer_messages_retype(cloud, clis, demo_sdk, tokens):
+    """QoS specs, a user message, a retype to another backend (its own
+    directory: the file is copied) and a transfer to another project, the
+    CLI for the user's steps.  Last in the module: it starts a second backend."""
+    admin, demo, other = clis['admin'], clis['demo'], clis['other']
+    bs = demo_sdk.block_storage
+    admin_token, admin_project = tokens['admin']
+    other_token, other_project = tokens['other']
+
+    def as_admin(method, path, body=None, expect=200):
+        return cloud.request(method, '/%s/%s' % (admin_project, path), body,
+                             token=admin_token, expect=expect)
+
+    cloud.start_volume('stor2', backend_name='fast')
+    fast = as_admin('POST', 'types', {'volume_type': {
+        'name': 'on-fast', 'extra_specs': {'volume_backend_name': 'fast'}}})['volume_type']
+    as_admin('POST', 'types', {'volume_type': {
+        'name': 'on-nothing', 'extra_specs': {'volume_backend_name': 'nowhere'}}})
+    qos = admin.json('volume', 'qos', 'create', '--consumer', 'front-end', '--property',
+                     'read_iops_sec=100', 'gold')
+    assert qos['name'] == 'gold' and qos['consumer'] == 'front-end'
+    as_admin('GET', 'qos-specs/%s/associate?vol_type_id=%s' % (qos['id'], fast['id']),
+             expect=202)
+    # a volume that no backend takes: a user message tells the project why
+    lost = bs.create_volume(size=1, name='lost', volume_type='on-nothing')
+    vol = bs.create_volume(size=1, name='to-give')
+    wait_status(demo_sdk, lost.id, 'error')
+    wait_status(demo_sdk, vol.id, 'available')
+    shown, found = cli_together(
+        (admin, ('volume', 'qos', 'show', 'gold')),
+        (demo, ('--os-volume-api-version', '3.3', 'volume', 'message', 'list')))
+    assert shown['properties'] == {'read_iops_sec': '100'}
+    assert 'on-fast' in str(shown['associations'])
+    assert [m['Resource UUID'] for m in found] == [lost.id]
+    assert 'Could not find any available weighted backend' in found[0]['User Message']
+    bs.delete_volume(lost.id)
+    with open(cloud.volumes_dir / ('volume-%s' % vol.id), 'r+b') as f:
+        f.seek(8192)
+        f.write(b'moved between backends')
+    # retype to the other backend (on-demand): the file is copied there
+    demo.run('volume', 'set', '--type', 'on-fast', '--retype-policy', 'on-demand', vol.id)
+    deadline = time.time() + 30
+    while as_admin('GET', 'volumes/%s' % vol.id)['volume']['os-vol-host-attr:host'] != \
+            'stor2@fast':
+        assert time.time() < deadline, 'the volume did not move'
+        time.sleep(0.3)
+    moved = wait_status(demo_sdk, vol.id, 'available')
+    assert moved.volume_type == 'on-fast'
+    with open(cloud.workdir / 'volumes-fast' / ('volume-%s' % vol.id), 'rb') as f:
+        f.seek(8192)
+        assert f.read(22) == b'moved between backends'
+    deadline = time.time() + 30
+    while (cloud.volumes_dir / ('volume-%s' % vol.id)).exists():
+        assert time.time() < deadline, 'the source copy stayed'
+        time.sleep(0.3)
+    # hand it to the other project
+    request = demo.json('volume', 'transfer', 'request', 'create', '--name', 'gift', vol.id)
+    assert request['auth_key'] and request['volume_id'] == vol.id
+    other.run('volume', 'transfer', 'request', 'accept', '--auth-key', request['auth_key'],
+              request['id'])
+    taken = cloud.request('GET', '/%s/volumes/%s' % (other_project, vol.id), token=other_token,
+                          expect=200)['volume']
+    assert taken['status'] == 'available' and taken['name'] == 'to-give'
+    assert bs.find_volume(vol.id) is None
+    cloud.request('DELETE', '/%s/volumes/%s' % (other_project, vol.id), token=other_token,
+                  expect=202)
+    as_admin('DELETE', 'qos-specs/%s?force=True' % qos['id'], expect=202)
