@@ -131,3 +131,11 @@ class InvalidAuthKey(Invalid):
 
 class MessageNotFound(NotFound):
     msg_fmt = 'Message %(message_id)s could not be found.'
+
+
+class BackupNotFound(NotFound):
+    msg_fmt = 'Backup %(backup_id)s could not be found.'
+
+
+class InvalidBackup(Invalid):
+    msg_fmt = 'Invalid backup: %(reason)s'

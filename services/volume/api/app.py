@@ -6,6 +6,7 @@ from common import faults
 from common import wsgi
 from services.volume.api import router as api_router
 from services.volume.api.controllers import attachments
+from services.volume.api.controllers import backups
 from services.volume.api.controllers import extensions
 from services.volume.api.controllers import messages
 from services.volume.api.controllers import qos_specs
@@ -19,7 +20,7 @@ from services.volume.api.controllers import volumes
 
 PREFIX = '/v3'
 CONTROLLERS = (volumes, volume_actions, snapshots, types, attachments, misc, extensions,
-               qos_specs, transfers, messages)
+               qos_specs, transfers, messages, backups)
 
 
 def build_router():

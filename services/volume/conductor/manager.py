@@ -8,6 +8,7 @@ project's resources are "not found").
 """
 
 import functools
+import random
 
 import oslo_messaging as messaging
 from oslo_config import cfg
@@ -19,7 +20,9 @@ from common import servicegroup
 from services.volume import exception
 from services.volume import messages
 from services.volume.conductor import rpcapi
+from services.volume.backup import rpcapi as backup_rpcapi
 from services.volume.db import api as db_api
+from services.volume.db import backups as db_backups
 from services.volume.db import messages as db_messages
 from services.volume.db import qos as db_qos
 from services.volume.db import transfers as db_transfers
@@ -31,6 +34,7 @@ CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 BINARY = 'alto-volume-conductor'
 VOLUME_BINARY = 'alto-volume'
+BACKUP_BINARY = 'alto-volume-backup'
 QUOTA_RESOURCES = ('volumes', 'snapshots', 'gigabytes', 'per_volume_gigabytes', 'backups',
                    'backup_gigabytes', 'groups')
 
@@ -64,6 +68,7 @@ class ConductorManager:
         self.host = host or CONF.host
         self.scheduler_api = scheduler_rpcapi.SchedulerAPI()
         self.volume_api = volume_rpcapi.VolumeAPI()
+        self.backup_api = backup_rpcapi.BackupAPI()
 
     def report_state(self):
         db_api.service_report(self.host, BINARY, rpcapi.TOPIC, None, rpcapi.RPC_API_VERSION)
@@ -203,6 +208,9 @@ class ConductorManager:
     # -- volumes ----------------------------------------------------------------------
     @_expected
     def volume_create(self, context, values, metadata, volume_type=None):
+        return self._volume_create(context, values, metadata, volume_type)
+
+    def _volume_create(self, context, values, metadata, volume_type=None):
         values = dict(values, project_id=context.project_id, user_id=context.user_id,
                       status='creating')
         spec = {'size': values['size'], 'source_host': None}
@@ -554,3 +562,58 @@ class ConductorManager:
     @_expected
     def message_delete(self, context, message_id):
         db_messages.delete(message_id, _scope(context))
+
+    # -- backups --------------------------------------------------------------------------
+    @_expected
+    def backup_create(self, context, values, force=False):
+        hosts = [s['host'] for s in db_api.service_list(binary=BACKUP_BINARY)
+                 if self._is_up(s) and not s['disabled']]
+        if not hosts:
+            raise common_exc.ServiceUnavailable(reason='no backup service is up')
+        values = dict(values, user_id=context.user_id, host=random.choice(hosts),
+                      container=values.get('container') or 'volumebackups')
+        volume = db_api.volume_get(values['volume_id'], _scope(context))
+        backup = db_backups.create(values, self._limits(volume['project_id']), force,
+                                   _scope(context))
+        self.backup_api.create_backup(context, backup['host'], backup['id'])
+        return backup
+
+    @_expected
+    def backup_get(self, context, backup_id):
+        return db_backups.get(backup_id, _scope(context))
+
+    @_expected
+    def backup_list(self, context, filters=None, sorts=None, limit=None, marker=None):
+        filters = dict(filters or {})
+        if not context.is_admin:
+            filters['project_id'] = context.project_id
+        return db_backups.get_all(filters, _sorts(sorts), limit, marker)
+
+    @_expected
+    def backup_update(self, context, backup_id, values, expected=None):
+        return db_backups.update(backup_id, values, expected)
+
+    @_expected
+    def backup_delete(self, context, backup_id, force=False):
+        backup = db_backups.begin_delete(backup_id, force, _scope(context))
+        self.backup_api.delete_backup(context, backup['host'], backup_id)
+
+    @_expected
+    def backup_destroy(self, context, backup_id):
+        db_backups.destroy(backup_id)
+
+    @_expected
+    def backup_restore(self, context, backup_id, volume_id=None, name=None):
+        backup = db_backups.get(backup_id, _scope(context))
+        if volume_id is None:
+            volume = self._volume_create(context, {
+                'size': backup['size'], 'name': name or 'restore_backup_%s' % backup_id,
+                'description': 'auto-created to restore backup %s' % backup_id,
+                'availability_zone': backup['availability_zone'], 'multiattach': False},
+                {})
+        else:
+            volume = db_api.volume_get(volume_id, _scope(context))
+        db_backups.begin_restore(backup_id, volume['id'], _scope(context))
+        self.backup_api.restore_backup(context, backup['host'], backup_id, volume['id'])
+        return {'backup_id': backup_id, 'volume_id': volume['id'],
+                'volume_name': volume['name']}

@@ -20,7 +20,9 @@ Version history:
           qos_create, qos_get, qos_list, qos_set_keys, qos_delete_keys, qos_delete,
           qos_associations, qos_associate, qos_disassociate,
           transfer_create, transfer_get, transfer_list, transfer_delete,
-          transfer_accept, message_create, message_get, message_list, message_delete
+          transfer_accept, message_create, message_get, message_list, message_delete,
+          backup_create, backup_get, backup_list, backup_update, backup_delete,
+          backup_destroy, backup_restore
 """
 
 import oslo_messaging as messaging
@@ -295,3 +297,32 @@ class ConductorAPI:
 
     def message_delete(self, context, message_id):
         return self._v11(context, 'message_delete', message_id=message_id)
+
+    # -- backups -------------------------------------------------------------------
+    def backup_create(self, context, values, force=False):
+        """A ``creating`` backup on a live backup host, which then copies the
+        volume (``backing-up`` meanwhile)."""
+        return self._v11(context, 'backup_create', values=values, force=force)
+
+    def backup_get(self, context, backup_id):
+        return self._v11(context, 'backup_get', backup_id=backup_id)
+
+    def backup_list(self, context, filters=None, sorts=None, limit=None, marker=None):
+        return self._v11(context, 'backup_list', filters=filters, sorts=sorts, limit=limit,
+                         marker=marker)
+
+    def backup_update(self, context, backup_id, values, expected=None):
+        return self._v11(context, 'backup_update', backup_id=backup_id, values=values,
+                         expected=expected)
+
+    def backup_delete(self, context, backup_id, force=False):
+        return self._v11(context, 'backup_delete', backup_id=backup_id, force=force)
+
+    def backup_destroy(self, context, backup_id):
+        """Remove the record of a backup its host has deleted."""
+        return self._v11(context, 'backup_destroy', backup_id=backup_id)
+
+    def backup_restore(self, context, backup_id, volume_id=None, name=None):
+        """Restore into ``volume_id``, or into a new volume (``name``)."""
+        return self._v11(context, 'backup_restore', backup_id=backup_id,
+                         volume_id=volume_id, name=name)

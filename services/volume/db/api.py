@@ -264,8 +264,12 @@ def _usage(session, project_id):
     snapshots, snapshot_gb = session.execute(
         sa.select(sa.func.count(models.Snapshot.id), sa.func.coalesce(
             sa.func.sum(models.Snapshot.size), 0)).filter_by(project_id=project_id)).one()
+    backups, backup_gb = session.execute(
+        sa.select(sa.func.count(models.Backup.id), sa.func.coalesce(
+            sa.func.sum(models.Backup.size), 0)).filter_by(project_id=project_id)).one()
     return {'volumes': int(volumes), 'snapshots': int(snapshots),
-            'gigabytes': int(volume_gb) + int(snapshot_gb)}
+            'gigabytes': int(volume_gb) + int(snapshot_gb), 'backups': int(backups),
+            'backup_gigabytes': int(backup_gb)}
 
 
 def usage(project_id):

@@ -210,3 +210,28 @@ class Message(Base):
     detail = sa.Column(sa.String(255))
     created_at = _ts()
     expires_at = _ts()
+
+
+class Backup(Base):
+    """A copy of a volume's data kept by a backup host (``host``) outside the
+    volume backends; ``volume_id`` stays after the volume is gone."""
+    __tablename__ = 'backups'
+    __table_args__ = (sa.Index('backups_project_id_idx', 'project_id'),)
+    id = sa.Column(sa.String(36), primary_key=True)
+    project_id = sa.Column(sa.String(255), nullable=False)
+    user_id = sa.Column(sa.String(255))
+    volume_id = sa.Column(sa.String(36), nullable=False)
+    snapshot_id = sa.Column(sa.String(36))
+    name = sa.Column(sa.String(255))
+    description = sa.Column(sa.String(255))
+    status = sa.Column(sa.String(32), nullable=False)
+    size = sa.Column(sa.Integer, nullable=False)
+    object_count = sa.Column(sa.Integer, nullable=False)
+    container = sa.Column(sa.String(255))
+    host = sa.Column(sa.String(255))
+    availability_zone = sa.Column(sa.String(255))
+    fail_reason = sa.Column(sa.String(255))
+    restore_volume_id = sa.Column(sa.String(36))
+    data_timestamp = _ts()
+    created_at = _ts()
+    updated_at = _ts()

@@ -1,5 +1,5 @@
 """The volume daemons as real processes: conductor, scheduler, API on a free
-loopback port and one alto-volume (file backend) per host, over RabbitMQ in
+loopback port, alto-volume-backup and one alto-volume (file backend) per host, over RabbitMQ in
 a private vhost, behind the real identity service (and image service for
 volumes created from images)."""
 
@@ -61,6 +61,7 @@ class VolumeCloud:
                     'auth_strategy': 'keystone'},
             'service': {'report_interval': 1, 'service_down_time': 6},
             'volume': {'volumes_dir': self.volumes_dir, 'capacity_report_interval': 1},
+            'backup': {'backup_posix_path': self.workdir / 'backup', 'backup_chunk_size': 4},
             'oslo_messaging_rabbit': {'heartbeat_timeout_threshold': 0},
             'service_user': dict(auth),
             'keystone_authtoken': dict(auth, www_authenticate_uri=self.identity.url,
@@ -109,6 +110,7 @@ class VolumeCloud:
                     str(self.db_config_file))
         self._spawn('scheduler', 'alto-volume-scheduler')
         self._spawn('api', 'alto-volume-api')
+        self._spawn('backup', 'alto-volume-backup')
         for host in self.hosts:
             self.start_volume(host)
         self.wait_ready()

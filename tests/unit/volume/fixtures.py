@@ -62,6 +62,9 @@ class VolumeEnv:
         self.servers = []
 
     def start(self):
+        from services.volume.backup import fake as fake_backup
+        from services.volume.backup import manager as backup_manager
+        from services.volume.backup import rpcapi as backup_rpcapi
         from services.volume.conductor import manager as conductor_manager
         from services.volume.conductor import rpcapi as conductor_rpcapi
         from services.volume.scheduler import manager as scheduler_manager
@@ -99,6 +102,10 @@ class VolumeEnv:
         self.serve(conductor_rpcapi.TOPIC, HOST, self.conductor)
         self.serve(scheduler_rpcapi.TOPIC, HOST, self.scheduler)
         self.serve(volume_rpcapi.TOPIC, self.volume.host, self.volume)
+        self.backup_driver = fake_backup.FakeBackupDriver()
+        self.backup = backup_manager.BackupManager(driver=self.backup_driver)
+        self.serve(backup_rpcapi.TOPIC, HOST, self.backup)
+        self.backup.report_state()
         self.volume.init_host()
         self.volume.report_state()
         self.scheduler.report_state()
@@ -111,7 +118,7 @@ class VolumeEnv:
         from services.volume.db import api as db_api
         from services.volume.db import models
         with db_api.writer() as session:
-            for model in (models.Transfer, models.Message, models.QosSpecs,
+            for model in (models.Backup, models.Transfer, models.Message, models.QosSpecs,
                           models.Attachment, models.SnapshotMetadata, models.Snapshot,
                           models.VolumeMetadata, models.Volume, models.Quota,
                           models.VolumeTypeExtraSpec, models.VolumeTypeProject):
@@ -121,6 +128,9 @@ class VolumeEnv:
         self.driver.volumes.clear()
         self.driver.snapshots.clear()
         self.driver.fail.clear()
+        self.backup_driver.backups.clear()
+        self.backup_driver.restored.clear()
+        self.backup_driver.fail.clear()
         self.images.images.clear()
         self.images.data.clear()
 

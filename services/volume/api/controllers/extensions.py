@@ -16,6 +16,9 @@ EXTENSIONS = (
     ('os-admin-actions', 'AdminActions', 'Administrator actions on volumes and snapshots '
      '(reset status, force delete).'),
     ('os-availability-zone', 'AvailabilityZones', 'Lists the availability zones.'),
+    ('backups', 'Backups', 'Volume backups: create, list, show, restore, delete.'),
+    ('qos-specs', 'Qos_specs_manage', 'QoS specs and their association with types.'),
+    ('os-volume-transfer', 'VolumeTransfer', 'Volume transfers between projects.'),
     ('os-extended-snapshot-attributes', 'ExtendedSnapshotAttributes',
      'Snapshot project and progress in snapshot bodies.'),
     ('os-hosts', 'Hosts', 'Lists the volume hosts (admin).'),

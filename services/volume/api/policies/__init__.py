@@ -151,6 +151,16 @@ TABLE = [
      [('POST', TR + '/{transfer_id}/accept') for TR in TRANSFERS]),
     ('volume:delete_transfer', MEMBER, 'Withdraw a volume transfer.',
      [('DELETE', TR + '/{transfer_id}') for TR in TRANSFERS]),
+    # -- backups ----------------------------------------------------------------------------
+    ('backup:create', MEMBER, 'Create a backup.', [('POST', '/backups')]),
+    ('backup:get', READER, 'Show a backup.', [('GET', '/backups/{backup_id}')]),
+    ('backup:get_all', READER, 'List backups.',
+     [('GET', '/backups'), ('GET', '/backups/detail')]),
+    ('backup:delete', MEMBER, 'Delete a backup.', [('DELETE', '/backups/{backup_id}')]),
+    ('backup:restore', MEMBER, 'Restore a backup.',
+     [('POST', '/backups/{backup_id}/restore')]),
+    ('backup:backup_project_attribute', ADMIN, 'Show the project of backups.',
+     [('GET', '/backups/{backup_id}')]),
     # -- user messages ----------------------------------------------------------------------
     ('message:get_all', READER, 'List user messages.', [('GET', '/messages')]),
     ('message:get', READER, 'Show a user message.', [('GET', '/messages/{message_id}')]),

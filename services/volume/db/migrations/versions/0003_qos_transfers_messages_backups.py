@@ -1,4 +1,4 @@
-"""QoS specs (and a type's association), volume transfers, user messages.
+"""QoS specs (and a type's association), volume transfers, user messages, backups.
 
 Revision ID: 0003
 Revises: 0002
@@ -51,3 +51,25 @@ def upgrade():
         sa.Column('expires_at', sa.DateTime),
     )
     op.create_index('messages_project_id_idx', 'messages', ['project_id'])
+    op.create_table(
+        'backups',
+        sa.Column('id', sa.String(36), primary_key=True),
+        sa.Column('project_id', sa.String(255), nullable=False),
+        sa.Column('user_id', sa.String(255)),
+        sa.Column('volume_id', sa.String(36), nullable=False),
+        sa.Column('snapshot_id', sa.String(36)),
+        sa.Column('name', sa.String(255)),
+        sa.Column('description', sa.String(255)),
+        sa.Column('status', sa.String(32), nullable=False),
+        sa.Column('size', sa.Integer, nullable=False),
+        sa.Column('object_count', sa.Integer, nullable=False),
+        sa.Column('container', sa.String(255)),
+        sa.Column('host', sa.String(255)),
+        sa.Column('availability_zone', sa.String(255)),
+        sa.Column('fail_reason', sa.String(255)),
+        sa.Column('restore_volume_id', sa.String(36)),
+        sa.Column('data_timestamp', sa.DateTime),
+        sa.Column('created_at', sa.DateTime),
+        sa.Column('updated_at', sa.DateTime),
+    )
+    op.create_index('backups_project_id_idx', 'backups', ['project_id'])
