@@ -14,6 +14,7 @@ from services.volume import exception
 from services.volume.backup import posix
 from services.volume.backup import rpcapi
 from services.volume.conductor import rpcapi as conductor_rpcapi
+from services.volume.volume import manager as volume_manager
 from services.volume.volume import rpcapi as volume_rpcapi
 
 CONF = cfg.CONF
@@ -21,18 +22,10 @@ LOG = logging.getLogger(__name__)
 BINARY = 'alto-volume-backup'
 
 
-def _direct(func, *args):
-    return func(*args)
-
-
-def _settled(volume):
-    return 'in-use' if volume['attach_status'] == 'attached' else 'available'
-
-
 class BackupManager:
     target = messaging.Target(version=rpcapi.RPC_API_VERSION)
 
-    def __init__(self, driver=None, offload=_direct, host=None):
+    def __init__(self, driver=None, offload=volume_manager.run_here, host=None):
         self.host = host or CONF.host
         self.driver = driver or posix.PosixBackupDriver(CONF)
         self.offload = offload
@@ -42,6 +35,32 @@ class BackupManager:
     def report_state(self):
         self.conductor.service_report(alto_context.get_admin_context(), self.host, BINARY,
                                       rpcapi.TOPIC, CONF.volume.availability_zone)
+
+    def init_host(self):
+        """Settle what a stop interrupted on this host: an unfinished backup
+        ends ``error`` (its volume back to its status), a restore leaves its
+        volume ``error_restoring``, a delete is done again."""
+        ctx = alto_context.get_admin_context()
+        for backup in self.conductor.backup_list(ctx, filters={'host': self.host}):
+            status = backup['status']
+            if status == 'creating':
+                self.conductor.backup_update(ctx, backup['id'], {
+                    'status': 'error', 'fail_reason': 'The backup service restarted.'})
+                self._settle_volume(ctx, backup['volume_id'], 'backing-up')
+            elif status == 'restoring':
+                self.conductor.backup_update(ctx, backup['id'], {'status': 'available'})
+                if backup['restore_volume_id']:
+                    self._set_volume(ctx, backup['restore_volume_id'], 'error_restoring',
+                                     'restoring-backup')
+            elif status == 'deleting':
+                self.delete_backup(ctx, backup['id'])
+
+    def _settle_volume(self, ctx, volume_id, expected):
+        try:
+            volume = self.conductor.volume_get(ctx, volume_id)
+        except exception.VolumeNotFound:
+            return
+        self._set_volume(ctx, volume_id, volume_manager.settled_status(volume), expected)
 
     def _with_volume_path(self, ctx, volume, work):
         """Run ``work(path)`` on the volume as its backend exports it here."""
@@ -74,7 +93,7 @@ class BackupManager:
         else:
             self.conductor.backup_update(ctx, backup_id, {'status': 'available',
                                                           'object_count': count})
-        self._set_volume(ctx, volume['id'], _settled(volume), 'backing-up')
+        self._set_volume(ctx, volume['id'], volume_manager.settled_status(volume), 'backing-up')
 
     def _wait_created(self, ctx, volume_id):
         deadline = time.time() + CONF.backup.restore_wait

@@ -31,11 +31,11 @@ def backend_host(conf=CONF):
     return '%s@%s' % (conf.host, conf.volume.backend_name)
 
 
-def _direct(func, *args):
+def run_here(func, *args):
     return func(*args)
 
 
-def _settled(volume):
+def settled_status(volume):
     """The status a volume returns to after work that kept its attachments."""
     return 'in-use' if volume['attach_status'] == 'attached' else 'available'
 
@@ -43,7 +43,7 @@ def _settled(volume):
 class VolumeManager:
     target = messaging.Target(version=rpcapi.RPC_API_VERSION)
 
-    def __init__(self, driver=None, offload=_direct, image_client=None):
+    def __init__(self, driver=None, offload=run_here, image_client=None):
         """``offload(func, *args)`` runs blocking driver work (a thread in
         the daemon); ``image_client`` reads images (None: the REST one)."""
         self.host = backend_host()
@@ -92,7 +92,7 @@ class VolumeManager:
             elif status == 'extending':
                 self._set_volume(ctx, volume['id'], 'error_extending', 'extending')
             elif status == 'uploading':
-                self._set_volume(ctx, volume['id'], _settled(volume), 'uploading')
+                self._set_volume(ctx, volume['id'], settled_status(volume), 'uploading')
             for attachment in volume['attachments']:
                 if attachment['attach_status'] == 'attaching':
                     # an export the restart may have cut short: ask again
@@ -271,7 +271,7 @@ class VolumeManager:
                 os.unlink(path)
             except FileNotFoundError:
                 pass
-        self._set_volume(ctx, volume_id, _settled(volume), 'uploading')
+        self._set_volume(ctx, volume_id, settled_status(volume), 'uploading')
 
     def migrate_volume(self, context, volume_id, new_type_id, source_host):
         """Copy the volume from its source backend's export; on success this

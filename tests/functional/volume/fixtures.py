@@ -116,14 +116,16 @@ class VolumeCloud:
         self.wait_ready()
 
     def wait_ready(self, timeout=60):
-        """The API answers and every backend has reported its capacity."""
+        """The API answers, every backend has reported its capacity and the
+        backup service is up."""
         self.daemons.wait_ready(lambda: harness.answers(
-            'http://127.0.0.1:%d/v3/' % self.port) and self.backends_up() >= len(self.hosts),
+            'http://127.0.0.1:%d/v3/' % self.port) and self.backends_up() >= len(self.hosts)
+            and self.backends_up('cinder-backup') == 1,
             timeout=timeout, what='volume', log_of='api')
 
-    def backends_up(self):
+    def backends_up(self, binary='cinder-volume'):
         token, project = self.token()
-        _, body = self.request('GET', '/%s/os-services?binary=cinder-volume' % project,
+        _, body = self.request('GET', '/%s/os-services?binary=%s' % (project, binary),
                                token=token)
         return len([s for s in body.get('services', []) if s['state'] == 'up'])
 

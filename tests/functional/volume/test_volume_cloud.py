@@ -193,7 +193,7 @@ def test_cli_types_services_zones(cloud, clis, demo_sdk, tokens):
     wait_gone(demo_sdk, vol.id)
     admin.run('volume', 'type', 'delete', 'fast')
     assert sorted((s['Binary'], s['State']) for s in services) == [
-        ('cinder-scheduler', 'up'), ('cinder-volume', 'up')]
+        ('cinder-backup', 'up'), ('cinder-scheduler', 'up'), ('cinder-volume', 'up')]
     assert [s['Host'] for s in services if s['Binary'] == 'cinder-volume'] == ['stor1@file']
     assert [(z['Zone Name'], z['Zone Status']) for z in zones] == [('nova', 'available')]
 

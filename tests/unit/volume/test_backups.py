@@ -41,7 +41,7 @@ def test_backup_restore_delete(app, env):
     assert (backup['size'], backup['volume_id'], backup['object_count']) == \
         (2, volume['id'], 1)
     assert env.backup_driver.backups[created['id']] == '/fake/volume-%s' % volume['id']
-    assert show(app, volume['id'])['status'] == 'available'
+    wait_status(app, volume['id'], 'available')       # set right after the backup's
     assert [b['id'] for b in app.get('/v3/demo/backups', headers=headers(READER)).json[
         'backups']] == [created['id']]
     app.get('/v3/other/backups/%s' % created['id'], headers=headers(OTHER), status=404)
@@ -123,3 +123,20 @@ def test_posix_driver_chunks_skip_zeros_and_restore(tmp_path):
         driver.restore(backup, str(volume))
     driver.delete(backup)
     assert not os.path.exists(driver.directory(backup))
+
+
+def test_restart_settles_interrupted_backups(app, env):
+    from common import context
+    from services.volume.conductor import rpcapi
+    api, ctx = rpcapi.ConductorAPI(), context.get_admin_context()
+    volume = create(app)
+    wait_status(app, volume['id'], 'available')
+    done = _wait_backup(app, _backup(app, volume['id'])['id'], 'available')
+    stuck = _wait_backup(app, _backup(app, volume['id'])['id'], 'available')
+    api.backup_update(ctx, stuck['id'], {'status': 'creating'})
+    api.volume_update(ctx, volume['id'], {'status': 'backing-up'})
+    api.backup_update(ctx, done['id'], {'status': 'deleting'})
+    env.backup.init_host()
+    assert _wait_backup(app, stuck['id'], 'error')['fail_reason']
+    assert show(app, volume['id'])['status'] == 'available'
+    app.get('/v3/demo/backups/%s' % done['id'], headers=headers(), status=404)

@@ -46,7 +46,7 @@ def test_volume_pair():
 
 def test_backup_pair():
     rpc_contract.check_pair(backup_rpcapi.BackupAPI, backup_manager.BackupManager,
-                            client_only=('host',), local=('report_state',))
+                            client_only=('host',), local=('report_state', 'init_host'))
     sent = rpc_contract.exercise(backup_rpcapi.BackupAPI)
     for name in ('create_backup', 'restore_backup', 'delete_backup'):
         assert sent[name].kind == 'cast', name
