@@ -1,7 +1,8 @@
 # Volume service (cinder-compatible Block Storage v3) for stack.sh.  Sourced after common.sh.
-# Four daemons: api (8776), conductor (the only one with the database), scheduler, and one
+# Five daemons: api (8776), conductor (the only one with the database), scheduler, one
 # alto-volume for this host's file backend (volumes are sparse raw files in
-# $VOLUME_DIR; a guest attaches one as a file disk).  The database URL lives in its own file
+# $VOLUME_DIR; a guest attaches one as a file disk) and alto-volume-backup (cinder-backup:
+# backups as compressed chunks in $VOLUME_BACKUP_DIR).  The database URL lives in its own file
 # that only the conductor and alto-manage read.  Registered in the catalog as `volumev3`
 # and `block-storage`, both at /v3/$(project_id)s.
 
@@ -12,11 +13,12 @@ VOLUME_URL=http://$HOST_IP:$VOLUME_PORT/v3/\$\(project_id\)s
 VOLUME_HOST=${VOLUME_HOST:-$(hostname)}
 VOLUME_BACKEND=${VOLUME_BACKEND:-file}
 VOLUME_DIR=${VOLUME_DIR:-$ALTO_STATE/volume/volumes}
+VOLUME_BACKUP_DIR=${VOLUME_BACKUP_DIR:-$ALTO_STATE/volume/backup}
 # QEMU's user (Debian's libvirt), which must read and write the volume files it attaches.
 VOLUME_QEMU_USER=${VOLUME_QEMU_USER:-${LIBVIRT_QEMU_USER:-libvirt-qemu}}
 
 volume_configure() {
-    state_dir "$ALTO_STATE/volume" "$VOLUME_DIR"
+    state_dir "$ALTO_STATE/volume" "$VOLUME_DIR" "$VOLUME_BACKUP_DIR"
     iniset "$VOLUME_CONF" DEFAULT state_path "$ALTO_STATE/volume"
     iniset "$VOLUME_CONF" DEFAULT transport_url "$TRANSPORT_URL"
     iniset "$VOLUME_CONF" DEFAULT host "$VOLUME_HOST"
@@ -26,6 +28,7 @@ volume_configure() {
     iniset "$VOLUME_CONF" volume backend_name "$VOLUME_BACKEND"
     iniset "$VOLUME_CONF" volume volume_driver file
     iniset "$VOLUME_CONF" volume volumes_dir "$VOLUME_DIR"
+    iniset "$VOLUME_CONF" backup backup_posix_path "$VOLUME_BACKUP_DIR"
     iniset "$VOLUME_CONF" image region_name "$REGION"
     write_authtoken_conf "$VOLUME_CONF"
     # Service tokens for the image API (volumes created from images): the same service user.
@@ -57,6 +60,7 @@ volume_daemons() {
     echo "alto-volume-scheduler --config-file $VOLUME_CONF"
     echo "alto-volume-api --config-file $VOLUME_CONF"
     echo "alto-volume --config-file $VOLUME_CONF"
+    echo "alto-volume-backup --config-file $VOLUME_CONF"
 }
 
 volume_start() {

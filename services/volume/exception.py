@@ -103,3 +103,39 @@ class DriverError(base.AltoError):
     msg_fmt = 'Volume driver failed: %(reason)s'
     code = 500
     safe = False
+
+
+class QoSSpecsNotFound(NotFound):
+    msg_fmt = 'No such QoS spec %(specs_id)s.'
+
+
+class QoSSpecsKeyNotFound(NotFound):
+    msg_fmt = 'QoS spec %(specs_id)s has no spec with key %(specs_key)s.'
+
+
+class QoSSpecsExists(base.Conflict):
+    msg_fmt = 'QoS Specs %(specs_id)s already exists.'
+
+
+class QoSSpecsInUse(Invalid):
+    msg_fmt = 'QoS Specs %(specs_id)s is still associated with entities.'
+
+
+class TransferNotFound(NotFound):
+    msg_fmt = 'Transfer %(transfer_id)s could not be found.'
+
+
+class InvalidAuthKey(Invalid):
+    msg_fmt = 'Invalid auth key: %(reason)s'
+
+
+class MessageNotFound(NotFound):
+    msg_fmt = 'Message %(message_id)s could not be found.'
+
+
+class BackupNotFound(NotFound):
+    msg_fmt = 'Backup %(backup_id)s could not be found.'
+
+
+class InvalidBackup(Invalid):
+    msg_fmt = 'Invalid backup: %(reason)s'

@@ -6,15 +6,21 @@ from common import faults
 from common import wsgi
 from services.volume.api import router as api_router
 from services.volume.api.controllers import attachments
+from services.volume.api.controllers import backups
+from services.volume.api.controllers import extensions
+from services.volume.api.controllers import messages
+from services.volume.api.controllers import qos_specs
 from services.volume.api.controllers import misc
 from services.volume.api.controllers import snapshots
+from services.volume.api.controllers import transfers
 from services.volume.api.controllers import types
 from services.volume.api.controllers import versions
 from services.volume.api.controllers import volume_actions
 from services.volume.api.controllers import volumes
 
 PREFIX = '/v3'
-CONTROLLERS = (volumes, volume_actions, snapshots, types, attachments, misc)
+CONTROLLERS = (volumes, volume_actions, snapshots, types, attachments, misc, extensions,
+               qos_specs, transfers, messages, backups)
 
 
 def build_router():

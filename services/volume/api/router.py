@@ -35,7 +35,13 @@ class Request(routing.Request):
 
 def split_project(path, context):
     """``(the rest of the path, {'url_project': project in the URL or None})``.
-    A project id in the URL must be the token's (an admin may name any)."""
+    A project id in the URL must be the token's (an admin may name any).
+
+    A path ending in ``/`` names nothing, as in cinder: ``/volumes/`` is
+    not the collection but a volume without an id (404; Tempest checks
+    show, update and delete with an empty id)."""
+    if path.endswith('/') and path.strip('/'):
+        raise exception.NotFound()
     segments = path.lstrip('/').split('/', 1)
     if not segments[0] or segments[0] in COLLECTIONS:
         return path, {'url_project': None}

@@ -1,5 +1,6 @@
 """The image service (Glance v2 REST), as the volume service uses it: read an
-image's record and download its data for a volume created from it.
+image's record and download its data for a volume created from it; create
+an image record and upload a volume's data into it (os-volume_upload_image).
 
 Calls made for a user carry the user's token and the volume service's own as
 ``X-Service-Token``: the image service decides what the user may see.
@@ -101,6 +102,54 @@ class ImageClient:
         with open(path, 'wb') as out:
             for chunk in resp.iter_content(1 << 20):
                 out.write(chunk)
+
+
+    def create(self, context, body):
+        """A new (queued) image record; the image service's refusal is ours."""
+        resp = self._request(context, 'POST', '/v2/images', json=body)
+        if resp.status_code in (400, 403, 409, 413):
+            raise exception.InvalidInput(reason='The image service refused the image: %s'
+                                         % _message(resp))
+        if resp.status_code >= 400:
+            raise common_exc.ServiceUnavailable(
+                reason='image service answered %d' % resp.status_code)
+        return resp.json()
+
+    def upload(self, context, image_id, path):
+        """Stream the file at ``path`` as the image's data."""
+        with open(path, 'rb') as data:
+            resp = self._request(context, 'PUT', '/v2/images/%s/file' % image_id,
+                                 data=data, log=False,
+                                 headers={'Content-Type': 'application/octet-stream'})
+        if resp.status_code >= 400:
+            raise exception.DriverError(reason='the image service answered %d to the '
+                                        'upload: %s' % (resp.status_code, _message(resp)))
+
+    def delete(self, context, image_id):
+        resp = self._request(context, 'DELETE', '/v2/images/%s' % image_id)
+        if resp.status_code >= 400 and resp.status_code != 404:
+            raise common_exc.ServiceUnavailable(
+                reason='image service answered %d' % resp.status_code)
+
+
+def _message(resp):
+    try:
+        body = resp.json()
+    except ValueError:
+        return resp.text[:200]
+    return str(body.get('message') or body)[:200] if isinstance(body, dict) else str(body)[:200]
+
+
+#: volume image metadata that is not carried over to an uploaded image
+NOT_INHERITED = frozenset({'image_id', 'image_name', 'checksum', 'size', 'min_disk',
+                           'min_ram', 'disk_format', 'container_format'})
+
+
+def inherited_properties(image_metadata):
+    """The properties of the image a volume was made from that an image
+    made of the volume keeps (as cinder: kernel, ramdisk, architecture...)."""
+    return {k: v for k, v in image_metadata.items()
+            if k not in NOT_INHERITED and k not in CORE and not k.startswith('os_glance')}
 
 
 def properties(image):

@@ -8,6 +8,7 @@ project's resources are "not found").
 """
 
 import functools
+import random
 
 import oslo_messaging as messaging
 from oslo_config import cfg
@@ -17,8 +18,15 @@ from oslo_utils import timeutils
 from common import exception as common_exc
 from common import servicegroup
 from services.volume import exception
+from services.volume import messages
 from services.volume.conductor import rpcapi
+from services.volume.backup import rpcapi as backup_rpcapi
 from services.volume.db import api as db_api
+from services.volume.db import backups as db_backups
+from services.volume.db import messages as db_messages
+from services.volume.db import qos as db_qos
+from services.volume.db import transfers as db_transfers
+from services.volume.scheduler import filters
 from services.volume.scheduler import rpcapi as scheduler_rpcapi
 from services.volume.volume import rpcapi as volume_rpcapi
 
@@ -26,6 +34,7 @@ CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 BINARY = 'alto-volume-conductor'
 VOLUME_BINARY = 'alto-volume'
+BACKUP_BINARY = 'alto-volume-backup'
 QUOTA_RESOURCES = ('volumes', 'snapshots', 'gigabytes', 'per_volume_gigabytes', 'backups',
                    'backup_gigabytes', 'groups')
 
@@ -59,6 +68,7 @@ class ConductorManager:
         self.host = host or CONF.host
         self.scheduler_api = scheduler_rpcapi.SchedulerAPI()
         self.volume_api = volume_rpcapi.VolumeAPI()
+        self.backup_api = backup_rpcapi.BackupAPI()
 
     def report_state(self):
         db_api.service_report(self.host, BINARY, rpcapi.TOPIC, None, rpcapi.RPC_API_VERSION)
@@ -198,6 +208,9 @@ class ConductorManager:
     # -- volumes ----------------------------------------------------------------------
     @_expected
     def volume_create(self, context, values, metadata, volume_type=None):
+        return self._volume_create(context, values, metadata, volume_type)
+
+    def _volume_create(self, context, values, metadata, volume_type=None):
         values = dict(values, project_id=context.project_id, user_id=context.user_id,
                       status='creating')
         spec = {'size': values['size'], 'source_host': None}
@@ -269,12 +282,71 @@ class ConductorManager:
         return db_api.volume_update(volume_id, values, expected, _scope(context))
 
     @_expected
-    def volume_delete(self, context, volume_id, force=False):
-        volume = db_api.volume_begin_delete(volume_id, force, _scope(context))
+    def volume_delete(self, context, volume_id, force=False, cascade=False):
+        volume = db_api.volume_begin_delete(volume_id, force, _scope(context), cascade)
         if volume['host']:
-            self.volume_api.delete_volume(context, volume['host'], volume_id)
+            self.volume_api.delete_volume(context, volume['host'], volume_id, cascade)
         else:   # never reached a backend: nothing to remove but the record
             db_api.volume_destroy(volume_id)
+
+    @_expected
+    def volume_retype(self, context, volume_id, new_type, migration_policy):
+        scope = _scope(context)
+        volume = db_api.volume_get(volume_id, scope)
+        if volume['status'] not in ('available', 'in-use'):
+            raise exception.InvalidVolume(
+                reason='Volume %s status must be available or in-use to retype, but current '
+                       'status is: %s.' % (volume_id, volume['status']))
+        vtype = db_api.type_get(new_type, scope)
+        if vtype['id'] == volume['volume_type_id']:
+            raise exception.InvalidInput(reason='Retype requires a different volume type.')
+        multiattach = vtype['extra_specs'].get('multiattach', '').lower() == '<is> true'
+        attached = len(volume['attachments'])
+        if attached > 1 and not multiattach:
+            raise exception.InvalidVolume(
+                reason='Volume %s has several attachments; type %s is not multiattach.'
+                       % (volume_id, vtype['name']))
+        backends = self.backend_list(context)
+        spec = {'size': volume['size'], 'availability_zone': volume['availability_zone'],
+                'volume_type': vtype}
+        here = [b for b in backends if b['host'] == volume['host']]
+        if here and filters.volume_type(here[0], spec):
+            db_api.volume_update(volume_id, {'volume_type_id': vtype['id'],
+                                             'multiattach': multiattach},
+                                 {'status': ['available', 'in-use']})
+            return
+        if migration_policy != 'on-demand':
+            raise exception.InvalidInput(
+                reason="Retype requires migration but is not allowed (migration policy "
+                       "'%s')." % (migration_policy or 'never'))
+        if volume['status'] != 'available':
+            raise exception.InvalidVolume(
+                reason='Volume %s must be available to move to another backend, but current '
+                       'status is: %s.' % (volume_id, volume['status']))
+        chosen, failed = filters.choose(
+            [b for b in backends if b['host'] != volume['host']], spec)
+        if not chosen:
+            raise exception.InvalidVolume(
+                reason='No backend can hold volume %s with type %s (no backend passed the '
+                       '%s filter).' % (volume_id, vtype['name'], failed))
+        db_api.volume_update(volume_id, {'status': 'retyping'}, {'status': ['available']})
+        self.volume_api.migrate_volume(context, chosen[0]['host'], volume_id, vtype['id'],
+                                       volume['host'])
+
+    @_expected
+    def volume_upload_image(self, context, volume_id, image, force=False):
+        allowed = ['available', 'in-use'] if force else ['available']
+        volume = db_api.volume_get(volume_id, _scope(context))
+        if not volume['host']:
+            raise exception.InvalidVolume(reason='Volume %s has no backend.' % volume_id)
+        if volume['status'] not in allowed:
+            raise exception.InvalidVolume(
+                reason='Volume %s status must be %s to upload it to an image, but current '
+                       'status is: %s.' % (volume_id, ' or '.join(allowed), volume['status']))
+        volume = db_api.volume_update(volume_id, {'status': 'uploading'},
+                                      {'status': allowed}, _scope(context))
+        self.volume_api.copy_volume_to_image(context, volume['host'], volume_id, image)
+        return volume
 
     @_expected
     def volume_extend(self, context, volume_id, new_size):
@@ -403,3 +475,145 @@ class ConductorManager:
     def attachment_reset(self, context, attachment_id):
         db_api.attachment_update(attachment_id, {'attach_status': 'reserved',
                                                  'connection_info': None})
+
+    # -- QoS specs ------------------------------------------------------------------------
+    @_expected
+    def qos_create(self, context, name, consumer, specs):
+        return db_qos.create(name, consumer, specs)
+
+    @_expected
+    def qos_get(self, context, qos_id):
+        return db_qos.get(qos_id)
+
+    @_expected
+    def qos_list(self, context, sorts=None, limit=None, marker=None):
+        return db_qos.get_all(_sorts(sorts), limit, marker)
+
+    @_expected
+    def qos_set_keys(self, context, qos_id, specs):
+        return db_qos.set_keys(qos_id, specs)
+
+    @_expected
+    def qos_delete_keys(self, context, qos_id, keys):
+        db_qos.delete_keys(qos_id, keys)
+
+    @_expected
+    def qos_delete(self, context, qos_id, force=False):
+        db_qos.delete(qos_id, force)
+
+    @_expected
+    def qos_associations(self, context, qos_id):
+        return db_qos.associations(qos_id)
+
+    @_expected
+    def qos_associate(self, context, qos_id, type_id):
+        db_qos.associate(qos_id, type_id)
+
+    @_expected
+    def qos_disassociate(self, context, qos_id, type_id=None):
+        db_qos.disassociate(qos_id, type_id)
+
+    # -- transfers ------------------------------------------------------------------------
+    @_expected
+    def transfer_create(self, context, volume_id, name, no_snapshots=False):
+        return db_transfers.create(volume_id, name, no_snapshots, _scope(context))
+
+    @_expected
+    def transfer_get(self, context, transfer_id):
+        return db_transfers.get(transfer_id, _scope(context))
+
+    @_expected
+    def transfer_list(self, context, project_id=None, sorts=None, limit=None, marker=None):
+        if not context.is_admin:
+            project_id = context.project_id
+        return db_transfers.get_all(project_id, _sorts(sorts), limit, marker)
+
+    @_expected
+    def transfer_delete(self, context, transfer_id):
+        db_transfers.delete(transfer_id, _scope(context))
+
+    @_expected
+    def transfer_accept(self, context, transfer_id, auth_key):
+        # whoever holds the key may take the volume: no project scope here
+        return db_transfers.accept(transfer_id, auth_key, context.project_id,
+                                   context.user_id, self._limits(context.project_id))
+
+    # -- user messages --------------------------------------------------------------------
+    @_expected
+    def message_create(self, context, project_id, resource_type, resource_uuid, action,
+                       detail):
+        return db_messages.create({
+            'project_id': project_id, 'request_id': getattr(context, 'request_id', None),
+            'resource_type': resource_type, 'resource_uuid': resource_uuid,
+            'event_id': messages.event_id(resource_type, action, detail),
+            'message_level': 'ERROR'}, CONF.volume_conductor.message_ttl)
+
+    @_expected
+    def message_get(self, context, message_id):
+        return db_messages.get(message_id, _scope(context))
+
+    @_expected
+    def message_list(self, context, filters=None, sorts=None, limit=None, marker=None):
+        filters = dict(filters or {})
+        if not context.is_admin:
+            filters['project_id'] = context.project_id
+        return db_messages.get_all(filters, _sorts(sorts), limit, marker)
+
+    @_expected
+    def message_delete(self, context, message_id):
+        db_messages.delete(message_id, _scope(context))
+
+    # -- backups --------------------------------------------------------------------------
+    @_expected
+    def backup_create(self, context, values, force=False):
+        hosts = [s['host'] for s in db_api.service_list(binary=BACKUP_BINARY)
+                 if self._is_up(s) and not s['disabled']]
+        if not hosts:
+            raise common_exc.ServiceUnavailable(reason='no backup service is up')
+        values = dict(values, user_id=context.user_id, host=random.choice(hosts),
+                      container=values.get('container') or 'volumebackups')
+        volume = db_api.volume_get(values['volume_id'], _scope(context))
+        backup = db_backups.create(values, self._limits(volume['project_id']), force,
+                                   _scope(context))
+        self.backup_api.create_backup(context, backup['host'], backup['id'])
+        return backup
+
+    @_expected
+    def backup_get(self, context, backup_id):
+        return db_backups.get(backup_id, _scope(context))
+
+    @_expected
+    def backup_list(self, context, filters=None, sorts=None, limit=None, marker=None):
+        filters = dict(filters or {})
+        if not context.is_admin:
+            filters['project_id'] = context.project_id
+        return db_backups.get_all(filters, _sorts(sorts), limit, marker)
+
+    @_expected
+    def backup_update(self, context, backup_id, values, expected=None):
+        return db_backups.update(backup_id, values, expected)
+
+    @_expected
+    def backup_delete(self, context, backup_id, force=False):
+        backup = db_backups.begin_delete(backup_id, force, _scope(context))
+        self.backup_api.delete_backup(context, backup['host'], backup_id)
+
+    @_expected
+    def backup_destroy(self, context, backup_id):
+        db_backups.destroy(backup_id)
+
+    @_expected
+    def backup_restore(self, context, backup_id, volume_id=None, name=None):
+        backup = db_backups.get(backup_id, _scope(context))
+        if volume_id is None:
+            volume = self._volume_create(context, {
+                'size': backup['size'], 'name': name or 'restore_backup_%s' % backup_id,
+                'description': 'auto-created to restore backup %s' % backup_id,
+                'availability_zone': backup['availability_zone'], 'multiattach': False},
+                {})
+        else:
+            volume = db_api.volume_get(volume_id, _scope(context))
+        db_backups.begin_restore(backup_id, volume['id'], _scope(context))
+        self.backup_api.restore_backup(context, backup['host'], backup_id, volume['id'])
+        return {'backup_id': backup_id, 'volume_id': volume['id'],
+                'volume_name': volume['name']}

@@ -16,6 +16,13 @@ Version history:
           snapshot_delete, snapshot_destroy,
           attachment_create, attachment_get, attachment_list, attachment_update,
           attachment_complete, attachment_delete, attachment_reset
+    1.1 - volume_delete takes cascade; volume_upload_image, volume_retype,
+          qos_create, qos_get, qos_list, qos_set_keys, qos_delete_keys, qos_delete,
+          qos_associations, qos_associate, qos_disassociate,
+          transfer_create, transfer_get, transfer_list, transfer_delete,
+          transfer_accept, message_create, message_get, message_list, message_delete,
+          backup_create, backup_get, backup_list, backup_update, backup_delete,
+          backup_destroy, backup_restore
 """
 
 import oslo_messaging as messaging
@@ -26,7 +33,7 @@ from services.volume import rpc_errors
 
 CONF = cfg.CONF
 TOPIC = 'volume-conductor'
-RPC_API_VERSION = '1.0'
+RPC_API_VERSION = '1.1'
 
 
 class ConductorAPI:
@@ -35,8 +42,8 @@ class ConductorAPI:
         self.client = rpc.get_client(target, version_cap=CONF.upgrade_levels.volume_conductor,
                                      timeout=timeout)
 
-    def _call(self, context, method, **kwargs):
-        return rpc_errors.call(self.client, context, '1.0', method, 'volume conductor',
+    def _call(self, context, method, version='1.0', **kwargs):
+        return rpc_errors.call(self.client, context, version, method, 'volume conductor',
                                **kwargs)
 
     def ping(self, context, timeout):
@@ -128,8 +135,18 @@ class ConductorAPI:
         return self._call(context, 'volume_update', volume_id=volume_id, values=values,
                           expected=expected)
 
-    def volume_delete(self, context, volume_id, force=False):
-        return self._call(context, 'volume_delete', volume_id=volume_id, force=force)
+    def volume_delete(self, context, volume_id, force=False, cascade=False):
+        """``cascade``: its snapshots go first."""
+        rpc.require_version(self.client, '1.1', 'volume_conductor')
+        return self._call(context, 'volume_delete', '1.1', volume_id=volume_id, force=force,
+                          cascade=cascade)
+
+    def volume_upload_image(self, context, volume_id, image, force=False):
+        """Move the volume to ``uploading`` and have its host write it to the
+        image ``image`` (the image service's record, created by the caller)."""
+        rpc.require_version(self.client, '1.1', 'volume_conductor')
+        return self._call(context, 'volume_upload_image', '1.1', volume_id=volume_id,
+                          image=image, force=force)
 
     def volume_extend(self, context, volume_id, new_size):
         return self._call(context, 'volume_extend', volume_id=volume_id, new_size=new_size)
@@ -200,3 +217,112 @@ class ConductorAPI:
         """Back to ``reserved`` without its connection (a volume host's
         start-up: the export may not have finished)."""
         return self._call(context, 'attachment_reset', attachment_id=attachment_id)
+
+    # -- retype --------------------------------------------------------------------
+    def volume_retype(self, context, volume_id, new_type, migration_policy):
+        """Give the volume another type: in place when its backend suits the
+        type, else (``on-demand``) by copying it to a backend that does."""
+        return self._v11(context, 'volume_retype', volume_id=volume_id, new_type=new_type,
+                         migration_policy=migration_policy)
+
+    def _v11(self, context, method, **kwargs):
+        rpc.require_version(self.client, '1.1', 'volume_conductor')
+        return self._call(context, method, '1.1', **kwargs)
+
+    # -- QoS specs -----------------------------------------------------------------
+    def qos_create(self, context, name, consumer, specs):
+        return self._v11(context, 'qos_create', name=name, consumer=consumer, specs=specs)
+
+    def qos_get(self, context, qos_id):
+        return self._v11(context, 'qos_get', qos_id=qos_id)
+
+    def qos_list(self, context, sorts=None, limit=None, marker=None):
+        return self._v11(context, 'qos_list', sorts=sorts, limit=limit, marker=marker)
+
+    def qos_set_keys(self, context, qos_id, specs):
+        return self._v11(context, 'qos_set_keys', qos_id=qos_id, specs=specs)
+
+    def qos_delete_keys(self, context, qos_id, keys):
+        return self._v11(context, 'qos_delete_keys', qos_id=qos_id, keys=keys)
+
+    def qos_delete(self, context, qos_id, force=False):
+        return self._v11(context, 'qos_delete', qos_id=qos_id, force=force)
+
+    def qos_associations(self, context, qos_id):
+        return self._v11(context, 'qos_associations', qos_id=qos_id)
+
+    def qos_associate(self, context, qos_id, type_id):
+        return self._v11(context, 'qos_associate', qos_id=qos_id, type_id=type_id)
+
+    def qos_disassociate(self, context, qos_id, type_id=None):
+        """From ``type_id``, or from every type when it is None."""
+        return self._v11(context, 'qos_disassociate', qos_id=qos_id, type_id=type_id)
+
+    # -- transfers -----------------------------------------------------------------
+    def transfer_create(self, context, volume_id, name, no_snapshots=False):
+        """The new transfer, with its auth key (shown this once)."""
+        return self._v11(context, 'transfer_create', volume_id=volume_id, name=name,
+                         no_snapshots=no_snapshots)
+
+    def transfer_get(self, context, transfer_id):
+        return self._v11(context, 'transfer_get', transfer_id=transfer_id)
+
+    def transfer_list(self, context, project_id=None, sorts=None, limit=None, marker=None):
+        return self._v11(context, 'transfer_list', project_id=project_id, sorts=sorts,
+                         limit=limit, marker=marker)
+
+    def transfer_delete(self, context, transfer_id):
+        return self._v11(context, 'transfer_delete', transfer_id=transfer_id)
+
+    def transfer_accept(self, context, transfer_id, auth_key):
+        """Move the volume into the caller's project."""
+        return self._v11(context, 'transfer_accept', transfer_id=transfer_id,
+                         auth_key=auth_key)
+
+    # -- user messages -------------------------------------------------------------
+    def message_create(self, context, project_id, resource_type, resource_uuid, action,
+                       detail):
+        """Record that ``action`` failed for ``detail`` (messages.ACTIONS and
+        DETAILS), for ``project_id`` to read."""
+        return self._v11(context, 'message_create', project_id=project_id,
+                         resource_type=resource_type, resource_uuid=resource_uuid,
+                         action=action, detail=detail)
+
+    def message_get(self, context, message_id):
+        return self._v11(context, 'message_get', message_id=message_id)
+
+    def message_list(self, context, filters=None, sorts=None, limit=None, marker=None):
+        return self._v11(context, 'message_list', filters=filters, sorts=sorts, limit=limit,
+                         marker=marker)
+
+    def message_delete(self, context, message_id):
+        return self._v11(context, 'message_delete', message_id=message_id)
+
+    # -- backups -------------------------------------------------------------------
+    def backup_create(self, context, values, force=False):
+        """A ``creating`` backup on a live backup host, which then copies the
+        volume (``backing-up`` meanwhile)."""
+        return self._v11(context, 'backup_create', values=values, force=force)
+
+    def backup_get(self, context, backup_id):
+        return self._v11(context, 'backup_get', backup_id=backup_id)
+
+    def backup_list(self, context, filters=None, sorts=None, limit=None, marker=None):
+        return self._v11(context, 'backup_list', filters=filters, sorts=sorts, limit=limit,
+                         marker=marker)
+
+    def backup_update(self, context, backup_id, values, expected=None):
+        return self._v11(context, 'backup_update', backup_id=backup_id, values=values,
+                         expected=expected)
+
+    def backup_delete(self, context, backup_id, force=False):
+        return self._v11(context, 'backup_delete', backup_id=backup_id, force=force)
+
+    def backup_destroy(self, context, backup_id):
+        """Remove the record of a backup its host has deleted."""
+        return self._v11(context, 'backup_destroy', backup_id=backup_id)
+
+    def backup_restore(self, context, backup_id, volume_id=None, name=None):
+        """Restore into ``volume_id``, or into a new volume (``name``)."""
+        return self._v11(context, 'backup_restore', backup_id=backup_id,
+                         volume_id=volume_id, name=name)

@@ -5,6 +5,8 @@ from oslo_config import cfg
 conductor_group = cfg.OptGroup('volume_conductor', title='Volume conductor')
 conductor_opts = [
     cfg.IntOpt('workers', default=1, min=1, help='Conductor worker processes.'),
+    cfg.IntOpt('message_ttl', default=2592000, min=1,
+               help='Seconds a user message (GET /messages) is kept.'),
 ]
 
 scheduler_group = cfg.OptGroup('volume_scheduler', title='Volume scheduler')

@@ -264,8 +264,12 @@ def _usage(session, project_id):
     snapshots, snapshot_gb = session.execute(
         sa.select(sa.func.count(models.Snapshot.id), sa.func.coalesce(
             sa.func.sum(models.Snapshot.size), 0)).filter_by(project_id=project_id)).one()
+    backups, backup_gb = session.execute(
+        sa.select(sa.func.count(models.Backup.id), sa.func.coalesce(
+            sa.func.sum(models.Backup.size), 0)).filter_by(project_id=project_id)).one()
     return {'volumes': int(volumes), 'snapshots': int(snapshots),
-            'gigabytes': int(volume_gb) + int(snapshot_gb)}
+            'gigabytes': int(volume_gb) + int(snapshot_gb), 'backups': int(backups),
+            'backup_gigabytes': int(backup_gb)}
 
 
 def usage(project_id):
@@ -273,7 +277,7 @@ def usage(project_id):
         return _usage(session, project_id)
 
 
-def _check_quota(session, project_id, limits, deltas):
+def check_quota(session, project_id, limits, deltas):
     """Raise 413 when adding ``deltas`` would pass one of ``limits``
     (counted in the same transaction as the insert)."""
     used = _usage(session, project_id)
@@ -295,7 +299,7 @@ SORT_KEYS = ('id', 'name', 'size', 'status', 'created_at', 'updated_at',
              'availability_zone', 'bootable', 'project_id', 'description')
 
 
-def _volume_row(session, volume_id, project_id=None):
+def volume_row(session, volume_id, project_id=None):
     row = session.get(models.Volume, volume_id)
     if row is None or (project_id is not None and row.project_id != project_id):
         raise exception.VolumeNotFound(volume_id=volume_id)
@@ -326,7 +330,7 @@ def volume_create(values, metadata, quota_limits):
     """Insert a volume row (status ``creating``) within the project's quota."""
     stamp = now()
     with writer() as session:
-        _check_quota(session, values['project_id'], quota_limits,
+        check_quota(session, values['project_id'], quota_limits,
                      {'volumes': 1, 'gigabytes': values['size']})
         row = models.Volume(id=uuidutils.generate_uuid(), created_at=stamp, updated_at=stamp,
                             attach_status='detached', readonly=False, **values)
@@ -340,10 +344,10 @@ def volume_create(values, metadata, quota_limits):
 
 def volume_get(volume_id, project_id=None):
     with reader() as session:
-        return _volume_dict(session, _volume_row(session, volume_id, project_id))
+        return _volume_dict(session, volume_row(session, volume_id, project_id))
 
 
-def _sorted_page(session, model, query, sorts, limit, marker, not_found):
+def sorted_page(session, model, query, sorts, limit, marker, not_found):
     for key, direction in sorts:
         column = getattr(model, key)
         query = query.order_by(column.desc() if direction == 'desc' else column.asc())
@@ -372,7 +376,7 @@ def volume_list(filters=None, metadata=None, sorts=(('created_at', 'desc'),), li
         for key, value in (metadata or {}).items():
             query = query.where(models.Volume.id.in_(
                 sa.select(models.VolumeMetadata.volume_id).filter_by(key=key, value=value)))
-        rows = _sorted_page(session, models.Volume, query, sorts, limit, marker,
+        rows = sorted_page(session, models.Volume, query, sorts, limit, marker,
                             exception.NotFound('Marker %s could not be found.' % marker))
         return [_volume_dict(session, r) for r in rows]
 
@@ -381,7 +385,7 @@ def volume_update(volume_id, values, expected=None, project_id=None):
     """Update a volume when each ``expected`` column holds one of its listed
     values; raise InvalidVolume naming the column otherwise."""
     with writer() as session:
-        row = _volume_row(session, volume_id, project_id)
+        row = volume_row(session, volume_id, project_id)
         for column, allowed in (expected or {}).items():
             if getattr(row, column) not in allowed:
                 raise exception.InvalidVolume(
@@ -397,7 +401,7 @@ def volume_update(volume_id, values, expected=None, project_id=None):
 def volume_extend(volume_id, new_size, quota_limits, project_id=None):
     """Reserve the quota of the growth and move the volume to ``extending``."""
     with writer() as session:
-        row = _volume_row(session, volume_id, project_id)
+        row = volume_row(session, volume_id, project_id)
         if row.status != 'available':
             raise exception.InvalidVolume(
                 reason='Volume status must be available to extend, but current status is: '
@@ -406,7 +410,7 @@ def volume_extend(volume_id, new_size, quota_limits, project_id=None):
             raise exception.InvalidInput(
                 reason='New size for extend must be greater than current size. (current: '
                        '%d, extended: %d).' % (row.size, new_size))
-        _check_quota(session, row.project_id, quota_limits,
+        check_quota(session, row.project_id, quota_limits,
                      {'gigabytes': new_size - row.size})
         old_size = row.size
         row.status = 'extending'
@@ -446,20 +450,27 @@ def volume_metadata_delete(kind, owner_id, key, project_id=None):
         session.delete(row)
 
 
-def volume_begin_delete(volume_id, force, project_id=None):
+def volume_begin_delete(volume_id, force, project_id=None, cascade=False):
     """Move a volume to ``deleting`` if it may go: no attachment, no
-    snapshot, and a settled status (any status but attached with
-    ``force``)."""
+    snapshot (with ``cascade`` its snapshots, each ``available`` or
+    ``error``, go to ``deleting`` with it), and a settled status (any
+    status but attached with ``force``)."""
     with writer() as session:
-        row = _volume_row(session, volume_id, project_id)
+        row = volume_row(session, volume_id, project_id)
         if _attachments(session, volume_id):
             raise exception.InvalidVolume(
                 reason='Volume %s is attached or has attachments; detach it first.'
                        % volume_id)
-        if session.scalars(sa.select(models.Snapshot.id).filter_by(
-                volume_id=volume_id).limit(1)).first():
+        snapshots = list(session.scalars(sa.select(models.Snapshot).filter_by(
+            volume_id=volume_id)))
+        if snapshots and not cascade:
             raise exception.InvalidVolume(
                 reason='Volume %s still has dependent snapshots.' % volume_id)
+        for snapshot in snapshots:
+            if snapshot.status not in ('available', 'error', 'deleting'):
+                raise exception.InvalidVolume(
+                    reason='Snapshot %s status must be available or error, but current '
+                           'status is: %s.' % (snapshot.id, snapshot.status))
         allowed = ('available', 'error', 'error_restoring', 'error_extending')
         if not force and row.status not in allowed:
             raise exception.InvalidVolume(
@@ -468,8 +479,11 @@ def volume_begin_delete(volume_id, force, project_id=None):
                        'attached, belong to a group, have snapshots, be awaiting a '
                        'transfer, or be disassociated from snapshots after volume '
                        'transfer.')
+        stamp = now()
+        for snapshot in snapshots:
+            snapshot.status, snapshot.updated_at = 'deleting', stamp
         row.status = 'deleting'
-        row.updated_at = now()
+        row.updated_at = stamp
         session.flush()
         return _volume_dict(session, row)
 
@@ -506,12 +520,12 @@ def snapshot_create(values, metadata, quota_limits, allowed_status):
     """Insert a snapshot (``creating``) of a volume in ``allowed_status``."""
     stamp = now()
     with writer() as session:
-        volume = _volume_row(session, values['volume_id'], values['project_id'])
+        volume = volume_row(session, values['volume_id'], values['project_id'])
         if volume.status not in allowed_status:
             raise exception.InvalidVolume(
                 reason='Volume %s status must be %s, but current status is: %s.'
                        % (volume.id, ' or '.join(allowed_status), volume.status))
-        _check_quota(session, values['project_id'], quota_limits,
+        check_quota(session, values['project_id'], quota_limits,
                      {'snapshots': 1, 'gigabytes': volume.size})
         row = models.Snapshot(id=uuidutils.generate_uuid(), size=volume.size,
                               status='creating', progress='0%', created_at=stamp,
@@ -542,7 +556,7 @@ def snapshot_list(filters=None, metadata=None, sorts=(('created_at', 'desc'),), 
             query = query.where(models.Snapshot.id.in_(
                 sa.select(models.SnapshotMetadata.snapshot_id).filter_by(key=key,
                                                                          value=value)))
-        rows = _sorted_page(session, models.Snapshot, query, sorts, limit, marker,
+        rows = sorted_page(session, models.Snapshot, query, sorts, limit, marker,
                             exception.NotFound('Marker %s could not be found.' % marker))
         return [_snapshot_dict(session, r) for r in rows]
 
@@ -573,7 +587,7 @@ def snapshot_destroy(snapshot_id):
 
 
 _METADATA = {
-    'volume': (models.VolumeMetadata, 'volume_id', _volume_row),
+    'volume': (models.VolumeMetadata, 'volume_id', volume_row),
     'snapshot': (models.SnapshotMetadata, 'snapshot_id', _snapshot_row),
 }
 
@@ -593,7 +607,7 @@ def attachment_create(volume_id, instance_uuid, attach_mode, project_id=None):
     ``reserved`` unless it is in use."""
     stamp = now()
     with writer() as session:
-        volume = _volume_row(session, volume_id, project_id)
+        volume = volume_row(session, volume_id, project_id)
         attached = volume.status in ('in-use', 'reserved', 'attaching')
         if volume.status != 'available' and not (attached and volume.multiattach):
             raise exception.InvalidVolume(
@@ -624,7 +638,7 @@ def attachment_list(filters=None, sorts=(('created_at', 'desc'),), limit=None, m
         for key in ('volume_id', 'instance_uuid', 'project_id', 'attach_status'):
             if (filters or {}).get(key) is not None:
                 query = query.where(getattr(models.Attachment, key) == filters[key])
-        rows = _sorted_page(session, models.Attachment, query, sorts, limit, marker,
+        rows = sorted_page(session, models.Attachment, query, sorts, limit, marker,
                             exception.NotFound('Marker %s could not be found.' % marker))
         return [as_dict(r) for r in rows]
 

@@ -39,6 +39,7 @@ class VolumeType(Base):
     name = sa.Column(sa.String(255), nullable=False, unique=True)
     description = sa.Column(sa.String(255))
     is_public = sa.Column(sa.Boolean, default=True, nullable=False)
+    qos_specs_id = sa.Column(sa.String(36))
     created_at = _ts()
     updated_at = _ts()
 
@@ -88,6 +89,8 @@ class Volume(Base):
     bootable = sa.Column(sa.Boolean, default=False, nullable=False)
     readonly = sa.Column(sa.Boolean, default=False, nullable=False)
     multiattach = sa.Column(sa.Boolean, default=False, nullable=False)
+    #: cinder's admin metadata that volume bodies show (``readonly``)
+    admin_metadata = sa.Column(sa.JSON)
     error_reason = sa.Column(sa.String(255))
     created_at = _ts()
     updated_at = _ts()
@@ -159,5 +162,76 @@ class Quota(Base):
     project_id = sa.Column(sa.String(255), nullable=False)
     resource = sa.Column(sa.String(255), nullable=False)
     hard_limit = sa.Column(sa.Integer, nullable=False)
+    created_at = _ts()
+    updated_at = _ts()
+
+
+class QosSpecs(Base):
+    """A QoS specification: ``specs`` (key: value) for a ``consumer``
+    (``front-end``, ``back-end`` or ``both``); types point at it."""
+    __tablename__ = 'qos_specs'
+    __table_args__ = (sa.UniqueConstraint('name', name='uniq_qos_specs_name'),)
+    id = sa.Column(sa.String(36), primary_key=True)
+    name = sa.Column(sa.String(255), nullable=False)
+    consumer = sa.Column(sa.String(32), nullable=False)
+    specs = sa.Column(sa.JSON, nullable=False)
+    created_at = _ts()
+    updated_at = _ts()
+
+
+class Transfer(Base):
+    """A volume offered to whoever presents its auth key (kept salted and
+    hashed); removed when accepted or deleted."""
+    __tablename__ = 'transfers'
+    __table_args__ = (sa.Index('transfers_volume_id_idx', 'volume_id'),)
+    id = sa.Column(sa.String(36), primary_key=True)
+    volume_id = sa.Column(sa.String(36), sa.ForeignKey('volumes.id'), nullable=False)
+    name = sa.Column(sa.String(255))
+    salt = sa.Column(sa.String(255), nullable=False)
+    crypt_hash = sa.Column(sa.String(255), nullable=False)
+    source_project_id = sa.Column(sa.String(255), nullable=False)
+    no_snapshots = sa.Column(sa.Boolean, nullable=False)
+    created_at = _ts()
+    updated_at = _ts()
+
+
+class Message(Base):
+    """A user message: what failed in an asynchronous operation, for the
+    project to read (``GET /messages``) until it expires."""
+    __tablename__ = 'messages'
+    __table_args__ = (sa.Index('messages_project_id_idx', 'project_id'),)
+    id = sa.Column(sa.String(36), primary_key=True)
+    project_id = sa.Column(sa.String(255), nullable=False)
+    request_id = sa.Column(sa.String(255))
+    resource_type = sa.Column(sa.String(36))
+    resource_uuid = sa.Column(sa.String(36))
+    event_id = sa.Column(sa.String(255), nullable=False)
+    message_level = sa.Column(sa.String(255), nullable=False)
+    detail = sa.Column(sa.String(255))
+    created_at = _ts()
+    expires_at = _ts()
+
+
+class Backup(Base):
+    """A copy of a volume's data kept by a backup host (``host``) outside the
+    volume backends; ``volume_id`` stays after the volume is gone."""
+    __tablename__ = 'backups'
+    __table_args__ = (sa.Index('backups_project_id_idx', 'project_id'),)
+    id = sa.Column(sa.String(36), primary_key=True)
+    project_id = sa.Column(sa.String(255), nullable=False)
+    user_id = sa.Column(sa.String(255))
+    volume_id = sa.Column(sa.String(36), nullable=False)
+    snapshot_id = sa.Column(sa.String(36))
+    name = sa.Column(sa.String(255))
+    description = sa.Column(sa.String(255))
+    status = sa.Column(sa.String(32), nullable=False)
+    size = sa.Column(sa.Integer, nullable=False)
+    object_count = sa.Column(sa.Integer, nullable=False)
+    container = sa.Column(sa.String(255))
+    host = sa.Column(sa.String(255))
+    availability_zone = sa.Column(sa.String(255))
+    fail_reason = sa.Column(sa.String(255))
+    restore_volume_id = sa.Column(sa.String(36))
+    data_timestamp = _ts()
     created_at = _ts()
     updated_at = _ts()

@@ -35,6 +35,17 @@ class VolumeDriver(abc.ABC):
         """A volume holding the image whose data is in ``image_path``."""
 
     @abc.abstractmethod
+    def copy_volume_to_image_file(self, volume, disk_format, path):
+        """Write the volume's data to ``path`` in ``disk_format`` (an image
+        to upload)."""
+
+    @abc.abstractmethod
+    def import_volume(self, volume, source_path):
+        """Make the volume from the data at ``source_path`` (another
+        backend's export); False when that already is this backend's file
+        (shared storage), True when it was copied."""
+
+    @abc.abstractmethod
     def create_volume_from_snapshot(self, volume, snapshot):
         pass
 

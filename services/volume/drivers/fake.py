@@ -34,9 +34,19 @@ class FakeDriver(drivers.VolumeDriver):
         self._check('create_volume_from_image')
         self.volumes[volume['id']] = volume['size']
 
+    def copy_volume_to_image_file(self, volume, disk_format, path):
+        self._check('copy_volume_to_image_file')
+        with open(path, 'wb') as f:
+            f.write(('%s:%s' % (volume['id'], disk_format)).encode())
+
     def create_volume_from_snapshot(self, volume, snapshot):
         self._check('create_volume_from_snapshot')
         self.volumes[volume['id']] = volume['size']
+
+    def import_volume(self, volume, source_path):
+        self._check('import_volume')
+        self.volumes[volume['id']] = volume['size']
+        return True
 
     def create_cloned_volume(self, volume, source):
         self._check('create_cloned_volume')
@@ -61,7 +71,9 @@ class FakeDriver(drivers.VolumeDriver):
     def initialize_connection(self, volume, connector):
         self._check('initialize_connection')
         self.connections.append((volume['id'], connector))
-        return {'driver_volume_type': self.protocol, 'data': {'volume_id': volume['id']}}
+        return {'driver_volume_type': self.protocol,
+                'data': {'volume_id': volume['id'],
+                         'device_path': '/fake/volume-%s' % volume['id']}}
 
     def terminate_connection(self, volume, connector):
         self.connections = [c for c in self.connections if c != (volume['id'], connector)]

@@ -18,6 +18,8 @@ from services.volume import exception
 
 LOG = logging.getLogger(__name__)
 CHUNK = 4 << 20
+#: what qemu-img writes that the image service takes (``disk_format`` names)
+UPLOAD_FORMATS = ('raw', 'qcow2', 'vmdk', 'vdi', 'vhdx')
 
 
 def sparse_copy(source, target, size):
@@ -111,6 +113,12 @@ class FileDriver(drivers.VolumeDriver):
                 f.truncate(size)
         self._build(self.volume_path(volume['id']), convert)
 
+    def copy_volume_to_image_file(self, volume, disk_format, path):
+        if disk_format not in UPLOAD_FORMATS:
+            raise exception.DriverError(reason='cannot write a %s image' % disk_format)
+        self._qemu_img('convert', '-f', 'raw', '-O', disk_format,
+                       self.volume_path(volume['id']), path)
+
     def _virtual_size(self, path, disk_format):
         out = self._qemu_img('info', '--output=json', '-f', disk_format, path)
         return int(json.loads(out)['virtual-size'])
@@ -130,6 +138,14 @@ class FileDriver(drivers.VolumeDriver):
         source = self.snapshot_path(snapshot['id'])
         self._build(self.volume_path(volume['id']),
                     lambda part: sparse_copy(source, part, volume['size'] * drivers.GiB))
+
+    def import_volume(self, volume, source_path):
+        path = self.volume_path(volume['id'])
+        if os.path.exists(path) and os.path.samefile(path, source_path):
+            return False
+        self._build(path, lambda part: sparse_copy(source_path, part,
+                                                   volume['size'] * drivers.GiB))
+        return True
 
     def create_cloned_volume(self, volume, source):
         path = self.volume_path(source['id'])

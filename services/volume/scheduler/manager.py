@@ -5,6 +5,7 @@ import oslo_messaging as messaging
 from oslo_config import cfg
 from oslo_log import log as logging
 
+from services.volume import messages
 from services.volume.conductor import rpcapi as conductor_rpcapi
 from services.volume.scheduler import filters
 from services.volume.scheduler import rpcapi
@@ -34,9 +35,12 @@ class SchedulerManager:
         if not chosen:
             reason = 'No valid backend was found (no backend passed the %s filter).' % failed
             LOG.warning('Volume %s: %s', volume_id, reason)
-            self.conductor.volume_update(context.elevated(), volume_id,
-                                         {'status': 'error', 'error_reason': reason},
-                                         {'status': ['creating']})
+            volume = self.conductor.volume_update(context.elevated(), volume_id,
+                                                  {'status': 'error', 'error_reason': reason},
+                                                  {'status': ['creating']})
+            self.conductor.message_create(context.elevated(), volume['project_id'],
+                                          messages.RESOURCE_VOLUME, volume_id,
+                                          messages.SCHEDULE, messages.NO_BACKEND)
             return
         host = chosen[0]['host']
         self.conductor.volume_update(context.elevated(), volume_id,

@@ -18,6 +18,7 @@ from common import context as alto_context
 from common import exception as common_exc
 from services.volume import drivers
 from services.volume import exception
+from services.volume import messages
 from services.volume.conductor import rpcapi as conductor_rpcapi
 from services.volume.volume import rpcapi
 
@@ -30,14 +31,19 @@ def backend_host(conf=CONF):
     return '%s@%s' % (conf.host, conf.volume.backend_name)
 
 
-def _direct(func, *args):
+def run_here(func, *args):
     return func(*args)
+
+
+def settled_status(volume):
+    """The status a volume returns to after work that kept its attachments."""
+    return 'in-use' if volume['attach_status'] == 'attached' else 'available'
 
 
 class VolumeManager:
     target = messaging.Target(version=rpcapi.RPC_API_VERSION)
 
-    def __init__(self, driver=None, offload=_direct, image_client=None):
+    def __init__(self, driver=None, offload=run_here, image_client=None):
         """``offload(func, *args)`` runs blocking driver work (a thread in
         the daemon); ``image_client`` reads images (None: the REST one)."""
         self.host = backend_host()
@@ -45,6 +51,7 @@ class VolumeManager:
         self.offload = offload
         self.image_client = image_client
         self.conductor = conductor_rpcapi.ConductorAPI()
+        self.volume_api = rpcapi.VolumeAPI()
         self.periodic_tasks = [(self.report_capacity, CONF.volume.capacity_report_interval)]
 
     # -- start-up, heartbeat, capacity ---------------------------------------------------
@@ -84,6 +91,8 @@ class VolumeManager:
                 self.delete_volume(ctx, volume['id'])
             elif status == 'extending':
                 self._set_volume(ctx, volume['id'], 'error_extending', 'extending')
+            elif status == 'uploading':
+                self._set_volume(ctx, volume['id'], settled_status(volume), 'uploading')
             for attachment in volume['attachments']:
                 if attachment['attach_status'] == 'attaching':
                     # an export the restart may have cut short: ask again
@@ -132,6 +141,8 @@ class VolumeManager:
             except Exception:
                 LOG.exception('Removing what the failed create of %s left', volume_id)
             self._set_volume(ctx, volume_id, 'error', 'creating', reason=reason)
+            self._message(ctx, volume, messages.FROM_IMAGE if request_spec.get('image_id')
+                          else messages.CREATE, messages.DRIVER_FAILED)
             return
         if self._set_volume(ctx, volume_id, 'available', 'creating',
                             launched_at=None, **values) is None:
@@ -154,10 +165,7 @@ class VolumeManager:
         return {}
 
     def _create_from_image(self, context, volume, image_id):
-        client = self.image_client
-        if client is None:
-            from services.volume.clients import image
-            client = image.ImageClient()
+        client = self._image_client()
         record = client.get(context, image_id)
         disk_format = record.get('disk_format') or 'raw'
         if disk_format not in ('raw', 'qcow2', 'vmdk', 'vdi', 'vhd', 'vhdx', 'qed'):
@@ -175,12 +183,19 @@ class VolumeManager:
             except FileNotFoundError:
                 pass
 
-    def delete_volume(self, context, volume_id):
+    def delete_volume(self, context, volume_id, cascade=False):
         ctx = context.elevated()
         try:
             volume = self.conductor.volume_get(ctx, volume_id)
         except exception.VolumeNotFound:
             return
+        if cascade:
+            for snapshot in self.conductor.snapshot_list(ctx, filters={'volume_id': volume_id}):
+                self.delete_snapshot(ctx, snapshot['id'])
+            if self.conductor.snapshot_list(ctx, filters={'volume_id': volume_id}):
+                self._set_volume(ctx, volume_id, 'error_deleting', 'deleting',
+                                 reason='A snapshot of the volume could not be deleted.')
+                return
         try:
             self.offload(self.driver.delete_volume, volume)
         except Exception as exc:
@@ -197,6 +212,7 @@ class VolumeManager:
         except Exception as exc:
             LOG.error('Extending volume %s failed: %s', volume_id, exc)
             self._set_volume(ctx, volume_id, 'error_extending', 'extending', reason=str(exc))
+            self._message(ctx, volume, messages.EXTEND, messages.DRIVER_FAILED)
             return
         self._set_volume(ctx, volume_id, 'available', 'extending', size=new_size)
 
@@ -208,6 +224,8 @@ class VolumeManager:
         except Exception as exc:
             LOG.error('Creating snapshot %s failed: %s', snapshot_id, exc)
             self._set_snapshot(ctx, snapshot_id, 'error', 'creating', reason=str(exc))
+            self._message(ctx, snapshot, messages.SNAPSHOT_CREATE, messages.DRIVER_FAILED,
+                          messages.RESOURCE_SNAPSHOT)
             return
         self._set_snapshot(ctx, snapshot_id, 'available', 'creating')
 
@@ -224,6 +242,80 @@ class VolumeManager:
             self._set_snapshot(ctx, snapshot_id, 'error_deleting', 'deleting')
             return
         self.conductor.snapshot_destroy(ctx, snapshot_id)
+
+    def copy_volume_to_image(self, context, volume_id, image):
+        """Convert the volume to ``image['disk_format']`` in a scratch file
+        and stream it to the image service with the caller's token; the
+        image is deleted if that fails."""
+        ctx = context.elevated()
+        volume = self.conductor.volume_get(ctx, volume_id)
+        client = self._image_client()
+        handle, path = tempfile.mkstemp(prefix='upload-', suffix='.part',
+                                        dir=CONF.volume.volumes_dir)
+        os.close(handle)
+        try:
+            self.offload(self.driver.copy_volume_to_image_file, volume,
+                         image.get('disk_format') or 'raw', path)
+            client.upload(context, image['id'], path)
+        except Exception as exc:
+            reason = exc.message if isinstance(exc, common_exc.AltoError) else str(exc)
+            LOG.error('Uploading volume %s to image %s failed: %s', volume_id, image['id'],
+                      reason)
+            try:
+                client.delete(context, image['id'])
+            except Exception:
+                LOG.exception('Deleting image %s after the failed upload', image['id'])
+            self._message(ctx, volume, messages.UPLOAD, messages.UPLOAD_FAILED)
+        finally:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+        self._set_volume(ctx, volume_id, settled_status(volume), 'uploading')
+
+    def migrate_volume(self, context, volume_id, new_type_id, source_host):
+        """Copy the volume from its source backend's export; on success this
+        backend holds it with its new type, and the source drops its copy."""
+        ctx = context.elevated()
+        volume = self.conductor.volume_get(ctx, volume_id)
+        connector = {'host': self.host, 'initiator': None}
+        try:
+            info = self.volume_api.initialize_connection(ctx, source_host, volume_id,
+                                                         connector)
+            copied = self.offload(self.driver.import_volume, volume,
+                                  info['data']['device_path'])
+        except Exception as exc:
+            LOG.error('Moving volume %s from %s failed: %s', volume_id, source_host, exc)
+            self._set_volume(ctx, volume_id, 'available', 'retyping')
+            self._message(ctx, volume, messages.RETYPE, messages.DRIVER_FAILED)
+            return
+        finally:
+            self.volume_api.terminate_connection(ctx, source_host, volume_id, connector)
+        moved = self._set_volume(ctx, volume_id, 'available', 'retyping', host=self.host,
+                                 volume_type_id=new_type_id)
+        if moved is not None and copied:
+            self.volume_api.remove_volume_data(ctx, source_host, volume_id)
+
+    def remove_volume_data(self, context, volume_id):
+        volume = self.conductor.volume_get(context.elevated(), volume_id)
+        if volume['host'] == self.host:   # it came back meanwhile: keep it
+            return
+        self.offload(self.driver.delete_volume, volume)
+
+    def _message(self, ctx, volume, action, detail, resource_type=None):
+        """Tell the volume's project what failed (GET /messages)."""
+        try:
+            self.conductor.message_create(ctx, volume['project_id'],
+                                          resource_type or messages.RESOURCE_VOLUME,
+                                          volume['id'], action, detail)
+        except Exception:
+            LOG.exception('Recording the user message about %s', volume['id'])
+
+    def _image_client(self):
+        if self.image_client is not None:
+            return self.image_client
+        from services.volume.clients import image
+        return image.ImageClient()
 
     def initialize_connection(self, context, volume_id, connector):
         volume = self.conductor.volume_get(context.elevated(), volume_id)

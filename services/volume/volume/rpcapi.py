@@ -4,6 +4,8 @@ server name is ``host@backend``).
 Version history:
     1.0 - create_volume, delete_volume, extend_volume, create_snapshot,
           delete_snapshot, initialize_connection, terminate_connection
+    1.1 - delete_volume takes cascade; copy_volume_to_image, migrate_volume,
+          remove_volume_data
 """
 
 import oslo_messaging as messaging
@@ -14,7 +16,7 @@ from services.volume import rpc_errors
 
 CONF = cfg.CONF
 TOPIC = 'volume'
-RPC_API_VERSION = '1.0'
+RPC_API_VERSION = '1.1'
 
 
 class VolumeAPI:
@@ -22,8 +24,8 @@ class VolumeAPI:
         target = messaging.Target(topic=TOPIC, version=RPC_API_VERSION)
         self.client = rpc.get_client(target, version_cap=CONF.upgrade_levels.volume)
 
-    def _cast(self, context, host, method, **kwargs):
-        self.client.prepare(server=host, version='1.0').cast(context, method, **kwargs)
+    def _cast(self, context, host, method, version='1.0', **kwargs):
+        self.client.prepare(server=host, version=version).cast(context, method, **kwargs)
 
     def create_volume(self, context, host, volume_id, request_spec):
         """Build the volume (blank, from an image, snapshot or volume); it ends
@@ -31,8 +33,19 @@ class VolumeAPI:
         self._cast(context, host, 'create_volume', volume_id=volume_id,
                    request_spec=request_spec)
 
-    def delete_volume(self, context, host, volume_id):
-        self._cast(context, host, 'delete_volume', volume_id=volume_id)
+    def delete_volume(self, context, host, volume_id, cascade=False):
+        """Remove the volume (``cascade``: its snapshots first), then its record."""
+        rpc.require_version(self.client, '1.1', 'volume')
+        self._cast(context, host, 'delete_volume', '1.1', volume_id=volume_id,
+                   cascade=cascade)
+
+    def copy_volume_to_image(self, context, host, volume_id, image):
+        """Write an ``uploading`` volume's data to the image service as the
+        image ``image`` (its record: id, disk_format); the volume then
+        goes back to ``available`` or ``in-use``."""
+        rpc.require_version(self.client, '1.1', 'volume')
+        self._cast(context, host, 'copy_volume_to_image', '1.1', volume_id=volume_id,
+                   image=image)
 
     def extend_volume(self, context, host, volume_id, new_size):
         self._cast(context, host, 'extend_volume', volume_id=volume_id, new_size=new_size)
@@ -54,3 +67,16 @@ class VolumeAPI:
         """Withdraw the export of the volume to ``connector`` (cast)."""
         self._cast(context, host, 'terminate_connection', volume_id=volume_id,
                    connector=connector)
+
+    def migrate_volume(self, context, host, volume_id, new_type_id, source_host):
+        """On ``host`` (the destination): copy a ``retyping`` volume from
+        ``source_host``'s export, then take it over with ``new_type_id``."""
+        rpc.require_version(self.client, '1.1', 'volume')
+        self._cast(context, host, 'migrate_volume', '1.1', volume_id=volume_id,
+                   new_type_id=new_type_id, source_host=source_host)
+
+    def remove_volume_data(self, context, host, volume_id):
+        """Remove ``host``'s copy of a volume that moved to another backend
+        (its record stays)."""
+        rpc.require_version(self.client, '1.1', 'volume')
+        self._cast(context, host, 'remove_volume_data', '1.1', volume_id=volume_id)

@@ -1,5 +1,5 @@
 """The volume daemons as real processes: conductor, scheduler, API on a free
-loopback port and one alto-volume (file backend) per host, over RabbitMQ in
+loopback port, alto-volume-backup and one alto-volume (file backend) per host, over RabbitMQ in
 a private vhost, behind the real identity service (and image service for
 volumes created from images)."""
 
@@ -61,6 +61,7 @@ class VolumeCloud:
                     'auth_strategy': 'keystone'},
             'service': {'report_interval': 1, 'service_down_time': 6},
             'volume': {'volumes_dir': self.volumes_dir, 'capacity_report_interval': 1},
+            'backup': {'backup_posix_path': self.workdir / 'backup', 'backup_chunk_size': 4},
             'oslo_messaging_rabbit': {'heartbeat_timeout_threshold': 0},
             'service_user': dict(auth),
             'keystone_authtoken': dict(auth, www_authenticate_uri=self.identity.url,
@@ -81,9 +82,15 @@ class VolumeCloud:
                                   '--log-file', log] + list(extra_args),
                            log_file=log, output_file=log.with_suffix('.err'))
 
-    def start_volume(self, host):
+    def start_volume(self, host, backend_name=None):
+        """An alto-volume for ``host``; with ``backend_name``, a backend of that
+        name with its own directory (``volumes-<backend_name>``)."""
         host_conf = self.workdir / ('host-%s.conf' % host)
-        host_conf.write_text('[DEFAULT]\nhost = %s\n' % host)
+        text = '[DEFAULT]\nhost = %s\n' % host
+        if backend_name:
+            text += '[volume]\nbackend_name = %s\nvolumes_dir = %s\n' % (
+                backend_name, self.workdir / ('volumes-%s' % backend_name))
+        host_conf.write_text(text)
         self._spawn('volume-%s' % host, 'alto-volume', '--config-file', host_conf)
 
     def create_vhost(self):
@@ -103,19 +110,22 @@ class VolumeCloud:
                     str(self.db_config_file))
         self._spawn('scheduler', 'alto-volume-scheduler')
         self._spawn('api', 'alto-volume-api')
+        self._spawn('backup', 'alto-volume-backup')
         for host in self.hosts:
             self.start_volume(host)
         self.wait_ready()
 
     def wait_ready(self, timeout=60):
-        """The API answers and every backend has reported its capacity."""
+        """The API answers, every backend has reported its capacity and the
+        backup service is up."""
         self.daemons.wait_ready(lambda: harness.answers(
-            'http://127.0.0.1:%d/v3/' % self.port) and self.backends_up() >= len(self.hosts),
+            'http://127.0.0.1:%d/v3/' % self.port) and self.backends_up() >= len(self.hosts)
+            and self.backends_up('cinder-backup') == 1,
             timeout=timeout, what='volume', log_of='api')
 
-    def backends_up(self):
+    def backends_up(self, binary='cinder-volume'):
         token, project = self.token()
-        _, body = self.request('GET', '/%s/os-services?binary=cinder-volume' % project,
+        _, body = self.request('GET', '/%s/os-services?binary=%s' % (project, binary),
                                token=token)
         return len([s for s in body.get('services', []) if s['state'] == 'up'])
 

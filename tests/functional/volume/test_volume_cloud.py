@@ -193,7 +193,7 @@ def test_cli_types_services_zones(cloud, clis, demo_sdk, tokens):
     wait_gone(demo_sdk, vol.id)
     admin.run('volume', 'type', 'delete', 'fast')
     assert sorted((s['Binary'], s['State']) for s in services) == [
-        ('cinder-scheduler', 'up'), ('cinder-volume', 'up')]
+        ('cinder-backup', 'up'), ('cinder-scheduler', 'up'), ('cinder-volume', 'up')]
     assert [s['Host'] for s in services if s['Binary'] == 'cinder-volume'] == ['stor1@file']
     assert [(z['Zone Name'], z['Zone Status']) for z in zones] == [('nova', 'available')]
 
@@ -240,6 +240,50 @@ def test_create_from_image(cloud, demo_sdk, tmp_path):
     with pytest.raises(openstack.exceptions.BadRequestException):
         demo_sdk.block_storage.create_volume(size=1, image_id=
                                              '6f1d9ce9-0000-4000-8000-000000000000')
+
+
+def test_upload_to_image_and_purge(cloud, clis, demo_sdk, tokens, tmp_path):
+    """``openstack image create --volume`` (os-volume_upload_image): the volume
+    host converts the file and streams it to the image service; ``volume
+    delete --purge`` takes the volume's snapshots with it (cascade)."""
+    import subprocess
+    bs = demo_sdk.block_storage
+    vol = bs.create_volume(size=1, name='to-upload')
+    wait_status(demo_sdk, vol.id, 'available')
+    with open(cloud.volumes_dir / ('volume-%s' % vol.id), 'r+b') as f:
+        f.seek(3 << 20)
+        f.write(b'uploaded volume bytes')
+    answer = clis['demo'].json('image', 'create', '--volume', vol.id, '--disk-format', 'qcow2',
+                               'from-volume')
+    assert answer['status'] == 'uploading' and answer['volume_type'] == '__DEFAULT__'
+    deadline = time.time() + 60
+    while demo_sdk.image.get_image(answer['image_id']).status != 'active':
+        assert time.time() < deadline, 'the image did not become active'
+        time.sleep(0.3)
+    wait_status(demo_sdk, vol.id, 'available')
+    image = demo_sdk.image.get_image(answer['image_id'])
+    assert (image.name, image.disk_format) == ('from-volume', 'qcow2')
+    qcow = tmp_path / 'uploaded.qcow2'
+    with open(qcow, 'wb') as f:
+        demo_sdk.image.download_image(image, output=f)
+    raw = tmp_path / 'uploaded.raw'
+    subprocess.run(['qemu-img', 'convert', '-f', 'qcow2', '-O', 'raw', str(qcow), str(raw)],
+                   check=True, capture_output=True)
+    with open(raw, 'rb') as f:
+        f.seek(3 << 20)
+        assert f.read(21) == b'uploaded volume bytes'
+    demo_sdk.image.delete_image(image)
+    # the extension list (reader) names what cinder clients look for
+    reader, project = tokens['reader']
+    names = [e['name'] for e in cloud.request('GET', '/%s/extensions' % project, token=reader,
+                                              expect=200)['extensions']]
+    assert 'Hosts' in names and 'VolumeActions' in names
+    snap = bs.create_snapshot(volume_id=vol.id, name='purged-with-it')
+    wait_snapshot(demo_sdk, snap.id, 'available')
+    clis['demo'].run('volume', 'delete', '--purge', vol.id)
+    wait_gone(demo_sdk, vol.id)
+    assert bs.find_snapshot(snap.id) is None
+    assert list(cloud.volumes_dir.glob('*%s*' % snap.id)) == []
 
 
 def test_sdk_block_storage(cloud, demo_sdk):
@@ -407,3 +451,107 @@ def test_version_discovery(cloud):
     status, body = cloud.request('GET', '/', version=None)
     assert status == 200 and body['versions'][0]['version'] == '3.67'
     assert body['versions'][0]['min_version'] == '3.0'
+
+
+def test_cli_backup_and_restore(cloud, clis, demo_sdk):
+    """``volume backup create`` copies the volume's data (chunks, zeros
+    skipped) on alto-volume-backup; ``volume backup restore`` into a new
+    volume brings it back."""
+    demo, bs = clis['demo'], demo_sdk.block_storage
+    vol = bs.create_volume(size=1, name='to-back-up')
+    wait_status(demo_sdk, vol.id, 'available')
+    with open(cloud.volumes_dir / ('volume-%s' % vol.id), 'r+b') as f:
+        f.seek(9 << 20)
+        f.write(b'kept in a backup')
+    backup = demo.json('volume', 'backup', 'create', '--name', 'nightly', vol.id)
+    deadline = time.time() + 60
+    while bs.get_backup(backup['id']).status != 'available':
+        assert time.time() < deadline, 'the backup did not finish'
+        time.sleep(0.3)
+    chunks = sorted(p.name for p in (cloud.workdir / 'backup').rglob('chunk-*'))
+    assert chunks == ['chunk-00002']          # 4 MiB chunks: only the third holds data
+    restored = demo.json('volume', 'backup', 'restore', 'nightly', 'restored')
+    new_id = restored['volume_id']
+    wait_status(demo_sdk, new_id, 'available', timeout=60)
+    with open(cloud.volumes_dir / ('volume-%s' % new_id), 'rb') as f:
+        f.seek(9 << 20)
+        assert f.read(16) == b'kept in a backup'
+    while bs.get_backup(backup['id']).status != 'available':
+        assert time.time() < deadline, 'the backup stayed restoring'
+        time.sleep(0.3)
+    bs.delete_backup(backup['id'])
+    for volume_id in (vol.id, new_id):
+        bs.delete_volume(volume_id)
+    while bs.find_backup(backup['id']) is not None:
+        assert time.time() < deadline, 'the backup was not deleted'
+        time.sleep(0.3)
+    assert list((cloud.workdir / 'backup').rglob('chunk-*')) == []
+
+
+def test_cli_qos_transfer_messages_retype(cloud, clis, demo_sdk, tokens):
+    """QoS specs, a user message, a retype to another backend (its own
+    directory: the file is copied) and a transfer to another project, the
+    CLI for the user's steps.  Last in the module: it starts a second backend."""
+    admin, demo, other = clis['admin'], clis['demo'], clis['other']
+    bs = demo_sdk.block_storage
+    admin_token, admin_project = tokens['admin']
+    other_token, other_project = tokens['other']
+
+    def as_admin(method, path, body=None, expect=200):
+        return cloud.request(method, '/%s/%s' % (admin_project, path), body,
+                             token=admin_token, expect=expect)
+
+    cloud.start_volume('stor2', backend_name='fast')
+    fast = as_admin('POST', 'types', {'volume_type': {
+        'name': 'on-fast', 'extra_specs': {'volume_backend_name': 'fast'}}})['volume_type']
+    as_admin('POST', 'types', {'volume_type': {
+        'name': 'on-nothing', 'extra_specs': {'volume_backend_name': 'nowhere'}}})
+    qos = admin.json('volume', 'qos', 'create', '--consumer', 'front-end', '--property',
+                     'read_iops_sec=100', 'gold')
+    assert qos['name'] == 'gold' and qos['consumer'] == 'front-end'
+    as_admin('GET', 'qos-specs/%s/associate?vol_type_id=%s' % (qos['id'], fast['id']),
+             expect=202)
+    # a volume that no backend takes: a user message tells the project why
+    lost = bs.create_volume(size=1, name='lost', volume_type='on-nothing')
+    vol = bs.create_volume(size=1, name='to-give')
+    wait_status(demo_sdk, lost.id, 'error')
+    wait_status(demo_sdk, vol.id, 'available')
+    shown, found = cli_together(
+        (admin, ('volume', 'qos', 'show', 'gold')),
+        (demo, ('--os-volume-api-version', '3.3', 'volume', 'message', 'list')))
+    assert shown['properties'] == {'read_iops_sec': '100'}
+    assert 'on-fast' in str(shown['associations'])
+    assert [m['Resource UUID'] for m in found] == [lost.id]
+    assert 'Could not find any available weighted backend' in found[0]['User Message']
+    bs.delete_volume(lost.id)
+    with open(cloud.volumes_dir / ('volume-%s' % vol.id), 'r+b') as f:
+        f.seek(8192)
+        f.write(b'moved between backends')
+    # retype to the other backend (on-demand): the file is copied there
+    demo.run('volume', 'set', '--type', 'on-fast', '--retype-policy', 'on-demand', vol.id)
+    deadline = time.time() + 30
+    while as_admin('GET', 'volumes/%s' % vol.id)['volume']['os-vol-host-attr:host'] != \
+            'stor2@fast':
+        assert time.time() < deadline, 'the volume did not move'
+        time.sleep(0.3)
+    moved = wait_status(demo_sdk, vol.id, 'available')
+    assert moved.volume_type == 'on-fast'
+    with open(cloud.workdir / 'volumes-fast' / ('volume-%s' % vol.id), 'rb') as f:
+        f.seek(8192)
+        assert f.read(22) == b'moved between backends'
+    deadline = time.time() + 30
+    while (cloud.volumes_dir / ('volume-%s' % vol.id)).exists():
+        assert time.time() < deadline, 'the source copy stayed'
+        time.sleep(0.3)
+    # hand it to the other project
+    request = demo.json('volume', 'transfer', 'request', 'create', '--name', 'gift', vol.id)
+    assert request['auth_key'] and request['volume_id'] == vol.id
+    other.run('volume', 'transfer', 'request', 'accept', '--auth-key', request['auth_key'],
+              request['id'])
+    taken = cloud.request('GET', '/%s/volumes/%s' % (other_project, vol.id), token=other_token,
+                          expect=200)['volume']
+    assert taken['status'] == 'available' and taken['name'] == 'to-give'
+    assert bs.find_volume(vol.id) is None
+    cloud.request('DELETE', '/%s/volumes/%s' % (other_project, vol.id), token=other_token,
+                  expect=202)
+    as_admin('DELETE', 'qos-specs/%s?force=True' % qos['id'], expect=202)

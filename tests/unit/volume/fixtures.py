@@ -22,10 +22,12 @@ HOST = 'stor1'
 
 
 class FakeImages:
-    """Image records by id, what the API and the volume host read."""
+    """Image records by id, what the API and the volume host read and write
+    (``data``: what uploads wrote, by image id)."""
 
     def __init__(self):
         self.images = {}
+        self.data = {}
 
     def get(self, context, image_id):
         from services.volume import exception
@@ -37,6 +39,22 @@ class FakeImages:
         with open(path, 'wb') as f:
             f.write(b'image')
 
+    def create(self, context, body):
+        import uuid
+        record = dict(body, id=str(uuid.uuid4()), status='queued',
+                      owner=context.project_id)
+        self.images[record['id']] = record
+        return record
+
+    def upload(self, context, image_id, path):
+        with open(path, 'rb') as f:
+            self.data[image_id] = f.read()
+        self.images[image_id]['status'] = 'active'
+
+    def delete(self, context, image_id):
+        self.images.pop(image_id, None)
+        self.data.pop(image_id, None)
+
 
 class VolumeEnv:
     def __init__(self, tmp_path):
@@ -44,6 +62,9 @@ class VolumeEnv:
         self.servers = []
 
     def start(self):
+        from services.volume.backup import fake as fake_backup
+        from services.volume.backup import manager as backup_manager
+        from services.volume.backup import rpcapi as backup_rpcapi
         from services.volume.conductor import manager as conductor_manager
         from services.volume.conductor import rpcapi as conductor_rpcapi
         from services.volume.scheduler import manager as scheduler_manager
@@ -81,6 +102,10 @@ class VolumeEnv:
         self.serve(conductor_rpcapi.TOPIC, HOST, self.conductor)
         self.serve(scheduler_rpcapi.TOPIC, HOST, self.scheduler)
         self.serve(volume_rpcapi.TOPIC, self.volume.host, self.volume)
+        self.backup_driver = fake_backup.FakeBackupDriver()
+        self.backup = backup_manager.BackupManager(driver=self.backup_driver)
+        self.serve(backup_rpcapi.TOPIC, HOST, self.backup)
+        self.backup.report_state()
         self.volume.init_host()
         self.volume.report_state()
         self.scheduler.report_state()
@@ -93,7 +118,8 @@ class VolumeEnv:
         from services.volume.db import api as db_api
         from services.volume.db import models
         with db_api.writer() as session:
-            for model in (models.Attachment, models.SnapshotMetadata, models.Snapshot,
+            for model in (models.Backup, models.Transfer, models.Message, models.QosSpecs,
+                          models.Attachment, models.SnapshotMetadata, models.Snapshot,
                           models.VolumeMetadata, models.Volume, models.Quota,
                           models.VolumeTypeExtraSpec, models.VolumeTypeProject):
                 session.execute(sa.delete(model))
@@ -102,7 +128,11 @@ class VolumeEnv:
         self.driver.volumes.clear()
         self.driver.snapshots.clear()
         self.driver.fail.clear()
+        self.backup_driver.backups.clear()
+        self.backup_driver.restored.clear()
+        self.backup_driver.fail.clear()
         self.images.images.clear()
+        self.images.data.clear()
 
     def serve(self, topic, host, endpoint):
         server = rpc.get_server(messaging.Target(topic=topic, server=host), [endpoint])

@@ -4,6 +4,8 @@ daemons stay DB-free (checked over the source with ast)."""
 import ast
 import pathlib
 
+from services.volume.backup import manager as backup_manager
+from services.volume.backup import rpcapi as backup_rpcapi
 from services.volume.conductor import manager as conductor_manager
 from services.volume.conductor import rpcapi as conductor_rpcapi
 from services.volume.scheduler import manager as scheduler_manager
@@ -42,6 +44,15 @@ def test_volume_pair():
         assert sent[name].prepared['server'] == 'host', name
 
 
+def test_backup_pair():
+    rpc_contract.check_pair(backup_rpcapi.BackupAPI, backup_manager.BackupManager,
+                            client_only=('host',), local=('report_state', 'init_host'))
+    sent = rpc_contract.exercise(backup_rpcapi.BackupAPI)
+    for name in ('create_backup', 'restore_backup', 'delete_backup'):
+        assert sent[name].kind == 'cast', name
+        assert sent[name].prepared['server'] == 'host', name
+
+
 def _imports(path):
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
@@ -64,7 +75,7 @@ def test_only_the_conductor_and_db_import_the_database_layer():
 
 
 def test_db_free_daemons_ban_the_database_first():
-    for name in ('api', 'scheduler', 'volume'):
+    for name in ('api', 'scheduler', 'volume', 'backup'):
         tree = ast.parse((ROOT / 'cmd' / ('%s.py' % name)).read_text())
         calls = [n for n in tree.body[1:] if isinstance(n, ast.Expr)]
         assert ast.unparse(calls[0]) == "db.ban_imports('volume')", name

@@ -99,3 +99,33 @@ def test_from_image_converts_to_raw(driver, tmp_path):
     with pytest.raises(exception.DriverError):
         driver.create_volume_from_image({'id': 'v2', 'size': 1}, str(raw), 'qcow2')
     assert not os.path.exists(driver.volume_path('v2'))
+
+
+@pytest.mark.skipif(shutil.which('qemu-img') is None, reason='needs qemu-img')
+def test_copy_to_image_file_in_each_format(driver, tmp_path):
+    driver.create_volume({'id': 'v1', 'size': 1})
+    _write(driver.volume_path('v1'), 5 << 20, b'payload')
+    for disk_format in ('raw', 'qcow2'):
+        out = tmp_path / ('image.%s' % disk_format)
+        driver.copy_volume_to_image_file({'id': 'v1', 'size': 1}, disk_format, str(out))
+        info = subprocess.run(['qemu-img', 'info', '--output=json', str(out)],
+                              capture_output=True, text=True, check=True).stdout
+        assert '"format": "%s"' % disk_format in info
+        assert '"virtual-size": %d' % GiB in info
+        back = tmp_path / ('back-%s.raw' % disk_format)
+        subprocess.run(['qemu-img', 'convert', '-O', 'raw', str(out), str(back)], check=True)
+        assert _read(back, 5 << 20, 7) == b'payload'
+    with pytest.raises(exception.DriverError):
+        driver.copy_volume_to_image_file({'id': 'v1', 'size': 1}, 'ami', str(tmp_path / 'x'))
+
+
+def test_import_volume_copies_or_recognises_shared_storage(driver, tmp_path):
+    source = tmp_path / 'elsewhere'
+    with open(source, 'wb') as f:
+        f.truncate(GiB)
+    _write(source, 1 << 20, b'moved')
+    assert driver.import_volume({'id': 'v1', 'size': 1}, str(source)) is True
+    assert _read(driver.volume_path('v1'), 1 << 20, 5) == b'moved'
+    # the other backend exports this very file (one directory for both): no copy
+    assert driver.import_volume({'id': 'v1', 'size': 1}, driver.volume_path('v1')) is False
+    assert _read(driver.volume_path('v1'), 1 << 20, 5) == b'moved'

@@ -9,7 +9,8 @@ from services.volume.api.controllers import common
 
 CONF = cfg.CONF
 #: What clients see of our processes (they filter on cinder's names).
-BINARIES = {'alto-volume-scheduler': 'cinder-scheduler', 'alto-volume': 'cinder-volume'}
+BINARIES = {'alto-volume-scheduler': 'cinder-scheduler', 'alto-volume': 'cinder-volume',
+            'alto-volume-backup': 'cinder-backup'}
 QUOTA_KEYS = ('volumes', 'snapshots', 'gigabytes', 'per_volume_gigabytes', 'backups',
               'backup_gigabytes', 'groups')
 
@@ -71,8 +72,8 @@ def limits(req):
         'maxTotalVolumeGigabytes': limit['gigabytes'], 'maxTotalBackups': limit['backups'],
         'maxTotalBackupGigabytes': limit['backup_gigabytes'],
         'totalVolumesUsed': used['volumes'], 'totalSnapshotsUsed': used['snapshots'],
-        'totalGigabytesUsed': used['gigabytes'], 'totalBackupsUsed': 0,
-        'totalBackupGigabytesUsed': 0}}}
+        'totalGigabytesUsed': used['gigabytes'], 'totalBackupsUsed': used['backups'],
+        'totalBackupGigabytesUsed': used['backup_gigabytes']}}}
 
 
 def _quota_body(project_id, limits, used=None):

@@ -66,6 +66,9 @@ def create(req):
     common.validate(schemas.snapshot_create(), body)
     spec = body['snapshot']
     force = common.boolean(spec.get('force', False), 'force')
+    if not spec['volume_id']:
+        # cinder looks the volume up and finds nothing: 404, as Tempest expects
+        raise exception.VolumeNotFound(volume_id=spec['volume_id'])
     api = common.conductor()
     volume = api.volume_get(ctx, spec['volume_id'])
     policies.authorize(ctx, 'volume:create_snapshot', volume['project_id'])

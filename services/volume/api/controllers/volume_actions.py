@@ -1,9 +1,12 @@
 """POST /volumes/{id}/action: one handler per action key of the body."""
 
 from services.volume import exception
+from services.volume.api import policies
 from services.volume.api import router
 from services.volume.api.controllers import common
 from services.volume.api.controllers import volumes
+from services.volume.api.schemas import volumes as schemas
+from services.volume.api.views import types as type_views
 
 #: What os-reset_status may set.
 STATUSES = ('available', 'error', 'creating', 'deleting', 'in-use', 'attaching', 'detaching',
@@ -60,8 +63,70 @@ def update_readonly_flag(req, volume_id, args):
     if 'readonly' not in args:
         raise exception.InvalidInput(reason="'readonly' is a required property")
     readonly = common.boolean(args['readonly'], 'readonly')
-    common.conductor().volume_update(req.context, volume_id, {'readonly': readonly},
-                                     {'status': ['available', 'in-use']})
+    common.conductor().volume_update(req.context, volume_id, {
+        'readonly': readonly, 'admin_metadata': {'readonly': str(readonly)}},
+        {'status': ['available', 'in-use']})
+    return router.Response(None, 202)
+
+
+def upload_image(req, volume_id, args):
+    """Create the image record (queued) as the caller, then have the volume's
+    host write the volume into it; 202 with cinder's answer."""
+    args = _args(args, 'os-volume_upload_image')
+    ctx = req.context
+    volume = volumes.get_volume(req, volume_id,
+                                'volume_extension:volume_actions:upload_image')
+    common.validate(schemas.upload_image(), {'upload': args})
+    force = common.boolean(args.get('force', False), 'force')
+    disk_format = args.get('disk_format') or 'raw'
+    container_format = args.get('container_format') or 'bare'
+    visibility, protected = 'private', False
+    if req.at_least(1):
+        visibility = args.get('visibility') or 'private'
+        protected = common.boolean(args.get('protected', False), 'protected')
+        if visibility == 'public':
+            policies.authorize(ctx, 'volume_extension:volume_actions:upload_public',
+                               volume['project_id'])
+    allowed = ('available', 'in-use') if force else ('available',)
+    if volume['status'] not in allowed:
+        raise exception.InvalidVolume(
+            reason='Volume %s status must be %s to upload it to an image, but current status '
+                   'is: %s.' % (volume_id, ' or '.join(allowed), volume['status']))
+    from services.volume.clients import image as image_client
+    client = image_client.ImageClient()
+    body = {'name': args['image_name'], 'disk_format': disk_format,
+            'container_format': container_format, 'visibility': visibility,
+            'protected': protected, 'min_disk': volume['size']}
+    body.update(image_client.inherited_properties(volume.get('image_metadata') or {}))
+    image = client.create(ctx, body)
+    try:
+        volume = common.conductor().volume_upload_image(
+            ctx, volume_id, {'id': image['id'], 'disk_format': disk_format}, force)
+    except Exception:
+        client.delete(ctx, image['id'])
+        raise
+    vtype = common.conductor().type_get(ctx, volume['volume_type_id']) \
+        if volume['volume_type_id'] else None
+    answer = {'id': volume['id'], 'updated_at': volume['updated_at'],
+              'status': volume['status'], 'display_description': volume['description'],
+              'size': volume['size'],
+              'volume_type': type_views.detail(req, vtype) if vtype else None,
+              'image_id': image['id'], 'container_format': container_format,
+              'disk_format': disk_format, 'image_name': args['image_name']}
+    if req.at_least(1):
+        answer.update(visibility=visibility, protected=protected)
+    return router.Response({'os-volume_upload_image': answer}, 202)
+
+
+def retype(req, volume_id, args):
+    """Same backend: the type changes in place; another backend (the new
+    type names it) with ``migration_policy`` ``on-demand``: the volume is
+    copied there."""
+    args = _args(args, 'os-retype')
+    volumes.get_volume(req, volume_id, 'volume:retype')
+    common.validate(schemas.retype(), args)
+    common.conductor().volume_retype(req.context, volume_id, args['new_type'],
+                                     args.get('migration_policy') or 'never')
     return router.Response(None, 202)
 
 
@@ -98,5 +163,7 @@ ACTIONS = {
     'os-set_bootable': set_bootable,
     'os-update_readonly_flag': update_readonly_flag,
     'os-reset_status': reset_status,
+    'os-volume_upload_image': upload_image,
+    'os-retype': retype,
     'os-force_delete': force_delete,
 }

@@ -147,13 +147,12 @@ def update(req, volume_id):
 def delete(req, volume_id):
     get_volume(req, volume_id, 'volume:delete')
     cascade = req.params.get('cascade')
-    if cascade not in (None, '') and common.boolean(cascade, 'cascade'):
-        raise exception.InvalidInput(reason='Cascade delete is not supported.')
+    cascade = cascade not in (None, '') and common.boolean(cascade, 'cascade')
     force = req.params.get('force')
     force = force not in (None, '') and common.boolean(force, 'force')
     if force:
         policies.authorize(req.context, 'volume_extension:volume_admin_actions:force_delete')
-    common.conductor().volume_delete(req.context, volume_id, force)
+    common.conductor().volume_delete(req.context, volume_id, force, cascade)
     return router.Response(None, 202)
 
 

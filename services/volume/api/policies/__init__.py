@@ -24,6 +24,8 @@ VA = ('POST', V + '/action')
 S = '/snapshots/{snapshot_id}'
 T = '/types/{type_id}'
 A = '/attachments/{attachment_id}'
+Q = '/qos-specs/{qos_id}'
+TRANSFERS = ('/os-volume-transfer', '/volume-transfers')
 
 # (name, check, description, operations)
 TABLE = [
@@ -45,6 +47,9 @@ TABLE = [
     ('volume:extend', MEMBER, 'Extend a volume (os-extend).', [VA]),
     ('volume_extension:volume_actions:upload_image', MEMBER, 'Upload a volume to an image.',
      [VA]),
+    ('volume_extension:volume_actions:upload_public', ADMIN,
+     'Upload a volume to a public image.', [VA]),
+    ('volume:retype', MEMBER, 'Change the type of a volume (os-retype).', [VA]),
     ('volume:update_readonly_flag', MEMBER, 'Set the read-only flag (os-update_readonly_flag).',
      [VA]),
     ('volume_extension:volume_actions:set_bootable', MEMBER, 'Set the bootable flag.', [VA]),
@@ -107,6 +112,9 @@ TABLE = [
     # -- services, zones, limits, quotas ---------------------------------------------------
     ('volume_extension:services:index', ADMIN, 'List volume services.',
      [('GET', '/os-services')]),
+    ('volume_extension:extensions:index', ANY, 'List the API extensions.',
+     [('GET', '/extensions')]),
+    ('volume_extension:hosts', ADMIN, 'List the volume hosts.', [('GET', '/os-hosts')]),
     ('volume_extension:availability_zone_list', ANY, 'List availability zones.',
      [('GET', '/os-availability-zone')]),
     ('limits_extension:used_limits', READER, "Show the project's limits and usage.",
@@ -119,6 +127,45 @@ TABLE = [
      [('PUT', '/os-quota-sets/{project_id}')]),
     ('volume_extension:quotas:delete', ADMIN, "Reset a project's quotas to the defaults.",
      [('DELETE', '/os-quota-sets/{project_id}')]),
+    # -- QoS specs ------------------------------------------------------------------------
+    ('volume_extension:qos_specs_manage:create', ADMIN, 'Create QoS specs.',
+     [('POST', '/qos-specs')]),
+    ('volume_extension:qos_specs_manage:get', ADMIN, 'Show QoS specs and their associations.',
+     [('GET', Q), ('GET', Q + '/associations')]),
+    ('volume_extension:qos_specs_manage:get_all', ADMIN, 'List QoS specs.',
+     [('GET', '/qos-specs')]),
+    ('volume_extension:qos_specs_manage:update', ADMIN,
+     'Set or unset QoS spec keys; associate and disassociate types.',
+     [('PUT', Q), ('PUT', Q + '/delete_keys'), ('GET', Q + '/associate'),
+      ('GET', Q + '/disassociate'), ('GET', Q + '/disassociate_all')]),
+    ('volume_extension:qos_specs_manage:delete', ADMIN, 'Delete QoS specs.',
+     [('DELETE', Q)]),
+    # -- transfers --------------------------------------------------------------------------
+    ('volume:create_transfer', MEMBER, 'Offer a volume for transfer.',
+     [('POST', TR) for TR in TRANSFERS]),
+    ('volume:get_transfer', READER, 'Show a volume transfer.',
+     [('GET', TR + '/{transfer_id}') for TR in TRANSFERS]),
+    ('volume:get_all_transfers', READER, 'List volume transfers.',
+     [('GET', TR + suffix) for TR in TRANSFERS for suffix in ('', '/detail')]),
+    ('volume:accept_transfer', MEMBER, 'Accept a volume transfer.',
+     [('POST', TR + '/{transfer_id}/accept') for TR in TRANSFERS]),
+    ('volume:delete_transfer', MEMBER, 'Withdraw a volume transfer.',
+     [('DELETE', TR + '/{transfer_id}') for TR in TRANSFERS]),
+    # -- backups ----------------------------------------------------------------------------
+    ('backup:create', MEMBER, 'Create a backup.', [('POST', '/backups')]),
+    ('backup:get', READER, 'Show a backup.', [('GET', '/backups/{backup_id}')]),
+    ('backup:get_all', READER, 'List backups.',
+     [('GET', '/backups'), ('GET', '/backups/detail')]),
+    ('backup:delete', MEMBER, 'Delete a backup.', [('DELETE', '/backups/{backup_id}')]),
+    ('backup:restore', MEMBER, 'Restore a backup.',
+     [('POST', '/backups/{backup_id}/restore')]),
+    ('backup:backup_project_attribute', ADMIN, 'Show the project of backups.',
+     [('GET', '/backups/{backup_id}')]),
+    # -- user messages ----------------------------------------------------------------------
+    ('message:get_all', READER, 'List user messages.', [('GET', '/messages')]),
+    ('message:get', READER, 'Show a user message.', [('GET', '/messages/{message_id}')]),
+    ('message:delete', MEMBER, 'Delete a user message.',
+     [('DELETE', '/messages/{message_id}')]),
     # -- attachments ----------------------------------------------------------------------
     ('volume:attachment_create', MEMBER, 'Create an attachment.',
      [('POST', '/attachments')]),

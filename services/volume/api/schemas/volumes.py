@@ -46,7 +46,7 @@ def snapshot_create():
     return {'type': 'object', 'required': ['snapshot'], 'properties': {
         'snapshot': {'type': 'object', 'required': ['volume_id'], 'properties': {
             'name': _NAME, 'description': _TEXT, 'display_name': _NAME,
-            'display_description': _TEXT, 'volume_id': {'type': 'string', 'maxLength': 36},
+            'display_description': _TEXT, 'volume_id': _UUID,
             'force': {'type': ['boolean', 'string']}, 'metadata': _METADATA_OR_NULL,
         }, 'additionalProperties': False}}}
 
@@ -57,6 +57,30 @@ def snapshot_update():
             'name': _NAME, 'description': _TEXT, 'display_name': _NAME,
             'display_description': _TEXT,
         }, 'additionalProperties': False, 'minProperties': 1}}}
+
+
+def upload_image():
+    """os-volume_upload_image's arguments (wrapped as ``upload``)."""
+    return {'type': 'object', 'properties': {'upload': {
+        'type': 'object', 'required': ['image_name'], 'properties': {
+            'image_name': {'type': 'string', 'minLength': 1, 'maxLength': 255,
+                           'pattern': validation.NAME_PATTERN},
+            'force': {'type': ['boolean', 'string']},
+            'disk_format': {'type': 'string',
+                            'enum': ['raw', 'qcow2', 'vmdk', 'vdi', 'vhdx']},
+            'container_format': {'type': 'string', 'enum': ['bare']},
+            'visibility': {'type': 'string',
+                           'enum': ['public', 'private', 'shared', 'community']},
+            'protected': {'type': ['boolean', 'string']},
+        }, 'additionalProperties': False}}}
+
+
+def retype():
+    """os-retype's arguments."""
+    return {'type': 'object', 'required': ['new_type'], 'properties': {
+        'new_type': {'type': 'string', 'minLength': 1, 'maxLength': 255},
+        'migration_policy': {'type': ['string', 'null'], 'enum': ['never', 'on-demand', None]},
+    }, 'additionalProperties': False}
 
 
 def type_create():

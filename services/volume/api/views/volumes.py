@@ -30,7 +30,9 @@ def detail(req, volume, extended=True):
         'attachments': [attachment_summary(a) for a in volume['attachments']
                         if a['attach_status'] == 'attached'],
         'volume_type': volume['volume_type_name'], 'snapshot_id': volume['snapshot_id'],
-        'source_volid': volume['source_volid'], 'metadata': volume['metadata'],
+        'source_volid': volume['source_volid'],
+        # as cinder, with the visible admin metadata (``readonly`` once set)
+        'metadata': dict(volume['metadata'], **(volume.get('admin_metadata') or {})),
         'links': common.links(req, 'volumes', volume['id']), 'user_id': volume['user_id'],
         'bootable': 'true' if volume['bootable'] else 'false', 'encrypted': False,
         'replication_status': None, 'consistencygroup_id': None,
