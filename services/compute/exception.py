@@ -105,6 +105,38 @@ class SecurityGroupNotFound(base.BadRequest):
     msg_fmt = 'Security group %(name)s not found.'
 
 
+class ProxiedSecurityGroupNotFound(NotFound):
+    msg_fmt = 'Security group %(group_id)s not found.'
+
+
+class SecurityGroupRuleNotFound(NotFound):
+    msg_fmt = 'Rule (%(rule_id)s) not found.'
+
+
+class ProxiedNetworkNotFound(NotFound):
+    msg_fmt = 'Network %(network_id)s could not be found.'
+
+
+class FloatingIpNotFound(NotFound):
+    msg_fmt = 'Floating IP not found for ID %(id)s'
+
+
+class FloatingIpNotFoundForAddress(NotFound):
+    msg_fmt = 'floating IP not found'
+
+
+class FloatingIpPoolNotFound(NotFound):
+    msg_fmt = 'Floating IP pool not found.'
+
+
+class NoMoreFloatingIps(NotFound):
+    msg_fmt = 'No more floating IPs in pool %(pool)s.'
+
+
+class FloatingIpLimitExceeded(base.Forbidden):
+    msg_fmt = 'IP allocation over quota in pool %(pool)s.'
+
+
 class PortInUse(base.Conflict):
     msg_fmt = 'Port %(port_id)s is still in use.'
 

@@ -9,10 +9,12 @@ import secrets
 
 from oslo_utils import uuidutils
 
+from common import exception as base_exc
 from common import rpc
 from services.compute import clients
 from services.compute import exception
 from services.compute.api import compute_api
+from services.compute.api import network_proxy
 from services.compute.api import policies
 from services.compute.api import router
 from services.compute.api import volume_api
@@ -282,17 +284,27 @@ def _reset_state(req, instance, body):
 
 
 def _security_group(add):
+    """Put a group of the server's project on its ports, or take it off
+    (404 for an unknown group, or one the server does not have); the names
+    the server shows follow."""
     def run(req, instance, body):
-        name = body['name']
-        groups = [g for g in instance.security_groups if g.get('name') != name]
-        if add:
-            groups.append({'name': name})
-        elif len(groups) == len(instance.security_groups):
-            raise exception.Invalid(reason='Security group %s not associated with the '
-                                           'instance' % name)
-        instance.security_groups = groups
+        change = network_proxy.add_to_instance if add else network_proxy.remove_from_instance
+        group = change(req.context, instance, body['name'])
+        names = [g for g in instance.security_groups or []
+                 if g.get('name') not in (group.get('name'), group['id'])]
+        instance.security_groups = names + ([{'name': group.get('name') or group['id']}]
+                                            if add else [])
         instance.save()
     return run
+
+
+def _add_floating_ip(req, instance, body):
+    network_proxy.associate(req.context, instance, body['address'],
+                            body.get('fixed_address'))
+
+
+def _remove_floating_ip(req, instance, body):
+    network_proxy.disassociate(req.context, instance, body['address'])
 
 
 #: action -> (handler, policy rule)
@@ -327,6 +339,8 @@ ACTIONS = {
     'os-resetState': (_reset_state, 'os-admin-actions:reset_state'),
     'addSecurityGroup': (_security_group(True), 'os-security-groups:add'),
     'removeSecurityGroup': (_security_group(False), 'os-security-groups:remove'),
+    'addFloatingIp': (_add_floating_ip, 'os-floating-ips:add'),
+    'removeFloatingIp': (_remove_floating_ip, 'os-floating-ips:remove'),
     'shelve': (_shelve, 'os-shelve:shelve'),
     'shelveOffload': (_shelve_offload, 'os-shelve:shelve_offload'),
     'unshelve': (_unshelve, 'os-shelve:unshelve'),
@@ -337,8 +351,12 @@ ACTIONS = {
 _NOT_WITH_VOLUMES = {'rebuild', 'resize', 'migrate', 'evacuate', 'rescue', 'shelve',
                      'shelveOffload'}
 
+# Actions nova removed: the highest microversion that still serves each.
+_MAX_VERSION = {'addFloatingIp': (2, 43), 'removeFloatingIp': (2, 43)}
+
 # Actions a locked server refuses to non-admins.
-_LOCK_EXEMPT = {'lock', 'unlock', 'os-getConsoleOutput', 'createImage'}
+_LOCK_EXEMPT = {'lock', 'unlock', 'os-getConsoleOutput', 'createImage', 'addSecurityGroup',
+                'removeSecurityGroup', 'addFloatingIp', 'removeFloatingIp'}
 
 
 def _refuse_with_volumes(req, instance, name):
@@ -359,6 +377,8 @@ def action(req, server_id):
         raise exception.Invalid(reason='There is no such action: %s' % ', '.join(
             str(key)[:255] for key in (body if isinstance(body, dict) else [])))
     name = known[0]
+    if name in _MAX_VERSION and tuple(req.version) > _MAX_VERSION[name]:
+        raise base_exc.VersionNotFoundForAPIMethod(version='%d.%d' % tuple(req.version))
     args = common.validate(schemas.body(name), body)[name]
     handler, rule = ACTIONS[name]
     instance = servers.get_instance(req, server_id)
@@ -366,7 +386,8 @@ def action(req, server_id):
     if name not in _LOCK_EXEMPT:
         servers.check_not_locked(req, instance)
     if name not in ('lock', 'unlock', 'forceDelete', 'os-resetState', 'evacuate',
-                    'addSecurityGroup', 'removeSecurityGroup', 'unshelve') and \
+                    'addSecurityGroup', 'removeSecurityGroup', 'addFloatingIp',
+                    'removeFloatingIp', 'unshelve') and \
             not instance.host:
         raise exception.InstanceInvalidState(action=name, instance_uuid=instance.uuid,
                                              attr='vm_state', state=instance.vm_state)
