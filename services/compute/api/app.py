@@ -13,6 +13,7 @@ from services.compute.api.controllers import images
 from services.compute.api.controllers import interfaces
 from services.compute.api.controllers import keypairs
 from services.compute.api.controllers import limits
+from services.compute.api.controllers import migrations
 from services.compute.api.controllers import networks
 from services.compute.api.controllers import security_groups
 from services.compute.api.controllers import server_actions
@@ -27,7 +28,8 @@ from services.compute.api.controllers import volume_attachments
 PREFIX = '/v2.1'
 CONTROLLERS = (servers, server_actions, server_extras, flavors, keypairs, hosts, limits,
                server_groups, aggregates, interfaces, usage, images, server_external_events,
-               volume_attachments, security_groups, floating_ips, networks)
+               volume_attachments, security_groups, floating_ips, networks,
+               migrations)
 
 
 def build_router():

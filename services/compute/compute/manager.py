@@ -24,6 +24,7 @@ from services.compute.objects import block_device as bdm_obj
 from services.compute.objects import compute_node as node_obj
 from services.compute.objects import instance as inst_obj
 from services.compute.objects import instance_action as action_obj
+from services.compute.objects import migration as migration_obj
 from services.compute.objects import request_spec as spec_obj
 from services.compute.objects import service as service_obj
 from services.compute.virt import driver as virt_driver
@@ -437,6 +438,9 @@ class ComputeManager:
                                   instance.flavor)
             except Exception as exc:
                 instance.set_error('Rebuild failed: %s' % exc)
+                if evacuated_from:
+                    migration_obj.Migration.advance(context, instance_uuid, 'failed',
+                                                    [migration_obj.EVACUATION])
                 raise
             instance.image_ref = image_ref
             instance.vm_state = inst_obj.ACTIVE
@@ -447,6 +451,9 @@ class ComputeManager:
             instance.power_state = self.driver.get_power_state(instance)
             instance.launched_at = timeutils.utcnow()
             instance.save()
+            if evacuated_from:
+                migration_obj.Migration.advance(context, instance_uuid, 'done',
+                                                [migration_obj.EVACUATION])
 
     def snapshot_instance(self, context, instance_uuid, image_id):
         instance = self._get(context, instance_uuid)
@@ -745,6 +752,7 @@ class ComputeManager:
         with self._event(context, instance_uuid, 'compute_finish_resize'):
             if not self.driver.supports_resize:
                 # Refuse before the guest is torn down: it keeps running as it was.
+                migration_obj.Migration.advance(context, instance_uuid, 'error')
                 instance.task_state = None
                 instance.save()
                 raise exception.DriverNotSupported(operation='resize',
@@ -767,6 +775,7 @@ class ComputeManager:
             instance.task_state = None
             instance.power_state = self.driver.get_power_state(instance)
             instance.save()
+            migration_obj.Migration.advance(context, instance_uuid, 'finished')
 
     def confirm_resize(self, context, instance_uuid):
         """Runs on the source: drop the old guest and its resources."""
@@ -781,12 +790,14 @@ class ComputeManager:
             instance.vm_state = inst_obj.ACTIVE
             instance.task_state = None
             instance.save()
+            migration_obj.Migration.advance(context, instance_uuid, 'confirmed')
 
     def revert_resize(self, context, instance_uuid):
         """Runs on the destination: drop the new guest, hand back to the source."""
         instance = self._get(context, instance_uuid)
         with self._event(context, instance_uuid, 'compute_revert_resize'):
             source = instance.system_metadata.get('resize_source')
+            migration_obj.Migration.advance(context, instance_uuid, 'reverting')
             if source != self.host:
                 self.driver.destroy(context, instance, instance.network_info)
             node_obj.ComputeNode.release(context, self.host, *instance.claim_args())
@@ -813,3 +824,4 @@ class ComputeManager:
             instance.task_state = None
             instance.power_state = self.driver.get_power_state(instance)
             instance.save()
+            migration_obj.Migration.advance(context, instance_uuid, 'reverted')

@@ -953,3 +953,5 @@ _PLACEMENT_NAMES = {'resource_classes': models.PlacementResourceClass,
 # -- block device mappings (their own module; here so ``base.db()`` has them) --
 from services.compute.db.block_devices import (  # noqa: E402,F401
     bdm_create, bdm_destroy, bdm_get_all, bdm_get_by_volume, bdm_reserve, bdm_update)
+from services.compute.db.server_migrations import (  # noqa: E402,F401
+    migration_create, migration_get_all, migration_update_latest)

@@ -278,3 +278,26 @@ class BlockDeviceMapping(Base):
     connection_info = sa.Column(sa.JSON)
     created_at = _ts()
     updated_at = _ts()
+
+
+class Migration(Base):
+    """A server's move between hosts: resize, cold migration, evacuation
+    (nova's ``migrations``), written by the conductor and the computes."""
+    __tablename__ = 'migrations'
+    id = sa.Column(sa.Integer, primary_key=True)
+    uuid = sa.Column(sa.String(36), nullable=False, unique=True)
+    instance_uuid = sa.Column(sa.String(36), nullable=False, index=True)
+    migration_type = sa.Column(sa.String(32), nullable=False)
+    status = sa.Column(sa.String(32), nullable=False)
+    source_compute = sa.Column(sa.String(255))
+    source_node = sa.Column(sa.String(255))
+    dest_compute = sa.Column(sa.String(255))
+    dest_node = sa.Column(sa.String(255))
+    dest_host = sa.Column(sa.String(255))
+    old_instance_type_id = sa.Column(sa.Integer)
+    new_instance_type_id = sa.Column(sa.Integer)
+    project_id = sa.Column(sa.String(255))
+    user_id = sa.Column(sa.String(255))
+    hidden = sa.Column(sa.Boolean, nullable=False, default=False)
+    created_at = _ts()
+    updated_at = _ts()

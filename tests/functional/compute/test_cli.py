@@ -341,6 +341,7 @@ def test_network_proxies_against_the_real_network_service(cloud, identity_server
     router = admin.network.create_router(name='r1',
                                          external_gateway_info={'network_id': public.id})
     admin.network.add_interface_to_router(router, subnet_id=private_subnet.id)
+    flavor = admin.compute.create_flavor(name='proxy.nano', ram=64, vcpus=1, disk=0)
     compute = demo_sdk.compute
 
     def call(method, url, status, version='2.35', **kwargs):
@@ -361,7 +362,7 @@ def test_network_proxies_against_the_real_network_service(cloud, identity_server
         call('get', '/os-security-groups', 404, version='2.36')
 
         server = compute.create_server(name='proxied', image_id=cloud.image_id,
-                                       flavor_id='m1.nano',
+                                       flavor_id=flavor.id,
                                        networks=[{'uuid': cloud.network_id}])
         _wait_status(demo_sdk, server.id, 'ACTIVE')
         action = '/servers/%s/action' % server.id
@@ -400,4 +401,5 @@ def test_network_proxies_against_the_real_network_service(cloud, identity_server
         admin.network.remove_interface_from_router(router, subnet_id=private_subnet.id)
         admin.network.delete_router(router)
         admin.network.delete_network(public.id)
+        admin.compute.delete_flavor(flavor.id)
         admin.close()

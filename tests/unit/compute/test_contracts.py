@@ -247,6 +247,8 @@ EXPECTED_OBJECTS = {
     'compute.Instance': '1.0-d55af6f01f6b98c80486ef0a7652efc8',
     'compute.InstanceAction': '1.0-b960a895526acc8ad8142fe47ddfbc5d',
     'compute.InstanceActionList': '1.0-4a53826625cc280e15fae64a575e0879',
+    'compute.Migration': '1.0-166712fb542791f39a517812770bd286',
+    'compute.MigrationList': '1.0-8f7aa7ee5676b65edcb5c97b946cd32b',
     # 1.1: get_usage_window
     'compute.InstanceList': '1.1-0c2db225a19875fbf1dd5e4c90cfb3be',
     'compute.KeyPair': '1.0-3af42bcde08e09975d645614f2c33b53',

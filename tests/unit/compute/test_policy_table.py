@@ -160,6 +160,8 @@ OPERATIONS = [
         {'name': 'network-changed', 'server_uuid': '{server}'}]}),
     # cloud administration
     ('admin', 'GET', '/os-simple-tenant-usage', None),
+    ('admin', 'GET', '/os-migrations', None),
+    ('server-admin', 'GET', S + '/migrations', None),
     ('admin', 'GET', '/os-availability-zone/detail', None),
     ('admin', 'PUT', '/os-quota-sets/' + A, {'quota_set': {'instances': 20}}),
     ('admin', 'DELETE', '/os-quota-sets/' + A, None),

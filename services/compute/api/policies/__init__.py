@@ -135,6 +135,10 @@ TABLE = [
      [('GET', S + '/os-instance-actions/{request_id}')]),
     ('os-instance-actions:events:details', ADMIN, 'See event tracebacks.',
      [('GET', S + '/os-instance-actions/{request_id}')]),
+    ('servers:migrations:index', ADMIN, "List a server's in-progress live migrations.",
+     [('GET', S + '/migrations')]),
+    ('servers:migrations:show', ADMIN, "Show a server's in-progress live migration.",
+     [('GET', S + '/migrations/{migration_id}')]),
     ('os-security-groups:list', READER, "List a server's security groups.",
      [('GET', S + '/os-security-groups')]),
     # -- server groups ----------------------------------------------------------
@@ -184,6 +188,7 @@ TABLE = [
      [('PUT', '/os-services/{service_id}')]),
     ('os-services:delete', ADMIN, 'Delete a service.',
      [('DELETE', '/os-services/{service_id}')]),
+    ('os-migrations:index', ADMIN, 'List migrations.', [('GET', '/os-migrations')]),
     ('os-hypervisors:list', ADMIN, 'List hypervisors.', [('GET', '/os-hypervisors')]),
     ('os-hypervisors:list-detail', ADMIN, 'List hypervisors with details.',
      [('GET', '/os-hypervisors/detail')]),

@@ -1,0 +1,38 @@
+"""Migrations: the record of each resize, cold migration and evacuation.
+
+Revision ID: 0005
+Revises: 0004
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0005'
+down_revision = '0004'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        'migrations',
+        sa.Column('id', sa.Integer(), primary_key=True),
+        sa.Column('uuid', sa.String(36), nullable=False, unique=True),
+        sa.Column('instance_uuid', sa.String(36), nullable=False, index=True),
+        sa.Column('migration_type', sa.String(32), nullable=False),
+        sa.Column('status', sa.String(32), nullable=False),
+        sa.Column('source_compute', sa.String(255)),
+        sa.Column('source_node', sa.String(255)),
+        sa.Column('dest_compute', sa.String(255)),
+        sa.Column('dest_node', sa.String(255)),
+        sa.Column('dest_host', sa.String(255)),
+        sa.Column('old_instance_type_id', sa.Integer()),
+        sa.Column('new_instance_type_id', sa.Integer()),
+        sa.Column('project_id', sa.String(255)),
+        sa.Column('user_id', sa.String(255)),
+        sa.Column('hidden', sa.Boolean(), nullable=False, server_default=sa.false()),
+        sa.Column('created_at', sa.DateTime()),
+        sa.Column('updated_at', sa.DateTime()))
+
+
+def downgrade():
+    op.drop_table('migrations')
