@@ -64,6 +64,12 @@ class ServiceNotFound(NotFound):
     msg_fmt = 'Service %(service_id)s could not be found.'
 
 
+class HostActionNotImplemented(base.AltoError):
+    code = 501
+    title = 'Not Implemented'
+    msg_fmt = '%(what)s'
+
+
 class ComputeHostNotFound(NotFound):
     msg_fmt = 'Compute host %(host)s could not be found.'
 

@@ -15,11 +15,13 @@ from services.compute.api.controllers import keypairs
 from services.compute.api.controllers import limits
 from services.compute.api.controllers import migrations
 from services.compute.api.controllers import networks
+from services.compute.api.controllers import os_hosts
 from services.compute.api.controllers import security_groups
 from services.compute.api.controllers import server_actions
 from services.compute.api.controllers import server_external_events
 from services.compute.api.controllers import server_extras
 from services.compute.api.controllers import server_groups
+from services.compute.api.controllers import server_password
 from services.compute.api.controllers import servers
 from services.compute.api.controllers import usage
 from services.compute.api.controllers import versions
@@ -29,7 +31,7 @@ PREFIX = '/v2.1'
 CONTROLLERS = (servers, server_actions, server_extras, flavors, keypairs, hosts, limits,
                server_groups, aggregates, interfaces, usage, images, server_external_events,
                volume_attachments, security_groups, floating_ips, networks,
-               migrations)
+               migrations, os_hosts, server_password)
 
 
 def build_router():

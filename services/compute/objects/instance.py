@@ -16,6 +16,8 @@ ACTIVE, BUILDING, STOPPED, PAUSED, SUSPENDED, RESIZED, ERROR, DELETED, RESCUED, 
 
 #: system_metadata keys a shelved server carries until it is unshelved.
 SHELVED_KEYS = ('shelved_at', 'shelved_image_id', 'shelved_host')
+#: The system metadata key of the encrypted admin password a guest posted.
+PASSWORD_KEY = 'password'
 
 #: power_state values (libvirt's numbering, as nova shows them).
 NOSTATE, RUNNING, PAUSED_POWER, SHUTDOWN, CRASHED, SUSPENDED_POWER = 0, 1, 3, 4, 6, 7

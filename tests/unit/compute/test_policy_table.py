@@ -161,6 +161,11 @@ OPERATIONS = [
     # cloud administration
     ('admin', 'GET', '/os-simple-tenant-usage', None),
     ('admin', 'GET', '/os-migrations', None),
+    ('admin', 'GET', '/os-hosts', None),
+    ('admin', 'GET', '/os-hosts/node1', None),
+    ('admin', 'PUT', '/os-hosts/node1', {'status': 'enable'}),
+    ('reader', 'GET', S + '/os-server-password', None),
+    ('member', 'DELETE', S + '/os-server-password', None),
     ('server-admin', 'GET', S + '/migrations', None),
     ('admin', 'GET', '/os-availability-zone/detail', None),
     ('admin', 'PUT', '/os-quota-sets/' + A, {'quota_set': {'instances': 20}}),
@@ -230,7 +235,7 @@ PUBLIC = '5b2f1d8e-4d3c-4b8a-9e6f-0c1d2e3f4a5b'
 
 # The image proxy, served up to 2.35 (its metadata up to 2.38): the image
 # service, not this API's policy, decides what each caller sees.
-OLD_PREFIXES = {'/images': '2.35', '/os-security-group': '2.35', '/os-floating-ip': '2.35',
+OLD_PREFIXES = {'/images': '2.35', '/os-hosts': '2.42', '/os-security-group': '2.35', '/os-floating-ip': '2.35',
                 '/os-networks': '2.35', '/os-tenant-networks': '2.35'}
 OPERATIONS += [
     ('any', 'GET', '/images', None),
@@ -385,7 +390,7 @@ class World:
             return neutron.groups.read(), neutron.floatingips.read()
         if first == 'os-server-external-events':
             return ()  # forwarded to the host; nothing changes here
-        if first == 'os-services':
+        if first in ('os-services', 'os-hosts'):
             return [(s['id'], s['status'], s['forced_down'])
                     for s in get('/os-services')['services']]
         raise AssertionError('no state known for %s' % path)

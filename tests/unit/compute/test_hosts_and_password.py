@@ -1,0 +1,82 @@
+"""os-hosts (up to 2.42) and os-server-password, in-process."""
+
+import pytest
+
+from services.compute.objects import instance as inst_obj
+from tests.unit.compute.conftest import ADMIN, DEMO, headers
+from tests.unit.compute.test_server_flow import Cloud
+
+OLD = '2.42'
+
+
+@pytest.fixture
+def cloud(env, app):
+    c = Cloud(env, app)
+    c.flavor()
+    c.add_compute('node1')
+    return c
+
+
+def _get(cloud, url, status=200, who=ADMIN, version=OLD):
+    return cloud.app.get('/v2.1' + url, headers=headers(who, version), status=status).json
+
+
+def test_hosts_list_and_zone_filter(cloud):
+    hosts = _get(cloud, '/os-hosts')['hosts']
+    assert {'host_name': 'node1', 'service': 'compute', 'zone': 'nova'} in hosts
+    assert {h['service'] for h in hosts} >= {'compute', 'conductor', 'scheduler'}
+    assert {h['zone'] for h in hosts if h['service'] != 'compute'} == {'internal'}
+    assert _get(cloud, '/os-hosts?zone=nova')['hosts'] == [
+        {'host_name': 'node1', 'service': 'compute', 'zone': 'nova'}]
+    assert _get(cloud, '/os-hosts?zone=')['hosts'] == hosts
+    assert _get(cloud, '/os-hosts?zone=xxx')['hosts'] == []
+    _get(cloud, '/os-hosts', who=DEMO, status=403)
+    _get(cloud, '/os-hosts', version='2.43', status=404)
+
+
+def test_host_show_counts_servers_per_project(cloud):
+    server_id = cloud.boot()['server']['id']
+    cloud.wait(server_id, 'ACTIVE')
+    rows = [r['resource'] for r in _get(cloud, '/os-hosts/node1')['host']]
+    assert [r['project'] for r in rows] == ['(total)', '(used_now)', '(used_max)', 'demo']
+    assert rows[3] == {'host': 'node1', 'project': 'demo', 'cpu': 1, 'memory_mb': 64,
+                       'disk_gb': 0}
+    assert rows[2]['memory_mb'] == 64 and rows[0]['cpu'] >= 1
+    _get(cloud, '/os-hosts/nonexistent_hostname', status=404)
+
+
+def test_host_update_and_power_actions(cloud):
+    def put(body, status=200, host='node1'):
+        return cloud.app.put_json('/v2.1/os-hosts/%s' % host, body,
+                                  headers=headers(ADMIN, OLD), status=status,
+                                  expect_errors=status >= 400).json
+    assert put({'status': 'disable'}) == {'host': 'node1', 'status': 'disabled'}
+    service = _get(cloud, '/os-services?binary=nova-compute', version='2.53')['services'][0]
+    assert service['status'] == 'disabled'
+    assert put({'status': 'enable'}) == {'host': 'node1', 'status': 'enabled'}
+    put({'status': 'invalid'}, status=400)
+    put({'status': 'enable', 'maintenance_mode': 'invalid'}, status=400)
+    put({}, status=400)
+    put({'status': 'enable'}, host='nonexistent_hostname', status=404)
+    assert put({'maintenance_mode': 'enable'}, status=501)['notImplemented']['code'] == 501
+    for action in ('startup', 'shutdown', 'reboot'):
+        _get(cloud, '/os-hosts/node1/%s' % action, status=501)
+        _get(cloud, '/os-hosts/nonexistent_hostname/%s' % action, status=404)
+        _get(cloud, '/os-hosts/node1/%s' % action, who=DEMO, status=403)
+
+
+def test_server_password_show_and_clear(cloud):
+    server_id = cloud.boot()['server']['id']
+    cloud.wait(server_id, 'ACTIVE')
+    url = '/v2.1/servers/%s/os-server-password' % server_id
+    assert cloud.app.get(url, headers=headers(DEMO)).json == {'password': ''}
+    instance = inst_obj.Instance.get_by_uuid(cloud.env.admin_context(), server_id)
+    instance.system_metadata = dict(instance.system_metadata, password='c2VjcmV0')
+    instance.save()
+    assert cloud.app.get(url, headers=headers(DEMO)).json == {'password': 'c2VjcmV0'}
+    reader = dict(DEMO, **{'X-Roles': 'reader'})
+    cloud.app.delete(url, headers=headers(reader), status=403)
+    cloud.app.delete(url, headers=headers(DEMO), status=204)
+    assert cloud.app.get(url, headers=headers(DEMO)).json == {'password': ''}
+    other = {'X-User-Id': 'u2', 'X-Project-Id': 'other', 'X-Roles': 'member,reader'}
+    cloud.app.get(url, headers=headers(other), status=404)
