@@ -6,6 +6,7 @@ from common import faults
 from common import wsgi
 from services.compute.api import router as api_router
 from services.compute.api.controllers import aggregates
+from services.compute.api.controllers import extensions
 from services.compute.api.controllers import flavors
 from services.compute.api.controllers import floating_ips
 from services.compute.api.controllers import hosts
@@ -31,7 +32,7 @@ PREFIX = '/v2.1'
 CONTROLLERS = (servers, server_actions, server_extras, flavors, keypairs, hosts, limits,
                server_groups, aggregates, interfaces, usage, images, server_external_events,
                volume_attachments, security_groups, floating_ips, networks,
-               migrations, os_hosts, server_password)
+               migrations, os_hosts, server_password, extensions)
 
 
 def build_router():

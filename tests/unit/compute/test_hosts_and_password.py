@@ -80,3 +80,13 @@ def test_server_password_show_and_clear(cloud):
     assert cloud.app.get(url, headers=headers(DEMO)).json == {'password': ''}
     other = {'X-User-Id': 'u2', 'X-Project-Id': 'other', 'X-Roles': 'member,reader'}
     cloud.app.get(url, headers=headers(other), status=404)
+
+
+def test_legacy_extension_list(cloud):
+    extensions = _get(cloud, '/extensions', who=DEMO, version='2.53')['extensions']
+    assert 'Hosts' in [e['name'] for e in extensions]
+    shown = _get(cloud, '/extensions/os-consoles', who=DEMO)['extension']
+    assert shown['alias'] == 'os-consoles' and shown['links'] == []
+    assert set(shown) == {'alias', 'name', 'description', 'links', 'namespace', 'updated'}
+    assert len({e['alias'] for e in extensions}) == len(extensions)
+    _get(cloud, '/extensions/os-nope', who=DEMO, status=404)

@@ -101,6 +101,8 @@ OPERATIONS = [
     ('any', 'GET', '/flavors/m1.nano', None),
     ('private-flavor', 'GET', '/flavors/p-a', None),
     ('any', 'GET', '/limits', None),
+    ('any', 'GET', '/extensions', None),
+    ('any', 'GET', '/extensions/os-hosts', None),
     ('limits-a', 'GET', '/limits?tenant_id=' + A, None),
     ('any', 'GET', '/os-quota-sets/%s/defaults' % A, None),
     ('project-a', 'GET', '/os-quota-sets/' + A, None),

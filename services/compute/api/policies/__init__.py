@@ -291,6 +291,8 @@ TABLE = [
     ('os-server-external-events:create', SERVICE,
      'Send events about servers (network-vif-plugged, ...) to their compute hosts.',
      [('POST', '/os-server-external-events')]),
+    ('extensions', ANY, "List nova's legacy API extensions.",
+     [('GET', '/extensions'), ('GET', '/extensions/{alias}')]),
     # -- quotas, limits, usage ------------------------------------------------------
     ('limits', ANY, "Show the caller's project limits.", [('GET', '/limits')]),
     ('limits:other_project', ADMIN, "Show another project's limits.", [('GET', '/limits')]),
