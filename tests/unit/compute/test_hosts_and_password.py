@@ -1,5 +1,7 @@
 """os-hosts (up to 2.42) and os-server-password, in-process."""
 
+import time
+
 import pytest
 
 from services.compute.objects import instance as inst_obj
@@ -90,3 +92,21 @@ def test_legacy_extension_list(cloud):
     assert set(shown) == {'alias', 'name', 'description', 'links', 'namespace', 'updated'}
     assert len({e['alias'] for e in extensions}) == len(extensions)
     _get(cloud, '/extensions/os-nope', who=DEMO, status=404)
+
+
+def test_actions_of_a_deleted_server_from_2_21(cloud):
+    server_id = cloud.boot()['server']['id']
+    cloud.wait(server_id, 'ACTIVE')
+    cloud.app.delete('/v2.1/servers/%s' % server_id, headers=headers(DEMO), status=204)
+    deadline = time.time() + 10
+    while time.time() < deadline and cloud.app.get(
+            '/v2.1/servers/%s' % server_id, headers=headers(DEMO),
+            expect_errors=True).status_int != 404:
+        time.sleep(0.05)
+    url = '/v2.1/servers/%s/os-instance-actions' % server_id
+    actions = cloud.app.get(url, headers=headers(DEMO, '2.21')).json['instanceActions']
+    assert [a['action'] for a in actions] == ['delete', 'create']
+    request_id = actions[-1]['request_id']
+    shown = cloud.app.get('%s/%s' % (url, request_id), headers=headers(DEMO, '2.21')).json
+    assert shown['instanceAction']['action'] == 'create'
+    cloud.app.get(url, headers=headers(DEMO, '2.20'), status=404)

@@ -34,10 +34,11 @@ def register(r):
 
 # -- lookups shared with the other server controllers -----------------------
 
-def get_instance(req, server_id, with_fault=False):
+def get_instance(req, server_id, with_fault=False, read_deleted=False):
     if not uuidutils.is_uuid_like(server_id):
         raise exception.InstanceNotFound(instance_id=server_id)
-    instance = inst_obj.Instance.get_by_uuid(req.context, server_id, with_fault=with_fault)
+    instance = inst_obj.Instance.get_by_uuid(req.context, server_id, with_fault=with_fault,
+                                             read_deleted=read_deleted)
     if not req.context.is_admin and instance.project_id != req.context.project_id:
         raise exception.InstanceNotFound(instance_id=server_id)
     return instance
