@@ -18,6 +18,7 @@ from services.compute.api.controllers import migrations
 from services.compute.api.controllers import networks
 from services.compute.api.controllers import os_hosts
 from services.compute.api.controllers import security_groups
+from services.compute.api.controllers import quota_classes
 from services.compute.api.controllers import server_actions
 from services.compute.api.controllers import server_external_events
 from services.compute.api.controllers import server_extras
@@ -32,7 +33,7 @@ PREFIX = '/v2.1'
 CONTROLLERS = (servers, server_actions, server_extras, flavors, keypairs, hosts, limits,
                server_groups, aggregates, interfaces, usage, images, server_external_events,
                volume_attachments, security_groups, floating_ips, networks,
-               migrations, os_hosts, server_password, extensions)
+               migrations, os_hosts, server_password, extensions, quota_classes)
 
 
 def build_router():

@@ -836,6 +836,24 @@ def quota_set(project_id, limits):
                 row.hard_limit = hard_limit
 
 
+def quota_class_get_all(class_name):
+    with reader() as session:
+        return {r.resource: r.hard_limit for r in session.scalars(
+            sa.select(models.QuotaClass).filter_by(class_name=class_name))}
+
+
+def quota_class_set(class_name, limits):
+    with writer() as session:
+        for resource, hard_limit in limits.items():
+            row = session.scalars(sa.select(models.QuotaClass).filter_by(
+                class_name=class_name, resource=resource)).first()
+            if row is None:
+                session.add(models.QuotaClass(class_name=class_name, resource=resource,
+                                              hard_limit=hard_limit))
+            else:
+                row.hard_limit = hard_limit
+
+
 def quota_destroy_all(project_id):
     with writer() as session:
         session.execute(sa.delete(models.Quota).filter_by(project_id=project_id))

@@ -215,6 +215,17 @@ class Aggregate(Base):
     updated_at = _ts()
 
 
+class QuotaClass(Base):
+    """Limits of a quota class; the ``default`` class replaces the
+    configured defaults (nova's quota_classes)."""
+    __tablename__ = 'quota_classes'
+    __table_args__ = (sa.UniqueConstraint('class_name', 'resource'),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    class_name = sa.Column(sa.String(255), nullable=False)
+    resource = sa.Column(sa.String(255), nullable=False)
+    hard_limit = sa.Column(sa.Integer, nullable=False)
+
+
 class Quota(Base):
     __tablename__ = 'quotas'
     __table_args__ = (sa.UniqueConstraint('project_id', 'resource'),)

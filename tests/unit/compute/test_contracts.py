@@ -253,6 +253,7 @@ EXPECTED_OBJECTS = {
     'compute.InstanceList': '1.1-0c2db225a19875fbf1dd5e4c90cfb3be',
     'compute.KeyPair': '1.0-3af42bcde08e09975d645614f2c33b53',
     'compute.KeyPairList': '1.0-1a9267caa6736133ff30725972d53884',
+    'compute.QuotaClass': '1.0-b552b655d79470df5e2cfa04d56dadd7',
     'compute.Quotas': '1.0-54f1e89292f405c5f407674bd724380d',
     'compute.RequestSpec': '1.0-9cd1ad9b77670adba1fb00815e149de1',
     'compute.ServerGroup': '1.0-b44470070da467250eda0ec6fddd80b1',

@@ -110,3 +110,37 @@ def test_actions_of_a_deleted_server_from_2_21(cloud):
     shown = cloud.app.get('%s/%s' % (url, request_id), headers=headers(DEMO, '2.21')).json
     assert shown['instanceAction']['action'] == 'create'
     cloud.app.get(url, headers=headers(DEMO, '2.20'), status=404)
+
+
+def test_quota_class_default_sets_every_projects_defaults(cloud):
+    url = '/v2.1/os-quota-class-sets/default'
+    shown = cloud.app.get(url, headers=headers(ADMIN, '2.1')).json['quota_class_set']
+    assert shown.pop('id') == 'default'
+    assert set(shown) == {'instances', 'cores', 'ram', 'metadata_items', 'key_pairs',
+                          'injected_files', 'injected_file_content_bytes',
+                          'injected_file_path_bytes', 'fixed_ips', 'floating_ips',
+                          'security_groups', 'security_group_rules'}
+    bumped = {name: value + 100 for name, value in shown.items()}
+    updated = cloud.app.put_json(url, {'quota_class_set': bumped},
+                                 headers=headers(ADMIN, '2.1')).json['quota_class_set']
+    assert updated == bumped
+    assert cloud.app.get(url, headers=headers(ADMIN, '2.1')).json['quota_class_set'] == \
+        dict(bumped, id='default')
+    new = cloud.app.get(url, headers=headers(ADMIN, '2.50')).json['quota_class_set']
+    assert 'server_groups' in new and 'floating_ips' not in new
+    # Every project's defaults and effective limits follow the default class.
+    project = cloud.app.get('/v2.1/os-quota-sets/demo', headers=headers(DEMO, '2.1')).json
+    assert project['quota_set']['instances'] == bumped['instances']
+    assert project['quota_set']['floating_ips'] == bumped['floating_ips']
+    defaults = cloud.app.get('/v2.1/os-quota-sets/demo/defaults',
+                             headers=headers(DEMO, '2.1')).json['quota_set']
+    assert defaults['cores'] == bumped['cores']
+    cloud.app.put_json(url, {'quota_class_set': {'server_groups': 5}},
+                       headers=headers(ADMIN, '2.1'), status=400)
+    cloud.app.put_json(url, {'quota_class_set': {'floating_ips': 5}},
+                       headers=headers(ADMIN, '2.50'), status=400)
+    cloud.app.put_json(url, {'quota_class_set': {'instances': 'x'}},
+                       headers=headers(ADMIN), status=400)
+    cloud.app.get(url, headers=headers(DEMO), status=403)
+    cloud.app.put_json(url, {'quota_class_set': {'instances': 1}}, headers=headers(DEMO),
+                       status=403)

@@ -163,6 +163,8 @@ OPERATIONS = [
     # cloud administration
     ('admin', 'GET', '/os-simple-tenant-usage', None),
     ('admin', 'GET', '/os-migrations', None),
+    ('admin', 'GET', '/os-quota-class-sets/default', None),
+    ('admin', 'PUT', '/os-quota-class-sets/other', {'quota_class_set': {'instances': 20}}),
     ('admin', 'GET', '/os-hosts', None),
     ('admin', 'GET', '/os-hosts/node1', None),
     ('admin', 'PUT', '/os-hosts/node1', {'status': 'enable'}),
@@ -385,6 +387,8 @@ class World:
         if first == 'os-aggregates':
             return sorted((a['name'], tuple(a['hosts']), tuple(a['metadata'].items()))
                           for a in get('/os-aggregates')['aggregates'])
+        if first == 'os-quota-class-sets':
+            return get('/os-quota-class-sets/other')
         if first == 'os-quota-sets':
             return get('/os-quota-sets/' + A)
         if first in ('os-security-groups', 'os-security-group-rules', 'os-floating-ips'):

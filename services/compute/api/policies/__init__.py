@@ -306,6 +306,11 @@ TABLE = [
      [('PUT', '/os-quota-sets/{project_id}')]),
     ('os-quota-sets:delete', ADMIN, "Reset a project's quotas.",
      [('DELETE', '/os-quota-sets/{project_id}')]),
+    ('os-quota-class-sets:show', ADMIN, 'Show a quota class.',
+     [('GET', '/os-quota-class-sets/{class_name}')]),
+    ('os-quota-class-sets:update', ADMIN, 'Update a quota class (default: every '
+                                          "project's defaults).",
+     [('PUT', '/os-quota-class-sets/{class_name}')]),
     ('os-simple-tenant-usage:list', ADMIN, "List every project's usage.",
      [('GET', '/os-simple-tenant-usage')]),
     ('os-simple-tenant-usage:show', READER, "Show a project's usage.",

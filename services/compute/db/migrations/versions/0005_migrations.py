@@ -1,4 +1,5 @@
-"""Migrations: the record of each resize, cold migration and evacuation.
+"""Migrations (the record of each resize, cold migration and evacuation) and
+quota classes.
 
 Revision ID: 0005
 Revises: 0004
@@ -32,7 +33,15 @@ def upgrade():
         sa.Column('hidden', sa.Boolean(), nullable=False, server_default=sa.false()),
         sa.Column('created_at', sa.DateTime()),
         sa.Column('updated_at', sa.DateTime()))
+    op.create_table(
+        'quota_classes',
+        sa.Column('id', sa.Integer(), primary_key=True),
+        sa.Column('class_name', sa.String(255), nullable=False),
+        sa.Column('resource', sa.String(255), nullable=False),
+        sa.Column('hard_limit', sa.Integer(), nullable=False),
+        sa.UniqueConstraint('class_name', 'resource', name='uniq_quota_class_resource'))
 
 
 def downgrade():
+    op.drop_table('quota_classes')
     op.drop_table('migrations')
