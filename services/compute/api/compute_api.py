@@ -308,6 +308,32 @@ def _create_mappings(context, instance, block_devices):
 
 # -- delete -------------------------------------------------------------------------
 
+#: vm_states a delete may keep restorable (the guest is powered off on its host).
+_SOFT_DELETABLE = (inst_obj.ACTIVE, inst_obj.STOPPED, inst_obj.PAUSED, inst_obj.SUSPENDED,
+                   inst_obj.RESCUED, inst_obj.ERROR)
+
+
+def soft_delete(context, instance):
+    """With ``[compute] reclaim_instance_interval`` set, a delete keeps a
+    server with a live host as SOFT_DELETED (restorable) and its compute
+    powers it off; the compute deletes it for good after the interval.
+    False when the server must be deleted at once instead."""
+    compute = compute_rpcapi.ComputeAPI()
+    if (CONF.compute.reclaim_instance_interval <= 0 or not instance.host
+            or instance.vm_state not in _SOFT_DELETABLE or instance.task_state is not None
+            or not compute.client.can_send_version('1.6')
+            or not host_is_up(compute_services(context), instance.host)):
+        return False
+    instance.task_state = 'soft-deleting'
+    try:
+        instance.save(expected_task_state=[None])
+    except exception.InstanceInvalidState:
+        return False  # something started meanwhile: delete it at once
+    action_obj.InstanceAction.action_start(context, instance.uuid, 'delete')
+    compute.soft_delete_instance(context, instance.host, instance.uuid)
+    return True
+
+
 def delete(context, instance):
     """Delete a server: its compute host terminates it, or, when it has no
     host or the host is down, it goes here (ports, record, then the claim)."""

@@ -41,6 +41,8 @@ _POWER_ACTIONS = {
     'unpause_instance': ('unpause', inst_obj.ACTIVE, 'unpausing', False),
     'suspend_instance': ('suspend', inst_obj.SUSPENDED, 'suspending', True),
     'resume_instance': ('resume', inst_obj.ACTIVE, 'resuming', True),
+    'soft_delete_instance': ('power_off', inst_obj.SOFT_DELETED, 'soft-deleting', False),
+    'restore_instance': ('power_on', inst_obj.ACTIVE, 'restoring', True),
 }
 
 
@@ -68,7 +70,8 @@ class ComputeManager:
         self.periodic_tasks = [
             (self.report_resources, CONF.compute.resource_report_interval),
             (self.sync_power_states, CONF.compute.sync_power_state_interval),
-            (self.offload_shelved_instances, CONF.compute.shelved_poll_interval)]
+            (self.offload_shelved_instances, CONF.compute.shelved_poll_interval),
+            (self.reclaim_soft_deleted, CONF.compute.reclaim_instance_interval or 60)]
 
     # -- start-up and periodic work -------------------------------------------
     def init_host(self):
@@ -398,6 +401,12 @@ class ComputeManager:
     def start_instance(self, context, instance_uuid):
         self._power_action(context, instance_uuid, 'start_instance')
 
+    def soft_delete_instance(self, context, instance_uuid):
+        self._power_action(context, instance_uuid, 'soft_delete_instance')
+
+    def restore_instance(self, context, instance_uuid):
+        self._power_action(context, instance_uuid, 'restore_instance')
+
     def pause_instance(self, context, instance_uuid):
         self._power_action(context, instance_uuid, 'pause_instance')
 
@@ -653,6 +662,34 @@ class ComputeManager:
         instance.power_state = power
         instance.save(expected_task_state=['shelving_offloading'])
         node_obj.ComputeNode.release(context, self.host, *instance.claim_args())
+
+    def reclaim_soft_deleted(self):
+        """Delete for good the servers soft-deleted here more than
+        ``reclaim_instance_interval`` seconds ago."""
+        interval = CONF.compute.reclaim_instance_interval
+        if interval <= 0:
+            return
+        context = alto_context.get_admin_context()
+        found = inst_obj.InstanceList.get_by_filters(
+            context, {'host': self.host, 'vm_state': inst_obj.SOFT_DELETED,
+                      'task_state': None})
+        now = timeutils.utcnow()
+        for instance in found:
+            since = timeutils.normalize_time(instance.updated_at) \
+                if instance.updated_at else None
+            if since and (now.replace(tzinfo=None) - since).total_seconds() < interval:
+                continue
+            instance.task_state = 'deleting'
+            try:
+                instance.save(expected_task_state=[None],
+                              expected_vm_state=[inst_obj.SOFT_DELETED])
+            except (exception.InstanceNotFound, exception.InstanceInvalidState):
+                continue  # restored or deleted meanwhile
+            LOG.info('Reclaiming soft-deleted server %s', instance.uuid)
+            try:
+                self.terminate_instance(context, instance.uuid)
+            except Exception:
+                LOG.exception('Reclaiming soft-deleted server %s failed', instance.uuid)
 
     def offload_shelved_instances(self):
         """Offload servers shelved here longer than ``shelved_offload_time``."""

@@ -14,6 +14,7 @@ Version history:
           object (the dict before)
     1.4 - external_instance_event (os-server-external-events)
     1.5 - attach_volume, detach_volume (block volumes)
+    1.6 - soft_delete_instance, restore_instance (deferred delete)
 """
 
 import oslo_messaging as messaging
@@ -25,8 +26,9 @@ from services.compute.objects import request_spec as spec_obj
 
 CONF = cfg.CONF
 TOPIC = 'compute'
-# -- version bump: external_instance_event (1.4), block volumes (1.5) --
-RPC_API_VERSION = '1.5'
+# -- version bump: external_instance_event (1.4), block volumes (1.5),
+# deferred delete (1.6) --
+RPC_API_VERSION = '1.6'
 
 
 class ComputeAPI:
@@ -116,6 +118,14 @@ class ComputeAPI:
     def detach_interface(self, context, host, instance_uuid, port_id):
         self._cast(context, host, 'detach_interface', version='1.1',
                    instance_uuid=instance_uuid, port_id=port_id)
+
+    def soft_delete_instance(self, context, host, instance_uuid):
+        self._cast(context, host, 'soft_delete_instance', version='1.6',
+                   instance_uuid=instance_uuid)
+
+    def restore_instance(self, context, host, instance_uuid):
+        self._cast(context, host, 'restore_instance', version='1.6',
+                   instance_uuid=instance_uuid)
 
     def shelve_instance(self, context, host, instance_uuid, image_id):
         self._cast(context, host, 'shelve_instance', version='1.1',

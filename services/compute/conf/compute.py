@@ -23,6 +23,11 @@ opts = [
     cfg.IntOpt('shelved_poll_interval', default=3600, min=1,
                help='Seconds between checks for shelved servers whose '
                     'shelved_offload_time has passed (when it is positive).'),
+    cfg.IntOpt('reclaim_instance_interval', default=0, min=0,
+               help='Seconds a deleted server stays SOFT_DELETED (restorable with the '
+                    'restore action) before its compute deletes it for good; also '
+                    'how often the compute looks for such servers. 0 deletes at '
+                    'once (nova\'s reclaim_instance_interval).'),
     cfg.StrOpt('default_availability_zone', default='nova',
                help='Availability zone of hosts in no aggregate with one.'),
     cfg.IntOpt('fake_vcpus', default=64, min=1,

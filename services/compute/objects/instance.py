@@ -14,6 +14,9 @@ ACTIVE, BUILDING, STOPPED, PAUSED, SUSPENDED, RESIZED, ERROR, DELETED, RESCUED, 
                                   'resized', 'error', 'deleted', 'rescued', 'shelved',
                                   'shelved_offloaded')
 
+#: A deleted server kept restorable until its compute reclaims it (nova's).
+SOFT_DELETED = 'soft-delete'
+
 #: system_metadata keys a shelved server carries until it is unshelved.
 SHELVED_KEYS = ('shelved_at', 'shelved_image_id', 'shelved_host')
 #: The system metadata key of the encrypted admin password a guest posted.

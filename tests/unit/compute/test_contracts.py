@@ -84,7 +84,7 @@ PAIRS = [
                  ('report_state',), id='scheduler'),
     pytest.param(compute_rpcapi.ComputeAPI, compute_manager.ComputeManager, ('host',),
                  ('init_host', 'report_state', 'report_resources', 'sync_power_states',
-                  'offload_shelved_instances'), id='compute'),
+                  'offload_shelved_instances', 'reclaim_soft_deleted'), id='compute'),
 ]
 
 
@@ -95,8 +95,9 @@ def test_rpc_pair_contract(client, manager, client_only, local):
 
 def test_rpc_api_versions():
     # Bump these with the version history in the rpcapi docstrings.
-    # compute 1.4: external events; 1.5 / conductor 1.4: block volumes.
-    assert compute_rpcapi.RPC_API_VERSION == '1.5'
+    # compute 1.4: external events; 1.5 / conductor 1.4: block volumes;
+    # 1.6: deferred delete.
+    assert compute_rpcapi.RPC_API_VERSION == '1.6'
     assert conductor_rpcapi.RPC_API_VERSION == '1.4'
     assert scheduler_rpcapi.RPC_API_VERSION == '1.1'
 

@@ -148,6 +148,7 @@ OPERATIONS = [
     ('member',) + _act({'rebuild': {'imageRef': fixtures.IMAGE_ID}}),
     ('member',) + _act({'addSecurityGroup': {'name': 'web-{who}'}}),
     ('member',) + _act({'removeSecurityGroup': {'name': 'web-{who}'}}),
+    ('member',) + _act({'restore': None}),
     ('member',) + _act({'lock': None}),
     ('member',) + _act({'unlock': None}),
     ('member',) + _act({'shelve': None}),

@@ -277,6 +277,12 @@ def _force_delete(req, instance, body):
     compute_api.delete(req.context, instance)
 
 
+def _restore(req, instance, body):
+    rpc.require_version(_compute().client, '1.6', 'compute')
+    _begin(req, instance, 'restore', 'restoring', (inst_obj.SOFT_DELETED,))
+    _compute().restore_instance(req.context, instance.host, instance.uuid)
+
+
 def _reset_state(req, instance, body):
     instance.vm_state = body['state']
     instance.task_state = None
@@ -336,6 +342,7 @@ ACTIONS = {
     'rescue': (_rescue, 'os-rescue'),
     'os-getConsoleOutput': (_console_output, 'os-console-output'),
     'forceDelete': (_force_delete, 'os-deferred-delete:force'),
+    'restore': (_restore, 'os-deferred-delete:restore'),
     'os-resetState': (_reset_state, 'os-admin-actions:reset_state'),
     'addSecurityGroup': (_security_group(True), 'os-security-groups:add'),
     'removeSecurityGroup': (_security_group(False), 'os-security-groups:remove'),

@@ -313,5 +313,6 @@ def delete(req, server_id):
     instance = get_instance(req, server_id)
     policies.authorize(req.context, 'servers:delete', target(instance))
     check_not_locked(req, instance)
-    compute_api.delete(req.context, instance)
+    if not compute_api.soft_delete(req.context, instance):
+        compute_api.delete(req.context, instance)
     return router.Response(None, 204)

@@ -73,6 +73,7 @@ TABLE = [
      'Unlock a server locked by an administrator.', [ACTION]),
     ('os-console-output', MEMBER, "Read a server's console output.", [ACTION]),
     ('os-deferred-delete:force', MEMBER, 'Force-delete a server.', [ACTION]),
+    ('os-deferred-delete:restore', MEMBER, 'Restore a soft-deleted server.', [ACTION]),
     ('os-security-groups:add', MEMBER, 'Add a security group to a server.', [ACTION]),
     ('os-security-groups:remove', MEMBER, 'Remove a security group from a server.',
      [ACTION]),

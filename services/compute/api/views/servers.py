@@ -18,7 +18,7 @@ _STATUS = {
     inst_obj.BUILDING: 'BUILD', inst_obj.STOPPED: 'SHUTOFF', inst_obj.PAUSED: 'PAUSED',
     inst_obj.SUSPENDED: 'SUSPENDED', inst_obj.ERROR: 'ERROR', inst_obj.DELETED: 'DELETED',
     inst_obj.RESCUED: 'RESCUE', inst_obj.SHELVED: 'SHELVED',
-    inst_obj.SHELVED_OFFLOADED: 'SHELVED_OFFLOADED',
+    inst_obj.SHELVED_OFFLOADED: 'SHELVED_OFFLOADED', inst_obj.SOFT_DELETED: 'SOFT_DELETED',
 }
 
 #: API status -> vm_state, for the ``status`` list filter.
@@ -29,6 +29,7 @@ STATUS_TO_VM_STATE = {
     'DELETED': [inst_obj.DELETED], 'RESCUE': [inst_obj.RESCUED],
     'VERIFY_RESIZE': [inst_obj.RESIZED], 'SHELVED': [inst_obj.SHELVED],
     'SHELVED_OFFLOADED': [inst_obj.SHELVED_OFFLOADED],
+    'SOFT_DELETED': [inst_obj.SOFT_DELETED],
     'REBOOT': [inst_obj.ACTIVE], 'HARD_REBOOT': [inst_obj.ACTIVE],
     'RESIZE': [inst_obj.ACTIVE, inst_obj.STOPPED], 'REBUILD': [inst_obj.ACTIVE],
     'MIGRATING': [inst_obj.ACTIVE],
