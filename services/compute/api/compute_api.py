@@ -318,10 +318,11 @@ def soft_delete(context, instance):
     server with a live host as SOFT_DELETED (restorable) and its compute
     powers it off; the compute deletes it for good after the interval.
     False when the server must be deleted at once instead."""
-    compute = compute_rpcapi.ComputeAPI()
     if (CONF.compute.reclaim_instance_interval <= 0 or not instance.host
-            or instance.vm_state not in _SOFT_DELETABLE or instance.task_state is not None
-            or not compute.client.can_send_version('1.6')
+            or instance.vm_state not in _SOFT_DELETABLE or instance.task_state is not None):
+        return False
+    compute = compute_rpcapi.ComputeAPI()
+    if (not compute.client.can_send_version('1.6')
             or not host_is_up(compute_services(context), instance.host)):
         return False
     instance.task_state = 'soft-deleting'
