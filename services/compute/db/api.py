@@ -818,40 +818,37 @@ def aggregate_destroy(aggregate_id):
         session.delete(row)
 
 
-def quota_get_all(project_id):
+def _limits_get(model, **owner):
     with reader() as session:
         return {r.resource: r.hard_limit for r in session.scalars(
-            sa.select(models.Quota).filter_by(project_id=project_id))}
+            sa.select(model).filter_by(**owner))}
+
+
+def _limits_set(model, limits, **owner):
+    with writer() as session:
+        for resource, hard_limit in limits.items():
+            row = session.scalars(sa.select(model).filter_by(resource=resource,
+                                                             **owner)).first()
+            if row is None:
+                session.add(model(resource=resource, hard_limit=hard_limit, **owner))
+            else:
+                row.hard_limit = hard_limit
+
+
+def quota_get_all(project_id):
+    return _limits_get(models.Quota, project_id=project_id)
 
 
 def quota_set(project_id, limits):
-    with writer() as session:
-        for resource, hard_limit in limits.items():
-            row = session.scalars(sa.select(models.Quota).filter_by(
-                project_id=project_id, resource=resource)).first()
-            if row is None:
-                session.add(models.Quota(project_id=project_id, resource=resource,
-                                         hard_limit=hard_limit))
-            else:
-                row.hard_limit = hard_limit
+    _limits_set(models.Quota, limits, project_id=project_id)
 
 
 def quota_class_get_all(class_name):
-    with reader() as session:
-        return {r.resource: r.hard_limit for r in session.scalars(
-            sa.select(models.QuotaClass).filter_by(class_name=class_name))}
+    return _limits_get(models.QuotaClass, class_name=class_name)
 
 
 def quota_class_set(class_name, limits):
-    with writer() as session:
-        for resource, hard_limit in limits.items():
-            row = session.scalars(sa.select(models.QuotaClass).filter_by(
-                class_name=class_name, resource=resource)).first()
-            if row is None:
-                session.add(models.QuotaClass(class_name=class_name, resource=resource,
-                                              hard_limit=hard_limit))
-            else:
-                row.hard_limit = hard_limit
+    _limits_set(models.QuotaClass, limits, class_name=class_name)
 
 
 def quota_destroy_all(project_id):
