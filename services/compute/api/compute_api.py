@@ -220,7 +220,7 @@ def create(context, name, flavor_ref, image_ref, min_count=1, max_count=1,
            availability_zone=None, forced_host=None, scheduler_hints=None,
            any_server_group=False, requested_networks=None, security_groups=(),
            tags=(), access_ip_v4=None, access_ip_v6=None, config_drive=False,
-           block_devices=()):
+           block_devices=(), auto_disk_config=False):
     """Create the records of up to ``max_count`` servers (at least
     ``min_count``, as the quota allows) and cast their build to the
     conductor; answers the new Instance objects.
@@ -278,6 +278,7 @@ def create(context, name, flavor_ref, image_ref, min_count=1, max_count=1,
             security_groups=[{'name': g} for g in group_names],
             access_ip_v4=access_ip_v4, access_ip_v6=access_ip_v6,
             locked=False, config_drive='True' if config_drive else '',
+            auto_disk_config=auto_disk_config,
             progress=0, reservation_id=reservation_id, launch_index=index,
             server_group_uuid=group.uuid if group else None, scheduler_hints=hints,
             created_at=timeutils.utcnow())

@@ -141,6 +141,7 @@ class Instance(Base):
     locked = sa.Column(sa.Boolean, nullable=False, default=False)
     locked_by = sa.Column(sa.String(16))
     config_drive = sa.Column(sa.String(16), default='')
+    auto_disk_config = sa.Column(sa.Boolean)
     progress = sa.Column(sa.Integer, default=0)
     reservation_id = sa.Column(sa.String(255))
     launch_index = sa.Column(sa.Integer, default=0)

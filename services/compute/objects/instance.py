@@ -1,4 +1,5 @@
 from oslo_log import log as logging
+from oslo_utils import versionutils
 from oslo_versionedobjects import fields
 
 from services.compute import exception
@@ -28,7 +29,8 @@ NOSTATE, RUNNING, PAUSED_POWER, SHUTDOWN, CRASHED, SUSPENDED_POWER = 0, 1, 3, 4,
 
 @base.register
 class Instance(base.ComputeObject):
-    VERSION = '1.0'
+    # 1.0: initial; 1.1: auto_disk_config
+    VERSION = '1.1'
     fields = {
         'id': fields.IntegerField(),
         'uuid': fields.UUIDField(),
@@ -65,6 +67,7 @@ class Instance(base.ComputeObject):
         'locked': fields.BooleanField(default=False),
         'locked_by': fields.StringField(nullable=True),
         'config_drive': fields.StringField(nullable=True),
+        'auto_disk_config': fields.BooleanField(nullable=True),
         'progress': fields.IntegerField(nullable=True),
         'reservation_id': fields.StringField(nullable=True),
         'launch_index': fields.IntegerField(nullable=True),
@@ -85,6 +88,11 @@ class Instance(base.ComputeObject):
         values = self.changes()
         values.pop('fault', None)
         self._from_db(self._context, base.db().instance_create(values), self)
+
+    def obj_make_compatible(self, primitive, target_version):
+        super().obj_make_compatible(primitive, target_version)
+        if versionutils.convert_version_to_tuple(target_version) < (1, 1):
+            primitive.pop('auto_disk_config', None)
 
     @base.remotable_classmethod
     def get_by_uuid(cls, context, uuid, with_fault=False, read_deleted=False):

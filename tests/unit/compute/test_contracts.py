@@ -245,7 +245,7 @@ EXPECTED_OBJECTS = {
     'compute.ComputeNodeList': '1.1-4d7772da63342b5bd3aacb0ddced9bcd',
     'compute.Flavor': '1.0-aae6228b2fcdaef3ba0c299f2b0d39dd',
     'compute.FlavorList': '1.0-a8b048c483dfc3ac6f8a366aeb4b06bd',
-    'compute.Instance': '1.0-d55af6f01f6b98c80486ef0a7652efc8',
+    'compute.Instance': '1.1-322cc4498a9d6a715c7e2ec55893f1f9',
     'compute.InstanceAction': '1.0-b960a895526acc8ad8142fe47ddfbc5d',
     'compute.InstanceActionList': '1.0-4a53826625cc280e15fae64a575e0879',
     'compute.Migration': '1.0-166712fb542791f39a517812770bd286',

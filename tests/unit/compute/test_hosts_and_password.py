@@ -144,3 +144,27 @@ def test_quota_class_default_sets_every_projects_defaults(cloud):
     cloud.app.get(url, headers=headers(DEMO), status=403)
     cloud.app.put_json(url, {'quota_class_set': {'instances': 1}}, headers=headers(DEMO),
                        status=403)
+
+
+def test_disk_config_auto_is_kept_as_given(cloud):
+    cloud.flavor(name='m1.small', ram=128, vcpus=1)
+    server = cloud.boot(**{'OS-DCF:diskConfig': 'AUTO'})['server']
+    assert server['OS-DCF:diskConfig'] == 'AUTO'
+    server_id = server['id']
+    assert cloud.wait(server_id, 'ACTIVE')['OS-DCF:diskConfig'] == 'AUTO'
+    listed = cloud.app.get('/v2.1/servers/detail', headers=headers(DEMO)).json['servers']
+    assert listed[0]['OS-DCF:diskConfig'] == 'AUTO'
+    updated = cloud.app.put_json('/v2.1/servers/%s' % server_id, {'server': {
+        'OS-DCF:diskConfig': 'MANUAL'}}, headers=headers(DEMO)).json['server']
+    assert updated['OS-DCF:diskConfig'] == 'MANUAL'
+    rebuilt = cloud.action(server_id, {'rebuild': {
+        'imageRef': cloud.show(server_id)['image']['id'],
+        'OS-DCF:diskConfig': 'AUTO'}}).json['server']
+    assert rebuilt['OS-DCF:diskConfig'] == 'AUTO'
+    cloud.wait(server_id, 'ACTIVE')
+    cloud.action(server_id, {'resize': {'flavorRef': 'm1.small',
+                                        'OS-DCF:diskConfig': 'MANUAL'}})
+    assert cloud.wait(server_id, 'VERIFY_RESIZE')['OS-DCF:diskConfig'] == 'MANUAL'
+    plain = cloud.boot(name='plain')['server']
+    assert plain['OS-DCF:diskConfig'] == 'MANUAL'
+    cloud.wait(plain['id'], 'ACTIVE')

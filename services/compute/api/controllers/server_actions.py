@@ -95,6 +95,8 @@ def _rebuild(req, instance, body):
                     body[key])
     if 'metadata' in body:
         instance.metadata = body['metadata']
+    if 'OS-DCF:diskConfig' in body:
+        instance.auto_disk_config = body['OS-DCF:diskConfig'] == 'AUTO'
     if 'accessIPv4' in body:
         instance.access_ip_v4 = servers.access_ip(body['accessIPv4'])
     if 'accessIPv6' in body:
@@ -123,6 +125,8 @@ def _resize(req, instance, body):
     if any(deltas.values()):
         from services.compute.objects import quota as quota_obj
         quota_obj.Quotas.check_deltas(req.context, instance.project_id, deltas)
+    if 'OS-DCF:diskConfig' in body:
+        instance.auto_disk_config = body['OS-DCF:diskConfig'] == 'AUTO'
     _begin(req, instance, 'resize', 'resize_prep', (ACTIVE, STOPPED))
     conductor_rpcapi.ConductorAPI().migrate_server(req.context, instance.uuid,
                                                    flavor.flavorid, _spec(instance))

@@ -154,6 +154,7 @@ def _validate_create(req):
         tags=server.get('tags') or [], access_ip_v4=server.get('accessIPv4'),
         access_ip_v6=server.get('accessIPv6'),
         config_drive=server.get('config_drive') in (True, 'true', 'True'),
+        auto_disk_config=server.get('OS-DCF:diskConfig') == 'AUTO',
         block_devices=block_devices)
     server['return_reservation_id'] = common.bool_param(
         server.get('return_reservation_id', False), 'return_reservation_id')
@@ -291,6 +292,8 @@ def update(req, server_id):
         instance.display_name = body['name']
     if 'description' in body:
         instance.display_description = body['description']
+    if 'OS-DCF:diskConfig' in body:
+        instance.auto_disk_config = body['OS-DCF:diskConfig'] == 'AUTO'
     if 'accessIPv4' in body:
         instance.access_ip_v4 = access_ip(body['accessIPv4'])
     if 'accessIPv6' in body:

@@ -1,5 +1,5 @@
-"""Migrations (the record of each resize, cold migration and evacuation) and
-quota classes.
+"""Migrations (the record of each resize, cold migration and evacuation),
+quota classes and the servers' disk config (OS-DCF:diskConfig AUTO).
 
 Revision ID: 0005
 Revises: 0004
@@ -42,6 +42,10 @@ def upgrade():
         sa.UniqueConstraint('class_name', 'resource', name='uniq_quota_class_resource'))
 
 
+    op.add_column('instances', sa.Column('auto_disk_config', sa.Boolean()))
+
+
 def downgrade():
+    op.drop_column('instances', 'auto_disk_config')
     op.drop_table('quota_classes')
     op.drop_table('migrations')
