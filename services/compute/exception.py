@@ -64,6 +64,12 @@ class ServiceNotFound(NotFound):
     msg_fmt = 'Service %(service_id)s could not be found.'
 
 
+class HostActionNotImplemented(base.AltoError):
+    code = 501
+    title = 'Not Implemented'
+    msg_fmt = '%(what)s'
+
+
 class ComputeHostNotFound(NotFound):
     msg_fmt = 'Compute host %(host)s could not be found.'
 
@@ -103,6 +109,38 @@ class PortNotFound(base.BadRequest):
 
 class SecurityGroupNotFound(base.BadRequest):
     msg_fmt = 'Security group %(name)s not found.'
+
+
+class ProxiedSecurityGroupNotFound(NotFound):
+    msg_fmt = 'Security group %(group_id)s not found.'
+
+
+class SecurityGroupRuleNotFound(NotFound):
+    msg_fmt = 'Rule (%(rule_id)s) not found.'
+
+
+class ProxiedNetworkNotFound(NotFound):
+    msg_fmt = 'Network %(network_id)s could not be found.'
+
+
+class FloatingIpNotFound(NotFound):
+    msg_fmt = 'Floating IP not found for ID %(id)s'
+
+
+class FloatingIpNotFoundForAddress(NotFound):
+    msg_fmt = 'floating IP not found'
+
+
+class FloatingIpPoolNotFound(NotFound):
+    msg_fmt = 'Floating IP pool not found.'
+
+
+class NoMoreFloatingIps(NotFound):
+    msg_fmt = 'No more floating IPs in pool %(pool)s.'
+
+
+class FloatingIpLimitExceeded(base.Forbidden):
+    msg_fmt = 'IP allocation over quota in pool %(pool)s.'
 
 
 class PortInUse(base.Conflict):

@@ -7,16 +7,24 @@ from common import wsgi
 from services.compute.api import router as api_router
 from services.compute.api.controllers import aggregates
 from services.compute.api.controllers import consoles
+from services.compute.api.controllers import extensions
 from services.compute.api.controllers import flavors
+from services.compute.api.controllers import floating_ips
 from services.compute.api.controllers import hosts
 from services.compute.api.controllers import images
 from services.compute.api.controllers import interfaces
 from services.compute.api.controllers import keypairs
 from services.compute.api.controllers import limits
+from services.compute.api.controllers import migrations
+from services.compute.api.controllers import networks
+from services.compute.api.controllers import os_hosts
+from services.compute.api.controllers import security_groups
+from services.compute.api.controllers import quota_classes
 from services.compute.api.controllers import server_actions
 from services.compute.api.controllers import server_external_events
 from services.compute.api.controllers import server_extras
 from services.compute.api.controllers import server_groups
+from services.compute.api.controllers import server_password
 from services.compute.api.controllers import servers
 from services.compute.api.controllers import usage
 from services.compute.api.controllers import versions
@@ -25,7 +33,8 @@ from services.compute.api.controllers import volume_attachments
 PREFIX = '/v2.1'
 CONTROLLERS = (servers, server_actions, server_extras, flavors, keypairs, hosts, limits,
                server_groups, aggregates, interfaces, usage, images, server_external_events,
-               volume_attachments, consoles)
+               volume_attachments, consoles, security_groups, floating_ips, networks,
+               migrations, os_hosts, server_password, extensions, quota_classes)
 
 
 def build_router():

@@ -220,7 +220,7 @@ def create(context, name, flavor_ref, image_ref, min_count=1, max_count=1,
            availability_zone=None, forced_host=None, scheduler_hints=None,
            any_server_group=False, requested_networks=None, security_groups=(),
            tags=(), access_ip_v4=None, access_ip_v6=None, config_drive=False,
-           block_devices=()):
+           block_devices=(), auto_disk_config=False):
     """Create the records of up to ``max_count`` servers (at least
     ``min_count``, as the quota allows) and cast their build to the
     conductor; answers the new Instance objects.
@@ -278,6 +278,7 @@ def create(context, name, flavor_ref, image_ref, min_count=1, max_count=1,
             security_groups=[{'name': g} for g in group_names],
             access_ip_v4=access_ip_v4, access_ip_v6=access_ip_v6,
             locked=False, config_drive='True' if config_drive else '',
+            auto_disk_config=auto_disk_config,
             progress=0, reservation_id=reservation_id, launch_index=index,
             server_group_uuid=group.uuid if group else None, scheduler_hints=hints,
             created_at=timeutils.utcnow())
@@ -307,6 +308,33 @@ def _create_mappings(context, instance, block_devices):
 
 
 # -- delete -------------------------------------------------------------------------
+
+#: vm_states a delete may keep restorable (the guest is powered off on its host).
+_SOFT_DELETABLE = (inst_obj.ACTIVE, inst_obj.STOPPED, inst_obj.PAUSED, inst_obj.SUSPENDED,
+                   inst_obj.RESCUED, inst_obj.ERROR)
+
+
+def soft_delete(context, instance):
+    """With ``[compute] reclaim_instance_interval`` set, a delete keeps a
+    server with a live host as SOFT_DELETED (restorable) and its compute
+    powers it off; the compute deletes it for good after the interval.
+    False when the server must be deleted at once instead."""
+    if (CONF.compute.reclaim_instance_interval <= 0 or not instance.host
+            or instance.vm_state not in _SOFT_DELETABLE or instance.task_state is not None):
+        return False
+    compute = compute_rpcapi.ComputeAPI()
+    if (not compute.client.can_send_version('1.6')
+            or not host_is_up(compute_services(context), instance.host)):
+        return False
+    instance.task_state = 'soft-deleting'
+    try:
+        instance.save(expected_task_state=[None])
+    except exception.InstanceInvalidState:
+        return False  # something started meanwhile: delete it at once
+    action_obj.InstanceAction.action_start(context, instance.uuid, 'delete')
+    compute.soft_delete_instance(context, instance.host, instance.uuid)
+    return True
+
 
 def delete(context, instance):
     """Delete a server: its compute host terminates it, or, when it has no

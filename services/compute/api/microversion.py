@@ -12,7 +12,10 @@ History of what changes with each version we implement:
     2.19 server ``description``
     2.26 server tags
     2.28 hypervisor ``cpu_info`` as an object
-    2.36 network/image proxy APIs removed (never implemented here)
+    2.36 network proxies (os-security-groups, os-floating-ips, os-networks,
+         ...) and the image proxy removed
+    2.39 image metadata proxy removed
+    2.44 addFloatingIp / removeFloatingIp actions removed
     2.37 ``networks`` required on create, ``auto`` / ``none``
     2.41 aggregate ``uuid``
     2.45 createImage returns ``image_id`` in the body

@@ -137,6 +137,11 @@ class NetworkClientBase(abc.ABC):
         """Port dict; PortNotFound otherwise."""
 
     @abc.abstractmethod
+    def proxy(self, context, method, path, params=None, body=None):
+        """A Neutron v2.0 call (``path`` below ``/v2.0``) made for
+        ``context``: ``(status, decoded body)``; 5xx raise."""
+
+    @abc.abstractmethod
     def allocate_for_instance(self, context, instance, requested_networks, host):
         """Create or bind ports; returns the instance's network_info list."""
 

@@ -14,6 +14,7 @@ import uuid
 
 from services.compute import exception
 from services.compute.clients import base
+from services.compute.clients import fake_neutron
 
 
 def _visible_to(context, owner, public):
@@ -156,6 +157,12 @@ class FakeNetworkClient(base.NetworkClientBase):
     def __init__(self, directory=None):
         self.networks = _Store(directory, 'networks.json')
         self.ports = _Store(directory, 'ports.json')
+        self.neutron = fake_neutron.FakeNeutron(
+            self.networks, self.ports, _Store(directory, 'security_groups.json'),
+            _Store(directory, 'floatingips.json'))
+
+    def proxy(self, context, method, path, params=None, body=None):
+        return self.neutron.call(context, method, path, params, body)
 
     def get_network(self, context, network_id):
         net = self.networks.read().get(network_id)
@@ -166,7 +173,8 @@ class FakeNetworkClient(base.NetworkClientBase):
 
     def list_networks(self, context):
         return [n for n in self.networks.read().values()
-                if _visible_to(context, n.get('project_id'), n.get('shared', True))]
+                if _visible_to(context, n.get('project_id'), n.get('shared', True))
+                and not n.get('router:external')]
 
     def get_port(self, context, port_id):
         port = self.ports.read().get(port_id)

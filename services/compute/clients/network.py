@@ -65,6 +65,17 @@ class NetworkClient(base.NetworkClientBase):
             ids.append(matches[0])
         return ids
 
+    def proxy(self, context, method, path, params=None, body=None):
+        """One Neutron v2.0 call with the user's token, for the compute API's
+        nova-network proxies (``api/network_proxy.py``): (status, body)."""
+        resp = self._request(context, method, '/v2.0' + path, params=params, json=body)
+        if resp.status_code >= 500:
+            raise exception.ExternalServiceError(service='network', reason=resp.text[:200])
+        try:
+            return resp.status_code, resp.json() if resp.content else {}
+        except ValueError:
+            return resp.status_code, {}
+
     def list_ports(self, context, device_id):
         resp = self._request(context, 'GET', '/v2.0/ports', params={'device_id': device_id})
         return self._check(resp)['ports']

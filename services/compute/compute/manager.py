@@ -26,6 +26,7 @@ from services.compute.objects import console_auth_token as console_obj
 from services.compute.objects import flavor as flavor_obj
 from services.compute.objects import instance as inst_obj
 from services.compute.objects import instance_action as action_obj
+from services.compute.objects import migration as migration_obj
 from services.compute.objects import request_spec as spec_obj
 from services.compute.objects import service as service_obj
 from services.compute.virt import driver as virt_driver
@@ -42,6 +43,8 @@ _POWER_ACTIONS = {
     'unpause_instance': ('unpause', inst_obj.ACTIVE, 'unpausing', False),
     'suspend_instance': ('suspend', inst_obj.SUSPENDED, 'suspending', True),
     'resume_instance': ('resume', inst_obj.ACTIVE, 'resuming', True),
+    'soft_delete_instance': ('power_off', inst_obj.SOFT_DELETED, 'soft-deleting', False),
+    'restore_instance': ('power_on', inst_obj.ACTIVE, 'restoring', True),
 }
 
 
@@ -69,7 +72,8 @@ class ComputeManager:
         self.periodic_tasks = [
             (self.report_resources, CONF.compute.resource_report_interval),
             (self.sync_power_states, CONF.compute.sync_power_state_interval),
-            (self.offload_shelved_instances, CONF.compute.shelved_poll_interval)]
+            (self.offload_shelved_instances, CONF.compute.shelved_poll_interval),
+            (self.reclaim_soft_deleted, CONF.compute.reclaim_instance_interval or 60)]
         if CONF.compute.image_cache_manager_interval:
             self.periodic_tasks.append((self.prune_image_cache,
                                         CONF.compute.image_cache_manager_interval))
@@ -396,6 +400,12 @@ class ComputeManager:
     def start_instance(self, context, instance_uuid):
         self._power_action(context, instance_uuid, 'start_instance')
 
+    def soft_delete_instance(self, context, instance_uuid):
+        self._power_action(context, instance_uuid, 'soft_delete_instance')
+
+    def restore_instance(self, context, instance_uuid):
+        self._power_action(context, instance_uuid, 'restore_instance')
+
     def pause_instance(self, context, instance_uuid):
         self._power_action(context, instance_uuid, 'pause_instance')
 
@@ -436,6 +446,9 @@ class ComputeManager:
                                   instance.flavor)
             except Exception as exc:
                 instance.set_error('Rebuild failed: %s' % exc)
+                if evacuated_from:
+                    migration_obj.Migration.advance(context, instance_uuid, 'failed',
+                                                    [migration_obj.EVACUATION])
                 raise
             instance.image_ref = image_ref
             instance.vm_state = inst_obj.ACTIVE
@@ -446,6 +459,9 @@ class ComputeManager:
             instance.power_state = self.driver.get_power_state(instance)
             instance.launched_at = timeutils.utcnow()
             instance.save()
+            if evacuated_from:
+                migration_obj.Migration.advance(context, instance_uuid, 'done',
+                                                [migration_obj.EVACUATION])
 
     def snapshot_instance(self, context, instance_uuid, image_id):
         instance = self._get(context, instance_uuid)
@@ -669,6 +685,34 @@ class ComputeManager:
         instance.save(expected_task_state=['shelving_offloading'])
         node_obj.ComputeNode.release(context, self.host, *instance.claim_args())
 
+    def reclaim_soft_deleted(self):
+        """Delete for good the servers soft-deleted here more than
+        ``reclaim_instance_interval`` seconds ago."""
+        interval = CONF.compute.reclaim_instance_interval
+        if interval <= 0:
+            return
+        context = alto_context.get_admin_context()
+        found = inst_obj.InstanceList.get_by_filters(
+            context, {'host': self.host, 'vm_state': inst_obj.SOFT_DELETED,
+                      'task_state': None})
+        now = timeutils.utcnow()
+        for instance in found:
+            since = timeutils.normalize_time(instance.updated_at) \
+                if instance.updated_at else None
+            if since and (now.replace(tzinfo=None) - since).total_seconds() < interval:
+                continue
+            instance.task_state = 'deleting'
+            try:
+                instance.save(expected_task_state=[None],
+                              expected_vm_state=[inst_obj.SOFT_DELETED])
+            except (exception.InstanceNotFound, exception.InstanceInvalidState):
+                continue  # restored or deleted meanwhile
+            LOG.info('Reclaiming soft-deleted server %s', instance.uuid)
+            try:
+                self.terminate_instance(context, instance.uuid)
+            except Exception:
+                LOG.exception('Reclaiming soft-deleted server %s failed', instance.uuid)
+
     def offload_shelved_instances(self):
         """Offload servers shelved here longer than ``shelved_offload_time``."""
         timeout = CONF.compute.shelved_offload_time
@@ -816,6 +860,7 @@ class ComputeManager:
         with self._event(context, instance_uuid, 'compute_finish_resize'):
             if not self.driver.supports_resize:
                 # Refuse before the guest is torn down: it keeps running as it was.
+                migration_obj.Migration.advance(context, instance_uuid, 'error')
                 instance.task_state = None
                 instance.save()
                 self._refuse_unless_resizable(instance)
@@ -846,6 +891,7 @@ class ComputeManager:
             instance.task_state = None
             instance.power_state = self.driver.get_power_state(instance)
             instance.save()
+            migration_obj.Migration.advance(context, instance_uuid, 'finished')
 
     def confirm_resize(self, context, instance_uuid):
         """Runs on the source: drop the old guest and its resources."""
@@ -859,12 +905,14 @@ class ComputeManager:
             instance.vm_state = inst_obj.ACTIVE
             instance.task_state = None
             instance.save()
+            migration_obj.Migration.advance(context, instance_uuid, 'confirmed')
 
     def revert_resize(self, context, instance_uuid):
         """Runs on the destination: drop the new guest, hand back to the source."""
         instance = self._get(context, instance_uuid)
         with self._event(context, instance_uuid, 'compute_revert_resize'):
             source = instance.system_metadata.get('resize_source')
+            migration_obj.Migration.advance(context, instance_uuid, 'reverting')
             if source != self.host:
                 self.driver.destroy(context, instance, instance.network_info)
             node_obj.ComputeNode.release(context, self.host, *instance.claim_args())
@@ -890,3 +938,4 @@ class ComputeManager:
             instance.task_state = None
             instance.power_state = self.driver.get_power_state(instance)
             instance.save()
+            migration_obj.Migration.advance(context, instance_uuid, 'reverted')

@@ -14,6 +14,7 @@ Version history:
           object (the dict before)
     1.4 - external_instance_event (os-server-external-events)
     1.5 - attach_volume, detach_volume (block volumes)
+    1.6 - soft_delete_instance, restore_instance (deferred delete)
     1.7 - resize_instance (cast to the source: power off, move the disks,
           then finish_resize on the destination), prepare_resize_target
           (call to the destination), get_vnc_console and
@@ -30,7 +31,7 @@ from services.compute.objects import request_spec as spec_obj
 CONF = cfg.CONF
 TOPIC = 'compute'
 # -- version bump: external_instance_event (1.4), block volumes (1.5),
-# resize through the source and VNC consoles (1.7) --
+# deferred delete (1.6), resize through the source and VNC consoles (1.7) --
 RPC_API_VERSION = '1.7'
 
 
@@ -121,6 +122,14 @@ class ComputeAPI:
     def detach_interface(self, context, host, instance_uuid, port_id):
         self._cast(context, host, 'detach_interface', version='1.1',
                    instance_uuid=instance_uuid, port_id=port_id)
+
+    def soft_delete_instance(self, context, host, instance_uuid):
+        self._cast(context, host, 'soft_delete_instance', version='1.6',
+                   instance_uuid=instance_uuid)
+
+    def restore_instance(self, context, host, instance_uuid):
+        self._cast(context, host, 'restore_instance', version='1.6',
+                   instance_uuid=instance_uuid)
 
     def shelve_instance(self, context, host, instance_uuid, image_id):
         self._cast(context, host, 'shelve_instance', version='1.1',

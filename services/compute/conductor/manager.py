@@ -25,6 +25,7 @@ from services.compute.conductor.tasks import unshelve
 from services.compute.objects import compute_node as node_obj
 from services.compute.objects import flavor as flavor_obj
 from services.compute.objects import instance as inst_obj
+from services.compute.objects import migration as migration_obj
 from services.compute.objects import request_spec as spec_obj
 from services.compute.objects import service as service_obj
 from services.compute.scheduler import rpcapi as scheduler_rpcapi
@@ -113,8 +114,14 @@ class ConductorManager:
     def migrate_server(self, context, instance_uuid, flavorid, request_spec):
         instance = inst_obj.Instance.get_by_uuid(context, instance_uuid)
         source = instance.host
-        new_flavor = (flavor_obj.Flavor.get_by_flavor_id(context, flavorid).snapshot()
-                      if flavorid else dict(instance.flavor))
+        old_flavor_id = _flavor_row_id(context, instance.flavor.get('flavorid'))
+        new_flavor_obj = flavor_obj.Flavor.get_by_flavor_id(context, flavorid) \
+            if flavorid else None
+        new_flavor = new_flavor_obj.snapshot() if flavorid else dict(instance.flavor)
+        migration_obj.Migration.record(
+            context, instance, migration_obj.RESIZE if flavorid else migration_obj.MIGRATION,
+            'pre-migrating', old_flavor_id=old_flavor_id,
+            new_flavor_id=new_flavor_obj.id if flavorid else old_flavor_id)
         spec = spec_obj.RequestSpec.from_rpc(request_spec)
         spec.flavor = new_flavor
         # A cold migration must move; a resize may stay when nothing else fits.
@@ -131,6 +138,8 @@ class ConductorManager:
         else:
             self._abort_migration(context, instance, 'No valid host was found.')
             return
+        migration_obj.Migration.advance(context, instance_uuid, 'migrating',
+                                        dest_compute=host)
         instance.new_flavor = new_flavor
         instance.task_state = 'resize_migrating'
         instance.system_metadata = dict(instance.system_metadata, resize_source=source,
@@ -139,6 +148,7 @@ class ConductorManager:
         self.compute_api.resize_instance(context, source, instance_uuid, host)
 
     def _abort_migration(self, context, instance, message):
+        migration_obj.Migration.advance(context, instance.uuid, 'error')
         instance.task_state = None
         instance.save()
         instance.add_fault(400, message, host=instance.host)
@@ -150,17 +160,25 @@ class ConductorManager:
         spec.flavor = dict(instance.flavor)
         if host:
             spec.force_hosts = [host]
+        flavor_id = _flavor_row_id(context, instance.flavor.get('flavorid'))
+        migration_obj.Migration.record(context, instance, migration_obj.EVACUATION,
+                                       'accepted', dest_compute=host,
+                                       old_flavor_id=flavor_id, new_flavor_id=flavor_id)
         try:
             candidates = self.scheduler_api.select_destinations(context, spec, 1, [source])[0]
         except exception.NoValidHost as exc:
+            migration_obj.Migration.advance(context, instance_uuid, 'error')
             instance.set_error('Evacuation failed: %s' % exc.message)
             return
         for dest in candidates:
             if node_obj.ComputeNode.claim(context, dest, *instance.claim_args()):
                 break
         else:
+            migration_obj.Migration.advance(context, instance_uuid, 'error')
             instance.set_error('Evacuation failed: no host could take it')
             return
+        migration_obj.Migration.advance(context, instance_uuid, 'pre-migrating',
+                                        dest_compute=dest)
         node_obj.ComputeNode.release(context, source, *instance.claim_args())
         instance.host = dest
         instance.node = dest
@@ -244,3 +262,11 @@ class ConductorManager:
                     'seconds; the request may have been lost.' % (host, instance.uuid, timeout),
                     expected_task_state=['networking'], expected_vm_state=[inst_obj.BUILDING]):
                 node_obj.ComputeNode.release(context, host, *claimed)
+
+
+def _flavor_row_id(context, flavorid):
+    """The flavor's row ID (nova's instance_type_id); None once deleted."""
+    try:
+        return flavor_obj.Flavor.get_by_flavor_id(context, flavorid).id if flavorid else None
+    except exception.FlavorNotFound:
+        return None

@@ -31,6 +31,11 @@ opts = [
     cfg.IntOpt('remove_unused_original_minimum_age_seconds', default=86400, min=0,
                help='Seconds since its last use before an unused cached image is '
                     'removed.'),
+    cfg.IntOpt('reclaim_instance_interval', default=0, min=0,
+               help='Seconds a deleted server stays SOFT_DELETED (restorable with the '
+                    'restore action) before its compute deletes it for good; also '
+                    'how often the compute looks for such servers. 0 deletes at '
+                    'once (nova\'s reclaim_instance_interval).'),
     cfg.StrOpt('default_availability_zone', default='nova',
                help='Availability zone of hosts in no aggregate with one.'),
     cfg.IntOpt('fake_vcpus', default=64, min=1,

@@ -9,6 +9,10 @@ opts = [
                help='Most tags a server may carry.'),
     cfg.IntOpt('rpc_timeout', default=60, min=1,
                help='Seconds the API waits for the conductor to answer.'),
+    cfg.StrOpt('default_floating_pool', default='public',
+               help='External network (name or ID) that POST /os-floating-ips '
+                    'allocates from when the request names no pool (nova\'s '
+                    '[neutron] default_floating_pool).'),
 ]
 
 

@@ -818,22 +818,37 @@ def aggregate_destroy(aggregate_id):
         session.delete(row)
 
 
-def quota_get_all(project_id):
+def _limits_get(model, **owner):
     with reader() as session:
         return {r.resource: r.hard_limit for r in session.scalars(
-            sa.select(models.Quota).filter_by(project_id=project_id))}
+            sa.select(model).filter_by(**owner))}
+
+
+def _limits_set(model, limits, **owner):
+    with writer() as session:
+        for resource, hard_limit in limits.items():
+            row = session.scalars(sa.select(model).filter_by(resource=resource,
+                                                             **owner)).first()
+            if row is None:
+                session.add(model(resource=resource, hard_limit=hard_limit, **owner))
+            else:
+                row.hard_limit = hard_limit
+
+
+def quota_get_all(project_id):
+    return _limits_get(models.Quota, project_id=project_id)
 
 
 def quota_set(project_id, limits):
-    with writer() as session:
-        for resource, hard_limit in limits.items():
-            row = session.scalars(sa.select(models.Quota).filter_by(
-                project_id=project_id, resource=resource)).first()
-            if row is None:
-                session.add(models.Quota(project_id=project_id, resource=resource,
-                                         hard_limit=hard_limit))
-            else:
-                row.hard_limit = hard_limit
+    _limits_set(models.Quota, limits, project_id=project_id)
+
+
+def quota_class_get_all(class_name):
+    return _limits_get(models.QuotaClass, class_name=class_name)
+
+
+def quota_class_set(class_name, limits):
+    _limits_set(models.QuotaClass, limits, class_name=class_name)
 
 
 def quota_destroy_all(project_id):
@@ -955,3 +970,5 @@ from services.compute.db.block_devices import (  # noqa: E402,F401
     bdm_create, bdm_destroy, bdm_get_all, bdm_get_by_volume, bdm_reserve, bdm_update)
 from services.compute.db.console_tokens import (  # noqa: E402,F401
     console_token_create, console_token_get_valid, console_tokens_delete_for_instance)
+from services.compute.db.server_migrations import (  # noqa: E402,F401
+    migration_create, migration_get_all, migration_update_latest)

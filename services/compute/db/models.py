@@ -141,6 +141,7 @@ class Instance(Base):
     locked = sa.Column(sa.Boolean, nullable=False, default=False)
     locked_by = sa.Column(sa.String(16))
     config_drive = sa.Column(sa.String(16), default='')
+    auto_disk_config = sa.Column(sa.Boolean)
     progress = sa.Column(sa.Integer, default=0)
     reservation_id = sa.Column(sa.String(255))
     launch_index = sa.Column(sa.Integer, default=0)
@@ -213,6 +214,17 @@ class Aggregate(Base):
     hosts = sa.Column(sa.JSON, nullable=False, default=list)
     created_at = _ts()
     updated_at = _ts()
+
+
+class QuotaClass(Base):
+    """Limits of a quota class; the ``default`` class replaces the
+    configured defaults (nova's quota_classes)."""
+    __tablename__ = 'quota_classes'
+    __table_args__ = (sa.UniqueConstraint('class_name', 'resource'),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    class_name = sa.Column(sa.String(255), nullable=False)
+    resource = sa.Column(sa.String(255), nullable=False)
+    hard_limit = sa.Column(sa.Integer, nullable=False)
 
 
 class Quota(Base):
@@ -294,3 +306,26 @@ class ConsoleAuthToken(Base):
     access_url_base = sa.Column(sa.String(255))
     expires = sa.Column(sa.Integer, nullable=False, index=True)
     created_at = _ts()
+
+
+class Migration(Base):
+    """A server's move between hosts: resize, cold migration, evacuation
+    (nova's ``migrations``), written by the conductor and the computes."""
+    __tablename__ = 'migrations'
+    id = sa.Column(sa.Integer, primary_key=True)
+    uuid = sa.Column(sa.String(36), nullable=False, unique=True)
+    instance_uuid = sa.Column(sa.String(36), nullable=False, index=True)
+    migration_type = sa.Column(sa.String(32), nullable=False)
+    status = sa.Column(sa.String(32), nullable=False)
+    source_compute = sa.Column(sa.String(255))
+    source_node = sa.Column(sa.String(255))
+    dest_compute = sa.Column(sa.String(255))
+    dest_node = sa.Column(sa.String(255))
+    dest_host = sa.Column(sa.String(255))
+    old_instance_type_id = sa.Column(sa.Integer)
+    new_instance_type_id = sa.Column(sa.Integer)
+    project_id = sa.Column(sa.String(255))
+    user_id = sa.Column(sa.String(255))
+    hidden = sa.Column(sa.Boolean, nullable=False, default=False)
+    created_at = _ts()
+    updated_at = _ts()

@@ -11,6 +11,7 @@ its documents from :mod:`.content`, as on the config drive.
 
 import hashlib
 import hmac
+import re
 import time
 
 import webob
@@ -25,6 +26,8 @@ from services.compute.objects import instance as inst_obj
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
+_PASSWORD = re.compile(r'^/openstack/[^/]+/password/?$')
+_PASSWORD_MAX = 256
 
 
 def sign(secret, instance_id):
@@ -63,8 +66,10 @@ class MetadataApp:
         return resp(environ, start_response)
 
     def _handle(self, req):
-        if req.method not in ('GET', 'HEAD'):
-            raise webob.exc.HTTPMethodNotAllowed(allow='GET, HEAD')
+        is_password = bool(_PASSWORD.match(req.path_info))
+        if req.method not in ('GET', 'HEAD') and not (is_password and req.method == 'POST'):
+            raise webob.exc.HTTPMethodNotAllowed(
+                allow='GET, HEAD, POST' if is_password else 'GET, HEAD')
         instance_id = req.headers.get('X-Instance-ID')
         tenant_id = req.headers.get('X-Tenant-ID')
         signature = req.headers.get('X-Instance-ID-Signature', '')
@@ -77,6 +82,8 @@ class MetadataApp:
         metadata = self._metadata(instance_id)
         if metadata is None or metadata.instance.project_id != tenant_id:
             raise webob.exc.HTTPNotFound()
+        if is_password:
+            return self._password(req, instance_id)
         try:
             found = metadata.lookup(req.path_info)
         except content.NotFound:
@@ -91,6 +98,28 @@ class MetadataApp:
             resp.body = found
         resp.charset = None if resp.content_type == 'application/json' else 'utf-8'
         return resp
+
+    def _password(self, req, instance_id):
+        """nova's password document: the guest posts its encrypted admin
+        password once (409 when one is set, 400 above 256 bytes); the
+        compute API's os-server-password shows and clears it."""
+        instance = self.fetch(instance_id)
+        if instance is None:
+            raise webob.exc.HTTPNotFound()
+        stored = (instance.system_metadata or {}).get(inst_obj.PASSWORD_KEY) or ''
+        if req.method != 'POST':
+            return webob.Response(body=stored.encode('utf-8'), content_type='text/plain',
+                                  charset='utf-8')
+        if stored:
+            raise webob.exc.HTTPConflict()
+        body = req.body
+        if len(body) > _PASSWORD_MAX:
+            raise webob.exc.HTTPBadRequest('Request is too large.')
+        instance.system_metadata = dict(instance.system_metadata or {},
+                                        **{inst_obj.PASSWORD_KEY: body.decode('utf-8',
+                                                                            'replace')})
+        instance.save()
+        return webob.Response(status=200)
 
     def _metadata(self, instance_id):
         now = self.clock()

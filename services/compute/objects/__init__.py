@@ -14,6 +14,7 @@ def register_all():
     from services.compute.objects import instance  # noqa: F401
     from services.compute.objects import instance_action  # noqa: F401
     from services.compute.objects import keypair  # noqa: F401
+    from services.compute.objects import migration  # noqa: F401
     from services.compute.objects import quota  # noqa: F401
     from services.compute.objects import request_spec  # noqa: F401
     from services.compute.objects import server_group  # noqa: F401

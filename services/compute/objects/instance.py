@@ -1,4 +1,5 @@
 from oslo_log import log as logging
+from oslo_utils import versionutils
 from oslo_versionedobjects import fields
 
 from services.compute import exception
@@ -14,8 +15,13 @@ ACTIVE, BUILDING, STOPPED, PAUSED, SUSPENDED, RESIZED, ERROR, DELETED, RESCUED, 
                                   'resized', 'error', 'deleted', 'rescued', 'shelved',
                                   'shelved_offloaded')
 
+#: A deleted server kept restorable until its compute reclaims it (nova's).
+SOFT_DELETED = 'soft-delete'
+
 #: system_metadata keys a shelved server carries until it is unshelved.
 SHELVED_KEYS = ('shelved_at', 'shelved_image_id', 'shelved_host')
+#: The system metadata key of the encrypted admin password a guest posted.
+PASSWORD_KEY = 'password'
 
 #: power_state values (libvirt's numbering, as nova shows them).
 NOSTATE, RUNNING, PAUSED_POWER, SHUTDOWN, CRASHED, SUSPENDED_POWER = 0, 1, 3, 4, 6, 7
@@ -23,7 +29,8 @@ NOSTATE, RUNNING, PAUSED_POWER, SHUTDOWN, CRASHED, SUSPENDED_POWER = 0, 1, 3, 4,
 
 @base.register
 class Instance(base.ComputeObject):
-    VERSION = '1.0'
+    # 1.0: initial; 1.1: auto_disk_config
+    VERSION = '1.1'
     fields = {
         'id': fields.IntegerField(),
         'uuid': fields.UUIDField(),
@@ -60,6 +67,7 @@ class Instance(base.ComputeObject):
         'locked': fields.BooleanField(default=False),
         'locked_by': fields.StringField(nullable=True),
         'config_drive': fields.StringField(nullable=True),
+        'auto_disk_config': fields.BooleanField(nullable=True),
         'progress': fields.IntegerField(nullable=True),
         'reservation_id': fields.StringField(nullable=True),
         'launch_index': fields.IntegerField(nullable=True),
@@ -80,6 +88,11 @@ class Instance(base.ComputeObject):
         values = self.changes()
         values.pop('fault', None)
         self._from_db(self._context, base.db().instance_create(values), self)
+
+    def obj_make_compatible(self, primitive, target_version):
+        super().obj_make_compatible(primitive, target_version)
+        if versionutils.convert_version_to_tuple(target_version) < (1, 1):
+            primitive.pop('auto_disk_config', None)
 
     @base.remotable_classmethod
     def get_by_uuid(cls, context, uuid, with_fault=False, read_deleted=False):

@@ -19,7 +19,8 @@ COLUMNS = (
     'host', 'node', 'availability_zone', 'vm_state', 'task_state', 'power_state', 'image_ref',
     'flavor', 'key_name', 'user_data', 'metadata', 'tags', 'network_info', 'security_groups',
     'access_ip_v4', 'access_ip_v6', 'locked', 'config_drive', 'progress', 'reservation_id',
-    'launch_index', 'launched_at', 'terminated_at', 'created_at', 'updated_at')
+    'launch_index', 'launched_at', 'terminated_at', 'created_at', 'updated_at',
+    'auto_disk_config')
 #: Columns stored as JSON text.
 JSON_COLUMNS = frozenset(('flavor', 'metadata', 'tags', 'network_info', 'security_groups'))
 

@@ -16,7 +16,7 @@ class Quotas(base.ComputeObject):
     @base.remotable_classmethod
     def get_limits(cls, context, project_id):
         """Effective limits: project overrides on top of the configured defaults."""
-        limits = {name: getattr(CONF.quota, name) for name in _resources()}
+        limits = _defaults()
         limits.update(base.db().quota_get_all(project_id))
         return limits
 
@@ -49,6 +49,35 @@ class Quotas(base.ComputeObject):
             raise exception.QuotaExceeded(resources=name, req=deltas[name],
                                           used=usage.get(name, 0), allowed=limits[name])
         return True
+
+
+@base.register
+class QuotaClass(base.ComputeObject):
+    """A named set of limits (nova's quota classes); the ``default`` class
+    replaces the configured defaults for every project."""
+    VERSION = '1.0'
+    fields = {}
+
+    @base.remotable_classmethod
+    def get_limits(cls, context, class_name):
+        limits = {name: getattr(CONF.quota, name) for name in _resources()}
+        limits.update(base.db().quota_class_get_all(class_name))
+        return limits
+
+    @base.remotable_classmethod
+    def set_limits(cls, context, class_name, limits):
+        base.db().quota_class_set(class_name, limits)
+
+
+def _defaults():
+    """The configured defaults, with the ``default`` class's on top
+    (compatibility quotas included when that class set them)."""
+    limits = {name: getattr(CONF.quota, name) for name in _resources()}
+    limits.update(base.db().quota_class_get_all(DEFAULT_CLASS))
+    return limits
+
+
+DEFAULT_CLASS = 'default'
 
 
 def _resources():

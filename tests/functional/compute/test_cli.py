@@ -331,3 +331,78 @@ def test_stopped_compute_shows_down(clis, cloud):
             break
         time.sleep(1)
     assert state == {'cmp-a': 'up', 'cmp-b': 'down'}
+
+
+def test_network_proxies_against_the_real_network_service(cloud, identity_server, demo_sdk):
+    """nova's proxies below 2.36 (and the floating IP actions up to 2.43),
+    answered by the real network service with the demo user's token."""
+    admin = openstack.connect(**identity_server.cloud_config())
+    public = admin.network.create_network(name='public', is_router_external=True)
+    admin.network.create_subnet(network_id=public.id, cidr='203.0.113.0/24', ip_version=4,
+                                name='public-subnet')
+    private_subnet = next(admin.network.subnets(network_id=cloud.network_id))
+    router = admin.network.create_router(name='r1',
+                                         external_gateway_info={'network_id': public.id})
+    admin.network.add_interface_to_router(router, subnet_id=private_subnet.id)
+    flavor = admin.compute.create_flavor(name='proxy.nano', ram=64, vcpus=1, disk=0)
+    compute = demo_sdk.compute
+
+    def call(method, url, status, version='2.35', **kwargs):
+        resp = getattr(compute, method)(url, microversion=version, **kwargs)
+        assert resp.status_code == status, (method, url, resp.status_code, resp.text)
+        return resp.json() if resp.content else None
+
+    try:
+        group = call('post', '/os-security-groups', 200, json={'security_group': {
+            'name': 'proxied', 'description': 'through compute'}})['security_group']
+        rule = call('post', '/os-security-group-rules', 200, json={'security_group_rule': {
+            'parent_group_id': group['id'], 'ip_protocol': 'tcp', 'from_port': 22,
+            'to_port': 22}})['security_group_rule']
+        assert rule['ip_range'] == {'cidr': '0.0.0.0/0'}
+        shown = call('get', '/os-security-groups/%s' % group['id'], 200)['security_group']
+        assert [r['id'] for r in shown['rules']] == [rule['id']]
+        assert shown in call('get', '/os-security-groups', 200)['security_groups']
+        call('get', '/os-security-groups', 404, version='2.36')
+
+        server = compute.create_server(name='proxied', image_id=cloud.image_id,
+                                       flavor_id=flavor.id,
+                                       networks=[{'uuid': cloud.network_id}])
+        _wait_status(demo_sdk, server.id, 'ACTIVE')
+        action = '/servers/%s/action' % server.id
+        call('post', action, 404, json={'addSecurityGroup': {'name': 'nope'}})
+        call('post', action, 202, json={'addSecurityGroup': {'name': 'proxied'}})
+        [port] = demo_sdk.network.ports(device_id=server.id)
+        assert group['id'] in port.security_group_ids
+        call('delete', '/os-security-groups/%s' % group['id'], 400)   # in use
+
+        assert {'name': 'public'} in call('get', '/os-floating-ip-pools',
+                                          200)['floating_ip_pools']
+        fip = call('post', '/os-floating-ips', 200, json={'pool': 'public'})['floating_ip']
+        call('post', action, 202, version='2.43', json={'addFloatingIp': {
+            'address': fip['ip']}})
+        shown = call('get', '/os-floating-ips/%s' % fip['id'], 200)['floating_ip']
+        assert shown['instance_id'] == server.id
+        assert shown['fixed_ip'] == port.fixed_ips[0]['ip_address']
+        call('post', action, 404, version='2.44', json={'removeFloatingIp': {
+            'address': fip['ip']}})
+        call('post', action, 202, version='2.43', json={'removeFloatingIp': {
+            'address': fip['ip']}})
+        call('delete', '/os-floating-ips/%s' % fip['id'], 202)
+        call('get', '/os-floating-ips/%s' % fip['id'], 404)
+
+        call('post', action, 202, json={'removeSecurityGroup': {'name': 'proxied'}})
+        call('post', action, 404, json={'removeSecurityGroup': {'name': 'proxied'}})
+        call('delete', '/os-security-groups/%s' % group['id'], 202)
+
+        labels = {n['label'] for n in call('get', '/os-networks', 200)['networks']}
+        assert 'private' in labels
+        tenant = call('get', '/os-tenant-networks/%s' % cloud.network_id, 200)['network']
+        assert tenant == {'id': cloud.network_id, 'label': 'private', 'cidr': '192.0.2.0/24'}
+        compute.delete_server(server.id)
+        _wait_gone(demo_sdk, server.id)
+    finally:
+        admin.network.remove_interface_from_router(router, subnet_id=private_subnet.id)
+        admin.network.delete_router(router)
+        admin.network.delete_network(public.id)
+        admin.compute.delete_flavor(flavor.id)
+        admin.close()

@@ -255,3 +255,22 @@ def test_strict_image_delete_says_why_it_failed(session, status, error):
     image.ImageClient().delete(_user(), 'i1')  # best effort: no error
     with pytest.raises(error):
         image.ImageClient().delete(_user(), 'i1', strict=True)
+
+
+def test_proxy_calls_carry_the_users_token_and_keep_the_answer(session):
+    session.routes[('GET', '/v2.0/security-groups/sg1')] = _Response(404, {
+        'NeutronError': {'type': 'SecurityGroupNotFound', 'message': 'gone', 'detail': ''}})
+    session.routes[('POST', '/v2.0/floatingips')] = _Response(201, {'floatingip': {'id': 'f'}})
+    client = network.NetworkClient()
+    status, body = client.proxy(_user(), 'GET', '/security-groups/sg1',
+                                params={'fields': 'id'})
+    assert (status, body['NeutronError']['type']) == (404, 'SecurityGroupNotFound')
+    method, url, headers, _, params = session.calls[0]
+    assert (method, url, params) == ('GET', '/v2.0/security-groups/sg1', {'fields': 'id'})
+    assert headers == {'X-Auth-Token': 'USER', 'X-Service-Token': 'SERVICE'}
+    assert client.proxy(_user(), 'POST', '/floatingips', body={'floatingip': {}}) == (
+        201, {'floatingip': {'id': 'f'}})
+    assert session.calls[1][3] == {'floatingip': {}}
+    session.routes[('GET', '/v2.0/networks')] = _Response(503)
+    with pytest.raises(exception.ExternalServiceError):
+        client.proxy(_user(), 'GET', '/networks')

@@ -84,7 +84,8 @@ PAIRS = [
                  ('report_state',), id='scheduler'),
     pytest.param(compute_rpcapi.ComputeAPI, compute_manager.ComputeManager, ('host',),
                  ('init_host', 'report_state', 'report_resources', 'sync_power_states',
-                  'offload_shelved_instances', 'prune_image_cache'), id='compute'),
+                  'offload_shelved_instances', 'prune_image_cache', 'reclaim_soft_deleted'),
+                 id='compute'),
 ]
 
 
@@ -96,7 +97,7 @@ def test_rpc_pair_contract(client, manager, client_only, local):
 def test_rpc_api_versions():
     # Bump these with the version history in the rpcapi docstrings.
     # compute 1.4: external events; 1.5 / conductor 1.4: block volumes;
-    # compute 1.7: resize through the source.
+    # compute 1.6: deferred delete; 1.7: resize through the source.
     assert compute_rpcapi.RPC_API_VERSION == '1.7'
     assert conductor_rpcapi.RPC_API_VERSION == '1.4'
     assert scheduler_rpcapi.RPC_API_VERSION == '1.1'
@@ -261,13 +262,16 @@ EXPECTED_OBJECTS = {
     'compute.ConsoleAuthToken': '1.0-fff2d0f447727f21fadf6e2c1eecd33a',
     'compute.Flavor': '1.0-aae6228b2fcdaef3ba0c299f2b0d39dd',
     'compute.FlavorList': '1.0-a8b048c483dfc3ac6f8a366aeb4b06bd',
-    'compute.Instance': '1.0-d55af6f01f6b98c80486ef0a7652efc8',
+    'compute.Instance': '1.1-322cc4498a9d6a715c7e2ec55893f1f9',
     'compute.InstanceAction': '1.0-b960a895526acc8ad8142fe47ddfbc5d',
     'compute.InstanceActionList': '1.0-4a53826625cc280e15fae64a575e0879',
+    'compute.Migration': '1.0-166712fb542791f39a517812770bd286',
+    'compute.MigrationList': '1.0-8f7aa7ee5676b65edcb5c97b946cd32b',
     # 1.1: get_usage_window
     'compute.InstanceList': '1.1-0c2db225a19875fbf1dd5e4c90cfb3be',
     'compute.KeyPair': '1.0-3af42bcde08e09975d645614f2c33b53',
     'compute.KeyPairList': '1.0-1a9267caa6736133ff30725972d53884',
+    'compute.QuotaClass': '1.0-b552b655d79470df5e2cfa04d56dadd7',
     'compute.Quotas': '1.0-54f1e89292f405c5f407674bd724380d',
     'compute.RequestSpec': '1.0-9cd1ad9b77670adba1fb00815e149de1',
     'compute.ServerGroup': '1.0-b44470070da467250eda0ec6fddd80b1',

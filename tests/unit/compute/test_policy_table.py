@@ -11,7 +11,9 @@ import re
 
 import pytest
 
+from services.compute import clients
 from services.compute.api import app as api_app
+from services.compute.clients import fake as fake_clients
 from services.compute.api import policies
 from tests.unit.compute import fixtures
 from tests.unit.compute.conftest import headers
@@ -58,6 +60,12 @@ KINDS = {
     # other services' calls: their service role, or an admin
     'service-api': dict(admin=OK, service=OK, **{'member-a': 403, 'reader-a': 403,
                                                  'norole-a': 403, 'member-b': 403}),
+    # A's resources in the network service behind compute's proxies: the
+    # policy sees the caller's own project, the network service hides A's
+    'proxy-read': dict(admin=OK, **{'member-a': OK, 'reader-a': OK, 'norole-a': 403,
+                                    'member-b': 404, 'service': 403}),
+    'proxy-write': dict(admin=OK, **{'member-a': OK, 'reader-a': 403, 'norole-a': 403,
+                                     'member-b': 404, 'service': 403}),
 }
 
 S = '/servers/{server}'
@@ -93,6 +101,8 @@ OPERATIONS = [
     ('any', 'GET', '/flavors/m1.nano', None),
     ('private-flavor', 'GET', '/flavors/p-a', None),
     ('any', 'GET', '/limits', None),
+    ('any', 'GET', '/extensions', None),
+    ('any', 'GET', '/extensions/os-hosts', None),
     ('limits-a', 'GET', '/limits?tenant_id=' + A, None),
     ('any', 'GET', '/os-quota-sets/%s/defaults' % A, None),
     ('project-a', 'GET', '/os-quota-sets/' + A, None),
@@ -136,8 +146,9 @@ OPERATIONS = [
     ('member',) + _act({'confirmResize': None}),
     ('member',) + _act({'revertResize': None}),
     ('member',) + _act({'rebuild': {'imageRef': fixtures.IMAGE_ID}}),
-    ('member',) + _act({'addSecurityGroup': {'name': 'web'}}),
-    ('member',) + _act({'removeSecurityGroup': {'name': 'web'}}),
+    ('member',) + _act({'addSecurityGroup': {'name': 'web-{who}'}}),
+    ('member',) + _act({'removeSecurityGroup': {'name': 'web-{who}'}}),
+    ('member',) + _act({'restore': None}),
     ('member',) + _act({'lock': None}),
     ('member',) + _act({'unlock': None}),
     ('member',) + _act({'shelve': None}),
@@ -152,6 +163,15 @@ OPERATIONS = [
         {'name': 'network-changed', 'server_uuid': '{server}'}]}),
     # cloud administration
     ('admin', 'GET', '/os-simple-tenant-usage', None),
+    ('admin', 'GET', '/os-migrations', None),
+    ('admin', 'GET', '/os-quota-class-sets/default', None),
+    ('admin', 'PUT', '/os-quota-class-sets/other', {'quota_class_set': {'instances': 20}}),
+    ('admin', 'GET', '/os-hosts', None),
+    ('admin', 'GET', '/os-hosts/node1', None),
+    ('admin', 'PUT', '/os-hosts/node1', {'status': 'enable'}),
+    ('reader', 'GET', S + '/os-server-password', None),
+    ('member', 'DELETE', S + '/os-server-password', None),
+    ('server-admin', 'GET', S + '/migrations', None),
     ('admin', 'GET', '/os-availability-zone/detail', None),
     ('admin', 'PUT', '/os-quota-sets/' + A, {'quota_set': {'instances': 20}}),
     ('admin', 'DELETE', '/os-quota-sets/' + A, None),
@@ -191,9 +211,37 @@ OPERATIONS += [
     ('admin', 'GET', '/os-hypervisors/node/search', None),
     ('admin', 'GET', '/os-hypervisors/node/servers', None),
 ]
+# The network proxies, served up to 2.35: the network service decides with
+# the caller's token what it sees of A's groups and addresses.
+OPERATIONS += [
+    ('reader', 'GET', S + '/os-security-groups', None),
+    ('list', 'GET', '/os-security-groups', None),
+    ('proxy-read', 'GET', '/os-security-groups/{secgroup}', None),
+    ('create', 'POST', '/os-security-groups', {'security_group': {
+        'name': 'sg-{who}', 'description': 'd'}}),
+    ('proxy-write', 'PUT', '/os-security-groups/{secgroup}', {'security_group': {
+        'name': 'sg-a', 'description': 'changed'}}),
+    ('proxy-write', 'DELETE', '/os-security-groups/{fresh_secgroup}', None),
+    ('proxy-write', 'POST', '/os-security-group-rules', {'security_group_rule': {
+        'parent_group_id': '{secgroup}', 'ip_protocol': 'tcp', 'from_port': 22,
+        'to_port': 22, 'cidr': '10.0.0.0/8'}}),
+    ('proxy-write', 'DELETE', '/os-security-group-rules/{fresh_secrule}', None),
+    ('list', 'GET', '/os-floating-ips', None),
+    ('proxy-read', 'GET', '/os-floating-ips/{fip}', None),
+    ('create', 'POST', '/os-floating-ips', {'pool': 'public'}),
+    ('proxy-write', 'DELETE', '/os-floating-ips/{fresh_fip}', None),
+    ('any', 'GET', '/os-floating-ip-pools', None),
+    ('list', 'GET', '/os-networks', None),
+    ('list', 'GET', '/os-networks/' + fixtures.NETWORK_ID, None),
+    ('list', 'GET', '/os-tenant-networks', None),
+    ('list', 'GET', '/os-tenant-networks/' + fixtures.NETWORK_ID, None),
+]
+PUBLIC = '5b2f1d8e-4d3c-4b8a-9e6f-0c1d2e3f4a5b'
+
 # The image proxy, served up to 2.35 (its metadata up to 2.38): the image
 # service, not this API's policy, decides what each caller sees.
-OLD_PREFIXES = {'/images': '2.35'}
+OLD_PREFIXES = {'/images': '2.35', '/os-hosts': '2.42', '/os-security-group': '2.35', '/os-floating-ip': '2.35',
+                '/os-networks': '2.35', '/os-tenant-networks': '2.35'}
 OPERATIONS += [
     ('any', 'GET', '/images', None),
     ('any', 'GET', '/images/detail', None),
@@ -227,6 +275,24 @@ class World:
                                  ADMIN).json['services'][0]['id']
         self.hypervisor = self.call('GET', '/os-hypervisors', None,
                                     ADMIN).json['hypervisors'][0]['id']
+        fake_clients.seed(str(cloud.env.tmp_path / 'fake'), networks=[
+            {'id': PUBLIC, 'name': 'public', 'cidr': '203.0.113.0/24', 'shared': True,
+             'router:external': True}])
+        for who in ('admin', 'member-a'):
+            self._secgroup('web-' + who)
+        self.secgroup = self._secgroup('sg-a')
+        self.secrule = self._secrule()
+        self.fip = self.fresh('fip', 'a')
+
+    def _secgroup(self, name):
+        return self.call('POST', '/os-security-groups', {'security_group': {
+            'name': name, 'description': 'd'}}, MEMBER_A, version='2.35').json[
+            'security_group']['id']
+
+    def _secrule(self, port=80):
+        return self.call('POST', '/os-security-group-rules', {'security_group_rule': {
+            'parent_group_id': self.secgroup, 'ip_protocol': 'tcp', 'from_port': port,
+            'to_port': port}}, MEMBER_A, version='2.35').json['security_group_rule']['id']
 
     def call(self, method, path, body, who, status='*', version='2.53'):
         return self.app.request('/v2.1' + path, method=method,
@@ -249,7 +315,8 @@ class World:
 
     def ids(self, write):
         values = dict(self.write if write else self.read, aggregate=self.aggregate,
-                      service=self.service, hypervisor=self.hypervisor)
+                      service=self.service, hypervisor=self.hypervisor,
+                      secgroup=self.secgroup, fip=self.fip)
         return values
 
     def fresh(self, kind, who):
@@ -266,6 +333,14 @@ class World:
             return name
         if kind == 'flavor':
             return self.cloud.flavor(name='fresh-%s' % who)['id']
+        if kind == 'secgroup':
+            return self._secgroup('fresh-' + who)
+        if kind == 'secrule':
+            return self._secrule(port=1000 + len(who) * 7 + ord(who[0]))
+        if kind == 'fip':
+            resp = self.call('POST', '/os-floating-ips', None, MEMBER_A, version='2.35')
+            assert resp.status_int == 200, resp.body
+            return resp.json['floating_ip']['id']
         if kind == 'aggregate':
             return self.call('POST', '/os-aggregates', {'aggregate': {
                 'name': 'fresh-%s' % who}}, ADMIN).json['aggregate']['id']
@@ -313,11 +388,16 @@ class World:
         if first == 'os-aggregates':
             return sorted((a['name'], tuple(a['hosts']), tuple(a['metadata'].items()))
                           for a in get('/os-aggregates')['aggregates'])
+        if first == 'os-quota-class-sets':
+            return get('/os-quota-class-sets/other')
         if first == 'os-quota-sets':
             return get('/os-quota-sets/' + A)
+        if first in ('os-security-groups', 'os-security-group-rules', 'os-floating-ips'):
+            neutron = clients.network_client().neutron
+            return neutron.groups.read(), neutron.floatingips.read()
         if first == 'os-server-external-events':
             return ()  # forwarded to the host; nothing changes here
-        if first == 'os-services':
+        if first in ('os-services', 'os-hosts'):
             return [(s['id'], s['status'], s['forced_down'])
                     for s in get('/os-services')['services']]
         raise AssertionError('no state known for %s' % path)
@@ -328,13 +408,15 @@ def _json(body):
     return json.dumps(body).encode()
 
 
-def _fill(value, who, server=''):
+def _fill(value, who, server='', secgroup=''):
     if isinstance(value, dict):
-        return {_fill(k, who, server): _fill(v, who, server) for k, v in value.items()}
+        return {_fill(k, who, server, secgroup): _fill(v, who, server, secgroup)
+                for k, v in value.items()}
     if isinstance(value, list):
-        return [_fill(v, who, server) for v in value]
+        return [_fill(v, who, server, secgroup) for v in value]
     if isinstance(value, str):
-        return value.replace('{who}', who).replace('{server}', server)
+        return value.replace('{who}', who).replace('{server}', server).replace(
+            '{secgroup}', secgroup)
     return value
 
 
@@ -364,7 +446,9 @@ def _path(world, template, method, allowed, who):
         else:
             value = {'server': world.read['server'], 'group': world.group, 'keypair': 'ka',
                      'flavor': 'm1.nano', 'meta': 'k', 'tag': 't1', 'port': world.read['port'],
-                     'aggregate': world.aggregate, 'service': world.service}[fresh.group(1)]
+                     'aggregate': world.aggregate, 'service': world.service,
+                     'secgroup': world.secgroup, 'secrule': world.secrule,
+                     'fip': world.fip}[fresh.group(1)]
         template = template.replace(fresh.group(0), str(value))
     return template.format(**world.ids(method != 'GET' and allowed))
 
@@ -389,7 +473,8 @@ def _check_every_caller(world):
             if expected != OK and before is None and method != 'GET':
                 before = world.snapshot(template)
             path = _path(world, template, method, expected == OK, who)
-            resp = world.call(method, path, _fill(body, who, world.read['server']), CALLERS[who],
+            resp = world.call(method, path, _fill(body, who, world.read['server'],
+                                                  world.secgroup), CALLERS[who],
                               version=_version(path))
             status = resp.status_int
             label = '%s %s %s as %s' % (method, path, next(iter(body or {None: 0})) or '', who)

@@ -8,8 +8,6 @@ to the network service) and the file injection ones, which nova drops at
 2.57, above this API's versions.  They are stored and shown, never enforced.
 """
 
-from oslo_config import cfg
-
 from services.compute import exception
 from services.compute.api import policies
 from services.compute.api import router
@@ -17,8 +15,6 @@ from services.compute.api.controllers import common
 from services.compute.api.schemas import types
 from services.compute.conf import quota as quota_conf
 from services.compute.objects import quota as quota_obj
-
-CONF = cfg.CONF
 
 #: Shown up to 2.35 (nova's FILTERED_QUOTAS of 2.36), with nova's defaults.
 NETWORK_ERA = {'fixed_ips': -1, 'floating_ips': 10, 'security_groups': 10,
@@ -129,8 +125,8 @@ def detail(req, project_id):
 
 def defaults(req, project_id):
     _authorize(req, 'defaults', project_id)
-    values = {name: getattr(CONF.quota, name) for name in quota_conf.RESOURCES}
-    values.update(_compat_defaults(req))
+    values = _visible(req, quota_obj.QuotaClass.get_limits(req.context,
+                                                         quota_obj.DEFAULT_CLASS))
     return {'quota_set': dict(values, id=project_id)}
 
 

@@ -9,10 +9,12 @@ import secrets
 
 from oslo_utils import uuidutils
 
+from common import exception as base_exc
 from common import rpc
 from services.compute import clients
 from services.compute import exception
 from services.compute.api import compute_api
+from services.compute.api import network_proxy
 from services.compute.api import policies
 from services.compute.api import router
 from services.compute.api import volume_api
@@ -94,6 +96,8 @@ def _rebuild(req, instance, body):
                     body[key])
     if 'metadata' in body:
         instance.metadata = body['metadata']
+    if 'OS-DCF:diskConfig' in body:
+        instance.auto_disk_config = body['OS-DCF:diskConfig'] == 'AUTO'
     if 'accessIPv4' in body:
         instance.access_ip_v4 = servers.access_ip(body['accessIPv4'])
     if 'accessIPv6' in body:
@@ -122,6 +126,8 @@ def _resize(req, instance, body):
     if any(deltas.values()):
         from services.compute.objects import quota as quota_obj
         quota_obj.Quotas.check_deltas(req.context, instance.project_id, deltas)
+    if 'OS-DCF:diskConfig' in body:
+        instance.auto_disk_config = body['OS-DCF:diskConfig'] == 'AUTO'
     _begin(req, instance, 'resize', 'resize_prep', (ACTIVE, STOPPED))
     conductor_rpcapi.ConductorAPI().migrate_server(req.context, instance.uuid,
                                                    flavor.flavorid, _spec(instance))
@@ -276,6 +282,12 @@ def _force_delete(req, instance, body):
     compute_api.delete(req.context, instance)
 
 
+def _restore(req, instance, body):
+    rpc.require_version(_compute().client, '1.6', 'compute')
+    _begin(req, instance, 'restore', 'restoring', (inst_obj.SOFT_DELETED,))
+    _compute().restore_instance(req.context, instance.host, instance.uuid)
+
+
 def _reset_state(req, instance, body):
     instance.vm_state = body['state']
     instance.task_state = None
@@ -283,17 +295,27 @@ def _reset_state(req, instance, body):
 
 
 def _security_group(add):
+    """Put a group of the server's project on its ports, or take it off
+    (404 for an unknown group, or one the server does not have); the names
+    the server shows follow."""
     def run(req, instance, body):
-        name = body['name']
-        groups = [g for g in instance.security_groups if g.get('name') != name]
-        if add:
-            groups.append({'name': name})
-        elif len(groups) == len(instance.security_groups):
-            raise exception.Invalid(reason='Security group %s not associated with the '
-                                           'instance' % name)
-        instance.security_groups = groups
+        change = network_proxy.add_to_instance if add else network_proxy.remove_from_instance
+        group = change(req.context, instance, body['name'])
+        names = [g for g in instance.security_groups or []
+                 if g.get('name') not in (group.get('name'), group['id'])]
+        instance.security_groups = names + ([{'name': group.get('name') or group['id']}]
+                                            if add else [])
         instance.save()
     return run
+
+
+def _add_floating_ip(req, instance, body):
+    network_proxy.associate(req.context, instance, body['address'],
+                            body.get('fixed_address'))
+
+
+def _remove_floating_ip(req, instance, body):
+    network_proxy.disassociate(req.context, instance, body['address'])
 
 
 #: action -> (handler, policy rule)
@@ -326,9 +348,12 @@ ACTIONS = {
     'os-getConsoleOutput': (_console_output, 'os-console-output'),
     'os-getVNCConsole': (consoles.get_vnc_console_action, consoles.RULE),
     'forceDelete': (_force_delete, 'os-deferred-delete:force'),
+    'restore': (_restore, 'os-deferred-delete:restore'),
     'os-resetState': (_reset_state, 'os-admin-actions:reset_state'),
     'addSecurityGroup': (_security_group(True), 'os-security-groups:add'),
     'removeSecurityGroup': (_security_group(False), 'os-security-groups:remove'),
+    'addFloatingIp': (_add_floating_ip, 'os-floating-ips:add'),
+    'removeFloatingIp': (_remove_floating_ip, 'os-floating-ips:remove'),
     'shelve': (_shelve, 'os-shelve:shelve'),
     'shelveOffload': (_shelve_offload, 'os-shelve:shelve_offload'),
     'unshelve': (_unshelve, 'os-shelve:unshelve'),
@@ -339,8 +364,12 @@ ACTIONS = {
 _NOT_WITH_VOLUMES = {'rebuild', 'resize', 'migrate', 'evacuate', 'rescue', 'shelve',
                      'shelveOffload'}
 
+# Actions nova removed: the highest microversion that still serves each.
+_MAX_VERSION = {'addFloatingIp': (2, 43), 'removeFloatingIp': (2, 43)}
+
 # Actions a locked server refuses to non-admins.
-_LOCK_EXEMPT = {'lock', 'unlock', 'os-getConsoleOutput', 'os-getVNCConsole', 'createImage'}
+_LOCK_EXEMPT = {'lock', 'unlock', 'os-getConsoleOutput', 'os-getVNCConsole', 'createImage',
+                'addSecurityGroup', 'removeSecurityGroup', 'addFloatingIp', 'removeFloatingIp'}
 
 
 def _refuse_with_volumes(req, instance, name):
@@ -361,6 +390,8 @@ def action(req, server_id):
         raise exception.Invalid(reason='There is no such action: %s' % ', '.join(
             str(key)[:255] for key in (body if isinstance(body, dict) else [])))
     name = known[0]
+    if name in _MAX_VERSION and tuple(req.version) > _MAX_VERSION[name]:
+        raise base_exc.VersionNotFoundForAPIMethod(version='%d.%d' % tuple(req.version))
     args = common.validate(schemas.body(name), body)[name]
     handler, rule = ACTIONS[name]
     instance = servers.get_instance(req, server_id)
@@ -368,7 +399,8 @@ def action(req, server_id):
     if name not in _LOCK_EXEMPT:
         servers.check_not_locked(req, instance)
     if name not in ('lock', 'unlock', 'forceDelete', 'os-resetState', 'evacuate',
-                    'addSecurityGroup', 'removeSecurityGroup', 'unshelve') and \
+                    'addSecurityGroup', 'removeSecurityGroup', 'addFloatingIp',
+                    'removeFloatingIp', 'unshelve') and \
             not instance.host:
         raise exception.InstanceInvalidState(action=name, instance_uuid=instance.uuid,
                                              attr='vm_state', state=instance.vm_state)

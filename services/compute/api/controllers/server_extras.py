@@ -186,14 +186,16 @@ def _time(value):
 
 
 def list_actions(req, server_id):
-    instance = servers.get_instance(req, server_id)
+    # From 2.21 the actions of a deleted server stay readable, as in nova.
+    instance = servers.get_instance(req, server_id, read_deleted=req.at_least(21))
     policies.authorize(req.context, 'os-instance-actions:list', servers.target(instance))
     actions = action_obj.InstanceActionList.get_by_instance_uuid(req.context, instance.uuid)
     return {'instanceActions': [_action_view(a) for a in actions]}
 
 
 def show_action(req, server_id, request_id):
-    instance = servers.get_instance(req, server_id)
+    # From 2.21 the actions of a deleted server stay readable, as in nova.
+    instance = servers.get_instance(req, server_id, read_deleted=req.at_least(21))
     policies.authorize(req.context, 'os-instance-actions:show', servers.target(instance))
     action = action_obj.InstanceAction.get_by_request_id(req.context, instance.uuid,
                                                          request_id)

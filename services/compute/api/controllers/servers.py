@@ -34,10 +34,11 @@ def register(r):
 
 # -- lookups shared with the other server controllers -----------------------
 
-def get_instance(req, server_id, with_fault=False):
+def get_instance(req, server_id, with_fault=False, read_deleted=False):
     if not uuidutils.is_uuid_like(server_id):
         raise exception.InstanceNotFound(instance_id=server_id)
-    instance = inst_obj.Instance.get_by_uuid(req.context, server_id, with_fault=with_fault)
+    instance = inst_obj.Instance.get_by_uuid(req.context, server_id, with_fault=with_fault,
+                                             read_deleted=read_deleted)
     if not req.context.is_admin and instance.project_id != req.context.project_id:
         raise exception.InstanceNotFound(instance_id=server_id)
     return instance
@@ -153,6 +154,7 @@ def _validate_create(req):
         tags=server.get('tags') or [], access_ip_v4=server.get('accessIPv4'),
         access_ip_v6=server.get('accessIPv6'),
         config_drive=server.get('config_drive') in (True, 'true', 'True'),
+        auto_disk_config=server.get('OS-DCF:diskConfig') == 'AUTO',
         block_devices=block_devices)
     server['return_reservation_id'] = common.bool_param(
         server.get('return_reservation_id', False), 'return_reservation_id')
@@ -290,6 +292,8 @@ def update(req, server_id):
         instance.display_name = body['name']
     if 'description' in body:
         instance.display_description = body['description']
+    if 'OS-DCF:diskConfig' in body:
+        instance.auto_disk_config = body['OS-DCF:diskConfig'] == 'AUTO'
     if 'accessIPv4' in body:
         instance.access_ip_v4 = access_ip(body['accessIPv4'])
     if 'accessIPv6' in body:
@@ -312,5 +316,6 @@ def delete(req, server_id):
     instance = get_instance(req, server_id)
     policies.authorize(req.context, 'servers:delete', target(instance))
     check_not_locked(req, instance)
-    compute_api.delete(req.context, instance)
+    if not compute_api.soft_delete(req.context, instance):
+        compute_api.delete(req.context, instance)
     return router.Response(None, 204)

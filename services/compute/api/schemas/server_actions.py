@@ -50,6 +50,10 @@ evacuate = _object({'host': {'type': 'string', 'minLength': 1, 'maxLength': 255}
 reset_state = _object({'state': {'enum': ['active', 'error']}}, required=['state'])
 security_group = _object({'name': {'type': 'string', 'minLength': 1, 'maxLength': 255}},
                          required=['name'])
+_ip_address = {'type': 'string', 'anyOf': [{'format': 'ipv4'}, {'format': 'ipv6'}]}
+add_floating_ip = _object({'address': _ip_address, 'fixed_address': _ip_address},
+                          required=['address'])
+remove_floating_ip = _object({'address': _ip_address}, required=['address'])
 rescue = _object({'adminPass': types.admin_password, 'rescue_image_ref': types.uuid},
                  nullable=True)
 
@@ -67,6 +71,8 @@ ARGUMENTS = {
     'removeSecurityGroup': security_group,
     'rescue': rescue,
     'os-getVNCConsole': consoles.get_vnc_console,
+    'addFloatingIp': add_floating_ip,
+    'removeFloatingIp': remove_floating_ip,
 }
 
 _BODIES = {}

@@ -18,7 +18,7 @@ _STATUS = {
     inst_obj.BUILDING: 'BUILD', inst_obj.STOPPED: 'SHUTOFF', inst_obj.PAUSED: 'PAUSED',
     inst_obj.SUSPENDED: 'SUSPENDED', inst_obj.ERROR: 'ERROR', inst_obj.DELETED: 'DELETED',
     inst_obj.RESCUED: 'RESCUE', inst_obj.SHELVED: 'SHELVED',
-    inst_obj.SHELVED_OFFLOADED: 'SHELVED_OFFLOADED',
+    inst_obj.SHELVED_OFFLOADED: 'SHELVED_OFFLOADED', inst_obj.SOFT_DELETED: 'SOFT_DELETED',
 }
 
 #: API status -> vm_state, for the ``status`` list filter.
@@ -29,6 +29,7 @@ STATUS_TO_VM_STATE = {
     'DELETED': [inst_obj.DELETED], 'RESCUE': [inst_obj.RESCUED],
     'VERIFY_RESIZE': [inst_obj.RESIZED], 'SHELVED': [inst_obj.SHELVED],
     'SHELVED_OFFLOADED': [inst_obj.SHELVED_OFFLOADED],
+    'SOFT_DELETED': [inst_obj.SOFT_DELETED],
     'REBOOT': [inst_obj.ACTIVE], 'HARD_REBOOT': [inst_obj.ACTIVE],
     'RESIZE': [inst_obj.ACTIVE, inst_obj.STOPPED], 'REBUILD': [inst_obj.ACTIVE],
     'MIGRATING': [inst_obj.ACTIVE],
@@ -93,6 +94,10 @@ def flavor_view(req, flavor):
         'rel': 'bookmark', 'href': '%s/flavors/%s' % (req.host_url, flavor['flavorid'])}]}
 
 
+def disk_config(instance):
+    return 'AUTO' if getattr(instance, 'auto_disk_config', None) else 'MANUAL'
+
+
 def basic(req, instance):
     return {'id': instance.uuid, 'name': instance.display_name,
             'links': common.link(req, 'servers', instance.uuid)}
@@ -102,7 +107,8 @@ def created(req, instance, admin_pass):
     """The answer to a create: the first new server's id, links, security
     groups and admin password."""
     return {'id': instance.uuid, 'links': common.link(req, 'servers', instance.uuid),
-            'OS-DCF:diskConfig': 'MANUAL', 'security_groups': instance.security_groups,
+            'OS-DCF:diskConfig': disk_config(instance),
+            'security_groups': instance.security_groups,
             'adminPass': admin_pass}
 
 
@@ -129,7 +135,7 @@ def _common(req, instance, extend_address, fault_details):
         'accessIPv4': access_ip(instance.access_ip_v4),
         'accessIPv6': access_ip(instance.access_ip_v6),
         'links': common.link(req, 'servers', instance.uuid),
-        'OS-DCF:diskConfig': 'MANUAL',
+        'OS-DCF:diskConfig': disk_config(instance),
     }
     if state in ('ACTIVE', 'BUILD', 'REBUILD', 'RESIZE', 'VERIFY_RESIZE', 'MIGRATING'):
         body['progress'] = 100 if state == 'ACTIVE' else (instance.progress or 0)

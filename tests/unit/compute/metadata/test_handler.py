@@ -105,3 +105,36 @@ def test_servers_are_cached_for_a_while(app):
     app.now[0] += CONF.metadata.cache_expiration
     get(app, '/openstack')
     assert app.calls == [UUID, UUID]
+
+
+class _Saved:
+    """A server whose saves are counted (the conductor's save, stood in)."""
+
+    def __init__(self, instance):
+        self.instance, self.saves = instance, 0
+
+    def __getattr__(self, name):
+        return getattr(self.instance, name)
+
+    def save(self):
+        self.saves += 1
+
+
+def test_password_is_posted_once_and_read_back(app):
+    stored = _Saved(server())
+    stored.system_metadata = {}
+    app.fetch = lambda instance_id: stored if instance_id == UUID else None
+    assert get(app, '/openstack/latest/password').body == b''
+    req_body = b'encrypted-password'
+    req = webob.Request.blank('/openstack/2013-04-04/password', method='POST', body=req_body)
+    req.headers.update({'X-Instance-ID': UUID, 'X-Tenant-ID': 'p1',
+                        'X-Instance-ID-Signature': handler.sign(SECRET, UUID)})
+    assert req.get_response(app).status_int == 200
+    assert stored.system_metadata == {'password': 'encrypted-password'} and stored.saves == 1
+    assert get(app, '/openstack/latest/password').body == req_body
+    assert req.get_response(app).status_int == 409          # set once only
+    stored.system_metadata = {}
+    req.body = b'x' * 257
+    assert req.get_response(app).status_int == 400
+    assert get(app, '/openstack/latest/password', signature='bad').status_int == 403
+    assert get(app, '/openstack/latest/meta_data.json', method='POST').status_int == 405

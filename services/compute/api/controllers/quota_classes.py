@@ -1,0 +1,66 @@
+"""os-quota-class-sets (admin): show and update a quota class; the
+``default`` class replaces the configured defaults of every project.
+
+Keys per microversion, as nova: below 2.50 the nova-network era quotas
+(``fixed_ips``, ``floating_ips``, ``security_groups``,
+``security_group_rules``) and no server group quotas; from 2.50 the reverse.
+The file injection quotas are shown throughout (nova drops them at 2.57)."""
+
+from services.compute import exception
+from services.compute.api import policies
+from services.compute.api.controllers import common
+from services.compute.api.controllers import limits as quota_views
+from services.compute.api.schemas import types
+from services.compute.conf import quota as quota_conf
+from services.compute.objects import quota as quota_obj
+
+_SERVER_GROUPS = ('server_groups', 'server_group_members')
+
+
+def _names(req):
+    names = [n for n in quota_conf.RESOURCES if req.at_least(50) or n not in _SERVER_GROUPS]
+    names += list(quota_views.INJECTED_FILES)
+    if not req.at_least(50):
+        names += list(quota_views.NETWORK_ERA)
+    return names
+
+
+def _schema(req):
+    names = _names(req) + ([] if req.at_least(50) else ['networks'])
+    return {'type': 'object',
+            'properties': {'quota_class_set': {
+                'type': 'object', 'additionalProperties': False,
+                'properties': {n: types.signed_int_or_digits() for n in names}}},
+            'required': ['quota_class_set'], 'additionalProperties': False}
+
+
+def register(r):
+    r.add('GET', '/os-quota-class-sets/{class_name}', show)
+    r.add('PUT', '/os-quota-class-sets/{class_name}', update)
+
+
+def _view(req, class_name):
+    limits = quota_obj.QuotaClass.get_limits(req.context, class_name)
+    defaults = dict(quota_views.INJECTED_FILES, **quota_views.NETWORK_ERA)
+    return {name: limits.get(name, defaults.get(name)) for name in _names(req)}
+
+
+def _check_name(class_name):
+    if len(class_name) > 255:
+        raise exception.Invalid(reason='Invalid quota class name')
+
+
+def show(req, class_name):
+    policies.authorize(req.context, 'os-quota-class-sets:show')
+    _check_name(class_name)
+    return {'quota_class_set': dict(_view(req, class_name), id=class_name)}
+
+
+def update(req, class_name):
+    body = common.validate(_schema(req), req.body)['quota_class_set']
+    policies.authorize(req.context, 'os-quota-class-sets:update')
+    _check_name(class_name)
+    body.pop('networks', None)
+    values = {name: common.int_in_range(value, name, -1) for name, value in body.items()}
+    quota_obj.QuotaClass.set_limits(req.context, class_name, values)
+    return {'quota_class_set': _view(req, class_name)}
