@@ -3,7 +3,9 @@ file per image (named by its id), fetched once and shared by the guests of
 the host; kernel and ramdisk images of a direct kernel boot too.
 
 Every use of a cached file sets its modification time, so a file's age is
-the time since a build, rebuild, rescue or resize last used it. A periodic
+the time since a build, rebuild, rescue or resize last used it (this
+process also remembers its own uses: libvirt hands a backing file to root
+when a guest using it stops, and its time can no longer be set). A periodic
 task removes the files no guest of the host uses (the virt driver says which
 it uses, including what a resize keeps for a revert) once they are older
 than ``[compute] remove_unused_original_minimum_age_seconds``.
@@ -24,6 +26,10 @@ CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 
 
+# Image id -> when this process last used its cached file.
+_last_used = {}
+
+
 def base_dir():
     return os.path.join(CONF.state_path, 'instances', '_base')
 
@@ -42,13 +48,22 @@ def fetch(context, host, image_id):
     path = os.path.join(base_dir(), image_id)
     with _lock(host, image_id):
         if os.path.exists(path):
-            os.utime(path)  # used now: not removed as unused for a while
+            _mark_used(path)
         else:
             os.makedirs(base_dir(), exist_ok=True)
             tmp = path + '.part'
             clients.image_client().download(context, image_id, tmp)
             os.replace(tmp, path)
+        _last_used[image_id] = time.time()
     return path
+
+
+def _mark_used(path):
+    """Used now: not removed as unused for a while."""
+    try:
+        os.utime(path)
+    except PermissionError:
+        LOG.debug('%s is not ours to touch; its use is remembered in memory', path)
 
 
 def prune(host, in_use, now=None):
@@ -68,10 +83,11 @@ def prune(host, in_use, now=None):
         with _lock(host, name):
             if os.path.realpath(path) in keep or not os.path.isfile(path):
                 continue
-            age = now - os.stat(path).st_mtime
+            age = now - max(os.stat(path).st_mtime, _last_used.get(name, 0))
             if age < minimum:
                 continue
             os.remove(path)
+            _last_used.pop(name, None)
         LOG.info('Removed cached image %s, unused for %d s', name, age)
         removed.append(path)
     return removed

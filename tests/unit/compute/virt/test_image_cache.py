@@ -67,3 +67,17 @@ def test_fake_driver_reports_the_files_its_guests_run_from(state):
     assert drv.base_files_in_use() == {str(image), str(kernel)}
     drv.destroy(None, instance, [])
     assert drv.base_files_in_use() == set()
+
+
+def test_a_cached_image_libvirt_gave_to_root_is_still_served_and_kept_while_used(
+        state, monkeypatch):
+    path = _cached(state, 2 * DAY)
+
+    def not_ours(target, *args, **kwargs):
+        raise PermissionError(1, 'Operation not permitted', str(target))
+
+    monkeypatch.setattr(image_cache.os, 'utime', not_ours)
+    assert image_cache.fetch(None, 'h1', path.name) == str(path)
+    assert time.time() - path.stat().st_mtime > DAY  # unchanged on disk
+    assert image_cache.prune('h1', set()) == []  # its use is remembered
+    assert image_cache.prune('h1', set(), now=time.time() + 2 * DAY) == [str(path)]
