@@ -3,9 +3,10 @@ file per image (named by its id), fetched once and shared by the guests of
 the host; kernel and ramdisk images of a direct kernel boot too.
 
 Every use of a cached file sets its modification time, so a file's age is
-the time since a build, rebuild, rescue or resize last used it (this
-process also remembers its own uses: libvirt hands a backing file to root
-when a guest using it stops, and its time can no longer be set). A periodic
+the time since a build, rebuild, rescue or resize last used it. libvirt may
+hand a backing file to root when a guest using it stops (where it cannot
+remember the owner): such a file is fetched again once unreadable, and this
+process remembers its own uses where a file's time cannot be set. A periodic
 task removes the files no guest of the host uses (the virt driver says which
 it uses, including what a resize keeps for a revert) once they are older
 than ``[compute] remove_unused_original_minimum_age_seconds``.
@@ -47,6 +48,11 @@ def fetch(context, host, image_id):
         raise exception.ImageNotFound(image_id=image_id)
     path = os.path.join(base_dir(), image_id)
     with _lock(host, image_id):
+        if os.path.exists(path) and not os.access(path, os.R_OK):
+            # libvirt gave it to root when a guest using it stopped: fetched
+            # again; a guest running on it keeps the file it has open.
+            LOG.info('Cached image %s is no longer readable; fetching it again', image_id)
+            os.remove(path)
         if os.path.exists(path):
             _mark_used(path)
         else:

@@ -4,7 +4,8 @@ Each guest is a persistent domain named ``[libvirt] domain_prefix`` + the
 instance uuid, with its files in ``<instances_path>/<uuid>/``: ``disk`` (a
 qcow2 overlay over the cached image), ``disk.eph0`` / ``disk.swap`` when the
 flavor asks for them, and ``console.log`` (the serial port). Kernel and
-ramdisk of a direct kernel boot are used from the image cache in place.
+ramdisk of a direct kernel boot are copied from the image cache into the
+guest's directory.
 """
 
 import contextlib
@@ -146,6 +147,10 @@ class LibvirtDriver(driver.ComputeDriver):
             LOG.warning('Group %s does not exist: QEMU may not reach %s', group, path)
             return
         st = os.stat(path)
+        if st.st_uid != os.geteuid() and os.geteuid() != 0:
+            # Not ours to change: libvirt gives a cached image to root when a
+            # guest using it stops, and labels it for QEMU itself at a start.
+            return
         if st.st_gid != gid:
             os.chown(path, -1, gid)
         bits = 0o050 if os.path.isdir(path) else 0o040
@@ -280,8 +285,8 @@ class LibvirtDriver(driver.ComputeDriver):
 
     def _complete_spec(self, spec, instance, image_meta, path, network_info):
         """Boot files, console log, VNC display, NICs and config drive."""
-        spec.kernel = image_meta.get('kernel_path')
-        spec.ramdisk = image_meta.get('ramdisk_path')
+        spec.kernel = self._boot_file_copy(path, 'kernel', image_meta.get('kernel_path'))
+        spec.ramdisk = self._boot_file_copy(path, 'ramdisk', image_meta.get('ramdisk_path'))
         if not spec.kernel:
             spec.cmdline = None
         spec.console_log = self._console_log(instance.uuid)
@@ -289,6 +294,19 @@ class LibvirtDriver(driver.ComputeDriver):
         spec.vifs = self._vifs(network_info)
         if configdrive.required(instance):
             spec.config_drive = self._make_config_drive(path, instance, network_info)
+
+    def _boot_file_copy(self, path, kind, cached):
+        """The guest's own copy of a cached kernel or ramdisk, in its
+        directory (as nova keeps them): libvirt labels a boot file for each
+        domain it starts and refuses a file another running domain holds."""
+        if not cached:
+            return None
+        own = os.path.join(path, '%s.%s' % (kind, os.path.basename(cached)))
+        if not os.path.exists(own):
+            shutil.copyfile(cached, own + '.part')
+            os.replace(own + '.part', own)
+        self._share(own)
+        return own
 
     def _console_log(self, uuid):
         """The serial console's file, made here before libvirt opens it: a

@@ -81,3 +81,19 @@ def test_a_cached_image_libvirt_gave_to_root_is_still_served_and_kept_while_used
     assert time.time() - path.stat().st_mtime > DAY  # unchanged on disk
     assert image_cache.prune('h1', set()) == []  # its use is remembered
     assert image_cache.prune('h1', set(), now=time.time() + 2 * DAY) == [str(path)]
+
+
+def test_a_cached_image_that_became_unreadable_is_fetched_again(state, monkeypatch):
+    path = _cached(state, 60)
+    downloads = []
+
+    class Images:
+        def download(self, context, image_id, target):
+            downloads.append(image_id)
+            with open(target, 'wb') as f:
+                f.write(b'fresh')
+
+    monkeypatch.setattr(image_cache.clients, 'image_client', Images)
+    monkeypatch.setattr(image_cache.os, 'access', lambda p, mode: p != str(path))
+    assert image_cache.fetch(None, 'h1', path.name) == str(path)
+    assert downloads == [path.name] and path.read_bytes() == b'fresh'

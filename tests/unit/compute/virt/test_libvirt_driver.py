@@ -90,8 +90,11 @@ def test_spawn_defines_and_starts_a_kernel_boot_domain(drv, instance, base_image
     assert dom.calls == ['create'] and dom.isActive()
     root = ET.fromstring(dom.XMLDesc())
     assert root.get('type') == 'qemu'
-    assert root.findtext('os/kernel') == str(base_image.parent / 'kernel-1')
-    assert root.findtext('os/initrd') == str(base_image.parent / 'ramdisk-1')
+    # The guest's own copies of the cached boot files (libvirt labels each per domain).
+    own = inst_dir(tmp_path, instance)
+    assert root.findtext('os/kernel') == str(own / 'kernel.kernel-1')
+    assert root.findtext('os/initrd') == str(own / 'ramdisk.ramdisk-1')
+    assert (own / 'kernel.kernel-1').read_bytes() == (base_image.parent / 'kernel-1').read_bytes()
     assert root.findtext('os/cmdline') == 'console=ttyS0 alto.md_tries=1'
     assert root.find('os/type').get('machine') == 'pc'
     path = inst_dir(tmp_path, instance)
@@ -338,7 +341,7 @@ def test_rescue_boots_the_rescue_disk_first_and_unrescue_restores(drv, instance,
              for d in root.findall('devices/disk')]
     assert found == [(str(path / 'disk.rescue'), 'vda'), (str(path / 'disk'), 'vdb'),
                      (str(path / 'disk.eph0'), 'vdc')]
-    assert root.findtext('os/kernel') == str(base_image.parent / 'kernel-1')
+    assert root.findtext('os/kernel') == str(path / 'kernel.kernel-1')
     assert dom.calls[-2:] == ['destroy', 'create'] and dom.isActive()
     assert (path / 'disk.rescue').exists() and (path / 'unrescue.xml').exists()
     assert qemu_img.made()[-1] == ('overlay', str(path / 'disk.rescue'), ())
@@ -395,6 +398,18 @@ def test_qemu_group_reaches_the_instance_dir_and_the_cached_images(drv, conf, in
     assert base_image.stat().st_mode & 0o777 == 0o640
     assert (base_image.parent / 'kernel-1').stat().st_mode & 0o777 == 0o640
     assert inst_dir(tmp_path, instance).stat().st_gid == os.getgid()
+
+
+def test_a_cached_image_libvirt_gave_to_another_owner_is_left_as_it_is(drv, conf, instance,
+                                                                         base_image, monkeypatch):
+    import grp
+    conf.config(group='libvirt', qemu_group=grp.getgrgid(os.getgid()).gr_name)
+    base_image.chmod(0o600)
+    # The compute runs as a user that owns nothing here (libvirt gave the
+    # files to root): changing them would be refused, and is not tried.
+    monkeypatch.setattr(libvirt_driver.os, 'geteuid', lambda: 4242)
+    spawn(drv, instance, base_image)
+    assert base_image.stat().st_mode & 0o777 == 0o600
 
 
 def test_no_qemu_group_leaves_modes_alone(drv, conf, instance, base_image):

@@ -8,8 +8,8 @@ from tests.unit.compute.virt.conftest import FLAVOR, kernel_image
 def test_libvirt_reports_backing_files_kernels_and_kept_resizes(drv, instance, base_image,
                                                                 tmp_path):
     drv.spawn(None, instance, kernel_image(base_image), str(base_image), [], FLAVOR)
-    expected = {str(base_image), str(base_image.parent / 'kernel-1'),
-                str(base_image.parent / 'ramdisk-1')}
+    own = tmp_path / 'instances' / instance.uuid
+    expected = {str(base_image), str(own / 'kernel.kernel-1'), str(own / 'ramdisk.ramdisk-1')}
     assert drv.base_files_in_use() == expected
     # What a resize keeps for a revert still counts.
     target = drv.migration_target(instance)

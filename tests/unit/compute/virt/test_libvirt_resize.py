@@ -94,7 +94,7 @@ def test_move_to_another_host_and_confirm(hosts, instance, qemu_img):
     assert dom.isActive()
     tree = ET.fromstring(dom.XMLDesc())
     assert tree.findtext('memory') == '256' and tree.findtext('vcpu') == '2'
-    assert tree.find('os/kernel').text == str(dst.instances / '_base' / 'kernel-1')
+    assert tree.find('os/kernel').text == str(dst.dir(instance) / 'kernel.kernel-1')
     sources = [d.find('source').get('file') for d in tree.findall('devices/disk')]
     assert sources == [str(dst.dir(instance) / 'disk'), str(dst.dir(instance) / 'disk.swap')]
     commands = [c[0] for c in qemu_img.calls]
