@@ -144,6 +144,12 @@ def test_snapshots_and_sources(app, env):
                              headers=headers()).json['snapshot']['status'] == 'available')
     assert app.get('/v3/demo/snapshots/%s' % snap['id'], headers=headers()).json[
         'snapshot']['os-extended-snapshot-attributes:project_id'] == 'demo'
+    # The detailed list has them, the summary list not (cinder's).
+    listed = app.get('/v3/demo/snapshots/detail', headers=headers()).json['snapshots']
+    assert listed[0]['os-extended-snapshot-attributes:progress']
+    listed = app.get('/v3/demo/snapshots', headers=headers()).json['snapshots']
+    assert listed[0]['id'] == snap['id']
+    assert not [k for k in listed[0] if k.startswith('os-extended-snapshot-attributes')]
     clone = create(app, snapshot_id=snap['id'], size=2)
     assert wait_status(app, clone['id'], 'available')['size'] == 2
     create(app, source_volid=volume['id'])

@@ -13,7 +13,7 @@ SORT_KEYS = ('id', 'name', 'size', 'status', 'created_at', 'updated_at', 'volume
 
 def register(r):
     r.add('GET', '/snapshots', index)
-    r.add('GET', '/snapshots/detail', index)
+    r.add('GET', '/snapshots/detail', detail)
     r.add('POST', '/snapshots', create)
     r.add('GET', '/snapshots/{snapshot_id}', show)
     r.add('PUT', '/snapshots/{snapshot_id}', update)
@@ -34,6 +34,15 @@ def get_snapshot(req, snapshot_id, rule):
 
 
 def index(req):
+    """The summary list: no os-extended-snapshot-attributes (cinder's)."""
+    return _listing(req, extended=False)
+
+
+def detail(req):
+    return _listing(req, extended=True)
+
+
+def _listing(req, extended):
     policies.authorize(req.context, 'volume:get_all_snapshots')
     sorts, limit, marker = common.page(req, SORT_KEYS)
     skip = common.offset(req)
@@ -45,8 +54,9 @@ def index(req):
     snapshots = common.conductor().snapshot_list(
         req.context, filters=filters, metadata=common.metadata_filter(req), sorts=sorts,
         limit=limit + skip, marker=marker)[skip:]
-    body = {'snapshots': [views.detail(req, s) for s in snapshots]}
-    body.update(common.next_links(req, 'snapshots', snapshots, limit, 'snapshots'))
+    body = {'snapshots': [views.detail(req, s, extended=extended) for s in snapshots]}
+    body.update(common.next_links(req, 'snapshots/detail' if extended else 'snapshots',
+                                  snapshots, limit, 'snapshots'))
     return body
 
 

@@ -4,8 +4,9 @@ from services.volume.api import policies
 
 
 def detail(req, snapshot, extended=True):
-    """``extended`` False for the create and update answers: cinder adds the
-    ``os-extended-snapshot-attributes`` to GETs only."""
+    """``extended`` False for the create and update answers and the summary
+    list: cinder adds the ``os-extended-snapshot-attributes`` to a show and
+    the detailed list only."""
     body = {'id': snapshot['id'], 'name': snapshot['name'],
             'description': snapshot['description'], 'volume_id': snapshot['volume_id'],
             'status': snapshot['status'], 'size': snapshot['size'],
