@@ -24,7 +24,7 @@
 #   OS_CLOUD / CLOUDS_YAML  altostratus-admin / /etc/openstack/clouds.yaml
 #   ALTO_VENV             the cloud's venv, for its openstack CLI (/opt/altostratus/venv)
 #   IMAGE_REF IMAGE_REF_ALT FLAVOR_REF FLAVOR_REF_ALT PUBLIC_NETWORK_ID: skip the look-ups
-#   CONFORMANCE_IMAGE     the bootable guest image, used for both image refs if present (alto-guest)
+#   CONFORMANCE_IMAGE     the bootable guest image, IMAGE_REF if present (alto-guest)
 #   CONFORMANCE_MIN_RAM   MiB a flavor needs to be picked (128: what that guest boots in)
 #   PUBLIC_NETWORK_NAME   public           HTTP_PORT  80 (loopback server for web-download)
 #   IDENTITY_CONF         the cloud's identity.conf (/etc/altostratus/identity.conf): its
@@ -100,13 +100,15 @@ export AVAILABLE TESTED="${SERVICES[*]}"
 say "catalog: $AVAILABLE"
 # Servers boot real guests with the libvirt driver, and a guest that does not boot never lets a
 # hot-plugged volume go: the stack's bootable guest image when it has one, else the oldest
-# public images that are disks (not a kernel or ramdisk), and the smallest flavors it boots in.
+# public image that is a disk (not a kernel or ramdisk), and the smallest flavors it boots in.
+# The alternate (list filters, rebuild) is another disk image where there is one.
 if [[ " $AVAILABLE " == *" image "* ]]; then
   images=$(osc image list --public --status active --sort created_at:asc --long -f value \
-           -c ID -c Name -c "Disk Format" | awk '$3 != "aki" && $3 != "ari"')
-  guest=$(awk -v name="$GUEST_IMAGE" '$2 == name {print $1; exit}' <<<"$images")
-  : "${IMAGE_REF:=${guest:-$(awk 'NR == 1 {print $1}' <<<"$images")}}"
-  : "${IMAGE_REF_ALT:=${guest:-$(awk 'NR == 2 {print $1}' <<<"$images")}}"
+           -c ID -c Name -c "Disk Format" | awk '$3 != "aki" && $3 != "ari" {print $1}')
+  guest=$(osc image show "$GUEST_IMAGE" -f value -c id 2>/dev/null)
+  : "${IMAGE_REF:=${guest:-$(sed -n 1p <<<"$images")}}"
+  : "${IMAGE_REF_ALT:=$(grep -vx "$IMAGE_REF" <<<"$images" | sed -n 1p)}"
+  : "${IMAGE_REF_ALT:=$IMAGE_REF}"
 fi
 if [[ " $AVAILABLE " == *" compute "* ]]; then
   flavors=$(osc flavor list --sort-column RAM -f value -c ID -c RAM | awk -v min="$MIN_RAM" '$2 >= min {print $1}')
