@@ -252,7 +252,7 @@ compute_bootstrap() {
 # _compute_demo_floating_ip: a real guest on a network host gets a floating IP on "public",
 # its project's default security group lets ICMP and SSH in, and this host pings it.
 _compute_demo_floating_ip() {
-    _compute_libvirt && [[ " $ALTO_SERVICES " == *" network "* ]] || return 0
+    _compute_libvirt && [[ " ${ALTO_SERVICES:-} " == *" network "* ]] || return 0
     local demo=(env OS_CLOUD=altostratus OS_CLIENT_CONFIG_FILE="$CLOUDS_YAML" "$ALTO_VENV/bin/openstack")
     local fip rule i
     fip=$("${demo[@]}" floating ip list --port "$("${demo[@]}" port list --server "$COMPUTE_DEMO_SERVER" \

@@ -18,7 +18,7 @@ IMAGE_STORE=${IMAGE_STORE:-}
 # _objectstore_before_image: whether stack.sh starts the object store before image.
 _objectstore_before_image() {
     local svc seen=
-    for svc in $ALTO_SERVICES; do
+    for svc in ${ALTO_SERVICES:-}; do
         [ "$svc" = objectstore ] && seen=1
         [ "$svc" = image ] && { [ -n "$seen" ]; return; }
     done

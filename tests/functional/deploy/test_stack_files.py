@@ -35,7 +35,8 @@ OBJECTSTORE_DAEMONS = ('alto-account-server', 'alto-container-server', 'alto-obj
                        'alto-objectstore-auditor', 'alto-objectstore-expirer',
                        'alto-objectstore-reaper', 'alto-objectstore-proxy')
 DB_FREE = ('alto-network-api', 'alto-compute-api', 'alto-compute-scheduler', 'alto-compute',
-           'alto-compute-metadata', 'alto-placement-api', 'alto-volume-api',
+           'alto-compute-metadata', 'alto-compute-novncproxy', 'alto-placement-api',
+           'alto-volume-api',
            'alto-volume-scheduler', 'alto-volume', 'alto-volume-backup',
            'alto-metadata-agent') + OBJECTSTORE_DAEMONS
 #: Daemons named after an API rather than their service.
