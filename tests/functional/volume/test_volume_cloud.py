@@ -472,13 +472,16 @@ def test_cli_backup_and_restore(cloud, clis, demo_sdk):
     assert chunks == ['chunk-00002']          # 4 MiB chunks: only the third holds data
     restored = demo.json('volume', 'backup', 'restore', 'nightly', 'restored')
     new_id = restored['volume_id']
+    # The new volume is briefly available between its creation and the
+    # restore; the backup is available again once the restore is done.
+    deadline = time.time() + 60
+    while bs.get_backup(backup['id']).status != 'available':
+        assert time.time() < deadline, 'the backup stayed restoring'
+        time.sleep(0.3)
     wait_status(demo_sdk, new_id, 'available', timeout=60)
     with open(cloud.volumes_dir / ('volume-%s' % new_id), 'rb') as f:
         f.seek(9 << 20)
         assert f.read(16) == b'kept in a backup'
-    while bs.get_backup(backup['id']).status != 'available':
-        assert time.time() < deadline, 'the backup stayed restoring'
-        time.sleep(0.3)
     bs.delete_backup(backup['id'])
     for volume_id in (vol.id, new_id):
         bs.delete_volume(volume_id)
