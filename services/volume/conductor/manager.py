@@ -446,6 +446,8 @@ class ConductorManager:
         if not volume['host']:
             raise exception.InvalidVolume(reason='Volume %s has no backend yet.'
                                           % volume['id'])
+        # the backend keys its export by the attachment (iSCSI: a target each)
+        connector = dict(connector, attachment_id=attachment['id'])
         info = self.volume_api.initialize_connection(context, volume['host'], volume['id'],
                                                      connector)
         attachment, _ = db_api.attachment_update(attachment['id'], {

@@ -7,13 +7,14 @@ image client's (``with_clients``), and the conductor alone adds
 
 from common import rpc
 from services.volume.conf import api
+from services.volume.conf import backends
 from services.volume.conf import backup
 from services.volume.conf import clients
 from services.volume.conf import conductor
 from services.volume.conf import quota
 from services.volume.conf import volume
 
-COMMON_MODULES = (api, backup, conductor, quota, volume)
+COMMON_MODULES = (api, backends, backup, conductor, quota, volume)
 UPGRADE_LEVELS = ('volume_conductor', 'volume_scheduler', 'volume', 'volume_backup')
 
 

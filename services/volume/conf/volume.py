@@ -10,6 +10,10 @@ opts = [
                     '``volume_backend_name`` extra spec.'),
     cfg.StrOpt('volume_driver', default='file', choices=[
         ('file', 'Raw sparse files in volumes_dir'),
+        ('iscsi', 'The file backend\'s files exported by tgt (QEMU\'s iSCSI initiator '
+                  'on the compute hosts)'),
+        ('lvm', 'Logical volumes in [lvm] volume_group'),
+        ('nfs', 'Raw files on the NFS share [nfs] share'),
         ('fake', 'Records only; for tests')],
         help='Storage driver of this backend.'),
     cfg.StrOpt('volumes_dir', default='$state_path/volumes',

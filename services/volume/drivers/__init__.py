@@ -80,6 +80,9 @@ class VolumeDriver(abc.ABC):
 DRIVERS = {
     'file': 'services.volume.drivers.file:FileDriver',
     'fake': 'services.volume.drivers.fake:FakeDriver',
+    'iscsi': 'services.volume.drivers.iscsi:ISCSIDriver',
+    'lvm': 'services.volume.drivers.lvm:LVMDriver',
+    'nfs': 'services.volume.drivers.nfs:NFSDriver',
 }
 
 

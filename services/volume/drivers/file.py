@@ -176,10 +176,14 @@ class FileDriver(drivers.VolumeDriver):
         _remove(path)
 
     def initialize_connection(self, volume, connector):
+        return self.local_connection(volume)
+
+    def local_connection(self, volume):
+        """The volume's file itself (os-brick's LOCAL kind)."""
         path = self.volume_path(volume['id'])
         if not os.path.exists(path):
             raise exception.DriverError(reason='volume file %s is missing' % path)
-        return {'driver_volume_type': self.protocol,
+        return {'driver_volume_type': 'local',
                 'data': {'device_path': path, 'format': 'raw'}}
 
 
