@@ -3,7 +3,8 @@
 The volume service hands out an attachment's ``connection_info`` once it
 has this host's connector properties; os-brick turns that into something
 the hypervisor can open (for the file driver's ``local`` kind, the path of
-the volume's file), and the virt driver hot-plugs it.  Every step that
+the volume's file; an ``iscsi`` volume is left to QEMU's own initiator),
+and the virt driver hot-plugs it.  Every step that
 succeeded is undone when a later one fails, so a volume is either attached
 (guest, mapping, attachment ``attached``) or not at all.
 """
@@ -71,9 +72,21 @@ def _brick(connection_info):
                                            % (protocol.lower(), exc))
 
 
+#: Volume kinds QEMU opens itself (its own iSCSI initiator, as the libvirt
+#: driver's network disks): nothing to connect on the host.
+HYPERVISOR_PROTOCOLS = ('iscsi',)
+
+
+def _opened_by_hypervisor(connection_info):
+    return connection_info.get('driver_volume_type') in HYPERVISOR_PROTOCOLS
+
+
 def connect(connection_info):
     """Connect the volume on this host; ``connection_info`` with
-    ``data.device_path`` set to what the guest opens."""
+    ``data.device_path`` set to what the guest opens (or as it came for a
+    volume the hypervisor opens itself)."""
+    if _opened_by_hypervisor(connection_info):
+        return dict(connection_info)
     device = _brick(connection_info).connect_volume(connection_info['data'])
     data = dict(connection_info['data'], device_path=device['path'])
     return dict(connection_info, data=data)
@@ -81,6 +94,8 @@ def connect(connection_info):
 
 def disconnect(connection_info):
     """Best effort: a volume this host no longer uses."""
+    if _opened_by_hypervisor(connection_info):
+        return
     try:
         _brick(connection_info).disconnect_volume(connection_info['data'], None)
     except Exception as exc:

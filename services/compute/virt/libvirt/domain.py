@@ -26,6 +26,21 @@ class Disk:
     serial: str = None
     #: Target device (a volume's own name); local disks are named in order.
     target: str = None
+    #: A volume QEMU opens over the network itself (:class:`NetworkSource`).
+    network: 'NetworkSource' = None
+
+
+@dataclasses.dataclass
+class NetworkSource:
+    """A network disk's source: ``protocol`` (``iscsi``), the ``name``
+    QEMU asks for (``<iqn>/<lun>``), ``host:port``, and the CHAP user with the
+    usage name of the libvirt secret that holds its password."""
+    protocol: str
+    name: str
+    host: str
+    port: int
+    username: str = None
+    secret_usage: str = None
 
 
 @dataclasses.dataclass
@@ -118,22 +133,44 @@ def _config_drive(devices, spec):
     _sub(el, 'readonly')
 
 
-def volume_disk(path, fmt, target, serial, bus='virtio'):
-    """The ``<disk>`` element of a block volume: its file (or block device)
-    uncached, the volume id as the serial the guest sees
+def volume_disk(path, fmt, target, serial, bus='virtio', network=None):
+    """The ``<disk>`` element of a block volume: its file (or block device),
+    or with ``network`` the remote LUN QEMU logs in to itself (CHAP with a
+    libvirt secret), uncached, the volume id as the serial the guest sees
     (``/dev/disk/by-id/virtio-<id>``)."""
-    kind = 'block' if path.startswith('/dev/') else 'file'
-    el = ET.Element('disk', type=kind, device='disk')
-    _sub(el, 'driver', name='qemu', type=fmt or 'raw', cache='none')
-    _sub(el, 'source', **{'dev' if kind == 'block' else 'file': path})
+    if network is not None:
+        el = ET.Element('disk', type='network', device='disk')
+        _sub(el, 'driver', name='qemu', type=fmt or 'raw', cache='none')
+        if network.username:
+            auth = _sub(el, 'auth', username=network.username)
+            _sub(auth, 'secret', type=network.protocol, usage=network.secret_usage)
+        source = _sub(el, 'source', protocol=network.protocol, name=network.name)
+        _sub(source, 'host', name=network.host, port=network.port)
+    else:
+        kind = 'block' if path.startswith('/dev/') else 'file'
+        el = ET.Element('disk', type=kind, device='disk')
+        _sub(el, 'driver', name='qemu', type=fmt or 'raw', cache='none')
+        _sub(el, 'source', **{'dev' if kind == 'block' else 'file': path})
     _sub(el, 'target', dev=target, bus=bus)
     if serial:
         _sub(el, 'serial', serial)
     return el
 
 
-def volume_disk_xml(path, fmt, target, serial, bus='virtio'):
-    return ET.tostring(volume_disk(path, fmt, target, serial, bus), encoding='unicode')
+def volume_disk_xml(path, fmt, target, serial, bus='virtio', network=None):
+    return ET.tostring(volume_disk(path, fmt, target, serial, bus, network),
+                       encoding='unicode')
+
+
+def secret_xml(usage_type, usage_name, description):
+    """A libvirt secret that nobody reads back through libvirt
+    (``private``); libvirtd keeps it in its root-only store, so a guest
+    started again after libvirtd restarted still logs in."""
+    el = ET.Element('secret', ephemeral='no', private='yes')
+    _sub(el, 'description', description)
+    usage = _sub(el, 'usage', type=usage_type)
+    _sub(usage, 'target', usage_name)
+    return ET.tostring(el, encoding='unicode')
 
 
 def interface(vif, model='virtio'):
@@ -179,8 +216,16 @@ def vnc_port(domain_xml):
 def volume_disks(domain_xml):
     """Source paths of the domain's block volumes (disks with a serial)."""
     return [d.find('source').get('file') or d.find('source').get('dev')
+            or d.find('source').get('name')
             for d in ET.fromstring(domain_xml).findall('./devices/disk')
             if d.find('serial') is not None and d.find('source') is not None]
+
+
+def secret_usages(domain_xml):
+    """Usage names of the libvirt secrets the domain's disks log in with."""
+    return [el.get('usage') for el in
+            ET.fromstring(domain_xml).findall('./devices/disk/auth/secret')
+            if el.get('usage')]
 
 
 def disk_targets(domain_xml):
@@ -238,7 +283,7 @@ def build(spec):
     for disk, target in zip(local, disk_names(spec.disk_bus, len(local))):
         if disk.kind == 'volume':
             devices.append(volume_disk(disk.path, disk.fmt, target, disk.serial,
-                                       spec.disk_bus))
+                                       spec.disk_bus, disk.network))
             continue
         el = _sub(devices, 'disk', type='file', device='disk')
         _sub(el, 'driver', name='qemu', type=disk.fmt)
@@ -246,7 +291,8 @@ def build(spec):
         _sub(el, 'target', dev=target, bus=spec.disk_bus)
     for disk in spec.disks:
         if disk.target:
-            devices.append(volume_disk(disk.path, disk.fmt, disk.target, disk.serial))
+            devices.append(volume_disk(disk.path, disk.fmt, disk.target, disk.serial,
+                                       network=disk.network))
     if spec.config_drive:
         _config_drive(devices, spec)
     for vif in spec.vifs:

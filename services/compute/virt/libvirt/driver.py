@@ -42,6 +42,8 @@ _UNDEFINE_MANAGED_SAVE = 1  # VIR_DOMAIN_UNDEFINE_MANAGED_SAVE
 _START_PAUSED = 1  # VIR_DOMAIN_START_PAUSED
 _NO_DOMAIN = 42  # VIR_ERR_NO_DOMAIN
 _AFFECT_LIVE, _AFFECT_CONFIG = 1, 2  # VIR_DOMAIN_AFFECT_*
+_SECRET_USAGE_ISCSI = 3  # VIR_SECRET_USAGE_TYPE_ISCSI
+_NO_SECRET = 66  # VIR_ERR_NO_SECRET
 _POLL = 0.5
 _UNPLUG_REPEAT = 10
 
@@ -258,6 +260,8 @@ class LibvirtDriver(driver.ComputeDriver):
                 spec.disks = self._make_disks(path, image_path, flavor) + volumes
             self._complete_spec(spec, instance, image_meta, path, network_info)
             xml = domain.build(spec)
+            for block_device in block_device_info or []:
+                self._define_volume_secret(block_device['connection_info'])
             dom = self.conn.defineXML(xml)
             if wait_for_network is None:
                 self._run_native(dom.create)
@@ -379,9 +383,12 @@ class LibvirtDriver(driver.ComputeDriver):
     def _cleanup(self, instance):
         dom = self._lookup(instance)
         if dom is not None:
+            usages = domain.secret_usages(dom.XMLDesc(_XML_INACTIVE))
             if dom.isActive():
                 self._run_native(self._force_off, dom)
             dom.undefineFlags(_UNDEFINE_MANAGED_SAVE)
+            for usage in usages:
+                self._undefine_secret(usage)
         shutil.rmtree(self._instance_dir(instance.uuid), ignore_errors=True)
 
     @staticmethod
@@ -743,10 +750,44 @@ class LibvirtDriver(driver.ComputeDriver):
         if target in domain.disk_targets(dom.XMLDesc(0)):
             raise exception.DevicePathInUse(path=mountpoint)
         disk = _volume_disk({'connection_info': connection_info, 'device_name': mountpoint})
-        xml = domain.volume_disk_xml(disk.path, disk.fmt, target, disk.serial)
+        xml = domain.volume_disk_xml(disk.path, disk.fmt, target, disk.serial,
+                                     network=disk.network)
         flags = _AFFECT_CONFIG | (_AFFECT_LIVE if dom.isActive() else 0)
-        self._run_native(dom.attachDeviceFlags, xml, flags)
+        self._define_volume_secret(connection_info)
+        try:
+            self._run_native(dom.attachDeviceFlags, xml, flags)
+        except Exception:
+            if disk.network is not None and disk.network.secret_usage:
+                self._undefine_secret(disk.network.secret_usage)
+            raise
         LOG.info('Attached %s to %s as %s', disk.path, dom.name(), target)
+
+    # -- secrets of network volumes (CHAP) ----------------------------------------
+    def _define_volume_secret(self, connection_info):
+        """The libvirt secret a network volume's ``<auth>`` names, holding
+        its CHAP password (kept by libvirtd, readable by root only, never
+        in the domain XML or the log)."""
+        info = connection_info or {}
+        source = _network_source(info)
+        if source is None or not source.secret_usage:
+            return
+        password = (info.get('data') or {}).get('auth_password') or ''
+        try:
+            secret = self.conn.secretLookupByUsage(_SECRET_USAGE_ISCSI, source.secret_usage)
+        except Exception as exc:
+            if not _error_code(exc, _NO_SECRET):
+                raise
+            secret = self.conn.secretDefineXML(domain.secret_xml(
+                source.protocol, source.secret_usage,
+                'CHAP secret of volume %s' % info.get('serial')), 0)
+        secret.setValue(password.encode(), 0)
+
+    def _undefine_secret(self, usage):
+        try:
+            self.conn.secretLookupByUsage(_SECRET_USAGE_ISCSI, usage).undefine()
+        except Exception as exc:
+            if not _error_code(exc, _NO_SECRET):
+                LOG.warning('Removing the libvirt secret of %s failed: %s', usage, exc)
 
     def detach_volume(self, context, instance, connection_info, mountpoint):
         """Unplug the volume; a running guest is given
@@ -758,9 +799,11 @@ class LibvirtDriver(driver.ComputeDriver):
         persistent = domain.find_disk(dom.XMLDesc(_XML_INACTIVE), target)
         if persistent is not None:
             dom.detachDeviceFlags(persistent, _AFFECT_CONFIG)
-        if not dom.isActive():
-            return
-        self._unplug_disk(dom, target, connection_info.get('serial'))
+        if dom.isActive():
+            self._unplug_disk(dom, target, connection_info.get('serial'))
+        source = _network_source(connection_info)
+        if source is not None and source.secret_usage:
+            self._undefine_secret(source.secret_usage)
 
     def _unplug_disk(self, dom, target, volume_id):
         """Ask QEMU to unplug ``target`` until the guest lets it go, within
@@ -794,6 +837,16 @@ def _volume_disk(block_device):
     (boot index 0) is named with the local disks, the others keep theirs."""
     info = block_device['connection_info'] or {}
     data = info.get('data') or {}
+    network = _network_source(info)
+    if network is not None:
+        root = block_device.get('boot_index') == 0
+        return domain.Disk('%s://%s:%s/%s' % (network.protocol, network.host, network.port,
+                                              network.name),
+                           fmt=data.get('format') or 'raw', kind='volume',
+                           serial=info.get('serial') or block_device.get('volume_id'),
+                           target=None if root else os.path.basename(
+                               block_device.get('device_name') or ''),
+                           network=network)
     if not data.get('device_path'):
         raise exception.ComputeError('Volume %s has no device path' % info.get('serial'))
     root = block_device.get('boot_index') == 0
@@ -801,3 +854,29 @@ def _volume_disk(block_device):
                        serial=info.get('serial') or block_device.get('volume_id'),
                        target=None if root else os.path.basename(
                            block_device.get('device_name') or ''))
+
+
+def _error_code(exc, code):
+    get_code = getattr(exc, 'get_error_code', None)
+    return get_code is not None and get_code() == code
+
+
+def _network_source(connection_info):
+    """The NetworkSource of a volume QEMU reaches over the network itself
+    (``iscsi``: its own initiator, no host session), or None."""
+    info = connection_info or {}
+    if info.get('driver_volume_type') != 'iscsi':
+        return None
+    data = info.get('data') or {}
+    try:
+        host, _, port = data['target_portal'].rpartition(':')
+        source = domain.NetworkSource('iscsi', '%s/%s' % (data['target_iqn'],
+                                                          data.get('target_lun', 0)),
+                                      host.strip('[]'), int(port))
+    except (KeyError, ValueError, AttributeError) as exc:
+        raise exception.ComputeError('Volume %s has no usable iSCSI target (%s)'
+                                     % (info.get('serial'), exc))
+    if str(data.get('auth_method') or '').upper() == 'CHAP':
+        source.username = data.get('auth_username')
+        source.secret_usage = data['target_iqn']
+    return source

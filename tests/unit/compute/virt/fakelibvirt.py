@@ -143,6 +143,7 @@ class FakeConnection:
         self.kvm = kvm
         self.fail_create = False
         self.alive = True
+        self.secrets = {}   # (usage type, usage name) -> FakeSecret
 
     def isAlive(self):
         return self.alive
@@ -172,6 +173,20 @@ class FakeConnection:
         self.domains[dom.name()] = dom
         return dom
 
+    def secretDefineXML(self, xml, flags=0):
+        secret = FakeSecret(self, xml)
+        if secret.usage in self.secrets:
+            raise LibvirtError('secret for usage %s already defined' % (secret.usage,), 1)
+        self.secrets[secret.usage] = secret
+        return secret
+
+    def secretLookupByUsage(self, usage_type, usage_id):
+        try:
+            return self.secrets[(usage_type, usage_id)]
+        except KeyError:
+            raise LibvirtError('Secret not found: no secret with matching usage', 66) \
+                from None
+
     def lookupByName(self, name):
         try:
             return self.domains[name]
@@ -181,3 +196,22 @@ class FakeConnection:
 
     def listAllDomains(self, flags=0):
         return list(self.domains.values())
+
+
+class FakeSecret:
+    def __init__(self, conn, xml):
+        self.conn = conn
+        self.xml = xml
+        tree = ET.fromstring(xml)
+        self.usage = ({'volume': 1, 'ceph': 2, 'iscsi': 3}[tree.find('usage').get('type')],
+                      tree.findtext('usage/target'))
+        self.value = None
+
+    def setValue(self, value, flags=0):
+        self.value = value
+        return 0
+
+    def undefine(self):
+        del self.conn.secrets[self.usage]
+        return 0
+
