@@ -1,12 +1,24 @@
-"""A block volume hot-plugged into a real QEMU guest through the libvirt
-driver: a raw file connected by os-brick's LOCAL connector (the
-``connection_info`` the volume service's file driver hands out), plugged
-in while the guest runs, seen in the live domain XML and by the guest's
-kernel, then unplugged (run as root: pytest -m e2e tests/e2e/compute)."""
+"""Block volumes hot-plugged into real QEMU guests through the libvirt
+driver, with the volume service's own storage drivers making them: a raw
+file connected by os-brick's LOCAL connector (the file driver), and the
+iSCSI driver's per-attachment tgt target that QEMU logs in to with CHAP
+(a tgtd of the test's own on 127.0.0.1).  The guests run a user-data
+script that makes a file system on each disk that appears, writes a file
+or reads it back, and prints what it found on the console (run as root:
+pytest -m e2e tests/e2e/compute/test_libvirt_volumes.py).
 
+``test_hot_plug_and_unplug_a_local_volume`` is the short one of the light
+form (marker ``e2e_light``)."""
+
+import base64
 import os
+import re
+import shutil
+import socket
 import subprocess
 import time
+import types
+import uuid
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -31,6 +43,7 @@ def _live_disk(drv, instance, target):
     return None
 
 
+@pytest.mark.e2e_light
 def test_hot_plug_and_unplug_a_local_volume(libvirt_driver, workdir):
     drv = libvirt_driver
     instance = new_instance()
@@ -96,3 +109,205 @@ def test_boot_from_a_local_volume(libvirt_driver, workdir):
     assert not os.path.exists(os.path.join(drv.e2e_base.parent, instance.uuid, 'disk'))
     drv.destroy(None, instance, [])
     assert path.exists()  # the volume outlives the guest
+
+
+# -- guests that use their volumes ----------------------------------------------------
+GiB = 1 << 30
+#: Each time a vdb appears: its size, then the file system's file (made when
+#: the disk is blank), one console line per round; then wait for it to go.
+GUEST_SCRIPT = '''#!/bin/sh
+n=0
+while true; do
+  while [ ! -b /dev/vdb ]; do sleep 0.3; done
+  n=$((n + 1))
+  mkdir -p /mnt/v
+  if ! mount /dev/vdb /mnt/v 2>/dev/null; then
+    mke2fs -L altovol /dev/vdb >/dev/null 2>&1 && mount /dev/vdb /mnt/v
+  fi
+  if [ -f /mnt/v/hello ]; then what="read=$(cat /mnt/v/hello)"; else
+    echo "%(payload)s" > /mnt/v/hello; sync; what="wrote=$(cat /mnt/v/hello)"; fi
+  umount /mnt/v
+  echo "alto-e2e: round $n sectors=$(cat /sys/block/vdb/size) $what"
+  while [ -b /dev/vdb ]; do sleep 0.3; done
+done
+'''
+ROUND = re.compile(r'alto-e2e: round (\d+) sectors=(\d+) (read|wrote)=(\S*)')
+
+
+def _guest(drv, payload):
+    """A booted guest (config drive) running GUEST_SCRIPT."""
+    instance = types.SimpleNamespace(
+        uuid=str(uuid.uuid4()), id=21, display_name='vol-guest', hostname='vol-guest',
+        project_id='e2e-project', key_name=None, key_data=None, config_drive='True',
+        metadata={}, launch_index=0, availability_zone='nova',
+        user_data=base64.b64encode((GUEST_SCRIPT % {'payload': payload}).encode()).decode())
+    drv.spawn(None, instance, kernel_image(drv), str(drv.e2e_base / 'disk'), [], FLAVOR)
+    return instance
+
+
+def _round(drv, instance, number):
+    """(sectors, 'read'|'wrote', payload) of the guest's round ``number``."""
+    found = {}
+
+    def seen():
+        for match in ROUND.finditer(drv.get_console_output(None, instance)):
+            found[int(match.group(1))] = (int(match.group(2)), match.group(3),
+                                          match.group(4))
+        return number in found
+    wait_for(seen, 180, 'round %d of the guest\'s volume script' % number)
+    return found[number]
+
+
+def _file_driver(workdir):
+    from services.volume.drivers import file as file_driver
+    conf = types.SimpleNamespace(volume=types.SimpleNamespace(
+        volumes_dir=str(workdir / 'volumes'), qemu_img='qemu-img'))
+    storage = file_driver.FileDriver(conf)
+    storage.do_setup()
+    os.chmod(storage.directory, 0o755)     # QEMU runs as its own user
+    return storage
+
+
+def _plug(drv, instance, storage, volume_id, connector, mountpoint='/dev/vdb'):
+    info = storage.initialize_connection({'id': volume_id}, connector)
+    connected = dict(volumes.connect(info), serial=volume_id)
+    drv.attach_volume(None, instance, connected, mountpoint)
+    return connected
+
+
+def _unplug(drv, instance, storage, volume_id, connector, connected, mountpoint='/dev/vdb'):
+    drv.detach_volume(None, instance, connected, mountpoint)
+    volumes.disconnect(connected)
+    storage.terminate_connection({'id': volume_id}, connector)
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def tgtd(workdir):
+    """A tgtd of this test only: its own control port, its portal on
+    127.0.0.1 at a free port."""
+    if shutil.which('tgtd') is None or shutil.which('tgtadm') is None:
+        pytest.skip('tgt is not installed (apt-get install tgt)')
+    proc = subprocess.run(['qemu-img', '--help'], capture_output=True, text=True, check=False)
+    if 'iscsi' not in proc.stdout:
+        pytest.skip('QEMU has no iscsi block driver (apt-get install qemu-block-extra)')
+    control = 100 + int(uuid.uuid4().int % 800)
+    port = _free_port()
+    log = open(workdir / 'tgtd.log', 'w')
+    daemon = subprocess.Popen(['tgtd', '-f', '-C', str(control),
+                               '--iscsi', 'portal=127.0.0.1:%d' % port],
+                              stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for(lambda: subprocess.run(
+            ['tgtadm', '-C', str(control), '--lld', 'iscsi', '--mode', 'target',
+             '--op', 'show'], capture_output=True, check=False).returncode == 0,
+            30, 'tgtd to answer')
+        yield types.SimpleNamespace(control=control, port=port)
+    finally:
+        # tgtd stops on its own command ("system delete"); SIGTERM it ignores
+        subprocess.run(['tgtadm', '-C', str(control), '--mode', 'system', '--op', 'delete'],
+                       capture_output=True, check=False, timeout=30)
+        try:
+            daemon.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            daemon.kill()
+            daemon.wait(timeout=10)
+        log.close()
+
+
+def _iscsi_driver(workdir, tgtd):
+    from services.volume.drivers import iscsi
+    conf = types.SimpleNamespace(
+        volume=types.SimpleNamespace(volumes_dir=str(workdir / 'volumes'),
+                                     qemu_img='qemu-img'),
+        iscsi=types.SimpleNamespace(target_ip_address='127.0.0.1', target_port=tgtd.port,
+                                    target_prefix='iqn.2010-10.org.altostratus.e2e:',
+                                    tgt_control_port=tgtd.control, tgtadm='tgtadm',
+                                    targets_dir=str(workdir / 'iscsi-targets')))
+    storage = iscsi.ISCSIDriver(conf)
+    storage.do_setup()
+    return storage
+
+
+def test_iscsi_volume_written_by_one_guest_is_read_by_another(libvirt_driver, workdir,
+                                                              tgtd):
+    """1 GiB on the iSCSI backend: guest A makes a file system and a file
+    through its own CHAP login, the volume is detached (target and secret
+    gone) and attached to guest B through a new target: the file is there."""
+    drv = libvirt_driver
+    storage = _iscsi_driver(workdir, tgtd)
+    volume_id = str(uuid.uuid4())
+    storage.create_volume({'id': volume_id, 'size': 1})
+    payload = 'iscsi-%s' % uuid.uuid4().hex[:12]
+    first, second = _guest(drv, payload), _guest(drv, 'not-' + payload)
+    wait_booted(drv, first, 1)
+    wait_booted(drv, second, 1)
+
+    connector = {'host': 'e2e', 'ip': '127.0.0.1', 'attachment_id': str(uuid.uuid4())}
+    start = time.monotonic()
+    connected = _plug(drv, first, storage, volume_id, connector)
+    record_figure('iscsi volume: export + hot-plug', time.monotonic() - start)
+    disk = _live_disk(drv, first, 'vdb')
+    assert disk.get('type') == 'network'
+    assert disk.find('source').get('protocol') == 'iscsi'
+    assert connected['data']['auth_password'] not in drv.conn.lookupByName(
+        drv.e2e_prefix + first.uuid).XMLDesc(0)
+    assert _round(drv, first, 1) == (GiB // 512, 'wrote', payload)
+    _unplug(drv, first, storage, volume_id, connector, connected)
+    assert storage.targets() == {}
+    with pytest.raises(Exception):
+        drv.conn.secretLookupByUsage(3, connected['data']['target_iqn'])
+
+    connector = dict(connector, attachment_id=str(uuid.uuid4()))
+    connected = _plug(drv, second, storage, volume_id, connector)
+    assert _round(drv, second, 1) == (GiB // 512, 'read', payload)
+    _unplug(drv, second, storage, volume_id, connector, connected)
+    drv.destroy(None, first, [])
+    drv.destroy(None, second, [])
+    storage.delete_volume({'id': volume_id})
+    assert not os.path.exists(storage.volume_path(volume_id))
+
+
+def test_snapshot_clone_backup_and_extend_keep_the_guests_data(libvirt_driver, workdir):
+    """A 1 GiB file volume written by a guest: a volume made from its
+    snapshot and one restored from its backup (the original deleted) hold
+    the same file; the restored volume, extended while detached, shows its
+    new size in the guest after the attach."""
+    from services.volume.backup import posix
+    drv = libvirt_driver
+    storage = _file_driver(workdir)
+    payload = 'file-%s' % uuid.uuid4().hex[:12]
+    guest = _guest(drv, payload)
+    wait_booted(drv, guest, 1)
+    original, cloned, restored = (str(uuid.uuid4()) for _ in range(3))
+    storage.create_volume({'id': original, 'size': 1})
+    connector = {'host': 'e2e', 'ip': '127.0.0.1'}
+    connected = _plug(drv, guest, storage, original, connector)
+    assert _round(drv, guest, 1) == (GiB // 512, 'wrote', payload)
+    _unplug(drv, guest, storage, original, connector, connected)
+
+    snapshot = {'id': str(uuid.uuid4()), 'volume_id': original, 'size': 1}
+    storage.create_snapshot(snapshot)
+    storage.create_volume_from_snapshot({'id': cloned, 'size': 1}, snapshot)
+    connected = _plug(drv, guest, storage, cloned, connector)
+    assert _round(drv, guest, 2) == (GiB // 512, 'read', payload)
+    _unplug(drv, guest, storage, cloned, connector, connected)
+
+    backups = posix.PosixBackupDriver(types.SimpleNamespace(backup=types.SimpleNamespace(
+        backup_posix_path=str(workdir / 'backups'), backup_chunk_size=32)))
+    backup = {'id': str(uuid.uuid4()), 'container': None}
+    backups.backup(backup, storage.volume_path(original))
+    storage.delete_snapshot(snapshot)
+    storage.delete_volume({'id': original})
+    storage.create_volume({'id': restored, 'size': 1})
+    backups.restore(backup, storage.volume_path(restored))
+    storage.extend_volume({'id': restored, 'size': 1}, 2)
+    connected = _plug(drv, guest, storage, restored, connector)
+    assert _round(drv, guest, 3) == (2 * GiB // 512, 'read', payload)
+    _unplug(drv, guest, storage, restored, connector, connected)
+    drv.destroy(None, guest, [])
