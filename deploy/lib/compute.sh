@@ -28,7 +28,7 @@ LIBVIRT_VIRT_TYPE=${LIBVIRT_VIRT_TYPE:-auto}
 # The guest of deploy/images/register.sh, the demo server's image under libvirt.
 COMPUTE_GUEST_IMAGE=${COMPUTE_GUEST_IMAGE:-alto-guest}
 # novnc: the noVNC web page alto-compute-novncproxy serves (/usr/share/novnc).
-COMPUTE_LIBVIRT_PACKAGES="qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients libvirt-dev pkg-config acl genisoimage novnc"
+COMPUTE_LIBVIRT_PACKAGES="qemu-system-x86 qemu-utils qemu-block-extra libvirt-daemon-system libvirt-clients libvirt-dev pkg-config acl genisoimage novnc"
 # QEMU's user and group (Debian's libvirt: qemu.conf user/group), and the group that may use
 # libvirtd's read-write socket.
 LIBVIRT_QEMU_USER=${LIBVIRT_QEMU_USER:-libvirt-qemu}

@@ -1,7 +1,7 @@
 # Volume service (cinder-compatible Block Storage v3) for stack.sh.  Sourced after common.sh.
 # Five daemons: api (8776), conductor (the only one with the database), scheduler, one
 # alto-volume for this host's file backend (volumes are sparse raw files in
-# $VOLUME_DIR; a guest attaches one as a file disk) and alto-volume-backup (cinder-backup:
+# $VOLUME_DIR; a guest attaches one as a file disk, or with VOLUME_DRIVER=iscsi through tgtd) and alto-volume-backup (cinder-backup:
 # backups as compressed chunks in $VOLUME_BACKUP_DIR).  The database URL lives in its own file
 # that only the conductor and alto-manage read.  Registered in the catalog as `volumev3`
 # and `block-storage`, both at /v3/$(project_id)s.
@@ -16,6 +16,60 @@ VOLUME_DIR=${VOLUME_DIR:-$ALTO_STATE/volume/volumes}
 VOLUME_BACKUP_DIR=${VOLUME_BACKUP_DIR:-$ALTO_STATE/volume/backup}
 # QEMU's user (Debian's libvirt), which must read and write the volume files it attaches.
 VOLUME_QEMU_USER=${VOLUME_QEMU_USER:-${LIBVIRT_QEMU_USER:-libvirt-qemu}}
+# The backend's driver: file (the default) or iscsi (the same files, each attachment exported
+# by tgtd with its own CHAP account; QEMU's own initiator logs in from the compute host).
+# tgtd takes commands from root only: alto-volume runs tgtadm through sudo, allowed for that
+# one command.  tgtd (no systemd) listens on VOLUME_ISCSI_IP only.
+VOLUME_DRIVER=${VOLUME_DRIVER:-file}
+VOLUME_ISCSI_IP=${VOLUME_ISCSI_IP:-127.0.0.1}
+VOLUME_ISCSI_PORT=${VOLUME_ISCSI_PORT:-3260}
+VOLUME_TGT_CONTROL_PORT=${VOLUME_TGT_CONTROL_PORT:-0}
+VOLUME_TGTADM_SUDOERS=/etc/sudoers.d/alto-volume-tgtadm
+
+volume_install() {
+    [ "$VOLUME_DRIVER" = iscsi ] || return 0
+    local missing=() p
+    for p in tgt sudo; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+    if [ ${#missing[@]} -gt 0 ]; then
+        log "installing ${missing[*]} for the iscsi volume driver"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get install -y -q "${missing[@]}" >/dev/null \
+            || { apt-get update -q >/dev/null && apt-get install -y -q "${missing[@]}" >/dev/null; }
+    fi
+    printf '%s ALL=(root) NOPASSWD: %s\n' "$ALTO_USER" "$(command -v tgtadm)" \
+        > "$VOLUME_TGTADM_SUDOERS"
+    chmod 0440 "$VOLUME_TGTADM_SUDOERS"
+}
+
+_tgtd_answers() {
+    tgtadm -C "$VOLUME_TGT_CONTROL_PORT" --lld iscsi --mode target --op show >/dev/null 2>&1
+}
+
+# volume_start_tgtd: tgtd on VOLUME_ISCSI_IP:VOLUME_ISCSI_PORT unless one answers on the
+# control port; its pid file sits with the daemons' so unstack.sh stops it too.
+volume_start_tgtd() {
+    [ "$VOLUME_DRIVER" = iscsi ] || return 0
+    _tgtd_answers && return 0
+    mkdir -p "$ALTO_RUN"
+    tgtd -C "$VOLUME_TGT_CONTROL_PORT" -p "$ALTO_RUN/alto-tgtd.pid" \
+        --iscsi "portal=$VOLUME_ISCSI_IP:$VOLUME_ISCSI_PORT"
+    local i
+    for i in $(seq 30); do _tgtd_answers && break; sleep 0.5; done
+    _tgtd_answers || die "tgtd did not start"
+    log "started tgtd on $VOLUME_ISCSI_IP:$VOLUME_ISCSI_PORT"
+}
+
+# volume_stop_tgtd: tgtd ignores SIGTERM; its own "system delete" stops it.
+volume_stop_tgtd() {
+    local pidfile=$ALTO_RUN/alto-tgtd.pid pid i
+    [ -f "$pidfile" ] || return 0
+    pid=$(cat "$pidfile")
+    tgtadm -C "$VOLUME_TGT_CONTROL_PORT" --mode system --op delete >/dev/null 2>&1 || true
+    for i in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+    rm -f "$pidfile"
+    log "stopped tgtd"
+}
 
 volume_configure() {
     state_dir "$ALTO_STATE/volume" "$VOLUME_DIR" "$VOLUME_BACKUP_DIR"
@@ -26,7 +80,13 @@ volume_configure() {
     iniset "$VOLUME_CONF" api bind_port "$VOLUME_PORT"
     iniset "$VOLUME_CONF" api auth_strategy keystone
     iniset "$VOLUME_CONF" volume backend_name "$VOLUME_BACKEND"
-    iniset "$VOLUME_CONF" volume volume_driver file
+    iniset "$VOLUME_CONF" volume volume_driver "$VOLUME_DRIVER"
+    if [ "$VOLUME_DRIVER" = iscsi ]; then
+        iniset "$VOLUME_CONF" iscsi target_ip_address "$VOLUME_ISCSI_IP"
+        iniset "$VOLUME_CONF" iscsi target_port "$VOLUME_ISCSI_PORT"
+        iniset "$VOLUME_CONF" iscsi tgt_control_port "$VOLUME_TGT_CONTROL_PORT"
+        iniset "$VOLUME_CONF" iscsi tgtadm "sudo -n tgtadm"
+    fi
     iniset "$VOLUME_CONF" volume volumes_dir "$VOLUME_DIR"
     iniset "$VOLUME_CONF" backup backup_posix_path "$VOLUME_BACKUP_DIR"
     iniset "$VOLUME_CONF" image region_name "$REGION"
@@ -65,6 +125,7 @@ volume_daemons() {
 
 volume_start() {
     volume_share_state
+    volume_start_tgtd
     start_daemons volume
     wait_for_http "http://$HOST_IP:$VOLUME_PORT/v3/" 90
 }
@@ -80,5 +141,5 @@ volume_bootstrap() {
             -c State 2>/dev/null | grep -x up)" ] && break
         sleep 1
     done
-    log "volume: backend $VOLUME_HOST@$VOLUME_BACKEND (file, $VOLUME_DIR)"
+    log "volume: backend $VOLUME_HOST@$VOLUME_BACKEND ($VOLUME_DRIVER, $VOLUME_DIR)"
 }
