@@ -13,8 +13,6 @@ form (marker ``e2e_light``)."""
 import base64
 import os
 import re
-import shutil
-import socket
 import subprocess
 import time
 import types
@@ -25,6 +23,7 @@ import pytest
 
 from services.compute.compute import volumes
 from tests.e2e.compute.conftest import record_figure
+from tests.functional.volume import tgt
 from tests.e2e.compute.test_libvirt_driver import (kernel_image, new_instance, wait_booted,
                                                    wait_for)
 
@@ -181,43 +180,10 @@ def _unplug(drv, instance, storage, volume_id, connector, connected, mountpoint=
     storage.terminate_connection({'id': volume_id}, connector)
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def tgtd(workdir):
-    """A tgtd of this test only: its own control port, its portal on
-    127.0.0.1 at a free port."""
-    if shutil.which('tgtd') is None or shutil.which('tgtadm') is None:
-        pytest.skip('tgt is not installed (apt-get install tgt)')
-    proc = subprocess.run(['qemu-img', '--help'], capture_output=True, text=True, check=False)
-    if 'iscsi' not in proc.stdout:
-        pytest.skip('QEMU has no iscsi block driver (apt-get install qemu-block-extra)')
-    control = 100 + int(uuid.uuid4().int % 800)
-    port = _free_port()
-    log = open(workdir / 'tgtd.log', 'w')
-    daemon = subprocess.Popen(['tgtd', '-f', '-C', str(control),
-                               '--iscsi', 'portal=127.0.0.1:%d' % port],
-                              stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_for(lambda: subprocess.run(
-            ['tgtadm', '-C', str(control), '--lld', 'iscsi', '--mode', 'target',
-             '--op', 'show'], capture_output=True, check=False).returncode == 0,
-            30, 'tgtd to answer')
-        yield types.SimpleNamespace(control=control, port=port)
-    finally:
-        # tgtd stops on its own command ("system delete"); SIGTERM it ignores
-        subprocess.run(['tgtadm', '-C', str(control), '--mode', 'system', '--op', 'delete'],
-                       capture_output=True, check=False, timeout=30)
-        try:
-            daemon.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            daemon.kill()
-            daemon.wait(timeout=10)
-        log.close()
+    with tgt.running(workdir) as daemon:
+        yield daemon
 
 
 def _iscsi_driver(workdir, tgtd):
