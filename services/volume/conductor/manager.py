@@ -9,6 +9,7 @@ project's resources are "not found").
 
 import functools
 import random
+import time
 
 import oslo_messaging as messaging
 from oslo_config import cfg
@@ -565,7 +566,7 @@ class ConductorManager:
 
     # -- backups --------------------------------------------------------------------------
     @_expected
-    def backup_create(self, context, values, force=False):
+    def backup_create(self, context, values, force=False, incremental=False):
         hosts = [s['host'] for s in db_api.service_list(binary=BACKUP_BINARY)
                  if self._is_up(s) and not s['disabled']]
         if not hosts:
@@ -574,7 +575,7 @@ class ConductorManager:
                       container=values.get('container') or 'volumebackups')
         volume = db_api.volume_get(values['volume_id'], _scope(context))
         backup = db_backups.create(values, self._limits(volume['project_id']), force,
-                                   _scope(context))
+                                   _scope(context), incremental)
         self.backup_api.create_backup(context, backup['host'], backup['id'])
         return backup
 
@@ -602,15 +603,36 @@ class ConductorManager:
     def backup_destroy(self, context, backup_id):
         db_backups.destroy(backup_id)
 
+    def _wait_created(self, volume_id):
+        """As cinder's API: the volume a restore creates is built before the
+        restore is answered, so it goes ``restoring-backup`` straight from
+        ``creating`` (a backup host waits for it when this gives up first)."""
+        deadline = time.monotonic() + min(CONF.backup.restore_wait,
+                                          getattr(CONF, 'rpc_response_timeout', 60) / 2)
+        while True:
+            volume = db_api.volume_get(volume_id)
+            if volume['status'] != 'creating' or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        if volume['status'] not in ('creating', 'available'):
+            raise exception.InvalidVolume(
+                reason='The volume %s created to restore into is %s.'
+                       % (volume_id, volume['status']))
+        return volume
+
     @_expected
     def backup_restore(self, context, backup_id, volume_id=None, name=None):
         backup = db_backups.get(backup_id, _scope(context))
+        if backup['status'] != 'available':     # before a new volume is made for it
+            raise exception.InvalidBackup(
+                reason='Backup status must be available but is %s.' % backup['status'])
         if volume_id is None:
             volume = self._volume_create(context, {
                 'size': backup['size'], 'name': name or 'restore_backup_%s' % backup_id,
                 'description': 'auto-created to restore backup %s' % backup_id,
                 'availability_zone': backup['availability_zone'], 'multiattach': False},
                 {})
+            volume = self._wait_created(volume['id'])
         else:
             volume = db_api.volume_get(volume_id, _scope(context))
         db_backups.begin_restore(backup_id, volume['id'], _scope(context))
