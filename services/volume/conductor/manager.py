@@ -316,23 +316,29 @@ class ConductorManager:
                                              'multiattach': multiattach},
                                  {'status': ['available', 'in-use']})
             return
+        # As cinder, what the checks above let through is accepted (202); a
+        # retype that cannot be done fails afterwards: the volume keeps its
+        # type and status, its project reads why (GET /messages).
         if migration_policy != 'on-demand':
-            raise exception.InvalidInput(
-                reason="Retype requires migration but is not allowed (migration policy "
-                       "'%s')." % (migration_policy or 'never'))
+            return self._retype_failed(context, volume, 'migration policy %s' % (
+                migration_policy or 'never'), messages.NO_BACKEND)
         if volume['status'] != 'available':
-            raise exception.InvalidVolume(
-                reason='Volume %s must be available to move to another backend, but current '
-                       'status is: %s.' % (volume_id, volume['status']))
+            return self._retype_failed(context, volume, 'an in-use volume cannot move to '
+                                       'another backend', messages.DRIVER_FAILED)
         chosen, failed = filters.choose(
             [b for b in backends if b['host'] != volume['host']], spec)
         if not chosen:
-            raise exception.InvalidVolume(
-                reason='No backend can hold volume %s with type %s (no backend passed the '
-                       '%s filter).' % (volume_id, vtype['name'], failed))
-        db_api.volume_update(volume_id, {'status': 'retyping'}, {'status': ['available']})
+            return self._retype_failed(context, volume, 'no backend passed the %s filter'
+                                       % failed, messages.NO_BACKEND)
+        db_api.volume_update(volume_id, {'status': 'retyping', 'migration_status': 'migrating'},
+                             {'status': ['available']})
         self.volume_api.migrate_volume(context, chosen[0]['host'], volume_id, vtype['id'],
                                        volume['host'])
+
+    def _retype_failed(self, context, volume, why, detail):
+        LOG.info('Retype of volume %s not done: %s', volume['id'], why)
+        self.message_create(context, volume['project_id'], messages.RESOURCE_VOLUME,
+                            volume['id'], messages.RETYPE, detail)
 
     @_expected
     def volume_upload_image(self, context, volume_id, image, force=False):

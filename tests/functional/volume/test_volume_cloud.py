@@ -534,7 +534,7 @@ def test_cli_qos_transfer_messages_retype(cloud, clis, demo_sdk, tokens):
     demo.run('volume', 'set', '--type', 'on-fast', '--retype-policy', 'on-demand', vol.id)
     deadline = time.time() + 30
     while as_admin('GET', 'volumes/%s' % vol.id)['volume']['os-vol-host-attr:host'] != \
-            'stor2@fast':
+            'stor2@fast#fast':
         assert time.time() < deadline, 'the volume did not move'
         time.sleep(0.3)
     moved = wait_status(demo_sdk, vol.id, 'available')
