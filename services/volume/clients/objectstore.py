@@ -4,6 +4,7 @@ credentials (``[service_user]``) and found in their catalog (``object-store``).
 """
 
 import threading
+from urllib.parse import quote
 
 from keystoneauth1 import exceptions as ks_exc
 from keystoneauth1 import loading as ks_loading
@@ -32,7 +33,6 @@ def _session():
 
 
 def _quote(name):
-    from urllib.parse import quote
     return quote(name, safe='/')
 
 

@@ -325,3 +325,45 @@ def test_objectstore_driver_names_and_sha_check(tmp_path):
     assert all('backup_b2' not in n for _, n in store.objects)
     driver.delete(full)
     assert store.objects == {}
+
+
+def test_objectstore_client_checks_the_answered_etag():
+    from oslo_config import cfg
+
+    from services.volume.clients import objectstore as client_module
+
+    class Answer:
+        def __init__(self, status, etag=None, body=b''):
+            self.status_code, self.headers = status, {'ETag': etag} if etag else {}
+            self.content, self.text = body, body.decode()
+
+    class Session:
+        def __init__(self):
+            self.calls = []
+
+        def request(self, url, method, **kwargs):
+            self.calls.append((method, url, kwargs.get('headers'),
+                               kwargs['endpoint_filter']['service_type']))
+            return self.answers.pop(0)
+
+    from services.volume.conf import backup as backup_conf
+    if 'backup' not in cfg.CONF:
+        backup_conf.register_opts(cfg.CONF)
+    cfg.CONF.set_override('objectstore_interfaces', 'internal', group='backup')
+    try:
+        session = Session()
+        client = client_module.ObjectStoreClient(session=session)
+        session.answers = [Answer(201, etag='0' * 32)]
+        with pytest.raises(client_module.ObjectStoreError, match='ETag'):
+            client.put_object('volumebackups', 'volume_v/backup_b/chunk-00000', b'data', 'f' * 32)
+        assert session.calls[0][:3] == ('PUT', '/volumebackups/volume_v/backup_b/chunk-00000',
+                                        {'ETag': 'f' * 32,
+                                         'Content-Type': 'application/octet-stream'})
+        assert session.calls[0][3] == 'object-store'
+        session.answers = [Answer(422, body=b'Unprocessable Entity')]
+        with pytest.raises(client_module.ObjectStoreError, match='422'):
+            client.put_object('volumebackups', 'x', b'data', 'f' * 32)
+        session.answers = [Answer(404)]
+        client.delete_object('volumebackups', 'gone')          # already gone is fine
+    finally:
+        cfg.CONF.clear_override('objectstore_interfaces', group='backup')
