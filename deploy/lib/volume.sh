@@ -1,8 +1,9 @@
 # Volume service (cinder-compatible Block Storage v3) for stack.sh.  Sourced after common.sh.
 # Five daemons: api (8776), conductor (the only one with the database), scheduler, one
 # alto-volume for this host's file backend (volumes are sparse raw files in
-# $VOLUME_DIR; a guest attaches one as a file disk, or with VOLUME_DRIVER=iscsi through tgtd) and alto-volume-backup (cinder-backup:
-# backups as compressed chunks in $VOLUME_BACKUP_DIR).  The database URL lives in its own file
+# $VOLUME_DIR; a guest attaches one as a file disk, or with VOLUME_DRIVER=iscsi through tgtd) and
+# alto-volume-backup (cinder-backup: backups as compressed chunks, in the object store when it
+# is one of $ALTO_SERVICES, else in $VOLUME_BACKUP_DIR).  The database URL lives in its own file
 # that only the conductor and alto-manage read.  Registered in the catalog as `volumev3`
 # and `block-storage`, both at /v3/$(project_id)s.
 
@@ -14,6 +15,10 @@ VOLUME_HOST=${VOLUME_HOST:-$(hostname)}
 VOLUME_BACKEND=${VOLUME_BACKEND:-file}
 VOLUME_DIR=${VOLUME_DIR:-$ALTO_STATE/volume/volumes}
 VOLUME_BACKUP_DIR=${VOLUME_BACKUP_DIR:-$ALTO_STATE/volume/backup}
+# VOLUME_BACKUP_DRIVER=objectstore|posix: objectstore keeps backups as objects in containers
+# (volumebackups by default) of project service, written as the volume service user (who
+# gets the member role there); the default when the object store is deployed too.
+VOLUME_BACKUP_DRIVER=${VOLUME_BACKUP_DRIVER:-}
 # QEMU's user (Debian's libvirt), which must read and write the volume files it attaches.
 VOLUME_QEMU_USER=${VOLUME_QEMU_USER:-${LIBVIRT_QEMU_USER:-libvirt-qemu}}
 # The backend's driver: file (the default) or iscsi (the same files, each attachment exported
@@ -71,6 +76,17 @@ volume_stop_tgtd() {
     log "stopped tgtd"
 }
 
+# _volume_backup_driver: the backup driver to configure.
+_volume_backup_driver() {
+    if [ -n "$VOLUME_BACKUP_DRIVER" ]; then
+        echo "$VOLUME_BACKUP_DRIVER"
+    elif [[ " ${ALTO_SERVICES:-} " == *" objectstore "* ]]; then
+        echo objectstore
+    else
+        echo posix
+    fi
+}
+
 volume_configure() {
     state_dir "$ALTO_STATE/volume" "$VOLUME_DIR" "$VOLUME_BACKUP_DIR"
     iniset "$VOLUME_CONF" DEFAULT state_path "$ALTO_STATE/volume"
@@ -88,7 +104,9 @@ volume_configure() {
         iniset "$VOLUME_CONF" iscsi tgtadm "sudo -n tgtadm"
     fi
     iniset "$VOLUME_CONF" volume volumes_dir "$VOLUME_DIR"
+    iniset "$VOLUME_CONF" backup driver "$(_volume_backup_driver)"
     iniset "$VOLUME_CONF" backup backup_posix_path "$VOLUME_BACKUP_DIR"
+    iniset "$VOLUME_CONF" backup objectstore_region_name "$REGION"
     iniset "$VOLUME_CONF" image region_name "$REGION"
     write_authtoken_conf "$VOLUME_CONF"
     # Service tokens for the image API (volumes created from images): the same service user.
@@ -132,6 +150,10 @@ volume_start() {
 
 volume_bootstrap() {
     ensure_service_user volume
+    if [ "$(_volume_backup_driver)" = objectstore ]; then
+        # the object store lets the operators (member) of project service write its account
+        admin_openstack role add --project service --user volume member >/dev/null
+    fi
     register_service volumev3 cinderv3 "$VOLUME_URL"
     register_service block-storage cinder "$VOLUME_URL"
     local i
@@ -141,5 +163,5 @@ volume_bootstrap() {
             -c State 2>/dev/null | grep -x up)" ] && break
         sleep 1
     done
-    log "volume: backend $VOLUME_HOST@$VOLUME_BACKEND ($VOLUME_DRIVER, $VOLUME_DIR)"
+    log "volume: backend $VOLUME_HOST@$VOLUME_BACKEND ($VOLUME_DRIVER, $VOLUME_DIR), backups: $(_volume_backup_driver)"
 }

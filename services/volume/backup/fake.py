@@ -5,6 +5,7 @@ backup host's flows (``fail`` names operations that raise)."""
 class FakeBackupDriver:
     def __init__(self, conf=None):
         self.backups = {}
+        self.parents = {}
         self.restored = []
         self.fail = set()
 
@@ -12,9 +13,10 @@ class FakeBackupDriver:
         if operation in self.fail:
             raise OSError('%s failed (fake)' % operation)
 
-    def backup(self, backup, volume_path):
+    def backup(self, backup, volume_path, parent=None):
         self._check('backup')
         self.backups[backup['id']] = volume_path
+        self.parents[backup['id']] = parent['id'] if parent else None
         return 1
 
     def restore(self, backup, volume_path):

@@ -1,5 +1,5 @@
 """Backup host (``alto-volume-backup``, cinder-backup's role): copies a volume
-to backup storage (the posix driver) and back, reading and writing the
+to backup storage (``[backup] driver``: posix or objectstore) and back, reading and writing the
 volume through its backend's export; DB-free (state goes through the
 conductor)."""
 
@@ -11,7 +11,6 @@ from oslo_log import log as logging
 
 from common import context as alto_context
 from services.volume import exception
-from services.volume.backup import posix
 from services.volume.backup import rpcapi
 from services.volume.conductor import rpcapi as conductor_rpcapi
 from services.volume.volume import manager as volume_manager
@@ -22,12 +21,20 @@ LOG = logging.getLogger(__name__)
 BINARY = 'alto-volume-backup'
 
 
+def load_driver(conf):
+    if conf.backup.driver == 'objectstore':
+        from services.volume.backup import objectstore
+        return objectstore.ObjectStoreBackupDriver(conf)
+    from services.volume.backup import posix
+    return posix.PosixBackupDriver(conf)
+
+
 class BackupManager:
     target = messaging.Target(version=rpcapi.RPC_API_VERSION)
 
     def __init__(self, driver=None, offload=volume_manager.run_here, host=None):
         self.host = host or CONF.host
-        self.driver = driver or posix.PosixBackupDriver(CONF)
+        self.driver = driver or load_driver(CONF)
         self.offload = offload
         self.conductor = conductor_rpcapi.ConductorAPI()
         self.volume_api = volume_rpcapi.VolumeAPI()
@@ -84,8 +91,10 @@ class BackupManager:
         backup = self.conductor.backup_get(ctx, backup_id)
         volume = self.conductor.volume_get(ctx, backup['volume_id'])
         try:
-            count = self._with_volume_path(ctx, volume,
-                                           lambda path: self.driver.backup(backup, path))
+            parent = (self.conductor.backup_get(ctx, backup['parent_id'])
+                      if backup.get('parent_id') else None)
+            count = self._with_volume_path(
+                ctx, volume, lambda path: self.driver.backup(backup, path, parent))
         except Exception as exc:
             LOG.error('Backup %s of volume %s failed: %s', backup_id, volume['id'], exc)
             self.conductor.backup_update(ctx, backup_id, {

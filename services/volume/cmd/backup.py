@@ -14,7 +14,7 @@ CONF = cmd_common.CONF
 
 
 def main(argv=None):
-    cmd_common.setup(argv or sys.argv, 'alto-volume-backup')
+    cmd_common.setup(argv or sys.argv, 'alto-volume-backup', with_clients=True)
     cmd_common.wait_for_conductor()
     from services.volume.backup import manager
     from services.volume.backup import rpcapi

@@ -9,6 +9,7 @@ project's resources are "not found").
 
 import functools
 import random
+import time
 
 import oslo_messaging as messaging
 from oslo_config import cfg
@@ -315,23 +316,29 @@ class ConductorManager:
                                              'multiattach': multiattach},
                                  {'status': ['available', 'in-use']})
             return
+        # As cinder, what the checks above let through is accepted (202); a
+        # retype that cannot be done fails afterwards: the volume keeps its
+        # type and status, its project reads why (GET /messages).
         if migration_policy != 'on-demand':
-            raise exception.InvalidInput(
-                reason="Retype requires migration but is not allowed (migration policy "
-                       "'%s')." % (migration_policy or 'never'))
+            return self._retype_failed(context, volume, 'migration policy %s' % (
+                migration_policy or 'never'), messages.NO_BACKEND)
         if volume['status'] != 'available':
-            raise exception.InvalidVolume(
-                reason='Volume %s must be available to move to another backend, but current '
-                       'status is: %s.' % (volume_id, volume['status']))
+            return self._retype_failed(context, volume, 'an in-use volume cannot move to '
+                                       'another backend', messages.DRIVER_FAILED)
         chosen, failed = filters.choose(
             [b for b in backends if b['host'] != volume['host']], spec)
         if not chosen:
-            raise exception.InvalidVolume(
-                reason='No backend can hold volume %s with type %s (no backend passed the '
-                       '%s filter).' % (volume_id, vtype['name'], failed))
-        db_api.volume_update(volume_id, {'status': 'retyping'}, {'status': ['available']})
+            return self._retype_failed(context, volume, 'no backend passed the %s filter'
+                                       % failed, messages.NO_BACKEND)
+        db_api.volume_update(volume_id, {'status': 'retyping', 'migration_status': 'migrating'},
+                             {'status': ['available']})
         self.volume_api.migrate_volume(context, chosen[0]['host'], volume_id, vtype['id'],
                                        volume['host'])
+
+    def _retype_failed(self, context, volume, why, detail):
+        LOG.info('Retype of volume %s not done: %s', volume['id'], why)
+        self.message_create(context, volume['project_id'], messages.RESOURCE_VOLUME,
+                            volume['id'], messages.RETYPE, detail)
 
     @_expected
     def volume_upload_image(self, context, volume_id, image, force=False):
@@ -567,7 +574,7 @@ class ConductorManager:
 
     # -- backups --------------------------------------------------------------------------
     @_expected
-    def backup_create(self, context, values, force=False):
+    def backup_create(self, context, values, force=False, incremental=False):
         hosts = [s['host'] for s in db_api.service_list(binary=BACKUP_BINARY)
                  if self._is_up(s) and not s['disabled']]
         if not hosts:
@@ -576,7 +583,7 @@ class ConductorManager:
                       container=values.get('container') or 'volumebackups')
         volume = db_api.volume_get(values['volume_id'], _scope(context))
         backup = db_backups.create(values, self._limits(volume['project_id']), force,
-                                   _scope(context))
+                                   _scope(context), incremental)
         self.backup_api.create_backup(context, backup['host'], backup['id'])
         return backup
 
@@ -604,15 +611,36 @@ class ConductorManager:
     def backup_destroy(self, context, backup_id):
         db_backups.destroy(backup_id)
 
+    def _wait_created(self, volume_id):
+        """As cinder's API: the volume a restore creates is built before the
+        restore is answered, so it goes ``restoring-backup`` straight from
+        ``creating`` (a backup host waits for it when this gives up first)."""
+        deadline = time.monotonic() + min(CONF.backup.restore_wait,
+                                          getattr(CONF, 'rpc_response_timeout', 60) / 2)
+        while True:
+            volume = db_api.volume_get(volume_id)
+            if volume['status'] != 'creating' or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        if volume['status'] not in ('creating', 'available'):
+            raise exception.InvalidVolume(
+                reason='The volume %s created to restore into is %s.'
+                       % (volume_id, volume['status']))
+        return volume
+
     @_expected
     def backup_restore(self, context, backup_id, volume_id=None, name=None):
         backup = db_backups.get(backup_id, _scope(context))
+        if backup['status'] != 'available':     # before a new volume is made for it
+            raise exception.InvalidBackup(
+                reason='Backup status must be available but is %s.' % backup['status'])
         if volume_id is None:
             volume = self._volume_create(context, {
                 'size': backup['size'], 'name': name or 'restore_backup_%s' % backup_id,
                 'description': 'auto-created to restore backup %s' % backup_id,
                 'availability_zone': backup['availability_zone'], 'multiattach': False},
                 {})
+            volume = self._wait_created(volume['id'])
         else:
             volume = db_api.volume_get(volume_id, _scope(context))
         db_backups.begin_restore(backup_id, volume['id'], _scope(context))

@@ -23,6 +23,7 @@ Version history:
           transfer_accept, message_create, message_get, message_list, message_delete,
           backup_create, backup_get, backup_list, backup_update, backup_delete,
           backup_destroy, backup_restore
+    1.2 - backup_create takes incremental
 """
 
 import oslo_messaging as messaging
@@ -33,7 +34,7 @@ from services.volume import rpc_errors
 
 CONF = cfg.CONF
 TOPIC = 'volume-conductor'
-RPC_API_VERSION = '1.1'
+RPC_API_VERSION = '1.2'
 
 
 class ConductorAPI:
@@ -299,9 +300,13 @@ class ConductorAPI:
         return self._v11(context, 'message_delete', message_id=message_id)
 
     # -- backups -------------------------------------------------------------------
-    def backup_create(self, context, values, force=False):
+    def backup_create(self, context, values, force=False, incremental=False):
         """A ``creating`` backup on a live backup host, which then copies the
         volume (``backing-up`` meanwhile)."""
+        if incremental:
+            rpc.require_version(self.client, '1.2', 'volume_conductor')
+            return self._call(context, 'backup_create', '1.2', values=values, force=force,
+                              incremental=True)
         return self._v11(context, 'backup_create', values=values, force=force)
 
     def backup_get(self, context, backup_id):

@@ -18,9 +18,25 @@ def _row(session, backup_id, project_id=None):
     return row
 
 
-def create(values, quota_limits, force, project_id=None):
+def _latest_parent(session, volume_id):
+    """The newest ``available`` backup of the volume, the parent of an
+    incremental one (as cinder: by data timestamp, then creation)."""
+    query = (sa.select(models.Backup)
+             .where(models.Backup.volume_id == volume_id, models.Backup.status == 'available')
+             .order_by(models.Backup.data_timestamp.desc(), models.Backup.created_at.desc())
+             .limit(1))
+    row = session.execute(query).scalars().first()
+    if row is None:
+        raise exception.InvalidBackup(
+            reason='No backups available to do an incremental backup.')
+    return row
+
+
+def create(values, quota_limits, force, project_id=None, incremental=False):
     """A ``creating`` backup of an ``available`` volume (``in-use`` with
-    ``force``), which goes ``backing-up``; within the backup quotas."""
+    ``force``), which goes ``backing-up``; within the backup quotas.  An
+    incremental backup builds on the volume's newest available backup (its
+    ``parent_id``), which then has a dependent."""
     stamp = api.now()
     with api.writer() as session:
         volume = api.volume_row(session, values['volume_id'], project_id)
@@ -31,13 +47,17 @@ def create(values, quota_limits, force, project_id=None):
                        'status is "%s".' % volume.status if force else
                        'Volume to be backed up must be available but the current status is '
                        '"%s".' % volume.status)
+        parent = _latest_parent(session, volume.id) if incremental else None
         api.check_quota(session, volume.project_id, quota_limits,
                         {'backups': 1, 'backup_gigabytes': volume.size})
         row = models.Backup(id=uuidutils.generate_uuid(), project_id=volume.project_id,
                             status='creating', size=volume.size, object_count=0,
                             availability_zone=volume.availability_zone, data_timestamp=stamp,
-                            created_at=stamp, updated_at=stamp, **values)
+                            created_at=stamp, updated_at=stamp, num_dependent_backups=0,
+                            parent_id=parent.id if parent else None, **values)
         session.add(row)
+        if parent is not None:
+            parent.num_dependent_backups += 1
         volume.status, volume.updated_at = 'backing-up', stamp
         session.flush()
         return dict(api.as_dict(row), volume_host=volume.host,
@@ -81,6 +101,9 @@ def begin_delete(backup_id, force, project_id=None):
         if not force and row.status not in ('available', 'error'):
             raise exception.InvalidBackup(
                 reason='Backup status must be available or error')
+        if row.num_dependent_backups:
+            raise exception.InvalidBackup(
+                reason='Incremental backups exist for this backup.')
         row.status, row.updated_at = 'deleting', api.now()
         session.flush()
         return api.as_dict(row)
@@ -89,8 +112,12 @@ def begin_delete(backup_id, force, project_id=None):
 def destroy(backup_id):
     with api.writer() as session:
         row = session.get(models.Backup, backup_id)
-        if row is not None:
-            session.delete(row)
+        if row is None:
+            return
+        parent = session.get(models.Backup, row.parent_id) if row.parent_id else None
+        if parent is not None and parent.num_dependent_backups > 0:
+            parent.num_dependent_backups -= 1
+        session.delete(row)
 
 
 def begin_restore(backup_id, volume_id, project_id=None):

@@ -79,6 +79,7 @@ class Volume(Base):
     size = sa.Column(sa.Integer, nullable=False)
     status = sa.Column(sa.String(32), nullable=False)
     attach_status = sa.Column(sa.String(32), nullable=False)
+    migration_status = sa.Column(sa.String(255))
     availability_zone = sa.Column(sa.String(255))
     host = sa.Column(sa.String(255))
     volume_type_id = sa.Column(sa.String(36), sa.ForeignKey('volume_types.id'))
@@ -216,7 +217,8 @@ class Backup(Base):
     """A copy of a volume's data kept by a backup host (``host``) outside the
     volume backends; ``volume_id`` stays after the volume is gone."""
     __tablename__ = 'backups'
-    __table_args__ = (sa.Index('backups_project_id_idx', 'project_id'),)
+    __table_args__ = (sa.Index('backups_project_id_idx', 'project_id'),
+                      sa.Index('backups_parent_id_idx', 'parent_id'))
     id = sa.Column(sa.String(36), primary_key=True)
     project_id = sa.Column(sa.String(255), nullable=False)
     user_id = sa.Column(sa.String(255))
@@ -232,6 +234,8 @@ class Backup(Base):
     availability_zone = sa.Column(sa.String(255))
     fail_reason = sa.Column(sa.String(255))
     restore_volume_id = sa.Column(sa.String(36))
+    parent_id = sa.Column(sa.String(36))
+    num_dependent_backups = sa.Column(sa.Integer, nullable=False, default=0)
     data_timestamp = _ts()
     created_at = _ts()
     updated_at = _ts()

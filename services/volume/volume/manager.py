@@ -286,13 +286,13 @@ class VolumeManager:
                                   info['data']['device_path'])
         except Exception as exc:
             LOG.error('Moving volume %s from %s failed: %s', volume_id, source_host, exc)
-            self._set_volume(ctx, volume_id, 'available', 'retyping')
+            self._set_volume(ctx, volume_id, 'available', 'retyping', migration_status='error')
             self._message(ctx, volume, messages.RETYPE, messages.DRIVER_FAILED)
             return
         finally:
             self.volume_api.terminate_connection(ctx, source_host, volume_id, connector)
         moved = self._set_volume(ctx, volume_id, 'available', 'retyping', host=self.host,
-                                 volume_type_id=new_type_id)
+                                 volume_type_id=new_type_id, migration_status='success')
         if moved is not None and copied:
             self.volume_api.remove_volume_data(ctx, source_host, volume_id)
 

@@ -266,3 +266,21 @@ def test_metadata_secret_is_shared_by_network_and_compute(deployed):
     assert (_owner(etc / 'metadata_proxy.secret'),
             _mode(etc / 'metadata_proxy.secret')) == (('root', 'root'), 0o600)
     assert network.get('ovs', 'bridge_mappings') == 'public:br-ex'
+
+
+def test_volume_backups_go_to_the_object_store_when_it_is_deployed(deployed):
+    base, _ = deployed
+    volume = configparser.RawConfigParser()
+    volume.read(base / 'etc' / 'volume.conf')
+    # this run's ALTO_SERVICES is unset: no object store, backups in a directory
+    assert volume.get('backup', 'driver') == 'posix'
+    env = dict(os.environ, ALTO_SRC=str(ROOT), ALTO_ETC=str(base / 'etc'),
+               ALTO_STATE=str(base / 'state'))
+    for services, forced, expected in (
+            ('identity volume objectstore', '', 'objectstore'),
+            ('identity objectstore volume', '', 'objectstore'),
+            ('identity image volume', '', 'posix'),
+            ('identity volume objectstore', 'posix', 'posix')):
+        out = _bash(dict(env, ALTO_SERVICES=services, VOLUME_BACKUP_DRIVER=forced),
+                    '. "$ALTO_SRC/deploy/lib/volume.sh"; _volume_backup_driver')
+        assert (out.returncode, out.stdout.strip()) == (0, expected), out.stderr

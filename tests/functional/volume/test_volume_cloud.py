@@ -453,10 +453,19 @@ def test_version_discovery(cloud):
     assert body['versions'][0]['min_version'] == '3.0'
 
 
+def _wait_backup(bs, backup_id, status='available'):
+    deadline = time.time() + 60
+    while bs.get_backup(backup_id).status != status:
+        assert time.time() < deadline, 'backup %s did not become %s' % (backup_id, status)
+        time.sleep(0.3)
+    return bs.get_backup(backup_id)
+
+
 def test_cli_backup_and_restore(cloud, clis, demo_sdk):
     """``volume backup create`` copies the volume's data (chunks, zeros
-    skipped) on alto-volume-backup; ``volume backup restore`` into a new
-    volume brings it back."""
+    skipped) on alto-volume-backup; ``--incremental`` only the chunks that
+    changed since; ``volume backup restore`` of the incremental one into a
+    new volume brings the whole volume back."""
     demo, bs = clis['demo'], demo_sdk.block_storage
     vol = bs.create_volume(size=1, name='to-back-up')
     wait_status(demo_sdk, vol.id, 'available')
@@ -470,24 +479,37 @@ def test_cli_backup_and_restore(cloud, clis, demo_sdk):
         time.sleep(0.3)
     chunks = sorted(p.name for p in (cloud.workdir / 'backup').rglob('chunk-*'))
     assert chunks == ['chunk-00002']          # 4 MiB chunks: only the third holds data
-    restored = demo.json('volume', 'backup', 'restore', 'nightly', 'restored')
+    wait_status(demo_sdk, vol.id, 'available')
+    with open(cloud.volumes_dir / ('volume-%s' % vol.id), 'r+b') as f:
+        f.seek(21 << 20)
+        f.write(b'written later')
+    demo.run('volume', 'backup', 'create', '--incremental', '--name', 'later', vol.id)
+    later = _wait_backup(bs, demo.json('volume', 'backup', 'show', 'later')['id'])
+    assert later.is_incremental and bs.get_backup(backup['id']).has_dependent_backups
+    # the incremental one stored the new chunk only
+    assert sorted(p.name for p in (cloud.workdir / 'backup' / 'volumebackups' /
+                                   later.id).iterdir()) == ['chunk-00005', 'metadata.json']
+    assert 'Incremental backups exist' in demo.run('volume', 'backup', 'delete', 'nightly',
+                                                   expect_fail=True)
+    restored = demo.json('volume', 'backup', 'restore', 'later', 'restored')
     new_id = restored['volume_id']
-    # The new volume is briefly available between its creation and the
-    # restore; the backup is available again once the restore is done.
-    deadline = time.time() + 60
-    while bs.get_backup(backup['id']).status != 'available':
-        assert time.time() < deadline, 'the backup stayed restoring'
-        time.sleep(0.3)
+    # the new volume goes restoring-backup before the answer, available once restored
+    assert bs.get_volume(new_id).status in ('restoring-backup', 'available')
     wait_status(demo_sdk, new_id, 'available', timeout=60)
+    _wait_backup(bs, later.id)
     with open(cloud.volumes_dir / ('volume-%s' % new_id), 'rb') as f:
         f.seek(9 << 20)
         assert f.read(16) == b'kept in a backup'
-    bs.delete_backup(backup['id'])
+        f.seek(21 << 20)
+        assert f.read(13) == b'written later'
+    for backup_id in (later.id, backup['id']):      # the incremental one first
+        bs.delete_backup(backup_id)
+        deadline = time.time() + 60
+        while bs.find_backup(backup_id) is not None:
+            assert time.time() < deadline, 'the backup was not deleted'
+            time.sleep(0.3)
     for volume_id in (vol.id, new_id):
         bs.delete_volume(volume_id)
-    while bs.find_backup(backup['id']) is not None:
-        assert time.time() < deadline, 'the backup was not deleted'
-        time.sleep(0.3)
     assert list((cloud.workdir / 'backup').rglob('chunk-*')) == []
 
 
@@ -534,7 +556,7 @@ def test_cli_qos_transfer_messages_retype(cloud, clis, demo_sdk, tokens):
     demo.run('volume', 'set', '--type', 'on-fast', '--retype-policy', 'on-demand', vol.id)
     deadline = time.time() + 30
     while as_admin('GET', 'volumes/%s' % vol.id)['volume']['os-vol-host-attr:host'] != \
-            'stor2@fast':
+            'stor2@fast#fast':
         assert time.time() < deadline, 'the volume did not move'
         time.sleep(0.3)
     moved = wait_status(demo_sdk, vol.id, 'available')

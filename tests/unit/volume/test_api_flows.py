@@ -41,7 +41,7 @@ def test_create_show_list_delete(app, env):
     assert 'os-vol-host-attr:host' not in shown
     assert env.driver.volumes == {volume['id']: 1}
     admin_view = show(app, volume['id'], ADMIN)
-    assert admin_view['os-vol-host-attr:host'] == 'stor1@file'
+    assert admin_view['os-vol-host-attr:host'] == 'stor1@file#file'
     listed = app.get('/v3/demo/volumes', headers=headers()).json['volumes']
     assert [v['id'] for v in listed] == [volume['id']]
     # project id optional in the URL

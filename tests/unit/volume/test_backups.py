@@ -140,3 +140,230 @@ def test_restart_settles_interrupted_backups(app, env):
     assert _wait_backup(app, stuck['id'], 'error')['fail_reason']
     assert show(app, volume['id'])['status'] == 'available'
     app.get('/v3/demo/backups/%s' % done['id'], headers=headers(), status=404)
+
+
+def test_incremental_backups_chain_and_refusals(app, env):
+    volume = create(app, size=1)
+    wait_status(app, volume['id'], 'available')
+    refused = app.post_json('/v3/demo/backups', {'backup': {
+        'volume_id': volume['id'], 'incremental': True}}, headers=headers(), status=400)
+    assert 'No backups available' in refused.json['badRequest']['message']
+    full = _wait_backup(app, _backup(app, volume['id'])['id'], 'available')
+    wait_status(app, volume['id'], 'available')
+    assert (full['is_incremental'], full['has_dependent_backups']) == (False, False)
+    first = _wait_backup(app, _backup(app, volume['id'], incremental=True)['id'], 'available')
+    wait_status(app, volume['id'], 'available')
+    second = _wait_backup(app, _backup(app, volume['id'], incremental='true')['id'],
+                          'available')
+    wait_status(app, volume['id'], 'available')
+    # each builds on the newest available backup of the volume
+    assert env.backup_driver.parents[first['id']] == full['id']
+    assert env.backup_driver.parents[second['id']] == first['id']
+    assert first['is_incremental'] and second['is_incremental']
+    got = {b['id']: b for b in app.get('/v3/demo/backups/detail',
+                                       headers=headers()).json['backups']}
+    assert [got[b['id']]['has_dependent_backups'] for b in (full, first, second)] == \
+        [True, True, False]
+    # a backup others build on is not deleted
+    for parent in (full, first):
+        answer = app.delete('/v3/demo/backups/%s' % parent['id'], headers=headers(),
+                            status=400)
+        assert 'Incremental backups exist' in answer.json['badRequest']['message']
+    # restoring an incremental one into a new volume: restoring-backup at once
+    answer = app.post_json('/v3/demo/backups/%s/restore' % second['id'],
+                           {'restore': {'name': 'from-chain'}}, headers=headers(),
+                           status=202).json['restore']
+    assert show(app, answer['volume_id'])['status'] in ('restoring-backup', 'available')
+    wait_for(lambda: (second['id'], '/fake/volume-%s' % answer['volume_id'])
+             in env.backup_driver.restored)
+    _wait_backup(app, second['id'], 'available')
+    for backup in (second, first, full):          # newest first
+        app.delete('/v3/demo/backups/%s' % backup['id'], headers=headers(), status=202)
+        wait_for(lambda b=backup: app.get('/v3/demo/backups/%s' % b['id'], headers=headers(),
+                                          expect_errors=True).status_int == 404)
+
+
+def test_restore_into_a_new_volume_answers_it_restoring(app, env):
+    volume = create(app)
+    wait_status(app, volume['id'], 'available')
+    backup = _wait_backup(app, _backup(app, volume['id'])['id'], 'available')
+    wait_status(app, volume['id'], 'available')
+    env.backup_driver.fail.add('restore')        # the restore ends at once, in error
+    try:
+        answer = app.post_json('/v3/demo/backups/%s/restore' % backup['id'],
+                               {'restore': {'name': 'fresh'}}, headers=headers(),
+                               status=202).json['restore']
+        # never "available" before the restore: built, then restoring, then its end
+        seen = set()
+        wait_for(lambda: seen.add(show(app, answer['volume_id'])['status'])
+                 or 'error_restoring' in seen)
+        assert 'available' not in seen and 'creating' not in seen
+    finally:
+        env.backup_driver.fail.discard('restore')
+    _wait_backup(app, backup['id'], 'available')
+
+
+def _volume_file(tmp_path, chunks):
+    volume = tmp_path / 'volume'
+    with open(volume, 'wb') as f:
+        f.truncate(8 * MiB)
+        for index, text in chunks.items():
+            f.seek(index * MiB + 7)
+            f.write(text)
+    return volume
+
+
+def _read(volume):
+    with open(volume, 'rb') as f:
+        return f.read()
+
+
+def test_posix_incremental_stores_changed_chunks_and_restores_the_chain(tmp_path):
+    conf = types.SimpleNamespace(backup=types.SimpleNamespace(
+        backup_posix_path=str(tmp_path / 'store'), backup_chunk_size=1))
+    driver = posix.PosixBackupDriver(conf)
+    volume = _volume_file(tmp_path, {1: b'one', 3: b'three', 5: b'five'})
+    full = {'id': 'full', 'container': None, 'volume_id': 'v'}
+    assert driver.backup(full, str(volume)) == 4
+    with open(volume, 'r+b') as f:       # chunk 3 changes, chunk 5 is zeroed, 6 is new
+        f.seek(3 * MiB + 7)
+        f.write(b'THREE')
+        f.seek(5 * MiB + 7)
+        f.write(b'\0' * 4)
+        f.seek(6 * MiB)
+        f.write(b'six')
+    state_one = _read(volume)
+    inc = {'id': 'inc', 'container': None, 'volume_id': 'v'}
+    assert driver.backup(inc, str(volume), parent=full) == 3     # chunks 3, 6 + metadata
+    assert sorted(os.listdir(driver.directory(inc))) == \
+        ['chunk-00003', 'chunk-00006', 'metadata.json']
+    with open(volume, 'r+b') as f:
+        f.seek(1 * MiB + 7)
+        f.write(b'ONE')
+    inc2 = {'id': 'inc2', 'container': 'other', 'volume_id': 'v'}
+    assert driver.backup(inc2, str(volume), parent=inc) == 2
+    state_two = _read(volume)
+    with open(volume, 'r+b') as f:
+        f.write(b'scribbled over')
+    driver.restore(inc, str(volume))
+    assert _read(volume) == state_one
+    driver.restore(inc2, str(volume))
+    assert _read(volume) == state_two
+    driver.restore(full, str(volume))
+    restored = _read(volume)
+    assert restored[5 * MiB + 7:5 * MiB + 11] == b'five' and restored[6 * MiB:6 * MiB + 3] \
+        == b'\0\0\0'
+    # chunk 5 of the full backup was zeroed since: the incremental ones do not read it
+    with open(os.path.join(driver.directory(full), 'chunk-00005'), 'wb') as f:
+        f.write(b'not even zlib')
+    driver.restore(inc, str(volume))
+    assert _read(volume) == state_one
+    # chunk 6 lives in ``inc`` and ``inc2`` shares it: damaged, both refuse it
+    import zlib
+    with open(os.path.join(driver.directory(inc), 'chunk-00006'), 'wb') as f:
+        f.write(zlib.compress(b'x' * 10))
+    for backup in (inc, inc2):
+        with pytest.raises(ValueError, match='MD5'):
+            driver.restore(backup, str(volume))
+    for backup in (inc2, inc, full):
+        driver.delete(backup)
+    assert list((tmp_path / 'store').rglob('chunk-*')) == []
+
+
+class _MemoryStore:
+    """The object store client's interface over a dict (what the real one
+    does is tested against the real daemons in tests/functional)."""
+
+    def __init__(self):
+        self.objects = {}
+        self.containers = set()
+
+    def ensure_container(self, container):
+        self.containers.add(container)
+
+    def put_object(self, container, name, data, md5):
+        import hashlib
+        assert hashlib.md5(data).hexdigest() == md5
+        self.objects[(container, name)] = data
+
+    def get_object(self, container, name):
+        return self.objects[(container, name)]
+
+    def delete_object(self, container, name):
+        self.objects.pop((container, name), None)
+
+    def list_objects(self, container, prefix):
+        return [n for c, n in self.objects if c == container and n.startswith(prefix)]
+
+
+def test_objectstore_driver_names_and_sha_check(tmp_path):
+    from services.volume.backup import objectstore
+    conf = types.SimpleNamespace(backup=types.SimpleNamespace(backup_chunk_size=1))
+    store = _MemoryStore()
+    driver = objectstore.ObjectStoreBackupDriver(conf, client=store)
+    volume = _volume_file(tmp_path, {0: b'zero', 2: b'two'})
+    full = {'id': 'b1', 'container': 'volumebackups', 'volume_id': 'v1'}
+    assert driver.backup(full, str(volume)) == 3
+    assert sorted(n for _, n in store.objects) == [
+        'volume_v1/backup_b1/chunk-00000', 'volume_v1/backup_b1/chunk-00002',
+        'volume_v1/backup_b1/metadata.json']
+    with open(volume, 'r+b') as f:
+        f.seek(2 * MiB)
+        f.write(b'changed')
+    inc = {'id': 'b2', 'container': 'volumebackups', 'volume_id': 'v1'}
+    assert driver.backup(inc, str(volume), parent=full) == 2
+    expected = _read(volume)
+    volume.write_bytes(b'\0' * 8 * MiB)
+    driver.restore(inc, str(volume))
+    assert _read(volume) == expected
+    import zlib
+    store.objects[('volumebackups', 'volume_v1/backup_b1/chunk-00000')] = \
+        zlib.compress(b'forged')
+    with pytest.raises(ValueError, match='corrupt'):
+        driver.restore(inc, str(volume))
+    driver.delete(inc)
+    assert all('backup_b2' not in n for _, n in store.objects)
+    driver.delete(full)
+    assert store.objects == {}
+
+
+def test_objectstore_client_checks_the_answered_etag():
+    from oslo_config import cfg
+
+    from services.volume.clients import objectstore as client_module
+
+    class Answer:
+        def __init__(self, status, etag=None, body=b''):
+            self.status_code, self.headers = status, {'ETag': etag} if etag else {}
+            self.content, self.text = body, body.decode()
+
+    class Session:
+        def __init__(self):
+            self.calls = []
+
+        def request(self, url, method, **kwargs):
+            self.calls.append((method, url, kwargs.get('headers'),
+                               kwargs['endpoint_filter']['service_type']))
+            return self.answers.pop(0)
+
+    from services.volume.conf import backup as backup_conf
+    if 'backup' not in cfg.CONF:
+        backup_conf.register_opts(cfg.CONF)
+    cfg.CONF.set_override('objectstore_interfaces', 'internal', group='backup')
+    try:
+        session = Session()
+        client = client_module.ObjectStoreClient(session=session)
+        session.answers = [Answer(201, etag='0' * 32)]
+        with pytest.raises(client_module.ObjectStoreError, match='ETag'):
+            client.put_object('volumebackups', 'volume_v/backup_b/chunk-00000', b'data', 'f' * 32)
+        assert session.calls[0][:3] == ('PUT', '/volumebackups/volume_v/backup_b/chunk-00000',
+                                        {'ETag': 'f' * 32,
+                                         'Content-Type': 'application/octet-stream'})
+        assert session.calls[0][3] == 'object-store'
+        session.answers = [Answer(422, body=b'Unprocessable Entity')]
+        with pytest.raises(client_module.ObjectStoreError, match='422'):
+            client.put_object('volumebackups', 'x', b'data', 'f' * 32)
+        session.answers = [Answer(404)]
+        client.delete_object('volumebackups', 'gone')          # already gone is fine
+    finally:
+        cfg.CONF.clear_override('objectstore_interfaces', group='backup')

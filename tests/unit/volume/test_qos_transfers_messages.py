@@ -164,10 +164,20 @@ def test_retype_in_place_and_to_another_backend(app, env):
     app.post_json(url, {'os-retype': {'new_type': 'plain-2'}}, headers=headers(), status=400)
     app.post_json(url, {'os-retype': {'new_type': 'nope'}}, headers=headers(), status=404)
     app.post_json(url, {'os-retype': {}}, headers=headers(), status=400)
-    # another backend: never without on-demand, none there yet
-    app.post_json(url, {'os-retype': {'new_type': 'fast'}}, headers=headers(), status=400)
-    app.post_json(url, {'os-retype': {'new_type': 'fast', 'migration_policy': 'on-demand'}},
+    app.post_json(url, {'os-retype': {'new_type': 'fast', 'migration_policy': 'sometimes'}},
                   headers=headers(), status=400)
+    # another backend: never without on-demand, none there yet; accepted as
+    # cinder does, then not done: the volume keeps its type, a message says why
+    app.post_json(url, {'os-retype': {'new_type': 'fast'}}, headers=headers(), status=202)
+    app.post_json(url, {'os-retype': {'new_type': 'fast', 'migration_policy': 'on-demand'}},
+                  headers=headers(), status=202)
+    kept = show(app, volume['id'], ADMIN)
+    assert (kept['status'], kept['volume_type'], kept['migration_status']) == \
+        ('available', 'plain-2', None)
+    found = app.get('/v3/demo/messages?resource_uuid=%s' % volume['id'],
+                    headers=headers(version='3.3')).json['messages']
+    assert [m['event_id'] for m in found] == ['VOLUME_VOLUME_011_003'] * 2
+    assert 'retype volume' in found[0]['user_message']
     conf = cfg.CONF
     conf.set_override('backend_name', 'fast', group='volume')
     try:
@@ -179,8 +189,10 @@ def test_retype_in_place_and_to_another_backend(app, env):
         conf.clear_override('backend_name', group='volume')
     app.post_json(url, {'os-retype': {'new_type': 'fast', 'migration_policy': 'on-demand'}},
                   headers=headers(), status=202)
-    wait_for(lambda: show(app, volume['id'], ADMIN)['os-vol-host-attr:host'] == 'stor1@fast')
+    wait_for(lambda: show(app, volume['id'], ADMIN)['os-vol-host-attr:host'] == 'stor1@fast#fast')
     moved = wait_status(app, volume['id'], 'available')
     assert moved['volume_type'] == 'fast'
+    shown = show(app, volume['id'], ADMIN)
+    assert shown['migration_status'] == shown['os-vol-mig-status-attr:migstat'] == 'success'
     assert volume['id'] in second.driver.volumes
     wait_for(lambda: volume['id'] not in env.driver.volumes)

@@ -33,7 +33,8 @@ def view(req, backup):
                 created_at=backup['created_at'], updated_at=backup['updated_at'],
                 data_timestamp=backup['data_timestamp'], volume_id=backup['volume_id'],
                 snapshot_id=backup['snapshot_id'], fail_reason=backup['fail_reason'],
-                is_incremental=False, has_dependent_backups=False)
+                is_incremental=bool(backup.get('parent_id')),
+                has_dependent_backups=bool(backup.get('num_dependent_backups')))
     if req.at_least(18) and policies.authorize(
             req.context, 'backup:backup_project_attribute', do_raise=False):
         body['os-backup-project-attr:project_id'] = backup['project_id']
@@ -79,8 +80,7 @@ def create(req):
     body = req.body
     common.validate(schemas.create(), body)
     spec = body['backup']
-    if common.boolean(spec.get('incremental', False), 'incremental'):
-        raise exception.InvalidInput(reason='Incremental backups are not supported.')
+    incremental = common.boolean(spec.get('incremental', False), 'incremental')
     if spec.get('snapshot_id'):
         raise exception.InvalidInput(reason='Backups of snapshots are not supported.')
     volume = common.conductor().volume_get(ctx, spec['volume_id'])
@@ -88,7 +88,7 @@ def create(req):
     backup = common.conductor().backup_create(ctx, {
         'volume_id': volume['id'], 'name': spec.get('name'),
         'description': spec.get('description'), 'container': spec.get('container')},
-        common.boolean(spec.get('force', False), 'force'))
+        common.boolean(spec.get('force', False), 'force'), incremental)
     answer = summary(req, backup)
     if req.at_least(43):
         answer['metadata'] = {}

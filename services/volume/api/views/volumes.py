@@ -12,6 +12,14 @@ def attachment_summary(attachment):
             'id': attachment['volume_id']}
 
 
+def host_with_pool(host):
+    """``host@backend#pool`` as cinder shows it; a backend here is one pool,
+    named after the backend (as cinder's single-pool drivers name theirs)."""
+    if not host or '#' in host:
+        return host
+    return '%s#%s' % (host, host.partition('@')[2] or host)
+
+
 def summary(req, volume):
     return {'id': volume['id'], 'name': volume['name'],
             'links': common.links(req, 'volumes', volume['id'])}
@@ -36,7 +44,8 @@ def detail(req, volume, extended=True):
         'links': common.links(req, 'volumes', volume['id']), 'user_id': volume['user_id'],
         'bootable': 'true' if volume['bootable'] else 'false', 'encrypted': False,
         'replication_status': None, 'consistencygroup_id': None,
-        'multiattach': volume['multiattach'], 'migration_status': None,
+        'multiattach': volume['multiattach'],
+        'migration_status': volume.get('migration_status'),
     }
     if extended:
         _extend(ctx, volume, body)
@@ -63,8 +72,8 @@ def _extend(ctx, volume, body):
                           volume['project_id'], do_raise=False):
         body['os-vol-tenant-attr:tenant_id'] = volume['project_id']
     if policies.authorize(ctx, 'volume_extension:volume_host_attribute', do_raise=False):
-        body['os-vol-host-attr:host'] = volume['host']
-        body['os-vol-mig-status-attr:migstat'] = None
+        body['os-vol-host-attr:host'] = host_with_pool(volume['host'])
+        body['os-vol-mig-status-attr:migstat'] = volume.get('migration_status')
         body['os-vol-mig-status-attr:name_id'] = None
     if volume.get('image_metadata'):
         body['volume_image_metadata'] = volume['image_metadata']

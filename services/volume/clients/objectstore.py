@@ -1,0 +1,94 @@
+"""The object store (Swift v1 REST), as the backup host uses it: containers
+and objects in the volume service's own account, reached with the service
+credentials (``[service_user]``) and found in their catalog (``object-store``).
+"""
+
+import threading
+from urllib.parse import quote
+
+from keystoneauth1 import exceptions as ks_exc
+from keystoneauth1 import loading as ks_loading
+from oslo_config import cfg
+
+CONF = cfg.CONF
+_LOCK = threading.Lock()
+_SESSION = None
+
+
+class ObjectStoreError(Exception):
+    def __init__(self, method, path, status, detail=''):
+        super().__init__('object store: %s %s answered %s %s' % (method, path, status,
+                                                                 detail[:200]))
+        self.status = status
+
+
+def _session():
+    global _SESSION
+    with _LOCK:
+        if _SESSION is None:
+            auth = ks_loading.load_auth_from_conf_options(CONF, 'service_user')
+            _SESSION = ks_loading.load_session_from_conf_options(CONF, 'service_user',
+                                                                 auth=auth)
+        return _SESSION
+
+
+def _quote(name):
+    return quote(name, safe='/')
+
+
+class ObjectStoreClient:
+    def __init__(self, session=None):
+        self._given = session
+
+    def _endpoint_filter(self):
+        conf = CONF.backup
+        values = {'service_type': 'object-store',
+                  'interface': conf.objectstore_interfaces.split(',')}
+        if conf.objectstore_region_name:
+            values['region_name'] = conf.objectstore_region_name
+        if conf.objectstore_endpoint_override:
+            values['endpoint_override'] = conf.objectstore_endpoint_override
+        return values
+
+    def _request(self, method, path, ok, **kwargs):
+        session = self._given or _session()
+        try:
+            resp = session.request('/' + _quote(path), method, raise_exc=False,
+                                   endpoint_filter=self._endpoint_filter(), **kwargs)
+        except ks_exc.ClientException as exc:
+            raise ObjectStoreError(method, path, 'no answer', str(exc))
+        if resp.status_code not in ok:
+            raise ObjectStoreError(method, path, resp.status_code, resp.text)
+        return resp
+
+    def ensure_container(self, container):
+        self._request('PUT', container, (201, 202))
+
+    def put_object(self, container, name, data, md5):
+        """Store ``data``; the store checks it against ``md5`` (``ETag``), and
+        so does this client against the ETag answered."""
+        resp = self._request('PUT', '%s/%s' % (container, name), (201,), data=data,
+                             headers={'ETag': md5, 'Content-Type': 'application/octet-stream'})
+        etag = (resp.headers.get('ETag') or '').strip('"')
+        if etag != md5:
+            raise ObjectStoreError('PUT', '%s/%s' % (container, name), resp.status_code,
+                                   'ETag %s, expected %s' % (etag, md5))
+
+    def get_object(self, container, name):
+        return self._request('GET', '%s/%s' % (container, name), (200,)).content
+
+    def delete_object(self, container, name):
+        """Remove the object (gone already is fine)."""
+        self._request('DELETE', '%s/%s' % (container, name), (204, 404))
+
+    def list_objects(self, container, prefix):
+        """Names of the container's objects that start with ``prefix``."""
+        names, marker = [], ''
+        while True:
+            resp = self._request('GET', container, (200, 204, 404),
+                                 params={'format': 'json', 'prefix': prefix, 'marker': marker})
+            page = resp.json() if resp.status_code == 200 else []
+            if not page:
+                return names
+            names.extend(o['name'] for o in page)
+            marker = page[-1]['name']
