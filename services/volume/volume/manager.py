@@ -85,8 +85,9 @@ class VolumeManager:
             status = volume['status']
             if status == 'creating':
                 self.offload(self.driver.delete_volume, volume)
-                self._set_volume(ctx, volume['id'], 'error', 'creating',
-                                 reason='The volume service restarted while creating it.')
+                if self._set_volume(ctx, volume['id'], 'error', 'creating',
+                                    reason='The volume service restarted while creating it.'):
+                    self._message(ctx, volume, messages.CREATE, messages.UNKNOWN)
             elif status == 'deleting':
                 self.delete_volume(ctx, volume['id'])
             elif status == 'extending':
@@ -102,7 +103,10 @@ class VolumeManager:
         for snapshot in snapshots:
             if snapshot['status'] == 'creating':
                 self.offload(self.driver.delete_snapshot, snapshot)
-                self._set_snapshot(ctx, snapshot['id'], 'error', 'creating')
+                self._set_snapshot(ctx, snapshot['id'], 'error', 'creating',
+                                   reason='The volume service restarted while creating it.')
+                self._message(ctx, snapshot, messages.SNAPSHOT_CREATE, messages.UNKNOWN,
+                              messages.RESOURCE_SNAPSHOT)
             elif snapshot['status'] == 'deleting':
                 self.delete_snapshot(ctx, snapshot['id'])
 
