@@ -24,7 +24,7 @@ FORMS = {
     'light': {'servers': 8, 'concurrency': 4, 'outage': 3, 'ports': 24, 'hosts': 2,
               'settle': 90, 'schedule_timeout': 45, 'volumes': 12, 'objects': 24},
     'full': {'servers': 100, 'concurrency': 10, 'outage': 20, 'ports': 100, 'hosts': 3,
-             'settle': 360, 'schedule_timeout': 180, 'volumes': 60, 'objects': 200},
+             'settle': 360, 'schedule_timeout': 180, 'volumes': 30, 'objects': 200},
 }
 #: the scenarios the light form runs; the full form runs all of them
 LIGHT_SCENARIOS = ('broker-outage', 'compute-kill', 'image-store-full', 'volume-kill',

@@ -43,7 +43,7 @@ def test_volume_host_killed_mid_operations(tmp_path, rabbit_url, suite_mariadb):
     try:
         count, concurrency = volume_storm.sizes()
         storm = volume_storm.Lifecycles(cloud, count, concurrency).start()
-        assert storm.half.wait(120)
+        assert storm.busy.wait(300)
         name = 'volume-%s' % volume_storm.HOST
         cloud.kill(name)
         killed_at = time.time()
@@ -65,7 +65,7 @@ def test_volume_conductor_restarted_mid_create_storm(tmp_path, rabbit_url, suite
     try:
         count, concurrency = volume_storm.sizes()
         storm = volume_storm.Lifecycles(cloud, count, concurrency).start()
-        assert storm.half.wait(120)
+        assert storm.busy.wait(300)
         cloud.kill('conductor')
         down_at = time.time()
         time.sleep(figures.size('outage'))

@@ -36,7 +36,7 @@ class Cloud(fixtures.VolumeCloud):
     """The volume daemons on a given broker URL and database, noauth."""
 
     def __init__(self, workdir, connection, transport_url, extra=None):
-        settings = {'DEFAULT': {'transport_url': transport_url, 'rpc_response_timeout': 10},
+        settings = {'DEFAULT': {'transport_url': transport_url, 'rpc_response_timeout': 30},
                     'api': {'auth_strategy': 'noauth'},
                     'quota': {'volumes': -1, 'gigabytes': -1}}
         for section, values in (extra or {}).items():
@@ -84,10 +84,11 @@ class Cloud(fixtures.VolumeCloud):
 
 class Lifecycles:
     """``count`` volume lifecycles from ``concurrency`` clients in the
-    background; every request is tallied.  ``half`` is set once half the
-    creates were sent."""
+    background; every request is tallied.  ``busy`` is set once the first
+    lifecycles are through and the next creates are being sent: creates,
+    attachments and deletes are then all in flight."""
 
-    def __init__(self, cloud, count, concurrency, deadline_s=240, settle_s=90):
+    def __init__(self, cloud, count, concurrency, deadline_s=900, settle_s=240):
         self.cloud = cloud
         self.count = count
         self.concurrency = concurrency
@@ -96,7 +97,8 @@ class Lifecycles:
         self.tally = figures.Tally()
         self.created = []           # ids the API answered 202 for
         self.done = {}              # how far each lifecycle got
-        self.half = threading.Event()
+        self.busy = threading.Event()
+        self._sent = 0
         self._pool = None
         self._futures = []
 
@@ -123,13 +125,14 @@ class Lifecycles:
                 status = answer.json()['volume']['status']
                 if status not in leave:
                     return status
-            time.sleep(0.5)
+            time.sleep(1)
         return status
 
     def _one(self, index):
         answer = self.call('POST', '/volumes', {'volume': {'size': 1, 'name': 'v%d' % index}})
-        if index >= self.count // 2:
-            self.half.set()
+        self._sent += 1
+        if self._sent > min(self.concurrency, self.count // 2):
+            self.busy.set()
         if answer is None or answer.status != 202:
             return 'refused'
         volume_id = answer.json()['volume']['id']
