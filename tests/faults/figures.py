@@ -22,7 +22,7 @@ FORMS = {
     # watchdog fails it; a 100-server storm queues builds longer than that
     # on a busy two-core machine, so the full form gives them more.
     'light': {'servers': 8, 'concurrency': 4, 'outage': 3, 'ports': 24, 'hosts': 2,
-              'settle': 90, 'schedule_timeout': 45, 'volumes': 12, 'objects': 24},
+              'settle': 90, 'schedule_timeout': 45, 'volumes': 8, 'objects': 24},
     'full': {'servers': 100, 'concurrency': 10, 'outage': 20, 'ports': 100, 'hosts': 3,
              'settle': 360, 'schedule_timeout': 180, 'volumes': 30, 'objects': 200},
 }

@@ -131,7 +131,7 @@ class Lifecycles:
     def _one(self, index):
         answer = self.call('POST', '/volumes', {'volume': {'size': 1, 'name': 'v%d' % index}})
         self._sent += 1
-        if self._sent > min(self.concurrency, self.count // 2):
+        if self._sent > min(self.concurrency, self.count - 1):
             self.busy.set()
         if answer is None or answer.status != 202:
             return 'refused'
