@@ -106,8 +106,9 @@ class Lifecycles:
         """The request, again after each 503 (its Retry-After honoured)
         until the deadline; the last answer (None: lost)."""
         while True:
+            # an API call may wait out two conductor calls (2 x rpc_response_timeout)
             answer = client.send(method, self.cloud.api_url + path, body, headers=MEMBER,
-                                 timeout=60)
+                                 timeout=120)
             self.tally.record(answer, '%s %s' % (method, path.split('?')[0]))
             if answer is None or answer.status != 503 or time.time() > self.deadline:
                 return answer
