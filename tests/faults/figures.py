@@ -1,7 +1,7 @@
 """Sizes of the two run forms and the figures every scenario reports.
 
 ``ALTO_FAULTS=light`` (the default; what ``tools/run_tests.sh all`` runs)
-keeps the suite to about three minutes; ``ALTO_FAULTS=full`` (``tox -e
+keeps the suite to a few minutes; ``ALTO_FAULTS=full`` (``tox -e
 faults``) is the 100-server storm with a 20 s outage.  Any size can be
 overridden by ``ALTO_FAULTS_<NAME>`` (e.g. ``ALTO_FAULTS_SERVERS=40``).
 
