@@ -23,13 +23,15 @@ def _cloud(tmp_path, suite_mariadb, rabbit_url):
 #: what a conductor killed mid-storm still leaves (docs/reliability.md): a volume
 #: the scheduler could not place (its conductor calls failed) stays ``creating``
 #: without a host; an attachment written before the export call the kill cut
-#: short keeps its volume ``reserved``
-KNOWN_CONDUCTOR_GAPS = 'creating without a host, or reserved by an attachment nobody knows of'
+#: short keeps its volume ``reserved``; a delete whose volume-host calls to the
+#: conductor failed stays ``deleting``
+KNOWN_CONDUCTOR_GAPS = ('creating without a host, reserved by an attachment nobody knows of, '
+                        'or deleting')
 
 
 def _known_gap(volume):
     return (volume['status'] == 'creating' and not volume.get('os-vol-host-attr:host')) or \
-        volume['status'] == 'reserved'
+        volume['status'] in ('reserved', 'deleting')
 
 
 def _check_and_report(name, cloud, storm, recover_s, detail, known=None):
