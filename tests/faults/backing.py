@@ -11,9 +11,13 @@ its own broker node and database server under its temp dir instead:
   and runs ``mariadbd`` on a free port and socket of its own.
 
 Both keep their data across :meth:`stop` / :meth:`start`, so a restart is
-a restart, not a new server.
+a restart, not a new server.  Neither outlives the test run, however it
+ends: the kernel sends SIGTERM to the server (the ``rabbitmq-server``
+script passes it on to its Erlang VM) when the test process dies, even by
+SIGKILL, and those still running at interpreter exit get SIGTERM then.
 """
 
+import atexit
 import os
 import pathlib
 import secrets
@@ -21,10 +25,12 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 
 import pytest
 
+from tests.functional import harness
 from tests.functional.harness import free_port
 
 RABBIT_SERVER = '/usr/lib/rabbitmq/bin/rabbitmq-server'
@@ -51,16 +57,42 @@ def _wait(predicate, timeout, what, log=None):
     raise RuntimeError('%s not ready in %ds\n%s' % (what, timeout, tail))
 
 
+_started = []
+
+
+@atexit.register
+def _stop_leftovers():
+    """A run that ended without its fixtures' teardown (an internal error, a
+    first Ctrl-C during teardown): stop what is left, and wait a little so
+    the servers' own shutdown is not cut short by the interpreter's exit."""
+    for server in _started:
+        server.signal(signal.SIGTERM)
+    deadline = time.time() + 30
+    for server in _started:
+        if server.process is not None:
+            try:
+                server.process.wait(timeout=max(deadline - time.time(), 0.1))
+            except subprocess.TimeoutExpired:
+                server.signal(signal.SIGKILL)
+
+
 class _Process:
-    """A server process in its own session (signals reach its children)."""
+    """A server process in its own session (signals reach its children),
+    terminated with the test process (PR_SET_PDEATHSIG, as the functional
+    harness does for daemons)."""
 
     process = None
 
     def _popen(self, argv, env=None, log=None):
+        # The parent-death signal fires when the starting *thread* ends: only
+        # the main thread lives as long as the test process.
+        main_thread = threading.current_thread() is threading.main_thread()
         with open(log, 'a') as out:
-            self.process = subprocess.Popen(argv, env=env, stdout=out,
-                                            stderr=subprocess.STDOUT,
-                                            start_new_session=True)
+            self.process = subprocess.Popen(
+                argv, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                preexec_fn=harness._terminate_with_parent if main_thread else None)
+        if self not in _started:
+            _started.append(self)
 
     def running(self):
         return self.process is not None and self.process.poll() is None

@@ -429,7 +429,13 @@ class ConductorManager:
         attachment, _ = db_api.attachment_create(volume_id, instance_uuid, mode,
                                                  _scope(context))
         if connector:
-            return self._connect(context, attachment, connector)
+            try:
+                return self._connect(context, attachment, connector)
+            except Exception:
+                # the caller gets an error, not the attachment: do not leave
+                # the volume reserved by a record nobody knows of
+                db_api.attachment_destroy(attachment['id'])
+                raise
         return attachment
 
     @_expected

@@ -9,6 +9,7 @@ or ends ``error_deleting``.  At start-up nothing stays ``creating``,
 
 import os
 import tempfile
+import time
 
 import oslo_messaging as messaging
 from oslo_config import cfg
@@ -25,6 +26,9 @@ from services.volume.volume import rpcapi
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 BINARY = 'alto-volume'
+#: a status update the conductor did not take is tried this often, this far apart (s)
+UPDATE_ATTEMPTS = 6
+UPDATE_RETRY_DELAY = 2
 
 
 def backend_host(conf=CONF):
@@ -85,8 +89,9 @@ class VolumeManager:
             status = volume['status']
             if status == 'creating':
                 self.offload(self.driver.delete_volume, volume)
-                self._set_volume(ctx, volume['id'], 'error', 'creating',
-                                 reason='The volume service restarted while creating it.')
+                if self._set_volume(ctx, volume['id'], 'error', 'creating',
+                                    reason='The volume service restarted while creating it.'):
+                    self._message(ctx, volume, messages.CREATE, messages.UNKNOWN)
             elif status == 'deleting':
                 self.delete_volume(ctx, volume['id'])
             elif status == 'extending':
@@ -102,19 +107,33 @@ class VolumeManager:
         for snapshot in snapshots:
             if snapshot['status'] == 'creating':
                 self.offload(self.driver.delete_snapshot, snapshot)
-                self._set_snapshot(ctx, snapshot['id'], 'error', 'creating')
+                self._set_snapshot(ctx, snapshot['id'], 'error', 'creating',
+                                   reason='The volume service restarted while creating it.')
+                self._message(ctx, snapshot, messages.SNAPSHOT_CREATE, messages.UNKNOWN,
+                              messages.RESOURCE_SNAPSHOT)
             elif snapshot['status'] == 'deleting':
                 self.delete_snapshot(ctx, snapshot['id'])
 
     def _set_volume(self, ctx, volume_id, status, expected, reason=None, **values):
+        """Record the end of work done on the backend.  The conductor may be
+        away (restarting): ask again rather than leave the volume in its
+        passing state; the expected status makes a repeat harmless."""
         values['status'] = status
         if reason:
             values['error_reason'] = reason[:255]
-        try:
-            return self.conductor.volume_update(ctx, volume_id, values,
-                                                {'status': [expected]})
-        except (exception.VolumeNotFound, exception.InvalidVolume) as exc:
-            LOG.info('Volume %s moved on meanwhile: %s', volume_id, exc)
+        for attempt in range(1, UPDATE_ATTEMPTS + 1):
+            try:
+                return self.conductor.volume_update(ctx, volume_id, values,
+                                                    {'status': [expected]})
+            except (exception.VolumeNotFound, exception.InvalidVolume) as exc:
+                LOG.info('Volume %s moved on meanwhile: %s', volume_id, exc)
+                return None
+            except common_exc.ServiceUnavailable as exc:
+                if attempt == UPDATE_ATTEMPTS:
+                    raise
+                LOG.warning('Recording volume %s as %s (attempt %d): %s', volume_id, status,
+                            attempt, exc)
+                time.sleep(UPDATE_RETRY_DELAY)
 
     def _set_snapshot(self, ctx, snapshot_id, status, expected, reason=None):
         values = {'status': status}

@@ -86,6 +86,21 @@ def test_restart_cleans_up_interrupted_work(app, env):
     assert show(app, stuck['id'])['status'] == 'error'
     assert stuck['id'] not in env.driver.volumes
     show(app, gone['id'], status=404)
+    # the project is told why its volume is in error
+    told = app.get('/v3/demo/messages', headers=headers(version='3.3')).json['messages']
+    assert [m['resource_uuid'] for m in told] == [stuck['id']]
+
+
+def test_attachment_whose_export_failed_is_not_left_reserved(app, env):
+    volume = create(app)
+    wait_status(app, volume['id'], 'available')
+    env.driver.fail.add('initialize_connection')
+    resp = app.post_json('/v3/demo/attachments', {'attachment': {
+        'volume_uuid': volume['id'], 'instance_uuid': 'srv-1',
+        'connector': {'host': 'cmp1'}}}, headers=headers(), expect_errors=True)
+    assert resp.status_int >= 400
+    assert show(app, volume['id'])['status'] == 'available'
+    assert app.get('/v3/demo/attachments', headers=headers()).json['attachments'] == []
 
 
 def test_attachment_state_machine(app, env):
