@@ -5,7 +5,9 @@ import hashlib
 import types
 
 import pytest
+import webob
 
+from services.objectstore import exception
 from services.objectstore.common import byteranges
 from services.objectstore.proxy import app as app_mod
 from services.objectstore.proxy import backend
@@ -110,14 +112,25 @@ def test_static_links_check_the_targets_etag():
 
 
 # -- static web ---------------------------------------------------------------------------
+class RaisingStore(Store):
+    """Refuses as the proxy's controllers do: by raising."""
+
+    def __call__(self, environ, start_response):
+        resp = webob.Request(environ).get_response(super(RaisingStore, self).__call__)
+        if resp.status_int == 404:
+            raise exception.NotFound()
+        return resp(environ, start_response)
+
+
 def _site(**meta):
-    store = Store()
+    store = RaisingStore()
     store.containers['site'] = {'X-Container-Meta-Web-' + k: v for k, v in meta.items()}
     for name, body in (('index.html', b'<p>home</p>'), ('docs/index.html', b'<p>docs</p>'),
                        ('404error.html', b'<p>lost</p>'), ('files/a.txt', b'aaa'),
                        ('files/b.txt', b'bb')):
         store.objects[('site', name)] = (body, {'Content-Type': 'text/html'})
-    return store, staticweb.StaticWeb(store, store)
+    # (refusals rendered as the proxy's outermost layer does)
+    return store, app_mod.ErrorCatcher(staticweb.StaticWeb(store, store))
 
 
 def test_index_redirects_and_error_pages_for_anonymous_readers():

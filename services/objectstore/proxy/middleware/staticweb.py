@@ -60,7 +60,7 @@ class StaticWeb(subrequest.Module):
             return self._directory(req, account, container, '', site)
         if obj.endswith('/'):
             return self._directory(req, account, container, obj, site)
-        resp = req.get_response(self.app)
+        resp = subrequest.respond(self.app, req)   # (a refusal as an answer)
         if resp.status_int != 404:
             return self._error(req, account, container, resp, site)
         # a pseudo-directory named without its slash

@@ -20,6 +20,7 @@ import urllib.parse
 
 import webob
 
+from services.objectstore.common import metadata
 from services.objectstore.common import paths
 from services.objectstore.proxy.middleware import subrequest
 
@@ -135,8 +136,11 @@ class Symlinks(subrequest.Module):
         for name in SYSMETA:
             req.headers.pop(name, None)
         req.headers.update(sysmeta)
-        if not req.headers.get('Content-Type'):
+        if not metadata.sent_content_type(req.environ):
             req.headers['Content-Type'] = CONTENT_TYPE
+            if req.environ.get('headers_raw') is not None:   # (what the server was sent)
+                req.environ['headers_raw'] = tuple(req.environ['headers_raw']) + (
+                    ('Content-Type', CONTENT_TYPE),)
         req.headers['Content-Length'] = '0'
         req.body = b''
         resp = req.get_response(self.app)
