@@ -1,8 +1,9 @@
 """Conditional and range requests on an object (RFC 9110 §13, §14).
 
 Evaluated where the object is: on the object server, against its ETag and
-timestamp.  Only a single byte range is served; a request for several gets
-the whole body (a server may ignore Range).
+timestamp.  :func:`byte_range` reads one range (a large object manifest's
+segment ranges); a client's ``Range``, one or several, is read by
+:mod:`.byteranges`.
 """
 
 import email.utils

@@ -24,6 +24,11 @@ opts = [
                help='Most names one listing returns.'),
     cfg.IntOpt('max_meta_count', default=90, min=1,
                help='Most metadata items on one account, container or object.'),
+    cfg.FloatOpt('account_info_ttl', default=10.0, min=0,
+                 help='Seconds the proxy keeps an account\'s HEAD answer (its quotas, '
+                      'temp URL keys and usage) for later requests, as Swift\'s info '
+                      'cache does; its own writes to the account drop it at once. '
+                      '0: asked on every request.'),
     cfg.BoolOpt('account_autocreate', default=True,
                 help='Create a project\'s account on its first write.'),
 ]

@@ -12,7 +12,6 @@ what is on disk, so there is nothing else to invalidate).
 import os
 import sqlite3
 import time
-import uuid
 
 from oslo_log import log as logging
 
@@ -28,14 +27,8 @@ class Stats(node_mod.PassStats):
     template = '%d objects (%d bytes), %d databases audited, %d quarantined'
 
 
-def quarantine(device_path, kind, directory):
-    """Move ``directory`` to the device's quarantine for ``kind``."""
-    target = os.path.join(device_path, 'quarantined', kind)
-    os.makedirs(target, exist_ok=True)
-    dest = os.path.join(target, '%s-%s' % (os.path.basename(directory), uuid.uuid4().hex[:8]))
-    os.rename(directory, dest)
-    LOG.warning('Quarantined %s to %s', directory, dest)
-    return dest
+#: the directory of what failed goes to ``<device>/quarantined/<kind>/``
+quarantine = diskfile.quarantine
 
 
 class Throttle:

@@ -17,13 +17,31 @@ import json
 import os
 import struct
 import tempfile
+import uuid
 
+from oslo_log import log as logging
+
+LOG = logging.getLogger(__name__)
 FOOTER = struct.Struct('>Q')
 CHUNK = 65536
 
 
 class DiskFileError(Exception):
     pass
+
+
+def quarantine(device_path, kind, directory):
+    """Move ``directory`` to ``<device>/quarantined/<kind>/`` (kept for the
+    operator); returns where it went, or None when it was gone already."""
+    target = os.path.join(device_path, 'quarantined', kind)
+    os.makedirs(target, exist_ok=True)
+    dest = os.path.join(target, '%s-%s' % (os.path.basename(directory), uuid.uuid4().hex[:8]))
+    try:
+        os.rename(directory, dest)
+    except FileNotFoundError:
+        return None
+    LOG.warning('Quarantined %s to %s', directory, dest)
+    return dest
 
 
 class ObjectState:
@@ -104,6 +122,25 @@ class DiskFile:
             return []
 
     def state(self):
+        """What the directory holds.  A newest ``.data`` whose footer (or a
+        newer ``.meta``) does not read as metadata is quarantined, with its
+        directory, and the object is then missing here (a 404, so the proxy
+        asks another replica, and replication puts a good copy back)."""
+        for attempt in (1, 2):
+            try:
+                return self._state()
+            except FileNotFoundError:
+                # a file went between the listing and the read (a newer
+                # write or a cleanup): read again
+                if attempt == 1:
+                    continue
+                return ObjectState()
+            except (DiskFileError, ValueError, OSError) as exc:
+                LOG.warning('Object %s has unreadable metadata: %s', self.dir, exc)
+                quarantine(self.device_path, 'objects', self.dir)
+                return ObjectState()
+
+    def _state(self):
         newest = None           # (timestamp, ext)
         newest_meta = None
         for name in self._files():
@@ -119,9 +156,13 @@ class DiskFile:
         if ext == 'ts':
             return ObjectState('tombstone', ts)
         metadata, body_length = _read_footer(path)
+        if not isinstance(metadata, dict) or 'ETag' not in metadata:
+            raise DiskFileError('%s: the footer is not object metadata' % path)
         if newest_meta and newest_meta > ts:
             with open(os.path.join(self.dir, newest_meta + '.meta')) as f:
                 posted = json.load(f)
+            if not isinstance(posted, dict):
+                raise DiskFileError('%s.meta is not object metadata' % newest_meta)
             # a POST replaces the user metadata and content type, not the data's facts
             metadata = {k: v for k, v in metadata.items()
                         if not k.lower().startswith('x-object-meta-')

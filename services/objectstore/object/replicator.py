@@ -31,11 +31,17 @@ SYNC_BATCH = 64
 class PeerError(Exception):
     """A peer answered a replication request with an error."""
 
+    def __init__(self, message, status=None):
+        super().__init__(message)
+        self.status = status
+
 
 class Stats(node_mod.PassStats):
-    fields = ('partitions', 'suffixes', 'pushed', 'handoffs_removed', 'failures')
+    fields = ('partitions', 'suffixes', 'pushed', 'handoffs_removed', 'handoffs_filled',
+              'failures')
     template = ('%d partitions, %d suffixes compared, %d files pushed, %d handoff '
-                'partitions removed, %d failures')
+                'partitions removed, %d handoffs in place of unavailable devices, '
+                '%d failures')
 
 
 class ObjectReplicator:
@@ -50,7 +56,7 @@ class ObjectReplicator:
                                          conn_timeout=self.conn_timeout,
                                          node_timeout=self.node_timeout)
         if status != 200:
-            raise PeerError('%s %s: %d' % (method, path, status))
+            raise PeerError('%s %s: %d' % (method, path, status), status)
         return json.loads(body)
 
     def _push(self, peer, device_path, part, files, stats):
@@ -92,7 +98,8 @@ class ObjectReplicator:
             for _, handle in frames:
                 handle.close()
         if resp.status != 200:
-            raise PeerError('SYNC /%s/%d: %d' % (peer['device'], part, resp.status))
+            raise PeerError('SYNC /%s/%d: %d' % (peer['device'], part, resp.status),
+                            resp.status)
         answer = json.loads(body)
         stats.pushed += answer.get('placed', 0) + answer.get('obsolete', 0)
         for path, why in answer.get('refused', {}).items():
@@ -130,7 +137,12 @@ class ObjectReplicator:
             return
         in_sync = 0
         peers = [n for n in nodes if n['id'] != dev['id']]
-        for peer in peers:
+        # a primary whose device is gone (507) is replaced by the next handoff,
+        # so the partition keeps its replica count while that device is away
+        handoffs = (n for n in self.ring.get_more_nodes(part) if n['id'] != dev['id'])
+        queue = list(peers)
+        while queue:
+            peer = queue.pop(0)
             try:
                 if self.sync_partition(peer, device_path, part, local_hashes,
                                        reclaim_before, stats):
@@ -139,6 +151,11 @@ class ObjectReplicator:
                 stats.failures += 1
                 LOG.info('Partition %d: %s:%s/%s unreachable: %s', part, peer['ip'],
                          peer['port'], peer['device'], exc)
+                if primary and getattr(exc, 'status', None) == 507:
+                    substitute = next(handoffs, None)
+                    if substitute is not None:
+                        stats.handoffs_filled += 1
+                        queue.append(substitute)
         if not primary and in_sync == len(peers):
             # every primary has it: remove the handoff copy, unless a write came meanwhile
             if replication.suffix_hashes(device_path, part, reclaim_before) == local_hashes:

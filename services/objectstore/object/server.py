@@ -35,6 +35,7 @@ import webob
 import webob.exc
 
 from services.objectstore.common import client
+from services.objectstore.common import byteranges
 from services.objectstore.common import conditions
 from services.objectstore.common import metadata
 from services.objectstore.common import server
@@ -247,19 +248,27 @@ class ObjectServer(server.StorageServer):
             resp.content_type = None
             return resp
         length = state.body_length
-        span = conditions.byte_range(req.headers.get('Range'), length)
-        if span == 'unsatisfiable':
+        spans = byteranges.parse(req.headers.get('Range'), length)
+        if spans == 'unsatisfiable':
             resp = server.plain(416, 'Requested Range Not Satisfiable', headers={
                 'Content-Range': 'bytes */%d' % length, 'ETag': etag,
                 'Accept-Ranges': 'bytes'})
             return resp
         resp = webob.Response(headers=headers)
-        if span is None:
+        if spans is not None and len(spans) > 1:
+            body = byteranges.Multipart(spans, length, meta.get('Content-Type'),
+                                        lambda a, b: disk.reader(state, a, b))
+            resp.status = 206
+            resp.headers['Content-Type'] = body.content_type
+            resp.app_iter = body if req.method == 'GET' else []
+            resp.content_length = body.content_length
+            return resp
+        if spans is None:
             start, stop = 0, length
         else:
-            start, stop = span
+            start, stop = spans[0]
             resp.status = 206
-            resp.headers['Content-Range'] = 'bytes %d-%d/%d' % (start, stop - 1, length)
+            resp.headers['Content-Range'] = byteranges.content_range(start, stop, length)
         # (setting app_iter drops Content-Length: set it first)
         resp.app_iter = disk.reader(state, start, stop) if req.method == 'GET' else []
         resp.content_length = stop - start

@@ -116,26 +116,54 @@ class ProxyApp:
                             'object': obj.ObjectController(self)}
         # per request: green-thread local under the daemon's eventlet patching
         self._local = threading.local()
+        #: account -> (monotonic expiry, HEAD answer): kept across requests
+        self._accounts = {}
 
     def trans_id(self):
         return getattr(self._local, 'trans_id', '-')
 
-    def info(self, environ, account, container=None):
+    def info(self, environ, account, container=None, fresh=False):
         """The account's or container's HEAD answer from its first replica
         that has it (status 404 when it does not exist), read once per
-        request whoever asks (the feature modules, then the controllers)."""
+        request whoever asks (the feature modules, then the controllers).
+        An account's answer (2xx or 404) is also kept for ``[proxy]
+        account_info_ttl`` seconds across requests: an object PUT or COPY
+        asks for it (account quotas) and must not cost a HEAD each.
+        ``fresh``: an account's answer read now (once per request)."""
         cache = environ.setdefault('objectstore.info', {})
         key = (account, container)
+        if fresh and container is None and not environ.get('objectstore.info_fresh'):
+            environ['objectstore.info_fresh'] = True
+            self._accounts.pop(account, None)
+            cache.pop(key, None)
         if key not in cache:
-            names = (account,) if container is None else (account, container)
-            cache[key] = self.backend.read_first(
-                'account' if container is None else 'container', names, 'HEAD',
-                {'X-Trans-Id': environ.get(_TRANS_ID) or self.trans_id()})
+            if container is None:
+                cache[key] = self._account_info(environ, account)
+            else:
+                cache[key] = self.backend.read_first(
+                    'container', (account, container), 'HEAD',
+                    {'X-Trans-Id': environ.get(_TRANS_ID) or self.trans_id()})
         return cache[key]
 
-    @staticmethod
-    def forget_info(environ, account, container=None):
+    def _account_info(self, environ, account):
+        now = time.monotonic()
+        kept = self._accounts.get(account)
+        if kept is not None and kept[0] > now:
+            return kept[1]
+        resp = self.backend.read_first(
+            'account', (account,), 'HEAD',
+            {'X-Trans-Id': environ.get(_TRANS_ID) or self.trans_id()})
+        ttl = self.conf.proxy.account_info_ttl
+        if ttl > 0 and (resp.status // 100 == 2 or resp.status == 404):
+            if len(self._accounts) > 10000:
+                self._accounts = {a: v for a, v in self._accounts.items() if v[0] > now}
+            self._accounts[account] = (now + ttl, resp)
+        return resp
+
+    def forget_info(self, environ, account, container=None):
         environ.get('objectstore.info', {}).pop((account, container), None)
+        if container is None:
+            self._accounts.pop(account, None)
 
     @webob.dec.wsgify
     def __call__(self, req):

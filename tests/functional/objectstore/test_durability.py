@@ -4,6 +4,7 @@ written around a stopped object server, and expire, and while a container
 database is lost.  Each test prints how
 many seconds the cluster took to heal (docs/reliability.md)."""
 
+import concurrent.futures
 import configparser
 import os
 import shutil
@@ -239,3 +240,114 @@ def test_a_deleted_account_is_reaped(cluster):
         return all(requests.head('http://%s:%d%s' % (n['ip'], n['port'], paths.backend_path(
             n['device'], part, account, 'box')), timeout=10).status_code == 404 for n in nodes)
     wait_for('deleted account emptied: its object and container removed', reaped)
+
+
+#: objects of the lost-device scenario (ALTO_DURABILITY_OBJECTS for another size)
+MANY = int(os.environ.get('ALTO_DURABILITY_OBJECTS', '1000'))
+ROTTEN = 10
+
+
+def _many(cluster, container, names, method, body_of=None):
+    """``{name: status}`` (with the body of a GET: ``(status, body)``) of one
+    request per object, eight at a time."""
+    session = requests.Session()
+
+    def one(name):
+        url = '%s/%s/%s' % (cluster.base.rsplit('/', 1)[0], container, name)
+        resp = session.request(method, url, headers=cluster.headers, timeout=60,
+                               data=body_of(name) if body_of else None)
+        return name, (resp.status_code, resp.content) if method == 'GET' else \
+            resp.status_code
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        return dict(pool.map(one, names))
+
+
+def test_a_thousand_objects_survive_a_lost_device_and_rot(cluster):
+    """Write MANY objects; remove one device directory entirely: every object
+    still reads, and the replicator puts a third replica on the handoff of
+    each partition that device was a primary of; flip a byte in ROTTEN
+    replicas: the auditor quarantines them and replication repairs them; the
+    device comes back: the handoffs' copies go home."""
+    container = 'thousand'
+    assert requests.put('%s/%s' % (cluster.base.rsplit('/', 1)[0], container),
+                        headers=cluster.headers,
+                        timeout=30).status_code in (201, 202)
+    names = ['obj-%05d' % i for i in range(MANY)]
+
+    def body_of(name):
+        return (name + ' ').encode() * 40
+    started = time.monotonic()
+    written = sum(s == 201 for s in _many(cluster, container, names, 'PUT',
+                                          body_of).values())
+    write_s = time.monotonic() - started
+    assert written == MANY
+
+    def primaries(name):
+        return [n['device'] for n in cluster.rings['object'].get_nodes(
+            cluster.account, container, name)[1]]
+
+    def holders(name):
+        return {d for d, files in cluster.files(name, container=container).items()
+                if any(f.endswith('.data') for f in files)}
+    victim = 'd2'
+    on_victim = [n for n in names if victim in primaries(n)]
+    # gone at once (a rename; daemons are tidying inside it), then removed
+    removed = cluster.store.workdir / ('%s-removed' % victim)
+    os.rename(cluster.device_root(victim), removed)
+    shutil.rmtree(removed)
+    lost_at = time.monotonic()
+    try:
+        answers = _many(cluster, container, names, 'GET')
+        read_s = time.monotonic() - lost_at
+        lost = [n for n, (status, body) in answers.items()
+                if status != 200 or body != body_of(n)]
+        assert lost == []
+        left = {d for devs in fixtures.NODES.values() for d, _ in devs} - {victim}
+        wait_for('three replicas of %d objects again after device %s was removed'
+                 % (MANY, victim), lambda: all(holders(n) == left for n in on_victim),
+                 bound=300)
+        replicated_s = time.monotonic() - lost_at   # from the loss, the reads included
+
+        # rot: one replica of ROTTEN objects gets a flipped byte
+        rotten = names[:ROTTEN]
+        paths_of = {}
+        for name in rotten:
+            device = sorted(holders(name))[0]
+            (data,) = [f for f in cluster.files(name, container=container)[device]
+                       if f.endswith('.data')]
+            path = cluster.object_dir(device, name, container=container) / data
+            with open(path, 'r+b') as f:
+                f.seek(7)
+                byte = f.read(1)
+                f.seek(7)
+                f.write(bytes([byte[0] ^ 0xff]))
+            paths_of[name] = path
+        quarantined = 0
+
+        def repaired():
+            nonlocal quarantined
+            quarantined = sum(len(os.listdir(q)) for q in (
+                cluster.device_root(d) / 'quarantined' / 'objects' for d in left)
+                if q.is_dir())
+            good = 0
+            for name, path in paths_of.items():
+                try:
+                    diskfile.verify(str(path))
+                    good += 1
+                except (OSError, diskfile.DiskFileError):
+                    pass
+            return good == ROTTEN
+        rot_s = wait_for('%d flipped bytes quarantined and repaired' % ROTTEN, repaired,
+                         bound=300)
+    finally:
+        cluster.device_root(victim).mkdir(exist_ok=True)
+    back_s = wait_for('handoff copies of %d objects moved back to device %s'
+                      % (len(on_victim), victim),
+                      lambda: all(holders(n) == set(primaries(n)) for n in on_victim),
+                      bound=300)
+    print('\nlost-device figures: objects written %d (%.1f s), read back after the loss in '
+          '%.1f s, lost %d, re-replicated %d (%.1f s from the loss to full replication), '
+          'rotten %d, quarantined %d, repaired %d (%.1f s), device back: %d moved home '
+          '(%.1f s)' % (written, write_s, read_s, len(lost), len(on_victim), replicated_s,
+                        ROTTEN, quarantined, ROTTEN, rot_s, len(on_victim), back_s))
+    assert quarantined >= ROTTEN

@@ -246,6 +246,65 @@ def test_handoff_partition_moves_home(cluster):
                                            'objects', str(part)))
 
 
+def test_a_primary_whose_device_is_gone_is_replaced_by_a_handoff(cluster):
+    import shutil
+    part, primaries = cluster.put_object('AUTH_a', 'c', 'kept', b'three copies')
+    handoff = next(cluster.rings['object'].get_more_nodes(part))
+    victim = primaries[1]['device']
+    shutil.rmtree(cluster.device_path(victim))
+    filled = sum(cluster.replicate_objects(n).handoffs_filled for n in NODES)
+    assert filled >= 1
+    files = cluster.object_files('AUTH_a', 'c', 'kept')
+    assert set(files) == {p['device'] for p in primaries if p['device'] != victim} | {
+        handoff['device']}
+    # the handoff keeps its copy while the device is away ...
+    for node in NODES:
+        cluster.replicate_objects(node)
+    assert handoff['device'] in cluster.object_files('AUTH_a', 'c', 'kept')
+    # ... and hands it home once the device is back
+    os.makedirs(cluster.device_path(victim))
+    for _ in range(2):
+        for node in NODES:
+            cluster.replicate_objects(node)
+    assert set(cluster.object_files('AUTH_a', 'c', 'kept')) == {
+        p['device'] for p in primaries}
+
+
+def test_a_handoff_does_not_stand_in_for_a_server_that_is_down(cluster):
+    part, primaries = cluster.put_object('AUTH_a', 'c', 'wait', b'x')
+    handoff = next(cluster.rings['object'].get_more_nodes(part))
+    victim = primaries[1]
+    name_hash = ring_mod.hash_path('', SUFFIX, 'AUTH_a', 'c', 'wait').hex()
+    disk = diskfile.DiskFile(cluster.device_path(victim['device']), part, name_hash)
+    for name in disk._files():
+        os.unlink(os.path.join(disk.dir, name))
+    cluster.down.add(victim['port'])
+    for node in NODES:
+        cluster.replicate_objects(node)
+    # a server down is not a device gone: it is waited for (as Swift does)
+    assert handoff['device'] not in cluster.object_files('AUTH_a', 'c', 'wait')
+
+
+def test_unreadable_metadata_is_quarantined_and_the_object_missing(cluster):
+    part, primaries = cluster.put_object('AUTH_a', 'c', 'footer', b'0123456789')
+    victim = primaries[0]
+    path = cluster.device_path(victim['device'])
+    data_file = next(p for p in _walk(path, '.data'))
+    with open(data_file, 'r+b') as f:
+        f.seek(12)     # inside the footer's JSON
+        f.write(b'\xff\x00{')
+    status, _, _ = cluster.request(victim, 'GET', '/%s/%d/AUTH_a/c/footer' % (
+        victim['device'], part))
+    assert status == 404
+    assert list(_walk(os.path.join(path, 'quarantined', 'objects'), '.data'))
+    assert victim['device'] not in cluster.object_files('AUTH_a', 'c', 'footer')
+    for node in NODES:
+        cluster.replicate_objects(node)
+    status, _, body = cluster.request(victim, 'GET', '/%s/%d/AUTH_a/c/footer' % (
+        victim['device'], part))
+    assert (status, body) == (200, b'0123456789')
+
+
 def test_auditor_quarantines_a_flipped_byte_and_replication_repairs_it(cluster):
     part, primaries = cluster.put_object('AUTH_a', 'c', 'rot', b'0123456789')
     victim = primaries[0]['device']

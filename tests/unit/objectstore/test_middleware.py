@@ -90,7 +90,7 @@ class Store:
         rows = rows[:int(req.GET.get('limit', 10000))]
         return webob.Response(json_body=rows)
 
-    def info(self, environ, account, container=None):
+    def info(self, environ, account, container=None, fresh=False):
         if container is None:
             return backend.Response(204, dict(self.account_meta, **{
                 'X-Account-Bytes-Used': str(sum(len(b) for b, _ in self.objects.values())),

@@ -50,6 +50,7 @@ class AccountController(base.Controller):
         ts = timestamp.now()
         headers.update({'X-Timestamp': ts, 'X-Trans-Id': self.app.trans_id()})
         resp = self.backend.write_all('account', (account,), 'POST', lambda i: headers)
+        self.app.forget_info(req.environ, account)
         if resp.status // 100 != 2:
             raise _error(resp.status)
         return base.no_body(204)
@@ -59,6 +60,7 @@ class AccountController(base.Controller):
         headers = self.metadata_headers(req, 'Account')
         headers.update({'X-Timestamp': timestamp.now(), 'X-Trans-Id': self.app.trans_id()})
         resp = self.backend.write_all('account', (account,), 'PUT', lambda i: headers)
+        self.app.forget_info(req.environ, account)
         if resp.status // 100 != 2:
             raise _error(resp.status)
         return base.no_body(resp.status)
@@ -67,6 +69,7 @@ class AccountController(base.Controller):
         self._reseller_only(req)
         headers = {'X-Timestamp': timestamp.now(), 'X-Trans-Id': self.app.trans_id()}
         resp = self.backend.write_all('account', (account,), 'DELETE', lambda i: headers)
+        self.app.forget_info(req.environ, account)
         if resp.status // 100 != 2:
             raise _error(resp.status)
         return base.no_body(204)

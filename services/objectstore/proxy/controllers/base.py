@@ -86,6 +86,7 @@ class Controller:
         resp = self.backend.write_all('account', (account,), 'PUT',
                                       lambda i: {'X-Timestamp': ts,
                                                  'X-Trans-Id': self.app.trans_id()})
+        self.app.forget_info({}, account)
         return resp.status // 100 == 2
 
     def listing_response(self, req, resp, kind, name, entry):

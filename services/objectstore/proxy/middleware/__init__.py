@@ -2,8 +2,8 @@
 
 Between keystonemiddleware and :class:`~..app.ProxyApp`, outermost first:
 
-    cors -> bulk -> tempurl -> formpost -> container_quotas -> account_quotas -> slo -> dlo
-            -> versioned_writes -> ProxyApp
+    cors -> bulk -> tempurl -> formpost -> staticweb -> container_quotas -> account_quotas
+         -> slo -> dlo -> versioned_writes -> symlink -> ProxyApp
 
 Each sees the request after authentication and may make requests of its own
 through the modules below it (:mod:`.subrequest`), as the user who made
@@ -17,6 +17,8 @@ from services.objectstore.proxy.middleware import cors
 from services.objectstore.proxy.middleware import dlo
 from services.objectstore.proxy.middleware import formpost
 from services.objectstore.proxy.middleware import slo
+from services.objectstore.proxy.middleware import staticweb
+from services.objectstore.proxy.middleware import symlink
 from services.objectstore.proxy.middleware import tempurl
 from services.objectstore.proxy.middleware import versioned_writes
 
@@ -25,11 +27,13 @@ MODULES = ((cors, cors.CORS),
            (bulk, bulk.Bulk),
            (tempurl, tempurl.TempURL),
            (formpost, formpost.FormPost),
+           (staticweb, staticweb.StaticWeb),
            (container_quotas, container_quotas.ContainerQuotas),
            (account_quotas, account_quotas.AccountQuotas),
            (slo, slo.StaticLargeObjects),
            (dlo, dlo.DynamicLargeObjects),
-           (versioned_writes, versioned_writes.VersionedWrites))
+           (versioned_writes, versioned_writes.VersionedWrites),
+           (symlink, symlink.Symlinks))
 
 
 def pipeline(proxy, conf):

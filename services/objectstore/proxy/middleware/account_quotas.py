@@ -30,7 +30,12 @@ class AccountQuotas(subrequest.Module):
                 return refusal
         target = container_quotas.upload(self.app, req)
         if target is not None:
+            # the account's answer as the proxy keeps it says whether it has a
+            # quota (most have none: no HEAD per upload); one that has is
+            # checked against its usage as it is now
             info = self.proxy.info(req.environ, account)
+            if info.status // 100 == 2 and _has_quota(info):
+                info = self.proxy.info(req.environ, account, fresh=True)
             if info.status // 100 == 2 and _over(info, target[1]):
                 return container_quotas.over_quota()
         return req.get_response(self.app)
@@ -55,6 +60,11 @@ class AccountQuotas(subrequest.Module):
                 return webob.Response(status=400, content_type='text/plain',
                                       body=b'Invalid %s' % name.encode('ascii'))
         return None
+
+
+def _has_quota(info):
+    return bool(info.header('X-Account-Meta-Quota-Bytes') or
+                info.header('X-Account-Meta-Quota-Count'))
 
 
 def _over(info, size):

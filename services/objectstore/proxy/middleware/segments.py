@@ -1,6 +1,6 @@
 """What static and dynamic large objects share: answering a GET or HEAD
-with the concatenation of their segments (conditions and one ``Range``
-decided against the whole), fetched one after the other as the client.
+with the concatenation of their segments (conditions and ``Range``,
+one or several, decided against the whole), fetched one after the other as the client.
 
 A segment is ``Segment(container, obj, start, stop, etag)``: the bytes
 ``[start, stop)`` of that object; ``etag`` (when known) is checked against
@@ -12,6 +12,7 @@ import collections
 import webob
 from oslo_log import log as logging
 
+from services.objectstore.common import byteranges
 from services.objectstore.common import conditions
 from services.objectstore.proxy.middleware import subrequest
 
@@ -63,19 +64,30 @@ def response(req, manifest_headers, segments, etag, extra=None):
         resp = webob.Response(status=status)
         resp.headerlist = headers + [('Content-Length', '0')]
         return resp
-    span = conditions.byte_range(req.headers.get('Range'), total)
-    if span == 'unsatisfiable':
+    spans = byteranges.parse(req.headers.get('Range'), total)
+    if spans == 'unsatisfiable':
         resp = webob.Response(status=416, content_type='text/plain')
         resp.headerlist = headers + [('Content-Range', 'bytes */%d' % total)]
         resp.body = b'' if req.method == 'HEAD' else b'Requested Range Not Satisfiable'
         return resp
-    start, stop = span or (0, total)
-    resp = webob.Response(status=206 if span else 200)
+    if spans is not None and len(spans) > 1:
+        part_type = next((v for k, v in headers if k.lower() == 'content-type'), None)
+        body = byteranges.Multipart(spans, total, part_type,
+                                    lambda a, b: _body(req.environ, segments, a, b))
+        resp = webob.Response(status=206)
+        if req.method == 'GET':
+            resp.app_iter = body
+        resp.headerlist = [(k, v) for k, v in headers if k.lower() != 'content-type'] + [
+            ('Content-Type', body.content_type),
+            ('Content-Length', str(body.content_length))]
+        return resp
+    start, stop = spans[0] if spans else (0, total)
+    resp = webob.Response(status=206 if spans else 200)
     if req.method == 'GET':
         resp.app_iter = _body(req.environ, segments, start, stop)
     resp.headerlist = headers + [('Content-Length', str(stop - start))]
-    if span:
-        resp.headerlist.append(('Content-Range', 'bytes %d-%d/%d' % (start, stop - 1, total)))
+    if spans:
+        resp.headerlist.append(('Content-Range', byteranges.content_range(start, stop, total)))
     return resp
 
 
