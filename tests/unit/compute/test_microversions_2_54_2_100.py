@@ -404,10 +404,10 @@ def test_unshelve_to_a_zone_and_a_host(cloud):
 
 def test_interface_tags_from_2_49_shown_from_2_70(cloud, env):
     from services.compute.clients import fake as fake_clients
+    server_id = _active(cloud)
     other_net = '0d6c3c5e-1f33-4c7e-9e54-7d1f0f2c9b11'
     fake_clients.seed(str(env.tmp_path / 'fake'), networks=[
         {'id': other_net, 'name': 'other', 'cidr': '198.51.100.0/24', 'shared': True}])
-    server_id = _active(cloud)
     url = '/v2.1/servers/%s/os-interface' % server_id
     attach = {'interfaceAttachment': {'net_id': other_net, 'tag': 'nic1'}}
     cloud.app.post_json(url, attach, headers=headers(DEMO, '2.48'), status=400)
