@@ -9,6 +9,7 @@ the server's compute host.  It knows nothing of HTTP or microversions; the
 controllers pass the request context and plain values.
 """
 
+import json
 import re
 import secrets
 
@@ -97,7 +98,7 @@ def boot_image(context, image_ref, flavor):
             'properties': image.get('properties') or {}}
 
 
-def _key_data(context, key_name):
+def key_data(context, key_name):
     if not key_name:
         return None
     try:
@@ -220,7 +221,8 @@ def create(context, name, flavor_ref, image_ref, min_count=1, max_count=1,
            availability_zone=None, forced_host=None, scheduler_hints=None,
            any_server_group=False, requested_networks=None, security_groups=(),
            tags=(), access_ip_v4=None, access_ip_v6=None, config_drive=False,
-           block_devices=(), auto_disk_config=False):
+           block_devices=(), auto_disk_config=False, hostname=None, trusted_certs=None,
+           hypervisor_hostname=None):
     """Create the records of up to ``max_count`` servers (at least
     ``min_count``, as the quota allows) and cast their build to the
     conductor; answers the new Instance objects.
@@ -230,7 +232,10 @@ def create(context, name, flavor_ref, image_ref, min_count=1, max_count=1,
     empty); ``any_server_group``: the caller may put servers into another
     project's group (the ``group`` scheduler hint); ``block_devices``: the
     volume mappings ``volume_api.parse_block_devices`` made of the request
-    (``image_ref`` is None when one of them is the boot disk).
+    (``image_ref`` is None when one of them is the boot disk); ``hostname``:
+    the guest's requested hostname (2.90); ``trusted_certs``: certificate ids
+    kept with the server (2.63); ``hypervisor_hostname``: a requested node
+    (2.74), which names the host when ``forced_host`` does not.
     """
     flavor = flavor_for(context, flavor_ref)
     image = boot_image(context, image_ref, flavor) if image_ref else {}
@@ -241,9 +246,11 @@ def create(context, name, flavor_ref, image_ref, min_count=1, max_count=1,
         raise exception.Invalid(reason='Cannot attach one or more volumes to multiple '
                                        'instances')
     volume_api.check_volumes(context, block_devices)
-    key_data = _key_data(context, key_name)
+    public_key = key_data(context, key_name)
     metadata = metadata or {}
     _check_metadata_quota(metadata)
+    if hypervisor_hostname:
+        forced_host = _host_of_node(context, hypervisor_hostname, forced_host)
     _check_forced_host(context, forced_host)
     hints = scheduler_hints or {}
     group = None
@@ -266,14 +273,16 @@ def create(context, name, flavor_ref, image_ref, min_count=1, max_count=1,
             context, uuid=uuidutils.generate_uuid(), project_id=context.project_id,
             user_id=context.user_id,
             display_name=name if count == 1 else '%s-%d' % (name, index + 1),
-            display_description=description, hostname=_hostname(name, index, count),
+            display_description=description,
+            hostname=hostname or _hostname(name, index, count),
             requested_availability_zone=availability_zone,
             availability_zone=availability_zone,
             vm_state=inst_obj.BUILDING, task_state='scheduling',
             power_state=inst_obj.NOSTATE, image_ref=image.get('id') or '', flavor=snapshot,
             vcpus=flavor.vcpus, memory_mb=flavor.memory_mb, root_gb=flavor.root_gb,
-            key_name=key_name, key_data=key_data, user_data=user_data,
-            metadata=metadata, system_metadata={}, tags=list(tags),
+            key_name=key_name, key_data=public_key, user_data=user_data,
+            metadata=metadata, system_metadata=_system_metadata(image, trusted_certs),
+            tags=list(tags),
             network_info=[], requested_networks=networks,
             security_groups=[{'name': g} for g in group_names],
             access_ip_v4=access_ip_v4, access_ip_v6=access_ip_v6,
@@ -294,6 +303,35 @@ def create(context, name, flavor_ref, image_ref, min_count=1, max_count=1,
         group=_group_spec(context, group) if group is not None else None)
     conductor_rpcapi.ConductorAPI().build_instances(context, [i.uuid for i in instances], spec)
     return instances
+
+
+def with_trusted_certs(system_metadata, trusted_certs):
+    """``system_metadata`` (a copy) holding ``trusted_certs``, or none."""
+    values = dict(system_metadata or {})
+    values.pop(inst_obj.TRUSTED_CERTS_KEY, None)
+    if trusted_certs:
+        values[inst_obj.TRUSTED_CERTS_KEY] = json.dumps(trusted_certs)
+    return values
+
+
+def _system_metadata(image, trusted_certs):
+    """What a new server keeps of its image's properties (2.98 shows them)
+    and its trusted certificate ids (2.63), in nova's system_metadata keys."""
+    values = {}
+    for key, value in (image.get('properties') or {}).items():
+        if value is not None and len(key) <= 255 - len(inst_obj.IMAGE_PREFIX):
+            values[inst_obj.IMAGE_PREFIX + key] = str(value)[:255]
+    return with_trusted_certs(values, trusted_certs)
+
+
+def _host_of_node(context, node_name, host):
+    """The host of the hypervisor ``node_name`` (a 400 when there is none,
+    or when it is not on ``host``)."""
+    nodes = [n for n in node_obj.ComputeNodeList.get_all(context.elevated())
+             if n.hypervisor_hostname == node_name]
+    if not nodes or (host and nodes[0].host != host):
+        raise exception.Invalid(reason='Compute host %s could not be found.' % node_name)
+    return nodes[0].host
 
 
 def _create_mappings(context, instance, block_devices):
@@ -417,7 +455,11 @@ def external_instance_events(context, events):
         instance = instances.get(event['server_uuid'])
         if instance is None:
             code = 404
-        elif event['name'] == 'volume-extended' and event.get('tag') is None:
+        elif event['name'] in ('volume-extended', 'accelerator-request-bound') and \
+                event.get('tag') is None:
+            code = 400
+        elif event['name'] == 'power-update' and event.get('tag') not in (
+                'POWER_ON', 'POWER_OFF'):
             code = 400
         elif not instance.host:
             code = 422

@@ -53,7 +53,8 @@ def migration_get_all(filters):
     newest first; hidden ones never."""
     mig = models.Migration
     query = sa.select(mig).where(mig.hidden == sa.false())
-    for key in ('status', 'instance_uuid', 'migration_type', 'source_compute'):
+    for key in ('status', 'instance_uuid', 'migration_type', 'source_compute', 'user_id',
+                'project_id'):
         if filters.get(key):
             query = query.where(getattr(mig, key) == filters[key])
     if filters.get('host'):

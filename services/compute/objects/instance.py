@@ -22,6 +22,12 @@ SOFT_DELETED = 'soft-delete'
 SHELVED_KEYS = ('shelved_at', 'shelved_image_id', 'shelved_host')
 #: The system metadata key of the encrypted admin password a guest posted.
 PASSWORD_KEY = 'password'
+#: system_metadata keys the API reads: the boot image's properties (each
+#: under this prefix, as nova keeps them), the trusted certificate ids (JSON)
+#: and the reason the server was locked.
+IMAGE_PREFIX = 'image_'
+TRUSTED_CERTS_KEY = 'trusted_image_certificates'
+LOCKED_REASON_KEY = 'locked_reason'
 
 #: power_state values (libvirt's numbering, as nova shows them).
 NOSTATE, RUNNING, PAUSED_POWER, SHUTDOWN, CRASHED, SUSPENDED_POWER = 0, 1, 3, 4, 6, 7

@@ -20,9 +20,11 @@ COLUMNS = (
     'flavor', 'key_name', 'user_data', 'metadata', 'tags', 'network_info', 'security_groups',
     'access_ip_v4', 'access_ip_v6', 'locked', 'config_drive', 'progress', 'reservation_id',
     'launch_index', 'launched_at', 'terminated_at', 'created_at', 'updated_at',
-    'auto_disk_config')
+    'auto_disk_config', 'requested_availability_zone', 'system_metadata', 'scheduler_hints',
+    'server_group_uuid')
 #: Columns stored as JSON text.
-JSON_COLUMNS = frozenset(('flavor', 'metadata', 'tags', 'network_info', 'security_groups'))
+JSON_COLUMNS = frozenset(('flavor', 'metadata', 'tags', 'network_info', 'security_groups',
+                          'system_metadata', 'scheduler_hints'))
 
 FORMAT = 1
 

@@ -5,7 +5,7 @@ def test_version_discovery_is_public(app):
     resp = app.get('/', headers={'X-Roles': ''})
     version = resp.json['versions'][1]
     assert version['id'] == 'v2.1'
-    assert version['version'] == '2.53' and version['min_version'] == '2.1'
+    assert version['version'] == '2.100' and version['min_version'] == '2.1'
     assert app.get('/v2.1/').json['version']['status'] == 'CURRENT'
 
 
@@ -14,7 +14,7 @@ def test_microversion_headers(app):
     assert resp.headers['OpenStack-API-Version'] == 'compute 2.47'
     assert resp.headers['X-OpenStack-Nova-API-Version'] == '2.47'
     resp = app.get('/v2.1/flavors', headers={'X-OpenStack-Nova-API-Version': 'latest'})
-    assert resp.headers['X-OpenStack-Nova-API-Version'] == '2.53'
+    assert resp.headers['X-OpenStack-Nova-API-Version'] == '2.100'
     resp = app.get('/v2.1/flavors', headers=headers(version='2.999'), status=406)
     assert resp.json['notAcceptable']['code'] == 406
     resp = app.get('/v2.1/flavors', headers=headers(version='two'), status=400)

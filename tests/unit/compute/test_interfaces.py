@@ -158,15 +158,17 @@ def test_interface_requests_refused_like_nova(cloud, env):
     other_id = _active(cloud, 'other')
     url = _url(server_id)
 
-    def attach(body, status, who=DEMO):
-        return app.post_json(url, body, headers=headers(who), status=status).json
+    def attach(body, status, who=DEMO, version='2.53'):
+        return app.post_json(url, body, headers=headers(who, version), status=status).json
 
     resp = attach({'interfaceAttachment': {'net_id': fixtures.NETWORK_ID,
                                            'port_id': _free_port(env)}}, 400)
     assert resp['badRequest']['message'] == 'Must not input both network_id and port_id'
     resp = attach({'interfaceAttachment': {'fixed_ips': [{'ip_address': '192.0.2.9'}]}}, 400)
     assert resp['badRequest']['message'] == 'Must input network_id when request IP address'
-    attach({'interfaceAttachment': {'net_id': fixtures.NETWORK_ID, 'tag': 'x'}}, 400)
+    # A device tag from 2.49 (test_microversions_2_54_2_100 attaches one).
+    attach({'interfaceAttachment': {'net_id': fixtures.NETWORK_ID, 'tag': 'x'}}, 400,
+           version='2.48')
     attach({'interfaceAttachment': {'net_id': fixtures.NETWORK_ID,
                                     'fixed_ips': [{'ip_address': 'not-an-ip'}]}}, 400)
     resp = attach({'interfaceAttachment': {'net_id': MISSING}}, 404)

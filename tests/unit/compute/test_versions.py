@@ -14,7 +14,7 @@ def test_root_lists_v2_0_then_v2_1(app):
     assert v20 == {'id': 'v2.0', 'status': 'SUPPORTED', 'version': '', 'min_version': '',
                    'updated': '2011-01-21T11:33:21Z',
                    'links': [{'rel': 'self', 'href': 'http://localhost/v2/'}]}
-    assert v21 == {'id': 'v2.1', 'status': 'CURRENT', 'version': '2.53',
+    assert v21 == {'id': 'v2.1', 'status': 'CURRENT', 'version': '2.100',
                    'min_version': '2.1', 'updated': '2013-07-23T11:33:21Z',
                    'links': [{'rel': 'self', 'href': 'http://localhost/v2.1/'}]}
 

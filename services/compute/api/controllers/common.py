@@ -16,6 +16,19 @@ def validate(schema, body):
     return validation.validate(schema, body)
 
 
+def fields_for_version(req, body, since=None, until=None):
+    """Refuse (400, the schema's own words) a field of ``body`` the request's
+    microversion does not know: ``since`` maps a field to the first minor
+    version that takes it, ``until`` to the last one."""
+    for field in body or {}:
+        minor = (since or {}).get(field)
+        last = (until or {}).get(field)
+        if (minor is not None and not req.at_least(minor)) or \
+                (last is not None and req.at_least(last + 1)):
+            raise exception.Invalid(reason="Additional properties are not allowed "
+                                           "('%s' was unexpected)" % field)
+
+
 def int_in_range(value, name, minimum=0, maximum=types.MAX_INT):
     """``value`` (an integer or its decimal text) as an int in
     [minimum, maximum]; a 400 otherwise.  The range defaults to what an

@@ -26,9 +26,21 @@ _create_schema = {
                             'pattern': r'^[0-9]+(\.[0-9]+)?$',
                             'exclusiveMinimum': 0, 'maximum': types.MAX_FLOAT},
             'os-flavor-access:is_public': {'type': ['boolean', 'string']},
+            'description': None,  # 2.55: filled in below
         },
         'required': ['name', 'ram', 'vcpus', 'disk'],
         'additionalProperties': False}},
+    'required': ['flavor'],
+    'additionalProperties': False,
+}
+#: A flavor's description (2.55): printable text, or null.
+_description = {'type': ['string', 'null'], 'minLength': 0, 'maxLength': 65535,
+                'pattern': r'^[^\x00-\x1f\x7f]*$'}
+_create_schema['properties']['flavor']['properties']['description'] = _description
+_update_schema = {
+    'type': 'object',
+    'properties': {'flavor': {'type': 'object', 'properties': {'description': _description},
+                              'required': ['description'], 'additionalProperties': False}},
     'required': ['flavor'],
     'additionalProperties': False,
 }
@@ -61,6 +73,7 @@ def register(r):
     r.add('GET', '/flavors/detail', detail)
     r.add('POST', '/flavors', create)
     r.add('GET', '/flavors/{flavor_id}', show)
+    r.add('PUT', '/flavors/{flavor_id}', update, min_version=(2, 55))
     r.add('DELETE', '/flavors/{flavor_id}', delete)
     r.add('POST', '/flavors/{flavor_id}/action', action)
     r.add('GET', '/flavors/{flavor_id}/os-flavor-access', list_access)
@@ -71,16 +84,32 @@ def register(r):
     r.add('DELETE', '/flavors/{flavor_id}/os-extra_specs/{key}', delete_spec)
 
 
-def view(req, flavor, detailed=True):
+def view(req, flavor, detailed=True, specs_visible=None):
+    """A flavor per microversion: ``description`` from 2.55 (in lists
+    too), ``extra_specs`` in detailed views from 2.61 for those who may read
+    them (``specs_visible``, checked here when None), ``swap`` 0 rather than
+    '' for none from 2.75."""
     body = {'id': flavor.flavorid, 'name': flavor.name,
             'links': common.link(req, 'flavors', flavor.flavorid)}
+    if req.at_least(55):
+        body['description'] = flavor.description
     if detailed:
         body.update({'ram': flavor.memory_mb, 'disk': flavor.root_gb, 'vcpus': flavor.vcpus,
                      'OS-FLV-EXT-DATA:ephemeral': flavor.ephemeral_gb,
                      'OS-FLV-DISABLED:disabled': flavor.disabled,
-                     'swap': flavor.swap or '', 'rxtx_factor': flavor.rxtx_factor,
+                     'swap': flavor.swap or (0 if req.at_least(75) else ''),
+                     'rxtx_factor': flavor.rxtx_factor,
                      'os-flavor-access:is_public': flavor.is_public})
+        if req.at_least(61):
+            if specs_visible is None:
+                specs_visible = _specs_visible(req)
+            if specs_visible:
+                body['extra_specs'] = dict(flavor.extra_specs or {})
     return body
+
+
+def _specs_visible(req):
+    return policies.authorize(req.context, 'os-flavor-extra-specs:index', do_raise=False)
 
 
 def _get(req, flavor_id):
@@ -119,7 +148,8 @@ def _list(req, detailed):
         # Admins see public flavors plus the private ones shared with them.
         flavors.objects = [f for f in flavors.objects
                            if f.is_public or req.context.project_id in f.projects]
-    items = [view(req, f, detailed) for f in flavors]
+    visible = detailed and req.at_least(61) and _specs_visible(req)
+    items = [view(req, f, detailed, visible) for f in flavors]
     body = {'flavors': items}
     links = common.next_link(req, 'flavors' + ('/detail' if detailed else ''), items, limit)
     if links:
@@ -145,6 +175,7 @@ def show(req, flavor_id):
 def create(req):
     policies.authorize(req.context, 'os-flavor-manage:create')
     body = common.validate(_create_schema, req.body)['flavor']
+    common.fields_for_version(req, body, {'description': 55})
     is_public = body.get('os-flavor-access:is_public', True)
     if isinstance(is_public, str):
         is_public = common.bool_param(is_public, 'os-flavor-access:is_public')
@@ -160,8 +191,18 @@ def create(req):
         ephemeral_gb=size(body.get('OS-FLV-EXT-DATA:ephemeral', 0), 'ephemeral'),
         swap=size(body.get('swap') or 0, 'swap'),
         rxtx_factor=_rxtx_factor(body.get('rxtx_factor', 1.0)), is_public=is_public,
-        disabled=False, extra_specs={}, projects=[])
+        disabled=False, extra_specs={}, projects=[], description=body.get('description'))
     flavor.create()
+    return {'flavor': view(req, flavor)}
+
+
+def update(req, flavor_id):
+    """2.55: a flavor's description is the one thing that changes."""
+    policies.authorize(req.context, 'os-flavor-manage:update')
+    body = common.validate(_update_schema, req.body)['flavor']
+    flavor = flavor_obj.Flavor.get_by_flavor_id(req.context, flavor_id)
+    flavor.description = body['description']
+    flavor.save()
     return {'flavor': view(req, flavor)}
 
 

@@ -41,11 +41,12 @@ def register(r):
     r.add('DELETE', '/os-services/{service_id}', delete_service)
     r.add('GET', '/os-hypervisors', list_hypervisors)
     r.add('GET', '/os-hypervisors/detail', detail_hypervisors)
-    r.add('GET', '/os-hypervisors/statistics', statistics)
+    r.add('GET', '/os-hypervisors/statistics', statistics, max_version=(2, 87))
     r.add('GET', '/os-hypervisors/{hypervisor_id}', show_hypervisor)
     r.add('GET', '/os-hypervisors/{pattern}/search', search_hypervisors)
     r.add('GET', '/os-hypervisors/{hypervisor_id}/servers', hypervisor_servers)
-    r.add('GET', '/os-hypervisors/{hypervisor_id}/uptime', hypervisor_uptime)
+    r.add('GET', '/os-hypervisors/{hypervisor_id}/uptime', hypervisor_uptime,
+          max_version=(2, 87))
     r.add('GET', '/os-availability-zone', list_zones)
     r.add('GET', '/os-availability-zone/detail', detail_zones)
 
@@ -188,9 +189,31 @@ def _hypervisor_view(req, node, service, detailed, servers=None):
             'disk_available_least': node.local_gb - node.local_gb_used,
             'cpu_info': node.cpu_info if req.at_least(28) else json.dumps(node.cpu_info),
         })
+        if req.at_least(88):
+            # 2.88: the resource figures are placement's to tell; the uptime
+            # joins the detailed view instead.
+            for key in _FIGURES:
+                body.pop(key)
+            body['uptime'] = _uptime(req, node, service)
     if servers is not None:
         body['servers'] = [{'name': s.display_name, 'uuid': s.uuid} for s in servers]
     return body
+
+
+_FIGURES = ('vcpus', 'vcpus_used', 'memory_mb', 'memory_mb_used', 'free_ram_mb', 'local_gb',
+            'local_gb_used', 'free_disk_gb', 'current_workload', 'running_vms',
+            'disk_available_least', 'cpu_info')
+
+
+def _uptime(req, node, service):
+    """The host's uptime line, or None when its compute service is down or
+    does not answer."""
+    if service is None or not _up(service):
+        return None
+    try:
+        return compute_rpcapi.ComputeAPI().get_host_uptime(req.context, node.host)
+    except messaging.MessagingTimeout:
+        return None
 
 
 def _nodes(req, operation):

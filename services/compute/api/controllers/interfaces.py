@@ -30,10 +30,26 @@ def register(r):
     r.add('DELETE', '/servers/{server_id}/os-interface/{port_id}', delete)
 
 
-def view(port):
-    return {'net_id': port['network_id'], 'port_id': port['id'],
+#: system_metadata key prefix of an attached interface's device tag (2.49).
+TAG_PREFIX = 'vif_tag_'
+
+
+def view(req, port, instance):
+    """An interface attachment; its device ``tag`` from 2.70 (None when the
+    attach named none)."""
+    body = {'net_id': port['network_id'], 'port_id': port['id'],
             'mac_addr': port.get('mac_address'), 'port_state': port.get('status'),
             'fixed_ips': port.get('fixed_ips')}
+    if req.at_least(70):
+        body['tag'] = (instance.system_metadata or {}).get(TAG_PREFIX + port['id'])
+    return body
+
+
+def _keep_tag(instance, port_id, tag):
+    meta = dict(instance.system_metadata or {})
+    meta[TAG_PREFIX + port_id] = tag
+    instance.system_metadata = meta
+    instance.save()
 
 
 def _instance(req, server_id, rule):
@@ -69,7 +85,7 @@ def check_state(req, instance, action_name):
 def index(req, server_id):
     instance = _instance(req, server_id, 'list')
     ports = clients.network_client().list_ports(req.context, instance.uuid)
-    return {'interfaceAttachments': [view(p) for p in ports]}
+    return {'interfaceAttachments': [view(req, p, instance) for p in ports]}
 
 
 def show(req, server_id, port_id):
@@ -77,7 +93,7 @@ def show(req, server_id, port_id):
     port = _port(req, port_id)
     if port.get('device_id') != instance.uuid:
         raise exception.InterfaceNotAttached(instance_uuid=instance.uuid, port_id=port_id)
-    return {'interfaceAttachment': view(port)}
+    return {'interfaceAttachment': view(req, port, instance)}
 
 
 def _network_for(req):
@@ -94,6 +110,7 @@ def _network_for(req):
 
 def create(req, server_id):
     body = common.validate(schemas.create, req.body).get('interfaceAttachment') or {}
+    common.fields_for_version(req, body, {'tag': 49})
     instance = _instance(req, server_id, 'create')
     servers.check_not_locked(req, instance)
     check_state(req, instance, 'attach_interface')
@@ -125,7 +142,9 @@ def create(req, server_id):
         raise exception.InterfacePortNotFound(port_id=port_id)
     except exception.NetworkNotFound:
         raise exception.InterfaceNetworkNotFound(network_id=network_id)
-    return {'interfaceAttachment': view(_port(req, vif['port_id']))}
+    if body.get('tag'):
+        _keep_tag(instance, vif['port_id'], body['tag'])
+    return {'interfaceAttachment': view(req, _port(req, vif['port_id']), instance)}
 
 
 def delete(req, server_id, port_id):

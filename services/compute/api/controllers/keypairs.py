@@ -127,6 +127,11 @@ def create(req):
         raise exception.KeypairLimitExceeded()
     private_key = None
     public_key = body.get('public_key')
+    if public_key is None and req.at_least(92):
+        # 2.92: keypairs are imported only, never generated.
+        raise exception.Invalid(reason="Invalid input for field/attribute keypair. "
+                                       "Value: %s. 'public_key' is a required property"
+                                       % body['name'])
     if public_key is None:
         private_key, public_key = _generate(key_type, body['name'])
     fingerprint = (x509_fingerprint(public_key) if key_type == 'x509'

@@ -22,6 +22,7 @@ from services.compute.api.controllers import common
 from services.compute.api.controllers import consoles
 from services.compute.api.controllers import servers
 from services.compute.api.schemas import server_actions as schemas
+from services.compute.api.views import servers as views
 from services.compute.compute import rpcapi as compute_rpcapi
 from services.compute.conductor import rpcapi as conductor_rpcapi
 from services.compute.objects import flavor as flavor_obj
@@ -86,6 +87,19 @@ def _rebuild(req, instance, body):
     if 'description' in body and not req.at_least(19):
         raise exception.Invalid(reason="Additional properties are not allowed "
                                        "('description' was unexpected)")
+    common.fields_for_version(req, body, schemas.REBUILD_SINCE, schemas.REBUILD_UNTIL)
+    hostname = servers.check_hostname(req, body.get('hostname'))
+    if 'key_name' in body:
+        # 2.54: a new keypair for the guest, or none (null).
+        instance.key_data = compute_api.key_data(req.context, body['key_name'])
+        instance.key_name = body['key_name']
+    if 'user_data' in body:
+        instance.user_data = servers.check_user_data(body['user_data'])
+    if hostname:
+        instance.hostname = hostname
+    if 'trusted_image_certificates' in body:
+        instance.system_metadata = compute_api.with_trusted_certs(
+            instance.system_metadata, body['trusted_image_certificates'])
     image_ref = body['imageRef']
     flavor = flavor_obj.Flavor(req.context, **{k: v for k, v in instance.flavor.items()
                                                if k in flavor_obj.Flavor.fields})
@@ -107,7 +121,7 @@ def _rebuild(req, instance, body):
     _compute().rebuild_instance(req.context, instance.host, instance.uuid, image['id'])
     # Below 2.75 the reduced view, and the new admin password (generated when
     # none was given), as nova with its instance passwords enabled.
-    server = servers.render_updated(req, instance)
+    server = views.rebuilt(req, instance, servers.render_updated(req, instance))
     server['adminPass'] = body.get('adminPass') or secrets.token_urlsafe(9)
     return router.Response({'server': server}, 202,
                            {'Location': '%s/v2.1/servers/%s' % (req.host_url, instance.uuid)})
@@ -216,17 +230,42 @@ def _shelve_offload(req, instance, body):
     compute.shelve_offload_instance(req.context, instance.host, instance.uuid)
 
 
+def _unshelve_target(req, instance, body):
+    """(zone given?, zone, host) of an unshelve: up to 2.76 the body is
+    null; 2.77 names an availability zone, 2.91 a host (admin) and a null
+    zone (unpinned).  Both only for a server whose disk left its host."""
+    body = body or {}
+    common.fields_for_version(req, body, schemas.UNSHELVE_SINCE)
+    if 'availability_zone' in body and body['availability_zone'] is None and \
+            not req.at_least(91):
+        raise exception.Invalid(reason="Invalid input for field/attribute "
+                                       "availability_zone. Value: None.")
+    if body and instance.vm_state != SHELVED_OFFLOADED:
+        raise exception.Conflict(reason='The unshelve action with availability_zone or '
+                                        'host is only allowed for a shelved_offloaded '
+                                        'server.')
+    host = body.get('host')
+    if host:
+        policies.authorize(req.context, 'os-shelve:unshelve_to_host', servers.target(instance))
+        if host not in compute_api.compute_services(req.context):
+            raise exception.Invalid(reason='Compute host %s could not be found.' % host)
+    return 'availability_zone' in body, body.get('availability_zone'), host
+
+
 def _unshelve(req, instance, body):
-    # Up to 2.76 the body is null; the availability_zone/host of 2.77 and
-    # 2.91 are above this API's microversions.
     compute, conductor = _compute(), conductor_rpcapi.ConductorAPI()
     rpc.require_version(compute.client, '1.1', 'compute')
     rpc.require_version(conductor.client, '1.1', 'conductor')
+    new_zone, zone, host = _unshelve_target(req, instance, body)
+    if new_zone:
+        instance.requested_availability_zone = zone
     _begin(req, instance, 'unshelve', 'unshelving', (SHELVED, SHELVED_OFFLOADED))
     if instance.vm_state == SHELVED:
         compute.unshelve_instance(req.context, instance.host, instance.uuid)
         return
     spec = _spec(instance)
+    if host:
+        spec.force_hosts = [host]
     spec.image = {'id': instance.system_metadata.get('shelved_image_id'), 'properties': {}}
     if instance.server_group_uuid:
         spec.group = compute_api.group_spec(req.context, instance.server_group_uuid)
@@ -239,6 +278,11 @@ def _lock(req, instance, body):
         raise exception.Invalid(reason='locked_reason needs microversion 2.73')
     instance.locked = True
     instance.locked_by = servers._lock_role(req)
+    meta = dict(instance.system_metadata or {})
+    meta.pop(inst_obj.LOCKED_REASON_KEY, None)
+    if reason is not None:
+        meta[inst_obj.LOCKED_REASON_KEY] = reason
+    instance.system_metadata = meta
     instance.save()
     action_obj.InstanceAction.action_start(req.context, instance.uuid, 'lock')
 
@@ -249,6 +293,9 @@ def _unlock(req, instance, body):
                            servers.target(instance))
     instance.locked = False
     instance.locked_by = None
+    meta = dict(instance.system_metadata or {})
+    if meta.pop(inst_obj.LOCKED_REASON_KEY, None) is not None:
+        instance.system_metadata = meta
     instance.save()
     action_obj.InstanceAction.action_start(req.context, instance.uuid, 'unlock')
 

@@ -3,7 +3,9 @@ port notifier) tell compute about its servers; an admin or service-role API.
 
 Each event is answered in the body with its own ``code``: 200 when it was
 forwarded to the server's compute host, 404 for an unknown server, 422 for a
-server on no host, 400 for a ``volume-extended`` without ``tag``; the
+server on no host, 400 for a ``volume-extended`` without ``tag`` or a
+``power-update`` (2.76) whose tag is not POWER_ON / POWER_OFF or an
+``accelerator-request-bound`` (2.82) without one; the
 response is 207 when some were refused and 404 when none was forwarded.
 """
 
@@ -19,7 +21,9 @@ def register(r):
 
 
 def create(req):
-    schema = schemas.create_v251 if req.at_least(51) else schemas.create
+    schema = (schemas.create_v282 if req.at_least(82) else
+              schemas.create_v276 if req.at_least(76) else
+              schemas.create_v251 if req.at_least(51) else schemas.create)
     body = common.validate(schema, req.body)
     policies.authorize(req.context, 'os-server-external-events:create')
     events, status = compute_api.external_instance_events(req.context, body['events'])

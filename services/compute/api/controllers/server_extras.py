@@ -1,6 +1,9 @@
 """Server sub-resources: metadata, tags, addresses, instance actions and events."""
 
+import hashlib
+
 from oslo_config import cfg
+from oslo_utils import timeutils
 
 from services.compute import exception
 from services.compute.api import policies
@@ -29,6 +32,7 @@ def register(r):
     r.add('DELETE', '/servers/{server_id}/tags/{tag}', delete_tag, (2, 26))
     r.add('GET', '/servers/{server_id}/ips', list_ips)
     r.add('GET', '/servers/{server_id}/ips/{network}', show_ips)
+    r.add('GET', '/servers/{server_id}/topology', topology, (2, 78))
     r.add('GET', '/servers/{server_id}/os-instance-actions', list_actions)
     r.add('GET', '/servers/{server_id}/os-instance-actions/{request_id}', show_action)
 
@@ -168,13 +172,76 @@ def delete_tag(req, server_id, tag):
     return router.Response(None, 204)
 
 
+# -- topology (2.78) ---------------------------------------------------------------
+
+def topology(req, server_id):
+    """The server's NUMA topology: servers here are given none (no
+    ``hw:numa_*`` placement), which nova answers with no nodes."""
+    instance = servers.get_instance(req, server_id)
+    policies.authorize(req.context, 'compute:server:topology:index', servers.target(instance))
+    return {'nodes': [], 'pagesize_kb': None}
+
+
 # -- instance actions ------------------------------------------------------------
 
-def _action_view(action):
-    return {'action': action.action, 'instance_uuid': action.instance_uuid,
+def _action_view(req, action):
+    body = {'action': action.action, 'instance_uuid': action.instance_uuid,
             'request_id': action.request_id, 'user_id': action.user_id,
             'project_id': action.project_id,
             'start_time': _time(action.start_time), 'message': action.message}
+    if req.at_least(58):
+        body['updated_at'] = _time(action.updated_at or action.start_time)
+    return body
+
+
+def _parse_time(req, name):
+    value = req.params.get(name)
+    if not value:
+        return None
+    try:
+        return timeutils.normalize_time(timeutils.parse_isotime(value))
+    except ValueError:
+        raise exception.Invalid(reason="Invalid input for query parameters %s. Value: %s."
+                                       % (name, value[:255]))
+
+
+def _page_actions(req, server_id, actions):
+    """2.58: a page of the actions (newest first) after ``marker`` (a
+    request id), changed since ``changes-since`` and, from 2.66, before
+    ``changes-before``; the next page's link when the page is full."""
+    limit, marker = common.limit_and_marker(req)
+    since = _parse_time(req, 'changes-since')
+    before = _parse_time(req, 'changes-before') if req.at_least(66) else None
+    if since and before and since > before:
+        raise exception.Invalid(reason='The value of changes-since must be less than '
+                                       'or equal to changes-before.')
+    items = sorted(actions, key=lambda a: (_time(a.start_time) or '', a.id or 0), reverse=True)
+
+    def changed(action):
+        stamp = action.updated_at or action.start_time
+        stamp = stamp.replace(tzinfo=None) if stamp else None
+        return (not since or (stamp and stamp >= since)) and \
+            (not before or (stamp and stamp <= before))
+    items = [a for a in items if changed(a)]
+    if marker:
+        ids = [a.request_id for a in items]
+        if marker not in ids:
+            raise exception.Invalid(reason='Marker %s could not be found.' % marker)
+        items = items[ids.index(marker) + 1:]
+    if limit is not None:
+        items = items[:limit]
+    body = {'instanceActions': [_action_view(req, a) for a in items]}
+    if limit and len(items) == limit:
+        body['links'] = [{'rel': 'next', 'href': '%s/v2.1/servers/%s/os-instance-actions'
+                          '?limit=%d&marker=%s' % (req.host_url, server_id, limit,
+                                                   items[-1].request_id)}]
+    return body
+
+
+def _host_id(project_id, host):
+    if not host:
+        return ''
+    return hashlib.sha224((project_id + host).encode()).hexdigest()
 
 
 def _time(value):
@@ -190,7 +257,9 @@ def list_actions(req, server_id):
     instance = servers.get_instance(req, server_id, read_deleted=req.at_least(21))
     policies.authorize(req.context, 'os-instance-actions:list', servers.target(instance))
     actions = action_obj.InstanceActionList.get_by_instance_uuid(req.context, instance.uuid)
-    return {'instanceActions': [_action_view(a) for a in actions]}
+    if req.at_least(58):
+        return _page_actions(req, instance.uuid, list(actions))
+    return {'instanceActions': [_action_view(req, a) for a in actions]}
 
 
 def show_action(req, server_id, request_id):
@@ -207,7 +276,15 @@ def show_action(req, server_id, request_id):
                 'finish_time': _time(event['finish_time']), 'result': event['result']}
         if details:
             item['traceback'] = event.get('traceback')
+        if req.at_least(62):
+            # The host's hash for everyone, its name for those who see tracebacks.
+            item['hostId'] = _host_id(instance.project_id, event.get('host'))
+            if details and event.get('host'):
+                item['host'] = event['host']
+        if req.at_least(84):
+            # Nova's user-facing reason of a failed event; none is recorded here.
+            item['details'] = None
         events.append(item)
-    body = _action_view(action)
+    body = _action_view(req, action)
     body['events'] = events
     return {'instanceAction': body}

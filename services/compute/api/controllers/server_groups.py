@@ -1,4 +1,5 @@
-"""/os-server-groups (policies list format of 2.1 - 2.63)."""
+"""/os-server-groups: the ``policies`` list of 2.1 - 2.63, then from 2.64
+one ``policy`` and its ``rules`` (``max_server_per_host`` for anti-affinity)."""
 
 from oslo_config import cfg
 from oslo_utils import uuidutils
@@ -28,6 +29,26 @@ _schema = {
 }
 
 
+_schema_v264 = {
+    'type': 'object',
+    'properties': {'server_group': {
+        'type': 'object',
+        'properties': {
+            'name': {'type': 'string', 'minLength': 1, 'maxLength': 255},
+            'policy': {'enum': list(POLICIES)},
+            'rules': {'type': 'object',
+                      'properties': {'max_server_per_host': {
+                          'type': ['integer', 'string'], 'pattern': '^[0-9]+$',
+                          'minimum': 1}},
+                      'additionalProperties': False},
+        },
+        'required': ['name', 'policy'],
+        'additionalProperties': False}},
+    'required': ['server_group'],
+    'additionalProperties': False,
+}
+
+
 def register(r):
     r.add('GET', '/os-server-groups', index)
     r.add('POST', '/os-server-groups', create)
@@ -36,6 +57,10 @@ def register(r):
 
 
 def _view(req, group):
+    if req.at_least(64):
+        return {'id': group.uuid, 'name': group.name, 'policy': group.policy,
+                'rules': dict(group.rules or {}), 'members': list(group.members),
+                'project_id': group.project_id, 'user_id': group.user_id}
     body = {'id': group.uuid, 'name': group.name, 'policies': [group.policy],
             'members': list(group.members), 'metadata': {}}
     if req.at_least(13):
@@ -72,7 +97,17 @@ def index(req):
 
 def create(req):
     policies.authorize(req.context, 'os-server-groups:create')
-    body = common.validate(_schema, req.body)['server_group']
+    if req.at_least(64):
+        body = common.validate(_schema_v264, req.body)['server_group']
+        policy, rules = body['policy'], dict(body.get('rules') or {})
+        if rules and policy != 'anti-affinity':
+            raise exception.Invalid(reason="Only anti-affinity policy supports rules.")
+        if 'max_server_per_host' in rules:
+            rules['max_server_per_host'] = common.int_in_range(
+                rules['max_server_per_host'], 'max_server_per_host', 1)
+    else:
+        body = common.validate(_schema, req.body)['server_group']
+        policy, rules = body['policies'][0], {}
     limit = CONF.quota.server_groups
     if limit >= 0 and group_obj.ServerGroup.count_by_project(
             req.context, req.context.project_id) >= limit:
@@ -80,8 +115,8 @@ def create(req):
                                       allowed=limit)
     group = group_obj.ServerGroup(req.context, uuid=uuidutils.generate_uuid(),
                                   name=body['name'], project_id=req.context.project_id,
-                                  user_id=req.context.user_id, policy=body['policies'][0],
-                                  rules={})
+                                  user_id=req.context.user_id, policy=policy,
+                                  rules=rules)
     group.create()
     return {'server_group': _view(req, group)}
 

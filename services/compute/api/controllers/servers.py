@@ -21,6 +21,7 @@ from services.compute.objects import instance as inst_obj
 
 _ADMIN_FILTERS = ('host', 'node', 'all_tenants', 'project_id', 'tenant_id', 'user_id',
                   'deleted', 'availability_zone')
+_MEMBER_FILTERS = ('user_id', 'availability_zone')
 
 
 def register(r):
@@ -70,9 +71,10 @@ def _permissions(req, instance):
     return extended, status
 
 
-def render(req, instance, services=None, permissions=None, volumes=None):
+def render(req, instance, services=None, permissions=None, volumes=None, single=True):
     """The detailed view; ``volumes``: the page's ``{uuid: [mappings]}``
-    (read here for a single server)."""
+    (read here for a single server); ``single``: a server's own view (show,
+    update, rebuild), which lists its server groups (2.71), a list's does not."""
     extended, show_status = permissions or _permissions(req, instance)
     status = None
     if show_status:
@@ -80,15 +82,44 @@ def render(req, instance, services=None, permissions=None, volumes=None):
                              else compute_api.compute_services(req.context), instance)
     if volumes is None:
         volumes = volume_api.mappings(req.context, [instance.uuid])
-    return views.detail(req, instance, extended, status, volumes.get(instance.uuid, ()))
+    return views.detail(req, instance, extended, status, volumes.get(instance.uuid, ()),
+                        views.groups_of(instance) if single else None)
 
 
 def render_updated(req, instance):
     """The server as update and rebuild answer it (below 2.75, the reduced
-    view); fault details, as in show, for those who see extended attributes."""
+    view; from 2.75 show's); fault details, as in show, for those who see
+    extended attributes."""
+    if req.at_least(75):
+        return render(req, instance)
     details = policies.authorize(req.context, 'os-extended-server-attributes',
                                  target(instance), do_raise=False)
     return views.updated(req, instance, details)
+
+
+def check_user_data(user_data):
+    """``user_data`` as given, once it is known to be base64 (or empty)."""
+    if user_data:
+        try:
+            base64.b64decode(user_data, validate=True)
+        except (binascii.Error, ValueError):
+            raise exception.Invalid(reason='User data needs to be valid base 64.')
+    return user_data
+
+
+def check_hostname(req, hostname):
+    """A requested hostname (2.90): one label of at most 63 characters, and
+    from 2.94 a fully qualified name of up to 255."""
+    if hostname is None:
+        return None
+    if not req.at_least(94) and (len(hostname) > 63 or '.' in hostname):
+        raise exception.Invalid(reason="Invalid input for field/attribute hostname. "
+                                       "Value: %s. It must be a label of at most 63 "
+                                       "characters without dots." % hostname[:255])
+    if any(not label or len(label) > 63 for label in hostname.split('.')):
+        raise exception.Invalid(reason='Invalid input for field/attribute hostname. '
+                                       'Value: %s.' % hostname[:255])
+    return hostname
 
 
 def access_ip(value):
@@ -115,12 +146,10 @@ def _validate_create(req):
                                        "'networks' is a required property")
     if not req.at_least(37) and server.get('networks') in ('auto', 'none'):
         raise exception.Invalid(reason='networks auto/none needs microversion 2.37')
-    if 'description' in server and not req.at_least(19):
-        raise exception.Invalid(reason="Additional properties are not allowed "
-                                       "('description' was unexpected)")
-    if 'tags' in server and not req.at_least(52):
-        raise exception.Invalid(reason="Additional properties are not allowed "
-                                       "('tags' was unexpected)")
+    common.fields_for_version(req, server, schemas.CREATE_SINCE, schemas.CREATE_UNTIL)
+    for mapping in server.get('block_device_mapping_v2') or []:
+        common.fields_for_version(req, mapping, schemas.BDM_SINCE)
+    hostname = check_hostname(req, server.get('hostname'))
     block_devices, bdm_image, boots_from_volume = volume_api.parse_block_devices(
         server.get('block_device_mapping_v2'))
     image_ref = server.get('imageRef') or bdm_image
@@ -132,13 +161,12 @@ def _validate_create(req):
     max_count = _count(server.get('max_count', min_count), 'max_count')
     if min_count > max_count:
         raise exception.Invalid(reason='min_count must be <= max_count')
-    user_data = server.get('user_data')
-    if user_data:
-        try:
-            base64.b64decode(user_data, validate=True)
-        except (binascii.Error, ValueError):
-            raise exception.Invalid(reason='User data needs to be valid base 64.')
+    user_data = check_user_data(server.get('user_data'))
+    if hostname and max_count > 1:
+        raise exception.Invalid(reason='Cannot specify hostname for multiple instances.')
     zone, _, forced_host = (server.get('availability_zone') or '').partition(':')
+    # 2.74: a requested host (and/or hypervisor) of the admin's choosing.
+    forced_host = server.get('host') or forced_host
     build = dict(
         name=server['name'], flavor_ref=server['flavorRef'], image_ref=image_ref,
         min_count=min_count, max_count=max_count, description=server.get('description'),
@@ -155,7 +183,9 @@ def _validate_create(req):
         access_ip_v6=server.get('accessIPv6'),
         config_drive=server.get('config_drive') in (True, 'true', 'True'),
         auto_disk_config=server.get('OS-DCF:diskConfig') == 'AUTO',
-        block_devices=block_devices)
+        block_devices=block_devices, hostname=hostname,
+        trusted_certs=server.get('trusted_image_certificates'),
+        hypervisor_hostname=server.get('hypervisor_hostname'))
     server['return_reservation_id'] = common.bool_param(
         server.get('return_reservation_id', False), 'return_reservation_id')
     return server, build
@@ -165,7 +195,9 @@ def create(req):
     context = req.context
     server, build = _validate_create(req)
     policies.authorize(context, 'servers:create')
-    if build['forced_host']:
+    if server.get('host') or server.get('hypervisor_hostname'):
+        policies.authorize(context, 'servers:create:requested_destination')
+    elif build['forced_host']:
         policies.authorize(context, 'servers:create:forced_host')
     build['any_server_group'] = policies.authorize(
         context, 'servers:create:any_server_group', do_raise=False)
@@ -198,10 +230,11 @@ def _filters(req):
         filters['project_id'] = project if (is_admin and project) else context.project_id
     elif project:
         filters['project_id'] = project
+    # 2.83: a project's members filter their own servers by user and zone too.
+    for key in ('host', 'node', 'user_id', 'availability_zone'):
+        if params.get(key) and (all_filters or (req.at_least(83) and key in _MEMBER_FILTERS)):
+            filters[key] = params[key]
     if all_filters:
-        for key in ('host', 'node', 'user_id', 'availability_zone'):
-            if params.get(key):
-                filters[key] = params[key]
         if params.get('deleted') and common.bool_param(params['deleted'], 'deleted'):
             filters['deleted'] = True
     if params.get('name'):
@@ -226,13 +259,21 @@ def _filters(req):
         filters['image_ref'] = params['image'].rstrip('/').rsplit('/', 1)[-1]
     if params.get('flavor'):
         filters['flavor_id'] = params['flavor'].rstrip('/').rsplit('/', 1)[-1]
-    since = params.get('changes-since') or params.get('changes_since')
-    if since:
-        try:
-            filters['changes_since'] = timeutils.parse_isotime(since).isoformat()
-        except ValueError:
-            raise exception.Invalid(reason='Invalid changes-since value')
-        filters['deleted'] = None
+    for name, key, minor in (('changes-since', 'changes_since', 1),
+                             ('changes-before', 'changes_before', 66)):
+        value = params.get(name) or params.get(key)
+        if value and req.at_least(minor):
+            try:
+                filters[key] = timeutils.normalize_time(
+                    timeutils.parse_isotime(value)).isoformat()
+            except ValueError:
+                raise exception.Invalid(reason='Invalid %s value' % name)
+            filters['deleted'] = None
+    if filters.get('changes_since', '') > filters.get('changes_before', '\uffff'):
+        raise exception.Invalid(reason='The value of changes-since must be less than or '
+                                       'equal to changes-before.')
+    if req.at_least(73) and params.get('locked'):
+        filters['locked'] = common.bool_param(params['locked'], 'locked')
     if req.at_least(26):
         for key, name in (('tags', 'tags'), ('tags-any', 'tags_any')):
             if params.get(key):
@@ -257,7 +298,8 @@ def _list(req, detailed):
         permissions = _permissions(req, instances[0]) if instances else None
         services = compute_api.compute_services(req.context) if permissions and permissions[1] else {}
         volumes = volume_api.mappings(req.context, [i.uuid for i in instances])
-        items = [render(req, i, services, permissions, volumes) for i in instances]
+        items = [render(req, i, services, permissions, volumes, single=False)
+                 for i in instances]
     else:
         items = [views.basic(req, i) for i in instances]
     body = {'servers': items}
@@ -285,9 +327,9 @@ def update(req, server_id):
     body = common.validate(schemas.update, req.body)['server']
     instance = get_instance(req, server_id)
     policies.authorize(req.context, 'servers:update', target(instance))
-    if 'description' in body and not req.at_least(19):
-        raise exception.Invalid(reason="Additional properties are not allowed "
-                                       "('description' was unexpected)")
+    common.fields_for_version(req, body, schemas.UPDATE_SINCE)
+    if 'hostname' in body:
+        instance.hostname = check_hostname(req, body['hostname'])
     if 'name' in body:
         instance.display_name = body['name']
     if 'description' in body:

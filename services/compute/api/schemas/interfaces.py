@@ -10,6 +10,8 @@ create = {
             'properties': {
                 'net_id': {'type': 'string', 'format': 'uuid'},
                 'port_id': {'type': 'string', 'format': 'uuid'},
+                'tag': {'type': 'string', 'minLength': 1, 'maxLength': 60,
+                        'pattern': '^[^,/]*$'},
                 'fixed_ips': {
                     'type': 'array', 'minItems': 1, 'maxItems': 1,
                     'items': {

@@ -36,8 +36,22 @@ rebuild = _object({'imageRef': types.image_ref, 'name': types.name,
                    'OS-DCF:diskConfig': {'enum': ['AUTO', 'MANUAL']},
                    'accessIPv4': {'type': 'string', 'format': 'ipv4'},
                    'accessIPv6': {'type': 'string', 'format': 'ipv6'},
-                   'personality': {'type': 'array', 'maxItems': 0}},
+                   'personality': {'type': 'array', 'maxItems': 0},
+                   'key_name': {'type': ['string', 'null'], 'minLength': 1,
+                                'maxLength': 255},
+                   'user_data': {'type': ['string', 'null'], 'maxLength': 65535},
+                   'trusted_image_certificates': types.trusted_certs,
+                   'hostname': types.hostname},
                   required=['imageRef'])
+#: rebuild's fields by microversion: the first that takes each, the last.
+REBUILD_SINCE = {'key_name': 54, 'user_data': 57, 'trusted_image_certificates': 63,
+                 'hostname': 90}
+REBUILD_UNTIL = {'personality': 56}
+unshelve = _object({'availability_zone': {'type': ['string', 'null'], 'minLength': 1,
+                                           'maxLength': 255},
+                    'host': {'type': 'string', 'minLength': 1, 'maxLength': 255}},
+                   nullable=True)
+UNSHELVE_SINCE = {'availability_zone': 77, 'host': 91}
 create_image = _object({'name': types.name, 'metadata': types.metadata}, required=['name'])
 lock = _object({'locked_reason': {'type': 'string', 'minLength': 1, 'maxLength': 255}},
                nullable=True)
@@ -62,6 +76,7 @@ ARGUMENTS = {
     'reboot': reboot,
     'resize': resize,
     'rebuild': rebuild,
+    'unshelve': unshelve,
     'createImage': create_image,
     'lock': lock,
     'os-getConsoleOutput': console_output,

@@ -6,6 +6,12 @@ import copy
 NAMES = ['network-changed', 'network-vif-plugged', 'network-vif-unplugged',
          'network-vif-deleted']
 NAMES_V251 = NAMES + ['volume-extended']
+#: 2.76: ``power-update`` (tag POWER_ON / POWER_OFF), for servers whose
+#: power a hardware service changes; the computes here only log it.
+NAMES_V276 = NAMES_V251 + ['power-update']
+#: 2.82: ``accelerator-request-bound`` (tag: the accelerator request uuid).
+NAMES_V282 = NAMES_V276 + ['accelerator-request-bound']
+POWER_TAGS = ('POWER_ON', 'POWER_OFF')
 STATUSES = ['failed', 'completed', 'in-progress']
 
 create = {
@@ -32,3 +38,9 @@ create = {
 
 create_v251 = copy.deepcopy(create)
 create_v251['properties']['events']['items']['properties']['name']['enum'] = NAMES_V251
+
+create_v276 = copy.deepcopy(create)
+create_v276['properties']['events']['items']['properties']['name']['enum'] = NAMES_V276
+
+create_v282 = copy.deepcopy(create)
+create_v282['properties']['events']['items']['properties']['name']['enum'] = NAMES_V282

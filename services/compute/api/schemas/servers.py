@@ -1,4 +1,7 @@
-"""JSON schemas for server requests."""
+"""JSON schemas for server requests (with the microversion each field
+needs: :data:`CREATE_SINCE`, :data:`CREATE_UNTIL`, :data:`UPDATE_SINCE`)."""
+
+from services.compute.api.schemas import types
 
 _name = {'type': 'string', 'minLength': 1, 'maxLength': 255,
          'pattern': r'^(?!\s)[\S\s]*(?<!\s)$'}
@@ -33,6 +36,7 @@ bdm = {
         'device_name': {'type': 'string'}, 'tag': _tag,
         'disk_bus': {'type': 'string'}, 'device_type': {'type': 'string'},
         'guest_format': {'type': 'string'},
+        'volume_type': {'type': ['string', 'null'], 'minLength': 0, 'maxLength': 255},
     },
     'additionalProperties': False,
 }
@@ -81,7 +85,10 @@ create = {
                 'description': {'type': ['string', 'null'], 'maxLength': 255},
                 'tags': {'type': 'array', 'items': _tag, 'maxItems': 50},
                 'personality': {'type': 'array'},
-                'hostname': {'type': 'string'},
+                'trusted_image_certificates': types.trusted_certs,
+                'host': {'type': 'string', 'minLength': 1, 'maxLength': 255},
+                'hypervisor_hostname': {'type': 'string', 'minLength': 1, 'maxLength': 255},
+                'hostname': types.hostname,
             },
             'required': ['name', 'flavorRef'],
             'additionalProperties': False,
@@ -105,6 +112,7 @@ update = {
                 'accessIPv4': {'type': 'string', 'anyOf': [{'format': 'ipv4'}, {'enum': ['']}]},
                 'accessIPv6': {'type': 'string', 'anyOf': [{'format': 'ipv6'}, {'enum': ['']}]},
                 'OS-DCF:diskConfig': {'enum': ['AUTO', 'MANUAL']},
+                'hostname': types.hostname,
             },
             'additionalProperties': False,
         },
@@ -112,6 +120,13 @@ update = {
     'required': ['server'],
     'additionalProperties': False,
 }
+
+#: create's fields by microversion: the first that takes each, the last.
+CREATE_SINCE = {'description': 19, 'tags': 52, 'trusted_image_certificates': 63,
+                'host': 74, 'hypervisor_hostname': 74, 'hostname': 90}
+CREATE_UNTIL = {'personality': 56}
+BDM_SINCE = {'volume_type': 67}
+UPDATE_SINCE = {'description': 19, 'hostname': 90}
 
 metadata = {'type': 'object', 'properties': {'metadata': _metadata},
             'required': ['metadata'], 'additionalProperties': False}

@@ -40,3 +40,10 @@ metadata = {'type': 'object', 'maxProperties': 128,
 image_ref = {'type': 'string', 'minLength': 1, 'maxLength': 2048}
 flavor_ref = {'type': ['string', 'integer'], 'minLength': 1, 'maxLength': 2048,
               'minimum': 0, 'maximum': MAX_INT}
+#: Trusted image certificate ids (2.63): null, or 1-50 distinct non-empty ids.
+trusted_certs = {'type': ['array', 'null'], 'minItems': 1, 'maxItems': 50,
+                 'uniqueItems': True, 'items': {'type': 'string', 'minLength': 1}}
+#: A server's hostname (2.90): an RFC 1123 label; from 2.94 a dotted name of
+#: up to 255 characters (checked by the handler against the version).
+hostname = {'type': 'string', 'minLength': 2, 'maxLength': 255,
+            'pattern': r'^[a-zA-Z0-9]([a-zA-Z0-9.\-]*[a-zA-Z0-9])?$'}

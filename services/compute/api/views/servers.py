@@ -2,6 +2,7 @@
 
 import hashlib
 import ipaddress
+import json
 
 from services.compute.api.controllers import common
 from services.compute.objects import instance as inst_obj
@@ -112,12 +113,48 @@ def created(req, instance, admin_pass):
             'adminPass': admin_pass}
 
 
+def image_properties(instance):
+    """The boot image's properties the server was built with (2.98)."""
+    return {key[len(inst_obj.IMAGE_PREFIX):]: value
+            for key, value in (instance.system_metadata or {}).items()
+            if key.startswith(inst_obj.IMAGE_PREFIX)}
+
+
+def trusted_certs(instance):
+    value = (instance.system_metadata or {}).get(inst_obj.TRUSTED_CERTS_KEY)
+    return json.loads(value) if value else None
+
+
+def _image(req, instance):
+    if not instance.image_ref:
+        return ''
+    image = {'id': instance.image_ref, 'links': [{
+        'rel': 'bookmark', 'href': '%s/images/%s' % (req.host_url, instance.image_ref)}]}
+    if req.at_least(98):
+        image['properties'] = image_properties(instance)
+    return image
+
+
+def _versioned(req, body, instance, groups):
+    """The fields later microversions add to every view of a server (show,
+    list, update, rebuild); ``groups``: the server's group ids, or None where
+    the view has no ``server_groups`` (the list)."""
+    if req.at_least(63):
+        body['trusted_image_certificates'] = trusted_certs(instance)
+    if req.at_least(71) and groups is not None:
+        body['server_groups'] = list(groups)
+    if req.at_least(73):
+        body['locked_reason'] = ((instance.system_metadata or {}).get(inst_obj.LOCKED_REASON_KEY)
+                                 if instance.locked else None)
+    if req.at_least(96):
+        body['pinned_availability_zone'] = instance.requested_availability_zone or None
+    if req.at_least(100):
+        body['scheduler_hints'] = dict(instance.scheduler_hints or {})
+
+
 def _common(req, instance, extend_address, fault_details):
     """What every full view of a server holds, at any microversion."""
-    image = ''
-    if instance.image_ref:
-        image = {'id': instance.image_ref, 'links': [{
-            'rel': 'bookmark', 'href': '%s/images/%s' % (req.host_url, instance.image_ref)}]}
+    image = _image(req, instance)
     state = status(instance)
     body = {
         'id': instance.uuid,
@@ -154,13 +191,32 @@ def _common(req, instance, extend_address, fault_details):
     return body
 
 
+def groups_of(instance):
+    return [instance.server_group_uuid] if instance.server_group_uuid else []
+
+
 def updated(req, instance, fault_details=False):
-    """The server as ``PUT /servers/{id}`` and the rebuild action answer it
-    below microversion 2.75: the common fields only, addresses without their
-    OS-EXT-IPS attributes, and none of the availability zone, config drive,
-    key name, usage, status, volume, security group, extended server
-    attribute or host status fields that show adds."""
-    return _common(req, instance, extend_address=False, fault_details=fault_details)
+    """The server as ``PUT /servers/{id}`` answers it below microversion
+    2.75: the common fields only, addresses without their OS-EXT-IPS
+    attributes, and none of the availability zone, config drive, key name,
+    usage, status, volume, security group, extended server attribute or
+    host status fields that show adds (from 2.75 update answers show's view)."""
+    body = _common(req, instance, extend_address=False, fault_details=fault_details)
+    _versioned(req, body, instance, groups_of(instance))
+    return body
+
+
+def rebuilt(req, instance, view):
+    """The rebuild action's view made of update's (``view``): ``key_name``
+    from 2.54, ``user_data`` from 2.57 (from 2.75 in place of the extended
+    attribute of the same value)."""
+    body = dict(view)
+    body.pop('OS-EXT-SRV-ATTR:user_data', None)
+    if req.at_least(54):
+        body['key_name'] = instance.key_name
+    if req.at_least(57):
+        body['user_data'] = instance.user_data
+    return body
 
 
 def volumes_attached(req, bdms):
@@ -172,8 +228,10 @@ def volumes_attached(req, bdms):
     return [{'id': b.volume_id} for b in bdms]
 
 
-def detail(req, instance, show_extended=False, host_status=None, volumes=()):
+def detail(req, instance, show_extended=False, host_status=None, volumes=(), groups=None):
+    """The full view (show, list detail); ``groups`` for show (2.71)."""
     body = _common(req, instance, extend_address=True, fault_details=show_extended)
+    _versioned(req, body, instance, groups)
     body.update({
         'OS-EXT-AZ:availability_zone': instance.availability_zone or '',
         'config_drive': instance.config_drive or '',
