@@ -11,7 +11,7 @@ the host's image cache filled beforehand with the guest built by
 ``deploy/images/build.sh``), then:
 
 1. ``--rounds`` times, alternating: ``POST /servers`` (flavor 128 MiB /
-   1 GiB, the built kernel + initramfs + disk) until the guest's
+   1 GiB, the built kernel + initramfs + disk, config drive) until the guest's
    ``alto-guest: booted`` line is in ``os-getConsoleOutput`` (polled every
    0.2 s); the server's live domain XML is kept and the server deleted; then
    the same XML, renamed and on an overlay and console file of its own,
@@ -34,6 +34,7 @@ import argparse
 import os
 import pathlib
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -96,7 +97,7 @@ class Bench:
 
     def create(self, name):
         body = {'server': {'name': name, 'imageRef': libvirt_cloud.IMAGE_ID,
-                           'flavorRef': 'guest', 'networks': 'none'}}
+                           'flavorRef': 'guest', 'networks': 'auto', 'config_drive': True}}
         return self.cloud.request('POST', '/servers', body, expect=202)['server']['id']
 
     def console(self, server_id):
@@ -126,9 +127,21 @@ class Bench:
         active = time.monotonic() - start
         wait(lambda: BOOTED in self.console(server_id), BOOT_TIMEOUT, 'the booted line')
         booted = time.monotonic() - start
-        xml_text = self.domain_xml(server_id)
+        xml_text = self.keep_files(self.domain_xml(server_id), index)
         self.delete(server_id)
         return active, booted, xml_text
+
+    def keep_files(self, xml_text, index):
+        """The XML with the instance's kernel, initramfs and config drive copied
+        aside (the delete removes the instance directory)."""
+        root = ET.fromstring(xml_text)
+        keep = self.workdir / ('virsh-%d' % index)
+        keep.mkdir()
+        for node in root.findall('os/kernel') + root.findall('os/initrd'):
+            node.text = shutil.copy(node.text, keep)
+        for source in root.iterfind("devices/disk[@device='cdrom']/source"):
+            source.set('file', shutil.copy(source.get('file'), keep))
+        return ET.tostring(root, encoding='unicode')
 
     def with_virsh(self, xml_text, index):
         """The same XML under another name, on its own overlay and console."""
@@ -142,8 +155,8 @@ class Bench:
         subprocess.run(['qemu-img', 'create', '-q', '-f', 'qcow2', '-b', str(self.base_disk),
                         '-F', 'qcow2', str(overlay), '1G'], check=True)
         disks[0].find('source').set('file', str(overlay))
-        for extra in disks[1:] + devices.findall("disk[@device='cdrom']"):
-            devices.remove(extra)
+        for extra in disks[1:] + devices.findall('interface'):
+            devices.remove(extra)   # no NIC: the server's port is gone with it
         log = self.workdir / ('virsh-%d.log' % index)
         for source in root.iterfind('devices/serial/source'):
             source.set('path', str(log))
@@ -153,8 +166,10 @@ class Bench:
         path.write_text(ET.tostring(root, encoding='unicode'))
         start = time.monotonic()
         try:
-            subprocess.run(['virsh', '-c', URI, 'create', str(path)], check=True,
-                           capture_output=True, timeout=60)
+            proc = subprocess.run(['virsh', '-c', URI, 'create', str(path)],
+                                  capture_output=True, text=True, timeout=60)
+            if proc.returncode:
+                raise SystemExit('virsh create failed: %s' % proc.stderr)
             wait(lambda: log.exists() and BOOTED in log.read_text(errors='replace'),
                  BOOT_TIMEOUT, 'the virsh guest', 0.05)
             return time.monotonic() - start
@@ -202,6 +217,8 @@ def main():
     args = parser.parse_args()
     if os.geteuid() != 0:
         raise SystemExit('run as root (qemu:///system)')
+    # a SIGTERM (e.g. from timeout(1)) still stops the daemons and guests
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit('terminated'))
     start_libvirtd()
     guest = build_guest()
     workdir = pathlib.Path(tempfile.mkdtemp(prefix='alto-bench-guests-', dir='/var/tmp'))
