@@ -30,8 +30,8 @@ upstream Swift in its own venv:
     python tools/bench/objectstore.py [--swift-venv /var/tmp/swift-venv]
         [--mib-objects 64] [--big-objects 8] [--small-objects 400] [--stream-mib 1024]
 
-RabbitMQ is not needed.  The defaults take about 5 minutes on the 2-core
-development machine; scale the counts up for steadier figures.
+RabbitMQ is not needed.  The defaults took 8 minutes on the 2-core
+development machine at load average 10-18; scale the counts up for steadier figures.
 """
 
 import argparse
@@ -338,6 +338,7 @@ def main():
     parser.add_argument('--scratch', default=None, help='scratch root (default: a temp dir)')
     parser.add_argument('--keep', action='store_true', help='keep the scratch root and logs')
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)   # figures as they come, also into a file
     work = pathlib.Path(tempfile.mkdtemp(prefix='alto-bench-objectstore-', dir=args.scratch))
     identity = ours = upstream = None
     try:

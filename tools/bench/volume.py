@@ -152,6 +152,7 @@ def main():
     parser.add_argument('--service-down-time', type=int, default=60)
     parser.add_argument('--keep', action='store_true', help='keep the logs (printed path)')
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)   # figures as they come, also into a file
     work = pathlib.Path(tempfile.mkdtemp(prefix='alto-bench-volume-'))
     identity = cloud = None
     try:
