@@ -12,12 +12,27 @@ on a bridge of its own, then:
    rule names the group itself, so every port's flows list every member),
    plugged likewise: the agent's full resync of all of them after a restart
    (as the agent logs it, conductor RPC included) and the time from the API
-   call creating one more member to its address in the group's flows.
+   call creating one more member to its address in the group's flows;
+3. TCP throughput (``iperf3``, one stream, ``--seconds`` each) between two
+   namespace "guests" in the same run, alternating ``--tp-rounds`` times
+   between:
 
-Everything stays on the benchmark's bridge; it and its ports are removed at
-the end.
+   * two ports of the API plugged as the agent plugs a guest's port (an OVS
+     internal port on the agent's integration bridge, iface-id and MAC of
+     the port) with their security group's per-port firewall active (the
+     conntrack flows of the agent: a TCP rule for iperf3's port, egress open),
+     each moved into its own namespace with the port's MAC and address;
+   * the raw netdev bridge: a second ``datapath_type=netdev`` bridge with its
+     default NORMAL flow only and two internal ports in two namespaces.
+
+   Both bridges are OVS userspace (netdev) datapaths; no QEMU guest is in
+   the path (a virtio guest on this CPU, without KVM, is bound by emulation).
+
+Everything stays on the benchmark's bridges and namespaces; they are removed
+at the end.  Needs ``iperf3`` (``apt-get install iperf3``) for phase 3.
 
     sudo .venv/bin/python tools/bench/dataplane.py [--ports 200] [--rounds 20]
+        [--phases latency,resync,throughput] [--seconds 10] [--tp-rounds 3]
 """
 
 import argparse
@@ -208,25 +223,151 @@ def resync(bench, net, count):
           % (count, time.monotonic() - start))
 
 
+def netns(namespace, *argv, check=True):
+    return subprocess.run(['ip', 'netns', 'exec', namespace] + [str(a) for a in argv],
+                          capture_output=True, text=True, check=check)
+
+
+def into_namespace(bridge, dev, namespace, address, mac=None, port=None):
+    """An internal port of ``bridge`` (an API port's when ``port``) moved into
+    ``namespace`` with ``address``."""
+    subprocess.run(['ip', 'netns', 'add', namespace], check=True)
+    argv = ['ovs-vsctl', '--timeout=60', '--', 'add-port', bridge, dev, '--', 'set',
+            'Interface', dev, 'type=internal']
+    if port:
+        argv += ['external_ids:iface-id=%s' % port['id'],
+                 'external_ids:attached-mac=%s' % port['mac_address'],
+                 'external_ids:iface-status=active']
+    subprocess.run(argv, check=True, capture_output=True)
+    wait(lambda: subprocess.run(['ip', 'link', 'show', dev],
+                                capture_output=True).returncode == 0, 10, 'device %s' % dev)
+    subprocess.run(['ip', 'link', 'set', dev, 'netns', namespace], check=True)
+    if mac:
+        netns(namespace, 'ip', 'link', 'set', dev, 'address', mac)
+    netns(namespace, 'ip', 'addr', 'add', address, 'dev', dev)
+    netns(namespace, 'ip', 'link', 'set', dev, 'up')
+    netns(namespace, 'ip', 'link', 'set', 'lo', 'up')
+
+
+def iperf(server_ns, client_ns, address, seconds):
+    """Gbit/s received over one TCP stream from ``client_ns`` to ``server_ns``."""
+    server = subprocess.Popen(['ip', 'netns', 'exec', server_ns, 'iperf3', '-s', '-1',
+                               '-B', address], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        wait(lambda: ':5201 ' in netns(server_ns, 'ss', '-Hltn').stdout, 10,
+             'iperf3 to listen', 0.05)
+        # the first tries may find an agent's port not yet wired
+        for _ in range(30):
+            out = netns(client_ns, 'iperf3', '-c', address, '-t', seconds, '-J',
+                        '--connect-timeout', 1000, check=False)
+            if out.returncode == 0:
+                break
+            time.sleep(0.5)
+        else:
+            raise SystemExit('iperf3 failed: %s' % (out.stdout[-500:] + out.stderr[-500:]))
+        report = json.loads(out.stdout)
+        server.wait(timeout=30)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    return report['end']['sum_received']['bits_per_second'] / 1e9
+
+
+def throughput(bench, seconds, rounds, namespaces, bridges):
+    if not shutil.which('iperf3'):
+        raise SystemExit('iperf3 is needed for the throughput phase (apt-get install iperf3)')
+    url = bench.url()
+    net = call(url, 'POST', '/networks', {'network': {'name': 'bench-tp'}})['network']
+    call(url, 'POST', '/subnets', {'subnet': {'network_id': net['id'], 'ip_version': 4,
+                                              'cidr': '10.130.0.0/24', 'enable_dhcp': False}})
+    group = call(url, 'POST', '/security-groups',
+                 {'security_group': {'name': 'bench-tp'}})['security_group']
+    call(url, 'POST', '/security-group-rules', {'security_group_rule': {
+        'security_group_id': group['id'], 'direction': 'ingress', 'ethertype': 'IPv4',
+        'protocol': 'tcp', 'port_range_min': 5201, 'port_range_max': 5201}})
+    ports = [call(url, 'POST', '/ports', {'port': {
+        'network_id': net['id'], 'binding:host_id': bench.host, 'device_owner': 'compute:x',
+        'security_groups': [group['id']]}})['port'] for _ in range(2)]
+    wait(lambda: subprocess.run(['ovs-vsctl', 'br-exists', bench.bridge]).returncode == 0,
+         60, 'the bridge')
+    tag = uuid.uuid4().hex[:4]
+    guests = []
+    for i, port in enumerate(ports):
+        ns, dev = 'bench-g%s-%d' % (tag, i), 'tg%s%d' % (tag, i)
+        namespaces.append(ns)
+        into_namespace(bench.bridge, dev, ns, port['fixed_ips'][0]['ip_address'] + '/24',
+                       port['mac_address'], port)
+        guests.append((ns, dev, port['fixed_ips'][0]['ip_address']))
+    for ns, dev, _ in guests:
+        wait(lambda: subprocess.run(['ovs-vsctl', 'get', 'Interface', dev, 'ofport'],
+                                    capture_output=True).returncode == 0, 10, 'the ofport')
+    cookies = [COOKIE_PREFIX | (1 << 32) | int(subprocess.run(
+        ['ovs-vsctl', 'get', 'Interface', dev, 'ofport'], capture_output=True, text=True,
+        check=True).stdout) for _, dev, _ in guests]
+    for cookie in cookies:
+        wait(lambda: 'tp_dst=5201' in ofctl_dump(bench.bridge, cookie), 60,
+             'the firewall flows of the throughput ports', 0.1)
+    raw = 'br-raw%s' % tag
+    bridges.append(raw)
+    subprocess.run(['ovs-vsctl', '--timeout=60', 'add-br', raw, '--', 'set', 'Bridge', raw,
+                    'datapath_type=netdev'], check=True, capture_output=True)
+    subprocess.run(['ip', 'link', 'set', raw, 'up'], check=False)
+    plain = []
+    for i in range(2):
+        ns, dev, address = 'bench-r%s-%d' % (tag, i), 'tr%s%d' % (tag, i), '10.131.0.%d' % (i + 1)
+        namespaces.append(ns)
+        into_namespace(raw, dev, ns, address + '/24')
+        plain.append((ns, dev, address))
+
+    results = {'raw': [], 'agent': []}
+    for _ in range(rounds):
+        results['raw'].append(iperf(plain[1][0], plain[0][0], plain[1][2], seconds))
+        results['agent'].append(iperf(guests[1][0], guests[0][0], guests[1][2], seconds))
+    flows = ofctl_dump(bench.bridge).count('cookie=0xa1f0')
+    for name, label in (('raw', 'raw netdev bridge, NORMAL only           '),
+                        ('agent', 'agent-plugged ports, security groups on ')):
+        print('TCP %s: %s Gbit/s (median %.2f; %d x %d s, one stream)'
+              % (label, ' '.join('%.2f' % r for r in results[name]),
+                 statistics.median(results[name]), rounds, seconds))
+    print('agent/raw (medians): %.2f; firewall flows on the agent bridge: %d'
+          % (statistics.median(results['agent']) / statistics.median(results['raw']), flows))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--ports', type=int, default=200)
     parser.add_argument('--rounds', type=int, default=20)
+    parser.add_argument('--phases', default='latency,resync,throughput',
+                        help='comma-separated: latency, resync, throughput')
+    parser.add_argument('--seconds', type=int, default=10, help='length of one iperf3 run')
+    parser.add_argument('--tp-rounds', type=int, default=3,
+                        help='iperf3 runs per side, alternating')
     parser.add_argument('--keep', action='store_true', help='keep the logs (printed path)')
     args = parser.parse_args()
+    phases = set(args.phases.split(','))
     if os.geteuid() != 0:
         raise SystemExit('run as root (Open vSwitch)')
     workdir = pathlib.Path(tempfile.mkdtemp(prefix='alto-bench-dataplane-'))
     bridge = 'br-bench%s' % uuid.uuid4().hex[:5]
     bench = Bench(workdir, bridge)
+    namespaces, bridges = [], [bridge]
     try:
         bench.start()
-        net = rule_latency(bench, args.rounds)
-        resync(bench, net, args.ports)
+        if 'latency' in phases or 'resync' in phases:
+            net = rule_latency(bench, args.rounds)
+            if 'resync' in phases:
+                resync(bench, net, args.ports)
+        if 'throughput' in phases:
+            throughput(bench, args.seconds, args.tp_rounds, namespaces, bridges)
         print('load average: %.2f %.2f %.2f' % os.getloadavg())
     finally:
         bench.stop()
-        subprocess.run(['ovs-vsctl', '--if-exists', 'del-br', bridge], capture_output=True)
+        for name in bridges:
+            subprocess.run(['ovs-vsctl', '--if-exists', 'del-br', name], capture_output=True)
+        for ns in namespaces:
+            subprocess.run(['ip', 'netns', 'delete', ns], capture_output=True)
         if args.keep:
             print('logs in %s' % workdir)
         else:
