@@ -31,6 +31,7 @@ def _live_disk(drv, instance, target):
     return None
 
 
+@pytest.mark.e2e_light
 def test_hot_plug_and_unplug_a_local_volume(libvirt_driver, workdir):
     drv = libvirt_driver
     instance = new_instance()
