@@ -134,7 +134,9 @@ case "$SUITE" in
     all)
         # Lint first (seconds); unit tests on two workers (no sockets, no shared state); the
         # functional tier on two workers, a module per worker; then the tiers that need the
-        # machine more or less to themselves: faults, e2e-light, the conformance floor.
+        # machine more or less to themselves: faults, e2e-light, the conformance floor.  e2e-light
+        # must not overlap the stack: the stack's DHCP and L3 agents remove every qdhcp- and
+        # qrouter- namespace that is not theirs, the e2e tests' included.
         start_all=$(date +%s)
         rc=0
         tier lint "$VENV/bin/ruff" check common services tests tools || rc=1
