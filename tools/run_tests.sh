@@ -1,12 +1,25 @@
 #!/usr/bin/env bash
-# Install what the tests need and run them: tools/run_tests.sh [unit|functional|fuzz|faults|e2e|conformance|all] [pytest args]
+# Install what the tests need and run them:
+#   tools/run_tests.sh [unit|functional|fuzz|faults|e2e|e2e-light|conformance|all] [pytest args]
 # functional and all include the bounded fuzz suite (tests/functional/fuzz); fuzz runs it
 # alone in its heavy setting (ALTO_FUZZ_EXAMPLES random requests per API, default 3000).
-# all ends with the light form of the fault-injection suite (tests/faults, ALTO_FAULTS=light,
-# about 3 minutes); faults runs it alone (ALTO_FAULTS=full for the full form).
+# functional runs on two pytest-xdist workers, one test module per worker (--dist loadfile):
+# every module's cloud has its own ports, RabbitMQ vhost and databases (tests/functional/harness.py,
+# databases.py).  FUNCTIONAL_WORKERS=0 runs it in one process.
+# faults: the light form of the fault-injection suite (tests/faults, ALTO_FAULTS=light, about
+# 3 minutes; ALTO_FAULTS=full for the full form).
+# e2e: every real-QEMU/OVS test (tests/e2e, root); e2e-light: the tests marked e2e_light, the
+# subset CI runs (a guest booted by the compute daemons reads its uuid and hostname from its
+# config drive, stop/start and delete; a guest reads them from the metadata service and answers
+# SSH; DHCP; floating IP ping from an outside namespace with SNAT and the metadata path; a
+# security-group rule change taking effect; a volume hot-plugged into a running guest).
 # conformance holds the floor: upstream Tempest's interoperability list
-# (tools/conformance/interop-2020.06.txt) against deploy/stack.sh, brought up if it does not
-# answer (root only); not part of all, which would take about 20 minutes more with it.
+# (tools/conformance/interop-2020.06.txt) against deploy/stack.sh (root), with the machine's
+# stack lock held (/var/tmp/alto-stack.lock, unless ALTO_STACK_LOCK_HELD=1 says the caller holds
+# it), the stack brought up from this checkout and taken down and cleaned afterwards
+# (tools/conformance/teardown.sh).
+# all = lint, unit, functional, faults (light), e2e-light and conformance: what CI runs
+# (.ci/run).  Each tier's wall time is printed at the end.
 # Works on a fresh Debian 12 machine as root; creates .venv in the source tree.
 set -euo pipefail
 
@@ -45,7 +58,7 @@ install_python() {
     [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
     "$VENV/bin/pip" install -q --upgrade pip >/dev/null
     local extras=test
-    [ "$SUITE" = e2e ] && extras=test,libvirt,ovs
+    case $SUITE in e2e|e2e-light|all) extras=test,libvirt,ovs ;; esac
     "$VENV/bin/pip" install -q -e ".[$extras]"
 }
 
@@ -57,33 +70,86 @@ run_pytest() {
     return $rc
 }
 
-if [ "$SUITE" = e2e ]; then install_system_packages $E2E_PACKAGES; else install_system_packages; fi
+# shellcheck disable=SC2086
+case $SUITE in
+    e2e|e2e-light|all) install_system_packages $E2E_PACKAGES ;;
+    *) install_system_packages ;;
+esac
 install_python
 export PATH=$VENV/bin:$PATH
 
+STACK_LOCK=${ALTO_STACK_LOCK:-/var/tmp/alto-stack.lock}
+FUNCTIONAL_WORKERS=${FUNCTIONAL_WORKERS:-2}
+functional_args() {
+    if [ "$FUNCTIONAL_WORKERS" -gt 0 ] 2>/dev/null; then
+        echo "-n $FUNCTIONAL_WORKERS --dist loadfile"
+    fi
+}
+
+# conformance_floor: the interoperability floor on a stack of this checkout, lock held from
+# stack.sh to the end of the cleanup; the exit status is Tempest's.
+conformance_floor() {
+    [ "$(id -u)" = 0 ] || { say "conformance needs root (deploy/stack.sh)"; return 1; }
+    local rc=0
+    if [ "${ALTO_STACK_LOCK_HELD:-0}" != 1 ]; then
+        exec 9>"$STACK_LOCK"
+        say "waiting for the stack lock $STACK_LOCK"
+        flock -w "${ALTO_STACK_LOCK_WAIT:-2700}" 9 || { say "no stack lock"; return 1; }
+    fi
+    # A cloud left running is someone else's checkout: stop its daemons, then stack this one.
+    bash deploy/unstack.sh >/dev/null 2>&1 || true
+    CONFORMANCE_STACK=${CONFORMANCE_STACK:-$PWD/deploy/stack.sh} \
+        bash tools/conformance.sh --list tools/conformance/interop-2020.06.txt \
+        identity image network compute volume object_storage || rc=$?
+    bash tools/conformance/teardown.sh || say "teardown failed"
+    [ "${ALTO_STACK_LOCK_HELD:-0}" = 1 ] || flock -u 9
+    return $rc
+}
+
+faults_light() { ALTO_FAULTS=light run_pytest -q --durations=10 -m faults tests/faults; }
+
+TIMES=()
+# tier NAME COMMAND...: run one tier, remember its wall time and status.
+tier() {
+    local name=$1 start rc=0; shift
+    start=$(date +%s)
+    say "== $name =="
+    "$@" || rc=$?
+    TIMES+=("$(printf '%-12s %4d s  exit %d' "$name" $(($(date +%s) - start)) $rc)")
+    return $rc
+}
+
 case "$SUITE" in
     unit) run_pytest -q tests/unit "$@" ;;
-    functional) ensure_backing_services; run_pytest -q -m functional tests/functional "$@" ;;
+    # shellcheck disable=SC2046
+    functional) ensure_backing_services; run_pytest -q $(functional_args) -m functional tests/functional "$@" ;;
     fuzz)
         ensure_backing_services
         ALTO_FUZZ_EXAMPLES=${ALTO_FUZZ_EXAMPLES:-3000} run_pytest -q -m fuzz tests/functional/fuzz "$@" ;;
     faults) ensure_backing_services; ALTO_FAULTS=${ALTO_FAULTS:-light} run_pytest -q -m faults tests/faults "$@" ;;
-    # Real QEMU guests (software emulation); not part of "all".
+    # Real QEMU guests (software emulation), as root.
     e2e) ensure_backing_services; run_pytest -q -m e2e tests/e2e "$@" ;;
-    conformance)
-        ensure_backing_services
-        bash tools/conformance.sh --list tools/conformance/interop-2020.06.txt \
-            identity image network compute volume object_storage ;;
+    e2e-light) ensure_backing_services; run_pytest -q -m "e2e and e2e_light" tests/e2e "$@" ;;
+    conformance) ensure_backing_services; conformance_floor ;;
     all)
-        # Lint first (seconds); unit tests on two workers (no sockets, no shared
-        # state); the functional tier in one process (its daemons share the machine).
-        "$VENV/bin/ruff" check common services tests tools
-        ensure_backing_services
+        # Lint first (seconds); unit tests on two workers (no sockets, no shared state); the
+        # functional tier on two workers, a module per worker; then the tiers that need the
+        # machine more or less to themselves: faults, e2e-light, the conformance floor.  e2e-light
+        # must not overlap the stack: the stack's DHCP and L3 agents remove every qdhcp- and
+        # qrouter- namespace that is not theirs, the e2e tests' included.
+        start_all=$(date +%s)
         rc=0
-        run_pytest -q -n 2 tests/unit "$@" || rc=$?
-        run_pytest -q tests/functional "$@" || rc=$?
-        # Fault injection, light form: private RabbitMQ node and MariaDB per scenario.
-        ALTO_FAULTS=light run_pytest -q -m faults tests/faults || rc=$?
+        tier lint "$VENV/bin/ruff" check common services tests tools || rc=1
+        ensure_backing_services
+        tier unit run_pytest -q -n 2 --durations=25 tests/unit "$@" || rc=1
+        # shellcheck disable=SC2046
+        tier functional run_pytest -q $(functional_args) --durations=40 tests/functional "$@" || rc=1
+        tier faults faults_light || rc=1
+        tier e2e-light run_pytest -q --durations=10 -m "e2e and e2e_light" tests/e2e || rc=1
+        tier conformance conformance_floor || rc=1
+        say "wall times:"
+        printf '[run_tests]   %s\n' "${TIMES[@]}"
+        say "all: $(($(date +%s) - start_all)) s, exit $rc"
         exit $rc ;;
-    *) say "unknown suite $SUITE (unit|functional|fuzz|faults|e2e|conformance|all)"; exit 2 ;;
+    *) say "unknown suite $SUITE (unit|functional|fuzz|faults|e2e|e2e-light|conformance|all)"; exit 2 ;;
 esac

@@ -53,6 +53,7 @@ def _ed25519_key(comment):
     return 'ssh-ed25519 %s %s' % (base64.b64encode(blob).decode(), comment)
 
 
+@pytest.mark.e2e_light
 def test_server_create_boots_a_real_guest(cloud):
     key = _ed25519_key('e2e-daemons')
     cloud.request('POST', '/os-keypairs', {'keypair': {'name': 'e2e-key', 'public_key': key}},

@@ -97,6 +97,7 @@ def _ssh(netns, key, known_hosts, command):
         capture_output=True, text=True, timeout=60, check=False)
 
 
+@pytest.mark.e2e_light
 def test_boot_from_metadata_service_then_ssh_and_power_off(make_guest, tmp_path, ssh_key,
                                                            netns):
     if shutil.which("ssh") is None:

@@ -165,6 +165,7 @@ def _ns_run(namespace, *argv, timeout=30):
                           capture_output=True, text=True, timeout=timeout, check=False)
 
 
+@pytest.mark.e2e_light
 def test_guest_gets_its_address_by_dhcp_and_answers_ping(cloud, driver):
     third = random.randint(1, 254)
     cidr = '10.%d.%d.0/24' % (random.randint(100, 199), third)

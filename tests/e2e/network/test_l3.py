@@ -262,6 +262,7 @@ def env(cloud):
             _run('ovs-vsctl', '--if-exists', 'del-port', device, check=False)
 
 
+@pytest.mark.e2e_light
 def test_router_snat_floating_ip_and_metadata(env):
     cloud, metadata, names, namespaces = env
     start = time.monotonic()

@@ -205,6 +205,7 @@ def port_flows(bridge, dev):
     return [line for line in out.splitlines() if 'cookie=' in line]
 
 
+@pytest.mark.e2e_light
 def test_security_groups_filter_guest_traffic(cloud):
     second = random.randint(100, 199)
     prefix = '10.%d.%d' % (second, random.randint(1, 254))
