@@ -98,7 +98,9 @@ def main(path):
     put('compute', region=region, endpoint_type='publicURL', image_ref=image_ref,
         image_ref_alt=env.get('IMAGE_REF_ALT') or image_ref,
         flavor_ref=env.get('FLAVOR_REF', ''), flavor_ref_alt=env.get('FLAVOR_REF_ALT', ''),
-        build_timeout=300, min_microversion='2.1', max_microversion='latest',
+        build_timeout=300, min_microversion='2.1',
+        # the newest the compute API announces (services/compute/api/microversion.py)
+        max_microversion=env.get('COMPUTE_MAX_MICROVERSION', '2.100'),
         fixed_network_name=env.get('FIXED_NETWORK_NAME', 'private'))
     put('compute-feature-enabled', interface_attach=has['neutron'], resize=True,
         cold_migration=True, console_output=True, rescue=True, snapshot=True, shelve=True,
