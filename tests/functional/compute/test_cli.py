@@ -418,10 +418,11 @@ def test_diagnostics_password_network_info_and_usage_audit(clis, cloud, demo_sdk
     demo, admin = clis['demo'], clis['admin']
     server = demo.json('server', 'create', '--image', 'cirros', '--flavor', 'm1.nano',
                        '--network', 'private', '--wait', 'diag1')
-    legacy = admin.json('server', 'show', '--diagnostics', 'diag1')
+    # The admin names the server by id: another project's names are not looked up.
+    legacy = admin.json('server', 'show', '--diagnostics', server['id'])
     assert {'cpu0_time', 'vda_read', 'memory'} <= set(legacy), legacy
     standard = admin.json('--os-compute-api-version', '2.48', 'server', 'show',
-                          '--diagnostics', 'diag1')
+                          '--diagnostics', server['id'])
     assert standard['driver'] == 'fake' and standard['state'] == 'running', standard
     assert standard['num_nics'] == 1 and standard['nic_details'][0]['mac_address']
     demo.run('server', 'show', '--diagnostics', 'diag1', expect_fail=True)
