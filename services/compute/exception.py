@@ -365,3 +365,19 @@ class VolumeDetachFailed(ComputeError):
 
 class VolumeNotReady(ComputeError):
     msg_fmt = 'Volume %(volume_id)s did not become available: %(reason)s'
+
+
+class InstanceAgentNotEnabled(base.Conflict):
+    msg_fmt = 'QEMU guest agent is not enabled'
+
+
+class SetAdminPasswdNotSupported(base.Conflict):
+    msg_fmt = 'Set admin password is not supported'
+
+
+class InstancePasswordSetFailed(base.Conflict):
+    msg_fmt = 'Failed to set admin password on %(instance)s because %(reason)s'
+
+
+class TaskAlreadyRunning(base.Conflict):
+    msg_fmt = 'Task %(task_name)s is already running on host %(host)s'

@@ -20,7 +20,9 @@ from services.compute.api.controllers import networks
 from services.compute.api.controllers import os_hosts
 from services.compute.api.controllers import security_groups
 from services.compute.api.controllers import quota_classes
+from services.compute.api.controllers import instance_usage_audit_log
 from services.compute.api.controllers import server_actions
+from services.compute.api.controllers import server_diagnostics
 from services.compute.api.controllers import server_external_events
 from services.compute.api.controllers import server_extras
 from services.compute.api.controllers import server_groups
@@ -34,7 +36,8 @@ PREFIX = '/v2.1'
 CONTROLLERS = (servers, server_actions, server_extras, flavors, keypairs, hosts, limits,
                server_groups, aggregates, interfaces, usage, images, server_external_events,
                volume_attachments, consoles, security_groups, floating_ips, networks,
-               migrations, os_hosts, server_password, extensions, quota_classes)
+               migrations, os_hosts, server_password, extensions, quota_classes,
+               server_diagnostics, instance_usage_audit_log)
 
 
 def build_router():

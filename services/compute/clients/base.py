@@ -8,6 +8,8 @@ from keystoneauth1 import plugin as ks_plugin
 from keystoneauth1 import service_token
 from oslo_config import cfg
 
+from services.compute import exception
+
 CONF = cfg.CONF
 #: Fields of a Glance v2 image that are not user properties.
 IMAGE_ATTRIBUTES = frozenset({
@@ -163,6 +165,34 @@ class NetworkClientBase(abc.ABC):
     def list_ports(self, context, device_id):
         """Ports visible to ``context`` whose device is ``device_id``."""
 
+    def subnets_of(self, context, port):
+        """id -> :func:`subnet_info` of the subnets of ``port``'s fixed IPs
+        (empty when the network service cannot tell)."""
+        return {}
+
+    def refresh_network_info(self, context, instance):
+        """The server's network_info rebuilt from its ports as the network
+        service has them now (addresses, MACs, status; nova's info cache
+        refresh): ports it knew keep their place and ``preserve_on_delete``,
+        ports added behind compute's back come last, deleted ones go."""
+        known = {vif['port_id']: (index, vif)
+                 for index, vif in enumerate(instance.network_info or [])}
+        names = {}
+        entries = []
+        for port in self.list_ports(context, instance.uuid):
+            index, old = known.get(port['id'], (len(known), {}))
+            net_id = port['network_id']
+            if net_id not in names:
+                try:
+                    names[net_id] = self.get_network(context, net_id).get('name')
+                except exception.NetworkNotFound:
+                    names[net_id] = old.get('network_name')
+            entry = network_info_entry(
+                dict(port, preserve_on_delete=old.get('preserve_on_delete', False)),
+                names[net_id], self.subnets_of(context, port))
+            entries.append((index, entry))
+        return [entry for _, entry in sorted(entries, key=lambda item: item[0])]
+
     @abc.abstractmethod
     def allocate_port_for_instance(self, context, instance, host, network_id=None,
                                    port_id=None, fixed_ip=None):
@@ -218,13 +248,30 @@ class VolumeClientBase(abc.ABC):
         """Delete the attachment; one that is gone is not an error."""
 
 
-def network_info_entry(port, network_name):
-    """One network_info item (what the ``addresses`` view is built from)."""
+def subnet_info(subnet):
+    """What network_data.json needs of a Neutron subnet (a static network
+    there when DHCP is off): cidr, gateway, enable_dhcp, DNS, host routes."""
+    return {'cidr': subnet.get('cidr'), 'gateway': subnet.get('gateway_ip'),
+            'enable_dhcp': subnet.get('enable_dhcp', True),
+            'dns_nameservers': list(subnet.get('dns_nameservers') or []),
+            'host_routes': list(subnet.get('host_routes') or [])}
+
+
+def _fixed_ip(ip, subnets):
+    entry = {'ip_address': ip['ip_address'],
+             'version': 6 if ':' in ip['ip_address'] else 4}
+    subnet = (subnets or {}).get(ip.get('subnet_id'))
+    if subnet is not None:
+        entry['subnet'] = subnet
+    return entry
+
+
+def network_info_entry(port, network_name, subnets=None):
+    """One network_info item (what the ``addresses`` view is built from);
+    ``subnets`` (id -> :func:`subnet_info`) adds each fixed IP's subnet."""
     return {'port_id': port['id'], 'network_id': port['network_id'],
             'network_name': network_name, 'mac_address': port.get('mac_address'),
-            'fixed_ips': [{'ip_address': ip['ip_address'],
-                           'version': 6 if ':' in ip['ip_address'] else 4}
-                          for ip in port.get('fixed_ips', [])],
+            'fixed_ips': [_fixed_ip(ip, subnets) for ip in port.get('fixed_ips', [])],
             'preserve_on_delete': port.get('preserve_on_delete', False),
             # Whether the network service had reported it wired when compute
             # took it: a build waits for network-vif-plugged of the others.

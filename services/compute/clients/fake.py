@@ -208,7 +208,8 @@ class FakeNetworkClient(base.NetworkClientBase):
                 raise exception.NoMoreFixedIps(network_id=network['id'])
         port = {'id': str(uuid.uuid4()), 'network_id': network['id'], 'device_id': device_id,
                 'mac_address': 'fa:16:3e:%02x:%02x:%02x' % tuple(uuid.uuid4().bytes[:3]),
-                'fixed_ips': [{'ip_address': address}], 'status': 'ACTIVE'}
+                'fixed_ips': [{'ip_address': address, 'subnet_id': network['id']}],
+                'status': 'ACTIVE'}
         if project_id:
             port['project_id'] = project_id
         data[port['id']] = port
@@ -245,7 +246,20 @@ class FakeNetworkClient(base.NetworkClientBase):
                 return port
             port = self.ports.update(create)
         name = self.networks.read()[port['network_id']]['name']
-        return base.network_info_entry(port, name)
+        return base.network_info_entry(port, name, self.subnets_of(context, port))
+
+    def subnets_of(self, context, port):
+        """A fake network is one subnet: its ``cidr``, the first address as
+        gateway, DHCP unless the network says ``enable_dhcp: false``."""
+        net = self.networks.read().get(port['network_id']) or {}
+        if not net.get('cidr'):
+            return {}
+        cidr = ipaddress.ip_network(net['cidr'], strict=False)
+        subnet = {'cidr': str(cidr), 'gateway_ip': str(next(cidr.hosts())),
+                  'enable_dhcp': net.get('enable_dhcp', True),
+                  'dns_nameservers': net.get('dns_nameservers') or []}
+        return {ip['subnet_id']: base.subnet_info(subnet)
+                for ip in port.get('fixed_ips') or [] if ip.get('subnet_id')}
 
     def bind_ports(self, context, instance, host):
         def bind(data):

@@ -120,7 +120,17 @@ class NetworkClient(base.NetworkClientBase):
                               fixed_ip=request.get('fixed_ip'))
         port['status'] = self._bind(port['id'], host).get('status', port.get('status'))
         net = self.get_network(context, port['network_id'])
-        return base.network_info_entry(port, net.get('name'))
+        return base.network_info_entry(port, net.get('name'), self.subnets_of(context, port))
+
+    def subnets_of(self, context, port):
+        ids = sorted({ip['subnet_id'] for ip in port.get('fixed_ips') or []
+                      if ip.get('subnet_id')})
+        if not ids:
+            return {}
+        resp = self._request(context, 'GET', '/v2.0/subnets', params={'id': ids})
+        if resp.status_code >= 400:
+            return {}  # the guest then gets DHCP entries in network_data.json
+        return {s['id']: base.subnet_info(s) for s in resp.json().get('subnets', [])}
 
     def _port(self, resp, network_id=None, port_id=None, fixed_ip=None):
         """The port of a create/update answer, the network service's refusals

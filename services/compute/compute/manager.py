@@ -17,6 +17,7 @@ from services.compute import exception
 from services.compute.compute import image_cache
 from services.compute.compute import instance_events
 from services.compute.compute import rpcapi
+from services.compute.compute import usage_audit
 from services.compute.compute import volumes
 from services.compute.conductor import rpcapi as conductor_rpcapi
 from services.compute.metadata import configdrive
@@ -48,6 +49,9 @@ _POWER_ACTIONS = {
 }
 
 
+_POWER_STATE_NAMES = {inst_obj.NOSTATE: 'pending', inst_obj.RUNNING: 'running',
+                      inst_obj.PAUSED_POWER: 'paused', inst_obj.SHUTDOWN: 'shutdown',
+                      inst_obj.CRASHED: 'crashed', inst_obj.SUSPENDED_POWER: 'suspended'}
 _SHELVING_STATES = ('shelving', 'shelving_image_pending_upload', 'shelving_image_uploading')
 
 
@@ -74,6 +78,9 @@ class ComputeManager:
             (self.sync_power_states, CONF.compute.sync_power_state_interval),
             (self.offload_shelved_instances, CONF.compute.shelved_poll_interval),
             (self.reclaim_soft_deleted, CONF.compute.reclaim_instance_interval or 60)]
+        if CONF.instance_usage_audit:
+            self.periodic_tasks.append((self.audit_instance_usage,
+                                        CONF.instance_usage_audit_interval))
         if CONF.compute.image_cache_manager_interval:
             self.periodic_tasks.append((self.prune_image_cache,
                                         CONF.compute.image_cache_manager_interval))
@@ -125,6 +132,12 @@ class ComputeManager:
         (``[compute] remove_unused_base_images``)."""
         if CONF.compute.remove_unused_base_images:
             image_cache.prune(self.host, self.driver.base_files_in_use())
+
+    def audit_instance_usage(self):
+        """Record the servers of the last completed audit period once
+        (``[DEFAULT] instance_usage_audit``)."""
+        usage_audit.audit(alto_context.get_admin_context(), self.host,
+                          CONF.instance_usage_audit_period)
 
     def sync_power_states(self):
         context = alto_context.get_admin_context()
@@ -378,9 +391,25 @@ class ComputeManager:
         instance.destroy()
 
     def _release_resize_other_side(self, context, instance):
+        """A server deleted while its resize waits for confirmation on this
+        (the destination) host: the source gives back its claim and drops
+        what it kept for a revert (libvirt's ``<uuid>_resize``)."""
         source = instance.system_metadata.get('resize_source')
         if source and source != self.host:
             node_obj.ComputeNode.release(context, source, *instance.claim_args(old=True))
+            try:
+                rpcapi.ComputeAPI().cleanup_resize_source(context, source, instance.uuid)
+            except Exception as exc:  # a source capped below 1.9 keeps the files
+                LOG.warning('Could not ask %s to drop what it kept of %s: %s', source,
+                            instance.uuid, exc)
+
+    def cleanup_resize_source(self, context, instance_uuid):
+        """Runs on the source of a resize whose server was deleted on the
+        destination (compute RPC 1.9): drop the guest's kept files."""
+        with self._instance_lock(instance_uuid):
+            gone = inst_obj.Instance(context, uuid=instance_uuid)
+            self.driver.confirm_migration(context, gone, same_host=False)
+            LOG.info('Dropped what this host kept of deleted server %s', instance_uuid)
 
     # -- power and lifecycle actions ----------------------------------------------
     def _power_action(self, context, instance_uuid, method):
@@ -497,6 +526,63 @@ class ComputeManager:
             instance_uuid=instance.uuid, access_url_base=CONF.vnc.novncproxy_base_url)
         token.authorize(CONF.consoleauth.token_ttl)
         return {'type': console_type, 'url': token.access_url}
+
+    # -- 1.9: diagnostics, admin password, network info --------------------------
+    def get_diagnostics(self, context, instance_uuid):
+        """The running guest's figures (call); InstanceInvalidState (409)
+        when it does not run, as nova."""
+        instance = self._get(context, instance_uuid)
+        power = self.driver.get_power_state(instance)
+        if power != inst_obj.RUNNING:
+            raise exception.InstanceInvalidState(
+                action='get_diagnostics', instance_uuid=instance_uuid, attr='power state',
+                state=_POWER_STATE_NAMES.get(power, 'pending'))
+        return self.driver.get_diagnostics(instance)
+
+    def set_admin_password(self, context, instance_uuid, new_pass):
+        """changePassword (call): the driver sets the password of the
+        image's ``os_admin_user`` (root by default); task_state
+        ``updating_password`` ends either way."""
+        instance = self._get(context, instance_uuid)
+        try:
+            with self._event(context, instance_uuid, 'compute_set_admin_password'):
+                if self.driver.get_power_state(instance) != inst_obj.RUNNING:
+                    raise exception.InstancePasswordSetFailed(
+                        instance=instance_uuid, reason='the server is not running')
+                self.driver.set_admin_password(instance, new_pass,
+                                               self._admin_user(context, instance))
+        finally:
+            instance.task_state = None
+            try:
+                instance.save(expected_task_state=['updating_password'])
+            except (exception.InstanceNotFound, exception.InstanceInvalidState):
+                pass
+
+    @staticmethod
+    def _admin_user(context, instance):
+        try:
+            image = clients.image_client().get(context, instance.image_ref) \
+                if instance.image_ref else {}
+        except Exception:  # an image deleted since: its defaults
+            image = {}
+        props = (image or {}).get('properties') or {}
+        if props.get('os_admin_user'):
+            return props['os_admin_user']
+        return 'Administrator' if props.get('os_type') == 'windows' else 'root'
+
+    def inject_network_info(self, context, instance_uuid):
+        """Refresh the server's network info from the network service
+        (cast; injectNetworkInfo)."""
+        with self._instance_lock(instance_uuid):
+            try:
+                instance = self._get(context, instance_uuid)
+            except exception.InstanceNotFound:
+                return
+            vifs = clients.network_client().refresh_network_info(context, instance)
+            if vifs != (instance.network_info or []):
+                LOG.info('Network info of %s refreshed: %d ports', instance_uuid, len(vifs))
+                instance.network_info = vifs
+                instance.save()
 
     def validate_console_port(self, context, instance_uuid, port, console_type):
         """Whether ``port`` is still the guest's display (call, compute RPC

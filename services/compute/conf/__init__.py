@@ -16,12 +16,13 @@ from services.compute.conf import metadata
 from services.compute.conf import placement_api
 from services.compute.conf import quota
 from services.compute.conf import scheduler
+from services.compute.conf import usage_audit
 from services.compute.conf import vif_plugging
 from services.compute.conf import vnc
 
 #: Groups every compute daemon carries.
 COMMON_MODULES = (compute_api, compute, conductor, libvirt, metadata, placement_api, quota,
-                  scheduler, vif_plugging, vnc)
+                  scheduler, vif_plugging, vnc, usage_audit)
 
 UPGRADE_LEVELS = ('compute', 'conductor', 'scheduler')
 

@@ -972,3 +972,5 @@ from services.compute.db.console_tokens import (  # noqa: E402,F401
     console_token_create, console_token_get_valid, console_tokens_delete_for_instance)
 from services.compute.db.server_migrations import (  # noqa: E402,F401
     migration_create, migration_get_all, migration_update_latest)
+from services.compute.db.task_log import (  # noqa: E402,F401
+    instance_audit_rows, task_log_begin, task_log_end, task_log_get_all)

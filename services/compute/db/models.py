@@ -329,3 +329,23 @@ class Migration(Base):
     hidden = sa.Column(sa.Boolean, nullable=False, default=False)
     created_at = _ts()
     updated_at = _ts()
+
+
+class TaskLog(Base):
+    """One run of a periodic task on one host for one period (revision
+    0007, nova's ``task_log``): the instance usage audit writes one per
+    compute host and audit period."""
+    __tablename__ = 'task_log'
+    __table_args__ = (sa.UniqueConstraint('task_name', 'host', 'period_beginning',
+                                          'period_ending', name='uniq_task_log_run'),)
+    id = sa.Column(sa.Integer, primary_key=True)
+    task_name = sa.Column(sa.String(255), nullable=False)
+    state = sa.Column(sa.String(255), nullable=False)
+    host = sa.Column(sa.String(255), nullable=False)
+    period_beginning = sa.Column(sa.DateTime, nullable=False, index=True)
+    period_ending = sa.Column(sa.DateTime, nullable=False, index=True)
+    message = sa.Column(sa.String(255), nullable=False)
+    task_items = sa.Column(sa.Integer, default=0)
+    errors = sa.Column(sa.Integer, default=0)
+    created_at = _ts()
+    updated_at = _ts()

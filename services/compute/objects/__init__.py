@@ -19,3 +19,4 @@ def register_all():
     from services.compute.objects import request_spec  # noqa: F401
     from services.compute.objects import server_group  # noqa: F401
     from services.compute.objects import service  # noqa: F401
+    from services.compute.objects import task_log  # noqa: F401

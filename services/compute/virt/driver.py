@@ -139,6 +139,21 @@ class ComputeDriver(abc.ABC):
         proxy reaches it."""
         raise exception.ConsoleTypeUnavailable(console_type='vnc')
 
+    def get_diagnostics(self, instance):
+        """Figures of the running guest (nova's 2.48 diagnostics): dict with
+        ``state``, ``driver``, ``hypervisor``, ``hypervisor_os``, ``uptime``,
+        ``config_drive``, ``num_cpus``/``num_disks``/``num_nics``,
+        ``cpu_details``, ``disk_details`` and ``nic_details`` (each entry
+        also naming its guest ``device``), ``memory_details`` (MiB) and
+        ``memory_stats`` (the hypervisor's raw memory counters, KiB)."""
+        raise exception.DriverNotSupported(operation='Diagnostics',
+                                           driver=self.hypervisor_type)
+
+    def set_admin_password(self, instance, new_pass, user='root'):
+        """Set the password of the guest's administrator ``user`` (a guest
+        agent's job)."""
+        raise exception.SetAdminPasswdNotSupported()
+
     def attach_volume(self, context, instance, connection_info, mountpoint):
         """Hot-plug a connected volume (``connection_info['data']
         ['device_path']``) as ``mountpoint`` (/dev/vdX), running or stopped."""

@@ -5,6 +5,7 @@ states, console output, snapshots, survival across compute restarts), so
 the whole control plane can run and be benchmarked without QEMU.
 """
 
+import hashlib
 import json
 import os
 import struct
@@ -54,6 +55,9 @@ class FakeDriver(driver.ComputeDriver):
     def _set(self, instance, state, line):
         with self._lock:
             guest = self._guest(instance)
+            if state == inst_obj.RUNNING and guest['power_state'] != inst_obj.RUNNING \
+                    or 'reboot' in line:
+                guest['started'] = time.time()
             guest['power_state'] = state
             guest['console'].append('[%s] %s' % (timeutils.utcnow().isoformat(), line))
             self._save()
@@ -107,6 +111,10 @@ class FakeDriver(driver.ComputeDriver):
                 'files': [p for p in (image_path, (image_meta or {}).get('kernel_path'),
                                       (image_meta or {}).get('ramdisk_path')) if p],
                 'vifs': [vif['port_id'] for vif in network_info or []],
+                'macs': {vif['port_id']: vif.get('mac_address')
+                         for vif in network_info or []},
+                'started': time.time(),
+                'config_drive': _asked_config_drive(instance),
                 'volumes': {b['device_name']: _volume_record(b['connection_info'])
                             for b in block_device_info or []},
                 'console': ['[%s] Booting %s (%s) with %d vCPU, %d MiB' % (
@@ -161,6 +169,7 @@ class FakeDriver(driver.ComputeDriver):
             if vif['port_id'] in vifs:
                 raise exception.ComputeError('port %s is already plugged' % vif['port_id'])
             vifs.append(vif['port_id'])
+            guest.setdefault('macs', {})[vif['port_id']] = vif.get('mac_address')
             guest['console'].append('[%s] interface %s attached' % (
                 timeutils.utcnow().isoformat(), vif.get('mac_address')))
             self._save()
@@ -217,9 +226,73 @@ class FakeDriver(driver.ComputeDriver):
             raise exception.InstanceNotReady(instance_id=instance.uuid)
         return {'host': '127.0.0.1', 'port': 5900 + list(self._guests).index(instance.uuid)}
 
+    def get_diagnostics(self, instance):
+        """The books of the guest as diagnostics: its flavor's sizes, its
+        disks (root, ephemeral, swap, volumes) and NICs, the time it has run.
+        A bookkeeping hypervisor moves no bytes, so the I/O counters are 0."""
+        guest = self._guest(instance)
+        flavor = guest['flavor']
+        running = guest['power_state'] == inst_obj.RUNNING
+        uptime = int(time.time() - guest.get('started', time.time())) if running else 0
+        disks = ['vda'] + ['vd%s' % chr(ord('b') + i) for i in range(
+            bool(flavor.get('ephemeral_gb')) + bool(flavor.get('swap')))]
+        disks += sorted(m.rsplit('/', 1)[-1] for m in guest.get('volumes', {}))
+        macs = guest.get('macs', {})
+        nics = [{'device': 'tap%s' % port_id[:11], 'mac_address': macs.get(port_id),
+                 'rx_octets': 0, 'rx_errors': 0, 'rx_drop': 0, 'rx_packets': 0,
+                 'rx_rate': None, 'tx_octets': 0, 'tx_errors': 0, 'tx_drop': 0,
+                 'tx_packets': 0, 'tx_rate': None} for port_id in guest.get('vifs', [])]
+        memory_kib = flavor['memory_mb'] * 1024
+        return {
+            'state': _STATE_NAMES.get(guest['power_state'], 'pending'), 'driver': 'fake',
+            'hypervisor': 'fake', 'hypervisor_os': 'fake-os', 'uptime': uptime,
+            'config_drive': bool(guest.get('config_drive')),
+            'num_cpus': flavor['vcpus'], 'num_disks': len(disks), 'num_nics': len(nics),
+            # As if each vCPU had been busy all the time it ran.
+            'cpu_details': [{'id': i, 'time': uptime * 10 ** 9, 'utilisation': None}
+                            for i in range(flavor['vcpus'])],
+            'disk_details': [{'device': dev, 'read_bytes': 0, 'read_requests': 0,
+                              'write_bytes': 0, 'write_requests': 0, 'errors_count': 0}
+                             for dev in disks],
+            'nic_details': nics,
+            'memory_details': {'maximum': flavor['memory_mb'],
+                               'used': flavor['memory_mb'] if running else 0},
+            'memory_stats': {'actual': memory_kib} if running else {}}
+
+    def set_admin_password(self, instance, new_pass, user='root'):
+        """Recorded as the guest agent would apply it: only a running guest
+        takes it; the books keep its SHA-256, never the password."""
+        with self._lock:
+            guest = self._guest(instance)
+            if guest['power_state'] != inst_obj.RUNNING:
+                raise exception.InstancePasswordSetFailed(instance=instance.uuid,
+                                                          reason='the guest is not running')
+            guest['admin_password_sha256'] = hashlib.sha256(new_pass.encode()).hexdigest()
+            guest['console'].append('[%s] password of %s changed' % (
+                timeutils.utcnow().isoformat(), user))
+            self._save()
+
+    def admin_password_sha256(self, instance):
+        """Test hook: the SHA-256 of the password last set, or None."""
+        return self._guest(instance).get('admin_password_sha256')
+
     def crash(self, instance):
         """Test hook: the guest stops behind the control plane's back."""
         self._set(instance, inst_obj.SHUTDOWN, 'guest crashed')
+
+
+# Power state -> nova's diagnostics state names.
+_STATE_NAMES = {inst_obj.RUNNING: 'running', inst_obj.PAUSED_POWER: 'paused',
+                inst_obj.SHUTDOWN: 'shutdown', inst_obj.CRASHED: 'crashed',
+                inst_obj.SUSPENDED_POWER: 'suspended', inst_obj.NOSTATE: 'pending'}
+
+
+def _asked_config_drive(instance):
+    try:
+        value = instance.config_drive
+    except (AttributeError, NotImplementedError):  # not set on the object
+        return False
+    return str(value or '').lower() in ('true', '1', 'yes')
 
 
 def _volume_record(connection_info):

@@ -184,6 +184,55 @@ def test_static_network_from_config_drive(make_guest, tmp_path, ssh_key, netns):
         assert "nameserver 169.254.169.3" in proc.stdout
 
 
+def test_static_network_from_metadata_when_dhcp_gives_no_address(make_guest, tmp_path,
+                                                                  ssh_key, netns):
+    """No DHCP server and no config drive: the guest reaches 169.254.169.254 on its link
+    with a link-local address, applies the static network of network_data.json (as
+    cloud-init does), then reads its metadata through the gateway it was given."""
+    mac = "fa:16:3e:0d:0e:0f"
+    tree = openstack_tree(tmp_path / "metadata", "ll-guest",
+                          ssh_key.with_suffix(".pub").read_text())
+    (tree / "openstack" / "latest" / "network_data.json").write_text(json.dumps({
+        "links": [{"id": "tap-e2e", "type": "ovs", "ethernet_mac_address": mac, "mtu": 1500}],
+        "networks": [{"id": "network0", "type": "ipv4", "link": "tap-e2e",
+                      "ip_address": "10.20.30.5", "netmask": "255.255.255.0",
+                      "routes": [{"network": "0.0.0.0", "netmask": "0.0.0.0",
+                                  "gateway": "10.20.30.1"}]}],
+        "services": []}))
+    tap = "tapmd0"
+
+    def in_ns(*argv, check=True):
+        return subprocess.run(["ip", "netns", "exec", netns, *argv], check=check,
+                              capture_output=True, text=True, timeout=30)
+    # The link's far end: the metadata address (as a network's DHCP port has it) and the
+    # gateway of the static network, nothing else; no DHCP server anywhere.
+    in_ns("ip", "tuntap", "add", "dev", tap, "mode", "tap")
+    in_ns("ip", "addr", "add", "169.254.169.254/16", "dev", tap)
+    in_ns("ip", "addr", "add", "10.20.30.1/24", "dev", tap)
+    in_ns("ip", "link", "set", tap, "up")
+    busybox = shutil.which("busybox") or "/bin/busybox"
+    httpd = subprocess.Popen(["ip", "netns", "exec", netns, busybox, "httpd", "-f", "-p",
+                              "169.254.169.254:80", "-h", str(tree)])
+    try:
+        nic = ["-netdev", f"tap,id=n0,ifname={tap},script=no,downscript=no",
+               "-device", f"virtio-net-pci,netdev=n0,mac={mac}"]
+        with make_guest(nic, netns=netns) as guest:
+            booted, seconds = guest.wait_for(BOOTED_RE.pattern)
+            record_figure("boot to 'booted', static network from the metadata service",
+                          seconds)
+            console = guest.console()
+            assert booted.groups() == (UUID, "ll-guest", "metadata-service"), console
+            assert "no DHCP lease on eth0" in console
+            assert "network configured from network_data.json (metadata service)" in console
+            deadline = time.monotonic() + 30
+            while in_ns("ping", "-c", "1", "-W", "2", "10.20.30.5",
+                        check=False).returncode != 0:
+                assert time.monotonic() < deadline, guest.console()
+    finally:
+        httpd.terminate()
+        httpd.wait(10)
+
+
 def test_no_metadata_anywhere_still_boots_within_the_bound(guest_image, tmp_path, netns):
     """DHCP works but nothing answers at 169.254.169.254: the guest gives up after
     alto.md_wait seconds and boots with its default name and no keys."""

@@ -300,3 +300,14 @@ def test_lease_with_router_only(busybox_bin, tmp_path):
 def test_deconfig(busybox_bin, tmp_path):
     commands, _ = run_udhcpc_script(busybox_bin, tmp_path, "deconfig")
     assert commands == ["ip addr flush dev eth0", "ip link set eth0 up"]
+
+
+@pytest.mark.parametrize("mac,address", [
+    ("fa:16:3e:0d:0e:0f", "169.254.15.15"),
+    ("fa:16:3e:00:00:00", "169.254.1.0"),
+    ("fa:16:3e:00:fe:ff", "169.254.1.255"),
+    # 169.254.169.254 is the metadata service's: never taken
+    ("fa:16:3e:00:a8:fe", "169.254.169.253"),
+])
+def test_link_local_address_from_the_mac(guest_sh, mac, address):
+    assert guest_sh(f"link_local_addr {mac}").strip() == address

@@ -32,7 +32,9 @@ def cloud(tmp_path_factory, identity_server, image_server, network_server):
     # the scheduler (the unit tests cover the default immediate offload).
     c = fixtures.ComputeCloud(workdir, 'sqlite:///%s/compute.sqlite' % workdir,
                               identity=identity_server, hosts=('cmp-a', 'cmp-b'),
-                              extra={'compute': {'shelved_offload_time': -1}})
+                              extra={'compute': {'shelved_offload_time': -1},
+                                     'DEFAULT': {'instance_usage_audit': True,
+                                                 'instance_usage_audit_interval': 1}})
     c.register()
     try:
         c.start()
@@ -406,3 +408,55 @@ def test_network_proxies_against_the_real_network_service(cloud, identity_server
         admin.network.delete_network(public.id)
         admin.compute.delete_flavor(flavor.id)
         admin.close()
+
+
+def test_diagnostics_password_network_info_and_usage_audit(clis, cloud, demo_sdk,
+                                                           identity_server):
+    """Server diagnostics (both forms) with the real CLI, changePassword and
+    injectNetworkInfo through the SDK, and the usage audit the compute hosts
+    wrote, as os-instance_usage_audit_log reports it."""
+    demo, admin = clis['demo'], clis['admin']
+    server = demo.json('server', 'create', '--image', 'cirros', '--flavor', 'm1.nano',
+                       '--network', 'private', '--wait', 'diag1')
+    # The admin names the server by id: another project's names are not looked up.
+    standard = admin.json('--os-compute-api-version', '2.48', 'server', 'show',
+                          '--diagnostics', server['id'])
+    assert standard['driver'] == 'fake' and standard['state'] == 'running', standard
+    assert standard['num_nics'] == 1 and standard['nic_details'][0]['mac_address']
+    demo.run('server', 'show', '--diagnostics', 'diag1', expect_fail=True)
+
+    demo_sdk.compute.change_server_password(server['id'], 'n3w-Pass')
+    _wait_status(demo_sdk, server['id'], 'ACTIVE')
+    events = demo.json('server', 'event', 'list', 'diag1')
+    assert 'changePassword' in {e['Action'] for e in events}
+
+    admin_sdk = openstack.connect(**identity_server.cloud_config())
+    try:
+        # The CLI shows only the 2.48 fields; the flat body of 2.1 through the SDK.
+        legacy = admin_sdk.compute.get('/servers/%s/diagnostics' % server['id'],
+                                       microversion='2.1').json()
+        assert {'cpu0_time', 'vda_read', 'memory'} <= set(legacy), legacy
+        resp = admin_sdk.compute.post('/servers/%s/action' % server['id'],
+                                      json={'injectNetworkInfo': None})
+        assert resp.status_code == 202, resp.text
+        resp = demo_sdk.compute.post('/servers/%s/action' % server['id'],
+                                     json={'injectNetworkInfo': None})
+        assert resp.status_code == 403, resp.text
+        addresses = demo_sdk.compute.get_server(server['id']).addresses
+        assert addresses['private'][0]['addr'].startswith('192.0.2.')
+
+        deadline = time.time() + 30
+        while True:
+            report = admin_sdk.compute.get('/os-instance_usage_audit_log').json()[
+                'instance_usage_audit_logs']
+            if report['num_hosts_done'] == 2 or time.time() > deadline:
+                break
+            time.sleep(0.5)
+        assert report['num_hosts'] == 2 and report['num_hosts_done'] == 2, report
+        assert set(report['log']) == {'cmp-a', 'cmp-b'}
+        assert report['overall_status'].startswith('ALL hosts done.')
+        resp = admin_sdk.compute.get('/os-instance_usage_audit_log/yesterday')
+        assert resp.status_code == 400, resp.text
+    finally:
+        admin_sdk.close()
+    demo.run('server', 'delete', '--wait', 'diag1')

@@ -84,7 +84,8 @@ PAIRS = [
                  ('report_state',), id='scheduler'),
     pytest.param(compute_rpcapi.ComputeAPI, compute_manager.ComputeManager, ('host',),
                  ('init_host', 'report_state', 'report_resources', 'sync_power_states',
-                  'offload_shelved_instances', 'prune_image_cache', 'reclaim_soft_deleted'),
+                  'offload_shelved_instances', 'prune_image_cache', 'reclaim_soft_deleted',
+                  'audit_instance_usage'),
                  id='compute'),
 ]
 
@@ -97,8 +98,9 @@ def test_rpc_pair_contract(client, manager, client_only, local):
 def test_rpc_api_versions():
     # Bump these with the version history in the rpcapi docstrings.
     # compute 1.4: external events; 1.5 / conductor 1.4: block volumes;
-    # compute 1.6: deferred delete; 1.7: resize through the source.
-    assert compute_rpcapi.RPC_API_VERSION == '1.7'
+    # compute 1.6: deferred delete; 1.7: resize through the source; 1.9:
+    # diagnostics, admin password, network info refresh, resize source cleanup.
+    assert compute_rpcapi.RPC_API_VERSION == '1.9'
     assert conductor_rpcapi.RPC_API_VERSION == '1.4'
     assert scheduler_rpcapi.RPC_API_VERSION == '1.1'
 
@@ -107,7 +109,8 @@ def test_rpc_api_versions():
 CALLS = {
     compute_rpcapi.ComputeAPI: {'get_console_output', 'attach_interface', 'get_host_uptime',
                                 'prepare_resize_target', 'get_vnc_console',
-                                'validate_console_port'},
+                                'validate_console_port', 'get_diagnostics',
+                                'set_admin_password'},
     conductor_rpcapi.ConductorAPI: {'ping', 'placement', 'reserve_block_device_name'},
     scheduler_rpcapi.SchedulerAPI: {'select_destinations'},
 }
@@ -278,6 +281,7 @@ EXPECTED_OBJECTS = {
     'compute.ServerGroupList': '1.0-fa75ad3103b2a3aed3047d310b33da0f',
     'compute.Service': '1.0-ddbd427e929a4c792c4e7eb16b844d49',
     'compute.ServiceList': '1.0-f6621975c20e5805eb2b67dec3679efc',
+    'compute.TaskLog': '1.0-4f6094b499e4c489d436eea7750a79ad',
 }
 
 

@@ -77,7 +77,8 @@ def test_attach_and_detach_network_and_port(cloud, env):
         'net_id': OTHER_NET, 'fixed_ips': [{'ip_address': '198.51.100.50'}]}},
         headers=headers(DEMO), status=200).json['interfaceAttachment']
     assert created['net_id'] == OTHER_NET
-    assert created['fixed_ips'] == [{'ip_address': '198.51.100.50'}]
+    # As nova: each fixed IP with its subnet (the fake network is one subnet).
+    assert created['fixed_ips'] == [{'ip_address': '198.51.100.50', 'subnet_id': OTHER_NET}]
     new_port = _ports()[created['port_id']]
     assert new_port['device_id'] == server_id
     assert new_port['binding:host_id'] == 'node1'

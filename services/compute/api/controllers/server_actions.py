@@ -20,6 +20,7 @@ from services.compute.api import router
 from services.compute.api import volume_api
 from services.compute.api.controllers import common
 from services.compute.api.controllers import consoles
+from services.compute.api.controllers import server_guest_actions
 from services.compute.api.controllers import servers
 from services.compute.api.schemas import server_actions as schemas
 from services.compute.api.views import servers as views
@@ -404,6 +405,7 @@ ACTIONS = {
     'shelve': (_shelve, 'os-shelve:shelve'),
     'shelveOffload': (_shelve_offload, 'os-shelve:shelve_offload'),
     'unshelve': (_unshelve, 'os-shelve:unshelve'),
+    **server_guest_actions.ACTIONS,
 }
 
 # Actions that rebuild the guest from its image or move its local disks:

@@ -225,9 +225,11 @@ def _filters(req):
     if all_tenants is not None and not is_admin:
         raise exception.base.PolicyNotAuthorized(
             action='os_compute_api:servers:index:get_all_tenants')
+    # As nova: a project (tenant_id or project_id) is honoured only with
+    # all_tenants; without it every caller lists its own project.
     project = params.get('project_id') or params.get('tenant_id')
     if all_tenants is None or not is_admin:
-        filters['project_id'] = project if (is_admin and project) else context.project_id
+        filters['project_id'] = context.project_id
     elif project:
         filters['project_id'] = project
     # 2.83: a project's members filter their own servers by user and zone too.

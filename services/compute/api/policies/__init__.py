@@ -332,6 +332,18 @@ TABLE = [
      [('GET', '/os-simple-tenant-usage')]),
     ('os-simple-tenant-usage:show', READER, "Show a project's usage.",
      [('GET', '/os-simple-tenant-usage/{tenant_id}')]),
+    # -- guest diagnostics and administration, usage audit -------------------------
+    ('os-server-diagnostics', ADMIN, "Show a running server's diagnostics.",
+     [('GET', S + '/diagnostics')]),
+    ('os-admin-password', MEMBER, "Change a server's administrator password.", [ACTION]),
+    ('os-admin-actions:inject_network_info', ADMIN,
+     "Refresh a server's network info from the network service.", [ACTION]),
+    ('os-instance-usage-audit-log:list', ADMIN,
+     'Show the instance usage audit of the last completed period.',
+     [('GET', '/os-instance_usage_audit_log')]),
+    ('os-instance-usage-audit-log:show', ADMIN,
+     'Show the instance usage audit of the last period completed before a time.',
+     [('GET', '/os-instance_usage_audit_log/{before_timestamp}')]),
 ]
 
 RULES = [policy.DocumentedRuleDefault(PREFIX + name, check, description,

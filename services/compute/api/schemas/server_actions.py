@@ -71,6 +71,8 @@ remove_floating_ip = _object({'address': _ip_address}, required=['address'])
 rescue = _object({'adminPass': types.admin_password, 'rescue_image_ref': types.uuid},
                  nullable=True)
 
+change_password = _object({'adminPass': types.admin_password}, required=['adminPass'])
+
 #: action name -> schema of its argument
 ARGUMENTS = {
     'reboot': reboot,
@@ -88,6 +90,7 @@ ARGUMENTS = {
     'os-getVNCConsole': consoles.get_vnc_console,
     'addFloatingIp': add_floating_ip,
     'removeFloatingIp': remove_floating_ip,
+    'changePassword': change_password,
 }
 
 _BODIES = {}

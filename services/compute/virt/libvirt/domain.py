@@ -14,6 +14,8 @@ XMLNS = 'https://altostratus.invalid/xmlns/instance/1'
 # hw_disk_bus -> device name prefix.
 DISK_PREFIX = {'virtio': 'vd', 'ide': 'hd', 'scsi': 'sd', 'sata': 'sd', 'usb': 'sd'}
 ET.register_namespace('alto', XMLNS)
+GUEST_AGENT_CHANNEL = 'org.qemu.guest_agent.0'
+_YES = ('yes', 'true', '1', 'on', 'y')
 VIF_MODELS = ('virtio', 'e1000', 'e1000e', 'rtl8139', 'ne2k_pci', 'pcnet')
 
 
@@ -74,6 +76,9 @@ class GuestSpec:
     #: Address the guest's VNC display listens on (a port libvirt picks);
     #: None: no display.
     vnc_listen: str = None
+    #: A virtio-serial channel for the QEMU guest agent (image property
+    #: ``hw_qemu_guest_agent=yes``): what changePassword talks to.
+    guest_agent: bool = False
 
 
 def disk_names(bus, count):
@@ -99,7 +104,8 @@ def spec_from(instance, flavor, image_meta, name, virt_type, default_machine,
         machine=props.get('hw_machine_type') or default_machine, disk_bus=bus,
         vif_model=model, cmdline=props.get('os_command_line') or default_cmdline,
         display_name=getattr(instance, 'display_name', None) or '',
-        flavor_name=flavor.get('name') or '')
+        flavor_name=flavor.get('name') or '',
+        guest_agent=str(props.get('hw_qemu_guest_agent', '')).lower() in _YES)
 
 
 def _sub(parent, tag, text=None, **attrs):
@@ -203,6 +209,12 @@ def find_interface(domain_xml, mac):
         if address is not None and address.get('address', '').lower() == mac.lower():
             return ET.tostring(el, encoding='unicode')
     return None
+
+
+def has_guest_agent(domain_xml):
+    """Whether the domain has the QEMU guest agent's channel."""
+    return any(target.get('name') == GUEST_AGENT_CHANNEL for target in
+               ET.fromstring(domain_xml).findall('./devices/channel/target'))
 
 
 def vnc_port(domain_xml):
@@ -311,6 +323,10 @@ def build(spec):
         graphics = _sub(devices, 'graphics', type='vnc', autoport='yes',
                         listen=spec.vnc_listen)
         _sub(graphics, 'listen', type='address', address=spec.vnc_listen)
+    if spec.guest_agent:
+        channel = _sub(devices, 'channel', type='unix')
+        _sub(channel, 'source', mode='bind')
+        _sub(channel, 'target', type='virtio', name=GUEST_AGENT_CHANNEL)
     # Entropy for the guest (its SSH host keys), no balloon to drive.
     rng = _sub(devices, 'rng', model='virtio')
     _sub(rng, 'backend', '/dev/urandom', model='random')

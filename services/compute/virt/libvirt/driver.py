@@ -24,6 +24,7 @@ from services.compute.metadata import configdrive
 from services.compute.metadata import content as md_content
 from services.compute.objects import instance as inst_obj
 from services.compute.virt import driver
+from services.compute.virt.libvirt import diagnostics
 from services.compute.virt.libvirt import disks
 from services.compute.virt.libvirt import domain
 from services.compute.virt.libvirt import migration
@@ -473,6 +474,29 @@ class LibvirtDriver(driver.ComputeDriver):
                 raise exception.InstanceNotReady(instance_id=instance.uuid)
             raise exception.ConsoleTypeUnavailable(console_type='vnc')
         return {'host': CONF.vnc.server_proxyclient_address, 'port': port}
+
+    def get_diagnostics(self, instance):
+        dom = self._domain(instance)
+        return diagnostics.collect(dom, self.virt_type or self._pick_virt_type(),
+                                   configdrive.required(instance),
+                                   getattr(instance, 'launched_at', None))
+
+    def set_admin_password(self, instance, new_pass, user='root'):
+        """Through the QEMU guest agent (``virDomainSetUserPassword``): only a
+        guest defined with the agent's channel (``hw_qemu_guest_agent``)."""
+        dom = self._domain(instance)
+        if not domain.has_guest_agent(dom.XMLDesc(0)):
+            raise exception.InstanceAgentNotEnabled()
+        try:
+            self._run_native(dom.setUserPassword, user, new_pass, 0)
+        except Exception as exc:
+            # Most often no agent answers inside the guest.
+            LOG.warning('Setting the password of %s in %s failed: %s', user, dom.name(), exc)
+            message = exc.get_error_message() if hasattr(exc, 'get_error_message') \
+                else str(exc)
+            raise exception.InstancePasswordSetFailed(
+                instance=instance.uuid,
+                reason='the guest agent did not set it (%s)' % message) from None
 
     def snapshot(self, context, instance, target_path):
         """A standalone qcow2 of the root disk; a running guest is paused

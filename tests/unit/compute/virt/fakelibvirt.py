@@ -126,6 +126,42 @@ class FakeDomain:
                 return 0
         raise LibvirtError('operation failed: disk %s not found' % target)
 
+    # -- figures (diagnostics) and the guest agent --
+    #: Counters a test sets; what libvirt would read from QEMU.
+    block_stats = (12, 4096, 3, 1536, -1)
+    interface_stats = (1000, 10, 0, 1, 2000, 20, 0, 0)
+    #: What the guest agent does with a password: None sets it, else the error.
+    agent_error = None
+
+    def info(self):
+        tree = ET.fromstring(self.xml)
+        mem_kib = int(tree.findtext('memory')) * 1024
+        return [self.status, mem_kib, mem_kib, int(tree.findtext('vcpu')), 5 * 10 ** 9]
+
+    def vcpus(self):
+        if not self.isActive():
+            raise LibvirtError('Requested operation is not valid: domain is not running', 55)
+        count = int(ET.fromstring(self.xml).findtext('vcpu'))
+        return ([(i, 1, (i + 1) * 10 ** 9, 0) for i in range(count)], [])
+
+    def memoryStats(self):
+        return {'actual': self.info()[1], 'rss': 65536}
+
+    def blockStats(self, dev):
+        self._record('blockStats(%s)' % dev)
+        return self.block_stats
+
+    def interfaceStats(self, dev):
+        self._record('interfaceStats(%s)' % dev)
+        return self.interface_stats
+
+    def setUserPassword(self, user, password, flags):
+        self._record('setUserPassword(%s)' % user)
+        if self.agent_error:
+            raise LibvirtError(self.agent_error, 86)
+        self.passwords = dict(getattr(self, 'passwords', {}), **{user: password})
+        return 0
+
     def undefineFlags(self, flags):
         self._record('undefine')
         if self.managed_save and not flags & 1:

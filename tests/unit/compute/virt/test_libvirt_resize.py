@@ -3,6 +3,7 @@ own instances directory, domain prefix and (stand-in) libvirt connection."""
 
 import contextlib
 import os
+import types
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -154,6 +155,24 @@ def test_deleting_a_resized_server_drops_what_was_kept(hosts, instance):
     with host.active() as drv:
         drv.destroy(None, instance, [])
     assert not host.dir(instance).exists() and not host.dir(instance, '_resize').exists()
+
+
+def test_deleting_on_the_destination_then_the_source_drops_what_it_kept(hosts, instance):
+    """The destination destroys the resized guest; the source, told by the
+    destination's cleanup_resize_source, drops ``<uuid>_resize`` and its guest."""
+    src, dst = hosts
+    _spawn(src, instance, FLAVOR)
+    _move(src, dst, instance)
+    _finish(dst, instance)
+    assert src.dir(instance, '_resize').exists()
+    with dst.active() as drv:
+        drv.destroy(None, instance, [])
+    assert not dst.dir(instance).exists() and src.dir(instance, '_resize').exists()
+    gone = types.SimpleNamespace(uuid=instance.uuid)  # the server row is gone by then
+    with src.active() as drv:
+        drv.confirm_migration(None, gone, same_host=False)
+    assert not src.dir(instance, '_resize').exists() and not src.dir(instance).exists()
+    assert src.domain(instance) is None and dst.domain(instance) is None
 
 
 def test_failed_copy_puts_the_guest_back(hosts, instance, monkeypatch):
