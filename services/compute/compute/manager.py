@@ -399,13 +399,13 @@ class ComputeManager:
             node_obj.ComputeNode.release(context, source, *instance.claim_args(old=True))
             try:
                 rpcapi.ComputeAPI().cleanup_resize_source(context, source, instance.uuid)
-            except Exception as exc:  # a source capped below 1.9 keeps the files
+            except Exception as exc:  # a source capped below 1.8 keeps the files
                 LOG.warning('Could not ask %s to drop what it kept of %s: %s', source,
                             instance.uuid, exc)
 
     def cleanup_resize_source(self, context, instance_uuid):
         """Runs on the source of a resize whose server was deleted on the
-        destination (compute RPC 1.9): drop the guest's kept files."""
+        destination (compute RPC 1.8): drop the guest's kept files."""
         with self._instance_lock(instance_uuid):
             gone = inst_obj.Instance(context, uuid=instance_uuid)
             self.driver.confirm_migration(context, gone, same_host=False)
@@ -527,7 +527,7 @@ class ComputeManager:
         token.authorize(CONF.consoleauth.token_ttl)
         return {'type': console_type, 'url': token.access_url}
 
-    # -- 1.9: diagnostics, admin password, network info --------------------------
+    # -- 1.8: diagnostics, admin password, network info --------------------------
     def get_diagnostics(self, context, instance_uuid):
         """The running guest's figures (call); InstanceInvalidState (409)
         when it does not run, as nova."""

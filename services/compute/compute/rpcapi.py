@@ -19,7 +19,7 @@ Version history:
           then finish_resize on the destination), prepare_resize_target
           (call to the destination), get_vnc_console and
           validate_console_port (calls)
-    1.9 - get_diagnostics, set_admin_password (calls), inject_network_info,
+    1.8 - get_diagnostics, set_admin_password (calls), inject_network_info,
           cleanup_resize_source (casts)
 """
 
@@ -34,8 +34,8 @@ CONF = cfg.CONF
 TOPIC = 'compute'
 # -- version bump: external_instance_event (1.4), block volumes (1.5),
 # deferred delete (1.6), resize through the source and VNC consoles (1.7),
-# diagnostics, admin password, network info refresh, resize source cleanup (1.9) --
-RPC_API_VERSION = '1.9'
+# diagnostics, admin password, network info refresh, resize source cleanup (1.8) --
+RPC_API_VERSION = '1.8'
 
 
 class ComputeAPI:
@@ -201,26 +201,26 @@ class ComputeAPI:
                                                instance_uuid=instance_uuid, port=port,
                                                console_type=console_type)
 
-    # -- 1.9: diagnostics, admin password, network info, resize source cleanup --
+    # -- 1.8: diagnostics, admin password, network info, resize source cleanup --
     def get_diagnostics(self, context, host, instance_uuid):
         """The running guest's figures (call)."""
-        return self._prepare(host, '1.9').call(context, 'get_diagnostics',
+        return self._prepare(host, '1.8').call(context, 'get_diagnostics',
                                                instance_uuid=instance_uuid)
 
     def set_admin_password(self, context, host, instance_uuid, new_pass):
         """Set the guest's administrator password (call: errors go back to
         the API caller)."""
-        return self._prepare(host, '1.9').call(context, 'set_admin_password',
+        return self._prepare(host, '1.8').call(context, 'set_admin_password',
                                                instance_uuid=instance_uuid,
                                                new_pass=new_pass)
 
     def inject_network_info(self, context, host, instance_uuid):
         """Refresh the server's network info from the network service (cast)."""
-        self._cast(context, host, 'inject_network_info', version='1.9',
+        self._cast(context, host, 'inject_network_info', version='1.8',
                    instance_uuid=instance_uuid)
 
     def cleanup_resize_source(self, context, host, instance_uuid):
         """On the source of a resize whose server was deleted on the
         destination: drop what it kept for a revert (cast)."""
-        self._cast(context, host, 'cleanup_resize_source', version='1.9',
+        self._cast(context, host, 'cleanup_resize_source', version='1.8',
                    instance_uuid=instance_uuid)

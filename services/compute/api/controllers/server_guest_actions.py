@@ -12,7 +12,7 @@ from services.compute.objects import instance_action as action_obj
 
 def _compute():
     client = compute_rpcapi.ComputeAPI()
-    rpc.require_version(client.client, '1.9', 'compute')
+    rpc.require_version(client.client, '1.8', 'compute')
     return client
 
 
