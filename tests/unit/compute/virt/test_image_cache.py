@@ -97,3 +97,28 @@ def test_a_cached_image_that_became_unreadable_is_fetched_again(state, monkeypat
     monkeypatch.setattr(image_cache.os, 'access', lambda p, mode: p != str(path))
     assert image_cache.fetch(None, 'h1', path.name) == str(path)
     assert downloads == [path.name] and path.read_bytes() == b'fresh'
+
+
+def test_ten_concurrent_builds_of_one_image_download_it_once(state, monkeypatch):
+    import threading
+    downloads = []
+
+    class SlowImageClient:
+        def download(self, context, image_id, dest):
+            downloads.append(image_id)
+            time.sleep(0.05)  # long enough for every other build to be waiting
+            with open(dest, 'wb') as f:
+                f.write(b'disk')
+
+    monkeypatch.setattr(image_cache.clients, 'image_client', SlowImageClient)
+    image_id = str(uuid.uuid4())
+    paths = []
+    builds = [threading.Thread(target=lambda: paths.append(image_cache.fetch(None, 'h1', image_id)))
+              for _ in range(10)]
+    for build in builds:
+        build.start()
+    for build in builds:
+        build.join()
+    assert downloads == [image_id]
+    assert paths == [str(state / image_id)] * 10
+    assert (state / image_id).read_bytes() == b'disk'
