@@ -7,36 +7,22 @@ Calls made for a user carry the user's token and the volume service's own as
 Background work (no user token) acts as the service user.
 """
 
-import threading
-
 from keystoneauth1 import exceptions as ks_exc
-from keystoneauth1 import loading as ks_loading
 from keystoneauth1 import plugin as ks_plugin
 from keystoneauth1 import service_token
 from oslo_config import cfg
 
 from common import exception as common_exc
 from services.volume import exception
+from services.volume.clients import service_session
 
 CONF = cfg.CONF
-_LOCK = threading.Lock()
-_SESSION = None
 #: Glance v2 fields that are not user properties.
 CORE = frozenset({
     'id', 'name', 'status', 'visibility', 'owner', 'size', 'virtual_size', 'min_disk',
     'min_ram', 'checksum', 'os_hash_algo', 'os_hash_value', 'disk_format',
     'container_format', 'created_at', 'updated_at', 'tags', 'file', 'schema', 'self',
     'protected', 'os_hidden', 'locations', 'direct_url', 'stores'})
-
-
-def _session():
-    global _SESSION
-    with _LOCK:
-        if _SESSION is None:
-            auth = ks_loading.load_auth_from_conf_options(CONF, 'service_user')
-            _SESSION = ks_loading.load_session_from_conf_options(CONF, 'service_user',
-                                                                 auth=auth)
-        return _SESSION
 
 
 class _UserToken(ks_plugin.BaseAuthPlugin):
@@ -58,7 +44,7 @@ class _UserToken(ks_plugin.BaseAuthPlugin):
 
 
 def _auth(context):
-    service_auth = _session().auth
+    service_auth = service_session.get().auth
     token = getattr(context, 'auth_token', None)
     if not token:
         return service_auth
@@ -79,7 +65,7 @@ def _endpoint_filter():
 class ImageClient:
     def _request(self, context, method, url, **kwargs):
         try:
-            return _session().request(url, method, raise_exc=False, auth=_auth(context),
+            return service_session.get().request(url, method, raise_exc=False, auth=_auth(context),
                                       endpoint_filter=_endpoint_filter(), **kwargs)
         except ks_exc.ClientException as exc:
             raise common_exc.ServiceUnavailable(reason='image service: %s' % exc)

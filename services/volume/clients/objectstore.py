@@ -3,16 +3,14 @@ and objects in the volume service's own account, reached with the service
 credentials (``[service_user]``) and found in their catalog (``object-store``).
 """
 
-import threading
 from urllib.parse import quote
 
 from keystoneauth1 import exceptions as ks_exc
-from keystoneauth1 import loading as ks_loading
 from oslo_config import cfg
 
+from services.volume.clients import service_session
+
 CONF = cfg.CONF
-_LOCK = threading.Lock()
-_SESSION = None
 
 
 class ObjectStoreError(Exception):
@@ -21,15 +19,6 @@ class ObjectStoreError(Exception):
                                                                  detail[:200]))
         self.status = status
 
-
-def _session():
-    global _SESSION
-    with _LOCK:
-        if _SESSION is None:
-            auth = ks_loading.load_auth_from_conf_options(CONF, 'service_user')
-            _SESSION = ks_loading.load_session_from_conf_options(CONF, 'service_user',
-                                                                 auth=auth)
-        return _SESSION
 
 
 def _quote(name):
@@ -51,7 +40,7 @@ class ObjectStoreClient:
         return values
 
     def _request(self, method, path, ok, **kwargs):
-        session = self._given or _session()
+        session = self._given or service_session.get()
         try:
             resp = session.request('/' + _quote(path), method, raise_exc=False,
                                    endpoint_filter=self._endpoint_filter(), **kwargs)

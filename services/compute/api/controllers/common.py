@@ -3,6 +3,7 @@
 import re
 
 from oslo_config import cfg
+from oslo_utils import timeutils
 
 from common import validation
 from services.compute import exception
@@ -103,3 +104,16 @@ def isotime(value):
     if isinstance(value, str):
         return value[:19] + 'Z'
     return value.strftime('%Y-%m-%dT%H:%M:%SZ')
+
+
+def query_time(req, name):
+    """The ISO 8601 time of query parameter ``name`` (naive UTC), None when
+    absent; nova's 400 when it does not parse."""
+    value = req.params.get(name)
+    if not value:
+        return None
+    try:
+        return timeutils.normalize_time(timeutils.parse_isotime(value))
+    except ValueError:
+        raise exception.Invalid(reason="Invalid input for query parameters %s. Value: %s."
+                                       % (name, value[:255]))

@@ -7,7 +7,6 @@ From 2.59 the list is paged (``limit``, ``marker`` a migration uuid,
 record has its ``uuid``; from 2.80 its ``user_id`` / ``project_id``, which
 also filter the list."""
 
-from oslo_utils import timeutils
 
 from services.compute import exception
 from services.compute.api import policies
@@ -50,25 +49,14 @@ def view(req, migration):
     return body
 
 
-def _when(req, name):
-    value = req.params.get(name)
-    if not value:
-        return None
-    try:
-        return timeutils.normalize_time(timeutils.parse_isotime(value))
-    except ValueError:
-        raise exception.Invalid(reason="Invalid input for query parameters %s. Value: %s."
-                                       % (name, value[:255]))
-
-
 def _naive(value):
     return value.replace(tzinfo=None) if value else None
 
 
 def _page(req, migrations):
     limit, marker = common.limit_and_marker(req)
-    since = _when(req, 'changes-since')
-    before = _when(req, 'changes-before') if req.at_least(66) else None
+    since = common.query_time(req, 'changes-since')
+    before = common.query_time(req, 'changes-before') if req.at_least(66) else None
     if since and before and since > before:
         raise exception.Invalid(reason='The value of changes-since must be less than '
                                        'or equal to changes-before.')

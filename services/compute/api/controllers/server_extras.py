@@ -3,7 +3,6 @@
 import hashlib
 
 from oslo_config import cfg
-from oslo_utils import timeutils
 
 from services.compute import exception
 from services.compute.api import policies
@@ -194,24 +193,13 @@ def _action_view(req, action):
     return body
 
 
-def _parse_time(req, name):
-    value = req.params.get(name)
-    if not value:
-        return None
-    try:
-        return timeutils.normalize_time(timeutils.parse_isotime(value))
-    except ValueError:
-        raise exception.Invalid(reason="Invalid input for query parameters %s. Value: %s."
-                                       % (name, value[:255]))
-
-
 def _page_actions(req, server_id, actions):
     """2.58: a page of the actions (newest first) after ``marker`` (a
     request id), changed since ``changes-since`` and, from 2.66, before
     ``changes-before``; the next page's link when the page is full."""
     limit, marker = common.limit_and_marker(req)
-    since = _parse_time(req, 'changes-since')
-    before = _parse_time(req, 'changes-before') if req.at_least(66) else None
+    since = common.query_time(req, 'changes-since')
+    before = common.query_time(req, 'changes-before') if req.at_least(66) else None
     if since and before and since > before:
         raise exception.Invalid(reason='The value of changes-since must be less than '
                                        'or equal to changes-before.')
