@@ -3,7 +3,6 @@ the ``fake://`` RPC transport, the conductor, scheduler and one volume host
 (fake driver) served as RPC servers, and the API through WebTest with
 ``noauth`` (identity headers set by the test)."""
 
-import threading
 
 import oslo_messaging as messaging
 from oslo_config import cfg
@@ -140,13 +139,11 @@ class VolumeEnv:
         self.servers.append(server)
 
     def stop(self):
-        for server in self.servers:
+        # The conductor last: work still running on a host ends by calling it
+        # (a call to a stopped conductor would wait out the RPC timeout).
+        for server in reversed(self.servers):
             server.stop()
-        waiters = [threading.Thread(target=s.wait) for s in self.servers]
-        for waiter in waiters:
-            waiter.start()
-        for waiter in waiters:
-            waiter.join()
+            server.wait()
         rpc.cleanup()
         api_common.set_conductor(None)
         common_db.reset('volume')
