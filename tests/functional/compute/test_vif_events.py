@@ -8,6 +8,7 @@ conductor then sends ``network-vif-plugged`` to compute's
 ``os-server-external-events`` as its ``network`` service user.
 """
 
+import pathlib
 import subprocess
 import sys
 import time
@@ -20,6 +21,9 @@ from tests.functional.network import fixtures as network_fixtures
 
 pytestmark = pytest.mark.functional
 HOST = 'cmp-vif'
+
+#: the checkout, where ``python -m tests...`` finds the package
+REPO = pathlib.Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope='module')
@@ -80,7 +84,7 @@ def report(network, what, port_id):
     proc = subprocess.run(
         [sys.executable, '-m', 'tests.functional.network.agent_rpc', '--config-file',
          str(network.config_file), '--', what, HOST, port_id],
-        capture_output=True, text=True, timeout=60, check=False)
+        capture_output=True, text=True, timeout=60, check=False, cwd=REPO)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stdout.split() == [port_id, 'True'], proc.stdout
 

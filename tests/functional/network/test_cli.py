@@ -1,6 +1,7 @@
 """The real ``openstack`` CLI against alto-network-api behind keystonemiddleware."""
 
 import secrets
+import pathlib
 import subprocess
 import sys
 
@@ -9,6 +10,9 @@ import pytest
 from tests.functional.identity.cli import CLI
 
 pytestmark = pytest.mark.functional
+
+#: the checkout, where ``python -m tests...`` finds the package
+REPO = pathlib.Path(__file__).resolve().parents[3]
 
 
 def _identity_setup(identity_server, network_url):
@@ -156,7 +160,7 @@ def _agent_rpc(network_server, *args):
     proc = subprocess.run(
         [sys.executable, '-m', 'tests.functional.network.agent_rpc', '--config-file',
          str(network_server.config_file), '--'] + list(args),
-        capture_output=True, text=True, timeout=60, check=False)
+        capture_output=True, text=True, timeout=60, check=False, cwd=REPO)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return proc.stdout.split()
 

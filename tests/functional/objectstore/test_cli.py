@@ -43,13 +43,13 @@ def swift_account(objectstore):
                                         'project_domain_id': 'default'})
 
 
-def test_openstack_container_and_object_commands(demo_cli, objectstore, tmp_path):
+def test_openstack_container_and_object_commands(demo_cli, objectstore, tmp_path, monkeypatch):
     created = demo_cli.json('container', 'create', 'cli-box')
     assert created[0]['container'] == 'cli-box'
     assert 'cli-box' in [c['Name'] for c in demo_cli.json('container', 'list')]
     src = tmp_path / 'notes.txt'
     src.write_bytes(b'written by the openstack CLI\n' * 50)
-    os.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)  # the CLI names the object by its relative path
     uploaded = demo_cli.json('object', 'create', 'cli-box', 'notes.txt')
     assert uploaded[0]['etag'] == hashlib.md5(src.read_bytes()).hexdigest()
     assert [o['Name'] for o in demo_cli.json('object', 'list', 'cli-box')] == ['notes.txt']
