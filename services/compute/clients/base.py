@@ -1,13 +1,12 @@
 """What compute needs from the image, network and volume services."""
 
 import abc
-import threading
 
-from keystoneauth1 import loading as ks_loading
 from keystoneauth1 import plugin as ks_plugin
 from keystoneauth1 import service_token
 from oslo_config import cfg
 
+from common import service_auth
 from services.compute import exception
 
 CONF = cfg.CONF
@@ -17,19 +16,9 @@ IMAGE_ATTRIBUTES = frozenset({
     'min_ram', 'checksum', 'os_hash_algo', 'os_hash_value', 'disk_format',
     'container_format', 'created_at', 'updated_at', 'tags', 'file', 'schema', 'self',
     'protected', 'os_hidden', 'locations', 'direct_url', 'stores'})
-_SESSION_LOCK = threading.Lock()
-_SESSION = None
-
-
 def service_session():
     """A keystoneauth session authenticated as compute's service user."""
-    global _SESSION
-    with _SESSION_LOCK:
-        if _SESSION is None:
-            auth = ks_loading.load_auth_from_conf_options(CONF, 'service_user')
-            _SESSION = ks_loading.load_session_from_conf_options(CONF, 'service_user',
-                                                                 auth=auth)
-        return _SESSION
+    return service_auth.session()
 
 
 class _UserToken(ks_plugin.BaseAuthPlugin):

@@ -13,8 +13,8 @@ from keystoneauth1 import service_token
 from oslo_config import cfg
 
 from common import exception as common_exc
+from common import service_auth
 from services.volume import exception
-from services.volume.clients import service_session
 
 CONF = cfg.CONF
 #: Glance v2 fields that are not user properties.
@@ -44,12 +44,12 @@ class _UserToken(ks_plugin.BaseAuthPlugin):
 
 
 def _auth(context):
-    service_auth = service_session.get().auth
+    own = service_auth.session().auth
     token = getattr(context, 'auth_token', None)
     if not token:
-        return service_auth
+        return own
     return service_token.ServiceTokenAuthWrapper(
-        user_auth=_UserToken(token, service_auth), service_auth=service_auth)
+        user_auth=_UserToken(token, own), service_auth=own)
 
 
 def _endpoint_filter():
@@ -65,7 +65,7 @@ def _endpoint_filter():
 class ImageClient:
     def _request(self, context, method, url, **kwargs):
         try:
-            return service_session.get().request(url, method, raise_exc=False, auth=_auth(context),
+            return service_auth.session().request(url, method, raise_exc=False, auth=_auth(context),
                                       endpoint_filter=_endpoint_filter(), **kwargs)
         except ks_exc.ClientException as exc:
             raise common_exc.ServiceUnavailable(reason='image service: %s' % exc)

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from keystoneauth1 import exceptions as ks_exc
 from oslo_config import cfg
 
-from services.volume.clients import service_session
+from common import service_auth
 
 CONF = cfg.CONF
 
@@ -40,7 +40,7 @@ class ObjectStoreClient:
         return values
 
     def _request(self, method, path, ok, **kwargs):
-        session = self._given or service_session.get()
+        session = self._given or service_auth.session()
         try:
             resp = session.request('/' + _quote(path), method, raise_exc=False,
                                    endpoint_filter=self._endpoint_filter(), **kwargs)

@@ -1,5 +1,5 @@
-"""The volume service's own keystone session (``[service_user]``), shared by
-its clients of the other services: loaded once per process."""
+"""A service's own keystone session (its ``[service_user]`` credentials), for
+the calls it makes to other services: loaded once per process."""
 
 import threading
 
@@ -11,7 +11,7 @@ _LOCK = threading.Lock()
 _SESSION = None
 
 
-def get():
+def session():
     global _SESSION
     with _LOCK:
         if _SESSION is None:
