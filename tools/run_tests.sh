@@ -123,12 +123,14 @@ conformance_floor() {
 faults_light() { ALTO_FAULTS=light run_pytest -q --durations=10 -m faults tests/faults; }
 
 TIMES=()
-# tier NAME COMMAND...: run one tier, remember its wall time and status.
+TIER_LOGS=${TIER_LOGS:-$(mktemp -d /tmp/alto-tiers.XXXXXX)}
+# tier NAME COMMAND...: run one tier (its output also kept in $TIER_LOGS/NAME.log), remember
+# its wall time and status.
 tier() {
     local name=$1 start rc=0; shift
     start=$(date +%s)
     say "== $name =="
-    "$@" || rc=$?
+    "$@" 2>&1 | tee "$TIER_LOGS/$name.log" || rc=$?
     TIMES+=("$(printf '%-12s %4d s  exit %d' "$name" $(($(date +%s) - start)) $rc)")
     return $rc
 }
@@ -161,6 +163,10 @@ case "$SUITE" in
         tier faults faults_light || rc=1
         tier e2e-light run_pytest -q --durations=10 -m "e2e and e2e_light" tests/e2e || rc=1
         tier conformance conformance_floor || rc=1
+        # The failures of every tier again at the end: a long tier's summary scrolls far away.
+        say "failures:"
+        grep -h -E '^(FAILED|ERROR) |\.\.\. FAILED$|^\{[0-9]+\} .*\.\.\. FAILED' "$TIER_LOGS"/*.log \
+            | sed 's/^/[run_tests]   /' || say "  none"
         say "wall times:"
         printf '[run_tests]   %s\n' "${TIMES[@]}"
         say "all: $(($(date +%s) - start_all)) s, exit $rc"
