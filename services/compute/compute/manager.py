@@ -456,10 +456,14 @@ class ComputeManager:
             instance.power_state = self.driver.get_power_state(instance)
             instance.save()
 
-    def rebuild_instance(self, context, instance_uuid, image_ref, evacuated_from=None):
+    def rebuild_instance(self, context, instance_uuid, image_ref, evacuated_from=None,
+                         target_state=None):
+        """Rebuild in place, or (``evacuated_from``) on this host for a
+        server whose host is down.  As nova: a server rebuilt or evacuated
+        while stopped is stopped again afterwards, and ``target_state``
+        ``stopped`` (an evacuation at 2.95) leaves any server stopped."""
         instance = self._get(context, instance_uuid)
-        # As nova: a server rebuilt while stopped is stopped again afterwards.
-        was_stopped = instance.vm_state == inst_obj.STOPPED and not evacuated_from
+        was_stopped = instance.vm_state == inst_obj.STOPPED or target_state == inst_obj.STOPPED
         with self._event(context, instance_uuid, 'compute_rebuild_instance'):
             try:
                 if not evacuated_from:
