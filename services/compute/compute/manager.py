@@ -223,6 +223,11 @@ class ComputeManager:
         network_info = clients.network_client().allocate_for_instance(
             context, instance, instance.requested_networks, self.host)
         instance.network_info = network_info
+        tags = {inst_obj.VIF_TAG_PREFIX + vif['port_id']: request['tag']
+                for request, vif in zip(instance.requested_networks or [], network_info)
+                if request.get('tag')}
+        if tags:  # the ports' device tags given at boot (one port per request)
+            instance.system_metadata = dict(instance.system_metadata or {}, **tags)
         instance.task_state = 'spawning'
         if not instance.config_drive and configdrive.required(instance):
             instance.config_drive = 'True'  # [DEFAULT] force_config_drive

@@ -130,6 +130,26 @@ def check_hostname(req, hostname):
     return hostname
 
 
+def device_tags_allowed(req, kind):
+    """Whether a create's ``networks`` (``kind`` 'network') or
+    ``block_device_mapping_v2`` ('bdm') entries take a device ``tag``: from
+    2.32, but (a bug nova kept) networks not from 2.37 and mappings not from
+    2.33, until 2.42 gave both back."""
+    lost = 37 if kind == 'network' else 33
+    return (req.at_least(32) and not req.at_least(lost)) or req.at_least(42)
+
+
+def check_device_tags(req, server):
+    """400 for a device ``tag`` the request's microversion does not take."""
+    networks = server.get('networks')
+    entries = [('network', n) for n in networks] if isinstance(networks, list) else []
+    entries += [('bdm', m) for m in server.get('block_device_mapping_v2') or []]
+    for kind, entry in entries:
+        if 'tag' in entry and not device_tags_allowed(req, kind):
+            raise exception.Invalid(reason="Additional properties are not allowed "
+                                           "('tag' was unexpected)")
+
+
 def access_ip(value):
     """An accessIPv4/accessIPv6 value to store: the address in canonical
     form (the schema has checked it is one), or None for '' (cleared)."""
@@ -157,6 +177,7 @@ def _validate_create(req):
     common.fields_for_version(req, server, schemas.CREATE_SINCE, schemas.CREATE_UNTIL)
     for mapping in server.get('block_device_mapping_v2') or []:
         common.fields_for_version(req, mapping, schemas.BDM_SINCE)
+    check_device_tags(req, server)
     hostname = check_hostname(req, server.get('hostname'))
     block_devices, bdm_image, boots_from_volume = volume_api.parse_block_devices(
         server.get('block_device_mapping_v2'))
