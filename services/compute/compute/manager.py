@@ -667,6 +667,11 @@ class ComputeManager:
                 self.driver.detach_interface(context, instance, vif)
                 clients.network_client().deallocate_port_for_instance(context, instance, vif)
                 instance.network_info = [v for v in vifs if v['port_id'] != port_id]
+                tag_key = inst_obj.VIF_TAG_PREFIX + port_id
+                if tag_key in (instance.system_metadata or {}):  # the device tag goes too
+                    instance.system_metadata = {k: v for k, v in
+                                                instance.system_metadata.items()
+                                                if k != tag_key}
                 instance.save()
 
     # -- block volumes (compute RPC 1.4) ------------------------------------------------

@@ -5,6 +5,7 @@ meta_data.json (metadata service and config drive) from its 2016-06-30
 version."""
 
 import json
+import time
 
 import pytest
 
@@ -100,6 +101,22 @@ def test_boot_tags_are_shown_and_in_the_metadata(cloud):
     assert json.loads(metadata.lookup('openstack/2016-06-30/meta_data.json'))['devices'] \
         == latest['devices']
     assert 'devices' not in json.loads(metadata.lookup('openstack/2015-10-15/meta_data.json'))
+
+    # A detached port's tag goes with it.
+    cloud.app.delete(base + 'os-interface/' + port_id, headers=headers(DEMO), status=202)
+    deadline = time.time() + 10
+    while _instance(cloud, server_id).network_info and time.time() < deadline:
+        time.sleep(0.05)
+    instance = _instance(cloud, server_id)
+    assert instance.network_info == []
+    assert inst_obj.VIF_TAG_PREFIX + port_id not in instance.system_metadata
+    latest = json.loads(handler.MetadataApp()._metadata(server_id).lookup(
+        'openstack/latest/meta_data.json'))
+    assert [d['type'] for d in latest['devices']] == ['disk']
+
+
+def _instance(cloud, server_id):
+    return inst_obj.Instance.get_by_uuid(cloud.env.admin_context(), server_id)
 
 
 def test_untagged_devices_are_not_listed(cloud):
