@@ -148,13 +148,16 @@ def _networks(context, requested):
             port = net_client.get_port(context, item['port'])
             if port.get('device_id'):
                 raise exception.PortInUse(port_id=item['port'])
-            result.append({'port': item['port'], 'uuid': port['network_id']})
+            entry = {'port': item['port'], 'uuid': port['network_id']}
         elif item.get('uuid'):
             net_client.get_network(context, item['uuid'])
-            result.append({'uuid': item['uuid'], 'fixed_ip': item.get('fixed_ip')})
+            entry = {'uuid': item['uuid'], 'fixed_ip': item.get('fixed_ip')}
         else:
             raise exception.Invalid(reason='Bad networks format: network uuid is not in '
                                            'proper format')
+        if item.get('tag'):
+            entry['tag'] = item['tag']  # the device tag (2.32, 2.42)
+        result.append(entry)
     return result
 
 

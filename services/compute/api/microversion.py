@@ -12,6 +12,8 @@ History of what changes with each version we implement:
     2.19 server ``description``
     2.26 server tags
     2.28 hypervisor ``cpu_info`` as an object
+    2.32 device ``tag`` on create's ``networks`` and ``block_device_mapping_v2``
+         (lost at 2.37 and 2.33, back at 2.42)
     2.36 network proxies (os-security-groups, os-floating-ips, os-networks,
          ...) and the image proxy removed
     2.39 image metadata proxy removed
@@ -52,10 +54,13 @@ History of what changes with each version we implement:
     2.81 image cache pre-caching on aggregates (not offered: 404)
     2.82 ``accelerator-request-bound`` external event (accepted with its tag;
          computes only log it)
-    2.83 server list filters for non-admins (``user_id``, ``availability_zone``)
+    2.83 server list filters for non-admins (``availability_zone``,
+         ``config_drive``, ``key_name``, ``created_at``, ``launched_at``,
+         ``terminated_at``, ``power_state``, ``task_state``, ``vm_state``,
+         ``progress``, ``user_id``)
     2.84 instance action event ``details``
     2.85 volume attachment update of ``delete_on_termination``
-    2.86 flavor extra spec validation (not done: any key and value is kept)
+    2.86 flavor extra spec validation (``api/extra_specs.py``)
     2.87 rescue of volume-backed servers (409, as before)
     2.88 hypervisor bodies without the resource figures
     2.89 volume attachments with ``attachment_id`` / ``bdm_uuid``
@@ -64,7 +69,7 @@ History of what changes with each version we implement:
     2.92 keypair import needs ``public_key``
     2.93 rebuild of volume-backed servers (409, as before)
     2.94 fully qualified ``hostname``
-    2.95 evacuate leaves the server stopped (not done: it comes back as it was)
+    2.95 evacuate leaves the server stopped
     2.96 ``pinned_availability_zone`` in servers
     2.97 share attachments (no share service: 404 for the server's shares)
     2.98 image ``properties`` in the server's image

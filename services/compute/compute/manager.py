@@ -223,6 +223,11 @@ class ComputeManager:
         network_info = clients.network_client().allocate_for_instance(
             context, instance, instance.requested_networks, self.host)
         instance.network_info = network_info
+        tags = {inst_obj.VIF_TAG_PREFIX + vif['port_id']: request['tag']
+                for request, vif in zip(instance.requested_networks or [], network_info)
+                if request.get('tag')}
+        if tags:  # the ports' device tags given at boot (one port per request)
+            instance.system_metadata = dict(instance.system_metadata or {}, **tags)
         instance.task_state = 'spawning'
         if not instance.config_drive and configdrive.required(instance):
             instance.config_drive = 'True'  # [DEFAULT] force_config_drive
@@ -456,10 +461,14 @@ class ComputeManager:
             instance.power_state = self.driver.get_power_state(instance)
             instance.save()
 
-    def rebuild_instance(self, context, instance_uuid, image_ref, evacuated_from=None):
+    def rebuild_instance(self, context, instance_uuid, image_ref, evacuated_from=None,
+                         target_state=None):
+        """Rebuild in place, or (``evacuated_from``) on this host for a
+        server whose host is down.  As nova: a server rebuilt or evacuated
+        while stopped is stopped again afterwards, and ``target_state``
+        ``stopped`` (an evacuation at 2.95) leaves any server stopped."""
         instance = self._get(context, instance_uuid)
-        # As nova: a server rebuilt while stopped is stopped again afterwards.
-        was_stopped = instance.vm_state == inst_obj.STOPPED and not evacuated_from
+        was_stopped = instance.vm_state == inst_obj.STOPPED or target_state == inst_obj.STOPPED
         with self._event(context, instance_uuid, 'compute_rebuild_instance'):
             try:
                 if not evacuated_from:
@@ -658,6 +667,11 @@ class ComputeManager:
                 self.driver.detach_interface(context, instance, vif)
                 clients.network_client().deallocate_port_for_instance(context, instance, vif)
                 instance.network_info = [v for v in vifs if v['port_id'] != port_id]
+                tag_key = inst_obj.VIF_TAG_PREFIX + port_id
+                if tag_key in (instance.system_metadata or {}):  # the device tag goes too
+                    instance.system_metadata = {k: v for k, v in
+                                                instance.system_metadata.items()
+                                                if k != tag_key}
                 instance.save()
 
     # -- block volumes (compute RPC 1.4) ------------------------------------------------

@@ -21,6 +21,8 @@ Version history:
           validate_console_port (calls)
     1.8 - get_diagnostics, set_admin_password (calls), inject_network_info,
           cleanup_resize_source (casts)
+    1.10 - rebuild_instance takes ``target_state`` (2.95: an evacuated
+           server is left stopped)
 """
 
 import oslo_messaging as messaging
@@ -34,8 +36,11 @@ CONF = cfg.CONF
 TOPIC = 'compute'
 # -- version bump: external_instance_event (1.4), block volumes (1.5),
 # deferred delete (1.6), resize through the source and VNC consoles (1.7),
-# diagnostics, admin password, network info refresh, resize source cleanup (1.8) --
-RPC_API_VERSION = '1.8'
+# diagnostics, admin password, network info refresh, resize source cleanup (1.8),
+# rebuild's target state (1.10) --
+RPC_API_VERSION = '1.10'
+#: The first version whose rebuild_instance takes ``target_state``.
+REBUILD_TARGET_STATE = '1.10'
 
 
 class ComputeAPI:
@@ -82,9 +87,16 @@ class ComputeAPI:
     def resume_instance(self, context, host, instance_uuid):
         self._cast(context, host, 'resume_instance', instance_uuid=instance_uuid)
 
-    def rebuild_instance(self, context, host, instance_uuid, image_ref, evacuated_from=None):
-        self._cast(context, host, 'rebuild_instance', instance_uuid=instance_uuid,
-                   image_ref=image_ref, evacuated_from=evacuated_from)
+    def rebuild_instance(self, context, host, instance_uuid, image_ref, evacuated_from=None,
+                         target_state=None):
+        """``target_state``: ``stopped`` to leave the guest powered off
+        (an evacuation at 2.95); None keeps the state the server had."""
+        extra, version = {}, '1.0'
+        if target_state is not None:
+            extra, version = {'target_state': target_state}, REBUILD_TARGET_STATE
+        self._cast(context, host, 'rebuild_instance', version=version,
+                   instance_uuid=instance_uuid, image_ref=image_ref,
+                   evacuated_from=evacuated_from, **extra)
 
     def snapshot_instance(self, context, host, instance_uuid, image_id):
         self._cast(context, host, 'snapshot_instance', instance_uuid=instance_uuid,

@@ -240,7 +240,7 @@ def prepare_boot_volumes(context, instance, bdms, host):
 def block_device(bdm):
     """One entry of a driver's ``block_device_info``."""
     return {'connection_info': bdm.connection_info, 'device_name': bdm.device_name,
-            'boot_index': bdm.boot_index, 'volume_id': bdm.volume_id}
+            'boot_index': bdm.boot_index, 'volume_id': bdm.volume_id, 'tag': bdm.tag}
 
 
 def complete_all(context, instance, bdms):

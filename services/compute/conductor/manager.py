@@ -153,7 +153,7 @@ class ConductorManager:
         instance.save()
         instance.add_fault(400, message, host=instance.host)
 
-    def evacuate_server(self, context, instance_uuid, host, request_spec):
+    def evacuate_server(self, context, instance_uuid, host, request_spec, target_state=None):
         instance = inst_obj.Instance.get_by_uuid(context, instance_uuid)
         source = instance.host
         spec = spec_obj.RequestSpec.from_rpc(request_spec)
@@ -186,7 +186,7 @@ class ConductorManager:
         instance.task_state = 'rebuilding'
         instance.save()
         self.compute_api.rebuild_instance(context, dest, instance_uuid, instance.image_ref,
-                                          evacuated_from=source)
+                                          evacuated_from=source, target_state=target_state)
 
     # -- periodic --------------------------------------------------------------
     def fail_builds_on_dead_hosts(self):

@@ -9,6 +9,7 @@ Version history:
           (the dict before)
     1.3 - placement (the placement API's operations on the claim data)
     1.4 - reserve_block_device_name (call: a volume's mapping and device name)
+    1.5 - evacuate_server takes ``target_state`` (2.95)
 """
 
 import oslo_messaging as messaging
@@ -20,7 +21,9 @@ from services.compute.objects import request_spec as spec_obj
 
 CONF = cfg.CONF
 TOPIC = 'compute-conductor'
-RPC_API_VERSION = '1.4'
+RPC_API_VERSION = '1.5'
+#: The first version whose evacuate_server takes ``target_state``.
+EVACUATE_TARGET_STATE = '1.5'
 
 
 class ConductorAPI:
@@ -55,10 +58,17 @@ class ConductorAPI:
         self._cast(context, 'migrate_server', request_spec, '1.0',
                    instance_uuid=instance_uuid, flavorid=flavorid)
 
-    def evacuate_server(self, context, instance_uuid, host, request_spec):
-        """Rebuild a server whose host is down on another host."""
-        self._cast(context, 'evacuate_server', request_spec, '1.0',
-                   instance_uuid=instance_uuid, host=host)
+    def evacuate_server(self, context, instance_uuid, host, request_spec, target_state=None):
+        """Rebuild a server whose host is down on another host;
+        ``target_state`` ``stopped`` leaves it powered off there (2.95)."""
+        if target_state is None:
+            self._cast(context, 'evacuate_server', request_spec, '1.0',
+                       instance_uuid=instance_uuid, host=host)
+            return
+        rpc.require_version(self.client, EVACUATE_TARGET_STATE, 'conductor')
+        self.client.prepare(version=EVACUATE_TARGET_STATE).cast(
+            context, 'evacuate_server', request_spec=request_spec,
+            instance_uuid=instance_uuid, host=host, target_state=target_state)
 
     def unshelve_instance(self, context, instance_uuid, request_spec):
         """Schedule and claim a host for a shelved-offloaded server and have

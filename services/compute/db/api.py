@@ -448,6 +448,9 @@ def instance_get_all(filters=None, sort_keys=('created_at',), sort_dirs=('desc',
 
     Exact filters take a value or a list; ``name`` is a regular expression,
     and so are ``ip`` / ``ip6`` (matched at the start of a fixed IP);
+    ``patterns`` maps columns to regular expressions searched in the
+    column's text (nova's regex filters: ``key_name``, ``created_at``,
+    ``power_state``, ...; a NULL never matches);
     ``changes_since``/``changes_before`` compare updated_at; ``deleted``
     (default False) includes soft-deleted rows when True; ``flavor_id``,
     ``tags`` and ``tags_any`` are matched after the query.  With ``columns``
@@ -491,6 +494,12 @@ def instance_get_all(filters=None, sort_keys=('created_at',), sort_dirs=('desc',
     if name_re:
         pattern = _pattern(name_re)
         rows = [r for r in rows if r['display_name'] and pattern.search(r['display_name'])]
+    for key, text in (filters.pop('patterns', None) or {}).items():
+        if key not in inst.__table__.c or key in _JSON_TEXT_SKIP:
+            raise exception.Invalid(reason='Invalid filter %s' % key)
+        pattern = _pattern(text)
+        rows = [r for r in rows if r.get(key) is not None
+                and pattern.search(_column_text(r[key]))]
     ip_res = [_pattern(filters.pop(key)) for key in ('ip', 'ip6') if filters.get(key)]
     if ip_res:
         # As nova: a fixed IP whose text starts with a match of the pattern.
@@ -514,6 +523,21 @@ def instance_get_all(filters=None, sort_keys=('created_at',), sort_dirs=('desc',
     if limit is not None:
         rows = rows[:limit]
     return rows
+
+
+#: JSON columns are not pattern-matched.
+_JSON_TEXT_SKIP = ('flavor', 'old_flavor', 'new_flavor', 'metadata', 'system_metadata', 'tags',
+                   'network_info', 'requested_networks', 'security_groups', 'scheduler_hints')
+
+
+def _column_text(value):
+    """A column's value as the database's text of it: a time as
+    ``YYYY-MM-DD HH:MM:SS``, a boolean as 1/0, anything else as str()."""
+    if isinstance(value, datetime.datetime):
+        return value.strftime('%Y-%m-%d %H:%M:%S')
+    if isinstance(value, bool):
+        return '1' if value else '0'
+    return str(value)
 
 
 def _pattern(text):

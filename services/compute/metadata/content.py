@@ -21,6 +21,8 @@ OPENSTACK_VERSIONS = ('2012-08-10', '2013-04-04', '2013-10-17', '2015-10-15',
 #: are in every one).
 _SINCE = {'vendor_data.json': '2013-10-17', 'network_data.json': '2015-10-15',
           'vendor_data2.json': '2016-10-06'}
+#: The first OpenStack version whose meta_data.json lists tagged devices.
+_DEVICES_SINCE = '2016-06-30'
 #: The EC2 format's versions, oldest first.
 EC2_VERSIONS = ('1.0', '2007-01-19', '2007-03-01', '2007-08-29', '2007-10-10',
                 '2007-12-15', '2008-02-01', '2008-09-01', '2009-04-04')
@@ -67,6 +69,33 @@ def _openstack_version(version):
     return version
 
 
+def tagged_devices(instance, network_info, volumes=()):
+    """nova's device metadata: the server's tagged NICs (``vif_tag_<port>``
+    of its system_metadata, matched to its ports by id) and tagged volumes
+    (``volumes``: dicts or objects with volume_id, device_name and tag).
+
+    A NIC is ``{type: nic, bus: pci, mac, tags}``, a volume ``{type: disk,
+    bus: pci, serial: <volume id>, path: <device>, tags}`` (virtio disks
+    are PCI devices); untagged devices are not listed.  The guest's PCI
+    addresses are libvirt's choice and not known here, so ``address`` is
+    left out."""
+    system_metadata = _get(instance, 'system_metadata', {}) or {}
+    devices = []
+    for vif in network_info or []:
+        tag = system_metadata.get('vif_tag_%s' % vif.get('port_id'))
+        if tag:
+            devices.append({'type': 'nic', 'bus': 'pci', 'mac': vif.get('mac_address'),
+                            'tags': [tag]})
+    for volume in volumes or ():
+        def field(name):
+            return volume.get(name) if isinstance(volume, dict) else getattr(volume, name,
+                                                                             None)
+        if field('tag') and field('volume_id'):
+            devices.append({'type': 'disk', 'bus': 'pci', 'serial': field('volume_id'),
+                            'path': field('device_name'), 'tags': [field('tag')]})
+    return devices
+
+
 class InstanceMetadata:
     """The metadata of one server.
 
@@ -80,12 +109,17 @@ class InstanceMetadata:
         enable_dhcp, host_routes).
     :param default_zone: the availability zone of a server without one.
     :param vendor_data: the vendor_data.json document (a dict).
+    :param devices: the tagged devices of meta_data.json (see
+        :func:`tagged_devices`); by default its tagged NICs.
     """
 
-    def __init__(self, instance, network_info=None, default_zone='nova', vendor_data=None):
+    def __init__(self, instance, network_info=None, default_zone='nova', vendor_data=None,
+                 devices=None):
         self.instance = instance
         self.network_info = list(network_info if network_info is not None
                                  else _get(instance, 'network_info', []))
+        self.devices = list(devices if devices is not None
+                            else tagged_devices(instance, self.network_info))
         self.default_zone = default_zone
         self.vendor_data = dict(vendor_data or {})
         self.user_data = _decode_user_data(_get(instance, 'user_data'))
@@ -114,7 +148,9 @@ class InstanceMetadata:
                 for ip in vif.get('fixed_ips') or [] if ip.get('version', 4) == version]
 
     # -- OpenStack documents --------------------------------------------------------
-    def meta_data(self):
+    def meta_data(self, version=LATEST):
+        """meta_data.json of OpenStack ``version`` (``devices`` from
+        2016-06-30)."""
         keys = self._keys()
         doc = {'uuid': self.uuid,
                'meta': dict(_get(self.instance, 'metadata', {})),
@@ -123,12 +159,13 @@ class InstanceMetadata:
                'launch_index': _get(self.instance, 'launch_index', 0),
                'availability_zone': self.availability_zone,
                'project_id': _get(self.instance, 'project_id'),
-               'devices': [],
                # Entropy for a guest whose kernel has not gathered any yet.
                'random_seed': base64.b64encode(os.urandom(512)).decode('ascii')}
         if keys:
             doc['public_keys'] = {k['name']: k['data'] for k in keys}
             doc['keys'] = keys
+        if _openstack_version(version) >= _DEVICES_SINCE:
+            doc['devices'] = [dict(d) for d in self.devices]
         return doc
 
     def network_data(self):
@@ -181,7 +218,7 @@ class InstanceMetadata:
     def openstack_documents(self, version):
         """{file name: bytes} of one OpenStack version (``latest`` too)."""
         real = _openstack_version(version)
-        docs = {'meta_data.json': _json(self.meta_data())}
+        docs = {'meta_data.json': _json(self.meta_data(real))}
         if self.user_data is not None:
             docs['user_data'] = self.user_data
         for name, since in _SINCE.items():

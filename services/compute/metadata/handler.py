@@ -22,6 +22,7 @@ from oslo_log import log as logging
 from common import context as alto_context
 from services.compute import exception
 from services.compute.metadata import content
+from services.compute.objects import block_device as bdm_obj
 from services.compute.objects import instance as inst_obj
 
 CONF = cfg.CONF
@@ -46,12 +47,21 @@ def fetch_instance(instance_id):
     return None if instance.deleted else instance
 
 
-class MetadataApp:
-    """``fetch(instance_id)`` returns the server or None."""
+def fetch_volumes(instance):
+    """The server's volume mappings (each with volume_id, device_name and
+    its device tag) from the conductor."""
+    return [bdm for bdm in bdm_obj.BlockDeviceMappingList.get_by_instance_uuid(
+        alto_context.get_admin_context(), instance.uuid) if bdm.is_volume]
 
-    def __init__(self, fetch=fetch_instance, clock=time.monotonic):
+
+class MetadataApp:
+    """``fetch(instance_id)`` returns the server or None; ``volumes(server)``
+    its volume mappings (for the tagged devices of meta_data.json)."""
+
+    def __init__(self, fetch=fetch_instance, clock=time.monotonic, volumes=fetch_volumes):
         self.fetch = fetch
         self.clock = clock
+        self.volumes = volumes
         self._cache = {}
 
     def __call__(self, environ, start_response):
@@ -130,9 +140,12 @@ class MetadataApp:
         if instance is None:
             self._cache.pop(instance_id, None)
             return None
+        devices = content.tagged_devices(instance, instance.network_info,
+                                         self.volumes(instance))
         metadata = content.InstanceMetadata(
             instance, default_zone=CONF.compute.default_availability_zone,
-            vendor_data=content.load_vendor_data(CONF.metadata.vendordata_jsonfile_path))
+            vendor_data=content.load_vendor_data(CONF.metadata.vendordata_jsonfile_path),
+            devices=devices)
         if CONF.metadata.cache_expiration:
             for key in [k for k, v in self._cache.items()
                         if now - v[0] >= CONF.metadata.cache_expiration]:

@@ -22,6 +22,9 @@ SOFT_DELETED = 'soft-delete'
 SHELVED_KEYS = ('shelved_at', 'shelved_image_id', 'shelved_host')
 #: The system metadata key of the encrypted admin password a guest posted.
 PASSWORD_KEY = 'password'
+#: system_metadata key prefix of a port's device tag (``vif_tag_<port id>``),
+#: given at boot (2.32, 2.42) or at interface attach (2.49).
+VIF_TAG_PREFIX = 'vif_tag_'
 #: system_metadata keys the API reads: the boot image's properties (each
 #: under this prefix, as nova keeps them), the trusted certificate ids (JSON)
 #: and the reason the server was locked.

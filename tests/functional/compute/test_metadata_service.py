@@ -107,3 +107,24 @@ def test_metadata_of_a_real_server(cloud):
                 '00000000-0000-4000-8000-000000000000')[0] == 404
 
     cloud.request('DELETE', '/servers/%s' % server['id'], expect=204)
+
+
+def test_a_port_tagged_at_boot_is_a_device_of_the_metadata(cloud):
+    server = cloud.request('POST', '/servers', {'server': {
+        'name': 'md-tagged', 'imageRef': fixtures.IMAGE_ID, 'flavorRef': 'nano',
+        'networks': [{'uuid': fixtures.NETWORK_ID, 'tag': 'nic-a'}]}},
+        version='2.42', expect=202)['server']
+    deadline = time.time() + 60
+    while cloud.request('GET', '/servers/%s' % server['id'])['server']['status'] != 'ACTIVE':
+        assert time.time() < deadline
+        time.sleep(0.3)
+    nics = cloud.request('GET', '/servers/%s/os-interface' % server['id'],
+                         version='2.70')['interfaceAttachments']
+    assert [n['tag'] for n in nics] == ['nic-a']
+    status, _, body = _get(cloud, '/openstack/latest/meta_data.json', server['id'])
+    assert status == 200, body
+    assert json.loads(body)['devices'] == [
+        {'type': 'nic', 'bus': 'pci', 'mac': nics[0]['mac_addr'], 'tags': ['nic-a']}]
+    body = _get(cloud, '/openstack/2015-10-15/meta_data.json', server['id'])[2]
+    assert 'devices' not in json.loads(body)
+    cloud.request('DELETE', '/servers/%s' % server['id'], expect=204)

@@ -99,9 +99,10 @@ def test_rpc_api_versions():
     # Bump these with the version history in the rpcapi docstrings.
     # compute 1.4: external events; 1.5 / conductor 1.4: block volumes;
     # compute 1.6: deferred delete; 1.7: resize through the source; 1.8:
-    # diagnostics, admin password, network info refresh, resize source cleanup.
-    assert compute_rpcapi.RPC_API_VERSION == '1.8'
-    assert conductor_rpcapi.RPC_API_VERSION == '1.4'
+    # diagnostics, admin password, network info refresh, resize source cleanup;
+    # compute 1.10 / conductor 1.5: an evacuation's target state (2.95).
+    assert compute_rpcapi.RPC_API_VERSION == '1.10'
+    assert conductor_rpcapi.RPC_API_VERSION == '1.5'
     assert scheduler_rpcapi.RPC_API_VERSION == '1.1'
 
 

@@ -1,6 +1,7 @@
 """/flavors, extra specs and private-flavor access."""
 
 from services.compute import exception
+from services.compute.api import extra_specs
 from services.compute.api import policies
 from services.compute.api import router
 from services.compute.api.controllers import common
@@ -257,8 +258,10 @@ def list_specs(req, flavor_id):
 def add_specs(req, flavor_id):
     policies.authorize(req.context, 'os-flavor-extra-specs:create')
     body = common.validate(_extra_specs_schema, req.body)['extra_specs']
-    flavor = flavor_obj.Flavor.get_by_flavor_id(req.context, flavor_id)
     specs = {k: _spec_str(v) for k, v in body.items()}
+    if req.at_least(86):
+        extra_specs.validate_all(specs)
+    flavor = flavor_obj.Flavor.get_by_flavor_id(req.context, flavor_id)
     flavor.extra_specs = dict(flavor.extra_specs, **specs)
     flavor.save()
     return {'extra_specs': specs}
@@ -283,6 +286,8 @@ def set_spec(req, flavor_id, key):
     body = common.validate(_spec_item_schema, req.body)
     if key not in body:
         raise exception.Invalid(reason='Request body and URI mismatch')
+    if req.at_least(86):
+        extra_specs.validate(key, _spec_str(body[key]))
     flavor = flavor_obj.Flavor.get_by_flavor_id(req.context, flavor_id)
     flavor.extra_specs = dict(flavor.extra_specs, **{key: _spec_str(body[key])})
     flavor.save()

@@ -30,8 +30,9 @@ def register(r):
     r.add('DELETE', '/servers/{server_id}/os-interface/{port_id}', delete)
 
 
-#: system_metadata key prefix of an attached interface's device tag (2.49).
-TAG_PREFIX = 'vif_tag_'
+#: system_metadata key prefix of an interface's device tag (2.32 at boot,
+#: 2.49 at attach).
+TAG_PREFIX = inst_obj.VIF_TAG_PREFIX
 
 
 def view(req, port, instance):

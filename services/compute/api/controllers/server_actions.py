@@ -179,9 +179,18 @@ def _evacuate(req, instance, body):
         raise exception.Invalid(reason='Compute service of %s is still in use.'
                                 % instance.host)
     host = (body or {}).get('host')
+    # 2.95: the server is left stopped on its new host (before, it keeps the
+    # state it had: a stopped one stays stopped, the others run).
+    target_state = STOPPED if req.at_least(95) else None
+    conductor = conductor_rpcapi.ConductorAPI()
+    if target_state:
+        rpc.require_version(conductor.client, conductor_rpcapi.EVACUATE_TARGET_STATE,
+                            'conductor')
+        rpc.require_version(_compute().client, compute_rpcapi.REBUILD_TARGET_STATE,
+                            'compute')
     _begin(req, instance, 'evacuate', 'rebuilding', (ACTIVE, STOPPED, ERROR))
-    conductor_rpcapi.ConductorAPI().evacuate_server(req.context, instance.uuid, host,
-                                                    _spec(instance))
+    conductor.evacuate_server(req.context, instance.uuid, host, _spec(instance),
+                              target_state=target_state)
     return {'adminPass': None} if not req.at_least(14) else None
 
 

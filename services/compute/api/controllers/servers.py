@@ -19,9 +19,17 @@ from services.compute.api.views import servers as views
 from services.compute.objects import instance as inst_obj
 
 
-_ADMIN_FILTERS = ('host', 'node', 'all_tenants', 'project_id', 'tenant_id', 'user_id',
-                  'deleted', 'availability_zone')
-_MEMBER_FILTERS = ('user_id', 'availability_zone')
+#: Filters only those with ``servers:allow_all_filters`` (admins) use,
+#: besides the ones of :data:`MEMBER_FILTERS_2_83`.
+_ADMIN_ONLY_FILTERS = ('host', 'node')
+#: 2.83: filters a project's members may use on their own servers too
+#: (before 2.83 nova ignores them for non-admins).  ``user_id``,
+#: ``vm_state`` and ``task_state`` match exactly; the others are patterns
+#: (nova's regex filters) matched anywhere in the column's text.
+MEMBER_FILTERS_2_83 = ('availability_zone', 'config_drive', 'key_name', 'created_at',
+                       'launched_at', 'terminated_at', 'power_state', 'task_state',
+                       'vm_state', 'progress', 'user_id')
+_EXACT_2_83 = ('user_id', 'vm_state', 'task_state')
 
 
 def register(r):
@@ -122,6 +130,26 @@ def check_hostname(req, hostname):
     return hostname
 
 
+def device_tags_allowed(req, kind):
+    """Whether a create's ``networks`` (``kind`` 'network') or
+    ``block_device_mapping_v2`` ('bdm') entries take a device ``tag``: from
+    2.32, but (a bug nova kept) networks not from 2.37 and mappings not from
+    2.33, until 2.42 gave both back."""
+    lost = 37 if kind == 'network' else 33
+    return (req.at_least(32) and not req.at_least(lost)) or req.at_least(42)
+
+
+def check_device_tags(req, server):
+    """400 for a device ``tag`` the request's microversion does not take."""
+    networks = server.get('networks')
+    entries = [('network', n) for n in networks] if isinstance(networks, list) else []
+    entries += [('bdm', m) for m in server.get('block_device_mapping_v2') or []]
+    for kind, entry in entries:
+        if 'tag' in entry and not device_tags_allowed(req, kind):
+            raise exception.Invalid(reason="Additional properties are not allowed "
+                                           "('tag' was unexpected)")
+
+
 def access_ip(value):
     """An accessIPv4/accessIPv6 value to store: the address in canonical
     form (the schema has checked it is one), or None for '' (cleared)."""
@@ -149,6 +177,7 @@ def _validate_create(req):
     common.fields_for_version(req, server, schemas.CREATE_SINCE, schemas.CREATE_UNTIL)
     for mapping in server.get('block_device_mapping_v2') or []:
         common.fields_for_version(req, mapping, schemas.BDM_SINCE)
+    check_device_tags(req, server)
     hostname = check_hostname(req, server.get('hostname'))
     block_devices, bdm_image, boots_from_volume = volume_api.parse_block_devices(
         server.get('block_device_mapping_v2'))
@@ -232,10 +261,19 @@ def _filters(req):
         filters['project_id'] = context.project_id
     elif project:
         filters['project_id'] = project
-    # 2.83: a project's members filter their own servers by user and zone too.
-    for key in ('host', 'node', 'user_id', 'availability_zone'):
-        if params.get(key) and (all_filters or (req.at_least(83) and key in _MEMBER_FILTERS)):
+    for key in _ADMIN_ONLY_FILTERS:
+        if params.get(key) and all_filters:
             filters[key] = params[key]
+    # 2.83: a project's members filter their own servers by these too.
+    patterns = {}
+    for key in MEMBER_FILTERS_2_83:
+        if params.get(key) and (all_filters or req.at_least(83)):
+            if key in _EXACT_2_83:
+                filters[key] = params[key]
+            else:
+                patterns[key] = params[key]
+    if patterns:
+        filters['patterns'] = patterns
     if all_filters:
         if params.get('deleted') and common.bool_param(params['deleted'], 'deleted'):
             filters['deleted'] = True

@@ -259,7 +259,8 @@ class LibvirtDriver(driver.ComputeDriver):
                     volumes[1:]
             else:
                 spec.disks = self._make_disks(path, image_path, flavor) + volumes
-            self._complete_spec(spec, instance, image_meta, path, network_info)
+            self._complete_spec(spec, instance, image_meta, path, network_info,
+                                block_device_info)
             xml = domain.build(spec)
             for block_device in block_device_info or []:
                 self._define_volume_secret(block_device['connection_info'])
@@ -288,7 +289,8 @@ class LibvirtDriver(driver.ComputeDriver):
             self._share(os.path.dirname(used))
             self._share(used)
 
-    def _complete_spec(self, spec, instance, image_meta, path, network_info):
+    def _complete_spec(self, spec, instance, image_meta, path, network_info,
+                       block_device_info=None):
         """Boot files, console log, VNC display, NICs and config drive."""
         spec.kernel = self._boot_file_copy(path, 'kernel', image_meta.get('kernel_path'))
         spec.ramdisk = self._boot_file_copy(path, 'ramdisk', image_meta.get('ramdisk_path'))
@@ -298,7 +300,8 @@ class LibvirtDriver(driver.ComputeDriver):
         spec.vnc_listen = CONF.vnc.server_listen if CONF.vnc.enabled else None
         spec.vifs = self._vifs(network_info)
         if configdrive.required(instance):
-            spec.config_drive = self._make_config_drive(path, instance, network_info)
+            spec.config_drive = self._make_config_drive(path, instance, network_info,
+                                                        block_device_info)
 
     def _boot_file_copy(self, path, kind, cached):
         """The guest's own copy of a cached kernel or ramdisk, in its
@@ -322,12 +325,14 @@ class LibvirtDriver(driver.ComputeDriver):
         self._share(path)
         return path
 
-    def _make_config_drive(self, path, instance, network_info):
-        """``disk.config``: the server's metadata as an ISO 9660 image."""
+    def _make_config_drive(self, path, instance, network_info, block_device_info=None):
+        """``disk.config``: the server's metadata as an ISO 9660 image (with
+        the devices tagged at boot, as nova's: the drive is not rewritten)."""
         target = os.path.join(path, 'disk.config')
         metadata = md_content.InstanceMetadata(
             instance, network_info, default_zone=CONF.compute.default_availability_zone,
-            vendor_data=md_content.load_vendor_data(CONF.metadata.vendordata_jsonfile_path))
+            vendor_data=md_content.load_vendor_data(CONF.metadata.vendordata_jsonfile_path),
+            devices=md_content.tagged_devices(instance, network_info, block_device_info))
         self._run_native(configdrive.make_iso, metadata.config_drive_files(), target)
         self._share(target)
         return target

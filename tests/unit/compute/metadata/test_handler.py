@@ -33,7 +33,7 @@ def app():
         calls.append(instance_id)
         return server() if instance_id == UUID else None
 
-    app = handler.MetadataApp(fetch=fetch, clock=lambda: now[0])
+    app = handler.MetadataApp(fetch=fetch, clock=lambda: now[0], volumes=lambda i: [])
     app.calls, app.now = calls, now
     yield app
     fixture.cleanUp()

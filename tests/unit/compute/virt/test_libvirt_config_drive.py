@@ -112,3 +112,16 @@ def test_paths_cannot_escape_the_drive(tmp_path):
     from services.compute import exception
     with pytest.raises(exception.ComputeError):
         configdrive.write_tree({'../x': b''}, str(tmp_path / 'root'))
+
+
+def test_config_drive_lists_the_ports_tagged_at_boot(drv, instance, base_image, made):
+    vifs = [{'port_id': 'port-%d' % i, 'network_id': 'n1',
+             'mac_address': 'fa:16:3e:00:00:0%d' % i, 'fixed_ips': []} for i in (1, 2)]
+    tagged = server(instance.uuid)
+    tagged.system_metadata = {'vif_tag_port-2': 'backend'}
+    _spawn(drv, tagged, base_image, vifs)
+    files = made[0][0]
+    assert json.loads(files['openstack/latest/meta_data.json'])['devices'] == [
+        {'type': 'nic', 'bus': 'pci', 'mac': 'fa:16:3e:00:00:02', 'tags': ['backend']}]
+    assert 'devices' not in json.loads(files['openstack/2015-10-15/meta_data.json'])
+    drv.destroy(None, tagged, [])
