@@ -249,6 +249,8 @@ def create(context, name, flavor_ref, image_ref, min_count=1, max_count=1,
         raise exception.Invalid(reason='Cannot attach one or more volumes to multiple '
                                        'instances')
     volume_api.check_volumes(context, block_devices)
+    if not image_ref:
+        image = root_volume_image(context, block_devices)
     public_key = key_data(context, key_name)
     metadata = metadata or {}
     _check_metadata_quota(metadata)
@@ -315,6 +317,41 @@ def with_trusted_certs(system_metadata, trusted_certs):
     if trusted_certs:
         values[inst_obj.TRUSTED_CERTS_KEY] = json.dumps(trusted_certs)
     return values
+
+
+#: what an image or a volume's ``volume_image_metadata`` holds besides its properties
+_IMAGE_CORE = frozenset({'id', 'image_id', 'name', 'image_name', 'checksum', 'size',
+                         'min_disk', 'min_ram', 'disk_format', 'container_format', 'status',
+                         'visibility', 'owner', 'created_at', 'updated_at', 'protected'})
+
+
+def root_volume_image(context, block_devices):
+    """The image properties of a server that boots from a volume (nova's
+    image metadata of a boot volume): those of the image a new root volume
+    is made of, or of the existing root volume's ``volume_image_metadata``
+    -- its kernel, ramdisk, command line and hardware properties.  No
+    ``id``: the server has no image of its own and its host fetches none."""
+    root = next((v for v in block_devices if v['boot_index'] == 0), None)
+    if root is None:
+        return {}
+    if root['image_id']:
+        source = image_visible_to(context, root['image_id'])
+        properties = dict(source.get('properties') or {})
+    elif root['volume_id']:
+        volume = clients.volume_client().get(context, root['volume_id'])
+        source = volume.get('volume_image_metadata') or {}
+        properties = {k: v for k, v in source.items() if k not in _IMAGE_CORE}
+    else:
+        return {}
+    return {'properties': properties, 'min_disk': _count_or_zero(source.get('min_disk')),
+            'min_ram': _count_or_zero(source.get('min_ram'))}
+
+
+def _count_or_zero(value):
+    try:
+        return max(int(value or 0), 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 def _system_metadata(image, trusted_certs):

@@ -53,7 +53,10 @@ class BackupManager:
             if status == 'creating':
                 self.conductor.backup_update(ctx, backup['id'], {
                     'status': 'error', 'fail_reason': 'The backup service restarted.'})
-                self._settle_volume(ctx, backup['volume_id'], 'backing-up')
+                if backup.get('snapshot_id'):
+                    self._set_snapshot(ctx, backup['snapshot_id'], 'available', 'backing-up')
+                else:
+                    self._settle_volume(ctx, backup['volume_id'], 'backing-up')
             elif status == 'restoring':
                 self.conductor.backup_update(ctx, backup['id'], {'status': 'available'})
                 if backup['restore_volume_id']:
@@ -79,6 +82,25 @@ class BackupManager:
         finally:
             self.volume_api.terminate_connection(ctx, volume['host'], volume['id'], connector)
 
+    def _with_snapshot_path(self, ctx, volume, snapshot_id, work):
+        """Run ``work(path)`` on the snapshot as the volume's backend
+        exports it here (volume RPC 1.2)."""
+        connector = {'host': self.host, 'initiator': None}
+        info = self.volume_api.initialize_connection_snapshot(ctx, volume['host'],
+                                                              snapshot_id, connector)
+        try:
+            return self.offload(work, info['data']['device_path'])
+        finally:
+            self.volume_api.terminate_connection_snapshot(ctx, volume['host'], snapshot_id,
+                                                          connector)
+
+    def _set_snapshot(self, ctx, snapshot_id, status, expected):
+        try:
+            self.conductor.snapshot_update(ctx, snapshot_id, {'status': status},
+                                           {'status': [expected]})
+        except (exception.SnapshotNotFound, exception.InvalidSnapshot) as exc:
+            LOG.info('Snapshot %s moved on meanwhile: %s', snapshot_id, exc)
+
     def _set_volume(self, ctx, volume_id, status, expected):
         try:
             self.conductor.volume_update(ctx, volume_id, {'status': status},
@@ -90,19 +112,31 @@ class BackupManager:
         ctx = context.elevated()
         backup = self.conductor.backup_get(ctx, backup_id)
         volume = self.conductor.volume_get(ctx, backup['volume_id'])
+        snapshot_id = backup.get('snapshot_id')
         try:
             parent = (self.conductor.backup_get(ctx, backup['parent_id'])
                       if backup.get('parent_id') else None)
-            count = self._with_volume_path(
-                ctx, volume, lambda path: self.driver.backup(backup, path, parent))
+
+            def work(path):
+                return self.driver.backup(backup, path, parent)
+            if snapshot_id:
+                count = self._with_snapshot_path(ctx, volume, snapshot_id, work)
+            else:
+                count = self._with_volume_path(ctx, volume, work)
         except Exception as exc:
-            LOG.error('Backup %s of volume %s failed: %s', backup_id, volume['id'], exc)
+            LOG.error('Backup %s of %s %s failed: %s', backup_id,
+                      'snapshot' if snapshot_id else 'volume', snapshot_id or volume['id'],
+                      exc)
             self.conductor.backup_update(ctx, backup_id, {
                 'status': 'error', 'fail_reason': str(exc)[:255]})
         else:
             self.conductor.backup_update(ctx, backup_id, {'status': 'available',
                                                           'object_count': count})
-        self._set_volume(ctx, volume['id'], volume_manager.settled_status(volume), 'backing-up')
+        if snapshot_id:
+            self._set_snapshot(ctx, snapshot_id, 'available', 'backing-up')
+        else:
+            self._set_volume(ctx, volume['id'], volume_manager.settled_status(volume),
+                             'backing-up')
 
     def _wait_created(self, ctx, volume_id):
         deadline = time.time() + CONF.backup.restore_wait

@@ -36,11 +36,19 @@ def create(values, quota_limits, force, project_id=None, incremental=False):
     """A ``creating`` backup of an ``available`` volume (``in-use`` with
     ``force``), which goes ``backing-up``; within the backup quotas.  An
     incremental backup builds on the volume's newest available backup (its
-    ``parent_id``), which then has a dependent."""
+    ``parent_id``), which then has a dependent.  With ``snapshot_id`` it is
+    a backup of that ``available`` snapshot of the volume, which goes
+    ``backing-up`` instead (the volume, ``available`` or ``in-use``, keeps
+    its status) and whose creation time is the backup's data timestamp."""
     stamp = api.now()
     with api.writer() as session:
         volume = api.volume_row(session, values['volume_id'], project_id)
-        allowed = ('available', 'in-use') if force else ('available',)
+        snapshot = _snapshot_of(session, volume, values.get('snapshot_id'), project_id)
+        allowed = ('available', 'in-use') if force or snapshot else ('available',)
+        if volume.status not in allowed and snapshot is not None:
+            raise exception.InvalidVolume(
+                reason='Volume of the snapshot to be backed up must be available or in-use, '
+                       'but the current status is "%s".' % volume.status)
         if volume.status not in allowed:
             raise exception.InvalidVolume(
                 reason='Volume to be backed up must be available or in-use, but the current '
@@ -55,13 +63,36 @@ def create(values, quota_limits, force, project_id=None, incremental=False):
                             availability_zone=volume.availability_zone, data_timestamp=stamp,
                             created_at=stamp, updated_at=stamp, num_dependent_backups=0,
                             parent_id=parent.id if parent else None, **values)
+        if snapshot is not None:
+            row.data_timestamp = snapshot.created_at
         session.add(row)
         if parent is not None:
             parent.num_dependent_backups += 1
-        volume.status, volume.updated_at = 'backing-up', stamp
+        if snapshot is not None:
+            snapshot.status, snapshot.updated_at = 'backing-up', stamp
+        else:
+            volume.status, volume.updated_at = 'backing-up', stamp
         session.flush()
         return dict(api.as_dict(row), volume_host=volume.host,
                     volume_attach_status=volume.attach_status)
+
+
+def _snapshot_of(session, volume, snapshot_id, project_id):
+    """The ``available`` snapshot ``snapshot_id`` of ``volume`` (None
+    without an id)."""
+    if not snapshot_id:
+        return None
+    row = session.get(models.Snapshot, snapshot_id)
+    if row is None or (project_id is not None and row.project_id != project_id):
+        raise exception.SnapshotNotFound(snapshot_id=snapshot_id)
+    if row.volume_id != volume.id:
+        raise exception.InvalidVolume(
+            reason='Snapshot %s is not a snapshot of volume %s.' % (snapshot_id, volume.id))
+    if row.status != 'available':
+        raise exception.InvalidSnapshot(
+            reason='Snapshot to be backed up must be available, but the current status is '
+                   '"%s".' % row.status)
+    return row
 
 
 def get(backup_id, project_id=None):

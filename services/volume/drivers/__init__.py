@@ -9,6 +9,8 @@ create leaves nothing behind.
 import abc
 import importlib
 
+from services.volume import exception
+
 GiB = 1 << 30
 
 
@@ -75,6 +77,15 @@ class VolumeDriver(abc.ABC):
 
     def terminate_connection(self, volume, connector):
         """Withdraw what ``initialize_connection`` exported."""
+
+    def initialize_connection_snapshot(self, snapshot, connector):
+        """``connection_info`` for a service on this host to read the
+        snapshot's data (a backup of the snapshot)."""
+        raise exception.DriverError(reason='%s cannot export snapshots'
+                                    % type(self).__name__)
+
+    def terminate_connection_snapshot(self, snapshot, connector):
+        """Withdraw what ``initialize_connection_snapshot`` exported."""
 
 
 DRIVERS = {

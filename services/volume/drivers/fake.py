@@ -75,5 +75,17 @@ class FakeDriver(drivers.VolumeDriver):
                 'data': {'volume_id': volume['id'],
                          'device_path': '/fake/volume-%s' % volume['id']}}
 
+    def initialize_connection_snapshot(self, snapshot, connector):
+        self._check('initialize_connection_snapshot')
+        if snapshot['id'] not in self.snapshots:
+            raise exception.DriverError(reason='no snapshot %s' % snapshot['id'])
+        self.connections.append((snapshot['id'], connector))
+        return {'driver_volume_type': self.protocol,
+                'data': {'device_path': '/fake/snapshot-%s' % snapshot['id']}}
+
+    def terminate_connection_snapshot(self, snapshot, connector):
+        self.connections = [c for c in self.connections
+                            if c != (snapshot['id'], connector)]
+
     def terminate_connection(self, volume, connector):
         self.connections = [c for c in self.connections if c != (volume['id'], connector)]

@@ -178,6 +178,14 @@ class FileDriver(drivers.VolumeDriver):
     def initialize_connection(self, volume, connector):
         return self.local_connection(volume)
 
+    def initialize_connection_snapshot(self, snapshot, connector):
+        """The snapshot's file (a service on this host reads it)."""
+        path = self.snapshot_path(snapshot['id'])
+        if not os.path.exists(path):
+            raise exception.DriverError(reason='snapshot file %s is missing' % path)
+        return {'driver_volume_type': 'local',
+                'data': {'device_path': path, 'format': 'raw', 'access_mode': 'ro'}}
+
     def local_connection(self, volume):
         """The volume's file itself (os-brick's LOCAL kind)."""
         path = self.volume_path(volume['id'])

@@ -174,6 +174,15 @@ class LVMDriver(drivers.VolumeDriver):
     def delete_snapshot(self, snapshot):
         self._remove_lv(self._snapshot_name(snapshot['id']))
 
+    def initialize_connection_snapshot(self, snapshot, connector):
+        """The snapshot's logical volume (a service on this host reads it)."""
+        name = self._snapshot_name(snapshot['id'])
+        if name not in self._lv_names():
+            raise exception.DriverError(reason='snapshot %s/%s is missing' % (self.vg, name))
+        return {'driver_volume_type': self.protocol,
+                'data': {'device_path': self.device(name), 'format': 'raw',
+                         'access_mode': 'ro'}}
+
     def initialize_connection(self, volume, connector):
         name = self._volume_name(volume['id'])
         if name not in self._lv_names():

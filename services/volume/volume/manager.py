@@ -344,6 +344,22 @@ class VolumeManager:
             LOG.error('Exporting volume %s failed: %s', volume_id, exc)
             raise messaging.ExpectedException()
 
+    def initialize_connection_snapshot(self, context, snapshot_id, connector):
+        snapshot = self.conductor.snapshot_get(context.elevated(), snapshot_id)
+        try:
+            return self.offload(self.driver.initialize_connection_snapshot, snapshot,
+                                connector)
+        except exception.DriverError as exc:
+            LOG.error('Exporting snapshot %s failed: %s', snapshot_id, exc)
+            raise messaging.ExpectedException()
+
+    def terminate_connection_snapshot(self, context, snapshot_id, connector):
+        try:
+            snapshot = self.conductor.snapshot_get(context.elevated(), snapshot_id)
+            self.offload(self.driver.terminate_connection_snapshot, snapshot, connector)
+        except Exception:
+            LOG.exception('Withdrawing the export of snapshot %s', snapshot_id)
+
     def terminate_connection(self, context, volume_id, connector):
         try:
             volume = self.conductor.volume_get(context.elevated(), volume_id)

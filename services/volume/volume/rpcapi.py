@@ -6,6 +6,7 @@ Version history:
           delete_snapshot, initialize_connection, terminate_connection
     1.1 - delete_volume takes cascade; copy_volume_to_image, migrate_volume,
           remove_volume_data
+    1.2 - initialize_connection_snapshot, terminate_connection_snapshot
 """
 
 import oslo_messaging as messaging
@@ -16,7 +17,7 @@ from services.volume import rpc_errors
 
 CONF = cfg.CONF
 TOPIC = 'volume'
-RPC_API_VERSION = '1.1'
+RPC_API_VERSION = '1.2'
 
 
 class VolumeAPI:
@@ -80,3 +81,18 @@ class VolumeAPI:
         (its record stays)."""
         rpc.require_version(self.client, '1.1', 'volume')
         self._cast(context, host, 'remove_volume_data', '1.1', volume_id=volume_id)
+
+    def initialize_connection_snapshot(self, context, host, snapshot_id, connector):
+        """Export the snapshot's data to ``connector`` (read it: a backup of
+        the snapshot); answers its connection_info."""
+        rpc.require_version(self.client, '1.2', 'volume')
+        client = self.client.prepare(server=host, version='1.2')
+        return rpc_errors.call(client, context, '1.2', 'initialize_connection_snapshot',
+                               'volume host %s' % host, snapshot_id=snapshot_id,
+                               connector=connector)
+
+    def terminate_connection_snapshot(self, context, host, snapshot_id, connector):
+        """Withdraw the export of the snapshot to ``connector`` (cast)."""
+        rpc.require_version(self.client, '1.2', 'volume')
+        self._cast(context, host, 'terminate_connection_snapshot', '1.2',
+                   snapshot_id=snapshot_id, connector=connector)

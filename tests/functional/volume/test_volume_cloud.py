@@ -513,6 +513,55 @@ def test_cli_backup_and_restore(cloud, clis, demo_sdk):
     assert list((cloud.workdir / 'backup').rglob('chunk-*')) == []
 
 
+def test_cli_backup_of_a_snapshot(cloud, clis, demo_sdk):
+    """``volume backup create --snapshot``: the backup holds the volume's
+    data as the snapshot froze it, not what was written afterwards; the
+    snapshot is ``backing-up`` meanwhile and ``available`` again after."""
+    demo, bs = clis['demo'], demo_sdk.block_storage
+    vol = bs.create_volume(size=1, name='snapped')
+    wait_status(demo_sdk, vol.id, 'available')
+    path = cloud.volumes_dir / ('volume-%s' % vol.id)
+    with open(path, 'r+b') as f:
+        f.seek(5 << 20)
+        f.write(b'frozen in the snapshot')
+    snap = demo.json('volume', 'snapshot', 'create', '--volume', vol.id, 'snap-1')
+    wait_snapshot(demo_sdk, snap['id'], 'available')
+    with open(path, 'r+b') as f:
+        f.seek(5 << 20)
+        f.write(b'written after snapshot')
+    backup = demo.json('volume', 'backup', 'create', '--snapshot', 'snap-1', '--name',
+                       'of-snap', vol.id)
+    done = _wait_backup(bs, backup['id'])
+    assert (done.snapshot_id, done.volume_id) == (snap['id'], vol.id)
+    shown = demo.json('volume', 'backup', 'show', 'of-snap')
+    assert shown['snapshot_id'] == snap['id']
+    wait_snapshot(demo_sdk, snap['id'], 'available')
+    assert bs.get_volume(vol.id).status == 'available'
+    restored = demo.json('volume', 'backup', 'restore', 'of-snap', 'from-snap')
+    wait_status(demo_sdk, restored['volume_id'], 'available', timeout=60)
+    _wait_backup(bs, backup['id'])
+    with open(cloud.volumes_dir / ('volume-%s' % restored['volume_id']), 'rb') as f:
+        f.seek(5 << 20)
+        assert f.read(22) == b'frozen in the snapshot'
+    # A snapshot of another volume is refused.
+    other = bs.create_volume(size=1, name='not-snapped')
+    wait_status(demo_sdk, other.id, 'available')
+    assert 'not a snapshot of volume' in demo.run(
+        'volume', 'backup', 'create', '--snapshot', 'snap-1', other.id, expect_fail=True)
+    bs.delete_backup(backup['id'])
+    deadline = time.time() + 60
+    while bs.find_backup(backup['id']) is not None:
+        assert time.time() < deadline, 'the backup was not deleted'
+        time.sleep(0.3)
+    bs.delete_snapshot(snap['id'])
+    deadline = time.time() + 60
+    while bs.find_snapshot(snap['id']) is not None:
+        assert time.time() < deadline, 'the snapshot was not deleted'
+        time.sleep(0.3)
+    for volume_id in (vol.id, other.id, restored['volume_id']):
+        bs.delete_volume(volume_id)
+
+
 def test_cli_qos_transfer_messages_retype(cloud, clis, demo_sdk, tokens):
     """QoS specs, a user message, a retype to another backend (its own
     directory: the file is copied) and a transfer to another project, the

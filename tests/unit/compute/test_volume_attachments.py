@@ -257,6 +257,33 @@ def test_boot_from_a_volume_made_of_the_image(cloud):
     _wait_for(lambda: made[0]['id'] not in clients.volume_client().volumes.read())
 
 
+KERNEL = '6c0a7a55-3b44-4d0b-9d8e-0c5a0a5e7a10'
+
+
+def test_a_root_volume_brings_its_image_properties(cloud):
+    """As nova: a server booting from a volume takes the image properties
+    of its volume (``volume_image_metadata``), a direct-boot kernel among
+    them; the server itself has no image and its host fetches none."""
+    fake_clients.seed(str(cloud.env.tmp_path / 'fake'), images=[
+        {'id': KERNEL, 'name': 'kernel', 'status': 'active', 'visibility': 'public',
+         'disk_format': 'aki', 'properties': {}}], volumes=[
+        {'id': VOL, 'name': 'boot', 'size': 1, 'project_id': 'demo',
+         'volume_image_metadata': {'image_id': fixtures.IMAGE_ID, 'disk_format': 'qcow2',
+                                   'min_disk': '1', 'kernel_id': KERNEL,
+                                   'os_command_line': 'console=ttyS0'}}])
+    server_id = _bfv(cloud, [{'source_type': 'volume', 'destination_type': 'volume',
+                              'uuid': VOL, 'boot_index': 0}])['server']['id']
+    cloud.wait(server_id, 'ACTIVE', who=DEMO)
+    # The guest runs from the cached kernel alone: no image file of its own.
+    [kernel] = cloud.computes['node1'].driver._guests[server_id]['files']
+    assert kernel.endswith(KERNEL)
+    instance = inst_obj.Instance.get_by_uuid(cloud.env.admin_context(), server_id)
+    assert instance.image_ref == ''
+    assert instance.system_metadata['image_kernel_id'] == KERNEL
+    assert instance.system_metadata['image_os_command_line'] == 'console=ttyS0'
+    assert 'image_image_id' not in instance.system_metadata
+
+
 def test_a_volume_that_fails_to_build_fails_the_server(cloud):
     fake_clients.seed(str(cloud.env.tmp_path / 'fake'), images=[
         {'id': fake_clients.FakeVolumeClient.FAIL_IMAGE, 'name': 'bad', 'status': 'active',

@@ -367,3 +367,106 @@ def test_objectstore_client_checks_the_answered_etag():
         client.delete_object('volumebackups', 'gone')          # already gone is fine
     finally:
         cfg.CONF.clear_override('objectstore_interfaces', group='backup')
+
+
+def _snapshot(app, volume_id):
+    snap = app.post_json('/v3/demo/snapshots', {'snapshot': {'volume_id': volume_id}},
+                         headers=headers()).json['snapshot']
+    return wait_for(lambda: (lambda s: s if s['status'] == 'available' else None)(
+        app.get('/v3/demo/snapshots/%s' % snap['id'], headers=headers()).json['snapshot']))
+
+
+def _snapshot_status(app, snapshot_id):
+    return app.get('/v3/demo/snapshots/%s' % snapshot_id, headers=headers()).json[
+        'snapshot']['status']
+
+
+def test_backup_of_a_snapshot(app, env):
+    """``snapshot_id``: the backup host reads the snapshot's export (volume
+    RPC 1.2), the snapshot is ``backing-up`` meanwhile, the volume keeps its
+    status (``in-use`` needs no force), the data timestamp is the
+    snapshot's; it restores like any backup."""
+    from common import context
+    from services.volume.conductor import rpcapi
+    api, ctx = rpcapi.ConductorAPI(), context.get_admin_context()
+    volume = create(app, size=2)
+    wait_status(app, volume['id'], 'available')
+    snap = _snapshot(app, volume['id'])
+    created = _backup(app, volume['id'], snapshot_id=snap['id'], name='of-snap')
+    backup = _wait_backup(app, created['id'], 'available')
+    assert (backup['snapshot_id'], backup['volume_id'], backup['size']) == (
+        snap['id'], volume['id'], 2)
+    assert backup['data_timestamp'] == snap['created_at']
+    assert env.backup_driver.backups[created['id']] == '/fake/snapshot-%s' % snap['id']
+    wait_for(lambda: _snapshot_status(app, snap['id']) == 'available')
+    assert show(app, volume['id'])['status'] == 'available'
+    assert not [c for c in env.driver.connections if c[0] == snap['id']]   # withdrawn
+
+    # An in-use volume's snapshot is backed up without force.
+    api.volume_update(ctx, volume['id'], {'status': 'in-use'})
+    second = _wait_backup(app, _backup(app, volume['id'], snapshot_id=snap['id'])['id'],
+                          'available')
+    assert show(app, volume['id'])['status'] == 'in-use'
+    app.post_json('/v3/demo/backups', {'backup': {'volume_id': volume['id']}},
+                  headers=headers(), status=400)        # the volume itself needs force
+    api.volume_update(ctx, volume['id'], {'status': 'available'})
+
+    answer = app.post_json('/v3/demo/backups/%s/restore' % created['id'],
+                           {'restore': {'name': 'from-snap-backup'}}, headers=headers(),
+                           status=202).json['restore']
+    wait_status(app, answer['volume_id'], 'available')
+    wait_for(lambda: env.backup_driver.restored[-1:] == [
+        (created['id'], '/fake/volume-%s' % answer['volume_id'])])
+    for backup_id in (second['id'], created['id']):
+        _wait_backup(app, backup_id, 'available')
+        app.delete('/v3/demo/backups/%s' % backup_id, headers=headers(), status=202)
+
+
+def test_backup_of_a_snapshot_refusals_and_failure(app, env):
+    from common import context
+    from services.volume.conductor import rpcapi
+    api, ctx = rpcapi.ConductorAPI(), context.get_admin_context()
+    volume, other = create(app), create(app)
+    wait_status(app, volume['id'], 'available')
+    wait_status(app, other['id'], 'available')
+    snap = _snapshot(app, volume['id'])
+
+    def refused(status, **spec):
+        return app.post_json('/v3/demo/backups', {'backup': spec}, headers=headers(),
+                             status=status).json
+    body = refused(400, volume_id=other['id'], snapshot_id=snap['id'])
+    assert 'not a snapshot of volume' in body['badRequest']['message']
+    body = refused(404, volume_id=volume['id'],
+                   snapshot_id='0b6f5a3e-0000-4000-8000-000000000000')
+    assert 'itemNotFound' in body
+    refused(400, volume_id=volume['id'], snapshot_id='x' * 37)      # schema
+    api.snapshot_update(ctx, snap['id'], {'status': 'error'})
+    assert 'must be available' in refused(400, volume_id=volume['id'],
+                                          snapshot_id=snap['id'])['badRequest']['message']
+    api.snapshot_update(ctx, snap['id'], {'status': 'available'})
+    # Another project sees neither the volume nor the snapshot.
+    app.post_json('/v3/other/backups', {'backup': {'volume_id': volume['id'],
+                                                   'snapshot_id': snap['id']}},
+                  headers=headers(OTHER), status=404)
+    assert show(app, volume['id'])['status'] == 'available'
+    assert _snapshot_status(app, snap['id']) == 'available'
+
+    # The export fails: the backup ends in error, the snapshot available again.
+    env.driver.fail.add('initialize_connection_snapshot')
+    failed = _wait_backup(app, _backup(app, volume['id'], snapshot_id=snap['id'])['id'],
+                          'error')
+    assert failed['fail_reason']
+    wait_for(lambda: _snapshot_status(app, snap['id']) == 'available')
+    env.driver.fail.clear()
+    # Interrupted by a restart: the snapshot is settled back to available.
+    stuck = _wait_backup(app, _backup(app, volume['id'], snapshot_id=snap['id'])['id'],
+                         'available')
+    api.backup_update(ctx, stuck['id'], {'status': 'creating'})
+    api.snapshot_update(ctx, snap['id'], {'status': 'backing-up'})
+    # A snapshot being backed up cannot be deleted.
+    app.delete('/v3/demo/snapshots/%s' % snap['id'], headers=headers(), status=400)
+    env.backup.init_host()
+    assert _wait_backup(app, stuck['id'], 'error')['fail_reason']
+    assert _snapshot_status(app, snap['id']) == 'available'
+    for backup_id in (failed['id'], stuck['id']):
+        app.delete('/v3/demo/backups/%s' % backup_id, headers=headers(), status=202)

@@ -38,8 +38,10 @@ def test_volume_pair():
                                    'report_capacity', 'cleanup_interrupted'))
     sent = rpc_contract.exercise(volume_rpcapi.VolumeAPI)
     assert sent['initialize_connection'].kind == 'call'
+    assert sent['initialize_connection_snapshot'].kind == 'call'
+    assert sent['initialize_connection_snapshot'].prepared['version'] == '1.2'
     for name in ('create_volume', 'delete_volume', 'extend_volume', 'create_snapshot',
-                 'delete_snapshot', 'terminate_connection'):
+                 'delete_snapshot', 'terminate_connection', 'terminate_connection_snapshot'):
         assert sent[name].kind == 'cast', name
         assert sent[name].prepared['server'] == 'host', name
 

@@ -61,7 +61,15 @@ def test_snapshot_clone_extend_delete(driver):
     assert caps['provisioned_capacity_gb'] == 7.0 and caps['total_capacity_gb'] > 0
     for name in ('v1', 'v2', 'v3'):
         driver.delete_volume({'id': name})
+    # A backup reads the snapshot's own file, read-only, not the volume's.
+    info = driver.initialize_connection_snapshot({'id': 's1'}, {'host': 'h'})
+    assert info == {'driver_volume_type': 'local',
+                    'data': {'device_path': driver.snapshot_path('s1'), 'format': 'raw',
+                             'access_mode': 'ro'}}
+    assert _read(info['data']['device_path'], 512 << 20, 7) == b'payload'
     driver.delete_snapshot({'id': 's1'})
+    with pytest.raises(exception.DriverError):
+        driver.initialize_connection_snapshot({'id': 's1'}, {'host': 'h'})
     driver.delete_volume({'id': 'never-made'})
     assert os.listdir(driver.directory) == []
 

@@ -1,6 +1,5 @@
 """Backups: /backups, /backups/detail, /backups/{id}, restore."""
 
-from services.volume import exception
 from services.volume.api import policies
 from services.volume.api import router
 from services.volume.api.controllers import common
@@ -81,13 +80,12 @@ def create(req):
     common.validate(schemas.create(), body)
     spec = body['backup']
     incremental = common.boolean(spec.get('incremental', False), 'incremental')
-    if spec.get('snapshot_id'):
-        raise exception.InvalidInput(reason='Backups of snapshots are not supported.')
     volume = common.conductor().volume_get(ctx, spec['volume_id'])
     policies.authorize(ctx, 'backup:create', volume['project_id'])
     backup = common.conductor().backup_create(ctx, {
         'volume_id': volume['id'], 'name': spec.get('name'),
-        'description': spec.get('description'), 'container': spec.get('container')},
+        'description': spec.get('description'), 'container': spec.get('container'),
+        'snapshot_id': spec.get('snapshot_id') or None},
         common.boolean(spec.get('force', False), 'force'), incremental)
     answer = summary(req, backup)
     if req.at_least(43):
