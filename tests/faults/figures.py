@@ -28,7 +28,7 @@ FORMS = {
 }
 #: the scenarios the light form runs; the full form runs all of them
 LIGHT_SCENARIOS = ('broker-outage', 'compute-kill', 'image-store-full', 'volume-kill',
-                   'object-server-kill', 'network-agent-kill')
+                   'object-server-kill')
 REPORT = pathlib.Path(os.environ.get(
     'ALTO_FAULTS_REPORT', pathlib.Path(__file__).resolve().parents[2] / 'docs' / 'reliability.md'))
 COMMANDS = {'light': '`ALTO_FAULTS=light pytest -q -m faults tests/faults` '

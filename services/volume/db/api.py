@@ -640,8 +640,14 @@ def attachment_list(filters=None, sorts=(('created_at', 'desc'),), limit=None, m
     with reader() as session:
         query = sa.select(models.Attachment)
         for key in ('volume_id', 'instance_uuid', 'project_id', 'attach_status'):
-            if (filters or {}).get(key) is not None:
-                query = query.where(getattr(models.Attachment, key) == filters[key])
+            value = (filters or {}).get(key)
+            if value is None:
+                continue
+            if key == 'attach_status' and value == 'reserved':   # as the API shows them
+                query = query.where(models.Attachment.attach_status.in_(
+                    ('reserved', 'connecting')))
+            else:
+                query = query.where(getattr(models.Attachment, key) == value)
         rows = sorted_page(session, models.Attachment, query, sorts, limit, marker,
                             exception.NotFound('Marker %s could not be found.' % marker))
         return [as_dict(r) for r in rows]

@@ -71,6 +71,8 @@ def test_an_attachment_whose_export_was_never_recorded_is_removed(env, app):
     # the API shows it as any reservation
     shown = app.get('/v3/demo/attachments/%s' % cut['id'], headers=headers(DEMO)).json
     assert shown['attachment']['status'] == 'reserved'
+    listed = app.get('/v3/demo/attachments?status=reserved', headers=headers(DEMO)).json
+    assert [a['id'] for a in listed['attachments']] == [cut['id']]
     # young: may still be exporting
     assert env.conductor._cleanup_stuck()['connecting'] == 0
     _age('Attachment', cut['id'], OLD)
