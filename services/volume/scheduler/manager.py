@@ -33,8 +33,9 @@ class SchedulerManager:
 
     def create_volume(self, context, volume_id, request_spec):
         """Place the volume.  The conductor may be restarting: its calls are
-        asked again (each update expects ``creating``, so a repeat, or a
-        volume the conductor's clean-up failed meanwhile, stops here)."""
+        asked again (a repeated placement names the same host; each update
+        expects ``creating``, so a volume the conductor's clean-up failed
+        meanwhile, or a deleted one, stops here)."""
         admin = context.elevated()
         retried = rpc_errors.retried
         backends = retried(self.conductor.backend_list, admin)
