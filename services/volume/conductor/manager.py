@@ -7,6 +7,7 @@ is scoped to the caller's project unless the caller is an admin (another
 project's resources are "not found").
 """
 
+import datetime
 import functools
 import random
 import time
@@ -70,12 +71,79 @@ class ConductorManager:
         self.scheduler_api = scheduler_rpcapi.SchedulerAPI()
         self.volume_api = volume_rpcapi.VolumeAPI()
         self.backup_api = backup_rpcapi.BackupAPI()
+        self.periodic_tasks = [(self._cleanup_stuck, CONF.volume_conductor.cleanup_interval)]
+
+    def init_host(self):
+        # what a conductor (or scheduler, or volume host) that died left behind
+        try:
+            self._cleanup_stuck()
+        except Exception:
+            LOG.exception('Settling volumes left in a passing state')
 
     def report_state(self):
         db_api.service_report(self.host, BINARY, rpcapi.TOPIC, None, rpcapi.RPC_API_VERSION)
 
     def ping(self, context):
         return 'pong'
+
+    # -- clean-up of passing states nobody drives any more -------------------------
+    def _cleanup_stuck(self):
+        """Settle what a process killed mid-operation left behind: a volume
+        ``creating`` that no backend took, an attachment whose create asked
+        for an export and never recorded it (its volume stays ``reserved``
+        and the caller never learnt its id), a volume ``deleting`` that its
+        host never removed.  Only what has not changed for
+        ``stuck_timeout`` seconds: work in progress updates its record
+        before then, and every change here expects the status it found."""
+        from common import context as alto_context
+        ctx = alto_context.get_admin_context()
+        before = db_api.now() - datetime.timedelta(
+            seconds=CONF.volume_conductor.stuck_timeout)
+        settled = {'creating': 0, 'connecting': 0, 'deleting': 0}
+        for volume in db_api.passing_before('creating', before, without_host=True):
+            try:
+                db_api.volume_update(volume['id'], {
+                    'status': 'error',
+                    'error_reason': 'No backend took the volume (a service restarted while '
+                                    'it was being scheduled).'},
+                    {'status': ['creating'], 'host': [None]})
+            except (exception.VolumeNotFound, exception.InvalidVolume):
+                continue
+            self.message_create(ctx, volume['project_id'], messages.RESOURCE_VOLUME,
+                                volume['id'], messages.SCHEDULE, messages.UNKNOWN)
+            settled['creating'] += 1
+        for attachment in db_api.attachments_connecting_before(before):
+            try:
+                db_api.attachment_destroy(attachment['id'])
+                volume = db_api.volume_get(attachment['volume_id'])
+            except (exception.AttachmentNotFound, exception.VolumeNotFound):
+                continue
+            if volume['host']:   # withdraw the export in case it was made
+                self.volume_api.terminate_connection(ctx, volume['host'], volume['id'],
+                                                     attachment['connector'])
+            settled['connecting'] += 1
+        hosts_up = {svc['host'] for svc in db_api.service_list(binary=VOLUME_BINARY)
+                    if self._is_up(svc) and not svc['disabled']}
+        for volume in db_api.passing_before('deleting', before):
+            if not volume['host']:
+                db_api.volume_destroy(volume['id'])
+            elif volume['host'] in hosts_up:
+                # a host that is down deletes it at its start-up (cleanup_interrupted)
+                try:
+                    db_api.volume_update(volume['id'], {}, {'status': ['deleting']})
+                except (exception.VolumeNotFound, exception.InvalidVolume):
+                    continue
+                cascade = bool(db_api.snapshot_list({'volume_id': volume['id']}))
+                self.volume_api.delete_volume(ctx, volume['host'], volume['id'], cascade)
+            else:
+                continue
+            settled['deleting'] += 1
+        if any(settled.values()):
+            LOG.warning('Settled volumes left in a passing state: %d creating without a '
+                        'backend (now error), %d attachments never exported (removed), %d '
+                        'deletes asked again', settled['creating'], settled['connecting'],
+                        settled['deleting'])
+        return settled
 
     # -- services ------------------------------------------------------------------
     @_expected
@@ -426,8 +494,10 @@ class ConductorManager:
     @_expected
     def attachment_create(self, context, volume_id, instance_uuid, connector=None,
                           mode='rw'):
+        # with a connector the record is ``connecting`` until the export is
+        # recorded: the clean-up removes one a kill left so (see _cleanup_stuck)
         attachment, _ = db_api.attachment_create(volume_id, instance_uuid, mode,
-                                                 _scope(context))
+                                                 _scope(context), connector=connector)
         if connector:
             try:
                 return self._connect(context, attachment, connector)

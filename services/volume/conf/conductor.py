@@ -7,6 +7,16 @@ conductor_opts = [
     cfg.IntOpt('workers', default=1, min=1, help='Conductor worker processes.'),
     cfg.IntOpt('message_ttl', default=2592000, min=1,
                help='Seconds a user message (GET /messages) is kept.'),
+    cfg.IntOpt('stuck_timeout', default=180, min=1,
+               help='Seconds after which a volume still creating without a backend, '
+                    'deleting, or reserved by an attachment whose export the create call '
+                    'never finished, is taken as left behind by a process that died (a '
+                    'conductor, scheduler or volume host) and settled by the conductor: '
+                    'the create fails with a user message, the delete is asked again, the '
+                    'attachment is removed. Keep it above rpc_response_timeout.'),
+    cfg.IntOpt('cleanup_interval', default=30, min=1,
+               help='Seconds between the conductor\'s passes over volumes left in a '
+                    'passing state (also run at start-up).'),
 ]
 
 scheduler_group = cfg.OptGroup('volume_scheduler', title='Volume scheduler')

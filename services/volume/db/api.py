@@ -601,10 +601,13 @@ def _attachment_row(session, attachment_id, project_id=None):
     return row
 
 
-def attachment_create(volume_id, instance_uuid, attach_mode, project_id=None):
+def attachment_create(volume_id, instance_uuid, attach_mode, project_id=None,
+                      connector=None):
     """Reserve ``volume_id`` for ``instance_uuid``: an available volume, or
     one already attached when it is multiattach; the volume goes to
-    ``reserved`` unless it is in use."""
+    ``reserved`` unless it is in use.  With ``connector`` the attachment is
+    ``connecting`` (shown as ``reserved``) until its export is recorded: one
+    left so was cut short and nobody holds its id."""
     stamp = now()
     with writer() as session:
         volume = volume_row(session, volume_id, project_id)
@@ -617,7 +620,8 @@ def attachment_create(volume_id, instance_uuid, attach_mode, project_id=None):
             attach_mode = 'ro'
         row = models.Attachment(id=uuidutils.generate_uuid(), volume_id=volume.id,
                                 project_id=volume.project_id, instance_uuid=instance_uuid,
-                                attach_status='reserved', attach_mode=attach_mode,
+                                attach_status='connecting' if connector else 'reserved',
+                                attach_mode=attach_mode, connector=connector,
                                 created_at=stamp, updated_at=stamp)
         session.add(row)
         if volume.status == 'available':
@@ -636,8 +640,14 @@ def attachment_list(filters=None, sorts=(('created_at', 'desc'),), limit=None, m
     with reader() as session:
         query = sa.select(models.Attachment)
         for key in ('volume_id', 'instance_uuid', 'project_id', 'attach_status'):
-            if (filters or {}).get(key) is not None:
-                query = query.where(getattr(models.Attachment, key) == filters[key])
+            value = (filters or {}).get(key)
+            if value is None:
+                continue
+            if key == 'attach_status' and value == 'reserved':   # as the API shows them
+                query = query.where(models.Attachment.attach_status.in_(
+                    ('reserved', 'connecting')))
+            else:
+                query = query.where(getattr(models.Attachment, key) == value)
         rows = sorted_page(session, models.Attachment, query, sorts, limit, marker,
                             exception.NotFound('Marker %s could not be found.' % marker))
         return [as_dict(r) for r in rows]
@@ -656,6 +666,26 @@ def _settle_volume(session, volume):
     else:
         volume.status, volume.attach_status = 'available', 'detached'
     volume.updated_at = now()
+
+
+def passing_before(status, before, without_host=False):
+    """Volumes in ``status`` not changed since ``before``: (``without_host``)
+    only those no backend took."""
+    with reader() as session:
+        query = sa.select(models.Volume).where(models.Volume.status == status,
+                                               models.Volume.updated_at < before)
+        if without_host:
+            query = query.where(models.Volume.host.is_(None))
+        return [_volume_dict(session, r) for r in session.scalars(query)]
+
+
+def attachments_connecting_before(before):
+    """Attachments whose create asked for an export and never recorded it,
+    created before ``before``."""
+    with reader() as session:
+        return [as_dict(r) for r in session.scalars(sa.select(models.Attachment).where(
+            models.Attachment.attach_status == 'connecting',
+            models.Attachment.updated_at < before))]
 
 
 def attachment_update(attachment_id, values, project_id=None):

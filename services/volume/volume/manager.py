@@ -20,6 +20,7 @@ from common import exception as common_exc
 from services.volume import drivers
 from services.volume import exception
 from services.volume import messages
+from services.volume import rpc_errors
 from services.volume.conductor import rpcapi as conductor_rpcapi
 from services.volume.volume import rpcapi
 
@@ -149,7 +150,7 @@ class VolumeManager:
     # -- RPC -----------------------------------------------------------------------------------
     def create_volume(self, context, volume_id, request_spec):
         ctx = context.elevated()
-        volume = self.conductor.volume_get(ctx, volume_id)
+        volume = rpc_errors.retried(self.conductor.volume_get, ctx, volume_id)
         try:
             values = self._create(context, volume, request_spec)
         except Exception as exc:
@@ -203,15 +204,23 @@ class VolumeManager:
                 pass
 
     def delete_volume(self, context, volume_id, cascade=False):
+        """Remove the volume's data, then its record.  The conductor may be
+        restarting: the reads and the removal of the record are asked again
+        (what is still missed, the conductor's clean-up asks again later)."""
         ctx = context.elevated()
+        retried = rpc_errors.retried
         try:
-            volume = self.conductor.volume_get(ctx, volume_id)
+            volume = retried(self.conductor.volume_get, ctx, volume_id)
         except exception.VolumeNotFound:
             return
+        if volume['status'] != 'deleting':
+            LOG.info('Volume %s is %s, not deleting: left alone', volume_id, volume['status'])
+            return
         if cascade:
-            for snapshot in self.conductor.snapshot_list(ctx, filters={'volume_id': volume_id}):
+            for snapshot in retried(self.conductor.snapshot_list, ctx,
+                                    filters={'volume_id': volume_id}):
                 self.delete_snapshot(ctx, snapshot['id'])
-            if self.conductor.snapshot_list(ctx, filters={'volume_id': volume_id}):
+            if retried(self.conductor.snapshot_list, ctx, filters={'volume_id': volume_id}):
                 self._set_volume(ctx, volume_id, 'error_deleting', 'deleting',
                                  reason='A snapshot of the volume could not be deleted.')
                 return
@@ -221,7 +230,7 @@ class VolumeManager:
             LOG.error('Deleting volume %s failed: %s', volume_id, exc)
             self._set_volume(ctx, volume_id, 'error_deleting', 'deleting', reason=str(exc))
             return
-        self.conductor.volume_destroy(ctx, volume_id)
+        retried(self.conductor.volume_destroy, ctx, volume_id)
 
     def extend_volume(self, context, volume_id, new_size):
         ctx = context.elevated()

@@ -20,7 +20,7 @@ DB_MODULES = ('sqlalchemy', 'oslo_db', 'alembic', 'services.volume.db')
 
 def test_conductor_pair():
     rpc_contract.check_pair(conductor_rpcapi.ConductorAPI, conductor_manager.ConductorManager,
-                            client_only=('timeout',), local=('report_state',))
+                            client_only=('timeout',), local=('report_state', 'init_host'))
     sent = rpc_contract.exercise(conductor_rpcapi.ConductorAPI)
     assert {s.kind for s in sent.values()} == {'call'}
 

@@ -2,7 +2,9 @@
 
 
 def summary(attachment):
-    return {'id': attachment['id'], 'status': attachment['attach_status'],
+    # ``connecting``: a create still waiting for its export (reserved to the user)
+    status = attachment['attach_status']
+    return {'id': attachment['id'], 'status': 'reserved' if status == 'connecting' else status,
             'instance': attachment['instance_uuid'], 'volume_id': attachment['volume_id']}
 
 
