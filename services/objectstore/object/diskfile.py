@@ -10,6 +10,13 @@
 
 The newest ``.data`` or ``.ts`` says what the object is (newest wins);
 older files are removed once a newer one is in place.
+
+Flushes to disk (``fsync``) go through ``offload``: the object server passes
+a function that runs them in a native thread, so one request waiting on the
+disk does not stall every other request the process serves.  A long body is
+also flushed every ``bytes_per_sync`` bytes as it streams in, so the flush
+before the answer is short and a slow disk slows the sender down (TCP
+back-pressure) instead of piling gigabytes of dirty pages for the end.
 """
 
 import hashlib
@@ -107,13 +114,23 @@ def verify(path):
     return metadata
 
 
+def _direct(func, *args):
+    return func(*args)
+
+
 class DiskFile:
 
-    def __init__(self, device_path, part, name_hash, fsync=True):
+    def __init__(self, device_path, part, name_hash, fsync=True, offload=_direct,
+                 bytes_per_sync=0):
+        """``offload(func, *args)`` runs a blocking flush (default: here);
+        ``bytes_per_sync``: flush a body as it is written every that many
+        bytes (0: only once, at the end)."""
         self.device_path = device_path
         self.dir = os.path.join(device_path, 'objects', str(part), name_hash[-3:], name_hash)
         self.tmp_dir = os.path.join(device_path, 'tmp')
         self.fsync = fsync
+        self.offload = offload
+        self.bytes_per_sync = bytes_per_sync
 
     def _files(self):
         try:
@@ -197,7 +214,7 @@ class DiskFile:
                     f.write(chunk)
                 f.flush()
                 if self.fsync:
-                    os.fsync(f.fileno())
+                    self.offload(os.fsync, f.fileno())
             if name.endswith('.data'):
                 verify(tmp)
             self._place(tmp, name)
@@ -215,7 +232,8 @@ class DiskFile:
         """
         fd, tmp = self._tmp()
         digest = hashlib.md5(usedforsecurity=False)
-        size = 0
+        size = synced = 0
+        every = self.bytes_per_sync if self.fsync else 0
         try:
             with os.fdopen(fd, 'wb') as f:
                 for chunk in chunks:
@@ -224,6 +242,10 @@ class DiskFile:
                         raise DiskFileError('too large')
                     digest.update(chunk)
                     f.write(chunk)
+                    if every and size - synced >= every:
+                        f.flush()
+                        self.offload(os.fdatasync, f.fileno())
+                        synced = size
                 etag = digest.hexdigest()
                 if expected_etag and expected_etag.strip('"').lower() != etag:
                     raise DiskFileError('etag')
@@ -234,7 +256,7 @@ class DiskFile:
                 f.write(FOOTER.pack(len(meta)))
                 f.flush()
                 if self.fsync:
-                    os.fsync(f.fileno())
+                    self.offload(os.fsync, f.fileno())
             self._place(tmp, timestamp + '.data')
         except BaseException:
             if os.path.exists(tmp):
