@@ -31,6 +31,8 @@ from oslo_log import log as logging
 LOG = logging.getLogger(__name__)
 FOOTER = struct.Struct('>Q')
 CHUNK = 65536
+#: body bytes gathered before one write to the file
+WRITE_BATCH = 1024 * 1024
 
 
 class DiskFileError(Exception):
@@ -116,6 +118,18 @@ def verify(path):
 
 def _direct(func, *args):
     return func(*args)
+
+
+def _write_out(fd, data, sync=None):
+    """Write all of ``data``; then flush the file's data (``sync='data'``) or
+    data and inode (``'all'``)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    if sync == 'data':
+        os.fdatasync(fd)
+    elif sync == 'all':
+        os.fsync(fd)
 
 
 class DiskFile:
@@ -234,29 +248,34 @@ class DiskFile:
         digest = hashlib.md5(usedforsecurity=False)
         size = synced = 0
         every = self.bytes_per_sync if self.fsync else 0
+        pending, pending_size = [], 0
         try:
-            with os.fdopen(fd, 'wb') as f:
+            try:
                 for chunk in chunks:
                     size += len(chunk)
                     if max_size is not None and size > max_size:
                         raise DiskFileError('too large')
                     digest.update(chunk)
-                    f.write(chunk)
-                    if every and size - synced >= every:
-                        f.flush()
-                        self.offload(os.fdatasync, f.fileno())
-                        synced = size
+                    pending.append(chunk)
+                    pending_size += len(chunk)
+                    if pending_size >= WRITE_BATCH:
+                        # the write itself may wait on the disk (dirty page
+                        # throttling): out of the serving loop too
+                        sync = bool(every) and size - synced >= every
+                        self.offload(_write_out, fd, b''.join(pending), sync and 'data')
+                        pending, pending_size = [], 0
+                        synced = size if sync else synced
                 etag = digest.hexdigest()
                 if expected_etag and expected_etag.strip('"').lower() != etag:
                     raise DiskFileError('etag')
                 metadata = dict(metadata, ETag=etag, **{'Content-Length': str(size),
                                                         'X-Timestamp': timestamp})
                 meta = json.dumps(metadata).encode('utf-8')
-                f.write(meta)
-                f.write(FOOTER.pack(len(meta)))
-                f.flush()
-                if self.fsync:
-                    self.offload(os.fsync, f.fileno())
+                pending += [meta, FOOTER.pack(len(meta))]
+                # the rest of the body, the footer and the flush: one trip
+                self.offload(_write_out, fd, b''.join(pending), self.fsync and 'all')
+            finally:
+                os.close(fd)
             self._place(tmp, timestamp + '.data')
         except BaseException:
             if os.path.exists(tmp):
