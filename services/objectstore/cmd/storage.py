@@ -32,10 +32,11 @@ def _setup(prog, argv, cli_opts=()):
 def run(prog, server_class, port_option, argv=None):
     conf = _setup(prog, argv)
     port = getattr(conf.storage, port_option)
-    server = service.WSGIService(prog, lambda: server_class(conf), conf.storage.bind_host,
-                                 port)
+    server = service.WSGIService(
+        prog, lambda: server_class(conf, offload=service.run_in_thread, spawn=service.spawn),
+        conf.storage.bind_host, port, workers=conf.storage.workers)
     service.settle_startup_heap()
-    service.serve(conf, [server])
+    service.serve(conf, [server], workers=conf.storage.workers)
 
 
 def run_background(prog, make_pass, interval_of, argv=None):

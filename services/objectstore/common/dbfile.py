@@ -6,8 +6,20 @@ One file per account or container at
 subclasses say which.  A database is "deleted" while its delete timestamp is
 newer than its put timestamp; it keeps its rows so newer updates still
 order correctly.
+
+The files are in SQLite's write-ahead-log mode with ``synchronous =
+NORMAL``: a listing update is a short append to ``<hash>.db-wal`` with no
+flush to disk (the log is flushed and folded into the database at each
+checkpoint).  SQLite checkpoints when the last connection to a file
+closes, so the process keeps one idle connection open to each of the
+databases it used lately (``_Holders``): a request's own connection is then
+never the last, and a listing update costs no flush.  A crashed server loses nothing; a power cut may lose the last
+listing updates of a replica, which replication from the others restores
+(Swift's ``.pending`` files make the same trade).  Object data itself is
+always flushed before its write is acknowledged.
 """
 
+import collections
 import hashlib
 import json
 import os
@@ -16,6 +28,46 @@ import sqlite3
 from services.objectstore.common import listing
 
 ZERO = '0000000000.00000'
+
+
+class _Holders:
+    """Idle connections kept open to the databases used lately (least
+    recently used dropped first), so that closing a request's connection
+    does not checkpoint the write-ahead log every time."""
+
+    def __init__(self, size=256):
+        self.size = size
+        self.conns = collections.OrderedDict()
+
+    def hold(self, path):
+        if path in self.conns:
+            self.conns.move_to_end(path)
+            return
+        try:
+            conn = sqlite3.connect(path, timeout=30, isolation_level=None,
+                                   check_same_thread=False)
+            # (a connection opens the file and its log index on first use only)
+            conn.execute('PRAGMA journal_mode = WAL')
+        except sqlite3.Error:
+            return
+        self.conns[path] = conn
+        while len(self.conns) > self.size:
+            _, conn = self.conns.popitem(last=False)
+            try:
+                conn.close()
+            except sqlite3.Error:
+                pass
+
+    def drop(self, path):
+        conn = self.conns.pop(path, None)
+        if conn is not None:
+            try:
+                conn.close()
+            except sqlite3.Error:
+                pass
+
+
+_HOLDERS = _Holders()
 
 
 class DatabaseFile:
@@ -33,14 +85,20 @@ class DatabaseFile:
                                 name_hash[-3:], name_hash)
         self.path = os.path.join(self.dir, name_hash + '.db')
 
+    def release(self):
+        """Close the idle connection the process keeps to this file (before
+        the file is removed or moved)."""
+        _HOLDERS.drop(self.path)
+
     def exists(self):
         return os.path.exists(self.path)
 
     def connect(self):
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         conn.row_factory = sqlite3.Row
-        conn.execute('PRAGMA journal_mode = DELETE')
+        conn.execute('PRAGMA journal_mode = WAL')
         conn.execute('PRAGMA synchronous = NORMAL')
+        _HOLDERS.hold(self.path)
         return conn
 
     def initialize(self, names, put_timestamp):
@@ -52,6 +110,7 @@ class DatabaseFile:
         tmp = self.path + '.tmp-%d' % os.getpid()
         conn = sqlite3.connect(tmp, isolation_level=None)
         try:
+            conn.execute('PRAGMA journal_mode = WAL')
             cols = ', '.join('%s TEXT' % c for c in names)
             conn.execute('CREATE TABLE info (%s, created_at TEXT, put_timestamp TEXT, '
                          'delete_timestamp TEXT, metadata TEXT%s)'

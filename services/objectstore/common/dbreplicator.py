@@ -71,6 +71,7 @@ class DatabaseReplicator:
         finally:
             conn.close()
         if reclaimed:
+            db.release()
             shutil.rmtree(db.dir, ignore_errors=True)
             stats.reclaimed += 1
             return
@@ -90,6 +91,7 @@ class DatabaseReplicator:
                          peer['port'], peer['device'], exc)
         if len(peers) == len(nodes) and in_sync == len(peers) and \
                 self._digest(db) == digest:   # a handoff, now home (and no write since)
+            db.release()
             shutil.rmtree(db.dir, ignore_errors=True)
             stats.handoffs_removed += 1
 

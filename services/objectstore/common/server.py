@@ -58,6 +58,18 @@ def split_replication_path(path):
     return parts[0], int(parts[1]), parts[2] if len(parts) > 2 else ''
 
 
+class _Done:
+    def __init__(self, result):
+        self._result = result
+
+    def wait(self):
+        return self._result
+
+
+def _inline_spawn(func, *args):
+    return _Done(func(*args))
+
+
 class StorageServer:
     #: methods the subclass serves (handler names are the method, lowercase)
     methods = ('GET', 'HEAD', 'PUT', 'POST', 'DELETE')
@@ -65,8 +77,14 @@ class StorageServer:
     replication_methods = ()
     server_type = None
 
-    def __init__(self, conf):
+    def __init__(self, conf, offload=None, spawn=None):
+        """``offload(func, *args)``: runs a blocking disk call (a flush) out
+        of the serving loop (the daemon passes a native-thread pool; default:
+        inline); ``spawn(func, *args)``: starts a concurrent task with a
+        ``wait()`` (default: inline)."""
         self.conf = conf
+        self.offload = offload or (lambda func, *args: func(*args))
+        self.spawn = spawn or _inline_spawn
         self.devices = conf.storage.devices
         self.hash_prefix = conf.objectstore.hash_path_prefix
         self.hash_suffix = conf.objectstore.hash_path_suffix

@@ -29,6 +29,12 @@ opts = [
                       'temp URL keys and usage) for later requests, as Swift\'s info '
                       'cache does; its own writes to the account drop it at once. '
                       '0: asked on every request.'),
+    cfg.FloatOpt('container_info_ttl', default=10.0, min=0,
+                 help='Seconds the proxy keeps a container\'s HEAD answer (its access '
+                      'lists, quotas, versioning and web settings) for later object '
+                      'requests, as Swift\'s info cache does; its own writes to the '
+                      'container drop it at once (a quota is always checked against '
+                      'the usage as it is now). 0: asked on every request.'),
     cfg.BoolOpt('account_autocreate', default=True,
                 help='Create a project\'s account on its first write.'),
 ]

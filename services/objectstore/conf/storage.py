@@ -22,6 +22,13 @@ opts = [
                       'the async pendings of this node\'s devices.'),
     cfg.BoolOpt('fsync', default=True,
                 help='Flush object data to disk before a write is acknowledged.'),
+    cfg.IntOpt('bytes_per_sync', default=8 * 1024 * 1024, min=0,
+               help='With fsync on, flush an object body to disk every this many bytes '
+                    'as it streams in (0: only once, before the answer), so the last '
+                    'flush stays short and a slow disk slows the sender down.'),
+    cfg.IntOpt('workers', default=1, min=1,
+               help='Processes each storage server (account, container, object) runs, '
+                    'sharing its port.'),
 ]
 
 

@@ -10,6 +10,13 @@
 
 The newest ``.data`` or ``.ts`` says what the object is (newest wins);
 older files are removed once a newer one is in place.
+
+Flushes to disk (``fsync``) go through ``offload``: the object server passes
+a function that runs them in a native thread, so one request waiting on the
+disk does not stall every other request the process serves.  A long body is
+also flushed every ``bytes_per_sync`` bytes as it streams in, so the flush
+before the answer is short and a slow disk slows the sender down (TCP
+back-pressure) instead of piling gigabytes of dirty pages for the end.
 """
 
 import hashlib
@@ -24,6 +31,8 @@ from oslo_log import log as logging
 LOG = logging.getLogger(__name__)
 FOOTER = struct.Struct('>Q')
 CHUNK = 65536
+#: body bytes gathered before one write to the file
+WRITE_BATCH = 1024 * 1024
 
 
 class DiskFileError(Exception):
@@ -107,13 +116,35 @@ def verify(path):
     return metadata
 
 
+def _direct(func, *args):
+    return func(*args)
+
+
+def _write_out(fd, data, sync=None):
+    """Write all of ``data``; then flush the file's data (``sync='data'``) or
+    data and inode (``'all'``)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    if sync == 'data':
+        os.fdatasync(fd)
+    elif sync == 'all':
+        os.fsync(fd)
+
+
 class DiskFile:
 
-    def __init__(self, device_path, part, name_hash, fsync=True):
+    def __init__(self, device_path, part, name_hash, fsync=True, offload=_direct,
+                 bytes_per_sync=0):
+        """``offload(func, *args)`` runs a blocking flush (default: here);
+        ``bytes_per_sync``: flush a body as it is written every that many
+        bytes (0: only once, at the end)."""
         self.device_path = device_path
         self.dir = os.path.join(device_path, 'objects', str(part), name_hash[-3:], name_hash)
         self.tmp_dir = os.path.join(device_path, 'tmp')
         self.fsync = fsync
+        self.offload = offload
+        self.bytes_per_sync = bytes_per_sync
 
     def _files(self):
         try:
@@ -197,7 +228,7 @@ class DiskFile:
                     f.write(chunk)
                 f.flush()
                 if self.fsync:
-                    os.fsync(f.fileno())
+                    self.offload(os.fsync, f.fileno())
             if name.endswith('.data'):
                 verify(tmp)
             self._place(tmp, name)
@@ -215,26 +246,36 @@ class DiskFile:
         """
         fd, tmp = self._tmp()
         digest = hashlib.md5(usedforsecurity=False)
-        size = 0
+        size = synced = 0
+        every = self.bytes_per_sync if self.fsync else 0
+        pending, pending_size = [], 0
         try:
-            with os.fdopen(fd, 'wb') as f:
+            try:
                 for chunk in chunks:
                     size += len(chunk)
                     if max_size is not None and size > max_size:
                         raise DiskFileError('too large')
                     digest.update(chunk)
-                    f.write(chunk)
+                    pending.append(chunk)
+                    pending_size += len(chunk)
+                    if pending_size >= WRITE_BATCH:
+                        # the write itself may wait on the disk (dirty page
+                        # throttling): out of the serving loop too
+                        sync = bool(every) and size - synced >= every
+                        self.offload(_write_out, fd, b''.join(pending), sync and 'data')
+                        pending, pending_size = [], 0
+                        synced = size if sync else synced
                 etag = digest.hexdigest()
                 if expected_etag and expected_etag.strip('"').lower() != etag:
                     raise DiskFileError('etag')
                 metadata = dict(metadata, ETag=etag, **{'Content-Length': str(size),
                                                         'X-Timestamp': timestamp})
                 meta = json.dumps(metadata).encode('utf-8')
-                f.write(meta)
-                f.write(FOOTER.pack(len(meta)))
-                f.flush()
-                if self.fsync:
-                    os.fsync(f.fileno())
+                pending += [meta, FOOTER.pack(len(meta))]
+                # the rest of the body, the footer and the flush: one trip
+                self.offload(_write_out, fd, b''.join(pending), self.fsync and 'all')
+            finally:
+                os.close(fd)
             self._place(tmp, timestamp + '.data')
         except BaseException:
             if os.path.exists(tmp):

@@ -89,7 +89,8 @@ class ObjectServer(server.StorageServer):
         name_hash = ring_mod.hash_path(self.hash_prefix, self.hash_suffix, target.account,
                                        target.container, target.obj).hex()
         return diskfile.DiskFile(target.device_path, target.part, name_hash,
-                                 fsync=self.conf.storage.fsync), name_hash
+                                 fsync=self.conf.storage.fsync, offload=self.offload,
+                                 bytes_per_sync=self.conf.storage.bytes_per_sync), name_hash
 
     @staticmethod
     def _older(state, ts):
@@ -194,7 +195,7 @@ class ObjectServer(server.StorageServer):
                 return server.plain(400, str(exc))
             suffix, name_hash, file_name = path.split('/')
             disk = diskfile.DiskFile(device_path, part, name_hash,
-                                     fsync=self.conf.storage.fsync)
+                                     fsync=self.conf.storage.fsync, offload=self.offload)
             body = replication.read_exactly(stream, size)
             try:
                 kept = disk.place_file(file_name, body)
@@ -281,6 +282,7 @@ class ObjectServer(server.StorageServer):
         devices = [d.strip() for d in req.headers.get('X-Container-Device', '').split(',')]
         headers = {'X-Timestamp': ts, 'X-Trans-Id': req.headers.get('X-Trans-Id', '-')}
         headers.update(extra)
+        sends = []
         for host, device in zip(hosts, devices):
             if not host or not device:
                 continue
@@ -288,6 +290,9 @@ class ObjectServer(server.StorageServer):
                     'partition': req.headers.get('X-Container-Partition'), 'method': method,
                     'account': target.account, 'container': target.container,
                     'obj': target.obj, 'headers': headers}
-            client.send_or_queue(target.device_path, name_hash, ts, body,
-                                 conn_timeout=self.conf.storage.node_timeout,
-                                 node_timeout=self.conf.storage.node_timeout)
+            # the container replicas are told at once, not one after the other
+            sends.append(self.spawn(client.send_or_queue, target.device_path, name_hash,
+                                    ts, body, self.conf.storage.node_timeout,
+                                    self.conf.storage.node_timeout))
+        for send in sends:
+            send.wait()

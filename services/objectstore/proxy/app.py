@@ -116,8 +116,9 @@ class ProxyApp:
                             'object': obj.ObjectController(self)}
         # per request: green-thread local under the daemon's eventlet patching
         self._local = threading.local()
-        #: account -> (monotonic expiry, HEAD answer): kept across requests
-        self._accounts = {}
+        #: (account, container or None) -> (monotonic expiry, HEAD answer):
+        #: kept across requests
+        self._kept = {}
 
     def trans_id(self):
         return getattr(self._local, 'trans_id', '-')
@@ -126,44 +127,59 @@ class ProxyApp:
         """The account's or container's HEAD answer from its first replica
         that has it (status 404 when it does not exist), read once per
         request whoever asks (the feature modules, then the controllers).
-        An account's answer (2xx or 404) is also kept for ``[proxy]
-        account_info_ttl`` seconds across requests: an object PUT or COPY
-        asks for it (account quotas) and must not cost a HEAD each.
-        ``fresh``: an account's answer read now (once per request)."""
+        The answer (an account's 2xx or 404, a container's 2xx) is also kept
+        across requests, as Swift's info cache does: an account's for
+        ``[proxy] account_info_ttl`` seconds, a container's for
+        ``container_info_ttl``, so an object request does not cost a HEAD
+        of each.  This proxy's own writes to an account or container drop
+        its answer at once.  ``fresh``: an answer read now (once per
+        request and name), for checks that need current usage (quotas)."""
         cache = environ.setdefault('objectstore.info', {})
         key = (account, container)
-        if fresh and container is None and not environ.get('objectstore.info_fresh'):
-            environ['objectstore.info_fresh'] = True
-            self._accounts.pop(account, None)
-            cache.pop(key, None)
+        if fresh:
+            refreshed = environ.setdefault('objectstore.info_fresh', set())
+            if key not in refreshed:
+                refreshed.add(key)
+                self._kept.pop(key, None)
+                cache.pop(key, None)
         if key not in cache:
-            if container is None:
-                cache[key] = self._account_info(environ, account)
-            else:
-                cache[key] = self.backend.read_first(
-                    'container', (account, container), 'HEAD',
-                    {'X-Trans-Id': environ.get(_TRANS_ID) or self.trans_id()})
+            cache[key] = self._kept_info(environ, account, container)
         return cache[key]
 
-    def _account_info(self, environ, account):
+    def _kept_info(self, environ, account, container):
         now = time.monotonic()
-        kept = self._accounts.get(account)
+        kept = self._kept.get((account, container))
         if kept is not None and kept[0] > now:
             return kept[1]
-        resp = self.backend.read_first(
-            'account', (account,), 'HEAD',
-            {'X-Trans-Id': environ.get(_TRANS_ID) or self.trans_id()})
-        ttl = self.conf.proxy.account_info_ttl
-        if ttl > 0 and (resp.status // 100 == 2 or resp.status == 404):
-            if len(self._accounts) > 10000:
-                self._accounts = {a: v for a, v in self._accounts.items() if v[0] > now}
-            self._accounts[account] = (now + ttl, resp)
+        if container is None:
+            resp = self.backend.read_first(
+                'account', (account,), 'HEAD',
+                {'X-Trans-Id': environ.get(_TRANS_ID) or self.trans_id()})
+            ttl = self.conf.proxy.account_info_ttl
+            keep = resp.status // 100 == 2 or resp.status == 404
+        else:
+            resp = self.backend.read_first(
+                'container', (account, container), 'HEAD',
+                {'X-Trans-Id': environ.get(_TRANS_ID) or self.trans_id()})
+            ttl = self.conf.proxy.container_info_ttl
+            keep = resp.status // 100 == 2
+        if ttl > 0 and keep:
+            if len(self._kept) > 10000:
+                self._kept = {k: v for k, v in self._kept.items() if v[0] > now}
+            self._kept[(account, container)] = (now + ttl, resp)
         return resp
 
     def forget_info(self, environ, account, container=None):
-        environ.get('objectstore.info', {}).pop((account, container), None)
+        """Drop what is known of an account (with its containers) or of one
+        container, after a write to it."""
+        info = environ.get('objectstore.info', {})
         if container is None:
-            self._accounts.pop(account, None)
+            for key in [k for k in list(info) + list(self._kept) if k[0] == account]:
+                info.pop(key, None)
+                self._kept.pop(key, None)
+        else:
+            info.pop((account, container), None)
+            self._kept.pop((account, container), None)
 
     @webob.dec.wsgify
     def __call__(self, req):

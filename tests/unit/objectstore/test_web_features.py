@@ -165,10 +165,11 @@ def test_listings_when_asked_for():
 # -- account info cache ---------------------------------------------------------------
 def test_account_info_is_kept_briefly_and_dropped_on_its_writes(monkeypatch):
     calls = []
-    conf = types.SimpleNamespace(proxy=types.SimpleNamespace(account_info_ttl=10.0))
+    conf = types.SimpleNamespace(proxy=types.SimpleNamespace(account_info_ttl=10.0,
+                                                             container_info_ttl=0))
     proxy = app_mod.ProxyApp.__new__(app_mod.ProxyApp)
     proxy.conf = conf
-    proxy._accounts = {}
+    proxy._kept = {}
     proxy._local = types.SimpleNamespace()
 
     class Backend:
@@ -182,7 +183,7 @@ def test_account_info_is_kept_briefly_and_dropped_on_its_writes(monkeypatch):
         assert proxy.info({}, 'AUTH_a').header('X-Account-Bytes-Used') == '1'
     assert calls == [('AUTH_a',)]
     proxy.info({}, 'AUTH_a', 'c')
-    proxy.info({}, 'AUTH_a', 'c')          # a container: per request only
+    proxy.info({}, 'AUTH_a', 'c')          # container_info_ttl 0: per request only
     assert len(calls) == 3
     clock[0] += 11
     assert proxy.info({}, 'AUTH_a').header('X-Account-Bytes-Used') == '4'
@@ -205,3 +206,46 @@ def test_info_announces_the_new_features():
     caps = middleware.capabilities(None)
     assert caps['symlink'] == {'symloop_max': 2, 'static_links': True}
     assert 'staticweb' in caps
+
+
+def test_container_info_is_kept_briefly_and_dropped_on_writes(monkeypatch):
+    calls = []
+    conf = types.SimpleNamespace(proxy=types.SimpleNamespace(account_info_ttl=10.0,
+                                                             container_info_ttl=5.0))
+    proxy = app_mod.ProxyApp.__new__(app_mod.ProxyApp)
+    proxy.conf = conf
+    proxy._kept = {}
+    proxy._local = types.SimpleNamespace()
+    missing = set()
+
+    class Backend:
+        def read_first(self, ring, names, method, headers):
+            calls.append(names)
+            if names in missing:
+                return backend.Response(404)
+            return backend.Response(204, {'X-Container-Object-Count': str(len(calls))})
+    proxy.backend = Backend()
+    clock = [100.0]
+    monkeypatch.setattr(app_mod.time, 'monotonic', lambda: clock[0])
+    for _ in range(3):
+        assert proxy.info({}, 'AUTH_a', 'c').header('X-Container-Object-Count') == '1'
+    assert calls == [('AUTH_a', 'c')]
+    clock[0] += 6                           # past the TTL: asked again
+    assert proxy.info({}, 'AUTH_a', 'c').header('X-Container-Object-Count') == '2'
+    proxy.forget_info({}, 'AUTH_a', 'c')   # a write to the container
+    assert proxy.info({}, 'AUTH_a', 'c').header('X-Container-Object-Count') == '3'
+    env = {}                                # fresh: once per request
+    assert proxy.info(env, 'AUTH_a', 'c', fresh=True).header(
+        'X-Container-Object-Count') == '4'
+    assert proxy.info(env, 'AUTH_a', 'c', fresh=True).header(
+        'X-Container-Object-Count') == '4'
+    proxy.info({}, 'AUTH_a', 'd')
+    proxy.forget_info({}, 'AUTH_a')        # a write to the account drops its containers
+    proxy.info({}, 'AUTH_a', 'c')
+    proxy.info({}, 'AUTH_a', 'd')
+    assert len(calls) == 7
+    # a missing container is not kept: created elsewhere, it is seen at once
+    missing.add(('AUTH_a', 'e'))
+    assert proxy.info({}, 'AUTH_a', 'e').status == 404
+    missing.clear()
+    assert proxy.info({}, 'AUTH_a', 'e').status == 204

@@ -74,6 +74,7 @@ class ContainerController(base.Controller):
                                     'X-Account-Partition': str(account_part)})
 
         resp = self.backend.write_all('container', (account, container), 'PUT', headers_for)
+        self.app.forget_info(req.environ, account, container)
         if resp.status // 100 != 2:
             raise _error(resp.status)
         return base.no_body(resp.status)
@@ -84,6 +85,7 @@ class ContainerController(base.Controller):
         headers.update({'X-Timestamp': timestamp.now(), 'X-Trans-Id': self.app.trans_id()})
         resp = self.backend.write_all('container', (account, container), 'POST',
                                       lambda i: headers)
+        self.app.forget_info(req.environ, account, container)
         if resp.status // 100 != 2:
             raise _error(resp.status)
         return base.no_body(204)
@@ -93,6 +95,7 @@ class ContainerController(base.Controller):
         headers = {'X-Timestamp': timestamp.now(), 'X-Trans-Id': self.app.trans_id()}
         resp = self.backend.write_all('container', (account, container), 'DELETE',
                                       lambda i: headers)
+        self.app.forget_info(req.environ, account, container)
         if resp.status == 409:
             raise exception.Conflict()
         if resp.status // 100 != 2:

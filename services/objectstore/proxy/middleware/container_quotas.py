@@ -62,9 +62,17 @@ class ContainerQuotas(subrequest.Module):
         target = upload(self.app, req)
         if target is not None:
             info = self.proxy.info(req.environ, account, target[0])
+            if info.status // 100 == 2 and _has_quota(info):
+                # the usage as it is now, not as the proxy kept it
+                info = self.proxy.info(req.environ, account, target[0], fresh=True)
             if info.status // 100 == 2 and _over(info, target[1]):
                 return over_quota()
         return req.get_response(self.app)
+
+
+def _has_quota(info):
+    return _number(info.header('X-Container-Meta-Quota-Bytes')) is not None or \
+        _number(info.header('X-Container-Meta-Quota-Count')) is not None
 
 
 def _over(info, size):
