@@ -45,6 +45,10 @@ class SnapshotNotFound(NotFound):
     msg_fmt = 'Snapshot %(snapshot_id)s could not be found.'
 
 
+class GroupNotFound(NotFound):
+    msg_fmt = 'Group %(group_id)s could not be found.'
+
+
 class VolumeTypeNotFound(NotFound):
     msg_fmt = 'Volume type with name or id %(type_id)s could not be found.'
 

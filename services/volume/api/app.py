@@ -8,6 +8,7 @@ from services.volume.api import router as api_router
 from services.volume.api.controllers import attachments
 from services.volume.api.controllers import backups
 from services.volume.api.controllers import extensions
+from services.volume.api.controllers import groups
 from services.volume.api.controllers import messages
 from services.volume.api.controllers import qos_specs
 from services.volume.api.controllers import misc
@@ -20,7 +21,7 @@ from services.volume.api.controllers import volumes
 
 PREFIX = '/v3'
 CONTROLLERS = (volumes, volume_actions, snapshots, types, attachments, misc, extensions,
-               qos_specs, transfers, messages, backups)
+               qos_specs, transfers, messages, backups, groups)
 
 
 def build_router():

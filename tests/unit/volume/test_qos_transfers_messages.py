@@ -196,3 +196,19 @@ def test_retype_in_place_and_to_another_backend(app, env):
     assert shown['migration_status'] == shown['os-vol-mig-status-attr:migstat'] == 'success'
     assert volume['id'] in second.driver.volumes
     wait_for(lambda: volume['id'] not in env.driver.volumes)
+
+
+def test_groups_read_only_and_empty(app):
+    # Horizon's volume create form lists groups (3.13+) before it shows; a 404 there sends
+    # the user back with "Unable to retrieve the volume group list".
+    v313 = headers(READER, '3.13')
+    app.get('/v3/demo/groups', headers=headers(DEMO, '3.12'), status=404)
+    assert app.get('/v3/demo/groups', headers=v313).json == {'groups': []}
+    assert app.get('/v3/demo/groups/detail', headers=v313).json == {'groups': []}
+    missing = app.get('/v3/demo/groups/nope', headers=v313, status=404).json
+    assert missing['itemNotFound']['message'] == 'Group nope could not be found.'
+    app.get('/v3/demo/groups', headers={'OpenStack-API-Version': 'volume 3.13',
+                                        'X-User-Id': 'x', 'X-Project-Id': 'demo',
+                                        'X-Roles': ''}, status=403)
+    app.post_json('/v3/demo/groups', {'group': {'name': 'g'}}, headers=headers(DEMO, '3.13'),
+                  status=(404, 405))

@@ -161,6 +161,10 @@ TABLE = [
      [('POST', '/backups/{backup_id}/restore')]),
     ('backup:backup_project_attribute', ADMIN, 'Show the project of backups.',
      [('GET', '/backups/{backup_id}')]),
+    # -- generic volume groups (read only: none can be created) ------------------------------
+    ('group:get_all', READER, 'List volume groups.',
+     [('GET', '/groups'), ('GET', '/groups/detail')]),
+    ('group:get', READER, 'Show a volume group.', [('GET', '/groups/{group_id}')]),
     # -- user messages ----------------------------------------------------------------------
     ('message:get_all', READER, 'List user messages.', [('GET', '/messages')]),
     ('message:get', READER, 'Show a user message.', [('GET', '/messages/{message_id}')]),
