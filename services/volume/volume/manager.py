@@ -9,7 +9,6 @@ or ends ``error_deleting``.  At start-up nothing stays ``creating``,
 
 import os
 import tempfile
-import time
 
 import oslo_messaging as messaging
 from oslo_config import cfg
@@ -27,9 +26,6 @@ from services.volume.volume import rpcapi
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 BINARY = 'alto-volume'
-#: a status update the conductor did not take is tried this often, this far apart (s)
-UPDATE_ATTEMPTS = 6
-UPDATE_RETRY_DELAY = 2
 
 
 def backend_host(conf=CONF):
@@ -122,19 +118,12 @@ class VolumeManager:
         values['status'] = status
         if reason:
             values['error_reason'] = reason[:255]
-        for attempt in range(1, UPDATE_ATTEMPTS + 1):
-            try:
-                return self.conductor.volume_update(ctx, volume_id, values,
-                                                    {'status': [expected]})
-            except (exception.VolumeNotFound, exception.InvalidVolume) as exc:
-                LOG.info('Volume %s moved on meanwhile: %s', volume_id, exc)
-                return None
-            except common_exc.ServiceUnavailable as exc:
-                if attempt == UPDATE_ATTEMPTS:
-                    raise
-                LOG.warning('Recording volume %s as %s (attempt %d): %s', volume_id, status,
-                            attempt, exc)
-                time.sleep(UPDATE_RETRY_DELAY)
+        try:
+            return rpc_errors.retried(self.conductor.volume_update, ctx, volume_id, values,
+                                      {'status': [expected]})
+        except (exception.VolumeNotFound, exception.InvalidVolume) as exc:
+            LOG.info('Volume %s moved on meanwhile: %s', volume_id, exc)
+            return None
 
     def _set_snapshot(self, ctx, snapshot_id, status, expected, reason=None):
         values = {'status': status}

@@ -5,6 +5,7 @@ import pytest
 
 from common import exception as common_exc
 from services.volume import exception
+from services.volume import rpc_errors
 from services.volume.volume import manager as volume_manager
 
 
@@ -24,7 +25,7 @@ class Conductor:
 
 
 def host(conductor, monkeypatch):
-    monkeypatch.setattr(volume_manager, 'UPDATE_RETRY_DELAY', 0)
+    monkeypatch.setattr(rpc_errors, '_sleep', lambda seconds: None)
     manager = volume_manager.VolumeManager.__new__(volume_manager.VolumeManager)
     manager.conductor = conductor
     return manager
@@ -40,7 +41,7 @@ def test_update_gives_up_after_the_last_attempt(monkeypatch):
     conductor = Conductor(failures=100)
     with pytest.raises(common_exc.ServiceUnavailable):
         host(conductor, monkeypatch)._set_volume(None, 'v1', 'available', 'creating')
-    assert conductor.calls == volume_manager.UPDATE_ATTEMPTS
+    assert conductor.calls == rpc_errors.RETRY_ATTEMPTS
 
 
 def test_a_volume_that_moved_on_is_not_asked_again(monkeypatch):
