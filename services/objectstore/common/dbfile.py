@@ -13,8 +13,9 @@ flush to disk (the log is flushed and folded into the database at each
 checkpoint).  SQLite checkpoints when the last connection to a file
 closes, so the process keeps one idle connection open to each of the
 databases it used lately (``_Holders``): a request's own connection is then
-never the last, and a listing update costs no flush.  A crashed server loses nothing; a power cut may lose the last
-listing updates of a replica, which replication from the others restores
+never the last, and a listing update costs no flush.  A crashed server loses
+nothing; a power cut may lose the last listing updates of a replica, which
+replication from the others restores
 (Swift's ``.pending`` files make the same trade).  Object data itself is
 always flushed before its write is acknowledged.
 """
