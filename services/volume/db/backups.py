@@ -20,10 +20,13 @@ def _row(session, backup_id, project_id=None):
 
 def _latest_parent(session, volume_id):
     """The newest ``available`` backup of the volume, the parent of an
-    incremental one (as cinder: by data timestamp, then creation)."""
+    incremental one (as cinder: by data timestamp, then creation).  Times
+    are kept to the second, so within one second the tip of a chain (the
+    backup nothing builds on yet) wins over its parent."""
     query = (sa.select(models.Backup)
              .where(models.Backup.volume_id == volume_id, models.Backup.status == 'available')
-             .order_by(models.Backup.data_timestamp.desc(), models.Backup.created_at.desc())
+             .order_by(models.Backup.data_timestamp.desc(), models.Backup.created_at.desc(),
+                       models.Backup.num_dependent_backups.asc())
              .limit(1))
     row = session.execute(query).scalars().first()
     if row is None:

@@ -16,6 +16,7 @@ import time
 import pytest
 import requests
 
+from tests.functional.identity import fixtures as identity_fixtures
 from tests.functional.objectstore import fixtures
 
 pytestmark = pytest.mark.functional
@@ -34,8 +35,20 @@ class DurableStore(fixtures.ObjectStore):
 
 
 @pytest.fixture(scope='module')
-def durable(identity, tmp_path_factory):
-    store = DurableStore(tmp_path_factory.mktemp('objectstore-durable'), identity)
+def own_identity(tmp_path_factory):
+    """An identity service of its own: the package's already holds the
+    service user and projects this cluster registers."""
+    server = identity_fixtures._start(tmp_path_factory,
+                                      lambda d: 'sqlite:///%s/identity.sqlite' % d)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope='module')
+def durable(own_identity, tmp_path_factory):
+    store = DurableStore(tmp_path_factory.mktemp('objectstore-durable'), own_identity)
     store.register()
     store.write_config()
     assert 'fsync = true' in store.node_config('a').read_text()
