@@ -2,6 +2,8 @@
 # Altostratus all-in-one: install what is missing, configure, start and bootstrap every
 # service on this machine.  Run as root on Debian 12.  Idempotent: run it again at will.
 # Settings: see deploy/lib/common.sh (e.g. DB_URL_BASE=mysql+pymysql://root@127.0.0.1).
+#   stack.sh --prepare: only install (system packages, the daemons' user, the virtualenv with
+#   the libvirt and Open vSwitch extras); nothing is configured or started.
 set -euo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
@@ -86,6 +88,11 @@ PY
 install_system_packages
 ensure_system_user
 install_python
+if [ "${1:-}" = --prepare ]; then
+    "$ALTO_VENV/bin/pip" install -q -e "$ALTO_SRC[libvirt,ovs]"
+    log "prepared $ALTO_VENV (nothing started)"
+    exit 0
+fi
 mkdir -p "$ALTO_ETC" "$ALTO_STATE" "$ALTO_LOGS" "$ALTO_RUN"
 secure_install
 ensure_rabbitmq

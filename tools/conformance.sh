@@ -6,6 +6,7 @@
 #   Without --list/--regex the API suites of the services named run (^tempest\.api\.<svc>\.).
 #   --list FILE: exactly the test ids in FILE, e.g. the interoperability floor
 #                tools/conformance/interop-2020.06.txt.
+# usage: tools/conformance.sh --install-only: install Tempest into its venv and stop.
 #
 # What it does: starts the cloud with deploy/stack.sh if Keystone does not answer (needs root),
 # installs Tempest into its own venv, reads the admin credentials from clouds.yaml (cloud
@@ -46,20 +47,29 @@ OSC=$ALTO_VENV/bin/openstack
 GUEST_IMAGE=${CONFORMANCE_IMAGE:-alto-guest}
 MIN_RAM=${CONFORMANCE_MIN_RAM:-128}
 
-usage() { sed -n 2,31p "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+usage() { sed -n 2,32p "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 say() { echo "[conformance] $*" >&2; }
 die() { say "$*"; exit 3; }
 
-LIST="" REGEX=""
+LIST="" REGEX="" INSTALL_ONLY=0
 while [ $# -gt 0 ]; do
   case $1 in
     --list) LIST=$(readlink -f "${2:?}") || die "no such list $2"; shift 2 ;;
     --regex) REGEX=${2:?}; shift 2 ;;
+    --install-only) INSTALL_ONLY=1; shift ;;
     -h|--help) usage 0 ;;
     -*) usage ;;
     *) break ;;
   esac
 done
+install_tempest() {
+  mkdir -p "$DIR"
+  [ -x "$VENV/bin/tempest" ] && return 0
+  say "installing tempest $VERSION into $VENV"
+  python3 -m venv "$VENV" && "$VENV/bin/pip" install -q "tempest==$VERSION" \
+    || { rm -rf "$VENV"; die "could not install tempest $VERSION"; }
+}
+if [ "$INSTALL_ONLY" = 1 ]; then install_tempest; exit 0; fi
 [ $# -ge 1 ] || usage
 SERVICES=("$@")
 for s in "${SERVICES[@]}"; do
@@ -124,12 +134,7 @@ export IMAGE_REF="${IMAGE_REF:-}" IMAGE_REF_ALT="${IMAGE_REF_ALT:-}" FLAVOR_REF=
 say "image $IMAGE_REF (alt ${IMAGE_REF_ALT:-same}), flavors $FLAVOR_REF/$FLAVOR_REF_ALT, public network $PUBLIC_NETWORK_ID"
 
 # ---- tempest ---------------------------------------------------------------------------------
-mkdir -p "$DIR"
-if [ ! -x "$VENV/bin/tempest" ]; then
-  say "installing tempest $VERSION into $VENV"
-  python3 -m venv "$VENV" && "$VENV/bin/pip" install -q "tempest==$VERSION" \
-    || { rm -rf "$VENV"; die "could not install tempest $VERSION"; }
-fi
+install_tempest
 export PATH="$VENV/bin:$PATH"
 [ -f "$WS/.stestr.conf" ] || tempest init "$WS" >/dev/null || die "tempest init $WS failed"
 mkdir -p "$WS/etc" "$WS/logs"
