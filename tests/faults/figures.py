@@ -22,13 +22,15 @@ FORMS = {
     # watchdog fails it; a 100-server storm queues builds longer than that
     # on a busy two-core machine, so the full form gives them more.
     'light': {'servers': 8, 'concurrency': 4, 'outage': 3, 'ports': 24, 'hosts': 2,
-              'settle': 90, 'schedule_timeout': 45, 'volumes': 8, 'objects': 24},
+              'settle': 90, 'schedule_timeout': 45, 'volumes': 8, 'objects': 24,
+              'soak_s': 120, 'soak_rss_mib': 4},
     'full': {'servers': 100, 'concurrency': 10, 'outage': 20, 'ports': 100, 'hosts': 3,
-             'settle': 360, 'schedule_timeout': 180, 'volumes': 30, 'objects': 200},
+             'settle': 360, 'schedule_timeout': 180, 'volumes': 30, 'objects': 200,
+             'soak_s': 600, 'soak_rss_mib': 8},
 }
 #: the scenarios the light form runs; the full form runs all of them
 LIGHT_SCENARIOS = ('broker-outage', 'compute-kill', 'image-store-full', 'volume-kill',
-                   'object-server-kill')
+                   'object-server-kill', 'soak')
 REPORT = pathlib.Path(os.environ.get(
     'ALTO_FAULTS_REPORT', pathlib.Path(__file__).resolve().parents[2] / 'docs' / 'reliability.md'))
 COMMANDS = {'light': '`ALTO_FAULTS=light pytest -q -m faults tests/faults` '
