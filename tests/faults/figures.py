@@ -128,10 +128,12 @@ def write_report(run_form, results, path=REPORT):
     # Rows of scenarios this run did not measure stay (re-running one updates its row).
     measured = {fig.scenario for fig in results}
     old = re.search(re.escape(start) + '(.*?)' + re.escape(end), text, flags=re.S)
+    kept = 0
     for line in (old.group(1).splitlines() if old else []):
         name = line.split('|')[1].strip() if line.startswith('| ') else None
         if name and name != 'scenario' and name not in measured:
-            rows.insert(5, line)
+            rows.insert(5 + kept, line)   # in their order, before this run's
+            kept += 1
     rows.append(end)
     block = '\n'.join(rows)
     if start in text and end in text:
