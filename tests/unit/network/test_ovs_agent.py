@@ -238,6 +238,22 @@ def test_ports_the_conductor_could_not_take_are_reported_again(env):
     assert plugin.of('down') == ['p1']
 
 
+def test_a_refused_admin_down_is_reported_again(env):
+    ovs, plugin, agent = env
+    plugin.add('p1', 'net-a')
+    ovs.plug(BR, 'vnet1', 'p1')
+    agent.scan()
+    plugin.add('p1', 'net-a', admin_state_up=False)
+    agent.port_update(None, {'id': 'p1', 'network_id': 'net-a', 'admin_state_up': False})
+    plugin.refuse = {'p1'}
+    agent.scan()
+    assert plugin.of('down') == []
+    plugin.refuse = set()
+    agent.scan()
+    assert plugin.of('down') == ['p1']
+    assert ovs.ports['vnet1']['tag'] == ovsdb.DEAD_VLAN
+
+
 def test_a_failed_report_resyncs_and_keeps_the_downs(env):
     ovs, plugin, agent = env
     plugin.add('p1', 'net-a')

@@ -274,11 +274,8 @@ class OVSAgent:
             if entry is not None:
                 entry['up'] = False
                 self._updated.add(port_id)
-        for port_id in result.get('failed_devices_down', []):
-            if port_id in self.wired:
-                self._updated.add(port_id)
-            else:
-                self._down_again.add(port_id)
+        # Gone or set down by its admin, a port's DOWN goes with the next call.
+        self._down_again = set(result.get('failed_devices_down', []))
         failed = result.get('failed_devices_up', []) + result.get('failed_devices_down', [])
         if failed:
             LOG.warning('The conductor could not take the status of ports %s; they are '
