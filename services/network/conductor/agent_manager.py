@@ -76,7 +76,7 @@ class AgentPluginManager:
         wanted = [(kind, device) for kind, devices in (('up', devices_up),
                                                        ('down', devices_down))
                   for device in devices]
-        changed, failed = [], []
+        changed, failed = [], set()
         try:
             with db_api.writer(context) as session:
                 for kind, device in wanted:
@@ -95,7 +95,7 @@ class AgentPluginManager:
                                                                      STATUS_OF[kind])
                 except Exception:
                     LOG.exception('Port %s could not be set %s', device, kind)
-                    failed.append((kind, device))
+                    failed.add((kind, device))
                     continue
                 if did_change:
                     changed.append(port)
