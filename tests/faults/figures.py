@@ -23,10 +23,10 @@ FORMS = {
     # on a busy two-core machine, so the full form gives them more.
     'light': {'servers': 8, 'concurrency': 4, 'outage': 3, 'ports': 24, 'hosts': 2,
               'settle': 90, 'schedule_timeout': 45, 'volumes': 8, 'objects': 24,
-              'soak_s': 120, 'soak_rss_mib': 6},
+              'soak_s': 120, 'soak_rss_mib': 8},
     'full': {'servers': 100, 'concurrency': 10, 'outage': 20, 'ports': 100, 'hosts': 3,
              'settle': 360, 'schedule_timeout': 180, 'volumes': 30, 'objects': 200,
-             'soak_s': 600, 'soak_rss_mib': 12},
+             'soak_s': 600, 'soak_rss_mib': 16},
 }
 #: the scenarios the light form runs; the full form runs all of them
 LIGHT_SCENARIOS = ('broker-outage', 'compute-kill', 'image-store-full', 'volume-kill',

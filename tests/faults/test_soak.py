@@ -4,7 +4,7 @@ stop, start and delete cycles started at a fixed rate (:data:`RATE`) by
 four clients on two fake-hypervisor hosts, no fault injected.  Every
 answer must be 2xx, every server reach the status waited for and be gone
 at the end, and no daemon's RSS (its workers included) grow more than
-``soak_rss_mib`` (light 6 MiB, full 12: what the runs measured, with
+``soak_rss_mib`` (light 8 MiB, full 16: what the runs measured, with
 margin; docs/reliability.md) from the first sample after the first
 minute to the last (caches and connection pools filling while the first
 servers are built are not a leak)."""
