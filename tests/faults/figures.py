@@ -22,13 +22,15 @@ FORMS = {
     # watchdog fails it; a 100-server storm queues builds longer than that
     # on a busy two-core machine, so the full form gives them more.
     'light': {'servers': 8, 'concurrency': 4, 'outage': 3, 'ports': 24, 'hosts': 2,
-              'settle': 90, 'schedule_timeout': 45, 'volumes': 8, 'objects': 24},
+              'settle': 90, 'schedule_timeout': 45, 'volumes': 8, 'objects': 24,
+              'soak_s': 120, 'soak_rss_mib': 8},
     'full': {'servers': 100, 'concurrency': 10, 'outage': 20, 'ports': 100, 'hosts': 3,
-             'settle': 360, 'schedule_timeout': 180, 'volumes': 30, 'objects': 200},
+             'settle': 360, 'schedule_timeout': 180, 'volumes': 30, 'objects': 200,
+             'soak_s': 600, 'soak_rss_mib': 16},
 }
 #: the scenarios the light form runs; the full form runs all of them
 LIGHT_SCENARIOS = ('broker-outage', 'compute-kill', 'image-store-full', 'volume-kill',
-                   'object-server-kill')
+                   'object-server-kill', 'soak')
 REPORT = pathlib.Path(os.environ.get(
     'ALTO_FAULTS_REPORT', pathlib.Path(__file__).resolve().parents[2] / 'docs' / 'reliability.md'))
 COMMANDS = {'light': '`ALTO_FAULTS=light pytest -q -m faults tests/faults` '
@@ -126,10 +128,12 @@ def write_report(run_form, results, path=REPORT):
     # Rows of scenarios this run did not measure stay (re-running one updates its row).
     measured = {fig.scenario for fig in results}
     old = re.search(re.escape(start) + '(.*?)' + re.escape(end), text, flags=re.S)
+    kept = 0
     for line in (old.group(1).splitlines() if old else []):
         name = line.split('|')[1].strip() if line.startswith('| ') else None
         if name and name != 'scenario' and name not in measured:
-            rows.insert(5, line)
+            rows.insert(5 + kept, line)   # in their order, before this run's
+            kept += 1
     rows.append(end)
     block = '\n'.join(rows)
     if start in text and end in text:

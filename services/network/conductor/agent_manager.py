@@ -5,6 +5,7 @@ on the same topic under the ``agent`` namespace.
 """
 
 import oslo_messaging as messaging
+from oslo_log import log as logging
 
 from services.network.agents.rpc import rpcapi
 from services.network.conductor import agents
@@ -14,7 +15,9 @@ from services.network.conductor import scheduling
 from services.network.db import api as db_api
 
 
+LOG = logging.getLogger(__name__)
 _client_errors = rpc_errors.client_errors
+STATUS_OF = {'up': 'ACTIVE', 'down': 'DOWN'}
 
 
 class AgentPluginManager:
@@ -44,13 +47,17 @@ class AgentPluginManager:
     def _set_status(self, context, device, host, status):
         with db_api.writer(context) as session:
             port, changed = dataplane.set_port_status(session, device, host, status)
+        if changed:
+            self._status_changed(context, port)
+        return port is not None
+
+    def _status_changed(self, context, port):
         # Only a change is news: the agent that reported it hears the fanout too.
-        if changed and self.notifier is not None:
+        if self.notifier is not None:
             self.notifier.port_update(context, port)
-        if changed and self.nova_notifier is not None:
+        if self.nova_notifier is not None:
             # Queued only: compute is told off this handler's path.
             self.nova_notifier.port_status_changed(port)
-        return port is not None
 
     @_client_errors
     def update_device_up(self, context, device, agent_id, host):
@@ -59,6 +66,47 @@ class AgentPluginManager:
     @_client_errors
     def update_device_down(self, context, device, agent_id, host):
         return self._set_status(context, device, host, 'DOWN')
+
+    @_client_errors
+    def update_device_list(self, context, devices_up, devices_down, agent_id, host):
+        """Many ports up and down in one transaction (an agent's resync);
+        should it fail, one transaction per port, so one bad port fails
+        alone.  A port unknown or bound elsewhere counts as done, as in
+        ``update_device_up``: reporting it again would change nothing."""
+        wanted = [(kind, device) for kind, devices in (('up', devices_up),
+                                                       ('down', devices_down))
+                  for device in devices]
+        changed, failed = [], set()
+        try:
+            with db_api.writer(context) as session:
+                for kind, device in wanted:
+                    port, did_change = dataplane.set_port_status(session, device, host,
+                                                                 STATUS_OF[kind])
+                    if did_change:
+                        changed.append(port)
+        except Exception:
+            LOG.warning('Updating %d ports of %s at once failed; one at a time',
+                        len(wanted), host, exc_info=True)
+            changed = []
+            for kind, device in wanted:
+                try:
+                    with db_api.writer(context) as session:
+                        port, did_change = dataplane.set_port_status(session, device, host,
+                                                                     STATUS_OF[kind])
+                except Exception:
+                    LOG.exception('Port %s could not be set %s', device, kind)
+                    failed.add((kind, device))
+                    continue
+                if did_change:
+                    changed.append(port)
+        for port in changed:
+            self._status_changed(context, port)
+        result = {'devices_up': [], 'failed_devices_up': [], 'devices_down': [],
+                  'failed_devices_down': []}
+        for kind, device in wanted:
+            key = 'failed_devices_%s' % kind if (kind, device) in failed else 'devices_%s' % kind
+            result[key].append(device)
+        return result
 
     @_client_errors
     def security_group_rules_for_devices(self, context, devices):

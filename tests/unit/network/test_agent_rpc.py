@@ -2,10 +2,12 @@
 
 import datetime
 
+import oslo_messaging as messaging
 from oslo_utils import timeutils
 
 from common import context
 from services.network.agents.rpc import rpcapi as agent_rpcapi
+from tests.unit import rpc_contract
 from tests.unit.network.conftest import member
 
 OVS_STATE = {'agent_type': 'Open vSwitch agent', 'binary': 'alto-ovs-agent',
@@ -97,6 +99,83 @@ def test_device_details_status_and_security_rules(api, conductor, notifier):
     rules = plugin.security_group_rules_for_devices(ctx, [one['id']])[one['id']]
     remote = [r for r in rules['security_group_rules'] if r.get('remote_group_id')]
     assert '10.99.0.0/24' in remote[0]['remote_ips']
+
+
+def _status(api, port_id):
+    return api.get('/ports/%s' % port_id).json['port']['status']
+
+
+def test_device_list_sets_many_ports_in_one_call(api, conductor, notifier):
+    plugin = _plugin(conductor)
+    ctx = context.get_admin_context()
+    plugin.report_state(ctx, OVS_STATE)
+    net = api.network()
+    api.subnet(net['id'])
+    ports = [api.port(net['id'], **{'binding:host_id': 'node1'})['id'] for _ in range(4)]
+    elsewhere = api.port(net['id'], **{'binding:host_id': 'node2'})['id']
+    notifier.calls.clear()
+    result = plugin.update_device_list(ctx, ports[:3] + [elsewhere, 'missing'], [ports[3]],
+                                       'agent', 'node1')
+    # A port unknown or bound to another host is done: reporting it again changes nothing.
+    assert result == {'devices_up': ports[:3] + [elsewhere, 'missing'],
+                      'failed_devices_up': [], 'devices_down': [ports[3]],
+                      'failed_devices_down': []}
+    assert [_status(api, p) for p in ports] == ['ACTIVE'] * 3 + ['DOWN']
+    assert _status(api, elsewhere) == 'DOWN'
+    # One fanout per port that changed (the fourth was DOWN already).
+    assert sorted(c[1][0]['id'] for c in notifier.calls if c[0] == 'port_update') == sorted(
+        ports[:3])
+    notifier.calls.clear()
+    result = plugin.update_device_list(ctx, [], ports[:2], 'agent', 'node1')
+    assert result['devices_down'] == ports[:2]
+    assert [_status(api, p) for p in ports] == ['DOWN', 'DOWN', 'ACTIVE', 'DOWN']
+    assert len(notifier.calls) == 2
+
+
+def test_device_list_one_port_failing_fails_alone(api, conductor, monkeypatch):
+    """The one transaction fails: each port gets its own, and only the
+    port that fails again is reported failed."""
+    from services.network.conductor import dataplane
+
+    plugin = _plugin(conductor)
+    ctx = context.get_admin_context()
+    net = api.network()
+    api.subnet(net['id'])
+    good, bad = [api.port(net['id'], **{'binding:host_id': 'node1'})['id'] for _ in range(2)]
+    real = dataplane.set_port_status
+
+    def flaky(session, port_id, host, status):
+        if port_id == bad:
+            raise RuntimeError('deadlock')
+        return real(session, port_id, host, status)
+
+    monkeypatch.setattr(dataplane, 'set_port_status', flaky)
+    result = plugin.update_device_list(ctx, [good, bad], [], 'agent', 'node1')
+    assert result == {'devices_up': [good], 'failed_devices_up': [bad], 'devices_down': [],
+                      'failed_devices_down': []}
+    assert (_status(api, good), _status(api, bad)) == ('ACTIVE', 'DOWN')
+
+
+def test_device_list_under_a_1_2_cap_is_one_call_per_device():
+    def answer(method, kwargs):
+        if kwargs['device'] == 'bad':
+            raise messaging.RemoteError('DBDeadlock', 'deadlock')
+        return True
+
+    recorder = rpc_contract.RecordingClient(answer=answer, version_cap='1.2')
+    plugin = rpc_contract.client_without_transport(agent_rpcapi.PluginAPI, recorder)
+    result = plugin.update_device_list(object(), ['a', 'bad'], ['c'], 'agent', 'node1')
+    assert [(s.method, s.prepared['version'], s.kwargs['device']) for s in recorder.sent] == [
+        ('update_device_up', '1.0', 'a'), ('update_device_up', '1.0', 'bad'),
+        ('update_device_down', '1.0', 'c')]
+    assert result == {'devices_up': ['a'], 'failed_devices_up': ['bad'],
+                      'devices_down': ['c'], 'failed_devices_down': []}
+    # Uncapped: one 1.3 call.
+    recorder = rpc_contract.RecordingClient(answer=lambda method, kwargs: {})
+    plugin = rpc_contract.client_without_transport(agent_rpcapi.PluginAPI, recorder)
+    plugin.update_device_list(object(), ['a', 'b'], ['c'], 'agent', 'node1')
+    assert [(s.method, s.prepared['version']) for s in recorder.sent] == [
+        ('update_device_list', '1.3')]
 
 
 def test_dhcp_and_l3_sync(api, conductor):

@@ -224,3 +224,25 @@ def test_agent_reports_and_port_delete_reach_the_notifier(api, conductor, nova):
     assert events == [('network-vif-plugged', server_id, port['id']),
                       ('network-vif-unplugged', server_id, port['id']),
                       ('network-vif-deleted', server_id, port['id'])]
+
+
+def test_batched_status_updates_send_the_same_events(api, conductor, nova):
+    """``update_device_list`` (agent RPC 1.3) tells compute of each port
+    that changed, as the one-port calls do."""
+    plugin = agent_rpcapi.PluginAPI()
+    ctx = context.get_admin_context()
+    plugin.report_state(ctx, OVS_STATE)
+    net = api.network()
+    api.subnet(net['id'])
+    servers = [str(uuid.uuid4()) for _ in range(3)]
+    ports = [api.port(net['id'], device_owner='compute:nova', device_id=server,
+                      **{'binding:host_id': HOST}) for server in servers]
+    ids = [p['id'] for p in ports]
+    plugin.update_device_list(ctx, ids[:2], [], 'agent', HOST)
+    plugin.update_device_list(ctx, ids, [], 'agent', HOST)  # only the third changes
+    plugin.update_device_list(ctx, [], [ids[0]], 'agent', HOST)
+    events = [(e['name'], e['server_uuid'], e['tag']) for e in nova.events if e]
+    assert events == [('network-vif-plugged', servers[0], ids[0]),
+                      ('network-vif-plugged', servers[1], ids[1]),
+                      ('network-vif-plugged', servers[2], ids[2]),
+                      ('network-vif-unplugged', servers[0], ids[0])]

@@ -16,6 +16,8 @@ class FakePlugin:
         self.ports = {}  # port id -> details
         self.calls = []
         self.fail = False
+        self.fail_list = False
+        self.refuse = set()
 
     def add(self, port_id, network_id, admin_state_up=True):
         self.ports[port_id] = {'device': port_id, 'port_id': port_id,
@@ -38,6 +40,22 @@ class FakePlugin:
     def update_device_down(self, context, device, agent_id, host):
         self.calls.append(('down', device))
         return True
+
+    def update_device_list(self, context, devices_up, devices_down, agent_id, host):
+        """As the conductor's 1.3 call: ``refuse`` ids fail."""
+        self.calls.append(('list', list(devices_up), list(devices_down)))
+        if self.fail_list:
+            raise RuntimeError('conductor away')
+        result = {'devices_up': [], 'failed_devices_up': [], 'devices_down': [],
+                  'failed_devices_down': []}
+        for kind, devices in (('up', devices_up), ('down', devices_down)):
+            for device in devices:
+                if device in self.refuse:
+                    result['failed_devices_%s' % kind].append(device)
+                else:
+                    self.calls.append((kind, device))
+                    result['devices_%s' % kind].append(device)
+        return result
 
     def of(self, kind):
         return [c[1] for c in self.calls if c[0] == kind]
@@ -176,6 +194,81 @@ def test_failed_pass_means_full_resync(env):
     plugin.fail = False
     agent.scan()
     assert plugin.of('up') == ['p1']
+
+
+def test_a_resync_reports_every_port_in_one_call(env):
+    ovs, plugin, agent = env
+    for i in range(5):
+        plugin.add('p%d' % i, 'net-a')
+        ovs.plug(BR, 'vnet%d' % i, 'p%d' % i)
+    plugin.add('off', 'net-a', admin_state_up=False)
+    ovs.plug(BR, 'vnet9', 'off')
+    fresh = ovs_agent.OVSAgent(ovs, plugin, 'node1', bridge=BR, context=object())
+    fresh.init_host()
+    fresh.scan()
+    assert [c for c in plugin.calls if c[0] == 'list'] == [
+        ('list', ['p0', 'p1', 'p2', 'p3', 'p4'], ['off'])]
+    # A pass with nothing to report makes no call.
+    plugin.calls.clear()
+    fresh.scan()
+    assert plugin.calls == []
+
+
+def test_ports_the_conductor_could_not_take_are_reported_again(env):
+    ovs, plugin, agent = env
+    plugin.add('p1', 'net-a')
+    plugin.add('p2', 'net-a')
+    ovs.plug(BR, 'vnet1', 'p1')
+    ovs.plug(BR, 'vnet2', 'p2')
+    plugin.refuse = {'p2'}
+    agent.scan()
+    assert plugin.of('up') == ['p1']
+    plugin.refuse = set()
+    plugin.calls.clear()
+    agent.scan()
+    assert [c for c in plugin.calls if c[0] == 'list'] == [('list', ['p2'], [])]
+    assert plugin.of('up') == ['p2']
+    # A port gone whose DOWN is refused is reported again, though no longer wired.
+    plugin.refuse = {'p1'}
+    ovs.del_port('vnet1')
+    agent.scan()
+    assert plugin.of('down') == []
+    plugin.refuse = set()
+    agent.scan()
+    assert plugin.of('down') == ['p1']
+
+
+def test_a_refused_admin_down_is_reported_again(env):
+    ovs, plugin, agent = env
+    plugin.add('p1', 'net-a')
+    ovs.plug(BR, 'vnet1', 'p1')
+    agent.scan()
+    plugin.add('p1', 'net-a', admin_state_up=False)
+    agent.port_update(None, {'id': 'p1', 'network_id': 'net-a', 'admin_state_up': False})
+    plugin.refuse = {'p1'}
+    agent.scan()
+    assert plugin.of('down') == []
+    plugin.refuse = set()
+    agent.scan()
+    assert plugin.of('down') == ['p1']
+    assert ovs.ports['vnet1']['tag'] == ovsdb.DEAD_VLAN
+
+
+def test_a_failed_report_resyncs_and_keeps_the_downs(env):
+    ovs, plugin, agent = env
+    plugin.add('p1', 'net-a')
+    plugin.add('p2', 'net-a')
+    ovs.plug(BR, 'vnet1', 'p1')
+    ovs.plug(BR, 'vnet2', 'p2')
+    agent.scan()
+    ovs.del_port('vnet1')
+    plugin.calls.clear()
+    plugin.fail_list = True
+    with pytest.raises(RuntimeError):
+        agent.scan()
+    plugin.fail_list = False
+    agent.scan()
+    assert [c for c in plugin.calls if c[0] == 'list'][-1] == ('list', ['p2'], ['p1'])
 
 
 def test_report_state(env):

@@ -332,6 +332,10 @@ class AgentPlugin(FakePlugin):
     def update_device_down(self, context, device, agent_id, host):
         return True
 
+    def update_device_list(self, context, devices_up, devices_down, agent_id, host):
+        return {'devices_up': list(devices_up), 'failed_devices_up': [],
+                'devices_down': list(devices_down), 'failed_devices_down': []}
+
 
 def test_agent_scan_programs_and_removes_port_flows():
     ovs = fake.FakeOvsdb()

@@ -84,6 +84,10 @@ class OVSAgent:
         #: port id -> {'name', 'network_id', 'tag', 'up'} of the ports handled so far
         self.wired = {}
         self._updated = set()
+        #: port ids to report up / down at the end of this pass (one call for all)
+        self._report = {'up': [], 'down': []}
+        #: ports gone from the bridge whose DOWN the conductor has not taken yet
+        self._down_again = set()
         self._resync = True
         self._start_flag = True
         self._lock = threading.Lock()
@@ -186,6 +190,8 @@ class OVSAgent:
         if self._resync:
             LOG.info('Full resync of %d ports on %s', len(current), self.bridge)
             self.wired = {}
+            # A failed pass's ups are reported again by this one; its downs stay.
+            self._report['up'] = []
         # An interface libvirt or QEMU has not finished (ofport -1) waits a pass.
         ready = {pid: p for pid, p in current.items() if p['ofport'] not in (None, -1)}
         added = set(ready) - set(self.wired)
@@ -200,6 +206,7 @@ class OVSAgent:
                                                            self.host)
             for item in details:
                 self._wire(item, ready[item['device']])
+        self._report_devices()
         self._sync_firewall(ready, added | updated)
         self._resync = False
 
@@ -220,13 +227,13 @@ class OVSAgent:
         if not details.get('admin_state_up', True):
             self._set_tag(entry, ovsdb.DEAD_VLAN)
             if entry['up'] or self._resync:
-                self.plugin.update_device_down(self.context, port_id, self.agent_id, self.host)
+                self._report['down'].append(port_id)
             entry['up'] = False
             return
         self._set_tag(entry, self.vlans.get(network_id, wanted=port['tag']))
         for segment_bridge in self.segment_bridges:
             segment_bridge.network_wired(network_id, entry['tag'], details)
-        self.plugin.update_device_up(self.context, port_id, self.agent_id, self.host)
+        self._report['up'].append(port_id)
         entry['up'] = True
         LOG.info('Port %s (%s) wired to network %s, VLAN %s', port_id, port['name'],
                  network_id, entry['tag'])
@@ -240,8 +247,39 @@ class OVSAgent:
         entry = self.wired.pop(port_id)
         if entry.get('network_id'):
             self._maybe_release(entry['network_id'], port_id)
-            self.plugin.update_device_down(self.context, port_id, self.agent_id, self.host)
+            self._report['down'].append(port_id)
             LOG.info('Port %s left %s', port_id, self.bridge)
+
+    def _report_devices(self):
+        """Tell the conductor, in one call, which ports of this pass are up and
+        which down (a resync after a restart reports every port: one call
+        per port made it wait a round trip each).  The ones it could not
+        take are reported again on the next pass."""
+        up = self._report['up']
+        down = sorted((set(self._report['down']) | self._down_again) - set(up))
+        self._report = {'up': [], 'down': []}
+        if not up and not down:
+            return
+        try:
+            result = self.plugin.update_device_list(self.context, up, down, self.agent_id,
+                                                    self.host)
+        except Exception:
+            # The failed pass makes the next one a full resync, which reports
+            # every port on the bridge again; the ones gone are kept here.
+            self._down_again = {d for d in down if d not in self.wired}
+            raise
+        self._down_again = set()
+        for port_id in result.get('failed_devices_up', []):
+            entry = self.wired.get(port_id)
+            if entry is not None:
+                entry['up'] = False
+                self._updated.add(port_id)
+        # Gone or set down by its admin, a port's DOWN goes with the next call.
+        self._down_again = set(result.get('failed_devices_down', []))
+        failed = result.get('failed_devices_up', []) + result.get('failed_devices_down', [])
+        if failed:
+            LOG.warning('The conductor could not take the status of ports %s; they are '
+                        'reported again', ', '.join(failed))
 
     def _maybe_release(self, network_id, leaving):
         if not any(e.get('network_id') == network_id

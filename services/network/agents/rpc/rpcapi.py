@@ -25,9 +25,10 @@ class PluginAPI:
           sync_routers, update_floatingip_statuses
     1.1 - get_metadata_port (the metadata agent's lookup of a guest by address)
     1.2 - tunnel_sync (an Open vSwitch agent's VXLAN endpoint in, the others' out)
+    1.3 - update_device_list (many ports up and down in one call: an agent's resync)
     """
 
-    RPC_API_VERSION = '1.2'
+    RPC_API_VERSION = '1.3'
 
     def __init__(self):
         target = messaging.Target(topic=CONF.network_conductor.topic,
@@ -55,6 +56,31 @@ class PluginAPI:
     def update_device_down(self, context, device, agent_id, host):
         return self.client.prepare(version='1.0').call(
             context, 'update_device_down', device=device, agent_id=agent_id, host=host)
+
+    def update_device_list(self, context, devices_up, devices_down, agent_id, host):
+        """Report ``devices_up`` ACTIVE and ``devices_down`` DOWN; ``{'devices_up',
+        'failed_devices_up', 'devices_down', 'failed_devices_down'}``: the ids
+        done and the ids to report again.  Under a cap below 1.3 (a conductor
+        not upgraded yet) it makes one 1.0 call per device."""
+        if self.client.can_send_version('1.3'):
+            return self.client.prepare(version='1.3').call(
+                context, 'update_device_list', devices_up=devices_up,
+                devices_down=devices_down, agent_id=agent_id, host=host)
+        result = {'devices_up': [], 'failed_devices_up': [], 'devices_down': [],
+                  'failed_devices_down': []}
+        for kind, devices, update in (('up', devices_up, self.update_device_up),
+                                      ('down', devices_down, self.update_device_down)):
+            for device in devices:
+                try:
+                    update(context, device, agent_id, host)
+                except messaging.RemoteError:
+                    # This device's update failed on the conductor: the agent
+                    # reports it again on its next pass.  (A timeout is raised:
+                    # the conductor is away for every device.)
+                    result['failed_devices_%s' % kind].append(device)
+                else:
+                    result['devices_%s' % kind].append(device)
+        return result
 
     def security_group_rules_for_devices(self, context, devices):
         return self.client.prepare(version='1.0').call(
