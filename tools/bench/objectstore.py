@@ -41,6 +41,7 @@ import os
 import pathlib
 import secrets
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -325,6 +326,15 @@ def stream(cluster, container, mib):
             'put_mib_s': mib / put, 'get_mib_s': mib / get}
 
 
+def print_throughput(prefix, label, size, count, name, r):
+    if size >= MiB:
+        print('%-8s %-7s x%-4d %-11s PUT %7.1f MiB/s  GET %7.1f MiB/s  errors %d'
+              % (prefix, label, count, name, r['put_mib_s'], r['get_mib_s'], r['errors']))
+    else:
+        print('%-8s %-7s x%-4d %-11s PUT %7.1f ops/s  GET %7.1f ops/s  errors %d'
+              % (prefix, label, count, name, r['put_ops'], r['get_ops'], r['errors']))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--swift-venv', default='/var/tmp/swift-venv')
@@ -335,6 +345,9 @@ def main():
                         help='4 KiB objects per run')
     parser.add_argument('--stream-mib', type=int, default=1024,
                         help='size of the streamed object (MiB; 0: skip)')
+    parser.add_argument('--rounds', type=int, default=1,
+                        help='repeat the throughput tests, alternating which cluster goes '
+                             'first, and print the median of each figure')
     parser.add_argument('--scratch', default=None, help='scratch root (default: a temp dir)')
     parser.add_argument('--keep', action='store_true', help='keep the scratch root and logs')
     args = parser.parse_args()
@@ -362,21 +375,28 @@ def main():
               % (ours.url, version, PART_POWER, REPLICAS, args.concurrency,
                  os.getloadavg()[0]))
         clusters = (ours, upstream)
-        for label, size, count in (('1 MiB', MiB, args.mib_objects),
-                                   ('64 MiB', 64 * MiB, args.big_objects),
-                                   ('4 KiB', 4096, args.small_objects)):
-            if not count:
-                continue
-            for cluster in clusters:
-                r = throughput(cluster, 'bench-%d' % size, size, count, args.concurrency)
-                if size >= MiB:
-                    print('%-7s x%-4d %-11s PUT %7.1f MiB/s  GET %7.1f MiB/s  errors %d'
-                          % (label, count, cluster.name, r['put_mib_s'], r['get_mib_s'],
-                             r['errors']))
-                else:
-                    print('%-7s x%-4d %-11s PUT %7.1f ops/s  GET %7.1f ops/s  errors %d'
-                          % (label, count, cluster.name, r['put_ops'], r['get_ops'],
-                             r['errors']))
+        figures = {}   # (label, size, count, cluster name) -> one result per round
+        for round_no in range(args.rounds):
+            # interleaved: which cluster goes first alternates round by round
+            order = clusters if round_no % 2 == 0 else clusters[::-1]
+            for label, size, count in (('1 MiB', MiB, args.mib_objects),
+                                       ('64 MiB', 64 * MiB, args.big_objects),
+                                       ('4 KiB', 4096, args.small_objects)):
+                if not count:
+                    continue
+                for cluster in order:
+                    r = throughput(cluster, 'bench-%d-%d' % (size, round_no), size, count,
+                                   args.concurrency)
+                    figures.setdefault((label, size, count, cluster.name), []).append(r)
+                    print_throughput('round %d' % (round_no + 1), label, size, count,
+                                     cluster.name, r)
+        if args.rounds > 1:
+            print('medians of %d rounds:' % args.rounds)
+            for (label, size, count, name), results in figures.items():
+                print_throughput('median', label, size, count, name, {
+                    key: statistics.median(r[key] for r in results)
+                    for key in ('put_mib_s', 'get_mib_s', 'put_ops', 'get_ops')
+                } | {'errors': sum(r['errors'] for r in results)})
         if args.stream_mib:
             for cluster in clusters:
                 r = stream(cluster, 'bench-stream', args.stream_mib)
