@@ -90,7 +90,8 @@ class ObjectServer(server.StorageServer):
                                        target.container, target.obj).hex()
         return diskfile.DiskFile(target.device_path, target.part, name_hash,
                                  fsync=self.conf.storage.fsync, offload=self.offload,
-                                 bytes_per_sync=self.conf.storage.bytes_per_sync), name_hash
+                                 bytes_per_sync=self.conf.storage.bytes_per_sync,
+                                 spawn=self.spawn), name_hash
 
     @staticmethod
     def _older(state, ts):
