@@ -126,14 +126,16 @@ class ObjectController(base.Controller):
         """Stream ``chunks`` to every replica; the quorum's answer."""
         ts = timestamp.now()
         cpart, cnodes, _, _ = self.backend.nodes('container', account, container)
+        oreplicas = self.backend.rings['object'].replicas
         common = dict(headers, **{'X-Timestamp': ts, 'X-Trans-Id': self.app.trans_id()})
 
         def headers_for(index):
-            return dict(common, **container_targets(cnodes, cpart, index))
+            return dict(common, **container_targets(cnodes, cpart, index, oreplicas))
 
         conns, replicas = self.backend.open_writes('object', (account, container, obj),
                                                    'PUT', headers_for)
         quorum = backend_mod.quorum_size(replicas)
+        streams = self.backend.streams(conns)
         try:
             if len(conns) < quorum:
                 raise exception.ServiceUnavailable()
@@ -142,20 +144,15 @@ class ObjectController(base.Controller):
                 size += len(chunk)
                 if size > self.conf.proxy.max_file_size:
                     raise exception.TooLarge()
-                data = b'%x\r\n%s\r\n' % (len(chunk), chunk)
-                for pair in list(conns):
-                    try:
-                        pair[0].send(data)
-                    except OSError:
-                        pair[0].close()
-                        conns.remove(pair)
-                if len(conns) < quorum:
+                if streams.send(b'%x\r\n%s\r\n' % (len(chunk), chunk)) < quorum:
                     raise exception.ServiceUnavailable()
+            if streams.flush() < quorum:
+                raise exception.ServiceUnavailable()
         except BaseException:
-            for conn, _ in conns:
-                conn.close()
+            streams.flush()
+            streams.close()
             raise
-        responses = self.backend.finish_writes(conns)
+        responses = self.backend.finish_writes(streams.conns)
         responses += [backend_mod.Response(503)] * (replicas - len(responses))
         best = backend_mod.best_response(responses, replicas)
         if best.status == 422:
@@ -263,9 +260,10 @@ class ObjectController(base.Controller):
         self._container(req, account, container, obj)
         ts = timestamp.now()
         cpart, cnodes, _, _ = self.backend.nodes('container', account, container)
+        oreplicas = self.backend.rings['object'].replicas
 
         def headers_for(index):
-            return dict(container_targets(cnodes, cpart, index),
+            return dict(container_targets(cnodes, cpart, index, oreplicas),
                         **{'X-Timestamp': ts, 'X-Trans-Id': self.app.trans_id()})
 
         resp = self.backend.write_all('object', (account, container, obj), 'DELETE',
@@ -275,13 +273,22 @@ class ObjectController(base.Controller):
         return base.no_body(204)
 
 
-def container_targets(cnodes, cpart, index):
-    """The container replicas object replica ``index`` updates: its own and
-    the next, so each container replica hears of a write from two object
-    replicas and a write that reaches a quorum reaches every listing."""
-    picked = [cnodes[index % len(cnodes)]]
-    if len(cnodes) > 1:
-        picked.append(cnodes[(index + 1) % len(cnodes)])
+def container_targets(cnodes, cpart, index, object_replicas):
+    """The container replicas object replica ``index`` updates.
+
+    As many updates in all as it takes for a write that reaches a quorum of
+    object replicas to reach a quorum of container replicas (or their async
+    pendings) even if every failed object replica carried one, and at least
+    one per container replica: ``max(Qc + Ro - Qo, Rc)``, dealt out in turn
+    (3 and 3 replicas: object replica ``i`` updates container replica ``i``;
+    Swift's rule).  A container replica an update missed gets the row from
+    the others by replication.
+    """
+    quorum = backend_mod.quorum_size
+    wanted = max(quorum(len(cnodes)) + object_replicas - quorum(object_replicas),
+                 len(cnodes))
+    picked = [cnodes[k % len(cnodes)] for k in range(wanted)
+              if k % object_replicas == index] if cnodes else []
     return {'X-Container-Host': ','.join('%s:%s' % (n['ip'], n['port']) for n in picked),
             'X-Container-Device': ','.join(n['device'] for n in picked),
             'X-Container-Partition': str(cpart)}
