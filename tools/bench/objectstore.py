@@ -52,6 +52,7 @@ import urllib.parse
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from common import log as common_log  # noqa: E402
 from tests.functional import harness  # noqa: E402
 from tests.functional.identity import fixtures as identity_fixtures  # noqa: E402
 from tests.functional.objectstore import fixtures as os_fixtures  # noqa: E402
@@ -61,6 +62,9 @@ PART_POWER, REPLICAS = 6, 3
 NODES = os_fixtures.NODES          # {'a': (('d1', 1), ('d2', 2)), 'b': ...}
 SERVERS = os_fixtures.SERVERS      # account, container, object
 CHUNK = 64 * 1024
+#: daemons whose access lines (``<name>.wsgi`` at INFO) the bench turns off
+QUIET_DAEMONS = ('alto-objectstore-proxy', 'alto-account-server', 'alto-container-server',
+                 'alto-object-server')
 
 
 def process_rss_kib(pid):
@@ -88,6 +92,12 @@ class Ours(os_fixtures.ObjectStore):
         for node in NODES:   # fsync on, as upstream's object server always does
             path = self.node_config(node)
             path.write_text(path.read_text().replace('fsync = false', 'fsync = true'))
+        # the same log level as upstream's daemons here (WARNING): no line per request
+        levels = common_log.default_log_levels() + [
+            '%s.wsgi=WARN' % name for name in QUIET_DAEMONS]
+        text = self.config_file.read_text()
+        self.config_file.write_text(text.replace(
+            '[DEFAULT]\n', '[DEFAULT]\ndefault_log_levels = %s\n' % ','.join(levels), 1))
 
     def up(self):
         self.register()
