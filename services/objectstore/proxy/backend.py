@@ -167,15 +167,18 @@ class Backend:
             return not_found[0], None, None
         return (answers[0] if answers else Response(NO_ANSWER)), None, None
 
-    def open_writes(self, ring_type, names, method, headers_for):
-        """Connections ready to take a chunked body, one per replica (a handoff
-        for a primary that does not connect): list of ``(connection, node)``
-        and the replica count."""
+    def open_writes(self, ring_type, names, method, headers_for, length=None):
+        """Connections ready to take a body of ``length`` bytes (None: chunked),
+        one per replica (a handoff for a primary that does not connect): list
+        of ``(connection, node)`` and the replica count."""
         part, primaries, handoffs, replicas = self.nodes(ring_type, *names)
 
         def attempt(index, node):
             headers = dict(headers_for(index))
-            headers['Transfer-Encoding'] = 'chunked'
+            if length is None:
+                headers['Transfer-Encoding'] = 'chunked'
+            else:
+                headers['Content-Length'] = str(length)
             while node is not None:
                 path = paths.backend_path(node['device'], part, *names)
                 try:
@@ -196,11 +199,13 @@ class Backend:
         """A :class:`ReplicaStreams` feeding ``conns`` (from :meth:`open_writes`)."""
         return ReplicaStreams(conns, self.spawn)
 
-    def finish_writes(self, conns):
-        """End every chunked body and collect the answers."""
+    def finish_writes(self, conns, chunked=True):
+        """End every body (a chunked one with its last chunk) and collect the
+        answers."""
         def finish(conn, node):
             try:
-                conn.send(b'0\r\n\r\n')
+                if chunked:
+                    conn.send(b'0\r\n\r\n')
                 raw = conn.getresponse()
                 data = raw.read()
                 return Response(raw.status, dict(raw.getheaders()), data, node)

@@ -679,3 +679,17 @@ def test_a_sent_expiry_entry_must_name_the_object(cluster):
                                     (path.replace('.ts', '.meta'), b'{}', '[1, 2')])
     assert status == 200 and answer['placed'] + answer['obsolete'] == 2
     assert list(expiring.due(cluster.device_path('d1'), 10)) == []
+
+
+def test_a_body_shorter_than_its_content_length_is_not_stored(cluster):
+    part, nodes = cluster.object_nodes('AUTH_a', 'c', 'short')
+    node = nodes[0]
+    req = webob.Request.blank('/%s/%d/AUTH_a/c/short' % (node['device'], part), method='PUT',
+                              headers={'X-Timestamp': timestamp.now()}, body=b'12345')
+    req.content_length = 10      # the sender went away after five bytes
+    assert req.get_response(cluster.apps[node['port']]).status_int == 499
+    assert cluster.object_files('AUTH_a', 'c', 'short') == {}
+    req = webob.Request.blank('/%s/%d/AUTH_a/c/short' % (node['device'], part), method='PUT',
+                              headers={'X-Timestamp': timestamp.now()}, body=b'12345')
+    assert req.get_response(cluster.apps[node['port']]).status_int == 201
+    assert list(cluster.object_files('AUTH_a', 'c', 'short')) == [node['device']]

@@ -122,8 +122,10 @@ class ObjectController(base.Controller):
                 yield chunk
         return limited(), length
 
-    def _store(self, account, container, obj, headers, chunks):
-        """Stream ``chunks`` to every replica; the quorum's answer."""
+    def _store(self, account, container, obj, headers, chunks, length=None):
+        """Stream ``chunks`` to every replica; the quorum's answer.  With the
+        body's ``length`` known the replicas are sent it with that
+        ``Content-Length``, else chunked."""
         ts = timestamp.now()
         cpart, cnodes, _, _ = self.backend.nodes('container', account, container)
         oreplicas = self.backend.rings['object'].replicas
@@ -133,7 +135,7 @@ class ObjectController(base.Controller):
             return dict(common, **container_targets(cnodes, cpart, index, oreplicas))
 
         conns, replicas = self.backend.open_writes('object', (account, container, obj),
-                                                   'PUT', headers_for)
+                                                   'PUT', headers_for, length)
         quorum = backend_mod.quorum_size(replicas)
         streams = self.backend.streams(conns)
         try:
@@ -144,7 +146,8 @@ class ObjectController(base.Controller):
                 size += len(chunk)
                 if size > self.conf.proxy.max_file_size:
                     raise exception.TooLarge()
-                if streams.send(b'%x\r\n%s\r\n' % (len(chunk), chunk)) < quorum:
+                data = chunk if length is not None else b'%x\r\n%s\r\n' % (len(chunk), chunk)
+                if streams.send(data) < quorum:
                     raise exception.ServiceUnavailable()
             if streams.flush() < quorum:
                 raise exception.ServiceUnavailable()
@@ -152,7 +155,7 @@ class ObjectController(base.Controller):
             streams.flush()
             streams.close()
             raise
-        responses = self.backend.finish_writes(streams.conns)
+        responses = self.backend.finish_writes(streams.conns, chunked=length is None)
         responses += [backend_mod.Response(503)] * (replicas - len(responses))
         best = backend_mod.best_response(responses, replicas)
         if best.status == 422:
@@ -178,8 +181,8 @@ class ObjectController(base.Controller):
         headers = self._object_headers(req, obj)
         if req.headers.get('ETag'):
             headers['ETag'] = req.headers['ETag']
-        chunks, _ = self._client_body(req)
-        return self._store(account, container, obj, headers, chunks)
+        chunks, length = self._client_body(req)
+        return self._store(account, container, obj, headers, chunks, length)
 
     def copy(self, req, account, container, obj):
         dest_container, dest_obj = _split_copy_path(req.headers.get('Destination'))
