@@ -263,7 +263,11 @@ class ReplicaStreams:
             self._backlog[key].append(data)
             self._queued[key] += len(data)
             if key not in self._senders:
-                self._senders[key] = self.spawn(self._drain, key, conn)
+                # (an inline spawn drains at once and leaves no sender behind)
+                self._senders[key] = None
+                sender = self.spawn(self._drain, key, conn)
+                if key in self._senders:
+                    self._senders[key] = sender
         for conn, _ in self.conns:
             key = id(conn)
             sender = self._senders.get(key)

@@ -53,3 +53,28 @@ def test_container_updates_when_the_rings_differ():
 
 def test_inline_spawn_runs_at_once():
     assert backend.inline_spawn(lambda x: x * 2, 21).wait() == 42
+
+
+class _Recorder:
+    def __init__(self, fail_after=None):
+        self.sent, self.fail_after, self.closed = [], fail_after, False
+
+    def send(self, data):
+        if self.fail_after is not None and len(self.sent) >= self.fail_after:
+            raise BrokenPipeError()
+        self.sent.append(data)
+
+    def close(self):
+        self.closed = True
+
+
+def test_replica_streams_send_every_chunk_in_order_and_drop_a_failed_replica():
+    conns = [(_Recorder(), {'device': 'd%d' % i}) for i in range(2)] + [
+        (_Recorder(fail_after=1), {'device': 'd2'})]
+    streams = backend.ReplicaStreams(conns, backend.inline_spawn, limit=4)
+    assert streams.send(b'ab') == 3
+    assert streams.send(b'cd') == 2          # the third replica's send failed
+    assert streams.send(b'ef') == 2
+    assert streams.flush() == 2
+    assert [c.sent for c, _ in conns[:2]] == [[b'ab', b'cd', b'ef']] * 2
+    assert conns[2][0].closed and [n['device'] for _, n in streams.conns] == ['d0', 'd1']
