@@ -29,6 +29,12 @@ upstream Swift in its own venv:
     python3 -m venv /var/tmp/swift-venv && /var/tmp/swift-venv/bin/pip install swift
     python tools/bench/objectstore.py [--swift-venv /var/tmp/swift-venv]
         [--mib-objects 64] [--big-objects 8] [--small-objects 400] [--stream-mib 1024]
+        [--rounds 4]
+
+``--rounds N`` repeats the throughput tests N times, the clusters taking turns
+at going first, and prints each figure's median (the machine is shared and
+noisy: one round is not a measurement).  Our daemons log at the level the
+upstream ones are given (WARNING: no line per request).
 
 RabbitMQ is not needed.  The defaults took 8 minutes on the 2-core
 development machine at load average 10-18; scale the counts up for steadier figures.
