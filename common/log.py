@@ -107,8 +107,13 @@ def protect(handler):
     return handler
 
 
+def default_log_levels():
+    """oslo.log's default levels per logger, with the ones every daemon here quiets."""
+    return logging.get_default_log_levels() + _QUIET_LOGGERS
+
+
 def setup(conf, name):
-    logging.set_defaults(default_log_levels=logging.get_default_log_levels() + _QUIET_LOGGERS)
+    logging.set_defaults(default_log_levels=default_log_levels())
     logging.setup(conf, name)
     for handler in std_logging.getLogger().handlers:
         protect(handler)

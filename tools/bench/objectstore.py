@@ -29,6 +29,12 @@ upstream Swift in its own venv:
     python3 -m venv /var/tmp/swift-venv && /var/tmp/swift-venv/bin/pip install swift
     python tools/bench/objectstore.py [--swift-venv /var/tmp/swift-venv]
         [--mib-objects 64] [--big-objects 8] [--small-objects 400] [--stream-mib 1024]
+        [--rounds 4]
+
+``--rounds N`` repeats the throughput tests N times, the clusters taking turns
+at going first, and prints each figure's median (the machine is shared and
+noisy: one round is not a measurement).  Our daemons log at the level the
+upstream ones are given (WARNING: no line per request).
 
 RabbitMQ is not needed.  The defaults took 8 minutes on the 2-core
 development machine at load average 10-18; scale the counts up for steadier figures.
@@ -41,6 +47,7 @@ import os
 import pathlib
 import secrets
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -51,6 +58,7 @@ import urllib.parse
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from common import log as common_log  # noqa: E402
 from tests.functional import harness  # noqa: E402
 from tests.functional.identity import fixtures as identity_fixtures  # noqa: E402
 from tests.functional.objectstore import fixtures as os_fixtures  # noqa: E402
@@ -60,6 +68,9 @@ PART_POWER, REPLICAS = 6, 3
 NODES = os_fixtures.NODES          # {'a': (('d1', 1), ('d2', 2)), 'b': ...}
 SERVERS = os_fixtures.SERVERS      # account, container, object
 CHUNK = 64 * 1024
+#: daemons whose access lines (``<name>.wsgi`` at INFO) the bench turns off
+QUIET_DAEMONS = ('alto-objectstore-proxy', 'alto-account-server', 'alto-container-server',
+                 'alto-object-server')
 
 
 def process_rss_kib(pid):
@@ -87,6 +98,12 @@ class Ours(os_fixtures.ObjectStore):
         for node in NODES:   # fsync on, as upstream's object server always does
             path = self.node_config(node)
             path.write_text(path.read_text().replace('fsync = false', 'fsync = true'))
+        # the same log level as upstream's daemons here (WARNING): no line per request
+        levels = common_log.default_log_levels() + [
+            '%s.wsgi=WARN' % name for name in QUIET_DAEMONS]
+        text = self.config_file.read_text()
+        self.config_file.write_text(text.replace(
+            '[DEFAULT]\n', '[DEFAULT]\ndefault_log_levels = %s\n' % ','.join(levels), 1))
 
     def up(self):
         self.register()
@@ -325,6 +342,15 @@ def stream(cluster, container, mib):
             'put_mib_s': mib / put, 'get_mib_s': mib / get}
 
 
+def print_throughput(prefix, label, size, count, name, r):
+    if size >= MiB:
+        print('%-8s %-7s x%-4d %-11s PUT %7.1f MiB/s  GET %7.1f MiB/s  errors %d'
+              % (prefix, label, count, name, r['put_mib_s'], r['get_mib_s'], r['errors']))
+    else:
+        print('%-8s %-7s x%-4d %-11s PUT %7.1f ops/s  GET %7.1f ops/s  errors %d'
+              % (prefix, label, count, name, r['put_ops'], r['get_ops'], r['errors']))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--swift-venv', default='/var/tmp/swift-venv')
@@ -335,6 +361,9 @@ def main():
                         help='4 KiB objects per run')
     parser.add_argument('--stream-mib', type=int, default=1024,
                         help='size of the streamed object (MiB; 0: skip)')
+    parser.add_argument('--rounds', type=int, default=1,
+                        help='repeat the throughput tests, alternating which cluster goes '
+                             'first, and print the median of each figure')
     parser.add_argument('--scratch', default=None, help='scratch root (default: a temp dir)')
     parser.add_argument('--keep', action='store_true', help='keep the scratch root and logs')
     args = parser.parse_args()
@@ -362,21 +391,28 @@ def main():
               % (ours.url, version, PART_POWER, REPLICAS, args.concurrency,
                  os.getloadavg()[0]))
         clusters = (ours, upstream)
-        for label, size, count in (('1 MiB', MiB, args.mib_objects),
-                                   ('64 MiB', 64 * MiB, args.big_objects),
-                                   ('4 KiB', 4096, args.small_objects)):
-            if not count:
-                continue
-            for cluster in clusters:
-                r = throughput(cluster, 'bench-%d' % size, size, count, args.concurrency)
-                if size >= MiB:
-                    print('%-7s x%-4d %-11s PUT %7.1f MiB/s  GET %7.1f MiB/s  errors %d'
-                          % (label, count, cluster.name, r['put_mib_s'], r['get_mib_s'],
-                             r['errors']))
-                else:
-                    print('%-7s x%-4d %-11s PUT %7.1f ops/s  GET %7.1f ops/s  errors %d'
-                          % (label, count, cluster.name, r['put_ops'], r['get_ops'],
-                             r['errors']))
+        figures = {}   # (label, size, count, cluster name) -> one result per round
+        for round_no in range(args.rounds):
+            # interleaved: which cluster goes first alternates round by round
+            order = clusters if round_no % 2 == 0 else clusters[::-1]
+            for label, size, count in (('1 MiB', MiB, args.mib_objects),
+                                       ('64 MiB', 64 * MiB, args.big_objects),
+                                       ('4 KiB', 4096, args.small_objects)):
+                if not count:
+                    continue
+                for cluster in order:
+                    r = throughput(cluster, 'bench-%d-%d' % (size, round_no), size, count,
+                                   args.concurrency)
+                    figures.setdefault((label, size, count, cluster.name), []).append(r)
+                    print_throughput('round %d' % (round_no + 1), label, size, count,
+                                     cluster.name, r)
+        if args.rounds > 1:
+            print('medians of %d rounds:' % args.rounds)
+            for (label, size, count, name), results in figures.items():
+                print_throughput('median', label, size, count, name, {
+                    key: statistics.median(r[key] for r in results)
+                    for key in ('put_mib_s', 'get_mib_s', 'put_ops', 'get_ops')
+                } | {'errors': sum(r['errors'] for r in results)})
         if args.stream_mib:
             for cluster in clusters:
                 r = stream(cluster, 'bench-stream', args.stream_mib)

@@ -12,8 +12,9 @@ NORMAL``: a listing update is a short append to ``<hash>.db-wal`` with no
 flush to disk (the log is flushed and folded into the database at each
 checkpoint).  SQLite checkpoints when the last connection to a file
 closes, so the process keeps one idle connection open to each of the
-databases it used lately (``_Holders``): a request's own connection is then
-never the last, and a listing update costs no flush.  A crashed server loses
+databases it used lately (``_IdleConnections``) and hands it to the next
+request on that file: a listing update costs no flush and no new
+connection.  A crashed server loses
 nothing; a power cut may lose the last listing updates of a replica, which
 replication from the others restores
 (Swift's ``.pending`` files make the same trade).  Object data itself is
@@ -31,44 +32,71 @@ from services.objectstore.common import listing
 ZERO = '0000000000.00000'
 
 
-class _Holders:
-    """Idle connections kept open to the databases used lately (least
-    recently used dropped first), so that closing a request's connection
-    does not checkpoint the write-ahead log every time."""
+class _PooledConnection(sqlite3.Connection):
+    """A connection whose ``close()`` hands it back to the process's idle
+    connections (``_IDLE``) instead of closing it."""
+
+    path = inode = None
+
+    def close(self):
+        _IDLE.checkin(self)
+
+    def discard(self):
+        try:
+            super().close()
+        except sqlite3.Error:
+            pass
+
+
+class _IdleConnections:
+    """One idle connection kept open per database used lately (least
+    recently used closed first) and handed to the next request on that
+    file: closing a request's connection then never checkpoints the
+    write-ahead log, and a request costs no new connection (opening the
+    file, reading its schema)."""
 
     def __init__(self, size=256):
         self.size = size
         self.conns = collections.OrderedDict()
 
-    def hold(self, path):
-        if path in self.conns:
-            self.conns.move_to_end(path)
-            return
+    def checkout(self, path):
+        """The idle connection to ``path``, or None.  One to a file since
+        removed or replaced (a reclaim, a quarantine, a new copy put in
+        place) is closed, not handed out."""
+        conn = self.conns.pop(path, None)
+        if conn is None:
+            return None
         try:
-            conn = sqlite3.connect(path, timeout=30, isolation_level=None,
-                                   check_same_thread=False)
-            # (a connection opens the file and its log index on first use only)
-            conn.execute('PRAGMA journal_mode = WAL')
-        except sqlite3.Error:
-            return
-        self.conns[path] = conn
-        while len(self.conns) > self.size:
-            _, conn = self.conns.popitem(last=False)
+            same = os.stat(path).st_ino == conn.inode
+        except OSError:
+            same = False
+        if not same:
+            conn.discard()
+            return None
+        return conn
+
+    def checkin(self, conn):
+        if conn.in_transaction:   # a caller that failed mid-transaction
             try:
-                conn.close()
+                conn.execute('ROLLBACK')
             except sqlite3.Error:
-                pass
+                conn.discard()
+                return
+        if conn.path in self.conns or conn.inode is None:
+            conn.discard()        # one idle connection per file is enough
+            return
+        self.conns[conn.path] = conn
+        while len(self.conns) > self.size:
+            _, oldest = self.conns.popitem(last=False)
+            oldest.discard()
 
     def drop(self, path):
         conn = self.conns.pop(path, None)
         if conn is not None:
-            try:
-                conn.close()
-            except sqlite3.Error:
-                pass
+            conn.discard()
 
 
-_HOLDERS = _Holders()
+_IDLE = _IdleConnections()
 
 
 class DatabaseFile:
@@ -89,17 +117,27 @@ class DatabaseFile:
     def release(self):
         """Close the idle connection the process keeps to this file (before
         the file is removed or moved)."""
-        _HOLDERS.drop(self.path)
+        _IDLE.drop(self.path)
 
     def exists(self):
         return os.path.exists(self.path)
 
     def connect(self):
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        """A connection (``close()`` when done: it is kept for the next
+        request on this file)."""
+        conn = _IDLE.checkout(self.path)
+        if conn is not None:
+            return conn
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None,
+                               check_same_thread=False, factory=_PooledConnection)
         conn.row_factory = sqlite3.Row
         conn.execute('PRAGMA journal_mode = WAL')
         conn.execute('PRAGMA synchronous = NORMAL')
-        _HOLDERS.hold(self.path)
+        conn.path = self.path
+        try:
+            conn.inode = os.stat(self.path).st_ino
+        except OSError:
+            pass      # (inode None: closed for good when the caller is done)
         return conn
 
     def initialize(self, names, put_timestamp):

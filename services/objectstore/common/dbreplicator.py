@@ -7,6 +7,13 @@ the whole database to merge (``{"merge": payload}``: timestamps forward,
 metadata key by key and rows row by row, newest wins).  Both sides push, so
 replicas converge from either side.  A database on a device that is not one
 of its primaries (a handoff) is removed once every primary merged it.
+
+A primary whose device is gone (its server answers 507: the directory was
+removed or is not mounted) is replaced by the partition's next handoff: each
+other primary sends the database there, so it keeps its replica count while
+the device is away.  The handoff keeps its copy while a primary still
+answers 507, and once the device is back it merges the copy home and
+removes it (as any handoff database).
 Deleted rows and deleted databases older than ``reclaim_age`` are forgotten.
 """
 
@@ -23,8 +30,14 @@ LOG = logging.getLogger(__name__)
 
 
 class Stats(node_mod.PassStats):
-    fields = ('databases', 'merged', 'handoffs_removed', 'reclaimed', 'failures')
-    template = '%d databases, %d merges sent, %d handoffs removed, %d reclaimed, %d failures'
+    fields = ('databases', 'merged', 'handoffs_removed', 'handoffs_filled', 'reclaimed',
+              'failures')
+    template = ('%d databases, %d merges sent, %d handoffs removed, %d handoffs in place '
+                'of unavailable devices, %d reclaimed, %d failures')
+
+
+class DeviceUnavailable(Exception):
+    """A peer's server answered 507: the device is not there."""
 
 
 def database_files(device_path, kind):
@@ -54,11 +67,18 @@ class DatabaseReplicator:
         if status == 200 and json.loads(body).get('digest') == digest:
             return True
         if status not in (200, 404):
-            return False
+            return self._failed(peer, status)
         status, _, _ = self._replicate(peer, part, name_hash, {'merge': payload})
         if status // 100 == 2:
             stats.merged += 1
             return True
+        return self._failed(peer, status)
+
+    @staticmethod
+    def _failed(peer, status):
+        if status == 507:
+            raise DeviceUnavailable('%s:%s/%s: 507' % (peer['ip'], peer['port'],
+                                                       peer['device']))
         return False
 
     def replicate_database(self, dev, device_path, part, name_hash, reclaim_before, stats):
@@ -78,18 +98,29 @@ class DatabaseReplicator:
         digest = db.digest(payload)
         nodes = self.ring.get_part_nodes(part)
         peers = [n for n in nodes if n['id'] != dev['id']]
+        primary = len(peers) < len(nodes)
+        handoffs = (n for n in self.ring.get_more_nodes(part) if n['id'] != dev['id'])
         in_sync = 0
-        for peer in peers:
+        queue = list(peers)
+        while queue:
+            peer = queue.pop(0)
             try:
                 if self.sync(peer, part, name_hash, payload, digest, stats):
                     in_sync += 1
                 else:
                     stats.failures += 1
+            except DeviceUnavailable as exc:
+                stats.failures += 1
+                LOG.info('%s %s: %s', db.kind, name_hash, exc)
+                substitute = next(handoffs, None) if primary else None
+                if substitute is not None:
+                    stats.handoffs_filled += 1
+                    queue.append(substitute)
             except client.NODE_ERRORS + (ValueError,) as exc:
                 stats.failures += 1
                 LOG.info('%s %s: %s:%s/%s unreachable: %s', db.kind, name_hash, peer['ip'],
                          peer['port'], peer['device'], exc)
-        if len(peers) == len(nodes) and in_sync == len(peers) and \
+        if not primary and in_sync == len(peers) and \
                 self._digest(db) == digest:   # a handoff, now home (and no write since)
             db.release()
             shutil.rmtree(db.dir, ignore_errors=True)

@@ -120,6 +120,20 @@ def _direct(func, *args):
     return func(*args)
 
 
+class _Done:
+    """A task run where it was started (no concurrency: tools and tests)."""
+
+    def __init__(self, result):
+        self._result = result
+
+    def wait(self):
+        return self._result
+
+    @classmethod
+    def run(cls, func, *args):
+        return cls(func(*args))
+
+
 def _write_out(fd, data, sync=None):
     """Write all of ``data``; then flush the file's data (``sync='data'``) or
     data and inode (``'all'``)."""
@@ -135,16 +149,18 @@ def _write_out(fd, data, sync=None):
 class DiskFile:
 
     def __init__(self, device_path, part, name_hash, fsync=True, offload=_direct,
-                 bytes_per_sync=0):
+                 bytes_per_sync=0, spawn=_Done.run):
         """``offload(func, *args)`` runs a blocking flush (default: here);
-        ``bytes_per_sync``: flush a body as it is written every that many
-        bytes (0: only once, at the end)."""
+        ``spawn(func, *args)`` starts a concurrent task with a ``wait()``
+        (default: runs it here); ``bytes_per_sync``: flush a body as it is
+        written every that many bytes (0: only once, at the end)."""
         self.device_path = device_path
         self.dir = os.path.join(device_path, 'objects', str(part), name_hash[-3:], name_hash)
         self.tmp_dir = os.path.join(device_path, 'tmp')
         self.fsync = fsync
         self.offload = offload
         self.bytes_per_sync = bytes_per_sync
+        self.spawn = spawn
 
     def _files(self):
         try:
@@ -249,6 +265,8 @@ class DiskFile:
         size = synced = 0
         every = self.bytes_per_sync if self.fsync else 0
         pending, pending_size = [], 0
+        # the batch being written while the next one is read off the network
+        writing = None
         try:
             try:
                 for chunk in chunks:
@@ -260,11 +278,18 @@ class DiskFile:
                     pending_size += len(chunk)
                     if pending_size >= WRITE_BATCH:
                         # the write itself may wait on the disk (dirty page
-                        # throttling): out of the serving loop too
+                        # throttling): out of the serving loop, and alongside
+                        # the reading of the next batch (one at a time, in order)
                         sync = bool(every) and size - synced >= every
-                        self.offload(_write_out, fd, b''.join(pending), sync and 'data')
+                        if writing is not None:
+                            writing.wait()
+                        writing = self.spawn(self.offload, _write_out, fd,
+                                             b''.join(pending), sync and 'data')
                         pending, pending_size = [], 0
                         synced = size if sync else synced
+                if writing is not None:
+                    writing.wait()
+                    writing = None
                 etag = digest.hexdigest()
                 if expected_etag and expected_etag.strip('"').lower() != etag:
                     raise DiskFileError('etag')
@@ -275,6 +300,12 @@ class DiskFile:
                 # the rest of the body, the footer and the flush: one trip
                 self.offload(_write_out, fd, b''.join(pending), self.fsync and 'all')
             finally:
+                if writing is not None:
+                    # failed mid-body: the batch in flight still owns the file
+                    try:
+                        writing.wait()
+                    except OSError:
+                        pass
                 os.close(fd)
             self._place(tmp, timestamp + '.data')
         except BaseException:

@@ -66,6 +66,21 @@ def _expired(meta, now=None):
         return False
 
 
+class ClientDisconnect(Exception):
+    """The sender's body ended before its Content-Length."""
+
+
+def _whole_body(chunks, length):
+    """``chunks``, raising ClientDisconnect (before the last one is stored)
+    when they add up to less than ``length`` (None: chunked, no check)."""
+    got = 0
+    for chunk in chunks:
+        got += len(chunk)
+        yield chunk
+    if length is not None and got < length:
+        raise ClientDisconnect()
+
+
 def _user_metadata(headers, names):
     kept = {}
     for name, value in headers.items():
@@ -90,7 +105,8 @@ class ObjectServer(server.StorageServer):
                                        target.container, target.obj).hex()
         return diskfile.DiskFile(target.device_path, target.part, name_hash,
                                  fsync=self.conf.storage.fsync, offload=self.offload,
-                                 bytes_per_sync=self.conf.storage.bytes_per_sync), name_hash
+                                 bytes_per_sync=self.conf.storage.bytes_per_sync,
+                                 spawn=self.spawn), name_hash
 
     @staticmethod
     def _older(state, ts):
@@ -103,8 +119,10 @@ class ObjectServer(server.StorageServer):
         self._older(disk.state(), ts)
         meta = _user_metadata(req.headers, KEPT_HEADERS)
         meta.setdefault('Content-Type', 'application/octet-stream')
-        stream = req.environ['wsgi.input']   # chunked from the proxy: no Content-Length
-        body = iter(lambda: stream.read(diskfile.CHUNK), b'')
+        # from the proxy with the client's Content-Length, or chunked
+        stream = req.environ['wsgi.input']
+        body = _whole_body(iter(lambda: stream.read(diskfile.CHUNK), b''),
+                           req.content_length)
         try:
             etag, size = disk.write(body, meta, ts, expected_etag=req.headers.get('ETag'))
         except diskfile.DiskFileError as exc:
@@ -112,6 +130,8 @@ class ObjectServer(server.StorageServer):
                 return server.plain(422, 'Unprocessable Entity: the body does not match '
                                          'its ETag')
             raise
+        except ClientDisconnect:
+            return server.plain(499, 'Client Disconnect: the body ended early')
         self._queue_expiry(target, name_hash, meta)
         self._update_container(req, target, name_hash, 'PUT', ts, {
             'X-Size': str(size), 'X-Content-Type': meta['Content-Type'], 'X-Etag': etag})

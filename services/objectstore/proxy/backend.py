@@ -6,6 +6,7 @@ passes ``common.service.spawn``); a node that does not answer is replaced
 by the ring's next handoff for writes, and skipped for reads.
 """
 
+import collections
 import http.client
 
 from oslo_log import log as logging
@@ -166,15 +167,18 @@ class Backend:
             return not_found[0], None, None
         return (answers[0] if answers else Response(NO_ANSWER)), None, None
 
-    def open_writes(self, ring_type, names, method, headers_for):
-        """Connections ready to take a chunked body, one per replica (a handoff
-        for a primary that does not connect): list of ``(connection, node)``
-        and the replica count."""
+    def open_writes(self, ring_type, names, method, headers_for, length=None):
+        """Connections ready to take a body of ``length`` bytes (None: chunked),
+        one per replica (a handoff for a primary that does not connect): list
+        of ``(connection, node)`` and the replica count."""
         part, primaries, handoffs, replicas = self.nodes(ring_type, *names)
 
         def attempt(index, node):
             headers = dict(headers_for(index))
-            headers['Transfer-Encoding'] = 'chunked'
+            if length is None:
+                headers['Transfer-Encoding'] = 'chunked'
+            else:
+                headers['Content-Length'] = str(length)
             while node is not None:
                 path = paths.backend_path(node['device'], part, *names)
                 try:
@@ -191,11 +195,17 @@ class Backend:
         opened = [t.wait() for t in threads]
         return [o for o in opened if o is not None], replicas
 
-    def finish_writes(self, conns):
-        """End every chunked body and collect the answers."""
+    def streams(self, conns):
+        """A :class:`ReplicaStreams` feeding ``conns`` (from :meth:`open_writes`)."""
+        return ReplicaStreams(conns, self.spawn)
+
+    def finish_writes(self, conns, chunked=True):
+        """End every body (a chunked one with its last chunk) and collect the
+        answers."""
         def finish(conn, node):
             try:
-                conn.send(b'0\r\n\r\n')
+                if chunked:
+                    conn.send(b'0\r\n\r\n')
                 raw = conn.getresponse()
                 data = raw.read()
                 return Response(raw.status, dict(raw.getheaders()), data, node)
@@ -208,3 +218,76 @@ class Backend:
 
         threads = [self.spawn(finish, conn, node) for conn, node in conns]
         return [t.wait() for t in threads]
+
+
+class ReplicaStreams:
+    """One chunked body sent to several replicas, each at its own pace.
+
+    Every connection has a backlog and, while the backlog holds anything, a
+    green thread sending it; the caller waits only when a backlog passes
+    ``limit`` bytes.  Sending to each replica in turn instead would leave the
+    others idle whenever one is slow to read (an object server writing its
+    last batch to disk), so the whole upload went at the pace of each
+    replica's pauses added up rather than the slowest replica's.
+    """
+
+    def __init__(self, conns, spawn, limit=1024 * 1024):
+        self.conns = list(conns)      # [(connection, node)]; failed ones are dropped
+        self.spawn = spawn
+        self.limit = limit
+        self._backlog = {id(c): collections.deque() for c, _ in self.conns}
+        self._queued = dict.fromkeys(self._backlog, 0)
+        self._senders = {}
+        self._failed = set()
+
+    def _drain(self, key, conn):
+        backlog = self._backlog[key]
+        try:
+            while backlog:
+                data = backlog.popleft()
+                self._queued[key] -= len(data)
+                conn.send(data)
+        except OSError:
+            self._failed.add(key)
+            backlog.clear()
+            self._queued[key] = 0
+        finally:
+            self._senders.pop(key, None)
+
+    def send(self, data):
+        """Queue ``data`` for every replica; returns how many still take it."""
+        for conn, _ in self.conns:
+            key = id(conn)
+            if key in self._failed:
+                continue
+            self._backlog[key].append(data)
+            self._queued[key] += len(data)
+            if key not in self._senders:
+                # (an inline spawn drains at once and leaves no sender behind)
+                self._senders[key] = None
+                sender = self.spawn(self._drain, key, conn)
+                if key in self._senders:
+                    self._senders[key] = sender
+        for conn, _ in self.conns:
+            key = id(conn)
+            sender = self._senders.get(key)
+            if sender is not None and self._queued[key] > self.limit:
+                sender.wait()
+        return self._drop_failed()
+
+    def flush(self):
+        """Wait until every replica has been sent its backlog; returns how
+        many replicas took everything."""
+        for sender in list(self._senders.values()):
+            sender.wait()
+        return self._drop_failed()
+
+    def _drop_failed(self):
+        for pair in [p for p in self.conns if id(p[0]) in self._failed]:
+            pair[0].close()
+            self.conns.remove(pair)
+        return len(self.conns)
+
+    def close(self):
+        for conn, _ in self.conns:
+            conn.close()

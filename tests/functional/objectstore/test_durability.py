@@ -221,6 +221,63 @@ def test_a_lost_container_database_is_restored(cluster):
              lambda: names(victim) == wanted)
 
 
+def _db_rows(cluster, kind, device, part, names):
+    """Live listing rows of a database on ``device`` (None when absent)."""
+    digest = ring_mod.hash_path('', cluster.suffix, *names).hex()
+    path = (cluster.device_root(device) / ('%ss' % kind) / str(part) / digest[-3:] / digest /
+            (digest + '.db'))
+    if not path.exists():
+        return None
+    conn = sqlite3.connect(str(path))
+    try:
+        return sorted(r[0] for r in conn.execute(
+            'SELECT name FROM %s WHERE deleted = 0' % (
+                'objects' if kind == 'container' else 'containers')))
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
+def test_databases_go_to_a_handoff_while_a_primary_device_is_away(cluster):
+    container = 'dbhandoff'
+    url = '%s/%s' % (cluster.base.rsplit('/', 1)[0], container)
+    assert requests.put(url, headers=cluster.headers, timeout=30).status_code in (201, 202)
+    assert requests.put(url + '/before', data=b'x', headers=cluster.headers,
+                        timeout=30).status_code == 201
+    cring, aring = cluster.rings['container'], cluster.rings['account']
+    cpart, cnodes = cring.get_nodes(cluster.account, container)
+    apart, anodes = aring.get_nodes(cluster.account)
+    # a device holding both the account's and the container's database
+    victim = next(n['device'] for n in cnodes if n['device'] in {a['device'] for a in anodes})
+    chandoff = next(cring.get_more_nodes(cpart))['device']
+    ahandoff = next(aring.get_more_nodes(apart))['device']
+    cnames, anames = (cluster.account, container), (cluster.account,)
+    root = cluster.device_root(victim)
+    away = root.with_name(root.name + '.away')
+    os.rename(root, away)      # unmounted: its servers answer 507
+    try:
+        assert requests.put(url + '/while-away', data=b'y', headers=cluster.headers,
+                            timeout=30).status_code == 201
+        wait_for('container and account databases copied to handoffs while a primary '
+                 'device is away',
+                 lambda: _db_rows(cluster, 'container', chandoff, cpart, cnames) ==
+                 ['before', 'while-away'] and
+                 container in (_db_rows(cluster, 'account', ahandoff, apart, anames) or []))
+        time.sleep(3)   # several replication passes: the handoffs keep their copies
+        assert _db_rows(cluster, 'container', chandoff, cpart, cnames) is not None
+        assert _db_rows(cluster, 'account', ahandoff, apart, anames) is not None
+    finally:
+        os.rename(away, root)
+    wait_for('databases back on the returned device and removed from the handoffs',
+             lambda: _db_rows(cluster, 'container', victim, cpart, cnames) ==
+             ['before', 'while-away'] and
+             _db_rows(cluster, 'container', chandoff, cpart, cnames) is None and
+             _db_rows(cluster, 'account', ahandoff, apart, anames) is None)
+    listing = requests.get(url + '?format=json', headers=cluster.headers, timeout=30).json()
+    assert [o['name'] for o in listing] == ['before', 'while-away']
+
+
 def test_a_deleted_account_is_reaped(cluster):
     conn = openstack.connect(**cluster.store.identity.cloud_config())
     admin = {'X-Auth-Token': conn.auth_token}

@@ -534,6 +534,31 @@ def test_a_handoff_database_moves_home(cluster):
     assert all(_container_db(cluster, n['device'], 'AUTH_a', 'away').exists() for n in nodes)
 
 
+def test_a_database_whose_primary_device_is_gone_goes_to_a_handoff(cluster):
+    import shutil
+    part, nodes = cluster.rings['container'].get_nodes('AUTH_a', 'lost')
+    handoff = next(cluster.rings['container'].get_more_nodes(part))
+    for node in nodes:
+        status, _, _ = cluster.request(node, 'PUT', '/%s/%d/AUTH_a/lost' % (
+            node['device'], part), {'X-Timestamp': '0000000001.00000'})
+        assert status == 201
+    victim = nodes[1]['device']
+    shutil.rmtree(cluster.device_path(victim))
+    stats = _replicate_databases(cluster, 'container', container_broker.ContainerDatabase)
+    assert stats.handoffs_filled >= 1
+    assert _container_db(cluster, handoff['device'], 'AUTH_a', 'lost').exists()
+    # kept there while the device is away ...
+    stats = _replicate_databases(cluster, 'container', container_broker.ContainerDatabase)
+    assert stats.handoffs_removed == 0
+    assert _container_db(cluster, handoff['device'], 'AUTH_a', 'lost').exists()
+    # ... and goes home once the device is back
+    os.makedirs(cluster.device_path(victim))
+    for _ in range(2):
+        _replicate_databases(cluster, 'container', container_broker.ContainerDatabase)
+    assert _container_db(cluster, victim, 'AUTH_a', 'lost').exists()
+    assert not _container_db(cluster, handoff['device'], 'AUTH_a', 'lost').exists()
+
+
 def test_deleted_databases_and_rows_are_reclaimed(tmp_path):
     db = account_broker.AccountDatabase(str(tmp_path), 1, 'd' * 32)
     db.initialize({'account': 'a'}, '0000000001.00000')
@@ -654,3 +679,17 @@ def test_a_sent_expiry_entry_must_name_the_object(cluster):
                                     (path.replace('.ts', '.meta'), b'{}', '[1, 2')])
     assert status == 200 and answer['placed'] + answer['obsolete'] == 2
     assert list(expiring.due(cluster.device_path('d1'), 10)) == []
+
+
+def test_a_body_shorter_than_its_content_length_is_not_stored(cluster):
+    part, nodes = cluster.object_nodes('AUTH_a', 'c', 'short')
+    node = nodes[0]
+    req = webob.Request.blank('/%s/%d/AUTH_a/c/short' % (node['device'], part), method='PUT',
+                              headers={'X-Timestamp': timestamp.now()}, body=b'12345')
+    req.content_length = 10      # the sender went away after five bytes
+    assert req.get_response(cluster.apps[node['port']]).status_int == 499
+    assert cluster.object_files('AUTH_a', 'c', 'short') == {}
+    req = webob.Request.blank('/%s/%d/AUTH_a/c/short' % (node['device'], part), method='PUT',
+                              headers={'X-Timestamp': timestamp.now()}, body=b'12345')
+    assert req.get_response(cluster.apps[node['port']]).status_int == 201
+    assert list(cluster.object_files('AUTH_a', 'c', 'short')) == [node['device']]

@@ -27,18 +27,54 @@ def test_quorum_sizes():
     assert [backend.quorum_size(n) for n in (1, 2, 3, 4, 5)] == [1, 2, 2, 3, 3]
 
 
-def test_each_container_replica_hears_from_two_object_replicas():
+def test_container_updates_reach_a_quorum_from_any_quorum_of_object_replicas():
     nodes = [{'ip': '127.0.0.1', 'port': 6201 + i, 'device': 'd%d' % i} for i in range(3)]
-    targets = [obj.container_targets(nodes, 5, i) for i in range(3)]
-    assert targets[0] == {'X-Container-Host': '127.0.0.1:6201,127.0.0.1:6202',
-                          'X-Container-Device': 'd0,d1', 'X-Container-Partition': '5'}
-    # any two object replicas that succeed cover every container replica
+    targets = [obj.container_targets(nodes, 5, i, 3) for i in range(3)]
+    assert targets[0] == {'X-Container-Host': '127.0.0.1:6201',
+                          'X-Container-Device': 'd0', 'X-Container-Partition': '5'}
+    # every container replica is named once ...
+    assert sorted(t['X-Container-Device'] for t in targets) == ['d0', 'd1', 'd2']
+    # ... and any two object replicas that succeed reach two container replicas
     for a in range(3):
         for b in range(a + 1, 3):
-            covered = set(targets[a]['X-Container-Device'].split(',')) | \
+            reached = set(targets[a]['X-Container-Device'].split(',')) | \
                 set(targets[b]['X-Container-Device'].split(','))
-            assert covered == {'d0', 'd1', 'd2'}
+            assert len(reached) == 2
+
+
+def test_container_updates_when_the_rings_differ():
+    nodes = [{'ip': '127.0.0.1', 'port': 6201 + i, 'device': 'd%d' % i} for i in range(3)]
+    # one object replica (quorum 1): it tells every container replica
+    assert obj.container_targets(nodes, 1, 0, 1)['X-Container-Device'] == 'd0,d1,d2'
+    # five object replicas (quorum 3): 2 + 5 - 3 = 4 updates dealt out in turn
+    five = [obj.container_targets(nodes, 1, i, 5)['X-Container-Device'] for i in range(5)]
+    assert five == ['d0', 'd1', 'd2', 'd0', '']
 
 
 def test_inline_spawn_runs_at_once():
     assert backend.inline_spawn(lambda x: x * 2, 21).wait() == 42
+
+
+class _Recorder:
+    def __init__(self, fail_after=None):
+        self.sent, self.fail_after, self.closed = [], fail_after, False
+
+    def send(self, data):
+        if self.fail_after is not None and len(self.sent) >= self.fail_after:
+            raise BrokenPipeError()
+        self.sent.append(data)
+
+    def close(self):
+        self.closed = True
+
+
+def test_replica_streams_send_every_chunk_in_order_and_drop_a_failed_replica():
+    conns = [(_Recorder(), {'device': 'd%d' % i}) for i in range(2)] + [
+        (_Recorder(fail_after=1), {'device': 'd2'})]
+    streams = backend.ReplicaStreams(conns, backend.inline_spawn, limit=4)
+    assert streams.send(b'ab') == 3
+    assert streams.send(b'cd') == 2          # the third replica's send failed
+    assert streams.send(b'ef') == 2
+    assert streams.flush() == 2
+    assert [c.sent for c, _ in conns[:2]] == [[b'ab', b'cd', b'ef']] * 2
+    assert conns[2][0].closed and [n['device'] for _, n in streams.conns] == ['d0', 'd1']

@@ -1,6 +1,9 @@
 """Object files (newest wins, footers, tombstones), conditions and ranges,
 metadata headers, and the container and account databases."""
 
+import os
+import shutil
+
 import pytest
 
 from services.objectstore.account import broker as account_broker
@@ -148,3 +151,32 @@ def test_updater_sends_pendings_and_keeps_failures(tmp_path, monkeypatch):
     assert sorted(sent) == ['127.0.0.1:1', '127.0.0.1:2']
     assert len(list(updater.pending_files(str(tmp_path)))) == 1
     assert updater.sweep(str(tmp_path / 'missing'), 1, 1) == (0, 0)
+
+
+def test_a_database_connection_is_reused_until_its_file_is_replaced(tmp_path):
+    db = container_broker.ContainerDatabase(str(tmp_path), 1, 'e' * 32)
+    db.initialize({'account': 'a', 'container': 'c'}, '0000000001.00000')
+    first = db.connect()
+    first.close()
+    again = db.connect()
+    assert again is first
+    # a connection still in a transaction when closed is rolled back
+    again.execute('BEGIN IMMEDIATE')
+    again.execute("UPDATE info SET put_timestamp = '0000000009.00000'")
+    again.close()
+    conn = db.connect()
+    assert db.info(conn)['put_timestamp'] == '0000000001.00000'
+    conn.close()
+    # the file replaced by another copy: a new connection, to the new file
+    db.release()
+    shutil.rmtree(db.dir)
+    db.initialize({'account': 'a', 'container': 'c'}, '0000000005.00000')
+    conn = db.connect()
+    assert conn is not first
+    assert db.info(conn)['put_timestamp'] == '0000000005.00000'
+    conn.close()
+    os.rename(db.path, db.path + '.moved')
+    db.initialize({'account': 'a', 'container': 'c'}, '0000000007.00000')
+    conn = db.connect()
+    assert db.info(conn)['put_timestamp'] == '0000000007.00000'
+    conn.close()

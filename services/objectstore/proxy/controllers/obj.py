@@ -122,18 +122,22 @@ class ObjectController(base.Controller):
                 yield chunk
         return limited(), length
 
-    def _store(self, account, container, obj, headers, chunks):
-        """Stream ``chunks`` to every replica; the quorum's answer."""
+    def _store(self, account, container, obj, headers, chunks, length=None):
+        """Stream ``chunks`` to every replica; the quorum's answer.  With the
+        body's ``length`` known the replicas are sent it with that
+        ``Content-Length``, else chunked."""
         ts = timestamp.now()
         cpart, cnodes, _, _ = self.backend.nodes('container', account, container)
+        oreplicas = self.backend.rings['object'].replicas
         common = dict(headers, **{'X-Timestamp': ts, 'X-Trans-Id': self.app.trans_id()})
 
         def headers_for(index):
-            return dict(common, **container_targets(cnodes, cpart, index))
+            return dict(common, **container_targets(cnodes, cpart, index, oreplicas))
 
         conns, replicas = self.backend.open_writes('object', (account, container, obj),
-                                                   'PUT', headers_for)
+                                                   'PUT', headers_for, length)
         quorum = backend_mod.quorum_size(replicas)
+        streams = self.backend.streams(conns)
         try:
             if len(conns) < quorum:
                 raise exception.ServiceUnavailable()
@@ -142,20 +146,16 @@ class ObjectController(base.Controller):
                 size += len(chunk)
                 if size > self.conf.proxy.max_file_size:
                     raise exception.TooLarge()
-                data = b'%x\r\n%s\r\n' % (len(chunk), chunk)
-                for pair in list(conns):
-                    try:
-                        pair[0].send(data)
-                    except OSError:
-                        pair[0].close()
-                        conns.remove(pair)
-                if len(conns) < quorum:
+                data = chunk if length is not None else b'%x\r\n%s\r\n' % (len(chunk), chunk)
+                if streams.send(data) < quorum:
                     raise exception.ServiceUnavailable()
+            if streams.flush() < quorum:
+                raise exception.ServiceUnavailable()
         except BaseException:
-            for conn, _ in conns:
-                conn.close()
+            streams.flush()
+            streams.close()
             raise
-        responses = self.backend.finish_writes(conns)
+        responses = self.backend.finish_writes(streams.conns, chunked=length is None)
         responses += [backend_mod.Response(503)] * (replicas - len(responses))
         best = backend_mod.best_response(responses, replicas)
         if best.status == 422:
@@ -181,8 +181,8 @@ class ObjectController(base.Controller):
         headers = self._object_headers(req, obj)
         if req.headers.get('ETag'):
             headers['ETag'] = req.headers['ETag']
-        chunks, _ = self._client_body(req)
-        return self._store(account, container, obj, headers, chunks)
+        chunks, length = self._client_body(req)
+        return self._store(account, container, obj, headers, chunks, length)
 
     def copy(self, req, account, container, obj):
         dest_container, dest_obj = _split_copy_path(req.headers.get('Destination'))
@@ -263,9 +263,10 @@ class ObjectController(base.Controller):
         self._container(req, account, container, obj)
         ts = timestamp.now()
         cpart, cnodes, _, _ = self.backend.nodes('container', account, container)
+        oreplicas = self.backend.rings['object'].replicas
 
         def headers_for(index):
-            return dict(container_targets(cnodes, cpart, index),
+            return dict(container_targets(cnodes, cpart, index, oreplicas),
                         **{'X-Timestamp': ts, 'X-Trans-Id': self.app.trans_id()})
 
         resp = self.backend.write_all('object', (account, container, obj), 'DELETE',
@@ -275,13 +276,22 @@ class ObjectController(base.Controller):
         return base.no_body(204)
 
 
-def container_targets(cnodes, cpart, index):
-    """The container replicas object replica ``index`` updates: its own and
-    the next, so each container replica hears of a write from two object
-    replicas and a write that reaches a quorum reaches every listing."""
-    picked = [cnodes[index % len(cnodes)]]
-    if len(cnodes) > 1:
-        picked.append(cnodes[(index + 1) % len(cnodes)])
+def container_targets(cnodes, cpart, index, object_replicas):
+    """The container replicas object replica ``index`` updates.
+
+    As many updates in all as it takes for a write that reaches a quorum of
+    object replicas to reach a quorum of container replicas (or their async
+    pendings) even if every failed object replica carried one, and at least
+    one per container replica: ``max(Qc + Ro - Qo, Rc)``, dealt out in turn
+    (3 and 3 replicas: object replica ``i`` updates container replica ``i``;
+    Swift's rule).  A container replica an update missed gets the row from
+    the others by replication.
+    """
+    quorum = backend_mod.quorum_size
+    wanted = max(quorum(len(cnodes)) + object_replicas - quorum(object_replicas),
+                 len(cnodes))
+    picked = [cnodes[k % len(cnodes)] for k in range(wanted)
+              if k % object_replicas == index] if cnodes else []
     return {'X-Container-Host': ','.join('%s:%s' % (n['ip'], n['port']) for n in picked),
             'X-Container-Device': ','.join(n['device'] for n in picked),
             'X-Container-Partition': str(cpart)}
