@@ -575,6 +575,9 @@ def test_cli_qos_transfer_messages_retype(cloud, clis, demo_sdk, tokens):
         return cloud.request(method, '/%s/%s' % (admin_project, path), body,
                              token=admin_token, expect=expect)
 
+    # made before the second backend exists: its file is in the first one's directory
+    vol = bs.create_volume(size=1, name='to-give')
+    wait_status(demo_sdk, vol.id, 'available')
     cloud.start_volume('stor2', backend_name='fast')
     fast = as_admin('POST', 'types', {'volume_type': {
         'name': 'on-fast', 'extra_specs': {'volume_backend_name': 'fast'}}})['volume_type']
@@ -587,9 +590,7 @@ def test_cli_qos_transfer_messages_retype(cloud, clis, demo_sdk, tokens):
              expect=202)
     # a volume that no backend takes: a user message tells the project why
     lost = bs.create_volume(size=1, name='lost', volume_type='on-nothing')
-    vol = bs.create_volume(size=1, name='to-give')
     wait_status(demo_sdk, lost.id, 'error')
-    wait_status(demo_sdk, vol.id, 'available')
     shown, found = cli_together(
         (admin, ('volume', 'qos', 'show', 'gold')),
         (demo, ('--os-volume-api-version', '3.3', 'volume', 'message', 'list')))
