@@ -3,6 +3,8 @@
 #   tools/run_tests.sh [unit|functional|fuzz|faults|e2e|e2e-light|conformance|all] [pytest args]
 # functional and all include the bounded fuzz suite (tests/functional/fuzz); fuzz runs it
 # alone in its heavy setting (ALTO_FUZZ_EXAMPLES random requests per API, default 3000).
+# all runs the functional tier's light form: without the tests marked heavy (pytest.ini), which
+# functional and `tox -e functional` run.
 # functional runs on two pytest-xdist workers, one test module per worker (--dist loadfile):
 # every module's cloud has its own ports, RabbitMQ vhost and databases (tests/functional/harness.py,
 # databases.py).  FUNCTIONAL_WORKERS=0 runs it in one process.
@@ -173,7 +175,7 @@ case "$SUITE" in
         prepare_pid=$!
         tier unit run_pytest -q -n 2 --durations=25 tests/unit "$@" || rc=1
         # shellcheck disable=SC2046
-        tier functional run_pytest -q $(functional_args) --durations=40 tests/functional "$@" || rc=1
+        tier functional run_pytest -q $(functional_args) --durations=40 -m "not heavy" tests/functional "$@" || rc=1
         tier faults faults_light || rc=1
         tier e2e-light run_pytest -q --durations=10 -m "e2e and e2e_light" tests/e2e || rc=1
         wait "$prepare_pid" || say "preparing the stack failed ($TIER_LOGS/prepare.log); conformance installs it"

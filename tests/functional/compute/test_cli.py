@@ -200,6 +200,7 @@ def test_admin_views_services_and_hypervisors(clis, cloud):
     assert {z['Zone Name'] for z in zones} == {'nova', 'internal'}
 
 
+@pytest.mark.heavy
 def test_aggregate_az_groups_and_load_sharing(clis, cloud, demo_sdk):
     admin, demo = clis['admin'], clis['demo']
     admin.run('aggregate', 'create', '--zone', 'az-b', 'agg-b')
@@ -267,6 +268,7 @@ def test_port_interfaces(clis, cloud, demo_sdk):
     demo_sdk.network.delete_network(extra.id)
 
 
+@pytest.mark.heavy
 def test_shelve_and_unshelve(clis, cloud, demo_sdk):
     admin, demo = clis['admin'], clis['demo']
     server = demo.json('server', 'create', '--image', 'cirros', '--flavor', 'm1.nano',

@@ -109,6 +109,7 @@ def test_resource_providers_inventories_usages(cloud, cli):
     assert [c['resource provider'] for c in candidates] == [rp]
 
 
+@pytest.mark.heavy
 def test_traits_and_resource_classes(cloud, cli):
     rp = cli.json('resource', 'provider', 'list')[0]['uuid']
     traits = [t['name'] for t in cli.json('trait', 'list')]
@@ -129,6 +130,7 @@ def test_traits_and_resource_classes(cloud, cli):
     cli.run('resource', 'class', 'delete', 'CUSTOM_BAREMETAL_GOLD')
 
 
+@pytest.mark.heavy
 def test_provider_aggregates_are_the_host_aggregates(cloud, cli):
     rp = cli.json('resource', 'provider', 'list')[0]['uuid']
     assert cli.json('resource', 'provider', 'aggregate', 'list', rp) == []

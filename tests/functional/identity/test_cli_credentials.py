@@ -35,6 +35,7 @@ def _ids(rows):
     return sorted(r['ID'] for r in rows)
 
 
+@pytest.mark.heavy
 def test_admin_and_member_credentials(identity_server, admin, carol):
     user, member = carol
     ec2 = admin.json('credential', 'create', '--type', 'ec2', '--project', 'demo', 'carol',

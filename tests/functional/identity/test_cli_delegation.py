@@ -64,6 +64,7 @@ def test_policies_and_endpoint_groups(admin, tmp_path):
     # suite covers /v3/OS-OAUTH1/consumers)
 
 
+@pytest.mark.heavy
 def test_endpoint_project_policy_set_and_access_rules(admin, tmp_path):
     endpoint = admin.json('endpoint', 'list')[0]
     admin.run('endpoint', 'add', 'project', endpoint['ID'], 'admin')

@@ -98,6 +98,7 @@ def test_create_list_show_set_unset_save_delete(demo, tmp_path):
     assert not {'fn-qcow', 'fn-raw'} & names
 
 
+@pytest.mark.heavy
 def test_visibility_and_sharing(demo, other, admin, image_server, tmp_path):
     data = tmp_path / 'share.raw'
     data.write_bytes(b'shared data' * 100)
@@ -215,6 +216,7 @@ class RSSSampler(threading.Thread):
             time.sleep(0.1)
 
 
+@pytest.mark.heavy
 def test_one_gib_upload_and_download_keep_memory_flat(demo, image_server, tmp_path):
     big = tmp_path / 'big.raw'
     with open(big, 'wb') as f:

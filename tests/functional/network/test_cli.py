@@ -104,6 +104,7 @@ def test_devstack_like_topology_and_floating_ip(clouds):
     assert 'overlaps' in err
 
 
+@pytest.mark.heavy
 def test_resource_set_unset_delete(clouds):
     demo = clouds['demo']
     demo.run('network', 'create', 'scratch')
@@ -165,6 +166,7 @@ def _agent_rpc(network_server, *args):
     return proc.stdout.split()
 
 
+@pytest.mark.heavy
 def test_agent_scheduling(clouds, network_server):
     """Routers on L3 agents and networks on DHCP agents, moved with the CLI;
     what each agent's sync then returns. Runs last: it registers agents."""

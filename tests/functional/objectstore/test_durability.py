@@ -319,6 +319,7 @@ def _many(cluster, container, names, method, body_of=None):
         return dict(pool.map(one, names))
 
 
+@pytest.mark.heavy
 def test_a_thousand_objects_survive_a_lost_device_and_rot(cluster):
     """Write MANY objects; remove one device directory entirely: every object
     still reads, and the replicator puts a third replica on the handoff of
