@@ -2,8 +2,9 @@
 
 Everything comes from the environment that conformance.sh sets: the admin credentials it read
 from clouds.yaml, the services it found in the catalog (AVAILABLE, space-separated service
-types), the image/flavor/network ids it looked up, and the overlay files to merge last
-(OVERLAYS, colon-separated ini files: later files win).  Tempest's security_compliance
+types), the image/flavor/network ids and the network extension aliases (NETWORK_EXTENSIONS) it
+looked up, and the overlay files to merge last (OVERLAYS, colon-separated ini files: later
+files win).  Tempest's security_compliance
 tests are on when the cloud's identity.conf (IDENTITY_CONF, default
 /etc/altostratus/identity.conf) locks accounts out and keeps a password history; Tempest
 then uses the cloud's own numbers.
@@ -109,7 +110,9 @@ def main(path):
         public_network_id=env.get('PUBLIC_NETWORK_ID', ''),
         floating_network_name=env.get('PUBLIC_NETWORK_NAME', 'public'),
         project_networks_reachable=False, shared_physical_network=False)
-    put('network-feature-enabled', ipv6=True, ipv6_subnet_attributes=True, api_extensions='all')
+    # the aliases the network API lists (conformance.sh), else Tempest assumes all it knows
+    put('network-feature-enabled', ipv6=True, ipv6_subnet_attributes=True,
+        api_extensions=env.get('NETWORK_EXTENSIONS') or 'all')
     put('volume', region=region, endpoint_type='publicURL', catalog_type='volumev3')
     put('object-storage', region=region, endpoint_type='publicURL', operator_role='member')
     put('validation', run_validation=False)
