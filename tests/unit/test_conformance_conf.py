@@ -43,3 +43,10 @@ def test_network_extensions_are_the_ones_the_cloud_lists(tmp_path, monkeypatch):
     # without a list (no network service looked up) Tempest assumes every extension
     conf = _write_conf(tmp_path, monkeypatch)
     assert conf.get('network-feature-enabled', 'api_extensions') == 'all'
+
+
+def test_no_fixed_network_name_unless_given(tmp_path, monkeypatch):
+    monkeypatch.delenv('FIXED_NETWORK_NAME', raising=False)
+    assert _write_conf(tmp_path, monkeypatch).get('compute', 'fixed_network_name') == ''
+    conf = _write_conf(tmp_path, monkeypatch, FIXED_NETWORK_NAME='shared-net')
+    assert conf.get('compute', 'fixed_network_name') == 'shared-net'
