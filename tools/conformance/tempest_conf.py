@@ -102,9 +102,10 @@ def main(path):
         build_timeout=300, min_microversion='2.1',
         # the newest the compute API announces (services/compute/api/microversion.py)
         max_microversion=env.get('COMPUTE_MAX_MICROVERSION', '2.100'),
-        # Tempest's own projects cannot see the stack's "private" (the demo project's):
-        # unnamed, os-networks tests look for the public network, which every project sees.
-        fixed_network_name=env.get('FIXED_NETWORK_NAME', ''))
+        # The network the os-networks tests look for: Tempest's own projects cannot see
+        # the stack's "private" (the demo project's); every project sees the public one.
+        fixed_network_name=env.get('FIXED_NETWORK_NAME') or env.get('PUBLIC_NETWORK_NAME')
+        or 'public')
     put('compute-feature-enabled', interface_attach=has['neutron'], resize=True,
         cold_migration=True, console_output=True, rescue=True, snapshot=True, shelve=True,
         suspend=True, pause=True, change_password=True, personality=True, config_drive=True)
