@@ -3,6 +3,7 @@ import pathlib
 import re
 
 from services.compute.api import microversion
+from services.volume.api import microversion as volume_microversion
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -53,3 +54,9 @@ def test_the_fixed_network_is_the_public_one_unless_given(tmp_path, monkeypatch)
     assert conf.get('compute', 'fixed_network_name') == 'ext'
     conf = _write_conf(tmp_path, monkeypatch, FIXED_NETWORK_NAME='shared-net')
     assert conf.get('compute', 'fixed_network_name') == 'shared-net'
+
+
+def test_tempest_volume_max_microversion_is_the_apis():
+    text = (ROOT / 'tools/conformance/tempest_conf.py').read_text()
+    default = re.search(r"VOLUME_MAX_MICROVERSION', '([0-9.]+)'", text).group(1)
+    assert default == '%d.%d' % volume_microversion.MAX_VERSION
