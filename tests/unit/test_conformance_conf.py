@@ -46,12 +46,9 @@ def test_network_extensions_are_the_ones_the_cloud_lists(tmp_path, monkeypatch):
     assert conf.get('network-feature-enabled', 'api_extensions') == 'all'
 
 
-def test_the_fixed_network_is_the_public_one_unless_given(tmp_path, monkeypatch):
+def test_no_fixed_network_unless_given(tmp_path, monkeypatch):
     monkeypatch.delenv('FIXED_NETWORK_NAME', raising=False)
-    monkeypatch.delenv('PUBLIC_NETWORK_NAME', raising=False)
-    assert _write_conf(tmp_path, monkeypatch).get('compute', 'fixed_network_name') == 'public'
-    conf = _write_conf(tmp_path, monkeypatch, PUBLIC_NETWORK_NAME='ext')
-    assert conf.get('compute', 'fixed_network_name') == 'ext'
+    assert _write_conf(tmp_path, monkeypatch).get('compute', 'fixed_network_name') == ''
     conf = _write_conf(tmp_path, monkeypatch, FIXED_NETWORK_NAME='shared-net')
     assert conf.get('compute', 'fixed_network_name') == 'shared-net'
 

@@ -102,10 +102,10 @@ def main(path):
         build_timeout=300, min_microversion='2.1',
         # the newest the compute API announces (services/compute/api/microversion.py)
         max_microversion=env.get('COMPUTE_MAX_MICROVERSION', '2.100'),
-        # The network the os-networks tests look for: Tempest's own projects cannot see
-        # the stack's "private" (the demo project's); every project sees the public one.
-        fixed_network_name=env.get('FIXED_NETWORK_NAME') or env.get('PUBLIC_NETWORK_NAME')
-        or 'public')
+        # Tempest boots servers of classes without a network of their own on this (shared)
+        # network: the stack has none (its "private" is the demo project's, which Tempest's
+        # projects cannot see, and servers cannot have ports on the external one).
+        fixed_network_name=env.get('FIXED_NETWORK_NAME', ''))
     put('compute-feature-enabled', interface_attach=has['neutron'], resize=True,
         cold_migration=True, console_output=True, rescue=True, snapshot=True, shelve=True,
         suspend=True, pause=True, change_password=True, personality=True, config_drive=True)
