@@ -75,7 +75,9 @@ class Router:
                     return handler, found.groupdict(), versions
                 if route_method not in allowed:
                     allowed.append(route_method)
-        if allowed:
+        # "DELETE /things/" names a thing with an empty id, not the collection: no
+        # such thing (404), as nova and cinder answer, rather than the collection's 405.
+        if allowed and not path.endswith('/'):
             raise webob.exc.HTTPMethodNotAllowed(headers={'Allow': ', '.join(allowed)})
         raise exception.NotFound()
 

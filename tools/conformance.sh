@@ -25,6 +25,8 @@
 #   OS_CLOUD / CLOUDS_YAML  altostratus-admin / /etc/openstack/clouds.yaml
 #   ALTO_VENV             the cloud's venv, for its openstack CLI (/opt/altostratus/venv)
 #   IMAGE_REF IMAGE_REF_ALT FLAVOR_REF FLAVOR_REF_ALT PUBLIC_NETWORK_ID: skip the look-ups
+#   NETWORK_EXTENSIONS    comma-separated aliases for Tempest (default: what GET /v2.0/extensions
+#                         lists; "all" makes Tempest assume every extension it knows)
 #   CONFORMANCE_IMAGE     the bootable guest image, IMAGE_REF if present (alto-guest)
 #   CONFORMANCE_MIN_RAM   MiB a flavor needs to be picked (128: what that guest boots in)
 #   PUBLIC_NETWORK_NAME   public           HTTP_PORT  80 (loopback server for web-download)
@@ -47,7 +49,7 @@ OSC=$ALTO_VENV/bin/openstack
 GUEST_IMAGE=${CONFORMANCE_IMAGE:-alto-guest}
 MIN_RAM=${CONFORMANCE_MIN_RAM:-128}
 
-usage() { sed -n 2,32p "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+usage() { sed -n 2,34p "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 say() { echo "[conformance] $*" >&2; }
 die() { say "$*"; exit 3; }
 
@@ -128,9 +130,13 @@ fi
 PUBLIC_NETWORK_NAME=${PUBLIC_NETWORK_NAME:-public}
 if [[ " $AVAILABLE " == *" network "* ]]; then
   : "${PUBLIC_NETWORK_ID:=$(osc network show "$PUBLIC_NETWORK_NAME" -f value -c id)}"
+  # Tempest's [network-feature-enabled] api_extensions: the aliases the network API serves
+  # (as devstack writes them), so tests of extensions not built skip instead of failing.
+  : "${NETWORK_EXTENSIONS:=$(osc extension list --network -f value -c Alias | paste -sd, -)}"
 fi
 export IMAGE_REF="${IMAGE_REF:-}" IMAGE_REF_ALT="${IMAGE_REF_ALT:-}" FLAVOR_REF="${FLAVOR_REF:-}" \
-       FLAVOR_REF_ALT="${FLAVOR_REF_ALT:-}" PUBLIC_NETWORK_ID="${PUBLIC_NETWORK_ID:-}" PUBLIC_NETWORK_NAME
+       FLAVOR_REF_ALT="${FLAVOR_REF_ALT:-}" PUBLIC_NETWORK_ID="${PUBLIC_NETWORK_ID:-}" PUBLIC_NETWORK_NAME \
+       NETWORK_EXTENSIONS="${NETWORK_EXTENSIONS:-}"
 say "image $IMAGE_REF (alt ${IMAGE_REF_ALT:-same}), flavors $FLAVOR_REF/$FLAVOR_REF_ALT, public network $PUBLIC_NETWORK_ID"
 
 # ---- tempest ---------------------------------------------------------------------------------

@@ -33,6 +33,11 @@ PUBLIC_POOL_START=${PUBLIC_POOL_START:-172.24.4.2}
 PUBLIC_POOL_END=${PUBLIC_POOL_END:-172.24.4.253}
 PUBLIC_HOST_ADDRESS=${PUBLIC_HOST_ADDRESS:-172.24.4.254}
 PRIVATE_NETWORK_CIDR=${PRIVATE_NETWORK_CIDR:-10.0.0.0/24}
+# The shared default IPv4 subnet pool the auto-allocated topology (nova's networks "auto")
+# takes project subnets from, of DEFAULT_SUBNETPOOL_PREFIXLEN each; away from the private
+# network and from Tempest's project networks (10.100.0.0/16).
+DEFAULT_SUBNETPOOL_V4=${DEFAULT_SUBNETPOOL_V4:-10.128.0.0/16}
+DEFAULT_SUBNETPOOL_PREFIXLEN=${DEFAULT_SUBNETPOOL_PREFIXLEN:-26}
 
 # network_install: Open vSwitch and dnsmasq (packages, ovsdbapp in the virtualenv), OVS running.
 network_install() {
@@ -184,6 +189,13 @@ network_bootstrap() {
         || admin_openstack subnet create --network public --subnet-range "$PUBLIC_NETWORK_CIDR" \
             --gateway "$PUBLIC_NETWORK_GATEWAY" --no-dhcp \
             --allocation-pool "start=$PUBLIC_POOL_START,end=$PUBLIC_POOL_END" public-subnet >/dev/null
+    # The auto-allocated topology needs a default external network and a default pool.
+    admin_openstack network set --default public >/dev/null
+    _network_exists admin_openstack "subnet pool" shared-default-subnetpool-v4 \
+        || admin_openstack subnet pool create --share --default \
+            --pool-prefix "$DEFAULT_SUBNETPOOL_V4" \
+            --default-prefix-length "$DEFAULT_SUBNETPOOL_PREFIXLEN" \
+            shared-default-subnetpool-v4 >/dev/null
     # The demo project's private network and its router to public.
     _network_exists _demo_openstack network private \
         || _demo_openstack network create private >/dev/null

@@ -2,8 +2,9 @@
 
 Everything comes from the environment that conformance.sh sets: the admin credentials it read
 from clouds.yaml, the services it found in the catalog (AVAILABLE, space-separated service
-types), the image/flavor/network ids it looked up, and the overlay files to merge last
-(OVERLAYS, colon-separated ini files: later files win).  Tempest's security_compliance
+types), the image/flavor/network ids and the network extension aliases (NETWORK_EXTENSIONS) it
+looked up, and the overlay files to merge last (OVERLAYS, colon-separated ini files: later
+files win).  Tempest's security_compliance
 tests are on when the cloud's identity.conf (IDENTITY_CONF, default
 /etc/altostratus/identity.conf) locks accounts out and keeps a password history; Tempest
 then uses the cloud's own numbers.
@@ -101,7 +102,10 @@ def main(path):
         build_timeout=300, min_microversion='2.1',
         # the newest the compute API announces (services/compute/api/microversion.py)
         max_microversion=env.get('COMPUTE_MAX_MICROVERSION', '2.100'),
-        fixed_network_name=env.get('FIXED_NETWORK_NAME', 'private'))
+        # Tempest boots servers of classes without a network of their own on this (shared)
+        # network: the stack has none (its "private" is the demo project's, which Tempest's
+        # projects cannot see, and servers cannot have ports on the external one).
+        fixed_network_name=env.get('FIXED_NETWORK_NAME', ''))
     put('compute-feature-enabled', interface_attach=has['neutron'], resize=True,
         cold_migration=True, console_output=True, rescue=True, snapshot=True, shelve=True,
         suspend=True, pause=True, change_password=True, personality=True, config_drive=True)
@@ -109,8 +113,14 @@ def main(path):
         public_network_id=env.get('PUBLIC_NETWORK_ID', ''),
         floating_network_name=env.get('PUBLIC_NETWORK_NAME', 'public'),
         project_networks_reachable=False, shared_physical_network=False)
-    put('network-feature-enabled', ipv6=True, ipv6_subnet_attributes=True, api_extensions='all')
-    put('volume', region=region, endpoint_type='publicURL', catalog_type='volumev3')
+    # the aliases the network API lists (conformance.sh), else Tempest assumes all it knows
+    put('network-feature-enabled', ipv6=True, ipv6_subnet_attributes=True,
+        api_extensions=env.get('NETWORK_EXTENSIONS') or 'all')
+    # the newest the volume API announces (services/volume/api/microversion.py); unset,
+    # Tempest skips every microversioned volume test
+    put('volume', region=region, endpoint_type='publicURL', catalog_type='volumev3',
+        min_microversion='3.0',
+        max_microversion=env.get('VOLUME_MAX_MICROVERSION', '3.67'))
     put('object-storage', region=region, endpoint_type='publicURL', operator_role='member')
     put('validation', run_validation=False)
     for overlay in filter(None, env.get('OVERLAYS', '').split(':')):

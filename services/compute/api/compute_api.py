@@ -133,6 +133,11 @@ def _networks(context, requested):
         candidates = net_client.list_networks(context)
         own = [n for n in candidates if n.get('project_id') == context.project_id]
         pool = own or candidates
+        if not pool and requested == 'auto':
+            # As nova: no network to pick, so the network service's
+            # auto-allocated topology gives the project one.
+            auto = net_client.auto_allocated_topology(context)
+            pool = [{'id': auto}] if auto else []
         if not pool:
             if requested is None:
                 return []

@@ -198,8 +198,13 @@ def _rule_ports(protocol, from_port, to_port):
 
 
 def _cidr(value):
+    """``value`` when it is a CIDR, kept as given (host bits too), as nova passes
+    it to the network service."""
     try:
-        return str(ipaddress.ip_network(value, strict=False))
+        if not isinstance(value, str):
+            raise ValueError(value)
+        ipaddress.ip_network(value, strict=False)
+        return value
     except ValueError:
         raise exception.Invalid(reason='Invalid cidr %s.' % value)
 

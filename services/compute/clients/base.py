@@ -124,6 +124,12 @@ class NetworkClientBase(abc.ABC):
         """Networks ``context``'s project may attach to (own and shared)."""
 
     @abc.abstractmethod
+    def auto_allocated_topology(self, context):
+        """The id of ``context``'s project's auto-allocated network (the network
+        service builds it on first ask), or None when the deployment has no
+        default external network or default subnet pool to build it from."""
+
+    @abc.abstractmethod
     def get_port(self, context, port_id):
         """Port dict; PortNotFound otherwise."""
 

@@ -176,6 +176,22 @@ class FakeNetworkClient(base.NetworkClientBase):
                 if _visible_to(context, n.get('project_id'), n.get('shared', True))
                 and not n.get('router:external')]
 
+    def auto_allocated_topology(self, context):
+        """As the network service: with a default external network in the store,
+        the project's ``auto_allocated_network`` (made on first ask)."""
+        def allocate(nets):
+            if not any(n.get('router:external') and n.get('is_default')
+                       for n in nets.values()):
+                return None
+            for net in nets.values():
+                if net.get('auto_allocated') and net.get('project_id') == context.project_id:
+                    return net['id']
+            net = {'id': str(uuid.uuid4()), 'name': 'auto_allocated_network',
+                   'project_id': context.project_id, 'shared': False, 'auto_allocated': True}
+            nets[net['id']] = net
+            return net['id']
+        return self.networks.update(allocate)
+
     def get_port(self, context, port_id):
         port = self.ports.read().get(port_id)
         # A port seeded without a project stands for a shared test fixture.

@@ -43,6 +43,14 @@ class NetworkClient(base.NetworkClientBase):
         nets = {n['id']: n for n in own['networks'] + shared['networks']}
         return [n for n in nets.values() if not n.get('router:external')]
 
+    def auto_allocated_topology(self, context):
+        resp = self._request(context, 'GET',
+                             '/v2.0/auto-allocated-topology/%s' % context.project_id)
+        # 409: no default external network or pool; 404: the extension is not served
+        if resp.status_code in (404, 409):
+            return None
+        return self._check(resp)['auto_allocated_topology']['id']
+
     def get_port(self, context, port_id):
         resp = self._request(context, 'GET', '/v2.0/ports/%s' % port_id)
         if resp.status_code == 404:

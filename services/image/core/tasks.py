@@ -45,6 +45,10 @@ class TaskManager:
             next_marker = rows[-1]['id'] if rows else None
         return rows, next_marker
 
+    def for_image(self, image_id):
+        """The tasks that made image ``image_id`` (the caller must see the image)."""
+        return db_tasks.task_list_for_image(image_id)
+
     def create(self, ctx, task_type, task_input):
         """A ``pending`` task of the caller's project; it runs in the background."""
         task = db_tasks.task_create(str(uuid.uuid4()), task_type, ctx.project_id, task_input)

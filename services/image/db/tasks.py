@@ -95,3 +95,14 @@ def get_visible(task_id, context, is_admin):
     if not is_admin and task['owner'] != context.project_id:
         raise TaskNotFound(task_id=task_id)
     return task
+
+
+def task_list_for_image(image_id):
+    """Unexpired tasks whose result is the image ``image_id``, oldest first."""
+    task = models.Task
+    with db_api._reader().using(db_api._Tx()) as session:
+        query = sa.select(task).where(
+            sa.or_(task.expires_at.is_(None), task.expires_at > db_api.now()),
+            task.result.contains(image_id)).order_by(task.created_at.asc(), task.id.asc())
+        rows = [_dict(r) for r in session.execute(query).scalars()]
+    return [r for r in rows if (r['result'] or {}).get('image_id') == image_id]

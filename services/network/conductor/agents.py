@@ -39,9 +39,20 @@ AGENTS = queries.Visible(models.Agent, lambda i: exception.AgentNotFound(id=i), 
                          COLUMNS, unscoped=True)
 
 
+def _stored_types(session, wanted):
+    """``wanted`` agent types spelled as the agents report them.  Neutron on its
+    reference database (MySQL, case-insensitive collation) lists the DHCP agent
+    for ``agent_type=DHCP Agent`` too, and Tempest asks with that spelling."""
+    stored = {t.lower(): t for (t,) in session.query(models.Agent.agent_type).distinct()}
+    values = wanted if isinstance(wanted, (list, tuple)) else [wanted]
+    return [stored.get(str(v).lower(), v) for v in values]
+
+
 def get_all(context, session, filters=None, **page):
     filters = dict(filters or {})
     alive = filters.pop('alive', None)
+    if filters.get('agent_type'):
+        filters['agent_type'] = _stored_types(session, filters['agent_type'])
     result = AGENTS.get_all(context, session, filters, **page)
     if alive:
         wanted = str(alive[0]).lower() in ('true', '1')

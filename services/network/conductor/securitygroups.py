@@ -26,6 +26,11 @@ IPV6_ONLY_PROTOCOLS = ('icmpv6', 'ipv6-icmp', '58', 'ipv6-encap', 'ipv6-frag',
                        'ipv6-nonxt', 'ipv6-opts', 'ipv6-route')
 
 
+def _normalized(prefix):
+    """The network of ``prefix`` (``10.2.3.0/24`` for ``10.2.3.124/24``)."""
+    return str(netaddr.IPNetwork(prefix).cidr) if prefix else None
+
+
 def rule_dict(rule):
     result = queries.standard_dict(rule)
     result.pop('tags')
@@ -34,7 +39,8 @@ def rule_dict(rule):
         'ethertype': rule.ethertype, 'protocol': rule.protocol,
         'port_range_min': rule.port_range_min, 'port_range_max': rule.port_range_max,
         'remote_ip_prefix': rule.remote_ip_prefix, 'remote_group_id': rule.remote_group_id,
-        'remote_address_group_id': None, 'normalized_cidr': rule.remote_ip_prefix,
+        'remote_address_group_id': None,
+        'normalized_cidr': _normalized(rule.remote_ip_prefix),
         'belongs_to_default_sg': None,
     })
     return result
@@ -228,14 +234,19 @@ def create_rule(context, session, body):
         if ('IPv%d' % net.version) != ethertype:
             raise exception.InvalidInput(error_message='Conflicting value ethertype %s for '
                                          'CIDR %s' % (ethertype, prefix))
-        prefix = str(net.cidr)
+        # kept as given, as neutron does; normalized_cidr shows its network
+        prefix = str(net)
     if remote_group:
         GROUPS.get_row(context, session, remote_group)
     values = dict(direction=direction, ethertype=ethertype, protocol=protocol,
                   port_range_min=low, port_range_max=high, remote_ip_prefix=prefix,
                   remote_group_id=remote_group)
+    def same(rule, key, value):
+        if key == 'remote_ip_prefix':
+            return _normalized(rule.remote_ip_prefix) == _normalized(value)
+        return getattr(rule, key) == value
     for rule in group.rules:
-        if all(getattr(rule, k) == v for k, v in values.items()):
+        if all(same(rule, k, v) for k, v in values.items()):
             raise exception.SecurityGroupRuleExists(rule_id=rule.id)
     rule = _new_rule(project_id, group.id, **values)
     rule.description = body.get('description', '')

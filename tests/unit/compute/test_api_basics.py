@@ -32,6 +32,13 @@ def test_wrong_method_is_405(app):
     assert resp.json['badMethod']['code'] == 405
 
 
+def test_an_empty_id_is_404_not_the_collections_405(app):
+    # Tempest's test_delete_security_group_without_passing_id: DELETE .../os-security-groups/
+    for path in ('/v2.1/os-security-groups/', '/v2.1/flavors/'):
+        resp = app.delete(path, headers=ADMIN, status=404)
+        assert resp.json['itemNotFound']['code'] == 404
+
+
 def test_malformed_json_is_bad_request(app):
     resp = app.post('/v2.1/flavors', 'not json', headers=ADMIN,
                     content_type='application/json', status=400)

@@ -1,7 +1,7 @@
 """Quota sets and limits as the Compute API reference shows them per
 microversion: below 2.36 also the nova-network era quotas (fixed_ips,
 floating_ips, security_groups, security_group_rules) and their limits; the
-injected file quotas up to 2.56 (all of this API's versions); ``networks``
+injected file quotas (and /limits' maxPersonality*) up to 2.56; ``networks``
 accepted below 2.36 and shown nowhere, as nova does."""
 
 import pytest
@@ -87,3 +87,31 @@ def test_absolute_limits_per_microversion(app):
     app.put_json('/v2.1/os-quota-sets/demo', {'quota_set': {'floating_ips': 7}},
                  headers=headers(ADMIN, '2.1'))
     assert _get(app, '/limits', '2.1', DEMO)['limits']['absolute']['maxTotalFloatingIps'] == 7
+
+
+@pytest.mark.parametrize('path', ['/os-quota-sets/demo', '/os-quota-sets/demo/defaults'])
+def test_injected_file_quotas_go_at_2_57(app, path):
+    assert set(_get(app, path, '2.56')['quota_set']) == ENFORCED | set(FILES) | {'id'}
+    assert set(_get(app, path, '2.57')['quota_set']) == ENFORCED | {'id'}
+    detail = _get(app, '/os-quota-sets/demo/detail', '2.57')['quota_set']
+    assert set(detail) == ENFORCED | {'id'}
+
+
+def test_2_57_refuses_injected_file_quotas_in_updates(app):
+    for key in FILES:
+        app.put_json('/v2.1/os-quota-sets/demo', {'quota_set': {key: 3}},
+                     headers=headers(ADMIN, '2.57'), status=400)
+        app.put_json('/v2.1/os-quota-class-sets/default', {'quota_class_set': {key: 3}},
+                     headers=headers(ADMIN, '2.57'), status=400)
+    updated = app.put_json('/v2.1/os-quota-sets/demo', {'quota_set': {'ram': 5120}},
+                           headers=headers(ADMIN, '2.57')).json['quota_set']
+    assert set(updated) == ENFORCED and updated['ram'] == 5120
+    shown = _get(app, '/os-quota-class-sets/default', '2.57')['quota_class_set']
+    assert set(shown) == ENFORCED | {'id'}
+    assert set(_get(app, '/os-quota-class-sets/default', '2.56')['quota_class_set']) == \
+        ENFORCED | set(FILES) | {'id'}
+
+
+def test_limits_drop_max_personality_at_2_57(app):
+    assert set(_get(app, '/limits', '2.57', DEMO)['limits']['absolute']) == \
+        LIMITS_2_1 - NETWORK_LIMITS - {'maxImageMeta', 'maxPersonality', 'maxPersonalitySize'}

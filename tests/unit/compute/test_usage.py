@@ -195,3 +195,10 @@ def test_booted_then_deleted_server_counts_until_its_delete(env, app):
     started = datetime.datetime.strptime(usage['started_at'], FMT)
     assert usage['hours'] == pytest.approx((ended - started).total_seconds() / 3600)
     assert 0 < usage['hours'] < 0.01
+
+
+def test_an_empty_project_id_is_a_404(app):
+    # Tempest's test_get_usage_tenant_with_empty_tenant_id: GET .../os-simple-tenant-usage/
+    resp = app.get('/v2.1/os-simple-tenant-usage/?' + _query(), headers=headers(), status=404)
+    assert resp.json['itemNotFound']['code'] == 404
+    app.get('/v2.1/os-simple-tenant-usage?' + _query(), headers=headers(), status=200)

@@ -168,6 +168,11 @@ def test_policy_and_other_projects(cloud, server):
     cloud.app.put_json(_url(server, VOL), body, headers=headers(DEMO), status=403)
     resp = cloud.app.put_json(_url(server, VOL), body, headers=headers(ADMIN), status=409)
     assert 'not supported' in resp.json['conflictingRequest']['message']
+    # ... though a volume in the URI that is not attached is a 404 first, as nova
+    # (Tempest's test_update_attached_volume_with_nonexistent_volume_in_uri).
+    missing = '9d4e2b5c-1f0a-4c3e-8b7d-6a5f4e3d2c1b'
+    resp = cloud.app.put_json(_url(server, missing), body, headers=headers(ADMIN), status=404)
+    assert resp.json['itemNotFound']['code'] == 404
     same = {'volumeAttachment': {'volumeId': VOL}}
     cloud.app.put_json(_url(server, VOL), same, headers=headers(DEMO), status=400)
 

@@ -179,3 +179,21 @@ def test_task_schemas(api):
 def test_metadata_address_is_refused_by_default(api, remote):
     image = create(api)
     _import(api, image['id'], 'http://169.254.169.254/latest/meta-data', status=400)
+
+
+def test_an_images_tasks(api, remote):
+    # GET /v2/images/{id}/tasks: the import task that made the image; none for an
+    # image made otherwise (Tempest waits on this list after a server snapshot).
+    remote['http://example.test/disk.qcow2'] = QCOW2
+    task = api.post_json('/v2/tasks', _task('http://example.test/disk.qcow2',
+                                            visibility='public'),
+                         headers=ADMIN, status=201).json
+    image_id = _wait_task(api, task['id'])['result']['image_id']
+    listed = api.get('/v2/images/%s/tasks' % image_id, headers=ALICE).json['tasks']
+    assert [(t['id'], t['status'], t['image_id']) for t in listed] == \
+        [(task['id'], 'success', image_id)]
+    plain = create(api, name='plain')
+    assert api.get('/v2/images/%s/tasks' % plain['id'], headers=ALICE).json == {'tasks': []}
+    api.get('/v2/images/%s/tasks' % plain['id'], headers=BOB, status=404)
+    api.get('/v2/images/00000000-0000-0000-0000-000000000000/tasks', headers=ALICE,
+            status=404)

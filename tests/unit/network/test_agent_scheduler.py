@@ -247,3 +247,15 @@ def test_router_and_network_delete_take_their_bindings(api, plugin):
         'routers': []}
     assert api.get('/agents/%s/dhcp-networks' % _agent_ids(api, 'DHCP agent')[
         'host1']).json == {'networks': []}
+
+
+def test_agent_type_filter_ignores_case(api, plugin):
+    # Tempest's DHCP agent scheduler tests look for agent_type=DHCP Agent.
+    _register(plugin, 'DHCP agent', 'host1')
+    _register(plugin, 'L3 agent', 'host2')
+    for spelling in ('DHCP agent', 'DHCP Agent', 'dhcp AGENT'):
+        listed = api.get('/agents?agent_type=' + spelling).json['agents']
+        assert [a['host'] for a in listed] == ['host1'], spelling
+    assert api.get('/agents?agent_type=DHCP').json['agents'] == []
+    both = api.get('/agents?agent_type=dhcp agent&agent_type=l3 agent').json['agents']
+    assert sorted(a['host'] for a in both) == ['host1', 'host2']

@@ -258,3 +258,20 @@ def test_rule_ethertype_against_protocol_and_prefix(api):
     _rule(api, group, 400, protocol='bad_protocol_name')
     _rule(api, group, 400, protocol='udp', ethertype='bad_ethertype')
     _rule(api, {'id': '6b1f2b7e-4b53-4e0b-9d52-3f5f3d7c0a12'}, 404)
+
+
+def test_rule_prefix_kept_as_given_with_its_normalized_cidr(api):
+    # As neutron: remote_ip_prefix as given, normalized_cidr its network (nova's
+    # os-security-group-rules then shows the cidr Tempest sent).
+    group = api.post('/security-groups', {'security_group': {'name': 'g'}},
+                     DEMO).json['security_group']
+    body = {'security_group_rule': {'security_group_id': group['id'], 'direction': 'ingress',
+                                    'protocol': 'tcp', 'port_range_min': 22,
+                                    'port_range_max': 22, 'remote_ip_prefix': '10.2.3.124/24'}}
+    rule = api.post('/security-group-rules', body, DEMO, status=201).json['security_group_rule']
+    assert (rule['remote_ip_prefix'], rule['normalized_cidr']) == ('10.2.3.124/24', '10.2.3.0/24')
+    shown = api.get('/security-group-rules/%s' % rule['id'], DEMO).json['security_group_rule']
+    assert shown['normalized_cidr'] == '10.2.3.0/24'
+    # the same network spelled otherwise is the same rule
+    body['security_group_rule']['remote_ip_prefix'] = '10.2.3.0/24'
+    api.post('/security-group-rules', body, DEMO, status=409)

@@ -4,8 +4,9 @@ Besides the quotas compute enforces (``[quota]``), the API shows the ones
 nova keeps for compatibility, with nova's defaults: the nova-network era
 ``fixed_ips``, ``floating_ips``, ``security_groups`` and
 ``security_group_rules`` up to microversion 2.35 (networking quotas belong
-to the network service) and the file injection ones, which nova drops at
-2.57, above this API's versions.  They are stored and shown, never enforced.
+to the network service) and the file injection ones up to 2.56 (nova drops
+them, and /limits' ``maxPersonality*``, at 2.57).  They are stored and
+shown, never enforced.
 """
 
 from services.compute import exception
@@ -41,11 +42,12 @@ def _update_schema(names):
 _UPDATE_2_1 = _update_schema(list(quota_conf.RESOURCES) + list(NETWORK_ERA) +
                              list(INJECTED_FILES) + ['networks'])
 _UPDATE_2_36 = _update_schema(list(quota_conf.RESOURCES) + list(INJECTED_FILES))
+_UPDATE_2_57 = _update_schema(list(quota_conf.RESOURCES))
 
 
 def _compat_defaults(req):
     """The compatibility quotas the request's version shows, with defaults."""
-    shown = dict(INJECTED_FILES)
+    shown = {} if req.at_least(57) else dict(INJECTED_FILES)
     if not req.at_least(36):
         shown.update(NETWORK_ERA)
     return shown
@@ -86,9 +88,10 @@ def limits(req):
         'maxTotalCores': quota['cores'], 'maxTotalRAMSize': quota['ram'],
         'totalInstancesUsed': usage['instances'], 'totalCoresUsed': usage['cores'],
         'totalRAMUsed': usage['ram'], 'totalServerGroupsUsed': usage['server_groups'],
-        'maxPersonality': quota['injected_files'],
-        'maxPersonalitySize': quota['injected_file_content_bytes'],
     }
+    if not req.at_least(57):
+        absolute.update({'maxPersonality': quota['injected_files'],
+                         'maxPersonalitySize': quota['injected_file_content_bytes']})
     if not req.at_least(36):
         # Compute allocates no floating IPs or security groups: none used here.
         absolute.update({'maxTotalFloatingIps': quota['floating_ips'],
@@ -132,7 +135,8 @@ def defaults(req, project_id):
 
 def update(req, project_id):
     _authorize(req, 'update', project_id)
-    schema = _UPDATE_2_36 if req.at_least(36) else _UPDATE_2_1
+    schema = _UPDATE_2_57 if req.at_least(57) else \
+        _UPDATE_2_36 if req.at_least(36) else _UPDATE_2_1
     body = common.validate(schema, req.body)['quota_set']
     force = common.bool_param(body.pop('force', False), 'force')
     body.pop('networks', None)

@@ -4,7 +4,7 @@
 Keys per microversion, as nova: below 2.50 the nova-network era quotas
 (``fixed_ips``, ``floating_ips``, ``security_groups``,
 ``security_group_rules``) and no server group quotas; from 2.50 the reverse.
-The file injection quotas are shown throughout (nova drops them at 2.57)."""
+The file injection quotas are shown and taken up to 2.56, as nova."""
 
 from services.compute import exception
 from services.compute.api import policies
@@ -19,7 +19,8 @@ _SERVER_GROUPS = ('server_groups', 'server_group_members')
 
 def _names(req):
     names = [n for n in quota_conf.RESOURCES if req.at_least(50) or n not in _SERVER_GROUPS]
-    names += list(quota_views.INJECTED_FILES)
+    if not req.at_least(57):
+        names += list(quota_views.INJECTED_FILES)
     if not req.at_least(50):
         names += list(quota_views.NETWORK_ERA)
     return names

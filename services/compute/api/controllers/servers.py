@@ -321,7 +321,25 @@ def _filters(req):
     return filters
 
 
+def _check_list_query(req):
+    """From 2.75 a query parameter nova's list schema does not name (at the
+    request's microversion) or a sort_key it does not offer is a 400, as its
+    schema says; before 2.75 they are ignored."""
+    if not req.at_least(75):
+        return
+    for name in req.params:
+        since = schemas.LIST_QUERY_SINCE.get(name)
+        if since is None or not req.at_least(since):
+            raise exception.Invalid(reason="Invalid input for query parameters %s: "
+                                           "additional properties are not allowed" % name)
+    for key in req.params.getall('sort_key'):
+        if key not in schemas.LIST_SORT_KEYS_2_75:
+            raise exception.Invalid(reason="Invalid input for query parameters sort_key. "
+                                           "Value: %s." % key)
+
+
 def _list(req, detailed):
+    _check_list_query(req)
     policies.authorize(req.context, 'servers:detail' if detailed else 'servers:index')
     limit, marker = common.limit_and_marker(req)
     filters = _filters(req)

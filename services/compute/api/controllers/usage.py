@@ -62,6 +62,9 @@ def _usages(req, project_id, detailed):
 
 
 def index(req):
+    if req.raw.path_info.endswith('/'):
+        # GET /os-simple-tenant-usage/ is a show of an empty project id: nova's 404
+        raise exception.NotFound('Project ID must not be empty')
     policies.authorize(req.context, 'os-simple-tenant-usage:list')
     # nova takes only '1'; openstacksdk (so `openstack usage list`) sends
     # 'True', which nova silently reads as not detailed.

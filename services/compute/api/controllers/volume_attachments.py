@@ -54,14 +54,18 @@ def index(req, server_id):
     return {'volumeAttachments': [view(req, b) for b in bdms[offset:offset + limit]]}
 
 
-def show(req, server_id, volume_id):
-    instance = _instance(req, server_id, 'show')
+def _attached(req, instance, volume_id):
+    """The mapping of ``volume_id`` on ``instance``; 404 when not attached."""
     try:
-        bdm = volume_api.get_mapping(req.context, instance, volume_id)
+        return volume_api.get_mapping(req.context, instance, volume_id)
     except exception.VolumeBDMNotFound:
         raise exception.NotFound('Volume %s is not attached to the instance %s'
-                                 % (volume_id, server_id))
-    return {'volumeAttachment': view(req, bdm)}
+                                 % (volume_id, instance.uuid))
+
+
+def show(req, server_id, volume_id):
+    instance = _instance(req, server_id, 'show')
+    return {'volumeAttachment': view(req, _attached(req, instance, volume_id))}
 
 
 def create(req, server_id):
@@ -82,6 +86,7 @@ def update(req, server_id, volume_id):
     if body['volumeId'] != volume_id:
         policies.authorize(req.context, 'os-volumes-attachments:swap',
                            servers.target(instance))
+        _attached(req, instance, volume_id)  # a volume not attached is nova's 404 first
         raise exception.DriverNotSupported(operation='Swapping a volume', driver='libvirt')
     if not req.at_least(85):
         raise exception.Invalid(reason='Updating an attachment without a new volume needs '

@@ -135,3 +135,30 @@ meta_item = {'type': 'object', 'properties': {'meta': _metadata}, 'required': ['
 tags = {'type': 'object', 'properties': {'tags': {'type': 'array', 'items': _tag}},
         'required': ['tags'], 'additionalProperties': False}
 TAG = _tag
+
+#: GET /servers and /servers/detail: the query parameters nova's schema
+#: names, with the first microversion that knows each (0: always).  From
+#: 2.75 any other parameter is a 400; before, it is ignored.
+LIST_QUERY_SINCE = dict.fromkeys((
+    'user_id', 'project_id', 'tenant_id', 'launch_index', 'image_ref', 'image',
+    'kernel_id', 'ramdisk_id', 'hostname', 'key_name', 'power_state', 'vm_state',
+    'task_state', 'host', 'node', 'flavor', 'reservation_id', 'launched_at',
+    'terminated_at', 'availability_zone', 'name', 'display_name', 'description',
+    'display_description', 'locked_by', 'uuid', 'root_device_name', 'config_drive',
+    'access_ip_v4', 'access_ip_v6', 'auto_disk_config', 'progress', 'sort_key',
+    'sort_dir', 'all_tenants', 'soft_deleted', 'deleted', 'status', 'changes-since',
+    'ip', 'ip6', 'created_at', 'limit', 'marker',
+    # joined tables: named by the schema, refused by nova's handler
+    'block_device_mapping', 'services', 'metadata', 'system_metadata', 'info_cache',
+    'security_groups', 'pci_devices'), 0)
+LIST_QUERY_SINCE.update({'tags': 26, 'tags-any': 26, 'not-tags': 26, 'not-tags-any': 26,
+                         'changes-before': 66, 'locked': 73})
+#: From 2.75 a sort_key outside this list is a 400 (before, nova ignores
+#: the columns it does not let clients sort by).
+LIST_SORT_KEYS_2_75 = frozenset((
+    'access_ip_v4', 'access_ip_v6', 'auto_disk_config', 'availability_zone',
+    'config_drive', 'created_at', 'display_description', 'display_name', 'host',
+    'hostname', 'image_ref', 'instance_type_id', 'kernel_id', 'key_name', 'launch_index',
+    'launched_at', 'locked', 'locked_by', 'node', 'power_state', 'progress', 'project_id',
+    'ramdisk_id', 'root_device_name', 'task_state', 'terminated_at', 'updated_at',
+    'user_id', 'uuid', 'vm_state'))

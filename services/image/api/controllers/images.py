@@ -53,6 +53,7 @@ class ImageController:
         setattr(self, 'import', image_data.ImportController(image_id))
         self.actions = subresources.ActionsController(image_id)
         self.tags = subresources.TagsController(image_id)
+        self.tasks = subresources.ImageTasksController(image_id)
         self.members = members.MembersController(image_id)
 
     @pecan.expose(generic=True)

@@ -1,9 +1,10 @@
-"""``/v2/images/{id}/actions/{deactivate,reactivate}`` and ``/tags/{tag}``."""
+"""``/v2/images/{id}/actions/{deactivate,reactivate}``, ``/tags/{tag}`` and ``/tasks``."""
 
 import pecan
 import webob
 
 from services.image.api.controllers import base
+from services.image.api.views import tasks as task_views
 
 
 class ActionsController:
@@ -30,6 +31,24 @@ class ActionsController:
         image = base.get_authorized_image(self.image_id, 'reactivate')
         base.managers().images.reactivate(image)
         base.set_status(204)
+
+
+class ImageTasksController:
+    """``GET /v2/images/{id}/tasks`` (glance 2.12): the tasks that made the
+    image, for whoever may see it; none for an image uploaded or snapshotted."""
+
+    def __init__(self, image_id):
+        self.image_id = image_id
+
+    @pecan.expose(generic=True, template='json')
+    def index(self):
+        raise webob.exc.HTTPMethodNotAllowed(headers=[('Allow', 'GET')])
+
+    @index.when(method='GET', template='json')
+    def list(self):
+        image = base.get_authorized_image(self.image_id, 'get_image')
+        return task_views.image_tasks(base.managers().tasks.for_image(image['id']),
+                                      image['id'])
 
 
 class TagsController:

@@ -22,6 +22,11 @@ def task(values):
     return body
 
 
+def image_tasks(rows, image_id):
+    """``GET /v2/images/{id}/tasks``: the full tasks, each naming its image."""
+    return {'tasks': [dict(task(r), image_id=image_id) for r in rows]}
+
+
 def tasks(rows, next_marker=None):
     body = {'tasks': [dict(_common(r), schema='/v2/schemas/task') for r in rows],
             'first': '/v2/tasks', 'schema': '/v2/schemas/tasks'}
