@@ -11,6 +11,7 @@ import json
 import os
 import socket
 
+from services.objectstore.common import devices
 from services.objectstore.common import paths
 
 # Errors that mean "this node did not answer": try another, or queue the update.
@@ -67,7 +68,7 @@ def update(host, device, partition, method, account, container, obj, headers,
 def write_async_pending(device_path, name_hash, timestamp, update_body):
     """Keep an update that could not be sent, for the updater daemon."""
     directory = os.path.join(device_path, 'async_pending', name_hash[-3:])
-    os.makedirs(directory, exist_ok=True)
+    devices.makedirs(device_path, directory)
     # one file per target: an object update may be queued for two container replicas
     target = hashlib.md5(('%s/%s' % (update_body['host'], update_body['device'])).encode(),
                          usedforsecurity=False).hexdigest()[:8]

@@ -27,6 +27,7 @@ import json
 import os
 import sqlite3
 
+from services.objectstore.common import devices
 from services.objectstore.common import listing
 
 ZERO = '0000000000.00000'
@@ -110,6 +111,7 @@ class DatabaseFile:
     reclaim_column = None    # a deleted row's timestamp
 
     def __init__(self, device_path, part, name_hash):
+        self.device_path = device_path
         self.dir = os.path.join(device_path, '%ss' % self.kind, str(part),
                                 name_hash[-3:], name_hash)
         self.path = os.path.join(self.dir, name_hash + '.db')
@@ -145,7 +147,7 @@ class DatabaseFile:
         columns)."""
         if self.exists():
             return
-        os.makedirs(self.dir, exist_ok=True)
+        devices.makedirs(self.device_path, self.dir)
         tmp = self.path + '.tmp-%d' % os.getpid()
         conn = sqlite3.connect(tmp, isolation_level=None)
         try:

@@ -14,6 +14,7 @@ import webob.dec
 import webob.exc
 from oslo_log import log as logging
 
+from services.objectstore.common import devices
 from services.objectstore.common import paths
 from services.objectstore.common import timestamp
 
@@ -113,6 +114,8 @@ class StorageServer:
             resp = getattr(self, req.method.lower())(req, target)
         except webob.exc.HTTPException as exc:
             resp = plain(exc.code, exc.detail or exc.title)
+        except devices.DeviceGone as exc:     # unmounted while the request ran
+            resp = plain(507, 'Insufficient Storage: no device %s' % os.path.basename(str(exc)))
         except Exception:
             LOG.exception('%s %s failed (transaction %s)', req.method, req.path, trans_id)
             resp = plain(500, 'Internal Server Error')

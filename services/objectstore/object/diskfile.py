@@ -28,6 +28,8 @@ import uuid
 
 from oslo_log import log as logging
 
+from services.objectstore.common import devices
+
 LOG = logging.getLogger(__name__)
 FOOTER = struct.Struct('>Q')
 CHUNK = 65536
@@ -43,7 +45,7 @@ def quarantine(device_path, kind, directory):
     """Move ``directory`` to ``<device>/quarantined/<kind>/`` (kept for the
     operator); returns where it went, or None when it was gone already."""
     target = os.path.join(device_path, 'quarantined', kind)
-    os.makedirs(target, exist_ok=True)
+    devices.makedirs(device_path, target)
     dest = os.path.join(target, '%s-%s' % (os.path.basename(directory), uuid.uuid4().hex[:8]))
     try:
         os.rename(directory, dest)
@@ -218,12 +220,12 @@ class DiskFile:
         return ObjectState('data', ts, metadata, path, body_length)
 
     def _tmp(self):
-        os.makedirs(self.tmp_dir, exist_ok=True)
+        devices.makedirs(self.device_path, self.tmp_dir)
         return tempfile.mkstemp(dir=self.tmp_dir)
 
     def _place(self, tmp, name):
         for attempt in (1, 2):
-            os.makedirs(self.dir, exist_ok=True)
+            devices.makedirs(self.device_path, self.dir)
             try:
                 os.replace(tmp, os.path.join(self.dir, name))
                 return

@@ -12,6 +12,8 @@ refuses the expiring DELETE.
 import json
 import os
 
+from services.objectstore.common import devices
+
 DAY = 86400
 
 
@@ -26,7 +28,7 @@ def entry_path(device_path, delete_at, name_hash):
 
 def record(device_path, delete_at, name_hash, account, container, obj):
     path = entry_path(device_path, delete_at, name_hash)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
+    devices.makedirs(device_path, os.path.dirname(path))
     tmp = path + '.tmp'
     with open(tmp, 'w') as f:
         json.dump({'delete_at': delete_at, 'account': account, 'container': container,

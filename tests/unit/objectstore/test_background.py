@@ -152,13 +152,20 @@ class Cluster:
         return stats
 
 
+def _devices(root, *names):
+    """Device directories (mounted devices) under ``root``, as paths."""
+    for name in names:
+        (root / name).mkdir()
+    return [str(root / name) for name in names]
+
+
 @pytest.fixture
 def cluster(tmp_path, monkeypatch):
     return Cluster(tmp_path, monkeypatch)
 
 
 def test_suffix_hashes_agree_and_name_what_is_missing(tmp_path):
-    a, b = str(tmp_path / 'a'), str(tmp_path / 'b')
+    a, b = _devices(tmp_path, 'a', 'b')
     for path in (a, b):
         disk = diskfile.DiskFile(path, 3, 'f' * 29 + 'abc', fsync=False)
         disk.write([b'body'], {}, '0000000001.00000')
@@ -186,6 +193,7 @@ def test_old_tombstones_are_reclaimed(tmp_path):
 
 
 def test_a_corrupt_data_file_is_refused(tmp_path):
+    _devices(tmp_path, 'a', 'b')
     source = diskfile.DiskFile(str(tmp_path / 'a'), 1, 'a' * 32, fsync=False)
     source.write([b'hello'], {}, '0000000001.00000')
     path = os.path.join(source.dir, '0000000001.00000.data')
@@ -390,6 +398,7 @@ def test_container_databases_converge(cluster):
 
 
 def test_database_merge_keeps_the_newest_row(tmp_path):
+    _devices(tmp_path, 'a', 'b')
     a = container_broker.ContainerDatabase(str(tmp_path / 'a'), 1, 'c' * 32)
     b = container_broker.ContainerDatabase(str(tmp_path / 'b'), 1, 'c' * 32)
     for db in (a, b):
@@ -693,3 +702,17 @@ def test_a_body_shorter_than_its_content_length_is_not_stored(cluster):
                               headers={'X-Timestamp': timestamp.now()}, body=b'12345')
     assert req.get_response(cluster.apps[node['port']]).status_int == 201
     assert list(cluster.object_files('AUTH_a', 'c', 'short')) == [node['device']]
+
+
+def test_a_device_unmounted_mid_request_answers_507_and_stays_away(cluster, monkeypatch):
+    """The server found the device, then it went away before the database was
+    made: 507, and the device's directory is not brought back."""
+    gone = os.path.join(str(cluster.root), 'unmounted')
+    monkeypatch.setattr(container_server.ContainerServer, 'device_path',
+                        lambda self, device: gone)
+    status, _, _ = cluster.request({'port': 21}, 'REPLICATE', '/d1/3/' + 'a' * 32, {},
+                                   json.dumps({'merge': {'names': {
+                                       'account': 'AUTH_a', 'container': 'c'},
+                                       'created_at': '0000000001.00000'}}).encode())
+    assert status == 507
+    assert not os.path.exists(gone)

@@ -8,6 +8,7 @@ import pytest
 
 from services.objectstore.account import broker as account_broker
 from services.objectstore.common import conditions
+from services.objectstore.common import devices
 from services.objectstore.common import metadata
 from services.objectstore.common import paths
 from services.objectstore.common import timestamp
@@ -180,3 +181,37 @@ def test_a_database_connection_is_reused_until_its_file_is_replaced(tmp_path):
     conn = db.connect()
     assert db.info(conn)['put_timestamp'] == '0000000007.00000'
     conn.close()
+
+
+def test_a_device_gone_is_never_created_again(tmp_path):
+    """An object or database written after its device went away (unmounted
+    mid-request) fails with DeviceGone; the device's directory stays absent."""
+    device = tmp_path / 'd1'
+    device.mkdir()
+    disk = diskfile.DiskFile(str(device), 3, 'a' * 32, fsync=False)
+    db = container_broker.ContainerDatabase(str(device), 3, 'b' * 32)
+    device.rmdir()
+    with pytest.raises(devices.DeviceGone):
+        disk.write([b'x'], {}, '0000000001.00000')
+    with pytest.raises(devices.DeviceGone):
+        db.initialize({'account': 'AUTH_a', 'container': 'c'}, '0000000001.00000')
+    assert not device.exists()
+    device.mkdir()                         # mounted again: written as usual
+    disk.write([b'x'], {}, '0000000002.00000')
+    assert disk.state().kind == 'data'
+
+
+def test_makedirs_on_a_device_starts_again_when_a_parent_is_tidied(tmp_path, monkeypatch):
+    device = tmp_path / 'd1'
+    target = device / 'objects' / '1' / 'abc'
+    device.mkdir()
+    real_mkdir, calls = os.mkdir, []
+
+    def mkdir(path, *args):
+        calls.append(path)
+        if len(calls) == 2:              # a replicator removes 'objects' meanwhile
+            os.rmdir(device / 'objects')
+        return real_mkdir(path, *args)
+    monkeypatch.setattr(os, 'mkdir', mkdir)
+    devices.makedirs(str(device), str(target))
+    assert target.is_dir()
