@@ -5,6 +5,7 @@ import json
 
 from oslo_utils import uuidutils
 
+from services.network import exception
 from services.network.conductor import floatingips
 from services.network.conductor import networks
 from services.network.conductor import ports
@@ -145,6 +146,8 @@ def create_dhcp_port(context, session, network_id, host, device_id):
         session.flush()
         return ports.make_dict(existing)
     net = session.get(models.Network, network_id)
+    if net is None:                  # deleted while its DHCP agent was setting it up
+        raise exception.NetworkNotFound(net_id=network_id)
     dhcp_subnets = [{'subnet_id': s.id} for s in net.subnets if s.enable_dhcp]
     return ports.create(context.elevated(), session, {
         'network_id': network_id, 'project_id': net.project_id, 'name': '',

@@ -3,9 +3,11 @@
 import datetime
 
 import oslo_messaging as messaging
+import pytest
 from oslo_utils import timeutils
 
 from common import context
+from services.network import exception
 from services.network.agents.rpc import rpcapi as agent_rpcapi
 from tests.unit import rpc_contract
 from tests.unit.network.conftest import member
@@ -224,3 +226,14 @@ def test_tunnel_sync_and_endpoints_coming_and_going(api, conductor, notifier):
     api.delete('/agents/%s' % node2['id'])
     assert notifier.calls[-1] == ('tunnel_delete', ('192.0.2.2', 'vxlan'), {})
     assert plugin.tunnel_sync(ctx, '192.0.2.1', 'vxlan', 'node1') == []
+
+
+def test_dhcp_port_of_a_network_deleted_meanwhile_is_not_found(api, conductor):
+    """A DHCP agent may ask for its port of a network deleted since: NotFound
+    (an expected error, no traceback in the conductor's log)."""
+    plugin = _plugin(conductor)
+    ctx = context.get_admin_context()
+    net = api.network()
+    api.delete('/networks/%s' % net['id'])
+    with pytest.raises(exception.NetworkNotFound):
+        plugin.create_dhcp_port(ctx, net['id'], 'node1', 'dhcp-node1')

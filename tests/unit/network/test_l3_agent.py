@@ -338,3 +338,12 @@ def test_start_reports_before_the_first_sync(env):
     ip, ovs, plugin, agent = env
     agent.init_host()
     assert [c[0] for c in plugin.calls[:2]] == ['report', 'sync']
+
+
+def test_report_state_while_a_router_is_first_applied(env):
+    """The heartbeat may run while a router is applied for the first time (its
+    entry has no plan yet): reported without it, not a crash."""
+    ip, ovs, plugin, agent = env
+    agent.routers['being-applied'] = {'plan': None, 'nat': None, 'proxy': None}
+    agent.report_state()
+    assert plugin.of('report')[-1][0]['configurations']['routers'] == 0

@@ -68,7 +68,8 @@ class L3Agent:
             self._sync_all()
 
     def report_state(self):
-        plans = [e['plan'] for e in self.routers.values()]
+        # (a router being applied for the first time has no plan yet)
+        plans = [e['plan'] for e in self.routers.values() if e['plan'] is not None]
         state = {
             'agent_type': AGENT_TYPE, 'binary': BINARY, 'host': self.host,
             'topic': 'l3_agent', 'start_flag': self._start_flag,
