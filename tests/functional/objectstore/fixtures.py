@@ -188,14 +188,19 @@ class ObjectStore:
             return json.loads(resp.read())
 
 
-@pytest.fixture(scope='package')
-def identity(tmp_path_factory):
+def identity_service(tmp_path_factory):
+    """An identity service on SQLite, stopped when the fixture ends."""
     server = identity_fixtures._start(tmp_path_factory,
                                       lambda d: 'sqlite:///%s/identity.sqlite' % d)
     try:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope='package')
+def identity(tmp_path_factory):
+    yield from identity_service(tmp_path_factory)
 
 
 @pytest.fixture(scope='package')

@@ -16,7 +16,6 @@ import time
 import pytest
 import requests
 
-from tests.functional.identity import fixtures as identity_fixtures
 from tests.functional.objectstore import fixtures
 
 pytestmark = pytest.mark.functional
@@ -38,12 +37,7 @@ class DurableStore(fixtures.ObjectStore):
 def own_identity(tmp_path_factory):
     """An identity service of its own: the package's already holds the
     service user and projects this cluster registers."""
-    server = identity_fixtures._start(tmp_path_factory,
-                                      lambda d: 'sqlite:///%s/identity.sqlite' % d)
-    try:
-        yield server
-    finally:
-        server.stop()
+    yield from fixtures.identity_service(tmp_path_factory)
 
 
 @pytest.fixture(scope='module')
