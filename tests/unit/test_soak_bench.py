@@ -242,3 +242,16 @@ def test_report_says_cycles_by_kind():
     lines = []
     soak.report(_result([(0.0, {'api': 1000})], 60), log=lines.append)
     assert not lines[1].startswith('other cycles')
+
+
+def test_problems_name_failures_leftovers_and_growth_over_the_bound():
+    samples = [(0.0, {'api': 1000, 'identity-api': 1000}),
+               (60.0, {'api': 1000, 'identity-api': 1000}),
+               (120.0, {'api': 2024, 'identity-api': 1000 + 20 * 1024})]
+    result = _result(samples, 60)
+    assert result.problems(16) == ['RSS grew more than 16 MiB: identity-api +20.0']
+    assert result.problems(32) == []
+    result.failures, result.left = ['GET /x -> 503'], [('image i1', 'active')]
+    assert result.problems(32) == ['1 failures', "1 left: [('image i1', 'active')]"]
+    result.left = None
+    assert result.problems(32)[1] == 'a listing at the end did not answer'

@@ -21,11 +21,13 @@ for ``--minutes`` (default 30).  Every minute it prints the RSS of each
 daemon (its workers included); at the end, each daemon's growth from the
 first sample after the warm-up (``--warmup-minutes``, default 1: caches
 and connection pools filling are not a leak) to the last, the cycles done
-by kind, the request counts by status, the p50/p99 latency of each kind of
-call, and what went wrong: answers 5xx or none (or, for tokens, ports and
+by kind, the request counts by status, the p50/p99 latency of each kind
+of call, and what went wrong: answers 5xx or none (for tokens, ports and
 images, any status but the one expected), servers that went ERROR or did
 not reach the status waited for, image bytes that did not read back,
-servers, ports or images left behind.
+servers, ports or images left behind.  Any of those, or a daemon grown
+more than ``--rss-bound-mib`` (default 16, the fault suite's full-form
+bound), makes the verdict a failure and the exit status 1.
 
 The fault suite runs the same soak, shorter (``tests/faults/test_soak.py``),
 through :func:`run`.
@@ -268,6 +270,21 @@ class Result:
     def cycles_line(self):
         return ', '.join('%s %d' % item for item in sorted(self.kind_cycles.items()))
 
+    def problems(self, bound_mib):
+        """What makes the run a failure, one line each: calls or cycles that
+        failed, what was left, daemons grown more than ``bound_mib``."""
+        found = ['%d failures' % len(self.failures)] if self.failures else []
+        if self.left is None:
+            found.append('a listing at the end did not answer')
+        elif self.left:
+            found.append('%d left: %s' % (len(self.left), self.left[:5]))
+        grown = {name: kib / 1024 for name, kib in self.growth_kib().items()
+                 if kib / 1024 > bound_mib}
+        if grown:
+            found.append('RSS grew more than %g MiB: %s' % (bound_mib, ', '.join(
+                '%s %+.1f' % item for item in sorted(grown.items()))))
+        return found
+
 
 def sample_line(elapsed, sample, cycles):
     return 'minute %5.1f: %s; %d cycles' % (elapsed / 60, ', '.join(
@@ -384,6 +401,8 @@ def parser():
                             '(0: no pacing)')
     parse.add_argument('--computes', type=int, default=2)
     parse.add_argument('--warmup-minutes', type=float, default=1)
+    parse.add_argument('--rss-bound-mib', type=float, default=16,
+                       help='growth of any daemon after the warm-up that fails the run')
     return parse
 
 
@@ -414,7 +433,12 @@ def main(argv=None):
                      warmup_s=args.warmup_minutes * 60, mix=mix, mix_rate=args.mix_rate,
                      mix_workers=args.mix_workers)
         report(result)
+    problems = result.problems(args.rss_bound_mib)
+    print('verdict: %s' % ('; '.join(problems) if problems else
+                           'no failure, nothing left, every daemon within %g MiB'
+                           % args.rss_bound_mib))
+    return 1 if problems else 0
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())
