@@ -234,9 +234,11 @@ class TokenCycle:
     def __call__(self, index, stop):
         issued = self.tally.call('POST /v3/auth/tokens', 'POST', self.url,
                                  password_auth(USER, PASSWORD, PROJECT), expect=(201,))
-        token = issued is not None and issued.status == 201 and header(
-            issued, 'X-Subject-Token')
+        if issued is None or issued.status != 201:
+            return False
+        token = header(issued, 'X-Subject-Token')
         if not token:
+            self.tally.fail('POST /v3/auth/tokens -> 201 without X-Subject-Token')
             return False
         self.tally.call('GET /v3/auth/tokens', 'GET', self.url, expect=(200,),
                         headers={'X-Auth-Token': token, 'X-Subject-Token': token})
