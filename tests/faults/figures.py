@@ -18,15 +18,18 @@ import re
 import threading
 
 FORMS = {
+    # soak_mixed: 1 adds tokens, ports and images (real identity, image and
+    # network daemons) to the soak's servers; the light form stays servers
+    # only (CI: short and steady).
     # schedule_timeout: how long a build may wait to be scheduled before the
     # watchdog fails it; a 100-server storm queues builds longer than that
     # on a busy two-core machine, so the full form gives them more.
     'light': {'servers': 8, 'concurrency': 4, 'outage': 3, 'ports': 24, 'hosts': 2,
               'settle': 90, 'schedule_timeout': 45, 'volumes': 8, 'objects': 24,
-              'soak_s': 120, 'soak_rss_mib': 8},
+              'soak_s': 120, 'soak_rss_mib': 8, 'soak_mixed': 0},
     'full': {'servers': 100, 'concurrency': 10, 'outage': 20, 'ports': 100, 'hosts': 3,
              'settle': 360, 'schedule_timeout': 180, 'volumes': 30, 'objects': 200,
-             'soak_s': 600, 'soak_rss_mib': 16},
+             'soak_s': 600, 'soak_rss_mib': 16, 'soak_mixed': 1},
 }
 #: the scenarios the light form runs; the full form runs all of them
 LIGHT_SCENARIOS = ('broker-outage', 'compute-kill', 'image-store-full', 'volume-kill',

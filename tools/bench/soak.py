@@ -1,26 +1,43 @@
-"""Compute soak: a bounded mixed workload for a while, daemon memory each minute.
+"""Soak: a bounded mixed workload for a while, daemon memory each minute.
 
-Starts the compute daemons as processes (fake hypervisor, noauth, the
-file-backed image/network fakes) over RabbitMQ (a private vhost) with a
-throw-away MariaDB database, then for ``--minutes`` (default 30) runs
-``--workers`` clients that each boot a server, wait for it, list, show,
-stop and start it and delete it, never holding more than ``--max-servers``
-at once, starting at most ``--rate`` cycles a minute (0: as fast as the
-workers go).  Every minute it prints the RSS of each daemon (its workers
-included); at the end, each daemon's growth from the first sample after
-the warm-up (``--warmup-minutes``, default 1: caches and connection pools
-filling are not a leak) to the last, the request counts by status, the
-p50/p99 latency of each kind of call, and what went wrong: answers 5xx or
-none, servers that went ERROR or did not reach the status waited for,
-servers left behind.
+Starts the services named by ``--services`` (default all of them:
+compute,network,image,identity) as processes, each with a throw-away
+MariaDB database (image: the SQLite file of its fixture):
+
+- compute: conductor, scheduler, API and ``--computes`` alto-compute
+  (fake hypervisor, noauth, the file-backed image/network fakes) over
+  RabbitMQ (a private vhost).  ``--workers`` clients each boot a server,
+  wait for it, list, show, stop and start it and delete it, never holding
+  more than ``--max-servers`` at once, starting at most ``--rate`` cycles a
+  minute (0: as fast as the workers go);
+- identity, image, network: the real alto-identity-api, alto-image-api and
+  alto-network-conductor + alto-network-api with keystone tokens
+  (:mod:`tools.bench.soak_mix`).  ``--mix-workers`` clients for each kind
+  issue and validate tokens, create/show/delete ports on a network of the
+  soak's own, create/upload/download/delete small images, at most
+  ``--mix-rate`` cycles a minute per kind.
+
+for ``--minutes`` (default 30).  Every minute it prints the RSS of each
+daemon (its workers included); at the end, each daemon's growth from the
+first sample after the warm-up (``--warmup-minutes``, default 1: caches
+and connection pools filling are not a leak) to the last, the cycles done
+by kind, the request counts by status, the p50/p99 latency of each kind
+of call, and what went wrong: answers 5xx or none (for tokens, ports and
+images, any status but the one expected), servers that went ERROR or did
+not reach the status waited for, image bytes that did not read back,
+servers, ports or images left behind.  Any of those, or a daemon grown
+more than ``--rss-bound-mib`` (default 16, the fault suite's full-form
+bound), makes the verdict a failure and the exit status 1.
 
 The fault suite runs the same soak, shorter (``tests/faults/test_soak.py``),
 through :func:`run`.
 
-Usage: .venv/bin/python tools/bench/soak.py [--minutes 30] [--workers 4] [--rate 0]
+Usage: .venv/bin/python tools/bench/soak.py [--minutes 30] [--services compute,network,image,identity]
+                                            [--workers 4] [--rate 0] [--mix-rate 30]
 """
 
 import argparse
+import contextlib
 import dataclasses
 import pathlib
 import sys
@@ -32,6 +49,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
 
 from tests.faults import client  # noqa: E402
 from tests.functional.compute import fixtures  # noqa: E402
+from tools.bench import soak_mix  # noqa: E402
 
 ADMIN = {'project': 'admin', 'roles': 'admin,member,reader'}
 PROJECT = 'soak'
@@ -63,22 +81,23 @@ class Pacer:
         stop.wait(max(0.0, at - time.time()))
 
 
-class Workload:
-    def __init__(self, cloud, max_servers, rate=0):
-        self.cloud = cloud
-        self.slots = threading.BoundedSemaphore(max_servers)
-        self.pacer = Pacer(rate)
-        self.stop = threading.Event()
+class Tally:
+    """Every call of every cycle: answers by status, latency by call name,
+    what went wrong (one line each), cycles done by kind."""
+
+    def __init__(self):
         self.lock = threading.Lock()
         self.codes = {}
         self.latencies = {}   # call name -> [seconds]
-        self.failures = []    # what went wrong, one line each
-        self.cycles = 0
+        self.failures = []
+        self.cycles = {}      # kind -> cycles done
 
-    def call(self, name, method, path, body=None):
+    def call(self, name, method, url, body=None, headers=None, data=None, expect=None,
+             timeout=120):
+        """Send, time and count one call.  No answer or a 5xx is a failure;
+        so is any status outside ``expect`` when it is given."""
         started = time.time()
-        answer = client.send(method, self.cloud.url + path, body,
-                             headers=client.noauth_headers(PROJECT), timeout=120)
+        answer = client.send(method, url, body, headers=headers, timeout=timeout, data=data)
         took = time.time() - started
         with self.lock:
             key = answer.status if answer is not None else 'lost'
@@ -86,11 +105,36 @@ class Workload:
             self.latencies.setdefault(name, []).append(took)
             if answer is None or answer.status >= 500:
                 self.failures.append('%s -> %s' % (name, key))
+            elif expect and answer.status not in expect:
+                self.failures.append('%s -> %d %s' % (name, answer.status, answer.text[:120]))
         return answer
 
     def fail(self, what):
         with self.lock:
             self.failures.append(what)
+
+    def cycled(self, kind):
+        with self.lock:
+            self.cycles[kind] = self.cycles.get(kind, 0) + 1
+
+    def total_cycles(self):
+        with self.lock:
+            return sum(self.cycles.values())
+
+
+class ServerCycle:
+    """Boot a server, wait for it, list, stop and start it, delete it;
+    at most ``max_servers`` at once over all workers."""
+
+    def __init__(self, cloud, tally, max_servers):
+        self.cloud = cloud
+        self.tally = tally
+        self.slots = threading.BoundedSemaphore(max_servers)
+        self.stop = None
+
+    def call(self, name, method, path, body=None):
+        return self.tally.call(name, method, self.cloud.url + path, body,
+                               headers=client.noauth_headers(PROJECT))
 
     def wait_status(self, server_id, wanted, timeout=WAIT_S):
         """The status reached, or None (stopped, or waited ``timeout``: a
@@ -104,24 +148,27 @@ class Workload:
                 if status in wanted:
                     return status
                 if status == 'ERROR':
-                    self.fail('server %s went ERROR waiting for %s' % (server_id, wanted[0]))
+                    self.tally.fail('server %s went ERROR waiting for %s'
+                                    % (server_id, wanted[0]))
                     return None
             time.sleep(0.5)
         if not self.stop.is_set():
-            self.fail('server %s still %s after %ds (waiting for %s)'
-                      % (server_id, status, timeout, wanted[0]))
+            self.tally.fail('server %s still %s after %ds (waiting for %s)'
+                            % (server_id, status, timeout, wanted[0]))
         return None
 
-    def cycle(self, index):
+    def __call__(self, index, stop):
+        self.stop = stop
         with self.slots:
             answer = self.call('POST /servers', 'POST', '/servers', {'server': {
                 'name': 'soak-%d' % index, 'imageRef': fixtures.IMAGE_ID,
                 'flavorRef': 'nano', 'networks': 'auto'}})
             if answer is None or answer.status != 202:
                 if answer is not None and answer.status < 500:
-                    self.fail('POST /servers -> %d %s' % (answer.status, answer.text[:120]))
-                self.stop.wait(1)
-                return
+                    self.tally.fail('POST /servers -> %d %s'
+                                    % (answer.status, answer.text[:120]))
+                stop.wait(1)
+                return False
             server_id = answer.json()['server']['id']
             action = '/servers/%s/action' % server_id
             if self.wait_status(server_id, ('ACTIVE',)) == 'ACTIVE':
@@ -131,26 +178,16 @@ class Workload:
                     self.call('POST os-start', 'POST', action, {'os-start': None})
                     self.wait_status(server_id, ('ACTIVE',))
             self.call('DELETE /servers/{id}', 'DELETE', '/servers/%s' % server_id)
-            with self.lock:
-                self.cycles += 1
+            return True
 
-    def worker(self, first):
-        index = first
-        while not self.stop.is_set():
-            self.pacer.wait(self.stop)
-            if self.stop.is_set():
-                break
-            self.cycle(index)
-            index += 1000
-
-    def servers_left(self, timeout=WAIT_S):
+    def left(self, timeout=WAIT_S):
         """The project's servers still listed ``timeout`` s after the last
-        delete (deletes finish in the background)."""
+        delete (deletes finish in the background), ``[(what, status)]``."""
         deadline = time.time() + timeout
         while True:
             answer = client.send('GET', self.cloud.url + '/servers/detail',
                                  headers=client.noauth_headers(PROJECT), timeout=60)
-            left = ([(s['id'], s['status']) for s in answer.json()['servers']]
+            left = ([('server %s' % s['id'], s['status']) for s in answer.json()['servers']]
                     if answer is not None and answer.status == 200 else None)
             if left == [] or time.time() >= deadline:
                 return left
@@ -158,18 +195,59 @@ class Workload:
 
 
 @dataclasses.dataclass
+class Kind:
+    """One kind of cycle and how hard to drive it."""
+    cycle: object       # cycle(index, stop) -> True when it went through
+    workers: int
+    rate: float         # cycles started a minute, all its workers together (0: free)
+
+
+class Workload:
+    """Workers for each kind of cycle, each kind paced on its own."""
+
+    def __init__(self, tally, kinds):
+        self.tally = tally
+        self.kinds = kinds
+        self.pacers = {name: Pacer(kind.rate) for name, kind in kinds.items()}
+        self.stop = threading.Event()
+
+    def worker(self, name, first):
+        kind, pacer = self.kinds[name], self.pacers[name]
+        index = first
+        while not self.stop.is_set():
+            pacer.wait(self.stop)
+            if self.stop.is_set():
+                break
+            try:
+                done = kind.cycle(index, self.stop)
+            except Exception as exc:   # a broken cycle is a failure, not a dead worker
+                self.tally.fail('%s cycle %d: %r' % (name, index, exc))
+                done = False
+                self.stop.wait(1)
+            if done:
+                self.tally.cycled(name)
+            index += 1000
+
+    def threads(self):
+        return [threading.Thread(target=self.worker, args=(name, i), daemon=True)
+                for name, kind in self.kinds.items() for i in range(kind.workers)]
+
+
+@dataclasses.dataclass
 class Result:
     minutes: float
-    workers: int
-    rate: float
-    cycles: int
+    workers: int         # server workers
+    rate: float          # server cycles a minute (0: free)
+    cycles: int          # every kind together
     requests: int
     codes: dict
     latencies: dict
     failures: list
-    left: list           # servers still listed at the end (None: the listing failed)
+    left: list           # [(what, status)] still there at the end (None: a listing failed)
     samples: list        # [(seconds since the start, {daemon: RSS KiB})]
     warmup_s: float
+    kind_cycles: dict = dataclasses.field(default_factory=dict)   # kind -> cycles
+    mix_rate: float = 0  # cycles a minute of each other kind
 
     def baseline(self):
         """The first sample taken after the warm-up (the first if none was)."""
@@ -189,6 +267,24 @@ class Result:
         return ', '.join('%s %+.1f' % (name, kib / 1024)
                          for name, kib in sorted(self.growth_kib().items()))
 
+    def cycles_line(self):
+        return ', '.join('%s %d' % item for item in sorted(self.kind_cycles.items()))
+
+    def problems(self, bound_mib):
+        """What makes the run a failure, one line each: calls or cycles that
+        failed, what was left, daemons grown more than ``bound_mib``."""
+        found = ['%d failures' % len(self.failures)] if self.failures else []
+        if self.left is None:
+            found.append('a listing at the end did not answer')
+        elif self.left:
+            found.append('%d left: %s' % (len(self.left), self.left[:5]))
+        grown = {name: kib / 1024 for name, kib in self.growth_kib().items()
+                 if kib / 1024 > bound_mib}
+        if grown:
+            found.append('RSS grew more than %g MiB: %s' % (bound_mib, ', '.join(
+                '%s %+.1f' % item for item in sorted(grown.items()))))
+        return found
+
 
 def sample_line(elapsed, sample, cycles):
     return 'minute %5.1f: %s; %d cycles' % (elapsed / 60, ', '.join(
@@ -203,23 +299,42 @@ def prepare(cloud):
     return cloud
 
 
+def rss_by_daemon_kib(cloud, mix):
+    """RSS of every daemon of the compute ``cloud`` and of ``mix`` (either
+    may be None), workers included."""
+    sample = dict(cloud.rss_by_daemon_kib()) if cloud is not None else {}
+    sample.update(mix.rss_by_daemon_kib() if mix is not None else {})
+    return sample
+
+
 def run(cloud, minutes, workers=4, max_servers=20, rate=0, sample_s=60, warmup_s=60,
-        log=print):
-    """Soak a started ``cloud`` (see :func:`prepare`) for ``minutes``; RSS
-    sampled every ``sample_s``.  Returns a :class:`Result` once every
-    worker is done and the servers are gone (or waited for)."""
-    work = Workload(cloud, max_servers, rate)
-    threads = [threading.Thread(target=work.worker, args=(i,), daemon=True)
-               for i in range(workers)]
+        log=print, mix=None, mix_rate=30, mix_workers=1):
+    """Soak a started compute ``cloud`` (see :func:`prepare`; None: no
+    servers) and the started :class:`tools.bench.soak_mix.MixServices`
+    ``mix`` (None: none) for ``minutes``; RSS sampled every ``sample_s``.
+    Servers: ``workers`` clients, ``rate`` cycles a minute; each kind of
+    ``mix``: ``mix_workers`` clients, ``mix_rate`` cycles a minute.
+    Returns a :class:`Result` once every worker is done and what the
+    cycles made is gone (or waited for)."""
+    tally = Tally()
+    kinds = {}
+    if cloud is not None:
+        servers = ServerCycle(cloud, tally, max_servers)
+        kinds['servers'] = Kind(servers, workers, rate)
+    if mix is not None:
+        kinds.update({name: Kind(cycle, mix_workers, mix_rate)
+                      for name, cycle in mix.cycles(tally).items()})
+    work = Workload(tally, kinds)
+    threads = work.threads()
     start = time.time()
     end = start + minutes * 60
     for thread in threads:
         thread.start()
     samples = []
     while True:
-        sample = cloud.rss_by_daemon_kib()
+        sample = rss_by_daemon_kib(cloud, mix)
         samples.append((time.time() - start, sample))
-        log(sample_line(samples[-1][0], sample, work.cycles))
+        log(sample_line(samples[-1][0], sample, tally.total_cycles()))
         if time.time() >= end:
             break
         time.sleep(max(0, min(sample_s, end - time.time())))
@@ -227,51 +342,103 @@ def run(cloud, minutes, workers=4, max_servers=20, rate=0, sample_s=60, warmup_s
     for thread in threads:
         thread.join(WAIT_S + 60)
     if any(thread.is_alive() for thread in threads):
-        work.fail('a worker still busy %ds after the end' % (WAIT_S + 60))
-    left = work.servers_left()
-    return Result(minutes, workers, rate, work.cycles, sum(work.codes.values()),
-                  dict(work.codes), {k: list(v) for k, v in work.latencies.items()},
-                  list(work.failures), left, samples, warmup_s)
+        tally.fail('a worker still busy %ds after the end' % (WAIT_S + 60))
+    left = []
+    for leftovers in ([servers.left] if cloud is not None else []) + (
+            [mix.left] if mix is not None else []):
+        found = leftovers()
+        left = None if found is None or left is None else left + found
+    with tally.lock:
+        return Result(minutes, workers, rate, sum(tally.cycles.values()),
+                      sum(tally.codes.values()), dict(tally.codes),
+                      {k: list(v) for k, v in tally.latencies.items()},
+                      list(tally.failures), left, samples, warmup_s,
+                      dict(tally.cycles), mix_rate if mix is not None else 0)
 
 
 def report(result, log=print):
-    log('soak: %.1f min, %d workers, rate %s, %d cycles (boot, list, stop, start, delete)'
-        % (result.minutes, result.workers, result.rate or 'free', result.cycles))
+    log('soak: %.1f min, %d server workers, rate %s, %d cycles (boot, list, stop, start, '
+        'delete)' % (result.minutes, result.workers, result.rate or 'free',
+                     result.kind_cycles.get('servers', 0)))
+    others = {k: n for k, n in result.kind_cycles.items() if k != 'servers'}
+    if others or result.mix_rate:
+        log('other cycles (rate %s each): %s' % (
+            result.mix_rate or 'free', ', '.join(
+                '%s %d' % item for item in sorted(others.items())) or 'none'))
     log('requests by status: %s' % ', '.join(
         '%s:%d' % item for item in sorted(result.codes.items(), key=str)))
     log('latency: %s' % result.latency_line())
     log('RSS growth (MiB) from minute %.1f to minute %.1f: %s' % (
         result.baseline()[0] / 60, result.samples[-1][0] / 60, result.growth_line()))
-    log('failures: %d%s; servers left: %s' % (
+    log('failures: %d%s; left: %s' % (
         len(result.failures), ''.join('\n  %s' % f for f in result.failures[:20]),
         result.left))
 
 
-def main():
+def services_arg(text):
+    try:
+        return soak_mix.parse_services(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc))
+
+
+def parser():
+    parse = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parse.add_argument('--minutes', type=float, default=30)
+    parse.add_argument('--services', type=services_arg, default=soak_mix.SERVICES,
+                       help='what to run and drive, among %s (default: all of them): compute '
+                            'cycles servers, identity tokens, network ports, image images; '
+                            'network and image need identity' % ','.join(soak_mix.SERVICES))
+    parse.add_argument('--workers', type=int, default=4, help='server clients')
+    parse.add_argument('--max-servers', type=int, default=20)
+    parse.add_argument('--rate', type=float, default=0,
+                       help='server cycles started per minute, all workers together '
+                            '(0: no pacing)')
+    parse.add_argument('--mix-workers', type=int, default=1,
+                       help='clients for each of tokens, ports, images')
+    parse.add_argument('--mix-rate', type=float, default=30,
+                       help='token, port and image cycles started per minute, each kind '
+                            '(0: no pacing)')
+    parse.add_argument('--computes', type=int, default=2)
+    parse.add_argument('--warmup-minutes', type=float, default=1)
+    parse.add_argument('--rss-bound-mib', type=float, default=16,
+                       help='growth of any daemon after the warm-up that fails the run')
+    return parse
+
+
+def main(argv=None):
     from tests.functional import databases
 
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--minutes', type=float, default=30)
-    parser.add_argument('--workers', type=int, default=4)
-    parser.add_argument('--max-servers', type=int, default=20)
-    parser.add_argument('--rate', type=float, default=0,
-                        help='cycles started per minute, all workers together (0: no pacing)')
-    parser.add_argument('--computes', type=int, default=2)
-    parser.add_argument('--warmup-minutes', type=float, default=1)
-    args = parser.parse_args()
+    args = parser().parse_args(argv)
     workdir = pathlib.Path(tempfile.mkdtemp(prefix='alto-soak-'))
-    with databases.scratch_database('mariadb', 'alto_soak') as connection:
-        cloud = fixtures.ComputeCloud(workdir, connection, hosts=[
-            'soak-%d' % i for i in range(args.computes)], extra={
-            'quota': {'instances': -1, 'cores': -1, 'ram': -1}})
-        try:
+    cloud = mix = None
+    with contextlib.ExitStack() as stack:
+        if 'compute' in args.services:
+            connection = stack.enter_context(databases.scratch_database('mariadb', 'alto_soak'))
+            (workdir / 'compute').mkdir()
+            cloud = fixtures.ComputeCloud(workdir / 'compute', connection, hosts=[
+                'soak-%d' % i for i in range(args.computes)], extra={
+                'quota': {'instances': -1, 'cores': -1, 'ram': -1}})
+            stack.callback(cloud.stop)
             prepare(cloud)
-            result = run(cloud, args.minutes, args.workers, args.max_servers, args.rate,
-                         warmup_s=args.warmup_minutes * 60)
-            report(result)
-        finally:
-            cloud.stop()
+        if 'identity' in args.services:
+            mix = soak_mix.MixServices(
+                workdir, args.services,
+                stack.enter_context(databases.scratch_database('mariadb', 'alto_soak_id')),
+                stack.enter_context(databases.scratch_database('mariadb', 'alto_soak_net'))
+                if 'network' in args.services else None)
+            stack.callback(mix.stop)
+            mix.start()
+        result = run(cloud, args.minutes, args.workers, args.max_servers, args.rate,
+                     warmup_s=args.warmup_minutes * 60, mix=mix, mix_rate=args.mix_rate,
+                     mix_workers=args.mix_workers)
+        report(result)
+    problems = result.problems(args.rss_bound_mib)
+    print('verdict: %s' % ('; '.join(problems) if problems else
+                           'no failure, nothing left, every daemon within %g MiB'
+                           % args.rss_bound_mib))
+    return 1 if problems else 0
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())
