@@ -277,21 +277,15 @@ class ObjectController(base.Controller):
 
 
 def container_targets(cnodes, cpart, index, object_replicas):
-    """The container replicas object replica ``index`` updates.
-
-    As many updates in all as it takes for a write that reaches a quorum of
-    object replicas to reach a quorum of container replicas (or their async
-    pendings) even if every failed object replica carried one, and at least
-    one per container replica: ``max(Qc + Ro - Qo, Rc)``, dealt out in turn
-    (3 and 3 replicas: object replica ``i`` updates container replica ``i``;
-    Swift's rule).  A container replica an update missed gets the row from
-    the others by replication.
+    """The container replicas object replica ``index`` updates: its own and
+    the next ones, at least two, and all of them between them even when
+    there are fewer object replicas than container replicas.  Each container
+    replica then hears of a write from two object replicas: with one object
+    server down every listing still shows the write at once (one update per
+    container replica would leave a listing without it until replication).
     """
-    quorum = backend_mod.quorum_size
-    wanted = max(quorum(len(cnodes)) + object_replicas - quorum(object_replicas),
-                 len(cnodes))
-    picked = [cnodes[k % len(cnodes)] for k in range(wanted)
-              if k % object_replicas == index] if cnodes else []
+    count = min(len(cnodes), max(2, -(-len(cnodes) // max(object_replicas, 1))))
+    picked = [cnodes[(index + k) % len(cnodes)] for k in range(count)]
     return {'X-Container-Host': ','.join('%s:%s' % (n['ip'], n['port']) for n in picked),
             'X-Container-Device': ','.join(n['device'] for n in picked),
             'X-Container-Partition': str(cpart)}
