@@ -3,21 +3,10 @@ as nova, the server gets the network service's auto-allocated topology (one
 network per project, built on first ask); without a default external network
 to build it from, the create is a 400."""
 
-import pytest
 
 from services.compute.clients import fake as fake_clients
 from tests.unit.compute import fixtures
 from tests.unit.compute.conftest import DEMO, headers
-from tests.unit.compute.test_server_flow import Cloud
-
-
-@pytest.fixture
-def cloud(env, app):
-    c = Cloud(env, app)
-    c.flavor()
-    c.add_compute('node1')
-    yield c
-    c.settle()
 
 
 def _networks(env, *networks):

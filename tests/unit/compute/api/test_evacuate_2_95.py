@@ -7,16 +7,6 @@ import pytest
 
 from services.compute.compute import rpcapi as compute_rpcapi
 from tests.unit.compute.conftest import ADMIN, headers
-from tests.unit.compute.test_server_flow import Cloud
-
-
-@pytest.fixture
-def cloud(env, app):
-    c = Cloud(env, app)
-    c.flavor()
-    c.add_compute('node1')
-    yield c
-    c.settle()
 
 
 def _host_down(cloud, host):

@@ -11,16 +11,6 @@ import pytest
 
 from services.compute.db import api as db_api
 from tests.unit.compute.conftest import ADMIN, DEMO, headers
-from tests.unit.compute.test_server_flow import Cloud
-
-
-@pytest.fixture
-def cloud(env, app):
-    c = Cloud(env, app)
-    c.flavor()
-    c.add_compute('node1')
-    yield c
-    c.settle()
 
 
 @pytest.fixture

@@ -5,16 +5,6 @@ columns it lets clients sort by; below 2.75 both are ignored."""
 import pytest
 
 from tests.unit.compute.conftest import ADMIN, DEMO, headers
-from tests.unit.compute.test_server_flow import Cloud
-
-
-@pytest.fixture
-def cloud(env, app):
-    c = Cloud(env, app)
-    c.flavor()
-    c.add_compute('node1')
-    yield c
-    c.settle()
 
 
 @pytest.fixture
