@@ -3,7 +3,6 @@ as nova, the server gets the network service's auto-allocated topology (one
 network per project, built on first ask); without a default external network
 to build it from, the create is a 400."""
 
-
 from services.compute.clients import fake as fake_clients
 from tests.unit.compute import fixtures
 from tests.unit.compute.conftest import DEMO, headers
