@@ -338,6 +338,25 @@ class InvalidVolume(base.BadRequest):
     msg_fmt = 'Invalid volume: %(reason)s'
 
 
+class SnapshotNotFound(NotFound):
+    msg_fmt = 'Snapshot %(snapshot_id)s could not be found.'
+
+
+class VolumeBDMIsMultiAttach(base.BadRequest):
+    msg_fmt = ('Block Device Mapping %(volume_id)s is a multi-attach volume and is not '
+               'valid for this operation.')
+
+
+class VolumeSnapshotNotAttached(base.BadRequest):
+    # os-assisted-volume-snapshots: nova answers a volume attached to no
+    # server with a 400 and these words (not the 404 of VolumeBDMNotFound).
+    msg_fmt = 'No volume Block Device Mapping with id %(volume_id)s.'
+
+
+class VolumeSnapshotFailed(ComputeError):
+    msg_fmt = 'Assisted snapshot of volume %(volume_id)s failed: %(reason)s'
+
+
 class VolumeLimitExceeded(base.Forbidden):
     msg_fmt = 'Volume resource quota exceeded: %(reason)s'
 

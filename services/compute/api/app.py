@@ -6,6 +6,7 @@ from common import faults
 from common import wsgi
 from services.compute.api import router as api_router
 from services.compute.api.controllers import aggregates
+from services.compute.api.controllers import assisted_volume_snapshots
 from services.compute.api.controllers import consoles
 from services.compute.api.controllers import extensions
 from services.compute.api.controllers import flavors
@@ -37,7 +38,7 @@ CONTROLLERS = (servers, server_actions, server_extras, flavors, keypairs, hosts,
                server_groups, aggregates, interfaces, usage, images, server_external_events,
                volume_attachments, consoles, security_groups, floating_ips, networks,
                migrations, os_hosts, server_password, extensions, quota_classes,
-               server_diagnostics, instance_usage_audit_log)
+               server_diagnostics, instance_usage_audit_log, assisted_volume_snapshots)
 
 
 def build_router():

@@ -15,6 +15,7 @@ from services.compute import exception
 from services.compute.compute import rpcapi as compute_rpcapi
 from services.compute.conductor import rpcapi as conductor_rpcapi
 from services.compute.objects import block_device as bdm_obj
+from services.compute.objects import instance as inst_obj
 from services.compute.objects import instance_action as action_obj
 
 LOG = logging.getLogger(__name__)
@@ -80,6 +81,47 @@ def detach(context, instance, volume_id):
     action_obj.InstanceAction.action_start(context, instance.uuid, 'detach_volume')
     compute_rpcapi.ComputeAPI().detach_volume(context, instance.host, instance.uuid,
                                               volume_id)
+
+
+# -- os-assisted-volume-snapshots ----------------------------------------------------
+
+def _snapshot_server(context, volume_id):
+    """The server ``volume_id`` is attached to, ready for a snapshot of it:
+    on a host and busy with no task (as nova, 400s otherwise)."""
+    # The volume service's user asks for volumes of every project.
+    admin = context.elevated()
+    bdms = [b for b in bdm_obj.BlockDeviceMappingList.get_by_volume_id(admin, volume_id)
+            if b.is_volume]
+    if not bdms:
+        raise exception.VolumeSnapshotNotAttached(volume_id=volume_id)
+    if len(bdms) > 1:
+        raise exception.VolumeBDMIsMultiAttach(volume_id=volume_id)
+    try:
+        instance = inst_obj.Instance.get_by_uuid(admin, bdms[0].instance_uuid)
+    except exception.InstanceNotFound:
+        raise exception.VolumeSnapshotNotAttached(volume_id=volume_id)
+    if not instance.host:
+        raise exception.Invalid(reason='Instance %s is not ready' % instance.uuid)
+    if instance.task_state is not None:
+        raise exception.Invalid(
+            reason="Cannot 'volume_snapshot' instance %s while it is in task_state %s"
+                   % (instance.uuid, instance.task_state))
+    return instance
+
+
+def snapshot_create(context, volume_id, create_info):
+    """Cast the snapshot of the attached volume to its server's host."""
+    instance = _snapshot_server(context, volume_id)
+    compute_rpcapi.ComputeAPI().volume_snapshot_create(context, instance.host, instance.uuid,
+                                                       volume_id, dict(create_info))
+
+
+def snapshot_delete(context, volume_id, snapshot_id, delete_info):
+    """Cast the merge that deletes a snapshot to the volume's server's host."""
+    instance = _snapshot_server(context, volume_id)
+    compute_rpcapi.ComputeAPI().volume_snapshot_delete(context, instance.host, instance.uuid,
+                                                       volume_id, snapshot_id,
+                                                       dict(delete_info))
 
 
 def _delete_attachment(context, attachment_id):

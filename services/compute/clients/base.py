@@ -242,6 +242,15 @@ class VolumeClientBase(abc.ABC):
     def attachment_delete(self, context, attachment_id, project_id=None):
         """Delete the attachment; one that is gone is not an error."""
 
+    @abc.abstractmethod
+    def update_snapshot_status(self, context, snapshot_id, status, progress='90%'):
+        """Tell the volume service how an assisted snapshot went
+        (``os-update_snapshot_status``): ``creating`` / ``deleting`` with
+        ``progress`` 90% when compute's part is done (the volume service
+        finishes), ``error`` / ``error_deleting`` when it failed.
+        SnapshotNotFound for an unknown snapshot, InvalidVolume when the
+        volume service refuses the status."""
+
 
 def subnet_info(subnet):
     """What network_data.json needs of a Neutron subnet (a static network

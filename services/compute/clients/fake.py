@@ -316,6 +316,8 @@ class FakeVolumeClient(base.VolumeClientBase):
         self.directory = directory
         self.volumes = _Store(directory, 'volumes.json')
         self.attachments = _Store(directory, 'attachments.json')
+        #: os-update_snapshot_status reports: {snapshot_id: [{status, progress}]}.
+        self.snapshot_reports = _Store(directory, 'snapshot_reports.json')
 
     def _visible(self, context, volume):
         return context.is_admin or volume.get('project_id') in (context.project_id, None)
@@ -423,3 +425,8 @@ class FakeVolumeClient(base.VolumeClientBase):
             if not volume['attachments']:
                 volume['status'] = 'available'
         self.volumes.update(release)
+
+    def update_snapshot_status(self, context, snapshot_id, status, progress='90%'):
+        def report(data):
+            data.setdefault(snapshot_id, []).append({'status': status, 'progress': progress})
+        self.snapshot_reports.update(report)

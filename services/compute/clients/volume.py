@@ -122,6 +122,16 @@ class VolumeClient(base.VolumeClientBase):
         if resp.status_code != 404:  # gone already is what we wanted
             _check(resp, attachment_id, attachment=True)
 
+    def update_snapshot_status(self, context, snapshot_id, status, progress='90%'):
+        body = {'os-update_snapshot_status': {'status': status}}
+        if progress:
+            body['os-update_snapshot_status']['progress'] = progress
+        resp = self._request(context, 'POST', '/snapshots/%s/action' % snapshot_id,
+                             json=body)
+        if resp.status_code == 404:
+            raise exception.SnapshotNotFound(snapshot_id=snapshot_id)
+        _check(resp, snapshot_id)
+
 
 def _reason(resp):
     try:

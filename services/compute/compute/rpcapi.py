@@ -23,6 +23,8 @@ Version history:
           cleanup_resize_source (casts)
     1.10 - rebuild_instance takes ``target_state`` (2.95: an evacuated
            server is left stopped)
+    1.11 - volume_snapshot_create, volume_snapshot_delete (casts:
+           os-assisted-volume-snapshots)
 """
 
 import oslo_messaging as messaging
@@ -37,8 +39,8 @@ TOPIC = 'compute'
 # -- version bump: external_instance_event (1.4), block volumes (1.5),
 # deferred delete (1.6), resize through the source and VNC consoles (1.7),
 # diagnostics, admin password, network info refresh, resize source cleanup (1.8),
-# rebuild's target state (1.10) --
-RPC_API_VERSION = '1.10'
+# rebuild's target state (1.10), assisted volume snapshots (1.11) --
+RPC_API_VERSION = '1.11'
 #: The first version whose rebuild_instance takes ``target_state``.
 REBUILD_TARGET_STATE = '1.10'
 
@@ -236,3 +238,17 @@ class ComputeAPI:
         destination: drop what it kept for a revert (cast)."""
         self._cast(context, host, 'cleanup_resize_source', version='1.8',
                    instance_uuid=instance_uuid)
+
+    def volume_snapshot_create(self, context, host, instance_uuid, volume_id, create_info):
+        """Snapshot the attached file volume ``volume_id`` onto
+        ``create_info['new_file']`` and report to the volume service (cast)."""
+        self._cast(context, host, 'volume_snapshot_create', version='1.11',
+                   instance_uuid=instance_uuid, volume_id=volume_id, create_info=create_info)
+
+    def volume_snapshot_delete(self, context, host, instance_uuid, volume_id, snapshot_id,
+                               delete_info):
+        """Merge away the snapshot file ``delete_info`` names and report to
+        the volume service (cast)."""
+        self._cast(context, host, 'volume_snapshot_delete', version='1.11',
+                   instance_uuid=instance_uuid, volume_id=volume_id,
+                   snapshot_id=snapshot_id, delete_info=delete_info)

@@ -991,7 +991,8 @@ _PLACEMENT_NAMES = {'resource_classes': models.PlacementResourceClass,
 
 # -- block device mappings (their own module; here so ``base.db()`` has them) --
 from services.compute.db.block_devices import (  # noqa: E402,F401
-    bdm_create, bdm_destroy, bdm_get_all, bdm_get_by_volume, bdm_reserve, bdm_update)
+    bdm_create, bdm_destroy, bdm_get_all, bdm_get_by_volume, bdm_get_by_volume_id,
+    bdm_reserve, bdm_update)
 from services.compute.db.console_tokens import (  # noqa: E402,F401
     console_token_create, console_token_get_valid, console_tokens_delete_for_instance)
 from services.compute.db.server_migrations import (  # noqa: E402,F401

@@ -120,6 +120,14 @@ def bdm_get_by_volume(instance_uuid, volume_id):
         return _db().as_dict(row)
 
 
+def bdm_get_by_volume_id(volume_id):
+    """Every mapping of ``volume_id`` (one per server it is attached to)."""
+    bdm = models.BlockDeviceMapping
+    with _db().reader() as session:
+        rows = session.scalars(sa.select(bdm).filter_by(volume_id=volume_id).order_by(bdm.id))
+        return [_db().as_dict(r) for r in rows]
+
+
 def bdm_get_all(instance_uuids):
     """The mappings of ``instance_uuids``, boot disk first, then by id."""
     if not instance_uuids:

@@ -74,13 +74,21 @@ class BlockDeviceMapping(base.ComputeObject):
 
 @base.register
 class BlockDeviceMappingList(base.ComputeObjectList, base.ComputeObject):
-    VERSION = '1.0'
+    # 1.1: get_by_volume_id
+    VERSION = '1.1'
     fields = {'objects': fields.ListOfObjectsField('compute.BlockDeviceMapping')}
 
     @base.remotable_classmethod
     def get_by_instance_uuids(cls, context, instance_uuids):
         return cls._from_rows(context, BlockDeviceMapping,
                               base.db().bdm_get_all(list(instance_uuids)))
+
+    @base.remotable_classmethod
+    def get_by_volume_id(cls, context, volume_id):
+        """The mappings of ``volume_id`` on any server (the servers a volume
+        is attached to: one, or several for a multi-attach volume)."""
+        return cls._from_rows(context, BlockDeviceMapping,
+                              base.db().bdm_get_by_volume_id(volume_id))
 
     @classmethod
     def get_by_instance_uuid(cls, context, instance_uuid):

@@ -165,6 +165,25 @@ class ComputeDriver(abc.ABC):
         raise exception.DriverNotSupported(operation='Volume detach',
                                            driver=self.hypervisor_type)
 
+    def volume_snapshot_create(self, context, instance, connection_info, mountpoint,
+                               create_info):
+        """Assisted snapshot (the volume service's remotefs protocol): put a
+        qcow2 overlay named ``create_info['new_file']``, beside the volume's
+        current file, over that file and switch the guest's disk
+        ``mountpoint`` onto it (the old file is now the snapshot).  Answers
+        the new ``connection_info`` (or None when it did not change)."""
+        raise exception.DriverNotSupported(operation='Assisted volume snapshot',
+                                           driver=self.hypervisor_type)
+
+    def volume_snapshot_delete(self, context, instance, connection_info, mountpoint,
+                               delete_info):
+        """Delete an assisted snapshot: merge ``delete_info['file_to_merge']``
+        into ``merge_target_file`` (a commit), or without a target pull the
+        chain under the active file down to ``file_to_merge`` (a rebase).
+        Answers the ``connection_info`` the disk has afterwards."""
+        raise exception.DriverNotSupported(operation='Assisted volume snapshot deletion',
+                                           driver=self.hypervisor_type)
+
     # -- resize and cold migration: the defaults keep the source guest until
     # the resize is confirmed and start a fresh one on the destination. --
     def migration_target(self, instance):

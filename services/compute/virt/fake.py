@@ -203,6 +203,51 @@ class FakeDriver(driver.ComputeDriver):
                     timeutils.utcnow().isoformat(), mountpoint))
                 self._save()
 
+    def volume_snapshot_create(self, context, instance, connection_info, mountpoint,
+                               create_info):
+        """Records the snapshot: the guest's disk moves to ``new_file`` beside
+        its current file, as the libvirt driver's does."""
+        with self._lock:
+            guest = self._guest(instance)
+            volume = guest.setdefault('volumes', {}).get(mountpoint)
+            if volume is None:
+                raise exception.VolumeSnapshotFailed(
+                    volume_id=connection_info.get('serial'),
+                    reason='%s is not attached to the guest' % mountpoint)
+            current = volume.get('device_path') or ''
+            new_path = os.path.join(os.path.dirname(current), create_info['new_file'])
+            volume['device_path'] = new_path
+            guest.setdefault('volume_snapshots', []).append(
+                {'op': 'create', 'mountpoint': mountpoint, 'backing': current,
+                 'file': new_path, 'snapshot_id': create_info.get('snapshot_id')})
+            self._save()
+        data = dict(connection_info.get('data') or {}, device_path=new_path, format='qcow2')
+        return dict(connection_info, data=data)
+
+    def volume_snapshot_delete(self, context, instance, connection_info, mountpoint,
+                               delete_info):
+        """Records the merge ``delete_info`` asks; the active file stays."""
+        if delete_info.get('type') != 'qcow2':
+            raise exception.VolumeSnapshotFailed(
+                volume_id=connection_info.get('serial'),
+                reason='unknown delete_info type %s' % delete_info.get('type'))
+        with self._lock:
+            guest = self._guest(instance)
+            if mountpoint not in guest.setdefault('volumes', {}):
+                raise exception.VolumeSnapshotFailed(
+                    volume_id=connection_info.get('serial'),
+                    reason='%s is not attached to the guest' % mountpoint)
+            guest.setdefault('volume_snapshots', []).append(
+                {'op': 'commit' if delete_info.get('merge_target_file') else 'rebase',
+                 'mountpoint': mountpoint, 'file_to_merge': delete_info.get('file_to_merge'),
+                 'merge_target_file': delete_info.get('merge_target_file')})
+            self._save()
+        return connection_info
+
+    def volume_snapshots(self, instance):
+        """Test hook: the assisted snapshot work recorded for the guest."""
+        return list(self._guest(instance).get('volume_snapshots', []))
+
     def volumes(self, instance):
         """Test hook: ``{mountpoint: {'serial', 'device_path'}}`` of the guest."""
         return dict(self._guest(instance).get('volumes', {}))

@@ -100,8 +100,9 @@ def test_rpc_api_versions():
     # compute 1.4: external events; 1.5 / conductor 1.4: block volumes;
     # compute 1.6: deferred delete; 1.7: resize through the source; 1.8:
     # diagnostics, admin password, network info refresh, resize source cleanup;
-    # compute 1.10 / conductor 1.5: an evacuation's target state (2.95).
-    assert compute_rpcapi.RPC_API_VERSION == '1.10'
+    # compute 1.10 / conductor 1.5: an evacuation's target state (2.95);
+    # compute 1.11: assisted volume snapshots.
+    assert compute_rpcapi.RPC_API_VERSION == '1.11'
     assert conductor_rpcapi.RPC_API_VERSION == '1.5'
     assert scheduler_rpcapi.RPC_API_VERSION == '1.1'
 
@@ -259,7 +260,8 @@ EXPECTED_OBJECTS = {
     'compute.Aggregate': '1.0-14315c1203a2fe48ab3ba50f3382a77d',
     'compute.AggregateList': '1.0-4ee0d9efdfd681fed822da88376e04d2',
     'compute.BlockDeviceMapping': '1.0-3b9040de122f2195549c69ede7bcaf3c',
-    'compute.BlockDeviceMappingList': '1.0-f8ec07cbe3b60f5f07a8b7a06311ac0d',
+    # 1.1: get_by_volume_id (assisted volume snapshots)
+    'compute.BlockDeviceMappingList': '1.1-2ea0f859f37dda137720d21f49db463f',
     # 1.1: vcpus_reserved, memory_mb_reserved, local_gb_reserved
     'compute.ComputeNode': '1.1-944bab75c7f31ceb725b6c12e0cc1b91',
     'compute.ComputeNodeList': '1.1-4d7772da63342b5bd3aacb0ddced9bcd',

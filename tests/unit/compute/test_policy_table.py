@@ -161,6 +161,12 @@ OPERATIONS = [
     ('member', 'DELETE', '/servers/{fresh_server}', None),
     ('service-api', 'POST', '/os-server-external-events', {'events': [
         {'name': 'network-changed', 'server_uuid': '{server}'}]}),
+    # a volume attached to no server: the allowed callers get nova's 400
+    ('service-api', 'POST', '/os-assisted-volume-snapshots', {'snapshot': {
+        'volume_id': '6c0a7a55-3b44-4d0b-9d8e-0c5a0a5e7a0f', 'create_info': {
+            'snapshot_id': 's1', 'type': 'qcow2', 'new_file': 'f1'}}}),
+    ('service-api', 'DELETE', '/os-assisted-volume-snapshots/s1?delete_info='
+                              '%7B%22volume_id%22%3A%20%22v1%22%7D', None),
     # cloud administration
     ('admin', 'GET', '/os-simple-tenant-usage', None),
     ('admin', 'GET', '/os-migrations', None),
@@ -403,7 +409,7 @@ class World:
         if first in ('os-security-groups', 'os-security-group-rules', 'os-floating-ips'):
             neutron = clients.network_client().neutron
             return neutron.groups.read(), neutron.floatingips.read()
-        if first == 'os-server-external-events':
+        if first in ('os-server-external-events', 'os-assisted-volume-snapshots'):
             return ()  # forwarded to the host; nothing changes here
         if first in ('os-services', 'os-hosts'):
             return [(s['id'], s['status'], s['forced_down'])

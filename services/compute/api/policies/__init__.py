@@ -308,6 +308,14 @@ TABLE = [
     ('os-server-external-events:create', SERVICE,
      'Send events about servers (network-vif-plugged, ...) to their compute hosts.',
      [('POST', '/os-server-external-events')]),
+    # nova's defaults: the service role (the volume service's user drives
+    # these for its remotefs backends); an admin too, as Tempest's caller.
+    ('os-assisted-volume-snapshots:create', SERVICE,
+     'Create an assisted volume snapshot (the volume service asks).',
+     [('POST', '/os-assisted-volume-snapshots')]),
+    ('os-assisted-volume-snapshots:delete', SERVICE,
+     'Delete an assisted volume snapshot (the volume service asks).',
+     [('DELETE', '/os-assisted-volume-snapshots/{snapshot_id}')]),
     ('extensions', ANY, "List nova's legacy API extensions.",
      [('GET', '/extensions'), ('GET', '/extensions/{alias}')]),
     # -- quotas, limits, usage ------------------------------------------------------

@@ -1,6 +1,7 @@
 """The disk files of a guest, made with ``qemu-img``."""
 
 import json
+import os.path as os_path
 import subprocess
 
 from services.compute import exception
@@ -64,3 +65,48 @@ def grow(path, size_bytes):
     """Grow ``path``'s virtual disk to ``size_bytes``; never shrinks it."""
     if info(path)['virtual_size'] < size_bytes:
         _qemu_img('resize', '-q', path, str(size_bytes))
+
+
+def create_snapshot_overlay(backing, path):
+    """A qcow2 ``path`` over ``backing`` (a file beside it, which a running
+    guest may hold open): the backing is named relative to the overlay and
+    not opened (``-u``), its size read with ``-U``."""
+    base_info = info(backing)
+    _qemu_img('create', '-q', '-f', 'qcow2', '-u', '-b', os_path.basename(backing),
+              '-F', base_info['format'], path, str(base_info['virtual_size']))
+
+
+def backing_chain(path, limit=64):
+    """``[path, its backing file, that file's backing, ...]`` as absolute paths."""
+    chain = [os_path.abspath(path)]
+    while len(chain) < limit:
+        backing = info(chain[-1])['backing']
+        if not backing:
+            return chain
+        chain.append(os_path.abspath(os_path.join(os_path.dirname(chain[-1]), backing)))
+    raise exception.ComputeError('The backing chain of %s is longer than %d files'
+                                 % (path, limit))
+
+
+def commit(top, base):
+    """Write ``top`` (and the files between) into ``base``, its backing
+    chain's file (a guest not running)."""
+    _qemu_img('commit', '-q', '-b', base, top)
+
+
+def rebase_onto(path, base):
+    """Make ``base`` (None: no backing at all) the backing file of ``path``,
+    copying into ``path`` what the files it leaves out held (a guest not
+    running).  ``base`` is named relative to ``path``."""
+    if base is None:
+        _qemu_img('rebase', '-q', '-b', '', path)
+    else:
+        _qemu_img('rebase', '-q', '-b', os_path.relpath(base, os_path.dirname(path)),
+                  '-F', info(base)['format'], path)
+
+
+def set_backing(path, base):
+    """Point ``path`` at ``base`` without copying (``-u``): the content of
+    the files between was merged into ``base`` already."""
+    _qemu_img('rebase', '-q', '-u', '-b', os_path.relpath(base, os_path.dirname(path)),
+              '-F', info(base)['format'], path)

@@ -29,6 +29,7 @@ from services.compute.virt.libvirt import disks
 from services.compute.virt.libvirt import domain
 from services.compute.virt.libvirt import migration
 from services.compute.virt.libvirt import vifs as vif_plug
+from services.compute.virt.libvirt import volume_snapshots
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
@@ -790,6 +791,17 @@ class LibvirtDriver(driver.ComputeDriver):
                 self._undefine_secret(disk.network.secret_usage)
             raise
         LOG.info('Attached %s to %s as %s', disk.path, dom.name(), target)
+
+    # -- assisted volume snapshots (volume_snapshots.py) ----------------------------
+    def volume_snapshot_create(self, context, instance, connection_info, mountpoint,
+                               create_info):
+        return volume_snapshots.create(self, instance, connection_info, mountpoint,
+                                       create_info)
+
+    def volume_snapshot_delete(self, context, instance, connection_info, mountpoint,
+                               delete_info):
+        return volume_snapshots.delete(self, instance, connection_info, mountpoint,
+                                       delete_info)
 
     # -- secrets of network volumes (CHAP) ----------------------------------------
     def _define_volume_secret(self, connection_info):

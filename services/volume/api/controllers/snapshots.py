@@ -125,7 +125,50 @@ def action(req, snapshot_id):
             raise exception.InvalidInput(reason='Invalid status %r.' % status)
         common.conductor().snapshot_update(req.context, snapshot_id, {'status': status})
         return router.Response(None, 202)
+    if name == 'os-update_snapshot_status':
+        return _update_status(req, snapshot_id, args)
     raise exception.InvalidInput(reason='There is no such action: %s' % name)
+
+
+#: os-update_snapshot_status: the statuses a snapshot may be moved to from
+#: each status it may be in (cinder's); a snapshot in any other status
+#: refuses the action.
+UPDATE_STATUS_MOVES = {'creating': ('creating', 'available', 'error'),
+                       'deleting': ('deleting', 'error_deleting')}
+
+
+def _progress(value):
+    """A percentage as cinder takes it: ``'0%'`` to ``'100%'``."""
+    text = value if isinstance(value, str) else ''
+    digits = text[:-1]
+    if not text.endswith('%') or not digits.isdigit() or int(digits) > 100:
+        raise exception.InvalidInput(reason='progress must be an integer percentage')
+    return text
+
+
+def _update_status(req, snapshot_id, args):
+    """os-update_snapshot_status: the service that does a snapshot's work
+    (compute's assisted snapshots of attached file volumes) reports how it
+    went: ``status`` and an optional ``progress``."""
+    snapshot = get_snapshot(req, snapshot_id,
+                            'snapshot_extension:snapshot_actions:update_snapshot_status')
+    if not isinstance(args, dict) or 'status' not in args:
+        raise exception.InvalidInput(reason="'status' must be specified.")
+    current, status = snapshot['status'], args['status']
+    if current not in UPDATE_STATUS_MOVES:
+        raise exception.InvalidInput(
+            reason='Snapshot status %s not allowed for update_snapshot_status' % current)
+    if status not in UPDATE_STATUS_MOVES[current]:
+        raise exception.InvalidInput(
+            reason='Provided snapshot status %s not allowed for snapshot with status %s.'
+            % (status, current))
+    values = {'status': status}
+    if args.get('progress'):
+        values['progress'] = _progress(args['progress'])
+    # Only from the status it was read in: a racing update is refused.
+    common.conductor().snapshot_update(req.context, snapshot_id, values,
+                                       expected={'status': [current]})
+    return router.Response(None, 202)
 
 
 # -- metadata ----------------------------------------------------------------------------

@@ -84,6 +84,9 @@ TABLE = [
      'Reset the status of a snapshot.', [('POST', S + '/action')]),
     ('volume_extension:snapshot_admin_actions:force_delete', ADMIN,
      'Force-delete a snapshot.', [('POST', S + '/action')]),
+    ('snapshot_extension:snapshot_actions:update_snapshot_status', MEMBER,
+     "Report a snapshot's status and progress (os-update_snapshot_status: compute's "
+     'assisted snapshots).', [('POST', S + '/action')]),
     # -- volume types ----------------------------------------------------------------------
     ('volume_extension:type_get', ANY, 'Show a volume type.', [('GET', T)]),
     ('volume_extension:type_get_all', ANY, 'List volume types.',

@@ -126,6 +126,85 @@ class FakeDomain:
                 return 0
         raise LibvirtError('operation failed: disk %s not found' % target)
 
+    # -- external disk-only snapshots and block jobs (assisted snapshots) --
+    #: How many blockJobInfo polls a block job stays running for.
+    block_job_polls = 1
+    #: A block job that never ends (the driver's timeout) when True.
+    block_job_hangs = False
+
+    def snapshotCreateXML(self, xml, flags=0):
+        self._record('snapshotCreateXML')
+        self.snapshot_flags = flags
+        if not self.isActive():
+            raise LibvirtError('the fake takes disk-only snapshots of running guests only', 55)
+        tree = ET.fromstring(self.xml)
+        for entry in ET.fromstring(xml).findall('./disks/disk'):
+            if entry.get('snapshot') != 'external':
+                continue
+            new_file = entry.find('source').get('file')
+            if flags & 32:  # REUSE_EXT: the file must be there
+                with open(new_file, 'rb'):
+                    pass
+            for disk in tree.findall('./devices/disk'):
+                if disk.find('target').get('dev') == entry.get('name'):
+                    disk.find('source').set('file', new_file)
+                    disk.find('driver').set('type', 'qcow2')
+        self.xml = ET.tostring(tree, encoding='unicode')
+        return None
+
+    def _source(self, disk_name):
+        for disk in ET.fromstring(self.xml).findall('./devices/disk'):
+            if disk.find('target').get('dev') == disk_name:
+                return disk.find('source').get('file')
+        raise LibvirtError('invalid argument: disk %s not found' % disk_name)
+
+    @staticmethod
+    def _write_backing(path, backing):
+        # As the test qemu-img fake writes them: the backing name in the file.
+        import os
+        name = os.path.relpath(backing, os.path.dirname(path)) if backing else ''
+        with open(path, 'wb') as f:
+            f.write(b'QFI\xfb' + name.encode())
+
+    @staticmethod
+    def _read_backing(path):
+        import os
+        with open(path, 'rb') as f:
+            name = f.read()[4:].decode()
+        return os.path.join(os.path.dirname(path), name) if name else None
+
+    def blockRebase(self, disk, base, bandwidth, flags):
+        self._record('blockRebase')
+        self.block_job = ('rebase', disk, base, None)
+        self._job_polls = self.block_job_polls
+        self._write_backing(self._source(disk), base)
+        return 0
+
+    def blockCommit(self, disk, base, top, bandwidth, flags):
+        self._record('blockCommit')
+        self.block_job = ('commit', disk, base, top)
+        self._job_polls = self.block_job_polls
+        # The file above ``top`` now sits on ``base``.
+        path = self._source(disk)
+        while path:
+            backing = self._read_backing(path)
+            if backing == top:
+                self._write_backing(path, base)
+                break
+            path = backing
+        return 0
+
+    def blockJobInfo(self, disk, flags):
+        if getattr(self, '_job_polls', 0) > 0 or self.block_job_hangs:
+            self._job_polls = getattr(self, '_job_polls', 0) - 1
+            return {'type': 3, 'bandwidth': 0, 'cur': 1, 'end': 2}
+        return {}
+
+    def blockJobAbort(self, disk, flags=0):
+        self._record('blockJobAbort')
+        self.block_job_hangs = False
+        self._job_polls = 0
+
     # -- figures (diagnostics) and the guest agent --
     #: Counters a test sets; what libvirt would read from QEMU.
     block_stats = (12, 4096, 3, 1536, -1)

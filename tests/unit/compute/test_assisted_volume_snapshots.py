@@ -1,0 +1,216 @@
+"""os-assisted-volume-snapshots in-process: the API (status codes, fault
+bodies, policy), the cast to the server's host (compute RPC 1.11), the fake
+driver's record and the status reported to the volume service."""
+
+import json
+import urllib.parse
+
+import pytest
+
+from services.compute import clients
+from services.compute import exception
+from services.compute.compute import rpcapi as compute_rpcapi
+from tests.unit.compute.conftest import ADMIN, DEMO, headers
+from tests.unit.compute import test_volume_attachments as attachments
+from tests.unit.compute.test_server_flow import Cloud
+from tests.unit.compute.test_volume_attachments import VOL, VOL2, _attach, _volume, _wait_for
+
+URL = '/v2.1/os-assisted-volume-snapshots'
+SERVICE = {'X-User-Id': 'cinder', 'X-Project-Id': 'service', 'X-Roles': 'service'}
+SNAP = '0d9a43a5-2b4f-4d9c-9e31-3f5c1b0a7a11'
+
+
+def _body(volume_id=VOL, **create_info):
+    info = dict({'snapshot_id': SNAP, 'type': 'qcow2', 'new_file': 'volume-snap.1'},
+                **create_info)
+    return {'snapshot': {'volume_id': volume_id, 'create_info': info}}
+
+
+def _create(cloud, body, who=ADMIN, status=200, version='2.53'):
+    return cloud.app.post_json(URL, body, headers=headers(who, version), status=status,
+                               expect_errors=status >= 400).json
+
+
+def _delete(cloud, delete_info, snapshot_id=SNAP, who=ADMIN, status=204, version='2.53',
+            **params):
+    if delete_info is not None:
+        params['delete_info'] = (delete_info if isinstance(delete_info, str)
+                                 else json.dumps(delete_info))
+    url = '%s/%s?%s' % (URL, snapshot_id, urllib.parse.urlencode(params))
+    return cloud.app.delete(url, headers=headers(who, version), status=status,
+                            expect_errors=status >= 400)
+
+
+def _reports(snapshot_id=SNAP):
+    return clients.volume_client().snapshot_reports.read().get(snapshot_id, [])
+
+
+def _driver_record(cloud, server_id):
+    from services.compute.objects import instance as inst_obj
+    instance = inst_obj.Instance(cloud.env.admin_context(), uuid=server_id)
+    return cloud.computes['node1'].driver.volume_snapshots(instance)
+
+
+@pytest.fixture
+def cloud(env, app, monkeypatch):
+    """test_volume_attachments' cloud: one host, the fake volume client
+    seeded with the demo project's volumes."""
+    monkeypatch.setattr(attachments.compute_volumes, 'connector_properties',
+                        lambda host: {'host': host, 'platform': 'x86_64', 'os_type': 'linux',
+                                      'multipath': False, 'ip': '127.0.0.1'})
+    attachments.fake_clients.seed(str(env.tmp_path / 'fake'), volumes=[
+        {'id': VOL, 'name': 'data', 'size': 1, 'project_id': 'demo'},
+        {'id': VOL2, 'name': 'data2', 'size': 2, 'project_id': 'demo'}])
+    c = Cloud(env, app)
+    c.flavor()
+    c.add_compute('node1')
+    yield c
+    c.settle()
+
+
+@pytest.fixture
+def server(cloud):
+    server_id = cloud.boot()['server']['id']
+    cloud.wait(server_id, 'ACTIVE', who=DEMO)
+    return server_id
+
+
+@pytest.fixture
+def attached(cloud, server):
+    _attach(cloud, server)
+    _wait_for(lambda: _volume(VOL)['status'] == 'in-use')
+    return server
+
+
+def test_create_snapshots_the_attached_volume_and_reports_creating(cloud, attached):
+    answer = _create(cloud, _body(id='cinder-ref-1'))
+    assert answer == {'snapshot': {'id': 'cinder-ref-1', 'volumeId': VOL}}
+    _wait_for(lambda: _reports())
+    assert _reports() == [{'status': 'creating', 'progress': '90%'}]
+    store = clients.volume_client()
+    done = _driver_record(cloud, attached)
+    assert done == [{'op': 'create', 'mountpoint': '/dev/vdb',
+                     'backing': store.device_path(VOL),
+                     'file': store.device_path(VOL).rsplit('/', 1)[0] + '/volume-snap.1',
+                     'snapshot_id': SNAP}]
+    # The mapping follows the guest onto the overlay (the next boot opens it).
+    from services.compute.objects import block_device as bdm_obj
+    bdm = bdm_obj.BlockDeviceMapping.get_by_volume(cloud.env.admin_context(), attached, VOL)
+    assert bdm.connection_info['data']['device_path'].endswith('/volume-snap.1')
+    assert bdm.connection_info['data']['format'] == 'qcow2'
+
+
+def test_tempest_sequence_as_the_service_role(cloud, attached):
+    """What Tempest's test_volume_assisted_snapshot_create_delete sends: no
+    ``id`` in create_info, then a delete_info with only the volume."""
+    answer = _create(cloud, _body(new_file='new_file'), who=SERVICE)
+    assert answer == {'snapshot': {'id': SNAP, 'volumeId': VOL}}
+    resp = _delete(cloud, {'volume_id': VOL}, answer['snapshot']['id'], who=SERVICE)
+    assert resp.status_int == 204 and not resp.body
+    # Nothing to merge without a type: the volume service hears it failed.
+    _wait_for(lambda: len(_reports()) == 2)
+    assert _reports() == [{'status': 'creating', 'progress': '90%'},
+                          {'status': 'error_deleting', 'progress': '90%'}]
+
+
+def test_delete_merges_as_delete_info_says_and_reports_deleting(cloud, attached):
+    _create(cloud, _body())
+    _wait_for(lambda: _reports())
+    _delete(cloud, {'volume_id': VOL, 'type': 'qcow2', 'file_to_merge': 'volume-snap.1',
+                    'merge_target_file': 'volume-base'})
+    _wait_for(lambda: len(_reports()) == 2)
+    assert _reports()[-1] == {'status': 'deleting', 'progress': '90%'}
+    assert _driver_record(cloud, attached)[-1] == {
+        'op': 'commit', 'mountpoint': '/dev/vdb', 'file_to_merge': 'volume-snap.1',
+        'merge_target_file': 'volume-base'}
+    _delete(cloud, {'volume_id': VOL, 'type': 'qcow2', 'file_to_merge': None})
+    _wait_for(lambda: len(_reports()) == 3)
+    assert _driver_record(cloud, attached)[-1]['op'] == 'rebase'
+
+
+def test_a_driver_failure_is_reported_as_error(cloud, attached, monkeypatch):
+    driver = cloud.computes['node1'].driver
+
+    def fail(*args, **kwargs):
+        raise exception.VolumeSnapshotFailed(volume_id=VOL, reason='disk full')
+    monkeypatch.setattr(driver, 'volume_snapshot_create', fail)
+    assert _create(cloud, _body())['snapshot']['volumeId'] == VOL
+    _wait_for(lambda: _reports())
+    assert _reports() == [{'status': 'error', 'progress': '90%'}]
+
+
+@pytest.mark.parametrize('who', [DEMO, {'X-User-Id': 'r', 'X-Project-Id': 'demo',
+                                        'X-Roles': 'reader'}])
+def test_members_and_readers_are_forbidden(cloud, attached, who):
+    resp = _create(cloud, _body(), who=who, status=403)
+    assert resp['forbidden']['code'] == 403
+    resp = _delete(cloud, {'volume_id': VOL}, who=who, status=403)
+    assert resp.json['forbidden']['code'] == 403
+    assert _reports() == []
+
+
+BAD_BODIES = [
+    {},
+    {'snapshot': {}},
+    {'snapshot': {'volume_id': VOL}},
+    {'snapshot': {'create_info': {'snapshot_id': SNAP, 'type': 'qcow2', 'new_file': 'f'}}},
+    _body(type='raw'),
+    _body(new_file=''),
+    _body(new_file='../../etc/x'),
+    _body(new_file='..'),
+    _body(snapshot_id=''),
+    _body(extra=1),
+    {'snapshot': dict(_body()['snapshot'], extra=1)},
+    {'snapshot': {'volume_id': '', 'create_info': _body()['snapshot']['create_info']}},
+    [],
+]
+
+
+@pytest.mark.parametrize('body', BAD_BODIES)
+def test_bad_create_bodies_are_400(cloud, body):
+    resp = _create(cloud, body, status=400)
+    assert resp['badRequest']['code'] == 400 and resp['badRequest']['message']
+
+
+@pytest.mark.parametrize('delete_info', [None, '', 'not json', '[1]', '"x"', '{}',
+                                         {'type': 'qcow2'}, {'volume_id': 5},
+                                         {'volume_id': VOL, 'file_to_merge': '../x'}])
+def test_bad_delete_info_is_400(cloud, attached, delete_info):
+    resp = _delete(cloud, delete_info, status=400)
+    assert resp.json['badRequest']['code'] == 400
+
+
+def test_unknown_query_parameters_are_refused_from_2_75(cloud, attached):
+    _delete(cloud, {'volume_id': VOL}, version='2.74', extra='1')
+    resp = _delete(cloud, {'volume_id': VOL}, version='2.75', extra='1', status=400)
+    assert 'extra' in resp.json['badRequest']['message']
+
+
+def test_a_volume_attached_to_no_server_is_400(cloud, server):
+    resp = _create(cloud, _body(VOL2), status=400)
+    assert resp['badRequest']['message'] == \
+        'No volume Block Device Mapping with id %s.' % VOL2
+    resp = _delete(cloud, {'volume_id': VOL2}, status=400)
+    assert 'No volume Block Device Mapping' in resp.json['badRequest']['message']
+    assert _reports() == []
+
+
+def test_rpc_method_casts_to_the_host_at_1_11():
+    from tests.unit.compute.test_contracts import _RecordingClient
+    api = compute_rpcapi.ComputeAPI.__new__(compute_rpcapi.ComputeAPI)
+    api.client = _RecordingClient()
+    api.volume_snapshot_create(None, 'node1', 'uuid-1', VOL, {'snapshot_id': SNAP})
+    api.volume_snapshot_delete(None, 'node1', 'uuid-1', VOL, SNAP, {'volume_id': VOL})
+    assert [(c[0], c[1], c[2]['version'], c[2]['server']) for c in api.client.calls] == [
+        ('cast', 'volume_snapshot_create', '1.11', 'node1'),
+        ('cast', 'volume_snapshot_delete', '1.11', 'node1')]
+
+
+def test_a_compute_capped_below_1_11_is_not_asked():
+    from common import exception as common_exc
+    from tests.unit.compute.test_contracts import _RecordingClient
+    api = compute_rpcapi.ComputeAPI.__new__(compute_rpcapi.ComputeAPI)
+    api.client = _RecordingClient(cap='1.10')
+    with pytest.raises(common_exc.RPCVersionCapped):
+        api.volume_snapshot_create(None, 'node1', 'uuid-1', VOL, {'snapshot_id': SNAP})
+    assert api.client.calls == []
