@@ -10,6 +10,7 @@ service applies the user's own visibility.
 """
 
 import re
+import urllib.parse
 
 from keystoneauth1 import exceptions as ks_exc
 
@@ -126,8 +127,9 @@ class VolumeClient(base.VolumeClientBase):
         body = {'os-update_snapshot_status': {'status': status}}
         if progress:
             body['os-update_snapshot_status']['progress'] = progress
-        resp = self._request(context, 'POST', '/snapshots/%s/action' % snapshot_id,
-                             json=body)
+        # The id comes from the API caller: quoted, it names one snapshot only.
+        resp = self._request(context, 'POST', '/snapshots/%s/action'
+                             % urllib.parse.quote(str(snapshot_id), safe=''), json=body)
         if resp.status_code == 404:
             raise exception.SnapshotNotFound(snapshot_id=snapshot_id)
         _check(resp, snapshot_id)

@@ -274,6 +274,11 @@ _COMPUTE = [
         'instances': 20, 'cores': 40, 'ram': 51200, 'key_pairs': 100}}, who='admin'),
     _e('compute', 'PUT', '/v2.1/os-services/$compute_service_id', {'status': 'enabled'},
        who='admin'),
+    # a volume attached to no server: the baseline is nova's 400
+    _e('compute', 'POST', '/v2.1/os-assisted-volume-snapshots', {'snapshot': {
+        'volume_id': '5b8ce8cb-0000-4000-8000-00000000f023', 'create_info': {
+            'snapshot_id': 'fz-snap', 'type': 'qcow2', 'new_file': 'fz-file',
+            'id': 'fz-id'}}}, who='admin'),
 ]
 
 ENDPOINTS = {'identity': _IDENTITY, 'image': _IMAGE, 'network': _NETWORK,

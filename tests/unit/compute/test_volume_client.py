@@ -98,6 +98,19 @@ def test_attachment_calls(session):
     client.attachment_delete(_user(), 'gone')  # 404: nothing to do
 
 
+def test_update_snapshot_status_posts_the_action_with_a_quoted_id(session):
+    client = volume.VolumeClient()
+    session.routes[('POST', ROOT + '/demo/snapshots/s1/action')] = _Response(202)
+    client.update_snapshot_status(_user(), 's1', 'creating')
+    assert session.calls[-1][3] == {'os-update_snapshot_status': {
+        'status': 'creating', 'progress': '90%'}}
+    client.update_snapshot_status(_user(), 's1', 'error', progress=None)
+    assert session.calls[-1][3] == {'os-update_snapshot_status': {'status': 'error'}}
+    with pytest.raises(exception.SnapshotNotFound):
+        client.update_snapshot_status(_user(), '../volumes/v1', 'creating')
+    assert session.calls[-1][1] == ROOT + '/demo/snapshots/..%2Fvolumes%2Fv1/action'
+
+
 @pytest.mark.parametrize('status,raised', [
     (404, exception.VolumeNotFound), (400, exception.InvalidVolume),
     (409, exception.InvalidVolume), (413, exception.VolumeLimitExceeded),

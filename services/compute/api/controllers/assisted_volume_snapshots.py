@@ -9,8 +9,7 @@ work to its host, which reports the outcome to the volume service with
 a multi-attach volume, a server on no host or busy with a task are 400s.
 """
 
-import json
-
+from common import validation
 from services.compute import exception
 from services.compute.api import policies
 from services.compute.api import router
@@ -44,12 +43,10 @@ def delete(req, snapshot_id):
                                        'unexpected)' % extra[0])
     policies.authorize(req.context, 'os-assisted-volume-snapshots:delete', target={})
     raw = req.params.get('delete_info')
-    if raw is None:
+    if not raw:
         raise exception.Invalid(reason="The 'delete_info' query parameter is required.")
-    try:
-        delete_info = json.loads(raw)
-    except ValueError as exc:
-        raise exception.Invalid(reason='delete_info is not JSON: %s' % exc)
+    # The body parser's rules: no lone surrogates, NULs, NaN or deep nesting.
+    delete_info = validation.parse_json(raw)
     if not isinstance(delete_info, dict):
         raise exception.Invalid(reason='delete_info must be a JSON object.')
     common.validate(schemas.delete_info, delete_info)
