@@ -712,61 +712,18 @@ class ComputeManager:
     # -- assisted volume snapshots (compute RPC 1.11) ---------------------------------
     def volume_snapshot_create(self, context, instance_uuid, volume_id, create_info):
         """Switch the attached file volume onto ``create_info['new_file']``
-        (a qcow2 overlay: the old file is the snapshot) and tell the volume
-        service: ``creating`` at 90% when done, ``error`` when not."""
-        snapshot_id = create_info.get('snapshot_id')
+        and tell the volume service how it went (``compute/volumes.py``)."""
         with self._instance_lock(instance_uuid):
-            try:
-                instance = self._get(context, instance_uuid)
-                bdm = bdm_obj.BlockDeviceMapping.get_by_volume(context, instance_uuid,
-                                                               volume_id)
-                info = self.driver.volume_snapshot_create(
-                    context, instance, bdm.connection_info, bdm.device_name, create_info)
-                if info:  # the guest now writes to the overlay: the next boot too
-                    bdm.connection_info = info
-                    bdm.save()
-            except Exception as exc:
-                LOG.warning('Snapshot %s of volume %s on %s failed: %s', snapshot_id,
-                            volume_id, instance_uuid, exc)
-                self._snapshot_status(context, snapshot_id, 'error')
-                return
-        LOG.info('Volume %s of %s snapshotted onto %s', volume_id, instance_uuid,
-                 create_info.get('new_file'))
-        self._snapshot_status(context, snapshot_id, 'creating')
+            volumes.snapshot_create(context, self.driver, instance_uuid, volume_id,
+                                    create_info)
 
     def volume_snapshot_delete(self, context, instance_uuid, volume_id, snapshot_id,
                                delete_info):
         """Merge the snapshot file away as ``delete_info`` says and tell the
-        volume service: ``deleting`` at 90% when done, ``error_deleting``
-        when not."""
+        volume service how it went."""
         with self._instance_lock(instance_uuid):
-            try:
-                instance = self._get(context, instance_uuid)
-                bdm = bdm_obj.BlockDeviceMapping.get_by_volume(context, instance_uuid,
-                                                               volume_id)
-                info = self.driver.volume_snapshot_delete(
-                    context, instance, bdm.connection_info, bdm.device_name, delete_info)
-                if info and info != bdm.connection_info:
-                    bdm.connection_info = info
-                    bdm.save()
-            except Exception as exc:
-                LOG.warning('Deleting snapshot %s of volume %s on %s failed: %s', snapshot_id,
-                            volume_id, instance_uuid, exc)
-                self._snapshot_status(context, snapshot_id, 'error_deleting')
-                return
-        LOG.info('Snapshot %s of volume %s on %s merged', snapshot_id, volume_id,
-                 instance_uuid)
-        self._snapshot_status(context, snapshot_id, 'deleting')
-
-    @staticmethod
-    def _snapshot_status(context, snapshot_id, status):
-        """Best effort: the volume service may not know the snapshot (a
-        caller's own id) or refuse the move; compute's work stands."""
-        try:
-            clients.volume_client().update_snapshot_status(context, snapshot_id, status)
-        except Exception as exc:
-            LOG.warning('Reporting snapshot %s as %s to the volume service failed: %s',
-                        snapshot_id, status, exc)
+            volumes.snapshot_delete(context, self.driver, instance_uuid, volume_id,
+                                    snapshot_id, delete_info)
 
     # -- shelve / unshelve ------------------------------------------------------------
     def shelve_instance(self, context, instance_uuid, image_id):

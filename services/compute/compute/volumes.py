@@ -7,6 +7,10 @@ the volume's file; an ``iscsi`` volume is left to QEMU's own initiator),
 and the virt driver hot-plugs it.  Every step that
 succeeded is undone when a later one fails, so a volume is either attached
 (guest, mapping, attachment ``attached``) or not at all.
+
+Assisted snapshots of an attached file volume (the volume service asking
+through ``os-assisted-volume-snapshots``) run here too: the driver does the
+work, the outcome goes back with ``os-update_snapshot_status``.
 """
 
 import functools
@@ -21,6 +25,8 @@ from oslo_log import log as logging
 
 from services.compute import clients
 from services.compute import exception
+from services.compute.objects import block_device as bdm_obj
+from services.compute.objects import instance as inst_obj
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
@@ -265,3 +271,63 @@ def unprepare(context, instance, bdms):
         bdm.attachment_id = None
         bdm.connection_info = None
         _best_effort('Resetting mapping %s' % bdm.uuid, bdm.save)
+
+
+# -- assisted volume snapshots (os-assisted-volume-snapshots) ----------------------
+
+def _mapping(context, instance_uuid, volume_id):
+    instance = inst_obj.Instance.get_by_uuid(context, instance_uuid)
+    return instance, bdm_obj.BlockDeviceMapping.get_by_volume(context, instance_uuid,
+                                                              volume_id)
+
+
+def _report(context, snapshot_id, status):
+    """Best effort: the volume service may not know the snapshot (a
+    caller's own id) or refuse the move; compute's work stands."""
+    try:
+        clients.volume_client().update_snapshot_status(context, snapshot_id, status)
+    except Exception as exc:
+        LOG.warning('Reporting snapshot %s as %s to the volume service failed: %s',
+                    snapshot_id, status, exc)
+
+
+def snapshot_create(context, driver, instance_uuid, volume_id, create_info):
+    """The guest's disk moves onto the overlay ``new_file`` (the file under
+    it is the snapshot); the mapping keeps the new connection (the next
+    boot opens the overlay) and the volume service hears ``creating`` at
+    90%, or ``error`` when anything failed."""
+    snapshot_id = create_info.get('snapshot_id')
+    try:
+        instance, bdm = _mapping(context, instance_uuid, volume_id)
+        info = driver.volume_snapshot_create(context, instance, bdm.connection_info,
+                                             bdm.device_name, create_info)
+        if info:
+            bdm.connection_info = info
+            bdm.save()
+    except Exception as exc:
+        LOG.warning('Snapshot %s of volume %s on %s failed: %s', snapshot_id, volume_id,
+                    instance_uuid, exc)
+        _report(context, snapshot_id, 'error')
+        return
+    LOG.info('Volume %s of %s snapshotted onto %s', volume_id, instance_uuid,
+             create_info.get('new_file'))
+    _report(context, snapshot_id, 'creating')
+
+
+def snapshot_delete(context, driver, instance_uuid, volume_id, snapshot_id, delete_info):
+    """The merge ``delete_info`` asks; the volume service hears ``deleting``
+    at 90%, or ``error_deleting`` when anything failed."""
+    try:
+        instance, bdm = _mapping(context, instance_uuid, volume_id)
+        info = driver.volume_snapshot_delete(context, instance, bdm.connection_info,
+                                             bdm.device_name, delete_info)
+        if info and info != bdm.connection_info:
+            bdm.connection_info = info
+            bdm.save()
+    except Exception as exc:
+        LOG.warning('Deleting snapshot %s of volume %s on %s failed: %s', snapshot_id,
+                    volume_id, instance_uuid, exc)
+        _report(context, snapshot_id, 'error_deleting')
+        return
+    LOG.info('Snapshot %s of volume %s on %s merged', snapshot_id, volume_id, instance_uuid)
+    _report(context, snapshot_id, 'deleting')
