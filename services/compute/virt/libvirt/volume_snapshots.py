@@ -210,7 +210,7 @@ def _commit(drv, disk, chain, top, base, connection_info):
         drv._run_native(disk.dom.blockCommit, disk.target, base, top, 0, 0)
         _wait_block_job(drv, disk, connection_info)
     else:
-        disks.commit(top, base)
+        drv._run_native(disks.commit, top, base)  # copies data: seconds to minutes
         child = chain[chain.index(top) - 1]
         disks.set_backing(child, base)
     after = disks.backing_chain(disk.path)
@@ -224,7 +224,7 @@ def _pull(drv, disk, base, connection_info):
         drv._run_native(disk.dom.blockRebase, disk.target, base, 0, 0)
         _wait_block_job(drv, disk, connection_info)
     else:
-        disks.rebase_onto(disk.path, base)
+        drv._run_native(disks.rebase_onto, disk.path, base)
     after = disks.backing_chain(disk.path)
     expected = os.path.abspath(base) if base else None
     if (after[1] if len(after) > 1 else None) != expected:
