@@ -337,6 +337,7 @@ def project_objects(w, tag):
     private, public = 'hz-cont-' + tag, 'hz-pub-' + tag
     obj, folder = 'hello-%s.txt' % tag, 'docs-%s' % tag
     copied, bare = 'copy-of-' + obj, 'notes-%s' % tag
+    odd = 'naïve résumé 100%% %s.txt' % tag
     payload = ('Altostratus object via Horizon %s\n' % tag).encode() * 64
     edited = ('Edited through Horizon %s\n' % tag).encode() * 16
     state = {}
@@ -549,6 +550,28 @@ def project_objects(w, tag):
             raise StepFailed('downloaded as %r, not %r' % (name, bare + '.md'))
         return 'downloaded as %s' % name
 
+    def odd_name():
+        # A name with spaces, non-ASCII letters and a '%': quoted on every hop.
+        w.open_container(private)
+        w.page.locator('.objects_wrapper button:has(.fa-upload)').first.click()
+        modal = w.page.locator('.modal-dialog')
+        modal.wait_for(timeout=20000)
+        w.free_names.update({'upload-%s.txt' % tag, odd})
+        modal.locator('input[type=file]').set_input_files(files=[
+            {'name': 'upload-%s.txt' % tag, 'mimeType': 'text/plain', 'buffer': payload}])
+        modal.locator('input[name=name]').fill(odd)
+        w.submit_modal('[ng-form="ctrl.form"]', '.modal-footer button.btn-primary')
+        w.toast('File %s uploaded.' % odd)
+        row = w.object_row(odd)
+        row.wait_for(timeout=30000)
+        with w.page.expect_download(timeout=30000) as info:
+            row.locator('button:has-text("Download")').first.click()
+        body = open(info.value.path(), 'rb').read()
+        if body != payload:
+            raise StepFailed('downloaded %d bytes, not %d' % (len(body), len(payload)))
+        delete_object(private, odd)()
+        return 'uploaded, listed, downloaded (%d bytes), deleted' % len(body)
+
     def delete_all(container):
         def run():
             # A row's checkbox, then the batch Delete action, row after row: Horizon 27 keys
@@ -603,6 +626,7 @@ def project_objects(w, tag):
             w.step(p + 'download it, same bytes', download)
             w.step(p + 'view its details', details)
             w.step(p + 'edit it (replace its content)', edit)
+            w.step(p + 'a name with spaces, accents, %: up, down, delete', odd_name)
             if w.step(p + 'create a folder, open it', create_folder):
                 w.step(p + 'delete the folder', delete_object(private, folder))
             w.step(p + 'toggle Public Access on and off', toggle_access)
