@@ -67,6 +67,7 @@ class Walk:
         self.results = []
         self.api_failures = []
         self.free_names = set()
+        self.implicit_folders = set()
         self.n = 0
         page.on('response', self._response)
 
@@ -79,7 +80,13 @@ class Walk:
         free_name = (response.status == 404 and response.request.method == 'GET' and asked
                      and urllib.parse.unquote(asked.group(2) or asked.group(1))
                      in self.free_names)
-        if path.startswith('/api/') and response.status >= 400 and not free_name:
+        # Deleting a folder that only exists in object names (no marker object): Horizon's
+        # delete dialog expects the 404 and counts the folder as gone.
+        asked = re.match(r'^/api/swift/containers/[^/]+/object/(.+/)$', path)
+        implicit = (response.status == 404 and response.request.method == 'DELETE' and asked
+                    and urllib.parse.unquote(asked.group(1)) in self.implicit_folders)
+        if (path.startswith('/api/') and response.status >= 400 and not free_name
+                and not implicit):
             self.api_failures.append('%s %s -> %d' % (response.request.method, path,
                                                       response.status))
 
@@ -572,6 +579,40 @@ def project_objects(w, tag):
         delete_object(private, odd)()
         return 'uploaded, listed, downloaded (%d bytes), deleted' % len(body)
 
+    def nested():
+        # "sub/inner.txt" in the upload dialog: a folder made by the name alone; into it,
+        # download from there, then delete the folder (the dialog deletes what is inside).
+        sub, inner = 'sub-%s' % tag, 'inner-%s.txt' % tag
+        w.open_container(private)
+        w.page.locator('.objects_wrapper button:has(.fa-upload)').first.click()
+        modal = w.page.locator('.modal-dialog')
+        modal.wait_for(timeout=20000)
+        w.free_names.update({'upload-%s.txt' % tag, sub + '/' + inner})
+        w.implicit_folders.add(sub + '/')
+        modal.locator('input[type=file]').set_input_files(files=[
+            {'name': 'upload-%s.txt' % tag, 'mimeType': 'text/plain', 'buffer': payload}])
+        modal.locator('input[name=name]').fill(sub + '/' + inner)
+        w.submit_modal('[ng-form="ctrl.form"]', '.modal-footer button.btn-primary')
+        w.toast('File %s/%s uploaded.' % (sub, inner))
+        w.object_row(sub).locator('a', has_text=sub).first.click()
+        w.page.wait_for_url(re.compile('/container/%s/%s' % (re.escape(private),
+                                                              re.escape(sub))))
+        row = w.object_row(inner)
+        row.wait_for(timeout=30000)
+        with w.page.expect_download(timeout=30000) as info:
+            row.locator('button:has-text("Download")').first.click()
+        body = open(info.value.path(), 'rb').read()
+        if body != payload:
+            raise StepFailed('downloaded %d bytes, not %d' % (len(body), len(payload)))
+        w.open_container(private)
+        w.row_action(w.object_row(sub), 'Delete')
+        w.page.locator('.modal-body', has_text='1 files in 1 folders').wait_for(timeout=20000)
+        w.confirm_delete()
+        items = w.rest('GET', '/api/swift/containers/%s/objects/' % private).json()['items']
+        if any(i['name'] == sub for i in items):
+            raise StepFailed('%s still listed' % sub)
+        return 'uploaded into %s/, opened, downloaded, folder deleted with its object' % sub
+
     def delete_all(container):
         def run():
             # A row's checkbox, then the batch Delete action, row after row: Horizon 27 keys
@@ -629,6 +670,7 @@ def project_objects(w, tag):
             w.step(p + 'a name with spaces, accents, %: up, down, delete', odd_name)
             if w.step(p + 'create a folder, open it', create_folder):
                 w.step(p + 'delete the folder', delete_object(private, folder))
+            w.step(p + 'upload into a folder by name, download, delete the folder', nested)
             w.step(p + 'toggle Public Access on and off', toggle_access)
             if made_public:
                 w.step(p + 'copy it into the public container', copy)
