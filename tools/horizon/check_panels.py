@@ -30,6 +30,19 @@ ERROR_MARKERS = ('Error:', 'Unable to', 'not authorized to access')
 # Where Horizon shows messages: Django messages (alerts), angular toasts, modal form errors.
 BANNER_SELECTOR = ('.messages .alert, .alert-danger, .alert-error, .toast, '
                    '.modal .error, .form-group.has-error .help-block')
+# Every alert (toast, message) the page shows, kept in window.__altoAlerts: angular toasts
+# vanish after a few seconds, sometimes before a loaded host lets the walk look.
+ALERT_WATCH = """
+window.__altoAlerts = [];
+new MutationObserver(() => {
+  document.querySelectorAll('.alert').forEach(el => {
+    const text = el.textContent.replace(/\\s+/g, ' ').trim();
+    if (text && !text.includes('{$') && !window.__altoAlerts.includes(text)) {
+      window.__altoAlerts.push(text);
+    }
+  });
+}).observe(document, {childList: true, subtree: true, characterData: true});
+"""
 PARTS = ('volumes', 'objects', 'instances', 'hypervisors')
 
 
@@ -112,6 +125,10 @@ class Walk:
                 continue
             if text and el.is_visible():
                 found.append(text)
+        try:
+            found += self.page.evaluate('window.__altoAlerts || []')
+        except Exception:
+            pass
         body = self.page.inner_text('body')
         for marker in ERROR_MARKERS:
             for m in re.finditer(re.escape(marker) + r'[^\n]{0,160}', body):
@@ -125,6 +142,10 @@ class Walk:
         shot = os.path.join(self.out, '%02d-%s.png' % (self.n, re.sub(r'\W+', '-', name)))
         start = time.monotonic()
         self.api_failures = []
+        try:
+            self.page.evaluate('window.__altoAlerts = []')
+        except Exception:
+            pass
         status, detail = 'ok', ''
         try:
             note = fn()
@@ -231,8 +252,11 @@ class Walk:
         self.page.wait_for_selector('.modal-dialog', state='detached', timeout=60000)
 
     def toast(self, text):
-        """Wait for the angular success toast reading TEXT."""
-        self.page.locator('.alert-success', has_text=text).first.wait_for(timeout=30000)
+        """Wait for the angular success toast reading TEXT (seen by ALERT_WATCH, so a toast
+        that came and went while the walk waited for a spinner still counts)."""
+        self.page.wait_for_function(
+            "t => (window.__altoAlerts || []).some(a => a.includes(t))", arg=text,
+            timeout=30000)
 
     def dismiss_toasts(self):
         for close in self.page.locator('.alert-success a.close').all():
@@ -487,7 +511,18 @@ def project_objects(w, tag):
         status, _ = plain_get(private_url)
         if status not in (401, 403):
             raise StepFailed('anonymous GET of the private object -> %d' % status)
-        return 'public object and listing 200, private object %d' % status
+        # The public container's "Link" opens that listing in a new tab.
+        w.open_container(public)
+        with w.page.context.expect_page(timeout=20000) as info:
+            w.page.locator('.panel-primary .hz-object-link a', has_text='Link').click()
+        tab = info.value
+        tab.wait_for_load_state(timeout=30000)
+        shown = tab.content()
+        tab.close()
+        if obj not in shown:
+            raise StepFailed('the Link tab (%s) does not list %s' % (tab.url, obj))
+        return 'public object and listing 200 (also through the Link), private object %d' % (
+            status)
 
     def toggle_access():
         # The private container's Public Access checkbox, on and off again.
@@ -741,8 +776,10 @@ def main():
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=args.browser, headless=True,
                                      args=['--no-sandbox', '--disable-dev-shm-usage'])
-        page = browser.new_context(viewport={'width': 1400, 'height': 900},
-                                   accept_downloads=True).new_page()
+        context = browser.new_context(viewport={'width': 1400, 'height': 900},
+                                      accept_downloads=True)
+        context.add_init_script(ALERT_WATCH)
+        page = context.new_page()
         page.set_default_timeout(30000)
         page.set_default_navigation_timeout(120000)
         w = Walk(page, args.url, out)
