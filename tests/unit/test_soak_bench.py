@@ -81,7 +81,7 @@ def test_command_line_refuses_image_without_identity(capsys):
     assert 'add identity' in capsys.readouterr().err
     args = soak.parser().parse_args([])
     assert args.services == ('compute', 'network', 'image', 'identity')
-    assert (args.mix_rate, args.mix_workers, args.rate) == (30, 1, 0)
+    assert (args.mix_rate, args.mix_workers, args.rate) == (30, 1, 24)
 
 
 def test_daemon_names_say_their_service():

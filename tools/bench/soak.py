@@ -9,7 +9,7 @@ MariaDB database (image: the SQLite file of its fixture):
   RabbitMQ (a private vhost).  ``--workers`` clients each boot a server,
   wait for it, list, show, stop and start it and delete it, never holding
   more than ``--max-servers`` at once, starting at most ``--rate`` cycles a
-  minute (0: as fast as the workers go);
+  minute (default 24; 0: as fast as the workers go);
 - identity, image, network: the real alto-identity-api, alto-image-api and
   alto-network-conductor + alto-network-api with keystone tokens
   (:mod:`tools.bench.soak_mix`).  ``--mix-workers`` clients for each kind
@@ -33,7 +33,7 @@ The fault suite runs the same soak, shorter (``tests/faults/test_soak.py``),
 through :func:`run`.
 
 Usage: .venv/bin/python tools/bench/soak.py [--minutes 30] [--services compute,network,image,identity]
-                                            [--workers 4] [--rate 0] [--mix-rate 30]
+                                            [--workers 4] [--rate 24] [--mix-rate 30]
 """
 
 import argparse
@@ -391,9 +391,10 @@ def parser():
                             'network and image need identity' % ','.join(soak_mix.SERVICES))
     parse.add_argument('--workers', type=int, default=4, help='server clients')
     parse.add_argument('--max-servers', type=int, default=20)
-    parse.add_argument('--rate', type=float, default=0,
+    parse.add_argument('--rate', type=float, default=24,
                        help='server cycles started per minute, all workers together '
-                            '(0: no pacing)')
+                            '(0: no pacing; default 24, the fault suite\'s rate: a steady '
+                            'load below what a loaded two-core machine gets through)')
     parse.add_argument('--mix-workers', type=int, default=1,
                        help='clients for each of tokens, ports, images')
     parse.add_argument('--mix-rate', type=float, default=30,

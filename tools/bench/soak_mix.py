@@ -128,7 +128,6 @@ class MixServices:
                 self.network.start()
             self.tokens = TokenSource(self.identity.url)
             if self.network:
-                self.wait_network_conductor()
                 self.network_id = self.make_network()
         except Exception:
             self.stop()
@@ -147,19 +146,6 @@ class MixServices:
             admin.identity.assign_project_role_to_user(project, user, member)
         finally:
             admin.close()
-
-    def wait_network_conductor(self, timeout=90):
-        """Wait until a listing goes through the network conductor: with
-        keystone the fixture only waits for the API, and a call sent before
-        the conductor's queue exists is never answered."""
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            answer = client.send('GET', self.network.url + '/v2.0/networks',
-                                 headers=self.tokens.headers(), timeout=5)
-            if answer is not None and answer.status == 200:
-                return
-            time.sleep(1)
-        raise RuntimeError('the network conductor did not answer in %ds' % timeout)
 
     def make_network(self):
         headers = self.tokens.headers()

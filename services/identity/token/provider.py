@@ -10,6 +10,7 @@ passes; expiry and revocation are checked on every call, cached or not.
 """
 
 import datetime
+import itertools
 import time
 
 from services.identity import exception
@@ -19,6 +20,8 @@ from services.identity.token import formatter
 from services.identity.token import keys
 
 _CACHE_MAX = 20000
+#: stale entries dropped at most per token cached (bounds the pause)
+_PRUNE_MAX = 64
 
 
 def isotime(ts):
@@ -146,9 +149,21 @@ class TokenProvider:
         self.managers.revoke.revoke_token(token.payload.audit_id)
 
     def _remember(self, token):
-        if len(self._cache) >= _CACHE_MAX:
-            self._cache.clear()
-        self._cache[token.token_id] = token
+        """Cache ``token``, dropping the entries whose cache time has passed
+        (validating them again rebuilds them anyway): without that every
+        token validated once stayed until :data:`_CACHE_MAX` of them, ~5 KiB
+        each.  The cache is in the order the entries were made, so those
+        past their time are at its front."""
+        cache = self._cache
+        cache.pop(token.token_id, None)
+        now = time.monotonic()
+        for token_id, cached in list(itertools.islice(cache.items(), _PRUNE_MAX)):
+            if cached.cached_until >= now:
+                break
+            cache.pop(token_id, None)
+        if len(cache) >= _CACHE_MAX:
+            cache.clear()
+        cache[token.token_id] = token
 
     def _build(self, token_id, payload):
         """Look everything up and check the token's subjects are still valid."""

@@ -7,6 +7,7 @@ daemons and ``network-db.conf`` (``[database]`` only) for the conductor and
 alto-manage; with identity, the API validates tokens as a ``network``
 service user holding only the ``service`` role."""
 
+import json
 import pathlib
 import secrets
 import urllib.error
@@ -36,6 +37,7 @@ class NetworkServer:
         self.config_file = self.workdir / 'network.conf'
         self.db_config_file = self.workdir / 'network-db.conf'
         self.daemons = harness.Daemons(stop_timeout=5)
+        self._ready_token = None
 
     def register(self):
         """The service user, as deploy's ensure_service_user makes it."""
@@ -93,17 +95,43 @@ class NetworkServer:
         self.api_process = self._spawn('alto-network-api')
         self.wait_ready()
 
-    def _answers(self):
-        try:
-            urllib.request.urlopen(self.url + '/v2.0/extensions', timeout=2).read()
-            if not self.identity:
-                urllib.request.urlopen(self.url + '/v2.0/networks', timeout=5).read()
-            return True
-        except urllib.error.HTTPError as exc:
-            return exc.code == 401
+    def _admin_token(self):
+        """A token of the identity's admin, for the readiness listing."""
+        body = json.dumps({'auth': {
+            'identity': {'methods': ['password'], 'password': {'user': {
+                'name': self.identity.admin_user, 'domain': {'id': 'default'},
+                'password': self.identity.admin_password}}},
+            'scope': {'project': {'name': self.identity.admin_project,
+                                  'domain': {'id': 'default'}}}}}).encode()
+        req = urllib.request.Request(self.identity.url + '/auth/tokens', data=body,
+                                     method='POST',
+                                     headers={'Content-Type': 'application/json'})
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return resp.headers['X-Subject-Token']
 
-    def wait_ready(self, timeout=60):
-        self.daemons.wait_ready(self._answers, timeout=timeout, what='the network API')
+    def _answers(self):
+        """True once a network listing has gone through the conductor: the
+        API answering is not enough, a call sent before the conductor's
+        queue exists is never answered (the API gives up after its RPC
+        timeout with a 503).  Each try waits a few seconds only."""
+        headers = {}
+        if self.identity:
+            if self._ready_token is None:
+                self._ready_token = self._admin_token()
+            headers['X-Auth-Token'] = self._ready_token
+        req = urllib.request.Request(self.url + '/v2.0/networks', headers=headers)
+        try:
+            with urllib.request.urlopen(req, timeout=5) as resp:
+                resp.read()
+                return True
+        except urllib.error.HTTPError:
+            return False
+
+    def wait_ready(self, timeout=90):
+        """Wait until the API answers and the conductor serves its calls."""
+        self._ready_token = None
+        self.daemons.wait_ready(self._answers, timeout=timeout,
+                                what='the network API and conductor')
 
     def stop(self):
         self.daemons.stop()

@@ -230,3 +230,27 @@ def test_application_credential_auth(cloud):
     cloud.call('DELETE', '/v3/users/%s/application_credentials/%s' % (user['id'], cred['id']),
                token=token, status=204)
     _validate(cloud, app_token, status=404)
+
+
+def _cached(token_id, cached_until):
+    from services.identity.token import provider
+    token = provider.ValidatedToken()
+    token.token_id, token.cached_until = token_id, cached_until
+    return token
+
+
+def test_the_validation_cache_drops_entries_past_their_time():
+    import time as time_mod
+
+    from services.identity.token import provider
+    tokens = object.__new__(provider.TokenProvider)
+    tokens._cache = {}
+    now = time_mod.monotonic()
+    for i in range(100):
+        tokens._remember(_cached('old-%d' % i, now - 1))
+    for i in range(3):
+        tokens._remember(_cached('fresh-%d' % i, now + 30))
+    assert list(tokens._cache) == ['fresh-0', 'fresh-1', 'fresh-2']
+    # made again (validated after its time): at the end, so the front stays oldest
+    tokens._remember(_cached('fresh-0', now + 60))
+    assert list(tokens._cache) == ['fresh-1', 'fresh-2', 'fresh-0']
