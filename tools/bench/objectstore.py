@@ -92,6 +92,7 @@ def process_rss_kib(pid):
 # -- our cluster ---------------------------------------------------------------
 class Ours(os_fixtures.ObjectStore):
     name = 'altostratus'
+    updaters = False     # no background daemon on either side
 
     def write_config(self):
         super().write_config()

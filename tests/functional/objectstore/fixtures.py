@@ -11,6 +11,8 @@ test's temporary directory.
 import json
 import pathlib
 import secrets
+import time
+import urllib.parse
 import urllib.request
 
 import openstack
@@ -30,6 +32,8 @@ SERVERS = ('account', 'container', 'object')
 
 
 class ObjectStore:
+    #: start each node's alto-objectstore-updater too
+    updaters = True
 
     def __init__(self, workdir, identity):
         self.workdir = pathlib.Path(workdir)
@@ -120,6 +124,8 @@ class ObjectStore:
                 (root / device).mkdir(parents=True, exist_ok=True)
             harness.write_ini(self.node_config(node), {'storage': {
                 'devices': root, 'fsync': 'false',
+                # account totals follow the objects within a second (tests wait for them)
+                'updater_interval': 1, 'container_report_interval': 0.5,
                 'account_port': self.ports[(node, 'account')],
                 'container_port': self.ports[(node, 'container')],
                 'object_port': self.ports[(node, 'object')]}})
@@ -162,6 +168,18 @@ class ObjectStore:
                            output_file=self.workdir / ('%s.err' % name))
         return name
 
+    def start_updater(self, node):
+        """The node's alto-objectstore-updater (async pendings, container
+        reports to the accounts)."""
+        name = 'updater-%s' % node
+        self.daemons.start(name, [harness.BIN / 'alto-objectstore-updater',
+                                  '--config-file', self.config_file,
+                                  '--config-file', self.node_config(node),
+                                  '--log-file', self.workdir / ('%s.log' % name)],
+                           log_file=self.workdir / ('%s.log' % name),
+                           output_file=self.workdir / ('%s.err' % name))
+        return name
+
     def server_answers(self, node, server):
         return harness.answers('http://127.0.0.1:%d/' % self.ports[(node, server)],
                                timeout=1, accept=(400,))
@@ -170,6 +188,8 @@ class ObjectStore:
         for node in NODES:
             for server in SERVERS:
                 self.start_server(node, server)
+            if self.updaters:
+                self.start_updater(node)
         self.daemons.start('proxy', [harness.BIN / 'alto-objectstore-proxy',
                                      '--config-file', self.config_file,
                                      '--log-file', self.workdir / 'proxy.log'],
@@ -228,6 +248,30 @@ def tokens(objectstore):
     out['admin'] = admin.auth_token
     admin.close()
     return out
+
+
+def settled_account_totals(call, timeout=30):
+    """``(objects, bytes)`` of the account ``call`` speaks to (the ``api``
+    fixture's callable), once the account's totals equal the sums of its
+    containers' (the containers report them to the account every
+    ``container_report_interval``, off the write path)."""
+    deadline = time.time() + timeout
+    while True:
+        head = call('HEAD')
+        account = (int(head.headers['X-Account-Object-Count']),
+                   int(head.headers['X-Account-Bytes-Used']))
+        names = [c['name'] for c in call('GET', params={'format': 'json'}).json()]
+        summed = [0, 0]
+        for name in names:
+            headers = call('HEAD', '/' + urllib.parse.quote(name)).headers
+            summed[0] += int(headers.get('X-Container-Object-Count', 0))
+            summed[1] += int(headers.get('X-Container-Bytes-Used', 0))
+        if account == tuple(summed):
+            return account
+        if time.time() > deadline:
+            raise AssertionError('account totals %s, its containers hold %s'
+                                 % (account, summed))
+        time.sleep(0.2)
 
 
 @pytest.fixture(scope='module')
