@@ -33,6 +33,8 @@ from services.objectstore.common import devices
 LOG = logging.getLogger(__name__)
 FOOTER = struct.Struct('>Q')
 CHUNK = 65536
+#: what the object server reads of an upload at a time
+UPLOAD_CHUNK = 256 * 1024
 #: body bytes gathered before one write to the file
 WRITE_BATCH = 1024 * 1024
 
