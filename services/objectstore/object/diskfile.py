@@ -150,12 +150,14 @@ def _write_out(fd, data, sync=None):
         os.fsync(fd)
 
 
-def _write_batch(fd, chunks, digest, sync=None):
-    """Hash and write a batch of a body (md5 lets go of the interpreter
-    lock on large buffers: where this runs in a native thread, hashing
-    overlaps the serving loop)."""
+def _hash(chunks, digest):
+    """md5 lets go of the interpreter lock on large buffers: in a native
+    thread, hashing overlaps the serving loop and the writes."""
     for chunk in chunks:
         digest.update(chunk)
+
+
+def _write_batch(fd, chunks, sync=None):
     _write_out(fd, b''.join(chunks), sync)
 
 
@@ -293,8 +295,8 @@ class DiskFile:
         size = synced = 0
         every = self.bytes_per_sync if self.fsync else 0
         pending, pending_size = [], 0
-        # the batch being written while the next one is read off the network
-        writing = None
+        # the batch being hashed and written while the next one is read off the network
+        hashing = writing = None
 
         def footer_of(etag):
             meta = json.dumps(dict(metadata, ETag=etag, **{
@@ -313,13 +315,20 @@ class DiskFile:
                         # hashed and written out of the serving loop (the write
                         # may wait on the disk: dirty page throttling), while
                         # the next batch is read (one at a time, in order)
+                        # (hash and write side by side, each in order)
                         sync = bool(every) and size - synced >= every
+                        if hashing is not None:
+                            hashing.wait()
+                        hashing = self.spawn(self.offload, _hash, pending, digest)
                         if writing is not None:
                             writing.wait()
                         writing = self.spawn(self.offload, _write_batch, fd, pending,
-                                             digest, sync and 'data')
+                                             sync and 'data')
                         pending, pending_size = [], 0
                         synced = size if sync else synced
+                if hashing is not None:
+                    hashing.wait()
+                    hashing = None
                 if writing is not None:
                     writing.wait()
                     writing = None
@@ -327,6 +336,8 @@ class DiskFile:
                 etag = self.offload(_write_last, fd, pending, digest, footer_of,
                                     expected_etag, self.fsync and 'all')
             finally:
+                if hashing is not None:
+                    hashing.wait()
                 if writing is not None:
                     # failed mid-body: the batch in flight still owns the file
                     try:

@@ -56,14 +56,14 @@ def test_account_quotas_only_a_reseller_admin_sets_them(api, objectstore):
     assert api('PUT', '/acct-quota').status_code == 201
     # an account's totals follow its objects with the containers' periodic
     # report (eventually consistent, as in Swift): the test waits for it
-    _, used = fixtures.settled_account_totals(api)
+    count, used = fixtures.settled_account_totals(api)
     set_quota = api('POST', user='admin',
                     headers={'X-Account-Meta-Quota-Bytes': str(used + 20)})
     assert set_quota.status_code == 204
     try:
         assert api('HEAD').headers['X-Account-Meta-Quota-Bytes'] == str(used + 20)
         assert api('PUT', '/acct-quota/small', data=b'x' * 10).status_code == 201
-        count, now_used = fixtures.settled_account_totals(api)
+        count, now_used = fixtures.settled_account_totals(api, changed_from=(count, used))
         assert now_used == used + 10
         over = api('PUT', '/acct-quota/over', data=b'x' * 11)
         assert over.status_code == 413
