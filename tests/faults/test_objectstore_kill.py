@@ -29,7 +29,6 @@ from services.objectstore.common import paths
 from services.objectstore.ring import ring as ring_mod
 from tests.faults import client
 from tests.faults import figures
-from tests.functional import harness
 from tests.functional.identity import fixtures as identity_fixtures
 from tests.functional.objectstore import fixtures
 
@@ -56,8 +55,6 @@ def store(tmp_path_factory):
         cluster = fixtures.ObjectStore(tmp_path_factory.mktemp('objectstore'), identity)
         cluster.register()
         cluster.write_config()
-        with open(cluster.config_file, 'a') as conf:
-            conf.write('\n[storage]\nupdater_interval = 1\n')
         cluster.build_rings()
         cluster.start()
         conn = openstack.connect(**cluster.cloud_config('demo-user'))
@@ -214,14 +211,7 @@ def _pendings(store):
 
 @pytest.mark.scenario('container-server-kill')
 def test_container_server_killed_listings_catch_up(store):
-    for node in fixtures.NODES:
-        name = 'updater-%s' % node
-        log = store.workdir / ('%s.log' % name)
-        store.daemons.start(name, [harness.BIN / 'alto-objectstore-updater',
-                                   '--config-file', store.config_file,
-                                   '--config-file', store.node_config(node),
-                                   '--log-file', log], log_file=log,
-                            output_file=store.workdir / ('%s.err' % name))
+    # (the fixture runs each node's alto-objectstore-updater)
     storm = PutStorm(store, figures.size('objects'), figures.size('concurrency'))
     assert storm.half.wait(120)
     store.daemons.stop_one('container-b', signal.SIGKILL)

@@ -9,7 +9,8 @@ serve d1+d2, those of node ``b`` d3+d4; one proxy, one worker per process):
 * ours: the real ``alto-identity-api`` (SQLite) and the daemons started the
   way ``tests/functional/objectstore/fixtures.py`` starts them, with fsync on
   (as Swift always does); requests carry a Keystone token (validated by
-  keystonemiddleware with its in-process cache);
+  keystonemiddleware with its in-process cache), without the fixture's
+  ``alto-objectstore-updater`` (upstream runs no background daemon here either);
 * upstream: OpenStack Swift installed from PyPI into a venv of its own
   (``--swift-venv``), its own proxy (catch_errors, gatekeeper, cache on a
   private memcached, tempauth) and servers, rings made by its own
@@ -92,6 +93,7 @@ def process_rss_kib(pid):
 # -- our cluster ---------------------------------------------------------------
 class Ours(os_fixtures.ObjectStore):
     name = 'altostratus'
+    updaters = False     # no background daemon on either side
 
     def write_config(self):
         super().write_config()

@@ -1,6 +1,8 @@
 """``alto-objectstore-updater``: sends the failed listing updates of a
-storage node's devices again, every ``[storage] updater_interval`` seconds
-(``--once``: one pass, then exit)."""
+storage node's devices again, every ``[storage] updater_interval`` seconds,
+and reports to the accounts the containers whose totals changed, every
+``[storage] container_report_interval`` seconds (``--once``: one pass of
+each, then exit)."""
 
 from common import service  # noqa: F401  (first: patches concurrency)
 
@@ -11,17 +13,16 @@ from services.objectstore.cmd import storage  # noqa: E402
 
 def make_pass(conf):
     from services.objectstore.object import updater
+    return updater.make_pass(conf)
 
-    def one_pass():
-        sent, left = updater.sweep(conf.storage.devices, conf.storage.node_timeout,
-                                   conf.storage.node_timeout)
-        return '%d sent, %d left' % (sent, left)
-    return one_pass
+
+def interval(conf):
+    from services.objectstore.object import updater
+    return updater.interval(conf)
 
 
 def main(argv=None):
-    return storage.run_background('alto-objectstore-updater', make_pass,
-                                  lambda conf: conf.storage.updater_interval, argv)
+    return storage.run_background('alto-objectstore-updater', make_pass, interval, argv)
 
 
 if __name__ == '__main__':

@@ -140,7 +140,12 @@ class DatabaseFile:
             conn.inode = os.stat(self.path).st_ino
         except OSError:
             pass      # (inode None: closed for good when the caller is done)
+        self.upgrade(conn)
         return conn
+
+    def upgrade(self, conn):
+        """Bring a file made by an older release to the current schema (on
+        each new connection; the idle ones are handed out as they are)."""
 
     def initialize(self, names, put_timestamp):
         """Create the file (if absent) for ``names`` (dict of the info's name
@@ -262,14 +267,18 @@ class DatabaseFile:
                     if name not in merged or merged[name][1] < ts:
                         merged[name] = [value, ts]
                 conn.execute('UPDATE info SET metadata = ?', (json.dumps(merged),))
-                for row in payload['rows']:
-                    self.merge_row(conn, row)
+                self.merge_rows(conn, payload['rows'])
                 conn.execute('COMMIT')
             except BaseException:
                 conn.execute('ROLLBACK')
                 raise
         finally:
             conn.close()
+
+    def merge_rows(self, conn, rows):
+        """A peer's rows, inside the caller's transaction."""
+        for row in rows:
+            self.merge_row(conn, row)
 
     def merge_row(self, conn, row):
         raise NotImplementedError

@@ -18,6 +18,11 @@ opts = [
                  help='Seconds the proxy waits on a storage server.'),
     cfg.FloatOpt('conn_timeout', default=0.5, min=0.05,
                  help='Seconds the proxy waits to connect to a storage server.'),
+    cfg.FloatOpt('post_quorum_timeout', default=0.5, min=0,
+                 help='Seconds an object write waits for the remaining replicas\' '
+                      'answers once a quorum of them stored it (Swift\'s option of the '
+                      'same name); a replica slower than that finishes on its own, '
+                      'its answer is not waited for.'),
     cfg.IntOpt('max_file_size', default=5 * 1024 ** 3, min=1,
                help='Largest object accepted in one upload, in bytes.'),
     cfg.IntOpt('container_listing_limit', default=10000, min=1,

@@ -20,6 +20,12 @@ opts = [
     cfg.FloatOpt('updater_interval', default=30.0, min=0.1,
                  help='Seconds between two passes of alto-objectstore-updater over '
                       'the async pendings of this node\'s devices.'),
+    cfg.FloatOpt('container_report_interval', default=60.0, min=0.1,
+                 help='Seconds between two passes of alto-objectstore-updater over '
+                      'the container databases of this node\'s devices, reporting to '
+                      'the accounts the containers whose object count or bytes used '
+                      'changed (until then an account\'s totals, and its quotas, lag '
+                      'behind its objects).'),
     cfg.BoolOpt('fsync', default=True,
                 help='Flush object data to disk before a write is acknowledged.'),
     cfg.IntOpt('bytes_per_sync', default=8 * 1024 * 1024, min=0,

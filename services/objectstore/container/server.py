@@ -7,20 +7,20 @@
     HEAD / GET /dev/part/a/c its totals and metadata / its rows (JSON)
     POST   /dev/part/a/c     metadata
 
-After a change to its totals (a write, or a replicator's merge) the container
-reports them to the account replica the proxy paired it with; a report that
-fails is queued.
+A container PUT or DELETE is reported to the account replica the proxy
+paired the container with before the answer (a report that fails is
+queued).  An object update only records the row and the container's totals
+and answers: the account learns the new totals from the periodic report of
+``alto-objectstore-updater`` (:mod:`services.objectstore.container.reporter`).
 """
 
 import webob.exc
 
-from services.objectstore.common import client
 from services.objectstore.common import metadata
 from services.objectstore.common import dbserver
 from services.objectstore.common import server
 from services.objectstore.container import broker
-
-ZERO = '0000000000.00000'
+from services.objectstore.container import reporter
 
 
 class ContainerServer(dbserver.DatabaseServer):
@@ -74,7 +74,7 @@ class ContainerServer(dbserver.DatabaseServer):
 
     def _object_update(self, req, target, deleted):
         ts = server.request_timestamp(req)
-        db, name_hash = self.database(target)
+        db, _ = self.database(target)
         if not db.exists():
             raise webob.exc.HTTPNotFound()
         conn = db.connect()
@@ -83,28 +83,11 @@ class ContainerServer(dbserver.DatabaseServer):
                 size = 0 if deleted else int(req.headers.get('X-Size', 0))
             except ValueError:
                 raise webob.exc.HTTPBadRequest('Bad X-Size')
-            changed = db.put_object(conn, target.obj, ts, size,
-                                    req.headers.get('X-Content-Type', ''),
-                                    req.headers.get('X-Etag', ''), deleted)
-            if changed:
-                self._report(db, conn, target, name_hash)
+            db.put_object(conn, target.obj, ts, size, req.headers.get('X-Content-Type', ''),
+                          req.headers.get('X-Etag', ''), deleted)
         finally:
             conn.close()
         return server.plain(201 if not deleted else 204)
-
-    def replicate(self, req, device_path, part, rest):
-        resp = super().replicate(req, device_path, part, rest)
-        if resp.status_int == 202:
-            # merged a peer's rows: the totals this replica reports may have changed
-            db = self.database_class(device_path, part, rest)
-            conn = db.connect()
-            try:
-                info = db.info(conn)
-                self._report(db, conn, server.Target(None, device_path, part, info['account'],
-                                                     info['container'], None), rest)
-            finally:
-                conn.close()
-        return resp
 
     def get(self, req, target, listing_wanted=True):
         db, conn, info = self.open_existing(target)
@@ -120,21 +103,6 @@ class ContainerServer(dbserver.DatabaseServer):
             conn.close()
 
     def _report(self, db, conn, target, name_hash):
-        """Tell the paired account replica this container's totals."""
-        info = db.info(conn)
-        if not info.get('account_host'):
-            return
-        count, used = db.stats(conn)
-        deleted = db.is_deleted(info)
-        body = {'host': info['account_host'], 'device': info['account_device'],
-                'partition': info['account_partition'], 'method': 'PUT',
-                'account': target.account, 'container': target.container, 'obj': None,
-                'headers': {'X-Put-Timestamp': info['put_timestamp'],
-                            'X-Delete-Timestamp': info['delete_timestamp'] if deleted
-                            else ZERO,
-                            'X-Object-Count': str(count), 'X-Bytes-Used': str(used),
-                            'X-Timestamp': info['put_timestamp']}}
-        client.send_or_queue(target.device_path, name_hash,
-                             max(info['put_timestamp'], info['delete_timestamp']), body,
-                             conn_timeout=self.conf.storage.node_timeout,
-                             node_timeout=self.conf.storage.node_timeout)
+        """Tell the paired account replica this container's state now."""
+        reporter.report_now(db, conn, target.device_path, name_hash,
+                            self.conf.storage.node_timeout, self.conf.storage.node_timeout)

@@ -33,6 +33,8 @@ from services.objectstore.common import devices
 LOG = logging.getLogger(__name__)
 FOOTER = struct.Struct('>Q')
 CHUNK = 65536
+#: what the object server reads of an upload at a time
+UPLOAD_CHUNK = 256 * 1024
 #: body bytes gathered before one write to the file
 WRITE_BATCH = 1024 * 1024
 
@@ -146,6 +148,30 @@ def _write_out(fd, data, sync=None):
         os.fdatasync(fd)
     elif sync == 'all':
         os.fsync(fd)
+
+
+def _hash(chunks, digest):
+    """md5 lets go of the interpreter lock on large buffers: in a native
+    thread, hashing overlaps the serving loop and the writes."""
+    for chunk in chunks:
+        digest.update(chunk)
+
+
+def _write_batch(fd, chunks, sync=None):
+    _write_out(fd, b''.join(chunks), sync)
+
+
+def _write_last(fd, chunks, digest, footer_of, expected_etag, sync):
+    """Hash and write the body's last batch, then its footer (``footer_of(etag)``
+    gives the bytes) and flush; returns the ETag.  DiskFileError('etag') when
+    ``expected_etag`` does not match (nothing of the footer written)."""
+    for chunk in chunks:
+        digest.update(chunk)
+    etag = digest.hexdigest()
+    if expected_etag and expected_etag.strip('"').lower() != etag:
+        raise DiskFileError('etag')
+    _write_out(fd, b''.join(list(chunks) + [footer_of(etag)]), sync)
+    return etag
 
 
 class DiskFile:
@@ -262,46 +288,56 @@ class DiskFile:
 
         Raises DiskFileError('etag') when ``expected_etag`` does not match.
         """
-        fd, tmp = self._tmp()
+        # creating and renaming files wait on the filesystem's journal while
+        # other writers flush: out of the serving loop, as the writes are
+        fd, tmp = self.offload(self._tmp)
         digest = hashlib.md5(usedforsecurity=False)
         size = synced = 0
         every = self.bytes_per_sync if self.fsync else 0
         pending, pending_size = [], 0
-        # the batch being written while the next one is read off the network
-        writing = None
+        # the batch being hashed and written while the next one is read off the network
+        hashing = writing = None
+
+        def footer_of(etag):
+            meta = json.dumps(dict(metadata, ETag=etag, **{
+                'Content-Length': str(size), 'X-Timestamp': timestamp})).encode('utf-8')
+            return meta + FOOTER.pack(len(meta))
+
         try:
             try:
                 for chunk in chunks:
                     size += len(chunk)
                     if max_size is not None and size > max_size:
                         raise DiskFileError('too large')
-                    digest.update(chunk)
                     pending.append(chunk)
                     pending_size += len(chunk)
                     if pending_size >= WRITE_BATCH:
-                        # the write itself may wait on the disk (dirty page
-                        # throttling): out of the serving loop, and alongside
-                        # the reading of the next batch (one at a time, in order)
+                        # hashed and written out of the serving loop (the write
+                        # may wait on the disk: dirty page throttling), while
+                        # the next batch is read (one at a time, in order)
+                        # (hash and write side by side, each in order)
                         sync = bool(every) and size - synced >= every
+                        if hashing is not None:
+                            hashing.wait()
+                        hashing = self.spawn(self.offload, _hash, pending, digest)
                         if writing is not None:
                             writing.wait()
-                        writing = self.spawn(self.offload, _write_out, fd,
-                                             b''.join(pending), sync and 'data')
+                        writing = self.spawn(self.offload, _write_batch, fd, pending,
+                                             sync and 'data')
                         pending, pending_size = [], 0
                         synced = size if sync else synced
+                if hashing is not None:
+                    hashing.wait()
+                    hashing = None
                 if writing is not None:
                     writing.wait()
                     writing = None
-                etag = digest.hexdigest()
-                if expected_etag and expected_etag.strip('"').lower() != etag:
-                    raise DiskFileError('etag')
-                metadata = dict(metadata, ETag=etag, **{'Content-Length': str(size),
-                                                        'X-Timestamp': timestamp})
-                meta = json.dumps(metadata).encode('utf-8')
-                pending += [meta, FOOTER.pack(len(meta))]
                 # the rest of the body, the footer and the flush: one trip
-                self.offload(_write_out, fd, b''.join(pending), self.fsync and 'all')
+                etag = self.offload(_write_last, fd, pending, digest, footer_of,
+                                    expected_etag, self.fsync and 'all')
             finally:
+                if hashing is not None:
+                    hashing.wait()
                 if writing is not None:
                     # failed mid-body: the batch in flight still owns the file
                     try:
@@ -309,13 +345,16 @@ class DiskFile:
                     except OSError:
                         pass
                 os.close(fd)
-            self._place(tmp, timestamp + '.data')
+            self.offload(self._place_and_clean, tmp, timestamp + '.data')
         except BaseException:
             if os.path.exists(tmp):
                 os.unlink(tmp)
             raise
-        self.cleanup()
         return etag, size
+
+    def _place_and_clean(self, tmp, name):
+        self._place(tmp, name)
+        self.cleanup()
 
     def write_meta(self, metadata, timestamp):
         fd, tmp = self._tmp()

@@ -121,7 +121,7 @@ class ObjectServer(server.StorageServer):
         meta.setdefault('Content-Type', 'application/octet-stream')
         # from the proxy with the client's Content-Length, or chunked
         stream = req.environ['wsgi.input']
-        body = _whole_body(iter(lambda: stream.read(diskfile.CHUNK), b''),
+        body = _whole_body(iter(lambda: stream.read(diskfile.UPLOAD_CHUNK), b''),
                            req.content_length)
         try:
             etag, size = disk.write(body, meta, ts, expected_etag=req.headers.get('ETag'))

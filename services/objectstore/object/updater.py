@@ -1,4 +1,6 @@
-"""Send the listing updates that failed again (async pendings).
+"""Send the listing updates that failed again (async pendings); and the
+pass of ``alto-objectstore-updater``, which also makes the containers'
+periodic report to the accounts (:mod:`services.objectstore.container.reporter`).
 
 An object or container server that could not reach a container or account
 replica left the update in ``<device>/async_pending/<hash[-3:]>/``; a sweep
@@ -8,6 +10,7 @@ idempotent (rows are keyed by timestamp), so sending one twice is harmless.
 
 import json
 import os
+import time
 
 from oslo_log import log as logging
 
@@ -53,3 +56,36 @@ def sweep(devices_root, conn_timeout, node_timeout):
     if sent or left:
         LOG.info('Async pendings: %d sent, %d left for the next pass', sent, left)
     return sent, left
+
+
+def make_pass(conf, clock=time.monotonic):
+    """The updater daemon's pass: the async pendings every ``[storage]
+    updater_interval`` seconds, the container reports every
+    ``container_report_interval`` (each when due)."""
+    from services.objectstore.container import reporter
+
+    last = {'pendings': None, 'reports': None}
+
+    def due(what, interval):
+        now = clock()
+        if last[what] is None or now - last[what] >= interval - 0.01:
+            last[what] = now
+            return True
+        return False
+
+    def one_pass():
+        done = []
+        timeout = conf.storage.node_timeout
+        if due('pendings', conf.storage.updater_interval):
+            done.append('async pendings: %d sent, %d left'
+                        % sweep(conf.storage.devices, timeout, timeout))
+        if due('reports', conf.storage.container_report_interval):
+            done.append('container reports: %d sent, %d failed'
+                        % reporter.sweep(conf.storage.devices, timeout, timeout))
+        return '; '.join(done) or 'nothing due'
+    return one_pass
+
+
+def interval(conf):
+    """Passes as often as the shorter of the two intervals asks."""
+    return min(conf.storage.updater_interval, conf.storage.container_report_interval)

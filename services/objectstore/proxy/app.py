@@ -110,7 +110,8 @@ class ProxyApp:
         self.conf = conf
         self.policy = acl.Policy.from_conf(conf)
         self.backend = backend_mod.Backend(rings, conf.proxy.conn_timeout,
-                                           conf.proxy.node_timeout, spawn)
+                                           conf.proxy.node_timeout, spawn,
+                                           conf.proxy.post_quorum_timeout)
         self.controllers = {'account': account.AccountController(self),
                             'container': container.ContainerController(self),
                             'object': obj.ObjectController(self)}

@@ -8,6 +8,7 @@ by the ring's next handoff for writes, and skipped for reads.
 
 import collections
 import http.client
+import queue
 
 from oslo_log import log as logging
 
@@ -75,11 +76,13 @@ def best_response(responses, replicas):
 
 class Backend:
 
-    def __init__(self, rings, conn_timeout, node_timeout, spawn=inline_spawn):
+    def __init__(self, rings, conn_timeout, node_timeout, spawn=inline_spawn,
+                 post_quorum_timeout=0.5):
         self.rings = rings
         self.conn_timeout = conn_timeout
         self.node_timeout = node_timeout
         self.spawn = spawn
+        self.post_quorum_timeout = post_quorum_timeout
 
     def nodes(self, ring_type, account, container=None, obj=None):
         ring = self.rings[ring_type]
@@ -199,25 +202,42 @@ class Backend:
         """A :class:`ReplicaStreams` feeding ``conns`` (from :meth:`open_writes`)."""
         return ReplicaStreams(conns, self.spawn)
 
-    def finish_writes(self, conns, chunked=True):
+    def finish_writes(self, conns, chunked=True, replicas=None):
         """End every body (a chunked one with its last chunk) and collect the
-        answers."""
+        answers.  Once a quorum of ``replicas`` answered 2xx, the others are
+        waited for ``post_quorum_timeout`` seconds more, then left to finish
+        on their own (their answers are not returned): one replica slow to
+        flush does not hold the client's answer, as in Swift."""
+        answers = queue.Queue()
+
         def finish(conn, node):
             try:
                 if chunked:
                     conn.send(b'0\r\n\r\n')
                 raw = conn.getresponse()
                 data = raw.read()
-                return Response(raw.status, dict(raw.getheaders()), data, node)
+                resp = Response(raw.status, dict(raw.getheaders()), data, node)
             except (client.NODE_ERRORS + (http.client.HTTPException,)) as exc:
                 LOG.warning('PUT to %s:%s/%s failed: %s', node['ip'], node['port'],
                             node['device'], exc)
-                return Response(NO_ANSWER)
+                resp = Response(NO_ANSWER)
             finally:
                 conn.close()
+            answers.put(resp)
 
-        threads = [self.spawn(finish, conn, node) for conn, node in conns]
-        return [t.wait() for t in threads]
+        for conn, node in conns:
+            self.spawn(finish, conn, node)
+        quorum = quorum_size(replicas or len(conns))
+        got = []
+        while len(got) < len(conns):
+            if sum(1 for r in got if r.status // 100 == 2) >= quorum:
+                try:
+                    got.append(answers.get(timeout=self.post_quorum_timeout))
+                except queue.Empty:
+                    break
+            else:
+                got.append(answers.get())
+        return got
 
 
 class ReplicaStreams:

@@ -11,6 +11,7 @@ test's temporary directory.
 import json
 import pathlib
 import secrets
+import time
 import urllib.request
 
 import openstack
@@ -30,6 +31,8 @@ SERVERS = ('account', 'container', 'object')
 
 
 class ObjectStore:
+    #: start each node's alto-objectstore-updater too
+    updaters = True
 
     def __init__(self, workdir, identity):
         self.workdir = pathlib.Path(workdir)
@@ -120,6 +123,8 @@ class ObjectStore:
                 (root / device).mkdir(parents=True, exist_ok=True)
             harness.write_ini(self.node_config(node), {'storage': {
                 'devices': root, 'fsync': 'false',
+                # account totals follow the objects within a second (tests wait for them)
+                'updater_interval': 1, 'container_report_interval': 0.5,
                 'account_port': self.ports[(node, 'account')],
                 'container_port': self.ports[(node, 'container')],
                 'object_port': self.ports[(node, 'object')]}})
@@ -162,6 +167,18 @@ class ObjectStore:
                            output_file=self.workdir / ('%s.err' % name))
         return name
 
+    def start_updater(self, node):
+        """The node's alto-objectstore-updater (async pendings, container
+        reports to the accounts)."""
+        name = 'updater-%s' % node
+        self.daemons.start(name, [harness.BIN / 'alto-objectstore-updater',
+                                  '--config-file', self.config_file,
+                                  '--config-file', self.node_config(node),
+                                  '--log-file', self.workdir / ('%s.log' % name)],
+                           log_file=self.workdir / ('%s.log' % name),
+                           output_file=self.workdir / ('%s.err' % name))
+        return name
+
     def server_answers(self, node, server):
         return harness.answers('http://127.0.0.1:%d/' % self.ports[(node, server)],
                                timeout=1, accept=(400,))
@@ -170,6 +187,8 @@ class ObjectStore:
         for node in NODES:
             for server in SERVERS:
                 self.start_server(node, server)
+            if self.updaters:
+                self.start_updater(node)
         self.daemons.start('proxy', [harness.BIN / 'alto-objectstore-proxy',
                                      '--config-file', self.config_file,
                                      '--log-file', self.workdir / 'proxy.log'],
@@ -228,6 +247,35 @@ def tokens(objectstore):
     out['admin'] = admin.auth_token
     admin.close()
     return out
+
+
+def account_totals(call):
+    head = call('HEAD')
+    return (int(head.headers['X-Account-Object-Count']),
+            int(head.headers['X-Account-Bytes-Used']))
+
+
+def settled_account_totals(call, changed_from=None, quiet=2.0, timeout=30):
+    """``(objects, bytes)`` of the account ``call`` speaks to (the ``api``
+    fixture's callable) once they stopped changing for ``quiet`` seconds
+    (and, with ``changed_from``, differ from it first): the containers
+    report their totals to the account every ``container_report_interval``,
+    off the write path.  (Not compared with the containers' own totals: a
+    container replica reports to its paired account replica, and replicas
+    that missed a write catch up by replication, which these tests do not
+    run.)"""
+    deadline = time.time() + timeout
+    last, since = None, time.time()
+    while time.time() < deadline:
+        now = account_totals(call)
+        if changed_from is not None and now == tuple(changed_from):
+            pass
+        elif now != last:
+            last, since = now, time.time()
+        elif time.time() - since >= quiet:
+            return now
+        time.sleep(0.2)
+    raise AssertionError('account totals did not settle: %s (from %s)' % (last, changed_from))
 
 
 @pytest.fixture(scope='module')

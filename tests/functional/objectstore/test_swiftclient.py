@@ -47,7 +47,12 @@ def test_container_and_object_round_trip(demo, objectstore):
     assert head['x-container-object-count'] == '1'
     assert head['x-container-bytes-used'] == str(len(body))
     assert head['x-container-meta-color'] == 'blue'
+    # the account learns its containers' totals from their periodic report
+    deadline = time.time() + 30
     account = demo.head_account()
+    while int(account['x-account-bytes-used']) < len(body) and time.time() < deadline:
+        time.sleep(0.2)
+        account = demo.head_account()
     assert int(account['x-account-container-count']) >= 1
     assert int(account['x-account-object-count']) >= 1
     assert int(account['x-account-bytes-used']) >= len(body)

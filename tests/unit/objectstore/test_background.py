@@ -4,6 +4,7 @@ database replication, the auditor, the expirer and the reaper."""
 
 import json
 import os
+import sqlite3
 import time
 import types
 
@@ -18,6 +19,7 @@ from services.objectstore.common import dbreplicator
 from services.objectstore.common import node as node_mod
 from services.objectstore.common import timestamp
 from services.objectstore.container import broker as container_broker
+from services.objectstore.container import reporter
 from services.objectstore.container import server as container_server
 from services.objectstore.object import auditor
 from services.objectstore.object import diskfile
@@ -649,23 +651,108 @@ def test_sync_places_a_tombstone_and_reports_an_obsolete_file(cluster):
     assert json.loads(body) == {'abc': {HASH: [newer + '.ts']}}
 
 
-def test_a_merge_reports_new_totals_to_the_paired_account_replica(cluster):
+def _report_containers(cluster):
+    """One pass of the updater's container reports on each node:
+    ``[(sent, failed)]``."""
+    return [reporter.sweep(cluster.conf[node].storage.devices, 1, 1) for node in NODES]
+
+
+def _account_object_counts(cluster, apart, anodes, account='AUTH_t'):
+    counts = []
+    for node in anodes:
+        status, headers, _ = cluster.request(node, 'HEAD', '/%s/%d/%s' % (
+            node['device'], apart, account))
+        counts.append(headers['X-Account-Object-Count'])
+    return counts
+
+
+def test_containers_report_their_totals_to_the_accounts_off_the_write_path(cluster):
+    apart, anodes, cpart, cnodes = _account_with_container(cluster, 'AUTH_t', 'box')
+    # the container PUTs were reported at once: nothing left to report
+    assert _report_containers(cluster) == [(0, 0), (0, 0)]
+    cluster.put_object('AUTH_t', 'box', 'o', b'seven!!',
+                       expirer.container_headers(cluster.rings['container'], 'AUTH_t',
+                                                 'box'))
+    # an object update changes the container only
+    assert _account_object_counts(cluster, apart, anodes) == ['0', '0', '0']
+    cluster.down.add(anodes[0]['port'])
+    sent_failed = _report_containers(cluster)
+    assert sum(s for s, _ in sent_failed) >= 1 and sum(f for _, f in sent_failed) >= 1
+    cluster.down.clear()
+    _report_containers(cluster)
+    assert _account_object_counts(cluster, apart, anodes) == ['1', '1', '1']
+    status, headers, _ = cluster.request(anodes[0], 'HEAD', '/%s/%d/AUTH_t' % (
+        anodes[0]['device'], apart))
+    assert headers['X-Account-Bytes-Used'] == '7'
+    assert _report_containers(cluster) == [(0, 0), (0, 0)]   # told once
+
+
+def test_a_merge_reaches_the_account_with_the_next_report(cluster):
     apart, anodes, cpart, cnodes = _account_with_container(cluster, 'AUTH_t', 'box')
     # only the first container replica heard of the object
     first = cnodes[0]
     cluster.request(first, 'PUT', '/%s/%d/AUTH_t/box/o' % (first['device'], cpart),
                     {'X-Timestamp': '0000000003.00000', 'X-Size': '7', 'X-Etag': 'e'})
-
-    def object_counts():
-        counts = []
-        for node in anodes:
-            status, headers, _ = cluster.request(node, 'HEAD', '/%s/%d/AUTH_t' % (
-                node['device'], apart))
-            counts.append(headers['X-Account-Object-Count'])
-        return counts
-    assert object_counts() == ['1', '0', '0']
+    _report_containers(cluster)
+    assert _account_object_counts(cluster, apart, anodes) == ['1', '0', '0']
     _replicate_databases(cluster, 'container', container_broker.ContainerDatabase)
-    assert object_counts() == ['1', '1', '1']
+    _report_containers(cluster)
+    assert _account_object_counts(cluster, apart, anodes) == ['1', '1', '1']
+
+
+def test_container_totals_follow_their_rows(tmp_path):
+    db = container_broker.ContainerDatabase(str(tmp_path), 0, 'a' * 32)
+    db.initialize({'account': 'AUTH_a', 'container': 'c'}, '0000000001.00000')
+    conn = db.connect()
+    try:
+        def put(name, ts, size, deleted=False):
+            return db.put_object(conn, name, ts, size, 'text/plain', 'e', deleted)
+
+        def recount():
+            return tuple(conn.execute('SELECT COUNT(*), COALESCE(SUM(size), 0) FROM objects '
+                                      'WHERE deleted = 0').fetchone())
+        assert put('a', '0000000002.00000', 10) and put('b', '0000000002.00000', 5)
+        assert db.stats(conn) == (2, 15) == recount()
+        assert put('a', '0000000003.00000', 4)             # overwritten
+        assert not put('b', '0000000001.00000', 99)        # older: ignored
+        assert db.stats(conn) == (2, 9) == recount()
+        assert put('b', '0000000004.00000', 0, deleted=True)
+        assert put('b', '0000000005.00000', 0, deleted=True)   # deleted again
+        assert db.stats(conn) == (1, 4) == recount()
+        db.merge_rows(conn, [
+            {'name': 'a', 'created_at': '0000000002.50000', 'size': 50, 'content_type': '',
+             'etag': '', 'deleted': 0},                          # older than ours
+            {'name': 'b', 'created_at': '0000000006.00000', 'size': 3, 'content_type': '',
+             'etag': '', 'deleted': 0},                          # revives b
+            {'name': 'c', 'created_at': '0000000006.00000', 'size': 0, 'content_type': '',
+             'etag': '', 'deleted': 1}])                         # a tombstone
+        assert db.stats(conn) == (2, 7) == recount()
+    finally:
+        conn.close()
+
+
+def test_an_older_container_file_gets_its_totals(tmp_path):
+    db = container_broker.ContainerDatabase(str(tmp_path), 0, 'b' * 32)
+    os.makedirs(db.dir)
+    old = sqlite3.connect(db.path)
+    old.executescript(
+        "CREATE TABLE info (account TEXT, container TEXT, created_at TEXT, "
+        "put_timestamp TEXT, delete_timestamp TEXT, metadata TEXT, account_host TEXT, "
+        "account_device TEXT, account_partition TEXT);"
+        "INSERT INTO info VALUES ('AUTH_a', 'c', '1', '1', '0', '{}', NULL, NULL, NULL);"
+        "CREATE TABLE objects (name TEXT PRIMARY KEY, created_at TEXT, size INTEGER, "
+        "content_type TEXT, etag TEXT, deleted INTEGER);"
+        "INSERT INTO objects VALUES ('x', '2', 3, '', '', 0), ('y', '2', 4, '', '', 0), "
+        "('z', '2', 0, '', '', 1);")
+    old.commit()
+    old.close()
+    conn = db.connect()
+    try:
+        info = db.info(conn)
+        assert db.stats(conn) == (2, 7)
+        assert db.report_due(info)
+    finally:
+        conn.close()
 
 
 def test_a_replicated_copy_brings_its_expiry_entry(cluster):

@@ -79,3 +79,46 @@ def test_replica_streams_send_every_chunk_in_order_and_drop_a_failed_replica():
     assert streams.flush() == 2
     assert [c.sent for c, _ in conns[:2]] == [[b'ab', b'cd', b'ef']] * 2
     assert conns[2][0].closed and [n['device'] for _, n in streams.conns] == ['d0', 'd1']
+
+
+def test_a_write_answers_once_a_quorum_stored_it_without_the_slow_replica():
+    import threading
+    import types
+
+    release = threading.Event()
+
+    class Conn:
+        def __init__(self, status, slow=False):
+            self.status, self.slow, self.closed = status, slow, False
+
+        def send(self, data):
+            pass
+
+        def getresponse(self):
+            if self.slow:
+                release.wait(10)
+            return types.SimpleNamespace(status=self.status, read=lambda: b'',
+                                         getheaders=lambda: [])
+
+        def close(self):
+            self.closed = True
+
+    def spawn(func, *args):
+        thread = threading.Thread(target=func, args=args)
+        thread.start()
+        return thread
+
+    node = {'ip': '127.0.0.1', 'port': 1, 'device': 'd1'}
+    be = backend.Backend({}, 1, 1, spawn, post_quorum_timeout=0.05)
+    slow = Conn(201, slow=True)
+    answers = be.finish_writes([(Conn(201), node), (slow, node), (Conn(201), node)],
+                               chunked=False, replicas=3)
+    assert [a.status for a in answers] == [201, 201]
+    release.set()
+    # without a quorum of stored replicas every answer is waited for
+    release.clear()
+    threading.Timer(0.1, release.set).start()
+    answers = be.finish_writes([(Conn(503), node), (Conn(201, slow=True), node),
+                                (Conn(201), node)], chunked=False, replicas=3)
+    assert sorted(a.status for a in answers) == [201, 201, 503]
+    assert slow.closed or release.wait(1)

@@ -154,6 +154,28 @@ def test_updater_sends_pendings_and_keeps_failures(tmp_path, monkeypatch):
     assert updater.sweep(str(tmp_path / 'missing'), 1, 1) == (0, 0)
 
 
+def test_the_updater_keeps_two_schedules(tmp_path, monkeypatch):
+    import types
+    from services.objectstore.container import reporter
+    from services.objectstore.object import updater
+    (tmp_path / 'd1').mkdir()
+    (tmp_path / 'not-a-device.txt').write_text('')
+    assert reporter.sweep(str(tmp_path), 1, 1) == (0, 0)
+    calls = []
+    monkeypatch.setattr(updater, 'sweep', lambda *a: calls.append('pendings') or (0, 0))
+    monkeypatch.setattr(reporter, 'sweep', lambda *a: calls.append('reports') or (0, 0))
+    conf = types.SimpleNamespace(storage=types.SimpleNamespace(
+        devices=str(tmp_path), node_timeout=1, updater_interval=3,
+        container_report_interval=1))
+    assert updater.interval(conf) == 1
+    now = [0.0]
+    one_pass = updater.make_pass(conf, clock=lambda: now[0])
+    for _ in range(4):
+        one_pass()
+        now[0] += 1
+    assert calls.count('reports') == 4 and calls.count('pendings') == 2
+
+
 def test_a_database_connection_is_reused_until_its_file_is_replaced(tmp_path):
     db = container_broker.ContainerDatabase(str(tmp_path), 1, 'e' * 32)
     db.initialize({'account': 'a', 'container': 'c'}, '0000000001.00000')

@@ -22,6 +22,9 @@ from services.objectstore.proxy.controllers import base
 
 _error = account_controller._error
 CHUNK = 65536
+#: what the proxy reads of a client's body at a time (each read is sent to
+#: every replica: bigger reads, fewer sends and green thread switches)
+UPLOAD_CHUNK = 256 * 1024
 #: headers an object keeps from its PUT (and a copy keeps from its source)
 CONTENT_HEADERS = ('Content-Type', 'Content-Encoding', 'Content-Disposition',
                    'Content-Language', 'Cache-Control', 'Expires')
@@ -108,14 +111,14 @@ class ObjectController(base.Controller):
         if length is None:
             if 'chunked' not in req.headers.get('Transfer-Encoding', '').lower():
                 raise exception.LengthRequired()
-            return iter(lambda: stream.read(CHUNK), b''), None
+            return iter(lambda: stream.read(UPLOAD_CHUNK), b''), None
         if length > self.conf.proxy.max_file_size:
             raise exception.TooLarge()
 
         def limited():
             left = length
             while left > 0:
-                chunk = stream.read(min(CHUNK, left))
+                chunk = stream.read(min(UPLOAD_CHUNK, left))
                 if not chunk:
                     raise exception.ClientDisconnect()
                 left -= len(chunk)
@@ -155,7 +158,8 @@ class ObjectController(base.Controller):
             streams.flush()
             streams.close()
             raise
-        responses = self.backend.finish_writes(streams.conns, chunked=length is None)
+        responses = self.backend.finish_writes(streams.conns, chunked=length is None,
+                                               replicas=replicas)
         responses += [backend_mod.Response(503)] * (replicas - len(responses))
         best = backend_mod.best_response(responses, replicas)
         if best.status == 422:
