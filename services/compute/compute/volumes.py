@@ -343,13 +343,18 @@ def _report(context, snapshot_id, status):
 
 def _with_overlay_base(before, after):
     """``after`` (the connection of the overlay) remembering the volume's
-    own file: the first snapshot's file under it, kept by later ones."""
+    own file (the first snapshot's file under it, kept by later ones) and
+    every overlay made for it (``overlays``: a merge back removes those a
+    snapshot delete merged away too)."""
     base = (before or {}).get(virt_driver.OVERLAY_BASE)
     data = (before or {}).get('data') or {}
-    if not base and data.get('device_path') and \
-            data.get('device_path') != (after.get('data') or {}).get('device_path'):
+    new_path = (after.get('data') or {}).get('device_path')
+    if not data.get('device_path') or data.get('device_path') == new_path:
+        return dict(after, **{virt_driver.OVERLAY_BASE: base}) if base else after
+    if not base:
         base = {'device_path': data['device_path'], 'format': data.get('format') or 'raw'}
-    return dict(after, **{virt_driver.OVERLAY_BASE: base}) if base else after
+    overlays = [p for p in base.get('overlays') or [] if p != new_path] + [new_path]
+    return dict(after, **{virt_driver.OVERLAY_BASE: dict(base, overlays=overlays)})
 
 
 def snapshot_create(context, driver, instance_uuid, volume_id, create_info):

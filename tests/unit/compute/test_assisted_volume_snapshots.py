@@ -284,7 +284,10 @@ def test_the_mapping_remembers_the_volume_file_under_the_overlays(cloud, attache
     _snapshots(cloud, count)
     info = _mapping(cloud, attached).connection_info
     assert info['data']['device_path'].endswith('/volume-snap.%d' % count)
-    assert info['overlay_base'] == {'device_path': store.device_path(VOL), 'format': 'raw'}
+    folder = store.device_path(VOL).rsplit('/', 1)[0]
+    assert info['overlay_base'] == {
+        'device_path': store.device_path(VOL), 'format': 'raw',
+        'overlays': ['%s/volume-snap.%d' % (folder, n) for n in range(1, count + 1)]}
 
 
 @pytest.mark.parametrize('count', [1, 2])

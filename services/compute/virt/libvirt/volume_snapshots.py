@@ -268,9 +268,11 @@ def _wait_block_job(drv, disk, connection_info):
 def merge_back(drv, instance, connection_info, mountpoint):
     """The overlays above the volume's own file (``OVERLAY_BASE``) committed
     into it and removed, the disk on that file again; answers the
-    connection_info of the volume's own file.  Raises, changing nothing the
-    guest uses, when the file is not in the disk's backing chain (a pull
-    merged it away) or a step fails: the data stays in the overlays."""
+    connection_info of the volume's own file.  A file a pull merged away
+    (no longer in the chain) gets the whole content copied back when the
+    guest does not run.  Raises, changing nothing the guest uses, when a
+    running guest's file left the chain or a step fails: the data stays in
+    the overlays."""
     base = (connection_info or {}).get(virt_driver.OVERLAY_BASE)
     if not base:
         return connection_info
@@ -278,21 +280,36 @@ def merge_back(drv, instance, connection_info, mountpoint):
     fmt = base.get('format') or 'raw'
     disk = _locate(drv, instance, connection_info, mountpoint)
     chain = disks.backing_chain(disk.path)
-    if base_path not in chain:
-        raise _failed(connection_info, 'the volume\'s file %s is not in the backing chain '
-                      'of %s; its data stays there' % (base_path, disk.path))
-    overlays = chain[:chain.index(base_path)]
+    if base_path in chain:
+        overlays = chain[:chain.index(base_path)]
+    else:
+        # A delete without merge_target_file pulled the volume's file into
+        # the overlays: its whole content is copied back, offline only.
+        if disk.active:
+            raise _failed(connection_info, 'the volume\'s file %s is no longer in the '
+                          'backing chain of %s (a pull merged it away); stop the server to '
+                          'have it copied back' % (base_path, disk.path))
+        overlays = [path for path in chain if path not in disks.backing_chain(base_path)]
     if overlays:
         if disk.active:
             _active_commit(drv, instance, disk, base_path, connection_info)
         else:
-            drv._run_native(disks.commit, disk.path, base_path)  # copies data
+            if base_path in chain:
+                drv._run_native(disks.commit, disk.path, base_path)  # copies data
+            else:
+                drv._run_native(disks.copy_into, disk.path, base_path, fmt)
             if disk.dom is not None:
                 _repoint(drv, disk.dom, disk.target, base_path, fmt)
-        for path in overlays:
-            _remove_quietly(path)
         LOG.info('Volume %s of %s: %s merged back into %s', connection_info.get('serial'),
                  instance.uuid, ', '.join(overlays), base_path)
+    # The chain's overlays, and those this volume's snapshots made that a
+    # snapshot delete merged away earlier (beside the file, not under it).
+    keep = disks.backing_chain(base_path)
+    made = [os.path.abspath(p) for p in base.get('overlays') or []
+            if os.path.dirname(os.path.abspath(p)) == os.path.dirname(base_path)]
+    for path in dict.fromkeys(overlays + made):
+        if path not in keep:
+            _remove_quietly(path)
     info = {k: v for k, v in connection_info.items() if k != virt_driver.OVERLAY_BASE}
     info['data'] = dict(connection_info.get('data') or {}, device_path=base_path, format=fmt)
     return info

@@ -235,8 +235,9 @@ def _snapshotted(drv, instance, volume_dir, count):
     info = _info(volume_dir / 'volume-1')
     for n in range(1, count + 1):
         info = _create(drv, instance, info, new_file='volume-1.snap%d' % n)
+    made = [str(volume_dir / ('volume-1.snap%d' % n)) for n in range(1, count + 1)]
     return dict(info, **{OVERLAY_BASE: {'device_path': str(volume_dir / 'volume-1'),
-                                        'format': 'raw'}})
+                                        'format': 'raw', 'overlays': made}})
 
 
 def _merge(drv, instance, info):
@@ -333,3 +334,30 @@ def test_a_volume_file_pulled_out_of_the_chain_is_refused_not_lost(
         _merge(drv, instance, info)
     assert 'blockCommit' not in guest.calls
     assert _overlays(volume_dir) == ['volume-1.snap1']
+
+
+def test_a_pulled_out_volume_file_of_a_stopped_guest_gets_the_content_copied_back(
+        drv, conn, instance, guest, volume_dir, qemu_img):
+    info = _snapshotted(drv, instance, volume_dir, 2)
+    drv.power_off(instance)
+    _delete(drv, instance, info, file_to_merge=None, merge_target_file=None)
+    merged = _merge(drv, instance, info)
+    volume = str(volume_dir / 'volume-1')
+    assert ('convert', '-q', '-n', '-O', 'raw', str(volume_dir / 'volume-1.snap2'),
+            volume) in qemu_img.calls
+    assert not [c for c in qemu_img.calls if c[0] == 'commit']
+    assert _overlays(volume_dir) == []  # snap1 too, out of the chain but made for it
+    disk = _disk(conn.lookupByName('alto-test-' + instance.uuid))
+    assert disk.find('source').get('file') == volume
+    assert merged['data']['device_path'] == volume
+
+
+def test_an_overlay_a_snapshot_delete_merged_away_is_removed_too(drv, instance, guest,
+                                                                 volume_dir):
+    info = _snapshotted(drv, instance, volume_dir, 2)
+    _delete(drv, instance, info, file_to_merge='volume-1.snap1', merge_target_file='volume-1')
+    assert _overlays(volume_dir) == ['volume-1.snap1', 'volume-1.snap2']
+    (volume_dir / 'other-volume').write_bytes(QCOW2)
+    _merge(drv, instance, dict(info, **{OVERLAY_BASE: dict(
+        info[OVERLAY_BASE], overlays=info[OVERLAY_BASE]['overlays'] + ['/elsewhere/x'])}))
+    assert _overlays(volume_dir) == ['other-volume']
