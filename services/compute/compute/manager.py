@@ -341,7 +341,8 @@ class ComputeManager:
         try:
             self.driver.destroy(context, instance, instance.network_info)
             clients.network_client().deallocate_for_instance(context, instance)
-            volumes.unprepare(context, instance, self._volume_mappings(context, instance))
+            volumes.unprepare(context, self.driver, instance,
+                              self._volume_mappings(context, instance))
         except Exception:
             LOG.exception('Cleaning up the failed build of %s', instance.uuid)
 
@@ -379,14 +380,23 @@ class ComputeManager:
                 self._terminate(context, instance)
 
     def _terminate(self, context, instance):
+        bdms = bdm_obj.BlockDeviceMappingList.get_by_instance_uuid(context, instance.uuid)
+        # Assisted-snapshot overlays go back into the volumes' own files
+        # while the guest is still there; when that fails nothing is torn
+        # down: the server goes to ERROR with the reason and the volumes
+        # keep their data (in the overlays), attached, until a delete again.
+        try:
+            volumes.merge_all(context, self.driver, instance, bdms)
+        except exception.VolumeSnapshotFailed as exc:
+            instance.set_error('Deleting the server failed: %s' % exc,
+                               code=getattr(exc, 'code', 500))
+            return
         self.driver.destroy(context, instance, instance.network_info)
         console_obj.ConsoleAuthToken.clean_for_instance(context, instance.uuid)
         clients.network_client().deallocate_for_instance(context, instance)
         # The guest is gone: its volumes are disconnected and released (and
         # deleted when they were to go with the server).
-        volumes.release_all(context, instance, bdm_obj.BlockDeviceMappingList.
-                            get_by_instance_uuid(context, instance.uuid),
-                            disconnect_host=True)
+        volumes.release_all(context, instance, bdms, disconnect_host=True)
         # A server offloaded meanwhile gave its claim back already.
         if instance.host == self.host and (instance.vm_state != inst_obj.ERROR
                                            or instance.launched_at):

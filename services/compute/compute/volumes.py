@@ -10,7 +10,11 @@ succeeded is undone when a later one fails, so a volume is either attached
 
 Assisted snapshots of an attached file volume (the volume service asking
 through ``os-assisted-volume-snapshots``) run here too: the driver does the
-work, the outcome goes back with ``os-update_snapshot_status``.
+work, the outcome goes back with ``os-update_snapshot_status``.  The guest
+then writes into overlays the volume service does not know of, so every
+path that takes a volume from its guest (detach, server delete, a failed
+build's clean-up) first has ``merge_overlays`` write them back into the
+volume's own file; when that fails the volume stays attached.
 """
 
 import functools
@@ -27,6 +31,7 @@ from services.compute import clients
 from services.compute import exception
 from services.compute.objects import block_device as bdm_obj
 from services.compute.objects import instance as inst_obj
+from services.compute.virt import driver as virt_driver
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
@@ -155,9 +160,47 @@ def attach(context, driver, instance, bdm, host):
         raise
 
 
+def merge_overlays(context, driver, instance, bdm):
+    """The one step before a volume leaves its guest: assisted-snapshot
+    overlays (``OVERLAY_BASE`` in its connection_info) merged back into the
+    volume's own file, the mapping saved with that file's connection.
+    Nothing to do for a volume never snapshotted.  Raises when the merge
+    failed: the caller keeps the volume attached (the data is in the
+    overlays, which stay)."""
+    info = bdm.connection_info
+    if not info or not info.get(virt_driver.OVERLAY_BASE):
+        return
+    LOG.info('Merging the snapshot overlays of volume %s of %s back into %s',
+             bdm.volume_id, instance.uuid, info[virt_driver.OVERLAY_BASE].get('device_path'))
+    bdm.connection_info = driver.volume_snapshot_merge(context, instance, info,
+                                                       bdm.device_name)
+    bdm.save()
+
+
+def merge_all(context, driver, instance, bdms):
+    """``merge_overlays`` for each of a server's volumes (one failure does
+    not stop the others); raises VolumeSnapshotFailed naming those that
+    failed."""
+    failed, reasons = [], []
+    for bdm in bdms:
+        try:
+            merge_overlays(context, driver, instance, bdm)
+        except Exception as exc:
+            LOG.error('Merging the snapshot overlays of volume %s of %s failed: %s',
+                      bdm.volume_id, instance.uuid, exc)
+            failed.append(bdm.volume_id)
+            reasons.append(str((getattr(exc, 'kwargs', None) or {}).get('reason') or exc))
+    if failed:
+        raise exception.VolumeSnapshotFailed(
+            volume_id=', '.join(failed),
+            reason='its overlays could not be merged back (%s)' % '; '.join(reasons))
+
+
 def detach(context, driver, instance, bdm):
-    """Unplug, disconnect, delete the attachment and the mapping.  The
-    mapping stays when the guest refuses, so the detach can be retried."""
+    """Merge the overlays back, unplug, disconnect, delete the attachment
+    and the mapping.  The mapping stays when the merge fails or the guest
+    refuses, so the detach can be retried."""
+    merge_overlays(context, driver, instance, bdm)
     if bdm.connection_info:
         driver.detach_volume(context, instance, bdm.connection_info, bdm.device_name)
         disconnect(bdm.connection_info)
@@ -256,12 +299,19 @@ def complete_all(context, instance, bdms):
                                                         project_id=instance.project_id)
 
 
-def unprepare(context, instance, bdms):
+def unprepare(context, driver, instance, bdms):
     """A failed build's volumes back to how the API left them: connections
     and attachments gone (another host makes its own), mappings and the
     volumes kept (a volume made from an image too: a reschedule reuses it)."""
     volume_api = clients.volume_client()
     for bdm in bdms:
+        try:
+            merge_overlays(context, driver, instance, bdm)
+        except Exception as exc:
+            LOG.error('Volume %s of the failed build of %s keeps its attachment: its '
+                      'snapshot overlays could not be merged back (%s)', bdm.volume_id,
+                      instance.uuid, exc)
+            continue
         if bdm.connection_info:
             disconnect(bdm.connection_info)
         if bdm.attachment_id:
@@ -291,6 +341,22 @@ def _report(context, snapshot_id, status):
                     snapshot_id, status, exc)
 
 
+def _with_overlay_base(before, after):
+    """``after`` (the connection of the overlay) remembering the volume's
+    own file (the first snapshot's file under it, kept by later ones) and
+    every overlay made for it (``overlays``: a merge back removes those a
+    snapshot delete merged away too)."""
+    base = (before or {}).get(virt_driver.OVERLAY_BASE)
+    data = (before or {}).get('data') or {}
+    new_path = (after.get('data') or {}).get('device_path')
+    if not data.get('device_path') or data.get('device_path') == new_path:
+        return dict(after, **{virt_driver.OVERLAY_BASE: base}) if base else after
+    if not base:
+        base = {'device_path': data['device_path'], 'format': data.get('format') or 'raw'}
+    overlays = [p for p in base.get('overlays') or [] if p != new_path] + [new_path]
+    return dict(after, **{virt_driver.OVERLAY_BASE: dict(base, overlays=overlays)})
+
+
 def snapshot_create(context, driver, instance_uuid, volume_id, create_info):
     """The guest's disk moves onto the overlay ``new_file`` (the file under
     it is the snapshot); the mapping keeps the new connection (the next
@@ -302,7 +368,7 @@ def snapshot_create(context, driver, instance_uuid, volume_id, create_info):
         info = driver.volume_snapshot_create(context, instance, bdm.connection_info,
                                              bdm.device_name, create_info)
         if info:
-            bdm.connection_info = info
+            bdm.connection_info = _with_overlay_base(bdm.connection_info, info)
             bdm.save()
     except Exception as exc:
         LOG.warning('Snapshot %s of volume %s on %s failed: %s', snapshot_id, volume_id,

@@ -16,6 +16,11 @@ from services.compute import exception
 
 CONF = cfg.CONF
 
+#: The ``connection_info`` key of a volume written through assisted-snapshot
+#: overlays: ``{'device_path', 'format'}`` of the volume's own file, which a
+#: detach or delete merges the overlays back into.
+OVERLAY_BASE = 'overlay_base'
+
 
 def load_driver(name, host):
     """The driver called ``name`` for ``host``; each is imported only when
@@ -182,6 +187,16 @@ class ComputeDriver(abc.ABC):
         chain under the active file down to ``file_to_merge`` (a rebase).
         Answers the ``connection_info`` the disk has afterwards."""
         raise exception.DriverNotSupported(operation='Assisted volume snapshot deletion',
+                                           driver=self.hypervisor_type)
+
+    def volume_snapshot_merge(self, context, instance, connection_info, mountpoint):
+        """Before the volume leaves the guest (detach, delete): write the
+        assisted-snapshot overlays above the volume's own file (recorded
+        under ``connection_info[OVERLAY_BASE]``) back into it, point the
+        disk at that file again, remove the overlays.  Answers the
+        ``connection_info`` of the volume's own file; raises when the data
+        could not be merged (the caller keeps the volume attached)."""
+        raise exception.DriverNotSupported(operation='Merging assisted volume snapshots',
                                            driver=self.hypervisor_type)
 
     # -- resize and cold migration: the defaults keep the source guest until

@@ -244,6 +244,28 @@ class FakeDriver(driver.ComputeDriver):
             self._save()
         return connection_info
 
+    def volume_snapshot_merge(self, context, instance, connection_info, mountpoint):
+        """Records the merge back into the volume's own file
+        (``OVERLAY_BASE``), as the libvirt driver's; the disk is on it again."""
+        base = (connection_info or {}).get(driver.OVERLAY_BASE)
+        if not base:
+            return connection_info
+        with self._lock:
+            guest = self._guests.get(instance.uuid)  # None: a guest gone, files only
+            if guest is not None:
+                volume = guest.setdefault('volumes', {}).get(mountpoint)
+                if volume is not None:
+                    volume['device_path'] = base['device_path']
+                guest.setdefault('volume_snapshots', []).append(
+                    {'op': 'merge', 'mountpoint': mountpoint,
+                     'file': (connection_info.get('data') or {}).get('device_path'),
+                     'base': base['device_path']})
+                self._save()
+        info = {k: v for k, v in connection_info.items() if k != driver.OVERLAY_BASE}
+        info['data'] = dict(connection_info.get('data') or {},
+                            device_path=base['device_path'], format=base.get('format'))
+        return info
+
     def volume_snapshots(self, instance):
         """Test hook: the assisted snapshot work recorded for the guest."""
         return list(self._guest(instance).get('volume_snapshots', []))

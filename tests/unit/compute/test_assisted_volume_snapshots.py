@@ -257,3 +257,115 @@ def test_hostile_values_in_every_field_are_4xx_or_accepted_never_5xx(cloud, atta
                 if resp.status_int >= 500 or (resp.status_int >= 400 and len(resp.json) != 1):
                     failures.append(('DELETE', path, repr(value)[:40], resp.status_int))
     assert not failures, failures
+
+
+# -- detach and delete merge the overlays back into the volume's own file --------------
+
+def _mapping(cloud, server_id):
+    from services.compute.objects import block_device as bdm_obj
+    return bdm_obj.BlockDeviceMapping.get_by_volume(cloud.env.admin_context(), server_id, VOL)
+
+
+def _snapshots(cloud, count):
+    for n in range(1, count + 1):
+        _create(cloud, _body(snapshot_id='snap-%d' % n, new_file='volume-snap.%d' % n))
+        _wait_for(lambda: _reports('snap-%d' % n))
+
+
+def _fault(cloud, server_id):
+    from services.compute.objects import instance as inst_obj
+    return inst_obj.Instance.get_by_uuid(cloud.env.admin_context(), server_id,
+                                         with_fault=True).fault
+
+
+@pytest.mark.parametrize('count', [1, 2])
+def test_the_mapping_remembers_the_volume_file_under_the_overlays(cloud, attached, count):
+    store = clients.volume_client()
+    _snapshots(cloud, count)
+    info = _mapping(cloud, attached).connection_info
+    assert info['data']['device_path'].endswith('/volume-snap.%d' % count)
+    folder = store.device_path(VOL).rsplit('/', 1)[0]
+    assert info['overlay_base'] == {
+        'device_path': store.device_path(VOL), 'format': 'raw',
+        'overlays': ['%s/volume-snap.%d' % (folder, n) for n in range(1, count + 1)]}
+
+
+@pytest.mark.parametrize('count', [1, 2])
+def test_detach_merges_the_overlays_back_first(cloud, attached, count):
+    store = clients.volume_client()
+    _snapshots(cloud, count)
+    cloud.app.delete('/v2.1/servers/%s/os-volume_attachments/%s' % (attached, VOL),
+                     headers=headers(DEMO), status=202)
+    _wait_for(lambda: _volume(VOL)['status'] == 'available')
+    merge = _driver_record(cloud, attached)[-1]
+    assert merge['op'] == 'merge' and merge['base'] == store.device_path(VOL)
+    assert merge['file'].endswith('/volume-snap.%d' % count)
+
+
+def test_a_stopped_servers_detach_merges_too(cloud, attached):
+    cloud.action(attached, {'os-stop': None}, who=DEMO)
+    cloud.wait(attached, 'SHUTOFF', who=DEMO)
+    _snapshots(cloud, 1)
+    cloud.app.delete('/v2.1/servers/%s/os-volume_attachments/%s' % (attached, VOL),
+                     headers=headers(DEMO), status=202)
+    _wait_for(lambda: _volume(VOL)['status'] == 'available')
+    assert _driver_record(cloud, attached)[-1]['op'] == 'merge'
+
+
+def test_a_failed_merge_fails_the_detach_and_keeps_the_volume_attached(cloud, attached,
+                                                                      monkeypatch):
+    _snapshots(cloud, 1)
+    driver = cloud.computes['node1'].driver
+
+    def fail(*args, **kwargs):
+        raise exception.VolumeSnapshotFailed(volume_id=VOL, reason='commit refused')
+    monkeypatch.setattr(driver, 'volume_snapshot_merge', fail)
+    cloud.app.delete('/v2.1/servers/%s/os-volume_attachments/%s' % (attached, VOL),
+                     headers=headers(DEMO), status=202)
+    _wait_for(lambda: _fault(cloud, attached))
+    assert 'commit refused' in _fault(cloud, attached)['message']
+    assert _volume(VOL)['status'] == 'in-use'
+    info = _mapping(cloud, attached).connection_info
+    assert info['data']['device_path'].endswith('/volume-snap.1') and info['overlay_base']
+    assert '/dev/vdb' in attachments._guest(cloud, attached)
+    # Once the merge works, the detach can be retried.
+    monkeypatch.undo()
+    cloud.app.delete('/v2.1/servers/%s/os-volume_attachments/%s' % (attached, VOL),
+                     headers=headers(DEMO), status=202)
+    _wait_for(lambda: _volume(VOL)['status'] == 'available')
+
+
+def test_server_delete_merges_the_overlays_before_the_guest_goes(cloud, attached,
+                                                                 monkeypatch):
+    _snapshots(cloud, 2)
+    driver = cloud.computes['node1'].driver
+    seen = []
+    real = driver.volume_snapshot_merge
+
+    def merge(context, instance, info, mountpoint):
+        seen.append((instance.uuid in driver._guests, info['data']['device_path']))
+        return real(context, instance, info, mountpoint)
+    monkeypatch.setattr(driver, 'volume_snapshot_merge', merge)
+    cloud.app.delete('/v2.1/servers/%s' % attached, headers=headers(DEMO), status=204)
+    _wait_for(lambda: _volume(VOL)['status'] == 'available')
+    assert len(seen) == 1 and seen[0][0] is True
+    assert seen[0][1].endswith('/volume-snap.2')
+
+
+def test_a_failed_merge_fails_the_server_delete_and_keeps_the_volume(cloud, attached,
+                                                                    monkeypatch):
+    _snapshots(cloud, 1)
+    driver = cloud.computes['node1'].driver
+
+    def fail(*args, **kwargs):
+        raise exception.VolumeSnapshotFailed(volume_id=VOL, reason='commit refused')
+    monkeypatch.setattr(driver, 'volume_snapshot_merge', fail)
+    cloud.app.delete('/v2.1/servers/%s' % attached, headers=headers(DEMO), status=204)
+    cloud.wait(attached, 'ERROR', who=DEMO)
+    assert 'commit refused' in _fault(cloud, attached)['message']
+    assert _volume(VOL)['status'] == 'in-use'
+    assert '/dev/vdb' in attachments._guest(cloud, attached)
+    # A delete again, the merge working, goes through.
+    monkeypatch.undo()
+    cloud.app.delete('/v2.1/servers/%s' % attached, headers=headers(DEMO), status=204)
+    _wait_for(lambda: _volume(VOL)['status'] == 'available')

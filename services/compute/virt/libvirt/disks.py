@@ -105,6 +105,13 @@ def rebase_onto(path, base):
                   '-F', info(base)['format'], path)
 
 
+def copy_into(source, target, fmt):
+    """Write the whole content of ``source`` (its backing chain read
+    through) into the existing ``fmt`` file ``target``, kept in place
+    (``-n``); neither file in use by a running guest."""
+    _qemu_img('convert', '-q', '-n', '-O', fmt, source, target)
+
+
 def set_backing(path, base):
     """Point ``path`` at ``base`` without copying (``-u``): the content of
     the files between was merged into ``base`` already."""

@@ -803,6 +803,9 @@ class LibvirtDriver(driver.ComputeDriver):
         return volume_snapshots.delete(self, instance, connection_info, mountpoint,
                                        delete_info)
 
+    def volume_snapshot_merge(self, context, instance, connection_info, mountpoint):
+        return volume_snapshots.merge_back(self, instance, connection_info, mountpoint)
+
     # -- secrets of network volumes (CHAP) ----------------------------------------
     def _define_volume_secret(self, connection_info):
         """The libvirt secret a network volume's ``<auth>`` names, holding

@@ -19,6 +19,13 @@ for); a stopped guest's files are changed with qemu-img and its definition
 pointed at the new file; a guest without a domain gets only the files.
 File names in ``create_info`` / ``delete_info`` are plain names in the
 volume's directory.
+
+The volume service's file driver knows only the volume's own file, so
+before the volume leaves the guest (detach, server delete) ``merge_back``
+writes the overlays into that file (recorded in the connection_info under
+``OVERLAY_BASE``): a running guest by an active blockCommit and a pivot, a
+stopped one or a file without a domain by ``qemu-img commit``; the
+overlays are then removed.
 """
 
 import os
@@ -28,6 +35,7 @@ import xml.etree.ElementTree as ET
 from oslo_log import log as logging
 
 from services.compute import exception
+from services.compute.virt import driver as virt_driver
 from services.compute.virt.libvirt import disks
 from services.compute.virt.libvirt import domain as domain_xml
 
@@ -39,6 +47,8 @@ SNAPSHOT_DISK_ONLY = 16
 SNAPSHOT_REUSE_EXT = 32
 SNAPSHOT_QUIESCE = 64
 _XML_INACTIVE = 2  # VIR_DOMAIN_XML_INACTIVE
+BLOCK_COMMIT_ACTIVE = 4  # VIR_DOMAIN_BLOCK_COMMIT_ACTIVE
+BLOCK_JOB_ABORT_PIVOT = 2  # VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT
 #: How long a block job (commit, pull) may run before it is given up.
 BLOCK_JOB_TIMEOUT = 600
 POLL = 0.5
@@ -112,8 +122,9 @@ def _snapshot_xml(domain_xml, target, new_path):
     return ET.tostring(snap, encoding='unicode')
 
 
-def _repoint(drv, dom, target, new_path):
-    """A stopped guest's definition with disk ``target`` on the qcow2 ``new_path``."""
+def _repoint(drv, dom, target, new_path, fmt='qcow2'):
+    """A stopped guest's definition with disk ``target`` on ``new_path``
+    (a ``fmt`` file)."""
     root = ET.fromstring(dom.XMLDesc(_XML_INACTIVE))
     for disk in root.findall('./devices/disk'):
         el = disk.find('target')
@@ -122,7 +133,7 @@ def _repoint(drv, dom, target, new_path):
             driver = disk.find('driver')
             if driver is None:
                 driver = ET.SubElement(disk, 'driver', name='qemu')
-            driver.set('type', 'qcow2')
+            driver.set('type', fmt)
             for stale in disk.findall('backingStore'):
                 disk.remove(stale)
     drv.conn.defineXML(ET.tostring(root, encoding='unicode'))
@@ -250,3 +261,86 @@ def _wait_block_job(drv, disk, connection_info):
             raise _failed(connection_info, 'the block job on %s did not end in %d s'
                           % (disk.target, BLOCK_JOB_TIMEOUT))
         time.sleep(POLL)
+
+
+# -- merging the overlays back before the volume leaves the guest ----------------------
+
+def merge_back(drv, instance, connection_info, mountpoint):
+    """The overlays above the volume's own file (``OVERLAY_BASE``) committed
+    into it and removed, the disk on that file again; answers the
+    connection_info of the volume's own file.  A file a pull merged away
+    (no longer in the chain) gets the whole content copied back when the
+    guest does not run.  Raises, changing nothing the guest uses, when a
+    running guest's file left the chain or a step fails: the data stays in
+    the overlays."""
+    base = (connection_info or {}).get(virt_driver.OVERLAY_BASE)
+    if not base:
+        return connection_info
+    base_path = os.path.abspath(base['device_path'])
+    fmt = base.get('format') or 'raw'
+    disk = _locate(drv, instance, connection_info, mountpoint)
+    chain = disks.backing_chain(disk.path)
+    if base_path in chain:
+        overlays = chain[:chain.index(base_path)]
+    else:
+        # A delete without merge_target_file pulled the volume's file into
+        # the overlays: its whole content is copied back, offline only.
+        if disk.active:
+            raise _failed(connection_info, 'the volume\'s file %s is no longer in the '
+                          'backing chain of %s (a pull merged it away); stop the server to '
+                          'have it copied back' % (base_path, disk.path))
+        overlays = [path for path in chain if path not in disks.backing_chain(base_path)]
+    if overlays:
+        if disk.active:
+            _active_commit(drv, instance, disk, base_path, connection_info)
+        else:
+            if base_path in chain:
+                drv._run_native(disks.commit, disk.path, base_path)  # copies data
+            else:
+                drv._run_native(disks.copy_into, disk.path, base_path, fmt)
+            if disk.dom is not None:
+                _repoint(drv, disk.dom, disk.target, base_path, fmt)
+        LOG.info('Volume %s of %s: %s merged back into %s', connection_info.get('serial'),
+                 instance.uuid, ', '.join(overlays), base_path)
+    # The chain's overlays, and those this volume's snapshots made that a
+    # snapshot delete merged away earlier (beside the file, not under it).
+    keep = disks.backing_chain(base_path)
+    made = [os.path.abspath(p) for p in base.get('overlays') or []
+            if os.path.dirname(os.path.abspath(p)) == os.path.dirname(base_path)]
+    for path in dict.fromkeys(overlays + made):
+        if path not in keep:
+            _remove_quietly(path)
+    info = {k: v for k, v in connection_info.items() if k != virt_driver.OVERLAY_BASE}
+    info['data'] = dict(connection_info.get('data') or {}, device_path=base_path, format=fmt)
+    return info
+
+
+def _active_commit(drv, instance, disk, base, connection_info):
+    """A running guest: the active file and those down to ``base`` written
+    into ``base`` (an active blockCommit), then the disk pivoted onto it.  A
+    job that does not reach its ready point in time is aborted without the
+    pivot: the guest stays on its overlay, nothing lost."""
+    drv._run_native(disk.dom.blockCommit, disk.target, base, None, 0, BLOCK_COMMIT_ACTIVE)
+    deadline = time.monotonic() + BLOCK_JOB_TIMEOUT
+    while True:
+        job = disk.dom.blockJobInfo(disk.target, 0)
+        if not job:
+            raise _failed(connection_info, 'the commit of %s into %s ended without '
+                          'reaching its pivot' % (disk.path, base))
+        # libvirt reports a ready job as cur == end (1 and 1 when both were 0)
+        if job.get('end') and job.get('cur') == job.get('end'):
+            break
+        if time.monotonic() > deadline:
+            try:
+                disk.dom.blockJobAbort(disk.target, 0)
+            except Exception as exc:
+                LOG.warning('Aborting the commit on %s failed: %s', disk.target, exc)
+            raise _failed(connection_info, 'the commit on %s was not ready in %d s'
+                          % (disk.target, BLOCK_JOB_TIMEOUT))
+        time.sleep(POLL)
+    drv._run_native(disk.dom.blockJobAbort, disk.target, BLOCK_JOB_ABORT_PIVOT)
+    _wait_block_job(drv, disk, connection_info)
+    now = _locate(drv, instance, connection_info, disk.target)
+    if os.path.abspath(now.path) != base:
+        raise _failed(connection_info, 'the disk %s is on %s after the pivot, not %s'
+                      % (disk.target, now.path, base))

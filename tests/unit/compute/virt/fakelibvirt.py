@@ -180,10 +180,17 @@ class FakeDomain:
         self._write_backing(self._source(disk), base)
         return 0
 
+    #: The format a pivot onto the base of an active commit leaves the disk in.
+    pivot_format = 'raw'
+
     def blockCommit(self, disk, base, top, bandwidth, flags):
         self._record('blockCommit')
-        self.block_job = ('commit', disk, base, top)
         self._job_polls = self.block_job_polls
+        if flags & 4:  # ACTIVE: ready (cur == end) until aborted, pivoted with flag 2
+            self.block_job = ('active-commit', disk, base, top)
+            self._pivot = (disk, base)
+            return 0
+        self.block_job = ('commit', disk, base, top)
         # The file above ``top`` now sits on ``base``.
         path = self._source(disk)
         while path:
@@ -198,12 +205,23 @@ class FakeDomain:
         if getattr(self, '_job_polls', 0) > 0 or self.block_job_hangs:
             self._job_polls = getattr(self, '_job_polls', 0) - 1
             return {'type': 3, 'bandwidth': 0, 'cur': 1, 'end': 2}
+        if getattr(self, '_pivot', None):
+            return {'type': 4, 'bandwidth': 0, 'cur': 2, 'end': 2}
         return {}
 
     def blockJobAbort(self, disk, flags=0):
         self._record('blockJobAbort')
         self.block_job_hangs = False
         self._job_polls = 0
+        pivot, self._pivot = getattr(self, '_pivot', None), None
+        if pivot and flags & 2:
+            self.block_job_abort_flags = flags
+            tree = ET.fromstring(self.xml)
+            for entry in tree.findall('./devices/disk'):
+                if entry.find('target').get('dev') == pivot[0]:
+                    entry.find('source').set('file', pivot[1])
+                    entry.find('driver').set('type', self.pivot_format)
+            self.xml = ET.tostring(tree, encoding='unicode')
 
     # -- figures (diagnostics) and the guest agent --
     #: Counters a test sets; what libvirt would read from QEMU.

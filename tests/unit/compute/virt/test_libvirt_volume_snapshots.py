@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from services.compute import exception
+from services.compute.virt.driver import OVERLAY_BASE
 from services.compute.virt.libvirt import volume_snapshots
 from tests.unit.compute.virt.conftest import FLAVOR, kernel_image
 
@@ -224,3 +225,139 @@ def test_a_stopped_guest_is_merged_with_qemu_img(drv, instance, guest, chain, vo
     assert 'blockCommit' not in guest.calls
     _delete(drv, instance, chain, file_to_merge=None, merge_target_file=None)
     assert qemu_img.calls[-2][:4] == ('rebase', '-q', '-b', '')
+
+
+# -- merge back before the volume leaves the guest (detach, server delete) -----------------
+
+def _snapshotted(drv, instance, volume_dir, count):
+    """``count`` snapshots of volume-1, the connection_info as the host
+    keeps it (the volume's own file recorded under OVERLAY_BASE)."""
+    info = _info(volume_dir / 'volume-1')
+    for n in range(1, count + 1):
+        info = _create(drv, instance, info, new_file='volume-1.snap%d' % n)
+    made = [str(volume_dir / ('volume-1.snap%d' % n)) for n in range(1, count + 1)]
+    return dict(info, **{OVERLAY_BASE: {'device_path': str(volume_dir / 'volume-1'),
+                                        'format': 'raw', 'overlays': made}})
+
+
+def _merge(drv, instance, info):
+    return drv.volume_snapshot_merge(None, instance, info, '/dev/vdb')
+
+
+def _overlays(volume_dir):
+    return sorted(p.name for p in volume_dir.iterdir() if p.name != 'volume-1')
+
+
+@pytest.mark.parametrize('count', [1, 2])
+def test_a_running_guest_is_committed_into_the_volume_file_and_pivoted(
+        drv, instance, guest, volume_dir, count):
+    info = _snapshotted(drv, instance, volume_dir, count)
+    guest.block_job_polls = 2
+    merged = _merge(drv, instance, info)
+    volume = str(volume_dir / 'volume-1')
+    assert guest.block_job == ('active-commit', 'vdb', volume, None)
+    assert guest.block_job_abort_flags == volume_snapshots.BLOCK_JOB_ABORT_PIVOT
+    disk = _disk(guest)
+    assert disk.find('source').get('file') == volume
+    assert disk.find('driver').get('type') == 'raw'
+    # Every overlay merged is gone (a later snapshot may reuse the names).
+    assert _overlays(volume_dir) == []
+    assert merged['data'] == {'device_path': volume, 'format': 'raw'}
+    assert OVERLAY_BASE not in merged and merged['serial'] == VOLUME
+
+
+@pytest.mark.parametrize('count', [1, 2])
+def test_a_stopped_guest_is_committed_with_qemu_img_and_repointed(
+        drv, conn, instance, guest, volume_dir, qemu_img, count):
+    drv.power_off(instance)
+    info = _snapshotted(drv, instance, volume_dir, count)
+    merged = _merge(drv, instance, info)
+    volume = str(volume_dir / 'volume-1')
+    assert ('commit', '-q', '-b', volume,
+            str(volume_dir / ('volume-1.snap%d' % count))) in qemu_img.calls
+    assert 'blockCommit' not in guest.calls
+    disk = _disk(conn.lookupByName('alto-test-' + instance.uuid))
+    assert disk.find('source').get('file') == volume
+    assert disk.find('driver').get('type') == 'raw'
+    assert _overlays(volume_dir) == []
+    assert merged['data'] == {'device_path': volume, 'format': 'raw'}
+
+
+def test_a_guest_without_a_domain_gets_its_files_committed(drv, instance, volume_dir,
+                                                           qemu_img):
+    _file(volume_dir / 'volume-1')
+    info = _snapshotted(drv, instance, volume_dir, 2)
+    merged = _merge(drv, instance, info)
+    assert ('commit', '-q', '-b', str(volume_dir / 'volume-1'),
+            str(volume_dir / 'volume-1.snap2')) in qemu_img.calls
+    assert _overlays(volume_dir) == []
+    assert merged['data']['device_path'] == str(volume_dir / 'volume-1')
+
+
+def test_a_volume_never_snapshotted_is_left_alone(drv, instance, guest, volume_dir):
+    info = _info(volume_dir / 'volume-1')
+    assert _merge(drv, instance, info) == info
+    assert 'blockCommit' not in guest.calls
+
+
+def test_a_failed_commit_keeps_the_overlays_and_the_guest_on_them(
+        drv, instance, guest, volume_dir, monkeypatch):
+    info = _snapshotted(drv, instance, volume_dir, 2)
+
+    def refuse(*args):
+        raise RuntimeError('block commit refused')
+    monkeypatch.setattr(guest, 'blockCommit', refuse)
+    with pytest.raises(RuntimeError):
+        _merge(drv, instance, info)
+    assert _overlays(volume_dir) == ['volume-1.snap1', 'volume-1.snap2']
+    assert _disk(guest).find('source').get('file') == str(volume_dir / 'volume-1.snap2')
+
+
+def test_a_commit_never_ready_is_aborted_without_the_pivot(drv, instance, guest, volume_dir,
+                                                           monkeypatch):
+    info = _snapshotted(drv, instance, volume_dir, 1)
+    monkeypatch.setattr(volume_snapshots, 'BLOCK_JOB_TIMEOUT', 0)
+    monkeypatch.setattr(volume_snapshots, 'POLL', 0)
+    guest.block_job_hangs = True
+    with pytest.raises(exception.VolumeSnapshotFailed):
+        _merge(drv, instance, info)
+    assert guest.calls[-1] == 'blockJobAbort'
+    assert _disk(guest).find('source').get('file') == str(volume_dir / 'volume-1.snap1')
+    assert _overlays(volume_dir) == ['volume-1.snap1']
+
+
+def test_a_volume_file_pulled_out_of_the_chain_is_refused_not_lost(
+        drv, instance, guest, volume_dir):
+    info = _snapshotted(drv, instance, volume_dir, 1)
+    _delete(drv, instance, info, file_to_merge=None, merge_target_file=None)
+    with pytest.raises(exception.VolumeSnapshotFailed):
+        _merge(drv, instance, info)
+    assert 'blockCommit' not in guest.calls
+    assert _overlays(volume_dir) == ['volume-1.snap1']
+
+
+def test_a_pulled_out_volume_file_of_a_stopped_guest_gets_the_content_copied_back(
+        drv, conn, instance, guest, volume_dir, qemu_img):
+    info = _snapshotted(drv, instance, volume_dir, 2)
+    drv.power_off(instance)
+    _delete(drv, instance, info, file_to_merge=None, merge_target_file=None)
+    merged = _merge(drv, instance, info)
+    volume = str(volume_dir / 'volume-1')
+    assert ('convert', '-q', '-n', '-O', 'raw', str(volume_dir / 'volume-1.snap2'),
+            volume) in qemu_img.calls
+    assert not [c for c in qemu_img.calls if c[0] == 'commit']
+    assert _overlays(volume_dir) == []  # snap1 too, out of the chain but made for it
+    disk = _disk(conn.lookupByName('alto-test-' + instance.uuid))
+    assert disk.find('source').get('file') == volume
+    assert merged['data']['device_path'] == volume
+
+
+def test_an_overlay_a_snapshot_delete_merged_away_is_removed_too(drv, instance, guest,
+                                                                 volume_dir):
+    info = _snapshotted(drv, instance, volume_dir, 2)
+    _delete(drv, instance, info, file_to_merge='volume-1.snap1', merge_target_file='volume-1')
+    assert _overlays(volume_dir) == ['volume-1.snap1', 'volume-1.snap2']
+    (volume_dir / 'other-volume').write_bytes(QCOW2)
+    _merge(drv, instance, dict(info, **{OVERLAY_BASE: dict(
+        info[OVERLAY_BASE], overlays=info[OVERLAY_BASE]['overlays'] + ['/elsewhere/x'])}))
+    assert _overlays(volume_dir) == ['other-volume']
