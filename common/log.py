@@ -12,9 +12,13 @@ Every handler's formatter is wrapped in :class:`SafeFormatter`, so:
   :func:`token_ref`, a short hash that still lets two lines be matched up.
 """
 
+import gc
 import hashlib
 import logging as std_logging
 import re
+import sys
+import threading
+import traceback
 
 from oslo_log import log as logging
 from oslo_utils import strutils
@@ -121,3 +125,63 @@ def setup(conf, name):
 
 def getLogger(name):
     return logging.getLogger(name)
+
+
+def _greenlets():
+    """Every live greenlet (none when the greenlet library is absent)."""
+    try:
+        import greenlet
+    except ImportError:
+        return []
+    # Objects frozen at start-up (settle_startup_heap) are invisible to
+    # gc.get_objects(): thaw them for the walk, freeze them again after.
+    frozen = gc.get_freeze_count()
+    if frozen:
+        gc.unfreeze()
+    try:
+        found = [o for o in gc.get_objects() if isinstance(o, greenlet.greenlet)]
+    finally:
+        if frozen:
+            gc.freeze()
+    return found
+
+
+def stacks():
+    """``[(title, lines)]``: the stack of every OS thread and every green
+    thread of this process, innermost call last (a suspended greenlet's from
+    where it switched away; the running one's from here)."""
+    result = []
+    names = {t.ident: t.name for t in threading.enumerate()}
+    for ident, frame in sorted(sys._current_frames().items()):
+        result.append(('thread %s (%s)' % (ident, names.get(ident, '?')),
+                       traceback.format_stack(frame)))
+    current = None
+    try:
+        import greenlet
+        current = greenlet.getcurrent()
+    except ImportError:
+        pass
+    for gl in _greenlets():
+        if gl is current or gl.dead:
+            continue
+        frame = gl.gr_frame
+        if frame is None:   # not started yet, or the hub's root greenlet
+            continue
+        title = 'greenlet %#x %s' % (id(gl), getattr(gl, 'run', type(gl)))
+        result.append((title, traceback.format_stack(frame)))
+    return result
+
+
+def dump_stacks(logger=None):
+    """Log every thread's and green thread's stack, one line per record (a
+    record's newlines would be escaped), at WARNING; returns how many."""
+    logger = logger or std_logging.getLogger(__name__)
+    found = stacks()
+    logger.warning('Stack dump: %d threads and green threads', len(found))
+    for number, (title, lines) in enumerate(found, 1):
+        logger.warning('Stack %d/%d: %s', number, len(found), title)
+        for entry in lines:
+            for line in entry.rstrip('\n').splitlines():
+                logger.warning('Stack %d: %s', number, line)
+    logger.warning('Stack dump end')
+    return len(found)

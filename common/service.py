@@ -4,11 +4,13 @@ Importing this module monkey-patches the standard library, so every ``cmd``
 module imports it before anything else.  Everything that needs green
 threads (the WSGI server, background loops) goes through here, so moving
 from eventlet to a threading backend is a change in this module only.
-Library code and unit tests never import it.
+Library code and unit tests never import it.  ``kill -USR2 <pid>`` makes
+any daemon log the stacks of its threads and green threads.
 """
 
 import gc
 import os
+import signal
 import socket
 
 # Plain resolver instead of eventlet's green DNS: it saves dnspython (~16 MiB
@@ -29,7 +31,23 @@ from oslo_log import log as logging  # noqa: E402
 from oslo_service import loopingcall  # noqa: E402
 from oslo_service import service as os_service  # noqa: E402
 
+from common import log as alto_log  # noqa: E402
+
 LOG = logging.getLogger(__name__)
+
+#: ``kill -USR2 <pid>`` logs the stack of every thread and green thread of a
+#: daemon (at WARNING, in its log): what a stuck daemon is waiting on.
+DUMP_SIGNAL = signal.SIGUSR2
+
+
+def _dump_on_signal(signum, frame):
+    try:
+        alto_log.dump_stacks(LOG)
+    except Exception:   # a debugging aid must never take the daemon down
+        LOG.exception('Stack dump failed')
+
+
+signal.signal(DUMP_SIGNAL, _dump_on_signal)
 
 
 def make_db_driver_cooperative(connection_url):

@@ -48,9 +48,9 @@ class IpLib:
     def move_to(self, device, namespace):
         self.run(['ip', 'link', 'set', 'dev', device, 'netns', namespace])
 
-    def configure(self, namespace, device, mac, cidrs, mtu=None):
+    def configure(self, namespace, device, mac, cidrs, mtu=None, up=True):
         """Give ``device`` (in ``namespace``) its MAC, exactly ``cidrs`` as
-        addresses, the MTU, and bring it up."""
+        addresses, the MTU, and bring it up (``up`` false: set it down)."""
         ns = ['ip', 'netns', 'exec', namespace]
         self.run(ns + ['ip', 'link', 'set', 'dev', device, 'address', mac])
         if mtu:
@@ -61,7 +61,7 @@ class IpLib:
             self.run(ns + ['ip', 'addr', 'del', cidr, 'dev', device], check=False)
         for cidr in sorted(set(cidrs) - have):
             self.run(ns + ['ip', 'addr', 'add', cidr, 'dev', device])
-        self.run(ns + ['ip', 'link', 'set', 'dev', device, 'up'])
+        self.run(ns + ['ip', 'link', 'set', 'dev', device, 'up' if up else 'down'])
 
     # -- routers (the L3 agent) -----------------------------------------------------------
     def in_namespace(self, namespace, argv, check=True, stdin=None):
@@ -81,8 +81,10 @@ class IpLib:
         names.discard('lo')
         return names
 
-    def enable_forwarding(self, namespace):
-        self.in_namespace(namespace, ['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1'])
+    def enable_forwarding(self, namespace, on=True):
+        """IPv4 forwarding in ``namespace`` on (or off)."""
+        self.in_namespace(namespace, ['sysctl', '-q', '-w',
+                                      'net.ipv4.ip_forward=%d' % bool(on)])
 
     def gateway_routes(self, namespace):
         """``{(destination, nexthop)}`` of the routes through a next hop

@@ -178,11 +178,11 @@ def router_info(session, router):
 
 
 def sync_routers(session, router_ids):
-    """The L3 agent's view of ``router_ids`` (those administratively up)."""
+    """The L3 agent's view of ``router_ids`` (one administratively down too:
+    the agent plugs its ports and serves nothing)."""
     if not router_ids:
         return []
-    query = session.query(models.Router).filter(models.Router.admin_state_up.is_(True),
-                                                models.Router.id.in_(router_ids))
+    query = session.query(models.Router).filter(models.Router.id.in_(router_ids))
     return [router_info(session, r) for r in query.order_by(models.Router.id)]
 
 

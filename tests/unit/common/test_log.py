@@ -120,3 +120,28 @@ def test_protect_is_idempotent():
     formatter = handler.formatter
     log.protect(handler)
     assert handler.formatter is formatter
+
+
+def test_stack_dump_shows_a_suspended_green_thread_and_survives_a_frozen_heap(caplog):
+    import gc
+
+    import greenlet
+
+    def parked_in_a_named_frame():
+        greenlet.getcurrent().parent.switch()
+
+    parked = greenlet.greenlet(parked_in_a_named_frame)
+    parked.switch()   # runs until it switches back: suspended in that frame
+    gc.freeze()       # as a daemon's start-up does: the greenlet is frozen too
+    try:
+        with caplog.at_level(std_logging.WARNING, logger='stackdump'):
+            count = log.dump_stacks(std_logging.getLogger('stackdump'))
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        parked.throw(greenlet.GreenletExit)
+    lines = [r.getMessage() for r in caplog.records]
+    assert count >= 2   # this thread and the parked greenlet
+    assert any('parked_in_a_named_frame' in line for line in lines)
+    assert lines[0].startswith('Stack dump: ') and lines[-1] == 'Stack dump end'
+    assert all('\n' not in line for line in lines)

@@ -210,6 +210,11 @@ def test_dhcp_and_l3_sync(api, conductor):
     assert synced[0]['_floatingips'][0]['id'] == fip['id']
     plugin.update_floatingip_statuses(ctx, router['id'], {fip['id']: 'ACTIVE'})
     assert api.get('/floatingips/%s' % fip['id']).json['floatingip']['status'] == 'ACTIVE'
+    # Administratively down: still the agent's (it keeps the ports plugged, serves nothing).
+    api.put('/routers/%s' % router['id'], {'router': {'admin_state_up': False}})
+    synced = plugin.sync_routers(ctx, 'node1', [router['id']])
+    assert [(r['id'], r['admin_state_up']) for r in synced] == [(router['id'], False)]
+    assert synced[0]['_interfaces'][0]['subnets'][0]['id'] == subnet['id']
 
 
 def test_tunnel_sync_and_endpoints_coming_and_going(api, conductor, notifier):

@@ -105,11 +105,14 @@ class FakeIp:
         self.root.discard(device)
         self.ns[namespace]['devices'][device] = []
 
-    def configure(self, namespace, device, mac, cidrs, mtu=None):
+    def configure(self, namespace, device, mac, cidrs, mtu=None, up=True):
         self.ns[namespace]['devices'][device] = list(cidrs)
+        self.ns[namespace].setdefault('down', set()).discard(device)
+        if not up:
+            self.ns[namespace]['down'].add(device)
 
-    def enable_forwarding(self, namespace):
-        self.ns[namespace]['forwarding'] = True
+    def enable_forwarding(self, namespace, on=True):
+        self.ns[namespace]['forwarding'] = on
 
     def gateway_routes(self, namespace):
         return set(self.ns[namespace]['routes'])
@@ -269,7 +272,7 @@ def test_removed_gateway_and_interface_leave_the_namespace(env):
     assert ip.ns[NS]['routes'] == set()
 
 
-def test_router_deleted_and_admin_down_remove_the_namespace(env):
+def test_router_deleted_or_no_longer_returned_removes_the_namespace(env):
     ip, ovs, plugin, agent = env
     plugin.routers[RID] = _router()
     agent.init_host()
@@ -279,11 +282,53 @@ def test_router_deleted_and_admin_down_remove_the_namespace(env):
     assert NS in ip.ns
     plugin.routers[RID] = _router(fips=[FIP])
     agent.routers_updated(None, [RID])
-    served = plugin.routers.pop(RID)  # admin down: sync_routers leaves it out
+    served = plugin.routers.pop(RID)  # moved to another agent: sync_routers leaves it out
     agent.routers_updated(None, [RID])
     assert NS not in ip.ns
     assert served['_floatingips'][0]['status'] == 'ACTIVE'
     assert plugin.of('fips')[-1] == (RID, {'fip1': 'DOWN'})
+
+
+def test_plan_of_an_administratively_down_router():
+    plan = plan_mod.build(dict(_router(fips=[FIP]), admin_state_up=False))
+    assert not plan.enabled
+    assert [(d.name, d.cidrs) for d in plan.devices] == [('qr-ifport-2222', []),
+                                                         ('qg-gwport-0000', [])]
+    assert plan.routes == [] and plan.floating_ips == [] and plan.snat_address is None
+    assert plan.fip_statuses == {'fip1': 'DOWN'}
+    assert plan_mod.nat_table(plan, 9697).splitlines()[5:] == ['COMMIT']
+
+
+def test_admin_down_router_keeps_its_ports_plugged_and_serves_nothing(env):
+    # Its ports stay bound (ACTIVE, as with Neutron's OVN back end; Tempest
+    # waits for that before it removes a router interface).
+    ip, ovs, plugin, agent = env
+    plugin.routers[RID] = dict(_router(fips=[FIP]), admin_state_up=False)
+    agent.init_host()
+    ns = ip.ns[NS]
+    assert ns['forwarding'] is False
+    assert ns['devices'] == {'qr-ifport-2222': [], 'qg-gwport-0000': []}
+    assert ns['down'] == {'qr-ifport-2222', 'qg-gwport-0000'}
+    assert ovs.ports['qr-ifport-2222']['iface_id'] == 'ifport-2222-3333'
+    assert ns['routes'] == set() and 'DNAT' not in ns['nat'] and 'REDIRECT' not in ns['nat']
+    # Found down at start: a proxy an earlier agent left is stopped, none started.
+    assert FakeProxy.started == [] and FakeProxy.stopped == [RID]
+    assert plugin.of('fips') == []   # already DOWN
+    # Up: served as usual.
+    plugin.routers[RID]['admin_state_up'] = True
+    agent.routers_updated(None, [RID])
+    assert ns['forwarding'] is True and ns['down'] == set()
+    assert ns['devices']['qr-ifport-2222'] == ['10.1.0.1/24']
+    assert 'DNAT --to-destination 10.1.0.5' in ns['nat'] and FakeProxy.started == [RID]
+    assert plugin.of('fips')[-1] == (RID, {'fip1': 'ACTIVE'})
+    # Down again: addresses, routes, NAT, proxy and floating IP go; the ports stay.
+    plugin.routers[RID]['admin_state_up'] = False
+    agent.routers_updated(None, [RID])
+    assert ns['devices'] == {'qr-ifport-2222': [], 'qg-gwport-0000': []}
+    assert ns['routes'] == set() and 'DNAT' not in ns['nat']
+    assert FakeProxy.stopped == [RID, RID]
+    assert plugin.of('fips')[-1] == (RID, {'fip1': 'DOWN'})
+    assert set(ovs.ports) == {'qr-ifport-2222', 'qg-gwport-0000'}
 
 
 def test_full_sync_removes_stale_namespaces(env):

@@ -8,7 +8,9 @@ router's :mod:`.plan` is applied idempotently: namespace, ``qr-``/``qg-``
 OVS internal ports (the Open vSwitch agent tags them like any port), their
 addresses, routes, the ``nat`` table with ``iptables-restore``, a
 gratuitous ARP for a newly served floating IP, the namespace metadata
-proxy. Floating IP statuses that changed are reported. ``routers_updated``
+proxy. A router that is administratively down keeps its namespace with its
+devices plugged but down, and serves nothing (:mod:`.plan`). Floating IP
+statuses that changed are reported. ``routers_updated``
 and ``router_deleted`` fanouts are applied as they arrive; a full resync
 runs at start and every ``resync_interval`` (routers the conductor no
 longer returns, and stale ``qrouter-`` namespaces, are removed).
@@ -130,7 +132,7 @@ class L3Agent:
         for router in routers:
             if not self._process(router):
                 self._resync = True
-        # Deleted, or administratively down: not served.
+        # Deleted (or no longer this agent's): not served.
         for router_id in sorted(set(router_ids) - found):
             self._remove(router_id)
 
@@ -154,34 +156,41 @@ class L3Agent:
         ns = plan.namespace
         fresh = ns not in self.ip.namespaces()
         self.ip.ensure_namespace(ns)
-        self.ip.enable_forwarding(ns)
+        self.ip.enable_forwarding(ns, plan.enabled)
         present = self.ip.devices(ns)
         wanted = {d.name for d in plan.devices}
         for name in sorted(present - wanted):
             if name.startswith((plan_mod.INTERNAL_PREFIX, plan_mod.GATEWAY_PREFIX)):
                 self._unplug(ns, name)
         for device in plan.devices:
-            self._plug(ns, device, present)
+            self._plug(ns, device, present, plan.enabled)
         self._routes(plan)
         nat = plan_mod.nat_table(plan, self.metadata_port)
         if fresh or nat != entry['nat']:
             self.ip.in_namespace(ns, ['iptables-restore'], stdin=nat)
             entry['nat'] = nat
         self._announce(plan, entry['plan'], fresh)
-        if self.metadata_port:
+        if self.metadata_port and plan.enabled:
             if entry['proxy'] is None:
-                entry['proxy'] = self.proxy_class(
-                    'router', plan.router_id, ns, self._router_dir(plan.router_id),
-                    self.metadata_socket, self.metadata_port)
+                entry['proxy'] = self._proxy(plan.router_id)
             entry['proxy'].ensure()
+        elif self.metadata_port and (entry['proxy'] is not None or entry['plan'] is None):
+            # Went down, or found down at start (an earlier agent's proxy may run).
+            (entry['proxy'] or self._proxy(plan.router_id)).stop()
+            entry['proxy'] = None
         if plan != entry['plan']:
-            LOG.info('Router %s: %d interfaces, gateway %s, %d floating IPs, SNAT %s',
-                     plan.router_id, len(plan.internal),
-                     plan.gateway.name if plan.gateway else None, len(plan.floating_ips),
-                     'on' if plan.snat_sources else 'off')
+            LOG.info('Router %s%s: %d interfaces, gateway %s, %d floating IPs, SNAT %s',
+                     plan.router_id, '' if plan.enabled else ' (administratively down)',
+                     len(plan.internal), plan.gateway.name if plan.gateway else None,
+                     len(plan.floating_ips), 'on' if plan.snat_sources else 'off')
         entry['plan'] = plan
 
-    def _plug(self, ns, device, present):
+    def _proxy(self, router_id):
+        return self.proxy_class('router', router_id, plan_mod.namespace(router_id),
+                                self._router_dir(router_id), self.metadata_socket,
+                                self.metadata_port)
+
+    def _plug(self, ns, device, present, up=True):
         if device.name not in present:
             # Left in the root namespace by an interrupted run: start over.
             self.ovs.del_port(device.name)
@@ -189,7 +198,7 @@ class L3Agent:
             if not self.ip.wait_link(device.name):
                 raise RuntimeError('Open vSwitch made no device %s' % device.name)
             self.ip.move_to(device.name, ns)
-        self.ip.configure(ns, device.name, device.mac, device.cidrs, device.mtu)
+        self.ip.configure(ns, device.name, device.mac, device.cidrs, device.mtu, up=up)
 
     def _unplug(self, ns, name):
         self.ovs.del_port(name)
@@ -257,8 +266,7 @@ class L3Agent:
         ns = plan_mod.namespace(router_id)
         proxy = entry and entry['proxy']
         if proxy is None and self.metadata_port:
-            proxy = self.proxy_class('router', router_id, ns, self._router_dir(router_id),
-                                     self.metadata_socket, self.metadata_port)
+            proxy = self._proxy(router_id)
         if proxy is not None:
             proxy.stop()
         if ns in self.ip.namespaces():

@@ -13,6 +13,11 @@ A router is a ``qrouter-<id>`` namespace with:
 - the ``nat`` table: the metadata redirect, per floating IP a DNAT and a
   SNAT, and (``enable_snat``) the SNAT of the internal subnets to the
   gateway address. Only IPv4 is routed.
+
+A router that is administratively down keeps its namespace and its
+devices, plugged into the integration bridge (so its ports are bound and
+``ACTIVE``, as Neutron's OVN back end shows them) but down and without
+addresses: no forwarding, no routes, no NAT, no floating IP served.
 """
 
 import dataclasses
@@ -61,6 +66,8 @@ class RouterPlan:
     fip_statuses: dict = dataclasses.field(default_factory=dict)
     snat_sources: list = dataclasses.field(default_factory=list)
     snat_address: str = None
+    #: ``admin_state_up``: False plugs the devices down and serves nothing
+    enabled: bool = True
 
     @property
     def devices(self):
@@ -85,6 +92,8 @@ def _network(cidr):
 
 def build(router):
     """The :class:`RouterPlan` of one router of ``sync_routers``."""
+    if not router.get('admin_state_up', True):
+        return _disabled(router)
     internal = []
     sources = []
     for port in sorted(router.get('_interfaces') or [], key=lambda p: p['id']):
@@ -127,11 +136,25 @@ def build(router):
     return plan
 
 
+def _disabled(router):
+    """An administratively down router: its devices without addresses."""
+    internal = [Device(device_name(INTERNAL_PREFIX, p['id']), p['id'], p['mac_address'], [],
+                       p.get('mtu'))
+                for p in sorted(router.get('_interfaces') or [], key=lambda p: p['id'])]
+    plan = RouterPlan(router['id'], namespace(router['id']), internal, enabled=False)
+    gw_port = router.get('gw_port')
+    if gw_port:
+        plan.gateway = Device(device_name(GATEWAY_PREFIX, gw_port['id']), gw_port['id'],
+                              gw_port['mac_address'], [], gw_port.get('mtu'))
+    plan.fip_statuses = {f['id']: 'DOWN' for f in router.get('_floatingips') or []}
+    return plan
+
+
 def nat_table(plan, metadata_port=None):
     """The router namespace's whole ``nat`` table, in ``iptables-restore`` form."""
     lines = ['*nat'] + [':%s ACCEPT [0:0]' % chain for chain in
                         ('PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING')]
-    if metadata_port:
+    if metadata_port and plan.enabled:
         lines.append('-A PREROUTING -d %s -i %s+ -p tcp -m tcp --dport 80 '
                      '-j REDIRECT --to-ports %d' % (METADATA_ADDRESS, INTERNAL_PREFIX,
                                                     metadata_port))
