@@ -18,6 +18,7 @@ Other control characters in values are legal JSON and legal in some fields
 through :data:`NAME_PATTERN` in their schema.
 """
 
+import collections
 import json
 import math
 import re
@@ -127,18 +128,34 @@ def _check_string(text, field):
         raise exception.ValidationError(reason=reason)
 
 
-_VALIDATORS = {}
+#: most validators :data:`_VALIDATORS` keeps (the oldest used goes first)
+VALIDATOR_CACHE_SIZE = 256
+_VALIDATORS = collections.OrderedDict()
 
 
 def _validator(schema):
-    # Schemas are module-level constants, so their id is a stable cache key;
-    # building a validator costs more than most validations.
+    # Keyed by the schema's id: most schemas are module-level constants, so
+    # one validator each is built once (building one costs more than most
+    # validations).  The entry holds the schema, so its id is not reused
+    # while cached.  A schema built per request (image create/update used
+    # to) would add an entry every time, so the cache is bounded: without
+    # the bound it grew ~10 KiB a request for the life of the daemon.
     key = id(schema)
     cached = _VALIDATORS.get(key)
     if cached is None or cached[0] is not schema:
         cached = (schema, jsonschema.Draft7Validator(
             schema, format_checker=jsonschema.FormatChecker()))
         _VALIDATORS[key] = cached
+        while len(_VALIDATORS) > VALIDATOR_CACHE_SIZE:
+            try:
+                _VALIDATORS.popitem(last=False)
+            except KeyError:
+                break
+    else:
+        try:
+            _VALIDATORS.move_to_end(key)
+        except KeyError:
+            pass
     return cached[1]
 
 

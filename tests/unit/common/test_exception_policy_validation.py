@@ -75,6 +75,19 @@ def test_validation():
     assert validation.parse_json(b'{"a": 1}') == {'a': 1}
 
 
+def test_validator_cache_is_bounded(monkeypatch):
+    # a schema built per request must not pin a validator for the daemon's life
+    monkeypatch.setattr(validation, 'VALIDATOR_CACHE_SIZE', 8)
+    monkeypatch.setattr(validation, '_VALIDATORS', type(validation._VALIDATORS)())
+    constant = {'type': 'object'}
+    for index in range(50):
+        validation.validate({'type': 'object', 'maxProperties': index + 1}, {})
+        validation.validate(constant, {})
+    assert len(validation._VALIDATORS) <= 8
+    # the schema used all along stayed cached (least recently used goes first)
+    assert validation._VALIDATORS[id(constant)][0] is constant
+
+
 def test_context_roundtrip_and_elevated():
     c = context.RequestContext(user_id='u', project_id='p', roles=['member'],
                                service_catalog=[{'type': 'image'}])

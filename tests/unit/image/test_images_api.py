@@ -178,3 +178,16 @@ def test_unknown_path_and_method_use_image_fault(api):
 def test_import_info(api):
     body = api.get('/v2/info/import', headers=ALICE).json
     assert body['import-methods']['value'] == ['glance-direct', 'web-download']
+
+
+def test_creates_and_updates_do_not_grow_the_validator_cache(api):
+    # The soak's image-api grew ~10 KiB an image: create built a fresh
+    # writable schema per request, and each got a cached validator for good.
+    from common import validation
+    image = create(api)
+    patch(api, image['id'], [{'op': 'replace', 'path': '/name', 'value': 'n'}])
+    before = len(validation._VALIDATORS)
+    for index in range(5):
+        made = create(api, name='img-%d' % index)
+        patch(api, made['id'], [{'op': 'replace', 'path': '/name', 'value': 'm'}])
+    assert len(validation._VALIDATORS) == before

@@ -32,6 +32,11 @@ def only_get():
         raise webob.exc.HTTPMethodNotAllowed(headers=[('Allow', 'GET, HEAD')])
 
 
+#: a body that must be a JSON object.  Schemas given to :func:`json_body` are
+#: module constants: validation caches a validator per schema object, so a
+#: literal written in the call would build (and cache) one per request.
+ANY_OBJECT = {'type': 'object'}
+
 def json_body(schema=None):
     try:
         document = validation.parse_json(pecan.request.body)

@@ -17,7 +17,8 @@ from services.image.api.views import images as views
 
 def _writable_schema():
     conf = base.conf()
-    return schemas.writable_schema(conf.image.disk_formats, conf.image.container_formats)
+    return schemas.shared_writable_schema(conf.image.disk_formats,
+                                          conf.image.container_formats)
 
 
 def _check_visibility_policy(visibility, target):
@@ -110,7 +111,7 @@ class ImagesController:
 
     @index.when(method='POST', template='json')
     def create(self):
-        body = base.json_body({'type': 'object'})
+        body = base.json_body(base.ANY_OBJECT)
         for name in body:
             if name != 'id':  # the id may be chosen at creation only
                 patch.check_settable(name)

@@ -28,7 +28,7 @@ def _method_not_allowed(allow):
 
 
 def _body(schema):
-    document = base.json_body({'type': 'object'})
+    document = base.json_body(base.ANY_OBJECT)
     document = schemas.strip_read_only(document)
     base.validation_validate(schema, document)
     return document
@@ -49,6 +49,12 @@ def _show_namespace(ns, resource_type=None):
 
 
 # -- objects and properties: same shape, different bodies ------------------------------------
+
+#: ``POST /v2/metadefs/namespaces/{ns}/tags`` (a constant: see base.json_body)
+_TAGS_BODY = {'type': 'object', 'required': ['tags'], 'properties': {
+    'tags': {'type': 'array', 'items': {
+        'type': 'object', 'required': ['name'],
+        'properties': {'name': schemas.TAG['properties']['name']}}}}}
 
 class _Definition:
     """One object or property: ``.../{kind}s/{name}``."""
@@ -191,10 +197,7 @@ class _Tags:
         """``{"tags": [{"name": ...}, ...]}``: replaces the namespace's tags, or
         adds to them with ``X-Openstack-Append: True``."""
         _authorize('add_metadef_tags', _visible_namespace(self.ns_name))
-        body = base.json_body({'type': 'object', 'required': ['tags'], 'properties': {
-            'tags': {'type': 'array', 'items': {
-                'type': 'object', 'required': ['name'],
-                'properties': {'name': schemas.TAG['properties']['name']}}}}})
+        body = base.json_body(_TAGS_BODY)
         append = pecan.request.headers.get('X-Openstack-Append', '').lower() == 'true'
         created = _metadefs().create_tags(self.ns_name, [t['name'] for t in body['tags']],
                                           append=append)

@@ -18,8 +18,8 @@ def _tasks():
 
 def _writable_schema():
     conf = base.conf()
-    return image_schemas.writable_schema(conf.image.disk_formats,
-                                         conf.image.container_formats)
+    return image_schemas.shared_writable_schema(conf.image.disk_formats,
+                                                conf.image.container_formats)
 
 
 class TaskController:

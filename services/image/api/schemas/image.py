@@ -170,6 +170,21 @@ def writable_schema(disk_formats, container_formats):
             'additionalProperties': {'type': 'string', 'maxLength': 65535}}
 
 
+_WRITABLE_SCHEMAS = {}
+
+
+def shared_writable_schema(disk_formats, container_formats):
+    """:func:`writable_schema`, built once per pair of format lists and
+    shared (callers must not change it): request validation caches a
+    validator per schema object, so a schema built per request costs a
+    validator build each time."""
+    key = (tuple(disk_formats), tuple(container_formats))
+    schema = _WRITABLE_SCHEMAS.get(key)
+    if schema is None:
+        schema = _WRITABLE_SCHEMAS[key] = writable_schema(disk_formats, container_formats)
+    return schema
+
+
 ADD_MEMBER = {
     'type': 'object',
     'properties': {'member': {'type': 'string', 'minLength': 1, 'maxLength': 255}},
