@@ -158,20 +158,15 @@ class ObjectStore:
 
     # -- daemons ---------------------------------------------------------------
     def start_server(self, node, server):
-        name = '%s-%s' % (server, node)
-        self.daemons.start(name, [harness.BIN / ('alto-%s-server' % server),
-                                  '--config-file', self.config_file,
-                                  '--config-file', self.node_config(node),
-                                  '--log-file', self.workdir / ('%s.log' % name)],
-                           log_file=self.workdir / ('%s.log' % name),
-                           output_file=self.workdir / ('%s.err' % name))
-        return name
+        return self._start('%s-%s' % (server, node), 'alto-%s-server' % server, node)
 
     def start_updater(self, node):
         """The node's alto-objectstore-updater (async pendings, container
         reports to the accounts)."""
-        name = 'updater-%s' % node
-        self.daemons.start(name, [harness.BIN / 'alto-objectstore-updater',
+        return self._start('updater-%s' % node, 'alto-objectstore-updater', node)
+
+    def _start(self, name, binary, node):
+        self.daemons.start(name, [harness.BIN / binary,
                                   '--config-file', self.config_file,
                                   '--config-file', self.node_config(node),
                                   '--log-file', self.workdir / ('%s.log' % name)],
