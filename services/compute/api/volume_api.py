@@ -195,8 +195,8 @@ def parse_block_devices(requested):
 
 
 def check_volumes(context, block_devices):
-    """Every existing volume a create names must be visible and available
-    (nova answers 400 for either)."""
+    """Every existing volume a create names must be visible and available,
+    and the one it boots from bootable (nova answers 400 for each)."""
     volume_api = clients.volume_client()
     for values in block_devices:
         if not values['volume_id']:
@@ -206,10 +206,22 @@ def check_volumes(context, block_devices):
         except exception.VolumeNotFound:
             raise exception.Invalid(reason='Block Device Mapping is Invalid: failed to get '
                                            'volume %s.' % values['volume_id'])
+        if values['boot_index'] == 0 and not _bootable(volume):
+            raise exception.Invalid(reason='Block Device %s is not bootable.'
+                                           % values['volume_id'])
         if volume.get('status') != 'available' and not volume.get('multiattach'):
             raise exception.Invalid(reason='Invalid volume: volume %s status must be '
                                            'available' % values['volume_id'])
         values.setdefault('volume_size', volume.get('size'))
+
+
+def _bootable(volume):
+    """The volume service's ``bootable`` ("true"/"false" in its JSON); a
+    volume that does not say is bootable, as nova takes it."""
+    value = volume.get('bootable', True)
+    if isinstance(value, str):
+        return value.strip().lower() in ('true', '1', 'yes', 'on')
+    return bool(value)
 
 
 def create_mappings(context, instance, block_devices):

@@ -333,6 +333,37 @@ def test_bad_block_device_mappings_are_400(cloud):
     assert _volume(VOL)['status'] == 'available'
 
 
+NOT_BOOTABLE = '6c0a7a55-3b44-4d0b-9d8e-0c5a0a5e7a04'
+
+
+def test_a_volume_that_is_not_bootable_cannot_boot(cloud):
+    """As nova (Tempest's test_create_server_from_non_bootable_volume): the
+    boot volume must be bootable; the volume service says so in a string."""
+    fake_clients.seed(str(cloud.env.tmp_path / 'fake'), volumes=[
+        {'id': NOT_BOOTABLE, 'name': 'blank', 'size': 1, 'project_id': 'demo',
+         'bootable': 'false'}])
+    resp = _bfv(cloud, [{'source_type': 'volume', 'destination_type': 'volume',
+                         'uuid': NOT_BOOTABLE, 'boot_index': '0'}], status=400)
+    assert resp['badRequest'] == {
+        'code': 400, 'message': 'Block Device %s is not bootable.' % NOT_BOOTABLE}
+    assert _volume(NOT_BOOTABLE)['status'] == 'available'
+    assert cloud.app.get('/v2.1/servers', headers=headers(DEMO)).json['servers'] == []
+    # As a data disk beside an image boot it is fine.
+    server_id = _bfv(cloud, [{'source_type': 'image', 'destination_type': 'local',
+                              'uuid': fixtures.IMAGE_ID, 'boot_index': 0},
+                             {'source_type': 'volume', 'destination_type': 'volume',
+                              'uuid': NOT_BOOTABLE, 'boot_index': 1}],
+                     imageRef=fixtures.IMAGE_ID)['server']['id']
+    cloud.wait(server_id, 'ACTIVE', who=DEMO)
+    assert _volume(NOT_BOOTABLE)['status'] == 'in-use'
+    # A volume marked bootable ("true") boots.
+    fake_clients.seed(str(cloud.env.tmp_path / 'fake'), volumes=[
+        {'id': VOL, 'name': 'boot', 'size': 1, 'project_id': 'demo', 'bootable': 'true'}])
+    booted = _bfv(cloud, [{'source_type': 'volume', 'destination_type': 'volume',
+                           'uuid': VOL, 'boot_index': 0}])['server']['id']
+    cloud.wait(booted, 'ACTIVE', who=DEMO)
+
+
 def test_a_volume_in_use_cannot_be_booted_twice(cloud):
     first = _bfv(cloud, [{'source_type': 'volume', 'destination_type': 'volume',
                           'uuid': VOL, 'boot_index': 0}])['server']['id']
