@@ -409,6 +409,8 @@ class FakeVolumeClient(base.VolumeClientBase):
         def in_use(data):
             volume = data[attachment['volume_id']]
             volume['status'] = 'in-use'
+            volume['attachments'] = [a for a in volume['attachments']
+                                     if a['attachment_id'] != attachment_id]
             volume['attachments'].append({'attachment_id': attachment_id,
                                           'server_id': attachment['instance'],
                                           'volume_id': volume['id']})
