@@ -32,13 +32,15 @@ from services.compute.api.controllers import servers
 from services.compute.api.controllers import usage
 from services.compute.api.controllers import versions
 from services.compute.api.controllers import volume_attachments
+from services.compute.api.controllers import volumes
 
 PREFIX = '/v2.1'
 CONTROLLERS = (servers, server_actions, server_extras, flavors, keypairs, hosts, limits,
                server_groups, aggregates, interfaces, usage, images, server_external_events,
                volume_attachments, consoles, security_groups, floating_ips, networks,
                migrations, os_hosts, server_password, extensions, quota_classes,
-               server_diagnostics, instance_usage_audit_log, assisted_volume_snapshots)
+               server_diagnostics, instance_usage_audit_log, assisted_volume_snapshots,
+               volumes)
 
 
 def build_router():

@@ -83,6 +83,55 @@ def detach(context, instance, volume_id):
                                               volume_id)
 
 
+# -- a SHELVED_OFFLOADED server (2.20): no host to connect on ---------------------
+
+def attach_shelved(context, instance, volume_id, device=None, tag=None,
+                   delete_on_termination=False):
+    """As nova for a server with no host: the volume is reserved and its
+    attachment completed without a connection (the volume goes
+    ``in-use``), the mapping written with its device name; the unshelve
+    connects it on the host the server lands on."""
+    volume_api = clients.volume_client()
+    volume = volume_api.get(context, volume_id)
+    if any(a.get('server_id') == instance.uuid for a in volume.get('attachments') or []):
+        raise exception.VolumeAttached(volume_id=volume_id)
+    attachment = volume_api.attachment_create(context, volume_id, instance.uuid)
+    bdm = bdm_obj.BlockDeviceMapping(
+        context, instance_uuid=instance.uuid, source_type='volume',
+        destination_type='volume', volume_id=volume_id, volume_size=volume.get('size'),
+        device_name=device, tag=tag, delete_on_termination=bool(delete_on_termination),
+        attachment_id=attachment['id'], boot_index=None, disk_bus='virtio',
+        device_type='disk')
+    try:
+        bdm = conductor_rpcapi.ConductorAPI().reserve_block_device_name(
+            context, bdm, guest_devices(instance))
+    except Exception:
+        _delete_attachment(context, attachment['id'])
+        raise
+    try:
+        volume_api.attachment_complete(context, attachment['id'])
+    except Exception:
+        _delete_attachment(context, attachment['id'])
+        bdm.destroy()
+        raise
+    action_obj.InstanceAction.action_start(context, instance.uuid, 'attach_volume')
+    return bdm
+
+
+def detach_shelved(context, instance, volume_id):
+    """Detach from a server with no host: the attachment (never connected)
+    and the mapping go at once; the volume is ``available`` again."""
+    volume_api = clients.volume_client()
+    volume_api.get(context, volume_id)  # 404 for a volume not visible
+    bdm = get_mapping(context, instance, volume_id)
+    if bdm.is_root:
+        raise exception.Invalid(reason="Cannot detach a root device volume")
+    action_obj.InstanceAction.action_start(context, instance.uuid, 'detach_volume')
+    if bdm.attachment_id:
+        volume_api.attachment_delete(context, bdm.attachment_id)
+    bdm.destroy()
+
+
 # -- os-assisted-volume-snapshots ----------------------------------------------------
 
 def _snapshot_server(context, volume_id):
@@ -195,8 +244,8 @@ def parse_block_devices(requested):
 
 
 def check_volumes(context, block_devices):
-    """Every existing volume a create names must be visible and available
-    (nova answers 400 for either)."""
+    """Every existing volume a create names must be visible and available,
+    and the one it boots from bootable (nova answers 400 for each)."""
     volume_api = clients.volume_client()
     for values in block_devices:
         if not values['volume_id']:
@@ -206,10 +255,22 @@ def check_volumes(context, block_devices):
         except exception.VolumeNotFound:
             raise exception.Invalid(reason='Block Device Mapping is Invalid: failed to get '
                                            'volume %s.' % values['volume_id'])
+        if values['boot_index'] == 0 and not _bootable(volume):
+            raise exception.Invalid(reason='Block Device %s is not bootable.'
+                                           % values['volume_id'])
         if volume.get('status') != 'available' and not volume.get('multiattach'):
             raise exception.Invalid(reason='Invalid volume: volume %s status must be '
                                            'available' % values['volume_id'])
         values.setdefault('volume_size', volume.get('size'))
+
+
+def _bootable(volume):
+    """The volume service's ``bootable`` ("true"/"false" in its JSON); a
+    volume that does not say is bootable, as nova takes it."""
+    value = volume.get('bootable', True)
+    if isinstance(value, str):
+        return value.strip().lower() in ('true', '1', 'yes', 'on')
+    return bool(value)
 
 
 def create_mappings(context, instance, block_devices):

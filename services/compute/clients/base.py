@@ -242,6 +242,41 @@ class VolumeClientBase(abc.ABC):
     def attachment_delete(self, context, attachment_id, project_id=None):
         """Delete the attachment; one that is gone is not an error."""
 
+    # -- the os-volumes / os-snapshots proxies (below 2.36), with the user's token --
+
+    @abc.abstractmethod
+    def list(self, context):
+        """Every volume the caller sees, with details (Cinder's order)."""
+
+    @abc.abstractmethod
+    def create_volume(self, context, size, name=None, description=None, volume_type=None,
+                      snapshot_id=None, metadata=None, availability_zone=None):
+        """Create a volume for a user (nova's os-volumes); its dict.
+        InvalidVolume when refused, VolumeLimitExceeded over quota,
+        SnapshotNotFound for an unknown ``snapshot_id``."""
+
+    @abc.abstractmethod
+    def delete_volume(self, context, volume_id):
+        """Delete a volume for a user: VolumeNotFound when it is not there,
+        InvalidVolume when the volume service refuses."""
+
+    @abc.abstractmethod
+    def snapshot_list(self, context):
+        """Every snapshot the caller sees, with details."""
+
+    @abc.abstractmethod
+    def snapshot_get(self, context, snapshot_id):
+        """A snapshot's dict; SnapshotNotFound otherwise."""
+
+    @abc.abstractmethod
+    def snapshot_create(self, context, volume_id, force=False, name=None, description=None):
+        """Snapshot a volume (``force`` for one in use); the snapshot's dict.
+        VolumeNotFound, InvalidVolume when refused."""
+
+    @abc.abstractmethod
+    def snapshot_delete(self, context, snapshot_id):
+        """Delete a snapshot: SnapshotNotFound when it is not there."""
+
     @abc.abstractmethod
     def update_snapshot_status(self, context, snapshot_id, status, progress='90%'):
         """Tell the volume service how an assisted snapshot went

@@ -12,6 +12,8 @@ import os
 import shutil
 import uuid
 
+from oslo_utils import timeutils
+
 from services.compute import exception
 from services.compute.clients import base
 from services.compute.clients import fake_neutron
@@ -318,6 +320,7 @@ class FakeVolumeClient(base.VolumeClientBase):
         self.attachments = _Store(directory, 'attachments.json')
         #: os-update_snapshot_status reports: {snapshot_id: [{status, progress}]}.
         self.snapshot_reports = _Store(directory, 'snapshot_reports.json')
+        self.snapshots = _Store(directory, 'snapshots.json')
 
     def _visible(self, context, volume):
         return context.is_admin or volume.get('project_id') in (context.project_id, None)
@@ -406,6 +409,8 @@ class FakeVolumeClient(base.VolumeClientBase):
         def in_use(data):
             volume = data[attachment['volume_id']]
             volume['status'] = 'in-use'
+            volume['attachments'] = [a for a in volume['attachments']
+                                     if a['attachment_id'] != attachment_id]
             volume['attachments'].append({'attachment_id': attachment_id,
                                           'server_id': attachment['instance'],
                                           'volume_id': volume['id']})
@@ -425,6 +430,66 @@ class FakeVolumeClient(base.VolumeClientBase):
             if not volume['attachments']:
                 volume['status'] = 'available'
         self.volumes.update(release)
+
+    # -- os-volumes / os-snapshots --------------------------------------------------
+
+    def list(self, context):
+        return [v for v in self.volumes.read().values() if self._visible(context, v)]
+
+    def create_volume(self, context, size, name=None, description=None, volume_type=None,
+                      snapshot_id=None, metadata=None, availability_zone=None):
+        if snapshot_id:
+            self.snapshot_get(context, snapshot_id)
+        if volume_type and volume_type not in ('__DEFAULT__', 'lvmdriver-1'):
+            raise exception.InvalidVolume(reason='Volume type %s could not be found.'
+                                                 % volume_type)
+        volume = {'id': str(uuid.uuid4()), 'name': name, 'description': description,
+                  'size': size, 'project_id': context.project_id, 'multiattach': False,
+                  'status': 'available', 'attachments': [], 'bootable': 'false',
+                  'volume_type': volume_type or '__DEFAULT__', 'snapshot_id': snapshot_id,
+                  'metadata': dict(metadata or {}),
+                  'availability_zone': availability_zone or 'nova',
+                  'created_at': timeutils.utcnow().isoformat()}
+        self.volumes.update(lambda data: data.__setitem__(volume['id'], volume))
+        return dict(volume, status='creating')
+
+    def delete_volume(self, context, volume_id):
+        self.get(context, volume_id)
+
+        def drop(data):
+            if any(s['volume_id'] == volume_id for s in self.snapshots.read().values()):
+                raise exception.InvalidVolume(reason='Volume cannot be deleted while it '
+                                                     'has snapshots.')
+            if data[volume_id]['status'] not in ('available', 'error'):
+                raise exception.InvalidVolume(reason='Volume status must be available or '
+                                                     'error')
+            data.pop(volume_id)
+        self.volumes.update(drop)
+
+    def snapshot_list(self, context):
+        return [s for s in self.snapshots.read().values() if self._visible(context, s)]
+
+    def snapshot_get(self, context, snapshot_id):
+        snapshot = self.snapshots.read().get(snapshot_id)
+        if snapshot is None or not self._visible(context, snapshot):
+            raise exception.SnapshotNotFound(snapshot_id=snapshot_id)
+        return snapshot
+
+    def snapshot_create(self, context, volume_id, force=False, name=None, description=None):
+        volume = self.get(context, volume_id)
+        if volume['status'] != 'available' and not (force and volume['status'] == 'in-use'):
+            raise exception.InvalidVolume(reason='Volume %s status must be available'
+                                                 % volume_id)
+        snapshot = {'id': str(uuid.uuid4()), 'volume_id': volume_id, 'status': 'available',
+                    'size': volume['size'], 'name': name, 'description': description,
+                    'project_id': volume.get('project_id'),
+                    'created_at': timeutils.utcnow().isoformat()}
+        self.snapshots.update(lambda data: data.__setitem__(snapshot['id'], snapshot))
+        return dict(snapshot, status='creating')
+
+    def snapshot_delete(self, context, snapshot_id):
+        self.snapshot_get(context, snapshot_id)
+        self.snapshots.update(lambda data: data.pop(snapshot_id, None))
 
     def update_snapshot_status(self, context, snapshot_id, status, progress='90%'):
         def report(data):

@@ -72,7 +72,7 @@ class VolumeClient(base.VolumeClientBase):
             raise exception.ExternalServiceError(service='volume', reason=str(exc))
 
     def get(self, context, volume_id, project_id=None):
-        resp = self._request(context, 'GET', '/volumes/%s' % volume_id, project_id)
+        resp = self._request(context, 'GET', '/volumes/%s' % _quoted(volume_id), project_id)
         _check(resp, volume_id)
         return resp.json()['volume']
 
@@ -123,6 +123,65 @@ class VolumeClient(base.VolumeClientBase):
         if resp.status_code != 404:  # gone already is what we wanted
             _check(resp, attachment_id, attachment=True)
 
+    # -- os-volumes / os-snapshots --------------------------------------------------
+
+    def _paged(self, context, path, key):
+        """Every item of a Cinder listing, following its next links."""
+        items, params = [], {}
+        while True:
+            resp = self._request(context, 'GET', path, params=params)
+            _check(resp, None)
+            body = resp.json()
+            page = body.get(key) or []
+            items.extend(page)
+            if not page or not any(link.get('rel') == 'next'
+                                   for link in body.get(key + '_links') or []):
+                return items
+            params = {'marker': page[-1]['id']}
+
+    def list(self, context):
+        return self._paged(context, '/volumes/detail', 'volumes')
+
+    def create_volume(self, context, size, name=None, description=None, volume_type=None,
+                      snapshot_id=None, metadata=None, availability_zone=None):
+        body = {'size': size, 'name': name, 'description': description}
+        for key, value in (('volume_type', volume_type), ('snapshot_id', snapshot_id),
+                           ('metadata', metadata), ('availability_zone', availability_zone)):
+            if value is not None:
+                body[key] = value
+        resp = self._request(context, 'POST', '/volumes', json={'volume': body})
+        if resp.status_code == 404 and snapshot_id:
+            raise exception.SnapshotNotFound(snapshot_id=snapshot_id)
+        _check(resp, None)
+        return resp.json()['volume']
+
+    def delete_volume(self, context, volume_id):
+        resp = self._request(context, 'DELETE', '/volumes/%s' % _quoted(volume_id))
+        _check(resp, volume_id)
+
+    def snapshot_list(self, context):
+        return self._paged(context, '/snapshots/detail', 'snapshots')
+
+    def snapshot_get(self, context, snapshot_id):
+        resp = self._request(context, 'GET', '/snapshots/%s' % _quoted(snapshot_id))
+        if resp.status_code in (403, 404):
+            raise exception.SnapshotNotFound(snapshot_id=snapshot_id)
+        _check(resp, snapshot_id)
+        return resp.json()['snapshot']
+
+    def snapshot_create(self, context, volume_id, force=False, name=None, description=None):
+        body = {'volume_id': volume_id, 'force': bool(force), 'name': name,
+                'description': description}
+        resp = self._request(context, 'POST', '/snapshots', json={'snapshot': body})
+        _check(resp, volume_id)
+        return resp.json()['snapshot']
+
+    def snapshot_delete(self, context, snapshot_id):
+        resp = self._request(context, 'DELETE', '/snapshots/%s' % _quoted(snapshot_id))
+        if resp.status_code in (403, 404):
+            raise exception.SnapshotNotFound(snapshot_id=snapshot_id)
+        _check(resp, snapshot_id)
+
     def update_snapshot_status(self, context, snapshot_id, status, progress='90%'):
         body = {'os-update_snapshot_status': {'status': status}}
         if progress:
@@ -133,6 +192,11 @@ class VolumeClient(base.VolumeClientBase):
         if resp.status_code == 404:
             raise exception.SnapshotNotFound(snapshot_id=snapshot_id)
         _check(resp, snapshot_id)
+
+
+def _quoted(resource_id):
+    """An id from an API caller names one resource only in the URL."""
+    return urllib.parse.quote(str(resource_id), safe='')
 
 
 def _reason(resp):

@@ -892,6 +892,7 @@ class ComputeManager:
     def _spawn_shelved(self, context, instance):
         """The conductor claimed this host: spawn from the shelved image."""
         image_id = instance.system_metadata.get('shelved_image_id')
+        bdms = []
         try:
             instance.task_state = 'spawning'
             instance.save(expected_task_state=['unshelving'])
@@ -899,8 +900,13 @@ class ComputeManager:
             image = clients.image_client().get(context, image_id) if image_id else {}
             path = self._cached_image(context, image_id)
             image = self._with_boot_files(context, image)
+            # Volumes attached while it was offloaded: connected on this host now.
+            bdms = self._volume_mappings(context, instance)
+            block_devices = volumes.prepare_boot_volumes(context, instance, bdms, self.host) \
+                if bdms else None
             self.driver.spawn(context, instance, image, path, instance.network_info,
-                              instance.flavor)
+                              instance.flavor, block_device_info=block_devices)
+            volumes.complete_all(context, instance, bdms)
         except (exception.InstanceNotFound, exception.InstanceInvalidState):
             # Deleted meanwhile: the delete gave the claim back.
             self.driver.destroy(context, instance, [])
@@ -910,6 +916,7 @@ class ComputeManager:
             self._abort_unshelve(context, instance, (
                 'Unshelve attempted but the image %s cannot be found.' % image_id
                 if missing else 'Unshelve failed: %s' % exc), error=missing)
+            volumes.disconnect_all(instance, bdms)  # once the guest is gone
             raise
 
     def _abort_unshelve(self, context, instance, message, error=False):

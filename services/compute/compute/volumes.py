@@ -299,6 +299,17 @@ def complete_all(context, instance, bdms):
                                                         project_id=instance.project_id)
 
 
+def disconnect_all(instance, bdms):
+    """A failed unshelve's host connections undone; the attachments stay
+    (the server keeps its volumes for the next unshelve)."""
+    for bdm in bdms:
+        if bdm.is_volume and bdm.connection_info:
+            _best_effort('Disconnecting volume %s' % bdm.volume_id, disconnect,
+                         bdm.connection_info)
+            bdm.connection_info = None
+            _best_effort('Resetting mapping %s' % bdm.uuid, bdm.save)
+
+
 def unprepare(context, driver, instance, bdms):
     """A failed build's volumes back to how the API left them: connections
     and attachments gone (another host makes its own), mappings and the

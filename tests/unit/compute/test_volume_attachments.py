@@ -10,6 +10,7 @@ import pytest
 from services.compute import clients
 from services.compute.clients import fake as fake_clients
 from services.compute.compute import volumes as compute_volumes
+from services.compute.objects import block_device as bdm_obj
 from services.compute.objects import instance as inst_obj
 from tests.unit.compute import fixtures
 from tests.unit.compute.conftest import ADMIN, DEMO, headers
@@ -184,7 +185,8 @@ def test_wrong_state_and_locked_are_409(cloud, server):
     cloud.action(server, {'unlock': None}, who=ADMIN)
     cloud.action(server, {'shelve': None})
     cloud.wait(server, 'SHELVED_OFFLOADED', who=DEMO)
-    resp = _attach(cloud, server, status=409)
+    # below 2.20 a shelved-offloaded server takes no volume (from 2.20 it does)
+    resp = _attach(cloud, server, status=409, version='2.19')
     assert resp['conflictingRequest']['code'] == 409
     assert _volume(VOL)['status'] == 'available'
 
@@ -333,6 +335,37 @@ def test_bad_block_device_mappings_are_400(cloud):
     assert _volume(VOL)['status'] == 'available'
 
 
+NOT_BOOTABLE = '6c0a7a55-3b44-4d0b-9d8e-0c5a0a5e7a04'
+
+
+def test_a_volume_that_is_not_bootable_cannot_boot(cloud):
+    """As nova (Tempest's test_create_server_from_non_bootable_volume): the
+    boot volume must be bootable; the volume service says so in a string."""
+    fake_clients.seed(str(cloud.env.tmp_path / 'fake'), volumes=[
+        {'id': NOT_BOOTABLE, 'name': 'blank', 'size': 1, 'project_id': 'demo',
+         'bootable': 'false'}])
+    resp = _bfv(cloud, [{'source_type': 'volume', 'destination_type': 'volume',
+                         'uuid': NOT_BOOTABLE, 'boot_index': '0'}], status=400)
+    assert resp['badRequest'] == {
+        'code': 400, 'message': 'Block Device %s is not bootable.' % NOT_BOOTABLE}
+    assert _volume(NOT_BOOTABLE)['status'] == 'available'
+    assert cloud.app.get('/v2.1/servers', headers=headers(DEMO)).json['servers'] == []
+    # As a data disk beside an image boot it is fine.
+    server_id = _bfv(cloud, [{'source_type': 'image', 'destination_type': 'local',
+                              'uuid': fixtures.IMAGE_ID, 'boot_index': 0},
+                             {'source_type': 'volume', 'destination_type': 'volume',
+                              'uuid': NOT_BOOTABLE, 'boot_index': 1}],
+                     imageRef=fixtures.IMAGE_ID)['server']['id']
+    cloud.wait(server_id, 'ACTIVE', who=DEMO)
+    assert _volume(NOT_BOOTABLE)['status'] == 'in-use'
+    # A volume marked bootable ("true") boots.
+    fake_clients.seed(str(cloud.env.tmp_path / 'fake'), volumes=[
+        {'id': VOL, 'name': 'boot', 'size': 1, 'project_id': 'demo', 'bootable': 'true'}])
+    booted = _bfv(cloud, [{'source_type': 'volume', 'destination_type': 'volume',
+                           'uuid': VOL, 'boot_index': 0}])['server']['id']
+    cloud.wait(booted, 'ACTIVE', who=DEMO)
+
+
 def test_a_volume_in_use_cannot_be_booted_twice(cloud):
     first = _bfv(cloud, [{'source_type': 'volume', 'destination_type': 'volume',
                           'uuid': VOL, 'boot_index': 0}])['server']['id']
@@ -354,3 +387,85 @@ def test_actions_that_would_lose_volumes_are_409(cloud, server):
     cloud.action(server, {'reboot': {'type': 'HARD'}})  # the guest keeps its disks
     cloud.wait(server, 'ACTIVE', who=DEMO)
     assert list(_guest(cloud, server)) == ['/dev/vdb']
+
+
+def test_attach_and_detach_while_shelved_offloaded(cloud, server):
+    """As nova from 2.20 (Tempest's AttachVolumeShelveTestJSON): the volume
+    is reserved and in-use with no host connection; the unshelve connects
+    it on the host the server lands on.  A detach meanwhile just releases."""
+    cloud.action(server, {'shelve': None})
+    cloud.wait(server, 'SHELVED_OFFLOADED', who=DEMO)
+    store = clients.volume_client()
+    resp = _attach(cloud, server, version='2.19', status=409)
+    assert 'shelved_offloaded' in resp['conflictingRequest']['message']
+    resp = cloud.app.delete(_url(server, VOL), headers=headers(DEMO, '2.19'), status=409)
+    answer = _attach(cloud, server, version='2.20')['volumeAttachment']
+    assert answer['volumeId'] == VOL and answer['device'] == '/dev/vdb'
+    volume = _volume(VOL)
+    assert volume['status'] == 'in-use'
+    [attachment] = store.attachments.read().values()
+    assert (attachment['status'], attachment['connector']) == ('attached', None)
+    _attach(cloud, server, VOL, version='2.20', status=400)  # attached already
+    # A second one attached and detached while offloaded is simply released.
+    assert _attach(cloud, server, VOL2, version='2.20')['volumeAttachment']['device'] == \
+        '/dev/vdc'
+    cloud.app.delete(_url(server, VOL2), headers=headers(DEMO, '2.20'), status=202)
+    assert _volume(VOL2)['status'] == 'available'
+    assert [a['volume_id'] for a in store.attachments.read().values()] == [VOL]
+    cloud.app.delete(_url(server, OTHER), headers=headers(DEMO, '2.20'), status=404)
+    listed = cloud.app.get(_url(server), headers=headers(DEMO, '2.20')).json
+    assert [a['volumeId'] for a in listed['volumeAttachments']] == [VOL]
+
+    cloud.action(server, {'unshelve': None})
+    cloud.wait(server, 'ACTIVE', who=DEMO)
+    assert _guest(cloud, server)['/dev/vdb']['serial'] == VOL
+    [attachment] = store.attachments.read().values()
+    assert attachment['status'] == 'attached' and attachment['connector']['host'] == 'node1'
+    volume = _volume(VOL)
+    assert volume['status'] == 'in-use' and len(volume['attachments']) == 1
+    shown = cloud.app.get(_url(server, VOL), headers=headers(DEMO)).json['volumeAttachment']
+    assert shown['device'] == '/dev/vdb'
+    # and it detaches as any hot-plugged volume
+    cloud.app.delete(_url(server, VOL), headers=headers(DEMO), status=202)
+    _wait_for(lambda: _volume(VOL)['status'] == 'available')
+    assert _guest(cloud, server) == {}
+
+
+def test_a_failed_unshelve_keeps_the_volumes_for_the_next(cloud, server, monkeypatch):
+    cloud.action(server, {'shelve': None})
+    cloud.wait(server, 'SHELVED_OFFLOADED', who=DEMO)
+    _attach(cloud, server, version='2.20')
+    driver = cloud.computes['node1'].driver
+    real_spawn = driver.spawn
+
+    def failing_spawn(*args, **kwargs):
+        raise RuntimeError('disk on fire')
+    monkeypatch.setattr(driver, 'spawn', failing_spawn)
+    cloud.action(server, {'unshelve': None})
+    _wait_for(lambda: _unshelve_result(cloud, server) == 'Error')
+    cloud.wait(server, 'SHELVED_OFFLOADED', who=DEMO)
+    bdm = volume_mapping(cloud, server, VOL)
+    assert bdm.connection_info is None and bdm.attachment_id
+    assert _volume(VOL)['status'] in ('in-use', 'attaching')
+    monkeypatch.setattr(driver, 'spawn', real_spawn)
+    cloud.action(server, {'unshelve': None})
+    cloud.wait(server, 'ACTIVE', who=DEMO)
+    assert _guest(cloud, server)['/dev/vdb']['serial'] == VOL
+    assert _volume(VOL)['status'] == 'in-use'
+
+
+def _unshelve_result(cloud, server_id):
+    actions = cloud.app.get('/v2.1/servers/%s/os-instance-actions' % server_id,
+                            headers=headers(ADMIN)).json['instanceActions']
+    unshelve = [a for a in actions if a['action'] == 'unshelve']
+    if not unshelve:
+        return None
+    events = cloud.app.get('/v2.1/servers/%s/os-instance-actions/%s' % (
+        server_id, unshelve[0]['request_id']), headers=headers(ADMIN)).json[
+        'instanceAction']['events']
+    return {e['event']: e['result'] for e in events}.get('compute_unshelve_instance')
+
+
+def volume_mapping(cloud, server_id, volume_id):
+    return bdm_obj.BlockDeviceMapping.get_by_volume(cloud.env.admin_context(), server_id,
+                                                    volume_id)

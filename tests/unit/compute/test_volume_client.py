@@ -136,3 +136,54 @@ def test_device_names_as_nova_picks_them():
         block_devices.next_device_name(['vda'], '/dev/')
     with pytest.raises(exception.DevicePathInUse):
         block_devices.next_device_name(['vda', 'vdb'], '/dev/vdb')
+
+
+def test_proxy_listings_follow_the_next_links(session):
+    pages = {None: {'volumes': [{'id': 'v1'}, {'id': 'v2'}],
+                    'volumes_links': [{'rel': 'next', 'href': 'x?marker=v2'}]},
+             'v2': {'volumes': [{'id': 'v3'}]}}
+    real = session.request
+
+    def paged(url, method, **kwargs):
+        response = real(url, method, **kwargs)
+        if url.endswith('/volumes/detail'):
+            return _Response(200, pages[(kwargs.get('params') or {}).get('marker')])
+        return response
+    session.request = paged
+    assert [v['id'] for v in volume.VolumeClient().list(_user())] == ['v1', 'v2', 'v3']
+    assert [c[4] for c in session.calls] == [{}, {'marker': 'v2'}]
+    assert session.calls[0][1] == ROOT + '/demo/volumes/detail'
+
+
+def test_proxy_volume_and_snapshot_calls(session):
+    client = volume.VolumeClient()
+    session.routes[('POST', ROOT + '/demo/volumes')] = _Response(
+        202, {'volume': {'id': 'v1', 'status': 'creating'}})
+    assert client.create_volume(_user(), 1, name='n', description='d',
+                                metadata={'a': 'b'})['id'] == 'v1'
+    assert session.calls[-1][3] == {'volume': {'size': 1, 'name': 'n', 'description': 'd',
+                                               'metadata': {'a': 'b'}}}
+    session.routes[('POST', ROOT + '/demo/volumes')] = _Response(404)
+    with pytest.raises(exception.SnapshotNotFound):
+        client.create_volume(_user(), 1, snapshot_id='s9')  # 404 from the volume service
+    with pytest.raises(exception.VolumeNotFound):
+        client.delete_volume(_user(), '../attachments/a1')
+    assert session.calls[-1][1] == ROOT + '/demo/volumes/..%2Fattachments%2Fa1'
+    session.routes[('DELETE', ROOT + '/demo/volumes/v1')] = _Response(
+        400, {'badRequest': {'code': 400, 'message': 'has snapshots'}})
+    with pytest.raises(exception.InvalidVolume, match='has snapshots'):
+        client.delete_volume(_user(), 'v1')
+    session.routes[('POST', ROOT + '/demo/snapshots')] = _Response(
+        202, {'snapshot': {'id': 's1', 'status': 'creating'}})
+    assert client.snapshot_create(_user(), 'v1', force=True, name='n')['id'] == 's1'
+    assert session.calls[-1][3] == {'snapshot': {'volume_id': 'v1', 'force': True,
+                                                 'name': 'n', 'description': None}}
+    with pytest.raises(exception.SnapshotNotFound):
+        client.snapshot_get(_user(), 's9')
+    with pytest.raises(exception.SnapshotNotFound):
+        client.snapshot_delete(_user(), 's9')
+    session.routes[('GET', ROOT + '/demo/snapshots/s1')] = _Response(
+        200, {'snapshot': {'id': 's1', 'status': 'available'}})
+    assert client.snapshot_get(_user(), 's1')['status'] == 'available'
+    session.routes[('DELETE', ROOT + '/demo/snapshots/s1')] = _Response(202)
+    client.snapshot_delete(_user(), 's1')

@@ -2,7 +2,8 @@
 
 List and show read the server's mappings; attach reserves the volume and
 casts the hot-plug to the server's host (``api/volume_api.py``); detach
-casts the unplug.  Swapping one volume for another (PUT with another
+casts the unplug.  A SHELVED_OFFLOADED server (from 2.20) has no host: its
+volumes are reserved or released at once and its unshelve connects them.  Swapping one volume for another (PUT with another
 volumeId, admin only) is not supported by the drivers here: 409.
 """
 
@@ -14,6 +15,7 @@ from services.compute.api.controllers import common
 from services.compute.api.controllers import interfaces
 from services.compute.api.controllers import servers
 from services.compute.api.schemas import volume_attachments as schemas
+from services.compute.objects import instance as inst_obj
 
 
 def register(r):
@@ -73,10 +75,27 @@ def create(req, server_id):
     body = common.validate(schema, req.body)['volumeAttachment']
     instance = _instance(req, server_id, 'create')
     servers.check_not_locked(req, instance)
-    interfaces.check_state(req, instance, 'attach_volume')
-    bdm = volume_api.attach(req.context, instance, body['volumeId'], body.get('device'),
-                            body.get('tag'), body.get('delete_on_termination', False))
+    attach = volume_api.attach
+    if _shelved_offloaded(req, instance, 'attach_volume'):
+        attach = volume_api.attach_shelved
+    else:
+        interfaces.check_state(req, instance, 'attach_volume')
+    bdm = attach(req.context, instance, body['volumeId'], body.get('device'),
+                 body.get('tag'), body.get('delete_on_termination', False))
     return {'volumeAttachment': view(req, bdm)}
+
+
+def _shelved_offloaded(req, instance, action_name):
+    """A SHELVED_OFFLOADED server takes volumes from 2.20, as nova (the
+    unshelve connects them); below, and while it is busy, 409."""
+    if instance.vm_state != inst_obj.SHELVED_OFFLOADED:
+        return False
+    if not req.at_least(20) or instance.task_state is not None:
+        attr = 'vm_state' if not req.at_least(20) else 'task_state'
+        raise exception.InstanceInvalidState(
+            action=action_name, instance_uuid=instance.uuid, attr=attr,
+            state=getattr(instance, attr))
+    return True
 
 
 def update(req, server_id, volume_id):
@@ -108,6 +127,9 @@ def update(req, server_id, volume_id):
 def delete(req, server_id, volume_id):
     instance = _instance(req, server_id, 'delete')
     servers.check_not_locked(req, instance)
-    interfaces.check_state(req, instance, 'detach_volume')
-    volume_api.detach(req.context, instance, volume_id)
+    if _shelved_offloaded(req, instance, 'detach_volume'):
+        volume_api.detach_shelved(req.context, instance, volume_id)
+    else:
+        interfaces.check_state(req, instance, 'detach_volume')
+        volume_api.detach(req.context, instance, volume_id)
     return router.Response(None, 202)
