@@ -47,15 +47,13 @@ def get_mapping(context, instance, volume_id):
         raise exception.VolumeBDMNotFound(volume_id=volume_id)
 
 
-def attach(context, instance, volume_id, device=None, tag=None,
-           delete_on_termination=False):
-    """Reserve ``volume_id`` for the server, write its mapping, cast the
-    hot-plug to the server's host; answers the mapping."""
-    volume_api = clients.volume_client()
+def _reserve(context, volume_api, instance, volume_id, device, tag,
+             delete_on_termination):
+    """The volume's attachment to the server made and its mapping written
+    with a device name (the attachment deleted again if that fails)."""
     volume = volume_api.get(context, volume_id)  # 404 when the caller cannot see it
     if any(a.get('server_id') == instance.uuid for a in volume.get('attachments') or []):
         raise exception.VolumeAttached(volume_id=volume_id)
-    conductor = conductor_rpcapi.ConductorAPI()
     attachment = volume_api.attachment_create(context, volume_id, instance.uuid)
     bdm = bdm_obj.BlockDeviceMapping(
         context, instance_uuid=instance.uuid, source_type='volume',
@@ -64,10 +62,19 @@ def attach(context, instance, volume_id, device=None, tag=None,
         attachment_id=attachment['id'], boot_index=None, disk_bus='virtio',
         device_type='disk')
     try:
-        bdm = conductor.reserve_block_device_name(context, bdm, guest_devices(instance))
+        return conductor_rpcapi.ConductorAPI().reserve_block_device_name(
+            context, bdm, guest_devices(instance))
     except Exception:
         _delete_attachment(context, attachment['id'])
         raise
+
+
+def attach(context, instance, volume_id, device=None, tag=None,
+           delete_on_termination=False):
+    """Reserve ``volume_id`` for the server, write its mapping, cast the
+    hot-plug to the server's host; answers the mapping."""
+    bdm = _reserve(context, clients.volume_client(), instance, volume_id, device, tag,
+                   delete_on_termination)
     action_obj.InstanceAction.action_start(context, instance.uuid, 'attach_volume')
     compute_rpcapi.ComputeAPI().attach_volume(context, instance.host, instance.uuid, bdm)
     return bdm
@@ -92,26 +99,12 @@ def attach_shelved(context, instance, volume_id, device=None, tag=None,
     ``in-use``), the mapping written with its device name; the unshelve
     connects it on the host the server lands on."""
     volume_api = clients.volume_client()
-    volume = volume_api.get(context, volume_id)
-    if any(a.get('server_id') == instance.uuid for a in volume.get('attachments') or []):
-        raise exception.VolumeAttached(volume_id=volume_id)
-    attachment = volume_api.attachment_create(context, volume_id, instance.uuid)
-    bdm = bdm_obj.BlockDeviceMapping(
-        context, instance_uuid=instance.uuid, source_type='volume',
-        destination_type='volume', volume_id=volume_id, volume_size=volume.get('size'),
-        device_name=device, tag=tag, delete_on_termination=bool(delete_on_termination),
-        attachment_id=attachment['id'], boot_index=None, disk_bus='virtio',
-        device_type='disk')
+    bdm = _reserve(context, volume_api, instance, volume_id, device, tag,
+                   delete_on_termination)
     try:
-        bdm = conductor_rpcapi.ConductorAPI().reserve_block_device_name(
-            context, bdm, guest_devices(instance))
+        volume_api.attachment_complete(context, bdm.attachment_id)
     except Exception:
-        _delete_attachment(context, attachment['id'])
-        raise
-    try:
-        volume_api.attachment_complete(context, attachment['id'])
-    except Exception:
-        _delete_attachment(context, attachment['id'])
+        _delete_attachment(context, bdm.attachment_id)
         bdm.destroy()
         raise
     action_obj.InstanceAction.action_start(context, instance.uuid, 'attach_volume')
