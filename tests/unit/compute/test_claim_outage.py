@@ -1,0 +1,121 @@
+"""A build's claim and its placement are one transaction: the database
+going away between them (the fault scenario "database restarted
+mid-storm") leaves both or neither, never a claim no server accounts for.
+A commit whose answer was lost is read back, not claimed twice."""
+
+import time
+
+import pytest
+from oslo_config import cfg
+from oslo_db import exception as db_exc
+
+from services.compute.conductor.tasks import build as build_task
+from services.compute.db import api as db_api
+from tests.unit.compute.test_build_watchdog import _used
+from tests.unit.compute.test_server_flow import Cloud
+
+CONF = cfg.CONF
+
+
+@pytest.fixture
+def cloud(env, app):
+    c = Cloud(env, app)
+    c.flavor()
+    c.add_compute('node1')
+    return c
+
+
+def _away():
+    return db_exc.DBConnectionError(Exception('(2013) Lost connection to MySQL server'))
+
+
+def _settled(cloud, server_id, timeout=10):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        server = cloud.show(server_id)
+        if server['status'] != 'BUILD':
+            return server
+        time.sleep(0.05)
+    return cloud.show(server_id)
+
+
+def test_database_lost_after_the_claim_rolls_the_claim_back(cloud, monkeypatch):
+    """The connection dies after the host's UPDATE, before the server's:
+    the claim goes with it, and the build places the server again."""
+    real = db_api._instance_swap
+    failures = []
+
+    def swap(session, uuid, values, *args):
+        if values.get('task_state') == 'networking' and not failures:
+            failures.append(uuid)
+            raise _away()
+        return real(session, uuid, values, *args)
+    monkeypatch.setattr(db_api, '_instance_swap', swap)
+    server_id = cloud.boot()['server']['id']
+    server = _settled(cloud, server_id)
+    assert failures == [server_id]
+    assert server['status'] == 'ACTIVE'
+    assert _used(cloud) == [(64, 1)]   # one claim: the failed try left none
+
+
+def test_commit_whose_answer_was_lost_is_not_claimed_twice(cloud, monkeypatch):
+    """The transaction committed but its answer never came back: the build
+    reads the server back, finds it placed and goes on with that claim."""
+    real = db_api.instance_claim_and_place
+    calls = []
+
+    def place(*args, **kwargs):
+        calls.append(real(*args, **kwargs))
+        if len(calls) == 1:
+            raise _away()
+        return calls[-1]
+    monkeypatch.setattr(db_api, 'instance_claim_and_place', place)
+    server_id = cloud.boot()['server']['id']
+    server = _settled(cloud, server_id)
+    assert len(calls) == 1
+    assert server['status'] == 'ACTIVE'
+    assert _used(cloud) == [(64, 1)]
+
+
+@pytest.mark.parametrize('landed', [False, True])
+def test_database_away_for_good_leaves_the_watchdog_a_consistent_server(
+        cloud, monkeypatch, landed):
+    """No answer and no way to read back: whichever way the commit went,
+    the watchdog's ERROR gives back exactly what was claimed."""
+    real = db_api.instance_claim_and_place
+    real_get = db_api.instance_get
+
+    def place(*args, **kwargs):
+        if landed:
+            real(*args, **kwargs)
+        raise _away()
+
+    def get(uuid, *args, **kwargs):
+        if placing:
+            raise _away()
+        return real_get(uuid, *args, **kwargs)
+    placing = []
+    monkeypatch.setattr(build_task, 'ANSWER_WAIT', 0.5)
+    monkeypatch.setattr(db_api, 'instance_claim_and_place', place)
+    monkeypatch.setattr(db_api, 'instance_get', get)
+    real_host_az = build_task.host_availability_zone
+
+    def host_az(context, host):
+        placing.append(host)   # from here on the database is away
+        return real_host_az(context, host)
+    monkeypatch.setattr(build_task, 'host_availability_zone', host_az)
+    server_id = cloud.boot()['server']['id']
+    deadline = time.time() + 10
+    while not placing and time.time() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.5)   # the build gave up reading back
+    placing.clear()   # the database is back
+    assert _used(cloud) == ([(64, 1)] if landed else [(0, 0)])
+    CONF.set_override('schedule_timeout', 1, group='conductor')
+    time.sleep(1.1)
+    cloud.conductor.fail_builds_on_dead_hosts()
+    server = cloud.show(server_id)
+    assert server['status'] == 'ERROR'
+    assert ('did not start the build' if landed else 'was not scheduled') in \
+        server['fault']['message']
+    assert _used(cloud) == [(0, 0)]
