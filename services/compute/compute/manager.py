@@ -358,6 +358,11 @@ class ComputeManager:
         instance.node = None
         instance.network_info = []
         instance.task_state = 'scheduling'
+        # Still building: a final save that failed (the database was away)
+        # left ACTIVE and its launch in the object's pending changes.
+        instance.vm_state = inst_obj.BUILDING
+        instance.power_state = inst_obj.NOSTATE
+        instance.launched_at = None
         try:
             instance.save(expected_task_state=['networking', 'spawning'],
                           expected_vm_state=[inst_obj.BUILDING])

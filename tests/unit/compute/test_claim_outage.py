@@ -9,8 +9,10 @@ import pytest
 from oslo_config import cfg
 from oslo_db import exception as db_exc
 
+from common import exception as common_exc
 from services.compute.conductor.tasks import build as build_task
 from services.compute.db import api as db_api
+from services.compute.objects import instance as inst_obj
 from tests.unit.compute.test_build_watchdog import _used
 from tests.unit.compute.test_server_flow import Cloud
 
@@ -119,3 +121,27 @@ def test_database_away_for_good_leaves_the_watchdog_a_consistent_server(
     assert ('did not start the build' if landed else 'was not scheduled') in \
         server['fault']['message']
     assert _used(cloud) == [(0, 0)]
+
+
+def test_final_save_lost_then_rescheduled_stays_building(cloud, monkeypatch):
+    """The host's save of ACTIVE failed (the database was away) and the host
+    gave the build up: the server is rescheduled as BUILD, not written ACTIVE
+    with no host and ``scheduling`` for good."""
+    cloud.add_compute('node2')
+    real = inst_obj.Instance.save
+    failed = []
+
+    def save(self, expected_task_state=None, expected_vm_state=None):
+        if expected_task_state == ['spawning'] and self.vm_state == inst_obj.ACTIVE \
+                and not failed:
+            failed.append(self.host)
+            raise common_exc.ServiceUnavailable(reason='the database is not reachable')
+        return real(self, expected_task_state=expected_task_state,
+                    expected_vm_state=expected_vm_state)
+    monkeypatch.setattr(inst_obj.Instance, 'save', save)
+    server_id = cloud.boot()['server']['id']
+    server = _settled(cloud, server_id)
+    assert len(failed) == 1
+    assert server['status'] == 'ACTIVE' and server['OS-EXT-STS:task_state'] is None
+    assert server['OS-EXT-SRV-ATTR:host'] not in (None, failed[0])
+    assert sorted(_used(cloud)) == [(0, 0), (64, 1)]
