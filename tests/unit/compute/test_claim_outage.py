@@ -13,6 +13,7 @@ from common import exception as common_exc
 from services.compute.conductor.tasks import build as build_task
 from services.compute.db import api as db_api
 from services.compute.objects import instance as inst_obj
+from services.compute.objects import instance_action as action_obj
 from tests.unit.compute.test_build_watchdog import _used
 from tests.unit.compute.test_server_flow import Cloud
 
@@ -145,3 +146,24 @@ def test_final_save_lost_then_rescheduled_stays_building(cloud, monkeypatch):
     assert server['status'] == 'ACTIVE' and server['OS-EXT-STS:task_state'] is None
     assert server['OS-EXT-SRV-ATTR:host'] not in (None, failed[0])
     assert sorted(_used(cloud)) == [(0, 0), (64, 1)]
+
+
+def test_build_record_lost_after_the_build_keeps_the_guest(cloud, monkeypatch):
+    """The build finished (ACTIVE written) but the record of its end could
+    not be written (the database went away): the build stands, its guest is
+    kept (it was removed, leaving an ACTIVE server without one, later SHUTOFF)."""
+    real = action_obj.InstanceAction.event_finish
+    failed = []
+
+    def event_finish(context, uuid, event, *args, **kwargs):
+        if event == 'compute_build_and_run_instance' and not failed:
+            failed.append(uuid)
+            raise common_exc.ServiceUnavailable(reason='the database is not reachable')
+        return real(context, uuid, event, *args, **kwargs)
+    monkeypatch.setattr(action_obj.InstanceAction, 'event_finish', event_finish)
+    server_id = cloud.boot()['server']['id']
+    server = _settled(cloud, server_id)
+    assert failed == [server_id]
+    assert server['status'] == 'ACTIVE' and server['OS-EXT-SRV-ATTR:host'] == 'node1'
+    assert cloud.computes['node1'].driver.list_instance_uuids() == [server_id]
+    assert _used(cloud) == [(64, 1)]
