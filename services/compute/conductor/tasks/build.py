@@ -132,7 +132,9 @@ class BuildTask:
                 current = inst_obj.Instance.get_by_uuid(context, uuid)
                 break
             except Exception as exc:
-                if not common_objects.database_away(exc) or time.monotonic() > deadline:
+                if not common_objects.database_away(exc):
+                    raise  # gone (deleted): nothing was left to give back
+                if time.monotonic() > deadline:
                     raise error
             time.sleep(1)
         if current.host == host:
@@ -142,7 +144,8 @@ class BuildTask:
             raise exception.InstanceInvalidState(
                 action='place', instance_uuid=uuid, attr='task_state',
                 state=current.task_state)
-        if current.task_state != 'scheduling' or current.vm_state != inst_obj.BUILDING:
+        if current.task_state not in ('scheduling', None) or \
+                current.vm_state != inst_obj.BUILDING:
             raise exception.InstanceInvalidState(
                 action='place', instance_uuid=uuid, attr='task_state',
                 state=current.task_state)
