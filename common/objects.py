@@ -12,6 +12,7 @@ import oslo_messaging as messaging
 from oslo_versionedobjects import base as ovo_base
 
 from common import db
+from common import exception
 from common import rpc
 
 remotable = ovo_base.remotable
@@ -59,6 +60,14 @@ class ObjectIndirectionAPI(ovo_base.VersionedObjectIndirectionAPI):
         return self._client.prepare().call(
             context, 'object_backport_versions', objinst=objinst,
             object_versions=object_versions)
+
+
+def database_away(exc):
+    """True when ``exc`` says the database is away or deadlocked: oslo.db's
+    error in the conductor itself, or the 503 a remote conductor made of it.
+    Nothing is known about a write that failed so (its commit may have
+    landed); the caller reads back before it writes again."""
+    return db.unavailable(exc) is not None or isinstance(exc, exception.ServiceUnavailable)
 
 
 @contextlib.contextmanager

@@ -166,11 +166,25 @@ class ComputeManager:
         try:
             yield
         except Exception as exc:
-            action_obj.InstanceAction.event_finish(context, instance_uuid, name, 'Error',
-                                                   traceback.format_exc())
+            self._finish_event(context, instance_uuid, name, 'Error', traceback.format_exc())
             LOG.warning('%s failed for %s: %s', name, instance_uuid, exc)
             raise
-        action_obj.InstanceAction.event_finish(context, instance_uuid, name)
+        self._finish_event(context, instance_uuid, name)
+
+    @staticmethod
+    def _finish_event(context, instance_uuid, name, result=None, details=None):
+        """Record the end of a step, best effort: the work is done (or has
+        failed) already, and a record the database could not take (it was
+        away) must not turn a finished build into a failed one, whose
+        clean-up would remove the guest of a server that is ACTIVE."""
+        try:
+            if result is None:
+                action_obj.InstanceAction.event_finish(context, instance_uuid, name)
+            else:
+                action_obj.InstanceAction.event_finish(context, instance_uuid, name, result,
+                                                       details)
+        except Exception as exc:
+            LOG.warning('Could not record the end of %s for %s: %s', name, instance_uuid, exc)
 
     def _get(self, context, uuid):
         return inst_obj.Instance.get_by_uuid(context, uuid)
@@ -358,6 +372,11 @@ class ComputeManager:
         instance.node = None
         instance.network_info = []
         instance.task_state = 'scheduling'
+        # Still building: a final save that failed (the database was away)
+        # left ACTIVE and its launch in the object's pending changes.
+        instance.vm_state = inst_obj.BUILDING
+        instance.power_state = inst_obj.NOSTATE
+        instance.launched_at = None
         try:
             instance.save(expected_task_state=['networking', 'spawning'],
                           expected_vm_state=[inst_obj.BUILDING])

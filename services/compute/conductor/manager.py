@@ -243,8 +243,9 @@ class ConductorManager:
             context, {'vm_state': inst_obj.BUILDING, 'task_state': 'scheduling',
                       'host': None, 'changes_before': cutoff.isoformat()})
         for instance in waiting:
-            # No claim to give back here: a queued build that claims later
-            # loses its save (not BUILD any more) and gives its claim back.
+            # No claim to give back here: a build claims in the same transaction
+            # that places the server, and a queued build that wakes up later
+            # finds it no longer in BUILD and claims nothing.
             instance.set_error('Build of instance %s was not scheduled within %d seconds; '
                                'the conductor that queued it may have stopped.'
                                % (instance.uuid, timeout),

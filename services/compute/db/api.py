@@ -187,22 +187,26 @@ def compute_node_claim(host, vcpus, memory_mb, disk_gb):
     One conditional UPDATE checks and takes in the same statement, so two
     schedulers racing for the last slot can never both succeed.
     """
-    node = models.ComputeNode
     with writer() as session:
-        result = session.execute(
-            sa.update(node).where(
-                node.host == host,
-                node.vcpus_used + vcpus <=
-                (node.vcpus - node.vcpus_reserved) * node.cpu_allocation_ratio,
-                node.memory_mb_used + memory_mb <=
-                (node.memory_mb - node.memory_mb_reserved) * node.ram_allocation_ratio,
-                node.local_gb_used + disk_gb <=
-                (node.local_gb - node.local_gb_reserved) * node.disk_allocation_ratio,
-            ).values(vcpus_used=node.vcpus_used + vcpus,
-                     memory_mb_used=node.memory_mb_used + memory_mb,
-                     local_gb_used=node.local_gb_used + disk_gb,
-                     running_vms=node.running_vms + 1))
-        return result.rowcount == 1
+        return _claim(session, host, vcpus, memory_mb, disk_gb)
+
+
+def _claim(session, host, vcpus, memory_mb, disk_gb):
+    node = models.ComputeNode
+    result = session.execute(
+        sa.update(node).where(
+            node.host == host,
+            node.vcpus_used + vcpus <=
+            (node.vcpus - node.vcpus_reserved) * node.cpu_allocation_ratio,
+            node.memory_mb_used + memory_mb <=
+            (node.memory_mb - node.memory_mb_reserved) * node.ram_allocation_ratio,
+            node.local_gb_used + disk_gb <=
+            (node.local_gb - node.local_gb_reserved) * node.disk_allocation_ratio,
+        ).values(vcpus_used=node.vcpus_used + vcpus,
+                 memory_mb_used=node.memory_mb_used + memory_mb,
+                 local_gb_used=node.local_gb_used + disk_gb,
+                 running_vms=node.running_vms + 1))
+    return result.rowcount == 1
 
 
 def compute_node_release(host, vcpus, memory_mb, disk_gb, instances=1):
@@ -557,30 +561,52 @@ def _fixed_ips(network_info):
 def instance_update(uuid, values, expected_task_state=None, expected_vm_state=None):
     """Update an instance; with ``expected_*`` the update only happens when
     the current state is one of them (atomic compare-and-swap)."""
+    with writer() as session:
+        return _instance_swap(session, uuid, values, expected_task_state, expected_vm_state)
+
+
+def instance_claim_and_place(uuid, host, values, vcpus, memory_mb, disk_gb,
+                             expected_task_state, expected_vm_state):
+    """Take the resources on ``host`` and write the server's placement
+    (``values``: host, node, task_state...) in ONE transaction: both or
+    neither.  The server's row is then the claim's record: a caller whose
+    commit went unanswered (the database went away) reads the server back
+    to learn whether it holds the claim, instead of guessing.
+
+    Returns the server's dict, or None when the resources do not fit
+    (nothing written); InstanceNotFound / InstanceInvalidState when the
+    server is gone or moved on (nothing written either)."""
+    with writer() as session:
+        if not _claim(session, host, vcpus, memory_mb, disk_gb):
+            return None
+        # Raising here rolls the claim back with the rest.
+        return _instance_swap(session, uuid, values, expected_task_state, expected_vm_state)
+
+
+def _instance_swap(session, uuid, values, expected_task_state, expected_vm_state):
     inst = models.Instance
     values = _in_values(values)
     values['updated_at'] = _now()
-    with writer() as session:
-        query = sa.update(inst).where(inst.uuid == uuid, inst.deleted.is_(False))
-        if expected_task_state is not None:
-            expected = list(expected_task_state)
-            conds = [inst.task_state.in_([s for s in expected if s is not None])]
-            if None in expected:
-                conds.append(inst.task_state.is_(None))
-            query = query.where(sa.or_(*conds))
-        if expected_vm_state is not None:
-            query = query.where(inst.vm_state.in_(list(expected_vm_state)))
-        result = session.execute(query.values(**values))
-        if result.rowcount != 1:
-            row = session.scalars(sa.select(inst).filter_by(uuid=uuid, deleted=False)).first()
-            if row is None:
-                raise exception.InstanceNotFound(instance_id=uuid)
-            raise exception.InstanceInvalidState(
-                action='update', instance_uuid=uuid,
-                attr='task_state' if expected_task_state is not None else 'vm_state',
-                state=row.task_state if expected_task_state is not None else row.vm_state)
-        row = session.scalars(sa.select(inst).filter_by(uuid=uuid)).first()
-        return as_dict(row)
+    query = sa.update(inst).where(inst.uuid == uuid, inst.deleted.is_(False))
+    if expected_task_state is not None:
+        expected = list(expected_task_state)
+        conds = [inst.task_state.in_([s for s in expected if s is not None])]
+        if None in expected:
+            conds.append(inst.task_state.is_(None))
+        query = query.where(sa.or_(*conds))
+    if expected_vm_state is not None:
+        query = query.where(inst.vm_state.in_(list(expected_vm_state)))
+    result = session.execute(query.values(**values))
+    if result.rowcount != 1:
+        row = session.scalars(sa.select(inst).filter_by(uuid=uuid, deleted=False)).first()
+        if row is None:
+            raise exception.InstanceNotFound(instance_id=uuid)
+        raise exception.InstanceInvalidState(
+            action='update', instance_uuid=uuid,
+            attr='task_state' if expected_task_state is not None else 'vm_state',
+            state=row.task_state if expected_task_state is not None else row.vm_state)
+    row = session.scalars(sa.select(inst).filter_by(uuid=uuid)).first()
+    return as_dict(row)
 
 
 def instance_destroy(uuid):

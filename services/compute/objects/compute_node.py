@@ -7,7 +7,8 @@ from services.compute.objects import base
 @base.register
 class ComputeNode(base.ComputeObject):
     # 1.1: vcpus_reserved, memory_mb_reserved, local_gb_reserved
-    VERSION = '1.1'
+    # 1.2: claim_and_place
+    VERSION = '1.2'
     fields = {
         'id': fields.IntegerField(),
         'uuid': fields.UUIDField(),
@@ -53,6 +54,17 @@ class ComputeNode(base.ComputeObject):
     def claim(cls, context, host, vcpus, memory_mb, disk_gb):
         """Atomically take resources; True when they fit."""
         return base.db().compute_node_claim(host, vcpus, memory_mb, disk_gb)
+
+    @base.remotable_classmethod
+    def claim_and_place(cls, context, host, instance_uuid, values, vcpus, memory_mb, disk_gb,
+                        expected_task_state, expected_vm_state):
+        """Take resources on ``host`` and write the server's placement
+        ``values`` in one transaction (both or neither); True when placed,
+        False when the resources do not fit.  InstanceNotFound or
+        InstanceInvalidState when the server is gone or in another state."""
+        return base.db().instance_claim_and_place(
+            instance_uuid, host, values, vcpus, memory_mb, disk_gb,
+            expected_task_state, expected_vm_state) is not None
 
     @base.remotable_classmethod
     def release(cls, context, host, vcpus, memory_mb, disk_gb):

@@ -263,7 +263,7 @@ EXPECTED_OBJECTS = {
     # 1.1: get_by_volume_id (assisted volume snapshots)
     'compute.BlockDeviceMappingList': '1.1-2ea0f859f37dda137720d21f49db463f',
     # 1.1: vcpus_reserved, memory_mb_reserved, local_gb_reserved
-    'compute.ComputeNode': '1.1-944bab75c7f31ceb725b6c12e0cc1b91',
+    'compute.ComputeNode': '1.2-98e090def04f83e8b6a4ac647ce76fe9',
     'compute.ComputeNodeList': '1.1-4d7772da63342b5bd3aacb0ddced9bcd',
     'compute.ConsoleAuthToken': '1.0-fff2d0f447727f21fadf6e2c1eecd33a',
     'compute.Flavor': '1.0-aae6228b2fcdaef3ba0c299f2b0d39dd',
