@@ -11,7 +11,6 @@ from services.compute.api.views import servers as views
 from services.compute.objects import instance as inst_obj
 from tests.unit.compute import fixtures
 from tests.unit.compute.conftest import ADMIN, DEMO, headers
-from tests.unit.compute.test_server_flow import Cloud
 
 #: The full view of an ACTIVE server an admin sees at 2.53.
 SHOW_2_53 = {'id', 'name', 'status', 'tenant_id', 'user_id', 'metadata', 'hostId', 'image',
@@ -33,15 +32,6 @@ REDUCED_2_53 = {'id', 'name', 'status', 'tenant_id', 'user_id', 'metadata', 'hos
                 'description', 'tags'}
 LATER = {'trusted_image_certificates', 'locked_reason', 'pinned_availability_zone',
          'scheduler_hints'}
-
-
-@pytest.fixture
-def cloud(env, app):
-    c = Cloud(env, app)
-    c.flavor()
-    c.add_compute('node1')
-    yield c
-    c.settle()
 
 
 def _boot(cloud, version='2.53', who=DEMO, status=202, **server):
