@@ -30,7 +30,7 @@ upstream Swift in its own venv:
     python3 -m venv /var/tmp/swift-venv && /var/tmp/swift-venv/bin/pip install swift
     python tools/bench/objectstore.py [--swift-venv /var/tmp/swift-venv]
         [--mib-objects 64] [--big-objects 8] [--small-objects 400] [--stream-mib 1024]
-        [--rounds 4]
+        [--rounds 4] [--cpu]
 
 ``--rounds N`` repeats the throughput tests N times, the clusters taking turns
 at going first, and prints each figure's median (the machine is shared and
@@ -72,6 +72,32 @@ CHUNK = 64 * 1024
 #: daemons whose access lines (``<name>.wsgi`` at INFO) the bench turns off
 QUIET_DAEMONS = ('alto-objectstore-proxy', 'alto-account-server', 'alto-container-server',
                  'alto-object-server')
+
+
+def process_cpu_s(pid):
+    """User + system CPU seconds of ``pid`` and its descendants."""
+    tick = os.sysconf('SC_CLK_TCK')
+    total, pids = 0.0, [pid]
+    while pids:
+        pid = pids.pop()
+        try:
+            with open('/proc/%d/task/%d/children' % (pid, pid)) as f:
+                pids += [int(child) for child in f.read().split()]
+            with open('/proc/%d/stat' % pid) as f:
+                fields = f.read().rpartition(')')[2].split()
+            total += (int(fields[11]) + int(fields[12])) / tick   # utime, stime
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+def cpu_by_daemon(cluster):
+    """{daemon name: CPU seconds so far} of one cluster (the identity service
+    counts with ours: it validates our tokens)."""
+    daemons = list(cluster.daemons)
+    if getattr(cluster, 'identity', None) is not None:
+        daemons += list(cluster.identity.daemons)
+    return {d.name: process_cpu_s(d.pid) for d in daemons if d.process is not None}
 
 
 def process_rss_kib(pid):
@@ -288,20 +314,24 @@ def run_many(jobs, concurrency):
     return time.monotonic() - started, errors
 
 
-def throughput(cluster, container, size, count, concurrency):
-    """PUT then GET ``count`` objects of ``size`` bytes; MiB/s and ops/s."""
+def throughput(cluster, container, size, count, concurrency, cpu=False):
+    """PUT then GET ``count`` objects of ``size`` bytes; MiB/s and ops/s
+    (with ``cpu``, also each daemon's CPU seconds during the PUTs)."""
     client = Client(cluster)
     client.request('PUT', '/%s' % container)
     body = os.urandom(size)
     names = ['o-%05d' % i for i in range(count)]
+    before = cpu_by_daemon(cluster) if cpu else {}
     put, put_err = run_many([lambda n=n: client.request(
         'PUT', '/%s/%s' % (container, n), body=body,
         headers={'Content-Length': str(size)}) for n in names], concurrency)
+    put_cpu = {name: spent - before[name] for name, spent in cpu_by_daemon(cluster).items()
+               if name in before} if cpu else {}
     got = []
     get, get_err = run_many([lambda n=n: got.append(client.request(
         'GET', '/%s/%s' % (container, n), sink=True)) for n in names], concurrency)
     wrong = sum(1 for g in got if g != size)
-    return {'put_s': put, 'get_s': get, 'errors': put_err + get_err + wrong,
+    return {'put_s': put, 'get_s': get, 'errors': put_err + get_err + wrong, 'put_cpu': put_cpu,
             'put_mib_s': count * size / MiB / put, 'get_mib_s': count * size / MiB / get,
             'put_ops': count / put, 'get_ops': count / get}
 
@@ -351,6 +381,13 @@ def print_throughput(prefix, label, size, count, name, r):
     else:
         print('%-8s %-7s x%-4d %-11s PUT %7.1f ops/s  GET %7.1f ops/s  errors %d'
               % (prefix, label, count, name, r['put_ops'], r['get_ops'], r['errors']))
+    if r.get('put_cpu'):
+        # CPU milliseconds per MiB PUT by each daemon (0 ms ones left out)
+        mib = count * size / MiB
+        spent = sorted(r['put_cpu'].items(), key=lambda item: -item[1])
+        print('         PUT CPU ms/MiB: %s; total %.1f (load average %.1f)' % (
+            ', '.join('%s %.1f' % (n, 1000 * s / mib) for n, s in spent if s > 0),
+            1000 * sum(r['put_cpu'].values()) / mib, os.getloadavg()[0]))
 
 
 def main():
@@ -366,6 +403,8 @@ def main():
     parser.add_argument('--rounds', type=int, default=1,
                         help='repeat the throughput tests, alternating which cluster goes '
                              'first, and print the median of each figure')
+    parser.add_argument('--cpu', action='store_true',
+                        help="print each daemon's CPU time per MiB during the PUTs")
     parser.add_argument('--scratch', default=None, help='scratch root (default: a temp dir)')
     parser.add_argument('--keep', action='store_true', help='keep the scratch root and logs')
     args = parser.parse_args()
@@ -404,7 +443,7 @@ def main():
                     continue
                 for cluster in order:
                     r = throughput(cluster, 'bench-%d-%d' % (size, round_no), size, count,
-                                   args.concurrency)
+                                   args.concurrency, cpu=args.cpu)
                     figures.setdefault((label, size, count, cluster.name), []).append(r)
                     print_throughput('round %d' % (round_no + 1), label, size, count,
                                      cluster.name, r)

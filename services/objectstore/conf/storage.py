@@ -32,6 +32,12 @@ opts = [
                help='With fsync on, flush an object body to disk every this many bytes '
                     'as it streams in (0: only once, before the answer), so the last '
                     'flush stays short and a slow disk slows the sender down.'),
+    cfg.IntOpt('keep_cache_size', default=5 * 1024 * 1024, min=0,
+               help='With fsync on, an object body longer than this many bytes is '
+                    'taken out of the page cache as it is flushed (as Swift does): '
+                    'large uploads reuse the pages the last flush let go of instead of '
+                    'filling the cache with fresh ones, and do not push out what is '
+                    'read more often. Shorter bodies stay cached for quick reads.'),
     cfg.IntOpt('workers', default=1, min=1,
                help='Processes each storage server (account, container, object) runs, '
                     'sharing its port.'),

@@ -106,6 +106,7 @@ class ObjectServer(server.StorageServer):
         return diskfile.DiskFile(target.device_path, target.part, name_hash,
                                  fsync=self.conf.storage.fsync, offload=self.offload,
                                  bytes_per_sync=self.conf.storage.bytes_per_sync,
+                                 keep_cache_size=self.conf.storage.keep_cache_size,
                                  spawn=self.spawn), name_hash
 
     @staticmethod

@@ -42,7 +42,7 @@ PORTS = {'object': 10, 'container': 20, 'account': 30}
 def conf_for(root, node):
     return types.SimpleNamespace(
         storage=types.SimpleNamespace(devices=str(root / ('node%d' % node)), fsync=False,
-                                      bytes_per_sync=0,
+                                      bytes_per_sync=0, keep_cache_size=5 << 20,
                                       node_timeout=1.0, bind_host='127.0.0.1',
                                       object_port=PORTS['object'] + node,
                                       container_port=PORTS['container'] + node,

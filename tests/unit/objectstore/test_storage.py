@@ -42,6 +42,37 @@ def test_etag_mismatch_leaves_nothing(tmp_path):
     assert list((tmp_path / 'tmp').iterdir()) == []
 
 
+def test_a_long_body_leaves_the_page_cache_as_it_is_flushed(tmp_path, monkeypatch):
+    """Past keep_cache_size each flushed range is dropped, then the whole
+    file after the last flush; a short body, or one never flushed, stays."""
+    MiB = 1 << 20
+    calls = []
+    real = os.posix_fadvise
+
+    def fadvise(fd, offset, length, advice):
+        calls.append((offset, length, advice))
+        return real(fd, offset, length, advice)
+    monkeypatch.setattr(os, 'posix_fadvise', fadvise)
+    body = [os.urandom(256 * 1024) for _ in range(12)]           # 3 MiB
+    disk = diskfile.DiskFile(str(tmp_path), 1, 'a' * 32, fsync=True, bytes_per_sync=MiB,
+                             keep_cache_size=MiB + MiB // 2)
+    etag, size = disk.write(iter(body), {}, '0000000001.00000')
+    drop = os.POSIX_FADV_DONTNEED
+    assert size == 3 * MiB
+    # the first MiB was flushed before the body passed 1.5 MiB: it goes at the end
+    assert calls == [(MiB, MiB, drop), (2 * MiB, MiB, drop), (0, 0, drop)]
+    state = disk.state()
+    assert b''.join(disk.reader(state)) == b''.join(body)
+    assert state.metadata['ETag'] == etag
+
+    calls.clear()
+    disk.write(iter(body[:4]), {}, '0000000002.00000')           # 1 MiB: kept
+    unsynced = diskfile.DiskFile(str(tmp_path), 2, 'b' * 32, fsync=False,
+                                 bytes_per_sync=MiB, keep_cache_size=0)
+    unsynced.write(iter(body), {}, '0000000003.00000')          # never flushed: kept
+    assert calls == []
+
+
 @pytest.mark.parametrize('headers, method, expected', [
     ({}, 'GET', None),
     ({'If-Match': '"e1"'}, 'GET', None),
