@@ -30,7 +30,7 @@ upstream Swift in its own venv:
     python3 -m venv /var/tmp/swift-venv && /var/tmp/swift-venv/bin/pip install swift
     python tools/bench/objectstore.py [--swift-venv /var/tmp/swift-venv]
         [--mib-objects 64] [--big-objects 8] [--small-objects 400] [--stream-mib 1024]
-        [--rounds 4] [--cpu]
+        [--rounds 4] [--cpu] [--ours-storage KEY=VALUE]
 
 ``--rounds N`` repeats the throughput tests N times, the clusters taking turns
 at going first, and prints each figure's median (the machine is shared and
@@ -120,12 +120,16 @@ def process_rss_kib(pid):
 class Ours(os_fixtures.ObjectStore):
     name = 'altostratus'
     updaters = False     # no background daemon on either side
+    #: ``[storage]`` options given with ``--ours-storage KEY=VALUE``
+    storage_options = ()
 
     def write_config(self):
         super().write_config()
+        extra = ''.join('%s\n' % option for option in self.storage_options)
         for node in NODES:   # fsync on, as upstream's object server always does
             path = self.node_config(node)
-            path.write_text(path.read_text().replace('fsync = false', 'fsync = true'))
+            path.write_text(path.read_text().replace('fsync = false',
+                                                     'fsync = true\n' + extra.rstrip('\n')))
         # the same log level as upstream's daemons here (WARNING): no line per request
         levels = common_log.default_log_levels() + [
             '%s.wsgi=WARN' % name for name in QUIET_DAEMONS]
@@ -382,12 +386,13 @@ def print_throughput(prefix, label, size, count, name, r):
         print('%-8s %-7s x%-4d %-11s PUT %7.1f ops/s  GET %7.1f ops/s  errors %d'
               % (prefix, label, count, name, r['put_ops'], r['get_ops'], r['errors']))
     if r.get('put_cpu'):
-        # CPU milliseconds per MiB PUT by each daemon (0 ms ones left out)
-        mib = count * size / MiB
+        # CPU milliseconds by each daemon (0 ms ones left out) per MiB PUT, or
+        # per PUT for objects under 1 MiB
+        per, unit = (count * size / MiB, 'MiB') if size >= MiB else (count, 'PUT')
         spent = sorted(r['put_cpu'].items(), key=lambda item: -item[1])
-        print('         PUT CPU ms/MiB: %s; total %.1f (load average %.1f)' % (
-            ', '.join('%s %.1f' % (n, 1000 * s / mib) for n, s in spent if s > 0),
-            1000 * sum(r['put_cpu'].values()) / mib, os.getloadavg()[0]))
+        print('         CPU ms per %s: %s; total %.1f (load average %.1f)' % (
+            unit, ', '.join('%s %.1f' % (n, 1000 * s / per) for n, s in spent if s > 0),
+            1000 * sum(r['put_cpu'].values()) / per, os.getloadavg()[0]))
 
 
 def main():
@@ -405,6 +410,9 @@ def main():
                              'first, and print the median of each figure')
     parser.add_argument('--cpu', action='store_true',
                         help="print each daemon's CPU time per MiB during the PUTs")
+    parser.add_argument('--ours-storage', action='append', default=[], metavar='KEY=VALUE',
+                        help="a [storage] option of our storage servers (repeatable), "
+                             "e.g. keep_cache_size=1099511627776 to keep every body cached")
     parser.add_argument('--scratch', default=None, help='scratch root (default: a temp dir)')
     parser.add_argument('--keep', action='store_true', help='keep the scratch root and logs')
     args = parser.parse_args()
@@ -421,6 +429,7 @@ def main():
         identity.prepare()
         identity.start()
         ours = Ours(work / 'ours', identity)
+        ours.storage_options = [option.replace('=', ' = ', 1) for option in args.ours_storage]
         ours.up()
         upstream = Upstream(work / 'swift', args.swift_venv)
         upstream.up()
