@@ -205,11 +205,12 @@ class DiskFile:
         self.spawn = spawn
         self.keep_cache_size = keep_cache_size
 
-    def _drop(self, start, end):
-        """The range of a body ``[start, end)`` to take out of the page cache
-        once it is flushed (``end`` 0: to the end of the file), or None when
-        the body stays (no flush, or short enough to keep)."""
-        if not self.fsync or self.keep_cache_size is None:
+    def _drop(self, size, start=0, end=0):
+        """The range ``[start, end)`` of a body ``size`` bytes long so far to
+        take out of the page cache once it is flushed (``end`` 0: to the end
+        of the file), or None when the body stays (never flushed, or not
+        past ``keep_cache_size``)."""
+        if not self.fsync or self.keep_cache_size is None or size <= self.keep_cache_size:
             return None
         return (start, end - start if end else 0)
 
@@ -340,10 +341,7 @@ class DiskFile:
                         # the next batch is read (one at a time, in order)
                         # (hash and write side by side, each in order)
                         sync = bool(every) and size - synced >= every
-                        # (a flush every bytes_per_sync: only past keep_cache_size
-                        # does the flushed range leave the cache)
-                        drop = self._drop(synced, size) if (
-                            sync and size > (self.keep_cache_size or 0)) else None
+                        drop = self._drop(size, synced, size) if sync else None
                         if hashing is not None:
                             hashing.wait()
                         hashing = self.spawn(self.offload, _hash, pending, digest)
@@ -360,7 +358,7 @@ class DiskFile:
                     writing.wait()
                     writing = None
                 # the rest of the body, the footer and the flush: one trip
-                drop = self._drop(0, 0) if size > (self.keep_cache_size or 0) else None
+                drop = self._drop(size)
                 etag = self.offload(_write_last, fd, pending, digest, footer_of,
                                     expected_etag, self.fsync and 'all', drop)
             finally:
