@@ -229,10 +229,22 @@ QUOTA = {'type': 'object', 'required': ['quota'], 'properties': {
                                        'maximum': DB_INT_MAX, 'maxLength': 16}}}}
 
 
-def body_schema(resource, creating):
+def _build_body_schema(resource, creating):
     index = 1 if creating else 2
     props = {name: spec[0] for name, spec in ATTRIBUTES[resource].items() if spec[index]}
     schema = {'type': 'object', 'properties': props, 'additionalProperties': False}
     if creating and resource in REQUIRED:
         schema['required'] = REQUIRED[resource]
     return schema
+
+
+# Built once: validation caches one validator per schema object, so a schema
+# built per request would cost a validator build on every create and update.
+_BODY_SCHEMAS = {(resource, creating): _build_body_schema(resource, creating)
+                 for resource in ATTRIBUTES for creating in (True, False)}
+
+
+def body_schema(resource, creating):
+    """The create (``creating``) or update schema of ``resource``'s body;
+    shared, callers must not change it."""
+    return _BODY_SCHEMAS[(resource, bool(creating))]
