@@ -1,8 +1,9 @@
 """Request bodies of the Networking API as JSON schemas.
 
 Each resource lists its attributes once as ``name: (schema, on_create,
-on_update)``; :func:`body_schema` builds the create or update schema from
-that table, rejecting unknown attributes like neutron does.
+on_update)``; the create and update schemas are built from that table once,
+at import (:func:`body_schema` hands them out), rejecting unknown attributes
+like neutron does.
 """
 
 #: The largest value an integer column (and a ``?limit=``) may take.
