@@ -6,6 +6,7 @@ cycles."""
 
 import json
 import re
+import signal
 import threading
 import time
 
@@ -255,3 +256,66 @@ def test_problems_name_failures_leftovers_and_growth_over_the_bound():
     assert result.problems(32) == ['1 failures', "1 left: [('image i1', 'active')]"]
     result.left = None
     assert result.problems(32)[1] == 'a listing at the end did not answer'
+
+
+class _StandInMix:
+    """soak_mix.MixServices without daemons: writes into the work directory
+    as the real daemons do (logs, configs)."""
+
+    def __init__(self, workdir, services, *databases):
+        self.workdir = workdir
+        self.stopped = False
+
+    def start(self):
+        (self.workdir / 'identity.log').write_text('started\n')
+
+    def stop(self):
+        self.stopped = True
+
+
+@pytest.mark.parametrize('failure', [KeyboardInterrupt, RuntimeError, None])
+def test_the_work_directory_goes_at_exit_whatever_the_end(monkeypatch, tmp_path, failure):
+    import contextlib
+
+    from tests.functional import databases
+    made = []
+
+    def mkdtemp(prefix):
+        made.append(tmp_path / (prefix + str(len(made))))
+        made[-1].mkdir()
+        return str(made[-1])
+
+    mixes = []
+
+    def mix(*args):
+        mixes.append(_StandInMix(*args))
+        return mixes[-1]
+
+    def finished(*args, **kwargs):
+        return soak.Result(1, 0, 0, 0, 0, {}, {}, [], [], [(0.0, {'api': 1})], 0)
+
+    def run(*args, **kwargs):
+        if failure:
+            raise failure('stopped')
+        return finished()
+
+    monkeypatch.setattr(soak.tempfile, 'mkdtemp', mkdtemp)
+    monkeypatch.setattr(databases, 'scratch_database',
+                        lambda backend, prefix: contextlib.nullcontext('sqlite://'))
+    monkeypatch.setattr(soak_mix, 'MixServices', mix)
+    monkeypatch.setattr(soak, 'run', run)
+    monkeypatch.setattr(soak, 'report', lambda result: None)
+    argv = ['--services', 'identity', '--minutes', '0']
+    before = signal.getsignal(signal.SIGTERM)
+    if failure:
+        with pytest.raises(failure):
+            soak.main(argv)
+    else:
+        assert soak.main(argv) == 0
+    assert len(made) == 1 and not made[0].exists()
+    assert mixes[0].stopped
+    assert signal.getsignal(signal.SIGTERM) is before   # handed back
+    # --keep-workdir leaves it for a look at the daemons' logs
+    monkeypatch.setattr(soak, 'run', finished)
+    soak.main(argv + ['--keep-workdir'])
+    assert (made[1] / 'identity.log').exists()

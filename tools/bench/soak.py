@@ -29,6 +29,9 @@ servers, ports or images left behind.  Any of those, or a daemon grown
 more than ``--rss-bound-mib`` (default 16, the fault suite's full-form
 bound), makes the verdict a failure and the exit status 1.
 
+The work directory (``/tmp/alto-soak-*``: daemon configs and logs) is removed
+at exit, also after a failure, Ctrl-C or SIGTERM; ``--keep-workdir`` leaves it.
+
 The fault suite runs the same soak, shorter (``tests/faults/test_soak.py``),
 through :func:`run`.
 
@@ -40,6 +43,8 @@ import argparse
 import contextlib
 import dataclasses
 import pathlib
+import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -404,16 +409,32 @@ def parser():
     parse.add_argument('--warmup-minutes', type=float, default=1)
     parse.add_argument('--rss-bound-mib', type=float, default=16,
                        help='growth of any daemon after the warm-up that fails the run')
+    parse.add_argument('--keep-workdir', action='store_true',
+                       help='leave the work directory (daemon logs and configs) behind')
     return parse
+
+
+def _exit_on_sigterm(signum, frame):
+    # SystemExit unwinds main()'s ExitStack: daemons stopped, work directory removed.
+    sys.exit(128 + signum)
 
 
 def main(argv=None):
     from tests.functional import databases
 
     args = parser().parse_args(argv)
-    workdir = pathlib.Path(tempfile.mkdtemp(prefix='alto-soak-'))
     cloud = mix = None
     with contextlib.ExitStack() as stack:
+        if threading.current_thread() is threading.main_thread():
+            stack.callback(signal.signal, signal.SIGTERM,
+                           signal.signal(signal.SIGTERM, _exit_on_sigterm))
+        workdir = pathlib.Path(tempfile.mkdtemp(prefix='alto-soak-'))
+        # Registered before the daemons' stops, so it runs after them (they
+        # write into it): on success, failure, Ctrl-C or SIGTERM alike.
+        if args.keep_workdir:
+            stack.callback(print, 'work directory kept: %s' % workdir)
+        else:
+            stack.callback(shutil.rmtree, workdir, ignore_errors=True)
         if 'compute' in args.services:
             connection = stack.enter_context(databases.scratch_database('mariadb', 'alto_soak'))
             (workdir / 'compute').mkdir()

@@ -229,9 +229,12 @@ class ComputeManager:
                 self._abort_build(context, instance, exc)
             except Exception as exc:  # any driver or network failure: try elsewhere
                 self._cleanup_failed_build(context, instance)
-                if self._give_up_host(context, instance):
-                    self.conductor_api.reschedule_instance(context, instance_uuid,
-                                                          request_spec, self.host, str(exc))
+                released = self.conductor_api.client.can_send_version(
+                    conductor_rpcapi.RESCHEDULE_CLAIM_RELEASED)
+                if self._give_up_host(context, instance, release=released):
+                    self.conductor_api.reschedule_instance(
+                        context, instance_uuid, request_spec, self.host, str(exc),
+                        claim_released=released)
 
     def _build(self, context, instance, spec):
         network_info = clients.network_client().allocate_for_instance(
@@ -360,13 +363,16 @@ class ComputeManager:
         except Exception:
             LOG.exception('Cleaning up the failed build of %s', instance.uuid)
 
-    def _give_up_host(self, context, instance):
+    def _give_up_host(self, context, instance, release=True):
         """Hand a failed build back for rescheduling: True when this host
         still built it.
 
-        The claim on this host is given back exactly once: by the
-        conductor's reschedule when this conditional update wins, or by the
-        delete that moved the server on (to ``deleting``, or gone) first.
+        The claim on this host is given back exactly once: with ``release``
+        in the same transaction as this conditional update when it wins
+        (a database or a reschedule cast lost after it cannot leak the
+        claim), else by the conductor's reschedule (a conductor older than
+        RPC 1.6); or by the delete that moved the server on (to
+        ``deleting``, or gone) first.
         """
         instance.host = None
         instance.node = None
@@ -377,9 +383,13 @@ class ComputeManager:
         instance.vm_state = inst_obj.BUILDING
         instance.power_state = inst_obj.NOSTATE
         instance.launched_at = None
+        expected = {'expected_task_state': ['networking', 'spawning'],
+                    'expected_vm_state': [inst_obj.BUILDING]}
         try:
-            instance.save(expected_task_state=['networking', 'spawning'],
-                          expected_vm_state=[inst_obj.BUILDING])
+            if release:
+                instance.save_and_release(self.host, **expected)
+            else:
+                instance.save(**expected)
         except (exception.InstanceNotFound, exception.InstanceInvalidState):
             LOG.info('Server %s was deleted while it was building', instance.uuid)
             return False

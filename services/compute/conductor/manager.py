@@ -65,9 +65,11 @@ class ConductorManager:
         self._run_build(self.build_task.build, context, instance_uuids,
                         spec_obj.RequestSpec.from_rpc(request_spec))
 
-    def reschedule_instance(self, context, instance_uuid, request_spec, failed_host, reason):
+    def reschedule_instance(self, context, instance_uuid, request_spec, failed_host, reason,
+                            claim_released=False):
         self._run_build(self.build_task.reschedule, context, instance_uuid,
-                        spec_obj.RequestSpec.from_rpc(request_spec), failed_host, reason)
+                        spec_obj.RequestSpec.from_rpc(request_spec), failed_host, reason,
+                        claim_released)
 
     def unshelve_instance(self, context, instance_uuid, request_spec):
         # Placement like a build's: on the bounded build threads.
@@ -204,11 +206,12 @@ class ConductorManager:
         stuck = inst_obj.InstanceList.get_by_filters(
             context, {'host': dead, 'vm_state': inst_obj.BUILDING})
         for instance in stuck:
-            host, claimed = instance.host, instance.claim_args()
-            if instance.set_error('Compute host %s stopped responding while building the '
-                                  'server' % host, expected_task_state=[instance.task_state],
-                                  expected_vm_state=[inst_obj.BUILDING]):
-                node_obj.ComputeNode.release(context, host, *claimed)
+            # The claim goes back in the transaction that sends the server
+            # to ERROR: a database lost between the two cannot leak it.
+            instance.set_error('Compute host %s stopped responding while building the '
+                               'server' % instance.host,
+                               expected_task_state=[instance.task_state],
+                               expected_vm_state=[inst_obj.BUILDING], release_on=instance.host)
 
     def _dead_hosts(self, context):
         """Compute hosts forced down, or silent for ``service_down_time``.
@@ -257,12 +260,13 @@ class ConductorManager:
             context, {'vm_state': inst_obj.BUILDING, 'task_state': 'networking',
                       'changes_before': cutoff.isoformat()})
         for instance in unstarted:
-            host, claimed = instance.host, instance.claim_args()
-            if host and instance.set_error(
+            if instance.host:  # its claim goes back with the move to ERROR, as above
+                instance.set_error(
                     'Compute host %s did not start the build of instance %s within %d '
-                    'seconds; the request may have been lost.' % (host, instance.uuid, timeout),
-                    expected_task_state=['networking'], expected_vm_state=[inst_obj.BUILDING]):
-                node_obj.ComputeNode.release(context, host, *claimed)
+                    'seconds; the request may have been lost.'
+                    % (instance.host, instance.uuid, timeout),
+                    expected_task_state=['networking'], expected_vm_state=[inst_obj.BUILDING],
+                    release_on=instance.host)
 
 
 def _flavor_row_id(context, flavorid):

@@ -10,6 +10,9 @@ Version history:
     1.3 - placement (the placement API's operations on the claim data)
     1.4 - reserve_block_device_name (call: a volume's mapping and device name)
     1.5 - evacuate_server takes ``target_state`` (2.95)
+    1.6 - reschedule_instance takes ``claim_released``: the compute host gave
+          the failed host's claim back with the server (Instance 1.2
+          save_and_release)
 """
 
 import oslo_messaging as messaging
@@ -21,9 +24,12 @@ from services.compute.objects import request_spec as spec_obj
 
 CONF = cfg.CONF
 TOPIC = 'compute-conductor'
-RPC_API_VERSION = '1.5'
+RPC_API_VERSION = '1.6'
 #: The first version whose evacuate_server takes ``target_state``.
 EVACUATE_TARGET_STATE = '1.5'
+#: The first version whose reschedule_instance takes ``claim_released``; a
+#: conductor this new also serves Instance 1.2 (save_and_release).
+RESCHEDULE_CLAIM_RELEASED = '1.6'
 
 
 class ConductorAPI:
@@ -48,10 +54,20 @@ class ConductorAPI:
         self._cast(context, 'build_instances', request_spec, '1.0',
                    instance_uuids=instance_uuids)
 
-    def reschedule_instance(self, context, instance_uuid, request_spec, failed_host, reason):
-        """A compute host failed a build: try the next host or give up."""
-        self._cast(context, 'reschedule_instance', request_spec, '1.0',
-                   instance_uuid=instance_uuid, failed_host=failed_host, reason=reason)
+    def reschedule_instance(self, context, instance_uuid, request_spec, failed_host, reason,
+                            claim_released=False):
+        """A compute host failed a build: try the next host or give up.
+        ``claim_released``: the host gave its claim back already, with the
+        server (only sent to a conductor of 1.6 or later)."""
+        if not claim_released:
+            self._cast(context, 'reschedule_instance', request_spec, '1.0',
+                       instance_uuid=instance_uuid, failed_host=failed_host, reason=reason)
+            return
+        rpc.require_version(self.client, RESCHEDULE_CLAIM_RELEASED, 'conductor')
+        self.client.prepare(version=RESCHEDULE_CLAIM_RELEASED).cast(
+            context, 'reschedule_instance', request_spec=request_spec,
+            instance_uuid=instance_uuid, failed_host=failed_host, reason=reason,
+            claim_released=True)
 
     def migrate_server(self, context, instance_uuid, flavorid, request_spec):
         """Resize (new flavor) or cold migrate (``flavorid`` None)."""

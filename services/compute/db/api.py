@@ -210,16 +210,20 @@ def _claim(session, host, vcpus, memory_mb, disk_gb):
 
 
 def compute_node_release(host, vcpus, memory_mb, disk_gb, instances=1):
-    node = models.ComputeNode
     with writer() as session:
-        session.execute(sa.update(node).where(node.host == host).values(
-            vcpus_used=sa.case((node.vcpus_used >= vcpus, node.vcpus_used - vcpus), else_=0),
-            memory_mb_used=sa.case((node.memory_mb_used >= memory_mb,
-                                    node.memory_mb_used - memory_mb), else_=0),
-            local_gb_used=sa.case((node.local_gb_used >= disk_gb,
-                                   node.local_gb_used - disk_gb), else_=0),
-            running_vms=sa.case((node.running_vms >= instances,
-                                 node.running_vms - instances), else_=0)))
+        _release(session, host, vcpus, memory_mb, disk_gb, instances)
+
+
+def _release(session, host, vcpus, memory_mb, disk_gb, instances=1):
+    node = models.ComputeNode
+    session.execute(sa.update(node).where(node.host == host).values(
+        vcpus_used=sa.case((node.vcpus_used >= vcpus, node.vcpus_used - vcpus), else_=0),
+        memory_mb_used=sa.case((node.memory_mb_used >= memory_mb,
+                                node.memory_mb_used - memory_mb), else_=0),
+        local_gb_used=sa.case((node.local_gb_used >= disk_gb,
+                               node.local_gb_used - disk_gb), else_=0),
+        running_vms=sa.case((node.running_vms >= instances,
+                             node.running_vms - instances), else_=0)))
 
 
 # -- flavors -----------------------------------------------------------------
@@ -581,6 +585,24 @@ def instance_claim_and_place(uuid, host, values, vcpus, memory_mb, disk_gb,
             return None
         # Raising here rolls the claim back with the rest.
         return _instance_swap(session, uuid, values, expected_task_state, expected_vm_state)
+
+
+def instance_update_and_release(uuid, values, host, vcpus, memory_mb, disk_gb,
+                                expected_task_state=None, expected_vm_state=None):
+    """Write the server's ``values`` (it leaves ``host``: rescheduled, or
+    sent to ERROR) and give back its resources on ``host`` in ONE
+    transaction: both or neither, the mirror of
+    :func:`instance_claim_and_place`.  A database that goes away between
+    a separate state move and release would leave a claim no server
+    accounts for (or a server whose claim went back twice when retried).
+
+    Returns the server's dict; InstanceNotFound / InstanceInvalidState when
+    it is gone or moved on (nothing written, nothing given back: whoever
+    moved it on gives the claim back)."""
+    with writer() as session:
+        row = _instance_swap(session, uuid, values, expected_task_state, expected_vm_state)
+        _release(session, host, vcpus, memory_mb, disk_gb)
+        return row
 
 
 def _instance_swap(session, uuid, values, expected_task_state, expected_vm_state):

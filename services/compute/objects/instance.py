@@ -38,8 +38,8 @@ NOSTATE, RUNNING, PAUSED_POWER, SHUTDOWN, CRASHED, SUSPENDED_POWER = 0, 1, 3, 4,
 
 @base.register
 class Instance(base.ComputeObject):
-    # 1.0: initial; 1.1: auto_disk_config
-    VERSION = '1.1'
+    # 1.0: initial; 1.1: auto_disk_config; 1.2: save_and_release
+    VERSION = '1.2'
     fields = {
         'id': fields.IntegerField(),
         'uuid': fields.UUIDField(),
@@ -124,6 +124,21 @@ class Instance(base.ComputeObject):
         self._from_db(self._context, dict(values, fault=fault), self)
 
     @base.remotable
+    def save_and_release(self, host, expected_task_state=None, expected_vm_state=None):
+        """:meth:`save`, and give back the server's claim (its flavor's
+        resources) on ``host`` in the same transaction: the server leaving
+        a host and the host's claim going back are both written or neither.
+        InstanceNotFound / InstanceInvalidState (nothing written) when
+        another request moved the server on first; that one gives it back."""
+        updates = self.changes()
+        updates.pop('fault', None)
+        values = base.db().instance_update_and_release(
+            self.uuid, updates, host, *self.claim_args(),
+            expected_task_state=expected_task_state, expected_vm_state=expected_vm_state)
+        fault = self.fault if self.obj_attr_is_set('fault') else None
+        self._from_db(self._context, dict(values, fault=fault), self)
+
+    @base.remotable
     def destroy(self):
         base.db().instance_destroy(self.uuid)
         self.deleted = True
@@ -139,17 +154,23 @@ class Instance(base.ComputeObject):
         self.obj_reset_changes(['fault'])
 
     def set_error(self, message, details=None, code=500, expected_task_state=None,
-                  expected_vm_state=None):
+                  expected_vm_state=None, release_on=None):
         """Put the server in ERROR with a fault the API shows; with
-        ``expected_*`` only from those states.  True when it went to ERROR."""
+        ``expected_*`` only from those states.  With ``release_on`` (a host)
+        its claim there goes back in the same transaction as the state
+        move (:meth:`save_and_release`).  True when it went to ERROR."""
         LOG.warning('Server %s goes to ERROR: %s', self.uuid, message)
         # The fault first, so nobody sees an ERROR server without its reason.
         self.add_fault(code, message, details, host=self.host)
         self.vm_state = ERROR
         self.task_state = None
         try:
-            self.save(expected_task_state=expected_task_state,
-                      expected_vm_state=expected_vm_state)
+            if release_on:
+                self.save_and_release(release_on, expected_task_state=expected_task_state,
+                                      expected_vm_state=expected_vm_state)
+            else:
+                self.save(expected_task_state=expected_task_state,
+                          expected_vm_state=expected_vm_state)
         except (exception.InstanceNotFound, exception.InstanceInvalidState):
             return False
         return True

@@ -101,9 +101,10 @@ def test_rpc_api_versions():
     # compute 1.6: deferred delete; 1.7: resize through the source; 1.8:
     # diagnostics, admin password, network info refresh, resize source cleanup;
     # compute 1.10 / conductor 1.5: an evacuation's target state (2.95);
-    # compute 1.11: assisted volume snapshots.
+    # compute 1.11: assisted volume snapshots; conductor 1.6: a reschedule
+    # whose claim the compute host gave back with the server.
     assert compute_rpcapi.RPC_API_VERSION == '1.11'
-    assert conductor_rpcapi.RPC_API_VERSION == '1.5'
+    assert conductor_rpcapi.RPC_API_VERSION == '1.6'
     assert scheduler_rpcapi.RPC_API_VERSION == '1.1'
 
 
@@ -234,6 +235,20 @@ def test_capped_compute_refuses_volume_attach_before_1_4():
     assert compute.client.calls == []
 
 
+def test_reschedule_says_the_claim_was_released_only_from_1_6():
+    from common import exception as common_exc
+    cond = conductor_rpcapi.ConductorAPI.__new__(conductor_rpcapi.ConductorAPI)
+    cond.client = _RecordingClient(cap='1.5')
+    cond.reschedule_instance(None, 'u', _spec(), 'h1', 'boom')
+    with pytest.raises(common_exc.RPCVersionCapped):
+        cond.reschedule_instance(None, 'u', _spec(), 'h1', 'boom', claim_released=True)
+    cond.client.cap = '1.6'
+    cond.reschedule_instance(None, 'u', _spec(), 'h1', 'boom', claim_released=True)
+    assert [c[2]['version'] for c in cond.client.calls] == ['1.2', '1.6']
+    assert 'claim_released' not in cond.client.sent[0]
+    assert cond.client.sent[1]['claim_released'] is True
+
+
 def test_capped_conductor_refuses_placement_before_1_3():
     from common import exception as common_exc
     cond = conductor_rpcapi.ConductorAPI.__new__(conductor_rpcapi.ConductorAPI)
@@ -268,7 +283,8 @@ EXPECTED_OBJECTS = {
     'compute.ConsoleAuthToken': '1.0-fff2d0f447727f21fadf6e2c1eecd33a',
     'compute.Flavor': '1.0-aae6228b2fcdaef3ba0c299f2b0d39dd',
     'compute.FlavorList': '1.0-a8b048c483dfc3ac6f8a366aeb4b06bd',
-    'compute.Instance': '1.1-322cc4498a9d6a715c7e2ec55893f1f9',
+    # 1.2: save_and_release
+    'compute.Instance': '1.2-5e31898e3b5643883787b79d06b36ef4',
     'compute.InstanceAction': '1.0-b960a895526acc8ad8142fe47ddfbc5d',
     'compute.InstanceActionList': '1.0-4a53826625cc280e15fae64a575e0879',
     'compute.Migration': '1.0-166712fb542791f39a517812770bd286',

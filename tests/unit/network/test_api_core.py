@@ -169,3 +169,19 @@ def test_pagination_sorting_fields(api):
     api.get('/networks?limit=x', status=400)
     api.get('/networks?sort_key=bogus', status=400)
     api.get('/networks?shared=maybe', status=400)
+
+
+def test_port_creates_and_updates_do_not_grow_the_validator_cache(api):
+    # Body schemas are built once: one built per request would add a cached
+    # validator (and its build cost) on every create and update.
+    from common import validation
+    net = api.network()
+    port = api.port(net['id'])
+    api.put('/ports/%s' % port['id'], {'port': {'name': 'p'}})
+    api.put('/networks/%s' % net['id'], {'network': {'name': 'n'}})
+    before = len(validation._VALIDATORS)
+    for index in range(5):
+        made = api.port(net['id'], name='port-%d' % index)
+        api.put('/ports/%s' % made['id'], {'port': {'name': 'q-%d' % index}})
+        api.put('/networks/%s' % net['id'], {'network': {'name': 'n-%d' % index}})
+    assert len(validation._VALIDATORS) == before

@@ -17,22 +17,40 @@ from services.compute.objects import quota as quota_obj
 _SERVER_GROUPS = ('server_groups', 'server_group_members')
 
 
-def _names(req):
-    names = [n for n in quota_conf.RESOURCES if req.at_least(50) or n not in _SERVER_GROUPS]
-    if not req.at_least(57):
+def _names_at(version):
+    """The quota names of a class at microversion ``(2, version)``."""
+    names = [n for n in quota_conf.RESOURCES if version >= 50 or n not in _SERVER_GROUPS]
+    if version < 57:
         names += list(quota_views.INJECTED_FILES)
-    if not req.at_least(50):
+    if version < 50:
         names += list(quota_views.NETWORK_ERA)
     return names
 
 
-def _schema(req):
-    names = _names(req) + ([] if req.at_least(50) else ['networks'])
+def _update_schema(version):
+    names = _names_at(version) + ([] if version >= 50 else ['networks'])
     return {'type': 'object',
             'properties': {'quota_class_set': {
                 'type': 'object', 'additionalProperties': False,
                 'properties': {n: types.signed_int_or_digits() for n in names}}},
             'required': ['quota_class_set'], 'additionalProperties': False}
+
+
+# The key set changes at 2.50 and 2.57 only: one schema per band, built once
+# (validation caches a validator per schema object, so a schema built per
+# request would cost a validator build on every update).
+_UPDATE_2_1 = _update_schema(1)
+_UPDATE_2_50 = _update_schema(50)
+_UPDATE_2_57 = _update_schema(57)
+
+
+def _names(req):
+    return _names_at(57 if req.at_least(57) else 50 if req.at_least(50) else 1)
+
+
+def _schema(req):
+    return (_UPDATE_2_57 if req.at_least(57) else
+            _UPDATE_2_50 if req.at_least(50) else _UPDATE_2_1)
 
 
 def register(r):

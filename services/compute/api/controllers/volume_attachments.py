@@ -71,7 +71,8 @@ def show(req, server_id, volume_id):
 
 
 def create(req, server_id):
-    schema = schemas.create(tag=req.at_least(49), delete_on_termination=req.at_least(79))
+    schema = (schemas.CREATE_V279 if req.at_least(79) else
+              schemas.CREATE_V249 if req.at_least(49) else schemas.CREATE)
     body = common.validate(schema, req.body)['volumeAttachment']
     instance = _instance(req, server_id, 'create')
     servers.check_not_locked(req, instance)
@@ -99,8 +100,8 @@ def _shelved_offloaded(req, instance, action_name):
 
 
 def update(req, server_id, volume_id):
-    body = common.validate(schemas.update(extended=req.at_least(85)),
-                           req.body)['volumeAttachment']
+    schema = schemas.UPDATE_V285 if req.at_least(85) else schemas.UPDATE
+    body = common.validate(schema, req.body)['volumeAttachment']
     instance = servers.get_instance(req, server_id)
     if body['volumeId'] != volume_id:
         policies.authorize(req.context, 'os-volumes-attachments:swap',

@@ -8,7 +8,7 @@ DEVICE = {'type': ['string', 'null'],
 _uuid = {'type': 'string', 'format': 'uuid'}
 
 
-def create(tag=False, delete_on_termination=False):
+def _create(tag=False, delete_on_termination=False):
     """The attach body; ``tag`` from 2.49, ``delete_on_termination`` from 2.79."""
     properties = {'volumeId': _uuid, 'device': DEVICE}
     if tag:
@@ -25,7 +25,7 @@ def create(tag=False, delete_on_termination=False):
     }
 
 
-def update(extended=False):
+def _update(extended=False):
     """The update (swap) body; from 2.85 also the attachment's own fields."""
     properties = {'volumeId': _uuid}
     if extended:
@@ -39,3 +39,12 @@ def update(extended=False):
         'required': ['volumeAttachment'],
         'additionalProperties': False,
     }
+
+
+# Fixed values, one per microversion band: validation caches a validator per
+# schema object, so a schema built per request would cost one per request.
+CREATE = _create()
+CREATE_V249 = _create(tag=True)
+CREATE_V279 = _create(tag=True, delete_on_termination=True)
+UPDATE = _update()
+UPDATE_V285 = _update(extended=True)

@@ -151,9 +151,16 @@ class BuildTask:
                 state=current.task_state)
         return None
 
-    def reschedule(self, context, uuid, spec, failed_host, reason):
-        """A host failed the build: release its claim and try elsewhere."""
-        node_obj.ComputeNode.release(context, failed_host, *spec.claim_args())
+    def reschedule(self, context, uuid, spec, failed_host, reason, claim_released=False):
+        """A host failed the build: try elsewhere.
+
+        The failed host's claim went back in the transaction that gave the
+        server up (``claim_released``: the host's Instance.save_and_release),
+        so a database or a cast lost in between cannot leak it.  A compute
+        host older than conductor RPC 1.6 gave the server up alone: its
+        claim goes back here, as it always did."""
+        if not claim_released:
+            node_obj.ComputeNode.release(context, failed_host, *spec.claim_args())
         spec = spec.obj_clone()
         spec.failed_hosts = list(spec.failed_hosts) + [failed_host]
         try:

@@ -1,8 +1,9 @@
 """Request bodies of the Networking API as JSON schemas.
 
 Each resource lists its attributes once as ``name: (schema, on_create,
-on_update)``; :func:`body_schema` builds the create or update schema from
-that table, rejecting unknown attributes like neutron does.
+on_update)``; the create and update schemas are built from that table once,
+at import (:func:`body_schema` hands them out), rejecting unknown attributes
+like neutron does.
 """
 
 #: The largest value an integer column (and a ``?limit=``) may take.
@@ -229,10 +230,22 @@ QUOTA = {'type': 'object', 'required': ['quota'], 'properties': {
                                        'maximum': DB_INT_MAX, 'maxLength': 16}}}}
 
 
-def body_schema(resource, creating):
+def _build_body_schema(resource, creating):
     index = 1 if creating else 2
     props = {name: spec[0] for name, spec in ATTRIBUTES[resource].items() if spec[index]}
     schema = {'type': 'object', 'properties': props, 'additionalProperties': False}
     if creating and resource in REQUIRED:
         schema['required'] = REQUIRED[resource]
     return schema
+
+
+# Built once: validation caches one validator per schema object, so a schema
+# built per request would cost a validator build on every create and update.
+_BODY_SCHEMAS = {(resource, creating): _build_body_schema(resource, creating)
+                 for resource in ATTRIBUTES for creating in (True, False)}
+
+
+def body_schema(resource, creating):
+    """The create (``creating``) or update schema of ``resource``'s body;
+    shared, callers must not change it."""
+    return _BODY_SCHEMAS[(resource, bool(creating))]

@@ -60,7 +60,7 @@ def create(req):
     ctx = req.context
     policies.authorize(ctx, 'volume:attachment_create')
     body = req.body
-    common.validate(schemas.attachment_create(), body)
+    common.validate(schemas.ATTACHMENT_CREATE, body)
     spec = body['attachment']
     volume_id = spec.get('volume_uuid') or spec.get('volume_id')
     if not volume_id:
@@ -76,7 +76,7 @@ def create(req):
 def update(req, attachment_id):
     _get(req, attachment_id, 'volume:attachment_update')
     body = req.body
-    common.validate(schemas.attachment_update(), body)
+    common.validate(schemas.ATTACHMENT_UPDATE, body)
     attachment = common.conductor().attachment_update(req.context, attachment_id,
                                                       body['attachment']['connector'])
     return {'attachment': views.detail(attachment)}

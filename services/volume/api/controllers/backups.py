@@ -77,7 +77,7 @@ def create(req):
     ctx = req.context
     policies.authorize(ctx, 'backup:create')
     body = req.body
-    common.validate(schemas.create(), body)
+    common.validate(schemas.CREATE, body)
     spec = body['backup']
     incremental = common.boolean(spec.get('incremental', False), 'incremental')
     volume = common.conductor().volume_get(ctx, spec['volume_id'])
@@ -102,7 +102,7 @@ def delete(req, backup_id):
 def restore(req, backup_id):
     _get(req, backup_id, 'backup:restore')
     body = req.body
-    common.validate(schemas.restore(), body)
+    common.validate(schemas.RESTORE, body)
     spec = body['restore'] or {}
     if spec.get('volume_id'):
         volume = common.conductor().volume_get(req.context, spec['volume_id'])

@@ -42,7 +42,7 @@ def index(req):
 def create(req):
     policies.authorize(req.context, 'volume_extension:qos_specs_manage:create')
     body = req.body
-    common.validate(schemas.create(), body)
+    common.validate(schemas.CREATE, body)
     specs = dict(body['qos_specs'])
     name = specs.pop('name').strip()
     if not name:
@@ -59,7 +59,7 @@ def show(req, qos_id):
 def set_keys(req, qos_id):
     policies.authorize(req.context, 'volume_extension:qos_specs_manage:update')
     body = req.body
-    common.validate(schemas.set_keys(), body)
+    common.validate(schemas.SET_KEYS, body)
     common.conductor().qos_set_keys(req.context, qos_id, body['qos_specs'])
     return {'qos_specs': body['qos_specs']}
 
@@ -67,7 +67,7 @@ def set_keys(req, qos_id):
 def delete_keys(req, qos_id):
     policies.authorize(req.context, 'volume_extension:qos_specs_manage:update')
     body = req.body
-    common.validate(schemas.delete_keys(), body)
+    common.validate(schemas.DELETE_KEYS, body)
     common.conductor().qos_delete_keys(req.context, qos_id, body['keys'])
     return router.Response(None, 202)
 

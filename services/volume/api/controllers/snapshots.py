@@ -73,7 +73,7 @@ def create(req):
     ctx = req.context
     policies.authorize(ctx, 'volume:create_snapshot')
     body = req.body
-    common.validate(schemas.snapshot_create(), body)
+    common.validate(schemas.SNAPSHOT_CREATE, body)
     spec = body['snapshot']
     force = common.boolean(spec.get('force', False), 'force')
     if not spec['volume_id']:
@@ -95,7 +95,7 @@ def create(req):
 def update(req, snapshot_id):
     get_snapshot(req, snapshot_id, 'volume:update_snapshot')
     body = req.body
-    common.validate(schemas.snapshot_update(), body)
+    common.validate(schemas.SNAPSHOT_UPDATE, body)
     spec = body['snapshot']
     values = {key: _name(spec, key) for key in ('name', 'description')
               if key in spec or 'display_' + key in spec}
@@ -181,7 +181,7 @@ def metadata_index(req, snapshot_id):
 def _set(req, snapshot_id, replace):
     get_snapshot(req, snapshot_id, 'volume:update_snapshot_metadata')
     body = req.body
-    common.validate(schemas.metadata(), body)
+    common.validate(schemas.METADATA, body)
     return {'metadata': common.conductor().metadata_update(
         req.context, 'snapshot', snapshot_id, body['metadata'], replace)}
 
@@ -204,7 +204,7 @@ def metadata_show(req, snapshot_id, key):
 def metadata_update(req, snapshot_id, key):
     get_snapshot(req, snapshot_id, 'volume:update_snapshot_metadata')
     body = req.body
-    common.validate(schemas.metadata('meta'), body)
+    common.validate(schemas.META_ITEM, body)
     if list(body['meta']) != [key]:
         raise exception.InvalidInput(reason='Request body and URI mismatch')
     common.conductor().metadata_update(req.context, 'snapshot', snapshot_id, body['meta'],

@@ -72,7 +72,7 @@ def create(req, collection):
     ctx = req.context
     policies.authorize(ctx, 'volume:create_transfer')
     body = req.body
-    common.validate(schemas.create(), body)
+    common.validate(schemas.CREATE, body)
     spec = body['transfer']
     no_snapshots = req.at_least(55) and common.boolean(spec.get('no_snapshots', False),
                                                        'no_snapshots')
@@ -94,7 +94,7 @@ def delete(req, transfer_id):
 def accept(req, collection, transfer_id):
     policies.authorize(req.context, 'volume:accept_transfer')
     body = req.body
-    common.validate(schemas.accept(), body)
+    common.validate(schemas.ACCEPT, body)
     transfer = common.conductor().transfer_accept(req.context, transfer_id,
                                                   body['accept']['auth_key'])
     return router.Response({'transfer': summary(req, collection, transfer)}, 202)

@@ -61,7 +61,7 @@ def default(req):
 def create(req):
     policies.authorize(req.context, 'volume_extension:types_manage')
     body = req.body
-    common.validate(schemas.type_create(), body)
+    common.validate(schemas.TYPE_CREATE, body)
     spec = body['volume_type']
     name = spec['name'].strip()
     if not name:
@@ -76,7 +76,7 @@ def create(req):
 def update(req, type_id):
     policies.authorize(req.context, 'volume_extension:types_manage')
     body = req.body
-    common.validate(schemas.type_update(), body)
+    common.validate(schemas.TYPE_UPDATE, body)
     spec = body['volume_type']
     values = {}
     if spec.get('name') is not None:
@@ -150,7 +150,7 @@ def specs_index(req, type_id):
 def specs_create(req, type_id):
     vtype = _type(req, type_id, 'volume_extension:types_extra_specs:create')
     body = req.body
-    common.validate(schemas.metadata('extra_specs'), body)
+    common.validate(schemas.EXTRA_SPECS, body)
     specs = common.conductor().type_extra_specs_update(req.context, vtype['id'],
                                                        body['extra_specs'])
     return {'extra_specs': {k: specs[k] for k in body['extra_specs']}}

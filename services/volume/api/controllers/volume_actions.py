@@ -76,7 +76,7 @@ def upload_image(req, volume_id, args):
     ctx = req.context
     volume = volumes.get_volume(req, volume_id,
                                 'volume_extension:volume_actions:upload_image')
-    common.validate(schemas.upload_image(), {'upload': args})
+    common.validate(schemas.UPLOAD_IMAGE, {'upload': args})
     force = common.boolean(args.get('force', False), 'force')
     disk_format = args.get('disk_format') or 'raw'
     container_format = args.get('container_format') or 'bare'
@@ -124,7 +124,7 @@ def retype(req, volume_id, args):
     copied there."""
     args = _args(args, 'os-retype')
     volumes.get_volume(req, volume_id, 'volume:retype')
-    common.validate(schemas.retype(), args)
+    common.validate(schemas.RETYPE, args)
     common.conductor().volume_retype(req.context, volume_id, args['new_type'],
                                      args.get('migration_policy') or 'never')
     return router.Response(None, 202)

@@ -79,7 +79,7 @@ def create(req):
     ctx = req.context
     policies.authorize(ctx, 'volume:create')
     body = req.body
-    common.validate(schemas.volume_create(), body)
+    common.validate(schemas.VOLUME_CREATE, body)
     spec = body['volume']
     if spec.get('backup_id'):
         raise exception.InvalidInput(reason='Restoring a backup is not supported.')
@@ -131,7 +131,7 @@ def _image_values(req, image_ref, size):
 def update(req, volume_id):
     volume = get_volume(req, volume_id, 'volume:update')
     body = req.body
-    common.validate(schemas.volume_update(), body)
+    common.validate(schemas.VOLUME_UPDATE, body)
     spec = body['volume']
     values = {}
     for key in ('name', 'description'):
@@ -165,7 +165,7 @@ def metadata_index(req, volume_id):
 def _set_metadata(req, volume_id, rule, replace):
     get_volume(req, volume_id, rule)
     body = req.body
-    common.validate(schemas.metadata(), body)
+    common.validate(schemas.METADATA, body)
     return {'metadata': common.conductor().metadata_update(
         req.context, 'volume', volume_id, body['metadata'], replace)}
 
@@ -188,7 +188,7 @@ def metadata_show(req, volume_id, key):
 def metadata_update(req, volume_id, key):
     get_volume(req, volume_id, 'volume:update_volume_metadata')
     body = req.body
-    common.validate(schemas.metadata('meta'), body)
+    common.validate(schemas.META_ITEM, body)
     meta = body['meta']
     if list(meta) != [key]:
         raise exception.InvalidInput(reason='Request body and URI mismatch')
