@@ -312,15 +312,17 @@ class DiskFile:
 
         Raises DiskFileError('etag') when ``expected_etag`` does not match.
         """
-        # creating and renaming files wait on the filesystem's journal while
-        # other writers flush: out of the serving loop, as the writes are
-        fd, tmp = self.offload(self._tmp)
         digest = hashlib.md5(usedforsecurity=False)
         size = synced = 0
         every = self.bytes_per_sync if self.fsync else 0
         pending, pending_size = [], 0
         # the batch being hashed and written while the next one is read off the network
         hashing = writing = None
+        # the temporary file, made when the first batch is written: a body
+        # shorter than a batch is written, flushed and put in place in one
+        # trip out of the serving loop (each trip costs a wake-up of a
+        # native thread and of the loop, more than a small body's write)
+        fd = tmp = None
 
         def footer_of(etag):
             meta = json.dumps(dict(metadata, ETag=etag, **{
@@ -336,6 +338,11 @@ class DiskFile:
                     pending.append(chunk)
                     pending_size += len(chunk)
                     if pending_size >= WRITE_BATCH:
+                        if fd is None:
+                            # creating and renaming files wait on the
+                            # filesystem's journal while other writers
+                            # flush: out of the serving loop, as the writes are
+                            fd, tmp = self.offload(self._tmp)
                         # hashed and written out of the serving loop (the write
                         # may wait on the disk: dirty page throttling), while
                         # the next batch is read (one at a time, in order)
@@ -351,6 +358,9 @@ class DiskFile:
                                              sync and 'data', drop)
                         pending, pending_size = [], 0
                         synced = size if sync else synced
+                if fd is None:
+                    return self.offload(self._write_whole, pending, digest, footer_of,
+                                        expected_etag, timestamp + '.data', self._drop(size)), size
                 if hashing is not None:
                     hashing.wait()
                     hashing = None
@@ -370,13 +380,31 @@ class DiskFile:
                         writing.wait()
                     except OSError:
                         pass
-                os.close(fd)
+                if fd is not None:
+                    os.close(fd)
             self.offload(self._place_and_clean, tmp, timestamp + '.data')
+        except BaseException:
+            if tmp is not None and os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+        return etag, size
+
+    def _write_whole(self, chunks, digest, footer_of, expected_etag, name, drop):
+        """A whole body (one batch) into a new file, flushed, put in place;
+        returns the ETag."""
+        fd, tmp = self._tmp()
+        try:
+            try:
+                etag = _write_last(fd, chunks, digest, footer_of, expected_etag,
+                                   self.fsync and 'all', drop)
+            finally:
+                os.close(fd)
+            self._place_and_clean(tmp, name)
         except BaseException:
             if os.path.exists(tmp):
                 os.unlink(tmp)
             raise
-        return etag, size
+        return etag
 
     def _place_and_clean(self, tmp, name):
         self._place(tmp, name)

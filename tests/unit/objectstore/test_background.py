@@ -83,6 +83,7 @@ class Cluster:
                 self.conf[node])
         monkeypatch.setattr(client, 'request', self.request)
         monkeypatch.setattr(client, 'connect', self.connect)
+        monkeypatch.setattr(client, 'kept_request', self.kept_request)
 
     def device_path(self, device):
         node = next(n for n, devs in NODES.items() if device in devs)
@@ -96,6 +97,9 @@ class Cluster:
                                   method=method, headers=headers or {}, body=body)
         resp = req.get_response(self.apps[node['port']])
         return resp.status_int, dict(resp.headers), resp.body
+
+    def kept_request(self, ip, port, method, path, headers, conn_timeout, node_timeout):
+        return self.request({'port': port}, method, path, headers)[0]
 
     def connect(self, host, port, method, path, headers, conn_timeout, node_timeout,
                 query_string=''):

@@ -268,3 +268,26 @@ def test_makedirs_on_a_device_starts_again_when_a_parent_is_tidied(tmp_path, mon
     monkeypatch.setattr(os, 'mkdir', mkdir)
     devices.makedirs(str(device), str(target))
     assert target.is_dir()
+
+
+def test_a_short_body_is_stored_in_one_trip_out_of_the_loop(tmp_path, monkeypatch):
+    """Creating, writing, flushing and placing a body shorter than a write
+    batch is one offloaded call; the flush still happens before the answer."""
+    trips, flushed = [], []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, 'fsync', lambda fd: flushed.append(fd) or real_fsync(fd))
+
+    def offload(func, *args):
+        trips.append(func.__name__)
+        return func(*args)
+    disk = diskfile.DiskFile(str(tmp_path), 1, 'c' * 32, fsync=True, offload=offload)
+    etag, size = disk.write(iter([b'x' * 4096]), {}, '0000000001.00000')
+    assert (trips, len(flushed), size) == (['_write_whole'], 1, 4096)
+    state = disk.state()
+    assert state.metadata['ETag'] == etag and b''.join(disk.reader(state)) == b'x' * 4096
+    # a mismatched ETag leaves no temporary file behind on this path either
+    with pytest.raises(diskfile.DiskFileError):
+        disk.write(iter([b'y']), {}, '0000000002.00000', expected_etag='0' * 32)
+    assert list((tmp_path / 'tmp').iterdir()) == []
+    assert disk.state().timestamp == '0000000001.00000'
+
