@@ -38,7 +38,7 @@ class AccountQuotas(subrequest.Module):
                 info = self.proxy.info(req.environ, account, fresh=True)
             if info.status // 100 == 2 and _over(info, target[1]):
                 return container_quotas.over_quota()
-        return req.get_response(self.app)
+        return self.passthrough(req)
 
     def _change(self, req):
         for alias, name in ALIASES.items():

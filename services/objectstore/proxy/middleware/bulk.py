@@ -60,7 +60,7 @@ class Bulk(subrequest.Module):
 
     def handle(self, req, account, container, obj):
         if account is None:
-            return req.get_response(self.app)
+            return self.passthrough(req)
         if req.method == 'PUT' and 'extract-archive' in req.GET:
             mode = ARCHIVES.get(req.GET['extract-archive'])
             if mode is None:
@@ -71,7 +71,7 @@ class Bulk(subrequest.Module):
         if req.method in ('DELETE', 'POST') and 'bulk-delete' in req.GET and \
                 container is None:
             return self._delete(req, account)
-        return req.get_response(self.app)
+        return self.passthrough(req)
 
     def _extract(self, req, account, base, mode):
         created, errors, made = 0, [], set()

@@ -67,7 +67,7 @@ class ContainerQuotas(subrequest.Module):
                 info = self.proxy.info(req.environ, account, target[0], fresh=True)
             if info.status // 100 == 2 and _over(info, target[1]):
                 return over_quota()
-        return req.get_response(self.app)
+        return self.passthrough(req)
 
 
 def _has_quota(info):

@@ -39,7 +39,7 @@ class CORS(subrequest.Module):
     def handle(self, req, account, container, obj):
         origin = req.headers.get('Origin')
         if container is None or not origin:
-            return req.get_response(self.app)
+            return self.passthrough(req)
         info = self.proxy.info(req.environ, account, container)
         allow = allowed_origin(info, origin)
         if req.method == 'OPTIONS' and 'Access-Control-Request-Method' in req.headers:

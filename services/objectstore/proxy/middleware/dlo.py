@@ -27,7 +27,7 @@ class DynamicLargeObjects(subrequest.Module):
 
     def handle(self, req, account, container, obj):
         if obj is None:
-            return req.get_response(self.app)
+            return self.passthrough(req)
         if req.method in ('PUT', 'POST', 'COPY') and HEADER in req.headers:
             value = req.headers[HEADER]
             if value.startswith('/') or '/' not in value or not value.split('/', 1)[0]:
@@ -36,7 +36,7 @@ class DynamicLargeObjects(subrequest.Module):
                     body=b'X-Object-Manifest must be in the format container/prefix')
         if req.method not in ('GET', 'HEAD') or \
                 req.GET.get('multipart-manifest') == 'get':
-            return req.get_response(self.app)
+            return self.passthrough(req)
         resp, manifest = segments_mod.read_manifest(self.app, req, HEADER, 'HEAD')
         if manifest is None:
             return resp

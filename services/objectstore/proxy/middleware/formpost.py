@@ -48,7 +48,7 @@ class FormPost(subrequest.Module):
     def handle(self, req, account, container, prefix):
         if req.method != 'POST' or container is None or \
                 not req.content_type == 'multipart/form-data':
-            return req.get_response(self.app)
+            return self.passthrough(req)
         try:
             form = req.POST
         except (ValueError, TypeError):

@@ -67,7 +67,7 @@ class StaticLargeObjects(subrequest.Module):
 
     def handle(self, req, account, container, obj):
         if obj is None:
-            return req.get_response(self.app)
+            return self.passthrough(req)
         mode = req.GET.get('multipart-manifest')
         if req.method == 'PUT' and mode == 'put':
             return self._put(req, account)
@@ -87,7 +87,7 @@ class StaticLargeObjects(subrequest.Module):
             return resp
         elif req.method == 'DELETE' and mode == 'delete':
             return self._delete(req, account, container, obj)
-        return req.get_response(self.app)
+        return self.passthrough(req)
 
     # -- PUT ?multipart-manifest=put ---------------------------------------------
     def _put(self, req, account):

@@ -39,20 +39,20 @@ class StaticWeb(subrequest.Module):
 
     def handle(self, req, account, container, obj):
         if container is None or req.method not in ('GET', 'HEAD'):
-            return req.get_response(self.app)
+            return self.passthrough(req)
         identity = acl.Identity.from_environ(req.environ)
         if identity.authenticated and not _true(req.headers.get('X-Web-Mode')):
-            return req.get_response(self.app)
+            return self.passthrough(req)
         if req.environ.get('objectstore.source') or \
                 req.environ.get('objectstore.authorized_account'):
-            return req.get_response(self.app)   # a module's request, or a temporary URL
+            return self.passthrough(req)   # a module's request, or a temporary URL
         info = self.proxy.info(req.environ, account, container)
         if info.status // 100 != 2:
-            return req.get_response(self.app)
+            return self.passthrough(req)
         site = {k: info.header(META + k) for k in ('Index', 'Listings', 'Listings-Css',
                                                     'Error')}
         if not site['Index'] and not _true(site['Listings']):
-            return req.get_response(self.app)
+            return self.passthrough(req)
         site['Listings'] = _true(site['Listings'])
         if obj is None:
             if not paths.wsgi_path(req.environ).endswith('/'):

@@ -73,7 +73,7 @@ class Symlinks(subrequest.Module):
 
     def handle(self, req, account, container, obj):
         if obj is None:
-            return req.get_response(self.app)
+            return self.passthrough(req)
         if req.method == 'PUT' and TARGET in req.headers:
             return self._put(req, account)
         if req.method in ('POST', 'COPY') and TARGET in req.headers:
@@ -82,7 +82,7 @@ class Symlinks(subrequest.Module):
             if req.method in ('PUT', 'POST', 'COPY') and name in req.headers:
                 return _text(400, '%s needs %s' % (name, TARGET))
         if req.method not in ('GET', 'HEAD'):
-            return req.get_response(self.app)
+            return self.passthrough(req)
         resp = req.get_response(self.app)
         if req.GET.get('symlink') == 'get':
             return _shown(resp)

@@ -109,7 +109,7 @@ class TempURL(subrequest.Module):
     def handle(self, req, account, container, obj):
         query = req.GET
         if 'temp_url_sig' not in query and 'temp_url_expires' not in query:
-            return req.get_response(self.app)
+            return self.passthrough(req)
         if obj is None or req.method not in METHODS + ('OPTIONS',):
             return _unauthorized()
         expires = parse_expires(query.get('temp_url_expires'))

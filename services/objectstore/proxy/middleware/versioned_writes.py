@@ -44,22 +44,22 @@ class VersionedWrites(subrequest.Module):
             refusal = self._container_change(req)
             if refusal is not None:
                 return refusal
-            return req.get_response(self.app)
+            return self.passthrough(req)
         if obj is None or req.environ.get('objectstore.source') == SOURCE or \
                 req.method not in ('PUT', 'DELETE', 'COPY'):
-            return req.get_response(self.app)
+            return self.passthrough(req)
         if req.method == 'COPY':
             dest = subrequest.segment_path(req.headers.get('Destination', ''))
             if dest is None:
-                return req.get_response(self.app)
+                return self.passthrough(req)
             container, obj = dest
         info = self.proxy.info(req.environ, account, container)
         if info.status // 100 != 2:
-            return req.get_response(self.app)
+            return self.passthrough(req)
         stack, history = info.header(STACK), info.header(HISTORY)
         location = urllib.parse.unquote(stack or history or '')
         if not location:
-            return req.get_response(self.app)
+            return self.passthrough(req)
         if req.method in ('PUT', 'COPY'):
             failed = self._archive(req, account, container, obj, location)
             return failed or req.get_response(self.app)
@@ -74,7 +74,7 @@ class VersionedWrites(subrequest.Module):
             {'Content-Type': DELETE_MARKER}, b'', source=SOURCE)
         if marker.status_int // 100 != 2:
             return marker
-        return req.get_response(self.app)
+        return self.passthrough(req)
 
     @staticmethod
     def _container_change(req):
@@ -119,7 +119,7 @@ class VersionedWrites(subrequest.Module):
         rows = json.loads(listing.body) if listing.status_int == 200 else []
         rows = [r for r in rows if r.get('content_type') != DELETE_MARKER]
         if not rows:
-            return req.get_response(self.app)
+            return self.passthrough(req)
         newest = rows[0]['name']
         back = subrequest.call(
             self.app, req.environ, 'PUT', subrequest.api_path(account, container, obj),
