@@ -10,6 +10,7 @@ import time
 
 import webob
 import webob.dec
+import webob.exc
 
 from services.objectstore.proxy import acl
 from services.objectstore.proxy import backend
@@ -372,3 +373,35 @@ def test_only_the_owner_sees_a_containers_temp_url_keys():
                'X-Container-Read': '.r:*', 'X-Container-Meta-Color': 'red'}
     assert base.client_headers(headers, show_acls=False) == {'X-Container-Meta-Color': 'red'}
     assert base.client_headers(headers) == headers
+
+
+def test_a_module_passes_a_request_on_untouched_or_answers_it():
+    """``passthrough`` hands the request (as the module left it) to the app
+    below, whose answer reaches the client as it is; any other answer, or a
+    webob HTTP error raised, is the module's own."""
+    seen = []
+    body = iter([b'from ', b'below'])
+
+    def below(environ, start_response):
+        seen.append(environ.get('HTTP_X_ADDED'))
+        start_response('201 Created', [('X-Below', '1')])
+        return body
+
+    class Module(subrequest.Module):
+        def handle(self, req, account, container, obj):
+            if obj == 'refused':
+                raise webob.exc.HTTPForbidden()
+            if obj == 'answered':
+                return webob.Response(status=202)
+            req.headers['X-Added'] = obj
+            return self.passthrough(req)
+
+    app = Module(below, None)
+    started = []
+    out = app(webob.Request.blank('/v1/AUTH_a/c/o').environ,
+              lambda status, headers, exc_info=None: started.append((status, headers)))
+    assert out is body and started == [('201 Created', [('X-Below', '1')])]
+    assert seen == ['o']
+    assert webob.Request.blank('/v1/AUTH_a/c/refused').get_response(app).status_int == 403
+    assert webob.Request.blank('/v1/AUTH_a/c/answered').get_response(app).status_int == 202
+    assert seen == ['o']
