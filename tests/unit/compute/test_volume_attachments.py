@@ -389,6 +389,39 @@ def test_actions_that_would_lose_volumes_are_409(cloud, server):
     assert list(_guest(cloud, server)) == ['/dev/vdb']
 
 
+def test_a_server_with_volumes_is_rescued_and_keeps_them(cloud, server):
+    """As nova (Tempest's ServerRescueNegativeTestJSON): the rescue of a
+    server with a volume attached goes ahead; while RESCUED volumes are
+    neither attached nor detached (409); the unrescue gives the guest its
+    disks back and the detach then works."""
+    _attach(cloud, server)
+    _wait_for(lambda: _volume(VOL)['status'] == 'in-use')
+    resp = cloud.action(server, {'rescue': {}}, status=200)
+    assert resp.json['adminPass']
+    cloud.wait(server, 'RESCUE', who=DEMO)
+    resp = _attach(cloud, server, volume_id=VOL2, status=409)
+    assert 'rescued' in resp['conflictingRequest']['message']
+    resp = cloud.app.delete(_url(server, VOL), headers=headers(DEMO), status=409)
+    assert 'rescued' in resp.json['conflictingRequest']['message']
+    assert _volume(VOL)['status'] == 'in-use' and _volume(VOL2)['status'] == 'available'
+    cloud.action(server, {'unrescue': None})
+    cloud.wait(server, 'ACTIVE', who=DEMO)
+    assert list(_guest(cloud, server)) == ['/dev/vdb']
+    cloud.app.delete(_url(server, VOL), headers=headers(DEMO), status=202)
+    _wait_for(lambda: _volume(VOL)['status'] == 'available')
+
+
+def test_a_server_booted_from_a_volume_is_not_rescued(cloud):
+    fake_clients.seed(str(cloud.env.tmp_path / 'fake'), volumes=[
+        {'id': VOL, 'name': 'boot', 'size': 1, 'project_id': 'demo', 'bootable': 'true'}])
+    server_id = _bfv(cloud, [{'source_type': 'volume', 'destination_type': 'volume',
+                              'uuid': VOL, 'boot_index': 0}])['server']['id']
+    cloud.wait(server_id, 'ACTIVE', who=DEMO)
+    resp = cloud.action(server_id, {'rescue': {}}, status=400)
+    assert 'Cannot rescue a volume-backed instance' in resp.json['badRequest']['message']
+    assert cloud.show(server_id, DEMO)['status'] == 'ACTIVE'
+
+
 def test_attach_and_detach_while_shelved_offloaded(cloud, server):
     """As nova from 2.20 (Tempest's AttachVolumeShelveTestJSON): the volume
     is reserved and in-use with no host connection; the unshelve connects

@@ -311,6 +311,12 @@ def _unlock(req, instance, body):
 
 
 def _rescue(req, instance, body):
+    bdms = volume_api.mappings(req.context, [instance.uuid]).get(instance.uuid, [])
+    if any(b.is_root for b in bdms):
+        # nova's 400 at every microversion here: from 2.87 it rescues a
+        # volume-backed server only by stable device rescue, not built.
+        raise exception.Invalid(reason='Instance %s cannot be rescued: Cannot rescue a '
+                                       'volume-backed instance' % instance.uuid)
     image_ref = (body or {}).get('rescue_image_ref')
     if image_ref:
         # Resolved with the caller's rights: the host's image cache must not
@@ -419,8 +425,9 @@ ACTIONS = {
 
 # Actions that rebuild the guest from its image or move its local disks:
 # not done yet for a server with volumes (they would lose them), so a 409.
-_NOT_WITH_VOLUMES = {'rebuild', 'resize', 'migrate', 'evacuate', 'rescue', 'shelve',
-                     'shelveOffload'}
+# A rescue keeps the attached volumes (nova's too); only a server that boots
+# from a volume cannot be rescued (``_rescue``).
+_NOT_WITH_VOLUMES = {'rebuild', 'resize', 'migrate', 'evacuate', 'shelve', 'shelveOffload'}
 
 # Actions nova removed: the highest microversion that still serves each.
 _MAX_VERSION = {'addFloatingIp': (2, 43), 'removeFloatingIp': (2, 43)}
