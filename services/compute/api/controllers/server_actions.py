@@ -426,8 +426,11 @@ ACTIONS = {
 # Actions that rebuild the guest from its image or move its local disks:
 # not done yet for a server with volumes (they would lose them), so a 409.
 # A rescue keeps the attached volumes (nova's too); only a server that boots
-# from a volume cannot be rescued (``_rescue``).
-_NOT_WITH_VOLUMES = {'rebuild', 'resize', 'migrate', 'evacuate', 'shelve', 'shelveOffload'}
+# from a volume cannot be rescued (``_rescue``).  A shelve snapshots the
+# local root disk and an offload takes the volumes' host connections: not
+# for a server that boots from a volume.
+_NOT_WITH_VOLUMES = {'rebuild', 'resize', 'migrate', 'evacuate'}
+_NOT_FROM_VOLUME = {'createImage', 'shelve', 'shelveOffload'}
 
 # Actions nova removed: the highest microversion that still serves each.
 _MAX_VERSION = {'addFloatingIp': (2, 43), 'removeFloatingIp': (2, 43)}
@@ -438,11 +441,11 @@ _LOCK_EXEMPT = {'lock', 'unlock', 'os-getConsoleOutput', 'os-getVNCConsole', 'cr
 
 
 def _refuse_with_volumes(req, instance, name):
-    if name not in _NOT_WITH_VOLUMES and name != 'createImage':
+    if name not in _NOT_WITH_VOLUMES and name not in _NOT_FROM_VOLUME:
         return
     bdms = volume_api.mappings(req.context, [instance.uuid]).get(instance.uuid, [])
     boots_from_volume = any(b.is_root for b in bdms)
-    if (name in _NOT_WITH_VOLUMES and bdms) or (name == 'createImage' and
+    if (name in _NOT_WITH_VOLUMES and bdms) or (name in _NOT_FROM_VOLUME and
                                                  boots_from_volume):
         raise exception.DriverNotSupported(operation='%s of a server with volumes' % name,
                                            driver='compute')
