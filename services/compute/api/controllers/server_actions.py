@@ -198,7 +198,7 @@ def _create_image(req, instance, body):
     name, metadata = body['name'], body.get('metadata') or {}
     _require(instance, 'createImage', (ACTIVE, STOPPED, PAUSED, SUSPENDED))
     image = clients.image_client().create(req.context, name,
-                                          _snapshot_properties(instance, metadata))
+                                          _snapshot_properties(req, instance, metadata))
     _begin(req, instance, 'createImage', 'image_snapshot', (ACTIVE, STOPPED, PAUSED,
                                                             SUSPENDED))
     _compute().snapshot_instance(req.context, instance.host, instance.uuid, image['id'])
@@ -208,11 +208,35 @@ def _create_image(req, instance, body):
     return router.Response(None, 202, {'Location': location})
 
 
-def _snapshot_properties(instance, metadata=None):
+#: Properties of the server's image a snapshot does not keep: those that
+#: describe the image's own bits or its origin (the snapshot has its own).
+_NOT_INHERITED = ('img_signature', 'owner_specified.', 'os_glance', 'instance_uuid',
+                  'image_type', 'base_image_ref', 'image_location', 'image_state',
+                  'block_device_mapping', 'bdm_v2', 'root_device_name')
+
+
+def _inherited_properties(context, instance):
+    """What a snapshot keeps of the server's image, as nova: how it boots
+    (``kernel_id``, ``ramdisk_id``, ``os_command_line``, ``hw_*``), or a
+    guest made of a kernel-boot image's snapshot (an unshelve) would find
+    no kernel and never start an OS.  Nothing when the image is gone."""
+    if not instance.image_ref:
+        return {}
+    try:
+        image = clients.image_client().get(context, instance.image_ref)
+    except exception.ImageNotFound:
+        return {}
+    return {k: v for k, v in (image.get('properties') or {}).items()
+            if isinstance(v, str) and not k.startswith(_NOT_INHERITED)}
+
+
+def _snapshot_properties(req, instance, metadata=None):
     # As in nova, the caller's metadata wins over the properties set here.
-    return dict({'instance_uuid': instance.uuid, 'image_type': 'snapshot',
-                 'base_image_ref': instance.image_ref or ''},
-                **{k: str(v) for k, v in (metadata or {}).items()})
+    properties = _inherited_properties(req.context, instance)
+    properties.update(instance_uuid=instance.uuid, image_type='snapshot',
+                      base_image_ref=instance.image_ref or '')
+    properties.update((k, str(v)) for k, v in (metadata or {}).items())
+    return properties
 
 
 def _shelve(req, instance, body):
@@ -224,7 +248,7 @@ def _shelve(req, instance, body):
     # The server's project owns the snapshot, also when an admin shelves it:
     # the owner unshelves with their own token.
     image = images.create(req.context, '%s-shelved' % instance.display_name,
-                          _snapshot_properties(instance), owner=instance.project_id)
+                          _snapshot_properties(req, instance), owner=instance.project_id)
     try:
         _begin(req, instance, 'shelve', 'shelving', states)
     except exception.InstanceInvalidState:
