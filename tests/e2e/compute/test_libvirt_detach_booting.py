@@ -54,3 +54,38 @@ def test_detach_a_volume_the_guest_booted_with_while_it_boots(libvirt_driver, wo
     wait_booted(drv, instance, 1, started)
     volumes.disconnect(info)
     drv.destroy(None, instance, [])
+
+
+def test_a_guest_that_runs_no_os_keeps_the_volume_and_the_detach_fails(libvirt_driver,
+                                                                       workdir):
+    """What an unshelved kernel-boot guest did before its snapshot kept the
+    kernel: the firmware found no boot loader and waited, so nothing ever
+    answered the unplug.  The detach gives up after its attempts and
+    leaves the disk attached (the volume stays in use)."""
+    from oslo_config import cfg
+
+    from services.compute import exception
+    drv = libvirt_driver
+    cfg.CONF.set_override('device_detach_attempts', 2, 'libvirt')
+    cfg.CONF.set_override('device_detach_timeout', 3, 'libvirt')
+    path = workdir / 'volumes' / ('volume-%s' % VOLUME_ID)
+    path.parent.mkdir()
+    path.parent.chmod(0o755)
+    with open(path, 'wb') as f:
+        f.truncate(16 * 1024 * 1024)
+    info = dict(volumes.connect({'driver_volume_type': 'local',
+                                 'data': {'device_path': str(path), 'format': 'raw'}}),
+                serial=VOLUME_ID)
+    instance = new_instance()
+    no_kernel = {'id': 'disk', 'name': 'alto-guest', 'disk_format': 'qcow2',
+                 'properties': {'hw_disk_bus': 'virtio'}}
+    drv.spawn(None, instance, no_kernel, str(drv.e2e_base / 'disk'), [], FLAVOR,
+              block_device_info=[{'connection_info': info, 'device_name': '/dev/vdb',
+                                  'boot_index': None, 'volume_id': VOLUME_ID}])
+    started = time.monotonic()
+    with pytest.raises(exception.VolumeDetachFailed) as failed:
+        drv.detach_volume(None, instance, info, '/dev/vdb')
+    assert 5 <= time.monotonic() - started < 30
+    assert 'after 2 requests' in str(failed.value)
+    assert 'vdb' in _targets(drv, instance)  # still the guest's: nothing half-done
+    drv.destroy(None, instance, [])
