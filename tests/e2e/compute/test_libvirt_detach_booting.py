@@ -88,4 +88,5 @@ def test_a_guest_that_runs_no_os_keeps_the_volume_and_the_detach_fails(libvirt_d
     assert 5 <= time.monotonic() - started < 30
     assert 'after 2 requests' in str(failed.value)
     assert 'vdb' in _targets(drv, instance)  # still the guest's: nothing half-done
+    assert 'vdb' in _targets(drv, instance, 2)  # and its definition's
     drv.destroy(None, instance, [])

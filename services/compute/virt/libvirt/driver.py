@@ -844,7 +844,14 @@ class LibvirtDriver(driver.ComputeDriver):
         if persistent is not None:
             dom.detachDeviceFlags(persistent, _AFFECT_CONFIG)
         if dom.isActive():
-            self._unplug_disk(dom, target, connection_info.get('serial'))
+            try:
+                self._unplug_disk(dom, target, connection_info.get('serial'))
+            except exception.VolumeDetachFailed:
+                # The guest keeps the disk: so does its definition, or the
+                # next start would lose a volume still attached.
+                if persistent is not None:
+                    self._run_native(dom.attachDeviceFlags, persistent, _AFFECT_CONFIG)
+                raise
         source = _network_source(connection_info)
         if source is not None and source.secret_usage:
             self._undefine_secret(source.secret_usage)
