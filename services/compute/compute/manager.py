@@ -821,13 +821,20 @@ class ComputeManager:
 
     def _shelve_offload(self, context, instance):
         """Take a SHELVED server off this host: the guest goes, the ports stay
-        (unbound), the claim is given back."""
+        (unbound), the volumes stay attached with no host connection (the
+        unshelve connects them where the server lands), the claim is given
+        back."""
         try:
             power = self.driver.get_power_state(instance)
             if power not in (inst_obj.SHUTDOWN, inst_obj.NOSTATE):
                 self.driver.power_off(instance)
                 power = inst_obj.SHUTDOWN
+            bdms = self._volume_mappings(context, instance)
+            # Overlays of assisted snapshots live beside the guest: written
+            # back first, or the offload stops here with the guest intact.
+            volumes.merge_all(context, self.driver, instance, bdms)
             self.driver.destroy(context, instance, instance.network_info)
+            volumes.disconnect_all(instance, bdms)
             clients.network_client().unbind_ports(context, instance)
         except Exception:
             self._revert_task_state(context, instance.uuid, ('shelving_offloading',))

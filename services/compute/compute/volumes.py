@@ -300,8 +300,9 @@ def complete_all(context, instance, bdms):
 
 
 def disconnect_all(instance, bdms):
-    """A failed unshelve's host connections undone; the attachments stay
-    (the server keeps its volumes for the next unshelve)."""
+    """The host connections of a server leaving this host (a shelve
+    offload, a failed unshelve) undone; the attachments stay (the server
+    keeps its volumes for the next unshelve)."""
     for bdm in bdms:
         if bdm.is_volume and bdm.connection_info:
             _best_effort('Disconnecting volume %s' % bdm.volume_id, disconnect,

@@ -47,11 +47,13 @@ opts = [
     cfg.IntOpt('reserved_host_disk_mb', default=0, min=0,
                help='Disk (MiB) of instances_path kept from guests in resource '
                     'reports.'),
-    cfg.IntOpt('volume_detach_timeout', default=90, min=1,
-               help='Seconds a running guest has to release a volume being '
-                    'detached before the detach fails (the unplug request is '
-                    'repeated every 10 seconds meanwhile: a guest still booting '
-                    'misses the first).'),
+    cfg.IntOpt('device_detach_attempts', default=8, min=1,
+               help='How many times a running guest is asked to release a '
+                    'volume being detached before the detach fails (a guest '
+                    'still booting misses the first requests), as nova.'),
+    cfg.IntOpt('device_detach_timeout', default=20, min=1,
+               help='Seconds to wait for the guest to release the volume after '
+                    'each request.'),
     cfg.StrOpt('migration_address', default='',
                help='Address (or ssh host name) other compute hosts copy a '
                     'resized or migrated guest\'s disks to with rsync over ssh, '

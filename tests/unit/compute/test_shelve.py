@@ -313,3 +313,43 @@ def test_capped_rpc_refuses_before_touching_the_server(cloud):
     assert 'conductor RPC API 1.1' in resp.json['conflictingRequest']['message']
     server = cloud.show(server_id)
     assert (server['status'], server['OS-EXT-STS:task_state']) == ('SHELVED_OFFLOADED', None)
+
+
+KERNEL = '3f0c6e1a-55b2-4c57-9d44-1f2c7b8a9e01'
+RAMDISK = '3f0c6e1a-55b2-4c57-9d44-1f2c7b8a9e02'
+KERNEL_BOOT = '3f0c6e1a-55b2-4c57-9d44-1f2c7b8a9e03'
+
+
+def test_a_kernel_boot_server_unshelves_with_its_kernel(cloud):
+    """The shelve snapshot keeps how the server's image boots (as nova's
+    snapshots keep the image's properties): the unshelved guest gets the
+    kernel and ramdisk again, not a disk with no boot loader."""
+    from services.compute.clients import fake as fake_clients
+    fake_clients.seed(str(cloud.env.tmp_path / 'fake'), images=[
+        {'id': KERNEL, 'name': 'k', 'visibility': 'public', 'status': 'active',
+         'properties': {}},
+        {'id': RAMDISK, 'name': 'r', 'visibility': 'public', 'status': 'active',
+         'properties': {}},
+        {'id': KERNEL_BOOT, 'name': 'guest', 'visibility': 'public', 'status': 'active',
+         'properties': {'kernel_id': KERNEL, 'ramdisk_id': RAMDISK,
+                        'os_command_line': 'console=ttyS0', 'hw_disk_bus': 'virtio',
+                        'img_signature': 'c2ln', 'owner_specified.openstack.md5': 'x'}}])
+    server_id = cloud.boot(name='ami', imageRef=KERNEL_BOOT)['server']['id']
+    cloud.wait(server_id, 'ACTIVE')
+    cloud.action(server_id, {'shelve': None})
+    cloud.wait(server_id, 'SHELVED_OFFLOADED')
+    image_id = _instance(cloud, server_id).system_metadata['shelved_image_id']
+    props = _images()[image_id]['properties']
+    assert (props['kernel_id'], props['ramdisk_id'], props['os_command_line'],
+            props['hw_disk_bus']) == (KERNEL, RAMDISK, 'console=ttyS0', 'virtio')
+    assert props['instance_uuid'] == server_id and props['base_image_ref'] == KERNEL_BOOT
+    assert 'img_signature' not in props and 'owner_specified.openstack.md5' not in props
+    cloud.action(server_id, {'unshelve': None})
+    cloud.wait(server_id, 'ACTIVE')
+    files = cloud.node1.driver._guests[server_id]['files']
+    assert any(KERNEL in f for f in files) and any(RAMDISK in f for f in files), files
+    # createImage keeps them too; the caller's metadata still wins.
+    snap = cloud.action(server_id, {'createImage': {
+        'name': 'snap', 'metadata': {'os_command_line': 'quiet'}}}).json['image_id']
+    props = _images()[snap]['properties']
+    assert (props['kernel_id'], props['os_command_line']) == (KERNEL, 'quiet')

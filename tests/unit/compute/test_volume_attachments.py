@@ -6,8 +6,10 @@ the fake RPC transport, with the fake volume client and the fake driver
 import time
 
 import pytest
+from oslo_config import cfg
 
 from services.compute import clients
+from services.compute import exception
 from services.compute.clients import fake as fake_clients
 from services.compute.compute import volumes as compute_volumes
 from services.compute.objects import block_device as bdm_obj
@@ -380,13 +382,100 @@ def test_a_volume_in_use_cannot_be_booted_twice(cloud):
 def test_actions_that_would_lose_volumes_are_409(cloud, server):
     _attach(cloud, server)
     _wait_for(lambda: _volume(VOL)['status'] == 'in-use')
-    for body in ({'shelve': None}, {'resize': {'flavorRef': 'm1.nano'}},
+    for body in ({'resize': {'flavorRef': 'm1.nano'}},
                  {'rebuild': {'imageRef': fixtures.IMAGE_ID}}):
         resp = cloud.action(server, body, status=409)
         assert 'with volumes' in resp.json['conflictingRequest']['message'], body
     cloud.action(server, {'reboot': {'type': 'HARD'}})  # the guest keeps its disks
     cloud.wait(server, 'ACTIVE', who=DEMO)
     assert list(_guest(cloud, server)) == ['/dev/vdb']
+
+
+def test_a_server_with_volumes_is_rescued_and_keeps_them(cloud, server):
+    """As nova (Tempest's ServerRescueNegativeTestJSON): the rescue of a
+    server with a volume attached goes ahead; while RESCUED volumes are
+    neither attached nor detached (409); the unrescue gives the guest its
+    disks back and the detach then works."""
+    _attach(cloud, server)
+    _wait_for(lambda: _volume(VOL)['status'] == 'in-use')
+    resp = cloud.action(server, {'rescue': {}}, status=200)
+    assert resp.json['adminPass']
+    cloud.wait(server, 'RESCUE', who=DEMO)
+    resp = _attach(cloud, server, volume_id=VOL2, status=409)
+    assert 'rescued' in resp['conflictingRequest']['message']
+    resp = cloud.app.delete(_url(server, VOL), headers=headers(DEMO), status=409)
+    assert 'rescued' in resp.json['conflictingRequest']['message']
+    assert _volume(VOL)['status'] == 'in-use' and _volume(VOL2)['status'] == 'available'
+    cloud.action(server, {'unrescue': None})
+    cloud.wait(server, 'ACTIVE', who=DEMO)
+    assert list(_guest(cloud, server)) == ['/dev/vdb']
+    cloud.app.delete(_url(server, VOL), headers=headers(DEMO), status=202)
+    _wait_for(lambda: _volume(VOL)['status'] == 'available')
+
+
+def test_a_server_booted_from_a_volume_is_not_rescued(cloud):
+    fake_clients.seed(str(cloud.env.tmp_path / 'fake'), volumes=[
+        {'id': VOL, 'name': 'boot', 'size': 1, 'project_id': 'demo', 'bootable': 'true'}])
+    server_id = _bfv(cloud, [{'source_type': 'volume', 'destination_type': 'volume',
+                              'uuid': VOL, 'boot_index': 0}])['server']['id']
+    cloud.wait(server_id, 'ACTIVE', who=DEMO)
+    resp = cloud.action(server_id, {'rescue': {}}, status=400)
+    assert 'Cannot rescue a volume-backed instance' in resp.json['badRequest']['message']
+    assert cloud.show(server_id, DEMO)['status'] == 'ACTIVE'
+
+
+def test_attach_and_detach_while_shelved(cloud, server):
+    """As nova: a SHELVED server (still on its host, the guest off) takes
+    and gives volumes; only the guest's definition changes, and the
+    unshelve powers it on with them."""
+    cfg.CONF.set_override('shelved_offload_time', -1, group='compute')
+    cloud.action(server, {'shelve': None})
+    cloud.wait(server, 'SHELVED', who=DEMO)
+    _attach(cloud, server)
+    _wait_for(lambda: _volume(VOL)['status'] == 'in-use')
+    _attach(cloud, server, VOL2)
+    _wait_for(lambda: _volume(VOL2)['status'] == 'in-use')
+    assert sorted(_guest(cloud, server)) == ['/dev/vdb', '/dev/vdc']
+    cloud.app.delete(_url(server, VOL2), headers=headers(DEMO), status=202)
+    _wait_for(lambda: _volume(VOL2)['status'] == 'available')
+    cloud.action(server, {'unshelve': None})
+    cloud.wait(server, 'ACTIVE', who=DEMO)
+    assert list(_guest(cloud, server)) == ['/dev/vdb']
+
+
+def test_shelve_offload_keeps_the_volumes_for_the_unshelve(cloud, server):
+    """A server with a volume is shelved and offloaded: the guest and the
+    host connection go, the attachment and the mapping stay (the volume is
+    still ``in-use``); the unshelve connects it again on the host."""
+    store = clients.volume_client()
+    _attach(cloud, server)
+    _wait_for(lambda: _volume(VOL)['status'] == 'in-use')
+    cloud.action(server, {'shelve': None})
+    cloud.wait(server, 'SHELVED_OFFLOADED', who=DEMO)
+    with pytest.raises(exception.InstanceNotFound):  # the guest is gone
+        _guest(cloud, server)
+    [bdm] = bdm_obj.BlockDeviceMappingList.get_by_instance_uuid(
+        cloud.env.admin_context(), server)
+    assert bdm.volume_id == VOL and bdm.connection_info is None
+    assert _volume(VOL)['status'] == 'in-use'
+    [attachment] = store.attachments.read().values()
+    cloud.action(server, {'unshelve': None})
+    cloud.wait(server, 'ACTIVE', who=DEMO)
+    assert _guest(cloud, server)['/dev/vdb']['serial'] == VOL
+    [again] = store.attachments.read().values()
+    assert again['id'] == attachment['id'] and again['status'] == 'attached'
+    cloud.app.delete(_url(server, VOL), headers=headers(DEMO), status=202)
+    _wait_for(lambda: _volume(VOL)['status'] == 'available')
+
+
+def test_a_server_booted_from_a_volume_is_not_shelved(cloud):
+    fake_clients.seed(str(cloud.env.tmp_path / 'fake'), volumes=[
+        {'id': VOL, 'name': 'boot', 'size': 1, 'project_id': 'demo', 'bootable': 'true'}])
+    server_id = _bfv(cloud, [{'source_type': 'volume', 'destination_type': 'volume',
+                              'uuid': VOL, 'boot_index': 0}])['server']['id']
+    cloud.wait(server_id, 'ACTIVE', who=DEMO)
+    resp = cloud.action(server_id, {'shelve': None}, status=409)
+    assert 'with volumes' in resp.json['conflictingRequest']['message']
 
 
 def test_attach_and_detach_while_shelved_offloaded(cloud, server):

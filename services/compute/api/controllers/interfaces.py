@@ -20,7 +20,7 @@ from services.compute.objects import instance_action as action_obj
 from services.compute.objects import service as service_obj
 
 #: vm_states that take and give up interfaces (nova's).
-_STATES = (inst_obj.ACTIVE, inst_obj.PAUSED, inst_obj.STOPPED)
+STATES = (inst_obj.ACTIVE, inst_obj.PAUSED, inst_obj.STOPPED)
 
 
 def register(r):
@@ -66,10 +66,11 @@ def _port(req, port_id):
         raise exception.InterfacePortNotFound(port_id=port_id)
 
 
-def check_state(req, instance, action_name):
-    """409 unless the server is ACTIVE, PAUSED or SHUTOFF with no task, on a
-    host that is up (attach and detach of interfaces and volumes)."""
-    if instance.vm_state not in _STATES or not instance.host:
+def check_state(req, instance, action_name, states=STATES):
+    """409 unless the server is in one of ``states`` (ACTIVE, PAUSED or
+    SHUTOFF) with no task, on a host that is up (attach and detach of
+    interfaces and volumes)."""
+    if instance.vm_state not in states or not instance.host:
         raise exception.InstanceInvalidState(action=action_name, instance_uuid=instance.uuid,
                                              attr='vm_state', state=instance.vm_state)
     if instance.task_state is not None:

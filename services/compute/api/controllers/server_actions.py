@@ -198,7 +198,7 @@ def _create_image(req, instance, body):
     name, metadata = body['name'], body.get('metadata') or {}
     _require(instance, 'createImage', (ACTIVE, STOPPED, PAUSED, SUSPENDED))
     image = clients.image_client().create(req.context, name,
-                                          _snapshot_properties(instance, metadata))
+                                          _snapshot_properties(req, instance, metadata))
     _begin(req, instance, 'createImage', 'image_snapshot', (ACTIVE, STOPPED, PAUSED,
                                                             SUSPENDED))
     _compute().snapshot_instance(req.context, instance.host, instance.uuid, image['id'])
@@ -208,11 +208,35 @@ def _create_image(req, instance, body):
     return router.Response(None, 202, {'Location': location})
 
 
-def _snapshot_properties(instance, metadata=None):
+#: Properties of the server's image a snapshot does not keep: those that
+#: describe the image's own bits or its origin (the snapshot has its own).
+_NOT_INHERITED = ('img_signature', 'owner_specified.', 'os_glance', 'instance_uuid',
+                  'image_type', 'base_image_ref', 'image_location', 'image_state',
+                  'block_device_mapping', 'bdm_v2', 'root_device_name')
+
+
+def _inherited_properties(context, instance):
+    """What a snapshot keeps of the server's image, as nova: how it boots
+    (``kernel_id``, ``ramdisk_id``, ``os_command_line``, ``hw_*``), or a
+    guest made of a kernel-boot image's snapshot (an unshelve) would find
+    no kernel and never start an OS.  Nothing when the image is gone."""
+    if not instance.image_ref:
+        return {}
+    try:
+        image = clients.image_client().get(context, instance.image_ref)
+    except exception.ImageNotFound:
+        return {}
+    return {k: v for k, v in (image.get('properties') or {}).items()
+            if isinstance(v, str) and not k.startswith(_NOT_INHERITED)}
+
+
+def _snapshot_properties(req, instance, metadata=None):
     # As in nova, the caller's metadata wins over the properties set here.
-    return dict({'instance_uuid': instance.uuid, 'image_type': 'snapshot',
-                 'base_image_ref': instance.image_ref or ''},
-                **{k: str(v) for k, v in (metadata or {}).items()})
+    properties = _inherited_properties(req.context, instance)
+    properties.update(instance_uuid=instance.uuid, image_type='snapshot',
+                      base_image_ref=instance.image_ref or '')
+    properties.update((k, str(v)) for k, v in (metadata or {}).items())
+    return properties
 
 
 def _shelve(req, instance, body):
@@ -224,7 +248,7 @@ def _shelve(req, instance, body):
     # The server's project owns the snapshot, also when an admin shelves it:
     # the owner unshelves with their own token.
     image = images.create(req.context, '%s-shelved' % instance.display_name,
-                          _snapshot_properties(instance), owner=instance.project_id)
+                          _snapshot_properties(req, instance), owner=instance.project_id)
     try:
         _begin(req, instance, 'shelve', 'shelving', states)
     except exception.InstanceInvalidState:
@@ -311,6 +335,12 @@ def _unlock(req, instance, body):
 
 
 def _rescue(req, instance, body):
+    bdms = volume_api.mappings(req.context, [instance.uuid]).get(instance.uuid, [])
+    if any(b.is_root for b in bdms):
+        # nova's 400 at every microversion here: from 2.87 it rescues a
+        # volume-backed server only by stable device rescue, not built.
+        raise exception.Invalid(reason='Instance %s cannot be rescued: Cannot rescue a '
+                                       'volume-backed instance' % instance.uuid)
     image_ref = (body or {}).get('rescue_image_ref')
     if image_ref:
         # Resolved with the caller's rights: the host's image cache must not
@@ -419,8 +449,12 @@ ACTIONS = {
 
 # Actions that rebuild the guest from its image or move its local disks:
 # not done yet for a server with volumes (they would lose them), so a 409.
-_NOT_WITH_VOLUMES = {'rebuild', 'resize', 'migrate', 'evacuate', 'rescue', 'shelve',
-                     'shelveOffload'}
+# A rescue keeps the attached volumes (nova's too); only a server that boots
+# from a volume cannot be rescued (``_rescue``).  A shelve snapshots the
+# local root disk and an offload takes the volumes' host connections: not
+# for a server that boots from a volume.
+_NOT_WITH_VOLUMES = {'rebuild', 'resize', 'migrate', 'evacuate'}
+_NOT_FROM_VOLUME = {'createImage', 'shelve', 'shelveOffload'}
 
 # Actions nova removed: the highest microversion that still serves each.
 _MAX_VERSION = {'addFloatingIp': (2, 43), 'removeFloatingIp': (2, 43)}
@@ -431,11 +465,11 @@ _LOCK_EXEMPT = {'lock', 'unlock', 'os-getConsoleOutput', 'os-getVNCConsole', 'cr
 
 
 def _refuse_with_volumes(req, instance, name):
-    if name not in _NOT_WITH_VOLUMES and name != 'createImage':
+    if name not in _NOT_WITH_VOLUMES and name not in _NOT_FROM_VOLUME:
         return
     bdms = volume_api.mappings(req.context, [instance.uuid]).get(instance.uuid, [])
     boots_from_volume = any(b.is_root for b in bdms)
-    if (name in _NOT_WITH_VOLUMES and bdms) or (name == 'createImage' and
+    if (name in _NOT_WITH_VOLUMES and bdms) or (name in _NOT_FROM_VOLUME and
                                                  boots_from_volume):
         raise exception.DriverNotSupported(operation='%s of a server with volumes' % name,
                                            driver='compute')

@@ -80,10 +80,16 @@ def create(req, server_id):
     if _shelved_offloaded(req, instance, 'attach_volume'):
         attach = volume_api.attach_shelved
     else:
-        interfaces.check_state(req, instance, 'attach_volume')
+        interfaces.check_state(req, instance, 'attach_volume', _STATES)
     bdm = attach(req.context, instance, body['volumeId'], body.get('device'),
                  body.get('tag'), body.get('delete_on_termination', False))
     return {'volumeAttachment': view(req, bdm)}
+
+
+#: States a server on a host takes and gives volumes in: an interface's,
+#: and SHELVED too, as nova (the guest is defined but off: only its
+#: definition changes; an offload then takes the volume's host connection).
+_STATES = interfaces.STATES + (inst_obj.SHELVED,)
 
 
 def _shelved_offloaded(req, instance, action_name):
@@ -131,6 +137,6 @@ def delete(req, server_id, volume_id):
     if _shelved_offloaded(req, instance, 'detach_volume'):
         volume_api.detach_shelved(req.context, instance, volume_id)
     else:
-        interfaces.check_state(req, instance, 'detach_volume')
+        interfaces.check_state(req, instance, 'detach_volume', _STATES)
         volume_api.detach(req.context, instance, volume_id)
     return router.Response(None, 202)

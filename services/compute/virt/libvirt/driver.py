@@ -28,6 +28,7 @@ from services.compute.virt.libvirt import diagnostics
 from services.compute.virt.libvirt import disks
 from services.compute.virt.libvirt import domain
 from services.compute.virt.libvirt import migration
+from services.compute.virt.libvirt import unplug
 from services.compute.virt.libvirt import vifs as vif_plug
 from services.compute.virt.libvirt import volume_snapshots
 
@@ -47,7 +48,6 @@ _AFFECT_LIVE, _AFFECT_CONFIG = 1, 2  # VIR_DOMAIN_AFFECT_*
 _SECRET_USAGE_ISCSI = 3  # VIR_SECRET_USAGE_TYPE_ISCSI
 _NO_SECRET = 66  # VIR_ERR_NO_SECRET
 _POLL = 0.5
-_UNPLUG_REPEAT = 10
 
 
 def _libvirt():
@@ -834,8 +834,8 @@ class LibvirtDriver(driver.ComputeDriver):
                 LOG.warning('Removing the libvirt secret of %s failed: %s', usage, exc)
 
     def detach_volume(self, context, instance, connection_info, mountpoint):
-        """Unplug the volume; a running guest is given
-        ``[libvirt] volume_detach_timeout`` seconds to let it go."""
+        """Unplug the volume; a running guest is asked until it lets go
+        (``unplug.py``)."""
         dom = self._lookup(instance)
         if dom is None:
             return
@@ -844,36 +844,20 @@ class LibvirtDriver(driver.ComputeDriver):
         if persistent is not None:
             dom.detachDeviceFlags(persistent, _AFFECT_CONFIG)
         if dom.isActive():
-            self._unplug_disk(dom, target, connection_info.get('serial'))
+            try:
+                self._unplug_disk(dom, target, connection_info.get('serial'))
+            except exception.VolumeDetachFailed:
+                # The guest keeps the disk: so does its definition, or the
+                # next start would lose a volume still attached.
+                if persistent is not None:
+                    self._run_native(dom.attachDeviceFlags, persistent, _AFFECT_CONFIG)
+                raise
         source = _network_source(connection_info)
         if source is not None and source.secret_usage:
             self._undefine_secret(source.secret_usage)
 
     def _unplug_disk(self, dom, target, volume_id):
-        """Ask QEMU to unplug ``target`` until the guest lets it go, within
-        ``[libvirt] volume_detach_timeout``. The guest acknowledges through
-        ACPI; a request made before its kernel listens (still booting) is
-        never answered, so it is made again every ``_UNPLUG_REPEAT`` seconds."""
-        deadline = time.monotonic() + CONF.libvirt.volume_detach_timeout
-        asked_at = None
-        while True:
-            live = domain.find_disk(dom.XMLDesc(0), target)
-            if live is None:
-                return
-            now = time.monotonic()
-            if now > deadline:
-                raise exception.VolumeDetachFailed(
-                    volume_id=volume_id, reason='the guest did not release %s' % target)
-            if asked_at is None:
-                self._run_native(dom.detachDeviceFlags, live, _AFFECT_LIVE)
-                asked_at = now
-            elif now - asked_at >= _UNPLUG_REPEAT:
-                try:
-                    self._run_native(dom.detachDeviceFlags, live, _AFFECT_LIVE)
-                except Exception as exc:  # QEMU may refuse a repeat while one is pending
-                    LOG.debug('Repeated unplug of %s refused: %s', target, exc)
-                asked_at = now
-            time.sleep(_POLL)
+        unplug.unplug_disk(dom, target, volume_id, self._run_native)
 
 
 def _volume_disk(block_device):

@@ -92,9 +92,9 @@ def test_spawn_without_image_or_root_volume_is_refused(drv, instance):
 
 def test_detach_asks_again_when_a_booting_guest_missed_the_first_request(
         drv, conn, instance, base_image, tmp_path, monkeypatch):
-    from services.compute.virt.libvirt import driver as libvirt_driver
-    monkeypatch.setattr(libvirt_driver, '_POLL', 0.01)
-    monkeypatch.setattr(libvirt_driver, '_UNPLUG_REPEAT', 0.05)
+    from services.compute.virt.libvirt import unplug as unplug_mod
+    monkeypatch.setattr(unplug_mod, 'POLL', 0.01)
+    unplug_mod.CONF.set_override('device_detach_timeout', 1, 'libvirt')
     drv.spawn(None, instance, kernel_image(base_image), str(base_image), [], FLAVOR)
     dom = conn.lookupByName('alto-test-' + instance.uuid)
     drv.attach_volume(None, instance, _info(tmp_path / 'v'), '/dev/vdb')
@@ -113,16 +113,19 @@ def test_detach_asks_again_when_a_booting_guest_missed_the_first_request(
 
     monkeypatch.setattr(type(dom), 'detachDeviceFlags',
                         guest_listens_from_the_second_live_request)
-    drv.detach_volume(None, instance, _info(tmp_path / 'v'), '/dev/vdb')
+    try:
+        drv.detach_volume(None, instance, _info(tmp_path / 'v'), '/dev/vdb')
+    finally:
+        unplug_mod.CONF.clear_override('device_detach_timeout', 'libvirt')
     assert 'vdb' not in _disks(dom) and len(requests) == 2
 
 
 def test_detach_fails_when_the_guest_never_lets_go(drv, conn, instance, base_image, tmp_path,
                                                    monkeypatch):
-    from services.compute.virt.libvirt import driver as libvirt_driver
-    monkeypatch.setattr(libvirt_driver, '_POLL', 0.01)
-    monkeypatch.setattr(libvirt_driver, '_UNPLUG_REPEAT', 0.05)
-    libvirt_driver.CONF.set_override('volume_detach_timeout', 1, 'libvirt')
+    from services.compute.virt.libvirt import unplug as unplug_mod
+    monkeypatch.setattr(unplug_mod, 'POLL', 0.01)
+    unplug_mod.CONF.set_override('device_detach_timeout', 1, 'libvirt')
+    unplug_mod.CONF.set_override('device_detach_attempts', 2, 'libvirt')
     drv.spawn(None, instance, kernel_image(base_image), str(base_image), [], FLAVOR)
     dom = conn.lookupByName('alto-test-' + instance.uuid)
     drv.attach_volume(None, instance, _info(tmp_path / 'v'), '/dev/vdb')
@@ -131,5 +134,6 @@ def test_detach_fails_when_the_guest_never_lets_go(drv, conn, instance, base_ima
         with pytest.raises(exception.VolumeDetachFailed):
             drv.detach_volume(None, instance, _info(tmp_path / 'v'), '/dev/vdb')
     finally:
-        libvirt_driver.CONF.clear_override('volume_detach_timeout', 'libvirt')
+        unplug_mod.CONF.clear_override('device_detach_timeout', 'libvirt')
+        unplug_mod.CONF.clear_override('device_detach_attempts', 'libvirt')
     assert 'vdb' in _disks(dom)
