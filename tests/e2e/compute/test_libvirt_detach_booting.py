@@ -27,16 +27,21 @@ def _targets(drv, instance, flags=0):
         './devices/disk/target')]
 
 
-def test_detach_a_volume_the_guest_booted_with_while_it_boots(libvirt_driver, workdir):
-    drv = libvirt_driver
+def _blank_volume(workdir):
+    """A 16 MiB raw volume file, connected as the volume service's file backend does."""
     path = workdir / 'volumes' / ('volume-%s' % VOLUME_ID)
     path.parent.mkdir()
     path.parent.chmod(0o755)
     with open(path, 'wb') as f:
         f.truncate(16 * 1024 * 1024)
-    info = dict(volumes.connect({'driver_volume_type': 'local',
+    return dict(volumes.connect({'driver_volume_type': 'local',
                                  'data': {'device_path': str(path), 'format': 'raw'}}),
                 serial=VOLUME_ID)
+
+
+def test_detach_a_volume_the_guest_booted_with_while_it_boots(libvirt_driver, workdir):
+    drv = libvirt_driver
+    info = _blank_volume(workdir)
     instance = new_instance()
     # The unshelve: the guest starts with the volume already in its definition.
     drv.spawn(None, instance, kernel_image(drv), str(drv.e2e_base / 'disk'), [], FLAVOR,
@@ -68,14 +73,7 @@ def test_a_guest_that_runs_no_os_keeps_the_volume_and_the_detach_fails(libvirt_d
     drv = libvirt_driver
     cfg.CONF.set_override('device_detach_attempts', 2, 'libvirt')
     cfg.CONF.set_override('device_detach_timeout', 3, 'libvirt')
-    path = workdir / 'volumes' / ('volume-%s' % VOLUME_ID)
-    path.parent.mkdir()
-    path.parent.chmod(0o755)
-    with open(path, 'wb') as f:
-        f.truncate(16 * 1024 * 1024)
-    info = dict(volumes.connect({'driver_volume_type': 'local',
-                                 'data': {'device_path': str(path), 'format': 'raw'}}),
-                serial=VOLUME_ID)
+    info = _blank_volume(workdir)
     instance = new_instance()
     no_kernel = {'id': 'disk', 'name': 'alto-guest', 'disk_format': 'qcow2',
                  'properties': {'hw_disk_bus': 'virtio'}}
