@@ -311,6 +311,36 @@ def disconnect_all(instance, bdms):
             _best_effort('Resetting mapping %s' % bdm.uuid, bdm.save)
 
 
+def unplug_for_rebuild(context, driver, instance, bdms):
+    """Before a rebuild destroys the guest: its volumes' overlays merged
+    back (the new guest opens the volume's own file), then each volume
+    taken out of the guest.  A merge that fails stops the rebuild (the
+    guest keeps writing into what the volume service does not know); a
+    guest that does not let a disk go does not, as the guest is about to be
+    destroyed anyway."""
+    merge_all(context, driver, instance, bdms)
+    for bdm in bdms:
+        if bdm.connection_info:
+            _best_effort('Unplugging volume %s from the guest being rebuilt' % bdm.volume_id,
+                         driver.detach_volume, context, instance, bdm.connection_info,
+                         bdm.device_name)
+
+
+def replug_for_rebuild(instance, bdms):
+    """Once the old guest is gone: each volume's host connection made anew
+    from the connection the attachment gave (the attachment itself is
+    kept), for the new guest's ``block_device_info``."""
+    devices = []
+    for bdm in bdms:
+        if not bdm.connection_info:
+            continue
+        disconnect(bdm.connection_info)
+        bdm.connection_info = connect(bdm.connection_info)
+        bdm.save()
+        devices.append(block_device(bdm))
+    return devices
+
+
 def unprepare(context, driver, instance, bdms):
     """A failed build's volumes back to how the API left them: connections
     and attachments gone (another host makes its own), mappings and the
