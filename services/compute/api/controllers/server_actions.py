@@ -242,7 +242,9 @@ def _create_backup(req, instance, body):
     once it is uploaded the compute host deletes this server's backups of
     that type beyond the newest ``rotation`` (0 keeps none, not even the
     new one, as nova)."""
-    rotation = int(body['rotation'])
+    # The schema checks digits; their value is checked here (jsonschema's
+    # maximum does not apply to a string).
+    rotation = common.int_in_range(body['rotation'], 'rotation')
     _require(instance, 'createBackup', _SNAPSHOT_STATES)
     bdms = volume_api.mappings(req.context, [instance.uuid]).get(instance.uuid, [])
     if any(b.is_root for b in bdms):
