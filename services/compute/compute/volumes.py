@@ -313,17 +313,12 @@ def disconnect_all(instance, bdms):
 
 def unplug_for_rebuild(context, driver, instance, bdms):
     """Before a rebuild destroys the guest: its volumes' overlays merged
-    back (the new guest opens the volume's own file), then each volume
-    taken out of the guest.  A merge that fails stops the rebuild (the
-    guest keeps writing into what the volume service does not know); a
-    guest that does not let a disk go does not, as the guest is about to be
-    destroyed anyway."""
+    back (the new guest opens the volume's own file).  A merge that fails
+    stops the rebuild (the guest keeps writing into what the volume service
+    does not know).  The disks are not unplugged from the guest one by one:
+    it is destroyed next, and a guest that is still booting would make each
+    unplug wait out its attempts."""
     merge_all(context, driver, instance, bdms)
-    for bdm in bdms:
-        if bdm.connection_info:
-            _best_effort('Unplugging volume %s from the guest being rebuilt' % bdm.volume_id,
-                         driver.detach_volume, context, instance, bdm.connection_info,
-                         bdm.device_name)
 
 
 def replug_for_rebuild(instance, bdms):

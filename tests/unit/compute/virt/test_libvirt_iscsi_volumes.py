@@ -133,8 +133,8 @@ class _Mapping:
 
 
 def test_rebuild_plugs_the_volume_into_the_new_guest(drv, conn, instance, base_image):
-    """The compute's rebuild steps against the libvirt driver: the volume
-    leaves the running guest, the guest and its secret go, and the new
+    """The compute's rebuild steps against the libvirt driver: the guest
+    goes with the volume in it, its secret goes, and the new
     guest is defined with the volume at the same device and its secret."""
     bdm = _Mapping(_info(), '/dev/vdb')
     drv.spawn(None, instance, kernel_image(base_image), str(base_image), [], FLAVOR,
@@ -142,7 +142,6 @@ def test_rebuild_plugs_the_volume_into_the_new_guest(drv, conn, instance, base_i
     dom = conn.lookupByName('alto-test-' + instance.uuid)
     assert 'vdb' in _disks(dom)
     volumes.unplug_for_rebuild(None, drv, instance, [bdm])
-    assert 'vdb' not in _disks(dom)
     drv.destroy(None, instance, [])
     assert conn.secrets == {}
     devices = volumes.replug_for_rebuild(instance, [bdm])
