@@ -20,7 +20,7 @@ History of what changes with each version we implement:
     2.44 addFloatingIp / removeFloatingIp actions removed
     2.37 ``networks`` required on create, ``auto`` / ``none``
     2.41 aggregate ``uuid``
-    2.45 createImage returns ``image_id`` in the body
+    2.45 createImage and createBackup return ``image_id`` in the body
     2.47 embedded flavor in server bodies
     2.52 tags on server create
     2.53 services and hypervisors identified by UUID

@@ -89,6 +89,7 @@ class FakeImageClient(base.ImageClientBase):
     def create(self, context, name, properties, owner=None):
         image = {'id': str(uuid.uuid4()), 'name': name, 'status': 'queued',
                  'owner': owner or context.project_id, 'visibility': 'private',
+                 'created_at': timeutils.utcnow().isoformat(),
                  'properties': dict(properties)}
         self.images.update(lambda data: data.__setitem__(image['id'], image))
         return image

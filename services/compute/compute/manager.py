@@ -14,6 +14,7 @@ from oslo_utils import timeutils
 from common import context as alto_context
 from services.compute import clients
 from services.compute import exception
+from services.compute.compute import backups
 from services.compute.compute import image_cache
 from services.compute.compute import instance_events
 from services.compute.compute import rpcapi
@@ -510,8 +511,14 @@ class ComputeManager:
         was_stopped = instance.vm_state == inst_obj.STOPPED or target_state == inst_obj.STOPPED
         with self._event(context, instance_uuid, 'compute_rebuild_instance'):
             try:
+                block_devices = None
                 if not evacuated_from:
+                    # Attached volumes leave the old guest and come back in
+                    # the new one; their attachments stay as they are.
+                    bdms = self._volume_mappings(context, instance)
+                    volumes.unplug_for_rebuild(context, self.driver, instance, bdms)
                     self.driver.destroy(context, instance, instance.network_info)
+                    block_devices = volumes.replug_for_rebuild(instance, bdms) or None
                 else:
                     clients.network_client().bind_ports(context, instance, self.host)
                 image = clients.image_client().get(context, image_ref) if image_ref else {}
@@ -520,7 +527,7 @@ class ComputeManager:
                 instance.task_state = 'rebuild_spawning'
                 instance.save()
                 self.driver.spawn(context, instance, image, path, instance.network_info,
-                                  instance.flavor)
+                                  instance.flavor, block_device_info=block_devices)
             except Exception as exc:
                 instance.set_error('Rebuild failed: %s' % exc)
                 if evacuated_from:
@@ -544,15 +551,31 @@ class ComputeManager:
         instance = self._get(context, instance_uuid)
         with self._event(context, instance_uuid, 'compute_snapshot_instance'):
             try:
-                instance.task_state = 'image_uploading'
-                instance.save()
-                with tempfile.TemporaryDirectory(dir=CONF.state_path) as tmp:
-                    path = os.path.join(tmp, 'snapshot')
-                    self.driver.snapshot(context, instance, path)
-                    clients.image_client().upload(context, image_id, path)
+                self._upload_snapshot(context, instance, image_id)
             finally:
                 instance.task_state = None
                 instance.save()
+
+    def backup_instance(self, context, instance_uuid, image_id, backup_type, rotation):
+        """createBackup (compute RPC 1.12): a snapshot, then the rotation of
+        the server's backups of ``backup_type``.  The server is ACTIVE again
+        only once the rotation is done, so the next backup sees its result."""
+        instance = self._get(context, instance_uuid)
+        with self._event(context, instance_uuid, 'compute_backup_instance'):
+            try:
+                self._upload_snapshot(context, instance, image_id)
+                backups.rotate(context, instance_uuid, backup_type, rotation)
+            finally:
+                instance.task_state = None
+                instance.save()
+
+    def _upload_snapshot(self, context, instance, image_id):
+        instance.task_state = 'image_uploading'
+        instance.save()
+        with tempfile.TemporaryDirectory(dir=CONF.state_path) as tmp:
+            path = os.path.join(tmp, 'snapshot')
+            self.driver.snapshot(context, instance, path)
+            clients.image_client().upload(context, image_id, path)
 
     def get_console_output(self, context, instance_uuid, length=None):
         instance = self._get(context, instance_uuid)

@@ -25,6 +25,9 @@ Version history:
            server is left stopped)
     1.11 - volume_snapshot_create, volume_snapshot_delete (casts:
            os-assisted-volume-snapshots)
+    1.12 - backup_instance (cast: createBackup, a snapshot then its
+           rotation); rebuild_instance keeps the attached volumes (the API
+           rebuilds a server with volumes only at 1.12)
 """
 
 import oslo_messaging as messaging
@@ -39,10 +42,15 @@ TOPIC = 'compute'
 # -- version bump: external_instance_event (1.4), block volumes (1.5),
 # deferred delete (1.6), resize through the source and VNC consoles (1.7),
 # diagnostics, admin password, network info refresh, resize source cleanup (1.8),
-# rebuild's target state (1.10), assisted volume snapshots (1.11) --
-RPC_API_VERSION = '1.11'
+# rebuild's target state (1.10), assisted volume snapshots (1.11),
+# backups and rebuild with volumes (1.12) --
+RPC_API_VERSION = '1.12'
 #: The first version whose rebuild_instance takes ``target_state``.
 REBUILD_TARGET_STATE = '1.10'
+#: The first version with backup_instance.
+BACKUP = '1.12'
+#: The first version whose rebuild_instance plugs the volumes back.
+REBUILD_WITH_VOLUMES = '1.12'
 
 
 class ComputeAPI:
@@ -103,6 +111,13 @@ class ComputeAPI:
     def snapshot_instance(self, context, host, instance_uuid, image_id):
         self._cast(context, host, 'snapshot_instance', instance_uuid=instance_uuid,
                    image_id=image_id)
+
+    def backup_instance(self, context, host, instance_uuid, image_id, backup_type, rotation):
+        """Snapshot into ``image_id``, then keep the newest ``rotation``
+        backups of ``backup_type`` of the server (cast)."""
+        self._cast(context, host, 'backup_instance', version=BACKUP,
+                   instance_uuid=instance_uuid, image_id=image_id, backup_type=backup_type,
+                   rotation=rotation)
 
     def get_console_output(self, context, host, instance_uuid, length=None):
         return self.client.prepare(server=host, version='1.0').call(

@@ -311,6 +311,31 @@ def disconnect_all(instance, bdms):
             _best_effort('Resetting mapping %s' % bdm.uuid, bdm.save)
 
 
+def unplug_for_rebuild(context, driver, instance, bdms):
+    """Before a rebuild destroys the guest: its volumes' overlays merged
+    back (the new guest opens the volume's own file).  A merge that fails
+    stops the rebuild (the guest keeps writing into what the volume service
+    does not know).  The disks are not unplugged from the guest one by one:
+    it is destroyed next, and a guest that is still booting would make each
+    unplug wait out its attempts."""
+    merge_all(context, driver, instance, bdms)
+
+
+def replug_for_rebuild(instance, bdms):
+    """Once the old guest is gone: each volume's host connection made anew
+    from the connection the attachment gave (the attachment itself is
+    kept), for the new guest's ``block_device_info``."""
+    devices = []
+    for bdm in bdms:
+        if not bdm.connection_info:
+            continue
+        disconnect(bdm.connection_info)
+        bdm.connection_info = connect(bdm.connection_info)
+        bdm.save()
+        devices.append(block_device(bdm))
+    return devices
+
+
 def unprepare(context, driver, instance, bdms):
     """A failed build's volumes back to how the API left them: connections
     and attachments gone (another host makes its own), mappings and the

@@ -142,6 +142,8 @@ OPERATIONS = [
     ('member',) + _act({'unrescue': None}),
     ('member',) + _act({'os-getConsoleOutput': {'length': 5}}),
     ('member',) + _act({'createImage': {'name': 'snap-{who}'}}),
+    ('member',) + _act({'createBackup': {'name': 'backup-{who}', 'backup_type': 'daily',
+                                         'rotation': 1}}),
     ('member',) + _act({'resize': {'flavorRef': 'm1.small'}}),
     ('member',) + _act({'confirmResize': None}),
     ('member',) + _act({'revertResize': None}),

@@ -382,9 +382,8 @@ def test_a_volume_in_use_cannot_be_booted_twice(cloud):
 def test_actions_that_would_lose_volumes_are_409(cloud, server):
     _attach(cloud, server)
     _wait_for(lambda: _volume(VOL)['status'] == 'in-use')
-    for body in ({'resize': {'flavorRef': 'm1.nano'}},
-                 {'rebuild': {'imageRef': fixtures.IMAGE_ID}}):
-        resp = cloud.action(server, body, status=409)
+    for body in ({'resize': {'flavorRef': 'm1.nano'}}, {'migrate': None}):
+        resp = cloud.action(server, body, status=409, who=ADMIN)
         assert 'with volumes' in resp.json['conflictingRequest']['message'], body
     cloud.action(server, {'reboot': {'type': 'HARD'}})  # the guest keeps its disks
     cloud.wait(server, 'ACTIVE', who=DEMO)
@@ -558,3 +557,104 @@ def _unshelve_result(cloud, server_id):
 def volume_mapping(cloud, server_id, volume_id):
     return bdm_obj.BlockDeviceMapping.get_by_volume(cloud.env.admin_context(), server_id,
                                                     volume_id)
+
+
+# -- rebuild with volumes attached (compute RPC 1.12) --------------------------------
+
+def _record_host_connections(monkeypatch):
+    """Every host connect/disconnect of a volume, in order (the real ones
+    still run: os-brick's local connector)."""
+    calls = []
+    connect, disconnect = compute_volumes.connect, compute_volumes.disconnect
+
+    def recording_connect(info):
+        calls.append(('connect', info.get('serial')))
+        return connect(info)
+
+    def recording_disconnect(info):
+        calls.append(('disconnect', info.get('serial')))
+        return disconnect(info)
+    monkeypatch.setattr(compute_volumes, 'connect', recording_connect)
+    monkeypatch.setattr(compute_volumes, 'disconnect', recording_disconnect)
+    return calls
+
+
+def test_rebuild_keeps_the_attached_volumes(cloud, server, monkeypatch):
+    """As nova (Tempest's test_rebuild_server_with_volume_attached): the
+    old guest goes with its volumes in it (no unplug one by one), they are
+    disconnected and connected again on the host, and come back in the new
+    guest at their devices; the attachments and the mappings stay."""
+    _attach(cloud, server)
+    _wait_for(lambda: _volume(VOL)['status'] == 'in-use')
+    _attach(cloud, server, VOL2)
+    _wait_for(lambda: _volume(VOL2)['status'] == 'in-use')
+    store = clients.volume_client()
+    attachments = dict(store.attachments.read())
+    before = _guest(cloud, server)
+    unplugged = []
+    driver = cloud.computes['node1'].driver
+    detach = driver.detach_volume
+    monkeypatch.setattr(driver, 'detach_volume', lambda ctx, inst, info, dev: (
+        unplugged.append(dev), detach(ctx, inst, info, dev)))
+    calls = _record_host_connections(monkeypatch)
+
+    resp = cloud.action(server, {'rebuild': {'imageRef': fixtures.IMAGE_ID,
+                                             'name': 'rebuilt'}})
+    assert resp.json['server']['id'] == server
+    view = cloud.wait(server, 'ACTIVE', who=DEMO)
+    assert view['name'] == 'rebuilt'
+    assert unplugged == []
+    assert sorted(calls) == [('connect', VOL), ('connect', VOL2),
+                             ('disconnect', VOL), ('disconnect', VOL2)]
+    assert [c[0] for c in calls if c[1] == VOL] == ['disconnect', 'connect']
+    assert _guest(cloud, server) == before
+    assert store.attachments.read() == attachments
+    assert _volume(VOL)['status'] == _volume(VOL2)['status'] == 'in-use'
+    listed = cloud.app.get(_url(server), headers=headers(DEMO)).json['volumeAttachments']
+    assert sorted(a['volumeId'] for a in listed) == sorted([VOL, VOL2])
+    # Still a normal attachment: the detach works after the rebuild.
+    cloud.app.delete(_url(server, VOL), headers=headers(DEMO), status=202)
+    _wait_for(lambda: _volume(VOL)['status'] == 'available')
+    assert list(_guest(cloud, server)) == ['/dev/vdc']
+
+
+def test_a_stopped_server_is_rebuilt_with_its_volumes_and_stays_stopped(cloud, server):
+    _attach(cloud, server)
+    _wait_for(lambda: _volume(VOL)['status'] == 'in-use')
+    cloud.action(server, {'os-stop': None})
+    cloud.wait(server, 'SHUTOFF', who=DEMO)
+    cloud.action(server, {'rebuild': {'imageRef': fixtures.IMAGE_ID}})
+    cloud.wait(server, 'SHUTOFF', who=DEMO)
+    assert list(_guest(cloud, server)) == ['/dev/vdb']
+
+
+def test_rebuild_with_volumes_needs_compute_1_12(cloud, server):
+    _attach(cloud, server)
+    _wait_for(lambda: _volume(VOL)['status'] == 'in-use')
+    cfg.CONF.set_override('compute', '1.11', group='upgrade_levels')
+    try:
+        resp = cloud.action(server, {'rebuild': {'imageRef': fixtures.IMAGE_ID}},
+                            status=409)
+    finally:
+        cfg.CONF.clear_override('compute', group='upgrade_levels')
+    assert '1.12' in resp.json['conflictingRequest']['message']
+    assert cloud.show(server, DEMO)['OS-EXT-STS:task_state'] is None
+
+
+def test_rebuild_of_a_volume_backed_server(cloud):
+    """Below 2.93 another image is a 400 (nova's); the same image, and
+    reimaging the root volume at 2.93, are not built: 409."""
+    fake_clients.seed(str(cloud.env.tmp_path / 'fake'), volumes=[
+        {'id': VOL, 'name': 'boot', 'size': 1, 'project_id': 'demo', 'bootable': 'true'}])
+    server_id = _bfv(cloud, [{'source_type': 'volume', 'destination_type': 'volume',
+                              'uuid': VOL, 'boot_index': 0}])['server']['id']
+    cloud.wait(server_id, 'ACTIVE', who=DEMO)
+    url = '/v2.1/servers/%s/action' % server_id
+    body = {'rebuild': {'imageRef': fixtures.IMAGE_ID}}
+    resp = cloud.app.post_json(url, body, headers=headers(DEMO, '2.92'), status=400)
+    assert 'different image for a volume-backed server' in \
+        resp.json['badRequest']['message']
+    resp = cloud.app.post_json(url, body, headers=headers(DEMO, '2.93'), status=409)
+    assert 'volume-backed' in resp.json['conflictingRequest']['message']
+    view = cloud.show(server_id, DEMO)
+    assert view['status'] == 'ACTIVE' and view['OS-EXT-STS:task_state'] is None

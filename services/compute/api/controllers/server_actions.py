@@ -105,6 +105,7 @@ def _rebuild(req, instance, body):
     flavor = flavor_obj.Flavor(req.context, **{k: v for k, v in instance.flavor.items()
                                                if k in flavor_obj.Flavor.fields})
     image = compute_api.boot_image(req.context, image_ref, flavor)
+    _check_rebuild_volumes(req, instance, image['id'])
     for key in ('name', 'description'):
         if key in body:
             setattr(instance, 'display_name' if key == 'name' else 'display_description',
@@ -126,6 +127,25 @@ def _rebuild(req, instance, body):
     server['adminPass'] = body.get('adminPass') or secrets.token_urlsafe(9)
     return router.Response({'server': server}, 202,
                            {'Location': '%s/v2.1/servers/%s' % (req.host_url, instance.uuid)})
+
+
+def _check_rebuild_volumes(req, instance, image_id):
+    """A server with volumes attached is rebuilt with them (the compute host
+    unplugs and plugs them back around the new root disk: compute RPC
+    1.12).  One that boots from a volume is not: below 2.93 a different
+    image is a 400 as in nova; reimaging the root volume (2.93) is not
+    built, so the rest stays a 409."""
+    bdms = volume_api.mappings(req.context, [instance.uuid]).get(instance.uuid, [])
+    if not bdms:
+        return
+    if any(b.is_root for b in bdms):
+        if image_id != instance.image_ref and not req.at_least(93):
+            raise exception.Invalid(reason='Image %s is unacceptable: Unable to rebuild with '
+                                           'a different image for a volume-backed server.'
+                                    % image_id)
+        raise exception.DriverNotSupported(operation='rebuild of a volume-backed server',
+                                           driver='compute')
+    rpc.require_version(_compute().client, compute_rpcapi.REBUILD_WITH_VOLUMES, 'compute')
 
 
 def _resize(req, instance, body):
@@ -194,18 +214,58 @@ def _evacuate(req, instance, body):
     return {'adminPass': None} if not req.at_least(14) else None
 
 
+#: The states a server is snapshotted in (createImage, createBackup).
+_SNAPSHOT_STATES = (ACTIVE, STOPPED, PAUSED, SUSPENDED)
+
+
 def _create_image(req, instance, body):
     name, metadata = body['name'], body.get('metadata') or {}
-    _require(instance, 'createImage', (ACTIVE, STOPPED, PAUSED, SUSPENDED))
+    _require(instance, 'createImage', _SNAPSHOT_STATES)
     image = clients.image_client().create(req.context, name,
                                           _snapshot_properties(req, instance, metadata))
-    _begin(req, instance, 'createImage', 'image_snapshot', (ACTIVE, STOPPED, PAUSED,
-                                                            SUSPENDED))
+    _begin(req, instance, 'createImage', 'image_snapshot', _SNAPSHOT_STATES)
     _compute().snapshot_instance(req.context, instance.host, instance.uuid, image['id'])
-    location = '%s/images/%s' % (req.host_url, image['id'])
+    return _image_answer(req, image['id'])
+
+
+def _image_answer(req, image_id, location=True):
+    """From 2.45 the new image's id in the body; before, its URL in a
+    Location header."""
     if req.at_least(45):
-        return router.Response({'image_id': image['id']}, 202)
-    return router.Response(None, 202, {'Location': location})
+        return router.Response({'image_id': image_id}, 202)
+    headers = {'Location': '%s/images/%s' % (req.host_url, image_id)} if location else {}
+    return router.Response(None, 202, headers)
+
+
+def _create_backup(req, instance, body):
+    """A snapshot tagged ``image_type=backup`` with its ``backup_type``;
+    once it is uploaded the compute host deletes this server's backups of
+    that type beyond the newest ``rotation`` (0 keeps none, not even the
+    new one, as nova)."""
+    # The schema checks digits; their value is checked here (jsonschema's
+    # maximum does not apply to a string).
+    rotation = common.int_in_range(body['rotation'], 'rotation')
+    _require(instance, 'createBackup', _SNAPSHOT_STATES)
+    bdms = volume_api.mappings(req.context, [instance.uuid]).get(instance.uuid, [])
+    if any(b.is_root for b in bdms):
+        raise exception.Invalid(reason='Backup is not supported for volume-backed '
+                                       'instances.')
+    compute = _compute()
+    rpc.require_version(compute.client, compute_rpcapi.BACKUP, 'compute')
+    properties = _snapshot_properties(req, instance, body.get('metadata'),
+                                      image_type='backup')
+    properties['backup_type'] = body['backup_type']
+    images = clients.image_client()
+    image = images.create(req.context, body['name'], properties)
+    try:
+        _begin(req, instance, 'createBackup', 'image_backup', _SNAPSHOT_STATES)
+    except exception.InstanceInvalidState:
+        images.delete(req.context, image['id'])
+        raise
+    compute.backup_instance(req.context, instance.host, instance.uuid, image['id'],
+                            body['backup_type'], rotation)
+    # Before 2.45 nova names the image only when the rotation keeps it.
+    return _image_answer(req, image['id'], location=rotation > 0)
 
 
 #: Properties of the server's image a snapshot does not keep: those that
@@ -230,12 +290,18 @@ def _inherited_properties(context, instance):
             if isinstance(v, str) and not k.startswith(_NOT_INHERITED)}
 
 
-def _snapshot_properties(req, instance, metadata=None):
-    # As in nova, the caller's metadata wins over the properties set here.
+def _snapshot_properties(req, instance, metadata=None, image_type='snapshot'):
     properties = _inherited_properties(req.context, instance)
-    properties.update(instance_uuid=instance.uuid, image_type='snapshot',
+    properties.update(instance_uuid=instance.uuid, image_type=image_type,
                       base_image_ref=instance.image_ref or '')
-    properties.update((k, str(v)) for k, v in (metadata or {}).items())
+    user = {k: str(v) for k, v in (metadata or {}).items()}
+    if image_type == 'backup':
+        # A backup's identity is what its rotation looks for: metadata may
+        # not rename it into another server's (or another type's) backups.
+        user = {k: v for k, v in user.items()
+                if k not in ('instance_uuid', 'image_type', 'backup_type')}
+    # As in nova, the caller's metadata wins over the other properties set here.
+    properties.update(user)
     return properties
 
 
@@ -429,6 +495,7 @@ ACTIONS = {
     'migrate': (_migrate, 'os-migrate-server:migrate'),
     'evacuate': (_evacuate, 'os-evacuate'),
     'createImage': (_create_image, 'servers:create_image'),
+    'createBackup': (_create_backup, 'os-create-backup'),
     'lock': (_lock, 'os-lock-server:lock'),
     'unlock': (_unlock, 'os-lock-server:unlock'),
     'rescue': (_rescue, 'os-rescue'),
@@ -447,13 +514,14 @@ ACTIONS = {
     **server_guest_actions.ACTIONS,
 }
 
-# Actions that rebuild the guest from its image or move its local disks:
-# not done yet for a server with volumes (they would lose them), so a 409.
+# Actions that move the guest's local disks to another host: not done yet
+# for a server with volumes (they would lose them), so a 409.  A rebuild
+# keeps them (``_check_rebuild_volumes``).
 # A rescue keeps the attached volumes (nova's too); only a server that boots
 # from a volume cannot be rescued (``_rescue``).  A shelve snapshots the
 # local root disk and an offload takes the volumes' host connections: not
 # for a server that boots from a volume.
-_NOT_WITH_VOLUMES = {'rebuild', 'resize', 'migrate', 'evacuate'}
+_NOT_WITH_VOLUMES = {'resize', 'migrate', 'evacuate'}
 _NOT_FROM_VOLUME = {'createImage', 'shelve', 'shelveOffload'}
 
 # Actions nova removed: the highest microversion that still serves each.
@@ -461,6 +529,7 @@ _MAX_VERSION = {'addFloatingIp': (2, 43), 'removeFloatingIp': (2, 43)}
 
 # Actions a locked server refuses to non-admins.
 _LOCK_EXEMPT = {'lock', 'unlock', 'os-getConsoleOutput', 'os-getVNCConsole', 'createImage',
+                'createBackup',
                 'addSecurityGroup', 'removeSecurityGroup', 'addFloatingIp', 'removeFloatingIp'}
 
 

@@ -62,6 +62,7 @@ TABLE = [
     ('servers:revert_resize', MEMBER, 'Revert a resize.', [ACTION]),
     ('servers:rebuild', MEMBER, 'Rebuild a server.', [ACTION]),
     ('servers:create_image', MEMBER, 'Snapshot a server into an image.', [ACTION]),
+    ('os-create-backup', MEMBER, 'Back a server up into a rotated image.', [ACTION]),
     ('servers:start', MEMBER, 'Start a server.', [ACTION]),
     ('servers:stop', MEMBER, 'Stop a server.', [ACTION]),
     ('os-pause-server:pause', MEMBER, 'Pause a server.', [ACTION]),

@@ -53,6 +53,10 @@ unshelve = _object({'availability_zone': {'type': ['string', 'null'], 'minLength
                    nullable=True)
 UNSHELVE_SINCE = {'availability_zone': 77, 'host': 91}
 create_image = _object({'name': types.name, 'metadata': types.metadata}, required=['name'])
+create_backup = _object({'name': types.name, 'backup_type': {'type': 'string'},
+                         'rotation': types.int_or_digits(),
+                         'metadata': types.metadata},
+                        required=['name', 'backup_type', 'rotation'])
 lock = _object({'locked_reason': {'type': 'string', 'minLength': 1, 'maxLength': 255}},
                nullable=True)
 console_output = _object({'length': {'type': ['integer', 'string', 'null'],
@@ -80,6 +84,7 @@ ARGUMENTS = {
     'rebuild': rebuild,
     'unshelve': unshelve,
     'createImage': create_image,
+    'createBackup': create_backup,
     'lock': lock,
     'os-getConsoleOutput': console_output,
     'evacuate': evacuate,

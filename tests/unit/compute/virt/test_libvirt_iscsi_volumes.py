@@ -118,3 +118,36 @@ def test_compute_leaves_iscsi_to_qemu(monkeypatch):
     monkeypatch.setattr(volumes, '_brick', no_brick)
     assert volumes.connect(_info()) == _info()
     volumes.disconnect(_info())
+
+
+class _Mapping:
+    """Stands in for a volume mapping (its DB save is the compute's)."""
+
+    def __init__(self, info, device_name):
+        self.connection_info, self.device_name = info, device_name
+        self.volume_id, self.boot_index, self.tag, self.uuid = VOLUME, None, None, 'm-1'
+        self.saved = 0
+
+    def save(self):
+        self.saved += 1
+
+
+def test_rebuild_plugs_the_volume_into_the_new_guest(drv, conn, instance, base_image):
+    """The compute's rebuild steps against the libvirt driver: the guest
+    goes with the volume in it, its secret goes, and the new
+    guest is defined with the volume at the same device and its secret."""
+    bdm = _Mapping(_info(), '/dev/vdb')
+    drv.spawn(None, instance, kernel_image(base_image), str(base_image), [], FLAVOR,
+              block_device_info=[volumes.block_device(bdm)])
+    dom = conn.lookupByName('alto-test-' + instance.uuid)
+    assert 'vdb' in _disks(dom)
+    volumes.unplug_for_rebuild(None, drv, instance, [bdm])
+    drv.destroy(None, instance, [])
+    assert conn.secrets == {}
+    devices = volumes.replug_for_rebuild(instance, [bdm])
+    assert bdm.saved == 1 and devices == [volumes.block_device(bdm)]
+    drv.spawn(None, instance, kernel_image(base_image), str(base_image), [], FLAVOR,
+              block_device_info=devices)
+    dom = conn.lookupByName('alto-test-' + instance.uuid)
+    assert _disks(dom)['vdb'].find('source').get('name') == IQN + '/1'
+    assert conn.secrets[(3, IQN)].value == PASSWORD.encode()
