@@ -13,21 +13,11 @@ from services.compute.compute import backups
 from services.compute.compute import volumes as compute_volumes
 from tests.unit.compute import fixtures
 from tests.unit.compute.conftest import ADMIN, DEMO, headers
-from tests.unit.compute.test_server_flow import Cloud
 
 CONF = cfg.CONF
 READER = {'X-User-Id': 'reader', 'X-Project-Id': 'demo', 'X-Roles': 'reader'}
 ALT = {'X-User-Id': 'alt', 'X-Project-Id': 'alt', 'X-Roles': 'member,reader'}
 VOL = '6c0a7a55-3b44-4d0b-9d8e-0c5a0a5e7a01'
-
-
-@pytest.fixture
-def cloud(env, app):
-    c = Cloud(env, app)
-    c.flavor()
-    c.add_compute('node1')
-    yield c
-    c.settle()
 
 
 @pytest.fixture
