@@ -27,7 +27,8 @@
 #   IMAGE_REF IMAGE_REF_ALT FLAVOR_REF FLAVOR_REF_ALT PUBLIC_NETWORK_ID: skip the look-ups
 #   NETWORK_EXTENSIONS    comma-separated aliases for Tempest (default: what GET /v2.0/extensions
 #                         lists; "all" makes Tempest assume every extension it knows)
-#   CONFORMANCE_IMAGE     the bootable guest image, IMAGE_REF if present (alto-guest)
+#   CONFORMANCE_IMAGE     the bootable guest image, IMAGE_REF if present (alto-guest); its
+#                         second image <name>-alt (registered when missing) is IMAGE_REF_ALT
 #   CONFORMANCE_MIN_RAM   MiB a flavor needs to be picked (128: what that guest boots in)
 #   PUBLIC_NETWORK_NAME   public           HTTP_PORT  80 (loopback server for web-download)
 #   IDENTITY_CONF         the cloud's identity.conf (/etc/altostratus/identity.conf): its
@@ -49,7 +50,7 @@ OSC=$ALTO_VENV/bin/openstack
 GUEST_IMAGE=${CONFORMANCE_IMAGE:-alto-guest}
 MIN_RAM=${CONFORMANCE_MIN_RAM:-128}
 
-usage() { sed -n 2,34p "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+usage() { sed -n 2,35p "$0" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 say() { echo "[conformance] $*" >&2; }
 die() { say "$*"; exit 3; }
 
@@ -113,11 +114,17 @@ say "catalog: $AVAILABLE"
 # Servers boot real guests with the libvirt driver, and a guest that does not boot never lets a
 # hot-plugged volume go: the stack's bootable guest image when it has one, else the oldest
 # public image that is a disk (not a kernel or ramdisk), and the smallest flavors it boots in.
-# The alternate (list filters, rebuild) is another disk image where there is one.
+# The alternate (list filters, rebuild) is a second image of that guest (registered here: a
+# rebuilt server must boot an OS too, or a volume attached to it is never released), else
+# another disk image where there is one.
 if [[ " $AVAILABLE " == *" image "* ]]; then
   images=$(osc image list --public --status active --sort created_at:asc --long -f value \
            -c ID -c Name -c "Disk Format" | awk '$3 != "aki" && $3 != "ari" {print $1}')
   guest=$(osc image show "$GUEST_IMAGE" -f value -c id 2>/dev/null)
+  if [ -n "$guest" ] && [ -z "${IMAGE_REF_ALT:-}" ]; then
+    IMAGE_REF_ALT=$(OPENSTACK=$OSC "$TOP/deploy/images/register.sh" "$GUEST_IMAGE" \
+                    "$GUEST_IMAGE-alt" | sed -n 2p) || die "could not register $GUEST_IMAGE-alt"
+  fi
   : "${IMAGE_REF:=${guest:-$(sed -n 1p <<<"$images")}}"
   : "${IMAGE_REF_ALT:=$(grep -vx "$IMAGE_REF" <<<"$images" | sed -n 1p)}"
   : "${IMAGE_REF_ALT:=$IMAGE_REF}"

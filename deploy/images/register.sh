@@ -3,16 +3,18 @@
 # (aki), its ramdisk (ari) and a machine image (ami, the qcow2 disk) whose kernel_id and
 # ramdisk_id point at the other two, so the compute service boots it by direct kernel boot.
 #
-#   OS_CLOUD=<cloud> deploy/images/register.sh [NAME]      (NAME defaults to alto-guest)
+#   OS_CLOUD=<cloud> deploy/images/register.sh [NAME [ALSO...]]   (NAME defaults to alto-guest)
 #
-# Builds first (cached).  Idempotent: images of the same build (property alto_guest_stamp)
-# are reused; images of an older build with the same names are replaced.  Prints the machine
-# image's id.  OPENSTACK names the CLI (default: openstack on PATH); ALTO_GUEST_VISIBILITY is
+# Each ALSO is one more machine image of the same disk, kernel and ramdisk (a second bootable
+# image, e.g. for Tempest's image_ref_alt).  Builds first (cached).  Idempotent: images of the
+# same build (property alto_guest_stamp) are reused; images of an older build with the same
+# names are replaced.  Prints the machine images' ids, NAME's first, one per line.  OPENSTACK names the CLI (default: openstack on PATH); ALTO_GUEST_VISIBILITY is
 # public (default), private, shared or community.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 NAME=${1:-alto-guest}
+ALSO=("${@:2}")
 OPENSTACK=${OPENSTACK:-openstack}
 VISIBILITY=${ALTO_GUEST_VISIBILITY:-public}
 : "${OS_CLOUD:?set OS_CLOUD to the cloud (clouds.yaml entry) to register the guest in}"
@@ -64,6 +66,8 @@ upload() {
 kernel_id=$(upload "$NAME-kernel" "${BUILT[kernel]}" aki aki \
     "kernel_version=${BUILT[kernel_version]}")
 ramdisk_id=$(upload "$NAME-ramdisk" "${BUILT[ramdisk]}" ari ari)
-upload "$NAME" "${BUILT[disk]}" qcow2 bare \
-    "kernel_id=$kernel_id" "ramdisk_id=$ramdisk_id" "os_command_line=${BUILT[cmdline]}" \
-    hw_disk_bus=virtio hw_vif_model=virtio os_type=linux os_distro=alto
+for machine in "$NAME" "${ALSO[@]}"; do
+    upload "$machine" "${BUILT[disk]}" qcow2 bare \
+        "kernel_id=$kernel_id" "ramdisk_id=$ramdisk_id" "os_command_line=${BUILT[cmdline]}" \
+        hw_disk_bus=virtio hw_vif_model=virtio os_type=linux os_distro=alto
+done

@@ -15,16 +15,17 @@ pytestmark = pytest.mark.e2e
 FAKE = Path(__file__).resolve().parent / "fake_openstack.py"
 
 
-def register(tmp_path, name="alto-guest"):
+def register(tmp_path, *names):
     env = dict(os.environ, OS_CLOUD="fake", FAKE_OPENSTACK_DB=str(tmp_path / "db.json"),
                OPENSTACK=str(tmp_path / "openstack"))
     wrapper = tmp_path / "openstack"
     wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{FAKE}" "$@"\n')
     wrapper.chmod(0o755)
-    proc = subprocess.run([str(IMAGES / "register.sh"), name], capture_output=True, text=True,
+    proc = subprocess.run([str(IMAGES / "register.sh"), *(names or ["alto-guest"])], capture_output=True, text=True,
                           env=env, timeout=600, check=False)
     assert proc.returncode == 0, proc.stderr
-    return proc.stdout.strip(), json.loads((tmp_path / "db.json").read_text())
+    ids = proc.stdout.split()
+    return (ids if len(names) > 1 else ids[0]), json.loads((tmp_path / "db.json").read_text())
 
 
 def test_three_linked_images_then_idempotent(guest_image, tmp_path):
@@ -58,3 +59,15 @@ def test_three_linked_images_then_idempotent(guest_image, tmp_path):
     newer, db = register(tmp_path)
     assert newer != ami and len(db["images"]) == 3
     assert sum(call[1] == "delete" for call in db["calls"]) == 3
+
+
+def test_a_second_machine_image_shares_the_kernel_and_ramdisk(guest_image, tmp_path):
+    first, _ = register(tmp_path)
+    (guest, alt), db = register(tmp_path, "alto-guest", "alto-guest-alt")
+    assert guest == first and alt != guest
+    images = db["images"]
+    assert sorted(img["name"] for img in images.values()) == [
+        "alto-guest", "alto-guest-alt", "alto-guest-kernel", "alto-guest-ramdisk"]
+    assert images[alt]["file"] == guest_image["disk"]
+    assert images[alt]["properties"] == images[guest]["properties"]
+    assert sum(call[1] == "create" for call in db["calls"]) == 4
