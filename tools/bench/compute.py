@@ -19,6 +19,7 @@ import concurrent.futures
 import json
 import pathlib
 import secrets
+import shutil
 import statistics
 import sys
 import tempfile
@@ -169,6 +170,7 @@ def main():
             with conn.cursor() as cur:
                 cur.execute('DROP DATABASE IF EXISTS %s' % name)
             conn.close()
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == '__main__':

@@ -14,6 +14,7 @@ import argparse
 import concurrent.futures
 import json
 import secrets
+import shutil
 import statistics
 import sys
 import tempfile
@@ -111,6 +112,7 @@ def main():
         server.stop()
         if dbname:
             conn.cursor().execute('DROP DATABASE IF EXISTS %s' % dbname)
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == '__main__':

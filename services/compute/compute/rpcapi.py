@@ -21,6 +21,7 @@ Version history:
           validate_console_port (calls)
     1.8 - get_diagnostics, set_admin_password (calls), inject_network_info,
           cleanup_resize_source (casts)
+    1.9 - not used (skipped when 1.8's calls landed)
     1.10 - rebuild_instance takes ``target_state`` (2.95: an evacuated
            server is left stopped)
     1.11 - volume_snapshot_create, volume_snapshot_delete (casts:
