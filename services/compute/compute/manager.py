@@ -9,6 +9,7 @@ import oslo_messaging as messaging
 from oslo_concurrency import lockutils
 from oslo_config import cfg
 from oslo_log import log as logging
+from oslo_utils import excutils
 from oslo_utils import timeutils
 
 from common import context as alto_context
@@ -574,8 +575,23 @@ class ComputeManager:
         instance.save()
         with tempfile.TemporaryDirectory(dir=CONF.state_path) as tmp:
             path = os.path.join(tmp, 'snapshot')
-            self.driver.snapshot(context, instance, path)
-            clients.image_client().upload(context, image_id, path)
+            try:
+                self.driver.snapshot(context, instance, path)
+                clients.image_client().upload(context, image_id, path)
+            except Exception:
+                # The image the API made for this snapshot would stay queued (or
+                # half-written) for ever: delete it, as nova does.
+                with excutils.save_and_reraise_exception():
+                    self._delete_failed_snapshot(context, image_id)
+
+    @staticmethod
+    def _delete_failed_snapshot(context, image_id):
+        try:
+            clients.image_client().delete(context, image_id, strict=True)
+        except exception.ImageNotFound:
+            pass
+        except Exception as exc:
+            LOG.warning('Could not delete image %s of a failed snapshot: %s', image_id, exc)
 
     def get_console_output(self, context, instance_uuid, length=None):
         instance = self._get(context, instance_uuid)

@@ -207,3 +207,21 @@ def test_a_volume_backed_server_is_not_backed_up(cloud, monkeypatch):
     cloud.wait(server_id, 'ACTIVE', who=DEMO)
     resp = _backup(cloud, server_id, 'b', status=400)
     assert 'not supported for volume-backed' in resp.json['badRequest']['message']
+
+
+@pytest.mark.parametrize('action', [
+    {'createImage': {'name': 'snap'}},
+    {'createBackup': {'name': 'b1', 'backup_type': 'daily', 'rotation': 2}}])
+def test_a_failed_upload_deletes_its_image(cloud, server, monkeypatch, action):
+    store = clients.image_client()
+
+    def fail(context, image_id, path):
+        raise exception.ExternalServiceError(service='image', reason='disk full')
+    monkeypatch.setattr(store, 'upload', fail)
+    before = set(_all_images())
+    resp = cloud.app.post_json('/v2.1/servers/%s/action' % server, action,
+                               headers=headers(DEMO, '2.45'), status=202)
+    assert resp.json['image_id'] not in before
+    view = cloud.wait(server, 'ACTIVE', who=DEMO)
+    assert view['OS-EXT-STS:task_state'] is None
+    assert set(_all_images()) == before
