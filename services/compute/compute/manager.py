@@ -58,13 +58,13 @@ _SHELVING_STATES = ('shelving', 'shelving_image_pending_upload', 'shelving_image
 
 
 def _delete_image(context, image_id):
-    """Best effort: a shelved snapshot nobody needs any more."""
+    """Best effort: a snapshot nobody needs any more (shelved, or failed)."""
     if not image_id:
         return
     try:
         clients.image_client().delete(context, image_id)
     except Exception as exc:
-        LOG.warning('Could not delete shelved image %s: %s', image_id, exc)
+        LOG.warning('Could not delete image %s: %s', image_id, exc)
 
 
 class ComputeManager:
@@ -582,16 +582,7 @@ class ComputeManager:
                 # The image the API made for this snapshot would stay queued (or
                 # half-written) for ever: delete it, as nova does.
                 with excutils.save_and_reraise_exception():
-                    self._delete_failed_snapshot(context, image_id)
-
-    @staticmethod
-    def _delete_failed_snapshot(context, image_id):
-        try:
-            clients.image_client().delete(context, image_id, strict=True)
-        except exception.ImageNotFound:
-            pass
-        except Exception as exc:
-            LOG.warning('Could not delete image %s of a failed snapshot: %s', image_id, exc)
+                    _delete_image(context, image_id)
 
     def get_console_output(self, context, instance_uuid, length=None):
         instance = self._get(context, instance_uuid)
