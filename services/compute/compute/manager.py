@@ -1018,18 +1018,51 @@ class ComputeManager:
         with self._instance_lock(instance_uuid):
             instance = self._get(context, instance_uuid)
             with self._event(context, instance_uuid, 'compute_resize_instance'):
+                bdms = self._volume_mappings(context, instance)
+                stopped_here = False
                 try:
                     self._refuse_unless_resizable(instance)
                     target = rpcapi.ComputeAPI().prepare_resize_target(context, dest_host,
                                                                        instance_uuid)
+                    if bdms:
+                        stopped_here = self._stop_for_volume_move(context, instance, bdms)
                     self.driver.migrate_disk_and_power_off(context, instance, target,
                                                            instance.new_flavor)
                 except Exception as exc:
+                    if stopped_here:  # back as it was: running, on its volumes
+                        self._best_effort_power_on(context, instance)
                     self._abort_resize(context, instance, dest_host, exc)
                     raise
+                # The guest is off (and gone, its files moved): its volumes
+                # leave this host; their attachments stay, the destination
+                # connects them on its side.
+                volumes.disconnect_all(instance, bdms)
                 instance.task_state = 'resize_migrated'
                 instance.save(expected_task_state=['resize_migrating'])
         rpcapi.ComputeAPI().finish_resize(context, dest_host, instance_uuid, self.host)
+
+    def _stop_for_volume_move(self, context, instance, bdms):
+        """Power the guest off and merge its volumes' assisted-snapshot
+        overlays back into their own files (the destination opens those):
+        True when it ran before.  A merge that fails stops the resize."""
+        running = self.driver.get_power_state(instance) == inst_obj.RUNNING
+        if running:
+            self.driver.power_off(instance)
+        try:
+            volumes.merge_all(context, self.driver, instance, bdms)
+        except Exception:
+            if running:
+                self._best_effort_power_on(context, instance)
+            raise
+        return running
+
+    def _best_effort_power_on(self, context, instance):
+        try:
+            if self.driver.get_power_state(instance) != inst_obj.RUNNING:
+                self.driver.power_on(context, instance)
+        except Exception as exc:
+            LOG.warning('Could not start %s again after its failed resize: %s',
+                        instance.uuid, exc)
 
     def _refuse_unless_resizable(self, instance):
         if not self.driver.supports_resize:
@@ -1063,22 +1096,23 @@ class ComputeManager:
                 instance.task_state = None
                 instance.save()
                 self._refuse_unless_resizable(instance)
-            image, path = {'id': instance.image_ref}, None
-            if self.driver.supports_cow_images and instance.image_ref:
-                # The moved disks are overlays: they need this host's copy of the image.
-                image = clients.image_client().get(context, instance.image_ref)
-                path = self._cached_image(context, instance.image_ref)
-                image = self._with_boot_files(context, image)
+            image, path = self._resize_image(context, instance)
             if source_host != self.host:
                 clients.network_client().bind_ports(context, instance, self.host)
+            bdms = self._volume_mappings(context, instance)
             try:
+                # The source disconnected the volumes: connected on this host.
+                block_devices = self._connect_volumes(context, instance, bdms)
                 self.driver.finish_migration(
                     context, instance, image, path, instance.network_info,
                     instance.new_flavor, same_host=source_host == self.host,
-                    power_on=instance.vm_state != inst_obj.STOPPED)
+                    power_on=instance.vm_state != inst_obj.STOPPED,
+                    block_device_info=block_devices or None)
             except Exception as exc:
+                volumes.disconnect_all(instance, bdms)  # the new guest did not start
                 instance.set_error('Finishing the resize failed: %s' % exc)
                 raise
+            volumes.complete_all(context, instance, bdms)
             instance.old_flavor = instance.flavor
             instance.flavor = instance.new_flavor
             instance.vcpus = instance.flavor['vcpus']
@@ -1091,6 +1125,36 @@ class ComputeManager:
             instance.power_state = self.driver.get_power_state(instance)
             instance.save()
             migration_obj.Migration.advance(context, instance_uuid, 'finished')
+
+    def _resize_image(self, context, instance):
+        """(image meta, cached path) the moved guest runs with on this host.
+        The moved disks are overlays: they need this host's copy of the
+        image; a volume-backed server has none, only its image properties
+        (kernel, ramdisk, hardware) kept in its system metadata."""
+        if not instance.image_ref:
+            props = {k[len(inst_obj.IMAGE_PREFIX):]: v
+                     for k, v in (instance.system_metadata or {}).items()
+                     if k.startswith(inst_obj.IMAGE_PREFIX)}
+            return self._with_boot_files(context, {'properties': props}), None
+        if not self.driver.supports_cow_images:
+            return {'id': instance.image_ref}, None
+        image = clients.image_client().get(context, instance.image_ref)
+        path = self._cached_image(context, instance.image_ref)
+        return self._with_boot_files(context, image), path
+
+    def _connect_volumes(self, context, instance, bdms):
+        """The volumes of a server arriving here (a resize, or its revert),
+        connected with this host's connection info: the driver's
+        ``block_device_info``.  Mappings still connected (a resize on one
+        host, reverted) keep their connection."""
+        devices = []
+        for bdm in bdms:
+            if not bdm.connection_info:
+                bdm.connection_info = volumes.connect_mapping(context, instance, bdm,
+                                                              self.host)
+                bdm.save()
+            devices.append(volumes.block_device(bdm))
+        return devices
 
     def confirm_resize(self, context, instance_uuid):
         """Runs on the source: drop the old guest and its resources."""
@@ -1114,6 +1178,10 @@ class ComputeManager:
             migration_obj.Migration.advance(context, instance_uuid, 'reverting')
             if source != self.host:
                 self.driver.destroy(context, instance, instance.network_info)
+                # The guest is gone: its volumes leave this host (the source
+                # connects them again). On one host they stay connected: the
+                # source's revert replaces the guest that uses them.
+                volumes.disconnect_all(instance, self._volume_mappings(context, instance))
             node_obj.ComputeNode.release(context, self.host, *instance.claim_args())
         rpcapi.ComputeAPI().finish_revert_resize(context, source, instance_uuid)
 
@@ -1123,8 +1191,16 @@ class ComputeManager:
         with self._event(context, instance_uuid, 'compute_finish_revert_resize'):
             if instance.host != self.host:
                 clients.network_client().bind_ports(context, instance, self.host)
-            self.driver.finish_revert_migration(context, instance, instance.network_info,
-                                                instance.old_flavor)
+            bdms = self._volume_mappings(context, instance)
+            try:
+                block_devices = self._connect_volumes(context, instance, bdms)
+                self.driver.finish_revert_migration(context, instance, instance.network_info,
+                                                    instance.old_flavor,
+                                                    block_device_info=block_devices or None)
+            except Exception as exc:
+                instance.set_error('Reverting the resize failed: %s' % exc)
+                raise
+            volumes.complete_all(context, instance, bdms)
             instance.flavor = instance.old_flavor
             instance.vcpus = instance.flavor['vcpus']
             instance.memory_mb = instance.flavor['memory_mb']

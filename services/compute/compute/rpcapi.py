@@ -29,6 +29,11 @@ Version history:
     1.12 - backup_instance (cast: createBackup, a snapshot then its
            rotation); rebuild_instance keeps the attached volumes (the API
            rebuilds a server with volumes only at 1.12)
+    1.13 - resize_instance, finish_resize, revert_resize and
+           finish_revert_resize move the attached volumes (the source
+           disconnects them, the destination connects them; a revert the
+           other way round) and a volume-backed server's root volume (the
+           API resizes and migrates a server with volumes only at 1.13)
 """
 
 import oslo_messaging as messaging
@@ -44,14 +49,16 @@ TOPIC = 'compute'
 # deferred delete (1.6), resize through the source and VNC consoles (1.7),
 # diagnostics, admin password, network info refresh, resize source cleanup (1.8),
 # rebuild's target state (1.10), assisted volume snapshots (1.11),
-# backups and rebuild with volumes (1.12) --
-RPC_API_VERSION = '1.12'
+# backups and rebuild with volumes (1.12), resize with volumes (1.13) --
+RPC_API_VERSION = '1.13'
 #: The first version whose rebuild_instance takes ``target_state``.
 REBUILD_TARGET_STATE = '1.10'
 #: The first version with backup_instance.
 BACKUP = '1.12'
 #: The first version whose rebuild_instance plugs the volumes back.
 REBUILD_WITH_VOLUMES = '1.12'
+#: The first version whose resize and cold migration move the volumes.
+RESIZE_WITH_VOLUMES = '1.13'
 
 
 class ComputeAPI:

@@ -148,11 +148,24 @@ def _check_rebuild_volumes(req, instance, image_id):
     rpc.require_version(_compute().client, compute_rpcapi.REBUILD_WITH_VOLUMES, 'compute')
 
 
+def _check_move_volumes(req, instance):
+    """A server with volumes (or booting from one) is resized and migrated
+    with them: its compute host disconnects them and the destination
+    connects them (compute RPC 1.13).  True when it boots from a volume."""
+    bdms = volume_api.mappings(req.context, [instance.uuid]).get(instance.uuid, [])
+    if bdms:
+        rpc.require_version(_compute().client, compute_rpcapi.RESIZE_WITH_VOLUMES,
+                            'compute')
+    return any(b.is_root for b in bdms)
+
+
 def _resize(req, instance, body):
     flavor = compute_api.flavor_for(req.context, body['flavorRef'])
     if flavor.flavorid == instance.flavor['flavorid']:
         raise exception.Invalid(reason='When resizing, instances must change flavor!')
-    if flavor.root_gb < instance.flavor['root_gb']:
+    # A volume-backed server's root disk is its volume: the flavor's disk
+    # does not apply (nova's).
+    if not _check_move_volumes(req, instance) and flavor.root_gb < instance.flavor['root_gb']:
         raise exception.Invalid(reason='Resize to zero disk flavor is not allowed.'
                                 if not flavor.root_gb else
                                 'Flavor disk is smaller than the current one.')
@@ -176,6 +189,7 @@ def _spec(instance):
 
 
 def _migrate(req, instance, body):
+    _check_move_volumes(req, instance)
     _begin(req, instance, 'migrate', 'resize_prep', (ACTIVE, STOPPED))
     conductor_rpcapi.ConductorAPI().migrate_server(req.context, instance.uuid, None,
                                                    _spec(instance))
@@ -514,14 +528,15 @@ ACTIONS = {
     **server_guest_actions.ACTIONS,
 }
 
-# Actions that move the guest's local disks to another host: not done yet
-# for a server with volumes (they would lose them), so a 409.  A rebuild
-# keeps them (``_check_rebuild_volumes``).
+# An evacuation rebuilds the guest on another host: not done yet for a
+# server with volumes (it would lose them), so a 409.  A rebuild keeps them
+# (``_check_rebuild_volumes``); a resize and a cold migration move them
+# (``_check_move_volumes``).
 # A rescue keeps the attached volumes (nova's too); only a server that boots
 # from a volume cannot be rescued (``_rescue``).  A shelve snapshots the
 # local root disk and an offload takes the volumes' host connections: not
 # for a server that boots from a volume.
-_NOT_WITH_VOLUMES = {'resize', 'migrate', 'evacuate'}
+_NOT_WITH_VOLUMES = {'evacuate'}
 _NOT_FROM_VOLUME = {'createImage', 'shelve', 'shelveOffload'}
 
 # Actions nova removed: the highest microversion that still serves each.

@@ -225,12 +225,29 @@ def vnc_port(domain_xml):
     return port if port > 0 else None
 
 
-def volume_disks(domain_xml):
-    """Source paths of the domain's block volumes (disks with a serial)."""
-    return [d.find('source').get('file') or d.find('source').get('dev')
-            or d.find('source').get('name')
-            for d in ET.fromstring(domain_xml).findall('./devices/disk')
-            if d.find('serial') is not None and d.find('source') is not None]
+def with_volume_disks(domain_xml, volumes):
+    """``domain_xml`` with each volume disk whose serial is that of one of
+    ``volumes`` (:class:`Disk`) opening that volume's source instead (its
+    connection on this host now); the target, bus and address stay, so the
+    guest sees its disks where it had them."""
+    by_serial = {disk.serial: disk for disk in volumes if disk.serial}
+    if not by_serial:
+        return domain_xml
+    root = ET.fromstring(domain_xml)
+    devices = root.find('devices')
+    for index, old in enumerate(list(devices)):
+        disk = by_serial.get(old.findtext('serial')) if old.tag == 'disk' else None
+        if disk is None:
+            continue
+        target = old.find('target')
+        new = volume_disk(disk.path, disk.fmt, target.get('dev'), disk.serial,
+                          target.get('bus') or 'virtio', disk.network)
+        for kept in ('boot', 'address'):
+            if old.find(kept) is not None:
+                new.append(old.find(kept))
+        devices.remove(old)
+        devices.insert(index, new)
+    return ET.tostring(root, encoding='unicode')
 
 
 def secret_usages(domain_xml):

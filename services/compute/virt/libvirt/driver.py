@@ -664,16 +664,16 @@ class LibvirtDriver(driver.ComputeDriver):
                                 CONF.libvirt.migration_address or self.host)
 
     def migrate_disk_and_power_off(self, context, instance, target, flavor):
+        """Only the guest's own files move: root disk (none when it boots
+        from a volume), ephemeral disk and console log.  Its volumes stay
+        where they are: the manager disconnects them here and connects
+        them on the destination."""
         dom = self._domain(instance)
         saved = dom.XMLDesc(_XML_INACTIVE)
-        if domain.volume_disks(saved):
-            self._unsupported('Resize of a server with volumes')
         path, kept = self._instance_dir(instance.uuid), self._resize_dir(instance.uuid)
         root = os.path.join(path, 'disk')
-        if not os.path.exists(root):
-            self._unsupported('Resize of a server without a local root disk')
-        if flavor.get('root_gb') and disks.info(root)['virtual_size'] > \
-                flavor['root_gb'] * disks.GiB:
+        if os.path.exists(root) and flavor.get('root_gb') and \
+                disks.info(root)['virtual_size'] > flavor['root_gb'] * disks.GiB:
             raise exception.ComputeError('Unable to resize disk down.')
         was_running = dom.isActive()
         if was_running and not self._clean_shutdown(dom, CONF.libvirt.shutdown_timeout):
@@ -700,13 +700,23 @@ class LibvirtDriver(driver.ComputeDriver):
             if was_running:
                 self._run_native(dom.create)
             raise
+        # The volumes' CHAP secrets go with the guest (defined again where
+        # it runs next).
+        for usage in domain.secret_usages(saved):
+            self._undefine_secret(usage)
         LOG.info('Moved the disks of %s to %s', dom.name(), target.get('address'))
 
     def finish_migration(self, context, instance, image_meta, image_path, network_info,
-                         flavor, same_host, power_on=True):
+                         flavor, same_host, power_on=True, block_device_info=None):
+        """The moved guest defined with ``flavor``; a volume with boot index
+        0 in ``block_device_info`` is its root disk (nothing local then),
+        the other volumes keep their device names, as at its spawn."""
         path = self._instance_dir(instance.uuid)
         root = os.path.join(path, 'disk')
-        if not os.path.exists(root):
+        volumes = [_volume_disk(b) for b in sorted(
+            block_device_info or [], key=lambda b: b.get('boot_index') != 0)]
+        boots_from_volume = any(b.get('boot_index') == 0 for b in block_device_info or [])
+        if not os.path.exists(path if boots_from_volume else root):
             raise exception.ComputeError('The disks of %s did not arrive in %s'
                                          % (instance.uuid, path))
         image_meta = image_meta or {}
@@ -714,13 +724,21 @@ class LibvirtDriver(driver.ComputeDriver):
         try:
             self._share(path)
             self._share_cached(image_path, image_meta)
-            if image_path:
-                disks.rebase(root, image_path)  # this host's copy of the image
-            disks.grow(root, (flavor.get('root_gb') or 0) * disks.GiB)
-            spec.disks = [domain.Disk(root)] + self._moved_disks(path, flavor)
-            for disk in spec.disks:
+            if boots_from_volume:
+                local = self._moved_disks(path, flavor)
+                spec.disks = volumes[:1] + local + volumes[1:]
+            else:
+                if image_path:
+                    disks.rebase(root, image_path)  # this host's copy of the image
+                disks.grow(root, (flavor.get('root_gb') or 0) * disks.GiB)
+                local = [domain.Disk(root)] + self._moved_disks(path, flavor)
+                spec.disks = local + volumes
+            for disk in local:
                 self._share(disk.path)
-            self._complete_spec(spec, instance, image_meta, path, network_info)
+            self._complete_spec(spec, instance, image_meta, path, network_info,
+                                block_device_info)
+            for block_device in block_device_info or []:
+                self._define_volume_secret(block_device['connection_info'])
             dom = self.conn.defineXML(domain.build(spec))
             if power_on:
                 self._run_native(dom.create)
@@ -756,7 +774,10 @@ class LibvirtDriver(driver.ComputeDriver):
     def confirm_migration(self, context, instance, same_host):
         shutil.rmtree(self._resize_dir(instance.uuid), ignore_errors=True)
 
-    def finish_revert_migration(self, context, instance, network_info, flavor):
+    def finish_revert_migration(self, context, instance, network_info, flavor,
+                                block_device_info=None):
+        """The saved guest defined and started again; its volume disks open
+        the volumes as ``block_device_info`` connects them here now."""
         kept = self._resize_dir(instance.uuid)
         saved = os.path.join(kept, 'libvirt.xml')
         if not os.path.exists(saved):
@@ -767,6 +788,9 @@ class LibvirtDriver(driver.ComputeDriver):
         with open(os.path.join(path, 'libvirt.xml')) as f:
             xml = f.read()
         os.remove(os.path.join(path, 'libvirt.xml'))
+        xml = domain.with_volume_disks(xml, [_volume_disk(b) for b in block_device_info or []])
+        for block_device in block_device_info or []:
+            self._define_volume_secret(block_device['connection_info'])
         dom = self.conn.defineXML(xml)
         self._run_native(dom.create)
         LOG.info('Reverted %s to its guest as it was', dom.name())

@@ -113,3 +113,26 @@ def test_serial_console_goes_to_the_log_file_and_appends():
     assert serial.find('source').get('append') == 'on'
     assert root.find('devices/console/target').get('type') == 'serial'
     assert root.find('devices/interface') is None
+
+
+def test_with_volume_disks_points_the_volumes_at_their_new_connection():
+    """A reverted resize's saved domain: the volume disk (by serial) opens the
+    volume as connected now, at the same target and address; other disks
+    and a domain without volumes to change are left as they were."""
+    xml = ('<domain><devices>'
+           '<disk type="file" device="disk"><source file="/i/disk"/>'
+           '<target dev="vda" bus="virtio"/></disk>'
+           '<disk type="file" device="disk"><driver name="qemu" type="raw" cache="none"/>'
+           '<source file="/old/vol"/><target dev="vdc" bus="scsi"/><serial>vol-1</serial>'
+           '<address type="drive" controller="0" bus="0" target="0" unit="2"/></disk>'
+           '</devices></domain>')
+    assert domain.with_volume_disks(xml, []) == xml
+    changed = ET.fromstring(domain.with_volume_disks(xml, [
+        domain.Disk('/dev/sdx', fmt='raw', kind='volume', serial='vol-1'),
+        domain.Disk('/elsewhere', fmt='raw', kind='volume', serial='not-attached')]))
+    first, second = changed.findall('devices/disk')
+    assert first.find('source').get('file') == '/i/disk'
+    assert second.get('type') == 'block' and second.find('source').get('dev') == '/dev/sdx'
+    assert second.find('target').attrib == {'dev': 'vdc', 'bus': 'scsi'}
+    assert second.findtext('serial') == 'vol-1'
+    assert second.find('address').get('unit') == '2'

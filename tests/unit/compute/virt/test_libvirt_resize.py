@@ -201,17 +201,134 @@ def test_root_disk_cannot_shrink(hosts, instance, qemu_img):
     assert src.domain(instance).isActive() and not dst.dir(instance).exists()
 
 
-def test_volumes_are_not_moved(hosts, instance, tmp_path):
+def _vol(path, volume_id, device, boot_index=None):
+    """One ``block_device_info`` entry of a file volume connected at ``path``."""
+    return {'connection_info': {'driver_volume_type': 'local', 'serial': volume_id,
+                                'data': {'device_path': str(path), 'format': 'raw'}},
+            'device_name': device, 'boot_index': boot_index, 'volume_id': volume_id}
+
+
+def _disks(dom):
+    return {d.find('target').get('dev'): d for d in
+            ET.fromstring(dom.XMLDesc()).findall('devices/disk')}
+
+
+def _source(disk):
+    return disk.find('source').get('file')
+
+
+def test_a_guest_with_a_volume_moves_without_it_and_gets_it_back(hosts, instance,
+                                                                  tmp_path):
+    """Only the guest's own files move; the destination defines the volume
+    as connected there, at its device; a revert gives the source's saved
+    guest the volume as the source connects it again."""
     src, dst = hosts
     _spawn(src, instance, FLAVOR)
     volume = tmp_path / 'vol'
     volume.write_bytes(b'')
     with src.active() as drv:
-        drv.attach_volume(None, instance, {'serial': 'vol-1',
-                                           'data': {'device_path': str(volume)}}, '/dev/vdb')
-    with pytest.raises(exception.DriverNotSupported):
-        _move(src, dst, instance)
-    assert src.domain(instance).isActive()
+        drv.attach_volume(None, instance, _vol(volume, 'vol-1', '/dev/vdb')[
+            'connection_info'], '/dev/vdb')
+    _move(src, dst, instance)
+    assert sorted(os.listdir(dst.dir(instance))) == ['console.log', 'disk']
+    assert volume.exists()  # never copied nor moved
+    there = tmp_path / 'vol-on-h2'  # the destination's connection of the volume
+    with dst.active() as drv:
+        drv.finish_migration(None, instance, kernel_image(dst.base()), str(dst.base()), [],
+                             BIGGER, same_host=False,
+                             block_device_info=[_vol(there, 'vol-1', '/dev/vdb')])
+    disks = _disks(dst.domain(instance))
+    assert _source(disks['vda']) == str(dst.dir(instance) / 'disk')
+    assert _source(disks['vdb']) == str(there) and disks['vdb'].findtext('serial') == 'vol-1'
+    assert disks['vdb'].find('driver').get('cache') == 'none'
+
+    with dst.active() as drv:
+        drv.destroy(None, instance, [])
+    back = tmp_path / 'vol-on-h1-again'
+    with src.active() as drv:
+        drv.finish_revert_migration(None, instance, [], FLAVOR,
+                                    block_device_info=[_vol(back, 'vol-1', '/dev/vdb')])
+    dom = src.domain(instance)
+    disks = _disks(dom)
+    assert dom.isActive() and sorted(disks) == ['vda', 'vdb']
+    assert _source(disks['vda']) == str(src.dir(instance) / 'disk')
+    assert _source(disks['vdb']) == str(back) and disks['vdb'].findtext('serial') == 'vol-1'
+    assert ET.fromstring(dom.XMLDesc()).findtext('memory') == '128'
+
+
+def _spawn_from_volume(host, instance, root, flavor=FLAVOR):
+    base = host.base()
+    with host.active() as drv:
+        drv.spawn(None, instance, kernel_image(base), None, [], flavor,
+                  block_device_info=[_vol(root, 'root-id', '/dev/vda', 0)])
+    (host.dir(instance) / 'console.log').write_text('alto-guest: booted\n')
+
+
+def test_a_volume_backed_guest_moves_only_its_own_files(hosts, instance, tmp_path,
+                                                        qemu_img):
+    """No local root disk: the console log moves, the ephemeral disk too
+    when there is one; the destination's domain has the root volume as its
+    first disk (connected there) and makes no root disk of an image."""
+    src, dst = hosts
+    root = tmp_path / 'root-volume'
+    _spawn_from_volume(src, instance, root, dict(FLAVOR, ephemeral_gb=1))
+    _move(src, dst, instance, dict(BIGGER, ephemeral_gb=1))
+    assert sorted(os.listdir(dst.dir(instance))) == ['console.log', 'disk.eph0']
+    assert (src.dir(instance, '_resize') / 'libvirt.xml').is_file()
+
+    qemu_img.calls.clear()
+    there = tmp_path / 'root-volume-on-h2'
+    base = dst.base()
+    with dst.active() as drv:
+        drv.finish_migration(None, instance, kernel_image(base), None, [],
+                             dict(BIGGER, ephemeral_gb=1), same_host=False,
+                             block_device_info=[_vol(there, 'root-id', '/dev/vda', 0)])
+    dom = dst.domain(instance)
+    tree = ET.fromstring(dom.XMLDesc())
+    assert dom.isActive() and tree.findtext('memory') == '256'
+    disks = _disks(dom)
+    assert _source(disks['vda']) == str(there) and disks['vda'].findtext('serial') == 'root-id'
+    assert _source(disks['vdb']) == str(dst.dir(instance) / 'disk.eph0')
+    assert _source(disks['vdc']) == str(dst.dir(instance) / 'disk.swap')
+    assert tree.find('os/kernel').text == str(dst.dir(instance) / 'kernel.kernel-1')
+    assert not [c for c in qemu_img.calls if c[0] == 'rebase']
+    assert not (dst.dir(instance) / 'disk').exists()
+    assert 'booted' in (dst.dir(instance) / 'console.log').read_text()
+
+    with src.active() as drv:
+        drv.confirm_migration(None, instance, same_host=False)
+    assert not src.dir(instance, '_resize').exists()
+
+
+def test_a_volume_backed_guest_resized_on_one_host_then_reverted(hosts, instance, tmp_path,
+                                                                 qemu_img):
+    host = hosts[0]
+    root = tmp_path / 'root-volume'
+    _spawn_from_volume(host, instance, root)
+    _move(host, host, instance)
+    with host.active() as drv:
+        drv.finish_migration(None, instance, kernel_image(host.base()), None, [], BIGGER,
+                             same_host=True,
+                             block_device_info=[_vol(root, 'root-id', '/dev/vda', 0)])
+    assert ET.fromstring(host.domain(instance).XMLDesc()).findtext('memory') == '256'
+    assert _source(_disks(host.domain(instance))['vda']) == str(root)
+    with host.active() as drv:
+        drv.finish_revert_migration(None, instance, [], FLAVOR,
+                                    block_device_info=[_vol(root, 'root-id', '/dev/vda', 0)])
+    dom = host.domain(instance)
+    disks = _disks(dom)
+    assert dom.isActive() and ET.fromstring(dom.XMLDesc()).findtext('memory') == '128'
+    assert _source(disks['vda']) == str(root) and disks['vda'].findtext('serial') == 'root-id'
+    assert not host.dir(instance, '_resize').exists()
+
+
+def test_a_volume_backed_guest_without_its_directory_is_not_finished(hosts, instance,
+                                                                     tmp_path):
+    with hosts[1].active() as drv, pytest.raises(exception.ComputeError,
+                                                 match='did not arrive'):
+        drv.finish_migration(None, instance, {}, None, [], BIGGER, same_host=False,
+                             block_device_info=[_vol(tmp_path / 'r', 'root-id', '/dev/vda',
+                                                     0)])
 
 
 def test_finish_without_the_disks_fails(hosts, instance):
