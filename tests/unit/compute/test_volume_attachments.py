@@ -58,9 +58,9 @@ def _volume(volume_id):
     return clients.volume_client().volumes.read()[volume_id]
 
 
-def _guest(cloud, server_id):
+def _guest(cloud, server_id, host='node1'):
     instance = inst_obj.Instance(cloud.env.admin_context(), uuid=server_id)
-    return cloud.computes['node1'].driver.volumes(instance)
+    return cloud.computes[host].driver.volumes(instance)
 
 
 def _wait_for(predicate, timeout=10):
@@ -379,12 +379,11 @@ def test_a_volume_in_use_cannot_be_booted_twice(cloud):
     assert [s['id'] for s in servers] == [first]
 
 
-def test_actions_that_would_lose_volumes_are_409(cloud, server):
+def test_evacuate_of_a_server_with_volumes_is_409(cloud, server):
     _attach(cloud, server)
     _wait_for(lambda: _volume(VOL)['status'] == 'in-use')
-    for body in ({'resize': {'flavorRef': 'm1.nano'}}, {'migrate': None}):
-        resp = cloud.action(server, body, status=409, who=ADMIN)
-        assert 'with volumes' in resp.json['conflictingRequest']['message'], body
+    resp = cloud.action(server, {'evacuate': {}}, status=409, who=ADMIN)
+    assert 'with volumes' in resp.json['conflictingRequest']['message']
     cloud.action(server, {'reboot': {'type': 'HARD'}})  # the guest keeps its disks
     cloud.wait(server, 'ACTIVE', who=DEMO)
     assert list(_guest(cloud, server)) == ['/dev/vdb']
@@ -567,12 +566,18 @@ def _record_host_connections(monkeypatch):
     calls = []
     connect, disconnect = compute_volumes.connect, compute_volumes.disconnect
 
+    def volume_of(info):
+        # A first connection has no serial yet: the fake volume service's
+        # file is named after the volume.
+        path = (info.get('data') or {}).get('device_path') or ''
+        return info.get('serial') or path.rpartition('volume-')[2] or None
+
     def recording_connect(info):
-        calls.append(('connect', info.get('serial')))
+        calls.append(('connect', volume_of(info)))
         return connect(info)
 
     def recording_disconnect(info):
-        calls.append(('disconnect', info.get('serial')))
+        calls.append(('disconnect', volume_of(info)))
         return disconnect(info)
     monkeypatch.setattr(compute_volumes, 'connect', recording_connect)
     monkeypatch.setattr(compute_volumes, 'disconnect', recording_disconnect)
@@ -658,3 +663,204 @@ def test_rebuild_of_a_volume_backed_server(cloud):
     assert 'volume-backed' in resp.json['conflictingRequest']['message']
     view = cloud.show(server_id, DEMO)
     assert view['status'] == 'ACTIVE' and view['OS-EXT-STS:task_state'] is None
+
+
+# -- resize and cold migration with volumes (compute RPC 1.13) -----------------------
+
+def _event_results(cloud, server_id, action):
+    """``{event: result}`` of the server's latest instance action ``action``."""
+    actions = cloud.app.get('/v2.1/servers/%s/os-instance-actions' % server_id,
+                            headers=headers(ADMIN)).json['instanceActions']
+    found = [a for a in actions if a['action'] == action]
+    if not found:
+        return {}
+    events = cloud.app.get('/v2.1/servers/%s/os-instance-actions/%s' % (
+        server_id, found[0]['request_id']), headers=headers(ADMIN)).json[
+        'instanceAction']['events']
+    return {e['event']: e['result'] for e in events}
+
+
+def _attached(cloud, server_id, *volume_ids):
+    for volume_id in volume_ids:
+        _attach(cloud, server_id, volume_id)
+        _wait_for(lambda: _volume(volume_id)['status'] == 'in-use')
+
+
+def _volumes_shown(cloud, server_id):
+    return sorted(v['id'] for v in
+                  cloud.show(server_id, DEMO)['os-extended-volumes:volumes_attached'])
+
+
+def test_resize_with_volumes_on_one_host_then_revert(cloud, server, monkeypatch):
+    """Tempest's test_resize_server_revert_with_volume_attached on the
+    all-in-one stack: the source disconnects the volumes once the guest is
+    off, the destination (the same host) connects them with its connector
+    and the resized guest has them at their devices; the revert gives the
+    guest its old flavor with the volumes still attached."""
+    cloud.flavor(name='m1.small', ram=128, vcpus=2)
+    _attached(cloud, server, VOL, VOL2)
+    store = clients.volume_client()
+    attachments = sorted(store.attachments.read())
+    before = _guest(cloud, server)
+    calls = _record_host_connections(monkeypatch)
+
+    cloud.action(server, {'resize': {'flavorRef': 'm1.small'}})
+    view = cloud.wait(server, 'VERIFY_RESIZE', who=DEMO)
+    assert view['flavor']['original_name'] == 'm1.small'
+    assert [c[0] for c in calls if c[1] == VOL] == ['disconnect', 'connect']
+    assert [c[0] for c in calls if c[1] == VOL2] == ['disconnect', 'connect']
+    assert _guest(cloud, server) == before  # the new guest: same devices, same volumes
+    assert sorted(store.attachments.read()) == attachments
+    assert {a['status'] for a in store.attachments.read().values()} == {'attached'}
+    assert _volume(VOL)['status'] == _volume(VOL2)['status'] == 'in-use'
+    assert _volumes_shown(cloud, server) == sorted([VOL, VOL2])
+
+    del calls[:]
+    cloud.action(server, {'revertResize': None})
+    view = cloud.wait(server, 'ACTIVE', who=DEMO)
+    assert view['flavor']['original_name'] == 'm1.nano'
+    assert _volumes_shown(cloud, server) == sorted([VOL, VOL2])
+    assert _guest(cloud, server) == before
+    assert calls == []  # one host: the connections made for it stay
+    assert sorted(store.attachments.read()) == attachments
+    assert _volume(VOL)['status'] == 'in-use'
+    # Still a normal attachment: the detach works after the resize.
+    cloud.app.delete(_url(server, VOL), headers=headers(DEMO), status=202)
+    _wait_for(lambda: _volume(VOL)['status'] == 'available')
+    assert list(_guest(cloud, server)) == ['/dev/vdc']
+
+
+def test_migrate_with_a_volume_to_another_host_then_confirm(cloud, server, monkeypatch):
+    cloud.add_compute('node2')
+    _attached(cloud, server, VOL)
+    store = clients.volume_client()
+    [attachment] = store.attachments.read().values()
+    assert attachment['connector']['host'] == 'node1'
+    calls = _record_host_connections(monkeypatch)
+
+    cloud.action(server, {'migrate': None}, who=ADMIN)
+    view = cloud.wait(server, 'VERIFY_RESIZE', who=ADMIN)
+    assert view['OS-EXT-SRV-ATTR:host'] == 'node2'
+    assert calls == [('disconnect', VOL), ('connect', VOL)]
+    assert _guest(cloud, server, 'node2')['/dev/vdb']['serial'] == VOL
+    [moved] = store.attachments.read().values()
+    assert moved['id'] == attachment['id'] and moved['connector']['host'] == 'node2'
+    assert moved['status'] == 'attached' and _volume(VOL)['status'] == 'in-use'
+    assert volume_mapping(cloud, server, VOL).connection_info['serial'] == VOL
+
+    cloud.action(server, {'confirmResize': None}, status=204)
+    cloud.wait(server, 'ACTIVE', who=DEMO)
+    assert calls == [('disconnect', VOL), ('connect', VOL)]  # nothing more on the source
+    with pytest.raises(exception.InstanceNotFound):
+        _guest(cloud, server, 'node1')
+    assert _guest(cloud, server, 'node2')['/dev/vdb']['serial'] == VOL
+    assert _volumes_shown(cloud, server) == [VOL]
+
+
+def test_migrate_with_a_volume_to_another_host_then_revert(cloud, server, monkeypatch):
+    cloud.add_compute('node2')
+    _attached(cloud, server, VOL)
+    store = clients.volume_client()
+    cloud.action(server, {'migrate': None}, who=ADMIN)
+    cloud.wait(server, 'VERIFY_RESIZE', who=ADMIN)
+    calls = _record_host_connections(monkeypatch)
+    cloud.action(server, {'revertResize': None}, who=ADMIN)
+    view = cloud.wait(server, 'ACTIVE', who=ADMIN)
+    assert view['OS-EXT-SRV-ATTR:host'] == 'node1'
+    # The destination let go of the volume, the source connected it again.
+    assert calls == [('disconnect', VOL), ('connect', VOL)]
+    with pytest.raises(exception.InstanceNotFound):
+        _guest(cloud, server, 'node2')
+    assert _guest(cloud, server)['/dev/vdb']['serial'] == VOL
+    [attachment] = store.attachments.read().values()
+    assert attachment['connector']['host'] == 'node1' and attachment['status'] == 'attached'
+    assert _volume(VOL)['status'] == 'in-use' and _volumes_shown(cloud, server) == [VOL]
+
+
+def test_resize_of_a_volume_backed_server_then_confirm(cloud):
+    """Tempest's test_resize_volume_backed_server_confirm: the root volume
+    is the guest's root disk after the resize too; the flavor's disk does
+    not apply (a smaller one is accepted, as nova's)."""
+    cloud.flavor(name='m1.disk', ram=64, vcpus=1, disk=1)
+    cloud.flavor(name='m1.small', ram=128, vcpus=2)
+    fake_clients.seed(str(cloud.env.tmp_path / 'fake'), volumes=[
+        {'id': VOL, 'name': 'boot', 'size': 1, 'project_id': 'demo', 'bootable': 'true'}])
+    server_id = _bfv(cloud, [{'source_type': 'volume', 'destination_type': 'volume',
+                              'uuid': VOL, 'boot_index': 0}],
+                     flavorRef='m1.disk')['server']['id']
+    cloud.wait(server_id, 'ACTIVE', who=DEMO)
+    cloud.action(server_id, {'resize': {'flavorRef': 'm1.small'}})
+    cloud.wait(server_id, 'VERIFY_RESIZE', who=DEMO)
+    assert _guest(cloud, server_id)['/dev/vda']['serial'] == VOL
+    cloud.action(server_id, {'confirmResize': None}, status=204)
+    view = cloud.wait(server_id, 'ACTIVE', who=DEMO)
+    assert view['flavor']['original_name'] == 'm1.small'
+    assert _guest(cloud, server_id)['/dev/vda']['serial'] == VOL
+    assert _volume(VOL)['status'] == 'in-use' and _volumes_shown(cloud, server_id) == [VOL]
+    output = cloud.action(server_id, {'os-getConsoleOutput': {}}, status=200).json['output']
+    assert output
+
+
+def test_a_resize_that_fails_on_the_source_keeps_the_volumes(cloud, server, monkeypatch):
+    """The move fails after the guest was powered off: it runs again, on
+    its volumes, still connected here; the server is ACTIVE, the action's
+    event an error."""
+    cloud.flavor(name='m1.small', ram=128, vcpus=2)
+    _attached(cloud, server, VOL)
+    driver = cloud.computes['node1'].driver
+    powered = []
+    power_on = driver.power_on
+    monkeypatch.setattr(driver, 'power_on', lambda ctx, inst: (
+        powered.append(inst.uuid), power_on(ctx, inst)))
+
+    def failing_move(*args, **kwargs):
+        raise exception.ComputeError('disk full')
+    monkeypatch.setattr(driver, 'migrate_disk_and_power_off', failing_move)
+    calls = _record_host_connections(monkeypatch)
+    cloud.action(server, {'resize': {'flavorRef': 'm1.small'}})
+    _wait_for(lambda: _event_results(cloud, server, 'resize').get(
+        'compute_resize_instance') == 'Error')
+    view = cloud.wait(server, 'ACTIVE', who=DEMO)
+    assert view['flavor']['original_name'] == 'm1.nano'
+    assert powered == [server]
+    instance = inst_obj.Instance(cloud.env.admin_context(), uuid=server)
+    assert driver.get_power_state(instance) == inst_obj.RUNNING
+    assert calls == []
+    assert volume_mapping(cloud, server, VOL).connection_info['serial'] == VOL
+    assert _guest(cloud, server)['/dev/vdb']['serial'] == VOL
+    assert _volume(VOL)['status'] == 'in-use'
+
+
+def test_a_resize_that_fails_on_the_destination_is_an_error(cloud, server, monkeypatch):
+    cloud.flavor(name='m1.small', ram=128, vcpus=2)
+    _attached(cloud, server, VOL)
+    driver = cloud.computes['node1'].driver
+
+    def failing_finish(*args, **kwargs):
+        raise exception.ComputeError('no room')
+    monkeypatch.setattr(driver, 'finish_migration', failing_finish)
+    calls = _record_host_connections(monkeypatch)
+    cloud.action(server, {'resize': {'flavorRef': 'm1.small'}})
+    view = cloud.wait(server, 'ERROR', who=ADMIN)
+    assert 'Finishing the resize failed: no room' in view['fault']['message']
+    # Connected for the new guest, which never started: disconnected again.
+    assert calls == [('disconnect', VOL), ('connect', VOL), ('disconnect', VOL)]
+    bdm = volume_mapping(cloud, server, VOL)
+    assert bdm.connection_info is None and bdm.attachment_id
+    assert _volumes_shown(cloud, server) == [VOL]
+    cloud.app.delete('/v2.1/servers/%s' % server, headers=headers(DEMO), status=204)
+    _wait_for(lambda: _volume(VOL)['status'] == 'available')
+
+
+def test_resize_and_migrate_with_volumes_need_compute_1_13(cloud, server):
+    cloud.flavor(name='m1.small', ram=128, vcpus=2)
+    _attached(cloud, server, VOL)
+    cfg.CONF.set_override('compute', '1.12', group='upgrade_levels')
+    try:
+        for body, who in (({'resize': {'flavorRef': 'm1.small'}}, DEMO),
+                          ({'migrate': None}, ADMIN)):
+            resp = cloud.action(server, body, status=409, who=who)
+            assert '1.13' in resp.json['conflictingRequest']['message'], body
+    finally:
+        cfg.CONF.clear_override('compute', group='upgrade_levels')
+    assert cloud.show(server, DEMO)['OS-EXT-STS:task_state'] is None
