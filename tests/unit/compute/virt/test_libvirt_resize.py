@@ -256,6 +256,37 @@ def test_a_guest_with_a_volume_moves_without_it_and_gets_it_back(hosts, instance
     assert ET.fromstring(dom.XMLDesc()).findtext('memory') == '128'
 
 
+def test_an_iscsi_volume_s_chap_secret_goes_with_the_guest(hosts, instance):
+    """The secret of a network volume's CHAP login leaves the source with
+    the domain and is defined where the guest runs next (the destination,
+    then the source again on a revert)."""
+    iqn = 'iqn.2010-10.org.altostratus:att-1'
+    info = {'driver_volume_type': 'iscsi', 'serial': 'vol-1',
+            'data': {'target_iqn': iqn, 'target_portal': '127.0.0.1:3260', 'target_lun': 1,
+                     'auth_method': 'CHAP', 'auth_username': 'u', 'auth_password': 'pw'}}
+    device = {'connection_info': info, 'device_name': '/dev/vdb', 'boot_index': None,
+              'volume_id': 'vol-1'}
+    src, dst = hosts
+    _spawn(src, instance, FLAVOR)
+    with src.active() as drv:
+        drv.attach_volume(None, instance, info, '/dev/vdb')
+    assert (3, iqn) in src.conn.secrets
+    _move(src, dst, instance)
+    assert (3, iqn) not in src.conn.secrets
+    with dst.active() as drv:
+        drv.finish_migration(None, instance, kernel_image(dst.base()), str(dst.base()), [],
+                             BIGGER, same_host=False, block_device_info=[device])
+    assert dst.conn.secrets[(3, iqn)].value == b'pw'
+    assert _disks(dst.domain(instance))['vdb'].get('type') == 'network'
+    with dst.active() as drv:
+        drv.destroy(None, instance, [])
+    with src.active() as drv:
+        drv.finish_revert_migration(None, instance, [], FLAVOR, block_device_info=[device])
+    assert src.conn.secrets[(3, iqn)].value == b'pw'
+    disk = _disks(src.domain(instance))['vdb']
+    assert disk.get('type') == 'network' and disk.find('auth/secret').get('usage') == iqn
+
+
 def _spawn_from_volume(host, instance, root, flavor=FLAVOR):
     base = host.base()
     with host.active() as drv:
