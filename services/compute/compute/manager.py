@@ -1102,7 +1102,7 @@ class ComputeManager:
             bdms = self._volume_mappings(context, instance)
             try:
                 # The source disconnected the volumes: connected on this host.
-                block_devices = self._connect_volumes(context, instance, bdms)
+                block_devices = self._connect_volumes(context, instance, bdms, reuse=False)
                 self.driver.finish_migration(
                     context, instance, image, path, instance.network_info,
                     instance.new_flavor, same_host=source_host == self.host,
@@ -1142,14 +1142,14 @@ class ComputeManager:
         path = self._cached_image(context, instance.image_ref)
         return self._with_boot_files(context, image), path
 
-    def _connect_volumes(self, context, instance, bdms):
+    def _connect_volumes(self, context, instance, bdms, reuse):
         """The volumes of a server arriving here (a resize, or its revert),
         connected with this host's connection info: the driver's
-        ``block_device_info``.  Mappings still connected (a resize on one
-        host, reverted) keep their connection."""
+        ``block_device_info``.  With ``reuse`` (a revert of a resize on this
+        very host) a mapping still connected keeps its connection."""
         devices = []
         for bdm in bdms:
-            if not bdm.connection_info:
+            if not (reuse and bdm.connection_info):
                 bdm.connection_info = volumes.connect_mapping(context, instance, bdm,
                                                               self.host)
                 bdm.save()
@@ -1193,7 +1193,9 @@ class ComputeManager:
                 clients.network_client().bind_ports(context, instance, self.host)
             bdms = self._volume_mappings(context, instance)
             try:
-                block_devices = self._connect_volumes(context, instance, bdms)
+                # Resized on this host: its volumes were never disconnected.
+                block_devices = self._connect_volumes(context, instance, bdms,
+                                                      reuse=instance.host == self.host)
                 self.driver.finish_revert_migration(context, instance, instance.network_info,
                                                     instance.old_flavor,
                                                     block_device_info=block_devices or None)

@@ -852,6 +852,22 @@ def test_a_resize_that_fails_on_the_destination_is_an_error(cloud, server, monke
     _wait_for(lambda: _volume(VOL)['status'] == 'available')
 
 
+def test_a_revert_that_fails_on_the_source_is_an_error(cloud, server, monkeypatch):
+    cloud.flavor(name='m1.small', ram=128, vcpus=2)
+    _attached(cloud, server, VOL)
+    cloud.action(server, {'resize': {'flavorRef': 'm1.small'}})
+    cloud.wait(server, 'VERIFY_RESIZE', who=DEMO)
+    driver = cloud.computes['node1'].driver
+
+    def failing_revert(*args, **kwargs):
+        raise exception.ComputeError('kept files gone')
+    monkeypatch.setattr(driver, 'finish_revert_migration', failing_revert)
+    cloud.action(server, {'revertResize': None})
+    view = cloud.wait(server, 'ERROR', who=ADMIN)
+    assert 'Reverting the resize failed: kept files gone' in view['fault']['message']
+    assert _volumes_shown(cloud, server) == [VOL]
+
+
 def test_resize_and_migrate_with_volumes_need_compute_1_13(cloud, server):
     cloud.flavor(name='m1.small', ram=128, vcpus=2)
     _attached(cloud, server, VOL)
