@@ -801,6 +801,26 @@ def test_resize_of_a_volume_backed_server_then_confirm(cloud):
     assert output
 
 
+def test_a_volume_backed_server_keeps_its_kernel_after_a_resize(cloud):
+    """The moved guest boots as before: the image properties of its root
+    volume (a direct-boot kernel here) from the server's system metadata,
+    the kernel fetched into the destination's cache."""
+    cloud.flavor(name='m1.small', ram=128, vcpus=2)
+    fake_clients.seed(str(cloud.env.tmp_path / 'fake'), images=[
+        {'id': KERNEL, 'name': 'kernel', 'status': 'active', 'visibility': 'public',
+         'disk_format': 'aki', 'properties': {}}], volumes=[
+        {'id': VOL, 'name': 'boot', 'size': 1, 'project_id': 'demo',
+         'volume_image_metadata': {'image_id': fixtures.IMAGE_ID, 'kernel_id': KERNEL}}])
+    server_id = _bfv(cloud, [{'source_type': 'volume', 'destination_type': 'volume',
+                              'uuid': VOL, 'boot_index': 0}])['server']['id']
+    cloud.wait(server_id, 'ACTIVE', who=DEMO)
+    cloud.action(server_id, {'resize': {'flavorRef': 'm1.small'}})
+    cloud.wait(server_id, 'VERIFY_RESIZE', who=DEMO)
+    guest = cloud.computes['node1'].driver._guests[server_id]
+    [kernel] = guest['files']
+    assert kernel.endswith(KERNEL) and guest['flavor']['name'] == 'm1.small'
+
+
 def test_a_resize_that_fails_on_the_source_keeps_the_volumes(cloud, server, monkeypatch):
     """The move fails after the guest was powered off: it runs again, on
     its volumes, still connected here; the server is ACTIVE, the action's
