@@ -67,6 +67,15 @@ def _delete_image(context, image_id):
         LOG.warning('Could not delete image %s: %s', image_id, exc)
 
 
+def tail(text, length):
+    """The last ``length`` lines of a console log as nova counts them: the
+    text after the last newline is a line too (empty when the log ends with
+    one), so the answer always splits into ``length`` pieces."""
+    if length is None:
+        return text
+    return '\n'.join(text.split('\n')[-length:]) if length > 0 else ''
+
+
 class ComputeManager:
     target = messaging.Target(version=rpcapi.RPC_API_VERSION)
 
@@ -586,11 +595,7 @@ class ComputeManager:
 
     def get_console_output(self, context, instance_uuid, length=None):
         instance = self._get(context, instance_uuid)
-        text = self.driver.get_console_output(context, instance)
-        if length is not None:
-            lines = text.splitlines(True)
-            text = ''.join(lines[-length:]) if length > 0 else ''
-        return text
+        return tail(self.driver.get_console_output(context, instance), length)
 
     def get_vnc_console(self, context, instance_uuid, console_type):
         """A console URL for the guest's VNC display (call, compute RPC 1.7):

@@ -5,6 +5,7 @@ action, sets a task_state with a compare-and-swap save (so two racing
 requests cannot both start) and casts to the server's compute host.
 """
 
+import re
 import secrets
 
 from oslo_utils import uuidutils
@@ -442,7 +443,12 @@ def _console_output(req, instance, body):
                                              instance_uuid=instance.uuid,
                                              attr='vm_state', state=instance.vm_state)
     output = _compute().get_console_output(req.context, instance.host, instance.uuid, length)
-    return {'output': output}
+    return {'output': _CONTROL_CHARACTERS.sub('', output)}
+
+
+# What nova strips from console output: control characters but tab and
+# newline (a guest's colour codes, carriage returns, bells).
+_CONTROL_CHARACTERS = re.compile('[\x00-\x08\x0b-\x1f]')
 
 
 def _force_delete(req, instance, body):
