@@ -1118,6 +1118,9 @@ class ComputeManager:
                 instance.set_error('Finishing the resize failed: %s' % exc)
                 raise
             volumes.complete_all(context, instance, bdms)
+            # Confirm and revert leave a server resized while stopped stopped.
+            instance.system_metadata = dict(instance.system_metadata,
+                                            old_vm_state=instance.vm_state)
             instance.old_flavor = instance.flavor
             instance.flavor = instance.new_flavor
             instance.vcpus = instance.flavor['vcpus']
@@ -1170,10 +1173,19 @@ class ComputeManager:
             node_obj.ComputeNode.release(context, self.host, *instance.claim_args(old=True))
             instance.old_flavor = None
             instance.new_flavor = None
-            instance.vm_state = inst_obj.ACTIVE
+            instance.vm_state = self._state_before_resize(instance)
             instance.task_state = None
             instance.save()
             migration_obj.Migration.advance(context, instance_uuid, 'confirmed')
+
+    @staticmethod
+    def _state_before_resize(instance):
+        """STOPPED for a server resized while stopped, else ACTIVE (as nova);
+        the note finish_resize left goes."""
+        meta = dict(instance.system_metadata)
+        before = meta.pop('old_vm_state', None)
+        instance.system_metadata = meta
+        return inst_obj.STOPPED if before == inst_obj.STOPPED else inst_obj.ACTIVE
 
     def revert_resize(self, context, instance_uuid):
         """Runs on the destination: drop the new guest, hand back to the source."""
@@ -1201,9 +1213,11 @@ class ComputeManager:
                 # Resized on this host: its volumes were never disconnected.
                 block_devices = self._connect_volumes(context, instance, bdms,
                                                       reuse=instance.host == self.host)
+                was_stopped = instance.system_metadata.get('old_vm_state') == inst_obj.STOPPED
                 self.driver.finish_revert_migration(context, instance, instance.network_info,
                                                     instance.old_flavor,
-                                                    block_device_info=block_devices or None)
+                                                    block_device_info=block_devices or None,
+                                                    power_on=not was_stopped)
             except Exception as exc:
                 instance.set_error('Reverting the resize failed: %s' % exc)
                 raise
@@ -1216,7 +1230,7 @@ class ComputeManager:
             instance.new_flavor = None
             instance.host = self.host
             instance.node = self.host
-            instance.vm_state = inst_obj.ACTIVE
+            instance.vm_state = self._state_before_resize(instance)
             instance.task_state = None
             instance.power_state = self.driver.get_power_state(instance)
             instance.save()

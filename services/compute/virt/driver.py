@@ -212,13 +212,16 @@ class ComputeDriver(abc.ABC):
 
     def finish_migration(self, context, instance, image_meta, image_path, network_info,
                          flavor, same_host, power_on=True, block_device_info=None):
-        """On the destination: run the moved guest with ``flavor`` and the
-        volumes of ``block_device_info`` (as :meth:`spawn`'s, connected on
-        this host; a root volume, boot index 0, instead of a root disk)."""
+        """On the destination: the moved guest with ``flavor`` and the volumes
+        of ``block_device_info`` (as :meth:`spawn`'s, connected on this host;
+        a root volume, boot index 0, instead of a root disk); running unless
+        ``power_on`` is false."""
         if same_host:
             self.destroy(context, instance, network_info)
         self.spawn(context, instance, image_meta, image_path, network_info, flavor,
                    block_device_info=block_device_info)
+        if not power_on:
+            self.power_off(instance)
 
     def confirm_migration(self, context, instance, same_host):
         """On the source: drop what was kept for a revert."""
@@ -226,12 +229,15 @@ class ComputeDriver(abc.ABC):
             self.destroy(context, instance, [])
 
     def finish_revert_migration(self, context, instance, network_info, flavor,
-                                block_device_info=None):
-        """On the source: run the guest as it was before the resize, with
-        the volumes of ``block_device_info`` (connected on this host again)."""
+                                block_device_info=None, power_on=True):
+        """On the source: the guest as it was before the resize, with the
+        volumes of ``block_device_info`` (connected on this host again);
+        running unless ``power_on`` is false (a server resized while stopped)."""
         self.destroy(context, instance, [])
         self.spawn(context, instance, {'id': instance.image_ref}, None, network_info, flavor,
                    block_device_info=block_device_info)
+        if not power_on:
+            self.power_off(instance)
 
     def base_files_in_use(self):
         """Paths of the image cache's files the host's guests use (their

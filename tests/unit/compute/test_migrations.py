@@ -68,6 +68,24 @@ def test_resize_confirm_and_revert_are_recorded(cloud):
                                                                         'confirmed']
 
 
+@pytest.mark.parametrize('finish', ['confirmResize', 'revertResize'])
+def test_a_server_resized_while_stopped_stays_stopped(cloud, finish):
+    server_id = cloud.boot()['server']['id']
+    cloud.wait(server_id, 'ACTIVE')
+    cloud.action(server_id, {'os-stop': None})
+    cloud.wait(server_id, 'SHUTOFF')
+    cloud.action(server_id, {'resize': {'flavorRef': 'm1.small'}})
+    view = cloud.wait(server_id, 'VERIFY_RESIZE')
+    assert view['OS-EXT-STS:power_state'] == 4  # the resized guest is not started
+    cloud.action(server_id, {finish: None}, status=204 if finish == 'confirmResize' else 202)
+    view = cloud.wait(server_id, 'SHUTOFF')
+    assert view['OS-EXT-STS:power_state'] == 4 and view['OS-EXT-STS:task_state'] is None
+    assert view['flavor']['original_name'] == (
+        'm1.small' if finish == 'confirmResize' else 'm1.nano')
+    cloud.action(server_id, {'os-start': None})
+    cloud.wait(server_id, 'ACTIVE')
+
+
 def test_fields_and_filters_per_microversion(cloud):
     cloud.add_compute('node2')
     server_id = cloud.boot()['server']['id']

@@ -775,9 +775,10 @@ class LibvirtDriver(driver.ComputeDriver):
         shutil.rmtree(self._resize_dir(instance.uuid), ignore_errors=True)
 
     def finish_revert_migration(self, context, instance, network_info, flavor,
-                                block_device_info=None):
-        """The saved guest defined and started again; its volume disks open
-        the volumes as ``block_device_info`` connects them here now."""
+                                block_device_info=None, power_on=True):
+        """The saved guest defined (and started, with ``power_on``) again;
+        its volume disks open the volumes as ``block_device_info`` connects
+        them here now."""
         kept = self._resize_dir(instance.uuid)
         saved = os.path.join(kept, 'libvirt.xml')
         if not os.path.exists(saved):
@@ -792,7 +793,8 @@ class LibvirtDriver(driver.ComputeDriver):
         for block_device in block_device_info or []:
             self._define_volume_secret(block_device['connection_info'])
         dom = self.conn.defineXML(xml)
-        self._run_native(dom.create)
+        if power_on:
+            self._run_native(dom.create)
         LOG.info('Reverted %s to its guest as it was', dom.name())
 
     # -- block volumes --------------------------------------------------------------

@@ -147,6 +147,18 @@ def test_resize_on_the_same_host_then_revert(hosts, instance):
     assert not host.dir(instance, '_resize').exists()
 
 
+def test_a_revert_of_a_stopped_server_defines_its_guest_without_starting_it(hosts, instance):
+    host = hosts[0]
+    _spawn(host, instance, FLAVOR)
+    _move(host, host, instance)
+    _finish(host, instance, same_host=True)
+    with host.active() as drv:
+        drv.finish_revert_migration(None, instance, [], FLAVOR, power_on=False)
+    dom = host.domain(instance)
+    assert dom is not None and not dom.isActive()
+    assert not host.dir(instance, '_resize').exists()
+
+
 def test_deleting_a_resized_server_drops_what_was_kept(hosts, instance):
     host = hosts[0]
     _spawn(host, instance, FLAVOR)
