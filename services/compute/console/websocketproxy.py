@@ -7,8 +7,11 @@ given, or a ``token`` cookie) that the conductor still holds for a server
 (:class:`ConsoleAuthToken`), and the server's compute host must confirm
 that the display behind it is still that server's (a guest started again
 may have another port, and its old port another guest); a browser's
-``Origin`` must be the proxy's own host. Anything else is a 403 and nothing
-is proxied. Connections are served on green threads of this daemon.
+``Origin`` must be the proxy's own host. Anything else is refused as nova's
+proxy refuses it: the handshake completes and the WebSocket is closed at
+once (a close frame with no status, 1011 when the token could not be
+checked), nothing proxied. Connections are served on green threads of this
+daemon.
 """
 
 import http.cookies
@@ -79,22 +82,23 @@ def authorize(path, headers):
 
 class ConsoleProxyHandler(websocketproxy.ProxyRequestHandler):
     def handle_upgrade(self):
+        self.console, self.refusal = None, (None, '')
         try:
             self.console = authorize(self.path, self.headers)
         except Refused as exc:
             LOG.info('Console connection from %s refused: %s', self.client_address[0], exc)
-            self.send_error(403, 'Console access refused')
-            return
         except Exception:
             LOG.exception('Checking a console token failed')
-            self.send_error(503, 'Console authorization is unavailable')
-            return
-        LOG.info('Console of %s (%s:%s) for %s', self.console.instance_uuid,
-                 self.console.host, self.console.port, self.client_address[0])
+            self.refusal = (1011, 'Console authorization is unavailable')
+        else:
+            LOG.info('Console of %s (%s:%s) for %s', self.console.instance_uuid,
+                     self.console.host, self.console.port, self.client_address[0])
         super().handle_upgrade()
 
     def new_websocket_client(self):
         console = self.console
+        if console is None:
+            raise self.CClose(*self.refusal)
         try:
             target = websockifyserver.WebSockifyServer.socket(console.host, console.port,
                                                               connect=True)
