@@ -31,6 +31,6 @@ def test_the_api_answers_the_tail_without_control_characters(cloud, monkeypatch)
     monkeypatch.setattr(fake.FakeDriver, 'get_console_output', lambda self, context, instance:
                         'boot\r\n\x1b[1mlogin\x1b[0m:\tok\x07\r\nlast\r\n')
     server_id = cloud.boot()['server']['id']
-    cloud.wait(server_id, 'ACTIVE', who=DEMO)
+    cloud.wait(server_id, 'ACTIVE', who=DEMO, timeout=30)
     answer = cloud.action(server_id, {'os-getConsoleOutput': {'length': 3}}, status=200)
     assert answer.json['output'] == '[1mlogin[0m:\tok\nlast\n'
