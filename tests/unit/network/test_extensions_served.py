@@ -20,7 +20,8 @@ COLLECTIONS = {
     'default-subnetpools': ['/subnetpools?is_default=true'],
     'fields': ['/networks?fields=id'], 'pagination': ['/networks?limit=1'],
     'sorting': ['/networks?sort_key=name&sort_dir=asc'],
-    'standard-attr-tag': ['/networks?tags=x'], 'trunk': ['/trunks'],
+    'standard-attr-tag': ['/networks?tags=x'], 'tag': ['/networks?tags=x'],
+    'trunk': ['/trunks'],
     'segment': ['/segments'],
 }
 ATTRIBUTES = {
@@ -44,6 +45,7 @@ BEHAVIOUR = {
     'qos-bw-limit-direction': 'test_qos', 'qos-bw-minimum-ingress': 'test_qos',
     'metering_source_and_destination_fields': 'test_metering',
     'auto-allocated-topology': 'test_auto_allocate',
+    'ip-substring-filtering': 'test_conformance_fixes',
     'l3_agent_scheduler': 'test_agent_scheduler', 'dhcp_agent_scheduler': 'test_agent_scheduler',
 }
 

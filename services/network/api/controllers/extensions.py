@@ -28,6 +28,8 @@ EXTENSIONS = [
                                                      'DHCP. For example PXE boot options '
                                                      'to DHCP clients can be specified'),
     ('extraroute', 'Neutron Extra Route', 'Extra routes configuration for L3 router'),
+    ('ip-substring-filtering', 'IP address substring filtering',
+     'Ports may be listed by a part of their IP addresses (fixed_ips=ip_address_substr=...).'),
     ('l3_agent_scheduler', 'L3 Agent Scheduler', 'Schedule routers among l3 agents'),
     ('extraroute-atomic', 'Atomically add/remove extra routes',
      'Edit extra routes of a router on server side by atomically adding/removing extra '
@@ -92,6 +94,7 @@ EXTENSIONS = [
                                                       'attributes.'),
     ('stateful-security-group', 'Stateful security group', 'Indicates if the security '
                                                             'group is stateful or not'),
+    ('tag', 'Tag support', 'Tags on networks (the first resource standard-attr-tag covers).'),
     ('trunk', 'Trunk Extension', 'Provides support for trunk ports'),
     ('subnet_allocation', 'Subnet Allocation', 'Enables allocation of subnets from a '
                                                'subnet pool'),
