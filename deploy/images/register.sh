@@ -8,7 +8,8 @@
 # Each ALSO is one more machine image of the same disk, kernel and ramdisk (a second bootable
 # image, e.g. for Tempest's image_ref_alt).  Builds first (cached).  Idempotent: images of the
 # same build (property alto_guest_stamp) are reused; images of an older build with the same
-# names are replaced.  Prints the machine images' ids, NAME's first, one per line.  OPENSTACK names the CLI (default: openstack on PATH); ALTO_GUEST_VISIBILITY is
+# names are replaced.  Prints the machine images' ids, NAME's first, one per line.
+# OPENSTACK names the CLI (default: openstack on PATH); ALTO_GUEST_VISIBILITY is
 # public (default), private, shared or community.
 set -euo pipefail
 

@@ -1140,10 +1140,8 @@ class ComputeManager:
         image; a volume-backed server has none, only its image properties
         (kernel, ramdisk, hardware) kept in its system metadata."""
         if not instance.image_ref:
-            props = {k[len(inst_obj.IMAGE_PREFIX):]: v
-                     for k, v in (instance.system_metadata or {}).items()
-                     if k.startswith(inst_obj.IMAGE_PREFIX)}
-            return self._with_boot_files(context, {'properties': props}), None
+            return self._with_boot_files(
+                context, {'properties': inst_obj.image_properties(instance)}), None
         if not self.driver.supports_cow_images:
             return {'id': instance.image_ref}, None
         image = clients.image_client().get(context, instance.image_ref)

@@ -32,6 +32,14 @@ IMAGE_PREFIX = 'image_'
 TRUSTED_CERTS_KEY = 'trusted_image_certificates'
 LOCKED_REASON_KEY = 'locked_reason'
 
+
+def image_properties(instance):
+    """The boot image's properties the server was built with (kept in its
+    system metadata under ``IMAGE_PREFIX``)."""
+    return {key[len(IMAGE_PREFIX):]: value
+            for key, value in (instance.system_metadata or {}).items()
+            if key.startswith(IMAGE_PREFIX)}
+
 #: power_state values (libvirt's numbering, as nova shows them).
 NOSTATE, RUNNING, PAUSED_POWER, SHUTDOWN, CRASHED, SUSPENDED_POWER = 0, 1, 3, 4, 6, 7
 

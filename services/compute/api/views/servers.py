@@ -113,13 +113,6 @@ def created(req, instance, admin_pass):
             'adminPass': admin_pass}
 
 
-def image_properties(instance):
-    """The boot image's properties the server was built with (2.98)."""
-    return {key[len(inst_obj.IMAGE_PREFIX):]: value
-            for key, value in (instance.system_metadata or {}).items()
-            if key.startswith(inst_obj.IMAGE_PREFIX)}
-
-
 def trusted_certs(instance):
     value = (instance.system_metadata or {}).get(inst_obj.TRUSTED_CERTS_KEY)
     return json.loads(value) if value else None
@@ -131,7 +124,7 @@ def _image(req, instance):
     image = {'id': instance.image_ref, 'links': [{
         'rel': 'bookmark', 'href': '%s/images/%s' % (req.host_url, instance.image_ref)}]}
     if req.at_least(98):
-        image['properties'] = image_properties(instance)
+        image['properties'] = inst_obj.image_properties(instance)  # 2.98
     return image
 
 

@@ -239,9 +239,7 @@ class LibvirtDriver(driver.ComputeDriver):
         With ``wait_for_network`` the domain starts paused (QEMU has made its
         taps, libvirt has put them on the bridge) and is resumed once the
         network service reported them wired, as nova does."""
-        volumes = [_volume_disk(b) for b in sorted(
-            block_device_info or [], key=lambda b: b.get('boot_index') != 0)]
-        boots_from_volume = any(b.get('boot_index') == 0 for b in block_device_info or [])
+        volumes, boots_from_volume = _volume_disks(block_device_info)
         if not image_path and not boots_from_volume:
             raise exception.DriverNotSupported(operation='Booting without an image file',
                                                driver='libvirt')
@@ -713,9 +711,7 @@ class LibvirtDriver(driver.ComputeDriver):
         the other volumes keep their device names, as at its spawn."""
         path = self._instance_dir(instance.uuid)
         root = os.path.join(path, 'disk')
-        volumes = [_volume_disk(b) for b in sorted(
-            block_device_info or [], key=lambda b: b.get('boot_index') != 0)]
-        boots_from_volume = any(b.get('boot_index') == 0 for b in block_device_info or [])
+        volumes, boots_from_volume = _volume_disks(block_device_info)
         if not os.path.exists(path if boots_from_volume else root):
             raise exception.ComputeError('The disks of %s did not arrive in %s'
                                          % (instance.uuid, path))
@@ -884,6 +880,14 @@ class LibvirtDriver(driver.ComputeDriver):
 
     def _unplug_disk(self, dom, target, volume_id):
         unplug.unplug_disk(dom, target, volume_id, self._run_native)
+
+
+def _volume_disks(block_device_info):
+    """(the volumes' disks, the root volume first; whether one is the root:
+    boot index 0)."""
+    devices = block_device_info or []
+    volumes = [_volume_disk(b) for b in sorted(devices, key=lambda b: b.get('boot_index') != 0)]
+    return volumes, any(b.get('boot_index') == 0 for b in devices)
 
 
 def _volume_disk(block_device):
