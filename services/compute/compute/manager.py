@@ -251,6 +251,9 @@ class ComputeManager:
         network_info = clients.network_client().allocate_for_instance(
             context, instance, instance.requested_networks, self.host)
         instance.network_info = network_info
+        if not network_info:
+            # As nova: a server's groups are its ports'; without a port it has none.
+            instance.security_groups = []
         tags = {inst_obj.VIF_TAG_PREFIX + vif['port_id']: request['tag']
                 for request, vif in zip(instance.requested_networks or [], network_info)
                 if request.get('tag')}

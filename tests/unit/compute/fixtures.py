@@ -119,8 +119,10 @@ class ComputeEnv:
         CONF.set_override('backend', 'fake', group='clients')
         CONF.set_override('fake_state_dir', str(self.tmp_path / 'fake'), group='clients')
         # In-process computes send no heartbeats: "down" is what a test forces, not
-        # what a loaded machine's slowness makes of a long test.
-        CONF.set_override('service_down_time', 120, group='service')
+        # what a loaded machine's slowness, or the wall clock jumping when a
+        # virtual machine resumes, makes of a long test (a host "seen" an hour
+        # ago is down).
+        CONF.set_override('service_down_time', 1800, group='service')
         for group, values in getattr(self, 'overrides', {}).items():
             for key, value in values.items():
                 CONF.set_override(key, value, group=group)

@@ -83,7 +83,7 @@ class VolumeEnv:
         CONF.set_override('host', HOST)
         CONF.set_override('volume_driver', 'fake', group='volume')
         CONF.set_override('volumes_dir', str(self.tmp_path), group='volume')
-        CONF.set_override('service_down_time', 120, group='service')
+        CONF.set_override('service_down_time', 1800, group='service')  # as compute's
         common_db.allow()
         common_db.reset('volume')
         common_db.sync('volume', connection)
