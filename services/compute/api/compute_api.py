@@ -334,6 +334,7 @@ def root_volume_image(context, block_devices):
     """The image properties of a server that boots from a volume (nova's
     image metadata of a boot volume): those of the image a new root volume
     is made of, or of the existing root volume's ``volume_image_metadata``
+    (the snapshot's volume's for a root volume made of a snapshot)
     -- its kernel, ramdisk, command line and hardware properties.  No
     ``id``: the server has no image of its own and its host fetches none."""
     root = next((v for v in block_devices if v['boot_index'] == 0), None)
@@ -342,14 +343,27 @@ def root_volume_image(context, block_devices):
     if root['image_id']:
         source = image_visible_to(context, root['image_id'])
         properties = dict(source.get('properties') or {})
-    elif root['volume_id']:
-        volume = clients.volume_client().get(context, root['volume_id'])
-        source = volume.get('volume_image_metadata') or {}
+    elif root['volume_id'] or root.get('snapshot_id'):
+        source = _volume_image_metadata(context, root)
         properties = {k: v for k, v in source.items() if k not in _IMAGE_CORE}
     else:
         return {}
     return {'properties': properties, 'min_disk': _count_or_zero(source.get('min_disk')),
             'min_ram': _count_or_zero(source.get('min_ram'))}
+
+
+def _volume_image_metadata(context, root):
+    """The ``volume_image_metadata`` of a root volume, or for one made of a
+    snapshot that of the snapshot's volume (the volume service copies it to
+    the new volume); empty when that volume is gone."""
+    volume_api = clients.volume_client()
+    volume_id = root['volume_id']
+    if not volume_id:
+        volume_id = volume_api.snapshot_get(context, root['snapshot_id']).get('volume_id')
+    try:
+        return volume_api.get(context, volume_id).get('volume_image_metadata') or {}
+    except exception.VolumeNotFound:
+        return {}
 
 
 def _count_or_zero(value):

@@ -20,7 +20,8 @@ from services.compute.objects import instance_action as action_obj
 
 LOG = logging.getLogger(__name__)
 #: What a request asks to boot from: (source_type, destination_type).
-_VOLUME_SOURCES = {('volume', 'volume'), ('image', 'volume'), ('blank', 'volume')}
+_VOLUME_SOURCES = {('volume', 'volume'), ('image', 'volume'), ('blank', 'volume'),
+                   ('snapshot', 'volume')}
 
 
 def guest_devices(instance):
@@ -187,7 +188,8 @@ def _int_or_none(value, name):
 
 def parse_block_devices(requested):
     """The volume entries of ``block_device_mapping_v2`` as mapping field
-    dicts, checked as nova checks them; an image entry that stays local
+    dicts (plus ``snapshot_id``: a volume snapshot the host makes the volume
+    of, its size by default), checked as nova checks them; an image entry that stays local
     (``destination_type`` local) is the image boot nova also takes and is
     left out.  (the mappings, the image a boot disk is made from or None,
     whether a volume is the boot disk)."""
@@ -197,9 +199,6 @@ def parse_block_devices(requested):
         source = entry.get('source_type') or 'image'
         dest = entry.get('destination_type') or ('volume' if source == 'volume' else 'local')
         boot_index = _int_or_none(entry.get('boot_index'), 'boot_index')
-        if source == 'snapshot':
-            raise exception.Invalid(reason='Block Device Mapping is Invalid: booting from '
-                                           'a volume snapshot is not supported')
         if (source, dest) not in _VOLUME_SOURCES | {('image', 'local'), ('blank', 'local')}:
             raise exception.Invalid(reason='Block Device Mapping is Invalid: source %s to '
                                            'destination %s' % (source, dest))
@@ -210,7 +209,7 @@ def parse_block_devices(requested):
                 raise exception.Invalid(reason='Block Device Mapping is Invalid: local '
                                                'blank disks come from the flavor here')
             continue
-        if source in ('volume', 'image') and not entry.get('uuid'):
+        if source in ('volume', 'image', 'snapshot') and not entry.get('uuid'):
             raise exception.Invalid(reason='Block Device Mapping is Invalid: uuid is '
                                            'required for a %s source' % source)
         size = _int_or_none(entry.get('volume_size'), 'volume_size')
@@ -224,6 +223,7 @@ def parse_block_devices(requested):
             'source_type': source, 'destination_type': 'volume',
             'volume_id': entry.get('uuid') if source == 'volume' else None,
             'image_id': entry.get('uuid') if source == 'image' else None,
+            'snapshot_id': entry.get('uuid') if source == 'snapshot' else None,
             'volume_size': size, 'boot_index': boot_index,
             'device_name': entry.get('device_name'), 'tag': entry.get('tag'),
             'delete_on_termination': bool(entry.get('delete_on_termination', False)),
@@ -238,9 +238,12 @@ def parse_block_devices(requested):
 
 def check_volumes(context, block_devices):
     """Every existing volume a create names must be visible and available,
-    and the one it boots from bootable (nova answers 400 for each)."""
+    and the one it boots from bootable (nova answers 400 for each); every
+    snapshot visible and available."""
     volume_api = clients.volume_client()
     for values in block_devices:
+        if values.get('snapshot_id'):
+            _check_snapshot(volume_api, context, values)
         if not values['volume_id']:
             continue
         try:
@@ -255,6 +258,26 @@ def check_volumes(context, block_devices):
             raise exception.Invalid(reason='Invalid volume: volume %s status must be '
                                            'available' % values['volume_id'])
         values.setdefault('volume_size', volume.get('size'))
+
+
+def _check_snapshot(volume_api, context, values):
+    """A snapshot to make a volume of: visible and available; the volume is
+    the snapshot's size unless the request asks for more."""
+    try:
+        snapshot = volume_api.snapshot_get(context, values['snapshot_id'])
+    except exception.SnapshotNotFound:
+        raise exception.Invalid(reason='Block Device Mapping is Invalid: failed to get '
+                                       'snapshot %s.' % values['snapshot_id'])
+    if snapshot.get('status') != 'available':
+        raise exception.Invalid(reason='Invalid snapshot: snapshot %s status must be '
+                                       'available' % values['snapshot_id'])
+    size = int(snapshot.get('size') or 0)
+    if values['volume_size'] is None:
+        values['volume_size'] = size or None
+    elif values['volume_size'] < size:
+        raise exception.Invalid(reason='Block Device Mapping is Invalid: volume_size %d is '
+                                       'smaller than snapshot %s (%d GiB)'
+                                       % (values['volume_size'], values['snapshot_id'], size))
 
 
 def _bootable(volume):
@@ -274,6 +297,11 @@ def create_mappings(context, instance, block_devices):
                                                    m['boot_index'] or 0))
     for values in ordered:
         values = dict(values)
+        # The mapping keeps the snapshot in its image_id column, its
+        # source_type telling which (``BlockDeviceMapping.snapshot_id``).
+        snapshot_id = values.pop('snapshot_id', None)
+        if snapshot_id:
+            values['image_id'] = snapshot_id
         if values['boot_index'] == 0:
             values['device_name'] = '/dev/vda'
         else:

@@ -213,9 +213,10 @@ class VolumeClientBase(abc.ABC):
 
     @abc.abstractmethod
     def create(self, context, size, name=None, image_id=None, availability_zone=None,
-               project_id=None):
-        """Create a volume (from ``image_id`` when given); returns its dict
-        (status ``creating``)."""
+               project_id=None, snapshot_id=None):
+        """Create a volume (from ``image_id`` or the volume snapshot
+        ``snapshot_id`` when given; ``size`` None: the snapshot's); returns
+        its dict (status ``creating``)."""
 
     @abc.abstractmethod
     def delete(self, context, volume_id, project_id=None):

@@ -333,12 +333,23 @@ class FakeVolumeClient(base.VolumeClientBase):
         return volume
 
     def create(self, context, size, name=None, image_id=None, availability_zone=None,
-               project_id=None):
+               project_id=None, snapshot_id=None):
+        image_metadata = {'image_id': image_id} if image_id else {}
+        if snapshot_id:
+            # As the volume service: the snapshot's size at least, and its
+            # volume's image metadata.
+            snapshot = self.snapshot_get(context, snapshot_id)
+            if size is not None and size < snapshot['size']:
+                raise exception.InvalidVolume(reason='Volume size %s is smaller than the '
+                                                     'snapshot' % size)
+            size = size or snapshot['size']
+            source = self.volumes.read().get(snapshot['volume_id']) or {}
+            image_metadata = dict(source.get('volume_image_metadata') or {})
         volume = {'id': str(uuid.uuid4()), 'name': name, 'size': size,
                   'project_id': project_id or context.project_id, 'multiattach': False,
                   'status': 'error' if image_id == self.FAIL_IMAGE else 'available',
-                  'attachments': [], 'volume_image_metadata': (
-                      {'image_id': image_id} if image_id else {})}
+                  'attachments': [], 'volume_image_metadata': image_metadata,
+                  'snapshot_id': snapshot_id}
         self.volumes.update(lambda data: data.__setitem__(volume['id'], volume))
         return dict(volume, status='creating')
 

@@ -77,10 +77,14 @@ class VolumeClient(base.VolumeClientBase):
         return resp.json()['volume']
 
     def create(self, context, size, name=None, image_id=None, availability_zone=None,
-               project_id=None):
-        body = {'size': size, 'name': name}
+               project_id=None, snapshot_id=None):
+        body = {'name': name}
+        if size is not None:
+            body['size'] = size
         if image_id:
             body['imageRef'] = image_id
+        if snapshot_id:
+            body['snapshot_id'] = snapshot_id
         if availability_zone:
             body['availability_zone'] = availability_zone
         resp = self._request(context, 'POST', '/volumes', project_id, json={'volume': body})

@@ -259,7 +259,7 @@ def wait_available(context, volume_id, project_id):
 
 def prepare_boot_volumes(context, instance, bdms, host):
     """A build's volume mappings, connected to this host: volumes made from
-    their image where asked (and waited for), an attachment each, then the
+    their image or volume snapshot where asked (and waited for), an attachment each, then the
     connection.  Answers the driver's ``block_device_info``."""
     volume_api = clients.volume_client()
     project = instance.project_id
@@ -269,10 +269,10 @@ def prepare_boot_volumes(context, instance, bdms, host):
             continue
         if not bdm.volume_id:
             volume = volume_api.create(
-                context, bdm.volume_size or instance.flavor.get('root_gb') or 1,
+                context, _new_volume_size(instance, bdm),
                 name='%s-vol' % (instance.display_name or instance.uuid),
                 image_id=bdm.image_id if bdm.source_type == 'image' else None,
-                availability_zone=None, project_id=project)
+                availability_zone=None, project_id=project, snapshot_id=bdm.snapshot_id)
             bdm.volume_id = volume['id']
             bdm.save()
             wait_available(context, bdm.volume_id, project)
@@ -284,6 +284,14 @@ def prepare_boot_volumes(context, instance, bdms, host):
         bdm.save()
         devices.append(block_device(bdm))
     return devices
+
+
+def _new_volume_size(instance, bdm):
+    """The size asked for, else a snapshot's own (None: the volume service
+    knows it) or the flavor's root disk."""
+    if bdm.volume_size or bdm.snapshot_id:
+        return bdm.volume_size or None
+    return instance.flavor.get('root_gb') or 1
 
 
 def block_device(bdm):

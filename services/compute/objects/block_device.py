@@ -43,6 +43,13 @@ class BlockDeviceMapping(base.ComputeObject):
     def is_root(self):
         return self.boot_index == 0
 
+    @property
+    def snapshot_id(self):
+        """The volume snapshot a ``snapshot`` mapping's volume is made of.
+        Kept in the ``image_id`` field (the source a new volume is made of),
+        which spares this object a new version and its table a column."""
+        return self.image_id if self.source_type == 'snapshot' else None
+
     @base.remotable
     def create(self):
         self._from_db(self._context, base.db().bdm_create(self.changes()), self)
