@@ -61,7 +61,8 @@ History of what changes with each version we implement:
     2.84 instance action event ``details``
     2.85 volume attachment update of ``delete_on_termination``
     2.86 flavor extra spec validation (``api/extra_specs.py``)
-    2.87 rescue of volume-backed servers (409, as before)
+    2.87 rescue of volume-backed servers by stable device rescue (a rescue
+         image with ``hw_rescue_device`` / ``hw_rescue_bus``; 400 otherwise)
     2.88 hypervisor bodies without the resource figures
     2.89 volume attachments with ``attachment_id`` / ``bdm_uuid``
     2.90 ``hostname`` on create, update and rebuild

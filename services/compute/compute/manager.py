@@ -33,6 +33,7 @@ from services.compute.objects import migration as migration_obj
 from services.compute.objects import request_spec as spec_obj
 from services.compute.objects import service as service_obj
 from services.compute.virt import driver as virt_driver
+from services.compute.virt import rescue as virt_rescue
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
@@ -681,14 +682,33 @@ class ComputeManager:
         return display['port'] == port
 
     def rescue_instance(self, context, instance_uuid, rescue_image_ref=None):
+        """Boot the guest from the rescue image (the server's own without
+        ``rescue_image_ref``); the driver reads the image's properties for
+        a stable device rescue, which also boots the image's own kernel.  A
+        failure leaves the server in ERROR, as nova's."""
         instance = self._get(context, instance_uuid)
         with self._event(context, instance_uuid, 'compute_rescue_instance'):
-            path = self._cached_image(context, rescue_image_ref or instance.image_ref)
-            self.driver.rescue(context, instance, path)
+            try:
+                image, path = self._rescue_image(context, rescue_image_ref or instance.image_ref)
+                self.driver.rescue(context, instance, path, image)
+            except Exception as exc:
+                with excutils.save_and_reraise_exception():
+                    instance.set_error('Rescue failed: %s' % exc)
             instance.vm_state = inst_obj.RESCUED
             instance.task_state = None
             instance.power_state = self.driver.get_power_state(instance)
             instance.save()
+
+    def _rescue_image(self, context, image_ref):
+        """(image meta, cached path) of a rescue image; a stable device
+        rescue image's kernel and ramdisk fetched for its direct boot."""
+        if not image_ref:
+            raise exception.ComputeError('There is no image to rescue from')
+        image = clients.image_client().get(context, image_ref)
+        path = self._cached_image(context, image_ref)
+        if virt_rescue.image_layout(image) is not None:
+            image = self._with_boot_files(context, image)
+        return image, path
 
     def unrescue_instance(self, context, instance_uuid):
         instance = self._get(context, instance_uuid)

@@ -116,8 +116,11 @@ class ComputeDriver(abc.ABC):
         pass
 
     @abc.abstractmethod
-    def rescue(self, context, instance, image_path):
-        pass
+    def rescue(self, context, instance, image_path, image_meta=None):
+        """Boot the guest from a fresh disk of the rescue image
+        ``image_path``; ``image_meta`` is that image (with ``kernel_path`` /
+        ``ramdisk_path`` for its direct kernel boot), whose properties may
+        ask for a stable device rescue (``virt.rescue``)."""
 
     @abc.abstractmethod
     def unrescue(self, context, instance):

@@ -18,6 +18,7 @@ from oslo_utils import timeutils
 from services.compute import exception
 from services.compute.objects import instance as inst_obj
 from services.compute.virt import driver
+from services.compute.virt import rescue as virt_rescue
 
 CONF = cfg.CONF
 
@@ -107,6 +108,8 @@ class FakeDriver(driver.ComputeDriver):
             self._guests[instance.uuid] = {
                 'power_state': inst_obj.RUNNING, 'flavor': flavor,
                 'image': (image_meta or {}).get('id'), 'rescued': False,
+                'disk_bus': ((image_meta or {}).get('properties') or {}).get(
+                    'hw_disk_bus') or 'virtio',
                 # The image cache's files it runs from.
                 'files': [p for p in (image_path, (image_meta or {}).get('kernel_path'),
                                       (image_meta or {}).get('ramdisk_path')) if p],
@@ -150,11 +153,41 @@ class FakeDriver(driver.ComputeDriver):
     def resume(self, context, instance):
         self._set(instance, inst_obj.RUNNING, 'resumed')
 
-    def rescue(self, context, instance, image_path):
+    def rescue(self, context, instance, image_path, image_meta=None):
+        """Records the rescue's layout (``rescue``): a stable device rescue
+        keeps the guest's volumes where they are and adds the rescue device
+        (on the guest's disk bus unless the image names one); a legacy one
+        puts the rescue disk first."""
+        layout = virt_rescue.image_layout(image_meta)
+        with self._lock:
+            guest = self._guest(instance)
+            if guest.get('rescue'):
+                raise exception.ComputeError('Instance %s is rescued already' % instance.uuid)
+            kept = sorted(guest.get('volumes', {}))
+            if layout is None:
+                guest['rescue'] = {'mode': 'legacy', 'image_path': image_path, 'kept': kept}
+            else:
+                guest['rescue'] = {
+                    'mode': 'stable', 'image_path': image_path, 'kept': kept,
+                    'device': layout.device, 'bus': layout.bus or guest.get('disk_bus'),
+                    'kernel_path': (image_meta or {}).get('kernel_path')}
+            guest['rescued'] = True
+            self._save()
         self._set(instance, inst_obj.RUNNING, 'booted rescue image')
 
     def unrescue(self, context, instance):
+        with self._lock:
+            guest = self._guest(instance)
+            if not guest.get('rescue'):
+                raise exception.ComputeError('Instance %s is not rescued' % instance.uuid)
+            guest.pop('rescue')
+            guest['rescued'] = False
+            self._save()
         self._set(instance, inst_obj.RUNNING, 'left rescue mode')
+
+    def rescue_layout(self, instance):
+        """Test hook: the running rescue's record (None when not rescued)."""
+        return self._guest(instance).get('rescue')
 
     def snapshot(self, context, instance, target_path):
         guest = self._guest(instance)

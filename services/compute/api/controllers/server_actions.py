@@ -31,6 +31,7 @@ from services.compute.objects import flavor as flavor_obj
 from services.compute.objects import instance as inst_obj
 from services.compute.objects import instance_action as action_obj
 from services.compute.objects import request_spec as spec_obj
+from services.compute.virt import rescue as virt_rescue
 
 ACTIVE, STOPPED, PAUSED, SUSPENDED, RESIZED, ERROR, RESCUED = (
     inst_obj.ACTIVE, inst_obj.STOPPED, inst_obj.PAUSED, inst_obj.SUSPENDED, inst_obj.RESIZED,
@@ -416,17 +417,23 @@ def _unlock(req, instance, body):
 
 
 def _rescue(req, instance, body):
-    bdms = volume_api.mappings(req.context, [instance.uuid]).get(instance.uuid, [])
-    if any(b.is_root for b in bdms):
-        # nova's 400 at every microversion here: from 2.87 it rescues a
-        # volume-backed server only by stable device rescue, not built.
-        raise exception.Invalid(reason='Instance %s cannot be rescued: Cannot rescue a '
-                                       'volume-backed instance' % instance.uuid)
+    """As nova: the rescue image (``rescue_image_ref``, else the server's
+    own) may ask for a stable device rescue (``virt.rescue``; 400 for values
+    no guest takes); a volume-backed server is rescued only that way, from
+    2.87 on, and from an image named in the request (it has none of its own)."""
     image_ref = (body or {}).get('rescue_image_ref')
+    image = None
     if image_ref:
         # Resolved with the caller's rights: the host's image cache must not
         # hand out an image the caller may not see.
-        image_ref = compute_api.image_visible_to(req.context, image_ref)['id']
+        image = compute_api.image_visible_to(req.context, image_ref)
+        image_ref = image['id']
+    properties = image.get('properties') if image else inst_obj.image_properties(instance)
+    stable = virt_rescue.layout(properties or {}) is not None
+    bdms = volume_api.mappings(req.context, [instance.uuid]).get(instance.uuid, [])
+    if any(b.is_root for b in bdms) and not (req.at_least(87) and stable and image):
+        raise exception.Invalid(reason='Instance %s cannot be rescued: Cannot rescue a '
+                                       'volume-backed instance' % instance.uuid)
     _begin(req, instance, 'rescue', 'rescuing', (ACTIVE, STOPPED, ERROR))
     _compute().rescue_instance(req.context, instance.host, instance.uuid, image_ref)
     return {'adminPass': (body or {}).get('adminPass') or uuidutils.generate_uuid()[:12]}
@@ -538,8 +545,8 @@ ACTIONS = {
 # server with volumes (it would lose them), so a 409.  A rebuild keeps them
 # (``_check_rebuild_volumes``); a resize and a cold migration move them
 # (``_check_move_volumes``).
-# A rescue keeps the attached volumes (nova's too); only a server that boots
-# from a volume cannot be rescued (``_rescue``).  A shelve snapshots the
+# A rescue keeps the attached volumes (nova's too); a server that boots from
+# a volume is rescued only by a stable device rescue from 2.87 (``_rescue``).  A shelve snapshots the
 # local root disk and an offload takes the volumes' host connections: not
 # for a server that boots from a volume.
 _NOT_WITH_VOLUMES = {'evacuate'}

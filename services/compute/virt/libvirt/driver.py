@@ -24,10 +24,12 @@ from services.compute.metadata import configdrive
 from services.compute.metadata import content as md_content
 from services.compute.objects import instance as inst_obj
 from services.compute.virt import driver
+from services.compute.virt import rescue as virt_rescue
 from services.compute.virt.libvirt import diagnostics
 from services.compute.virt.libvirt import disks
 from services.compute.virt.libvirt import domain
 from services.compute.virt.libvirt import migration
+from services.compute.virt.libvirt import rescue as libvirt_rescue
 from services.compute.virt.libvirt import unplug
 from services.compute.virt.libvirt import vifs as vif_plug
 from services.compute.virt.libvirt import volume_snapshots
@@ -519,12 +521,17 @@ class LibvirtDriver(driver.ComputeDriver):
     def _unsupported(self, operation):
         raise exception.DriverNotSupported(operation=operation, driver='libvirt')
 
-    def rescue(self, context, instance, image_path):
-        """Boot a fresh disk of ``image_path`` first, the guest's own disks
-        after it; the domain as it was is kept in ``unrescue.xml``. A kernel
-        boot keeps its kernel, ramdisk and command line."""
+    def rescue(self, context, instance, image_path, image_meta=None):
+        """Boot a fresh disk of ``image_path``; the domain as it was is kept
+        in ``unrescue.xml``.  A rescue image (``image_meta``) that asks for a
+        stable device rescue gets :meth:`_stable_rescue`; else the rescue disk
+        goes first and the guest's own disks after it, and a kernel boot keeps
+        its kernel, ramdisk and command line."""
         if not image_path:
             self._unsupported('Rescue without an image file')
+        layout = virt_rescue.image_layout(image_meta)
+        if layout is not None:
+            return self._stable_rescue(instance, image_path, image_meta, layout)
         dom = self._domain(instance)
         path = self._instance_dir(instance.uuid)
         saved = os.path.join(path, 'unrescue.xml')
@@ -551,11 +558,40 @@ class LibvirtDriver(driver.ComputeDriver):
             address = element.find('address')
             if address is not None:
                 element.remove(address)
+        self._start_rescue(dom, saved, original, ET.tostring(root, encoding='unicode'))
+
+    def _stable_rescue(self, instance, image_path, image_meta, layout):
+        """The guest's definition with every disk and volume where it was,
+        the rescue disk added as ``layout`` asks and booted first (with the
+        rescue image's own kernel and ramdisk when it has them)."""
+        dom = self._domain(instance)
+        path = self._instance_dir(instance.uuid)
+        original = dom.XMLDesc(_XML_INACTIVE)
+        rescue_disk = os.path.join(path, 'disk.rescue')
+        # A layout this guest cannot take (Invalid) is found before any
+        # file is made: the guest stays as it was.
+        libvirt_rescue.stable_xml(original, layout, rescue_disk)
+        boot_files = libvirt_rescue.BootFiles(
+            kernel=self._boot_file_copy(path, 'rescue-kernel', image_meta.get('kernel_path')),
+            ramdisk=self._boot_file_copy(path, 'rescue-ramdisk',
+                                         image_meta.get('ramdisk_path')),
+            cmdline=(image_meta.get('properties') or {}).get('os_command_line')
+            or CONF.libvirt.default_kernel_cmdline)
+        xml, target = libvirt_rescue.stable_xml(original, layout, rescue_disk, boot_files)
+        self._share_cached(image_path, image_meta)
+        disks.create_overlay(image_path, rescue_disk, 0)
+        self._share(rescue_disk)
+        LOG.info('Stable device rescue of %s: a %s at %s', dom.name(), layout.device, target)
+        self._start_rescue(dom, os.path.join(path, 'unrescue.xml'), original, xml)
+
+    def _start_rescue(self, dom, saved, original, rescue_xml):
+        """Keep the guest's definition in ``saved``, start it as
+        ``rescue_xml``."""
         with open(saved, 'w') as f:
             f.write(original)
         if dom.isActive():
             self._run_native(self._force_off, dom)
-        dom = self.conn.defineXML(ET.tostring(root, encoding='unicode'))
+        dom = self.conn.defineXML(rescue_xml)
         self._run_native(dom.create)
 
     def unrescue(self, context, instance):
@@ -570,8 +606,10 @@ class LibvirtDriver(driver.ComputeDriver):
             self._run_native(self._force_off, dom)
         dom = self.conn.defineXML(original)
         os.remove(saved)
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(os.path.join(path, 'disk.rescue'))
+        for name in os.listdir(path):
+            if name == 'disk.rescue' or name.startswith(('rescue-kernel.', 'rescue-ramdisk.')):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(os.path.join(path, name))
         self._run_native(dom.create)
 
     # -- port interfaces -----------------------------------------------------------
