@@ -310,7 +310,7 @@ BAD_MAPPINGS = [
     ({'source_type': 'image', 'destination_type': 'volume', 'boot_index': 0,
       'uuid': fixtures.IMAGE_ID}, 'volume_size'),
     ({'source_type': 'snapshot', 'destination_type': 'volume', 'boot_index': 0,
-      'uuid': VOL}, 'snapshot'),
+      'uuid': VOL}, 'failed to get snapshot'),
     ({'source_type': 'volume', 'destination_type': 'volume', 'boot_index': 0,
       'uuid': '6c0a7a55-3b44-4d0b-9d8e-0c5a0a5e7aff'}, 'failed to get volume'),
     ({'source_type': 'volume', 'destination_type': 'volume', 'boot_index': 0,
