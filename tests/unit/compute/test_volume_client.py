@@ -187,3 +187,14 @@ def test_proxy_volume_and_snapshot_calls(session):
     assert client.snapshot_get(_user(), 's1')['status'] == 'available'
     session.routes[('DELETE', ROOT + '/demo/snapshots/s1')] = _Response(202)
     client.snapshot_delete(_user(), 's1')
+
+
+def test_create_from_an_image_or_a_snapshot(session):
+    session.routes[('POST', ROOT + '/owner/volumes')] = _Response(
+        202, {'volume': {'id': 'v2', 'status': 'creating'}})
+    client = volume.VolumeClient()
+    assert client.create(_user(), 1, name='n', image_id='img', project_id='owner')['id'] == 'v2'
+    assert session.calls[-1][3] == {'volume': {'size': 1, 'name': 'n', 'imageRef': 'img'}}
+    # A snapshot's volume without a size is the snapshot's size.
+    client.create(_user(), None, name='n', snapshot_id='s1', project_id='owner')
+    assert session.calls[-1][3] == {'volume': {'name': 'n', 'snapshot_id': 's1'}}
