@@ -189,9 +189,9 @@ def _int_or_none(value, name):
 def parse_block_devices(requested):
     """The volume entries of ``block_device_mapping_v2`` as mapping field
     dicts (plus ``snapshot_id``: a volume snapshot the host makes the volume
-    of, its size by default), checked as nova checks them; an image entry that stays local
-    (``destination_type`` local) is the image boot nova also takes and is
-    left out.  (the mappings, the image a boot disk is made from or None,
+    of, its size by default), checked as nova checks them; an image entry
+    that stays local (``destination_type`` local) is the image boot nova also
+    takes and is left out.  (the mappings, the image a boot disk is made from or None,
     whether a volume is the boot disk)."""
     found = []
     image_id, boots_from_volume = None, False

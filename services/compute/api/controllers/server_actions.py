@@ -546,9 +546,9 @@ ACTIONS = {
 # (``_check_rebuild_volumes``); a resize and a cold migration move them
 # (``_check_move_volumes``).
 # A rescue keeps the attached volumes (nova's too); a server that boots from
-# a volume is rescued only by a stable device rescue from 2.87 (``_rescue``).  A shelve snapshots the
-# local root disk and an offload takes the volumes' host connections: not
-# for a server that boots from a volume.
+# a volume is rescued only by a stable device rescue from 2.87 (``_rescue``).
+# A shelve snapshots the local root disk and an offload takes the volumes'
+# host connections: not for a server that boots from a volume.
 _NOT_WITH_VOLUMES = {'evacuate'}
 _NOT_FROM_VOLUME = {'createImage', 'shelve', 'shelveOffload'}
 
