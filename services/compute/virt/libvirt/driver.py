@@ -586,13 +586,38 @@ class LibvirtDriver(driver.ComputeDriver):
 
     def _start_rescue(self, dom, saved, original, rescue_xml):
         """Keep the guest's definition in ``saved``, start it as
-        ``rescue_xml``."""
+        ``rescue_xml``.  When libvirt refuses that definition or QEMU will
+        not start it, the guest gets its own back (running again if it was)
+        and no rescue file stays."""
         with open(saved, 'w') as f:
             f.write(original)
-        if dom.isActive():
+        was_active = dom.isActive()
+        if was_active:
             self._run_native(self._force_off, dom)
-        dom = self.conn.defineXML(rescue_xml)
-        self._run_native(dom.create)
+        try:
+            dom = self.conn.defineXML(rescue_xml)
+            self._run_native(dom.create)
+        except Exception as exc:
+            LOG.warning('Rescue of %s failed (%s); its own definition goes back', dom.name(),
+                        exc)
+            with contextlib.suppress(Exception):
+                self._run_native(self._force_off, dom)
+            dom = self.conn.defineXML(original)
+            self._remove_rescue_files(os.path.dirname(saved))
+            if was_active:
+                with contextlib.suppress(Exception):
+                    self._run_native(dom.create)
+            raise
+
+    @staticmethod
+    def _remove_rescue_files(path):
+        """``unrescue.xml``, the rescue disk and the rescue image's kernel
+        and ramdisk copies."""
+        for name in os.listdir(path):
+            if name in ('unrescue.xml', 'disk.rescue') or \
+                    name.startswith(('rescue-kernel.', 'rescue-ramdisk.')):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(os.path.join(path, name))
 
     def unrescue(self, context, instance):
         dom = self._domain(instance)
@@ -605,11 +630,7 @@ class LibvirtDriver(driver.ComputeDriver):
         if dom.isActive():
             self._run_native(self._force_off, dom)
         dom = self.conn.defineXML(original)
-        os.remove(saved)
-        for name in os.listdir(path):
-            if name == 'disk.rescue' or name.startswith(('rescue-kernel.', 'rescue-ramdisk.')):
-                with contextlib.suppress(FileNotFoundError):
-                    os.remove(os.path.join(path, name))
+        self._remove_rescue_files(path)
         self._run_native(dom.create)
 
     # -- port interfaces -----------------------------------------------------------

@@ -9,6 +9,7 @@ from services.compute import exception
 from services.compute.virt import rescue as virt_rescue
 from services.compute.virt.libvirt import domain
 from services.compute.virt.libvirt import rescue as libvirt_rescue
+from tests.unit.compute.virt import fakelibvirt
 from tests.unit.compute.virt.conftest import FLAVOR, kernel_image
 
 RESCUE = '/i/u/disk.rescue'
@@ -229,3 +230,32 @@ def test_driver_stable_rescue_of_a_guest_booted_from_a_volume(drv, instance, bas
     assert ET.fromstring(dom.XMLDesc()).find('os/boot') is None
     drv.unrescue(None, instance)
     assert _disks(dom.XMLDesc()) == [('disk', 'vda', 'virtio', str(root_volume), None)]
+
+
+def test_a_rescue_definition_libvirt_refuses_gives_the_guest_back(drv, conn, instance,
+                                                                  base_image, tmp_path,
+                                                                  monkeypatch):
+    dom = _spawn(drv, instance, base_image)
+    before = dom.XMLDesc()
+    define = conn.defineXML
+
+    def refuse_rescue(xml):
+        if 'disk.rescue' in xml:
+            raise fakelibvirt.LibvirtError('unsupported configuration: usb-storage')
+        return define(xml)
+    monkeypatch.setattr(conn, 'defineXML', refuse_rescue)
+    with pytest.raises(fakelibvirt.LibvirtError):
+        drv.rescue(None, instance, str(base_image),
+                   kernel_image(base_image, hw_rescue_bus='usb'))
+    assert dom.XMLDesc() == before and dom.isActive()
+    assert not [p for p in (tmp_path / 'instances' / instance.uuid).iterdir()
+                if 'rescue' in p.name]
+    # QEMU that will not start the rescue definition: the same.
+    monkeypatch.setattr(conn, 'defineXML', define)
+    conn.fail_create = True
+    with pytest.raises(fakelibvirt.LibvirtError):
+        drv.rescue(None, instance, str(base_image),
+                   kernel_image(base_image, hw_rescue_bus='usb'))
+    assert dom.XMLDesc() == before
+    assert not [p for p in (tmp_path / 'instances' / instance.uuid).iterdir()
+                if 'rescue' in p.name]
