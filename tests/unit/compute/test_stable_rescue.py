@@ -148,6 +148,24 @@ def test_volume_backed_rescue_by_microversion(cloud, images):
     assert _volume(VOL)['status'] == 'in-use'
 
 
+def test_a_volume_made_of_an_image_rescues_from_that_image(cloud, images):
+    """As nova: without rescue_image_ref, a volume-backed server's image is
+    the one its root volume was made of -- when that one asks for a stable
+    device rescue."""
+    servers = {}
+    for image in (STABLE, PLAIN):
+        servers[image] = _bfv(cloud, [{'source_type': 'image', 'destination_type': 'volume',
+                                       'uuid': image, 'boot_index': 0, 'volume_size': 1}],
+                              name=image[-4:])['server']['id']
+        cloud.wait(servers[image], 'ACTIVE', who=DEMO)
+    resp = _rescue(cloud, servers[PLAIN], status=400)
+    assert VOLUME_BACKED in resp['badRequest']['message']
+    _rescue(cloud, servers[STABLE])
+    cloud.wait(servers[STABLE], 'RESCUE', who=DEMO)
+    layout = _layout(cloud, servers[STABLE])
+    assert layout['mode'] == 'stable' and layout['image_path'].endswith(STABLE)
+
+
 def test_a_driver_failure_puts_the_server_in_error(cloud, images, monkeypatch):
     server_id = _boot(cloud)
 

@@ -420,23 +420,43 @@ def _rescue(req, instance, body):
     """As nova: the rescue image (``rescue_image_ref``, else the server's
     own) may ask for a stable device rescue (``virt.rescue``; 400 for values
     no guest takes); a volume-backed server is rescued only that way, from
-    2.87 on, and from an image named in the request (it has none of its own)."""
+    2.87 on, its own image being the one its root volume was made of."""
     image_ref = (body or {}).get('rescue_image_ref')
+    bdms = volume_api.mappings(req.context, [instance.uuid]).get(instance.uuid, [])
+    root = next((b for b in bdms if b.is_root), None)
+    if root is not None and not req.at_least(87):
+        _not_rescuable(instance)
     image = None
     if image_ref:
         # Resolved with the caller's rights: the host's image cache must not
         # hand out an image the caller may not see.
         image = compute_api.image_visible_to(req.context, image_ref)
-        image_ref = image['id']
+    elif root is not None:
+        image = _root_volume_image(req.context, root)
     properties = image.get('properties') if image else inst_obj.image_properties(instance)
     stable = virt_rescue.layout(properties or {}) is not None
-    bdms = volume_api.mappings(req.context, [instance.uuid]).get(instance.uuid, [])
-    if any(b.is_root for b in bdms) and not (req.at_least(87) and stable and image):
-        raise exception.Invalid(reason='Instance %s cannot be rescued: Cannot rescue a '
-                                       'volume-backed instance' % instance.uuid)
+    if root is not None and not (stable and image):
+        _not_rescuable(instance)
     _begin(req, instance, 'rescue', 'rescuing', (ACTIVE, STOPPED, ERROR))
-    _compute().rescue_instance(req.context, instance.host, instance.uuid, image_ref)
+    _compute().rescue_instance(req.context, instance.host, instance.uuid,
+                               image['id'] if image else None)
     return {'adminPass': (body or {}).get('adminPass') or uuidutils.generate_uuid()[:12]}
+
+
+def _not_rescuable(instance):
+    raise exception.Invalid(reason='Instance %s cannot be rescued: Cannot rescue a '
+                                   'volume-backed instance' % instance.uuid)
+
+
+def _root_volume_image(context, root):
+    """The image a root volume was made of (its ``volume_image_metadata``),
+    None when it was not made of one, or that image is gone or out of sight."""
+    try:
+        volume = clients.volume_client().get(context, root.volume_id)
+        image_id = (volume.get('volume_image_metadata') or {}).get('image_id')
+        return compute_api.image_visible_to(context, image_id) if image_id else None
+    except (exception.VolumeNotFound, exception.Invalid):
+        return None
 
 
 def _console_output(req, instance, body):
