@@ -122,9 +122,9 @@ copy_binary() {
     done
 }
 
-# install_linux_tools ROOT: what busybox lacks of the commands test tools run in a Linux guest
-# over ssh (Tempest's validation checks): util-linux lsblk and blkid, mkfs with e2fsprogs' ext2/3/4
-# makers, and the guest's own sudo (root only) and curl (over busybox wget).
+# install_linux_tools ROOT: what busybox lacks of the commands test tools run in a Linux
+# guest over ssh (Tempest's validation checks): util-linux lsblk and blkid, mkfs with
+# e2fsprogs' ext2/3/4 makers, and the guest's own sudo (root only) and curl (busybox wget).
 install_linux_tools() {
     local root=$1 t
     for t in /bin/lsblk /sbin/blkid /sbin/mkfs /sbin/mke2fs; do

@@ -32,6 +32,7 @@ GATEWAY = "169.254.169.1"
 VCPUS = 2
 VOLUME_BYTES = 64 * 1024 * 1024
 SCSI_BYTES = 32 * 1024 * 1024
+HOTPLUG_BYTES = 16 * 1024 * 1024
 SSH_PORT = 2222
 # [validation] ssh_shell_prologue, Tempest's default
 PROLOGUE = "set -eu -o pipefail; PATH=$PATH:/sbin:/usr/sbin;"
@@ -133,7 +134,7 @@ def validation_guest(guest_image, tmp_path_factory):
     try:
         _ns(netns, "ip", "link", "set", "lo", "up")
         # (128 MiB: the smallest flavor the conformance runner picks)
-        with Guest(guest_image, work, args, netns=netns, memory=128) as guest:
+        with Guest(guest_image, work, args, netns=netns, memory=128, monitor=True) as guest:
             booted, _ = guest.wait_for(BOOTED_RE.pattern)
             assert booted.groups() == (UUID, HOSTNAME, "config-drive"), guest.console()
             guest.wait_for(r"listening on port 22")
@@ -182,6 +183,12 @@ def _tempest_disks(output):
         elif pos is not None and line[pos:pos + 4] == "disk":
             selected.append(line)
     return selected or None
+
+
+def _disk_names(guest):
+    """Tempest's list_disks: the first column of the rows _tempest_disks keeps."""
+    return [line.split()[0] for line in
+            _tempest_disks(guest.exec_command("lsblk -lb --nodeps"))[1:]]
 
 
 def test_lsblk_lists_the_disks_with_their_sizes_in_bytes(validation_guest):
@@ -288,3 +295,25 @@ def test_files_in_the_home_directory(validation_guest):
     assert status != 0 and "No such file or directory" in err
     assert validation_guest.exec_command("sync") == ""
     assert validation_guest.exec_command("dmesg | tail -n 1").strip()
+
+
+def _wait_for_disks(guest, expected, timeout=30):
+    deadline = time.monotonic() + timeout
+    while (names := sorted(_disk_names(guest))) != expected:
+        assert time.monotonic() < deadline, (names, expected)
+        time.sleep(1)
+
+
+def test_hot_plugged_volume_is_listed_and_goes_when_detached(validation_guest, tmp_path):
+    """A volume attached to the running guest (a virtio disk added as libvirt adds it)
+    shows in lsblk, and goes when it is detached."""
+    guest = validation_guest
+    volume = tmp_path / "hotplug.raw"
+    with open(volume, "wb") as f:
+        f.truncate(HOTPLUG_BYTES)
+    before = sorted(_disk_names(guest))
+    guest.guest.monitor(f"drive_add 0 if=none,id=hotvol,format=raw,file={volume}")
+    guest.guest.monitor("device_add virtio-blk-pci,drive=hotvol,id=hotdisk")
+    _wait_for_disks(guest, sorted(before + ["vdc"]))
+    guest.guest.monitor("device_del hotdisk")
+    _wait_for_disks(guest, before)
