@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the Altostratus guest from this machine's own Debian packages: the Debian cloud kernel,
-# an initramfs (busybox-static, the kernel's virtio modules, dropbear, guest/init) and a small
-# qcow2 disk for the machine image.  Nothing is downloaded but Debian packages.
+# an initramfs (busybox-static, the kernel's virtio modules, dropbear, util-linux's lsblk and
+# blkid, mkfs, guest/init, guest/sudo, guest/curl) and a small qcow2 disk for the machine
+# image.  Nothing is downloaded but Debian packages.
 #
 #   deploy/images/build.sh [--force]
 #
@@ -54,7 +55,8 @@ pick_kernel() {
 stamp() {
     {
         echo "kernel $KVER $(sha256sum "/boot/vmlinuz-$KVER" | cut -d' ' -f1)"
-        dpkg-query -W -f '${Package} ${Version}\n' busybox-static dropbear-bin libc6
+        dpkg-query -W -f '${Package} ${Version}\n' busybox-static dropbear-bin libc6 util-linux \
+            e2fsprogs libblkid1 libmount1 libsmartcols1 libudev1 libext2fs2
         (cd "$HERE" && find build.sh modules.list guest -type f | LC_ALL=C sort | xargs sha256sum)
     } | sha256sum | cut -d' ' -f1
 }
@@ -120,6 +122,21 @@ copy_binary() {
     done
 }
 
+# install_linux_tools ROOT: what busybox lacks of the commands test tools run in a Linux
+# guest over ssh (Tempest's validation checks): util-linux lsblk and blkid, mkfs with
+# e2fsprogs' ext2/3/4 makers, and the guest's own sudo (root only) and curl (busybox wget).
+install_linux_tools() {
+    local root=$1 t
+    for t in /bin/lsblk /sbin/blkid /sbin/mkfs /sbin/mke2fs; do
+        rm -f "$root$t"                     # a busybox applet link of the same name goes
+        copy_binary "$t" "$root"
+    done
+    for t in mkfs.ext2 mkfs.ext3 mkfs.ext4; do ln -sf mke2fs "$root/sbin/$t"; done
+    install -m 0644 /etc/mke2fs.conf "$root/etc/mke2fs.conf"
+    install -m 0755 "$HERE/guest/sudo" "$root/usr/bin/sudo"
+    install -m 0755 "$HERE/guest/curl" "$root/usr/bin/curl"
+}
+
 build_rootfs() {
     local root=$1 a m
     mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,usr/share/alto,etc/alto,etc/acpi/PWRF,lib/modules/alto}
@@ -132,6 +149,7 @@ build_rootfs() {
     done
     copy_binary /usr/sbin/dropbear "$root"
     copy_binary /usr/bin/dropbearkey "$root"
+    install_linux_tools "$root"
     install -m 0755 "$HERE/guest/init" "$root/init"
     install -m 0644 "$HERE/guest/json.awk" "$root/usr/share/alto/json.awk"
     install -m 0755 "$HERE/guest/udhcpc.script" "$root/usr/share/alto/udhcpc.script"

@@ -43,7 +43,10 @@ def test_initramfs_contents(guest_image):
     for name in ["init", "bin/busybox", "bin/sh", "sbin/init", "usr/sbin/dropbear",
                  "usr/bin/dropbearkey", "usr/share/alto/json.awk",
                  "usr/share/alto/udhcpc.script", "etc/alto/modules", "etc/passwd",
-                 "lib/modules/alto/virtio_net.ko", "lib/modules/alto/isofs.ko"]:
+                 "lib/modules/alto/virtio_net.ko", "lib/modules/alto/isofs.ko",
+                 "lib/modules/alto/sd_mod.ko", "bin/lsblk", "sbin/blkid", "sbin/mkfs",
+                 "sbin/mke2fs", "sbin/mkfs.ext4", "etc/mke2fs.conf", "usr/bin/sudo",
+                 "usr/bin/curl"]:
         assert name in members, name
     assert any(m.startswith("lib64/ld-linux") for m in members)
 
