@@ -31,6 +31,8 @@
 #                         second image <name>-alt (registered when missing) is IMAGE_REF_ALT
 #   CONFORMANCE_MIN_RAM   MiB a flavor needs to be picked (128: what that guest boots in)
 #   PUBLIC_NETWORK_NAME   public           HTTP_PORT  80 (loopback server for web-download)
+#   VALIDATION            0 turns Tempest's SSH checks of servers off (on when compute and network
+#                         are tested and the external network exists)
 #   IDENTITY_CONF         the cloud's identity.conf (/etc/altostratus/identity.conf): its
 #                         [security_compliance] turns Tempest's security_compliance tests on
 set -uo pipefail

@@ -57,3 +57,21 @@ def test_tempest_volume_max_microversion_is_the_apis():
     text = (ROOT / 'tools/conformance/tempest_conf.py').read_text()
     default = re.search(r"VOLUME_MAX_MICROVERSION', '([0-9.]+)'", text).group(1)
     assert default == '%d.%d' % volume_microversion.MAX_VERSION
+
+
+def test_ssh_validation_only_with_servers_on_a_reachable_network(tmp_path, monkeypatch):
+    for key in ('PUBLIC_NETWORK_ID', 'VALIDATION', 'TESTED'):
+        monkeypatch.delenv(key, raising=False)
+    cloud = dict(AVAILABLE='network compute identity', TESTED='compute')
+    assert not _write_conf(tmp_path, monkeypatch, **cloud).getboolean(
+        'validation', 'run_validation')
+    conf = _write_conf(tmp_path, monkeypatch, PUBLIC_NETWORK_ID='ext', **cloud)
+    assert conf.getboolean('validation', 'run_validation')
+    assert (conf.get('validation', 'image_ssh_user'), conf.get('validation', 'ssh_key_type'),
+            conf.get('validation', 'connect_method')) == ('root', 'rsa', 'floating')
+    assert conf.getboolean('compute-feature-enabled', 'metadata_service')
+    assert not _write_conf(tmp_path, monkeypatch, PUBLIC_NETWORK_ID='ext', VALIDATION='0',
+                           **cloud).getboolean('validation', 'run_validation')
+    assert not _write_conf(tmp_path, monkeypatch, PUBLIC_NETWORK_ID='ext',
+                           AVAILABLE='compute identity', TESTED='compute').getboolean(
+        'validation', 'run_validation')

@@ -122,7 +122,18 @@ def main(path):
         min_microversion='3.0',
         max_microversion=env.get('VOLUME_MAX_MICROVERSION', '3.67'))
     put('object-storage', region=region, endpoint_type='publicURL', operator_role='member')
-    put('validation', run_validation=False)
+    # Tempest's SSH checks of servers: a keypair login as root (the stack's guest image has only
+    # root, docs/guest-image.md) over a floating IP of the external network, which the host
+    # reaches on br-ex. RSA: the compute API generates RSA keys, Tempest's default is ECDSA.
+    validation = (has['neutron'] and 'compute' in tested and bool(env.get('PUBLIC_NETWORK_ID'))
+                  and env.get('VALIDATION', '1') != '0')
+    put('validation', run_validation=validation)
+    if validation:
+        put('validation', connect_method='floating', auth_method='keypair',
+            image_ssh_user='root', image_alt_ssh_user='root', ssh_key_type='rsa',
+            ip_version_for_ssh=4)
+        # read by the guest (its curl) through the network's metadata proxy
+        put('compute-feature-enabled', metadata_service=True)
     for overlay in filter(None, env.get('OVERLAYS', '').split(':')):
         extra = configparser.ConfigParser(interpolation=None)
         extra.optionxform = str
