@@ -347,6 +347,16 @@ class VolumeBDMIsMultiAttach(base.BadRequest):
                'valid for this operation.')
 
 
+class MultiattachNotSupportedOldMicroversion(base.BadRequest):
+    msg_fmt = ('Multiattach volumes are only supported starting with compute API '
+               'version 2.60.')
+
+
+class MultiattachSwapVolumeNotSupported(base.BadRequest):
+    msg_fmt = ('Swapping multi-attach volumes with more than one read/write attachment '
+               'is not supported.')
+
+
 class VolumeSnapshotNotAttached(base.BadRequest):
     # os-assisted-volume-snapshots: nova answers a volume attached to no
     # server with a 400 and these words (not the 404 of VolumeBDMNotFound).

@@ -230,7 +230,7 @@ def create(context, name, flavor_ref, image_ref, min_count=1, max_count=1,
            any_server_group=False, requested_networks=None, security_groups=(),
            tags=(), access_ip_v4=None, access_ip_v6=None, config_drive=False,
            block_devices=(), auto_disk_config=False, hostname=None, trusted_certs=None,
-           hypervisor_hostname=None):
+           hypervisor_hostname=None, supports_multiattach=False):
     """Create the records of up to ``max_count`` servers (at least
     ``min_count``, as the quota allows) and cast their build to the
     conductor; answers the new Instance objects.
@@ -243,7 +243,8 @@ def create(context, name, flavor_ref, image_ref, min_count=1, max_count=1,
     (``image_ref`` is None when one of them is the boot disk); ``hostname``:
     the guest's requested hostname (2.90); ``trusted_certs``: certificate ids
     kept with the server (2.63); ``hypervisor_hostname``: a requested node
-    (2.74), which names the host when ``forced_host`` does not.
+    (2.74), which names the host when ``forced_host`` does not;
+    ``supports_multiattach``: the request may name multiattach volumes (2.60).
     """
     flavor = flavor_for(context, flavor_ref)
     image = boot_image(context, image_ref, flavor) if image_ref else {}
@@ -253,7 +254,7 @@ def create(context, name, flavor_ref, image_ref, min_count=1, max_count=1,
     if any(v['volume_id'] for v in block_devices) and max_count > 1:
         raise exception.Invalid(reason='Cannot attach one or more volumes to multiple '
                                        'instances')
-    volume_api.check_volumes(context, block_devices)
+    volume_api.check_volumes(context, block_devices, supports_multiattach)
     if not image_ref:
         image = root_volume_image(context, block_devices)
     public_key = key_data(context, key_name)

@@ -29,7 +29,7 @@ History of what changes with each version we implement:
     2.57 ``user_data`` on rebuild; ``personality`` no longer accepted
     2.58 instance actions paged (limit, marker, changes-since), ``updated_at``
     2.59 migrations paged, ``uuid`` in migration records
-    2.60 multiattach volumes (volume-side; nothing changes in compute bodies)
+    2.60 multiattach volumes: attached to several servers and booted from (refused below)
     2.61 flavor ``extra_specs`` in flavor bodies
     2.62 ``host`` / ``hostId`` in instance action events
     2.63 ``trusted_image_certificates`` on create and rebuild, shown in servers

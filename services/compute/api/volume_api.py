@@ -48,11 +48,22 @@ def get_mapping(context, instance, volume_id):
         raise exception.VolumeBDMNotFound(volume_id=volume_id)
 
 
+def check_multiattach(volume, supports_multiattach):
+    """A multiattach volume is attached (or booted from) only by a caller
+    at 2.60 or later, as nova: older clients do not expect a volume to be
+    shared."""
+    if volume.get('multiattach') and not supports_multiattach:
+        raise exception.MultiattachNotSupportedOldMicroversion()
+
+
 def _reserve(context, volume_api, instance, volume_id, device, tag,
-             delete_on_termination):
+             delete_on_termination, supports_multiattach):
     """The volume's attachment to the server made and its mapping written
-    with a device name (the attachment deleted again if that fails)."""
+    with a device name (the attachment deleted again if that fails).  A
+    multiattach volume may be attached to other servers already, never
+    twice to this one."""
     volume = volume_api.get(context, volume_id)  # 404 when the caller cannot see it
+    check_multiattach(volume, supports_multiattach)
     if any(a.get('server_id') == instance.uuid for a in volume.get('attachments') or []):
         raise exception.VolumeAttached(volume_id=volume_id)
     attachment = volume_api.attachment_create(context, volume_id, instance.uuid)
@@ -71,14 +82,23 @@ def _reserve(context, volume_api, instance, volume_id, device, tag,
 
 
 def attach(context, instance, volume_id, device=None, tag=None,
-           delete_on_termination=False):
+           delete_on_termination=False, supports_multiattach=False):
     """Reserve ``volume_id`` for the server, write its mapping, cast the
-    hot-plug to the server's host; answers the mapping."""
+    hot-plug to the server's host; answers the mapping.
+    ``supports_multiattach``: the request is at 2.60 or later."""
     bdm = _reserve(context, clients.volume_client(), instance, volume_id, device, tag,
-                   delete_on_termination)
+                   delete_on_termination, supports_multiattach)
     action_obj.InstanceAction.action_start(context, instance.uuid, 'attach_volume')
     compute_rpcapi.ComputeAPI().attach_volume(context, instance.host, instance.uuid, bdm)
     return bdm
+
+
+def check_swappable(context, volume_id):
+    """As nova: a multiattach volume attached to more than one server is
+    not swapped for another (400), whatever the driver could do."""
+    volume = clients.volume_client().get(context, volume_id)
+    if volume.get('multiattach') and len(volume.get('attachments') or []) > 1:
+        raise exception.MultiattachSwapVolumeNotSupported()
 
 
 def detach(context, instance, volume_id):
@@ -94,14 +114,14 @@ def detach(context, instance, volume_id):
 # -- a SHELVED_OFFLOADED server (2.20): no host to connect on ---------------------
 
 def attach_shelved(context, instance, volume_id, device=None, tag=None,
-                   delete_on_termination=False):
+                   delete_on_termination=False, supports_multiattach=False):
     """As nova for a server with no host: the volume is reserved and its
     attachment completed without a connection (the volume goes
     ``in-use``), the mapping written with its device name; the unshelve
     connects it on the host the server lands on."""
     volume_api = clients.volume_client()
     bdm = _reserve(context, volume_api, instance, volume_id, device, tag,
-                   delete_on_termination)
+                   delete_on_termination, supports_multiattach)
     try:
         volume_api.attachment_complete(context, bdm.attachment_id)
     except Exception:
@@ -236,10 +256,10 @@ def parse_block_devices(requested):
     return found, image_id, boots_from_volume
 
 
-def check_volumes(context, block_devices):
-    """Every existing volume a create names must be visible and available,
-    and the one it boots from bootable (nova answers 400 for each); every
-    snapshot visible and available."""
+def check_volumes(context, block_devices, supports_multiattach=False):
+    """Every existing volume a create names must be visible and available
+    (or multiattach, from 2.60), and the one it boots from bootable (nova
+    answers 400 for each); every snapshot visible and available."""
     volume_api = clients.volume_client()
     for values in block_devices:
         if values.get('snapshot_id'):
@@ -251,6 +271,7 @@ def check_volumes(context, block_devices):
         except exception.VolumeNotFound:
             raise exception.Invalid(reason='Block Device Mapping is Invalid: failed to get '
                                            'volume %s.' % values['volume_id'])
+        check_multiattach(volume, supports_multiattach)
         if values['boot_index'] == 0 and not _bootable(volume):
             raise exception.Invalid(reason='Block Device %s is not bootable.'
                                            % values['volume_id'])

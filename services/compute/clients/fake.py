@@ -379,7 +379,8 @@ class FakeVolumeClient(base.VolumeClientBase):
 
         def reserve(data):
             current = data[volume_id]
-            shared = current.get('multiattach') and current['status'] == 'in-use'
+            shared = current.get('multiattach') and current['status'] in (
+                'in-use', 'reserved', 'attaching')
             if current['status'] != 'available' and not shared:
                 raise exception.InvalidVolume(
                     reason='volume %s status must be available or in-use with multiattach, '
@@ -407,8 +408,12 @@ class FakeVolumeClient(base.VolumeClientBase):
                               connection_info=self._connection_info(attachment['volume_id']))
             return dict(attachment)
         attachment = self.attachments.update(connect)
-        self.volumes.update(lambda data: data[attachment['volume_id']].update(
-            status='attaching'))
+
+        def attaching(data):
+            volume = data[attachment['volume_id']]
+            if volume['status'] != 'in-use':  # a shared volume stays in use
+                volume['status'] = 'attaching'
+        self.volumes.update(attaching)
         return attachment
 
     def attachment_complete(self, context, attachment_id, project_id=None):

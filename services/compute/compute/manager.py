@@ -374,7 +374,7 @@ class ComputeManager:
             self.driver.destroy(context, instance, instance.network_info)
             clients.network_client().deallocate_for_instance(context, instance)
             volumes.unprepare(context, self.driver, instance,
-                              self._volume_mappings(context, instance))
+                              self._volume_mappings(context, instance), self.host)
         except Exception:
             LOG.exception('Cleaning up the failed build of %s', instance.uuid)
 
@@ -440,7 +440,7 @@ class ComputeManager:
         clients.network_client().deallocate_for_instance(context, instance)
         # The guest is gone: its volumes are disconnected and released (and
         # deleted when they were to go with the server).
-        volumes.release_all(context, instance, bdms, disconnect_host=True)
+        volumes.release_all(context, instance, bdms, host=self.host)
         # A server offloaded meanwhile gave its claim back already.
         if instance.host == self.host and (instance.vm_state != inst_obj.ERROR
                                            or instance.launched_at):
@@ -532,7 +532,8 @@ class ComputeManager:
                     bdms = self._volume_mappings(context, instance)
                     volumes.unplug_for_rebuild(context, self.driver, instance, bdms)
                     self.driver.destroy(context, instance, instance.network_info)
-                    block_devices = volumes.replug_for_rebuild(instance, bdms) or None
+                    block_devices = volumes.replug_for_rebuild(context, instance, bdms,
+                                                               self.host) or None
                 else:
                     clients.network_client().bind_ports(context, instance, self.host)
                 image = clients.image_client().get(context, image_ref) if image_ref else {}
@@ -800,7 +801,7 @@ class ComputeManager:
                 return  # detached meanwhile
             try:
                 with self._event(context, instance_uuid, 'compute_detach_volume'):
-                    volumes.detach(context, self.driver, instance, bdm)
+                    volumes.detach(context, self.driver, instance, bdm, self.host)
             except Exception as exc:
                 instance.add_fault(getattr(exc, 'code', 500),
                                    'Failed to detach volume %s: %s' % (volume_id, exc),
@@ -892,7 +893,7 @@ class ComputeManager:
             # back first, or the offload stops here with the guest intact.
             volumes.merge_all(context, self.driver, instance, bdms)
             self.driver.destroy(context, instance, instance.network_info)
-            volumes.disconnect_all(instance, bdms)
+            volumes.disconnect_all(context, instance, bdms, self.host)
             clients.network_client().unbind_ports(context, instance)
         except Exception:
             self._revert_task_state(context, instance.uuid, ('shelving_offloading',))
@@ -1010,7 +1011,7 @@ class ComputeManager:
             self._abort_unshelve(context, instance, (
                 'Unshelve attempted but the image %s cannot be found.' % image_id
                 if missing else 'Unshelve failed: %s' % exc), error=missing)
-            volumes.disconnect_all(instance, bdms)  # once the guest is gone
+            volumes.disconnect_all(context, instance, bdms, self.host)  # once the guest is gone
             raise
 
     def _abort_unshelve(self, context, instance, message, error=False):
@@ -1064,7 +1065,7 @@ class ComputeManager:
                 # The guest is off (and gone, its files moved): its volumes
                 # leave this host; their attachments stay, the destination
                 # connects them on its side.
-                volumes.disconnect_all(instance, bdms)
+                volumes.disconnect_all(context, instance, bdms, self.host)
                 instance.task_state = 'resize_migrated'
                 instance.save(expected_task_state=['resize_migrating'])
         rpcapi.ComputeAPI().finish_resize(context, dest_host, instance_uuid, self.host)
@@ -1137,7 +1138,7 @@ class ComputeManager:
                     power_on=instance.vm_state != inst_obj.STOPPED,
                     block_device_info=block_devices or None)
             except Exception as exc:
-                volumes.disconnect_all(instance, bdms)  # the new guest did not start
+                volumes.disconnect_all(context, instance, bdms, self.host)  # the new guest did not start
                 instance.set_error('Finishing the resize failed: %s' % exc)
                 raise
             volumes.complete_all(context, instance, bdms)
@@ -1219,7 +1220,8 @@ class ComputeManager:
                 # The guest is gone: its volumes leave this host (the source
                 # connects them again). On one host they stay connected: the
                 # source's revert replaces the guest that uses them.
-                volumes.disconnect_all(instance, self._volume_mappings(context, instance))
+                volumes.disconnect_all(context, instance,
+                                       self._volume_mappings(context, instance), self.host)
             node_obj.ComputeNode.release(context, self.host, *instance.claim_args())
         rpcapi.ComputeAPI().finish_revert_resize(context, source, instance_uuid)
 

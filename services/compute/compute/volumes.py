@@ -113,6 +113,39 @@ def disconnect(connection_info):
         LOG.warning('Disconnecting %s failed: %s', connection_info.get('data'), exc)
 
 
+def _used_by_another_server(context, instance, volume_id, host):
+    """Whether another server on ``host`` has ``volume_id`` connected (a
+    multiattach volume): its mapping holds a connection and the server is
+    on this host and not being deleted."""
+    admin = context.elevated()  # the other server may be another project's
+    for other in bdm_obj.BlockDeviceMappingList.get_by_volume_id(admin, volume_id):
+        if other.instance_uuid == instance.uuid or not other.connection_info:
+            continue
+        try:
+            server = inst_obj.Instance.get_by_uuid(admin, other.instance_uuid)
+        except exception.InstanceNotFound:
+            continue
+        if server.host == host and server.task_state != 'deleting':
+            return True
+    return False
+
+
+def disconnect_unless_shared(context, instance, connection_info, host):
+    """``disconnect``, except for a multiattach volume another server on
+    this host still uses: the host connection (an os-brick session, a
+    device) is one per host, not one per guest, and goes with its last
+    user."""
+    if not connection_info:
+        return
+    volume_id = connection_info.get('volume_id') or connection_info.get('serial')
+    if connection_info.get('multiattach') and volume_id and \
+            _used_by_another_server(context, instance, volume_id, host):
+        LOG.info('Volume %s stays connected on %s: another server here uses it',
+                 volume_id, host)
+        return
+    disconnect(connection_info)
+
+
 def _best_effort(what, func, *args, **kwargs):
     try:
         func(*args, **kwargs)
@@ -121,7 +154,9 @@ def _best_effort(what, func, *args, **kwargs):
 
 
 def connect_mapping(context, instance, bdm, host):
-    """Send the connector, connect: the mapping's ``connection_info``."""
+    """Send the connector, connect: the mapping's ``connection_info``
+    (``multiattach`` True for a volume other servers may have too: its
+    guest disk is shared and its host connection outlives this server)."""
     volume_api = clients.volume_client()
     attachment = volume_api.attachment_update(
         context, bdm.attachment_id, connector_properties(host), bdm.device_name,
@@ -130,7 +165,9 @@ def connect_mapping(context, instance, bdm, host):
     if not info.get('driver_volume_type'):
         raise exception.VolumeAttachFailed(volume_id=bdm.volume_id,
                                            reason='the volume service gave no connection')
-    return dict(connect(info), serial=bdm.volume_id, volume_id=bdm.volume_id)
+    volume = volume_api.get(context, bdm.volume_id, project_id=instance.project_id)
+    return dict(connect(info), serial=bdm.volume_id, volume_id=bdm.volume_id,
+                multiattach=bool(volume.get('multiattach')))
 
 
 def attach(context, driver, instance, bdm, host):
@@ -152,7 +189,7 @@ def attach(context, driver, instance, bdm, host):
             _best_effort('Unplugging volume %s' % bdm.volume_id, driver.detach_volume,
                          context, instance, info, bdm.device_name)
         if info:
-            disconnect(info)
+            disconnect_unless_shared(context, instance, info, host)
         _best_effort('Deleting attachment %s' % bdm.attachment_id,
                      volume_api.attachment_delete, context, bdm.attachment_id,
                      project_id=instance.project_id)
@@ -196,14 +233,15 @@ def merge_all(context, driver, instance, bdms):
             reason='its overlays could not be merged back (%s)' % '; '.join(reasons))
 
 
-def detach(context, driver, instance, bdm):
-    """Merge the overlays back, unplug, disconnect, delete the attachment
-    and the mapping.  The mapping stays when the merge fails or the guest
-    refuses, so the detach can be retried."""
+def detach(context, driver, instance, bdm, host):
+    """Merge the overlays back, unplug, disconnect (unless another server
+    on ``host`` shares the volume), delete the attachment and the mapping.
+    The mapping stays when the merge fails or the guest refuses, so the
+    detach can be retried."""
     merge_overlays(context, driver, instance, bdm)
     if bdm.connection_info:
         driver.detach_volume(context, instance, bdm.connection_info, bdm.device_name)
-        disconnect(bdm.connection_info)
+        disconnect_unless_shared(context, instance, bdm.connection_info, host)
     release(context, instance, bdm, delete_volume=False)
 
 
@@ -221,13 +259,16 @@ def release(context, instance, bdm, delete_volume=None):
     bdm.destroy()
 
 
-def release_all(context, instance, bdms, disconnect_host=False):
+def release_all(context, instance, bdms, host=None):
     """A deleted server's volumes: every mapping released, best effort each
     (one volume service failure does not keep the others attached), and
-    every mapping row removed whatever the volume service said."""
+    every mapping row removed whatever the volume service said.  With
+    ``host`` their connections on that host are undone first."""
     for bdm in bdms:
-        if disconnect_host and bdm.connection_info:
-            disconnect(bdm.connection_info)
+        if host and bdm.connection_info:
+            _best_effort('Disconnecting volume %s' % bdm.volume_id,
+                         disconnect_unless_shared, context, instance, bdm.connection_info,
+                         host)
         try:
             if bdm.is_volume and bdm.volume_id:
                 release(context, instance, bdm)
@@ -307,14 +348,15 @@ def complete_all(context, instance, bdms):
                                                         project_id=instance.project_id)
 
 
-def disconnect_all(instance, bdms):
-    """The host connections of a server leaving this host (a shelve
-    offload, a failed unshelve) undone; the attachments stay (the server
-    keeps its volumes for the next unshelve)."""
+def disconnect_all(context, instance, bdms, host):
+    """The host connections of a server leaving ``host`` (a shelve
+    offload, a failed unshelve, a resize) undone, but those another server
+    there shares; the attachments stay (the server keeps its volumes for
+    the next unshelve)."""
     for bdm in bdms:
         if bdm.is_volume and bdm.connection_info:
-            _best_effort('Disconnecting volume %s' % bdm.volume_id, disconnect,
-                         bdm.connection_info)
+            _best_effort('Disconnecting volume %s' % bdm.volume_id, disconnect_unless_shared,
+                         context, instance, bdm.connection_info, host)
             bdm.connection_info = None
             _best_effort('Resetting mapping %s' % bdm.uuid, bdm.save)
 
@@ -329,22 +371,26 @@ def unplug_for_rebuild(context, driver, instance, bdms):
     merge_all(context, driver, instance, bdms)
 
 
-def replug_for_rebuild(instance, bdms):
+def replug_for_rebuild(context, instance, bdms, host):
     """Once the old guest is gone: each volume's host connection made anew
     from the connection the attachment gave (the attachment itself is
-    kept), for the new guest's ``block_device_info``."""
+    kept), for the new guest's ``block_device_info``.  A multiattach
+    volume another server here uses keeps its connection as it is."""
     devices = []
     for bdm in bdms:
-        if not bdm.connection_info:
+        info = bdm.connection_info
+        if not info:
             continue
-        disconnect(bdm.connection_info)
-        bdm.connection_info = connect(bdm.connection_info)
-        bdm.save()
+        if not (info.get('multiattach') and _used_by_another_server(
+                context, instance, bdm.volume_id, host)):
+            disconnect(info)
+            bdm.connection_info = dict(connect(info), multiattach=bool(info.get('multiattach')))
+            bdm.save()
         devices.append(block_device(bdm))
     return devices
 
 
-def unprepare(context, driver, instance, bdms):
+def unprepare(context, driver, instance, bdms, host):
     """A failed build's volumes back to how the API left them: connections
     and attachments gone (another host makes its own), mappings and the
     volumes kept (a volume made from an image too: a reschedule reuses it)."""
@@ -358,7 +404,7 @@ def unprepare(context, driver, instance, bdms):
                       instance.uuid, exc)
             continue
         if bdm.connection_info:
-            disconnect(bdm.connection_info)
+            disconnect_unless_shared(context, instance, bdm.connection_info, host)
         if bdm.attachment_id:
             _best_effort('Deleting attachment %s' % bdm.attachment_id,
                          volume_api.attachment_delete, context, bdm.attachment_id,

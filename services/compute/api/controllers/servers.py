@@ -214,7 +214,8 @@ def _validate_create(req):
         auto_disk_config=server.get('OS-DCF:diskConfig') == 'AUTO',
         block_devices=block_devices, hostname=hostname,
         trusted_certs=server.get('trusted_image_certificates'),
-        hypervisor_hostname=server.get('hypervisor_hostname'))
+        hypervisor_hostname=server.get('hypervisor_hostname'),
+        supports_multiattach=req.at_least(60))
     server['return_reservation_id'] = common.bool_param(
         server.get('return_reservation_id', False), 'return_reservation_id')
     return server, build

@@ -82,7 +82,8 @@ def create(req, server_id):
     else:
         interfaces.check_state(req, instance, 'attach_volume', _STATES)
     bdm = attach(req.context, instance, body['volumeId'], body.get('device'),
-                 body.get('tag'), body.get('delete_on_termination', False))
+                 body.get('tag'), body.get('delete_on_termination', False),
+                 supports_multiattach=req.at_least(60))
     return {'volumeAttachment': view(req, bdm)}
 
 
@@ -113,6 +114,7 @@ def update(req, server_id, volume_id):
         policies.authorize(req.context, 'os-volumes-attachments:swap',
                            servers.target(instance))
         _attached(req, instance, volume_id)  # a volume not attached is nova's 404 first
+        volume_api.check_swappable(req.context, volume_id)
         raise exception.DriverNotSupported(operation='Swapping a volume', driver='libvirt')
     if not req.at_least(85):
         raise exception.Invalid(reason='Updating an attachment without a new volume needs '

@@ -30,6 +30,8 @@ class Disk:
     target: str = None
     #: A volume QEMU opens over the network itself (:class:`NetworkSource`).
     network: 'NetworkSource' = None
+    #: A multiattach volume: other guests may open it too (``<shareable/>``).
+    shareable: bool = False
 
 
 @dataclasses.dataclass
@@ -139,11 +141,13 @@ def _config_drive(devices, spec):
     _sub(el, 'readonly')
 
 
-def volume_disk(path, fmt, target, serial, bus='virtio', network=None):
+def volume_disk(path, fmt, target, serial, bus='virtio', network=None, shareable=False):
     """The ``<disk>`` element of a block volume: its file (or block device),
     or with ``network`` the remote LUN QEMU logs in to itself (CHAP with a
     libvirt secret), uncached, the volume id as the serial the guest sees
-    (``/dev/disk/by-id/virtio-<id>``)."""
+    (``/dev/disk/by-id/virtio-<id>``).  A ``shareable`` disk (a multiattach
+    volume) lets other guests write it at the same time: libvirt then has
+    QEMU take no exclusive image lock on it."""
     if network is not None:
         el = ET.Element('disk', type='network', device='disk')
         _sub(el, 'driver', name='qemu', type=fmt or 'raw', cache='none')
@@ -160,11 +164,13 @@ def volume_disk(path, fmt, target, serial, bus='virtio', network=None):
     _sub(el, 'target', dev=target, bus=bus)
     if serial:
         _sub(el, 'serial', serial)
+    if shareable:
+        _sub(el, 'shareable')
     return el
 
 
-def volume_disk_xml(path, fmt, target, serial, bus='virtio', network=None):
-    return ET.tostring(volume_disk(path, fmt, target, serial, bus, network),
+def volume_disk_xml(path, fmt, target, serial, bus='virtio', network=None, shareable=False):
+    return ET.tostring(volume_disk(path, fmt, target, serial, bus, network, shareable),
                        encoding='unicode')
 
 
@@ -241,7 +247,7 @@ def with_volume_disks(domain_xml, volumes):
             continue
         target = old.find('target')
         new = volume_disk(disk.path, disk.fmt, target.get('dev'), disk.serial,
-                          target.get('bus') or 'virtio', disk.network)
+                          target.get('bus') or 'virtio', disk.network, disk.shareable)
         for kept in ('boot', 'address'):
             if old.find(kept) is not None:
                 new.append(old.find(kept))
@@ -312,7 +318,7 @@ def build(spec):
     for disk, target in zip(local, disk_names(spec.disk_bus, len(local))):
         if disk.kind == 'volume':
             devices.append(volume_disk(disk.path, disk.fmt, target, disk.serial,
-                                       spec.disk_bus, disk.network))
+                                       spec.disk_bus, disk.network, disk.shareable))
             continue
         el = _sub(devices, 'disk', type='file', device='disk')
         _sub(el, 'driver', name='qemu', type=disk.fmt)
@@ -321,7 +327,7 @@ def build(spec):
     for disk in spec.disks:
         if disk.target:
             devices.append(volume_disk(disk.path, disk.fmt, disk.target, disk.serial,
-                                       network=disk.network))
+                                       network=disk.network, shareable=disk.shareable))
     if spec.config_drive:
         _config_drive(devices, spec)
     for vif in spec.vifs:

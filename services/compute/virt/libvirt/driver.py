@@ -862,7 +862,7 @@ class LibvirtDriver(driver.ComputeDriver):
             raise exception.DevicePathInUse(path=mountpoint)
         disk = _volume_disk({'connection_info': connection_info, 'device_name': mountpoint})
         xml = domain.volume_disk_xml(disk.path, disk.fmt, target, disk.serial,
-                                     network=disk.network)
+                                     network=disk.network, shareable=disk.shareable)
         flags = _AFFECT_CONFIG | (_AFFECT_LIVE if dom.isActive() else 0)
         self._define_volume_secret(connection_info)
         try:
@@ -951,10 +951,13 @@ def _volume_disks(block_device_info):
 
 def _volume_disk(block_device):
     """A domain Disk for one ``block_device_info`` entry; the root volume
-    (boot index 0) is named with the local disks, the others keep theirs."""
+    (boot index 0) is named with the local disks, the others keep theirs; a
+    multiattach volume's disk is shareable."""
     info = block_device['connection_info'] or {}
     data = info.get('data') or {}
     network = _network_source(info)
+    # The compute host marks a multiattach volume's connection (volumes.py).
+    shareable = bool(info.get('multiattach'))
     if network is not None:
         root = block_device.get('boot_index') == 0
         return domain.Disk('%s://%s:%s/%s' % (network.protocol, network.host, network.port,
@@ -963,14 +966,15 @@ def _volume_disk(block_device):
                            serial=info.get('serial') or block_device.get('volume_id'),
                            target=None if root else os.path.basename(
                                block_device.get('device_name') or ''),
-                           network=network)
+                           network=network, shareable=shareable)
     if not data.get('device_path'):
         raise exception.ComputeError('Volume %s has no device path' % info.get('serial'))
     root = block_device.get('boot_index') == 0
     return domain.Disk(data['device_path'], fmt=data.get('format') or 'raw', kind='volume',
                        serial=info.get('serial') or block_device.get('volume_id'),
                        target=None if root else os.path.basename(
-                           block_device.get('device_name') or ''))
+                           block_device.get('device_name') or ''),
+                       shareable=shareable)
 
 
 def _error_code(exc, code):

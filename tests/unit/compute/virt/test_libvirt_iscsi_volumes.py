@@ -144,7 +144,7 @@ def test_rebuild_plugs_the_volume_into_the_new_guest(drv, conn, instance, base_i
     volumes.unplug_for_rebuild(None, drv, instance, [bdm])
     drv.destroy(None, instance, [])
     assert conn.secrets == {}
-    devices = volumes.replug_for_rebuild(instance, [bdm])
+    devices = volumes.replug_for_rebuild(None, instance, [bdm], 'host')
     assert bdm.saved == 1 and devices == [volumes.block_device(bdm)]
     drv.spawn(None, instance, kernel_image(base_image), str(base_image), [], FLAVOR,
               block_device_info=devices)

@@ -1,0 +1,307 @@
+"""Multiattach volumes (compute API 2.60) in-process: API, conductor and
+compute managers over the fake RPC transport, the fake volume client and
+the fake driver.  One volume on two servers, each with its own mapping and
+attachment; below 2.60 such a volume is refused; the host connection of a
+shared volume goes with its last user on the host."""
+
+import pytest
+
+from services.compute import clients
+from services.compute.clients import fake as fake_clients
+from services.compute.compute import volumes as compute_volumes
+from services.compute.objects import instance as inst_obj
+from tests.unit.compute.conftest import ADMIN, DEMO, headers
+from tests.unit.compute.test_server_flow import Cloud
+from tests.unit.compute.test_volume_attachments import _guest
+from tests.unit.compute.test_volume_attachments import _record_host_connections
+from tests.unit.compute.test_volume_attachments import _url
+from tests.unit.compute.test_volume_attachments import _volume
+from tests.unit.compute.test_volume_attachments import _wait_for
+from tests.unit.compute.test_volume_attachments import volume_mapping
+
+MULTI = '7d1b8b66-4c1e-4e2f-8a1d-1d6b1b6f8a01'
+PLAIN = '7d1b8b66-4c1e-4e2f-8a1d-1d6b1b6f8a02'
+ME = '7d1b8b66-4c1e-4e2f-8a1d-1d6b1b6f8b01'
+OTHER = '7d1b8b66-4c1e-4e2f-8a1d-1d6b1b6f8b02'
+OLD_VERSION_MESSAGE = ('Multiattach volumes are only supported starting with compute API '
+                       'version 2.60.')
+
+
+@pytest.fixture
+def cloud(env, app, monkeypatch):
+    monkeypatch.setattr(compute_volumes, 'connector_properties',
+                        lambda host: {'host': host, 'platform': 'x86_64', 'os_type': 'linux',
+                                      'multipath': False, 'ip': '127.0.0.1'})
+    fake_clients.seed(str(env.tmp_path / 'fake'), volumes=[
+        {'id': MULTI, 'name': 'shared', 'size': 1, 'project_id': 'demo',
+         'multiattach': True},
+        {'id': PLAIN, 'name': 'plain', 'size': 1, 'project_id': 'demo'}])
+    c = Cloud(env, app)
+    c.flavor()
+    c.add_compute('node1')
+    yield c
+    c.settle()
+
+
+def _server(cloud, name):
+    server_id = cloud.boot(name=name)['server']['id']
+    cloud.wait(server_id, 'ACTIVE', who=DEMO)
+    return server_id
+
+
+@pytest.fixture
+def two_servers(cloud):
+    return _server(cloud, 'a'), _server(cloud, 'b')
+
+
+def _attach(cloud, server_id, volume_id=MULTI, version='2.60', status=200):
+    body = {'volumeAttachment': {'volumeId': volume_id}}
+    return cloud.app.post_json(_url(server_id), body, headers=headers(DEMO, version),
+                               status=status, expect_errors=status >= 400).json
+
+
+def _attached_to(server_id):
+    return [a for a in _volume(MULTI)['attachments'] if a['server_id'] == server_id]
+
+
+def _share(cloud, *server_ids):
+    """MULTI attached to each server, waited for as Tempest waits: until
+    the volume lists the server's attachment."""
+    answers = {}
+    for server_id in server_ids:
+        answers[server_id] = _attach(cloud, server_id)['volumeAttachment']
+        _wait_for(lambda: _attached_to(server_id))
+    return answers
+
+
+def _detach(cloud, server_id, volume_id=MULTI):
+    cloud.app.delete(_url(server_id, volume_id), headers=headers(DEMO, '2.60'), status=202)
+
+
+# -- the API's rules by microversion ---------------------------------------------------
+
+@pytest.mark.parametrize('version', ['2.1', '2.53', '2.59'])
+def test_below_2_60_a_multiattach_volume_is_not_attached(cloud, two_servers, version):
+    fault = _attach(cloud, two_servers[0], version=version, status=400)
+    assert fault == {'badRequest': {'code': 400, 'message': OLD_VERSION_MESSAGE}}
+    assert _volume(MULTI)['status'] == 'available'
+    assert not clients.volume_client().attachments.read()
+    # A volume of a plain type attaches at any version.
+    _attach(cloud, two_servers[0], PLAIN, version=version)
+    _wait_for(lambda: _volume(PLAIN)['status'] == 'in-use')
+
+
+@pytest.mark.parametrize('version, status', [('2.59', 400), ('2.60', 202), ('2.95', 202)])
+def test_booting_from_a_multiattach_volume_needs_2_60(cloud, version, status):
+    body = {'server': {'name': 'bfv', 'flavorRef': 'm1.nano', 'networks': 'none',
+                       'block_device_mapping_v2': [{
+                           'source_type': 'volume', 'destination_type': 'volume',
+                           'uuid': MULTI, 'boot_index': 0,
+                           'delete_on_termination': False}]}}
+    resp = cloud.app.post_json('/v2.1/servers', body, headers=headers(DEMO, version),
+                               status=status, expect_errors=status >= 400).json
+    if status == 400:
+        assert resp['badRequest']['message'] == OLD_VERSION_MESSAGE
+        assert _volume(MULTI)['status'] == 'available'
+        return
+    server_id = resp['server']['id']
+    cloud.wait(server_id, 'ACTIVE', who=DEMO)
+    listed = cloud.app.get(_url(server_id), headers=headers(DEMO, version)).json
+    assert [a['volumeId'] for a in listed['volumeAttachments']] == [MULTI]
+    assert _guest(cloud, server_id)['/dev/vda']['serial'] == MULTI
+    cloud.app.delete('/v2.1/servers/%s' % server_id, headers=headers(DEMO), status=204)
+    _wait_for(lambda: _volume(MULTI)['status'] == 'available')  # kept, detached
+
+
+def test_a_second_server_boots_from_a_volume_another_one_uses(cloud, two_servers):
+    _share(cloud, two_servers[0])
+    body = {'server': {'name': 'bfv', 'flavorRef': 'm1.nano', 'networks': 'none',
+                       'block_device_mapping_v2': [{
+                           'source_type': 'volume', 'destination_type': 'volume',
+                           'uuid': MULTI, 'boot_index': 0}]}}
+    server_id = cloud.app.post_json('/v2.1/servers', body,
+                                    headers=headers(DEMO, '2.60')).json['server']['id']
+    cloud.wait(server_id, 'ACTIVE', who=DEMO)
+    assert sorted(a['server_id'] for a in _volume(MULTI)['attachments']) == \
+        sorted([two_servers[0], server_id])
+
+
+def test_a_plain_volume_in_use_is_still_refused_at_2_60(cloud, two_servers):
+    _attach(cloud, two_servers[0], PLAIN)
+    _wait_for(lambda: _volume(PLAIN)['status'] == 'in-use')
+    fault = _attach(cloud, two_servers[1], PLAIN, status=400)
+    assert 'must be available' in fault['badRequest']['message']
+
+
+# -- one volume, two servers -------------------------------------------------------------
+
+def test_two_servers_share_a_volume_and_list_their_own_attachment(cloud, two_servers):
+    a, b = two_servers
+    answers = _share(cloud, a, b)
+    store = clients.volume_client()
+    volume = _volume(MULTI)
+    assert volume['status'] == 'in-use'
+    assert sorted(x['server_id'] for x in volume['attachments']) == sorted([a, b])
+    assert len({x['attachment_id'] for x in volume['attachments']}) == 2
+    for server_id in (a, b):
+        listed = cloud.app.get(_url(server_id), headers=headers(DEMO, '2.60')).json
+        assert listed['volumeAttachments'] == [answers[server_id]]
+        shown = cloud.app.get(_url(server_id, MULTI), headers=headers(DEMO, '2.60')).json
+        assert shown == {'volumeAttachment': answers[server_id]}
+        assert _guest(cloud, server_id) == {'/dev/vdb': {
+            'serial': MULTI, 'device_path': store.device_path(MULTI)}}
+        # Each server has its own mapping, and its connection says the
+        # volume is shared (the libvirt disk is then <shareable/>).
+        mapping = volume_mapping(cloud, server_id, MULTI)
+        assert mapping.connection_info['multiattach'] is True
+    assert volume_mapping(cloud, a, MULTI).attachment_id != \
+        volume_mapping(cloud, b, MULTI).attachment_id
+
+
+def test_a_volume_is_attached_once_to_one_server(cloud, two_servers):
+    a, _ = two_servers
+    _share(cloud, a)
+    fault = _attach(cloud, a, status=400)
+    assert 'already attached' in fault['badRequest']['message']
+    assert len(_volume(MULTI)['attachments']) == 1
+
+
+def test_a_plain_volume_connection_is_not_marked_shared(cloud, two_servers):
+    _attach(cloud, two_servers[0], PLAIN)
+    _wait_for(lambda: _volume(PLAIN)['status'] == 'in-use')
+    assert volume_mapping(cloud, two_servers[0], PLAIN).connection_info['multiattach'] is False
+
+
+@pytest.mark.parametrize('first', [0, 1])
+def test_detach_from_one_server_leaves_the_other_attached(cloud, two_servers, monkeypatch,
+                                                          first):
+    """Either order: the volume stays in use with the other server, whose
+    guest keeps the disk and whose host connection is not touched; the
+    last detach disconnects and frees the volume."""
+    gone, stays = two_servers[first], two_servers[1 - first]
+    _share(cloud, *two_servers)
+    calls = _record_host_connections(monkeypatch)
+
+    _detach(cloud, gone)
+    _wait_for(lambda: not _attached_to(gone))
+    assert _volume(MULTI)['status'] == 'in-use'
+    assert [x['server_id'] for x in _volume(MULTI)['attachments']] == [stays]
+    assert _guest(cloud, gone) == {}
+    assert list(_guest(cloud, stays)) == ['/dev/vdb']
+    assert calls == []  # the other server on node1 still uses the connection
+    listed = cloud.app.get(_url(gone), headers=headers(DEMO, '2.60')).json
+    assert listed['volumeAttachments'] == []
+
+    _detach(cloud, stays)
+    _wait_for(lambda: _volume(MULTI)['status'] == 'available')
+    assert calls == [('disconnect', MULTI)]
+    assert _guest(cloud, stays) == {}
+    assert not clients.volume_client().attachments.read()
+
+
+def test_deleting_the_servers_one_by_one(cloud, two_servers, monkeypatch):
+    a, b = two_servers
+    _share(cloud, a, b)
+    calls = _record_host_connections(monkeypatch)
+    cloud.app.delete('/v2.1/servers/%s' % a, headers=headers(DEMO), status=204)
+    _wait_for(lambda: not _attached_to(a))
+    cloud.settle()
+    assert _volume(MULTI)['status'] == 'in-use'
+    assert calls == []
+    assert list(_guest(cloud, b)) == ['/dev/vdb']
+    cloud.app.delete('/v2.1/servers/%s' % b, headers=headers(DEMO), status=204)
+    _wait_for(lambda: _volume(MULTI)['status'] == 'available')
+    cloud.settle()
+    assert calls == [('disconnect', MULTI)]
+
+
+def test_resize_of_servers_sharing_a_volume(cloud, two_servers, monkeypatch):
+    """Tempest's test_resize_server_with_multiattached_volume on one host:
+    each resize moves its own guest; the shared connection stays for the
+    other server; both keep the volume, and detach afterwards."""
+    cloud.flavor(name='m1.small', ram=128, vcpus=2)
+    _share(cloud, *two_servers)
+    calls = _record_host_connections(monkeypatch)
+    for server_id in two_servers:
+        cloud.action(server_id, {'resize': {'flavorRef': 'm1.small'}})
+        cloud.wait(server_id, 'VERIFY_RESIZE', who=DEMO)
+        cloud.action(server_id, {'confirmResize': None}, status=204)
+        view = cloud.wait(server_id, 'ACTIVE', who=DEMO)
+        assert view['flavor']['original_name'] == 'm1.small'
+    assert [c[0] for c in calls] == ['connect', 'connect']  # never disconnected
+    assert _volume(MULTI)['status'] == 'in-use'
+    for server_id in two_servers:
+        assert list(_guest(cloud, server_id)) == ['/dev/vdb']
+        assert volume_mapping(cloud, server_id, MULTI).connection_info['multiattach']
+    for server_id in two_servers:
+        _detach(cloud, server_id)
+        _wait_for(lambda: not _attached_to(server_id))
+    _wait_for(lambda: _volume(MULTI)['status'] == 'available')
+
+
+def test_swapping_a_volume_two_servers_share_is_400(cloud, two_servers):
+    a, b = two_servers
+    _share(cloud, a, b)
+    body = {'volumeAttachment': {'volumeId': PLAIN}}
+    fault = cloud.app.put_json(_url(a, MULTI), body, headers=headers(ADMIN, '2.60'),
+                               status=400).json
+    assert fault['badRequest']['message'] == (
+        'Swapping multi-attach volumes with more than one read/write attachment is not '
+        'supported.')
+    _detach(cloud, b)
+    _wait_for(lambda: not _attached_to(b))
+    # Attached to one server only: the swap gets as far as the driver.
+    cloud.app.put_json(_url(a, MULTI), body, headers=headers(ADMIN, '2.60'), status=409)
+
+
+# -- the host connection: kept while another server on the host uses it ------------------
+
+class _Mapping:
+    def __init__(self, instance_uuid, connection_info):
+        self.instance_uuid, self.connection_info = instance_uuid, connection_info
+
+
+def _shared_info():
+    return {'driver_volume_type': 'local', 'serial': MULTI, 'volume_id': MULTI,
+            'multiattach': True, 'data': {'device_path': '/nonexistent', 'format': 'raw'}}
+
+
+@pytest.mark.parametrize('other_host, other_task, other_info, disconnects', [
+    ('node1', None, _shared_info(), False),      # another guest here: kept
+    ('node2', None, _shared_info(), True),       # the other guest is elsewhere
+    ('node1', 'deleting', _shared_info(), True),  # the other one is going too
+    ('node1', None, None, True),                 # the other one is not connected
+])
+def test_disconnect_only_for_the_last_user_on_the_host(monkeypatch, other_host, other_task,
+                                                       other_info, disconnects):
+    mine = inst_obj.Instance(None, uuid=ME, host='node1')
+    other = inst_obj.Instance(None, uuid=OTHER, host=other_host, task_state=other_task)
+    monkeypatch.setattr(compute_volumes.bdm_obj.BlockDeviceMappingList, 'get_by_volume_id',
+                        classmethod(lambda cls, c, volume_id: [
+                            _Mapping(ME, _shared_info()), _Mapping(OTHER, other_info)]))
+    monkeypatch.setattr(compute_volumes.inst_obj.Instance, 'get_by_uuid',
+                        classmethod(lambda cls, c, uuid: other))
+    done = []
+    monkeypatch.setattr(compute_volumes, 'disconnect', done.append)
+    compute_volumes.disconnect_unless_shared(_Context(), mine, _shared_info(), 'node1')
+    assert bool(done) is disconnects
+
+
+def test_a_plain_volume_is_disconnected_without_a_look_at_others(monkeypatch):
+    def no_lookup(*args, **kwargs):
+        raise AssertionError('a volume of one server needs no lookup')
+    monkeypatch.setattr(compute_volumes.bdm_obj.BlockDeviceMappingList, 'get_by_volume_id',
+                        classmethod(no_lookup))
+    done = []
+    monkeypatch.setattr(compute_volumes, 'disconnect', done.append)
+    info = dict(_shared_info(), multiattach=False)
+    compute_volumes.disconnect_unless_shared(_Context(), inst_obj.Instance(
+        None, uuid=ME, host='node1'), info, 'node1')
+    assert done == [info]
+
+
+class _Context:
+    """What the lookups get: an elevated context (they are faked here)."""
+
+    def elevated(self):
+        return self
