@@ -84,7 +84,7 @@ class ImageClientBase(abc.ABC):
         """Write the image data to ``path``."""
 
     @abc.abstractmethod
-    def create(self, context, name, properties, owner=None):
+    def create(self, context, name, properties, owner=None, disk_format='qcow2'):
         """Register a queued image owned by ``owner`` (by default the
         caller's project)."""
 

@@ -86,8 +86,9 @@ class FakeImageClient(base.ImageClientBase):
         with open(path, 'wb') as f:
             f.write(b'fake image %s\n' % image_id.encode())
 
-    def create(self, context, name, properties, owner=None):
+    def create(self, context, name, properties, owner=None, disk_format='qcow2'):
         image = {'id': str(uuid.uuid4()), 'name': name, 'status': 'queued',
+                 'disk_format': disk_format,
                  'owner': owner or context.project_id, 'visibility': 'private',
                  'created_at': timeutils.utcnow().isoformat(),
                  'properties': dict(properties)}

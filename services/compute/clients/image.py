@@ -82,8 +82,8 @@ class ImageClient(base.ImageClientBase):
             for chunk in resp.iter_content(1024 * 1024):
                 f.write(chunk)
 
-    def create(self, context, name, properties, owner=None):
-        body = dict(properties, name=name, disk_format='qcow2', container_format='bare',
+    def create(self, context, name, properties, owner=None, disk_format='qcow2'):
+        body = dict(properties, name=name, disk_format=disk_format, container_format='bare',
                     visibility='private')
         if owner:
             body['owner'] = owner  # someone else's only for an admin

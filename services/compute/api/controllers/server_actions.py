@@ -237,6 +237,13 @@ _SNAPSHOT_STATES = (ACTIVE, STOPPED, PAUSED, SUSPENDED)
 def _create_image(req, instance, body):
     name, metadata = body['name'], body.get('metadata') or {}
     _require(instance, 'createImage', _SNAPSHOT_STATES)
+    if volume_api.is_volume_backed(req.context, instance):
+        # As nova: snapshots of its volumes named in an image without data,
+        # made here; the server itself does nothing (no task state).
+        action_obj.InstanceAction.action_start(req.context, instance.uuid, 'createImage')
+        image_id = volume_api.snapshot_volume_backed(
+            req.context, instance, name, _snapshot_properties(req, instance, metadata))
+        return _image_answer(req, image_id)
     image = clients.image_client().create(req.context, name,
                                           _snapshot_properties(req, instance, metadata))
     _begin(req, instance, 'createImage', 'image_snapshot', _SNAPSHOT_STATES)
@@ -568,9 +575,11 @@ ACTIONS = {
 # A rescue keeps the attached volumes (nova's too); a server that boots from
 # a volume is rescued only by a stable device rescue from 2.87 (``_rescue``).
 # A shelve snapshots the local root disk and an offload takes the volumes'
-# host connections: not for a server that boots from a volume.
+# host connections: not for a server that boots from a volume.  createImage
+# of such a server snapshots its volumes instead
+# (``volume_api.snapshot_volume_backed``).
 _NOT_WITH_VOLUMES = {'evacuate'}
-_NOT_FROM_VOLUME = {'createImage', 'shelve', 'shelveOffload'}
+_NOT_FROM_VOLUME = {'shelve', 'shelveOffload'}
 
 # Actions nova removed: the highest microversion that still serves each.
 _MAX_VERSION = {'addFloatingIp': (2, 43), 'removeFloatingIp': (2, 43)}
