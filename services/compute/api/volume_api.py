@@ -60,6 +60,17 @@ def check_multiattach(volume, supports_multiattach):
         raise exception.MultiattachNotSupportedOldMicroversion()
 
 
+def _mapped(context, instance, volume_id):
+    """Whether the server has a mapping of the volume already: also one
+    whose attach is still going on (the volume lists only attachments
+    that completed), as a multiattach volume lets that through."""
+    try:
+        bdm_obj.BlockDeviceMapping.get_by_volume(context, instance.uuid, volume_id)
+    except exception.VolumeBDMNotFound:
+        return False
+    return True
+
+
 def _reserve(context, volume_api, instance, volume_id, device, tag,
              delete_on_termination, supports_multiattach):
     """The volume's attachment to the server made and its mapping written
@@ -68,7 +79,8 @@ def _reserve(context, volume_api, instance, volume_id, device, tag,
     twice to this one."""
     volume = volume_api.get(context, volume_id)  # 404 when the caller cannot see it
     check_multiattach(volume, supports_multiattach)
-    if any(a.get('server_id') == instance.uuid for a in volume.get('attachments') or []):
+    if any(a.get('server_id') == instance.uuid for a in volume.get('attachments') or []) \
+            or _mapped(context, instance, volume_id):
         raise exception.VolumeAttached(volume_id=volume_id)
     attachment = volume_api.attachment_create(context, volume_id, instance.uuid)
     bdm = bdm_obj.BlockDeviceMapping(

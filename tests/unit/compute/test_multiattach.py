@@ -168,6 +168,27 @@ def test_a_volume_is_attached_once_to_one_server(cloud, two_servers):
     assert len(_volume(MULTI)['attachments']) == 1
 
 
+def test_a_second_attach_while_the_first_is_under_way_is_400(cloud, two_servers,
+                                                             monkeypatch):
+    """The volume lists only attachments that completed: the server's
+    mapping is what tells that the volume is on its way to it."""
+    a, _ = two_servers
+    monkeypatch.setattr(compute_volumes, 'attach', lambda *args, **kwargs: None)
+    created = []
+    create = fake_clients.FakeVolumeClient.attachment_create
+    monkeypatch.setattr(fake_clients.FakeVolumeClient, 'attachment_create',
+                        lambda self, *args, **kwargs: created.append(args[1]) or create(
+                            self, *args, **kwargs))
+    _attach(cloud, a)
+    cloud.settle()
+    assert _volume(MULTI)['attachments'] == []  # the host never completed it
+    fault = _attach(cloud, a, status=400)
+    assert 'already attached' in fault['badRequest']['message']
+    # Refused before the volume service made a second attachment.
+    assert created == [MULTI]
+    assert len(clients.volume_client().attachments.read()) == 1
+
+
 def test_a_plain_volume_connection_is_not_marked_shared(cloud, two_servers):
     _attach(cloud, two_servers[0], PLAIN)
     _wait_for(lambda: _volume(PLAIN)['status'] == 'in-use')

@@ -4,7 +4,10 @@ List and show read the server's mappings; attach reserves the volume and
 casts the hot-plug to the server's host (``api/volume_api.py``); detach
 casts the unplug.  A SHELVED_OFFLOADED server (from 2.20) has no host: its
 volumes are reserved or released at once and its unshelve connects them.  Swapping one volume for another (PUT with another
-volumeId, admin only) is not supported by the drivers here: 409.
+volumeId, admin only) is not supported by the drivers here: 409 (400 first,
+as nova, for a multiattach volume on more than one server).  A multiattach
+volume is attached from 2.60 only (400 below), to several servers, once to
+each.
 """
 
 from services.compute import exception
