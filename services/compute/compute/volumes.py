@@ -15,6 +15,12 @@ then writes into overlays the volume service does not know of, so every
 path that takes a volume from its guest (detach, server delete, a failed
 build's clean-up) first has ``merge_overlays`` write them back into the
 volume's own file; when that fails the volume stays attached.
+
+A multiattach volume (2.60) is connected once per server like any other,
+its ``connection_info`` marked ``multiattach`` (the guest's disk is then
+shareable); what undoes a host connection (detach, delete, a move, a
+shelve offload) leaves it while another server on the host has it
+connected (``disconnect_unless_shared``).
 """
 
 import functools
