@@ -15,6 +15,8 @@ VOLUME_HOST=${VOLUME_HOST:-$(hostname)}
 VOLUME_BACKEND=${VOLUME_BACKEND:-file}
 VOLUME_DIR=${VOLUME_DIR:-$ALTO_STATE/volume/volumes}
 VOLUME_BACKUP_DIR=${VOLUME_BACKUP_DIR:-$ALTO_STATE/volume/backup}
+# the public volume type of multi-attach volumes, made at bootstrap
+VOLUME_MULTIATTACH_TYPE=${VOLUME_MULTIATTACH_TYPE:-multiattach}
 # VOLUME_BACKUP_DRIVER=objectstore|posix: objectstore keeps backups as objects in containers
 # (volumebackups by default) of project service, written as the volume service user (who
 # gets the member role there); the default when the object store is deployed too.
@@ -163,5 +165,10 @@ volume_bootstrap() {
             -c State 2>/dev/null | grep -x up)" ] && break
         sleep 1
     done
+    # A public type for volumes several servers share (compute API 2.60 multi-attach).
+    if ! admin_openstack volume type show "$VOLUME_MULTIATTACH_TYPE" >/dev/null 2>&1; then
+        admin_openstack volume type create --public --property multiattach='<is> True' \
+            "$VOLUME_MULTIATTACH_TYPE" >/dev/null
+    fi
     log "volume: backend $VOLUME_HOST@$VOLUME_BACKEND ($VOLUME_DRIVER, $VOLUME_DIR), backups: $(_volume_backup_driver)"
 }

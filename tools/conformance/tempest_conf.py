@@ -120,7 +120,9 @@ def main(path):
     # Tempest skips every microversioned volume test
     put('volume', region=region, endpoint_type='publicURL', catalog_type='volumev3',
         min_microversion='3.0',
-        max_microversion=env.get('VOLUME_MAX_MICROVERSION', '3.67'))
+        max_microversion=env.get('VOLUME_MAX_MICROVERSION', '3.67'),
+        # deploy/lib/volume.sh makes it
+        volume_type_multiattach=env.get('VOLUME_MULTIATTACH_TYPE', 'multiattach'))
     put('object-storage', region=region, endpoint_type='publicURL', operator_role='member')
     # Tempest's SSH checks of servers: a keypair login as root (the stack's guest image has only
     # root, docs/guest-image.md) over a floating IP of the external network, which the host
