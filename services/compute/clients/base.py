@@ -182,8 +182,12 @@ class NetworkClientBase(abc.ABC):
                     names[net_id] = self.get_network(context, net_id).get('name')
                 except exception.NetworkNotFound:
                     names[net_id] = old.get('network_name')
+            # The binding's details are the service's to read: a user's
+            # listing keeps the ones the server had.
+            details = port.get('binding:vif_details') or old.get('vif_details')
             entry = network_info_entry(
-                dict(port, preserve_on_delete=old.get('preserve_on_delete', False)),
+                dict(port, preserve_on_delete=old.get('preserve_on_delete', False),
+                     **{'binding:vif_details': details}),
                 names[net_id], self.subnets_of(context, port))
             entries.append((index, entry))
         return [entry for _, entry in sorted(entries, key=lambda item: item[0])]
@@ -313,6 +317,8 @@ def network_info_entry(port, network_name, subnets=None):
             'network_name': network_name, 'mac_address': port.get('mac_address'),
             'fixed_ips': [_fixed_ip(ip, subnets) for ip in port.get('fixed_ips', [])],
             'preserve_on_delete': port.get('preserve_on_delete', False),
+            # the port binding's (e.g. the OVS datapath the guest's NIC is on)
+            'vif_details': port.get('binding:vif_details') or {},
             # Whether the network service had reported it wired when compute
             # took it: a build waits for network-vif-plugged of the others.
             'active': port.get('status') == 'ACTIVE'}

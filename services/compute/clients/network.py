@@ -126,7 +126,9 @@ class NetworkClient(base.NetworkClientBase):
             resp = self._request(context, 'POST', '/v2.0/ports', json={'port': body})
             port = self._port(resp, network_id=request['uuid'],
                               fixed_ip=request.get('fixed_ip'))
-        port['status'] = self._bind(port['id'], host).get('status', port.get('status'))
+        bound = self._bind(port['id'], host)
+        port['status'] = bound.get('status', port.get('status'))
+        port['binding:vif_details'] = bound.get('binding:vif_details')
         net = self.get_network(context, port['network_id'])
         return base.network_info_entry(port, net.get('name'), self.subnets_of(context, port))
 

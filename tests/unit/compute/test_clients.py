@@ -99,13 +99,16 @@ def test_ports_get_security_groups_and_service_user_binding(session):
         ('POST', '/v2.0/ports'): _Response(201, {'port': {
             'id': 'p1', 'network_id': 'n1', 'mac_address': 'fa:16:3e:00:00:01',
             'fixed_ips': [{'ip_address': '10.0.0.5'}]}}),
-        ('PUT', '/v2.0/ports/p1'): _Response(200, {'port': {'id': 'p1'}}),
+        ('PUT', '/v2.0/ports/p1'): _Response(200, {'port': {
+            'id': 'p1', 'binding:vif_details': {'datapath_type': 'netdev'}}}),
         ('GET', '/v2.0/networks/n1'): _Response(200, {'network': {'id': 'n1',
                                                                   'name': 'private'}}),
     })
     info = network.NetworkClient().allocate_for_instance(
         _user(), _Instance(), [{'uuid': 'n1'}], 'node1')
     assert info[0]['network_name'] == 'private'
+    # what the binding says of the host's datapath goes to the virt driver
+    assert info[0]['vif_details'] == {'datapath_type': 'netdev'}
     calls = {(m, u): (h, body, params) for m, u, h, body, params in session.calls}
     headers, body, _ = calls[('POST', '/v2.0/ports')]
     assert headers['X-Auth-Token'] == 'USER' and headers['X-Service-Token'] == 'SERVICE'

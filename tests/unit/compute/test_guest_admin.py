@@ -166,10 +166,14 @@ def test_refresh_keeps_known_ports_first_and_drops_deleted_ones(cloud):
                               'fixed_ips': [{'ip_address': '192.0.2.99'}],
                               'status': 'DOWN'}
     net.ports.update(change)
-    instance.network_info = [dict(instance.network_info[0], preserve_on_delete=True)]
+    netdev = {'datapath_type': 'netdev'}
+    instance.network_info = [dict(instance.network_info[0], preserve_on_delete=True,
+                                  vif_details=netdev)]
     vifs = net.refresh_network_info(cloud.env.admin_context(), instance)
     assert [v['port_id'] for v in vifs] == [port_id, 'extra-port']
     assert vifs[0]['preserve_on_delete'] is True and vifs[1]['preserve_on_delete'] is False
+    # the binding's details a listing does not show stay as they were
+    assert vifs[0]['vif_details'] == netdev and vifs[1]['vif_details'] == {}
     assert vifs[1]['active'] is False
     net.ports.update(lambda data: data.pop(port_id))
     assert [v['port_id'] for v in net.refresh_network_info(

@@ -53,6 +53,7 @@ class Vif:
     bridge: str
     port_id: str
     ovs: bool = False
+    userspace_datapath: bool = False
 
 
 @dataclasses.dataclass
@@ -195,6 +196,12 @@ def interface(vif, model='virtio'):
         port = _sub(el, 'virtualport', type='openvswitch')
         _sub(port, 'parameters', interfaceid=vif.port_id)
     _sub(el, 'model', type=model)
+    if vif.userspace_datapath and model == 'virtio':
+        # Open vSwitch's userspace conntrack (security groups) checks TCP
+        # checksums and drops segments whose checksum the guest left to the
+        # NIC (ct_state +inv): without the offload the guest computes them.
+        driver = _sub(el, 'driver', name='qemu')
+        _sub(driver, 'host', csum='off')
     return el
 
 

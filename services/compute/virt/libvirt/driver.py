@@ -367,9 +367,16 @@ class LibvirtDriver(driver.ComputeDriver):
                 LOG.warning('Bridge %s does not exist: the guest gets no NIC',
                             CONF.libvirt.vif_bridge)
             return []
-        return [domain.Vif(mac=vif['mac_address'], bridge=CONF.libvirt.vif_bridge,
-                           port_id=vif['port_id'], ovs=kind == 'ovs')
-                for vif in network_info or []]
+        return [self._guest_vif(vif, kind) for vif in network_info or []]
+
+    @staticmethod
+    def _guest_vif(vif, kind):
+        # The port binding's details name the datapath of the host's OVS agent.
+        details = vif.get('vif_details') or {}
+        return domain.Vif(mac=vif['mac_address'], bridge=CONF.libvirt.vif_bridge,
+                          port_id=vif['port_id'], ovs=kind == 'ovs',
+                          userspace_datapath=kind == 'ovs'
+                          and details.get('datapath_type') == 'netdev')
 
     @staticmethod
     def _bridge_kind(name, sys_net='/sys/class/net'):
@@ -647,9 +654,7 @@ class LibvirtDriver(driver.ComputeDriver):
             return  # plugged already (a retried attach)
         props = (image_meta or {}).get('properties') or {}
         model = props.get('hw_vif_model') or domain.interface_model(current) or 'virtio'
-        xml = domain.interface_xml(domain.Vif(mac=vif['mac_address'],
-                                              bridge=CONF.libvirt.vif_bridge,
-                                              port_id=vif['port_id'], ovs=kind == 'ovs'), model)
+        xml = domain.interface_xml(self._guest_vif(vif, kind), model)
         flags = _AFFECT_CONFIG | (_AFFECT_LIVE if dom.isActive() else 0)
         self._run_native(dom.attachDeviceFlags, xml, flags)
         LOG.info('Plugged port %s into %s', vif['port_id'], dom.name())

@@ -70,3 +70,33 @@ def test_detach_unplugs_the_nic_with_the_ports_mac(drv, instance, base_image, ov
     drv.detach_interface(None, instance, FIRST)
     drv.destroy(None, instance, [])
     drv.detach_interface(None, instance, SECOND)
+
+
+def _csum(dom):
+    return [(i.find('mac').get('address'), i.find('driver/host').get('csum')
+             if i.find('driver/host') is not None else None)
+            for i in ET.fromstring(dom.XMLDesc()).findall('devices/interface')]
+
+
+NETDEV = {'vif_details': {'datapath_type': 'netdev', 'bridge_name': 'br-test'}}
+
+
+def test_virtio_nics_on_a_userspace_datapath_compute_their_own_checksums(
+        drv, instance, base_image, ovs_bridge):
+    dom = spawn(drv, instance, base_image, network_info=[dict(FIRST, **NETDEV)])
+    drv.attach_interface(None, instance, {}, dict(SECOND, **NETDEV))
+    assert _csum(dom) == [('fa:16:3e:00:00:01', 'off'), ('fa:16:3e:00:00:02', 'off')]
+
+
+def test_nics_on_a_kernel_datapath_or_without_details_keep_the_offload(
+        drv, instance, base_image, ovs_bridge):
+    system = {'vif_details': {'datapath_type': 'system'}}
+    dom = spawn(drv, instance, base_image, network_info=[dict(FIRST, **system)])
+    drv.attach_interface(None, instance, {}, SECOND)
+    assert _csum(dom) == [('fa:16:3e:00:00:01', None), ('fa:16:3e:00:00:02', None)]
+
+
+def test_an_e1000_nic_has_no_virtio_offload_to_turn_off(drv, instance, base_image, ovs_bridge):
+    dom = spawn(drv, instance, base_image, network_info=[dict(FIRST, **NETDEV)],
+                hw_vif_model='e1000')
+    assert _csum(dom) == [('fa:16:3e:00:00:01', None)]
