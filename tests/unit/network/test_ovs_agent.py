@@ -127,6 +127,30 @@ def test_port_leaving_goes_down_and_frees_the_tag(env):
     assert agent.local_vlan('net-a') is None
 
 
+def test_a_guest_replugged_between_passes_is_wired_again_without_going_down(env):
+    """A hard reboot: libvirt deletes the guest's OVS port and adds a new one
+    (another name and ofport, no tag) with the same port id before the next pass."""
+    ovs, plugin, agent = env
+    plugin.add('p1', 'net-a')
+    ovs.plug(BR, 'vnet0', 'p1')
+    agent.scan()
+    tag = ovs.ports['vnet0']['tag']
+    ovs.del_port('vnet0')
+    ovs.plug(BR, 'vnet1', 'p1')
+    plugin.calls.clear()
+    agent.scan()
+    assert ovs.ports['vnet1']['tag'] == tag
+    assert plugin.of('up') == ['p1'] and plugin.of('down') == []
+    assert agent.local_vlan('net-a') == tag
+    # the same name on another ofport (libvirt reused it) is a new port as well
+    ovs.ports['vnet1'].update(ofport=ovs.ports['vnet1']['ofport'] + 100, tag=None)
+    agent.scan()
+    assert ovs.ports['vnet1']['tag'] == tag
+    plugin.calls.clear()
+    agent.scan()
+    assert plugin.calls == []
+
+
 def test_admin_down_port_is_cut_off(env):
     ovs, plugin, agent = env
     plugin.add('p1', 'net-a', admin_state_up=False)

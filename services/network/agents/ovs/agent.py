@@ -194,6 +194,11 @@ class OVSAgent:
             self._report['up'] = []
         # An interface libvirt or QEMU has not finished (ofport -1) waits a pass.
         ready = {pid: p for pid, p in current.items() if p['ofport'] not in (None, -1)}
+        # A guest restarted between two passes (a hard reboot) is a new OVS port with
+        # the same port id and no tag: wired again as new, its network kept.
+        for port_id in self._replugged(ready):
+            LOG.info('Port %s came back as %s', port_id, ready[port_id]['name'])
+            del self.wired[port_id]
         added = set(ready) - set(self.wired)
         removed = set(self.wired) - set(current)
         updated = (self._updated & set(ready)) - added
@@ -210,12 +215,17 @@ class OVSAgent:
         self._sync_firewall(ready, added | updated)
         self._resync = False
 
+    def _replugged(self, ready):
+        return sorted(pid for pid, port in ready.items()
+                      if pid in self.wired and (port['name'], port['ofport']) !=
+                      (self.wired[pid]['name'], self.wired[pid].get('ofport')))
+
     def _wire(self, details, port):
         port_id = details['device']
         network_id = details.get('network_id')
         entry = self.wired.setdefault(port_id, {'name': port['name'], 'network_id': None,
                                                 'tag': port['tag'], 'up': False})
-        entry['name'] = port['name']
+        entry['name'], entry['ofport'] = port['name'], port['ofport']
         if network_id is None:
             # Not a port of this cloud (or deleted): keep it away from every network.
             self._set_tag(entry, ovsdb.DEAD_VLAN)
