@@ -13,6 +13,7 @@ import os
 import tempfile
 
 from oslo_log import log as logging
+from oslo_utils import strutils
 
 from services.compute import clients
 from services.compute import exception
@@ -336,7 +337,8 @@ def parse_block_devices(requested):
             'snapshot_id': entry.get('uuid') if source == 'snapshot' else None,
             'volume_size': size, 'boot_index': boot_index,
             'device_name': entry.get('device_name'), 'tag': entry.get('tag'),
-            'delete_on_termination': bool(entry.get('delete_on_termination', False)),
+            'delete_on_termination': strutils.bool_from_string(
+                entry.get('delete_on_termination', False), strict=True),
             'disk_bus': 'virtio', 'device_type': 'disk'})
         boots_from_volume = boots_from_volume or boot_index == 0
     indexes = [m['boot_index'] for m in found if m['boot_index'] is not None]

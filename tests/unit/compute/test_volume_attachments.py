@@ -266,6 +266,23 @@ def test_boot_from_a_volume_made_of_the_image(cloud):
     _wait_for(lambda: made[0]['id'] not in clients.volume_client().volumes.read())
 
 
+def test_mapping_booleans_and_indexes_may_be_strings(cloud):
+    """As nova takes them (and Tempest sends them): "true"/"false" for
+    delete_on_termination, "0" for boot_index; anything else is a 400."""
+    server_id = _bfv(cloud, [{'source_type': 'blank', 'destination_type': 'volume',
+                              'boot_index': '0', 'volume_size': '1',
+                              'delete_on_termination': 'true'}])['server']['id']
+    made = cloud.wait(server_id, 'ACTIVE', who=DEMO)['os-extended-volumes:volumes_attached']
+    assert made[0]['delete_on_termination'] is True
+    kept = _bfv(cloud, [{'source_type': 'volume', 'destination_type': 'volume', 'uuid': VOL,
+                         'boot_index': 0, 'delete_on_termination': 'False'}])['server']['id']
+    assert cloud.wait(kept, 'ACTIVE', who=DEMO)['os-extended-volumes:volumes_attached'] == [
+        {'id': VOL, 'delete_on_termination': False}]
+    bad = _bfv(cloud, [{'source_type': 'volume', 'destination_type': 'volume', 'uuid': VOL2,
+                        'boot_index': 0, 'delete_on_termination': 'maybe'}], status=400)
+    assert 'delete_on_termination' in bad['badRequest']['message']
+
+
 KERNEL = '6c0a7a55-3b44-4d0b-9d8e-0c5a0a5e7a10'
 
 

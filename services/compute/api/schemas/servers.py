@@ -32,7 +32,7 @@ bdm = {
         'destination_type': {'enum': ['local', 'volume']},
         'boot_index': {'type': ['integer', 'string', 'null']},
         'volume_size': {'type': ['integer', 'string', 'null']},
-        'delete_on_termination': {'type': 'boolean'},
+        'delete_on_termination': types.boolean,  # 'true' as well, as nova
         'device_name': {'type': 'string'}, 'tag': _tag,
         'disk_bus': {'type': 'string'}, 'device_type': {'type': 'string'},
         'guest_format': {'type': 'string'},
