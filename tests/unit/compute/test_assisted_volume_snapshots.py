@@ -12,8 +12,8 @@ from services.compute import exception
 from services.compute.compute import rpcapi as compute_rpcapi
 from tests.unit.compute.conftest import ADMIN, DEMO, headers
 from tests.unit.compute import test_volume_attachments as attachments
-from tests.unit.compute.test_server_flow import Cloud
-from tests.unit.compute.test_volume_attachments import VOL, VOL2, _attach, _volume, _wait_for
+from tests.unit.compute.test_volume_attachments import (VOL, VOL2, _attach, _volume,
+                                                       _wait_for, volume_cloud)
 
 URL = '/v2.1/os-assisted-volume-snapshots'
 SERVICE = {'X-User-Id': 'cinder', 'X-Project-Id': 'service', 'X-Roles': 'service'}
@@ -55,15 +55,9 @@ def _driver_record(cloud, server_id):
 def cloud(env, app, monkeypatch):
     """test_volume_attachments' cloud: one host, the fake volume client
     seeded with the demo project's volumes."""
-    monkeypatch.setattr(attachments.compute_volumes, 'connector_properties',
-                        lambda host: {'host': host, 'platform': 'x86_64', 'os_type': 'linux',
-                                      'multipath': False, 'ip': '127.0.0.1'})
-    attachments.fake_clients.seed(str(env.tmp_path / 'fake'), volumes=[
+    c = volume_cloud(env, app, monkeypatch, [
         {'id': VOL, 'name': 'data', 'size': 1, 'project_id': 'demo'},
         {'id': VOL2, 'name': 'data2', 'size': 2, 'project_id': 'demo'}])
-    c = Cloud(env, app)
-    c.flavor()
-    c.add_compute('node1')
     yield c
     c.settle()
 

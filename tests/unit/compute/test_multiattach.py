@@ -13,12 +13,12 @@ from services.compute.clients import fake as fake_clients
 from services.compute.compute import volumes as compute_volumes
 from services.compute.objects import instance as inst_obj
 from tests.unit.compute.conftest import ADMIN, DEMO, headers
-from tests.unit.compute.test_server_flow import Cloud
 from tests.unit.compute.test_volume_attachments import _guest
 from tests.unit.compute.test_volume_attachments import _record_host_connections
 from tests.unit.compute.test_volume_attachments import _url
 from tests.unit.compute.test_volume_attachments import _volume
 from tests.unit.compute.test_volume_attachments import _wait_for
+from tests.unit.compute.test_volume_attachments import volume_cloud
 from tests.unit.compute.test_volume_attachments import volume_mapping
 
 MULTI = '7d1b8b66-4c1e-4e2f-8a1d-1d6b1b6f8a01'
@@ -31,16 +31,10 @@ OLD_VERSION_MESSAGE = ('Multiattach volumes are only supported starting with com
 
 @pytest.fixture
 def cloud(env, app, monkeypatch):
-    monkeypatch.setattr(compute_volumes, 'connector_properties',
-                        lambda host: {'host': host, 'platform': 'x86_64', 'os_type': 'linux',
-                                      'multipath': False, 'ip': '127.0.0.1'})
-    fake_clients.seed(str(env.tmp_path / 'fake'), volumes=[
+    c = volume_cloud(env, app, monkeypatch, [
         {'id': MULTI, 'name': 'shared', 'size': 1, 'project_id': 'demo',
          'multiattach': True},
         {'id': PLAIN, 'name': 'plain', 'size': 1, 'project_id': 'demo'}])
-    c = Cloud(env, app)
-    c.flavor()
-    c.add_compute('node1')
     yield c
     c.settle()
 

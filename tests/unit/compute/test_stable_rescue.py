@@ -5,14 +5,13 @@ with the fake driver and the fake image and volume clients."""
 import pytest
 
 from services.compute import clients
-from services.compute.compute import volumes as compute_volumes
 from services.compute.clients import fake as fake_clients
 from services.compute.objects import block_device as bdm_obj
 from services.compute.objects import instance as inst_obj
 from tests.unit.compute import fixtures
 from tests.unit.compute.conftest import DEMO, headers
-from tests.unit.compute.test_server_flow import Cloud
-from tests.unit.compute.test_volume_attachments import VOL, _attach, _bfv, _volume, _wait_for
+from tests.unit.compute.test_volume_attachments import (VOL, _attach, _bfv, _volume,
+                                                       _wait_for, volume_cloud)
 
 STABLE = '7d2c1f0e-5a3b-4c4d-8e9f-000000000001'
 PLAIN = '7d2c1f0e-5a3b-4c4d-8e9f-000000000002'
@@ -23,16 +22,8 @@ WITH_KERNEL = '7d2c1f0e-5a3b-4c4d-8e9f-000000000005'
 
 @pytest.fixture
 def cloud(env, app, monkeypatch):
-    # This host's connector without probing the iSCSI/NVMe tools (os-brick's
-    # LOCAL connector still connects the fake volumes' files).
-    monkeypatch.setattr(compute_volumes, 'connector_properties',
-                        lambda host: {'host': host, 'platform': 'x86_64', 'os_type': 'linux',
-                                      'multipath': False, 'ip': '127.0.0.1'})
-    fake_clients.seed(str(env.tmp_path / 'fake'), volumes=[
+    c = volume_cloud(env, app, monkeypatch, [
         {'id': VOL, 'name': 'data', 'size': 1, 'project_id': 'demo'}])
-    c = Cloud(env, app)
-    c.flavor()
-    c.add_compute('node1')
     yield c
     c.settle()
 

@@ -25,20 +25,26 @@ READER = {'X-User-Id': 'reader', 'X-Project-Id': 'demo', 'X-Roles': 'reader'}
 ALT = {'X-User-Id': 'alt', 'X-Project-Id': 'alt', 'X-Roles': 'member,reader'}
 
 
-@pytest.fixture
-def cloud(env, app, monkeypatch):
+def volume_cloud(env, app, monkeypatch, volumes):
+    """A cloud with one host whose fake volume service holds ``volumes``."""
     # This host's connector without probing iSCSI/NVMe tools: the tests
     # exercise the attach flow; os-brick's LOCAL connector still connects.
     monkeypatch.setattr(compute_volumes, 'connector_properties',
                         lambda host: {'host': host, 'platform': 'x86_64', 'os_type': 'linux',
                                       'multipath': False, 'ip': '127.0.0.1'})
-    fake_clients.seed(str(env.tmp_path / 'fake'), volumes=[
-        {'id': VOL, 'name': 'data', 'size': 1, 'project_id': 'demo'},
-        {'id': VOL2, 'name': 'data2', 'size': 2, 'project_id': 'demo'},
-        {'id': OTHER, 'name': 'theirs', 'size': 1, 'project_id': 'alt'}])
+    fake_clients.seed(str(env.tmp_path / 'fake'), volumes=volumes)
     c = Cloud(env, app)
     c.flavor()
     c.add_compute('node1')
+    return c
+
+
+@pytest.fixture
+def cloud(env, app, monkeypatch):
+    c = volume_cloud(env, app, monkeypatch, [
+        {'id': VOL, 'name': 'data', 'size': 1, 'project_id': 'demo'},
+        {'id': VOL2, 'name': 'data2', 'size': 2, 'project_id': 'demo'},
+        {'id': OTHER, 'name': 'theirs', 'size': 1, 'project_id': 'alt'}])
     yield c
     c.settle()
 

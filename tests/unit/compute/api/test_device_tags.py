@@ -10,28 +10,20 @@ import time
 import pytest
 
 from services.compute.api.controllers import servers
-from services.compute.clients import fake as fake_clients
-from services.compute.compute import volumes as compute_volumes
 from services.compute.metadata import content
 from services.compute.metadata import handler
 from services.compute.objects import instance as inst_obj
 from tests.unit.compute import fixtures
 from tests.unit.compute.conftest import DEMO, headers
-from tests.unit.compute.test_server_flow import Cloud
+from tests.unit.compute.test_volume_attachments import volume_cloud
 
 VOL = '6c0a7a55-3b44-4d0b-9d8e-0c5a0a5e7a01'
 
 
 @pytest.fixture
 def cloud(env, app, monkeypatch):
-    monkeypatch.setattr(compute_volumes, 'connector_properties',
-                        lambda host: {'host': host, 'platform': 'x86_64', 'os_type': 'linux',
-                                      'multipath': False, 'ip': '127.0.0.1'})
-    fake_clients.seed(str(env.tmp_path / 'fake'), volumes=[
+    c = volume_cloud(env, app, monkeypatch, [
         {'id': VOL, 'name': 'data', 'size': 1, 'project_id': 'demo'}])
-    c = Cloud(env, app)
-    c.flavor()
-    c.add_compute('node1')
     yield c
     c.settle()
 
