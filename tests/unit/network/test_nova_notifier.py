@@ -282,6 +282,13 @@ def test_floating_ip_changes_tell_compute_of_the_server(api, conductor, nova):
         'floating_network_id': public['id'], 'port_id': ports[0]['id']}}).json['floatingip']
     assert '_changed_ports' not in fip
     assert changed() == [('network-changed', servers[0], ports[0]['id'])]
+    # What compute then reads, as its service user (keystone's service role).
+    service = {'X-Project-Id': 'service', 'X-User-Id': 'nova', 'X-Roles': 'service'}
+    listed = api.get('/floatingips?port_id=%s' % ports[0]['id'], service).json['floatingips']
+    assert [(f['floating_ip_address'], f['fixed_ip_address']) for f in listed] == [
+        (fip['floating_ip_address'], ports[0]['fixed_ips'][0]['ip_address'])]
+    assert api.get('/floatingips?port_id=%s' % ports[1]['id'], service).json[
+        'floatingips'] == []
     # Only the description: the addresses are the same.
     api.put('/floatingips/%s' % fip['id'], {'floatingip': {'description': 'x'}})
     assert changed() == []
