@@ -144,7 +144,7 @@ class NovaNotifier:
             self.queue(delete_event(port))
 
     def port_addresses_changed(self, port):
-        if CONF.notify_nova_on_port_status_changes:
+        if CONF.notify_nova_on_port_data_changes:
             self.queue(changed_event(port))
 
     def queue(self, event):

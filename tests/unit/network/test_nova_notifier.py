@@ -95,11 +95,14 @@ def test_switched_off(nova_opts):
     compute = Recorder()
     notifier = nova_notifier.NovaNotifier(send=compute, interval=0)
     CONF.set_override('notify_nova_on_port_status_changes', False)
+    CONF.set_override('notify_nova_on_port_data_changes', False)
     try:
         notifier.port_status_changed(server_port())
         notifier.port_deleted(server_port())
+        notifier.port_addresses_changed(server_port())
     finally:
         CONF.clear_override('notify_nova_on_port_status_changes')
+        CONF.clear_override('notify_nova_on_port_data_changes')
     assert notifier.flush(1) and compute.attempts == 0
 
 
