@@ -165,6 +165,12 @@ class NetworkClientBase(abc.ABC):
         (empty when the network service cannot tell)."""
         return {}
 
+    def floating_ips_of(self, context, port):
+        """fixed IP address -> the floating IP addresses associated with it
+        on ``port``, as ``context`` sees them; None when the network service
+        cannot tell (the caller keeps what it knew)."""
+        return {}
+
     def refresh_network_info(self, context, instance):
         """The server's network_info rebuilt from its ports as the network
         service has them now (addresses, MACs, status; nova's info cache
@@ -185,10 +191,13 @@ class NetworkClientBase(abc.ABC):
             # The binding's details are the service's to read: a user's
             # listing keeps the ones the server had.
             details = port.get('binding:vif_details') or old.get('vif_details')
+            floating = self.floating_ips_of(context, port)
+            if floating is None:
+                floating = floating_ips_in(old)
             entry = network_info_entry(
                 dict(port, preserve_on_delete=old.get('preserve_on_delete', False),
                      **{'binding:vif_details': details}),
-                names[net_id], self.subnets_of(context, port))
+                names[net_id], self.subnets_of(context, port), floating)
             entries.append((index, entry))
         return [entry for _, entry in sorted(entries, key=lambda item: item[0])]
 
@@ -301,21 +310,42 @@ def subnet_info(subnet):
             'host_routes': list(subnet.get('host_routes') or [])}
 
 
-def _fixed_ip(ip, subnets):
+def _fixed_ip(ip, subnets, floating):
     entry = {'ip_address': ip['ip_address'],
              'version': 6 if ':' in ip['ip_address'] else 4}
     subnet = (subnets or {}).get(ip.get('subnet_id'))
     if subnet is not None:
         entry['subnet'] = subnet
+    addresses = (floating or {}).get(ip['ip_address'])
+    if addresses:
+        entry['floating_ips'] = sorted(addresses)
     return entry
 
 
-def network_info_entry(port, network_name, subnets=None):
+def floating_ips_by_fixed(floatingips):
+    """fixed IP address -> floating IP addresses, from Neutron floating IPs."""
+    result = {}
+    for fip in floatingips:
+        if fip.get('fixed_ip_address') and fip.get('floating_ip_address'):
+            result.setdefault(fip['fixed_ip_address'], []).append(fip['floating_ip_address'])
+    return result
+
+
+def floating_ips_in(vif):
+    """The same mapping, of a network_info entry."""
+    return {ip['ip_address']: list(ip['floating_ips'])
+            for ip in (vif or {}).get('fixed_ips') or [] if ip.get('floating_ips')}
+
+
+def network_info_entry(port, network_name, subnets=None, floating=None):
     """One network_info item (what the ``addresses`` view is built from);
-    ``subnets`` (id -> :func:`subnet_info`) adds each fixed IP's subnet."""
+    ``subnets`` (id -> :func:`subnet_info`) adds each fixed IP's subnet,
+    ``floating`` (:func:`floating_ips_by_fixed`) the floating IPs
+    associated with it (``floating_ips``, only when there are some)."""
     return {'port_id': port['id'], 'network_id': port['network_id'],
             'network_name': network_name, 'mac_address': port.get('mac_address'),
-            'fixed_ips': [_fixed_ip(ip, subnets) for ip in port.get('fixed_ips', [])],
+            'fixed_ips': [_fixed_ip(ip, subnets, floating)
+                          for ip in port.get('fixed_ips', [])],
             'preserve_on_delete': port.get('preserve_on_delete', False),
             # the port binding's (e.g. the OVS datapath the guest's NIC is on)
             'vif_details': port.get('binding:vif_details') or {},

@@ -266,7 +266,14 @@ class FakeNetworkClient(base.NetworkClientBase):
                 return port
             port = self.ports.update(create)
         name = self.networks.read()[port['network_id']]['name']
-        return base.network_info_entry(port, name, self.subnets_of(context, port))
+        floating = self.floating_ips_of(context, port) if request.get('port') else None
+        return base.network_info_entry(port, name, self.subnets_of(context, port), floating)
+
+    def floating_ips_of(self, context, port):
+        """As the network service: ``GET /floatingips?port_id=`` as ``context``."""
+        status, body = self.neutron.call(context, 'GET', '/floatingips',
+                                         {'port_id': port['id']})
+        return base.floating_ips_by_fixed(body['floatingips']) if status == 200 else None
 
     def subnets_of(self, context, port):
         """A fake network is one subnet: its ``cidr``, the first address as

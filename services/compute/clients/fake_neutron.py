@@ -228,10 +228,12 @@ class FakeNeutron:
     @_route('GET', '/floatingips')
     def list_fips(self, context, params, body):
         project, address = params.get('project_id'), params.get('floating_ip_address')
+        port = params.get('port_id')
         return 200, {'floatingips': [
             f for f in self.floatingips.read().values() if self._visible(context, f)
             and (project is None or f['project_id'] == project)
-            and (address is None or f['floating_ip_address'] == address)]}
+            and (address is None or f['floating_ip_address'] == address)
+            and (port is None or f.get('port_id') == port)]}
 
     @_route('GET', '/floatingips/([^/]+)')
     def show_fip(self, context, params, body, fip_id):
@@ -275,12 +277,18 @@ class FakeNeutron:
             return _error(409, 'FloatingIPPortAlreadyAssociated',
                           'Port %s already has a floating IP.' % port_id)
 
+        fixed = body['floatingip'].get('fixed_ip_address') or self._first_v4(port_id)
+
         def update(data):
-            data[fip_id].update(port_id=port_id,
-                                fixed_ip_address=body['floatingip'].get('fixed_ip_address')
-                                if port_id else None)
+            data[fip_id].update(port_id=port_id, fixed_ip_address=fixed if port_id else None)
             return data[fip_id]
         return 200, {'floatingip': self.floatingips.update(update)}
+
+    def _first_v4(self, port_id):
+        """The address a floating IP takes on a port when none is named."""
+        port = self.ports.read().get(port_id) or {}
+        return next((ip['ip_address'] for ip in port.get('fixed_ips') or []
+                     if ipaddress.ip_address(ip['ip_address']).version == 4), None)
 
     @_route('DELETE', '/floatingips/([^/]+)')
     def delete_fip(self, context, params, body, fip_id):

@@ -130,7 +130,10 @@ class NetworkClient(base.NetworkClientBase):
         port['status'] = bound.get('status', port.get('status'))
         port['binding:vif_details'] = bound.get('binding:vif_details')
         net = self.get_network(context, port['network_id'])
-        return base.network_info_entry(port, net.get('name'), self.subnets_of(context, port))
+        # A port the user passed may have a floating IP already.
+        floating = self.floating_ips_of(context, port) if request.get('port') else None
+        return base.network_info_entry(port, net.get('name'), self.subnets_of(context, port),
+                                       floating)
 
     def subnets_of(self, context, port):
         ids = sorted({ip['subnet_id'] for ip in port.get('fixed_ips') or []
@@ -141,6 +144,13 @@ class NetworkClient(base.NetworkClientBase):
         if resp.status_code >= 400:
             return {}  # the guest then gets DHCP entries in network_data.json
         return {s['id']: base.subnet_info(s) for s in resp.json().get('subnets', [])}
+
+    def floating_ips_of(self, context, port):
+        resp = self._request(context, 'GET', '/v2.0/floatingips',
+                             params={'port_id': port['id']})
+        if resp.status_code >= 400:
+            return None
+        return base.floating_ips_by_fixed(resp.json().get('floatingips', []))
 
     def _port(self, resp, network_id=None, port_id=None, fixed_ip=None):
         """The port of a create/update answer, the network service's refusals

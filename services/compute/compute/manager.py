@@ -325,17 +325,58 @@ class ComputeManager:
     # -- events from other services ------------------------------------------------
     def external_instance_event(self, context, events):
         """Events the API accepted for servers on this host (compute RPC
-        1.4): each goes to the build waiting for it; others are only logged."""
+        1.4): each goes to the build waiting for it; a deleted port is
+        unplugged, a changed one refreshes the server's network info; others
+        are only logged. Every awaited event is handed over before any
+        work under a server's lock, which a waiting build holds."""
+        unawaited = []
         for event in events:
             uuid, name = event['server_uuid'], event['name']
             tag, status = event.get('tag'), event.get('status', 'completed')
             if self.instance_events.deliver(uuid, name, tag, status):
                 LOG.info('Event %s:%s (%s) for %s delivered', name, tag, status, uuid)
-            elif name == 'network-vif-deleted' and not self.instance_events.waiting(uuid):
+            else:
+                unawaited.append((uuid, name, tag, status))
+        refreshed = set()
+        for uuid, name, tag, status in unawaited:
+            if name == 'network-vif-deleted' and not self.instance_events.waiting(uuid):
                 self._forget_deleted_port(context, uuid, tag)
+            elif name == 'network-changed':
+                if uuid not in refreshed:  # one refresh reads every port of the server
+                    refreshed.add(uuid)
+                    self._refresh_network_info(uuid, tag)
             else:
                 LOG.debug('Event %s:%s (%s) for %s: nothing waits for it', name, tag,
                           status, uuid)
+
+    def _refresh_network_info(self, instance_uuid, port_id):
+        """A port of the server changed in the network service (a floating
+        IP came or went: network-changed): rebuild its network info (nova's
+        info cache refresh), as compute's own service user, which reads the
+        ports and floating IPs of every project."""
+        context = alto_context.get_admin_context()
+        with self._instance_lock(instance_uuid):
+            try:
+                instance = self._get(context, instance_uuid)
+            except exception.InstanceNotFound:
+                return
+            if instance.host != self.host:
+                return  # moved on; the new host's own network info stands
+            try:
+                vifs = clients.network_client().refresh_network_info(context, instance)
+            except (exception.ComputeError, exception.ExternalServiceError) as exc:
+                LOG.warning('Network info of %s not refreshed after a change of port %s: '
+                            '%s', instance_uuid, port_id, exc)
+                return
+            if vifs == (instance.network_info or []):
+                return
+            LOG.info('Network info of %s refreshed after a change of port %s', instance_uuid,
+                     port_id)
+            instance.network_info = vifs
+            try:
+                instance.save()
+            except exception.InstanceNotFound:
+                pass
 
     def _forget_deleted_port(self, context, instance_uuid, port_id):
         """A port of the server was deleted in the network service: unplug

@@ -147,6 +147,10 @@ class InstanceMetadata:
         return [ip['ip_address'] for vif in self.network_info
                 for ip in vif.get('fixed_ips') or [] if ip.get('version', 4) == version]
 
+    def _floating_ips(self):
+        return [address for vif in self.network_info for ip in vif.get('fixed_ips') or []
+                for address in ip.get('floating_ips') or ()]
+
     # -- OpenStack documents --------------------------------------------------------
     def meta_data(self, version=LATEST):
         """meta_data.json of OpenStack ``version`` (``devices`` from
@@ -232,7 +236,7 @@ class InstanceMetadata:
     def ec2_meta_data(self):
         """The EC2 ``meta-data`` tree as nested dicts (leaves are strings)."""
         flavor = _get(self.instance, 'flavor', {}) or {}
-        v4 = self._fixed_ips(4)
+        v4, floating = self._fixed_ips(4), self._floating_ips()
         groups = [g.get('name') for g in _get(self.instance, 'security_groups', []) or []]
         data = {
             'ami-id': _get(self.instance, 'image_ref', ''),
@@ -246,7 +250,7 @@ class InstanceMetadata:
             'local-ipv4': v4[0] if v4 else '',
             'placement': {'availability-zone': self.availability_zone},
             'public-hostname': self.hostname,
-            'public-ipv4': '',
+            'public-ipv4': floating[0] if floating else '',
             'reservation-id': _get(self.instance, 'reservation_id', ''),
             'security-groups': '\n'.join(g for g in groups if g),
         }

@@ -23,6 +23,19 @@ OWNER = 'network:floatingip'
 NOT_SERVICED = ('network:dhcp', 'network:router_gateway', 'network:floatingip')
 
 
+def _ports_told(session, *port_ids):
+    """The ports (id, device_owner, device_id) whose floating IPs changed,
+    under ``_changed_ports`` of a result: the conductor tells compute of
+    the servers among them (``network-changed``)."""
+    told = []
+    for port_id in dict.fromkeys(p for p in port_ids if p):
+        port = session.get(models.Port, port_id)
+        if port is not None:
+            told.append({'id': port.id, 'device_owner': port.device_owner,
+                         'device_id': port.device_id})
+    return told
+
+
 def make_dict(fip):
     result = queries.standard_dict(fip)
     result.update({
@@ -72,7 +85,9 @@ def create(context, session, body):
     if body.get('port_id'):
         _associate(context, session, fip, body['port_id'], body.get('fixed_ip_address'))
     session.flush()
-    return make_dict(fip)
+    result = make_dict(fip)
+    result['_changed_ports'] = _ports_told(session, fip.fixed_port_id)
+    return result
 
 
 def _associate(context, session, fip, port_id, fixed_ip_address):
@@ -132,15 +147,19 @@ def update(context, session, fip_id, body):
     session.flush()
     result = make_dict(fip)
     result['_old_router_id'] = old_router if before[2] != fip.router_id else None
+    if before[:2] != (fip.fixed_port_id, fip.fixed_ip_address):
+        # the port it left and the one it joined
+        result['_changed_ports'] = _ports_told(session, before[0], fip.fixed_port_id)
     return result
 
 
 def delete(context, session, fip_id):
     fip = FLOATINGIPS.get_row(context, session, fip_id)
     router_id = fip.router_id
+    changed = _ports_told(session, fip.fixed_port_id)
     port = session.get(models.Port, fip.floating_port_id)
     session.delete(fip)
     session.flush()
     if port is not None:
         session.delete(port)
-    return {'id': fip_id, 'router_id': router_id}
+    return {'id': fip_id, 'router_id': router_id, '_changed_ports': changed}

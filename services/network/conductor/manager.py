@@ -127,6 +127,7 @@ class NetworkConductorManager:
                 return result
         result = _with_retries(run)
         self._notify(context, resource, 'update', result)
+        self._tell_compute_of_addresses(result)
         return result
 
     @_client_errors
@@ -141,6 +142,7 @@ class NetworkConductorManager:
         result = _with_retries(run)
         old_router = result.pop('_old_router_id', None)
         self._notify(context, resource, 'update', result, extra_router=old_router)
+        self._tell_compute_of_addresses(result)
         return result
 
     @_client_errors
@@ -158,6 +160,17 @@ class NetworkConductorManager:
         self._notify(context, resource, 'delete', result)
         if resource == 'port' and self.nova_notifier is not None:
             self.nova_notifier.port_deleted(result)
+        self._tell_compute_of_addresses(result)
+
+    def _tell_compute_of_addresses(self, result):
+        """``network-changed`` for the server ports under the result's
+        ``_changed_ports`` (a floating IP came or went): compute refreshes
+        the server's addresses."""
+        ports = result.pop('_changed_ports', ())
+        if self.nova_notifier is None:
+            return
+        for port in ports:
+            self.nova_notifier.port_addresses_changed(port)
 
     @_client_errors
     def update_tags(self, context, resource, resource_id, replace=None, add=None,

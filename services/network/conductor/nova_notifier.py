@@ -4,7 +4,10 @@ Compute starts a new guest paused and resumes it only once the network
 service reported each of its ports wired (``network-vif-plugged``). The
 conductor sends that when an agent reports a port of a server (device_owner
 ``compute:*``, bound to a host) ACTIVE, ``network-vif-unplugged`` when it
-goes DOWN, and ``network-vif-deleted`` when such a port is deleted.
+goes DOWN, and ``network-vif-deleted`` when such a port is deleted;
+``network-changed`` when a floating IP is associated to or disassociated
+from such a port (also by its deletion), so compute refreshes the server's
+addresses.
 
 The RPC handler that changed the port only queues the event
 (:meth:`NovaNotifier.queue`); one sender thread per conductor process
@@ -29,6 +32,7 @@ LOG = logging.getLogger(__name__)
 
 PLUGGED, UNPLUGGED, DELETED = ('network-vif-plugged', 'network-vif-unplugged',
                                'network-vif-deleted')
+CHANGED = 'network-changed'
 RETRIES = 3
 MAX_QUEUED = 10000
 BACKOFF = 1.0
@@ -59,6 +63,16 @@ def delete_event(port):
     if server is None:
         return None
     return {'name': DELETED, 'server_uuid': server, 'tag': port['id'], 'status': 'completed'}
+
+
+def changed_event(port):
+    """``network-changed`` for a server port whose addresses changed (a
+    floating IP came or went), or None. Bound or not: compute answers for a
+    server on no host itself."""
+    server = _server_of(port)
+    if server is None:
+        return None
+    return {'name': CHANGED, 'server_uuid': server, 'tag': port['id'], 'status': 'completed'}
 
 
 class ComputeEventsClient:
@@ -128,6 +142,10 @@ class NovaNotifier:
     def port_deleted(self, port):
         if CONF.notify_nova_on_port_status_changes:
             self.queue(delete_event(port))
+
+    def port_addresses_changed(self, port):
+        if CONF.notify_nova_on_port_data_changes:
+            self.queue(changed_event(port))
 
     def queue(self, event):
         """Queue ``event`` (a dict, or None for nothing) and return at once."""

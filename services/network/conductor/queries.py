@@ -11,9 +11,11 @@ from services.network.api import schemas
 from services.network.db import models
 
 # What keystone's service role (compute's service user) reaches in every
-# project: the ports it binds, the networks and subnets they are on and the
-# security groups it puts on them.
-SERVICE_MODELS = (models.Port, models.Network, models.Subnet, models.SecurityGroup)
+# project: the ports it binds, the networks and subnets they are on, the
+# security groups it puts on them and the floating IPs of those ports (the
+# server's addresses show them).
+SERVICE_MODELS = (models.Port, models.Network, models.Subnet, models.SecurityGroup,
+                  models.FloatingIP)
 SERVICE_ROLE = 'service'
 
 

@@ -1,5 +1,6 @@
 """How the network conductor tells compute about ports (neutron's names):
-``[DEFAULT] notify_nova_on_port_status_changes`` / ``send_events_interval``
+``[DEFAULT] notify_nova_on_port_status_changes`` /
+``notify_nova_on_port_data_changes`` / ``send_events_interval``
 and ``[nova]``, the compute API's catalog entry and the network service
 user's keystone credentials (keystoneauth's conf options).
 
@@ -16,6 +17,12 @@ default_opts = [
                      'compute:*) up or down, and network-vif-deleted when such a '
                      'port is deleted (os-server-external-events). Nothing is sent '
                      'while [nova] has no auth_type.'),
+    cfg.BoolOpt('notify_nova_on_port_data_changes', default=True,
+                help='Send compute network-changed when a floating IP is associated '
+                     'to or disassociated from a port of a server (also when it is '
+                     'deleted), so the server\'s addresses show it '
+                     '(os-server-external-events). Nothing is sent while [nova] has '
+                     'no auth_type.'),
     cfg.IntOpt('send_events_interval', default=2, min=0,
                help='Seconds events are gathered into one request to compute.'),
 ]

@@ -277,3 +277,31 @@ def test_proxy_calls_carry_the_users_token_and_keep_the_answer(session):
     session.routes[('GET', '/v2.0/networks')] = _Response(503)
     with pytest.raises(exception.ExternalServiceError):
         client.proxy(_user(), 'GET', '/networks')
+
+
+def test_refresh_reads_each_ports_floating_ips_and_keeps_them_when_refused(session):
+    port = {'id': 'p1', 'network_id': 'n1', 'mac_address': 'fa:16:3e:00:00:01',
+            'fixed_ips': [{'ip_address': '10.0.0.5'}, {'ip_address': '10.0.0.6'}]}
+    session.routes.update({
+        ('GET', '/v2.0/ports'): _Response(200, {'ports': [port]}),
+        ('GET', '/v2.0/networks/n1'): _Response(200, {'network': {'id': 'n1', 'name': 'x'}}),
+        ('GET', '/v2.0/floatingips'): _Response(200, {'floatingips': [
+            {'floating_ip_address': '203.0.113.9', 'fixed_ip_address': '10.0.0.6'},
+            {'floating_ip_address': '203.0.113.4', 'fixed_ip_address': '10.0.0.6'}]}),
+    })
+    client = network.NetworkClient()
+    instance = _Instance()
+    background = alto_context.get_admin_context()
+    [vif] = client.refresh_network_info(background, instance)
+    assert [ip.get('floating_ips') for ip in vif['fixed_ips']] == [
+        None, ['203.0.113.4', '203.0.113.9']]
+    [query] = [c for c in session.calls if c[1] == '/v2.0/floatingips']
+    # An event's refresh: compute's service user, this port's floating IPs.
+    assert (query[2], query[4]) == ({'X-Auth-Token': 'SERVICE'}, {'port_id': 'p1'})
+    # Refused: the floating IPs the server had stay.
+    session.routes[('GET', '/v2.0/floatingips')] = _Response(403, {})
+    instance.network_info = [vif]
+    assert client.refresh_network_info(background, instance) == [vif]
+    session.routes[('GET', '/v2.0/floatingips')] = _Response(200, {'floatingips': []})
+    [vif] = client.refresh_network_info(background, instance)
+    assert all('floating_ips' not in ip for ip in vif['fixed_ips'])

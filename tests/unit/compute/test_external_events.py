@@ -9,8 +9,10 @@ import uuid
 import pytest
 from oslo_config import cfg
 
+from services.compute import clients
 from services.compute.clients import fake as fake_clients
 from services.compute.compute import instance_events
+from tests.unit.compute import fixtures
 from tests.unit.compute.conftest import ADMIN, DEMO, headers
 from tests.unit.compute.test_server_flow import Cloud
 
@@ -280,6 +282,105 @@ def test_a_port_deleted_in_the_network_service_leaves_the_server(cloud):
     assert [v['port_id'] for v in server.network_info] == [first]
     assert node.driver.interfaces(server) == [first]
     assert cloud.show(server_id)['status'] == 'ACTIVE'
+
+
+# -- network-changed: the server's network info refreshed, floating IPs included -----------
+PUBLIC = '5b2f1d8e-4d3c-4b8a-9e6f-0c1d2e3f4a5b'
+
+
+def changed(server_id, port_id):
+    return {'name': 'network-changed', 'server_uuid': server_id, 'tag': port_id}
+
+
+def _floating(cloud, server_id, body, status=202):
+    return cloud.app.post_json('/v2.1/servers/%s/action' % server_id, body,
+                               headers=headers(DEMO, '2.43'), status=status)
+
+
+def _floating_ip(cloud):
+    fake_clients.seed(str(cloud.env.tmp_path / 'fake'), networks=[
+        {'id': PUBLIC, 'name': 'public', 'cidr': '203.0.113.0/29', 'shared': True,
+         'router:external': True}])
+    return cloud.app.post_json('/v2.1/os-floating-ips', None, headers=headers(DEMO, '2.35')
+                               ).json['floating_ip']['ip']
+
+
+def _addresses(cloud, server_id):
+    return [(a['OS-EXT-IPS:type'], a['addr'], a['version'], a['OS-EXT-IPS-MAC:mac_addr'])
+            for a in cloud.show(server_id)['addresses']['private']]
+
+
+def test_network_changed_shows_the_floating_ip_among_the_addresses(cloud):
+    cloud.add_compute('node1')
+    server_id = cloud.boot()['server']['id']
+    cloud.wait(server_id, 'ACTIVE')
+    port_id = port_of(cloud, server_id)
+    [(_, fixed, _, mac)] = _addresses(cloud, server_id)
+    address = _floating_ip(cloud)
+    _floating(cloud, server_id, {'addFloatingIp': {'address': address}})
+    # The network service tells compute (the fake one does not: the test does).
+    assert _addresses(cloud, server_id) == [('fixed', fixed, 4, mac)]
+    resp = post(cloud, [changed(server_id, port_id)], status=200)
+    assert resp.json['events'][0]['code'] == 200
+    wanted = [('fixed', fixed, 4, mac), ('floating', address, 4, mac)]
+    wait_for(lambda: _addresses(cloud, server_id) == wanted)
+    listed = cloud.app.get('/v2.1/servers/detail', headers=headers(DEMO)).json['servers']
+    assert [a['addr'] for a in listed[0]['addresses']['private']] == [fixed, address]
+    # Below 2.75 the update view has no OS-EXT-IPS, but the floating address all the same.
+    updated = cloud.app.put_json('/v2.1/servers/%s' % server_id, {'server': {'name': 'n'}},
+                                 headers=headers(DEMO, '2.74')).json['server']
+    assert updated['addresses']['private'] == [{'version': 4, 'addr': fixed},
+                                               {'version': 4, 'addr': address}]
+    _floating(cloud, server_id, {'removeFloatingIp': {'address': address}})
+    post(cloud, [changed(server_id, port_id), changed(server_id, port_id)], status=200)
+    wait_for(lambda: _addresses(cloud, server_id) == [('fixed', fixed, 4, mac)])
+
+
+def test_a_port_passed_at_boot_comes_with_its_floating_ip(cloud):
+    cloud.add_compute('node1')
+    address = _floating_ip(cloud)
+    net = clients.network_client()
+    network = net.networks.read()[fixtures.NETWORK_ID]
+    port = net.ports.update(lambda data: net._new_port(data, network, ''))
+    fip = [f for f in net.neutron.floatingips.read().values()
+           if f['floating_ip_address'] == address][0]
+    net.proxy(cloud.env.admin_context(), 'PUT', '/floatingips/%s' % fip['id'],
+              body={'floatingip': {'port_id': port['id']}})
+    server_id = cloud.boot(networks=[{'port': port['id']}])['server']['id']
+    cloud.wait(server_id, 'ACTIVE')
+    assert [a[:2] for a in _addresses(cloud, server_id)] == [
+        ('fixed', port['fixed_ips'][0]['ip_address']), ('floating', address)]
+
+
+def test_network_changed_for_another_host_or_no_server_is_harmless(cloud):
+    node = cloud.add_compute('node1')
+    server_id = cloud.boot()['server']['id']
+    cloud.wait(server_id, 'ACTIVE')
+    port_id = port_of(cloud, server_id)
+    before = node._get(cloud.env.admin_context(), server_id).network_info
+    address = _floating_ip(cloud)
+    _floating(cloud, server_id, {'addFloatingIp': {'address': address}})
+    # A host the server is not on, and a server nobody knows, leave things as they are.
+    other = cloud.add_compute('node2')
+    other.external_instance_event(cloud.env.admin_context(), [changed(server_id, port_id)])
+    other.external_instance_event(cloud.env.admin_context(),
+                                  [changed(str(uuid.uuid4()), port_id)])
+    assert node._get(cloud.env.admin_context(), server_id).network_info == before
+    resp = post(cloud, [changed(str(uuid.uuid4()), port_id)], status=404)
+    assert resp.json['itemNotFound']
+
+
+def test_network_changed_before_the_plugged_event_in_one_batch(cloud, down_ports):
+    """A build waiting for its port holds the server's lock: the awaited
+    event of a batch is handed over before the refresh waits for that lock."""
+    node = cloud.add_compute('node1')
+    server_id = cloud.boot()['server']['id']
+    wait_for(lambda: waiting(node, server_id))
+    port_id = port_of(cloud, server_id)
+    started = time.time()
+    post(cloud, [changed(server_id, port_id), plugged(server_id, port_id)], status=200)
+    cloud.wait(server_id, 'ACTIVE')
+    assert time.time() - started < 10
 
 
 # -- the registry -----------------------------------------------------------------------------

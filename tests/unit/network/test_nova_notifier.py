@@ -95,11 +95,14 @@ def test_switched_off(nova_opts):
     compute = Recorder()
     notifier = nova_notifier.NovaNotifier(send=compute, interval=0)
     CONF.set_override('notify_nova_on_port_status_changes', False)
+    CONF.set_override('notify_nova_on_port_data_changes', False)
     try:
         notifier.port_status_changed(server_port())
         notifier.port_deleted(server_port())
+        notifier.port_addresses_changed(server_port())
     finally:
         CONF.clear_override('notify_nova_on_port_status_changes')
+        CONF.clear_override('notify_nova_on_port_data_changes')
     assert notifier.flush(1) and compute.attempts == 0
 
 
@@ -178,6 +181,9 @@ class RecordingNovaNotifier:
     def port_deleted(self, port):
         self.events.append(nova_notifier.delete_event(port))
 
+    def port_addresses_changed(self, port):
+        self.events.append(nova_notifier.changed_event(port))
+
 
 @pytest.fixture
 def nova():
@@ -246,3 +252,88 @@ def test_batched_status_updates_send_the_same_events(api, conductor, nova):
                       ('network-vif-plugged', servers[1], ids[1]),
                       ('network-vif-plugged', servers[2], ids[2]),
                       ('network-vif-unplugged', servers[0], ids[0])]
+
+
+# -- floating IPs: network-changed for the server of the port ---------------------------------
+def _routed_network(api):
+    public = api.network(name='public', **{'router:external': True,
+                                           'provider:network_type': 'flat',
+                                           'provider:physical_network': 'public'})
+    api.subnet(public['id'], cidr='203.0.113.0/24', enable_dhcp=False)
+    net = api.network(name='private')
+    subnet = api.subnet(net['id'])
+    router = api.post('/routers', {'router': {'name': 'r1', 'external_gateway_info': {
+        'network_id': public['id']}}}).json['router']
+    api.put('/routers/%s/add_router_interface' % router['id'], {'subnet_id': subnet['id']})
+    return public, net
+
+
+def test_floating_ip_changes_tell_compute_of_the_server(api, conductor, nova):
+    public, net = _routed_network(api)
+    servers = [str(uuid.uuid4()) for _ in range(2)]
+    ports = [api.port(net['id'], device_owner='compute:nova', device_id=server)
+             for server in servers]
+    other = api.port(net['id'], device_owner='', device_id='')  # not a server's
+
+    def changed():
+        events = [(e['name'], e['server_uuid'], e['tag']) for e in nova.events if e]
+        nova.events.clear()
+        return events
+
+    # Created associated.
+    fip = api.post('/floatingips', {'floatingip': {
+        'floating_network_id': public['id'], 'port_id': ports[0]['id']}}).json['floatingip']
+    assert '_changed_ports' not in fip
+    assert changed() == [('network-changed', servers[0], ports[0]['id'])]
+    # What compute then reads, as its service user (keystone's service role).
+    service = {'X-Project-Id': 'service', 'X-User-Id': 'nova', 'X-Roles': 'service'}
+    listed = api.get('/floatingips?port_id=%s' % ports[0]['id'], service).json['floatingips']
+    assert [(f['floating_ip_address'], f['fixed_ip_address']) for f in listed] == [
+        (fip['floating_ip_address'], ports[0]['fixed_ips'][0]['ip_address'])]
+    assert api.get('/floatingips?port_id=%s' % ports[1]['id'], service).json[
+        'floatingips'] == []
+    # Only the description: the addresses are the same.
+    api.put('/floatingips/%s' % fip['id'], {'floatingip': {'description': 'x'}})
+    assert changed() == []
+    # Moved to another server's port: both hear of it.
+    moved = api.put('/floatingips/%s' % fip['id'], {'floatingip': {
+        'port_id': ports[1]['id']}}).json['floatingip']
+    assert '_changed_ports' not in moved
+    assert changed() == [('network-changed', servers[0], ports[0]['id']),
+                         ('network-changed', servers[1], ports[1]['id'])]
+    # Disassociated.
+    api.put('/floatingips/%s' % fip['id'], {'floatingip': {'port_id': None}})
+    assert changed() == [('network-changed', servers[1], ports[1]['id'])]
+    # Associated, then deleted while associated.
+    api.put('/floatingips/%s' % fip['id'], {'floatingip': {'port_id': ports[0]['id']}})
+    assert changed() == [('network-changed', servers[0], ports[0]['id'])]
+    api.delete('/floatingips/%s' % fip['id'])
+    assert changed() == [('network-changed', servers[0], ports[0]['id'])]
+    # A port of no server, and a floating IP never associated: nothing.
+    fip = api.post('/floatingips', {'floatingip': {
+        'floating_network_id': public['id'], 'port_id': other['id']}}).json['floatingip']
+    api.put('/floatingips/%s' % fip['id'], {'floatingip': {'port_id': None}})
+    api.delete('/floatingips/%s' % fip['id'])
+    bare = api.post('/floatingips', {'floatingip': {
+        'floating_network_id': public['id']}}).json['floatingip']
+    api.delete('/floatingips/%s' % bare['id'])
+    assert changed() == []
+
+
+def test_network_changed_event(nova_opts):
+    port = server_port()
+    assert nova_notifier.changed_event(port) == {
+        'name': 'network-changed', 'server_uuid': port['device_id'], 'tag': port['id'],
+        'status': 'completed'}
+    # A server's port on no host still names its server: compute answers for it.
+    assert nova_notifier.changed_event(dict(port, **{'binding:host_id': ''}))['name'] == \
+        'network-changed'
+    assert nova_notifier.changed_event(dict(port, device_owner='network:dhcp')) is None
+    assert nova_notifier.changed_event(dict(port, device_id='')) is None
+    compute = Recorder()
+    notifier = nova_notifier.NovaNotifier(send=compute, interval=0)
+    notifier.port_addresses_changed(port)
+    notifier.port_addresses_changed(dict(port, device_owner='network:router_interface'))
+    assert notifier.flush()
+    assert [(e['name'], e['tag']) for e in compute.batches[0]] == [
+        ('network-changed', port['id'])]

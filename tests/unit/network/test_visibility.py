@@ -21,7 +21,7 @@ CALLERS = {'B': _caller(B, 'member', 'reader'), 'C': _caller(C, 'member', 'reade
            'service': _caller('service', 'service'), 'admin': _caller('admin', 'admin')}
 # Everything below belongs to project A. What each caller other than A finds:
 # B has RBAC grants on two networks; C has none; the service role finds the
-# ports, networks, subnets and security groups of every project.
+# ports, networks, subnets, security groups and floating IPs of every project.
 SHARED = {'net_shared', 'net_external', 'subnet_shared', 'scope_shared', 'pool_shared',
           'qos_shared', 'qos_rule_shared', 'label_shared', 'label_rule_shared'}
 FINDS = {
@@ -29,7 +29,7 @@ FINDS = {
     'C': SHARED,
     'service': SHARED | {'net_private', 'net_rbac', 'net_rbac_external', 'subnet_private',
                          'subnet_external', 'subnet_rbac', 'subnet_rbac_external', 'port',
-                         'group'},
+                         'group', 'fip'},
 }
 NOT_FOUND = {
     'network': exception.NetworkNotFound, 'subnet': exception.SubnetNotFound,

@@ -60,18 +60,26 @@ def host_id(instance):
 
 
 def addresses(instance, extended=True):
-    """The server's fixed IPs by network; ``extended`` adds nova's
-    OS-EXT-IPS type and MAC address to each."""
+    """The server's IPs by network: each port's fixed IPs, then the
+    floating IPs associated with them (as nova lists them); ``extended``
+    adds nova's OS-EXT-IPS type and MAC address to each."""
     result = {}
     for vif in instance.network_info or []:
         entries = result.setdefault(vif.get('network_name') or vif['network_id'], [])
-        for ip in vif.get('fixed_ips', []):
-            entry = {'version': ip['version'], 'addr': ip['ip_address']}
-            if extended:
-                entry.update({'OS-EXT-IPS:type': 'fixed',
-                              'OS-EXT-IPS-MAC:mac_addr': vif.get('mac_address')})
-            entries.append(entry)
+        fixed_ips = vif.get('fixed_ips', [])
+        for ip in fixed_ips:
+            entries.append(_address(vif, ip['version'], ip['ip_address'], 'fixed', extended))
+        for ip in fixed_ips:
+            for address in ip.get('floating_ips') or ():
+                entries.append(_address(vif, ip['version'], address, 'floating', extended))
     return result
+
+
+def _address(vif, version, address, kind, extended):
+    entry = {'version': version, 'addr': address}
+    if extended:
+        entry.update({'OS-EXT-IPS:type': kind, 'OS-EXT-IPS-MAC:mac_addr': vif.get('mac_address')})
+    return entry
 
 
 def access_ip(value):

@@ -7,8 +7,9 @@ The rule table follows the default personas of the Networking API:
 * an **admin** does everything, on every project, and alone sets or sees
   the admin-only attributes (provider segments, sharing, binding, ...);
 * keystone's **service** role (compute's service user) reads networks,
-  subnets and security groups and creates, reads, updates and deletes ports
-  of any project, binding included, without being admin;
+  subnets, security groups and floating IPs (a server's addresses show its
+  floating IPs) and creates, reads, updates and deletes ports of any
+  project, binding included, without being admin;
 * shared and external networks (and their subnets), and shared subnet
   pools, are readable by any project.
 
@@ -43,7 +44,8 @@ RULES = {
              'update': '%s or %s' % (MEMBER, SERVICE),
              'delete': '%s or %s' % (MEMBER, SERVICE)},
     'router': {'create': MEMBER, 'get': READER, 'update': MEMBER, 'delete': MEMBER},
-    'floatingip': {'create': MEMBER, 'get': READER, 'update': MEMBER, 'delete': MEMBER},
+    'floatingip': {'create': MEMBER, 'get': '%s or %s' % (READER, SERVICE), 'update': MEMBER,
+                   'delete': MEMBER},
     'security_group': {'create': MEMBER, 'get': '%s or %s' % (READER, SERVICE),
                        'update': MEMBER, 'delete': MEMBER},
     'security_group_rule': {'create': MEMBER, 'get': READER, 'delete': MEMBER},

@@ -117,6 +117,14 @@ def test_config_drive_files():
     assert files['ec2/2009-04-04/user-data'] == files['ec2/latest/user-data']
 
 
+def test_ec2_public_ipv4_is_the_floating_ip():
+    assert content.InstanceMetadata(server(network_info=[VIF])).ec2_meta_data()[
+        'public-ipv4'] == ''
+    vif = dict(VIF, fixed_ips=[dict(VIF['fixed_ips'][0], floating_ips=['203.0.113.7'])])
+    ec2 = content.InstanceMetadata(server(network_info=[vif])).ec2_meta_data()
+    assert (ec2['local-ipv4'], ec2['public-ipv4']) == ('10.0.0.5', '203.0.113.7')
+
+
 def test_lookup_openstack_tree():
     md = content.InstanceMetadata(server())
     assert md.lookup('/')[-2:] == ['latest', 'openstack']
