@@ -8,6 +8,7 @@ sends each one again and removes it once the replica took it.  Updates are
 idempotent (rows are keyed by timestamp), so sending one twice is harmless.
 """
 
+import contextlib
 import json
 import os
 import time
@@ -49,7 +50,10 @@ def sweep(devices_root, conn_timeout, node_timeout):
         if client.update(body['host'], body['device'], body['partition'], body['method'],
                          body['account'], body['container'], body.get('obj'),
                          body['headers'], conn_timeout, node_timeout):
-            os.unlink(path)
+            # Another updater on the same devices (a daemon beside a --once
+            # run) may have sent and removed it meanwhile: sent all the same.
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
             sent += 1
         else:
             left += 1

@@ -185,6 +185,24 @@ def test_updater_sends_pendings_and_keeps_failures(tmp_path, monkeypatch):
     assert updater.sweep(str(tmp_path / 'missing'), 1, 1) == (0, 0)
 
 
+def test_a_pending_another_updater_removed_meanwhile_is_no_failure(tmp_path, monkeypatch):
+    from services.objectstore.common import client
+    from services.objectstore.object import updater
+    device = tmp_path / 'd1'
+    device.mkdir()
+    client.write_async_pending(str(device), 'abc123', '0000000001.00000', {
+        'host': '127.0.0.1:1', 'device': 'd2', 'partition': '3', 'method': 'PUT',
+        'account': 'AUTH_a', 'container': 'c', 'obj': 'o', 'headers': {}})
+    [path] = updater.pending_files(str(tmp_path))
+
+    def sent_by_both(*args):
+        import os
+        os.unlink(path)  # the other updater's unlink lands first
+        return True
+    monkeypatch.setattr(client, 'update', sent_by_both)
+    assert updater.sweep(str(tmp_path), 1, 1) == (1, 0)
+
+
 def test_the_updater_keeps_two_schedules(tmp_path, monkeypatch):
     import types
     from services.objectstore.container import reporter
