@@ -151,7 +151,10 @@ say "image $IMAGE_REF (alt ${IMAGE_REF_ALT:-same}), flavors $FLAVOR_REF/$FLAVOR_
 # ---- tempest ---------------------------------------------------------------------------------
 install_tempest
 export PATH="$VENV/bin:$PATH"
-[ -f "$WS/.stestr.conf" ] || tempest init "$WS" >/dev/null || die "tempest init $WS failed"
+# Tempest registers a workspace under a name (its directory's by default, taken once per user):
+# one per path, so two workspaces both called ws do not collide.
+[ -f "$WS/.stestr.conf" ] || tempest init --name "alto-$(printf %s "$WS" | md5sum | cut -c1-12)" \
+    "$WS" >/dev/null || die "tempest init $WS failed"
 mkdir -p "$WS/etc" "$WS/logs"
 
 # a loopback web server with a small qcow2 for the web-download import tests (no internet here)
