@@ -11,7 +11,7 @@ from services.compute.objects import instance as inst_obj
 from tests.unit.compute import fixtures
 from tests.unit.compute.conftest import DEMO, headers
 from tests.unit.compute.test_volume_attachments import (VOL, _attach, _bfv, _volume,
-                                                       _wait_for, volume_cloud)
+                                                       _wait_for, boot_from_volume, volume_cloud)
 
 STABLE = '7d2c1f0e-5a3b-4c4d-8e9f-000000000001'
 PLAIN = '7d2c1f0e-5a3b-4c4d-8e9f-000000000002'
@@ -66,15 +66,6 @@ def _boot(cloud):
     return server_id
 
 
-def _boot_from_volume(cloud):
-    fake_clients.seed(str(cloud.env.tmp_path / 'fake'), volumes=[
-        {'id': VOL, 'name': 'boot', 'size': 1, 'project_id': 'demo', 'bootable': 'true'}])
-    server_id = _bfv(cloud, [{'source_type': 'volume', 'destination_type': 'volume',
-                              'uuid': VOL, 'boot_index': 0}])['server']['id']
-    cloud.wait(server_id, 'ACTIVE', who=DEMO)
-    return server_id
-
-
 def test_stable_rescue_keeps_the_attached_volume_and_unrescue_ends_it(cloud, images):
     server_id = _boot(cloud)
     _attach(cloud, server_id)
@@ -124,7 +115,7 @@ VOLUME_BACKED = 'Cannot rescue a volume-backed instance'
 
 
 def test_volume_backed_rescue_by_microversion(cloud, images):
-    server_id = _boot_from_volume(cloud)
+    server_id = boot_from_volume(cloud)
     for version, image in (('2.86', STABLE), ('2.87', None), ('2.87', PLAIN),
                            ('2.1', STABLE)):
         resp = _rescue(cloud, server_id, image, version=version, status=400)

@@ -434,12 +434,18 @@ def test_a_server_with_volumes_is_rescued_and_keeps_them(cloud, server):
     _wait_for(lambda: _volume(VOL)['status'] == 'available')
 
 
-def test_a_server_booted_from_a_volume_is_not_rescued(cloud):
+def boot_from_volume(cloud):
+    """An ACTIVE server of the demo project booted from volume VOL."""
     fake_clients.seed(str(cloud.env.tmp_path / 'fake'), volumes=[
         {'id': VOL, 'name': 'boot', 'size': 1, 'project_id': 'demo', 'bootable': 'true'}])
     server_id = _bfv(cloud, [{'source_type': 'volume', 'destination_type': 'volume',
                               'uuid': VOL, 'boot_index': 0}])['server']['id']
     cloud.wait(server_id, 'ACTIVE', who=DEMO)
+    return server_id
+
+
+def test_a_server_booted_from_a_volume_is_not_rescued(cloud):
+    server_id = boot_from_volume(cloud)
     resp = cloud.action(server_id, {'rescue': {}}, status=400)
     assert 'Cannot rescue a volume-backed instance' in resp.json['badRequest']['message']
     assert cloud.show(server_id, DEMO)['status'] == 'ACTIVE'
