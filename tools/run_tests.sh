@@ -114,9 +114,7 @@ conformance_floor() {
     fi
     # A cloud left running is someone else's checkout: stop its daemons, then stack this one.
     bash deploy/unstack.sh >/dev/null 2>&1 || true
-    # Without Tempest's SSH validation for now: a rebuilt server's floating IP is not yet
-    # among its addresses, which test_rebuild_server waits for (docs/api-coverage.md).
-    CONFORMANCE_STACK=${CONFORMANCE_STACK:-$(stack_source)/deploy/stack.sh} VALIDATION=${VALIDATION:-0} \
+    CONFORMANCE_STACK=${CONFORMANCE_STACK:-$(stack_source)/deploy/stack.sh} \
         bash tools/conformance.sh --list tools/conformance/interop-2020.06.txt \
         identity image network compute volume object_storage || rc=$?
     bash tools/conformance/teardown.sh || say "teardown failed"
