@@ -177,6 +177,10 @@ class NoMoreFixedIps(base.BadRequest):
     msg_fmt = 'No fixed IP addresses available for network: %(network_id)s'
 
 
+class FixedIpNotFoundForInstance(base.BadRequest):
+    msg_fmt = 'Instance %(instance_uuid)s does not have fixed IP \'%(ip)s\'.'
+
+
 class DriverNotSupported(base.Conflict):
     msg_fmt = '%(operation)s is not supported by the %(driver)s hypervisor driver.'
 

@@ -2,8 +2,9 @@
 
 nova kept these after nova-network went away, as thin proxies to Neutron:
 security groups and their rules, floating IPs and their pools, networks
-(all below 2.36), the addFloatingIp / removeFloatingIp server actions (up to
-2.43) and addSecurityGroup / removeSecurityGroup (every version).  Every
+(all below 2.36), the addFloatingIp / removeFloatingIp and addFixedIp /
+removeFixedIp server actions (up to 2.43) and addSecurityGroup /
+removeSecurityGroup (every version).  Every
 call goes through the compute API's network client with the caller's own
 token, so the network service decides what the caller sees and may change;
 this module turns Neutron's shapes into nova's and Neutron's refusals into
@@ -444,6 +445,47 @@ def disassociate(context, instance, address):
                                  % (address, instance.uuid))
     _expect(_call(context, 'PUT', '/floatingips/%s' % fip['id'],
                   body={'floatingip': {'port_id': None}}))
+
+
+# -- fixed IPs (multinic) -------------------------------------------------------
+
+def _set_fixed_ips(context, port, fixed_ips):
+    return _call(context, 'PUT', '/ports/%s' % port['id'],
+                 body={'port': {'fixed_ips': fixed_ips}})
+
+
+def add_fixed_ip(context, instance, network_id):
+    """nova's addFixedIp: one more address on the server's port on
+    ``network_id``, from the first of the network's subnets that has one
+    free (400 when the server has no port there or no subnet has room)."""
+    ports = [p for p in _instance_ports(context, instance) if p['network_id'] == network_id]
+    if not ports:
+        raise exception.Invalid(reason='Network %s is not attached to instance %s.'
+                                % (network_id, instance.uuid))
+    port = ports[0]
+    subnets = _expect(_call(context, 'GET', '/subnets', {'network_id': network_id}))['subnets']
+    for subnet in subnets:
+        kept = [{'subnet_id': ip['subnet_id'], 'ip_address': ip['ip_address']}
+                for ip in port.get('fixed_ips') or []]
+        status, _body = _set_fixed_ips(context, port, kept + [{'subnet_id': subnet['id']}])
+        if status < 300:
+            return
+        if status == 403:
+            raise base_exc.Forbidden(_message(_body, status))
+    raise exception.NoMoreFixedIps(network_id=network_id)
+
+
+def remove_fixed_ip(context, instance, address):
+    """nova's removeFixedIp: the address taken off the server's port that
+    holds it (400 when none does)."""
+    for port in _instance_ports(context, instance):
+        fixed_ips = port.get('fixed_ips') or []
+        kept = [{'subnet_id': ip['subnet_id'], 'ip_address': ip['ip_address']}
+                for ip in fixed_ips if ip['ip_address'] != address]
+        if len(kept) < len(fixed_ips):
+            _expect(_set_fixed_ips(context, port, kept))
+            return
+    raise exception.FixedIpNotFoundForInstance(instance_uuid=instance.uuid, ip=address)
 
 
 # -- networks ------------------------------------------------------------------

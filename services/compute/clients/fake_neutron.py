@@ -191,11 +191,30 @@ class FakeNeutron:
                 return None
             data[port_id].update({k: v for k, v in body['port'].items()
                                   if k == 'security_groups'})
+            if 'fixed_ips' in body['port']:
+                data[port_id]['fixed_ips'] = self._fixed_ips(data, data[port_id],
+                                                             body['port']['fixed_ips'])
             return data[port_id]
         port = self.ports.update(update)
         if port is None:
             return _error(404, 'PortNotFound', 'Port %s could not be found.' % port_id)
         return 200, {'port': self._port_view(port)}
+
+    def _fixed_ips(self, data, port, requested):
+        """The port's new addresses: those asked by address kept, one free
+        address of the network (the fake's one subnet) for each asked by
+        subnet only."""
+        network = self.networks.read()[port['network_id']]
+        used = {ip['ip_address'] for p in data.values() for ip in p.get('fixed_ips') or []}
+        hosts = list(ipaddress.ip_network(network.get('cidr', '192.0.2.0/24'),
+                                          strict=False).hosts())[1:]
+        result = []
+        for entry in requested:
+            address = entry.get('ip_address') or next(
+                (str(ip) for ip in hosts if str(ip) not in used), None)
+            used.add(address)
+            result.append({'ip_address': address, 'subnet_id': entry['subnet_id']})
+        return result
 
     def _networks(self, context):
         return [n for n in self.networks.read().values()

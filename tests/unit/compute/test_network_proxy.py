@@ -3,6 +3,8 @@ os-floating-ips, os-floating-ip-pools, os-networks, os-tenant-networks and
 the add/remove SecurityGroup / FloatingIp actions) through the in-process
 API, answered by the fake network client's Neutron stand-in."""
 
+import time
+
 import pytest
 
 from services.compute.clients import fake as fake_clients
@@ -11,6 +13,7 @@ from tests.unit.compute.conftest import ADMIN, DEMO, headers
 from tests.unit.compute.test_server_flow import Cloud
 
 PUBLIC = '5b2f1d8e-4d3c-4b8a-9e6f-0c1d2e3f4a5b'
+OTHER = {'X-User-Id': 'other-user', 'X-Project-Id': 'other', 'X-Roles': 'member,reader'}
 MISSING = '0a5b7f3c-1111-4d2e-8f9a-7c6b5a4d3e2f'
 OLD = '2.35'
 
@@ -261,6 +264,43 @@ def test_floating_ip_actions(cloud):
                         status=404, version='2.44').json
     assert fault['itemNotFound']['message'] == \
         'API version 2.44 is not supported on this method.'
+
+
+def _addresses(cloud, server_id):
+    return [a['addr'] for a in cloud.show(server_id)['addresses']['private']]
+
+
+def _wait_addresses(cloud, server_id, count):
+    deadline = time.monotonic() + 10
+    while len(_addresses(cloud, server_id)) != count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return _addresses(cloud, server_id)
+
+
+def test_fixed_ip_actions(cloud):
+    cloud.add_compute('node1')
+    server = _active(cloud)
+    [first] = _addresses(cloud, server)
+
+    _fip_action(cloud, server, {'addFixedIp': {'networkId': fixtures.NETWORK_ID}})
+    addresses = _wait_addresses(cloud, server, 2)
+    [added] = set(addresses) - {first}
+    _fip_action(cloud, server, {'removeFixedIp': {'address': added}})
+    assert _wait_addresses(cloud, server, 1) == [first]
+
+    # A network the server has no port on, an address it does not have: 400.
+    fault = _fip_action(cloud, server, {'addFixedIp': {'networkId': PUBLIC}}, status=400).json
+    assert 'is not attached to instance' in fault['badRequest']['message']
+    _fip_action(cloud, server, {'removeFixedIp': {'address': '192.0.2.250'}}, status=400)
+    _fip_action(cloud, server, {'addFixedIp': {}}, status=400)
+    _fip_action(cloud, server, {'removeFixedIp': {'address': 'nowhere'}}, status=400)
+    # Another project's user may not; gone from 2.44, as in nova.
+    cloud.app.post_json('/v2.1/servers/%s/action' % server,
+                        {'addFixedIp': {'networkId': fixtures.NETWORK_ID}},
+                        headers=headers(OTHER, '2.43'), status=404)
+    _fip_action(cloud, server, {'addFixedIp': {'networkId': fixtures.NETWORK_ID}},
+                status=404, version='2.44')
+    assert _addresses(cloud, server) == [first]
 
 
 def test_networks_and_tenant_networks(cloud):

@@ -525,6 +525,18 @@ def _remove_floating_ip(req, instance, body):
     network_proxy.disassociate(req.context, instance, body['address'])
 
 
+def _fixed_ip(add):
+    """addFixedIp / removeFixedIp: the server's port changed in the network
+    service, then its host asked to read the server's addresses again."""
+    def run(req, instance, body):
+        if add:
+            network_proxy.add_fixed_ip(req.context, instance, body['networkId'])
+        else:
+            network_proxy.remove_fixed_ip(req.context, instance, body['address'])
+        _compute().inject_network_info(req.context, instance.host, instance.uuid)
+    return run
+
+
 #: action -> (handler, policy rule)
 ACTIONS = {
     'reboot': (_reboot, 'servers:reboot'),
@@ -562,6 +574,8 @@ ACTIONS = {
     'removeSecurityGroup': (_security_group(False), 'os-security-groups:remove'),
     'addFloatingIp': (_add_floating_ip, 'os-floating-ips:add'),
     'removeFloatingIp': (_remove_floating_ip, 'os-floating-ips:remove'),
+    'addFixedIp': (_fixed_ip(True), 'os-multinic:add'),
+    'removeFixedIp': (_fixed_ip(False), 'os-multinic:remove'),
     'shelve': (_shelve, 'os-shelve:shelve'),
     'shelveOffload': (_shelve_offload, 'os-shelve:shelve_offload'),
     'unshelve': (_unshelve, 'os-shelve:unshelve'),
@@ -582,7 +596,8 @@ _NOT_WITH_VOLUMES = {'evacuate'}
 _NOT_FROM_VOLUME = {'shelve', 'shelveOffload'}
 
 # Actions nova removed: the highest microversion that still serves each.
-_MAX_VERSION = {'addFloatingIp': (2, 43), 'removeFloatingIp': (2, 43)}
+_MAX_VERSION = {'addFloatingIp': (2, 43), 'removeFloatingIp': (2, 43),
+                'addFixedIp': (2, 43), 'removeFixedIp': (2, 43)}
 
 # Actions a locked server refuses to non-admins.
 _LOCK_EXEMPT = {'lock', 'unlock', 'os-getConsoleOutput', 'os-getVNCConsole', 'createImage',

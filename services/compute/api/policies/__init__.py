@@ -87,6 +87,8 @@ TABLE = [
      [ACTION]),
     ('os-floating-ips:remove', MEMBER, 'Disassociate a floating IP from a server (up to '
                                        '2.43).', [ACTION]),
+    ('os-multinic:add', MEMBER, 'Add a fixed IP to a server (up to 2.43).', [ACTION]),
+    ('os-multinic:remove', MEMBER, 'Remove a fixed IP from a server (up to 2.43).', [ACTION]),
     ('os-shelve:shelve', MEMBER, 'Shelve a server.', [ACTION]),
     ('os-shelve:shelve_offload', ADMIN, 'Offload a shelved server from its host.', [ACTION]),
     ('os-shelve:unshelve', MEMBER, 'Unshelve a server.', [ACTION]),

@@ -72,6 +72,9 @@ _ip_address = {'type': 'string', 'anyOf': [{'format': 'ipv4'}, {'format': 'ipv6'
 add_floating_ip = _object({'address': _ip_address, 'fixed_address': _ip_address},
                           required=['address'])
 remove_floating_ip = _object({'address': _ip_address}, required=['address'])
+add_fixed_ip = _object({'networkId': {'type': ['string', 'integer'], 'minLength': 1,
+                                      'maxLength': 255}}, required=['networkId'])
+remove_fixed_ip = _object({'address': _ip_address}, required=['address'])
 rescue = _object({'adminPass': types.admin_password, 'rescue_image_ref': types.uuid},
                  nullable=True)
 
@@ -95,6 +98,8 @@ ARGUMENTS = {
     'os-getVNCConsole': consoles.get_vnc_console,
     'addFloatingIp': add_floating_ip,
     'removeFloatingIp': remove_floating_ip,
+    'addFixedIp': add_fixed_ip,
+    'removeFixedIp': remove_fixed_ip,
     'changePassword': change_password,
 }
 
