@@ -31,7 +31,7 @@ VENV=${VENV:-$PWD/.venv}
 SYSTEM_PACKAGES="python3-venv python3-dev build-essential pkg-config libmariadb-dev curl qemu-utils mariadb-client postgresql-client"
 # What the e2e tests add: QEMU, the guest image's inputs, config drives, SSH, namespaces.
 # libvirt for the compute driver's tests (libvirt-python builds against libvirt-dev).
-E2E_PACKAGES="qemu-system-x86 qemu-block-extra tgt busybox-static cpio linux-image-cloud-amd64 dropbear-bin genisoimage mtools openssh-client iproute2 e2fsprogs libvirt-daemon-system libvirt-clients libvirt-dev openvswitch-switch dnsmasq-base iputils-ping"
+E2E_PACKAGES="qemu-system-x86 qemu-block-extra tgt busybox-static cpio linux-image-cloud-amd64 dropbear-bin genisoimage mtools openssh-client iproute2 e2fsprogs libvirt-daemon-system libvirt-clients libvirt-dev openvswitch-switch dnsmasq-base dnsmasq-utils iputils-ping"
 
 say() { echo "[run_tests] $*"; }
 

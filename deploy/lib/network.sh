@@ -15,7 +15,7 @@
 # the routers send leaves the host.
 
 NETWORK_CONF=$ALTO_ETC/network.conf
-NETWORK_AGENT_PACKAGES="openvswitch-switch dnsmasq-base iproute2 iptables iputils-arping"
+NETWORK_AGENT_PACKAGES="openvswitch-switch dnsmasq-base dnsmasq-utils iproute2 iptables iputils-arping"
 NETWORK_DHCP_DIR=${NETWORK_DHCP_DIR:-/var/lib/altostratus-dhcp}
 NETWORK_L3_DIR=${NETWORK_L3_DIR:-/var/lib/altostratus-l3}
 PUBLIC_BRIDGE=${PUBLIC_BRIDGE:-br-ex}

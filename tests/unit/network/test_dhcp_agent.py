@@ -99,6 +99,9 @@ class FakeProcess:
         self.events.append('hup')
         return True
 
+    def release_stale_leases(self, device):
+        self.events.append('release')
+
     def stop(self):
         if self.running:
             self.events.append('stop')
@@ -152,10 +155,10 @@ def test_new_port_rewrites_hosts_and_hups(env):
     agent.port_update(None, new)
     assert '10.0.0.6' in (tmp / NET / 'host').read_text()
     (process,) = FakeProcess.instances
-    assert process.events == ['start', 'hup']
+    assert process.events == ['start', 'hup', 'release']
     # A status change of a known port is no news for dnsmasq.
     agent.port_update(None, dict(new, status='ACTIVE'))
-    assert process.events == ['start', 'hup']
+    assert process.events == ['start', 'hup', 'release']
 
 
 def test_dead_dnsmasq_is_restarted(env):
@@ -271,6 +274,36 @@ def test_hosts_skip_ports_off_dhcp_subnets_and_use_dns_name():
     hosts = dnsmasq.hosts_file(net, 'example.test')
     assert 'fa:16:3e:00:00:07,web1.example.test,10.0.0.7\n' in hosts
     assert '10.9.0.7' not in hosts
+
+
+def test_stale_leases_are_those_the_hosts_file_no_longer_backs():
+    hosts = ('fa:16:3e:00:00:05,host-10-0-0-5.openstacklocal,10.0.0.5\n'
+             'FA:16:3E:00:00:07,vm.openstacklocal,10.0.0.7\n')
+    leases = ('1764400000 fa:16:3e:00:00:05 10.0.0.5 host-10-0-0-5 *\n'
+              # a deleted port's lease of an address another port has now
+              '1764400000 fa:16:3e:00:00:99 10.0.0.7 old *\n'
+              '1764400000 fa:16:3e:00:00:07 10.0.0.7 vm 01:fa:16:3e:00:00:07\n'
+              # a deleted port's address nobody has
+              '1764400000 fa:16:3e:00:00:98 10.0.0.9 gone *\n'
+              'duid 00:01:00:01:2a:bb:cc:dd\n'
+              '1764400000 1234 fd00::5 v6 00:02\n')
+    assert dnsmasq.stale_leases(leases, hosts) == [('10.0.0.7', 'fa:16:3e:00:00:99'),
+                                                   ('10.0.0.9', 'fa:16:3e:00:00:98')]
+
+
+def test_release_runs_dhcp_release_in_the_namespace(tmp_path, monkeypatch):
+    (tmp_path / 'host').write_text('fa:16:3e:00:00:05,a.openstacklocal,10.0.0.5\n')
+    (tmp_path / 'leases').write_text('1 fa:16:3e:00:00:99 10.0.0.5 old *\n'
+                                     '1 fa:16:3e:00:00:05 10.0.0.5 a *\n')
+    calls = []
+    monkeypatch.setattr(dnsmasq.subprocess, 'run', lambda argv, **kw: calls.append(argv))
+    dnsmasq.Process(NET, str(tmp_path), 'qdhcp-x', []).release_stale_leases('tapdhcp')
+    assert calls == [['ip', 'netns', 'exec', 'qdhcp-x', 'dhcp_release', 'tapdhcp', '10.0.0.5',
+                      'fa:16:3e:00:00:99']]
+    # No lease file yet (dnsmasq just started): nothing to do.
+    (tmp_path / 'leases').unlink()
+    dnsmasq.Process(NET, str(tmp_path), 'qdhcp-x', []).release_stale_leases('tapdhcp')
+    assert len(calls) == 1
 
 
 def test_process_finds_a_dnsmasq_an_earlier_agent_started(tmp_path):

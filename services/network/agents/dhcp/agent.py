@@ -208,6 +208,7 @@ class DhcpAgent:
             process.argv = argv
         if process.alive():
             process.reload()
+            process.release_stale_leases(device_name(port['id']))
         else:
             process.start()
         if self.metadata_socket:

@@ -5,7 +5,10 @@ each port's MAC to its address and host name, the options file carries the
 router, DNS servers, host routes (classless static routes, with the default
 route in them, since a client that gets them ignores the router option) and
 the MTU. On a port change the files are rewritten and dnsmasq gets SIGHUP,
-which rereads them and keeps its leases.
+which rereads them and keeps its leases; the leases of addresses no longer
+given to that MAC are released (``dhcp_release``, dnsmasq-utils), or dnsmasq
+would refuse the address to the next port that gets it ("leased to") until
+the old lease ran out.
 """
 
 import ipaddress
@@ -45,6 +48,31 @@ def hosts_file(network, domain):
                                           hostname(port, ip['ip_address']), domain,
                                           ip['ip_address']))
     return ''.join(line + '\n' for line in lines)
+
+
+def host_pairs(text):
+    """``{(mac, ip)}`` of a hosts file (:func:`hosts_file`)."""
+    pairs = set()
+    for line in text.splitlines():
+        fields = line.strip().split(',')
+        if len(fields) >= 2:
+            pairs.add((fields[0].lower(), fields[-1]))
+    return pairs
+
+
+def stale_leases(leases_text, hosts_text):
+    """``[(ip, mac)]`` of the IPv4 leases in dnsmasq's lease file
+    (``expiry mac ip name client-id`` per line) that the hosts file no
+    longer gives to that MAC."""
+    wanted = host_pairs(hosts_text)
+    stale = []
+    for line in leases_text.splitlines():
+        fields = line.split()
+        if len(fields) < 3 or ':' in fields[2] or fields[1].lower() == 'duid':
+            continue  # malformed, IPv6 or the DUID line
+        if (fields[1].lower(), fields[2]) not in wanted:
+            stale.append((fields[2], fields[1].lower()))
+    return stale
 
 
 def options_file(network, dhcp_port, metadata_route=False):
@@ -150,6 +178,25 @@ class Process:
             return False
         os.kill(pid, signal.SIGHUP)
         return True
+
+    def release_stale_leases(self, device):
+        """Tell dnsmasq to drop each lease the hosts file no longer backs."""
+        try:
+            with open(os.path.join(self.directory, 'leases')) as f:
+                leases = f.read()
+            with open(os.path.join(self.directory, 'host')) as f:
+                hosts = f.read()
+        except OSError:
+            return
+        for ip, mac in stale_leases(leases, hosts):
+            try:
+                subprocess.run(['ip', 'netns', 'exec', self.namespace, 'dhcp_release', device,
+                                ip, mac], check=True, capture_output=True, timeout=10)
+                LOG.info('DHCP lease of %s to %s released (network %s)', ip, mac,
+                         self.network_id)
+            except (OSError, subprocess.SubprocessError) as exc:
+                LOG.warning('DHCP lease of %s to %s not released (network %s): %s', ip, mac,
+                            self.network_id, exc)
 
     def stop(self):
         pid = self.pid()
