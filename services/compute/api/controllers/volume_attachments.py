@@ -11,9 +11,9 @@ every PUT is a swap) is admin only and, as nova, the volume service's call:
 ``[compute_api] allow_volume_swap_without_migration``).  The new volume is
 reserved and the swap cast to the server's host (``compute/volumes.py``).
 From 2.85 a PUT with the same volumeId updates ``delete_on_termination``.
-A multiattach
-volume is attached from 2.60 only (400 below), to several servers, once to
-each.
+
+A multiattach volume is attached from 2.60 only (400 below), to several
+servers, once to each.
 """
 
 from services.compute import exception
