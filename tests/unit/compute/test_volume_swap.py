@@ -143,3 +143,20 @@ def test_a_failed_copy_leaves_the_guest_on_the_old_volume(cloud, attached, monke
     assert not _swapped(cloud, attached)
     assert _volume(VOL)['status'] == 'in-use'
     assert list(_guest(cloud, attached).values())[0]['serial'] == VOL
+
+
+def test_a_server_gone_before_the_host_swaps_releases_the_new_volume(cloud, attached):
+    context = cloud.env.admin_context()
+    store = clients.volume_client()
+    attachment = store.attachment_create(context, VOL2, attached)
+    assert _volume(VOL2)['status'] == 'reserved'
+    manager = cloud.computes['node1']
+    manager.swap_volume(context, '00000000-0000-4000-8000-00000000dead', VOL, VOL2,
+                        attachment['id'])
+    assert _volume(VOL2)['status'] == 'available'
+    assert attachment['id'] not in store.attachments.read()
+    # ... and a volume detached meanwhile too
+    attachment = store.attachment_create(context, VOL2, attached)
+    manager.swap_volume(context, attached, SMALL, VOL2, attachment['id'])
+    assert _volume(VOL2)['status'] == 'available'
+    assert volume_mapping(cloud, attached, VOL).volume_id == VOL
