@@ -16,6 +16,11 @@ path that takes a volume from its guest (detach, server delete, a failed
 build's clean-up) first has ``merge_overlays`` write them back into the
 volume's own file; when that fails the volume stays attached.
 
+Swap volume (compute RPC 1.14) runs here too: the new volume connected
+beside the old one, the driver copies the guest's disk onto it, the mapping
+moves (same device, new attachment), then the volume service hears it with
+``os-migrate_volume_completion`` and the old volume is let go.
+
 A multiattach volume (2.60) is connected once per server like any other,
 its ``connection_info`` marked ``multiattach`` (the guest's disk is then
 shareable); what undoes a host connection (detach, delete, a move, a
