@@ -300,6 +300,16 @@ class VolumeClientBase(abc.ABC):
         SnapshotNotFound for an unknown snapshot, InvalidVolume when the
         volume service refuses the status."""
 
+    @abc.abstractmethod
+    def migrate_volume_completion(self, context, old_volume_id, new_volume_id, error=False,
+                                  project_id=None):
+        """Tell the volume service a swap of ``old_volume_id`` for
+        ``new_volume_id`` is done (``os-migrate_volume_completion``, admin);
+        answers the id the server's mapping keeps (``save_volume_id``: the
+        new volume's, or the old one's when the volume service migrated it
+        and gave the new volume the old id).  VolumeNotFound, InvalidVolume
+        when refused."""
+
 
 def subnet_info(subnet):
     """What network_data.json needs of a Neutron subnet (a static network

@@ -456,6 +456,21 @@ class FakeVolumeClient(base.VolumeClientBase):
                 volume['status'] = 'available'
         self.volumes.update(release)
 
+    def migrate_volume_completion(self, context, old_volume_id, new_volume_id, error=False,
+                                  project_id=None):
+        """As the volume service for a swap it did not start: the old
+        volume's attachments to the servers the new one is attached to go
+        (the old volume ``available`` once it has none); the new id."""
+        self.get(context, old_volume_id, project_id)
+        new = self.get(context, new_volume_id, project_id)
+        if error:
+            return new_volume_id
+        servers = {a['server_id'] for a in new.get('attachments') or []}
+        for attachment_id, attachment in list(self.attachments.read().items()):
+            if attachment['volume_id'] == old_volume_id and attachment['instance'] in servers:
+                self.attachment_delete(context, attachment_id)
+        return new_volume_id
+
     # -- os-volumes / os-snapshots --------------------------------------------------
 
     def list(self, context):

@@ -197,6 +197,15 @@ class VolumeClient(base.VolumeClientBase):
             raise exception.SnapshotNotFound(snapshot_id=snapshot_id)
         _check(resp, snapshot_id)
 
+    def migrate_volume_completion(self, context, old_volume_id, new_volume_id, error=False,
+                                  project_id=None):
+        body = {'os-migrate_volume_completion': {'new_volume': new_volume_id,
+                                                 'error': bool(error)}}
+        resp = self._request(context, 'POST', '/volumes/%s/action' % _quoted(old_volume_id),
+                             project_id, json=body)
+        _check(resp, old_volume_id)
+        return resp.json().get('save_volume_id') or new_volume_id
+
 
 def _quoted(resource_id):
     """An id from an API caller names one resource only in the URL."""

@@ -848,6 +848,33 @@ class ComputeManager:
                                    'Failed to detach volume %s: %s' % (volume_id, exc),
                                    host=self.host)
 
+    # -- swap volume (compute RPC 1.14) -------------------------------------------------
+    def swap_volume(self, context, instance_uuid, old_volume_id, new_volume_id,
+                    new_attachment_id):
+        """Put the guest's disk on ``new_volume_id`` (``compute/volumes.py``);
+        a failure leaves it on the old volume, releases the new one and a
+        fault on the server."""
+        with self._instance_lock(instance_uuid):
+            try:
+                instance = self._get(context, instance_uuid)
+                bdm = bdm_obj.BlockDeviceMapping.get_by_volume(context, instance_uuid,
+                                                               old_volume_id)
+            except (exception.InstanceNotFound, exception.VolumeBDMNotFound):
+                # Deleted or detached meanwhile: the reservation goes.
+                try:
+                    clients.volume_client().attachment_delete(context, new_attachment_id)
+                except Exception as exc:
+                    LOG.warning('Deleting attachment %s failed: %s', new_attachment_id, exc)
+                return
+            try:
+                with self._event(context, instance_uuid, 'compute_swap_volume'):
+                    volumes.swap(context, self.driver, instance, bdm, new_volume_id,
+                                 new_attachment_id, self.host)
+            except Exception as exc:
+                instance.add_fault(getattr(exc, 'code', 500),
+                                   'Failed to swap volume %s for %s: %s'
+                                   % (old_volume_id, new_volume_id, exc), host=self.host)
+
     # -- assisted volume snapshots (compute RPC 1.11) ---------------------------------
     def volume_snapshot_create(self, context, instance_uuid, volume_id, create_info):
         """Switch the attached file volume onto ``create_info['new_file']``

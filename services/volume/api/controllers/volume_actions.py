@@ -158,6 +158,48 @@ def force_delete(req, volume_id, args):
     return router.Response(None, 202)
 
 
+def migrate_volume_completion(req, volume_id, args):
+    """Compute's word that a swap of this volume for ``new_volume`` is
+    done (admin; nova calls it after a swap volume).  A swap the volume
+    service did not start (neither volume migrating): the old volume's
+    attachments to the servers the new volume is now attached to go (it is
+    ``available`` once it has no other), the new volume keeps its id.  A
+    migration's completion checks the two volumes as cinder does; moving
+    an attached volume between backends is not done here (400)."""
+    args = _args(args, 'os-migrate_volume_completion')
+    volume = volumes.get_volume(
+        req, volume_id, 'volume_extension:volume_admin_actions:migrate_volume_completion')
+    new_id = args.get('new_volume')
+    if not new_id or not isinstance(new_id, str):
+        raise exception.InvalidInput(reason="'new_volume' is a required property")
+    error = common.boolean(args.get('error', False), 'error')
+    new = common.conductor().volume_get(req.context, new_id)
+    if not (volume.get('migration_status') or new.get('migration_status')):
+        if not error:
+            _release_swapped(req.context, volume, new)
+        return {'save_volume_id': new['id']}
+    if not volume.get('migration_status'):
+        raise exception.InvalidVolume(reason='Source volume not mid-migration.')
+    if not new.get('migration_status'):
+        raise exception.InvalidVolume(reason='Destination volume not mid-migration.')
+    expected = 'target:%s' % volume['id']
+    if new['migration_status'] != expected:
+        raise exception.InvalidVolume(reason='Destination has migration_status %s, expected '
+                                             '%s.' % (new['migration_status'], expected))
+    raise exception.InvalidVolume(reason='Migrating an attached volume to another backend is '
+                                         'not supported.')
+
+
+def _release_swapped(ctx, old, new):
+    """The old volume's attachments to the servers that have the new one."""
+    conductor = common.conductor()
+    servers = {a['instance_uuid'] for a in conductor.attachment_list(
+        ctx, filters={'volume_id': new['id']}) if a.get('instance_uuid')}
+    for attachment in conductor.attachment_list(ctx, filters={'volume_id': old['id']}):
+        if attachment.get('instance_uuid') in servers:
+            conductor.attachment_delete(ctx, attachment['id'])
+
+
 ACTIONS = {
     'os-extend': extend,
     'os-set_bootable': set_bootable,
@@ -166,4 +208,5 @@ ACTIONS = {
     'os-volume_upload_image': upload_image,
     'os-retype': retype,
     'os-force_delete': force_delete,
+    'os-migrate_volume_completion': migrate_volume_completion,
 }

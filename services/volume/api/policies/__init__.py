@@ -57,6 +57,8 @@ TABLE = [
      'Reset the status of a volume.', [VA]),
     ('volume_extension:volume_admin_actions:force_delete', ADMIN, 'Force-delete a volume.',
      [VA]),
+    ('volume_extension:volume_admin_actions:migrate_volume_completion', ADMIN,
+     'Complete the swap or migration of a volume (os-migrate_volume_completion).', [VA]),
     ('volume:get_volume_metadata', READER, "Show a volume's metadata.",
      [('GET', V + '/metadata'), ('GET', V + '/metadata/{key}')]),
     ('volume:create_volume_metadata', MEMBER, "Add to a volume's metadata.",
