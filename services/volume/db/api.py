@@ -604,7 +604,9 @@ def _attachment_row(session, attachment_id, project_id=None):
 def attachment_create(volume_id, instance_uuid, attach_mode, project_id=None,
                       connector=None):
     """Reserve ``volume_id`` for ``instance_uuid``: an available volume, or
-    one already attached when it is multiattach; the volume goes to
+    one already attached when it is multiattach or attached to that same
+    server (as cinder: compute's second attachment of a server's own volume,
+    e.g. a rebuild that reimages its root volume); the volume goes to
     ``reserved`` unless it is in use.  With ``connector`` the attachment is
     ``connecting`` (shown as ``reserved``) until its export is recorded: one
     left so was cut short and nobody holds its id."""
@@ -612,7 +614,10 @@ def attachment_create(volume_id, instance_uuid, attach_mode, project_id=None,
     with writer() as session:
         volume = volume_row(session, volume_id, project_id)
         attached = volume.status in ('in-use', 'reserved', 'attaching')
-        if volume.status != 'available' and not (attached and volume.multiattach):
+        same_server = attached and instance_uuid is not None and any(
+            a['instance_uuid'] == instance_uuid for a in _attachments(session, volume.id))
+        if volume.status != 'available' and not (attached and (volume.multiattach
+                                                               or same_server)):
             raise exception.InvalidVolume(
                 reason='Volume %s status must be available or in-use (multiattach) to '
                        'reserve, but the current status is %s.' % (volume.id, volume.status))
