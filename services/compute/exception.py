@@ -392,6 +392,10 @@ class VolumeDetachFailed(ComputeError):
     msg_fmt = 'Volume %(volume_id)s could not be detached: %(reason)s'
 
 
+class VolumeReimageFailed(ComputeError):
+    msg_fmt = 'Volume %(volume_id)s could not be reimaged: %(reason)s'
+
+
 class VolumeNotReady(ComputeError):
     msg_fmt = 'Volume %(volume_id)s did not become available: %(reason)s'
 

@@ -659,17 +659,21 @@ def attachment_list(filters=None, sorts=(('created_at', 'desc'),), limit=None, m
 
 
 def _settle_volume(session, volume):
-    """The volume's status from its attachments."""
+    """The volume's status from its attachments; a volume being reimaged
+    (``downloading``) keeps that status (its host settles it when done),
+    and so does one in ``error`` (a failed reimage: its data is not whole)."""
     statuses = [a.attach_status for a in session.scalars(
         sa.select(models.Attachment).filter_by(volume_id=volume.id))]
     if 'attached' in statuses:
-        volume.status, volume.attach_status = 'in-use', 'attached'
+        status, volume.attach_status = 'in-use', 'attached'
     elif 'attaching' in statuses:
-        volume.status, volume.attach_status = 'attaching', 'attaching'
+        status, volume.attach_status = 'attaching', 'attaching'
     elif statuses:
-        volume.status, volume.attach_status = 'reserved', 'detached'
+        status, volume.attach_status = 'reserved', 'detached'
     else:
-        volume.status, volume.attach_status = 'available', 'detached'
+        status, volume.attach_status = 'available', 'detached'
+    if volume.status not in ('downloading', 'error'):
+        volume.status = status
     volume.updated_at = now()
 
 

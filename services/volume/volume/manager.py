@@ -224,6 +224,9 @@ class VolumeManager:
             self._message(ctx, volume, messages.REIMAGE, messages.DRIVER_FAILED)
         else:
             status = 'available' if previous_status == 'error' else previous_status
+            if status == 'reserved' and not rpc_errors.retried(
+                    self.conductor.volume_get, ctx, volume_id)['attachments']:
+                status = 'available'   # its server gave it up meanwhile
             self._set_volume(ctx, volume_id, status, 'downloading', bootable=True,
                              image_id=image['image_id'],
                              image_metadata=image.get('image_metadata') or {})
