@@ -273,3 +273,39 @@ def test_compute_client_sends_volume_reimaged_as_the_service_user(monkeypatch):
     posted.clear()
     assert not client.volume_reimaged(['s1'], 'v1', True)
     assert len(posted) == 3
+
+
+def test_a_server_giving_the_volume_up_mid_reimage(app, env, images, compute, monkeypatch):
+    """Compute deletes its attachment while the volume is written (its wait
+    timed out): the volume stays downloading, then ends available, not
+    reserved for nobody."""
+    volume = create(app)
+    wait_status(app, volume['id'], 'available')
+    att = _attachment(app, volume['id'])
+    started, release = [], []
+
+    def slow_reimage(vol, path, disk_format):
+        started.append(vol['id'])
+        wait_for(lambda: release)
+    monkeypatch.setattr(env.driver, 'reimage_volume', slow_reimage)
+    _reimage(app, volume['id'], reimage_reserved=True)
+    wait_for(lambda: started)
+    app.delete('/v3/demo/attachments/%s' % att['id'], headers=headers())
+    assert show(app, volume['id'])['status'] == 'downloading'
+    release.append(True)
+    shown = wait_status(app, volume['id'], 'available')
+    assert shown['volume_image_metadata']['image_id'] == IMG2
+    assert compute.sent == [([SERVER], volume['id'], True)]
+
+
+def test_an_error_volume_keeps_error_when_its_attachment_goes(app, env, images, compute):
+    """A failed reimage leaves the volume in error; compute deleting its
+    attachment afterwards does not make it look whole."""
+    volume = create(app)
+    wait_status(app, volume['id'], 'available')
+    att = _attachment(app, volume['id'])
+    env.driver.fail.add('reimage_volume')
+    _reimage(app, volume['id'], reimage_reserved=True)
+    wait_status(app, volume['id'], 'error')
+    app.delete('/v3/demo/attachments/%s' % att['id'], headers=headers())
+    assert show(app, volume['id'])['status'] == 'error'
