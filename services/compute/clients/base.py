@@ -256,6 +256,12 @@ class VolumeClientBase(abc.ABC):
     def attachment_delete(self, context, attachment_id, project_id=None):
         """Delete the attachment; one that is gone is not an error."""
 
+    @abc.abstractmethod
+    def reimage(self, context, volume_id, image_id, reimage_reserved=False, project_id=None):
+        """Have the volume service write the image over the volume
+        (os-reimage, 3.68); it reports the end with ``volume-reimaged``.
+        InvalidVolume when refused (status, image too big)."""
+
     # -- the os-volumes / os-snapshots proxies (below 2.36), with the user's token --
 
     @abc.abstractmethod

@@ -36,6 +36,9 @@ Version history:
            API resizes and migrates a server with volumes only at 1.13)
     1.14 - swap_volume (cast: the guest's disk copied from one volume onto
            another, its mapping moved; the API swaps volumes only at 1.14)
+    1.15 - rebuild_instance takes ``reimage_boot_volume`` (2.93: the root
+           volume of a volume-backed server is reimaged by the volume
+           service; the API rebuilds such a server only at 1.15)
 """
 
 import oslo_messaging as messaging
@@ -52,12 +55,14 @@ TOPIC = 'compute'
 # diagnostics, admin password, network info refresh, resize source cleanup (1.8),
 # rebuild's target state (1.10), assisted volume snapshots (1.11),
 # backups and rebuild with volumes (1.12), resize with volumes (1.13),
-# swap volume (1.14) --
-RPC_API_VERSION = '1.14'
+# swap volume (1.14), rebuild reimaging the root volume (1.15) --
+RPC_API_VERSION = '1.15'
 #: The first version whose rebuild_instance takes ``target_state``.
 REBUILD_TARGET_STATE = '1.10'
 #: The first version with backup_instance.
 BACKUP = '1.12'
+#: The first version whose rebuild_instance reimages a root volume.
+REIMAGE_BOOT_VOLUME = '1.15'
 #: The first version whose rebuild_instance plugs the volumes back.
 REBUILD_WITH_VOLUMES = '1.12'
 #: The first version whose resize and cold migration move the volumes.
@@ -111,12 +116,17 @@ class ComputeAPI:
         self._cast(context, host, 'resume_instance', instance_uuid=instance_uuid)
 
     def rebuild_instance(self, context, host, instance_uuid, image_ref, evacuated_from=None,
-                         target_state=None):
+                         target_state=None, reimage_boot_volume=False):
         """``target_state``: ``stopped`` to leave the guest powered off
-        (an evacuation at 2.95); None keeps the state the server had."""
+        (an evacuation at 2.95); None keeps the state the server had.
+        ``reimage_boot_volume``: the server boots from a volume, which the
+        volume service rewrites with ``image_ref`` (2.93)."""
         extra, version = {}, '1.0'
         if target_state is not None:
             extra, version = {'target_state': target_state}, REBUILD_TARGET_STATE
+        if reimage_boot_volume:
+            extra['reimage_boot_volume'] = True
+            version = REIMAGE_BOOT_VOLUME
         self._cast(context, host, 'rebuild_instance', version=version,
                    instance_uuid=instance_uuid, image_ref=image_ref,
                    evacuated_from=evacuated_from, **extra)

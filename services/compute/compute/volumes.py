@@ -469,6 +469,58 @@ def replug_for_rebuild(context, instance, bdms, host):
     return devices
 
 
+def reimage_root(context, instance, bdm, image_id, host, events, timeout):
+    """A rebuild of a server that boots from a volume (2.93), the old guest
+    gone: the root volume leaves this host and is reserved for the server
+    by a new attachment before its old one goes (so it stays ``reserved``),
+    the volume service writes ``image_id`` over it (os-reimage with
+    ``reimage_reserved``) and reports the end with ``volume-reimaged``,
+    waited for up to ``timeout`` seconds through ``events`` (the host's
+    InstanceEvents); then the new attachment connects.  Answers the
+    volume's ``block_device_info`` entry; the caller completes the
+    attachment once the guest runs.  Raises VolumeReimageFailed on a
+    failure or the timeout, the new attachment deleted (the mapping is
+    kept, with no attachment: a later rebuild or the server's delete
+    starts from there)."""
+    volume_api = clients.volume_client()
+    project = instance.project_id
+    if bdm.connection_info:
+        disconnect_unless_shared(context, instance, bdm.connection_info, host)
+    new_id = volume_api.attachment_create(context, bdm.volume_id, instance.uuid,
+                                          project_id=project)['id']
+    old_id, bdm.attachment_id, bdm.connection_info = bdm.attachment_id, new_id, None
+    bdm.save()
+    try:
+        if old_id:
+            volume_api.attachment_delete(context, old_id, project_id=project)
+        with events.expect(instance.uuid, [('volume-reimaged', bdm.volume_id)]) as waiter:
+            volume_api.reimage(context, bdm.volume_id, image_id, reimage_reserved=True,
+                               project_id=project)
+            LOG.info('Waiting up to %d s for volume-reimaged of %s for %s', timeout,
+                     bdm.volume_id, instance.uuid)
+            if not waiter.wait(timeout):
+                raise exception.VolumeReimageFailed(
+                    volume_id=bdm.volume_id,
+                    reason='no volume-reimaged event within %d s' % timeout)
+            if waiter.cancelled:
+                raise exception.VolumeReimageFailed(volume_id=bdm.volume_id,
+                                                    reason=waiter.cancelled)
+            if waiter.failed:
+                raise exception.VolumeReimageFailed(
+                    volume_id=bdm.volume_id,
+                    reason='the volume service reported it failed (volume-reimaged '
+                           'status failed)')
+        bdm.connection_info = connect_mapping(context, instance, bdm, host)
+        bdm.save()
+    except Exception:
+        _best_effort('Deleting attachment %s' % new_id, volume_api.attachment_delete,
+                     context, new_id, project_id=project)
+        bdm.attachment_id = bdm.connection_info = None
+        _best_effort('Resetting mapping %s' % bdm.uuid, bdm.save)
+        raise
+    return block_device(bdm)
+
+
 def unprepare(context, driver, instance, bdms, host):
     """A failed build's volumes back to how the API left them: connections
     and attachments gone (another host makes its own), mappings and the

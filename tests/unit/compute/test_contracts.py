@@ -104,8 +104,9 @@ def test_rpc_api_versions():
     # compute 1.11: assisted volume snapshots; conductor 1.6: a reschedule
     # whose claim the compute host gave back with the server; compute 1.12:
     # backups, rebuild with volumes attached; 1.13: resize and cold
-    # migration with volumes; 1.14: swap volume.
-    assert compute_rpcapi.RPC_API_VERSION == '1.14'
+    # migration with volumes; 1.14: swap volume; 1.15: rebuild reimaging the
+    # root volume of a volume-backed server (2.93).
+    assert compute_rpcapi.RPC_API_VERSION == '1.15'
     assert conductor_rpcapi.RPC_API_VERSION == '1.6'
     assert scheduler_rpcapi.RPC_API_VERSION == '1.1'
 

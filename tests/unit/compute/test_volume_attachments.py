@@ -679,8 +679,9 @@ def test_rebuild_with_volumes_needs_compute_1_12(cloud, server):
 
 
 def test_rebuild_of_a_volume_backed_server(cloud):
-    """Below 2.93 another image is a 400 (nova's); the same image, and
-    reimaging the root volume at 2.93, are not built: 409."""
+    """Below 2.93 another image is a 400 (nova's); at 2.93 the root volume
+    is reimaged (test_rebuild_volume_backed.py), but not by a compute host
+    older than RPC 1.15: 409."""
     fake_clients.seed(str(cloud.env.tmp_path / 'fake'), volumes=[
         {'id': VOL, 'name': 'boot', 'size': 1, 'project_id': 'demo', 'bootable': 'true'}])
     server_id = _bfv(cloud, [{'source_type': 'volume', 'destination_type': 'volume',
@@ -691,8 +692,12 @@ def test_rebuild_of_a_volume_backed_server(cloud):
     resp = cloud.app.post_json(url, body, headers=headers(DEMO, '2.92'), status=400)
     assert 'different image for a volume-backed server' in \
         resp.json['badRequest']['message']
-    resp = cloud.app.post_json(url, body, headers=headers(DEMO, '2.93'), status=409)
-    assert 'volume-backed' in resp.json['conflictingRequest']['message']
+    cfg.CONF.set_override('compute', '1.14', group='upgrade_levels')
+    try:
+        resp = cloud.app.post_json(url, body, headers=headers(DEMO, '2.93'), status=409)
+    finally:
+        cfg.CONF.clear_override('compute', group='upgrade_levels')
+    assert '1.15' in resp.json['conflictingRequest']['message']
     view = cloud.show(server_id, DEMO)
     assert view['status'] == 'ACTIVE' and view['OS-EXT-STS:task_state'] is None
 

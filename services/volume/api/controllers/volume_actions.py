@@ -14,6 +14,11 @@ STATUSES = ('available', 'error', 'creating', 'deleting', 'in-use', 'attaching',
             'downloading', 'uploading', 'retyping', 'backing-up', 'restoring-backup',
             'error_restoring', 'error_managing', 'awaiting-transfer')
 ATTACH_STATUSES = ('attached', 'detached')
+#: What os-reimage takes without ``reimage_reserved``.
+REIMAGE_STATUSES = ('available', 'error')
+#: Actions that exist from a microversion on (3.<minor>); below it they are
+#: unknown actions, as any other name.
+SINCE = {'os-reimage': 68}
 
 
 def register(r):
@@ -26,7 +31,7 @@ def action(req, volume_id):
         raise exception.InvalidInput(reason='The action body must hold exactly one action.')
     name, args = next(iter(body.items()))
     handler = ACTIONS.get(name)
-    if handler is None:
+    if handler is None or not req.at_least(SINCE.get(name, 0)):
         raise exception.InvalidInput(reason='There is no such action: %s' % name)
     return handler(req, volume_id, args)
 
@@ -130,6 +135,27 @@ def retype(req, volume_id, args):
     return router.Response(None, 202)
 
 
+def reimage(req, volume_id, args):
+    """Write an image over the volume's data (3.68).  An available or
+    error volume, or (``reimage_reserved``, compute's rebuild of a
+    volume-backed server) a reserved one; the image must be active and fit
+    the volume.  202; the volume is ``downloading`` meanwhile."""
+    args = _args(args, 'os-reimage')
+    volume = volumes.get_volume(req, volume_id, 'volume:reimage')
+    common.validate(schemas.REIMAGE, args)
+    reserved = common.boolean(args.get('reimage_reserved', False), 'reimage_reserved')
+    if reserved:
+        policies.authorize(req.context, 'volume:reimage_reserved', volume['project_id'])
+    allowed = REIMAGE_STATUSES + (('reserved',) if reserved else ())
+    if volume['status'] not in allowed:
+        raise exception.InvalidVolume(
+            reason='Volume %s status must be %s to reimage it, but current status is: %s.'
+                   % (volume_id, ' or '.join(allowed), volume['status']))
+    image = volumes.image_values(req, args['image_id'], volume['size'])
+    common.conductor().volume_reimage(req.context, volume_id, image, reserved)
+    return router.Response(None, 202)
+
+
 def reset_status(req, volume_id, args):
     args = _args(args, 'os-reset_status')
     volumes.get_volume(req, volume_id, 'volume_extension:volume_admin_actions:reset_status')
@@ -207,6 +233,7 @@ ACTIONS = {
     'os-reset_status': reset_status,
     'os-volume_upload_image': upload_image,
     'os-retype': retype,
+    'os-reimage': reimage,
     'os-force_delete': force_delete,
     'os-migrate_volume_completion': migrate_volume_completion,
 }

@@ -49,6 +49,11 @@ TABLE = [
      [VA]),
     ('volume_extension:volume_actions:upload_public', ADMIN,
      'Upload a volume to a public image.', [VA]),
+    ('volume:reimage', MEMBER,
+     'Write an image over an available or error volume (os-reimage, 3.68).', [VA]),
+    ('volume:reimage_reserved', MEMBER,
+     'Write an image over a reserved volume (os-reimage with reimage_reserved: '
+     "compute's rebuild of a volume-backed server).", [VA]),
     ('volume:retype', MEMBER, 'Change the type of a volume (os-retype).', [VA]),
     ('volume:update_readonly_flag', MEMBER, 'Set the read-only flag (os-update_readonly_flag).',
      [VA]),
