@@ -396,6 +396,14 @@ class VolumeDetachFailed(ComputeError):
     msg_fmt = 'Volume %(volume_id)s could not be detached: %(reason)s'
 
 
+class VolumeSwapFailed(ComputeError):
+    msg_fmt = 'Volume %(volume_id)s could not be swapped for another: %(reason)s'
+
+
+class VolumeReimageFailed(ComputeError):
+    msg_fmt = 'Volume %(volume_id)s could not be reimaged: %(reason)s'
+
+
 class VolumeNotReady(ComputeError):
     msg_fmt = 'Volume %(volume_id)s did not become available: %(reason)s'
 

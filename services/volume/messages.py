@@ -15,6 +15,7 @@ ACTIONS = {
     '008': 'snapshot create',
     '009': 'snapshot delete',
     '011': 'retype volume',
+    '022': 'reimage volume',
 }
 SCHEDULE = '001'
 UPLOAD = '003'
@@ -24,6 +25,7 @@ CREATE = '007'
 SNAPSHOT_CREATE = '008'
 SNAPSHOT_DELETE = '009'
 RETYPE = '011'
+REIMAGE = '022'
 
 #: detail id: why it failed
 DETAILS = {

@@ -515,7 +515,8 @@ def external_instance_events(context, events):
         instance = instances.get(event['server_uuid'])
         if instance is None:
             code = 404
-        elif event['name'] in ('volume-extended', 'accelerator-request-bound') and \
+        elif event['name'] in ('volume-extended', 'accelerator-request-bound',
+                               'volume-reimaged') and \
                 event.get('tag') is None:
             code = 400
         elif event['name'] == 'power-update' and event.get('tag') not in (

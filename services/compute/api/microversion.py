@@ -68,7 +68,8 @@ History of what changes with each version we implement:
     2.90 ``hostname`` on create, update and rebuild
     2.91 unshelve to a host, and to any availability zone
     2.92 keypair import needs ``public_key``
-    2.93 rebuild of volume-backed servers (409, as before)
+    2.93 rebuild of volume-backed servers: the volume service reimages the
+         root volume (volume 3.68 os-reimage, ``volume-reimaged`` event)
     2.94 fully qualified ``hostname``
     2.95 evacuate leaves the server stopped
     2.96 ``pinned_availability_zone`` in servers

@@ -12,6 +12,7 @@ import json
 import os
 import tempfile
 
+from oslo_config import cfg
 from oslo_log import log as logging
 from oslo_utils import strutils
 
@@ -23,6 +24,7 @@ from services.compute.objects import block_device as bdm_obj
 from services.compute.objects import instance as inst_obj
 from services.compute.objects import instance_action as action_obj
 
+CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 #: What a request asks to boot from: (source_type, destination_type).
 _VOLUME_SOURCES = {('volume', 'volume'), ('image', 'volume'), ('blank', 'volume'),
@@ -110,12 +112,61 @@ def attach(context, instance, volume_id, device=None, tag=None,
     return bdm
 
 
-def check_swappable(context, volume_id):
-    """As nova: a multiattach volume attached to more than one server is
-    not swapped for another (400), whatever the driver could do."""
-    volume = clients.volume_client().get(context, volume_id)
-    if volume.get('multiattach') and len(volume.get('attachments') or []) > 1:
+# -- swap volume (PUT os-volume_attachments/{volume} with another volumeId) --------
+
+def swap_volumes(context, old_volume_id, new_volume_id):
+    """The two volumes of a swap, as nova looks at them first: the old one
+    404 when unknown, 409 when the volume service is not migrating it (a
+    swap is the volume service's call, unless
+    ``[compute_api] allow_volume_swap_without_migration``); the new one,
+    named in the body, 400 when unknown."""
+    volume_api = clients.volume_client()
+    old = volume_api.get(context, old_volume_id)
+    if not old.get('migration_status') and \
+            not CONF.compute_api.allow_volume_swap_without_migration:
+        raise exception.Conflict(reason='Volume %s is not migrating; only the volume service '
+                                        'swaps it for another' % old_volume_id)
+    try:
+        new = volume_api.get(context, new_volume_id)
+    except exception.VolumeNotFound as exc:
+        raise exception.Invalid(reason=str(exc))
+    return old, new
+
+
+def check_swappable(instance, old, new):
+    """As nova: the old volume attached to this server, the new one
+    available and no smaller, and a multiattach volume attached to more
+    than one server not swapped (400 each)."""
+    attachments = old.get('attachments') or []
+    if not any(a.get('server_id') == instance.uuid for a in attachments):
+        raise exception.InvalidVolume(reason='volume %s is not attached to server %s'
+                                             % (old['id'], instance.uuid))
+    if old.get('multiattach') and len(attachments) > 1:
         raise exception.MultiattachSwapVolumeNotSupported()
+    if new.get('status') != 'available' or new.get('attachments'):
+        raise exception.InvalidVolume(reason='volume %s must be available to take the place '
+                                             'of another, but is %s'
+                                             % (new['id'], new.get('status')))
+    if int(new.get('size') or 0) < int(old.get('size') or 0):
+        raise exception.InvalidVolume(reason='volume %s (%s GiB) is smaller than volume %s '
+                                             '(%s GiB)' % (new['id'], new.get('size'),
+                                                           old['id'], old.get('size')))
+
+
+def swap(context, instance, old, new):
+    """Reserve the new volume for the server and cast the swap to its host
+    (compute RPC 1.14), which copies the guest's disk onto it, moves the
+    mapping and lets the old volume go."""
+    get_mapping(context, instance, old['id'])  # 404: not this server's
+    volume_api = clients.volume_client()
+    attachment = volume_api.attachment_create(context, new['id'], instance.uuid)
+    try:
+        action_obj.InstanceAction.action_start(context, instance.uuid, 'swap_volume')
+        compute_rpcapi.ComputeAPI().swap_volume(context, instance.host, instance.uuid,
+                                                old['id'], new['id'], attachment['id'])
+    except Exception:
+        _delete_attachment(context, attachment['id'])
+        raise
 
 
 def detach(context, instance, volume_id):

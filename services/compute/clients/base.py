@@ -256,6 +256,12 @@ class VolumeClientBase(abc.ABC):
     def attachment_delete(self, context, attachment_id, project_id=None):
         """Delete the attachment; one that is gone is not an error."""
 
+    @abc.abstractmethod
+    def reimage(self, context, volume_id, image_id, reimage_reserved=False, project_id=None):
+        """Have the volume service write the image over the volume
+        (os-reimage, 3.68); it reports the end with ``volume-reimaged``.
+        InvalidVolume when refused (status, image too big)."""
+
     # -- the os-volumes / os-snapshots proxies (below 2.36), with the user's token --
 
     @abc.abstractmethod
@@ -299,6 +305,16 @@ class VolumeClientBase(abc.ABC):
         finishes), ``error`` / ``error_deleting`` when it failed.
         SnapshotNotFound for an unknown snapshot, InvalidVolume when the
         volume service refuses the status."""
+
+    @abc.abstractmethod
+    def migrate_volume_completion(self, context, old_volume_id, new_volume_id, error=False,
+                                  project_id=None):
+        """Tell the volume service a swap of ``old_volume_id`` for
+        ``new_volume_id`` is done (``os-migrate_volume_completion``, admin);
+        answers the id the server's mapping keeps (``save_volume_id``: the
+        new volume's, or the old one's when the volume service migrated it
+        and gave the new volume the old id).  VolumeNotFound, InvalidVolume
+        when refused."""
 
 
 def subnet_info(subnet):

@@ -330,6 +330,8 @@ class FakeVolumeClient(base.VolumeClientBase):
         #: os-update_snapshot_status reports: {snapshot_id: [{status, progress}]}.
         self.snapshot_reports = _Store(directory, 'snapshot_reports.json')
         self.snapshots = _Store(directory, 'snapshots.json')
+        #: os-reimage calls: {volume_id: [image_id, ...]}
+        self.reimaged = _Store(directory, 'reimaged.json')
 
     def _visible(self, context, volume):
         return context.is_admin or volume.get('project_id') in (context.project_id, None)
@@ -385,9 +387,14 @@ class FakeVolumeClient(base.VolumeClientBase):
                       'connector': connector, 'connection_info': {},
                       'attach_mode': 'rw'}
 
+        # As the volume service: a volume attached to this same server may
+        # be reserved for it again (a rebuild that reimages its root volume).
+        own = any(a.get('volume_id') == volume_id and a.get('instance') == instance_uuid
+                  for a in self.attachments.read().values())
+
         def reserve(data):
             current = data[volume_id]
-            shared = current.get('multiattach') and current['status'] in (
+            shared = (current.get('multiattach') or own) and current['status'] in (
                 'in-use', 'reserved', 'attaching')
             if current['status'] != 'available' and not shared:
                 raise exception.InvalidVolume(
@@ -446,15 +453,71 @@ class FakeVolumeClient(base.VolumeClientBase):
         if attachment is None:
             return
 
+        others = [a for a in self.attachments.read().values()
+                  if a.get('volume_id') == attachment['volume_id']]
+
         def release(data):
             volume = data.get(attachment['volume_id'])
             if volume is None:
                 return
             volume['attachments'] = [a for a in volume['attachments']
                                      if a['attachment_id'] != attachment_id]
-            if not volume['attachments']:
-                volume['status'] = 'available'
+            if not volume['attachments'] and volume['status'] not in ('downloading', 'error'):
+                volume['status'] = 'reserved' if others else 'available'
         self.volumes.update(release)
+
+    def migrate_volume_completion(self, context, old_volume_id, new_volume_id, error=False,
+                                  project_id=None):
+        """As the volume service for a swap it did not start: the old
+        volume's attachments to the servers the new one is attached to go
+        (the old volume ``available`` once it has none); the new id."""
+        self.get(context, old_volume_id, project_id)
+        new = self.get(context, new_volume_id, project_id)
+        if error:
+            return new_volume_id
+        servers = {a['server_id'] for a in new.get('attachments') or []}
+        for attachment_id, attachment in list(self.attachments.read().items()):
+            if attachment['volume_id'] == old_volume_id and attachment['instance'] in servers:
+                self.attachment_delete(context, attachment_id)
+        return new_volume_id
+
+    def reimage(self, context, volume_id, image_id, reimage_reserved=False, project_id=None):
+        """The image's id recorded at once (``reimaged``: the calls, in
+        order); the volume stays ``downloading`` until the test reports it
+        done (:meth:`finish_reimage`), as the volume service's
+        ``volume-reimaged`` event would."""
+        self.get(context, volume_id, project_id)
+
+        def downloading(data):
+            volume = data[volume_id]
+            allowed = ('available', 'error') + (('reserved',) if reimage_reserved else ())
+            if volume['status'] not in allowed:
+                raise exception.InvalidVolume(
+                    reason='Volume %s status must be %s to reimage it, but is %s'
+                           % (volume_id, ' or '.join(allowed), volume['status']))
+            volume['previous_status'] = volume['status']
+            volume['status'] = 'downloading'
+        self.volumes.update(downloading)
+        self.reimaged.update(lambda data: data.setdefault(volume_id, []).append(image_id))
+
+    def finish_reimage(self, volume_id, ok=True):
+        """The end of a reimage: the volume shows its new image and is back
+        to its status (``error`` when not ``ok``)."""
+        image_id = self.reimaged.read()[volume_id][-1]
+        reserved = any(a.get('volume_id') == volume_id
+                       for a in self.attachments.read().values())
+
+        def done(data):
+            volume = data[volume_id]
+            if ok:
+                volume['volume_image_metadata'] = dict(
+                    volume.get('volume_image_metadata') or {}, image_id=image_id)
+                previous = volume.pop('previous_status', 'available')
+                volume['status'] = 'reserved' if previous == 'reserved' and reserved \
+                    else 'available'
+            else:
+                volume['status'] = 'error'
+        self.volumes.update(done)
 
     # -- os-volumes / os-snapshots --------------------------------------------------
 

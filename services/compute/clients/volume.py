@@ -1,6 +1,7 @@
 """Volume service (Cinder Block Storage v3 REST) client.
 
-Every call sends microversion 3.44 (attachments with ``os-complete``).  The
+Every call sends microversion 3.44 (attachments with ``os-complete``), but
+os-reimage, 3.68.  The
 endpoint is the service user's catalog entry of type ``volumev3`` (then
 ``block-storage``); Cinder's URLs carry a project, which is the acting
 user's (or, for a background call as the service user, the volume's owner:
@@ -18,6 +19,8 @@ from services.compute import exception
 from services.compute.clients import base
 
 MICROVERSION = '3.44'
+#: os-reimage (a rebuild of a volume-backed server) is sent at 3.68.
+REIMAGE_MICROVERSION = '3.68'
 SERVICE_TYPES = ('volumev3', 'block-storage')
 _VERSIONED = re.compile(r'^(?P<root>.*?/v3)(?:/[^/]*)?/?$')
 
@@ -59,11 +62,12 @@ class VolumeClient(base.VolumeClientBase):
                 return url
         return None
 
-    def _request(self, context, method, path, project_id=None, **kwargs):
+    def _request(self, context, method, path, project_id=None, microversion=MICROVERSION,
+                 **kwargs):
         project = project_id or getattr(context, 'project_id', None)
         url = '%s/%s%s' % (self._endpoint_root(), project, path)
         headers = kwargs.pop('headers', {})
-        headers['OpenStack-API-Version'] = 'volume %s' % MICROVERSION
+        headers['OpenStack-API-Version'] = 'volume %s' % microversion
         try:
             return base.service_session().request(
                 url, method, raise_exc=False, auth=base.request_auth(context),
@@ -126,6 +130,14 @@ class VolumeClient(base.VolumeClientBase):
                              project_id)
         if resp.status_code != 404:  # gone already is what we wanted
             _check(resp, attachment_id, attachment=True)
+
+    def reimage(self, context, volume_id, image_id, reimage_reserved=False, project_id=None):
+        """os-reimage (volume 3.68): the volume service writes the image over
+        the volume and reports the end with ``volume-reimaged``."""
+        body = {'os-reimage': {'image_id': image_id, 'reimage_reserved': reimage_reserved}}
+        resp = self._request(context, 'POST', '/volumes/%s/action' % _quoted(volume_id),
+                             project_id, microversion=REIMAGE_MICROVERSION, json=body)
+        _check(resp, volume_id)
 
     # -- os-volumes / os-snapshots --------------------------------------------------
 
@@ -196,6 +208,15 @@ class VolumeClient(base.VolumeClientBase):
         if resp.status_code == 404:
             raise exception.SnapshotNotFound(snapshot_id=snapshot_id)
         _check(resp, snapshot_id)
+
+    def migrate_volume_completion(self, context, old_volume_id, new_volume_id, error=False,
+                                  project_id=None):
+        body = {'os-migrate_volume_completion': {'new_volume': new_volume_id,
+                                                 'error': bool(error)}}
+        resp = self._request(context, 'POST', '/volumes/%s/action' % _quoted(old_volume_id),
+                             project_id, json=body)
+        _check(resp, old_volume_id)
+        return resp.json().get('save_volume_id') or new_volume_id
 
 
 def _quoted(resource_id):

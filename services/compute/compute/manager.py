@@ -68,6 +68,14 @@ def _delete_image(context, image_id):
         LOG.warning('Could not delete image %s: %s', image_id, exc)
 
 
+def volume_image(image):
+    """What a guest booting from a volume written from ``image`` keeps of
+    it: its properties (kernel, ramdisk, hardware), no id (nothing to
+    fetch but the kernel and ramdisk)."""
+    return {'properties': dict(image.get('properties') or {}),
+            'min_disk': image.get('min_disk') or 0, 'min_ram': image.get('min_ram') or 0}
+
+
 def tail(text, length):
     """The last ``length`` lines of a console log as nova counts them: the
     text after the last newline is a line too (empty when the log ends with
@@ -557,40 +565,57 @@ class ComputeManager:
             instance.save()
 
     def rebuild_instance(self, context, instance_uuid, image_ref, evacuated_from=None,
-                         target_state=None):
+                         target_state=None, reimage_boot_volume=False):
         """Rebuild in place, or (``evacuated_from``) on this host for a
         server whose host is down.  As nova: a server rebuilt or evacuated
         while stopped is stopped again afterwards, and ``target_state``
-        ``stopped`` (an evacuation at 2.95) leaves any server stopped."""
+        ``stopped`` (an evacuation at 2.95) leaves any server stopped.
+        ``reimage_boot_volume`` (compute RPC 1.15, 2.93): the server boots
+        from a volume, which the volume service rewrites with ``image_ref``
+        before the new guest boots from it."""
         instance = self._get(context, instance_uuid)
         was_stopped = instance.vm_state == inst_obj.STOPPED or target_state == inst_obj.STOPPED
+        root = None
         with self._event(context, instance_uuid, 'compute_rebuild_instance'):
             try:
                 block_devices = None
                 if not evacuated_from:
                     # Attached volumes leave the old guest and come back in
-                    # the new one; their attachments stay as they are.
+                    # the new one; their attachments stay as they are (but a
+                    # root volume being reimaged: it gets a new one).
                     bdms = self._volume_mappings(context, instance)
                     volumes.unplug_for_rebuild(context, self.driver, instance, bdms)
                     self.driver.destroy(context, instance, instance.network_info)
+                    if reimage_boot_volume:
+                        root = self._root_mapping(instance, bdms)
+                        bdms = [b for b in bdms if b is not root]
                     block_devices = volumes.replug_for_rebuild(context, instance, bdms,
                                                                self.host) or None
                 else:
                     clients.network_client().bind_ports(context, instance, self.host)
                 image = clients.image_client().get(context, image_ref) if image_ref else {}
-                path = self._cached_image(context, image_ref)
+                if root is not None:
+                    block_devices = [self._reimage_root(context, instance, root, image)] + \
+                        (block_devices or [])
+                    # Booted from the volume: the image's properties only.
+                    image, path = volume_image(image), None
+                else:
+                    path = self._cached_image(context, image_ref)
                 image = self._with_boot_files(context, image)
                 instance.task_state = 'rebuild_spawning'
                 instance.save()
                 self.driver.spawn(context, instance, image, path, instance.network_info,
                                   instance.flavor, block_device_info=block_devices)
+                if root is not None:
+                    volumes.complete_all(context, instance, [root])
             except Exception as exc:
                 instance.set_error('Rebuild failed: %s' % exc)
                 if evacuated_from:
                     migration_obj.Migration.advance(context, instance_uuid, 'failed',
                                                     [migration_obj.EVACUATION])
                 raise
-            instance.image_ref = image_ref
+            if root is None:  # a volume-backed server has no image of its own
+                instance.image_ref = image_ref
             instance.vm_state = inst_obj.ACTIVE
             if was_stopped:
                 self.driver.power_off(instance)
@@ -602,6 +627,23 @@ class ComputeManager:
             if evacuated_from:
                 migration_obj.Migration.advance(context, instance_uuid, 'done',
                                                 [migration_obj.EVACUATION])
+
+    @staticmethod
+    def _root_mapping(instance, bdms):
+        root = next((b for b in bdms if b.is_root), None)
+        if root is None or not root.volume_id:
+            raise exception.VolumeReimageFailed(
+                volume_id=None, reason='server %s does not boot from a volume' % instance.uuid)
+        return root
+
+    def _reimage_root(self, context, instance, root, image):
+        """The root volume rewritten with ``image`` by the volume service,
+        waited for ``[DEFAULT] reimage_timeout_per_gb`` per GiB of the
+        image; its ``block_device_info`` entry."""
+        gib = max(1, -(-int(image.get('size') or 0) // (1 << 30)))
+        timeout = CONF.reimage_timeout_per_gb * gib
+        return volumes.reimage_root(context, instance, root, image['id'], self.host,
+                                    self.instance_events, timeout)
 
     def snapshot_instance(self, context, instance_uuid, image_id):
         instance = self._get(context, instance_uuid)
@@ -847,6 +889,33 @@ class ComputeManager:
                 instance.add_fault(getattr(exc, 'code', 500),
                                    'Failed to detach volume %s: %s' % (volume_id, exc),
                                    host=self.host)
+
+    # -- swap volume (compute RPC 1.14) -------------------------------------------------
+    def swap_volume(self, context, instance_uuid, old_volume_id, new_volume_id,
+                    new_attachment_id):
+        """Put the guest's disk on ``new_volume_id`` (``compute/volumes.py``);
+        a failure leaves it on the old volume, releases the new one and a
+        fault on the server."""
+        with self._instance_lock(instance_uuid):
+            try:
+                instance = self._get(context, instance_uuid)
+                bdm = bdm_obj.BlockDeviceMapping.get_by_volume(context, instance_uuid,
+                                                               old_volume_id)
+            except (exception.InstanceNotFound, exception.VolumeBDMNotFound):
+                # Deleted or detached meanwhile: the reservation goes.
+                try:
+                    clients.volume_client().attachment_delete(context, new_attachment_id)
+                except Exception as exc:
+                    LOG.warning('Deleting attachment %s failed: %s', new_attachment_id, exc)
+                return
+            try:
+                with self._event(context, instance_uuid, 'compute_swap_volume'):
+                    volumes.swap(context, self.driver, instance, bdm, new_volume_id,
+                                 new_attachment_id, self.host)
+            except Exception as exc:
+                instance.add_fault(getattr(exc, 'code', 500),
+                                   'Failed to swap volume %s for %s: %s'
+                                   % (old_volume_id, new_volume_id, exc), host=self.host)
 
     # -- assisted volume snapshots (compute RPC 1.11) ---------------------------------
     def volume_snapshot_create(self, context, instance_uuid, volume_id, create_info):

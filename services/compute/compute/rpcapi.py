@@ -34,6 +34,11 @@ Version history:
            disconnects them, the destination connects them; a revert the
            other way round) and a volume-backed server's root volume (the
            API resizes and migrates a server with volumes only at 1.13)
+    1.14 - swap_volume (cast: the guest's disk copied from one volume onto
+           another, its mapping moved; the API swaps volumes only at 1.14)
+    1.15 - rebuild_instance takes ``reimage_boot_volume`` (2.93: the root
+           volume of a volume-backed server is reimaged by the volume
+           service; the API rebuilds such a server only at 1.15)
 """
 
 import oslo_messaging as messaging
@@ -49,16 +54,21 @@ TOPIC = 'compute'
 # deferred delete (1.6), resize through the source and VNC consoles (1.7),
 # diagnostics, admin password, network info refresh, resize source cleanup (1.8),
 # rebuild's target state (1.10), assisted volume snapshots (1.11),
-# backups and rebuild with volumes (1.12), resize with volumes (1.13) --
-RPC_API_VERSION = '1.13'
+# backups and rebuild with volumes (1.12), resize with volumes (1.13),
+# swap volume (1.14), rebuild reimaging the root volume (1.15) --
+RPC_API_VERSION = '1.15'
 #: The first version whose rebuild_instance takes ``target_state``.
 REBUILD_TARGET_STATE = '1.10'
 #: The first version with backup_instance.
 BACKUP = '1.12'
+#: The first version whose rebuild_instance reimages a root volume.
+REIMAGE_BOOT_VOLUME = '1.15'
 #: The first version whose rebuild_instance plugs the volumes back.
 REBUILD_WITH_VOLUMES = '1.12'
 #: The first version whose resize and cold migration move the volumes.
 RESIZE_WITH_VOLUMES = '1.13'
+#: The first version with swap_volume.
+SWAP_VOLUME = '1.14'
 
 
 class ComputeAPI:
@@ -106,12 +116,17 @@ class ComputeAPI:
         self._cast(context, host, 'resume_instance', instance_uuid=instance_uuid)
 
     def rebuild_instance(self, context, host, instance_uuid, image_ref, evacuated_from=None,
-                         target_state=None):
+                         target_state=None, reimage_boot_volume=False):
         """``target_state``: ``stopped`` to leave the guest powered off
-        (an evacuation at 2.95); None keeps the state the server had."""
+        (an evacuation at 2.95); None keeps the state the server had.
+        ``reimage_boot_volume``: the server boots from a volume, which the
+        volume service rewrites with ``image_ref`` (2.93)."""
         extra, version = {}, '1.0'
         if target_state is not None:
             extra, version = {'target_state': target_state}, REBUILD_TARGET_STATE
+        if reimage_boot_volume:
+            extra['reimage_boot_volume'] = True
+            version = REIMAGE_BOOT_VOLUME
         self._cast(context, host, 'rebuild_instance', version=version,
                    instance_uuid=instance_uuid, image_ref=image_ref,
                    evacuated_from=evacuated_from, **extra)
@@ -275,3 +290,13 @@ class ComputeAPI:
         self._cast(context, host, 'volume_snapshot_delete', version='1.11',
                    instance_uuid=instance_uuid, volume_id=volume_id,
                    snapshot_id=snapshot_id, delete_info=delete_info)
+
+    # -- 1.14: swap volume ------------------------------------------------------
+    def swap_volume(self, context, host, instance_uuid, old_volume_id, new_volume_id,
+                    new_attachment_id):
+        """Copy the guest's disk from ``old_volume_id`` onto
+        ``new_volume_id`` (reserved with ``new_attachment_id``), move the
+        mapping and release the old volume (cast)."""
+        self._cast(context, host, 'swap_volume', version=SWAP_VOLUME,
+                   instance_uuid=instance_uuid, old_volume_id=old_volume_id,
+                   new_volume_id=new_volume_id, new_attachment_id=new_attachment_id)

@@ -16,6 +16,11 @@ path that takes a volume from its guest (detach, server delete, a failed
 build's clean-up) first has ``merge_overlays`` write them back into the
 volume's own file; when that fails the volume stays attached.
 
+Swap volume (compute RPC 1.14) runs here too: the new volume connected
+beside the old one, the driver copies the guest's disk onto it, the mapping
+moves (same device, new attachment), then the volume service hears it with
+``os-migrate_volume_completion`` and the old volume is let go.
+
 A multiattach volume (2.60) is connected once per server like any other,
 its ``connection_info`` marked ``multiattach`` (the guest's disk is then
 shareable); what undoes a host connection (detach, delete, a move, a
@@ -32,6 +37,7 @@ import time
 
 from oslo_config import cfg
 from oslo_log import log as logging
+from oslo_utils import excutils
 
 from services.compute import clients
 from services.compute import exception
@@ -201,6 +207,73 @@ def attach(context, driver, instance, bdm, host):
                      project_id=instance.project_id)
         _best_effort('Removing the mapping of %s' % bdm.volume_id, bdm.destroy)
         raise
+
+
+class _Reserved:
+    """The new volume of a swap as ``connect_mapping`` takes a mapping."""
+
+    def __init__(self, volume_id, attachment_id, device_name):
+        self.volume_id, self.attachment_id, self.device_name = (volume_id, attachment_id,
+                                                                device_name)
+
+
+def swap(context, driver, instance, bdm, new_volume_id, new_attachment_id, host):
+    """Swap volume on the server's host: the old volume's overlays merged
+    back, the new volume (reserved by the API with ``new_attachment_id``)
+    connected, the guest's disk copied onto it by the driver, then the
+    mapping moved to it (same device), its attachment completed, the volume
+    service told (``os-migrate_volume_completion``: the id the mapping
+    keeps) and the old volume's connection and attachment released.  A
+    failure before the guest moved leaves the old volume as it was and the
+    new one released."""
+    volume_api = clients.volume_client()
+    project = instance.project_id
+    old_volume_id = bdm.volume_id
+    new_info = None
+    try:
+        merge_overlays(context, driver, instance, bdm)
+        old_info = bdm.connection_info
+        if not old_info:
+            raise exception.VolumeSwapFailed(volume_id=old_volume_id,
+                                             reason='it is not connected on this host')
+        old = volume_api.get(context, old_volume_id, project_id=project)
+        new = volume_api.get(context, new_volume_id, project_id=project)
+        new_info = connect_mapping(context, instance,
+                                   _Reserved(new_volume_id, new_attachment_id,
+                                             bdm.device_name), host)
+        grow = int(new.get('size') or 0) > int(old.get('size') or 0)
+        driver.swap_volume(context, instance, old_info, new_info, bdm.device_name,
+                           resize_to=int(new['size']) if grow else 0)
+    except Exception:
+        with excutils.save_and_reraise_exception():
+            if new_info:
+                disconnect_unless_shared(context, instance, new_info, host)
+            _best_effort('Deleting attachment %s' % new_attachment_id,
+                         volume_api.attachment_delete, context, new_attachment_id,
+                         project_id=project)
+            _best_effort('Reporting the failed swap of %s' % old_volume_id,
+                         volume_api.migrate_volume_completion, context, old_volume_id,
+                         new_volume_id, error=True, project_id=project)
+    # The guest is on the new volume: so is its mapping, whatever follows.
+    old_attachment_id = bdm.attachment_id
+    bdm.volume_id, bdm.attachment_id = new_volume_id, new_attachment_id
+    bdm.connection_info, bdm.volume_size = new_info, new.get('size')
+    bdm.save()
+    disconnect_unless_shared(context, instance, old_info, host)
+    volume_api.attachment_complete(context, new_attachment_id, project_id=project)
+    saved = volume_api.migrate_volume_completion(context, old_volume_id, new_volume_id,
+                                                 project_id=project)
+    if saved and saved != new_volume_id:
+        # The volume service migrated the old volume and gave the new one
+        # its id: the mapping keeps that id.
+        bdm.volume_id = saved
+        bdm.connection_info = dict(new_info, serial=saved, volume_id=saved)
+        bdm.save()
+    elif old_attachment_id:
+        # Gone already when the volume service released it in the completion.
+        volume_api.attachment_delete(context, old_attachment_id, project_id=project)
+    LOG.info('Volume %s of %s swapped for %s on %s', old_volume_id, instance.uuid,
+             new_volume_id, bdm.device_name)
 
 
 def merge_overlays(context, driver, instance, bdm):
@@ -394,6 +467,58 @@ def replug_for_rebuild(context, instance, bdms, host):
             bdm.save()
         devices.append(block_device(bdm))
     return devices
+
+
+def reimage_root(context, instance, bdm, image_id, host, events, timeout):
+    """A rebuild of a server that boots from a volume (2.93), the old guest
+    gone: the root volume leaves this host and is reserved for the server
+    by a new attachment before its old one goes (so it stays ``reserved``),
+    the volume service writes ``image_id`` over it (os-reimage with
+    ``reimage_reserved``) and reports the end with ``volume-reimaged``,
+    waited for up to ``timeout`` seconds through ``events`` (the host's
+    InstanceEvents); then the new attachment connects.  Answers the
+    volume's ``block_device_info`` entry; the caller completes the
+    attachment once the guest runs.  Raises VolumeReimageFailed on a
+    failure or the timeout, the new attachment deleted (the mapping is
+    kept, with no attachment: a later rebuild or the server's delete
+    starts from there)."""
+    volume_api = clients.volume_client()
+    project = instance.project_id
+    if bdm.connection_info:
+        disconnect_unless_shared(context, instance, bdm.connection_info, host)
+    new_id = volume_api.attachment_create(context, bdm.volume_id, instance.uuid,
+                                          project_id=project)['id']
+    old_id, bdm.attachment_id, bdm.connection_info = bdm.attachment_id, new_id, None
+    bdm.save()
+    try:
+        if old_id:
+            volume_api.attachment_delete(context, old_id, project_id=project)
+        with events.expect(instance.uuid, [('volume-reimaged', bdm.volume_id)]) as waiter:
+            volume_api.reimage(context, bdm.volume_id, image_id, reimage_reserved=True,
+                               project_id=project)
+            LOG.info('Waiting up to %d s for volume-reimaged of %s for %s', timeout,
+                     bdm.volume_id, instance.uuid)
+            if not waiter.wait(timeout):
+                raise exception.VolumeReimageFailed(
+                    volume_id=bdm.volume_id,
+                    reason='no volume-reimaged event within %d s' % timeout)
+            if waiter.cancelled:
+                raise exception.VolumeReimageFailed(volume_id=bdm.volume_id,
+                                                    reason=waiter.cancelled)
+            if waiter.failed:
+                raise exception.VolumeReimageFailed(
+                    volume_id=bdm.volume_id,
+                    reason='the volume service reported it failed (volume-reimaged '
+                           'status failed)')
+        bdm.connection_info = connect_mapping(context, instance, bdm, host)
+        bdm.save()
+    except Exception:
+        _best_effort('Deleting attachment %s' % new_id, volume_api.attachment_delete,
+                     context, new_id, project_id=project)
+        bdm.attachment_id = bdm.connection_info = None
+        _best_effort('Resetting mapping %s' % bdm.uuid, bdm.save)
+        raise
+    return block_device(bdm)
 
 
 def unprepare(context, driver, instance, bdms, host):

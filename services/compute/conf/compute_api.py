@@ -13,6 +13,12 @@ opts = [
                help='External network (name or ID) that POST /os-floating-ips '
                     'allocates from when the request names no pool (nova\'s '
                     '[neutron] default_floating_pool).'),
+    cfg.BoolOpt('allow_volume_swap_without_migration', default=False,
+                help='Let PUT /servers/{id}/os-volume_attachments/{volume} swap an '
+                     'attached volume for another when the volume service is not '
+                     'migrating it.  Off, as nova: such a swap is refused with 409 '
+                     '(only the volume service, during a migration or retype, asks '
+                     'for one), which Tempest expects.'),
 ]
 
 

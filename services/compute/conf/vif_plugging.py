@@ -1,5 +1,7 @@
-"""``[DEFAULT]`` options of a compute host waiting for the network service
-to report a new guest's ports wired (nova's names and defaults)."""
+"""``[DEFAULT]`` options of a compute host waiting for events of other
+services (nova's names and defaults): the network service reporting a new
+guest's ports wired, the volume service reporting a root volume
+reimaged."""
 
 from oslo_config import cfg
 
@@ -17,6 +19,12 @@ opts = [
                 help='Fail the build (server ERROR, ports and guest removed) '
                      'when vif_plugging_timeout passes without the events; '
                      'false boots the guest anyway.'),
+    cfg.IntOpt('reimage_timeout_per_gb', default=60, min=1,
+               help='Seconds per GiB of the image (at least one) a rebuild of '
+                    'a volume-backed server (2.93) waits for the volume service '
+                    'to report its root volume reimaged (a volume-reimaged event '
+                    'through os-server-external-events); then the server is '
+                    'ERROR.'),
 ]
 
 

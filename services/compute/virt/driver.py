@@ -173,6 +173,17 @@ class ComputeDriver(abc.ABC):
         raise exception.DriverNotSupported(operation='Volume detach',
                                            driver=self.hypervisor_type)
 
+    def swap_volume(self, context, instance, old_connection_info, new_connection_info,
+                    mountpoint, resize_to=0):
+        """Swap volume: copy the guest's disk ``mountpoint`` (on the volume
+        of ``old_connection_info``) onto the connected new volume and put
+        the guest on it, running (a copy then a pivot) or stopped (its
+        definition rewritten); ``resize_to`` GiB (0: no change) grows the
+        disk the guest sees when the new volume is bigger.  Raises leaving
+        the guest on the old volume."""
+        raise exception.DriverNotSupported(operation='Swapping a volume',
+                                           driver=self.hypervisor_type)
+
     def volume_snapshot_create(self, context, instance, connection_info, mountpoint,
                                create_info):
         """Assisted snapshot (the volume service's remotefs protocol): put a

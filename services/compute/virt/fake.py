@@ -8,6 +8,7 @@ the whole control plane can run and be benchmarked without QEMU.
 import hashlib
 import json
 import os
+import shutil
 import struct
 import threading
 import time
@@ -235,6 +236,27 @@ class FakeDriver(driver.ComputeDriver):
                 guest['console'].append('[%s] disk %s detached' % (
                     timeutils.utcnow().isoformat(), mountpoint))
                 self._save()
+
+    def swap_volume(self, context, instance, old_connection_info, new_connection_info,
+                    mountpoint, resize_to=0):
+        """The guest's disk ``mountpoint`` moves to the new volume (its file
+        gets the old one's content when both are files here)."""
+        with self._lock:
+            guest = self._guest(instance)
+            volumes = guest.setdefault('volumes', {})
+            if mountpoint not in volumes:
+                raise exception.VolumeSwapFailed(
+                    volume_id=old_connection_info.get('serial'),
+                    reason='%s is not attached to the guest' % mountpoint)
+            old_path = (old_connection_info.get('data') or {}).get('device_path')
+            new_path = (new_connection_info.get('data') or {}).get('device_path')
+            if old_path and new_path and os.path.isfile(old_path) and \
+                    os.path.isdir(os.path.dirname(new_path)):
+                shutil.copyfile(old_path, new_path)
+            volumes[mountpoint] = _volume_record(new_connection_info)
+            guest['console'].append('[%s] disk %s swapped to %s' % (
+                timeutils.utcnow().isoformat(), mountpoint, new_connection_info.get('serial')))
+            self._save()
 
     def volume_snapshot_create(self, context, instance, connection_info, mountpoint,
                                create_info):

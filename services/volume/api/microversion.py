@@ -12,12 +12,13 @@ History of what changes with each version we implement:
     3.65 volume and snapshot ``consumes_quota``
     3.66 snapshot of an in-use volume without ``force``
     3.67 the project id is optional in the URL
+    3.68 volume ``os-reimage`` action (compute's rebuild of a volume-backed server)
 """
 
 from common import microversion
 
 MIN_VERSION = (3, 0)
-MAX_VERSION = (3, 67)
+MAX_VERSION = (3, 68)
 VERSIONS = microversion.Microversions('volume', MIN_VERSION, MAX_VERSION)
 
 to_string = microversion.to_string

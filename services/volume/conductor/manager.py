@@ -424,6 +424,25 @@ class ConductorManager:
         return volume
 
     @_expected
+    def volume_reimage(self, context, volume_id, image, reimage_reserved=False):
+        """The API checked the policy, the image and the status; the status
+        is checked again as it changes (a race is a 400 too)."""
+        allowed = ['available', 'error'] + (['reserved'] if reimage_reserved else [])
+        scope = _scope(context)
+        volume = db_api.volume_get(volume_id, scope)
+        if not volume['host']:
+            raise exception.InvalidVolume(reason='Volume %s has no backend.' % volume_id)
+        previous = volume['status']
+        if previous not in allowed:
+            raise exception.InvalidVolume(
+                reason='Volume %s status must be %s to reimage it, but current status is: '
+                       '%s.' % (volume_id, ' or '.join(allowed), previous))
+        volume = db_api.volume_update(volume_id, {'status': 'downloading'},
+                                      {'status': [previous]}, scope)
+        self.volume_api.reimage(context, volume['host'], volume_id, image, previous)
+        return volume
+
+    @_expected
     def volume_extend(self, context, volume_id, new_size):
         scope = _scope(context)
         volume = db_api.volume_get(volume_id, scope)

@@ -24,6 +24,7 @@ Version history:
           backup_create, backup_get, backup_list, backup_update, backup_delete,
           backup_destroy, backup_restore
     1.2 - backup_create takes incremental
+    1.3 - volume_reimage (os-reimage, 3.68)
 """
 
 import oslo_messaging as messaging
@@ -34,7 +35,7 @@ from services.volume import rpc_errors
 
 CONF = cfg.CONF
 TOPIC = 'volume-conductor'
-RPC_API_VERSION = '1.2'
+RPC_API_VERSION = '1.3'
 
 
 class ConductorAPI:
@@ -148,6 +149,14 @@ class ConductorAPI:
         rpc.require_version(self.client, '1.1', 'volume_conductor')
         return self._call(context, 'volume_upload_image', '1.1', volume_id=volume_id,
                           image=image, force=force)
+
+    def volume_reimage(self, context, volume_id, image, reimage_reserved=False):
+        """Move the volume to ``downloading`` (from available or error, or
+        reserved with ``reimage_reserved``) and have its host write the
+        image over it; ``image`` is ``{'image_id', 'image_metadata'}``."""
+        rpc.require_version(self.client, '1.3', 'volume_conductor')
+        return self._call(context, 'volume_reimage', '1.3', volume_id=volume_id, image=image,
+                          reimage_reserved=reimage_reserved)
 
     def volume_extend(self, context, volume_id, new_size):
         return self._call(context, 'volume_extend', volume_id=volume_id, new_size=new_size)

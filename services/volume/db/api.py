@@ -604,7 +604,9 @@ def _attachment_row(session, attachment_id, project_id=None):
 def attachment_create(volume_id, instance_uuid, attach_mode, project_id=None,
                       connector=None):
     """Reserve ``volume_id`` for ``instance_uuid``: an available volume, or
-    one already attached when it is multiattach; the volume goes to
+    one already attached when it is multiattach or attached to that same
+    server (as cinder: compute's second attachment of a server's own volume,
+    e.g. a rebuild that reimages its root volume); the volume goes to
     ``reserved`` unless it is in use.  With ``connector`` the attachment is
     ``connecting`` (shown as ``reserved``) until its export is recorded: one
     left so was cut short and nobody holds its id."""
@@ -612,7 +614,10 @@ def attachment_create(volume_id, instance_uuid, attach_mode, project_id=None,
     with writer() as session:
         volume = volume_row(session, volume_id, project_id)
         attached = volume.status in ('in-use', 'reserved', 'attaching')
-        if volume.status != 'available' and not (attached and volume.multiattach):
+        same_server = attached and instance_uuid is not None and any(
+            a['instance_uuid'] == instance_uuid for a in _attachments(session, volume.id))
+        if volume.status != 'available' and not (attached and (volume.multiattach
+                                                               or same_server)):
             raise exception.InvalidVolume(
                 reason='Volume %s status must be available or in-use (multiattach) to '
                        'reserve, but the current status is %s.' % (volume.id, volume.status))
@@ -654,17 +659,21 @@ def attachment_list(filters=None, sorts=(('created_at', 'desc'),), limit=None, m
 
 
 def _settle_volume(session, volume):
-    """The volume's status from its attachments."""
+    """The volume's status from its attachments; a volume being reimaged
+    (``downloading``) keeps that status (its host settles it when done),
+    and so does one in ``error`` (a failed reimage: its data is not whole)."""
     statuses = [a.attach_status for a in session.scalars(
         sa.select(models.Attachment).filter_by(volume_id=volume.id))]
     if 'attached' in statuses:
-        volume.status, volume.attach_status = 'in-use', 'attached'
+        status, volume.attach_status = 'in-use', 'attached'
     elif 'attaching' in statuses:
-        volume.status, volume.attach_status = 'attaching', 'attaching'
+        status, volume.attach_status = 'attaching', 'attaching'
     elif statuses:
-        volume.status, volume.attach_status = 'reserved', 'detached'
+        status, volume.attach_status = 'reserved', 'detached'
     else:
-        volume.status, volume.attach_status = 'available', 'detached'
+        status, volume.attach_status = 'available', 'detached'
+    if volume.status not in ('downloading', 'error'):
+        volume.status = status
     volume.updated_at = now()
 
 

@@ -36,6 +36,13 @@ class VolumeDriver(abc.ABC):
     def create_volume_from_image(self, volume, image_path, disk_format):
         """A volume holding the image whose data is in ``image_path``."""
 
+    def reimage_volume(self, volume, image_path, disk_format):
+        """Replace the data of an existing (detached) volume with the image
+        in ``image_path`` (os-reimage).  A driver whose create publishes the
+        new data over the old in one step (the file drivers) needs nothing
+        more; one that cannot create over an existing volume overrides it."""
+        self.create_volume_from_image(volume, image_path, disk_format)
+
     @abc.abstractmethod
     def copy_volume_to_image_file(self, volume, disk_format, path):
         """Write the volume's data to ``path`` in ``disk_format`` (an image

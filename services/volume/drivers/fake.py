@@ -16,6 +16,8 @@ class FakeDriver(drivers.VolumeDriver):
         self.snapshots = {}
         self.fail = set()
         self.connections = []
+        #: volume id -> the image files written over it (os-reimage)
+        self.reimaged = {}
 
     def _check(self, operation):
         if operation in self.fail:
@@ -33,6 +35,11 @@ class FakeDriver(drivers.VolumeDriver):
     def create_volume_from_image(self, volume, image_path, disk_format):
         self._check('create_volume_from_image')
         self.volumes[volume['id']] = volume['size']
+
+    def reimage_volume(self, volume, image_path, disk_format):
+        self._check('reimage_volume')
+        with open(image_path, 'rb') as f:
+            self.reimaged.setdefault(volume['id'], []).append((f.read(), disk_format))
 
     def copy_volume_to_image_file(self, volume, disk_format, path):
         self._check('copy_volume_to_image_file')

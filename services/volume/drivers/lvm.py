@@ -129,12 +129,25 @@ class LVMDriver(drivers.VolumeDriver):
         self._build(volume)
 
     def create_volume_from_image(self, volume, image_path, disk_format):
+        self._check_fits(volume, image_path, disk_format)
+        self._build(volume, self._copy(image_path, disk_format))
+
+    def reimage_volume(self, volume, image_path, disk_format):
+        """The image written into the volume's existing logical volume."""
+        self._check_fits(volume, image_path, disk_format)
+        try:
+            self._copy(image_path, disk_format)(self.device(self._volume_name(volume['id'])))
+        except exception.DriverError:
+            raise
+        except Exception as exc:
+            raise exception.DriverError(reason='%s: %s' % (type(exc).__name__, exc))
+
+    def _check_fits(self, volume, image_path, disk_format):
         out = self._qemu_img('info', '--output=json', '-f', disk_format, image_path)
         virtual = int(json.loads(out)['virtual-size'])
         if virtual > volume['size'] * drivers.GiB:
             raise exception.DriverError(reason='the image needs %d bytes, the volume has %d'
                                         % (virtual, volume['size'] * drivers.GiB))
-        self._build(volume, self._copy(image_path, disk_format))
 
     def copy_volume_to_image_file(self, volume, disk_format, path):
         if disk_format not in file_driver.UPLOAD_FORMATS:

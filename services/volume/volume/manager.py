@@ -44,13 +44,16 @@ def settled_status(volume):
 class VolumeManager:
     target = messaging.Target(version=rpcapi.RPC_API_VERSION)
 
-    def __init__(self, driver=None, offload=run_here, image_client=None):
+    def __init__(self, driver=None, offload=run_here, image_client=None,
+                 compute_client=None):
         """``offload(func, *args)`` runs blocking driver work (a thread in
-        the daemon); ``image_client`` reads images (None: the REST one)."""
+        the daemon); ``image_client`` reads images, ``compute_client``
+        sends server events (None: the REST ones)."""
         self.host = backend_host()
         self.driver = driver or drivers.load_driver(CONF.volume.volume_driver, CONF)
         self.offload = offload
         self.image_client = image_client
+        self.compute_client = compute_client
         self.conductor = conductor_rpcapi.ConductorAPI()
         self.volume_api = rpcapi.VolumeAPI()
         self.periodic_tasks = [(self.report_capacity, CONF.volume.capacity_report_interval)]
@@ -93,6 +96,9 @@ class VolumeManager:
                 self.delete_volume(ctx, volume['id'])
             elif status == 'extending':
                 self._set_volume(ctx, volume['id'], 'error_extending', 'extending')
+            elif status == 'downloading':   # a reimage: its data is not whole
+                self._set_volume(ctx, volume['id'], 'error', 'downloading',
+                                 reason='The volume service restarted while reimaging it.')
             elif status == 'uploading':
                 self._set_volume(ctx, volume['id'], settled_status(volume), 'uploading')
             for attachment in volume['attachments']:
@@ -174,6 +180,12 @@ class VolumeManager:
         return {}
 
     def _create_from_image(self, context, volume, image_id):
+        self._write_image(context, volume, image_id, self.driver.create_volume_from_image)
+
+    def _write_image(self, context, volume, image_id, write):
+        """Download the image into a scratch file and have the driver's
+        ``write(volume, path, disk_format)`` put it on the volume (a create
+        from an image, a reimage)."""
         client = self._image_client()
         record = client.get(context, image_id)
         disk_format = record.get('disk_format') or 'raw'
@@ -185,12 +197,43 @@ class VolumeManager:
         os.close(handle)
         try:
             client.download(context, image_id, path)
-            self.offload(self.driver.create_volume_from_image, volume, path, disk_format)
+            self.offload(write, volume, path, disk_format)
         finally:
             try:
                 os.unlink(path)
             except FileNotFoundError:
                 pass
+
+    def reimage(self, context, volume_id, image, previous_status):
+        """os-reimage: the image written over a ``downloading`` volume, which
+        then shows it (``volume_image_metadata``) and goes back to the status
+        it had (an ``error`` volume, now whole, to ``available``); ``error``
+        when the copy failed.  Either way, the servers the volume is
+        reserved for (compute's rebuild waits) hear ``volume-reimaged``."""
+        ctx = context.elevated()
+        volume = rpc_errors.retried(self.conductor.volume_get, ctx, volume_id)
+        ok = True
+        try:
+            self._write_image(context, volume, image['image_id'], self.driver.reimage_volume)
+        except Exception as exc:
+            ok = False
+            reason = exc.message if isinstance(exc, common_exc.AltoError) else str(exc)
+            LOG.error('Reimaging volume %s with image %s failed: %s', volume_id,
+                      image['image_id'], reason)
+            self._set_volume(ctx, volume_id, 'error', 'downloading', reason=reason)
+            self._message(ctx, volume, messages.REIMAGE, messages.DRIVER_FAILED)
+        else:
+            status = 'available' if previous_status == 'error' else previous_status
+            if status == 'reserved' and not rpc_errors.retried(
+                    self.conductor.volume_get, ctx, volume_id)['attachments']:
+                status = 'available'   # its server gave it up meanwhile
+            self._set_volume(ctx, volume_id, status, 'downloading', bootable=True,
+                             image_id=image['image_id'],
+                             image_metadata=image.get('image_metadata') or {})
+        servers = sorted({a['instance_uuid'] for a in volume['attachments']
+                          if a.get('instance_uuid')})
+        if servers:
+            self._compute_client().volume_reimaged(servers, volume_id, ok)
 
     def delete_volume(self, context, volume_id, cascade=False):
         """Remove the volume's data, then its record.  The conductor may be
@@ -333,6 +376,12 @@ class VolumeManager:
             return self.image_client
         from services.volume.clients import image
         return image.ImageClient()
+
+    def _compute_client(self):
+        if self.compute_client is not None:
+            return self.compute_client
+        from services.volume.clients import compute
+        return compute.ComputeClient()
 
     def initialize_connection(self, context, volume_id, connector):
         volume = self.conductor.volume_get(context.elevated(), volume_id)

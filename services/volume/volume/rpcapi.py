@@ -7,6 +7,7 @@ Version history:
     1.1 - delete_volume takes cascade; copy_volume_to_image, migrate_volume,
           remove_volume_data
     1.2 - initialize_connection_snapshot, terminate_connection_snapshot
+    1.3 - reimage (os-reimage, 3.68)
 """
 
 import oslo_messaging as messaging
@@ -17,7 +18,7 @@ from services.volume import rpc_errors
 
 CONF = cfg.CONF
 TOPIC = 'volume'
-RPC_API_VERSION = '1.2'
+RPC_API_VERSION = '1.3'
 
 
 class VolumeAPI:
@@ -96,3 +97,12 @@ class VolumeAPI:
         rpc.require_version(self.client, '1.2', 'volume')
         self._cast(context, host, 'terminate_connection_snapshot', '1.2',
                    snapshot_id=snapshot_id, connector=connector)
+
+    def reimage(self, context, host, volume_id, image, previous_status):
+        """Write the image ``image`` (``{'image_id', 'image_metadata'}``)
+        over a ``downloading`` volume; it goes back to ``previous_status``
+        (``error`` when the copy failed) and the servers it is reserved for
+        hear ``volume-reimaged`` (cast)."""
+        rpc.require_version(self.client, '1.3', 'volume')
+        self._cast(context, host, 'reimage', '1.3', volume_id=volume_id, image=image,
+                   previous_status=previous_status)

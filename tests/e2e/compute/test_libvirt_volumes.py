@@ -277,3 +277,46 @@ def test_snapshot_clone_backup_and_extend_keep_the_guests_data(libvirt_driver, w
     assert _round(drv, guest, 3) == (2 * GiB // 512, 'read', payload)
     _unplug(drv, guest, storage, restored, connector, connected)
     drv.destroy(None, guest, [])
+
+
+def test_swap_a_running_guests_volume_onto_a_bigger_one(libvirt_driver, workdir):
+    """Swap volume: the guest's 1 GiB file volume, written by the guest, is
+    block-copied onto a 2 GiB one while the guest runs and pivoted; the
+    guest's disk (live and persistent) is the new volume, grown to 2 GiB,
+    and the file is there when the new volume is plugged in again."""
+    drv = libvirt_driver
+    storage = _file_driver(workdir)
+    payload = 'swap-%s' % uuid.uuid4().hex[:12]
+    guest = _guest(drv, payload)
+    wait_booted(drv, guest, 1)
+    old, new = str(uuid.uuid4()), str(uuid.uuid4())
+    storage.create_volume({'id': old, 'size': 1})
+    storage.create_volume({'id': new, 'size': 2})
+    connector = {'host': 'e2e', 'ip': '127.0.0.1'}
+    old_info = _plug(drv, guest, storage, old, connector)
+    assert _round(drv, guest, 1) == (GiB // 512, 'wrote', payload)
+
+    new_info = dict(volumes.connect(storage.initialize_connection({'id': new}, connector)),
+                    serial=new)
+    start = time.monotonic()
+    drv.swap_volume(None, guest, old_info, new_info, '/dev/vdb', resize_to=2)
+    record_figure('volume swap (1 GiB, running guest)', time.monotonic() - start)
+    disk = _live_disk(drv, guest, 'vdb')
+    assert disk.find('source').get('file') == storage.volume_path(new)
+    dom = drv.conn.lookupByName(drv.e2e_prefix + guest.uuid)
+    persistent = ET.fromstring(dom.XMLDesc(2))
+    sources = [d.find('source').get('file') for d in persistent.findall('./devices/disk')
+               if d.find('target').get('dev') == 'vdb']
+    assert sources == [storage.volume_path(new)]
+    assert os.path.getsize(storage.volume_path(new)) == 2 * GiB
+    assert dom.isActive()
+    volumes.disconnect(old_info)
+    storage.terminate_connection({'id': old}, connector)
+
+    _unplug(drv, guest, storage, new, connector, new_info)
+    again = _plug(drv, guest, storage, new, connector)
+    assert _round(drv, guest, 2) == (2 * GiB // 512, 'read', payload)
+    _unplug(drv, guest, storage, new, connector, again)
+    drv.destroy(None, guest, [])
+    for volume_id in (old, new):
+        storage.delete_volume({'id': volume_id})

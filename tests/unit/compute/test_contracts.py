@@ -104,8 +104,9 @@ def test_rpc_api_versions():
     # compute 1.11: assisted volume snapshots; conductor 1.6: a reschedule
     # whose claim the compute host gave back with the server; compute 1.12:
     # backups, rebuild with volumes attached; 1.13: resize and cold
-    # migration with volumes.
-    assert compute_rpcapi.RPC_API_VERSION == '1.13'
+    # migration with volumes; 1.14: swap volume; 1.15: rebuild reimaging the
+    # root volume of a volume-backed server (2.93).
+    assert compute_rpcapi.RPC_API_VERSION == '1.15'
     assert conductor_rpcapi.RPC_API_VERSION == '1.6'
     assert scheduler_rpcapi.RPC_API_VERSION == '1.1'
 
@@ -356,3 +357,18 @@ def test_db_free_daemons_start_without_the_db_layer(daemon, tmp_path):
                             text=True, timeout=60)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().endswith('clean')
+
+
+def test_swap_volume_is_a_cast_at_1_14_and_refused_below():
+    compute = compute_rpcapi.ComputeAPI.__new__(compute_rpcapi.ComputeAPI)
+    compute.client = _RecordingClient()
+    compute.swap_volume(None, 'h1', 'u', 'old', 'new', 'att')
+    assert compute.client.calls == [('cast', 'swap_volume', {'server': 'h1',
+                                                             'version': '1.14'})]
+    assert compute.client.sent == [{'instance_uuid': 'u', 'old_volume_id': 'old',
+                                    'new_volume_id': 'new', 'new_attachment_id': 'att'}]
+    compute.client = _RecordingClient(cap='1.13')
+    with pytest.raises(Exception) as caught:
+        compute.swap_volume(None, 'h1', 'u', 'old', 'new', 'att')
+    assert getattr(caught.value, 'code', None) == 409
+    assert compute.client.calls == []

@@ -172,18 +172,21 @@ def test_policy_and_other_projects(cloud, server):
     _wait_for(lambda: _volume(VOL)['status'] == 'in-use')
     cloud.app.delete(_url(server, VOL), headers=headers(READER), status=403)
     cloud.app.delete(_url(server, VOL), headers=headers(ALT), status=404)
-    # Swap: admin only, and not supported.
+    # Swap: admin only, and (as nova) the volume service's call: 409 for a
+    # volume it is not migrating (test_volume_swap.py).
     body = {'volumeAttachment': {'volumeId': VOL2}}
     cloud.app.put_json(_url(server, VOL), body, headers=headers(DEMO), status=403)
     resp = cloud.app.put_json(_url(server, VOL), body, headers=headers(ADMIN), status=409)
-    assert 'not supported' in resp.json['conflictingRequest']['message']
+    assert 'is not migrating' in resp.json['conflictingRequest']['message']
     # ... though a volume in the URI that is not attached is a 404 first, as nova
     # (Tempest's test_update_attached_volume_with_nonexistent_volume_in_uri).
     missing = '9d4e2b5c-1f0a-4c3e-8b7d-6a5f4e3d2c1b'
     resp = cloud.app.put_json(_url(server, missing), body, headers=headers(ADMIN), status=404)
     assert resp.json['itemNotFound']['code'] == 404
+    # Below 2.85 every PUT is a swap, as nova: the swap rule, then 409.
     same = {'volumeAttachment': {'volumeId': VOL}}
-    cloud.app.put_json(_url(server, VOL), same, headers=headers(DEMO), status=400)
+    cloud.app.put_json(_url(server, VOL), same, headers=headers(DEMO), status=403)
+    cloud.app.put_json(_url(server, VOL), same, headers=headers(ADMIN), status=409)
 
 
 def test_wrong_state_and_locked_are_409(cloud, server):
@@ -676,8 +679,9 @@ def test_rebuild_with_volumes_needs_compute_1_12(cloud, server):
 
 
 def test_rebuild_of_a_volume_backed_server(cloud):
-    """Below 2.93 another image is a 400 (nova's); the same image, and
-    reimaging the root volume at 2.93, are not built: 409."""
+    """Below 2.93 another image is a 400 (nova's); at 2.93 the root volume
+    is reimaged (test_rebuild_volume_backed.py), but not by a compute host
+    older than RPC 1.15: 409."""
     fake_clients.seed(str(cloud.env.tmp_path / 'fake'), volumes=[
         {'id': VOL, 'name': 'boot', 'size': 1, 'project_id': 'demo', 'bootable': 'true'}])
     server_id = _bfv(cloud, [{'source_type': 'volume', 'destination_type': 'volume',
@@ -688,8 +692,12 @@ def test_rebuild_of_a_volume_backed_server(cloud):
     resp = cloud.app.post_json(url, body, headers=headers(DEMO, '2.92'), status=400)
     assert 'different image for a volume-backed server' in \
         resp.json['badRequest']['message']
-    resp = cloud.app.post_json(url, body, headers=headers(DEMO, '2.93'), status=409)
-    assert 'volume-backed' in resp.json['conflictingRequest']['message']
+    cfg.CONF.set_override('compute', '1.14', group='upgrade_levels')
+    try:
+        resp = cloud.app.post_json(url, body, headers=headers(DEMO, '2.93'), status=409)
+    finally:
+        cfg.CONF.clear_override('compute', group='upgrade_levels')
+    assert '1.15' in resp.json['conflictingRequest']['message']
     view = cloud.show(server_id, DEMO)
     assert view['status'] == 'ACTIVE' and view['OS-EXT-STS:task_state'] is None
 

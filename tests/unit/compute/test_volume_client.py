@@ -111,6 +111,21 @@ def test_update_snapshot_status_posts_the_action_with_a_quoted_id(session):
     assert session.calls[-1][1] == ROOT + '/demo/snapshots/..%2Fvolumes%2Fv1/action'
 
 
+def test_migrate_volume_completion_posts_the_action_and_answers_the_id_kept(session):
+    client = volume.VolumeClient()
+    session.routes[('POST', ROOT + '/owner/volumes/old/action')] = _Response(
+        200, {'save_volume_id': 'new'})
+    assert client.migrate_volume_completion(_user(), 'old', 'new', project_id='owner') == 'new'
+    assert session.calls[-1][3] == {'os-migrate_volume_completion': {'new_volume': 'new',
+                                                                     'error': False}}
+    client.migrate_volume_completion(_user(), 'old', 'new', error=True, project_id='owner')
+    assert session.calls[-1][3]['os-migrate_volume_completion']['error'] is True
+    session.routes[('POST', ROOT + '/owner/volumes/old/action')] = _Response(
+        400, {'badRequest': {'code': 400, 'message': 'Destination volume not mid-migration.'}})
+    with pytest.raises(exception.InvalidVolume):
+        client.migrate_volume_completion(_user(), 'old', 'new', project_id='owner')
+
+
 @pytest.mark.parametrize('status,raised', [
     (404, exception.VolumeNotFound), (400, exception.InvalidVolume),
     (409, exception.InvalidVolume), (413, exception.VolumeLimitExceeded),

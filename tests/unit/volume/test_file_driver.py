@@ -110,6 +110,26 @@ def test_from_image_converts_to_raw(driver, tmp_path):
 
 
 @pytest.mark.skipif(shutil.which('qemu-img') is None, reason='needs qemu-img')
+def test_reimage_replaces_the_data_whole(driver, tmp_path):
+    """os-reimage: the volume's file replaced by the image's data (nothing
+    of the old data left); a failed conversion keeps the old file."""
+    raw = tmp_path / 'disk.raw'
+    with open(raw, 'wb') as f:
+        f.truncate(4 << 20)
+    _write(raw, 0, b'new image')
+    driver.create_volume({'id': 'v1', 'size': 1})
+    _write(driver.volume_path('v1'), 8 << 20, b'old user file')
+    driver.reimage_volume({'id': 'v1', 'size': 1}, str(raw), 'raw')
+    path = driver.volume_path('v1')
+    assert _read(path, 0, 9) == b'new image'
+    assert _read(path, 8 << 20, 13) == bytes(13)
+    assert os.path.getsize(path) == GiB
+    with pytest.raises(exception.DriverError):
+        driver.reimage_volume({'id': 'v1', 'size': 1}, str(raw), 'qcow2')
+    assert _read(path, 0, 9) == b'new image'
+
+
+@pytest.mark.skipif(shutil.which('qemu-img') is None, reason='needs qemu-img')
 def test_copy_to_image_file_in_each_format(driver, tmp_path):
     driver.create_volume({'id': 'v1', 'size': 1})
     _write(driver.volume_path('v1'), 5 << 20, b'payload')

@@ -145,6 +145,27 @@ def test_failed_copy_removes_the_new_volume():
     assert 'volume-v3' not in fake.lvs
 
 
+def test_reimage_writes_into_the_existing_volume():
+    """os-reimage: the image converted into the logical volume the volume
+    has (no new one); an image too big for it is refused, and a failed
+    copy keeps the volume (its data is not whole: the volume service
+    marks it error)."""
+    fake = FakeLVM()
+    drv = _lvm_driver(fake)
+    drv.create_volume({'id': 'v1', 'size': 1})
+    creates = len([c for c in fake.calls if c[0] == 'lvcreate'])
+    drv.reimage_volume({'id': 'v1', 'size': 1}, '/tmp/img', 'qcow2')
+    assert fake.calls[-1] == ['qemu-img', 'convert', '-n', '-f', 'qcow2', '-O', 'raw',
+                              '/tmp/img', '/dev/vg0/volume-v1']
+    assert len([c for c in fake.calls if c[0] == 'lvcreate']) == creates
+    with pytest.raises(exception.DriverError):     # 512 MiB image, 0 GiB volume
+        drv.reimage_volume({'id': 'v1', 'size': 0}, '/tmp/img', 'qcow2')
+    fake.fail_convert = True
+    with pytest.raises(exception.DriverError):
+        drv.reimage_volume({'id': 'v1', 'size': 1}, '/tmp/img', 'raw')
+    assert 'volume-v1' in fake.lvs
+
+
 def _nfs_driver(tmp_path, calls, mounted_now=False, options=''):
     conf = types.SimpleNamespace(
         volume=types.SimpleNamespace(qemu_img='qemu-img', volumes_dir='unused'),

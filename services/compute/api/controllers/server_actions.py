@@ -107,7 +107,7 @@ def _rebuild(req, instance, body):
     flavor = flavor_obj.Flavor(req.context, **{k: v for k, v in instance.flavor.items()
                                                if k in flavor_obj.Flavor.fields})
     image = compute_api.boot_image(req.context, image_ref, flavor)
-    _check_rebuild_volumes(req, instance, image['id'])
+    reimage = _check_rebuild_volumes(req, instance, image['id'])
     for key in ('name', 'description'):
         if key in body:
             setattr(instance, 'display_name' if key == 'name' else 'display_description',
@@ -120,9 +120,11 @@ def _rebuild(req, instance, body):
         instance.access_ip_v4 = servers.access_ip(body['accessIPv4'])
     if 'accessIPv6' in body:
         instance.access_ip_v6 = servers.access_ip(body['accessIPv6'])
-    instance.image_ref = image['id']
+    if not reimage:  # a volume-backed server keeps no image of its own ('')
+        instance.image_ref = image['id']
     _begin(req, instance, 'rebuild', 'rebuilding', (ACTIVE, STOPPED, ERROR))
-    _compute().rebuild_instance(req.context, instance.host, instance.uuid, image['id'])
+    _compute().rebuild_instance(req.context, instance.host, instance.uuid, image['id'],
+                                reimage_boot_volume=reimage)
     # Below 2.75 the reduced view, and the new admin password (generated when
     # none was given), as nova with its instance passwords enabled.
     server = views.rebuilt(req, instance, servers.render_updated(req, instance))
@@ -134,20 +136,25 @@ def _rebuild(req, instance, body):
 def _check_rebuild_volumes(req, instance, image_id):
     """A server with volumes attached is rebuilt with them (the compute host
     unplugs and plugs them back around the new root disk: compute RPC
-    1.12).  One that boots from a volume is not: below 2.93 a different
-    image is a 400 as in nova; reimaging the root volume (2.93) is not
-    built, so the rest stays a 409."""
+    1.12).  One that boots from a volume has its root volume reimaged by
+    the volume service from 2.93 (compute RPC 1.15): True then.  Below
+    2.93 a different image is a 400 as in nova, and the same one a 409
+    (rebuilding the guest alone is not built)."""
     bdms = volume_api.mappings(req.context, [instance.uuid]).get(instance.uuid, [])
     if not bdms:
-        return
+        return False
     if any(b.is_root for b in bdms):
-        if image_id != instance.image_ref and not req.at_least(93):
-            raise exception.Invalid(reason='Image %s is unacceptable: Unable to rebuild with '
-                                           'a different image for a volume-backed server.'
-                                    % image_id)
-        raise exception.DriverNotSupported(operation='rebuild of a volume-backed server',
-                                           driver='compute')
+        if not req.at_least(93):
+            if image_id != instance.image_ref:
+                raise exception.Invalid(reason='Image %s is unacceptable: Unable to rebuild '
+                                               'with a different image for a volume-backed '
+                                               'server.' % image_id)
+            raise exception.DriverNotSupported(operation='rebuild of a volume-backed server',
+                                               driver='compute')
+        rpc.require_version(_compute().client, compute_rpcapi.REIMAGE_BOOT_VOLUME, 'compute')
+        return True
     rpc.require_version(_compute().client, compute_rpcapi.REBUILD_WITH_VOLUMES, 'compute')
+    return False
 
 
 def _check_move_volumes(req, instance):

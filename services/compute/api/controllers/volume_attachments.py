@@ -3,11 +3,17 @@
 List and show read the server's mappings; attach reserves the volume and
 casts the hot-plug to the server's host (``api/volume_api.py``); detach
 casts the unplug.  A SHELVED_OFFLOADED server (from 2.20) has no host: its
-volumes are reserved or released at once and its unshelve connects them.  Swapping one volume for another (PUT with another
-volumeId, admin only) is not supported by the drivers here: 409 (400 first,
-as nova, for a multiattach volume on more than one server).  A multiattach
-volume is attached from 2.60 only (400 below), to several servers, once to
-each.
+volumes are reserved or released at once and its unshelve connects them.
+
+Swapping one volume for another (PUT with another volumeId; below 2.85
+every PUT is a swap) is admin only and, as nova, the volume service's call:
+409 unless the volume service is migrating the old volume (or
+``[compute_api] allow_volume_swap_without_migration``).  The new volume is
+reserved and the swap cast to the server's host (``compute/volumes.py``).
+From 2.85 a PUT with the same volumeId updates ``delete_on_termination``.
+
+A multiattach volume is attached from 2.60 only (400 below), to several
+servers, once to each.
 """
 
 from services.compute import exception
@@ -113,18 +119,41 @@ def update(req, server_id, volume_id):
     schema = schemas.UPDATE_V285 if req.at_least(85) else schemas.UPDATE
     body = common.validate(schema, req.body)['volumeAttachment']
     instance = servers.get_instance(req, server_id)
-    if body['volumeId'] != volume_id:
-        policies.authorize(req.context, 'os-volumes-attachments:swap',
+    swapping = body['volumeId'] != volume_id
+    if swapping or not req.at_least(85):
+        # As nova: the swap rule whatever the server's project (the volume
+        # service asks for a swap with its own user's project).
+        policies.authorize(req.context, 'os-volumes-attachments:swap', {})
+    else:
+        policies.authorize(req.context, 'os-volumes-attachments:update',
                            servers.target(instance))
-        _attached(req, instance, volume_id)  # a volume not attached is nova's 404 first
-        volume_api.check_swappable(req.context, volume_id)
-        raise exception.DriverNotSupported(operation='Swapping a volume', driver='libvirt')
-    if not req.at_least(85):
-        raise exception.Invalid(reason='Updating an attachment without a new volume needs '
-                                       'microversion 2.85')
-    policies.authorize(req.context, 'os-volumes-attachments:update', servers.target(instance))
+    if req.at_least(85):
+        _update_fields(req, instance, volume_id, body)
+    if swapping or not req.at_least(85):
+        _swap(req, instance, volume_id, body['volumeId'])
+    return router.Response(None, 202)
+
+
+#: States a server's volume is swapped in, as nova.
+_SWAP_STATES = (inst_obj.ACTIVE, inst_obj.PAUSED, inst_obj.RESIZED)
+
+
+def _swap(req, instance, old_volume_id, new_volume_id):
+    """Swap volume: nova's checks in nova's order (404 old volume, 409 not
+    migrating, 400 new volume, 409 state or lock, 400 volumes, 404 not
+    attached), then the cast to the server's host."""
+    old, new = volume_api.swap_volumes(req.context, old_volume_id, new_volume_id)
+    interfaces.check_state(req, instance, 'swap_volume', _SWAP_STATES)
     servers.check_not_locked(req, instance)
-    bdm = volume_api.get_mapping(req.context, instance, volume_id)
+    volume_api.check_swappable(instance, old, new)
+    volume_api.swap(req.context, instance, old, new)
+
+
+def _update_fields(req, instance, volume_id, body):
+    """2.85: ``delete_on_termination`` changed, the other fields as they
+    are (400 otherwise); 404 when the volume is not attached."""
+    servers.check_not_locked(req, instance)
+    bdm = _attached(req, instance, volume_id)
     for field, name in (('device', 'device_name'), ('tag', 'tag'), ('id', 'volume_id'),
                         ('serverId', 'instance_uuid')):
         if field in body and body[field] != getattr(bdm, name):
@@ -133,7 +162,6 @@ def update(req, server_id, volume_id):
     if 'delete_on_termination' in body:
         bdm.delete_on_termination = body['delete_on_termination']
         bdm.save()
-    return router.Response(None, 202)
 
 
 def delete(req, server_id, volume_id):

@@ -11,6 +11,9 @@ NAMES_V251 = NAMES + ['volume-extended']
 NAMES_V276 = NAMES_V251 + ['power-update']
 #: 2.82: ``accelerator-request-bound`` (tag: the accelerator request uuid).
 NAMES_V282 = NAMES_V276 + ['accelerator-request-bound']
+#: 2.93: ``volume-reimaged`` (tag: the volume id), the end of a root
+#: volume's reimage for a rebuild.
+NAMES_V293 = NAMES_V282 + ['volume-reimaged']
 POWER_TAGS = ('POWER_ON', 'POWER_OFF')
 STATUSES = ['failed', 'completed', 'in-progress']
 
@@ -44,3 +47,6 @@ create_v276['properties']['events']['items']['properties']['name']['enum'] = NAM
 
 create_v282 = copy.deepcopy(create)
 create_v282['properties']['events']['items']['properties']['name']['enum'] = NAMES_V282
+
+create_v293 = copy.deepcopy(create)
+create_v293['properties']['events']['items']['properties']['name']['enum'] = NAMES_V293

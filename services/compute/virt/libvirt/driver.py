@@ -33,6 +33,7 @@ from services.compute.virt.libvirt import rescue as libvirt_rescue
 from services.compute.virt.libvirt import unplug
 from services.compute.virt.libvirt import vifs as vif_plug
 from services.compute.virt.libvirt import volume_snapshots
+from services.compute.virt.libvirt import volume_swap
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
@@ -877,6 +878,27 @@ class LibvirtDriver(driver.ComputeDriver):
                 self._undefine_secret(disk.network.secret_usage)
             raise
         LOG.info('Attached %s to %s as %s', disk.path, dom.name(), target)
+
+    def swap_volume(self, context, instance, old_connection_info, new_connection_info,
+                    mountpoint, resize_to=0):
+        """Copy the guest's disk onto the new volume and move the guest to
+        it (``volume_swap.py``); the new volume's CHAP secret defined first,
+        the old one's removed after."""
+        target = os.path.basename(mountpoint)
+        disk = _volume_disk({'connection_info': new_connection_info, 'device_name': mountpoint})
+        xml = domain.volume_disk_xml(disk.path, disk.fmt, target, disk.serial,
+                                     network=disk.network, shareable=disk.shareable)
+        self._define_volume_secret(new_connection_info)
+        try:
+            volume_swap.swap(self, instance, old_connection_info, new_connection_info, xml,
+                             mountpoint, resize_to)
+        except Exception:
+            if disk.network is not None and disk.network.secret_usage:
+                self._undefine_secret(disk.network.secret_usage)
+            raise
+        old = _network_source(old_connection_info)
+        if old is not None and old.secret_usage:
+            self._undefine_secret(old.secret_usage)
 
     # -- assisted volume snapshots (volume_snapshots.py) ----------------------------
     def volume_snapshot_create(self, context, instance, connection_info, mountpoint,

@@ -14,6 +14,11 @@ STATUSES = ('available', 'error', 'creating', 'deleting', 'in-use', 'attaching',
             'downloading', 'uploading', 'retyping', 'backing-up', 'restoring-backup',
             'error_restoring', 'error_managing', 'awaiting-transfer')
 ATTACH_STATUSES = ('attached', 'detached')
+#: What os-reimage takes without ``reimage_reserved``.
+REIMAGE_STATUSES = ('available', 'error')
+#: Actions that exist from a microversion on (3.<minor>); below it they are
+#: unknown actions, as any other name.
+SINCE = {'os-reimage': 68}
 
 
 def register(r):
@@ -26,7 +31,7 @@ def action(req, volume_id):
         raise exception.InvalidInput(reason='The action body must hold exactly one action.')
     name, args = next(iter(body.items()))
     handler = ACTIONS.get(name)
-    if handler is None:
+    if handler is None or not req.at_least(SINCE.get(name, 0)):
         raise exception.InvalidInput(reason='There is no such action: %s' % name)
     return handler(req, volume_id, args)
 
@@ -130,6 +135,27 @@ def retype(req, volume_id, args):
     return router.Response(None, 202)
 
 
+def reimage(req, volume_id, args):
+    """Write an image over the volume's data (3.68).  An available or
+    error volume, or (``reimage_reserved``, compute's rebuild of a
+    volume-backed server) a reserved one; the image must be active and fit
+    the volume.  202; the volume is ``downloading`` meanwhile."""
+    args = _args(args, 'os-reimage')
+    volume = volumes.get_volume(req, volume_id, 'volume:reimage')
+    common.validate(schemas.REIMAGE, args)
+    reserved = common.boolean(args.get('reimage_reserved', False), 'reimage_reserved')
+    if reserved:
+        policies.authorize(req.context, 'volume:reimage_reserved', volume['project_id'])
+    allowed = REIMAGE_STATUSES + (('reserved',) if reserved else ())
+    if volume['status'] not in allowed:
+        raise exception.InvalidVolume(
+            reason='Volume %s status must be %s to reimage it, but current status is: %s.'
+                   % (volume_id, ' or '.join(allowed), volume['status']))
+    image = volumes.image_values(req, args['image_id'], volume['size'])
+    common.conductor().volume_reimage(req.context, volume_id, image, reserved)
+    return router.Response(None, 202)
+
+
 def reset_status(req, volume_id, args):
     args = _args(args, 'os-reset_status')
     volumes.get_volume(req, volume_id, 'volume_extension:volume_admin_actions:reset_status')
@@ -158,6 +184,48 @@ def force_delete(req, volume_id, args):
     return router.Response(None, 202)
 
 
+def migrate_volume_completion(req, volume_id, args):
+    """Compute's word that a swap of this volume for ``new_volume`` is
+    done (admin; nova calls it after a swap volume).  A swap the volume
+    service did not start (neither volume migrating): the old volume's
+    attachments to the servers the new volume is now attached to go (it is
+    ``available`` once it has no other), the new volume keeps its id.  A
+    migration's completion checks the two volumes as cinder does; moving
+    an attached volume between backends is not done here (400)."""
+    args = _args(args, 'os-migrate_volume_completion')
+    volume = volumes.get_volume(
+        req, volume_id, 'volume_extension:volume_admin_actions:migrate_volume_completion')
+    new_id = args.get('new_volume')
+    if not new_id or not isinstance(new_id, str):
+        raise exception.InvalidInput(reason="'new_volume' is a required property")
+    error = common.boolean(args.get('error', False), 'error')
+    new = common.conductor().volume_get(req.context, new_id)
+    if not (volume.get('migration_status') or new.get('migration_status')):
+        if not error:
+            _release_swapped(req.context, volume, new)
+        return {'save_volume_id': new['id']}
+    if not volume.get('migration_status'):
+        raise exception.InvalidVolume(reason='Source volume not mid-migration.')
+    if not new.get('migration_status'):
+        raise exception.InvalidVolume(reason='Destination volume not mid-migration.')
+    expected = 'target:%s' % volume['id']
+    if new['migration_status'] != expected:
+        raise exception.InvalidVolume(reason='Destination has migration_status %s, expected '
+                                             '%s.' % (new['migration_status'], expected))
+    raise exception.InvalidVolume(reason='Migrating an attached volume to another backend is '
+                                         'not supported.')
+
+
+def _release_swapped(ctx, old, new):
+    """The old volume's attachments to the servers that have the new one."""
+    conductor = common.conductor()
+    servers = {a['instance_uuid'] for a in conductor.attachment_list(
+        ctx, filters={'volume_id': new['id']}) if a.get('instance_uuid')}
+    for attachment in conductor.attachment_list(ctx, filters={'volume_id': old['id']}):
+        if attachment.get('instance_uuid') in servers:
+            conductor.attachment_delete(ctx, attachment['id'])
+
+
 ACTIONS = {
     'os-extend': extend,
     'os-set_bootable': set_bootable,
@@ -165,5 +233,7 @@ ACTIONS = {
     'os-reset_status': reset_status,
     'os-volume_upload_image': upload_image,
     'os-retype': retype,
+    'os-reimage': reimage,
     'os-force_delete': force_delete,
+    'os-migrate_volume_completion': migrate_volume_completion,
 }

@@ -101,14 +101,15 @@ def create(req):
     values['size'] = None if size is None else common.integer(size, 'size', 1)
     if image_ref:
         policies.authorize(ctx, 'volume:create_from_image')
-        values.update(_image_values(req, image_ref, values['size']))
+        values.update(image_values(req, image_ref, values['size']))
     volume = common.conductor().volume_create(ctx, values, spec.get('metadata') or {},
                                               spec.get('volume_type') or None)
     return router.Response({'volume': views.detail(req, volume, extended=False)}, 202)
 
 
-def _image_values(req, image_ref, size):
-    """Check the image the caller names and fits; what the volume keeps of it."""
+def image_values(req, image_ref, size):
+    """Check the image the caller names is active and fits ``size`` GiB
+    (400 otherwise); what the volume keeps of it (a create or a reimage)."""
     from services.volume.clients import image
     try:
         record = image.ImageClient().get(req.context, image_ref)

@@ -78,6 +78,12 @@ RETYPE = {'type': 'object', 'required': ['new_type'], 'properties': {
     'migration_policy': {'type': ['string', 'null'], 'enum': ['never', 'on-demand', None]},
 }, 'additionalProperties': False}
 
+#: os-reimage (3.68): cinder takes ``reimage_reserved`` as a boolean or its string.
+REIMAGE = {'type': 'object', 'required': ['image_id'], 'properties': {
+    'image_id': {'type': 'string', 'minLength': 1, 'maxLength': 255},
+    'reimage_reserved': {'type': ['boolean', 'string']},
+}, 'additionalProperties': False}
+
 TYPE_CREATE = {'type': 'object', 'required': ['volume_type'], 'properties': {
     'volume_type': {'type': 'object', 'required': ['name'], 'properties': {
         'name': {'type': 'string', 'minLength': 1, 'maxLength': 255,

@@ -201,6 +201,24 @@ class FakeDomain:
             path = backing
         return 0
 
+    def blockCopy(self, disk, destxml, params=None, flags=0):
+        """A copy that mirrors (cur == end) after ``block_job_polls`` polls
+        and moves the disk onto ``destxml``'s source when pivoted."""
+        self._record('blockCopy')
+        self.block_copy = (disk, destxml, flags)
+        self._source(disk)
+        dest = ET.fromstring(destxml)
+        self.block_job = ('copy', disk, None, None)
+        self._job_polls = self.block_job_polls
+        self._pivot = (disk, dest.find('source').get('file'),
+                       dest.find('driver').get('type'))
+        return 0
+
+    def blockResize(self, disk, size, flags=0):
+        self._record('blockResize')
+        self.block_resize = (disk, size, flags)
+        return 0
+
     def blockJobInfo(self, disk, flags):
         if getattr(self, '_job_polls', 0) > 0 or self.block_job_hangs:
             self._job_polls = getattr(self, '_job_polls', 0) - 1
@@ -220,7 +238,8 @@ class FakeDomain:
             for entry in tree.findall('./devices/disk'):
                 if entry.find('target').get('dev') == pivot[0]:
                     entry.find('source').set('file', pivot[1])
-                    entry.find('driver').set('type', self.pivot_format)
+                    entry.find('driver').set('type', pivot[2] if len(pivot) > 2
+                                             else self.pivot_format)
             self.xml = ET.tostring(tree, encoding='unicode')
 
     # -- figures (diagnostics) and the guest agent --
