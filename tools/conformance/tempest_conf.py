@@ -120,7 +120,7 @@ def main(path):
     # Tempest skips every microversioned volume test
     put('volume', region=region, endpoint_type='publicURL', catalog_type='volumev3',
         min_microversion='3.0',
-        max_microversion=env.get('VOLUME_MAX_MICROVERSION', '3.67'),
+        max_microversion=env.get('VOLUME_MAX_MICROVERSION', '3.68'),
         # deploy/lib/volume.sh makes it
         volume_type_multiattach=env.get('VOLUME_MULTIATTACH_TYPE', 'multiattach'))
     put('object-storage', region=region, endpoint_type='publicURL', operator_role='member')
