@@ -68,7 +68,7 @@ def test_ssh_validation_only_with_servers_on_a_reachable_network(tmp_path, monke
     conf = _write_conf(tmp_path, monkeypatch, PUBLIC_NETWORK_ID='ext', **cloud)
     assert conf.getboolean('validation', 'run_validation')
     assert (conf.get('validation', 'image_ssh_user'), conf.get('validation', 'ssh_key_type'),
-            conf.get('validation', 'connect_method')) == ('root', 'rsa', 'floating')
+            conf.get('validation', 'connect_method')) == ('root', 'ecdsa', 'floating')
     assert conf.getboolean('compute-feature-enabled', 'metadata_service')
     assert not _write_conf(tmp_path, monkeypatch, PUBLIC_NETWORK_ID='ext', VALIDATION='0',
                            **cloud).getboolean('validation', 'run_validation')

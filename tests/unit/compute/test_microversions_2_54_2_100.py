@@ -143,6 +143,13 @@ def test_create_takes_hostname_host_and_volume_type_at_their_versions(cloud):
                               {'server': {'hostname': 'renamed'}},
                               headers=headers(ADMIN, '2.90')).json['server']
     assert resp['OS-EXT-SRV-ATTR:hostname'] == 'renamed'
+    # 2.90: the hostname is every reader's, the other extended attributes stay the admin's.
+    reader = {'X-User-Id': 'reader', 'X-Project-Id': 'admin', 'X-Roles': 'reader'}
+    as_reader = _get(cloud, '/servers/%s' % server_id, '2.90', who=reader).json['server']
+    assert as_reader['OS-EXT-SRV-ATTR:hostname'] == 'renamed'
+    assert 'OS-EXT-SRV-ATTR:host' not in as_reader
+    assert 'OS-EXT-SRV-ATTR:hostname' not in _get(cloud, '/servers/%s' % server_id, '2.89',
+                                                  who=reader).json['server']
     cloud.app.put_json('/v2.1/servers/%s' % server_id, {'server': {'hostname': 'h2'}},
                        headers=headers(ADMIN, '2.89'), status=400)
 

@@ -261,6 +261,9 @@ def detail(req, instance, show_extended=False, host_status=None, volumes=(), gro
                          'OS-EXT-SRV-ATTR:ramdisk_id': '',
                          'OS-EXT-SRV-ATTR:root_device_name': '/dev/vda',
                          'OS-EXT-SRV-ATTR:user_data': instance.user_data})
+    if req.at_least(90):
+        # 2.90: every reader sees the hostname (it may be set on create, update, rebuild).
+        body['OS-EXT-SRV-ATTR:hostname'] = instance.hostname
     if req.at_least(16) and host_status is not None:
         body['host_status'] = host_status
     return body
