@@ -4,8 +4,10 @@ A running guest gets a block copy (libvirt's blockCopy into the new
 volume, which the volume service made already: ``REUSE_EXT``; a transient
 job, so the domain stays persistent), waited for until it mirrors, then
 pivoted onto the new volume (blockJobAbort with ``PIVOT``): the guest keeps
-running and writing throughout.  A bigger new volume is then grown in the
-guest (blockResize).  A stopped guest's data is copied with ``qemu-img``.
+running and writing throughout.  QEMU mirrors only into a target of the
+source's size, so for a bigger new volume the guest's disk is grown first
+(blockResize of the old volume, which the swap gives up).  A stopped
+guest's data is copied with ``qemu-img``.
 Either way the persistent definition's disk is rewritten to the new
 volume's, with the same target device.  Any failure before the pivot
 aborts the copy and leaves the guest on the old volume.
@@ -77,9 +79,9 @@ def swap(drv, instance, old_info, new_info, new_disk_xml, mountpoint, resize_to=
     if current is None:
         raise _failed(old_info, 'the guest has no disk %s' % target)
     if active:
-        _live_copy(drv, dom, target, new_disk_xml, old_info)
         if resize_to:
             drv._run_native(dom.blockResize, target, int(resize_to) * GiB, BLOCK_RESIZE_BYTES)
+        _live_copy(drv, dom, target, new_disk_xml, old_info)
     else:
         _offline_copy(drv, current, new_disk_xml, old_info)
     _redefine(drv, dom, target, new_disk_xml)
