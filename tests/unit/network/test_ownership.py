@@ -177,7 +177,10 @@ def test_addresses_on_a_shared_network_are_its_owners(api, world):
     api.put('/ports/%s' % port['id'], {'port': {'allowed_address_pairs': [
         {'ip_address': '10.0.0.1'}]}}, member(B), status=403)
     assert api.get('/ports/%s' % port['id']).json['port']['allowed_address_pairs'] == []
+    # An address B's port did not get (IPAM picks at random).
+    taken = {ip['ip_address'] for ip in port['fixed_ips']}
+    chosen = next(a for a in ('10.0.0.77', '10.0.0.78') if a not in taken)
     mine = api.post('/ports', {'port': {'network_id': net['id'], 'fixed_ips': [
-        {'subnet_id': subnet['id'], 'ip_address': '10.0.0.77'}]}}, member(A)).json['port']
+        {'subnet_id': subnet['id'], 'ip_address': chosen}]}}, member(A)).json['port']
     api.put('/ports/%s' % mine['id'], {'port': {'allowed_address_pairs': [
         {'ip_address': '10.0.0.0/24'}]}}, member(A))
