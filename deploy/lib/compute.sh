@@ -136,6 +136,8 @@ compute_configure() {
     iniset "$COMPUTE_CONF" metadata bind_host "$HOST_IP"
     iniset "$COMPUTE_CONF" metadata bind_port "$METADATA_PORT"
     iniset "$COMPUTE_CONF" metadata metadata_proxy_shared_secret "$(metadata_proxy_secret)"
+    # nova's [api] dhcp_domain: guests read <hostname>.novalocal, as from nova's metadata
+    iniset "$COMPUTE_CONF" metadata dhcp_domain "${COMPUTE_DHCP_DOMAIN:-novalocal}"
     iniset "$COMPUTE_CONF" placement_api bind_host "$HOST_IP"
     iniset "$COMPUTE_CONF" placement_api bind_port "$PLACEMENT_PORT"
     iniset "$COMPUTE_CONF" vnc novncproxy_host "$NOVNCPROXY_HOST"

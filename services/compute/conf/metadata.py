@@ -26,6 +26,11 @@ opts = [
     cfg.StrOpt('vendordata_jsonfile_path',
                help='A JSON file served as vendor_data.json (an empty object '
                     'when unset).'),
+    cfg.StrOpt('dhcp_domain', default='',
+               help='Domain appended to a server\'s hostname in its metadata '
+                    '(meta_data.json and the EC2 hostnames, metadata service and '
+                    'config drive), as nova\'s [api] dhcp_domain; deploy/stack.sh '
+                    'sets nova\'s "novalocal". Empty: the hostname as set.'),
     cfg.IntOpt('cache_expiration', default=15, min=0,
                help='Seconds the metadata service keeps a server\'s metadata '
                     'before it asks the conductor again; 0 never keeps it.'),

@@ -111,10 +111,11 @@ class InstanceMetadata:
     :param vendor_data: the vendor_data.json document (a dict).
     :param devices: the tagged devices of meta_data.json (see
         :func:`tagged_devices`); by default its tagged NICs.
+    :param dhcp_domain: appended to the hostname (``<hostname>.<domain>``).
     """
 
     def __init__(self, instance, network_info=None, default_zone='nova', vendor_data=None,
-                 devices=None):
+                 devices=None, dhcp_domain=None):
         self.instance = instance
         self.network_info = list(network_info if network_info is not None
                                  else _get(instance, 'network_info', []))
@@ -122,6 +123,7 @@ class InstanceMetadata:
                             else tagged_devices(instance, self.network_info))
         self.default_zone = default_zone
         self.vendor_data = dict(vendor_data or {})
+        self.dhcp_domain = dhcp_domain
         self.user_data = _decode_user_data(_get(instance, 'user_data'))
 
     # -- fields -------------------------------------------------------------------
@@ -131,7 +133,8 @@ class InstanceMetadata:
 
     @property
     def hostname(self):
-        return _get(self.instance, 'hostname') or _get(self.instance, 'display_name') or ''
+        name = _get(self.instance, 'hostname') or _get(self.instance, 'display_name') or ''
+        return '%s.%s' % (name, self.dhcp_domain) if name and self.dhcp_domain else name
 
     @property
     def availability_zone(self):

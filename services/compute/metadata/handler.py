@@ -145,6 +145,7 @@ class MetadataApp:
         metadata = content.InstanceMetadata(
             instance, default_zone=CONF.compute.default_availability_zone,
             vendor_data=content.load_vendor_data(CONF.metadata.vendordata_jsonfile_path),
+            dhcp_domain=CONF.metadata.dhcp_domain,
             devices=devices)
         if CONF.metadata.cache_expiration:
             for key in [k for k, v in self._cache.items()

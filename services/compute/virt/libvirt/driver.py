@@ -334,6 +334,7 @@ class LibvirtDriver(driver.ComputeDriver):
         metadata = md_content.InstanceMetadata(
             instance, network_info, default_zone=CONF.compute.default_availability_zone,
             vendor_data=md_content.load_vendor_data(CONF.metadata.vendordata_jsonfile_path),
+            dhcp_domain=CONF.metadata.dhcp_domain,
             devices=md_content.tagged_devices(instance, network_info, block_device_info))
         self._run_native(configdrive.make_iso, metadata.config_drive_files(), target)
         self._share(target)

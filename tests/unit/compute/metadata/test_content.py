@@ -29,6 +29,13 @@ VIF = {'port_id': '1f3c9a2e-8b7d-4e6f-a1b2-c3d4e5f60718', 'network_id': 'net-1',
        'fixed_ips': [{'ip_address': '10.0.0.5', 'version': 4}]}
 
 
+def test_dhcp_domain_is_appended_to_the_hostname():
+    md = content.InstanceMetadata(server(), dhcp_domain='novalocal')
+    assert md.meta_data()['hostname'] == 'web-1.novalocal'
+    assert md.lookup('/latest/meta-data/local-hostname') == b'web-1.novalocal'
+    assert md.lookup('/latest/meta-data/hostname') == b'web-1.novalocal'
+
+
 def test_meta_data_fields():
     md = content.InstanceMetadata(server(), default_zone='zone-a').meta_data()
     assert md['uuid'] == UUID
