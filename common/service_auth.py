@@ -19,3 +19,17 @@ def session():
             _SESSION = ks_loading.load_session_from_conf_options(CONF, 'service_user',
                                                                  auth=auth)
         return _SESSION
+
+
+def endpoint_filter(group, service_type):
+    """keystoneauth's endpoint filter for ``service_type`` from the options
+    of ``[group]``: ``valid_interfaces``, ``region_name``,
+    ``endpoint_override``."""
+    conf = getattr(CONF, group)
+    values = {'service_type': service_type,
+              'interface': conf.valid_interfaces.split(',')}
+    if conf.region_name:
+        values['region_name'] = conf.region_name
+    if conf.endpoint_override:
+        values['endpoint_override'] = conf.endpoint_override
+    return values

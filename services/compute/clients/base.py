@@ -62,15 +62,7 @@ def acts_for_user(context):
     return bool(getattr(context, 'auth_token', None))
 
 
-def endpoint_filter(group, service_type):
-    conf = getattr(CONF, group)
-    values = {'service_type': service_type,
-              'interface': conf.valid_interfaces.split(',')}
-    if conf.region_name:
-        values['region_name'] = conf.region_name
-    if conf.endpoint_override:
-        values['endpoint_override'] = conf.endpoint_override
-    return values
+endpoint_filter = service_auth.endpoint_filter
 
 
 class ImageClientBase(abc.ABC):

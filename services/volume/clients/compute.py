@@ -27,14 +27,6 @@ RETRIES = 2
 BACKOFF = 1.0
 
 
-def _endpoint_filter():
-    conf = CONF.nova
-    values = {'service_type': 'compute', 'interface': conf.valid_interfaces.split(',')}
-    if conf.region_name:
-        values['region_name'] = conf.region_name
-    if conf.endpoint_override:
-        values['endpoint_override'] = conf.endpoint_override
-    return values
 
 
 class ComputeClient:
@@ -47,7 +39,8 @@ class ComputeClient:
         session = service_auth.session()
         try:
             resp = session.post('/os-server-external-events', json={'events': events},
-                                endpoint_filter=_endpoint_filter(), raise_exc=False,
+                                endpoint_filter=service_auth.endpoint_filter('nova', 'compute'),
+                                raise_exc=False,
                                 headers={'OpenStack-API-Version': 'compute %s' % MICROVERSION},
                                 connect_retries=0)
         except ks_exc.EndpointNotFound as exc:

@@ -52,21 +52,14 @@ def _auth(context):
         user_auth=_UserToken(token, own), service_auth=own)
 
 
-def _endpoint_filter():
-    conf = CONF.image
-    values = {'service_type': 'image', 'interface': conf.valid_interfaces.split(',')}
-    if conf.region_name:
-        values['region_name'] = conf.region_name
-    if conf.endpoint_override:
-        values['endpoint_override'] = conf.endpoint_override
-    return values
 
 
 class ImageClient:
     def _request(self, context, method, url, **kwargs):
         try:
-            return service_auth.session().request(url, method, raise_exc=False, auth=_auth(context),
-                                      endpoint_filter=_endpoint_filter(), **kwargs)
+            return service_auth.session().request(
+                url, method, raise_exc=False, auth=_auth(context),
+                endpoint_filter=service_auth.endpoint_filter('image', 'image'), **kwargs)
         except ks_exc.ClientException as exc:
             raise common_exc.ServiceUnavailable(reason='image service: %s' % exc)
 

@@ -259,7 +259,8 @@ def test_compute_client_sends_volume_reimaged_as_the_service_user(monkeypatch):
             return Resp()
 
     monkeypatch.setattr(compute_client.service_auth, 'session', lambda: Session())
-    monkeypatch.setattr(compute_client, '_endpoint_filter', lambda: {'service_type': 'compute'})
+    monkeypatch.setattr(compute_client.service_auth, 'endpoint_filter',
+                        lambda group, service_type: {'service_type': service_type})
     client = compute_client.ComputeClient(sleep=lambda s: None)
     assert client.volume_reimaged(['s1', 's2'], 'v1', False)
     url, kwargs = posted[0]
