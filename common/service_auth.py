@@ -21,15 +21,16 @@ def session():
         return _SESSION
 
 
-def endpoint_filter(group, service_type):
+def endpoint_filter(group, service_type, prefix=''):
     """keystoneauth's endpoint filter for ``service_type`` from the options
     of ``[group]``: ``valid_interfaces``, ``region_name``,
-    ``endpoint_override``."""
+    ``endpoint_override`` (each name after ``prefix``, whose interfaces
+    option is ``<prefix>interfaces``)."""
     conf = getattr(CONF, group)
-    values = {'service_type': service_type,
-              'interface': conf.valid_interfaces.split(',')}
-    if conf.region_name:
-        values['region_name'] = conf.region_name
-    if conf.endpoint_override:
-        values['endpoint_override'] = conf.endpoint_override
+    interfaces = conf[prefix + 'interfaces' if prefix else 'valid_interfaces']
+    values = {'service_type': service_type, 'interface': interfaces.split(',')}
+    if conf[prefix + 'region_name']:
+        values['region_name'] = conf[prefix + 'region_name']
+    if conf[prefix + 'endpoint_override']:
+        values['endpoint_override'] = conf[prefix + 'endpoint_override']
     return values

@@ -27,6 +27,8 @@ import time
 from oslo_config import cfg
 from oslo_log import log as logging
 
+from common import server_events
+
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
 
@@ -83,40 +85,11 @@ class ComputeEventsClient:
         self.session = ks_loading.load_session_from_conf_options(CONF, 'nova', auth=auth)
 
     def send(self, events):
-        """True when compute answered (whatever it made of each event);
-        False when the request should be tried again."""
+        """True when compute answered; False when the request should be tried again."""
         endpoint = {'service_type': 'compute', 'interface': CONF.nova.endpoint_type}
         if CONF.nova.region_name:
             endpoint['region_name'] = CONF.nova.region_name
-        from keystoneauth1 import exceptions as ks_exc
-        try:
-            resp = self.session.post('/os-server-external-events', json={'events': events},
-                                     endpoint_filter=endpoint, raise_exc=False,
-                                     connect_retries=0)
-        except ks_exc.EndpointNotFound as exc:
-            # The catalog came with the token: a compute registered since
-            # shows up in a new one.
-            LOG.warning('No compute endpoint for %d port events: %s', len(events), exc)
-            self.session.invalidate()
-            return False
-        except ks_exc.ClientException as exc:
-            LOG.warning('Compute API unreachable for %d port events: %s', len(events), exc)
-            return False
-        if resp.status_code >= 500:
-            LOG.warning('Compute API answered %d to %d port events', resp.status_code,
-                        len(events))
-            return False
-        if resp.status_code in (200, 207):
-            for event in resp.json().get('events', []):
-                if event.get('code') != 200:
-                    LOG.info('Compute refused %s:%s for %s (%s)', event.get('name'),
-                             event.get('tag'), event.get('server_uuid'), event.get('code'))
-        elif resp.status_code == 404:
-            LOG.info('Compute knows none of the servers of %d port events', len(events))
-        else:
-            LOG.error('Compute API refused %d port events: %d %s', len(events),
-                      resp.status_code, resp.text[:200])
-        return True
+        return server_events.post(self.session, events, endpoint)
 
 
 class NovaNotifier:

@@ -13,11 +13,10 @@ server's rebuild then fails at its reimage timeout).
 
 import time
 
-from keystoneauth1 import exceptions as ks_exc
 from oslo_config import cfg
 from oslo_log import log as logging
 
-from common import service_auth
+from common import server_events, service_auth
 
 CONF = cfg.CONF
 LOG = logging.getLogger(__name__)
@@ -27,39 +26,15 @@ RETRIES = 2
 BACKOFF = 1.0
 
 
-
-
 class ComputeClient:
     def __init__(self, sleep=time.sleep):
         self._sleep = sleep
 
     def _post(self, events):
-        """True when compute answered (whatever it made of each event),
-        False when the request should be sent again."""
-        session = service_auth.session()
-        try:
-            resp = session.post('/os-server-external-events', json={'events': events},
-                                endpoint_filter=service_auth.endpoint_filter('nova', 'compute'),
-                                raise_exc=False,
-                                headers={'OpenStack-API-Version': 'compute %s' % MICROVERSION},
-                                connect_retries=0)
-        except ks_exc.EndpointNotFound as exc:
-            LOG.warning('No compute endpoint for %d server events: %s', len(events), exc)
-            session.invalidate()  # a newer token's catalog may have it
-            return False
-        except ks_exc.ClientException as exc:
-            LOG.warning('Compute API unreachable for %d server events: %s', len(events), exc)
-            return False
-        if resp.status_code >= 500:
-            LOG.warning('Compute API answered %d to %d server events', resp.status_code,
-                        len(events))
-            return False
-        if resp.status_code >= 400 and resp.status_code != 404:
-            LOG.error('Compute API refused %d server events: %d %s', len(events),
-                      resp.status_code, resp.text[:200])
-        elif resp.status_code == 404:
-            LOG.info('Compute knows none of the servers of %d events', len(events))
-        return True
+        return server_events.post(
+            service_auth.session(), events,
+            service_auth.endpoint_filter('nova', 'compute'),
+            headers={'OpenStack-API-Version': 'compute %s' % MICROVERSION})
 
     def send_events(self, events):
         """Deliver ``events``; False when compute could not be reached."""

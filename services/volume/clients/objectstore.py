@@ -29,21 +29,12 @@ class ObjectStoreClient:
     def __init__(self, session=None):
         self._given = session
 
-    def _endpoint_filter(self):
-        conf = CONF.backup
-        values = {'service_type': 'object-store',
-                  'interface': conf.objectstore_interfaces.split(',')}
-        if conf.objectstore_region_name:
-            values['region_name'] = conf.objectstore_region_name
-        if conf.objectstore_endpoint_override:
-            values['endpoint_override'] = conf.objectstore_endpoint_override
-        return values
-
     def _request(self, method, path, ok, **kwargs):
         session = self._given or service_auth.session()
         try:
             resp = session.request('/' + _quote(path), method, raise_exc=False,
-                                   endpoint_filter=self._endpoint_filter(), **kwargs)
+                                   endpoint_filter=service_auth.endpoint_filter(
+                                       'backup', 'object-store', prefix='objectstore_'), **kwargs)
         except ks_exc.ClientException as exc:
             raise ObjectStoreError(method, path, 'no answer', str(exc))
         if resp.status_code not in ok:

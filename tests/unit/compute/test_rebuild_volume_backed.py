@@ -75,6 +75,15 @@ def _wait_reimage_asked():
     _wait_for(lambda: _volume(VOL)['status'] == 'downloading')
 
 
+def _rebuild_and_reimage(cloud, server_id):
+    """A rebuild the volume service carries out: the reimage is asked, done,
+    and volume-reimaged sent."""
+    _rebuild(cloud, server_id)
+    _wait_reimage_asked()
+    clients.volume_client().finish_reimage(VOL)
+    return _send(cloud, server_id)
+
+
 def test_rebuild_reimages_the_root_volume(cloud, server):
     """Tempest's test_rebuild_volume_backed_server, in nova's steps: the old
     guest goes, a new attachment reserves the volume before the old one is
@@ -117,10 +126,7 @@ def test_rebuild_reimages_the_root_volume(cloud, server):
 def test_a_stopped_server_stays_stopped(cloud, server):
     cloud.action(server, {'os-stop': None})
     cloud.wait(server, 'SHUTOFF', who=DEMO)
-    _rebuild(cloud, server)
-    _wait_reimage_asked()
-    clients.volume_client().finish_reimage(VOL)
-    _send(cloud, server)
+    _rebuild_and_reimage(cloud, server)
     cloud.wait(server, 'SHUTOFF', who=DEMO)
     assert _volume(VOL)['status'] == 'in-use'
 
@@ -145,10 +151,7 @@ def test_no_event_in_time_is_error_with_a_fault(cloud, server):
     # An ERROR server is rebuilt again once the volume service is done.
     clients.volume_client().finish_reimage(VOL)
     CONF.set_override('reimage_timeout_per_gb', 10)
-    _rebuild(cloud, server)
-    _wait_reimage_asked()
-    clients.volume_client().finish_reimage(VOL)
-    _send(cloud, server)
+    _rebuild_and_reimage(cloud, server)
     cloud.wait(server, 'ACTIVE', who=DEMO)
     assert _volume(VOL)['status'] == 'in-use'
 

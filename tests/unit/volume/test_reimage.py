@@ -253,6 +253,9 @@ def test_compute_client_sends_volume_reimaged_as_the_service_user(monkeypatch):
         status_code = 200
         text = ''
 
+        def json(self):
+            return {'events': [dict(e, code=200) for e in posted[-1][1]['json']['events']]}
+
     class Session:
         def post(self, url, **kwargs):
             posted.append((url, kwargs))
