@@ -296,8 +296,7 @@ class ConductorManager:
             source = db_api.volume_get(snapshot['volume_id'])
             self._check_source_size(values, snapshot['size'], 'snapshot')
             spec['source_host'] = source['host']
-            values.setdefault('availability_zone', source['availability_zone'])
-            values['bootable'] = source['bootable']
+            self._inherit_source(values, source, 'snapshot')
         elif values.get('source_volid'):
             source = db_api.volume_get(values['source_volid'], scope)
             if source['status'] not in ('available', 'in-use'):
@@ -306,8 +305,7 @@ class ConductorManager:
                            'when its status is not one of available, in-use.')
             self._check_source_size(values, source['size'], 'source volume')
             spec['source_host'] = source['host']
-            values.setdefault('availability_zone', source['availability_zone'])
-            values['bootable'] = source['bootable']
+            self._inherit_source(values, source, 'source volume')
         zone = values.get('availability_zone') or CONF.volume.availability_zone
         if zone not in self._zones():
             raise exception.InvalidInput(reason="Availability zone '%s' is invalid." % zone)
@@ -324,6 +322,20 @@ class ConductorManager:
                     source_volid=values.get('source_volid'))
         self.scheduler_api.create_volume(context, volume['id'], spec)
         return volume
+
+    @staticmethod
+    def _inherit_source(values, source, what):
+        """A volume made from another (or its snapshot) lives in its zone
+        and boots as it did: it keeps its bootable flag and the image it
+        shows, as cinder copies them."""
+        zone = values.get('availability_zone')
+        if zone and zone != source['availability_zone']:
+            raise exception.InvalidInput(
+                reason='Volume must be in the same availability zone as the %s.' % what)
+        values['availability_zone'] = source['availability_zone']
+        values['bootable'] = source['bootable']
+        if source.get('image_metadata'):
+            values['image_metadata'] = dict(source['image_metadata'])
 
     @staticmethod
     def _check_source_size(values, source_size, what):

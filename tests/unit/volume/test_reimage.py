@@ -81,6 +81,23 @@ def test_reimage_an_available_volume(app, env, images, compute):
     assert compute.sent == []   # reserved for no server: nobody to tell
 
 
+def test_volumes_made_from_a_volume_keep_its_image_and_zone(app, env, images):
+    volume = create(app, imageRef=IMG1)
+    wait_status(app, volume['id'], 'available')
+    snap = app.post_json('/v3/demo/snapshots', {'snapshot': {'volume_id': volume['id']}},
+                         headers=headers()).json['snapshot']
+    wait_for(lambda: app.get('/v3/demo/snapshots/%s' % snap['id'],
+                             headers=headers()).json['snapshot']['status'] == 'available')
+    for source in ({'snapshot_id': snap['id']}, {'source_volid': volume['id']}):
+        made = wait_status(app, create(app, **source)['id'], 'available')
+        assert made['bootable'] == 'true'
+        assert made['volume_image_metadata']['image_id'] == IMG1
+        assert made['availability_zone'] == volume['availability_zone']
+        resp = app.post_json('/v3/demo/volumes', {'volume': dict(source, availability_zone='elsewhere')},
+                             headers=headers(), status=400)
+        assert 'same availability zone' in resp.json['badRequest']['message']
+
+
 def test_reimage_needs_3_68(app, env, images, compute):
     volume = create(app)
     wait_status(app, volume['id'], 'available')
