@@ -421,7 +421,8 @@ def check_volumes(context, block_devices, supports_multiattach=False):
         if volume.get('status') != 'available' and not volume.get('multiattach'):
             raise exception.Invalid(reason='Invalid volume: volume %s status must be '
                                            'available' % values['volume_id'])
-        values.setdefault('volume_size', volume.get('size'))
+        if values['volume_size'] is None:
+            values['volume_size'] = volume.get('size')
 
 
 def _check_snapshot(volume_api, context, values):
