@@ -248,6 +248,13 @@ def create(context, name, flavor_ref, image_ref, min_count=1, max_count=1,
     """
     flavor = flavor_for(context, flavor_ref)
     image = boot_image(context, image_ref, flavor) if image_ref else {}
+    image_defined = volume_api.image_block_devices(image)
+    if image_defined:
+        # The snapshot image of a volume-backed server: the server boots
+        # from volumes made of its snapshots, not from the (empty) image.
+        block_devices = volume_api.merge_block_devices(image_defined, block_devices)
+        if any(v['boot_index'] == 0 for v in block_devices):
+            image_ref = None
     for values in block_devices:
         if values['image_id']:
             image_visible_to(context, values['image_id'])

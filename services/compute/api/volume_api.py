@@ -338,6 +338,31 @@ def _best_effort_snapshot_delete(context, volume_api, snapshot_id):
 
 # -- server create: block_device_mapping_v2 ----------------------------------------
 
+def image_block_devices(image):
+    """The volume mappings an image defines (createImage of a volume-backed
+    server: ``bdm_v2`` and a ``block_device_mapping`` of snapshots), as
+    :func:`parse_block_devices` makes them; [] for any other image."""
+    properties = image.get('properties') or {}
+    defined = properties.get('block_device_mapping')
+    if not defined or not strutils.bool_from_string(properties.get('bdm_v2')):
+        return []
+    try:
+        entries = json.loads(defined) if isinstance(defined, str) else defined
+        requested = [dict(entry, uuid=entry.get('%s_id' % entry.get('source_type')))
+                     for entry in entries]
+    except (TypeError, ValueError, AttributeError):
+        raise exception.Invalid(reason='Block Device Mapping is Invalid: the image %s has '
+                                       'an unreadable block_device_mapping' % image.get('id'))
+    return parse_block_devices(requested)[0]
+
+
+def merge_block_devices(image_defined, requested):
+    """The request's mappings, then the image's whose device name the request
+    does not name (nova's order: the request overrides the image)."""
+    names = {m['device_name'] for m in requested if m['device_name']}
+    return list(requested) + [m for m in image_defined if m['device_name'] not in names]
+
+
 def _int_or_none(value, name):
     if value is None or value == '':
         return None

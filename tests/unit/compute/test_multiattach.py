@@ -24,6 +24,7 @@ from tests.unit.compute.test_volume_attachments import volume_mapping
 
 MULTI = '7d1b8b66-4c1e-4e2f-8a1d-1d6b1b6f8a01'
 PLAIN = '7d1b8b66-4c1e-4e2f-8a1d-1d6b1b6f8a02'
+BROKEN_IMAGE = '7d1b8b66-4c1e-4e2f-8a1d-1d6b1b6f8a03'
 ME = '7d1b8b66-4c1e-4e2f-8a1d-1d6b1b6f8b01'
 OTHER = '7d1b8b66-4c1e-4e2f-8a1d-1d6b1b6f8b02'
 OLD_VERSION_MESSAGE = ('Multiattach volumes are only supported starting with compute API '
@@ -370,6 +371,50 @@ def test_snapshot_of_a_server_booted_from_a_multiattach_volume(cloud):
     assert view['status'] == 'ACTIVE' and view['OS-EXT-STS:task_state'] is None
     cloud.app.delete('/v2.1/servers/%s' % server_id, headers=headers(DEMO), status=204)
     _wait_for(lambda: _volume(MULTI)['status'] == 'available')
+
+
+def test_a_server_boots_from_the_snapshot_image_of_a_volume_backed_one(cloud):
+    """The image createImage made of a volume-backed server boots a new
+    server from a volume made of the snapshot it names (the image itself is
+    empty); a mapping of the request with the same device name wins."""
+    body = {'server': {'name': 'bfv', 'flavorRef': 'm1.nano', 'networks': 'none',
+                       'block_device_mapping_v2': [{
+                           'source_type': 'volume', 'destination_type': 'volume',
+                           'uuid': PLAIN, 'boot_index': 0}]}}
+    server_id = cloud.app.post_json('/v2.1/servers', body,
+                                    headers=headers(DEMO)).json['server']['id']
+    cloud.wait(server_id, 'ACTIVE', who=DEMO)
+    image_id = cloud.action(server_id, {'createImage': {'name': 'snap'}}).json['image_id']
+    snapshot_id, = clients.volume_client().snapshots.read()
+    boot = {'server': {'name': 'from-snap', 'flavorRef': 'm1.nano', 'networks': 'none',
+                       'imageRef': image_id}}
+    new_id = cloud.app.post_json('/v2.1/servers', boot,
+                                 headers=headers(DEMO)).json['server']['id']
+    view = cloud.wait(new_id, 'ACTIVE', who=DEMO)
+    assert view['image'] == ''
+    (attached,) = view['os-extended-volumes:volumes_attached']
+    made = _volume(attached['id'])
+    assert made['snapshot_id'] == snapshot_id and made['status'] == 'in-use'
+    assert _guest(cloud, new_id)['/dev/vda']['serial'] == attached['id']
+    # The request's own /dev/vda overrides the image's.
+    boot['server']['block_device_mapping_v2'] = [{
+        'source_type': 'volume', 'destination_type': 'volume', 'uuid': MULTI,
+        'boot_index': 0, 'device_name': '/dev/vda'}]
+    boot['server'].pop('imageRef')
+    other = cloud.app.post_json('/v2.1/servers', boot,
+                                headers=headers(DEMO, '2.60')).json['server']['id']
+    view = cloud.wait(other, 'ACTIVE', who=DEMO)
+    assert [v['id'] for v in view['os-extended-volumes:volumes_attached']] == [MULTI]
+
+
+def test_an_image_with_an_unreadable_mapping_is_400(cloud):
+    fake_clients.seed(str(cloud.env.tmp_path / 'fake'), images=[
+        {'id': BROKEN_IMAGE, 'name': 'broken', 'status': 'active', 'visibility': 'public',
+         'properties': {'bdm_v2': 'True', 'block_device_mapping': '[{"source_type": '}}])
+    boot = {'server': {'name': 'x', 'flavorRef': 'm1.nano', 'networks': 'none',
+                       'imageRef': BROKEN_IMAGE}}
+    resp = cloud.app.post_json('/v2.1/servers', boot, headers=headers(DEMO), status=400)
+    assert 'block_device_mapping' in resp.json['badRequest']['message']
 
 
 def test_a_failed_volume_snapshot_leaves_no_image(cloud, monkeypatch):
