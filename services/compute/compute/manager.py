@@ -1095,17 +1095,21 @@ class ComputeManager:
                 instance.save(expected_task_state=[expected])
 
     def _spawn_shelved(self, context, instance):
-        """The conductor claimed this host: spawn from the shelved image."""
+        """The conductor claimed this host: spawn from the shelved image, or
+        from the root volume of a volume-backed server."""
         image_id = instance.system_metadata.get('shelved_image_id')
         bdms = []
         try:
             instance.task_state = 'spawning'
             instance.save(expected_task_state=['unshelving'])
             clients.network_client().bind_ports(context, instance, self.host)
-            image = clients.image_client().get(context, image_id) if image_id else {}
-            path = self._cached_image(context, image_id)
+            if image_id:
+                image = clients.image_client().get(context, image_id)
+                path = self._cached_image(context, image_id)
+            else:  # volume-backed: it boots from its root volume again
+                image, path = {'properties': inst_obj.image_properties(instance)}, None
             image = self._with_boot_files(context, image)
-            # Volumes attached while it was offloaded: connected on this host now.
+            # Its volumes (attached while it was offloaded, too): connected on this host now.
             bdms = self._volume_mappings(context, instance)
             block_devices = volumes.prepare_boot_volumes(context, instance, bdms, self.host) \
                 if bdms else None

@@ -498,14 +498,31 @@ def test_shelve_offload_keeps_the_volumes_for_the_unshelve(cloud, server):
     _wait_for(lambda: _volume(VOL)['status'] == 'available')
 
 
-def test_a_server_booted_from_a_volume_is_not_shelved(cloud):
+def test_a_server_booted_from_a_volume_shelves_offloaded_and_unshelves(cloud):
+    """As nova: nothing to snapshot, so the shelve offloads at once (the
+    volume stays attached with no host connection) and the unshelve boots
+    the guest from the same volume on the host it lands on."""
     fake_clients.seed(str(cloud.env.tmp_path / 'fake'), volumes=[
         {'id': VOL, 'name': 'boot', 'size': 1, 'project_id': 'demo', 'bootable': 'true'}])
     server_id = _bfv(cloud, [{'source_type': 'volume', 'destination_type': 'volume',
                               'uuid': VOL, 'boot_index': 0}])['server']['id']
     cloud.wait(server_id, 'ACTIVE', who=DEMO)
-    resp = cloud.action(server_id, {'shelve': None}, status=409)
-    assert 'with volumes' in resp.json['conflictingRequest']['message']
+    images_before = dict(clients.image_client().images.read())
+    cloud.action(server_id, {'shelve': None})
+    view = cloud.wait(server_id, 'SHELVED_OFFLOADED', who=ADMIN)
+    assert view['OS-EXT-SRV-ATTR:host'] is None
+    assert clients.image_client().images.read() == images_before  # no snapshot image
+    [attachment] = clients.volume_client().attachments.read().values()
+    assert _volume(VOL)['status'] == 'in-use'
+    assert server_id not in cloud.computes['node1'].driver.list_instance_uuids()
+    cloud.action(server_id, {'unshelve': None})
+    view = cloud.wait(server_id, 'ACTIVE', who=DEMO)
+    assert view['image'] == ''
+    assert _guest(cloud, server_id)['/dev/vda']['serial'] == VOL
+    [again] = clients.volume_client().attachments.read().values()
+    assert again['id'] == attachment['id'] and again['status'] == 'attached'
+    cloud.app.delete('/v2.1/servers/%s' % server_id, headers=headers(DEMO), status=204)
+    _wait_for(lambda: _volume(VOL)['status'] == 'available')
 
 
 def test_attach_and_detach_while_shelved_offloaded(cloud, server):

@@ -340,6 +340,12 @@ def _shelve(req, instance, body):
     _require(instance, 'shelve', states)
     compute = _compute()
     rpc.require_version(compute.client, '1.1', 'compute')
+    if volume_api.is_volume_backed(req.context, instance):
+        # As nova: nothing to snapshot (the disk is a volume), so the server
+        # is offloaded at once and an unshelve boots it from its volume again.
+        _begin(req, instance, 'shelve', 'shelving_offloading', states)
+        compute.shelve_offload_instance(req.context, instance.host, instance.uuid)
+        return
     images = clients.image_client()
     # The server's project owns the snapshot, also when an admin shelves it:
     # the owner unshelves with their own token.
@@ -396,7 +402,9 @@ def _unshelve(req, instance, body):
     spec = _spec(instance)
     if host:
         spec.force_hosts = [host]
-    spec.image = {'id': instance.system_metadata.get('shelved_image_id'), 'properties': {}}
+    image_id = instance.system_metadata.get('shelved_image_id')
+    spec.image = ({'id': image_id, 'properties': {}} if image_id else
+                  {'properties': inst_obj.image_properties(instance)})  # volume-backed
     if instance.server_group_uuid:
         spec.group = compute_api.group_spec(req.context, instance.server_group_uuid)
     conductor.unshelve_instance(req.context, instance.uuid, spec)
@@ -595,12 +603,10 @@ ACTIONS = {
 # (``_check_move_volumes``).
 # A rescue keeps the attached volumes (nova's too); a server that boots from
 # a volume is rescued only by a stable device rescue from 2.87 (``_rescue``).
-# A shelve snapshots the local root disk and an offload takes the volumes'
-# host connections: not for a server that boots from a volume.  createImage
-# of such a server snapshots its volumes instead
+# A shelve of a server that boots from a volume offloads it at once
+# (``_shelve``); its createImage snapshots its volumes
 # (``volume_api.snapshot_volume_backed``).
 _NOT_WITH_VOLUMES = {'evacuate'}
-_NOT_FROM_VOLUME = {'shelve', 'shelveOffload'}
 
 # Actions nova removed: the highest microversion that still serves each.
 _MAX_VERSION = {'addFloatingIp': (2, 43), 'removeFloatingIp': (2, 43),
@@ -613,12 +619,9 @@ _LOCK_EXEMPT = {'lock', 'unlock', 'os-getConsoleOutput', 'os-getVNCConsole', 'cr
 
 
 def _refuse_with_volumes(req, instance, name):
-    if name not in _NOT_WITH_VOLUMES and name not in _NOT_FROM_VOLUME:
+    if name not in _NOT_WITH_VOLUMES:
         return
-    bdms = volume_api.mappings(req.context, [instance.uuid]).get(instance.uuid, [])
-    boots_from_volume = any(b.is_root for b in bdms)
-    if (name in _NOT_WITH_VOLUMES and bdms) or (name in _NOT_FROM_VOLUME and
-                                                 boots_from_volume):
+    if volume_api.mappings(req.context, [instance.uuid]).get(instance.uuid):
         raise exception.DriverNotSupported(operation='%s of a server with volumes' % name,
                                            driver='compute')
 
