@@ -1215,7 +1215,8 @@ class ComputeManager:
     def _abort_resize(self, context, instance, dest_host, exc):
         """The resize did not happen: the server stays here with its flavor."""
         node_obj.ComputeNode.release(context, dest_host,
-                                     *flavor_obj.claim_args(instance.new_flavor))
+                                     *flavor_obj.claim_args(instance.new_flavor,
+                                                            instance.is_volume_backed))
         instance.new_flavor = None
         instance.system_metadata = {k: v for k, v in instance.system_metadata.items()
                                     if k not in ('resize_source', 'resize_dest')}

@@ -260,8 +260,8 @@ def get_usages(context, uuid):
 
 # -- allocations ----------------------------------------------------------------
 
-def _amounts(flavor):
-    vcpus, memory_mb, disk_gb = flavor_obj.claim_args(flavor)
+def _amounts(flavor, volume_backed):
+    vcpus, memory_mb, disk_gb = flavor_obj.claim_args(flavor, volume_backed)
     return {'VCPU': vcpus, 'MEMORY_MB': memory_mb, 'DISK_GB': disk_gb}
 
 
@@ -273,7 +273,7 @@ def _claims(consumer):
         if not host or not flavor:
             return
         current = held.setdefault(host, {})
-        for rc, amount in _amounts(flavor).items():
+        for rc, amount in _amounts(flavor, not consumer.get('image_ref')).items():
             current[rc] = current.get(rc, 0) + amount
 
     add(consumer['host'], consumer['flavor'])

@@ -1010,12 +1010,14 @@ def placement_provider_traits_set(node_uuid, generation, traits):
 
 
 def placement_consumers(instance_uuid=None, project_id=None, user_id=None):
-    """Live servers holding a claim: uuid, host, owner, flavors and the
-    system metadata that names a resize's source and destination."""
+    """Live servers holding a claim: uuid, host, owner, flavors, the system
+    metadata that names a resize's source and destination, and the image
+    (none: volume-backed)."""
     inst = models.Instance
     with reader() as session:
         query = sa.select(inst.uuid, inst.host, inst.project_id, inst.user_id, inst.flavor,
-                          inst.old_flavor, inst.new_flavor, inst.system_metadata).where(
+                          inst.old_flavor, inst.new_flavor, inst.system_metadata,
+                          inst.image_ref).where(
             inst.deleted == sa.false(), inst.host.isnot(None))
         if instance_uuid:
             query = query.where(inst.uuid == instance_uuid)

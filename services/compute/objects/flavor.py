@@ -63,17 +63,19 @@ class Flavor(base.ComputeObject):
             'rxtx_factor', 'extra_specs', 'description')}
 
 
-def requested_disk_gb(snapshot):
+def requested_disk_gb(snapshot, volume_backed=False):
     """Disk a server of the flavor ``snapshot`` takes on its host: root,
-    ephemeral and swap (MiB, rounded up to GiB)."""
-    return snapshot.get('root_gb', 0) + snapshot.get('ephemeral_gb', 0) + \
-        (snapshot.get('swap', 0) + 1023) // 1024
+    ephemeral and swap (MiB, rounded up to GiB); a ``volume_backed`` server's
+    root disk is its volume, not the host's disk (nova's too)."""
+    root = 0 if volume_backed else snapshot.get('root_gb', 0)
+    return root + snapshot.get('ephemeral_gb', 0) + (snapshot.get('swap', 0) + 1023) // 1024
 
 
-def claim_args(snapshot):
+def claim_args(snapshot, volume_backed=False):
     """(vcpus, memory_mb, disk_gb) a server of the flavor ``snapshot`` claims
     on its host (:meth:`ComputeNode.claim` / ``release``)."""
-    return snapshot['vcpus'], snapshot['memory_mb'], requested_disk_gb(snapshot)
+    return (snapshot['vcpus'], snapshot['memory_mb'],
+            requested_disk_gb(snapshot, volume_backed))
 
 
 @base.register

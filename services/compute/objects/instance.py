@@ -186,7 +186,13 @@ class Instance(base.ComputeObject):
     def claim_args(self, old=False):
         """(vcpus, memory_mb, disk_gb) the server holds on its host for its
         flavor (``old``: for the flavor it had before a resize)."""
-        return flavor_obj.claim_args(self.old_flavor if old else self.flavor)
+        return flavor_obj.claim_args(self.old_flavor if old else self.flavor,
+                                     self.is_volume_backed)
+
+    @property
+    def is_volume_backed(self):
+        """It boots from a volume: the only servers without an image of their own."""
+        return not self.image_ref
 
     @property
     def name(self):

@@ -47,7 +47,15 @@ class RequestSpec(base.ComputeObject):
 
     def claim_args(self):
         """(vcpus, memory_mb, disk_gb) to claim on a host for one server."""
-        return flavor_obj.claim_args(self.flavor)
+        return flavor_obj.claim_args(self.flavor, self.is_volume_backed)
+
+    def requested_disk_gb(self):
+        return flavor_obj.requested_disk_gb(self.flavor, self.is_volume_backed)
+
+    @property
+    def is_volume_backed(self):
+        """The server boots from a volume: its image (given) has no id."""
+        return self.image is not None and not self.image.get('id')
 
     @classmethod
     def from_rpc(cls, value):

@@ -8,7 +8,6 @@ for several servers consume from it so one call never oversubscribes.
 from oslo_config import cfg
 
 from common import servicegroup
-from services.compute.objects import flavor as flavor_obj
 
 CONF = cfg.CONF
 
@@ -55,10 +54,10 @@ class HostState:
                 merged.setdefault(key, set()).update(v.strip() for v in value.split(','))
         return merged
 
-    def consume(self, flavor):
-        self.free_vcpus -= flavor['vcpus']
-        self.free_ram_mb -= flavor['memory_mb']
-        self.free_disk_gb -= flavor_obj.requested_disk_gb(flavor)
+    def consume(self, spec):
+        self.free_vcpus -= spec.flavor['vcpus']
+        self.free_ram_mb -= spec.flavor['memory_mb']
+        self.free_disk_gb -= spec.requested_disk_gb()
         self.num_instances += 1
         self.group_members += 1
 

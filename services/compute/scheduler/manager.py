@@ -77,7 +77,7 @@ class SchedulerManager:
             chosen = random.choice(subset)
             ranked.remove(chosen)
             ranked.insert(0, chosen)
-            chosen.consume(spec.flavor)
+            chosen.consume(spec)
             if group:
                 group['hosts'].append(chosen.host)
             selections.append([h.host for h in ranked[:CONF.scheduler.max_attempts]])

@@ -47,8 +47,8 @@ def test_resource_filters(env):
     assert not _passes('DiskFilter', small, _spec())
     assert _passes('CoreFilter', small, _spec())
     big = _host(env, 'b')
-    big.consume(_spec().flavor)
-    big.consume(_spec().flavor)
+    big.consume(_spec())
+    big.consume(_spec())
     assert not _passes('RamFilter', big, _spec())
 
 

@@ -498,6 +498,35 @@ def test_shelve_offload_keeps_the_volumes_for_the_unshelve(cloud, server):
     _wait_for(lambda: _volume(VOL)['status'] == 'available')
 
 
+def _local_gb_used(cloud):
+    hypervisors = cloud.app.get('/v2.1/os-hypervisors/detail',
+                                headers=headers(ADMIN, '2.87')).json['hypervisors']
+    return {h['hypervisor_hostname']: h['local_gb_used'] for h in hypervisors}
+
+
+def test_a_volume_backed_server_claims_no_local_root_disk(cloud):
+    """As nova: its root disk is the volume; the flavor's ephemeral disk is
+    still the host's.  Claimed and given back alike, resize included."""
+    cloud.flavor('m1.disk', disk=5, **{'OS-FLV-EXT-DATA:ephemeral': 1})
+    cloud.flavor('m1.disk2', disk=7, **{'OS-FLV-EXT-DATA:ephemeral': 2})
+    server_id = _bfv(cloud, [{'source_type': 'volume', 'destination_type': 'volume',
+                              'uuid': VOL, 'boot_index': 0}],
+                     flavorRef='m1.disk')['server']['id']
+    cloud.wait(server_id, 'ACTIVE', who=DEMO)
+    assert _local_gb_used(cloud) == {'node1': 1}
+    cloud.action(server_id, {'resize': {'flavorRef': 'm1.disk2'}})
+    cloud.wait(server_id, 'VERIFY_RESIZE', who=DEMO)
+    cloud.action(server_id, {'confirmResize': None}, status=204)
+    cloud.wait(server_id, 'ACTIVE', who=DEMO)
+    _wait_for(lambda: _local_gb_used(cloud) == {'node1': 2})
+    image_server = cloud.boot(name='local', flavor='m1.disk', networks='none')['server']['id']
+    cloud.wait(image_server, 'ACTIVE', who=DEMO)
+    assert _local_gb_used(cloud) == {'node1': 2 + 5 + 1}
+    for uuid in (server_id, image_server):
+        cloud.app.delete('/v2.1/servers/%s' % uuid, headers=headers(DEMO), status=204)
+    _wait_for(lambda: _local_gb_used(cloud) == {'node1': 0})
+
+
 def test_a_server_booted_from_a_volume_shelves_offloaded_and_unshelves(cloud):
     """As nova: nothing to snapshot, so the shelve offloads at once (the
     volume stays attached with no host connection) and the unshelve boots

@@ -1,4 +1,3 @@
-from services.compute.objects import flavor as flavor_obj
 
 
 class RamFilter:
@@ -10,7 +9,7 @@ class RamFilter:
 
 class DiskFilter:
     def host_passes(self, host, spec):
-        return host.free_disk_gb >= flavor_obj.requested_disk_gb(spec.flavor)
+        return host.free_disk_gb >= spec.requested_disk_gb()
 
 
 class CoreFilter:
