@@ -373,10 +373,7 @@ def test_snapshot_of_a_server_booted_from_a_multiattach_volume(cloud):
     _wait_for(lambda: _volume(MULTI)['status'] == 'available')
 
 
-def test_a_server_boots_from_the_snapshot_image_of_a_volume_backed_one(cloud):
-    """The image createImage made of a volume-backed server boots a new
-    server from a volume made of the snapshot it names (the image itself is
-    empty); a mapping of the request with the same device name wins."""
+def _active_from_plain_volume(cloud):
     body = {'server': {'name': 'bfv', 'flavorRef': 'm1.nano', 'networks': 'none',
                        'block_device_mapping_v2': [{
                            'source_type': 'volume', 'destination_type': 'volume',
@@ -384,6 +381,14 @@ def test_a_server_boots_from_the_snapshot_image_of_a_volume_backed_one(cloud):
     server_id = cloud.app.post_json('/v2.1/servers', body,
                                     headers=headers(DEMO)).json['server']['id']
     cloud.wait(server_id, 'ACTIVE', who=DEMO)
+    return server_id
+
+
+def test_a_server_boots_from_the_snapshot_image_of_a_volume_backed_one(cloud):
+    """The image createImage made of a volume-backed server boots a new
+    server from a volume made of the snapshot it names (the image itself is
+    empty); a mapping of the request with the same device name wins."""
+    server_id = _active_from_plain_volume(cloud)
     image_id = cloud.action(server_id, {'createImage': {'name': 'snap'}}).json['image_id']
     snapshot_id, = clients.volume_client().snapshots.read()
     boot = {'server': {'name': 'from-snap', 'flavorRef': 'm1.nano', 'networks': 'none',
@@ -418,13 +423,7 @@ def test_an_image_with_an_unreadable_mapping_is_400(cloud):
 
 
 def test_a_failed_volume_snapshot_leaves_no_image(cloud, monkeypatch):
-    body = {'server': {'name': 'bfv', 'flavorRef': 'm1.nano', 'networks': 'none',
-                       'block_device_mapping_v2': [{
-                           'source_type': 'volume', 'destination_type': 'volume',
-                           'uuid': PLAIN, 'boot_index': 0}]}}
-    server_id = cloud.app.post_json('/v2.1/servers', body,
-                                    headers=headers(DEMO)).json['server']['id']
-    cloud.wait(server_id, 'ACTIVE', who=DEMO)
+    server_id = _active_from_plain_volume(cloud)
     before = dict(clients.image_client().images.read())
 
     def refuse(*args, **kwargs):
