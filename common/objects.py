@@ -71,16 +71,21 @@ def database_away(exc):
 
 
 @contextlib.contextmanager
-def _database_away_is_503():
+def _answered_as_the_caller_expects():
     """The caller (an API, a compute host) gets a 503 it can retry, not a
-    RemoteError (a 500), when the database is away or deadlocked."""
+    RemoteError (a 500), when the database is away or deadlocked.  An error
+    it is meant to handle (a 4xx: not found, conflict, invalid) goes back
+    without an ERROR traceback in this log (an API looking a flavor up by id,
+    then by name, is no fault); anything else is a bug and is logged."""
     try:
         yield
     except Exception as exc:
         translated = db.unavailable(exc)
-        if translated is None:
-            raise
-        raise translated from exc
+        if translated is not None:
+            raise translated from exc
+        if isinstance(exc, exception.AltoError) and exc.code < 500:
+            raise messaging.ExpectedException()
+        raise
 
 
 class ObjectConductorEndpoint:
@@ -94,12 +99,12 @@ class ObjectConductorEndpoint:
     def object_class_action_versions(self, context, objname, objmethod, object_versions,
                                      args, kwargs):
         objclass = self._base.obj_class_from_name(objname, object_versions[objname])
-        with _database_away_is_503():
+        with _answered_as_the_caller_expects():
             return getattr(objclass, objmethod)(context, *args, **kwargs)
 
     def object_action(self, context, objinst, objmethod, args, kwargs):
         oldobj = objinst.obj_clone()
-        with _database_away_is_503():
+        with _answered_as_the_caller_expects():
             result = getattr(objinst, objmethod)(*args, **kwargs)
         updates = {}
         for name in objinst.fields:

@@ -33,6 +33,8 @@ class Gadget(SampleBase):
     def get(cls, ctx, name):
         if name == 'none':
             raise GadgetMissing(name=name)
+        if name == 'bug':
+            raise KeyError(name)
         return cls(ctx, name=name, count=1, served_by='conductor:%s' % ctx.project_id)
 
     @objects.remotable
@@ -112,7 +114,7 @@ def test_call_carries_context_and_reraises_project_exceptions(transport):
         stop(server)
 
 
-def test_remotable_methods_run_in_the_conductor(transport):
+def test_remotable_methods_run_in_the_conductor(transport, caplog):
     topic = 'cond-%s' % uuid.uuid4().hex
     server = serve(topic, [InProcessConductor(SampleBase)],
                    serializer=Serializer())
@@ -123,8 +125,14 @@ def test_remotable_methods_run_in_the_conductor(transport):
         assert (gadget.name, gadget.count, gadget.served_by) == ('g', 1, 'conductor:p9')
         gadget.bump()
         assert gadget.count == 2 and gadget.served_by == 'conductor'
+        caplog.clear()
         with pytest.raises(GadgetMissing):
             Gadget.get(ctx, 'none')
+        # an answer the caller handles is no error of the conductor; a bug is
+        assert not [r for r in caplog.records if r.levelname == 'ERROR']
+        with pytest.raises(KeyError):
+            Gadget.get(ctx, 'bug')
+        assert [r for r in caplog.records if r.levelname == 'ERROR']
         with pytest.raises(NotImplementedError):
             Gadget(ctx).name  # noqa: B018 - lazy loading is refused
     finally:
