@@ -55,6 +55,9 @@ def in_conductor():
     _state.in_conductor = getattr(_state, 'in_conductor', 0) + 1
     try:
         yield
+    except messaging.ExpectedException as expected:
+        # As the RPC server: the caller gets the exception the endpoint marked.
+        raise expected.exc_info[1].with_traceback(expected.exc_info[2])
     finally:
         _state.in_conductor -= 1
 
