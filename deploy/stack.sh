@@ -46,7 +46,7 @@ install_python() {
         "$ALTO_VENV/bin/pip" install -q --upgrade pip
     fi
     log "installing Altostratus into $ALTO_VENV"
-    "$ALTO_VENV/bin/pip" install -q -e "$ALTO_SRC" python-openstackclient
+    "$ALTO_VENV/bin/pip" install -q -e "$ALTO_SRC" python-openstackclient osc-placement
 }
 
 ensure_rabbitmq() {
