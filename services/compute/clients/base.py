@@ -62,9 +62,6 @@ def acts_for_user(context):
     return bool(getattr(context, 'auth_token', None))
 
 
-endpoint_filter = service_auth.endpoint_filter
-
-
 class ImageClientBase(abc.ABC):
     @abc.abstractmethod
     def get(self, context, image_id):

@@ -8,6 +8,7 @@ import urllib.parse
 
 from keystoneauth1 import exceptions as ks_exc
 
+from common import service_auth
 from services.compute import exception
 from services.compute.clients import base
 
@@ -19,7 +20,7 @@ MAX_PAGES = 1000
 
 class ImageClient(base.ImageClientBase):
     def _request(self, context, method, url, **kwargs):
-        kwargs.setdefault('endpoint_filter', base.endpoint_filter('image', 'image'))
+        kwargs.setdefault('endpoint_filter', service_auth.endpoint_filter('image', 'image'))
         try:
             return base.service_session().request(url, method, raise_exc=False,
                                                   auth=base.request_auth(context), **kwargs)
@@ -70,7 +71,7 @@ class ImageClient(base.ImageClientBase):
         try:
             return base.service_session().get_endpoint(
                 auth=base.service_session().auth,
-                **base.endpoint_filter('image', 'image')).rstrip('/')
+                **service_auth.endpoint_filter('image', 'image')).rstrip('/')
         except ks_exc.ClientException:
             return None
 

@@ -8,13 +8,14 @@ attribute and is always written as the compute service user.
 
 from keystoneauth1 import exceptions as ks_exc
 
+from common import service_auth
 from services.compute import exception
 from services.compute.clients import base
 
 
 class NetworkClient(base.NetworkClientBase):
     def _request(self, context, method, url, as_service=False, **kwargs):
-        kwargs.setdefault('endpoint_filter', base.endpoint_filter('network', 'network'))
+        kwargs.setdefault('endpoint_filter', service_auth.endpoint_filter('network', 'network'))
         auth = base.service_session().auth if as_service else base.request_auth(context)
         try:
             return base.service_session().request(url, method, raise_exc=False, auth=auth,

@@ -15,6 +15,7 @@ import urllib.parse
 
 from keystoneauth1 import exceptions as ks_exc
 
+from common import service_auth
 from services.compute import exception
 from services.compute.clients import base
 
@@ -53,7 +54,7 @@ class VolumeClient(base.VolumeClientBase):
         for service_type in SERVICE_TYPES:
             try:
                 url = session.get_endpoint(auth=session.auth,
-                                           **base.endpoint_filter('volume', service_type))
+                                           **service_auth.endpoint_filter('volume', service_type))
             except ks_exc.EndpointNotFound:
                 continue
             except ks_exc.ClientException as exc:

@@ -52,8 +52,6 @@ def _auth(context):
         user_auth=_UserToken(token, own), service_auth=own)
 
 
-
-
 class ImageClient:
     def _request(self, context, method, url, **kwargs):
         try:
